@@ -1,0 +1,3 @@
+"""tuoyu: the planning engine of a district childcare office."""
+
+__version__ = "0.1.0"

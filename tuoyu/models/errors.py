@@ -1,0 +1,75 @@
+"""Errors a planner can act on: which file, which row, which column, what was expected."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input, located as precisely as we can.
+
+    ``row`` is the row number a planner sees in Excel: the header is row 1, so the
+    first data row is row 2. ``None`` when the problem concerns the whole file.
+    """
+
+    file: str
+    message: str
+    row: int | None = None
+    column: str | None = None
+    expected: str | None = None
+    got: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.column is not None:
+            where += f", column '{self.column}'"
+        text = f"{where}: {self.message}"
+        if self.expected is not None:
+            text += f"; expected {self.expected}"
+        if self.got is not None:
+            text += f", got '{self.got}'"
+        return text
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+            "expected": self.expected,
+            "got": self.got,
+        }
+
+
+class DataError(Exception):
+    """The input cannot be planned from; carries every problem found, not just the first."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        super().__init__(self.render())
+
+    def render(self, limit: int = 50) -> str:
+        lines = [str(p) for p in self.problems[:limit]]
+        if len(self.problems) > limit:
+            lines.append(f"... and {len(self.problems) - limit} more problems")
+        head = (
+            "The input has a problem:"
+            if len(self.problems) == 1
+            else f"The input has {len(self.problems)} problems:"
+        )
+        return head + "\n" + "\n".join(f"  - {line}" for line in lines)
+
+
+class InfeasibleError(Exception):
+    """No plan can meet the hard rules. ``clashes`` says which rules clash and by how much."""
+
+    def __init__(self, summary: str, clashes: list[str]):
+        self.summary = summary
+        self.clashes = list(clashes)
+        text = summary
+        if clashes:
+            text += "\n" + "\n".join(f"  - {c}" for c in clashes)
+        super().__init__(text)

@@ -1,0 +1,540 @@
+"""Reading the contract's tables from a folder, with errors a planner can act on.
+
+A table ``NAME`` is read from ``NAME.csv`` (UTF-8 with or without BOM; GB18030 as Excel
+on Chinese Windows writes it is accepted too), ``NAME.geojson`` (spatial tables), or a
+sheet called ``NAME`` (or its Chinese name) in any ``.xlsx`` workbook in the folder.
+Every problem found is collected and raised at once as :class:`DataError`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from tuoyu.models.errors import DataError, Problem
+from tuoyu.models.schema import TABLES, Column, Table
+
+LIST_SPLIT = re.compile(r"[;；,，、]")
+TRUE = {"true", "1", "yes", "y", "t", "是", "对", "√", "在营"}
+FALSE = {"false", "0", "no", "n", "f", "否", "不", "×", "停业", ""}
+WEEKDAYS = {
+    "mon": 0, "monday": 0, "周一": 0, "星期一": 0, "一": 0,
+    "tue": 1, "tuesday": 1, "周二": 1, "星期二": 1, "二": 1,
+    "wed": 2, "wednesday": 2, "周三": 2, "星期三": 2, "三": 2,
+    "thu": 3, "thursday": 3, "周四": 3, "星期四": 3, "四": 3,
+    "fri": 4, "friday": 4, "周五": 4, "星期五": 4, "五": 4,
+    "sat": 5, "saturday": 5, "周六": 5, "星期六": 5, "六": 5,
+    "sun": 6, "sunday": 6, "周日": 6, "星期日": 6, "周天": 6, "星期天": 6, "日": 6, "天": 6,
+}  # fmt: skip
+DATE_RE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]00:00(?::00)?(?:\.0+)?)?$")
+
+
+@dataclass
+class Source:
+    """Where a table came from: shown in every message about it."""
+
+    label: str  # "institutions.csv" or "plan.xlsx, sheet institutions"
+    frame: pd.DataFrame  # all cells as strings, headers as written
+    geometry: Any = None  # GeoSeries for geojson sources
+
+
+def _read_csv(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        problems.append(
+            Problem(path.name, "the file is not readable text", expected="CSV saved as UTF-8")
+        )
+        return None
+    if not text.strip():
+        return pd.DataFrame()
+    import io
+
+    try:
+        return pd.read_csv(
+            io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True
+        )
+    except pd.errors.ParserError as exc:
+        problems.append(Problem(path.name, f"the file is not valid CSV ({exc})"))
+        return None
+
+
+def _xlsx_sheets(folder: Path) -> dict[str, tuple[Path, str]]:
+    """Sheet name -> (workbook, sheet) over every .xlsx in the folder."""
+    from openpyxl import load_workbook
+
+    found: dict[str, tuple[Path, str]] = {}
+    for book in sorted(folder.glob("*.xlsx")):
+        if book.name.startswith("~$"):  # Excel's lock file
+            continue
+        wb = load_workbook(book, read_only=True)
+        for sheet in wb.sheetnames:
+            found.setdefault(sheet.strip(), (book, sheet))
+        wb.close()
+    return found
+
+
+def _read_geojson(path: Path, table: Table, problems: list[Problem]) -> Source | None:
+    import geopandas as gpd
+
+    try:
+        gdf = gpd.read_file(path)
+    except Exception as exc:  # pyogrio raises several kinds
+        problems.append(Problem(path.name, f"the file is not valid GeoJSON ({exc})"))
+        return None
+    if gdf.crs is not None and gdf.crs.to_epsg() != 4326:
+        problems.append(
+            Problem(
+                path.name,
+                "wrong coordinate reference system",
+                expected="longitude/latitude in EPSG:4326 (WGS 84)",
+                got=str(gdf.crs.to_string()),
+            )
+        )
+        return None
+    frame = pd.DataFrame(gdf.drop(columns="geometry")).astype(object)
+    frame = frame.where(frame.notna(), "").astype(str)
+    return Source(path.name, frame, gdf.geometry)
+
+
+def _find_source(
+    folder: Path, table: Table, sheets: dict[str, tuple[Path, str]], problems: list[Problem]
+) -> Source | None:
+    csv = folder / f"{table.name}.csv"
+    geo = folder / f"{table.name}.geojson"
+    sheet = sheets.get(table.name) or sheets.get(table.zh)
+    candidates = [p.name for p in (csv, geo) if p.exists()]
+    if sheet:
+        candidates.append(f"{sheet[0].name}, sheet {sheet[1]}")
+    if len(candidates) > 1 and not (table.name == "streets" and candidates == [csv.name, geo.name]):
+        problems.append(
+            Problem(
+                candidates[0],
+                f"table '{table.name}' is given more than once ({'; '.join(candidates)})",
+                expected="exactly one source per table",
+            )
+        )
+        return None
+    if csv.exists():
+        frame = _read_csv(csv, problems)
+        return None if frame is None else Source(csv.name, frame)
+    if geo.exists() and table.spatial:
+        return _read_geojson(geo, table, problems)
+    if sheet:
+        label = f"{sheet[0].name}, sheet {sheet[1]}"
+        frame = pd.read_excel(sheet[0], sheet_name=sheet[1], dtype=str, keep_default_na=False)
+        return Source(label, frame)
+    return None
+
+
+def _normalise_headers(source: Source, table: Table, problems: list[Problem]) -> dict[str, str]:
+    """Map each contract column to the header the planner used (English or Chinese alias)."""
+    lookup: dict[str, str] = {}
+    for col in table.columns:
+        lookup[col.name.lower()] = col.name
+        for alias in col.aliases:
+            lookup[alias.strip().lower()] = col.name
+    mapping: dict[str, str] = {}
+    for header in source.frame.columns:
+        key = str(header).strip().lstrip("\ufeff").lower()
+        name = lookup.get(key)
+        if name is None:
+            continue
+        if name in mapping:
+            problems.append(
+                Problem(
+                    source.label,
+                    f"column '{name}' appears twice (as '{mapping[name]}' and '{header}')",
+                    column=str(header),
+                    expected="each column once",
+                )
+            )
+            continue
+        mapping[name] = str(header)
+    return mapping
+
+
+def parse_date(text: str) -> dt.date:
+    """An ISO date (``2027-03-01``); ``2027/3/1`` and Excel's ``2027-03-01 00:00:00`` too."""
+    m = DATE_RE.match(text.strip())
+    if not m:
+        raise ValueError(text)
+    return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+
+
+def _parse(col: Column, text: str) -> Any:
+    """Parse one non-blank cell; raises ValueError with no message on a bad value."""
+    s = text.strip()
+    if col.kind == "str":
+        return s
+    if col.kind == "int":
+        f = float(s)
+        if not f.is_integer():
+            raise ValueError(s)
+        v: Any = int(f)
+    elif col.kind == "float":
+        v = float(s)
+        if math.isnan(v) or math.isinf(v):
+            raise ValueError(s)
+    elif col.kind == "bool":
+        low = s.lower()
+        if low in TRUE:
+            return True
+        if low in FALSE:
+            return False
+        raise ValueError(s)
+    elif col.kind == "date":
+        return parse_date(s)
+    elif col.kind == "enum":
+        if col.choices and s not in col.choices:
+            low = s.lower()
+            if low in col.choices:
+                return low
+            raise ValueError(s)
+        return s
+    elif col.kind == "list":
+        items = tuple(x.strip() for x in LIST_SPLIT.split(s) if x.strip())
+        if col.choices:
+            items = tuple(x.lower() if x.lower() in col.choices else x for x in items)
+            if any(x not in col.choices for x in items):
+                raise ValueError(s)
+        return items
+    elif col.kind == "weekdays":
+        days = []
+        for part in LIST_SPLIT.split(s):
+            p = part.strip().lower()
+            if not p:
+                continue
+            if p not in WEEKDAYS:
+                raise ValueError(s)
+            days.append(WEEKDAYS[p])
+        return tuple(sorted(set(days)))
+    elif col.kind == "months":
+        months = []
+        for part in LIST_SPLIT.split(s):
+            p = part.strip().rstrip("月")
+            if not p:
+                continue
+            m = int(float(p))
+            if not 1 <= m <= 12:
+                raise ValueError(s)
+            months.append(m)
+        return tuple(sorted(set(months)))
+    else:  # pragma: no cover - schema error
+        raise AssertionError(col.kind)
+    if col.min is not None and v < col.min:
+        raise ValueError(s)
+    if col.max is not None and v > col.max:
+        raise ValueError(s)
+    return v
+
+
+def _expected(col: Column) -> str:
+    text = col.describe()
+    if col.kind in ("int", "float") and (col.min is not None or col.max is not None):
+        lo = "" if col.min is None else f"{col.min:g}"
+        hi = "" if col.max is None else f"{col.max:g}"
+        text += f" between {lo} and {hi}" if lo and hi else (f" >= {lo}" if lo else f" <= {hi}")
+    return text
+
+
+def _typed_table(source: Source, table: Table, problems: list[Problem]) -> pd.DataFrame | None:
+    frame = source.frame
+    mapping = _normalise_headers(source, table, problems)
+    spatial_from_geometry = source.geometry is not None
+    missing = [
+        c.name
+        for c in table.columns
+        if c.required
+        and c.name not in mapping
+        and not (spatial_from_geometry and c.name in ("lon", "lat"))
+    ]
+    for name in missing:
+        col = table.column(name)
+        alias = f" (or {'/'.join(col.aliases)})" if col.aliases else ""
+        problems.append(
+            Problem(
+                source.label,
+                f"required column '{name}'{alias} is missing",
+                column=name,
+                expected=f"a column '{name}' with {col.describe()}",
+            )
+        )
+    if missing:
+        return None
+    if len(frame) == 0 and not table.allow_empty:
+        problems.append(
+            Problem(source.label, "the table is empty", expected="at least one row of data")
+        )
+        return None
+
+    out: dict[str, list[Any]] = {}
+    n_before = len(problems)
+    for col in table.columns:
+        values: list[Any] = []
+        header = mapping.get(col.name)
+        cells = frame[header].tolist() if header is not None else [""] * len(frame)
+        for i, cell in enumerate(cells):
+            text = "" if cell is None else str(cell)
+            if text.strip() == "" or text.strip().lower() == "nan":
+                if col.required and col.default is None and not col.allow_blank and header:
+                    problems.append(
+                        Problem(
+                            source.label,
+                            "a value is missing",
+                            row=i + 2,
+                            column=header,
+                            expected=_expected(col),
+                        )
+                    )
+                values.append(col.default)
+                continue
+            try:
+                values.append(_parse(col, text))
+            except (ValueError, OverflowError):
+                problems.append(
+                    Problem(
+                        source.label,
+                        "a value is not valid",
+                        row=i + 2,
+                        column=header,
+                        expected=_expected(col),
+                        got=text,
+                    )
+                )
+                values.append(col.default)
+        out[col.name] = values
+    # columns beyond the contract are kept as text (the contract allows them)
+    known = set(mapping.values())
+    for header in frame.columns:
+        if header not in known and str(header) not in out:
+            out[str(header)] = frame[header].tolist()
+
+    df = pd.DataFrame(out)
+    if spatial_from_geometry:
+        geom = source.geometry
+        kinds = set(geom.geom_type.dropna().unique())
+        allowed = {"Point"} | ({"Polygon", "MultiPolygon"} if table.polygons else set())
+        for i, g in enumerate(geom):
+            if g is None or g.is_empty:
+                problems.append(
+                    Problem(source.label, "a feature has no geometry", row=i + 2, column="geometry",
+                            expected="a point" + (" or polygon" if table.polygons else ""))
+                )
+            elif g.geom_type not in allowed:
+                problems.append(
+                    Problem(source.label, "a feature has the wrong geometry type", row=i + 2,
+                            column="geometry", expected=" or ".join(sorted(allowed)),
+                            got=g.geom_type)
+                )
+            elif not g.is_valid:
+                problems.append(
+                    Problem(source.label, "a feature has invalid geometry (self-intersecting?)",
+                            row=i + 2, column="geometry", expected="a valid geometry")
+                )
+        del kinds
+        if len(problems) == n_before:
+            reps = [g.representative_point() if g.geom_type != "Point" else g for g in geom]
+            df["lon"] = [p.x for p in reps]
+            df["lat"] = [p.y for p in reps]
+            df["geometry"] = list(geom)
+    if table.spatial and len(problems) == n_before and len(df):
+        _check_lonlat(source.label, df, problems)
+
+    for col in table.columns:
+        if col.unique:
+            seen: dict[Any, int] = {}
+            for i, v in enumerate(df[col.name]):
+                if v in (None, ""):
+                    continue
+                if v in seen:
+                    problems.append(
+                        Problem(
+                            source.label,
+                            f"duplicate id '{v}' (first on row {seen[v] + 2})",
+                            row=i + 2,
+                            column=mapping.get(col.name, col.name),
+                            expected="each id once",
+                            got=str(v),
+                        )
+                    )
+                else:
+                    seen[v] = i
+    for check in table.checks:
+        CHECKS[check](source.label, df, mapping, problems)
+    return df
+
+
+def _check_lonlat(label: str, df: pd.DataFrame, problems: list[Problem]) -> None:
+    """Catch projected coordinates (metres) handed over as if they were lon/lat."""
+    lon = pd.to_numeric(df["lon"], errors="coerce")
+    lat = pd.to_numeric(df["lat"], errors="coerce")
+    if (lon.abs() > 180).any() or (lat.abs() > 90).any():
+        problems.append(
+            Problem(label, "coordinates look projected (metres), not longitude/latitude",
+                    column="lon", expected="EPSG:4326 longitude and latitude in degrees")
+        )
+    elif len(df) and ((lon < lat).mean() > 0.5) and lat.abs().max() > 60 >= lon.abs().max():
+        problems.append(
+            Problem(label, "longitude and latitude look swapped", column="lon",
+                    expected="lon east-west (about 121 in Shanghai), lat north-south (about 31)")
+        )
+
+
+def _start_before_end(
+    label: str, df: pd.DataFrame, mapping: dict[str, str], problems: list[Problem]
+) -> None:
+    for i, (s, e) in enumerate(zip(df["start"], df["end"], strict=True)):
+        if s is not None and e is not None and e < s:
+            problems.append(
+                Problem(label, "the end is before the start", row=i + 2,
+                        column=mapping.get("end", "end"), expected=f"a date on or after {s}",
+                        got=str(e))
+            )
+
+
+def _institution_or_operator(
+    label: str, df: pd.DataFrame, mapping: dict[str, str], problems: list[Problem]
+) -> None:
+    for i, (inst, op) in enumerate(zip(df["institution_id"], df["operator"], strict=True)):
+        if not inst and not op:
+            problems.append(
+                Problem(label, "a conflict names neither an institution nor an operator",
+                        row=i + 2, column=mapping.get("institution_id", "institution_id"),
+                        expected="an institution_id or an operator")
+            )
+
+
+CHECKS = {
+    "start_before_end": _start_before_end,
+    "institution_or_operator": _institution_or_operator,
+}
+
+
+def _check_references(
+    tables: dict[str, pd.DataFrame], labels: dict[str, str], problems: list[Problem]
+) -> None:
+    for name, df in tables.items():
+        table = TABLES[name]
+        for col in table.columns:
+            if col.ref is None or col.name not in df.columns:
+                continue
+            target, target_col = col.ref
+            if target not in tables:
+                continue
+            valid = set(tables[target][target_col].dropna())
+            valid.discard("")
+            for i, v in enumerate(df[col.name]):
+                items = v if isinstance(v, tuple) else (v,)
+                for item in items:
+                    if item in (None, ""):
+                        continue
+                    if item not in valid:
+                        problems.append(
+                            Problem(
+                                labels[name],
+                                f"'{item}' refers to nothing: no {target_col} '{item}' in "
+                                f"{labels[target]}",
+                                row=i + 2,
+                                column=col.name,
+                                expected=f"a {target_col} listed in {labels[target]}",
+                                got=str(item),
+                            )
+                        )
+
+
+def read_tables(folder: str | Path, names: Iterable[str]) -> dict[str, pd.DataFrame]:
+    """Read and check the named tables from a dataset folder.
+
+    Returns typed DataFrames (dates as ``datetime.date``, lists as tuples, spatial tables
+    with ``lon``/``lat`` and, from GeoJSON, a ``geometry`` column). Optional tables that are
+    absent come back empty with their columns. Raises :class:`DataError` listing every
+    problem found (missing file or column, bad value, duplicate id, dangling reference,
+    empty table).
+    """
+    folder = Path(folder)
+    problems: list[Problem] = []
+    if not folder.is_dir():
+        raise DataError([Problem(str(folder), "the dataset folder does not exist",
+                                 expected="a folder with the contract's tables")])
+    sheets = _xlsx_sheets(folder)
+    out: dict[str, pd.DataFrame] = {}
+    labels: dict[str, str] = {}
+    for name in names:
+        table = TABLES[name]
+        source = _find_source(folder, table, sheets, problems)
+        if source is None:
+            labels[name] = f"{name}.csv"
+            if not table.optional and not any(p.file.startswith(name) for p in problems):
+                problems.append(
+                    Problem(
+                        f"{name}.csv",
+                        f"required table '{name}' ({table.zh}) is missing",
+                        expected=f"{name}.csv"
+                        + (f" or {name}.geojson" if table.spatial else "")
+                        + f" or a sheet '{name}' in an .xlsx workbook in {folder}",
+                    )
+                )
+            else:
+                out[name] = pd.DataFrame({c.name: [] for c in table.columns})
+            continue
+        labels[name] = source.label
+        df = _typed_table(source, table, problems)
+        if df is not None:
+            out[name] = df
+    _check_references(out, labels, problems)
+    if problems:
+        raise DataError(problems)
+    return out
+
+
+def read_geojson_polygons(path: Path) -> Any:
+    """Street polygons (``streets.geojson``) as a GeoDataFrame, or None when absent."""
+    if not path.exists():
+        return None
+    import geopandas as gpd
+
+    gdf = gpd.read_file(path)
+    if gdf.crs is not None and gdf.crs.to_epsg() != 4326:
+        raise DataError([Problem(path.name, "wrong coordinate reference system",
+                                 expected="EPSG:4326", got=str(gdf.crs))])
+    return gdf
+
+
+def canonical_json(tables: dict[str, pd.DataFrame]) -> bytes:
+    """A stable serialisation of typed tables, for fingerprints of the inputs."""
+
+    def conv(v: Any) -> Any:
+        if isinstance(v, dt.date):
+            return v.isoformat()
+        if isinstance(v, tuple):
+            return [conv(x) for x in v]
+        if isinstance(v, float):
+            return round(v, 9)
+        if hasattr(v, "wkt"):
+            return v.wkt
+        if v is None or (isinstance(v, float) and math.isnan(v)):
+            return None
+        return v
+
+    doc = {}
+    for name in sorted(tables):
+        df = tables[name]
+        cols = [c.name for c in TABLES[name].columns if c.name in df.columns]
+        rows = [[conv(v) for v in row] for row in df[cols].itertuples(index=False)]
+        rows.sort(key=lambda r: json.dumps(r, ensure_ascii=False, default=str))
+        doc[name] = {"columns": cols, "rows": rows}
+    return json.dumps(doc, ensure_ascii=False, sort_keys=True, default=str).encode()

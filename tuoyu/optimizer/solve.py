@@ -1,0 +1,96 @@
+"""What every formulation shares: solve parameters, status, progress, soft-goal costs."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+
+@dataclass(frozen=True)
+class SolveParams:
+    """How hard to try. Defaults suit a district plan on a two-core machine."""
+
+    time_limit: float = 60.0
+    workers: int = 2
+    seed: int = 0  # the solver's own seed; randomness of a draw never comes from here
+    relative_gap: float = 0.0
+    log: bool = False
+
+    def apply(self, solver: cp_model.CpSolver) -> None:
+        p = solver.parameters
+        p.max_time_in_seconds = self.time_limit
+        p.num_workers = self.workers
+        p.random_seed = self.seed
+        p.relative_gap_limit = self.relative_gap
+        p.log_search_progress = self.log
+
+
+STATUS = {
+    cp_model.OPTIMAL: "optimal",
+    cp_model.FEASIBLE: "feasible",
+    cp_model.INFEASIBLE: "infeasible",
+    cp_model.MODEL_INVALID: "invalid",
+    cp_model.UNKNOWN: "unknown",
+}
+
+
+@dataclass
+class SoftCost:
+    """One soft goal's outcome: how far from ideal, its weight, and what it cost."""
+
+    name: str
+    description: str
+    value: int
+    weight: int
+
+    @property
+    def cost(self) -> int:
+        return self.value * self.weight
+
+
+@dataclass
+class SolveStats:
+    status: str = "unknown"
+    objective: float | None = None
+    bound: float | None = None
+    build_seconds: float = 0.0
+    solve_seconds: float = 0.0
+    stages: list[dict[str, object]] = field(default_factory=list)
+
+    @property
+    def gap(self) -> float | None:
+        if self.objective is None or self.bound is None:
+            return None
+        if self.objective == self.bound:
+            return 0.0
+        return abs(self.objective - self.bound) / max(1.0, abs(self.objective))
+
+
+ProgressFn = Callable[[float, float, float], None]  # (seconds, objective, bound)
+
+
+class ProgressCallback(cp_model.CpSolverSolutionCallback):
+    """Forwards each improving solution's objective and bound to a progress function."""
+
+    def __init__(self, fn: ProgressFn | None):
+        super().__init__()
+        self._fn = fn
+        self._t0 = time.perf_counter()
+
+    def on_solution_callback(self) -> None:
+        if self._fn is not None:
+            self._fn(time.perf_counter() - self._t0, self.ObjectiveValue(), self.BestObjectiveBound())
+
+
+def solve(
+    model: cp_model.CpModel, params: SolveParams, progress: ProgressFn | None = None
+) -> tuple[cp_model.CpSolver, int, float]:
+    """Solve once; returns (solver, status, seconds)."""
+    solver = cp_model.CpSolver()
+    params.apply(solver)
+    t0 = time.perf_counter()
+    status = solver.solve(model, ProgressCallback(progress) if progress else None)
+    return solver, status, time.perf_counter() - t0
