@@ -14,7 +14,7 @@ class SolveParams:
     """How hard to try. Defaults suit a district plan on a two-core machine."""
 
     time_limit: float = 60.0
-    workers: int = 2
+    workers: int = 8  # CP-SAT portfolio size; 8 proves our models far faster than 2, even on 2 cores
     seed: int = 0  # the solver's own seed; randomness of a draw never comes from here
     relative_gap: float = 0.0
     log: bool = False

@@ -1,0 +1,228 @@
+"""Exports of the guidance-session calendar: sessions.csv, a Chinese Excel workbook, .ics.
+
+All times are local Beijing time (Asia/Shanghai). A session takes a half-day slot:
+morning 09:00–11:00 or afternoon 14:00–16:00 (``HALF_DAY_TIMES``).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+from collections import Counter, defaultdict
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from tuoyu.models.reader import parse_date
+from tuoyu.models.sessions import (
+    DISCIPLINE_ZH,
+    EVENT_KIND_ZH,
+    KIND_ZH,
+    WEEKDAY_ZH,
+    Session,
+    SessionData,
+)
+
+TZ = ZoneInfo("Asia/Shanghai")
+HALF_DAY_TIMES = (("09:00", "11:00"), ("14:00", "16:00"))
+CSV_COLUMNS = ("date", "start", "end", "center_id", "event_id", "topic_id", "staff_ids")
+
+
+def write_sessions_csv(path: Path, sessions: list[Session]) -> None:
+    """The contract's ``sessions.csv`` (UTF-8 with BOM so Excel shows the Chinese)."""
+    with path.open("w", newline="", encoding="utf-8-sig") as f:
+        w = csv.writer(f)
+        w.writerow(CSV_COLUMNS)
+        for s in sessions:
+            start, end = HALF_DAY_TIMES[s.half]
+            w.writerow([s.date.isoformat(), start, end, s.center_id, s.event_id, s.topic_id,
+                        ";".join(s.staff_ids)])
+
+
+def read_sessions_csv(path: Path) -> list[Session]:
+    """Read a plan written by :func:`write_sessions_csv` (the previous plan of a re-plan)."""
+    from tuoyu.models.errors import DataError, Problem
+
+    out: list[Session] = []
+    problems: list[Problem] = []
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    for i, r in enumerate(rows):
+        try:
+            date = parse_date(r.get("date", "") or "")
+        except ValueError:
+            problems.append(Problem(path.name, "a value is not valid", row=i + 2, column="date",
+                                    expected="a date YYYY-MM-DD", got=r.get("date")))
+            continue
+        start = (r.get("start") or "09:00").strip()
+        half = 1 if start >= "12:00" else 0
+        staff = tuple(x for x in (r.get("staff_ids") or "").replace("；", ";").split(";") if x)
+        out.append(Session(date=date, half=half, center_id=(r.get("center_id") or "").strip(),
+                           event_id=(r.get("event_id") or "").strip(),
+                           topic_id=(r.get("topic_id") or "").strip(), staff_ids=staff))
+    if problems:
+        raise DataError(problems)
+    return out
+
+
+def _names(data: SessionData) -> tuple[dict[str, str], dict[str, str], dict[str, str],
+                                         dict[str, str]]:
+    centers = {c.center_id: c.name for c in data.centers}
+    staff = {s.staff_id: s.name for s in data.staff}
+    topics = {t.topic_id: t.name for t in data.topics}
+    events = {e.event_id: e.name for e in data.events}
+    return centers, staff, topics, events
+
+
+def write_workbook(path: Path, data: SessionData, sessions: list[Session], year: int,
+                   soft: list[tuple[str, int, int, int]] | None = None) -> None:
+    """The Chinese workbook: 按场所, 按人员, 按月份, 目标完成, 区级活动, 软目标."""
+    import xlsxwriter
+
+    cn, sn, tn, en = _names(data)
+    streets = {s.street_id: s.name for s in data.streets}
+    staff_by = {s.staff_id: s for s in data.staff}
+    wb = xlsxwriter.Workbook(str(path))
+    head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    ok = wb.add_format({"bg_color": "#C6EFCE"})
+    bad = wb.add_format({"bg_color": "#FFC7CE"})
+
+    def sheet(name: str, header: list[str], rows: list[list[object]],
+              widths: list[int] | None = None):
+        ws = wb.add_worksheet(name)
+        ws.write_row(0, 0, header, head)
+        for i, r in enumerate(rows, start=1):
+            ws.write_row(i, 0, r)
+        for j, w in enumerate(widths or [14] * len(header)):
+            ws.set_column(j, j, w)
+        ws.freeze_panes(1, 0)
+        ws.autofilter(0, 0, max(1, len(rows)), len(header) - 1)
+        return ws
+
+    def when(s: Session) -> list[object]:
+        a, b = HALF_DAY_TIMES[s.half]
+        return [s.date.isoformat(), WEEKDAY_ZH[s.date.weekday()], "上午" if s.half == 0 else
+                "下午", f"{a}-{b}"]
+
+    def team(s: Session) -> str:
+        return "、".join(f"{sn.get(x, x)}({DISCIPLINE_ZH[staff_by[x].discipline]})"
+                        if x in staff_by else x for x in s.staff_ids)
+
+    centre_rows = [
+        [s.center_id, cn.get(s.center_id, ""), *when(s), tn.get(s.topic_id, s.topic_id), team(s)]
+        for s in sorted((s for s in sessions if s.center_id),
+                        key=lambda s: (s.center_id, s.date, s.half))
+    ]
+    sheet("按场所", ["场所编号", "场所名称", "日期", "星期", "时段", "时间", "主题", "指导人员"],
+          centre_rows, [10, 28, 12, 6, 6, 12, 28, 40])
+    staff_rows = []
+    for s in sessions:
+        for x in s.staff_ids:
+            place = cn.get(s.center_id, "") if s.center_id else en.get(s.event_id, "")
+            staff_rows.append([x, sn.get(x, x),
+                               DISCIPLINE_ZH.get(staff_by[x].discipline, "") if x in staff_by
+                               else "", *when(s), place,
+                               tn.get(s.topic_id, "") if s.topic_id else "区级活动"])
+    staff_rows.sort(key=lambda r: (str(r[0]), str(r[3]), str(r[5])))
+    sheet("按人员", ["人员编号", "姓名", "专业", "日期", "星期", "时段", "时间", "地点/活动",
+                   "主题"], staff_rows, [10, 10, 8, 12, 6, 6, 12, 30, 28])
+    month_rows = []
+    for mo in range(1, 13):
+        ms = [s for s in sessions if s.date.month == mo]
+        month_rows.append([f"{year}年{mo}月", sum(1 for s in ms if s.center_id),
+                           sum(1 for s in ms if s.event_id),
+                           sum(1 for s in ms if s.center_id and s.date.weekday() >= 5),
+                           sum(len(s.staff_ids) for s in ms)])
+    sheet("按月份", ["月份", "场所活动场次", "区级活动场次", "其中周末场次", "人次"], month_rows,
+          [12, 14, 14, 14, 10])
+    ws = wb.add_worksheet("目标完成")
+    ws.write_row(0, 0, ["场所编号", "场所名称", "类型", "街镇", "年度目标", "已排场次", "覆盖主题数",
+                        "覆盖季度数", "是否达标"], head)
+    per = defaultdict(list)
+    for s in sessions:
+        if s.center_id:
+            per[s.center_id].append(s)
+    for i, c in enumerate(data.centers, start=1):
+        ss = per[c.center_id]
+        met = len(ss) >= c.sessions_per_year
+        ws.write_row(i, 0, [c.center_id, c.name, KIND_ZH.get(c.kind, c.kind),
+                            streets.get(c.street_id, c.street_id), c.sessions_per_year, len(ss),
+                            len({s.topic_id for s in ss}),
+                            len({(s.date.month - 1) // 3 for s in ss})])
+        ws.write(i, 8, "达标" if met else "未达标", ok if met else bad)
+    ws.set_column(0, 0, 10)
+    ws.set_column(1, 1, 28)
+    ws.set_column(2, 8, 11)
+    ws.freeze_panes(1, 0)
+    ev_rows = [[s.event_id, en.get(s.event_id, ""),
+                EVENT_KIND_ZH.get(next((e.kind for e in data.events if e.event_id == s.event_id),
+                                       ""), ""), *when(s), team(s)]
+               for s in sessions if s.event_id]
+    sheet("区级活动", ["活动编号", "活动名称", "类型", "日期", "星期", "时段", "时间", "指导人员"],
+          ev_rows, [10, 34, 12, 12, 6, 6, 12, 50])
+    load = Counter(x for s in sessions for x in s.staff_ids)
+    load_rows = [[st.staff_id, st.name, DISCIPLINE_ZH[st.discipline],
+                  streets.get(st.street_id, st.street_id), st.max_per_month, load[st.staff_id]]
+                 for st in data.staff]
+    sheet("人员工作量", ["人员编号", "姓名", "专业", "所在街镇", "每月上限", "全年场次"],
+          load_rows, [10, 10, 8, 14, 10, 10])
+    if soft:
+        sheet("软目标", ["目标", "数值", "权重", "代价"], [list(r) for r in soft], [40, 10, 10, 10])
+    wb.close()
+
+
+def _uid(s: Session) -> str:
+    key = f"{s.date.isoformat()}|{s.half}|{s.center_id}|{s.event_id}"
+    return hashlib.sha1(key.encode()).hexdigest()[:20] + "@tuoyu.baoshan"
+
+
+def ics_bytes(title: str, sessions: list[Session], data: SessionData) -> bytes:
+    """One calendar a phone can import; stable UIDs so a re-import updates, not duplicates."""
+    from icalendar import Calendar, Event
+
+    cn, sn, tn, en = _names(data)
+    cal = Calendar()
+    cal.add("prodid", "-//tuoyu//Baoshan guidance sessions//ZH")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", title)
+    cal.add("x-wr-timezone", "Asia/Shanghai")
+    stamp = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    for s in sessions:
+        a, b = HALF_DAY_TIMES[s.half]
+        start = dt.datetime.combine(s.date, dt.time.fromisoformat(a), TZ)
+        end = dt.datetime.combine(s.date, dt.time.fromisoformat(b), TZ)
+        ev = Event()
+        ev.add("uid", _uid(s))
+        ev.add("dtstamp", stamp)
+        ev.add("dtstart", start)
+        ev.add("dtend", end)
+        if s.center_id:
+            ev.add("summary", f"科学育儿指导：{tn.get(s.topic_id, s.topic_id)}")
+            ev.add("location", cn.get(s.center_id, s.center_id))
+        else:
+            ev.add("summary", en.get(s.event_id, s.event_id))
+            ev.add("location", "宝山区")
+        ev.add("description", "指导人员：" + "、".join(sn.get(x, x) for x in s.staff_ids))
+        cal.add_component(ev)
+    return cal.to_ical()
+
+
+def write_ics(folder: Path, data: SessionData, sessions: list[Session]) -> int:
+    """``ics/center_<id>.ics`` and ``ics/staff_<id>.ics``; returns the number of files."""
+    folder.mkdir(parents=True, exist_ok=True)
+    n = 0
+    by_center: dict[str, list[Session]] = defaultdict(list)
+    by_staff: dict[str, list[Session]] = defaultdict(list)
+    for s in sessions:
+        if s.center_id:
+            by_center[s.center_id].append(s)
+        for x in s.staff_ids:
+            by_staff[x].append(s)
+    cn, sn, _, _ = _names(data)
+    for cid, ss in sorted(by_center.items()):
+        (folder / f"center_{cid}.ics").write_bytes(ics_bytes(cn.get(cid, cid), ss, data))
+        n += 1
+    for sid, ss in sorted(by_staff.items()):
+        (folder / f"staff_{sid}.ics").write_bytes(ics_bytes(sn.get(sid, sid), ss, data))
+        n += 1
+    return n

@@ -1,0 +1,368 @@
+"""Siting outputs: siting.geojson, coverage.csv, a Chinese workbook and an offline map page.
+
+``write_siting_outputs(plan, problem, data, folder)`` writes everything into ``folder``
+(the caller makes it a temporary folder and moves the files in when all are written).
+The map page inlines Leaflet (vendored under ``static/vendor/leaflet``) and its data, so it
+opens from a USB stick on an intranet; the online basemap is added only when a tile loads.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from tuoyu.models.siting import SitingData
+from tuoyu.optimizer.siting import SitingPlan, SitingProblem
+
+VENDOR = Path(__file__).parent / "static" / "vendor" / "leaflet"
+SOURCE_ZH = {"provider": "现有托育点", "kindergarten": "幼儿园", "site": "候选新址"}
+
+
+def _bool(v: bool) -> str:
+    return "true" if v else "false"
+
+
+def siting_geojson(plan: SitingPlan) -> dict[str, Any]:
+    """One feature per place and year where classes open (the contract's siting.geojson)."""
+    features = []
+    for o in plan.openings:
+        key = {"site": "site_id", "kindergarten": "kindergarten_id"}.get(o.source, "place_id")
+        props: dict[str, Any] = {
+            "year": o.year,
+            key: o.place_id,
+            "classes": o.classes,
+            "seats": o.seats,
+            "name": o.name,
+            "street_id": o.street_id,
+            "source": o.source,
+            "cumulative_classes": o.cumulative,
+        }
+        features.append({"type": "Feature", "properties": props,
+                         "geometry": {"type": "Point", "coordinates": [o.lon, o.lat]}})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def coverage_frame(plan: SitingPlan) -> pd.DataFrame:
+    """The contract's coverage.csv columns first, then street, unmet and the baseline."""
+    cov = plan.coverage
+    cols = ["community_id", "year", "demand", "served", "within_15_min", "street_id", "unmet",
+            "served_before", "within_15_min_before"]
+    out = cov[cols].copy()
+    for c in ("within_15_min", "within_15_min_before"):
+        out[c] = out[c].map(_bool)
+    return out
+
+
+def summary_dict(plan: SitingPlan, problem: SitingProblem) -> dict[str, Any]:
+    cfg = problem.config
+    return {
+        "model": plan.model,
+        "solver": plan.solver,
+        "status": plan.status,
+        "proven_optimal": plan.proven_optimal,
+        "objective": plan.objective,
+        "bound": plan.bound,
+        "gap": plan.gap,
+        "build_seconds": round(plan.build_seconds, 3),
+        "solve_seconds": round(plan.solve_seconds, 3),
+        "years": list(problem.years),
+        "served": {str(k): v for k, v in plan.served.items()},
+        "served_before": {str(k): v for k, v in plan.served_before.items()},
+        "demand": {str(k): v for k, v in plan.demand.items()},
+        "new_classes": sum(o.classes for o in plan.openings),
+        "rules": {k: v for k, v in plan.rules.items()},
+        "findings": plan.findings,
+        "config": {
+            "classes_per_year": list(cfg.classes_per_year),
+            "seats_per_class": cfg.seats_per_class,
+            "walk_m": cfg.access.reach_m,
+            "speed_kmh": cfg.access.speed_kmh,
+            "radius_m": cfg.access.radius_m,
+            "circuity": cfg.access.circuity,
+            "take_up": cfg.demand.take_up,
+            "trend": cfg.demand.trend,
+            "year_discount": cfg.year_discount,
+            "walk_weight": cfg.walk_weight,
+            "integrated_share": cfg.integrated_share,
+        },
+        "fingerprint": problem.fingerprint,
+    }
+
+
+def write_xlsx(plan: SitingPlan, problem: SitingProblem, path: Path) -> None:
+    """The planner's workbook, in Chinese: openings by year, streets before/after, unmet."""
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(path))
+    head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
+    pct = wb.add_format({"num_format": "0.0%"})
+
+    def sheet(name: str, header: list[str], rows: list[list[Any]], widths: list[int],
+              formats: dict[int, Any] | None = None) -> None:
+        ws = wb.add_worksheet(name)
+        ws.write_row(0, 0, header, head)
+        for r, row in enumerate(rows, start=1):
+            for c, v in enumerate(row):
+                fmt = (formats or {}).get(c)
+                if fmt is not None:
+                    ws.write(r, c, v, fmt)
+                else:
+                    ws.write(r, c, v)
+        for c, w in enumerate(widths):
+            ws.set_column(c, c, w)
+        ws.freeze_panes(1, 0)
+        if rows:
+            ws.autofilter(0, 0, len(rows), len(header) - 1)
+
+    names = dict(problem.streets)
+    sheet("新增托班", ["年份", "编号", "名称", "类型", "街镇", "新增班数", "新增托位", "累计班数",
+                   "经度", "纬度"],
+          [[o.year, o.place_id, o.name, SOURCE_ZH.get(o.source, o.source),
+            names.get(o.street_id, o.street_id), o.classes, o.seats, o.cumulative, o.lon, o.lat]
+           for o in plan.openings], [8, 10, 28, 12, 14, 10, 10, 10, 12, 12])
+    st = plan.streets
+    rows = []
+    for r in st.itertuples(index=False):
+        dem = float(r.demand) or 1.0
+        rows.append([r.year, r.street_id, r.name, int(r.demand), int(r.served_before),
+                     int(r.served), int(r.served) - int(r.served_before),
+                     float(r.reach_demand_before) / dem, float(r.reach_demand) / dem,
+                     int(r.new_classes), int(r.unmet)])
+    sheet("街镇覆盖", ["年份", "街镇编号", "街镇", "需求托位", "规划前服务人数", "规划后服务人数",
+                   "新增服务人数", "规划前15分钟覆盖率", "规划后15分钟覆盖率", "新增班数",
+                   "未满足需求"], rows, [8, 12, 14, 10, 12, 12, 12, 14, 14, 10, 10],
+          {7: pct, 8: pct})
+    cov = plan.coverage
+    last = cov[cov["year"] == max(problem.years)]
+    unmet = last[last["unmet"] > 0].sort_values("unmet", ascending=False)
+    sheet("未满足需求", ["居委编号", "名称", "街镇", "年份", "需求托位", "已服务", "未满足",
+                    "15分钟内有托位"],
+          [[r.community_id, r.name, names.get(r.street_id, r.street_id), r.year, int(r.demand),
+            int(r.served), int(r.unmet), "是" if r.within_15_min else "否"]
+           for r in unmet.itertuples(index=False)], [12, 18, 14, 8, 10, 10, 10, 14])
+    rules = plan.rules
+    info = [
+        ["模型", {"capacitated": "多年容量约束选址", "mclp": "最大覆盖 MCLP",
+                 "lscp": "集合覆盖 LSCP"}.get(plan.model, plan.model)],
+        ["求解器", plan.solver],
+        ["状态", {"optimal": "已证明最优", "feasible": "可行（未证明最优）"}.get(plan.status,
+                                                                     plan.status)],
+        ["目标值", plan.objective if plan.objective is not None else ""],
+        ["上界", plan.bound if plan.bound is not None else ""],
+        ["最优性间隙", plan.gap if plan.gap is not None else "未知"],
+        ["建模秒数", round(plan.build_seconds, 3)],
+        ["求解秒数", round(plan.solve_seconds, 3)],
+        ["步行范围（米）", problem.config.access.reach_m],
+        ["每班托位", problem.config.seats_per_class],
+        ["每年新增班数", "{}–{}".format(*problem.config.classes_per_year)],
+        ["入托意愿率", problem.config.demand.take_up],
+        ["出生趋势（每年）", problem.config.demand.trend],
+    ]
+    if rules:
+        info += [
+            ["有普惠托位覆盖的街镇", f"{rules.get('streets_with_inclusive_place')} / "
+                              f"{rules.get('streets_with_demand')}"],
+            ["托幼一体幼儿园", f"{rules.get('integrated_kindergartens')} / "
+                         f"{rules.get('kindergartens_total')}（目标 "
+                         f"{rules.get('integrated_target')}）"],
+        ]
+    info += [["说明", f] for f in plan.findings]
+    sheet("求解信息", ["项目", "内容"], info, [22, 100])
+    wb.close()
+
+
+def _leaflet_css() -> str:
+    css = (VENDOR / "leaflet.css").read_text(encoding="utf-8")
+
+    def inline(m: re.Match[str]) -> str:
+        name = m.group(1)
+        f = VENDOR / "images" / name
+        if not f.exists():
+            return m.group(0)
+        return f"url(data:image/png;base64,{base64.b64encode(f.read_bytes()).decode()})"
+
+    return re.sub(r"url\(images/([\w.-]+)\)", inline, css)
+
+
+def map_data(plan: SitingPlan, problem: SitingProblem, data: SitingData) -> dict[str, Any]:
+    """What the map page shows, as one JSON document embedded in the page."""
+    streets: dict[str, Any] = {"type": "FeatureCollection", "features": []}
+    names = dict(problem.streets)
+    if data.street_polygons is not None:
+        gdf = data.street_polygons
+        for _, r in gdf.iterrows():
+            sid = str(r.get("street_id", ""))
+            streets["features"].append({
+                "type": "Feature",
+                "properties": {"street_id": sid, "name": names.get(sid, str(r.get("name", "")))},
+                "geometry": json.loads(json.dumps(r.geometry.__geo_interface__)),
+            })
+    last = max(problem.years)
+    cov = plan.coverage[plan.coverage["year"] == last]
+    comms = [[r.community_id, r.name, names.get(r.street_id, r.street_id),
+              round(float(problem.community_lon[i]), 6), round(float(problem.community_lat[i]), 6),
+              int(r.demand), int(r.served), int(r.unmet)]
+             for i, r in enumerate(cov.itertuples(index=False))]
+    existing = [[p.place_id, p.name, SOURCE_ZH.get(p.source, p.source), round(p.lon, 6),
+                 round(p.lat, 6), p.existing_seats, p.inclusive_now]
+                for p in problem.places if p.existing_seats > 0]
+    openings = [[o.place_id, o.name, names.get(o.street_id, o.street_id), o.year, o.classes,
+                 o.seats, round(o.lon, 6), round(o.lat, 6)] for o in plan.openings]
+    return {
+        "years": list(problem.years),
+        "last_year": last,
+        "catchment_m": problem.config.access.crow_m,
+        "walk_m": problem.config.access.reach_m,
+        "streets": streets,
+        "communities": comms,
+        "existing": existing,
+        "openings": openings,
+        "status": plan.status,
+        "gap": plan.gap,
+        "served": {str(k): v for k, v in plan.served.items()},
+        "demand": {str(k): v for k, v in plan.demand.items()},
+    }
+
+
+PAGE = """<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>宝山区公办托班选址方案</title>
+<style>__LEAFLET_CSS__</style>
+<style>
+html, body { height: 100%; margin: 0; font-family: "Microsoft YaHei", "PingFang SC", sans-serif; }
+#map { position: absolute; top: 0; bottom: 0; left: 0; right: 0; background: #f4f4f0; }
+.panel { background: #fff; padding: 8px 10px; border-radius: 4px; box-shadow: 0 1px 4px #0004;
+         font-size: 13px; line-height: 1.5; max-width: 280px; }
+.sw { display: inline-block; width: 12px; height: 12px; border-radius: 6px; margin-right: 4px;
+      vertical-align: middle; }
+</style>
+</head>
+<body>
+<div id="map"></div>
+<script>__LEAFLET_JS__</script>
+<script id="siting-data" type="application/json">__DATA__</script>
+<script>
+(function () {
+  var D = JSON.parse(document.getElementById('siting-data').textContent);
+  var map = L.map('map', {preferCanvas: true});
+  var overlays = {};
+  var streets = L.geoJSON(D.streets, {
+    style: {color: '#555', weight: 1.5, fill: true, fillOpacity: 0.03},
+    onEachFeature: function (f, l) { l.bindTooltip(f.properties.name, {sticky: true}); }
+  }).addTo(map);
+  overlays['街镇边界'] = streets;
+  function colour(unmet) {
+    return unmet <= 0 ? '#1a9850' : unmet < 10 ? '#fee08b' : unmet < 30 ? '#fc8d59' : '#d73027';
+  }
+  var comms = L.layerGroup();
+  D.communities.forEach(function (c) {
+    L.circleMarker([c[4], c[3]], {radius: 3 + Math.min(8, Math.sqrt(c[5])), weight: 0.5,
+      color: '#333', fillColor: colour(c[7]), fillOpacity: 0.85})
+      .bindPopup('<b>' + c[1] + '</b>（' + c[2] + '）<br>' + D.last_year + '年需求托位：' + c[5] +
+                 '<br>已服务：' + c[6] + '<br>未满足：' + c[7]).addTo(comms);
+  });
+  comms.addTo(map);
+  overlays['居委（按未满足需求着色）'] = comms;
+  var existing = L.layerGroup();
+  D.existing.forEach(function (p) {
+    L.circleMarker([p[4], p[3]], {radius: 4, weight: 1, color: p[6] ? '#2166ac' : '#777',
+      fillColor: p[6] ? '#67a9cf' : '#bbb', fillOpacity: 0.9})
+      .bindPopup('<b>' + p[1] + '</b><br>' + p[2] + '，现有托位 ' + p[5] +
+                 (p[6] ? '（普惠）' : '')).addTo(existing);
+  });
+  existing.addTo(map);
+  overlays['现有托位'] = existing;
+  var yearColours = ['#7b3294', '#e66101', '#008837', '#0571b0', '#ca0020'];
+  D.years.forEach(function (y, k) {
+    var g = L.layerGroup();
+    D.openings.filter(function (o) { return o[3] === y; }).forEach(function (o) {
+      var col = yearColours[k % yearColours.length];
+      L.circle([o[7], o[6]], {radius: D.catchment_m, color: col, weight: 1, fillOpacity: 0.06,
+        dashArray: '4 4'}).addTo(g);
+      L.circleMarker([o[7], o[6]], {radius: 7, color: '#000', weight: 1, fillColor: col,
+        fillOpacity: 1}).bindPopup('<b>' + o[1] + '</b>（' + o[2] + '）<br>' + y + '年新增 ' +
+        o[4] + ' 个班，' + o[5] + ' 个托位').addTo(g);
+    });
+    g.addTo(map);
+    overlays[y + '年新增托班及15分钟服务圈'] = g;
+  });
+  var control = L.control.layers({}, overlays, {collapsed: false}).addTo(map);
+  var b = streets.getBounds();
+  if (b.isValid()) { map.fitBounds(b); } else if (D.communities.length) {
+    map.fitBounds(D.communities.map(function (c) { return [c[4], c[3]]; }));
+  } else { map.setView([31.40, 121.43], 12); }
+  var legend = L.control({position: 'bottomleft'});
+  legend.onAdd = function () {
+    var d = L.DomUtil.create('div', 'panel');
+    var lines = ['<b>宝山区公办托班选址方案</b>',
+      '求解状态：' + (D.status === 'optimal' ? '已证明最优' : D.status),
+      '服务圈：步行 ' + Math.round(D.walk_m) + ' 米（虚线圆为直线 ' +
+        Math.round(D.catchment_m) + ' 米近似）'];
+    D.years.forEach(function (y) {
+      lines.push(y + '年：服务 ' + Math.round(D.served[y]) + ' / 需求 ' + Math.round(D.demand[y]));
+    });
+    lines.push('<span class="sw" style="background:#1a9850"></span>需求已满足 ' +
+      '<span class="sw" style="background:#fee08b"></span>&lt;10 ' +
+      '<span class="sw" style="background:#fc8d59"></span>&lt;30 ' +
+      '<span class="sw" style="background:#d73027"></span>≥30 未满足');
+    d.innerHTML = lines.join('<br>');
+    return d;
+  };
+  legend.addTo(map);
+  // The online basemap only when a tile can be fetched (intranets have no internet).
+  var TILE = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
+  var probe = new Image();
+  probe.onload = function () {
+    var base = L.tileLayer(TILE, {maxZoom: 19, attribution: '&copy; OpenStreetMap'});
+    base.addTo(map);
+    base.bringToBack();
+    control.addBaseLayer(base, '在线底图');
+  };
+  probe.src = TILE.replace('{z}', '0').replace('{x}', '0').replace('{y}', '0');
+})();
+</script>
+</body>
+</html>
+"""
+
+
+def map_html(plan: SitingPlan, problem: SitingProblem, data: SitingData) -> str:
+    """The self-contained map page: Leaflet, styles and data all inline."""
+    js = (VENDOR / "leaflet.js").read_text(encoding="utf-8")
+    doc = json.dumps(map_data(plan, problem, data), ensure_ascii=False, separators=(",", ":"))
+    doc = doc.replace("</", "<\\/")  # keep the JSON from closing its script tag
+    js = js.replace("</script", "<\\/script")
+    return (PAGE.replace("__LEAFLET_CSS__", _leaflet_css())
+            .replace("__LEAFLET_JS__", js).replace("__DATA__", doc))
+
+
+def write_siting_outputs(plan: SitingPlan, problem: SitingProblem, data: SitingData,
+                         folder: Path) -> list[Path]:
+    """Write every output into ``folder``; returns the paths written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    p = folder / "siting.geojson"
+    p.write_text(json.dumps(siting_geojson(plan), ensure_ascii=False, indent=1), encoding="utf-8")
+    out.append(p)
+    p = folder / "coverage.csv"
+    coverage_frame(plan).to_csv(p, index=False, encoding="utf-8")
+    out.append(p)
+    p = folder / "siting_summary.json"
+    p.write_text(json.dumps(summary_dict(plan, problem), ensure_ascii=False, indent=1,
+                            default=str), encoding="utf-8")
+    out.append(p)
+    p = folder / "siting.xlsx"
+    write_xlsx(plan, problem, p)
+    out.append(p)
+    p = folder / "siting_map.html"
+    p.write_text(map_html(plan, problem, data), encoding="utf-8")
+    out.append(p)
+    return out
