@@ -69,7 +69,7 @@ class WorkCalendar:
         for year in sorted(set(years)):
             if year in self._package_years:
                 continue
-            if any(d.year == year for d in self.overrides):
+            if any(d.year == year and k == "workday" for d, k in self.overrides.items()):
                 continue
             out.append(
                 f"The adjusted working days (调休) of {year} are not known to the built-in "

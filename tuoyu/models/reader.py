@@ -375,6 +375,7 @@ def _typed_table(source: Source, table: Table, problems: list[Problem]) -> pd.Da
                     seen[v] = i
     for check in table.checks:
         CHECKS[check](source.label, df, mapping, problems)
+    df.attrs["headers"] = dict(mapping)  # the planner's own header of each column
     return df
 
 
@@ -449,8 +450,8 @@ def _check_references(
                                 f"'{item}' refers to nothing: no {target_col} '{item}' in "
                                 f"{labels[target]}",
                                 row=i + 2,
-                                column=col.name,
-                                expected=f"a {target_col} listed in {labels[target]}",
+                                column=df.attrs.get("headers", {}).get(col.name, col.name),
+                                expected=f"{target_col} listed in {labels[target]}",
                                 got=str(item),
                             )
                         )

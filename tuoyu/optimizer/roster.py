@@ -388,18 +388,30 @@ def _deadline_index(problem: RosterProblem, visit: Visit) -> int | None:
     return max(ok[-1] if ok else 0, floor)
 
 
-def make_variables(model: cp_model.CpModel, problem: RosterProblem) -> _Vars:
+def make_variables(
+    model: cp_model.CpModel, problem: RosterProblem, day_of: dict[int, int] | None = None
+) -> _Vars:
+    """Variables of the full model; with ``day_of`` (visit -> day index) only those of the
+    fixed days, and only inspectors at work then and free of conflicts: a small model."""
     day_index = {d: k for k, d in enumerate(problem.days)}
     x, a, z = {}, {}, {}
-    for v in range(len(problem.visits)):
-        for k in range(len(problem.days)):
+    for v, visit in enumerate(problem.visits):
+        ks = range(len(problem.days)) if day_of is None else [day_of[v]]
+        for k in ks:
             x[v, k] = model.new_bool_var(f"x_{v}_{k}")
         for p, insp in enumerate(problem.inspectors):
+            days = [day_index[d] for d in problem.available[insp.inspector_id]]
+            if day_of is not None:
+                if day_of[v] not in days or (visit.institution_id, insp.inspector_id) in (
+                    problem.recused
+                ):
+                    continue
+                days = [day_of[v]]
             a[v, p] = model.new_bool_var(f"a_{v}_{p}")
-            for d in problem.available[insp.inspector_id]:
-                z[v, p, day_index[d]] = model.new_bool_var(f"z_{v}_{p}_{day_index[d]}")
+            for k in days:
+                z[v, p, k] = model.new_bool_var(f"z_{v}_{p}_{k}")
     happens = {
-        v: cp_model.LinearExpr.sum([x[v, k] for k in range(len(problem.days))])
+        v: cp_model.LinearExpr.sum([x[v, k] for k in range(len(problem.days)) if (v, k) in x])
         for v in range(len(problem.visits))
     }
     # linking: an inspector is in a team iff they work the visit's day on it
@@ -409,6 +421,7 @@ def make_variables(model: cp_model.CpModel, problem: RosterProblem) -> _Vars:
         model.add_implication(var, x[v, k])
     for (v, p), var in a.items():
         model.add(var == cp_model.LinearExpr.sum(by_vp.get((v, p), [])))
+    for v in range(len(problem.visits)):
         model.add(happens[v] <= 1)
     return _Vars(x, a, z, happens)
 
@@ -435,7 +448,7 @@ def team_of_at_least_two(
     """At least ``min_team`` inspectors a visit (Administrative Penalty Law art. 42)."""
     r = problem.rules
     for v in range(len(problem.visits)):
-        team = cp_model.LinearExpr.sum([var.a[v, p] for p in range(len(problem.inspectors))])
+        team = cp_model.LinearExpr.sum([var.a[v, p] for p in range(len(problem.inspectors)) if (v, p) in var.a])
         _enforce(model.add(team >= r.min_team * var.happens[v]), lit)
         _enforce(model.add(team <= r.max_team * var.happens[v]), lit)
 
@@ -447,7 +460,7 @@ def team_covers_safety_and_hygiene(
     for skill in problem.rules.required_skills:
         skilled = [p for p, i in enumerate(problem.inspectors) if skill in i.skills]
         for v in range(len(problem.visits)):
-            expr = cp_model.LinearExpr.sum([var.a[v, p] for p in skilled])
+            expr = cp_model.LinearExpr.sum([var.a[v, p] for p in skilled if (v, p) in var.a])
             _enforce(model.add(expr >= var.happens[v]), lit)
 
 
@@ -462,7 +475,7 @@ def team_draws_on_two_departments(
         used = []
         for dept, members in sorted(depts.items()):
             u = model.new_bool_var(f"dept_{v}_{dept}")
-            model.add(u <= cp_model.LinearExpr.sum([var.a[v, p] for p in members]))
+            model.add(u <= cp_model.LinearExpr.sum([var.a[v, p] for p in members if (v, p) in var.a]))
             used.append(u)
         need = problem.rules.min_departments * var.happens[v]
         _enforce(model.add(cp_model.LinearExpr.sum(used) >= need), lit)
@@ -486,7 +499,7 @@ def within_monthly_limit(
 ) -> None:
     """No inspector does more visits in the month than their monthly limit."""
     for p, insp in enumerate(problem.inspectors):
-        load = cp_model.LinearExpr.sum([var.a[v, p] for v in range(len(problem.visits))])
+        load = cp_model.LinearExpr.sum([var.a[v, p] for v in range(len(problem.visits)) if (v, p) in var.a])
         _enforce(model.add(load <= insp.max_per_month), lit)
 
 
@@ -497,7 +510,7 @@ def no_conflict_of_interest(
     where one has a conflict of interest."""
     for v, visit in enumerate(problem.visits):
         for p, insp in enumerate(problem.inspectors):
-            if (visit.institution_id, insp.inspector_id) in problem.recused:
+            if (visit.institution_id, insp.inspector_id) in problem.recused and (v, p) in var.a:
                 _enforce(model.add(var.a[v, p] == 0), lit)
 
 
@@ -510,7 +523,8 @@ def follow_up_within_deadline(
         if last is None:
             continue
         for k in range(last + 1, len(problem.days)):
-            _enforce(model.add(var.x[v, k] == 0), lit)
+            if (v, k) in var.x:
+                _enforce(model.add(var.x[v, k] == 0), lit)
 
 
 # soft goals: each returns its penalty expression
@@ -527,7 +541,7 @@ def no_return_to_last_institution(
         var.a[v, index[pid]]
         for v, visit in enumerate(problem.visits)
         for pid in visit.last_team
-        if pid in index
+        if pid in index and (v, index[pid]) in var.a
     ]
     return cp_model.LinearExpr.sum(terms)
 
@@ -550,7 +564,7 @@ def balanced_workload(
     fair = math.ceil(problem.rules.min_team * len(problem.visits) / len(at_work))
     excess = []
     for p in at_work:
-        load = cp_model.LinearExpr.sum([var.a[v, p] for v in range(len(problem.visits))])
+        load = cp_model.LinearExpr.sum([var.a[v, p] for v in range(len(problem.visits)) if (v, p) in var.a])
         e = model.new_int_var(0, len(problem.visits), f"excess_{p}")
         model.add(e >= load - fair)
         excess.append(e)
@@ -563,7 +577,7 @@ def spread_over_working_days(
     """The number of visits on the busiest day of the month."""
     top = model.new_int_var(0, len(problem.visits), "max_day")
     for k in range(len(problem.days)):
-        model.add(top >= cp_model.LinearExpr.sum([var.x[v, k] for v in range(len(problem.visits))]))
+        model.add(top >= cp_model.LinearExpr.sum([var.x[v, k] for v in range(len(problem.visits)) if (v, k) in var.x]))
     return top
 
 
@@ -632,11 +646,11 @@ SOFT_GOALS = {
 
 
 def build_model(
-    problem: RosterProblem, explain: bool = False
+    problem: RosterProblem, explain: bool = False, day_of: dict[int, int] | None = None
 ) -> tuple[cp_model.CpModel, _Vars, dict[str, cp_model.LinearExpr], dict[str, cp_model.IntVar]]:
     """The CP-SAT model. With ``explain``, every rule group sits behind an assumption."""
     model = cp_model.CpModel()
-    var = make_variables(model, problem)
+    var = make_variables(model, problem, day_of)
     lits: dict[str, cp_model.IntVar] = {}
     if explain:
         for reason in sorted({v.reason for v in problem.visits}):
@@ -809,11 +823,8 @@ def solve_roster(
     t0 = time.perf_counter()
     day_of, stages, unique_days, _top = plan_days(problem, params, prove_unique)
     stats.stages.extend(stages)
-    model, var, soft, _ = build_model(problem)
+    model, var, soft, _ = build_model(problem, day_of=day_of)
     fixed = day_of is not None
-    if fixed:
-        for (v, k), x in var.x.items():
-            model.add(x == int(day_of.get(v) == k))  # type: ignore[union-attr]
     soft_obj = _soft_objective(problem, soft)
     model.minimize(soft_obj)
     stats.build_seconds = time.perf_counter() - t0 - sum(float(s["seconds"]) for s in stages)

@@ -1,0 +1,456 @@
+"""The reader: every class of bad input gets a message naming the file, the row, the column
+and what was expected; and the forms a planner's own files come in (BOM, GB18030, Chinese
+headers, .xlsx sheets, GeoJSON) load the same data as the plain CSVs."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tuoyu.models.errors import DataError, Problem
+from tuoyu.models.inspection import load_inspection_data
+from tuoyu.models.reader import read_tables
+from tuoyu.models.schema import ROSTER_TABLES
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "baoshan"
+ROSTER_FILES = [f"{name}.csv" for name in ROSTER_TABLES]
+BASE = ("streets", "institutions", "inspectors")
+
+
+def dataset(tmp: Path, files: list[str] = ROSTER_FILES) -> Path:
+    """A copy of the named files of the bundled Baoshan dataset in ``tmp``."""
+    folder = tmp / "data"
+    folder.mkdir()
+    for name in files:
+        shutil.copy(DATA / name, folder / name)
+    return folder
+
+
+def frame(name: str) -> pd.DataFrame:
+    """A bundled table as text, exactly as written."""
+    return pd.read_csv(DATA / f"{name}.csv", dtype=str, keep_default_na=False)
+
+
+def write(folder: Path, name: str, df: pd.DataFrame, encoding: str = "utf-8") -> None:
+    df.to_csv(folder / f"{name}.csv", index=False, encoding=encoding)
+
+
+def problems_of(folder: Path, names: tuple[str, ...] = ROSTER_TABLES) -> list[Problem]:
+    with pytest.raises(DataError) as err:
+        read_tables(folder, names)
+    assert err.value.problems, "a DataError must carry its problems"
+    return err.value.problems
+
+
+def only(problems: list[Problem], **match: object) -> Problem:
+    """The one problem whose fields equal ``match``."""
+    found = [p for p in problems if all(getattr(p, k) == v for k, v in match.items())]
+    assert len(found) == 1, f"expected one problem with {match}, got: {[str(p) for p in problems]}"
+    return found[0]
+
+
+def assert_names(p: Problem, file: str, row: int | None, column: str | None, *expected: str):
+    """The message names the file, the row, the column and what was expected."""
+    text = str(p)
+    assert p.file == file and text.startswith(file)
+    assert p.row == row
+    if row is not None:
+        assert f"row {row}" in text
+    assert p.column == column
+    if column is not None:
+        assert f"column '{column}'" in text
+    assert p.expected is not None and "expected " + p.expected in text
+    for word in expected:
+        assert word in text, f"{word!r} not in {text!r}"
+
+
+# --- bad input ---------------------------------------------------------------------------
+
+
+def test_missing_required_file(tmp_path: Path) -> None:
+    folder = dataset(tmp_path, [f for f in ROSTER_FILES if f != "institutions.csv"])
+    p = only(problems_of(folder), file="institutions.csv")
+    assert_names(p, "institutions.csv", None, None, "institutions.csv", ".xlsx")
+    assert "required table 'institutions'" in p.message and "托育机构" in p.message
+
+
+def test_missing_column(tmp_path: Path) -> None:
+    folder = dataset(tmp_path)
+    write(folder, "institutions", frame("institutions").drop(columns="kind"))
+    p = only(problems_of(folder), column="kind")
+    assert_names(p, "institutions.csv", None, "kind", "childcare_center", "community_point")
+    assert "missing" in p.message and "类型" in p.message  # the alias a planner may use
+
+
+def test_institution_with_unknown_street(tmp_path: Path) -> None:
+    folder = dataset(tmp_path)
+    df = frame("institutions")
+    df.loc[4, "street_id"] = "310113999"
+    write(folder, "institutions", df)
+    p = only(problems_of(folder), got="310113999")
+    assert_names(p, "institutions.csv", 6, "street_id", "street_id listed in streets.csv")
+    assert "refers to nothing" in p.message
+
+
+def test_inspection_with_unknown_inspector_in_list(tmp_path: Path) -> None:
+    folder = dataset(tmp_path)
+    df = frame("inspections")
+    first = df.loc[2, "inspector_ids"].split(";")[0]
+    df.loc[2, "inspector_ids"] = f"{first};JC999"
+    write(folder, "inspections", df)
+    p = only(problems_of(folder), got="JC999")
+    assert_names(p, "inspections.csv", 4, "inspector_ids", "inspector_id listed in inspectors.csv")
+    assert "JC999" in p.message
+
+
+def test_bad_date(tmp_path: Path) -> None:
+    folder = dataset(tmp_path)
+    df = frame("institutions")
+    df.loc[0, "opened_on"] = "2021-02-30"
+    df.loc[1, "opened_on"] = "23/10/2015"
+    write(folder, "institutions", df)
+    probs = problems_of(folder)
+    assert_names(
+        only(probs, row=2), "institutions.csv", 2, "opened_on", "YYYY-MM-DD", "'2021-02-30'"
+    )
+    assert_names(
+        only(probs, row=3), "institutions.csv", 3, "opened_on", "YYYY-MM-DD", "'23/10/2015'"
+    )
+
+
+def test_value_outside_its_list(tmp_path: Path) -> None:
+    folder = dataset(tmp_path)
+    df = frame("institutions")
+    df.loc[1, "risk"] = "hgih"
+    write(folder, "institutions", df)
+    p = only(problems_of(folder), column="risk")
+    assert str(p) == (
+        "institutions.csv, row 3, column 'risk': a value is not valid; "
+        "expected one of low, medium, high, got 'hgih'"
+    )
+
+
+def test_duplicate_id(tmp_path: Path) -> None:
+    folder = dataset(tmp_path)
+    df = frame("inspectors")
+    df.loc[7, "inspector_id"] = df.loc[3, "inspector_id"]
+    write(folder, "inspectors", df)
+    p = only(problems_of(folder), file="inspectors.csv")
+    assert_names(p, "inspectors.csv", 9, "inspector_id", "each id once", "first on row 5")
+    assert p.got == df.loc[3, "inspector_id"]
+
+
+def test_empty_table_header_only(tmp_path: Path) -> None:
+    folder = dataset(tmp_path)
+    write(folder, "inspectors", frame("inspectors").iloc[0:0])
+    probs = problems_of(folder)
+    p = only(probs, file="inspectors.csv")
+    assert_names(p, "inspectors.csv", None, None, "at least one row")
+    assert "empty" in p.message
+
+
+def test_bad_number(tmp_path: Path) -> None:
+    folder = dataset(tmp_path)
+    df = frame("inspectors")
+    df.loc[0, "max_per_month"] = "four"
+    df.loc[1, "max_per_month"] = "2.5"
+    df.loc[2, "max_per_day"] = "9"  # a number, but out of range
+    write(folder, "inspectors", df)
+    probs = problems_of(folder)
+    assert_names(
+        only(probs, row=2), "inspectors.csv", 2, "max_per_month", "a whole number", "'four'"
+    )
+    assert_names(
+        only(probs, row=3), "inspectors.csv", 3, "max_per_month", "a whole number", "'2.5'"
+    )
+    assert_names(only(probs, row=4), "inspectors.csv", 4, "max_per_day", "between 1 and 4", "'9'")
+
+
+def test_leave_end_before_start(tmp_path: Path) -> None:
+    folder = dataset(tmp_path)
+    df = frame("inspector_leave")
+    df.loc[1, ["start", "end"]] = ["2026-12-08", "2026-12-06"]
+    write(folder, "inspector_leave", df)
+    p = only(problems_of(folder), file="inspector_leave.csv")
+    assert_names(p, "inspector_leave.csv", 3, "end", "on or after 2026-12-08", "'2026-12-06'")
+
+
+def test_several_problems_reported_at_once(tmp_path: Path) -> None:
+    folder = dataset(tmp_path)
+    inst = frame("institutions")
+    inst.loc[0, "risk"] = "hgih"
+    inst.loc[9, "street_id"] = "nowhere"
+    write(folder, "institutions", inst)
+    insp = frame("inspectors")
+    insp.loc[5, "max_per_month"] = "many"
+    write(folder, "inspectors", insp)
+    (folder / "inspector_leave.csv").write_text(
+        "inspector_id,start,end\nJC001,2026-13-01,2026-12-31\n", encoding="utf-8"
+    )
+    with pytest.raises(DataError) as err:
+        read_tables(folder, ROSTER_TABLES)
+    got = {(p.file, p.row, p.column) for p in err.value.problems}
+    assert got == {
+        ("institutions.csv", 2, "risk"),
+        ("institutions.csv", 11, "street_id"),
+        ("inspectors.csv", 7, "max_per_month"),
+        ("inspector_leave.csv", 2, "start"),
+    }
+    text = str(err.value)
+    assert "4 problems" in text
+    assert all(str(p) in text for p in err.value.problems)
+
+
+# --- the forms a planner's files come in ----------------------------------------------------
+
+
+def baseline() -> dict[str, pd.DataFrame]:
+    return read_tables(DATA, BASE)
+
+
+def assert_same(got: pd.DataFrame, want: pd.DataFrame) -> None:
+    got = got[list(want.columns)].reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, want.reset_index(drop=True))
+
+
+def test_csv_with_utf8_bom(tmp_path: Path) -> None:
+    folder = dataset(tmp_path, ["streets.csv", "inspectors.csv"])
+    write(folder, "institutions", frame("institutions"), encoding="utf-8-sig")
+    assert (folder / "institutions.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    assert_same(read_tables(folder, BASE)["institutions"], baseline()["institutions"])
+
+
+def test_csv_saved_as_gb18030(tmp_path: Path) -> None:
+    folder = dataset(tmp_path, ["streets.csv", "inspectors.csv"])
+    write(folder, "institutions", frame("institutions"), encoding="gb18030")
+    raw = (folder / "institutions.csv").read_bytes()
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")
+    tables = read_tables(folder, BASE)
+    assert_same(tables["institutions"], baseline()["institutions"])
+    assert tables["institutions"]["name"].iloc[0] == "萌海豚托育绿康中心"
+
+
+ZH_INSTITUTIONS = {
+    "institution_id": "机构编号", "name": "机构名称", "street_id": "街镇编号", "lon": "经度",
+    "lat": "纬度", "kind": "类型", "operator": "举办者", "risk": "风险等级",
+    "opened_on": "开办日期", "active": "在营",
+}  # fmt: skip
+ZH_INSPECTORS = {
+    "inspector_id": "人员编号", "name": "姓名", "department": "部门", "street_id": "街镇编号",
+    "skills": "专长", "max_per_month": "每月上限", "max_per_day": "每日上限",
+}  # fmt: skip
+
+
+def test_chinese_header_aliases_load_the_same_data(tmp_path: Path) -> None:
+    folder = dataset(tmp_path, ["streets.csv"])
+    write(folder, "institutions", frame("institutions").rename(columns=ZH_INSTITUTIONS))
+    write(
+        folder,
+        "inspectors",
+        frame("inspectors").rename(columns=ZH_INSPECTORS),
+        encoding="utf-8-sig",
+    )
+    tables = read_tables(folder, BASE)
+    want = baseline()
+    assert_same(tables["institutions"], want["institutions"])
+    assert_same(tables["inspectors"], want["inspectors"])
+
+
+def test_chinese_headers_bad_value_names_the_header_as_written(tmp_path: Path) -> None:
+    folder = dataset(tmp_path, ["streets.csv", "inspectors.csv"])
+    df = frame("institutions")
+    df.loc[0, "risk"] = "很高"
+    write(folder, "institutions", df.rename(columns=ZH_INSTITUTIONS))
+    p = only(problems_of(folder, BASE), row=2)
+    assert_names(p, "institutions.csv", 2, "风险等级", "one of low, medium, high", "'很高'")
+
+
+def test_chinese_headers_dangling_reference_names_the_header_as_written(tmp_path: Path) -> None:
+    folder = dataset(tmp_path, ["streets.csv", "inspectors.csv"])
+    df = frame("institutions")
+    df.loc[0, "street_id"] = "310113999"
+    write(folder, "institutions", df.rename(columns=ZH_INSTITUTIONS))
+    p = only(problems_of(folder, BASE), row=2)
+    assert_names(p, "institutions.csv", 2, "街镇编号", "street_id listed in streets.csv")
+
+
+def test_table_as_xlsx_sheet_loads_the_same_as_csv(tmp_path: Path) -> None:
+    folder = dataset(tmp_path, ["streets.csv"])
+    with pd.ExcelWriter(folder / "宝山检查.xlsx", engine="openpyxl") as book:
+        frame("institutions").to_excel(book, sheet_name="institutions", index=False)
+        # a planner's own sheet: typed cells, Chinese sheet name and headers
+        insp = pd.read_csv(DATA / "inspectors.csv", dtype={"street_id": str})
+        insp.rename(columns=ZH_INSPECTORS).to_excel(book, sheet_name="检查人员", index=False)
+    tables = read_tables(folder, BASE)
+    want = baseline()
+    assert_same(tables["institutions"], want["institutions"])
+    assert_same(tables["inspectors"], want["inspectors"])
+
+
+def test_xlsx_sheet_problem_names_workbook_and_sheet(tmp_path: Path) -> None:
+    folder = dataset(tmp_path, ["streets.csv", "inspectors.csv"])
+    df = frame("institutions")
+    df.loc[3, "kind"] = "nursery"
+    df.to_excel(folder / "plan.xlsx", sheet_name="institutions", index=False)
+    p = only(problems_of(folder, BASE), column="kind")
+    assert_names(p, "plan.xlsx, sheet institutions", 5, "kind", "childcare_center", "'nursery'")
+
+
+def test_lists_separated_by_chinese_semicolon_or_comma(tmp_path: Path) -> None:
+    folder = dataset(tmp_path)
+    insp = frame("inspectors")
+    insp.loc[0, "skills"] = "safety；hygiene"
+    insp.loc[1, "skills"] = "fire, food"
+    insp.loc[2, "skills"] = "safety;hygiene;fire"
+    write(folder, "inspectors", insp)
+    hist = frame("inspections")
+    hist.loc[0, "inspector_ids"] = "JC003，JC007, JC021"
+    hist.loc[1, "inspector_ids"] = "JC003；JC015"
+    write(folder, "inspections", hist)
+    tables = read_tables(folder, ROSTER_TABLES)
+    skills = tables["inspectors"]["skills"]
+    assert skills.iloc[0] == ("safety", "hygiene")
+    assert skills.iloc[1] == ("fire", "food")
+    assert skills.iloc[2] == ("safety", "hygiene", "fire")
+    ids = tables["inspections"]["inspector_ids"]
+    assert ids.iloc[0] == ("JC003", "JC007", "JC021")
+    assert ids.iloc[1] == ("JC003", "JC015")
+
+
+def test_booleans_shi_fou(tmp_path: Path) -> None:
+    folder = dataset(tmp_path, ["streets.csv", "inspectors.csv"])
+    df = frame("institutions")
+    df.loc[0, "active"] = "是"
+    df.loc[1, "active"] = "否"
+    df.loc[2, "active"] = "FALSE"
+    df.loc[3, "active"] = ""  # default: true
+    write(folder, "institutions", df)
+    active = read_tables(folder, BASE)["institutions"]["active"].tolist()
+    assert active[:4] == [True, False, False, True]
+    df.loc[4, "active"] = "也许"
+    write(folder, "institutions", df)
+    p = only(problems_of(folder, BASE), column="active")
+    assert_names(p, "institutions.csv", 6, "active", "true or false (是/否)", "'也许'")
+
+
+def test_optional_tables_missing_give_empty_frames(tmp_path: Path) -> None:
+    folder = dataset(tmp_path, ["streets.csv", "institutions.csv", "inspectors.csv"])
+    tables = read_tables(folder, ROSTER_TABLES)
+    for name, cols in {
+        "calendar": ["date", "kind", "name"],
+        "inspector_leave": ["inspector_id", "start", "end"],
+        "conflicts": ["inspector_id", "institution_id", "operator", "reason"],
+        "inspections": ["institution_id", "date", "outcome", "inspector_ids"],
+    }.items():
+        assert tables[name].empty, name
+        assert list(tables[name].columns) == cols
+    data = load_inspection_data(folder)
+    assert data.leave == () and data.conflicts == () and data.history == ()
+    assert len(data.institutions) == 150
+
+
+def geojson_institutions(df: pd.DataFrame, crs: str | None, scale: float = 1.0) -> dict:
+    """The institutions as a GeoJSON FeatureCollection, optionally with a legacy crs member."""
+    feats = []
+    for rec in df.to_dict("records"):
+        x, y = float(rec.pop("lon")) * scale, float(rec.pop("lat")) * scale
+        feats.append(
+            {
+                "type": "Feature",
+                "properties": rec,
+                "geometry": {"type": "Point", "coordinates": [x, y]},
+            }
+        )
+    doc: dict = {"type": "FeatureCollection", "features": feats}
+    if crs:
+        doc["crs"] = {"type": "name", "properties": {"name": crs}}
+    return doc
+
+
+def test_geojson_loads_the_same_as_csv(tmp_path: Path) -> None:
+    folder = dataset(tmp_path, ["streets.csv", "inspectors.csv"])
+    doc = geojson_institutions(frame("institutions"), None)
+    (folder / "institutions.geojson").write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    got = read_tables(folder, BASE)["institutions"]
+    assert_same(got, baseline()["institutions"])
+    assert got["geometry"].iloc[0].geom_type == "Point"
+
+
+def test_geojson_with_wrong_crs_is_refused_naming_the_crs(tmp_path: Path) -> None:
+    folder = dataset(tmp_path, ["streets.csv", "inspectors.csv"])
+    doc = geojson_institutions(frame("institutions"), "urn:ogc:def:crs:EPSG::3857", 111_000.0)
+    (folder / "institutions.geojson").write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    p = only(problems_of(folder, BASE), file="institutions.geojson")
+    assert_names(p, "institutions.geojson", None, None, "EPSG:4326", "EPSG:3857")
+    assert "coordinate reference system" in p.message
+
+
+def test_geojson_via_geopandas_in_utm_is_refused(tmp_path: Path) -> None:
+    import geopandas as gpd
+
+    folder = dataset(tmp_path, ["streets.csv", "inspectors.csv"])
+    df = frame("institutions")
+    gdf = gpd.GeoDataFrame(
+        df.drop(columns=["lon", "lat"]),
+        geometry=gpd.points_from_xy(df.lon.astype(float), df.lat.astype(float)),
+        crs=4326,
+    )
+    gdf.to_crs(32651).to_file(folder / "institutions.geojson", driver="GeoJSON")
+    p = only(problems_of(folder, BASE), file="institutions.geojson")
+    assert_names(p, "institutions.geojson", None, None, "EPSG:4326", "EPSG:32651")
+
+
+def test_geojson_in_metres_without_crs_member_is_refused(tmp_path: Path) -> None:
+    folder = dataset(tmp_path, ["streets.csv", "inspectors.csv"])
+    doc = geojson_institutions(frame("institutions"), None, 111_000.0)
+    (folder / "institutions.geojson").write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    p = only(problems_of(folder, BASE), file="institutions.geojson")
+    assert_names(p, "institutions.geojson", None, "lon", "EPSG:4326", "degrees")
+    assert "projected" in p.message
+
+
+def test_csv_lon_lat_in_metres_is_refused(tmp_path: Path) -> None:
+    folder = dataset(tmp_path, ["streets.csv", "inspectors.csv"])
+    df = frame("institutions")
+    df["lon"] = [f"{float(v) * 111_000:.1f}" for v in df["lon"]]
+    df["lat"] = [f"{float(v) * 111_000:.1f}" for v in df["lat"]]
+    write(folder, "institutions", df)
+    probs = problems_of(folder, BASE)
+    assert {p.column for p in probs} == {"lon", "lat"}
+    assert {p.row for p in probs} == set(range(2, 152))
+    assert_names(
+        only(probs, row=2, column="lon"),
+        "institutions.csv",
+        2,
+        "lon",
+        "between -180 and 180",
+        df.loc[0, "lon"],
+    )
+    assert_names(
+        only(probs, row=2, column="lat"), "institutions.csv", 2, "lat", "between -90 and 90"
+    )
+
+
+# --- the bundled dataset -------------------------------------------------------------------
+
+
+def test_bundled_dataset_loads_with_a_stable_fingerprint(tmp_path: Path) -> None:
+    first = load_inspection_data(DATA)
+    assert len(first.institutions) == 150
+    assert len(first.inspectors) == 30
+    assert first.fingerprint.startswith("sha256:")
+    assert load_inspection_data(DATA).fingerprint == first.fingerprint
+
+    folder = dataset(tmp_path)
+    assert load_inspection_data(folder).fingerprint == first.fingerprint  # not path-dependent
+    df = frame("institutions")
+    df.loc[42, "risk"] = "high" if df.loc[42, "risk"] != "high" else "low"
+    write(folder, "institutions", df)
+    changed = load_inspection_data(folder)
+    assert changed.fingerprint != first.fingerprint
+    assert len(changed.institutions) == 150
