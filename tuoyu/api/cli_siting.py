@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 from typing import Annotated
@@ -85,8 +86,14 @@ def run_siting(
     )
     problem = SitingProblem.from_data(data, config)
     params = SolveParams(time_limit=time_limit, workers=workers)
+    def progress(seconds: float, objective: float, bound: float) -> None:
+        if seconds >= 2.0:  # only long solves say how they are going
+            gap = abs(bound - objective) / max(1.0, abs(objective))
+            print(f"  [{seconds:6.1f} s] objective {objective:,.2f}, bound {bound:,.2f}, "
+                  f"gap {gap:.4%}", file=sys.stderr, flush=True)
+
     if model == "capacitated":
-        plan = solve_capacitated(problem, params)
+        plan = solve_capacitated(problem, params, progress)
     else:
         _res, plan = solve_cover(problem, model, p, params)
 

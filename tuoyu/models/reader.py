@@ -283,9 +283,19 @@ def _typed_table(source: Source, table: Table, problems: list[Problem]) -> pd.Da
 
     out: dict[str, list[Any]] = {}
     n_before = len(problems)
+    projected = table.spatial and _looks_projected(frame, mapping)
+    if projected:
+        problems.append(
+            Problem(source.label, "coordinates look projected (metres), not longitude/latitude",
+                    column=mapping["lon"],
+                    expected="EPSG:4326 longitude and latitude in degrees (about 121, 31)")
+        )
     for col in table.columns:
         values: list[Any] = []
         header = mapping.get(col.name)
+        if projected and col.name in ("lon", "lat"):
+            out[col.name] = [None] * len(frame)
+            continue
         cells = frame[header].tolist() if header is not None else [""] * len(frame)
         for i, cell in enumerate(cells):
             text = "" if cell is None else str(cell)
@@ -377,6 +387,16 @@ def _typed_table(source: Source, table: Table, problems: list[Problem]) -> pd.Da
         CHECKS[check](source.label, df, mapping, problems)
     df.attrs["headers"] = dict(mapping)  # the planner's own header of each column
     return df
+
+
+def _looks_projected(frame: pd.DataFrame, mapping: dict[str, str]) -> bool:
+    """lon/lat columns holding metres (|value| > 180) rather than degrees."""
+    if "lon" not in mapping or "lat" not in mapping:
+        return False
+    values = pd.to_numeric(
+        pd.concat([frame[mapping["lon"]], frame[mapping["lat"]]]), errors="coerce"
+    )
+    return bool((values.abs() > 180).any())
 
 
 def _check_lonlat(label: str, df: pd.DataFrame, problems: list[Problem]) -> None:

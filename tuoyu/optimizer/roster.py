@@ -87,6 +87,7 @@ class Visit:
     deadline: dt.date | None = None
     last_team: tuple[str, ...] = ()
     note: str = ""
+    earliest: dt.date | None = None  # opening day, when the institution opens this month
 
 
 @dataclass(frozen=True)
@@ -348,6 +349,10 @@ def build_problem(
             for iid in by_operator.get(c.operator, []):
                 recused.add((iid, c.inspector_id))
 
+    for iid, visit in list(visits.items()):
+        opened = inst_by_id[iid].opened_on
+        if opened is not None and opened > start:
+            visits[iid] = replace(visit, earliest=opened)
     ordered = sorted(visits.values(), key=lambda v: v.institution_id)
     return RosterProblem(
         year=year,
@@ -383,9 +388,21 @@ def _deadline_index(problem: RosterProblem, visit: Visit) -> int | None:
     month's first ``overdue_within`` working days."""
     if visit.deadline is None:
         return None
+    if not problem.days:
+        return None
+    if visit.deadline < dt.date(problem.year, problem.month, 1):  # overdue already
+        return min(len(problem.days), problem.rules.overdue_within) - 1
     ok = [k for k, d in enumerate(problem.days) if d <= visit.deadline]
-    floor = min(len(problem.days), problem.rules.overdue_within) - 1
-    return max(ok[-1] if ok else 0, floor)
+    return ok[-1] if ok else 0
+
+
+def _earliest_index(problem: RosterProblem, visit: Visit) -> int:
+    """Index of the first day a visit may take place (an institution opening this month
+    is not inspected before it opens)."""
+    if visit.earliest is None:
+        return 0
+    ok = [k for k, d in enumerate(problem.days) if d >= visit.earliest]
+    return ok[0] if ok else len(problem.days)
 
 
 def make_variables(
@@ -527,6 +544,17 @@ def follow_up_within_deadline(
                 _enforce(model.add(var.x[v, k] == 0), lit)
 
 
+def not_before_opening(
+    model: cp_model.CpModel, problem: RosterProblem, var: _Vars, lit: Lit
+) -> None:
+    """An institution that opens during the month is inspected on or after its opening."""
+    for v, visit in enumerate(problem.visits):
+        first = _earliest_index(problem, visit)
+        for k in range(first):
+            if (v, k) in var.x:
+                _enforce(model.add(var.x[v, k] == 0), lit)
+
+
 # soft goals: each returns its penalty expression
 
 
@@ -627,6 +655,7 @@ HARD_RULES = {
     "monthly": ("within monthly limits", within_monthly_limit),
     "recusal": ("no conflict of interest", no_conflict_of_interest),
     "deadline": ("follow-up within 30 days", follow_up_within_deadline),
+    "opening": ("not before the institution opens", not_before_opening),
 }
 
 SOFT_GOALS = {
@@ -738,8 +767,9 @@ def plan_days(
     x: dict[tuple[int, int], cp_model.IntVar] = {}
     for v, visit in enumerate(problem.visits):
         last = _deadline_index(problem, visit)
+        first = _earliest_index(problem, visit)
         for k, day in enumerate(problem.days):
-            if last is not None and k > last:
+            if (last is not None and k > last) or k < first:
                 continue
             if _pool_can_staff(problem, _free_pool(problem, visit, day)):
                 x[v, k] = model.new_bool_var(f"x_{v}_{k}")
@@ -979,14 +1009,18 @@ def capacity_clashes(problem: RosterProblem) -> list[str]:
                 f"{len({i.department for i in free})} department(s); a joint inspection needs "
                 f"{r.min_departments}."
             )
-    deadlines = sorted({v.deadline for v in problem.visits if v.deadline is not None})
-    for d in deadlines:
-        due = [v for v in problem.visits if v.deadline is not None and v.deadline <= d]
-        until = max(d, problem.days[0]) if problem.days else d
+    last_day = {
+        v.institution_id: problem.days[k]
+        for v in problem.visits
+        if (k := _deadline_index(problem, v)) is not None
+    }
+    for until in sorted(set(last_day.values())):
+        due = [v for v in problem.visits if last_day.get(v.institution_id, until) <= until
+               and v.institution_id in last_day]
         have_d = sum(_caps(problem, until).values())
         if len(due) * r.min_team > have_d:
             out.append(
-                f"{len(due)} follow-up inspection(s) are due by {d.isoformat()} "
+                f"{len(due)} follow-up inspection(s) must be done by {until.isoformat()} "
                 f"(30 days after a rectify/fail outcome): they need {len(due) * r.min_team} "
                 f"inspector-visits, the pool gives {have_d} on the working days up to then."
             )

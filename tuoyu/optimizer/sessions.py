@@ -24,7 +24,7 @@ import datetime as dt
 import math
 import random
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -65,6 +65,10 @@ class SessionRules:
     w_extra_lead: int = 8  # per extra lead at a center beyond the first
     #: candidate staff per discipline and session in stage B on big instances
     max_candidates: int = 30
+    #: above this many centers the calendar is planned street by street
+    decompose_above: int = 150
+    #: above this many team places the teams are named month by month
+    teams_by_month_above: int = 4000
 
 
 @dataclass(frozen=True)
@@ -169,6 +173,10 @@ class SessionProblem:
     def topic_index(self) -> dict[str, int]:
         return {t.topic_id: i for i, t in enumerate(self.data.topics)}
 
+    @cached_property
+    def home_lead(self) -> dict[str, str]:
+        return choose_home_leads(self)
+
     def event_team(self, e: DistrictEvent) -> dict[str, int]:
         """How many of each discipline an event occurrence takes: one of each listed, the
         rest spread over the listed disciplines by the size of their staff pools."""
@@ -179,6 +187,50 @@ class SessionProblem:
             d = max(listed, key=lambda x: (pool[x] - team[x], -listed.index(x)))
             team[d] += 1
         return {d: n for d, n in team.items() if n}
+
+
+def choose_home_leads(p: SessionProblem) -> dict[str, str]:
+    """The same lead at a center where possible: each center gets a home lead, an education
+    staff member from its own street first, then a neighbouring one, keeping every lead's
+    year within about 80% of their monthly limits. A re-plan keeps the previous lead.
+    Greedy and seeded, so the same inputs give the same leads."""
+    rng = random.Random(p.seed)
+    leads = [s for s in p.data.staff if s.discipline == "education"]
+    if not leads:
+        return {}
+    prio = {s.staff_id: rng.random() for s in leads}
+    demand = sum(c.sessions_per_year for c in p.data.centers)
+    demand += sum(p.event_team(e).get("education", 0) * e.count for e in p.data.events)
+    fair = math.ceil(demand / len(leads))
+    room = {}
+    for s in leads:
+        months = range(p.start.month, 13)
+        room[s.staff_id] = min(fair, 0.8 * sum(
+            min(s.max_per_month, 2 * sum(1 for d in range(p.first_day, p.n_days)
+                                         if p.date(d).month == mo and p.available(s, d)))
+            for mo in months))
+    before: dict[str, Counter] = defaultdict(Counter)
+    for sess in p.previous:
+        if sess.center_id and sess.staff_ids:
+            before[sess.center_id][sess.staff_ids[0]] += 1
+    by_id = {s.staff_id: s for s in leads}
+    out: dict[str, str] = {}
+    centers = [c for c in p.data.centers if c.sessions_per_year > 0]
+    near_count = {c.center_id: sum(1 for s in leads if _near(p, s.street_id, c.street_id) < 2)
+                  for c in centers}
+    centers.sort(key=lambda c: (near_count[c.center_id], rng.random()))
+    for c in centers:
+        n = c.sessions_per_year
+        prev = [sid for sid, _ in before[c.center_id].most_common() if sid in by_id]
+        if prev:
+            out[c.center_id] = prev[0]
+            room[prev[0]] -= n
+            continue
+        best = min(leads, key=lambda s: (room[s.staff_id] < n, _near(p, s.street_id, c.street_id),
+                                         -room[s.staff_id] // max(1, n), prio[s.staff_id]))
+        out[c.center_id] = best.staff_id
+        room[best.staff_id] -= n
+    return out
 
 
 @dataclass
@@ -216,12 +268,14 @@ class Guards:
         self.model = model
         self.on = on
         self.text: dict[int, str] = {}
+        self.lits: list[cp_model.IntVar] = []
 
     def __call__(self, text: str) -> list[cp_model.IntVar]:
         if not self.on:
             return []
         lit = self.model.new_bool_var(text[:40])
         self.text[lit.index] = text
+        self.lits.append(lit)
         return [lit]
 
 
@@ -238,6 +292,7 @@ class CenterVars:
     weekend: list[cp_model.IntVar | int] = field(default_factory=list)
     need: dict[tuple[int, str], cp_model.IntVar | int] = field(default_factory=dict)
     wday: list[cp_model.IntVar] = field(default_factory=list)
+    led: list[cp_model.IntVar | int] = field(default_factory=list)
 
     @property
     def n(self) -> int:
@@ -451,9 +506,34 @@ def team_fits_topic(p: SessionProblem, cv: CenterVars, i: int, discipline: str):
     return [cv.topic[i, k] for k in ks]
 
 
+@dataclass
+class Used:
+    """What earlier parts of a decomposed calendar already take from the staff."""
+
+    slot: dict[tuple[str, int], int] = field(default_factory=lambda: defaultdict(int))
+    month: dict[tuple[str, int], int] = field(default_factory=lambda: defaultdict(int))
+    lead_slots: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    lead_month: dict[tuple[str, int], int] = field(default_factory=lambda: defaultdict(int))
+
+    def add(self, p: SessionProblem, sessions: list[Session], led: set) -> None:
+        events = {e.event_id: e for e in p.data.events}
+        topics = {t.topic_id: t for t in p.data.topics}
+        for s in sessions:
+            slot = 2 * p.day(s.date) + s.half
+            team = (p.event_team(events[s.event_id]) if s.event_id else
+                    {d: 1 for d in topics[s.topic_id].disciplines})
+            for d, k in team.items():
+                self.slot[d, slot] += k
+                self.month[d, s.date.month] += k
+            if (s.date, s.half, s.center_id) in led:
+                lead = p.home_lead[s.center_id]
+                self.lead_slots[lead].add(slot)
+                self.lead_month[lead, s.date.month] += 1
+
+
 def staff_suffice_per_half_day_and_month(
     m: cp_model.CpModel, p: SessionProblem, cvs: list[CenterVars], evs: list[EventVars],
-    guards: Guards,
+    guards: Guards, used: Used | None = None,
 ) -> None:
     """Counted staff: per discipline, the sessions and events of a half-day never need more
     people than are available that day, and a month never more than the monthly limits
@@ -498,16 +578,18 @@ def staff_suffice_per_half_day_and_month(
             continue
         cap = len(pool)
         big = sum(slot_dem)
-        # half-days: block the staff who are not available that day
+        # half-days: block the staff who are not available that day (or already taken)
+        day_avail = [sum(1 for s in pool if p.available(s, d)) for d in range(p.n_days)]
         prev, run_start = None, 0
-        for d in range(p.first_day, p.n_days + 1):
-            avail = (sum(1 for s in pool if p.available(s, d)) if d < p.n_days else None)
+        for t in range(2 * p.first_day, 2 * p.n_days + 1):
+            avail = (max(0, day_avail[t // 2] - (used.slot.get((disc, t), 0) if used else 0))
+                     if t < 2 * p.n_days else None)
             if avail != prev:
                 if prev is not None and cap - prev > 0:
-                    slot_iv.append(m.new_fixed_size_interval_var(
-                        2 * run_start, 2 * (d - run_start), "block"))
+                    slot_iv.append(m.new_fixed_size_interval_var(run_start, t - run_start,
+                                                                 "block"))
                     slot_dem.append(cap - prev)
-                prev, run_start = avail, d
+                prev, run_start = avail, t
         g = guards(f"half-day:{disc}")
         m.add_cumulative(slot_iv, slot_dem, cap + (big * (1 - g[0]) if g else 0))
         # months: the monthly limits of the people available that month
@@ -518,7 +600,7 @@ def staff_suffice_per_half_day_and_month(
                 days = [d for d in range(p.n_days) if p.date(d).month == mo
                         and d >= p.first_day and p.available(s, d)]
                 tot += max(0, min(s.max_per_month - fixed_load[s.staff_id, mo], 2 * len(days)))
-            mcap[mo] = tot
+            mcap[mo] = max(0, tot - (used.month.get((disc, mo), 0) if used else 0))
         top = max(list(mcap.values()) + [0])
         for mo, c in mcap.items():
             if top - c > 0:
@@ -594,6 +676,60 @@ def capacity_violations(
     return out
 
 
+def same_lead_at_a_center(
+    m: cp_model.CpModel, p: SessionProblem, cvs: list[CenterVars], used: Used | None = None
+) -> list[cp_model.LinearExprT]:
+    """Soft: the center's home lead leads its sessions. A session led by its home lead falls
+    on a day the lead works, not on leave, never two of the lead's sessions in one half-day,
+    and within the lead's monthly limit; the others get another lead (cost per session)."""
+    staff = {s.staff_id: s for s in p.data.staff}
+    fixed_load: dict[tuple[str, int], int] = defaultdict(int)
+    for s in p.fixed:
+        for sid in s.staff_ids:
+            fixed_load[sid, s.date.month] += 1
+    slots_of: dict[str, list] = defaultdict(list)
+    months_of: dict[str, list] = defaultdict(list)
+    penalties: list[cp_model.LinearExprT] = []
+    for cv in cvs:
+        sid = p.home_lead.get(cv.center.center_id)
+        lead = staff.get(sid) if sid else None
+        for i in range(cv.n):
+            if lead is None:
+                cv.led.append(0)
+                penalties.append(1)
+                continue
+            h = m.new_bool_var(f"lead_{cv.center.center_id}_{i}")
+            m.add_linear_expression_in_domain(
+                cv.wday[i], cp_model.Domain.from_values(lead.days)).only_enforce_if(h)
+            for a, b in p.leave.get(lead.staff_id, ()):
+                da, db = p.day(a), p.day(b)
+                if db < p.first_day or da >= p.n_days:
+                    continue
+                before = m.new_bool_var("before_leave")
+                m.add(cv.day[i] <= da - 1).only_enforce_if([h, before])
+                m.add(cv.day[i] >= db + 1).only_enforce_if([h, before.Not()])
+            slots_of[lead.staff_id].append(
+                m.new_optional_fixed_size_interval_var(cv.slot[i], 1, h, "lead_slot"))
+            months_of[lead.staff_id].append(
+                m.new_optional_fixed_size_interval_var(cv.month_no[i], 1, h, "lead_month"))
+            cv.led.append(h)
+            penalties.append(1 - h)
+    for sid, ivs in slots_of.items():
+        busy = sorted(used.lead_slots.get(sid, ())) if used else []
+        m.add_no_overlap(ivs + [m.new_fixed_size_interval_var(t, 1, "busy") for t in busy])
+        cap = staff[sid].max_per_month
+        ivm = list(months_of[sid])
+        dem = [1] * len(ivm)
+        for mo in range(1, 13):
+            taken = used.lead_month.get((sid, mo), 0) if used else 0
+            used_n = fixed_load[sid, mo] + taken if mo >= p.start.month else cap
+            if used_n:
+                ivm.append(m.new_fixed_size_interval_var(mo, 1, "used"))
+                dem.append(min(cap, used_n))
+        m.add_cumulative(ivm, dem, cap)
+    return penalties
+
+
 def keep_what_was_planned(
     m: cp_model.CpModel, p: SessionProblem, cv: CenterVars
 ) -> tuple[list[cp_model.LinearExprT], list[cp_model.LinearExprT]]:
@@ -620,13 +756,17 @@ class StageA:
     guards: Guards
 
 
-def build_calendar(p: SessionProblem, explain: bool = False) -> StageA:
+def build_calendar(
+    p: SessionProblem, explain: bool = False, centers: list[Center] | None = None,
+    with_events: bool = True, used: Used | None = None,
+) -> StageA:
+    """The calendar model of all centers (or a part of them, given what other parts use)."""
     m = cp_model.CpModel()
     guards = Guards(m, explain)
     month_of = _month_of_day(p)
     cvs: list[CenterVars] = []
     terms: dict[str, list[cp_model.LinearExprT]] = defaultdict(list)
-    for c in p.data.centers:
+    for c in (p.data.centers if centers is None else centers):
         fixed = sorted((s for s in p.fixed if s.center_id == c.center_id),
                        key=lambda s: (s.date, s.half))
         cv = CenterVars(center=c, days=p.open_days(c), fixed=fixed)
@@ -649,16 +789,18 @@ def build_calendar(p: SessionProblem, explain: bool = False) -> StageA:
         terms["topic_changed"] += tchg
         cvs.append(cv)
     terms["weekend"] += weekend_share(m, p, cvs)
+    if not explain:
+        terms["other_lead"] += same_lead_at_a_center(m, p, cvs, used)
     evs = []
-    for e in p.data.events:
+    for e in (p.data.events if with_events else ()):
         ev = EventVars(event=e, team=p.event_team(e))
         done = sum(1 for s in p.fixed if s.event_id == e.event_id)
         each_event_happens(m, p, ev, max(0, e.count - done), guards(f"event:{e.event_id}"))
         evs.append(ev)
-    staff_suffice_per_half_day_and_month(m, p, cvs, evs, guards)
+    staff_suffice_per_half_day_and_month(m, p, cvs, evs, guards, used)
     r = p.rules
     weights = {"moved": r.w_moved, "topic_changed": r.w_topic_changed,
-               "spacing": r.w_spacing, "weekend": r.w_weekend}
+               "spacing": r.w_spacing, "weekend": r.w_weekend, "other_lead": r.w_extra_lead}
     m.minimize(sum(weights[k] * cp_model.LinearExpr.sum(v) for k, v in terms.items() if v))
     a = StageA(m, cvs, evs, terms, guards)
     if not explain:
@@ -754,10 +896,16 @@ def staff_within_monthly_limit(
 
 
 def build_teams(
-    p: SessionProblem, plan: list[Session], restrict: bool
+    p: SessionProblem, plan: list[Session], restrict: bool,
+    hint_lead: dict[int, tuple[str, ...]] | None = None,
+    prior_load: dict[str, int] | None = None, yearly: bool = True,
 ) -> tuple[cp_model.CpModel, dict[tuple[int, int], dict[str, cp_model.IntVar]],
            list[Role], dict[str, list[cp_model.LinearExprT]]]:
+    """The team model; ``prior_load`` is what earlier months gave each person when the
+    teams are named month by month (balance then counts the year so far)."""
+    prior_load = prior_load or {}
     m = cp_model.CpModel()
+    hint_lead = hint_lead or {}
     rng = random.Random(p.seed)
     prio = {s.staff_id: rng.random() for s in p.data.staff}
     centers = {c.center_id: c for c in p.data.centers}
@@ -778,7 +926,6 @@ def build_teams(
     by_slot: dict[tuple[str, int], list] = defaultdict(list)
     by_month: dict[tuple[str, int], list] = defaultdict(list)
     terms: dict[str, list[cp_model.LinearExprT]] = defaultdict(list)
-    lead_at: dict[tuple[str, str], list] = defaultdict(list)
     old = {(s.date, s.half, s.center_id, s.event_id): s for s in p.was_planned}
     for r_i, role in enumerate(roles):
         s = plan[role.key]
@@ -786,7 +933,9 @@ def build_teams(
         street = centers[s.center_id].street_id if s.center_id else ""
         cands = [st for st in pools[role.discipline] if p.available(st, day)]
         if restrict and len(cands) > p.rules.max_candidates:
-            cands.sort(key=lambda st: (_near(p, st.street_id, street), prio[st.staff_id]))
+            home = p.home_lead.get(s.center_id) if role.lead else None
+            cands.sort(key=lambda st: (st.staff_id != home, _near(p, st.street_id, street),
+                                       prio[st.staff_id]))
             cands = cands[: p.rules.max_candidates]
         xs = {}
         for st in cands:
@@ -799,9 +948,12 @@ def build_teams(
                 terms["far"].append(v)
             elif near == 1:
                 terms["neighbour"].append(v)
-            if role.lead:
-                lead_at[s.center_id, st.staff_id].append(v)
         m.add(sum(xs.values()) == role.count)
+        if role.lead:
+            home = p.home_lead.get(s.center_id)
+            terms["extra_lead"].append(1 - xs[home] if home in xs else 1)
+            if home in xs and home in hint_lead.get(role.key, ()):
+                m.add_hint(xs[home], 1)
         x[r_i, role.key] = xs
         prev = old.get((s.date, s.half, s.center_id, s.event_id))
         if prev is not None:
@@ -810,27 +962,23 @@ def build_teams(
                 terms["staff_changed"].append(min(role.count, len(kept)) - sum(kept))
     staff_in_one_place_per_half_day(m, by_slot)
     staff_within_monthly_limit(m, p, by_month)
-    # balanced load: per discipline, sessions above a fair share of the year
+    # balanced load: per discipline, sessions above a fair share of the year (so far)
+    per_staff: dict[str, list] = defaultdict(list)
+    for (sid, _), vs in by_month.items():
+        per_staff[sid] += vs
     for d, pool in pools.items():
         demand = sum(r.count for r in roles if r.discipline == d)
+        demand += sum(prior_load.get(s.staff_id, 0) for s in pool)
         if not pool or not demand:
             continue
         fair = math.ceil(demand / len(pool))
         for st in pool:
-            lits = [v for (sid, _), vs in by_month.items() if sid == st.staff_id for v in vs]
-            if len(lits) > fair:
-                over = m.new_int_var(0, len(lits), "over")
-                m.add(over >= sum(lits) - fair)
+            lits = per_staff.get(st.staff_id, [])
+            before = prior_load.get(st.staff_id, 0)
+            if before + len(lits) > fair:
+                over = m.new_int_var(0, before + len(lits), "over")
+                m.add(over >= before + sum(lits) - fair)
                 terms["load"].append(over)
-    # the same lead at a center where possible
-    per_center: dict[str, list] = defaultdict(list)
-    for (cid, _sid), lits in lead_at.items():
-        u = m.new_bool_var("lead")
-        for v in lits:
-            m.add_implication(v, u)
-        per_center[cid].append(u)
-    for _cid, us in per_center.items():
-        terms["extra_lead"].append(sum(us) - 1)
     r = p.rules
     weights = {"far": r.w_far, "neighbour": r.w_neighbour, "load": r.w_load,
                "extra_lead": r.w_extra_lead, "staff_changed": r.w_staff_changed}
@@ -924,8 +1072,7 @@ def explain(p: SessionProblem, params: SolveParams) -> list[str]:
     a = build_calendar(p, explain=True)
     m = a.model
     m.clear_objective()
-    lits = list(a.guards.text)
-    m.add_assumptions(lits)
+    m.add_assumptions(a.guards.lits)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = min(30.0, params.time_limit)
     solver.parameters.num_workers = 1
@@ -951,10 +1098,28 @@ def _words(p: SessionProblem, tag: str) -> str:
         e = next(e for e in p.data.events if e.event_id == parts[1])
         return f"event {e.name}({e.event_id}): {e.count} times with {e.staff_needed} staff"
     if kind == "half-day":
-        return (f"{DISCIPLINE_ZH[parts[1]]} ({parts[1]}) staff available per half-day "
-                f"(available days and leave)")
+        disc = parts[1]
+        pool = [s for s in p.data.staff if s.discipline == disc]
+        return (f"{DISCIPLINE_ZH[disc]} ({disc}) staff available per half-day: {len(pool)} "
+                f"people, who can be in only one place each half-day, on their available "
+                f"days, outside leave")
     if kind == "month":
-        return f"{DISCIPLINE_ZH[parts[1]]} ({parts[1]}) staff monthly limits"
+        disc = parts[1]
+        cap = staff_capacity(p).month[disc]
+        details = []
+        for mo, c in sorted(cap.items()):
+            evs = [e for e in p.data.events if set(e.months) & set(cap) == {mo}
+                   and p.event_team(e).get(disc)]
+            need = sum(e.count * p.event_team(e)[disc] for e in evs)
+            if need > c:
+                details.append(f"month {mo} gives {c} places within their limits but "
+                               f"{', '.join(e.name for e in evs)} alone need {need}, "
+                               f"{need - c} short")
+        if not details:
+            low = sorted(cap.items(), key=lambda kv: kv[1])[:3]
+            details.append("the tightest months give " + ", ".join(
+                f"{c} places in month {mo}" for mo, c in low))
+        return (f"{DISCIPLINE_ZH[disc]} ({disc}) staff monthly limits: " + "; ".join(details))
     if kind == "open":
         return f"center {parts[1]} has no open day left in {p.year}"
     return tag
@@ -1002,6 +1167,50 @@ def _demands(p: SessionProblem, a: StageA, solver: cp_model.CpSolver) -> list[tu
     return out
 
 
+def _calendar_groups(p: SessionProblem) -> list[list[Center]]:
+    """The whole district in one model, or for a big instance one part per street (the
+    street's centers share its staff and neighbours; parts are solved one after another,
+    each given what the earlier ones take)."""
+    active = [c for c in p.data.centers]
+    if sum(1 for c in active if c.sessions_per_year) <= p.rules.decompose_above:
+        return [active]
+    by_street: dict[str, list[Center]] = defaultdict(list)
+    for c in active:
+        by_street[c.street_id].append(c)
+    groups: list[list[Center]] = []
+    for sid in sorted(by_street):
+        cs = by_street[sid]
+        size = p.rules.decompose_above
+        for k in range(0, len(cs), size):
+            groups.append(cs[k:k + size])
+    return groups
+
+
+def _extract(p: SessionProblem, a: StageA, solver: cp_model.CpSolver,
+             led_by_home: set[tuple[dt.date, int, str]]) -> list[Session]:
+    out: list[Session] = []
+    for cv in a.centers:
+        for i in range(cv.n):
+            slot = solver.value(cv.slot[i])
+            k = next(k for k in range(len(p.data.topics)) if solver.value(cv.topic[i, k]))
+            out.append(Session(date=p.date(slot // 2), half=slot % 2,
+                               center_id=cv.center.center_id,
+                               topic_id=p.data.topics[k].topic_id))
+            led = cv.led[i] if i < len(cv.led) else 0
+            if not isinstance(led, int) and solver.value(led):
+                led_by_home.add((out[-1].date, out[-1].half, cv.center.center_id))
+    for ev in a.events:
+        for s in ev.slot:
+            slot = solver.value(s)
+            out.append(Session(date=p.date(slot // 2), half=slot % 2,
+                               event_id=ev.event.event_id))
+    return out
+
+
+CALENDAR_TERMS = ("moved", "topic_changed", "spacing", "weekend", "other_lead")
+TEAM_TERMS = ("far", "neighbour", "load", "extra_lead", "staff_changed")
+
+
 def plan_sessions(
     p: SessionProblem, params: SolveParams | None = None, progress: ProgressFn | None = None
 ) -> SessionPlan:
@@ -1010,107 +1219,133 @@ def plan_sessions(
     clashes = precheck(p)
     if clashes:
         raise InfeasibleError("The rules cannot all hold for the guidance sessions:", clashes)
-    t0 = time.perf_counter()
-    a = build_calendar(p)
-    time_a = params.time_limit * 0.6
-    build_a = time.perf_counter() - t0
-    solver, status, secs_a = solve_calendar(a.model, _with_time(params, time_a), progress)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        if status == cp_model.INFEASIBLE:
-            raise InfeasibleError("The rules cannot all hold for the guidance sessions; these "
-                                  "clash (relax one of them):", explain(p, params))
-        raise InfeasibleError("No calendar was found within the time limit.",
-                              [f"Stage 1 (days and topics) stopped after {secs_a:.0f} s; "
-                               f"give more --time-limit or more --workers."])
-    planned: list[Session] = list(p.fixed)
-    new: list[Session] = []
-    for cv in a.centers:
-        for i in range(cv.n):
-            slot = solver.value(cv.slot[i])
-            k = next(k for k in range(len(p.data.topics)) if solver.value(cv.topic[i, k]))
-            new.append(Session(date=p.date(slot // 2), half=slot % 2,
-                               center_id=cv.center.center_id,
-                               topic_id=p.data.topics[k].topic_id))
-    for ev in a.events:
-        for s in ev.slot:
-            slot = solver.value(s)
-            new.append(Session(date=p.date(slot // 2), half=slot % 2,
-                               event_id=ev.event.event_id))
-    new.sort(key=lambda s: (s.date, s.half, s.center_id, s.event_id))
     r = p.rules
-    soft = [
-        _soft("moved", "future sessions moved to another half-day (re-plan)", solver,
-              a.terms["moved"], r.w_moved),
-        _soft("topic_changed", "kept sessions with another topic (re-plan)", solver,
-              a.terms["topic_changed"], r.w_topic_changed),
-        _soft("spacing", "days by which gaps fall short of an even spread", solver,
-              a.terms["spacing"], r.w_spacing),
-        _soft("weekend", f"sessions off the {r.weekend_share:.0%} weekend target", solver,
-              a.terms["weekend"], r.w_weekend),
-    ]
-    obj_a, bound_a = solver.objective_value, solver.best_objective_bound
-    stages: list[dict[str, object]] = [dict(stage="calendar", status=STATUS[status],
-                                            objective=obj_a, bound=bound_a,
-                                            build_seconds=build_a, solve_seconds=secs_a)]
-    # stage B
-    t1 = time.perf_counter()
-    remaining = max(1.0, params.time_limit - secs_a)
-    result = None
-    for restrict in (True, False):
-        mb, x, roles, terms = build_teams(p, new, restrict)
-        build_b = time.perf_counter() - t1
-        sb, st_b, secs_b = solve(mb, _with_time(params, remaining))
-        stages.append(dict(stage="teams", status=STATUS[st_b], objective=None, bound=None,
-                           build_seconds=build_b, solve_seconds=secs_b))
-        if st_b in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            stages[-1].update(objective=sb.objective_value, bound=sb.best_objective_bound)
-            result = (sb, st_b, x, roles, terms)
-            break
-        if st_b == cp_model.INFEASIBLE and not restrict:
-            break
-    if result is None:
-        raise InfeasibleError(
-            "The calendar fits the staff counts, but no team assignment meets every "
-            "person's monthly limit, available days and leave at once:",
-            ["Raise some staff's monthly limits (max_per_month), widen their available "
-             "days, or lower sessions_per_year."])
-    sb, st_b, x, roles, terms = result
+    t_start = time.perf_counter()
+    groups = _calendar_groups(p)
+    used = Used() if len(groups) > 1 else None
+    new: list[Session] = []
+    led_by_home: set[tuple[dt.date, int, str]] = set()
+    values: dict[str, int] = defaultdict(int)
+    stages: list[dict[str, object]] = []
+    budget_a = params.time_limit * 0.6
+    for gi, group in enumerate(groups):
+        t0 = time.perf_counter()
+        a = build_calendar(p, centers=group, with_events=(gi == 0), used=used)
+        build = time.perf_counter() - t0
+        left = budget_a - (time.perf_counter() - t_start)
+        limit = max(2.0, left / (len(groups) - gi))
+        solver, status, secs = solve_calendar(a.model, _with_time(params, limit), progress)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            if status == cp_model.INFEASIBLE and len(groups) == 1:
+                raise InfeasibleError("The rules cannot all hold for the guidance sessions; "
+                                      "these clash (relax one of them):", explain(p, params))
+            what = (f"street {group[0].street_id}, {len(group)} centers"
+                    if len(groups) > 1 else "the district")
+            raise InfeasibleError(
+                "No calendar was found within the time limit.",
+                [f"The calendar (days and topics) of {what} was not found in {secs:.0f} s "
+                 f"({STATUS[status]}); give more --time-limit or more --workers"
+                 + ("." if len(groups) == 1 else ", or the staff of this street are "
+                    "taken by the streets planned before it.")])
+        part = _extract(p, a, solver, led_by_home)
+        new += part
+        if used is not None:
+            used.add(p, part, led_by_home)
+        for name in CALENDAR_TERMS:
+            values[name] += _soft(name, "", solver, a.terms[name], 0).value
+        stages.append(dict(stage="calendar" if len(groups) == 1 else f"calendar {gi + 1}",
+                           status=STATUS[status], objective=solver.objective_value,
+                           bound=solver.best_objective_bound, build_seconds=build,
+                           solve_seconds=secs))
+    new.sort(key=lambda s: (s.date, s.half, s.center_id, s.event_id))
+    # stage B: the teams, in one model or month by month for a big instance
+    hint_lead = {k: (p.home_lead.get(s.center_id, ""),) for k, s in enumerate(new)
+                 if (s.date, s.half, s.center_id) in led_by_home}
+    topic_of = {t.topic_id: t for t in p.data.topics}
+    event_of = {e.event_id: e for e in p.data.events}
+    n_roles = sum(len(topic_of[s.topic_id].disciplines) if s.center_id else
+                  event_of[s.event_id].staff_needed for s in new)
+    parts = ([list(range(len(new)))] if n_roles <= r.teams_by_month_above else
+             [[k for k, s in enumerate(new) if s.date.month == mo] for mo in range(1, 13)])
+    parts = [q for q in parts if q]
     staff_of: dict[int, list[str]] = defaultdict(list)
-    for (_r, k), xs in x.items():
-        for sid, v in xs.items():
-            if sb.value(v):
-                staff_of[k].append(sid)
+    prior_load: dict[str, int] = defaultdict(int)
+    for pi, part in enumerate(parts):
+        sub = [new[k] for k in part]
+        sub_hint = {j: hint_lead[k] for j, k in enumerate(part) if k in hint_lead}
+        left = params.time_limit - (time.perf_counter() - t_start)
+        limit = max(2.0, left / (len(parts) - pi))
+        result = None
+        for restrict in (True, False):
+            t1 = time.perf_counter()
+            mb, x, roles, terms = build_teams(p, sub, restrict, sub_hint, prior_load,
+                                              yearly=len(parts) == 1)
+            build = time.perf_counter() - t1
+            sb, st_b, secs = solve(mb, _with_time(params, limit))
+            stages.append(dict(stage="teams" if len(parts) == 1 else f"teams {pi + 1}",
+                               status=STATUS[st_b], objective=None, bound=None,
+                               build_seconds=build, solve_seconds=secs))
+            if st_b in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                stages[-1].update(objective=sb.objective_value, bound=sb.best_objective_bound)
+                result = (sb, x, terms)
+                break
+            if st_b == cp_model.INFEASIBLE and not restrict:
+                break
+        if result is None:
+            raise InfeasibleError(
+                "The calendar fits the staff counts, but no team assignment meets every "
+                "person's monthly limit, available days and leave at once:",
+                ["Raise some staff's monthly limits (max_per_month), widen their available "
+                 "days, or lower sessions_per_year."])
+        sb, x, terms = result
+        for (_r, j), xs in x.items():
+            for sid, v in xs.items():
+                if sb.value(v):
+                    staff_of[part[j]].append(sid)
+                    prior_load[sid] += 1
+        for name in TEAM_TERMS:
+            values[name] += _soft(name, "", sb, terms[name], 0).value
     order = {st.staff_id: i for i, st in enumerate(p.data.staff)}
     new = [s.model_copy(update={"staff_ids": tuple(sorted(staff_of[k], key=order.__getitem__))})
            for k, s in enumerate(new)]
-    soft += [
-        _soft("far", "staff trips beyond home and neighbouring streets", sb, terms["far"],
-              r.w_far),
-        _soft("neighbour", "staff trips to a neighbouring street", sb, terms["neighbour"],
-              r.w_neighbour),
-        _soft("load", "sessions above staff's fair share (balance)", sb, terms["load"],
-              r.w_load),
-        _soft("extra_lead", "extra leads at centers beyond one", sb, terms["extra_lead"],
-              r.w_extra_lead),
-        _soft("staff_changed", "kept sessions with another person (re-plan)", sb,
-              terms["staff_changed"], r.w_staff_changed),
-    ]
-    planned += new
-    planned.sort(key=lambda s: (s.date, s.half, s.center_id, s.event_id))
-    both = [st for st in stages if st["objective"] is not None]
-    objective = sum(float(st["objective"]) for st in both)  # type: ignore[arg-type]
-    bound = sum(float(st["bound"]) for st in both)  # type: ignore[arg-type]
-    statuses = {st["status"] for st in stages[-2:]}
-    status_text = "optimal" if statuses == {"optimal"} else "feasible"
+    described = {
+        "moved": ("future sessions moved to another half-day (re-plan)", r.w_moved),
+        "topic_changed": ("kept sessions with another topic (re-plan)", r.w_topic_changed),
+        "spacing": ("days by which gaps fall short of an even spread", r.w_spacing),
+        "weekend": (f"sessions off the {r.weekend_share:.0%} weekend target", r.w_weekend),
+        "other_lead": ("sessions planned without their home lead free (calendar)",
+                       r.w_extra_lead),
+        "far": ("staff trips beyond home and neighbouring streets", r.w_far),
+        "neighbour": ("staff trips to a neighbouring street", r.w_neighbour),
+        "load": ("sessions above staff's fair share (balance)", r.w_load),
+        "extra_lead": ("sessions not led by the center's home lead", r.w_extra_lead),
+        "staff_changed": ("kept sessions with another person (re-plan)", r.w_staff_changed),
+    }
+    soft = [SoftCost(k, d, values[k], w) for k, (d, w) in described.items()]
+    planned = sorted(list(p.fixed) + new, key=lambda s: (s.date, s.half, s.center_id, s.event_id))
+    solved = [st for st in stages if st["objective"] is not None]
+    objective = sum(float(st["objective"]) for st in solved)  # type: ignore[arg-type]
+    bound = sum(float(st["bound"]) for st in solved)  # type: ignore[arg-type]
+    finals: dict[str, str] = {}
+    for st in stages:  # the last attempt of each stage counts
+        finals[str(st["stage"])] = str(st["status"])
+    status_text = "optimal" if set(finals.values()) == {"optimal"} else "feasible"
     findings = []
+    if len(groups) > 1 or len(parts) > 1:
+        findings.append(f"Big instance: the calendar was planned street by street "
+                        f"({len(groups)} parts) and the teams month by month ({len(parts)} "
+                        f"parts); objective and bound are sums over the parts, each optimal "
+                        f"or not for its part, not for the whole year at once.")
     if status_text != "optimal":
         findings.append("Not proven optimal within the time limit: another run may give a "
                         "different (equally valid) calendar.")
     findings += p.data.calendar.warnings([p.year])
+    build_s = sum(float(st["build_seconds"]) for st in stages)  # type: ignore[arg-type]
+    solve_s = sum(float(st["solve_seconds"]) for st in stages)  # type: ignore[arg-type]
     plan = SessionPlan(
         sessions=planned, status=status_text, objective=objective, bound=bound,
-        build_seconds=build_a + build_b, solve_seconds=secs_a + secs_b, soft_costs=soft,
-        findings=findings, stages=stages,
+        build_seconds=build_s, solve_seconds=solve_s, soft_costs=soft, findings=findings,
+        stages=stages,
     )
     plan.changes = describe_changes(p, new)
     return plan

@@ -27,6 +27,7 @@ take the minimum, :class:`InfeasibleError` says which year and by how many.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 from collections.abc import Sequence
@@ -39,7 +40,7 @@ from tuoyu.models.errors import InfeasibleError
 from tuoyu.models.siting import SitingData
 from tuoyu.optimizer.catchment import AccessParams, Pairs, WalkNetwork, project, walking_pairs
 from tuoyu.optimizer.demand import DemandParams, forecast_demand
-from tuoyu.optimizer.solve import SolveParams
+from tuoyu.optimizer.solve import ProgressFn, SolveParams
 
 DEFAULT_PARAMS = SolveParams()
 
@@ -108,6 +109,13 @@ class SitingProblem:
     kindergartens_with_nursery: int
     build_seconds: float = 0.0
     fingerprint: str = ""
+
+    def __post_init__(self) -> None:
+        # frozen all the way down: the arrays are read-only too
+        for arr in (self.community_lon, self.community_lat, self.cx, self.cy, self.demand,
+                    self.px, self.py, self.pairs.i, self.pairs.j, self.pairs.dist,
+                    self.pairs.on_network):
+            arr.flags.writeable = False
 
     @property
     def candidates(self) -> list[int]:
@@ -222,14 +230,15 @@ class _Mip:
         self.add_rows(np.zeros(len(cols), dtype=np.int64), cols,
                       np.asarray(vals, dtype=float), [lo], [hi])
 
-    def solve(self, maximize: bool, params: SolveParams) -> _Result:
+    def solve(self, maximize: bool, params: SolveParams,
+              progress: ProgressFn | None = None) -> _Result:
         import highspy
 
         t0 = time.perf_counter()
         h = _new_highs()
         h.setOptionValue("output_flag", bool(params.log))
         h.setOptionValue("time_limit", float(params.time_limit))
-        h.setOptionValue("threads", int(max(1, params.workers)))
+        h.setOptionValue("threads", _threads(params.workers))
         h.setOptionValue("mip_rel_gap", float(params.relative_gap))
         h.setOptionValue("mip_abs_gap", 1e-6)
         h.setOptionValue("random_seed", int(params.seed))
@@ -260,10 +269,21 @@ class _Mip:
         h.passModel(lp)
         build = time.perf_counter() - t0
         t1 = time.perf_counter()
+        if progress is not None and integer.any():
+            def report(event: object) -> None:
+                out = event.data_out  # type: ignore[attr-defined]
+                progress(time.perf_counter() - t1, float(out.objective_function_value),
+                         float(out.mip_dual_bound))
+
+            # an older highspy without callbacks: no progress, same plan
+            with contextlib.suppress(AttributeError):
+                h.cbMipImprovingSolution.subscribe(report)
         h.run()
         seconds = time.perf_counter() - t1
         ms = h.getModelStatus()
         info = h.getInfo()
+        if ms == highspy.HighsModelStatus.kModelEmpty or n == 0:
+            return _Result("optimal", 0.0, 0.0, np.zeros(n), build, seconds)
         has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
         x = np.array(h.getSolution().col_value) if has_solution else None
         obj = float(info.objective_function_value) if has_solution else None
@@ -288,6 +308,23 @@ class _Mip:
 
 
 _BANNER_SHOWN = False
+_THREADS: int | None = None
+
+
+def _threads(workers: int) -> int:
+    """HiGHS threads: at most the cores there are (CP-SAT's 8-worker portfolio does not
+    apply to HiGHS). HiGHS keeps one thread pool per process and refuses a different count
+    later, so the pool is reset when the count changes."""
+    import os
+
+    import highspy
+
+    global _THREADS
+    n = max(1, min(int(workers), os.cpu_count() or 1))
+    if _THREADS is not None and n != _THREADS:
+        highspy.Highs.resetGlobalScheduler(True)
+    _THREADS = n
+    return n
 
 
 def _new_highs() -> object:
@@ -584,20 +621,37 @@ def half_of_kindergartens_integrated(mip: _Mip, problem: SitingProblem, v: _Vars
 
 def _allocate(problem: SitingProblem, classes: dict[tuple[int, int], int],
               params: SolveParams) -> tuple[np.ndarray, _Result]:
-    """The best allocation of children to seats for fixed classes (an LP)."""
+    """The best allocation of children to seats for fixed classes (an LP).
+
+    Pairs to places without seats are left out (a big saving for the baseline).
+    """
+    import dataclasses
+
+    seats = np.array([p.existing_seats for p in problem.places], dtype=float)
+    for (j, _t), n in classes.items():
+        seats[j] += n * problem.config.seats_per_class
+    keep = seats[problem.pairs.j] > 0
+    full = problem.pairs
+    pairs = Pairs(full.i[keep], full.j[keep], full.dist[keep], full.on_network[keep])
+    problem = dataclasses.replace(problem, pairs=pairs)
     mip = _Mip()
     v = _Vars(new_classes_variables(mip, problem, fixed=classes), np.zeros((0, 0), np.int64),
               {}, {}, None)
     v.flow = children_served_within_walk(mip, problem)
     seats_shared_among_communities(mip, problem, v)
     res = mip.solve(True, params)
-    if res.x is None:
-        return np.zeros((len(problem.pairs), len(problem.years))), res
-    return res.x[v.flow], res
+    out = np.zeros((len(full), len(problem.years)))
+    if res.x is not None:
+        out[keep] = res.x[v.flow]
+    return out, res
 
 
-def solve_capacitated(problem: SitingProblem, params: SolveParams = DEFAULT_PARAMS) -> SitingPlan:
-    """The multi-year capacitated plan (see the module docstring)."""
+def solve_capacitated(problem: SitingProblem, params: SolveParams = DEFAULT_PARAMS,
+                      progress: ProgressFn | None = None) -> SitingPlan:
+    """The multi-year capacitated plan (see the module docstring).
+
+    ``progress(seconds, objective, bound)`` is called at each improving solution.
+    """
     check_classes_per_year(problem)
     t0 = time.perf_counter()
     mip = _Mip()
@@ -609,7 +663,7 @@ def solve_capacitated(problem: SitingProblem, params: SolveParams = DEFAULT_PARA
     every_street_has_inclusive_place(mip, problem, v)
     half_of_kindergartens_integrated(mip, problem, v)
     build = time.perf_counter() - t0
-    res = mip.solve(True, params)
+    res = mip.solve(True, params, progress)
     if res.x is None:
         raise InfeasibleError(
             f"No plan found ({res.status}) within {params.time_limit:g} s.",
@@ -788,11 +842,15 @@ def _closest_hint(problem: SitingProblem, street: str, cands: list[Place]) -> st
     idx = [i for i, s in enumerate(problem.community_streets) if s == street]
     if not cands or not idx:
         return "no candidate site is available: add a site or a public kindergarten room there"
-    cx, cy = problem.cx[idx], problem.cy[idx]
+    import shapely
+
     px, py = project([c.lon for c in cands], [c.lat for c in cands])
-    d = np.hypot(cx[:, None] - px[None, :], cy[:, None] - py[None, :]) * problem.config.access.circuity
-    k = int(np.argmin(d.min(axis=0)))
-    need = float(d.min(axis=0)[k])
+    tree = shapely.STRtree(shapely.points(np.column_stack([px, py])))
+    pts = shapely.points(np.column_stack([problem.cx[idx], problem.cy[idx]]))
+    (_src, dst), dist = tree.query_nearest(pts, return_distance=True, all_matches=False)
+    best = int(np.argmin(dist))
+    k = int(dst[best])
+    need = float(dist[best]) * problem.config.access.circuity
     return (f"the nearest candidate, {cands[k].name} ({cands[k].place_id}), is about "
             f"{need:,.0f} m away (a walking radius of {need:,.0f} m would reach it): add a site or a public kindergarten room within reach in that "
             f"street, or an inclusive provider")

@@ -1,0 +1,275 @@
+"""Time nursery-class siting against pysal/spopt's MCLP, side by side, in one run.
+
+Instances:
+
+* ``bundled``: the Baoshan data (500 communities, the candidate kindergartens and sites):
+  our capacitated three-year plan, and MCLP by us (HiGHS, merged rows) and by spopt
+  (``MCLP.from_cost_matrix`` + CBC) on the same coverage.
+* ``city``: 6,000 communities and 5,000 candidate sites over a 30 km × 30 km city, walking
+  circle 1,125 m (straight line × 1.3), p = 500; MCLP by us and by spopt on the same data.
+
+Each solver runs in its own forked process so that peak memory (max RSS, including the CBC
+child process for spopt) is measured separately. Prints, per instance and tool: status,
+objective, build and solve seconds, peak memory, and the time ratio spopt / ours.
+
+Usage: ``python benchmarks/bench_siting.py [--only bundled|city] [--spopt-timeout 900]
+[--cpsat 20]`` (``--cpsat`` adds CP-SAT on the same merged MCLP, for the solver choice).
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import resource
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def _peak_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, kids) / 1024.0
+
+
+# --------------------------------------------------------------------------- instances
+
+
+def bundled_cover() -> dict[str, Any]:
+    from tuoyu.api.cli import BUNDLED_DATA
+    from tuoyu.models.siting import load_siting_data
+    from tuoyu.optimizer.siting import SitingProblem, cover_problem
+
+    t0 = time.perf_counter()
+    prob = SitingProblem.from_data(load_siting_data(BUNDLED_DATA))
+    pi, pj, w, cand = cover_problem(prob, count_existing=False)
+    keep = np.isin(pj, np.arange(len(cand)))
+    mask = w[pi] > 0
+    return {"n": len(prob.community_ids), "m": len(cand), "pi": pi[keep & mask],
+            "pj": pj[keep & mask],
+            "dist": _pair_dist(prob, pi[keep & mask], pj[keep & mask], cand),
+            "w": w, "p": 24, "radius": prob.config.access.reach_m,
+            "prep_seconds": time.perf_counter() - t0}
+
+
+def _pair_dist(prob: Any, pi: np.ndarray, pj: np.ndarray, cand: list[int]) -> np.ndarray:
+    lookup = {(int(i), int(j)): float(d) for i, j, d in zip(prob.pairs.i, prob.pairs.j,
+                                                            prob.pairs.dist, strict=True)}
+    return np.array([lookup[(int(i), cand[int(j)])] for i, j in zip(pi, pj, strict=True)])
+
+
+def city_cover(n: int = 6000, m: int = 5000, side: float = 30_000.0, seed: int = 7
+               ) -> dict[str, Any]:
+    from tuoyu.optimizer.catchment import AccessParams, straight_pairs
+
+    rng = np.random.default_rng(seed)
+    # clustered like a city: half the points around 12 centres, half uniform
+    centres = rng.uniform(0.15 * side, 0.85 * side, size=(12, 2))
+
+    def points(k: int) -> np.ndarray:
+        a = rng.uniform(0, side, size=(k // 2, 2))
+        c = centres[rng.integers(0, 12, size=k - k // 2)] + rng.normal(0, 2500, (k - k // 2, 2))
+        return np.clip(np.vstack([a, c]), 0, side)
+
+    d, s = points(n), points(m)
+    access = AccessParams()
+    t0 = time.perf_counter()
+    pairs = straight_pairs(d[:, 0], d[:, 1], s[:, 0], s[:, 1], access)
+    w = rng.integers(5, 120, size=n).astype(float)
+    return {"n": n, "m": m, "pi": pairs.i, "pj": pairs.j, "dist": pairs.dist, "w": w,
+            "p": 500, "radius": access.reach_m, "prep_seconds": time.perf_counter() - t0}
+
+
+# --------------------------------------------------------------------------- runners
+
+
+def run_ours(inst: dict[str, Any], workers: int, time_limit: float) -> dict[str, Any]:
+    from tuoyu.optimizer.siting import mclp
+    from tuoyu.optimizer.solve import SolveParams
+
+    t0 = time.perf_counter()
+    res = mclp(inst["n"], inst["m"], inst["pi"], inst["pj"], inst["w"], inst["p"],
+               SolveParams(time_limit=time_limit, workers=workers))
+    return {"status": res.status, "objective": res.objective, "bound": res.bound,
+            "gap": res.gap, "build": res.build_seconds, "solve": res.solve_seconds,
+            "total": time.perf_counter() - t0, "rows": f"{res.points}->{res.rows}"}
+
+
+def run_cpsat(inst: dict[str, Any], workers: int, time_limit: float,
+              linearization: int | None = None) -> dict[str, Any]:
+    """The same merged-row MCLP on CP-SAT, for the solver choice (not used by the planner)."""
+    from ortools.sat.python import cp_model
+
+    from tuoyu.optimizer.siting import merge_rows
+
+    t0 = time.perf_counter()
+    keys, w, _unc = merge_rows(inst["n"], inst["pi"], inst["pj"], inst["w"])
+    m = cp_model.CpModel()
+    x = [m.new_bool_var(f"x{j}") for j in range(inst["m"])]
+    y = [m.new_bool_var(f"y{k}") for k in range(len(keys))]
+    for k, key in enumerate(keys):
+        m.add(sum(x[j] for j in key) >= y[k])
+    m.add(sum(x) == min(inst["p"], inst["m"]))
+    m.maximize(cp_model.LinearExpr.weighted_sum(y, [int(round(v)) for v in w]))
+    build = time.perf_counter() - t0
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = time_limit
+    solver.parameters.num_workers = workers
+    if linearization is not None:
+        solver.parameters.linearization_level = linearization
+    t1 = time.perf_counter()
+    st = solver.solve(m)
+    solve = time.perf_counter() - t1
+    obj = solver.objective_value if st in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
+    bound = solver.best_objective_bound
+    gap = None if obj is None else abs(bound - obj) / max(1.0, abs(obj))
+    return {"status": solver.status_name(st).lower(), "objective": obj, "bound": bound,
+            "gap": gap, "build": build, "solve": solve, "total": time.perf_counter() - t0,
+            "rows": f"{inst['n']}->{len(keys)}"}
+
+
+def run_spopt(inst: dict[str, Any], workers: int, time_limit: float) -> dict[str, Any]:
+    import warnings
+
+    import pulp
+    from spopt.locate import MCLP
+
+    warnings.filterwarnings("ignore")
+    t0 = time.perf_counter()
+    cost = np.full((inst["n"], inst["m"]), np.inf)
+    cost[inst["pi"], inst["pj"]] = inst["dist"]
+    model = MCLP.from_cost_matrix(cost, inst["w"], inst["radius"], p_facilities=inst["p"])
+    build = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    model.solve(pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit, threads=workers))
+    solve = time.perf_counter() - t1
+    return {"status": pulp.LpStatus[model.problem.status].lower(),
+            "objective": pulp.value(model.problem.objective), "bound": None, "gap": None,
+            "build": build, "solve": solve, "total": time.perf_counter() - t0,
+            "rows": f"{inst['n']}"}
+
+
+def run_capacitated(workers: int, time_limit: float, scale: int = 1) -> dict[str, Any]:
+    """The three-year plan: bundled data, or the generator at ``scale`` (12: 6,000
+    communities, 1,800 kindergartens, 1,080 providers, 72 sites) in a temporary folder."""
+    import tempfile
+
+    from tuoyu.api.cli import BUNDLED_DATA
+    from tuoyu.models.siting import load_siting_data
+    from tuoyu.optimizer.siting import SitingProblem, solve_capacitated
+    from tuoyu.optimizer.solve import SolveParams
+
+    folder = BUNDLED_DATA
+    if scale > 1:
+        from data import gen_siting, generate
+
+        folder = Path(tempfile.mkdtemp(prefix="siting-bench-"))
+        generate.streets(folder)
+        gen_siting.generate(folder, scale, generate.DEFAULT_SEED)
+    t0 = time.perf_counter()
+    prob = SitingProblem.from_data(load_siting_data(folder))
+    plan = solve_capacitated(prob, SolveParams(time_limit=time_limit, workers=workers))
+    return {"status": plan.status, "objective": plan.objective, "bound": plan.bound,
+            "gap": plan.gap, "build": plan.build_seconds, "solve": plan.solve_seconds,
+            "total": time.perf_counter() - t0, "rows": f"{len(prob.pairs)} pairs"}
+
+
+def _child(fn: Any, args: tuple, queue: Any) -> None:
+    try:
+        out = fn(*args)
+        out["peak_mb"] = _peak_mb()
+        queue.put(out)
+    except Exception as exc:  # report, don't hang the parent
+        queue.put({"status": f"error: {exc!r}"[:120]})
+
+
+def isolated(fn: Any, args: tuple, timeout: float) -> dict[str, Any]:
+    ctx = mp.get_context("fork")
+    q = ctx.Queue()
+    proc = ctx.Process(target=_child, args=(fn, args, q))
+    t0 = time.perf_counter()
+    proc.start()
+    proc.join(timeout)
+    if proc.is_alive():
+        proc.terminate()
+        proc.join()
+        return {"status": f"timeout > {timeout:.0f} s", "total": time.perf_counter() - t0}
+    return q.get() if not q.empty() else {"status": "died"}
+
+
+def fmt(v: Any, spec: str = ".2f") -> str:
+    if v is None:
+        return "-"
+    if isinstance(v, float):
+        return format(v, spec)
+    return str(v)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--only", choices=["bundled", "city"], default=None)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--time-limit", type=float, default=300.0)
+    ap.add_argument("--spopt-timeout", type=float, default=900.0)
+    ap.add_argument("--cpsat", type=float, default=0.0, metavar="SECONDS",
+                    help="also run the MCLP on CP-SAT with this time limit (solver choice)")
+    ap.add_argument("--skip-spopt", action="store_true", help="city: skip spopt (slow)")
+    ap.add_argument("--capacitated-city", action="store_true",
+                    help="also time the 3-year capacitated plan on the generator at scale 12")
+    args = ap.parse_args()
+    rows = []
+    if args.only in (None, "bundled"):
+        rows.append(("bundled", "tuoyu capacitated 3-year", isolated(
+            run_capacitated, (args.workers, args.time_limit), args.time_limit + 60)))
+        inst = bundled_cover()
+        rows.append(("bundled", "tuoyu MCLP (HiGHS)", isolated(
+            run_ours, (inst, args.workers, args.time_limit), args.time_limit + 60)))
+        rows.append(("bundled", "spopt MCLP (CBC)", isolated(
+            run_spopt, (inst, args.workers, args.time_limit), args.spopt_timeout)))
+        if args.cpsat:
+            rows.append(("bundled", "CP-SAT MCLP (default)", isolated(
+                run_cpsat, (inst, args.workers, args.cpsat), args.cpsat + 60)))
+    if args.capacitated_city:
+        rows.append(("city", "tuoyu capacitated x12", isolated(
+            run_capacitated, (args.workers, args.time_limit, 12), args.time_limit + 120)))
+    if args.only in (None, "city"):
+        inst = city_cover()
+        print(f"city: {inst['n']} communities x {inst['m']} sites, {len(inst['pi']):,} pairs "
+              f"in reach (spatial index {inst['prep_seconds']:.2f} s), p = {inst['p']}")
+        rows.append(("city", "tuoyu MCLP (HiGHS)", isolated(
+            run_ours, (inst, args.workers, args.time_limit), args.time_limit + 60)))
+        if args.cpsat:
+            rows.append(("city", "CP-SAT MCLP (default)", isolated(
+                run_cpsat, (inst, args.workers, args.cpsat), args.cpsat + 60)))
+            rows.append(("city", "CP-SAT MCLP (lin. 2)", isolated(
+                run_cpsat, (inst, args.workers, args.cpsat, 2), args.cpsat + 60)))
+        if not args.skip_spopt:
+            rows.append(("city", "spopt MCLP (CBC)", isolated(
+                run_spopt, (inst, args.workers, args.time_limit), args.spopt_timeout)))
+    head = (f"{'instance':8} {'tool':26} {'status':18} {'objective':>12} {'gap':>8} "
+            f"{'build s':>8} {'solve s':>8} {'total s':>8} {'peak MB':>8} rows")
+    print(head)
+    print("-" * len(head))
+    for name, tool, r in rows:
+        print(f"{name:8} {tool:26} {fmt(r.get('status')):18} {fmt(r.get('objective')):>12} "
+              f"{fmt(r.get('gap'), '.4f'):>8} {fmt(r.get('build')):>8} {fmt(r.get('solve')):>8} "
+              f"{fmt(r.get('total')):>8} {fmt(r.get('peak_mb'), '.0f'):>8} {r.get('rows', '')}")
+    for name in ("bundled", "city"):
+        ours = next((r for n, t, r in rows if n == name and t.startswith("tuoyu MCLP")), None)
+        ref = next((r for n, t, r in rows if n == name and t.startswith("spopt")), None)
+        if ours and ref and ours.get("total") and ref.get("total"):
+            same = (ours.get("objective") is not None and ref.get("objective") is not None
+                    and abs(ours["objective"] - ref["objective"]) < 1e-6)
+            print(f"{name}: spopt / tuoyu time ratio {ref['total'] / ours['total']:.1f}x"
+                  f"{'' if ref.get('objective') is not None else ' (spopt did not finish)'}; "
+                  f"same objective: {same}")
+
+
+if __name__ == "__main__":
+    main()

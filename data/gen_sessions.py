@@ -1,0 +1,202 @@
+"""Generate the guidance-session tables of the bundled Baoshan dataset (synthetic).
+
+Writes ``centers.csv``, ``guidance_staff.csv``, ``staff_leave.csv``, ``events.csv`` and
+``topics.csv`` into ``out_dir``. The network follows the three-year plan: 1 district
+guidance center, 7 experimental bases, 11 guidance stations and about 60 community baby
+centers (社区亲子宝宝苑) spread over the streets by population share; about 45 guidance
+staff across education, medicine (community health service centers) and psychology.
+``scale`` multiplies centers and staff (benchmark instances); the output is a pure
+function of ``(scale, seed)``.
+
+    python data/gen_sessions.py [--out data/baoshan] [--scale 1] [--seed 20261129]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import zlib
+from pathlib import Path
+
+import numpy as np
+
+#: code, name, approx lon, lat, rough population share (see shared/baoshan.md)
+STREETS: tuple[tuple[str, str, float, float, float], ...] = (
+    ("310113003", "友谊路街道", 121.487, 31.405, 0.06),
+    ("310113007", "吴淞街道", 121.497, 31.383, 0.04),
+    ("310113008", "张庙街道", 121.445, 31.336, 0.06),
+    ("310113101", "罗店镇", 121.335, 31.412, 0.10),
+    ("310113102", "大场镇", 121.405, 31.305, 0.16),
+    ("310113103", "杨行镇", 121.430, 31.385, 0.11),
+    ("310113104", "月浦镇", 121.420, 31.425, 0.07),
+    ("310113106", "罗泾镇", 121.370, 31.480, 0.04),
+    ("310113109", "顾村镇", 121.375, 31.350, 0.16),
+    ("310113111", "高境镇", 121.480, 31.318, 0.07),
+    ("310113112", "庙行镇", 121.440, 31.352, 0.05),
+    ("310113113", "淞南镇", 121.480, 31.343, 0.06),
+    ("310113501", "宝山工业园区", 121.345, 31.450, 0.02),
+)
+
+TOPICS = (
+    ("T01", "新生儿护理与家庭访视", "education;medical"),
+    ("T02", "膳食营养与喂养", "education;medical"),
+    ("T03", "生长发育监测", "education;medical"),
+    ("T04", "预防接种", "education;medical"),
+    ("T05", "居家安全与意外伤害预防", "education"),
+    ("T06", "常见疾病预防", "education;medical"),
+    ("T07", "家长“七会”：会观察、会沟通、会陪伴", "education;psychology"),
+    ("T08", "亲子阅读与游戏", "education"),
+)
+
+EVENTS = (
+    ("E01", "宝山区亲子嘉年华（育儿加油站）", "district_event", 1, 6,
+     "education;medical;psychology", True, "5;6;9;10"),
+    ("E02", "妇联家庭教育公益讲座", "lecture", 8, 2, "education;psychology", False,
+     "3;4;5;6;9;10;11;12"),
+    ("E03", "公益科学育儿指导活动", "public_activity", 6, 3, "education;medical", True, ""),
+    ("E04", "送教进村（乡村育儿指导）", "outreach", 4, 2, "education;medical", False,
+     "4;5;6;9;10;11"),
+    ("E05", "送教进园区、进企业（工业园区职工家庭）", "outreach", 3, 2, "education;psychology",
+     False, "3;5;9;11"),
+)
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛"
+GIVEN = "伟芳娜秀敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红娥玲芬燕彬鑫蕾晨雯婷琳欣怡"
+
+FIELDS = {
+    "centers": ["center_id", "name", "street_id", "lon", "lat", "kind", "sessions_per_year",
+                "open_days", "capacity"],
+    "guidance_staff": ["staff_id", "name", "discipline", "street_id", "max_per_month", "days"],
+    "staff_leave": ["staff_id", "start", "end"],
+    "events": ["event_id", "name", "kind", "count", "staff_needed", "disciplines", "weekend",
+               "months"],
+    "topics": ["topic_id", "name", "disciplines"],
+}
+
+
+def _rng(seed: int, family: str) -> np.random.Generator:
+    return np.random.default_rng([seed, zlib.crc32(family.encode("utf-8"))])
+
+
+def _write(path: Path, fields: list[str], rows: list[dict[str, object]]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=fields)
+        w.writeheader()
+        w.writerows(rows)
+
+
+def _street_for(rng: np.random.Generator, n: int) -> list[int]:
+    shares = np.array([s[4] for s in STREETS])
+    # every street gets at least one, the rest by population share
+    out = list(range(len(STREETS)))
+    extra = rng.choice(len(STREETS), size=max(0, n - len(STREETS)), p=shares / shares.sum())
+    out += [int(x) for x in extra]
+    return sorted(out[:n])
+
+
+def _point(rng: np.random.Generator, street: int) -> tuple[float, float]:
+    _, _, lon, lat, _ = STREETS[street]
+    # within ~1.5 km of the street's centre; inside Baoshan's box
+    lo = float(np.clip(lon + rng.normal(0, 0.012), 121.28, 121.51))
+    la = float(np.clip(lat + rng.normal(0, 0.010), 31.29, 31.50))
+    return round(lo, 6), round(la, 6)
+
+
+def _name(rng: np.random.Generator) -> str:
+    s = SURNAMES[int(rng.integers(len(SURNAMES)))]
+    g = "".join(GIVEN[int(i)] for i in rng.integers(len(GIVEN), size=int(rng.integers(1, 3))))
+    return s + g
+
+
+def centers(scale: int, seed: int) -> list[dict[str, object]]:
+    rng = _rng(seed, "centers")
+    rows: list[dict[str, object]] = []
+    lon, lat = _point(rng, 0)
+    rows.append(dict(center_id="GC01", name="宝山区托育服务指导中心", street_id=STREETS[0][0],
+                     lon=lon, lat=lat, kind="guidance_center", sessions_per_year=4,
+                     open_days="Mon;Tue;Wed;Thu;Fri;Sat", capacity=80))
+    plan = (("EB", "experimental_base", 7, "托育实验基地", 4),
+            ("GS", "guidance_station", 11, "科学育儿指导站", 4),
+            ("BC", "baby_center", 60, "社区亲子宝宝苑", 6))
+    for prefix, kind, n, label, per_year in plan:
+        count = n * scale
+        streets = _street_for(rng, count)
+        seen: dict[int, int] = {}
+        for i, st in enumerate(streets):
+            seen[st] = seen.get(st, 0) + 1
+            lo, la = _point(rng, st)
+            r = rng.random()
+            open_days = ("Mon;Tue;Wed;Thu;Fri;Sat" if r < 0.6 else
+                         "Tue;Wed;Thu;Fri;Sat;Sun" if r < 0.8 else "Mon;Wed;Fri;Sat")
+            rows.append(dict(
+                center_id=f"{prefix}{i + 1:03d}" if scale == 1 else f"{prefix}{i + 1:05d}",
+                name=f"{STREETS[st][1]}{label}{'' if kind == 'baby_center' else ''}{seen[st]}号",
+                street_id=STREETS[st][0], lon=lo, lat=la, kind=kind,
+                sessions_per_year=per_year if kind != "baby_center" else "",
+                open_days=open_days, capacity=int(rng.integers(15, 41)),
+            ))
+    return rows
+
+
+def staff(scale: int, seed: int) -> list[dict[str, object]]:
+    rng = _rng(seed, "guidance_staff")
+    rows: list[dict[str, object]] = []
+    plan = (("education", 22, "ED"), ("medical", 15, "MD"), ("psychology", 8, "PS"))
+    for discipline, n, prefix in plan:
+        streets = _street_for(rng, n * scale)
+        for i, st in enumerate(streets):
+            r = rng.random()
+            days = ("" if r < 0.5 else "Mon;Tue;Wed;Thu;Fri;Sat" if r < 0.8 else
+                    "Mon;Tue;Wed;Thu;Fri")
+            rows.append(dict(
+                staff_id=f"{prefix}{i + 1:03d}" if scale == 1 else f"{prefix}{i + 1:05d}",
+                name=_name(rng), discipline=discipline, street_id=STREETS[st][0],
+                max_per_month=int(rng.choice([3, 4, 4, 5, 6])), days=days,
+            ))
+    return rows
+
+
+def leave(staff_rows: list[dict[str, object]], seed: int) -> list[dict[str, object]]:
+    rng = _rng(seed, "staff_leave")
+    out = []
+    picks = rng.choice(len(staff_rows), size=max(1, len(staff_rows) // 6), replace=False)
+    for j in sorted(int(x) for x in picks):
+        month = int(rng.integers(1, 12))
+        day = int(rng.integers(1, 20))
+        length = int(rng.integers(5, 30))
+        start = np.datetime64(f"2027-{month:02d}-{day:02d}")
+        out.append(dict(staff_id=staff_rows[j]["staff_id"], start=str(start),
+                        end=str(start + np.timedelta64(length, "D"))))
+    return out
+
+
+def generate(out_dir: Path, scale: int = 1, seed: int = 20261129) -> None:
+    """Write the five session tables into ``out_dir`` (created if needed)."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    c = centers(scale, seed)
+    s = staff(scale, seed)
+    events = [dict(zip(FIELDS["events"], e, strict=True)) for e in EVENTS]
+    for e in events:
+        e["weekend"] = "true" if e["weekend"] else "false"
+        if scale > 1:
+            e["count"] = int(e["count"]) * scale  # type: ignore[call-overload]
+    _write(out_dir / "centers.csv", FIELDS["centers"], c)
+    _write(out_dir / "guidance_staff.csv", FIELDS["guidance_staff"], s)
+    _write(out_dir / "staff_leave.csv", FIELDS["staff_leave"], leave(s, seed))
+    _write(out_dir / "events.csv", FIELDS["events"], events)
+    _write(out_dir / "topics.csv", FIELDS["topics"],
+           [dict(zip(FIELDS["topics"], t, strict=True)) for t in TOPICS])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--out", type=Path, default=Path(__file__).parent / "baoshan")
+    ap.add_argument("--scale", type=int, default=1)
+    ap.add_argument("--seed", type=int, default=20261129)
+    a = ap.parse_args()
+    generate(a.out, a.scale, a.seed)
+
+
+if __name__ == "__main__":
+    main()

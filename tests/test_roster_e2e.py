@@ -1,0 +1,230 @@
+"""End to end on the bundled Baoshan data (read-only; every output goes to tmp_path):
+the CLI's files and their audit, a year of monthly rosters with recorded outcomes, and
+bad input that writes nothing."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+from roster_check import check_roster
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from typer.testing import CliRunner
+
+from tuoyu.api import store
+from tuoyu.api.cli import app
+from tuoyu.api.cli_roster import dataset_key, record_outcomes_file, run_roster
+from tuoyu.models.calendar import month_bounds
+from tuoyu.models.inspection import load_inspection_data
+from tuoyu.optimizer.roster import RosterRules
+from tuoyu.optimizer.solve import SolveParams
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "baoshan"
+CONTRACT = ["date", "institution_id", "street_id", "inspector_ids", "reason"]
+SHEETS = ["按日期", "按检查人员", "抽取记录", "年度覆盖", "说明"]
+runner = CliRunner()
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def db_url(folder: Path) -> str:
+    return f"sqlite:///{folder / 'tuoyu.sqlite'}"
+
+
+def stored_rosters(url: str) -> int:
+    with Session(store.engine(url)) as session:
+        return len(session.scalars(select(store.Roster)).all())
+
+
+# --- (a) the CLI's files, and their audit ---------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def december(tmp_path_factory) -> Path:
+    """The CLI's roster of December 2026 on the bundled data, into a fresh store."""
+    root = tmp_path_factory.mktemp("cli")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("TUOYU_DATABASE_URL", db_url(root))
+        result = runner.invoke(
+            app, ["roster", "--data", str(DATA), "--month", "2026-12", "--out", str(root / "o")]
+        )
+    assert result.exit_code == 0, result.output
+    return root / "o"
+
+
+def test_cli_writes_the_contract_files(december):
+    for name in ("roster.csv", "roster.xlsx", "draw.json", "summary.txt"):
+        assert (december / name).is_file(), name
+    with open(december / "roster.csv", encoding="utf-8-sig", newline="") as f:
+        header = next(csv.reader(f))
+    assert header[: len(CONTRACT)] == CONTRACT
+    rows = read_rows(december / "roster.csv")
+    assert rows
+    assert openpyxl.load_workbook(december / "roster.xlsx", read_only=True).sheetnames == SHEETS
+    record = json.loads((december / "draw.json").read_text(encoding="utf-8"))
+    assert record["month"] == "2026-12" and record["seed"] == 20270301
+    assert len(record["result"]) == len(rows)
+    # the roster keeps every rule, checked independently (fresh store: bundled history)
+    data = load_inspection_data(DATA)
+    assert check_roster(rows, data, 2026, 12, RosterRules()) == []
+    # December covers every active institution not yet inspected in 2026
+    seen = {h.institution_id for h in data.history if h.date.year == 2026}
+    seen |= {r["institution_id"] for r in rows}
+    active = {
+        i.institution_id
+        for i in data.institutions
+        if i.active and (i.opened_on is None or i.opened_on <= dt.date(2026, 12, 31))
+    }
+    assert active <= seen
+
+
+def test_verify_says_the_draw_matches(december, monkeypatch, tmp_path):
+    monkeypatch.setenv("TUOYU_DATABASE_URL", db_url(tmp_path))
+    result = runner.invoke(app, ["roster", "verify", str(december)])
+    assert result.exit_code == 0, result.output
+    assert "matches" in result.output
+
+
+def _tampered(december: Path, tmp_path: Path, change) -> Path:
+    record = json.loads((december / "draw.json").read_text(encoding="utf-8"))
+    change(record)
+    path = tmp_path / "draw.json"
+    path.write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
+    return path
+
+
+def test_verify_refuses_a_changed_inspector(december, monkeypatch, tmp_path):
+    monkeypatch.setenv("TUOYU_DATABASE_URL", db_url(tmp_path))
+    pool = [i.inspector_id for i in load_inspection_data(DATA).inspectors]
+
+    def change(record):
+        team = record["result"][0]["inspector_ids"]
+        team[0] = next(p for p in pool if p not in team)
+
+    result = runner.invoke(app, ["roster", "verify", str(_tampered(december, tmp_path, change))])
+    assert result.exit_code == 1, result.output
+    assert "does NOT match" in result.output and "changed after the draw" in result.output
+
+
+def test_verify_refuses_a_changed_seed(december, monkeypatch, tmp_path):
+    monkeypatch.setenv("TUOYU_DATABASE_URL", db_url(tmp_path))
+
+    def change(record):
+        record["seed"] = record["seed"] + 1
+
+    result = runner.invoke(app, ["roster", "verify", str(_tampered(december, tmp_path, change))])
+    assert result.exit_code == 1, result.output
+    assert "does NOT match" in result.output
+
+
+# --- (b) a year of monthly rosters ----------------------------------------------------
+
+
+def test_twelve_months_keep_the_rules_and_cover_the_year(tmp_path):
+    url = db_url(tmp_path)
+    data = load_inspection_data(DATA)
+    key = dataset_key(DATA)
+    params = SolveParams(time_limit=60, workers=8)
+    visited: set[str] = set()
+    for month in range(1, 13):
+        out = tmp_path / f"2027-{month:02d}"
+        run_roster(DATA, f"2027-{month:02d}", out, params=params, database_url=url)
+        rows = read_rows(out / "roster.csv")
+        start, _ = month_bounds(2027, month)
+        with Session(store.engine(url)) as session:
+            history = store.stored_history(session, key, start)
+        problems = check_roster(rows, data.with_history(history), 2027, month, RosterRules())
+        assert problems == [], f"2027-{month:02d}: {problems[:5]}"
+        visited |= {r["institution_id"] for r in rows}
+        outcomes = tmp_path / f"outcomes-{month:02d}.csv"
+        with open(outcomes, "w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["institution_id", "date", "outcome", "inspector_ids"])
+            for r in rows:
+                w.writerow([r["institution_id"], r["date"], "pass", r["inspector_ids"]])
+        assert record_outcomes_file(outcomes, DATA, database_url=url) == len(rows)
+    active = {
+        i.institution_id
+        for i in data.institutions
+        if i.active and (i.opened_on is None or i.opened_on <= dt.date(2027, 12, 31))
+    }
+    assert sorted(active - visited) == []
+    assert stored_rosters(url) == 12
+
+
+# --- (c) bad input writes nothing -----------------------------------------------------
+
+
+def test_broken_date_exits_2_naming_file_row_and_column(tmp_path, monkeypatch):
+    monkeypatch.setenv("TUOYU_DATABASE_URL", db_url(tmp_path))
+    copy = tmp_path / "data"
+    shutil.copytree(DATA, copy)
+    leave = copy / "inspector_leave.csv"
+    lines = leave.read_text(encoding="utf-8").splitlines()
+    fields = lines[1].split(",")
+    fields[1] = "2027-02-30"
+    lines[1] = ",".join(fields)
+    leave.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app, ["roster", "--data", str(copy), "--month", "2027-01", "--out", str(out)]
+    )
+    assert result.exit_code == 2, result.output
+    assert "inspector_leave.csv" in result.output
+    assert "row 2" in result.output and "'start'" in result.output
+    assert "2027-02-30" in result.output
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []
+
+
+def test_infeasible_setting_exits_2_with_the_clash_and_writes_nothing(tmp_path, monkeypatch):
+    url = db_url(tmp_path)
+    monkeypatch.setenv("TUOYU_DATABASE_URL", url)
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app,
+        ["roster", "--data", str(DATA), "--month", "2027-01", "--out", str(out),
+         "--min-team", "9"],
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert "short by" in result.output and "× 9 inspectors" in result.output
+    assert "Nothing was written" in result.output
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []
+    assert stored_rosters(url) == 0
+
+
+def test_inspections_record_cli(tmp_path, monkeypatch):
+    url = db_url(tmp_path)
+    monkeypatch.setenv("TUOYU_DATABASE_URL", url)
+    data = load_inspection_data(DATA)
+    iid, pids = data.institutions[0].institution_id, [p.inspector_id for p in data.inspectors]
+    good = tmp_path / "good.csv"
+    good.write_text(
+        "institution_id,date,outcome,inspector_ids\n"
+        f"{iid},2027-01-05,rectify,{pids[0]};{pids[1]}\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["inspections", "record", str(good), "--data", str(DATA)])
+    assert result.exit_code == 0, result.output
+    assert "Recorded 1" in result.output
+    with Session(store.engine(url)) as session:
+        history = store.stored_history(session, dataset_key(DATA), dt.date(2027, 2, 1))
+    assert [(h.institution_id, h.outcome) for h in history] == [(iid, "rectify")]
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        f"institution_id,date,outcome,inspector_ids\nNOPE,2027-01-05,pass,{pids[0]};{pids[1]}\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["inspections", "record", str(bad), "--data", str(DATA)])
+    assert result.exit_code == 2, result.output
+    assert "bad.csv" in result.output and "row 2" in result.output and "NOPE" in result.output

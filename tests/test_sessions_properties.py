@@ -1,0 +1,279 @@
+"""Properties of the session calendar over random small instances (hypothesis).
+
+Every hard rule is checked on the output table (``sessions.csv`` as a planner reads it)
+with :func:`violations`, written independently of the model: it knows the rules, not the
+variables. Either the plan obeys every rule, or the planner gets an explanation.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import shutil
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tuoyu.models.errors import InfeasibleError
+from tuoyu.models.sessions import SessionData, load_session_data
+from tuoyu.optimizer.sessions import SessionProblem, SessionRules, plan_sessions
+from tuoyu.optimizer.solve import SolveParams
+
+BUNDLED = Path(__file__).resolve().parents[1] / "data" / "baoshan"
+WEEK = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def read_plan(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def violations(
+    data: SessionData, year: int, rows: list[dict[str, str]], rules: SessionRules | None = None
+) -> list[str]:
+    """Every broken hard rule in a plan given as ``sessions.csv`` rows (strings)."""
+    rules = rules or SessionRules()
+    out: list[str] = []
+    cal = data.calendar
+    centers = {c.center_id: c for c in data.centers}
+    staff = {s.staff_id: s for s in data.staff}
+    topics = {t.topic_id: t for t in data.topics}
+    events = {e.event_id: e for e in data.events}
+    per_center: dict[str, list[tuple[dt.date, str]]] = defaultdict(list)
+    per_event: dict[str, list[dt.date]] = defaultdict(list)
+    slot_use: Counter = Counter()
+    month_use: Counter = Counter()
+    for r in rows:
+        d = dt.date.fromisoformat(r["date"])
+        half = r["start"]
+        team = [x for x in r["staff_ids"].split(";") if x]
+        if d.year != year:
+            out.append(f"{r} outside {year}")
+        if cal.is_holiday(d):
+            out.append(f"{r['center_id'] or r['event_id']} on public holiday {d}")
+        for x in team:
+            s = staff[x]
+            slot_use[x, d, half] += 1
+            month_use[x, d.month] += 1
+            if d.weekday() not in s.days:
+                out.append(f"{x} works on {d}, not one of their days")
+            if any(p.owner_id == x and p.covers(d) for p in data.leave):
+                out.append(f"{x} works on {d} while on leave")
+        discs = Counter(staff[x].discipline for x in team)
+        if len(set(team)) != len(team):
+            out.append(f"{r} lists a person twice")
+        if r["center_id"]:
+            c = centers[r["center_id"]]
+            per_center[c.center_id].append((d, r["topic_id"]))
+            if d.weekday() not in c.open_days:
+                out.append(f"{c.center_id} session on {d}, a day it is closed")
+            if any(p.owner_id == c.center_id and p.covers(d) for p in data.closures):
+                out.append(f"{c.center_id} session on {d} during a closure")
+            need = topics[r["topic_id"]].disciplines
+            for disc in ("education", *need):
+                if discs[disc] < 1:
+                    out.append(f"{c.center_id} {d} topic {r['topic_id']} has no {disc} member")
+        else:
+            e = events[r["event_id"]]
+            per_event[e.event_id].append(d)
+            if d.month not in e.months:
+                out.append(f"{e.event_id} on {d}, not in its months")
+            if e.weekend and d.weekday() < 5:
+                out.append(f"{e.event_id} on {d}, not a weekend")
+            if len(team) != e.staff_needed:
+                out.append(f"{e.event_id} {d} has {len(team)} staff, needs {e.staff_needed}")
+            for disc in e.disciplines:
+                if discs[disc] < 1:
+                    out.append(f"{e.event_id} {d} has no {disc} member")
+            if e.disciplines and set(discs) - set(e.disciplines):
+                out.append(f"{e.event_id} {d} has staff of other disciplines")
+    for (x, d, h), n in slot_use.items():
+        if n > 1:
+            out.append(f"{x} is in {n} places on {d} {h}")
+    for (x, mo), n in month_use.items():
+        if n > staff[x].max_per_month:
+            out.append(f"{x} works {n} sessions in month {mo}, limit {staff[x].max_per_month}")
+    for c in data.centers:
+        ss = sorted(per_center[c.center_id])
+        if len(ss) < c.sessions_per_year:
+            out.append(f"{c.center_id} has {len(ss)} sessions, needs {c.sessions_per_year}")
+        for (a, ta), (b, tb) in zip(ss, ss[1:], strict=False):
+            if (b - a).days < rules.min_gap_days:
+                out.append(f"{c.center_id} sessions {a} and {b} are {(b - a).days} days apart")
+            if ta == tb:
+                out.append(f"{c.center_id} topic {ta} twice in a row ({a}, {b})")
+        if rules.every_quarter and c.sessions_per_year >= 4:
+            qs = {(d.month - 1) // 3 for d, _ in ss}
+            if qs != {0, 1, 2, 3}:
+                out.append(f"{c.center_id} has no session in some quarter ({sorted(qs)})")
+        need = min(rules.min_topics, c.sessions_per_year, len(data.topics))
+        if len({t for _, t in ss}) < need:
+            out.append(f"{c.center_id} covers {len({t for _, t in ss})} topics, needs {need}")
+    for e in data.events:
+        days = per_event[e.event_id]
+        if len(days) != e.count:
+            out.append(f"{e.event_id} happens {len(days)} times, needs {e.count}")
+        if len(set(days)) != len(days):
+            out.append(f"{e.event_id} twice on one day")
+    return out
+
+
+def rows_of(plan) -> list[dict[str, str]]:
+    """The plan's sessions as sessions.csv rows, through the exporter."""
+    import tempfile
+
+    from tuoyu.api.export_sessions import write_sessions_csv
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "sessions.csv"
+        write_sessions_csv(path, plan.sessions)
+        return read_plan(path)
+
+
+def write_tables(folder: Path, tables: dict[str, list[dict[str, object]]]) -> Path:
+    """A tiny dataset: the given tables plus the bundled streets and calendar."""
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(BUNDLED / "streets.csv", folder / "streets.csv")
+    shutil.copy(BUNDLED / "calendar.csv", folder / "calendar.csv")
+    for name, rows in tables.items():
+        with (folder / f"{name}.csv").open("w", newline="", encoding="utf-8") as f:
+            cols = list(rows[0]) if rows else ["x"]
+            w = csv.DictWriter(f, fieldnames=cols)
+            w.writeheader()
+            w.writerows(rows)
+    return folder
+
+
+STREET_IDS = ("310113003", "310113007", "310113103", "310113106")
+
+
+@st.composite
+def instances(draw):
+    n_centers = draw(st.integers(1, 4))
+    centers = []
+    for i in range(n_centers):
+        days = draw(st.sets(st.sampled_from(WEEK), min_size=1, max_size=7))
+        centers.append(
+            dict(
+                center_id=f"C{i}",
+                name=f"中心{i}",
+                street_id=draw(st.sampled_from(STREET_IDS)),
+                lon=121.4,
+                lat=31.4,
+                kind="baby_center",
+                sessions_per_year=draw(st.integers(1, 8)),
+                open_days=";".join(d for d in WEEK if d in days),
+            )
+        )
+    staff = []
+    discs = (
+        ["education"] * draw(st.integers(1, 3))
+        + ["medical"] * draw(st.integers(0, 2))
+        + ["psychology"] * draw(st.integers(0, 1))
+    )
+    for j, disc in enumerate(discs):
+        days = draw(st.sets(st.sampled_from(WEEK), min_size=1, max_size=7))
+        staff.append(
+            dict(
+                staff_id=f"S{j}",
+                name=f"人{j}",
+                discipline=disc,
+                street_id=draw(st.sampled_from(STREET_IDS)),
+                max_per_month=draw(st.integers(1, 6)),
+                days=";".join(d for d in WEEK if d in days),
+            )
+        )
+    leave = []
+    if staff and draw(st.booleans()):
+        start = dt.date(2027, draw(st.integers(1, 12)), draw(st.integers(1, 28)))
+        leave.append(
+            dict(
+                staff_id="S0",
+                start=start.isoformat(),
+                end=(start + dt.timedelta(days=draw(st.integers(0, 60)))).isoformat(),
+            )
+        )
+    topics = [
+        dict(topic_id="A", name="安全", disciplines="education"),
+        dict(topic_id="B", name="营养", disciplines="education;medical"),
+        dict(topic_id="C", name="七会", disciplines="education;psychology"),
+        dict(topic_id="D", name="阅读", disciplines="education"),
+        dict(topic_id="E", name="接种", disciplines="education;medical"),
+    ]
+    events = []
+    if draw(st.booleans()):
+        events.append(
+            dict(
+                event_id="EV",
+                name="讲座",
+                kind="lecture",
+                count=draw(st.integers(1, 3)),
+                staff_needed=draw(st.integers(1, 2)),
+                disciplines="education",
+                weekend=str(draw(st.booleans())).lower(),
+                months=";".join(
+                    map(str, draw(st.sets(st.integers(1, 12), min_size=1, max_size=4)))
+                ),
+            )
+        )
+    return dict(
+        centers=centers,
+        guidance_staff=staff,
+        staff_leave=leave or [dict(staff_id="S0", start="2027-01-01", end="2027-01-01")]
+        if staff
+        else [],
+        topics=topics,
+        events=events
+        or [
+            dict(
+                event_id="EV0",
+                name="无",
+                kind="lecture",
+                count=0,
+                staff_needed=1,
+                disciplines="",
+                weekend="false",
+                months="",
+            )
+        ],
+    )
+
+
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(inst=instances())
+def test_every_hard_rule_holds_or_the_clash_is_explained(inst, tmp_path_factory):
+    folder = write_tables(tmp_path_factory.mktemp("inst"), inst)
+    data = load_session_data(folder)
+    problem = SessionProblem(data=data, year=2027)
+    try:
+        plan = plan_sessions(problem, SolveParams(time_limit=8, workers=2))
+    except InfeasibleError as exc:
+        assert exc.clashes, "an infeasible plan must say what clashes"
+        assert all(isinstance(c, str) and len(c) > 10 for c in exc.clashes)
+        return
+    assert violations(data, 2027, rows_of(plan)) == []
+
+
+@settings(
+    max_examples=5,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(inst=instances(), seed=st.integers(0, 3))
+def test_same_inputs_and_seed_give_the_same_calendar_when_optimal(inst, seed, tmp_path_factory):
+    folder = write_tables(tmp_path_factory.mktemp("det"), inst)
+    data = load_session_data(folder)
+    problem = SessionProblem(data=data, year=2027, seed=seed)
+    try:
+        a = plan_sessions(problem, SolveParams(time_limit=8, workers=2, seed=seed))
+        b = plan_sessions(problem, SolveParams(time_limit=8, workers=1, seed=seed))
+    except InfeasibleError:
+        return
+    if a.status == b.status == "optimal":
+        assert a.objective == b.objective

@@ -1,0 +1,212 @@
+"""End to end on the bundled data through the command line; outputs checked from the files.
+
+The served-demand figure is recomputed from the output files and the input tables alone:
+a max flow (networkx) from communities to the seats in reach, with the classes of
+``siting.geojson``, must equal what ``coverage.csv`` and the summary say.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+from pyproj import Transformer
+from typer.testing import CliRunner
+
+from tuoyu.api.cli import BUNDLED_DATA, app
+from tuoyu.api.cli_siting import run_siting
+from tuoyu.models.reader import read_tables
+from tuoyu.models.schema import SITING_TABLES
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("siting") / "out"
+    res = runner.invoke(
+        app,
+        [
+            "siting",
+            "--data",
+            str(BUNDLED_DATA),
+            "--out",
+            str(folder),
+            "--no-network",
+            "--time-limit",
+            "60",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    assert "optimal" in res.output and "gap 0.0000%" in res.output
+    return folder
+
+
+def _served_by_max_flow(
+    out: Path, year: int, reach_m: float = 1125.0, circuity: float = 1.3
+) -> int:
+    t = read_tables(BUNDLED_DATA, SITING_TABLES)
+    cov = pd.read_csv(out / "coverage.csv", dtype={"community_id": str})
+    demand = cov[cov["year"] == year].set_index("community_id")["demand"]
+    seats: dict[str, float] = {}
+    where: dict[str, tuple[float, float]] = {}
+    for r in t["providers"].itertuples():
+        if r.seats > 0:
+            seats[r.provider_id] = seats.get(r.provider_id, 0) + r.seats
+            where[r.provider_id] = (float(r.lon), float(r.lat))
+    for r in t["kindergartens"].itertuples():
+        s = (
+            (
+                r.nursery_seats
+                if r.nursery_seats is not None and r.nursery_seats == r.nursery_seats
+                else 20
+            )
+            if r.has_nursery
+            else 0
+        )
+        where[r.kindergarten_id] = (float(r.lon), float(r.lat))
+        if s:
+            seats[r.kindergarten_id] = seats.get(r.kindergarten_id, 0) + s
+    for r in t["sites"].itertuples():
+        where[r.site_id] = (float(r.lon), float(r.lat))
+    gj = json.loads((out / "siting.geojson").read_text(encoding="utf-8"))
+    for f in gj["features"]:
+        p = f["properties"]
+        pid = p.get("site_id") or p.get("kindergarten_id")
+        if p["year"] <= year:
+            seats[pid] = seats.get(pid, 0) + p["seats"]
+    tr = Transformer.from_crs("EPSG:4326", "EPSG:32651", always_xy=True)
+    ids = list(seats)
+    px, py = tr.transform([where[i][0] for i in ids], [where[i][1] for i in ids])
+    comms = t["communities"]
+    cx, cy = tr.transform(
+        comms["lon"].astype(float).to_numpy(), comms["lat"].astype(float).to_numpy()
+    )
+    g = nx.DiGraph()
+    for k, cid in enumerate(comms["community_id"]):
+        g.add_edge("src", ("c", cid), capacity=int(demand[cid]))
+        d = np.hypot(np.asarray(px) - cx[k], np.asarray(py) - cy[k]) * circuity
+        for j in np.flatnonzero(d <= reach_m):
+            g.add_edge(("c", cid), ("p", ids[j]))
+    for pid, s in seats.items():
+        g.add_edge(("p", pid), "sink", capacity=int(s))
+    return int(nx.maximum_flow_value(g, "src", "sink"))
+
+
+def test_served_demand_recomputed_from_the_output_files(out: Path):
+    cov = pd.read_csv(out / "coverage.csv", dtype={"community_id": str})
+    summary = json.loads((out / "siting_summary.json").read_text(encoding="utf-8"))
+    assert summary["status"] == "optimal" and summary["gap"] == 0.0
+    for year in (2027, 2028, 2029):
+        rows = cov[cov["year"] == year]
+        assert (rows["served"] <= rows["demand"]).all()
+        assert (rows.loc[rows["served"] > 0, "within_15_min"]).all()
+        total = int(rows["served"].sum())
+        assert total == pytest.approx(summary["served"][str(year)])
+        assert total == _served_by_max_flow(out, year)
+
+
+def test_siting_geojson_follows_the_contract_and_the_rules(out: Path):
+    gj = json.loads((out / "siting.geojson").read_text(encoding="utf-8"))
+    t = read_tables(BUNDLED_DATA, SITING_TABLES)
+    spare = dict(
+        zip(t["kindergartens"]["kindergarten_id"], t["kindergartens"]["spare_rooms"], strict=True)
+    )
+    public = dict(
+        zip(t["kindergartens"]["kindergarten_id"], t["kindergartens"]["public"], strict=True)
+    )
+    site_max = dict(zip(t["sites"]["site_id"], t["sites"]["max_classes"], strict=True))
+    site_from = dict(zip(t["sites"]["site_id"], t["sites"]["available_from"], strict=True))
+    per_year: dict[int, int] = {}
+    per_place: dict[str, int] = {}
+    for f in gj["features"]:
+        p = f["properties"]
+        assert {"year", "classes", "seats"} <= set(p) and f["geometry"]["type"] == "Point"
+        assert p["seats"] == 20 * p["classes"]
+        per_year[p["year"]] = per_year.get(p["year"], 0) + p["classes"]
+        pid = p.get("site_id") or p["kindergarten_id"]
+        per_place[pid] = per_place.get(pid, 0) + p["classes"]
+        if "site_id" in p:
+            assert site_from[pid] is None or site_from[pid] <= p["year"]
+        else:
+            assert public[pid]
+    assert all(5 <= per_year.get(y, 0) <= 8 for y in (2027, 2028, 2029))
+    for pid, n in per_place.items():
+        assert n <= (spare[pid] if pid in spare else site_max[pid])
+    # 托幼一体: kindergartens with classes reach half of all (incl. new kindergartens)
+    kg = t["kindergartens"]
+    with_class = set(kg.loc[kg["has_nursery"], "kindergarten_id"]) | {
+        pid for pid in per_place if pid in spare
+    }
+    new_kg = t["sites"][
+        (t["sites"]["kind"] == "new_kindergarten") & (t["sites"]["available_from"] <= 2029)
+    ]["site_id"]
+    with_class |= {s for s in new_kg if s in per_place}
+    assert len(with_class) >= 0.5 * (len(kg) + len(new_kg))
+
+
+def test_workbook_is_in_chinese(out: Path):
+    from openpyxl import load_workbook
+
+    wb = load_workbook(out / "siting.xlsx", read_only=True)
+    assert {"新增托班", "街镇覆盖", "未满足需求", "求解信息"} <= set(wb.sheetnames)
+    head = next(wb["街镇覆盖"].iter_rows(max_row=1, values_only=True))
+    assert "规划前服务人数" in head and "规划后服务人数" in head
+
+
+def test_map_page_works_offline(out: Path):
+    html = (out / "siting_map.html").read_text(encoding="utf-8")
+    assert not re.search(r"<script[^>]+src=[\"']?https?:", html, re.I)
+    assert not re.search(r"<link[^>]+href=[\"']?https?:", html, re.I)
+    assert not re.search(r"@import|unpkg|jsdelivr|cdnjs", html, re.I)
+    assert "L.map(" in html and "leaflet" in html.lower()
+    m = re.search(r'<script id="siting-data" type="application/json">(.*?)</script>', html, re.S)
+    assert m
+    doc = json.loads(m.group(1))
+    assert len(doc["communities"]) == 500 and doc["openings"] and doc["streets"]["features"]
+    assert "街镇边界" in html and "在线底图" in html
+    # the basemap is only added once a tile is known to load
+    assert "probe.onload" in html
+
+
+def test_network_run_and_run_siting_summary(tmp_path: Path):
+    text = run_siting(BUNDLED_DATA, (2027, 2029), tmp_path / "o", time_limit=60)
+    assert "optimal" in text and "network" in text
+    assert (tmp_path / "o" / "coverage.csv").exists()
+
+
+@pytest.mark.parametrize("model", ["mclp", "lscp"])
+def test_textbook_models_from_the_command_line(tmp_path: Path, model: str):
+    res = runner.invoke(
+        app, ["siting", "--out", str(tmp_path / model), "--model", model, "--no-network"]
+    )
+    assert res.exit_code == 0, res.output
+    assert "optimal" in res.output
+    assert (tmp_path / model / "siting.geojson").exists()
+
+
+def test_infeasible_yearly_minimum_exits_2_and_writes_nothing(tmp_path: Path):
+    res = runner.invoke(
+        app, ["siting", "--out", str(tmp_path / "x"), "--classes-per-year", "60-80", "--no-network"]
+    )
+    assert res.exit_code == 2
+    assert "new classes are required" in res.output
+    assert not (tmp_path / "x").exists()
+    assert not list(tmp_path.glob(".siting-*"))
+
+
+def test_progress_reports_objective_and_bound():
+    from tuoyu.models.siting import load_siting_data
+    from tuoyu.optimizer.siting import SitingProblem, solve_capacitated
+
+    seen: list[tuple[float, float, float]] = []
+    prob = SitingProblem.from_data(load_siting_data(BUNDLED_DATA, use_network=False))
+    plan = solve_capacitated(prob, progress=lambda s, o, b: seen.append((s, o, b)))
+    assert plan.proven_optimal
+    assert seen and seen[-1][1] == pytest.approx(plan.objective, rel=1e-6)
+    assert all(o <= b + 1e-6 for _s, o, b in seen)
