@@ -19,7 +19,13 @@ import ortools
 
 from tuoyu import __version__
 from tuoyu.models.inspection import InspectionData, PastInspection, load_inspection_data
-from tuoyu.optimizer.roster import RosterPlan, RosterRules, RosterWeights, build_problem, solve_roster
+from tuoyu.optimizer.roster import (
+    RosterPlan,
+    RosterRules,
+    RosterWeights,
+    build_problem,
+    solve_roster,
+)
 from tuoyu.optimizer.solve import SolveParams
 
 METHOD = (
@@ -39,16 +45,25 @@ def _sha(obj: Any) -> str:
 
 def history_rows(history: list[PastInspection]) -> list[dict[str, Any]]:
     return [
-        {"institution_id": h.institution_id, "date": h.date.isoformat(), "outcome": h.outcome,
-         "inspector_ids": list(h.inspector_ids)}
+        {
+            "institution_id": h.institution_id,
+            "date": h.date.isoformat(),
+            "outcome": h.outcome,
+            "inspector_ids": list(h.inspector_ids),
+        }
         for h in history
     ]
 
 
 def result_rows(plan: RosterPlan) -> list[dict[str, Any]]:
     return [
-        {"date": r.date.isoformat(), "institution_id": r.institution_id, "street_id": r.street_id,
-         "inspector_ids": list(r.inspector_ids), "reason": r.reason}
+        {
+            "date": r.date.isoformat(),
+            "institution_id": r.institution_id,
+            "street_id": r.street_id,
+            "inspector_ids": list(r.inspector_ids),
+            "reason": r.reason,
+        }
         for r in plan.rows
     ]
 
@@ -79,8 +94,12 @@ def draw_record(
         "draw": {
             "drawn": [e.institution_id for e in p.draw if e.drawn],
             "candidates": [
-                {"institution_id": e.institution_id, "weight": e.weight, "key": str(e.key),
-                 "drawn": e.drawn}
+                {
+                    "institution_id": e.institution_id,
+                    "weight": e.weight,
+                    "key": str(e.key),
+                    "drawn": e.drawn,
+                }
                 for e in p.draw
             ],
         },
@@ -104,8 +123,9 @@ def rules_from_dict(d: dict[str, Any]) -> RosterRules:
     return RosterRules(**d, weights=weights)
 
 
-def verify(draw_path: Path, data_dir: Path | None = None,
-           params: SolveParams | None = None) -> tuple[bool, list[str]]:
+def verify(
+    draw_path: Path, data_dir: Path | None = None, params: SolveParams | None = None
+) -> tuple[bool, list[str]]:
     """Recompute a draw from its record and the dataset; (matches, differences)."""
     record = json.loads(Path(draw_path).read_text(encoding="utf-8"))
     problems: list[str] = []
@@ -123,8 +143,12 @@ def verify(draw_path: Path, data_dir: Path | None = None,
     if _sha(record["result"]) != record["result_fingerprint"]:
         problems.append("The roster in the record was changed after the draw.")
     history = [
-        PastInspection(institution_id=h["institution_id"], date=dt.date.fromisoformat(h["date"]),
-                       outcome=h["outcome"], inspector_ids=tuple(h["inspector_ids"]))
+        PastInspection(
+            institution_id=h["institution_id"],
+            date=dt.date.fromisoformat(h["date"]),
+            outcome=h["outcome"],
+            inspector_ids=tuple(h["inspector_ids"]),
+        )
         for h in extra
     ]
     year, month = (int(x) for x in record["month"].split("-"))

@@ -88,10 +88,16 @@ def run_roster(
         (tmp / "summary.txt").write_text(text + "\n", encoding="utf-8")
         with Session(eng) as session, session.begin():
             rid, replaced = store.save_roster(
-                session, key, f"{year}-{mon:02d}", seed, data.fingerprint,
+                session,
+                key,
+                f"{year}-{mon:02d}",
+                seed,
+                data.fingerprint,
                 json.dumps(record, ensure_ascii=False),
-                [(r.date, r.institution_id, r.street_id, ";".join(r.inspector_ids), r.reason)
-                 for r in plan.rows],
+                [
+                    (r.date, r.institution_id, r.street_id, ";".join(r.inspector_ids), r.reason)
+                    for r in plan.rows
+                ],
             )
         move_into(tmp, out_dir)
     except BaseException:
@@ -108,8 +114,15 @@ def record_outcomes_file(file: Path, data_dir: Path, database_url: str | None = 
 
     file = Path(file)
     if not file.exists():
-        raise DataError([Problem(file.name, "the file does not exist",
-                                 expected="a CSV or XLSX of inspection outcomes")])
+        raise DataError(
+            [
+                Problem(
+                    file.name,
+                    "the file does not exist",
+                    expected="a CSV or XLSX of inspection outcomes",
+                )
+            ]
+        )
     data = load_inspection_data(data_dir)
     with tempfile.TemporaryDirectory() as tmp:
         suffix = file.suffix.lower()
@@ -123,23 +136,48 @@ def record_outcomes_file(file: Path, data_dir: Path, database_url: str | None = 
         try:
             tables = read_tables(tmp, ("inspections",))
         except DataError as err:
-            raise DataError([Problem(file.name, p.message, p.row, p.column, p.expected, p.got)
-                             for p in err.problems]) from None
+            raise DataError(
+                [
+                    Problem(file.name, p.message, p.row, p.column, p.expected, p.got)
+                    for p in err.problems
+                ]
+            ) from None
     known_inst = {i.institution_id for i in data.institutions}
     known_insp = {i.inspector_id for i in data.inspectors}
     problems = []
     rows = []
     for n, r in enumerate(tables["inspections"].itertuples(index=False)):
         if r.institution_id not in known_inst:
-            problems.append(Problem(file.name, f"'{r.institution_id}' refers to nothing",
-                                    n + 2, "institution_id", "an institution_id of the dataset",
-                                    r.institution_id))
+            problems.append(
+                Problem(
+                    file.name,
+                    f"'{r.institution_id}' refers to nothing",
+                    n + 2,
+                    "institution_id",
+                    "an institution_id of the dataset",
+                    r.institution_id,
+                )
+            )
         for i in r.inspector_ids:
             if i not in known_insp:
-                problems.append(Problem(file.name, f"'{i}' refers to nothing", n + 2,
-                                        "inspector_ids", "inspector_ids of the dataset", i))
-        rows.append(PastInspection(institution_id=r.institution_id, date=r.date,
-                                   outcome=r.outcome, inspector_ids=tuple(r.inspector_ids)))
+                problems.append(
+                    Problem(
+                        file.name,
+                        f"'{i}' refers to nothing",
+                        n + 2,
+                        "inspector_ids",
+                        "inspector_ids of the dataset",
+                        i,
+                    )
+                )
+        rows.append(
+            PastInspection(
+                institution_id=r.institution_id,
+                date=r.date,
+                outcome=r.outcome,
+                inspector_ids=tuple(r.inspector_ids),
+            )
+        )
     if problems:
         raise DataError(problems)
     eng = store.engine(database_url)
@@ -179,11 +217,16 @@ def register(app: typer.Typer) -> None:
         if month is None:
             typer.echo("Give the month to plan: --month YYYY-MM (e.g. 2027-03).", err=True)
             raise typer.Exit(2)
-        rules = RosterRules(draw_share=draw_share, min_team=min_team,
-                            max_team=max(min_team + 1, 3))
+        rules = RosterRules(draw_share=draw_share, min_team=min_team, max_team=max(min_team + 1, 3))
         try:
-            text = run_roster(data or _bundled(), month, out, seed,
-                              SolveParams(time_limit=time_limit, workers=workers), rules)
+            text = run_roster(
+                data or _bundled(),
+                month,
+                out,
+                seed,
+                SolveParams(time_limit=time_limit, workers=workers),
+                rules,
+            )
         except (DataError, InfeasibleError, ValueError) as exc:
             _fail(exc)
         typer.echo(text)
@@ -214,8 +257,9 @@ def register(app: typer.Typer) -> None:
 
     @inspections_app.command("record")
     def record_cmd(
-        file: Path = typer.Argument(..., help="CSV/XLSX: institution_id, date, outcome, "
-                                    "inspector_ids."),
+        file: Path = typer.Argument(
+            ..., help="CSV/XLSX: institution_id, date, outcome, inspector_ids."
+        ),
         data: Path = typer.Option(None, help="Dataset folder (default: the bundled data)."),
     ) -> None:
         """Record inspection outcomes (pass / rectify / fail) for the months ahead."""

@@ -14,6 +14,7 @@ import shutil
 import tempfile
 from collections import Counter, defaultdict
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -148,16 +149,19 @@ def run_sessions(
 def register(app: typer.Typer) -> None:
     @app.command("sessions")
     def sessions(
-        data: Path = typer.Option(None, "--data", help="Dataset folder (default: bundled)."),
-        year: int = typer.Option(2027, "--year", help="The year to plan."),
-        out: Path = typer.Option(Path("out"), "--out", help="Output folder."),
-        from_: str = typer.Option(None, "--from", help="Re-plan from this date (YYYY-MM-DD); "
-                                  "sessions before it stay as they are."),
-        previous: Path = typer.Option(None, "--previous", help="The plan to re-plan "
-                                      "(default: OUT/sessions.csv)."),
-        seed: int = typer.Option(0, "--seed", help="Seed for tie-breaks and the solver."),
-        time_limit: float = typer.Option(60.0, "--time-limit", help="Seconds for the solver."),
-        workers: int = typer.Option(2, "--workers", help="Solver threads."),
+        data: Annotated[Path | None, typer.Option(
+            "--data", help="Dataset folder (default: the bundled Baoshan data).")] = None,
+        year: Annotated[int, typer.Option("--year", help="The year to plan.")] = 2027,
+        out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("out"),
+        from_: Annotated[str | None, typer.Option(
+            "--from", help="Re-plan from this date (YYYY-MM-DD); sessions before it stay as "
+            "they are.")] = None,
+        previous: Annotated[Path | None, typer.Option(
+            "--previous", help="The plan to re-plan (default: OUT/sessions.csv).")] = None,
+        seed: Annotated[int, typer.Option("--seed", help="Seed for tie-breaks.")] = 0,
+        time_limit: Annotated[float, typer.Option(
+            "--time-limit", help="Seconds for the solver.")] = 60.0,
+        workers: Annotated[int, typer.Option("--workers", help="Solver threads.")] = 2,
     ) -> None:
         """The yearly guidance-session calendar: at least six sessions per baby center."""
         if data is None:

@@ -70,9 +70,7 @@ def engine(url: str | None = None) -> Engine:
     return eng
 
 
-def stored_history(
-    session: Session, dataset: str, before: dt.date
-) -> list[PastInspection]:
+def stored_history(session: Session, dataset: str, before: dt.date) -> list[PastInspection]:
     """Recorded outcomes, plus visits of stored rosters with no outcome yet (``planned``),
     dated before ``before``."""
     out: list[PastInspection] = []
@@ -80,21 +78,29 @@ def stored_history(
     for o in session.scalars(
         select(Outcome).where(Outcome.dataset == dataset, Outcome.date < before)
     ):
-        out.append(PastInspection(institution_id=o.institution_id, date=o.date,
-                                  outcome=o.outcome,
-                                  inspector_ids=tuple(filter(None, o.inspector_ids.split(";")))))
+        out.append(
+            PastInspection(
+                institution_id=o.institution_id,
+                date=o.date,
+                outcome=o.outcome,
+                inspector_ids=tuple(filter(None, o.inspector_ids.split(";"))),
+            )
+        )
         recorded.add((o.institution_id, o.date))
     rows = session.execute(
-        select(RosterVisit)
-        .join(Roster)
-        .where(Roster.dataset == dataset, RosterVisit.date < before)
+        select(RosterVisit).join(Roster).where(Roster.dataset == dataset, RosterVisit.date < before)
     ).scalars()
     for v in rows:
         if (v.institution_id, v.date) in recorded:
             continue
-        out.append(PastInspection(institution_id=v.institution_id, date=v.date,
-                                  outcome="planned",
-                                  inspector_ids=tuple(filter(None, v.inspector_ids.split(";")))))
+        out.append(
+            PastInspection(
+                institution_id=v.institution_id,
+                date=v.date,
+                outcome="planned",
+                inspector_ids=tuple(filter(None, v.inspector_ids.split(";"))),
+            )
+        )
     out.sort(key=lambda h: (h.date, h.institution_id, h.outcome))
     return out
 
@@ -115,31 +121,47 @@ def save_roster(
     ).all()
     for r in old:
         session.delete(r)
-    roster = Roster(dataset=dataset, month=month, seed=seed, fingerprint=fingerprint,
-                    created_at=dt.datetime.now(dt.UTC).replace(tzinfo=None), draw_json=draw_json)
+    roster = Roster(
+        dataset=dataset,
+        month=month,
+        seed=seed,
+        fingerprint=fingerprint,
+        created_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+        draw_json=draw_json,
+    )
     for date, inst, street, team, reason in rows:
-        roster.visits.append(RosterVisit(date=date, institution_id=inst, street_id=street,
-                                         inspector_ids=team, reason=reason))
+        roster.visits.append(
+            RosterVisit(
+                date=date, institution_id=inst, street_id=street, inspector_ids=team, reason=reason
+            )
+        )
     session.add(roster)
     session.flush()
     return roster.id, bool(old)
 
 
-def record_outcomes(
-    session: Session, dataset: str, outcomes: Iterable[PastInspection]
-) -> int:
+def record_outcomes(session: Session, dataset: str, outcomes: Iterable[PastInspection]) -> int:
     """Record inspection outcomes; a second record of the same visit replaces the first."""
     n = 0
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     for o in outcomes:
         for old in session.scalars(
-            select(Outcome).where(Outcome.dataset == dataset,
-                                  Outcome.institution_id == o.institution_id,
-                                  Outcome.date == o.date)
+            select(Outcome).where(
+                Outcome.dataset == dataset,
+                Outcome.institution_id == o.institution_id,
+                Outcome.date == o.date,
+            )
         ):
             session.delete(old)
-        session.add(Outcome(dataset=dataset, institution_id=o.institution_id, date=o.date,
-                            outcome=o.outcome, inspector_ids=";".join(o.inspector_ids),
-                            recorded_at=now))
+        session.add(
+            Outcome(
+                dataset=dataset,
+                institution_id=o.institution_id,
+                date=o.date,
+                outcome=o.outcome,
+                inspector_ids=";".join(o.inspector_ids),
+                recorded_at=now,
+            )
+        )
         n += 1
     return n

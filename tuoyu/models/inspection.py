@@ -102,11 +102,28 @@ def inspection_data_from_tables(tables: dict[str, pd.DataFrame]) -> InspectionDa
         Street(street_id=r["street_id"], name=r["name"], neighbours=tuple(r["neighbours"] or ()))
         for r in _records(tables["streets"], ["street_id", "name", "neighbours"])
     )
-    inst_cols = ["institution_id", "name", "street_id", "lon", "lat", "kind", "operator", "risk",
-                 "opened_on", "active"]
+    inst_cols = [
+        "institution_id",
+        "name",
+        "street_id",
+        "lon",
+        "lat",
+        "kind",
+        "operator",
+        "risk",
+        "opened_on",
+        "active",
+    ]
     institutions = tuple(Institution(**r) for r in _records(tables["institutions"], inst_cols))  # type: ignore[arg-type]
-    insp_cols = ["inspector_id", "name", "department", "street_id", "skills", "max_per_month",
-                 "max_per_day"]
+    insp_cols = [
+        "inspector_id",
+        "name",
+        "department",
+        "street_id",
+        "skills",
+        "max_per_month",
+        "max_per_day",
+    ]
     inspectors = tuple(Inspector(**r) for r in _records(tables["inspectors"], insp_cols))  # type: ignore[arg-type]
     leave = tuple(
         Leave(person_id=r["inspector_id"], start=r["start"], end=r["end"])  # type: ignore[arg-type]
@@ -114,13 +131,15 @@ def inspection_data_from_tables(tables: dict[str, pd.DataFrame]) -> InspectionDa
     )
     conflicts = tuple(
         Conflict(**r)  # type: ignore[arg-type]
-        for r in _records(tables["conflicts"], ["inspector_id", "institution_id", "operator",
-                                                "reason"])
+        for r in _records(
+            tables["conflicts"], ["inspector_id", "institution_id", "operator", "reason"]
+        )
     )
     history = tuple(
         PastInspection(**r)  # type: ignore[arg-type]
-        for r in _records(tables["inspections"], ["institution_id", "date", "outcome",
-                                                  "inspector_ids"])
+        for r in _records(
+            tables["inspections"], ["institution_id", "date", "outcome", "inspector_ids"]
+        )
     )
     calendar = WorkCalendar.from_rows(
         (r["date"], r["kind"], r["name"])  # type: ignore[misc]

@@ -286,9 +286,12 @@ def _typed_table(source: Source, table: Table, problems: list[Problem]) -> pd.Da
     projected = table.spatial and _looks_projected(frame, mapping)
     if projected:
         problems.append(
-            Problem(source.label, "coordinates look projected (metres), not longitude/latitude",
-                    column=mapping["lon"],
-                    expected="EPSG:4326 longitude and latitude in degrees (about 121, 31)")
+            Problem(
+                source.label,
+                "coordinates look projected (metres), not longitude/latitude",
+                column=mapping["lon"],
+                expected="EPSG:4326 longitude and latitude in degrees (about 121, 31)",
+            )
         )
     for col in table.columns:
         values: list[Any] = []
@@ -341,19 +344,34 @@ def _typed_table(source: Source, table: Table, problems: list[Problem]) -> pd.Da
         for i, g in enumerate(geom):
             if g is None or g.is_empty:
                 problems.append(
-                    Problem(source.label, "a feature has no geometry", row=i + 2, column="geometry",
-                            expected="a point" + (" or polygon" if table.polygons else ""))
+                    Problem(
+                        source.label,
+                        "a feature has no geometry",
+                        row=i + 2,
+                        column="geometry",
+                        expected="a point" + (" or polygon" if table.polygons else ""),
+                    )
                 )
             elif g.geom_type not in allowed:
                 problems.append(
-                    Problem(source.label, "a feature has the wrong geometry type", row=i + 2,
-                            column="geometry", expected=" or ".join(sorted(allowed)),
-                            got=g.geom_type)
+                    Problem(
+                        source.label,
+                        "a feature has the wrong geometry type",
+                        row=i + 2,
+                        column="geometry",
+                        expected=" or ".join(sorted(allowed)),
+                        got=g.geom_type,
+                    )
                 )
             elif not g.is_valid:
                 problems.append(
-                    Problem(source.label, "a feature has invalid geometry (self-intersecting?)",
-                            row=i + 2, column="geometry", expected="a valid geometry")
+                    Problem(
+                        source.label,
+                        "a feature has invalid geometry (self-intersecting?)",
+                        row=i + 2,
+                        column="geometry",
+                        expected="a valid geometry",
+                    )
                 )
         del kinds
         if len(problems) == n_before:
@@ -405,13 +423,21 @@ def _check_lonlat(label: str, df: pd.DataFrame, problems: list[Problem]) -> None
     lat = pd.to_numeric(df["lat"], errors="coerce")
     if (lon.abs() > 180).any() or (lat.abs() > 90).any():
         problems.append(
-            Problem(label, "coordinates look projected (metres), not longitude/latitude",
-                    column="lon", expected="EPSG:4326 longitude and latitude in degrees")
+            Problem(
+                label,
+                "coordinates look projected (metres), not longitude/latitude",
+                column="lon",
+                expected="EPSG:4326 longitude and latitude in degrees",
+            )
         )
     elif len(df) and ((lon < lat).mean() > 0.5) and lat.abs().max() > 60 >= lon.abs().max():
         problems.append(
-            Problem(label, "longitude and latitude look swapped", column="lon",
-                    expected="lon east-west (about 121 in Shanghai), lat north-south (about 31)")
+            Problem(
+                label,
+                "longitude and latitude look swapped",
+                column="lon",
+                expected="lon east-west (about 121 in Shanghai), lat north-south (about 31)",
+            )
         )
 
 
@@ -421,9 +447,14 @@ def _start_before_end(
     for i, (s, e) in enumerate(zip(df["start"], df["end"], strict=True)):
         if s is not None and e is not None and e < s:
             problems.append(
-                Problem(label, "the end is before the start", row=i + 2,
-                        column=mapping.get("end", "end"), expected=f"a date on or after {s}",
-                        got=str(e))
+                Problem(
+                    label,
+                    "the end is before the start",
+                    row=i + 2,
+                    column=mapping.get("end", "end"),
+                    expected=f"a date on or after {s}",
+                    got=str(e),
+                )
             )
 
 
@@ -433,9 +464,13 @@ def _institution_or_operator(
     for i, (inst, op) in enumerate(zip(df["institution_id"], df["operator"], strict=True)):
         if not inst and not op:
             problems.append(
-                Problem(label, "a conflict names neither an institution nor an operator",
-                        row=i + 2, column=mapping.get("institution_id", "institution_id"),
-                        expected="an institution_id or an operator")
+                Problem(
+                    label,
+                    "a conflict names neither an institution nor an operator",
+                    row=i + 2,
+                    column=mapping.get("institution_id", "institution_id"),
+                    expected="an institution_id or an operator",
+                )
             )
 
 
@@ -489,8 +524,15 @@ def read_tables(folder: str | Path, names: Iterable[str]) -> dict[str, pd.DataFr
     folder = Path(folder)
     problems: list[Problem] = []
     if not folder.is_dir():
-        raise DataError([Problem(str(folder), "the dataset folder does not exist",
-                                 expected="a folder with the contract's tables")])
+        raise DataError(
+            [
+                Problem(
+                    str(folder),
+                    "the dataset folder does not exist",
+                    expected="a folder with the contract's tables",
+                )
+            ]
+        )
     sheets = _xlsx_sheets(folder)
     out: dict[str, pd.DataFrame] = {}
     labels: dict[str, str] = {}
@@ -530,8 +572,16 @@ def read_geojson_polygons(path: Path) -> Any:
 
     gdf = gpd.read_file(path)
     if gdf.crs is not None and gdf.crs.to_epsg() != 4326:
-        raise DataError([Problem(path.name, "wrong coordinate reference system",
-                                 expected="EPSG:4326", got=str(gdf.crs))])
+        raise DataError(
+            [
+                Problem(
+                    path.name,
+                    "wrong coordinate reference system",
+                    expected="EPSG:4326",
+                    got=str(gdf.crs),
+                )
+            ]
+        )
     return gdf
 
 

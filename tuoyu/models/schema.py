@@ -142,7 +142,9 @@ INSPECTORS = Table(
         ),
         Column("skills", "list", choices=SKILLS, aliases=("专长",)),
         Column("max_per_month", "int", min=0, max=31, aliases=("每月上限",)),
-        Column("max_per_day", "int", required=False, default=2, min=1, max=4, aliases=("每日上限",)),
+        Column(
+            "max_per_day", "int", required=False, default=2, min=1, max=4, aliases=("每日上限",)
+        ),
     ),
     key="inspector_id",
 )
@@ -223,10 +225,18 @@ CENTERS = Table(
             choices=("baby_center", "guidance_station", "experimental_base", "guidance_center"),
             aliases=("类型",),
         ),
-        Column("sessions_per_year", "int", required=False, default=None, min=0, max=200,
-               aliases=("每年场次",)),
-        Column("open_days", "weekdays", required=False, default=(0, 1, 2, 3, 4, 5),
-               aliases=("开放日",)),
+        Column(
+            "sessions_per_year",
+            "int",
+            required=False,
+            default=None,
+            min=0,
+            max=200,
+            aliases=("每年场次",),
+        ),
+        Column(
+            "open_days", "weekdays", required=False, default=(0, 1, 2, 3, 4, 5), aliases=("开放日",)
+        ),
         Column("capacity", "int", required=False, default=None, min=0, aliases=("容量",)),
     ),
     key="center_id",
@@ -242,11 +252,17 @@ GUIDANCE_STAFF = Table(
         Column("staff_id", unique=True, aliases=("人员编号", "编号")),
         Column("name", aliases=("姓名",)),
         Column("discipline", "enum", choices=DISCIPLINES, aliases=("专业",)),
-        Column("street_id", required=False, default="", ref=("streets", "street_id"),
-               aliases=("所在街镇", "街镇编号")),
+        Column(
+            "street_id",
+            required=False,
+            default="",
+            ref=("streets", "street_id"),
+            aliases=("所在街镇", "街镇编号"),
+        ),
         Column("max_per_month", "int", min=0, max=62, aliases=("每月上限",)),
-        Column("days", "weekdays", required=False, default=(0, 1, 2, 3, 4, 5, 6),
-               aliases=("可排日",)),
+        Column(
+            "days", "weekdays", required=False, default=(0, 1, 2, 3, 4, 5, 6), aliases=("可排日",)
+        ),
     ),
     key="staff_id",
 )
@@ -270,15 +286,26 @@ EVENTS = Table(
     (
         Column("event_id", unique=True, aliases=("活动编号", "编号")),
         Column("name", aliases=("名称", "活动名称")),
-        Column("kind", "enum", choices=("district_event", "lecture", "public_activity", "outreach"),
-               aliases=("类型",)),
+        Column(
+            "kind",
+            "enum",
+            choices=("district_event", "lecture", "public_activity", "outreach"),
+            aliases=("类型",),
+        ),
         Column("count", "int", min=0, max=366, aliases=("每年次数",)),
         Column("staff_needed", "int", min=1, max=50, aliases=("所需人数",)),
-        Column("disciplines", "list", required=False, default=(), choices=DISCIPLINES,
-               aliases=("专业要求",)),
+        Column(
+            "disciplines",
+            "list",
+            required=False,
+            default=(),
+            choices=DISCIPLINES,
+            aliases=("专业要求",),
+        ),
         Column("weekend", "bool", required=False, default=False, aliases=("周末",)),
-        Column("months", "months", required=False, default=tuple(range(1, 13)),
-               aliases=("可选月份",)),
+        Column(
+            "months", "months", required=False, default=tuple(range(1, 13)), aliases=("可选月份",)
+        ),
     ),
     key="event_id",
     optional=True,
@@ -291,8 +318,14 @@ TOPICS = Table(
     (
         Column("topic_id", unique=True, aliases=("主题编号", "编号")),
         Column("name", aliases=("名称", "主题名称")),
-        Column("disciplines", "list", required=False, default=("education",), choices=DISCIPLINES,
-               aliases=("专业要求",)),
+        Column(
+            "disciplines",
+            "list",
+            required=False,
+            default=("education",),
+            choices=DISCIPLINES,
+            aliases=("专业要求",),
+        ),
     ),
     key="topic_id",
     optional=True,
@@ -323,8 +356,13 @@ PROVIDERS = Table(
     (
         Column("provider_id", unique=True, aliases=("编号",)),
         Column("name", aliases=("名称",)),
-        Column("street_id", required=False, default="", ref=("streets", "street_id"),
-               aliases=("街镇编号",)),
+        Column(
+            "street_id",
+            required=False,
+            default="",
+            ref=("streets", "street_id"),
+            aliases=("街镇编号",),
+        ),
         Column("lon", "float", min=-180, max=180, aliases=("经度",)),
         Column("lat", "float", min=-90, max=90, aliases=("纬度",)),
         Column("kind", required=False, default="", aliases=("类型",)),
@@ -350,7 +388,9 @@ KINDERGARTENS = Table(
         Column("public", "bool", aliases=("公办",)),
         Column("has_nursery", "bool", aliases=("已开托班",)),
         Column("nursery_seats", "int", required=False, default=None, min=0, aliases=("现有托位",)),
-        Column("spare_rooms", "int", required=False, default=0, min=0, max=20, aliases=("可增班数",)),
+        Column(
+            "spare_rooms", "int", required=False, default=0, min=0, max=20, aliases=("可增班数",)
+        ),
     ),
     key="kindergarten_id",
     spatial=True,
@@ -367,8 +407,15 @@ SITES = Table(
         Column("lat", "float", min=-90, max=90, aliases=("纬度",)),
         Column("kind", required=False, default="community_site", aliases=("类型",)),
         Column("max_classes", "int", min=0, max=20, aliases=("最多班数",)),
-        Column("available_from", "int", required=False, default=None, min=2000, max=2100,
-               aliases=("可用年份",)),
+        Column(
+            "available_from",
+            "int",
+            required=False,
+            default=None,
+            min=2000,
+            max=2100,
+            aliases=("可用年份",),
+        ),
     ),
     key="site_id",
     spatial=True,
@@ -398,8 +445,22 @@ TABLES: dict[str, Table] = {
     )
 }
 
-ROSTER_TABLES = ("streets", "calendar", "institutions", "inspectors", "inspector_leave",
-                 "conflicts", "inspections")
-SESSION_TABLES = ("streets", "calendar", "centers", "guidance_staff", "staff_leave", "events",
-                  "topics")
+ROSTER_TABLES = (
+    "streets",
+    "calendar",
+    "institutions",
+    "inspectors",
+    "inspector_leave",
+    "conflicts",
+    "inspections",
+)
+SESSION_TABLES = (
+    "streets",
+    "calendar",
+    "centers",
+    "guidance_staff",
+    "staff_leave",
+    "events",
+    "topics",
+)
 SITING_TABLES = ("streets", "communities", "providers", "kindergartens", "sites")

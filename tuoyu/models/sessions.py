@@ -157,34 +157,60 @@ def _closures(folder: Path, center_ids: set[str]) -> tuple[Period, ...]:
     problems: list[Problem] = []
     for col in ("center_id", "start", "end"):
         if col not in frame.columns:
-            problems.append(Problem(path.name, f"required column '{col}' is missing",
-                                    column=col))
+            problems.append(Problem(path.name, f"required column '{col}' is missing", column=col))
     if problems:
         raise DataError(problems)
     out = []
     for i, row in enumerate(frame.to_dict("records")):
         cid = str(row["center_id"]).strip()
         if cid not in center_ids:
-            problems.append(Problem(path.name, f"'{cid}' refers to nothing: no center_id "
-                                    f"'{cid}' in centers.csv", row=i + 2, column="center_id",
-                                    expected="a center_id listed in centers.csv", got=cid))
+            problems.append(
+                Problem(
+                    path.name,
+                    f"'{cid}' refers to nothing: no center_id '{cid}' in centers.csv",
+                    row=i + 2,
+                    column="center_id",
+                    expected="a center_id listed in centers.csv",
+                    got=cid,
+                )
+            )
             continue
         dates = []
         for col in ("start", "end"):
             try:
                 dates.append(parse_date(str(row[col])))
             except ValueError:
-                problems.append(Problem(path.name, "a value is not valid", row=i + 2,
-                                        column=col, expected="a date YYYY-MM-DD",
-                                        got=str(row[col])))
+                problems.append(
+                    Problem(
+                        path.name,
+                        "a value is not valid",
+                        row=i + 2,
+                        column=col,
+                        expected="a date YYYY-MM-DD",
+                        got=str(row[col]),
+                    )
+                )
         if len(dates) == 2:
             if dates[1] < dates[0]:
-                problems.append(Problem(path.name, "the end is before the start", row=i + 2,
-                                        column="end", expected=f"a date on or after {dates[0]}",
-                                        got=str(dates[1])))
+                problems.append(
+                    Problem(
+                        path.name,
+                        "the end is before the start",
+                        row=i + 2,
+                        column="end",
+                        expected=f"a date on or after {dates[0]}",
+                        got=str(dates[1]),
+                    )
+                )
                 continue
-            out.append(Period(owner_id=cid, start=dates[0], end=dates[1],
-                              reason=str(row.get("reason", "") or "")))
+            out.append(
+                Period(
+                    owner_id=cid,
+                    start=dates[0],
+                    end=dates[1],
+                    reason=str(row.get("reason", "") or ""),
+                )
+            )
     if problems:
         raise DataError(problems)
     return tuple(out)
@@ -198,8 +224,20 @@ def session_data_from_tables(
         for r in _records(tables["streets"], ["street_id", "name", "neighbours"])
     )
     centers = []
-    for r in _records(tables["centers"], ["center_id", "name", "street_id", "lon", "lat", "kind",
-                                           "sessions_per_year", "open_days", "capacity"]):
+    for r in _records(
+        tables["centers"],
+        [
+            "center_id",
+            "name",
+            "street_id",
+            "lon",
+            "lat",
+            "kind",
+            "sessions_per_year",
+            "open_days",
+            "capacity",
+        ],
+    ):
         n = r["sessions_per_year"]
         if n is None or (isinstance(n, float) and pd.isna(n)):
             r["sessions_per_year"] = DEFAULT_SESSIONS[str(r["kind"])]
@@ -209,8 +247,10 @@ def session_data_from_tables(
         centers.append(Center(**r))  # type: ignore[arg-type]
     staff = tuple(
         GuidanceStaff(**r)  # type: ignore[arg-type]
-        for r in _records(tables["guidance_staff"], ["staff_id", "name", "discipline",
-                                                     "street_id", "max_per_month", "days"])
+        for r in _records(
+            tables["guidance_staff"],
+            ["staff_id", "name", "discipline", "street_id", "max_per_month", "days"],
+        )
     )
     leave = tuple(
         Period(owner_id=r["staff_id"], start=r["start"], end=r["end"])  # type: ignore[arg-type]
@@ -218,16 +258,28 @@ def session_data_from_tables(
     )
     events = tuple(
         DistrictEvent(**r)  # type: ignore[arg-type]
-        for r in _records(tables["events"], ["event_id", "name", "kind", "count", "staff_needed",
-                                             "disciplines", "weekend", "months"])
+        for r in _records(
+            tables["events"],
+            [
+                "event_id",
+                "name",
+                "kind",
+                "count",
+                "staff_needed",
+                "disciplines",
+                "weekend",
+                "months",
+            ],
+        )
     )
     topics = tuple(
         Topic(**r)  # type: ignore[arg-type]
         for r in _records(tables["topics"], ["topic_id", "name", "disciplines"])
     )
     topics = tuple(
-        t if "education" in t.disciplines else t.model_copy(
-            update={"disciplines": ("education", *t.disciplines)})
+        t
+        if "education" in t.disciplines
+        else t.model_copy(update={"disciplines": ("education", *t.disciplines)})
         for t in topics
     )
     calendar = WorkCalendar.from_rows(

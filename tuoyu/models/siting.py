@@ -145,39 +145,79 @@ def read_network(path: Path) -> Any:
     try:
         g = nx.read_graphml(path)
     except Exception as exc:  # lxml / ElementTree raise many kinds
-        raise DataError([Problem(path.name, f"the file is not valid GraphML ({exc})",
-                                 expected="a walking network saved by networkx/OSMnx")]) from exc
+        raise DataError(
+            [
+                Problem(
+                    path.name,
+                    f"the file is not valid GraphML ({exc})",
+                    expected="a walking network saved by networkx/OSMnx",
+                )
+            ]
+        ) from exc
     problems: list[Problem] = []
     crs = str(g.graph.get("crs", "epsg:4326")).lower()
     if crs not in ("epsg:4326", "wgs84", "+init=epsg:4326", "epsg: 4326") and "4326" not in crs:
-        problems.append(Problem(path.name, "wrong coordinate reference system",
-                                expected="node x/y as longitude/latitude (EPSG:4326)", got=crs))
+        problems.append(
+            Problem(
+                path.name,
+                "wrong coordinate reference system",
+                expected="node x/y as longitude/latitude (EPSG:4326)",
+                got=crs,
+            )
+        )
     if g.number_of_nodes() == 0:
-        problems.append(Problem(path.name, "the network has no nodes",
-                                expected="at least one node with x and y"))
+        problems.append(
+            Problem(
+                path.name, "the network has no nodes", expected="at least one node with x and y"
+            )
+        )
     for n, d in g.nodes(data=True):
         try:
             x, y = float(d["x"]), float(d["y"])
         except (KeyError, TypeError, ValueError):
-            problems.append(Problem(path.name, f"node '{n}' has no numeric x/y",
-                                    column="x", expected="longitude and latitude in degrees"))
+            problems.append(
+                Problem(
+                    path.name,
+                    f"node '{n}' has no numeric x/y",
+                    column="x",
+                    expected="longitude and latitude in degrees",
+                )
+            )
             break
         if abs(x) > 180 or abs(y) > 90:
-            problems.append(Problem(path.name, "node coordinates look projected (metres)",
-                                    column="x", expected="EPSG:4326 longitude/latitude",
-                                    got=f"{x}, {y}"))
+            problems.append(
+                Problem(
+                    path.name,
+                    "node coordinates look projected (metres)",
+                    column="x",
+                    expected="EPSG:4326 longitude/latitude",
+                    got=f"{x}, {y}",
+                )
+            )
             break
     for a, b, d in g.edges(data=True):
         try:
             length = float(d["length"])
         except (KeyError, TypeError, ValueError):
-            problems.append(Problem(path.name, f"edge {a}-{b} has no numeric length",
-                                    column="length", expected="edge length in metres"))
+            problems.append(
+                Problem(
+                    path.name,
+                    f"edge {a}-{b} has no numeric length",
+                    column="length",
+                    expected="edge length in metres",
+                )
+            )
             break
         if length < 0:
-            problems.append(Problem(path.name, f"edge {a}-{b} has a negative length",
-                                    column="length", expected="a length >= 0 in metres",
-                                    got=str(length)))
+            problems.append(
+                Problem(
+                    path.name,
+                    f"edge {a}-{b} has a negative length",
+                    column="length",
+                    expected="a length >= 0 in metres",
+                    got=str(length),
+                )
+            )
             break
     if problems:
         raise DataError(problems)
@@ -190,18 +230,36 @@ def read_forecast(path: Path, community_ids: set[str]) -> tuple[ForecastRow, ...
         df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except Exception as exc:
         raise DataError([Problem(path.name, f"the file is not valid CSV ({exc})")]) from exc
-    aliases = {"编号": "community_id", "居委编号": "community_id", "年份": "year",
-               "0-3岁人口": "pop_0_3", "0–3岁人口": "pop_0_3", "需求": "demand",
-               "需求托位": "demand"}
+    aliases = {
+        "编号": "community_id",
+        "居委编号": "community_id",
+        "年份": "year",
+        "0-3岁人口": "pop_0_3",
+        "0–3岁人口": "pop_0_3",
+        "需求": "demand",
+        "需求托位": "demand",
+    }
     df = df.rename(columns=lambda c: aliases.get(str(c).strip(), str(c).strip()))
     problems: list[Problem] = []
     for col in ("community_id", "year"):
         if col not in df.columns:
-            problems.append(Problem(path.name, f"required column '{col}' is missing", column=col,
-                                    expected=f"a column '{col}'"))
+            problems.append(
+                Problem(
+                    path.name,
+                    f"required column '{col}' is missing",
+                    column=col,
+                    expected=f"a column '{col}'",
+                )
+            )
     if "pop_0_3" not in df.columns and "demand" not in df.columns:
-        problems.append(Problem(path.name, "neither 'pop_0_3' nor 'demand' is given",
-                                column="pop_0_3", expected="a column pop_0_3 or demand"))
+        problems.append(
+            Problem(
+                path.name,
+                "neither 'pop_0_3' nor 'demand' is given",
+                column="pop_0_3",
+                expected="a column pop_0_3 or demand",
+            )
+        )
     if problems:
         raise DataError(problems)
     rows: list[ForecastRow] = []
@@ -209,9 +267,16 @@ def read_forecast(path: Path, community_ids: set[str]) -> tuple[ForecastRow, ...
         line = int(str(i)) + 2
         cid = r["community_id"].strip()
         if cid not in community_ids:
-            problems.append(Problem(path.name, f"'{cid}' refers to nothing: no community_id "
-                                    f"'{cid}' in communities", row=line, column="community_id",
-                                    expected="a community_id listed in communities", got=cid))
+            problems.append(
+                Problem(
+                    path.name,
+                    f"'{cid}' refers to nothing: no community_id '{cid}' in communities",
+                    row=line,
+                    column="community_id",
+                    expected="a community_id listed in communities",
+                    got=cid,
+                )
+            )
             continue
         vals: dict[str, Any] = {}
         for col in ("year", "pop_0_3", "demand"):
@@ -223,12 +288,27 @@ def read_forecast(path: Path, community_ids: set[str]) -> tuple[ForecastRow, ...
                     raise ValueError
                 vals[col] = int(v) if col == "year" else v
             except ValueError:
-                problems.append(Problem(path.name, "a value is not valid", row=line, column=col,
-                                        expected="a number >= 0", got=str(r[col])))
+                problems.append(
+                    Problem(
+                        path.name,
+                        "a value is not valid",
+                        row=line,
+                        column=col,
+                        expected="a number >= 0",
+                        got=str(r[col]),
+                    )
+                )
         if "year" not in vals:
             if not any(p.row == line and p.column == "year" for p in problems):
-                problems.append(Problem(path.name, "a value is missing", row=line, column="year",
-                                        expected="a year like 2027"))
+                problems.append(
+                    Problem(
+                        path.name,
+                        "a value is missing",
+                        row=line,
+                        column="year",
+                        expected="a year like 2027",
+                    )
+                )
             continue
         rows.append(ForecastRow(community_id=cid, **vals))
     if problems:
@@ -265,10 +345,15 @@ def _csv_has_coordinates(folder: Path) -> None:
         cols = {h.strip().lower() for h in header}
         for col, alias in (("lon", "经度"), ("lat", "纬度")):
             if col not in cols and alias not in cols:
-                problems.append(Problem(path.name, f"required column '{col}' (or {alias}) is "
-                                        "missing", column=col,
-                                        expected=f"a column '{col}' in degrees (EPSG:4326), "
-                                                 "or a GeoJSON file with point geometry"))
+                problems.append(
+                    Problem(
+                        path.name,
+                        f"required column '{col}' (or {alias}) is missing",
+                        column=col,
+                        expected=f"a column '{col}' in degrees (EPSG:4326), "
+                        "or a GeoJSON file with point geometry",
+                    )
+                )
     if problems:
         raise DataError(problems)
 
@@ -290,8 +375,14 @@ def check_coordinates(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
                 df[col] = df[alias]
         missing = [c for c in ("lon", "lat") if c not in df.columns]
         for c in missing:
-            problems.append(Problem(label, f"required column '{c}' is missing", column=c,
-                                    expected=f"a column '{c}' (or a GeoJSON point geometry)"))
+            problems.append(
+                Problem(
+                    label,
+                    f"required column '{c}' is missing",
+                    column=c,
+                    expected=f"a column '{c}' (or a GeoJSON point geometry)",
+                )
+            )
         if missing:
             continue
         for c, lim in (("lon", 180.0), ("lat", 90.0)):
@@ -300,13 +391,23 @@ def check_coordinates(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
                 v = vals.iloc[i]
                 if v != v or abs(v) > lim:
                     got = str(df[c].iloc[i])
-                    problems.append(Problem(
-                        label, "coordinates look projected (metres), not longitude/latitude"
-                        if v == v else ("a value is missing" if got.strip() in ("", "nan")
-                                        else "a value is not valid"),
-                        row=i + 2, column=c,
-                        expected=f"{'longitude' if c == 'lon' else 'latitude'} in degrees "
-                                 "(EPSG:4326)", got=got))
+                    problems.append(
+                        Problem(
+                            label,
+                            "coordinates look projected (metres), not longitude/latitude"
+                            if v == v
+                            else (
+                                "a value is missing"
+                                if got.strip() in ("", "nan")
+                                else "a value is not valid"
+                            ),
+                            row=i + 2,
+                            column=c,
+                            expected=f"{'longitude' if c == 'lon' else 'latitude'} in degrees "
+                            "(EPSG:4326)",
+                            got=got,
+                        )
+                    )
             df[c] = vals
     if problems:
         raise DataError(problems)
@@ -320,25 +421,70 @@ def siting_data_from_tables(
 ) -> SitingData:
     providers = _fill_streets(tables["providers"], street_polygons)
     streets = tuple(SitingStreet(**r) for r in _records(tables["streets"], ["street_id", "name"]))
-    comms = tuple(Community(**r) for r in _records(
-        tables["communities"], ["community_id", "name", "street_id", "lon", "lat", "pop_0_3",
-                                "births"]))
-    provs = tuple(Provider(**{k: ("" if v is None and k in ("street_id", "kind") else v)
-                              for k, v in r.items()})
-                  for r in _records(providers, ["provider_id", "name", "street_id", "lon", "lat",
-                                                "kind", "seats", "public", "inclusive"]))
-    kgs = tuple(Kindergarten(**r) for r in _records(
-        tables["kindergartens"], ["kindergarten_id", "name", "street_id", "lon", "lat", "public",
-                                  "has_nursery", "nursery_seats", "spare_rooms"]))
-    sites = tuple(Site(**r) for r in _records(
-        tables["sites"], ["site_id", "name", "street_id", "lon", "lat", "kind", "max_classes",
-                          "available_from"]))
+    comms = tuple(
+        Community(**r)
+        for r in _records(
+            tables["communities"],
+            ["community_id", "name", "street_id", "lon", "lat", "pop_0_3", "births"],
+        )
+    )
+    provs = tuple(
+        Provider(
+            **{k: ("" if v is None and k in ("street_id", "kind") else v) for k, v in r.items()}
+        )
+        for r in _records(
+            providers,
+            [
+                "provider_id",
+                "name",
+                "street_id",
+                "lon",
+                "lat",
+                "kind",
+                "seats",
+                "public",
+                "inclusive",
+            ],
+        )
+    )
+    kgs = tuple(
+        Kindergarten(**r)
+        for r in _records(
+            tables["kindergartens"],
+            [
+                "kindergarten_id",
+                "name",
+                "street_id",
+                "lon",
+                "lat",
+                "public",
+                "has_nursery",
+                "nursery_seats",
+                "spare_rooms",
+            ],
+        )
+    )
+    sites = tuple(
+        Site(**r)
+        for r in _records(
+            tables["sites"],
+            ["site_id", "name", "street_id", "lon", "lat", "kind", "max_classes", "available_from"],
+        )
+    )
     digest = hashlib.sha256(canonical_json(tables))
     for row in forecast:
         digest.update(row.model_dump_json().encode())
-    return SitingData(streets=streets, communities=comms, providers=provs, kindergartens=kgs,
-                      sites=sites, forecast=forecast, street_polygons=street_polygons,
-                      network=network, fingerprint="sha256:" + digest.hexdigest())
+    return SitingData(
+        streets=streets,
+        communities=comms,
+        providers=provs,
+        kindergartens=kgs,
+        sites=sites,
+        forecast=forecast,
+        street_polygons=street_polygons,
+        network=network,
+        fingerprint="sha256:" + digest.hexdigest(),
+    )
 
 
 def load_siting_data(folder: str | Path, use_network: bool = True) -> SitingData:

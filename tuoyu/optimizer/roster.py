@@ -27,7 +27,7 @@ from ortools.sat.python import cp_model
 
 from tuoyu.models.calendar import month_bounds
 from tuoyu.models.errors import InfeasibleError
-from tuoyu.models.inspection import InspectionData, Institution, Inspector, PastInspection
+from tuoyu.models.inspection import InspectionData, Inspector, Institution, PastInspection
 from tuoyu.optimizer.draw import draw_key, hashed_int
 from tuoyu.optimizer.solve import STATUS, ProgressFn, SoftCost, SolveParams, SolveStats, solve
 
@@ -69,6 +69,9 @@ class RosterRules:
     new_within_days: int = 365
     high_risk_interval_days: int | None = 182  # high-risk: on site at least twice a year
     avoid_last_team: bool = True
+    # 双随机: each inspection's team is chosen among this many inspectors drawn at random
+    # from those allowed (widened when the shortlists leave no roster); None: all of them
+    shortlist: int | None = 12
     weights: RosterWeights = field(default_factory=RosterWeights)
 
     def as_dict(self) -> dict[str, object]:
@@ -150,9 +153,7 @@ class RosterPlan:
 # --------------------------------------------------------------------------- the draw
 
 
-def inspector_capacity(
-    insp: Inspector, days: list[dt.date] | tuple[dt.date, ...]
-) -> int:
+def inspector_capacity(insp: Inspector, days: list[dt.date] | tuple[dt.date, ...]) -> int:
     """Inspector-visits one inspector can give over ``days`` (already without leave)."""
     return min(insp.max_per_month, len(days) * insp.max_per_day)
 
@@ -267,7 +268,9 @@ def build_problem(
     order = sorted(pool, key=lambda i: (-keys[i.institution_id], i.institution_id))
     drawn_ids = {i.institution_id for i in order[:n_draw]}
     draw_record = tuple(
-        DrawEntry(i.institution_id, weight(i), keys[i.institution_id], i.institution_id in drawn_ids)
+        DrawEntry(
+            i.institution_id, weight(i), keys[i.institution_id], i.institution_id in drawn_ids
+        )
         for i in order
     )
     for inst in order[:n_draw]:
@@ -291,8 +294,9 @@ def build_problem(
         cap = month_visit_capacity(data, year, m, rules)
         expected_draw = round(rules.draw_share * len(active))
         usable = max(0, cap - expected_draw)
-        future_detail.append({"month": m, "capacity": cap, "drawn": expected_draw,
-                              "for_coverage": usable})
+        future_detail.append(
+            {"month": m, "capacity": cap, "drawn": expected_draw, "for_coverage": usable}
+        )
         future_cap += usable
     must_now = max(0, len(left) + future_openings - future_cap)
     pace = math.ceil(len(left) / months_left) if left else 0
@@ -301,8 +305,9 @@ def build_problem(
     if month == 12:
         quota = len(left)
     ckeys = {
-        i.institution_id: draw_key(seed, f"coverage:{year}-{month:02d}", i.institution_id,
-                                   weight(i))
+        i.institution_id: draw_key(
+            seed, f"coverage:{year}-{month:02d}", i.institution_id, weight(i)
+        )
         for i in left
     }
     left_order = sorted(left, key=lambda i: (-ckeys[i.institution_id], i.institution_id))
@@ -406,10 +411,14 @@ def _earliest_index(problem: RosterProblem, visit: Visit) -> int:
 
 
 def make_variables(
-    model: cp_model.CpModel, problem: RosterProblem, day_of: dict[int, int] | None = None
+    model: cp_model.CpModel,
+    problem: RosterProblem,
+    day_of: dict[int, int] | None = None,
+    allowed: dict[int, set[int]] | None = None,
 ) -> _Vars:
     """Variables of the full model; with ``day_of`` (visit -> day index) only those of the
-    fixed days, and only inspectors at work then and free of conflicts: a small model."""
+    fixed days, and only inspectors at work then, free of conflicts and (with ``allowed``)
+    on the visit's shortlist: a small model."""
     day_index = {d: k for k, d in enumerate(problem.days)}
     x, a, z = {}, {}, {}
     for v, visit in enumerate(problem.visits):
@@ -417,13 +426,16 @@ def make_variables(
         for k in ks:
             x[v, k] = model.new_bool_var(f"x_{v}_{k}")
         for p, insp in enumerate(problem.inspectors):
+            if allowed is not None and p not in allowed[v]:
+                continue
             days = [day_index[d] for d in problem.available[insp.inspector_id]]
             if day_of is not None:
                 if day_of[v] not in days or (visit.institution_id, insp.inspector_id) in (
                     problem.recused
                 ):
                     continue
-                days = [day_of[v]]
+                a[v, p] = z[v, p, day_of[v]] = model.new_bool_var(f"a_{v}_{p}")
+                continue
             a[v, p] = model.new_bool_var(f"a_{v}_{p}")
             for k in days:
                 z[v, p, k] = model.new_bool_var(f"z_{v}_{p}_{k}")
@@ -431,16 +443,54 @@ def make_variables(
         v: cp_model.LinearExpr.sum([x[v, k] for k in range(len(problem.days)) if (v, k) in x])
         for v in range(len(problem.visits))
     }
-    # linking: an inspector is in a team iff they work the visit's day on it
-    by_vp: dict[tuple[int, int], list] = defaultdict(list)
-    for (v, p, k), var in z.items():
-        by_vp[v, p].append(var)
-        model.add_implication(var, x[v, k])
-    for (v, p), var in a.items():
-        model.add(var == cp_model.LinearExpr.sum(by_vp.get((v, p), [])))
+    if day_of is None:  # linking: in a team iff working the visit's day on it
+        by_vp: dict[tuple[int, int], list] = defaultdict(list)
+        for (v, p, k), var in z.items():
+            by_vp[v, p].append(var)
+            model.add_implication(var, x[v, k])
+        for (v, p), var in a.items():
+            model.add(var == cp_model.LinearExpr.sum(by_vp.get((v, p), [])))
     for v in range(len(problem.visits)):
         model.add(happens[v] <= 1)
     return _Vars(x, a, z, happens)
+
+
+def shortlists(
+    problem: RosterProblem, day_of: dict[int, int], size: int | None
+) -> dict[int, set[int]] | None:
+    """双随机 for inspectors: per inspection, ``size`` inspectors drawn at random (seeded)
+    from those at work that day and free of conflicts, the last team drawn last; widened
+    until the shortlist holds every required skill and enough departments."""
+    if size is None:
+        return None
+    r = problem.rules
+    out: dict[int, set[int]] = {}
+    for v, visit in enumerate(problem.visits):
+        day = problem.days[day_of[v]]
+        pool = [
+            p for p, i in enumerate(problem.inspectors)
+            if day in problem.available[i.inspector_id]
+            and (visit.institution_id, i.inspector_id) not in problem.recused
+        ]  # fmt: skip
+        last = set(visit.last_team)
+        pool.sort(key=lambda p: (
+            problem.inspectors[p].inspector_id in last,
+            -hashed_int(problem.seed, "shortlist", visit.institution_id,
+                        problem.inspectors[p].inspector_id),
+        ))  # fmt: skip
+        chosen = pool[:size]
+        for skill in r.required_skills:
+            if not any(skill in problem.inspectors[p].skills for p in chosen):
+                chosen += [p for p in pool if skill in problem.inspectors[p].skills][:1]
+        for p in pool:
+            if len({problem.inspectors[q].department for q in chosen}) >= r.min_departments:
+                break
+            if problem.inspectors[p].department not in {
+                problem.inspectors[q].department for q in chosen
+            }:
+                chosen.append(p)
+        out[v] = set(chosen)
+    return out
 
 
 Lit = cp_model.IntVar | None
@@ -465,7 +515,9 @@ def team_of_at_least_two(
     """At least ``min_team`` inspectors a visit (Administrative Penalty Law art. 42)."""
     r = problem.rules
     for v in range(len(problem.visits)):
-        team = cp_model.LinearExpr.sum([var.a[v, p] for p in range(len(problem.inspectors)) if (v, p) in var.a])
+        team = cp_model.LinearExpr.sum(
+            [var.a[v, p] for p in range(len(problem.inspectors)) if (v, p) in var.a]
+        )
         _enforce(model.add(team >= r.min_team * var.happens[v]), lit)
         _enforce(model.add(team <= r.max_team * var.happens[v]), lit)
 
@@ -492,7 +544,9 @@ def team_draws_on_two_departments(
         used = []
         for dept, members in sorted(depts.items()):
             u = model.new_bool_var(f"dept_{v}_{dept}")
-            model.add(u <= cp_model.LinearExpr.sum([var.a[v, p] for p in members if (v, p) in var.a]))
+            model.add(
+                u <= cp_model.LinearExpr.sum([var.a[v, p] for p in members if (v, p) in var.a])
+            )
             used.append(u)
         need = problem.rules.min_departments * var.happens[v]
         _enforce(model.add(cp_model.LinearExpr.sum(used) >= need), lit)
@@ -516,7 +570,9 @@ def within_monthly_limit(
 ) -> None:
     """No inspector does more visits in the month than their monthly limit."""
     for p, insp in enumerate(problem.inspectors):
-        load = cp_model.LinearExpr.sum([var.a[v, p] for v in range(len(problem.visits)) if (v, p) in var.a])
+        load = cp_model.LinearExpr.sum(
+            [var.a[v, p] for v in range(len(problem.visits)) if (v, p) in var.a]
+        )
         _enforce(model.add(load <= insp.max_per_month), lit)
 
 
@@ -592,7 +648,9 @@ def balanced_workload(
     fair = math.ceil(problem.rules.min_team * len(problem.visits) / len(at_work))
     excess = []
     for p in at_work:
-        load = cp_model.LinearExpr.sum([var.a[v, p] for v in range(len(problem.visits)) if (v, p) in var.a])
+        load = cp_model.LinearExpr.sum(
+            [var.a[v, p] for v in range(len(problem.visits)) if (v, p) in var.a]
+        )
         e = model.new_int_var(0, len(problem.visits), f"excess_{p}")
         model.add(e >= load - fair)
         excess.append(e)
@@ -605,7 +663,12 @@ def spread_over_working_days(
     """The number of visits on the busiest day of the month."""
     top = model.new_int_var(0, len(problem.visits), "max_day")
     for k in range(len(problem.days)):
-        model.add(top >= cp_model.LinearExpr.sum([var.x[v, k] for v in range(len(problem.visits)) if (v, k) in var.x]))
+        model.add(
+            top
+            >= cp_model.LinearExpr.sum(
+                [var.x[v, k] for v in range(len(problem.visits)) if (v, k) in var.x]
+            )
+        )
     return top
 
 
@@ -616,8 +679,9 @@ def team_day_in_neighbouring_streets(
     streets = sorted({v.street_id for v in problem.visits})
     if len(streets) < 2:
         return cp_model.LinearExpr.constant(0)
-    visits_in = {s: [v for v, vis in enumerate(problem.visits) if vis.street_id == s]
-                 for s in streets}
+    visits_in = {
+        s: [v for v, vis in enumerate(problem.visits) if vis.street_id == s] for s in streets
+    }
     by_pk: dict[tuple[int, int], dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for (v, p, k), z in var.z.items():
         by_pk[p, k][problem.visits[v].street_id].append(z)
@@ -668,18 +732,23 @@ SOFT_GOALS = {
         "inspector-days spent in streets that are not neighbours",
         team_day_in_neighbouring_streets,
     ),
-    "load_above_fair_share": ("visits above an inspector's fair share (balance)",
-                              balanced_workload),
+    "load_above_fair_share": (
+        "visits above an inspector's fair share (balance)",
+        balanced_workload,
+    ),
     "busiest_day": ("visits on the busiest day (spread over the month)", spread_over_working_days),
 }
 
 
 def build_model(
-    problem: RosterProblem, explain: bool = False, day_of: dict[int, int] | None = None
+    problem: RosterProblem,
+    explain: bool = False,
+    day_of: dict[int, int] | None = None,
+    allowed: dict[int, set[int]] | None = None,
 ) -> tuple[cp_model.CpModel, _Vars, dict[str, cp_model.LinearExpr], dict[str, cp_model.IntVar]]:
     """The CP-SAT model. With ``explain``, every rule group sits behind an assumption."""
     model = cp_model.CpModel()
-    var = make_variables(model, problem, day_of)
+    var = make_variables(model, problem, day_of, allowed)
     lits: dict[str, cp_model.IntVar] = {}
     if explain:
         for reason in sorted({v.reason for v in problem.visits}):
@@ -709,13 +778,17 @@ def _tiebreak(problem: RosterProblem, var: _Vars):
     for (v, p), a in var.a.items():
         visit, insp = problem.visits[v], problem.inspectors[p]
         keys.append(a)
-        coefs.append(1 + hashed_int(problem.seed, "team", visit.institution_id,
-                                    insp.inspector_id) % spread)
+        coefs.append(
+            1 + hashed_int(problem.seed, "team", visit.institution_id, insp.inspector_id) % spread
+        )
     for (v, k), x in var.x.items():
         visit = problem.visits[v]
         keys.append(x)
-        coefs.append(1 + hashed_int(problem.seed, "day", visit.institution_id,
-                                    problem.days[k].isoformat()) % spread)
+        coefs.append(
+            1
+            + hashed_int(problem.seed, "day", visit.institution_id, problem.days[k].isoformat())
+            % spread
+        )
     return cp_model.LinearExpr.weighted_sum(keys, coefs)
 
 
@@ -790,8 +863,11 @@ def plan_days(
         model.add(busiest >= cp_model.LinearExpr.sum([x[v, k] for v in range(nv) if (v, k) in x]))
     spread = 1 << 16
     coefs = [
-        1 + hashed_int(problem.seed, "day", problem.visits[v].institution_id,
-                       problem.days[k].isoformat()) % spread
+        1
+        + hashed_int(
+            problem.seed, "day", problem.visits[v].institution_id, problem.days[k].isoformat()
+        )
+        % spread
         for (v, k) in x
     ]
     tie = cp_model.LinearExpr.weighted_sum(list(x.values()), coefs)
@@ -818,8 +894,14 @@ def _team_tiebreak(problem: RosterProblem, var: _Vars):
     spread = 1 << 16
     keys = list(var.a.values())
     coefs = [
-        1 + hashed_int(problem.seed, "team", problem.visits[v].institution_id,
-                       problem.inspectors[p].inspector_id) % spread
+        1
+        + hashed_int(
+            problem.seed,
+            "team",
+            problem.visits[v].institution_id,
+            problem.inspectors[p].inspector_id,
+        )
+        % spread
         for (v, p) in var.a
     ]
     return cp_model.LinearExpr.weighted_sum(keys, coefs)
@@ -839,7 +921,7 @@ def solve_roster(
     stage is solved to a proven optimum; if the teams cannot be found on those days, the
     full model chooses days and teams together.
     """
-    params = params or SolveParams()
+    params = replace(params or SolveParams(), portfolio="lp")
     clashes = capacity_clashes(problem)
     if clashes:
         raise InfeasibleError(f"No roster for {problem.label} can meet the rules:", clashes)
@@ -850,27 +932,37 @@ def solve_roster(
     def left() -> SolveParams:
         return replace(params, time_limit=max(1.0, deadline - time.perf_counter()))
 
-    t0 = time.perf_counter()
     day_of, stages, unique_days, _top = plan_days(problem, params, prove_unique)
     stats.stages.extend(stages)
-    model, var, soft, _ = build_model(problem, day_of=day_of)
     fixed = day_of is not None
-    soft_obj = _soft_objective(problem, soft)
-    model.minimize(soft_obj)
-    stats.build_seconds = time.perf_counter() - t0 - sum(float(s["seconds"]) for s in stages)
-
-    solver, status, secs = solve(model, left(), progress)
-    stats.stages.append({"stage": "teams" if fixed else "days and teams",
-                         "status": STATUS[status], "seconds": secs})
-    if status == cp_model.INFEASIBLE and fixed:
-        # the days chosen leave no staffing: let the full model choose days and teams
-        model, var, soft, _ = build_model(problem)
+    stats.build_seconds = 0.0
+    status = cp_model.INFEASIBLE
+    sizes: list[int | None] = [None]
+    if problem.rules.shortlist is not None:
+        sizes = [problem.rules.shortlist, 2 * problem.rules.shortlist, None]
+    size: int | None = None
+    for size in sizes if fixed else []:
+        tb = time.perf_counter()
+        allowed = shortlists(problem, day_of, size)  # type: ignore[arg-type]
+        model, var, soft, _ = build_model(problem, day_of=day_of, allowed=allowed)
         soft_obj = _soft_objective(problem, soft)
         model.minimize(soft_obj)
-        fixed, unique_days = False, None
+        stats.build_seconds += time.perf_counter() - tb
         solver, status, secs = solve(model, left(), progress)
-        stats.stages.append({"stage": "days and teams", "status": STATUS[status],
-                             "seconds": secs})
+        label = "teams" + (f" (shortlists of {size})" if size else " (all allowed)")
+        stats.stages.append({"stage": label, "status": STATUS[status], "seconds": secs})
+        if status != cp_model.INFEASIBLE:
+            break
+    if status == cp_model.INFEASIBLE:
+        # the days chosen leave no staffing: let the full model choose days and teams
+        tb = time.perf_counter()
+        model, var, soft, _ = build_model(problem)
+        stats.build_seconds += time.perf_counter() - tb
+        soft_obj = _soft_objective(problem, soft)
+        model.minimize(soft_obj)
+        fixed, unique_days, size = False, None, None
+        solver, status, secs = solve(model, left(), progress)
+        stats.stages.append({"stage": "days and teams", "status": STATUS[status], "seconds": secs})
     if status == cp_model.INFEASIBLE:
         raise explain_infeasible(problem, params)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -919,8 +1011,16 @@ def solve_roster(
     for v, p in on_a:
         team_of[v].append(problem.inspectors[p].inspector_id)
     for v, visit in enumerate(problem.visits):
-        rows.append(RosterRow(day_of_v[v], visit.institution_id, visit.street_id,
-                              tuple(sorted(team_of[v])), visit.reason, visit.note))
+        rows.append(
+            RosterRow(
+                day_of_v[v],
+                visit.institution_id,
+                visit.street_id,
+                tuple(sorted(team_of[v])),
+                visit.reason,
+                visit.note,
+            )
+        )
     rows.sort(key=lambda r: (r.date, r.street_id, r.institution_id))
     w = problem.rules.weights
     soft_costs = [
@@ -928,6 +1028,11 @@ def solve_roster(
         for name, (desc, _fn) in SOFT_GOALS.items()
     ]
     findings = list(problem.findings)
+    if size is not None:
+        findings.append(
+            f"Each team was chosen among {size} inspectors drawn at random (seed "
+            f"{problem.seed}) from those at work that day and free of conflicts (双随机)."
+        )
     if soft_values["return_to_last_institution"]:
         findings.append(
             f"{soft_values['return_to_last_institution']} inspector(s) return to an institution "
@@ -956,8 +1061,12 @@ def _visit_mix(problem: RosterProblem) -> str:
     counts: dict[str, int] = defaultdict(int)
     for v in problem.visits:
         counts[v.reason] += 1
-    names = {"follow_up": "follow-ups", "high_risk": "high-risk", "drawn": "drawn at random",
-             "coverage": "for the year's coverage"}
+    names = {
+        "follow_up": "follow-ups",
+        "high_risk": "high-risk",
+        "drawn": "drawn at random",
+        "coverage": "for the year's coverage",
+    }
     return ", ".join(f"{n} {names.get(r, r)}" for r, n in sorted(counts.items()))
 
 
@@ -1015,8 +1124,11 @@ def capacity_clashes(problem: RosterProblem) -> list[str]:
         if (k := _deadline_index(problem, v)) is not None
     }
     for until in sorted(set(last_day.values())):
-        due = [v for v in problem.visits if last_day.get(v.institution_id, until) <= until
-               and v.institution_id in last_day]
+        due = [
+            v
+            for v in problem.visits
+            if last_day.get(v.institution_id, until) <= until and v.institution_id in last_day
+        ]
         have_d = sum(_caps(problem, until).values())
         if len(due) * r.min_team > have_d:
             out.append(
@@ -1052,7 +1164,11 @@ def explain_infeasible(problem: RosterProblem, params: SolveParams) -> Infeasibl
     )
     return InfeasibleError(
         f"No roster for {problem.label} can meet the rules. These rules clash: "
-        + "; ".join(labels) + ".",
-        [detail, "Relax one of them (more inspectors or higher limits, a lower draw share, "
-         "fewer required skills or departments) and plan again."],
+        + "; ".join(labels)
+        + ".",
+        [
+            detail,
+            "Relax one of them (more inspectors or higher limits, a lower draw share, "
+            "fewer required skills or departments) and plan again.",
+        ],
     )

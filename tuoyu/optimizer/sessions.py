@@ -895,6 +895,46 @@ def staff_within_monthly_limit(
         m.add(sum(lits) <= max(0, limit[sid] - fixed[sid, mo]))
 
 
+def _greedy_team_hint(
+    m: cp_model.CpModel, p: SessionProblem, plan: list[Session], roles: list[Role],
+    x: dict[tuple[int, int], dict[str, cp_model.IntVar]], hint_lead: dict[int, tuple[str, ...]],
+) -> None:
+    """A first guess for the teams: half-day by half-day, the nearest free person with
+    room left in the month, the home lead first. Often complete; CP-SAT repairs the rest."""
+    staff = {s.staff_id: s for s in p.data.staff}
+    centers = {c.center_id: c for c in p.data.centers}
+    left: dict[tuple[str, int], int] = {}
+    busy: set[tuple[str, int]] = set()
+    fixed: dict[tuple[str, int], int] = defaultdict(int)
+    for s in p.fixed:
+        for sid in s.staff_ids:
+            fixed[sid, s.date.month] += 1
+    order = sorted(range(len(roles)), key=lambda r: (2 * p.day(plan[roles[r].key].date)
+                                                     + plan[roles[r].key].half, r))
+    for r_i in order:
+        role = roles[r_i]
+        s = plan[role.key]
+        slot = 2 * p.day(s.date) + s.half
+        street = centers[s.center_id].street_id if s.center_id else ""
+        home = p.home_lead.get(s.center_id, "") if role.lead else ""
+        xs = x[r_i, role.key]
+
+        def rank(sid: str, street: str = street, home: str = home) -> tuple[int, int]:
+            return (sid != home, _near(p, staff[sid].street_id, street))
+
+        chosen = 0
+        for sid in sorted(xs, key=rank):
+            mo = s.date.month
+            room = left.setdefault((sid, mo), staff[sid].max_per_month - fixed[sid, mo])
+            if chosen < role.count and room > 0 and (sid, slot) not in busy:
+                left[sid, mo] = room - 1
+                busy.add((sid, slot))
+                m.add_hint(xs[sid], 1)
+                chosen += 1
+            else:
+                m.add_hint(xs[sid], 0)
+
+
 def build_teams(
     p: SessionProblem, plan: list[Session], restrict: bool,
     hint_lead: dict[int, tuple[str, ...]] | None = None,
@@ -906,8 +946,6 @@ def build_teams(
     prior_load = prior_load or {}
     m = cp_model.CpModel()
     hint_lead = hint_lead or {}
-    rng = random.Random(p.seed)
-    prio = {s.staff_id: rng.random() for s in p.data.staff}
     centers = {c.center_id: c for c in p.data.centers}
     topics = {t.topic_id: t for t in p.data.topics}
     events = {e.event_id: e for e in p.data.events}
@@ -933,10 +971,14 @@ def build_teams(
         street = centers[s.center_id].street_id if s.center_id else ""
         cands = [st for st in pools[role.discipline] if p.available(st, day)]
         if restrict and len(cands) > p.rules.max_candidates:
+            # the home lead, everyone of the own and neighbouring streets, and a seeded
+            # sample of the others (so that busy half-days still find people)
             home = p.home_lead.get(s.center_id) if role.lead else None
-            cands.sort(key=lambda st: (st.staff_id != home, _near(p, st.street_id, street),
-                                       prio[st.staff_id]))
-            cands = cands[: p.rules.max_candidates]
+            near_c = [st for st in cands
+                      if st.staff_id == home or _near(p, st.street_id, street) < 2]
+            rest = [st for st in cands if st not in near_c]
+            pick = random.Random(f"{p.seed}|{role.key}|{role.discipline}")
+            cands = near_c + pick.sample(rest, min(len(rest), p.rules.max_candidates))
         xs = {}
         for st in cands:
             v = m.new_bool_var(f"x_{r_i}_{st.staff_id}")
@@ -952,8 +994,6 @@ def build_teams(
         if role.lead:
             home = p.home_lead.get(s.center_id)
             terms["extra_lead"].append(1 - xs[home] if home in xs else 1)
-            if home in xs and home in hint_lead.get(role.key, ()):
-                m.add_hint(xs[home], 1)
         x[r_i, role.key] = xs
         prev = old.get((s.date, s.half, s.center_id, s.event_id))
         if prev is not None:
@@ -962,6 +1002,7 @@ def build_teams(
                 terms["staff_changed"].append(min(role.count, len(kept)) - sum(kept))
     staff_in_one_place_per_half_day(m, by_slot)
     staff_within_monthly_limit(m, p, by_month)
+    _greedy_team_hint(m, p, plan, roles, x, hint_lead)
     # balanced load: per discipline, sessions above a fair share of the year (so far)
     per_staff: dict[str, list] = defaultdict(list)
     for (sid, _), vs in by_month.items():
@@ -1292,11 +1333,18 @@ def plan_sessions(
             if st_b == cp_model.INFEASIBLE and not restrict:
                 break
         if result is None:
+            last = stages[-1]
+            where = "" if len(parts) == 1 else f" in month {sub[0].date.month}"
+            if last["status"] == "infeasible":
+                raise InfeasibleError(
+                    "The calendar fits the staff counts, but no team assignment" + where
+                    + " meets every person's monthly limit, available days and leave at once:",
+                    ["Raise some staff's monthly limits (max_per_month), widen their "
+                     "available days (weekends especially), or lower sessions_per_year."])
             raise InfeasibleError(
-                "The calendar fits the staff counts, but no team assignment meets every "
-                "person's monthly limit, available days and leave at once:",
-                ["Raise some staff's monthly limits (max_per_month), widen their available "
-                 "days, or lower sessions_per_year."])
+                "No team assignment was found within the time limit" + where + ".",
+                [f"Naming the teams stopped after {last['solve_seconds']:.0f} s "
+                 f"({last['status']}); give more --time-limit or more --workers."])
         sb, x, terms = result
         for (_r, j), xs in x.items():
             for sid, v in xs.items():
@@ -1361,7 +1409,10 @@ def describe_changes(p: SessionProblem, new: Iterable[Session]) -> list[str]:
     if not p.previous:
         return []
     out = []
-    key = (lambda s: (s.center_id or s.event_id))
+
+    def key(s: Session) -> str:
+        return s.center_id or s.event_id
+
     old_by: dict[str, list[Session]] = defaultdict(list)
     new_by: dict[str, list[Session]] = defaultdict(list)
     for s in p.was_planned:

@@ -14,10 +14,26 @@ class SolveParams:
     """How hard to try. Defaults suit a district plan on a two-core machine."""
 
     time_limit: float = 60.0
-    workers: int = 8  # CP-SAT portfolio size; 8 proves our models far faster than 2, even on 2 cores
+    workers: int = (
+        8  # CP-SAT portfolio size; 8 proves our models far faster than 2, even on 2 cores
+    )
     seed: int = 0  # the solver's own seed; randomness of a draw never comes from here
     relative_gap: float = 0.0
     log: bool = False
+    # "lp": with fewer than 8 workers, make sure the LP-heavy workers run. Assignment-like
+    # models (the roster) are proven in a fraction of a second by CP-SAT's max_lp worker,
+    # which the default portfolio only starts from 8 workers on.
+    portfolio: str = "default"
+
+    LP_FIRST = (
+        "max_lp",
+        "default_lp",
+        "core",
+        "no_lp",
+        "quick_restart",
+        "reduced_costs",
+        "pseudo_costs",
+    )
 
     def apply(self, solver: cp_model.CpSolver) -> None:
         p = solver.parameters
@@ -26,6 +42,11 @@ class SolveParams:
         p.random_seed = self.seed
         p.relative_gap_limit = self.relative_gap
         p.log_search_progress = self.log
+        if self.portfolio == "lp" and self.workers < 8:
+            if self.workers <= 1:
+                p.linearization_level = 2
+            else:
+                p.subsolvers.extend(self.LP_FIRST[: self.workers])
 
 
 STATUS = {
@@ -82,7 +103,9 @@ class ProgressCallback(cp_model.CpSolverSolutionCallback):
 
     def on_solution_callback(self) -> None:
         if self._fn is not None:
-            self._fn(time.perf_counter() - self._t0, self.ObjectiveValue(), self.BestObjectiveBound())
+            self._fn(
+                time.perf_counter() - self._t0, self.ObjectiveValue(), self.BestObjectiveBound()
+            )
 
 
 def solve(
