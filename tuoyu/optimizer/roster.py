@@ -336,9 +336,13 @@ def build_problem(
             f"{len(uncovered)} active institutions had no on-site inspection in {year} before "
             f"{MONTH_EN[month]}; this roster covers "
             f"{len(uncovered) - len(left) + quota} of them ({quota} for coverage, "
-            f"{len(uncovered) - len(left)} through the draw or mandatory visits); "
-            f"{len(left) - quota} remain for the {months_left - 1} months ahead, which can "
-            f"take about {future_cap}."
+            f"{len(uncovered) - len(left)} through the draw or mandatory visits)"
+            + (
+                f"; {len(left) - quota} remain for the {months_left - 1} months ahead, which "
+                f"can take about {future_cap}."
+                if month < 12
+                else f": every active institution is on site in {year}."
+            )
         )
 
     recused: set[tuple[str, str]] = set()
