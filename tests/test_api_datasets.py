@@ -1,0 +1,138 @@
+"""Datasets through the API: upload (zip, xlsx), every problem at once, zip paths checked,
+size limits, list, fetch, a table's rows, and the bundled data registered as ``baoshan``."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import openpyxl
+from test_api_support import DATA, ROSTER_FILES, client, upload, zip_bytes
+
+
+def test_upload_list_fetch_rows(tmp_path: Path) -> None:
+    with client(tmp_path) as c:
+        r = upload(c, zip_bytes(names=ROSTER_FILES))
+        assert r.status_code == 201, r.text
+        ds = r.json()
+        assert ds["name"] == "baoshan" and set(ds["tables"]) == {Path(n).stem for n in
+                                                                  ROSTER_FILES}
+        assert [d["id"] for d in c.get("/api/v1/datasets").json()] == [ds["id"]]
+        assert c.get(f"/api/v1/datasets/{ds['id']}").json() == ds
+        rows = c.get(f"/api/v1/datasets/{ds['id']}/tables/inspectors").json()
+        assert len(rows) == 30 and rows[0]["inspector_id"] == "JC001"
+        assert rows[0]["skills"] == ["safety", "hygiene"]
+        leave = c.get(f"/api/v1/datasets/{ds['id']}/tables/inspector_leave").json()
+        assert all(len(x["start"]) == 10 for x in leave)
+        r = c.get(f"/api/v1/datasets/{ds['id']}/tables/centers")
+        assert r.status_code == 404 and r.json()["error"] == "not_found"
+        r = c.get(f"/api/v1/datasets/{ds['id']}/tables/nonsense")
+        assert r.status_code == 404
+        r = c.get("/api/v1/datasets/nope")
+        assert r.status_code == 404 and "nope" in r.json()["message"]
+
+
+def test_every_problem_at_once(tmp_path: Path) -> None:
+    bad_inst = (DATA / "institutions.csv").read_text(encoding="utf-8-sig").splitlines()
+    bad_inst[1] = bad_inst[1].replace(",high,", ",extreme,").replace(",medium,", ",extreme,")
+    bad_inst[2] = bad_inst[2].replace(bad_inst[2].split(",")[2], "NOSTREET", 1)
+    files = tuple(n for n in ROSTER_FILES if n not in {"institutions.csv", "inspectors.csv"})
+    data = zip_bytes(names=files, extra={"baoshan/institutions.csv":
+                                         "\n".join(bad_inst).encode()})
+    with client(tmp_path) as c:
+        r = upload(c, data)
+        assert r.status_code == 422, r.text
+        body = r.json()
+        assert body["error"] == "invalid_input" and len(body["problems"]) >= 2
+        messages = " ".join(p["message"] for p in body["problems"])
+        assert "inspectors" in messages  # the missing table
+        assert any(p["row"] == 2 and p["file"] == "institutions.csv" for p in body["problems"])
+        assert set(body["problems"][0]) == {"file", "row", "column", "message", "expected",
+                                            "got"}
+        assert c.get("/api/v1/datasets").json() == []
+        assert not list((tmp_path / "home" / "datasets").glob("[!.]*"))
+
+
+def test_zip_paths_checked(tmp_path: Path) -> None:
+    with client(tmp_path) as c:
+        for evil in ("../evil.csv", "/etc/evil.csv", "a/../../evil.csv"):
+            r = upload(c, zip_bytes(names=ROSTER_FILES, extra={evil: b"x"}))
+            assert r.status_code == 422, evil
+            assert any(p["file"] == evil for p in r.json()["problems"])
+        assert not (tmp_path / "evil.csv").exists()
+        assert not (tmp_path / "home" / "evil.csv").exists()
+        r = upload(c, b"not a zip at all")
+        assert r.status_code == 422 and "zip" in r.json()["message"]
+        r = upload(c, b"hello", filename="notes.txt")
+        assert r.status_code == 422 and r.json()["problems"][0]["got"] == ".txt"
+        r = upload(c, zip_bytes(names=(), extra={"readme.csv": b"a,b\n1,2\n"}))
+        assert r.status_code == 422 and "no table" in r.json()["message"]
+
+
+def test_xlsx_upload(tmp_path: Path) -> None:
+    import pandas as pd
+
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
+        for name in ROSTER_FILES:
+            pd.read_csv(DATA / name, dtype=str, keep_default_na=False).to_excel(
+                xw, sheet_name=Path(name).stem, index=False)
+    with client(tmp_path) as c:
+        r = c.post("/api/v1/datasets", files={"file": ("宝山.xlsx", buf.getvalue(),
+                                                        "application/octet-stream")})
+        assert r.status_code == 201, r.text
+        assert r.json()["tables"]["institutions"] == 150
+        wb = openpyxl.load_workbook(io.BytesIO(buf.getvalue()))
+        assert "inspectors" in wb.sheetnames
+
+
+def test_upload_too_large(tmp_path: Path) -> None:
+    with client(tmp_path, max_upload_mb=0.05) as c:
+        # by Content-Length
+        r = c.post("/api/v1/datasets", content=b"x" * 10,
+                   headers={"content-length": str(200 * 2**20),
+                            "content-type": "multipart/form-data; boundary=b"})
+        assert r.status_code == 413 and r.json()["error"] == "too_large"
+        # counted as the upload streams in (no Content-Length: chunked)
+        def chunks():  # noqa: ANN202
+            for _ in range(40):
+                yield b"y" * 65536
+
+        r = c.post("/api/v1/datasets", content=chunks(),
+                   headers={"content-type": "multipart/form-data; boundary=b"})
+        assert r.status_code == 413
+        # under the body limit but over the file limit
+        payload = io.BytesIO(b"z" * int(0.2 * 2**20))
+        r = c.post("/api/v1/datasets", files={"file": ("big.zip", payload, "application/zip")})
+        assert r.status_code == 413 and "MB" in r.json()["message"]
+
+
+def test_bundled_registered(tmp_path: Path) -> None:
+    with client(tmp_path, bundled_data=DATA) as c:
+        ds = c.get("/api/v1/datasets/baoshan").json()
+        assert ds["tables"]["institutions"] == 150 and ds["tables"]["communities"] == 500
+    with client(tmp_path, bundled_data=DATA) as c:  # a restart keeps one row
+        assert [d["id"] for d in c.get("/api/v1/datasets").json()] == ["baoshan"]
+
+
+def test_outcomes_file_and_errors(tmp_path: Path) -> None:
+    with client(tmp_path) as c:
+        ds = upload(c, zip_bytes(names=ROSTER_FILES)).json()
+        url = f"/api/v1/datasets/{ds['id']}/outcomes"
+        good = "institution_id,date,outcome,inspector_ids\nJG0001,2027-03-03,pass,JC001;JC002\n"
+        r = c.post(url, files={"file": ("out.csv", good.encode(), "text/csv")})
+        assert r.status_code == 200 and r.json() == {"recorded": 1}
+        bad = ("institution_id,date,outcome,inspector_ids\nJG9999,2027-03-03,pass,JC001\n"
+               "JG0001,2027-03-04,pass,ZZ1\n")
+        r = c.post(url, files={"file": ("out.csv", bad.encode(), "text/csv")})
+        assert r.status_code == 422
+        problems = r.json()["problems"]
+        assert {(p["row"], p["column"]) for p in problems} == {(2, "institution_id"),
+                                                               (3, "inspector_ids")}
+        r = c.post(url, json={"rows": [{"institution_id": "JG0001", "date": "2027-03-05",
+                                        "outcome": "great"}]})
+        assert r.status_code == 422 and r.json()["problems"][0]["column"] == "rows.0.outcome"
+        r = c.post(url, files={"file": ("out.pdf", b"%PDF", "application/pdf")})
+        assert r.status_code == 422
+        r = c.post("/api/v1/datasets/nope/outcomes", json={"rows": []})
+        assert r.status_code == 404

@@ -1,0 +1,81 @@
+"""The full flow through the API, on SQLite and on PostgreSQL: upload the Baoshan data as
+a zip, make March's roster as a job, poll it, download roster.csv, record outcomes, and
+see April's roster know them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from test_api_support import ROSTER_FILES, client, postgres_url, upload, wait, zip_bytes
+
+
+def full_flow(tmp: Path, url: str | None) -> None:
+    with client(tmp, url) as c:
+        r = upload(c, zip_bytes(names=ROSTER_FILES), name="宝山 roster data")
+        assert r.status_code == 201, r.text
+        ds = r.json()
+        assert ds["name"] == "宝山 roster data"
+        assert ds["tables"]["institutions"] == 150
+        assert ds["tables"]["inspectors"] == 30
+
+        r = c.post("/api/v1/jobs", json={"kind": "roster", "dataset_id": ds["id"],
+                                         "params": {"month": "2027-03", "seed": 42}})
+        assert r.status_code == 202, r.text
+        march = r.json()
+        assert march["status"] == "queued" and march["kind"] == "roster"
+        job = wait(c, march["id"])
+        assert job["status"] == "done", job
+        assert job["progress"]["seconds"] > 0
+        assert {"roster.csv", "roster.xlsx", "draw.json"} <= set(job["files"])
+
+        result = c.get(f"/api/v1/jobs/{march['id']}/result").json()
+        assert result["status"] == "done" and result["summary"].startswith("Roster 2027-03")
+        assert result["findings"] and result["soft_goals"]
+
+        r = c.get(f"/api/v1/jobs/{march['id']}/files/roster.csv")
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+        rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
+        assert list(rows[0])[:5] == ["date", "institution_id", "street_id", "inspector_ids",
+                                 "reason"]
+        assert rows == result["rows"]
+        assert all(row["date"].startswith("2027-03") for row in rows)
+
+        # outcomes of three March visits: all need rectifying, so April follows them up
+        picked = [row for row in rows if row["reason"] != "follow_up"][:3]
+        body = {"rows": [{"institution_id": row["institution_id"], "date": row["date"],
+                          "outcome": "rectify",
+                          "inspector_ids": row["inspector_ids"].split(";")}
+                         for row in picked]}
+        r = c.post(f"/api/v1/datasets/{ds['id']}/outcomes", json=body)
+        assert r.status_code == 200, r.text
+        assert r.json() == {"recorded": 3}
+
+        r = c.post("/api/v1/jobs", json={"kind": "roster", "dataset_id": ds["id"],
+                                         "params": {"month": "2027-04", "seed": 42}})
+        april = wait(c, r.json()["id"])
+        assert april["status"] == "done", april
+        draw = json.loads(c.get(f"/api/v1/jobs/{april['id']}/files/draw.json").content)
+        recorded = {(h["institution_id"], h["date"]): h["outcome"]
+                    for h in draw["inputs"]["stored_history"]}
+        for row in picked:
+            assert recorded[(row["institution_id"], row["date"])] == "rectify"
+        # March's other visits are known too, as planned
+        assert sum(1 for v in recorded.values() if v == "planned") == len(rows) - 3
+        april_rows = c.get(f"/api/v1/jobs/{april['id']}/result").json()["rows"]
+        follow = {row["institution_id"] for row in april_rows if row["reason"] == "follow_up"}
+        assert {row["institution_id"] for row in picked} <= follow
+
+        listed = c.get("/api/v1/jobs").json()
+        assert [j["id"] for j in listed][:2] == [april["id"], march["id"]]
+
+
+def test_full_flow_sqlite(tmp_path: Path) -> None:
+    full_flow(tmp_path, None)
+    assert (tmp_path / "home" / "tuoyu.sqlite").exists()
+
+
+def test_full_flow_postgres(tmp_path: Path) -> None:
+    full_flow(tmp_path, postgres_url())

@@ -1,0 +1,164 @@
+"""Plans as jobs: submit, poll, cancel (queued and running), restart recovery, results
+and their errors (404, 409 infeasible, 422), files, verify, sessions re-planned from a
+date, and a siting plan's coverage per street."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+from test_api_support import DATA, ROSTER_FILES, client, settings, upload, wait, zip_bytes
+
+from tuoyu.api.service.app import create_app
+from tuoyu.api.service.db import Job, make_engine
+from tuoyu.api.service.jobs import INTERRUPTED
+
+
+def _roster(c, ds: str, month: str = "2027-03", **params) -> dict:  # noqa: ANN001
+    r = c.post("/api/v1/jobs", json={"kind": "roster", "dataset_id": ds,
+                                     "params": {"month": month, "seed": 7, **params}})
+    assert r.status_code == 202, r.text
+    return r.json()
+
+
+def test_bad_submissions(tmp_path: Path) -> None:
+    with client(tmp_path, bundled_data=DATA, start_jobs=False) as c:
+        r = c.post("/api/v1/jobs", json={"kind": "roster", "dataset_id": "baoshan",
+                                         "params": {"month": "March"}})
+        assert r.status_code == 422 and "month" in r.json()["message"]
+        r = c.post("/api/v1/jobs", json={"kind": "roster", "dataset_id": "baoshan"})
+        assert r.status_code == 422 and r.json()["error"] == "invalid_input"
+        r = c.post("/api/v1/jobs", json={"kind": "siting", "dataset_id": "baoshan",
+                                         "params": {"years": "2029-2027"}})
+        assert r.status_code == 422
+        r = c.post("/api/v1/jobs", json={"kind": "roster", "dataset_id": "nope",
+                                         "params": {"month": "2027-03"}})
+        assert r.status_code == 404
+        r = c.post("/api/v1/jobs", content=b"{not json",
+                   headers={"content-type": "application/json"})
+        assert r.status_code == 422 and r.json()["problems"]
+        for path in ("/api/v1/jobs/nope", "/api/v1/jobs/nope/result",
+                     "/api/v1/jobs/nope/files/roster.csv", "/api/v1/jobs/nope/coverage"):
+            assert c.get(path).status_code == 404, path
+        for path in ("/api/v1/jobs/nope/cancel", "/api/v1/jobs/nope/verify"):
+            assert c.post(path).status_code == 404, path
+
+
+def test_queued_cancel_and_restart(tmp_path: Path) -> None:
+    s = settings(tmp_path, bundled_data=DATA, start_jobs=False)
+    from fastapi.testclient import TestClient
+
+    with TestClient(create_app(s)) as c:
+        a = _roster(c, "baoshan")
+        b = _roster(c, "baoshan", "2027-04")
+        r = c.get(f"/api/v1/jobs/{a['id']}/result")
+        assert r.status_code == 404 and r.json()["status"] == "queued"
+        r = c.post(f"/api/v1/jobs/{b['id']}/cancel")
+        assert r.status_code == 200 and r.json()["status"] == "cancelled"
+    # the service stopped while a job was "running" (its worker died with it)
+    eng = make_engine(s.url)
+    with Session(eng) as ses, ses.begin():
+        ses.add(Job(id="f" * 32, kind="roster", dataset_id="baoshan", params_json="{}",
+                    status="running", cancel_requested=False, created_at=a_time(ses)))
+    s2 = settings(tmp_path, bundled_data=DATA)
+    with TestClient(create_app(s2)) as c:
+        lost = c.get(f"/api/v1/jobs/{'f' * 32}").json()
+        assert lost["status"] == "interrupted" and lost["message"] == INTERRUPTED
+        assert c.get(f"/api/v1/jobs/{b['id']}").json()["status"] == "cancelled"
+        job = wait(c, a["id"])  # the queued one is made after the restart
+        assert job["status"] == "done" and "roster.csv" in job["files"]
+
+
+def a_time(ses: Session):  # noqa: ANN201
+    from tuoyu.api.service.db import now
+
+    return now()
+
+
+def test_running_cancel_infeasible_verify(tmp_path: Path) -> None:
+    with client(tmp_path, bundled_data=DATA, workers=2) as c:
+        slow = c.post("/api/v1/jobs", json={"kind": "sessions", "dataset_id": "baoshan",
+                                            "params": {"year": 2027, "time_limit": 60}}).json()
+        bad = _roster(c, "baoshan", min_team=9)
+        t0 = time.time()
+        while c.get(f"/api/v1/jobs/{slow['id']}").json()["status"] != "running":
+            assert time.time() - t0 < 20
+            time.sleep(0.2)
+        time.sleep(1.5)
+        running = c.get(f"/api/v1/jobs/{slow['id']}").json()
+        assert running["progress"] is not None and running["started_at"]
+        r = c.post(f"/api/v1/jobs/{slow['id']}/cancel")
+        assert r.status_code == 200
+        cancelled = wait(c, slow["id"], timeout=20)
+        assert cancelled["status"] == "cancelled" and "not kept" in cancelled["message"]
+        assert c.get(f"/api/v1/jobs/{slow['id']}/result").status_code == 404
+
+        failed = wait(c, bad["id"])
+        assert failed["status"] == "infeasible"
+        r = c.get(f"/api/v1/jobs/{bad['id']}/result")
+        assert r.status_code == 409 and r.json()["error"] == "infeasible"
+        assert any("inspector-visits" in x for x in r.json()["clashes"])
+        assert c.post(f"/api/v1/jobs/{bad['id']}/verify").status_code == 404
+
+        good = wait(c, _roster(c, "baoshan")["id"])
+        assert good["status"] == "done"
+        r = c.post(f"/api/v1/jobs/{good['id']}/verify")
+        assert r.status_code == 200 and r.json() == {"matches": True, "problems": []}
+        assert c.get(f"/api/v1/jobs/{good['id']}/files/nothing.csv").status_code == 404
+        assert c.get(f"/api/v1/jobs/{good['id']}/files/../../tuoyu.sqlite").status_code == 404
+        xlsx = c.get(f"/api/v1/jobs/{good['id']}/files/roster.xlsx")
+        assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+        assert c.post(f"/api/v1/jobs/{good['id']}/replan",
+                      json={"from_date": "2027-06-01"}).status_code == 422
+        assert c.get(f"/api/v1/jobs/{good['id']}/coverage").status_code == 422
+
+
+def test_sessions_replan_and_siting_coverage(tmp_path: Path) -> None:
+    with client(tmp_path, bundled_data=DATA, workers=2) as c:
+        sess = c.post("/api/v1/jobs", json={"kind": "sessions", "dataset_id": "baoshan",
+                                            "params": {"year": 2027, "time_limit": 20}}).json()
+        sit = c.post("/api/v1/jobs", json={"kind": "siting", "dataset_id": "baoshan",
+                                           "params": {"years": "2027-2029",
+                                                      "time_limit": 20}}).json()
+        siting = wait(c, sit["id"])
+        assert siting["status"] == "done", siting
+        assert {"siting.geojson", "coverage.csv", "siting_map.html"} <= set(siting["files"])
+        assert siting["progress"]["objective"] is not None
+        cov = c.get(f"/api/v1/jobs/{sit['id']}/coverage").json()
+        assert len(cov) == 13 and all(x["year"] == 2029 for x in cov)
+        assert all(x["after"] >= x["before"] for x in cov)
+        assert sum(x["after"] for x in cov) > sum(x["before"] for x in cov)
+        assert all(x["name"] != x["street_id"] for x in cov)
+        geo = c.get(f"/api/v1/jobs/{sit['id']}/files/siting.geojson")
+        assert geo.json()["type"] == "FeatureCollection"
+
+        first = wait(c, sess["id"], timeout=60)
+        assert first["status"] == "done", first
+        assert any(f.endswith(".ics") for f in first["files"])
+        ics = next(f for f in first["files"] if f.endswith(".ics"))
+        r = c.get(f"/api/v1/jobs/{sess['id']}/files/{ics}")
+        assert r.status_code == 200 and r.text.startswith("BEGIN:VCALENDAR")
+        rows = c.get(f"/api/v1/jobs/{sess['id']}/result").json()["rows"]
+        r = c.post(f"/api/v1/jobs/{sess['id']}/replan", json={"from_date": "2027-11-01"})
+        assert r.status_code == 202 and r.json()["params"]["from_date"] == "2027-11-01"
+        again = wait(c, r.json()["id"], timeout=60)
+        assert again["status"] == "done", again
+        new_rows = c.get(f"/api/v1/jobs/{again['id']}/result").json()["rows"]
+        before = sorted(tuple(x.values()) for x in rows if x["date"] < "2027-11-01")
+        assert before == sorted(tuple(x.values()) for x in new_rows if x["date"] < "2027-11-01")
+        assert c.post(f"/api/v1/jobs/{sess['id']}/replan",
+                      json={"from_date": "June"}).status_code == 422
+        assert c.post(f"/api/v1/jobs/{sess['id']}/verify").status_code == 422
+
+
+def test_roster_from_uploaded_zip_only(tmp_path: Path) -> None:
+    """A dataset of roster tables cannot make sessions: the job fails with the problems."""
+    with client(tmp_path) as c:
+        ds = upload(c, zip_bytes(names=ROSTER_FILES)).json()
+        r = c.post("/api/v1/jobs", json={"kind": "sessions", "dataset_id": ds["id"],
+                                         "params": {"year": 2027}})
+        job = wait(c, r.json()["id"])
+        assert job["status"] == "failed" and "centers" in job["message"]
+        r = c.get(f"/api/v1/jobs/{job['id']}/result")
+        assert r.status_code == 422 and r.json()["problems"]

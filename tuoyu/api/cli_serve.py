@@ -1,0 +1,97 @@
+"""``tuoyu serve`` (the HTTP service under uvicorn) and ``tuoyu token`` (access tokens)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+
+def _settings(host: str = "127.0.0.1", data: Path | None = None, home: Path | None = None):  # noqa: ANN202
+    from tuoyu.api.service.settings import Settings
+
+    kwargs: dict[str, object] = {"host": host}
+    if data is not None:
+        kwargs["bundled_data"] = data
+    if home is not None:
+        kwargs["home"] = home
+    return Settings(**kwargs)  # type: ignore[arg-type]
+
+
+def register(app: typer.Typer) -> None:
+    token_app = typer.Typer(help="Access tokens of the service (viewer | planner | admin).")
+
+    @app.command("serve")
+    def serve(
+        host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+        port: int = typer.Option(8000, help="Port to listen on."),
+        data: Path = typer.Option(None, help="Dataset registered as 'baoshan' (default: the "
+                                             "bundled Baoshan data)."),
+        home: Path = typer.Option(None, help="Data root (default: TUOYU_HOME or ./tuoyu_home)."),
+    ) -> None:
+        """Serve the planning API (/api/v1, docs at /docs) and the web pages."""
+        import uvicorn
+
+        from tuoyu.api.service.app import StartupRefused, create_app
+
+        if data is not None and not data.is_dir():
+            typer.echo(f"--data {data}: no such folder.", err=True)
+            raise typer.Exit(2)
+        try:
+            application = create_app(_settings(host, data, home))
+        except StartupRefused as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(2) from None
+        uvicorn.run(application, host=host, port=port)
+
+    @token_app.command("create")
+    def create(
+        role: str = typer.Option(..., help="viewer | planner | admin"),
+        name: str = typer.Option(..., help="Who or what holds the token."),
+        home: Path = typer.Option(None, help="Data root (default: TUOYU_HOME or ./tuoyu_home)."),
+    ) -> None:
+        """Make a token; it is printed once (only its salted hash is stored)."""
+        from tuoyu.api.service import auth
+        from tuoyu.api.service.db import make_engine, migrate
+
+        if role not in auth.ROLES:
+            typer.echo(f"--role must be one of {', '.join(auth.ROLES)}, got {role!r}", err=True)
+            raise typer.Exit(2)
+        settings = _settings(home=home)
+        settings.home.mkdir(parents=True, exist_ok=True)
+        migrate(settings.url)
+        row, token = auth.create_token(make_engine(settings.url), role, name)
+        typer.echo(token)
+        typer.echo(f"(token id {row.id}, role {role}; shown once: keep it now)", err=True)
+
+    @token_app.command("list")
+    def list_cmd(
+        home: Path = typer.Option(None, help="Data root (default: TUOYU_HOME or ./tuoyu_home)."),
+    ) -> None:
+        """List tokens (ids, names, roles; never the tokens themselves)."""
+        from tuoyu.api.service import auth
+        from tuoyu.api.service.db import make_engine, migrate
+
+        settings = _settings(home=home)
+        settings.home.mkdir(parents=True, exist_ok=True)
+        migrate(settings.url)
+        for row in auth.list_tokens(make_engine(settings.url)):
+            typer.echo(f"{row.id}\t{row.role}\t{row.name}\t{row.created_at:%Y-%m-%d %H:%M}")
+
+    @token_app.command("delete")
+    def delete_cmd(
+        token_id: str = typer.Argument(..., help="The token's id (from 'tuoyu token list')."),
+        home: Path = typer.Option(None, help="Data root (default: TUOYU_HOME or ./tuoyu_home)."),
+    ) -> None:
+        """Delete a token: requests with it are refused from now on."""
+        from tuoyu.api.service import auth
+        from tuoyu.api.service.db import make_engine, migrate
+
+        settings = _settings(home=home)
+        migrate(settings.url)
+        if not auth.delete_token(make_engine(settings.url), token_id):
+            typer.echo(f"No token with id {token_id}.", err=True)
+            raise typer.Exit(1)
+        typer.echo(f"Deleted token {token_id}.")
+
+    app.add_typer(token_app, name="token")

@@ -1,0 +1,29 @@
+"""Alembic environment: the URL comes from the Config built in code (``db.alembic_config``)
+or, for the ``alembic`` command line, from ``TUOYU_DATABASE_URL``."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy import create_engine
+
+from tuoyu.api.service import db  # noqa: F401  (registers the service's tables)
+from tuoyu.api.store import Base, database_url
+
+config = context.config
+url = config.attributes.get("url") or config.get_main_option("sqlalchemy.url") or database_url()
+
+if context.is_offline_mode():
+    context.configure(url=url, target_metadata=Base.metadata, literal_binds=True)
+    with context.begin_transaction():
+        context.run_migrations()
+else:
+    connectable = create_engine(url)
+    with connectable.connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=Base.metadata,
+            render_as_batch=url.startswith("sqlite"),
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+    connectable.dispose()

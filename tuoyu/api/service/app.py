@@ -1,0 +1,153 @@
+"""The FastAPI app: ``create_app(settings)``.
+
+At creation the database is migrated (Alembic), the bundled data registered as
+``baoshan``, and the access rule checked (a non-localhost host needs an admin token).
+The job dispatcher runs while the app does (its lifespan).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from tuoyu import __version__
+from tuoyu.api.service import auth, errors
+from tuoyu.api.service.datasets import register_bundled
+from tuoyu.api.service.db import make_engine, migrate
+from tuoyu.api.service.deps import State
+from tuoyu.api.service.jobs import JobManager
+from tuoyu.api.service.settings import Settings
+
+WEB = Path(__file__).resolve().parents[1] / "web"
+PAGES = {"/": "index.html", "/map": "map.html", "/roster": "roster.html",
+         "/calendar": "calendar.html"}
+
+
+class StartupRefused(RuntimeError):
+    """The service must not start as configured (the message says why)."""
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class BodyLimit:
+    """Refuse request bodies over the limit with 413: by Content-Length when sent, and by
+    counting the bytes as they stream in (a chunked upload has no Content-Length)."""
+
+    def __init__(self, app: ASGIApp, limit: int):
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        length = headers.get(b"content-length")
+        if length is not None and length.isdigit() and int(length) > self.limit:
+            await self._refuse(send)
+            return
+        seen = 0
+        over = False  # the body passed the limit: whatever the app answers becomes a 413
+        replaced = False
+
+        async def counted() -> Message:
+            nonlocal seen, over
+            msg = await receive()
+            if msg["type"] == "http.request":
+                seen += len(msg.get("body", b""))
+                if seen > self.limit:
+                    over = True
+                    raise _TooLarge
+            return msg
+
+        async def guarded_send(msg: Message) -> None:
+            nonlocal replaced
+            if over:
+                if msg["type"] == "http.response.start" and not replaced:
+                    replaced = True
+                    await self._refuse(send)
+                return
+            await send(msg)
+
+        try:
+            await self.app(scope, counted, guarded_send)
+        except _TooLarge:
+            if not replaced:
+                await self._refuse(send)
+
+    async def _refuse(self, send: Send) -> None:
+        body = json.dumps(errors.body(
+            "too_large", f"The upload is larger than {self.limit / 2**20:.0f} MB "
+                         "(TUOYU_MAX_UPLOAD_MB)."), ensure_ascii=False).encode()
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", b"application/json"),
+                                (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    settings.home.mkdir(parents=True, exist_ok=True)
+    migrate(settings.url)
+    engine = make_engine(settings.url)
+    if not settings.is_local and auth.count_tokens(engine, "admin") == 0:
+        raise StartupRefused(
+            f"Refusing to serve on {settings.host}: no admin token exists. Make one with "
+            "'tuoyu token create --role admin --name NAME', or serve on 127.0.0.1."
+        )
+    register_bundled(engine, settings.bundled_data)
+    jobs = JobManager(settings, engine)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        jobs.start()
+        try:
+            yield
+        finally:
+            jobs.stop()
+
+    app = FastAPI(
+        title="tuoyu 托育 planning service",
+        version=__version__,
+        description="Inspection rosters (双随机), guidance-session calendars and nursery-class "
+        "siting for a district childcare office. See docs/api.md.",
+        lifespan=lifespan,
+    )
+    app.state.tuoyu = State(settings=settings, engine=engine, jobs=jobs)
+    errors.install(app)
+    from tuoyu.api.service import routes_datasets, routes_jobs, routes_tokens
+
+    app.include_router(routes_datasets.router)
+    app.include_router(routes_jobs.router)
+    app.include_router(routes_tokens.router)
+
+    @app.get("/api/v1/health", tags=["service"])
+    def health() -> dict[str, Any]:
+        return {"status": "ok", "version": __version__}
+
+    app.mount("/static", StaticFiles(directory=WEB / "static", check_dir=False), name="static")
+
+    def page(filename: str) -> Any:
+        def serve_page() -> FileResponse:
+            path = WEB / filename
+            if not path.is_file():
+                raise errors.not_found(f"The page {filename}")
+            return FileResponse(path, media_type="text/html; charset=utf-8")
+
+        return serve_page
+
+    for route, filename in PAGES.items():
+        app.add_api_route(route, page(filename), methods=["GET"], include_in_schema=False)
+
+    app.add_middleware(BodyLimit, limit=settings.max_upload_bytes + 1024 * 1024)
+    return app

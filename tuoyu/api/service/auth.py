@@ -1,0 +1,90 @@
+"""API tokens with roles: viewer reads, planner also plans and records, admin also manages
+tokens. Tokens are stored as SHA-256 of a per-token salt and the token; the token itself
+is shown once, when made."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from tuoyu.api.service.db import ApiToken, now
+
+ROLES = ("viewer", "planner", "admin")
+RANK = {r: i for i, r in enumerate(ROLES)}
+PREFIX = "tuoyu_"
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is calling: a token's id, name and role (``open`` when no token is needed)."""
+
+    token_id: str | None
+    name: str
+    role: str
+
+    def may(self, role: str) -> bool:
+        return RANK[self.role] >= RANK[role]
+
+
+OPEN = Caller(None, "open (localhost, no token configured)", "admin")
+
+
+def _digest(salt: str, token: str) -> str:
+    return hashlib.sha256(f"{salt}:{token}".encode()).hexdigest()
+
+
+def create_token(engine: Engine, role: str, name: str) -> tuple[ApiToken, str]:
+    """Make and store a token; returns the row and the token (shown once, never stored)."""
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}, got {role!r}")
+    token_id = secrets.token_hex(6)
+    token = f"{PREFIX}{token_id}_{secrets.token_urlsafe(24)}"
+    salt = secrets.token_hex(16)
+    row = ApiToken(
+        id=token_id, name=name, role=role, salt=salt, hash=_digest(salt, token), created_at=now()
+    )
+    with Session(engine, expire_on_commit=False) as s, s.begin():
+        s.add(row)
+    return row, token
+
+
+def check_token(engine: Engine, token: str) -> Caller | None:
+    """The caller a token belongs to, or None. The id inside the token finds the row; the
+    salted hash is then compared in constant time."""
+    if not token.startswith(PREFIX):
+        return None
+    token_id = token[len(PREFIX) :].split("_", 1)[0]
+    with Session(engine) as s, s.begin():
+        row = s.get(ApiToken, token_id)
+        if row is None or not hmac.compare_digest(row.hash, _digest(row.salt, token)):
+            return None
+        row.last_used_at = now()
+        return Caller(row.id, row.name, row.role)
+
+
+def count_tokens(engine: Engine, role: str | None = None) -> int:
+    q = select(func.count()).select_from(ApiToken)
+    if role is not None:
+        q = q.where(ApiToken.role == role)
+    with Session(engine) as s:
+        return int(s.scalar(q) or 0)
+
+
+def list_tokens(engine: Engine) -> list[ApiToken]:
+    with Session(engine, expire_on_commit=False) as s:
+        return list(s.scalars(select(ApiToken).order_by(ApiToken.created_at)))
+
+
+def delete_token(engine: Engine, token_id: str) -> bool:
+    with Session(engine) as s, s.begin():
+        row = s.get(ApiToken, token_id)
+        if row is None:
+            return False
+        s.delete(row)
+        return True

@@ -1,0 +1,245 @@
+"""Datasets: an uploaded zip of the contract's tables or one .xlsx workbook, unpacked into
+``TUOYU_HOME/datasets/<id>/`` and checked with the project's reader (every problem at once);
+the bundled Baoshan folder is registered in place as ``baoshan``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import re
+import shutil
+import stat
+import uuid
+import zipfile
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from tuoyu.api.service.db import Dataset, now
+from tuoyu.models.errors import DataError, Problem
+from tuoyu.models.schema import ROSTER_TABLES, SESSION_TABLES, SITING_TABLES, TABLES
+
+SHARED = {"streets", "calendar"}
+GROUPS = (ROSTER_TABLES, SESSION_TABLES, SITING_TABLES)
+EXTRA_FILES = {"walk_network.graphml"}
+SUFFIXES = {".csv", ".xlsx", ".geojson", ".json", ".graphml"}
+BUNDLED_ID = "baoshan"
+
+
+def present_tables(folder: Path) -> set[str]:
+    """Names of the contract's tables found in a folder (files or workbook sheets)."""
+    found = {p.stem for p in folder.iterdir() if p.suffix.lower() in {".csv", ".geojson"}}
+    for book in folder.glob("*.xlsx"):
+        if book.name.startswith("~$"):
+            continue
+        try:
+            from openpyxl import load_workbook
+
+            wb = load_workbook(book, read_only=True)
+            found.update(wb.sheetnames)
+            wb.close()
+        except Exception:
+            continue  # the reader reports a broken workbook itself
+    return found & set(TABLES)
+
+
+def validate(folder: Path) -> dict[str, int]:
+    """Check every planner's tables the folder has; rows per table. Raises DataError
+    with every problem (of all planners at once)."""
+    from tuoyu.models.reader import read_tables
+
+    present = present_tables(folder)
+    if not present:
+        raise DataError(
+            [
+                Problem(
+                    "dataset",
+                    "no table of the contract was found",
+                    expected="files such as institutions.csv, inspectors.csv, centers.csv, "
+                    "communities.csv (or sheets of those names in one .xlsx)",
+                )
+            ]
+        )
+    groups = [g for g in GROUPS if present & (set(g) - SHARED)] or [tuple(sorted(present))]
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    counts: dict[str, int] = {}
+    for names in groups:
+        try:
+            tables = read_tables(folder, names)
+        except DataError as err:
+            for p in err.problems:
+                if str(p) not in seen:
+                    seen.add(str(p))
+                    problems.append(p)
+            continue
+        for name, df in tables.items():
+            if name in present:
+                counts[name] = len(df)
+    if problems:
+        raise DataError(problems)
+    return dict(sorted(counts.items()))
+
+
+def _member_problem(name: str) -> str | None:
+    if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name):
+        return "an absolute path"
+    if ".." in PurePosixPath(name.replace("\\", "/")).parts:
+        return "a path with '..'"
+    return None
+
+
+def unpack_zip(archive: Path, target: Path, max_bytes: int) -> None:
+    """Unpack the data files of a zip into ``target`` (flat). Refuses absolute paths,
+    ``..``, links, and archives that unpack to more than ``max_bytes``."""
+    try:
+        zf = zipfile.ZipFile(archive)
+    except zipfile.BadZipFile:
+        raise DataError(
+            [Problem("upload", "the file is not a zip archive", expected="a .zip or .xlsx")]
+        ) from None
+    problems: list[Problem] = []
+    total = 0
+    members: list[zipfile.ZipInfo] = []
+    with zf:
+        for info in zf.infolist():
+            why = _member_problem(info.filename)
+            if why:
+                problems.append(
+                    Problem(
+                        info.filename,
+                        f"the zip holds {why}; nothing was unpacked",
+                        expected="paths inside the archive",
+                    )
+                )
+                continue
+            if stat.S_ISLNK(info.external_attr >> 16):
+                problems.append(Problem(info.filename, "the zip holds a link", expected="files"))
+                continue
+            if info.is_dir():
+                continue
+            parts = PurePosixPath(info.filename.replace("\\", "/")).parts
+            if any(p.startswith(".") or p == "__MACOSX" for p in parts):
+                continue
+            if PurePosixPath(parts[-1]).suffix.lower() not in SUFFIXES:
+                continue
+            total += info.file_size
+            members.append(info)
+        if total > max_bytes:
+            problems.append(
+                Problem(
+                    "upload",
+                    f"the zip unpacks to {total / 2**20:.0f} MB",
+                    expected=f"at most {max_bytes / 2**20:.0f} MB",
+                )
+            )
+        names = [PurePosixPath(m.filename.replace("\\", "/")).name for m in members]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        for n in dupes:
+            problems.append(
+                Problem(n, "the zip holds two files of this name", expected="one of each table")
+            )
+        if problems:
+            raise DataError(problems)
+        target.mkdir(parents=True, exist_ok=True)
+        for info, name in zip(members, names, strict=True):
+            with zf.open(info) as src, (target / name).open("wb") as dst:
+                shutil.copyfileobj(src, dst)
+
+
+def ingest(home: Path, engine: Engine, upload: Path, filename: str, name: str | None,
+           max_bytes: int) -> Dataset:
+    """Unpack and check an upload; store it as a new dataset, or raise DataError."""
+    suffix = Path(filename or "").suffix.lower()
+    if suffix not in {".zip", ".xlsx"}:
+        raise DataError(
+            [
+                Problem(
+                    filename or "upload",
+                    "this kind of file is not a dataset",
+                    expected="a .zip of the contract's tables, or one .xlsx workbook",
+                    got=suffix or "no extension",
+                )
+            ]
+        )
+    ds_id = uuid.uuid4().hex[:12]
+    tmp = home / f".upload-{ds_id}"
+    final = home / ds_id
+    try:
+        if suffix == ".zip":
+            unpack_zip(upload, tmp, max_bytes * 10)
+        else:
+            tmp.mkdir(parents=True)
+            shutil.copy(upload, tmp / Path(filename).name)
+        counts = validate(tmp)
+        tmp.rename(final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    row = Dataset(
+        id=ds_id,
+        name=name or Path(filename).stem,
+        path=str(final),
+        tables_json=json.dumps(counts),
+        created_at=now(),
+    )
+    with Session(engine, expire_on_commit=False) as s, s.begin():
+        s.add(row)
+    return row
+
+
+def register_bundled(engine: Engine, folder: Path | None) -> None:
+    """Register the bundled data as ``baoshan`` (in place; checked when first registered)."""
+    if folder is None or not Path(folder).is_dir():
+        return
+    path = str(Path(folder).resolve())
+    with Session(engine) as s:
+        row = s.get(Dataset, BUNDLED_ID)
+        if row is not None and row.path == path:
+            return
+    counts = validate(Path(path))
+    with Session(engine) as s, s.begin():
+        row = s.get(Dataset, BUNDLED_ID)
+        if row is None:
+            s.add(Dataset(id=BUNDLED_ID, name="宝山区 Baoshan (bundled)", path=path,
+                          tables_json=json.dumps(counts), created_at=now()))
+        else:
+            row.path = path
+            row.tables_json = json.dumps(counts)
+
+
+def _cell(v: Any) -> Any:
+    if v is None:
+        return None
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    if isinstance(v, (dt.date, dt.datetime)):
+        return v.isoformat()
+    if isinstance(v, tuple | list):
+        return [_cell(x) for x in v]
+    if hasattr(v, "item"):  # numpy scalars
+        return _cell(v.item())
+    try:
+        import pandas as pd
+
+        if v is pd.NaT or (not isinstance(v, str) and pd.isna(v)):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return v
+
+
+def table_rows(folder: Path, table: str) -> list[dict[str, Any]]:
+    """A table's rows as JSON-ready dicts (geometries left out; lon/lat kept)."""
+    from tuoyu.models.reader import read_tables
+
+    df = read_tables(folder, [table])[table]
+    df = df.drop(columns=[c for c in ("geometry",) if c in df.columns])
+    cols = [str(c) for c in df.columns]
+    return [
+        {c: _cell(v) for c, v in zip(cols, rec, strict=True)}
+        for rec in df.itertuples(index=False, name=None)
+    ]

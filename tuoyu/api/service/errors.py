@@ -1,0 +1,88 @@
+"""Errors as JSON a planner can read: ``{"error", "message", ...}``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from tuoyu.models.errors import DataError, InfeasibleError
+
+KINDS = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+         405: "method_not_allowed", 409: "conflict", 413: "too_large",
+         422: "invalid_input"}
+
+
+class ApiError(Exception):
+    def __init__(self, code: int, message: str, error: str | None = None, **extra: Any):
+        self.status = code
+        self.error = error or KINDS.get(code, "error")
+        self.message = message
+        self.extra = extra
+        super().__init__(message)
+
+
+def not_found(what: str) -> ApiError:
+    return ApiError(404, f"{what} does not exist.")
+
+
+def body(error: str, message: str, **extra: Any) -> dict[str, Any]:
+    return {"error": error, "message": message, **extra}
+
+
+def data_error_response(exc: DataError) -> JSONResponse:
+    n = len(exc.problems)
+    msg = "The input has a problem." if n == 1 else f"The input has {n} problems."
+    return JSONResponse(
+        status_code=422,
+        content=body("invalid_input", msg + " " + str(exc.problems[0]) if n else msg,
+                     problems=[p.as_dict() for p in exc.problems]),
+    )
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def _api(_r: Request, exc: ApiError) -> JSONResponse:
+        return JSONResponse(status_code=exc.status,
+                            content=body(exc.error, exc.message, **exc.extra))
+
+    @app.exception_handler(DataError)
+    async def _data(_r: Request, exc: DataError) -> JSONResponse:
+        return data_error_response(exc)
+
+    @app.exception_handler(InfeasibleError)
+    async def _infeasible(_r: Request, exc: InfeasibleError) -> JSONResponse:
+        return JSONResponse(status_code=409,
+                            content=body("infeasible", exc.summary, clashes=exc.clashes))
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_r: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = []
+        for e in exc.errors():
+            loc = [str(x) for x in e.get("loc", ())]
+            where = loc[0] if loc else "request"
+            column = ".".join(loc[1:]) or None
+            got = e.get("input")
+            problems.append({
+                "file": where, "row": None, "column": column, "message": e.get("msg", ""),
+                "expected": e.get("type"),
+                "got": None if got is None or isinstance(got, dict | list) else str(got),
+            })
+        first = problems[0] if problems else None
+        msg = "The request is not valid"
+        if first:
+            msg += f": {first['column'] or first['file']}: {first['message']}"
+        return JSONResponse(status_code=422,
+                            content=body("invalid_input", msg + ".", problems=problems))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_r: Request, exc: StarletteHTTPException) -> JSONResponse:
+        message = exc.detail if isinstance(exc.detail, str) else "The request failed."
+        if exc.status_code == 404 and message == "Not Found":
+            message = "There is nothing at this address."
+        return JSONResponse(status_code=exc.status_code,
+                            content=body(KINDS.get(exc.status_code, "error"), message),
+                            headers=getattr(exc, "headers", None))

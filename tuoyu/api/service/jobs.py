@@ -1,0 +1,214 @@
+"""Plans as jobs: queued in the database, solved in worker processes ('spawn'), at most
+``settings.workers`` at once.
+
+A dispatcher thread in the service starts queued jobs when a slot is free, watches the
+running ones, and stops those whose cancel flag is set. A worker cannot be stopped
+gracefully from outside (``run_*`` take no stop signal), so a running job that is
+cancelled has its process terminated: its best plan so far is not kept.
+
+On startup, ``queued`` jobs wait to be started again and ``running`` ones (their process
+died with the previous service) are marked ``interrupted``.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import shutil
+import threading
+import uuid
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from tuoyu.api.service.db import FINISHED, Dataset, Job, now
+from tuoyu.api.service.settings import Settings
+
+INTERRUPTED = "the service stopped while this plan was being made; submit it again"
+CANCELLED_RUNNING = "cancelled while the plan was being made; its best plan so far is not kept"
+CANCELLED_QUEUED = "cancelled before the plan was started"
+KINDS = ("roster", "sessions", "siting")
+
+
+class JobManager:
+    def __init__(self, settings: Settings, engine: Engine):
+        self.settings = settings
+        self.engine = engine
+        self._ctx = multiprocessing.get_context("spawn")
+        self._running: dict[str, BaseProcess] = {}
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle -------------------------------------------------------------------
+    def recover(self) -> int:
+        """Mark jobs left ``running`` by a stopped service as ``interrupted``."""
+        with Session(self.engine) as s, s.begin():
+            res = s.execute(
+                update(Job)
+                .where(Job.status == "running")
+                .values(status="interrupted", message=INTERRUPTED, finished_at=now(), pid=None)
+            )
+            return int(res.rowcount or 0)
+
+    def start(self) -> None:
+        self.recover()
+        if not self.settings.start_jobs:
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._loop, name="tuoyu-jobs", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop the dispatcher; running workers are ended and their jobs ``interrupted``."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None
+        with self._lock:
+            running = dict(self._running)
+            self._running.clear()
+        for job_id, proc in running.items():
+            proc.terminate()
+            proc.join(timeout=5)
+            self._set(job_id, status="interrupted", message=INTERRUPTED, finished_at=now(),
+                      pid=None, only_if="running")
+
+    # -- API -------------------------------------------------------------------------
+    def submit(self, kind: str, dataset_id: str, params: dict[str, Any],
+               parent_id: str | None = None) -> Job:
+        job = Job(
+            id=uuid.uuid4().hex,
+            kind=kind,
+            dataset_id=dataset_id,
+            params_json=json.dumps(params, ensure_ascii=False),
+            status="queued",
+            cancel_requested=False,
+            parent_id=parent_id,
+            created_at=now(),
+        )
+        with Session(self.engine, expire_on_commit=False) as s, s.begin():
+            s.add(job)
+        self._wake.set()
+        return job
+
+    def cancel(self, job_id: str) -> Job | None:
+        """Queued: cancelled at once. Running: flagged; the dispatcher ends the process."""
+        with Session(self.engine, expire_on_commit=False) as s, s.begin():
+            job = s.get(Job, job_id)
+            if job is None:
+                return None
+            if job.status == "queued":
+                job.status = "cancelled"
+                job.message = CANCELLED_QUEUED
+                job.finished_at = now()
+            elif job.status == "running":
+                job.cancel_requested = True
+        self._wake.set()
+        return job
+
+    def out_dir(self, job_id: str) -> Path:
+        return self.settings.jobs_dir / job_id
+
+    # -- the dispatcher --------------------------------------------------------------
+    def _set(self, job_id: str, only_if: str | None = None, **values: Any) -> None:
+        with Session(self.engine) as s, s.begin():
+            q = update(Job).where(Job.id == job_id)
+            if only_if is not None:
+                q = q.where(Job.status == only_if)
+            s.execute(q.values(**values))
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.tick()
+            except Exception as exc:  # keep dispatching; the next tick may succeed
+                print(f"tuoyu jobs: {exc}", flush=True)
+            self._wake.wait(0.25)
+            self._wake.clear()
+
+    def tick(self) -> None:
+        """One round: reap finished workers, stop cancelled ones, start queued jobs."""
+        with self._lock:
+            running = dict(self._running)
+        for job_id, proc in running.items():
+            if not proc.is_alive():
+                proc.join()
+                with self._lock:
+                    self._running.pop(job_id, None)
+                self._set(
+                    job_id,
+                    only_if="running",
+                    status="failed",
+                    message=f"the worker stopped unexpectedly (exit code {proc.exitcode})",
+                    finished_at=now(),
+                    pid=None,
+                )
+        if running:
+            with Session(self.engine) as s:
+                flagged = set(
+                    s.scalars(
+                        select(Job.id).where(
+                            Job.id.in_(list(running)), Job.cancel_requested.is_(True)
+                        )
+                    )
+                )
+            for job_id in flagged:
+                proc = running[job_id]
+                proc.terminate()
+                proc.join(timeout=10)
+                with self._lock:
+                    self._running.pop(job_id, None)
+                self._set(job_id, only_if="running", status="cancelled",
+                          message=CANCELLED_RUNNING, finished_at=now(), pid=None)
+                shutil.rmtree(self.out_dir(job_id), ignore_errors=True)
+        while len(self._running) < max(1, self.settings.workers):
+            if not self._start_next():
+                break
+
+    def _start_next(self) -> bool:
+        with Session(self.engine, expire_on_commit=False) as s, s.begin():
+            job = s.scalars(
+                select(Job).where(Job.status == "queued").order_by(Job.created_at).limit(1)
+            ).first()
+            if job is None:
+                return False
+            ds = s.get(Dataset, job.dataset_id)
+            if ds is None:
+                job.status = "failed"
+                job.message = f"dataset '{job.dataset_id}' no longer exists"
+                job.finished_at = now()
+                return True
+            job.status = "running"
+            job.started_at = now()
+            job.progress_json = json.dumps({"seconds": 0.0, "objective": None, "bound": None})
+            data_dir = ds.path
+        previous = None
+        if job.parent_id:
+            previous = str(self.out_dir(job.parent_id) / "sessions.csv")
+        out = self.out_dir(job.id)
+        shutil.rmtree(out, ignore_errors=True)
+        from tuoyu.api.service.worker import run_job
+
+        proc = self._ctx.Process(
+            target=run_job,
+            args=(job.id, job.kind, data_dir, job.params, str(out), self.settings.url,
+                  previous, self.settings.solver_time_limit, self.settings.solver_workers),
+            name=f"tuoyu-job-{job.id[:8]}",
+            daemon=True,
+        )
+        proc.start()
+        with self._lock:
+            self._running[job.id] = proc
+        self._set(job.id, pid=proc.pid)
+        return True
+
+
+def is_finished(status: str) -> bool:
+    return status in FINISHED

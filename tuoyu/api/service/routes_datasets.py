@@ -1,0 +1,162 @@
+"""``/api/v1/datasets``: upload, list, fetch, a table's rows, and outcomes recorded."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tuoyu.api.service import datasets as ds
+from tuoyu.api.service.db import Dataset
+from tuoyu.api.service.deps import Planner, State, StateDep, Viewer
+from tuoyu.api.service.errors import ApiError, not_found
+from tuoyu.api.service.schemas import DatasetOut, OutcomeRows, RecordedOut, iso
+from tuoyu.models.errors import DataError, Problem
+from tuoyu.models.schema import TABLES
+
+router = APIRouter(prefix="/api/v1/datasets", tags=["datasets"])
+
+
+def dataset_out(row: Dataset) -> DatasetOut:
+    return DatasetOut(id=row.id, name=row.name, tables=row.tables,
+                      created_at=iso(row.created_at) or "")
+
+
+def get_dataset(st: State, dataset_id: str) -> Dataset:
+    with Session(st.engine, expire_on_commit=False) as s:
+        row = s.get(Dataset, dataset_id)
+    if row is None:
+        raise not_found(f"Dataset '{dataset_id}'")
+    return row
+
+
+async def _save_upload(upload: UploadFile, limit: int, folder: Path) -> Path:
+    """Copy the upload to disk, refusing it (413) past the limit however it was sent."""
+    target = folder / "upload.bin"
+    size = 0
+    with target.open("wb") as f:
+        while chunk := await upload.read(1 << 20):
+            size += len(chunk)
+            if size > limit:
+                raise ApiError(413, f"The upload is larger than {limit / 2**20:.0f} MB "
+                                    "(TUOYU_MAX_UPLOAD_MB).")
+            f.write(chunk)
+    return target
+
+
+@router.post("", status_code=201, response_model=DatasetOut,
+             responses={413: {"description": "too large"}, 422: {"description": "problems"}})
+async def upload_dataset(
+    file: Annotated[UploadFile, File(description="A .zip of the contract's tables, or one "
+                                                 ".xlsx workbook with a sheet per table.")],
+    st: StateDep,
+    _who: Planner,
+    name: Annotated[str | None, Form(examples=["宝山 2027 March"])] = None,
+) -> DatasetOut:
+    """Upload a dataset; every problem of every table is reported at once (422)."""
+    st.settings.datasets_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=st.settings.datasets_dir, prefix=".in-") as tmp:
+        path = await _save_upload(file, st.settings.max_upload_bytes, Path(tmp))
+        row = ds.ingest(st.settings.datasets_dir, st.engine, path, file.filename or "",
+                        name, st.settings.max_upload_bytes)
+    return dataset_out(row)
+
+
+@router.get("", response_model=list[DatasetOut])
+def list_datasets(st: StateDep,
+                  _who: Viewer) -> list[DatasetOut]:
+    with Session(st.engine) as s:
+        rows = s.scalars(select(Dataset).order_by(Dataset.created_at.desc())).all()
+        return [dataset_out(r) for r in rows]
+
+
+@router.get("/{dataset_id}", response_model=DatasetOut)
+def fetch_dataset(dataset_id: str, st: StateDep,
+                  _who: Viewer) -> DatasetOut:
+    return dataset_out(get_dataset(st, dataset_id))
+
+
+@router.get("/{dataset_id}/tables/{table}")
+def table_rows(dataset_id: str, table: str, st: StateDep,
+               _who: Viewer) -> list[dict[str, Any]]:
+    """A table's rows as JSON (`[{column: value}]`); dates ISO, lists as arrays."""
+    row = get_dataset(st, dataset_id)
+    if table not in TABLES:
+        raise not_found(f"Table '{table}' (known: {', '.join(TABLES)})")
+    if table not in row.tables:
+        raise not_found(f"Table '{table}' in dataset '{dataset_id}'")
+    return ds.table_rows(Path(row.path), table)
+
+
+def _rows_csv(rows: OutcomeRows, path: Path) -> None:
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["institution_id", "date", "outcome", "inspector_ids"])
+        for r in rows.rows:
+            team = r.inspector_ids if isinstance(r.inspector_ids, str) else ";".join(
+                r.inspector_ids)
+            w.writerow([r.institution_id, r.date.isoformat(), r.outcome, team])
+
+
+@router.post(
+    "/{dataset_id}/outcomes",
+    response_model=RecordedOut,
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "application/json": {
+                    "schema": {"$ref": "#/components/schemas/OutcomeRows"},
+                    "example": OutcomeRows.model_config["json_schema_extra"]["examples"][0],
+                },
+                "multipart/form-data": {
+                    "schema": {"type": "object", "required": ["file"], "properties": {
+                        "file": {"type": "string", "format": "binary",
+                                 "description": "CSV/XLSX: institution_id, date, outcome, "
+                                                "inspector_ids"}}},
+                },
+            },
+            "required": True,
+        }
+    },
+)
+async def record_outcomes(dataset_id: str, request: Request, st: StateDep,
+                          _who: Planner) -> RecordedOut:
+    """Record inspection outcomes (pass / rectify / fail); the next roster job knows them."""
+    from tuoyu.api.cli_roster import record_outcomes_file
+
+    row = get_dataset(st, dataset_id)
+    ctype = request.headers.get("content-type", "")
+    with tempfile.TemporaryDirectory() as tmp:
+        if ctype.startswith("multipart/form-data"):
+            form = await request.form()
+            upload = form.get("file")
+            if upload is None or isinstance(upload, str):
+                raise ApiError(422, "Send the outcomes as a multipart field 'file' (CSV or "
+                                    "XLSX) or as JSON {\"rows\": [...]}.")
+            suffix = Path(upload.filename or "").suffix.lower()
+            if suffix not in {".csv", ".xlsx"}:
+                raise DataError([Problem(upload.filename or "file", "not a table of outcomes",
+                                         expected="a .csv or .xlsx file", got=suffix)])
+            path = Path(tmp) / f"{Path(upload.filename or 'outcomes').stem}{suffix}"
+            with path.open("wb") as f:
+                shutil.copyfileobj(upload.file, f)
+        else:
+            try:
+                rows = OutcomeRows.model_validate_json(await request.body())
+            except ValidationError as exc:
+                from fastapi.exceptions import RequestValidationError
+
+                raise RequestValidationError(
+                    [{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]
+                ) from None
+            path = Path(tmp) / "outcomes.csv"
+            _rows_csv(rows, path)
+        n = record_outcomes_file(path, Path(row.path), st.settings.url)
+    return RecordedOut(recorded=n)

@@ -1,0 +1,211 @@
+"""``/api/v1/jobs``: plans as jobs (submit, poll, cancel, result, files, verify, re-plan,
+coverage per street)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import FileResponse
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tuoyu.api.service.db import Job, Plan
+from tuoyu.api.service.deps import Planner, State, StateDep, Viewer
+from tuoyu.api.service.errors import ApiError, not_found
+from tuoyu.api.service.routes_datasets import get_dataset
+from tuoyu.api.service.schemas import (
+    JobOut,
+    JobRequest,
+    Progress,
+    ReplanRequest,
+    ResultOut,
+    StreetCoverage,
+    VerifyOut,
+    iso,
+)
+from tuoyu.api.service.worker import check_params
+
+router = APIRouter(prefix="/api/v1/jobs", tags=["jobs"])
+
+MEDIA = {".csv": "text/csv; charset=utf-8", ".json": "application/json",
+         ".geojson": "application/geo+json", ".html": "text/html; charset=utf-8",
+         ".ics": "text/calendar; charset=utf-8", ".txt": "text/plain; charset=utf-8",
+         ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def _load(st: State, job_id: str) -> tuple[Job, Plan | None]:
+    with Session(st.engine, expire_on_commit=False) as s:
+        job = s.get(Job, job_id)
+        if job is None:
+            raise not_found(f"Job '{job_id}'")
+        plan = s.scalars(select(Plan).where(Plan.job_id == job_id)).first()
+    return job, plan
+
+
+def job_out(job: Job, plan: Plan | None) -> JobOut:
+    prog = job.progress
+    return JobOut(
+        id=job.id, kind=job.kind, dataset_id=job.dataset_id, params=job.params,
+        status=job.status, progress=Progress(**prog) if prog else None, message=job.message,
+        created_at=iso(job.created_at) or "", started_at=iso(job.started_at),
+        finished_at=iso(job.finished_at), files=plan.files if plan else [],
+        parent_id=job.parent_id,
+    )
+
+
+def _submit(st: State, kind: str, dataset_id: str, params: dict[str, Any],
+            parent_id: str | None = None) -> JobOut:
+    get_dataset(st, dataset_id)
+    try:
+        check_params(kind, params)
+    except ValueError as exc:
+        raise ApiError(422, str(exc), problems=[{
+            "file": "body", "row": None, "column": "params", "message": str(exc),
+            "expected": None, "got": None}]) from None
+    return job_out(st.jobs.submit(kind, dataset_id, params, parent_id), None)
+
+
+@router.post("", status_code=202, response_model=JobOut)
+def submit_job(req: JobRequest, st: StateDep,
+               _who: Planner) -> JobOut:
+    """Queue a plan; it is made by a worker process. Poll ``GET /api/v1/jobs/{id}``."""
+    return _submit(st, req.kind, req.dataset_id, dict(req.params))
+
+
+@router.get("", response_model=list[JobOut])
+def list_jobs(st: StateDep, _who: Viewer
+              ) -> list[JobOut]:
+    with Session(st.engine) as s:
+        jobs = s.scalars(select(Job).order_by(Job.created_at.desc())).all()
+        plans = {p.job_id: p for p in s.scalars(select(Plan))}
+        return [job_out(j, plans.get(j.id)) for j in jobs]
+
+
+@router.get("/{job_id}", response_model=JobOut)
+def get_job(job_id: str, st: StateDep,
+            _who: Viewer) -> JobOut:
+    return job_out(*_load(st, job_id))
+
+
+@router.post("/{job_id}/cancel", response_model=JobOut)
+def cancel_job(job_id: str, st: StateDep,
+               _who: Planner) -> JobOut:
+    """Queued: cancelled at once. Running: its worker is stopped within a second or so
+    (the best plan so far is not kept). Finished: returned as it is."""
+    if st.jobs.cancel(job_id) is None:
+        raise not_found(f"Job '{job_id}'")
+    return job_out(*_load(st, job_id))
+
+
+def _result(st: State, job_id: str) -> tuple[Job, dict[str, Any]]:
+    job, plan = _load(st, job_id)
+    if plan is None:
+        raise ApiError(404, f"Job '{job_id}' has no result yet (status {job.status}).",
+                       status=job.status)
+    result = json.loads(plan.result_json)
+    if job.status == "infeasible":
+        raise ApiError(409, result.get("message", "No plan meets the rules."), "infeasible",
+                       clashes=result.get("clashes", []))
+    if job.status == "failed":
+        if result.get("error") == "invalid_input":
+            raise ApiError(422, result["message"], problems=result.get("problems", []))
+        raise ApiError(404, f"Job '{job_id}' failed: {job.message}", status=job.status)
+    return job, result
+
+
+@router.get("/{job_id}/result", response_model=ResultOut,
+            responses={409: {"description": "no feasible plan: the clash"}})
+def job_result(job_id: str, st: StateDep,
+               _who: Viewer) -> dict[str, Any]:
+    return _result(st, job_id)[1]
+
+
+@router.get("/{job_id}/files/{name:path}")
+def job_file(job_id: str, name: str, st: StateDep,
+             _who: Viewer) -> FileResponse:
+    """A file of the plan: roster.csv, roster.xlsx, draw.json, sessions.csv, *.ics, …"""
+    _job, plan = _load(st, job_id)
+    if plan is None or name not in plan.files:
+        raise not_found(f"File '{name}' of job '{job_id}'")
+    path = st.jobs.out_dir(job_id) / name
+    if not path.is_file():
+        raise not_found(f"File '{name}' of job '{job_id}'")
+    return FileResponse(path, media_type=MEDIA.get(path.suffix.lower(),
+                                                   "application/octet-stream"),
+                        filename=Path(name).name)
+
+
+@router.post("/{job_id}/verify", response_model=VerifyOut)
+def verify_job(job_id: str, st: StateDep,
+               _who: Viewer) -> VerifyOut:
+    """Recompute a roster's draw from its audit record (draw.json) and compare."""
+    from tuoyu.api.audit import verify
+    from tuoyu.optimizer.solve import SolveParams
+
+    job, plan = _load(st, job_id)
+    if job.kind != "roster":
+        raise ApiError(422, f"Only a roster has a draw to verify; job '{job_id}' is a "
+                            f"{job.kind} plan.")
+    if plan is None or "draw.json" not in plan.files:
+        raise not_found(f"The draw of job '{job_id}' (status {job.status})")
+    ds = get_dataset(st, job.dataset_id)
+    ok, problems = verify(st.jobs.out_dir(job_id) / "draw.json", Path(ds.path),
+                          SolveParams(time_limit=st.settings.solver_time_limit,
+                                      workers=st.settings.solver_workers))
+    return VerifyOut(matches=ok, problems=problems)
+
+
+@router.post("/{job_id}/replan", status_code=202, response_model=JobOut)
+def replan_job(job_id: str, req: ReplanRequest, st: StateDep,
+               _who: Planner) -> JobOut:
+    """Re-plan a sessions calendar from a date; sessions before it stay as they are."""
+    job, plan = _load(st, job_id)
+    if job.kind != "sessions":
+        raise ApiError(422, f"Only a sessions calendar can be re-planned; job '{job_id}' is "
+                            f"a {job.kind} plan.")
+    if job.status != "done" or plan is None or "sessions.csv" not in plan.files:
+        raise ApiError(409, f"Job '{job_id}' has no finished calendar to re-plan (status "
+                            f"{job.status}).", "not_finished")
+    params = {**job.params, "from_date": req.from_date.isoformat()}
+    return _submit(st, "sessions", job.dataset_id, params, parent_id=job.id)
+
+
+@router.get("/{job_id}/coverage", response_model=list[StreetCoverage])
+def siting_coverage(job_id: str, st: StateDep,
+                    _who: Viewer) -> list[StreetCoverage]:
+    """Children 0–3 served within the walk, per street, before and after the new classes
+    (the plan's last year)."""
+    import pandas as pd
+
+    job, _result_json = _result(st, job_id)
+    if job.kind != "siting":
+        raise ApiError(422, f"Only a siting plan has coverage; job '{job_id}' is a "
+                            f"{job.kind} plan.")
+    cov = pd.read_csv(st.jobs.out_dir(job_id) / "coverage.csv", dtype={"street_id": str})
+    last = int(cov["year"].max())
+    cov = cov[cov["year"] == last]
+    names: dict[str, str] = {}
+    streets = Path(get_dataset(st, job.dataset_id).path) / "streets.csv"
+    if streets.exists():
+        from tuoyu.models.reader import read_tables
+
+        df = read_tables(streets.parent, ["streets"])["streets"]
+        names = dict(zip(df["street_id"].astype(str), df["name"].astype(str), strict=True))
+
+    def truthy(s: pd.Series) -> int:
+        return int(s.astype(str).str.lower().isin({"true", "1"}).sum())
+
+    out = []
+    for street, g in cov.groupby("street_id", sort=True):
+        out.append(StreetCoverage(
+            street_id=str(street), name=names.get(str(street), str(street)), year=last,
+            communities=len(g), demand=round(float(g["demand"].sum()), 1),
+            before=round(float(g["served_before"].sum()), 1),
+            after=round(float(g["served"].sum()), 1),
+            within_15_min_before=truthy(g["within_15_min_before"]),
+            within_15_min_after=truthy(g["within_15_min"]),
+        ))
+    return out

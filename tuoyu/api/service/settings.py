@@ -1,0 +1,62 @@
+"""The service's settings, from arguments or the environment (``TUOYU_*``)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def _default_bundled() -> Path | None:
+    from tuoyu.api.cli import BUNDLED_DATA  # lazy: cli imports cli_serve, which imports us
+
+    return BUNDLED_DATA if BUNDLED_DATA.is_dir() else None
+
+
+@dataclass
+class Settings:
+    """Where the service keeps things and how much it may do at once.
+
+    ``home`` holds uploaded datasets and job outputs; ``database_url`` the metadata
+    (SQLite in ``home`` by default). ``bundled_data`` is registered as dataset ``baoshan``.
+    """
+
+    home: Path = field(default_factory=lambda: Path(os.environ.get("TUOYU_HOME", "tuoyu_home")))
+    database_url: str | None = field(default_factory=lambda: os.environ.get("TUOYU_DATABASE_URL"))
+    workers: int = field(default_factory=lambda: int(os.environ.get("TUOYU_WORKERS", "2")))
+    max_upload_mb: float = field(
+        default_factory=lambda: float(os.environ.get("TUOYU_MAX_UPLOAD_MB", "50"))
+    )
+    host: str = "127.0.0.1"
+    bundled_data: Path | None = field(default_factory=_default_bundled)
+    solver_time_limit: float = 60.0
+    solver_workers: int = 2
+    start_jobs: bool = True  # False: jobs stay queued (tests of the queue itself)
+
+    def __post_init__(self) -> None:
+        self.home = Path(self.home).resolve()
+        if not self.database_url:
+            self.database_url = f"sqlite:///{self.home / 'tuoyu.sqlite'}"
+
+    @property
+    def url(self) -> str:
+        assert self.database_url is not None
+        return self.database_url
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return int(self.max_upload_mb * 1024 * 1024)
+
+    @property
+    def is_local(self) -> bool:
+        return self.host in LOCAL_HOSTS
+
+    @property
+    def datasets_dir(self) -> Path:
+        return self.home / "datasets"
+
+    @property
+    def jobs_dir(self) -> Path:
+        return self.home / "jobs"
