@@ -25,7 +25,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
-def run_one(data_dir: Path, time_limit: float, workers: int) -> dict[str, object]:
+def run_one(
+    data_dir: Path, time_limit: float, workers: int, save: Path | None = None
+) -> dict[str, object]:
     from tuoyu.models.sessions import load_session_data
     from tuoyu.optimizer.sessions import SessionProblem, plan_sessions
     from tuoyu.optimizer.solve import SolveParams
@@ -33,17 +35,29 @@ def run_one(data_dir: Path, time_limit: float, workers: int) -> dict[str, object
     t0 = time.perf_counter()
     data = load_session_data(data_dir)
     load = time.perf_counter() - t0
-    plan = plan_sessions(SessionProblem(data=data, year=2027),
-                         SolveParams(time_limit=time_limit, workers=workers))
+    plan = plan_sessions(
+        SessionProblem(data=data, year=2027), SolveParams(time_limit=time_limit, workers=workers)
+    )
+    if save is not None:
+        from tuoyu.api.export_sessions import write_sessions_csv
+
+        write_sessions_csv(save, plan.sessions)
     return dict(
-        centers=len(data.centers), staff=len(data.staff),
+        centers=len(data.centers),
+        staff=len(data.staff),
         sessions=sum(1 for s in plan.sessions if s.center_id),
         events=sum(1 for s in plan.sessions if s.event_id),
-        status=plan.status, gap=plan.gap, objective=plan.objective, bound=plan.bound,
-        load_s=round(load, 2), build_s=round(plan.build_seconds, 2),
+        status=plan.status,
+        gap=plan.gap,
+        objective=plan.objective,
+        bound=plan.bound,
+        load_s=round(load, 2),
+        build_s=round(plan.build_seconds, 2),
         solve_s=round(plan.solve_seconds, 2),
-        stages=[{k: (round(v, 2) if isinstance(v, float) else v) for k, v in st.items()}
-                for st in plan.stages],
+        stages=[
+            {k: (round(v, 2) if isinstance(v, float) else v) for k, v in st.items()}
+            for st in plan.stages
+        ],
         peak_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     )
 
@@ -66,9 +80,12 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--city-scale", type=int, default=11)
     ap.add_argument("--child", help=argparse.SUPPRESS)
+    ap.add_argument("--save", type=Path, help="Write each plan to SAVE/<instance>.csv.")
     a = ap.parse_args()
+    if a.save and not a.child:
+        a.save.mkdir(parents=True, exist_ok=True)
     if a.child:
-        print(json.dumps(run_one(Path(a.child), a.time_limit, a.workers)))
+        print(json.dumps(run_one(Path(a.child), a.time_limit, a.workers, a.save)))
         return
     todo = []
     if a.only in (None, "bundled"):
@@ -76,18 +93,32 @@ def main() -> None:
     if a.only in (None, "city"):
         todo.append((f"city x{a.city_scale}", city_data(a.city_scale), a.city_time_limit))
     for name, folder, limit in todo:
-        res = subprocess.run([sys.executable, __file__, "--child", str(folder), "--time-limit",
-                              str(limit), "--workers", str(a.workers)],
-                             capture_output=True, text=True)
+        res = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--child",
+                str(folder),
+                "--time-limit",
+                str(limit),
+                "--workers",
+                str(a.workers),
+            ]
+            + (["--save", str(a.save / f"{name.split()[0]}.csv")] if a.save else []),
+            capture_output=True,
+            text=True,
+        )
         if res.returncode:
             print(f"{name}: failed\n{res.stderr[-2000:]}")
             continue
         r = json.loads(res.stdout.strip().splitlines()[-1])
         gap = "n/a" if r["gap"] is None else f"{r['gap']:.2%}"
-        print(f"{name:10s} centers {r['centers']:4d} staff {r['staff']:4d} sessions "
-              f"{r['sessions']:5d} events {r['events']:3d} | status {r['status']:8s} gap {gap:>7s}"
-              f" | load {r['load_s']:5.1f}s build {r['build_s']:5.1f}s solve {r['solve_s']:6.1f}s"
-              f" | peak {r['peak_mb']:7.1f} MB")
+        print(
+            f"{name:10s} centers {r['centers']:4d} staff {r['staff']:4d} sessions "
+            f"{r['sessions']:5d} events {r['events']:3d} | status {r['status']:8s} gap {gap:>7s}"
+            f" | load {r['load_s']:5.1f}s build {r['build_s']:5.1f}s solve {r['solve_s']:6.1f}s"
+            f" | peak {r['peak_mb']:7.1f} MB"
+        )
         for st in r["stages"]:
             print(f"    {st}")
 

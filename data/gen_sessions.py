@@ -49,27 +49,76 @@ TOPICS = (
 )
 
 EVENTS = (
-    ("E01", "宝山区亲子嘉年华（育儿加油站）", "district_event", 1, 6,
-     "education;medical;psychology", True, "5;6;9;10"),
-    ("E02", "妇联家庭教育公益讲座", "lecture", 8, 2, "education;psychology", False,
-     "3;4;5;6;9;10;11;12"),
+    (
+        "E01",
+        "宝山区亲子嘉年华（育儿加油站）",
+        "district_event",
+        1,
+        6,
+        "education;medical;psychology",
+        True,
+        "5;6;9;10",
+    ),
+    (
+        "E02",
+        "妇联家庭教育公益讲座",
+        "lecture",
+        8,
+        2,
+        "education;psychology",
+        False,
+        "3;4;5;6;9;10;11;12",
+    ),
     ("E03", "公益科学育儿指导活动", "public_activity", 6, 3, "education;medical", True, ""),
-    ("E04", "送教进村（乡村育儿指导）", "outreach", 4, 2, "education;medical", False,
-     "4;5;6;9;10;11"),
-    ("E05", "送教进园区、进企业（工业园区职工家庭）", "outreach", 3, 2, "education;psychology",
-     False, "3;5;9;11"),
+    (
+        "E04",
+        "送教进村（乡村育儿指导）",
+        "outreach",
+        4,
+        2,
+        "education;medical",
+        False,
+        "4;5;6;9;10;11",
+    ),
+    (
+        "E05",
+        "送教进园区、进企业（工业园区职工家庭）",
+        "outreach",
+        3,
+        2,
+        "education;psychology",
+        False,
+        "3;5;9;11",
+    ),
 )
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛"
 GIVEN = "伟芳娜秀敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红娥玲芬燕彬鑫蕾晨雯婷琳欣怡"
 
 FIELDS = {
-    "centers": ["center_id", "name", "street_id", "lon", "lat", "kind", "sessions_per_year",
-                "open_days", "capacity"],
+    "centers": [
+        "center_id",
+        "name",
+        "street_id",
+        "lon",
+        "lat",
+        "kind",
+        "sessions_per_year",
+        "open_days",
+        "capacity",
+    ],
     "guidance_staff": ["staff_id", "name", "discipline", "street_id", "max_per_month", "days"],
     "staff_leave": ["staff_id", "start", "end"],
-    "events": ["event_id", "name", "kind", "count", "staff_needed", "disciplines", "weekend",
-               "months"],
+    "events": [
+        "event_id",
+        "name",
+        "kind",
+        "count",
+        "staff_needed",
+        "disciplines",
+        "weekend",
+        "months",
+    ],
     "topics": ["topic_id", "name", "disciplines"],
 }
 
@@ -112,12 +161,24 @@ def centers(scale: int, seed: int) -> list[dict[str, object]]:
     rng = _rng(seed, "centers")
     rows: list[dict[str, object]] = []
     lon, lat = _point(rng, 0)
-    rows.append(dict(center_id="GC01", name="宝山区托育服务指导中心", street_id=STREETS[0][0],
-                     lon=lon, lat=lat, kind="guidance_center", sessions_per_year=4,
-                     open_days="Mon;Tue;Wed;Thu;Fri;Sat", capacity=80))
-    plan = (("EB", "experimental_base", 7, "托育实验基地", 4),
-            ("GS", "guidance_station", 11, "科学育儿指导站", 4),
-            ("BC", "baby_center", 60, "社区亲子宝宝苑", 6))
+    rows.append(
+        dict(
+            center_id="GC01",
+            name="宝山区托育服务指导中心",
+            street_id=STREETS[0][0],
+            lon=lon,
+            lat=lat,
+            kind="guidance_center",
+            sessions_per_year=4,
+            open_days="Mon;Tue;Wed;Thu;Fri;Sat",
+            capacity=80,
+        )
+    )
+    plan = (
+        ("EB", "experimental_base", 7, "托育实验基地", 4),
+        ("GS", "guidance_station", 11, "科学育儿指导站", 4),
+        ("BC", "baby_center", 60, "社区亲子宝宝苑", 6),
+    )
     for prefix, kind, n, label, per_year in plan:
         count = n * scale
         streets = _street_for(rng, count)
@@ -126,15 +187,26 @@ def centers(scale: int, seed: int) -> list[dict[str, object]]:
             seen[st] = seen.get(st, 0) + 1
             lo, la = _point(rng, st)
             r = rng.random()
-            open_days = ("Mon;Tue;Wed;Thu;Fri;Sat" if r < 0.6 else
-                         "Tue;Wed;Thu;Fri;Sat;Sun" if r < 0.8 else "Mon;Wed;Fri;Sat")
-            rows.append(dict(
-                center_id=f"{prefix}{i + 1:03d}" if scale == 1 else f"{prefix}{i + 1:05d}",
-                name=f"{STREETS[st][1]}{label}{'' if kind == 'baby_center' else ''}{seen[st]}号",
-                street_id=STREETS[st][0], lon=lo, lat=la, kind=kind,
-                sessions_per_year=per_year if kind != "baby_center" else "",
-                open_days=open_days, capacity=int(rng.integers(15, 41)),
-            ))
+            open_days = (
+                "Mon;Tue;Wed;Thu;Fri;Sat"
+                if r < 0.6
+                else "Tue;Wed;Thu;Fri;Sat;Sun"
+                if r < 0.8
+                else "Mon;Wed;Fri;Sat"
+            )
+            rows.append(
+                dict(
+                    center_id=f"{prefix}{i + 1:03d}" if scale == 1 else f"{prefix}{i + 1:05d}",
+                    name=f"{STREETS[st][1]}{label}{'' if kind == 'baby_center' else ''}{seen[st]}号",
+                    street_id=STREETS[st][0],
+                    lon=lo,
+                    lat=la,
+                    kind=kind,
+                    sessions_per_year=per_year if kind != "baby_center" else "",
+                    open_days=open_days,
+                    capacity=int(rng.integers(15, 41)),
+                )
+            )
     return rows
 
 
@@ -146,13 +218,19 @@ def staff(scale: int, seed: int) -> list[dict[str, object]]:
         streets = _street_for(rng, n * scale)
         for i, st in enumerate(streets):
             r = rng.random()
-            days = ("" if r < 0.5 else "Mon;Tue;Wed;Thu;Fri;Sat" if r < 0.8 else
-                    "Mon;Tue;Wed;Thu;Fri")
-            rows.append(dict(
-                staff_id=f"{prefix}{i + 1:03d}" if scale == 1 else f"{prefix}{i + 1:05d}",
-                name=_name(rng), discipline=discipline, street_id=STREETS[st][0],
-                max_per_month=int(rng.choice([3, 4, 4, 5, 6])), days=days,
-            ))
+            days = (
+                "" if r < 0.5 else "Mon;Tue;Wed;Thu;Fri;Sat" if r < 0.8 else "Mon;Tue;Wed;Thu;Fri"
+            )
+            rows.append(
+                dict(
+                    staff_id=f"{prefix}{i + 1:03d}" if scale == 1 else f"{prefix}{i + 1:05d}",
+                    name=_name(rng),
+                    discipline=discipline,
+                    street_id=STREETS[st][0],
+                    max_per_month=int(rng.choice([3, 4, 4, 5, 6])),
+                    days=days,
+                )
+            )
     return rows
 
 
@@ -165,8 +243,13 @@ def leave(staff_rows: list[dict[str, object]], seed: int) -> list[dict[str, obje
         day = int(rng.integers(1, 20))
         length = int(rng.integers(5, 30))
         start = np.datetime64(f"2027-{month:02d}-{day:02d}")
-        out.append(dict(staff_id=staff_rows[j]["staff_id"], start=str(start),
-                        end=str(start + np.timedelta64(length, "D"))))
+        out.append(
+            dict(
+                staff_id=staff_rows[j]["staff_id"],
+                start=str(start),
+                end=str(start + np.timedelta64(length, "D")),
+            )
+        )
     return out
 
 
@@ -185,8 +268,11 @@ def generate(out_dir: Path, scale: int = 1, seed: int = 20261129) -> None:
     _write(out_dir / "guidance_staff.csv", FIELDS["guidance_staff"], s)
     _write(out_dir / "staff_leave.csv", FIELDS["staff_leave"], leave(s, seed))
     _write(out_dir / "events.csv", FIELDS["events"], events)
-    _write(out_dir / "topics.csv", FIELDS["topics"],
-           [dict(zip(FIELDS["topics"], t, strict=True)) for t in TOPICS])
+    _write(
+        out_dir / "topics.csv",
+        FIELDS["topics"],
+        [dict(zip(FIELDS["topics"], t, strict=True)) for t in TOPICS],
+    )
 
 
 def main() -> None:

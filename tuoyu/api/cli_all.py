@@ -22,10 +22,12 @@ def register(app: typer.Typer) -> None:
         years: str = typer.Option("2027-2029", help="Years of the siting plan, FIRST-LAST."),
         seed: int = typer.Option(20270301, help="Seed of the roster's random draw."),
     ) -> None:
-        """Run every planner on a dataset and write the plans a planner opens:
-        out/roster (roster.csv, roster.xlsx, draw.json), out/sessions (sessions.csv,
-        sessions.xlsx, .ics files), out/siting (siting.geojson, coverage.csv, siting.xlsx,
-        map.html)."""
+        """Run every planner on a dataset and write the plans a planner opens.
+
+        out/roster: roster.csv, roster.xlsx, draw.json. out/sessions: sessions.csv,
+        sessions.xlsx, .ics files. out/siting: siting.geojson, coverage.csv, siting.xlsx,
+        siting_map.html.
+        """
         from tuoyu.api.cli import BUNDLED_DATA
         from tuoyu.api.cli_roster import run_roster
 

@@ -30,13 +30,17 @@ ICS_DIR = "sessions_ics"
 
 def summarize(data: SessionData, plan: SessionPlan, year: int) -> str:
     """The printed summary: sessions per center against the target, topics, staff load."""
-    lines = [f"Guidance sessions {year}: {sum(1 for s in plan.sessions if s.center_id)} center "
-             f"sessions, {sum(1 for s in plan.sessions if s.event_id)} district event "
-             f"occurrences."]
+    lines = [
+        f"Guidance sessions {year}: {sum(1 for s in plan.sessions if s.center_id)} center "
+        f"sessions, {sum(1 for s in plan.sessions if s.event_id)} district event "
+        f"occurrences."
+    ]
     gap = plan.gap
-    lines.append(f"Solver: {plan.status}, objective {plan.objective:g}, bound {plan.bound:g}, "
-                 f"gap {0 if gap is None else gap:.2%}, build {plan.build_seconds:.1f} s, "
-                 f"solve {plan.solve_seconds:.1f} s.")
+    lines.append(
+        f"Solver: {plan.status}, objective {plan.objective:g}, bound {plan.bound:g}, "
+        f"gap {0 if gap is None else gap:.2%}, build {plan.build_seconds:.1f} s, "
+        f"solve {plan.solve_seconds:.1f} s."
+    )
     per: dict[str, list] = defaultdict(list)
     for s in plan.sessions:
         if s.center_id:
@@ -51,23 +55,29 @@ def summarize(data: SessionData, plan: SessionPlan, year: int) -> str:
     lines.append("Sessions per center against the target:")
     for kind, rows in sorted(by_kind.items()):
         met = sum(1 for n, t in rows if n >= t)
-        lines.append(f"  {kind:18s} {met}/{len(rows)} centers meet their target "
-                     f"(sessions {min(n for n, _ in rows)}–{max(n for n, _ in rows)}, "
-                     f"target {min(t for _, t in rows)}–{max(t for _, t in rows)})")
+        lines.append(
+            f"  {kind:18s} {met}/{len(rows)} centers meet their target "
+            f"(sessions {min(n for n, _ in rows)}–{max(n for n, _ in rows)}, "
+            f"target {min(t for _, t in rows)}–{max(t for _, t in rows)})"
+        )
     lines += [f"  short: {x}" for x in short]
     topics = [len({s.topic_id for s in ss}) for ss in per.values() if ss]
     if topics:
         cover = Counter(s.topic_id for ss in per.values() for s in ss)
-        lines.append(f"Topics: {min(topics)}–{max(topics)} different topics per center; "
-                     + ", ".join(f"{t.topic_id} {cover[t.topic_id]}" for t in data.topics))
+        lines.append(
+            f"Topics: {min(topics)}–{max(topics)} different topics per center; "
+            + ", ".join(f"{t.topic_id} {cover[t.topic_id]}" for t in data.topics)
+        )
     load = Counter(x for s in plan.sessions for x in s.staff_ids)
     lines.append("Staff load (sessions a year):")
     for d in ("education", "medical", "psychology"):
         pool = [s for s in data.staff if s.discipline == d]
         if pool:
             ns = [load[s.staff_id] for s in pool]
-            lines.append(f"  {d:11s}{DISCIPLINE_ZH[d]} {len(pool)} staff, {min(ns)}–{max(ns)} each, "
-                         f"{sum(ns)} in all")
+            lines.append(
+                f"  {d:11s}{DISCIPLINE_ZH[d]} {len(pool)} staff, {min(ns)}–{max(ns)} each, "
+                f"{sum(ns)} in all"
+            )
     weekend = sum(1 for s in plan.sessions if s.center_id and s.date.weekday() >= 5)
     total = sum(len(v) for v in per.values())
     lines.append(f"On weekends: {weekend}/{total} center sessions.")
@@ -123,12 +133,25 @@ def run_sessions(
     if from_date is not None:
         path = previous or (Path(out_dir) / "sessions.csv")
         if not path.exists():
-            raise DataError([Problem(str(path), "re-planning needs the previous plan",
-                                     expected="the sessions.csv written by the first plan "
-                                              "(--previous FILE or in --out)")])
+            raise DataError(
+                [
+                    Problem(
+                        str(path),
+                        "re-planning needs the previous plan",
+                        expected="the sessions.csv written by the first plan "
+                        "(--previous FILE or in --out)",
+                    )
+                ]
+            )
         prior = tuple(read_sessions_csv(path))
-    problem = SessionProblem(data=data, year=year, rules=rules or SessionRules(),
-                             previous=prior, from_date=from_date, seed=seed)
+    problem = SessionProblem(
+        data=data,
+        year=year,
+        rules=rules or SessionRules(),
+        previous=prior,
+        from_date=from_date,
+        seed=seed,
+    )
     plan = plan_sessions(problem, SolveParams(time_limit=time_limit, workers=workers, seed=seed))
     summary = summarize(data, plan, year)
     out_dir = Path(out_dir)
@@ -149,18 +172,27 @@ def run_sessions(
 def register(app: typer.Typer) -> None:
     @app.command("sessions")
     def sessions(
-        data: Annotated[Path | None, typer.Option(
-            "--data", help="Dataset folder (default: the bundled Baoshan data).")] = None,
+        data: Annotated[
+            Path | None,
+            typer.Option("--data", help="Dataset folder (default: the bundled Baoshan data)."),
+        ] = None,
         year: Annotated[int, typer.Option("--year", help="The year to plan.")] = 2027,
         out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("out"),
-        from_: Annotated[str | None, typer.Option(
-            "--from", help="Re-plan from this date (YYYY-MM-DD); sessions before it stay as "
-            "they are.")] = None,
-        previous: Annotated[Path | None, typer.Option(
-            "--previous", help="The plan to re-plan (default: OUT/sessions.csv).")] = None,
+        from_: Annotated[
+            str | None,
+            typer.Option(
+                "--from",
+                help="Re-plan from this date (YYYY-MM-DD); sessions before it stay as they are.",
+            ),
+        ] = None,
+        previous: Annotated[
+            Path | None,
+            typer.Option("--previous", help="The plan to re-plan (default: OUT/sessions.csv)."),
+        ] = None,
         seed: Annotated[int, typer.Option("--seed", help="Seed for tie-breaks.")] = 0,
-        time_limit: Annotated[float, typer.Option(
-            "--time-limit", help="Seconds for the solver.")] = 60.0,
+        time_limit: Annotated[
+            float, typer.Option("--time-limit", help="Seconds for the solver.")
+        ] = 60.0,
         workers: Annotated[int, typer.Option("--workers", help="Solver threads.")] = 2,
     ) -> None:
         """The yearly guidance-session calendar: at least six sessions per baby center."""

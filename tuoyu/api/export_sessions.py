@@ -35,8 +35,17 @@ def write_sessions_csv(path: Path, sessions: list[Session]) -> None:
         w.writerow(CSV_COLUMNS)
         for s in sessions:
             start, end = HALF_DAY_TIMES[s.half]
-            w.writerow([s.date.isoformat(), start, end, s.center_id, s.event_id, s.topic_id,
-                        ";".join(s.staff_ids)])
+            w.writerow(
+                [
+                    s.date.isoformat(),
+                    start,
+                    end,
+                    s.center_id,
+                    s.event_id,
+                    s.topic_id,
+                    ";".join(s.staff_ids),
+                ]
+            )
 
 
 def read_sessions_csv(path: Path) -> list[Session]:
@@ -51,22 +60,38 @@ def read_sessions_csv(path: Path) -> list[Session]:
         try:
             date = parse_date(r.get("date", "") or "")
         except ValueError:
-            problems.append(Problem(path.name, "a value is not valid", row=i + 2, column="date",
-                                    expected="a date YYYY-MM-DD", got=r.get("date")))
+            problems.append(
+                Problem(
+                    path.name,
+                    "a value is not valid",
+                    row=i + 2,
+                    column="date",
+                    expected="a date YYYY-MM-DD",
+                    got=r.get("date"),
+                )
+            )
             continue
         start = (r.get("start") or "09:00").strip()
         half = 1 if start >= "12:00" else 0
         staff = tuple(x for x in (r.get("staff_ids") or "").replace("；", ";").split(";") if x)
-        out.append(Session(date=date, half=half, center_id=(r.get("center_id") or "").strip(),
-                           event_id=(r.get("event_id") or "").strip(),
-                           topic_id=(r.get("topic_id") or "").strip(), staff_ids=staff))
+        out.append(
+            Session(
+                date=date,
+                half=half,
+                center_id=(r.get("center_id") or "").strip(),
+                event_id=(r.get("event_id") or "").strip(),
+                topic_id=(r.get("topic_id") or "").strip(),
+                staff_ids=staff,
+            )
+        )
     if problems:
         raise DataError(problems)
     return out
 
 
-def _names(data: SessionData) -> tuple[dict[str, str], dict[str, str], dict[str, str],
-                                         dict[str, str]]:
+def _names(
+    data: SessionData,
+) -> tuple[dict[str, str], dict[str, str], dict[str, str], dict[str, str]]:
     centers = {c.center_id: c.name for c in data.centers}
     staff = {s.staff_id: s.name for s in data.staff}
     topics = {t.topic_id: t.name for t in data.topics}
@@ -74,8 +99,13 @@ def _names(data: SessionData) -> tuple[dict[str, str], dict[str, str], dict[str,
     return centers, staff, topics, events
 
 
-def write_workbook(path: Path, data: SessionData, sessions: list[Session], year: int,
-                   soft: list[tuple[str, int, int, int]] | None = None) -> None:
+def write_workbook(
+    path: Path,
+    data: SessionData,
+    sessions: list[Session],
+    year: int,
+    soft: list[tuple[str, int, int, int]] | None = None,
+) -> None:
     """The Chinese workbook: 按场所, 按人员, 按月份, 目标完成, 区级活动, 软目标."""
     import xlsxwriter
 
@@ -87,8 +117,9 @@ def write_workbook(path: Path, data: SessionData, sessions: list[Session], year:
     ok = wb.add_format({"bg_color": "#C6EFCE"})
     bad = wb.add_format({"bg_color": "#FFC7CE"})
 
-    def sheet(name: str, header: list[str], rows: list[list[object]],
-              widths: list[int] | None = None):
+    def sheet(
+        name: str, header: list[str], rows: list[list[object]], widths: list[int] | None = None
+    ):
         ws = wb.add_worksheet(name)
         ws.write_row(0, 0, header, head)
         for i, r in enumerate(rows, start=1):
@@ -101,43 +132,87 @@ def write_workbook(path: Path, data: SessionData, sessions: list[Session], year:
 
     def when(s: Session) -> list[object]:
         a, b = HALF_DAY_TIMES[s.half]
-        return [s.date.isoformat(), WEEKDAY_ZH[s.date.weekday()], "上午" if s.half == 0 else
-                "下午", f"{a}-{b}"]
+        return [
+            s.date.isoformat(),
+            WEEKDAY_ZH[s.date.weekday()],
+            "上午" if s.half == 0 else "下午",
+            f"{a}-{b}",
+        ]
 
     def team(s: Session) -> str:
-        return "、".join(f"{sn.get(x, x)}({DISCIPLINE_ZH[staff_by[x].discipline]})"
-                        if x in staff_by else x for x in s.staff_ids)
+        return "、".join(
+            f"{sn.get(x, x)}({DISCIPLINE_ZH[staff_by[x].discipline]})" if x in staff_by else x
+            for x in s.staff_ids
+        )
 
     centre_rows = [
         [s.center_id, cn.get(s.center_id, ""), *when(s), tn.get(s.topic_id, s.topic_id), team(s)]
-        for s in sorted((s for s in sessions if s.center_id),
-                        key=lambda s: (s.center_id, s.date, s.half))
+        for s in sorted(
+            (s for s in sessions if s.center_id), key=lambda s: (s.center_id, s.date, s.half)
+        )
     ]
-    sheet("按场所", ["场所编号", "场所名称", "日期", "星期", "时段", "时间", "主题", "指导人员"],
-          centre_rows, [10, 28, 12, 6, 6, 12, 28, 40])
+    sheet(
+        "按场所",
+        ["场所编号", "场所名称", "日期", "星期", "时段", "时间", "主题", "指导人员"],
+        centre_rows,
+        [10, 28, 12, 6, 6, 12, 28, 40],
+    )
     staff_rows = []
     for s in sessions:
         for x in s.staff_ids:
             place = cn.get(s.center_id, "") if s.center_id else en.get(s.event_id, "")
-            staff_rows.append([x, sn.get(x, x),
-                               DISCIPLINE_ZH.get(staff_by[x].discipline, "") if x in staff_by
-                               else "", *when(s), place,
-                               tn.get(s.topic_id, "") if s.topic_id else "区级活动"])
+            staff_rows.append(
+                [
+                    x,
+                    sn.get(x, x),
+                    DISCIPLINE_ZH.get(staff_by[x].discipline, "") if x in staff_by else "",
+                    *when(s),
+                    place,
+                    tn.get(s.topic_id, "") if s.topic_id else "区级活动",
+                ]
+            )
     staff_rows.sort(key=lambda r: (str(r[0]), str(r[3]), str(r[5])))
-    sheet("按人员", ["人员编号", "姓名", "专业", "日期", "星期", "时段", "时间", "地点/活动",
-                   "主题"], staff_rows, [10, 10, 8, 12, 6, 6, 12, 30, 28])
+    sheet(
+        "按人员",
+        ["人员编号", "姓名", "专业", "日期", "星期", "时段", "时间", "地点/活动", "主题"],
+        staff_rows,
+        [10, 10, 8, 12, 6, 6, 12, 30, 28],
+    )
     month_rows = []
     for mo in range(1, 13):
         ms = [s for s in sessions if s.date.month == mo]
-        month_rows.append([f"{year}年{mo}月", sum(1 for s in ms if s.center_id),
-                           sum(1 for s in ms if s.event_id),
-                           sum(1 for s in ms if s.center_id and s.date.weekday() >= 5),
-                           sum(len(s.staff_ids) for s in ms)])
-    sheet("按月份", ["月份", "场所活动场次", "区级活动场次", "其中周末场次", "人次"], month_rows,
-          [12, 14, 14, 14, 10])
+        month_rows.append(
+            [
+                f"{year}年{mo}月",
+                sum(1 for s in ms if s.center_id),
+                sum(1 for s in ms if s.event_id),
+                sum(1 for s in ms if s.center_id and s.date.weekday() >= 5),
+                sum(len(s.staff_ids) for s in ms),
+            ]
+        )
+    sheet(
+        "按月份",
+        ["月份", "场所活动场次", "区级活动场次", "其中周末场次", "人次"],
+        month_rows,
+        [12, 14, 14, 14, 10],
+    )
     ws = wb.add_worksheet("目标完成")
-    ws.write_row(0, 0, ["场所编号", "场所名称", "类型", "街镇", "年度目标", "已排场次", "覆盖主题数",
-                        "覆盖季度数", "是否达标"], head)
+    ws.write_row(
+        0,
+        0,
+        [
+            "场所编号",
+            "场所名称",
+            "类型",
+            "街镇",
+            "年度目标",
+            "已排场次",
+            "覆盖主题数",
+            "覆盖季度数",
+            "是否达标",
+        ],
+        head,
+    )
     per = defaultdict(list)
     for s in sessions:
         if s.center_id:
@@ -145,27 +220,62 @@ def write_workbook(path: Path, data: SessionData, sessions: list[Session], year:
     for i, c in enumerate(data.centers, start=1):
         ss = per[c.center_id]
         met = len(ss) >= c.sessions_per_year
-        ws.write_row(i, 0, [c.center_id, c.name, KIND_ZH.get(c.kind, c.kind),
-                            streets.get(c.street_id, c.street_id), c.sessions_per_year, len(ss),
-                            len({s.topic_id for s in ss}),
-                            len({(s.date.month - 1) // 3 for s in ss})])
+        ws.write_row(
+            i,
+            0,
+            [
+                c.center_id,
+                c.name,
+                KIND_ZH.get(c.kind, c.kind),
+                streets.get(c.street_id, c.street_id),
+                c.sessions_per_year,
+                len(ss),
+                len({s.topic_id for s in ss}),
+                len({(s.date.month - 1) // 3 for s in ss}),
+            ],
+        )
         ws.write(i, 8, "达标" if met else "未达标", ok if met else bad)
     ws.set_column(0, 0, 10)
     ws.set_column(1, 1, 28)
     ws.set_column(2, 8, 11)
     ws.freeze_panes(1, 0)
-    ev_rows = [[s.event_id, en.get(s.event_id, ""),
-                EVENT_KIND_ZH.get(next((e.kind for e in data.events if e.event_id == s.event_id),
-                                       ""), ""), *when(s), team(s)]
-               for s in sessions if s.event_id]
-    sheet("区级活动", ["活动编号", "活动名称", "类型", "日期", "星期", "时段", "时间", "指导人员"],
-          ev_rows, [10, 34, 12, 12, 6, 6, 12, 50])
+    ev_rows = [
+        [
+            s.event_id,
+            en.get(s.event_id, ""),
+            EVENT_KIND_ZH.get(
+                next((e.kind for e in data.events if e.event_id == s.event_id), ""), ""
+            ),
+            *when(s),
+            team(s),
+        ]
+        for s in sessions
+        if s.event_id
+    ]
+    sheet(
+        "区级活动",
+        ["活动编号", "活动名称", "类型", "日期", "星期", "时段", "时间", "指导人员"],
+        ev_rows,
+        [10, 34, 12, 12, 6, 6, 12, 50],
+    )
     load = Counter(x for s in sessions for x in s.staff_ids)
-    load_rows = [[st.staff_id, st.name, DISCIPLINE_ZH[st.discipline],
-                  streets.get(st.street_id, st.street_id), st.max_per_month, load[st.staff_id]]
-                 for st in data.staff]
-    sheet("人员工作量", ["人员编号", "姓名", "专业", "所在街镇", "每月上限", "全年场次"],
-          load_rows, [10, 10, 8, 14, 10, 10])
+    load_rows = [
+        [
+            st.staff_id,
+            st.name,
+            DISCIPLINE_ZH[st.discipline],
+            streets.get(st.street_id, st.street_id),
+            st.max_per_month,
+            load[st.staff_id],
+        ]
+        for st in data.staff
+    ]
+    sheet(
+        "人员工作量",
+        ["人员编号", "姓名", "专业", "所在街镇", "每月上限", "全年场次"],
+        load_rows,
+        [10, 10, 8, 14, 10, 10],
+    )
     if soft:
         sheet("软目标", ["目标", "数值", "权重", "代价"], [list(r) for r in soft], [40, 10, 10, 10])
     wb.close()

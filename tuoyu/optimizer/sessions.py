@@ -67,6 +67,7 @@ class SessionRules:
     max_candidates: int = 30
     #: above this many centers the calendar is planned street by street
     decompose_above: int = 150
+    part_size: int = 70  # centers per part of a decomposed calendar
     #: above this many team places the teams are named month by month
     teams_by_month_above: int = 4000
 
@@ -205,10 +206,22 @@ def choose_home_leads(p: SessionProblem) -> dict[str, str]:
     room = {}
     for s in leads:
         months = range(p.start.month, 13)
-        room[s.staff_id] = min(fair, 0.8 * sum(
-            min(s.max_per_month, 2 * sum(1 for d in range(p.first_day, p.n_days)
-                                         if p.date(d).month == mo and p.available(s, d)))
-            for mo in months))
+        room[s.staff_id] = min(
+            fair,
+            0.8
+            * sum(
+                min(
+                    s.max_per_month,
+                    2
+                    * sum(
+                        1
+                        for d in range(p.first_day, p.n_days)
+                        if p.date(d).month == mo and p.available(s, d)
+                    ),
+                )
+                for mo in months
+            ),
+        )
     before: dict[str, Counter] = defaultdict(Counter)
     for sess in p.previous:
         if sess.center_id and sess.staff_ids:
@@ -216,8 +229,10 @@ def choose_home_leads(p: SessionProblem) -> dict[str, str]:
     by_id = {s.staff_id: s for s in leads}
     out: dict[str, str] = {}
     centers = [c for c in p.data.centers if c.sessions_per_year > 0]
-    near_count = {c.center_id: sum(1 for s in leads if _near(p, s.street_id, c.street_id) < 2)
-                  for c in centers}
+    near_count = {
+        c.center_id: sum(1 for s in leads if _near(p, s.street_id, c.street_id) < 2)
+        for c in centers
+    }
     centers.sort(key=lambda c: (near_count[c.center_id], rng.random()))
     for c in centers:
         n = c.sessions_per_year
@@ -226,8 +241,15 @@ def choose_home_leads(p: SessionProblem) -> dict[str, str]:
             out[c.center_id] = prev[0]
             room[prev[0]] -= n
             continue
-        best = min(leads, key=lambda s: (room[s.staff_id] < n, _near(p, s.street_id, c.street_id),
-                                         -room[s.staff_id] // max(1, n), prio[s.staff_id]))
+        best = min(
+            leads,
+            key=lambda s: (
+                room[s.staff_id] < n,
+                _near(p, s.street_id, c.street_id),
+                -room[s.staff_id] // max(1, n),
+                prio[s.staff_id],
+            ),
+        )
         out[c.center_id] = best.staff_id
         room[best.staff_id] -= n
     return out
@@ -322,9 +344,7 @@ def _month_of_day(p: SessionProblem) -> list[int]:
     return [p.date(d).month for d in range(p.n_days)]
 
 
-def sessions_on_open_days(
-    m: cp_model.CpModel, p: SessionProblem, cv: CenterVars, n: int
-) -> None:
+def sessions_on_open_days(m: cp_model.CpModel, p: SessionProblem, cv: CenterVars, n: int) -> None:
     """Each session falls on a day the center is open, not a public holiday, not closed."""
     slots = [2 * d + h for d in cv.days for h in (0, 1)]
     dom = cp_model.Domain.from_values(slots)
@@ -338,7 +358,8 @@ def sessions_on_open_days(
         wd0 = p.jan1.weekday()
         week = m.new_int_var(0, 54, f"week_{cid}_{i}")
         wday = m.new_int_var_from_domain(
-            cp_model.Domain.from_values(sorted({p.date(x).weekday() for x in cv.days})), "wd")
+            cp_model.Domain.from_values(sorted({p.date(x).weekday() for x in cv.days})), "wd"
+        )
         m.add(d == 7 * week + wday - wd0)
         cv.slot.append(s)
         cv.day.append(d)
@@ -409,9 +430,7 @@ def every_quarter_has_a_session(
         m.add_bool_or(lits).only_enforce_if(guard)
 
 
-def topics_vary(
-    m: cp_model.CpModel, p: SessionProblem, cv: CenterVars, guard: list
-) -> None:
+def topics_vary(m: cp_model.CpModel, p: SessionProblem, cv: CenterVars, guard: list) -> None:
     """At least ``min_topics`` different topics a year, never the same topic twice in a row."""
     topics = p.data.topics
     for i in range(cv.n):
@@ -520,8 +539,11 @@ class Used:
         topics = {t.topic_id: t for t in p.data.topics}
         for s in sessions:
             slot = 2 * p.day(s.date) + s.half
-            team = (p.event_team(events[s.event_id]) if s.event_id else
-                    {d: 1 for d in topics[s.topic_id].disciplines})
+            team = (
+                p.event_team(events[s.event_id])
+                if s.event_id
+                else {d: 1 for d in topics[s.topic_id].disciplines}
+            )
             for d, k in team.items():
                 self.slot[d, slot] += k
                 self.month[d, s.date.month] += k
@@ -532,8 +554,12 @@ class Used:
 
 
 def staff_suffice_per_half_day_and_month(
-    m: cp_model.CpModel, p: SessionProblem, cvs: list[CenterVars], evs: list[EventVars],
-    guards: Guards, used: Used | None = None,
+    m: cp_model.CpModel,
+    p: SessionProblem,
+    cvs: list[CenterVars],
+    evs: list[EventVars],
+    guards: Guards,
+    used: Used | None = None,
 ) -> None:
     """Counted staff: per discipline, the sessions and events of a half-day never need more
     people than are available that day, and a month never more than the monthly limits
@@ -559,10 +585,12 @@ def staff_suffice_per_half_day_and_month(
                     slot_iv.append(m.new_fixed_size_interval_var(cv.slot[i], 1, "iv"))
                     mon_iv.append(m.new_fixed_size_interval_var(cv.month_no[i], 1, "iv"))
                 else:
-                    slot_iv.append(m.new_optional_fixed_size_interval_var(cv.slot[i], 1, pres,
-                                                                          "iv"))
-                    mon_iv.append(m.new_optional_fixed_size_interval_var(cv.month_no[i], 1,
-                                                                         pres, "iv"))
+                    slot_iv.append(
+                        m.new_optional_fixed_size_interval_var(cv.slot[i], 1, pres, "iv")
+                    )
+                    mon_iv.append(
+                        m.new_optional_fixed_size_interval_var(cv.month_no[i], 1, pres, "iv")
+                    )
                 slot_dem.append(1)
                 mon_dem.append(1)
         for ev in evs:
@@ -582,12 +610,14 @@ def staff_suffice_per_half_day_and_month(
         day_avail = [sum(1 for s in pool if p.available(s, d)) for d in range(p.n_days)]
         prev, run_start = None, 0
         for t in range(2 * p.first_day, 2 * p.n_days + 1):
-            avail = (max(0, day_avail[t // 2] - (used.slot.get((disc, t), 0) if used else 0))
-                     if t < 2 * p.n_days else None)
+            avail = (
+                max(0, day_avail[t // 2] - (used.slot.get((disc, t), 0) if used else 0))
+                if t < 2 * p.n_days
+                else None
+            )
             if avail != prev:
                 if prev is not None and cap - prev > 0:
-                    slot_iv.append(m.new_fixed_size_interval_var(run_start, t - run_start,
-                                                                 "block"))
+                    slot_iv.append(m.new_fixed_size_interval_var(run_start, t - run_start, "block"))
                     slot_dem.append(cap - prev)
                 prev, run_start = avail, t
         g = guards(f"half-day:{disc}")
@@ -597,8 +627,11 @@ def staff_suffice_per_half_day_and_month(
         for mo in range(p.start.month, 13):
             tot = 0
             for s in pool:
-                days = [d for d in range(p.n_days) if p.date(d).month == mo
-                        and d >= p.first_day and p.available(s, d)]
+                days = [
+                    d
+                    for d in range(p.n_days)
+                    if p.date(d).month == mo and d >= p.first_day and p.available(s, d)
+                ]
                 tot += max(0, min(s.max_per_month - fixed_load[s.staff_id, mo], 2 * len(days)))
             mcap[mo] = max(0, tot - (used.month.get((disc, mo), 0) if used else 0))
         top = max(list(mcap.values()) + [0])
@@ -635,8 +668,11 @@ def staff_capacity(p: SessionProblem) -> Capacity:
         for mo in range(p.start.month, 13):
             tot = 0
             for s in pool:
-                n = sum(1 for d in range(p.first_day, p.n_days)
-                        if p.date(d).month == mo and p.available(s, d))
+                n = sum(
+                    1
+                    for d in range(p.first_day, p.n_days)
+                    if p.date(d).month == mo and p.available(s, d)
+                )
                 tot += max(0, min(s.max_per_month - fixed_load[s.staff_id, mo], 2 * n))
             mcap[mo] = tot
         month[disc] = mcap
@@ -700,7 +736,8 @@ def same_lead_at_a_center(
                 continue
             h = m.new_bool_var(f"lead_{cv.center.center_id}_{i}")
             m.add_linear_expression_in_domain(
-                cv.wday[i], cp_model.Domain.from_values(lead.days)).only_enforce_if(h)
+                cv.wday[i], cp_model.Domain.from_values(lead.days)
+            ).only_enforce_if(h)
             for a, b in p.leave.get(lead.staff_id, ()):
                 da, db = p.day(a), p.day(b)
                 if db < p.first_day or da >= p.n_days:
@@ -709,9 +746,11 @@ def same_lead_at_a_center(
                 m.add(cv.day[i] <= da - 1).only_enforce_if([h, before])
                 m.add(cv.day[i] >= db + 1).only_enforce_if([h, before.Not()])
             slots_of[lead.staff_id].append(
-                m.new_optional_fixed_size_interval_var(cv.slot[i], 1, h, "lead_slot"))
+                m.new_optional_fixed_size_interval_var(cv.slot[i], 1, h, "lead_slot")
+            )
             months_of[lead.staff_id].append(
-                m.new_optional_fixed_size_interval_var(cv.month_no[i], 1, h, "lead_month"))
+                m.new_optional_fixed_size_interval_var(cv.month_no[i], 1, h, "lead_month")
+            )
             cv.led.append(h)
             penalties.append(1 - h)
     for sid, ivs in slots_of.items():
@@ -734,8 +773,10 @@ def keep_what_was_planned(
     m: cp_model.CpModel, p: SessionProblem, cv: CenterVars
 ) -> tuple[list[cp_model.LinearExprT], list[cp_model.LinearExprT]]:
     """Re-plan: the i-th future session stays on its old half-day and topic if it can."""
-    old = sorted((s for s in p.was_planned if s.center_id == cv.center.center_id),
-                 key=lambda s: (s.date, s.half))
+    old = sorted(
+        (s for s in p.was_planned if s.center_id == cv.center.center_id),
+        key=lambda s: (s.date, s.half),
+    )
     moved, topic_changed = [], []
     for i, s in enumerate(old[: cv.n]):
         same = m.new_bool_var("same")
@@ -757,8 +798,11 @@ class StageA:
 
 
 def build_calendar(
-    p: SessionProblem, explain: bool = False, centers: list[Center] | None = None,
-    with_events: bool = True, used: Used | None = None,
+    p: SessionProblem,
+    explain: bool = False,
+    centers: list[Center] | None = None,
+    with_events: bool = True,
+    used: Used | None = None,
 ) -> StageA:
     """The calendar model of all centers (or a part of them, given what other parts use)."""
     m = cp_model.CpModel()
@@ -766,9 +810,10 @@ def build_calendar(
     month_of = _month_of_day(p)
     cvs: list[CenterVars] = []
     terms: dict[str, list[cp_model.LinearExprT]] = defaultdict(list)
-    for c in (p.data.centers if centers is None else centers):
-        fixed = sorted((s for s in p.fixed if s.center_id == c.center_id),
-                       key=lambda s: (s.date, s.half))
+    for c in p.data.centers if centers is None else centers:
+        fixed = sorted(
+            (s for s in p.fixed if s.center_id == c.center_id), key=lambda s: (s.date, s.half)
+        )
         cv = CenterVars(center=c, days=p.open_days(c), fixed=fixed)
         n = sessions_needed(p, c, fixed)
         name = f"{c.name}({c.center_id})"
@@ -779,7 +824,8 @@ def build_calendar(
             continue
         sessions_on_open_days(m, p, cv, n)
         terms["spacing"] += no_two_sessions_within_28_days(
-            m, p, cv, guards(f"gap:{c.center_id}:{name}"))
+            m, p, cv, guards(f"gap:{c.center_id}:{name}")
+        )
         each_center_gets_its_sessions(m, p, cv, month_of)
         every_quarter_has_a_session(m, p, cv, guards(f"quarter:{c.center_id}:{name}"))
         topics_vary(m, p, cv, guards(f"topics:{c.center_id}:{name}"))
@@ -792,15 +838,20 @@ def build_calendar(
     if not explain:
         terms["other_lead"] += same_lead_at_a_center(m, p, cvs, used)
     evs = []
-    for e in (p.data.events if with_events else ()):
+    for e in p.data.events if with_events else ():
         ev = EventVars(event=e, team=p.event_team(e))
         done = sum(1 for s in p.fixed if s.event_id == e.event_id)
         each_event_happens(m, p, ev, max(0, e.count - done), guards(f"event:{e.event_id}"))
         evs.append(ev)
     staff_suffice_per_half_day_and_month(m, p, cvs, evs, guards, used)
     r = p.rules
-    weights = {"moved": r.w_moved, "topic_changed": r.w_topic_changed,
-               "spacing": r.w_spacing, "weekend": r.w_weekend, "other_lead": r.w_extra_lead}
+    weights = {
+        "moved": r.w_moved,
+        "topic_changed": r.w_topic_changed,
+        "spacing": r.w_spacing,
+        "weekend": r.w_weekend,
+        "other_lead": r.w_extra_lead,
+    }
     m.minimize(sum(weights[k] * cp_model.LinearExpr.sum(v) for k, v in terms.items() if v))
     a = StageA(m, cvs, evs, terms, guards)
     if not explain:
@@ -816,13 +867,15 @@ def hint_calendar(m: cp_model.CpModel, p: SessionProblem, a: StageA) -> None:
     for ci, cv in enumerate(a.centers):
         if not cv.n or not cv.days:
             continue
-        old = sorted((s for s in p.was_planned if s.center_id == cv.center.center_id),
-                     key=lambda s: (s.date, s.half))
+        old = sorted(
+            (s for s in p.was_planned if s.center_id == cv.center.center_id),
+            key=lambda s: (s.date, s.half),
+        )
         last = max((p.day(s.date) for s in cv.fixed), default=None)
         start = p.first_day if last is None else last
         span = p.n_days - start
         prev = None if last is None else last
-        prev_topic = (p.topic_index.get(cv.fixed[-1].topic_id) if cv.fixed else None)
+        prev_topic = p.topic_index.get(cv.fixed[-1].topic_id) if cv.fixed else None
         for i in range(cv.n):
             counter += 1
             if i < len(old):
@@ -832,8 +885,13 @@ def hint_calendar(m: cp_model.CpModel, p: SessionProblem, a: StageA) -> None:
                 lo = -1 if prev is None else prev + p.rules.min_gap_days
                 want_we = counter % 5 == 0
                 cands = [d for d in cv.days if d >= lo] or cv.days
-                day = min(cands, key=lambda d: (abs(d - target) + (
-                    0 if (p.date(d).weekday() >= 5) == want_we else 3), d))
+                day = min(
+                    cands,
+                    key=lambda d: (
+                        abs(d - target) + (0 if (p.date(d).weekday() >= 5) == want_we else 3),
+                        d,
+                    ),
+                )
                 half = (ci + i) % 2
             m.add_hint(cv.slot[i], 2 * day + half)
             m.add_hint(cv.day[i], day)
@@ -883,7 +941,9 @@ def staff_in_one_place_per_half_day(
 
 
 def staff_within_monthly_limit(
-    m: cp_model.CpModel, p: SessionProblem, by_staff_month: dict[tuple[str, int], list],
+    m: cp_model.CpModel,
+    p: SessionProblem,
+    by_staff_month: dict[tuple[str, int], list],
 ) -> None:
     """Nobody works more sessions in a month than their limit (kept sessions count too)."""
     limit = {s.staff_id: s.max_per_month for s in p.data.staff}
@@ -896,11 +956,16 @@ def staff_within_monthly_limit(
 
 
 def _greedy_team_hint(
-    m: cp_model.CpModel, p: SessionProblem, plan: list[Session], roles: list[Role],
-    x: dict[tuple[int, int], dict[str, cp_model.IntVar]], hint_lead: dict[int, tuple[str, ...]],
-) -> None:
+    m: cp_model.CpModel,
+    p: SessionProblem,
+    plan: list[Session],
+    roles: list[Role],
+    x: dict[tuple[int, int], dict[str, cp_model.IntVar]],
+    hint_lead: dict[int, tuple[str, ...]],
+) -> dict[tuple[int, int], list[str]] | None:
     """A first guess for the teams: half-day by half-day, the nearest free person with
-    room left in the month, the home lead first. Often complete; CP-SAT repairs the rest."""
+    room left in the month, the home lead first. Returned when it fills every place (a
+    valid assignment to fall back on); CP-SAT starts from it and repairs the rest."""
     staff = {s.staff_id: s for s in p.data.staff}
     centers = {c.center_id: c for c in p.data.centers}
     left: dict[tuple[str, int], int] = {}
@@ -909,8 +974,12 @@ def _greedy_team_hint(
     for s in p.fixed:
         for sid in s.staff_ids:
             fixed[sid, s.date.month] += 1
-    order = sorted(range(len(roles)), key=lambda r: (2 * p.day(plan[roles[r].key].date)
-                                                     + plan[roles[r].key].half, r))
+    result: dict[tuple[int, int], list[str]] = {}
+    complete = True
+    order = sorted(
+        range(len(roles)),
+        key=lambda r: (2 * p.day(plan[roles[r].key].date) + plan[roles[r].key].half, r),
+    )
     for r_i in order:
         role = roles[r_i]
         s = plan[role.key]
@@ -923,6 +992,7 @@ def _greedy_team_hint(
             return (sid != home, _near(p, staff[sid].street_id, street))
 
         chosen = 0
+        picked = result.setdefault((r_i, role.key), [])
         for sid in sorted(xs, key=rank):
             mo = s.date.month
             room = left.setdefault((sid, mo), staff[sid].max_per_month - fixed[sid, mo])
@@ -931,16 +1001,27 @@ def _greedy_team_hint(
                 busy.add((sid, slot))
                 m.add_hint(xs[sid], 1)
                 chosen += 1
+                picked.append(sid)
             else:
                 m.add_hint(xs[sid], 0)
+        complete = complete and chosen == role.count
+    return result if complete else None
 
 
 def build_teams(
-    p: SessionProblem, plan: list[Session], restrict: bool,
+    p: SessionProblem,
+    plan: list[Session],
+    restrict: bool,
     hint_lead: dict[int, tuple[str, ...]] | None = None,
-    prior_load: dict[str, int] | None = None, yearly: bool = True,
-) -> tuple[cp_model.CpModel, dict[tuple[int, int], dict[str, cp_model.IntVar]],
-           list[Role], dict[str, list[cp_model.LinearExprT]]]:
+    prior_load: dict[str, int] | None = None,
+    yearly: bool = True,
+) -> tuple[
+    cp_model.CpModel,
+    dict[tuple[int, int], dict[str, cp_model.IntVar]],
+    list[Role],
+    dict[str, list[cp_model.LinearExprT]],
+    dict[tuple[int, int], list[str]] | None,
+]:
     """The team model; ``prior_load`` is what earlier months gave each person when the
     teams are named month by month (balance then counts the year so far)."""
     prior_load = prior_load or {}
@@ -974,9 +1055,11 @@ def build_teams(
             # the home lead, everyone of the own and neighbouring streets, and a seeded
             # sample of the others (so that busy half-days still find people)
             home = p.home_lead.get(s.center_id) if role.lead else None
-            near_c = [st for st in cands
-                      if st.staff_id == home or _near(p, st.street_id, street) < 2]
-            rest = [st for st in cands if st not in near_c]
+            near_c = [
+                st for st in cands if st.staff_id == home or _near(p, st.street_id, street) < 2
+            ]
+            taken = {st.staff_id for st in near_c}
+            rest = [st for st in cands if st.staff_id not in taken]
             pick = random.Random(f"{p.seed}|{role.key}|{role.discipline}")
             cands = near_c + pick.sample(rest, min(len(rest), p.rules.max_candidates))
         xs = {}
@@ -1002,7 +1085,7 @@ def build_teams(
                 terms["staff_changed"].append(min(role.count, len(kept)) - sum(kept))
     staff_in_one_place_per_half_day(m, by_slot)
     staff_within_monthly_limit(m, p, by_month)
-    _greedy_team_hint(m, p, plan, roles, x, hint_lead)
+    greedy = _greedy_team_hint(m, p, plan, roles, x, hint_lead)
     # balanced load: per discipline, sessions above a fair share of the year (so far)
     per_staff: dict[str, list] = defaultdict(list)
     for (sid, _), vs in by_month.items():
@@ -1021,10 +1104,15 @@ def build_teams(
                 m.add(over >= before + sum(lits) - fair)
                 terms["load"].append(over)
     r = p.rules
-    weights = {"far": r.w_far, "neighbour": r.w_neighbour, "load": r.w_load,
-               "extra_lead": r.w_extra_lead, "staff_changed": r.w_staff_changed}
+    weights = {
+        "far": r.w_far,
+        "neighbour": r.w_neighbour,
+        "load": r.w_load,
+        "extra_lead": r.w_extra_lead,
+        "staff_changed": r.w_staff_changed,
+    }
     m.minimize(sum(weights[k] * cp_model.LinearExpr.sum(v) for k, v in terms.items() if v))
-    return m, x, roles, terms
+    return m, x, roles, terms, greedy
 
 
 # --------------------------------------------------------------------------------------
@@ -1033,7 +1121,7 @@ def build_teams(
 
 def max_sessions_fitting(days: list[int], gap: int, after: int | None = None) -> int:
     """Most sessions ``gap`` days apart on these days (earliest first is optimal)."""
-    n, last = 0, (after if after is not None else -10**9)
+    n, last = 0, (after if after is not None else -(10**9))
     for d in days:
         if d >= last + gap:
             n, last = n + 1, d
@@ -1061,50 +1149,68 @@ def precheck(p: SessionProblem) -> list[str]:
             out.append(
                 f"{name} is open on {len(days)} days {when} but needs {n} sessions {gap} days "
                 f"apart; at most {fit} fit. Open it on more days, lower its sessions_per_year "
-                f"to {fit + len(fixed)}, or shorten the {gap}-day gap.")
+                f"to {fit + len(fixed)}, or shorten the {gap}-day gap."
+            )
         if p.rules.every_quarter and c.sessions_per_year >= 4:
             covered = {(s.date.month - 1) // 3 for s in fixed}
             for q in range((p.start.month - 1) // 3, 4):
                 if q not in covered and not any((p.date(d).month - 1) // 3 == q for d in days):
-                    out.append(f"{name} has no open day in quarter Q{q + 1} of {year} "
-                               f"(closures, holidays or its open days), but every quarter "
-                               f"needs a session.")
+                    out.append(
+                        f"{name} has no open day in quarter Q{q + 1} of {year} "
+                        f"(closures, holidays or its open days), but every quarter "
+                        f"needs a session."
+                    )
         need_t = min(p.rules.min_topics, c.sessions_per_year, len(p.data.topics))
         if len(usable) < need_t:
-            out.append(f"{name} needs {need_t} different topics but only {len(usable)} topics "
-                       f"can be staffed ({', '.join(t.topic_id for t in usable) or 'none'}).")
+            out.append(
+                f"{name} needs {need_t} different topics but only {len(usable)} topics "
+                f"can be staffed ({', '.join(t.topic_id for t in usable) or 'none'})."
+            )
     for e in p.data.events:
         days = p.event_days(e)
         done = sum(1 for s in p.fixed if s.event_id == e.event_id)
         n = max(0, e.count - done)
-        where = ("weekend days" if e.weekend else "working days")
+        where = "weekend days" if e.weekend else "working days"
         if n > len(days):
-            out.append(f"Event {e.name}({e.event_id}) must happen {n} more times on "
-                       f"different {where} in months {','.join(map(str, e.months))}, "
-                       f"but there are only {len(days)} such days.")
+            out.append(
+                f"Event {e.name}({e.event_id}) must happen {n} more times on "
+                f"different {where} in months {','.join(map(str, e.months))}, "
+                f"but there are only {len(days)} such days."
+            )
         if e.disciplines and e.staff_needed < len(e.disciplines):
-            out.append(f"Event {e.name}({e.event_id}) needs one person of each of "
-                       f"{len(e.disciplines)} disciplines but only {e.staff_needed} staff.")
+            out.append(
+                f"Event {e.name}({e.event_id}) needs one person of each of "
+                f"{len(e.disciplines)} disciplines but only {e.staff_needed} staff."
+            )
         for d, k in p.event_team(e).items():
             if k > have[d]:
-                out.append(f"Event {e.name}({e.event_id}) needs {k} {d} staff "
-                           f"({DISCIPLINE_ZH[d]}) at once; the district has {have[d]}.")
+                out.append(
+                    f"Event {e.name}({e.event_id}) needs {k} {d} staff "
+                    f"({DISCIPLINE_ZH[d]}) at once; the district has {have[d]}."
+                )
     # the year's education capacity against the education a year needs
-    demand = sum(sessions_needed(p, c, [s for s in p.fixed if s.center_id == c.center_id])
-                 for c in p.data.centers)
+    demand = sum(
+        sessions_needed(p, c, [s for s in p.fixed if s.center_id == c.center_id])
+        for c in p.data.centers
+    )
     demand += sum(p.event_team(e).get("education", 0) * max(0, e.count) for e in p.data.events)
     supply = 0
     for s in p.data.staff:
         if s.discipline != "education":
             continue
         for mo in range(p.start.month, 13):
-            days = [d for d in range(p.first_day, p.n_days)
-                    if p.date(d).month == mo and p.available(s, d)]
+            days = [
+                d
+                for d in range(p.first_day, p.n_days)
+                if p.date(d).month == mo and p.available(s, d)
+            ]
             supply += min(s.max_per_month, 2 * len(days))
     if demand > supply:
-        out.append(f"The sessions and events need {demand} education-lead half-days but the "
-                   f"education staff give at most {supply} within their monthly limits, "
-                   f"available days and leave; {demand - supply} short.")
+        out.append(
+            f"The sessions and events need {demand} education-lead half-days but the "
+            f"education staff give at most {supply} within their monthly limits, "
+            f"available days and leave; {demand - supply} short."
+        )
     return out
 
 
@@ -1133,34 +1239,42 @@ def _words(p: SessionProblem, tag: str) -> str:
     if kind == "quarter":
         return f"{parts[2]}: a session in every quarter"
     if kind == "topics":
-        return (f"{parts[2]}: at least {p.rules.min_topics} topics, never the same twice "
-                f"in a row")
+        return f"{parts[2]}: at least {p.rules.min_topics} topics, never the same twice in a row"
     if kind == "event":
         e = next(e for e in p.data.events if e.event_id == parts[1])
         return f"event {e.name}({e.event_id}): {e.count} times with {e.staff_needed} staff"
     if kind == "half-day":
         disc = parts[1]
         pool = [s for s in p.data.staff if s.discipline == disc]
-        return (f"{DISCIPLINE_ZH[disc]} ({disc}) staff available per half-day: {len(pool)} "
-                f"people, who can be in only one place each half-day, on their available "
-                f"days, outside leave")
+        return (
+            f"{DISCIPLINE_ZH[disc]} ({disc}) staff available per half-day: {len(pool)} "
+            f"people, who can be in only one place each half-day, on their available "
+            f"days, outside leave"
+        )
     if kind == "month":
         disc = parts[1]
         cap = staff_capacity(p).month[disc]
         details = []
         for mo, c in sorted(cap.items()):
-            evs = [e for e in p.data.events if set(e.months) & set(cap) == {mo}
-                   and p.event_team(e).get(disc)]
+            evs = [
+                e
+                for e in p.data.events
+                if set(e.months) & set(cap) == {mo} and p.event_team(e).get(disc)
+            ]
             need = sum(e.count * p.event_team(e)[disc] for e in evs)
             if need > c:
-                details.append(f"month {mo} gives {c} places within their limits but "
-                               f"{', '.join(e.name for e in evs)} alone need {need}, "
-                               f"{need - c} short")
+                details.append(
+                    f"month {mo} gives {c} places within their limits but "
+                    f"{', '.join(e.name for e in evs)} alone need {need}, "
+                    f"{need - c} short"
+                )
         if not details:
             low = sorted(cap.items(), key=lambda kv: kv[1])[:3]
-            details.append("the tightest months give " + ", ".join(
-                f"{c} places in month {mo}" for mo, c in low))
-        return (f"{DISCIPLINE_ZH[disc]} ({disc}) staff monthly limits: " + "; ".join(details))
+            details.append(
+                "the tightest months give "
+                + ", ".join(f"{c} places in month {mo}" for mo, c in low)
+            )
+        return f"{DISCIPLINE_ZH[disc]} ({disc}) staff monthly limits: " + "; ".join(details)
     if kind == "open":
         return f"center {parts[1]} has no open day left in {p.year}"
     return tag
@@ -1199,7 +1313,7 @@ def _demands(p: SessionProblem, a: StageA, solver: cp_model.CpSolver) -> list[tu
             out.append((slot, "education", 1))
             for disc in DISCIPLINES[1:]:
                 z = cv.need[i, disc]
-                if (solver.value(z) if not isinstance(z, int) else z):
+                if solver.value(z) if not isinstance(z, int) else z:
                     out.append((slot, disc, 1))
     for ev in a.events:
         for s in ev.slot:
@@ -1219,37 +1333,96 @@ def _calendar_groups(p: SessionProblem) -> list[list[Center]]:
     for c in active:
         by_street[c.street_id].append(c)
     groups: list[list[Center]] = []
+    size = p.rules.part_size
     for sid in sorted(by_street):
         cs = by_street[sid]
-        size = p.rules.decompose_above
-        for k in range(0, len(cs), size):
-            groups.append(cs[k:k + size])
+        k = math.ceil(len(cs) / size)
+        groups += [cs[j::k] for j in range(k)]
+    # the biggest parts first, while the staff are all free
+    groups.sort(key=lambda g: (-sum(c.sessions_per_year for c in g), g[0].center_id))
     return groups
 
 
-def _extract(p: SessionProblem, a: StageA, solver: cp_model.CpSolver,
-             led_by_home: set[tuple[dt.date, int, str]]) -> list[Session]:
+def _extract(
+    p: SessionProblem,
+    a: StageA,
+    solver: cp_model.CpSolver,
+    led_by_home: set[tuple[dt.date, int, str]],
+) -> list[Session]:
     out: list[Session] = []
     for cv in a.centers:
         for i in range(cv.n):
             slot = solver.value(cv.slot[i])
             k = next(k for k in range(len(p.data.topics)) if solver.value(cv.topic[i, k]))
-            out.append(Session(date=p.date(slot // 2), half=slot % 2,
-                               center_id=cv.center.center_id,
-                               topic_id=p.data.topics[k].topic_id))
+            out.append(
+                Session(
+                    date=p.date(slot // 2),
+                    half=slot % 2,
+                    center_id=cv.center.center_id,
+                    topic_id=p.data.topics[k].topic_id,
+                )
+            )
             led = cv.led[i] if i < len(cv.led) else 0
             if not isinstance(led, int) and solver.value(led):
                 led_by_home.add((out[-1].date, out[-1].half, cv.center.center_id))
     for ev in a.events:
         for s in ev.slot:
             slot = solver.value(s)
-            out.append(Session(date=p.date(slot // 2), half=slot % 2,
-                               event_id=ev.event.event_id))
+            out.append(Session(date=p.date(slot // 2), half=slot % 2, event_id=ev.event.event_id))
     return out
 
 
 CALENDAR_TERMS = ("moved", "topic_changed", "spacing", "weekend", "other_lead")
 TEAM_TERMS = ("far", "neighbour", "load", "extra_lead", "staff_changed")
+
+
+def team_costs(
+    p: SessionProblem, new: list[Session], staff_of: dict[int, list[str]]
+) -> dict[str, int]:
+    """The teams' soft goals counted on the plan itself (as a planner would count them)."""
+    staff = {s.staff_id: s for s in p.data.staff}
+    centers = {c.center_id: c for c in p.data.centers}
+    out = dict.fromkeys(TEAM_TERMS, 0)
+    load: Counter = Counter()
+    old = {(s.date, s.half, s.center_id, s.event_id): s for s in p.was_planned}
+    for k, s in enumerate(new):
+        team = staff_of[k]
+        load.update(team)
+        if s.center_id:
+            street = centers[s.center_id].street_id
+            for sid in team:
+                near = _near(p, staff[sid].street_id, street)
+                out["far"] += near == 2
+                out["neighbour"] += near == 1
+            if p.home_lead.get(s.center_id) not in team:
+                out["extra_lead"] += 1
+        prev = old.get((s.date, s.half, s.center_id, s.event_id))
+        if prev is not None:
+            out["staff_changed"] += len(set(prev.staff_ids) - set(team))
+    for d in DISCIPLINES:
+        pool = [s for s in p.data.staff if s.discipline == d]
+        total = sum(load[s.staff_id] for s in pool)
+        if pool and total:
+            fair = math.ceil(total / len(pool))
+            out["load"] += sum(max(0, load[s.staff_id] - fair) for s in pool)
+    return out
+
+
+def _greedy_cost(
+    p: SessionProblem, sub: list[Session], greedy: dict[tuple[int, int], list[str]], x, terms
+) -> int:
+    staff_of: dict[int, list[str]] = defaultdict(list)
+    for (_r, j), sids in greedy.items():
+        staff_of[j] += sids
+    r = p.rules
+    c = team_costs(p, sub, staff_of)
+    return (
+        c["far"] * r.w_far
+        + c["neighbour"] * r.w_neighbour
+        + c["load"] * r.w_load
+        + c["extra_lead"] * r.w_extra_lead
+        + c["staff_changed"] * r.w_staff_changed
+    )
 
 
 def plan_sessions(
@@ -1278,36 +1451,63 @@ def plan_sessions(
         solver, status, secs = solve_calendar(a.model, _with_time(params, limit), progress)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             if status == cp_model.INFEASIBLE and len(groups) == 1:
-                raise InfeasibleError("The rules cannot all hold for the guidance sessions; "
-                                      "these clash (relax one of them):", explain(p, params))
-            what = (f"street {group[0].street_id}, {len(group)} centers"
-                    if len(groups) > 1 else "the district")
+                raise InfeasibleError(
+                    "The rules cannot all hold for the guidance sessions; "
+                    "these clash (relax one of them):",
+                    explain(p, params),
+                )
+            what = (
+                f"street {group[0].street_id}, {len(group)} centers"
+                if len(groups) > 1
+                else "the district"
+            )
             raise InfeasibleError(
                 "No calendar was found within the time limit.",
-                [f"The calendar (days and topics) of {what} was not found in {secs:.0f} s "
-                 f"({STATUS[status]}); give more --time-limit or more --workers"
-                 + ("." if len(groups) == 1 else ", or the staff of this street are "
-                    "taken by the streets planned before it.")])
+                [
+                    f"The calendar (days and topics) of {what} was not found in {secs:.0f} s "
+                    f"({STATUS[status]}); give more --time-limit or more --workers"
+                    + (
+                        "."
+                        if len(groups) == 1
+                        else ", or the staff of this street are "
+                        "taken by the streets planned before it."
+                    )
+                ],
+            )
         part = _extract(p, a, solver, led_by_home)
         new += part
         if used is not None:
             used.add(p, part, led_by_home)
         for name in CALENDAR_TERMS:
             values[name] += _soft(name, "", solver, a.terms[name], 0).value
-        stages.append(dict(stage="calendar" if len(groups) == 1 else f"calendar {gi + 1}",
-                           status=STATUS[status], objective=solver.objective_value,
-                           bound=solver.best_objective_bound, build_seconds=build,
-                           solve_seconds=secs))
+        stages.append(
+            dict(
+                stage="calendar" if len(groups) == 1 else f"calendar {gi + 1}",
+                status=STATUS[status],
+                objective=solver.objective_value,
+                bound=solver.best_objective_bound,
+                build_seconds=build,
+                solve_seconds=secs,
+            )
+        )
     new.sort(key=lambda s: (s.date, s.half, s.center_id, s.event_id))
     # stage B: the teams, in one model or month by month for a big instance
-    hint_lead = {k: (p.home_lead.get(s.center_id, ""),) for k, s in enumerate(new)
-                 if (s.date, s.half, s.center_id) in led_by_home}
+    hint_lead = {
+        k: (p.home_lead.get(s.center_id, ""),)
+        for k, s in enumerate(new)
+        if (s.date, s.half, s.center_id) in led_by_home
+    }
     topic_of = {t.topic_id: t for t in p.data.topics}
     event_of = {e.event_id: e for e in p.data.events}
-    n_roles = sum(len(topic_of[s.topic_id].disciplines) if s.center_id else
-                  event_of[s.event_id].staff_needed for s in new)
-    parts = ([list(range(len(new)))] if n_roles <= r.teams_by_month_above else
-             [[k for k, s in enumerate(new) if s.date.month == mo] for mo in range(1, 13)])
+    n_roles = sum(
+        len(topic_of[s.topic_id].disciplines) if s.center_id else event_of[s.event_id].staff_needed
+        for s in new
+    )
+    parts = (
+        [list(range(len(new)))]
+        if n_roles <= r.teams_by_month_above
+        else [[k for k, s in enumerate(new) if s.date.month == mo] for mo in range(1, 13)]
+    )
     parts = [q for q in parts if q]
     staff_of: dict[int, list[str]] = defaultdict(list)
     prior_load: dict[str, int] = defaultdict(int)
@@ -1319,16 +1519,33 @@ def plan_sessions(
         result = None
         for restrict in (True, False):
             t1 = time.perf_counter()
-            mb, x, roles, terms = build_teams(p, sub, restrict, sub_hint, prior_load,
-                                              yearly=len(parts) == 1)
+            mb, x, roles, terms, greedy = build_teams(
+                p, sub, restrict, sub_hint, prior_load, yearly=len(parts) == 1
+            )
             build = time.perf_counter() - t1
             sb, st_b, secs = solve(mb, _with_time(params, limit))
-            stages.append(dict(stage="teams" if len(parts) == 1 else f"teams {pi + 1}",
-                               status=STATUS[st_b], objective=None, bound=None,
-                               build_seconds=build, solve_seconds=secs))
+            stages.append(
+                dict(
+                    stage="teams" if len(parts) == 1 else f"teams {pi + 1}",
+                    status=STATUS[st_b],
+                    objective=None,
+                    bound=None,
+                    build_seconds=build,
+                    solve_seconds=secs,
+                )
+            )
             if st_b in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 stages[-1].update(objective=sb.objective_value, bound=sb.best_objective_bound)
-                result = (sb, x, terms)
+                result = {k: [sid for sid, v in xs.items() if sb.value(v)] for k, xs in x.items()}
+                break
+            if st_b == cp_model.UNKNOWN and greedy is not None:
+                # out of time: the greedy teams are valid; their cost has bound 0
+                stages[-1].update(
+                    status="feasible (greedy)",
+                    bound=0.0,
+                    objective=float(_greedy_cost(p, sub, greedy, x, terms)),
+                )
+                result = greedy
                 break
             if st_b == cp_model.INFEASIBLE and not restrict:
                 break
@@ -1337,32 +1554,37 @@ def plan_sessions(
             where = "" if len(parts) == 1 else f" in month {sub[0].date.month}"
             if last["status"] == "infeasible":
                 raise InfeasibleError(
-                    "The calendar fits the staff counts, but no team assignment" + where
+                    "The calendar fits the staff counts, but no team assignment"
+                    + where
                     + " meets every person's monthly limit, available days and leave at once:",
-                    ["Raise some staff's monthly limits (max_per_month), widen their "
-                     "available days (weekends especially), or lower sessions_per_year."])
+                    [
+                        "Raise some staff's monthly limits (max_per_month), widen their "
+                        "available days (weekends especially), or lower sessions_per_year."
+                    ],
+                )
             raise InfeasibleError(
                 "No team assignment was found within the time limit" + where + ".",
-                [f"Naming the teams stopped after {last['solve_seconds']:.0f} s "
-                 f"({last['status']}); give more --time-limit or more --workers."])
-        sb, x, terms = result
-        for (_r, j), xs in x.items():
-            for sid, v in xs.items():
-                if sb.value(v):
-                    staff_of[part[j]].append(sid)
-                    prior_load[sid] += 1
-        for name in TEAM_TERMS:
-            values[name] += _soft(name, "", sb, terms[name], 0).value
+                [
+                    f"Naming the teams stopped after {last['solve_seconds']:.0f} s "
+                    f"({last['status']}); give more --time-limit or more --workers."
+                ],
+            )
+        for (_r, j), sids in result.items():
+            for sid in sids:
+                staff_of[part[j]].append(sid)
+                prior_load[sid] += 1
     order = {st.staff_id: i for i, st in enumerate(p.data.staff)}
-    new = [s.model_copy(update={"staff_ids": tuple(sorted(staff_of[k], key=order.__getitem__))})
-           for k, s in enumerate(new)]
+    new = [
+        s.model_copy(update={"staff_ids": tuple(sorted(staff_of[k], key=order.__getitem__))})
+        for k, s in enumerate(new)
+    ]
+    values.update(team_costs(p, new, staff_of))
     described = {
         "moved": ("future sessions moved to another half-day (re-plan)", r.w_moved),
         "topic_changed": ("kept sessions with another topic (re-plan)", r.w_topic_changed),
         "spacing": ("days by which gaps fall short of an even spread", r.w_spacing),
         "weekend": (f"sessions off the {r.weekend_share:.0%} weekend target", r.w_weekend),
-        "other_lead": ("sessions planned without their home lead free (calendar)",
-                       r.w_extra_lead),
+        "other_lead": ("sessions planned without their home lead free (calendar)", r.w_extra_lead),
         "far": ("staff trips beyond home and neighbouring streets", r.w_far),
         "neighbour": ("staff trips to a neighbouring street", r.w_neighbour),
         "load": ("sessions above staff's fair share (balance)", r.w_load),
@@ -1380,19 +1602,29 @@ def plan_sessions(
     status_text = "optimal" if set(finals.values()) == {"optimal"} else "feasible"
     findings = []
     if len(groups) > 1 or len(parts) > 1:
-        findings.append(f"Big instance: the calendar was planned street by street "
-                        f"({len(groups)} parts) and the teams month by month ({len(parts)} "
-                        f"parts); objective and bound are sums over the parts, each optimal "
-                        f"or not for its part, not for the whole year at once.")
+        findings.append(
+            f"Big instance: the calendar was planned street by street "
+            f"({len(groups)} parts) and the teams month by month ({len(parts)} "
+            f"parts); objective and bound are sums over the parts, each optimal "
+            f"or not for its part, not for the whole year at once."
+        )
     if status_text != "optimal":
-        findings.append("Not proven optimal within the time limit: another run may give a "
-                        "different (equally valid) calendar.")
+        findings.append(
+            "Not proven optimal within the time limit: another run may give a "
+            "different (equally valid) calendar."
+        )
     findings += p.data.calendar.warnings([p.year])
     build_s = sum(float(st["build_seconds"]) for st in stages)  # type: ignore[arg-type]
     solve_s = sum(float(st["solve_seconds"]) for st in stages)  # type: ignore[arg-type]
     plan = SessionPlan(
-        sessions=planned, status=status_text, objective=objective, bound=bound,
-        build_seconds=build_s, solve_seconds=solve_s, soft_costs=soft, findings=findings,
+        sessions=planned,
+        status=status_text,
+        objective=objective,
+        bound=bound,
+        build_seconds=build_s,
+        solve_seconds=solve_s,
+        soft_costs=soft,
+        findings=findings,
         stages=stages,
     )
     plan.changes = describe_changes(p, new)
@@ -1400,8 +1632,13 @@ def plan_sessions(
 
 
 def _with_time(params: SolveParams, t: float) -> SolveParams:
-    return SolveParams(time_limit=t, workers=params.workers, seed=params.seed,
-                       relative_gap=params.relative_gap, log=params.log)
+    return SolveParams(
+        time_limit=t,
+        workers=params.workers,
+        seed=params.seed,
+        relative_gap=params.relative_gap,
+        log=params.log,
+    )
 
 
 def describe_changes(p: SessionProblem, new: Iterable[Session]) -> list[str]:
@@ -1426,11 +1663,14 @@ def describe_changes(p: SessionProblem, new: Iterable[Session]) -> list[str]:
             o = a[i] if i < len(a) else None
             n = b[i] if i < len(b) else None
             if o and n and (o.date, o.half) != (n.date, n.half):
-                out.append(f"{k}: {o.date} {'AM' if o.half == 0 else 'PM'} -> {n.date} "
-                           f"{'AM' if n.half == 0 else 'PM'} ({n.topic_id or n.event_id})")
+                out.append(
+                    f"{k}: {o.date} {'AM' if o.half == 0 else 'PM'} -> {n.date} "
+                    f"{'AM' if n.half == 0 else 'PM'} ({n.topic_id or n.event_id})"
+                )
             elif o and n and o.staff_ids != n.staff_ids:
-                out.append(f"{k}: {n.date} staff {';'.join(o.staff_ids)} -> "
-                           f"{';'.join(n.staff_ids)}")
+                out.append(
+                    f"{k}: {n.date} staff {';'.join(o.staff_ids)} -> {';'.join(n.staff_ids)}"
+                )
             elif o and n and o.topic_id != n.topic_id:
                 out.append(f"{k}: {n.date} topic {o.topic_id} -> {n.topic_id}")
             elif o and not n:
