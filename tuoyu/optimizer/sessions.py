@@ -1294,15 +1294,14 @@ def solve_calendar(
 ) -> tuple[cp_model.CpSolver, int, float]:
     """Like :func:`solve`, with presolve probing kept light: probing this model costs far
     more than it saves."""
-    solver = cp_model.CpSolver()
-    params.apply(solver)
-    solver.parameters.cp_model_probing_level = 0
-    solver.parameters.symmetry_level = 0
-    from tuoyu.optimizer.solve import ProgressCallback
+    from dataclasses import replace as _replace
 
-    t0 = time.perf_counter()
-    status = solver.solve(model, ProgressCallback(progress) if progress else None)
-    return solver, status, time.perf_counter() - t0
+    from tuoyu.optimizer.solve import solve as _solve
+
+    light = _replace(
+        params, extra=(*params.extra, ("cp_model_probing_level", 0), ("symmetry_level", 0))
+    )
+    return _solve(model, light, progress)
 
 
 def _demands(p: SessionProblem, a: StageA, solver: cp_model.CpSolver) -> list[tuple[int, str, int]]:

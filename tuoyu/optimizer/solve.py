@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,6 +25,8 @@ class SolveParams:
     # models (the roster) are proven in a fraction of a second by CP-SAT's max_lp worker,
     # which the default portfolio only starts from 8 workers on.
     portfolio: str = "default"
+    # further CP-SAT parameters a formulation needs, as (name, value) pairs
+    extra: tuple[tuple[str, object], ...] = ()
 
     LP_FIRST = (
         "max_lp",
@@ -47,6 +50,8 @@ class SolveParams:
                 p.linearization_level = 2
             else:
                 p.subsolvers.extend(self.LP_FIRST[: self.workers])
+        for name, value in self.extra:
+            setattr(p, name, value)
 
 
 STATUS = {
@@ -93,27 +98,67 @@ class SolveStats:
 ProgressFn = Callable[[float, float, float], None]  # (seconds, objective, bound)
 
 
+class _Control:
+    """Process-wide controls a host (the service's worker) may set: a progress hook that
+    sees every improving solution of every solve, and a stop request that ends the
+    running solve and makes later ones return at once with what they have."""
+
+    def __init__(self) -> None:
+        self.hook: ProgressFn | None = None
+        self.stop = threading.Event()
+        self.lock = threading.Lock()
+        self.active: set[cp_model.CpSolver] = set()
+
+
+CONTROL = _Control()
+
+
+def set_progress_hook(fn: ProgressFn | None) -> None:
+    CONTROL.hook = fn
+
+
+def request_stop() -> None:
+    """Stop the solve under way (its best solution so far is kept) and all later ones."""
+    CONTROL.stop.set()
+    with CONTROL.lock:
+        for solver in CONTROL.active:
+            solver.stop_search()
+
+
+def stop_requested() -> bool:
+    return CONTROL.stop.is_set()
+
+
 class ProgressCallback(cp_model.CpSolverSolutionCallback):
-    """Forwards each improving solution's objective and bound to a progress function."""
+    """Forwards each improving solution's objective and bound to the progress functions."""
 
     def __init__(self, fn: ProgressFn | None):
         super().__init__()
-        self._fn = fn
+        self._fns = [f for f in (fn, CONTROL.hook) if f is not None]
         self._t0 = time.perf_counter()
 
     def on_solution_callback(self) -> None:
-        if self._fn is not None:
-            self._fn(
-                time.perf_counter() - self._t0, self.ObjectiveValue(), self.BestObjectiveBound()
-            )
+        seconds = time.perf_counter() - self._t0
+        for fn in self._fns:
+            fn(seconds, self.ObjectiveValue(), self.BestObjectiveBound())
 
 
 def solve(
     model: cp_model.CpModel, params: SolveParams, progress: ProgressFn | None = None
 ) -> tuple[cp_model.CpSolver, int, float]:
-    """Solve once; returns (solver, status, seconds)."""
+    """Solve once; returns (solver, status, seconds). After :func:`request_stop`, a solve
+    gets a moment to turn its hint into a solution and no more."""
     solver = cp_model.CpSolver()
     params.apply(solver)
+    if CONTROL.stop.is_set():
+        solver.parameters.max_time_in_seconds = min(params.time_limit, 0.5)
+    callback = ProgressCallback(progress) if (progress or CONTROL.hook) else None
+    with CONTROL.lock:
+        CONTROL.active.add(solver)
     t0 = time.perf_counter()
-    status = solver.solve(model, ProgressCallback(progress) if progress else None)
+    try:
+        status = solver.solve(model, callback)
+    finally:
+        with CONTROL.lock:
+            CONTROL.active.discard(solver)
     return solver, status, time.perf_counter() - t0

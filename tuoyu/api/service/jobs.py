@@ -2,9 +2,9 @@
 ``settings.workers`` at once.
 
 A dispatcher thread in the service starts queued jobs when a slot is free, watches the
-running ones, and stops those whose cancel flag is set. A worker cannot be stopped
-gracefully from outside (``run_*`` take no stop signal), so a running job that is
-cancelled has its process terminated: its best plan so far is not kept.
+running ones, and stops those whose cancel flag is set: the worker itself sees the flag,
+stops its solver and keeps the best plan so far; one that has not finished within
+``CANCEL_GRACE`` seconds is terminated (then nothing is kept).
 
 On startup, ``queued`` jobs wait to be started again and ``running`` ones (their process
 died with the previous service) are marked ``interrupted``.
@@ -16,6 +16,7 @@ import json
 import multiprocessing
 import shutil
 import threading
+import time
 import uuid
 from multiprocessing.process import BaseProcess
 from pathlib import Path
@@ -32,6 +33,7 @@ INTERRUPTED = "the service stopped while this plan was being made; submit it aga
 CANCELLED_RUNNING = "cancelled while the plan was being made; its best plan so far is not kept"
 CANCELLED_QUEUED = "cancelled before the plan was started"
 KINDS = ("roster", "sessions", "siting")
+CANCEL_GRACE = 30.0  # seconds a cancelled worker gets to finish its plan from the best so far
 
 
 class JobManager:
@@ -44,6 +46,7 @@ class JobManager:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._cancel_seen: dict[str, float] = {}
 
     # -- lifecycle -------------------------------------------------------------------
     def recover(self) -> int:
@@ -161,6 +164,10 @@ class JobManager:
                 )
             for job_id in flagged:
                 proc = running[job_id]
+                seen = self._cancel_seen.setdefault(job_id, time.monotonic())
+                if time.monotonic() - seen < CANCEL_GRACE:
+                    continue  # the worker stops its solver and keeps the best plan
+                self._cancel_seen.pop(job_id, None)
                 proc.terminate()
                 proc.join(timeout=10)
                 with self._lock:

@@ -4,9 +4,13 @@ The process is started with the 'spawn' method by :mod:`tuoyu.api.service.jobs`;
 its status, progress and result into the job's row itself, so the service can restart
 without losing what was finished.
 
-Progress: the ``run_*`` functions accept no progress callback, so a worker reports the
-seconds elapsed while it solves (objective and bound ``null``) and the final objective and
-bound when the plan is made.
+Progress: the worker sets the solver layer's progress hook
+(:func:`tuoyu.optimizer.solve.set_progress_hook`), so every improving solution's objective
+and bound reach the job's row (once a second). Cancel: when the job's cancel flag is set,
+the worker calls :func:`tuoyu.optimizer.solve.request_stop`; the CP-SAT solve under way
+stops with its best solution, the plan is finished from it and kept (status
+``cancelled``). The dispatcher terminates a worker that has not stopped within its grace
+period (then nothing is kept).
 """
 
 from __future__ import annotations
@@ -189,10 +193,18 @@ def run_job(job_id: str, kind: str, data_dir: str, params: dict[str, Any], out_d
             url: str, previous: str | None, time_limit: float, workers: int) -> None:
     """The worker's entry point. Never raises: every outcome ends in the job's row."""
     from tuoyu.models.errors import DataError, InfeasibleError
+    from tuoyu.optimizer import solve as solver_layer
 
     t0 = time.perf_counter()
     stop = threading.Event()
+    cancelled = threading.Event()
     eng = make_engine(url)
+    latest: dict[str, Any] = {"objective": None, "bound": None}
+
+    def on_progress(_seconds: float, objective: float, bound: float) -> None:
+        latest["objective"], latest["bound"] = objective, bound
+
+    solver_layer.set_progress_hook(on_progress)
 
     def heartbeat() -> None:
         while not stop.wait(1.0):
@@ -201,9 +213,11 @@ def run_job(job_id: str, kind: str, data_dir: str, params: dict[str, Any], out_d
                     job = s.get(Job, job_id)
                     if job is not None and job.status == "running":
                         job.progress_json = json.dumps(
-                            {"seconds": round(time.perf_counter() - t0, 1),
-                             "objective": None, "bound": None}
+                            {"seconds": round(time.perf_counter() - t0, 1), **latest}
                         )
+                        if job.cancel_requested and not cancelled.is_set():
+                            cancelled.set()
+                            solver_layer.request_stop()
             except Exception:  # a busy database must not stop the solve
                 pass
 
@@ -219,7 +233,7 @@ def run_job(job_id: str, kind: str, data_dir: str, params: dict[str, Any], out_d
                                   "problems": [p.as_dict() for p in exc.problems]}
         final: dict[str, Any] = {"objective": None, "bound": None}
     except InfeasibleError as exc:
-        status, message = "infeasible", exc.summary
+        status, message = ("cancelled" if cancelled.is_set() else "infeasible"), exc.summary
         result = {"error": "infeasible", "message": exc.summary, "clashes": exc.clashes}
         final = {"objective": None, "bound": None}
     except Exception as exc:
@@ -236,6 +250,9 @@ def run_job(job_id: str, kind: str, data_dir: str, params: dict[str, Any], out_d
             findings = list(extra.get("findings") or findings)
             final = {"objective": extra.get("objective"), "bound": extra.get("bound")}
         status, message = "done", summary.splitlines()[0] if summary else "done"
+        if cancelled.is_set():
+            status = "cancelled"
+            message = "cancelled while the plan was being made; the best plan found so far is kept"
         result = {
             "summary": summary,
             "status": status,
