@@ -893,6 +893,56 @@ def plan_days(
     return day_of, stages, unique, top
 
 
+def greedy_teams(
+    problem: RosterProblem, day_of: dict[int, int], allowed: dict[int, set[int]] | None
+) -> set[tuple[int, int]]:
+    """A quick balanced roster (least-loaded first) used as the solver's starting hint;
+    visits it cannot staff are left out. The solver's answer never depends on it."""
+    r = problem.rules
+    load: dict[int, int] = defaultdict(int)
+    per_day: dict[tuple[int, int], int] = defaultdict(int)
+    chosen: set[tuple[int, int]] = set()
+    for v in sorted(day_of, key=lambda v: (day_of[v], v)):
+        visit, k = problem.visits[v], day_of[v]
+        day = problem.days[k]
+        cands = [
+            p for p in (allowed[v] if allowed is not None else range(len(problem.inspectors)))
+            if day in problem.available[problem.inspectors[p].inspector_id]
+            and (visit.institution_id, problem.inspectors[p].inspector_id) not in problem.recused
+            and load[p] < problem.inspectors[p].max_per_month
+            and per_day[p, k] < problem.inspectors[p].max_per_day
+            and problem.inspectors[p].inspector_id not in visit.last_team
+        ]  # fmt: skip
+        cands.sort(key=lambda p: (load[p], p))
+        team: list[int] = []
+        for skill in r.required_skills:
+            if not any(skill in problem.inspectors[p].skills for p in team):
+                team += [p for p in cands if skill in problem.inspectors[p].skills
+                         and p not in team][:1]
+        for p in cands:
+            depts = {problem.inspectors[q].department for q in team}
+            if len(team) >= r.min_team and len(depts) >= r.min_departments:
+                break
+            if p not in team and (
+                len(depts) >= r.min_departments
+                or problem.inspectors[p].department not in depts
+                or len(team) + 1 < r.min_team
+            ):
+                team.append(p)
+        ok = (
+            r.min_team <= len(team) <= r.max_team
+            and all(any(s in problem.inspectors[p].skills for p in team)
+                    for s in r.required_skills)
+            and len({problem.inspectors[p].department for p in team}) >= r.min_departments
+        )
+        if ok:
+            for p in team:
+                chosen.add((v, p))
+                load[p] += 1
+                per_day[p, k] += 1
+    return chosen
+
+
 def _team_tiebreak(problem: RosterProblem, var: _Vars):
     """Seeded random priorities over (visit, inspector): picks one among equal rosters."""
     spread = 1 << 16
@@ -948,9 +998,12 @@ def solve_roster(
     for size in sizes if fixed else []:
         tb = time.perf_counter()
         allowed = shortlists(problem, day_of, size)  # type: ignore[arg-type]
+        greedy = greedy_teams(problem, day_of, allowed)  # type: ignore[arg-type]
         model, var, soft, _ = build_model(problem, day_of=day_of, allowed=allowed)
         soft_obj = _soft_objective(problem, soft)
         model.minimize(soft_obj)
+        for (v, p), a in var.a.items():  # a balanced greedy roster to start from
+            model.add_hint(a, (v, p) in greedy)
         stats.build_seconds += time.perf_counter() - tb
         solver, status, secs = solve(model, left(), progress)
         label = "teams" + (f" (shortlists of {size})" if size else " (all allowed)")
