@@ -73,3 +73,7 @@ class InfeasibleError(Exception):
         if clashes:
             text += "\n" + "\n".join(f"  - {c}" for c in clashes)
         super().__init__(text)
+
+
+class TimeLimitError(InfeasibleError):
+    """No plan was found within the time limit: not proof that none exists."""

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from ortools.sat.python import cp_model
 
 from tuoyu.models.calendar import month_bounds
-from tuoyu.models.errors import InfeasibleError
+from tuoyu.models.errors import InfeasibleError, TimeLimitError
 from tuoyu.models.inspection import InspectionData, Inspector, Institution, PastInspection
 from tuoyu.optimizer.draw import draw_key, hashed_int
 from tuoyu.optimizer.solve import STATUS, ProgressFn, SoftCost, SolveParams, SolveStats, solve
@@ -1023,7 +1023,7 @@ def solve_roster(
     if status == cp_model.INFEASIBLE:
         raise explain_infeasible(problem, params)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise InfeasibleError(
+        raise TimeLimitError(
             f"No roster for {problem.label} was found within {params.time_limit:.0f} s.",
             ["The solver ran out of time before finding any roster; raise --time-limit."],
         )

@@ -31,7 +31,7 @@ from functools import cached_property
 
 from ortools.sat.python import cp_model
 
-from tuoyu.models.errors import InfeasibleError
+from tuoyu.models.errors import InfeasibleError, TimeLimitError
 from tuoyu.models.sessions import (
     DISCIPLINE_ZH,
     Center,
@@ -1460,7 +1460,7 @@ def plan_sessions(
                 if len(groups) > 1
                 else "the district"
             )
-            raise InfeasibleError(
+            raise TimeLimitError(
                 "No calendar was found within the time limit.",
                 [
                     f"The calendar (days and topics) of {what} was not found in {secs:.0f} s "
@@ -1561,7 +1561,7 @@ def plan_sessions(
                         "available days (weekends especially), or lower sessions_per_year."
                     ],
                 )
-            raise InfeasibleError(
+            raise TimeLimitError(
                 "No team assignment was found within the time limit" + where + ".",
                 [
                     f"Naming the teams stopped after {last['solve_seconds']:.0f} s "

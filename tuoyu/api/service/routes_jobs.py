@@ -113,6 +113,8 @@ def _result(st: State, job_id: str) -> tuple[Job, dict[str, Any]]:
         if result.get("error") == "invalid_input":
             raise ApiError(422, result["message"], problems=result.get("problems", []))
         raise ApiError(404, f"Job '{job_id}' failed: {job.message}", status=job.status)
+    if "error" in result:  # cancelled before the solver had any plan
+        raise ApiError(404, f"Job '{job_id}' has no plan: {job.message}", status=job.status)
     return job, result
 
 

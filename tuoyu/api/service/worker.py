@@ -192,7 +192,7 @@ def _finish(url: str, job_id: str, status: str, message: str, result: dict[str, 
 def run_job(job_id: str, kind: str, data_dir: str, params: dict[str, Any], out_dir: str,
             url: str, previous: str | None, time_limit: float, workers: int) -> None:
     """The worker's entry point. Never raises: every outcome ends in the job's row."""
-    from tuoyu.models.errors import DataError, InfeasibleError
+    from tuoyu.models.errors import DataError, InfeasibleError, TimeLimitError
     from tuoyu.optimizer import solve as solver_layer
 
     t0 = time.perf_counter()
@@ -232,6 +232,11 @@ def run_job(job_id: str, kind: str, data_dir: str, params: dict[str, Any], out_d
         result: dict[str, Any] = {"error": "invalid_input", "message": message,
                                   "problems": [p.as_dict() for p in exc.problems]}
         final: dict[str, Any] = {"objective": None, "bound": None}
+    except TimeLimitError as exc:  # no plan in time: not proof that none exists
+        status = "cancelled" if cancelled.is_set() else "failed"
+        message = exc.summary + " Submit it again with a longer time_limit."
+        result = {"error": "time_limit", "message": message, "clashes": exc.clashes}
+        final = {"objective": None, "bound": None}
     except InfeasibleError as exc:
         status, message = ("cancelled" if cancelled.is_set() else "infeasible"), exc.summary
         result = {"error": "infeasible", "message": exc.summary, "clashes": exc.clashes}

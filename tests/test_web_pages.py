@@ -1,0 +1,347 @@
+"""The planner's web pages in a real headless Chromium (Debian's, driven by Playwright).
+
+The real app runs under uvicorn in a subprocess on 127.0.0.1 and a free port, with its home
+and database in a temporary folder. Skipped when /usr/bin/chromium or Playwright is missing,
+unless ``TUOYU_REQUIRE_BROWSER=1`` (CI after ``.ci/setup-browser.sh``): then they fail.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import io
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+CHROMIUM = Path(os.environ.get("TUOYU_CHROMIUM", "/usr/bin/chromium"))
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+SOLVE_WAIT_MS = 180_000
+
+SERVE = """
+import sys
+import uvicorn
+from tuoyu.api.service.app import create_app
+from tuoyu.api.service.settings import Settings
+settings = Settings(host="127.0.0.1", solver_time_limit=float(sys.argv[2]), workers=2)
+uvicorn.run(create_app(settings), host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
+"""
+
+
+def _require_browser() -> None:
+    missing = []
+    if not CHROMIUM.exists():
+        missing.append(str(CHROMIUM))
+    if importlib.util.find_spec("playwright") is None:
+        missing.append("playwright (pip)")
+    if not missing:
+        return
+    why = "browser tests need " + " and ".join(missing) + " (.ci/setup-browser.sh installs them)"
+    if os.environ.get("TUOYU_REQUIRE_BROWSER") == "1":
+        pytest.fail(why + "; TUOYU_REQUIRE_BROWSER=1 forbids skipping", pytrace=False)
+    pytest.skip(why)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(home: Path, solver_time_limit: float = 60.0) -> tuple[subprocess.Popen, str]:
+    """The real app under uvicorn in a subprocess; returns it and its base URL when it answers."""
+    port = free_port()
+    env = {**os.environ, "TUOYU_HOME": str(home),
+           "TUOYU_DATABASE_URL": f"sqlite:///{home / 'tuoyu.sqlite'}"}
+    log = open(home / "server.log", "wb")  # noqa: SIM115 (closed with the process)
+    proc = subprocess.Popen([sys.executable, "-c", SERVE, str(port), str(solver_time_limit)],
+                            env=env, cwd=str(home), stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            log.close()
+            raise RuntimeError("the service stopped at start:\n" +
+                               (home / "server.log").read_text(errors="replace"))
+        try:
+            if httpx.get(base + "/api/v1/health", timeout=2).status_code == 200:
+                return proc, base
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    proc.terminate()
+    raise RuntimeError("the service did not answer within 60 s")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    _require_browser()
+    home = tmp_path_factory.mktemp("tuoyu_web_home")
+    proc, base = start_server(home)
+    try:
+        yield base
+    finally:
+        stop_server(proc)
+
+
+@pytest.fixture(scope="module")
+def browser(server: str) -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def page(browser, server: str) -> Iterator[object]:
+    """A fresh page (own localStorage); any uncaught script error fails the test."""
+    ctx = browser.new_context(base_url=server, viewport={"width": 1400, "height": 900})
+    pg = ctx.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        yield pg
+    finally:
+        ctx.close()
+    assert not errors, f"script errors in the page: {errors}"
+
+
+def _ids(v: object) -> list[str]:
+    if isinstance(v, list):
+        return [str(x) for x in v]
+    return [x for x in str(v or "").split(";") if x]
+
+
+def _rows(pg, selector: str) -> int:
+    return pg.locator(f"{selector} tbody tr").count()
+
+
+def test_map_shows_the_plan_and_replans(page, server: str) -> None:
+    page.goto("/map")
+    page.wait_for_selector("#coverage-table tbody tr", timeout=SOLVE_WAIT_MS)
+    state = page.evaluate("({j: tuoyuMap.jobId, o: tuoyuMap.openings, c: tuoyuMap.communities,"
+                          " s: tuoyuMap.streets})")
+    first = state["j"]
+    job = httpx.get(f"{server}/api/v1/jobs/{first}").json()
+    assert job["kind"] == "siting" and job["status"] == "done"
+    assert job["params"]["classes_per_year"] == "5-8"
+    geo = httpx.get(f"{server}/api/v1/jobs/{first}/files/siting.geojson").json()
+    assert state["o"] == len(geo["features"]) > 0
+    assert page.locator("path.opening").count() == len(geo["features"])
+    assert page.locator("path.catchment").count() == len(geo["features"])
+    communities = httpx.get(f"{server}/api/v1/datasets/baoshan/tables/communities").json()
+    assert page.locator("path.community").count() == state["c"] == len(communities)
+    streets = httpx.get(f"{server}/api/v1/datasets/baoshan/tables/streets").json()
+    assert page.locator("path.street").count() == state["s"] == len(streets)
+    assert page.locator("path.provider").count() > 0
+    coverage = httpx.get(f"{server}/api/v1/jobs/{first}/coverage").json()
+    assert _rows(page, "#coverage-table") == len(coverage) == len(streets)
+    assert page.locator(".leaflet-control-layers-overlays label").count() >= 4 + 3
+
+    # another year's colours and per-street table, summed from that year's coverage.csv
+    cov_csv = list(csv.DictReader(io.StringIO(
+        httpx.get(f"{server}/api/v1/jobs/{first}/files/coverage.csv").text)))
+    year = min(int(r["year"]) for r in cov_csv)
+    page.select_option("#show-year", str(year))
+    page.wait_for_function("y => document.querySelector('.leaflet-bottom.leaflet-left .panel')"
+                           ".textContent.includes(String(y))", arg=year)
+    want: dict[str, float] = {}
+    for r in cov_csv:
+        if int(r["year"]) == year:
+            want[r["street_id"]] = want.get(r["street_id"], 0.0) + float(r["served"])
+    names = {str(s["street_id"]): s["name"] for s in streets}
+    table = {tr.locator("td").nth(0).inner_text(): float(tr.locator("td").nth(4).inner_text())
+             for tr in page.locator("#coverage-table tbody tr").all()}
+    assert table == {names[k]: round(v, 1) for k, v in want.items()}
+    assert page.locator("path.community").count() == len(communities)
+
+    page.select_option("#show-year", str(max(int(r["year"]) for r in cov_csv)))
+    page.fill("#classes", "2-2")
+    page.click("#plan-btn")
+    page.wait_for_function(
+        "id => document.getElementById('coverage-table').dataset.jobId"
+        " && document.getElementById('coverage-table').dataset.jobId !== id",
+        arg=first, timeout=SOLVE_WAIT_MS)
+    second = page.evaluate("tuoyuMap.jobId")
+    assert second != first
+    job2 = httpx.get(f"{server}/api/v1/jobs/{second}").json()
+    assert job2["params"]["classes_per_year"] == "2-2" and job2["status"] == "done"
+    geo2 = httpx.get(f"{server}/api/v1/jobs/{second}/files/siting.geojson").json()
+    classes = {}
+    for f in geo2["features"]:
+        y = f["properties"]["year"]
+        classes[y] = classes.get(y, 0) + f["properties"]["classes"]
+    assert classes and all(c == 2 for c in classes.values())
+    assert page.locator("path.opening").count() == len(geo2["features"])
+    # the table now shows the new plan: its "after" column is the new job's coverage
+    cov2 = httpx.get(f"{server}/api/v1/jobs/{second}/coverage").json()
+    head = page.locator("#coverage-table thead th").all_inner_texts()
+    after = head.index("规划后服务人数")
+    shown = [float(r.locator("td").nth(after).inner_text())
+             for r in page.locator("#coverage-table tbody tr").all()]
+    assert shown == [round(c["after"], 1) for c in cov2]
+    assert sum(c["after"] for c in cov2) < sum(c["after"] for c in coverage)
+
+
+def test_roster_page_makes_shows_and_verifies(page, server: str) -> None:
+    page.goto("/roster")
+    page.wait_for_selector("#dataset option[value=baoshan]", state="attached")
+    page.fill("#month", "2027-03")
+    page.click("#roster-btn")
+    page.wait_for_selector("#by-day tbody tr, #error:not([hidden])", timeout=SOLVE_WAIT_MS)
+    assert page.locator("#error").is_hidden(), page.inner_text("#error")
+    job_id = page.get_attribute("#job-status", "data-job-id")
+    result = httpx.get(f"{server}/api/v1/jobs/{job_id}/result").json()
+    assert _rows(page, "#by-day") == len(result["rows"]) > 0
+    inspectors = {i for r in result["rows"] for i in _ids(r["inspector_ids"])}
+    assert _rows(page, "#by-inspector") == len(inspectors)
+    draw = httpx.get(f"{server}/api/v1/jobs/{job_id}/files/draw.json").json()
+    assert page.inner_text("#draw-seed") == str(draw["seed"])
+    assert page.inner_text("#draw-drawn").startswith(f"{len(draw['draw']['drawn'])}：")
+    hrefs = page.locator("#downloads a").evaluate_all("as => as.map(a => a.href)")
+    assert [h.rsplit("/", 1)[1] for h in hrefs] == ["roster.csv", "roster.xlsx", "draw.json"]
+    for h in hrefs:
+        assert httpx.get(h).status_code == 200
+    page.click("#verify-btn")
+    page.wait_for_selector("#verify-result.ok", timeout=SOLVE_WAIT_MS)
+    assert "复核一致" in page.inner_text("#verify-result")
+
+
+def test_calendar_page_by_center_and_staff(page, server: str) -> None:
+    page.goto("/calendar")
+    page.wait_for_selector("#dataset option[value=baoshan]", state="attached")
+    page.click("#calendar-btn")
+    page.wait_for_selector("#by-center tbody tr, #error:not([hidden])", timeout=SOLVE_WAIT_MS)
+    assert page.locator("#error").is_hidden(), page.inner_text("#error")
+    job_id = page.get_attribute("#job-status", "data-job-id")
+    result = httpx.get(f"{server}/api/v1/jobs/{job_id}/result").json()
+    assert _rows(page, "#by-center") == len(result["rows"]) > 0
+    staff = {s for r in result["rows"] for s in _ids(r["staff_ids"])}
+    assert _rows(page, "#by-staff") == len(staff)
+    names = page.locator("#downloads a").all_inner_texts()
+    assert names == ["sessions.csv", "sessions.xlsx"]
+    ics = page.locator("#ics-links a").evaluate_all("as => as.map(a => a.href)")
+    assert ics and all(h.endswith(".ics") for h in ics)
+    assert httpx.get(ics[0]).text.startswith("BEGIN:VCALENDAR")
+    # filtering by one center keeps only its sessions
+    center = next(r["center_id"] for r in result["rows"] if r.get("center_id"))
+    page.select_option("#center-filter", str(center))
+    want = sum(1 for r in result["rows"] if r.get("center_id") == center)
+    assert _rows(page, "#by-center") == want
+
+
+def test_language_switch_is_kept(page, server: str) -> None:
+    page.goto("/")
+    page.wait_for_selector("#datasets-table tbody tr")
+    assert "baoshan" in page.inner_text("#datasets-table")
+    assert page.inner_text("#link-map") == "选址地图"
+    assert page.inner_text("#datasets-table thead").startswith("编号")
+    page.click("#lang-switch")
+    assert page.inner_text("#link-map") == "Siting map"
+    assert page.inner_text("#datasets-table thead").startswith("ID")
+    assert page.evaluate("document.documentElement.lang") == "en"
+    page.goto("/roster")
+    assert page.inner_text("#roster-btn") == "Make roster"
+    assert page.title() == "Monthly inspection roster"
+    page.click("#lang-switch")
+    assert page.inner_text("#roster-btn") == "生成排班"
+
+
+def test_api_error_message_is_shown(page, server: str) -> None:
+    page.goto("/map?job=no-such-job")
+    page.wait_for_selector("#error:not([hidden])")
+    r = httpx.get(f"{server}/api/v1/jobs/no-such-job")
+    assert r.status_code == 404
+    assert r.json()["message"] in page.inner_text("#error")
+
+
+def test_index_lists_recent_jobs_with_links(page, server: str) -> None:
+    job = httpx.post(f"{server}/api/v1/jobs", json={
+        "kind": "siting", "dataset_id": "baoshan",
+        "params": {"years": "2027-2028", "classes_per_year": "1-1"}}).json()
+    page.goto("/")
+    link = page.locator(f"#jobs-table a[href^='/map?job={job['id']}']")
+    link.wait_for()
+    link.click()
+    page.wait_for_selector("#coverage-table tbody tr", timeout=SOLVE_WAIT_MS)
+    assert page.evaluate("tuoyuMap.jobId") == job["id"]
+    assert page.input_value("#years") == "2027-2028"
+
+
+def test_a_refused_token_is_sent_and_its_message_shown(page, server: str) -> None:
+    sent: list[str | None] = []
+    page.on("request", lambda r: sent.append(r.headers.get("authorization"))
+            if "/api/v1/datasets" in r.url else None)
+    page.goto("/")
+    page.wait_for_selector("#datasets-table tbody tr")
+    assert sent and sent[-1] is None
+    page.fill("#token", "tuoyu_not_a_token")
+    page.click("#token-form button")
+    page.wait_for_selector("#error:not([hidden])")
+    assert sent[-1] == "Bearer tuoyu_not_a_token"
+    refused = httpx.get(f"{server}/api/v1/datasets",
+                        headers={"Authorization": "Bearer tuoyu_not_a_token"})
+    assert refused.status_code == 401
+    assert refused.json()["message"] in page.inner_text("#error")
+    page.fill("#token", "")
+    page.click("#token-form button")
+    page.wait_for_selector("#error", state="hidden")
+    assert page.locator("#datasets-table tbody tr").count() >= 1
+
+
+def test_pages_work_when_the_service_needs_a_token(browser, tmp_path: Path) -> None:
+    """A service with a token: the map loads with the saved token, downloads carry it."""
+    proc, base = start_server(tmp_path)
+    try:
+        made = httpx.post(f"{base}/api/v1/tokens", json={"role": "planner", "name": "web"})
+        assert made.status_code == 201
+        token = made.json()["token"]
+        assert httpx.get(f"{base}/api/v1/jobs").status_code == 401
+        auth = {"Authorization": f"Bearer {token}"}
+        job = httpx.post(f"{base}/api/v1/jobs", headers=auth, json={
+            "kind": "siting", "dataset_id": "baoshan",
+            "params": {"years": "2027-2028", "classes_per_year": "1-2"}}).json()
+        ctx = browser.new_context(base_url=base, accept_downloads=True)
+        pg = ctx.new_page()
+        errors: list[str] = []
+        pg.on("pageerror", lambda e: errors.append(str(e)))
+        pg.goto("/")
+        pg.fill("#token", token)
+        pg.click("#token-form button")
+        pg.wait_for_selector("#datasets-table tbody tr")
+        pg.goto(f"/map?job={job['id']}")
+        pg.wait_for_selector("#coverage-table tbody tr, #error:not([hidden])",
+                             timeout=SOLVE_WAIT_MS)
+        assert pg.locator("#error").is_hidden(), pg.inner_text("#error")
+        assert pg.locator("path.opening").count() > 0
+        with pg.expect_download() as dl:
+            pg.click("#downloads a:text('coverage.csv')")
+        saved = tmp_path / "coverage_download.csv"
+        dl.value.save_as(saved)
+        want = httpx.get(f"{base}/api/v1/jobs/{job['id']}/files/coverage.csv", headers=auth)
+        assert saved.read_bytes() == want.content
+        ctx.close()
+        assert not errors, errors
+    finally:
+        stop_server(proc)

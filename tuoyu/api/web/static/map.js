@@ -1,0 +1,310 @@
+/* map.html: the siting plan on a Leaflet map (offline: no basemap unless a tile loads). */
+(function () {
+  'use strict';
+  var T = window.Tuoyu;
+  var api = T.api;
+  var YEAR_COLOURS = ['#7b3294', '#e66101', '#008837', '#0571b0', '#ca0020'];
+  var TILE = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
+
+  var map = L.map('map', {zoomControl: true}).setView([31.40, 121.43], 11);
+  var control = null, legend = null, basemap = null;
+  var layers = [];
+  var fitted = false;
+  var tablesCache = {};
+  var plan = null;  // {job, geo, coverage, streets, byStreet, catchment, tables}
+  window.tuoyuMap = {map: map, jobId: null, openings: 0, communities: 0, streets: 0};
+
+  function truthy(v) { return v === true || v === 'true' || v === 1 || v === '1' || v === 'True'; }
+  function num(v) { var n = Number(v); return isNaN(n) ? 0 : n; }
+
+  function colour(unmet) {
+    return unmet <= 0 ? '#1a9850' : unmet < 10 ? '#fee08b' : unmet < 30 ? '#fc8d59' : '#d73027';
+  }
+
+  function table(ds, name) {
+    var key = ds + '/' + name;
+    if (!tablesCache[key]) {
+      tablesCache[key] = api('/api/v1/datasets/' + encodeURIComponent(ds) + '/tables/' + name)
+        .catch(function (e) { delete tablesCache[key]; throw e; });
+    }
+    return tablesCache[key];
+  }
+
+  /* Street polygons: the siting job's offline map page embeds them (the API has no geometry). */
+  function embedded(jobId) {
+    return api(T.fileUrl(jobId, 'siting_map.html'), {as: 'text'}).then(function (html) {
+      var m = /<script id="siting-data" type="application\/json">([\s\S]*?)<\/script>/.exec(html);
+      return m ? JSON.parse(m[1]) : null;
+    }).catch(function () { return null; });
+  }
+
+  function load(job) {
+    var ds = job.dataset_id;
+    var id = job.id;
+    return Promise.all([
+      api(T.fileUrl(id, 'siting.geojson')),
+      api(T.fileUrl(id, 'coverage.csv'), {as: 'text'}).then(T.parseCsv),
+      api('/api/v1/jobs/' + encodeURIComponent(id) + '/coverage'),
+      table(ds, 'communities'), table(ds, 'providers'), table(ds, 'kindergartens'),
+      table(ds, 'streets'), embedded(id)
+    ]).then(function (r) {
+      var emb = r[7];
+      var walk = emb && emb.walk_m ? emb.walk_m : 1125;
+      plan = {job: job, geo: r[0], coverage: r[1], byStreet: r[2], communities: r[3],
+        providers: r[4], kindergartens: r[5], streetRows: r[6],
+        streets: emb && emb.streets ? emb.streets : null,
+        catchment: emb && emb.catchment_m ? emb.catchment_m : walk / 1.3};
+      var years = {};
+      plan.coverage.forEach(function (c) { years[c.year] = true; });
+      plan.geo.features.forEach(function (f) { years[f.properties.year] = true; });
+      plan.years = Object.keys(years).map(Number).sort();
+      var sel = document.getElementById('show-year');
+      var keep = Number(sel.value);
+      sel.innerHTML = '';
+      plan.years.forEach(function (y) { sel.appendChild(T.el('option', {value: y, text: y})); });
+      sel.value = plan.years.indexOf(keep) >= 0 ? keep : plan.years[plan.years.length - 1];
+      draw();
+    });
+  }
+
+  function draw() {
+    if (!plan) { return; }
+    layers.forEach(function (l) { map.removeLayer(l); });
+    layers = [];
+    if (control) { control.remove(); }
+    if (legend) { legend.remove(); }
+    var overlays = {};
+    var streetName = {};
+    plan.streetRows.forEach(function (s) { streetName[String(s.street_id)] = s.name; });
+    var showYear = Number(document.getElementById('show-year').value);
+    var streets = null;
+    if (plan.streets) {
+      streets = L.geoJSON(plan.streets, {
+        style: {color: '#555', weight: 1.5, fill: true, fillOpacity: 0.03, className: 'street'},
+        onEachFeature: function (f, l) { l.bindTooltip(f.properties.name, {sticky: true}); }
+      });
+      overlays[T.t('layer_streets')] = streets;
+      layers.push(streets);
+    }
+    var where = {};
+    plan.communities.forEach(function (c) { where[c.community_id] = c; });
+    var comms = L.layerGroup();
+    var nComm = 0;
+    plan.coverage.forEach(function (c) {
+      if (Number(c.year) !== showYear) { return; }
+      var w = where[c.community_id];
+      if (!w) { return; }
+      var unmet = num(c.unmet);
+      nComm++;
+      L.circleMarker([num(w.lat), num(w.lon)], {radius: 3 + Math.min(8, Math.sqrt(num(c.demand))),
+        weight: 0.5, color: '#333', fillColor: colour(unmet), fillOpacity: 0.85,
+        className: 'community'})
+        .bindPopup('<b>' + esc(w.name) + '</b>（' + esc(streetName[String(w.street_id)] || '') +
+          '）<br>' + showYear + ' · ' + T.t('demand') + ' ' + num(c.demand) + '<br>' +
+          T.t('served') + ' ' + num(c.served) + '<br>' + T.t('unmet') + ' ' + unmet)
+        .addTo(comms);
+    });
+    overlays[T.t('layer_communities')] = comms;
+    layers.push(comms);
+    var prov = L.layerGroup();
+    plan.providers.forEach(function (p) {
+      var inc = truthy(p.inclusive);
+      L.circleMarker([num(p.lat), num(p.lon)], {radius: 4, weight: 1, color: inc ? '#2166ac' : '#777',
+        fillColor: inc ? '#67a9cf' : '#bbb', fillOpacity: 0.9, className: 'existing provider'})
+        .bindPopup('<b>' + esc(p.name) + '</b><br>' + num(p.seats) + ' ' + T.t('seats') +
+          (inc ? '（' + T.t('inclusive') + '）' : '')).addTo(prov);
+    });
+    overlays[T.t('layer_providers')] = prov;
+    layers.push(prov);
+    var kg = L.layerGroup();
+    plan.kindergartens.forEach(function (k) {
+      var nursery = truthy(k.has_nursery);
+      L.circleMarker([num(k.lat), num(k.lon)], {radius: 3, weight: 1,
+        color: nursery ? '#5e3c99' : '#999', fillColor: nursery ? '#b2abd2' : '#eee',
+        fillOpacity: 0.9, className: 'existing kindergarten'})
+        .bindPopup('<b>' + esc(k.name) + '</b>' + (nursery ? '<br>' + num(k.nursery_seats) + ' ' +
+          T.t('seats') : '')).addTo(kg);
+    });
+    overlays[T.t('layer_kindergartens')] = kg;
+    layers.push(kg);
+    var nOpen = 0;
+    plan.years.forEach(function (y, k) {
+      var g = L.layerGroup();
+      var col = YEAR_COLOURS[k % YEAR_COLOURS.length];
+      plan.geo.features.forEach(function (f) {
+        var p = f.properties;
+        if (Number(p.year) !== y) { return; }
+        var ll = [f.geometry.coordinates[1], f.geometry.coordinates[0]];
+        nOpen++;
+        L.circle(ll, {radius: plan.catchment, color: col, weight: 1, fillOpacity: 0.06,
+          dashArray: '4 4', className: 'catchment'}).addTo(g);
+        L.circleMarker(ll, {radius: 7, color: '#000', weight: 1, fillColor: col, fillOpacity: 1,
+          className: 'opening'})
+          .bindPopup('<b>' + esc(p.name) + '</b>（' + esc(streetName[String(p.street_id)] || '') +
+            '）<br>' + T.t('new_in_year', {y: y, c: p.classes, s: p.seats})).addTo(g);
+      });
+      overlays[T.t('layer_year', {y: y})] = g;
+      layers.push(g);
+    });
+    layers.forEach(function (l) { l.addTo(map); });
+    control = L.control.layers({}, overlays, {collapsed: false}).addTo(map);
+    if (basemap) { control.addBaseLayer(basemap, T.t('basemap')); }
+    if (!fitted) {
+      var b = streets ? streets.getBounds() : null;
+      if (!b || !b.isValid()) {
+        var pts = plan.communities.map(function (c) { return [num(c.lat), num(c.lon)]; });
+        b = pts.length ? L.latLngBounds(pts) : null;
+      }
+      if (b && b.isValid()) { map.fitBounds(b); fitted = true; }
+    }
+    legend = L.control({position: 'bottomleft'});
+    legend.onAdd = function () {
+      var d = L.DomUtil.create('div', 'panel');
+      d.innerHTML = '<b>' + T.t('unmet') + ' (' + showYear + ')</b><br>' +
+        '<span class="sw" style="background:#1a9850"></span>' + T.t('legend_met') + ' ' +
+        '<span class="sw" style="background:#fee08b"></span>&lt;10 ' +
+        '<span class="sw" style="background:#fc8d59"></span>&lt;30 ' +
+        '<span class="sw" style="background:#d73027"></span>≥30';
+      return d;
+    };
+    legend.addTo(map);
+    window.tuoyuMap.jobId = plan.job.id;
+    window.tuoyuMap.openings = nOpen;
+    window.tuoyuMap.communities = nComm;
+    window.tuoyuMap.streets = plan.streets ? plan.streets.features.length : 0;
+    document.getElementById('map').setAttribute('data-job-id', plan.job.id);
+    side(showYear);
+  }
+
+  function side(showYear) {
+    var sum = document.getElementById('plan-summary');
+    var agg = {};
+    plan.coverage.forEach(function (c) {
+      var a = agg[c.year] || (agg[c.year] = {d: 0, s: 0, b: 0});
+      a.d += num(c.demand); a.s += num(c.served); a.b += num(c.served_before);
+    });
+    var opened = {};
+    plan.geo.features.forEach(function (f) {
+      opened[f.properties.year] = (opened[f.properties.year] || 0) + num(f.properties.classes);
+    });
+    sum.innerHTML = '';
+    sum.appendChild(T.el('b', {text: T.t('summary')}));
+    plan.years.forEach(function (y) {
+      var a = agg[y] || {d: 0, s: 0, b: 0};
+      sum.appendChild(T.el('div', {'class': 'year-line', text:
+        T.t('plan_served', {y: y, s: Math.round(a.s), d: Math.round(a.d)}) + ' · ' +
+        T.t('served_before') + ' ' + Math.round(a.b) + ' · ' + T.t('new_classes') + ' ' +
+        (opened[y] || 0)}));
+    });
+    var rows = plan.byStreet.filter(function (r) {
+      return r.year === undefined || Number(r.year) === showYear;
+    });
+    if (!rows.length) { rows = streetsFor(showYear); }
+    var keys = [];
+    rows.forEach(function (r) {
+      Object.keys(r).forEach(function (k) { if (keys.indexOf(k) < 0) { keys.push(k); } });
+    });
+    var cols = [{key: 'name', label: 'street'}];
+    keys.forEach(function (k) {
+      if (k === 'name' || k === 'street_id' || k === 'year') { return; }
+      cols.push({key: k, fmt: function (r) {
+        var v = r[k];
+        return typeof v === 'number' && Math.abs(v) <= 1 && v % 1 !== 0 ?
+          Math.round(v * 1000) / 10 + '%' : T.fmtNum(v, 1);
+      }});
+    });
+    var tbl = document.getElementById('coverage-table');
+    T.fillTable(tbl, cols, rows);
+    tbl.setAttribute('data-job-id', plan.job.id);
+    var dl = document.getElementById('downloads');
+    dl.innerHTML = '';
+    dl.appendChild(T.el('b', {text: T.t('downloads_label')}));
+    ['siting.xlsx', 'siting.geojson', 'coverage.csv', 'siting_map.html'].forEach(function (f) {
+      if (!plan.job.files || plan.job.files.indexOf(f) >= 0) {
+        dl.appendChild(T.downloadLink(plan.job.id, f));
+      }
+    });
+  }
+
+  /* Per street for another year than the API's (its last): summed from coverage.csv. */
+  function streetsFor(year) {
+    var names = {}, by = {};
+    plan.streetRows.forEach(function (s) { names[String(s.street_id)] = s.name; });
+    plan.coverage.forEach(function (c) {
+      if (Number(c.year) !== year) { return; }
+      var k = String(c.street_id);
+      var a = by[k] || (by[k] = {street_id: k, name: names[k] || k, year: year, communities: 0,
+        demand: 0, before: 0, after: 0, within_15_min_before: 0, within_15_min_after: 0});
+      a.communities++;
+      a.demand += num(c.demand); a.before += num(c.served_before); a.after += num(c.served);
+      a.within_15_min_before += truthy(String(c.within_15_min_before).toLowerCase()) ? 1 : 0;
+      a.within_15_min_after += truthy(String(c.within_15_min).toLowerCase()) ? 1 : 0;
+    });
+    return Object.keys(by).sort().map(function (k) { return by[k]; });
+  }
+
+  function esc(s) {
+    return String(s === null || s === undefined ? '' : s).replace(/[&<>"']/g, function (c) {
+      return {'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'}[c];
+    });
+  }
+
+  function params() {
+    return {years: document.getElementById('years').value.trim(),
+      classes_per_year: document.getElementById('classes').value.trim()};
+  }
+
+  function busy(on) { document.getElementById('plan-btn').disabled = on; }
+
+  function replan() {
+    busy(true);
+    var ds = document.getElementById('dataset').value;
+    return T.runJob('siting', ds, params()).then(function (job) {
+      history.replaceState(null, '', '/map?job=' + encodeURIComponent(job.id));
+      return load(job);
+    }).catch(T.showError).then(function () { busy(false); });
+  }
+
+  function start() {
+    var y = T.param('years'), c = T.param('classes_per_year');
+    if (y) { document.getElementById('years').value = y; }
+    if (c) { document.getElementById('classes').value = c; }
+    var jobId = T.param('job');
+    return T.loadDatasets(document.getElementById('dataset')).then(function (ds) {
+      if (jobId) {
+        return T.finish(jobId).then(function (job) {
+          var p = job.params || {};
+          if (p.years) { document.getElementById('years').value = p.years; }
+          if (p.classes_per_year) { document.getElementById('classes').value = p.classes_per_year; }
+          if (job.dataset_id) { document.getElementById('dataset').value = job.dataset_id; }
+          return load(job);
+        });
+      }
+      var want = params();
+      return T.latestJob('siting', ds, function (p) {
+        return String(p.years) === want.years && String(p.classes_per_year) === want.classes_per_year;
+      }).then(function (job) {
+        if (job) { T.showJob(job); return load(job); }
+        return replan();
+      });
+    }).catch(T.showError);
+  }
+
+  document.getElementById('plan-form').addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    replan();
+  });
+  document.getElementById('show-year').addEventListener('change', draw);
+  T.onLang(draw);
+  T.setupChrome();
+  // The online basemap only when one of its tiles loads (the district intranet has no internet).
+  var probe = new Image();
+  probe.onload = function () {
+    basemap = L.tileLayer(TILE, {maxZoom: 19, attribution: '&copy; OpenStreetMap'});
+    basemap.addTo(map);
+    basemap.bringToBack();
+    if (control) { control.addBaseLayer(basemap, T.t('basemap')); }
+  };
+  probe.src = TILE.replace('{z}', '0').replace('{x}', '0').replace('{y}', '0');
+  start();
+})();
