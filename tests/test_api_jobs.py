@@ -137,6 +137,16 @@ def test_sessions_replan_and_siting_coverage(tmp_path: Path) -> None:
         assert all(x["after"] >= x["before"] for x in cov)
         assert sum(x["after"] for x in cov) > sum(x["before"] for x in cov)
         assert all(x["name"] != x["street_id"] for x in cov)
+        first_year = c.get(f"/api/v1/jobs/{sit['id']}/coverage", params={"year": 2027}).json()
+        assert len(first_year) == 13 and all(x["year"] == 2027 for x in first_year)
+        assert sum(x["demand"] for x in first_year) > sum(x["demand"] for x in cov)  # falling
+        r = c.get(f"/api/v1/jobs/{sit['id']}/coverage", params={"year": 2031})
+        assert r.status_code == 404 and "2027, 2028, 2029" in r.json()["message"]
+        streets = c.get("/api/v1/datasets/baoshan/streets.geojson")
+        assert streets.status_code == 200
+        assert {f["properties"]["street_id"] for f in streets.json()["features"]} == {
+            x["street_id"] for x in cov
+        }
         geo = c.get(f"/api/v1/jobs/{sit['id']}/files/siting.geojson")
         assert geo.json()["type"] == "FeatureCollection"
 

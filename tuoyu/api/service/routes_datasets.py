@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import FileResponse
 from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -81,6 +82,16 @@ def list_datasets(st: StateDep,
 def fetch_dataset(dataset_id: str, st: StateDep,
                   _who: Viewer) -> DatasetOut:
     return dataset_out(get_dataset(st, dataset_id))
+
+
+@router.get("/{dataset_id}/streets.geojson",
+            responses={200: {"content": {"application/geo+json": {}}}})
+def streets_geojson(dataset_id: str, st: StateDep, _who: Viewer) -> FileResponse:
+    """The dataset's street polygons (``streets.geojson``, EPSG:4326), for maps."""
+    path = Path(get_dataset(st, dataset_id).path) / "streets.geojson"
+    if not path.exists():
+        raise not_found(f"streets.geojson in dataset '{dataset_id}'")
+    return FileResponse(path, media_type="application/geo+json")
 
 
 @router.get("/{dataset_id}/tables/{table}")

@@ -176,10 +176,10 @@ def replan_job(job_id: str, req: ReplanRequest, st: StateDep,
 
 
 @router.get("/{job_id}/coverage", response_model=list[StreetCoverage])
-def siting_coverage(job_id: str, st: StateDep,
-                    _who: Viewer) -> list[StreetCoverage]:
-    """Children 0–3 served within the walk, per street, before and after the new classes
-    (the plan's last year)."""
+def siting_coverage(job_id: str, st: StateDep, _who: Viewer,
+                    year: int | None = None) -> list[StreetCoverage]:
+    """Children 0–3 served within the walk, per street, before and after the new classes,
+    in ``year`` (default: the plan's last year)."""
     import pandas as pd
 
     job, _result_json = _result(st, job_id)
@@ -187,7 +187,11 @@ def siting_coverage(job_id: str, st: StateDep,
         raise ApiError(422, f"Only a siting plan has coverage; job '{job_id}' is a "
                             f"{job.kind} plan.")
     cov = pd.read_csv(st.jobs.out_dir(job_id) / "coverage.csv", dtype={"street_id": str})
-    last = int(cov["year"].max())
+    years = sorted(int(y) for y in cov["year"].unique())
+    if year is not None and year not in years:
+        raise ApiError(404, f"The plan has no year {year}; its years are "
+                            f"{', '.join(map(str, years))}.")
+    last = year if year is not None else years[-1]
     cov = cov[cov["year"] == last]
     names: dict[str, str] = {}
     streets = Path(get_dataset(st, job.dataset_id).path) / "streets.csv"
