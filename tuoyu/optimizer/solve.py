@@ -147,11 +147,12 @@ def solve(
     model: cp_model.CpModel, params: SolveParams, progress: ProgressFn | None = None
 ) -> tuple[cp_model.CpSolver, int, float]:
     """Solve once; returns (solver, status, seconds). After :func:`request_stop`, a solve
-    gets a moment to turn its hint into a solution and no more."""
+    stops at its first solution (at most 10 s), so a stopped plan can still be finished."""
     solver = cp_model.CpSolver()
     params.apply(solver)
-    if CONTROL.stop.is_set():
-        solver.parameters.max_time_in_seconds = min(params.time_limit, 0.5)
+    if CONTROL.stop.is_set():  # finish fast: the first plan that meets the rules will do
+        solver.parameters.stop_after_first_solution = True
+        solver.parameters.max_time_in_seconds = min(params.time_limit, 10.0)
     callback = ProgressCallback(progress) if (progress or CONTROL.hook) else None
     with CONTROL.lock:
         CONTROL.active.add(solver)
