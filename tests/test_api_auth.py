@@ -7,8 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from api_support import client, settings
 from fastapi.testclient import TestClient
-from test_api_support import client, settings
 from typer.testing import CliRunner
 
 from tuoyu.api.service import auth

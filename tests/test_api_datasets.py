@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 
 import openpyxl
-from test_api_support import DATA, ROSTER_FILES, client, upload, zip_bytes
+from api_support import DATA, ROSTER_FILES, client, upload, zip_bytes
 
 
 def test_upload_list_fetch_rows(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ import io
 import json
 from pathlib import Path
 
-from test_api_support import ROSTER_FILES, client, postgres_url, upload, wait, zip_bytes
+from api_support import ROSTER_FILES, client, postgres_url, upload, wait, zip_bytes
 
 
 def full_flow(tmp: Path, url: str | None) -> None:

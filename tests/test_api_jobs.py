@@ -7,8 +7,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from api_support import DATA, ROSTER_FILES, client, settings, upload, wait, zip_bytes
 from sqlalchemy.orm import Session
-from test_api_support import DATA, ROSTER_FILES, client, settings, upload, wait, zip_bytes
 
 from tuoyu.api.service.app import create_app
 from tuoyu.api.service.db import Job, make_engine

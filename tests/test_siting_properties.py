@@ -7,7 +7,7 @@ from __future__ import annotations
 import networkx as nx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_siting_fixtures import community, config, data, kindergarten, problem, site
+from siting_fixtures import community, config, data, kindergarten, problem, site
 
 from tuoyu.models.errors import InfeasibleError
 from tuoyu.optimizer.siting import solve_capacitated

@@ -8,7 +8,7 @@ import re
 import networkx as nx
 import numpy as np
 import pytest
-from test_siting_fixtures import (
+from siting_fixtures import (
     at,
     community,
     config,

@@ -11,6 +11,7 @@ from pathlib import Path
 import typer
 from sqlalchemy.orm import Session
 
+from tuoyu.api.output import staged
 from tuoyu.models.calendar import month_bounds, parse_month
 from tuoyu.models.errors import DataError, InfeasibleError, Problem
 from tuoyu.models.inspection import PastInspection, load_inspection_data
@@ -27,17 +28,6 @@ def _bundled() -> Path:
 
 def dataset_key(data_dir: Path) -> str:
     return str(Path(data_dir).resolve())
-
-
-def move_into(tmp: Path, out_dir: Path) -> None:
-    """Move finished files from a temporary folder into the output folder."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for f in sorted(tmp.rglob("*")):
-        if f.is_file():
-            target = out_dir / f.relative_to(tmp)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.move(str(f), str(target))
-    shutil.rmtree(tmp, ignore_errors=True)
 
 
 def run_roster(
@@ -76,9 +66,7 @@ def run_roster(
     active = {i.institution_id for i in data.institutions if i.active}
 
     out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
-    try:
+    with staged(out_dir) as tmp:
         export_roster.write_roster_csv(plan, tmp / "roster.csv")
         (tmp / "draw.json").write_text(
             json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8"
@@ -99,10 +87,6 @@ def run_roster(
                     for r in plan.rows
                 ],
             )
-        move_into(tmp, out_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     if replaced:
         text += f"\n  note: replaced the roster of {year}-{mon:02d} stored before (id {rid})."
     return text + f"\n  written: {out_dir}/roster.csv, roster.xlsx, draw.json, summary.txt"

@@ -9,22 +9,19 @@ and moved in only when everything succeeded: bad input or no plan leaves ``--out
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
-import tempfile
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from tuoyu.api.output import staged
 from tuoyu.models.errors import DataError, InfeasibleError, Problem
 from tuoyu.models.reader import parse_date
 from tuoyu.models.sessions import DISCIPLINE_ZH, SessionData, load_session_data
 from tuoyu.optimizer.sessions import SessionPlan, SessionProblem, SessionRules, plan_sessions
 from tuoyu.optimizer.solve import SolveParams
 
-OUTPUT_FILES = ("sessions.csv", "sessions.xlsx", "sessions_summary.txt")
 ICS_DIR = "sessions_ics"
 
 
@@ -91,20 +88,6 @@ def summarize(data: SessionData, plan: SessionPlan, year: int) -> str:
     return "\n".join(lines)
 
 
-def _move_in(tmp: Path, out_dir: Path) -> None:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for name in OUTPUT_FILES:
-        os.replace(tmp / name, out_dir / name)
-    target = out_dir / ICS_DIR
-    if target.exists():
-        trash = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=".old_ics_"))
-        os.replace(target, trash / ICS_DIR)
-        os.replace(tmp / ICS_DIR, target)
-        shutil.rmtree(trash, ignore_errors=True)
-    else:
-        os.replace(tmp / ICS_DIR, target)
-
-
 def run_sessions(
     data_dir: Path,
     year: int,
@@ -154,18 +137,12 @@ def run_sessions(
     )
     plan = plan_sessions(problem, SolveParams(time_limit=time_limit, workers=workers, seed=seed))
     summary = summarize(data, plan, year)
-    out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.sessions."))
-    try:
+    with staged(Path(out_dir)) as tmp:
         write_sessions_csv(tmp / "sessions.csv", plan.sessions)
         soft = [(c.description, c.value, c.weight, c.cost) for c in plan.soft_costs]
         write_workbook(tmp / "sessions.xlsx", data, plan.sessions, year, soft)
         write_ics(tmp / ICS_DIR, data, plan.sessions)
         (tmp / "sessions_summary.txt").write_text(summary + "\n", encoding="utf-8")
-        _move_in(tmp, out_dir)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     return summary
 
 

@@ -7,15 +7,13 @@ and moved in only when all are written: bad input or no plan leaves ``--out`` un
 
 from __future__ import annotations
 
-import os
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from tuoyu.api.output import staged
 from tuoyu.models.errors import DataError, InfeasibleError
 
 MODELS = ("capacitated", "mclp", "lscp")
@@ -97,16 +95,8 @@ def run_siting(
     else:
         _res, plan = solve_cover(problem, model, p, params)
 
-    out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".siting-", dir=out_dir.parent))
-    try:
-        written = write_siting_outputs(plan, problem, data, tmp)
-        out_dir.mkdir(parents=True, exist_ok=True)
-        for f in written:
-            os.replace(f, out_dir / f.name)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    with staged(Path(out_dir)) as tmp:
+        write_siting_outputs(plan, problem, data, tmp)
 
     gap = "unknown" if plan.gap is None else f"{plan.gap:.4%}"
     lines = [

@@ -7,21 +7,13 @@ import hashlib
 from pathlib import Path
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from tuoyu.models.calendar import WorkCalendar
+from tuoyu.models.common import Frozen, Street
+from tuoyu.models.common import records as _records
 from tuoyu.models.reader import canonical_json, read_tables
 from tuoyu.models.schema import ROSTER_TABLES
-
-
-class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-
-class Street(Frozen):
-    street_id: str
-    name: str
-    neighbours: tuple[str, ...] = ()
 
 
 class Institution(Frozen):
@@ -87,10 +79,6 @@ class InspectionData(Frozen):
     def with_history(self, extra: list[PastInspection]) -> InspectionData:
         """The same data with more past (or already planned) inspections."""
         return self.model_copy(update={"history": tuple(self.history) + tuple(extra)})
-
-
-def _records(df: pd.DataFrame, columns: list[str]) -> list[dict[str, object]]:
-    return [dict(zip(columns, row, strict=True)) for row in df[columns].itertuples(index=False)]
 
 
 def fingerprint_of(tables: dict[str, pd.DataFrame]) -> str:

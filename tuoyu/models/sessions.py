@@ -13,9 +13,11 @@ import hashlib
 from pathlib import Path
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from tuoyu.models.calendar import WorkCalendar
+from tuoyu.models.common import Frozen, Street
+from tuoyu.models.common import records as _records
 from tuoyu.models.errors import DataError, Problem
 from tuoyu.models.reader import canonical_json, parse_date, read_tables
 from tuoyu.models.schema import SESSION_TABLES
@@ -41,16 +43,6 @@ EVENT_KIND_ZH = {
     "outreach": "送教服务",
 }
 WEEKDAY_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
-
-
-class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-
-class Street(Frozen):
-    street_id: str
-    name: str
-    neighbours: tuple[str, ...] = ()
 
 
 class Center(Frozen):
@@ -139,10 +131,6 @@ class SessionData(Frozen):
     topics: tuple[Topic, ...] = DEFAULT_TOPICS
     calendar: WorkCalendar = WorkCalendar()
     fingerprint: str = ""
-
-
-def _records(df: pd.DataFrame, columns: list[str]) -> list[dict[str, object]]:
-    return [dict(zip(columns, row, strict=True)) for row in df[columns].itertuples(index=False)]
 
 
 def _closures(folder: Path, center_ids: set[str]) -> tuple[Period, ...]:

@@ -13,15 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
+from tuoyu.models.common import Frozen
 from tuoyu.models.errors import DataError, Problem
 from tuoyu.models.reader import canonical_json, read_geojson_polygons, read_tables
 from tuoyu.models.schema import SITING_TABLES
-
-
-class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True)
 
 
 class SitingStreet(Frozen):
