@@ -68,7 +68,7 @@ def main() -> None:
         t0 = time.perf_counter()
         generate(big, scale=10)
         print(f"generated the 10x instance in {time.perf_counter() - t0:.1f} s")
-        for label, folder in (("bundled", ROOT / "data" / "baoshan"), ("10x", big)):
+        for label, folder in (("bundled", ROOT / "tuoyu" / "data" / "baoshan"), ("10x", big)):
             out = subprocess.run(
                 [sys.executable, __file__, "--one", str(folder), "--month", args.month,
                  "--workers", str(args.workers), "--time-limit", str(args.time_limit)],

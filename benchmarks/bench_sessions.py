@@ -39,7 +39,7 @@ def run_one(
         SessionProblem(data=data, year=2027), SolveParams(time_limit=time_limit, workers=workers)
     )
     if save is not None:
-        from tuoyu.api.export_sessions import write_sessions_csv
+        from tuoyu.api.exports.sessions import write_sessions_csv
 
         write_sessions_csv(save, plan.sessions)
     return dict(
@@ -67,7 +67,7 @@ def city_data(scale: int) -> Path:
 
     folder = Path(tempfile.mkdtemp(prefix="tuoyu_city_"))
     for name in ("streets.csv", "calendar.csv"):
-        shutil.copy(ROOT / "data" / "baoshan" / name, folder / name)
+        shutil.copy(ROOT / "tuoyu" / "data" / "baoshan" / name, folder / name)
     generate(folder, scale=scale, seed=20261129)
     return folder
 
@@ -89,7 +89,7 @@ def main() -> None:
         return
     todo = []
     if a.only in (None, "bundled"):
-        todo.append(("bundled", ROOT / "data" / "baoshan", a.time_limit))
+        todo.append(("bundled", ROOT / "tuoyu" / "data" / "baoshan", a.time_limit))
     if a.only in (None, "city"):
         todo.append((f"city x{a.city_scale}", city_data(a.city_scale), a.city_time_limit))
     for name, folder, limit in todo:

@@ -1,4 +1,4 @@
 """The bundled Baoshan dataset (synthetic) and the script that generates it.
 
-`data/generate.py` writes the tables into `data/baoshan/`; see `data/README.md`.
+`data/generate.py` writes the tables into `tuoyu/data/baoshan/`; see `data/README.md`.
 """

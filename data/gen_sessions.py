@@ -8,7 +8,7 @@ staff across education, medicine (community health service centers) and psycholo
 ``scale`` multiplies centers and staff (benchmark instances); the output is a pure
 function of ``(scale, seed)``.
 
-    python data/gen_sessions.py [--out data/baoshan] [--scale 1] [--seed 20261129]
+    python data/gen_sessions.py [--out tuoyu/data/baoshan] [--scale 1] [--seed 20261129]
 """
 
 from __future__ import annotations
@@ -277,7 +277,7 @@ def generate(out_dir: Path, scale: int = 1, seed: int = 20261129) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--out", type=Path, default=Path(__file__).parent / "baoshan")
+    ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "tuoyu" / "data" / "baoshan")
     ap.add_argument("--scale", type=int, default=1)
     ap.add_argument("--seed", type=int, default=20261129)
     a = ap.parse_args()

@@ -7,7 +7,7 @@ generated, not real. ``scale`` multiplies the counts (communities, kindergartens
 providers, sites) for bigger test instances.
 
 Called by ``data/generate.py`` (``generate(out_dir, scale, seed)``), or on its own:
-``python data/gen_siting.py [--out data/baoshan] [--scale 1] [--seed N]``.
+``python data/gen_siting.py [--out tuoyu/data/baoshan] [--scale 1] [--seed N]``.
 """
 
 from __future__ import annotations
@@ -207,7 +207,7 @@ def generate(out_dir: Path, scale: int = 1, seed: int = DEFAULT_SEED) -> dict[st
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "baoshan")
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "tuoyu" / "data" / "baoshan")
     parser.add_argument("--scale", type=int, default=1)
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     args = parser.parse_args()

@@ -2,12 +2,12 @@
 
 Usage::
 
-    python data/generate.py [--out data/baoshan] [--scale 1] [--seed 20261129]
+    python data/generate.py [--out tuoyu/data/baoshan] [--scale 1] [--seed 20261129]
 
 or, from Python::
 
     from data.generate import generate
-    generate(Path("data/baoshan"), scale=1)
+    generate(Path("tuoyu/data/baoshan"), scale=1)
 
 The tables follow the data contract (`/work/shared/contract.md`). Everything is
 drawn from `numpy.random.default_rng`, seeded from `seed` and the name of the table
@@ -1096,7 +1096,7 @@ def row_counts(out_dir: Path) -> dict[str, int]:
 def main(argv: Sequence[str] | None = None) -> None:
     """Command line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "baoshan")
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "tuoyu" / "data" / "baoshan")
     parser.add_argument("--scale", type=int, default=1)
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     args = parser.parse_args(argv)

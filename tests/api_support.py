@@ -17,8 +17,9 @@ from fastapi.testclient import TestClient
 
 from tuoyu.api.service.app import create_app
 from tuoyu.api.service.settings import Settings
+from tuoyu.data import BUNDLED
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "baoshan"
+DATA = BUNDLED
 ROSTER_FILES = ("streets.csv", "calendar.csv", "institutions.csv", "inspectors.csv",
                 "inspector_leave.csv", "conflicts.csv", "inspections.csv")
 

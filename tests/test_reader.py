@@ -11,12 +11,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from tuoyu.data import BUNDLED
 from tuoyu.models.errors import DataError, Problem
 from tuoyu.models.inspection import load_inspection_data
 from tuoyu.models.reader import read_tables
 from tuoyu.models.schema import ROSTER_TABLES
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "baoshan"
+DATA = BUNDLED
 ROSTER_FILES = [f"{name}.csv" for name in ROSTER_TABLES]
 BASE = ("streets", "institutions", "inspectors")
 

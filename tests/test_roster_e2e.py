@@ -19,13 +19,14 @@ from typer.testing import CliRunner
 
 from tuoyu.api import store
 from tuoyu.api.cli import app
-from tuoyu.api.cli_roster import dataset_key, record_outcomes_file, run_roster
+from tuoyu.api.cli.roster import dataset_key, record_outcomes_file, run_roster
+from tuoyu.data import BUNDLED
 from tuoyu.models.calendar import month_bounds
 from tuoyu.models.inspection import load_inspection_data
 from tuoyu.optimizer.roster import RosterRules
 from tuoyu.optimizer.solve import SolveParams
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "baoshan"
+DATA = BUNDLED
 CONTRACT = ["date", "institution_id", "street_id", "inspector_ids", "reason"]
 SHEETS = ["按日期", "按检查人员", "抽取记录", "年度覆盖", "说明"]
 runner = CliRunner()

@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tuoyu.api.cli import app
+from tuoyu.data import BUNDLED
 from tuoyu.models.sessions import load_session_data
 
 try:
@@ -19,7 +20,7 @@ try:
 except ImportError:  # tests as a package
     from tests.test_sessions_properties import read_plan, violations
 
-BUNDLED = Path(__file__).resolve().parents[1] / "data" / "baoshan"
+BUNDLED = BUNDLED
 runner = CliRunner()
 
 

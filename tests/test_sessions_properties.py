@@ -16,12 +16,13 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tuoyu.data import BUNDLED
 from tuoyu.models.errors import InfeasibleError
 from tuoyu.models.sessions import SessionData, load_session_data
 from tuoyu.optimizer.sessions import SessionProblem, SessionRules, plan_sessions
 from tuoyu.optimizer.solve import SolveParams
 
-BUNDLED = Path(__file__).resolve().parents[1] / "data" / "baoshan"
+BUNDLED = BUNDLED
 WEEK = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
@@ -124,7 +125,7 @@ def rows_of(plan) -> list[dict[str, str]]:
     """The plan's sessions as sessions.csv rows, through the exporter."""
     import tempfile
 
-    from tuoyu.api.export_sessions import write_sessions_csv
+    from tuoyu.api.exports.sessions import write_sessions_csv
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "sessions.csv"

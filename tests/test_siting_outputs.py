@@ -19,7 +19,7 @@ from pyproj import Transformer
 from typer.testing import CliRunner
 
 from tuoyu.api.cli import BUNDLED_DATA, app
-from tuoyu.api.cli_siting import run_siting
+from tuoyu.api.cli.siting import run_siting
 from tuoyu.models.reader import read_tables
 from tuoyu.models.schema import SITING_TABLES
 

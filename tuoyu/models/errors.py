@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from tuoyu.models.findings import Finding
 
 
 @dataclass(frozen=True)
@@ -64,14 +67,22 @@ class DataError(Exception):
 
 
 class InfeasibleError(Exception):
-    """No plan can meet the hard rules. ``clashes`` says which rules clash and by how much."""
+    """No plan can meet the hard rules. ``clashes`` say which rules clash and by how much,
+    as findings (code and amounts, severity error); the faces render them in Chinese or
+    English through ``tuoyu.api.text``. ``kind`` is the planner (roster, sessions, siting).
+    """
 
-    def __init__(self, summary: str, clashes: list[str]):
-        self.summary = summary
-        self.clashes = list(clashes)
-        text = summary
-        if clashes:
-            text += "\n" + "\n".join(f"  - {c}" for c in clashes)
+    def __init__(self, kind: str, clashes: Sequence[Finding | str]):
+        self.kind = kind
+        # transitional (issue 8): a planner not yet on the contract passes sentences
+        self.clashes: tuple[Finding, ...] = tuple(
+            c if isinstance(c, Finding) else Finding("legacy.text", {"text": c}) for c in clashes
+        )
+        if all(c.code == "legacy.text" for c in self.clashes):
+            self.summary = kind
+            text = kind + "".join(f"\n  - {c.params['text']}" for c in self.clashes)
+        else:
+            text = f"{kind}: " + "; ".join(f"{c.code} {dict(c.params)}" for c in self.clashes)
         super().__init__(text)
 
 

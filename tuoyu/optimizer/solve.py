@@ -1,11 +1,21 @@
-"""What every formulation shares: solve parameters, status, progress, soft-goal costs."""
+"""What every formulation shares: solve parameters, the status, the gap, stop and progress,
+soft goals, targets and stage times.
+
+Stop and progress are passed explicitly (as PyVRP passes ``stop``), never process-wide:
+a :class:`Stop` token reaches every solver a plan runs (CP-SAT through
+``stop_search``, HiGHS through ``cancelSolve``), and a progress function sees every
+improving solution of every stage as a :class:`ProgressEvent`.
+"""
 
 from __future__ import annotations
 
+import math
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from ortools.sat.python import cp_model
 
@@ -54,6 +64,203 @@ class SolveParams:
             setattr(p, name, value)
 
 
+class Status(StrEnum):
+    """How a plan (or a stage of it) ended. ``optimal`` only when proven for the whole
+    problem; ``feasible``: a plan meeting every hard rule, not proven best; ``infeasible``:
+    proven that no plan meets the rules; ``time_limit``: no plan within the time limit
+    (not a proof of anything); ``cancelled``: stopped by the planner."""
+
+    OPTIMAL = "optimal"
+    FEASIBLE = "feasible"
+    INFEASIBLE = "infeasible"
+    TIME_LIMIT = "time_limit"
+    CANCELLED = "cancelled"
+
+
+CP_STATUS = {
+    cp_model.OPTIMAL: Status.OPTIMAL,
+    cp_model.FEASIBLE: Status.FEASIBLE,
+    cp_model.INFEASIBLE: Status.INFEASIBLE,
+    cp_model.UNKNOWN: Status.TIME_LIMIT,
+}
+
+
+def cp_status(status: int, stop: Stop | None = None) -> Status:
+    """A CP-SAT status as ours; a search ended by the stop token is ``cancelled`` when it
+    has no solution (with one it stays ``feasible``: a plan that meets the rules)."""
+    if status == cp_model.MODEL_INVALID:
+        raise RuntimeError("internal error: CP-SAT reports the model invalid")
+    if status == cp_model.UNKNOWN and stop is not None and stop.is_set():
+        return Status.CANCELLED
+    return CP_STATUS[status]
+
+
+def gap(objective: float | None, bound: float | None) -> float | None:
+    """The relative gap between a plan's objective and a proven bound (0 = optimal).
+    The one place it is computed; None when either is unknown."""
+    if objective is None or bound is None or not math.isfinite(bound):
+        return None
+    if abs(objective - bound) < 1e-9:
+        return 0.0
+    return abs(objective - bound) / max(1.0, abs(objective))
+
+
+@dataclass(frozen=True)
+class SoftGoal:
+    """One soft goal's outcome: ``value`` how far from ideal (in the goal's unit),
+    ``weight`` from the planner's weights, ``cost`` what it added to the objective."""
+
+    code: str
+    value: int
+    weight: int
+
+    @property
+    def cost(self) -> int:
+        return self.value * self.weight
+
+    def as_dict(self) -> dict[str, object]:
+        return {"code": self.code, "value": self.value, "weight": self.weight, "cost": self.cost}
+
+
+@dataclass(frozen=True)
+class Target:
+    """A target of the action plan and how far a plan reaches it (e.g. every active
+    institution on site this year: goal 150, achieved 150, met)."""
+
+    code: str
+    goal: float
+    achieved: float
+    met: bool
+
+    def as_dict(self) -> dict[str, object]:
+        return {"code": self.code, "goal": self.goal, "achieved": self.achieved, "met": self.met}
+
+
+@dataclass(frozen=True)
+class StageTime:
+    """One solve of a plan: its name, how it ended, objective, bound and seconds."""
+
+    stage: str
+    status: Status
+    objective: float | None = None
+    bound: float | None = None
+    build_seconds: float = 0.0
+    solve_seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "stage": self.stage,
+            "status": str(self.status),
+            "objective": self.objective,
+            "bound": self.bound,
+            "build_seconds": round(self.build_seconds, 3),
+            "solve_seconds": round(self.solve_seconds, 3),
+        }
+
+
+@dataclass(frozen=True)
+class ProgressEvent:
+    """An improving solution: which stage, seconds since the stage began, objective and
+    the best bound so far."""
+
+    stage: str
+    seconds: float
+    objective: float
+    bound: float
+
+    @property
+    def gap(self) -> float | None:
+        return gap(self.objective, self.bound)
+
+
+ProgressFn = Callable[[ProgressEvent], None]
+
+
+class Stop:
+    """A stop token, passed explicitly down to every solver of a plan.
+
+    ``set()`` (from any thread) stops the solver under way at once (CP-SAT keeps its best
+    solution; HiGHS returns its incumbent); solves started after it stop at their first
+    solution (at most ``grace`` seconds), so a cancelled plan can still be finished.
+    Solvers register a cancel function with :meth:`watch` while they run.
+    """
+
+    def __init__(self, grace: float = 10.0) -> None:
+        self._event = threading.Event()
+        self._lock = threading.Lock()
+        self._cancels: list[Callable[[], object]] = []
+        self.grace = grace
+
+    def set(self) -> None:
+        self._event.set()
+        with self._lock:
+            cancels = list(self._cancels)
+        for cancel in cancels:
+            cancel()
+
+    def is_set(self) -> bool:
+        return self._event.is_set()
+
+    @contextmanager
+    def watch(self, cancel: Callable[[], object]) -> Iterator[None]:
+        """Call ``cancel`` when the token is set while the block runs (at once if it is
+        set already)."""
+        with self._lock:
+            self._cancels.append(cancel)
+        try:
+            if self._event.is_set():
+                cancel()
+            yield
+        finally:
+            with self._lock:
+                self._cancels.remove(cancel)
+
+
+class ProgressCallback(cp_model.CpSolverSolutionCallback):
+    """Forwards each improving solution's objective and bound to a progress function."""
+
+    def __init__(self, fn: ProgressFn, stage: str):
+        super().__init__()
+        self._fn = fn
+        self._stage = stage
+        self._t0 = time.perf_counter()
+
+    def on_solution_callback(self) -> None:
+        seconds = time.perf_counter() - self._t0
+        self._fn(ProgressEvent(self._stage, seconds, self.objective_value, self.best_objective_bound))
+
+
+def solve(
+    model: cp_model.CpModel,
+    params: SolveParams,
+    progress: ProgressFn | None = None,
+    *,
+    stop: Stop | None = None,
+    stage: str = "",
+) -> tuple[cp_model.CpSolver, int, float]:
+    """Solve once; returns (solver, CP-SAT status, seconds). Once ``stop`` is set, the
+    solve ends (with its best solution); a solve started after it stops at its first
+    solution (within ``stop.grace`` seconds)."""
+    solver = cp_model.CpSolver()
+    params.apply(solver)
+    if stop is not None and stop.is_set():
+        solver.parameters.stop_after_first_solution = True
+        solver.parameters.max_time_in_seconds = min(params.time_limit, stop.grace)
+    callback = ProgressCallback(progress, stage) if progress is not None else None
+    t0 = time.perf_counter()
+    if stop is not None and not stop.is_set():
+        with stop.watch(solver.stop_search):
+            status = solver.solve(model, callback)
+    else:
+        status = solver.solve(model, callback)
+    return solver, status, time.perf_counter() - t0
+
+
+# --------------------------------------------------------------------------------------
+# Transitional: the names the planners used before the planner contract (issue 8). Each
+# planner's subpackage drops them as it adopts Status, SoftGoal, StageTime and Stop; they
+# are removed once none is left.
+
 STATUS = {
     cp_model.OPTIMAL: "optimal",
     cp_model.FEASIBLE: "feasible",
@@ -65,8 +272,6 @@ STATUS = {
 
 @dataclass
 class SoftCost:
-    """One soft goal's outcome: how far from ideal, its weight, and what it cost."""
-
     name: str
     description: str
     value: int
@@ -88,78 +293,4 @@ class SolveStats:
 
     @property
     def gap(self) -> float | None:
-        if self.objective is None or self.bound is None:
-            return None
-        if self.objective == self.bound:
-            return 0.0
-        return abs(self.objective - self.bound) / max(1.0, abs(self.objective))
-
-
-ProgressFn = Callable[[float, float, float], None]  # (seconds, objective, bound)
-
-
-class _Control:
-    """Process-wide controls a host (the service's worker) may set: a progress hook that
-    sees every improving solution of every solve, and a stop request that ends the
-    running solve and makes later ones return at once with what they have."""
-
-    def __init__(self) -> None:
-        self.hook: ProgressFn | None = None
-        self.stop = threading.Event()
-        self.lock = threading.Lock()
-        self.active: set[cp_model.CpSolver] = set()
-
-
-CONTROL = _Control()
-
-
-def set_progress_hook(fn: ProgressFn | None) -> None:
-    CONTROL.hook = fn
-
-
-def request_stop() -> None:
-    """Stop the solve under way (its best solution so far is kept) and all later ones."""
-    CONTROL.stop.set()
-    with CONTROL.lock:
-        for solver in CONTROL.active:
-            solver.stop_search()
-
-
-def stop_requested() -> bool:
-    return CONTROL.stop.is_set()
-
-
-class ProgressCallback(cp_model.CpSolverSolutionCallback):
-    """Forwards each improving solution's objective and bound to the progress functions."""
-
-    def __init__(self, fn: ProgressFn | None):
-        super().__init__()
-        self._fns = [f for f in (fn, CONTROL.hook) if f is not None]
-        self._t0 = time.perf_counter()
-
-    def on_solution_callback(self) -> None:
-        seconds = time.perf_counter() - self._t0
-        for fn in self._fns:
-            fn(seconds, self.ObjectiveValue(), self.BestObjectiveBound())
-
-
-def solve(
-    model: cp_model.CpModel, params: SolveParams, progress: ProgressFn | None = None
-) -> tuple[cp_model.CpSolver, int, float]:
-    """Solve once; returns (solver, status, seconds). After :func:`request_stop`, a solve
-    stops at its first solution (at most 10 s), so a stopped plan can still be finished."""
-    solver = cp_model.CpSolver()
-    params.apply(solver)
-    if CONTROL.stop.is_set():  # finish fast: the first plan that meets the rules will do
-        solver.parameters.stop_after_first_solution = True
-        solver.parameters.max_time_in_seconds = min(params.time_limit, 10.0)
-    callback = ProgressCallback(progress) if (progress or CONTROL.hook) else None
-    with CONTROL.lock:
-        CONTROL.active.add(solver)
-    t0 = time.perf_counter()
-    try:
-        status = solver.solve(model, callback)
-    finally:
-        with CONTROL.lock:
-            CONTROL.active.discard(solver)
-    return solver, status, time.perf_counter() - t0
+        return gap(self.objective, self.bound)

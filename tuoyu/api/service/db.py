@@ -28,7 +28,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from tuoyu.api.store import Base
 
-MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
+MIGRATIONS = Path(__file__).resolve().parents[1] / "store" / "migrations"
 
 STATUSES = ("queued", "running", "done", "infeasible", "failed", "cancelled", "interrupted")
 FINISHED = frozenset({"done", "infeasible", "failed", "cancelled", "interrupted"})

@@ -140,7 +140,7 @@ def _rows_csv(rows: OutcomeRows, path: Path) -> None:
 async def record_outcomes(dataset_id: str, request: Request, st: StateDep,
                           _who: Planner) -> RecordedOut:
     """Record inspection outcomes (pass / rectify / fail); the next roster job knows them."""
-    from tuoyu.api.cli_roster import record_outcomes_file
+    from tuoyu.api.cli.roster import record_outcomes_file
 
     row = get_dataset(st, dataset_id)
     ctype = request.headers.get("content-type", "")

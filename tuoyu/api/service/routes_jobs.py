@@ -144,7 +144,7 @@ def job_file(job_id: str, name: str, st: StateDep,
 def verify_job(job_id: str, st: StateDep,
                _who: Viewer) -> VerifyOut:
     """Recompute a roster's draw from its audit record (draw.json) and compare."""
-    from tuoyu.api.audit import verify
+    from tuoyu.api.exports.audit import verify
     from tuoyu.optimizer.solve import SolveParams
 
     job, plan = _load(st, job_id)

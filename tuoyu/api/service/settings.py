@@ -10,7 +10,7 @@ LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 def _default_bundled() -> Path | None:
-    from tuoyu.api.cli import BUNDLED_DATA  # lazy: cli imports cli_serve, which imports us
+    from tuoyu.data import BUNDLED as BUNDLED_DATA
 
     return BUNDLED_DATA if BUNDLED_DATA.is_dir() else None
 

@@ -83,7 +83,7 @@ def list_files(folder: Path) -> list[str]:
 
 
 def _pair(text: str, what: str) -> tuple[int, int]:
-    from tuoyu.api.cli_siting import _range
+    from tuoyu.api.cli.siting import _range
 
     try:
         return _range(str(text), what)
@@ -115,7 +115,7 @@ def _run(kind: str, data_dir: Path, params: dict[str, Any], out: Path, url: str,
 
     limit = float(params.get("time_limit") or time_limit)
     if kind == "roster":
-        from tuoyu.api.cli_roster import run_roster
+        from tuoyu.api.cli.roster import run_roster
         from tuoyu.optimizer.roster import RosterRules
 
         rules = None
@@ -136,7 +136,7 @@ def _run(kind: str, data_dir: Path, params: dict[str, Any], out: Path, url: str,
             url,
         )
     if kind == "sessions":
-        from tuoyu.api.cli_sessions import run_sessions
+        from tuoyu.api.cli.sessions import run_sessions
 
         from_date = params.get("from_date")
         return run_sessions(
@@ -149,7 +149,7 @@ def _run(kind: str, data_dir: Path, params: dict[str, Any], out: Path, url: str,
             limit,
             workers,
         )
-    from tuoyu.api.cli_siting import run_siting
+    from tuoyu.api.cli.siting import run_siting
 
     return run_siting(
         data_dir,

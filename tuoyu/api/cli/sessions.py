@@ -15,7 +15,7 @@ from typing import Annotated
 
 import typer
 
-from tuoyu.api.output import staged
+from tuoyu.api.exports.output import staged
 from tuoyu.models.errors import DataError, InfeasibleError, Problem
 from tuoyu.models.reader import parse_date
 from tuoyu.models.sessions import DISCIPLINE_ZH, SessionData, load_session_data
@@ -104,7 +104,7 @@ def run_sessions(
     Returns the printed summary. Raises :class:`DataError` on bad input and
     :class:`InfeasibleError` when the rules cannot all hold; nothing is written then.
     """
-    from tuoyu.api.export_sessions import (
+    from tuoyu.api.exports.sessions import (
         read_sessions_csv,
         write_ics,
         write_sessions_csv,

@@ -19,7 +19,7 @@ import pandas as pd
 from tuoyu.models.siting import SitingData
 from tuoyu.optimizer.siting import SitingPlan, SitingProblem
 
-VENDOR = Path(__file__).parent / "static" / "vendor" / "leaflet"
+VENDOR = Path(__file__).resolve().parents[1] / "web" / "static" / "vendor" / "leaflet"
 SOURCE_ZH = {"provider": "现有托育点", "kindergarten": "幼儿园", "site": "候选新址"}
 
 

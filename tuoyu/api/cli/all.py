@@ -29,7 +29,7 @@ def register(app: typer.Typer) -> None:
         siting_map.html.
         """
         from tuoyu.api.cli import BUNDLED_DATA
-        from tuoyu.api.cli_roster import run_roster
+        from tuoyu.api.cli.roster import run_roster
 
         data = data or BUNDLED_DATA
         failed = False
@@ -37,12 +37,12 @@ def register(app: typer.Typer) -> None:
             ("roster", lambda: run_roster(data, month, out / "roster", seed)),
         ]
         try:
-            sessions = importlib.import_module("tuoyu.api.cli_sessions")
+            sessions = importlib.import_module("tuoyu.api.cli.sessions")
             jobs.append(("sessions", lambda: sessions.run_sessions(data, year, out / "sessions")))
         except ModuleNotFoundError:
             pass
         try:
-            siting = importlib.import_module("tuoyu.api.cli_siting")
+            siting = importlib.import_module("tuoyu.api.cli.siting")
             first, last = (int(y) for y in years.split("-"))
             jobs.append(("siting", lambda: siting.run_siting(data, (first, last), out / "siting")))
         except ModuleNotFoundError:

@@ -7,11 +7,11 @@ Each planner's commands live in their own module (``cli_roster``, ``cli_sessions
 from __future__ import annotations
 
 import importlib
-from pathlib import Path
 
 import typer
 
 from tuoyu import __version__
+from tuoyu.data import BUNDLED
 
 app = typer.Typer(
     name="tuoyu",
@@ -24,10 +24,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-BUNDLED_DATA = REPO_ROOT / "data" / "baoshan"
+BUNDLED_DATA = BUNDLED
 
-PLANNER_MODULES = ("cli_roster", "cli_sessions", "cli_siting", "cli_serve", "cli_all")
+PLANNER_MODULES = ("roster", "sessions", "siting", "serve", "all")
 
 
 def _version(value: bool) -> None:
@@ -47,9 +46,9 @@ def _root(
 
 for _name in PLANNER_MODULES:
     try:
-        _module = importlib.import_module(f"tuoyu.api.{_name}")
+        _module = importlib.import_module(f"tuoyu.api.cli.{_name}")
     except ModuleNotFoundError as _exc:
-        if _exc.name != f"tuoyu.api.{_name}":
+        if _exc.name != f"tuoyu.api.cli.{_name}":
             raise
         continue
     _module.register(app)

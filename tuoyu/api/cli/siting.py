@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from tuoyu.api.output import staged
+from tuoyu.api.exports.output import staged
 from tuoyu.models.errors import DataError, InfeasibleError
 
 MODELS = ("capacitated", "mclp", "lscp")
@@ -58,7 +58,7 @@ def run_siting(
     Raises :class:`DataError` on bad input and :class:`InfeasibleError` when no plan meets
     the hard rules; nothing is written then.
     """
-    from tuoyu.api.export_siting import write_siting_outputs
+    from tuoyu.api.exports.siting import write_siting_outputs
     from tuoyu.models.siting import load_siting_data
     from tuoyu.optimizer.catchment import AccessParams
     from tuoyu.optimizer.demand import DemandParams

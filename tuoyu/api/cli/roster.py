@@ -11,7 +11,7 @@ from pathlib import Path
 import typer
 from sqlalchemy.orm import Session
 
-from tuoyu.api.output import staged
+from tuoyu.api.exports.output import staged
 from tuoyu.models.calendar import month_bounds, parse_month
 from tuoyu.models.errors import DataError, InfeasibleError, Problem
 from tuoyu.models.inspection import PastInspection, load_inspection_data
@@ -43,7 +43,9 @@ def run_roster(
 
     Raises DataError / InfeasibleError before anything is written or stored.
     """
-    from tuoyu.api import audit, export_roster, store
+    from tuoyu.api import store
+    from tuoyu.api.exports import audit
+    from tuoyu.api.exports import roster as export_roster
 
     year, mon = parse_month(month)
     data = load_inspection_data(data_dir)
@@ -223,7 +225,7 @@ def register(app: typer.Typer) -> None:
         time_limit: float = typer.Option(120.0, help="Solver time limit, seconds."),
     ) -> None:
         """Recompute a draw from its audit record and say whether it matches."""
-        from tuoyu.api.audit import verify
+        from tuoyu.api.exports.audit import verify
 
         path = draw / "draw.json" if draw.is_dir() else draw
         try:

@@ -1,0 +1,68 @@
+"""Every word a planner reads, in Chinese first and English second: the message
+catalogue of findings, soft goals, targets, statuses and stages, and :func:`render`.
+
+The optimizer and the planning layer speak in codes with parameters
+(:class:`tuoyu.models.findings.Finding`); this is the one place they become sentences.
+Each planner keeps its own catalogue module (``roster``, ``sessions``, ``siting``) of
+``CODE: (zh, en)`` templates in :meth:`str.format` syntax; ``common`` holds the shared
+ones. Lists in parameters are joined the way each language writes them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from tuoyu.api.text import common, roster, sessions, siting
+from tuoyu.models.findings import Finding
+
+Lang = Literal["zh", "en"]
+LANGS: tuple[Lang, ...] = ("zh", "en")
+
+CATALOGUE: dict[str, tuple[str, str]] = {}
+for _module in (common, roster, sessions, siting):
+    for _code, _pair in _module.MESSAGES.items():
+        if _code in CATALOGUE:
+            raise RuntimeError(f"message code {_code!r} defined twice")
+        CATALOGUE[_code] = _pair
+
+
+def _value(v: Any, lang: Lang) -> str:
+    if isinstance(v, list | tuple):
+        return ("、" if lang == "zh" else ", ").join(_value(x, lang) for x in v)
+    if isinstance(v, float):
+        return f"{v:,.2f}".rstrip("0").rstrip(".") if v != int(v) else f"{int(v):,}"
+    if isinstance(v, bool):
+        return ("是" if v else "否") if lang == "zh" else ("yes" if v else "no")
+    if isinstance(v, int):
+        return f"{v:,}" if abs(v) >= 10000 else str(v)
+    return "" if v is None else str(v)
+
+
+class _Params(dict):
+    def __init__(self, params: Mapping[str, Any], lang: Lang):
+        super().__init__({k: _value(v, lang) for k, v in params.items()})
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def message(code: str, params: Mapping[str, Any] | None = None, lang: Lang = "zh") -> str:
+    """The sentence of a code, filled in; an unknown code shows itself and its
+    parameters (never an error: a missing translation must not hide a finding)."""
+    params = params or {}
+    pair = CATALOGUE.get(code)
+    if pair is None:
+        rest = ", ".join(f"{k}={_value(v, lang)}" for k, v in params.items())
+        return f"{code} ({rest})" if rest else code
+    template = pair[0] if lang == "zh" else pair[1]
+    return template.format_map(_Params(params, lang))
+
+
+def render(finding: Finding, lang: Lang = "zh") -> str:
+    return message(finding.code, finding.params, lang)
+
+
+def label(code: str, lang: Lang = "zh") -> str:
+    """A name (a soft goal, a target, a status, a stage): the template without params."""
+    return message(code, None, lang)

@@ -1,0 +1,35 @@
+"""Messages shared by every planner: statuses, stages, the time limit."""
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # statuses (tuoyu.optimizer.solve.Status)
+    "status.optimal": ("最优（已证明）", "optimal (proven)"),
+    "status.feasible": ("可行（未证明最优）", "feasible (not proven optimal)"),
+    "status.infeasible": ("无解（规则冲突）", "infeasible (the rules clash)"),
+    "status.time_limit": ("超时未得方案", "no plan within the time limit"),
+    "status.cancelled": ("已取消", "cancelled"),
+    # severities
+    "severity.info": ("说明", "note"),
+    "severity.warning": ("注意", "warning"),
+    "severity.error": ("冲突", "clash"),
+    # a sentence of a planner not yet on the message catalogue (transitional, issue 8)
+    "legacy.text": ("{text}", "{text}"),
+    "plan.not_proven_optimal": (
+        "在时限内未证明最优：目标值 {objective}，下界 {bound}，差距 {gap}。",
+        "Not proven optimal within the time limit: objective {objective}, bound {bound}, "
+        "gap {gap}.",
+    ),
+    "plan.time_limit": (
+        "在 {seconds} 秒内未找到方案（这并不说明无解）；请放宽时限或增加求解线程后重试。",
+        "No plan was found within {seconds} s (this does not prove there is none); "
+        "give a longer time limit or more workers.",
+    ),
+    "plan.cancelled": (
+        "已按要求停止；保留了目前为止最好的方案。",
+        "Stopped on request; the best plan found so far is kept.",
+    ),
+    "calendar.unknown_year": (
+        "内置节假日历不含 {year} 年的调休安排；请在 calendar 表中给出。",
+        "The built-in holiday calendar does not know {year}'s adjusted workdays; "
+        "give them in the calendar table.",
+    ),
+}

@@ -1,0 +1,3 @@
+"""Messages of the sessions planner: findings, clashes, soft goals and targets, by code."""
+
+MESSAGES: dict[str, tuple[str, str]] = {}

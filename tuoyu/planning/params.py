@@ -1,0 +1,87 @@
+"""Each planner's parameters, typed and checked before anything runs: the command line
+builds them from its options, the service from a request body (unknown keys refused),
+and both hand them to the planning layer as they are."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+MAX_SEED = 2**63 - 1
+
+
+class _Params(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    time_limit: float = Field(60.0, gt=0, le=3600, description="Solver time limit, seconds.")
+    workers: int = Field(8, ge=1, le=64, description="Solver workers (threads).")
+
+
+class RosterParams(_Params):
+    kind: Literal["roster"] = "roster"
+    month: str = Field(..., description="Month to plan, YYYY-MM.", examples=["2027-03"])
+    seed: int = Field(20270301, ge=0, le=MAX_SEED, description="Seed of the random draw.")
+    draw_share: float = Field(0.10, gt=0, le=1, description="Share of institutions drawn.")
+    min_team: int = Field(2, ge=2, le=10, description="Inspectors per inspection, at least.")
+
+    @field_validator("month")
+    @classmethod
+    def _month(cls, v: str) -> str:
+        m = re.fullmatch(r"(\d{4})-(\d{2})", v.strip())
+        if not m or not (1 <= int(m.group(2)) <= 12) or not (2000 <= int(m.group(1)) <= 2100):
+            raise ValueError("expected a month YYYY-MM between 2000-01 and 2100-12, e.g. 2027-03")
+        return v.strip()
+
+    @property
+    def year(self) -> int:
+        return int(self.month[:4])
+
+    @property
+    def mon(self) -> int:
+        return int(self.month[5:])
+
+
+class SessionParams(_Params):
+    kind: Literal["sessions"] = "sessions"
+    year: int = Field(..., ge=2000, le=2100, description="Year to plan.")
+    from_date: dt.date | None = Field(None, description="Re-plan from this date (YYYY-MM-DD).")
+    seed: int = Field(0, ge=0, le=MAX_SEED, description="Seed of the calendar's tie-breaks.")
+
+    @model_validator(mode="after")
+    def _from_in_year(self) -> SessionParams:
+        if self.from_date is not None and self.from_date.year != self.year:
+            raise ValueError(f"from_date {self.from_date} is not in the year {self.year}")
+        return self
+
+
+class SitingParams(_Params):
+    kind: Literal["siting"] = "siting"
+    years: tuple[int, int] = Field((2027, 2029), description="First and last year, e.g. 2027-2029.")
+    classes_per_year: tuple[int, int] = Field((5, 8), description="New classes a year, min-max.")
+    model: Literal["capacitated", "mclp", "lscp"] = "capacitated"
+
+    @field_validator("years", "classes_per_year", mode="before")
+    @classmethod
+    def _range(cls, v: object) -> object:
+        if isinstance(v, str):
+            m = re.fullmatch(r"\s*(\d+)\s*(?:-\s*(\d+))?\s*", v)
+            if not m:
+                raise ValueError("expected a range like 2027-2029 or 5-8")
+            return (int(m.group(1)), int(m.group(2) or m.group(1)))
+        return v
+
+    @model_validator(mode="after")
+    def _ordered(self) -> SitingParams:
+        a, b = self.years
+        if not (2000 <= a <= b <= 2100 and b - a < 10):
+            raise ValueError("years: expected first <= last, within 2000-2100, at most 10 years")
+        lo, hi = self.classes_per_year
+        if not (0 <= lo <= hi <= 200):
+            raise ValueError("classes_per_year: expected 0 <= min <= max <= 200")
+        return self
+
+
+AnyParams = RosterParams | SessionParams | SitingParams
