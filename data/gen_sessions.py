@@ -275,13 +275,113 @@ def generate(out_dir: Path, scale: int = 1, seed: int = 20261129) -> None:
     )
 
 
+WEEK = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def heldout(
+    out_dir: Path,
+    seed: int,
+    year: int = 2026,
+    baby: int = 40,
+    other: int = 5,
+    staff_n: int = 30,
+    leave_share: float = 0.4,
+    closure_share: float = 0.15,
+    weekend_only_share: float = 0.15,
+) -> Path:
+    """A district unlike Baoshan, for held-out tests: fewer staff per center, more and
+    longer leave, center closures, weekend-only staff; streets and calendar copied from
+    the bundled data. A pure function of its arguments."""
+    import shutil
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    bundled = Path(__file__).resolve().parents[1] / "tuoyu" / "data" / "baoshan"
+    for name in ("streets.csv", "calendar.csv"):
+        shutil.copy(bundled / name, out_dir / name)
+    rng = _rng(seed, "heldout")
+    kinds = ["baby_center"] * baby + ["guidance_station"] * other
+    centers_rows = []
+    for i, kind in enumerate(kinds):
+        st = int(rng.integers(len(STREETS)))
+        lo, la = _point(rng, st)
+        days = [d for d in WEEK if rng.random() < 0.75] or ["Sat"]
+        centers_rows.append(
+            dict(
+                center_id=f"C{i + 1:03d}",
+                name=f"{STREETS[st][1]}{i + 1}号",
+                street_id=STREETS[st][0],
+                lon=lo,
+                lat=la,
+                kind=kind,
+                sessions_per_year=6 if kind == "baby_center" else 4,
+                open_days=";".join(days),
+                capacity=20,
+            )
+        )
+    n_ed = max(1, round(staff_n * 0.5))
+    n_md = max(1, round(staff_n * 0.33))
+    plan = (("education", n_ed, "ED"), ("medical", n_md, "MD"),
+            ("psychology", staff_n - n_ed - n_md, "PS"))
+    staff_rows = []
+    for disc, n, prefix in plan:
+        for i in range(n):
+            r = rng.random()
+            days = (
+                "Sat;Sun" if r < weekend_only_share
+                else "Mon;Tue;Wed;Thu;Fri" if r < 0.5
+                else ";".join(d for d in WEEK if rng.random() < 0.8) or "Mon"
+            )
+            staff_rows.append(
+                dict(
+                    staff_id=f"{prefix}{i + 1:02d}",
+                    name=_name(rng),
+                    discipline=disc,
+                    street_id=STREETS[int(rng.integers(len(STREETS)))][0],
+                    max_per_month=int(rng.choice([4, 5, 6, 8])),
+                    days=days,
+                )
+            )
+    leave_rows = []
+    for srow in staff_rows:
+        if rng.random() < leave_share:
+            start = np.datetime64(f"{year}-{int(rng.integers(1, 12)):02d}-{int(rng.integers(1, 28)):02d}")
+            leave_rows.append(dict(staff_id=srow["staff_id"], start=str(start),
+                                   end=str(start + np.timedelta64(int(rng.integers(7, 45)), "D"))))
+    closures = []
+    for c in centers_rows:
+        if rng.random() < closure_share:
+            start = np.datetime64(f"{year}-{int(rng.integers(1, 12)):02d}-{int(rng.integers(1, 28)):02d}")
+            closures.append(dict(center_id=c["center_id"], start=str(start),
+                                 end=str(start + np.timedelta64(int(rng.integers(7, 40)), "D")),
+                                 reason="维修"))
+    events = [dict(zip(FIELDS["events"], e, strict=True)) for e in EVENTS[:4]]
+    for e in events:
+        e["weekend"] = "true" if e["weekend"] else "false"
+    _write(out_dir / "centers.csv", FIELDS["centers"], centers_rows)
+    _write(out_dir / "guidance_staff.csv", FIELDS["guidance_staff"], staff_rows)
+    _write(out_dir / "staff_leave.csv", FIELDS["staff_leave"],
+           leave_rows or [dict(staff_id=staff_rows[0]["staff_id"], start=f"{year}-01-01",
+                               end=f"{year}-01-01")])
+    _write(out_dir / "center_closures.csv", ["center_id", "start", "end", "reason"], closures)
+    _write(out_dir / "events.csv", FIELDS["events"], events)
+    _write(out_dir / "topics.csv", FIELDS["topics"],
+           [dict(zip(FIELDS["topics"], t, strict=True)) for t in TOPICS])
+    return out_dir
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "tuoyu" / "data" / "baoshan")
     ap.add_argument("--scale", type=int, default=1)
     ap.add_argument("--seed", type=int, default=20261129)
+    ap.add_argument("--heldout", action="store_true", help="a held-out district (see heldout())")
+    ap.add_argument("--year", type=int, default=2026)
     a = ap.parse_args()
-    generate(a.out, a.scale, a.seed)
+    if a.heldout:
+        heldout(a.out, a.seed, a.year)
+    else:
+        generate(a.out, a.scale, a.seed)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,209 @@
+"""Stage A, the calendar: for each center its ordered sessions (half-day slot and topic),
+for each district event its occurrences; staff counted, not named (the staffing cuts of
+``cuts.py`` make it staffable by name)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from tuoyu.models.sessions import Center, Session
+from tuoyu.optimizer.sessions import goals, rules
+from tuoyu.optimizer.sessions.cuts import CutBuilder
+from tuoyu.optimizer.sessions.problem import SessionProblem, sessions_needed
+from tuoyu.optimizer.sessions.rules import CenterVars, EventVars, Guards
+
+
+@dataclass
+class CalendarModel:
+    model: cp_model.CpModel
+    centers: list[CenterVars]
+    events: list[EventVars]
+    terms: dict[str, list[cp_model.LinearExprT]]
+    guards: Guards
+    cuts: CutBuilder = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.cuts = CutBuilder(self.model, self.centers, self.events)
+
+
+def _center_rules(
+    m: cp_model.CpModel, p: SessionProblem, cv: CenterVars, n: int, guards: Guards
+) -> dict[str, list]:
+    c = cv.center
+    name = f"{c.name}({c.center_id})"
+    rules.sessions_on_open_days(m, p, cv, n)
+    rules.no_two_sessions_within_28_days(m, p, cv, guards(f"gap:{c.center_id}:{name}"))
+    rules.each_session_in_one_month(m, p, cv)
+    rules.every_quarter_has_a_session(m, p, cv, guards(f"quarter:{c.center_id}:{name}"))
+    rules.topics_vary(m, p, cv, guards(f"topics:{c.center_id}:{name}"))
+    moved, topic_changed = goals.keep_what_was_planned(m, p, cv)
+    return {
+        "spacing": goals.even_spacing(m, p, cv),
+        "moved": moved,
+        "topic_changed": topic_changed,
+    }
+
+
+def build_calendar(
+    p: SessionProblem,
+    explain: bool = False,
+    centers: list[Center] | None = None,
+    with_events: bool = True,
+    used: dict | None = None,
+) -> CalendarModel:
+    """The calendar model of all centers (or a part of them, given what other parts use).
+    With ``explain``, every rule group is guarded by an assumption literal and the
+    objective is left out."""
+    m = cp_model.CpModel()
+    guards = Guards(m, explain)
+    cvs: list[CenterVars] = []
+    terms: dict[str, list[cp_model.LinearExprT]] = defaultdict(list)
+    for c in p.data.centers if centers is None else centers:
+        cv = CenterVars(center=c, days=p.open_days(c), fixed=p.fixed_of(c))
+        n = sessions_needed(p, c, cv.fixed)
+        cvs.append(cv)
+        if n and not cv.days:
+            rules._never(m, guards(f"open:{c.center_id}"))
+            continue
+        for k, v in _center_rules(m, p, cv, n, guards).items():
+            terms[k] += v
+    evs = []
+    for e in p.data.events if with_events else ():
+        ev = EventVars(event=e, team=p.event_team(e))
+        done = sum(1 for s in p.fixed if s.event_id == e.event_id)
+        rules.each_event_happens(m, p, ev, max(0, e.count - done), guards(f"event:{e.event_id}"))
+        evs.append(ev)
+    rules.staff_suffice_per_half_day_and_month(m, p, cvs, evs, guards, used)
+    a = CalendarModel(m, cvs, evs, terms, guards)
+    if explain:
+        return a
+    terms["weekend"] += goals.weekend_share(m, p, cvs)
+    terms["other_lead"] += goals.same_lead_at_a_center(m, p, cvs, used)
+    w = p.rules.weights
+    m.minimize(
+        sum(getattr(w, k) * cp_model.LinearExpr.sum(v) for k, v in sorted(terms.items()) if v)
+    )
+    hint_calendar(m, p, a)
+    return a
+
+
+def hint_calendar(m: cp_model.CpModel, p: SessionProblem, a: CalendarModel) -> None:
+    """A greedy first guess: sessions spread evenly, every fifth near a weekend, halves and
+    topics rotating. Kept plans hint their old slots. Helps CP-SAT start near the optimum."""
+    k_topics = len(p.data.topics)
+    counter = 0
+    for ci, cv in enumerate(a.centers):
+        if not cv.n or not cv.days:
+            continue
+        old = sorted(
+            (s for s in p.was_planned if s.center_id == cv.center.center_id),
+            key=lambda s: (s.date, s.half),
+        )
+        last = max((p.day(s.date) for s in cv.fixed), default=None)
+        start = p.first_day if last is None else last
+        span = p.n_days - start
+        prev = last
+        prev_topic = p.topic_index.get(cv.fixed[-1].topic_id) if cv.fixed else None
+        for i in range(cv.n):
+            counter += 1
+            if i < len(old):
+                day, half = p.day(old[i].date), old[i].half
+            else:
+                day = _hint_day(p, cv, start + int((i + 0.5) * span / cv.n), prev, counter)
+                half = (ci + i) % 2
+            m.add_hint(cv.slot[i], 2 * day + half)
+            m.add_hint(cv.day[i], day)
+            prev = day
+            k = (ci + i) % k_topics
+            if i < len(old) and old[i].topic_id in p.topic_index:
+                k = p.topic_index[old[i].topic_id]
+            if k == prev_topic:
+                k = (k + 1) % k_topics
+            for kk in range(k_topics):
+                m.add_hint(cv.topic[i, kk], kk == k)
+            prev_topic = k
+
+
+def _hint_day(p: SessionProblem, cv: CenterVars, target: int, prev: int | None, n: int) -> int:
+    lo = -1 if prev is None else prev + p.rules.min_gap_days
+    want_we = n % 5 == 0
+    cands = [d for d in cv.days if d >= lo] or cv.days
+    return min(
+        cands,
+        key=lambda d: (abs(d - target) + (0 if (p.date(d).weekday() >= 5) == want_we else 3), d),
+    )
+
+
+def hint_solution(a: CalendarModel, solver: cp_model.CpSolver) -> None:
+    """Start the next solve from this one's calendar (after a cut, it is mostly right)."""
+    m = a.model
+    m.clear_hints()
+    for cv in a.centers:
+        for i in range(cv.n):
+            m.add_hint(cv.slot[i], solver.value(cv.slot[i]))
+            m.add_hint(cv.day[i], solver.value(cv.day[i]))
+            for key, t in cv.topic.items():
+                if key[0] == i:
+                    m.add_hint(t, solver.value(t))
+    for ev in a.events:
+        for s in ev.slot:
+            m.add_hint(s, solver.value(s))
+
+
+def extract(p: SessionProblem, a: CalendarModel, solver: cp_model.CpSolver) -> list[Session]:
+    """The calendar's sessions and event occurrences (no staff yet), in model order."""
+    out: list[Session] = []
+    for cv in a.centers:
+        for i in range(cv.n):
+            slot = solver.value(cv.slot[i])
+            k = next(k for k in range(len(p.data.topics)) if solver.value(cv.topic[i, k]))
+            out.append(
+                Session(
+                    date=p.date(slot // 2),
+                    half=slot % 2,
+                    center_id=cv.center.center_id,
+                    topic_id=p.data.topics[k].topic_id,
+                )
+            )
+    for ev in a.events:
+        for s in ev.slot:
+            slot = solver.value(s)
+            out.append(Session(date=p.date(slot // 2), half=slot % 2, event_id=ev.event.event_id))
+    return out
+
+
+def goal_values(a: CalendarModel, solver: cp_model.CpSolver) -> dict[str, int]:
+    """The calendar goals' values in a solution."""
+    return {
+        name: int(sum(t if isinstance(t, int) else solver.value(t) for t in terms))
+        for name, terms in a.terms.items()
+    }
+
+
+def used_by(p: SessionProblem, sessions: list[Session], led: set[tuple]) -> dict:
+    """What a part of a decomposed calendar takes from the staff (counted), for the next
+    parts: people per (discipline, slot) and (discipline, month); home leads' slots."""
+    out: dict = defaultdict(int)
+    for s in sessions:
+        slot = 2 * p.day(s.date) + s.half
+        for d, k in p.team_of(s).items():
+            out["slot", d, slot] += k
+            out["month", d, s.date.month] += k
+        if (s.date, s.half, s.center_id) in led:
+            lead = p.home_lead[s.center_id]
+            out.setdefault(("slots", lead), set()).add(slot)
+            out["month", lead, s.date.month] += 1
+    return out
+
+
+def led_sessions(a: CalendarModel, solver: cp_model.CpSolver, p: SessionProblem) -> set[tuple]:
+    out = set()
+    for cv in a.centers:
+        for i, h in enumerate(cv.led):
+            if not isinstance(h, int) and solver.value(h):
+                slot = solver.value(cv.slot[i])
+                out.add((p.date(slot // 2), slot % 2, cv.center.center_id))
+    return out

@@ -1,0 +1,247 @@
+"""The soft goals of the guidance calendar: one weights dataclass and a registry of
+goals, each returning its penalty terms (summed, times its weight, into the objective).
+
+Calendar goals (stage A): even spacing, the weekend share, the home lead free for the
+session, a re-plan's sessions kept where they were. Team goals (stage B): staff near
+home, balanced load, the home lead leading, a re-plan's teams kept.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ortools.sat.python import cp_model
+
+if TYPE_CHECKING:
+    from tuoyu.models.sessions import Session
+    from tuoyu.optimizer.sessions.problem import SessionProblem
+    from tuoyu.optimizer.sessions.rules import CenterVars
+
+Terms = list[cp_model.LinearExprT]
+
+
+@dataclass(frozen=True)
+class SessionWeights:
+    """Weights of the soft goals (per unit of each goal's value)."""
+
+    moved: int = 1000  # re-plan: a future session moved to another half-day
+    topic_changed: int = 50  # re-plan: a kept session got another topic
+    spacing: int = 1  # per day a gap falls short of an even spread
+    weekend: int = 10  # per session off the weekend target
+    other_lead: int = 8  # calendar: a session on a half-day its home lead cannot lead
+    far: int = 5  # per staff trip outside home and neighbouring streets
+    neighbour: int = 1  # per staff trip to a neighbouring street
+    load: int = 10  # per session above a staff member's fair share
+    extra_lead: int = 8  # per session not led by the center's home lead
+    staff_changed: int = 20  # re-plan: a kept session got another person
+
+
+#: the calendar's goals (stage A) and the teams' goals (stage B), in report order.
+#: ``other_lead`` is the calendar's own estimate of ``extra_lead``: it steers the
+#: calendar and gives its bound, but the plan's objective counts ``extra_lead`` only.
+CALENDAR_GOALS = ("moved", "topic_changed", "spacing", "weekend", "other_lead")
+TEAM_GOALS = ("far", "neighbour", "load", "extra_lead", "staff_changed")
+PLAN_GOALS = ("moved", "topic_changed", "spacing", "weekend", *TEAM_GOALS)
+
+
+def even_spacing(m: cp_model.CpModel, p: SessionProblem, cv: CenterVars) -> Terms:
+    """Gaps shorter than an even spread of the remaining days cost per day short."""
+    last_fixed = max((p.day(s.date) for s in cv.fixed), default=None)
+    total = cv.n + (1 if last_fixed is not None else 0)
+    if total < 2:
+        return []
+    span = (p.n_days - p.first_day) + (p.first_day - last_fixed if last_fixed else 0)
+    ideal = min(span // total, 120)
+    days = ([last_fixed] if last_fixed is not None else []) + list(cv.day)
+    out: Terms = []
+    for a, b in zip(days, days[1:], strict=False):
+        short = m.new_int_var(0, ideal, "short")
+        m.add(short >= ideal - (b - a))
+        out.append(short)
+    return out
+
+
+def weekend_share(m: cp_model.CpModel, p: SessionProblem, cvs: list[CenterVars]) -> Terms:
+    """A configurable share of the center sessions on Saturdays and Sundays."""
+    total = 0
+    lits: Terms = []
+    for cv in cvs:
+        we_days = [d for d in cv.days if p.date(d).weekday() >= 5]
+        wk_days = [d for d in cv.days if p.date(d).weekday() < 5]
+        for i in range(cv.n):
+            total += 1
+            if not we_days:
+                cv.weekend.append(0)
+                continue
+            if not wk_days:
+                cv.weekend.append(1)
+                lits.append(1)
+                continue
+            b = m.new_bool_var("we")
+            m.add(cv.wday[i] >= 5).only_enforce_if(b)
+            m.add(cv.wday[i] <= 4).only_enforce_if(b.Not())
+            cv.weekend.append(b)
+            lits.append(b)
+    if not total:
+        return []
+    target = round(p.rules.weekend_share * total)
+    dev = m.new_int_var(0, total, "weekend_dev")
+    m.add(dev >= target - sum(lits))
+    m.add(dev >= sum(lits) - target)
+    return [dev]
+
+
+def same_lead_at_a_center(
+    m: cp_model.CpModel, p: SessionProblem, cvs: list[CenterVars], used: dict | None = None
+) -> Terms:
+    """The center's home lead can lead its sessions: a session counted as led by its home
+    lead falls on a day the lead works, not on leave, never two of the lead's sessions in
+    one half-day, within the lead's monthly limit; the others cost one each. ``used``:
+    (lead, slot) and (lead, month) taken by earlier parts of a decomposed calendar."""
+    staff = {s.staff_id: s for s in p.data.staff}
+    used = used or {}
+    slots_of: dict[str, list] = {}
+    months_of: dict[str, list] = {}
+    out: Terms = []
+    for cv in cvs:
+        sid = p.home_lead.get(cv.center.center_id)
+        lead = staff.get(sid) if sid else None
+        for i in range(cv.n):
+            if lead is None:
+                cv.led.append(0)
+                out.append(1)
+                continue
+            h = m.new_bool_var(f"lead_{cv.center.center_id}_{i}")
+            m.add_linear_expression_in_domain(
+                cv.wday[i], cp_model.Domain.from_values(lead.days)
+            ).only_enforce_if(h)
+            for a, b in p.leave.get(lead.staff_id, ()):
+                da, db = p.day(a), p.day(b)
+                if db < p.first_day or da >= p.n_days:
+                    continue
+                before = m.new_bool_var("before_leave")
+                m.add(cv.day[i] <= da - 1).only_enforce_if([h, before])
+                m.add(cv.day[i] >= db + 1).only_enforce_if([h, before.Not()])
+            slots_of.setdefault(lead.staff_id, []).append(
+                m.new_optional_fixed_size_interval_var(cv.slot[i], 1, h, "lead_slot")
+            )
+            months_of.setdefault(lead.staff_id, []).append(
+                m.new_optional_fixed_size_interval_var(cv.month_no[i], 1, h, "lead_month")
+            )
+            cv.led.append(h)
+            out.append(1 - h)
+    for sid, ivs in slots_of.items():
+        busy = sorted(used.get(("slots", sid), ()))
+        m.add_no_overlap(ivs + [m.new_fixed_size_interval_var(t, 1, "busy") for t in busy])
+        cap = staff[sid].max_per_month
+        ivm = list(months_of[sid])
+        dem = [1] * len(ivm)
+        for mo in range(1, 13):
+            taken = p.fixed_load[sid, mo] + used.get(("month", sid, mo), 0)
+            n = taken if mo >= p.start.month else cap
+            if n:
+                ivm.append(m.new_fixed_size_interval_var(mo, 1, "used"))
+                dem.append(min(cap, n))
+        m.add_cumulative(ivm, dem, cap)
+    return out
+
+
+def keep_what_was_planned(
+    m: cp_model.CpModel, p: SessionProblem, cv: CenterVars
+) -> tuple[Terms, Terms]:
+    """Re-plan: the i-th future session stays on its old half-day and topic if it can."""
+    old = sorted(
+        (s for s in p.was_planned if s.center_id == cv.center.center_id),
+        key=lambda s: (s.date, s.half),
+    )
+    moved: Terms = []
+    topic_changed: Terms = []
+    for i, s in enumerate(old[: cv.n]):
+        same = m.new_bool_var("same")
+        m.add(cv.slot[i] == 2 * p.day(s.date) + s.half).only_enforce_if(same)
+        moved.append(1 - same)
+        k = p.topic_index.get(s.topic_id)
+        if k is not None:
+            topic_changed.append(1 - cv.topic[i, k])
+    return moved, topic_changed
+
+
+# -- the teams' goals, counted on a plan (the team model builds the same terms) -------
+
+
+def team_goal_values(
+    p: SessionProblem, sessions: list[Session], staff_of: dict[int, list[str]]
+) -> dict[str, int]:
+    """The teams' goals counted on the plan itself, as a planner would count them."""
+    from tuoyu.optimizer.sessions.problem import DISCIPLINES, near
+
+    staff = {s.staff_id: s for s in p.data.staff}
+    centers = {c.center_id: c for c in p.data.centers}
+    out = dict.fromkeys(TEAM_GOALS, 0)
+    load: Counter = Counter()
+    old = {(s.date, s.half, s.center_id, s.event_id): s for s in p.was_planned}
+    for k, s in enumerate(sessions):
+        team = staff_of.get(k, [])
+        load.update(team)
+        if s.center_id:
+            street = centers[s.center_id].street_id
+            for sid in team:
+                d = near(p, staff[sid].street_id, street)
+                out["far"] += d == 2
+                out["neighbour"] += d == 1
+            if p.home_lead.get(s.center_id) not in team:
+                out["extra_lead"] += 1
+        prev = old.get((s.date, s.half, s.center_id, s.event_id))
+        if prev is not None:
+            out["staff_changed"] += len(set(prev.staff_ids) - set(team))
+    for d in DISCIPLINES:
+        pool = p.pools[d]
+        total = sum(load[s.staff_id] for s in pool)
+        if pool and total:
+            fair = math.ceil(total / len(pool))
+            out["load"] += sum(max(0, load[s.staff_id] - fair) for s in pool)
+    return out
+
+
+def team_lower_bound(p: SessionProblem, n_sessions: dict[str, int]) -> dict[str, int]:
+    """A lower bound of the teams' goals that holds for EVERY calendar: each center
+    session needs an education member, who comes at best from the nearest street that has
+    education staff (``n_sessions``: sessions still to plan per center). Other goals: 0."""
+    from tuoyu.optimizer.sessions.problem import near
+
+    out = dict.fromkeys(TEAM_GOALS, 0)
+    leads = p.pools["education"]
+    if not leads:
+        return out
+    for c in p.data.centers:
+        best = min(near(p, s.street_id, c.street_id) for s in leads)
+        if best == 2:
+            out["far"] += n_sessions.get(c.center_id, 0)
+        elif best == 1:
+            out["neighbour"] += n_sessions.get(c.center_id, 0)
+    return out
+
+
+def weighted(p: SessionProblem, values: dict[str, int], goals: tuple[str, ...]) -> int:
+    w = p.rules.weights
+    return sum(values.get(g, 0) * getattr(w, g) for g in goals)
+
+
+#: every soft goal by name: the function building its terms (calendar goals) or ``None``
+#: for the teams' goals, built with the team model (tuoyu.optimizer.sessions.teams)
+GOALS: dict[str, Callable[..., object] | None] = {
+    "moved": keep_what_was_planned,
+    "topic_changed": keep_what_was_planned,
+    "spacing": even_spacing,
+    "weekend": weekend_share,
+    "other_lead": same_lead_at_a_center,
+    "far": None,
+    "neighbour": None,
+    "load": None,
+    "extra_lead": None,
+    "staff_changed": None,
+}

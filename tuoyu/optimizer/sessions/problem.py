@@ -1,0 +1,284 @@
+"""The guidance-session calendar as an immutable problem: data, year, rules, the previous
+plan of a re-plan, and what follows from them (open days, availability, capacities)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import cached_property
+
+from tuoyu.models.sessions import Center, DistrictEvent, GuidanceStaff, Session, SessionData
+from tuoyu.optimizer.draw import hashed_int
+from tuoyu.optimizer.sessions.goals import SessionWeights
+
+DISCIPLINES = ("education", "medical", "psychology")
+
+
+@dataclass(frozen=True)
+class SessionRules:
+    """The hard rules' numbers (and the soft goals' weights); change them where a district
+    differs."""
+
+    min_gap_days: int = 28
+    every_quarter: bool = True  # applies to centers with at least 4 sessions a year
+    min_topics: int = 4  # capped at the center's number of sessions
+    weekend_share: float = 0.2  # target share of center sessions on Sat/Sun
+    weights: SessionWeights = SessionWeights()
+    #: add staffing cuts for weekends and each weekday before the first calendar
+    natural_cuts: bool = False
+    #: candidate staff per discipline and session in the first try of the team model
+    max_candidates: int = 30
+    #: above this many centers the calendar is planned street by street
+    decompose_above: int = 150
+    part_size: int = 70  # centers per part of a decomposed calendar
+    #: above this many team places the teams are named month by month
+    teams_by_month_above: int = 4000
+
+
+@dataclass(frozen=True)
+class SessionProblem:
+    """An immutable instance: data, year, rules, and for a re-plan the previous plan."""
+
+    data: SessionData
+    year: int
+    rules: SessionRules = SessionRules()
+    previous: tuple[Session, ...] = ()
+    from_date: dt.date | None = None
+    seed: int = 0
+
+    @cached_property
+    def jan1(self) -> dt.date:
+        return dt.date(self.year, 1, 1)
+
+    @cached_property
+    def start(self) -> dt.date:
+        """First day that may change."""
+        if self.from_date is None or self.from_date.year < self.year:
+            return self.jan1
+        return self.from_date
+
+    @cached_property
+    def n_days(self) -> int:
+        return (dt.date(self.year, 12, 31) - self.jan1).days + 1
+
+    @cached_property
+    def first_day(self) -> int:
+        return (self.start - self.jan1).days
+
+    def date(self, day: int) -> dt.date:
+        return self.jan1 + dt.timedelta(days=day)
+
+    def day(self, date: dt.date) -> int:
+        return (date - self.jan1).days
+
+    @cached_property
+    def month_of_day(self) -> tuple[int, ...]:
+        return tuple(self.date(d).month for d in range(self.n_days))
+
+    def month_days(self, month: int) -> range:
+        """The days of a month (from the re-plan date on)."""
+        lo = self.day(dt.date(self.year, month, 1))
+        hi = self.day(dt.date(self.year + (month == 12), month % 12 + 1, 1))
+        return range(max(lo, self.first_day), hi)
+
+    @cached_property
+    def holidays(self) -> frozenset[int]:
+        cal = self.data.calendar
+        return frozenset(d for d in range(self.n_days) if cal.is_holiday(self.date(d)))
+
+    @cached_property
+    def workdays(self) -> frozenset[int]:
+        cal = self.data.calendar
+        return frozenset(d for d in range(self.n_days) if cal.is_workday(self.date(d)))
+
+    @cached_property
+    def fixed(self) -> tuple[Session, ...]:
+        """Sessions of the previous plan before the re-plan date: kept as they are."""
+        return tuple(s for s in self.previous if s.date < self.start and s.date.year == self.year)
+
+    @cached_property
+    def was_planned(self) -> tuple[Session, ...]:
+        return tuple(s for s in self.previous if s.date >= self.start and s.date.year == self.year)
+
+    @cached_property
+    def fixed_load(self) -> Counter:
+        """Sessions each person already works per month in the kept part of the plan."""
+        out: Counter = Counter()
+        for s in self.fixed:
+            for sid in s.staff_ids:
+                out[sid, s.date.month] += 1
+        return out
+
+    def fixed_of(self, c: Center) -> list[Session]:
+        return sorted(
+            (s for s in self.fixed if s.center_id == c.center_id), key=lambda s: (s.date, s.half)
+        )
+
+    @cached_property
+    def streets(self) -> dict[str, tuple[str, ...]]:
+        return {s.street_id: s.neighbours for s in self.data.streets}
+
+    def open_days(self, c: Center) -> list[int]:
+        """Days in the horizon the center is open: its weekdays, no holiday, no closure."""
+        closed = [p for p in self.data.closures if p.owner_id == c.center_id]
+        out = []
+        for d in range(self.first_day, self.n_days):
+            date = self.date(d)
+            if date.weekday() not in c.open_days or d in self.holidays:
+                continue
+            if any(p.covers(date) for p in closed):
+                continue
+            out.append(d)
+        return out
+
+    def event_days(self, e: DistrictEvent) -> list[int]:
+        out = []
+        for d in range(self.first_day, self.n_days):
+            date = self.date(d)
+            if date.month not in e.months or d in self.holidays:
+                continue
+            if e.weekend and date.weekday() < 5:
+                continue
+            if not e.weekend and d not in self.workdays:
+                continue
+            out.append(d)
+        return out
+
+    @cached_property
+    def leave(self) -> dict[str, list[tuple[dt.date, dt.date]]]:
+        out: dict[str, list[tuple[dt.date, dt.date]]] = defaultdict(list)
+        for p in self.data.leave:
+            out[p.owner_id].append((p.start, p.end))
+        return out
+
+    def available(self, s: GuidanceStaff, day: int) -> bool:
+        date = self.date(day)
+        if date.weekday() not in s.days:
+            return False
+        return not any(a <= date <= b for a, b in self.leave.get(s.staff_id, ()))
+
+    @cached_property
+    def available_days(self) -> dict[str, frozenset[int]]:
+        """Per person, the days of the horizon they can work (their weekdays, no leave)."""
+        return {
+            s.staff_id: frozenset(
+                d for d in range(self.first_day, self.n_days) if self.available(s, d)
+            )
+            for s in self.data.staff
+        }
+
+    def room(self, s: GuidanceStaff, month: int) -> int:
+        """Sessions a person can still take in a month: the monthly limit less kept ones."""
+        return max(0, s.max_per_month - self.fixed_load[s.staff_id, month])
+
+    @cached_property
+    def pools(self) -> dict[str, tuple[GuidanceStaff, ...]]:
+        return {d: tuple(s for s in self.data.staff if s.discipline == d) for d in DISCIPLINES}
+
+    @cached_property
+    def topic_index(self) -> dict[str, int]:
+        return {t.topic_id: i for i, t in enumerate(self.data.topics)}
+
+    @cached_property
+    def home_lead(self) -> dict[str, str]:
+        return choose_home_leads(self)
+
+    def event_team(self, e: DistrictEvent) -> dict[str, int]:
+        """How many of each discipline an event occurrence takes: one of each listed, the
+        rest spread over the listed disciplines by the size of their staff pools."""
+        listed = [d for d in DISCIPLINES if d in e.disciplines] or list(DISCIPLINES)
+        team = {d: (1 if e.disciplines else 0) for d in listed}
+        pool = {d: len(self.pools[d]) for d in listed}
+        while sum(team.values()) < e.staff_needed:
+            d = max(listed, key=lambda x: (pool[x] - team[x], -listed.index(x)))
+            team[d] += 1
+        return {d: n for d, n in team.items() if n}
+
+    def team_of(self, s: Session) -> dict[str, int]:
+        """People of each discipline a planned session or event occurrence needs."""
+        if s.event_id:
+            e = next(e for e in self.data.events if e.event_id == s.event_id)
+            return self.event_team(e)
+        t = next(t for t in self.data.topics if t.topic_id == s.topic_id)
+        return {d: 1 for d in DISCIPLINES if d == "education" or d in t.disciplines}
+
+    def priority(self, purpose: str, *key: object) -> int:
+        """A seeded tie-break priority (SHA-256 of the seed: the same on any machine)."""
+        return hashed_int(self.seed, "sessions", purpose, *key)
+
+
+def near(p: SessionProblem, home: str, street: str) -> int:
+    """0 same street, 1 neighbouring street, 2 farther (or unknown)."""
+    if not street or home == street:
+        return 0
+    if home in p.streets.get(street, ()):
+        return 1
+    return 2
+
+
+def sessions_needed(p: SessionProblem, c: Center, fixed: list[Session]) -> int:
+    """How many sessions are still to plan at a center from the re-plan date on."""
+    left = max(0, c.sessions_per_year - len(fixed))
+    if p.rules.every_quarter and c.sessions_per_year >= 4:
+        covered = {(s.date.month - 1) // 3 for s in fixed}
+        first_q = (p.start.month - 1) // 3
+        open_q = [q for q in range(first_q, 4) if q not in covered]
+        left = max(left, len(open_q))
+    return left
+
+
+def month_places(p: SessionProblem, s: GuidanceStaff, month: int) -> int:
+    """Sessions a person can work in a month: the limit (less kept ones), at most two a
+    day they are available."""
+    days = sum(1 for d in p.month_days(month) if d in p.available_days[s.staff_id])
+    return min(p.room(s, month), 2 * days)
+
+
+def choose_home_leads(p: SessionProblem) -> dict[str, str]:
+    """The same lead at a center where possible: each center gets a home lead, an education
+    staff member from its own street first, then a neighbouring one, keeping every lead's
+    year within about 80% of their monthly limits. A re-plan keeps the previous lead.
+    Greedy, ties broken by seeded hashes, so the same inputs give the same leads."""
+    leads = p.pools["education"]
+    if not leads:
+        return {}
+    demand = sum(c.sessions_per_year for c in p.data.centers)
+    demand += sum(p.event_team(e).get("education", 0) * e.count for e in p.data.events)
+    fair = math.ceil(demand / len(leads))
+    months = range(p.start.month, 13)
+    room = {
+        s.staff_id: min(fair, 0.8 * sum(month_places(p, s, mo) for mo in months)) for s in leads
+    }
+    before: dict[str, Counter] = defaultdict(Counter)
+    for sess in p.previous:
+        if sess.center_id and sess.staff_ids:
+            before[sess.center_id][sess.staff_ids[0]] += 1
+    by_id = {s.staff_id: s for s in leads}
+    out: dict[str, str] = {}
+    centers = [c for c in p.data.centers if c.sessions_per_year > 0]
+    near_count = {
+        c.center_id: sum(1 for s in leads if near(p, s.street_id, c.street_id) < 2)
+        for c in centers
+    }
+    centers.sort(key=lambda c: (near_count[c.center_id], p.priority("lead-order", c.center_id)))
+    for c in centers:
+        n = c.sessions_per_year
+        prev = [sid for sid, _ in before[c.center_id].most_common() if sid in by_id]
+        if prev:
+            out[c.center_id] = prev[0]
+            room[prev[0]] -= n
+            continue
+        best = min(
+            leads,
+            key=lambda s: (
+                room[s.staff_id] < n,
+                near(p, s.street_id, c.street_id),
+                -room[s.staff_id] // max(1, n),
+                p.priority("lead", s.staff_id),
+            ),
+        )
+        out[c.center_id] = best.staff_id
+        room[best.staff_id] -= n
+    return out

@@ -1,0 +1,380 @@
+"""Plan the year: the calendar (stage A) with staffing cuts until its teams exist, then
+the teams (stage B); status, objective and bound of the whole plan.
+
+**Exact.** Stage A counts staff; after each calendar, a max-flow per discipline and
+month (``cuts.py``) either names valid teams or returns a set of half-days the calendar
+overloads, which becomes a linear cut of stage A. The cuts are valid for every calendar
+that has teams, so stage A infeasible with them proves that no calendar and teams exist.
+
+**Objective and bound.** The plan's objective is the weighted sum of the calendar goals
+(moved, topic changed, spacing, weekend) and the team goals (far, neighbour, load,
+extra lead, staff changed), counted on the plan. Its bound is stage A's proven bound
+(stage A minimizes the calendar goals plus ``other_lead``, the sessions its home lead
+cannot lead, which never exceeds the teams' ``extra_lead`` as ``weights.other_lead <=
+weights.extra_lead``) plus a calendar-independent lower bound of the team goals
+(``goals.team_lower_bound``). ``optimal`` only when the objective meets that bound.
+
+**Reproducible.** Every CP-SAT solve runs a fixed portfolio in interleaved
+(deterministic) mode with a deterministic time limit: the result depends on the inputs
+and the seed, never on ``--workers`` or on the machine's load. The wall-clock limit stays
+as a safety net; a solve it stops is reported (``sessions.wall_clock_stop``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+
+from ortools.sat.python import cp_model
+
+from tuoyu.models.findings import Finding, info, warning
+from tuoyu.models.sessions import Center, Session
+from tuoyu.optimizer.sessions import calendar, cuts, explain, goals, teams
+from tuoyu.optimizer.sessions.problem import SessionProblem, sessions_needed
+from tuoyu.optimizer.solve import (
+    ProgressFn,
+    SoftGoal,
+    SolveParams,
+    StageTime,
+    Status,
+    Stop,
+    Target,
+    cp_status,
+    solve,
+)
+
+#: tasks per synchronisation of the interleaved search: fixed, so that the search (and
+#: the plan) does not depend on the number of threads
+BATCH = 8
+#: deterministic time units (CP-SAT's measure of work) per second of the time limit
+DET_PER_SECOND = 0.2
+#: the wall clock stops a solve only at this multiple of the time limit (a safety net)
+WALL_FACTOR = 4.0
+
+
+@dataclass
+class SessionResult:
+    """The planner's result: the calendar with teams, how the solve went, what it found."""
+
+    problem: SessionProblem
+    status: Status
+    sessions: list[Session] = field(default_factory=list)
+    objective: float | None = None
+    bound: float | None = None
+    stages: list[StageTime] = field(default_factory=list)
+    soft_goals: list[SoftGoal] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+@dataclass
+class _Run:
+    """What one planning run carries along: budget, stop, progress, stages, findings."""
+
+    p: SessionProblem
+    params: SolveParams
+    stop: Stop | None
+    progress: ProgressFn | None
+    t0: float = field(default_factory=time.perf_counter)
+    det_left: float = 0.0
+    stages: list[StageTime] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    #: staffing cuts of the (undecomposed) calendar: (discipline, month, slots, capacity)
+    cuts: list[tuple] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.det_left = self.params.time_limit * DET_PER_SECOND
+
+    def wall_left(self) -> float:
+        return WALL_FACTOR * self.params.time_limit - (time.perf_counter() - self.t0)
+
+    def solve(self, model: cp_model.CpModel, stage: str, det: float, extra=()):
+        """One deterministic CP-SAT solve; returns (solver, status)."""
+        det = max(0.5, det)
+        params = replace(
+            self.params,
+            time_limit=max(2.0, self.wall_left()),
+            portfolio="default",
+            extra=(
+                ("interleave_search", True),
+                ("interleave_batch_size", BATCH),
+                ("max_deterministic_time", det),
+                *extra,
+            ),
+        )
+        solver, status, secs = solve(model, params, self.progress, stop=self.stop, stage=stage)
+        st = cp_status(status, self.stop)
+        solved = st in (Status.OPTIMAL, Status.FEASIBLE)
+        self.stages.append(
+            StageTime(
+                stage,
+                st,
+                solver.objective_value if solved else None,
+                solver.best_objective_bound if solved else None,
+                0.0,
+                secs,
+            )
+        )
+        self.det_left -= solver.deterministic_time
+        if st != Status.OPTIMAL and solver.deterministic_time < det * 0.99 and not (
+            self.stop and self.stop.is_set()
+        ) and st != Status.INFEASIBLE:
+            self.findings.append(
+                warning("sessions.wall_clock_stop", stage=stage, seconds=round(secs, 1))
+            )
+        return solver, status
+
+
+LIGHT = (("cp_model_probing_level", 0), ("symmetry_level", 0))
+
+
+def _calendar_part(
+    run: _Run,
+    group: list[Center],
+    with_events: bool,
+    before: list[Session],
+    used: dict | None,
+    stage: str,
+    det: float,
+) -> tuple[calendar.CalendarModel | None, cp_model.CpSolver | None, list[Session], Status]:
+    """Stage A for one part with staffing cuts until its calendar (with the sessions of
+    the parts before) can be staffed by name."""
+    p = run.p
+    t = time.perf_counter()
+    a = calendar.build_calendar(p, centers=group, with_events=with_events, used=used)
+    natural = cuts.natural_cuts(p, a.centers, a.events) if p.rules.natural_cuts else []
+    for disc, mo, slots, cap in natural:
+        a.cuts.add(disc, slots, cap - _demand_in(p, before, disc, slots))
+        run.cuts.append((disc, mo, slots, cap))
+    build = time.perf_counter() - t
+    det_end = run.det_left - det
+    rounds = 0
+    while True:
+        rounds += 1
+        solver, status = run.solve(a.model, stage, run.det_left - det_end, LIGHT)
+        run.stages[-1] = replace(run.stages[-1], build_seconds=build)
+        st = cp_status(status, run.stop)
+        if st not in (Status.OPTIMAL, Status.FEASIBLE):
+            return a, None, [], st
+        part = calendar.extract(p, a, solver)
+        _, short = cuts.check_staffing(p, before + part)
+        if not short:
+            if rounds > 1:
+                run.findings.append(info("sessions.staffing_cuts", cuts=a.cuts.count, rounds=rounds))
+            return a, solver, part, st
+        for c in short:
+            slots = frozenset(c.slots)
+            a.cuts.add(c.discipline, slots, c.capacity - _demand_in(p, before, c.discipline, slots))
+            run.cuts.append((c.discipline, c.month, slots, c.capacity))
+        calendar.hint_solution(a, solver)
+        if run.det_left <= det_end + 0.5 or run.wall_left() < 1 or (run.stop and run.stop.is_set()):
+            return a, None, [], Status.TIME_LIMIT
+
+
+def _demand_in(p: SessionProblem, sessions: list[Session], disc: str, slots) -> int:
+    return sum(
+        p.team_of(s).get(disc, 0) for s in sessions if 2 * p.day(s.date) + s.half in slots
+    )
+
+
+def calendar_groups(p: SessionProblem) -> list[list[Center]]:
+    """The whole district in one model, or for a big instance one part per street (the
+    street's centers share its staff and neighbours; parts are solved one after another,
+    each given what the earlier ones take)."""
+    active = list(p.data.centers)
+    if sum(1 for c in active if c.sessions_per_year) <= p.rules.decompose_above:
+        return [active]
+    by_street: dict[str, list[Center]] = defaultdict(list)
+    for c in active:
+        by_street[c.street_id].append(c)
+    groups: list[list[Center]] = []
+    size = p.rules.part_size
+    for sid in sorted(by_street):
+        cs = by_street[sid]
+        k = -(-len(cs) // size)
+        groups += [cs[j::k] for j in range(k)]
+    groups.sort(key=lambda g: (-sum(c.sessions_per_year for c in g), g[0].center_id))
+    return groups
+
+
+def _plan_calendar(run: _Run) -> tuple[list[Session], dict[str, int], float | None, Status]:
+    """Stage A over all parts: the calendar, its goal values, its bound (None when the
+    calendar was decomposed: the parts' bounds do not add up to a bound of the whole)."""
+    p = run.p
+    groups = calendar_groups(p)
+    used: dict | None = {} if len(groups) > 1 else None
+    new: list[Session] = []
+    values: dict[str, int] = defaultdict(int)
+    bound: float | None = None
+    budget = run.det_left * 0.6
+    for gi, group in enumerate(groups):
+        stage = "calendar" if len(groups) == 1 else f"calendar {gi + 1}"
+        det = budget / len(groups)
+        a, solver, part, st = _calendar_part(run, group, gi == 0, new, used, stage, det)
+        if solver is None:
+            if st == Status.INFEASIBLE and len(groups) == 1:
+                run.findings += explain.why_no_calendar(p, run.params, run.cuts)
+                return [], {}, None, Status.INFEASIBLE
+            run.findings.append(
+                warning("sessions.calendar_not_found", part=gi + 1, parts=len(groups))
+            )
+            return [], {}, None, Status.CANCELLED if st == Status.CANCELLED else Status.TIME_LIMIT
+        assert a is not None
+        new += part
+        if used is not None:
+            for k, v in calendar.used_by(p, part, calendar.led_sessions(a, solver, p)).items():
+                used[k] = used.get(k, set()) | v if isinstance(v, set) else used.get(k, 0) + v
+        for k, v in calendar.goal_values(a, solver).items():
+            values[k] += v
+        bound = solver.best_objective_bound if len(groups) == 1 else None
+    if len(groups) > 1:
+        run.findings.append(info("sessions.decomposed", parts=len(groups)))
+    return new, values, bound, Status.FEASIBLE
+
+
+def _team_parts(p: SessionProblem, new: list[Session]) -> list[list[int]]:
+    n_roles = sum(sum(p.team_of(s).values()) for s in new)
+    if n_roles <= p.rules.teams_by_month_above:
+        return [list(range(len(new)))] if new else []
+    parts = [[k for k, s in enumerate(new) if s.date.month == mo] for mo in range(1, 13)]
+    return [q for q in parts if q]
+
+
+def _name_teams(run: _Run, new: list[Session], flow: dict) -> dict[int, list[str]]:
+    """Stage B: the teams, in one model or month by month for a big instance. Never
+    fails: the max-flow teams (``flow``) are valid and the fallback."""
+    p = run.p
+    parts = _team_parts(p, new)
+    staff_of: dict[int, list[str]] = defaultdict(list)
+    prior_load: dict[str, int] = defaultdict(int)
+    for pi, part in enumerate(parts):
+        sub = [new[k] for k in part]
+        stage = "teams" if len(parts) == 1 else f"teams {pi + 1}"
+        sub_flow = {j: flow[k] for j, k in enumerate(part)}
+        result = _solve_teams(run, sub, sub_flow, prior_load, stage, len(parts) - pi)
+        for j, people in result.items():
+            staff_of[part[j]] += people
+            for sid in people:
+                prior_load[sid] += 1
+    return staff_of
+
+
+def _solve_teams(
+    run: _Run, sub: list[Session], flow: dict, prior_load: dict, stage: str, parts_left: int
+) -> dict[int, list[str]]:
+    p = run.p
+    big = any(len(pool) > p.rules.max_candidates for pool in p.pools.values())
+    for restrict in (True, False) if big else (False,):
+        t = time.perf_counter()
+        roles = teams.roles_of(p, sub)
+        fallback = teams.greedy_hint(p, sub, roles) or teams.flow_hint(p, sub, roles, flow)
+        tm = teams.build_teams(p, sub, restrict, prior_load, fallback)
+        build = time.perf_counter() - t
+        det = max(0.5, run.det_left / parts_left)
+        solver, status = run.solve(tm.model, stage, det)
+        run.stages[-1] = replace(run.stages[-1], build_seconds=build)
+        st = cp_status(status, run.stop)
+        if st in (Status.OPTIMAL, Status.FEASIBLE):
+            return teams.staff_of_sessions(tm.roles, teams.assignment(tm, solver))
+        if st != Status.INFEASIBLE:  # out of time: the fallback teams are valid
+            run.findings.append(warning("sessions.teams_fallback", stage=stage))
+            return teams.staff_of_sessions(roles, fallback)
+    raise RuntimeError("internal error: the max-flow teams exist but the team model is infeasible")
+
+
+def plan_sessions(
+    p: SessionProblem,
+    params: SolveParams | None = None,
+    progress: ProgressFn | None = None,
+    *,
+    stop: Stop | None = None,
+) -> SessionResult:
+    """Plan the year (or the rest of it from ``p.from_date``). Never raises for clashing
+    rules: the result's status says infeasible and its findings say why."""
+    run = _Run(p, params or SolveParams(), stop, progress)
+    clashes = explain.precheck(p)
+    if clashes:
+        return SessionResult(p, Status.INFEASIBLE, findings=clashes)
+    new, cal_values, cal_bound, st = _plan_calendar(run)
+    if st not in (Status.FEASIBLE, Status.OPTIMAL):
+        return SessionResult(p, st, stages=run.stages, findings=run.findings)
+    new.sort(key=lambda s: (s.date, s.half, s.center_id, s.event_id))
+    flow_teams, short = cuts.check_staffing(p, new)
+    assert not short, "the calendar passed the staffing check part by part"
+    staff_of = _name_teams(run, new, flow_teams)
+    order = {st.staff_id: i for i, st in enumerate(p.data.staff)}
+    new = [
+        s.model_copy(update={"staff_ids": tuple(sorted(staff_of[k], key=order.__getitem__))})
+        for k, s in enumerate(new)
+    ]
+    return _result(run, new, staff_of, cal_values, cal_bound)
+
+
+def _result(
+    run: _Run,
+    new: list[Session],
+    staff_of: dict[int, list[str]],
+    cal_values: dict[str, int],
+    cal_bound: float | None,
+) -> SessionResult:
+    p = run.p
+    values = {**cal_values, **goals.team_goal_values(p, new, staff_of)}
+    objective = float(goals.weighted(p, values, goals.PLAN_GOALS))
+    n_left = {c.center_id: sessions_needed(p, c, p.fixed_of(c)) for c in p.data.centers}
+    lower = float(goals.weighted(p, goals.team_lower_bound(p, n_left), goals.TEAM_GOALS))
+    w = p.rules.weights
+    a_bound = cal_bound if cal_bound is not None and w.other_lead <= w.extra_lead else 0.0
+    bound = min(objective, a_bound + lower)
+    status = Status.OPTIMAL if objective <= bound + 1e-6 else Status.FEASIBLE
+    findings = list(run.findings)
+    if status != Status.OPTIMAL:
+        findings.append(
+            info("sessions.not_proven_optimal", objective=objective, bound=round(bound, 2))
+        )
+    findings += explain.calendar_warnings(p)
+    findings += explain.describe_changes(p, new)
+    planned = sorted([*p.fixed, *new], key=lambda s: (s.date, s.half, s.center_id, s.event_id))
+    soft = [
+        SoftGoal(f"sessions.goal.{g}", values.get(g, 0), getattr(w, g))
+        for g in goals.CALENDAR_GOALS + goals.TEAM_GOALS
+    ]
+    return SessionResult(
+        problem=p,
+        status=status,
+        sessions=planned,
+        objective=objective,
+        bound=bound,
+        stages=run.stages,
+        soft_goals=soft,
+        targets=targets(p, planned),
+        findings=findings,
+    )
+
+
+def targets(p: SessionProblem, planned: list[Session]) -> list[Target]:
+    """Sessions per baby center (and per other venue) against their count; events held."""
+    per: dict[str, int] = defaultdict(int)
+    for s in planned:
+        if s.center_id:
+            per[s.center_id] += 1
+    out = []
+    for kind in ("baby_center", "other"):
+        cs = [
+            c
+            for c in p.data.centers
+            if c.sessions_per_year and (c.kind == "baby_center") == (kind == "baby_center")
+        ]
+        if cs:
+            met = sum(1 for c in cs if per[c.center_id] >= c.sessions_per_year)
+            code = "sessions_per_center" if kind == "baby_center" else "sessions_per_venue"
+            out.append(Target(f"sessions.target.{code}", len(cs), met, met == len(cs)))
+    held: dict[str, int] = defaultdict(int)
+    for s in planned:
+        if s.event_id:
+            held[s.event_id] += 1
+    if p.data.events:
+        ok = sum(1 for e in p.data.events if held[e.event_id] >= e.count)
+        n = len(p.data.events)
+        out.append(Target("sessions.target.events_held", n, ok, ok == n))
+    return out
