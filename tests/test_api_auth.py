@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from tuoyu.api.service import auth
 from tuoyu.api.service.app import StartupRefused, create_app
-from tuoyu.api.service.db import ApiToken, make_engine
+from tuoyu.api.store import ApiToken, make_engine
 
 
 def bearer(token: str) -> dict[str, str]:

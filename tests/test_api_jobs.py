@@ -11,8 +11,8 @@ from api_support import DATA, ROSTER_FILES, client, settings, upload, wait, zip_
 from sqlalchemy.orm import Session
 
 from tuoyu.api.service.app import create_app
-from tuoyu.api.service.db import Job, make_engine
 from tuoyu.api.service.jobs import INTERRUPTED
+from tuoyu.api.store import Job, make_engine
 
 
 def _roster(c, ds: str, month: str = "2027-03", **params) -> dict:  # noqa: ANN001
@@ -71,7 +71,7 @@ def test_queued_cancel_and_restart(tmp_path: Path) -> None:
 
 
 def a_time(ses: Session):  # noqa: ANN201
-    from tuoyu.api.service.db import now
+    from tuoyu.api.store import now
 
     return now()
 

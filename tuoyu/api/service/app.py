@@ -21,10 +21,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from tuoyu import __version__
 from tuoyu.api.service import auth, errors
 from tuoyu.api.service.datasets import register_bundled
-from tuoyu.api.service.db import make_engine, migrate
 from tuoyu.api.service.deps import State
 from tuoyu.api.service.jobs import JobManager
 from tuoyu.api.service.settings import Settings
+from tuoyu.api.store import make_engine, migrate
 
 WEB = Path(__file__).resolve().parents[1] / "web"
 PAGES = {"/": "index.html", "/map": "map.html", "/roster": "roster.html",

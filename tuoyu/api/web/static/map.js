@@ -48,6 +48,7 @@
       table(ds, 'communities'), table(ds, 'providers'), table(ds, 'kindergartens'),
       table(ds, 'streets'), embedded(id)
     ]).then(function (r) {
+      T.showReasons(id);
       var emb = r[7];
       var walk = emb && emb.walk_m ? emb.walk_m : 1125;
       plan = {job: job, geo: r[0], coverage: r[1], byStreet: r[2], communities: r[3],
