@@ -72,15 +72,23 @@ def _read_csv(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
         return None
 
 
-def _xlsx_sheets(folder: Path) -> dict[str, tuple[Path, str]]:
-    """Sheet name -> (workbook, sheet) over every .xlsx in the folder."""
+def _xlsx_sheets(folder: Path, problems: list[Problem]) -> dict[str, tuple[Path, str]]:
+    """Sheet name -> (workbook, sheet) over every .xlsx in the folder; a workbook that
+    cannot be opened is a problem naming it (never a crash)."""
     from openpyxl import load_workbook
 
     found: dict[str, tuple[Path, str]] = {}
     for book in sorted(folder.glob("*.xlsx")):
         if book.name.startswith("~$"):  # Excel's lock file
             continue
-        wb = load_workbook(book, read_only=True)
+        try:
+            wb = load_workbook(book, read_only=True)
+        except Exception:  # BadZipFile, KeyError, InvalidFileException, XML errors …
+            problems.append(
+                Problem(book.name, "the workbook cannot be opened (damaged, or not .xlsx)",
+                        expected="an Excel workbook (.xlsx) saved by Excel or WPS")
+            )
+            continue
         for sheet in wb.sheetnames:
             found.setdefault(sheet.strip(), (book, sheet))
         wb.close()
@@ -135,7 +143,13 @@ def _find_source(
         return _read_geojson(geo, table, problems)
     if sheet:
         label = f"{sheet[0].name}, sheet {sheet[1]}"
-        frame = pd.read_excel(sheet[0], sheet_name=sheet[1], dtype=str, keep_default_na=False)
+        try:
+            frame = pd.read_excel(sheet[0], sheet_name=sheet[1], dtype=str,
+                                  keep_default_na=False)
+        except Exception:
+            problems.append(Problem(label, "the sheet cannot be read (damaged workbook?)",
+                                    expected="a sheet of a valid .xlsx workbook"))
+            return None
         return Source(label, frame)
     return None
 
@@ -540,7 +554,7 @@ def read_tables(folder: str | Path, names: Iterable[str]) -> dict[str, pd.DataFr
                 )
             ]
         )
-    sheets = _xlsx_sheets(folder)
+    sheets = _xlsx_sheets(folder, problems)
     out: dict[str, pd.DataFrame] = {}
     labels: dict[str, str] = {}
     for name in names:
@@ -577,7 +591,13 @@ def read_geojson_polygons(path: Path) -> Any:
         return None
     import geopandas as gpd
 
-    gdf = gpd.read_file(path)
+    try:
+        gdf = gpd.read_file(path)
+    except Exception as exc:  # pyogrio raises several kinds
+        raise DataError(
+            [Problem(path.name, f"the file is not valid GeoJSON ({str(exc)[:200]})",
+                     expected="street polygons as GeoJSON (EPSG:4326)")]
+        ) from None
     if gdf.crs is not None and gdf.crs.to_epsg() != 4326:
         raise DataError(
             [
