@@ -49,7 +49,7 @@ def test_queued_cancel_and_restart(tmp_path: Path) -> None:
     s = settings(tmp_path, bundled_data=DATA, start_jobs=False)
     from fastapi.testclient import TestClient
 
-    with TestClient(create_app(s)) as c:
+    with TestClient(create_app(s), base_url="http://localhost") as c:
         a = _roster(c, "baoshan")
         b = _roster(c, "baoshan", "2027-04")
         r = c.get(f"/api/v1/jobs/{a['id']}/result")
@@ -62,7 +62,7 @@ def test_queued_cancel_and_restart(tmp_path: Path) -> None:
         ses.add(Job(id="f" * 32, kind="roster", dataset_id="baoshan", params_json="{}",
                     status="running", cancel_requested=False, created_at=a_time(ses)))
     s2 = settings(tmp_path, bundled_data=DATA)
-    with TestClient(create_app(s2)) as c:
+    with TestClient(create_app(s2), base_url="http://localhost") as c:
         lost = c.get(f"/api/v1/jobs/{'f' * 32}").json()
         assert lost["status"] == "interrupted" and lost["message"] == INTERRUPTED
         assert c.get(f"/api/v1/jobs/{b['id']}").json()["status"] == "cancelled"

@@ -22,6 +22,7 @@ from tuoyu import __version__
 from tuoyu.api.service import auth, errors
 from tuoyu.api.service.datasets import register_bundled
 from tuoyu.api.service.deps import State
+from tuoyu.api.service.guard import Guard
 from tuoyu.api.service.jobs import JobManager
 from tuoyu.api.service.settings import Settings
 from tuoyu.api.store import make_engine, migrate
@@ -150,4 +151,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_api_route(route, page(filename), methods=["GET"], include_in_schema=False)
 
     app.add_middleware(BodyLimit, limit=settings.max_upload_bytes + 1024 * 1024)
+    app.add_middleware(Guard, allowed_hosts=settings.allowed_hosts)
     return app

@@ -192,9 +192,7 @@
   function el(tag, attrs, children) {
     var e = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (k) {
-      if (k === 'text') { e.textContent = attrs[k]; } else if (k === 'html') {
-        e.innerHTML = attrs[k];
-      } else { e.setAttribute(k, attrs[k]); }
+      if (k === 'text') { e.textContent = attrs[k]; } else { e.setAttribute(k, attrs[k]); }
     });
     (children || []).forEach(function (c) {
       e.appendChild(typeof c === 'string' ? document.createTextNode(c) : c);
