@@ -64,3 +64,19 @@ def test_pages_forbid_inline_script(tmp_path: Path) -> None:
             assert "script-src 'self';" in csp and "unsafe-inline" not in csp.split(
                 "style-src")[0], page
             assert r.headers["x-content-type-options"] == "nosniff"
+
+
+def test_api_docs_load_nothing_from_outside(tmp_path: Path) -> None:
+    """/docs and /redoc work offline: every script and style they name is ours."""
+    import re
+
+    with client(tmp_path, start_jobs=False) as c:
+        for page in ("/docs", "/redoc"):
+            html = c.get(page).text
+            urls = re.findall(r'(?:src|href)=["\\\']([^"\\\']+)', html) + re.findall(
+                r'url: ["\\\']([^"\\\']+)', html)
+            assert urls, page
+            for u in urls:
+                assert u.startswith("/"), (page, u)
+                if u.startswith("/static/"):
+                    assert c.get(u).status_code == 200, u

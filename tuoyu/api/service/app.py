@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.responses import FileResponse
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -123,6 +124,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Inspection rosters (双随机), guidance-session calendars and nursery-class "
         "siting for a district childcare office. See docs/api.md.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.tuoyu = State(settings=settings, engine=engine, jobs=jobs)
     errors.install(app)
@@ -137,6 +140,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return {"status": "ok", "version": __version__}
 
     app.mount("/static", StaticFiles(directory=WEB / "static", check_dir=False), name="static")
+
+    # the API documentation from vendored assets: it works on an intranet with no internet
+    @app.get("/docs", include_in_schema=False)
+    def swagger_ui() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json", title=app.title + " - Swagger UI",
+            swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
+            swagger_favicon_url="/static/vendor/leaflet/images/marker-icon.png",
+        )
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc() -> HTMLResponse:
+        return get_redoc_html(
+            openapi_url="/openapi.json", title=app.title + " - ReDoc",
+            redoc_js_url="/static/vendor/redoc/redoc.standalone.js",
+            redoc_favicon_url="/static/vendor/leaflet/images/marker-icon.png",
+            with_google_fonts=False,
+        )
 
     def page(filename: str) -> Any:
         def serve_page() -> FileResponse:

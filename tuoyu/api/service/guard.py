@@ -30,7 +30,8 @@ CSP = (
     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 #: the API documentation pages render our own OpenAPI with an inline bootstrap script
-DOCS_CSP = CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
+DOCS_CSP = CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'") + (
+    "; worker-src 'self' blob:")
 DOCS = ("/docs", "/redoc")
 
 

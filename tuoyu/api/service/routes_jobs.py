@@ -158,7 +158,7 @@ def job_result(job_id: str, st: StateDep, _who: Viewer,
     return _result(st, job_id, lang)[1]
 
 
-@router.get("/{job_id}/files/{name:path}")
+@router.api_route("/{job_id}/files/{name:path}", methods=["GET", "HEAD"])
 def job_file(job_id: str, name: str, st: StateDep,
              _who: Viewer) -> FileResponse:
     """A file of the plan: roster.csv, roster.xlsx, draw.json, sessions.csv, *.ics, …"""
