@@ -17,6 +17,7 @@ its grace period (then nothing is kept).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -48,18 +49,20 @@ def list_files(folder: Path) -> list[str]:
     )
 
 
-def _finish(url: str, job_id: str, status: str, message: str, result: dict[str, Any],
-            files: list[str], progress: dict[str, Any]) -> None:
+def _finish(url: str, job_id: str, lease: str | None, status: str, message: str,
+            result: dict[str, Any], files: list[str], progress: dict[str, Any]) -> None:
+    """Record the outcome, only while this worker still holds the job's lease."""
     eng = make_engine(url)
     with Session(eng) as s, s.begin():
         job = s.get(Job, job_id)
-        if job is None:
+        if job is None or job.status != "running" or job.lease != lease:
             return
         job.status = status
         job.message = message
         job.finished_at = now()
         job.progress_json = json.dumps(progress)
         job.pid = None
+        job.lease = None
         old = s.query(StoredPlan).filter(StoredPlan.job_id == job_id).one_or_none()
         if old is not None:
             s.delete(old)
@@ -79,8 +82,8 @@ class _Heartbeat:
     """Once a second: the latest progress into the job's row; the cancel flag into the
     stop token."""
 
-    def __init__(self, url: str, job_id: str, stop: Stop):
-        self.url, self.job_id, self.stop = url, job_id, stop
+    def __init__(self, url: str, job_id: str, lease: str | None, stop: Stop):
+        self.url, self.job_id, self.lease, self.stop = url, job_id, lease, stop
         self.t0 = time.perf_counter()
         self.latest: dict[str, Any] = {"stage": None, "objective": None, "bound": None,
                                        "gap": None}
@@ -108,7 +111,10 @@ class _Heartbeat:
             try:
                 with Session(eng) as s, s.begin():
                     job = s.get(Job, self.job_id)
-                    if job is not None and job.status == "running":
+                    if job is None or job.status != "running" or job.lease != self.lease:
+                        self.stop.set()  # the job is no longer ours: stop solving it
+                        continue
+                    if job is not None:
                         job.progress_json = json.dumps(self.snapshot())
                         if job.cancel_requested and not self.stop.is_set():
                             self.stop.set()
@@ -121,10 +127,38 @@ def _error(error: str, message: str, **extra: Any) -> dict[str, Any]:
     return {"error": error, "message": message, **extra}
 
 
+def end_with_parent(parent_pid: int | None) -> None:
+    """A worker never outlives its service: the kernel kills it when the parent dies
+    (Linux ``PR_SET_PDEATHSIG``), and a watchdog thread checks the parent anyway (other
+    systems, or a parent that died before the setting took)."""
+    if not parent_pid:
+        return
+    import ctypes
+    import os
+    import signal
+    import sys
+
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, int(signal.SIGKILL), 0, 0, 0)
+
+    def watch() -> None:
+        while True:
+            if os.getppid() != parent_pid:
+                os._exit(3)
+            time.sleep(0.5)
+
+    threading.Thread(target=watch, name="tuoyu-parent-watch", daemon=True).start()
+    if os.getppid() != parent_pid:
+        os._exit(3)
+
+
 def run_job(job_id: str, kind: str, dataset_id: str, data_dir: str, params: dict[str, Any],
             out_dir: str, url: str, previous: str | None, time_limit: float,
-            workers: int) -> None:
-    """The worker's entry point. Never raises: every outcome ends in the job's row."""
+            workers: int, lease: str | None = None, parent_pid: int | None = None) -> None:
+    """The worker's entry point. Never raises: every outcome ends in the job's row (as
+    long as this worker holds the job's lease)."""
+    end_with_parent(parent_pid)
     from tuoyu.api import runner
     from tuoyu.api.exports.output import OutputError
     from tuoyu.api.text import label, render
@@ -134,7 +168,7 @@ def run_job(job_id: str, kind: str, dataset_id: str, data_dir: str, params: dict
     stop = Stop()
     out = Path(out_dir)
     files: list[str] = []
-    with _Heartbeat(url, job_id, stop) as beat:
+    with _Heartbeat(url, job_id, lease, stop) as beat:
         try:
             settings = {"time_limit": time_limit, "workers": workers}
             p = runner.PARAMS[kind].model_validate({**settings, **params, "kind": kind})
@@ -178,4 +212,4 @@ def run_job(job_id: str, kind: str, dataset_id: str, data_dir: str, params: dict
             result = _error("failed", message, detail=traceback.format_exc(limit=5))
             final = {}
         progress = {**beat.snapshot(), **final}
-    _finish(url, job_id, status, message, result, files, progress)
+    _finish(url, job_id, lease, status, message, result, files, progress)

@@ -16,6 +16,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from filelock import FileLock
 from sqlalchemy import create_engine, event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -70,9 +71,17 @@ def alembic_config(url: str) -> Config:
 
 
 def migrate(url: str) -> None:
-    """Bring the database to the newest revision (creates every table on a new one)."""
-    if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    """Bring the database to the newest revision (creates every table on a new one).
+
+    Safe when several processes start at once on a new store: SQLite files are migrated
+    under a file lock beside them, PostgreSQL under an advisory lock (in the migration
+    environment), so the schema is made once and the others find it made."""
+    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+        path = Path(url.removeprefix("sqlite:///"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with FileLock(str(path) + ".migrate.lock", timeout=120):
+            command.upgrade(alembic_config(url), "head")
+        return
     command.upgrade(alembic_config(url), "head")
 
 

@@ -86,6 +86,8 @@ class Job(Base):
     message: Mapped[str | None] = mapped_column(Text, nullable=True)
     cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
     pid: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    #: the running worker's lease: only the worker holding it may write this row
+    lease: Mapped[str | None] = mapped_column(String(32), nullable=True)
     parent_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
     started_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)

@@ -4,7 +4,7 @@ or, for the ``alembic`` command line, from ``TUOYU_DATABASE_URL``."""
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
 
 from tuoyu.api.store import Base, database_url
 
@@ -24,5 +24,7 @@ else:
             render_as_batch=url.startswith("sqlite"),
         )
         with context.begin_transaction():
+            if connection.dialect.name == "postgresql":  # one migrating process at a time
+                connection.execute(text("SELECT pg_advisory_xact_lock(20261129)"))
             context.run_migrations()
     connectable.dispose()
