@@ -8,6 +8,7 @@ The job dispatcher runs while the app does (its lifespan).
 from __future__ import annotations
 
 import json
+import string
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -29,8 +30,28 @@ from tuoyu.api.service.settings import Settings
 from tuoyu.api.store import make_engine, migrate
 
 WEB = Path(__file__).resolve().parents[1] / "web"
-PAGES = {"/": "index.html", "/map": "map.html", "/roster": "roster.html",
-         "/calendar": "calendar.html"}
+#: route -> (page, title key, title); every page shares web/layout.html (head and header)
+PAGES = {
+    "/": ("index", "title_index", "宝山区托育规划 · 首页"),
+    "/map": ("map", "title_map", "公办托班选址地图"),
+    "/roster": ("roster", "title_roster", "月度检查排班（双随机）"),
+    "/calendar": ("calendar", "title_calendar", "年度指导活动日历"),
+}
+LEAFLET_CSS = '<link rel="stylesheet" href="/static/vendor/leaflet/leaflet.css">\n'
+LEAFLET_JS = '<script src="/static/vendor/leaflet/leaflet.js"></script>\n'
+
+
+def render_page(name: str, title_key: str, title: str) -> str:
+    """A page: its own <main> in the one shared layout (head, header, scripts)."""
+    layout = string.Template((WEB / "layout.html").read_text(encoding="utf-8"))
+    main = (WEB / f"{name}.html").read_text(encoding="utf-8").strip()
+    current = {f"current_{p}": (' class="current"' if p == name else "")
+               for p in ("index", "map", "roster", "calendar")}
+    return layout.substitute(
+        title_key=title_key, title=title, main=main, page=name,
+        styles=LEAFLET_CSS if name == "map" else "",
+        scripts=LEAFLET_JS if name == "map" else "", **current,
+    )
 
 
 class StartupRefused(RuntimeError):
@@ -160,17 +181,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             with_google_fonts=False,
         )
 
-    def page(filename: str) -> Any:
-        def serve_page() -> FileResponse:
-            path = WEB / filename
-            if not path.is_file():
-                raise errors.not_found(f"The page {filename}")
-            return FileResponse(path, media_type="text/html; charset=utf-8")
+    def page(name: str, title_key: str, title: str) -> Any:
+        html = render_page(name, title_key, title)
+
+        def serve_page() -> HTMLResponse:
+            return HTMLResponse(html)
 
         return serve_page
 
-    for route, filename in PAGES.items():
-        app.add_api_route(route, page(filename), methods=["GET"], include_in_schema=False)
+    for route, (name, title_key, title) in PAGES.items():
+        app.add_api_route(route, page(name, title_key, title), methods=["GET", "HEAD"],
+                          include_in_schema=False)
 
     app.add_middleware(BodyLimit, limit=settings.max_upload_bytes + 1024 * 1024)
     app.add_middleware(Guard, allowed_hosts=settings.allowed_hosts)
