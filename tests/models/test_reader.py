@@ -463,3 +463,27 @@ def test_damaged_street_polygons_are_named_not_a_crash(tmp_path: Path) -> None:
         read_geojson_polygons(bad)
     assert err.value.problems[0].file == "streets.geojson"
     assert "not valid GeoJSON" in err.value.problems[0].message
+
+
+def test_one_unknown_id_is_one_problem_however_many_rows_name_it(tmp_path: Path) -> None:
+    folder = dataset(tmp_path)
+    inst = pd.read_csv(folder / "institutions.csv", dtype=str, keep_default_na=False)
+    inst.loc[[0, 3, 7], "street_id"] = "999999999"
+    inst.to_csv(folder / "institutions.csv", index=False)
+    with pytest.raises(DataError) as err:
+        read_tables(folder, ROSTER_TABLES)
+    refs = [p for p in err.value.problems if "refers to nothing" in p.message]
+    assert len(refs) == 1 and refs[0].row == 2 and "2 more rows" in refs[0].message
+
+
+def test_no_echoes_of_a_broken_table(tmp_path: Path) -> None:
+    """A street table with a problem of its own: the institutions naming its streets are
+    not reported as referring to nothing (that is an echo, not a cause)."""
+    folder = dataset(tmp_path)
+    streets = pd.read_csv(folder / "streets.csv", dtype=str, keep_default_na=False)
+    streets.loc[1, "street_id"] = streets.loc[0, "street_id"]  # a duplicate id
+    streets.to_csv(folder / "streets.csv", index=False)
+    with pytest.raises(DataError) as err:
+        read_tables(folder, ROSTER_TABLES)
+    assert any("duplicate id" in p.message for p in err.value.problems)
+    assert not any("refers to nothing" in p.message for p in err.value.problems)

@@ -504,33 +504,39 @@ CHECKS = {
 def _check_references(
     tables: dict[str, pd.DataFrame], labels: dict[str, str], problems: list[Problem]
 ) -> None:
+    """Every id that refers to another table names a row there. Folded so a planner sees
+    causes, not echoes: nothing is checked against a table that has problems of its own
+    (its ids are not to be trusted yet), and one unknown id is one problem, however many
+    rows name it (the first row, and how many more)."""
+    troubled = {labels[n] for n in tables if any(p.file == labels[n] for p in problems)}
     for name, df in tables.items():
         table = TABLES[name]
         for col in table.columns:
             if col.ref is None or col.name not in df.columns:
                 continue
             target, target_col = col.ref
-            if target not in tables:
+            if target not in tables or labels.get(target) in troubled:
                 continue
             valid = set(tables[target][target_col].dropna())
             valid.discard("")
+            unknown: dict[str, list[int]] = {}
             for i, v in enumerate(df[col.name]):
-                items = v if isinstance(v, tuple) else (v,)
-                for item in items:
-                    if item in (None, ""):
-                        continue
-                    if item not in valid:
-                        problems.append(
-                            Problem(
-                                labels[name],
-                                f"'{item}' refers to nothing: no {target_col} '{item}' in "
-                                f"{labels[target]}",
-                                row=i + 2,
-                                column=df.attrs.get("headers", {}).get(col.name, col.name),
-                                expected=f"{target_col} listed in {labels[target]}",
-                                got=str(item),
-                            )
-                        )
+                for item in v if isinstance(v, tuple) else (v,):
+                    if item not in (None, "") and item not in valid:
+                        unknown.setdefault(item, []).append(i + 2)
+            for item, rows in unknown.items():
+                more = f" (and {len(rows) - 1} more rows)" if len(rows) > 1 else ""
+                problems.append(
+                    Problem(
+                        labels[name],
+                        f"'{item}' refers to nothing: no {target_col} '{item}' in "
+                        f"{labels[target]}{more}",
+                        row=rows[0],
+                        column=df.attrs.get("headers", {}).get(col.name, col.name),
+                        expected=f"{target_col} listed in {labels[target]}",
+                        got=str(item),
+                    )
+                )
 
 
 def read_tables(folder: str | Path, names: Iterable[str]) -> dict[str, pd.DataFrame]:

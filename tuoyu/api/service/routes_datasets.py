@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 from pydantic import ValidationError
 from sqlalchemy import select
@@ -63,11 +64,18 @@ async def upload_dataset(
     name: Annotated[str | None, Form(examples=["宝山 2027 March"])] = None,
 ) -> DatasetOut:
     """Upload a dataset; every problem of every table is reported at once (422)."""
+    if name is not None and (len(name) > 200 or not name.strip()):
+        raise ApiError(422, "The dataset name must be 1 to 200 characters.",
+                       problems=[{"file": "body", "row": None, "column": "name",
+                                  "message": "the name is empty or too long",
+                                  "expected": "1 to 200 characters", "got": name[:50]}])
     st.settings.datasets_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=st.settings.datasets_dir, prefix=".in-") as tmp:
         path = await _save_upload(file, st.settings.max_upload_bytes, Path(tmp))
-        row = ds.ingest(st.settings.datasets_dir, st.engine, path, file.filename or "",
-                        name, st.settings.max_upload_bytes)
+        # unpacking and checking run off the event loop (the check in its own process)
+        row = await run_in_threadpool(
+            ds.ingest, st.settings.datasets_dir, st.engine, path, file.filename or "",
+            name, st.settings.max_upload_bytes)
     return dataset_out(row)
 
 
