@@ -487,3 +487,17 @@ def test_no_echoes_of_a_broken_table(tmp_path: Path) -> None:
         read_tables(folder, ROSTER_TABLES)
     assert any("duplicate id" in p.message for p in err.value.problems)
     assert not any("refers to nothing" in p.message for p in err.value.problems)
+
+
+def test_a_place_in_another_city_or_out_of_range_is_named_by_row(tmp_path: Path) -> None:
+    folder = dataset(tmp_path)
+    inst = pd.read_csv(folder / "institutions.csv", dtype=str, keep_default_na=False)
+    inst.loc[4, ["lon", "lat"]] = ["116.40", "39.90"]  # Beijing
+    inst.loc[9, "lat"] = "200"
+    inst.to_csv(folder / "institutions.csv", index=False)
+    with pytest.raises(DataError) as err:
+        read_tables(folder, ROSTER_TABLES)
+    by_row = {p.row: p for p in err.value.problems}
+    assert 6 in by_row, [str(p) for p in err.value.problems]
+    assert "km from the others" in by_row[6].message
+    assert by_row[11].column == "lat" and by_row[11].got == "200"

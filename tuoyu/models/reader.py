@@ -419,7 +419,7 @@ def _typed_table(source: Source, table: Table, problems: list[Problem]) -> pd.Da
         _take_geometry(source, table, df, problems)
     elif source.geometry is not None:
         _take_geometry(source, table, df.copy(), problems)  # report, keep nothing
-    if table.spatial and len(problems) == n_before and len(df):
+    if table.spatial and not projected and len(df):
         _check_lonlat(source.label, df, problems)
     _unique_ids(source, table, df, mapping, problems)
     for check in table.checks:
@@ -429,20 +429,29 @@ def _typed_table(source: Source, table: Table, problems: list[Problem]) -> pd.Da
 
 
 def _looks_projected(frame: pd.DataFrame, mapping: dict[str, str]) -> bool:
-    """lon/lat columns holding metres (|value| > 180) rather than degrees."""
+    """lon/lat columns holding metres (|value| > 180) rather than degrees: most of the
+    values, not one typo (a single bad row is reported by its row)."""
     if "lon" not in mapping or "lat" not in mapping:
         return False
     values = pd.to_numeric(
         pd.concat([frame[mapping["lon"]], frame[mapping["lat"]]]), errors="coerce"
     )
-    return bool((values.abs() > 180).any())
+    values = values.dropna()
+    return bool(len(values)) and bool((values.abs() > 180).mean() > 0.5)
+
+
+#: a place farther than this from the middle of its table is not one a planner meant
+FAR_KM = 150.0
 
 
 def _check_lonlat(label: str, df: pd.DataFrame, problems: list[Problem]) -> None:
-    """Catch projected coordinates (metres) handed over as if they were lon/lat."""
+    """Catch projected coordinates (metres) handed over as if they were lon/lat, swapped
+    columns, a row out of range, and a place far from all the others (a typo, or a point
+    in another city)."""
     lon = pd.to_numeric(df["lon"], errors="coerce")
     lat = pd.to_numeric(df["lat"], errors="coerce")
-    if (lon.abs() > 180).any() or (lat.abs() > 90).any():
+    bad = (lon.abs() > 180) | (lat.abs() > 90)
+    if bad.mean() > 0.5:
         problems.append(
             Problem(
                 label,
@@ -451,7 +460,8 @@ def _check_lonlat(label: str, df: pd.DataFrame, problems: list[Problem]) -> None
                 expected="EPSG:4326 longitude and latitude in degrees",
             )
         )
-    elif len(df) and ((lon < lat).mean() > 0.5) and lat.abs().max() > 60 >= lon.abs().max():
+        return
+    if len(df) and ((lon < lat).mean() > 0.5) and lat.abs().max() > 60 >= lon.abs().max():
         problems.append(
             Problem(
                 label,
@@ -459,6 +469,27 @@ def _check_lonlat(label: str, df: pd.DataFrame, problems: list[Problem]) -> None
                 column="lon",
                 expected="lon east-west (about 121 in Shanghai), lat north-south (about 31)",
             )
+        )
+        return
+    for i in bad[bad].index:
+        column = "lon" if abs(lon[i]) > 180 else "lat"
+        problems.append(
+            Problem(label, "a coordinate is out of range", row=int(i) + 2, column=column,
+                    expected="longitude -180..180 and latitude -90..90, in degrees",
+                    got=str(df[column][i]))
+        )
+    ok = ~bad & lon.notna() & lat.notna()
+    if ok.sum() < 3:
+        return
+    mid_lon, mid_lat = float(lon[ok].median()), float(lat[ok].median())
+    km = 111.2 * ((lat - mid_lat) ** 2 + ((lon - mid_lon) * math.cos(math.radians(mid_lat)))
+                  ** 2) ** 0.5
+    for i in km[ok & (km > FAR_KM)].index:
+        problems.append(
+            Problem(label, f"the place is {km[i]:,.0f} km from the others in the table",
+                    row=int(i) + 2, column="lon",
+                    expected=f"a place within {FAR_KM:.0f} km of the others (check lon/lat)",
+                    got=f"{df['lon'][i]}, {df['lat'][i]}")
         )
 
 

@@ -66,9 +66,10 @@ class BodyLimit:
     """Refuse request bodies over the limit with 413: by Content-Length when sent, and by
     counting the bytes as they stream in (a chunked upload has no Content-Length)."""
 
-    def __init__(self, app: ASGIApp, limit: int):
+    def __init__(self, app: ASGIApp, limit: int, stated: int | None = None):
         self.app = app
         self.limit = limit
+        self.stated = stated or limit  # the limit a planner is told (the upload's own)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -110,7 +111,7 @@ class BodyLimit:
 
     async def _refuse(self, send: Send) -> None:
         body = json.dumps(errors.body(
-            "too_large", f"The upload is larger than {self.limit / 2**20:.0f} MB "
+            "too_large", f"The upload is larger than {self.stated / 2**20:g} MB "
                          "(TUOYU_MAX_UPLOAD_MB)."), ensure_ascii=False).encode()
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", b"application/json"),
@@ -193,6 +194,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_api_route(route, page(name, title_key, title), methods=["GET", "HEAD"],
                           include_in_schema=False)
 
-    app.add_middleware(BodyLimit, limit=settings.max_upload_bytes + 1024 * 1024)
+    app.add_middleware(BodyLimit, limit=settings.max_upload_bytes + 1024 * 1024,
+                       stated=settings.max_upload_bytes)
     app.add_middleware(Guard, allowed_hosts=settings.allowed_hosts)
     return app

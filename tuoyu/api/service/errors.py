@@ -62,8 +62,11 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(InfeasibleError)
     async def _infeasible(_r: Request, exc: InfeasibleError) -> JSONResponse:
-        return JSONResponse(status_code=409,
-                            content=body("infeasible", exc.summary, clashes=exc.clashes))
+        from tuoyu.api.text import render
+
+        clashes = [{**c.as_dict(), "message": render(c)} for c in exc.clashes]
+        return JSONResponse(status_code=409, content=body(
+            "infeasible", "；".join(c["message"] for c in clashes), clashes=clashes))
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_r: Request, exc: RequestValidationError) -> JSONResponse:

@@ -18,13 +18,13 @@ from sqlalchemy.orm import Session
 from tuoyu.api.service import datasets as ds
 from tuoyu.api.service.deps import Planner, State, StateDep, Viewer
 from tuoyu.api.service.errors import ApiError, not_found
-from tuoyu.api.service.schemas import DatasetOut, OutcomeRows, RecordedOut, iso
+from tuoyu.api.service.schemas import ERROR_RESPONSES, DatasetOut, OutcomeRows, RecordedOut, iso
 from tuoyu.api.store import Dataset as DatasetRow
 from tuoyu.models.errors import DataError, Problem
 from tuoyu.models.schema import TABLES
 from tuoyu.planning.dataset import Dataset
 
-router = APIRouter(prefix="/api/v1/datasets", tags=["datasets"])
+router = APIRouter(prefix="/api/v1/datasets", tags=["datasets"], responses=ERROR_RESPONSES)
 
 
 def dataset_out(row: DatasetRow) -> DatasetOut:
@@ -48,7 +48,7 @@ async def _save_upload(upload: UploadFile, limit: int, folder: Path) -> Path:
         while chunk := await upload.read(1 << 20):
             size += len(chunk)
             if size > limit:
-                raise ApiError(413, f"The upload is larger than {limit / 2**20:.0f} MB "
+                raise ApiError(413, f"The upload is larger than {limit / 2**20:g} MB "
                                     "(TUOYU_MAX_UPLOAD_MB).")
             f.write(chunk)
     return target

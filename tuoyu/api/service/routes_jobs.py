@@ -16,6 +16,7 @@ from tuoyu.api.service.deps import Planner, State, StateDep, Viewer
 from tuoyu.api.service.errors import ApiError, not_found
 from tuoyu.api.service.routes_datasets import get_dataset
 from tuoyu.api.service.schemas import (
+    ERROR_RESPONSES,
     JobOut,
     JobRequest,
     Progress,
@@ -28,7 +29,7 @@ from tuoyu.api.service.schemas import (
 from tuoyu.api.store import Job, StoredPlan
 from tuoyu.api.text import Lang, label, message
 
-router = APIRouter(prefix="/api/v1/jobs", tags=["jobs"])
+router = APIRouter(prefix="/api/v1/jobs", tags=["jobs"], responses=ERROR_RESPONSES)
 
 MEDIA = {".csv": "text/csv; charset=utf-8", ".json": "application/json",
          ".geojson": "application/geo+json", ".html": "text/html; charset=utf-8",
@@ -66,8 +67,11 @@ def _submit(st: State, kind: str, dataset_id: str, params: dict[str, Any],
 @router.post("", status_code=202, response_model=JobOut)
 def submit_job(req: JobRequest, st: StateDep,
                _who: Planner) -> JobOut:
-    """Queue a plan; it is made by a worker process. Poll ``GET /api/v1/jobs/{id}``."""
-    return _submit(st, req.kind, req.dataset_id, dict(req.params))
+    """Queue a plan; it is made by a worker process. Poll ``GET /api/v1/jobs/{id}``.
+    Parameters are checked here (422 naming each one), never later in the worker."""
+    params = req.params.model_dump(mode="json", exclude_unset=True)
+    params.pop("kind", None)
+    return _submit(st, req.kind, req.dataset_id, params)
 
 
 @router.get("", response_model=list[JobOut])
@@ -158,7 +162,7 @@ def job_result(job_id: str, st: StateDep, _who: Viewer,
     return _result(st, job_id, lang)[1]
 
 
-@router.api_route("/{job_id}/files/{name:path}", methods=["GET", "HEAD"])
+@router.get("/{job_id}/files/{name:path}")
 def job_file(job_id: str, name: str, st: StateDep,
              _who: Viewer) -> FileResponse:
     """A file of the plan: roster.csv, roster.xlsx, draw.json, sessions.csv, *.ics, …"""
@@ -171,6 +175,10 @@ def job_file(job_id: str, name: str, st: StateDep,
     return FileResponse(path, media_type=MEDIA.get(path.suffix.lower(),
                                                    "application/octet-stream"),
                         filename=Path(name).name)
+
+
+router.add_api_route("/{job_id}/files/{name:path}", job_file, methods=["HEAD"],
+                    include_in_schema=False)
 
 
 @router.post("/{job_id}/verify", response_model=VerifyOut)
