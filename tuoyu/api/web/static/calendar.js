@@ -121,6 +121,7 @@
 
   function start() {
     var jobId = T.param('job');
+    document.getElementById('year').value = T.param('year') || T.defaults().year;
     T.loadDatasets(document.getElementById('dataset')).then(function (ds) {
       if (jobId) {
         return T.finish(jobId).then(function (job) {

@@ -68,6 +68,23 @@
     });
   }
 
+  /* Nothing on the map or beside it: no plan of another dataset left on screen. */
+  function clearPlan() {
+    plan = null;
+    layers.forEach(function (l) { map.removeLayer(l); });
+    layers = [];
+    if (control) { control.remove(); control = null; }
+    if (legend) { legend.remove(); legend = null; }
+    ['plan-summary', 'downloads', 'reasons'].forEach(function (id) {
+      var e = document.getElementById(id);
+      if (e) { e.innerHTML = ''; }
+    });
+    var tb = document.querySelector('#coverage-table tbody');
+    if (tb) { tb.innerHTML = ''; }
+    var js = document.getElementById('job-status');
+    if (js) { js.hidden = true; }
+  }
+
   function draw() {
     if (!plan) { return; }
     layers.forEach(function (l) { map.removeLayer(l); });
@@ -255,6 +272,12 @@
     return d;
   }
 
+  /* A range as a planner writes it: [2027, 2029] or "2027-2029" -> "2027-2029". */
+  function rangeText(v) {
+    if (Array.isArray(v)) { return v[0] === v[1] ? String(v[0]) : v[0] + '-' + v[1]; }
+    return String(v);
+  }
+
   function params() {
     return {years: document.getElementById('years').value.trim(),
       classes_per_year: document.getElementById('classes').value.trim()};
@@ -273,22 +296,25 @@
 
   function start() {
     var y = T.param('years'), c = T.param('classes_per_year');
-    if (y) { document.getElementById('years').value = y; }
+    document.getElementById('years').value = y || T.defaults().years;
     if (c) { document.getElementById('classes').value = c; }
     var jobId = T.param('job');
     return T.loadDatasets(document.getElementById('dataset')).then(function (ds) {
       if (jobId) {
         return T.finish(jobId).then(function (job) {
           var p = job.params || {};
-          if (p.years) { document.getElementById('years').value = p.years; }
-          if (p.classes_per_year) { document.getElementById('classes').value = p.classes_per_year; }
+          if (p.years) { document.getElementById('years').value = rangeText(p.years); }
+          if (p.classes_per_year) {
+            document.getElementById('classes').value = rangeText(p.classes_per_year);
+          }
           if (job.dataset_id) { document.getElementById('dataset').value = job.dataset_id; }
           return load(job);
         });
       }
       var want = params();
       return T.latestJob('siting', ds, function (p) {
-        return String(p.years) === want.years && String(p.classes_per_year) === want.classes_per_year;
+        return (!p.model || p.model === 'capacitated') && rangeText(p.years) === want.years &&
+          rangeText(p.classes_per_year || '5-8') === want.classes_per_year;
       }).then(function (job) {
         if (job) { T.showJob(job); return load(job); }
         return replan();
@@ -301,6 +327,16 @@
     replan();
   });
   document.getElementById('show-year').addEventListener('change', draw);
+  // another dataset: its own newest plan (or none), never the old one left on screen
+  document.getElementById('dataset').addEventListener('change', function () {
+    history.replaceState(null, '', '/map');
+    clearPlan();
+    var want = params();
+    T.latestJob('siting', document.getElementById('dataset').value, function (p) {
+      return (!p.model || p.model === 'capacitated') && rangeText(p.years) === want.years;
+    }).then(function (job) { if (job) { T.showJob(job); return load(job); } return null; })
+      .catch(T.showError);
+  });
   T.onLang(draw);
   T.setupChrome();
   // The online basemap only when one of its tiles loads (the district intranet has no internet).

@@ -141,7 +141,7 @@
   function start() {
     var jobId = T.param('job');
     var m = T.param('month');
-    if (m) { document.getElementById('month').value = m; }
+    document.getElementById('month').value = m || T.defaults().month;
     T.loadDatasets(document.getElementById('dataset')).then(function () {
       if (!jobId) { return null; }
       return T.finish(jobId).then(function (job) {
