@@ -1,180 +1,144 @@
 """``tuoyu roster`` (make a month's roster), ``tuoyu roster verify`` and
-``tuoyu inspections record`` (outcomes, so the next month knows them)."""
+``tuoyu inspections record`` (outcomes, so the next month knows them).
+
+Thin commands: options -> :class:`RosterParams` -> the store's history ->
+``tuoyu.planning.roster.run`` -> the files, written all at once -> the store (only
+after the files are published) -> the plan, rendered in Chinese (``--lang en``: English).
+"""
 
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import typer
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from tuoyu.api.exports import roster as export_roster
 from tuoyu.api.exports.output import staged
-from tuoyu.models.calendar import month_bounds, parse_month
-from tuoyu.models.errors import DataError, InfeasibleError, Problem
-from tuoyu.models.inspection import PastInspection, load_inspection_data
-from tuoyu.models.reader import read_tables
-from tuoyu.optimizer.roster import RosterRules, build_problem, solve_roster
-from tuoyu.optimizer.solve import SolveParams
+from tuoyu.api.text import Lang, message
+from tuoyu.models.calendar import month_bounds
+from tuoyu.models.errors import DataError, InfeasibleError
+from tuoyu.models.inspection import PastInspection
+from tuoyu.optimizer.solve import ProgressFn, Stop
+from tuoyu.planning import roster as planning
+from tuoyu.planning.dataset import Dataset
+from tuoyu.planning.params import RosterParams
+from tuoyu.planning.plan import Plan
 
 
-def _bundled() -> Path:
-    from tuoyu.api.cli import BUNDLED_DATA
+class RosterFailed(InfeasibleError):
+    """No roster (clashes, time limit): the plan that says why, rendered for people."""
 
-    return BUNDLED_DATA
+    def __init__(self, plan: Plan, lang: Lang = "zh"):
+        super().__init__("roster", plan.findings)
+        self.plan = plan
+        self.text = export_roster.clashes(plan, lang)
+
+    def __str__(self) -> str:
+        return self.text
 
 
-def dataset_key(data_dir: Path) -> str:
-    return str(Path(data_dir).resolve())
+def dataset_of(data: Path | None) -> Dataset:
+    """``--data DIR`` or the bundled Baoshan data."""
+    return Dataset.at(data) if data is not None else Dataset.bundled()
 
 
-def run_roster(
-    data_dir: Path,
-    month: str,
-    out_dir: Path,
-    seed: int = 20270301,
-    params: SolveParams | None = None,
-    rules: RosterRules | None = None,
-    database_url: str | None = None,
-) -> str:
-    """Make, store and write a month's roster; returns the printed summary.
-
-    Raises DataError / InfeasibleError before anything is written or stored.
-    """
+def stored_history(dataset: Dataset, month: str, database_url: str | None = None
+                   ) -> list[PastInspection]:  # fmt: skip
+    """Stored rosters and recorded outcomes of the dataset before the month."""
     from tuoyu.api import store
-    from tuoyu.api.exports import audit
-    from tuoyu.api.exports import roster as export_roster
 
-    year, mon = parse_month(month)
-    data = load_inspection_data(data_dir)
-    start, _end = month_bounds(year, mon)
-    eng = store.engine(database_url)
-    key = dataset_key(data_dir)
-    with Session(eng) as session:
-        extra = store.stored_history(session, key, start)
-    full = data.with_history(extra)
-    problem = build_problem(full, year, mon, seed, rules)
-    plan = solve_roster(problem, params)
-    record = audit.draw_record(plan, data, extra, str(data_dir))
+    start, _ = month_bounds(int(month[:4]), int(month[5:]))
+    with Session(store.engine(database_url)) as session:
+        return store.stored_history(session, dataset.key, start)
 
-    covered: dict[str, str] = {}
-    for h in sorted(full.history, key=lambda h: h.date):
-        if h.date.year == year and h.date < start:
-            covered[h.institution_id] = h.date.isoformat()
-    for r in plan.rows:
-        covered.setdefault(r.institution_id, r.date.isoformat())
-    active = {i.institution_id for i in data.institutions if i.active}
 
+def store_roster(plan: Plan, record: dict, database_url: str | None = None) -> tuple[int, bool]:
+    """Keep the roster in the store so the next month knows it: (id, replaced one)."""
+    from tuoyu.api import store
+
+    detail: planning.RosterDetail = plan.detail
+    rows = [
+        (r.date, r.institution_id, r.street_id, ";".join(r.inspector_ids), r.reason)
+        for r in detail.result.rows
+    ]
+    with Session(store.engine(database_url)) as session, session.begin():
+        return store.save_roster(
+            session, detail.dataset.key, detail.result.problem.month_label,
+            detail.result.problem.seed, detail.data.fingerprint,
+            json.dumps(record, ensure_ascii=False), rows,
+        )  # fmt: skip
+
+
+def make_roster(
+    dataset: Dataset,
+    params: RosterParams,
+    out_dir: Path,
+    *,
+    database_url: str | None = None,
+    lang: Lang = "zh",
+    history: Sequence[PastInspection] | None = None,
+    stop: Stop | None = None,
+    progress: ProgressFn | None = None,
+) -> tuple[Plan, str]:
+    """Make a month's roster, write its files into ``out_dir`` (all at once) and then
+    store it; returns the plan and its printed summary. Raises :class:`DataError`,
+    :class:`RosterFailed` (no roster) or ``OSError`` (the files could not be written)
+    with nothing written and nothing stored."""
+    if history is None:
+        history = stored_history(dataset, params.month, database_url)
+    plan = planning.run(dataset, params, history=history, stop=stop, progress=progress)
+    if not plan.rows:
+        raise RosterFailed(plan, lang)
     out_dir = Path(out_dir)
     with staged(out_dir) as tmp:
-        export_roster.write_roster_csv(plan, tmp / "roster.csv")
-        (tmp / "draw.json").write_text(
-            json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8"
-        )
-        export_roster.write_roster_xlsx(plan, data, tmp / "roster.xlsx", covered)
-        text = export_roster.summary(plan, len(active & set(covered)), len(active))
-        (tmp / "summary.txt").write_text(text + "\n", encoding="utf-8")
-        with Session(eng) as session, session.begin():
-            rid, replaced = store.save_roster(
-                session,
-                key,
-                f"{year}-{mon:02d}",
-                seed,
-                data.fingerprint,
-                json.dumps(record, ensure_ascii=False),
-                [
-                    (r.date, r.institution_id, r.street_id, ";".join(r.inspector_ids), r.reason)
-                    for r in plan.rows
-                ],
-            )
+        record = export_roster.write_files(plan, tmp, lang)
+    rid, replaced = store_roster(plan, record, database_url)
+    text = export_roster.summary(plan, lang)
     if replaced:
-        text += f"\n  note: replaced the roster of {year}-{mon:02d} stored before (id {rid})."
-    return text + f"\n  written: {out_dir}/roster.csv, roster.xlsx, draw.json, summary.txt"
+        text += "\n" + message("roster.summary.replaced", {"month": params.month, "id": rid}, lang)
+    files = f"{out_dir}/" + ", ".join(export_roster.FILES)
+    return plan, text + "\n" + message("roster.summary.written", {"files": files}, lang)
 
 
-def record_outcomes_file(file: Path, data_dir: Path, database_url: str | None = None) -> int:
-    """Validate an outcomes table (the contract's ``inspections``) and store it."""
+def run_roster(data_dir: Path | None, month: str, out_dir: Path, seed: int = 20270301,
+               database_url: str | None = None, lang: Lang = "zh") -> str:  # fmt: skip
+    """``tuoyu all``'s roster: make, write and store it; the printed summary."""
+    params = RosterParams(month=month, seed=seed)
+    return make_roster(dataset_of(data_dir), params, out_dir, database_url=database_url,
+                       lang=lang)[1]  # fmt: skip
+
+
+def record_outcomes_file(file: Path, dataset: Dataset, database_url: str | None = None) -> int:
+    """Check an outcomes table (the contract's ``inspections``) and store it."""
     from tuoyu.api import store
 
-    file = Path(file)
-    if not file.exists():
-        raise DataError(
-            [
-                Problem(
-                    file.name,
-                    "the file does not exist",
-                    expected="a CSV or XLSX of inspection outcomes",
-                )
-            ]
-        )
-    data = load_inspection_data(data_dir)
-    with tempfile.TemporaryDirectory() as tmp:
-        suffix = file.suffix.lower()
-        target = Path(tmp) / ("inspections" + (".csv" if suffix == ".csv" else ".xlsx"))
-        shutil.copy(file, target)
-        if suffix == ".csv":
-            for name in ("streets", "institutions", "inspectors"):
-                src = Path(data_dir) / f"{name}.csv"
-                if src.exists():
-                    shutil.copy(src, Path(tmp) / f"{name}.csv")
-        try:
-            tables = read_tables(tmp, ("inspections",))
-        except DataError as err:
-            raise DataError(
-                [
-                    Problem(file.name, p.message, p.row, p.column, p.expected, p.got)
-                    for p in err.problems
-                ]
-            ) from None
-    known_inst = {i.institution_id for i in data.institutions}
-    known_insp = {i.inspector_id for i in data.inspectors}
-    problems = []
-    rows = []
-    for n, r in enumerate(tables["inspections"].itertuples(index=False)):
-        if r.institution_id not in known_inst:
-            problems.append(
-                Problem(
-                    file.name,
-                    f"'{r.institution_id}' refers to nothing",
-                    n + 2,
-                    "institution_id",
-                    "an institution_id of the dataset",
-                    r.institution_id,
-                )
-            )
-        for i in r.inspector_ids:
-            if i not in known_insp:
-                problems.append(
-                    Problem(
-                        file.name,
-                        f"'{i}' refers to nothing",
-                        n + 2,
-                        "inspector_ids",
-                        "inspector_ids of the dataset",
-                        i,
-                    )
-                )
-        rows.append(
-            PastInspection(
-                institution_id=r.institution_id,
-                date=r.date,
-                outcome=r.outcome,
-                inspector_ids=tuple(r.inspector_ids),
-            )
-        )
-    if problems:
-        raise DataError(problems)
-    eng = store.engine(database_url)
-    with Session(eng) as session, session.begin():
-        return store.record_outcomes(session, dataset_key(data_dir), rows)
+    rows = planning.read_outcomes(file, dataset)
+    with Session(store.engine(database_url)) as session, session.begin():
+        return store.record_outcomes(session, dataset.key, rows)
 
 
-def _fail(exc: Exception) -> None:
-    typer.echo(str(exc), err=True)
-    typer.echo("Nothing was written.", err=True)
+def _params_error(exc: ValidationError) -> str:
+    parts = []
+    for e in exc.errors():
+        where = ".".join(str(x) for x in e["loc"]) or "options"
+        parts.append(f"--{where.replace('_', '-')}: {e['msg']}")
+    return "Invalid option(s) / 参数有误:\n" + "\n".join(f"  - {p}" for p in parts)
+
+
+def _fail(text: str, lang: Lang = "zh") -> None:
+    typer.echo(text, err=True)
+    typer.echo(message("roster.summary.nothing_written", None, lang), err=True)
     raise typer.Exit(2)
+
+
+def _lang(value: str) -> Lang:
+    if value not in ("zh", "en"):
+        raise typer.BadParameter("expected zh or en")
+    return value  # type: ignore[return-value]
 
 
 def register(app: typer.Typer) -> None:
@@ -192,6 +156,7 @@ def register(app: typer.Typer) -> None:
         min_team: int = typer.Option(2, help="Inspectors per inspection, at least."),
         time_limit: float = typer.Option(60.0, help="Solver time limit, seconds."),
         workers: int = typer.Option(8, help="Solver workers (the roster does not depend on it)."),
+        lang: str = typer.Option("zh", help="Language of the printed summary: zh or en."),
     ) -> None:
         """Make a month's roster: draw institutions, date and staff every inspection.
 
@@ -200,21 +165,21 @@ def register(app: typer.Typer) -> None:
         """
         if ctx.invoked_subcommand is not None:
             return
+        language = _lang(lang)
         if month is None:
             typer.echo("Give the month to plan: --month YYYY-MM (e.g. 2027-03).", err=True)
             raise typer.Exit(2)
-        rules = RosterRules(draw_share=draw_share, min_team=min_team, max_team=max(min_team + 1, 3))
         try:
-            text = run_roster(
-                data or _bundled(),
-                month,
-                out,
-                seed,
-                SolveParams(time_limit=time_limit, workers=workers),
-                rules,
-            )
-        except (DataError, InfeasibleError, ValueError) as exc:
-            _fail(exc)
+            params = RosterParams(month=month, seed=seed, draw_share=draw_share,
+                                  min_team=min_team, time_limit=time_limit, workers=workers)  # fmt: skip
+        except ValidationError as exc:
+            _fail(_params_error(exc), language)
+        try:
+            _plan, text = make_roster(dataset_of(data), params, out, lang=language)
+        except (DataError, RosterFailed) as exc:
+            _fail(str(exc), language)
+        except OSError as exc:
+            _fail(f"Cannot write the roster into {out}: {exc.strerror or exc}", language)
         typer.echo(text)
 
     @roster_app.command("verify")
@@ -223,22 +188,27 @@ def register(app: typer.Typer) -> None:
         data: Path = typer.Option(None, help="Dataset folder (default: as recorded)."),
         workers: int = typer.Option(8, help="Solver workers."),
         time_limit: float = typer.Option(120.0, help="Solver time limit, seconds."),
+        lang: str = typer.Option("zh", help="Language of the verdict: zh or en."),
     ) -> None:
         """Recompute a draw from its audit record and say whether it matches."""
-        from tuoyu.api.exports.audit import verify
+        from tuoyu.api.text import render
 
+        language = _lang(lang)
         path = draw / "draw.json" if draw.is_dir() else draw
         try:
-            ok, problems = verify(path, data, SolveParams(time_limit=time_limit, workers=workers))
-        except (DataError, InfeasibleError, FileNotFoundError, KeyError, ValueError) as exc:
+            record = json.loads(path.read_text(encoding="utf-8"))
+            dataset = Dataset.at(data or record["inputs"]["data_dir"])
+            ok, problems = planning.verify(record, dataset, time_limit=time_limit,
+                                           workers=workers)  # fmt: skip
+        except (DataError, OSError, KeyError, ValueError, TypeError) as exc:
             typer.echo(f"Cannot verify {path}: {exc}", err=True)
             raise typer.Exit(2) from None
         if ok:
-            typer.echo(f"{path}: the draw matches: same institutions, days and teams.")
+            typer.echo(f"{path}: " + message("roster.verify.matches", None, language))
             return
-        typer.echo(f"{path}: the draw does NOT match:", err=True)
+        typer.echo(f"{path}: " + message("roster.verify.differs", None, language), err=True)
         for p in problems:
-            typer.echo(f"  - {p}", err=True)
+            typer.echo(f"  - {render(p, language)}", err=True)
         raise typer.Exit(1)
 
     @inspections_app.command("record")
@@ -247,13 +217,15 @@ def register(app: typer.Typer) -> None:
             ..., help="CSV/XLSX: institution_id, date, outcome, inspector_ids."
         ),
         data: Path = typer.Option(None, help="Dataset folder (default: the bundled data)."),
+        lang: str = typer.Option("zh", help="Language of the messages: zh or en."),
     ) -> None:
         """Record inspection outcomes (pass / rectify / fail) for the months ahead."""
+        language = _lang(lang)
         try:
-            n = record_outcomes_file(file, data or _bundled())
+            n = record_outcomes_file(file, dataset_of(data))
         except DataError as exc:
-            _fail(exc)
-        typer.echo(f"Recorded {n} inspection outcomes.")
+            _fail(str(exc), language)
+        typer.echo(message("roster.summary.recorded", {"count": n}, language))
 
     app.add_typer(roster_app, name="roster")
     app.add_typer(inspections_app, name="inspections")

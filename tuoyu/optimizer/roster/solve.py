@@ -153,7 +153,7 @@ def _findings(problem: RosterProblem, plan_size: int | None, soft: dict[str, int
               proven: bool, params: SolveParams, run: Run) -> list[Finding]:  # fmt: skip
     findings = list(problem.findings)
     if plan_size is not None:
-        findings.append(info("roster.shortlist", size=plan_size, seed=problem.seed))
+        findings.append(info("roster.shortlist", size=plan_size, seed=str(problem.seed)))
     if soft["return_to_last_institution"]:
         findings.append(warning("roster.returns_to_last", count=soft["return_to_last_institution"]))
     if run.stopped:
