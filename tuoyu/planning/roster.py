@@ -55,8 +55,9 @@ def rules_of(params: RosterParams) -> RosterRules:
     )
 
 
-def _covered(data: InspectionData, history: Sequence[PastInspection], result: RosterPlan,
-             start: dt.date) -> dict[str, str]:  # fmt: skip
+def _covered(
+    data: InspectionData, history: Sequence[PastInspection], result: RosterPlan, start: dt.date
+) -> dict[str, str]:
     covered: dict[str, str] = {}
     for h in sorted((*data.history, *history), key=lambda h: h.date):
         if h.date.year == start.year and h.date < start:
@@ -87,11 +88,15 @@ def plan_rows(result: RosterPlan) -> list[dict[str, str]]:
     """The contract's rows of ``roster.csv``: date, institution_id, street_id,
     inspector_ids (``;``-joined), reason."""
     return [
-        {"date": r.date.isoformat(), "institution_id": r.institution_id,
-         "street_id": r.street_id, "inspector_ids": ";".join(r.inspector_ids),
-         "reason": r.reason}
+        {
+            "date": r.date.isoformat(),
+            "institution_id": r.institution_id,
+            "street_id": r.street_id,
+            "inspector_ids": ";".join(r.inspector_ids),
+            "reason": r.reason,
+        }
         for r in result.rows
-    ]  # fmt: skip
+    ]
 
 
 def run(
@@ -155,27 +160,40 @@ def fingerprint(obj: Any) -> str:
 
 def history_rows(history: Sequence[PastInspection]) -> list[dict[str, Any]]:
     return [
-        {"institution_id": h.institution_id, "date": h.date.isoformat(), "outcome": h.outcome,
-         "inspector_ids": list(h.inspector_ids)}
+        {
+            "institution_id": h.institution_id,
+            "date": h.date.isoformat(),
+            "outcome": h.outcome,
+            "inspector_ids": list(h.inspector_ids),
+        }
         for h in history
-    ]  # fmt: skip
+    ]
 
 
 def result_rows(result: RosterPlan) -> list[dict[str, Any]]:
     """The roster as the audit record keeps it (teams as lists)."""
     return [
-        {"date": r.date.isoformat(), "institution_id": r.institution_id,
-         "street_id": r.street_id, "inspector_ids": list(r.inspector_ids), "reason": r.reason}
+        {
+            "date": r.date.isoformat(),
+            "institution_id": r.institution_id,
+            "street_id": r.street_id,
+            "inspector_ids": list(r.inspector_ids),
+            "reason": r.reason,
+        }
         for r in result.rows
-    ]  # fmt: skip
+    ]
 
 
 def _record_history(record: Mapping[str, Any]) -> list[PastInspection]:
     return [
-        PastInspection(institution_id=h["institution_id"], date=dt.date.fromisoformat(h["date"]),
-                       outcome=h["outcome"], inspector_ids=tuple(h["inspector_ids"]))
+        PastInspection(
+            institution_id=h["institution_id"],
+            date=dt.date.fromisoformat(h["date"]),
+            outcome=h["outcome"],
+            inspector_ids=tuple(h["inspector_ids"]),
+        )
         for h in record["inputs"]["stored_history"]
-    ]  # fmt: skip
+    ]
 
 
 def _compare(again: list[dict[str, Any]], recorded: list[dict[str, Any]]) -> list[Finding]:
@@ -186,17 +204,22 @@ def _compare(again: list[dict[str, Any]], recorded: list[dict[str, Any]]) -> lis
     for r in again:
         old = by_id.get(r["institution_id"])
         if old != r:
-            out.append(warning(
-                "roster.verify.visit_differs", institution_id=r["institution_id"],
-                date=r["date"], inspector_ids=r["inspector_ids"],
-                recorded_date=old["date"] if old else None,
-                recorded_inspector_ids=old["inspector_ids"] if old else None,
-            ))  # fmt: skip
+            out.append(
+                warning(
+                    "roster.verify.visit_differs",
+                    institution_id=r["institution_id"],
+                    date=r["date"],
+                    inspector_ids=r["inspector_ids"],
+                    recorded_date=old["date"] if old else None,
+                    recorded_inspector_ids=old["inspector_ids"] if old else None,
+                )
+            )
             if len(out) > 10:
                 break
     if len(again) != len(recorded):
-        out.append(warning("roster.verify.count_differs", recomputed=len(again),
-                           recorded=len(recorded)))  # fmt: skip
+        out.append(
+            warning("roster.verify.count_differs", recomputed=len(again), recorded=len(recorded))
+        )
     return out
 
 
@@ -204,8 +227,15 @@ def _drawn_differ(drawn: list[str], recorded: list[str]) -> list[Finding]:
     if drawn == recorded:
         return []
     a, b = next((a, b) for a, b in zip([*drawn, ""], [*recorded, ""], strict=False) if a != b)
-    return [warning("roster.verify.drawn_differ", recomputed=len(drawn), recorded=len(recorded),
-                    first_recomputed=a, first_recorded=b)]  # fmt: skip
+    return [
+        warning(
+            "roster.verify.drawn_differ",
+            recomputed=len(drawn),
+            recorded=len(recorded),
+            first_recomputed=a,
+            first_recorded=b,
+        )
+    ]
 
 
 def verify(
@@ -222,8 +252,14 @@ def verify(
     data = load_inspection_data(dataset.folder)
     inputs = record["inputs"]
     if data.fingerprint != inputs["tables_fingerprint"]:
-        return False, [warning("roster.verify.dataset_changed", folder=str(dataset.folder),
-                               got=data.fingerprint[:19], recorded=inputs["tables_fingerprint"][:19])]  # fmt: skip
+        return False, [
+            warning(
+                "roster.verify.dataset_changed",
+                folder=str(dataset.folder),
+                got=data.fingerprint[:19],
+                recorded=inputs["tables_fingerprint"][:19],
+            )
+        ]
     problems: list[Finding] = []
     if fingerprint(inputs["stored_history"]) != inputs["stored_history_fingerprint"]:
         problems.append(warning("roster.verify.history_changed"))
@@ -233,11 +269,13 @@ def verify(
     rules = RosterRules.from_dict(dict(record["rules"]))
     full = data.with_history(_record_history(record))
     problem = build_problem(full, year, month, int(record["seed"]), rules)
-    problems += _drawn_differ([e.institution_id for e in problem.draw if e.drawn],
-                              list(record["draw"]["drawn"]))  # fmt: skip
+    problems += _drawn_differ(
+        [e.institution_id for e in problem.draw if e.drawn], list(record["draw"]["drawn"])
+    )
     try:
-        result = solve_roster(problem, SolveParams(time_limit=time_limit, workers=workers),
-                              stop=stop)  # fmt: skip
+        result = solve_roster(
+            problem, SolveParams(time_limit=time_limit, workers=workers), stop=stop
+        )
     except InfeasibleError as err:
         return False, [*problems, warning("roster.verify.no_roster"), *err.clashes]
     problems += _compare(result_rows(result), list(record["result"]))
@@ -263,8 +301,12 @@ def _read_table(file: Path, dataset: Dataset) -> Any:
         try:
             return read_tables(tmp, ("inspections",))["inspections"]
         except DataError as err:
-            raise DataError([Problem(file.name, p.message, p.row, p.column, p.expected, p.got)
-                             for p in err.problems]) from None  # fmt: skip
+            raise DataError(
+                [
+                    Problem(file.name, p.message, p.row, p.column, p.expected, p.got)
+                    for p in err.problems
+                ]
+            ) from None
 
 
 def read_outcomes(file: Path, dataset: Dataset) -> list[PastInspection]:
@@ -273,8 +315,15 @@ def read_outcomes(file: Path, dataset: Dataset) -> list[PastInspection]:
     :class:`DataError` naming the file, row and column of every problem."""
     file = Path(file)
     if not file.exists():
-        raise DataError([Problem(file.name, "the file does not exist",
-                                 expected="a CSV or XLSX of inspection outcomes")])  # fmt: skip
+        raise DataError(
+            [
+                Problem(
+                    file.name,
+                    "the file does not exist",
+                    expected="a CSV or XLSX of inspection outcomes",
+                )
+            ]
+        )
     data = load_inspection_data(dataset.folder)
     table = _read_table(file, dataset)
     known_inst = {i.institution_id for i in data.institutions}
@@ -282,16 +331,36 @@ def read_outcomes(file: Path, dataset: Dataset) -> list[PastInspection]:
     problems, rows = [], []
     for n, r in enumerate(table.itertuples(index=False)):
         if r.institution_id not in known_inst:
-            problems.append(Problem(file.name, f"'{r.institution_id}' refers to nothing", n + 2,
-                                    "institution_id", "an institution_id of the dataset",
-                                    r.institution_id))  # fmt: skip
+            problems.append(
+                Problem(
+                    file.name,
+                    f"'{r.institution_id}' refers to nothing",
+                    n + 2,
+                    "institution_id",
+                    "an institution_id of the dataset",
+                    r.institution_id,
+                )
+            )
         problems += [
-            Problem(file.name, f"'{i}' refers to nothing", n + 2, "inspector_ids",
-                    "inspector_ids of the dataset", i)
-            for i in r.inspector_ids if i not in known_insp
-        ]  # fmt: skip
-        rows.append(PastInspection(institution_id=r.institution_id, date=r.date,
-                                   outcome=r.outcome, inspector_ids=tuple(r.inspector_ids)))  # fmt: skip
+            Problem(
+                file.name,
+                f"'{i}' refers to nothing",
+                n + 2,
+                "inspector_ids",
+                "inspector_ids of the dataset",
+                i,
+            )
+            for i in r.inspector_ids
+            if i not in known_insp
+        ]
+        rows.append(
+            PastInspection(
+                institution_id=r.institution_id,
+                date=r.date,
+                outcome=r.outcome,
+                inspector_ids=tuple(r.inspector_ids),
+            )
+        )
     if problems:
         raise DataError(problems)
     return rows

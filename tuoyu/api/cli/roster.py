@@ -46,8 +46,9 @@ def dataset_of(data: Path | None) -> Dataset:
     return Dataset.at(data) if data is not None else Dataset.bundled()
 
 
-def stored_history(dataset: Dataset, month: str, database_url: str | None = None
-                   ) -> list[PastInspection]:  # fmt: skip
+def stored_history(
+    dataset: Dataset, month: str, database_url: str | None = None
+) -> list[PastInspection]:
     """Stored rosters and recorded outcomes of the dataset before the month."""
     from tuoyu.api import store
 
@@ -67,10 +68,14 @@ def store_roster(plan: Plan, record: dict, database_url: str | None = None) -> t
     ]
     with Session(store.engine(database_url)) as session, session.begin():
         return store.save_roster(
-            session, detail.dataset.key, detail.result.problem.month_label,
-            detail.result.problem.seed, detail.data.fingerprint,
-            json.dumps(record, ensure_ascii=False), rows,
-        )  # fmt: skip
+            session,
+            detail.dataset.key,
+            detail.result.problem.month_label,
+            detail.result.problem.seed,
+            detail.data.fingerprint,
+            json.dumps(record, ensure_ascii=False),
+            rows,
+        )
 
 
 def make_roster(
@@ -104,12 +109,19 @@ def make_roster(
     return plan, text + "\n" + message("roster.summary.written", {"files": files}, lang)
 
 
-def run_roster(data_dir: Path | None, month: str, out_dir: Path, seed: int = 20270301,
-               database_url: str | None = None, lang: Lang = "zh") -> str:  # fmt: skip
+def run_roster(
+    data_dir: Path | None,
+    month: str,
+    out_dir: Path,
+    seed: int = 20270301,
+    database_url: str | None = None,
+    lang: Lang = "zh",
+) -> str:
     """``tuoyu all``'s roster: make, write and store it; the printed summary."""
     params = RosterParams(month=month, seed=seed)
-    return make_roster(dataset_of(data_dir), params, out_dir, database_url=database_url,
-                       lang=lang)[1]  # fmt: skip
+    return make_roster(dataset_of(data_dir), params, out_dir, database_url=database_url, lang=lang)[
+        1
+    ]
 
 
 def record_outcomes_file(file: Path, dataset: Dataset, database_url: str | None = None) -> int:
@@ -170,8 +182,14 @@ def register(app: typer.Typer) -> None:
             typer.echo("Give the month to plan: --month YYYY-MM (e.g. 2027-03).", err=True)
             raise typer.Exit(2)
         try:
-            params = RosterParams(month=month, seed=seed, draw_share=draw_share,
-                                  min_team=min_team, time_limit=time_limit, workers=workers)  # fmt: skip
+            params = RosterParams(
+                month=month,
+                seed=seed,
+                draw_share=draw_share,
+                min_team=min_team,
+                time_limit=time_limit,
+                workers=workers,
+            )
         except ValidationError as exc:
             _fail(_params_error(exc), language)
         try:
@@ -198,8 +216,7 @@ def register(app: typer.Typer) -> None:
         try:
             record = json.loads(path.read_text(encoding="utf-8"))
             dataset = Dataset.at(data or record["inputs"]["data_dir"])
-            ok, problems = planning.verify(record, dataset, time_limit=time_limit,
-                                           workers=workers)  # fmt: skip
+            ok, problems = planning.verify(record, dataset, time_limit=time_limit, workers=workers)
         except (DataError, OSError, KeyError, ValueError, TypeError) as exc:
             typer.echo(f"Cannot verify {path}: {exc}", err=True)
             raise typer.Exit(2) from None

@@ -55,10 +55,14 @@ def draw_record(plan: Plan) -> dict[str, Any]:
         "draw": {
             "drawn": [e.institution_id for e in p.draw if e.drawn],
             "candidates": [
-                {"institution_id": e.institution_id, "weight": e.weight, "key": str(e.key),
-                 "drawn": e.drawn}
+                {
+                    "institution_id": e.institution_id,
+                    "weight": e.weight,
+                    "key": str(e.key),
+                    "drawn": e.drawn,
+                }
                 for e in p.draw
-            ],  # fmt: skip
+            ],
         },
         "coverage": p.coverage,
         "solver": {

@@ -32,8 +32,16 @@ def write_roster_csv(plan: Plan, path: Path) -> None:
         w = csv.writer(f)
         w.writerow(["date", "institution_id", "street_id", "inspector_ids", "reason", "note"])
         for r in detail.result.rows:
-            w.writerow([r.date.isoformat(), r.institution_id, r.street_id,
-                        ";".join(r.inspector_ids), r.reason, _note(r.note, "en")])  # fmt: skip
+            w.writerow(
+                [
+                    r.date.isoformat(),
+                    r.institution_id,
+                    r.street_id,
+                    ";".join(r.inspector_ids),
+                    r.reason,
+                    _note(r.note, "en"),
+                ]
+            )
 
 
 def _by_day(detail: RosterDetail) -> pd.DataFrame:
@@ -41,22 +49,24 @@ def _by_day(detail: RosterDetail) -> pd.DataFrame:
     inst = {i.institution_id: i for i in data.institutions}
     insp = {i.inspector_id: i for i in data.inspectors}
     street = {s.street_id: s.name for s in data.streets}
-    return pd.DataFrame([
-        {
-            "日期": r.date.isoformat(),
-            "星期": "周" + WEEKDAY_ZH[r.date.weekday()],
-            "机构编号": r.institution_id,
-            "机构名称": inst[r.institution_id].name,
-            "街镇": street.get(r.street_id, r.street_id),
-            "风险等级": inst[r.institution_id].risk,
-            "检查人员": "、".join(insp[i].name for i in r.inspector_ids),
-            "人员编号": ";".join(r.inspector_ids),
-            "部门": "、".join(sorted({insp[i].department for i in r.inspector_ids})),
-            "抽取方式": label(f"roster.reason.{r.reason}"),
-            "说明": _note(r.note, "zh"),
-        }
-        for r in detail.result.rows
-    ])  # fmt: skip
+    return pd.DataFrame(
+        [
+            {
+                "日期": r.date.isoformat(),
+                "星期": "周" + WEEKDAY_ZH[r.date.weekday()],
+                "机构编号": r.institution_id,
+                "机构名称": inst[r.institution_id].name,
+                "街镇": street.get(r.street_id, r.street_id),
+                "风险等级": inst[r.institution_id].risk,
+                "检查人员": "、".join(insp[i].name for i in r.inspector_ids),
+                "人员编号": ";".join(r.inspector_ids),
+                "部门": "、".join(sorted({insp[i].department for i in r.inspector_ids})),
+                "抽取方式": label(f"roster.reason.{r.reason}"),
+                "说明": _note(r.note, "zh"),
+            }
+            for r in detail.result.rows
+        ]
+    )
 
 
 def _by_person(detail: RosterDetail) -> pd.DataFrame:
@@ -65,45 +75,57 @@ def _by_person(detail: RosterDetail) -> pd.DataFrame:
     out = []
     for i in sorted(detail.data.inspectors, key=lambda x: x.inspector_id):
         mine = [r for r in rows if i.inspector_id in r.inspector_ids]
-        out.append({
-            "人员编号": i.inspector_id,
-            "姓名": i.name,
-            "部门": i.department,
-            "专长": ";".join(i.skills),
-            "本月检查数": len(mine),
-            "每月上限": i.max_per_month,
-            "可出勤天数": len(p.available[i.inspector_id]),
-            "安排": "；".join(
-                f"{r.date.month}/{r.date.day} {inst[r.institution_id].name}" for r in mine
-            ),
-        })  # fmt: skip
+        out.append(
+            {
+                "人员编号": i.inspector_id,
+                "姓名": i.name,
+                "部门": i.department,
+                "专长": ";".join(i.skills),
+                "本月检查数": len(mine),
+                "每月上限": i.max_per_month,
+                "可出勤天数": len(p.available[i.inspector_id]),
+                "安排": "；".join(
+                    f"{r.date.month}/{r.date.day} {inst[r.institution_id].name}" for r in mine
+                ),
+            }
+        )
     return pd.DataFrame(out)
 
 
 def _draw(detail: RosterDetail) -> pd.DataFrame:
     inst = {i.institution_id: i for i in detail.data.institutions}
-    return pd.DataFrame([
-        {"顺序": n + 1, "机构编号": e.institution_id, "机构名称": inst[e.institution_id].name,
-         "权重": e.weight, "随机键": str(e.key), "是否抽中": "是" if e.drawn else "否"}
-        for n, e in enumerate(detail.result.problem.draw)
-    ])  # fmt: skip
+    return pd.DataFrame(
+        [
+            {
+                "顺序": n + 1,
+                "机构编号": e.institution_id,
+                "机构名称": inst[e.institution_id].name,
+                "权重": e.weight,
+                "随机键": str(e.key),
+                "是否抽中": "是" if e.drawn else "否",
+            }
+            for n, e in enumerate(detail.result.problem.draw)
+        ]
+    )
 
 
 def _coverage(detail: RosterDetail) -> pd.DataFrame:
     street = {s.street_id: s.name for s in detail.data.streets}
     year = detail.result.problem.year
-    return pd.DataFrame([
-        {
-            "机构编号": i.institution_id,
-            "机构名称": i.name,
-            "街镇": street.get(i.street_id, ""),
-            "风险等级": i.risk,
-            f"{year}年最近一次实地检查": detail.covered.get(i.institution_id, ""),
-            "已覆盖": "是" if i.institution_id in detail.covered else "否",
-        }
-        for i in sorted(detail.data.institutions, key=lambda x: x.institution_id)
-        if i.active
-    ])  # fmt: skip
+    return pd.DataFrame(
+        [
+            {
+                "机构编号": i.institution_id,
+                "机构名称": i.name,
+                "街镇": street.get(i.street_id, ""),
+                "风险等级": i.risk,
+                f"{year}年最近一次实地检查": detail.covered.get(i.institution_id, ""),
+                "已覆盖": "是" if i.institution_id in detail.covered else "否",
+            }
+            for i in sorted(detail.data.institutions, key=lambda x: x.institution_id)
+            if i.active
+        ]
+    )
 
 
 def _notes(plan: Plan) -> pd.DataFrame:
@@ -155,36 +177,70 @@ def summary(plan: Plan, lang: Lang = "zh") -> str:
     counts = Counter(r["reason"] for r in rows)
     sep = "，" if lang == "zh" else ", "
     lines = [
-        message("roster.summary.head", {
-            "month": p.month_label, "seed": str(p.seed), "inspections": len(rows),
-            "days_used": len({r["date"] for r in rows}), "days": len(p.days),
-            "visits": sum(len(t) for t in teams),
-            "inspectors": len({i for t in teams for i in t}),
-        }, lang),
-        message("roster.summary.reasons", {"reasons": sep.join(
-            f"{label(f'roster.reason.{k}', lang)} {v}" for k, v in sorted(counts.items())
-        )}, lang),
-        message("roster.summary.solver", {
-            "status": label(f"status.{plan.status}", lang), "unique": detail.result.unique,
-            "seconds": f"{plan.seconds:.1f}",
-        }, lang),
-    ]  # fmt: skip
+        message(
+            "roster.summary.head",
+            {
+                "month": p.month_label,
+                "seed": str(p.seed),
+                "inspections": len(rows),
+                "days_used": len({r["date"] for r in rows}),
+                "days": len(p.days),
+                "visits": sum(len(t) for t in teams),
+                "inspectors": len({i for t in teams for i in t}),
+            },
+            lang,
+        ),
+        message(
+            "roster.summary.reasons",
+            {
+                "reasons": sep.join(
+                    f"{label(f'roster.reason.{k}', lang)} {v}" for k, v in sorted(counts.items())
+                )
+            },
+            lang,
+        ),
+        message(
+            "roster.summary.solver",
+            {
+                "status": label(f"status.{plan.status}", lang),
+                "unique": detail.result.unique,
+                "seconds": f"{plan.seconds:.1f}",
+            },
+            lang,
+        ),
+    ]
     for t in plan.targets:
-        lines.append(message("roster.summary.target", {
-            "label": label(t.code, lang), "achieved": t.achieved, "goal": t.goal}, lang))  # fmt: skip
+        lines.append(
+            message(
+                "roster.summary.target",
+                {"label": label(t.code, lang), "achieved": t.achieved, "goal": t.goal},
+                lang,
+            )
+        )
     lines.append(label("roster.summary.goals", lang))
     for g in plan.soft_goals:
-        lines.append(message("roster.summary.goal", {
-            "label": label(g.code, lang), "value": g.value, "weight": g.weight, "cost": g.cost,
-        }, lang))  # fmt: skip
+        lines.append(
+            message(
+                "roster.summary.goal",
+                {
+                    "label": label(g.code, lang),
+                    "value": g.value,
+                    "weight": g.weight,
+                    "cost": g.cost,
+                },
+                lang,
+            )
+        )
     lines += [finding_line(f, lang) for f in plan.findings]
     return "\n".join(lines)
 
 
 def finding_line(f: Finding, lang: Lang = "zh") -> str:
-    return message("roster.summary.finding",
-                   {"severity": label(f"severity.{f.severity}", lang), "text": render(f, lang)},
-                   lang)  # fmt: skip
+    return message(
+        "roster.summary.finding",
+        {"severity": label(f"severity.{f.severity}", lang), "text": render(f, lang)},
+        lang,
+    )
 
 
 def clashes(plan: Plan, lang: Lang = "zh") -> str:

@@ -119,16 +119,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "roster.rule.deadline": ("整改复查在 30 天内完成", "follow-up within 30 days"),
     "roster.rule.opening": ("不早于机构开业", "not before the institution opens"),
     "roster.rule.visits.follow_up": (
-        "{count} 次整改复查必须安排", "the {count} follow-up inspections"
+        "{count} 次整改复查必须安排",
+        "the {count} follow-up inspections",
     ),
     "roster.rule.visits.high_risk": (
-        "{count} 次高风险检查必须安排", "the {count} high-risk inspections"
+        "{count} 次高风险检查必须安排",
+        "the {count} high-risk inspections",
     ),
     "roster.rule.visits.drawn": (
-        "{count} 次随机抽取检查必须安排", "the {count} inspections drawn at random"
+        "{count} 次随机抽取检查必须安排",
+        "the {count} inspections drawn at random",
     ),
     "roster.rule.visits.coverage": (
-        "{count} 次年度全覆盖检查必须安排", "the {count} inspections for the year's coverage"
+        "{count} 次年度全覆盖检查必须安排",
+        "the {count} inspections for the year's coverage",
     ),
     "roster.relax": (
         "请放宽其中一条（增加人员或提高上限、降低抽取比例、减少必备专长或部门）后重新排班。",
@@ -171,8 +175,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "roster.verify.differs": ("抽取结果不一致：", "the draw does NOT match:"),
     "roster.verify.dataset_changed": (
         "{folder} 中的数据集不是抽取时所用的数据（指纹 {got}… ≠ {recorded}…）。",
-        "The dataset in {folder} is not the one the draw used (fingerprint {got}… ≠ "
-        "{recorded}…).",
+        "The dataset in {folder} is not the one the draw used (fingerprint {got}… ≠ {recorded}…).",
     ),
     "roster.verify.history_changed": (
         "记录中的历史检查在抽取后被改动过。",
@@ -222,8 +225,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "  目标 {label}：{achieved} / {goal}",
         "  target {label}: {achieved} of {goal}",
     ),
-    "roster.summary.goals": ("  软目标（取值 × 权重 = 代价）：", "  soft goals (value × weight = cost):"),
-    "roster.summary.goal": ("    {label}：{value} × {weight} = {cost}", "    {label}: {value} × {weight} = {cost}"),
+    "roster.summary.goals": (
+        "  软目标（取值 × 权重 = 代价）：",
+        "  soft goals (value × weight = cost):",
+    ),
+    "roster.summary.goal": (
+        "    {label}：{value} × {weight} = {cost}",
+        "    {label}: {value} × {weight} = {cost}",
+    ),
     "roster.summary.finding": ("  {severity}：{text}", "  {severity}: {text}"),
     "roster.summary.clashes": ("无法排出 {month} 的检查班次：", "No roster for {month}:"),
     "roster.summary.replaced": (
@@ -232,5 +241,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "roster.summary.written": ("  已写入：{files}", "  written: {files}"),
     "roster.summary.nothing_written": ("未写入任何文件。", "Nothing was written."),
-    "roster.summary.recorded": ("已记录 {count} 条检查结果。", "Recorded {count} inspection outcomes."),
+    "roster.summary.recorded": (
+        "已记录 {count} 条检查结果。",
+        "Recorded {count} inspection outcomes.",
+    ),
 }

@@ -37,14 +37,26 @@ def pool_clashes(problem: RosterProblem) -> list[Finding]:
     out = []
     need, have = n * r.min_team, sum(caps.values())
     if need > have:
-        out.append(clash("roster.pool_short", month=problem.month_label, inspections=n,
-                         min_team=r.min_team, need=need, have=have, short=need - have,
-                         **problem.reason_counts()))  # fmt: skip
+        out.append(
+            clash(
+                "roster.pool_short",
+                month=problem.month_label,
+                inspections=n,
+                min_team=r.min_team,
+                need=need,
+                have=have,
+                short=need - have,
+                **problem.reason_counts(),
+            )
+        )
     for skill in r.required_skills:
         have_s = sum(caps[i.inspector_id] for i in problem.inspectors if skill in i.skills)
         if n > have_s:
-            out.append(clash("roster.skill_short", inspections=n, skill=skill, have=have_s,
-                             short=n - have_s))  # fmt: skip
+            out.append(
+                clash(
+                    "roster.skill_short", inspections=n, skill=skill, have=have_s, short=n - have_s
+                )
+            )
     return out
 
 
@@ -53,12 +65,15 @@ def visit_clashes(problem: RosterProblem, visit: Visit) -> list[Finding]:
     departments, at work at some time this month."""
     r = problem.rules
     free = [
-        i for i in problem.inspectors
+        i
+        for i in problem.inspectors
         if (visit.institution_id, i.inspector_id) not in problem.recused
         and problem.available[i.inspector_id]
-    ]  # fmt: skip
-    at = {"institution_id": visit.institution_id,
-          "name": problem.institutions[visit.institution_id].name}  # fmt: skip
+    ]
+    at = {
+        "institution_id": visit.institution_id,
+        "name": problem.institutions[visit.institution_id].name,
+    }
     out = []
     if len(free) < r.min_team:
         out.append(clash("roster.too_few_free", **at, free=len(free), need=r.min_team))
@@ -67,8 +82,11 @@ def visit_clashes(problem: RosterProblem, visit: Visit) -> list[Finding]:
             out.append(clash("roster.no_free_skill", **at, skill=skill))
     departments = len({i.department for i in free})
     if departments < r.min_departments:
-        out.append(clash("roster.too_few_departments", **at, departments=departments,
-                         need=r.min_departments))  # fmt: skip
+        out.append(
+            clash(
+                "roster.too_few_departments", **at, departments=departments, need=r.min_departments
+            )
+        )
     return out
 
 
@@ -85,8 +103,16 @@ def deadline_clashes(problem: RosterProblem) -> list[Finding]:
         due = sum(1 for d in last_day.values() if d <= until)
         have = sum(capacities(problem, until).values())
         if due * r.min_team > have:
-            out.append(clash("roster.follow_ups_by_deadline", count=due, until=until.isoformat(),
-                             days=r.follow_up_days, need=due * r.min_team, have=have))  # fmt: skip
+            out.append(
+                clash(
+                    "roster.follow_ups_by_deadline",
+                    count=due,
+                    until=until.isoformat(),
+                    days=r.follow_up_days,
+                    need=due * r.min_team,
+                    have=have,
+                )
+            )
     return out
 
 
@@ -115,9 +141,16 @@ def explain_infeasible(
     else:  # pragma: no cover - should not happen: the plain model was infeasible
         core = list(rm.lits)
     counts = problem.reason_counts()
-    out = [clash("roster.rules_clash", month=problem.month_label,
-                 inspections=len(problem.visits), days=len(problem.days),
-                 have=sum(capacities(problem).values()), **counts)]  # fmt: skip
+    out = [
+        clash(
+            "roster.rules_clash",
+            month=problem.month_label,
+            inspections=len(problem.visits),
+            days=len(problem.days),
+            have=sum(capacities(problem).values()),
+            **counts,
+        )
+    ]
     for key in core:
         if key.startswith("visits:"):
             reason = key.split(":", 1)[1]

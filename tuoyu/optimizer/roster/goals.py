@@ -48,9 +48,7 @@ def no_return_to_last_institution(
     return cp_model.LinearExpr.sum(terms)
 
 
-def small_teams(
-    model: cp_model.CpModel, problem: RosterProblem, var: Vars
-) -> cp_model.LinearExprT:
+def small_teams(model: cp_model.CpModel, problem: RosterProblem, var: Vars) -> cp_model.LinearExprT:
     """Team members beyond the minimum (kept for when skills or departments need them)."""
     total = cp_model.LinearExpr.sum(list(var.a.values()))
     need = problem.rules.min_team * cp_model.LinearExpr.sum(list(var.happens.values()))

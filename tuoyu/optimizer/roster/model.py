@@ -51,10 +51,14 @@ def build_model(
 def team_priority(problem: RosterProblem, var: Vars) -> cp_model.LinearExpr:
     """Seeded random priorities over (visit, inspector): picks one among equal rosters."""
     coefs = [
-        priority(problem.seed, "team", problem.visits[v].institution_id,
-                 problem.inspectors[p].inspector_id)
+        priority(
+            problem.seed,
+            "team",
+            problem.visits[v].institution_id,
+            problem.inspectors[p].inspector_id,
+        )
         for (v, p) in var.a
-    ]  # fmt: skip
+    ]
     return cp_model.LinearExpr.weighted_sum(list(var.a.values()), coefs)
 
 
@@ -71,8 +75,12 @@ def full_priority(problem: RosterProblem, var: Vars) -> cp_model.LinearExpr:
     optimum of the full model (days and teams together) unique."""
     keys = list(var.a.values()) + list(var.x.values())
     coefs = [
-        priority(problem.seed, "team", problem.visits[v].institution_id,
-                 problem.inspectors[p].inspector_id)
+        priority(
+            problem.seed,
+            "team",
+            problem.visits[v].institution_id,
+            problem.inspectors[p].inspector_id,
+        )
         for (v, p) in var.a
-    ] + day_coefficients(problem, list(var.x))  # fmt: skip
+    ] + day_coefficients(problem, list(var.x))
     return cp_model.LinearExpr.weighted_sum(keys, coefs)

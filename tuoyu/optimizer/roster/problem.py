@@ -198,17 +198,18 @@ class _Month:
     def order(self, purpose: str, pool: Sequence[Institution]) -> list[Institution]:
         """``pool`` in draw order: largest seeded key first (Efraimidis–Spirakis)."""
         tag = f"{purpose}:{self.year}-{self.month:02d}"
-        keys = {i.institution_id: draw_key(self.seed, tag, i.institution_id, self.weight(i))
-                for i in pool}  # fmt: skip
+        keys = {
+            i.institution_id: draw_key(self.seed, tag, i.institution_id, self.weight(i))
+            for i in pool
+        }
         return sorted(pool, key=lambda i: (-keys[i.institution_id], i.institution_id))
 
 
 def _month(data: InspectionData, year: int, month: int, seed: int, rules: RosterRules) -> _Month:
     start, end = month_bounds(year, month)
     active = tuple(
-        i for i in data.institutions
-        if i.active and (i.opened_on is None or i.opened_on <= end)
-    )  # fmt: skip
+        i for i in data.institutions if i.active and (i.opened_on is None or i.opened_on <= end)
+    )
     past = sorted(
         (h for h in data.history if h.date < start), key=lambda h: (h.date, h.institution_id)
     )
@@ -229,10 +230,17 @@ def follow_ups(m: _Month, visits: dict[str, Visit]) -> list[Finding]:
         if due > m.end:
             continue
         if due < m.start:
-            findings.append(warning("roster.follow_up_overdue", institution_id=inst.institution_id,
-                                    name=inst.name, due=due.isoformat()))  # fmt: skip
-        note = info("roster.note.follow_up", outcome=h.outcome, date=h.date.isoformat(),
-                    due=due.isoformat())  # fmt: skip
+            findings.append(
+                warning(
+                    "roster.follow_up_overdue",
+                    institution_id=inst.institution_id,
+                    name=inst.name,
+                    due=due.isoformat(),
+                )
+            )
+        note = info(
+            "roster.note.follow_up", outcome=h.outcome, date=h.date.isoformat(), due=due.isoformat()
+        )
         visits[inst.institution_id] = m.visit(inst, "follow_up", note, deadline=due)
     return findings
 
@@ -259,10 +267,14 @@ def random_draw(m: _Month, visits: dict[str, Visit]) -> tuple[DrawEntry, ...]:
     order = m.order("draw", pool)
     tag = f"draw:{m.year}-{m.month:02d}"
     record = tuple(
-        DrawEntry(i.institution_id, m.weight(i),
-                  draw_key(m.seed, tag, i.institution_id, m.weight(i)), k < n_draw)
+        DrawEntry(
+            i.institution_id,
+            m.weight(i),
+            draw_key(m.seed, tag, i.institution_id, m.weight(i)),
+            k < n_draw,
+        )
         for k, i in enumerate(order)
-    )  # fmt: skip
+    )
     for inst in order[:n_draw]:
         note = info("roster.note.drawn", weight=m.weight(inst))
         visits[inst.institution_id] = m.visit(inst, "drawn", note)
@@ -289,14 +301,17 @@ def coverage_visits(m: _Month, visits: dict[str, Visit]) -> tuple[dict[str, obje
     left = [i for i in uncovered if i.institution_id not in visits]
     months_left = 12 - m.month + 1
     future_openings = sum(
-        1 for i in m.data.institutions
+        1
+        for i in m.data.institutions
         if i.active and i.opened_on is not None and m.end < i.opened_on <= dt.date(m.year, 12, 31)
-    )  # fmt: skip
+    )
     future_cap, future_detail = future_capacity(m)
     must_now = max(0, len(left) + future_openings - future_cap)
     pace = math.ceil(len(left) / months_left) if left else 0
     now_cap = month_visit_capacity(m.data, m.year, m.month, m.rules) - len(visits)
-    quota = len(left) if m.month == 12 else min(len(left), max(must_now, min(pace, max(0, now_cap))))
+    quota = (
+        len(left) if m.month == 12 else min(len(left), max(must_now, min(pace, max(0, now_cap))))
+    )
     for inst in m.order("coverage", left)[:quota]:
         visits[inst.institution_id] = m.visit(
             inst, "coverage", info("roster.note.coverage", year=m.year)
@@ -318,12 +333,25 @@ def coverage_visits(m: _Month, visits: dict[str, Visit]) -> tuple[dict[str, obje
     if not left:
         return coverage, []
     through = len(uncovered) - len(left)
-    common = {"uncovered": len(uncovered), "year": m.year, "month": f"{m.year}-{m.month:02d}",
-              "covered_now": through + quota, "quota": quota, "through_draw": through}  # fmt: skip
+    common = {
+        "uncovered": len(uncovered),
+        "year": m.year,
+        "month": f"{m.year}-{m.month:02d}",
+        "covered_now": through + quota,
+        "quota": quota,
+        "through_draw": through,
+    }
     if m.month == 12:
         return coverage, [info("roster.coverage_december", **common)]
-    return coverage, [info("roster.coverage_pace", **common, remain=len(left) - quota,
-                           months_ahead=months_left - 1, future_capacity=future_cap)]  # fmt: skip
+    return coverage, [
+        info(
+            "roster.coverage_pace",
+            **common,
+            remain=len(left) - quota,
+            months_ahead=months_left - 1,
+            future_capacity=future_cap,
+        )
+    ]
 
 
 def recusals(data: InspectionData) -> frozenset[tuple[str, str]]:

@@ -26,7 +26,14 @@ from tuoyu.optimizer.roster.explain import capacity_clashes, explain_infeasible
 from tuoyu.optimizer.roster.goals import SOFT_GOALS, weighted
 from tuoyu.optimizer.roster.model import RosterModel, build_model, full_priority, team_priority
 from tuoyu.optimizer.roster.problem import RosterProblem, RosterRow
-from tuoyu.optimizer.roster.stages import Days, Run, greedy_teams, plan_days, prove_unique, shortlists
+from tuoyu.optimizer.roster.stages import (
+    Days,
+    Run,
+    greedy_teams,
+    plan_days,
+    prove_unique,
+    shortlists,
+)
 from tuoyu.optimizer.solve import (
     ProgressFn,
     SoftGoal,
@@ -115,19 +122,28 @@ def _days_and_teams(problem: RosterProblem, clock: _Clock, run: Run) -> _Teams:
     rm.model.minimize(weighted(problem, rm.soft))
     build = time.perf_counter() - tb
     solver, status, secs = run.solve(rm.model, clock.left(), "days and teams")
-    return _Teams(rm, solver, status, False, None,
-                  [_stage("days and teams", run, solver, status, build, secs)])  # fmt: skip
+    return _Teams(
+        rm,
+        solver,
+        status,
+        False,
+        None,
+        [_stage("days and teams", run, solver, status, build, secs)],
+    )
 
 
-def _stage(label: str, run: Run, solver: cp_model.CpSolver, status: int, build: float,
-           secs: float) -> StageTime:  # fmt: skip
+def _stage(
+    label: str, run: Run, solver: cp_model.CpSolver, status: int, build: float, secs: float
+) -> StageTime:
     found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     return StageTime(
-        label, run.status(status),
+        label,
+        run.status(status),
         solver.objective_value if found else None,
         solver.best_objective_bound if found else None,
-        build, secs,
-    )  # fmt: skip
+        build,
+        secs,
+    )
 
 
 def _assignment(solver: cp_model.CpSolver, rm: RosterModel) -> tuple[list, list]:
@@ -142,15 +158,27 @@ def _rows(problem: RosterProblem, on_x: list, on_a: list) -> tuple[RosterRow, ..
     for v, p in on_a:
         team_of[v].append(problem.inspectors[p].inspector_id)
     rows = [
-        RosterRow(day_of_v[v], visit.institution_id, visit.street_id,
-                  tuple(sorted(team_of[v])), visit.reason, visit.note)
+        RosterRow(
+            day_of_v[v],
+            visit.institution_id,
+            visit.street_id,
+            tuple(sorted(team_of[v])),
+            visit.reason,
+            visit.note,
+        )
         for v, visit in enumerate(problem.visits)
-    ]  # fmt: skip
+    ]
     return tuple(sorted(rows, key=lambda r: (r.date, r.street_id, r.institution_id)))
 
 
-def _findings(problem: RosterProblem, plan_size: int | None, soft: dict[str, int],
-              proven: bool, params: SolveParams, run: Run) -> list[Finding]:  # fmt: skip
+def _findings(
+    problem: RosterProblem,
+    plan_size: int | None,
+    soft: dict[str, int],
+    proven: bool,
+    params: SolveParams,
+    run: Run,
+) -> list[Finding]:
     findings = list(problem.findings)
     if plan_size is not None:
         findings.append(info("roster.shortlist", size=plan_size, seed=str(problem.seed)))
@@ -189,15 +217,28 @@ def solve_roster(
         raise explain_infeasible(problem, params, stop)
     if teams.status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         kind = Status.CANCELLED if run.stopped else Status.TIME_LIMIT
-        raise TimeLimitError("roster", [Finding(
-            "roster.cancelled_no_plan" if kind == Status.CANCELLED else "plan.time_limit",
-            {"seconds": round(params.time_limit)},
-        )])  # fmt: skip
+        raise TimeLimitError(
+            "roster",
+            [
+                Finding(
+                    "roster.cancelled_no_plan" if kind == Status.CANCELLED else "plan.time_limit",
+                    {"seconds": round(params.time_limit)},
+                )
+            ],
+        )
     return _pick(problem, params, days, teams, stages, clock, run, prove)
 
 
-def _pick(problem: RosterProblem, params: SolveParams, days: Days, teams: _Teams,
-          stages: list[StageTime], clock: _Clock, run: Run, prove: bool) -> RosterPlan:  # fmt: skip
+def _pick(
+    problem: RosterProblem,
+    params: SolveParams,
+    days: Days,
+    teams: _Teams,
+    stages: list[StageTime],
+    clock: _Clock,
+    run: Run,
+    prove: bool,
+) -> RosterPlan:
     """Among rosters as good on every soft goal, the seeded random priority picks one;
     then (when every stage is proven optimal) prove it is the only one."""
     rm, solver = teams.rm, teams.solver
@@ -236,6 +277,14 @@ def _pick(problem: RosterProblem, params: SolveParams, days: Days, teams: _Teams
     )
     findings = _findings(problem, teams.size, soft_values, proven, params, run)
     return RosterPlan(
-        problem, _rows(problem, on_x, on_a), status, objective, bound, tuple(stages), goals,
-        tuple(findings), unique, teams.size,
-    )  # fmt: skip
+        problem,
+        _rows(problem, on_x, on_a),
+        status,
+        objective,
+        bound,
+        tuple(stages),
+        goals,
+        tuple(findings),
+        unique,
+        teams.size,
+    )

@@ -125,8 +125,13 @@ def plan_days(
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return Days(None, False, None, tuple(stages))
     day_of = {v: k for (v, k), var in x.items() if solver.boolean_value(var)}
-    stages[0] = StageTime("days", run.status(status), solver.objective_value,
-                          solver.best_objective_bound, solve_seconds=secs)  # fmt: skip
+    stages[0] = StageTime(
+        "days",
+        run.status(status),
+        solver.objective_value,
+        solver.best_objective_bound,
+        solve_seconds=secs,
+    )
     proven: bool | None = None
     if unique and status == cp_model.OPTIMAL:
         model.add(big * busiest + tie <= round(solver.objective_value))
@@ -153,15 +158,18 @@ def shortlists(
 def _shortlist(problem: RosterProblem, visit: Visit, day, size: int) -> set[int]:
     r, people = problem.rules, problem.inspectors
     pool = [
-        p for p, i in enumerate(people)
+        p
+        for p, i in enumerate(people)
         if day in problem.available[i.inspector_id]
         and (visit.institution_id, i.inspector_id) not in problem.recused
-    ]  # fmt: skip
+    ]
     last = set(visit.last_team)
-    pool.sort(key=lambda p: (
-        people[p].inspector_id in last,
-        -hashed_int(problem.seed, "shortlist", visit.institution_id, people[p].inspector_id),
-    ))  # fmt: skip
+    pool.sort(
+        key=lambda p: (
+            people[p].inspector_id in last,
+            -hashed_int(problem.seed, "shortlist", visit.institution_id, people[p].inspector_id),
+        )
+    )
     chosen = pool[:size]
     for skill in r.required_skills:
         if not any(skill in people[p].skills for p in chosen):

@@ -58,10 +58,11 @@ def earliest_index(problem: RosterProblem, visit: Visit) -> int:
 def free_pool(problem: RosterProblem, visit: Visit, day: dt.date) -> list[Inspector]:
     """Inspectors at work on ``day`` and free of a conflict with the visit."""
     return [
-        i for i in problem.inspectors
+        i
+        for i in problem.inspectors
         if (visit.institution_id, i.inspector_id) not in problem.recused
         and day in problem.available[i.inspector_id]
-    ]  # fmt: skip
+    ]
 
 
 def pool_can_staff(problem: RosterProblem, pool: list[Inspector]) -> bool:
@@ -74,9 +75,11 @@ def pool_can_staff(problem: RosterProblem, pool: list[Inspector]) -> bool:
 
 
 def _fixed_day_vars(
-    model: cp_model.CpModel, problem: RosterProblem, day_of: dict[int, int],
+    model: cp_model.CpModel,
+    problem: RosterProblem,
+    day_of: dict[int, int],
     allowed: dict[int, set[int]] | None,
-) -> Vars:  # fmt: skip
+) -> Vars:
     """Days fixed: only inspectors at work that day, free of conflicts and on the
     shortlist; a (visit, inspector) variable is its own (visit, inspector, day)."""
     x, a, z = {}, {}, {}
