@@ -14,17 +14,19 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.responses import FileResponse
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tuoyu import __version__
 from tuoyu.api.service import auth, errors
 from tuoyu.api.service.datasets import register_bundled
-from tuoyu.api.service.db import make_engine, migrate
 from tuoyu.api.service.deps import State
+from tuoyu.api.service.guard import Guard
 from tuoyu.api.service.jobs import JobManager
 from tuoyu.api.service.settings import Settings
+from tuoyu.api.store import make_engine, migrate
 
 WEB = Path(__file__).resolve().parents[1] / "web"
 PAGES = {"/": "index.html", "/map": "map.html", "/roster": "roster.html",
@@ -122,6 +124,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Inspection rosters (双随机), guidance-session calendars and nursery-class "
         "siting for a district childcare office. See docs/api.md.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.tuoyu = State(settings=settings, engine=engine, jobs=jobs)
     errors.install(app)
@@ -137,6 +141,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.mount("/static", StaticFiles(directory=WEB / "static", check_dir=False), name="static")
 
+    # the API documentation from vendored assets: it works on an intranet with no internet
+    @app.get("/docs", include_in_schema=False)
+    def swagger_ui() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json", title=app.title + " - Swagger UI",
+            swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
+            swagger_favicon_url="/static/vendor/leaflet/images/marker-icon.png",
+        )
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc() -> HTMLResponse:
+        return get_redoc_html(
+            openapi_url="/openapi.json", title=app.title + " - ReDoc",
+            redoc_js_url="/static/vendor/redoc/redoc.standalone.js",
+            redoc_favicon_url="/static/vendor/leaflet/images/marker-icon.png",
+            with_google_fonts=False,
+        )
+
     def page(filename: str) -> Any:
         def serve_page() -> FileResponse:
             path = WEB / filename
@@ -150,4 +173,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_api_route(route, page(filename), methods=["GET"], include_in_schema=False)
 
     app.add_middleware(BodyLimit, limit=settings.max_upload_bytes + 1024 * 1024)
+    app.add_middleware(Guard, allowed_hosts=settings.allowed_hosts)
     return app

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from tuoyu.api.service.db import Dataset, now
+from tuoyu.api.store import Dataset, now
 from tuoyu.models.errors import DataError, Problem
 from tuoyu.models.schema import ROSTER_TABLES, SESSION_TABLES, SITING_TABLES, TABLES
 

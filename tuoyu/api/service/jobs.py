@@ -26,8 +26,8 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from tuoyu.api.service.db import FINISHED, Dataset, Job, now
 from tuoyu.api.service.settings import Settings
+from tuoyu.api.store import FINISHED, Dataset, Job, now
 
 INTERRUPTED = "the service stopped while this plan was being made; submit it again"
 CANCELLED_RUNNING = "cancelled while the plan was being made; its best plan so far is not kept"
@@ -205,7 +205,7 @@ class JobManager:
 
         proc = self._ctx.Process(
             target=run_job,
-            args=(job.id, job.kind, data_dir, job.params, str(out), self.settings.url,
+            args=(job.id, job.kind, job.dataset_id, data_dir, job.params, str(out), self.settings.url,
                   previous, self.settings.solver_time_limit, self.settings.solver_workers),
             name=f"tuoyu-job-{job.id[:8]}",
             daemon=True,

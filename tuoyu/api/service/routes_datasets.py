@@ -15,24 +15,25 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tuoyu.api.service import datasets as ds
-from tuoyu.api.service.db import Dataset
 from tuoyu.api.service.deps import Planner, State, StateDep, Viewer
 from tuoyu.api.service.errors import ApiError, not_found
 from tuoyu.api.service.schemas import DatasetOut, OutcomeRows, RecordedOut, iso
+from tuoyu.api.store import Dataset as DatasetRow
 from tuoyu.models.errors import DataError, Problem
 from tuoyu.models.schema import TABLES
+from tuoyu.planning.dataset import Dataset
 
 router = APIRouter(prefix="/api/v1/datasets", tags=["datasets"])
 
 
-def dataset_out(row: Dataset) -> DatasetOut:
+def dataset_out(row: DatasetRow) -> DatasetOut:
     return DatasetOut(id=row.id, name=row.name, tables=row.tables,
                       created_at=iso(row.created_at) or "")
 
 
-def get_dataset(st: State, dataset_id: str) -> Dataset:
+def get_dataset(st: State, dataset_id: str) -> DatasetRow:
     with Session(st.engine, expire_on_commit=False) as s:
-        row = s.get(Dataset, dataset_id)
+        row = s.get(DatasetRow, dataset_id)
     if row is None:
         raise not_found(f"Dataset '{dataset_id}'")
     return row
@@ -74,7 +75,7 @@ async def upload_dataset(
 def list_datasets(st: StateDep,
                   _who: Viewer) -> list[DatasetOut]:
     with Session(st.engine) as s:
-        rows = s.scalars(select(Dataset).order_by(Dataset.created_at.desc())).all()
+        rows = s.scalars(select(DatasetRow).order_by(DatasetRow.created_at.desc())).all()
         return [dataset_out(r) for r in rows]
 
 
@@ -140,7 +141,7 @@ def _rows_csv(rows: OutcomeRows, path: Path) -> None:
 async def record_outcomes(dataset_id: str, request: Request, st: StateDep,
                           _who: Planner) -> RecordedOut:
     """Record inspection outcomes (pass / rectify / fail); the next roster job knows them."""
-    from tuoyu.api.cli.roster import record_outcomes_file
+    from tuoyu.api.runner import record_outcomes
 
     row = get_dataset(st, dataset_id)
     ctype = request.headers.get("content-type", "")
@@ -169,5 +170,5 @@ async def record_outcomes(dataset_id: str, request: Request, st: StateDep,
                 ) from None
             path = Path(tmp) / "outcomes.csv"
             _rows_csv(rows, path)
-        n = record_outcomes_file(path, Path(row.path), st.settings.url)
+        n = record_outcomes(path, Dataset(Path(row.path), row.id), st.engine)
     return RecordedOut(recorded=n)

@@ -46,8 +46,10 @@ class JobRequest(BaseModel):
 
 class Progress(BaseModel):
     seconds: float | None = None
+    stage: str | None = None
     objective: float | None = None
     bound: float | None = None
+    gap: float | None = None
 
 
 class JobOut(BaseModel):
@@ -65,12 +67,55 @@ class JobOut(BaseModel):
     parent_id: str | None = None
 
 
-class ResultOut(BaseModel):
-    summary: str
+class FindingOut(BaseModel):
+    code: str
+    severity: Literal["info", "warning", "error"]
+    params: dict[str, Any]
+    message: str
+
+
+class SoftGoalOut(BaseModel):
+    code: str
+    label: str
+    value: int
+    weight: int
+    cost: int
+
+
+class TargetOut(BaseModel):
+    code: str
+    label: str
+    goal: float
+    achieved: float
+    met: bool
+
+
+class StageOut(BaseModel):
+    stage: str
     status: str
-    findings: list[str]
-    soft_goals: list[dict[str, Any]]
+    objective: float | None
+    bound: float | None
+    build_seconds: float
+    solve_seconds: float
+
+
+class ResultOut(BaseModel):
+    """A plan (``tuoyu.planning.Plan``), with every code rendered in the asked language."""
+
+    kind: Literal["roster", "sessions", "siting"]
+    status: Literal["optimal", "feasible", "infeasible", "time_limit", "cancelled"]
+    status_label: str
+    objective: float | None
+    bound: float | None
+    gap: float | None
+    seconds: float
+    stages: list[StageOut]
+    soft_goals: list[SoftGoalOut]
+    targets: list[TargetOut]
+    findings: list[FindingOut]
     rows: list[dict[str, Any]]
+    fingerprint: str
+    params: dict[str, Any]
 
 
 class ReplanRequest(BaseModel):

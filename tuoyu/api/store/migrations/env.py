@@ -1,4 +1,4 @@
-"""Alembic environment: the URL comes from the Config built in code (``db.alembic_config``)
+"""Alembic environment: the URL comes from the Config built in code (``tuoyu.api.store.alembic_config``)
 or, for the ``alembic`` command line, from ``TUOYU_DATABASE_URL``."""
 
 from __future__ import annotations
@@ -6,7 +6,6 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from tuoyu.api.service import db  # noqa: F401  (registers the service's tables)
 from tuoyu.api.store import Base, database_url
 
 config = context.config

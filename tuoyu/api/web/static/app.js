@@ -21,6 +21,9 @@
       st_failed: '失败', st_cancelled: '已取消', st_interrupted: '已中断',
       job: '任务', seconds: '秒', objective: '目标值', bound: '界',
       cancel: '取消', submitting: '正在提交任务…', loading: '正在加载…',
+      reasons: '方案依据', targets_h: '目标完成情况', soft_goals_h: '软目标的代价（取舍）',
+      findings_h: '说明与提醒', goal: '目标', achieved: '达成', met: '达标', not_met: '未达标',
+      gap: '差距', stage: '阶段', cost: '代价', value: '偏离量', weight: '权重',
       error: '出错了', error_label: '出错了：', downloads_label: '下载：', clashes: '冲突的规则',
       // map
       years: '规划年份', classes_per_year: '每年新增班数', replan: '重新规划',
@@ -69,6 +72,9 @@
       job: 'Job', seconds: 's', objective: 'objective', bound: 'bound',
       cancel: 'Cancel', submitting: 'Submitting the job…', loading: 'Loading…',
       error: 'Error', error_label: 'Error: ', downloads_label: 'Downloads: ',
+      reasons: 'Why this plan', targets_h: 'Targets', soft_goals_h: 'Soft goals and what they cost',
+      findings_h: 'Notes', goal: 'goal', achieved: 'achieved', met: 'met', not_met: 'not met',
+      gap: 'gap', stage: 'stage', cost: 'cost', value: 'value', weight: 'weight',
       clashes: 'Clashing rules',
       years: 'Years', classes_per_year: 'Classes per year', replan: 'Re-plan',
       show_year: 'Colour communities for', coverage_by_street: 'Coverage by street',
@@ -186,9 +192,7 @@
   function el(tag, attrs, children) {
     var e = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (k) {
-      if (k === 'text') { e.textContent = attrs[k]; } else if (k === 'html') {
-        e.innerHTML = attrs[k];
-      } else { e.setAttribute(k, attrs[k]); }
+      if (k === 'text') { e.textContent = attrs[k]; } else { e.setAttribute(k, attrs[k]); }
     });
     (children || []).forEach(function (c) {
       e.appendChild(typeof c === 'string' ? document.createTextNode(c) : c);
@@ -325,6 +329,10 @@
       if (p.bound !== null && p.bound !== undefined) {
         bits.push(t('bound') + ' ' + Math.round(p.bound * 100) / 100);
       }
+      if (p.gap !== null && p.gap !== undefined) {
+        bits.push(t('gap') + ' ' + (Math.round(p.gap * 1000) / 10) + '%');
+      }
+      if (p.stage) { bits.push(t('stage') + ' ' + p.stage); }
       if (bits.length) { box.appendChild(el('span', {text: ' ' + bits.join(' · ')})); }
     }
     if (job.message) { box.appendChild(el('div', {'class': 'job-message', text: job.message})); }
@@ -418,7 +426,68 @@
     return String(Math.round(n * f) / f);
   }
 
+  /* The plan's reasons, rendered by the server in the page's language: status and gap,
+   * targets (met or not), soft goals with what each cost, findings. Text only, never HTML. */
+  function resultUrl(jobId) {
+    return '/api/v1/jobs/' + encodeURIComponent(jobId) + '/result?lang=' + lang();
+  }
+
+  var reasonsJob = null;
+
+  function showReasons(jobId, result) {
+    reasonsJob = jobId;
+    var box = document.getElementById('reasons');
+    if (!box) { return; }
+    function draw(r) {
+      box.innerHTML = '';
+      box.hidden = false;
+      box.appendChild(el('h2', {text: t('reasons')}));
+      var head = r.status_label;
+      if (r.gap !== null && r.gap !== undefined && r.gap > 0) {
+        head += ' · ' + t('gap') + ' ' + (Math.round(r.gap * 1000) / 10) + '%';
+      }
+      if (r.objective !== null && r.objective !== undefined) {
+        head += ' · ' + t('objective') + ' ' + fmtNum(r.objective, 2) + ' · ' + t('bound') + ' ' +
+          fmtNum(r.bound, 2);
+      }
+      box.appendChild(el('p', {'class': 'plan-status', 'data-status': r.status, text: head}));
+      if (r.targets && r.targets.length) {
+        box.appendChild(el('h3', {text: t('targets_h')}));
+        var ul = el('ul', {'class': 'targets'});
+        r.targets.forEach(function (x) {
+          ul.appendChild(el('li', {'class': x.met ? 'met' : 'not-met', text: x.label + '：' +
+            t('goal') + ' ' + fmtNum(x.goal, 1) + '，' + t('achieved') + ' ' + fmtNum(x.achieved, 1) +
+            '（' + t(x.met ? 'met' : 'not_met') + '）'}));
+        });
+        box.appendChild(ul);
+      }
+      if (r.soft_goals && r.soft_goals.length) {
+        box.appendChild(el('h3', {text: t('soft_goals_h')}));
+        var ul2 = el('ul', {'class': 'soft-goals'});
+        r.soft_goals.forEach(function (g) {
+          ul2.appendChild(el('li', {text: g.label + '：' + g.value + ' × ' + g.weight + ' = ' +
+            g.cost}));
+        });
+        box.appendChild(ul2);
+      }
+      if (r.findings && r.findings.length) {
+        box.appendChild(el('h3', {text: t('findings_h')}));
+        var ul3 = el('ul', {'class': 'findings'});
+        r.findings.forEach(function (f) {
+          ul3.appendChild(el('li', {'class': 'finding-' + f.severity, 'data-code': f.code,
+            text: f.message}));
+        });
+        box.appendChild(ul3);
+      }
+    }
+    if (result) { draw(result); return; }
+    api(resultUrl(jobId)).then(draw, showError);
+  }
+
+  onLang(function () { if (reasonsJob) { showReasons(reasonsJob); } });
+
   window.Tuoyu = {
+    resultUrl: resultUrl, showReasons: showReasons,
     t: t, lang: lang, setLang: setLang, onLang: onLang, applyLang: applyLang, api: api,
     token: token, setToken: setToken, el: el, showError: showError, fillTable: fillTable,
     parseCsv: parseCsv, statusText: statusText, param: param, loadDatasets: loadDatasets,

@@ -443,3 +443,23 @@ def test_bundled_dataset_loads_with_a_stable_fingerprint(tmp_path: Path) -> None
     changed = load_inspection_data(folder)
     assert changed.fingerprint != first.fingerprint
     assert len(changed.institutions) == 150
+
+
+def test_a_damaged_workbook_is_named_not_a_crash(tmp_path: Path) -> None:
+    folder = dataset(tmp_path)
+    (folder / "plan.xlsx").write_bytes(b"PK\x03\x04 this is not really a workbook")
+    with pytest.raises(DataError) as err:
+        read_tables(folder, ROSTER_TABLES)
+    (p,) = [p for p in err.value.problems if p.file == "plan.xlsx"]
+    assert "cannot be opened" in p.message and ".xlsx" in (p.expected or "")
+
+
+def test_damaged_street_polygons_are_named_not_a_crash(tmp_path: Path) -> None:
+    from tuoyu.models.reader import read_geojson_polygons
+
+    bad = tmp_path / "streets.geojson"
+    bad.write_text('{"type": "FeatureCollection", "features": [ {"type": ', encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        read_geojson_polygons(bad)
+    assert err.value.problems[0].file == "streets.geojson"
+    assert "not valid GeoJSON" in err.value.problems[0].message
