@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from tuoyu.api.exports.audit import draw_record
-from tuoyu.api.text import Lang, label, message, render
+from tuoyu.api.exports.audit import draw_record_of
+from tuoyu.api.text import Lang, describe, label, message, render
 from tuoyu.models.findings import Finding
 from tuoyu.planning.plan import Plan
 from tuoyu.planning.roster import RosterDetail
@@ -163,96 +163,47 @@ def write_roster_xlsx(plan: Plan, path: Path) -> None:
 
 def write_draw_json(plan: Plan, path: Path) -> dict:
     """The audit record; returned too (the store keeps it)."""
-    record = draw_record(plan)
+    record = draw_record_of(plan)
     path.write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
     return record
 
 
 def summary(plan: Plan, lang: Lang = "zh") -> str:
-    """The plan in a planner's words: what, why, how well, and what to know."""
+    """The roster in a planner's words: the month at a glance (inspections, days, teams,
+    why each institution is on it, a unique optimum or not), then the plan as every
+    planner's plan is described (status, targets, soft goals, findings)."""
     detail: RosterDetail = plan.detail
     p = detail.result.problem
     rows = plan.rows
-    teams = [r["inspector_ids"].split(";") for r in rows]
-    counts = Counter(r["reason"] for r in rows)
+    teams = [str(r["inspector_ids"]).split(";") for r in rows]
+    counts = Counter(str(r["reason"]) for r in rows)
     sep = "，" if lang == "zh" else ", "
-    lines = [
-        message(
-            "roster.summary.head",
-            {
-                "month": p.month_label,
-                "seed": str(p.seed),
-                "inspections": len(rows),
-                "days_used": len({r["date"] for r in rows}),
-                "days": len(p.days),
-                "visits": sum(len(t) for t in teams),
-                "inspectors": len({i for t in teams for i in t}),
-            },
-            lang,
-        ),
-        message(
-            "roster.summary.reasons",
-            {
-                "reasons": sep.join(
-                    f"{label(f'roster.reason.{k}', lang)} {v}" for k, v in sorted(counts.items())
-                )
-            },
-            lang,
-        ),
-        message(
-            "roster.summary.solver",
-            {
-                "status": label(f"status.{plan.status}", lang),
-                "unique": detail.result.unique,
-                "seconds": f"{plan.seconds:.1f}",
-            },
-            lang,
-        ),
-    ]
-    for t in plan.targets:
-        lines.append(
-            message(
-                "roster.summary.target",
-                {"label": label(t.code, lang), "achieved": t.achieved, "goal": t.goal},
-                lang,
-            )
-        )
-    lines.append(label("roster.summary.goals", lang))
-    for g in plan.soft_goals:
-        lines.append(
-            message(
-                "roster.summary.goal",
-                {
-                    "label": label(g.code, lang),
-                    "value": g.value,
-                    "weight": g.weight,
-                    "cost": g.cost,
-                },
-                lang,
-            )
-        )
-    lines += [finding_line(f, lang) for f in plan.findings]
-    return "\n".join(lines)
-
-
-def finding_line(f: Finding, lang: Lang = "zh") -> str:
-    return message(
-        "roster.summary.finding",
-        {"severity": label(f"severity.{f.severity}", lang), "text": render(f, lang)},
-        lang,
+    reasons = sep.join(
+        f"{label(f'roster.reason.{k}', lang)} {v}" for k, v in sorted(counts.items())
+    )
+    head = {
+        "month": p.month_label,
+        "seed": str(p.seed),
+        "inspections": len(rows),
+        "days_used": len({r["date"] for r in rows}),
+        "days": len(p.days),
+        "visits": sum(len(t) for t in teams),
+        "inspectors": len({i for t in teams for i in t}),
+    }
+    return "\n".join(
+        [
+            message("roster.summary.head", head, lang),
+            message("roster.summary.reasons", {"reasons": reasons}, lang),
+            message("roster.summary.unique", {"unique": detail.result.unique}, lang),
+            describe(plan, lang),
+        ]
     )
 
 
-def clashes(plan: Plan, lang: Lang = "zh") -> str:
-    """Why a plan has no rows: each clash (or the time limit), one a line."""
-    head = message("roster.summary.clashes", {"month": plan.params.get("month", "")}, lang)
-    return "\n".join([head, *(f"  - {render(f, lang)}" for f in plan.findings)])
-
-
-def write_files(plan: Plan, folder: Path, lang: Lang = "zh") -> dict:
-    """Write the four files of a roster into ``folder``; returns the audit record."""
+def write_plan(plan: Plan, folder: Path, lang: Lang = "zh") -> None:
+    """Write the four files of a roster into ``folder``: roster.csv, draw.json,
+    roster.xlsx, summary.txt."""
     write_roster_csv(plan, folder / "roster.csv")
-    record = write_draw_json(plan, folder / "draw.json")
+    write_draw_json(plan, folder / "draw.json")
     write_roster_xlsx(plan, folder / "roster.xlsx")
     (folder / "summary.txt").write_text(summary(plan, lang) + "\n", encoding="utf-8")
-    return record

@@ -217,30 +217,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "working days, {visits} inspector-visits by {inspectors} inspectors.",
     ),
     "roster.summary.reasons": ("  检查原因：{reasons}", "  why: {reasons}"),
-    "roster.summary.solver": (
-        "  求解：{status}，唯一最优：{unique}，用时 {seconds} 秒",
-        "  solver: {status}, unique optimum: {unique}, {seconds} s",
-    ),
-    "roster.summary.target": (
-        "  目标 {label}：{achieved} / {goal}",
-        "  target {label}: {achieved} of {goal}",
-    ),
-    "roster.summary.goals": (
-        "  软目标（取值 × 权重 = 代价）：",
-        "  soft goals (value × weight = cost):",
-    ),
-    "roster.summary.goal": (
-        "    {label}：{value} × {weight} = {cost}",
-        "    {label}: {value} × {weight} = {cost}",
-    ),
-    "roster.summary.finding": ("  {severity}：{text}", "  {severity}: {text}"),
-    "roster.summary.clashes": ("无法排出 {month} 的检查班次：", "No roster for {month}:"),
+    "roster.summary.unique": ("  唯一最优：{unique}", "  unique optimum: {unique}"),
     "roster.summary.replaced": (
         "  说明：已替换此前保存的 {month} 排班（编号 {id}）。",
         "  note: replaced the roster of {month} stored before (id {id}).",
     ),
     "roster.summary.written": ("  已写入：{files}", "  written: {files}"),
-    "roster.summary.nothing_written": ("未写入任何文件。", "Nothing was written."),
     "roster.summary.recorded": (
         "已记录 {count} 条检查结果。",
         "Recorded {count} inspection outcomes.",
