@@ -4,98 +4,17 @@ rows (and with the independent checker in ``roster_check``), never from model va
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import re
 
 import pytest
 from roster_check import check_roster
+from roster_instances import ALL, NONE, D, data, insp, inst, plan, teams
 
 from tuoyu.api.text import render
 from tuoyu.models.errors import InfeasibleError
-from tuoyu.models.inspection import (
-    Conflict,
-    InspectionData,
-    Inspector,
-    Institution,
-    Leave,
-    PastInspection,
-    Street,
-)
+from tuoyu.models.inspection import Conflict, InspectionData, Leave, PastInspection
 from tuoyu.optimizer.roster import HARD_RULES, RosterRules, build_problem, solve_roster
 from tuoyu.optimizer.solve import SolveParams, Status
-
-D = dt.date
-ALL = RosterRules(draw_share=1.0)  # every active institution is drawn: visits are known
-NONE = RosterRules(draw_share=0.0)
-STREETS = (
-    Street(street_id="S1", name="一街", neighbours=("S2",)),
-    Street(street_id="S2", name="二街", neighbours=("S1",)),
-)
-
-
-def inst(
-    iid: str,
-    street: str = "S1",
-    operator: str = "",
-    risk: str = "medium",
-    opened: dt.date | None = None,
-    active: bool = True,
-) -> Institution:
-    return Institution(
-        institution_id=iid,
-        name=f"机构{iid}",
-        street_id=street,
-        lon=121.4,
-        lat=31.3,
-        kind="childcare_center",
-        operator=operator or f"op-{iid}",
-        risk=risk,
-        opened_on=opened,
-        active=active,
-    )
-
-
-def insp(
-    pid: str, dept: str, skills: str = "safety;hygiene", per_month: int = 10, per_day: int = 2
-) -> Inspector:
-    return Inspector(
-        inspector_id=pid,
-        name=f"检查员{pid}",
-        department=dept,
-        skills=tuple(skills.split(";")),
-        max_per_month=per_month,
-        max_per_day=per_day,
-    )
-
-
-def data(institutions, inspectors, leave=(), conflicts=(), history=()) -> InspectionData:
-    return InspectionData(
-        streets=STREETS,
-        institutions=tuple(institutions),
-        inspectors=tuple(inspectors),
-        leave=tuple(leave),
-        conflicts=tuple(conflicts),
-        history=tuple(history),
-    )
-
-
-def plan(
-    d: InspectionData,
-    rules: RosterRules = ALL,
-    year: int = 2026,
-    month: int = 6,
-    seed: int = 7,
-    workers: int = 8,
-    time_limit: float = 30,
-):
-    problem = build_problem(d, year, month, seed, rules)
-    result = solve_roster(problem, SolveParams(time_limit=time_limit, workers=workers))
-    assert check_roster(result.rows, d, year, month, rules) == []
-    return result
-
-
-def teams(result) -> dict[str, set[str]]:
-    return {r.institution_id: set(r.inspector_ids) for r in result.rows}
 
 
 def said(exc: pytest.ExceptionInfo[InfeasibleError]) -> str:
@@ -416,48 +335,6 @@ def test_high_risk_not_seen_for_half_a_year_is_inspected():
     result = plan(d, NONE)
     reasons = {r.institution_id: r.reason for r in result.rows}
     assert reasons == {"I1": "high_risk"}
-
-
-# --- the soft rule: a new team ------------------------------------------------------
-
-
-def test_last_team_is_not_reused_when_an_alternative_exists():
-    d = data(
-        [inst("I1"), inst("I2")],
-        [insp("A1", "A"), insp("B1", "B"), insp("A2", "A"), insp("B2", "B")],
-        history=[
-            PastInspection(
-                institution_id="I1", date=D(2026, 3, 2), outcome="pass", inspector_ids=("A1", "B1")
-            ),
-            PastInspection(
-                institution_id="I2", date=D(2026, 3, 2), outcome="pass", inspector_ids=("A2", "B2")
-            ),
-        ],
-    )
-    result = plan(d)
-    t = teams(result)
-    assert t["I1"] == {"A2", "B2"} and t["I2"] == {"A1", "B1"}
-    assert result.soft["return_to_last_institution"] == 0
-    assert not any(f.code == "roster.returns_to_last" for f in result.findings)
-
-
-def test_last_team_is_reused_with_a_finding_when_the_pool_allows_nothing_else():
-    d = data(
-        [inst("I1")],
-        [insp("S1", "A", "safety"), insp("H1", "B", "hygiene"), insp("S2", "A", "safety")],
-        history=[
-            PastInspection(
-                institution_id="I1", date=D(2026, 3, 2), outcome="pass", inspector_ids=("S1", "H1")
-            )
-        ],
-    )
-    result = plan(d)
-    team = teams(result)["I1"]
-    assert "H1" in team and "S1" not in team  # the safety inspector could be changed
-    assert result.soft["return_to_last_institution"] == 1
-    assert any(
-        f.code == "roster.returns_to_last" and f.params["count"] == 1 for f in result.findings
-    )
 
 
 # --- infeasible settings ------------------------------------------------------------

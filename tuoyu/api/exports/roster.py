@@ -21,8 +21,8 @@ WEEKDAY_ZH = "一二三四五六日"
 FILES = ("roster.csv", "roster.xlsx", "draw.json", "summary.txt")
 
 
-def _note(note: Finding, lang: Lang) -> str:
-    return render(note, lang)
+def _note(note: Finding | None, lang: Lang) -> str:
+    return "" if note is None else render(note, lang)
 
 
 def write_roster_csv(plan: Plan, path: Path) -> None:

@@ -7,7 +7,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "roster.reason.drawn": ("随机抽取", "drawn at random"),
     "roster.reason.coverage": ("年度全覆盖", "year's coverage"),
     # the note of one visit (roster.csv's note column is the English one)
-    "roster.note.none": ("", ""),
     "roster.note.follow_up": (
         "{date} 检查结果为“{outcome}”，须于 {due} 前复查",
         "{outcome} on {date}, re-inspect by {due}",

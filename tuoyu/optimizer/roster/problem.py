@@ -71,7 +71,7 @@ class Visit:
     reason: str  # follow_up | high_risk | drawn | coverage
     deadline: dt.date | None = None
     last_team: tuple[str, ...] = ()
-    note: Finding = field(default_factory=lambda: Finding("roster.note.none"))
+    note: Finding | None = None
     earliest: dt.date | None = None  # opening day, when the institution opens this month
 
 
@@ -121,7 +121,7 @@ class RosterRow:
     street_id: str
     inspector_ids: tuple[str, ...]
     reason: str
-    note: Finding = field(default_factory=lambda: Finding("roster.note.none"))
+    note: Finding | None = None
 
 
 # --------------------------------------------------------------------------- capacity
