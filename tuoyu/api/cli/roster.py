@@ -58,84 +58,87 @@ def make_roster(dataset: Dataset, params: RosterParams, out: Path, lang: Lang = 
     return plan
 
 
+def roster(
+    ctx: typer.Context,
+    data: Path = typer.Option(None, help="Dataset folder (default: the bundled Baoshan data)."),
+    month: str = typer.Option(None, help="Month to plan, YYYY-MM, e.g. 2027-03."),
+    seed: int = typer.Option(20270301, help="Seed of the random draw (recorded in draw.json)."),
+    out: Path = typer.Option(Path("out/roster"), help="Folder to write the roster into."),
+    draw_share: float = typer.Option(0.10, help="Share of active institutions drawn a month."),
+    min_team: int = typer.Option(2, help="Inspectors per inspection, at least."),
+    time_limit: float = typer.Option(60.0, help="Solver time limit, seconds."),
+    workers: int = typer.Option(8, help="Solver workers (the roster does not depend on it)."),
+    lang: str = LANG_OPTION,
+) -> None:
+    """Make a month's roster: draw institutions, date and staff every inspection.
+
+    Writes roster.csv, roster.xlsx (Chinese), draw.json (the audit record) and
+    summary.txt, and stores the roster so the next month knows it.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    language = _lang(lang)
+    if month is None:
+        fail([message("roster.month_missing", None, language)], language)
+    params = make_params(
+        RosterParams, language, month=month, seed=seed, draw_share=draw_share,
+        min_team=min_team, time_limit=time_limit, workers=workers,
+    )  # fmt: skip
+    make_roster(dataset_of(data), params, out, language)  # type: ignore[arg-type]
+
+
+def verify_cmd(
+    draw: Path = typer.Argument(..., help="A draw.json, or the folder holding it."),
+    data: Path = typer.Option(None, help="Dataset folder (default: as recorded)."),
+    workers: int = typer.Option(8, help="Solver workers."),
+    time_limit: float = typer.Option(120.0, help="Solver time limit, seconds."),
+    lang: str = LANG_OPTION,
+) -> None:
+    """Recompute a draw from its audit record and say whether it matches."""
+    from tuoyu.planning.roster import verify
+
+    language = _lang(lang)
+    path = draw / "draw.json" if draw.is_dir() else draw
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+        dataset = Dataset.at(data or record["inputs"]["data_dir"])
+        ok, problems = verify(record, dataset, time_limit=time_limit, workers=workers)
+    except (DataError, OSError, KeyError, ValueError, TypeError) as exc:
+        reason = {"path": str(path), "reason": str(exc)}
+        typer.echo(message("roster.verify.cannot", reason, language), err=True)
+        raise typer.Exit(2) from None
+    if ok:
+        typer.echo(f"{path}: " + message("roster.verify.matches", None, language))
+        return
+    typer.echo(f"{path}: " + message("roster.verify.differs", None, language), err=True)
+    for p in problems:
+        typer.echo(f"  - {render(p, language)}", err=True)
+    raise typer.Exit(1)
+
+
+def record_cmd(
+    file: Path = typer.Argument(
+        ..., help="CSV/XLSX: institution_id, date, outcome, inspector_ids."
+    ),
+    data: Path = typer.Option(None, help="Dataset folder (default: the bundled data)."),
+    lang: str = LANG_OPTION,
+) -> None:
+    """Record inspection outcomes (pass / rectify / fail) for the months ahead."""
+    from tuoyu.api import runner
+
+    language = _lang(lang)
+    try:
+        n = runner.record_outcomes(file, dataset_of(data))
+    except DataError as exc:
+        fail([str(exc)], language)
+    typer.echo(message("roster.summary.recorded", {"count": n}, language))
+
+
 def register(app: typer.Typer) -> None:
     roster_app = typer.Typer(help="Monthly inspection rosters (双随机).")
+    roster_app.callback(invoke_without_command=True)(roster)
+    roster_app.command("verify")(verify_cmd)
     inspections_app = typer.Typer(help="Inspection outcomes (检查结果).")
-
-    @roster_app.callback(invoke_without_command=True)
-    def roster(
-        ctx: typer.Context,
-        data: Path = typer.Option(None, help="Dataset folder (default: the bundled Baoshan data)."),
-        month: str = typer.Option(None, help="Month to plan, YYYY-MM, e.g. 2027-03."),
-        seed: int = typer.Option(20270301, help="Seed of the random draw (recorded in draw.json)."),
-        out: Path = typer.Option(Path("out/roster"), help="Folder to write the roster into."),
-        draw_share: float = typer.Option(0.10, help="Share of active institutions drawn a month."),
-        min_team: int = typer.Option(2, help="Inspectors per inspection, at least."),
-        time_limit: float = typer.Option(60.0, help="Solver time limit, seconds."),
-        workers: int = typer.Option(8, help="Solver workers (the roster does not depend on it)."),
-        lang: str = LANG_OPTION,
-    ) -> None:
-        """Make a month's roster: draw institutions, date and staff every inspection.
-
-        Writes roster.csv, roster.xlsx (Chinese), draw.json (the audit record) and
-        summary.txt, and stores the roster so the next month knows it.
-        """
-        if ctx.invoked_subcommand is not None:
-            return
-        language = _lang(lang)
-        if month is None:
-            fail(["Give the month to plan: --month YYYY-MM (e.g. 2027-03)."], language)
-        params = make_params(
-            RosterParams, language, month=month, seed=seed, draw_share=draw_share,
-            min_team=min_team, time_limit=time_limit, workers=workers,
-        )  # fmt: skip
-        make_roster(dataset_of(data), params, out, language)  # type: ignore[arg-type]
-
-    @roster_app.command("verify")
-    def verify_cmd(
-        draw: Path = typer.Argument(..., help="A draw.json, or the folder holding it."),
-        data: Path = typer.Option(None, help="Dataset folder (default: as recorded)."),
-        workers: int = typer.Option(8, help="Solver workers."),
-        time_limit: float = typer.Option(120.0, help="Solver time limit, seconds."),
-        lang: str = LANG_OPTION,
-    ) -> None:
-        """Recompute a draw from its audit record and say whether it matches."""
-        from tuoyu.planning.roster import verify
-
-        language = _lang(lang)
-        path = draw / "draw.json" if draw.is_dir() else draw
-        try:
-            record = json.loads(path.read_text(encoding="utf-8"))
-            dataset = Dataset.at(data or record["inputs"]["data_dir"])
-            ok, problems = verify(record, dataset, time_limit=time_limit, workers=workers)
-        except (DataError, OSError, KeyError, ValueError, TypeError) as exc:
-            typer.echo(f"Cannot verify {path}: {exc}", err=True)
-            raise typer.Exit(2) from None
-        if ok:
-            typer.echo(f"{path}: " + message("roster.verify.matches", None, language))
-            return
-        typer.echo(f"{path}: " + message("roster.verify.differs", None, language), err=True)
-        for p in problems:
-            typer.echo(f"  - {render(p, language)}", err=True)
-        raise typer.Exit(1)
-
-    @inspections_app.command("record")
-    def record_cmd(
-        file: Path = typer.Argument(
-            ..., help="CSV/XLSX: institution_id, date, outcome, inspector_ids."
-        ),
-        data: Path = typer.Option(None, help="Dataset folder (default: the bundled data)."),
-        lang: str = LANG_OPTION,
-    ) -> None:
-        """Record inspection outcomes (pass / rectify / fail) for the months ahead."""
-        from tuoyu.api import runner
-
-        language = _lang(lang)
-        try:
-            n = runner.record_outcomes(file, dataset_of(data))
-        except DataError as exc:
-            fail([str(exc)], language)
-        typer.echo(message("roster.summary.recorded", {"count": n}, language))
-
+    inspections_app.command("record")(record_cmd)
     app.add_typer(roster_app, name="roster")
     app.add_typer(inspections_app, name="inspections")

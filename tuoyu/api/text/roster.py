@@ -166,7 +166,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "this month's share of the institutions not yet inspected",
     ),
     "roster.target.draw": ("本月随机抽取机构数", "institutions drawn at random this month"),
+    "roster.month_missing": (
+        "请给出要排班的月份：--month YYYY-MM（例如 2027-03）。",
+        "Give the month to plan: --month YYYY-MM (e.g. 2027-03).",
+    ),
     # verifying a draw from its audit record
+    "roster.verify.cannot": ("无法核验 {path}：{reason}", "Cannot verify {path}: {reason}"),
     "roster.verify.matches": (
         "抽取结果一致：机构、日期和检查组均相同。",
         "the draw matches: same institutions, days and teams.",
