@@ -10,15 +10,12 @@ it field by field.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import platform
-from pathlib import Path
 from typing import Any
 
 import ortools
 
 from tuoyu import __version__
-from tuoyu.planning.dataset import Dataset
 from tuoyu.planning.plan import Plan
 from tuoyu.planning.roster import RosterDetail, fingerprint, history_rows, result_rows
 
@@ -77,19 +74,3 @@ def draw_record_of(plan: Plan) -> dict[str, Any]:
         "result_fingerprint": fingerprint(rows),
         "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
-
-
-def verify(
-    draw_path: Path, data_dir: Path | None = None, params: Any = None
-) -> tuple[bool, list[str]]:
-    """Transitional (issue 8), for the service's verify route until it calls
-    ``tuoyu.planning.roster.verify`` itself: read a draw.json, verify it against the
-    dataset (``data_dir``, or the one recorded), the differences in English."""
-    from tuoyu.api.text import render
-    from tuoyu.planning.roster import verify as verify_record
-
-    record = json.loads(Path(draw_path).read_text(encoding="utf-8"))
-    dataset = Dataset.at(data_dir or record["inputs"]["data_dir"])
-    limits = {} if params is None else {"time_limit": params.time_limit, "workers": params.workers}
-    ok, findings = verify_record(record, dataset, **limits)
-    return ok, [render(f, "en") for f in findings]

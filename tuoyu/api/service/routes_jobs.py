@@ -27,7 +27,7 @@ from tuoyu.api.service.schemas import (
     iso,
 )
 from tuoyu.api.store import Job, StoredPlan
-from tuoyu.api.text import Lang, label, message
+from tuoyu.api.text import Lang, label, message, render
 
 router = APIRouter(prefix="/api/v1/jobs", tags=["jobs"], responses=ERROR_RESPONSES)
 
@@ -182,11 +182,12 @@ router.add_api_route("/{job_id}/files/{name:path}", job_file, methods=["HEAD"],
 
 
 @router.post("/{job_id}/verify", response_model=VerifyOut)
-def verify_job(job_id: str, st: StateDep,
-               _who: Viewer) -> VerifyOut:
-    """Recompute a roster's draw from its audit record (draw.json) and compare."""
-    from tuoyu.api.exports.audit import verify
-    from tuoyu.optimizer.solve import SolveParams
+def verify_job(job_id: str, st: StateDep, _who: Viewer,
+               lang: Lang = "zh") -> VerifyOut:
+    """Recompute a roster's draw from its audit record (draw.json) and compare: the
+    differences as findings (codes, and each rendered in ``lang``)."""
+    from tuoyu.planning.dataset import Dataset
+    from tuoyu.planning.roster import verify
 
     job, plan = _load(st, job_id)
     if job.kind != "roster":
@@ -195,10 +196,15 @@ def verify_job(job_id: str, st: StateDep,
     if plan is None or "draw.json" not in plan.files:
         raise not_found(f"The draw of job '{job_id}' (status {job.status})")
     ds = get_dataset(st, job.dataset_id)
-    ok, problems = verify(st.jobs.out_dir(job_id) / "draw.json", Path(ds.path),
-                          SolveParams(time_limit=st.settings.solver_time_limit,
-                                      workers=st.settings.solver_workers))
-    return VerifyOut(matches=ok, problems=problems)
+    try:
+        record = json.loads((st.jobs.out_dir(job_id) / "draw.json").read_text(encoding="utf-8"))
+        ok, found = verify(record, Dataset(Path(ds.path), ds.id),
+                           time_limit=st.settings.solver_time_limit,
+                           workers=st.settings.solver_workers)
+    except (OSError, KeyError, ValueError, TypeError) as exc:
+        raise ApiError(422, f"The draw record of job '{job_id}' cannot be read: {exc}") from None
+    return VerifyOut(matches=ok, problems=[render(f, lang) for f in found],
+                     findings=[{**f.as_dict(), "message": render(f, lang)} for f in found])
 
 
 @router.post("/{job_id}/replan", status_code=202, response_model=JobOut)

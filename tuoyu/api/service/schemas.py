@@ -160,7 +160,8 @@ class ReplanRequest(BaseModel):
 
 class VerifyOut(BaseModel):
     matches: bool
-    problems: list[str]
+    problems: list[str]  # the differences, rendered
+    findings: list[dict[str, Any]] = []  # the same as codes with parameters
 
 
 class StreetCoverage(BaseModel):
