@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def one(data_dir: str, month: str, workers: int, time_limit: float) -> dict:
     from tuoyu.models.inspection import load_inspection_data
     from tuoyu.optimizer.roster import build_problem, solve_roster
-    from tuoyu.optimizer.solve import SolveParams
+    from tuoyu.optimizer.solve import SolveParams, gap
 
     year, mon = (int(x) for x in month.split("-"))
     t0 = time.perf_counter()
@@ -37,15 +37,15 @@ def one(data_dir: str, month: str, workers: int, time_limit: float) -> dict:
         "institutions": len(data.institutions),
         "inspectors": len(data.inspectors),
         "visits": len(problem.visits),
-        "status": plan.stats.status,
+        "status": str(plan.status),
         "unique": plan.unique,
-        "gap": plan.stats.gap,
+        "gap": gap(plan.objective, plan.bound),
         "load_s": round(t_load, 2),
         "draw_s": round(t_draw, 2),
-        "build_s": round(plan.stats.build_seconds, 2),
-        "solve_s": round(plan.stats.solve_seconds, 2),
-        "stages": [(s["stage"], s["status"], round(float(s["seconds"]), 2))
-                   for s in plan.stats.stages],
+        "build_s": round(sum(s.build_seconds for s in plan.stages), 2),
+        "solve_s": round(sum(s.solve_seconds for s in plan.stages), 2),
+        "stages": [(s.stage, str(s.status), round(s.build_seconds + s.solve_seconds, 2))
+                   for s in plan.stages],
         "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
 

@@ -44,7 +44,7 @@ def settings(tmp: Path, url: str | None = None, **kw: Any) -> Settings:
 
 @contextmanager
 def client(tmp: Path, url: str | None = None, **kw: Any) -> Iterator[TestClient]:
-    with TestClient(create_app(settings(tmp, url, **kw))) as c:
+    with TestClient(create_app(settings(tmp, url, **kw)), base_url="http://localhost") as c:
         yield c
 
 

@@ -72,15 +72,23 @@ def _read_csv(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
         return None
 
 
-def _xlsx_sheets(folder: Path) -> dict[str, tuple[Path, str]]:
-    """Sheet name -> (workbook, sheet) over every .xlsx in the folder."""
+def _xlsx_sheets(folder: Path, problems: list[Problem]) -> dict[str, tuple[Path, str]]:
+    """Sheet name -> (workbook, sheet) over every .xlsx in the folder; a workbook that
+    cannot be opened is a problem naming it (never a crash)."""
     from openpyxl import load_workbook
 
     found: dict[str, tuple[Path, str]] = {}
     for book in sorted(folder.glob("*.xlsx")):
         if book.name.startswith("~$"):  # Excel's lock file
             continue
-        wb = load_workbook(book, read_only=True)
+        try:
+            wb = load_workbook(book, read_only=True)
+        except Exception:  # BadZipFile, KeyError, InvalidFileException, XML errors …
+            problems.append(
+                Problem(book.name, "the workbook cannot be opened (damaged, or not .xlsx)",
+                        expected="an Excel workbook (.xlsx) saved by Excel or WPS")
+            )
+            continue
         for sheet in wb.sheetnames:
             found.setdefault(sheet.strip(), (book, sheet))
         wb.close()
@@ -135,7 +143,13 @@ def _find_source(
         return _read_geojson(geo, table, problems)
     if sheet:
         label = f"{sheet[0].name}, sheet {sheet[1]}"
-        frame = pd.read_excel(sheet[0], sheet_name=sheet[1], dtype=str, keep_default_na=False)
+        try:
+            frame = pd.read_excel(sheet[0], sheet_name=sheet[1], dtype=str,
+                                  keep_default_na=False)
+        except Exception:
+            problems.append(Problem(label, "the sheet cannot be read (damaged workbook?)",
+                                    expected="a sheet of a valid .xlsx workbook"))
+            return None
         return Source(label, frame)
     return None
 
@@ -175,71 +189,78 @@ def parse_date(text: str) -> dt.date:
     return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
 
 
-def _parse(col: Column, text: str) -> Any:
-    """Parse one non-blank cell; raises ValueError with no message on a bad value."""
-    s = text.strip()
-    if col.kind == "str":
-        return s
+def _number(col: Column, s: str) -> Any:
     if col.kind == "int":
         f = float(s)
         if not f.is_integer():
             raise ValueError(s)
         v: Any = int(f)
-    elif col.kind == "float":
+    else:
         v = float(s)
         if math.isnan(v) or math.isinf(v):
             raise ValueError(s)
-    elif col.kind == "bool":
-        low = s.lower()
-        if low in TRUE:
-            return True
-        if low in FALSE:
-            return False
-        raise ValueError(s)
-    elif col.kind == "date":
-        return parse_date(s)
-    elif col.kind == "enum":
-        if col.choices and s not in col.choices:
-            low = s.lower()
-            if low in col.choices:
-                return low
-            raise ValueError(s)
-        return s
-    elif col.kind == "list":
-        items = tuple(x.strip() for x in LIST_SPLIT.split(s) if x.strip())
-        if col.choices:
-            items = tuple(x.lower() if x.lower() in col.choices else x for x in items)
-            if any(x not in col.choices for x in items):
-                raise ValueError(s)
-        return items
-    elif col.kind == "weekdays":
-        days = []
-        for part in LIST_SPLIT.split(s):
-            p = part.strip().lower()
-            if not p:
-                continue
-            if p not in WEEKDAYS:
-                raise ValueError(s)
-            days.append(WEEKDAYS[p])
-        return tuple(sorted(set(days)))
-    elif col.kind == "months":
-        months = []
-        for part in LIST_SPLIT.split(s):
-            p = part.strip().rstrip("月")
-            if not p:
-                continue
-            m = int(float(p))
-            if not 1 <= m <= 12:
-                raise ValueError(s)
-            months.append(m)
-        return tuple(sorted(set(months)))
-    else:  # pragma: no cover - schema error
-        raise AssertionError(col.kind)
-    if col.min is not None and v < col.min:
-        raise ValueError(s)
-    if col.max is not None and v > col.max:
+    if (col.min is not None and v < col.min) or (col.max is not None and v > col.max):
         raise ValueError(s)
     return v
+
+
+def _bool(col: Column, s: str) -> bool:
+    low = s.lower()
+    if low in TRUE:
+        return True
+    if low in FALSE:
+        return False
+    raise ValueError(s)
+
+
+def _enum(col: Column, s: str) -> str:
+    if col.choices and s not in col.choices:
+        if s.lower() in col.choices:
+            return s.lower()
+        raise ValueError(s)
+    return s
+
+
+def _list(col: Column, s: str) -> tuple[str, ...]:
+    items = tuple(x.strip() for x in LIST_SPLIT.split(s) if x.strip())
+    if col.choices:
+        items = tuple(x.lower() if x.lower() in col.choices else x for x in items)
+        if any(x not in col.choices for x in items):
+            raise ValueError(s)
+    return items
+
+
+def _weekdays(col: Column, s: str) -> tuple[int, ...]:
+    parts = [p.strip().lower() for p in LIST_SPLIT.split(s) if p.strip()]
+    if any(p not in WEEKDAYS for p in parts):
+        raise ValueError(s)
+    return tuple(sorted({WEEKDAYS[p] for p in parts}))
+
+
+def _months(col: Column, s: str) -> tuple[int, ...]:
+    months = {int(float(p)) for part in LIST_SPLIT.split(s) if (p := part.strip().rstrip("月"))}
+    if any(not 1 <= m <= 12 for m in months):
+        raise ValueError(s)
+    return tuple(sorted(months))
+
+
+#: one parser per column kind; each raises ValueError on a bad value
+PARSERS: dict[str, Any] = {
+    "str": lambda col, s: s,
+    "int": _number,
+    "float": _number,
+    "bool": _bool,
+    "date": lambda col, s: parse_date(s),
+    "enum": _enum,
+    "list": _list,
+    "weekdays": _weekdays,
+    "months": _months,
+}
+
+
+def _parse(col: Column, text: str) -> Any:
+    """Parse one non-blank cell; raises ValueError with no message on a bad value."""
+    return PARSERS[col.kind](col, text.strip())
 
 
 def _expected(col: Column) -> str:
@@ -251,16 +272,16 @@ def _expected(col: Column) -> str:
     return text
 
 
-def _typed_table(source: Source, table: Table, problems: list[Problem]) -> pd.DataFrame | None:
-    frame = source.frame
-    mapping = _normalise_headers(source, table, problems)
-    spatial_from_geometry = source.geometry is not None
+def _missing_columns(source: Source, table: Table, mapping: dict[str, str],
+                     problems: list[Problem]) -> bool:
+    """Report required columns that are missing; True when any is."""
+    from_geometry = source.geometry is not None
     missing = [
         c.name
         for c in table.columns
         if c.required
         and c.name not in mapping
-        and not (spatial_from_geometry and c.name in ("lon", "lat"))
+        and not (from_geometry and c.name in ("lon", "lat"))
     ]
     for name in missing:
         col = table.column(name)
@@ -273,15 +294,104 @@ def _typed_table(source: Source, table: Table, problems: list[Problem]) -> pd.Da
                 expected=f"a column '{name}' with {col.describe()}",
             )
         )
-    if missing:
+    return bool(missing)
+
+
+def _column_values(source: Source, col: Column, header: str | None,
+                   problems: list[Problem]) -> list[Any]:
+    """One column's cells parsed to its type; blanks get the default (or a problem when
+    the column is required), bad cells a located problem."""
+    frame = source.frame
+    cells = frame[header].tolist() if header is not None else [""] * len(frame)
+    values: list[Any] = []
+    for i, cell in enumerate(cells):
+        text = "" if cell is None else str(cell)
+        if text.strip() == "" or text.strip().lower() == "nan":
+            if col.required and col.default is None and not col.allow_blank and header:
+                problems.append(
+                    Problem(source.label, "a value is missing", row=i + 2, column=header,
+                            expected=_expected(col))
+                )
+            values.append(col.default)
+            continue
+        try:
+            values.append(_parse(col, text))
+        except (ValueError, OverflowError):
+            problems.append(
+                Problem(source.label, "a value is not valid", row=i + 2, column=header,
+                        expected=_expected(col), got=text)
+            )
+            values.append(col.default)
+    return values
+
+
+def _geometry_problem(label: str, i: int, g: Any, table: Table,
+                      allowed: set[str]) -> Problem | None:
+    if g is None or g.is_empty:
+        return Problem(label, "a feature has no geometry", row=i + 2, column="geometry",
+                       expected="a point" + (" or polygon" if table.polygons else ""))
+    if g.geom_type not in allowed:
+        return Problem(label, "a feature has the wrong geometry type", row=i + 2,
+                       column="geometry", expected=" or ".join(sorted(allowed)),
+                       got=g.geom_type)
+    if not g.is_valid:
+        return Problem(label, "a feature has invalid geometry (self-intersecting?)",
+                       row=i + 2, column="geometry", expected="a valid geometry")
+    return None
+
+
+def _take_geometry(source: Source, table: Table, df: pd.DataFrame,
+                   problems: list[Problem]) -> None:
+    """A GeoJSON table: check every feature's geometry; when all are good, lon/lat are
+    the points (a polygon's representative point) and the geometry is kept."""
+    geom = source.geometry
+    allowed = {"Point"} | ({"Polygon", "MultiPolygon"} if table.polygons else set())
+    found = [_geometry_problem(source.label, i, g, table, allowed) for i, g in enumerate(geom)]
+    problems.extend(p for p in found if p is not None)
+    if any(found):
+        return
+    reps = [g.representative_point() if g.geom_type != "Point" else g for g in geom]
+    df["lon"] = [p.x for p in reps]
+    df["lat"] = [p.y for p in reps]
+    df["geometry"] = list(geom)
+
+
+def _unique_ids(source: Source, table: Table, df: pd.DataFrame, mapping: dict[str, str],
+                problems: list[Problem]) -> None:
+    for col in table.columns:
+        if not col.unique:
+            continue
+        seen: dict[Any, int] = {}
+        for i, v in enumerate(df[col.name]):
+            if v in (None, ""):
+                continue
+            if v in seen:
+                problems.append(
+                    Problem(
+                        source.label,
+                        f"duplicate id '{v}' (first on row {seen[v] + 2})",
+                        row=i + 2,
+                        column=mapping.get(col.name, col.name),
+                        expected="each id once",
+                        got=str(v),
+                    )
+                )
+            else:
+                seen[v] = i
+
+
+def _typed_table(source: Source, table: Table, problems: list[Problem]) -> pd.DataFrame | None:
+    """The table with every contract column parsed to its type, or None when it cannot
+    be read at all; every problem found is added to ``problems``, located."""
+    frame = source.frame
+    mapping = _normalise_headers(source, table, problems)
+    if _missing_columns(source, table, mapping, problems):
         return None
     if len(frame) == 0 and not table.allow_empty:
         problems.append(
             Problem(source.label, "the table is empty", expected="at least one row of data")
         )
         return None
-
-    out: dict[str, list[Any]] = {}
     n_before = len(problems)
     projected = table.spatial and _looks_projected(frame, mapping)
     if projected:
@@ -293,114 +403,25 @@ def _typed_table(source: Source, table: Table, problems: list[Problem]) -> pd.Da
                 expected="EPSG:4326 longitude and latitude in degrees (about 121, 31)",
             )
         )
+    out: dict[str, list[Any]] = {}
     for col in table.columns:
-        values: list[Any] = []
-        header = mapping.get(col.name)
         if projected and col.name in ("lon", "lat"):
             out[col.name] = [None] * len(frame)
-            continue
-        cells = frame[header].tolist() if header is not None else [""] * len(frame)
-        for i, cell in enumerate(cells):
-            text = "" if cell is None else str(cell)
-            if text.strip() == "" or text.strip().lower() == "nan":
-                if col.required and col.default is None and not col.allow_blank and header:
-                    problems.append(
-                        Problem(
-                            source.label,
-                            "a value is missing",
-                            row=i + 2,
-                            column=header,
-                            expected=_expected(col),
-                        )
-                    )
-                values.append(col.default)
-                continue
-            try:
-                values.append(_parse(col, text))
-            except (ValueError, OverflowError):
-                problems.append(
-                    Problem(
-                        source.label,
-                        "a value is not valid",
-                        row=i + 2,
-                        column=header,
-                        expected=_expected(col),
-                        got=text,
-                    )
-                )
-                values.append(col.default)
-        out[col.name] = values
+        else:
+            out[col.name] = _column_values(source, col, mapping.get(col.name), problems)
     # columns beyond the contract are kept as text (the contract allows them)
     known = set(mapping.values())
     for header in frame.columns:
         if header not in known and str(header) not in out:
             out[str(header)] = frame[header].tolist()
-
     df = pd.DataFrame(out)
-    if spatial_from_geometry:
-        geom = source.geometry
-        kinds = set(geom.geom_type.dropna().unique())
-        allowed = {"Point"} | ({"Polygon", "MultiPolygon"} if table.polygons else set())
-        for i, g in enumerate(geom):
-            if g is None or g.is_empty:
-                problems.append(
-                    Problem(
-                        source.label,
-                        "a feature has no geometry",
-                        row=i + 2,
-                        column="geometry",
-                        expected="a point" + (" or polygon" if table.polygons else ""),
-                    )
-                )
-            elif g.geom_type not in allowed:
-                problems.append(
-                    Problem(
-                        source.label,
-                        "a feature has the wrong geometry type",
-                        row=i + 2,
-                        column="geometry",
-                        expected=" or ".join(sorted(allowed)),
-                        got=g.geom_type,
-                    )
-                )
-            elif not g.is_valid:
-                problems.append(
-                    Problem(
-                        source.label,
-                        "a feature has invalid geometry (self-intersecting?)",
-                        row=i + 2,
-                        column="geometry",
-                        expected="a valid geometry",
-                    )
-                )
-        del kinds
-        if len(problems) == n_before:
-            reps = [g.representative_point() if g.geom_type != "Point" else g for g in geom]
-            df["lon"] = [p.x for p in reps]
-            df["lat"] = [p.y for p in reps]
-            df["geometry"] = list(geom)
-    if table.spatial and len(problems) == n_before and len(df):
+    if source.geometry is not None and len(problems) == n_before:
+        _take_geometry(source, table, df, problems)
+    elif source.geometry is not None:
+        _take_geometry(source, table, df.copy(), problems)  # report, keep nothing
+    if table.spatial and not projected and len(df):
         _check_lonlat(source.label, df, problems)
-
-    for col in table.columns:
-        if col.unique:
-            seen: dict[Any, int] = {}
-            for i, v in enumerate(df[col.name]):
-                if v in (None, ""):
-                    continue
-                if v in seen:
-                    problems.append(
-                        Problem(
-                            source.label,
-                            f"duplicate id '{v}' (first on row {seen[v] + 2})",
-                            row=i + 2,
-                            column=mapping.get(col.name, col.name),
-                            expected="each id once",
-                            got=str(v),
-                        )
-                    )
-                else:
-                    seen[v] = i
+    _unique_ids(source, table, df, mapping, problems)
     for check in table.checks:
         CHECKS[check](source.label, df, mapping, problems)
     df.attrs["headers"] = dict(mapping)  # the planner's own header of each column
@@ -408,20 +429,29 @@ def _typed_table(source: Source, table: Table, problems: list[Problem]) -> pd.Da
 
 
 def _looks_projected(frame: pd.DataFrame, mapping: dict[str, str]) -> bool:
-    """lon/lat columns holding metres (|value| > 180) rather than degrees."""
+    """lon/lat columns holding metres (|value| > 180) rather than degrees: most of the
+    values, not one typo (a single bad row is reported by its row)."""
     if "lon" not in mapping or "lat" not in mapping:
         return False
     values = pd.to_numeric(
         pd.concat([frame[mapping["lon"]], frame[mapping["lat"]]]), errors="coerce"
     )
-    return bool((values.abs() > 180).any())
+    values = values.dropna()
+    return bool(len(values)) and bool((values.abs() > 180).mean() > 0.5)
+
+
+#: a place farther than this from the middle of its table is not one a planner meant
+FAR_KM = 150.0
 
 
 def _check_lonlat(label: str, df: pd.DataFrame, problems: list[Problem]) -> None:
-    """Catch projected coordinates (metres) handed over as if they were lon/lat."""
+    """Catch projected coordinates (metres) handed over as if they were lon/lat, swapped
+    columns, a row out of range, and a place far from all the others (a typo, or a point
+    in another city)."""
     lon = pd.to_numeric(df["lon"], errors="coerce")
     lat = pd.to_numeric(df["lat"], errors="coerce")
-    if (lon.abs() > 180).any() or (lat.abs() > 90).any():
+    bad = (lon.abs() > 180) | (lat.abs() > 90)
+    if bad.mean() > 0.5:
         problems.append(
             Problem(
                 label,
@@ -430,7 +460,8 @@ def _check_lonlat(label: str, df: pd.DataFrame, problems: list[Problem]) -> None
                 expected="EPSG:4326 longitude and latitude in degrees",
             )
         )
-    elif len(df) and ((lon < lat).mean() > 0.5) and lat.abs().max() > 60 >= lon.abs().max():
+        return
+    if len(df) and ((lon < lat).mean() > 0.5) and lat.abs().max() > 60 >= lon.abs().max():
         problems.append(
             Problem(
                 label,
@@ -438,6 +469,27 @@ def _check_lonlat(label: str, df: pd.DataFrame, problems: list[Problem]) -> None
                 column="lon",
                 expected="lon east-west (about 121 in Shanghai), lat north-south (about 31)",
             )
+        )
+        return
+    for i in bad[bad].index:
+        column = "lon" if abs(lon[i]) > 180 else "lat"
+        problems.append(
+            Problem(label, "a coordinate is out of range", row=int(i) + 2, column=column,
+                    expected="longitude -180..180 and latitude -90..90, in degrees",
+                    got=str(df[column][i]))
+        )
+    ok = ~bad & lon.notna() & lat.notna()
+    if ok.sum() < 3:
+        return
+    mid_lon, mid_lat = float(lon[ok].median()), float(lat[ok].median())
+    km = 111.2 * ((lat - mid_lat) ** 2 + ((lon - mid_lon) * math.cos(math.radians(mid_lat)))
+                  ** 2) ** 0.5
+    for i in km[ok & (km > FAR_KM)].index:
+        problems.append(
+            Problem(label, f"the place is {km[i]:,.0f} km from the others in the table",
+                    row=int(i) + 2, column="lon",
+                    expected=f"a place within {FAR_KM:.0f} km of the others (check lon/lat)",
+                    got=f"{df['lon'][i]}, {df['lat'][i]}")
         )
 
 
@@ -483,33 +535,39 @@ CHECKS = {
 def _check_references(
     tables: dict[str, pd.DataFrame], labels: dict[str, str], problems: list[Problem]
 ) -> None:
+    """Every id that refers to another table names a row there. Folded so a planner sees
+    causes, not echoes: nothing is checked against a table that has problems of its own
+    (its ids are not to be trusted yet), and one unknown id is one problem, however many
+    rows name it (the first row, and how many more)."""
+    troubled = {labels[n] for n in tables if any(p.file == labels[n] for p in problems)}
     for name, df in tables.items():
         table = TABLES[name]
         for col in table.columns:
             if col.ref is None or col.name not in df.columns:
                 continue
             target, target_col = col.ref
-            if target not in tables:
+            if target not in tables or labels.get(target) in troubled:
                 continue
             valid = set(tables[target][target_col].dropna())
             valid.discard("")
+            unknown: dict[str, list[int]] = {}
             for i, v in enumerate(df[col.name]):
-                items = v if isinstance(v, tuple) else (v,)
-                for item in items:
-                    if item in (None, ""):
-                        continue
-                    if item not in valid:
-                        problems.append(
-                            Problem(
-                                labels[name],
-                                f"'{item}' refers to nothing: no {target_col} '{item}' in "
-                                f"{labels[target]}",
-                                row=i + 2,
-                                column=df.attrs.get("headers", {}).get(col.name, col.name),
-                                expected=f"{target_col} listed in {labels[target]}",
-                                got=str(item),
-                            )
-                        )
+                for item in v if isinstance(v, tuple) else (v,):
+                    if item not in (None, "") and item not in valid:
+                        unknown.setdefault(item, []).append(i + 2)
+            for item, rows in unknown.items():
+                more = f" (and {len(rows) - 1} more rows)" if len(rows) > 1 else ""
+                problems.append(
+                    Problem(
+                        labels[name],
+                        f"'{item}' refers to nothing: no {target_col} '{item}' in "
+                        f"{labels[target]}{more}",
+                        row=rows[0],
+                        column=df.attrs.get("headers", {}).get(col.name, col.name),
+                        expected=f"{target_col} listed in {labels[target]}",
+                        got=str(item),
+                    )
+                )
 
 
 def read_tables(folder: str | Path, names: Iterable[str]) -> dict[str, pd.DataFrame]:
@@ -533,7 +591,7 @@ def read_tables(folder: str | Path, names: Iterable[str]) -> dict[str, pd.DataFr
                 )
             ]
         )
-    sheets = _xlsx_sheets(folder)
+    sheets = _xlsx_sheets(folder, problems)
     out: dict[str, pd.DataFrame] = {}
     labels: dict[str, str] = {}
     for name in names:
@@ -570,7 +628,13 @@ def read_geojson_polygons(path: Path) -> Any:
         return None
     import geopandas as gpd
 
-    gdf = gpd.read_file(path)
+    try:
+        gdf = gpd.read_file(path)
+    except Exception as exc:  # pyogrio raises several kinds
+        raise DataError(
+            [Problem(path.name, f"the file is not valid GeoJSON ({str(exc)[:200]})",
+                     expected="street polygons as GeoJSON (EPSG:4326)")]
+        ) from None
     if gdf.crs is not None and gdf.crs.to_epsg() != 4326:
         raise DataError(
             [

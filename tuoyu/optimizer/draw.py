@@ -11,7 +11,6 @@ keys are drawn.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
 
 
 def hashed_int(seed: int, *parts: object, bits: int = 64) -> int:
@@ -28,12 +27,6 @@ def draw_key(seed: int, purpose: str, item: str, weight: int) -> int:
     return max(hashed_int(seed, purpose, item, j) for j in range(weight))
 
 
-def weighted_order(seed: int, purpose: str, weights: dict[str, int]) -> list[str]:
-    """Items in draw order (the first ``k`` are a weighted sample of size ``k``)."""
-    keys = {item: draw_key(seed, purpose, item, w) for item, w in weights.items()}
-    return sorted(keys, key=lambda item: (-keys[item], item))
-
-
-def priorities(seed: int, purpose: str, items: Iterable[tuple[str, ...]], spread: int) -> dict:
-    """Distinct-ish random integer priorities in ``[1, spread]`` for solver tie-breaking."""
-    return {key: 1 + hashed_int(seed, purpose, *key) % spread for key in items}
+def priority(seed: int, purpose: str, *parts: object, spread: int = 1 << 16) -> int:
+    """A random integer priority in ``[1, spread]`` for a solver's tie-breaking objective."""
+    return 1 + hashed_int(seed, purpose, *parts) % spread

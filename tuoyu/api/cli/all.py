@@ -3,13 +3,13 @@ calendar and the siting plan, each in its own folder under ``--out``."""
 
 from __future__ import annotations
 
-import importlib
 import time
 from pathlib import Path
 
 import typer
 
-from tuoyu.models.errors import DataError, InfeasibleError
+from tuoyu.api.cli.common import LANG_OPTION, dataset_of, make_params, plan_and_write
+from tuoyu.planning.params import RosterParams, SessionParams, SitingParams
 
 
 def register(app: typer.Typer) -> None:
@@ -21,39 +21,29 @@ def register(app: typer.Typer) -> None:
         year: int = typer.Option(2027, help="Year of the guidance-session calendar."),
         years: str = typer.Option("2027-2029", help="Years of the siting plan, FIRST-LAST."),
         seed: int = typer.Option(20270301, help="Seed of the roster's random draw."),
+        lang: str = LANG_OPTION,
     ) -> None:
         """Run every planner on a dataset and write the plans a planner opens.
 
-        out/roster: roster.csv, roster.xlsx, draw.json. out/sessions: sessions.csv,
-        sessions.xlsx, .ics files. out/siting: siting.geojson, coverage.csv, siting.xlsx,
-        siting_map.html.
+        out/roster: roster.csv, roster.xlsx, draw.json, summary.txt. out/sessions:
+        sessions.csv, sessions.xlsx, .ics files. out/siting: siting.geojson, coverage.csv,
+        siting.xlsx, siting_map.html. A planner that fails says why; the others still run
+        (exit 2 at the end if any failed).
         """
-        from tuoyu.api.cli import BUNDLED_DATA
-        from tuoyu.api.cli.roster import run_roster
-
-        data = data or BUNDLED_DATA
-        failed = False
-        jobs: list[tuple[str, object]] = [
-            ("roster", lambda: run_roster(data, month, out / "roster", seed)),
+        dataset = dataset_of(data)
+        todo = [
+            ("roster", RosterParams, {"month": month, "seed": seed}),
+            ("sessions", SessionParams, {"year": year}),
+            ("siting", SitingParams, {"years": years}),
         ]
-        try:
-            sessions = importlib.import_module("tuoyu.api.cli.sessions")
-            jobs.append(("sessions", lambda: sessions.run_sessions(data, year, out / "sessions")))
-        except ModuleNotFoundError:
-            pass
-        try:
-            siting = importlib.import_module("tuoyu.api.cli.siting")
-            first, last = (int(y) for y in years.split("-"))
-            jobs.append(("siting", lambda: siting.run_siting(data, (first, last), out / "siting")))
-        except ModuleNotFoundError:
-            pass
-        for name, job in jobs:
+        failed = False
+        for name, cls, values in todo:
             t0 = time.perf_counter()
             typer.echo(f"== {name} ==")
             try:
-                typer.echo(job())  # type: ignore[operator]
-            except (DataError, InfeasibleError, ValueError) as exc:
-                typer.echo(str(exc), err=True)
+                params = make_params(cls, lang, **values)  # type: ignore[arg-type]
+                plan_and_write(dataset, params, out / name, lang)  # type: ignore[arg-type]
+            except typer.Exit:
                 failed = True
             typer.echo(f"({name}: {time.perf_counter() - t0:.1f} s)\n")
         if failed:

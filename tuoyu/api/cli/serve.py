@@ -52,7 +52,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Make a token; it is printed once (only its salted hash is stored)."""
         from tuoyu.api.service import auth
-        from tuoyu.api.service.db import make_engine, migrate
+        from tuoyu.api.store import make_engine, migrate
 
         if role not in auth.ROLES:
             typer.echo(f"--role must be one of {', '.join(auth.ROLES)}, got {role!r}", err=True)
@@ -70,7 +70,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """List tokens (ids, names, roles; never the tokens themselves)."""
         from tuoyu.api.service import auth
-        from tuoyu.api.service.db import make_engine, migrate
+        from tuoyu.api.store import make_engine, migrate
 
         settings = _settings(home=home)
         settings.home.mkdir(parents=True, exist_ok=True)
@@ -85,7 +85,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Delete a token: requests with it are refused from now on."""
         from tuoyu.api.service import auth
-        from tuoyu.api.service.db import make_engine, migrate
+        from tuoyu.api.store import make_engine, migrate
 
         settings = _settings(home=home)
         migrate(settings.url)

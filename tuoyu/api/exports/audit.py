@@ -1,32 +1,23 @@
-"""The audit record of a draw (``draw.json``) and its verification.
+"""The audit record of a draw (``draw.json``).
 
 The record holds the seed, a fingerprint of the canonical inputs (the dataset's tables and
 the stored history that was used, which it carries in full), the versions, the rules, the
-draw itself (every candidate with its weight and hashed key) and the resulting roster. To
-verify, the roster is recomputed from the same inputs and compared field by field.
+draw itself (every candidate with its weight and hashed key) and the resulting roster.
+``tuoyu.planning.roster.verify`` recomputes the roster from the same inputs and compares
+it field by field.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import platform
-from pathlib import Path
 from typing import Any
 
 import ortools
 
 from tuoyu import __version__
-from tuoyu.models.inspection import InspectionData, PastInspection, load_inspection_data
-from tuoyu.optimizer.roster import (
-    RosterPlan,
-    RosterRules,
-    RosterWeights,
-    build_problem,
-    solve_roster,
-)
-from tuoyu.optimizer.solve import SolveParams
+from tuoyu.planning.plan import Plan
+from tuoyu.planning.roster import RosterDetail, fingerprint, history_rows, result_rows
 
 METHOD = (
     "Keys are SHA-256 of 'seed|purpose|institution_id|j' (first 8 bytes, big-endian); an "
@@ -38,45 +29,15 @@ METHOD = (
 )
 
 
-def _sha(obj: Any) -> str:
-    text = json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
-
-
-def history_rows(history: list[PastInspection]) -> list[dict[str, Any]]:
-    return [
-        {
-            "institution_id": h.institution_id,
-            "date": h.date.isoformat(),
-            "outcome": h.outcome,
-            "inspector_ids": list(h.inspector_ids),
-        }
-        for h in history
-    ]
-
-
-def result_rows(plan: RosterPlan) -> list[dict[str, Any]]:
-    return [
-        {
-            "date": r.date.isoformat(),
-            "institution_id": r.institution_id,
-            "street_id": r.street_id,
-            "inspector_ids": list(r.inspector_ids),
-            "reason": r.reason,
-        }
-        for r in plan.rows
-    ]
-
-
-def draw_record(
-    plan: RosterPlan, data: InspectionData, extra_history: list[PastInspection], data_dir: str
-) -> dict[str, Any]:
-    p = plan.problem
-    extra = history_rows(extra_history)
-    result = result_rows(plan)
+def draw_record_of(plan: Plan) -> dict[str, Any]:
+    """The audit record of a roster plan (its ``detail`` is a :class:`RosterDetail`)."""
+    detail: RosterDetail = plan.detail
+    result, p = detail.result, detail.result.problem
+    extra = history_rows(detail.history)
+    rows = result_rows(result)
     return {
         "kind": "tuoyu.roster.draw",
-        "month": f"{p.year}-{p.month:02d}",
+        "month": p.month_label,
         "seed": p.seed,
         "versions": {
             "tuoyu": __version__,
@@ -84,10 +45,10 @@ def draw_record(
             "python": platform.python_version(),
         },
         "inputs": {
-            "data_dir": data_dir,
-            "tables_fingerprint": data.fingerprint,
+            "data_dir": str(detail.dataset.folder),
+            "tables_fingerprint": detail.data.fingerprint,
             "stored_history": extra,
-            "stored_history_fingerprint": _sha(extra),
+            "stored_history_fingerprint": fingerprint(extra),
         },
         "rules": p.rules.as_dict(),
         "method": METHOD,
@@ -105,76 +66,11 @@ def draw_record(
         },
         "coverage": p.coverage,
         "solver": {
-            "status": plan.stats.status,
-            "unique_optimum": plan.unique,
-            "stages": plan.stats.stages,
+            "status": str(plan.status),
+            "unique_optimum": result.unique,
+            "stages": [s.as_dict() for s in plan.stages],
         },
-        "result": result,
-        "result_fingerprint": _sha(result),
+        "result": rows,
+        "result_fingerprint": fingerprint(rows),
         "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
-
-
-def rules_from_dict(d: dict[str, Any]) -> RosterRules:
-    d = dict(d)
-    weights = RosterWeights(**d.pop("weights"))
-    for key in ("required_skills", "follow_up_outcomes"):
-        d[key] = tuple(d[key])
-    return RosterRules(**d, weights=weights)
-
-
-def verify(
-    draw_path: Path, data_dir: Path | None = None, params: SolveParams | None = None
-) -> tuple[bool, list[str]]:
-    """Recompute a draw from its record and the dataset; (matches, differences)."""
-    record = json.loads(Path(draw_path).read_text(encoding="utf-8"))
-    problems: list[str] = []
-    folder = Path(data_dir or record["inputs"]["data_dir"])
-    data = load_inspection_data(folder)
-    if data.fingerprint != record["inputs"]["tables_fingerprint"]:
-        problems.append(
-            f"The dataset in {folder} is not the one the draw used (fingerprint "
-            f"{data.fingerprint[:19]}… ≠ {record['inputs']['tables_fingerprint'][:19]}…)."
-        )
-        return False, problems
-    extra = record["inputs"]["stored_history"]
-    if _sha(extra) != record["inputs"]["stored_history_fingerprint"]:
-        problems.append("The stored history in the record was changed after the draw.")
-    if _sha(record["result"]) != record["result_fingerprint"]:
-        problems.append("The roster in the record was changed after the draw.")
-    history = [
-        PastInspection(
-            institution_id=h["institution_id"],
-            date=dt.date.fromisoformat(h["date"]),
-            outcome=h["outcome"],
-            inspector_ids=tuple(h["inspector_ids"]),
-        )
-        for h in extra
-    ]
-    year, month = (int(x) for x in record["month"].split("-"))
-    rules = rules_from_dict(record["rules"])
-    problem = build_problem(data.with_history(history), year, month, int(record["seed"]), rules)
-    drawn = [e.institution_id for e in problem.draw if e.drawn]
-    if drawn != record["draw"]["drawn"]:
-        problems.append(
-            f"The institutions drawn differ: recomputed {len(drawn)}, recorded "
-            f"{len(record['draw']['drawn'])}; first difference at "
-            f"{next((a, b) for a, b in zip(drawn + [''], record['draw']['drawn'] + [''], strict=False) if a != b)}."
-        )
-    plan = solve_roster(problem, params)
-    again = result_rows(plan)
-    if again != record["result"]:
-        recorded = {(r["institution_id"]): r for r in record["result"]}
-        for r in again:
-            old = recorded.get(r["institution_id"])
-            if old != r:
-                problems.append(f"Visit to {r['institution_id']}: recomputed {r}, recorded {old}.")
-                if len(problems) > 10:
-                    break
-        if len(again) != len(record["result"]):
-            problems.append(
-                f"Recomputed {len(again)} visits, the record has {len(record['result'])}."
-            )
-    if plan.stats.status != "optimal":
-        problems.append("The recomputation was not proven optimal; raise the time limit.")
-    return not problems, problems

@@ -1,12 +1,25 @@
-"""Writing a plan's files all at once or not at all.
+"""Publishing a plan's files all at once or not at all.
 
-Files are written into a temporary folder beside the output folder and moved in only
-when everything succeeded, so bad input, a plan that cannot be made or a crash leave the
-output folder as it was.
+A plan is written into a staging folder beside the output folder. When every file is
+written, the staging folder *becomes* the output folder in one step:
+
+- the output folder does not exist yet: one ``rename`` of the staging folder;
+- it exists: on Linux, one ``renameat2(RENAME_EXCHANGE)`` swaps the two folders
+  atomically (the old plan then sits in the staging path and is removed). Where that
+  call is missing (another OS, an old kernel, a file system without it), the old folder
+  is first renamed aside to ``.NAME.old.*`` and the new one renamed in; a crash between
+  the two renames leaves the old plan whole under that name, and the next
+  :func:`staged` for the same folder puts it back before anything else.
+
+So a crash at any moment leaves the old complete plan or the new complete one, never a
+folder mixing both; nothing is ever renamed *into* the output folder file by file.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import errno
 import os
 import shutil
 import tempfile
@@ -14,31 +27,98 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+class OutputError(Exception):
+    """The output folder cannot be written (it is a file, read-only, on a full disk…).
+    ``path`` and ``reason`` say which and why; the faces render it for people."""
+
+    def __init__(self, path: Path, reason: str):
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")
+
+
+def _libc_renameat2() -> object | None:
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return None
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    fn.restype = ctypes.c_int
+    return fn
+
+
+_RENAMEAT2 = _libc_renameat2()
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two existing paths atomically; False where the system cannot."""
+    if _RENAMEAT2 is None:
+        return False
+    rc = _RENAMEAT2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)  # type: ignore[operator]
+    if rc == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def _old_copies(out_dir: Path) -> list[Path]:
+    return sorted(out_dir.parent.glob(f".{out_dir.name}.old.*"))
+
+
+def recover(out_dir: Path) -> None:
+    """Put back an old plan left aside by a crash between the two fallback renames."""
+    olds = _old_copies(out_dir)
+    if not out_dir.exists() and olds:
+        os.replace(olds[-1], out_dir)
+        olds = olds[:-1]
+    for old in olds:
+        shutil.rmtree(old, ignore_errors=True)
+
 
 def publish(tmp: Path, out_dir: Path) -> None:
-    """Move every entry of ``tmp`` into ``out_dir``; a folder replaces its namesake whole,
-    so no stale file of an earlier plan (an old .ics, say) stays behind."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for entry in sorted(tmp.iterdir()):
-        target = out_dir / entry.name
-        if entry.is_dir() and target.exists():
-            trash = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.old."))
-            os.replace(target, trash / entry.name)
-            os.replace(entry, target)
-            shutil.rmtree(trash, ignore_errors=True)
-        else:
-            os.replace(entry, target)
+    """Make the staging folder ``tmp`` the output folder, in one step (see the module)."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(out_dir, "exists and is not a folder")
+    if not out_dir.exists():
+        os.replace(tmp, out_dir)
+        return
+    if exchange(tmp, out_dir):
+        shutil.rmtree(tmp, ignore_errors=True)  # tmp now holds the old plan
+        return
+    aside = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.old."))
+    aside.rmdir()
+    os.replace(out_dir, aside)
+    os.replace(tmp, out_dir)
+    shutil.rmtree(aside, ignore_errors=True)
 
 
 @contextmanager
 def staged(out_dir: Path) -> Iterator[Path]:
-    """A temporary folder to write into; published into ``out_dir`` when the block ends
-    without an error, removed in every case."""
-    out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    """A staging folder to write the plan into; it becomes ``out_dir`` when the block
+    ends without an error and is removed in every other case. Problems with the output
+    location itself raise :class:`OutputError` before anything is written."""
+    out_dir = Path(out_dir).absolute()
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(out_dir, "exists and is not a folder")
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        recover(out_dir)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new.", dir=out_dir.parent))
+    except OSError as exc:
+        raise OutputError(out_dir, exc.strerror or str(exc)) from None
     try:
         yield tmp
-        publish(tmp, out_dir)
+        try:
+            publish(tmp, out_dir)
+        except OSError as exc:
+            raise OutputError(out_dir, exc.strerror or str(exc)) from None
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)

@@ -1,24 +1,37 @@
-"""Writing a roster: ``roster.csv`` (the contract), a Chinese Excel workbook, a summary."""
+"""Writing a roster plan: ``roster.csv`` (the contract), a Chinese Excel workbook,
+``draw.json`` (the audit record) and ``summary.txt``; and the summary a planner reads,
+rendered from the :class:`~tuoyu.planning.plan.Plan` in Chinese or English."""
 
 from __future__ import annotations
 
 import csv
-from collections import Counter, defaultdict
+import json
+from collections import Counter
 from pathlib import Path
 
 import pandas as pd
 
-from tuoyu.models.inspection import InspectionData
-from tuoyu.optimizer.roster import REASONS_ZH, RosterPlan
+from tuoyu.api.exports.audit import draw_record_of
+from tuoyu.api.text import Lang, describe, label, message, render
+from tuoyu.models.findings import Finding
+from tuoyu.planning.plan import Plan
+from tuoyu.planning.roster import RosterDetail
 
 WEEKDAY_ZH = "一二三四五六日"
+FILES = ("roster.csv", "roster.xlsx", "draw.json", "summary.txt")
 
 
-def write_roster_csv(plan: RosterPlan, path: Path) -> None:
+def _note(note: Finding | None, lang: Lang) -> str:
+    return "" if note is None else render(note, lang)
+
+
+def write_roster_csv(plan: Plan, path: Path) -> None:
+    """The contract's columns, plus the note of each visit (in English)."""
+    detail: RosterDetail = plan.detail
     with path.open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["date", "institution_id", "street_id", "inspector_ids", "reason", "note"])
-        for r in plan.rows:
+        for r in detail.result.rows:
             w.writerow(
                 [
                     r.date.isoformat(),
@@ -26,20 +39,17 @@ def write_roster_csv(plan: RosterPlan, path: Path) -> None:
                     r.street_id,
                     ";".join(r.inspector_ids),
                     r.reason,
-                    r.note,
+                    _note(r.note, "en"),
                 ]
             )
 
 
-def write_roster_xlsx(
-    plan: RosterPlan, data: InspectionData, path: Path, covered_after: dict[str, str]
-) -> None:
-    """按日期, 按检查人员, 抽取记录, 年度覆盖, 说明 — the sheets a planner opens."""
-    p = plan.problem
+def _by_day(detail: RosterDetail) -> pd.DataFrame:
+    data = detail.data
     inst = {i.institution_id: i for i in data.institutions}
     insp = {i.inspector_id: i for i in data.inspectors}
     street = {s.street_id: s.name for s in data.streets}
-    by_day = pd.DataFrame(
+    return pd.DataFrame(
         [
             {
                 "日期": r.date.isoformat(),
@@ -51,16 +61,21 @@ def write_roster_xlsx(
                 "检查人员": "、".join(insp[i].name for i in r.inspector_ids),
                 "人员编号": ";".join(r.inspector_ids),
                 "部门": "、".join(sorted({insp[i].department for i in r.inspector_ids})),
-                "抽取方式": REASONS_ZH.get(r.reason, r.reason),
-                "说明": r.note,
+                "抽取方式": label(f"roster.reason.{r.reason}"),
+                "说明": _note(r.note, "zh"),
             }
-            for r in plan.rows
+            for r in detail.result.rows
         ]
     )
-    per_person = []
-    for i in sorted(data.inspectors, key=lambda x: x.inspector_id):
-        mine = [r for r in plan.rows if i.inspector_id in r.inspector_ids]
-        per_person.append(
+
+
+def _by_person(detail: RosterDetail) -> pd.DataFrame:
+    inst = {i.institution_id: i for i in detail.data.institutions}
+    rows, p = detail.result.rows, detail.result.problem
+    out = []
+    for i in sorted(detail.data.inspectors, key=lambda x: x.inspector_id):
+        mine = [r for r in rows if i.inspector_id in r.inspector_ids]
+        out.append(
             {
                 "人员编号": i.inspector_id,
                 "姓名": i.name,
@@ -74,7 +89,12 @@ def write_roster_xlsx(
                 ),
             }
         )
-    draw = pd.DataFrame(
+    return pd.DataFrame(out)
+
+
+def _draw(detail: RosterDetail) -> pd.DataFrame:
+    inst = {i.institution_id: i for i in detail.data.institutions}
+    return pd.DataFrame(
         [
             {
                 "顺序": n + 1,
@@ -84,63 +104,106 @@ def write_roster_xlsx(
                 "随机键": str(e.key),
                 "是否抽中": "是" if e.drawn else "否",
             }
-            for n, e in enumerate(p.draw)
+            for n, e in enumerate(detail.result.problem.draw)
         ]
     )
-    coverage = pd.DataFrame(
+
+
+def _coverage(detail: RosterDetail) -> pd.DataFrame:
+    street = {s.street_id: s.name for s in detail.data.streets}
+    year = detail.result.problem.year
+    return pd.DataFrame(
         [
             {
                 "机构编号": i.institution_id,
                 "机构名称": i.name,
                 "街镇": street.get(i.street_id, ""),
                 "风险等级": i.risk,
-                f"{p.year}年最近一次实地检查": covered_after.get(i.institution_id, ""),
-                "已覆盖": "是" if i.institution_id in covered_after else "否",
+                f"{year}年最近一次实地检查": detail.covered.get(i.institution_id, ""),
+                "已覆盖": "是" if i.institution_id in detail.covered else "否",
             }
-            for i in sorted(data.institutions, key=lambda x: x.institution_id)
+            for i in sorted(detail.data.institutions, key=lambda x: x.institution_id)
             if i.active
         ]
     )
+
+
+def _notes(plan: Plan) -> pd.DataFrame:
+    detail: RosterDetail = plan.detail
+    p = detail.result.problem
     notes = [
-        ("月份", f"{p.year}-{p.month:02d}"),
+        ("月份", p.month_label),
         ("随机种子", str(p.seed)),
-        ("求解状态", plan.stats.status),
-        ("唯一最优", str(plan.unique)),
+        ("求解状态", label(f"status.{plan.status}")),
+        ("唯一最优", str(detail.result.unique)),
     ]
-    for reason, n in sorted(Counter(r.reason for r in plan.rows).items()):
-        notes.append((f"检查数：{REASONS_ZH.get(reason, reason)}", str(n)))
-    for s in plan.soft:
-        notes.append((f"软目标：{s.description}", f"{s.value} × 权重 {s.weight} = {s.cost}"))
+    for reason, n in sorted(Counter(r["reason"] for r in plan.rows).items()):
+        notes.append((f"检查数：{label(f'roster.reason.{reason}')}", str(n)))
+    for t in plan.targets:
+        notes.append((f"目标：{label(t.code)}", f"{t.achieved:g} / {t.goal:g}"))
+    for g in plan.soft_goals:
+        notes.append((f"软目标：{label(g.code)}", f"{g.value} × 权重 {g.weight} = {g.cost}"))
     for f in plan.findings:
-        notes.append(("说明", f))
+        notes.append((label(f"severity.{f.severity}"), render(f, "zh")))
+    return pd.DataFrame(notes, columns=["项目", "内容"])
+
+
+def write_roster_xlsx(plan: Plan, path: Path) -> None:
+    """按日期, 按检查人员, 抽取记录, 年度覆盖, 说明 — the sheets a planner opens."""
+    detail: RosterDetail = plan.detail
     with pd.ExcelWriter(path, engine="xlsxwriter") as xw:
-        by_day.to_excel(xw, sheet_name="按日期", index=False)
-        pd.DataFrame(per_person).to_excel(xw, sheet_name="按检查人员", index=False)
-        draw.to_excel(xw, sheet_name="抽取记录", index=False)
-        coverage.to_excel(xw, sheet_name="年度覆盖", index=False)
-        pd.DataFrame(notes, columns=["项目", "内容"]).to_excel(xw, sheet_name="说明", index=False)
+        _by_day(detail).to_excel(xw, sheet_name="按日期", index=False)
+        _by_person(detail).to_excel(xw, sheet_name="按检查人员", index=False)
+        _draw(detail).to_excel(xw, sheet_name="抽取记录", index=False)
+        _coverage(detail).to_excel(xw, sheet_name="年度覆盖", index=False)
+        _notes(plan).to_excel(xw, sheet_name="说明", index=False)
         for ws in xw.sheets.values():
             ws.set_column(0, 12, 16)
 
 
-def summary(plan: RosterPlan, covered: int, active: int) -> str:
-    p = plan.problem
-    counts = Counter(r.reason for r in plan.rows)
-    load: dict[str, int] = defaultdict(int)
-    for r in plan.rows:
-        for i in r.inspector_ids:
-            load[i] += 1
-    lines = [
-        f"Roster {p.year}-{p.month:02d} (seed {p.seed}): {len(plan.rows)} inspections on "
-        f"{len({r.date for r in plan.rows})} of {len(p.days)} working days, "
-        f"{sum(len(r.inspector_ids) for r in plan.rows)} inspector-visits by {len(load)} "
-        f"inspectors.",
-        "  why: " + ", ".join(f"{REASONS_ZH.get(k, k)} {k} {v}" for k, v in sorted(counts.items())),
-        f"  solver: {plan.stats.status}, unique optimum: {plan.unique}, "
-        f"{plan.stats.build_seconds + plan.stats.solve_seconds:.1f} s",
-        f"  year coverage after this roster: {covered} of {active} active institutions",
-        "  soft goals (value × weight = cost):",
-    ]
-    lines += [f"    {s.description}: {s.value} × {s.weight} = {s.cost}" for s in plan.soft]
-    lines += [f"  note: {f}" for f in plan.findings]
-    return "\n".join(lines)
+def write_draw_json(plan: Plan, path: Path) -> dict:
+    """The audit record; returned too (the store keeps it)."""
+    record = draw_record_of(plan)
+    path.write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
+    return record
+
+
+def summary(plan: Plan, lang: Lang = "zh") -> str:
+    """The roster in a planner's words: the month at a glance (inspections, days, teams,
+    why each institution is on it, a unique optimum or not), then the plan as every
+    planner's plan is described (status, targets, soft goals, findings)."""
+    detail: RosterDetail = plan.detail
+    p = detail.result.problem
+    rows = plan.rows
+    teams = [str(r["inspector_ids"]).split(";") for r in rows]
+    counts = Counter(str(r["reason"]) for r in rows)
+    sep = "，" if lang == "zh" else ", "
+    reasons = sep.join(
+        f"{label(f'roster.reason.{k}', lang)} {v}" for k, v in sorted(counts.items())
+    )
+    head = {
+        "month": p.month_label,
+        "seed": str(p.seed),
+        "inspections": len(rows),
+        "days_used": len({r["date"] for r in rows}),
+        "days": len(p.days),
+        "visits": sum(len(t) for t in teams),
+        "inspectors": len({i for t in teams for i in t}),
+    }
+    return "\n".join(
+        [
+            message("roster.summary.head", head, lang),
+            message("roster.summary.reasons", {"reasons": reasons}, lang),
+            message("roster.summary.unique", {"unique": detail.result.unique}, lang),
+            describe(plan, lang),
+        ]
+    )
+
+
+def write_plan(plan: Plan, folder: Path, lang: Lang = "zh") -> None:
+    """Write the four files of a roster into ``folder``: roster.csv, draw.json,
+    roster.xlsx, summary.txt."""
+    write_roster_csv(plan, folder / "roster.csv")
+    write_draw_json(plan, folder / "draw.json")
+    write_roster_xlsx(plan, folder / "roster.xlsx")
+    (folder / "summary.txt").write_text(summary(plan, lang) + "\n", encoding="utf-8")

@@ -42,16 +42,30 @@ def siting_geojson(plan: SitingPlan) -> dict[str, Any]:
             "source": o.source,
             "cumulative_classes": o.cumulative,
         }
-        features.append({"type": "Feature", "properties": props,
-                         "geometry": {"type": "Point", "coordinates": [o.lon, o.lat]}})
+        features.append(
+            {
+                "type": "Feature",
+                "properties": props,
+                "geometry": {"type": "Point", "coordinates": [o.lon, o.lat]},
+            }
+        )
     return {"type": "FeatureCollection", "features": features}
 
 
 def coverage_frame(plan: SitingPlan) -> pd.DataFrame:
     """The contract's coverage.csv columns first, then street, unmet and the baseline."""
     cov = plan.coverage
-    cols = ["community_id", "year", "demand", "served", "within_15_min", "street_id", "unmet",
-            "served_before", "within_15_min_before"]
+    cols = [
+        "community_id",
+        "year",
+        "demand",
+        "served",
+        "within_15_min",
+        "street_id",
+        "unmet",
+        "served_before",
+        "within_15_min_before",
+    ]
     out = cov[cols].copy()
     for c in ("within_15_min", "within_15_min_before"):
         out[c] = out[c].map(_bool)
@@ -102,8 +116,13 @@ def write_xlsx(plan: SitingPlan, problem: SitingProblem, path: Path) -> None:
     head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
     pct = wb.add_format({"num_format": "0.0%"})
 
-    def sheet(name: str, header: list[str], rows: list[list[Any]], widths: list[int],
-              formats: dict[int, Any] | None = None) -> None:
+    def sheet(
+        name: str,
+        header: list[str],
+        rows: list[list[Any]],
+        widths: list[int],
+        formats: dict[int, Any] | None = None,
+    ) -> None:
         ws = wb.add_worksheet(name)
         ws.write_row(0, 0, header, head)
         for r, row in enumerate(rows, start=1):
@@ -120,38 +139,113 @@ def write_xlsx(plan: SitingPlan, problem: SitingProblem, path: Path) -> None:
             ws.autofilter(0, 0, len(rows), len(header) - 1)
 
     names = dict(problem.streets)
-    sheet("新增托班", ["年份", "编号", "名称", "类型", "街镇", "新增班数", "新增托位", "累计班数",
-                   "经度", "纬度"],
-          [[o.year, o.place_id, o.name, SOURCE_ZH.get(o.source, o.source),
-            names.get(o.street_id, o.street_id), o.classes, o.seats, o.cumulative, o.lon, o.lat]
-           for o in plan.openings], [8, 10, 28, 12, 14, 10, 10, 10, 12, 12])
+    sheet(
+        "新增托班",
+        [
+            "年份",
+            "编号",
+            "名称",
+            "类型",
+            "街镇",
+            "新增班数",
+            "新增托位",
+            "累计班数",
+            "经度",
+            "纬度",
+        ],
+        [
+            [
+                o.year,
+                o.place_id,
+                o.name,
+                SOURCE_ZH.get(o.source, o.source),
+                names.get(o.street_id, o.street_id),
+                o.classes,
+                o.seats,
+                o.cumulative,
+                o.lon,
+                o.lat,
+            ]
+            for o in plan.openings
+        ],
+        [8, 10, 28, 12, 14, 10, 10, 10, 12, 12],
+    )
     st = plan.streets
     rows = []
     for r in st.itertuples(index=False):
         dem = float(r.demand) or 1.0
-        rows.append([r.year, r.street_id, r.name, int(r.demand), int(r.served_before),
-                     int(r.served), int(r.served) - int(r.served_before),
-                     float(r.reach_demand_before) / dem, float(r.reach_demand) / dem,
-                     int(r.new_classes), int(r.unmet)])
-    sheet("街镇覆盖", ["年份", "街镇编号", "街镇", "需求托位", "规划前服务人数", "规划后服务人数",
-                   "新增服务人数", "规划前15分钟覆盖率", "规划后15分钟覆盖率", "新增班数",
-                   "未满足需求"], rows, [8, 12, 14, 10, 12, 12, 12, 14, 14, 10, 10],
-          {7: pct, 8: pct})
+        rows.append(
+            [
+                r.year,
+                r.street_id,
+                r.name,
+                int(r.demand),
+                int(r.served_before),
+                int(r.served),
+                int(r.served) - int(r.served_before),
+                float(r.reach_demand_before) / dem,
+                float(r.reach_demand) / dem,
+                int(r.new_classes),
+                int(r.unmet),
+            ]
+        )
+    sheet(
+        "街镇覆盖",
+        [
+            "年份",
+            "街镇编号",
+            "街镇",
+            "需求托位",
+            "规划前服务人数",
+            "规划后服务人数",
+            "新增服务人数",
+            "规划前15分钟覆盖率",
+            "规划后15分钟覆盖率",
+            "新增班数",
+            "未满足需求",
+        ],
+        rows,
+        [8, 12, 14, 10, 12, 12, 12, 14, 14, 10, 10],
+        {7: pct, 8: pct},
+    )
     cov = plan.coverage
     last = cov[cov["year"] == max(problem.years)]
     unmet = last[last["unmet"] > 0].sort_values("unmet", ascending=False)
-    sheet("未满足需求", ["居委编号", "名称", "街镇", "年份", "需求托位", "已服务", "未满足",
-                    "15分钟内有托位"],
-          [[r.community_id, r.name, names.get(r.street_id, r.street_id), r.year, int(r.demand),
-            int(r.served), int(r.unmet), "是" if r.within_15_min else "否"]
-           for r in unmet.itertuples(index=False)], [12, 18, 14, 8, 10, 10, 10, 14])
+    sheet(
+        "未满足需求",
+        ["居委编号", "名称", "街镇", "年份", "需求托位", "已服务", "未满足", "15分钟内有托位"],
+        [
+            [
+                r.community_id,
+                r.name,
+                names.get(r.street_id, r.street_id),
+                r.year,
+                int(r.demand),
+                int(r.served),
+                int(r.unmet),
+                "是" if r.within_15_min else "否",
+            ]
+            for r in unmet.itertuples(index=False)
+        ],
+        [12, 18, 14, 8, 10, 10, 10, 14],
+    )
     rules = plan.rules
     info = [
-        ["模型", {"capacitated": "多年容量约束选址", "mclp": "最大覆盖 MCLP",
-                 "lscp": "集合覆盖 LSCP"}.get(plan.model, plan.model)],
+        [
+            "模型",
+            {
+                "capacitated": "多年容量约束选址",
+                "mclp": "最大覆盖 MCLP",
+                "lscp": "集合覆盖 LSCP",
+            }.get(plan.model, plan.model),
+        ],
         ["求解器", plan.solver],
-        ["状态", {"optimal": "已证明最优", "feasible": "可行（未证明最优）"}.get(plan.status,
-                                                                     plan.status)],
+        [
+            "状态",
+            {"optimal": "已证明最优", "feasible": "可行（未证明最优）"}.get(
+                plan.status, plan.status
+            ),
+        ],
         ["目标值", plan.objective if plan.objective is not None else ""],
         ["上界", plan.bound if plan.bound is not None else ""],
         ["最优性间隙", plan.gap if plan.gap is not None else "未知"],
@@ -165,11 +259,16 @@ def write_xlsx(plan: SitingPlan, problem: SitingProblem, path: Path) -> None:
     ]
     if rules:
         info += [
-            ["有普惠托位覆盖的街镇", f"{rules.get('streets_with_inclusive_place')} / "
-                              f"{rules.get('streets_with_demand')}"],
-            ["托幼一体幼儿园", f"{rules.get('integrated_kindergartens')} / "
-                         f"{rules.get('kindergartens_total')}（目标 "
-                         f"{rules.get('integrated_target')}）"],
+            [
+                "有普惠托位覆盖的街镇",
+                f"{rules.get('streets_with_inclusive_place')} / {rules.get('streets_with_demand')}",
+            ],
+            [
+                "托幼一体幼儿园",
+                f"{rules.get('integrated_kindergartens')} / "
+                f"{rules.get('kindergartens_total')}（目标 "
+                f"{rules.get('integrated_target')}）",
+            ],
         ]
     info += [["说明", f] for f in plan.findings]
     sheet("求解信息", ["项目", "内容"], info, [22, 100])
@@ -197,22 +296,57 @@ def map_data(plan: SitingPlan, problem: SitingProblem, data: SitingData) -> dict
         gdf = data.street_polygons
         for _, r in gdf.iterrows():
             sid = str(r.get("street_id", ""))
-            streets["features"].append({
-                "type": "Feature",
-                "properties": {"street_id": sid, "name": names.get(sid, str(r.get("name", "")))},
-                "geometry": json.loads(json.dumps(r.geometry.__geo_interface__)),
-            })
+            streets["features"].append(
+                {
+                    "type": "Feature",
+                    "properties": {
+                        "street_id": sid,
+                        "name": names.get(sid, str(r.get("name", ""))),
+                    },
+                    "geometry": json.loads(json.dumps(r.geometry.__geo_interface__)),
+                }
+            )
     last = max(problem.years)
     cov = plan.coverage[plan.coverage["year"] == last]
-    comms = [[r.community_id, r.name, names.get(r.street_id, r.street_id),
-              round(float(problem.community_lon[i]), 6), round(float(problem.community_lat[i]), 6),
-              int(r.demand), int(r.served), int(r.unmet)]
-             for i, r in enumerate(cov.itertuples(index=False))]
-    existing = [[p.place_id, p.name, SOURCE_ZH.get(p.source, p.source), round(p.lon, 6),
-                 round(p.lat, 6), p.existing_seats, p.inclusive_now]
-                for p in problem.places if p.existing_seats > 0]
-    openings = [[o.place_id, o.name, names.get(o.street_id, o.street_id), o.year, o.classes,
-                 o.seats, round(o.lon, 6), round(o.lat, 6)] for o in plan.openings]
+    comms = [
+        [
+            r.community_id,
+            r.name,
+            names.get(r.street_id, r.street_id),
+            round(float(problem.community_lon[i]), 6),
+            round(float(problem.community_lat[i]), 6),
+            int(r.demand),
+            int(r.served),
+            int(r.unmet),
+        ]
+        for i, r in enumerate(cov.itertuples(index=False))
+    ]
+    existing = [
+        [
+            p.place_id,
+            p.name,
+            SOURCE_ZH.get(p.source, p.source),
+            round(p.lon, 6),
+            round(p.lat, 6),
+            p.existing_seats,
+            p.inclusive_now,
+        ]
+        for p in problem.places
+        if p.existing_seats > 0
+    ]
+    openings = [
+        [
+            o.place_id,
+            o.name,
+            names.get(o.street_id, o.street_id),
+            o.year,
+            o.classes,
+            o.seats,
+            round(o.lon, 6),
+            round(o.lat, 6),
+        ]
+        for o in plan.openings
+    ]
     return {
         "years": list(problem.years),
         "last_year": last,
@@ -340,12 +474,16 @@ def map_html(plan: SitingPlan, problem: SitingProblem, data: SitingData) -> str:
     doc = json.dumps(map_data(plan, problem, data), ensure_ascii=False, separators=(",", ":"))
     doc = doc.replace("</", "<\\/")  # keep the JSON from closing its script tag
     js = js.replace("</script", "<\\/script")
-    return (PAGE.replace("__LEAFLET_CSS__", _leaflet_css())
-            .replace("__LEAFLET_JS__", js).replace("__DATA__", doc))
+    return (
+        PAGE.replace("__LEAFLET_CSS__", _leaflet_css())
+        .replace("__LEAFLET_JS__", js)
+        .replace("__DATA__", doc)
+    )
 
 
-def write_siting_outputs(plan: SitingPlan, problem: SitingProblem, data: SitingData,
-                         folder: Path) -> list[Path]:
+def write_siting_outputs(
+    plan: SitingPlan, problem: SitingProblem, data: SitingData, folder: Path
+) -> list[Path]:
     """Write every output into ``folder``; returns the paths written."""
     folder.mkdir(parents=True, exist_ok=True)
     out = []
@@ -356,8 +494,10 @@ def write_siting_outputs(plan: SitingPlan, problem: SitingProblem, data: SitingD
     coverage_frame(plan).to_csv(p, index=False, encoding="utf-8")
     out.append(p)
     p = folder / "siting_summary.json"
-    p.write_text(json.dumps(summary_dict(plan, problem), ensure_ascii=False, indent=1,
-                            default=str), encoding="utf-8")
+    p.write_text(
+        json.dumps(summary_dict(plan, problem), ensure_ascii=False, indent=1, default=str),
+        encoding="utf-8",
+    )
     out.append(p)
     p = folder / "siting.xlsx"
     write_xlsx(plan, problem, p)

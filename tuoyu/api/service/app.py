@@ -8,27 +8,50 @@ The job dispatcher runs while the app does (its lifespan).
 from __future__ import annotations
 
 import json
+import string
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.responses import FileResponse
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tuoyu import __version__
 from tuoyu.api.service import auth, errors
 from tuoyu.api.service.datasets import register_bundled
-from tuoyu.api.service.db import make_engine, migrate
 from tuoyu.api.service.deps import State
+from tuoyu.api.service.guard import Guard
 from tuoyu.api.service.jobs import JobManager
 from tuoyu.api.service.settings import Settings
+from tuoyu.api.store import make_engine, migrate
 
 WEB = Path(__file__).resolve().parents[1] / "web"
-PAGES = {"/": "index.html", "/map": "map.html", "/roster": "roster.html",
-         "/calendar": "calendar.html"}
+#: route -> (page, title key, title); every page shares web/layout.html (head and header)
+PAGES = {
+    "/": ("index", "title_index", "宝山区托育规划 · 首页"),
+    "/map": ("map", "title_map", "公办托班选址地图"),
+    "/roster": ("roster", "title_roster", "月度检查排班（双随机）"),
+    "/calendar": ("calendar", "title_calendar", "年度指导活动日历"),
+}
+LEAFLET_CSS = '<link rel="stylesheet" href="/static/vendor/leaflet/leaflet.css">\n'
+LEAFLET_JS = '<script src="/static/vendor/leaflet/leaflet.js"></script>\n'
+
+
+def render_page(name: str, title_key: str, title: str) -> str:
+    """A page: its own <main> in the one shared layout (head, header, scripts)."""
+    layout = string.Template((WEB / "layout.html").read_text(encoding="utf-8"))
+    main = (WEB / f"{name}.html").read_text(encoding="utf-8").strip()
+    current = {f"current_{p}": (' class="current"' if p == name else "")
+               for p in ("index", "map", "roster", "calendar")}
+    return layout.substitute(
+        title_key=title_key, title=title, main=main, page=name,
+        styles=LEAFLET_CSS if name == "map" else "",
+        scripts=LEAFLET_JS if name == "map" else "", **current,
+    )
 
 
 class StartupRefused(RuntimeError):
@@ -43,9 +66,10 @@ class BodyLimit:
     """Refuse request bodies over the limit with 413: by Content-Length when sent, and by
     counting the bytes as they stream in (a chunked upload has no Content-Length)."""
 
-    def __init__(self, app: ASGIApp, limit: int):
+    def __init__(self, app: ASGIApp, limit: int, stated: int | None = None):
         self.app = app
         self.limit = limit
+        self.stated = stated or limit  # the limit a planner is told (the upload's own)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -87,7 +111,7 @@ class BodyLimit:
 
     async def _refuse(self, send: Send) -> None:
         body = json.dumps(errors.body(
-            "too_large", f"The upload is larger than {self.limit / 2**20:.0f} MB "
+            "too_large", f"The upload is larger than {self.stated / 2**20:g} MB "
                          "(TUOYU_MAX_UPLOAD_MB)."), ensure_ascii=False).encode()
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", b"application/json"),
@@ -122,6 +146,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Inspection rosters (双随机), guidance-session calendars and nursery-class "
         "siting for a district childcare office. See docs/api.md.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.tuoyu = State(settings=settings, engine=engine, jobs=jobs)
     errors.install(app)
@@ -137,17 +163,38 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.mount("/static", StaticFiles(directory=WEB / "static", check_dir=False), name="static")
 
-    def page(filename: str) -> Any:
-        def serve_page() -> FileResponse:
-            path = WEB / filename
-            if not path.is_file():
-                raise errors.not_found(f"The page {filename}")
-            return FileResponse(path, media_type="text/html; charset=utf-8")
+    # the API documentation from vendored assets: it works on an intranet with no internet
+    @app.get("/docs", include_in_schema=False)
+    def swagger_ui() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json", title=app.title + " - Swagger UI",
+            swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
+            swagger_favicon_url="/static/vendor/leaflet/images/marker-icon.png",
+        )
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc() -> HTMLResponse:
+        return get_redoc_html(
+            openapi_url="/openapi.json", title=app.title + " - ReDoc",
+            redoc_js_url="/static/vendor/redoc/redoc.standalone.js",
+            redoc_favicon_url="/static/vendor/leaflet/images/marker-icon.png",
+            with_google_fonts=False,
+        )
+
+    def page(name: str, title_key: str, title: str) -> Any:
+        html = render_page(name, title_key, title)
+
+        def serve_page() -> HTMLResponse:
+            return HTMLResponse(html)
 
         return serve_page
 
-    for route, filename in PAGES.items():
-        app.add_api_route(route, page(filename), methods=["GET"], include_in_schema=False)
+    for route, (name, title_key, title) in PAGES.items():
+        app.add_api_route(route, page(name, title_key, title), methods=["GET", "HEAD"],
+                          include_in_schema=False)
 
-    app.add_middleware(BodyLimit, limit=settings.max_upload_bytes + 1024 * 1024)
+    app.add_middleware(BodyLimit, limit=settings.max_upload_bytes + 1024 * 1024,
+                       stated=settings.max_upload_bytes)
+    app.add_middleware(Guard, allowed_hosts=settings.allowed_hosts)
     return app

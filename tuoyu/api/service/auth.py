@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from tuoyu.api.service.db import ApiToken, now
+from tuoyu.api.store import ApiToken, now
 
 ROLES = ("viewer", "planner", "admin")
 RANK = {r: i for i, r in enumerate(ROLES)}

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import os
 import re
 import shutil
 import stat
@@ -18,7 +19,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from tuoyu.api.service.db import Dataset, now
+from tuoyu.api.store import Dataset, now
 from tuoyu.models.errors import DataError, Problem
 from tuoyu.models.schema import ROSTER_TABLES, SESSION_TABLES, SITING_TABLES, TABLES
 
@@ -82,6 +83,49 @@ def validate(folder: Path) -> dict[str, int]:
     if problems:
         raise DataError(problems)
     return dict(sorted(counts.items()))
+
+
+#: memory a dataset check may take (its own process); beyond it the upload is refused
+CHECK_MEMORY = int(float(os.environ.get("TUOYU_CHECK_MEMORY_MB", "2048")) * 2**20)
+
+
+def _limit_memory(limit: int) -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+
+
+def _validate_outcome(folder: str) -> tuple[str, Any]:
+    """Run in the checking process: ("ok", counts) or ("problems", [problem dicts])."""
+    try:
+        return "ok", validate(Path(folder))
+    except DataError as err:
+        return "problems", [p.as_dict() for p in err.problems]
+    except MemoryError:
+        return "memory", None
+
+
+def validate_apart(folder: Path, memory: int = CHECK_MEMORY) -> dict[str, int]:
+    """:func:`validate` in a process of its own with at most ``memory`` bytes, so a
+    huge or hostile upload neither blocks the service nor takes its memory."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    ctx = multiprocessing.get_context("spawn")
+    try:
+        with ProcessPoolExecutor(1, mp_context=ctx, initializer=_limit_memory,
+                                 initargs=(memory,)) as pool:
+            kind, value = pool.submit(_validate_outcome, str(folder)).result()
+    except (BrokenProcessPool, MemoryError, SystemError):  # killed or out of memory
+        kind, value = "memory", None
+    if kind == "ok":
+        return dict(value)
+    if kind == "problems":
+        raise DataError([Problem(**p) for p in value])
+    raise DataError([Problem("dataset", "the tables are too large to check",
+                             expected=f"a dataset that can be checked within "
+                                      f"{memory / 2**20:.0f} MB (TUOYU_CHECK_MEMORY_MB)")])
 
 
 def _member_problem(name: str) -> str | None:
@@ -174,7 +218,7 @@ def ingest(home: Path, engine: Engine, upload: Path, filename: str, name: str | 
         else:
             tmp.mkdir(parents=True)
             shutil.copy(upload, tmp / Path(filename).name)
-        counts = validate(tmp)
+        counts = validate_apart(tmp)
         tmp.rename(final)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

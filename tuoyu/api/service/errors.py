@@ -33,13 +33,20 @@ def body(error: str, message: str, **extra: Any) -> dict[str, Any]:
     return {"error": error, "message": message, **extra}
 
 
+#: at most this many problems are listed in a reply; ``problem_count`` says how many
+MAX_PROBLEMS = 200
+
+
 def data_error_response(exc: DataError) -> JSONResponse:
     n = len(exc.problems)
     msg = "The input has a problem." if n == 1 else f"The input has {n} problems."
+    if n > MAX_PROBLEMS:
+        msg += f" The first {MAX_PROBLEMS} are listed."
     return JSONResponse(
         status_code=422,
         content=body("invalid_input", msg + " " + str(exc.problems[0]) if n else msg,
-                     problems=[p.as_dict() for p in exc.problems]),
+                     problems=[p.as_dict() for p in exc.problems[:MAX_PROBLEMS]],
+                     problem_count=n),
     )
 
 
@@ -55,8 +62,11 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(InfeasibleError)
     async def _infeasible(_r: Request, exc: InfeasibleError) -> JSONResponse:
-        return JSONResponse(status_code=409,
-                            content=body("infeasible", exc.summary, clashes=exc.clashes))
+        from tuoyu.api.text import render
+
+        clashes = [{**c.as_dict(), "message": render(c)} for c in exc.clashes]
+        return JSONResponse(status_code=409, content=body(
+            "infeasible", "；".join(c["message"] for c in clashes), clashes=clashes))
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_r: Request, exc: RequestValidationError) -> JSONResponse:

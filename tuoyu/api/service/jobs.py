@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import shutil
 import threading
 import time
@@ -26,8 +27,8 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from tuoyu.api.service.db import FINISHED, Dataset, Job, now
 from tuoyu.api.service.settings import Settings
+from tuoyu.api.store import FINISHED, Dataset, Job, now
 
 INTERRUPTED = "the service stopped while this plan was being made; submit it again"
 CANCELLED_RUNNING = "cancelled while the plan was being made; its best plan so far is not kept"
@@ -55,7 +56,8 @@ class JobManager:
             res = s.execute(
                 update(Job)
                 .where(Job.status == "running")
-                .values(status="interrupted", message=INTERRUPTED, finished_at=now(), pid=None)
+                .values(status="interrupted", message=INTERRUPTED, finished_at=now(), pid=None,
+                        lease=None)
             )
             return int(res.rowcount or 0)
 
@@ -125,6 +127,8 @@ class JobManager:
             q = update(Job).where(Job.id == job_id)
             if only_if is not None:
                 q = q.where(Job.status == only_if)
+            if values.get("status") not in (None, "running"):
+                values["lease"] = None  # a worker still alive can no longer write the job
             s.execute(q.values(**values))
 
     def _loop(self) -> None:
@@ -194,6 +198,7 @@ class JobManager:
                 return True
             job.status = "running"
             job.started_at = now()
+            job.lease = uuid.uuid4().hex
             job.progress_json = json.dumps({"seconds": 0.0, "objective": None, "bound": None})
             data_dir = ds.path
         previous = None
@@ -205,8 +210,9 @@ class JobManager:
 
         proc = self._ctx.Process(
             target=run_job,
-            args=(job.id, job.kind, data_dir, job.params, str(out), self.settings.url,
-                  previous, self.settings.solver_time_limit, self.settings.solver_workers),
+            args=(job.id, job.kind, job.dataset_id, data_dir, job.params, str(out), self.settings.url,
+                  previous, self.settings.solver_time_limit, self.settings.solver_workers,
+                  job.lease, os.getpid()),
             name=f"tuoyu-job-{job.id[:8]}",
             daemon=True,
         )

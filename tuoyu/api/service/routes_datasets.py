@@ -9,30 +9,32 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tuoyu.api.service import datasets as ds
-from tuoyu.api.service.db import Dataset
 from tuoyu.api.service.deps import Planner, State, StateDep, Viewer
 from tuoyu.api.service.errors import ApiError, not_found
-from tuoyu.api.service.schemas import DatasetOut, OutcomeRows, RecordedOut, iso
+from tuoyu.api.service.schemas import ERROR_RESPONSES, DatasetOut, OutcomeRows, RecordedOut, iso
+from tuoyu.api.store import Dataset as DatasetRow
 from tuoyu.models.errors import DataError, Problem
 from tuoyu.models.schema import TABLES
+from tuoyu.planning.dataset import Dataset
 
-router = APIRouter(prefix="/api/v1/datasets", tags=["datasets"])
+router = APIRouter(prefix="/api/v1/datasets", tags=["datasets"], responses=ERROR_RESPONSES)
 
 
-def dataset_out(row: Dataset) -> DatasetOut:
+def dataset_out(row: DatasetRow) -> DatasetOut:
     return DatasetOut(id=row.id, name=row.name, tables=row.tables,
                       created_at=iso(row.created_at) or "")
 
 
-def get_dataset(st: State, dataset_id: str) -> Dataset:
+def get_dataset(st: State, dataset_id: str) -> DatasetRow:
     with Session(st.engine, expire_on_commit=False) as s:
-        row = s.get(Dataset, dataset_id)
+        row = s.get(DatasetRow, dataset_id)
     if row is None:
         raise not_found(f"Dataset '{dataset_id}'")
     return row
@@ -46,7 +48,7 @@ async def _save_upload(upload: UploadFile, limit: int, folder: Path) -> Path:
         while chunk := await upload.read(1 << 20):
             size += len(chunk)
             if size > limit:
-                raise ApiError(413, f"The upload is larger than {limit / 2**20:.0f} MB "
+                raise ApiError(413, f"The upload is larger than {limit / 2**20:g} MB "
                                     "(TUOYU_MAX_UPLOAD_MB).")
             f.write(chunk)
     return target
@@ -62,11 +64,18 @@ async def upload_dataset(
     name: Annotated[str | None, Form(examples=["宝山 2027 March"])] = None,
 ) -> DatasetOut:
     """Upload a dataset; every problem of every table is reported at once (422)."""
+    if name is not None and (len(name) > 200 or not name.strip()):
+        raise ApiError(422, "The dataset name must be 1 to 200 characters.",
+                       problems=[{"file": "body", "row": None, "column": "name",
+                                  "message": "the name is empty or too long",
+                                  "expected": "1 to 200 characters", "got": name[:50]}])
     st.settings.datasets_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=st.settings.datasets_dir, prefix=".in-") as tmp:
         path = await _save_upload(file, st.settings.max_upload_bytes, Path(tmp))
-        row = ds.ingest(st.settings.datasets_dir, st.engine, path, file.filename or "",
-                        name, st.settings.max_upload_bytes)
+        # unpacking and checking run off the event loop (the check in its own process)
+        row = await run_in_threadpool(
+            ds.ingest, st.settings.datasets_dir, st.engine, path, file.filename or "",
+            name, st.settings.max_upload_bytes)
     return dataset_out(row)
 
 
@@ -74,7 +83,7 @@ async def upload_dataset(
 def list_datasets(st: StateDep,
                   _who: Viewer) -> list[DatasetOut]:
     with Session(st.engine) as s:
-        rows = s.scalars(select(Dataset).order_by(Dataset.created_at.desc())).all()
+        rows = s.scalars(select(DatasetRow).order_by(DatasetRow.created_at.desc())).all()
         return [dataset_out(r) for r in rows]
 
 
@@ -140,7 +149,7 @@ def _rows_csv(rows: OutcomeRows, path: Path) -> None:
 async def record_outcomes(dataset_id: str, request: Request, st: StateDep,
                           _who: Planner) -> RecordedOut:
     """Record inspection outcomes (pass / rectify / fail); the next roster job knows them."""
-    from tuoyu.api.cli.roster import record_outcomes_file
+    from tuoyu.api.runner import record_outcomes
 
     row = get_dataset(st, dataset_id)
     ctype = request.headers.get("content-type", "")
@@ -169,5 +178,5 @@ async def record_outcomes(dataset_id: str, request: Request, st: StateDep,
                 ) from None
             path = Path(tmp) / "outcomes.csv"
             _rows_csv(rows, path)
-        n = record_outcomes_file(path, Path(row.path), st.settings.url)
+        n = record_outcomes(path, Dataset(Path(row.path), row.id), st.engine)
     return RecordedOut(recorded=n)

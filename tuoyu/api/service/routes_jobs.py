@@ -12,11 +12,11 @@ from fastapi.responses import FileResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tuoyu.api.service.db import Job, Plan
 from tuoyu.api.service.deps import Planner, State, StateDep, Viewer
 from tuoyu.api.service.errors import ApiError, not_found
 from tuoyu.api.service.routes_datasets import get_dataset
 from tuoyu.api.service.schemas import (
+    ERROR_RESPONSES,
     JobOut,
     JobRequest,
     Progress,
@@ -26,9 +26,10 @@ from tuoyu.api.service.schemas import (
     VerifyOut,
     iso,
 )
-from tuoyu.api.service.worker import check_params
+from tuoyu.api.store import Job, StoredPlan
+from tuoyu.api.text import Lang, label, message, render
 
-router = APIRouter(prefix="/api/v1/jobs", tags=["jobs"])
+router = APIRouter(prefix="/api/v1/jobs", tags=["jobs"], responses=ERROR_RESPONSES)
 
 MEDIA = {".csv": "text/csv; charset=utf-8", ".json": "application/json",
          ".geojson": "application/geo+json", ".html": "text/html; charset=utf-8",
@@ -36,16 +37,16 @@ MEDIA = {".csv": "text/csv; charset=utf-8", ".json": "application/json",
          ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
-def _load(st: State, job_id: str) -> tuple[Job, Plan | None]:
+def _load(st: State, job_id: str) -> tuple[Job, StoredPlan | None]:
     with Session(st.engine, expire_on_commit=False) as s:
         job = s.get(Job, job_id)
         if job is None:
             raise not_found(f"Job '{job_id}'")
-        plan = s.scalars(select(Plan).where(Plan.job_id == job_id)).first()
+        plan = s.scalars(select(StoredPlan).where(StoredPlan.job_id == job_id)).first()
     return job, plan
 
 
-def job_out(job: Job, plan: Plan | None) -> JobOut:
+def job_out(job: Job, plan: StoredPlan | None) -> JobOut:
     prog = job.progress
     return JobOut(
         id=job.id, kind=job.kind, dataset_id=job.dataset_id, params=job.params,
@@ -59,20 +60,18 @@ def job_out(job: Job, plan: Plan | None) -> JobOut:
 def _submit(st: State, kind: str, dataset_id: str, params: dict[str, Any],
             parent_id: str | None = None) -> JobOut:
     get_dataset(st, dataset_id)
-    try:
-        check_params(kind, params)
-    except ValueError as exc:
-        raise ApiError(422, str(exc), problems=[{
-            "file": "body", "row": None, "column": "params", "message": str(exc),
-            "expected": None, "got": None}]) from None
+    check_params(kind, params)
     return job_out(st.jobs.submit(kind, dataset_id, params, parent_id), None)
 
 
 @router.post("", status_code=202, response_model=JobOut)
 def submit_job(req: JobRequest, st: StateDep,
                _who: Planner) -> JobOut:
-    """Queue a plan; it is made by a worker process. Poll ``GET /api/v1/jobs/{id}``."""
-    return _submit(st, req.kind, req.dataset_id, dict(req.params))
+    """Queue a plan; it is made by a worker process. Poll ``GET /api/v1/jobs/{id}``.
+    Parameters are checked here (422 naming each one), never later in the worker."""
+    params = req.params.model_dump(mode="json", exclude_unset=True)
+    params.pop("kind", None)
+    return _submit(st, req.kind, req.dataset_id, params)
 
 
 @router.get("", response_model=list[JobOut])
@@ -80,7 +79,7 @@ def list_jobs(st: StateDep, _who: Viewer
               ) -> list[JobOut]:
     with Session(st.engine) as s:
         jobs = s.scalars(select(Job).order_by(Job.created_at.desc())).all()
-        plans = {p.job_id: p for p in s.scalars(select(Plan))}
+        plans = {p.job_id: p for p in s.scalars(select(StoredPlan))}
         return [job_out(j, plans.get(j.id)) for j in jobs]
 
 
@@ -100,15 +99,51 @@ def cancel_job(job_id: str, st: StateDep,
     return job_out(*_load(st, job_id))
 
 
-def _result(st: State, job_id: str) -> tuple[Job, dict[str, Any]]:
+def check_params(kind: str, params: dict[str, Any]) -> None:
+    """Refuse, before queuing, parameters the planner would refuse (422, each problem
+    named by its field)."""
+    from pydantic import ValidationError
+
+    from tuoyu.api.runner import PARAMS
+
+    if "kind" in params:
+        params = {k: v for k, v in params.items() if k != "kind"}
+    try:
+        PARAMS[kind].model_validate({**params, "kind": kind})
+    except ValidationError as exc:
+        problems = [{"file": "body", "row": None,
+                     "column": "params." + ".".join(map(str, e["loc"])),
+                     "message": e["msg"], "expected": None,
+                     "got": None if e.get("input") is None else str(e.get("input"))[:100]}
+                    for e in exc.errors()]
+        raise ApiError(422, "参数不正确 / invalid parameters: " + "; ".join(
+            f"{p['column']}: {p['message']}" for p in problems), problems=problems) from None
+
+
+def rendered(result: dict[str, Any], lang: Lang) -> dict[str, Any]:
+    """The stored plan with every code rendered for people (``message``/``label``)."""
+    out = dict(result)
+    out["status_label"] = label(f"status.{result['status']}", lang)
+    out["findings"] = [{**f, "message": message(f["code"], f.get("params"), lang)}
+                       for f in result.get("findings", [])]
+    out["soft_goals"] = [{**g, "label": label(g["code"], lang)}
+                         for g in result.get("soft_goals", [])]
+    out["targets"] = [{**t, "label": label(t["code"], lang)} for t in result.get("targets", [])]
+    return out
+
+
+def _result(st: State, job_id: str, lang: Lang = "zh") -> tuple[Job, dict[str, Any]]:
     job, plan = _load(st, job_id)
     if plan is None:
         raise ApiError(404, f"Job '{job_id}' has no result yet (status {job.status}).",
                        status=job.status)
     result = json.loads(plan.result_json)
+    if "error" not in result:
+        result = rendered(result, lang)
     if job.status == "infeasible":
-        raise ApiError(409, result.get("message", "No plan meets the rules."), "infeasible",
-                       clashes=result.get("clashes", []))
+        clashes = result.get("findings", [])
+        raise ApiError(409, "；".join(c["message"] for c in clashes) or label(
+            "status.infeasible", lang), "infeasible", clashes=clashes)
     if job.status == "failed":
         if result.get("error") == "invalid_input":
             raise ApiError(422, result["message"], problems=result.get("problems", []))
@@ -120,9 +155,11 @@ def _result(st: State, job_id: str) -> tuple[Job, dict[str, Any]]:
 
 @router.get("/{job_id}/result", response_model=ResultOut,
             responses={409: {"description": "no feasible plan: the clash"}})
-def job_result(job_id: str, st: StateDep,
-               _who: Viewer) -> dict[str, Any]:
-    return _result(st, job_id)[1]
+def job_result(job_id: str, st: StateDep, _who: Viewer,
+               lang: Lang = "zh") -> dict[str, Any]:
+    """The plan: status, objective, bound, gap, stages, soft goals, targets, findings
+    (codes with parameters, and each rendered in ``lang``: zh or en) and the rows."""
+    return _result(st, job_id, lang)[1]
 
 
 @router.get("/{job_id}/files/{name:path}")
@@ -140,12 +177,17 @@ def job_file(job_id: str, name: str, st: StateDep,
                         filename=Path(name).name)
 
 
+router.add_api_route("/{job_id}/files/{name:path}", job_file, methods=["HEAD"],
+                    include_in_schema=False)
+
+
 @router.post("/{job_id}/verify", response_model=VerifyOut)
-def verify_job(job_id: str, st: StateDep,
-               _who: Viewer) -> VerifyOut:
-    """Recompute a roster's draw from its audit record (draw.json) and compare."""
-    from tuoyu.api.exports.audit import verify
-    from tuoyu.optimizer.solve import SolveParams
+def verify_job(job_id: str, st: StateDep, _who: Viewer,
+               lang: Lang = "zh") -> VerifyOut:
+    """Recompute a roster's draw from its audit record (draw.json) and compare: the
+    differences as findings (codes, and each rendered in ``lang``)."""
+    from tuoyu.planning.dataset import Dataset
+    from tuoyu.planning.roster import verify
 
     job, plan = _load(st, job_id)
     if job.kind != "roster":
@@ -154,10 +196,15 @@ def verify_job(job_id: str, st: StateDep,
     if plan is None or "draw.json" not in plan.files:
         raise not_found(f"The draw of job '{job_id}' (status {job.status})")
     ds = get_dataset(st, job.dataset_id)
-    ok, problems = verify(st.jobs.out_dir(job_id) / "draw.json", Path(ds.path),
-                          SolveParams(time_limit=st.settings.solver_time_limit,
-                                      workers=st.settings.solver_workers))
-    return VerifyOut(matches=ok, problems=problems)
+    try:
+        record = json.loads((st.jobs.out_dir(job_id) / "draw.json").read_text(encoding="utf-8"))
+        ok, found = verify(record, Dataset(Path(ds.path), ds.id),
+                           time_limit=st.settings.solver_time_limit,
+                           workers=st.settings.solver_workers)
+    except (OSError, KeyError, ValueError, TypeError) as exc:
+        raise ApiError(422, f"The draw record of job '{job_id}' cannot be read: {exc}") from None
+    return VerifyOut(matches=ok, problems=[render(f, lang) for f in found],
+                     findings=[{**f.as_dict(), "message": render(f, lang)} for f in found])
 
 
 @router.post("/{job_id}/replan", status_code=202, response_model=JobOut)

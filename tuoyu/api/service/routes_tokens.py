@@ -9,9 +9,9 @@ from fastapi import APIRouter
 from tuoyu.api.service import auth
 from tuoyu.api.service.deps import Admin, StateDep
 from tuoyu.api.service.errors import not_found
-from tuoyu.api.service.schemas import TokenOut, TokenRequest, iso
+from tuoyu.api.service.schemas import ERROR_RESPONSES, TokenOut, TokenRequest, iso
 
-router = APIRouter(prefix="/api/v1/tokens", tags=["tokens"])
+router = APIRouter(prefix="/api/v1/tokens", tags=["tokens"], responses=ERROR_RESPONSES)
 
 
 def token_out(row: Any, token: str | None = None) -> TokenOut:

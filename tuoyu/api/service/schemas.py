@@ -3,14 +3,32 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
+
+from tuoyu.planning.params import RosterParams, SessionParams, SitingParams
+
+
+class ProblemOut(BaseModel):
+    file: str
+    row: int | None = None
+    column: str | None = None
+    message: str
+    expected: str | None = None
+    got: str | None = None
 
 
 class ErrorOut(BaseModel):
+    """Every error the service sends: what kind, a sentence, and (where they apply) the
+    located problems of the input (at most 200, ``problem_count`` all of them) or the
+    clashing rules."""
+
     error: str
     message: str
+    problems: list[ProblemOut] | None = None
+    problem_count: int | None = None
+    clashes: list[dict[str, Any]] | None = None
 
 
 class DatasetOut(BaseModel):
@@ -20,34 +38,52 @@ class DatasetOut(BaseModel):
     created_at: str
 
 
-class JobRequest(BaseModel):
-    """A plan to make. ``params`` by kind: roster ``month`` (YYYY-MM), ``seed``, optional
-    ``draw_share``, ``min_team``, ``time_limit``; sessions ``year``, ``from_date``, ``seed``,
-    ``time_limit``; siting ``years`` (2027-2029), ``classes_per_year`` (5-8), ``model``
-    (capacitated | mclp | lscp), ``time_limit``."""
+class _Job(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    dataset_id: str = Field(..., max_length=64)
 
-    kind: Literal["roster", "sessions", "siting"]
-    dataset_id: str
-    params: dict[str, Any] = Field(default_factory=dict)
 
-    model_config = {
-        "json_schema_extra": {
-            "examples": [
-                {"kind": "roster", "dataset_id": "baoshan",
-                 "params": {"month": "2027-03", "seed": 42}},
-                {"kind": "sessions", "dataset_id": "baoshan",
-                 "params": {"year": 2027, "from_date": None}},
-                {"kind": "siting", "dataset_id": "baoshan",
-                 "params": {"years": "2027-2029", "classes_per_year": "5-8"}},
-            ]
-        }
-    }
+class RosterJob(_Job):
+    """A month's inspection roster (双随机)."""
+
+    kind: Literal["roster"]
+    params: RosterParams
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"kind": "roster", "dataset_id": "baoshan", "params": {"month": "2027-03", "seed": 42}}]})
+
+
+class SessionsJob(_Job):
+    """A year's guidance-session calendar (or its re-plan from ``from_date``)."""
+
+    kind: Literal["sessions"]
+    params: SessionParams
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"kind": "sessions", "dataset_id": "baoshan", "params": {"year": 2027}}]})
+
+
+class SitingJob(_Job):
+    """New public nursery classes over the years."""
+
+    kind: Literal["siting"]
+    params: SitingParams
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"kind": "siting", "dataset_id": "baoshan",
+         "params": {"years": "2027-2029", "classes_per_year": "5-8"}}]})
+
+
+#: a plan to make: its kind decides its parameters (unknown keys are refused)
+JobRequest = Annotated[RosterJob | SessionsJob | SitingJob, Field(discriminator="kind")]
 
 
 class Progress(BaseModel):
     seconds: float | None = None
+    stage: str | None = None
     objective: float | None = None
     bound: float | None = None
+    gap: float | None = None
 
 
 class JobOut(BaseModel):
@@ -65,12 +101,55 @@ class JobOut(BaseModel):
     parent_id: str | None = None
 
 
-class ResultOut(BaseModel):
-    summary: str
+class FindingOut(BaseModel):
+    code: str
+    severity: Literal["info", "warning", "error"]
+    params: dict[str, Any]
+    message: str
+
+
+class SoftGoalOut(BaseModel):
+    code: str
+    label: str
+    value: int
+    weight: int
+    cost: int
+
+
+class TargetOut(BaseModel):
+    code: str
+    label: str
+    goal: float
+    achieved: float
+    met: bool
+
+
+class StageOut(BaseModel):
+    stage: str
     status: str
-    findings: list[str]
-    soft_goals: list[dict[str, Any]]
+    objective: float | None
+    bound: float | None
+    build_seconds: float
+    solve_seconds: float
+
+
+class ResultOut(BaseModel):
+    """A plan (``tuoyu.planning.Plan``), with every code rendered in the asked language."""
+
+    kind: Literal["roster", "sessions", "siting"]
+    status: Literal["optimal", "feasible", "infeasible", "time_limit", "cancelled"]
+    status_label: str
+    objective: float | None
+    bound: float | None
+    gap: float | None
+    seconds: float
+    stages: list[StageOut]
+    soft_goals: list[SoftGoalOut]
+    targets: list[TargetOut]
+    findings: list[FindingOut]
     rows: list[dict[str, Any]]
+    fingerprint: str
+    params: dict[str, Any]
 
 
 class ReplanRequest(BaseModel):
@@ -81,7 +160,8 @@ class ReplanRequest(BaseModel):
 
 class VerifyOut(BaseModel):
     matches: bool
-    problems: list[str]
+    problems: list[str]  # the differences, rendered
+    findings: list[dict[str, Any]] = []  # the same as codes with parameters
 
 
 class StreetCoverage(BaseModel):
@@ -140,3 +220,15 @@ class TokenOut(BaseModel):
 
 def iso(t: dt.datetime | None) -> str | None:
     return None if t is None else t.isoformat(timespec="seconds") + "Z"
+
+
+#: the error body every route may answer with, as the OpenAPI page shows it
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorOut, "description": text}
+    for code, text in (
+        (400, "bad request"), (401, "no or unknown token"), (403, "role too low, or a "
+        "change sent from another site"), (404, "not found"), (409, "conflict, or no plan "
+        "meets the rules (the clashes)"), (413, "upload too large"),
+        (415, "body neither JSON nor multipart"), (422, "invalid input (located problems)"),
+    )
+}

@@ -34,6 +34,9 @@ class Settings:
     solver_time_limit: float = 60.0
     solver_workers: int = 2
     start_jobs: bool = True  # False: jobs stay queued (tests of the queue itself)
+    #: host names the service answers for, besides the loopback names and ``host``
+    extra_hosts: tuple[str, ...] = field(default_factory=lambda: tuple(
+        h.strip() for h in os.environ.get("TUOYU_ALLOWED_HOSTS", "").split(",") if h.strip()))
 
     def __post_init__(self) -> None:
         self.home = Path(self.home).resolve()
@@ -52,6 +55,16 @@ class Settings:
     @property
     def is_local(self) -> bool:
         return self.host in LOCAL_HOSTS
+
+    @property
+    def allowed_hosts(self) -> frozenset[str]:
+        """The host names requests may be addressed to (the Host header)."""
+        hosts = set(LOCAL_HOSTS) | {self.host} | set(self.extra_hosts)
+        if self.host in ("0.0.0.0", "::"):  # every interface: the machine's own names too
+            import socket
+
+            hosts |= {socket.gethostname(), socket.getfqdn()}
+        return frozenset(h.lower() for h in hosts)
 
     @property
     def datasets_dir(self) -> Path:

@@ -1,7 +1,9 @@
-"""The store: rosters made and outcomes recorded, so the next month knows them.
+"""The store: rosters made and outcomes recorded (so the next month knows them), and
+the service's datasets, jobs, plans and tokens.
 
 SQLAlchemy; a SQLite file by default (``tuoyu.sqlite`` in the working folder), any
-database by URL in the environment variable ``TUOYU_DATABASE_URL``.
+database by URL in the environment variable ``TUOYU_DATABASE_URL``. Tables are made and
+upgraded by Alembic (:func:`migrate`), for the command line and the service alike.
 """
 
 from __future__ import annotations
@@ -9,55 +11,78 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, create_engine, select
+from alembic import command
+from alembic.config import Config
+from filelock import FileLock
+from sqlalchemy import create_engine, event, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Session
 
+from tuoyu.api.store.tables import (
+    FINISHED,
+    STATUSES,
+    ApiToken,
+    Base,
+    Dataset,
+    Job,
+    Outcome,
+    Roster,
+    RosterVisit,
+    StoredPlan,
+    now,
+)
 from tuoyu.models.inspection import PastInspection
 
+__all__ = [
+    "FINISHED", "STATUSES", "ApiToken", "Base", "Dataset", "Job", "Outcome", "Roster",
+    "RosterVisit", "StoredPlan", "now", "database_url", "engine", "make_engine", "migrate",
+    "stored_history", "save_roster", "record_outcomes",
+]
+
 DEFAULT_URL = "sqlite:///tuoyu.sqlite"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-class Base(DeclarativeBase):
-    pass
+def make_engine(url: str) -> Engine:
+    """An engine fit for several processes: SQLite waits for locks and uses WAL."""
+    if url.startswith("sqlite"):
+        eng = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+        @event.listens_for(eng, "connect")
+        def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+
+        return eng
+    return create_engine(url, pool_pre_ping=True)
 
 
-class Roster(Base):
-    __tablename__ = "rosters"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    dataset: Mapped[str] = mapped_column(String(500), index=True)
-    month: Mapped[str] = mapped_column(String(7), index=True)  # YYYY-MM
-    seed: Mapped[int] = mapped_column(Integer)
-    fingerprint: Mapped[str] = mapped_column(String(80))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
-    draw_json: Mapped[str] = mapped_column(Text)
-    visits: Mapped[list[RosterVisit]] = relationship(
-        back_populates="roster", cascade="all, delete-orphan"
-    )
+def alembic_config(url: str) -> Config:
+    """An Alembic config built in code (no alembic.ini): the package's migrations."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["url"] = url
+    return cfg
 
 
-class RosterVisit(Base):
-    __tablename__ = "roster_visits"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    roster_id: Mapped[int] = mapped_column(ForeignKey("rosters.id"), index=True)
-    date: Mapped[dt.date] = mapped_column(Date)
-    institution_id: Mapped[str] = mapped_column(String(64), index=True)
-    street_id: Mapped[str] = mapped_column(String(64))
-    inspector_ids: Mapped[str] = mapped_column(String(500))
-    reason: Mapped[str] = mapped_column(String(32))
-    roster: Mapped[Roster] = relationship(back_populates="visits")
+def migrate(url: str) -> None:
+    """Bring the database to the newest revision (creates every table on a new one).
 
-
-class Outcome(Base):
-    __tablename__ = "outcomes"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    dataset: Mapped[str] = mapped_column(String(500), index=True)
-    institution_id: Mapped[str] = mapped_column(String(64), index=True)
-    date: Mapped[dt.date] = mapped_column(Date)
-    outcome: Mapped[str] = mapped_column(String(16))
-    inspector_ids: Mapped[str] = mapped_column(String(500))
-    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    Safe when several processes start at once on a new store: SQLite files are migrated
+    under a file lock beside them, PostgreSQL under an advisory lock (in the migration
+    environment), so the schema is made once and the others find it made."""
+    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+        path = Path(url.removeprefix("sqlite:///"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with FileLock(str(path) + ".migrate.lock", timeout=120):
+            command.upgrade(alembic_config(url), "head")
+        return
+    command.upgrade(alembic_config(url), "head")
 
 
 def database_url() -> str:
@@ -65,9 +90,10 @@ def database_url() -> str:
 
 
 def engine(url: str | None = None) -> Engine:
-    eng = create_engine(url or database_url())
-    Base.metadata.create_all(eng)
-    return eng
+    """The command line's engine: the configured database, brought to the newest schema."""
+    url = url or database_url()
+    migrate(url)
+    return make_engine(url)
 
 
 def stored_history(session: Session, dataset: str, before: dt.date) -> list[PastInspection]:

@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from tuoyu.api.text import common, roster, sessions, siting
 from tuoyu.models.findings import Finding
+from tuoyu.planning.plan import Plan
 
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
@@ -66,3 +67,42 @@ def render(finding: Finding, lang: Lang = "zh") -> str:
 def label(code: str, lang: Lang = "zh") -> str:
     """A name (a soft goal, a target, a status, a stage): the template without params."""
     return message(code, None, lang)
+
+
+def _num(v: float | None) -> str:
+    return "—" if v is None else _value(float(v), "zh")
+
+
+def describe(plan: Plan, lang: Lang = "zh") -> str:
+    """A plan in a few lines for people: status, objective, bound and gap, time, targets,
+    soft goals (what each cost) and findings. The command line prints it; summary.txt
+    holds it."""
+    zh = lang == "zh"
+    kind = label(f"plan.kind.{plan.kind}", lang)
+    lines = [f"{kind}：{label(f'status.{plan.status}', lang)}" if zh
+             else f"{kind}: {label(f'status.{plan.status}', lang)}"]
+    if plan.objective is not None:
+        gap = "—" if plan.gap is None else f"{plan.gap:.1%}"
+        lines.append(
+            (f"  目标值 {_num(plan.objective)}，下界 {_num(plan.bound)}，差距 {gap}，"
+             f"用时 {plan.seconds:.1f} 秒") if zh else
+            (f"  objective {_num(plan.objective)}, bound {_num(plan.bound)}, gap {gap}, "
+             f"{plan.seconds:.1f} s"))
+    if plan.targets:
+        lines.append("  目标完成情况：" if zh else "  Targets:")
+        for t in plan.targets:
+            mark = ("达标" if t.met else "未达标") if zh else ("met" if t.met else "NOT met")
+            lines.append(f"    - {label(t.code, lang)}：{_num(t.goal)} → {_num(t.achieved)}（{mark}）"
+                         if zh else
+                         f"    - {label(t.code, lang)}: goal {_num(t.goal)}, achieved "
+                         f"{_num(t.achieved)} ({mark})")
+    if plan.soft_goals:
+        lines.append("  软目标（偏离量 × 权重 = 代价）：" if zh
+                     else "  Soft goals (value × weight = cost):")
+        for g in plan.soft_goals:
+            lines.append(f"    - {label(g.code, lang)}: {g.value} × {g.weight} = {g.cost}")
+    if plan.findings:
+        lines.append("  说明：" if zh else "  Notes:")
+        for f in plan.findings:
+            lines.append(f"    - [{label(f'severity.{f.severity}', lang)}] {render(f, lang)}")
+    return "\n".join(lines)

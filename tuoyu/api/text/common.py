@@ -7,6 +7,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "status.infeasible": ("无解（规则冲突）", "infeasible (the rules clash)"),
     "status.time_limit": ("超时未得方案", "no plan within the time limit"),
     "status.cancelled": ("已取消", "cancelled"),
+    # planners
+    "plan.kind.roster": ("月度检查排班", "Monthly inspection roster"),
+    "plan.kind.sessions": ("年度指导活动日历", "Guidance-session calendar"),
+    "plan.kind.siting": ("公办托班选址", "Nursery-class siting"),
     # severities
     "severity.info": ("说明", "note"),
     "severity.warning": ("注意", "warning"),
@@ -22,6 +26,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "在 {seconds} 秒内未找到方案（这并不说明无解）；请放宽时限或增加求解线程后重试。",
         "No plan was found within {seconds} s (this does not prove there is none); "
         "give a longer time limit or more workers.",
+    ),
+    "output.error": (
+        "无法写出方案：{path}（{reason}）。什么也没有写入或保存。",
+        "Cannot write the plan: {path} ({reason}). Nothing was written or stored.",
+    ),
+    "input.params": (
+        "参数 {field} 不正确：{reason}",
+        "Parameter {field} is not valid: {reason}",
     ),
     "plan.cancelled": (
         "已按要求停止；保留了目前为止最好的方案。",

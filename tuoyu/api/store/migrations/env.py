@@ -1,12 +1,11 @@
-"""Alembic environment: the URL comes from the Config built in code (``db.alembic_config``)
+"""Alembic environment: the URL comes from the Config built in code (``tuoyu.api.store.alembic_config``)
 or, for the ``alembic`` command line, from ``TUOYU_DATABASE_URL``."""
 
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
 
-from tuoyu.api.service import db  # noqa: F401  (registers the service's tables)
 from tuoyu.api.store import Base, database_url
 
 config = context.config
@@ -25,5 +24,7 @@ else:
             render_as_batch=url.startswith("sqlite"),
         )
         with context.begin_transaction():
+            if connection.dialect.name == "postgresql":  # one migrating process at a time
+                connection.execute(text("SELECT pg_advisory_xact_lock(20261129)"))
             context.run_migrations()
     connectable.dispose()

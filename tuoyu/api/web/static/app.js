@@ -21,6 +21,12 @@
       st_failed: '失败', st_cancelled: '已取消', st_interrupted: '已中断',
       job: '任务', seconds: '秒', objective: '目标值', bound: '界',
       cancel: '取消', submitting: '正在提交任务…', loading: '正在加载…',
+      upload_dataset: '上传数据集', upload_file: '文件（.zip 或 .xlsx）', upload: '上传',
+      uploaded: '已上传：{name}（{id}）', record_outcomes: '录入检查结果', record: '录入',
+      outcomes_file: '结果表（.csv 或 .xlsx：机构编号、日期、结果、检查人员）', recorded: '已录入 {n} 条检查结果。',
+      reasons: '方案依据', targets_h: '目标完成情况', soft_goals_h: '软目标的代价（取舍）',
+      findings_h: '说明与提醒', goal: '目标', achieved: '达成', met: '达标', not_met: '未达标',
+      gap: '差距', stage: '阶段', cost: '代价', value: '偏离量', weight: '权重',
       error: '出错了', error_label: '出错了：', downloads_label: '下载：', clashes: '冲突的规则',
       // map
       years: '规划年份', classes_per_year: '每年新增班数', replan: '重新规划',
@@ -31,7 +37,7 @@
       within_15_min_before: '规划前15分钟内有托位的居委', within_15_min_after: '规划后15分钟内有托位的居委', reach_before: '规划前15分钟覆盖率', reach_after: '规划后15分钟覆盖率',
       layer_streets: '街镇边界', layer_communities: '居委（按未满足需求着色）',
       layer_providers: '现有托育机构', layer_kindergartens: '幼儿园（含托班）',
-      layer_year: '{y}年新增托班及15分钟服务圈', basemap: '在线底图',
+      layer_year: '{y}年新增托班及15分钟步行范围（直线距离近似）', basemap: '在线底图',
       legend_unmet: '未满足需求', legend_met: '已满足',
       new_in_year: '{y}年新增 {c} 个班，{s} 个托位', seats: '托位', inclusive: '普惠',
       openings: '新增托班', summary: '方案摘要', plan_served: '{y}年：服务 {s} / 需求 {d}',
@@ -69,6 +75,12 @@
       job: 'Job', seconds: 's', objective: 'objective', bound: 'bound',
       cancel: 'Cancel', submitting: 'Submitting the job…', loading: 'Loading…',
       error: 'Error', error_label: 'Error: ', downloads_label: 'Downloads: ',
+      upload_dataset: 'Upload a dataset', upload_file: 'File (.zip or .xlsx)', upload: 'Upload',
+      uploaded: 'Uploaded: {name} ({id})', record_outcomes: 'Record inspection outcomes', record: 'Record',
+      outcomes_file: 'Outcomes (.csv or .xlsx: institution_id, date, outcome, inspector_ids)', recorded: '{n} outcomes recorded.',
+      reasons: 'Why this plan', targets_h: 'Targets', soft_goals_h: 'Soft goals and what they cost',
+      findings_h: 'Notes', goal: 'goal', achieved: 'achieved', met: 'met', not_met: 'not met',
+      gap: 'gap', stage: 'stage', cost: 'cost', value: 'value', weight: 'weight',
       clashes: 'Clashing rules',
       years: 'Years', classes_per_year: 'Classes per year', replan: 'Re-plan',
       show_year: 'Colour communities for', coverage_by_street: 'Coverage by street',
@@ -80,7 +92,7 @@
       reach_after: '15-min reach after',
       layer_streets: 'Street boundaries', layer_communities: 'Communities (by unmet demand)',
       layer_providers: 'Existing childcare places', layer_kindergartens: 'Kindergartens (nursery)',
-      layer_year: 'New classes {y} and 15-minute catchment', basemap: 'Online basemap',
+      layer_year: 'New classes {y} and 15-minute walk (straight-line stand-in)', basemap: 'Online basemap',
       legend_unmet: 'unmet demand', legend_met: 'met',
       new_in_year: '{y}: {c} new classes, {s} places', seats: 'places', inclusive: 'inclusive',
       openings: 'New classes', summary: 'Plan summary', plan_served: '{y}: served {s} of {d}',
@@ -167,6 +179,8 @@
     if (opts.json !== undefined) {
       headers['Content-Type'] = 'application/json';
       init.body = JSON.stringify(opts.json);
+    } else if (opts.form !== undefined) {
+      init.body = opts.form;  // FormData: the browser sets the multipart boundary
     }
     return fetch(path, init).then(function (r) {
       if (!r.ok) {
@@ -186,9 +200,7 @@
   function el(tag, attrs, children) {
     var e = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (k) {
-      if (k === 'text') { e.textContent = attrs[k]; } else if (k === 'html') {
-        e.innerHTML = attrs[k];
-      } else { e.setAttribute(k, attrs[k]); }
+      if (k === 'text') { e.textContent = attrs[k]; } else { e.setAttribute(k, attrs[k]); }
     });
     (children || []).forEach(function (c) {
       e.appendChild(typeof c === 'string' ? document.createTextNode(c) : c);
@@ -325,6 +337,10 @@
       if (p.bound !== null && p.bound !== undefined) {
         bits.push(t('bound') + ' ' + Math.round(p.bound * 100) / 100);
       }
+      if (p.gap !== null && p.gap !== undefined) {
+        bits.push(t('gap') + ' ' + (Math.round(p.gap * 1000) / 10) + '%');
+      }
+      if (p.stage) { bits.push(t('stage') + ' ' + p.stage); }
       if (bits.length) { box.appendChild(el('span', {text: ' ' + bits.join(' · ')})); }
     }
     if (job.message) { box.appendChild(el('div', {'class': 'job-message', text: job.message})); }
@@ -418,7 +434,79 @@
     return String(Math.round(n * f) / f);
   }
 
+  /* The plan's reasons, rendered by the server in the page's language: status and gap,
+   * targets (met or not), soft goals with what each cost, findings. Text only, never HTML. */
+  function resultUrl(jobId) {
+    return '/api/v1/jobs/' + encodeURIComponent(jobId) + '/result?lang=' + lang();
+  }
+
+  var reasonsJob = null;
+
+  function showReasons(jobId, result) {
+    reasonsJob = jobId;
+    var box = document.getElementById('reasons');
+    if (!box) { return; }
+    function draw(r) {
+      box.innerHTML = '';
+      box.hidden = false;
+      box.appendChild(el('h2', {text: t('reasons')}));
+      var head = r.status_label;
+      if (r.gap !== null && r.gap !== undefined && r.gap > 0) {
+        head += ' · ' + t('gap') + ' ' + (Math.round(r.gap * 1000) / 10) + '%';
+      }
+      if (r.objective !== null && r.objective !== undefined) {
+        head += ' · ' + t('objective') + ' ' + fmtNum(r.objective, 2) + ' · ' + t('bound') + ' ' +
+          fmtNum(r.bound, 2);
+      }
+      box.appendChild(el('p', {'class': 'plan-status', 'data-status': r.status, text: head}));
+      if (r.targets && r.targets.length) {
+        box.appendChild(el('h3', {text: t('targets_h')}));
+        var ul = el('ul', {'class': 'targets'});
+        r.targets.forEach(function (x) {
+          ul.appendChild(el('li', {'class': x.met ? 'met' : 'not-met', text: x.label + '：' +
+            t('goal') + ' ' + fmtNum(x.goal, 1) + '，' + t('achieved') + ' ' + fmtNum(x.achieved, 1) +
+            '（' + t(x.met ? 'met' : 'not_met') + '）'}));
+        });
+        box.appendChild(ul);
+      }
+      if (r.soft_goals && r.soft_goals.length) {
+        box.appendChild(el('h3', {text: t('soft_goals_h')}));
+        var ul2 = el('ul', {'class': 'soft-goals'});
+        r.soft_goals.forEach(function (g) {
+          ul2.appendChild(el('li', {text: g.label + '：' + g.value + ' × ' + g.weight + ' = ' +
+            g.cost}));
+        });
+        box.appendChild(ul2);
+      }
+      if (r.findings && r.findings.length) {
+        box.appendChild(el('h3', {text: t('findings_h')}));
+        var ul3 = el('ul', {'class': 'findings'});
+        r.findings.forEach(function (f) {
+          ul3.appendChild(el('li', {'class': 'finding-' + f.severity, 'data-code': f.code,
+            text: f.message}));
+        });
+        box.appendChild(ul3);
+      }
+    }
+    if (result) { draw(result); return; }
+    api(resultUrl(jobId)).then(draw, showError);
+  }
+
+  onLang(function () { if (reasonsJob) { showReasons(reasonsJob); } });
+
+  /* Defaults from today, not from the year the pages were written: next month's roster,
+   * this year's calendar (next year's from October), siting from next year on. */
+  function defaults(now) {
+    now = now || new Date();
+    var y = now.getFullYear(), m = now.getMonth() + 1;
+    var nm = m === 12 ? 1 : m + 1, ny = m === 12 ? y + 1 : y;
+    return {month: ny + '-' + (nm < 10 ? '0' : '') + nm, year: m >= 10 ? y + 1 : y,
+      years: (y + 1) + '-' + (y + 3)};
+  }
+
   window.Tuoyu = {
+    defaults: defaults,
+    resultUrl: resultUrl, showReasons: showReasons,
     t: t, lang: lang, setLang: setLang, onLang: onLang, applyLang: applyLang, api: api,
     token: token, setToken: setToken, el: el, showError: showError, fillTable: fillTable,
     parseCsv: parseCsv, statusText: statusText, param: param, loadDatasets: loadDatasets,

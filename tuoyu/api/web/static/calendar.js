@@ -29,12 +29,13 @@
   function load(job) {
     var ds = job.dataset_id;
     return Promise.all([
-      api('/api/v1/jobs/' + encodeURIComponent(job.id) + '/result'),
+      api(T.resultUrl(job.id)),
       table(ds, 'centers'), table(ds, 'guidance_staff'), table(ds, 'topics'), table(ds, 'events')
     ]).then(function (r) {
       state = {job: job, result: r[0], rows: r[0].rows || [],
         names: {center: index(r[1], 'center_id'), staff: index(r[2], 'staff_id'),
           topic: index(r[3], 'topic_id'), event: index(r[4], 'event_id')}};
+      T.showReasons(job.id, r[0]);
       var sel = document.getElementById('center-filter');
       var seen = {};
       state.rows.forEach(function (x) { seen[where(x)] = true; });
@@ -120,6 +121,7 @@
 
   function start() {
     var jobId = T.param('job');
+    document.getElementById('year').value = T.param('year') || T.defaults().year;
     T.loadDatasets(document.getElementById('dataset')).then(function (ds) {
       if (jobId) {
         return T.finish(jobId).then(function (job) {

@@ -48,6 +48,7 @@
       table(ds, 'communities'), table(ds, 'providers'), table(ds, 'kindergartens'),
       table(ds, 'streets'), embedded(id)
     ]).then(function (r) {
+      T.showReasons(id);
       var emb = r[7];
       var walk = emb && emb.walk_m ? emb.walk_m : 1125;
       plan = {job: job, geo: r[0], coverage: r[1], byStreet: r[2], communities: r[3],
@@ -67,6 +68,23 @@
     });
   }
 
+  /* Nothing on the map or beside it: no plan of another dataset left on screen. */
+  function clearPlan() {
+    plan = null;
+    layers.forEach(function (l) { map.removeLayer(l); });
+    layers = [];
+    if (control) { control.remove(); control = null; }
+    if (legend) { legend.remove(); legend = null; }
+    ['plan-summary', 'downloads', 'reasons'].forEach(function (id) {
+      var e = document.getElementById(id);
+      if (e) { e.innerHTML = ''; }
+    });
+    var tb = document.querySelector('#coverage-table tbody');
+    if (tb) { tb.innerHTML = ''; }
+    var js = document.getElementById('job-status');
+    if (js) { js.hidden = true; }
+  }
+
   function draw() {
     if (!plan) { return; }
     layers.forEach(function (l) { map.removeLayer(l); });
@@ -81,7 +99,9 @@
     if (plan.streets) {
       streets = L.geoJSON(plan.streets, {
         style: {color: '#555', weight: 1.5, fill: true, fillOpacity: 0.03, className: 'street'},
-        onEachFeature: function (f, l) { l.bindTooltip(f.properties.name, {sticky: true}); }
+        onEachFeature: function (f, l) {
+          l.bindTooltip(T.el('span', {text: f.properties.name}), {sticky: true});
+        }
       });
       overlays[T.t('layer_streets')] = streets;
       layers.push(streets);
@@ -99,9 +119,9 @@
       L.circleMarker([num(w.lat), num(w.lon)], {radius: 3 + Math.min(8, Math.sqrt(num(c.demand))),
         weight: 0.5, color: '#333', fillColor: colour(unmet), fillOpacity: 0.85,
         className: 'community'})
-        .bindPopup('<b>' + esc(w.name) + '</b>（' + esc(streetName[String(w.street_id)] || '') +
-          '）<br>' + showYear + ' · ' + T.t('demand') + ' ' + num(c.demand) + '<br>' +
-          T.t('served') + ' ' + num(c.served) + '<br>' + T.t('unmet') + ' ' + unmet)
+        .bindPopup(card(w.name, streetName[String(w.street_id)], [
+          showYear + ' · ' + T.t('demand') + ' ' + num(c.demand),
+          T.t('served') + ' ' + num(c.served), T.t('unmet') + ' ' + unmet]))
         .addTo(comms);
     });
     overlays[T.t('layer_communities')] = comms;
@@ -111,8 +131,8 @@
       var inc = truthy(p.inclusive);
       L.circleMarker([num(p.lat), num(p.lon)], {radius: 4, weight: 1, color: inc ? '#2166ac' : '#777',
         fillColor: inc ? '#67a9cf' : '#bbb', fillOpacity: 0.9, className: 'existing provider'})
-        .bindPopup('<b>' + esc(p.name) + '</b><br>' + num(p.seats) + ' ' + T.t('seats') +
-          (inc ? '（' + T.t('inclusive') + '）' : '')).addTo(prov);
+        .bindPopup(card(p.name, null, [num(p.seats) + ' ' + T.t('seats') +
+          (inc ? '（' + T.t('inclusive') + '）' : '')])).addTo(prov);
     });
     overlays[T.t('layer_providers')] = prov;
     layers.push(prov);
@@ -122,8 +142,8 @@
       L.circleMarker([num(k.lat), num(k.lon)], {radius: 3, weight: 1,
         color: nursery ? '#5e3c99' : '#999', fillColor: nursery ? '#b2abd2' : '#eee',
         fillOpacity: 0.9, className: 'existing kindergarten'})
-        .bindPopup('<b>' + esc(k.name) + '</b>' + (nursery ? '<br>' + num(k.nursery_seats) + ' ' +
-          T.t('seats') : '')).addTo(kg);
+        .bindPopup(card(k.name, null, nursery ? [num(k.nursery_seats) + ' ' + T.t('seats')] : []))
+        .addTo(kg);
     });
     overlays[T.t('layer_kindergartens')] = kg;
     layers.push(kg);
@@ -140,8 +160,8 @@
           dashArray: '4 4', className: 'catchment'}).addTo(g);
         L.circleMarker(ll, {radius: 7, color: '#000', weight: 1, fillColor: col, fillOpacity: 1,
           className: 'opening'})
-          .bindPopup('<b>' + esc(p.name) + '</b>（' + esc(streetName[String(p.street_id)] || '') +
-            '）<br>' + T.t('new_in_year', {y: y, c: p.classes, s: p.seats})).addTo(g);
+          .bindPopup(card(p.name, streetName[String(p.street_id)],
+            [T.t('new_in_year', {y: y, c: p.classes, s: p.seats})])).addTo(g);
       });
       overlays[T.t('layer_year', {y: y})] = g;
       layers.push(g);
@@ -243,10 +263,19 @@
     return Object.keys(by).sort().map(function (k) { return by[k]; });
   }
 
-  function esc(s) {
-    return String(s === null || s === undefined ? '' : s).replace(/[&<>"']/g, function (c) {
-      return {'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'}[c];
-    });
+  /* A popup's content as DOM nodes: names are data, inserted as text, never as HTML. */
+  function card(title, street, lines) {
+    var d = T.el('div', {'class': 'popup'});
+    d.appendChild(T.el('b', {text: title === null || title === undefined ? '' : String(title)}));
+    if (street) { d.appendChild(document.createTextNode('（' + street + '）')); }
+    lines.forEach(function (line) { d.appendChild(T.el('div', {text: line})); });
+    return d;
+  }
+
+  /* A range as a planner writes it: [2027, 2029] or "2027-2029" -> "2027-2029". */
+  function rangeText(v) {
+    if (Array.isArray(v)) { return v[0] === v[1] ? String(v[0]) : v[0] + '-' + v[1]; }
+    return String(v);
   }
 
   function params() {
@@ -267,22 +296,25 @@
 
   function start() {
     var y = T.param('years'), c = T.param('classes_per_year');
-    if (y) { document.getElementById('years').value = y; }
+    document.getElementById('years').value = y || T.defaults().years;
     if (c) { document.getElementById('classes').value = c; }
     var jobId = T.param('job');
     return T.loadDatasets(document.getElementById('dataset')).then(function (ds) {
       if (jobId) {
         return T.finish(jobId).then(function (job) {
           var p = job.params || {};
-          if (p.years) { document.getElementById('years').value = p.years; }
-          if (p.classes_per_year) { document.getElementById('classes').value = p.classes_per_year; }
+          if (p.years) { document.getElementById('years').value = rangeText(p.years); }
+          if (p.classes_per_year) {
+            document.getElementById('classes').value = rangeText(p.classes_per_year);
+          }
           if (job.dataset_id) { document.getElementById('dataset').value = job.dataset_id; }
           return load(job);
         });
       }
       var want = params();
       return T.latestJob('siting', ds, function (p) {
-        return String(p.years) === want.years && String(p.classes_per_year) === want.classes_per_year;
+        return (!p.model || p.model === 'capacitated') && rangeText(p.years) === want.years &&
+          rangeText(p.classes_per_year || '5-8') === want.classes_per_year;
       }).then(function (job) {
         if (job) { T.showJob(job); return load(job); }
         return replan();
@@ -295,6 +327,16 @@
     replan();
   });
   document.getElementById('show-year').addEventListener('change', draw);
+  // another dataset: its own newest plan (or none), never the old one left on screen
+  document.getElementById('dataset').addEventListener('change', function () {
+    history.replaceState(null, '', '/map');
+    clearPlan();
+    var want = params();
+    T.latestJob('siting', document.getElementById('dataset').value, function (p) {
+      return (!p.model || p.model === 'capacitated') && rangeText(p.years) === want.years;
+    }).then(function (job) { if (job) { T.showJob(job); return load(job); } return null; })
+      .catch(T.showError);
+  });
   T.onLang(draw);
   T.setupChrome();
   // The online basemap only when one of its tiles loads (the district intranet has no internet).

@@ -24,7 +24,7 @@
   function load(job) {
     var ds = job.dataset_id;
     return Promise.all([
-      api('/api/v1/jobs/' + encodeURIComponent(job.id) + '/result'),
+      api(T.resultUrl(job.id)),
       api(T.fileUrl(job.id, 'draw.json')).catch(function () { return null; }),
       table(ds, 'institutions'), table(ds, 'inspectors'), table(ds, 'streets')
     ]).then(function (r) {
@@ -33,6 +33,7 @@
       r[3].forEach(function (x) { names.insp[x.inspector_id] = x.name; });
       r[4].forEach(function (x) { names.street[String(x.street_id)] = x.name; });
       state = {job: job, result: r[0], rows: r[0].rows || [], draw: r[1], names: names};
+      T.showReasons(job.id, r[0]);
       document.getElementById('verify-result').textContent = '';
       render();
     });
@@ -101,10 +102,9 @@
     item('result_fingerprint', d.result_fingerprint || '');
     item('drawn', drawn.length + '：' + drawn.map(function (i) { return label(n.inst, i); })
       .join('、'), 'draw-drawn');
-    item('solver_status', solver.status || state.result.status || '');
+    item('solver_status', state.result.status_label || solver.status || '');
     item('unique_optimum', solver.unique_optimum === undefined ? '' :
       T.t(solver.unique_optimum ? 'yes' : 'no'));
-    if (state.result.summary) { item('summary', state.result.summary, 'draw-summary'); }
   }
 
   function busy(on) { document.getElementById('roster-btn').disabled = on; }
@@ -141,7 +141,7 @@
   function start() {
     var jobId = T.param('job');
     var m = T.param('month');
-    if (m) { document.getElementById('month').value = m; }
+    document.getElementById('month').value = m || T.defaults().month;
     T.loadDatasets(document.getElementById('dataset')).then(function () {
       if (!jobId) { return null; }
       return T.finish(jobId).then(function (job) {

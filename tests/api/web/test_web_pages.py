@@ -345,3 +345,82 @@ def test_pages_work_when_the_service_needs_a_token(browser, tmp_path: Path) -> N
         assert not errors, errors
     finally:
         stop_server(proc)
+
+
+def _zip_with(replace: dict[str, bytes]) -> bytes:
+    import zipfile
+
+    from tuoyu.data import BUNDLED
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for p in sorted(BUNDLED.iterdir()):
+            if p.is_file():
+                zf.writestr("d/" + p.name, replace.get(p.name, p.read_bytes()))
+    return buf.getvalue()
+
+
+def test_a_dataset_and_outcomes_are_uploaded_from_the_page(page, server: str,
+                                                          tmp_path: Path) -> None:
+    zipped = tmp_path / "mine.zip"
+    zipped.write_bytes(_zip_with({}))
+    page.goto("/")
+    page.wait_for_selector("#datasets-table tbody tr")
+    page.set_input_files("#upload-file", str(zipped))
+    page.fill("#upload-name", "我的数据")
+    page.click("#upload-btn")
+    page.wait_for_selector("#upload-note:has-text('已上传'), #error:not([hidden])",
+                           timeout=120_000)
+    assert page.locator("#error").is_hidden(), page.inner_text("#error")
+    assert "我的数据" in page.inner_text("#datasets-table")
+    bad = tmp_path / "outcomes.csv"
+    bad.write_text("institution_id,date,outcome,inspector_ids\nNOPE,2027-01-05,pass,\n",
+                   encoding="utf-8")
+    page.set_input_files("#outcomes-file", str(bad))
+    page.click("#outcomes-btn")
+    page.wait_for_selector("#error:not([hidden])")
+    assert "NOPE" in page.inner_text("#error")
+
+
+def test_names_are_never_run_as_script(page, server: str) -> None:
+    """Street, community and site names holding HTML are shown as text on the map."""
+    import json as _json
+
+    from tuoyu.data import BUNDLED
+
+    evil = '<img src=x onerror="window.__xss=1">'
+    streets = (BUNDLED / "streets.csv").read_text(encoding="utf-8").splitlines()
+    head, rows = streets[0], streets[1:]
+    cols = head.split(",")
+    name_at = cols.index("name")
+    out = [head]
+    for r in rows:
+        cells = next(csv.reader([r]))
+        cells[name_at] = evil
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="").writerow(cells)
+        out.append(buf.getvalue())
+    geo = _json.loads((BUNDLED / "streets.geojson").read_text(encoding="utf-8"))
+    for f in geo["features"]:
+        f["properties"]["name"] = evil
+    data = _zip_with({"streets.csv": ("\n".join(out) + "\n").encode(),
+                      "streets.geojson": _json.dumps(geo, ensure_ascii=False).encode()})
+    r = httpx.post(f"{server}/api/v1/datasets", files={"file": ("evil.zip", data)},
+                   timeout=120)
+    assert r.status_code == 201, r.text
+    ds = r.json()["id"]
+    job = httpx.post(f"{server}/api/v1/jobs", json={
+        "kind": "siting", "dataset_id": ds,
+        "params": {"years": "2027-2027", "classes_per_year": "1-2"}}).json()
+    page.goto(f"/map?job={job['id']}")
+    page.wait_for_selector("#coverage-table tbody tr, #error:not([hidden])",
+                           timeout=SOLVE_WAIT_MS)
+    assert page.locator("#error").is_hidden(), page.inner_text("#error")
+    for path in page.locator("path.street").all()[:3]:
+        path.hover(force=True)
+    for marker in page.locator("path.opening").all()[:2]:
+        marker.click(force=True)
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__xss") is None
+    assert page.locator(".leaflet-tooltip img, .leaflet-popup img").count() == 0
+    assert evil in page.inner_text("body")

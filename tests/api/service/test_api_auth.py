@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from tuoyu.api.service import auth
 from tuoyu.api.service.app import StartupRefused, create_app
-from tuoyu.api.service.db import ApiToken, make_engine
+from tuoyu.api.store import ApiToken, make_engine
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -81,7 +81,7 @@ def test_non_local_needs_admin_token(tmp_path: Path) -> None:
     with pytest.raises(StartupRefused):
         create_app(s)
     _row, admin = auth.create_token(eng, "admin", "a")
-    with TestClient(create_app(s)) as c:
+    with TestClient(create_app(s), base_url="http://localhost") as c:
         assert c.get("/api/v1/datasets").status_code == 401  # never open off localhost
         assert c.get("/api/v1/datasets", headers=bearer(admin)).status_code == 200
 
@@ -96,7 +96,7 @@ def test_cli_token_and_serve_refusal(tmp_path: Path) -> None:
     assert r.exit_code == 0, r.output
     token = r.stdout.strip().splitlines()[0]
     s = settings(tmp_path)
-    with TestClient(create_app(s)) as c:
+    with TestClient(create_app(s), base_url="http://localhost") as c:
         assert c.get("/api/v1/datasets", headers=bearer(token)).status_code == 200
         assert c.get("/api/v1/datasets").status_code == 401
     r = runner.invoke(app, ["token", "list", "--home", str(home)],

@@ -1,34 +1,57 @@
-"""The service's tables, beside the CLI's (``rosters``, ``roster_visits``, ``outcomes``).
-
-They share ``tuoyu.api.store.Base`` so one metadata (and one Alembic history) holds all.
-The service creates tables with Alembic (:func:`migrate`), not ``create_all``.
-"""
+"""Every table of the store, in one module: the history the planners read (rosters,
+their visits, recorded outcomes) and the service's (datasets, jobs, stored plans,
+tokens). One metadata, one Alembic history (``tuoyu/api/store/migrations``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import (
-    Boolean,
-    DateTime,
-    ForeignKey,
-    Integer,
-    String,
-    Text,
-    create_engine,
-    event,
-)
-from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from tuoyu.api.store import Base
 
-MIGRATIONS = Path(__file__).resolve().parents[1] / "store" / "migrations"
+class Base(DeclarativeBase):
+    pass
+
+
+class Roster(Base):
+    __tablename__ = "rosters"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dataset: Mapped[str] = mapped_column(String(500), index=True)
+    month: Mapped[str] = mapped_column(String(7), index=True)  # YYYY-MM
+    seed: Mapped[int] = mapped_column(Integer)
+    fingerprint: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    draw_json: Mapped[str] = mapped_column(Text)
+    visits: Mapped[list[RosterVisit]] = relationship(
+        back_populates="roster", cascade="all, delete-orphan"
+    )
+
+
+class RosterVisit(Base):
+    __tablename__ = "roster_visits"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    roster_id: Mapped[int] = mapped_column(ForeignKey("rosters.id"), index=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    institution_id: Mapped[str] = mapped_column(String(64), index=True)
+    street_id: Mapped[str] = mapped_column(String(64))
+    inspector_ids: Mapped[str] = mapped_column(String(500))
+    reason: Mapped[str] = mapped_column(String(32))
+    roster: Mapped[Roster] = relationship(back_populates="visits")
+
+
+class Outcome(Base):
+    __tablename__ = "outcomes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dataset: Mapped[str] = mapped_column(String(500), index=True)
+    institution_id: Mapped[str] = mapped_column(String(64), index=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    outcome: Mapped[str] = mapped_column(String(16))
+    inspector_ids: Mapped[str] = mapped_column(String(500))
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
 
 STATUSES = ("queued", "running", "done", "infeasible", "failed", "cancelled", "interrupted")
 FINISHED = frozenset({"done", "infeasible", "failed", "cancelled", "interrupted"})
@@ -63,6 +86,8 @@ class Job(Base):
     message: Mapped[str | None] = mapped_column(Text, nullable=True)
     cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
     pid: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    #: the running worker's lease: only the worker holding it may write this row
+    lease: Mapped[str | None] = mapped_column(String(32), nullable=True)
     parent_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
     started_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
@@ -77,7 +102,7 @@ class Job(Base):
         return json.loads(self.progress_json) if self.progress_json else None
 
 
-class Plan(Base):
+class StoredPlan(Base):
     """What a finished job produced: the result JSON and the files in its folder."""
 
     __tablename__ = "plans"
@@ -105,32 +130,3 @@ class ApiToken(Base):
     last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
 
 
-def make_engine(url: str) -> Engine:
-    """An engine fit for several processes: SQLite waits for locks and uses WAL."""
-    if url.startswith("sqlite"):
-        eng = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
-
-        @event.listens_for(eng, "connect")
-        def _pragmas(dbapi_conn: Any, _record: Any) -> None:
-            cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA busy_timeout=30000")
-            cur.close()
-
-        return eng
-    return create_engine(url, pool_pre_ping=True)
-
-
-def alembic_config(url: str) -> Config:
-    """An Alembic config built in code (no alembic.ini): the package's migrations."""
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    cfg.attributes["url"] = url
-    return cfg
-
-
-def migrate(url: str) -> None:
-    """Bring the database to the newest revision (creates every table on a new one)."""
-    if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    command.upgrade(alembic_config(url), "head")

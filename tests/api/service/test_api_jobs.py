@@ -11,8 +11,8 @@ from api_support import DATA, ROSTER_FILES, client, settings, upload, wait, zip_
 from sqlalchemy.orm import Session
 
 from tuoyu.api.service.app import create_app
-from tuoyu.api.service.db import Job, make_engine
 from tuoyu.api.service.jobs import INTERRUPTED
+from tuoyu.api.store import Job, make_engine
 
 
 def _roster(c, ds: str, month: str = "2027-03", **params) -> dict:  # noqa: ANN001
@@ -49,7 +49,7 @@ def test_queued_cancel_and_restart(tmp_path: Path) -> None:
     s = settings(tmp_path, bundled_data=DATA, start_jobs=False)
     from fastapi.testclient import TestClient
 
-    with TestClient(create_app(s)) as c:
+    with TestClient(create_app(s), base_url="http://localhost") as c:
         a = _roster(c, "baoshan")
         b = _roster(c, "baoshan", "2027-04")
         r = c.get(f"/api/v1/jobs/{a['id']}/result")
@@ -62,7 +62,7 @@ def test_queued_cancel_and_restart(tmp_path: Path) -> None:
         ses.add(Job(id="f" * 32, kind="roster", dataset_id="baoshan", params_json="{}",
                     status="running", cancel_requested=False, created_at=a_time(ses)))
     s2 = settings(tmp_path, bundled_data=DATA)
-    with TestClient(create_app(s2)) as c:
+    with TestClient(create_app(s2), base_url="http://localhost") as c:
         lost = c.get(f"/api/v1/jobs/{'f' * 32}").json()
         assert lost["status"] == "interrupted" and lost["message"] == INTERRUPTED
         assert c.get(f"/api/v1/jobs/{b['id']}").json()["status"] == "cancelled"
@@ -71,7 +71,7 @@ def test_queued_cancel_and_restart(tmp_path: Path) -> None:
 
 
 def a_time(ses: Session):  # noqa: ANN201
-    from tuoyu.api.service.db import now
+    from tuoyu.api.store import now
 
     return now()
 

@@ -1,6 +1,6 @@
-"""End to end on the bundled Baoshan data (read-only; every output goes to tmp_path):
-the CLI's files and their audit, a year of monthly rosters with recorded outcomes, and
-bad input that writes nothing."""
+"""``tuoyu roster`` end to end on the bundled Baoshan data (read-only; every output goes
+to tmp_path): the CLI's files and their audit, a year of monthly rosters with recorded
+outcomes, and bad input, bad options or a failed write that write and store nothing."""
 
 from __future__ import annotations
 
@@ -17,19 +17,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
+from tuoyu.api import runner as api_runner
 from tuoyu.api import store
 from tuoyu.api.cli import app
-from tuoyu.api.cli.roster import dataset_key, record_outcomes_file, run_roster
 from tuoyu.data import BUNDLED
 from tuoyu.models.calendar import month_bounds
 from tuoyu.models.inspection import load_inspection_data
 from tuoyu.optimizer.roster import RosterRules
-from tuoyu.optimizer.solve import SolveParams
+from tuoyu.planning.dataset import Dataset
 
 DATA = BUNDLED
 CONTRACT = ["date", "institution_id", "street_id", "inspector_ids", "reason"]
 SHEETS = ["按日期", "按检查人员", "抽取记录", "年度覆盖", "说明"]
 runner = CliRunner()
+DATASET = Dataset.at(DATA)
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:
@@ -90,9 +91,11 @@ def test_cli_writes_the_contract_files(december):
 
 def test_verify_says_the_draw_matches(december, monkeypatch, tmp_path):
     monkeypatch.setenv("TUOYU_DATABASE_URL", db_url(tmp_path))
-    result = runner.invoke(app, ["roster", "verify", str(december)])
+    result = runner.invoke(app, ["roster", "verify", str(december), "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert "matches" in result.output
+    zh = runner.invoke(app, ["roster", "verify", str(december)])
+    assert zh.exit_code == 0 and "抽取结果一致" in zh.output
 
 
 def _tampered(december: Path, tmp_path: Path, change) -> Path:
@@ -111,7 +114,8 @@ def test_verify_refuses_a_changed_inspector(december, monkeypatch, tmp_path):
         team = record["result"][0]["inspector_ids"]
         team[0] = next(p for p in pool if p not in team)
 
-    result = runner.invoke(app, ["roster", "verify", str(_tampered(december, tmp_path, change))])
+    path = _tampered(december, tmp_path, change)
+    result = runner.invoke(app, ["roster", "verify", str(path), "--lang", "en"])
     assert result.exit_code == 1, result.output
     assert "does NOT match" in result.output and "changed after the draw" in result.output
 
@@ -122,7 +126,8 @@ def test_verify_refuses_a_changed_seed(december, monkeypatch, tmp_path):
     def change(record):
         record["seed"] = record["seed"] + 1
 
-    result = runner.invoke(app, ["roster", "verify", str(_tampered(december, tmp_path, change))])
+    path = _tampered(december, tmp_path, change)
+    result = runner.invoke(app, ["roster", "verify", str(path), "--lang", "en"])
     assert result.exit_code == 1, result.output
     assert "does NOT match" in result.output
 
@@ -130,19 +135,21 @@ def test_verify_refuses_a_changed_seed(december, monkeypatch, tmp_path):
 # --- (b) a year of monthly rosters ----------------------------------------------------
 
 
-def test_twelve_months_keep_the_rules_and_cover_the_year(tmp_path):
+def test_twelve_months_keep_the_rules_and_cover_the_year(tmp_path, monkeypatch):
     url = db_url(tmp_path)
+    monkeypatch.setenv("TUOYU_DATABASE_URL", url)
     data = load_inspection_data(DATA)
-    key = dataset_key(DATA)
-    params = SolveParams(time_limit=60, workers=8)
     visited: set[str] = set()
     for month in range(1, 13):
         out = tmp_path / f"2027-{month:02d}"
-        run_roster(DATA, f"2027-{month:02d}", out, params=params, database_url=url)
+        result = runner.invoke(
+            app, ["roster", "--data", str(DATA), "--month", f"2027-{month:02d}", "--out", str(out)]
+        )
+        assert result.exit_code == 0, result.output
         rows = read_rows(out / "roster.csv")
         start, _ = month_bounds(2027, month)
         with Session(store.engine(url)) as session:
-            history = store.stored_history(session, key, start)
+            history = store.stored_history(session, DATASET.key, start)
         problems = check_roster(rows, data.with_history(history), 2027, month, RosterRules())
         assert problems == [], f"2027-{month:02d}: {problems[:5]}"
         visited |= {r["institution_id"] for r in rows}
@@ -152,7 +159,7 @@ def test_twelve_months_keep_the_rules_and_cover_the_year(tmp_path):
             w.writerow(["institution_id", "date", "outcome", "inspector_ids"])
             for r in rows:
                 w.writerow([r["institution_id"], r["date"], "pass", r["inspector_ids"]])
-        assert record_outcomes_file(outcomes, DATA, database_url=url) == len(rows)
+        assert api_runner.record_outcomes(outcomes, DATASET, store.engine(url)) == len(rows)
     active = {
         i.institution_id
         for i in data.institutions
@@ -194,7 +201,7 @@ def test_infeasible_setting_exits_2_with_the_clash_and_writes_nothing(tmp_path, 
     result = runner.invoke(
         app,
         ["roster", "--data", str(DATA), "--month", "2027-01", "--out", str(out),
-         "--min-team", "9"],
+         "--min-team", "9", "--lang", "en"],
     )  # fmt: skip
     assert result.exit_code == 2, result.output
     assert "short by" in result.output and "× 9 inspectors" in result.output
@@ -215,11 +222,13 @@ def test_inspections_record_cli(tmp_path, monkeypatch):
         f"{iid},2027-01-05,rectify,{pids[0]};{pids[1]}\n",
         encoding="utf-8",
     )
-    result = runner.invoke(app, ["inspections", "record", str(good), "--data", str(DATA)])
+    result = runner.invoke(
+        app, ["inspections", "record", str(good), "--data", str(DATA), "--lang", "en"]
+    )
     assert result.exit_code == 0, result.output
     assert "Recorded 1" in result.output
     with Session(store.engine(url)) as session:
-        history = store.stored_history(session, dataset_key(DATA), dt.date(2027, 2, 1))
+        history = store.stored_history(session, DATASET.key, dt.date(2027, 2, 1))
     assert [(h.institution_id, h.outcome) for h in history] == [(iid, "rectify")]
     bad = tmp_path / "bad.csv"
     bad.write_text(
@@ -229,3 +238,41 @@ def test_inspections_record_cli(tmp_path, monkeypatch):
     result = runner.invoke(app, ["inspections", "record", str(bad), "--data", str(DATA)])
     assert result.exit_code == 2, result.output
     assert "bad.csv" in result.output and "row 2" in result.output and "NOPE" in result.output
+
+
+def test_bad_option_exits_2_naming_it_without_a_traceback(tmp_path, monkeypatch):
+    url = db_url(tmp_path)
+    monkeypatch.setenv("TUOYU_DATABASE_URL", url)
+    out = tmp_path / "out"
+    for option, value in (("--draw-share", "2"), ("--month", "2027-13"), ("--min-team", "1")):
+        result = runner.invoke(
+            app, ["roster", "--month", "2027-03", "--out", str(out), option, value, "--lang", "en"]
+        )
+        assert result.exit_code == 2, result.output
+        assert option.removeprefix("--").replace("-", "_") in result.output, result.output
+        assert "Traceback" not in result.output
+        assert isinstance(result.exception, SystemExit), result.exception
+        assert "Nothing was written" in result.output
+    assert not out.exists()
+    assert stored_rosters(url) == 0
+
+
+def test_out_pointing_at_a_file_exits_2_and_stores_nothing(tmp_path, monkeypatch):
+    url = db_url(tmp_path)
+    monkeypatch.setenv("TUOYU_DATABASE_URL", url)
+    out = tmp_path / "taken"
+    out.write_text("not a folder", encoding="utf-8")
+    result = runner.invoke(
+        app, ["roster", "--month", "2027-03", "--out", str(out), "--time-limit", "30"]
+    )
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert str(out) in result.output and "什么也没有写入" in result.output
+    assert out.read_text(encoding="utf-8") == "not a folder"
+    assert stored_rosters(url) == 0
+
+
+def test_summary_txt_is_chinese_by_default(december):
+    text = (december / "summary.txt").read_text(encoding="utf-8")
+    assert text.startswith("2026-12 检查排班（种子 20270301）")
+    assert "唯一最优" in text and "本年度在营机构实地检查全覆盖" in text

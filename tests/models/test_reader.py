@@ -443,3 +443,61 @@ def test_bundled_dataset_loads_with_a_stable_fingerprint(tmp_path: Path) -> None
     changed = load_inspection_data(folder)
     assert changed.fingerprint != first.fingerprint
     assert len(changed.institutions) == 150
+
+
+def test_a_damaged_workbook_is_named_not_a_crash(tmp_path: Path) -> None:
+    folder = dataset(tmp_path)
+    (folder / "plan.xlsx").write_bytes(b"PK\x03\x04 this is not really a workbook")
+    with pytest.raises(DataError) as err:
+        read_tables(folder, ROSTER_TABLES)
+    (p,) = [p for p in err.value.problems if p.file == "plan.xlsx"]
+    assert "cannot be opened" in p.message and ".xlsx" in (p.expected or "")
+
+
+def test_damaged_street_polygons_are_named_not_a_crash(tmp_path: Path) -> None:
+    from tuoyu.models.reader import read_geojson_polygons
+
+    bad = tmp_path / "streets.geojson"
+    bad.write_text('{"type": "FeatureCollection", "features": [ {"type": ', encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        read_geojson_polygons(bad)
+    assert err.value.problems[0].file == "streets.geojson"
+    assert "not valid GeoJSON" in err.value.problems[0].message
+
+
+def test_one_unknown_id_is_one_problem_however_many_rows_name_it(tmp_path: Path) -> None:
+    folder = dataset(tmp_path)
+    inst = pd.read_csv(folder / "institutions.csv", dtype=str, keep_default_na=False)
+    inst.loc[[0, 3, 7], "street_id"] = "999999999"
+    inst.to_csv(folder / "institutions.csv", index=False)
+    with pytest.raises(DataError) as err:
+        read_tables(folder, ROSTER_TABLES)
+    refs = [p for p in err.value.problems if "refers to nothing" in p.message]
+    assert len(refs) == 1 and refs[0].row == 2 and "2 more rows" in refs[0].message
+
+
+def test_no_echoes_of_a_broken_table(tmp_path: Path) -> None:
+    """A street table with a problem of its own: the institutions naming its streets are
+    not reported as referring to nothing (that is an echo, not a cause)."""
+    folder = dataset(tmp_path)
+    streets = pd.read_csv(folder / "streets.csv", dtype=str, keep_default_na=False)
+    streets.loc[1, "street_id"] = streets.loc[0, "street_id"]  # a duplicate id
+    streets.to_csv(folder / "streets.csv", index=False)
+    with pytest.raises(DataError) as err:
+        read_tables(folder, ROSTER_TABLES)
+    assert any("duplicate id" in p.message for p in err.value.problems)
+    assert not any("refers to nothing" in p.message for p in err.value.problems)
+
+
+def test_a_place_in_another_city_or_out_of_range_is_named_by_row(tmp_path: Path) -> None:
+    folder = dataset(tmp_path)
+    inst = pd.read_csv(folder / "institutions.csv", dtype=str, keep_default_na=False)
+    inst.loc[4, ["lon", "lat"]] = ["116.40", "39.90"]  # Beijing
+    inst.loc[9, "lat"] = "200"
+    inst.to_csv(folder / "institutions.csv", index=False)
+    with pytest.raises(DataError) as err:
+        read_tables(folder, ROSTER_TABLES)
+    by_row = {p.row: p for p in err.value.problems}
+    assert 6 in by_row, [str(p) for p in err.value.problems]
+    assert "km from the others" in by_row[6].message
+    assert by_row[11].column == "lat" and by_row[11].got == "200"

@@ -1,5 +1,5 @@
 """Random small instances: the roster keeps every hard rule (checked independently by
-``roster_check``), or the planner says, in words, why no roster can."""
+``roster_check``), or the planner says why no roster can (clashes as catalogue codes)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from roster_check import check_roster
 
+from tuoyu.api.text import CATALOGUE, render
 from tuoyu.models.errors import InfeasibleError
 from tuoyu.models.inspection import (
     Conflict,
@@ -117,9 +118,14 @@ def test_roster_keeps_every_rule_or_explains_why_not(instance):
         plan = solve_roster(problem, SolveParams(time_limit=10, workers=8))
     except InfeasibleError as err:
         event("infeasible")
-        assert err.summary.strip()
-        assert err.clashes and all(c.strip() for c in err.clashes)
+        assert err.kind == "roster" and err.clashes
+        for c in err.clashes:  # every clash a code of the catalogue, said in both languages
+            assert c.code in CATALOGUE, c.code
+            assert render(c, "zh").strip() and render(c, "en").strip()
+            assert "{" not in render(c, "en"), render(c, "en")
         return
     assert len(plan.rows) == len(problem.visits)
     event("feasible")
     assert check_roster(plan.rows, data, YEAR, MONTH, rules) == []
+    for f in plan.findings:
+        assert f.code in CATALOGUE and "{" not in render(f, "en"), f

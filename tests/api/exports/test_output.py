@@ -1,0 +1,150 @@
+"""Publishing a plan's folder: all at once or not at all, even under kill -9."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from tuoyu.api.exports import output
+from tuoyu.api.exports.output import OutputError, staged
+
+
+def _write(folder: Path, generation: int, n: int = 5) -> None:
+    for i in range(n):
+        (folder / f"f{i}.txt").write_text(str(generation), encoding="utf-8")
+
+
+def _generations(out: Path) -> set[str]:
+    return {p.read_text(encoding="utf-8") for p in out.iterdir()}
+
+
+def test_a_new_folder_appears_whole(tmp_path: Path) -> None:
+    out = tmp_path / "out" / "roster"
+    with staged(out) as tmp:
+        _write(tmp, 1)
+    assert sorted(p.name for p in out.iterdir()) == [f"f{i}.txt" for i in range(5)]
+    assert [p.name for p in out.parent.iterdir()] == ["roster"]  # no staging left behind
+
+
+def test_a_second_plan_replaces_the_first_whole(tmp_path: Path) -> None:
+    out = tmp_path / "roster"
+    with staged(out) as tmp:
+        _write(tmp, 1, n=6)
+    with staged(out) as tmp:
+        _write(tmp, 2, n=3)
+    assert _generations(out) == {"2"}
+    assert len(list(out.iterdir())) == 3  # no stale file of the first plan
+    assert [p.name for p in tmp_path.iterdir()] == ["roster"]
+
+
+def test_an_error_while_writing_leaves_the_old_plan(tmp_path: Path) -> None:
+    out = tmp_path / "roster"
+    with staged(out) as tmp:
+        _write(tmp, 1)
+    with pytest.raises(RuntimeError), staged(out) as tmp:
+        _write(tmp, 2, n=2)
+        raise RuntimeError("the workbook could not be written")
+    assert _generations(out) == {"1"} and len(list(out.iterdir())) == 5
+    assert [p.name for p in tmp_path.iterdir()] == ["roster"]
+
+
+def test_an_out_path_that_is_a_file_is_a_clear_error(tmp_path: Path) -> None:
+    f = tmp_path / "plan"
+    f.write_text("not a folder")
+    with pytest.raises(OutputError) as err, staged(f) as tmp:
+        _write(tmp, 1)
+    assert "not a folder" in err.value.reason
+    assert f.read_text() == "not a folder"
+
+
+def test_publishing_renames_one_path_only(tmp_path: Path, monkeypatch) -> None:
+    """Nothing is moved into the out folder file by file: one exchange (or one rename)."""
+    calls: list[tuple[str, str]] = []
+    real_replace, real_exchange = os.replace, output.exchange
+
+    def replace(a, b):  # noqa: ANN001
+        calls.append(("replace", str(b)))
+        return real_replace(a, b)
+
+    def exchange(a, b):  # noqa: ANN001
+        calls.append(("exchange", str(b)))
+        return real_exchange(a, b)
+
+    monkeypatch.setattr(output.os, "replace", replace)
+    monkeypatch.setattr(output, "exchange", exchange)
+    out = tmp_path / "roster"
+    with staged(out) as tmp:
+        _write(tmp, 1, n=8)
+    assert calls == [("replace", str(out))]
+    calls.clear()
+    with staged(out) as tmp:
+        _write(tmp, 2, n=8)
+    assert len(calls) == 1 and calls[0][1] == str(out)
+
+
+def test_the_fallback_recovers_a_crash_between_its_two_renames(tmp_path: Path,
+                                                                monkeypatch) -> None:
+    """Without renameat2: old aside, new in. A crash after the first rename leaves the
+    old plan whole under .roster.old.*, and the next run puts it back first."""
+    out = tmp_path / "roster"
+    with staged(out) as tmp:
+        _write(tmp, 1)
+    monkeypatch.setattr(output, "_RENAMEAT2", None)
+    real = os.replace
+    n = {"calls": 0}
+
+    def crash_on_second(a, b):  # noqa: ANN001
+        n["calls"] += 1
+        if n["calls"] == 2:
+            raise KeyboardInterrupt("power cut")
+        return real(a, b)
+
+    monkeypatch.setattr(output.os, "replace", crash_on_second)
+    with pytest.raises(KeyboardInterrupt), staged(out) as tmp:
+        _write(tmp, 2)
+    assert not out.exists()
+    (aside,) = tmp_path.glob(".roster.old.*")
+    assert _generations(aside) == {"1"}
+    monkeypatch.setattr(output.os, "replace", real)
+    with pytest.raises(RuntimeError), staged(out):
+        raise RuntimeError("a later run that fails")
+    assert _generations(out) == {"1"} and not list(tmp_path.glob(".roster.old.*"))
+
+
+CHILD = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from tuoyu.api.exports.output import staged
+    out = Path(sys.argv[1])
+    g = 0
+    while True:
+        g += 1
+        with staged(out) as tmp:
+            for i in range(20):
+                (tmp / f"f{i}.txt").write_text(str(g))
+    """
+)
+
+
+def test_kill_9_at_any_moment_leaves_one_whole_plan(tmp_path: Path) -> None:
+    out = tmp_path / "roster"
+    script = tmp_path / "child.py"
+    script.write_text(CHILD)
+    for k in range(12):
+        proc = subprocess.Popen([sys.executable, str(script), str(out)])
+        time.sleep(0.4 + 0.037 * k)  # land at different moments of the write cycle
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        if out.exists():
+            files = sorted(p.name for p in out.iterdir())
+            assert files == sorted(f"f{i}.txt" for i in range(20)), files
+            assert len(_generations(out)) == 1
+    assert out.exists()

@@ -1,0 +1,119 @@
+"""Workers never outlive their service, and a stale worker can never write a job."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+from sqlalchemy.orm import Session
+
+from tuoyu.api.service import worker
+from tuoyu.api.store import Job, StoredPlan, make_engine, migrate, now
+
+
+def _job(url: str, lease: str | None, status: str = "running") -> None:
+    eng = make_engine(url)
+    with Session(eng) as s, s.begin():
+        s.add(Job(id="a" * 32, kind="roster", dataset_id="d", params_json="{}", status=status,
+                  cancel_requested=False, created_at=now(), lease=lease))
+    eng.dispose()
+
+
+def test_a_worker_without_the_lease_writes_nothing(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 't.sqlite'}"
+    migrate(url)
+    _job(url, lease="new-lease")
+    worker._finish(url, "a" * 32, "old-lease", "done", "ok", {"x": 1}, [], {})
+    eng = make_engine(url)
+    with Session(eng) as s:
+        job = s.get(Job, "a" * 32)
+        assert job is not None and job.status == "running"
+        assert s.query(StoredPlan).count() == 0
+    worker._finish(url, "a" * 32, "new-lease", "done", "ok", {"x": 1}, [], {})
+    with Session(eng) as s:
+        job = s.get(Job, "a" * 32)
+        assert job is not None and job.status == "done" and job.lease is None
+        assert json.loads(s.query(StoredPlan).one().result_json) == {"x": 1}
+
+
+def test_an_interrupted_job_stays_interrupted(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 't.sqlite'}"
+    migrate(url)
+    _job(url, lease=None, status="interrupted")
+    worker._finish(url, "a" * 32, None, "done", "ok", {}, [], {})
+    eng = make_engine(url)
+    with Session(eng) as s:
+        assert s.get(Job, "a" * 32).status == "interrupted"  # type: ignore[union-attr]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:  # a zombie (exited, not yet reaped) is not alive
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(")")[-1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_workers_end_when_their_server_is_killed(tmp_path: Path) -> None:
+    port = _free_port()
+    env = {**os.environ, "TUOYU_HOME": str(tmp_path / "home"), "TUOYU_DATABASE_URL": "",
+           "TUOYU_WORKERS": "1"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "tuoyu.api.cli", "serve", "--port", str(port)], env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                if httpx.get(base + "/api/v1/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        job = httpx.post(base + "/api/v1/jobs", json={
+            "kind": "sessions", "dataset_id": "baoshan",
+            "params": {"year": 2027, "time_limit": 300}}, timeout=10).json()
+        pid = None
+        for _ in range(100):
+            state = httpx.get(f"{base}/api/v1/jobs/{job['id']}", timeout=5).json()
+            if state["status"] == "running":
+                pid = _worker_pid(tmp_path / "home" / "tuoyu.sqlite", job["id"])
+                if pid:
+                    break
+            time.sleep(0.2)
+        assert pid is not None and _alive(pid)
+        server.send_signal(signal.SIGKILL)
+        server.wait(timeout=10)
+        for _ in range(50):
+            if not _alive(pid):
+                break
+            time.sleep(0.1)
+        assert not _alive(pid), "the worker outlived its server"
+    finally:
+        if server.poll() is None:
+            server.kill()
+
+
+def _worker_pid(db: Path, job_id: str) -> int | None:
+    eng = make_engine(f"sqlite:///{db}")
+    with Session(eng) as s:
+        job = s.get(Job, job_id)
+        pid = job.pid if job is not None else None
+    eng.dispose()
+    return pid

@@ -1,0 +1,46 @@
+"""Every message exists in Chinese and English, with the same parameters in both."""
+
+from __future__ import annotations
+
+import string
+
+from tuoyu.api.text import CATALOGUE, describe, label, message, render
+from tuoyu.models.findings import clash
+from tuoyu.optimizer.solve import SoftGoal, Status, Target
+from tuoyu.planning.plan import Plan
+
+
+def _fields(template: str) -> set[str]:
+    return {f for _, f, _, _ in string.Formatter().parse(template) if f}
+
+
+def test_every_code_has_both_languages_with_the_same_parameters() -> None:
+    for code, (zh, en) in CATALOGUE.items():
+        assert zh.strip() and en.strip(), code
+        assert _fields(zh) == _fields(en), code
+
+
+def test_every_status_has_a_label() -> None:
+    for s in Status:
+        assert f"status.{s}" in CATALOGUE
+
+
+def test_lists_and_numbers_are_written_the_way_each_language_writes_them() -> None:
+    f = clash("legacy.text", text=["a", "b"])
+    assert render(f, "zh") == "a、b" and render(f, "en") == "a, b"
+    assert "60" in message("plan.time_limit", {"seconds": 60}, "zh")
+
+
+def test_an_unknown_code_still_shows_its_parameters() -> None:
+    assert message("nowhere.code", {"n": 3}) == "nowhere.code (n=3)"
+    assert label("nowhere.code") == "nowhere.code"
+
+
+def test_a_plan_is_described_in_chinese_first() -> None:
+    plan = Plan(kind="siting", status=Status.FEASIBLE, objective=12.0, bound=10.0,
+                soft_goals=[SoftGoal("siting.goal.x", 2, 3)],
+                targets=[Target("siting.target.y", 5, 4, False)],
+                findings=[clash("plan.time_limit", seconds=9)])
+    zh, en = describe(plan, "zh"), describe(plan, "en")
+    assert zh.startswith("公办托班选址：可行") and "未达标" in zh and "2 × 3 = 6" in zh
+    assert en.startswith("Nursery-class siting: feasible") and "NOT met" in en

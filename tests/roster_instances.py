@@ -1,0 +1,88 @@
+"""Tiny hand-made roster instances for the rule and goal tests: institutions, inspectors
+and a month's data in two neighbouring streets, and ``plan()``, which solves one and
+checks the roster with the independent checker (``roster_check``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from roster_check import check_roster
+
+from tuoyu.models.inspection import InspectionData, Inspector, Institution, Street
+from tuoyu.optimizer.roster import RosterRules, build_problem, solve_roster
+from tuoyu.optimizer.solve import SolveParams
+
+D = dt.date
+ALL = RosterRules(draw_share=1.0)  # every active institution is drawn: visits are known
+NONE = RosterRules(draw_share=0.0)
+STREETS = (
+    Street(street_id="S1", name="一街", neighbours=("S2",)),
+    Street(street_id="S2", name="二街", neighbours=("S1",)),
+)
+
+
+def inst(
+    iid: str,
+    street: str = "S1",
+    operator: str = "",
+    risk: str = "medium",
+    opened: dt.date | None = None,
+    active: bool = True,
+) -> Institution:
+    return Institution(
+        institution_id=iid,
+        name=f"机构{iid}",
+        street_id=street,
+        lon=121.4,
+        lat=31.3,
+        kind="childcare_center",
+        operator=operator or f"op-{iid}",
+        risk=risk,
+        opened_on=opened,
+        active=active,
+    )
+
+
+def insp(
+    pid: str, dept: str, skills: str = "safety;hygiene", per_month: int = 10, per_day: int = 2
+) -> Inspector:
+    return Inspector(
+        inspector_id=pid,
+        name=f"检查员{pid}",
+        department=dept,
+        skills=tuple(skills.split(";")),
+        max_per_month=per_month,
+        max_per_day=per_day,
+    )
+
+
+def data(
+    institutions, inspectors, leave=(), conflicts=(), history=(), streets=None
+) -> InspectionData:
+    return InspectionData(
+        streets=STREETS if streets is None else tuple(streets),
+        institutions=tuple(institutions),
+        inspectors=tuple(inspectors),
+        leave=tuple(leave),
+        conflicts=tuple(conflicts),
+        history=tuple(history),
+    )
+
+
+def plan(
+    d: InspectionData,
+    rules: RosterRules = ALL,
+    year: int = 2026,
+    month: int = 6,
+    seed: int = 7,
+    workers: int = 8,
+    time_limit: float = 30,
+):
+    problem = build_problem(d, year, month, seed, rules)
+    result = solve_roster(problem, SolveParams(time_limit=time_limit, workers=workers))
+    assert check_roster(result.rows, d, year, month, rules) == []
+    return result
+
+
+def teams(result) -> dict[str, set[str]]:
+    return {r.institution_id: set(r.inspector_ids) for r in result.rows}

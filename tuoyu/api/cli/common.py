@@ -1,0 +1,68 @@
+"""What every planner's command does, once: run the plan, print its reasons, publish its
+files, and turn every failure into a located message and exit code 2 (never a
+traceback): bad input, parameters, a clash of the rules, the time limit, an out folder
+that cannot be written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+from pydantic import ValidationError
+
+from tuoyu.api.text import Lang, describe, message, render
+from tuoyu.models.errors import DataError
+from tuoyu.planning.dataset import Dataset
+from tuoyu.planning.params import AnyParams
+from tuoyu.planning.plan import Plan
+
+LANG_OPTION: Any = typer.Option("zh", "--lang", help="Language of what is printed: zh | en.")
+
+
+def dataset_of(data: Path | None) -> Dataset:
+    return Dataset.bundled() if data is None else Dataset.at(data)
+
+
+def fail(lines: list[str], lang: Lang = "zh") -> None:
+    for line in lines:
+        typer.echo(line, err=True)
+    typer.echo("什么也没有写入。" if lang == "zh" else "Nothing was written.", err=True)
+    raise typer.Exit(2)
+
+
+def make_params(cls: type[AnyParams], lang: Lang = "zh", **values: Any) -> AnyParams:
+    """Parameters from options; a value the planner would refuse stops here (exit 2)."""
+    try:
+        return cls.model_validate({k: v for k, v in values.items() if v is not None})
+    except ValidationError as exc:
+        fail([message("input.params", {"field": ".".join(map(str, e["loc"])) or "-",
+                                       "reason": e["msg"]}, lang) for e in exc.errors()], lang)
+        raise AssertionError("unreachable") from None
+
+
+def plan_and_write(dataset: Dataset, params: AnyParams, out: Path, lang: Lang = "zh",
+                   previous: Path | None = None) -> Plan:
+    """Make the plan, publish its files into ``out`` (and store a roster), print it."""
+    from tuoyu.api import runner
+    from tuoyu.api.exports.output import OutputError
+
+    if lang not in ("zh", "en"):
+        fail([f"--lang {lang}: expected zh or en"])
+    try:
+        plan = runner.make_plan(dataset, params, previous=previous)
+    except DataError as exc:
+        fail([str(exc)], lang)
+    if not plan.ok:
+        fail([describe(plan, lang)], lang)
+    try:
+        runner.deliver(plan, out, dataset=dataset, lang=lang)
+    except OutputError as exc:
+        fail([message("output.error", {"path": str(exc.path), "reason": exc.reason}, lang)],
+             lang)
+    typer.echo(describe(plan, lang))
+    typer.echo(("  已写入：" if lang == "zh" else "  written: ") + str(out))
+    return plan
+
+
+__all__ = ["LANG_OPTION", "dataset_of", "fail", "make_params", "plan_and_write", "render"]

@@ -1,0 +1,290 @@
+"""Solving a roster: the day and the team of every visit (CP-SAT).
+
+Hard rules are constraints; soft goals are weighted terms, minimised first; then a seeded
+random priority over (visit, inspector) and (visit, day) pairs picks one roster among the
+equally good ones. With distinct priorities and a proven optimum the roster is unique, so
+it does not depend on the solver's threads; a last solve proves uniqueness.
+
+Stage 1 fixes the days (:func:`~.stages.plan_days`); stage 2 picks the teams on those days
+with every hard rule of the month (the full model with the days fixed, which presolve
+shrinks to a small assignment), from seeded shortlists (双随机) widened if they leave no
+roster. If the teams cannot be found on those days, the full model chooses days and teams
+together. The stop token and the progress function reach every solve.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from dataclasses import dataclass, replace
+
+from ortools.sat.python import cp_model
+
+from tuoyu.models.errors import InfeasibleError, TimeLimitError
+from tuoyu.models.findings import Finding, info, warning
+from tuoyu.optimizer.roster.explain import capacity_clashes, explain_infeasible
+from tuoyu.optimizer.roster.goals import SOFT_GOALS, weighted
+from tuoyu.optimizer.roster.model import RosterModel, build_model, full_priority, team_priority
+from tuoyu.optimizer.roster.problem import RosterProblem, RosterRow
+from tuoyu.optimizer.roster.stages import (
+    Days,
+    Run,
+    greedy_teams,
+    plan_days,
+    prove_unique,
+    shortlists,
+)
+from tuoyu.optimizer.solve import (
+    ProgressFn,
+    SoftGoal,
+    SolveParams,
+    StageTime,
+    Status,
+    Stop,
+)
+
+
+@dataclass(frozen=True)
+class RosterPlan:
+    """A month's roster: the rows, how the solve ended and what a planner should know."""
+
+    problem: RosterProblem
+    rows: tuple[RosterRow, ...]
+    status: Status
+    objective: float | None
+    bound: float | None
+    stages: tuple[StageTime, ...]
+    soft_goals: tuple[SoftGoal, ...]
+    findings: tuple[Finding, ...]
+    unique: bool | None = None  # proven unique optimum (None: not checked)
+    shortlist: int | None = None  # size of the team shortlists used (None: everyone)
+
+    @property
+    def deterministic(self) -> bool:
+        """The roster does not depend on solver threads or timing."""
+        return self.status == Status.OPTIMAL and self.unique is not False
+
+    @property
+    def soft(self) -> dict[str, int]:
+        """Each soft goal's value by name."""
+        return {g.code.removeprefix("roster.goal."): g.value for g in self.soft_goals}
+
+
+class _Clock:
+    """The time left of the whole solve, for each stage after the first."""
+
+    def __init__(self, params: SolveParams):
+        self.params = params
+        self.deadline = time.perf_counter() + params.time_limit
+
+    def left(self) -> SolveParams:
+        return replace(self.params, time_limit=max(1.0, self.deadline - time.perf_counter()))
+
+
+@dataclass
+class _Teams:
+    """The model that found the teams, and how: with the days fixed or not."""
+
+    rm: RosterModel
+    solver: cp_model.CpSolver
+    status: int
+    fixed: bool
+    size: int | None
+    stages: list[StageTime]
+
+
+def _teams_on_days(problem: RosterProblem, days: Days, clock: _Clock, run: Run) -> _Teams | None:
+    """Stage 2: the teams on the fixed days, from shortlists widened until one works."""
+    r = problem.rules
+    sizes = [None] if r.shortlist is None else [r.shortlist, 2 * r.shortlist, None]
+    stages: list[StageTime] = []
+    for size in sizes:
+        tb = time.perf_counter()
+        allowed = shortlists(problem, days.day_of, size)  # type: ignore[arg-type]
+        greedy = greedy_teams(problem, days.day_of, allowed)  # type: ignore[arg-type]
+        rm = build_model(problem, day_of=days.day_of, allowed=allowed)
+        rm.model.minimize(weighted(problem, rm.soft))
+        for (v, p), a in rm.var.a.items():  # a balanced greedy roster to start from
+            rm.model.add_hint(a, (v, p) in greedy)
+        build = time.perf_counter() - tb
+        label = "teams" + (f" (shortlists of {size})" if size else " (all allowed)")
+        solver, status, secs = run.solve(rm.model, clock.left(), label)
+        stages.append(_stage(label, run, solver, status, build, secs))
+        if status != cp_model.INFEASIBLE:
+            return _Teams(rm, solver, status, True, size, stages)
+    return _Teams(rm, solver, status, True, None, stages)
+
+
+def _days_and_teams(problem: RosterProblem, clock: _Clock, run: Run) -> _Teams:
+    """The full model: days and teams together (when the days of stage 1 leave none)."""
+    tb = time.perf_counter()
+    rm = build_model(problem)
+    rm.model.minimize(weighted(problem, rm.soft))
+    build = time.perf_counter() - tb
+    solver, status, secs = run.solve(rm.model, clock.left(), "days and teams")
+    return _Teams(
+        rm,
+        solver,
+        status,
+        False,
+        None,
+        [_stage("days and teams", run, solver, status, build, secs)],
+    )
+
+
+def _stage(
+    label: str, run: Run, solver: cp_model.CpSolver, status: int, build: float, secs: float
+) -> StageTime:
+    found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    return StageTime(
+        label,
+        run.status(status),
+        solver.objective_value if found else None,
+        solver.best_objective_bound if found else None,
+        build,
+        secs,
+    )
+
+
+def _assignment(solver: cp_model.CpSolver, rm: RosterModel) -> tuple[list, list]:
+    on_x = sorted(k for k, x in rm.var.x.items() if solver.boolean_value(x))
+    on_a = sorted(k for k, a in rm.var.a.items() if solver.boolean_value(a))
+    return on_x, on_a
+
+
+def _rows(problem: RosterProblem, on_x: list, on_a: list) -> tuple[RosterRow, ...]:
+    day_of_v = {v: problem.days[k] for v, k in on_x}
+    team_of: dict[int, list[str]] = defaultdict(list)
+    for v, p in on_a:
+        team_of[v].append(problem.inspectors[p].inspector_id)
+    rows = [
+        RosterRow(
+            day_of_v[v],
+            visit.institution_id,
+            visit.street_id,
+            tuple(sorted(team_of[v])),
+            visit.reason,
+            visit.note,
+        )
+        for v, visit in enumerate(problem.visits)
+    ]
+    return tuple(sorted(rows, key=lambda r: (r.date, r.street_id, r.institution_id)))
+
+
+def _findings(
+    problem: RosterProblem,
+    plan_size: int | None,
+    soft: dict[str, int],
+    proven: bool,
+    params: SolveParams,
+    run: Run,
+) -> list[Finding]:
+    findings = list(problem.findings)
+    if plan_size is not None:
+        findings.append(info("roster.shortlist", size=plan_size, seed=str(problem.seed)))
+    if soft["return_to_last_institution"]:
+        findings.append(warning("roster.returns_to_last", count=soft["return_to_last_institution"]))
+    if run.stopped:
+        findings.append(warning("plan.cancelled"))
+    elif not proven:
+        findings.append(warning("roster.not_proven_optimal", seconds=round(params.time_limit)))
+    return findings
+
+
+def solve_roster(
+    problem: RosterProblem,
+    params: SolveParams | None = None,
+    progress: ProgressFn | None = None,
+    *,
+    stop: Stop | None = None,
+    prove: bool = True,
+) -> RosterPlan:
+    """Date and staff every visit; raise :class:`InfeasibleError` (clashes as findings)
+    when no roster can meet the rules, :class:`TimeLimitError` when none was found in
+    time. A stopped solve keeps the best roster found so far (status ``cancelled``)."""
+    params = replace(params or SolveParams(), portfolio="lp")
+    clashes = capacity_clashes(problem)
+    if clashes:
+        raise InfeasibleError("roster", clashes)
+    run, clock = Run(stop, progress), _Clock(params)
+    days = plan_days(problem, params, run, prove)
+    teams = _teams_on_days(problem, days, clock, run) if days.day_of is not None else None
+    stages = list(days.stages) + (teams.stages if teams else [])
+    if teams is None or teams.status == cp_model.INFEASIBLE:
+        teams = _days_and_teams(problem, clock, run)
+        stages += teams.stages
+    if teams.status == cp_model.INFEASIBLE:
+        raise explain_infeasible(problem, params, stop)
+    if teams.status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        kind = Status.CANCELLED if run.stopped else Status.TIME_LIMIT
+        raise TimeLimitError(
+            "roster",
+            [
+                Finding(
+                    "roster.cancelled_no_plan" if kind == Status.CANCELLED else "plan.time_limit",
+                    {"seconds": round(params.time_limit)},
+                )
+            ],
+        )
+    return _pick(problem, params, days, teams, stages, clock, run, prove)
+
+
+def _pick(
+    problem: RosterProblem,
+    params: SolveParams,
+    days: Days,
+    teams: _Teams,
+    stages: list[StageTime],
+    clock: _Clock,
+    run: Run,
+    prove: bool,
+) -> RosterPlan:
+    """Among rosters as good on every soft goal, the seeded random priority picks one;
+    then (when every stage is proven optimal) prove it is the only one."""
+    rm, solver = teams.rm, teams.solver
+    best_soft = round(solver.objective_value)
+    objective, bound = float(best_soft), float(solver.best_objective_bound)
+    soft_proven = teams.status == cp_model.OPTIMAL
+    on_x, on_a = _assignment(solver, rm)
+    rm.model.add(weighted(problem, rm.soft) <= best_soft)
+    tie = team_priority(problem, rm.var) if teams.fixed else full_priority(problem, rm.var)
+    rm.model.minimize(tie)
+    rm.model.clear_hints()
+    sx, sa = set(on_x), set(on_a)
+    for key, x in rm.var.x.items():
+        rm.model.add_hint(x, key in sx)
+    for key, a in rm.var.a.items():
+        rm.model.add_hint(a, key in sa)
+    solver2, status2, secs2 = run.solve(rm.model, clock.left(), "random priority")
+    stages.append(_stage("random priority", run, solver2, status2, 0.0, secs2))
+    if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        solver = solver2
+        on_x, on_a = _assignment(solver, rm)
+    soft_values = {name: round(solver.value(expr)) for name, expr in rm.soft.items()}
+    days_proven = days.optimal or days.day_of is None
+    proven = soft_proven and status2 == cp_model.OPTIMAL and days_proven and not run.stopped
+    unique: bool | None = None
+    if prove and proven:
+        rm.model.add(tie <= round(solver.objective_value))
+        chosen = [rm.var.a[k] for k in on_a] + ([] if teams.fixed else [rm.var.x[k] for k in on_x])
+        unique_teams, stage = prove_unique(rm.model, chosen, clock.left(), run, "uniqueness")
+        stages.append(stage)
+        unique = (unique_teams and days.unique) if teams.fixed else unique_teams
+    status = Status.CANCELLED if run.stopped else (Status.OPTIMAL if proven else Status.FEASIBLE)
+    w = problem.rules.weights
+    goals = tuple(
+        SoftGoal(f"roster.goal.{name}", soft_values[name], getattr(w, name)) for name in SOFT_GOALS
+    )
+    findings = _findings(problem, teams.size, soft_values, proven, params, run)
+    return RosterPlan(
+        problem,
+        _rows(problem, on_x, on_a),
+        status,
+        objective,
+        bound,
+        tuple(stages),
+        goals,
+        tuple(findings),
+        unique,
+        teams.size,
+    )

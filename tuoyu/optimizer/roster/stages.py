@@ -1,0 +1,254 @@
+"""The steps of a roster solve: the days of the visits (stage 1), the shortlists of the
+double-random team draw, a greedy starting roster, and the proof that an optimum is the
+only one. :mod:`.solve` strings them together."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from tuoyu.optimizer.draw import hashed_int
+from tuoyu.optimizer.roster.model import day_coefficients
+from tuoyu.optimizer.roster.problem import RosterProblem, Visit
+from tuoyu.optimizer.roster.variables import (
+    deadline_index,
+    earliest_index,
+    free_pool,
+    pool_can_staff,
+)
+from tuoyu.optimizer.solve import (
+    ProgressFn,
+    SolveParams,
+    StageTime,
+    Status,
+    Stop,
+    cp_status,
+    solve,
+)
+
+
+@dataclass(frozen=True)
+class Run:
+    """How every solve of one roster is run: the stop token and the progress function."""
+
+    stop: Stop | None = None
+    progress: ProgressFn | None = None
+
+    def solve(
+        self, model: cp_model.CpModel, params: SolveParams, stage: str
+    ) -> tuple[cp_model.CpSolver, int, float]:
+        return solve(model, params, self.progress, stop=self.stop, stage=stage)
+
+    def status(self, status: int) -> Status:
+        return cp_status(status, self.stop)
+
+    @property
+    def stopped(self) -> bool:
+        return self.stop is not None and self.stop.is_set()
+
+
+def prove_unique(
+    model: cp_model.CpModel, chosen: list, params: SolveParams, run: Run, stage: str
+) -> tuple[bool | None, StageTime]:
+    """Is the solution just found the only optimum? Forbid it and look for another."""
+    model.clear_objective()
+    model.clear_hints()
+    model.add(cp_model.LinearExpr.sum(chosen) <= len(chosen) - 1)
+    _s, status, secs = run.solve(model, params, stage)
+    verdict = {cp_model.INFEASIBLE: True, cp_model.OPTIMAL: False, cp_model.FEASIBLE: False}
+    return verdict.get(status), StageTime(stage, run.status(status), solve_seconds=secs)
+
+
+@dataclass(frozen=True)
+class Days:
+    """Stage 1's answer: visit -> day index (None: no days found), whether proven best,
+    whether proven the only best, and the stages run."""
+
+    day_of: dict[int, int] | None
+    optimal: bool
+    unique: bool | None
+    stages: tuple[StageTime, ...]
+
+
+def _day_candidates(model: cp_model.CpModel, problem: RosterProblem) -> dict:
+    """(visit, day) variables of the days a visit may fall on: within its deadline, not
+    before opening, and with a pool free of conflicts that can staff it."""
+    x: dict[tuple[int, int], cp_model.IntVar] = {}
+    for v, visit in enumerate(problem.visits):
+        last = deadline_index(problem, visit)
+        first = earliest_index(problem, visit)
+        for k, day in enumerate(problem.days):
+            if (last is not None and k > last) or k < first:
+                continue
+            if pool_can_staff(problem, free_pool(problem, visit, day)):
+                x[v, k] = model.new_bool_var(f"x_{v}_{k}")
+    return x
+
+
+def _day_capacity(model: cp_model.CpModel, problem: RosterProblem, x: dict) -> None:
+    """No day takes more visits than its inspectors (and its skilled ones) can staff."""
+    r, nv = problem.rules, len(problem.visits)
+    for k, day in enumerate(problem.days):
+        on_day = cp_model.LinearExpr.sum([x[v, k] for v in range(nv) if (v, k) in x])
+        at_work = [i for i in problem.inspectors if day in problem.available[i.inspector_id]]
+        model.add(r.min_team * on_day <= sum(i.max_per_day for i in at_work))
+        for skill in r.required_skills:
+            model.add(on_day <= sum(i.max_per_day for i in at_work if skill in i.skills))
+
+
+def plan_days(
+    problem: RosterProblem, params: SolveParams, run: Run = Run(), unique: bool = True
+) -> Days:
+    """Stage 1: the day of every visit, spread over the month, then by seeded priority.
+
+    A visit may only fall on a day when enough inspectors free of conflicts, with the
+    skills and departments, are at work; no day takes more visits than its inspectors can
+    staff. The busiest day is minimised first, then the seeded priorities.
+    """
+    model = cp_model.CpModel()
+    nv, nd = len(problem.visits), len(problem.days)
+    x = _day_candidates(model, problem)
+    for v in range(nv):
+        model.add_exactly_one([x[v, k] for k in range(nd) if (v, k) in x])
+    _day_capacity(model, problem, x)
+    busiest = model.new_int_var(0, nv, "busiest_day")
+    for k in range(nd):
+        model.add(busiest >= cp_model.LinearExpr.sum([x[v, k] for v in range(nv) if (v, k) in x]))
+    coefs = day_coefficients(problem, list(x))
+    tie = cp_model.LinearExpr.weighted_sum(list(x.values()), coefs)
+    big = sum(sorted(coefs, reverse=True)[:nv]) + 1
+    model.minimize(big * busiest + tie)
+    solver, status, secs = run.solve(model, params, "days")
+    stages = [StageTime("days", run.status(status), solve_seconds=secs)]
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return Days(None, False, None, tuple(stages))
+    day_of = {v: k for (v, k), var in x.items() if solver.boolean_value(var)}
+    stages[0] = StageTime(
+        "days",
+        run.status(status),
+        solver.objective_value,
+        solver.best_objective_bound,
+        solve_seconds=secs,
+    )
+    proven: bool | None = None
+    if unique and status == cp_model.OPTIMAL:
+        model.add(big * busiest + tie <= round(solver.objective_value))
+        chosen = [x[v, k] for v, k in day_of.items()]
+        proven, stage = prove_unique(model, chosen, params, run, "days uniqueness")
+        stages.append(stage)
+    return Days(day_of, status == cp_model.OPTIMAL, proven, tuple(stages))
+
+
+def shortlists(
+    problem: RosterProblem, day_of: dict[int, int], size: int | None
+) -> dict[int, set[int]] | None:
+    """双随机 for inspectors: per inspection, ``size`` inspectors drawn at random (seeded)
+    from those at work that day and free of conflicts, the last team drawn last; widened
+    until the shortlist holds every required skill and enough departments."""
+    if size is None:
+        return None
+    return {
+        v: _shortlist(problem, visit, problem.days[day_of[v]], size)
+        for v, visit in enumerate(problem.visits)
+    }
+
+
+def _shortlist(problem: RosterProblem, visit: Visit, day, size: int) -> set[int]:
+    r, people = problem.rules, problem.inspectors
+    pool = [
+        p
+        for p, i in enumerate(people)
+        if day in problem.available[i.inspector_id]
+        and (visit.institution_id, i.inspector_id) not in problem.recused
+    ]
+    last = set(visit.last_team)
+    pool.sort(
+        key=lambda p: (
+            people[p].inspector_id in last,
+            -hashed_int(problem.seed, "shortlist", visit.institution_id, people[p].inspector_id),
+        )
+    )
+    chosen = pool[:size]
+    for skill in r.required_skills:
+        if not any(skill in people[p].skills for p in chosen):
+            chosen += [p for p in pool if skill in people[p].skills][:1]
+    for p in pool:
+        depts = {people[q].department for q in chosen}
+        if len(depts) >= r.min_departments:
+            break
+        if people[p].department not in depts:
+            chosen.append(p)
+    return set(chosen)
+
+
+class _Greedy:
+    """A quick balanced roster (least-loaded first), the solver's starting hint."""
+
+    def __init__(self, problem: RosterProblem, allowed: dict[int, set[int]] | None):
+        self.problem = problem
+        self.allowed = allowed
+        self.load: dict[int, int] = defaultdict(int)
+        self.per_day: dict[tuple[int, int], int] = defaultdict(int)
+
+    def candidates(self, v: int, k: int) -> list[int]:
+        problem, visit = self.problem, self.problem.visits[v]
+        day = problem.days[k]
+        pool = self.allowed[v] if self.allowed is not None else range(len(problem.inspectors))
+        cands = []
+        for p in pool:
+            i = problem.inspectors[p]
+            if (
+                day in problem.available[i.inspector_id]
+                and (visit.institution_id, i.inspector_id) not in problem.recused
+                and self.load[p] < i.max_per_month
+                and self.per_day[p, k] < i.max_per_day
+                and i.inspector_id not in visit.last_team
+            ):
+                cands.append(p)
+        return sorted(cands, key=lambda p: (self.load[p], p))
+
+    def team(self, cands: list[int]) -> list[int]:
+        r, people = self.problem.rules, self.problem.inspectors
+        team: list[int] = []
+        for skill in r.required_skills:
+            if not any(skill in people[p].skills for p in team):
+                team += [p for p in cands if skill in people[p].skills and p not in team][:1]
+        for p in cands:
+            depts = {people[q].department for q in team}
+            if len(team) >= r.min_team and len(depts) >= r.min_departments:
+                break
+            if p not in team and (
+                len(depts) >= r.min_departments
+                or people[p].department not in depts
+                or len(team) + 1 < r.min_team
+            ):
+                team.append(p)
+        return team
+
+    def valid(self, team: list[int]) -> bool:
+        r, people = self.problem.rules, self.problem.inspectors
+        return (
+            r.min_team <= len(team) <= r.max_team
+            and all(any(s in people[p].skills for p in team) for s in r.required_skills)
+            and len({people[p].department for p in team}) >= r.min_departments
+        )
+
+
+def greedy_teams(
+    problem: RosterProblem, day_of: dict[int, int], allowed: dict[int, set[int]] | None
+) -> set[tuple[int, int]]:
+    """A quick balanced roster (least-loaded first) used as the solver's starting hint;
+    visits it cannot staff are left out. The solver's answer never depends on it."""
+    g = _Greedy(problem, allowed)
+    chosen: set[tuple[int, int]] = set()
+    for v in sorted(day_of, key=lambda v: (day_of[v], v)):
+        k = day_of[v]
+        team = g.team(g.candidates(v, k))
+        if g.valid(team):
+            for p in team:
+                chosen.add((v, p))
+                g.load[p] += 1
+                g.per_day[p, k] += 1
+    return chosen
