@@ -11,8 +11,10 @@ import datetime as dt
 import hashlib
 from collections import Counter, defaultdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from tuoyu.api.text import Lang
 from tuoyu.models.reader import parse_date
 from tuoyu.models.sessions import (
     DISCIPLINE_ZH,
@@ -23,7 +25,11 @@ from tuoyu.models.sessions import (
     SessionData,
 )
 
+if TYPE_CHECKING:
+    from tuoyu.planning.plan import Plan
+
 TZ = ZoneInfo("Asia/Shanghai")
+ICS_DIR = "sessions_ics"
 HALF_DAY_TIMES = (("09:00", "11:00"), ("14:00", "16:00"))
 CSV_COLUMNS = ("date", "start", "end", "center_id", "event_id", "topic_id", "staff_ids")
 
@@ -105,8 +111,10 @@ def write_workbook(
     sessions: list[Session],
     year: int,
     soft: list[tuple[str, int, int, int]] | None = None,
+    notes: list[tuple[str, str]] | None = None,
 ) -> None:
-    """The Chinese workbook: 按场所, 按人员, 按月份, 目标完成, 区级活动, 软目标."""
+    """The Chinese workbook: 按场所, 按人员, 按月份, 目标完成, 区级活动, 人员工作量,
+    软目标, 说明 (the plan's findings)."""
     import xlsxwriter
 
     cn, sn, tn, en = _names(data)
@@ -278,6 +286,8 @@ def write_workbook(
     )
     if soft:
         sheet("软目标", ["目标", "数值", "权重", "代价"], [list(r) for r in soft], [40, 10, 10, 10])
+    if notes:
+        sheet("说明", ["类别", "内容"], [list(r) for r in notes], [10, 100])
     wb.close()
 
 
@@ -336,3 +346,46 @@ def write_ics(folder: Path, data: SessionData, sessions: list[Session]) -> int:
         (folder / f"staff_{sid}.ics").write_bytes(ics_bytes(sn.get(sid, sid), ss, data))
         n += 1
     return n
+
+
+FILES = ("sessions.csv", "sessions.xlsx", ICS_DIR + "/", "sessions_summary.txt")
+
+
+def write_plan(plan: Plan, folder: Path, lang: Lang = "zh") -> None:
+    """Write a calendar's files into ``folder``: sessions.csv, sessions.xlsx (Chinese),
+    one .ics per center and per person in sessions_ics/, sessions_summary.txt."""
+    from tuoyu.api.text import label, render
+
+    detail = plan.detail
+    sessions = list(detail.result.sessions)
+    write_sessions_csv(folder / "sessions.csv", sessions)
+    soft = [(label(g.code, "zh"), g.value, g.weight, g.cost) for g in plan.soft_goals]
+    notes = [(label(f"severity.{f.severity}", "zh"), render(f, "zh")) for f in plan.findings]
+    write_workbook(folder / "sessions.xlsx", detail.data, sessions, detail.year, soft, notes)
+    write_ics(folder / ICS_DIR, detail.data, sessions)
+    (folder / "sessions_summary.txt").write_text(summary(plan, lang) + "\n", encoding="utf-8")
+
+
+def summary(plan: Plan, lang: Lang = "zh") -> str:
+    """The printed plan: the common description (status, bound, targets, soft goals,
+    findings) and the calendar in numbers (sessions, events, weekend share, load)."""
+    from tuoyu.api.text import describe, message
+
+    sessions = list(plan.detail.result.sessions) if plan.detail is not None else []
+    load = Counter(x for s in sessions for x in s.staff_ids)
+    staff = plan.detail.data.staff if plan.detail is not None else ()
+    loads = [load[s.staff_id] for s in staff] or [0]
+    centre = [s for s in sessions if s.center_id]
+    head = message(
+        "sessions.summary.head",
+        {
+            "year": plan.params.get("year", ""),
+            "sessions": len(centre),
+            "events": sum(1 for s in sessions if s.event_id),
+            "weekend": sum(1 for s in centre if s.date.weekday() >= 5),
+            "low": min(loads),
+            "high": max(loads),
+        },
+        lang,
+    )
+    return head + "\n" + describe(plan, lang)

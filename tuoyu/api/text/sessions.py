@@ -1,3 +1,175 @@
 """Messages of the sessions planner: findings, clashes, soft goals and targets, by code."""
 
-MESSAGES: dict[str, tuple[str, str]] = {}
+MESSAGES: dict[str, tuple[str, str]] = {
+    # -- soft goals ---------------------------------------------------------------------
+    "sessions.goal.moved": (
+        "重新排期：改到其他半天的后续场次", "re-plan: future sessions moved to another half-day"
+    ),
+    "sessions.goal.topic_changed": (
+        "重新排期：更换主题的场次", "re-plan: kept sessions with another topic"
+    ),
+    "sessions.goal.spacing": (
+        "间隔短于均匀分布的天数", "days by which gaps fall short of an even spread"
+    ),
+    "sessions.goal.weekend": ("偏离周末比例目标的场次", "sessions off the weekend target"),
+    "sessions.goal.other_lead": (
+        "日历估计：固定主讲无法到场的场次（仅用于下界）",
+        "calendar estimate: sessions their home lead cannot lead (bound only)",
+    ),
+    "sessions.goal.far": (
+        "跨出本街镇及相邻街镇的出行人次", "staff trips beyond home and neighbouring streets"
+    ),
+    "sessions.goal.neighbour": ("到相邻街镇的出行人次", "staff trips to a neighbouring street"),
+    "sessions.goal.load": (
+        "超出公平份额的场次（工作量均衡）", "sessions above staff's fair share (balance)"
+    ),
+    "sessions.goal.extra_lead": (
+        "非场所固定主讲带领的场次", "sessions not led by the center's home lead"
+    ),
+    "sessions.goal.staff_changed": (
+        "重新排期：更换人员的人次", "re-plan: kept sessions with another person"
+    ),
+    # -- targets ------------------------------------------------------------------------
+    "sessions.target.sessions_per_center": (
+        "社区亲子宝宝苑达到年度场次（个）", "baby centers reaching their sessions a year"
+    ),
+    "sessions.target.sessions_per_venue": (
+        "其他场所达到年度场次（个）", "other venues reaching their sessions a year"
+    ),
+    "sessions.target.events_held": (
+        "区级活动按次数举办（项）", "district events held as often as required"
+    ),
+    # -- how the solve went -------------------------------------------------------------
+    "sessions.summary.head": (
+        "{year} 年指导活动：场所活动 {sessions} 场（周末 {weekend} 场），区级活动 {events} 场；"
+        "每人全年 {low}–{high} 场。",
+        "Guidance sessions {year}: {sessions} center sessions ({weekend} on weekends), "
+        "{events} district event occurrences; {low}–{high} sessions a person.",
+    ),
+    "sessions.not_proven_optimal": (
+        "未证明最优：目标值 {objective}，整个方案的下界 {bound}（日历部分的下界加上与日历无关的"
+        "人员安排下界）。",
+        "Not proven optimal: objective {objective}, bound of the whole plan {bound} (the "
+        "calendar's bound plus a lower bound of the teams that holds for any calendar).",
+    ),
+    "sessions.staffing_cuts": (
+        "第一版日历按人数可行，但按具体人员排不开；追加了 {cuts} 条人员容量约束，"
+        "第 {rounds} 版日历可以排出全部人员。",
+        "The first calendar fitted the staff counts but not the people themselves; "
+        "{cuts} staffing cuts were added and calendar number {rounds} can be staffed.",
+    ),
+    "sessions.wall_clock_stop": (
+        "{stage} 阶段在 {seconds} 秒时被时钟上限截停：本次结果可能与其他运行不同；"
+        "请在负载较低时重试或加大时限。",
+        "Stage {stage} was stopped by the wall clock after {seconds} s: this result may "
+        "differ from another run; retry on a less busy machine or with a longer time limit.",
+    ),
+    "sessions.calendar_not_found": (
+        "在时限内未找到日历（第 {part}/{parts} 部分）；这并不说明无解，请加大时限。",
+        "No calendar was found within the time limit (part {part} of {parts}); this does "
+        "not prove there is none: give a longer time limit.",
+    ),
+    "sessions.decomposed": (
+        "大规模实例：日历按街镇分 {parts} 部分依次求解，下界只计人员安排部分。",
+        "Big instance: the calendar was planned in {parts} parts (by street), one after "
+        "another; the bound counts the teams' part only.",
+    ),
+    "sessions.teams_fallback": (
+        "{stage}：时限内未优化完人员安排，采用一个满足全部规则的可行安排。",
+        "{stage}: the teams were not optimized in time; a valid assignment meeting every "
+        "rule is used.",
+    ),
+    # -- changes of a re-plan -----------------------------------------------------------
+    "sessions.change.moved": (
+        "{key}：{old_date}（{old_half}）改到 {new_date}（{new_half}），{what}",
+        "{key}: {old_date} (half {old_half}) -> {new_date} (half {new_half}), {what}",
+    ),
+    "sessions.change.staff": (
+        "{key}：{date} 人员 {old} 改为 {new}", "{key}: {date} staff {old} -> {new}"
+    ),
+    "sessions.change.topic": (
+        "{key}：{date} 主题 {old} 改为 {new}", "{key}: {date} topic {old} -> {new}"
+    ),
+    "sessions.change.dropped": ("{key}：取消 {date} 的场次", "{key}: {date} dropped"),
+    "sessions.change.added": ("{key}：新增 {date} 的场次", "{key}: {date} added"),
+    # -- clashes: why no calendar ---------------------------------------------------------
+    "sessions.clash.gap_too_short": (
+        "{name}（{center}）自 {start} 起开放 {open_days} 天，需要 {needed} 场、间隔 {gap} 天，"
+        "最多只能排 {fit} 场。请增加开放日、把年度场次降到 {suggest}，或缩短间隔。",
+        "{name} ({center}) is open on {open_days} days from {start} but needs {needed} "
+        "sessions {gap} days apart; at most {fit} fit. Open it on more days, lower its "
+        "sessions_per_year to {suggest}, or shorten the gap.",
+    ),
+    "sessions.clash.no_day_in_quarter": (
+        "{name}（{center}）在 {year} 年第 {quarter} 季度没有开放日（闭馆、节假日或开放日），"
+        "但每个季度都需要一场活动。",
+        "{name} ({center}) has no open day in quarter Q{quarter} of {year} (closures, "
+        "holidays or its open days), but every quarter needs a session.",
+    ),
+    "sessions.clash.too_few_topics": (
+        "{name}（{center}）需要 {need} 个不同主题，但只有 {usable} 个主题有相应专业人员"
+        "（{topics}）。",
+        "{name} ({center}) needs {need} different topics but only {usable} topics can be "
+        "staffed ({topics}).",
+    ),
+    "sessions.clash.event_days": (
+        "区级活动 {name}（{event}）还需举办 {times} 次（不同日期，周末：{weekend}，月份 {months}），"
+        "但只有 {days} 个这样的日子。",
+        "Event {name} ({event}) must happen {times} more times on different days "
+        "(weekend: {weekend}) in months {months}, but there are only {days} such days.",
+    ),
+    "sessions.clash.event_team": (
+        "区级活动 {name}（{event}）每个专业各需一人（{disciplines} 个专业），但只配 {staff} 人。",
+        "Event {name} ({event}) needs one person of each of {disciplines} disciplines but "
+        "only {staff} staff.",
+    ),
+    "sessions.clash.event_pool": (
+        "区级活动 {name}（{event}）同时需要 {need} 名 {discipline} 专业人员，全区只有 {have} 名。",
+        "Event {name} ({event}) needs {need} {discipline} staff at once; the district has "
+        "{have}.",
+    ),
+    "sessions.clash.education_year": (
+        "全年场次和活动需要 {demand} 个教育专业半天，教育专业人员在每月上限、可用日和请假之内"
+        "最多提供 {supply} 个，缺 {short} 个。",
+        "The sessions and events need {demand} education half-days but the education staff "
+        "give at most {supply} within their monthly limits, available days and leave; "
+        "{short} short.",
+    ),
+    "sessions.clash.staffing": (
+        "{discipline} 专业 {month} 月：在这些日子（{days}，共 {half_days} 个半天）上，"
+        "{people} 名人员按每月上限、可用日和请假最多能出 {capacity} 人次。",
+        "{discipline} staff in month {month}: on these days ({days}; {half_days} half-days) "
+        "the {people} people can give at most {capacity} places within their monthly "
+        "limits, available days and leave.",
+    ),
+    "sessions.clash.rule_gap": (
+        "{name}（{center}）：场次间隔至少 {gap} 天", "{name} ({center}): sessions {gap} days apart"
+    ),
+    "sessions.clash.rule_quarter": (
+        "{name}（{center}）：每个季度至少一场", "{name} ({center}): a session in every quarter"
+    ),
+    "sessions.clash.rule_topics": (
+        "{name}（{center}）：至少 {topics} 个主题，且相邻两场主题不同",
+        "{name} ({center}): at least {topics} topics, never the same twice in a row",
+    ),
+    "sessions.clash.rule_event": (
+        "区级活动 {name}（{event}）：{times} 次，每次 {staff} 人",
+        "event {name} ({event}): {times} times with {staff} staff",
+    ),
+    "sessions.clash.rule_half_day": (
+        "{discipline} 专业每半天可用人数：{people} 人，每人每半天只能在一处",
+        "{discipline} staff per half-day: {people} people, each in one place a half-day",
+    ),
+    "sessions.clash.rule_month": (
+        "{discipline} 专业每月上限：最紧的月份 {months} 分别只有 {places} 人次",
+        "{discipline} staff monthly limits: the tightest months {months} give {places} places",
+    ),
+    "sessions.clash.rule_open": (
+        "场所 {center} 在 {year} 年已没有开放日", "center {center} has no open day left in {year}"
+    ),
+    "sessions.clash.unexplained": (
+        "规则无法同时满足，但在 {seconds} 秒内未能找出冲突的规则组；请加大时限重试。",
+        "The rules cannot all hold, but the clashing rule groups were not found within "
+        "{seconds} s; retry with a longer time limit.",
+    ),
+}

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 
 from ortools.sat.python import cp_model
 
@@ -44,9 +44,11 @@ from tuoyu.optimizer.solve import (
     solve,
 )
 
-#: tasks per synchronisation of the interleaved search: fixed, so that the search (and
-#: the plan) does not depend on the number of threads
-BATCH = 8
+#: threads and tasks per synchronisation of the interleaved search: fixed, so that the
+#: search (and the plan) never depends on --workers (CP-SAT's single-thread search differs
+#: from its interleaved one, and more threads than tasks per batch would idle)
+THREADS = 2
+BATCH = 2
 #: deterministic time units (CP-SAT's measure of work) per second of the time limit
 DET_PER_SECOND = 0.2
 #: the wall clock stops a solve only at this multiple of the time limit (a safety net)
@@ -92,8 +94,12 @@ class _Run:
     def solve(self, model: cp_model.CpModel, stage: str, det: float, extra=()):
         """One deterministic CP-SAT solve; returns (solver, status)."""
         det = max(0.5, det)
+        params = _DetParams(
+            **{f.name: getattr(self.params, f.name) for f in fields(SolveParams)}
+        )
         params = replace(
-            self.params,
+            params,
+            workers=THREADS,
             time_limit=max(2.0, self.wall_left()),
             portfolio="default",
             extra=(
@@ -126,7 +132,20 @@ class _Run:
         return solver, status
 
 
-LIGHT = (("cp_model_probing_level", 0), ("symmetry_level", 0))
+LIGHT = (("cp_model_probing_level", 0), ("symmetry_level", 0), ("repair_hint", True))
+
+
+@dataclass(frozen=True)
+class _DetParams(SolveParams):
+    """Solve parameters with CP-SAT subsolvers left out: the interleaved ``fixed`` search
+    aborts the process on some models (OR-Tools 9.15: "Check failed:
+    heuristics.fixed_search != nullptr")."""
+
+    ignore: tuple[str, ...] = ("fixed",)
+
+    def apply(self, solver: cp_model.CpSolver) -> None:
+        super().apply(solver)
+        solver.parameters.ignore_subsolvers.extend(self.ignore)
 
 
 def _calendar_part(
@@ -207,7 +226,7 @@ def _plan_calendar(run: _Run) -> tuple[list[Session], dict[str, int], float | No
     new: list[Session] = []
     values: dict[str, int] = defaultdict(int)
     bound: float | None = None
-    budget = run.det_left * 0.6
+    budget = run.det_left * 0.85
     for gi, group in enumerate(groups):
         stage = "calendar" if len(groups) == 1 else f"calendar {gi + 1}"
         det = budget / len(groups)
@@ -272,7 +291,7 @@ def _solve_teams(
         tm = teams.build_teams(p, sub, restrict, prior_load, fallback)
         build = time.perf_counter() - t
         det = max(0.5, run.det_left / parts_left)
-        solver, status = run.solve(tm.model, stage, det)
+        solver, status = run.solve(tm.model, stage, det, (("repair_hint", True),))
         run.stages[-1] = replace(run.stages[-1], build_seconds=build)
         st = cp_status(status, run.stop)
         if st in (Status.OPTIMAL, Status.FEASIBLE):
@@ -327,6 +346,8 @@ def _result(
     a_bound = cal_bound if cal_bound is not None and w.other_lead <= w.extra_lead else 0.0
     bound = min(objective, a_bound + lower)
     status = Status.OPTIMAL if objective <= bound + 1e-6 else Status.FEASIBLE
+    if run.stop is not None and run.stop.is_set():
+        status = Status.CANCELLED  # a plan meeting every rule, kept as it was when stopped
     findings = list(run.findings)
     if status != Status.OPTIMAL:
         findings.append(

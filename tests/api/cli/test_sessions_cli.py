@@ -1,5 +1,6 @@
-"""End to end: the full year on the bundled data through the command line, a re-plan,
-bad input with its messages, and .ics files that parse back."""
+"""The command line end to end: the full year on the bundled data, a re-plan, bad input
+with its messages (exit 2, nothing written), .ics files that parse back, Chinese and
+English output."""
 
 from __future__ import annotations
 
@@ -9,18 +10,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from sessions_check import read_plan, violations
 from typer.testing import CliRunner
 
 from tuoyu.api.cli import app
 from tuoyu.data import BUNDLED
 from tuoyu.models.sessions import load_session_data
 
-try:
-    from test_sessions_properties import read_plan, violations
-except ImportError:  # tests as a package
-    from tests.test_sessions_properties import read_plan, violations
-
-BUNDLED = BUNDLED
 runner = CliRunner()
 
 
@@ -42,7 +38,7 @@ def year_plan(tmp_path_factory) -> Path:
         ],
     )
     assert res.exit_code == 0, res.output
-    assert "60/60 centers meet their target" in res.output
+    assert "社区亲子宝宝苑达到年度场次（个）：60 → 60（达标）" in res.output, res.output
     return out
 
 
@@ -133,7 +129,7 @@ def test_replan_keeps_the_past_and_moves_little(year_plan, tmp_path):
     new_future = {key(r) for r in after if r["date"] >= past}
     moved = len(new_future - old_future)
     assert moved <= 10, f"{moved} sessions moved"
-    assert "Changes against the previous plan" in res.output
+    assert "改到" in res.output or "人员" in res.output
 
 
 def _bad(tmp_path: Path, edit) -> tuple[int, str, Path]:
@@ -203,5 +199,16 @@ def test_chinese_headers_are_accepted(tmp_path):
 def test_impossible_rules_write_nothing_and_say_why(tmp_path):
     code, output, out = _bad(tmp_path, lambda d: _replace(d / "centers.csv", ",4,", ",15,"))
     assert code == 2
-    assert "sessions 28 days apart" in output and "at most 13 fit" in output
+    assert "间隔 28 天" in output and "最多只能排 13 场" in output, output
     assert not (out / "sessions.csv").exists()
+
+
+def test_impossible_rules_in_english(tmp_path):
+    data_dir = tmp_path / "data"
+    shutil.copytree(BUNDLED, data_dir)
+    _replace(data_dir / "centers.csv", ",4,", ",15,")
+    res = runner.invoke(app, ["sessions", "--data", str(data_dir), "--out",
+                              str(tmp_path / "out"), "--lang", "en", "--time-limit", "5"])
+    assert res.exit_code == 2
+    assert "sessions 28 days apart" in res.output and "at most 13 fit" in res.output
+    assert "Nothing was written." in res.output

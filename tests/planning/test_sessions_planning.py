@@ -1,0 +1,101 @@
+"""The sessions planner through ``tuoyu.planning.sessions.run`` on the bundled data: the
+plan's contract (rows, status, bound, targets, soft goals, findings in the catalogue),
+a re-plan's changes as findings, clashes returned (not raised), a stop honoured."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sessions_check import violations
+
+from tuoyu.api.text import CATALOGUE, render
+from tuoyu.models.errors import DataError
+from tuoyu.models.findings import Severity
+from tuoyu.models.sessions import Session, load_session_data
+from tuoyu.optimizer.solve import Status, Stop
+from tuoyu.planning import sessions
+from tuoyu.planning.dataset import Dataset
+from tuoyu.planning.params import SessionParams
+from tuoyu.planning.plan import Plan
+
+
+@pytest.fixture(scope="module")
+def year() -> Plan:
+    return sessions.run(Dataset.bundled(), SessionParams(year=2027, time_limit=15, workers=2))
+
+
+def _rows(plan: Plan) -> list[dict[str, str]]:
+    return [{k: str(v) for k, v in r.items()} for r in plan.rows]
+
+
+def test_the_year_meets_every_rule_and_its_targets(year):
+    assert year.status in (Status.OPTIMAL, Status.FEASIBLE)
+    data = load_session_data(Dataset.bundled().folder)
+    assert violations(data, 2027, _rows(year)) == []
+    assert year.targets and all(t.met for t in year.targets)
+    assert {t.code for t in year.targets} >= {"sessions.target.sessions_per_center"}
+
+
+def test_status_objective_and_bound_are_honest(year):
+    assert year.objective is not None and year.bound is not None
+    assert year.bound <= year.objective + 1e-6
+    assert (year.status == Status.OPTIMAL) == (year.gap == 0.0)
+    # the objective counts the plan's goals (not the calendar's estimate other_lead)
+    counted = sum(g.cost for g in year.soft_goals if g.code != "sessions.goal.other_lead")
+    assert counted == year.objective
+
+
+def test_every_code_is_in_the_catalogue_in_both_languages(year):
+    codes = [g.code for g in year.soft_goals] + [t.code for t in year.targets]
+    codes += [f.code for f in year.findings]
+    for code in codes:
+        assert code in CATALOGUE, code
+        zh, en = CATALOGUE[code]
+        assert zh and en
+
+
+def test_the_plan_round_trips_as_json(year):
+    back = Plan.from_dict(year.as_dict())
+    assert back.rows == year.rows and back.status == year.status
+    assert back.objective == year.objective
+
+
+def test_a_replan_keeps_the_past_and_reports_changes_as_findings(year):
+    previous = [
+        Session(
+            date=dt.date.fromisoformat(r["date"]),
+            half=0 if r["start"] == "09:00" else 1,
+            center_id=r["center_id"],
+            event_id=r["event_id"],
+            topic_id=r["topic_id"],
+            staff_ids=tuple(x for x in r["staff_ids"].split(";") if x),
+        )
+        for r in _rows(year)
+    ]
+    params = SessionParams(year=2027, from_date=dt.date(2027, 9, 1), time_limit=10, workers=2)
+    plan = sessions.run(Dataset.bundled(), params, previous=previous)
+    assert plan.status in (Status.OPTIMAL, Status.FEASIBLE)
+    past = [r for r in _rows(year) if r["date"] < "2027-09-01"]
+    assert [r for r in _rows(plan) if r["date"] < "2027-09-01"] == past
+    for f in plan.findings:
+        if f.code.startswith("sessions.change."):
+            assert render(f, "zh") and render(f, "en")
+
+
+def test_a_replan_without_the_previous_plan_is_bad_input():
+    params = SessionParams(year=2027, from_date=dt.date(2027, 9, 1), time_limit=5)
+    with pytest.raises(DataError):
+        sessions.run(Dataset.bundled(), params)
+
+
+def test_a_stop_before_the_start_gives_a_plan_that_says_so():
+    stop = Stop(grace=2.0)
+    stop.set()
+    plan = sessions.run(Dataset.bundled(), SessionParams(year=2027, time_limit=10), stop=stop)
+    assert plan.status in (Status.CANCELLED, Status.TIME_LIMIT)
+    if plan.rows:
+        data = load_session_data(Dataset.bundled().folder)
+        assert violations(data, 2027, _rows(plan)) == []
+    else:
+        assert all(f.severity != Severity.ERROR for f in plan.findings)
