@@ -30,14 +30,16 @@ def run_one(
 ) -> dict[str, object]:
     from tuoyu.models.sessions import load_session_data
     from tuoyu.optimizer.sessions import SessionProblem, plan_sessions
-    from tuoyu.optimizer.solve import SolveParams
+    from tuoyu.optimizer.solve import SolveParams, gap
 
     t0 = time.perf_counter()
     data = load_session_data(data_dir)
     load = time.perf_counter() - t0
+    t1 = time.perf_counter()
     plan = plan_sessions(
         SessionProblem(data=data, year=2027), SolveParams(time_limit=time_limit, workers=workers)
     )
+    wall = time.perf_counter() - t1
     if save is not None:
         from tuoyu.api.exports.sessions import write_sessions_csv
 
@@ -47,17 +49,14 @@ def run_one(
         staff=len(data.staff),
         sessions=sum(1 for s in plan.sessions if s.center_id),
         events=sum(1 for s in plan.sessions if s.event_id),
-        status=plan.status,
-        gap=plan.gap,
+        status=str(plan.status),
+        gap=gap(plan.objective, plan.bound),
         objective=plan.objective,
         bound=plan.bound,
         load_s=round(load, 2),
-        build_s=round(plan.build_seconds, 2),
-        solve_s=round(plan.solve_seconds, 2),
-        stages=[
-            {k: (round(v, 2) if isinstance(v, float) else v) for k, v in st.items()}
-            for st in plan.stages
-        ],
+        build_s=round(sum(st.build_seconds for st in plan.stages), 2),
+        solve_s=round(wall, 2),
+        stages=[st.as_dict() for st in plan.stages],
         peak_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     )
 

@@ -160,6 +160,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{discipline} 专业每半天可用人数：{people} 人，每人每半天只能在一处",
         "{discipline} staff per half-day: {people} people, each in one place a half-day",
     ),
+    "sessions.clash.rule_weekday": (
+        "{discipline} 专业按星期：每月同一星期几的全部半天上，{people} 名人员按每月上限、可用日和"
+        "请假能出的人次",
+        "{discipline} staff by weekday: what the {people} people can give on all the same "
+        "weekdays of a month within their monthly limits, available days and leave",
+    ),
     "sessions.clash.rule_month": (
         "{discipline} 专业每月上限：最紧的月份 {months} 分别只有 {places} 人次",
         "{discipline} staff monthly limits: the tightest months {months} give {places} places",

@@ -177,6 +177,9 @@ def _rule_clash(p: SessionProblem, tag: str) -> Finding:
     if kind == "half-day":
         return clash("sessions.clash.rule_half_day", discipline=parts[1],
                      people=len(p.pools[parts[1]]))
+    if kind == "weekday":
+        return clash("sessions.clash.rule_weekday", discipline=parts[1],
+                     people=len(p.pools[parts[1]]))
     if kind == "month":
         disc = parts[1]
         cap = {mo: sum(month_places(p, s, mo) for s in p.pools[disc])

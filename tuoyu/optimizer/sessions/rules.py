@@ -79,10 +79,20 @@ class EventVars:
     days: list[int] = field(default_factory=list)
     slot: list[cp_model.IntVar] = field(default_factory=list)
     month_no: list[cp_model.IntVar] = field(default_factory=list)
+    wday: list[cp_model.IntVar] = field(default_factory=list)
 
     @property
     def slots(self) -> frozenset[int]:
         return frozenset(2 * d + h for d in self.days for h in (0, 1))
+
+
+def _weekday_of(m: cp_model.CpModel, p: SessionProblem, day: cp_model.IntVar, days: list[int]):
+    """The weekday of a day variable: day = 7*week + weekday - weekday(1 January)."""
+    week = m.new_int_var(0, 54, "week")
+    wdays = cp_model.Domain.from_values(sorted({p.date(x).weekday() for x in days}))
+    wday = m.new_int_var_from_domain(wdays, "wd")
+    m.add(day == 7 * week + wday - p.jan1.weekday())
+    return wday
 
 
 # -- the calendar ------------------------------------------------------------------------
@@ -91,21 +101,15 @@ class EventVars:
 def sessions_on_open_days(m: cp_model.CpModel, p: SessionProblem, cv: CenterVars, n: int) -> None:
     """Each session falls on a day the center is open, not a public holiday, not closed."""
     dom = cp_model.Domain.from_values(sorted(cv.slots))
-    wd0 = p.jan1.weekday()
-    wdays = cp_model.Domain.from_values(sorted({p.date(x).weekday() for x in cv.days}))
     cid = cv.center.center_id
     for i in range(n):
         s = m.new_int_var_from_domain(dom, f"slot_{cid}_{i}")
         d = m.new_int_var_from_domain(cp_model.Domain.from_values(cv.days), f"day_{cid}_{i}")
         h = m.new_bool_var(f"pm_{cid}_{i}")
         m.add(s == 2 * d + h)
-        # day = 7*week + weekday - weekday(1 January): the weekday without encoding the day
-        week = m.new_int_var(0, 54, f"week_{cid}_{i}")
-        wday = m.new_int_var_from_domain(wdays, "wd")
-        m.add(d == 7 * week + wday - wd0)
         cv.slot.append(s)
         cv.day.append(d)
-        cv.wday.append(wday)
+        cv.wday.append(_weekday_of(m, p, d, cv.days))
 
 
 def no_two_sessions_within_28_days(
@@ -206,6 +210,9 @@ def each_event_happens(
         if j:
             m.add(s >= ev.slot[-1] + 2).only_enforce_if(guard)
         ev.slot.append(s)
+        d = m.new_int_var_from_domain(cp_model.Domain.from_values(ev.days), "evday")
+        m.add(s == 2 * d + m.new_bool_var("evpm"))
+        ev.wday.append(_weekday_of(m, p, d, ev.days))
         lits = []
         mn = m.new_int_var(1, 12, "evmon")
         for mo in months:
@@ -276,6 +283,62 @@ def staff_suffice_per_half_day_and_month(
             mon_dem.append(top)
         g = guards(f"month:{disc}")
         m.add_cumulative(mon_iv, mon_dem, top + (big * (1 - g[0]) if g else 0))
+        staff_suffice_per_weekday_of_a_month(m, p, cvs, evs, disc, guards(f"weekday:{disc}"))
+
+
+def staff_suffice_per_weekday_of_a_month(
+    m: cp_model.CpModel,
+    p: SessionProblem,
+    cvs: list[CenterVars],
+    evs: list[EventVars],
+    disc: str,
+    guard: list,
+) -> None:
+    """Counted staff by weekday: all the Mondays (Tuesdays, ...) of a month together never
+    need more people than the staff can give on them (each person: the monthly limit, or
+    the half-days of those days they are available, whichever is less). A staffing cut
+    (``cuts.py``) for every month and weekday, as one cumulative constraint over the
+    position ``7 * (month - 1) + weekday``. Necessary, like the two above."""
+    from tuoyu.optimizer.sessions.cuts import cut_capacity
+
+    ivs, dem = [], []
+    for wd, mo_no, need in _weekday_demands(cvs, evs, disc):
+        pos = m.new_int_var(0, 83, "wdpos")
+        m.add(pos == 7 * (mo_no - 1) + wd)
+        if isinstance(need, int):
+            ivs.append(m.new_fixed_size_interval_var(pos, 1, "wdiv"))
+        else:
+            ivs.append(m.new_optional_fixed_size_interval_var(pos, 1, need, "wdiv"))
+        dem.append(need if isinstance(need, int) else 1)
+    if not ivs:
+        return
+    caps = {}
+    for mo in range(1, 13):
+        days = list(p.month_days(mo)) if mo >= p.start.month else []
+        for wd in range(7):
+            slots = frozenset(2 * d + h for d in days if p.date(d).weekday() == wd for h in (0, 1))
+            caps[7 * (mo - 1) + wd] = cut_capacity(p, disc, mo, slots)
+    top = max(caps.values())
+    for pos, c in caps.items():
+        if top - c > 0:
+            ivs.append(m.new_fixed_size_interval_var(pos, 1, "wdblock"))
+            dem.append(top - c)
+    big = sum(dem)
+    m.add_cumulative(ivs, dem, top + (big * (1 - guard[0]) if guard else 0))
+
+
+def _weekday_demands(cvs: list[CenterVars], evs: list[EventVars], disc: str):
+    """(weekday, month, need) of every session and event occurrence needing ``disc``:
+    need a literal, or a fixed number of people."""
+    for cv in cvs:
+        for i in range(cv.n):
+            need = 1 if disc == "education" else cv.need.get((i, disc), 0)
+            if not isinstance(need, int) or need:
+                yield cv.wday[i], cv.month_no[i], need
+    for ev in evs:
+        k = ev.team.get(disc, 0)
+        for j in range(len(ev.slot) if k else 0):
+            yield ev.wday[j], ev.month_no[j], k
 
 
 def _demand_intervals(
