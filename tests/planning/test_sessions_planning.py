@@ -22,7 +22,7 @@ from tuoyu.planning.plan import Plan
 
 @pytest.fixture(scope="module")
 def year() -> Plan:
-    return sessions.run(Dataset.bundled(), SessionParams(year=2027, time_limit=15, workers=2))
+    return sessions.run(Dataset.bundled(), SessionParams(year=2027, time_limit=40, workers=2))
 
 
 def _rows(plan: Plan) -> list[dict[str, str]]:
@@ -73,7 +73,7 @@ def test_a_replan_keeps_the_past_and_reports_changes_as_findings(year):
         )
         for r in _rows(year)
     ]
-    params = SessionParams(year=2027, from_date=dt.date(2027, 9, 1), time_limit=10, workers=2)
+    params = SessionParams(year=2027, from_date=dt.date(2027, 9, 1), time_limit=30, workers=2)
     plan = sessions.run(Dataset.bundled(), params, previous=previous)
     assert plan.status in (Status.OPTIMAL, Status.FEASIBLE)
     past = [r for r in _rows(year) if r["date"] < "2027-09-01"]

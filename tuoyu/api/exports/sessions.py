@@ -105,6 +105,133 @@ def _names(
     return centers, staff, topics, events
 
 
+class _Book:
+    """The workbook being written: names of things, formats, one sheet at a time."""
+
+    def __init__(self, path: Path, data: SessionData, sessions: list[Session], year: int):
+        import xlsxwriter
+
+        self.data, self.sessions, self.year = data, sessions, year
+        self.cn, self.sn, self.tn, self.en = _names(data)
+        self.streets = {s.street_id: s.name for s in data.streets}
+        self.staff_by = {s.staff_id: s for s in data.staff}
+        self.wb = xlsxwriter.Workbook(str(path))
+        self.head = self.wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+        self.ok = self.wb.add_format({"bg_color": "#C6EFCE"})
+        self.bad = self.wb.add_format({"bg_color": "#FFC7CE"})
+
+    def sheet(self, name: str, header: list[str], rows: list[list[object]],
+              widths: list[int] | None = None):  # fmt: skip
+        ws = self.wb.add_worksheet(name)
+        ws.write_row(0, 0, header, self.head)
+        for i, r in enumerate(rows, start=1):
+            ws.write_row(i, 0, r)
+        for j, w in enumerate(widths or [14] * len(header)):
+            ws.set_column(j, j, w)
+        ws.freeze_panes(1, 0)
+        ws.autofilter(0, 0, max(1, len(rows)), len(header) - 1)
+        return ws
+
+    def when(self, s: Session) -> list[object]:
+        a, b = HALF_DAY_TIMES[s.half]
+        return [s.date.isoformat(), WEEKDAY_ZH[s.date.weekday()],
+                "上午" if s.half == 0 else "下午", f"{a}-{b}"]  # fmt: skip
+
+    def team(self, s: Session) -> str:
+        by = self.staff_by
+        return "、".join(
+            f"{self.sn.get(x, x)}({DISCIPLINE_ZH[by[x].discipline]})" if x in by else x
+            for x in s.staff_ids
+        )
+
+
+def _by_center(book: _Book) -> None:
+    rows = [
+        [s.center_id, book.cn.get(s.center_id, ""), *book.when(s),
+         book.tn.get(s.topic_id, s.topic_id), book.team(s)]
+        for s in sorted((s for s in book.sessions if s.center_id),
+                        key=lambda s: (s.center_id, s.date, s.half))
+    ]  # fmt: skip
+    book.sheet("按场所", ["场所编号", "场所名称", "日期", "星期", "时段", "时间", "主题", "指导人员"],
+               rows, [10, 28, 12, 6, 6, 12, 28, 40])  # fmt: skip
+
+
+def _by_person(book: _Book) -> None:
+    rows = []
+    for s in book.sessions:
+        place = book.cn.get(s.center_id, "") if s.center_id else book.en.get(s.event_id, "")
+        topic = book.tn.get(s.topic_id, "") if s.topic_id else "区级活动"
+        for x in s.staff_ids:
+            disc = book.staff_by[x].discipline if x in book.staff_by else ""
+            rows.append([x, book.sn.get(x, x), DISCIPLINE_ZH.get(disc, ""), *book.when(s),
+                         place, topic])  # fmt: skip
+    rows.sort(key=lambda r: (str(r[0]), str(r[3]), str(r[5])))
+    book.sheet("按人员", ["人员编号", "姓名", "专业", "日期", "星期", "时段", "时间", "地点/活动", "主题"],
+               rows, [10, 10, 8, 12, 6, 6, 12, 30, 28])  # fmt: skip
+
+
+def _by_month(book: _Book) -> None:
+    rows = []
+    for mo in range(1, 13):
+        ms = [s for s in book.sessions if s.date.month == mo]
+        rows.append([
+            f"{book.year}年{mo}月",
+            sum(1 for s in ms if s.center_id),
+            sum(1 for s in ms if s.event_id),
+            sum(1 for s in ms if s.center_id and s.date.weekday() >= 5),
+            sum(len(s.staff_ids) for s in ms),
+        ])  # fmt: skip
+    book.sheet("按月份", ["月份", "场所活动场次", "区级活动场次", "其中周末场次", "人次"], rows,
+               [12, 14, 14, 14, 10])  # fmt: skip
+
+
+def _targets(book: _Book) -> None:
+    header = ["场所编号", "场所名称", "类型", "街镇", "年度目标", "已排场次", "覆盖主题数",
+              "覆盖季度数", "是否达标"]  # fmt: skip
+    ws = book.wb.add_worksheet("目标完成")
+    ws.write_row(0, 0, header, book.head)
+    per: dict[str, list[Session]] = defaultdict(list)
+    for s in book.sessions:
+        if s.center_id:
+            per[s.center_id].append(s)
+    for i, c in enumerate(book.data.centers, start=1):
+        ss = per[c.center_id]
+        met = len(ss) >= c.sessions_per_year
+        ws.write_row(i, 0, [
+            c.center_id, c.name, KIND_ZH.get(c.kind, c.kind),
+            book.streets.get(c.street_id, c.street_id), c.sessions_per_year, len(ss),
+            len({s.topic_id for s in ss}), len({(s.date.month - 1) // 3 for s in ss}),
+        ])  # fmt: skip
+        ws.write(i, 8, "达标" if met else "未达标", book.ok if met else book.bad)
+    ws.set_column(0, 0, 10)
+    ws.set_column(1, 1, 28)
+    ws.set_column(2, 8, 11)
+    ws.freeze_panes(1, 0)
+
+
+def _events(book: _Book) -> None:
+    kind = {e.event_id: e.kind for e in book.data.events}
+    rows = [
+        [s.event_id, book.en.get(s.event_id, ""), EVENT_KIND_ZH.get(kind.get(s.event_id, ""), ""),
+         *book.when(s), book.team(s)]
+        for s in book.sessions
+        if s.event_id
+    ]  # fmt: skip
+    book.sheet("区级活动", ["活动编号", "活动名称", "类型", "日期", "星期", "时段", "时间", "指导人员"],
+               rows, [10, 34, 12, 12, 6, 6, 12, 50])  # fmt: skip
+
+
+def _load(book: _Book) -> None:
+    load = Counter(x for s in book.sessions for x in s.staff_ids)
+    rows = [
+        [st.staff_id, st.name, DISCIPLINE_ZH[st.discipline],
+         book.streets.get(st.street_id, st.street_id), st.max_per_month, load[st.staff_id]]
+        for st in book.data.staff
+    ]  # fmt: skip
+    book.sheet("人员工作量", ["人员编号", "姓名", "专业", "所在街镇", "每月上限", "全年场次"], rows,
+               [10, 10, 8, 14, 10, 10])  # fmt: skip
+
+
 def write_workbook(
     path: Path,
     data: SessionData,
@@ -115,180 +242,15 @@ def write_workbook(
 ) -> None:
     """The Chinese workbook: 按场所, 按人员, 按月份, 目标完成, 区级活动, 人员工作量,
     软目标, 说明 (the plan's findings)."""
-    import xlsxwriter
-
-    cn, sn, tn, en = _names(data)
-    streets = {s.street_id: s.name for s in data.streets}
-    staff_by = {s.staff_id: s for s in data.staff}
-    wb = xlsxwriter.Workbook(str(path))
-    head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-    ok = wb.add_format({"bg_color": "#C6EFCE"})
-    bad = wb.add_format({"bg_color": "#FFC7CE"})
-
-    def sheet(
-        name: str, header: list[str], rows: list[list[object]], widths: list[int] | None = None
-    ):
-        ws = wb.add_worksheet(name)
-        ws.write_row(0, 0, header, head)
-        for i, r in enumerate(rows, start=1):
-            ws.write_row(i, 0, r)
-        for j, w in enumerate(widths or [14] * len(header)):
-            ws.set_column(j, j, w)
-        ws.freeze_panes(1, 0)
-        ws.autofilter(0, 0, max(1, len(rows)), len(header) - 1)
-        return ws
-
-    def when(s: Session) -> list[object]:
-        a, b = HALF_DAY_TIMES[s.half]
-        return [
-            s.date.isoformat(),
-            WEEKDAY_ZH[s.date.weekday()],
-            "上午" if s.half == 0 else "下午",
-            f"{a}-{b}",
-        ]
-
-    def team(s: Session) -> str:
-        return "、".join(
-            f"{sn.get(x, x)}({DISCIPLINE_ZH[staff_by[x].discipline]})" if x in staff_by else x
-            for x in s.staff_ids
-        )
-
-    centre_rows = [
-        [s.center_id, cn.get(s.center_id, ""), *when(s), tn.get(s.topic_id, s.topic_id), team(s)]
-        for s in sorted(
-            (s for s in sessions if s.center_id), key=lambda s: (s.center_id, s.date, s.half)
-        )
-    ]
-    sheet(
-        "按场所",
-        ["场所编号", "场所名称", "日期", "星期", "时段", "时间", "主题", "指导人员"],
-        centre_rows,
-        [10, 28, 12, 6, 6, 12, 28, 40],
-    )
-    staff_rows = []
-    for s in sessions:
-        for x in s.staff_ids:
-            place = cn.get(s.center_id, "") if s.center_id else en.get(s.event_id, "")
-            staff_rows.append(
-                [
-                    x,
-                    sn.get(x, x),
-                    DISCIPLINE_ZH.get(staff_by[x].discipline, "") if x in staff_by else "",
-                    *when(s),
-                    place,
-                    tn.get(s.topic_id, "") if s.topic_id else "区级活动",
-                ]
-            )
-    staff_rows.sort(key=lambda r: (str(r[0]), str(r[3]), str(r[5])))
-    sheet(
-        "按人员",
-        ["人员编号", "姓名", "专业", "日期", "星期", "时段", "时间", "地点/活动", "主题"],
-        staff_rows,
-        [10, 10, 8, 12, 6, 6, 12, 30, 28],
-    )
-    month_rows = []
-    for mo in range(1, 13):
-        ms = [s for s in sessions if s.date.month == mo]
-        month_rows.append(
-            [
-                f"{year}年{mo}月",
-                sum(1 for s in ms if s.center_id),
-                sum(1 for s in ms if s.event_id),
-                sum(1 for s in ms if s.center_id and s.date.weekday() >= 5),
-                sum(len(s.staff_ids) for s in ms),
-            ]
-        )
-    sheet(
-        "按月份",
-        ["月份", "场所活动场次", "区级活动场次", "其中周末场次", "人次"],
-        month_rows,
-        [12, 14, 14, 14, 10],
-    )
-    ws = wb.add_worksheet("目标完成")
-    ws.write_row(
-        0,
-        0,
-        [
-            "场所编号",
-            "场所名称",
-            "类型",
-            "街镇",
-            "年度目标",
-            "已排场次",
-            "覆盖主题数",
-            "覆盖季度数",
-            "是否达标",
-        ],
-        head,
-    )
-    per = defaultdict(list)
-    for s in sessions:
-        if s.center_id:
-            per[s.center_id].append(s)
-    for i, c in enumerate(data.centers, start=1):
-        ss = per[c.center_id]
-        met = len(ss) >= c.sessions_per_year
-        ws.write_row(
-            i,
-            0,
-            [
-                c.center_id,
-                c.name,
-                KIND_ZH.get(c.kind, c.kind),
-                streets.get(c.street_id, c.street_id),
-                c.sessions_per_year,
-                len(ss),
-                len({s.topic_id for s in ss}),
-                len({(s.date.month - 1) // 3 for s in ss}),
-            ],
-        )
-        ws.write(i, 8, "达标" if met else "未达标", ok if met else bad)
-    ws.set_column(0, 0, 10)
-    ws.set_column(1, 1, 28)
-    ws.set_column(2, 8, 11)
-    ws.freeze_panes(1, 0)
-    ev_rows = [
-        [
-            s.event_id,
-            en.get(s.event_id, ""),
-            EVENT_KIND_ZH.get(
-                next((e.kind for e in data.events if e.event_id == s.event_id), ""), ""
-            ),
-            *when(s),
-            team(s),
-        ]
-        for s in sessions
-        if s.event_id
-    ]
-    sheet(
-        "区级活动",
-        ["活动编号", "活动名称", "类型", "日期", "星期", "时段", "时间", "指导人员"],
-        ev_rows,
-        [10, 34, 12, 12, 6, 6, 12, 50],
-    )
-    load = Counter(x for s in sessions for x in s.staff_ids)
-    load_rows = [
-        [
-            st.staff_id,
-            st.name,
-            DISCIPLINE_ZH[st.discipline],
-            streets.get(st.street_id, st.street_id),
-            st.max_per_month,
-            load[st.staff_id],
-        ]
-        for st in data.staff
-    ]
-    sheet(
-        "人员工作量",
-        ["人员编号", "姓名", "专业", "所在街镇", "每月上限", "全年场次"],
-        load_rows,
-        [10, 10, 8, 14, 10, 10],
-    )
+    book = _Book(path, data, sessions, year)
+    for write in (_by_center, _by_person, _by_month, _targets, _events, _load):
+        write(book)
     if soft:
-        sheet("软目标", ["目标", "数值", "权重", "代价"], [list(r) for r in soft], [40, 10, 10, 10])
+        book.sheet("软目标", ["目标", "数值", "权重", "代价"], [list(r) for r in soft],
+                   [40, 10, 10, 10])  # fmt: skip
     if notes:
-        sheet("说明", ["类别", "内容"], [list(r) for r in notes], [10, 100])
-    wb.close()
+        book.sheet("说明", ["类别", "内容"], [list(r) for r in notes], [10, 100])
+    book.wb.close()
 
 
 def _uid(s: Session) -> str:

@@ -166,14 +166,7 @@ def topics_vary(m: cp_model.CpModel, p: SessionProblem, cv: CenterVars, guard: l
         for k in range(len(topics)):
             cv.topic[i, k] = m.new_bool_var(f"t_{cv.center.center_id}_{i}_{k}")
         m.add_exactly_one(cv.topic[i, k] for k in range(len(topics)))
-        for disc in DISCIPLINES[1:]:
-            lits = [cv.topic[i, k] for k, t in enumerate(topics) if disc in t.disciplines]
-            if not lits:
-                cv.need[i, disc] = 0
-                continue
-            z = m.new_bool_var(f"need_{disc}")
-            m.add(z == sum(lits))
-            cv.need[i, disc] = z
+        _team_fits_topic(m, p, cv, i)
     fixed_topics = [p.topic_index[s.topic_id] for s in cv.fixed if s.topic_id in p.topic_index]
     if fixed_topics and cv.n:
         m.add(cv.topic[0, fixed_topics[-1]] == 0).only_enforce_if(guard)
@@ -191,6 +184,18 @@ def topics_vary(m: cp_model.CpModel, p: SessionProblem, cv: CenterVars, guard: l
             m.add_bool_or([cv.topic[i, k] for i in range(cv.n)]).only_enforce_if(u)
             used.append(u)
         m.add(sum(used) >= need - len(have)).only_enforce_if(guard)
+
+
+def _team_fits_topic(m: cp_model.CpModel, p: SessionProblem, cv: CenterVars, i: int) -> None:
+    """教养医结合: whether session ``i`` needs a medical / psychology member (its topic)."""
+    for disc in DISCIPLINES[1:]:
+        lits = [cv.topic[i, k] for k, t in enumerate(p.data.topics) if disc in t.disciplines]
+        if not lits:
+            cv.need[i, disc] = 0
+            continue
+        z = m.new_bool_var(f"need_{disc}")
+        m.add(z == sum(lits))
+        cv.need[i, disc] = z
 
 
 def each_event_happens(

@@ -50,9 +50,9 @@ from tuoyu.optimizer.solve import (
 THREADS = 2
 BATCH = 2
 #: deterministic time units (CP-SAT's measure of work) per second of the time limit
-DET_PER_SECOND = 0.2
+DET_PER_SECOND = 0.1
 #: the wall clock stops a solve only at this multiple of the time limit (a safety net)
-WALL_FACTOR = 4.0
+WALL_FACTOR = 10.0
 
 
 @dataclass
