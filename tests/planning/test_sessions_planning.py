@@ -22,7 +22,7 @@ from tuoyu.planning.plan import Plan
 
 @pytest.fixture(scope="module")
 def year() -> Plan:
-    return sessions.run(Dataset.bundled(), SessionParams(year=2027, time_limit=40, workers=2))
+    return sessions.run(Dataset.bundled(), SessionParams(year=2027, time_limit=60, workers=2))
 
 
 def _rows(plan: Plan) -> list[dict[str, str]]:

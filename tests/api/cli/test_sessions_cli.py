@@ -34,7 +34,7 @@ def year_plan(tmp_path_factory) -> Path:
             "--out",
             str(out),
             "--time-limit",
-            "40",
+            "60",
         ],
     )
     assert res.exit_code == 0, res.output
@@ -115,7 +115,7 @@ def test_replan_keeps_the_past_and_moves_little(year_plan, tmp_path):
             "--from",
             "2027-06-01",
             "--time-limit",
-            "40",
+            "60",
         ],
     )
     assert res.exit_code == 0, res.output

@@ -67,7 +67,7 @@ def test_held_out_districts_get_a_calendar_or_an_explained_clash(seed, tmp_path)
         tmp_path / f"d{seed}", seed, year=2027, baby=8, other=2, staff_n=7,
         leave_share=0.5, closure_share=0.3, weekend_only_share=0.3,
     )  # fmt: skip
-    data, plan = _plan(folder, 2027, time_limit=20)
+    data, plan = _plan(folder, 2027, time_limit=10)
     _calendar_or_explained_clash(data, plan, 2027)
 
 
@@ -84,7 +84,7 @@ def _tight_monday(tmp_path: Path, centers: int) -> Path:
 
 def test_the_same_weekdays_of_a_month_are_counted_together(tmp_path):
     folder = _tight_monday(tmp_path, centers=3)
-    data, plan = _plan(folder, 2027, time_limit=20)
+    data, plan = _plan(folder, 2027, time_limit=10)
     assert plan.status in (Status.OPTIMAL, Status.FEASIBLE), plan.findings
     rows = rows_of(plan)
     assert violations(data, 2027, rows) == []
@@ -111,7 +111,7 @@ def test_issue_12_in_miniature_the_first_calendar_is_cut_and_another_found(tmp_p
         topics=[dict(topic_id=t, name=t, disciplines="education;medical")
                 for t in ("B", "E", "F", "G")],
     ))  # fmt: skip
-    data, plan = _plan(folder, 2027, time_limit=20)
+    data, plan = _plan(folder, 2027, time_limit=10)
     assert plan.status in (Status.OPTIMAL, Status.FEASIBLE), plan.findings
     rows = rows_of(plan)
     assert violations(data, 2027, rows) == []
@@ -128,7 +128,7 @@ def test_when_the_people_cannot_staff_any_calendar_the_clash_is_proven(tmp_path)
         guidance_staff=[_person("E1", "Sat", 8), _person("E2", "Mon", 1)],
         topics=EDU_TOPICS,
     ))  # fmt: skip
-    _, plan = _plan(folder, 2027, time_limit=20)
+    _, plan = _plan(folder, 2027, time_limit=10)
     assert plan.status == Status.INFEASIBLE
     codes = {f.code for f in plan.findings}
     # proven by the staffing cuts (here the one per weekday of a month), named as such

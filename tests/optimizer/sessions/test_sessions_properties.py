@@ -124,7 +124,7 @@ def test_every_hard_rule_holds_or_the_clash_is_explained(inst, tmp_path_factory)
     folder = write_tables(tmp_path_factory.mktemp("inst"), inst)
     data = load_session_data(folder)
     problem = SessionProblem(data=data, year=2027)
-    plan = plan_sessions(problem, SolveParams(time_limit=16, workers=2))
+    plan = plan_sessions(problem, SolveParams(time_limit=8, workers=2))
     if plan.status == Status.INFEASIBLE:
         clashes = [f for f in plan.findings if f.severity == Severity.ERROR]
         assert clashes, "an infeasible plan must say what clashes"
@@ -147,8 +147,8 @@ def test_same_inputs_and_seed_give_the_same_calendar_when_optimal(inst, seed, tm
     folder = write_tables(tmp_path_factory.mktemp("det"), inst)
     data = load_session_data(folder)
     problem = SessionProblem(data=data, year=2027, seed=seed)
-    a = plan_sessions(problem, SolveParams(time_limit=16, workers=2, seed=seed))
-    b = plan_sessions(problem, SolveParams(time_limit=16, workers=1, seed=seed))
+    a = plan_sessions(problem, SolveParams(time_limit=8, workers=2, seed=seed))
+    b = plan_sessions(problem, SolveParams(time_limit=8, workers=1, seed=seed))
     assert a.status == b.status
     assert a.sessions == b.sessions
     assert a.objective == b.objective and a.bound == b.bound

@@ -76,7 +76,7 @@ def run(
     leave=None,
     closures=None,
     rules: SessionRules | None = None,
-    time_limit: float = 20,
+    time_limit: float = 10,
 ):
     tables = dict(centers=centers, guidance_staff=staff, topics=topics or ALL_TOPICS)
     if events:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from tuoyu.models.sessions import Session
-from tuoyu.optimizer.sessions.problem import DISCIPLINES, SessionProblem
+from tuoyu.optimizer.sessions.problem import SessionProblem
 from tuoyu.optimizer.sessions.rules import CenterVars, EventVars
 
 
@@ -178,40 +178,6 @@ def check_staffing(
             people = slot_people[d, slot]
             teams[k][d], slot_people[d, slot] = people[:n], people[n:]
     return teams, []
-
-
-def natural_cuts(p: SessionProblem, cvs: list[CenterVars], evs: list[EventVars]) -> list:
-    """Cuts worth adding before the first solve: per discipline and month, the weekend
-    half-days and each weekday's half-days, where the staff could fall short."""
-    out = []
-    for disc in DISCIPLINES:
-        if not p.pools[disc] and disc != "education":
-            continue
-        for mo in range(p.start.month, 13):
-            days = list(p.month_days(mo))
-            groups = [[d for d in days if p.date(d).weekday() >= 5]]
-            groups += [[d for d in days if p.date(d).weekday() == wd] for wd in range(7)]
-            for g in groups:
-                slots = frozenset(2 * d + h for d in g for h in (0, 1))
-                if not slots:
-                    continue
-                cap = cut_capacity(p, disc, mo, slots)
-                if _most_demand(cvs, evs, disc, slots) > cap:
-                    out.append((disc, mo, slots, cap))
-    return out
-
-
-def _most_demand(cvs: list[CenterVars], evs: list[EventVars], disc: str, slots) -> int:
-    """An upper bound of the demand any calendar puts on these half-days (a center has at
-    most two sessions in a month, 28 days apart)."""
-    n = 0
-    for cv in cvs:
-        if cv.n and cv.slots & slots:
-            n += min(cv.n, 2)
-    for ev in evs:
-        if ev.slot and ev.slots & slots:
-            n += ev.team.get(disc, 0) * min(len(ev.slot), len(ev.slots & slots) // 2 + 1)
-    return n
 
 
 class CutBuilder:

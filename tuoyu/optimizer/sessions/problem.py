@@ -26,8 +26,10 @@ class SessionRules:
     min_topics: int = 4  # capped at the center's number of sessions
     weekend_share: float = 0.2  # target share of center sessions on Sat/Sun
     weights: SessionWeights = SessionWeights()
-    #: add staffing cuts for weekends and each weekday before the first calendar
-    natural_cuts: bool = False
+    #: staffing cuts for every weekday of every month in the first calendar model (one
+    #: cumulative per discipline; fewer cut rounds on sparse staff, slower first calendar
+    #: on a big district)
+    weekday_cuts: bool = True
     #: candidate staff per discipline and session in the first try of the team model
     max_candidates: int = 30
     #: above this many centers the calendar is planned street by street

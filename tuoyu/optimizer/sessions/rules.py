@@ -288,7 +288,8 @@ def staff_suffice_per_half_day_and_month(
             mon_dem.append(top)
         g = guards(f"month:{disc}")
         m.add_cumulative(mon_iv, mon_dem, top + (big * (1 - g[0]) if g else 0))
-        staff_suffice_per_weekday_of_a_month(m, p, cvs, evs, disc, guards(f"weekday:{disc}"))
+        if p.rules.weekday_cuts:
+            staff_suffice_per_weekday_of_a_month(m, p, cvs, evs, disc, guards(f"weekday:{disc}"))
 
 
 def staff_suffice_per_weekday_of_a_month(

@@ -50,7 +50,7 @@ from tuoyu.optimizer.solve import (
 THREADS = 2
 BATCH = 2
 #: deterministic time units (CP-SAT's measure of work) per second of the time limit
-DET_PER_SECOND = 0.1
+DET_PER_SECOND = 0.2
 #: the wall clock stops a solve only at this multiple of the time limit (a safety net)
 WALL_FACTOR = 10.0
 
@@ -162,10 +162,6 @@ def _calendar_part(
     p = run.p
     t = time.perf_counter()
     a = calendar.build_calendar(p, centers=group, with_events=with_events, used=used)
-    natural = cuts.natural_cuts(p, a.centers, a.events) if p.rules.natural_cuts else []
-    for disc, mo, slots, cap in natural:
-        a.cuts.add(disc, slots, cap - _demand_in(p, before, disc, slots))
-        run.cuts.append((disc, mo, slots, cap))
     build = time.perf_counter() - t
     det_end = run.det_left - det
     rounds = 0
