@@ -132,6 +132,9 @@ class _Run:
         return solver, status
 
 
+#: stage A: light presolve (probing this model costs more than it saves); repair_hint,
+#: because CP-SAT 9.15's interleaved search aborts the process when a hinted model is
+#: found infeasible while loading ("Check failed: heuristics.fixed_search")
 LIGHT = (("cp_model_probing_level", 0), ("symmetry_level", 0), ("repair_hint", True))
 
 
@@ -287,7 +290,10 @@ def _solve_teams(
         tm = teams.build_teams(p, sub, restrict, prior_load, fallback)
         build = time.perf_counter() - t
         det = max(0.5, run.det_left / parts_left)
-        solver, status = run.solve(tm.model, stage, det, (("repair_hint", True),))
+        # the full team model is feasible (the max-flow teams), so its complete hint is
+        # taken as it is; a restricted one may be infeasible: repair_hint there (see LIGHT)
+        extra = (("repair_hint", True),) if restrict else ()
+        solver, status = run.solve(tm.model, stage, det, extra)
         run.stages[-1] = replace(run.stages[-1], build_seconds=build)
         st = cp_status(status, run.stop)
         if st in (Status.OPTIMAL, Status.FEASIBLE):
