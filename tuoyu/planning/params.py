@@ -49,6 +49,12 @@ class SessionParams(_Params):
     year: int = Field(..., ge=2000, le=2100, description="Year to plan.")
     from_date: dt.date | None = Field(None, description="Re-plan from this date (YYYY-MM-DD).")
     seed: int = Field(0, ge=0, le=MAX_SEED, description="Seed of the calendar's tie-breaks.")
+    reproducible: bool = Field(
+        True,
+        description="The same calendar for the same inputs and seed with any workers on any "
+        "machine (deterministic search; slower on a loaded machine). False: the parallel "
+        "portfolio within the time limit in seconds (faster; runs may differ).",
+    )
 
     @model_validator(mode="after")
     def _from_in_year(self) -> SessionParams:

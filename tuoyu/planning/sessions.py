@@ -90,7 +90,9 @@ def run(
     )
     solve_params = SolveParams(time_limit=params.time_limit, workers=params.workers)
     as_dict = params.model_dump(mode="json")
-    result = plan_sessions(problem, solve_params, progress, stop=stop)
+    result = plan_sessions(
+        problem, solve_params, progress, stop=stop, reproducible=params.reproducible
+    )
     if not result.sessions:
         return failed_plan(KIND, result.status, result.findings, as_dict, result.stages)
     return Plan(

@@ -31,13 +31,19 @@ def sessions(
     time_limit: float = typer.Option(
         60.0, help="Solver work budget, in seconds of an idle machine (see docs/sessions.md)."
     ),
-    workers: int = typer.Option(2, help="Solver threads (the calendar does not depend on it)."),
+    workers: int = typer.Option(
+        2, help="Solver threads (used with --fast only; the default calendar does not depend on it)."
+    ),
+    fast: bool = typer.Option(
+        False, "--fast", help="Parallel search within --time-limit seconds: faster, but the "
+        "calendar may differ from run to run (default: reproducible).",
+    ),
     lang: str = LANG_OPTION,
 ) -> None:
     """The yearly guidance-session calendar: at least six sessions per baby center."""
     params = make_params(
         SessionParams, lang, year=year, from_date=from_, seed=seed,  # type: ignore[arg-type]
-        time_limit=time_limit, workers=workers,
+        time_limit=time_limit, workers=workers, reproducible=not fast,
     )  # fmt: skip
     earlier = None
     if from_ is not None:

@@ -58,6 +58,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The first calendar fitted the staff counts but not the people themselves; "
         "{cuts} staffing cuts were added and calendar number {rounds} can be staffed.",
     ),
+    "sessions.fast_mode": (
+        "快速模式：并行搜索（{workers} 个线程）按秒计时；同样的输入再运行一次可能得到另一份同样有效的日历。",
+        "Fast mode: parallel search ({workers} threads) within the time limit in seconds; "
+        "another run of the same inputs may give another, equally valid calendar.",
+    ),
     "sessions.wall_clock_stop": (
         "{stage} 阶段在 {seconds} 秒时被时钟上限截停：本次结果可能与其他运行不同；"
         "请在负载较低时重试或加大时限。",

@@ -86,71 +86,7 @@ def build_calendar(
     m.minimize(
         sum(getattr(w, k) * cp_model.LinearExpr.sum(v) for k, v in sorted(terms.items()) if v)
     )
-    hint_calendar(m, p, a)
     return a
-
-
-def hint_calendar(m: cp_model.CpModel, p: SessionProblem, a: CalendarModel) -> None:
-    """A greedy first guess: sessions spread evenly, every fifth near a weekend, halves and
-    topics rotating. Kept plans hint their old slots. Helps CP-SAT start near the optimum."""
-    k_topics = len(p.data.topics)
-    counter = 0
-    for ci, cv in enumerate(a.centers):
-        if not cv.n or not cv.days:
-            continue
-        old = sorted(
-            (s for s in p.was_planned if s.center_id == cv.center.center_id),
-            key=lambda s: (s.date, s.half),
-        )
-        last = max((p.day(s.date) for s in cv.fixed), default=None)
-        start = p.first_day if last is None else last
-        span = p.n_days - start
-        prev = last
-        prev_topic = p.topic_index.get(cv.fixed[-1].topic_id) if cv.fixed else None
-        for i in range(cv.n):
-            counter += 1
-            if i < len(old):
-                day, half = p.day(old[i].date), old[i].half
-            else:
-                day = _hint_day(p, cv, start + int((i + 0.5) * span / cv.n), prev, counter)
-                half = (ci + i) % 2
-            m.add_hint(cv.slot[i], 2 * day + half)
-            m.add_hint(cv.day[i], day)
-            prev = day
-            k = (ci + i) % k_topics
-            if i < len(old) and old[i].topic_id in p.topic_index:
-                k = p.topic_index[old[i].topic_id]
-            if k == prev_topic:
-                k = (k + 1) % k_topics
-            for kk in range(k_topics):
-                m.add_hint(cv.topic[i, kk], kk == k)
-            prev_topic = k
-
-
-def _hint_day(p: SessionProblem, cv: CenterVars, target: int, prev: int | None, n: int) -> int:
-    lo = -1 if prev is None else prev + p.rules.min_gap_days
-    want_we = n % 5 == 0
-    cands = [d for d in cv.days if d >= lo] or cv.days
-    return min(
-        cands,
-        key=lambda d: (abs(d - target) + (0 if (p.date(d).weekday() >= 5) == want_we else 3), d),
-    )
-
-
-def hint_solution(a: CalendarModel, solver: cp_model.CpSolver) -> None:
-    """Start the next solve from this one's calendar (after a cut, it is mostly right)."""
-    m = a.model
-    m.clear_hints()
-    for cv in a.centers:
-        for i in range(cv.n):
-            m.add_hint(cv.slot[i], solver.value(cv.slot[i]))
-            m.add_hint(cv.day[i], solver.value(cv.day[i]))
-            for key, t in cv.topic.items():
-                if key[0] == i:
-                    m.add_hint(t, solver.value(t))
-    for ev in a.events:
-        for s in ev.slot:
-            m.add_hint(s, solver.value(s))
 
 
 def extract(p: SessionProblem, a: CalendarModel, solver: cp_model.CpSolver) -> list[Session]:

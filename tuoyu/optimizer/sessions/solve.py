@@ -84,6 +84,9 @@ class _Run:
     findings: list[Finding] = field(default_factory=list)
     #: staffing cuts of the (undecomposed) calendar: (discipline, month, slots, capacity)
     cuts: list[tuple] = field(default_factory=list)
+    #: deterministic search (the default); False: CP-SAT's parallel portfolio with
+    #: --workers threads within wall-clock seconds (faster, may differ run to run)
+    reproducible: bool = True
 
     def __post_init__(self) -> None:
         self.det_left = self.params.time_limit * DET_PER_SECOND
@@ -91,14 +94,13 @@ class _Run:
     def wall_left(self) -> float:
         return WALL_FACTOR * self.params.time_limit - (time.perf_counter() - self.t0)
 
-    def solve(self, model: cp_model.CpModel, stage: str, det: float, extra=()):
-        """One deterministic CP-SAT solve; returns (solver, status)."""
-        det = max(0.5, det)
-        params = _DetParams(
-            **{f.name: getattr(self.params, f.name) for f in fields(SolveParams)}
-        )
-        params = replace(
-            params,
+    def _params(self, det: float, extra: tuple) -> SolveParams:
+        base = _DetParams(**{f.name: getattr(self.params, f.name) for f in fields(SolveParams)})
+        if not self.reproducible:  # the parallel portfolio, in seconds of the time limit
+            plain = tuple(e for e in extra if e[0] != "repair_hint")  # the abort is interleaved
+            return replace(base, time_limit=max(1.0, det / DET_PER_SECOND), extra=plain)
+        return replace(
+            base,
             workers=THREADS,
             time_limit=max(2.0, self.wall_left()),
             portfolio="default",
@@ -109,33 +111,34 @@ class _Run:
                 *extra,
             ),
         )
+
+    def solve(self, model: cp_model.CpModel, stage: str, det: float, extra=()):
+        """One CP-SAT solve within ``det`` units of work; returns (solver, status)."""
+        det = max(0.5, det)
+        params = self._params(det, tuple(extra))
         solver, status, secs = solve(model, params, self.progress, stop=self.stop, stage=stage)
         st = cp_status(status, self.stop)
         solved = st in (Status.OPTIMAL, Status.FEASIBLE)
-        self.stages.append(
-            StageTime(
-                stage,
-                st,
-                solver.objective_value if solved else None,
-                solver.best_objective_bound if solved else None,
-                0.0,
-                secs,
-            )
-        )
+        obj = solver.objective_value if solved else None
+        bound = solver.best_objective_bound if solved else None
+        self.stages.append(StageTime(stage, st, obj, bound, 0.0, secs))
+        if not self.reproducible:
+            self.det_left -= secs * DET_PER_SECOND
+            return solver, status
         self.det_left -= solver.deterministic_time
-        if st != Status.OPTIMAL and solver.deterministic_time < det * 0.99 and not (
-            self.stop and self.stop.is_set()
-        ) and st != Status.INFEASIBLE:
+        stopped = self.stop is not None and self.stop.is_set()
+        if st == Status.FEASIBLE and solver.deterministic_time < det * 0.99 and not stopped:
             self.findings.append(
                 warning("sessions.wall_clock_stop", stage=stage, seconds=round(secs, 1))
             )
         return solver, status
 
 
-#: stage A: light presolve (probing this model costs more than it saves); repair_hint,
-#: because CP-SAT 9.15's interleaved search aborts the process when a hinted model is
-#: found infeasible while loading ("Check failed: heuristics.fixed_search")
-LIGHT = (("cp_model_probing_level", 0), ("symmetry_level", 0), ("repair_hint", True))
+#: stage A: light presolve (probing this model costs more than it saves). Stage A has no
+#: solution hint: a hint made its search about ten times slower, and CP-SAT 9.15's
+#: interleaved search aborts the process when a hinted model is found infeasible while
+#: loading ("Check failed: heuristics.fixed_search").
+LIGHT = (("cp_model_probing_level", 0), ("symmetry_level", 0))
 
 
 @dataclass(frozen=True)
@@ -185,7 +188,6 @@ def _calendar_part(
             slots = frozenset(c.slots)
             a.cuts.add(c.discipline, slots, c.capacity - _demand_in(p, before, c.discipline, slots))
             run.cuts.append((c.discipline, c.month, slots, c.capacity))
-        calendar.hint_solution(a, solver)
         if run.det_left <= det_end + 0.5 or run.wall_left() < 1 or (run.stop and run.stop.is_set()):
             return a, None, [], Status.TIME_LIMIT
 
@@ -310,10 +312,15 @@ def plan_sessions(
     progress: ProgressFn | None = None,
     *,
     stop: Stop | None = None,
+    reproducible: bool = True,
 ) -> SessionResult:
     """Plan the year (or the rest of it from ``p.from_date``). Never raises for clashing
-    rules: the result's status says infeasible and its findings say why."""
-    run = _Run(p, params or SolveParams(), stop, progress)
+    rules: the result's status says infeasible and its findings say why. With
+    ``reproducible=False`` the solves use CP-SAT's parallel portfolio (``params.workers``
+    threads, wall-clock seconds): faster, but another run may give another calendar."""
+    run = _Run(p, params or SolveParams(), stop, progress, reproducible=reproducible)
+    if not reproducible:
+        run.findings.append(info("sessions.fast_mode", workers=run.params.workers))
     clashes = explain.precheck(p)
     if clashes:
         return SessionResult(p, Status.INFEASIBLE, findings=clashes)
