@@ -75,6 +75,7 @@ def build_calendar(
         ev = EventVars(event=e, team=p.event_team(e))
         done = sum(1 for s in p.fixed if s.event_id == e.event_id)
         rules.each_event_happens(m, p, ev, max(0, e.count - done), guards(f"event:{e.event_id}"))
+        terms["moved"] += goals.keep_events_where_they_were(m, p, ev)
         evs.append(ev)
     rules.staff_suffice_per_half_day_and_month(m, p, cvs, evs, guards, used)
     a = CalendarModel(m, cvs, evs, terms, guards)

@@ -19,7 +19,7 @@ from ortools.sat.python import cp_model
 if TYPE_CHECKING:
     from tuoyu.models.sessions import Session
     from tuoyu.optimizer.sessions.problem import SessionProblem
-    from tuoyu.optimizer.sessions.rules import CenterVars
+    from tuoyu.optimizer.sessions.rules import CenterVars, EventVars
 
 Terms = list[cp_model.LinearExprT]
 
@@ -168,6 +168,20 @@ def keep_what_was_planned(
         if k is not None:
             topic_changed.append(1 - cv.topic[i, k])
     return moved, topic_changed
+
+
+def keep_events_where_they_were(m: cp_model.CpModel, p: SessionProblem, ev: EventVars) -> Terms:
+    """Re-plan: the j-th future occurrence of a district event stays on its old half-day."""
+    old = sorted(
+        (s for s in p.was_planned if s.event_id == ev.event.event_id),
+        key=lambda s: (s.date, s.half),
+    )
+    moved: Terms = []
+    for j, s in enumerate(old[: len(ev.slot)]):
+        same = m.new_bool_var("same_ev")
+        m.add(ev.slot[j] == 2 * p.day(s.date) + s.half).only_enforce_if(same)
+        moved.append(1 - same)
+    return moved
 
 
 # -- the teams' goals, counted on a plan (the team model builds the same terms) -------
