@@ -32,15 +32,24 @@ def full_flow(tmp: Path, url: str | None) -> None:
         assert {"roster.csv", "roster.xlsx", "draw.json"} <= set(job["files"])
 
         result = c.get(f"/api/v1/jobs/{march['id']}/result").json()
-        assert result["status"] == "done" and result["summary"].startswith("Roster 2027-03")
-        assert result["findings"] and result["soft_goals"]
+        assert result["kind"] == "roster" and result["status"] == "optimal"
+        assert result["status_label"] == "最优（已证明）" and result["gap"] == 0.0
+        assert result["soft_goals"] and all(g["label"] and g["cost"] == g["value"] * g["weight"]
+                                            for g in result["soft_goals"])
+        assert result["targets"] and all(t["label"] for t in result["targets"])
+        assert all(f["message"] and f["code"] for f in result["findings"])
+        en = c.get(f"/api/v1/jobs/{march['id']}/result?lang=en").json()
+        assert en["status_label"] == "optimal (proven)"
+        assert [g["code"] for g in en["soft_goals"]] == [g["code"] for g in result["soft_goals"]]
 
         r = c.get(f"/api/v1/jobs/{march['id']}/files/roster.csv")
         assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
         rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
         assert list(rows[0])[:5] == ["date", "institution_id", "street_id", "inspector_ids",
                                  "reason"]
-        assert rows == result["rows"]
+        contract = ("date", "institution_id", "street_id", "inspector_ids", "reason")
+        assert [{k: r[k] for k in contract} for r in rows] == result["rows"]
+        assert all(r["note"] for r in rows if r["reason"] != "drawn")  # the CSV says why
         assert all(row["date"].startswith("2027-03") for row in rows)
 
         # outcomes of three March visits: all need rectifying, so April follows them up

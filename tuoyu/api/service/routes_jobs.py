@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Body
 from fastapi.responses import FileResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,6 +17,7 @@ from tuoyu.api.service.errors import ApiError, not_found
 from tuoyu.api.service.routes_datasets import get_dataset
 from tuoyu.api.service.schemas import (
     ERROR_RESPONSES,
+    JOB_EXAMPLES,
     JobOut,
     JobRequest,
     Progress,
@@ -65,7 +66,7 @@ def _submit(st: State, kind: str, dataset_id: str, params: dict[str, Any],
 
 
 @router.post("", status_code=202, response_model=JobOut)
-def submit_job(req: JobRequest, st: StateDep,
+def submit_job(req: Annotated[JobRequest, Body(openapi_examples=JOB_EXAMPLES)], st: StateDep,
                _who: Planner) -> JobOut:
     """Queue a plan; it is made by a worker process. Poll ``GET /api/v1/jobs/{id}``.
     Parameters are checked here (422 naming each one), never later in the worker."""
