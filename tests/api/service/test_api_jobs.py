@@ -97,7 +97,7 @@ def test_running_cancel_infeasible_verify(tmp_path: Path) -> None:
         r = c.post(f"/api/v1/jobs/{slow['id']}/cancel")
         assert r.status_code == 200
         cancelled = wait(c, slow["id"], timeout=25)
-        assert cancelled["status"] == "cancelled" and "kept" in cancelled["message"]
+        assert cancelled["status"] == "cancelled" and "保留" in cancelled["message"]
         kept = c.get(f"/api/v1/jobs/{slow['id']}/result")
         assert kept.status_code == 200 and len(kept.json()["rows"]) >= 6 * 60
 
@@ -105,13 +105,17 @@ def test_running_cancel_infeasible_verify(tmp_path: Path) -> None:
         assert failed["status"] == "infeasible"
         r = c.get(f"/api/v1/jobs/{bad['id']}/result")
         assert r.status_code == 409 and r.json()["error"] == "infeasible"
-        assert any("inspector-visits" in x for x in r.json()["clashes"])
+        clashes = r.json()["clashes"]
+        assert clashes and all(x["severity"] == "error" and x["message"] for x in clashes)
+        en = c.get(f"/api/v1/jobs/{bad['id']}/result?lang=en").json()["clashes"]
+        assert any("inspector-visits" in x["message"] for x in en)
         assert c.post(f"/api/v1/jobs/{bad['id']}/verify").status_code == 404
 
         good = wait(c, _roster(c, "baoshan")["id"])
         assert good["status"] == "done"
         r = c.post(f"/api/v1/jobs/{good['id']}/verify")
-        assert r.status_code == 200 and r.json() == {"matches": True, "problems": []}
+        assert r.status_code == 200
+        assert r.json() == {"matches": True, "problems": [], "findings": []}
         assert c.get(f"/api/v1/jobs/{good['id']}/files/nothing.csv").status_code == 404
         assert c.get(f"/api/v1/jobs/{good['id']}/files/../../tuoyu.sqlite").status_code == 404
         xlsx = c.get(f"/api/v1/jobs/{good['id']}/files/roster.xlsx")

@@ -182,8 +182,8 @@ def run_job(job_id: str, kind: str, dataset_id: str, data_dir: str, params: dict
                 files = list_files(out) if out.is_dir() else []
             eng.dispose()
             status = JOB_STATUS[plan.status]
-            if plan.status == Status.CANCELLED and not plan.rows:
-                message = label("status.cancelled")
+            if plan.status == Status.CANCELLED:
+                message = label("plan.cancelled") if plan.rows else label("status.cancelled")
             elif plan.findings and status != "done":
                 message = "；".join(render(f) for f in plan.findings[:3])
             else:
