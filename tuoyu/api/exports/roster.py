@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from tuoyu.api.exports.audit import draw_record_of
+from tuoyu.api.exports.workbook import excel_writer
 from tuoyu.api.text import Lang, describe, label, message, render
 from tuoyu.models.findings import Finding
 from tuoyu.planning.plan import Plan
@@ -151,7 +152,7 @@ def _notes(plan: Plan) -> pd.DataFrame:
 def write_roster_xlsx(plan: Plan, path: Path) -> None:
     """按日期, 按检查人员, 抽取记录, 年度覆盖, 说明 — the sheets a planner opens."""
     detail: RosterDetail = plan.detail
-    with pd.ExcelWriter(path, engine="xlsxwriter") as xw:
+    with excel_writer(path) as xw:
         _by_day(detail).to_excel(xw, sheet_name="按日期", index=False)
         _by_person(detail).to_excel(xw, sheet_name="按检查人员", index=False)
         _draw(detail).to_excel(xw, sheet_name="抽取记录", index=False)
