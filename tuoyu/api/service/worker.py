@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import threading
 import time
 import traceback
@@ -159,6 +160,8 @@ def run_job(job_id: str, kind: str, dataset_id: str, data_dir: str, params: dict
     """The worker's entry point. Never raises: every outcome ends in the job's row (as
     long as this worker holds the job's lease)."""
     end_with_parent(parent_pid)
+    with contextlib.suppress(OSError, AttributeError):
+        os.nice(10)  # solvers yield the cores to the service's own requests
     from tuoyu.api import runner
     from tuoyu.api.exports.output import OutputError
     from tuoyu.api.text import label, render
