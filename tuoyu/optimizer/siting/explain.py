@@ -77,13 +77,13 @@ def street_misses(problem: SitingProblem, classes: dict[tuple[int, int], int]
         cands = [problem.places[j] for j in problem.candidates if problem.available(j, first)]
         near = _nearest_candidate(problem, s, cands)
         common = {"street_id": s, "street": names.get(s, s), "year": first,
-                  "walk_m": round(cfg.access.reach_m)}
+                  "walk_m": float(round(cfg.access.reach_m))}
         if near is None:
             missed.append(warning("siting.street_missed_no_candidate", **common))
         else:
             place, need = near
             missed.append(warning("siting.street_missed", **common, place_id=place.place_id,
-                                  place=place.name, distance_m=round(need)))
+                                  place=place.name, distance_m=float(round(need))))
     return ok, missed
 
 
@@ -102,9 +102,10 @@ def integrated_misses(problem: SitingProblem, have: int) -> list[Finding]:
     if have >= target:
         return []
     total = problem.kindergartens_total
+    share = have / total if total else 1.0
     out = [warning("siting.integrated_missed", have=have, total=total,
-                   share=round(have / total if total else 1.0, 4), year=problem.years[-1],
-                   short=target - have, goal_share=cfg.integrated_share, target=target)]
+                   share_pct=round(100 * share), year=problem.years[-1], short=target - have,
+                   goal_pct=round(100 * cfg.integrated_share), target=target)]
     open_kgs = sum(1 for j in problem.candidates if problem.places[j].kindergarten
                    and not problem.places[j].has_nursery)
     needed = target - problem.kindergartens_with_nursery  # kindergartens to open a class

@@ -146,7 +146,7 @@ def _no_plan(res: MipResult, params: SolveParams) -> InfeasibleError:
     if res.status == Status.INFEASIBLE:
         return InfeasibleError("siting", [Finding("siting.clash.rules", {}, "error")])
     if res.cancelled:
-        return TimeLimitError("siting", [warning("plan.cancelled_without_plan")])
+        return TimeLimitError("siting", [warning("siting.cancelled_without_plan")])
     return TimeLimitError("siting", [warning("plan.time_limit", seconds=params.time_limit)])
 
 
