@@ -1,16 +1,22 @@
 """A small MIP builder (columns and sparse rows in numpy arrays) and its HiGHS solve, with
 the stop token and the progress function passed explicitly.
 
-Stop: while HiGHS runs, :meth:`Stop.set` calls ``Highs.cancelSolve`` (highspy's user
-interrupt, checked by HiGHS's simplex, IPM and MIP interrupt callbacks), so HiGHS returns
-at once with its incumbent. A solve started after the token is set stops at its first
-improving solution (at most ``stop.grace`` seconds). Progress: every improving MIP
-solution is reported as a :class:`ProgressEvent` (seconds, objective, dual bound).
+Stop: HiGHS 1.16 polls its user interrupt (``Highs.cancelSolve``) only in some phases
+(branch and bound, pure LP simplex); its feasibility-jump heuristic, the root LP of a MIP
+and its sub-MIP heuristics run for many seconds on a city-sized instance without looking
+(measured: 2–28 s after the stop). So a MIP solved with a stop token runs in a child
+process (``spawn``) that streams every improving solution to this one; when the token is
+set the child is ended and the last incumbent is the result (a plan kept, ``cancelled``),
+within a poll interval (0.05 s). Without a token (the command line) HiGHS runs in
+process, as before. A solve started after the token is set stops at its first improving
+solution (at most ``stop.grace`` seconds). Progress: every improving MIP solution is
+reported as a :class:`ProgressEvent` (seconds, objective, dual bound).
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import math
 import os
 import sys
@@ -129,6 +135,8 @@ class Mip:
         t1 = time.perf_counter()
         if progress is not None and self.is_mip:
             _subscribe_progress(h, progress, stage, t1)
+        if stop is not None and not late and self.is_mip:
+            return _solve_in_child(self, maximize, params, stop, progress, stage, build)
         if stop is not None and not late:
             h.HandleUserInterrupt = True
             with stop.watch(h.cancelSolve):
@@ -137,6 +145,65 @@ class Mip:
             h.run()
         seconds = time.perf_counter() - t1
         return _result(h, self.n_col, self.is_mip, params, stop, build, seconds)
+
+
+def _child(mip: Mip, maximize: bool, params: SolveParams, stage: str, conn: Any) -> None:
+    """In the child process: solve, sending every improving solution, then the result."""
+
+    def improving(event: Any) -> None:
+        out = event.data_out
+        conn.send(("solution", float(out.objective_function_value), float(out.mip_dual_bound),
+                   np.array(out.mip_solution, dtype=float)))
+
+    h = _new_highs()
+    _configure(h, params, False, None)
+    h.passModel(mip.to_lp(maximize))
+    h.cbMipImprovingSolution.subscribe(improving)
+    t0 = time.perf_counter()
+    h.run()
+    res = _result(h, mip.n_col, True, params, None, 0.0, time.perf_counter() - t0)
+    conn.send(("done", res))
+    conn.close()
+
+
+def _solve_in_child(mip: Mip, maximize: bool, params: SolveParams, stop: Stop,
+                    progress: ProgressFn | None, stage: str, build: float) -> MipResult:
+    """Solve in a child process; on ``stop``, end it and keep the last incumbent."""
+    import multiprocessing as mp
+
+    ctx = mp.get_context("spawn")
+    receive, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(mip, maximize, params, stage, send), daemon=True)
+    t0 = time.perf_counter()
+    proc.start()
+    send.close()
+    best: tuple[float, float, np.ndarray] | None = None
+    try:
+        while True:
+            if stop.is_set():
+                break
+            if not receive.poll(0.05):
+                if not proc.is_alive() and not receive.poll(0):
+                    raise RuntimeError("internal error: the HiGHS child process ended early")
+                continue
+            kind, *payload = receive.recv()
+            if kind == "done":
+                res: MipResult = payload[0]
+                return dataclasses.replace(res, build_seconds=build,
+                                           solve_seconds=time.perf_counter() - t0)
+            best = (payload[0], payload[1], payload[2])
+            if progress is not None:
+                progress(ProgressEvent(stage, time.perf_counter() - t0, best[0], best[1]))
+    finally:
+        if proc.is_alive():
+            proc.kill()
+        proc.join(5)
+        receive.close()
+    seconds = time.perf_counter() - t0
+    if best is None:
+        return MipResult(Status.CANCELLED, None, None, None, build, seconds, True)
+    bound = best[1] if math.isfinite(best[1]) else None
+    return MipResult(Status.FEASIBLE, best[0], bound, best[2], build, seconds, True)
 
 
 def _configure(h: Any, params: SolveParams, late: bool, stop: Stop | None) -> None:

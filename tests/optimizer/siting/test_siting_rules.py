@@ -19,11 +19,17 @@ from siting_fixtures import (
     site,
 )
 
+from tuoyu.api.text import render
 from tuoyu.models.errors import InfeasibleError
 from tuoyu.models.siting import ForecastRow
 from tuoyu.optimizer.catchment import AccessParams, WalkNetwork, project, walking_pairs
 from tuoyu.optimizer.demand import DemandParams, forecast_demand
 from tuoyu.optimizer.siting import solve_capacitated, solve_cover
+
+
+def en(findings) -> str:
+    """The findings as the English sentences a planner reads."""
+    return "\n".join(render(f, "en") for f in findings)
 
 
 def opened(plan) -> dict[tuple[str, int], int]:
@@ -207,8 +213,8 @@ def test_too_few_rooms_for_the_yearly_minimum_says_by_how_much():
     d = data([community("a", 0, 0, 100)], [kindergarten("K", 0, 0, spare=3)])
     with pytest.raises(InfeasibleError) as err:
         solve_capacitated(problem(d, config(years=(2027, 2028), classes=(2, 4))))
-    text = str(err.value)
-    assert "by 2028 at least 4 new classes" in text and "only 3" in text
+    text = en(err.value.clashes)
+    assert "By 2028 at least 4 new classes" in text and "only 3" in text
     assert "add 1 rooms or sites" in text
 
 
@@ -250,7 +256,7 @@ def test_every_street_has_an_inclusive_place_in_reach_by_the_first_year():
     assert opened(off) == {("K1", 2027): 1}
     on = solve_capacitated(problem(d, config()))
     assert opened(on) == {("K2", 2027): 1}
-    assert on.rules["streets_with_inclusive_place"] == 2 and not on.rules["missed"]
+    assert on.rules.streets_with_inclusive_place == 2 and not on.rules.missed
 
 
 def test_a_street_already_covered_by_an_inclusive_provider_needs_nothing():
@@ -267,12 +273,13 @@ def test_a_street_out_of_reach_is_reported_with_what_would_close_it():
     d = data(comms, kgs, streets=("S1", "S2"))
     plan = solve_capacitated(problem(d, config()))
     assert plan.status == "optimal"
-    (miss,) = plan.rules["missed"]
+    (miss,) = [en(plan.rules.missed)]
     assert "S2" in miss and "K9" in miss
     assert re.search(r"about 1,30\d m away", miss) and "radius of 1,30" in miss
-    assert any(f.startswith("NOT MET") for f in plan.findings)
-    with pytest.raises(InfeasibleError, match="S2"):
+    assert any(render(f, "en").startswith("NOT MET") for f in plan.findings)
+    with pytest.raises(InfeasibleError) as err:
         solve_capacitated(problem(d, config(strict=True)))
+    assert "S2" in en(err.value.clashes)
 
 
 def test_half_of_kindergartens_run_nursery_classes():
@@ -288,7 +295,7 @@ def test_half_of_kindergartens_run_nursery_classes():
     assert opened(off) == {("K1", 2027): 1}
     on = solve_capacitated(problem(d, config()))
     assert opened(on) == {("K2", 2027): 1}
-    assert on.rules["integrated_kindergartens"] == 2 and on.rules["integrated_target"] == 2
+    assert on.rules.integrated_kindergartens == 2 and on.rules.integrated_target == 2
 
 
 def test_integrated_share_shortfall_says_how_many():
@@ -296,11 +303,12 @@ def test_integrated_share_shortfall_says_how_many():
         kindergarten(f"P{k}", 100 * k, 3000, public=False) for k in range(5)
     ]
     plan = solve_capacitated(problem(data([community("a", 0, 0, 50)], kgs), config()))
-    (miss,) = plan.rules["missed"]
+    miss = en(plan.rules.missed)
     assert "1 of 6 kindergartens" in miss and "2 short of 50% (3)" in miss
     assert "give 2 more of them a room" in miss and "raise it to 3 a year" in miss
-    with pytest.raises(InfeasibleError, match="托幼一体"):
+    with pytest.raises(InfeasibleError) as err:
         solve_capacitated(problem(data([community("a", 0, 0, 50)], kgs), config(strict=True)))
+    assert "托幼一体" in en(err.value.clashes)
 
 
 def test_new_kindergarten_sites_count_in_the_share():
