@@ -281,28 +281,28 @@ def test_map_inserts_names_as_text_never_as_html(tmp_path: Path):
 # A fake Leaflet: records every string that would become HTML (popups, tooltips, legend).
 _NODE_HARNESS = r"""
 const shown = [];
-const chain = () => new Proxy(function () {}, {
-  get: (t, k) => (k === 'bindPopup' || k === 'bindTooltip')
-    ? (h) => { shown.push(String(h)); return chain(); }
-    : (k === 'isValid' ? () => false : chain()),
-  apply: () => chain(),
-});
-const L = new Proxy({}, {get: (t, k) => {
-  if (k === 'geoJSON') return (d, o) => { (d.features || []).forEach(f => o.onEachFeature(f,
-    chain())); return chain(); };
-  if (k === 'DomUtil') return {create: () => { const d = {}; Object.defineProperty(d,
-    'innerHTML', {set: (v) => shown.push(String(v))}); return d; }};
-  if (k === 'control') { const c = () => chain(); c.layers = () => chain(); return
-    new Proxy(c, {apply: () => { const o = {addTo: () => o}; return o; }, get: (t, k2) =>
-    k2 === 'layers' ? () => chain() : t[k2]}); }
-  return () => chain();
-}});
-const control = L.control;
-global.L = L;
+function layer() {
+  const o = {
+    addTo() { if (o.onAdd) { o.onAdd(); } return o; },
+    bindPopup(h) { shown.push(String(h)); return o; },
+    bindTooltip(h) { shown.push(String(h)); return o; },
+    getBounds() { return {isValid: () => false}; },
+    bringToBack() { return o; }, addBaseLayer() { return o; },
+  };
+  return o;
+}
+const control = () => layer();
+control.layers = () => layer();
+global.L = {
+  map: () => ({fitBounds() {}, setView() {}}),
+  geoJSON: (d, opts) => { (d.features || []).forEach((f) => opts.onEachFeature(f, layer()));
+                          return layer(); },
+  layerGroup: layer, circleMarker: layer, circle: layer, tileLayer: layer, control: control,
+  DomUtil: {create: () => { const d = {};
+    Object.defineProperty(d, 'innerHTML', {set: (v) => shown.push(String(v))}); return d; }},
+};
 global.Image = function () {};
-global.document = {getElementById: () => ({textContent: JSON.parse(__DATA__)})};
-const legendHolder = {};
-const script = JSON.parse(__SCRIPT__);
-eval(script);
+global.document = {getElementById: () => ({textContent: __DATA__})};
+eval(__SCRIPT__);
 process.stdout.write(JSON.stringify(shown));
 """
