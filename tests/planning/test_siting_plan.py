@@ -62,7 +62,7 @@ def test_too_few_rooms_is_a_failed_plan_with_amounts():
     assert plan.status == Status.INFEASIBLE and not plan.rows and not plan.ok
     clash = plan.findings[0]
     assert clash.code == "siting.clash.classes_per_year" and clash.severity == "error"
-    assert clash.params["need"] == 60 and clash.params["missing"] > 0
+    assert clash.params["need"] % 60 == 0 and clash.params["per_year"] == 60 and clash.params["missing"] > 0
 
 
 def test_bad_input_raises(tmp_path: Path):
