@@ -20,8 +20,7 @@ from typing import Any
 import pandas as pd
 
 from tuoyu.api.text import Lang, label, render
-from tuoyu.models.siting import SitingData
-from tuoyu.optimizer.siting import SitingPlan, SitingProblem
+from tuoyu.optimizer.siting import SitingPlan
 from tuoyu.planning.plan import Plan
 from tuoyu.planning.siting import SitingDetail
 

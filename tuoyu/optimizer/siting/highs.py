@@ -166,6 +166,27 @@ def _child(mip: Mip, maximize: bool, params: SolveParams, stage: str, conn: Any)
     conn.close()
 
 
+Incumbent = tuple[float, float, np.ndarray]  # objective, bound, column values
+
+
+def _follow(receive: Any, proc: Any, stop: Stop, progress: ProgressFn | None, stage: str,
+            t0: float) -> tuple[MipResult | None, Incumbent | None]:
+    """Read the child's messages until its result, or until the stop is set."""
+    best: Incumbent | None = None
+    while not stop.is_set():
+        if not receive.poll(0.05):
+            if not proc.is_alive() and not receive.poll(0):
+                raise RuntimeError("internal error: the HiGHS child process ended early")
+            continue
+        kind, *payload = receive.recv()
+        if kind == "done":
+            return payload[0], best
+        best = (payload[0], payload[1], payload[2])
+        if progress is not None:
+            progress(ProgressEvent(stage, time.perf_counter() - t0, best[0], best[1]))
+    return None, best
+
+
 def _solve_in_child(mip: Mip, maximize: bool, params: SolveParams, stop: Stop,
                     progress: ProgressFn | None, stage: str, build: float) -> MipResult:
     """Solve in a child process; on ``stop``, end it and keep the last incumbent."""
@@ -177,29 +198,16 @@ def _solve_in_child(mip: Mip, maximize: bool, params: SolveParams, stop: Stop,
     t0 = time.perf_counter()
     proc.start()
     send.close()
-    best: tuple[float, float, np.ndarray] | None = None
     try:
-        while True:
-            if stop.is_set():
-                break
-            if not receive.poll(0.05):
-                if not proc.is_alive() and not receive.poll(0):
-                    raise RuntimeError("internal error: the HiGHS child process ended early")
-                continue
-            kind, *payload = receive.recv()
-            if kind == "done":
-                res: MipResult = payload[0]
-                return dataclasses.replace(res, build_seconds=build,
-                                           solve_seconds=time.perf_counter() - t0)
-            best = (payload[0], payload[1], payload[2])
-            if progress is not None:
-                progress(ProgressEvent(stage, time.perf_counter() - t0, best[0], best[1]))
+        done, best = _follow(receive, proc, stop, progress, stage, t0)
     finally:
         if proc.is_alive():
             proc.kill()
         proc.join(5)
         receive.close()
     seconds = time.perf_counter() - t0
+    if done is not None:
+        return dataclasses.replace(done, build_seconds=build, solve_seconds=seconds)
     if best is None:
         return MipResult(Status.CANCELLED, None, None, None, build, seconds, True)
     bound = best[1] if math.isfinite(best[1]) else None
