@@ -46,8 +46,7 @@ def test_targets_soft_goals_and_findings_are_codes(plan: Plan):
     assert sum(g.cost for g in plan.soft_goals) == pytest.approx(plan.objective, abs=1e-6)
     years = [f.params["year"] for f in plan.findings if f.code == "siting.year"]
     assert years == [2027, 2028, 2029]
-    for code in ([f.code for f in plan.findings] + list(codes)
-                 + [g.code for g in plan.soft_goals]):
+    for code in [f.code for f in plan.findings] + list(codes) + [g.code for g in plan.soft_goals]:
         assert code in CATALOGUE, code
 
 
@@ -57,12 +56,17 @@ def test_the_plan_survives_json(plan: Plan):
 
 
 def test_too_few_rooms_is_a_failed_plan_with_amounts():
-    plan = run(Dataset.bundled(), SitingParams(classes_per_year="60-80", workers=2,
-                                               use_network=False))
+    plan = run(
+        Dataset.bundled(), SitingParams(classes_per_year="60-80", workers=2, use_network=False)
+    )
     assert plan.status == Status.INFEASIBLE and not plan.rows and not plan.ok
     clash = plan.findings[0]
     assert clash.code == "siting.clash.classes_per_year" and clash.severity == "error"
-    assert clash.params["need"] % 60 == 0 and clash.params["per_year"] == 60 and clash.params["missing"] > 0
+    assert (
+        clash.params["need"] % 60 == 0
+        and clash.params["per_year"] == 60
+        and clash.params["missing"] > 0
+    )
 
 
 def test_bad_input_raises(tmp_path: Path):

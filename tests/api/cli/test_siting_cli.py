@@ -186,7 +186,16 @@ def test_network_run_and_run_siting_summary(tmp_path: Path):
 def test_textbook_models_from_the_command_line(tmp_path: Path, model: str):
     res = runner.invoke(
         app,
-        ["siting", "--out", str(tmp_path / model), "--model", model, "--no-network", "--lang", "en"],
+        [
+            "siting",
+            "--out",
+            str(tmp_path / model),
+            "--model",
+            model,
+            "--no-network",
+            "--lang",
+            "en",
+        ],
     )
     assert res.exit_code == 0, res.output
     assert "optimal" in res.output
@@ -196,8 +205,16 @@ def test_textbook_models_from_the_command_line(tmp_path: Path, model: str):
 def test_infeasible_yearly_minimum_exits_2_and_writes_nothing(tmp_path: Path):
     res = runner.invoke(
         app,
-        ["siting", "--out", str(tmp_path / "x"), "--classes-per-year", "60-80", "--no-network",
-         "--lang", "en"],
+        [
+            "siting",
+            "--out",
+            str(tmp_path / "x"),
+            "--classes-per-year",
+            "60-80",
+            "--no-network",
+            "--lang",
+            "en",
+        ],
     )
     assert res.exit_code == 2
     assert "new classes are required" in res.output and "Traceback" not in res.output
@@ -250,8 +267,9 @@ def test_map_inserts_names_as_text_never_as_html(tmp_path: Path):
         df = pd.read_csv(path, dtype=str, keep_default_na=False)
         df.loc[df.index[:3], "name"] = evil
         df.to_csv(path, index=False)
-    res = runner.invoke(app, ["siting", "--data", str(folder), "--out", str(tmp_path / "o"),
-                              "--no-network"])
+    res = runner.invoke(
+        app, ["siting", "--data", str(folder), "--out", str(tmp_path / "o"), "--no-network"]
+    )
     assert res.exit_code == 0, res.output
     html = (tmp_path / "o" / "siting_map.html").read_text(encoding="utf-8")
     assert evil not in html and "onerror=alert" in html  # present, but only as \u003c…
@@ -260,16 +278,27 @@ def test_map_inserts_names_as_text_never_as_html(tmp_path: Path):
     assert any(c[1] == evil for c in doc["communities"])
     # every name reaches Leaflet through esc(): no raw name concatenation into HTML
     script = html.split('id="siting-data"')[1]
-    for raw in ("+ c[1]", "+ c[2]", "+ p[1]", "+ p[2]", "+ o[1]", "+ o[2]",
-                "bindTooltip(f.properties.name"):
+    for raw in (
+        "+ c[1]",
+        "+ c[2]",
+        "+ p[1]",
+        "+ p[2]",
+        "+ o[1]",
+        "+ o[2]",
+        "bindTooltip(f.properties.name",
+    ):
         assert raw not in script
     node = shutil.which("node")
     if node is None:
         return
     page_script = script.split("<script>", 1)[1].split("</script>", 1)[0]
     harness = tmp_path / "run.js"
-    harness.write_text(_NODE_HARNESS.replace("__DATA__", json.dumps(m.group(1)))
-                       .replace("__SCRIPT__", json.dumps(page_script)), encoding="utf-8")
+    harness.write_text(
+        _NODE_HARNESS.replace("__DATA__", json.dumps(m.group(1))).replace(
+            "__SCRIPT__", json.dumps(page_script)
+        ),
+        encoding="utf-8",
+    )
     out = subprocess.run([node, str(harness)], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     shown = json.loads(out.stdout)

@@ -95,11 +95,13 @@ def test_a_stop_at_the_first_incumbent_keeps_it(city: SitingProblem):
             fired["at"] = time.perf_counter()
             stop.set()
 
-    plan = solve_capacitated(city, SolveParams(time_limit=120.0, workers=2), stop=stop,
-                             progress=progress)
+    plan = solve_capacitated(
+        city, SolveParams(time_limit=120.0, workers=2), stop=stop, progress=progress
+    )
     latency = time.perf_counter() - fired["at"]
-    print(f"stopped at the first incumbent ({seen[0].objective:,.2f}); returned "
-          f"{latency:.2f} s later")
+    print(
+        f"stopped at the first incumbent ({seen[0].objective:,.2f}); returned {latency:.2f} s later"
+    )
     assert latency < 3.0
     assert plan.cancelled and plan.status == "feasible" and plan.openings
     assert plan.objective == pytest.approx(seen[-1].objective)
