@@ -70,13 +70,13 @@ GOALS: dict[str, Goal] = {
 
 
 def flow_costs(problem: SitingProblem) -> np.ndarray:
-    """The objective coefficient of every allocation column: ``w_t × (1 - walk_weight ×
-    dist / reach)``, the sum over the goals of unit value × weight."""
-    cfg = problem.config
-    w = cfg.weights.year_weights(len(problem.years))
-    walk = 1.0 - cfg.weights.walk_weight * problem.pairs.dist / max(cfg.access.reach_m, 1.0)
-    # computed in one product (as the goals' sum), so the objective is bit for bit stable
-    return walk[:, None] * w[None, :]
+    """The objective coefficient of every allocation column: the sum over the goals of
+    unit value × weight, i.e. ``w_t × (1 - walk_weight × dist / reach)``."""
+    weights = problem.config.weights
+    total = np.zeros((len(problem.pairs), len(problem.years)))
+    for goal in GOALS.values():
+        total += goal.unit_value(problem) * goal.weight(weights)
+    return total
 
 
 def soft_goals(problem: SitingProblem, flows: np.ndarray, slacks: dict[str, float],
