@@ -222,32 +222,6 @@ def test_too_few_rooms_for_the_yearly_minimum_says_by_how_much():
     assert "add 1 rooms or sites" in text
 
 
-def test_earlier_years_count_more():
-    # one class a year; A's demand exists only in 2027, B's only in 2028 (via forecast)
-    comms = [community("a", 0, 0, 20), community("b", 5000, 0, 20)]
-    d = data(comms, [kindergarten("KA", 0, 0, spare=1), kindergarten("KB", 5000, 0, spare=1)])
-    d = d.model_copy(
-        update={
-            "forecast": (
-                ForecastRow(community_id="a", year=2027, demand=20),
-                ForecastRow(community_id="a", year=2028, demand=20),
-                ForecastRow(community_id="b", year=2027, demand=0),
-                ForecastRow(community_id="b", year=2028, demand=40),
-            )
-        }
-    )
-    # both orders serve 20 + 40 over the two years... KA first serves 20 in 2027
-    plan = solve_capacitated(problem(d, config(years=(2027, 2028), classes=(1, 1))))
-    assert opened(plan)[("KA", 2027)] == 1
-
-
-def test_shorter_walks_break_ties():
-    comms = [community("a", 0, 0, 20)]
-    kgs = [kindergarten("far", 800, 0, spare=1), kindergarten("near", 100, 0, spare=1)]
-    plan = solve_capacitated(problem(data(comms, kgs), config()))
-    assert opened(plan) == {("near", 2027): 1}
-
-
 # --- district rules ---------------------------------------------------------------
 
 
