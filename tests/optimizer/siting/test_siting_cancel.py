@@ -106,3 +106,26 @@ def test_a_stop_at_the_first_incumbent_keeps_it(city: SitingProblem):
     assert plan.cancelled and plan.status == "feasible" and plan.openings
     assert plan.objective == pytest.approx(seen[-1].objective)
     assert "plan.cancelled" in [f.code for f in plan.findings]
+
+
+def _job_in_a_daemon(queue) -> None:  # noqa: ANN001
+    from tuoyu.planning.dataset import Dataset
+    from tuoyu.planning.params import SitingParams
+    from tuoyu.planning.siting import run
+
+    plan = run(Dataset.bundled(), SitingParams(workers=2, use_network=False), stop=Stop())
+    queue.put((str(plan.status), plan.objective))
+
+
+def test_a_stoppable_solve_runs_inside_a_daemonic_job_process():
+    """The service runs each job in a daemonic process, which multiprocessing forbids to
+    have children: the stoppable solve's child is a plain subprocess, so it works there."""
+    import multiprocessing as mp
+
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=_job_in_a_daemon, args=(queue,), daemon=True)
+    proc.start()
+    status, objective = queue.get(timeout=120)
+    proc.join(10)
+    assert status == "optimal" and objective > 0

@@ -5,7 +5,8 @@ Stop: HiGHS 1.16 polls its user interrupt (``Highs.cancelSolve``) only in some p
 (branch and bound, pure LP simplex); its feasibility-jump heuristic, the root LP of a MIP
 and its sub-MIP heuristics run for many seconds on a city-sized instance without looking
 (measured: 2–28 s after the stop). So a MIP solved with a stop token runs in a child
-process (``spawn``) that streams every improving solution to this one; when the token is
+process (a plain ``python`` subprocess, so a daemonic job process may start it) that
+streams every improving solution to this one; when the token is
 set the child is ended and the last incumbent is the result (a plan kept, ``cancelled``),
 within a poll interval (0.05 s). Without a token (the command line) HiGHS runs in
 process, as before. A solve started after the token is set stops at its first improving
@@ -19,7 +20,11 @@ import contextlib
 import dataclasses
 import math
 import os
+import pickle
+import queue
+import subprocess
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -147,13 +152,22 @@ class Mip:
         return _result(h, self.n_col, self.is_mip, params, stop, build, seconds)
 
 
-def _child(mip: Mip, maximize: bool, params: SolveParams, stage: str, conn: Any) -> None:
-    """In the child process: solve, sending every improving solution, then the result."""
+def child_main() -> None:
+    """The child process: read (model, sense, params) from stdin, solve, and write every
+    improving solution, then the result, as pickled messages to stdout. HiGHS's own output
+    goes to stderr, never into the messages."""
+    out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    mip, maximize, params = pickle.load(sys.stdin.buffer)
+
+    def send(message: tuple[Any, ...]) -> None:
+        pickle.dump(message, out, protocol=pickle.HIGHEST_PROTOCOL)
+        out.flush()
 
     def improving(event: Any) -> None:
-        out = event.data_out
-        conn.send(("solution", float(out.objective_function_value), float(out.mip_dual_bound),
-                   np.array(out.mip_solution, dtype=float)))
+        data = event.data_out
+        send(("solution", float(data.objective_function_value), float(data.mip_dual_bound),
+              np.array(data.mip_solution, dtype=float)))
 
     h = _new_highs()
     _configure(h, params, False, None)
@@ -161,24 +175,33 @@ def _child(mip: Mip, maximize: bool, params: SolveParams, stage: str, conn: Any)
     h.cbMipImprovingSolution.subscribe(improving)
     t0 = time.perf_counter()
     h.run()
-    res = _result(h, mip.n_col, True, params, None, 0.0, time.perf_counter() - t0)
-    conn.send(("done", res))
-    conn.close()
+    send(("done", _result(h, mip.n_col, True, params, None, 0.0, time.perf_counter() - t0)))
+    out.close()
+
+
+def _read_messages(stream: Any, inbox: queue.Queue[tuple[Any, ...]]) -> None:
+    """Parent side: every message of the child into ``inbox``; ``("eof",)`` at the end."""
+    try:
+        while True:
+            inbox.put(pickle.load(stream))
+    except Exception:  # EOF, or a message cut short by the kill
+        inbox.put(("eof",))
 
 
 Incumbent = tuple[float, float, np.ndarray]  # objective, bound, column values
 
 
-def _follow(receive: Any, proc: Any, stop: Stop, progress: ProgressFn | None, stage: str,
-            t0: float) -> tuple[MipResult | None, Incumbent | None]:
+def _follow(inbox: queue.Queue[tuple[Any, ...]], stop: Stop, progress: ProgressFn | None,
+            stage: str, t0: float) -> tuple[MipResult | None, Incumbent | None]:
     """Read the child's messages until its result, or until the stop is set."""
     best: Incumbent | None = None
     while not stop.is_set():
-        if not receive.poll(0.05):
-            if not proc.is_alive() and not receive.poll(0):
-                raise RuntimeError("internal error: the HiGHS child process ended early")
+        try:
+            kind, *payload = inbox.get(timeout=0.05)
+        except queue.Empty:
             continue
-        kind, *payload = receive.recv()
+        if kind == "eof":
+            raise RuntimeError("internal error: the HiGHS child process ended early")
         if kind == "done":
             return payload[0], best
         best = (payload[0], payload[1], payload[2])
@@ -189,22 +212,30 @@ def _follow(receive: Any, proc: Any, stop: Stop, progress: ProgressFn | None, st
 
 def _solve_in_child(mip: Mip, maximize: bool, params: SolveParams, stop: Stop,
                     progress: ProgressFn | None, stage: str, build: float) -> MipResult:
-    """Solve in a child process; on ``stop``, end it and keep the last incumbent."""
-    import multiprocessing as mp
-
-    ctx = mp.get_context("spawn")
-    receive, send = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(mip, maximize, params, stage, send), daemon=True)
+    """Solve in a child process (a plain ``python`` subprocess, so it works from the
+    service's daemonic job processes too); on ``stop``, end it and keep the last
+    incumbent."""
+    code = ("import sys; sys.path[:0] = %r; "
+            "from tuoyu.optimizer.siting.highs import child_main; child_main()"
+            % [p for p in sys.path if p])
     t0 = time.perf_counter()
-    proc.start()
-    send.close()
+    proc = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE)
+    inbox: queue.Queue[tuple[Any, ...]] = queue.Queue()
+    reader = threading.Thread(target=_read_messages, args=(proc.stdout, inbox), daemon=True)
+    reader.start()
     try:
-        done, best = _follow(receive, proc, stop, progress, stage, t0)
+        assert proc.stdin is not None
+        pickle.dump((mip, maximize, params), proc.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+        proc.stdin.close()
+        done, best = _follow(inbox, stop, progress, stage, t0)
     finally:
-        if proc.is_alive():
+        if proc.poll() is None:
             proc.kill()
-        proc.join(5)
-        receive.close()
+        proc.wait(5)
+        reader.join(5)
+        if proc.stdout is not None:
+            proc.stdout.close()
     seconds = time.perf_counter() - t0
     if done is not None:
         return dataclasses.replace(done, build_seconds=build, solve_seconds=seconds)
