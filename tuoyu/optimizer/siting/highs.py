@@ -131,17 +131,17 @@ class Mip:
               progress: ProgressFn | None = None, stage: str = "") -> MipResult:
         """Solve with HiGHS; ``stop`` cancels it (the incumbent is kept), ``progress``
         sees every improving MIP solution."""
+        late = stop is not None and stop.is_set()
+        if stop is not None and not late and self.is_mip:
+            return _solve_in_child(self, maximize, params, stop, progress, stage, 0.0)
         t0 = time.perf_counter()
         h = _new_highs()
-        late = stop is not None and stop.is_set()
         _configure(h, params, late, stop)
         h.passModel(self.to_lp(maximize))
         build = time.perf_counter() - t0
         t1 = time.perf_counter()
         if progress is not None and self.is_mip:
             _subscribe_progress(h, progress, stage, t1)
-        if stop is not None and not late and self.is_mip:
-            return _solve_in_child(self, maximize, params, stop, progress, stage, build)
         if stop is not None and not late:
             h.HandleUserInterrupt = True
             with stop.watch(h.cancelSolve):
