@@ -62,6 +62,20 @@ class SitingParams(_Params):
     years: tuple[int, int] = Field((2027, 2029), description="First and last year, e.g. 2027-2029.")
     classes_per_year: tuple[int, int] = Field((5, 8), description="New classes a year, min-max.")
     model: Literal["capacitated", "mclp", "lscp"] = "capacitated"
+    seats_per_class: int = Field(20, ge=1, le=200, description="Seats of a new class.")
+    speed_kmh: float = Field(4.5, ge=0.5, le=20, description="Walking speed, km/h.")
+    radius_m: float | None = Field(
+        None, ge=50, le=20000, description="Fixed walking radius in metres instead of "
+        "15 minutes at speed_kmh.")
+    circuity: float = Field(1.3, ge=1.0, le=5.0, description="Walk / straight line off the "
+                            "network.")
+    take_up: float = Field(0.35, ge=0.0, le=1.0, description="Share of children 0-3 needing "
+                           "a place.")
+    trend: float = Field(-0.05, ge=-0.9, le=1.0, description="Yearly change of births.")
+    p: int | None = Field(None, ge=1, le=10000, description="MCLP: classes to site "
+                          "(default: max a year x years).")
+    strict: bool = Field(False, description="No plan when a district rule cannot be met.")
+    use_network: bool = Field(True, description="Use walk_network.graphml when there is one.")
 
     @field_validator("years", "classes_per_year", mode="before")
     @classmethod

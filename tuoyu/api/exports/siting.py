@@ -1,9 +1,12 @@
 """Siting outputs: siting.geojson, coverage.csv, a Chinese workbook and an offline map page.
 
-``write_siting_outputs(plan, problem, data, folder)`` writes everything into ``folder``
-(the caller makes it a temporary folder and moves the files in when all are written).
-The map page inlines Leaflet (vendored under ``static/vendor/leaflet``) and its data, so it
-opens from a USB stick on an intranet; the online basemap is added only when a tile loads.
+``write_siting_outputs(plan, folder)`` writes everything of a siting :class:`Plan` (its
+``detail``: the optimizer's plan, the problem, the data) into ``folder`` (the caller stages
+it: ``tuoyu.api.exports.output.staged``). Every word a planner reads is rendered through
+``tuoyu.api.text``. The map page inlines Leaflet (vendored under ``static/vendor/leaflet``)
+and its data, so it opens from a USB stick on an intranet; the online basemap is added only
+when a tile loads. Names from the data (streets, communities, places) are inserted into
+the page as text, never as HTML.
 """
 
 from __future__ import annotations
@@ -16,8 +19,10 @@ from typing import Any
 
 import pandas as pd
 
-from tuoyu.models.siting import SitingData
-from tuoyu.optimizer.siting import SitingPlan, SitingProblem
+from tuoyu.api.text import Lang, label, render
+from tuoyu.optimizer.siting import SitingPlan
+from tuoyu.planning.plan import Plan
+from tuoyu.planning.siting import SitingDetail
 
 VENDOR = Path(__file__).resolve().parents[1] / "web" / "static" / "vendor" / "leaflet"
 SOURCE_ZH = {"provider": "现有托育点", "kindergarten": "幼儿园", "site": "候选新址"}
@@ -41,56 +46,52 @@ def siting_geojson(plan: SitingPlan) -> dict[str, Any]:
             "street_id": o.street_id,
             "source": o.source,
             "cumulative_classes": o.cumulative,
+            "newly_within": o.newly_within,
         }
-        features.append(
-            {
-                "type": "Feature",
-                "properties": props,
-                "geometry": {"type": "Point", "coordinates": [o.lon, o.lat]},
-            }
-        )
+        features.append({"type": "Feature", "properties": props,
+                         "geometry": {"type": "Point", "coordinates": [o.lon, o.lat]}})
     return {"type": "FeatureCollection", "features": features}
 
 
 def coverage_frame(plan: SitingPlan) -> pd.DataFrame:
     """The contract's coverage.csv columns first, then street, unmet and the baseline."""
     cov = plan.coverage
-    cols = [
-        "community_id",
-        "year",
-        "demand",
-        "served",
-        "within_15_min",
-        "street_id",
-        "unmet",
-        "served_before",
-        "within_15_min_before",
-    ]
+    cols = ["community_id", "year", "demand", "served", "within_15_min", "street_id", "unmet",
+            "served_before", "within_15_min_before"]
     out = cov[cols].copy()
     for c in ("within_15_min", "within_15_min_before"):
         out[c] = out[c].map(_bool)
     return out
 
 
-def summary_dict(plan: SitingPlan, problem: SitingProblem) -> dict[str, Any]:
+def summary_dict(plan: Plan) -> dict[str, Any]:
+    """``siting_summary.json``: status, objective, the yearly figures, targets, soft goals,
+    findings (codes with their parameters, and the Chinese sentence) and the settings."""
+    detail: SitingDetail = plan.detail
+    sp, problem = detail.plan, detail.problem
     cfg = problem.config
     return {
-        "model": plan.model,
-        "solver": plan.solver,
-        "status": plan.status,
-        "proven_optimal": plan.proven_optimal,
+        "model": sp.model,
+        "solver": sp.solver,
+        "status": str(plan.status),
+        "proven_optimal": sp.proven_optimal,
         "objective": plan.objective,
         "bound": plan.bound,
         "gap": plan.gap,
-        "build_seconds": round(plan.build_seconds, 3),
-        "solve_seconds": round(plan.solve_seconds, 3),
+        "build_seconds": round(sp.build_seconds, 3),
+        "solve_seconds": round(sp.solve_seconds, 3),
         "years": list(problem.years),
-        "served": {str(k): v for k, v in plan.served.items()},
-        "served_before": {str(k): v for k, v in plan.served_before.items()},
-        "demand": {str(k): v for k, v in plan.demand.items()},
-        "new_classes": sum(o.classes for o in plan.openings),
-        "rules": {k: v for k, v in plan.rules.items()},
-        "findings": plan.findings,
+        "served": {str(k): v for k, v in sp.served.items()},
+        "served_before": {str(k): v for k, v in sp.served_before.items()},
+        "demand": {str(k): v for k, v in sp.demand.items()},
+        "within": {str(k): v for k, v in sp.within.items()},
+        "within_before": {str(k): v for k, v in sp.within_before.items()},
+        "new_classes": sum(o.classes for o in sp.openings),
+        "rules": sp.rules.as_dict() if sp.rules is not None else {},
+        "targets": [t.as_dict() for t in plan.targets],
+        "soft_goals": [g.as_dict() for g in plan.soft_goals],
+        "stages": [st.as_dict() for st in plan.stages],
+        "findings": [dict(f.as_dict(), text=render(f, "zh")) for f in plan.findings],
         "config": {
             "classes_per_year": list(cfg.classes_per_year),
             "seats_per_class": cfg.seats_per_class,
@@ -100,29 +101,55 @@ def summary_dict(plan: SitingPlan, problem: SitingProblem) -> dict[str, Any]:
             "circuity": cfg.access.circuity,
             "take_up": cfg.demand.take_up,
             "trend": cfg.demand.trend,
-            "year_discount": cfg.year_discount,
-            "walk_weight": cfg.walk_weight,
+            "year_discount": cfg.weights.year_discount,
+            "walk_weight": cfg.weights.walk_weight,
             "integrated_share": cfg.integrated_share,
         },
         "fingerprint": problem.fingerprint,
     }
 
 
-def write_xlsx(plan: SitingPlan, problem: SitingProblem, path: Path) -> None:
+def _info_rows(plan: Plan, lang: Lang = "zh") -> list[list[Any]]:
+    """The 求解信息 sheet: model, status, objective, settings, targets, findings."""
+    detail: SitingDetail = plan.detail
+    sp, cfg = detail.plan, detail.problem.config
+    rows: list[list[Any]] = [
+        ["模型", label(f"siting.model.{sp.model}", lang)],
+        ["求解器", sp.solver],
+        ["状态", label(f"status.{plan.status}", lang)],
+        ["目标值", plan.objective if plan.objective is not None else ""],
+        ["上界", plan.bound if plan.bound is not None else ""],
+        ["最优性间隙", plan.gap if plan.gap is not None else "未知"],
+        ["建模秒数", round(sp.build_seconds, 3)],
+        ["求解秒数", round(sp.solve_seconds, 3)],
+        ["步行范围（米）", cfg.access.reach_m],
+        ["每班托位", cfg.seats_per_class],
+        ["每年新增班数", "{}–{}".format(*cfg.classes_per_year)],
+        ["入托意愿率", cfg.demand.take_up],
+        ["出生趋势（每年）", cfg.demand.trend],
+    ]
+    for t in plan.targets:
+        rows.append(["目标：" + label(t.code, lang),
+                     f"{t.achieved:g} / {t.goal:g}（{'达成' if t.met else '未达成'}）"])
+    for g in plan.soft_goals:
+        rows.append(["软目标：" + label(g.code, lang), f"{g.value:g} × {g.weight:g} = {g.cost:g}"])
+    rows += [["说明", render(f, lang)] for f in plan.findings]
+    return rows
+
+
+def write_xlsx(plan: Plan, path: Path, lang: Lang = "zh") -> None:
     """The planner's workbook, in Chinese: openings by year, streets before/after, unmet."""
     import xlsxwriter
+
+    detail: SitingDetail = plan.detail
+    sp, problem = detail.plan, detail.problem
 
     wb = xlsxwriter.Workbook(str(path))
     head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
     pct = wb.add_format({"num_format": "0.0%"})
 
-    def sheet(
-        name: str,
-        header: list[str],
-        rows: list[list[Any]],
-        widths: list[int],
-        formats: dict[int, Any] | None = None,
-    ) -> None:
+    def sheet(name: str, header: list[str], rows: list[list[Any]], widths: list[int],
+              formats: dict[int, Any] | None = None) -> None:
         ws = wb.add_worksheet(name)
         ws.write_row(0, 0, header, head)
         for r, row in enumerate(rows, start=1):
@@ -139,138 +166,33 @@ def write_xlsx(plan: SitingPlan, problem: SitingProblem, path: Path) -> None:
             ws.autofilter(0, 0, len(rows), len(header) - 1)
 
     names = dict(problem.streets)
-    sheet(
-        "新增托班",
-        [
-            "年份",
-            "编号",
-            "名称",
-            "类型",
-            "街镇",
-            "新增班数",
-            "新增托位",
-            "累计班数",
-            "经度",
-            "纬度",
-        ],
-        [
-            [
-                o.year,
-                o.place_id,
-                o.name,
-                SOURCE_ZH.get(o.source, o.source),
-                names.get(o.street_id, o.street_id),
-                o.classes,
-                o.seats,
-                o.cumulative,
-                o.lon,
-                o.lat,
-            ]
-            for o in plan.openings
-        ],
-        [8, 10, 28, 12, 14, 10, 10, 10, 12, 12],
-    )
-    st = plan.streets
+    sheet("新增托班", ["年份", "编号", "名称", "类型", "街镇", "新增班数", "新增托位", "累计班数",
+                   "新纳入15分钟圈的儿童", "经度", "纬度"],
+          [[o.year, o.place_id, o.name, SOURCE_ZH.get(o.source, o.source),
+            names.get(o.street_id, o.street_id), o.classes, o.seats, o.cumulative,
+            o.newly_within, o.lon, o.lat]
+           for o in sp.openings], [8, 10, 28, 12, 14, 10, 10, 10, 16, 12, 12])
+    st = sp.streets
     rows = []
     for r in st.itertuples(index=False):
         dem = float(r.demand) or 1.0
-        rows.append(
-            [
-                r.year,
-                r.street_id,
-                r.name,
-                int(r.demand),
-                int(r.served_before),
-                int(r.served),
-                int(r.served) - int(r.served_before),
-                float(r.reach_demand_before) / dem,
-                float(r.reach_demand) / dem,
-                int(r.new_classes),
-                int(r.unmet),
-            ]
-        )
-    sheet(
-        "街镇覆盖",
-        [
-            "年份",
-            "街镇编号",
-            "街镇",
-            "需求托位",
-            "规划前服务人数",
-            "规划后服务人数",
-            "新增服务人数",
-            "规划前15分钟覆盖率",
-            "规划后15分钟覆盖率",
-            "新增班数",
-            "未满足需求",
-        ],
-        rows,
-        [8, 12, 14, 10, 12, 12, 12, 14, 14, 10, 10],
-        {7: pct, 8: pct},
-    )
-    cov = plan.coverage
+        rows.append([r.year, r.street_id, r.name, int(r.demand), int(r.served_before),
+                     int(r.served), int(r.served) - int(r.served_before),
+                     float(r.reach_demand_before) / dem, float(r.reach_demand) / dem,
+                     int(r.new_classes), int(r.unmet)])
+    sheet("街镇覆盖", ["年份", "街镇编号", "街镇", "需求托位", "规划前服务人数", "规划后服务人数",
+                   "新增服务人数", "规划前15分钟覆盖率", "规划后15分钟覆盖率", "新增班数",
+                   "未满足需求"], rows, [8, 12, 14, 10, 12, 12, 12, 14, 14, 10, 10],
+          {7: pct, 8: pct})
+    cov = sp.coverage
     last = cov[cov["year"] == max(problem.years)]
     unmet = last[last["unmet"] > 0].sort_values("unmet", ascending=False)
-    sheet(
-        "未满足需求",
-        ["居委编号", "名称", "街镇", "年份", "需求托位", "已服务", "未满足", "15分钟内有托位"],
-        [
-            [
-                r.community_id,
-                r.name,
-                names.get(r.street_id, r.street_id),
-                r.year,
-                int(r.demand),
-                int(r.served),
-                int(r.unmet),
-                "是" if r.within_15_min else "否",
-            ]
-            for r in unmet.itertuples(index=False)
-        ],
-        [12, 18, 14, 8, 10, 10, 10, 14],
-    )
-    rules = plan.rules
-    info = [
-        [
-            "模型",
-            {
-                "capacitated": "多年容量约束选址",
-                "mclp": "最大覆盖 MCLP",
-                "lscp": "集合覆盖 LSCP",
-            }.get(plan.model, plan.model),
-        ],
-        ["求解器", plan.solver],
-        [
-            "状态",
-            {"optimal": "已证明最优", "feasible": "可行（未证明最优）"}.get(
-                plan.status, plan.status
-            ),
-        ],
-        ["目标值", plan.objective if plan.objective is not None else ""],
-        ["上界", plan.bound if plan.bound is not None else ""],
-        ["最优性间隙", plan.gap if plan.gap is not None else "未知"],
-        ["建模秒数", round(plan.build_seconds, 3)],
-        ["求解秒数", round(plan.solve_seconds, 3)],
-        ["步行范围（米）", problem.config.access.reach_m],
-        ["每班托位", problem.config.seats_per_class],
-        ["每年新增班数", "{}–{}".format(*problem.config.classes_per_year)],
-        ["入托意愿率", problem.config.demand.take_up],
-        ["出生趋势（每年）", problem.config.demand.trend],
-    ]
-    if rules:
-        info += [
-            [
-                "有普惠托位覆盖的街镇",
-                f"{rules.get('streets_with_inclusive_place')} / {rules.get('streets_with_demand')}",
-            ],
-            [
-                "托幼一体幼儿园",
-                f"{rules.get('integrated_kindergartens')} / "
-                f"{rules.get('kindergartens_total')}（目标 "
-                f"{rules.get('integrated_target')}）",
-            ],
-        ]
-    info += [["说明", f] for f in plan.findings]
+    sheet("未满足需求", ["居委编号", "名称", "街镇", "年份", "需求托位", "已服务", "未满足",
+                    "15分钟内有托位"],
+          [[r.community_id, r.name, names.get(r.street_id, r.street_id), r.year, int(r.demand),
+            int(r.served), int(r.unmet), "是" if r.within_15_min else "否"]
+           for r in unmet.itertuples(index=False)], [12, 18, 14, 8, 10, 10, 10, 14])
+    info = _info_rows(plan, lang)
     sheet("求解信息", ["项目", "内容"], info, [22, 100])
     wb.close()
 
@@ -288,65 +210,32 @@ def _leaflet_css() -> str:
     return re.sub(r"url\(images/([\w.-]+)\)", inline, css)
 
 
-def map_data(plan: SitingPlan, problem: SitingProblem, data: SitingData) -> dict[str, Any]:
+def map_data(plan: Plan) -> dict[str, Any]:
     """What the map page shows, as one JSON document embedded in the page."""
+    detail: SitingDetail = plan.detail
+    sp, problem, data = detail.plan, detail.problem, detail.data
     streets: dict[str, Any] = {"type": "FeatureCollection", "features": []}
     names = dict(problem.streets)
     if data.street_polygons is not None:
-        gdf = data.street_polygons
-        for _, r in gdf.iterrows():
+        for _, r in data.street_polygons.iterrows():
             sid = str(r.get("street_id", ""))
-            streets["features"].append(
-                {
-                    "type": "Feature",
-                    "properties": {
-                        "street_id": sid,
-                        "name": names.get(sid, str(r.get("name", ""))),
-                    },
-                    "geometry": json.loads(json.dumps(r.geometry.__geo_interface__)),
-                }
-            )
+            streets["features"].append({
+                "type": "Feature",
+                "properties": {"street_id": sid, "name": names.get(sid, str(r.get("name", "")))},
+                "geometry": json.loads(json.dumps(r.geometry.__geo_interface__)),
+            })
     last = max(problem.years)
-    cov = plan.coverage[plan.coverage["year"] == last]
-    comms = [
-        [
-            r.community_id,
-            r.name,
-            names.get(r.street_id, r.street_id),
-            round(float(problem.community_lon[i]), 6),
-            round(float(problem.community_lat[i]), 6),
-            int(r.demand),
-            int(r.served),
-            int(r.unmet),
-        ]
-        for i, r in enumerate(cov.itertuples(index=False))
-    ]
-    existing = [
-        [
-            p.place_id,
-            p.name,
-            SOURCE_ZH.get(p.source, p.source),
-            round(p.lon, 6),
-            round(p.lat, 6),
-            p.existing_seats,
-            p.inclusive_now,
-        ]
-        for p in problem.places
-        if p.existing_seats > 0
-    ]
-    openings = [
-        [
-            o.place_id,
-            o.name,
-            names.get(o.street_id, o.street_id),
-            o.year,
-            o.classes,
-            o.seats,
-            round(o.lon, 6),
-            round(o.lat, 6),
-        ]
-        for o in plan.openings
-    ]
+    cov = sp.coverage[sp.coverage["year"] == last]
+    comms = [[r.community_id, r.name, names.get(r.street_id, r.street_id),
+              round(float(problem.community_lon[i]), 6), round(float(problem.community_lat[i]), 6),
+              int(r.demand), int(r.served), int(r.unmet)]
+             for i, r in enumerate(cov.itertuples(index=False))]
+    existing = [[p.place_id, p.name, SOURCE_ZH.get(p.source, p.source), round(p.lon, 6),
+                 round(p.lat, 6), p.existing_seats, p.inclusive_now]
+                for p in problem.places if p.existing_seats > 0]
+    openings = [[o.place_id, o.name, names.get(o.street_id, o.street_id), o.year, o.classes,
+                 o.seats, round(o.lon, 6), round(o.lat, 6), o.newly_within, o.cumulative]
+                for o in sp.openings]
     return {
         "years": list(problem.years),
         "last_year": last,
@@ -356,10 +245,10 @@ def map_data(plan: SitingPlan, problem: SitingProblem, data: SitingData) -> dict
         "communities": comms,
         "existing": existing,
         "openings": openings,
-        "status": plan.status,
+        "status": label(f"status.{plan.status}", "zh"),
         "gap": plan.gap,
-        "served": {str(k): v for k, v in plan.served.items()},
-        "demand": {str(k): v for k, v in plan.demand.items()},
+        "served": {str(k): v for k, v in sp.served.items()},
+        "demand": {str(k): v for k, v in sp.demand.items()},
     }
 
 
@@ -386,11 +275,17 @@ html, body { height: 100%; margin: 0; font-family: "Microsoft YaHei", "PingFang 
 <script>
 (function () {
   var D = JSON.parse(document.getElementById('siting-data').textContent);
+  // Names come from the data: always inserted as text, never as HTML.
+  function esc(v) {
+    return String(v === null || v === undefined ? '' : v).replace(/[&<>"']/g, function (c) {
+      return {'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'}[c];
+    });
+  }
   var map = L.map('map', {preferCanvas: true});
   var overlays = {};
   var streets = L.geoJSON(D.streets, {
     style: {color: '#555', weight: 1.5, fill: true, fillOpacity: 0.03},
-    onEachFeature: function (f, l) { l.bindTooltip(f.properties.name, {sticky: true}); }
+    onEachFeature: function (f, l) { l.bindTooltip(esc(f.properties.name), {sticky: true}); }
   }).addTo(map);
   overlays['街镇边界'] = streets;
   function colour(unmet) {
@@ -400,8 +295,9 @@ html, body { height: 100%; margin: 0; font-family: "Microsoft YaHei", "PingFang 
   D.communities.forEach(function (c) {
     L.circleMarker([c[4], c[3]], {radius: 3 + Math.min(8, Math.sqrt(c[5])), weight: 0.5,
       color: '#333', fillColor: colour(c[7]), fillOpacity: 0.85})
-      .bindPopup('<b>' + c[1] + '</b>（' + c[2] + '）<br>' + D.last_year + '年需求托位：' + c[5] +
-                 '<br>已服务：' + c[6] + '<br>未满足：' + c[7]).addTo(comms);
+      .bindPopup('<b>' + esc(c[1]) + '</b>（' + esc(c[2]) + '）<br>' + esc(D.last_year) +
+                 '年需求托位：' + esc(c[5]) + '<br>已服务：' + esc(c[6]) + '<br>未满足：' +
+                 esc(c[7])).addTo(comms);
   });
   comms.addTo(map);
   overlays['居委（按未满足需求着色）'] = comms;
@@ -409,11 +305,17 @@ html, body { height: 100%; margin: 0; font-family: "Microsoft YaHei", "PingFang 
   D.existing.forEach(function (p) {
     L.circleMarker([p[4], p[3]], {radius: 4, weight: 1, color: p[6] ? '#2166ac' : '#777',
       fillColor: p[6] ? '#67a9cf' : '#bbb', fillOpacity: 0.9})
-      .bindPopup('<b>' + p[1] + '</b><br>' + p[2] + '，现有托位 ' + p[5] +
+      .bindPopup('<b>' + esc(p[1]) + '</b><br>' + esc(p[2]) + '，现有托位 ' + esc(p[5]) +
                  (p[6] ? '（普惠）' : '')).addTo(existing);
   });
   existing.addTo(map);
   overlays['现有托位'] = existing;
+  function why(o, y) {
+    return '<b>' + esc(o[1]) + '</b>（' + esc(o[2]) + '）<br>' + esc(y) + '年新增 ' +
+      esc(o[4]) + ' 个班，' + esc(o[5]) + ' 个托位（累计 ' + esc(o[9]) + ' 个班）<br>' +
+      '选址理由：' + (o[8] > 0 ? '使 ' + esc(o[8]) + ' 名儿童首次进入15分钟步行服务圈'
+                                : '为步行圈内尚未满足的需求增加托位') + '。';
+  }
   var yearColours = ['#7b3294', '#e66101', '#008837', '#0571b0', '#ca0020'];
   D.years.forEach(function (y, k) {
     var g = L.layerGroup();
@@ -422,11 +324,10 @@ html, body { height: 100%; margin: 0; font-family: "Microsoft YaHei", "PingFang 
       L.circle([o[7], o[6]], {radius: D.catchment_m, color: col, weight: 1, fillOpacity: 0.06,
         dashArray: '4 4'}).addTo(g);
       L.circleMarker([o[7], o[6]], {radius: 7, color: '#000', weight: 1, fillColor: col,
-        fillOpacity: 1}).bindPopup('<b>' + o[1] + '</b>（' + o[2] + '）<br>' + y + '年新增 ' +
-        o[4] + ' 个班，' + o[5] + ' 个托位').addTo(g);
+        fillOpacity: 1}).bindPopup(why(o, y)).addTo(g);
     });
     g.addTo(map);
-    overlays[y + '年新增托班及15分钟服务圈'] = g;
+    overlays[esc(y) + '年新增托班及15分钟服务圈'] = g;
   });
   var control = L.control.layers({}, overlays, {collapsed: false}).addTo(map);
   var b = streets.getBounds();
@@ -437,11 +338,12 @@ html, body { height: 100%; margin: 0; font-family: "Microsoft YaHei", "PingFang 
   legend.onAdd = function () {
     var d = L.DomUtil.create('div', 'panel');
     var lines = ['<b>宝山区公办托班选址方案</b>',
-      '求解状态：' + (D.status === 'optimal' ? '已证明最优' : D.status),
+      '求解状态：' + esc(D.status),
       '服务圈：步行 ' + Math.round(D.walk_m) + ' 米（虚线圆为直线 ' +
         Math.round(D.catchment_m) + ' 米近似）'];
     D.years.forEach(function (y) {
-      lines.push(y + '年：服务 ' + Math.round(D.served[y]) + ' / 需求 ' + Math.round(D.demand[y]));
+      lines.push(esc(y) + '年：服务 ' + Math.round(D.served[y]) + ' / 需求 ' +
+        Math.round(D.demand[y]));
     });
     lines.push('<span class="sw" style="background:#1a9850"></span>需求已满足 ' +
       '<span class="sw" style="background:#fee08b"></span>&lt;10 ' +
@@ -468,41 +370,45 @@ html, body { height: 100%; margin: 0; font-family: "Microsoft YaHei", "PingFang 
 """
 
 
-def map_html(plan: SitingPlan, problem: SitingProblem, data: SitingData) -> str:
+def _json_for_script(doc: Any) -> str:
+    """JSON safe inside a <script> element: no raw ``<``, ``>`` or ``&`` at all."""
+    text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def map_html(plan: Plan) -> str:
     """The self-contained map page: Leaflet, styles and data all inline."""
     js = (VENDOR / "leaflet.js").read_text(encoding="utf-8")
-    doc = json.dumps(map_data(plan, problem, data), ensure_ascii=False, separators=(",", ":"))
-    doc = doc.replace("</", "<\\/")  # keep the JSON from closing its script tag
     js = js.replace("</script", "<\\/script")
-    return (
-        PAGE.replace("__LEAFLET_CSS__", _leaflet_css())
-        .replace("__LEAFLET_JS__", js)
-        .replace("__DATA__", doc)
-    )
+    return (PAGE.replace("__LEAFLET_CSS__", _leaflet_css())
+            .replace("__LEAFLET_JS__", js).replace("__DATA__", _json_for_script(map_data(plan))))
 
 
-def write_siting_outputs(
-    plan: SitingPlan, problem: SitingProblem, data: SitingData, folder: Path
-) -> list[Path]:
-    """Write every output into ``folder``; returns the paths written."""
+FILES = ("siting.geojson", "coverage.csv", "siting.xlsx", "siting_map.html",
+         "siting_summary.json")
+
+
+def write_siting_outputs(plan: Plan, folder: Path) -> list[Path]:
+    """Write every output of a siting plan (one with ``detail``) into ``folder``; returns
+    the paths written."""
+    detail: SitingDetail = plan.detail
     folder.mkdir(parents=True, exist_ok=True)
     out = []
     p = folder / "siting.geojson"
-    p.write_text(json.dumps(siting_geojson(plan), ensure_ascii=False, indent=1), encoding="utf-8")
+    p.write_text(json.dumps(siting_geojson(detail.plan), ensure_ascii=False, indent=1),
+                 encoding="utf-8")
     out.append(p)
     p = folder / "coverage.csv"
-    coverage_frame(plan).to_csv(p, index=False, encoding="utf-8")
+    coverage_frame(detail.plan).to_csv(p, index=False, encoding="utf-8")
     out.append(p)
     p = folder / "siting_summary.json"
-    p.write_text(
-        json.dumps(summary_dict(plan, problem), ensure_ascii=False, indent=1, default=str),
-        encoding="utf-8",
-    )
+    p.write_text(json.dumps(summary_dict(plan), ensure_ascii=False, indent=1, default=str),
+                 encoding="utf-8")
     out.append(p)
     p = folder / "siting.xlsx"
-    write_xlsx(plan, problem, p)
+    write_xlsx(plan, p)
     out.append(p)
     p = folder / "siting_map.html"
-    p.write_text(map_html(plan, problem, data), encoding="utf-8")
+    p.write_text(map_html(plan), encoding="utf-8")
     out.append(p)
     return out

@@ -1,3 +1,149 @@
 """Messages of the siting planner: findings, clashes, soft goals and targets, by code."""
 
-MESSAGES: dict[str, tuple[str, str]] = {}
+MESSAGES: dict[str, tuple[str, str]] = {
+    # --- the plan
+    "siting.proven_optimal": (
+        "{solver} 已证明最优（差距 0）。",
+        "Proven optimal by {solver} (gap 0).",
+    ),
+    "siting.year": (
+        "{year} 年：新增 {classes} 个班；{served} / {demand} 名儿童在步行范围内获得托位"
+        "（不新增班时 {served_before}）；15 分钟步行圈内有托位的儿童 {within}"
+        "（规划前 {within_before}）。",
+        "{year}: {served} of {demand} children served within the walk ({served_before} "
+        "without new classes); {within} within the 15-minute circle of a place with seats "
+        "({within_before} before); {classes} new classes.",
+    ),
+    "siting.cancelled_without_plan": (
+        "已按要求停止，此前尚未找到方案。",
+        "Stopped on request before any plan was found.",
+    ),
+    # --- district rules missed (elastic) and what would close them
+    "siting.street_missed": (
+        "未达标：街镇 {street}（{street_id}）的家庭在 {year} 年底前步行 {walk_m} 米内没有普惠托位；"
+        "最近的候选点 {place}（{place_id}）约 {distance_m} 米（步行范围放宽到 {distance_m} 米"
+        "即可覆盖）：请在该街镇步行范围内增加候选点、公办幼儿园空余教室或普惠托育机构。",
+        "NOT MET: street {street} ({street_id}): no inclusive place within {walk_m} m of its "
+        "families by the end of {year}; the nearest candidate, {place} ({place_id}), is about "
+        "{distance_m} m away (a walking radius of {distance_m} m would reach it): add a site or "
+        "a public kindergarten room within reach in that street, or an inclusive provider.",
+    ),
+    "siting.street_missed_no_candidate": (
+        "未达标：街镇 {street}（{street_id}）的家庭在 {year} 年底前步行 {walk_m} 米内没有普惠托位，"
+        "且没有可用的候选点：请在该街镇增加候选点或公办幼儿园空余教室。",
+        "NOT MET: street {street} ({street_id}): no inclusive place within {walk_m} m of its "
+        "families by the end of {year}; no candidate site is available: add a site or a "
+        "public kindergarten room there.",
+    ),
+    "siting.integrated_missed": (
+        "未达标：托幼一体——到 {year} 年 {total} 所幼儿园中有 {have} 所（{share_pct}%）开设托班，"
+        "距 {goal_pct}%（{target} 所）还差 {short} 所。",
+        "NOT MET: 托幼一体: {have} of {total} kindergartens ({share_pct}%) run nursery "
+        "classes by {year}, {short} short of {goal_pct}% ({target}).",
+    ),
+    "siting.fix.integrated_rooms": (
+        "尚无托班的幼儿园中只有 {candidates} 所有空余教室或为新建园址：请再为其中 {more} 所安排教室。",
+        "Only {candidates} kindergartens without a nursery class have a spare room or are new "
+        "sites: give {more} more of them a room.",
+    ),
+    "siting.fix.integrated_yearly_max": (
+        "每年新增上限合计只允许 {total_max} 个班：请提高到每年 {per_year} 个。",
+        "The yearly maximum allows {total_max} new classes in all: raise it to {per_year} a "
+        "year.",
+    ),
+    "siting.fix.integrated_timing": (
+        "能补足的教室在规划期内来不及启用（可用年份或每年班数范围所限）：请提前启用或放宽范围。",
+        "The rooms that could close it are not reachable in time (available years or the "
+        "yearly range): open them earlier or widen the range.",
+    ),
+    # --- clashes (no plan)
+    "siting.clash.classes_per_year": (
+        "到 {year} 年至少需新增 {need} 个班（每年 {per_year} 个），但届时公办幼儿园空余教室和"
+        "可用候选点合计只有 {rooms} 间：请增加 {missing} 间教室或候选点，或把每年下限降到 "
+        "{max_minimum}。",
+        "By {year} at least {need} new classes are required ({per_year} a year) but the "
+        "public kindergartens' spare rooms and the sites available by then hold only {rooms}: "
+        "add {missing} rooms or sites, or lower the yearly minimum to {max_minimum}.",
+    ),
+    "siting.clash.rules": (
+        "硬性规则相互冲突：请核对每年新增班数范围与可用教室。",
+        "The hard rules clash; check the yearly class range against the rooms.",
+    ),
+    "siting.bad_params": ("参数有误：{errors}", "Bad parameters: {errors}"),
+    "siting.write_failed": (
+        "无法写入输出目录 {out}：{error}（未写入任何文件）。",
+        "Cannot write the output folder {out}: {error} (nothing was written).",
+    ),
+    # --- the covering models
+    "siting.cover.chosen": (
+        "{model}：选出 {sites} 个点，每点一个班；需求行由 {points} 合并为 {rows}。",
+        "{model}: {sites} sites chosen, one class each; demand rows merged {points} -> {rows}.",
+    ),
+    "siting.cover.uncoverable": (
+        "{communities} 个居委步行范围内没有任何候选点，无法覆盖。",
+        "{communities} communities reach no candidate site within the walk and cannot be "
+        "covered.",
+    ),
+    "siting.cover.covered": (
+        "覆盖的需求（现有托位尚未覆盖的部分）：{covered} / {total}。",
+        "Covered demand (not yet served by existing places): {covered} of {total}.",
+    ),
+    # --- soft goals
+    "siting.goal.served": (
+        "步行范围内获得托位的儿童（早年权重更高）",
+        "children served within the walk (earlier years weigh more)",
+    ),
+    "siting.goal.walk": (
+        "步行距离（占服务圈半径的比例，越短越好）",
+        "walking distance (share of the circle, shorter is better)",
+    ),
+    "siting.goal.street_missed": (
+        "未覆盖普惠托位的街镇（弹性规则）",
+        "streets without an inclusive place (elastic rule)",
+    ),
+    "siting.goal.integrated_missed": (
+        "托幼一体缺口（弹性规则）",
+        "托幼一体 shortfall (elastic rule)",
+    ),
+    # --- targets
+    "siting.target.classes_per_year": (
+        "每年新增托班数（下限；实际取各年最少）",
+        "new classes a year (the minimum; achieved: the fewest in any year)",
+    ),
+    "siting.target.street_inclusive": (
+        "每个街镇都有普惠托位点（有需求的街镇）",
+        "every street with demand has an inclusive place",
+    ),
+    "siting.target.integrated_share": (
+        "开设托班的幼儿园（托幼一体）",
+        "kindergartens running nursery classes (托幼一体)",
+    ),
+    "siting.target.within_circle": (
+        "15 分钟步行圈内有托位的儿童（末年）",
+        "children within the 15-minute circle of a place with seats (last year)",
+    ),
+    # --- the command's summary
+    "siting.model.capacitated": ("多年容量约束选址", "capacitated"),
+    "siting.model.mclp": ("最大覆盖 MCLP", "mclp"),
+    "siting.model.lscp": ("集合覆盖 LSCP", "lscp"),
+    "siting.summary.head": (
+        "选址 {first}–{last}（{model}，{solver}）：{status}，差距 {gap}，目标值 {objective}，"
+        "上界 {bound}，建模 {build} 秒，求解 {solve} 秒",
+        "Siting {first}–{last} ({model}, {solver}): {status}, gap {gap}, objective "
+        "{objective}, bound {bound}, build {build} s, solve {solve} s",
+    ),
+    "siting.summary.walk_network": (
+        "步行范围：{walk_m} 米（路网 + 直线 × 绕行系数）",
+        "Walk: {walk_m} m (network + straight line × circuity)",
+    ),
+    "siting.summary.walk_line": (
+        "步行范围：{walk_m} 米（直线 × {circuity}）",
+        "Walk: {walk_m} m (straight line × {circuity})",
+    ),
+    "siting.summary.classes": ("新增托班：{classes}", "New classes: {classes}"),
+    "siting.summary.target": (
+        "目标 · {target}：实际 {achieved}，目标 {goal}（达成：{met}）",
+        "Target · {target}: {achieved} (goal {goal}, met: {met})",
+    ),
+    "siting.summary.written": ("已写入 {out}：{files}", "Written to {out}: {files}"),
+}

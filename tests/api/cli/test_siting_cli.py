@@ -40,6 +40,8 @@ def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "--no-network",
             "--time-limit",
             "60",
+            "--lang",
+            "en",
         ],
     )
     assert res.exit_code == 0, res.output
@@ -183,7 +185,17 @@ def test_network_run_and_run_siting_summary(tmp_path: Path):
 @pytest.mark.parametrize("model", ["mclp", "lscp"])
 def test_textbook_models_from_the_command_line(tmp_path: Path, model: str):
     res = runner.invoke(
-        app, ["siting", "--out", str(tmp_path / model), "--model", model, "--no-network"]
+        app,
+        [
+            "siting",
+            "--out",
+            str(tmp_path / model),
+            "--model",
+            model,
+            "--no-network",
+            "--lang",
+            "en",
+        ],
     )
     assert res.exit_code == 0, res.output
     assert "optimal" in res.output
@@ -192,10 +204,20 @@ def test_textbook_models_from_the_command_line(tmp_path: Path, model: str):
 
 def test_infeasible_yearly_minimum_exits_2_and_writes_nothing(tmp_path: Path):
     res = runner.invoke(
-        app, ["siting", "--out", str(tmp_path / "x"), "--classes-per-year", "60-80", "--no-network"]
+        app,
+        [
+            "siting",
+            "--out",
+            str(tmp_path / "x"),
+            "--classes-per-year",
+            "60-80",
+            "--no-network",
+            "--lang",
+            "en",
+        ],
     )
     assert res.exit_code == 2
-    assert "new classes are required" in res.output
+    assert "new classes are required" in res.output and "Traceback" not in res.output
     assert not (tmp_path / "x").exists()
     assert not list(tmp_path.glob(".siting-*"))
 
@@ -204,9 +226,112 @@ def test_progress_reports_objective_and_bound():
     from tuoyu.models.siting import load_siting_data
     from tuoyu.optimizer.siting import SitingProblem, solve_capacitated
 
-    seen: list[tuple[float, float, float]] = []
+    seen = []
     prob = SitingProblem.from_data(load_siting_data(BUNDLED_DATA, use_network=False))
-    plan = solve_capacitated(prob, progress=lambda s, o, b: seen.append((s, o, b)))
+    plan = solve_capacitated(prob, progress=seen.append)
     assert plan.proven_optimal
-    assert seen and seen[-1][1] == pytest.approx(plan.objective, rel=1e-6)
-    assert all(o <= b + 1e-6 for _s, o, b in seen)
+    assert seen and seen[-1].objective == pytest.approx(plan.objective, rel=1e-6)
+    assert all(e.objective <= e.bound + 1e-6 and e.stage == "plan" for e in seen)
+
+
+def test_chinese_by_default_and_bad_parameters_exit_2(tmp_path: Path):
+    res = runner.invoke(app, ["siting", "--out", str(tmp_path / "x"), "--years", "2029-2027"])
+    assert res.exit_code == 2 and "参数有误" in res.output and "Traceback" not in res.output
+    assert not (tmp_path / "x").exists()
+    res = runner.invoke(app, ["siting", "--out", str(tmp_path / "x"), "--take-up", "2"])
+    assert res.exit_code == 2 and "take_up" in res.output
+
+
+def test_an_out_path_that_is_a_file_exits_2_without_a_traceback(tmp_path: Path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    res = runner.invoke(app, ["siting", "--out", str(blocker / "sub"), "--no-network"])
+    assert res.exit_code == 2 and "Traceback" not in res.output
+    assert blocker.read_text(encoding="utf-8") == "x"
+
+
+def test_map_inserts_names_as_text_never_as_html(tmp_path: Path):
+    """A street, community and site named like HTML: the page carries them only as
+    escaped JSON, and the page's script escapes every name before Leaflet sees it (run
+    with node when there is one)."""
+    import shutil
+    import subprocess
+
+    evil = "<img src=x onerror=alert(1)>"
+    folder = tmp_path / "data"
+    shutil.copytree(BUNDLED_DATA, folder)
+    for name in ("streets.csv", "communities.csv", "sites.csv"):
+        path = folder / name
+        if not path.exists():
+            continue
+        df = pd.read_csv(path, dtype=str, keep_default_na=False)
+        df.loc[df.index[:3], "name"] = evil
+        df.to_csv(path, index=False)
+    res = runner.invoke(
+        app, ["siting", "--data", str(folder), "--out", str(tmp_path / "o"), "--no-network"]
+    )
+    assert res.exit_code == 0, res.output
+    html = (tmp_path / "o" / "siting_map.html").read_text(encoding="utf-8")
+    assert evil not in html and "onerror=alert" in html  # present, but only as \u003c…
+    m = re.search(r'<script id="siting-data" type="application/json">(.*?)</script>', html, re.S)
+    doc = json.loads(m.group(1))
+    assert any(c[1] == evil for c in doc["communities"])
+    # every name reaches Leaflet through esc(): no raw name concatenation into HTML
+    script = html.split('id="siting-data"')[1]
+    for raw in (
+        "+ c[1]",
+        "+ c[2]",
+        "+ p[1]",
+        "+ p[2]",
+        "+ o[1]",
+        "+ o[2]",
+        "bindTooltip(f.properties.name",
+    ):
+        assert raw not in script
+    node = shutil.which("node")
+    if node is None:
+        return
+    page_script = script.split("<script>", 1)[1].split("</script>", 1)[0]
+    harness = tmp_path / "run.js"
+    harness.write_text(
+        _NODE_HARNESS.replace("__DATA__", json.dumps(m.group(1))).replace(
+            "__SCRIPT__", json.dumps(page_script)
+        ),
+        encoding="utf-8",
+    )
+    out = subprocess.run([node, str(harness)], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    shown = json.loads(out.stdout)
+    assert shown and any("&lt;img src=x onerror=alert(1)&gt;" in h for h in shown)
+    assert not any("<img" in h for h in shown)
+    assert any("选址理由" in h for h in shown)
+
+
+# A fake Leaflet: records every string that would become HTML (popups, tooltips, legend).
+_NODE_HARNESS = r"""
+const shown = [];
+function layer() {
+  const o = {
+    addTo() { if (o.onAdd) { o.onAdd(); } return o; },
+    bindPopup(h) { shown.push(String(h)); return o; },
+    bindTooltip(h) { shown.push(String(h)); return o; },
+    getBounds() { return {isValid: () => false}; },
+    bringToBack() { return o; }, addBaseLayer() { return o; },
+  };
+  return o;
+}
+const control = () => layer();
+control.layers = () => layer();
+global.L = {
+  map: () => ({fitBounds() {}, setView() {}}),
+  geoJSON: (d, opts) => { (d.features || []).forEach((f) => opts.onEachFeature(f, layer()));
+                          return layer(); },
+  layerGroup: layer, circleMarker: layer, circle: layer, tileLayer: layer, control: control,
+  DomUtil: {create: () => { const d = {};
+    Object.defineProperty(d, 'innerHTML', {set: (v) => shown.push(String(v))}); return d; }},
+};
+global.Image = function () {};
+global.document = {getElementById: () => ({textContent: __DATA__})};
+eval(__SCRIPT__);
+process.stdout.write(JSON.stringify(shown));
+"""

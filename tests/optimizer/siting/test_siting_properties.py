@@ -5,8 +5,10 @@ serve fewer children, and a refusal names a real shortage of rooms."""
 from __future__ import annotations
 
 import networkx as nx
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from siting_check import assert_rules_hold
 from siting_fixtures import community, config, data, kindergarten, problem, site
 
 from tuoyu.models.errors import InfeasibleError
@@ -78,7 +80,8 @@ def max_flow(p, plan, t: int) -> int:
 @given(instances())
 def test_hard_rules_hold_or_the_refusal_is_real(inst):
     d, classes = inst
-    p = problem(d, config(years=YEARS, classes=classes))
+    cfg = config(years=YEARS, classes=classes)
+    p = problem(d, cfg)
     rooms = {y: sum(p.places[j].max_new for j in p.candidates if p.available(j, y)) for y in YEARS}
     try:
         plan = solve_capacitated(p)
@@ -86,6 +89,7 @@ def test_hard_rules_hold_or_the_refusal_is_real(inst):
         assert any(rooms[y] < classes[0] * (k + 1) for k, y in enumerate(YEARS)), str(err)
         return
     assert plan.status == "optimal" and plan.gap == 0.0
+    assert_rules_hold(d, cfg, plan)
     per_year = {y: 0 for y in YEARS}
     per_place: dict[str, int] = {}
     places = {pl.place_id: pl for pl in p.places}
@@ -105,6 +109,8 @@ def test_hard_rules_hold_or_the_refusal_is_real(inst):
         assert total == max_flow(p, plan, t)
         assert total >= plan.served_before[y]
     # a rule reported as met is met in the output
-    if not plan.rules["missed"]:
-        assert plan.rules["integrated_kindergartens"] >= plan.rules["integrated_target"]
-        assert plan.rules["streets_with_inclusive_place"] == plan.rules["streets_with_demand"]
+    if plan.rules.met:
+        assert plan.rules.integrated_kindergartens >= plan.rules.integrated_target
+        assert plan.rules.streets_with_inclusive_place == plan.rules.streets_with_demand
+    # the soft goals add up to the objective
+    assert sum(g.cost for g in plan.soft_goals) == pytest.approx(plan.objective, abs=1e-6)
