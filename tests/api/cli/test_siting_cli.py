@@ -19,7 +19,6 @@ from pyproj import Transformer
 from typer.testing import CliRunner
 
 from tuoyu.api.cli import BUNDLED_DATA, app
-from tuoyu.api.cli.siting import run_siting
 from tuoyu.models.reader import read_tables
 from tuoyu.models.schema import SITING_TABLES
 
@@ -176,10 +175,20 @@ def test_map_page_works_offline(out: Path):
     assert "probe.onload" in html
 
 
-def test_network_run_and_run_siting_summary(tmp_path: Path):
-    text = run_siting(BUNDLED_DATA, (2027, 2029), tmp_path / "o", time_limit=60)
-    assert "optimal" in text and "network" in text
+def test_network_run_and_its_summary(tmp_path: Path):
+    res = runner.invoke(app, ["siting", "--data", str(BUNDLED_DATA), "--out",
+                              str(tmp_path / "o"), "--lang", "en"])
+    assert res.exit_code == 0, res.output
+    assert "optimal" in res.output and "network" in res.output
     assert (tmp_path / "o" / "coverage.csv").exists()
+
+
+def test_an_out_path_that_is_a_file_is_a_clear_error(tmp_path: Path):
+    f = tmp_path / "plan"
+    f.write_text("x")
+    res = runner.invoke(app, ["siting", "--out", str(f), "--years", "2027-2027"])
+    assert res.exit_code == 2 and res.exception is None or isinstance(res.exception, SystemExit)
+    assert "无法写出方案" in res.output and f.read_text() == "x"
 
 
 @pytest.mark.parametrize("model", ["mclp", "lscp"])

@@ -5,6 +5,7 @@ that cannot be written."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from pydantic import ValidationError
 
 from tuoyu.api.text import Lang, describe, message, render
 from tuoyu.models.errors import DataError
+from tuoyu.optimizer.solve import ProgressFn
 from tuoyu.planning.dataset import Dataset
 from tuoyu.planning.params import AnyParams
 from tuoyu.planning.plan import Plan
@@ -42,26 +44,30 @@ def make_params(cls: type[AnyParams], lang: Lang = "zh", **values: Any) -> AnyPa
 
 
 def plan_and_write(dataset: Dataset, params: AnyParams, out: Path, lang: Lang = "zh",
-                   previous: Path | None = None) -> Plan:
-    """Make the plan, publish its files into ``out`` (and store a roster), print it."""
+                   previous: Path | None = None,
+                   show: Callable[[Plan, Lang], str] = describe,
+                   progress: ProgressFn | None = None) -> Plan:
+    """Make the plan, publish its files into ``out`` (and store a roster), print it
+    (``show``: the planner's own summary, :func:`describe` by default)."""
     from tuoyu.api import runner
     from tuoyu.api.exports.output import OutputError
 
     if lang not in ("zh", "en"):
         fail([f"--lang {lang}: expected zh or en"])
     try:
-        plan = runner.make_plan(dataset, params, previous=previous)
+        plan = runner.make_plan(dataset, params, previous=previous, progress=progress)
     except DataError as exc:
         fail([str(exc)], lang)
     if not plan.ok:
-        fail([describe(plan, lang)], lang)
+        fail([show(plan, lang)], lang)
     try:
         runner.deliver(plan, out, dataset=dataset, lang=lang)
     except OutputError as exc:
         fail([message("output.error", {"path": str(exc.path), "reason": exc.reason}, lang)],
              lang)
-    typer.echo(describe(plan, lang))
-    typer.echo(("  已写入：" if lang == "zh" else "  written: ") + str(out))
+    typer.echo(show(plan, lang))
+    if show is describe:
+        typer.echo(("  已写入：" if lang == "zh" else "  written: ") + str(out))
     return plan
 
 

@@ -15,10 +15,9 @@ from typing import Annotated, Any
 import typer
 from pydantic import ValidationError
 
-from tuoyu.api.exports.output import staged
+from tuoyu.api.cli.common import plan_and_write
 from tuoyu.api.text import Lang, label, message, render
-from tuoyu.models.errors import DataError, InfeasibleError, TimeLimitError
-from tuoyu.optimizer.solve import ProgressEvent, Status
+from tuoyu.optimizer.solve import ProgressEvent
 from tuoyu.planning.dataset import Dataset
 from tuoyu.planning.params import SitingParams
 from tuoyu.planning.plan import Plan
@@ -83,31 +82,6 @@ def _progress(event: ProgressEvent) -> None:
               f"bound {event.bound:,.2f}, gap {gap}", file=sys.stderr, flush=True)
 
 
-def plan_and_write(dataset: Dataset, params: SitingParams, out: Path) -> Plan:
-    """Run the planner and, when there is a plan, publish its files into ``out``."""
-    from tuoyu.api.exports.siting import write_siting_outputs
-    from tuoyu.planning import siting
-
-    plan = siting.run(dataset, params, progress=_progress)
-    if plan.ok and plan.detail is not None:
-        with staged(Path(out)) as tmp:
-            write_siting_outputs(plan, tmp)
-    return plan
-
-
-def run_siting(data_dir: Path, years: tuple[int, int] = (2027, 2029),
-               out_dir: Path = Path("out"), lang: Lang = "en", **options: Any) -> str:
-    """Plan and write (``tuoyu all`` calls it); returns the printed summary. Raises
-    :class:`DataError`, ``ValidationError``, or :class:`InfeasibleError` /
-    :class:`TimeLimitError` with the clashes when there is no plan (nothing written)."""
-    params = params_from({"years": years, "workers": 2, **options})
-    plan = plan_and_write(Dataset.at(data_dir), params, Path(out_dir))
-    if not plan.ok:
-        cls = InfeasibleError if plan.status == Status.INFEASIBLE else TimeLimitError
-        raise cls("siting", plan.findings)
-    return render_plan(plan, lang, Path(out_dir))
-
-
 def register(app: typer.Typer) -> None:
     """Add the ``siting`` command to the ``tuoyu`` app."""
 
@@ -156,16 +130,5 @@ def register(app: typer.Typer) -> None:
             typer.echo(bad_params_text(err, out_lang), err=True)
             raise typer.Exit(2) from None
         dataset = Dataset.bundled() if data is None else Dataset.at(data)
-        try:
-            plan = plan_and_write(dataset, params, out)
-        except DataError as err:
-            typer.echo(err.render(), err=True)
-            raise typer.Exit(2) from None
-        except OSError as err:
-            typer.echo(message("siting.write_failed", {"out": str(out), "error": str(err)},
-                               out_lang), err=True)
-            raise typer.Exit(2) from None
-        if not plan.ok:
-            typer.echo(render_plan(plan, out_lang), err=True)
-            raise typer.Exit(2)
-        typer.echo(render_plan(plan, out_lang, out))
+        plan_and_write(dataset, params, out, out_lang, progress=_progress,
+                       show=lambda plan, lg: render_plan(plan, lg, out if plan.ok else None))

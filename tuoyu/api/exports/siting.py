@@ -19,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from tuoyu.api.exports.workbook import workbook
 from tuoyu.api.text import Lang, label, render
 from tuoyu.optimizer.siting import SitingPlan
 from tuoyu.planning.plan import Plan
@@ -139,12 +140,11 @@ def _info_rows(plan: Plan, lang: Lang = "zh") -> list[list[Any]]:
 
 def write_xlsx(plan: Plan, path: Path, lang: Lang = "zh") -> None:
     """The planner's workbook, in Chinese: openings by year, streets before/after, unmet."""
-    import xlsxwriter
 
     detail: SitingDetail = plan.detail
     sp, problem = detail.plan, detail.problem
 
-    wb = xlsxwriter.Workbook(str(path))
+    wb = workbook(path)
     head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
     pct = wb.add_format({"num_format": "0.0%"})
 
@@ -412,3 +412,8 @@ def write_siting_outputs(plan: Plan, folder: Path) -> list[Path]:
     p.write_text(map_html(plan), encoding="utf-8")
     out.append(p)
     return out
+
+
+def write_plan(plan: Plan, folder: Path, lang: Lang = "zh") -> None:
+    """Every file of a siting plan into ``folder`` (the runner publishes it whole)."""
+    write_siting_outputs(plan, folder)
