@@ -122,9 +122,9 @@ class FindingOut(BaseModel):
 class SoftGoalOut(BaseModel):
     code: str
     label: str
-    value: int
-    weight: int
-    cost: int
+    value: float
+    weight: float
+    cost: float
 
 
 class TargetOut(BaseModel):
