@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from tuoyu.api.text import Lang, describe, message, render
 from tuoyu.models.errors import DataError
-from tuoyu.optimizer.solve import ProgressFn
+from tuoyu.optimizer.solve import ProgressEvent, ProgressFn
 from tuoyu.planning.dataset import Dataset
 from tuoyu.planning.params import AnyParams
 from tuoyu.planning.plan import Plan
@@ -43,6 +43,38 @@ def make_params(cls: type[AnyParams], lang: Lang = "zh", **values: Any) -> AnyPa
         raise AssertionError("unreachable") from None
 
 
+class ConsoleProgress:
+    """A live line on the terminal while a plan is solved: stage, seconds, objective,
+    bound and gap (Rich; only when standard error is a terminal, so logs stay clean)."""
+
+    def __init__(self, lang: Lang = "zh") -> None:
+        from rich.console import Console
+
+        self.console = Console(stderr=True)
+        self.lang = lang
+        self.status: Any = None
+
+    def __enter__(self) -> ConsoleProgress:
+        if self.console.is_terminal:
+            self.status = self.console.status("求解中…" if self.lang == "zh" else "solving…")
+            self.status.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.status is not None:
+            self.status.__exit__(*exc)
+
+    def __call__(self, event: ProgressEvent) -> None:
+        if self.status is None:
+            return
+        gap = "—" if event.gap is None else f"{event.gap:.1%}"
+        text = (f"{event.stage}  {event.seconds:5.1f} 秒  目标值 {event.objective:,.1f}  "
+                f"下界 {event.bound:,.1f}  差距 {gap}") if self.lang == "zh" else (
+                f"{event.stage}  {event.seconds:5.1f} s  objective {event.objective:,.1f}  "
+                f"bound {event.bound:,.1f}  gap {gap}")
+        self.status.update(text)
+
+
 def plan_and_write(dataset: Dataset, params: AnyParams, out: Path, lang: Lang = "zh",
                    previous: Path | None = None,
                    show: Callable[[Plan, Lang], str] = describe,
@@ -55,7 +87,9 @@ def plan_and_write(dataset: Dataset, params: AnyParams, out: Path, lang: Lang = 
     if lang not in ("zh", "en"):
         fail([f"--lang {lang}: expected zh or en"])
     try:
-        plan = runner.make_plan(dataset, params, previous=previous, progress=progress)
+        with ConsoleProgress(lang) as live:
+            plan = runner.make_plan(dataset, params, previous=previous,
+                                    progress=progress or live)
     except DataError as exc:
         fail([str(exc)], lang)
     if not plan.ok:
