@@ -88,3 +88,21 @@ def test_full_flow_sqlite(tmp_path: Path) -> None:
 
 def test_full_flow_postgres(tmp_path: Path) -> None:
     full_flow(tmp_path, postgres_url())
+
+
+def test_the_result_speaks_the_readers_language(tmp_path) -> None:
+    from api_support import DATA, client, wait
+
+    with client(tmp_path, bundled_data=DATA) as c:
+        job = c.post("/api/v1/jobs", json={"kind": "roster", "dataset_id": "baoshan",
+                                           "params": {"month": "2027-03"}}).json()
+        assert wait(c, job["id"])["status"] == "done"
+        url = f"/api/v1/jobs/{job['id']}/result"
+        zh = c.get(url, headers={"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8"}).json()
+        en = c.get(url, headers={"Accept-Language": "en-GB,en;q=0.9"}).json()
+        assert zh["status_label"] == "最优（已证明）" and en["status_label"] == "optimal (proven)"
+        assert c.get(url + "?lang=en", headers={"Accept-Language": "zh-CN"}).json()[
+            "status_label"] == "optimal (proven)"
+        texts = [f["message"] for f in zh["findings"]] + [g["label"] for g in zh["soft_goals"]]
+        texts += [t["label"] for t in zh["targets"]]
+        assert texts and all(any("\u4e00" <= ch <= "\u9fff" for ch in t) for t in texts), texts

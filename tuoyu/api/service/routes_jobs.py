@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body
+from fastapi import APIRouter, Body, Depends, Request
 from fastapi.responses import FileResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -121,6 +121,23 @@ def check_params(kind: str, params: dict[str, Any]) -> None:
             f"{p['column']}: {p['message']}" for p in problems), problems=problems) from None
 
 
+def language(request: Request, lang: Lang | None = None) -> Lang:
+    """The reader's language: ``?lang=zh|en``, else the first of ``Accept-Language`` we
+    speak, else Chinese."""
+    if lang is not None:
+        return lang
+    for part in request.headers.get("accept-language", "").split(","):
+        tag = part.split(";")[0].strip().lower()
+        if tag.startswith("zh"):
+            return "zh"
+        if tag.startswith("en"):
+            return "en"
+    return "zh"
+
+
+LangDep = Annotated[Lang, Depends(language)]
+
+
 def rendered(result: dict[str, Any], lang: Lang) -> dict[str, Any]:
     """The stored plan with every code rendered for people (``message``/``label``)."""
     out = dict(result)
@@ -156,8 +173,7 @@ def _result(st: State, job_id: str, lang: Lang = "zh") -> tuple[Job, dict[str, A
 
 @router.get("/{job_id}/result", response_model=ResultOut,
             responses={409: {"description": "no feasible plan: the clash"}})
-def job_result(job_id: str, st: StateDep, _who: Viewer,
-               lang: Lang = "zh") -> dict[str, Any]:
+def job_result(job_id: str, st: StateDep, _who: Viewer, lang: LangDep) -> dict[str, Any]:
     """The plan: status, objective, bound, gap, stages, soft goals, targets, findings
     (codes with parameters, and each rendered in ``lang``: zh or en) and the rows."""
     return _result(st, job_id, lang)[1]
@@ -183,8 +199,7 @@ router.add_api_route("/{job_id}/files/{name:path}", job_file, methods=["HEAD"],
 
 
 @router.post("/{job_id}/verify", response_model=VerifyOut)
-def verify_job(job_id: str, st: StateDep, _who: Viewer,
-               lang: Lang = "zh") -> VerifyOut:
+def verify_job(job_id: str, st: StateDep, _who: Viewer, lang: LangDep) -> VerifyOut:
     """Recompute a roster's draw from its audit record (draw.json) and compare: the
     differences as findings (codes, and each rendered in ``lang``)."""
     from tuoyu.planning.dataset import Dataset
