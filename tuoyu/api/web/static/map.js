@@ -236,6 +236,22 @@
     var tbl = document.getElementById('coverage-table');
     T.fillTable(tbl, cols, rows);
     tbl.setAttribute('data-job-id', plan.job.id);
+    // the table names its year and ends with the district's totals
+    var cap = tbl.querySelector('caption') || tbl.insertBefore(T.el('caption'), tbl.firstChild);
+    cap.textContent = T.t('coverage_year', {y: showYear});
+    var foot = tbl.querySelector('tfoot') || tbl.appendChild(T.el('tfoot'));
+    foot.innerHTML = '';
+    var tr = T.el('tr');
+    cols.forEach(function (c, i) {
+      if (i === 0) { tr.appendChild(T.el('th', {text: T.t('total')})); return; }
+      var vals = rows.map(function (r) { return r[c.key]; });
+      var summable = vals.every(function (v) {
+        return typeof v === 'number' && !(Math.abs(v) <= 1 && v % 1 !== 0);
+      });
+      var total = vals.reduce(function (a, v) { return a + (Number(v) || 0); }, 0);
+      tr.appendChild(T.el('td', {text: summable ? T.fmtNum(total, 1) : ''}));
+    });
+    foot.appendChild(tr);
     var dl = document.getElementById('downloads');
     dl.innerHTML = '';
     dl.appendChild(T.el('b', {text: T.t('downloads_label')}));
