@@ -86,7 +86,7 @@ def migrate(url: str) -> None:
 
 
 def database_url() -> str:
-    return os.environ.get("TUOYU_DATABASE_URL", DEFAULT_URL)
+    return os.environ.get("TUOYU_DATABASE_URL") or DEFAULT_URL  # unset or empty: default
 
 
 def engine(url: str | None = None) -> Engine:
