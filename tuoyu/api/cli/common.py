@@ -12,7 +12,7 @@ from typing import Any
 import typer
 from pydantic import ValidationError
 
-from tuoyu.api.text import Lang, describe, message, render
+from tuoyu.api.text import Lang, describe, label, message, render
 from tuoyu.models.errors import DataError
 from tuoyu.optimizer.solve import ProgressEvent, ProgressFn
 from tuoyu.planning.dataset import Dataset
@@ -97,7 +97,8 @@ def plan_and_write(dataset: Dataset, params: AnyParams, out: Path, lang: Lang = 
     try:
         runner.deliver(plan, out, dataset=dataset, lang=lang)
     except OutputError as exc:
-        fail([message("output.error", {"path": str(exc.path), "reason": exc.reason}, lang)],
+        reason = label(exc.code, lang) if exc.code else exc.reason
+        fail([message("output.error", {"path": str(exc.path), "reason": reason}, lang)],
              lang)
     typer.echo(show(plan, lang))
     if show is describe:
