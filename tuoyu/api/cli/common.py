@@ -12,7 +12,7 @@ from typing import Any
 import typer
 from pydantic import ValidationError
 
-from tuoyu.api.text import Lang, describe, label, message, render
+from tuoyu.api.text import Lang, describe, label, message, render, render_data_error
 from tuoyu.models.errors import DataError
 from tuoyu.optimizer.solve import ProgressEvent, ProgressFn
 from tuoyu.planning.dataset import Dataset
@@ -91,7 +91,7 @@ def plan_and_write(dataset: Dataset, params: AnyParams, out: Path, lang: Lang = 
             plan = runner.make_plan(dataset, params, previous=previous,
                                     progress=progress or live)
     except DataError as exc:
-        fail([str(exc)], lang)
+        fail([render_data_error(exc, lang)], lang)
     if not plan.ok:
         fail([show(plan, lang)], lang)
     try:

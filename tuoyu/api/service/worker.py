@@ -201,9 +201,12 @@ def run_job(job_id: str, kind: str, dataset_id: str, data_dir: str, params: dict
                  "message": e["msg"], "expected": None, "got": None} for e in exc.errors()])
             final = {}
         except DataError as exc:
-            status, message = "failed", str(exc)
-            result = _error("invalid_input", message,
-                            problems=[p.as_dict() for p in exc.problems])
+            from tuoyu.api.service.errors import problem_dicts
+            from tuoyu.api.text import render_data_error
+
+            status, message = "failed", render_data_error(exc, "zh", limit=3)
+            result = _error("invalid_input", message, problems=problem_dicts(exc),
+                            problem_count=len(exc.problems))
             final = {}
         except OutputError as exc:
             status, message = "failed", f"无法写出方案文件 / cannot write the plan: {exc}"

@@ -219,11 +219,17 @@
     box.appendChild(el('strong', {text: t('error_label')}));
     box.appendChild(document.createTextNode(err.message || String(err)));
     var b = err.body || {};
-    var items = (b.clashes || []).concat((b.problems || []).map(function (p) {
+    var items = (b.clashes || []).map(function (c) {
+      return typeof c === 'string' ? c : (c.message || c.code);
+    }).concat((b.problems || []).map(function (p) {
+      if (p.text) { return p.text; }
       return [p.file, p.row, p.column, p.message].filter(function (x) {
         return x !== undefined && x !== null && x !== '';
       }).join(' · ');
     }));
+    if (b.problem_count && b.problems && b.problem_count > b.problems.length) {
+      items.push('… ' + (b.problem_count - b.problems.length));
+    }
     if (items.length) {
       var ul = el('ul');
       items.forEach(function (c) { ul.appendChild(el('li', {text: c})); });
