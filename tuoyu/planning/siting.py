@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tuoyu.models.errors import InfeasibleError, TimeLimitError
+from tuoyu.models.findings import Finding
 from tuoyu.models.siting import SitingData, load_siting_data
 from tuoyu.optimizer.catchment import AccessParams
 from tuoyu.optimizer.demand import DemandParams
@@ -24,6 +25,7 @@ from tuoyu.optimizer.siting import (
     solve_capacitated,
     solve_cover,
 )
+from tuoyu.optimizer.siting.problem import steering_clashes
 from tuoyu.optimizer.solve import ProgressFn, SolveParams, Status, Stop
 from tuoyu.planning.dataset import Dataset
 from tuoyu.planning.params import SitingParams
@@ -54,7 +56,19 @@ def config_of(params: SitingParams) -> SitingConfig:
         demand=DemandParams(take_up=params.take_up, trend=params.trend),
         strict=params.strict,
         use_network=params.use_network,
+        pinned=params.pins,
+        forbidden=params.forbidden,
     )
+
+
+def check_steering(dataset: Dataset, params: SitingParams) -> list[Finding]:
+    """The pinned and forbidden places that cannot be (unknown id, no rooms, outside the
+    horizon, ...), as clashes naming the id; empty when all can. Reads the tables only
+    (no walking network), so a service can refuse a job (422) before queueing it."""
+    if not params.pinned and not params.forbidden:
+        return []
+    data = load_siting_data(dataset.folder, use_network=False)
+    return steering_clashes(data, config_of(params))
 
 
 def coverage_rows(plan: SitingPlan) -> list[dict[str, Any]]:

@@ -69,6 +69,58 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "硬性规则相互冲突：请核对每年新增班数范围与可用教室。",
         "The hard rules clash; check the yearly class range against the rooms.",
     ),
+    # --- places the planner steers (pins and forbids that cannot be)
+    "siting.clash.unknown_pinned": (
+        "指定开班的地点 {place_id} 不存在：请核对幼儿园或候选点的编号。",
+        "Pinned place {place_id} does not exist: check the kindergarten or site ids.",
+    ),
+    "siting.clash.unknown_forbidden": (
+        "禁止开班的地点 {place_id} 不存在：请核对幼儿园或候选点的编号。",
+        "Forbidden place {place_id} does not exist: check the kindergarten or site ids.",
+    ),
+    "siting.clash.pinned_and_forbidden": (
+        "{place_id} 既被指定开班又被禁止开班：请只保留其一。",
+        "{place_id} is both pinned and forbidden: keep one of the two.",
+    ),
+    "siting.clash.pin_provider": (
+        "{name}（{place_id}）是托育机构，不能新增公办托班：只能指定公办幼儿园（有空余教室）或候选点。",
+        "{name} ({place_id}) is a provider and cannot take a new public class: pin a public "
+        "kindergarten with spare rooms or a site.",
+    ),
+    "siting.clash.pin_private": (
+        "{name}（{place_id}）是民办幼儿园，不能新增公办托班。",
+        "{name} ({place_id}) is a private kindergarten and cannot take a new public class.",
+    ),
+    "siting.clash.pin_no_rooms": (
+        "{name}（{place_id}）没有空余教室（或可开班数为 0），无法指定开班。",
+        "{name} ({place_id}) has no spare room (or no classes allowed), so it cannot be "
+        "pinned.",
+    ),
+    "siting.clash.pin_year": (
+        "指定 {name}（{place_id}）在 {year} 年开班，但规划期为 {first}–{last} 年。",
+        "{name} ({place_id}) is pinned for {year}, outside the horizon {first}–{last}.",
+    ),
+    "siting.clash.pin_not_available": (
+        "指定 {name}（{place_id}）在 {year} 年（或之前）开班，但该点 {available_from} 年才可用。",
+        "{name} ({place_id}) is pinned for {year} (or earlier) but is available only from "
+        "{available_from}.",
+    ),
+    "siting.clash.pins_per_year": (
+        "{year} 年指定开班的地点有 {pins} 个（{ids}），超过每年上限 {most} 个班。",
+        "{pins} places are pinned for {year} ({ids}), more than the yearly maximum of {most} "
+        "classes.",
+    ),
+    "siting.clash.pins_over_p": (
+        "指定的地点有 {pins} 个，超过要选的 {p} 个。",
+        "{pins} places are pinned, more than the {p} to choose.",
+    ),
+    "siting.clash.steering": (
+        "指定开班（{pinned}）与禁止开班（{forbidden}）在每年新增班数范围和空余教室下无法同时满足："
+        "请减少指定或禁止的地点，或放宽每年班数范围。",
+        "The pinned places ({pinned}) and forbidden places ({forbidden}) cannot all hold "
+        "within the yearly class range and the rooms: pin or forbid fewer places, or widen "
+        "the range.",
+    ),
     "siting.bad_params": ("参数有误：{errors}", "Bad parameters: {errors}"),
     "siting.write_failed": (
         "无法写入输出目录 {out}：{error}（未写入任何文件）。",

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from tuoyu.models.errors import InfeasibleError, TimeLimitError
-from tuoyu.models.findings import Finding, info, warning
+from tuoyu.models.findings import Finding, clash, info, warning
 from tuoyu.optimizer.catchment import Pairs
 from tuoyu.optimizer.siting.explain import RuleReport, classes_per_year_clashes, rule_report
 from tuoyu.optimizer.siting.goals import soft_goals
@@ -142,9 +142,15 @@ def build_model(problem: SitingProblem) -> tuple[Mip, Columns]:
     return mip, v
 
 
-def _no_plan(res: MipResult, params: SolveParams) -> InfeasibleError:
+def _no_plan(problem: SitingProblem, res: MipResult, params: SolveParams) -> InfeasibleError:
     if res.status == Status.INFEASIBLE:
-        return InfeasibleError("siting", [Finding("siting.clash.rules", {}, "error")])
+        if problem.pins or problem.forbidden:
+            ids = [problem.places[j].place_id for j, _t in problem.pins]
+            return InfeasibleError("siting", [clash(
+                "siting.clash.steering", pinned=", ".join(dict.fromkeys(ids)) or "—",
+                forbidden=", ".join(sorted(problem.places[j].place_id
+                                           for j in problem.forbidden)) or "—")])
+        return InfeasibleError("siting", [clash("siting.clash.rules")])
     if res.cancelled:
         return TimeLimitError("siting", [warning("siting.cancelled_without_plan")])
     return TimeLimitError("siting", [warning("plan.time_limit", seconds=params.time_limit)])
@@ -154,7 +160,7 @@ def solve_capacitated(problem: SitingProblem, params: SolveParams = DEFAULT_PARA
                       stop: Stop | None = None,
                       progress: ProgressFn | None = None) -> SitingPlan:
     """The multi-year capacitated plan (see the package docstring)."""
-    clashes = classes_per_year_clashes(problem)
+    clashes = list(problem.steering_clashes) or classes_per_year_clashes(problem)
     if clashes:
         raise InfeasibleError("siting", clashes)
     t0 = time.perf_counter()
@@ -162,7 +168,7 @@ def solve_capacitated(problem: SitingProblem, params: SolveParams = DEFAULT_PARA
     build = time.perf_counter() - t0 + problem.build_seconds
     res = mip.solve(True, params, stop=stop, progress=progress, stage="plan")
     if res.x is None:
-        raise _no_plan(res, params)
+        raise _no_plan(problem, res, params)
     classes = {k: round(float(res.x[c])) for k, c in v.open_.items()}
     before, res0 = allocate(problem, {}, params, stop)
     stages = (StageTime("plan", res.status, res.objective, res.bound, build, res.solve_seconds),
