@@ -314,6 +314,11 @@ def test_map_inserts_names_as_text_never_as_html(tmp_path: Path):
     assert shown and any("&lt;img src=x onerror=alert(1)&gt;" in h for h in shown)
     assert not any("<img" in h for h in shown)
     assert any("选址理由" in h for h in shown)
+    # the allocation lines: one per community a new class serves, each with its tooltip
+    lines = [h for h in shown if h.startswith("LINE ")]
+    served = sum(len(o[11]) for o in doc["openings"])
+    assert served > 0 and len(lines) == served
+    assert any("未选中的最佳备选点" in h for h in shown)
 
 
 # A fake Leaflet: records every string that would become HTML (popups, tooltips, legend).
@@ -336,6 +341,7 @@ global.L = {
   geoJSON: (d, opts) => { (d.features || []).forEach((f) => opts.onEachFeature(f, layer()));
                           return layer(); },
   layerGroup: layer, circleMarker: layer, circle: layer, tileLayer: layer, control: control,
+  polyline: (pts) => { shown.push('LINE ' + JSON.stringify(pts)); return layer(); },
   DomUtil: {create: () => { const d = {};
     Object.defineProperty(d, 'innerHTML', {set: (v) => shown.push(String(v))}); return d; }},
 };
@@ -344,3 +350,20 @@ global.document = {getElementById: () => ({textContent: __DATA__})};
 eval(__SCRIPT__);
 process.stdout.write(JSON.stringify(shown));
 """
+
+
+def test_every_opening_says_whom_it_serves(out: Path):
+    gj = json.loads((out / "siting.geojson").read_text(encoding="utf-8"))
+    cov = pd.read_csv(out / "coverage.csv", dtype={"community_id": str})
+    assert gj["features"]
+    for f in gj["features"]:
+        p = f["properties"]
+        assert p["children_served"] == sum(c["children"] for c in p["communities"]) > 0
+        year = cov[cov["year"] == p["year"]].set_index("community_id")
+        for c in p["communities"]:
+            assert c["children"] <= year.loc[c["community_id"], "served"]
+        assert p["new_children"] <= p["seats"] and p["gain"] is not None
+        assert p["best_alternative"]["place_id"]
+    summary = json.loads((out / "siting_summary.json").read_text(encoding="utf-8"))
+    assert summary["walk"]["kind"] == "straight_line"  # --no-network
+    assert any(f["code"] == "siting.walk.straight_line" for f in summary["findings"])

@@ -47,7 +47,6 @@ def render_plan(plan: Plan, lang: Lang = "zh", out: Path | None = None) -> str:
         return "\n".join([head] + ["  - " + render(f, lang) for f in plan.findings])
     detail = plan.detail
     sp, problem = detail.plan, detail.problem
-    cfg = problem.config
     gap = "—" if plan.gap is None else f"{plan.gap:.4%}"
     lines = [message("siting.summary.head", {
         "first": str(problem.years[0]), "last": str(problem.years[-1]),
@@ -55,10 +54,6 @@ def render_plan(plan: Plan, lang: Lang = "zh", out: Path | None = None) -> str:
         "status": str(plan.status) if lang == "en" else label(f"status.{plan.status}", lang),
         "gap": gap, "objective": _fmt(plan.objective), "bound": _fmt(plan.bound),
         "build": f"{sp.build_seconds:.2f}", "solve": f"{sp.solve_seconds:.2f}"}, lang)]
-    network = detail.data.network is not None and cfg.use_network
-    lines.append(message("siting.summary.walk_network" if network else "siting.summary.walk_line",
-                         {"walk_m": float(round(cfg.access.reach_m)),
-                          "circuity": f"{cfg.access.circuity:g}"}, lang))
     by_year = sp.classes_by_year(problem.years)
     lines.append(message("siting.summary.classes", {
         "classes": ", ".join(f"{y}: {n}" for y, n in by_year.items())}, lang))

@@ -48,6 +48,14 @@ def siting_geojson(plan: SitingPlan) -> dict[str, Any]:
             "source": o.source,
             "cumulative_classes": o.cumulative,
             "newly_within": o.newly_within,
+            "children_served": o.children_served,
+            "new_children": o.new_children,
+            "communities": [{"community_id": c, "children": n} for c, n in o.communities],
+            "best_alternative": ({"place_id": o.alternative_id, "name": o.alternative_name,
+                                  "children": o.alternative_children,
+                                  "waiting": o.alternative_waiting}
+                                 if o.alternative_id else None),
+            "gain": o.gain,
         }
         features.append({"type": "Feature", "properties": props,
                          "geometry": {"type": "Point", "coordinates": [o.lon, o.lat]}})
@@ -88,6 +96,7 @@ def summary_dict(plan: Plan) -> dict[str, Any]:
         "within": {str(k): v for k, v in sp.within.items()},
         "within_before": {str(k): v for k, v in sp.within_before.items()},
         "new_classes": sum(o.classes for o in sp.openings),
+        "walk": problem.walk(),
         "rules": sp.rules.as_dict() if sp.rules is not None else {},
         "targets": [t.as_dict() for t in plan.targets],
         "soft_goals": [g.as_dict() for g in plan.soft_goals],
@@ -167,11 +176,17 @@ def write_xlsx(plan: Plan, path: Path, lang: Lang = "zh") -> None:
 
     names = dict(problem.streets)
     sheet("新增托班", ["年份", "编号", "名称", "类型", "街镇", "新增班数", "新增托位", "累计班数",
-                   "新纳入15分钟圈的儿童", "经度", "纬度"],
+                   "新纳入15分钟圈的儿童", "当年服务儿童", "其中新班", "服务的居委（编号:人数）",
+                   "未选中的最佳备选点", "备选点可服务", "多服务", "经度", "纬度"],
           [[o.year, o.place_id, o.name, SOURCE_ZH.get(o.source, o.source),
             names.get(o.street_id, o.street_id), o.classes, o.seats, o.cumulative,
-            o.newly_within, o.lon, o.lat]
-           for o in sp.openings], [8, 10, 28, 12, 14, 10, 10, 10, 16, 12, 12])
+            o.newly_within, o.children_served, o.new_children,
+            "、".join(f"{c}:{n}" for c, n in o.communities),
+            f"{o.alternative_name}（{o.alternative_id}）" if o.alternative_id else "",
+            o.alternative_children if o.alternative_id else "",
+            o.gain if o.gain is not None else "", o.lon, o.lat]
+           for o in sp.openings],
+          [8, 10, 28, 12, 14, 10, 10, 10, 16, 12, 10, 30, 28, 12, 8, 12, 12])
     st = sp.streets
     rows = []
     for r in st.itertuples(index=False):
@@ -234,8 +249,15 @@ def map_data(plan: Plan) -> dict[str, Any]:
                  round(p.lat, 6), p.existing_seats, p.inclusive_now]
                 for p in problem.places if p.existing_seats > 0]
     openings = [[o.place_id, o.name, names.get(o.street_id, o.street_id), o.year, o.classes,
-                 o.seats, round(o.lon, 6), round(o.lat, 6), o.newly_within, o.cumulative]
+                 o.seats, round(o.lon, 6), round(o.lat, 6), o.newly_within, o.cumulative,
+                 o.children_served, [[c, n] for c, n in o.communities],
+                 [o.alternative_id, o.alternative_name, o.alternative_children]
+                 if o.alternative_id else None, o.gain, o.new_children]
                 for o in sp.openings]
+    where = {problem.community_ids[i]: [round(float(problem.community_lat[i]), 6),
+                                        round(float(problem.community_lon[i]), 6),
+                                        problem.community_names[i]]
+             for i in range(len(problem.community_ids))}
     return {
         "years": list(problem.years),
         "last_year": last,
@@ -245,6 +267,8 @@ def map_data(plan: Plan) -> dict[str, Any]:
         "communities": comms,
         "existing": existing,
         "openings": openings,
+        "community_at": where,
+        "walk": problem.walk(),
         "status": label(f"status.{plan.status}", "zh"),
         "gap": plan.gap,
         "served": {str(k): v for k, v in sp.served.items()},
@@ -311,10 +335,29 @@ html, body { height: 100%; margin: 0; font-family: "Microsoft YaHei", "PingFang 
   existing.addTo(map);
   overlays['现有托位'] = existing;
   function why(o, y) {
+    var served = o[11].slice(0, 8).map(function (c) {
+      var at = D.community_at[c[0]];
+      return esc(at ? at[2] : c[0]) + '（' + esc(c[0]) + '）' + esc(c[1]) + ' 名';
+    });
+    var more = o[11].length > 8 ? '等 ' + esc(o[11].length) + ' 个居委' : '';
+    var alt = o[12] ? '未选中的最佳备选点 ' + esc(o[12][1]) + '（' + esc(o[12][0]) +
+      '）以同样班数最多可服务 ' + esc(o[12][2]) + ' 名，本点多 ' + esc(o[13]) + ' 名。'
+      : '当年已没有未选中的可用候选点。';
     return '<b>' + esc(o[1]) + '</b>（' + esc(o[2]) + '）<br>' + esc(y) + '年新增 ' +
       esc(o[4]) + ' 个班，' + esc(o[5]) + ' 个托位（累计 ' + esc(o[9]) + ' 个班）<br>' +
-      '选址理由：' + (o[8] > 0 ? '使 ' + esc(o[8]) + ' 名儿童首次进入15分钟步行服务圈'
-                                : '为步行圈内尚未满足的需求增加托位') + '。';
+      '选址理由：' + (o[8] > 0 ? '使 ' + esc(o[8]) + ' 名儿童首次进入15分钟步行服务圈；'
+                                : '为步行圈内尚未满足的需求增加托位；') +
+      '当年服务 ' + esc(o[10]) + ' 名儿童（新班 ' + esc(o[14]) + ' 名）：' +
+      served.join('、') + more + '<br>' + alt;
+  }
+  function lines(o, col, g) {
+    o[11].forEach(function (c) {
+      var at = D.community_at[c[0]];
+      if (!at) { return; }
+      L.polyline([[o[7], o[6]], [at[0], at[1]]], {color: col, weight: 1 + Math.min(5,
+        Math.sqrt(c[1])), opacity: 0.7}).bindTooltip(esc(at[2]) + '：' + esc(c[1]) + ' 名',
+        {sticky: true}).addTo(g);
+    });
   }
   var yearColours = ['#7b3294', '#e66101', '#008837', '#0571b0', '#ca0020'];
   D.years.forEach(function (y, k) {
@@ -323,11 +366,12 @@ html, body { height: 100%; margin: 0; font-family: "Microsoft YaHei", "PingFang 
       var col = yearColours[k % yearColours.length];
       L.circle([o[7], o[6]], {radius: D.catchment_m, color: col, weight: 1, fillOpacity: 0.06,
         dashArray: '4 4'}).addTo(g);
+      lines(o, col, g);
       L.circleMarker([o[7], o[6]], {radius: 7, color: '#000', weight: 1, fillColor: col,
         fillOpacity: 1}).bindPopup(why(o, y)).addTo(g);
     });
     g.addTo(map);
-    overlays[esc(y) + '年新增托班及15分钟服务圈'] = g;
+    overlays[esc(y) + '年新增托班、服务圈及服务的居委（连线）'] = g;
   });
   var control = L.control.layers({}, overlays, {collapsed: false}).addTo(map);
   var b = streets.getBounds();
@@ -339,8 +383,10 @@ html, body { height: 100%; margin: 0; font-family: "Microsoft YaHei", "PingFang 
     var d = L.DomUtil.create('div', 'panel');
     var lines = ['<b>宝山区公办托班选址方案</b>',
       '求解状态：' + esc(D.status),
-      '服务圈：步行 ' + Math.round(D.walk_m) + ' 米（虚线圆为直线 ' +
-        Math.round(D.catchment_m) + ' 米近似）'];
+      '服务圈：步行 ' + Math.round(D.walk_m) + ' 米，' + (D.walk.kind === 'network'
+        ? '按路网步行距离计算（虚线圆仅为直线 ' + Math.round(D.catchment_m) + ' 米示意）'
+        : '路网缺失，以直线距离 × ' + esc(D.walk.circuity) + ' 近似（虚线圆为直线 ' +
+          Math.round(D.catchment_m) + ' 米）')];
     D.years.forEach(function (y) {
       lines.push(esc(y) + '年：服务 ' + Math.round(D.served[y]) + ' / 需求 ' +
         Math.round(D.demand[y]));

@@ -14,6 +14,43 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "without new classes); {within} within the 15-minute circle of a place with seats "
         "({within_before} before); {classes} new classes.",
     ),
+    "siting.why": (
+        "选址理由：{name}（{place_id}）{year} 年新增 {classes} 个班；该点当年服务 {served} 名儿童，"
+        "来自 {communities} 个居委，其中新班 {new_children} 名；未选中的最佳备选点 {alternative}"
+        "（{alternative_id}）以同样班数最多可服务 {alternative_children} 名，本点多 {gain} 名。",
+        "Why {name} ({place_id}), {classes} new classes in {year}: it serves {served} children "
+        "that year from {communities} communities, {new_children} in the new classes; the "
+        "best place not chosen, {alternative} ({alternative_id}), could serve at most "
+        "{alternative_children} with the same classes: a gain of {gain}.",
+    ),
+    "siting.why_no_alternative": (
+        "选址理由：{name}（{place_id}）{year} 年新增 {classes} 个班；该点当年服务 {served} 名儿童，"
+        "来自 {communities} 个居委，其中新班 {new_children} 名；当年已没有未选中的可用候选点。",
+        "Why {name} ({place_id}), {classes} new classes in {year}: it serves {served} children "
+        "that year from {communities} communities, {new_children} in the new classes; no "
+        "candidate was left unchosen that year.",
+    ),
+    "siting.why_ties": (
+        "有 {openings} 处新增班与未选中的最佳备选点当年服务人数相同（步行圈内等待的儿童多于新增托位，"
+        "每个新班都能招满）：这些点是按更短的步行距离、更早服务更多儿童和区级规则（每个街镇有普惠托位、"
+        "托幼一体）选出的。",
+        "{openings} openings serve as many children that year as the best place not chosen "
+        "could (more children wait in both circles than the new seats hold, so every new "
+        "class fills): they were chosen on shorter walks, serving more children earlier, and "
+        "the district rules (an inclusive place in every street, 托幼一体).",
+    ),
+    "siting.walk.network": (
+        "步行范围 {walk_m} 米按路网步行距离计算（{pairs} 对居委—托位中 {pairs_on_network} 对走路网，"
+        "其余离路网较远的按直线 × {circuity} 估算）。",
+        "The {walk_m} m walk is measured on the walking network ({pairs_on_network} of "
+        "{pairs} community–place pairs; the rest, far from the network, as straight line × "
+        "{circuity}).",
+    ),
+    "siting.walk.straight_line": (
+        "没有路网：步行范围 {walk_m} 米以直线距离 × 绕行系数 {circuity} 近似（并非实际步行路线）。",
+        "No walking network: the {walk_m} m walk is the straight line × circuity {circuity} "
+        "(a stand-in, not the actual walking route).",
+    ),
     "siting.cancelled_without_plan": (
         "已按要求停止，此前尚未找到方案。",
         "Stopped on request before any plan was found.",
@@ -183,14 +220,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "上界 {bound}，建模 {build} 秒，求解 {solve} 秒",
         "Siting {first}–{last} ({model}, {solver}): {status}, gap {gap}, objective "
         "{objective}, bound {bound}, build {build} s, solve {solve} s",
-    ),
-    "siting.summary.walk_network": (
-        "步行范围：{walk_m} 米（路网 + 直线 × 绕行系数）",
-        "Walk: {walk_m} m (network + straight line × circuity)",
-    ),
-    "siting.summary.walk_line": (
-        "步行范围：{walk_m} 米（直线 × {circuity}）",
-        "Walk: {walk_m} m (straight line × {circuity})",
     ),
     "siting.summary.classes": ("新增托班：{classes}", "New classes: {classes}"),
     "siting.summary.target": (

@@ -238,6 +238,6 @@ def solve_cover(problem: SitingProblem, model: str, p: int | None = None,
               StageTime("baseline", res0.status, res0.objective, res0.bound,
                         res0.build_seconds, res0.solve_seconds))
     plan = report(problem, model, fake, stages, classes, flows, before)
-    plan.findings = _cover_findings(res, float(w.sum()))
+    plan.findings = _cover_findings(res, float(w.sum())) + [problem.walk_finding()]
     plan.targets = targets(problem, plan)
     return res, plan

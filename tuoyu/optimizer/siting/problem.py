@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tuoyu.models.findings import Finding, clash
+from tuoyu.models.findings import Finding, clash, info
 from tuoyu.models.siting import SitingData
 from tuoyu.optimizer.catchment import AccessParams, Pairs, WalkNetwork, project, walking_pairs
 from tuoyu.optimizer.demand import DemandParams, forecast_demand
@@ -131,6 +131,20 @@ class SitingProblem:
     def open_candidates(self) -> list[int]:
         """Candidates a plan may use: not forbidden."""
         return [j for j in self.candidates if j not in self.forbidden]
+
+    def walk(self) -> dict[str, object]:
+        """How the walk was measured: ``network`` (pairs measured on the walking network)
+        or ``straight_line`` (straight line × circuity, the stand-in), with the counts."""
+        on = int(self.pairs.on_network.sum())
+        return {"kind": "network" if on else "straight_line",
+                "walk_m": float(round(self.config.access.reach_m)),
+                "circuity": self.config.access.circuity, "pairs_on_network": on,
+                "pairs": len(self.pairs)}
+
+    def walk_finding(self) -> Finding:
+        """The walk as a finding (``siting.walk.network`` / ``siting.walk.straight_line``)."""
+        w = self.walk()
+        return info(f"siting.walk.{w.pop('kind')}", **w)
 
     def available(self, j: int, year: int) -> bool:
         a = self.places[j].available_from

@@ -27,6 +27,7 @@ from tuoyu.optimizer.siting.goals import soft_goals
 from tuoyu.optimizer.siting.highs import Mip, MipResult
 from tuoyu.optimizer.siting.problem import SitingProblem, rule_penalty
 from tuoyu.optimizer.siting.rules import RULES, Columns, build_columns
+from tuoyu.optimizer.siting.why import why_each_site, why_findings
 from tuoyu.optimizer.solve import (
     ProgressFn,
     SoftGoal,
@@ -59,6 +60,17 @@ class Opening:
     seats: int
     cumulative: int
     newly_within: int = 0
+    # why this site (``why.py``): children served at the place that year, from which
+    # communities (id, children), how many in this opening's classes, the best place not
+    # chosen, what it could serve instead, and the gain over it
+    children_served: int = 0
+    communities: tuple[tuple[str, int], ...] = ()
+    new_children: int = 0
+    alternative_id: str = ""
+    alternative_name: str = ""
+    alternative_children: int = 0
+    alternative_waiting: int = 0
+    gain: int | None = None
 
 
 @dataclass
@@ -279,7 +291,8 @@ def report(problem: SitingProblem, model: str, res: MipResult, stages: tuple[Sta
     years = problem.years
     served, served0 = _served(problem, flows), _served(problem, before)
     reach, reach0 = reach_flags(problem, classes), reach_flags(problem, {})
-    opened = openings(problem, classes, reach, reach0)
+    opened = why_each_site(problem, openings(problem, classes, reach, reach0), flows, served,
+                           classes)
     cov = coverage_table(problem, served, served0, reach, reach0)
     dem = problem.demand
     return SitingPlan(
@@ -334,8 +347,10 @@ def findings(problem: SitingProblem, plan: SitingPlan) -> list[Finding]:
         out.append(warning("plan.not_proven_optimal", objective=plan.objective,
                            bound=plan.bound,
                            gap="—" if plan.gap is None else f"{plan.gap:.2%}"))
+    out.append(problem.walk_finding())
     if plan.rules is not None:
         out.extend(plan.rules.missed)
+    out.extend(why_findings(plan.openings))
     per_year = plan.classes_by_year(problem.years)
     for y in problem.years:
         out.append(info("siting.year", year=y, classes=per_year[y], served=plan.served[y],
