@@ -367,3 +367,37 @@ def test_every_opening_says_whom_it_serves(out: Path):
     summary = json.loads((out / "siting_summary.json").read_text(encoding="utf-8"))
     assert summary["walk"]["kind"] == "straight_line"  # --no-network
     assert any(f["code"] == "siting.walk.straight_line" for f in summary["findings"])
+
+
+def test_an_unknown_pin_exits_2_naming_the_id(tmp_path: Path):
+    res = runner.invoke(app, ["siting", "--out", str(tmp_path / "x"), "--no-network",
+                              "--pin", "K9999@2028", "--forbid", "K0001", "--lang", "en"])
+    assert res.exit_code == 2 and "K9999" in res.output and "Traceback" not in res.output
+    assert not (tmp_path / "x").exists()
+    res = runner.invoke(app, ["siting", "--out", str(tmp_path / "x"), "--no-network",
+                              "--pin", "K0001@2035"])
+    assert res.exit_code == 2 and "K0001" in res.output and "2035" in res.output
+    res = runner.invoke(app, ["siting", "--out", str(tmp_path / "x"), "--pin", "bad@20"])
+    assert res.exit_code == 2 and "pinned" in res.output
+
+
+def test_pin_forbid_and_tradeoff_from_the_command_line(out: Path, tmp_path: Path):
+    before = json.loads((out / "siting.geojson").read_text(encoding="utf-8"))
+    ids = {f["properties"].get("kindergarten_id") or f["properties"].get("site_id")
+           for f in before["features"]}
+    gone = sorted(ids)[0]
+    folder = tmp_path / "steered"
+    res = runner.invoke(app, ["siting", "--out", str(folder), "--no-network", "--forbid", gone,
+                              "--pin", "K0028@2027", "--tradeoff", "3-5", "--lang", "en"])
+    assert res.exit_code == 0, res.output
+    after = json.loads((folder / "siting.geojson").read_text(encoding="utf-8"))
+    opened = {(f["properties"].get("kindergarten_id") or f["properties"].get("site_id"),
+               f["properties"]["year"]) for f in after["features"]}
+    assert gone not in {pid for pid, _y in opened} and ("K0028", 2027) in opened
+    curve = pd.read_csv(folder / "tradeoff.csv")
+    assert list(curve.columns) == ["classes_per_year", "children_served",
+                                   "children_within_15_min", "communities_within_15_min",
+                                   "status"]
+    assert curve["classes_per_year"].tolist() == [3, 4, 5]
+    assert curve["children_served"].is_monotonic_increasing
+    assert "tradeoff.csv" in res.output and "Set covering" in res.output

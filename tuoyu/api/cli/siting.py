@@ -57,16 +57,19 @@ def render_plan(plan: Plan, lang: Lang = "zh", out: Path | None = None) -> str:
     by_year = sp.classes_by_year(problem.years)
     lines.append(message("siting.summary.classes", {
         "classes": ", ".join(f"{y}: {n}" for y, n in by_year.items())}, lang))
-    lines += [render(f, lang) for f in plan.findings]
+    # an opening that serves no more than the best place not chosen is in siting.why_ties
+    lines += [render(f, lang) for f in plan.findings
+              if not (f.code == "siting.why" and f.params.get("gain") == 0)]
     for t in plan.targets:
         lines.append(message("siting.summary.target", {
             "target": label(t.code, lang), "goal": float(t.goal),
             "achieved": float(t.achieved), "met": bool(t.met)}, lang))
     if out is not None:
-        from tuoyu.api.exports.siting import FILES
+        from tuoyu.api.exports.siting import files_of
 
         lines.append(message("siting.summary.written", {"out": str(out),
-                                                       "files": ", ".join(FILES)}, lang))
+                                                       "files": ", ".join(files_of(plan))},
+                             lang))
     return "\n".join(lines)
 
 
@@ -110,6 +113,14 @@ def register(app: typer.Typer) -> None:
                                     help="Fail (exit 2) when a district rule cannot be met."),
         no_network: bool = typer.Option(False, "--no-network",
                                         help="Ignore walk_network.graphml."),
+        pin: Annotated[list[str] | None, typer.Option(
+            "--pin", help="A place that must open a class: ID or ID@YEAR (repeatable).")
+        ] = None,
+        forbid: Annotated[list[str] | None, typer.Option(
+            "--forbid", help="A place that must not open a class: ID (repeatable).")] = None,
+        tradeoff: str | None = typer.Option(
+            None, "--tradeoff", help="Also trace classes a year against children served, "
+            "e.g. 0-12 (writes tradeoff.csv)."),
         lang: str = typer.Option("zh", "--lang", help="zh | en"),
     ) -> None:
         """Site new public nursery classes (公办托班) for the 15-minute walking circle."""
@@ -120,7 +131,9 @@ def register(app: typer.Typer) -> None:
                 "seats_per_class": seats_per_class, "speed_kmh": speed, "radius_m": radius,
                 "circuity": circuity, "take_up": take_up, "trend": trend,
                 "time_limit": time_limit, "workers": workers, "model": model, "p": p,
-                "strict": strict, "use_network": not no_network})
+                "strict": strict, "use_network": not no_network,
+                "pinned": tuple(pin or ()), "forbidden": tuple(forbid or ()),
+                "tradeoff": tradeoff})
         except ValidationError as err:
             typer.echo(bad_params_text(err, out_lang), err=True)
             raise typer.Exit(2) from None

@@ -22,6 +22,7 @@ import pandas as pd
 from tuoyu.api.exports.workbook import workbook
 from tuoyu.api.text import Lang, label, render
 from tuoyu.optimizer.siting import SitingPlan
+from tuoyu.optimizer.siting.tradeoff import HEADER, Tradeoff
 from tuoyu.planning.plan import Plan
 from tuoyu.planning.siting import SitingDetail
 
@@ -96,6 +97,7 @@ def summary_dict(plan: Plan) -> dict[str, Any]:
         "within": {str(k): v for k, v in sp.within.items()},
         "within_before": {str(k): v for k, v in sp.within_before.items()},
         "new_classes": sum(o.classes for o in sp.openings),
+        "tradeoff": detail.tradeoff.as_dict() if detail.tradeoff is not None else None,
         "walk": problem.walk(),
         "rules": sp.rules.as_dict() if sp.rules is not None else {},
         "targets": [t.as_dict() for t in plan.targets],
@@ -432,6 +434,24 @@ def map_html(plan: Plan) -> str:
 
 FILES = ("siting.geojson", "coverage.csv", "siting.xlsx", "siting_map.html",
          "siting_summary.json")
+TRADEOFF_FILE = "tradeoff.csv"
+
+
+def files_of(plan: Plan) -> tuple[str, ...]:
+    """The files :func:`write_siting_outputs` writes for this plan."""
+    detail = plan.detail
+    extra = (TRADEOFF_FILE,) if getattr(detail, "tradeoff", None) is not None else ()
+    return FILES + extra
+
+
+def write_tradeoff_csv(curve: Tradeoff, path: Path) -> None:
+    """``tradeoff.csv``: one row per classes-a-year value (header :data:`HEADER`)."""
+    import csv
+
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(HEADER)
+        w.writerows(r.as_csv() for r in curve.rows)
 
 
 def write_siting_outputs(plan: Plan, folder: Path) -> list[Path]:
@@ -457,6 +477,10 @@ def write_siting_outputs(plan: Plan, folder: Path) -> list[Path]:
     p = folder / "siting_map.html"
     p.write_text(map_html(plan), encoding="utf-8")
     out.append(p)
+    if detail.tradeoff is not None:
+        p = folder / TRADEOFF_FILE
+        write_tradeoff_csv(detail.tradeoff, p)
+        out.append(p)
     return out
 
 

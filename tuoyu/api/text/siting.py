@@ -51,6 +51,41 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "No walking network: the {walk_m} m walk is the straight line × circuity {circuity} "
         "(a stand-in, not the actual walking route).",
     ),
+    # --- the trade-off
+    "siting.tradeoff.curve": (
+        "取舍曲线（{year} 年）：每年新增 {first}–{last} 个班，每个班数都求出最多可服务的儿童"
+        "（需求 {demand} 名；{last} 个班/年时服务 {served} 名），见 tradeoff.csv。",
+        "Trade-off ({year}): for {first}–{last} new classes a year, the most children served "
+        "at each ({demand} need a place; {served} served at {last} a year); see "
+        "tradeoff.csv.",
+    ),
+    "siting.tradeoff.close_circle": (
+        "集合覆盖：至少需要 {classes} 个新班（各在不同地点，规划期 {years} 年约每年 {per_year} 个），"
+        "才能让 {year} 年尚无托位在步行范围内的 {communities} 个有需求居委都进入15分钟服务圈"
+        "（另有 {already} 个居委已在现有托位的服务圈内；已证明最少：{proven}）。",
+        "Set covering: at least {classes} new classes (each at a different place; about "
+        "{per_year} a year over {years} years) put all {communities} communities with demand "
+        "in {year} that no existing place reaches inside a 15-minute circle ({already} more "
+        "are within one already; proven fewest: {proven}).",
+    ),
+    "siting.tradeoff.unreachable": (
+        "无法闭合服务圈：{communities} 个有需求的居委（{year} 年 {children} 名儿童）步行范围内既无"
+        "现有托位也无任何候选点：{ids}。请在其附近增加候选点或公办幼儿园空余教室。",
+        "The circle cannot close: {communities} communities with demand ({children} children "
+        "in {year}) have neither a place nor any candidate within the walk: {ids}. Add a site "
+        "or a public kindergarten room near them.",
+    ),
+    "siting.tradeoff.cover_unsolved": (
+        "集合覆盖未能求解（{year} 年，状态 {status}）。",
+        "The set covering could not be solved ({year}, status {status}).",
+    ),
+    "siting.tradeoff.not_proven": (
+        "取舍曲线中每年 {ks} 个班的点未证明最优（时间上限或停止）：其服务人数是可行方案的下界，"
+        "且不少于少一个班时的结果（见 tradeoff.csv 的 status 列）。",
+        "The trade-off points at {ks} classes a year are not proven optimal (time limit or "
+        "stop): their children served are feasible lower bounds, never below one class "
+        "fewer (see the status column of tradeoff.csv).",
+    ),
     "siting.cancelled_without_plan": (
         "已按要求停止，此前尚未找到方案。",
         "Stopped on request before any plan was found.",
