@@ -362,6 +362,7 @@ def test_every_opening_says_whom_it_serves(out: Path):
         year = cov[cov["year"] == p["year"]].set_index("community_id")
         for c in p["communities"]:
             assert c["children"] <= year.loc[c["community_id"], "served"]
+            assert {"name", "lon", "lat"} <= set(c)  # for the allocation lines
         assert p["new_children"] <= p["seats"] and p["gain"] is not None
         assert p["best_alternative"]["place_id"]
     summary = json.loads((out / "siting_summary.json").read_text(encoding="utf-8"))

@@ -21,7 +21,7 @@ import pandas as pd
 
 from tuoyu.api.exports.workbook import workbook
 from tuoyu.api.text import Lang, label, render
-from tuoyu.optimizer.siting import SitingPlan
+from tuoyu.optimizer.siting import SitingPlan, SitingProblem
 from tuoyu.optimizer.siting.tradeoff import HEADER, Tradeoff
 from tuoyu.planning.plan import Plan
 from tuoyu.planning.siting import SitingDetail
@@ -34,8 +34,16 @@ def _bool(v: bool) -> str:
     return "true" if v else "false"
 
 
-def siting_geojson(plan: SitingPlan) -> dict[str, Any]:
-    """One feature per place and year where classes open (the contract's siting.geojson)."""
+def siting_geojson(plan: SitingPlan, problem: SitingProblem | None = None) -> dict[str, Any]:
+    """One feature per place and year where classes open (the contract's siting.geojson),
+    with why: the children served and the communities they come from (with the
+    community's name and lon/lat when ``problem`` is given, for the allocation lines)."""
+    where: dict[str, dict[str, Any]] = {}
+    if problem is not None:
+        where = {cid: {"name": problem.community_names[i],
+                       "lon": round(float(problem.community_lon[i]), 6),
+                       "lat": round(float(problem.community_lat[i]), 6)}
+                 for i, cid in enumerate(problem.community_ids)}
     features = []
     for o in plan.openings:
         key = {"site": "site_id", "kindergarten": "kindergarten_id"}.get(o.source, "place_id")
@@ -51,7 +59,8 @@ def siting_geojson(plan: SitingPlan) -> dict[str, Any]:
             "newly_within": o.newly_within,
             "children_served": o.children_served,
             "new_children": o.new_children,
-            "communities": [{"community_id": c, "children": n} for c, n in o.communities],
+            "communities": [{"community_id": c, "children": n, **where.get(c, {})}
+                            for c, n in o.communities],
             "best_alternative": ({"place_id": o.alternative_id, "name": o.alternative_name,
                                   "children": o.alternative_children,
                                   "waiting": o.alternative_waiting}
@@ -461,7 +470,7 @@ def write_siting_outputs(plan: Plan, folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     out = []
     p = folder / "siting.geojson"
-    p.write_text(json.dumps(siting_geojson(detail.plan), ensure_ascii=False, indent=1),
+    p.write_text(json.dumps(siting_geojson(detail.plan, detail.problem), ensure_ascii=False, indent=1),
                  encoding="utf-8")
     out.append(p)
     p = folder / "coverage.csv"
