@@ -77,3 +77,17 @@ def test_a_point_cut_short_below_the_one_before_keeps_it(monkeypatch):
     assert [r.children_served for r in curve.rows] == [40, 40, 60]
     assert [r.status for r in curve.rows] == ["optimal", "kept_previous", "optimal"]
     assert any(f.code == "siting.tradeoff.not_proven" for f in curve.findings)
+
+
+def test_a_stop_carries_the_last_plan_forward_and_says_so():
+    from tuoyu.optimizer.solve import Stop
+
+    stop = Stop()
+    stop.set()
+    p = problem(_instance(), config(years=(2027, 2028), classes=(1, 1)))
+    curve = solve_tradeoff(p, [1, 2, 3], stop=stop)
+    first = curve.rows[0]
+    assert first.children_served is not None
+    assert [r.status for r in curve.rows[1:]] == ["cancelled", "cancelled"]
+    assert all(r.children_served == first.children_served for r in curve.rows)
+    assert any(f.code == "siting.tradeoff.not_proven" for f in curve.findings)

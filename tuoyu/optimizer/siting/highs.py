@@ -129,12 +129,13 @@ class Mip:
 
     def solve(self, maximize: bool, params: SolveParams, *, stop: Stop | None = None,
               progress: ProgressFn | None = None, stage: str = "",
-              start: np.ndarray | None = None) -> MipResult:
+              start: np.ndarray | None = None, in_process: bool = False) -> MipResult:
         """Solve with HiGHS; ``stop`` cancels it (the incumbent is kept), ``progress``
         sees every improving MIP solution; ``start``: a feasible solution to begin from
-        (column values)."""
+        (column values). ``in_process``: no child process even with a stop token (for
+        models small enough that HiGHS's own interrupt answers quickly)."""
         late = stop is not None and stop.is_set()
-        if stop is not None and not late and self.is_mip:
+        if stop is not None and not late and self.is_mip and not in_process:
             return _solve_in_child(self, maximize, params, stop, progress, stage, 0.0, start)
         t0 = time.perf_counter()
         h = _new_highs()

@@ -35,6 +35,9 @@ from tuoyu.optimizer.siting.solve import build_model, reach_flags
 from tuoyu.optimizer.solve import ProgressFn, SolveParams, StageTime, Status, Stop
 
 DEFAULT_PARAMS = SolveParams()
+# a point this small is solved in process even with a stop token: HiGHS answers its
+# interrupt within a fraction of a second here, and a child process costs about 1 s a point
+IN_PROCESS_COLUMNS = 20_000
 HEADER = ("classes_per_year", "children_served", "children_within_15_min",
           "communities_within_15_min", "status")
 
@@ -113,8 +116,9 @@ def _solve_point(problem: SitingProblem, k: int, params: SolveParams, stop: Stop
                  ) -> tuple[TradeoffRow, np.ndarray | None]:
     sub = curve_problem(problem, k)
     mip, v = build_model(sub)
+    small = mip.n_col <= IN_PROCESS_COLUMNS
     res = mip.solve(True, params, stop=stop, progress=progress, stage=f"tradeoff k={k}",
-                    start=start)
+                    start=start, in_process=small)
     seconds = res.build_seconds + res.solve_seconds
     if res.x is None:
         status = "infeasible" if res.status == Status.INFEASIBLE else str(res.status)
@@ -141,8 +145,10 @@ def _curve(problem: SitingProblem, ks: list[int], params: SolveParams, stop: Sto
         row, x = _solve_point(problem, k, each, stop, progress, start)
         if prev is not None and (x is None and row.status != "infeasible" or (
                 x is not None and (row.children_served or 0) < (prev[0].children_served or 0))):
-            row, x = dataclasses.replace(prev[0], classes_per_year=k, status="kept_previous",
-                                         seconds=row.seconds), prev[1]
+            stopped = stop is not None and stop.is_set()
+            row, x = dataclasses.replace(prev[0], classes_per_year=k, seconds=row.seconds,
+                                         status="cancelled" if stopped else "kept_previous"
+                                         ), prev[1]
         rows.append(row)
         if x is not None:
             prev = (row, x)
