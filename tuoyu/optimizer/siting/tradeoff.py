@@ -5,7 +5,8 @@ For each ``k`` of the range, the capacitated model (the same seats, rooms, avail
 pins and forbids) with **at most** ``k`` new classes a year maximises the children served
 within the walk in the horizon's **last year** (the classes' timing only matters through
 availability and pins; the district rules and the walk's tie-break are left out: the curve
-measures seats and reach alone). The feasible sets grow with ``k``, so the optimum never
+measures seats and reach alone; among the plans serving the most, the one with the most
+children within the circle is taken, :func:`within_tiebreak`). The feasible sets grow with ``k``, so the optimum never
 falls; each ``k`` starts from the plan of ``k − 1`` (a MIP start, feasible by
 construction), so even a solve cut short by its time limit never reports fewer children
 than ``k − 1``; if it did, the ``k − 1`` plan is kept. The row's ``status`` says which:
@@ -30,6 +31,7 @@ import numpy as np
 from tuoyu.models.findings import Finding, info, warning
 from tuoyu.optimizer.siting.cover import cover_problem, lscp
 from tuoyu.optimizer.siting.goals import SitingWeights
+from tuoyu.optimizer.siting.highs import Mip
 from tuoyu.optimizer.siting.problem import SitingProblem
 from tuoyu.optimizer.siting.solve import build_model, reach_flags
 from tuoyu.optimizer.solve import ProgressFn, SolveParams, StageTime, Status, Stop
@@ -93,6 +95,31 @@ def curve_problem(problem: SitingProblem, k: int) -> SitingProblem:
     return dataclasses.replace(problem, config=cfg)
 
 
+def within_tiebreak(mip: Mip, problem: SitingProblem,
+                    open_: dict[tuple[int, int], int]) -> None:
+    """Among the plans serving the most children, the one with the most children within
+    the circle of a place with seats (the last year): a community not reached by an
+    existing place counts once a class opens in its reach, at a weight so small (one over
+    all the children needing a place, plus one) that it never trades a child served."""
+    t = len(problem.years) - 1
+    demand = problem.demand[:, t].astype(float)
+    seats = problem.existing_seats
+    pairs = problem.pairs
+    reached = np.zeros(len(demand), dtype=bool)
+    reached[pairs.i[seats[pairs.j] > 0]] = True
+    by_place: dict[int, list[int]] = {}
+    for (j, _tau), c in open_.items():
+        by_place.setdefault(j, []).append(c)
+    eps = 1.0 / (float(demand.sum()) + 1.0)
+    cols: dict[int, list[int]] = {}
+    for i, j in zip(pairs.i.tolist(), pairs.j.tolist(), strict=True):
+        if demand[i] > 0 and not reached[i] and j in by_place:
+            cols.setdefault(i, []).extend(by_place[j])
+    for i, opens in cols.items():
+        (z,) = mip.add_cols(1, eps * demand[i], 0.0, 1.0)
+        mip.add_row([int(z)] + opens, [1.0] + [-1.0] * len(opens), -np.inf, 0.0)
+
+
 def _point(problem: SitingProblem, k: int, x: np.ndarray | None, status: str,
            seconds: float, cols: tuple[dict[tuple[int, int], int], np.ndarray]) -> TradeoffRow:
     """The row of a solution ``x`` (None: no plan)."""
@@ -116,6 +143,7 @@ def _solve_point(problem: SitingProblem, k: int, params: SolveParams, stop: Stop
                  ) -> tuple[TradeoffRow, np.ndarray | None]:
     sub = curve_problem(problem, k)
     mip, v = build_model(sub)
+    within_tiebreak(mip, sub, v.open_)
     small = mip.n_col <= IN_PROCESS_COLUMNS
     res = mip.solve(True, params, stop=stop, progress=progress, stage=f"tradeoff k={k}",
                     start=start, in_process=small)
