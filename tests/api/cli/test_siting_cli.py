@@ -402,3 +402,30 @@ def test_pin_forbid_and_tradeoff_from_the_command_line(out: Path, tmp_path: Path
     assert curve["classes_per_year"].tolist() == [3, 4, 5]
     assert curve["children_served"].is_monotonic_increasing
     assert "tradeoff.csv" in res.output and "Set covering" in res.output
+
+
+def test_the_map_draws_the_tradeoff_chart(tmp_path: Path):
+    import shutil
+    import subprocess
+
+    folder = tmp_path / "o"
+    res = runner.invoke(app, ["siting", "--out", str(folder), "--no-network", "--tradeoff",
+                              "0-3"])
+    assert res.exit_code == 0, res.output
+    html = (folder / "siting_map.html").read_text(encoding="utf-8")
+    m = re.search(r'<script id="siting-data" type="application/json">(.*?)</script>', html, re.S)
+    doc = json.loads(m.group(1))
+    assert [r[0] for r in doc["tradeoff"]["rows"]] == [0, 1, 2, 3]
+    node = shutil.which("node")
+    if node is None:
+        return
+    script = html.split('id="siting-data"')[1]
+    page_script = script.split("<script>", 1)[1].split("</script>", 1)[0]
+    harness = tmp_path / "run.js"
+    harness.write_text(
+        _NODE_HARNESS.replace("__DATA__", json.dumps(m.group(1))).replace(
+            "__SCRIPT__", json.dumps(page_script)), encoding="utf-8")
+    out = subprocess.run([node, str(harness)], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    chart = [h for h in json.loads(out.stdout) if "取舍" in h]
+    assert chart and "<polyline" in chart[0] and chart[0].count("<circle") == 4

@@ -236,6 +236,16 @@ def _leaflet_css() -> str:
     return re.sub(r"url\(images/([\w.-]+)\)", inline, css)
 
 
+def _tradeoff_data(curve: Tradeoff | None) -> dict[str, Any] | None:
+    """The trade-off for the map's chart (numbers only)."""
+    if curve is None:
+        return None
+    return {"year": curve.year, "demand": curve.demand, "cover_classes": curve.cover_classes,
+            "unreachable": len(curve.unreachable),
+            "rows": [[r.classes_per_year, r.children_served, r.children_within_15_min,
+                      r.communities_within_15_min, r.status] for r in curve.rows]}
+
+
 def map_data(plan: Plan) -> dict[str, Any]:
     """What the map page shows, as one JSON document embedded in the page."""
     detail: SitingDetail = plan.detail
@@ -279,6 +289,7 @@ def map_data(plan: Plan) -> dict[str, Any]:
         "existing": existing,
         "openings": openings,
         "community_at": where,
+        "tradeoff": _tradeoff_data(detail.tradeoff),
         "walk": problem.walk(),
         "status": label(f"status.{plan.status}", "zh"),
         "gap": plan.gap,
@@ -410,6 +421,43 @@ html, body { height: 100%; margin: 0; font-family: "Microsoft YaHei", "PingFang 
     return d;
   };
   legend.addTo(map);
+  if (D.tradeoff) {
+    var chart = L.control({position: 'bottomright'});
+    chart.onAdd = function () {
+      var d = L.DomUtil.create('div', 'panel');
+      d.innerHTML = tradeoffChart(D.tradeoff);
+      return d;
+    };
+    chart.addTo(map);
+  }
+  function tradeoffChart(T) {
+    // numbers only (and our own status words, escaped): no name reaches this panel
+    var rows = T.rows.filter(function (r) { return r[1] !== null; });
+    var w = 260, h = 120, pad = 28;
+    var ks = rows.map(function (r) { return r[0]; });
+    var lo = Math.min.apply(null, rows.map(function (r) { return r[1]; }));
+    var hi = Math.max.apply(null, rows.map(function (r) { return r[1]; }));
+    var kmin = Math.min.apply(null, ks), kmax = Math.max.apply(null, ks);
+    function x(k) { return pad + (w - 2 * pad) * (kmax > kmin ? (k - kmin) / (kmax - kmin) : 0); }
+    function y(v) { return h - pad + (pad - h + 8) * (hi > lo ? (v - lo) / (hi - lo) : 0); }
+    var pts = rows.map(function (r) { return x(r[0]).toFixed(1) + ',' + y(r[1]).toFixed(1); });
+    var dots = rows.map(function (r) {
+      return '<circle cx="' + x(r[0]).toFixed(1) + '" cy="' + y(r[1]).toFixed(1) +
+        '" r="2.5" fill="' + (r[4] === 'optimal' ? '#2166ac' : '#d73027') + '"><title>' +
+        esc(r[0]) + ' 个班/年：服务 ' + esc(r[1]) + ' 名，圈内 ' + esc(r[2]) + ' 名（' +
+        esc(r[4]) + '）</title></circle>';
+    });
+    return '<b>取舍：每年新增班数与' + esc(T.year) + '年服务儿童</b><br>' +
+      '<svg width="' + w + '" height="' + h + '"><polyline fill="none" stroke="#2166ac" ' +
+      'points="' + pts.join(' ') + '"/>' + dots.join('') +
+      '<text x="' + pad + '" y="' + (h - 8) + '" font-size="10">' + esc(kmin) + '</text>' +
+      '<text x="' + (w - pad) + '" y="' + (h - 8) + '" font-size="10">' + esc(kmax) +
+      ' 班/年</text><text x="2" y="12" font-size="10">' + esc(hi) + '</text>' +
+      '<text x="2" y="' + (h - pad) + '" font-size="10">' + esc(lo) + '</text></svg><br>' +
+      (T.cover_classes !== null ? '集合覆盖：至少 ' + esc(T.cover_classes) +
+        ' 个新班可让候选点能覆盖的居委全部进入15分钟服务圈' : '') +
+      (T.unreachable ? '；' + esc(T.unreachable) + ' 个居委附近没有候选点' : '');
+  }
   // The online basemap only when a tile can be fetched (intranets have no internet).
   var TILE = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
   var probe = new Image();
