@@ -451,7 +451,8 @@ html, body { height: 100%; margin: 0; font-family: "Microsoft YaHei", "PingFang 
       '<svg width="' + w + '" height="' + h + '"><polyline fill="none" stroke="#2166ac" ' +
       'points="' + pts.join(' ') + '"/>' + dots.join('') +
       '<text x="' + pad + '" y="' + (h - 8) + '" font-size="10">' + esc(kmin) + '</text>' +
-      '<text x="' + (w - pad) + '" y="' + (h - 8) + '" font-size="10">' + esc(kmax) +
+      '<text x="' + (w - 2) + '" y="' + (h - 8) + '" font-size="10" text-anchor="end">' +
+      esc(kmax) +
       ' 班/年</text><text x="2" y="12" font-size="10">' + esc(hi) + '</text>' +
       '<text x="2" y="' + (h - pad) + '" font-size="10">' + esc(lo) + '</text></svg><br>' +
       (T.cover_classes !== null ? '集合覆盖：至少 ' + esc(T.cover_classes) +
