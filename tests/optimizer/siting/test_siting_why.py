@@ -48,3 +48,22 @@ def test_existing_seats_fill_first_and_no_alternative_is_said():
     assert second.children_served == 70 and second.new_children == 20
     assert first.gain is None
     assert any(f.code == "siting.why_no_alternative" for f in plan.findings)
+
+
+def test_the_walks_and_the_district_rules_an_opening_serves():
+    # one community between two kindergartens, K1 at 200 m, K2 at 700 m; K2 in street S2
+    # whose families have no inclusive place; K1 already runs a nursery class
+    d = data([community("A", 0, 0, 100), community("B", 1200, 0, 30, street="S2")],
+             [kindergarten("K1", 200, 0, has_nursery=True, seats=20, spare=1),
+              kindergarten("K2", 700, 0, spare=1, street="S2")],
+             streets=("S1", "S2"))
+    cfg = config(classes=(2, 2))
+    plan = solve_capacitated(problem(d, cfg))
+    by_id = {o.place_id: o for o in plan.openings}
+    assert by_id["K1"].walk_m == 260.0  # 200 m × 1.3 circuity, rounded to 10 m
+    assert not by_id["K1"].integrated and by_id["K2"].integrated
+    assert by_id["K2"].streets_covered == ("S2",) and by_id["K1"].streets_covered == ()
+    codes = [(f.code, f.params.get("place_id")) for f in plan.findings]
+    assert ("siting.why_integrated", "K2") in codes and ("siting.why_street", "K2") in codes
+    street = next(f for f in plan.findings if f.code == "siting.why_street")
+    assert street.params["street"] == "街镇S2"

@@ -57,9 +57,11 @@ def render_plan(plan: Plan, lang: Lang = "zh", out: Path | None = None) -> str:
     by_year = sp.classes_by_year(problem.years)
     lines.append(message("siting.summary.classes", {
         "classes": ", ".join(f"{y}: {n}" for y, n in by_year.items())}, lang))
-    # an opening that serves no more than the best place not chosen is in siting.why_ties
+    # printed: the openings that serve more (or fewer) than the best place not chosen; the
+    # rest are summed up by siting.why_ties, the 托幼一体 reasons are in the files
     lines += [render(f, lang) for f in plan.findings
-              if not (f.code == "siting.why" and f.params.get("gain") == 0)]
+              if not (f.code == "siting.why" and f.params.get("gain") == 0)
+              and f.code != "siting.why_integrated"]
     for t in plan.targets:
         lines.append(message("siting.summary.target", {
             "target": label(t.code, lang), "goal": float(t.goal),

@@ -61,11 +61,15 @@ def siting_geojson(plan: SitingPlan, problem: SitingProblem | None = None) -> di
             "new_children": o.new_children,
             "communities": [{"community_id": c, "children": n, **where.get(c, {})}
                             for c, n in o.communities],
+            "walk_m": o.walk_m,
             "best_alternative": ({"place_id": o.alternative_id, "name": o.alternative_name,
                                   "children": o.alternative_children,
-                                  "waiting": o.alternative_waiting}
+                                  "waiting": o.alternative_waiting,
+                                  "walk_m": o.alternative_walk_m}
                                  if o.alternative_id else None),
             "gain": o.gain,
+            "integrated": o.integrated,
+            "streets_covered": list(o.streets_covered),
         }
         features.append({"type": "Feature", "properties": props,
                          "geometry": {"type": "Point", "coordinates": [o.lon, o.lat]}})
@@ -272,8 +276,9 @@ def map_data(plan: Plan) -> dict[str, Any]:
     openings = [[o.place_id, o.name, names.get(o.street_id, o.street_id), o.year, o.classes,
                  o.seats, round(o.lon, 6), round(o.lat, 6), o.newly_within, o.cumulative,
                  o.children_served, [[c, n] for c, n in o.communities],
-                 [o.alternative_id, o.alternative_name, o.alternative_children]
-                 if o.alternative_id else None, o.gain, o.new_children]
+                 [o.alternative_id, o.alternative_name, o.alternative_children,
+                  o.alternative_walk_m] if o.alternative_id else None, o.gain, o.new_children,
+                 o.walk_m, o.integrated, [names.get(s, s) for s in o.streets_covered]]
                 for o in sp.openings]
     where = {problem.community_ids[i]: [round(float(problem.community_lat[i]), 6),
                                         round(float(problem.community_lon[i]), 6),
@@ -363,14 +368,18 @@ html, body { height: 100%; margin: 0; font-family: "Microsoft YaHei", "PingFang 
     });
     var more = o[11].length > 8 ? '等 ' + esc(o[11].length) + ' 个居委' : '';
     var alt = o[12] ? '未选中的最佳备选点 ' + esc(o[12][1]) + '（' + esc(o[12][0]) +
-      '）以同样班数最多可服务 ' + esc(o[12][2]) + ' 名，本点多 ' + esc(o[13]) + ' 名。'
+      '）以同样班数最多可服务 ' + esc(o[12][2]) + ' 名' + (o[12][3] !== null ? '（平均步行 ' +
+      esc(o[12][3]) + ' 米）' : '') + '，本点多 ' + esc(o[13]) + ' 名。'
       : '当年已没有未选中的可用候选点。';
+    var rules = (o[16] ? '<br>首个托班，计入托幼一体。' : '') + (o[17].length ?
+      '<br>使街镇 ' + o[17].map(esc).join('、') + ' 首次有普惠托位在步行范围内。' : '');
     return '<b>' + esc(o[1]) + '</b>（' + esc(o[2]) + '）<br>' + esc(y) + '年新增 ' +
       esc(o[4]) + ' 个班，' + esc(o[5]) + ' 个托位（累计 ' + esc(o[9]) + ' 个班）<br>' +
       '选址理由：' + (o[8] > 0 ? '使 ' + esc(o[8]) + ' 名儿童首次进入15分钟步行服务圈；'
                                 : '为步行圈内尚未满足的需求增加托位；') +
-      '当年服务 ' + esc(o[10]) + ' 名儿童（新班 ' + esc(o[14]) + ' 名）：' +
-      served.join('、') + more + '<br>' + alt;
+      '当年服务 ' + esc(o[10]) + ' 名儿童（新班 ' + esc(o[14]) + ' 名' +
+      (o[15] !== null ? '，平均步行 ' + esc(o[15]) + ' 米' : '') + '）：' +
+      served.join('、') + more + '<br>' + alt + rules;
   }
   function lines(o, col, g) {
     o[11].forEach(function (c) {

@@ -16,19 +16,32 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "siting.why": (
         "选址理由：{name}（{place_id}）{year} 年新增 {classes} 个班；该点当年服务 {served} 名儿童，"
-        "来自 {communities} 个居委，其中新班 {new_children} 名；未选中的最佳备选点 {alternative}"
-        "（{alternative_id}）以同样班数最多可服务 {alternative_children} 名，本点多 {gain} 名。",
+        "来自 {communities} 个居委，其中新班 {new_children} 名，平均步行 {walk_m} 米；未选中的最佳备选点 "
+        "{alternative}（{alternative_id}）以同样班数最多可服务 {alternative_children} 名（平均步行 "
+        "{alternative_walk_m} 米），本点多 {gain} 名。",
         "Why {name} ({place_id}), {classes} new classes in {year}: it serves {served} children "
-        "that year from {communities} communities, {new_children} in the new classes; the "
-        "best place not chosen, {alternative} ({alternative_id}), could serve at most "
-        "{alternative_children} with the same classes: a gain of {gain}.",
+        "that year from {communities} communities, {new_children} in the new classes, a "
+        "mean walk of {walk_m} m; the best place not chosen, {alternative} ({alternative_id}), "
+        "could serve at most {alternative_children} with the same classes (a mean walk of "
+        "{alternative_walk_m} m): a gain of {gain}.",
     ),
     "siting.why_no_alternative": (
         "选址理由：{name}（{place_id}）{year} 年新增 {classes} 个班；该点当年服务 {served} 名儿童，"
-        "来自 {communities} 个居委，其中新班 {new_children} 名；当年已没有未选中的可用候选点。",
+        "来自 {communities} 个居委，其中新班 {new_children} 名，平均步行 {walk_m} 米；"
+        "当年已没有未选中的可用候选点。",
         "Why {name} ({place_id}), {classes} new classes in {year}: it serves {served} children "
-        "that year from {communities} communities, {new_children} in the new classes; no "
-        "candidate was left unchosen that year.",
+        "that year from {communities} communities, {new_children} in the new classes, a mean "
+        "walk of {walk_m} m; no candidate was left unchosen that year.",
+    ),
+    "siting.why_integrated": (
+        "选址理由：{name}（{place_id}）{year} 年开设第一个托班，计入托幼一体。",
+        "Why {name} ({place_id}): its first nursery class in {year} counts toward 托幼一体.",
+    ),
+    "siting.why_street": (
+        "选址理由：{name}（{place_id}）{year} 年开班，使街镇 {street}（{street_id}）的家庭步行范围内"
+        "首次有普惠托位。",
+        "Why {name} ({place_id}): its class in {year} brings the families of street {street} "
+        "({street_id}) an inclusive place within the walk for the first time.",
     ),
     "siting.why_ties": (
         "有 {openings} 处新增班与未选中的最佳备选点当年服务人数相同（步行圈内等待的儿童多于新增托位，"

@@ -71,6 +71,10 @@ class Opening:
     alternative_children: int = 0
     alternative_waiting: int = 0
     gain: int | None = None
+    walk_m: float | None = None  # mean walk of the children served there that year
+    alternative_walk_m: float | None = None
+    integrated: bool = False  # a kindergarten's first nursery class (托幼一体)
+    streets_covered: tuple[str, ...] = ()  # streets it brings an inclusive place (1st year)
 
 
 @dataclass
@@ -350,7 +354,7 @@ def findings(problem: SitingProblem, plan: SitingPlan) -> list[Finding]:
     out.append(problem.walk_finding())
     if plan.rules is not None:
         out.extend(plan.rules.missed)
-    out.extend(why_findings(plan.openings))
+    out.extend(why_findings(plan.openings, dict(problem.streets)))
     per_year = plan.classes_by_year(problem.years)
     for y in problem.years:
         out.append(info("siting.year", year=y, classes=per_year[y], served=plan.served[y],

@@ -21,6 +21,11 @@ again:
 * **gain** = children in this opening's classes − that figure (negative when another place
   would have served more in that year: the plan then chose this one for later years, a
   shorter walk, or a district rule).
+* the **walks**: the mean walk of the children served at the place (``walk_m``) and of the
+  children the alternative could take (``alternative_walk_m``), weighted by children;
+* the **district rules** it serves: ``integrated`` (a kindergarten's first nursery class,
+  托幼一体) and ``streets_covered`` (in the first year, the streets with demand and no
+  inclusive place today whose families it brings one within reach).
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from tuoyu.models.findings import Finding, info
-from tuoyu.optimizer.siting.problem import SitingProblem
+from tuoyu.optimizer.siting.problem import SitingProblem, street_reach, streets_with_demand
 
 if TYPE_CHECKING:
     from tuoyu.optimizer.siting.solve import Opening
@@ -45,6 +50,7 @@ class Alternative:
     name: str
     children: int  # it could serve instead (at most the same classes' seats)
     waiting: int  # children in its circle it could take (unmet + this opening's own)
+    walk_m: float | None  # their mean walk to it
 
 
 def _reach_lists(problem: SitingProblem) -> dict[int, np.ndarray]:
@@ -76,7 +82,7 @@ def best_alternative(problem: SitingProblem, t: int, classes: int, unmet: np.nda
     for k in unchosen:
         if not problem.available(k, year):
             continue
-        comms = np.unique(problem.pairs.i[reach[k]])
+        comms = problem.pairs.i[reach[k]]
         pool = int(round(float((unmet[comms] + freed[comms]).sum())))
         place = problem.places[k]
         key = (min(cap, pool), pool, place.place_id)
@@ -85,7 +91,31 @@ def best_alternative(problem: SitingProblem, t: int, classes: int, unmet: np.nda
     if best is None:
         return None
     place = problem.places[best_k]
-    return Alternative(place.place_id, place.name, best[0], best[1])
+    at = reach[best_k]
+    weight = unmet[problem.pairs.i[at]] + freed[problem.pairs.i[at]]
+    return Alternative(place.place_id, place.name, best[0], best[1],
+                       _mean_walk(problem.pairs.dist[at], weight))
+
+
+def _mean_walk(dist: np.ndarray, weight: np.ndarray) -> float | None:
+    """The mean walk in metres (rounded to 10 m) weighted by children; None without any."""
+    total = float(weight.sum())
+    return None if total <= 0 else float(round(float((dist * weight).sum()) / total, -1))
+
+
+def district_reasons(problem: SitingProblem, j: int, t: int, first_class: bool
+                     ) -> tuple[bool, tuple[str, ...]]:
+    """The district rules an opening serves: a kindergarten's first nursery class
+    (托幼一体), and, in the first year, the streets with demand and no inclusive place today
+    whose families it brings one within reach."""
+    place = problem.places[j]
+    integrated = first_class and place.kindergarten and not place.has_nursery
+    streets: tuple[str, ...] = ()
+    if t == 0 and problem.config.every_street_inclusive:
+        reach, covered = street_reach(problem)
+        streets = tuple(s for s in streets_with_demand(problem)
+                        if s not in covered and j in reach.get(s, set()))
+    return integrated, streets
 
 
 def why_each_site(problem: SitingProblem, openings: list[Opening], flows: np.ndarray,
@@ -114,8 +144,11 @@ def why_each_site(problem: SitingProblem, openings: list[Opening], flows: np.nda
             np.add.at(freed, pairs.i[at], flow * (own / total))
         unmet = np.maximum(problem.demand[:, t] - served[:, t], 0.0)
         alt = best_alternative(problem, t, o.classes, unmet, freed, unchosen, reach)
+        integrated, streets = district_reasons(problem, j, t, o.cumulative == o.classes)
         out.append(dataclasses.replace(
             o, children_served=int(total), new_children=own, communities=tuple(who),
+            walk_m=_mean_walk(pairs.dist[at], flow), integrated=integrated,
+            streets_covered=streets, alternative_walk_m=alt.walk_m if alt else None,
             alternative_id=alt.place_id if alt else "",
             alternative_name=alt.name if alt else "",
             alternative_children=alt.children if alt else 0,
@@ -124,7 +157,8 @@ def why_each_site(problem: SitingProblem, openings: list[Opening], flows: np.nda
     return out
 
 
-def why_findings(openings: list[Opening]) -> list[Finding]:
+def why_findings(openings: list[Opening],
+                 street_names: dict[str, str] | None = None) -> list[Finding]:
     """One finding per opening: the children it serves, from how many communities, and the
     gain over the best place not chosen (``siting.why``; ``siting.why_no_alternative`` when
     every candidate is used)."""
@@ -132,13 +166,22 @@ def why_findings(openings: list[Opening]) -> list[Finding]:
     for o in openings:
         common = {"place_id": o.place_id, "name": o.name, "year": o.year,
                   "classes": o.classes, "served": o.children_served,
-                  "new_children": o.new_children, "communities": len(o.communities)}
+                  "new_children": o.new_children, "communities": len(o.communities),
+                  "walk_m": "—" if o.walk_m is None else o.walk_m}
         if o.gain is None:
             out.append(info("siting.why_no_alternative", **common))
         else:
             out.append(info("siting.why", **common, alternative_id=o.alternative_id,
                             alternative=o.alternative_name,
-                            alternative_children=o.alternative_children, gain=o.gain))
+                            alternative_children=o.alternative_children, gain=o.gain,
+                            alternative_walk_m="—" if o.alternative_walk_m is None
+                            else o.alternative_walk_m))
+        if o.integrated:
+            out.append(info("siting.why_integrated", place_id=o.place_id, name=o.name,
+                            year=o.year))
+        out += [info("siting.why_street", place_id=o.place_id, name=o.name, year=o.year,
+                     street_id=s, street=(street_names or {}).get(s, s))
+                for s in o.streets_covered]
     ties = sum(1 for o in openings if o.gain == 0)
     if ties:
         out.append(info("siting.why_ties", openings=ties))
