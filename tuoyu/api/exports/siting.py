@@ -222,6 +222,13 @@ def write_xlsx(plan: Plan, path: Path, lang: Lang = "zh") -> None:
           [[r.community_id, r.name, names.get(r.street_id, r.street_id), r.year, int(r.demand),
             int(r.served), int(r.unmet), "是" if r.within_15_min else "否"]
            for r in unmet.itertuples(index=False)], [12, 18, 14, 8, 10, 10, 10, 14])
+    curve = detail.tradeoff
+    if curve is not None:
+        sheet("取舍曲线", ["每年新增班数", f"{curve.year}年服务儿童", "15分钟圈内儿童",
+                       "15分钟圈内居委", "求解状态"],
+              [["" if v is None else v for v in r.values()[:4]]
+               + [label(f"siting.tradeoff.status.{r.status}", lang)] for r in curve.rows],
+              [14, 14, 14, 14, 20])
     info = _info_rows(plan, lang)
     sheet("求解信息", ["项目", "内容"], info, [22, 100])
     wb.close()

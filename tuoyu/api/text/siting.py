@@ -88,6 +88,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "in {year}) have neither a place nor any candidate within the walk: {ids}. Add a site "
         "or a public kindergarten room near them.",
     ),
+    "siting.tradeoff.status.optimal": ("已证明最优", "optimal (proven)"),
+    "siting.tradeoff.status.feasible": ("未证明最优（时间上限）", "feasible, not proven (time limit)"),
+    "siting.tradeoff.status.kept_previous": ("沿用少一个班时的方案", "kept the plan of one class fewer"),
+    "siting.tradeoff.status.infeasible": ("无解（指定开班多于该班数）",
+                                          "infeasible (more pins than classes)"),
+    "siting.tradeoff.status.cancelled": ("已停止（沿用此前方案）", "stopped (the last plan carried)"),
+    "siting.tradeoff.status.time_limit": ("时间上限内无方案", "no plan within the time limit"),
     "siting.tradeoff.cover_unsolved": (
         "集合覆盖未能求解（{year} 年，状态 {status}）。",
         "The set covering could not be solved ({year}, status {status}).",
