@@ -156,6 +156,14 @@ def _solve_point(problem: SitingProblem, k: int, params: SolveParams, stop: Stop
     return _point(problem, k, res.x, status, seconds, (v.open_, v.flow)), res.x
 
 
+def _short_of(row: TradeoffRow, x: np.ndarray | None, prev: TradeoffRow) -> bool:
+    """A point that found no plan (time limit, stop: not a proof of infeasibility) or fewer
+    children than the point before."""
+    if x is None:
+        return row.status != "infeasible"
+    return (row.children_served or 0) < (prev.children_served or 0)
+
+
 def _curve(problem: SitingProblem, ks: list[int], params: SolveParams, stop: Stop | None,
            progress: ProgressFn | None) -> list[TradeoffRow]:
     """Every point, each starting from the one before; never falling."""
@@ -171,8 +179,7 @@ def _curve(problem: SitingProblem, ks: list[int], params: SolveParams, stop: Sto
             continue
         start = prev[1] if prev is not None else None
         row, x = _solve_point(problem, k, each, stop, progress, start)
-        if prev is not None and (x is None and row.status != "infeasible" or (
-                x is not None and (row.children_served or 0) < (prev[0].children_served or 0))):
+        if prev is not None and _short_of(row, x, prev[0]):
             stopped = stop is not None and stop.is_set()
             row, x = dataclasses.replace(prev[0], classes_per_year=k, seconds=row.seconds,
                                          status="cancelled" if stopped else "kept_previous"
