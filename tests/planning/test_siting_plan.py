@@ -136,7 +136,7 @@ def test_the_tradeoff_never_falls_and_leaves_the_plan_as_it_was(plan: Plan, tmp_
     values = [[c.value for c in r] for r in sheet.iter_rows()]
     assert len(values) == 14 and values[1][4] == "已证明最优"
     summary = json.loads((tmp_path / "siting_summary.json").read_text(encoding="utf-8"))
-    assert summary["tradeoff"]["cover_classes"] >= 1 and summary["walk"]["kind"] == "network"
+    assert summary["tradeoff"]["cover_classes"] >= 1 and summary["walk"]["kind"] == "mixed"
 
 
 def test_without_tradeoff_no_tradeoff_csv(plan: Plan, tmp_path: Path):

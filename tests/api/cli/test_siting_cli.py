@@ -180,6 +180,7 @@ def test_network_run_and_its_summary(tmp_path: Path):
                               str(tmp_path / "o"), "--lang", "en"])
     assert res.exit_code == 0, res.output
     assert "optimal" in res.output and "network" in res.output
+    assert "only 46 of 873 community–place pairs" in res.output  # honest: mostly straight
     assert (tmp_path / "o" / "coverage.csv").exists()
 
 

@@ -423,7 +423,11 @@ html, body { height: 100%; margin: 0; font-family: "Microsoft YaHei", "PingFang 
       '求解状态：' + esc(D.status),
       '服务圈：步行 ' + Math.round(D.walk_m) + ' 米，' + (D.walk.kind === 'network'
         ? '按路网步行距离计算（虚线圆仅为直线 ' + Math.round(D.catchment_m) + ' 米示意）'
-        : '路网缺失，以直线距离 × ' + esc(D.walk.circuity) + ' 近似（虚线圆为直线 ' +
+        : D.walk.kind === 'mixed'
+        ? esc(D.walk.pairs) + ' 对居委—托位中 ' + esc(D.walk.pairs_on_network) +
+          ' 对按路网计算，其余以直线 × ' + esc(D.walk.circuity) + ' 近似（虚线圆为直线 ' +
+          Math.round(D.catchment_m) + ' 米）'
+        : '无路网，以直线距离 × ' + esc(D.walk.circuity) + ' 近似（虚线圆为直线 ' +
           Math.round(D.catchment_m) + ' 米）')];
     D.years.forEach(function (y) {
       lines.push(esc(y) + '年：服务 ' + Math.round(D.served[y]) + ' / 需求 ' +

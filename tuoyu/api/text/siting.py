@@ -53,11 +53,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the district rules (an inclusive place in every street, 托幼一体).",
     ),
     "siting.walk.network": (
-        "步行范围 {walk_m} 米按路网步行距离计算（{pairs} 对居委—托位中 {pairs_on_network} 对走路网，"
-        "其余离路网较远的按直线 × {circuity} 估算）。",
-        "The {walk_m} m walk is measured on the walking network ({pairs_on_network} of "
-        "{pairs} community–place pairs; the rest, far from the network, as straight line × "
-        "{circuity}).",
+        "步行范围 {walk_m} 米按路网步行距离计算（全部 {pairs} 对居委—托位都走路网）。",
+        "The {walk_m} m walk is measured on the walking network (all {pairs} community–place "
+        "pairs).",
+    ),
+    "siting.walk.mixed": (
+        "步行范围 {walk_m} 米：{pairs} 对居委—托位中只有 {pairs_on_network} 对按路网步行距离计算，"
+        "其余离路网较远，以直线距离 × {circuity} 近似。",
+        "The {walk_m} m walk: only {pairs_on_network} of {pairs} community–place pairs are "
+        "measured on the walking network; the rest, far from it, are the straight line × "
+        "{circuity} (a stand-in).",
     ),
     "siting.walk.straight_line": (
         "没有路网：步行范围 {walk_m} 米以直线距离 × 绕行系数 {circuity} 近似（并非实际步行路线）。",

@@ -133,16 +133,19 @@ class SitingProblem:
         return [j for j in self.candidates if j not in self.forbidden]
 
     def walk(self) -> dict[str, object]:
-        """How the walk was measured: ``network`` (pairs measured on the walking network)
-        or ``straight_line`` (straight line × circuity, the stand-in), with the counts."""
-        on = int(self.pairs.on_network.sum())
-        return {"kind": "network" if on else "straight_line",
+        """How the walk was measured: ``network`` (every pair on the walking network),
+        ``mixed`` (some on the network, the others, far from it, straight line × circuity)
+        or ``straight_line`` (no network: straight line × circuity, the stand-in), with the
+        counts."""
+        on, n = int(self.pairs.on_network.sum()), len(self.pairs)
+        kind = "straight_line" if on == 0 else "network" if on == n else "mixed"
+        return {"kind": kind,
                 "walk_m": float(round(self.config.access.reach_m)),
                 "circuity": self.config.access.circuity, "pairs_on_network": on,
                 "pairs": len(self.pairs)}
 
     def walk_finding(self) -> Finding:
-        """The walk as a finding (``siting.walk.network`` / ``siting.walk.straight_line``)."""
+        """The walk as a finding (``siting.walk.network`` / ``.mixed`` / ``.straight_line``)."""
         w = self.walk()
         return info(f"siting.walk.{w.pop('kind')}", **w)
 
