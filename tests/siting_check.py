@@ -97,6 +97,8 @@ def violations(d: SitingData, cfg, plan) -> dict[str, list[str]]:  # noqa: ANN00
             "seats_shared_among_communities",
             "every_street_has_inclusive_place",
             "half_of_kindergartens_integrated",
+            "pinned_places_open",
+            "forbidden_places_stay_closed",
         )
     }
     per_year = dict.fromkeys(years, 0)
@@ -112,6 +114,12 @@ def violations(d: SitingData, cfg, plan) -> dict[str, list[str]]:  # noqa: ANN00
         if o.cumulative != per_place[o.place_id] or o.seats != o.classes * seats_per_class:
             out["classes_once_opened_stay"].append(o.place_id)
     out["within_spare_rooms"] = [k for k, n in per_place.items() if n > places[k]["rooms"]]
+    opened_in = {(o.place_id, o.year) for o in plan.openings}
+    for pid, year in getattr(cfg, "pinned", ()):
+        if pid not in per_place or (year is not None and (pid, year) not in opened_in):
+            out["pinned_places_open"].append(f"{pid}@{year}")
+    out["forbidden_places_stay_closed"] = [
+        pid for pid in getattr(cfg, "forbidden", ()) if pid in per_place]
     out["classes_per_year"] = [f"{y}: {n}" for y, n in per_year.items() if not lo <= n <= hi]
     reach = _reach(d, places, cfg.access.reach_m, cfg.access.circuity)
     cov = plan.coverage

@@ -76,8 +76,45 @@ class SitingParams(_Params):
                           "(default: max a year x years).")
     strict: bool = Field(False, description="No plan when a district rule cannot be met.")
     use_network: bool = Field(True, description="Use walk_network.graphml when there is one.")
+    pinned: tuple[str, ...] = Field(
+        (), description="Places that must open a class: ID (some year of the horizon) or "
+        "ID@YEAR, e.g. K012@2028.", examples=[["K012@2028", "S003"]])
+    forbidden: tuple[str, ...] = Field(
+        (), description="Places that must not open a class (IDs).", examples=[["K045"]])
+    tradeoff: tuple[int, int] | None = Field(
+        None, description="Also trace the trade-off for these classes a year, e.g. 0-12 "
+        "(writes tradeoff.csv).")
 
-    @field_validator("years", "classes_per_year", mode="before")
+    @field_validator("pinned", "forbidden", mode="before")
+    @classmethod
+    def _ids(cls, v: object) -> object:
+        if isinstance(v, str):  # "K012@2028, S003" as one string
+            v = [x for x in re.split(r"[,\s]+", v) if x]
+        return v
+
+    @field_validator("pinned")
+    @classmethod
+    def _pins(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        out = []
+        for item in v:
+            item = item.strip()
+            if not re.fullmatch(r"[^@\s]+(@\d{4})?", item):
+                raise ValueError(f"{item!r}: expected a place id or ID@YEAR, e.g. K012@2028")
+            out.append(item)
+        return tuple(out)
+
+    @field_validator("forbidden")
+    @classmethod
+    def _forbid(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        out = []
+        for item in v:
+            item = item.strip()
+            if not re.fullmatch(r"[^@\s]+", item):
+                raise ValueError(f"{item!r}: expected a place id, e.g. K045")
+            out.append(item)
+        return tuple(out)
+
+    @field_validator("years", "classes_per_year", "tradeoff", mode="before")
     @classmethod
     def _range(cls, v: object) -> object:
         if isinstance(v, str):
@@ -95,7 +132,21 @@ class SitingParams(_Params):
         lo, hi = self.classes_per_year
         if not (0 <= lo <= hi <= 200):
             raise ValueError("classes_per_year: expected 0 <= min <= max <= 200")
+        if self.tradeoff is not None:
+            lo, hi = self.tradeoff
+            if not (0 <= lo <= hi <= 200 and hi - lo <= 50):
+                raise ValueError("tradeoff: expected 0 <= first <= last <= 200, at most 51 "
+                                 "values, e.g. 0-12")
         return self
+
+    @property
+    def pins(self) -> tuple[tuple[str, int | None], ...]:
+        """The pins as (place id, year or None)."""
+        out = []
+        for item in self.pinned:
+            pid, _, year = item.partition("@")
+            out.append((pid, int(year) if year else None))
+        return tuple(out)
 
 
 AnyParams = RosterParams | SessionParams | SitingParams

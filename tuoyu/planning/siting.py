@@ -1,7 +1,8 @@
 """The siting planner's entry point: ``run(dataset, params, *, stop, progress) -> Plan``.
 
 Loads the siting tables, builds the problem, solves (the capacitated plan, or MCLP /
-LSCP), and returns one :class:`Plan`: rows are the ``coverage.csv`` rows; ``detail`` a
+LSCP; with ``params.tradeoff`` also the trade-off curve and the set covering answer, in
+``detail.tradeoff`` and the findings), and returns one :class:`Plan`: rows are the ``coverage.csv`` rows; ``detail`` a
 :class:`SitingDetail` (the optimizer's plan, the problem and the data) for the exports.
 When no plan can be (clashes, time limit, cancelled before a plan) it returns
 ``failed_plan(...)`` with the reasons as findings; bad input raises :class:`DataError`.
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tuoyu.models.errors import InfeasibleError, TimeLimitError
+from tuoyu.models.findings import Finding
 from tuoyu.models.siting import SitingData, load_siting_data
 from tuoyu.optimizer.catchment import AccessParams
 from tuoyu.optimizer.demand import DemandParams
@@ -24,6 +26,8 @@ from tuoyu.optimizer.siting import (
     solve_capacitated,
     solve_cover,
 )
+from tuoyu.optimizer.siting.problem import steering_clashes
+from tuoyu.optimizer.siting.tradeoff import Tradeoff, solve_tradeoff
 from tuoyu.optimizer.solve import ProgressFn, SolveParams, Status, Stop
 from tuoyu.planning.dataset import Dataset
 from tuoyu.planning.params import SitingParams
@@ -41,6 +45,12 @@ class SitingDetail:
     plan: SitingPlan
     problem: SitingProblem
     data: SitingData
+    tradeoff: Tradeoff | None = None  # when ``params.tradeoff`` is given
+
+    @property
+    def walk(self) -> dict[str, object]:
+        """How the walk was measured (``kind``: network, mixed or straight_line)."""
+        return self.problem.walk()
 
 
 def config_of(params: SitingParams) -> SitingConfig:
@@ -54,7 +64,27 @@ def config_of(params: SitingParams) -> SitingConfig:
         demand=DemandParams(take_up=params.take_up, trend=params.trend),
         strict=params.strict,
         use_network=params.use_network,
+        pinned=params.pins,
+        forbidden=params.forbidden,
     )
+
+
+def check_steering(dataset: Dataset, params: SitingParams) -> list[Finding]:
+    """The pinned and forbidden places that cannot be (unknown id, no rooms, outside the
+    horizon, ...), as clashes naming the id; empty when all can. Reads the tables only
+    (no walking network), so a service can refuse a job (422) before queueing it."""
+    if not params.pinned and not params.forbidden:
+        return []
+    data = load_siting_data(dataset.folder, use_network=False)
+    return steering_clashes(data, config_of(params))
+
+
+def tradeoff_rows(plan: Plan) -> list[dict[str, Any]]:
+    """The ``tradeoff.csv`` rows of a plan made with ``params.tradeoff`` (else empty)."""
+    detail = plan.detail
+    if not isinstance(detail, SitingDetail) or detail.tradeoff is None:
+        return []
+    return list(detail.tradeoff.as_dict()["rows"])  # type: ignore[arg-type]
 
 
 def coverage_rows(plan: SitingPlan) -> list[dict[str, Any]]:
@@ -99,17 +129,25 @@ def run(dataset: Dataset, params: SitingParams, *, stop: Stop | None = None,
     if plan.status in (Status.INFEASIBLE, Status.TIME_LIMIT, Status.CANCELLED) \
             and not plan.openings and plan.objective is None:
         return failed_plan(KIND, plan.status, plan.findings, shown, plan.stages)
+    curve = None
+    findings, stages = list(plan.findings), tuple(plan.stages)
+    if params.tradeoff is not None:
+        lo, hi = params.tradeoff
+        curve = solve_tradeoff(problem, list(range(lo, hi + 1)), solve, stop=stop,
+                               progress=progress)
+        findings += curve.findings
+        stages += (curve.stage,) if curve.stage is not None else ()
     return Plan(
         kind=KIND,
         status=_status(plan),
         objective=plan.objective,
         bound=plan.bound,
-        stages=plan.stages,
+        stages=stages,
         soft_goals=tuple(plan.soft_goals),
         targets=tuple(plan.targets),
-        findings=tuple(plan.findings),
+        findings=tuple(findings),
         rows=tuple(coverage_rows(plan)),
         fingerprint=data.fingerprint,
         params=shown,
-        detail=SitingDetail(plan, problem, data),
+        detail=SitingDetail(plan, problem, data, curve),
     )

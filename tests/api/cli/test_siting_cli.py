@@ -180,6 +180,7 @@ def test_network_run_and_its_summary(tmp_path: Path):
                               str(tmp_path / "o"), "--lang", "en"])
     assert res.exit_code == 0, res.output
     assert "optimal" in res.output and "network" in res.output
+    assert "only 46 of 873 community–place pairs" in res.output  # honest: mostly straight
     assert (tmp_path / "o" / "coverage.csv").exists()
 
 
@@ -314,6 +315,11 @@ def test_map_inserts_names_as_text_never_as_html(tmp_path: Path):
     assert shown and any("&lt;img src=x onerror=alert(1)&gt;" in h for h in shown)
     assert not any("<img" in h for h in shown)
     assert any("选址理由" in h for h in shown)
+    # the allocation lines: one per community a new class serves, each with its tooltip
+    lines = [h for h in shown if h.startswith("LINE ")]
+    served = sum(len(o[11]) for o in doc["openings"])
+    assert served > 0 and len(lines) == served
+    assert any("未选中的最佳备选点" in h for h in shown)
 
 
 # A fake Leaflet: records every string that would become HTML (popups, tooltips, legend).
@@ -336,6 +342,7 @@ global.L = {
   geoJSON: (d, opts) => { (d.features || []).forEach((f) => opts.onEachFeature(f, layer()));
                           return layer(); },
   layerGroup: layer, circleMarker: layer, circle: layer, tileLayer: layer, control: control,
+  polyline: (pts) => { shown.push('LINE ' + JSON.stringify(pts)); return layer(); },
   DomUtil: {create: () => { const d = {};
     Object.defineProperty(d, 'innerHTML', {set: (v) => shown.push(String(v))}); return d; }},
 };
@@ -344,3 +351,82 @@ global.document = {getElementById: () => ({textContent: __DATA__})};
 eval(__SCRIPT__);
 process.stdout.write(JSON.stringify(shown));
 """
+
+
+def test_every_opening_says_whom_it_serves(out: Path):
+    gj = json.loads((out / "siting.geojson").read_text(encoding="utf-8"))
+    cov = pd.read_csv(out / "coverage.csv", dtype={"community_id": str})
+    assert gj["features"]
+    for f in gj["features"]:
+        p = f["properties"]
+        assert p["children_served"] == sum(c["children"] for c in p["communities"]) > 0
+        year = cov[cov["year"] == p["year"]].set_index("community_id")
+        for c in p["communities"]:
+            assert c["children"] <= year.loc[c["community_id"], "served"]
+            assert {"name", "lon", "lat"} <= set(c)  # for the allocation lines
+        assert p["new_children"] <= p["seats"] and p["gain"] is not None
+        assert p["best_alternative"]["place_id"]
+    summary = json.loads((out / "siting_summary.json").read_text(encoding="utf-8"))
+    assert summary["walk"]["kind"] == "straight_line"  # --no-network
+    assert any(f["code"] == "siting.walk.straight_line" for f in summary["findings"])
+
+
+def test_an_unknown_pin_exits_2_naming_the_id(tmp_path: Path):
+    res = runner.invoke(app, ["siting", "--out", str(tmp_path / "x"), "--no-network",
+                              "--pin", "K9999@2028", "--forbid", "K0001", "--lang", "en"])
+    assert res.exit_code == 2 and "K9999" in res.output and "Traceback" not in res.output
+    assert not (tmp_path / "x").exists()
+    res = runner.invoke(app, ["siting", "--out", str(tmp_path / "x"), "--no-network",
+                              "--pin", "K0001@2035"])
+    assert res.exit_code == 2 and "K0001" in res.output and "2035" in res.output
+    res = runner.invoke(app, ["siting", "--out", str(tmp_path / "x"), "--pin", "bad@20"])
+    assert res.exit_code == 2 and "pinned" in res.output
+
+
+def test_pin_forbid_and_tradeoff_from_the_command_line(out: Path, tmp_path: Path):
+    before = json.loads((out / "siting.geojson").read_text(encoding="utf-8"))
+    ids = {f["properties"].get("kindergarten_id") or f["properties"].get("site_id")
+           for f in before["features"]}
+    gone = sorted(ids)[0]
+    folder = tmp_path / "steered"
+    res = runner.invoke(app, ["siting", "--out", str(folder), "--no-network", "--forbid", gone,
+                              "--pin", "K0028@2027", "--tradeoff", "3-5", "--lang", "en"])
+    assert res.exit_code == 0, res.output
+    after = json.loads((folder / "siting.geojson").read_text(encoding="utf-8"))
+    opened = {(f["properties"].get("kindergarten_id") or f["properties"].get("site_id"),
+               f["properties"]["year"]) for f in after["features"]}
+    assert gone not in {pid for pid, _y in opened} and ("K0028", 2027) in opened
+    curve = pd.read_csv(folder / "tradeoff.csv")
+    assert list(curve.columns) == ["classes_per_year", "children_served",
+                                   "children_within_15_min", "communities_within_15_min",
+                                   "status"]
+    assert curve["classes_per_year"].tolist() == [3, 4, 5]
+    assert curve["children_served"].is_monotonic_increasing
+    assert "tradeoff.csv" in res.output and "Set covering" in res.output
+
+
+def test_the_map_draws_the_tradeoff_chart(tmp_path: Path):
+    import shutil
+    import subprocess
+
+    folder = tmp_path / "o"
+    res = runner.invoke(app, ["siting", "--out", str(folder), "--no-network", "--tradeoff",
+                              "0-3"])
+    assert res.exit_code == 0, res.output
+    html = (folder / "siting_map.html").read_text(encoding="utf-8")
+    m = re.search(r'<script id="siting-data" type="application/json">(.*?)</script>', html, re.S)
+    doc = json.loads(m.group(1))
+    assert [r[0] for r in doc["tradeoff"]["rows"]] == [0, 1, 2, 3]
+    node = shutil.which("node")
+    if node is None:
+        return
+    script = html.split('id="siting-data"')[1]
+    page_script = script.split("<script>", 1)[1].split("</script>", 1)[0]
+    harness = tmp_path / "run.js"
+    harness.write_text(
+        _NODE_HARNESS.replace("__DATA__", json.dumps(m.group(1))).replace(
+            "__SCRIPT__", json.dumps(page_script)), encoding="utf-8")
+    out = subprocess.run([node, str(harness)], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    chart = [h for h in json.loads(out.stdout) if "取舍" in h]
+    assert chart and "<polyline" in chart[0] and chart[0].count("<circle") == 4

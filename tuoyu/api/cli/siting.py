@@ -47,7 +47,6 @@ def render_plan(plan: Plan, lang: Lang = "zh", out: Path | None = None) -> str:
         return "\n".join([head] + ["  - " + render(f, lang) for f in plan.findings])
     detail = plan.detail
     sp, problem = detail.plan, detail.problem
-    cfg = problem.config
     gap = "—" if plan.gap is None else f"{plan.gap:.4%}"
     lines = [message("siting.summary.head", {
         "first": str(problem.years[0]), "last": str(problem.years[-1]),
@@ -55,23 +54,24 @@ def render_plan(plan: Plan, lang: Lang = "zh", out: Path | None = None) -> str:
         "status": str(plan.status) if lang == "en" else label(f"status.{plan.status}", lang),
         "gap": gap, "objective": _fmt(plan.objective), "bound": _fmt(plan.bound),
         "build": f"{sp.build_seconds:.2f}", "solve": f"{sp.solve_seconds:.2f}"}, lang)]
-    network = detail.data.network is not None and cfg.use_network
-    lines.append(message("siting.summary.walk_network" if network else "siting.summary.walk_line",
-                         {"walk_m": float(round(cfg.access.reach_m)),
-                          "circuity": f"{cfg.access.circuity:g}"}, lang))
     by_year = sp.classes_by_year(problem.years)
     lines.append(message("siting.summary.classes", {
         "classes": ", ".join(f"{y}: {n}" for y, n in by_year.items())}, lang))
-    lines += [render(f, lang) for f in plan.findings]
+    # printed: the openings that serve more (or fewer) than the best place not chosen; the
+    # rest are summed up by siting.why_ties, the 托幼一体 reasons are in the files
+    lines += [render(f, lang) for f in plan.findings
+              if not (f.code == "siting.why" and f.params.get("gain") == 0)
+              and f.code != "siting.why_integrated"]
     for t in plan.targets:
         lines.append(message("siting.summary.target", {
             "target": label(t.code, lang), "goal": float(t.goal),
             "achieved": float(t.achieved), "met": bool(t.met)}, lang))
     if out is not None:
-        from tuoyu.api.exports.siting import FILES
+        from tuoyu.api.exports.siting import files_of
 
         lines.append(message("siting.summary.written", {"out": str(out),
-                                                       "files": ", ".join(FILES)}, lang))
+                                                       "files": ", ".join(files_of(plan))},
+                             lang))
     return "\n".join(lines)
 
 
@@ -115,6 +115,14 @@ def register(app: typer.Typer) -> None:
                                     help="Fail (exit 2) when a district rule cannot be met."),
         no_network: bool = typer.Option(False, "--no-network",
                                         help="Ignore walk_network.graphml."),
+        pin: Annotated[list[str] | None, typer.Option(
+            "--pin", help="A place that must open a class: ID or ID@YEAR (repeatable).")
+        ] = None,
+        forbid: Annotated[list[str] | None, typer.Option(
+            "--forbid", help="A place that must not open a class: ID (repeatable).")] = None,
+        tradeoff: str | None = typer.Option(
+            None, "--tradeoff", help="Also trace classes a year against children served, "
+            "e.g. 0-12 (writes tradeoff.csv)."),
         lang: str = typer.Option("zh", "--lang", help="zh | en"),
     ) -> None:
         """Site new public nursery classes (公办托班) for the 15-minute walking circle."""
@@ -125,7 +133,9 @@ def register(app: typer.Typer) -> None:
                 "seats_per_class": seats_per_class, "speed_kmh": speed, "radius_m": radius,
                 "circuity": circuity, "take_up": take_up, "trend": trend,
                 "time_limit": time_limit, "workers": workers, "model": model, "p": p,
-                "strict": strict, "use_network": not no_network})
+                "strict": strict, "use_network": not no_network,
+                "pinned": tuple(pin or ()), "forbidden": tuple(forbid or ()),
+                "tradeoff": tradeoff})
         except ValidationError as err:
             typer.echo(bad_params_text(err, out_lang), err=True)
             raise typer.Exit(2) from None

@@ -21,7 +21,8 @@ import pandas as pd
 
 from tuoyu.api.exports.workbook import workbook
 from tuoyu.api.text import Lang, label, render
-from tuoyu.optimizer.siting import SitingPlan
+from tuoyu.optimizer.siting import SitingPlan, SitingProblem
+from tuoyu.optimizer.siting.tradeoff import HEADER, Tradeoff
 from tuoyu.planning.plan import Plan
 from tuoyu.planning.siting import SitingDetail
 
@@ -33,8 +34,16 @@ def _bool(v: bool) -> str:
     return "true" if v else "false"
 
 
-def siting_geojson(plan: SitingPlan) -> dict[str, Any]:
-    """One feature per place and year where classes open (the contract's siting.geojson)."""
+def siting_geojson(plan: SitingPlan, problem: SitingProblem | None = None) -> dict[str, Any]:
+    """One feature per place and year where classes open (the contract's siting.geojson),
+    with why: the children served and the communities they come from (with the
+    community's name and lon/lat when ``problem`` is given, for the allocation lines)."""
+    where: dict[str, dict[str, Any]] = {}
+    if problem is not None:
+        where = {cid: {"name": problem.community_names[i],
+                       "lon": round(float(problem.community_lon[i]), 6),
+                       "lat": round(float(problem.community_lat[i]), 6)}
+                 for i, cid in enumerate(problem.community_ids)}
     features = []
     for o in plan.openings:
         key = {"site": "site_id", "kindergarten": "kindergarten_id"}.get(o.source, "place_id")
@@ -48,6 +57,19 @@ def siting_geojson(plan: SitingPlan) -> dict[str, Any]:
             "source": o.source,
             "cumulative_classes": o.cumulative,
             "newly_within": o.newly_within,
+            "children_served": o.children_served,
+            "new_children": o.new_children,
+            "communities": [{"community_id": c, "children": n, **where.get(c, {})}
+                            for c, n in o.communities],
+            "walk_m": o.walk_m,
+            "best_alternative": ({"place_id": o.alternative_id, "name": o.alternative_name,
+                                  "children": o.alternative_children,
+                                  "waiting": o.alternative_waiting,
+                                  "walk_m": o.alternative_walk_m}
+                                 if o.alternative_id else None),
+            "gain": o.gain,
+            "integrated": o.integrated,
+            "streets_covered": list(o.streets_covered),
         }
         features.append({"type": "Feature", "properties": props,
                          "geometry": {"type": "Point", "coordinates": [o.lon, o.lat]}})
@@ -88,6 +110,8 @@ def summary_dict(plan: Plan) -> dict[str, Any]:
         "within": {str(k): v for k, v in sp.within.items()},
         "within_before": {str(k): v for k, v in sp.within_before.items()},
         "new_classes": sum(o.classes for o in sp.openings),
+        "tradeoff": detail.tradeoff.as_dict() if detail.tradeoff is not None else None,
+        "walk": problem.walk(),
         "rules": sp.rules.as_dict() if sp.rules is not None else {},
         "targets": [t.as_dict() for t in plan.targets],
         "soft_goals": [g.as_dict() for g in plan.soft_goals],
@@ -167,11 +191,17 @@ def write_xlsx(plan: Plan, path: Path, lang: Lang = "zh") -> None:
 
     names = dict(problem.streets)
     sheet("新增托班", ["年份", "编号", "名称", "类型", "街镇", "新增班数", "新增托位", "累计班数",
-                   "新纳入15分钟圈的儿童", "经度", "纬度"],
+                   "新纳入15分钟圈的儿童", "当年服务儿童", "其中新班", "服务的居委（编号:人数）",
+                   "未选中的最佳备选点", "备选点可服务", "多服务", "经度", "纬度"],
           [[o.year, o.place_id, o.name, SOURCE_ZH.get(o.source, o.source),
             names.get(o.street_id, o.street_id), o.classes, o.seats, o.cumulative,
-            o.newly_within, o.lon, o.lat]
-           for o in sp.openings], [8, 10, 28, 12, 14, 10, 10, 10, 16, 12, 12])
+            o.newly_within, o.children_served, o.new_children,
+            "、".join(f"{c}:{n}" for c, n in o.communities),
+            f"{o.alternative_name}（{o.alternative_id}）" if o.alternative_id else "",
+            o.alternative_children if o.alternative_id else "",
+            o.gain if o.gain is not None else "", o.lon, o.lat]
+           for o in sp.openings],
+          [8, 10, 28, 12, 14, 10, 10, 10, 16, 12, 10, 30, 28, 12, 8, 12, 12])
     st = sp.streets
     rows = []
     for r in st.itertuples(index=False):
@@ -192,6 +222,13 @@ def write_xlsx(plan: Plan, path: Path, lang: Lang = "zh") -> None:
           [[r.community_id, r.name, names.get(r.street_id, r.street_id), r.year, int(r.demand),
             int(r.served), int(r.unmet), "是" if r.within_15_min else "否"]
            for r in unmet.itertuples(index=False)], [12, 18, 14, 8, 10, 10, 10, 14])
+    curve = detail.tradeoff
+    if curve is not None:
+        sheet("取舍曲线", ["每年新增班数", f"{curve.year}年服务儿童", "15分钟圈内儿童",
+                       "15分钟圈内居委", "求解状态"],
+              [["" if v is None else v for v in r.values()[:4]]
+               + [label(f"siting.tradeoff.status.{r.status}", lang)] for r in curve.rows],
+              [14, 14, 14, 14, 20])
     info = _info_rows(plan, lang)
     sheet("求解信息", ["项目", "内容"], info, [22, 100])
     wb.close()
@@ -208,6 +245,16 @@ def _leaflet_css() -> str:
         return f"url(data:image/png;base64,{base64.b64encode(f.read_bytes()).decode()})"
 
     return re.sub(r"url\(images/([\w.-]+)\)", inline, css)
+
+
+def _tradeoff_data(curve: Tradeoff | None) -> dict[str, Any] | None:
+    """The trade-off for the map's chart (numbers only)."""
+    if curve is None:
+        return None
+    return {"year": curve.year, "demand": curve.demand, "cover_classes": curve.cover_classes,
+            "unreachable": len(curve.unreachable),
+            "rows": [[r.classes_per_year, r.children_served, r.children_within_15_min,
+                      r.communities_within_15_min, r.status] for r in curve.rows]}
 
 
 def map_data(plan: Plan) -> dict[str, Any]:
@@ -234,8 +281,16 @@ def map_data(plan: Plan) -> dict[str, Any]:
                  round(p.lat, 6), p.existing_seats, p.inclusive_now]
                 for p in problem.places if p.existing_seats > 0]
     openings = [[o.place_id, o.name, names.get(o.street_id, o.street_id), o.year, o.classes,
-                 o.seats, round(o.lon, 6), round(o.lat, 6), o.newly_within, o.cumulative]
+                 o.seats, round(o.lon, 6), round(o.lat, 6), o.newly_within, o.cumulative,
+                 o.children_served, [[c, n] for c, n in o.communities],
+                 [o.alternative_id, o.alternative_name, o.alternative_children,
+                  o.alternative_walk_m] if o.alternative_id else None, o.gain, o.new_children,
+                 o.walk_m, o.integrated, [names.get(s, s) for s in o.streets_covered]]
                 for o in sp.openings]
+    where = {problem.community_ids[i]: [round(float(problem.community_lat[i]), 6),
+                                        round(float(problem.community_lon[i]), 6),
+                                        problem.community_names[i]]
+             for i in range(len(problem.community_ids))}
     return {
         "years": list(problem.years),
         "last_year": last,
@@ -245,6 +300,9 @@ def map_data(plan: Plan) -> dict[str, Any]:
         "communities": comms,
         "existing": existing,
         "openings": openings,
+        "community_at": where,
+        "tradeoff": _tradeoff_data(detail.tradeoff),
+        "walk": problem.walk(),
         "status": label(f"status.{plan.status}", "zh"),
         "gap": plan.gap,
         "served": {str(k): v for k, v in sp.served.items()},
@@ -311,10 +369,33 @@ html, body { height: 100%; margin: 0; font-family: "Microsoft YaHei", "PingFang 
   existing.addTo(map);
   overlays['现有托位'] = existing;
   function why(o, y) {
+    var served = o[11].slice(0, 8).map(function (c) {
+      var at = D.community_at[c[0]];
+      return esc(at ? at[2] : c[0]) + '（' + esc(c[0]) + '）' + esc(c[1]) + ' 名';
+    });
+    var more = o[11].length > 8 ? '等 ' + esc(o[11].length) + ' 个居委' : '';
+    var alt = o[12] ? '未选中的最佳备选点 ' + esc(o[12][1]) + '（' + esc(o[12][0]) +
+      '）以同样班数最多可服务 ' + esc(o[12][2]) + ' 名' + (o[12][3] !== null ? '（平均步行 ' +
+      esc(o[12][3]) + ' 米）' : '') + '，本点多 ' + esc(o[13]) + ' 名。'
+      : '当年已没有未选中的可用候选点。';
+    var rules = (o[16] ? '<br>首个托班，计入托幼一体。' : '') + (o[17].length ?
+      '<br>使街镇 ' + o[17].map(esc).join('、') + ' 首次有普惠托位在步行范围内。' : '');
     return '<b>' + esc(o[1]) + '</b>（' + esc(o[2]) + '）<br>' + esc(y) + '年新增 ' +
       esc(o[4]) + ' 个班，' + esc(o[5]) + ' 个托位（累计 ' + esc(o[9]) + ' 个班）<br>' +
-      '选址理由：' + (o[8] > 0 ? '使 ' + esc(o[8]) + ' 名儿童首次进入15分钟步行服务圈'
-                                : '为步行圈内尚未满足的需求增加托位') + '。';
+      '选址理由：' + (o[8] > 0 ? '使 ' + esc(o[8]) + ' 名儿童首次进入15分钟步行服务圈；'
+                                : '为步行圈内尚未满足的需求增加托位；') +
+      '当年服务 ' + esc(o[10]) + ' 名儿童（新班 ' + esc(o[14]) + ' 名' +
+      (o[15] !== null ? '，平均步行 ' + esc(o[15]) + ' 米' : '') + '）：' +
+      served.join('、') + more + '<br>' + alt + rules;
+  }
+  function lines(o, col, g) {
+    o[11].forEach(function (c) {
+      var at = D.community_at[c[0]];
+      if (!at) { return; }
+      L.polyline([[o[7], o[6]], [at[0], at[1]]], {color: col, weight: 1 + Math.min(5,
+        Math.sqrt(c[1])), opacity: 0.7}).bindTooltip(esc(at[2]) + '：' + esc(c[1]) + ' 名',
+        {sticky: true}).addTo(g);
+    });
   }
   var yearColours = ['#7b3294', '#e66101', '#008837', '#0571b0', '#ca0020'];
   D.years.forEach(function (y, k) {
@@ -323,11 +404,12 @@ html, body { height: 100%; margin: 0; font-family: "Microsoft YaHei", "PingFang 
       var col = yearColours[k % yearColours.length];
       L.circle([o[7], o[6]], {radius: D.catchment_m, color: col, weight: 1, fillOpacity: 0.06,
         dashArray: '4 4'}).addTo(g);
+      lines(o, col, g);
       L.circleMarker([o[7], o[6]], {radius: 7, color: '#000', weight: 1, fillColor: col,
         fillOpacity: 1}).bindPopup(why(o, y)).addTo(g);
     });
     g.addTo(map);
-    overlays[esc(y) + '年新增托班及15分钟服务圈'] = g;
+    overlays[esc(y) + '年新增托班、服务圈及服务的居委（连线）'] = g;
   });
   var control = L.control.layers({}, overlays, {collapsed: false}).addTo(map);
   var b = streets.getBounds();
@@ -339,8 +421,14 @@ html, body { height: 100%; margin: 0; font-family: "Microsoft YaHei", "PingFang 
     var d = L.DomUtil.create('div', 'panel');
     var lines = ['<b>宝山区公办托班选址方案</b>',
       '求解状态：' + esc(D.status),
-      '服务圈：步行 ' + Math.round(D.walk_m) + ' 米（虚线圆为直线 ' +
-        Math.round(D.catchment_m) + ' 米近似）'];
+      '服务圈：步行 ' + Math.round(D.walk_m) + ' 米，' + (D.walk.kind === 'network'
+        ? '按路网步行距离计算（虚线圆仅为直线 ' + Math.round(D.catchment_m) + ' 米示意）'
+        : D.walk.kind === 'mixed'
+        ? esc(D.walk.pairs) + ' 对居委—托位中 ' + esc(D.walk.pairs_on_network) +
+          ' 对按路网计算，其余以直线 × ' + esc(D.walk.circuity) + ' 近似（虚线圆为直线 ' +
+          Math.round(D.catchment_m) + ' 米）'
+        : '无路网，以直线距离 × ' + esc(D.walk.circuity) + ' 近似（虚线圆为直线 ' +
+          Math.round(D.catchment_m) + ' 米）')];
     D.years.forEach(function (y) {
       lines.push(esc(y) + '年：服务 ' + Math.round(D.served[y]) + ' / 需求 ' +
         Math.round(D.demand[y]));
@@ -353,6 +441,44 @@ html, body { height: 100%; margin: 0; font-family: "Microsoft YaHei", "PingFang 
     return d;
   };
   legend.addTo(map);
+  if (D.tradeoff) {
+    var chart = L.control({position: 'bottomright'});
+    chart.onAdd = function () {
+      var d = L.DomUtil.create('div', 'panel');
+      d.innerHTML = tradeoffChart(D.tradeoff);
+      return d;
+    };
+    chart.addTo(map);
+  }
+  function tradeoffChart(T) {
+    // numbers only (and our own status words, escaped): no name reaches this panel
+    var rows = T.rows.filter(function (r) { return r[1] !== null; });
+    var w = 260, h = 120, pad = 28;
+    var ks = rows.map(function (r) { return r[0]; });
+    var lo = Math.min.apply(null, rows.map(function (r) { return r[1]; }));
+    var hi = Math.max.apply(null, rows.map(function (r) { return r[1]; }));
+    var kmin = Math.min.apply(null, ks), kmax = Math.max.apply(null, ks);
+    function x(k) { return pad + (w - 2 * pad) * (kmax > kmin ? (k - kmin) / (kmax - kmin) : 0); }
+    function y(v) { return h - pad + (pad - h + 8) * (hi > lo ? (v - lo) / (hi - lo) : 0); }
+    var pts = rows.map(function (r) { return x(r[0]).toFixed(1) + ',' + y(r[1]).toFixed(1); });
+    var dots = rows.map(function (r) {
+      return '<circle cx="' + x(r[0]).toFixed(1) + '" cy="' + y(r[1]).toFixed(1) +
+        '" r="2.5" fill="' + (r[4] === 'optimal' ? '#2166ac' : '#d73027') + '"><title>' +
+        esc(r[0]) + ' 个班/年：服务 ' + esc(r[1]) + ' 名，圈内 ' + esc(r[2]) + ' 名（' +
+        esc(r[4]) + '）</title></circle>';
+    });
+    return '<b>取舍：每年新增班数与' + esc(T.year) + '年服务儿童</b><br>' +
+      '<svg width="' + w + '" height="' + h + '"><polyline fill="none" stroke="#2166ac" ' +
+      'points="' + pts.join(' ') + '"/>' + dots.join('') +
+      '<text x="' + pad + '" y="' + (h - 8) + '" font-size="10">' + esc(kmin) + '</text>' +
+      '<text x="' + (w - 2) + '" y="' + (h - 8) + '" font-size="10" text-anchor="end">' +
+      esc(kmax) +
+      ' 班/年</text><text x="2" y="12" font-size="10">' + esc(hi) + '</text>' +
+      '<text x="2" y="' + (h - pad) + '" font-size="10">' + esc(lo) + '</text></svg><br>' +
+      (T.cover_classes !== null ? '集合覆盖：至少 ' + esc(T.cover_classes) +
+        ' 个新班可让候选点能覆盖的居委全部进入15分钟服务圈' : '') +
+      (T.unreachable ? '；' + esc(T.unreachable) + ' 个居委附近没有候选点' : '');
+  }
   // The online basemap only when a tile can be fetched (intranets have no internet).
   var TILE = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
   var probe = new Image();
@@ -386,6 +512,24 @@ def map_html(plan: Plan) -> str:
 
 FILES = ("siting.geojson", "coverage.csv", "siting.xlsx", "siting_map.html",
          "siting_summary.json")
+TRADEOFF_FILE = "tradeoff.csv"
+
+
+def files_of(plan: Plan) -> tuple[str, ...]:
+    """The files :func:`write_siting_outputs` writes for this plan."""
+    detail = plan.detail
+    extra = (TRADEOFF_FILE,) if getattr(detail, "tradeoff", None) is not None else ()
+    return FILES + extra
+
+
+def write_tradeoff_csv(curve: Tradeoff, path: Path) -> None:
+    """``tradeoff.csv``: one row per classes-a-year value (header :data:`HEADER`)."""
+    import csv
+
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(HEADER)
+        w.writerows(r.as_csv() for r in curve.rows)
 
 
 def write_siting_outputs(plan: Plan, folder: Path) -> list[Path]:
@@ -395,7 +539,7 @@ def write_siting_outputs(plan: Plan, folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     out = []
     p = folder / "siting.geojson"
-    p.write_text(json.dumps(siting_geojson(detail.plan), ensure_ascii=False, indent=1),
+    p.write_text(json.dumps(siting_geojson(detail.plan, detail.problem), ensure_ascii=False, indent=1),
                  encoding="utf-8")
     out.append(p)
     p = folder / "coverage.csv"
@@ -411,6 +555,10 @@ def write_siting_outputs(plan: Plan, folder: Path) -> list[Path]:
     p = folder / "siting_map.html"
     p.write_text(map_html(plan), encoding="utf-8")
     out.append(p)
+    if detail.tradeoff is not None:
+        p = folder / TRADEOFF_FILE
+        write_tradeoff_csv(detail.tradeoff, p)
+        out.append(p)
     return out
 
 

@@ -14,6 +14,103 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "without new classes); {within} within the 15-minute circle of a place with seats "
         "({within_before} before); {classes} new classes.",
     ),
+    "siting.why": (
+        "选址理由：{name}（{place_id}）{year} 年新增 {classes} 个班；该点当年服务 {served} 名儿童，"
+        "来自 {communities} 个居委，其中新班 {new_children} 名，平均步行 {walk_m} 米；未选中的最佳备选点 "
+        "{alternative}（{alternative_id}）以同样班数最多可服务 {alternative_children} 名（平均步行 "
+        "{alternative_walk_m} 米），本点多 {gain} 名。",
+        "Why {name} ({place_id}), {classes} new classes in {year}: it serves {served} children "
+        "that year from {communities} communities, {new_children} in the new classes, a "
+        "mean walk of {walk_m} m; the best place not chosen, {alternative} ({alternative_id}), "
+        "could serve at most {alternative_children} with the same classes (a mean walk of "
+        "{alternative_walk_m} m): a gain of {gain}.",
+    ),
+    "siting.why_no_alternative": (
+        "选址理由：{name}（{place_id}）{year} 年新增 {classes} 个班；该点当年服务 {served} 名儿童，"
+        "来自 {communities} 个居委，其中新班 {new_children} 名，平均步行 {walk_m} 米；"
+        "当年已没有未选中的可用候选点。",
+        "Why {name} ({place_id}), {classes} new classes in {year}: it serves {served} children "
+        "that year from {communities} communities, {new_children} in the new classes, a mean "
+        "walk of {walk_m} m; no candidate was left unchosen that year.",
+    ),
+    "siting.why_integrated": (
+        "选址理由：{name}（{place_id}）{year} 年开设第一个托班，计入托幼一体。",
+        "Why {name} ({place_id}): its first nursery class in {year} counts toward 托幼一体.",
+    ),
+    "siting.why_street": (
+        "选址理由：{name}（{place_id}）{year} 年开班，使街镇 {street}（{street_id}）的家庭步行范围内"
+        "首次有普惠托位。",
+        "Why {name} ({place_id}): its class in {year} brings the families of street {street} "
+        "({street_id}) an inclusive place within the walk for the first time.",
+    ),
+    "siting.why_ties": (
+        "有 {openings} 处新增班与未选中的最佳备选点当年服务人数相同（步行圈内等待的儿童多于新增托位，"
+        "每个新班都能招满）：这些点是按更短的步行距离、更早服务更多儿童和区级规则（每个街镇有普惠托位、"
+        "托幼一体）选出的。",
+        "{openings} openings serve as many children that year as the best place not chosen "
+        "could (more children wait in both circles than the new seats hold, so every new "
+        "class fills): they were chosen on shorter walks, serving more children earlier, and "
+        "the district rules (an inclusive place in every street, 托幼一体).",
+    ),
+    "siting.walk.network": (
+        "步行范围 {walk_m} 米按路网步行距离计算（全部 {pairs} 对居委—托位都走路网）。",
+        "The {walk_m} m walk is measured on the walking network (all {pairs} community–place "
+        "pairs).",
+    ),
+    "siting.walk.mixed": (
+        "步行范围 {walk_m} 米：{pairs} 对居委—托位中只有 {pairs_on_network} 对按路网步行距离计算，"
+        "其余离路网较远，以直线距离 × {circuity} 近似。",
+        "The {walk_m} m walk: only {pairs_on_network} of {pairs} community–place pairs are "
+        "measured on the walking network; the rest, far from it, are the straight line × "
+        "{circuity} (a stand-in).",
+    ),
+    "siting.walk.straight_line": (
+        "没有路网：步行范围 {walk_m} 米以直线距离 × 绕行系数 {circuity} 近似（并非实际步行路线）。",
+        "No walking network: the {walk_m} m walk is the straight line × circuity {circuity} "
+        "(a stand-in, not the actual walking route).",
+    ),
+    # --- the trade-off
+    "siting.tradeoff.curve": (
+        "取舍曲线（{year} 年）：每年新增 {first}–{last} 个班，每个班数都求出最多可服务的儿童"
+        "（需求 {demand} 名；{last} 个班/年时服务 {served} 名），见 tradeoff.csv。",
+        "Trade-off ({year}): for {first}–{last} new classes a year, the most children served "
+        "at each ({demand} need a place; {served} served at {last} a year); see "
+        "tradeoff.csv.",
+    ),
+    "siting.tradeoff.close_circle": (
+        "集合覆盖：至少需要 {classes} 个新班（各在不同地点，规划期 {years} 年约每年 {per_year} 个），"
+        "才能让 {year} 年尚无托位在步行范围内的 {communities} 个有需求居委都进入15分钟服务圈"
+        "（另有 {already} 个居委已在现有托位的服务圈内；已证明最少：{proven}）。",
+        "Set covering: at least {classes} new classes (each at a different place; about "
+        "{per_year} a year over {years} years) put all {communities} communities with demand "
+        "in {year} that no existing place reaches inside a 15-minute circle ({already} more "
+        "are within one already; proven fewest: {proven}).",
+    ),
+    "siting.tradeoff.unreachable": (
+        "无法闭合服务圈：{communities} 个有需求的居委（{year} 年 {children} 名儿童）步行范围内既无"
+        "现有托位也无任何候选点：{ids}。请在其附近增加候选点或公办幼儿园空余教室。",
+        "The circle cannot close: {communities} communities with demand ({children} children "
+        "in {year}) have neither a place nor any candidate within the walk: {ids}. Add a site "
+        "or a public kindergarten room near them.",
+    ),
+    "siting.tradeoff.status.optimal": ("已证明最优", "optimal (proven)"),
+    "siting.tradeoff.status.feasible": ("未证明最优（时间上限）", "feasible, not proven (time limit)"),
+    "siting.tradeoff.status.kept_previous": ("沿用少一个班时的方案", "kept the plan of one class fewer"),
+    "siting.tradeoff.status.infeasible": ("无解（指定开班多于该班数）",
+                                          "infeasible (more pins than classes)"),
+    "siting.tradeoff.status.cancelled": ("已停止（沿用此前方案）", "stopped (the last plan carried)"),
+    "siting.tradeoff.status.time_limit": ("时间上限内无方案", "no plan within the time limit"),
+    "siting.tradeoff.cover_unsolved": (
+        "集合覆盖未能求解（{year} 年，状态 {status}）。",
+        "The set covering could not be solved ({year}, status {status}).",
+    ),
+    "siting.tradeoff.not_proven": (
+        "取舍曲线中每年 {ks} 个班的点未证明最优（时间上限或停止）：其服务人数是可行方案的下界，"
+        "且不少于少一个班时的结果（见 tradeoff.csv 的 status 列）。",
+        "The trade-off points at {ks} classes a year are not proven optimal (time limit or "
+        "stop): their children served are feasible lower bounds, never below one class "
+        "fewer (see the status column of tradeoff.csv).",
+    ),
     "siting.cancelled_without_plan": (
         "已按要求停止，此前尚未找到方案。",
         "Stopped on request before any plan was found.",
@@ -68,6 +165,58 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "siting.clash.rules": (
         "硬性规则相互冲突：请核对每年新增班数范围与可用教室。",
         "The hard rules clash; check the yearly class range against the rooms.",
+    ),
+    # --- places the planner steers (pins and forbids that cannot be)
+    "siting.clash.unknown_pinned": (
+        "指定开班的地点 {place_id} 不存在：请核对幼儿园或候选点的编号。",
+        "Pinned place {place_id} does not exist: check the kindergarten or site ids.",
+    ),
+    "siting.clash.unknown_forbidden": (
+        "禁止开班的地点 {place_id} 不存在：请核对幼儿园或候选点的编号。",
+        "Forbidden place {place_id} does not exist: check the kindergarten or site ids.",
+    ),
+    "siting.clash.pinned_and_forbidden": (
+        "{place_id} 既被指定开班又被禁止开班：请只保留其一。",
+        "{place_id} is both pinned and forbidden: keep one of the two.",
+    ),
+    "siting.clash.pin_provider": (
+        "{name}（{place_id}）是托育机构，不能新增公办托班：只能指定公办幼儿园（有空余教室）或候选点。",
+        "{name} ({place_id}) is a provider and cannot take a new public class: pin a public "
+        "kindergarten with spare rooms or a site.",
+    ),
+    "siting.clash.pin_private": (
+        "{name}（{place_id}）是民办幼儿园，不能新增公办托班。",
+        "{name} ({place_id}) is a private kindergarten and cannot take a new public class.",
+    ),
+    "siting.clash.pin_no_rooms": (
+        "{name}（{place_id}）没有空余教室（或可开班数为 0），无法指定开班。",
+        "{name} ({place_id}) has no spare room (or no classes allowed), so it cannot be "
+        "pinned.",
+    ),
+    "siting.clash.pin_year": (
+        "指定 {name}（{place_id}）在 {year} 年开班，但规划期为 {first}–{last} 年。",
+        "{name} ({place_id}) is pinned for {year}, outside the horizon {first}–{last}.",
+    ),
+    "siting.clash.pin_not_available": (
+        "指定 {name}（{place_id}）在 {year} 年（或之前）开班，但该点 {available_from} 年才可用。",
+        "{name} ({place_id}) is pinned for {year} (or earlier) but is available only from "
+        "{available_from}.",
+    ),
+    "siting.clash.pins_per_year": (
+        "{year} 年指定开班的地点有 {pins} 个（{ids}），超过每年上限 {most} 个班。",
+        "{pins} places are pinned for {year} ({ids}), more than the yearly maximum of {most} "
+        "classes.",
+    ),
+    "siting.clash.pins_over_p": (
+        "指定的地点有 {pins} 个，超过要选的 {p} 个。",
+        "{pins} places are pinned, more than the {p} to choose.",
+    ),
+    "siting.clash.steering": (
+        "指定开班（{pinned}）与禁止开班（{forbidden}）在每年新增班数范围和空余教室下无法同时满足："
+        "请减少指定或禁止的地点，或放宽每年班数范围。",
+        "The pinned places ({pinned}) and forbidden places ({forbidden}) cannot all hold "
+        "within the yearly class range and the rooms: pin or forbid fewer places, or widen "
+        "the range.",
     ),
     "siting.bad_params": ("参数有误：{errors}", "Bad parameters: {errors}"),
     "siting.write_failed": (
@@ -131,14 +280,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "上界 {bound}，建模 {build} 秒，求解 {solve} 秒",
         "Siting {first}–{last} ({model}, {solver}): {status}, gap {gap}, objective "
         "{objective}, bound {bound}, build {build} s, solve {solve} s",
-    ),
-    "siting.summary.walk_network": (
-        "步行范围：{walk_m} 米（路网 + 直线 × 绕行系数）",
-        "Walk: {walk_m} m (network + straight line × circuity)",
-    ),
-    "siting.summary.walk_line": (
-        "步行范围：{walk_m} 米（直线 × {circuity}）",
-        "Walk: {walk_m} m (straight line × {circuity})",
     ),
     "siting.summary.classes": ("新增托班：{classes}", "New classes: {classes}"),
     "siting.summary.target": (

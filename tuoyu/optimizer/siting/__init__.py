@@ -51,6 +51,7 @@ from tuoyu.optimizer.siting.solve import (
     allocate,
     solve_capacitated,
 )
+from tuoyu.optimizer.siting.tradeoff import Tradeoff, TradeoffRow, solve_tradeoff
 
 __all__ = [
     "DEFAULT_PARAMS",
@@ -76,4 +77,7 @@ __all__ = [
     "solve_capacitated",
     "solve_cover",
     "streets_with_demand",
+    "solve_tradeoff",
+    "Tradeoff",
+    "TradeoffRow",
 ]

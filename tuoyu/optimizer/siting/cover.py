@@ -14,11 +14,13 @@ for the exports.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from tuoyu.models.findings import Finding, info, warning
+from tuoyu.models.errors import InfeasibleError
+from tuoyu.models.findings import Finding, clash, info, warning
 from tuoyu.optimizer.siting.highs import Mip, MipResult
 from tuoyu.optimizer.siting.problem import SitingProblem
 from tuoyu.optimizer.siting.solve import SitingPlan, allocate, report, targets
@@ -91,18 +93,25 @@ def _chosen(res: MipResult, x: np.ndarray) -> list[int]:
     return [] if res.x is None else [int(j) for j in np.flatnonzero(res.x[x] > 0.5)]
 
 
+def _pinned_lb(n_sites: int, pinned: Sequence[int]) -> np.ndarray:
+    lb = np.zeros(n_sites)
+    lb[list(pinned)] = 1.0
+    return lb
+
+
 def mclp(n_points: int, n_sites: int, pi: np.ndarray, pj: np.ndarray, weights: np.ndarray,
-         p: int, params: SolveParams = DEFAULT_PARAMS, *, stop: Stop | None = None
-         ) -> CoverResult:
+         p: int, params: SolveParams = DEFAULT_PARAMS, *, stop: Stop | None = None,
+         pinned: Sequence[int] = ()) -> CoverResult:
     """Maximal covering: choose ``p`` sites covering the most weight (spopt's MCLP).
 
-    As in spopt, exactly ``p`` sites are chosen (when there are at least ``p``).
+    As in spopt, exactly ``p`` sites are chosen (when there are at least ``p``);
+    ``pinned`` sites are among them.
     """
     t0 = time.perf_counter()
     weights = np.asarray(weights, dtype=float)
     keys, w, unc = merge_rows(n_points, np.asarray(pi), np.asarray(pj), weights)
     mip = Mip()
-    x = mip.add_cols(n_sites, 0.0, 0.0, 1.0, integer=True)
+    x = mip.add_cols(n_sites, 0.0, _pinned_lb(n_sites, pinned), 1.0, integer=True)
     y = mip.add_cols(len(keys), w, 0.0, 1.0)  # integral at the optimum once x is
     _cover_rows(mip, keys, x, y)
     k = min(p, n_sites)
@@ -118,8 +127,10 @@ def mclp(n_points: int, n_sites: int, pi: np.ndarray, pj: np.ndarray, weights: n
 
 
 def lscp(n_points: int, n_sites: int, pi: np.ndarray, pj: np.ndarray,
-         params: SolveParams = DEFAULT_PARAMS, *, stop: Stop | None = None) -> CoverResult:
-    """Location set covering: fewest sites so every coverable point is within reach.
+         params: SolveParams = DEFAULT_PARAMS, *, stop: Stop | None = None,
+         pinned: Sequence[int] = ()) -> CoverResult:
+    """Location set covering: fewest sites so every coverable point is within reach
+    (``pinned`` sites chosen whatever).
 
     Points no site can reach are left out and listed in ``uncoverable`` (spopt would call
     the whole problem infeasible).
@@ -128,7 +139,7 @@ def lscp(n_points: int, n_sites: int, pi: np.ndarray, pj: np.ndarray,
     ones = np.ones(n_points)
     keys, _w, unc = merge_rows(n_points, np.asarray(pi), np.asarray(pj), ones)
     mip = Mip()
-    x = mip.add_cols(n_sites, 1.0, 0.0, 1.0, integer=True)
+    x = mip.add_cols(n_sites, 1.0, _pinned_lb(n_sites, pinned), 1.0, integer=True)
     _cover_rows(mip, keys, x, None)
     build = time.perf_counter() - t0
     res = mip.solve(False, params, stop=stop, stage="lscp")
@@ -146,7 +157,7 @@ def cover_problem(problem: SitingProblem, year_index: int = 0,
     ``count_existing``, communities already within reach of an existing place weigh 0 and
     need no new cover.
     """
-    cand = [j for j in problem.candidates if problem.available(j, problem.years[-1])]
+    cand = [j for j in problem.open_candidates if problem.available(j, problem.years[-1])]
     local = {j: k for k, j in enumerate(cand)}
     weights = problem.demand[:, year_index].astype(float).copy()
     if count_existing:
@@ -166,15 +177,20 @@ def _run_cover(problem: SitingProblem, model: str, p: int | None, params: SolveP
                stop: Stop | None) -> tuple[CoverResult, np.ndarray, list[int]]:
     pi, pj, w, cand = cover_problem(problem)
     n = len(problem.community_ids)
+    local = {j: k for k, j in enumerate(cand)}
+    pinned = sorted({local[j] for j, _t in problem.pins if j in local})
     if model == "mclp":
         k = p if p is not None else problem.config.classes_per_year[1] * len(problem.years)
-        return mclp(n, len(cand), pi, pj, w, k, params, stop=stop), w, cand
+        if len(pinned) > k:
+            raise InfeasibleError("siting", [clash("siting.clash.pins_over_p", pins=len(pinned),
+                                                   p=k)])
+        return mclp(n, len(cand), pi, pj, w, k, params, stop=stop, pinned=pinned), w, cand
     if model == "lscp":
         need = np.flatnonzero(w > 0)
         sub = {int(i): k for k, i in enumerate(need)}
         keep = np.isin(pi, need)
         res = lscp(len(need), len(cand), np.array([sub[int(i)] for i in pi[keep]], np.int64),
-                   pj[keep], params, stop=stop)
+                   pj[keep], params, stop=stop, pinned=pinned)
         res.uncoverable = [int(need[i]) for i in res.uncoverable]
         return res, w, cand
     raise ValueError(f"unknown model {model!r}")
@@ -203,6 +219,8 @@ def solve_cover(problem: SitingProblem, model: str, p: int | None = None,
                 stop: Stop | None = None) -> tuple[CoverResult, SitingPlan]:
     """MCLP or LSCP on the siting data; also returned as a plan for the exports (one class
     at each chosen site, in the first year it is available)."""
+    if problem.steering_clashes:
+        raise InfeasibleError("siting", list(problem.steering_clashes))
     res, w, cand = _run_cover(problem, model, p, params, stop)
     classes = {}
     for k in res.chosen:
@@ -220,6 +238,6 @@ def solve_cover(problem: SitingProblem, model: str, p: int | None = None,
               StageTime("baseline", res0.status, res0.objective, res0.bound,
                         res0.build_seconds, res0.solve_seconds))
     plan = report(problem, model, fake, stages, classes, flows, before)
-    plan.findings = _cover_findings(res, float(w.sum()))
+    plan.findings = _cover_findings(res, float(w.sum())) + [problem.walk_finding()]
     plan.targets = targets(problem, plan)
     return res, plan

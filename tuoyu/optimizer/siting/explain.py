@@ -32,7 +32,7 @@ def classes_per_year_clashes(problem: SitingProblem) -> list[Finding]:
     lo, _hi = problem.config.classes_per_year
     out = []
     for t, year in enumerate(problem.years):
-        rooms = sum(problem.places[j].max_new for j in problem.candidates
+        rooms = sum(problem.places[j].max_new for j in problem.open_candidates
                     if problem.available(j, year))
         need = lo * (t + 1)
         if rooms < need:
@@ -74,7 +74,8 @@ def street_misses(problem: SitingProblem, classes: dict[tuple[int, int], int]
             continue
         if not cfg.every_street_inclusive:
             continue
-        cands = [problem.places[j] for j in problem.candidates if problem.available(j, first)]
+        cands = [problem.places[j] for j in problem.open_candidates
+                 if problem.available(j, first)]
         near = _nearest_candidate(problem, s, cands)
         common = {"street_id": s, "street": names.get(s, s), "year": first,
                   "walk_m": float(round(cfg.access.reach_m))}
@@ -106,7 +107,7 @@ def integrated_misses(problem: SitingProblem, have: int) -> list[Finding]:
     out = [warning("siting.integrated_missed", have=have, total=total,
                    share_pct=round(100 * share), year=problem.years[-1], short=target - have,
                    goal_pct=round(100 * cfg.integrated_share), target=target)]
-    open_kgs = sum(1 for j in problem.candidates if problem.places[j].kindergarten
+    open_kgs = sum(1 for j in problem.open_candidates if problem.places[j].kindergarten
                    and not problem.places[j].has_nursery)
     needed = target - problem.kindergartens_with_nursery  # kindergartens to open a class
     if open_kgs < needed:

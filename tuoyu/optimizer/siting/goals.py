@@ -36,8 +36,11 @@ class SitingWeights:
 
     year_discount: float = 0.8  # year k's served children weigh discount**k
     walk_weight: float = 0.01  # a child served at the circle's edge counts 1 - walk_weight
+    last_year_only: bool = False  # the trade-off: only the horizon's last year counts
 
     def year_weights(self, n_years: int) -> np.ndarray:
+        if self.last_year_only:
+            return np.array([0.0] * (n_years - 1) + [1.0]) if n_years else np.zeros(0)
         return np.array([self.year_discount ** k for k in range(n_years)])
 
 

@@ -128,16 +128,20 @@ class Mip:
         return lp
 
     def solve(self, maximize: bool, params: SolveParams, *, stop: Stop | None = None,
-              progress: ProgressFn | None = None, stage: str = "") -> MipResult:
+              progress: ProgressFn | None = None, stage: str = "",
+              start: np.ndarray | None = None, in_process: bool = False) -> MipResult:
         """Solve with HiGHS; ``stop`` cancels it (the incumbent is kept), ``progress``
-        sees every improving MIP solution."""
+        sees every improving MIP solution; ``start``: a feasible solution to begin from
+        (column values). ``in_process``: no child process even with a stop token (for
+        models small enough that HiGHS's own interrupt answers quickly)."""
         late = stop is not None and stop.is_set()
-        if stop is not None and not late and self.is_mip:
-            return _solve_in_child(self, maximize, params, stop, progress, stage, 0.0)
+        if stop is not None and not late and self.is_mip and not in_process:
+            return _solve_in_child(self, maximize, params, stop, progress, stage, 0.0, start)
         t0 = time.perf_counter()
         h = _new_highs()
         _configure(h, params, late, stop)
         h.passModel(self.to_lp(maximize))
+        _warm_start(h, start)
         build = time.perf_counter() - t0
         t1 = time.perf_counter()
         if progress is not None and self.is_mip:
@@ -158,7 +162,7 @@ def child_main() -> None:
     goes to stderr, never into the messages."""
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
-    mip, maximize, params = pickle.load(sys.stdin.buffer)
+    mip, maximize, params, start = pickle.load(sys.stdin.buffer)
 
     def send(message: tuple[Any, ...]) -> None:
         pickle.dump(message, out, protocol=pickle.HIGHEST_PROTOCOL)
@@ -172,6 +176,7 @@ def child_main() -> None:
     h = _new_highs()
     _configure(h, params, False, None)
     h.passModel(mip.to_lp(maximize))
+    _warm_start(h, start)
     h.cbMipImprovingSolution.subscribe(improving)
     t0 = time.perf_counter()
     h.run()
@@ -211,7 +216,8 @@ def _follow(inbox: queue.Queue[tuple[Any, ...]], stop: Stop, progress: ProgressF
 
 
 def _solve_in_child(mip: Mip, maximize: bool, params: SolveParams, stop: Stop,
-                    progress: ProgressFn | None, stage: str, build: float) -> MipResult:
+                    progress: ProgressFn | None, stage: str, build: float,
+                    start: np.ndarray | None = None) -> MipResult:
     """Solve in a child process (a plain ``python`` subprocess, so it works from the
     service's daemonic job processes too); on ``stop``, end it and keep the last
     incumbent."""
@@ -226,7 +232,8 @@ def _solve_in_child(mip: Mip, maximize: bool, params: SolveParams, stop: Stop,
     reader.start()
     try:
         assert proc.stdin is not None
-        pickle.dump((mip, maximize, params), proc.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump((mip, maximize, params, start), proc.stdin,
+                    protocol=pickle.HIGHEST_PROTOCOL)
         proc.stdin.close()
         done, best = _follow(inbox, stop, progress, stage, t0)
     finally:
@@ -243,6 +250,18 @@ def _solve_in_child(mip: Mip, maximize: bool, params: SolveParams, stop: Stop,
         return MipResult(Status.CANCELLED, None, None, None, build, seconds, True)
     bound = best[1] if math.isfinite(best[1]) else None
     return MipResult(Status.FEASIBLE, best[0], bound, best[2], build, seconds, True)
+
+
+def _warm_start(h: Any, start: np.ndarray | None) -> None:
+    """Hand HiGHS a feasible solution to start from (a MIP start)."""
+    if start is None:
+        return
+    import highspy
+
+    sol = highspy.HighsSolution()
+    sol.col_value = [float(v) for v in start]
+    sol.value_valid = True
+    h.setSolution(sol)
 
 
 def _configure(h: Any, params: SolveParams, late: bool, stop: Stop | None) -> None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tuoyu.models.findings import Finding, clash, info
 from tuoyu.models.siting import SitingData
 from tuoyu.optimizer.catchment import AccessParams, Pairs, WalkNetwork, project, walking_pairs
 from tuoyu.optimizer.demand import DemandParams, forecast_demand
@@ -31,6 +32,8 @@ class SitingConfig:
     integrated_share: float = 0.5  # 托幼一体 share of kindergartens by the horizon's end
     strict: bool = False  # a missed district rule raises InfeasibleError
     use_network: bool = True
+    pinned: tuple[tuple[str, int | None], ...] = ()  # (place id, year or None: some year)
+    forbidden: tuple[str, ...] = ()  # place ids that open no class
 
     @property
     def year_list(self) -> list[int]:
@@ -107,6 +110,9 @@ class SitingProblem:
     kindergartens_with_nursery: int
     build_seconds: float = 0.0
     fingerprint: str = ""
+    pins: tuple[tuple[int, int | None], ...] = ()  # (place, year index or None)
+    forbidden: frozenset[int] = frozenset()  # places that open no class
+    steering_clashes: tuple[Finding, ...] = ()  # pins and forbids that cannot be
 
     def __post_init__(self) -> None:
         # frozen all the way down: the arrays are read-only too
@@ -117,7 +123,31 @@ class SitingProblem:
 
     @property
     def candidates(self) -> list[int]:
+        """Places with rooms for new classes (forbidden ones included: the rule
+        ``forbidden_places_stay_closed`` keeps them shut)."""
         return [j for j, p in enumerate(self.places) if p.max_new > 0]
+
+    @property
+    def open_candidates(self) -> list[int]:
+        """Candidates a plan may use: not forbidden."""
+        return [j for j in self.candidates if j not in self.forbidden]
+
+    def walk(self) -> dict[str, object]:
+        """How the walk was measured: ``network`` (every pair on the walking network),
+        ``mixed`` (some on the network, the others, far from it, straight line × circuity)
+        or ``straight_line`` (no network: straight line × circuity, the stand-in), with the
+        counts."""
+        on, n = int(self.pairs.on_network.sum()), len(self.pairs)
+        kind = "straight_line" if on == 0 else "network" if on == n else "mixed"
+        return {"kind": kind,
+                "walk_m": float(round(self.config.access.reach_m)),
+                "circuity": self.config.access.circuity, "pairs_on_network": on,
+                "pairs": len(self.pairs)}
+
+    def walk_finding(self) -> Finding:
+        """The walk as a finding (``siting.walk.network`` / ``.mixed`` / ``.straight_line``)."""
+        w = self.walk()
+        return info(f"siting.walk.{w.pop('kind')}", **w)
 
     def available(self, j: int, year: int) -> bool:
         a = self.places[j].available_from
@@ -143,6 +173,7 @@ class SitingProblem:
         cx, cy = project([c.lon for c in comms], [c.lat for c in comms])
         px, py = project([p.lon for p in places], [p.lat for p in places])
         pairs = walking_pairs(cx, cy, px, py, config.access, network)
+        pins, forbidden, steer = resolve_steering(data, config, places, years)
         return cls(
             config=config,
             years=years,
@@ -163,7 +194,87 @@ class SitingProblem:
             kindergartens_with_nursery=sum(k.has_nursery for k in data.kindergartens),
             build_seconds=time.perf_counter() - t0,
             fingerprint=data.fingerprint,
+            pins=pins,
+            forbidden=forbidden,
+            steering_clashes=tuple(steer),
         )
+
+
+def _known_ids(data: SitingData) -> dict[str, tuple[str, str]]:
+    """Every place id of the tables: what it is (provider, kindergarten, private, site)
+    and its name."""
+    out: dict[str, tuple[str, str]] = {}
+    for p in data.providers:
+        out.setdefault(p.provider_id, ("provider", p.name))
+    for k in data.kindergartens:
+        out.setdefault(k.kindergarten_id, ("kindergarten" if k.public else "private", k.name))
+    for s in data.sites:
+        out.setdefault(s.site_id, ("site", s.name))
+    return out
+
+
+def _pin_clash(pid: str, year: int | None, place: Place | None, known: tuple[str, str],
+               years: tuple[int, ...]) -> Finding | None:
+    """Why a pin cannot hold on its own (no rooms, outside the horizon, not available)."""
+    if place is None or place.max_new <= 0:
+        kind, name = known
+        code = {"provider": "siting.clash.pin_provider",
+                "private": "siting.clash.pin_private"}.get(kind, "siting.clash.pin_no_rooms")
+        return clash(code, place_id=pid, name=name)
+    if year is not None and not years[0] <= year <= years[-1]:
+        return clash("siting.clash.pin_year", place_id=pid, name=place.name, year=year,
+                     first=years[0], last=years[-1])
+    last = year if year is not None else years[-1]
+    if place.available_from is not None and place.available_from > last:
+        return clash("siting.clash.pin_not_available", place_id=pid, name=place.name,
+                     year=last, available_from=place.available_from)
+    return None
+
+
+def resolve_steering(data: SitingData, config: SitingConfig, places: list[Place],
+                     years: tuple[int, ...]
+                     ) -> tuple[tuple[tuple[int, int | None], ...], frozenset[int], list[Finding]]:
+    """The pins and forbids as place indices; and every one that cannot be, as a clash
+    naming the id: unknown, pinned and forbidden at once, a pin of a place without rooms
+    (a provider, a private kindergarten), outside the horizon, before the place is
+    available, or more pins in a year than its maximum of classes."""
+    known = _known_ids(data)
+    index = {p.place_id: j for j, p in reversed(list(enumerate(places)))}
+    cand = {p.place_id: j for j, p in enumerate(places) if p.max_new > 0}
+    out: list[Finding] = []
+    for role, ids in (("pinned", [pid for pid, _y in config.pinned]),
+                      ("forbidden", list(config.forbidden))):
+        out += [clash(f"siting.clash.unknown_{role}", place_id=pid)
+                for pid in dict.fromkeys(ids) if pid not in known]
+    both = sorted({pid for pid, _y in config.pinned} & set(config.forbidden) & set(known))
+    out += [clash("siting.clash.pinned_and_forbidden", place_id=pid) for pid in both]
+    pins: list[tuple[int, int | None]] = []
+    for pid, year in config.pinned:
+        if pid not in known:
+            continue
+        j = cand.get(pid, index.get(pid))
+        place = places[j] if j is not None else None
+        why = _pin_clash(pid, year, place, known[pid], years)
+        if why is not None:
+            out.append(why)
+        elif j is not None:
+            pins.append((j, None if year is None else years.index(year)))
+    hi = config.classes_per_year[1]
+    for t, y in enumerate(years):
+        at = sorted({places[j].place_id for j, tt in pins if tt == t})
+        if len(at) > hi:
+            out.append(clash("siting.clash.pins_per_year", year=y, pins=len(at), most=hi,
+                             ids=", ".join(at)))
+    forbidden = frozenset(cand[pid] for pid in config.forbidden if pid in cand)
+    return tuple(dict.fromkeys(pins)), forbidden, out
+
+
+def steering_clashes(data: SitingData, config: SitingConfig) -> list[Finding]:
+    """The pins and forbids that cannot be (see :func:`resolve_steering`), without
+    building the problem (no walking pairs): what a service checks before it queues a
+    job."""
+    places, _ = _places(data, config)
+    return resolve_steering(data, config, places, tuple(config.year_list))[2]
 
 
 def street_reach(problem: SitingProblem) -> tuple[dict[str, set[int]], set[str]]:

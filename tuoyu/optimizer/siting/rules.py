@@ -159,6 +159,22 @@ def half_of_kindergartens_integrated(mip: Mip, problem: SitingProblem, v: Column
     mip.add_row(cols + [int(slack)], np.ones(len(cols) + 1), float(missing), np.inf)
 
 
+def pinned_places_open(mip: Mip, problem: SitingProblem, v: Columns) -> None:
+    """A place the planner pins opens at least one class: in the pinned year, or in some
+    year of the horizon when the pin has no year."""
+    for j, t in problem.pins:
+        cols = [c for (jj, tau), c in v.open_.items() if jj == j and (t is None or tau == t)]
+        mip.add_row(cols, np.ones(len(cols)), 1.0, np.inf)
+
+
+def forbidden_places_stay_closed(mip: Mip, problem: SitingProblem, v: Columns) -> None:
+    """A place the planner forbids opens no class in any year."""
+    for j in sorted(problem.forbidden):
+        cols = [c for (jj, _t), c in v.open_.items() if jj == j]
+        if cols:
+            mip.add_row(cols, np.ones(len(cols)), 0.0, 0.0)
+
+
 RuleFn = Callable[[Mip, SitingProblem, Columns], None]
 
 RULES: dict[str, RuleFn] = {
@@ -167,4 +183,6 @@ RULES: dict[str, RuleFn] = {
     "classes_per_year": classes_per_year,
     "every_street_has_inclusive_place": every_street_has_inclusive_place,
     "half_of_kindergartens_integrated": half_of_kindergartens_integrated,
+    "pinned_places_open": pinned_places_open,
+    "forbidden_places_stay_closed": forbidden_places_stay_closed,
 }

@@ -20,13 +20,14 @@ import numpy as np
 import pandas as pd
 
 from tuoyu.models.errors import InfeasibleError, TimeLimitError
-from tuoyu.models.findings import Finding, info, warning
+from tuoyu.models.findings import Finding, clash, info, warning
 from tuoyu.optimizer.catchment import Pairs
 from tuoyu.optimizer.siting.explain import RuleReport, classes_per_year_clashes, rule_report
 from tuoyu.optimizer.siting.goals import soft_goals
 from tuoyu.optimizer.siting.highs import Mip, MipResult
 from tuoyu.optimizer.siting.problem import SitingProblem, rule_penalty
 from tuoyu.optimizer.siting.rules import RULES, Columns, build_columns
+from tuoyu.optimizer.siting.why import why_each_site, why_findings
 from tuoyu.optimizer.solve import (
     ProgressFn,
     SoftGoal,
@@ -59,6 +60,21 @@ class Opening:
     seats: int
     cumulative: int
     newly_within: int = 0
+    # why this site (``why.py``): children served at the place that year, from which
+    # communities (id, children), how many in this opening's classes, the best place not
+    # chosen, what it could serve instead, and the gain over it
+    children_served: int = 0
+    communities: tuple[tuple[str, int], ...] = ()
+    new_children: int = 0
+    alternative_id: str = ""
+    alternative_name: str = ""
+    alternative_children: int = 0
+    alternative_waiting: int = 0
+    gain: int | None = None
+    walk_m: float | None = None  # mean walk of the children served there that year
+    alternative_walk_m: float | None = None
+    integrated: bool = False  # a kindergarten's first nursery class (托幼一体)
+    streets_covered: tuple[str, ...] = ()  # streets it brings an inclusive place (1st year)
 
 
 @dataclass
@@ -142,9 +158,15 @@ def build_model(problem: SitingProblem) -> tuple[Mip, Columns]:
     return mip, v
 
 
-def _no_plan(res: MipResult, params: SolveParams) -> InfeasibleError:
+def _no_plan(problem: SitingProblem, res: MipResult, params: SolveParams) -> InfeasibleError:
     if res.status == Status.INFEASIBLE:
-        return InfeasibleError("siting", [Finding("siting.clash.rules", {}, "error")])
+        if problem.pins or problem.forbidden:
+            ids = [problem.places[j].place_id for j, _t in problem.pins]
+            return InfeasibleError("siting", [clash(
+                "siting.clash.steering", pinned=", ".join(dict.fromkeys(ids)) or "—",
+                forbidden=", ".join(sorted(problem.places[j].place_id
+                                           for j in problem.forbidden)) or "—")])
+        return InfeasibleError("siting", [clash("siting.clash.rules")])
     if res.cancelled:
         return TimeLimitError("siting", [warning("siting.cancelled_without_plan")])
     return TimeLimitError("siting", [warning("plan.time_limit", seconds=params.time_limit)])
@@ -154,7 +176,7 @@ def solve_capacitated(problem: SitingProblem, params: SolveParams = DEFAULT_PARA
                       stop: Stop | None = None,
                       progress: ProgressFn | None = None) -> SitingPlan:
     """The multi-year capacitated plan (see the package docstring)."""
-    clashes = classes_per_year_clashes(problem)
+    clashes = list(problem.steering_clashes) or classes_per_year_clashes(problem)
     if clashes:
         raise InfeasibleError("siting", clashes)
     t0 = time.perf_counter()
@@ -162,7 +184,7 @@ def solve_capacitated(problem: SitingProblem, params: SolveParams = DEFAULT_PARA
     build = time.perf_counter() - t0 + problem.build_seconds
     res = mip.solve(True, params, stop=stop, progress=progress, stage="plan")
     if res.x is None:
-        raise _no_plan(res, params)
+        raise _no_plan(problem, res, params)
     classes = {k: round(float(res.x[c])) for k, c in v.open_.items()}
     before, res0 = allocate(problem, {}, params, stop)
     stages = (StageTime("plan", res.status, res.objective, res.bound, build, res.solve_seconds),
@@ -273,7 +295,8 @@ def report(problem: SitingProblem, model: str, res: MipResult, stages: tuple[Sta
     years = problem.years
     served, served0 = _served(problem, flows), _served(problem, before)
     reach, reach0 = reach_flags(problem, classes), reach_flags(problem, {})
-    opened = openings(problem, classes, reach, reach0)
+    opened = why_each_site(problem, openings(problem, classes, reach, reach0), flows, served,
+                           classes)
     cov = coverage_table(problem, served, served0, reach, reach0)
     dem = problem.demand
     return SitingPlan(
@@ -328,8 +351,10 @@ def findings(problem: SitingProblem, plan: SitingPlan) -> list[Finding]:
         out.append(warning("plan.not_proven_optimal", objective=plan.objective,
                            bound=plan.bound,
                            gap="—" if plan.gap is None else f"{plan.gap:.2%}"))
+    out.append(problem.walk_finding())
     if plan.rules is not None:
         out.extend(plan.rules.missed)
+    out.extend(why_findings(plan.openings, dict(problem.streets)))
     per_year = plan.classes_by_year(problem.years)
     for y in problem.years:
         out.append(info("siting.year", year=y, classes=per_year[y], served=plan.served[y],
