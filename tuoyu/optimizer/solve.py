@@ -153,8 +153,8 @@ class StageTime:
             "status": str(self.status),
             "objective": self.objective,
             "bound": self.bound,
-            "build_seconds": round(self.build_seconds, 3),
-            "solve_seconds": round(self.solve_seconds, 3),
+            "build_seconds": self.build_seconds,
+            "solve_seconds": self.solve_seconds,
         }
 
 

@@ -183,3 +183,16 @@ def test_roster_from_uploaded_zip_only(tmp_path: Path) -> None:
         assert job["status"] == "failed" and "centers" in job["message"]
         r = c.get(f"/api/v1/jobs/{job['id']}/result")
         assert r.status_code == 422 and r.json()["problems"]
+
+
+def test_siting_steering_is_checked_before_queuing(tmp_path: Path) -> None:
+    with client(tmp_path, bundled_data=DATA, start_jobs=False) as c:
+        r = c.post("/api/v1/jobs", json={"kind": "siting", "dataset_id": "baoshan",
+                                         "params": {"pinned": ["NOPE@2027"]}})
+        assert r.status_code == 422, r.text
+        assert any("NOPE" in x["message"] for x in r.json()["clashes"])
+        assert c.get("/api/v1/jobs").json() == []  # nothing queued
+        r = c.post("/api/v1/jobs", json={"kind": "siting", "dataset_id": "baoshan",
+                                         "params": {"forbidden": ["K0049"],
+                                                    "tradeoff": "0-3"}})
+        assert r.status_code == 202, r.text

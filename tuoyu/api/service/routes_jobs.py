@@ -60,8 +60,10 @@ def job_out(job: Job, plan: StoredPlan | None) -> JobOut:
 
 def _submit(st: State, kind: str, dataset_id: str, params: dict[str, Any],
             parent_id: str | None = None) -> JobOut:
-    get_dataset(st, dataset_id)
+    row = get_dataset(st, dataset_id)
     check_params(kind, params)
+    if kind == "siting" and (params.get("pinned") or params.get("forbidden")):
+        check_steering(row, params)
     return job_out(st.jobs.submit(kind, dataset_id, params, parent_id), None)
 
 
@@ -136,6 +138,22 @@ def language(request: Request, lang: Lang | None = None) -> Lang:
 
 
 LangDep = Annotated[Lang, Depends(language)]
+
+
+def check_steering(row: Any, params: dict[str, Any]) -> None:
+    """Pinned and forbidden places that cannot be (an unknown id, no spare rooms, …)
+    are refused before queuing: 422 naming each id."""
+    from tuoyu.planning.dataset import Dataset
+    from tuoyu.planning.params import SitingParams
+    from tuoyu.planning.siting import check_steering as clashes_of
+
+    clashes = clashes_of(Dataset(Path(row.path), row.id), SitingParams.model_validate(params))
+    if clashes:
+        found = [{**c.as_dict(), "message": render(c)} for c in clashes]
+        raise ApiError(422, "；".join(f["message"] for f in found), clashes=found,
+                       problems=[{"file": "body", "row": None, "column": "params",
+                                  "message": f["message"], "expected": None, "got": None}
+                                 for f in found])
 
 
 def rendered(result: dict[str, Any], lang: Lang) -> dict[str, Any]:
