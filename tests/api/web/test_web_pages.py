@@ -424,3 +424,40 @@ def test_names_are_never_run_as_script(page, server: str) -> None:
     assert page.evaluate("window.__xss") is None
     assert page.locator(".leaflet-tooltip img, .leaflet-popup img").count() == 0
     assert evil in page.inner_text("body")
+
+
+def test_map_steers_sites_and_draws_the_tradeoff(page, server: str) -> None:
+    """Forbid a chosen place and pin another from their popups, ask for the trade-off,
+    re-plan: the new plan obeys, and the chart is drawn from tradeoff.csv."""
+    page.goto("/map")
+    page.wait_for_selector("#coverage-table tbody tr", timeout=SOLVE_WAIT_MS)
+    first = page.evaluate("tuoyuMap.jobId")
+    geo = httpx.get(f"{server}/api/v1/jobs/{first}/files/siting.geojson").json()
+    place = lambda f: f["properties"].get("site_id") or f["properties"].get(  # noqa: E731
+        "kindergarten_id") or f["properties"].get("place_id")
+    chosen = {place(f) for f in geo["features"]}
+    assert page.locator("path.allocation").count() > 0  # lines to the communities served
+    page.locator("path.opening").first.click(force=True)
+    page.wait_for_selector(".leaflet-popup .forbid")
+    assert "服务" in page.inner_text(".leaflet-popup")  # why this site
+    page.click(".leaflet-popup .forbid")
+    banned = page.inner_text("#steering").split("：", 1)[1].split()[0]
+    assert banned in chosen
+    page.fill("#tradeoff-range", "0-3")
+    page.click("#plan-btn")
+    page.wait_for_function(
+        "id => document.getElementById('coverage-table').dataset.jobId"
+        " && document.getElementById('coverage-table').dataset.jobId !== id",
+        arg=first, timeout=SOLVE_WAIT_MS)
+    second = page.evaluate("tuoyuMap.jobId")
+    job = httpx.get(f"{server}/api/v1/jobs/{second}").json()
+    assert job["params"]["forbidden"] == [banned] and job["status"] == "done"
+    geo2 = httpx.get(f"{server}/api/v1/jobs/{second}/files/siting.geojson").json()
+    assert banned not in {place(f) for f in geo2["features"]}
+    page.wait_for_selector("#tradeoff svg polyline.served")
+    rows = list(csv.DictReader(io.StringIO(
+        httpx.get(f"{server}/api/v1/jobs/{second}/files/tradeoff.csv").text)))
+    assert [int(r["classes_per_year"]) for r in rows] == [0, 1, 2, 3]
+    served = [float(r["children_served"]) for r in rows if r["children_served"]]
+    assert served == sorted(served)
+    assert page.locator("#tradeoff svg circle").count() == len(served)
