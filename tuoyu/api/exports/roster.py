@@ -26,10 +26,11 @@ def _note(note: Finding | None, lang: Lang) -> str:
     return "" if note is None else render(note, lang)
 
 
-def write_roster_csv(plan: Plan, path: Path) -> None:
-    """The contract's columns, plus the note of each visit (in English)."""
+def write_roster_csv(plan: Plan, path: Path, lang: Lang = "zh") -> None:
+    """The contract's columns, plus the note of each visit (in ``lang``, Chinese by
+    default); UTF-8 with the BOM Excel expects."""
     detail: RosterDetail = plan.detail
-    with path.open("w", newline="", encoding="utf-8") as f:
+    with path.open("w", newline="", encoding="utf-8-sig") as f:
         w = csv.writer(f)
         w.writerow(["date", "institution_id", "street_id", "inspector_ids", "reason", "note"])
         for r in detail.result.rows:
@@ -40,7 +41,7 @@ def write_roster_csv(plan: Plan, path: Path) -> None:
                     r.street_id,
                     ";".join(r.inspector_ids),
                     r.reason,
-                    _note(r.note, "en"),
+                    _note(r.note, lang),
                 ]
             )
 
@@ -204,7 +205,7 @@ def summary(plan: Plan, lang: Lang = "zh") -> str:
 def write_plan(plan: Plan, folder: Path, lang: Lang = "zh") -> None:
     """Write the four files of a roster into ``folder``: roster.csv, draw.json,
     roster.xlsx, summary.txt."""
-    write_roster_csv(plan, folder / "roster.csv")
+    write_roster_csv(plan, folder / "roster.csv", lang)
     write_draw_json(plan, folder / "draw.json")
     write_roster_xlsx(plan, folder / "roster.xlsx")
     (folder / "summary.txt").write_text(summary(plan, lang) + "\n", encoding="utf-8")
