@@ -158,8 +158,15 @@ def stored_record(dataset: Dataset, record: dict[str, Any],
                   engine: Engine | None = None) -> dict[str, Any] | None:
     """The store's copy of a draw's record (the same month, seed and time), or None when
     the store does not hold it (verify then compares what it can recompute)."""
+    from tuoyu.data import BUNDLED, BUNDLED_NAME
+
+    keys = [dataset.key]
+    if Path(dataset.folder).resolve() == Path(BUNDLED).resolve():
+        keys.append(BUNDLED_NAME)  # the bundled data is stored by name, or by its folder
     with Session(engine or store.engine()) as session:
-        for r in store.month_draws(session, dataset.key, str(record.get("month"))):
+        draws = [r for key in keys
+                 for r in store.month_draws(session, key, str(record.get("month")))]
+        for r in draws:
             mine = json.loads(r.draw_json)
             if (mine.get("created_at"), mine.get("seed")) == (record.get("created_at"),
                                                                record.get("seed")):

@@ -14,6 +14,7 @@ import pandas as pd
 from tuoyu.api.exports.audit import draw_record_of
 from tuoyu.api.exports.workbook import excel_writer
 from tuoyu.api.text import Lang, describe, label, message, render
+from tuoyu.models.calendar import month_bounds
 from tuoyu.models.findings import Finding
 from tuoyu.planning.plan import Plan
 from tuoyu.planning.roster import RosterDetail
@@ -188,7 +189,7 @@ def summary(plan: Plan, lang: Lang = "zh") -> str:
         "seed": str(p.seed),
         "inspections": len(rows),
         "days_used": len({r["date"] for r in rows}),
-        "days": len(p.days),
+        "days": len(detail.data.calendar.workdays(*month_bounds(p.year, p.month))),
         "visits": sum(len(t) for t in teams),
         "inspectors": len({i for t in teams for i in t}),
     }
