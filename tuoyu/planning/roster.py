@@ -26,7 +26,7 @@ from tuoyu.models.inspection import InspectionData, PastInspection, load_inspect
 from tuoyu.models.reader import read_tables
 from tuoyu.optimizer.roster import RosterPlan, RosterRules, build_problem, solve_roster
 from tuoyu.optimizer.roster.problem import RosterRow
-from tuoyu.optimizer.roster.replan import Replan, moved, replan_problem
+from tuoyu.optimizer.roster.replan import Replan, moved, replan_problem, without_follow_ups
 from tuoyu.optimizer.solve import ProgressFn, SolveParams, Status, Stop, Target
 from tuoyu.planning.dataset import Dataset
 from tuoyu.planning.params import RosterParams
@@ -153,7 +153,13 @@ def solve_month(
         return solve_roster(problem, solve_params, progress, stop=stop), None
     institutions = {i.institution_id: i for i in data.institutions}
     rp = replan_problem(problem, stored_rows(kept), history, from_date, institutions)
-    result = solve_roster(rp.problem, solve_params, progress, stop=stop)
+    try:
+        result = solve_roster(rp.problem, solve_params, progress, stop=stop)
+    except InfeasibleError:
+        if not rp.added:
+            raise
+        rp = without_follow_ups(rp)  # the pool cannot take them all: say so, plan the rest
+        result = solve_roster(rp.problem, solve_params, progress, stop=stop)
     rows = sorted((*rp.kept, *result.rows), key=lambda r: (r.date, r.street_id, r.institution_id))
     findings = (*result.findings, *moved(rp, result.rows))
     return replace(result, rows=tuple(rows), findings=findings), rp

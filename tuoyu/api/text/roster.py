@@ -334,12 +334,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{institution_id} 由 {old_date}（{old_team}）调整为 {date}（{team}）。",
         "{institution_id} moved from {old_date} ({old_team}) to {date} ({team}).",
     ),
-    "roster.replan.follow_up_late": (
-        "{institution_id} {name} 的整改复查（{date} 检查结果，须于 {due} 前）无法按期安排："
-        "在此之前没有哪一天能组成无利益冲突、技能和部门齐全的检查组；已安排在本月稍后。",
+    "roster.replan.follow_up_no_team": (
+        "{institution_id} {name} 的整改复查（{date} 检查结果，须于 {due} 前）本月无法安排："
+        "自重排之日起没有哪一天能组成无利益冲突、技能和部门齐全的检查组；下月排班将优先安排（已逾期）。",
         "The follow-up of {institution_id} {name} (outcome of {date}, due by {due}) cannot "
-        "be on time: no day before it has a team free of conflicts with the skills and "
-        "departments required; it is put later in the month.",
+        "be on site this month: no day from the re-plan's date has a team free of conflicts "
+        "with the skills and departments required; next month's roster puts it first "
+        "(overdue).",
+    ),
+    "roster.replan.follow_up_no_capacity": (
+        "{institution_id} 的整改复查（须于 {due} 前）本月无法安排：保留的检查之外，"
+        "人员的当月上限已不足以同时完成全部新增复查；下月排班将优先安排（已逾期）。",
+        "The follow-up of {institution_id} (due by {due}) cannot be on site this month: "
+        "after the kept visits the inspectors' monthly limits cannot take every new "
+        "follow-up; next month's roster puts it first (overdue).",
     ),
     "roster.replan.no_roster": (
         "{month} 还没有保存的排班，无法从某日起重新安排。",

@@ -70,13 +70,20 @@ def _follow_up_visits(
         visit = Visit(iid, inst.street_id, "follow_up", deadline=due, last_team=h.inspector_ids,
                       note=note)  # fmt: skip
         if not _staffable_by(problem, visit, due):
-            findings.append(warning("roster.replan.follow_up_late", institution_id=iid,
-                                    name=inst.name, date=h.date.isoformat(), due=due.isoformat(),
-                                    why="no_team"))  # fmt: skip
-            visit = replace(visit, deadline=None)
+            findings.append(warning("roster.replan.follow_up_no_team", institution_id=iid,
+                                    name=inst.name, date=h.date.isoformat(),
+                                    due=due.isoformat()))  # fmt: skip
+            continue
         visits[iid] = visit
         added.append(iid)
     return added, findings
+
+
+def _with_note(row: RosterRow, visit: Visit | None) -> RosterRow:
+    """A stored visit with the note of the month's visit (why it is on the roster)."""
+    if row.note is None and visit is not None and visit.reason == row.reason:
+        return replace(row, note=visit.note)
+    return row
 
 
 def replan_problem(
@@ -90,9 +97,10 @@ def replan_problem(
     the date; the later visits (as the month's problem has them, else as stored) and the
     follow-ups of ``outcomes`` dated this month before the date, on the working days from
     the date, with each inspector's monthly limit less the kept visits."""
+    by_id = {v.institution_id: v for v in problem.visits}
+    stored = [_with_note(r, by_id.get(r.institution_id)) for r in stored]
     kept = tuple(r for r in stored if r.date < from_date)
     later = tuple(r for r in stored if r.date >= from_date)
-    by_id = {v.institution_id: v for v in problem.visits}
     visits: dict[str, Visit] = {}
     for r in later:
         visits[r.institution_id] = by_id.get(r.institution_id) or Visit(
@@ -120,6 +128,29 @@ def replan_problem(
                       if v.institution_id in institutions},
     )  # fmt: skip
     return Replan(rest, kept, later, tuple(added), from_date)
+
+
+def without_follow_ups(replan: Replan) -> Replan:
+    """The re-plan without its new follow-ups (when the pool cannot take them all: the
+    month's capacity after the kept visits), each named by a finding; next month's
+    roster puts them first, as overdue."""
+    p = replan.problem
+    dropped = set(replan.added)
+    findings = [
+        warning("roster.replan.follow_up_no_capacity", institution_id=v.institution_id,
+                due=v.deadline.isoformat() if v.deadline else None)
+        for v in p.visits if v.institution_id in dropped and v.reason == "follow_up"
+    ]  # fmt: skip
+    later = {r.institution_id: r for r in replan.later}
+    visits = []
+    for v in p.visits:
+        if v.institution_id not in dropped:
+            visits.append(v)
+        elif v.institution_id in later:  # it was on the roster anyway: as it was
+            r = later[v.institution_id]
+            visits.append(Visit(r.institution_id, r.street_id, r.reason, note=r.note))
+    rest = replace(p, visits=tuple(visits), findings=(*p.findings, *findings))
+    return replace(replan, problem=rest, added=())
 
 
 def moved(replan: Replan, rows: Sequence[RosterRow]) -> list[Finding]:
