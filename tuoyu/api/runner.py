@@ -75,10 +75,10 @@ def deliver(plan: Plan, out_dir: Path, *, dataset: Dataset, engine: Engine | Non
 def roster_inputs(session: Session, dataset: Dataset, params: RosterParams) -> dict[str, Any]:
     """What a roster needs from the store: the history (published rosters and outcomes)
     before the month, the month's earlier draws, and for a re-plan (``from_date``) the
-    month's roster in force and the outcomes recorded this month before the date.
-    Raises :class:`store.RedrawRefused` when the month is published and no reason given
-    (a re-plan needs none), :class:`store.NothingToPublish`-like
-    :class:`store.RosterStateError` when a re-plan finds no roster of the month."""
+    month's roster in force (its visits: ``kept``) and the outcomes recorded this month
+    before the date. Raises :class:`store.RedrawRefused` when the month is published and
+    no reason is given (a re-plan needs none), :class:`store.NothingToReplan` when a
+    re-plan finds no roster of the month."""
     start = dt.date(params.year, params.mon, 1)
     check_redraw(session, dataset, params)
     earlier = store.earlier_draws(session, dataset.key, params.month)
@@ -105,6 +105,42 @@ def check_redraw(session: Session, dataset: Dataset, params: RosterParams) -> No
     reason = draw_reason(params.model_dump(mode="json"))
     if not reason and store.is_published(session, dataset.key, params.month):
         raise store.RedrawRefused(month=params.month)
+
+
+def check_roster(dataset: Dataset, params: RosterParams, engine: Engine | None = None) -> None:
+    """Whether a roster job can run in the month's present state; raises
+    :class:`store.RosterStateError` (:class:`store.RedrawRefused`,
+    :class:`store.NothingToReplan`) with a catalogue code: the service answers 409
+    before queueing the job."""
+    with Session(engine or store.engine()) as session:
+        check_redraw(session, dataset, params)
+        if params.from_date is not None and store.month_roster(
+                session, dataset.key, params.month) is None:
+            raise store.NothingToReplan(month=params.month)
+
+
+def month_state(dataset: Dataset, month: str, engine: Engine | None = None) -> dict[str, Any]:
+    """A month's draws for the pages: every draw (``earlier_draws`` entries, oldest
+    first), the one in force and whether the month is published."""
+    with Session(engine or store.engine()) as session:
+        draws = store.earlier_draws(session, dataset.key, month)
+        current = store.month_roster(session, dataset.key, month)
+        return {
+            "month": month,
+            "published": store.is_published(session, dataset.key, month),
+            "in_force": store.draw_entry(current) if current else None,
+            "draws": draws,
+        }
+
+
+def state_error_text(exc: store.RosterStateError, lang: str = "zh") -> str:
+    """The refusal in the reader's language (a state such as ``withdrawn`` by its label)."""
+    from tuoyu.api.text import label, message
+
+    params = dict(exc.params)
+    if "status" in params:
+        params["status"] = label(f"roster.state.{params['status']}", lang)  # type: ignore[arg-type]
+    return message(exc.code, params, lang)  # type: ignore[arg-type]
 
 
 def save_roster(plan: Plan, dataset: Dataset, engine: Engine) -> tuple[int, bool]:
@@ -152,6 +188,16 @@ def publish(dataset: Dataset, month: str, engine: Engine | None = None, *,
         roster = store.publish_roster(session, dataset.key, month,
                                       record_fingerprint=record_fingerprint)
         return store.draw_entry(roster)
+
+
+def publish_draw(dataset: Dataset, record: dict[str, Any],
+                 engine: Engine | None = None) -> dict[str, Any]:
+    """Publish the draw of this audit record (a job's ``draw.json``), which must be its
+    month's newest; see :func:`publish`."""
+    from tuoyu.planning.roster import fingerprint
+
+    return publish(dataset, str(record["month"]), engine,
+                   record_fingerprint=fingerprint(record))
 
 
 def stored_record(dataset: Dataset, record: dict[str, Any],

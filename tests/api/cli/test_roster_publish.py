@@ -24,6 +24,7 @@ from tuoyu.api import store
 from tuoyu.api.cli import app
 from tuoyu.data import BUNDLED
 from tuoyu.planning.dataset import Dataset
+from tuoyu.planning.params import RosterParams
 from tuoyu.planning.roster import fingerprint
 
 runner = CliRunner()
@@ -155,6 +156,26 @@ def test_publishing_the_redraw_withdraws_the_first(month, monkeypatch):
     with Session(store.engine(url)) as session:
         draws = store.month_draws(session, DATASET.key, "2027-03")
         assert [d.status for d in draws] == ["withdrawn", "published"]
+
+
+def test_what_the_service_calls(month):
+    root, url, _steps = month
+    eng = store.engine(url)
+    first = json.loads((root / "first" / "draw.json").read_text(encoding="utf-8"))
+    second = json.loads((root / "second" / "draw.json").read_text(encoding="utf-8"))
+    assert api_runner.publish_draw(DATASET, second, eng)["status"] == "published"  # again
+    with pytest.raises(store.NothingToPublish) as err:
+        api_runner.publish_draw(DATASET, first, eng)
+    assert "已撤回" in api_runner.state_error_text(err.value, "zh")
+    with pytest.raises(store.RedrawRefused):
+        api_runner.check_roster(DATASET, RosterParams(month="2027-03"), eng)
+    api_runner.check_roster(DATASET, RosterParams(month="2027-03", redraw_reason="x"), eng)
+    with pytest.raises(store.NothingToReplan):
+        api_runner.check_roster(DATASET, RosterParams(month="2027-05", from_date="2027-05-10"),
+                                eng)
+    state = api_runner.month_state(DATASET, "2027-03", eng)
+    assert state["published"] and [d["seed"] for d in state["draws"]] == [20270301, 7]
+    assert state["in_force"]["fingerprint"] == fingerprint(second)
 
 
 def test_the_notice_names_every_inspected_institution(month, monkeypatch, tmp_path):

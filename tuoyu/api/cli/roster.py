@@ -31,10 +31,11 @@ def _lang(value: str) -> Lang:
 
 def _state_error(exc: Exception, lang: Lang) -> None:
     """A month's state refuses the roster (published, saved meanwhile, nothing stored)."""
+    from tuoyu.api.runner import state_error_text
     from tuoyu.api.store import RosterStateError
 
     assert isinstance(exc, RosterStateError)
-    fail([message(exc.code, exc.params, lang)], lang)
+    fail([state_error_text(exc, lang)], lang)
 
 
 def make_roster(dataset: Dataset, params: RosterParams, out: Path, lang: Lang = "zh") -> Plan:
