@@ -267,6 +267,52 @@ def test_a_second_saver_of_the_month_is_refused_not_lost(tmp_path):
             s.flush()
 
 
+def _race(url: str) -> list[str]:
+    """Two threads plan the same month (both see no draw), then save at once."""
+    import threading
+
+    from sqlalchemy.exc import OperationalError
+
+    eng = store.make_engine(url)
+    gate = threading.Barrier(2)
+    results: list[str] = []
+
+    def saver(seed: int) -> None:
+        try:
+            with Session(eng) as s, s.begin():
+                seen = len(store.earlier_draws(s, DATASET.key, "2027-03"))
+                gate.wait()
+                _save(s, seed, seen)
+            results.append("saved")
+        except (store.DrawConflict, IntegrityError, OperationalError) as exc:
+            results.append(type(exc).__name__)
+
+    threads = [threading.Thread(target=saver, args=(n,)) for n in (1, 2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    with Session(eng) as s:
+        assert len(store.month_draws(s, DATASET.key, "2027-03")) == 1
+    return sorted(results)
+
+
+def test_two_savers_at_once_one_wins_one_is_refused_sqlite(tmp_path):
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    store.migrate(url)
+    results = _race(url)
+    assert results[1] == "saved" and results[0] != "saved", results
+
+
+def test_two_savers_at_once_one_wins_one_is_refused_postgres():
+    from api_support import postgres_url
+
+    url = postgres_url()
+    store.migrate(url)
+    results = _race(url)
+    assert results[1] == "saved" and results[0] != "saved", results
+
+
 def test_a_new_draft_supersedes_the_old_one_and_keeps_it(tmp_path):
     eng = store.engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
     with Session(eng) as s, s.begin():

@@ -19,6 +19,7 @@ from alembic.config import Config
 from filelock import FileLock
 from sqlalchemy import create_engine, event, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tuoyu.api.store.tables import (
@@ -280,7 +281,10 @@ def save_roster(
             )
         )
     session.add(roster)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as exc:  # another session took the month's next draw number
+        raise DrawConflict(month=month, seen=len(draws), stored=-1) from exc
     return roster.id, replaced
 
 
