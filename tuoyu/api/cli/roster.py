@@ -1,11 +1,14 @@
-"""``tuoyu roster`` (make a month's roster), ``tuoyu roster verify`` and
+"""``tuoyu roster`` (make a month's roster, or re-plan it ``--from`` a date),
+``tuoyu roster publish`` (一公开: the month's draft becomes the roster in force),
+``tuoyu roster notice`` (the public notice), ``tuoyu roster verify`` and
 ``tuoyu inspections record`` (outcomes, so the next month knows them).
 
 Thin commands: options -> :class:`RosterParams` -> the store's history and
 ``tuoyu.planning.roster.run`` (through ``tuoyu.api.runner``) -> the files, published in
-one step -> the store (only after the files are published) -> the plan, printed in
-Chinese (``--lang en``: English). Any failure: a located message, exit 2, nothing
-written, nothing stored.
+one step -> the store, as the month's draft (only after the files are published) -> the
+plan, printed in Chinese (``--lang en``: English). Any failure (bad input, a published
+month drawn again without ``--redraw-reason``, another roster of the month saved
+meanwhile): a located message, exit 2, nothing stored.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from tuoyu.api.text import Lang, describe, label, message, render
 from tuoyu.models.calendar import month_bounds
 from tuoyu.models.findings import Finding
 from tuoyu.planning.plan import Plan
-from tuoyu.planning.roster import RosterDetail
+from tuoyu.planning.roster import RosterDetail, draw_reason
 
 WEEKDAY_ZH = "一二三四五六日"
 FILES = ("roster.csv", "roster.xlsx", "draw.json", "summary.txt")
@@ -139,7 +139,14 @@ def _notes(plan: Plan) -> pd.DataFrame:
         ("随机种子", str(p.seed)),
         ("求解状态", label(f"status.{plan.status}")),
         ("唯一最优", str(detail.result.unique)),
+        ("状态", "草稿（发布后计入以后各月的检查历史）"),
+        ("本月此前抽取", "；".join(f"第 {e.get('draw')} 次 种子 {e.get('seed')} {e.get('time')}"
+                                  f"（{label('roster.state.' + str(e.get('status')))}）"
+                                  for e in detail.earlier_draws) or "无"),
     ]
+    reason = draw_reason(plan.params)
+    if reason:
+        notes.append(("重新抽取理由", reason))
     for reason, n in sorted(Counter(r["reason"] for r in plan.rows).items()):
         notes.append((f"检查数：{label(f'roster.reason.{reason}')}", str(n)))
     for t in plan.targets:
