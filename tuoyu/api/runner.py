@@ -47,6 +47,8 @@ def make_plan(
 
         with Session(engine or store.engine()) as session:
             inputs = roster_inputs(session, dataset, params)
+        if "seed" in inputs:  # a re-plan keeps the month's draw: the seed of its roster
+            params = params.model_copy(update={"seed": inputs.pop("seed")})
         return roster.run(dataset, params, **inputs, stop=stop, progress=progress)
     if isinstance(params, SessionParams):
         from tuoyu.api.exports.sessions import read_sessions_csv
@@ -76,7 +78,8 @@ def roster_inputs(session: Session, dataset: Dataset, params: RosterParams) -> d
     """What a roster needs from the store: the history (published rosters and outcomes)
     before the month, the month's earlier draws, and for a re-plan (``from_date``) the
     month's roster in force (its visits: ``kept``) and the outcomes recorded this month
-    before the date. Raises :class:`store.RedrawRefused` when the month is published and
+    before the date, and its seed (a re-plan keeps the month's draw). Raises
+    :class:`store.RedrawRefused` when the month is published and
     no reason is given (a re-plan needs none), :class:`store.NothingToReplan` when a
     re-plan finds no roster of the month."""
     start = dt.date(params.year, params.mon, 1)
@@ -93,7 +96,7 @@ def roster_inputs(session: Session, dataset: Dataset, params: RosterParams) -> d
     kept = [{"date": v.date, "institution_id": v.institution_id, "street_id": v.street_id,
              "inspector_ids": v.inspector_ids, "reason": v.reason}
             for v in current.visits]  # fmt: skip
-    return {"history": history, "kept": kept, "earlier_draws": earlier}
+    return {"history": history, "kept": kept, "earlier_draws": earlier, "seed": current.seed}
 
 
 def check_redraw(session: Session, dataset: Dataset, params: RosterParams) -> None:
