@@ -26,6 +26,20 @@ class RosterParams(_Params):
     seed: int = Field(20270301, ge=0, le=MAX_SEED, description="Seed of the random draw.")
     draw_share: float = Field(0.10, gt=0, le=1, description="Share of institutions drawn.")
     min_team: int = Field(2, ge=2, le=10, description="Inspectors per inspection, at least.")
+    redraw_reason: str | None = Field(
+        None, max_length=500, description="Why the month is drawn again once its roster is "
+        "published (required then; recorded in draw.json).")
+    from_date: dt.date | None = Field(
+        None, description="Re-plan the month from this date (YYYY-MM-DD): the visits of "
+        "the stored roster before it are kept, later ones re-planned with the follow-ups "
+        "of outcomes recorded since.")
+
+    @model_validator(mode="after")
+    def _from_in_month(self) -> RosterParams:
+        if self.from_date is not None and (
+            self.from_date.year, self.from_date.month) != (self.year, self.mon):
+            raise ValueError(f"from_date {self.from_date} is not in the month {self.month}")
+        return self
 
     @field_validator("month")
     @classmethod

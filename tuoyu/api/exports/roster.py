@@ -14,9 +14,10 @@ import pandas as pd
 from tuoyu.api.exports.audit import draw_record_of
 from tuoyu.api.exports.workbook import excel_writer
 from tuoyu.api.text import Lang, describe, label, message, render
+from tuoyu.models.calendar import month_bounds
 from tuoyu.models.findings import Finding
 from tuoyu.planning.plan import Plan
-from tuoyu.planning.roster import RosterDetail
+from tuoyu.planning.roster import RosterDetail, draw_reason
 
 WEEKDAY_ZH = "一二三四五六日"
 FILES = ("roster.csv", "roster.xlsx", "draw.json", "summary.txt")
@@ -26,10 +27,11 @@ def _note(note: Finding | None, lang: Lang) -> str:
     return "" if note is None else render(note, lang)
 
 
-def write_roster_csv(plan: Plan, path: Path) -> None:
-    """The contract's columns, plus the note of each visit (in English)."""
+def write_roster_csv(plan: Plan, path: Path, lang: Lang = "zh") -> None:
+    """The contract's columns, plus the note of each visit (in ``lang``, Chinese by
+    default); UTF-8 with the BOM Excel expects."""
     detail: RosterDetail = plan.detail
-    with path.open("w", newline="", encoding="utf-8") as f:
+    with path.open("w", newline="", encoding="utf-8-sig") as f:
         w = csv.writer(f)
         w.writerow(["date", "institution_id", "street_id", "inspector_ids", "reason", "note"])
         for r in detail.result.rows:
@@ -40,7 +42,7 @@ def write_roster_csv(plan: Plan, path: Path) -> None:
                     r.street_id,
                     ";".join(r.inspector_ids),
                     r.reason,
-                    _note(r.note, "en"),
+                    _note(r.note, lang),
                 ]
             )
 
@@ -137,7 +139,14 @@ def _notes(plan: Plan) -> pd.DataFrame:
         ("随机种子", str(p.seed)),
         ("求解状态", label(f"status.{plan.status}")),
         ("唯一最优", str(detail.result.unique)),
+        ("状态", "草稿（发布后计入以后各月的检查历史）"),
+        ("本月此前抽取", "；".join(f"第 {e.get('draw')} 次 种子 {e.get('seed')} {e.get('time')}"
+                                  f"（{label('roster.state.' + str(e.get('status')))}）"
+                                  for e in detail.earlier_draws) or "无"),
     ]
+    reason = draw_reason(plan.params)
+    if reason:
+        notes.append(("重新抽取理由", reason))
     for reason, n in sorted(Counter(r["reason"] for r in plan.rows).items()):
         notes.append((f"检查数：{label(f'roster.reason.{reason}')}", str(n)))
     for t in plan.targets:
@@ -187,7 +196,7 @@ def summary(plan: Plan, lang: Lang = "zh") -> str:
         "seed": str(p.seed),
         "inspections": len(rows),
         "days_used": len({r["date"] for r in rows}),
-        "days": len(p.days),
+        "days": len(detail.data.calendar.workdays(*month_bounds(p.year, p.month))),
         "visits": sum(len(t) for t in teams),
         "inspectors": len({i for t in teams for i in t}),
     }
@@ -204,7 +213,7 @@ def summary(plan: Plan, lang: Lang = "zh") -> str:
 def write_plan(plan: Plan, folder: Path, lang: Lang = "zh") -> None:
     """Write the four files of a roster into ``folder``: roster.csv, draw.json,
     roster.xlsx, summary.txt."""
-    write_roster_csv(plan, folder / "roster.csv")
+    write_roster_csv(plan, folder / "roster.csv", lang)
     write_draw_json(plan, folder / "draw.json")
     write_roster_xlsx(plan, folder / "roster.xlsx")
     (folder / "summary.txt").write_text(summary(plan, lang) + "\n", encoding="utf-8")
