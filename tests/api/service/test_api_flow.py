@@ -62,6 +62,19 @@ def full_flow(tmp: Path, url: str | None) -> None:
         assert r.status_code == 200, r.text
         assert r.json() == {"recorded": 3}
 
+        # a draft feeds nothing; once published (一公开) March is the history April reads
+        r = c.post(f"/api/v1/jobs/{march['id']}/publish")
+        assert r.status_code == 200, r.text
+        assert r.json()["published"] and r.json()["in_force"]["seed"] == 42
+        # a second draw of a published month needs a reason, refused before queuing
+        r = c.post("/api/v1/jobs", json={"kind": "roster", "dataset_id": ds["id"],
+                                         "params": {"month": "2027-03", "seed": 7}})
+        assert r.status_code == 409 and "理由" in r.json()["message"], r.text
+        notice = c.get(f"/api/v1/datasets/{ds['id']}/rosters/2027-03/notice")
+        assert notice.status_code == 200 and all(row["institution_id"] in notice.text
+                                                 for row in rows)
+        assert "<script" not in notice.text
+
         r = c.post("/api/v1/jobs", json={"kind": "roster", "dataset_id": ds["id"],
                                          "params": {"month": "2027-04", "seed": 42}})
         april = wait(c, r.json()["id"])

@@ -81,7 +81,7 @@ def plan_and_write(dataset: Dataset, params: AnyParams, out: Path, lang: Lang = 
                    progress: ProgressFn | None = None) -> Plan:
     """Make the plan, publish its files into ``out`` (and store a roster), print it
     (``show``: the planner's own summary, :func:`describe` by default)."""
-    from tuoyu.api import runner
+    from tuoyu.api import runner, store
     from tuoyu.api.exports.output import OutputError
 
     if lang not in ("zh", "en"):
@@ -92,10 +92,14 @@ def plan_and_write(dataset: Dataset, params: AnyParams, out: Path, lang: Lang = 
                                     progress=progress or live)
     except DataError as exc:
         fail([render_data_error(exc, lang)], lang)
+    except store.RosterStateError as exc:
+        fail([runner.state_error_text(exc, lang)], lang)
     if not plan.ok:
         fail([show(plan, lang)], lang)
     try:
         runner.deliver(plan, out, dataset=dataset, lang=lang)
+    except store.RosterStateError as exc:
+        fail([runner.state_error_text(exc, lang)], lang)
     except OutputError as exc:
         reason = label(exc.code, lang) if exc.code else exc.reason
         fail([message("output.error", {"path": str(exc.path), "reason": reason}, lang)],

@@ -162,7 +162,7 @@ def run_job(job_id: str, kind: str, dataset_id: str, data_dir: str, params: dict
     end_with_parent(parent_pid)
     with contextlib.suppress(OSError, AttributeError):
         os.nice(10)  # solvers yield the cores to the service's own requests
-    from tuoyu.api import runner
+    from tuoyu.api import runner, store
     from tuoyu.api.exports.output import OutputError
     from tuoyu.api.text import label, render
     from tuoyu.models.errors import DataError
@@ -207,6 +207,12 @@ def run_job(job_id: str, kind: str, dataset_id: str, data_dir: str, params: dict
             status, message = "failed", render_data_error(exc, "zh", limit=3)
             result = _error("invalid_input", message, problems=problem_dicts(exc),
                             problem_count=len(exc.problems))
+            final = {}
+        except store.RosterStateError as exc:  # a published month, another draw meanwhile
+            status = "failed"
+            message = runner.state_error_text(exc, "zh")
+            result = _error("roster_state", message, code=exc.code,
+                            message_en=runner.state_error_text(exc, "en"))
             final = {}
         except OutputError as exc:
             status, message = "failed", f"无法写出方案文件 / cannot write the plan: {exc}"
