@@ -461,3 +461,35 @@ def test_map_steers_sites_and_draws_the_tradeoff(page, server: str) -> None:
     served = [float(r["children_served"]) for r in rows if r["children_served"]]
     assert served == sorted(served)
     assert page.locator("#tradeoff svg circle").count() == len(served)
+
+
+def test_roster_page_publishes_and_replans(page, server: str) -> None:
+    """Publish a draw (一公开), be refused a second draw without a reason, re-plan the
+    rest of the month from a date: the visits before it stay as they were."""
+    page.goto("/roster")
+    page.wait_for_selector("#dataset option[value=baoshan]", state="attached")
+    page.fill("#month", "2027-05")
+    page.click("#roster-btn")
+    page.wait_for_selector("#by-day tbody tr, #error:not([hidden])", timeout=SOLVE_WAIT_MS)
+    assert page.locator("#error").is_hidden(), page.inner_text("#error")
+    first = page.get_attribute("#job-status", "data-job-id")
+    page.wait_for_selector("#month-state:has-text('尚未发布')")
+    page.click("#publish-btn")
+    page.wait_for_selector("#month-state:has-text('已发布')")
+    assert page.locator("#earlier-draws li").count() == 1
+    notice = httpx.get(f"{server}/api/v1/datasets/baoshan/rosters/2027-05/notice")
+    assert notice.status_code == 200 and "2027-05" in notice.text
+    page.click("#roster-btn")  # a second draw of a published month, no reason given
+    page.wait_for_selector("#error:not([hidden])", timeout=SOLVE_WAIT_MS)
+    assert "理由" in page.inner_text("#error")
+    before = httpx.get(f"{server}/api/v1/jobs/{first}/result").json()["rows"]
+    page.fill("#replan-date", "2027-05-17")
+    page.click("#replan-btn")
+    page.wait_for_function(
+        "id => document.getElementById('job-status').dataset.jobId !== id"
+        " && document.getElementById('job-status').dataset.status === 'done'",
+        arg=first, timeout=SOLVE_WAIT_MS)
+    second = page.get_attribute("#job-status", "data-job-id")
+    after = httpx.get(f"{server}/api/v1/jobs/{second}/result").json()["rows"]
+    kept = sorted(tuple(r.values()) for r in before if r["date"] < "2027-05-17")
+    assert kept and kept == sorted(tuple(r.values()) for r in after if r["date"] < "2027-05-17")
