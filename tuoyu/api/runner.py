@@ -45,10 +45,11 @@ def make_plan(
     if isinstance(params, RosterParams):
         from tuoyu.planning import roster
 
-        start = dt.date(params.year, params.mon, 1)
         with Session(engine or store.engine()) as session:
-            history = store.stored_history(session, dataset.key, start)
-        return roster.run(dataset, params, history=history, stop=stop, progress=progress)
+            inputs = roster_inputs(session, dataset, params)
+        if "seed" in inputs:  # a re-plan keeps the month's draw: the seed of its roster
+            params = params.model_copy(update={"seed": inputs.pop("seed")})
+        return roster.run(dataset, params, **inputs, stop=stop, progress=progress)
     if isinstance(params, SessionParams):
         from tuoyu.api.exports.sessions import read_sessions_csv
         from tuoyu.planning import sessions
@@ -73,25 +74,153 @@ def deliver(plan: Plan, out_dir: Path, *, dataset: Dataset, engine: Engine | Non
         save_roster(plan, dataset, engine or store.engine())
 
 
+def roster_inputs(session: Session, dataset: Dataset, params: RosterParams) -> dict[str, Any]:
+    """What a roster needs from the store: the history (published rosters and outcomes)
+    before the month, the month's earlier draws, and for a re-plan (``from_date``) the
+    month's roster in force (its visits: ``kept``) and the outcomes recorded this month
+    before the date, and its seed (a re-plan keeps the month's draw). Raises
+    :class:`store.RedrawRefused` when the month is published and
+    no reason is given (a re-plan needs none), :class:`store.NothingToReplan` when a
+    re-plan finds no roster of the month."""
+    start = dt.date(params.year, params.mon, 1)
+    check_redraw(session, dataset, params)
+    earlier = store.earlier_draws(session, dataset.key, params.month)
+    if params.from_date is None:
+        history = store.stored_history(session, dataset.key, start)
+        return {"history": history, "earlier_draws": earlier}
+    history = [h for h in store.stored_history(session, dataset.key, params.from_date)
+               if h.date < start or h.outcome != "planned"]  # fmt: skip
+    current = store.month_roster(session, dataset.key, params.month)
+    if current is None:
+        raise store.NothingToReplan(month=params.month)
+    kept = [{"date": v.date, "institution_id": v.institution_id, "street_id": v.street_id,
+             "inspector_ids": v.inspector_ids, "reason": v.reason}
+            for v in current.visits]  # fmt: skip
+    return {"history": history, "kept": kept, "earlier_draws": earlier, "seed": current.seed}
+
+
+def check_redraw(session: Session, dataset: Dataset, params: RosterParams) -> None:
+    """Refuse (:class:`store.RedrawRefused`) another roster of a published month without
+    a reason; a re-plan from a date needs none. The service calls it before queueing a
+    roster job (409)."""
+    from tuoyu.planning.roster import draw_reason
+
+    reason = draw_reason(params.model_dump(mode="json"))
+    if not reason and store.is_published(session, dataset.key, params.month):
+        raise store.RedrawRefused(month=params.month)
+
+
+def check_roster(dataset: Dataset, params: RosterParams, engine: Engine | None = None) -> None:
+    """Whether a roster job can run in the month's present state; raises
+    :class:`store.RosterStateError` (:class:`store.RedrawRefused`,
+    :class:`store.NothingToReplan`) with a catalogue code: the service answers 409
+    before queueing the job."""
+    with Session(engine or store.engine()) as session:
+        check_redraw(session, dataset, params)
+        if params.from_date is not None and store.month_roster(
+                session, dataset.key, params.month) is None:
+            raise store.NothingToReplan(month=params.month)
+
+
+def month_state(dataset: Dataset, month: str, engine: Engine | None = None) -> dict[str, Any]:
+    """A month's draws for the pages: every draw (``earlier_draws`` entries, oldest
+    first), the one in force and whether the month is published."""
+    with Session(engine or store.engine()) as session:
+        draws = store.earlier_draws(session, dataset.key, month)
+        current = store.month_roster(session, dataset.key, month)
+        return {
+            "month": month,
+            "published": store.is_published(session, dataset.key, month),
+            "in_force": store.draw_entry(current) if current else None,
+            "draws": draws,
+        }
+
+
+def state_error_text(exc: store.RosterStateError, lang: str = "zh") -> str:
+    """The refusal in the reader's language (a state such as ``withdrawn`` by its label)."""
+    from tuoyu.api.text import label, message
+
+    params = dict(exc.params)
+    if "status" in params:
+        params["status"] = label(f"roster.state.{params['status']}", lang)  # type: ignore[arg-type]
+    return message(exc.code, params, lang)  # type: ignore[arg-type]
+
+
 def save_roster(plan: Plan, dataset: Dataset, engine: Engine) -> tuple[int, bool]:
-    """Store a roster (its visits feed later months' history)."""
+    """Store a roster as the month's new draft (drafts do not feed later months' history
+    until published). Raises :class:`store.RedrawRefused` (the month is published and no
+    reason given) or :class:`store.DrawConflict` (another roster of the month was stored
+    since this one was planned: of two processes saving the month at once, one wins)."""
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
     from tuoyu.api.exports.audit import draw_record_of
+    from tuoyu.planning.roster import draw_reason, fingerprint
 
     record = draw_record_of(plan)
-    with Session(engine) as session, session.begin():
-        return store.save_roster(
-            session,
-            dataset.key,
-            str(plan.params["month"]),
-            int(plan.params["seed"]),
-            plan.fingerprint,
-            json.dumps(record, ensure_ascii=False),
-            [
-                (dt.date.fromisoformat(str(r["date"])), str(r["institution_id"]),
-                 str(r["street_id"]), str(r["inspector_ids"]), str(r["reason"]))
-                for r in plan.rows
-            ],
-        )
+    seen = len(plan.detail.earlier_draws)
+    month = str(plan.params["month"])
+    try:
+        with Session(engine) as session, session.begin():
+            return store.save_roster(
+                session,
+                dataset.key,
+                month,
+                int(plan.params["seed"]),
+                plan.fingerprint,
+                json.dumps(record, ensure_ascii=False),
+                [
+                    (dt.date.fromisoformat(str(r["date"])), str(r["institution_id"]),
+                     str(r["street_id"]), str(r["inspector_ids"]), str(r["reason"]))
+                    for r in plan.rows
+                ],
+                seen=seen,
+                redraw_reason=draw_reason(plan.params),
+                record_fingerprint=fingerprint(record),
+            )
+    except (IntegrityError, OperationalError) as exc:  # the other process won the month
+        raise store.DrawConflict(month=month, seen=seen, stored=-1) from exc
+
+
+def publish(dataset: Dataset, month: str, engine: Engine | None = None, *,
+            record_fingerprint: str | None = None) -> dict[str, Any]:
+    """Publish the month's newest draft (or the draw of that ``record_fingerprint``: a
+    job's draw.json, ``fingerprint(record)``): from now on it feeds later months'
+    history. Returns the draw as ``earlier_draws`` lists it. Raises
+    :class:`store.NothingToPublish`."""
+    with Session(engine or store.engine()) as session, session.begin():
+        roster = store.publish_roster(session, dataset.key, month,
+                                      record_fingerprint=record_fingerprint)
+        return store.draw_entry(roster)
+
+
+def publish_draw(dataset: Dataset, record: dict[str, Any],
+                 engine: Engine | None = None) -> dict[str, Any]:
+    """Publish the draw of this audit record (a job's ``draw.json``), which must be its
+    month's newest; see :func:`publish`."""
+    from tuoyu.planning.roster import fingerprint
+
+    return publish(dataset, str(record["month"]), engine,
+                   record_fingerprint=fingerprint(record))
+
+
+def stored_record(dataset: Dataset, record: dict[str, Any],
+                  engine: Engine | None = None) -> dict[str, Any] | None:
+    """The store's copy of a draw's record (the same month, seed and time), or None when
+    the store does not hold it (verify then compares what it can recompute)."""
+    from tuoyu.data import BUNDLED, BUNDLED_NAME
+
+    keys = [dataset.key]
+    if Path(dataset.folder).resolve() == Path(BUNDLED).resolve():
+        keys.append(BUNDLED_NAME)  # the bundled data is stored by name, or by its folder
+    with Session(engine or store.engine()) as session:
+        draws = [r for key in keys
+                 for r in store.month_draws(session, key, str(record.get("month")))]
+        for r in draws:
+            mine = json.loads(r.draw_json)
+            if (mine.get("created_at"), mine.get("seed")) == (record.get("created_at"),
+                                                               record.get("seed")):
+                return mine
+    return None
 
 
 def record_outcomes(file: Path, dataset: Dataset, engine: Engine | None = None) -> int:

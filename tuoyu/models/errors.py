@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 from tuoyu.models.findings import Finding
 
@@ -22,6 +23,10 @@ class Problem:
     column: str | None = None
     expected: str | None = None
     got: str | None = None
+    #: the message's code in the catalogue (``tuoyu.api.text.input``) and its values, so
+    #: the faces can say it in Chinese; ``message``/``expected`` stay the English words
+    code: str = ""
+    params: Mapping[str, Any] = field(default_factory=dict)
 
     def __str__(self) -> str:
         where = self.file
@@ -44,6 +49,7 @@ class Problem:
             "message": self.message,
             "expected": self.expected,
             "got": self.got,
+            "code": self.code or None,
         }
 
 

@@ -56,7 +56,8 @@ def _read_csv(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
             continue
     else:
         problems.append(
-            Problem(path.name, "the file is not readable text", expected="CSV saved as UTF-8")
+            Problem(path.name, "the file is not readable text", expected="CSV saved as UTF-8",
+                    code="input.not_text")
         )
         return None
     if not text.strip():
@@ -68,7 +69,8 @@ def _read_csv(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
             io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True
         )
     except pd.errors.ParserError as exc:
-        problems.append(Problem(path.name, f"the file is not valid CSV ({exc})"))
+        problems.append(Problem(path.name, f"the file is not valid CSV ({exc})",
+                                code="input.not_csv", params={"detail": str(exc)[:200]}))
         return None
 
 
@@ -86,7 +88,8 @@ def _xlsx_sheets(folder: Path, problems: list[Problem]) -> dict[str, tuple[Path,
         except Exception:  # BadZipFile, KeyError, InvalidFileException, XML errors …
             problems.append(
                 Problem(book.name, "the workbook cannot be opened (damaged, or not .xlsx)",
-                        expected="an Excel workbook (.xlsx) saved by Excel or WPS")
+                        expected="an Excel workbook (.xlsx) saved by Excel or WPS",
+                        code="input.bad_workbook")
             )
             continue
         for sheet in wb.sheetnames:
@@ -133,6 +136,8 @@ def _find_source(
                 candidates[0],
                 f"table '{table.name}' is given more than once ({'; '.join(candidates)})",
                 expected="exactly one source per table",
+                code="input.table_twice",
+                params={"table": table.name, "sources": candidates},
             )
         )
         return None
@@ -263,6 +268,12 @@ def _parse(col: Column, text: str) -> Any:
     return PARSERS[col.kind](col, text.strip())
 
 
+def _kind(col: Column) -> dict[str, Any]:
+    """What a valid value of the column is, as parameters for the message catalogue."""
+    return {"kind": col.kind, "choices": list(col.choices or ()), "min": col.min,
+            "max": col.max}
+
+
 def _expected(col: Column) -> str:
     text = col.describe()
     if col.kind in ("int", "float") and (col.min is not None or col.max is not None):
@@ -292,6 +303,8 @@ def _missing_columns(source: Source, table: Table, mapping: dict[str, str],
                 f"required column '{name}'{alias} is missing",
                 column=name,
                 expected=f"a column '{name}' with {col.describe()}",
+                code="input.missing_column",
+                params={"name": name, "aliases": list(col.aliases), **_kind(col)},
             )
         )
     return bool(missing)
@@ -310,7 +323,8 @@ def _column_values(source: Source, col: Column, header: str | None,
             if col.required and col.default is None and not col.allow_blank and header:
                 problems.append(
                     Problem(source.label, "a value is missing", row=i + 2, column=header,
-                            expected=_expected(col))
+                            expected=_expected(col), code="input.value_missing",
+                            params=_kind(col))
                 )
             values.append(col.default)
             continue
@@ -319,7 +333,8 @@ def _column_values(source: Source, col: Column, header: str | None,
         except (ValueError, OverflowError):
             problems.append(
                 Problem(source.label, "a value is not valid", row=i + 2, column=header,
-                        expected=_expected(col), got=text)
+                        expected=_expected(col), got=text, code="input.value_invalid",
+                        params=_kind(col))
             )
             values.append(col.default)
     return values
@@ -374,6 +389,8 @@ def _unique_ids(source: Source, table: Table, df: pd.DataFrame, mapping: dict[st
                         column=mapping.get(col.name, col.name),
                         expected="each id once",
                         got=str(v),
+                        code="input.duplicate_id",
+                        params={"id": str(v), "first_row": seen[v] + 2},
                     )
                 )
             else:
@@ -389,7 +406,8 @@ def _typed_table(source: Source, table: Table, problems: list[Problem]) -> pd.Da
         return None
     if len(frame) == 0 and not table.allow_empty:
         problems.append(
-            Problem(source.label, "the table is empty", expected="at least one row of data")
+            Problem(source.label, "the table is empty", expected="at least one row of data",
+                    code="input.empty_table")
         )
         return None
     n_before = len(problems)
@@ -401,6 +419,7 @@ def _typed_table(source: Source, table: Table, problems: list[Problem]) -> pd.Da
                 "coordinates look projected (metres), not longitude/latitude",
                 column=mapping["lon"],
                 expected="EPSG:4326 longitude and latitude in degrees (about 121, 31)",
+                code="input.projected",
             )
         )
     out: dict[str, list[Any]] = {}
@@ -458,6 +477,7 @@ def _check_lonlat(label: str, df: pd.DataFrame, problems: list[Problem]) -> None
                 "coordinates look projected (metres), not longitude/latitude",
                 column="lon",
                 expected="EPSG:4326 longitude and latitude in degrees",
+                code="input.projected",
             )
         )
         return
@@ -467,6 +487,7 @@ def _check_lonlat(label: str, df: pd.DataFrame, problems: list[Problem]) -> None
                 label,
                 "longitude and latitude look swapped",
                 column="lon",
+                code="input.swapped",
                 expected="lon east-west (about 121 in Shanghai), lat north-south (about 31)",
             )
         )
@@ -476,7 +497,7 @@ def _check_lonlat(label: str, df: pd.DataFrame, problems: list[Problem]) -> None
         problems.append(
             Problem(label, "a coordinate is out of range", row=int(i) + 2, column=column,
                     expected="longitude -180..180 and latitude -90..90, in degrees",
-                    got=str(df[column][i]))
+                    got=str(df[column][i]), code="input.coordinate_range")
         )
     ok = ~bad & lon.notna() & lat.notna()
     if ok.sum() < 3:
@@ -489,7 +510,8 @@ def _check_lonlat(label: str, df: pd.DataFrame, problems: list[Problem]) -> None
             Problem(label, f"the place is {km[i]:,.0f} km from the others in the table",
                     row=int(i) + 2, column="lon",
                     expected=f"a place within {FAR_KM:.0f} km of the others (check lon/lat)",
-                    got=f"{df['lon'][i]}, {df['lat'][i]}")
+                    got=f"{df['lon'][i]}, {df['lat'][i]}", code="input.far_away",
+                    params={"km": round(float(km[i])), "limit": FAR_KM})
         )
 
 
@@ -566,6 +588,9 @@ def _check_references(
                         column=df.attrs.get("headers", {}).get(col.name, col.name),
                         expected=f"{target_col} listed in {labels[target]}",
                         got=str(item),
+                        code="input.refers_to_nothing" + ("_more" if len(rows) > 1 else ""),
+                        params={"id": str(item), "target_column": target_col,
+                                "target": labels[target], "more": len(rows) - 1},
                     )
                 )
 
@@ -588,6 +613,7 @@ def read_tables(folder: str | Path, names: Iterable[str]) -> dict[str, pd.DataFr
                     str(folder),
                     "the dataset folder does not exist",
                     expected="a folder with the contract's tables",
+                    code="input.no_folder",
                 )
             ]
         )
@@ -607,6 +633,8 @@ def read_tables(folder: str | Path, names: Iterable[str]) -> dict[str, pd.DataFr
                         expected=f"{name}.csv"
                         + (f" or {name}.geojson" if table.spatial else "")
                         + f" or a sheet '{name}' in an .xlsx workbook in {folder}",
+                        code="input.missing_table",
+                        params={"table": name, "table_zh": table.zh, "spatial": table.spatial},
                     )
                 )
             else:

@@ -135,6 +135,46 @@ def _fill_streets(providers: pd.DataFrame, polygons: Any) -> pd.DataFrame:
     return providers
 
 
+def _network_header_problems(path: Path, g: Any) -> list[Problem]:
+    problems: list[Problem] = []
+    crs = str(g.graph.get("crs", "epsg:4326")).lower()
+    if crs not in ("epsg:4326", "wgs84", "+init=epsg:4326", "epsg: 4326") and "4326" not in crs:
+        problems.append(Problem(path.name, "wrong coordinate reference system",
+                                expected="node x/y as longitude/latitude (EPSG:4326)", got=crs))
+    if g.number_of_nodes() == 0:
+        problems.append(Problem(path.name, "the network has no nodes",
+                                expected="at least one node with x and y"))
+    return problems
+
+
+def _node_problem(path: Path, g: Any) -> Problem | None:
+    """The first node without numeric degrees (one is enough to say what is wrong)."""
+    for n, d in g.nodes(data=True):
+        try:
+            x, y = float(d["x"]), float(d["y"])
+        except (KeyError, TypeError, ValueError):
+            return Problem(path.name, f"node '{n}' has no numeric x/y", column="x",
+                           expected="longitude and latitude in degrees")
+        if abs(x) > 180 or abs(y) > 90:
+            return Problem(path.name, "node coordinates look projected (metres)", column="x",
+                           expected="EPSG:4326 longitude/latitude", got=f"{x}, {y}")
+    return None
+
+
+def _edge_problem(path: Path, g: Any) -> Problem | None:
+    """The first edge without a length in metres >= 0."""
+    for a, b, d in g.edges(data=True):
+        try:
+            length = float(d["length"])
+        except (KeyError, TypeError, ValueError):
+            return Problem(path.name, f"edge {a}-{b} has no numeric length", column="length",
+                           expected="edge length in metres")
+        if length < 0:
+            return Problem(path.name, f"edge {a}-{b} has a negative length", column="length",
+                           expected="a length >= 0 in metres", got=str(length))
+    return None
+
+
 def read_network(path: Path) -> Any:
     """Read an OSMnx-style walking graph (node ``x``/``y`` in degrees, edge ``length`` m)."""
     import networkx as nx
@@ -151,114 +191,70 @@ def read_network(path: Path) -> Any:
                 )
             ]
         ) from exc
-    problems: list[Problem] = []
-    crs = str(g.graph.get("crs", "epsg:4326")).lower()
-    if crs not in ("epsg:4326", "wgs84", "+init=epsg:4326", "epsg: 4326") and "4326" not in crs:
-        problems.append(
-            Problem(
-                path.name,
-                "wrong coordinate reference system",
-                expected="node x/y as longitude/latitude (EPSG:4326)",
-                got=crs,
-            )
-        )
-    if g.number_of_nodes() == 0:
-        problems.append(
-            Problem(
-                path.name, "the network has no nodes", expected="at least one node with x and y"
-            )
-        )
-    for n, d in g.nodes(data=True):
-        try:
-            x, y = float(d["x"]), float(d["y"])
-        except (KeyError, TypeError, ValueError):
-            problems.append(
-                Problem(
-                    path.name,
-                    f"node '{n}' has no numeric x/y",
-                    column="x",
-                    expected="longitude and latitude in degrees",
-                )
-            )
-            break
-        if abs(x) > 180 or abs(y) > 90:
-            problems.append(
-                Problem(
-                    path.name,
-                    "node coordinates look projected (metres)",
-                    column="x",
-                    expected="EPSG:4326 longitude/latitude",
-                    got=f"{x}, {y}",
-                )
-            )
-            break
-    for a, b, d in g.edges(data=True):
-        try:
-            length = float(d["length"])
-        except (KeyError, TypeError, ValueError):
-            problems.append(
-                Problem(
-                    path.name,
-                    f"edge {a}-{b} has no numeric length",
-                    column="length",
-                    expected="edge length in metres",
-                )
-            )
-            break
-        if length < 0:
-            problems.append(
-                Problem(
-                    path.name,
-                    f"edge {a}-{b} has a negative length",
-                    column="length",
-                    expected="a length >= 0 in metres",
-                    got=str(length),
-                )
-            )
-            break
+    problems = _network_header_problems(path, g)
+    problems += [p for p in (_node_problem(path, g), _edge_problem(path, g)) if p is not None]
     if problems:
         raise DataError(problems)
     return g
 
 
-def read_forecast(path: Path, community_ids: set[str]) -> tuple[ForecastRow, ...]:
-    """Read ``forecast.csv``: community_id (编号), year (年份), pop_0_3 and/or demand (需求)."""
+FORECAST_ALIASES = {
+    "编号": "community_id",
+    "居委编号": "community_id",
+    "年份": "year",
+    "0-3岁人口": "pop_0_3",
+    "0–3岁人口": "pop_0_3",
+    "需求": "demand",
+    "需求托位": "demand",
+}
+
+
+def _forecast_frame(path: Path) -> pd.DataFrame:
+    """``forecast.csv`` with its headers in English; raises on a missing column."""
     try:
         df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except Exception as exc:
         raise DataError([Problem(path.name, f"the file is not valid CSV ({exc})")]) from exc
-    aliases = {
-        "编号": "community_id",
-        "居委编号": "community_id",
-        "年份": "year",
-        "0-3岁人口": "pop_0_3",
-        "0–3岁人口": "pop_0_3",
-        "需求": "demand",
-        "需求托位": "demand",
-    }
-    df = df.rename(columns=lambda c: aliases.get(str(c).strip(), str(c).strip()))
-    problems: list[Problem] = []
-    for col in ("community_id", "year"):
-        if col not in df.columns:
-            problems.append(
-                Problem(
-                    path.name,
-                    f"required column '{col}' is missing",
-                    column=col,
-                    expected=f"a column '{col}'",
-                )
-            )
+    df = df.rename(columns=lambda c: FORECAST_ALIASES.get(str(c).strip(), str(c).strip()))
+    problems = [
+        Problem(path.name, f"required column '{col}' is missing", column=col,
+                expected=f"a column '{col}'", code="input.missing_column",
+                params={"name": col})
+        for col in ("community_id", "year") if col not in df.columns
+    ]
     if "pop_0_3" not in df.columns and "demand" not in df.columns:
-        problems.append(
-            Problem(
-                path.name,
-                "neither 'pop_0_3' nor 'demand' is given",
-                column="pop_0_3",
-                expected="a column pop_0_3 or demand",
-            )
-        )
+        problems.append(Problem(path.name, "neither 'pop_0_3' nor 'demand' is given",
+                                column="pop_0_3", expected="a column pop_0_3 or demand"))
     if problems:
         raise DataError(problems)
+    return df
+
+
+def _forecast_values(path: Path, df: pd.DataFrame, r: Any, line: int,
+                     problems: list[Problem]) -> dict[str, Any]:
+    """A row's year, pop_0_3 and demand (numbers >= 0; the year a whole number)."""
+    vals: dict[str, Any] = {}
+    for col in ("year", "pop_0_3", "demand"):
+        if col not in df.columns or str(r[col]).strip() == "":
+            continue
+        try:
+            v = float(r[col])
+            if v < 0 or (col == "year" and not v.is_integer()):
+                raise ValueError
+            vals[col] = int(v) if col == "year" else v
+        except ValueError:
+            problems.append(Problem(path.name, "a value is not valid", row=line, column=col,
+                                    expected="a number >= 0", got=str(r[col])))
+    if "year" not in vals and not any(p.row == line and p.column == "year" for p in problems):
+        problems.append(Problem(path.name, "a value is missing", row=line, column="year",
+                                expected="a year like 2027"))
+    return vals
+
+
+def read_forecast(path: Path, community_ids: set[str]) -> tuple[ForecastRow, ...]:
+    """Read ``forecast.csv``: community_id (编号), year (年份), pop_0_3 and/or demand (需求)."""
+    df = _forecast_frame(path)
+    problems: list[Problem] = []
     rows: list[ForecastRow] = []
     for i, r in df.iterrows():
         line = int(str(i)) + 2
@@ -275,39 +271,9 @@ def read_forecast(path: Path, community_ids: set[str]) -> tuple[ForecastRow, ...
                 )
             )
             continue
-        vals: dict[str, Any] = {}
-        for col in ("year", "pop_0_3", "demand"):
-            if col not in df.columns or str(r[col]).strip() == "":
-                continue
-            try:
-                v = float(r[col])
-                if v < 0 or (col == "year" and not v.is_integer()):
-                    raise ValueError
-                vals[col] = int(v) if col == "year" else v
-            except ValueError:
-                problems.append(
-                    Problem(
-                        path.name,
-                        "a value is not valid",
-                        row=line,
-                        column=col,
-                        expected="a number >= 0",
-                        got=str(r[col]),
-                    )
-                )
-        if "year" not in vals:
-            if not any(p.row == line and p.column == "year" for p in problems):
-                problems.append(
-                    Problem(
-                        path.name,
-                        "a value is missing",
-                        row=line,
-                        column="year",
-                        expected="a year like 2027",
-                    )
-                )
-            continue
-        rows.append(ForecastRow(community_id=cid, **vals))
+        vals = _forecast_values(path, df, r, line, problems)
+        if "year" in vals:
+            rows.append(ForecastRow(community_id=cid, **vals))
     if problems:
         raise DataError(problems)
     return tuple(rows)

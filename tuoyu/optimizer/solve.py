@@ -111,11 +111,11 @@ class SoftGoal:
     ``weight`` from the planner's weights, ``cost`` what it added to the objective."""
 
     code: str
-    value: int
-    weight: int
+    value: float  # whole numbers for the CP-SAT planners; siting's weights are fractional
+    weight: float
 
     @property
-    def cost(self) -> int:
+    def cost(self) -> float:
         return self.value * self.weight
 
     def as_dict(self) -> dict[str, object]:
@@ -153,8 +153,8 @@ class StageTime:
             "status": str(self.status),
             "objective": self.objective,
             "bound": self.bound,
-            "build_seconds": round(self.build_seconds, 3),
-            "solve_seconds": round(self.solve_seconds, 3),
+            "build_seconds": self.build_seconds,
+            "solve_seconds": self.solve_seconds,
         }
 
 

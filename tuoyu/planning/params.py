@@ -26,6 +26,20 @@ class RosterParams(_Params):
     seed: int = Field(20270301, ge=0, le=MAX_SEED, description="Seed of the random draw.")
     draw_share: float = Field(0.10, gt=0, le=1, description="Share of institutions drawn.")
     min_team: int = Field(2, ge=2, le=10, description="Inspectors per inspection, at least.")
+    redraw_reason: str | None = Field(
+        None, max_length=500, description="Why the month is drawn again once its roster is "
+        "published (required then; recorded in draw.json).")
+    from_date: dt.date | None = Field(
+        None, description="Re-plan the month from this date (YYYY-MM-DD): the visits of "
+        "the stored roster before it are kept, later ones re-planned with the follow-ups "
+        "of outcomes recorded since.")
+
+    @model_validator(mode="after")
+    def _from_in_month(self) -> RosterParams:
+        if self.from_date is not None and (
+            self.from_date.year, self.from_date.month) != (self.year, self.mon):
+            raise ValueError(f"from_date {self.from_date} is not in the month {self.month}")
+        return self
 
     @field_validator("month")
     @classmethod
@@ -68,8 +82,59 @@ class SitingParams(_Params):
     years: tuple[int, int] = Field((2027, 2029), description="First and last year, e.g. 2027-2029.")
     classes_per_year: tuple[int, int] = Field((5, 8), description="New classes a year, min-max.")
     model: Literal["capacitated", "mclp", "lscp"] = "capacitated"
+    seats_per_class: int = Field(20, ge=1, le=200, description="Seats of a new class.")
+    speed_kmh: float = Field(4.5, ge=0.5, le=20, description="Walking speed, km/h.")
+    radius_m: float | None = Field(
+        None, ge=50, le=20000, description="Fixed walking radius in metres instead of "
+        "15 minutes at speed_kmh.")
+    circuity: float = Field(1.3, ge=1.0, le=5.0, description="Walk / straight line off the "
+                            "network.")
+    take_up: float = Field(0.35, ge=0.0, le=1.0, description="Share of children 0-3 needing "
+                           "a place.")
+    trend: float = Field(-0.05, ge=-0.9, le=1.0, description="Yearly change of births.")
+    p: int | None = Field(None, ge=1, le=10000, description="MCLP: classes to site "
+                          "(default: max a year x years).")
+    strict: bool = Field(False, description="No plan when a district rule cannot be met.")
+    use_network: bool = Field(True, description="Use walk_network.graphml when there is one.")
+    pinned: tuple[str, ...] = Field(
+        (), description="Places that must open a class: ID (some year of the horizon) or "
+        "ID@YEAR, e.g. K012@2028.", examples=[["K012@2028", "S003"]])
+    forbidden: tuple[str, ...] = Field(
+        (), description="Places that must not open a class (IDs).", examples=[["K045"]])
+    tradeoff: tuple[int, int] | None = Field(
+        None, description="Also trace the trade-off for these classes a year, e.g. 0-12 "
+        "(writes tradeoff.csv).")
 
-    @field_validator("years", "classes_per_year", mode="before")
+    @field_validator("pinned", "forbidden", mode="before")
+    @classmethod
+    def _ids(cls, v: object) -> object:
+        if isinstance(v, str):  # "K012@2028, S003" as one string
+            v = [x for x in re.split(r"[,\s]+", v) if x]
+        return v
+
+    @field_validator("pinned")
+    @classmethod
+    def _pins(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        out = []
+        for item in v:
+            item = item.strip()
+            if not re.fullmatch(r"[^@\s]+(@\d{4})?", item):
+                raise ValueError(f"{item!r}: expected a place id or ID@YEAR, e.g. K012@2028")
+            out.append(item)
+        return tuple(out)
+
+    @field_validator("forbidden")
+    @classmethod
+    def _forbid(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        out = []
+        for item in v:
+            item = item.strip()
+            if not re.fullmatch(r"[^@\s]+", item):
+                raise ValueError(f"{item!r}: expected a place id, e.g. K045")
+            out.append(item)
+        return tuple(out)
+
+    @field_validator("years", "classes_per_year", "tradeoff", mode="before")
     @classmethod
     def _range(cls, v: object) -> object:
         if isinstance(v, str):
@@ -87,7 +152,21 @@ class SitingParams(_Params):
         lo, hi = self.classes_per_year
         if not (0 <= lo <= hi <= 200):
             raise ValueError("classes_per_year: expected 0 <= min <= max <= 200")
+        if self.tradeoff is not None:
+            lo, hi = self.tradeoff
+            if not (0 <= lo <= hi <= 200 and hi - lo <= 50):
+                raise ValueError("tradeoff: expected 0 <= first <= last <= 200, at most 51 "
+                                 "values, e.g. 0-12")
         return self
+
+    @property
+    def pins(self) -> tuple[tuple[str, int | None], ...]:
+        """The pins as (place id, year or None)."""
+        out = []
+        for item in self.pinned:
+            pid, _, year = item.partition("@")
+            out.append((pid, int(year) if year else None))
+        return tuple(out)
 
 
 AnyParams = RosterParams | SessionParams | SitingParams

@@ -71,7 +71,7 @@ class Plan:
             "objective": self.objective,
             "bound": self.bound,
             "gap": self.gap,
-            "seconds": round(self.seconds, 3),
+            "seconds": self.seconds,
             "stages": [s.as_dict() for s in self.stages],
             "soft_goals": [g.as_dict() for g in self.soft_goals],
             "targets": [t.as_dict() for t in self.targets],

@@ -15,7 +15,7 @@ import json
 import shutil
 import tempfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,8 @@ from tuoyu.models.findings import Finding, warning
 from tuoyu.models.inspection import InspectionData, PastInspection, load_inspection_data
 from tuoyu.models.reader import read_tables
 from tuoyu.optimizer.roster import RosterPlan, RosterRules, build_problem, solve_roster
+from tuoyu.optimizer.roster.problem import RosterRow
+from tuoyu.optimizer.roster.replan import Replan, moved, replan_problem, without_follow_ups
 from tuoyu.optimizer.solve import ProgressFn, SolveParams, Status, Stop, Target
 from tuoyu.planning.dataset import Dataset
 from tuoyu.planning.params import RosterParams
@@ -44,6 +46,10 @@ class RosterDetail:
     dataset: Dataset
     covered: Mapping[str, str]  # institution -> last on-site date this year, this month incl.
     active: int  # active institutions of the dataset
+    earlier_draws: tuple[Mapping[str, Any], ...] = ()  # the month's draws stored before
+    kept: tuple[Mapping[str, Any], ...] = ()  # a re-plan: the stored roster it started from
+    replan: Replan | None = None  # a re-plan: what was kept, re-planned and added
+    made_at: str = ""  # when the roster was made (UTC, ISO): the record's created_at
 
 
 def rules_of(params: RosterParams) -> RosterRules:
@@ -99,40 +105,112 @@ def plan_rows(result: RosterPlan) -> list[dict[str, str]]:
     ]
 
 
+def draw_reason(params: Mapping[str, Any]) -> str | None:
+    """The reason a draw carries (``draw.json``'s ``redraw_reason``, the store's): the
+    planner's, else for a re-plan that it is one, else none."""
+    reason = (params.get("redraw_reason") or "").strip()
+    if reason:
+        return reason
+    if params.get("from_date"):
+        return f"自 {params['from_date']} 起重新安排 / re-planned from {params['from_date']}"
+    return None
+
+
+def stored_rows(kept: Sequence[Mapping[str, Any]]) -> tuple[RosterRow, ...]:
+    """A stored roster's visits (the contract's rows: teams ``;``-joined or as lists)."""
+    out = []
+    for r in kept:
+        team = r["inspector_ids"]
+        ids = tuple(filter(None, team.split(";"))) if isinstance(team, str) else tuple(team)
+        date = r["date"] if isinstance(r["date"], dt.date) else dt.date.fromisoformat(r["date"])
+        out.append(RosterRow(date, str(r["institution_id"]), str(r["street_id"]), ids,
+                             str(r["reason"])))  # fmt: skip
+    return tuple(sorted(out, key=lambda r: (r.date, r.street_id, r.institution_id)))
+
+
+def solve_month(
+    data: InspectionData,
+    history: Sequence[PastInspection],
+    year: int,
+    month: int,
+    seed: int,
+    rules: RosterRules,
+    solve_params: SolveParams,
+    *,
+    from_date: dt.date | None = None,
+    kept: Sequence[Mapping[str, Any]] = (),
+    stop: Stop | None = None,
+    progress: ProgressFn | None = None,
+) -> tuple[RosterPlan, Replan | None]:
+    """The month's draw (from the history before the month) and its roster; with
+    ``from_date``, the rest of the month re-planned around the stored roster ``kept``
+    and the outcomes of ``history`` dated this month before it. Raises as
+    :func:`solve_roster` does."""
+    start, _end = month_bounds(year, month)
+    before = [h for h in history if h.date < start]
+    problem = build_problem(data.with_history(before), year, month, seed, rules)
+    if from_date is None:
+        return solve_roster(problem, solve_params, progress, stop=stop), None
+    institutions = {i.institution_id: i for i in data.institutions}
+    rp = replan_problem(problem, stored_rows(kept), history, from_date, institutions)
+    try:
+        result = solve_roster(rp.problem, solve_params, progress, stop=stop)
+    except InfeasibleError:
+        if not rp.added:
+            raise
+        rp = without_follow_ups(rp)  # the pool cannot take them all: say so, plan the rest
+        result = solve_roster(rp.problem, solve_params, progress, stop=stop)
+    rows = sorted((*rp.kept, *result.rows), key=lambda r: (r.date, r.street_id, r.institution_id))
+    findings = (*result.findings, *moved(rp, result.rows))
+    return replace(result, rows=tuple(rows), findings=findings), rp
+
+
 def run(
     dataset: Dataset,
     params: RosterParams,
     *,
     history: Sequence[PastInspection] = (),
+    kept: Sequence[Mapping[str, Any]] = (),
+    earlier_draws: Sequence[Mapping[str, Any]] = (),
     stop: Stop | None = None,
     progress: ProgressFn | None = None,
 ) -> Plan:
     """Make a month's roster: draw, date and staff every inspection.
 
-    ``history``: inspections from the store before the month (stored rosters as
-    ``planned``, recorded outcomes). Bad input raises :class:`DataError`; a clash or no
-    roster in time returns a plan without rows that says why (status infeasible, time
-    limit or cancelled). A stopped search keeps the best roster so far (cancelled).
+    ``history``: inspections from the store before the month (published rosters as
+    ``planned``, recorded outcomes; for a re-plan also the outcomes recorded this month
+    before ``params.from_date``). ``kept``: for a re-plan (``params.from_date``), the
+    visits of the month's stored roster (the contract's rows): those before the date
+    are kept as they were. ``earlier_draws``: the month's draws stored before (listed
+    in the audit record). Bad input raises :class:`DataError`; a clash or no roster in
+    time returns a plan without rows that says why (status infeasible, time limit or
+    cancelled). A stopped search keeps the best roster so far (cancelled).
     """
     data = load_inspection_data(dataset.folder)
     history = tuple(history)
     start, _end = month_bounds(params.year, params.mon)
-    problem = build_problem(
-        data.with_history(list(history)), params.year, params.mon, params.seed, rules_of(params)
-    )
     solve_params = SolveParams(time_limit=params.time_limit, workers=params.workers)
     as_dict = params.model_dump(mode="json")
+    if params.from_date is not None and not kept:
+        return failed_plan(KIND, Status.INFEASIBLE, [warning(
+            "roster.replan.no_roster", month=params.month)], as_dict)  # fmt: skip
     try:
-        result = solve_roster(problem, solve_params, progress, stop=stop)
+        result, rp = solve_month(
+            data, history, params.year, params.mon, params.seed, rules_of(params),
+            solve_params, from_date=params.from_date, kept=kept, stop=stop, progress=progress,
+        )  # fmt: skip
     except TimeLimitError as err:
         cancelled = any(c.code == "roster.cancelled_no_plan" for c in err.clashes)
         status = Status.CANCELLED if cancelled else Status.TIME_LIMIT
         return failed_plan(KIND, status, err.clashes, as_dict)
     except InfeasibleError as err:
         return failed_plan(KIND, Status.INFEASIBLE, err.clashes, as_dict)
-    covered = _covered(data, history, result, start)
+    covered = _covered(data, [h for h in history if h.date < start], result, start)
     active = {i.institution_id for i in data.institutions if i.active}
-    detail = RosterDetail(result, data, history, dataset, covered, len(active))
+    detail = RosterDetail(result, data, history, dataset, covered, len(active),
+                          tuple(dict(e) for e in earlier_draws),
+                          tuple(dict(r) for r in kept) if rp else (), rp,
+                          dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))  # fmt: skip
     return Plan(
         kind=KIND,
         status=result.status,
@@ -150,6 +228,20 @@ def run(
 
 
 # ---------------------------------------------------------------- the draw's audit record
+
+METHOD = (
+    "Keys are SHA-256 of 'seed|purpose|institution_id|j' (first 8 bytes, big-endian); an "
+    "institution of weight w gets the largest of its w keys (j = 0..w-1); the institutions "
+    "with the largest keys are drawn (Efraimidis-Spirakis, integer form). Teams and days are "
+    "chosen by CP-SAT: soft goals first, then seeded priorities SHA-256('seed|team|inst|"
+    "inspector') and ('seed|day|inst|date') mod 65536 + 1, minimised; the optimum is proven "
+    "unique, so the roster does not depend on the solver's threads."
+)
+
+#: fields of a record that are not recomputed from the inputs (when, where, with what it
+#: was made; timings; the month's earlier draws and the reason, kept by the store)
+NOT_RECOMPUTED = ("versions", "inputs.data_dir", "solver.stages", "created_at",
+                  "earlier_draws", "redraw_reason")  # fmt: skip
 
 
 def fingerprint(obj: Any) -> str:
@@ -170,8 +262,8 @@ def history_rows(history: Sequence[PastInspection]) -> list[dict[str, Any]]:
     ]
 
 
-def result_rows(result: RosterPlan) -> list[dict[str, Any]]:
-    """The roster as the audit record keeps it (teams as lists)."""
+def rows_of(rows: Sequence[RosterRow]) -> list[dict[str, Any]]:
+    """Roster rows as the audit record keeps them (teams as lists)."""
     return [
         {
             "date": r.date.isoformat(),
@@ -180,8 +272,61 @@ def result_rows(result: RosterPlan) -> list[dict[str, Any]]:
             "inspector_ids": list(r.inspector_ids),
             "reason": r.reason,
         }
-        for r in result.rows
+        for r in rows
     ]
+
+
+def result_rows(result: RosterPlan) -> list[dict[str, Any]]:
+    """The roster as the audit record keeps it (teams as lists)."""
+    return rows_of(result.rows)
+
+
+def record_body(
+    result: RosterPlan,
+    data: InspectionData,
+    history: Sequence[PastInspection],
+    kept: Sequence[Mapping[str, Any]] = (),
+    from_date: dt.date | None = None,
+) -> dict[str, Any]:
+    """Every field of the audit record that the inputs determine: the draw (candidates,
+    weights, keys), the rules, the coverage, the solver's verdict and the roster. The
+    record (``tuoyu.api.exports.audit``) adds when, where and with what it was made, and
+    the month's earlier draws; :func:`verify` recomputes this part and compares."""
+    p = result.problem
+    extra = history_rows(history)
+    rows = result_rows(result)
+    body: dict[str, Any] = {
+        "kind": "tuoyu.roster.draw",
+        "month": p.month_label,
+        "seed": p.seed,
+        "inputs": {
+            "tables_fingerprint": data.fingerprint,
+            "stored_history": extra,
+            "stored_history_fingerprint": fingerprint(extra),
+        },
+        "rules": p.rules.as_dict(),
+        "method": METHOD,
+        "draw": {
+            "drawn": [e.institution_id for e in p.draw if e.drawn],
+            "candidates": [
+                {"institution_id": e.institution_id, "weight": e.weight, "key": str(e.key),
+                 "drawn": e.drawn}
+                for e in p.draw
+            ],
+        },  # fmt: skip
+        "coverage": p.coverage,
+        "solver": {"status": str(result.status), "unique_optimum": result.unique},
+        "result": rows,
+        "result_fingerprint": fingerprint(rows),
+    }
+    if from_date is not None:
+        stored = rows_of(stored_rows(kept))
+        body["replan"] = {
+            "from_date": from_date.isoformat(),
+            "stored_roster": stored,
+            "stored_roster_fingerprint": fingerprint(stored),
+        }
+    return body
 
 
 def _record_history(record: Mapping[str, Any]) -> list[PastInspection]:
@@ -200,9 +345,9 @@ def _compare(again: list[dict[str, Any]], recorded: list[dict[str, Any]]) -> lis
     out: list[Finding] = []
     if again == recorded:
         return out
-    by_id = {r["institution_id"]: r for r in recorded}
+    by_id = {(r["institution_id"], r["reason"]): r for r in recorded}
     for r in again:
-        old = by_id.get(r["institution_id"])
+        old = by_id.get((r["institution_id"], r["reason"]))
         if old != r:
             out.append(
                 warning(
@@ -238,6 +383,61 @@ def _drawn_differ(drawn: list[str], recorded: list[str]) -> list[Finding]:
     ]
 
 
+_MISSING = "—"
+
+
+def flatten(obj: Any, path: str = "") -> dict[str, Any]:
+    """Every leaf of a JSON value by its path (``draw.candidates[3].institution_id``)."""
+    if isinstance(obj, Mapping):
+        if not obj:
+            return {path: {}}
+        out: dict[str, Any] = {}
+        for k, v in obj.items():
+            out.update(flatten(v, f"{path}.{k}" if path else str(k)))
+        return out
+    if isinstance(obj, list | tuple):
+        if not obj:
+            return {path: []}
+        out = {}
+        for n, v in enumerate(obj):
+            out.update(flatten(v, f"{path}[{n}]"))
+        return out
+    return {path: obj}
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False) if value is not _MISSING else _MISSING
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _skipped(path: str, skip: Sequence[str]) -> bool:
+    return any(path == s or path.startswith((s + ".", s + "[")) for s in skip)
+
+
+def fields_differ(
+    expected: Mapping[str, Any],
+    recorded: Mapping[str, Any],
+    *,
+    skip: Sequence[str] = (),
+    code: str = "roster.verify.field_differs",
+    limit: int = 10,
+) -> list[Finding]:
+    """Each field (leaf) where two records differ, present in one and not the other
+    included; paths under ``skip`` are left out; at most ``limit`` named, then how many
+    more."""
+    a, b = flatten(expected), flatten(recorded)
+    paths = [p for p in dict.fromkeys([*a, *b]) if not _skipped(p, skip)]
+    differ = [p for p in paths if a.get(p, _MISSING) != b.get(p, _MISSING)]
+    out = [
+        warning(code, field=p, recomputed=_short(a.get(p, _MISSING)),
+                recorded=_short(b.get(p, _MISSING)))
+        for p in differ[:limit]
+    ]  # fmt: skip
+    if len(differ) > limit:
+        out.append(warning("roster.verify.more_differ", count=len(differ) - limit))
+    return out
+
+
 def verify(
     record: Mapping[str, Any],
     dataset: Dataset,
@@ -245,10 +445,16 @@ def verify(
     time_limit: float = 120.0,
     workers: int = 8,
     stop: Stop | None = None,
+    stored: Mapping[str, Any] | None = None,
 ) -> tuple[bool, list[Finding]]:
-    """Recompute a draw from its audit record (``draw.json``) and the dataset: the same
-    institutions, days and teams? Returns (matches, the differences as findings).
-    Raises ``KeyError``/``ValueError`` on a record that is not one."""
+    """Recompute a draw from its audit record (``draw.json``) and the dataset, and
+    compare the WHOLE record: candidates, weights, keys, rules, coverage, the solver's
+    verdict and the roster; every field that differs is named (only when, where and
+    with what it was made, and the earlier draws, are not recomputed: see
+    :data:`NOT_RECOMPUTED`). ``stored``: the store's copy of the same draw, when there
+    is one: then every field, the earlier draws and the reason included, must equal it.
+    Returns (matches, the differences as findings). Raises ``KeyError``/``ValueError``
+    on a record that is not one."""
     data = load_inspection_data(dataset.folder)
     inputs = record["inputs"]
     if data.fingerprint != inputs["tables_fingerprint"]:
@@ -261,24 +467,33 @@ def verify(
             )
         ]
     problems: list[Finding] = []
+    if stored is not None:
+        problems += fields_differ(stored, record, code="roster.verify.store_differs")
     if fingerprint(inputs["stored_history"]) != inputs["stored_history_fingerprint"]:
         problems.append(warning("roster.verify.history_changed"))
     if fingerprint(record["result"]) != record["result_fingerprint"]:
         problems.append(warning("roster.verify.result_changed"))
     year, month = (int(x) for x in str(record["month"]).split("-"))
-    rules = RosterRules.from_dict(dict(record["rules"]))
-    full = data.with_history(_record_history(record))
-    problem = build_problem(full, year, month, int(record["seed"]), rules)
-    problems += _drawn_differ(
-        [e.institution_id for e in problem.draw if e.drawn], list(record["draw"]["drawn"])
-    )
+    replan = record.get("replan")
+    from_date = dt.date.fromisoformat(replan["from_date"]) if replan else None
+    kept = list(replan["stored_roster"]) if replan else []
+    history = _record_history(record)
     try:
-        result = solve_roster(
-            problem, SolveParams(time_limit=time_limit, workers=workers), stop=stop
-        )
+        result, _rp = solve_month(
+            data, history, year, month, int(record["seed"]),
+            RosterRules.from_dict(dict(record["rules"])),
+            SolveParams(time_limit=time_limit, workers=workers),
+            from_date=from_date, kept=kept, stop=stop,
+        )  # fmt: skip
     except InfeasibleError as err:
         return False, [*problems, warning("roster.verify.no_roster"), *err.clashes]
-    problems += _compare(result_rows(result), list(record["result"]))
+    except TimeLimitError as err:
+        return False, [*problems, warning("roster.verify.not_proven"), *err.clashes]
+    body = record_body(result, data, history, kept, from_date)
+    problems += _drawn_differ(list(body["draw"]["drawn"]), list(record["draw"]["drawn"]))
+    problems += _compare(body["result"], list(record["result"]))
+    problems += fields_differ(body, record,
+                              skip=(*NOT_RECOMPUTED, "result", "draw.drawn"))  # fmt: skip
     if result.status != Status.OPTIMAL:
         problems.append(warning("roster.verify.not_proven"))
     return not problems, problems

@@ -133,4 +133,5 @@ def test_pages_and_openapi(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
                     continue
                 ref = body.get("schema", {}).get("$ref", "")
                 schema = spec["components"]["schemas"].get(ref.rsplit("/", 1)[-1], {})
-                assert body.get("example") or schema.get("examples"), (method, path)
+                assert body.get("example") or body.get("examples") or schema.get("examples"), (
+                    method, path)

@@ -48,7 +48,11 @@ def test_every_problem_at_once(tmp_path: Path) -> None:
         assert "inspectors" in messages  # the missing table
         assert any(p["row"] == 2 and p["file"] == "institutions.csv" for p in body["problems"])
         assert set(body["problems"][0]) == {"file", "row", "column", "message", "expected",
-                                            "got"}
+                                            "got", "code", "text"}
+        # said in Chinese for a Chinese reader (the default), with the row
+        texts = [p["text"] for p in body["problems"]]
+        assert any("第 2 行" in t and "应为" in t for t in texts), texts
+        assert "输入数据有" in body["message"]
         assert c.get("/api/v1/datasets").json() == []
         assert not list((tmp_path / "home" / "datasets").glob("[!.]*"))
 

@@ -32,15 +32,24 @@ def full_flow(tmp: Path, url: str | None) -> None:
         assert {"roster.csv", "roster.xlsx", "draw.json"} <= set(job["files"])
 
         result = c.get(f"/api/v1/jobs/{march['id']}/result").json()
-        assert result["status"] == "done" and result["summary"].startswith("Roster 2027-03")
-        assert result["findings"] and result["soft_goals"]
+        assert result["kind"] == "roster" and result["status"] == "optimal"
+        assert result["status_label"] == "最优（已证明）" and result["gap"] == 0.0
+        assert result["soft_goals"] and all(g["label"] and g["cost"] == g["value"] * g["weight"]
+                                            for g in result["soft_goals"])
+        assert result["targets"] and all(t["label"] for t in result["targets"])
+        assert all(f["message"] and f["code"] for f in result["findings"])
+        en = c.get(f"/api/v1/jobs/{march['id']}/result?lang=en").json()
+        assert en["status_label"] == "optimal (proven)"
+        assert [g["code"] for g in en["soft_goals"]] == [g["code"] for g in result["soft_goals"]]
 
         r = c.get(f"/api/v1/jobs/{march['id']}/files/roster.csv")
         assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
         rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
         assert list(rows[0])[:5] == ["date", "institution_id", "street_id", "inspector_ids",
                                  "reason"]
-        assert rows == result["rows"]
+        contract = ("date", "institution_id", "street_id", "inspector_ids", "reason")
+        assert [{k: r[k] for k in contract} for r in rows] == result["rows"]
+        assert all(r["note"] for r in rows if r["reason"] != "drawn")  # the CSV says why
         assert all(row["date"].startswith("2027-03") for row in rows)
 
         # outcomes of three March visits: all need rectifying, so April follows them up
@@ -52,6 +61,19 @@ def full_flow(tmp: Path, url: str | None) -> None:
         r = c.post(f"/api/v1/datasets/{ds['id']}/outcomes", json=body)
         assert r.status_code == 200, r.text
         assert r.json() == {"recorded": 3}
+
+        # a draft feeds nothing; once published (一公开) March is the history April reads
+        r = c.post(f"/api/v1/jobs/{march['id']}/publish")
+        assert r.status_code == 200, r.text
+        assert r.json()["published"] and r.json()["in_force"]["seed"] == 42
+        # a second draw of a published month needs a reason, refused before queuing
+        r = c.post("/api/v1/jobs", json={"kind": "roster", "dataset_id": ds["id"],
+                                         "params": {"month": "2027-03", "seed": 7}})
+        assert r.status_code == 409 and "理由" in r.json()["message"], r.text
+        notice = c.get(f"/api/v1/datasets/{ds['id']}/rosters/2027-03/notice")
+        assert notice.status_code == 200 and all(row["institution_id"] in notice.text
+                                                 for row in rows)
+        assert "<script" not in notice.text
 
         r = c.post("/api/v1/jobs", json={"kind": "roster", "dataset_id": ds["id"],
                                          "params": {"month": "2027-04", "seed": 42}})
@@ -79,3 +101,21 @@ def test_full_flow_sqlite(tmp_path: Path) -> None:
 
 def test_full_flow_postgres(tmp_path: Path) -> None:
     full_flow(tmp_path, postgres_url())
+
+
+def test_the_result_speaks_the_readers_language(tmp_path) -> None:
+    from api_support import DATA, client, wait
+
+    with client(tmp_path, bundled_data=DATA) as c:
+        job = c.post("/api/v1/jobs", json={"kind": "roster", "dataset_id": "baoshan",
+                                           "params": {"month": "2027-03"}}).json()
+        assert wait(c, job["id"])["status"] == "done"
+        url = f"/api/v1/jobs/{job['id']}/result"
+        zh = c.get(url, headers={"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8"}).json()
+        en = c.get(url, headers={"Accept-Language": "en-GB,en;q=0.9"}).json()
+        assert zh["status_label"] == "最优（已证明）" and en["status_label"] == "optimal (proven)"
+        assert c.get(url + "?lang=en", headers={"Accept-Language": "zh-CN"}).json()[
+            "status_label"] == "optimal (proven)"
+        texts = [f["message"] for f in zh["findings"]] + [g["label"] for g in zh["soft_goals"]]
+        texts += [t["label"] for t in zh["targets"]]
+        assert texts and all(any("\u4e00" <= ch <= "\u9fff" for ch in t) for t in texts), texts

@@ -97,7 +97,7 @@ def test_running_cancel_infeasible_verify(tmp_path: Path) -> None:
         r = c.post(f"/api/v1/jobs/{slow['id']}/cancel")
         assert r.status_code == 200
         cancelled = wait(c, slow["id"], timeout=25)
-        assert cancelled["status"] == "cancelled" and "kept" in cancelled["message"]
+        assert cancelled["status"] == "cancelled" and "保留" in cancelled["message"]
         kept = c.get(f"/api/v1/jobs/{slow['id']}/result")
         assert kept.status_code == 200 and len(kept.json()["rows"]) >= 6 * 60
 
@@ -105,13 +105,17 @@ def test_running_cancel_infeasible_verify(tmp_path: Path) -> None:
         assert failed["status"] == "infeasible"
         r = c.get(f"/api/v1/jobs/{bad['id']}/result")
         assert r.status_code == 409 and r.json()["error"] == "infeasible"
-        assert any("inspector-visits" in x for x in r.json()["clashes"])
+        clashes = r.json()["clashes"]
+        assert clashes and all(x["severity"] == "error" and x["message"] for x in clashes)
+        en = c.get(f"/api/v1/jobs/{bad['id']}/result?lang=en").json()["clashes"]
+        assert any("inspector-visits" in x["message"] for x in en)
         assert c.post(f"/api/v1/jobs/{bad['id']}/verify").status_code == 404
 
         good = wait(c, _roster(c, "baoshan")["id"])
         assert good["status"] == "done"
         r = c.post(f"/api/v1/jobs/{good['id']}/verify")
-        assert r.status_code == 200 and r.json() == {"matches": True, "problems": []}
+        assert r.status_code == 200
+        assert r.json() == {"matches": True, "problems": [], "findings": []}
         assert c.get(f"/api/v1/jobs/{good['id']}/files/nothing.csv").status_code == 404
         assert c.get(f"/api/v1/jobs/{good['id']}/files/../../tuoyu.sqlite").status_code == 404
         xlsx = c.get(f"/api/v1/jobs/{good['id']}/files/roster.xlsx")
@@ -179,3 +183,16 @@ def test_roster_from_uploaded_zip_only(tmp_path: Path) -> None:
         assert job["status"] == "failed" and "centers" in job["message"]
         r = c.get(f"/api/v1/jobs/{job['id']}/result")
         assert r.status_code == 422 and r.json()["problems"]
+
+
+def test_siting_steering_is_checked_before_queuing(tmp_path: Path) -> None:
+    with client(tmp_path, bundled_data=DATA, start_jobs=False) as c:
+        r = c.post("/api/v1/jobs", json={"kind": "siting", "dataset_id": "baoshan",
+                                         "params": {"pinned": ["NOPE@2027"]}})
+        assert r.status_code == 422, r.text
+        assert any("NOPE" in x["message"] for x in r.json()["clashes"])
+        assert c.get("/api/v1/jobs").json() == []  # nothing queued
+        r = c.post("/api/v1/jobs", json={"kind": "siting", "dataset_id": "baoshan",
+                                         "params": {"forbidden": ["K0049"],
+                                                    "tradeoff": "0-3"}})
+        assert r.status_code == 202, r.text

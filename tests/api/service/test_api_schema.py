@@ -35,7 +35,8 @@ def _app():
     from tuoyu.api.service.settings import Settings
 
     return create_app(Settings(home=HOME, database_url=f"sqlite:///{HOME / 'tuoyu.sqlite'}",
-                               host="127.0.0.1", start_jobs=False))
+                               host="127.0.0.1", start_jobs=False,
+                               extra_hosts=("testserver",)))  # the ASGI test client's host
 
 
 # Built at collection: schemathesis.pytest.from_fixture does not work with pytest 9.

@@ -44,3 +44,27 @@ def test_a_plan_is_described_in_chinese_first() -> None:
     zh, en = describe(plan, "zh"), describe(plan, "en")
     assert zh.startswith("公办托班选址：可行") and "未达标" in zh and "2 × 3 = 6" in zh
     assert en.startswith("Nursery-class siting: feasible") and "NOT met" in en
+
+
+def test_an_input_problem_is_said_in_chinese_with_its_place(tmp_path) -> None:
+    import shutil
+
+    import pytest
+
+    from tuoyu.api.text import render_data_error
+    from tuoyu.data import BUNDLED
+    from tuoyu.models.errors import DataError
+    from tuoyu.models.reader import read_tables
+
+    for name in ("streets.csv", "institutions.csv", "inspectors.csv"):
+        shutil.copy(BUNDLED / name, tmp_path / name)
+    lines = (tmp_path / "institutions.csv").read_text(encoding="utf-8-sig").splitlines()
+    lines[1] = lines[1].replace(",high,", ",extreme,").replace(",medium,", ",extreme,").replace(
+        ",low,", ",extreme,")
+    (tmp_path / "institutions.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        read_tables(tmp_path, ["streets", "institutions", "inspectors"])
+    zh = render_data_error(err.value, "zh")
+    assert zh.startswith("输入数据有 1 处问题") and "第 2 行" in zh and "“risk”列" in zh
+    assert "数值不正确" in zh and "以下之一：low、medium、high" in zh and "extreme" in zh
+    assert render_data_error(err.value, "en").startswith("The input has a problem")

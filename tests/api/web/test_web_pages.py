@@ -145,7 +145,7 @@ def test_map_shows_the_plan_and_replans(page, server: str) -> None:
     first = state["j"]
     job = httpx.get(f"{server}/api/v1/jobs/{first}").json()
     assert job["kind"] == "siting" and job["status"] == "done"
-    assert job["params"]["classes_per_year"] == "5-8"
+    assert job["params"]["classes_per_year"] == [5, 8]
     geo = httpx.get(f"{server}/api/v1/jobs/{first}/files/siting.geojson").json()
     assert state["o"] == len(geo["features"]) > 0
     assert page.locator("path.opening").count() == len(geo["features"])
@@ -186,7 +186,7 @@ def test_map_shows_the_plan_and_replans(page, server: str) -> None:
     second = page.evaluate("tuoyuMap.jobId")
     assert second != first
     job2 = httpx.get(f"{server}/api/v1/jobs/{second}").json()
-    assert job2["params"]["classes_per_year"] == "2-2" and job2["status"] == "done"
+    assert job2["params"]["classes_per_year"] == [2, 2] and job2["status"] == "done"
     geo2 = httpx.get(f"{server}/api/v1/jobs/{second}/files/siting.geojson").json()
     classes = {}
     for f in geo2["features"]:
@@ -424,3 +424,72 @@ def test_names_are_never_run_as_script(page, server: str) -> None:
     assert page.evaluate("window.__xss") is None
     assert page.locator(".leaflet-tooltip img, .leaflet-popup img").count() == 0
     assert evil in page.inner_text("body")
+
+
+def test_map_steers_sites_and_draws_the_tradeoff(page, server: str) -> None:
+    """Forbid a chosen place and pin another from their popups, ask for the trade-off,
+    re-plan: the new plan obeys, and the chart is drawn from tradeoff.csv."""
+    page.goto("/map")
+    page.wait_for_selector("#coverage-table tbody tr", timeout=SOLVE_WAIT_MS)
+    first = page.evaluate("tuoyuMap.jobId")
+    geo = httpx.get(f"{server}/api/v1/jobs/{first}/files/siting.geojson").json()
+    place = lambda f: f["properties"].get("site_id") or f["properties"].get(  # noqa: E731
+        "kindergarten_id") or f["properties"].get("place_id")
+    chosen = {place(f) for f in geo["features"]}
+    assert page.locator("path.allocation").count() > 0  # lines to the communities served
+    page.locator("path.opening").first.click(force=True)
+    page.wait_for_selector(".leaflet-popup .forbid")
+    assert "服务" in page.inner_text(".leaflet-popup")  # why this site
+    page.click(".leaflet-popup .forbid")
+    banned = page.inner_text("#steering").split("：", 1)[1].split()[0]
+    assert banned in chosen
+    page.fill("#tradeoff-range", "0-3")
+    page.click("#plan-btn")
+    page.wait_for_function(
+        "id => document.getElementById('coverage-table').dataset.jobId"
+        " && document.getElementById('coverage-table').dataset.jobId !== id",
+        arg=first, timeout=SOLVE_WAIT_MS)
+    second = page.evaluate("tuoyuMap.jobId")
+    job = httpx.get(f"{server}/api/v1/jobs/{second}").json()
+    assert job["params"]["forbidden"] == [banned] and job["status"] == "done"
+    geo2 = httpx.get(f"{server}/api/v1/jobs/{second}/files/siting.geojson").json()
+    assert banned not in {place(f) for f in geo2["features"]}
+    page.wait_for_selector("#tradeoff svg polyline.served")
+    rows = list(csv.DictReader(io.StringIO(
+        httpx.get(f"{server}/api/v1/jobs/{second}/files/tradeoff.csv").text)))
+    assert [int(r["classes_per_year"]) for r in rows] == [0, 1, 2, 3]
+    served = [float(r["children_served"]) for r in rows if r["children_served"]]
+    assert served == sorted(served)
+    assert page.locator("#tradeoff svg circle").count() == len(served)
+
+
+def test_roster_page_publishes_and_replans(page, server: str) -> None:
+    """Publish a draw (一公开), be refused a second draw without a reason, re-plan the
+    rest of the month from a date: the visits before it stay as they were."""
+    page.goto("/roster")
+    page.wait_for_selector("#dataset option[value=baoshan]", state="attached")
+    page.fill("#month", "2027-05")
+    page.click("#roster-btn")
+    page.wait_for_selector("#by-day tbody tr, #error:not([hidden])", timeout=SOLVE_WAIT_MS)
+    assert page.locator("#error").is_hidden(), page.inner_text("#error")
+    first = page.get_attribute("#job-status", "data-job-id")
+    page.wait_for_selector("#month-state:has-text('尚未发布')")
+    page.click("#publish-btn")
+    page.wait_for_selector("#month-state:has-text('已发布')")
+    assert page.locator("#earlier-draws li").count() == 1
+    notice = httpx.get(f"{server}/api/v1/datasets/baoshan/rosters/2027-05/notice")
+    assert notice.status_code == 200 and "2027-05" in notice.text
+    page.click("#roster-btn")  # a second draw of a published month, no reason given
+    page.wait_for_selector("#error:not([hidden])", timeout=SOLVE_WAIT_MS)
+    assert "理由" in page.inner_text("#error")
+    before = httpx.get(f"{server}/api/v1/jobs/{first}/result").json()["rows"]
+    page.fill("#replan-date", "2027-05-17")
+    page.click("#replan-btn")
+    page.wait_for_function(
+        "id => document.getElementById('job-status').dataset.jobId !== id"
+        " && document.getElementById('job-status').dataset.status === 'done'",
+        arg=first, timeout=SOLVE_WAIT_MS)
+    second = page.get_attribute("#job-status", "data-job-id")
+    after = httpx.get(f"{server}/api/v1/jobs/{second}/result").json()["rows"]
+    kept = sorted(tuple(r.values()) for r in before if r["date"] < "2027-05-17")
+    assert kept and kept == sorted(tuple(r.values()) for r in after if r["date"] < "2027-05-17")

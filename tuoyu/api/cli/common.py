@@ -5,14 +5,16 @@ that cannot be written."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import typer
 from pydantic import ValidationError
 
-from tuoyu.api.text import Lang, describe, message, render
+from tuoyu.api.text import Lang, describe, label, message, render, render_data_error
 from tuoyu.models.errors import DataError
+from tuoyu.optimizer.solve import ProgressEvent, ProgressFn
 from tuoyu.planning.dataset import Dataset
 from tuoyu.planning.params import AnyParams
 from tuoyu.planning.plan import Plan
@@ -41,27 +43,70 @@ def make_params(cls: type[AnyParams], lang: Lang = "zh", **values: Any) -> AnyPa
         raise AssertionError("unreachable") from None
 
 
+class ConsoleProgress:
+    """A live line on the terminal while a plan is solved: stage, seconds, objective,
+    bound and gap (Rich; only when standard error is a terminal, so logs stay clean)."""
+
+    def __init__(self, lang: Lang = "zh") -> None:
+        from rich.console import Console
+
+        self.console = Console(stderr=True)
+        self.lang = lang
+        self.status: Any = None
+
+    def __enter__(self) -> ConsoleProgress:
+        if self.console.is_terminal:
+            self.status = self.console.status("求解中…" if self.lang == "zh" else "solving…")
+            self.status.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.status is not None:
+            self.status.__exit__(*exc)
+
+    def __call__(self, event: ProgressEvent) -> None:
+        if self.status is None:
+            return
+        gap = "—" if event.gap is None else f"{event.gap:.1%}"
+        text = (f"{event.stage}  {event.seconds:5.1f} 秒  目标值 {event.objective:,.1f}  "
+                f"下界 {event.bound:,.1f}  差距 {gap}") if self.lang == "zh" else (
+                f"{event.stage}  {event.seconds:5.1f} s  objective {event.objective:,.1f}  "
+                f"bound {event.bound:,.1f}  gap {gap}")
+        self.status.update(text)
+
+
 def plan_and_write(dataset: Dataset, params: AnyParams, out: Path, lang: Lang = "zh",
-                   previous: Path | None = None) -> Plan:
-    """Make the plan, publish its files into ``out`` (and store a roster), print it."""
-    from tuoyu.api import runner
+                   previous: Path | None = None,
+                   show: Callable[[Plan, Lang], str] = describe,
+                   progress: ProgressFn | None = None) -> Plan:
+    """Make the plan, publish its files into ``out`` (and store a roster), print it
+    (``show``: the planner's own summary, :func:`describe` by default)."""
+    from tuoyu.api import runner, store
     from tuoyu.api.exports.output import OutputError
 
     if lang not in ("zh", "en"):
         fail([f"--lang {lang}: expected zh or en"])
     try:
-        plan = runner.make_plan(dataset, params, previous=previous)
+        with ConsoleProgress(lang) as live:
+            plan = runner.make_plan(dataset, params, previous=previous,
+                                    progress=progress or live)
     except DataError as exc:
-        fail([str(exc)], lang)
+        fail([render_data_error(exc, lang)], lang)
+    except store.RosterStateError as exc:
+        fail([runner.state_error_text(exc, lang)], lang)
     if not plan.ok:
-        fail([describe(plan, lang)], lang)
+        fail([show(plan, lang)], lang)
     try:
         runner.deliver(plan, out, dataset=dataset, lang=lang)
+    except store.RosterStateError as exc:
+        fail([runner.state_error_text(exc, lang)], lang)
     except OutputError as exc:
-        fail([message("output.error", {"path": str(exc.path), "reason": exc.reason}, lang)],
+        reason = label(exc.code, lang) if exc.code else exc.reason
+        fail([message("output.error", {"path": str(exc.path), "reason": reason}, lang)],
              lang)
-    typer.echo(describe(plan, lang))
-    typer.echo(("  已写入：" if lang == "zh" else "  written: ") + str(out))
+    typer.echo(show(plan, lang))
+    if show is describe:
+        typer.echo(("  已写入：" if lang == "zh" else "  written: ") + str(out))
     return plan
 
 

@@ -1,11 +1,14 @@
-"""``tuoyu roster`` (make a month's roster), ``tuoyu roster verify`` and
+"""``tuoyu roster`` (make a month's roster, or re-plan it ``--from`` a date),
+``tuoyu roster publish`` (一公开: the month's draft becomes the roster in force),
+``tuoyu roster notice`` (the public notice), ``tuoyu roster verify`` and
 ``tuoyu inspections record`` (outcomes, so the next month knows them).
 
 Thin commands: options -> :class:`RosterParams` -> the store's history and
 ``tuoyu.planning.roster.run`` (through ``tuoyu.api.runner``) -> the files, published in
-one step -> the store (only after the files are published) -> the plan, printed in
-Chinese (``--lang en``: English). Any failure: a located message, exit 2, nothing
-written, nothing stored.
+one step -> the store, as the month's draft (only after the files are published) -> the
+plan, printed in Chinese (``--lang en``: English). Any failure (bad input, a published
+month drawn again without ``--redraw-reason``, another roster of the month saved
+meanwhile): a located message, exit 2, nothing stored.
 """
 
 from __future__ import annotations
@@ -29,16 +32,32 @@ def _lang(value: str) -> Lang:
     return value  # type: ignore[return-value]
 
 
+def _state_error(exc: Exception, lang: Lang) -> None:
+    """A month's state refuses the roster (published, saved meanwhile, nothing stored)."""
+    from tuoyu.api.runner import state_error_text
+    from tuoyu.api.store import RosterStateError
+
+    assert isinstance(exc, RosterStateError)
+    fail([state_error_text(exc, lang)], lang)
+
+
 def make_roster(dataset: Dataset, params: RosterParams, out: Path, lang: Lang = "zh") -> Plan:
-    """Make the roster, publish its files into ``out``, then store it; print it."""
+    """Make the roster (a live progress line on a terminal), publish its files into
+    ``out``, then store it as the month's draft; print it. A published month without a
+    reason, or another roster of the month saved meanwhile: exit 2."""
     from tuoyu.api import runner, store
+    from tuoyu.api.cli.common import ConsoleProgress
     from tuoyu.api.exports import roster as export_roster
     from tuoyu.api.exports.output import OutputError, staged
 
+    eng = store.engine()
     try:
-        plan = runner.make_plan(dataset, params)
+        with ConsoleProgress(lang) as live:
+            plan = runner.make_plan(dataset, params, engine=eng, progress=live)
     except DataError as exc:
         fail([str(exc)], lang)
+    except store.RosterStateError as exc:
+        _state_error(exc, lang)
     if not plan.rows:
         fail([describe(plan, lang)], lang)
     try:
@@ -49,10 +68,14 @@ def make_roster(dataset: Dataset, params: RosterParams, out: Path, lang: Lang = 
     except OSError as exc:  # writing a file inside the staging folder
         fail([message("output.error", {"path": str(out), "reason": exc.strerror or str(exc)},
                       lang)], lang)  # fmt: skip
-    rid, replaced = runner.save_roster(plan, dataset, store.engine())
+    try:
+        rid, replaced = runner.save_roster(plan, dataset, eng)
+    except store.RosterStateError as exc:
+        _state_error(exc, lang)
     typer.echo(export_roster.summary(plan, lang))
     if replaced:
         typer.echo(message("roster.summary.replaced", {"month": params.month, "id": rid}, lang))
+    typer.echo(message("roster.summary.draft", {"month": params.month}, lang))
     files = f"{out}/" + ", ".join(export_roster.FILES)
     typer.echo(message("roster.summary.written", {"files": files}, lang))
     return plan
@@ -68,12 +91,18 @@ def roster(
     min_team: int = typer.Option(2, help="Inspectors per inspection, at least."),
     time_limit: float = typer.Option(60.0, help="Solver time limit, seconds."),
     workers: int = typer.Option(8, help="Solver workers (the roster does not depend on it)."),
+    redraw_reason: str = typer.Option(
+        None, "--redraw-reason", help="Why a published month is drawn again (required then)."),
+    from_date: str = typer.Option(
+        None, "--from", help="Re-plan the month from this date (YYYY-MM-DD): earlier visits "
+        "are kept, follow-ups of outcomes recorded since are added."),
     lang: str = LANG_OPTION,
 ) -> None:
     """Make a month's roster: draw institutions, date and staff every inspection.
 
     Writes roster.csv, roster.xlsx (Chinese), draw.json (the audit record) and
-    summary.txt, and stores the roster so the next month knows it.
+    summary.txt, and stores the roster as the month's draft (publish it with
+    ``tuoyu roster publish`` so the next month knows it).
     """
     if ctx.invoked_subcommand is not None:
         return
@@ -83,8 +112,57 @@ def roster(
     params = make_params(
         RosterParams, language, month=month, seed=seed, draw_share=draw_share,
         min_team=min_team, time_limit=time_limit, workers=workers,
+        redraw_reason=redraw_reason, from_date=from_date,
     )  # fmt: skip
     make_roster(dataset_of(data), params, out, language)  # type: ignore[arg-type]
+
+
+def publish_cmd(
+    month: str = typer.Option(..., help="Month whose newest draft to publish, YYYY-MM."),
+    data: Path = typer.Option(None, help="Dataset folder (default: the bundled data)."),
+    lang: str = LANG_OPTION,
+) -> None:
+    """Publish a month's roster (一公开): from now on later months take it as history,
+    and another roster of the month needs --redraw-reason."""
+    from tuoyu.api import runner, store
+
+    language = _lang(lang)
+    params = make_params(RosterParams, language, month=month)
+    try:
+        entry = runner.publish(dataset_of(data), params.month)
+    except store.RosterStateError as exc:
+        _state_error(exc, language)
+    shown = {**entry, "month": params.month, "seed": str(entry["seed"]),
+             "fingerprint": str(entry["fingerprint"])[:19] + "…"}
+    typer.echo(message("roster.summary.published", shown, language))
+
+
+def notice_cmd(
+    month: str = typer.Option(..., help="Month of the notice, YYYY-MM."),
+    out: Path = typer.Option(..., help="Folder to write notice.html and notice.xlsx into."),
+    data: Path = typer.Option(None, help="Dataset folder (default: the bundled data)."),
+    lang: str = LANG_OPTION,
+) -> None:
+    """Write the public notice (公示) of a month's roster: institutions, dates, teams,
+    the outcomes once recorded, and the seed and fingerprints to verify the draw."""
+    from tuoyu.api import store
+    from tuoyu.api.exports.notice import FILES, write_notice
+    from tuoyu.api.exports.output import OutputError, staged
+
+    language = _lang(lang)
+    params = make_params(RosterParams, language, month=month)
+    try:
+        with staged(out) as tmp:
+            write_notice(dataset_of(data), params.month, store.engine(), tmp, language)
+    except store.RosterStateError as exc:
+        _state_error(exc, language)
+    except DataError as exc:
+        fail([str(exc)], language)
+    except OutputError as exc:
+        fail([message("output.error", {"path": str(exc.path), "reason": exc.reason},
+                      language)], language)  # fmt: skip
+    typer.echo(message("roster.summary.notice", {"files": f"{out}/" + ", ".join(FILES)},
+                       language))  # fmt: skip
 
 
 def verify_cmd(
@@ -94,7 +172,9 @@ def verify_cmd(
     time_limit: float = typer.Option(120.0, help="Solver time limit, seconds."),
     lang: str = LANG_OPTION,
 ) -> None:
-    """Recompute a draw from its audit record and say whether it matches."""
+    """Recompute a draw's whole audit record and say whether it matches (and, when the
+    store keeps the draw, whether the file is the stored one)."""
+    from tuoyu.api import runner
     from tuoyu.planning.roster import verify
 
     language = _lang(lang)
@@ -102,7 +182,9 @@ def verify_cmd(
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
         dataset = Dataset.at(data or record["inputs"]["data_dir"])
-        ok, problems = verify(record, dataset, time_limit=time_limit, workers=workers)
+        stored = runner.stored_record(dataset, record)
+        ok, problems = verify(record, dataset, time_limit=time_limit, workers=workers,
+                              stored=stored)
     except (DataError, OSError, KeyError, ValueError, TypeError) as exc:
         reason = {"path": str(path), "reason": str(exc)}
         typer.echo(message("roster.verify.cannot", reason, language), err=True)
@@ -138,6 +220,8 @@ def register(app: typer.Typer) -> None:
     roster_app = typer.Typer(help="Monthly inspection rosters (双随机).")
     roster_app.callback(invoke_without_command=True)(roster)
     roster_app.command("verify")(verify_cmd)
+    roster_app.command("publish")(publish_cmd)
+    roster_app.command("notice")(notice_cmd)
     inspections_app = typer.Typer(help="Inspection outcomes (检查结果).")
     inspections_app.command("record")(record_cmd)
     app.add_typer(roster_app, name="roster")

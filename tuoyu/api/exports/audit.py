@@ -2,9 +2,10 @@
 
 The record holds the seed, a fingerprint of the canonical inputs (the dataset's tables and
 the stored history that was used, which it carries in full), the versions, the rules, the
-draw itself (every candidate with its weight and hashed key) and the resulting roster.
-``tuoyu.planning.roster.verify`` recomputes the roster from the same inputs and compares
-it field by field.
+draw itself (every candidate with its weight and hashed key), the resulting roster, the
+month's earlier draws (seed, time, fingerprint, reason) and the reason of this one when
+the month was published before. ``tuoyu.planning.roster.verify`` recomputes the record
+from the same inputs and compares it field by field.
 """
 
 from __future__ import annotations
@@ -17,60 +18,37 @@ import ortools
 
 from tuoyu import __version__
 from tuoyu.planning.plan import Plan
-from tuoyu.planning.roster import RosterDetail, fingerprint, history_rows, result_rows
+from tuoyu.planning.roster import METHOD, RosterDetail, draw_reason, fingerprint, record_body
 
-METHOD = (
-    "Keys are SHA-256 of 'seed|purpose|institution_id|j' (first 8 bytes, big-endian); an "
-    "institution of weight w gets the largest of its w keys (j = 0..w-1); the institutions "
-    "with the largest keys are drawn (Efraimidis-Spirakis, integer form). Teams and days are "
-    "chosen by CP-SAT: soft goals first, then seeded priorities SHA-256('seed|team|inst|"
-    "inspector') and ('seed|day|inst|date') mod 65536 + 1, minimised; the optimum is proven "
-    "unique, so the roster does not depend on the solver's threads."
-)
+__all__ = ["METHOD", "draw_record_of", "record_fingerprint"]
 
 
 def draw_record_of(plan: Plan) -> dict[str, Any]:
     """The audit record of a roster plan (its ``detail`` is a :class:`RosterDetail`)."""
     detail: RosterDetail = plan.detail
-    result, p = detail.result, detail.result.problem
-    extra = history_rows(detail.history)
-    rows = result_rows(result)
+    from_date = plan.params.get("from_date")
+    body = record_body(
+        detail.result,
+        detail.data,
+        detail.history,
+        detail.kept,
+        dt.date.fromisoformat(from_date) if from_date else None,
+    )
+    body["inputs"]["data_dir"] = str(detail.dataset.folder)
+    body["solver"]["stages"] = [s.as_dict() for s in plan.stages]
     return {
-        "kind": "tuoyu.roster.draw",
-        "month": p.month_label,
-        "seed": p.seed,
+        **body,
         "versions": {
             "tuoyu": __version__,
             "ortools": ortools.__version__,
             "python": platform.python_version(),
         },
-        "inputs": {
-            "data_dir": str(detail.dataset.folder),
-            "tables_fingerprint": detail.data.fingerprint,
-            "stored_history": extra,
-            "stored_history_fingerprint": fingerprint(extra),
-        },
-        "rules": p.rules.as_dict(),
-        "method": METHOD,
-        "draw": {
-            "drawn": [e.institution_id for e in p.draw if e.drawn],
-            "candidates": [
-                {
-                    "institution_id": e.institution_id,
-                    "weight": e.weight,
-                    "key": str(e.key),
-                    "drawn": e.drawn,
-                }
-                for e in p.draw
-            ],
-        },
-        "coverage": p.coverage,
-        "solver": {
-            "status": str(plan.status),
-            "unique_optimum": result.unique,
-            "stages": [s.as_dict() for s in plan.stages],
-        },
-        "result": rows,
-        "result_fingerprint": fingerprint(rows),
-        "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "earlier_draws": [dict(e) for e in detail.earlier_draws],
+        "redraw_reason": draw_reason(plan.params),
+        "created_at": detail.made_at or dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
+
+
+def record_fingerprint(record: dict[str, Any]) -> str:
+    """The fingerprint of a whole record (as the store and the notice name a draw)."""
+    return fingerprint(record)

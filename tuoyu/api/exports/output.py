@@ -35,9 +35,10 @@ class OutputError(Exception):
     """The output folder cannot be written (it is a file, read-only, on a full disk…).
     ``path`` and ``reason`` say which and why; the faces render it for people."""
 
-    def __init__(self, path: Path, reason: str):
+    def __init__(self, path: Path, reason: str, code: str | None = None):
         self.path = path
         self.reason = reason
+        self.code = code  # a message code of tuoyu.api.text for the reason, when there is one
         super().__init__(f"{path}: {reason}")
 
 
@@ -85,7 +86,7 @@ def recover(out_dir: Path) -> None:
 def publish(tmp: Path, out_dir: Path) -> None:
     """Make the staging folder ``tmp`` the output folder, in one step (see the module)."""
     if out_dir.exists() and not out_dir.is_dir():
-        raise OutputError(out_dir, "exists and is not a folder")
+        raise OutputError(out_dir, "exists and is not a folder", "output.not_a_folder")
     if not out_dir.exists():
         os.replace(tmp, out_dir)
         return
@@ -106,7 +107,7 @@ def staged(out_dir: Path) -> Iterator[Path]:
     location itself raise :class:`OutputError` before anything is written."""
     out_dir = Path(out_dir).absolute()
     if out_dir.exists() and not out_dir.is_dir():
-        raise OutputError(out_dir, "exists and is not a folder")
+        raise OutputError(out_dir, "exists and is not a folder", "output.not_a_folder")
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         recover(out_dir)

@@ -12,10 +12,12 @@ from pathlib import Path
 import pandas as pd
 
 from tuoyu.api.exports.audit import draw_record_of
+from tuoyu.api.exports.workbook import excel_writer
 from tuoyu.api.text import Lang, describe, label, message, render
+from tuoyu.models.calendar import month_bounds
 from tuoyu.models.findings import Finding
 from tuoyu.planning.plan import Plan
-from tuoyu.planning.roster import RosterDetail
+from tuoyu.planning.roster import RosterDetail, draw_reason
 
 WEEKDAY_ZH = "一二三四五六日"
 FILES = ("roster.csv", "roster.xlsx", "draw.json", "summary.txt")
@@ -25,10 +27,11 @@ def _note(note: Finding | None, lang: Lang) -> str:
     return "" if note is None else render(note, lang)
 
 
-def write_roster_csv(plan: Plan, path: Path) -> None:
-    """The contract's columns, plus the note of each visit (in English)."""
+def write_roster_csv(plan: Plan, path: Path, lang: Lang = "zh") -> None:
+    """The contract's columns, plus the note of each visit (in ``lang``, Chinese by
+    default); UTF-8 with the BOM Excel expects."""
     detail: RosterDetail = plan.detail
-    with path.open("w", newline="", encoding="utf-8") as f:
+    with path.open("w", newline="", encoding="utf-8-sig") as f:
         w = csv.writer(f)
         w.writerow(["date", "institution_id", "street_id", "inspector_ids", "reason", "note"])
         for r in detail.result.rows:
@@ -39,7 +42,7 @@ def write_roster_csv(plan: Plan, path: Path) -> None:
                     r.street_id,
                     ";".join(r.inspector_ids),
                     r.reason,
-                    _note(r.note, "en"),
+                    _note(r.note, lang),
                 ]
             )
 
@@ -136,7 +139,14 @@ def _notes(plan: Plan) -> pd.DataFrame:
         ("随机种子", str(p.seed)),
         ("求解状态", label(f"status.{plan.status}")),
         ("唯一最优", str(detail.result.unique)),
+        ("状态", "草稿（发布后计入以后各月的检查历史）"),
+        ("本月此前抽取", "；".join(f"第 {e.get('draw')} 次 种子 {e.get('seed')} {e.get('time')}"
+                                  f"（{label('roster.state.' + str(e.get('status')))}）"
+                                  for e in detail.earlier_draws) or "无"),
     ]
+    reason = draw_reason(plan.params)
+    if reason:
+        notes.append(("重新抽取理由", reason))
     for reason, n in sorted(Counter(r["reason"] for r in plan.rows).items()):
         notes.append((f"检查数：{label(f'roster.reason.{reason}')}", str(n)))
     for t in plan.targets:
@@ -151,7 +161,7 @@ def _notes(plan: Plan) -> pd.DataFrame:
 def write_roster_xlsx(plan: Plan, path: Path) -> None:
     """按日期, 按检查人员, 抽取记录, 年度覆盖, 说明 — the sheets a planner opens."""
     detail: RosterDetail = plan.detail
-    with pd.ExcelWriter(path, engine="xlsxwriter") as xw:
+    with excel_writer(path) as xw:
         _by_day(detail).to_excel(xw, sheet_name="按日期", index=False)
         _by_person(detail).to_excel(xw, sheet_name="按检查人员", index=False)
         _draw(detail).to_excel(xw, sheet_name="抽取记录", index=False)
@@ -186,7 +196,7 @@ def summary(plan: Plan, lang: Lang = "zh") -> str:
         "seed": str(p.seed),
         "inspections": len(rows),
         "days_used": len({r["date"] for r in rows}),
-        "days": len(p.days),
+        "days": len(detail.data.calendar.workdays(*month_bounds(p.year, p.month))),
         "visits": sum(len(t) for t in teams),
         "inspectors": len({i for t in teams for i in t}),
     }
@@ -203,7 +213,7 @@ def summary(plan: Plan, lang: Lang = "zh") -> str:
 def write_plan(plan: Plan, folder: Path, lang: Lang = "zh") -> None:
     """Write the four files of a roster into ``folder``: roster.csv, draw.json,
     roster.xlsx, summary.txt."""
-    write_roster_csv(plan, folder / "roster.csv")
+    write_roster_csv(plan, folder / "roster.csv", lang)
     write_draw_json(plan, folder / "draw.json")
     write_roster_xlsx(plan, folder / "roster.xlsx")
     (folder / "summary.txt").write_text(summary(plan, lang) + "\n", encoding="utf-8")

@@ -43,8 +43,10 @@ LEAFLET_JS = '<script src="/static/vendor/leaflet/leaflet.js"></script>\n'
 
 def render_page(name: str, title_key: str, title: str) -> str:
     """A page: its own <main> in the one shared layout (head, header, scripts)."""
-    layout = string.Template((WEB / "layout.html").read_text(encoding="utf-8"))
     main = (WEB / f"{name}.html").read_text(encoding="utf-8").strip()
+    if not (WEB / "layout.html").is_file():
+        return main
+    layout = string.Template((WEB / "layout.html").read_text(encoding="utf-8"))
     current = {f"current_{p}": (' class="current"' if p == name else "")
                for p in ("index", "map", "roster", "calendar")}
     return layout.substitute(
@@ -183,10 +185,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
 
     def page(name: str, title_key: str, title: str) -> Any:
-        html = render_page(name, title_key, title)
-
         def serve_page() -> HTMLResponse:
-            return HTMLResponse(html)
+            if not (WEB / f"{name}.html").is_file():
+                raise errors.not_found(f"The page {name}")
+            return HTMLResponse(render_page(name, title_key, title))
 
         return serve_page
 

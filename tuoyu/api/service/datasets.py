@@ -4,6 +4,7 @@ the bundled Baoshan folder is registered in place as ``baoshan``."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import math
@@ -100,7 +101,7 @@ def _validate_outcome(folder: str) -> tuple[str, Any]:
     try:
         return "ok", validate(Path(folder))
     except DataError as err:
-        return "problems", [p.as_dict() for p in err.problems]
+        return "problems", [dataclasses.asdict(p) for p in err.problems]  # codes too
     except MemoryError:
         return "memory", None
 

@@ -37,16 +37,23 @@ def body(error: str, message: str, **extra: Any) -> dict[str, Any]:
 MAX_PROBLEMS = 200
 
 
-def data_error_response(exc: DataError) -> JSONResponse:
+def problem_dicts(exc: DataError, lang: str = "zh") -> list[dict[str, Any]]:
+    """The located problems (at most MAX_PROBLEMS), each also said in ``lang``."""
+    from tuoyu.api.text import render_problem
+
+    return [{**p.as_dict(), "text": render_problem(p, lang)}  # type: ignore[arg-type]
+            for p in exc.problems[:MAX_PROBLEMS]]
+
+
+def data_error_response(exc: DataError, lang: str = "zh") -> JSONResponse:
+    from tuoyu.api.text import render_data_error
+
     n = len(exc.problems)
-    msg = "The input has a problem." if n == 1 else f"The input has {n} problems."
-    if n > MAX_PROBLEMS:
-        msg += f" The first {MAX_PROBLEMS} are listed."
     return JSONResponse(
         status_code=422,
-        content=body("invalid_input", msg + " " + str(exc.problems[0]) if n else msg,
-                     problems=[p.as_dict() for p in exc.problems[:MAX_PROBLEMS]],
-                     problem_count=n),
+        content=body("invalid_input",
+                     render_data_error(exc, lang, limit=1),  # type: ignore[arg-type]
+                     problems=problem_dicts(exc, lang), problem_count=n),
     )
 
 
@@ -57,8 +64,11 @@ def install(app: FastAPI) -> None:
                             content=body(exc.error, exc.message, **exc.extra))
 
     @app.exception_handler(DataError)
-    async def _data(_r: Request, exc: DataError) -> JSONResponse:
-        return data_error_response(exc)
+    async def _data(request: Request, exc: DataError) -> JSONResponse:
+        accept = request.headers.get("accept-language", "").lower()
+        lang = "en" if accept.startswith("en") or request.query_params.get("lang") == "en" \
+            else "zh"
+        return data_error_response(exc, lang)
 
     @app.exception_handler(InfeasibleError)
     async def _infeasible(_r: Request, exc: InfeasibleError) -> JSONResponse:

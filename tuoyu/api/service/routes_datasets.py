@@ -14,6 +14,7 @@ from fastapi.responses import FileResponse
 from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.background import BackgroundTask
 
 from tuoyu.api.service import datasets as ds
 from tuoyu.api.service.deps import Planner, State, StateDep, Viewer
@@ -180,3 +181,52 @@ async def record_outcomes(dataset_id: str, request: Request, st: StateDep,
             _rows_csv(rows, path)
         n = record_outcomes(path, Dataset(Path(row.path), row.id), st.engine)
     return RecordedOut(recorded=n)
+
+
+@router.get("/{dataset_id}/rosters/{month}")
+def roster_month(dataset_id: str, month: str, st: StateDep, _who: Viewer) -> dict[str, Any]:
+    """A month's draws (every one, oldest first), the one in force, and whether the
+    month is published."""
+    from tuoyu.api import runner
+    from tuoyu.planning.params import RosterParams
+
+    row = get_dataset(st, dataset_id)
+    try:
+        RosterParams(month=month)
+    except ValidationError:
+        raise ApiError(422, f"'{month[:20]}' is not a month; expected YYYY-MM.") from None
+    return runner.month_state(Dataset(Path(row.path), row.id), month, st.engine)
+
+
+@router.get("/{dataset_id}/rosters/{month}/notice",
+            responses={200: {"content": {"text/html": {}, "application/vnd.openxmlformats-"
+                                         "officedocument.spreadsheetml.sheet": {}}}})
+def roster_notice(dataset_id: str, month: str, st: StateDep, _who: Viewer,
+                  format: str = "html", lang: str = "zh") -> Any:
+    """The month's public notice (一公开): institutions drawn, dates, teams, outcomes once
+    recorded, and the seed and fingerprints to verify the draw. ``format``: html | xlsx."""
+    from fastapi.responses import HTMLResponse
+
+    from tuoyu.api import runner, store
+    from tuoyu.api.exports.notice import notice_html, notice_of, notice_xlsx
+    from tuoyu.planning.params import RosterParams
+
+    row = get_dataset(st, dataset_id)
+    language = "en" if lang == "en" else "zh"
+    try:
+        RosterParams(month=month)
+    except ValidationError:
+        raise ApiError(422, f"'{month[:20]}' is not a month; expected YYYY-MM.") from None
+    if format not in ("html", "xlsx"):
+        raise ApiError(422, "format: expected html or xlsx")
+    try:
+        notice = notice_of(Dataset(Path(row.path), row.id), month, st.engine, language)
+    except store.RosterStateError as exc:
+        raise ApiError(404, runner.state_error_text(exc, language), reason=exc.code) from None
+    if format == "html":
+        return HTMLResponse(notice_html(notice, language))
+    folder = Path(tempfile.mkdtemp(prefix="notice-", dir=st.settings.home))
+    path = folder / f"notice-{month}.xlsx"
+    notice_xlsx(notice, path, language)
+    return FileResponse(path, filename=path.name, background=BackgroundTask(
+        shutil.rmtree, folder, ignore_errors=True))

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Body, Depends, Request
 from fastapi.responses import FileResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,6 +17,7 @@ from tuoyu.api.service.errors import ApiError, not_found
 from tuoyu.api.service.routes_datasets import get_dataset
 from tuoyu.api.service.schemas import (
     ERROR_RESPONSES,
+    JOB_EXAMPLES,
     JobOut,
     JobRequest,
     Progress,
@@ -59,13 +60,17 @@ def job_out(job: Job, plan: StoredPlan | None) -> JobOut:
 
 def _submit(st: State, kind: str, dataset_id: str, params: dict[str, Any],
             parent_id: str | None = None) -> JobOut:
-    get_dataset(st, dataset_id)
+    row = get_dataset(st, dataset_id)
     check_params(kind, params)
+    if kind == "siting" and (params.get("pinned") or params.get("forbidden")):
+        check_steering(row, params)
+    if kind == "roster":
+        check_roster_state(st, row, params)
     return job_out(st.jobs.submit(kind, dataset_id, params, parent_id), None)
 
 
 @router.post("", status_code=202, response_model=JobOut)
-def submit_job(req: JobRequest, st: StateDep,
+def submit_job(req: Annotated[JobRequest, Body(openapi_examples=JOB_EXAMPLES)], st: StateDep,
                _who: Planner) -> JobOut:
     """Queue a plan; it is made by a worker process. Poll ``GET /api/v1/jobs/{id}``.
     Parameters are checked here (422 naming each one), never later in the worker."""
@@ -120,6 +125,54 @@ def check_params(kind: str, params: dict[str, Any]) -> None:
             f"{p['column']}: {p['message']}" for p in problems), problems=problems) from None
 
 
+def language(request: Request, lang: Lang | None = None) -> Lang:
+    """The reader's language: ``?lang=zh|en``, else the first of ``Accept-Language`` we
+    speak, else Chinese."""
+    if lang is not None:
+        return lang
+    for part in request.headers.get("accept-language", "").split(","):
+        tag = part.split(";")[0].strip().lower()
+        if tag.startswith("zh"):
+            return "zh"
+        if tag.startswith("en"):
+            return "en"
+    return "zh"
+
+
+LangDep = Annotated[Lang, Depends(language)]
+
+
+def check_roster_state(st: State, row: Any, params: dict[str, Any]) -> None:
+    """A roster of a published month needs a reason; a re-plan needs a stored roster:
+    refused before queuing (409, said in Chinese and English)."""
+    from tuoyu.api import runner, store
+    from tuoyu.planning.dataset import Dataset
+    from tuoyu.planning.params import RosterParams
+
+    try:
+        runner.check_roster(Dataset(Path(row.path), row.id),
+                            RosterParams.model_validate(params), st.engine)
+    except store.RosterStateError as exc:
+        raise ApiError(409, runner.state_error_text(exc, "zh"), "roster_state",
+                       reason=exc.code, message_en=runner.state_error_text(exc, "en")) from None
+
+
+def check_steering(row: Any, params: dict[str, Any]) -> None:
+    """Pinned and forbidden places that cannot be (an unknown id, no spare rooms, …)
+    are refused before queuing: 422 naming each id."""
+    from tuoyu.planning.dataset import Dataset
+    from tuoyu.planning.params import SitingParams
+    from tuoyu.planning.siting import check_steering as clashes_of
+
+    clashes = clashes_of(Dataset(Path(row.path), row.id), SitingParams.model_validate(params))
+    if clashes:
+        found = [{**c.as_dict(), "message": render(c)} for c in clashes]
+        raise ApiError(422, "；".join(f["message"] for f in found), clashes=found,
+                       problems=[{"file": "body", "row": None, "column": "params",
+                                  "message": f["message"], "expected": None, "got": None}
+                                 for f in found])
+
+
 def rendered(result: dict[str, Any], lang: Lang) -> dict[str, Any]:
     """The stored plan with every code rendered for people (``message``/``label``)."""
     out = dict(result)
@@ -155,8 +208,7 @@ def _result(st: State, job_id: str, lang: Lang = "zh") -> tuple[Job, dict[str, A
 
 @router.get("/{job_id}/result", response_model=ResultOut,
             responses={409: {"description": "no feasible plan: the clash"}})
-def job_result(job_id: str, st: StateDep, _who: Viewer,
-               lang: Lang = "zh") -> dict[str, Any]:
+def job_result(job_id: str, st: StateDep, _who: Viewer, lang: LangDep) -> dict[str, Any]:
     """The plan: status, objective, bound, gap, stages, soft goals, targets, findings
     (codes with parameters, and each rendered in ``lang``: zh or en) and the rows."""
     return _result(st, job_id, lang)[1]
@@ -182,8 +234,7 @@ router.add_api_route("/{job_id}/files/{name:path}", job_file, methods=["HEAD"],
 
 
 @router.post("/{job_id}/verify", response_model=VerifyOut)
-def verify_job(job_id: str, st: StateDep, _who: Viewer,
-               lang: Lang = "zh") -> VerifyOut:
+def verify_job(job_id: str, st: StateDep, _who: Viewer, lang: LangDep) -> VerifyOut:
     """Recompute a roster's draw from its audit record (draw.json) and compare: the
     differences as findings (codes, and each rendered in ``lang``)."""
     from tuoyu.planning.dataset import Dataset
@@ -198,9 +249,12 @@ def verify_job(job_id: str, st: StateDep, _who: Viewer,
     ds = get_dataset(st, job.dataset_id)
     try:
         record = json.loads((st.jobs.out_dir(job_id) / "draw.json").read_text(encoding="utf-8"))
-        ok, found = verify(record, Dataset(Path(ds.path), ds.id),
-                           time_limit=st.settings.solver_time_limit,
-                           workers=st.settings.solver_workers)
+        from tuoyu.api.runner import stored_record
+
+        dataset = Dataset(Path(ds.path), ds.id)
+        ok, found = verify(record, dataset, time_limit=st.settings.solver_time_limit,
+                           workers=st.settings.solver_workers,
+                           stored=stored_record(dataset, record, st.engine))
     except (OSError, KeyError, ValueError, TypeError) as exc:
         raise ApiError(422, f"The draw record of job '{job_id}' cannot be read: {exc}") from None
     return VerifyOut(matches=ok, problems=[render(f, lang) for f in found],
@@ -210,16 +264,43 @@ def verify_job(job_id: str, st: StateDep, _who: Viewer,
 @router.post("/{job_id}/replan", status_code=202, response_model=JobOut)
 def replan_job(job_id: str, req: ReplanRequest, st: StateDep,
                _who: Planner) -> JobOut:
-    """Re-plan a sessions calendar from a date; sessions before it stay as they are."""
+    """Re-plan from a date: a sessions calendar (sessions before the date stay as they
+    are) or a month's roster (visits before the date stay; follow-ups of outcomes
+    recorded since are added)."""
     job, plan = _load(st, job_id)
-    if job.kind != "sessions":
-        raise ApiError(422, f"Only a sessions calendar can be re-planned; job '{job_id}' is "
-                            f"a {job.kind} plan.")
-    if job.status != "done" or plan is None or "sessions.csv" not in plan.files:
-        raise ApiError(409, f"Job '{job_id}' has no finished calendar to re-plan (status "
+    if job.kind not in ("sessions", "roster"):
+        raise ApiError(422, f"Only a calendar or a roster can be re-planned; job '{job_id}' "
+                            f"is a {job.kind} plan.")
+    needed = "sessions.csv" if job.kind == "sessions" else "roster.csv"
+    if job.status != "done" or plan is None or needed not in plan.files:
+        raise ApiError(409, f"Job '{job_id}' has no finished plan to re-plan (status "
                             f"{job.status}).", "not_finished")
     params = {**job.params, "from_date": req.from_date.isoformat()}
-    return _submit(st, "sessions", job.dataset_id, params, parent_id=job.id)
+    params.pop("redraw_reason", None)
+    return _submit(st, job.kind, job.dataset_id, params, parent_id=job.id)
+
+
+@router.post("/{job_id}/publish")
+def publish_job(job_id: str, st: StateDep, _who: Planner, lang: LangDep) -> dict[str, Any]:
+    """Publish a roster job's draw (一公开): from now on it feeds later months' history,
+    and another roster of its month needs a reason. Returns the month's draws."""
+    from tuoyu.api import runner, store
+    from tuoyu.planning.dataset import Dataset
+
+    job, plan = _load(st, job_id)
+    if job.kind != "roster":
+        raise ApiError(422, f"Only a roster is published; job '{job_id}' is a {job.kind} plan.")
+    if plan is None or "draw.json" not in plan.files:
+        raise not_found(f"The draw of job '{job_id}' (status {job.status})")
+    row = get_dataset(st, job.dataset_id)
+    dataset = Dataset(Path(row.path), row.id)
+    record = json.loads((st.jobs.out_dir(job_id) / "draw.json").read_text(encoding="utf-8"))
+    try:
+        runner.publish_draw(dataset, record, st.engine)
+    except store.RosterStateError as exc:
+        raise ApiError(409, runner.state_error_text(exc, lang), "roster_state",
+                       reason=exc.code) from None
+    return runner.month_state(dataset, str(record["month"]), st.engine)
 
 
 @router.get("/{job_id}/coverage", response_model=list[StreetCoverage])

@@ -74,6 +74,17 @@ class SitingJob(_Job):
          "params": {"years": "2027-2029", "classes_per_year": "5-8"}}]})
 
 
+JOB_EXAMPLES = {
+    "roster": {"summary": "月度检查排班 / a month's roster",
+               "value": {"kind": "roster", "dataset_id": "baoshan",
+                         "params": {"month": "2027-03", "seed": 42}}},
+    "sessions": {"summary": "年度指导活动日历 / the year's calendar",
+                 "value": {"kind": "sessions", "dataset_id": "baoshan", "params": {"year": 2027}}},
+    "siting": {"summary": "公办托班选址 / siting new classes",
+               "value": {"kind": "siting", "dataset_id": "baoshan",
+                         "params": {"years": "2027-2029", "classes_per_year": "5-8"}}},
+}
+
 #: a plan to make: its kind decides its parameters (unknown keys are refused)
 JobRequest = Annotated[RosterJob | SessionsJob | SitingJob, Field(discriminator="kind")]
 
@@ -111,9 +122,9 @@ class FindingOut(BaseModel):
 class SoftGoalOut(BaseModel):
     code: str
     label: str
-    value: int
-    weight: int
-    cost: int
+    value: float
+    weight: float
+    cost: float
 
 
 class TargetOut(BaseModel):

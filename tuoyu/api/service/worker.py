@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import threading
 import time
 import traceback
@@ -159,7 +160,9 @@ def run_job(job_id: str, kind: str, dataset_id: str, data_dir: str, params: dict
     """The worker's entry point. Never raises: every outcome ends in the job's row (as
     long as this worker holds the job's lease)."""
     end_with_parent(parent_pid)
-    from tuoyu.api import runner
+    with contextlib.suppress(OSError, AttributeError):
+        os.nice(10)  # solvers yield the cores to the service's own requests
+    from tuoyu.api import runner, store
     from tuoyu.api.exports.output import OutputError
     from tuoyu.api.text import label, render
     from tuoyu.models.errors import DataError
@@ -182,8 +185,8 @@ def run_job(job_id: str, kind: str, dataset_id: str, data_dir: str, params: dict
                 files = list_files(out) if out.is_dir() else []
             eng.dispose()
             status = JOB_STATUS[plan.status]
-            if plan.status == Status.CANCELLED and not plan.rows:
-                message = label("status.cancelled")
+            if plan.status == Status.CANCELLED:
+                message = label("plan.cancelled") if plan.rows else label("status.cancelled")
             elif plan.findings and status != "done":
                 message = "；".join(render(f) for f in plan.findings[:3])
             else:
@@ -198,9 +201,18 @@ def run_job(job_id: str, kind: str, dataset_id: str, data_dir: str, params: dict
                  "message": e["msg"], "expected": None, "got": None} for e in exc.errors()])
             final = {}
         except DataError as exc:
-            status, message = "failed", str(exc)
-            result = _error("invalid_input", message,
-                            problems=[p.as_dict() for p in exc.problems])
+            from tuoyu.api.service.errors import problem_dicts
+            from tuoyu.api.text import render_data_error
+
+            status, message = "failed", render_data_error(exc, "zh", limit=3)
+            result = _error("invalid_input", message, problems=problem_dicts(exc),
+                            problem_count=len(exc.problems))
+            final = {}
+        except store.RosterStateError as exc:  # a published month, another draw meanwhile
+            status = "failed"
+            message = runner.state_error_text(exc, "zh")
+            result = _error("roster_state", message, code=exc.code,
+                            message_en=runner.state_error_text(exc, "en"))
             final = {}
         except OutputError as exc:
             status, message = "failed", f"无法写出方案文件 / cannot write the plan: {exc}"

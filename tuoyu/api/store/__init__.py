@@ -19,10 +19,12 @@ from alembic.config import Config
 from filelock import FileLock
 from sqlalchemy import create_engine, event, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tuoyu.api.store.tables import (
     FINISHED,
+    ROSTER_STATES,
     STATUSES,
     ApiToken,
     Base,
@@ -37,9 +39,11 @@ from tuoyu.api.store.tables import (
 from tuoyu.models.inspection import PastInspection
 
 __all__ = [
-    "FINISHED", "STATUSES", "ApiToken", "Base", "Dataset", "Job", "Outcome", "Roster",
+    "FINISHED", "ROSTER_STATES", "STATUSES", "ApiToken", "Base", "Dataset", "Job", "Outcome", "Roster",
     "RosterVisit", "StoredPlan", "now", "database_url", "engine", "make_engine", "migrate",
-    "stored_history", "save_roster", "record_outcomes",
+    "stored_history", "save_roster", "record_outcomes", "RosterStateError", "RedrawRefused",
+    "DrawConflict", "NothingToPublish", "NothingToReplan", "NoRosterStored", "month_draws", "earlier_draws", "draw_entry",
+    "is_published", "month_roster", "publish_roster",
 ]
 
 DEFAULT_URL = "sqlite:///tuoyu.sqlite"
@@ -86,7 +90,7 @@ def migrate(url: str) -> None:
 
 
 def database_url() -> str:
-    return os.environ.get("TUOYU_DATABASE_URL", DEFAULT_URL)
+    return os.environ.get("TUOYU_DATABASE_URL") or DEFAULT_URL  # unset or empty: default
 
 
 def engine(url: str | None = None) -> Engine:
@@ -97,8 +101,8 @@ def engine(url: str | None = None) -> Engine:
 
 
 def stored_history(session: Session, dataset: str, before: dt.date) -> list[PastInspection]:
-    """Recorded outcomes, plus visits of stored rosters with no outcome yet (``planned``),
-    dated before ``before``."""
+    """Recorded outcomes, plus the visits of PUBLISHED rosters with no outcome yet
+    (``planned``), dated before ``before``. Drafts never feed the history."""
     out: list[PastInspection] = []
     recorded = set()
     for o in session.scalars(
@@ -114,7 +118,11 @@ def stored_history(session: Session, dataset: str, before: dt.date) -> list[Past
         )
         recorded.add((o.institution_id, o.date))
     rows = session.execute(
-        select(RosterVisit).join(Roster).where(Roster.dataset == dataset, RosterVisit.date < before)
+        select(RosterVisit)
+        .join(Roster)
+        .where(
+            Roster.dataset == dataset, Roster.status == "published", RosterVisit.date < before
+        )
     ).scalars()
     for v in rows:
         if (v.institution_id, v.date) in recorded:
@@ -131,6 +139,98 @@ def stored_history(session: Session, dataset: str, before: dt.date) -> list[Past
     return out
 
 
+# ------------------------------------------------------------ a month's draws (双随机)
+
+
+class RosterStateError(Exception):
+    """A roster cannot be saved or published in the month's present state. ``code`` and
+    ``params`` are a message of the catalogue (``tuoyu.api.text``): CLI exit 2, API 409."""
+
+    code = "roster.state"
+
+    def __init__(self, **params: Any) -> None:
+        self.params = params
+        super().__init__(f"{self.code} {params}")
+
+
+class RedrawRefused(RosterStateError):
+    """The month is published: another roster for it needs a reason."""
+
+    code = "roster.redraw_needs_reason"
+
+
+class DrawConflict(RosterStateError):
+    """Another roster of the month was saved since this one was planned (a second process
+    at the same time): this one is not stored."""
+
+    code = "roster.draw_conflict"
+
+
+class NothingToPublish(RosterStateError):
+    """No draft of the month (or the draw asked for is not the month's newest)."""
+
+    code = "roster.publish_nothing"
+
+
+class NothingToReplan(RosterStateError):
+    """A re-plan from a date needs a stored roster of the month."""
+
+    code = "roster.replan_nothing"
+
+
+class NoRosterStored(RosterStateError):
+    """No roster of the month is stored (nothing to give notice of)."""
+
+    code = "roster.notice_nothing"
+
+
+def month_draws(session: Session, dataset: str, month: str) -> list[Roster]:
+    """Every draw of a month, oldest first."""
+    return list(
+        session.scalars(
+            select(Roster)
+            .where(Roster.dataset == dataset, Roster.month == month)
+            .order_by(Roster.seq, Roster.id)
+        )
+    )
+
+
+def _iso(t: dt.datetime | None) -> str | None:
+    return None if t is None else t.replace(microsecond=0).isoformat() + "Z"
+
+
+def draw_entry(r: Roster) -> dict[str, Any]:
+    """One earlier draw as ``draw.json`` lists it (``earlier_draws``)."""
+    return {
+        "draw": r.seq,
+        "seed": r.seed,
+        "time": _iso(r.created_at),
+        "fingerprint": r.record_fingerprint,
+        "tables_fingerprint": r.fingerprint,
+        "reason": r.redraw_reason,
+        "status": r.status,
+        "published_at": _iso(r.published_at),
+    }
+
+
+def earlier_draws(session: Session, dataset: str, month: str) -> list[dict[str, Any]]:
+    """The draws of a month stored so far, oldest first (see :func:`draw_entry`)."""
+    return [draw_entry(r) for r in month_draws(session, dataset, month)]
+
+
+def is_published(session: Session, dataset: str, month: str) -> bool:
+    """Was a roster of the month ever published (then another needs a reason)?"""
+    return any(r.published_at is not None for r in month_draws(session, dataset, month))
+
+
+def month_roster(session: Session, dataset: str, month: str) -> Roster | None:
+    """The month's roster in force: the published one, else the newest draft."""
+    draws = month_draws(session, dataset, month)
+    published = [r for r in draws if r.status == "published"]
+    drafts = [r for r in draws if r.status == "draft"]
+    return (published or drafts or [None])[-1]
+
+
 def save_roster(
     session: Session,
     dataset: str,
@@ -139,21 +239,40 @@ def save_roster(
     fingerprint: str,
     draw_json: str,
     rows: Iterable[tuple[dt.date, str, str, str, str]],
+    *,
+    seen: int | None = None,
+    redraw_reason: str | None = None,
+    record_fingerprint: str | None = None,
 ) -> tuple[int, bool]:
-    """Store a month's roster, replacing an earlier one of the same month.
-    Returns (roster id, whether an earlier one was replaced)."""
-    old = session.scalars(
-        select(Roster).where(Roster.dataset == dataset, Roster.month == month)
-    ).all()
-    for r in old:
-        session.delete(r)
+    """Store a new draft of a month's roster. A draft of the month stored before is
+    ``superseded`` (kept, and listed in the new draw's ``earlier_draws``); a published
+    one stays in force until the new draft is published.
+
+    ``seen``: how many draws of the month the roster was planned with (its
+    ``earlier_draws``); when another was stored since, :class:`DrawConflict`. A month
+    once published needs ``redraw_reason`` (else :class:`RedrawRefused`). The draw's
+    number is unique in the month (an index), so of two sessions saving at once one
+    fails. Returns (roster id, whether a draft was superseded)."""
+    draws = month_draws(session, dataset, month)
+    if seen is not None and len(draws) != seen:
+        raise DrawConflict(month=month, seen=seen, stored=len(draws))
+    if any(r.published_at is not None for r in draws) and not (redraw_reason or "").strip():
+        raise RedrawRefused(month=month)
+    replaced = False
+    for r in draws:
+        if r.status == "draft":
+            r.status, replaced = "superseded", True
     roster = Roster(
         dataset=dataset,
         month=month,
         seed=seed,
         fingerprint=fingerprint,
-        created_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+        created_at=now(),
         draw_json=draw_json,
+        seq=max((r.seq for r in draws), default=0) + 1,
+        status="draft",
+        redraw_reason=(redraw_reason or "").strip() or None,
+        record_fingerprint=record_fingerprint,
     )
     for date, inst, street, team, reason in rows:
         roster.visits.append(
@@ -162,8 +281,40 @@ def save_roster(
             )
         )
     session.add(roster)
+    try:
+        session.flush()
+    except IntegrityError as exc:  # another session took the month's next draw number
+        raise DrawConflict(month=month, seen=len(draws), stored=-1) from exc
+    return roster.id, replaced
+
+
+def publish_roster(
+    session: Session, dataset: str, month: str, *, record_fingerprint: str | None = None
+) -> Roster:
+    """Publish the month's newest draft (or, with ``record_fingerprint``, that draw,
+    which must be the month's newest): it feeds later months' history from now on; a
+    roster of the month published before is ``withdrawn``. Publishing the published
+    draw again changes nothing. Raises :class:`NothingToPublish`."""
+    draws = month_draws(session, dataset, month)
+    if record_fingerprint is not None:
+        chosen = [r for r in draws if r.record_fingerprint == record_fingerprint]
+        if chosen and chosen[0].status == "published":
+            return chosen[0]
+        if not chosen or chosen[0].status != "draft":
+            raise NothingToPublish(month=month, status=chosen[0].status if chosen else "none")
+        target = chosen[0]
+    else:
+        drafts = [r for r in draws if r.status == "draft"]
+        if not drafts:
+            published = [r for r in draws if r.status == "published"]
+            raise NothingToPublish(month=month, status="published" if published else "none")
+        target = drafts[-1]
+    for r in draws:
+        if r.status == "published":
+            r.status = "withdrawn"
+    target.status, target.published_at = "published", now()
     session.flush()
-    return roster.id, bool(old)
+    return target
 
 
 def record_outcomes(session: Session, dataset: str, outcomes: Iterable[PastInspection]) -> int:

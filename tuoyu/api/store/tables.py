@@ -8,7 +8,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -16,8 +16,20 @@ class Base(DeclarativeBase):
     pass
 
 
+#: a draw's states: a ``draft`` until published; a draft replaced by a newer draw is
+#: ``superseded``, a published draw replaced by a newer published one ``withdrawn``.
+#: Every draw is kept (never deleted): the month's earlier draws are listed in each new one.
+ROSTER_STATES = ("draft", "published", "superseded", "withdrawn")
+
+
 class Roster(Base):
+    """One draw of a month's roster (a draft until published; only published rosters
+    feed later months' history). ``seq`` numbers the draws of a month (1, 2, …) and is
+    unique with (dataset, month): two processes saving the month at once cannot both
+    take the same number, so the later one fails instead of silently replacing."""
+
     __tablename__ = "rosters"
+    __table_args__ = (Index("ux_rosters_month_seq", "dataset", "month", "seq", unique=True),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     dataset: Mapped[str] = mapped_column(String(500), index=True)
     month: Mapped[str] = mapped_column(String(7), index=True)  # YYYY-MM
@@ -25,6 +37,12 @@ class Roster(Base):
     fingerprint: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     draw_json: Mapped[str] = mapped_column(Text)
+    seq: Mapped[int] = mapped_column(Integer, default=1)
+    status: Mapped[str] = mapped_column(String(16), default="draft", index=True)
+    published_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    redraw_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    #: SHA-256 of the canonical JSON of the draw's audit record (draw.json)
+    record_fingerprint: Mapped[str | None] = mapped_column(String(80), nullable=True)
     visits: Mapped[list[RosterVisit]] = relationship(
         back_populates="roster", cascade="all, delete-orphan"
     )

@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from tuoyu.api.text import common, roster, sessions, siting
+from tuoyu.api.text import common, input, roster, sessions, siting
+from tuoyu.models.errors import DataError, Problem
 from tuoyu.models.findings import Finding
 from tuoyu.planning.plan import Plan
 
@@ -21,7 +22,7 @@ Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
 
 CATALOGUE: dict[str, tuple[str, str]] = {}
-for _module in (common, roster, sessions, siting):
+for _module in (common, input, roster, sessions, siting):
     for _code, _pair in _module.MESSAGES.items():
         if _code in CATALOGUE:
             raise RuntimeError(f"message code {_code!r} defined twice")
@@ -106,3 +107,42 @@ def describe(plan: Plan, lang: Lang = "zh") -> str:
         for f in plan.findings:
             lines.append(f"    - [{label(f'severity.{f.severity}', lang)}] {render(f, lang)}")
     return "\n".join(lines)
+
+
+def _expected(p: Problem, lang: Lang) -> str | None:
+    kind = p.params.get("kind") if p.params else None
+    if kind is None:
+        return p.expected if lang == "en" or not p.code else None
+    text = message(f"input.kind.{kind}", {"choices": list(p.params.get("choices") or [])}, lang)
+    lo, hi = p.params.get("min"), p.params.get("max")
+    if kind in ("int", "float") and lo is not None and hi is not None:
+        text += message("input.range", {"min": lo, "max": hi}, lang)
+    return text
+
+
+def render_problem(p: Problem, lang: Lang = "zh") -> str:
+    """One located problem of the input, in Chinese (or English): file, row, column,
+    what is wrong, what was expected, what was found."""
+    if lang == "en" or not p.code:
+        return str(p)
+    where = p.file if p.row is None else message("input.where_row", {"file": p.file,
+                                                                      "row": p.row}, lang)
+    if p.column is not None:
+        where += message("input.where_column", {"column": p.column}, lang)
+    text = f"{where}：{message(p.code, p.params, lang)}"
+    expected = _expected(p, lang)
+    if expected:
+        text += message("input.expected", {"expected": expected}, lang)
+    if p.got is not None:
+        text += message("input.got", {"got": p.got}, lang)
+    return text
+
+
+def render_data_error(err: DataError, lang: Lang = "zh", limit: int = 50) -> str:
+    """Every problem of the input (at most ``limit``, then how many more), in ``lang``."""
+    n = len(err.problems)
+    head = message("input.head_one" if n == 1 else "input.head_many", {"n": n}, lang)
+    lines = [f"  - {render_problem(p, lang)}" for p in err.problems[:limit]]
+    if n > limit:
+        lines.append("  " + message("input.more", {"n": n - limit}, lang))
+    return "\n".join([head, *lines])

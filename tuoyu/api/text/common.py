@@ -28,9 +28,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "give a longer time limit or more workers.",
     ),
     "output.error": (
-        "无法写出方案：{path}（{reason}）。什么也没有写入或保存。",
-        "Cannot write the plan: {path} ({reason}). Nothing was written or stored.",
+        "无法写出方案：{path}（{reason}），也没有保存到数据库。",
+        "Cannot write the plan: {path} ({reason}); nothing was stored either.",
     ),
+    "output.not_a_folder": ("该路径已存在且不是文件夹", "exists and is not a folder"),
     "input.params": (
         "参数 {field} 不正确：{reason}",
         "Parameter {field} is not valid: {reason}",

@@ -223,9 +223,146 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "roster.summary.reasons": ("  检查原因：{reasons}", "  why: {reasons}"),
     "roster.summary.unique": ("  唯一最优：{unique}", "  unique optimum: {unique}"),
     "roster.summary.replaced": (
-        "  说明：已替换此前保存的 {month} 排班（编号 {id}）。",
-        "  note: replaced the roster of {month} stored before (id {id}).",
+        "  说明：此前保存的 {month} 草稿已被本次抽取取代（仍保留并列入 draw.json 的"
+        " earlier_draws；本次编号 {id}）。",
+        "  note: the draft of {month} stored before is superseded by this draw (kept, and "
+        "listed under earlier_draws in draw.json; this one is id {id}).",
     ),
+    "roster.summary.draft": (
+        "  本排班为草稿：发布（tuoyu roster publish --month {month}）后才计入以后各月的检查历史。",
+        "  This roster is a draft: it feeds later months' history once published "
+        "(tuoyu roster publish --month {month}).",
+    ),
+    "roster.summary.published": (
+        "已发布 {month} 的排班（第 {draw} 次抽取，种子 {seed}，指纹 {fingerprint}）："
+        "此后各月的排班以它为检查历史。",
+        "Published the roster of {month} (draw {draw}, seed {seed}, fingerprint "
+        "{fingerprint}): later months' rosters take it as history.",
+    ),
+    "roster.summary.notice": ("已写入公示：{files}", "Notice written: {files}"),
+    # a month's draws: drafts, publishing, redraws
+    "roster.redraw_needs_reason": (
+        "{month} 的排班已经发布：再次抽取须说明理由（--redraw-reason 文字）。",
+        "The roster of {month} is published: drawing it again needs a reason "
+        "(--redraw-reason TEXT).",
+    ),
+    "roster.draw_conflict": (
+        "保存 {month} 的排班时，另一份该月排班已先保存（排班时所见 {seen} 次抽取）；"
+        "本次排班未保存，请重新排班。",
+        "While this roster of {month} was being saved another one of the month was saved "
+        "first (planned with {seen} draws seen); this one is not stored: make it again.",
+    ),
+    "roster.publish_nothing": (
+        "{month} 没有可发布的草稿（当前状态：{status}）。",
+        "{month} has no draft to publish (state: {status}).",
+    ),
+    "roster.replan_nothing": (
+        "{month} 还没有保存的排班，无法从某日起重新安排；请先为该月排班。",
+        "{month} has no stored roster to re-plan from a date; make the month's roster first.",
+    ),
+    "roster.notice_nothing": (
+        "{month} 还没有保存的排班，无法生成公示。",
+        "{month} has no stored roster to give notice of.",
+    ),
+    "roster.state.draft": ("草稿", "draft"),
+    "roster.state.published": ("已发布", "published"),
+    "roster.state.superseded": ("已被取代的草稿", "superseded draft"),
+    "roster.state.withdrawn": ("已撤回（被重新抽取取代）", "withdrawn (redrawn)"),
+    "roster.state.none": ("无排班", "no roster"),
+    # recorded outcomes
+    "roster.outcome.pass": ("合格", "pass"),
+    "roster.outcome.rectify": ("责令整改", "rectify"),
+    "roster.outcome.fail": ("不合格", "fail"),
+    "roster.outcome.planned": ("待检查", "planned"),
+    # the public notice (tuoyu.api.exports.notice)
+    "roster.notice.title": (
+        "{month} 托育机构“双随机、一公开”监督检查公示",
+        "Inspections of childcare institutions, {month}: public notice (双随机、一公开)",
+    ),
+    "roster.notice.inspections_head": ("检查安排", "Inspections"),
+    "roster.notice.draw_head": ("抽取信息", "The draw"),
+    "roster.notice.earlier_head": ("本月历次抽取", "Earlier draws of the month"),
+    "roster.notice.verify_head": ("如何核验", "How to verify"),
+    "roster.notice.no_earlier": ("本月此前没有其他抽取。", "No earlier draw of the month."),
+    "roster.notice.how_to_verify": (
+        "任何人均可用抽取记录（draw.json）和同一数据集重算本次抽取："
+        "tuoyu roster verify draw.json --data 数据集目录。重算结果须与上列种子和指纹完全一致；"
+        "抽取记录指纹为 draw.json 规范化 JSON（键排序、无空格、UTF-8）的 SHA-256。",
+        "Anyone can recompute this draw from its audit record (draw.json) and the same "
+        "dataset: tuoyu roster verify draw.json --data DATASET. It must match the seed and "
+        "fingerprints above; the record fingerprint is the SHA-256 of draw.json's canonical "
+        "JSON (sorted keys, no spaces, UTF-8).",
+    ),
+    "roster.notice.date": ("日期", "date"),
+    "roster.notice.weekday": ("星期", "weekday"),
+    "roster.notice.institution_id": ("机构编号", "institution id"),
+    "roster.notice.name": ("机构名称", "institution"),
+    "roster.notice.street": ("街镇", "street"),
+    "roster.notice.reason": ("检查原因", "why"),
+    "roster.notice.team": ("检查人员", "team"),
+    "roster.notice.team_ids": ("人员编号", "inspector ids"),
+    "roster.notice.outcome": ("检查结果", "outcome"),
+    "roster.notice.not_recorded": ("尚未录入", "not yet recorded"),
+    "roster.notice.state": ("排班状态", "state"),
+    "roster.notice.published_at": ("发布时间（UTC）", "published (UTC)"),
+    "roster.notice.seed": ("随机种子", "seed"),
+    "roster.notice.inspections": ("检查次数", "inspections"),
+    "roster.notice.drawn": ("随机抽取机构数", "institutions drawn at random"),
+    "roster.notice.record_fingerprint": ("抽取记录指纹", "record fingerprint"),
+    "roster.notice.tables_fingerprint": ("数据集指纹", "dataset fingerprint"),
+    "roster.notice.history_fingerprint": ("历史检查指纹", "history fingerprint"),
+    "roster.notice.result_fingerprint": ("排班结果指纹", "roster fingerprint"),
+    "roster.notice.redraw_reason": ("重新抽取理由", "reason for redrawing"),
+    "roster.notice.created_at": ("抽取时间（UTC）", "drawn at (UTC)"),
+    "roster.notice.draw": ("第几次", "draw"),
+    "roster.notice.time": ("时间（UTC）", "time (UTC)"),
+    "roster.notice.fingerprint": ("指纹", "fingerprint"),
+    "roster.notice.item": ("项目", "item"),
+    "roster.notice.value": ("内容", "value"),
+    # re-planning a month from a date
+    "roster.replan.kept": (
+        "自 {date} 起重新安排：保留此前 {count} 次检查不变，重新安排之后的 {replanned} 次，"
+        "新增 {added} 次整改复查。",
+        "Re-planned from {date}: {count} earlier inspections kept as they were, {replanned} "
+        "later ones re-planned, {added} follow-ups added.",
+    ),
+    "roster.replan.added": (
+        "新增整改复查：{institution_id} 安排在 {date}（须于 {due} 前）。",
+        "Follow-up added: {institution_id} on {date} (due by {due}).",
+    ),
+    "roster.replan.moved": (
+        "{institution_id} 由 {old_date}（{old_team}）调整为 {date}（{team}）。",
+        "{institution_id} moved from {old_date} ({old_team}) to {date} ({team}).",
+    ),
+    "roster.replan.follow_up_no_team": (
+        "{institution_id} {name} 的整改复查（{date} 检查结果，须于 {due} 前）本月无法安排："
+        "自重排之日起没有哪一天能组成无利益冲突、技能和部门齐全的检查组；下月排班将优先安排（已逾期）。",
+        "The follow-up of {institution_id} {name} (outcome of {date}, due by {due}) cannot "
+        "be on site this month: no day from the re-plan's date has a team free of conflicts "
+        "with the skills and departments required; next month's roster puts it first "
+        "(overdue).",
+    ),
+    "roster.replan.follow_up_no_capacity": (
+        "{institution_id} 的整改复查（须于 {due} 前）本月无法安排：保留的检查之外，"
+        "人员的当月上限已不足以同时完成全部新增复查；下月排班将优先安排（已逾期）。",
+        "The follow-up of {institution_id} (due by {due}) cannot be on site this month: "
+        "after the kept visits the inspectors' monthly limits cannot take every new "
+        "follow-up; next month's roster puts it first (overdue).",
+    ),
+    "roster.replan.no_roster": (
+        "{month} 还没有保存的排班，无法从某日起重新安排。",
+        "{month} has no stored roster to re-plan from a date.",
+    ),
+    "roster.verify.field_differs": (
+        "字段 {field}：重算为 {recomputed}，记录为 {recorded}。",
+        "Field {field}: recomputed {recomputed}, recorded {recorded}.",
+    ),
+    "roster.verify.store_differs": (
+        "字段 {field} 与库中保存的该次抽取不同：库中为 {recomputed}，文件为 {recorded}。",
+        "Field {field} differs from the draw the store keeps: stored {recomputed}, in the "
+        "file {recorded}.",
+    ),
+    "roster.verify.more_differ": ("另有 {count} 处不同。", "{count} more fields differ."),
     "roster.summary.written": ("  已写入：{files}", "  written: {files}"),
     "roster.summary.recorded": (
         "已记录 {count} 条检查结果。",

@@ -18,7 +18,7 @@ from tuoyu.models.findings import Finding, clash
 from tuoyu.optimizer.roster.model import build_model
 from tuoyu.optimizer.roster.problem import RosterProblem, Visit, inspector_capacity
 from tuoyu.optimizer.roster.variables import deadline_index
-from tuoyu.optimizer.solve import SolveParams, Stop, solve
+from tuoyu.optimizer.solve import ProgressFn, SolveParams, Stop, solve
 
 
 def capacities(problem: RosterProblem, until: dt.date | None = None) -> dict[str, int]:
@@ -128,13 +128,18 @@ def capacity_clashes(problem: RosterProblem) -> list[Finding]:
 
 
 def explain_infeasible(
-    problem: RosterProblem, params: SolveParams, stop: Stop | None = None
+    problem: RosterProblem,
+    params: SolveParams,
+    stop: Stop | None = None,
+    progress: ProgressFn | None = None,
 ) -> InfeasibleError:
     """Solve again with every rule group behind an assumption and name the clashing ones:
     a summary (``roster.rules_clash``), one finding per rule of the core
     (``roster.rule.<key>``, ``roster.rule.visits.<reason>``) and what to relax."""
     rm = build_model(problem, explain=True)
-    solver, status, _ = solve(rm.model, replace(params, workers=1), stop=stop, stage="explain")
+    solver, status, _ = solve(
+        rm.model, replace(params, workers=1), progress, stop=stop, stage="explain"
+    )
     names = {lit.index: key for key, lit in rm.lits.items()}
     if status == cp_model.INFEASIBLE:
         core = [names[i] for i in solver.sufficient_assumptions_for_infeasibility()]

@@ -60,11 +60,6 @@ class RosterPlan:
     shortlist: int | None = None  # size of the team shortlists used (None: everyone)
 
     @property
-    def deterministic(self) -> bool:
-        """The roster does not depend on solver threads or timing."""
-        return self.status == Status.OPTIMAL and self.unique is not False
-
-    @property
     def soft(self) -> dict[str, int]:
         """Each soft goal's value by name."""
         return {g.code.removeprefix("roster.goal."): g.value for g in self.soft_goals}
@@ -214,7 +209,7 @@ def solve_roster(
         teams = _days_and_teams(problem, clock, run)
         stages += teams.stages
     if teams.status == cp_model.INFEASIBLE:
-        raise explain_infeasible(problem, params, stop)
+        raise explain_infeasible(problem, params, stop, progress)
     if teams.status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         kind = Status.CANCELLED if run.stopped else Status.TIME_LIMIT
         raise TimeLimitError(

@@ -21,6 +21,22 @@
       st_failed: '失败', st_cancelled: '已取消', st_interrupted: '已中断',
       job: '任务', seconds: '秒', objective: '目标值', bound: '界',
       cancel: '取消', submitting: '正在提交任务…', loading: '正在加载…',
+      coverage_year: '{y}年各街镇覆盖情况', total: '合计',
+      new_in: '{y}年新增托班', walk_line: '15分钟步行范围（直线距离近似）',
+      redraw_reason: '重新抽取的理由（已发布的月份必填）', official: '正式抽取（一公开）',
+      publish: '发布本次抽取', notice: '公示（可打印）', notice_xlsx: '公示（Excel）',
+      month_published: '{month} 已发布。', month_draft: '{month} 尚未发布（草稿）。',
+      in_force: '现行抽取：种子 {seed}', this_draw: '（即本次）',
+      draw_line: '种子 {seed}，{time}，{state}{reason}', state_draft: '草稿',
+      state_published: '已发布', state_superseded: '已被替代的草稿', state_withdrawn: '已撤回',
+      replan_from: '从此日起重新安排', replan_roster: '重新安排本月余下检查',
+      replan_calendar: '从此日起重新安排日历',
+      pin: '固定选入', forbid: '排除', pinned_item: '固定：{id}', forbidden_item: '排除：{id}',
+      remove: '移除', tradeoff: '取舍曲线', tradeoff_range: '取舍曲线（每年班数范围，可选）',
+      tradeoff_legend: '实线：服务儿童数；虚线：15分钟范围内儿童数（规划末年）',
+      children_served: '服务 {n} 名儿童，来自 {m} 个居委', avg_walk: '平均步行约 {m} 米',
+      best_alternative: '未选中的最佳备选：{name}（本址多服务 {gain} 名）',
+      walk_network: '15分钟步行圈（按路网）', walk_mixed: '15分钟步行范围（部分按路网，其余直线近似）',
       upload_dataset: '上传数据集', upload_file: '文件（.zip 或 .xlsx）', upload: '上传',
       uploaded: '已上传：{name}（{id}）', record_outcomes: '录入检查结果', record: '录入',
       outcomes_file: '结果表（.csv 或 .xlsx：机构编号、日期、结果、检查人员）', recorded: '已录入 {n} 条检查结果。',
@@ -75,6 +91,23 @@
       job: 'Job', seconds: 's', objective: 'objective', bound: 'bound',
       cancel: 'Cancel', submitting: 'Submitting the job…', loading: 'Loading…',
       error: 'Error', error_label: 'Error: ', downloads_label: 'Downloads: ',
+      coverage_year: 'Coverage by street in {y}', total: 'Total',
+      new_in: 'New classes {y}', walk_line: '15-minute walk (straight-line stand-in)',
+      redraw_reason: 'Reason for a redraw (needed once the month is published)',
+      official: 'The official draw (made public)', publish: 'Publish this draw',
+      notice: 'Public notice (printable)', notice_xlsx: 'Public notice (Excel)',
+      month_published: '{month} is published.', month_draft: '{month} is not published (draft).',
+      in_force: 'in force: seed {seed}', this_draw: ' (this one)',
+      draw_line: 'seed {seed}, {time}, {state}{reason}', state_draft: 'draft',
+      state_published: 'published', state_superseded: 'superseded draft', state_withdrawn: 'withdrawn',
+      replan_from: 'Re-plan from', replan_roster: 'Re-plan the rest of the month',
+      replan_calendar: 'Re-plan the calendar from this date',
+      pin: 'Pin', forbid: 'Forbid', pinned_item: 'pinned: {id}', forbidden_item: 'forbidden: {id}',
+      remove: 'remove', tradeoff: 'Trade-off', tradeoff_range: 'Trade-off (classes a year, optional)',
+      tradeoff_legend: 'solid: children served; dashed: children within 15 minutes (last year)',
+      children_served: 'serves {n} children from {m} communities', avg_walk: 'average walk about {m} m',
+      best_alternative: 'best place not chosen: {name} (this one serves {gain} more)',
+      walk_network: '15-minute walk (on the network)', walk_mixed: '15-minute walk (partly on the network, the rest a straight-line stand-in)',
       upload_dataset: 'Upload a dataset', upload_file: 'File (.zip or .xlsx)', upload: 'Upload',
       uploaded: 'Uploaded: {name} ({id})', record_outcomes: 'Record inspection outcomes', record: 'Record',
       outcomes_file: 'Outcomes (.csv or .xlsx: institution_id, date, outcome, inspector_ids)', recorded: '{n} outcomes recorded.',
@@ -217,11 +250,17 @@
     box.appendChild(el('strong', {text: t('error_label')}));
     box.appendChild(document.createTextNode(err.message || String(err)));
     var b = err.body || {};
-    var items = (b.clashes || []).concat((b.problems || []).map(function (p) {
+    var items = (b.clashes || []).map(function (c) {
+      return typeof c === 'string' ? c : (c.message || c.code);
+    }).concat((b.problems || []).map(function (p) {
+      if (p.text) { return p.text; }
       return [p.file, p.row, p.column, p.message].filter(function (x) {
         return x !== undefined && x !== null && x !== '';
       }).join(' · ');
     }));
+    if (b.problem_count && b.problems && b.problem_count > b.problems.length) {
+      items.push('… ' + (b.problem_count - b.problems.length));
+    }
     if (items.length) {
       var ul = el('ul');
       items.forEach(function (c) { ul.appendChild(el('li', {text: c})); });

@@ -36,6 +36,13 @@
         names: {center: index(r[1], 'center_id'), staff: index(r[2], 'staff_id'),
           topic: index(r[3], 'topic_id'), event: index(r[4], 'event_id')}};
       T.showReasons(job.id, r[0]);
+      var year = (job.params || {}).year;
+      var rd = document.getElementById('replan-date');
+      if (year) {
+        rd.min = year + '-01-01';
+        rd.max = year + '-12-31';
+        if (!rd.value || rd.value.slice(0, 4) !== String(year)) { rd.value = rd.min; }
+      }
       var sel = document.getElementById('center-filter');
       var seen = {};
       state.rows.forEach(function (x) { seen[where(x)] = true; });
@@ -135,6 +142,24 @@
         .then(function (job) { if (job) { T.showJob(job); return load(job); } return null; });
     }).catch(T.showError);
   }
+
+  document.getElementById('filter-form').addEventListener('submit', function (ev) {
+    ev.preventDefault();  // filtering never leaves the page
+  });
+
+  document.getElementById('replan-form').addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    if (!state) { return; }
+    var btn = document.getElementById('replan-btn');
+    btn.disabled = true;
+    api('/api/v1/jobs/' + encodeURIComponent(state.job.id) + '/replan',
+      {method: 'POST', json: {from_date: document.getElementById('replan-date').value}})
+      .then(function (job) { T.showJob(job); return T.finish(job.id); })
+      .then(function (job) {
+        history.replaceState(null, '', '/calendar?job=' + encodeURIComponent(job.id));
+        return load(job);
+      }).catch(T.showError).then(function () { btn.disabled = false; });
+  });
 
   document.getElementById('calendar-form').addEventListener('submit', function (ev) {
     ev.preventDefault();

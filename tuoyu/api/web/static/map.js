@@ -54,7 +54,9 @@
       plan = {job: job, geo: r[0], coverage: r[1], byStreet: r[2], communities: r[3],
         providers: r[4], kindergartens: r[5], streetRows: r[6],
         streets: emb && emb.streets ? emb.streets : null,
+        walk: emb && emb.walk ? emb.walk : null,
         catchment: emb && emb.catchment_m ? emb.catchment_m : walk / 1.3};
+      drawTradeoff(job);
       var years = {};
       plan.coverage.forEach(function (c) { years[c.year] = true; });
       plan.geo.features.forEach(function (f) { years[f.properties.year] = true; });
@@ -142,7 +144,8 @@
       L.circleMarker([num(k.lat), num(k.lon)], {radius: 3, weight: 1,
         color: nursery ? '#5e3c99' : '#999', fillColor: nursery ? '#b2abd2' : '#eee',
         fillOpacity: 0.9, className: 'existing kindergarten'})
-        .bindPopup(card(k.name, null, nursery ? [num(k.nursery_seats) + ' ' + T.t('seats')] : []))
+        .bindPopup(steerable(card(k.name, null, nursery ?
+          [num(k.nursery_seats) + ' ' + T.t('seats')] : []), k.kindergarten_id, null))
         .addTo(kg);
     });
     overlays[T.t('layer_kindergartens')] = kg;
@@ -158,12 +161,27 @@
         nOpen++;
         L.circle(ll, {radius: plan.catchment, color: col, weight: 1, fillOpacity: 0.06,
           dashArray: '4 4', className: 'catchment'}).addTo(g);
+        (p.communities || []).forEach(function (c) {
+          if (c.lat === undefined || c.lon === undefined) { return; }
+          L.polyline([ll, [num(c.lat), num(c.lon)]], {color: col, weight: 1, opacity: 0.6,
+            className: 'allocation'}).addTo(g);
+        });
+        var why = [T.t('new_in_year', {y: y, c: p.classes, s: p.seats})];
+        if (p.children_served !== undefined) {
+          why.push(T.t('children_served', {n: T.fmtNum(p.children_served, 1),
+            m: (p.communities || []).length}));
+        }
+        if (p.walk_m !== undefined) { why.push(T.t('avg_walk', {m: Math.round(num(p.walk_m))})); }
+        if (p.best_alternative && p.best_alternative.name) {
+          why.push(T.t('best_alternative', {name: p.best_alternative.name,
+            gain: T.fmtNum(p.gain, 1)}));
+        }
         L.circleMarker(ll, {radius: 7, color: '#000', weight: 1, fillColor: col, fillOpacity: 1,
           className: 'opening'})
-          .bindPopup(card(p.name, streetName[String(p.street_id)],
-            [T.t('new_in_year', {y: y, c: p.classes, s: p.seats})])).addTo(g);
+          .bindPopup(steerable(card(p.name, streetName[String(p.street_id)], why),
+            p.site_id || p.kindergarten_id || p.place_id, y)).addTo(g);
       });
-      overlays[T.t('layer_year', {y: y})] = g;
+      overlays[T.t('new_in', {y: y}) + ' · ' + walkLabel()] = g;
       layers.push(g);
     });
     layers.forEach(function (l) { l.addTo(map); });
@@ -236,6 +254,22 @@
     var tbl = document.getElementById('coverage-table');
     T.fillTable(tbl, cols, rows);
     tbl.setAttribute('data-job-id', plan.job.id);
+    // the table names its year and ends with the district's totals
+    var cap = tbl.querySelector('caption') || tbl.insertBefore(T.el('caption'), tbl.firstChild);
+    cap.textContent = T.t('coverage_year', {y: showYear});
+    var foot = tbl.querySelector('tfoot') || tbl.appendChild(T.el('tfoot'));
+    foot.innerHTML = '';
+    var tr = T.el('tr');
+    cols.forEach(function (c, i) {
+      if (i === 0) { tr.appendChild(T.el('th', {text: T.t('total')})); return; }
+      var vals = rows.map(function (r) { return r[c.key]; });
+      var summable = vals.every(function (v) {
+        return typeof v === 'number' && !(Math.abs(v) <= 1 && v % 1 !== 0);
+      });
+      var total = vals.reduce(function (a, v) { return a + (Number(v) || 0); }, 0);
+      tr.appendChild(T.el('td', {text: summable ? T.fmtNum(total, 1) : ''}));
+    });
+    foot.appendChild(tr);
     var dl = document.getElementById('downloads');
     dl.innerHTML = '';
     dl.appendChild(T.el('b', {text: T.t('downloads_label')}));
@@ -272,6 +306,114 @@
     return d;
   }
 
+  /* What the circles are: a walk on the network, partly so, or the straight-line stand-in. */
+  function walkLabel() {
+    var kind = plan && plan.walk ? plan.walk.kind : null;
+    if (kind === 'network') { return T.t('walk_network'); }
+    if (kind === 'mixed') { return T.t('walk_mixed'); }
+    return T.t('walk_line');
+  }
+
+  /* Steering: places a planner pins (must open) or forbids (never opens), then re-plans. */
+  var steer = {pinned: {}, forbidden: {}};
+
+  function steerable(node, id, year) {
+    if (!id) { return node; }
+    var row = T.el('div', {'class': 'steer'});
+    var pin = T.el('button', {type: 'button', 'class': 'pin', text: T.t('pin')});
+    var forbid = T.el('button', {type: 'button', 'class': 'forbid', text: T.t('forbid')});
+    pin.addEventListener('click', function () {
+      delete steer.forbidden[id];
+      steer.pinned[id] = year ? id + '@' + year : id;
+      showSteer();
+    });
+    forbid.addEventListener('click', function () {
+      delete steer.pinned[id];
+      steer.forbidden[id] = id;
+      showSteer();
+    });
+    row.appendChild(pin);
+    row.appendChild(forbid);
+    node.appendChild(row);
+    return node;
+  }
+
+  function showSteer() {
+    var box = document.getElementById('steering');
+    box.innerHTML = '';
+    var items = [];
+    Object.keys(steer.pinned).forEach(function (id) {
+      items.push({kind: 'pinned', id: id, text: T.t('pinned_item', {id: steer.pinned[id]})});
+    });
+    Object.keys(steer.forbidden).forEach(function (id) {
+      items.push({kind: 'forbidden', id: id, text: T.t('forbidden_item', {id: id})});
+    });
+    box.hidden = !items.length;
+    items.forEach(function (it) {
+      var li = T.el('span', {'class': 'steer-item ' + it.kind, text: it.text + ' '});
+      var x = T.el('button', {type: 'button', text: '×', title: T.t('remove')});
+      x.addEventListener('click', function () { delete steer[it.kind][it.id]; showSteer(); });
+      li.appendChild(x);
+      box.appendChild(li);
+    });
+  }
+
+  /* The trade-off: children served (and within the circle) by classes a year, as an SVG. */
+  function drawTradeoff(job) {
+    var box = document.getElementById('tradeoff');
+    box.innerHTML = '';
+    box.hidden = true;
+    if (!job.files || job.files.indexOf('tradeoff.csv') < 0) { return; }
+    api(T.fileUrl(job.id, 'tradeoff.csv'), {as: 'text'}).then(T.parseCsv).then(function (rows) {
+      rows = rows.filter(function (r) { return r.children_served !== ''; });
+      if (!rows.length) { return; }
+      box.hidden = false;
+      box.appendChild(T.el('h2', {text: T.t('tradeoff')}));
+      var W = 420, H = 180, P = 34;
+      var xs = rows.map(function (r) { return num(r.classes_per_year); });
+      var ys = rows.map(function (r) { return num(r.children_served); });
+      var ws = rows.map(function (r) { return num(r.children_within_15_min); });
+      var x0 = Math.min.apply(null, xs), x1 = Math.max.apply(null, xs);
+      var y1 = Math.max.apply(null, ys.concat(ws)) || 1;
+      function X(v) { return P + (x1 === x0 ? 0 : (v - x0) / (x1 - x0)) * (W - 2 * P); }
+      function Y(v) { return H - P + -(v / y1) * (H - 2 * P); }
+      var NS = 'http://www.w3.org/2000/svg';
+      var svg = document.createElementNS(NS, 'svg');
+      svg.setAttribute('viewBox', '0 0 ' + W + ' ' + H);
+      svg.setAttribute('class', 'tradeoff-chart');
+      function line(vals, cls) {
+        var pl = document.createElementNS(NS, 'polyline');
+        pl.setAttribute('points', xs.map(function (x, i) { return X(x) + ',' + Y(vals[i]); })
+          .join(' '));
+        pl.setAttribute('class', cls);
+        svg.appendChild(pl);
+      }
+      function text(x, y, t, anchor) {
+        var e = document.createElementNS(NS, 'text');
+        e.setAttribute('x', x);
+        e.setAttribute('y', y);
+        e.setAttribute('text-anchor', anchor || 'middle');
+        e.textContent = t;
+        svg.appendChild(e);
+      }
+      line(ys, 'served');
+      line(ws, 'within');
+      xs.forEach(function (x, i) {
+        text(X(x), H - P + 14, String(x));
+        var c = document.createElementNS(NS, 'circle');
+        c.setAttribute('cx', X(x));
+        c.setAttribute('cy', Y(ys[i]));
+        c.setAttribute('r', 2.5);
+        c.setAttribute('class', 'served-point');
+        svg.appendChild(c);
+      });
+      text(P, 12, T.fmtNum(y1, 0), 'start');
+      text(W / 2, H - 4, T.t('classes_per_year'));
+      box.appendChild(svg);
+      box.appendChild(T.el('div', {'class': 'legend-line', text: T.t('tradeoff_legend')}));
+    }).catch(function () { /* the chart is an extra; the plan stands without it */ });
+  }
+
   /* A range as a planner writes it: [2027, 2029] or "2027-2029" -> "2027-2029". */
   function rangeText(v) {
     if (Array.isArray(v)) { return v[0] === v[1] ? String(v[0]) : v[0] + '-' + v[1]; }
@@ -279,8 +421,15 @@
   }
 
   function params() {
-    return {years: document.getElementById('years').value.trim(),
+    var p = {years: document.getElementById('years').value.trim(),
       classes_per_year: document.getElementById('classes').value.trim()};
+    var pins = Object.keys(steer.pinned).map(function (k) { return steer.pinned[k]; });
+    var bans = Object.keys(steer.forbidden);
+    if (pins.length) { p.pinned = pins; }
+    if (bans.length) { p.forbidden = bans; }
+    var t = document.getElementById('tradeoff-range').value.trim();
+    if (t) { p.tradeoff = t; }
+    return p;
   }
 
   function busy(on) { document.getElementById('plan-btn').disabled = on; }

@@ -34,6 +34,12 @@
       r[4].forEach(function (x) { names.street[String(x.street_id)] = x.name; });
       state = {job: job, result: r[0], rows: r[0].rows || [], draw: r[1], names: names};
       T.showReasons(job.id, r[0]);
+      var month = (job.params || {}).month || '';
+      var first = month ? month + '-01' : '';
+      var rd = document.getElementById('replan-date');
+      rd.min = first;
+      if (!rd.value || rd.value.slice(0, 7) !== month) { rd.value = first; }
+      showMonth();
       document.getElementById('verify-result').textContent = '';
       render();
     });
@@ -109,10 +115,63 @@
 
   function busy(on) { document.getElementById('roster-btn').disabled = on; }
 
+  /* The month's official state: its draws (oldest first), the one in force, published? */
+  function showMonth() {
+    if (!state) { return null; }
+    var ds = state.job.dataset_id, month = (state.job.params || {}).month;
+    var base = '/api/v1/datasets/' + encodeURIComponent(ds) + '/rosters/' +
+      encodeURIComponent(month);
+    var link = document.getElementById('notice-link');
+    link.href = base + '/notice?lang=' + T.lang();
+    document.getElementById('notice-xlsx').href = base + '/notice?format=xlsx&lang=' + T.lang();
+    return api(base).then(function (m) {
+      var seed = state.draw ? state.draw.seed : null;
+      var mine = m.in_force && seed !== null && m.in_force.seed === seed;
+      var line = m.published ? T.t('month_published', {month: month}) :
+        T.t('month_draft', {month: month});
+      if (m.in_force) {
+        line += ' ' + T.t('in_force', {seed: m.in_force.seed}) + (mine ? T.t('this_draw') : '');
+      }
+      document.getElementById('month-state').textContent = line;
+      var ol = document.getElementById('earlier-draws');
+      ol.innerHTML = '';
+      (m.draws || []).forEach(function (d) {
+        ol.appendChild(T.el('li', {text: T.t('draw_line', {seed: d.seed,
+          time: d.time || '', state: T.t('state_' + d.status),
+          reason: d.reason ? '：' + d.reason : ''})}));
+      });
+      document.getElementById('publish-btn').disabled = !!(m.published && mine);
+      return m;
+    }).catch(T.showError);
+  }
+
+  function publish() {
+    if (!state) { return; }
+    api('/api/v1/jobs/' + encodeURIComponent(state.job.id) + '/publish', {method: 'POST'})
+      .then(showMonth, T.showError);
+  }
+
+  function replanMonth(ev) {
+    ev.preventDefault();
+    if (!state) { return; }
+    var from = document.getElementById('replan-date').value;
+    busy(true);
+    api('/api/v1/jobs/' + encodeURIComponent(state.job.id) + '/replan',
+      {method: 'POST', json: {from_date: from}}).then(function (job) {
+      T.showJob(job);
+      return T.finish(job.id);
+    }).then(function (job) {
+      history.replaceState(null, '', '/roster?job=' + encodeURIComponent(job.id));
+      return load(job);
+    }).catch(T.showError).then(function () { busy(false); });
+  }
+
   function params() {
     var p = {month: document.getElementById('month').value};
     var s = document.getElementById('seed').value;
     if (s !== '') { p.seed = Number(s); }
+    var why = document.getElementById('redraw-reason').value.trim();
+    if (why) { p.redraw_reason = why; }
     return p;
   }
 
@@ -158,6 +217,8 @@
     make();
   });
   document.getElementById('verify-btn').addEventListener('click', verify);
+  document.getElementById('publish-btn').addEventListener('click', publish);
+  document.getElementById('replan-form').addEventListener('submit', replanMonth);
   T.onLang(render);
   T.setupChrome();
   start();

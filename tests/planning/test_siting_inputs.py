@@ -182,7 +182,7 @@ def test_command_exits_2_with_the_message_and_writes_nothing(tmp_path: Path):
         ],
     )
     assert res.exit_code == 2
-    assert "communities.csv, row 2, column 'pop_0_3'" in res.output
+    assert "communities.csv，第 2 行，“pop_0_3”列" in res.output
     assert not (tmp_path / "out").exists()
 
 

@@ -5,8 +5,10 @@ serve fewer children, and a refusal names a real shortage of rooms."""
 from __future__ import annotations
 
 import networkx as nx
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from siting_check import assert_rules_hold
 from siting_fixtures import community, config, data, kindergarten, problem, site
 
 from tuoyu.models.errors import InfeasibleError
@@ -78,7 +80,8 @@ def max_flow(p, plan, t: int) -> int:
 @given(instances())
 def test_hard_rules_hold_or_the_refusal_is_real(inst):
     d, classes = inst
-    p = problem(d, config(years=YEARS, classes=classes))
+    cfg = config(years=YEARS, classes=classes)
+    p = problem(d, cfg)
     rooms = {y: sum(p.places[j].max_new for j in p.candidates if p.available(j, y)) for y in YEARS}
     try:
         plan = solve_capacitated(p)
@@ -86,6 +89,7 @@ def test_hard_rules_hold_or_the_refusal_is_real(inst):
         assert any(rooms[y] < classes[0] * (k + 1) for k, y in enumerate(YEARS)), str(err)
         return
     assert plan.status == "optimal" and plan.gap == 0.0
+    assert_rules_hold(d, cfg, plan)
     per_year = {y: 0 for y in YEARS}
     per_place: dict[str, int] = {}
     places = {pl.place_id: pl for pl in p.places}
@@ -105,6 +109,57 @@ def test_hard_rules_hold_or_the_refusal_is_real(inst):
         assert total == max_flow(p, plan, t)
         assert total >= plan.served_before[y]
     # a rule reported as met is met in the output
-    if not plan.rules["missed"]:
-        assert plan.rules["integrated_kindergartens"] >= plan.rules["integrated_target"]
-        assert plan.rules["streets_with_inclusive_place"] == plan.rules["streets_with_demand"]
+    if plan.rules.met:
+        assert plan.rules.integrated_kindergartens >= plan.rules.integrated_target
+        assert plan.rules.streets_with_inclusive_place == plan.rules.streets_with_demand
+    # the soft goals add up to the objective
+    assert sum(g.cost for g in plan.soft_goals) == pytest.approx(plan.objective, abs=1e-6)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances(), st.data())
+def test_steering_holds_in_the_output_or_is_refused_with_the_id(inst, pick):
+    """Pin and forbid random candidates: the plan opens every pin and no forbidden place
+    (the independent checker), or the refusal is a clash (naming the id when it is about
+    one place)."""
+    d, classes = inst
+    p0 = problem(d, config(years=YEARS, classes=classes))
+    ids = [p0.places[j].place_id for j in p0.candidates]
+    if not ids:
+        return
+    pinned = tuple((pid, pick.draw(st.sampled_from([None, 2027, 2028])))
+                   for pid in pick.draw(st.lists(st.sampled_from(ids), max_size=2,
+                                                 unique=True)))
+    forbidden = tuple(pick.draw(st.lists(st.sampled_from(ids), max_size=2, unique=True)))
+    cfg = config(years=YEARS, classes=classes, pinned=pinned, forbidden=forbidden)
+    try:
+        plan = solve_capacitated(problem(d, cfg))
+    except InfeasibleError as err:
+        assert err.clashes and all(c.severity == "error" for c in err.clashes)
+        for c in err.clashes:
+            if "place_id" in c.params:
+                assert c.params["place_id"] in {pid for pid, _y in pinned} | set(forbidden)
+        return
+    assert_rules_hold(d, cfg, plan)
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances())
+def test_the_tradeoff_never_falls_and_k_at_the_plan_maximum_serves_at_least_the_plan(inst):
+    from tuoyu.optimizer.siting import solve_tradeoff
+
+    d, classes = inst
+    p = problem(d, config(years=YEARS, classes=classes))
+    curve = solve_tradeoff(p, [0, 1, 2, 3])
+    served = [r.children_served for r in curve.rows]
+    assert all(r.status == "optimal" for r in curve.rows)
+    assert all(a <= b for a, b in zip(served, served[1:], strict=False))
+    assert served[0] == max_flow(p, type("NoClasses", (), {"openings": []})(), 1)
+    try:
+        plan = solve_capacitated(p)
+    except InfeasibleError:
+        return
+    # the plan's classes fit "at most hi a year": the curve at hi serves at least as many
+    if classes[1] <= 3:
+        last = int(plan.coverage.loc[plan.coverage["year"] == YEARS[-1], "served"].sum())
+        assert served[classes[1]] >= last

@@ -1,0 +1,131 @@
+"""Stopping a siting solve: setting the stop token while HiGHS runs returns within about a
+second, with the incumbent kept (a plan, ``cancelled``) or, before any, no plan
+(``siting.cancelled_without_plan``); the same solve without the token runs far longer."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from tuoyu.models.errors import TimeLimitError
+from tuoyu.models.siting import load_siting_data
+from tuoyu.optimizer.siting import SitingProblem, solve_capacitated
+from tuoyu.optimizer.solve import SolveParams, Stop
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+@pytest.fixture(scope="module")
+def city(tmp_path_factory: pytest.TempPathFactory) -> SitingProblem:
+    """The benchmark generator at scale 4 (2,000 communities, 600 kindergartens, 24 sites):
+    HiGHS needs well over ten seconds to prove it."""
+    sys.path.insert(0, str(ROOT))
+    from data import gen_siting, generate
+
+    folder = tmp_path_factory.mktemp("siting-city")
+    generate.streets(folder)
+    gen_siting.generate(folder, 4, generate.DEFAULT_SEED)
+    return SitingProblem.from_data(load_siting_data(folder, use_network=False))
+
+
+def _solve(problem: SitingProblem, params: SolveParams, stop: Stop | None):
+    try:
+        return solve_capacitated(problem, params, stop=stop)
+    except TimeLimitError as err:
+        return err
+
+
+def test_without_the_stop_the_solve_runs_on(city: SitingProblem):
+    t0 = time.perf_counter()
+    res = _solve(city, SolveParams(time_limit=4.0, workers=2), None)
+    assert time.perf_counter() - t0 >= 4.0
+    assert isinstance(res, TimeLimitError) or not res.proven_optimal
+
+
+def test_the_stop_ends_highs_within_a_second(city: SitingProblem):
+    stop = Stop()
+    fired: dict[str, float] = {}
+
+    def fire() -> None:
+        fired["at"] = time.perf_counter()
+        stop.set()
+
+    timer = threading.Timer(1.0, fire)
+    t0 = time.perf_counter()
+    timer.start()
+    res = _solve(city, SolveParams(time_limit=120.0, workers=2), stop)
+    done = time.perf_counter()
+    timer.cancel()
+    latency = done - fired["at"]
+    print(f"stop set after {fired['at'] - t0:.2f} s; returned {latency:.2f} s later: {res!r:.60}")
+    # the plan stage ends at the stop; what follows it (the baseline LP, the report) is
+    # short: generous on a loaded two-core machine, still far below the 120 s limit
+    assert latency < 3.0
+    if isinstance(res, TimeLimitError):
+        assert [c.code for c in res.clashes] == ["siting.cancelled_without_plan"]
+    else:
+        assert res.cancelled and res.status == "feasible"
+        assert "plan.cancelled" in [f.code for f in res.findings]
+        assert res.stages[0].solve_seconds < 3.0
+        assert res.openings
+
+
+def test_a_stop_set_before_the_solve_keeps_the_first_plan():
+    from siting_fixtures import community, config, data, kindergarten, problem
+
+    stop = Stop()
+    stop.set()
+    d = data([community("a", 0, 0, 30)], [kindergarten("K", 0, 0, spare=1)])
+    plan = solve_capacitated(problem(d, config()), stop=stop)
+    assert plan.openings and plan.status in ("optimal", "feasible")
+
+
+def test_a_stop_at_the_first_incumbent_keeps_it(city: SitingProblem):
+    stop = Stop()
+    fired: dict[str, float] = {}
+    seen = []
+
+    def progress(event) -> None:
+        seen.append(event)
+        if "at" not in fired:
+            fired["at"] = time.perf_counter()
+            stop.set()
+
+    plan = solve_capacitated(
+        city, SolveParams(time_limit=120.0, workers=2), stop=stop, progress=progress
+    )
+    latency = time.perf_counter() - fired["at"]
+    print(
+        f"stopped at the first incumbent ({seen[0].objective:,.2f}); returned {latency:.2f} s later"
+    )
+    assert latency < 3.0
+    assert plan.cancelled and plan.status == "feasible" and plan.openings
+    assert plan.objective == pytest.approx(seen[-1].objective)
+    assert "plan.cancelled" in [f.code for f in plan.findings]
+
+
+def _job_in_a_daemon(queue) -> None:  # noqa: ANN001
+    from tuoyu.planning.dataset import Dataset
+    from tuoyu.planning.params import SitingParams
+    from tuoyu.planning.siting import run
+
+    plan = run(Dataset.bundled(), SitingParams(workers=2, use_network=False), stop=Stop())
+    queue.put((str(plan.status), plan.objective))
+
+
+def test_a_stoppable_solve_runs_inside_a_daemonic_job_process():
+    """The service runs each job in a daemonic process, which multiprocessing forbids to
+    have children: the stoppable solve's child is a plain subprocess, so it works there."""
+    import multiprocessing as mp
+
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=_job_in_a_daemon, args=(queue,), daemon=True)
+    proc.start()
+    status, objective = queue.get(timeout=120)
+    proc.join(10)
+    assert status == "optimal" and objective > 0

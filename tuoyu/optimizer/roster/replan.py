@@ -1,0 +1,173 @@
+"""Re-planning a month from a date: the visits before it stay as they were, the later
+ones are dated and staffed again, together with the follow-ups of the outcomes recorded
+since the month began (each due within ``follow_up_days`` of its outcome).
+
+:func:`replan_problem` turns the month's problem (the same draw, from the same seed)
+into the problem of the rest of the month: its working days from the date on, the later
+visits of the stored roster plus the new follow-ups, and each inspector's monthly limit
+less the visits already kept. :func:`moved` names what changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from tuoyu.models.findings import Finding, info, warning
+from tuoyu.models.inspection import Institution, PastInspection
+from tuoyu.optimizer.roster.problem import RosterProblem, RosterRow, Visit
+from tuoyu.optimizer.roster.variables import free_pool, pool_can_staff
+
+
+@dataclass(frozen=True)
+class Replan:
+    """The rest of the month to plan, and what was kept."""
+
+    problem: RosterProblem  # the problem of the days from ``from_date`` on
+    kept: tuple[RosterRow, ...]  # the stored visits before ``from_date``, as they were
+    later: tuple[RosterRow, ...]  # the stored visits from ``from_date`` on (re-planned)
+    added: tuple[str, ...]  # institutions with a new follow-up
+    from_date: dt.date
+
+
+def _new_follow_ups(
+    problem: RosterProblem, outcomes: Sequence[PastInspection], from_date: dt.date
+) -> dict[str, PastInspection]:
+    """The last outcome of each institution recorded this month before ``from_date``
+    that needs a follow-up (rectify, fail)."""
+    start = dt.date(problem.year, problem.month, 1)
+    last: dict[str, PastInspection] = {}
+    for h in sorted(outcomes, key=lambda h: h.date):
+        if start <= h.date < from_date and h.outcome != "planned":
+            last[h.institution_id] = h
+    return {k: h for k, h in last.items() if h.outcome in problem.rules.follow_up_outcomes}
+
+
+def _staffable_by(problem: RosterProblem, visit: Visit, due: dt.date) -> bool:
+    """Some working day of the period, by ``due``, has a team free of conflicts."""
+    return any(
+        pool_can_staff(problem, free_pool(problem, visit, d)) for d in problem.days if d <= due
+    )
+
+
+def _follow_up_visits(
+    problem: RosterProblem,
+    visits: dict[str, Visit],
+    due_outcomes: Mapping[str, PastInspection],
+    institutions: Mapping[str, Institution],
+) -> tuple[list[str], list[Finding]]:
+    days = problem.rules.follow_up_days
+    added, findings = [], []
+    for iid, h in sorted(due_outcomes.items()):
+        inst = institutions.get(iid)
+        if inst is None or not inst.active:
+            continue
+        due = h.date + dt.timedelta(days=days)
+        note = info("roster.note.follow_up", outcome=h.outcome, date=h.date.isoformat(),
+                    due=due.isoformat())  # fmt: skip
+        visit = Visit(iid, inst.street_id, "follow_up", deadline=due, last_team=h.inspector_ids,
+                      note=note)  # fmt: skip
+        if not _staffable_by(problem, visit, due):
+            findings.append(warning("roster.replan.follow_up_no_team", institution_id=iid,
+                                    name=inst.name, date=h.date.isoformat(),
+                                    due=due.isoformat()))  # fmt: skip
+            continue
+        visits[iid] = visit
+        added.append(iid)
+    return added, findings
+
+
+def _with_note(row: RosterRow, visit: Visit | None) -> RosterRow:
+    """A stored visit with the note of the month's visit (why it is on the roster)."""
+    if row.note is None and visit is not None and visit.reason == row.reason:
+        return replace(row, note=visit.note)
+    return row
+
+
+def replan_problem(
+    problem: RosterProblem,
+    stored: Sequence[RosterRow],
+    outcomes: Sequence[PastInspection],
+    from_date: dt.date,
+    institutions: Mapping[str, Institution],
+) -> Replan:
+    """The rest of the month from ``from_date``: ``stored`` (the month's roster) split at
+    the date; the later visits (as the month's problem has them, else as stored) and the
+    follow-ups of ``outcomes`` dated this month before the date, on the working days from
+    the date, with each inspector's monthly limit less the kept visits."""
+    by_id = {v.institution_id: v for v in problem.visits}
+    stored = [_with_note(r, by_id.get(r.institution_id)) for r in stored]
+    kept = tuple(r for r in stored if r.date < from_date)
+    later = tuple(r for r in stored if r.date >= from_date)
+    visits: dict[str, Visit] = {}
+    for r in later:
+        visits[r.institution_id] = by_id.get(r.institution_id) or Visit(
+            r.institution_id, r.street_id, r.reason, note=r.note
+        )
+    load = Counter(p for r in kept for p in r.inspector_ids)
+    inspectors = tuple(
+        i.model_copy(update={"max_per_month": max(0, i.max_per_month - load[i.inspector_id])})
+        for i in problem.inspectors
+    )
+    days = tuple(d for d in problem.days if d >= from_date)
+    available = {k: tuple(d for d in v if d >= from_date) for k, v in problem.available.items()}
+    rest = replace(problem, days=days, available=available, inspectors=inspectors)
+    added, findings = _follow_up_visits(
+        rest, visits, _new_follow_ups(problem, outcomes, from_date), institutions
+    )
+    ordered = tuple(sorted(visits.values(), key=lambda v: v.institution_id))
+    findings.insert(0, info("roster.replan.kept", count=len(kept), date=from_date.isoformat(),
+                            replanned=len(later), added=len(added)))  # fmt: skip
+    rest = replace(
+        rest,
+        visits=ordered,
+        findings=(*problem.findings, *findings),
+        institutions={v.institution_id: institutions[v.institution_id] for v in ordered
+                      if v.institution_id in institutions},
+    )  # fmt: skip
+    return Replan(rest, kept, later, tuple(added), from_date)
+
+
+def without_follow_ups(replan: Replan) -> Replan:
+    """The re-plan without its new follow-ups (when the pool cannot take them all: the
+    month's capacity after the kept visits), each named by a finding; next month's
+    roster puts them first, as overdue."""
+    p = replan.problem
+    dropped = set(replan.added)
+    findings = [
+        warning("roster.replan.follow_up_no_capacity", institution_id=v.institution_id,
+                due=v.deadline.isoformat() if v.deadline else None)
+        for v in p.visits if v.institution_id in dropped and v.reason == "follow_up"
+    ]  # fmt: skip
+    later = {r.institution_id: r for r in replan.later}
+    visits = []
+    for v in p.visits:
+        if v.institution_id not in dropped:
+            visits.append(v)
+        elif v.institution_id in later:  # it was on the roster anyway: as it was
+            r = later[v.institution_id]
+            visits.append(Visit(r.institution_id, r.street_id, r.reason, note=r.note))
+    rest = replace(p, visits=tuple(visits), findings=(*p.findings, *findings))
+    return replace(replan, problem=rest, added=())
+
+
+def moved(replan: Replan, rows: Sequence[RosterRow]) -> list[Finding]:
+    """What the re-plan changed after the date: each visit moved to another day or team,
+    each follow-up added (with its due date)."""
+    before = {r.institution_id: r for r in replan.later}
+    out: list[Finding] = []
+    for r in rows:
+        old = before.get(r.institution_id)
+        if r.institution_id in replan.added and (old is None or old.reason != "follow_up"):
+            due = r.note.params.get("due") if r.note else None
+            out.append(info("roster.replan.added", institution_id=r.institution_id,
+                            date=r.date.isoformat(), due=due,
+                            was=old.date.isoformat() if old else None))  # fmt: skip
+        elif old is not None and (old.date, old.inspector_ids) != (r.date, r.inspector_ids):
+            out.append(info("roster.replan.moved", institution_id=r.institution_id,
+                            old_date=old.date.isoformat(), date=r.date.isoformat(),
+                            old_team=";".join(old.inspector_ids),
+                            team=";".join(r.inspector_ids)))  # fmt: skip
+    return out

@@ -1,0 +1,243 @@
+"""The textbook covering models, uncapacitated, with a plain array API (the way spopt's
+``from_cost_matrix`` works) for benchmarks and for users who bring their own distances:
+
+* :func:`mclp`: ``p`` sites covering the most demand weight (spopt's MCLP);
+* :func:`lscp`: the fewest sites so every coverable point is within reach (spopt's LSCP).
+
+Both take demand points ``0..n_points-1``, sites ``0..n_sites-1`` and the (point, site)
+pairs within reach (``pi``, ``pj``). Points that reach the same set of sites are merged
+into one row first (:func:`merge_rows`), which keeps the optimum and shrinks the model.
+:func:`solve_cover` runs either on a :class:`SitingProblem` and returns a one-year plan
+for the exports.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from tuoyu.models.errors import InfeasibleError
+from tuoyu.models.findings import Finding, clash, info, warning
+from tuoyu.optimizer.siting.highs import Mip, MipResult
+from tuoyu.optimizer.siting.problem import SitingProblem
+from tuoyu.optimizer.siting.solve import SitingPlan, allocate, report, targets
+from tuoyu.optimizer.solve import SolveParams, StageTime, Status, Stop, gap
+
+DEFAULT_PARAMS = SolveParams()
+
+
+@dataclass
+class CoverResult:
+    """An uncapacitated covering solution (MCLP or LSCP)."""
+
+    model: str
+    status: Status
+    objective: float | None
+    bound: float | None
+    chosen: list[int]
+    covered_weight: float
+    total_weight: float
+    rows: int  # demand rows after merging points that reach the same sites
+    points: int
+    uncoverable: list[int]
+    build_seconds: float
+    solve_seconds: float
+    cancelled: bool = field(default=False)
+
+    @property
+    def gap(self) -> float | None:
+        return gap(self.objective, self.bound)
+
+
+def merge_rows(n_points: int, pi: np.ndarray, pj: np.ndarray,
+               weights: np.ndarray) -> tuple[list[tuple[int, ...]], np.ndarray, list[int]]:
+    """Group demand points that reach the same set of sites; sum their weights.
+
+    Returns (site sets, weight per set, points reaching no site).
+    """
+    order = np.lexsort((pj, pi))
+    pi, pj = pi[order], pj[order]
+    sets: dict[tuple[int, ...], float] = {}
+    starts = np.searchsorted(pi, np.arange(n_points + 1))
+    uncoverable = []
+    for i in range(n_points):
+        a, b = starts[i], starts[i + 1]
+        if a == b:
+            uncoverable.append(i)
+            continue
+        key = tuple(np.unique(pj[a:b]).tolist())
+        sets[key] = sets.get(key, 0.0) + float(weights[i])
+    keys = list(sets)
+    return keys, np.array([sets[k] for k in keys]), uncoverable
+
+
+def _cover_rows(mip: Mip, keys: list[tuple[int, ...]], x: np.ndarray,
+                y: np.ndarray | None) -> None:
+    r, c, val = [], [], []
+    for k, key in enumerate(keys):
+        r.extend([k] * len(key))
+        c.extend(int(x[j]) for j in key)
+        val.extend([1.0] * len(key))
+        if y is not None:
+            r.append(k)
+            c.append(int(y[k]))
+            val.append(-1.0)
+    lo = np.zeros(len(keys)) if y is not None else np.ones(len(keys))
+    mip.add_rows(np.array(r), np.array(c), np.array(val), lo, np.full(len(keys), np.inf))
+
+
+def _chosen(res: MipResult, x: np.ndarray) -> list[int]:
+    return [] if res.x is None else [int(j) for j in np.flatnonzero(res.x[x] > 0.5)]
+
+
+def _pinned_lb(n_sites: int, pinned: Sequence[int]) -> np.ndarray:
+    lb = np.zeros(n_sites)
+    lb[list(pinned)] = 1.0
+    return lb
+
+
+def mclp(n_points: int, n_sites: int, pi: np.ndarray, pj: np.ndarray, weights: np.ndarray,
+         p: int, params: SolveParams = DEFAULT_PARAMS, *, stop: Stop | None = None,
+         pinned: Sequence[int] = ()) -> CoverResult:
+    """Maximal covering: choose ``p`` sites covering the most weight (spopt's MCLP).
+
+    As in spopt, exactly ``p`` sites are chosen (when there are at least ``p``);
+    ``pinned`` sites are among them.
+    """
+    t0 = time.perf_counter()
+    weights = np.asarray(weights, dtype=float)
+    keys, w, unc = merge_rows(n_points, np.asarray(pi), np.asarray(pj), weights)
+    mip = Mip()
+    x = mip.add_cols(n_sites, 0.0, _pinned_lb(n_sites, pinned), 1.0, integer=True)
+    y = mip.add_cols(len(keys), w, 0.0, 1.0)  # integral at the optimum once x is
+    _cover_rows(mip, keys, x, y)
+    k = min(p, n_sites)
+    mip.add_row(x, np.ones(n_sites), float(k), float(k))
+    build = time.perf_counter() - t0
+    res = mip.solve(True, params, stop=stop, stage="mclp")
+    chosen = _chosen(res, x)
+    cov = set(chosen)
+    covered = float(sum(wk for key, wk in zip(keys, w, strict=True) if cov & set(key)))
+    return CoverResult("mclp", res.status, res.objective, res.bound, chosen, covered,
+                       float(weights.sum()), len(keys), n_points, unc,
+                       build + res.build_seconds, res.solve_seconds, res.cancelled)
+
+
+def lscp(n_points: int, n_sites: int, pi: np.ndarray, pj: np.ndarray,
+         params: SolveParams = DEFAULT_PARAMS, *, stop: Stop | None = None,
+         pinned: Sequence[int] = ()) -> CoverResult:
+    """Location set covering: fewest sites so every coverable point is within reach
+    (``pinned`` sites chosen whatever).
+
+    Points no site can reach are left out and listed in ``uncoverable`` (spopt would call
+    the whole problem infeasible).
+    """
+    t0 = time.perf_counter()
+    ones = np.ones(n_points)
+    keys, _w, unc = merge_rows(n_points, np.asarray(pi), np.asarray(pj), ones)
+    mip = Mip()
+    x = mip.add_cols(n_sites, 1.0, _pinned_lb(n_sites, pinned), 1.0, integer=True)
+    _cover_rows(mip, keys, x, None)
+    build = time.perf_counter() - t0
+    res = mip.solve(False, params, stop=stop, stage="lscp")
+    return CoverResult("lscp", res.status, res.objective, res.bound, _chosen(res, x),
+                       float(n_points - len(unc)), float(n_points), len(keys), n_points, unc,
+                       build + res.build_seconds, res.solve_seconds, res.cancelled)
+
+
+def cover_problem(problem: SitingProblem, year_index: int = 0,
+                  count_existing: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray,
+                                                        list[int]]:
+    """The textbook covering data of a siting problem: (pairs i, pairs j, weights, sites).
+
+    Sites are the candidates (any year); weights the demand of ``year_index``. With
+    ``count_existing``, communities already within reach of an existing place weigh 0 and
+    need no new cover.
+    """
+    cand = [j for j in problem.open_candidates if problem.available(j, problem.years[-1])]
+    local = {j: k for k, j in enumerate(cand)}
+    weights = problem.demand[:, year_index].astype(float).copy()
+    if count_existing:
+        served = np.zeros(len(problem.community_ids), dtype=bool)
+        seats = problem.existing_seats
+        served[problem.pairs.i[seats[problem.pairs.j] > 0]] = True
+        weights[served] = 0.0
+    keep = np.array([j in local for j in problem.pairs.j.tolist()], dtype=bool)
+    pi = problem.pairs.i[keep]
+    pj = np.array([local[j] for j in problem.pairs.j[keep].tolist()], dtype=np.int64)
+    need = weights > 0
+    mask = need[pi]
+    return pi[mask], pj[mask], weights, cand
+
+
+def _run_cover(problem: SitingProblem, model: str, p: int | None, params: SolveParams,
+               stop: Stop | None) -> tuple[CoverResult, np.ndarray, list[int]]:
+    pi, pj, w, cand = cover_problem(problem)
+    n = len(problem.community_ids)
+    local = {j: k for k, j in enumerate(cand)}
+    pinned = sorted({local[j] for j, _t in problem.pins if j in local})
+    if model == "mclp":
+        k = p if p is not None else problem.config.classes_per_year[1] * len(problem.years)
+        if len(pinned) > k:
+            raise InfeasibleError("siting", [clash("siting.clash.pins_over_p", pins=len(pinned),
+                                                   p=k)])
+        return mclp(n, len(cand), pi, pj, w, k, params, stop=stop, pinned=pinned), w, cand
+    if model == "lscp":
+        need = np.flatnonzero(w > 0)
+        sub = {int(i): k for k, i in enumerate(need)}
+        keep = np.isin(pi, need)
+        res = lscp(len(need), len(cand), np.array([sub[int(i)] for i in pi[keep]], np.int64),
+                   pj[keep], params, stop=stop, pinned=pinned)
+        res.uncoverable = [int(need[i]) for i in res.uncoverable]
+        return res, w, cand
+    raise ValueError(f"unknown model {model!r}")
+
+
+def _cover_findings(res: CoverResult, total: float) -> list[Finding]:
+    out: list[Finding] = []
+    if res.cancelled:
+        out.append(warning("plan.cancelled"))
+    if res.status == Status.OPTIMAL and res.gap == 0:
+        out.append(info("siting.proven_optimal", solver="HiGHS"))
+    else:
+        out.append(warning("plan.not_proven_optimal", objective=res.objective, bound=res.bound,
+                           gap="—" if res.gap is None else f"{res.gap:.2%}"))
+    out.append(info("siting.cover.chosen", model=res.model.upper(), sites=len(res.chosen),
+                    points=res.points, rows=res.rows))
+    if res.uncoverable and res.model == "lscp":
+        out.append(warning("siting.cover.uncoverable", communities=len(res.uncoverable)))
+    if res.model == "mclp":
+        out.append(info("siting.cover.covered", covered=res.covered_weight, total=total))
+    return out
+
+
+def solve_cover(problem: SitingProblem, model: str, p: int | None = None,
+                params: SolveParams = DEFAULT_PARAMS, *,
+                stop: Stop | None = None) -> tuple[CoverResult, SitingPlan]:
+    """MCLP or LSCP on the siting data; also returned as a plan for the exports (one class
+    at each chosen site, in the first year it is available)."""
+    if problem.steering_clashes:
+        raise InfeasibleError("siting", list(problem.steering_clashes))
+    res, w, cand = _run_cover(problem, model, p, params, stop)
+    classes = {}
+    for k in res.chosen:
+        j = cand[k]
+        t = next((t for t, y in enumerate(problem.years) if problem.available(j, y)), 0)
+        classes[(j, t)] = 1
+    fake = MipResult(res.status, res.objective, res.bound, None, res.build_seconds,
+                     res.solve_seconds, res.cancelled)
+    flows, res1 = allocate(problem, classes, params)
+    before, res0 = allocate(problem, {}, params)
+    stages = (StageTime(model, res.status, res.objective, res.bound,
+                        res.build_seconds + problem.build_seconds, res.solve_seconds),
+              StageTime("allocation", res1.status, res1.objective, res1.bound,
+                        res1.build_seconds, res1.solve_seconds),
+              StageTime("baseline", res0.status, res0.objective, res0.bound,
+                        res0.build_seconds, res0.solve_seconds))
+    plan = report(problem, model, fake, stages, classes, flows, before)
+    plan.findings = _cover_findings(res, float(w.sum())) + [problem.walk_finding()]
+    plan.targets = targets(problem, plan)
+    return res, plan
