@@ -132,13 +132,14 @@ def test_replan_keeps_the_past_and_moves_little(year_plan, tmp_path):
     assert "改到" in res.output or "人员" in res.output
 
 
-def _bad(tmp_path: Path, edit) -> tuple[int, str, Path]:
+def _bad(tmp_path: Path, edit, lang: str = "en") -> tuple[int, str, Path]:
     data_dir = tmp_path / "data"
     shutil.copytree(BUNDLED, data_dir)
     edit(data_dir)
     out = tmp_path / "out"
     res = runner.invoke(
-        app, ["sessions", "--data", str(data_dir), "--out", str(out), "--time-limit", "5"]
+        app, ["sessions", "--data", str(data_dir), "--out", str(out), "--time-limit", "5",
+              "--lang", lang],
     )
     return res.exit_code, res.output, out
 
@@ -197,7 +198,9 @@ def test_chinese_headers_are_accepted(tmp_path):
 
 
 def test_impossible_rules_write_nothing_and_say_why(tmp_path):
-    code, output, out = _bad(tmp_path, lambda d: _replace(d / "centers.csv", ",4,", ",15,"))
+    code, output, out = _bad(
+        tmp_path, lambda d: _replace(d / "centers.csv", ",4,", ",15,"), lang="zh"
+    )
     assert code == 2
     assert "间隔 28 天" in output and "最多只能排 13 场" in output, output
     assert not (out / "sessions.csv").exists()
