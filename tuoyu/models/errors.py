@@ -78,18 +78,11 @@ class InfeasibleError(Exception):
     English through ``tuoyu.api.text``. ``kind`` is the planner (roster, sessions, siting).
     """
 
-    def __init__(self, kind: str, clashes: Sequence[Finding | str]):
+    def __init__(self, kind: str, clashes: Sequence[Finding]):
         self.kind = kind
-        # transitional (issue 8): a planner not yet on the contract passes sentences
-        self.clashes: tuple[Finding, ...] = tuple(
-            c if isinstance(c, Finding) else Finding("legacy.text", {"text": c}) for c in clashes
-        )
-        if all(c.code == "legacy.text" for c in self.clashes):
-            self.summary = kind
-            text = kind + "".join(f"\n  - {c.params['text']}" for c in self.clashes)
-        else:
-            text = f"{kind}: " + "; ".join(f"{c.code} {dict(c.params)}" for c in self.clashes)
-        super().__init__(text)
+        self.clashes: tuple[Finding, ...] = tuple(clashes)
+        super().__init__(f"{kind}: " + "; ".join(f"{c.code} {dict(c.params)}"
+                                                for c in self.clashes))
 
 
 class TimeLimitError(InfeasibleError):

@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 from ortools.sat.python import cp_model
@@ -254,43 +254,3 @@ def solve(
     else:
         status = solver.solve(model, callback)
     return solver, status, time.perf_counter() - t0
-
-
-# --------------------------------------------------------------------------------------
-# Transitional: the names the planners used before the planner contract (issue 8). Each
-# planner's subpackage drops them as it adopts Status, SoftGoal, StageTime and Stop; they
-# are removed once none is left.
-
-STATUS = {
-    cp_model.OPTIMAL: "optimal",
-    cp_model.FEASIBLE: "feasible",
-    cp_model.INFEASIBLE: "infeasible",
-    cp_model.MODEL_INVALID: "invalid",
-    cp_model.UNKNOWN: "unknown",
-}
-
-
-@dataclass
-class SoftCost:
-    name: str
-    description: str
-    value: int
-    weight: int
-
-    @property
-    def cost(self) -> int:
-        return self.value * self.weight
-
-
-@dataclass
-class SolveStats:
-    status: str = "unknown"
-    objective: float | None = None
-    bound: float | None = None
-    build_seconds: float = 0.0
-    solve_seconds: float = 0.0
-    stages: list[dict[str, object]] = field(default_factory=list)
-
-    @property
-    def gap(self) -> float | None:
-        return gap(self.objective, self.bound)

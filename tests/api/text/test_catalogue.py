@@ -26,8 +26,9 @@ def test_every_status_has_a_label() -> None:
 
 
 def test_lists_and_numbers_are_written_the_way_each_language_writes_them() -> None:
-    f = clash("legacy.text", text=["a", "b"])
-    assert render(f, "zh") == "a、b" and render(f, "en") == "a, b"
+    f = clash("input.table_twice", table="streets", sources=["a.csv", "b.xlsx"])
+    assert render(f, "zh").endswith("（a.csv、b.xlsx）") and render(f, "en").endswith(
+        "(a.csv, b.xlsx)")
     assert "60" in message("plan.time_limit", {"seconds": 60}, "zh")
 
 

@@ -15,8 +15,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "severity.info": ("说明", "note"),
     "severity.warning": ("注意", "warning"),
     "severity.error": ("冲突", "clash"),
-    # a sentence of a planner not yet on the message catalogue (transitional, issue 8)
-    "legacy.text": ("{text}", "{text}"),
     "plan.not_proven_optimal": (
         "在时限内未证明最优：目标值 {objective}，下界 {bound}，差距 {gap}。",
         "Not proven optimal within the time limit: objective {objective}, bound {bound}, "
