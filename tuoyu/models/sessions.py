@@ -204,28 +204,16 @@ def _closures(folder: Path, center_ids: set[str]) -> tuple[Period, ...]:
     return tuple(out)
 
 
-def session_data_from_tables(
-    tables: dict[str, pd.DataFrame], closures: tuple[Period, ...] = ()
-) -> SessionData:
-    streets = tuple(
-        Street(street_id=r["street_id"], name=r["name"], neighbours=tuple(r["neighbours"] or ()))  # type: ignore[arg-type]
-        for r in _records(tables["streets"], ["street_id", "name", "neighbours"])
-    )
+CENTER_COLUMNS = ["center_id", "name", "street_id", "lon", "lat", "kind", "sessions_per_year",
+                  "open_days", "capacity"]
+EVENT_COLUMNS = ["event_id", "name", "kind", "count", "staff_needed", "disciplines", "weekend",
+                 "months"]
+
+
+def _centers(df: pd.DataFrame) -> tuple[Center, ...]:
+    """The centers; a blank count of sessions is the kind's default (6 a baby center)."""
     centers = []
-    for r in _records(
-        tables["centers"],
-        [
-            "center_id",
-            "name",
-            "street_id",
-            "lon",
-            "lat",
-            "kind",
-            "sessions_per_year",
-            "open_days",
-            "capacity",
-        ],
-    ):
+    for r in _records(df, CENTER_COLUMNS):
         n = r["sessions_per_year"]
         if n is None or (isinstance(n, float) and pd.isna(n)):
             r["sessions_per_year"] = DEFAULT_SESSIONS[str(r["kind"])]
@@ -233,6 +221,38 @@ def session_data_from_tables(
         if cap is not None and isinstance(cap, float) and pd.isna(cap):
             r["capacity"] = None
         centers.append(Center(**r))  # type: ignore[arg-type]
+    return tuple(centers)
+
+
+def _topics(df: pd.DataFrame) -> tuple[Topic, ...]:
+    """The topics, each staffed by education at least (教养医结合: a session is led by an
+    educator, with medicine or psychology where the topic needs them)."""
+    topics = tuple(
+        Topic(**r)  # type: ignore[arg-type]
+        for r in _records(df, ["topic_id", "name", "disciplines"])
+    )
+    return tuple(
+        t
+        if "education" in t.disciplines
+        else t.model_copy(update={"disciplines": ("education", *t.disciplines)})
+        for t in topics
+    ) or DEFAULT_TOPICS
+
+
+def _fingerprint(tables: dict[str, pd.DataFrame], closures: tuple[Period, ...]) -> str:
+    digest = hashlib.sha256(canonical_json(tables))
+    for c in closures:
+        digest.update(f"{c.owner_id}|{c.start}|{c.end}".encode())
+    return "sha256:" + digest.hexdigest()
+
+
+def session_data_from_tables(
+    tables: dict[str, pd.DataFrame], closures: tuple[Period, ...] = ()
+) -> SessionData:
+    streets = tuple(
+        Street(street_id=r["street_id"], name=r["name"], neighbours=tuple(r["neighbours"] or ()))  # type: ignore[arg-type]
+        for r in _records(tables["streets"], ["street_id", "name", "neighbours"])
+    )
     staff = tuple(
         GuidanceStaff(**r)  # type: ignore[arg-type]
         for r in _records(
@@ -246,47 +266,22 @@ def session_data_from_tables(
     )
     events = tuple(
         DistrictEvent(**r)  # type: ignore[arg-type]
-        for r in _records(
-            tables["events"],
-            [
-                "event_id",
-                "name",
-                "kind",
-                "count",
-                "staff_needed",
-                "disciplines",
-                "weekend",
-                "months",
-            ],
-        )
-    )
-    topics = tuple(
-        Topic(**r)  # type: ignore[arg-type]
-        for r in _records(tables["topics"], ["topic_id", "name", "disciplines"])
-    )
-    topics = tuple(
-        t
-        if "education" in t.disciplines
-        else t.model_copy(update={"disciplines": ("education", *t.disciplines)})
-        for t in topics
+        for r in _records(tables["events"], EVENT_COLUMNS)
     )
     calendar = WorkCalendar.from_rows(
         (r["date"], r["kind"], r["name"])  # type: ignore[misc]
         for r in _records(tables["calendar"], ["date", "kind", "name"])
     )
-    digest = hashlib.sha256(canonical_json(tables))
-    for c in closures:
-        digest.update(f"{c.owner_id}|{c.start}|{c.end}".encode())
     return SessionData(
         streets=streets,
-        centers=tuple(centers),
+        centers=_centers(tables["centers"]),
         staff=staff,
         leave=leave,
         closures=closures,
         events=events,
-        topics=topics or DEFAULT_TOPICS,
+        topics=_topics(tables["topics"]),
         calendar=calendar,
-        fingerprint="sha256:" + digest.hexdigest(),
+        fingerprint=_fingerprint(tables, closures),
     )
 
 

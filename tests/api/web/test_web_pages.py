@@ -443,6 +443,17 @@ def test_map_steers_sites_and_draws_the_tradeoff(page, server: str) -> None:
     page.click(".leaflet-popup .forbid")
     banned = page.inner_text("#steering").split("：", 1)[1].split()[0]
     assert banned in chosen
+    # pin another chosen place to its year: the new plan keeps it there
+    for marker in page.locator("path.opening").all():
+        marker.click(force=True)
+        page.wait_for_selector(".leaflet-popup .pin")
+        if page.get_attribute(".leaflet-popup .pin", "data-place") != banned:
+            break
+    page.click(".leaflet-popup .pin")
+    page.wait_for_selector("#steering .pinned")
+    pinned = page.inner_text("#steering .pinned").split("：", 1)[1].split()[0]
+    pin_id, pin_year = pinned.split("@")
+    assert pin_id in chosen and pin_id != banned
     page.fill("#tradeoff-range", "0-3")
     page.click("#plan-btn")
     page.wait_for_function(
@@ -452,8 +463,11 @@ def test_map_steers_sites_and_draws_the_tradeoff(page, server: str) -> None:
     second = page.evaluate("tuoyuMap.jobId")
     job = httpx.get(f"{server}/api/v1/jobs/{second}").json()
     assert job["params"]["forbidden"] == [banned] and job["status"] == "done"
+    assert job["params"]["pinned"] == [pinned]
     geo2 = httpx.get(f"{server}/api/v1/jobs/{second}/files/siting.geojson").json()
     assert banned not in {place(f) for f in geo2["features"]}
+    assert any(place(f) == pin_id and str(f["properties"]["year"]) == pin_year
+               for f in geo2["features"])
     page.wait_for_selector("#tradeoff svg polyline.served")
     rows = list(csv.DictReader(io.StringIO(
         httpx.get(f"{server}/api/v1/jobs/{second}/files/tradeoff.csv").text)))

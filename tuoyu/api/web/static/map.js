@@ -320,8 +320,10 @@
   function steerable(node, id, year) {
     if (!id) { return node; }
     var row = T.el('div', {'class': 'steer'});
-    var pin = T.el('button', {type: 'button', 'class': 'pin', text: T.t('pin')});
-    var forbid = T.el('button', {type: 'button', 'class': 'forbid', text: T.t('forbid')});
+    var pin = T.el('button', {type: 'button', 'class': 'pin', text: T.t('pin'),
+      'data-place': id});
+    var forbid = T.el('button', {type: 'button', 'class': 'forbid', text: T.t('forbid'),
+      'data-place': id});
     pin.addEventListener('click', function () {
       delete steer.forbidden[id];
       steer.pinned[id] = year ? id + '@' + year : id;
