@@ -186,3 +186,27 @@ def test_read_outcomes_checks_against_the_dataset(tmp_path: Path):
     assert (p.file, p.row, p.column, p.got) == ("bad.csv", 2, "inspector_ids", "NOBODY")
     with pytest.raises(DataError, match="does not exist"):
         roster.read_outcomes(tmp_path / "missing.csv", DATASET)
+
+
+def test_outcomes_dated_in_the_future_or_not_a_table_are_refused(tmp_path) -> None:
+    import datetime as dt
+
+    import pytest
+
+    from tuoyu.models.errors import DataError
+    from tuoyu.planning.dataset import Dataset
+    from tuoyu.planning.roster import read_outcomes
+
+    f = tmp_path / "outcomes.csv"
+    f.write_text("institution_id,date,outcome,inspector_ids\nJG0001,2027-05-05,pass,\n",
+                 encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        read_outcomes(f, Dataset.bundled(), today=dt.date(2027, 5, 1))
+    (p,) = err.value.problems
+    assert p.row == 2 and p.column == "date" and p.code == "input.future_outcome"
+    assert read_outcomes(f, Dataset.bundled(), today=dt.date(2027, 5, 5))
+    t = tmp_path / "notes.txt"
+    t.write_text("hello", encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        read_outcomes(t, Dataset.bundled())
+    assert err.value.problems[0].code == "input.not_outcomes_file"

@@ -524,11 +524,19 @@ def _read_table(file: Path, dataset: Dataset) -> Any:
             ) from None
 
 
-def read_outcomes(file: Path, dataset: Dataset) -> list[PastInspection]:
+def read_outcomes(file: Path, dataset: Dataset,
+                  today: dt.date | None = None) -> list[PastInspection]:
     """Read and check a table of inspection outcomes (the contract's ``inspections``:
     institution_id, date, outcome, inspector_ids) against the dataset. Raises
-    :class:`DataError` naming the file, row and column of every problem."""
+    :class:`DataError` naming the file, row and column of every problem. An outcome is
+    of a visit made: one dated after ``today`` (default: the machine's date) is refused."""
     file = Path(file)
+    today = today or dt.date.today()
+    if file.suffix.lower() not in (".csv", ".xlsx"):
+        raise DataError([Problem(file.name, "this kind of file is not a table of outcomes",
+                                 expected="a .csv or .xlsx file",
+                                 got=file.suffix or "no extension",
+                                 code="input.not_outcomes_file")])
     if not file.exists():
         raise DataError(
             [
@@ -568,6 +576,11 @@ def read_outcomes(file: Path, dataset: Dataset) -> list[PastInspection]:
             for i in r.inspector_ids
             if i not in known_insp
         ]
+        if r.date > today:
+            problems.append(Problem(file.name, "the outcome is dated in the future", n + 2,
+                                    "date", f"a visit made on or before {today}",
+                                    str(r.date), code="input.future_outcome",
+                                    params={"today": str(today)}))
         rows.append(
             PastInspection(
                 institution_id=r.institution_id,

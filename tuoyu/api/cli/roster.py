@@ -19,7 +19,7 @@ from pathlib import Path
 import typer
 
 from tuoyu.api.cli.common import LANG_OPTION, dataset_of, fail, make_params
-from tuoyu.api.text import Lang, describe, message, render
+from tuoyu.api.text import Lang, describe, message, render, render_data_error
 from tuoyu.models.errors import DataError
 from tuoyu.planning.dataset import Dataset
 from tuoyu.planning.params import RosterParams
@@ -55,7 +55,7 @@ def make_roster(dataset: Dataset, params: RosterParams, out: Path, lang: Lang = 
         with ConsoleProgress(lang) as live:
             plan = runner.make_plan(dataset, params, engine=eng, progress=live)
     except DataError as exc:
-        fail([str(exc)], lang)
+        fail([render_data_error(exc, lang)], lang)
     except store.RosterStateError as exc:
         _state_error(exc, lang)
     if not plan.rows:
@@ -157,7 +157,7 @@ def notice_cmd(
     except store.RosterStateError as exc:
         _state_error(exc, language)
     except DataError as exc:
-        fail([str(exc)], language)
+        fail([render_data_error(exc, language)], language)
     except OutputError as exc:
         fail([message("output.error", {"path": str(exc.path), "reason": exc.reason},
                       language)], language)  # fmt: skip
@@ -212,7 +212,7 @@ def record_cmd(
     try:
         n = runner.record_outcomes(file, dataset_of(data))
     except DataError as exc:
-        fail([str(exc)], language)
+        fail([render_data_error(exc, language)], language)
     typer.echo(message("roster.summary.recorded", {"count": n}, language))
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from tuoyu.api.exports.workbook import workbook
 from tuoyu.api.text import Lang
 from tuoyu.models.reader import parse_date
 from tuoyu.models.sessions import (
@@ -109,13 +110,12 @@ class _Book:
     """The workbook being written: names of things, formats, one sheet at a time."""
 
     def __init__(self, path: Path, data: SessionData, sessions: list[Session], year: int):
-        import xlsxwriter
 
         self.data, self.sessions, self.year = data, sessions, year
         self.cn, self.sn, self.tn, self.en = _names(data)
         self.streets = {s.street_id: s.name for s in data.streets}
         self.staff_by = {s.staff_id: s for s in data.staff}
-        self.wb = xlsxwriter.Workbook(str(path))
+        self.wb = workbook(path)  # names stay text, never formulas
         self.head = self.wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
         self.ok = self.wb.add_format({"bg_color": "#C6EFCE"})
         self.bad = self.wb.add_format({"bg_color": "#FFC7CE"})

@@ -43,6 +43,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "缺少必需的表“{table}”（{table_zh}）",
         "required table '{table}' ({table_zh}) is missing",
     ),
+    "input.not_outcomes_file": (
+        "这种文件不是检查结果表（应为 .csv 或 .xlsx）",
+        "this kind of file is not a table of outcomes (a .csv or .xlsx is expected)",
+    ),
+    "input.future_outcome": (
+        "检查结果的日期晚于今天（{today}）：结果只能记录已完成的检查",
+        "the outcome is dated after today ({today}): only visits made can have outcomes",
+    ),
     # what a valid value is, by the column's kind
     "input.kind.str": ("文本", "text"),
     "input.kind.int": ("整数", "a whole number"),
