@@ -205,6 +205,7 @@ def test_outcomes_dated_in_the_future_or_not_a_table_are_refused(tmp_path) -> No
     (p,) = err.value.problems
     assert p.row == 2 and p.column == "date" and p.code == "input.future_outcome"
     assert read_outcomes(f, Dataset.bundled(), today=dt.date(2027, 5, 5))
+    assert read_outcomes(f, Dataset.bundled())  # no date given: not checked
     t = tmp_path / "notes.txt"
     t.write_text("hello", encoding="utf-8")
     with pytest.raises(DataError) as err:

@@ -188,7 +188,7 @@ def test_broken_date_exits_2_naming_file_row_and_column(tmp_path, monkeypatch):
     )
     assert result.exit_code == 2, result.output
     assert "inspector_leave.csv" in result.output
-    assert "row 2" in result.output and "'start'" in result.output
+    assert "第 2 行" in result.output and "“start”列" in result.output  # Chinese first
     assert "2027-02-30" in result.output
     assert not out.exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []
