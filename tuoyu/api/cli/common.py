@@ -75,6 +75,18 @@ class ConsoleProgress:
         self.status.update(text)
 
 
+def output_failure(exc: Exception, out: Path, lang: Lang = "zh") -> str:
+    """Why a plan's files could not be written (the out folder itself, or a file inside
+    the staging folder), in the reader's language."""
+    from tuoyu.api.exports.output import OutputError
+
+    if isinstance(exc, OutputError):
+        reason = label(exc.code, lang) if exc.code else exc.reason
+        return message("output.error", {"path": str(exc.path), "reason": reason}, lang)
+    reason = getattr(exc, "strerror", None) or str(exc)
+    return message("output.error", {"path": str(out), "reason": reason}, lang)
+
+
 def plan_and_write(dataset: Dataset, params: AnyParams, out: Path, lang: Lang = "zh",
                    previous: Path | None = None,
                    show: Callable[[Plan, Lang], str] = describe,
@@ -100,10 +112,8 @@ def plan_and_write(dataset: Dataset, params: AnyParams, out: Path, lang: Lang = 
         runner.deliver(plan, out, dataset=dataset, lang=lang)
     except store.RosterStateError as exc:
         fail([runner.state_error_text(exc, lang)], lang)
-    except OutputError as exc:
-        reason = label(exc.code, lang) if exc.code else exc.reason
-        fail([message("output.error", {"path": str(exc.path), "reason": reason}, lang)],
-             lang)
+    except (OutputError, OSError) as exc:
+        fail([output_failure(exc, out, lang)], lang)
     typer.echo(show(plan, lang))
     if show is describe:
         typer.echo(("  已写入：" if lang == "zh" else "  written: ") + str(out))

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import typer
 
-from tuoyu.api.cli.common import LANG_OPTION, dataset_of, fail, make_params
+from tuoyu.api.cli.common import LANG_OPTION, dataset_of, fail, make_params, output_failure
 from tuoyu.api.text import Lang, describe, message, render, render_data_error
 from tuoyu.models.errors import DataError
 from tuoyu.planning.dataset import Dataset
@@ -63,11 +63,8 @@ def make_roster(dataset: Dataset, params: RosterParams, out: Path, lang: Lang = 
     try:
         with staged(out) as tmp:
             export_roster.write_plan(plan, tmp, lang=lang)
-    except OutputError as exc:
-        fail([message("output.error", {"path": str(exc.path), "reason": exc.reason}, lang)], lang)
-    except OSError as exc:  # writing a file inside the staging folder
-        fail([message("output.error", {"path": str(out), "reason": exc.strerror or str(exc)},
-                      lang)], lang)  # fmt: skip
+    except (OutputError, OSError) as exc:
+        fail([output_failure(exc, out, lang)], lang)
     try:
         rid, replaced = runner.save_roster(plan, dataset, eng)
     except store.RosterStateError as exc:
@@ -158,9 +155,8 @@ def notice_cmd(
         _state_error(exc, language)
     except DataError as exc:
         fail([render_data_error(exc, language)], language)
-    except OutputError as exc:
-        fail([message("output.error", {"path": str(exc.path), "reason": exc.reason},
-                      language)], language)  # fmt: skip
+    except (OutputError, OSError) as exc:
+        fail([output_failure(exc, out, language)], language)
     typer.echo(message("roster.summary.notice", {"files": f"{out}/" + ", ".join(FILES)},
                        language))  # fmt: skip
 
