@@ -48,7 +48,7 @@ def client(tmp: Path, url: str | None = None, **kw: Any) -> Iterator[TestClient]
         yield c
 
 
-def wait(c: TestClient, job_id: str, timeout: float = 90.0,
+def wait(c: TestClient, job_id: str, timeout: float = 600.0,
          headers: dict[str, str] | None = None) -> dict[str, Any]:
     """Poll a job until it is finished; returns its last state."""
     t0 = time.time()

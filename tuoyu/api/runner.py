@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from tuoyu.api import store
 from tuoyu.api.exports.output import staged
+from tuoyu.models.errors import DataError, Problem
 from tuoyu.optimizer.solve import ProgressFn, Stop
 from tuoyu.planning.dataset import Dataset
 from tuoyu.planning.params import AnyParams, RosterParams, SessionParams, SitingParams
@@ -54,7 +56,7 @@ def make_plan(
         from tuoyu.api.exports.sessions import read_sessions_csv
         from tuoyu.planning import sessions
 
-        earlier = read_sessions_csv(previous) if previous and previous.is_file() else []
+        earlier = read_sessions_csv(previous) if previous is not None else []
         return sessions.run(dataset, params, previous=earlier, stop=stop, progress=progress)
     from tuoyu.planning import siting
 
@@ -223,12 +225,29 @@ def stored_record(dataset: Dataset, record: dict[str, Any],
     return None
 
 
-def record_outcomes(file: Path, dataset: Dataset, engine: Engine | None = None) -> int:
+def office_today() -> dt.date:
+    """The office's today: ``TUOYU_TODAY`` (YYYY-MM-DD) when it is set, for a dataset
+    whose timeline lies ahead of the calendar (the bundled Baoshan data plans 2027) or a
+    training copy; else the machine's date."""
+    value = os.environ.get("TUOYU_TODAY", "").strip()
+    if not value:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise DataError([Problem("TUOYU_TODAY", "the setting is not a date", got=value,
+                                 expected="a date YYYY-MM-DD", code="input.value_invalid",
+                                 params={"kind": "date"})]) from None
+
+
+def record_outcomes(file: Path, dataset: Dataset, engine: Engine | None = None,
+                    today: dt.date | None = None) -> int:
     """Check an outcomes table (the contract's ``inspections``: institution_id, date,
     outcome, inspector_ids) against the dataset and store it; raises DataError naming
-    file, row and column, storing nothing."""
+    file, row and column, storing nothing. An outcome dated after ``today`` (default:
+    :func:`office_today`) is refused: only visits made have outcomes."""
     from tuoyu.planning.roster import read_outcomes
 
-    rows = read_outcomes(file, dataset)
+    rows = read_outcomes(file, dataset, today=today or office_today())
     with Session(engine or store.engine()) as session, session.begin():
         return store.record_outcomes(session, dataset.key, rows)

@@ -9,6 +9,7 @@ import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 MAX_SEED = 2**63 - 1
 
@@ -38,7 +39,9 @@ class RosterParams(_Params):
     def _from_in_month(self) -> RosterParams:
         if self.from_date is not None and (
             self.from_date.year, self.from_date.month) != (self.year, self.mon):
-            raise ValueError(f"from_date {self.from_date} is not in the month {self.month}")
+            raise PydanticCustomError(
+                "tuoyu_date_in_month", "from_date {date} is not in the month {month}",
+                {"date": str(self.from_date), "month": self.month})
         return self
 
     @field_validator("month")
@@ -46,7 +49,8 @@ class RosterParams(_Params):
     def _month(cls, v: str) -> str:
         m = re.fullmatch(r"(\d{4})-(\d{2})", v.strip())
         if not m or not (1 <= int(m.group(2)) <= 12) or not (2000 <= int(m.group(1)) <= 2100):
-            raise ValueError("expected a month YYYY-MM between 2000-01 and 2100-12, e.g. 2027-03")
+            raise PydanticCustomError(
+                "tuoyu_month", "expected a month YYYY-MM between 2000-01 and 2100-12, e.g. 2027-03")
         return v.strip()
 
     @property
@@ -73,7 +77,9 @@ class SessionParams(_Params):
     @model_validator(mode="after")
     def _from_in_year(self) -> SessionParams:
         if self.from_date is not None and self.from_date.year != self.year:
-            raise ValueError(f"from_date {self.from_date} is not in the year {self.year}")
+            raise PydanticCustomError(
+                "tuoyu_date_in_year", "from_date {date} is not in the year {year}",
+                {"date": str(self.from_date), "year": self.year})
         return self
 
 
@@ -119,7 +125,9 @@ class SitingParams(_Params):
         for item in v:
             item = item.strip()
             if not re.fullmatch(r"[^@\s]+(@\d{4})?", item):
-                raise ValueError(f"{item!r}: expected a place id or ID@YEAR, e.g. K012@2028")
+                raise PydanticCustomError(
+                    "tuoyu_pin", "{item}: expected a place id or ID@YEAR, e.g. K012@2028",
+                    {"item": item[:50]})
             out.append(item)
         return tuple(out)
 
@@ -130,7 +138,8 @@ class SitingParams(_Params):
         for item in v:
             item = item.strip()
             if not re.fullmatch(r"[^@\s]+", item):
-                raise ValueError(f"{item!r}: expected a place id, e.g. K045")
+                raise PydanticCustomError(
+                    "tuoyu_place", "{item}: expected a place id, e.g. K045", {"item": item[:50]})
             out.append(item)
         return tuple(out)
 
@@ -140,7 +149,7 @@ class SitingParams(_Params):
         if isinstance(v, str):
             m = re.fullmatch(r"\s*(\d+)\s*(?:-\s*(\d+))?\s*", v)
             if not m:
-                raise ValueError("expected a range like 2027-2029 or 5-8")
+                raise PydanticCustomError("tuoyu_range", "expected a range like 2027-2029 or 5-8")
             return (int(m.group(1)), int(m.group(2) or m.group(1)))
         return v
 
@@ -148,15 +157,18 @@ class SitingParams(_Params):
     def _ordered(self) -> SitingParams:
         a, b = self.years
         if not (2000 <= a <= b <= 2100 and b - a < 10):
-            raise ValueError("years: expected first <= last, within 2000-2100, at most 10 years")
+            raise PydanticCustomError(
+                "tuoyu_years", "years: expected first <= last, within 2000-2100, at most 10 years")
         lo, hi = self.classes_per_year
         if not (0 <= lo <= hi <= 200):
-            raise ValueError("classes_per_year: expected 0 <= min <= max <= 200")
+            raise PydanticCustomError(
+                "tuoyu_classes", "classes_per_year: expected 0 <= min <= max <= 200")
         if self.tradeoff is not None:
             lo, hi = self.tradeoff
             if not (0 <= lo <= hi <= 200 and hi - lo <= 50):
-                raise ValueError("tradeoff: expected 0 <= first <= last <= 200, at most 51 "
-                                 "values, e.g. 0-12")
+                raise PydanticCustomError(
+                    "tuoyu_tradeoff",
+                    "tradeoff: expected 0 <= first <= last <= 200, at most 51 values, e.g. 0-12")
         return self
 
     @property

@@ -518,7 +518,8 @@ def _read_table(file: Path, dataset: Dataset) -> Any:
         except DataError as err:
             raise DataError(
                 [
-                    Problem(file.name, p.message, p.row, p.column, p.expected, p.got)
+                    Problem(file.name, p.message, p.row, p.column, p.expected, p.got,
+                            code=p.code, params=p.params)
                     for p in err.problems
                 ]
             ) from None
@@ -530,7 +531,7 @@ def read_outcomes(file: Path, dataset: Dataset,
     institution_id, date, outcome, inspector_ids) against the dataset. Raises
     :class:`DataError` naming the file, row and column of every problem. Given
     ``today``, an outcome dated after it is refused (an outcome is of a visit made); the
-    faces do not pass it yet: the bundled data plans 2027, ahead of the machine's date."""
+    faces pass the office's today (``tuoyu.api.runner.office_today``)."""
     file = Path(file)
     if file.suffix.lower() not in (".csv", ".xlsx"):
         raise DataError([Problem(file.name, "this kind of file is not a table of outcomes",
@@ -544,6 +545,7 @@ def read_outcomes(file: Path, dataset: Dataset,
                     file.name,
                     "the file does not exist",
                     expected="a CSV or XLSX of inspection outcomes",
+                    code="input.file_missing",
                 )
             ]
         )
@@ -562,6 +564,9 @@ def read_outcomes(file: Path, dataset: Dataset,
                     "institution_id",
                     "an institution_id of the dataset",
                     r.institution_id,
+                    code="input.refers_to_nothing",
+                    params={"id": r.institution_id, "target": "institutions",
+                            "target_column": "institution_id"},
                 )
             )
         problems += [
@@ -572,6 +577,8 @@ def read_outcomes(file: Path, dataset: Dataset,
                 "inspector_ids",
                 "inspector_ids of the dataset",
                 i,
+                code="input.refers_to_nothing",
+                params={"id": i, "target": "inspectors", "target_column": "inspector_id"},
             )
             for i in r.inspector_ids
             if i not in known_insp

@@ -91,12 +91,12 @@ def test_running_cancel_infeasible_verify(tmp_path: Path) -> None:
             assert running["status"] == "running" and running["started_at"]
             if running["progress"] and running["progress"]["objective"] is not None:
                 break
-            assert time.time() - t0 < 60, running
+            assert time.time() - t0 < 300, running
             time.sleep(0.3)
         assert running["progress"]["bound"] <= running["progress"]["objective"]
         r = c.post(f"/api/v1/jobs/{slow['id']}/cancel")
         assert r.status_code == 200
-        cancelled = wait(c, slow["id"], timeout=25)
+        cancelled = wait(c, slow["id"], timeout=120)
         assert cancelled["status"] == "cancelled" and "保留" in cancelled["message"]
         kept = c.get(f"/api/v1/jobs/{slow['id']}/result")
         assert kept.status_code == 200 and len(kept.json()["rows"]) >= 6 * 60
@@ -154,7 +154,7 @@ def test_sessions_replan_and_siting_coverage(tmp_path: Path) -> None:
         geo = c.get(f"/api/v1/jobs/{sit['id']}/files/siting.geojson")
         assert geo.json()["type"] == "FeatureCollection"
 
-        first = wait(c, sess["id"], timeout=60)
+        first = wait(c, sess["id"])
         assert first["status"] == "done", first
         assert any(f.endswith(".ics") for f in first["files"])
         ics = next(f for f in first["files"] if f.endswith(".ics"))
@@ -163,7 +163,7 @@ def test_sessions_replan_and_siting_coverage(tmp_path: Path) -> None:
         rows = c.get(f"/api/v1/jobs/{sess['id']}/result").json()["rows"]
         r = c.post(f"/api/v1/jobs/{sess['id']}/replan", json={"from_date": "2027-11-01"})
         assert r.status_code == 202 and r.json()["params"]["from_date"] == "2027-11-01"
-        again = wait(c, r.json()["id"], timeout=60)
+        again = wait(c, r.json()["id"])
         assert again["status"] == "done", again
         new_rows = c.get(f"/api/v1/jobs/{again['id']}/result").json()["rows"]
         before = sorted(tuple(x.values()) for x in rows if x["date"] < "2027-11-01")

@@ -38,8 +38,10 @@ def make_params(cls: type[AnyParams], lang: Lang = "zh", **values: Any) -> AnyPa
     try:
         return cls.model_validate({k: v for k, v in values.items() if v is not None})
     except ValidationError as exc:
-        fail([message("input.params", {"field": ".".join(map(str, e["loc"])) or "-",
-                                       "reason": e["msg"]}, lang) for e in exc.errors()], lang)
+        from tuoyu.api.text.validation import sentence
+
+        fail([message("input.params", {"what": sentence(e, lang)}, lang)
+              for e in exc.errors()], lang)
         raise AssertionError("unreachable") from None
 
 

@@ -171,17 +171,25 @@ def verify_cmd(
     """Recompute a draw's whole audit record and say whether it matches (and, when the
     store keeps the draw, whether the file is the stored one)."""
     from tuoyu.api import runner
+    from tuoyu.api.exports.audit import check_record
     from tuoyu.planning.roster import verify
 
     language = _lang(lang)
     path = draw / "draw.json" if draw.is_dir() else draw
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
-        dataset = Dataset.at(data or record["inputs"]["data_dir"])
+        check_record(record, path.name)
+        folder = data or record["inputs"].get("data_dir")
+        if not folder:
+            fail([message("input.record_no_dataset", {"path": str(path)}, language)],
+                 language)
+        dataset = Dataset.at(folder)
         stored = runner.stored_record(dataset, record)
         ok, problems = verify(record, dataset, time_limit=time_limit, workers=workers,
                               stored=stored)
-    except (DataError, OSError, KeyError, ValueError, TypeError) as exc:
+    except DataError as exc:
+        fail([render_data_error(exc, language)], language)
+    except (OSError, KeyError, ValueError, TypeError) as exc:
         reason = {"path": str(path), "reason": str(exc)}
         typer.echo(message("roster.verify.cannot", reason, language), err=True)
         raise typer.Exit(2) from None

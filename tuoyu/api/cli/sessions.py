@@ -13,7 +13,8 @@ from pathlib import Path
 
 import typer
 
-from tuoyu.api.cli.common import LANG_OPTION, dataset_of, make_params, plan_and_write
+from tuoyu.api.cli.common import LANG_OPTION, dataset_of, fail, make_params, plan_and_write
+from tuoyu.api.text import message
 from tuoyu.planning.params import SessionParams
 
 
@@ -46,6 +47,8 @@ def sessions(
         time_limit=time_limit, workers=workers, reproducible=not fast,
     )  # fmt: skip
     earlier = None
+    if previous is not None and from_ is None:
+        fail([message("input.previous_without_from", {"path": str(previous)}, lang)], lang)
     if from_ is not None:
         earlier = previous or (out / "sessions.csv")
     plan_and_write(dataset_of(data), params, out, lang, previous=earlier)  # type: ignore[arg-type]

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from pydantic import ValidationError
 
-from tuoyu.api.cli.common import plan_and_write
+from tuoyu.api.cli.common import make_params, plan_and_write
 from tuoyu.api.text import Lang, label, message, render
 from tuoyu.optimizer.solve import ProgressEvent
 from tuoyu.planning.dataset import Dataset
@@ -23,17 +22,6 @@ from tuoyu.planning.params import SitingParams
 from tuoyu.planning.plan import Plan
 
 DEFAULT_OUT = Path("out/siting")
-
-
-def params_from(options: dict[str, Any]) -> SitingParams:
-    """The command's options as parameters (raises ``ValidationError``)."""
-    return SitingParams(**{k: v for k, v in options.items() if v is not None})
-
-
-def bad_params_text(err: ValidationError, lang: Lang = "zh") -> str:
-    errors = "; ".join(
-        f"{'.'.join(str(x) for x in e['loc']) or 'params'}: {e['msg']}" for e in err.errors())
-    return message("siting.bad_params", {"errors": errors}, lang)
 
 
 def _fmt(v: float | None) -> str:
@@ -127,18 +115,12 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Site new public nursery classes (公办托班) for the 15-minute walking circle."""
         out_lang: Lang = "en" if lang == "en" else "zh"
-        try:
-            params = params_from({
-                "years": years, "classes_per_year": classes_per_year,
-                "seats_per_class": seats_per_class, "speed_kmh": speed, "radius_m": radius,
-                "circuity": circuity, "take_up": take_up, "trend": trend,
-                "time_limit": time_limit, "workers": workers, "model": model, "p": p,
-                "strict": strict, "use_network": not no_network,
-                "pinned": tuple(pin or ()), "forbidden": tuple(forbid or ()),
-                "tradeoff": tradeoff})
-        except ValidationError as err:
-            typer.echo(bad_params_text(err, out_lang), err=True)
-            raise typer.Exit(2) from None
+        params = make_params(
+            SitingParams, out_lang, years=years, classes_per_year=classes_per_year,
+            seats_per_class=seats_per_class, speed_kmh=speed, radius_m=radius,
+            circuity=circuity, take_up=take_up, trend=trend, time_limit=time_limit,
+            workers=workers, model=model, p=p, strict=strict, use_network=not no_network,
+            pinned=tuple(pin or ()), forbidden=tuple(forbid or ()), tradeoff=tradeoff)
         dataset = Dataset.bundled() if data is None else Dataset.at(data)
         plan_and_write(dataset, params, out, out_lang, progress=_progress,
                        show=lambda plan, lg: render_plan(plan, lg, out if plan.ok else None))

@@ -55,28 +55,57 @@ def write_sessions_csv(path: Path, sessions: list[Session]) -> None:
             )
 
 
+#: the columns a previous plan must have (the rest of sessions.csv is for people)
+PREVIOUS_COLUMNS = ("date", "start", "center_id", "event_id", "topic_id", "staff_ids")
+
+
+def _previous_rows(path: Path) -> list[dict[str, str]]:
+    """The rows of a previous plan's sessions.csv, or a located error naming the file."""
+    from tuoyu.models.errors import DataError, Problem
+
+    def refuse(message: str, code: str, **kw: object) -> DataError:
+        return DataError([Problem(path.name, message, code=code, **kw)])  # type: ignore[arg-type]
+
+    if not path.is_file():
+        raise refuse("the previous plan is not there", "input.previous_missing",
+                     expected="the sessions.csv written by the first plan")
+    if path.suffix.lower() != ".csv":
+        raise refuse("this kind of file is not a sessions table", "input.not_sessions_table",
+                     expected="the sessions.csv written by the first plan", got=path.suffix)
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            reader = csv.DictReader(f)
+            rows = list(reader)
+            header = [h.strip() for h in reader.fieldnames or []]
+    except UnicodeDecodeError:
+        raise refuse("the file is not readable text", "input.not_text",
+                     expected="CSV saved as UTF-8") from None
+    except csv.Error as exc:
+        raise refuse(f"the file is not valid CSV ({exc})", "input.not_csv",
+                     params={"detail": str(exc)}) from None
+    missing = [c for c in PREVIOUS_COLUMNS if c not in header]
+    if missing:
+        raise DataError([Problem(path.name, f"required column '{c}' is missing", column=c,
+                                 code="input.missing_column", params={"name": c})
+                         for c in missing])
+    return rows
+
+
 def read_sessions_csv(path: Path) -> list[Session]:
-    """Read a plan written by :func:`write_sessions_csv` (the previous plan of a re-plan)."""
+    """Read a plan written by :func:`write_sessions_csv` (the previous plan of a re-plan);
+    anything else is refused with the file, row and column (never read as empty)."""
     from tuoyu.models.errors import DataError, Problem
 
     out: list[Session] = []
     problems: list[Problem] = []
-    with path.open(encoding="utf-8-sig", newline="") as f:
-        rows = list(csv.DictReader(f))
-    for i, r in enumerate(rows):
+    for i, r in enumerate(_previous_rows(path)):
         try:
             date = parse_date(r.get("date", "") or "")
         except ValueError:
-            problems.append(
-                Problem(
-                    path.name,
-                    "a value is not valid",
-                    row=i + 2,
-                    column="date",
-                    expected="a date YYYY-MM-DD",
-                    got=r.get("date"),
-                )
-            )
+            problems.append(Problem(path.name, "a value is not valid", row=i + 2,
+                                    column="date", expected="a date YYYY-MM-DD",
+                                    got=r.get("date"), code="input.value_invalid",
+                                    params={"kind": "date"}))
             continue
         start = (r.get("start") or "09:00").strip()
         half = 1 if start >= "12:00" else 0

@@ -57,6 +57,37 @@ def data_error_response(exc: DataError, lang: str = "zh") -> JSONResponse:
     )
 
 
+def request_lang(request: Request) -> str:
+    """``?lang=`` first, else the first of ``Accept-Language`` we speak, else Chinese."""
+    asked = request.query_params.get("lang")
+    if asked in ("zh", "en"):
+        return asked
+    for part in request.headers.get("accept-language", "").split(","):
+        tag = part.split(";")[0].strip().lower()
+        if tag.startswith(("zh", "en")):
+            return tag[:2]
+    return "zh"
+
+
+def validation_response(errors: list[Any], lang: str = "zh") -> JSONResponse:
+    """422 for a request pydantic refused: every problem located (where in the body),
+    said in ``lang`` (Chinese by default) with the value that was sent."""
+    from tuoyu.api.text.validation import got, sentence
+
+    problems = []
+    for e in errors[:MAX_PROBLEMS]:
+        loc = [str(x) for x in e.get("loc", ())]
+        problems.append({
+            "file": loc[0] if loc else "request", "row": None,
+            "column": ".".join(loc[1:]) or None, "message": sentence(e, lang),
+            "expected": e.get("type"), "got": got(e), "code": None,
+            "text": sentence(e, lang)})
+    head = "请求不正确" if lang == "zh" else "The request is not valid"
+    msg = head + ("：" if lang == "zh" else ": ") + problems[0]["message"] if problems else head
+    return JSONResponse(status_code=422, content=body(
+        "invalid_input", msg, problems=problems, problem_count=len(errors)))
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api(_r: Request, exc: ApiError) -> JSONResponse:
@@ -65,10 +96,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(DataError)
     async def _data(request: Request, exc: DataError) -> JSONResponse:
-        accept = request.headers.get("accept-language", "").lower()
-        lang = "en" if accept.startswith("en") or request.query_params.get("lang") == "en" \
-            else "zh"
-        return data_error_response(exc, lang)
+        return data_error_response(exc, request_lang(request))
 
     @app.exception_handler(InfeasibleError)
     async def _infeasible(_r: Request, exc: InfeasibleError) -> JSONResponse:
@@ -79,24 +107,8 @@ def install(app: FastAPI) -> None:
             "infeasible", "；".join(c["message"] for c in clashes), clashes=clashes))
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_r: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = []
-        for e in exc.errors():
-            loc = [str(x) for x in e.get("loc", ())]
-            where = loc[0] if loc else "request"
-            column = ".".join(loc[1:]) or None
-            got = e.get("input")
-            problems.append({
-                "file": where, "row": None, "column": column, "message": e.get("msg", ""),
-                "expected": e.get("type"),
-                "got": None if got is None or isinstance(got, dict | list) else str(got),
-            })
-        first = problems[0] if problems else None
-        msg = "The request is not valid"
-        if first:
-            msg += f": {first['column'] or first['file']}: {first['message']}"
-        return JSONResponse(status_code=422,
-                            content=body("invalid_input", msg + ".", problems=problems))
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return validation_response(list(exc.errors()), request_lang(request))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_r: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -106,7 +106,8 @@ def cancel_job(job_id: str, st: StateDep,
 
 def check_params(kind: str, params: dict[str, Any]) -> None:
     """Refuse, before queuing, parameters the planner would refuse (422, each problem
-    named by its field)."""
+    named by its field and said in the reader's language by the validation handler)."""
+    from fastapi.exceptions import RequestValidationError
     from pydantic import ValidationError
 
     from tuoyu.api.runner import PARAMS
@@ -116,13 +117,8 @@ def check_params(kind: str, params: dict[str, Any]) -> None:
     try:
         PARAMS[kind].model_validate({**params, "kind": kind})
     except ValidationError as exc:
-        problems = [{"file": "body", "row": None,
-                     "column": "params." + ".".join(map(str, e["loc"])),
-                     "message": e["msg"], "expected": None,
-                     "got": None if e.get("input") is None else str(e.get("input"))[:100]}
-                    for e in exc.errors()]
-        raise ApiError(422, "参数不正确 / invalid parameters: " + "; ".join(
-            f"{p['column']}: {p['message']}" for p in problems), problems=problems) from None
+        raise RequestValidationError(
+            [{**e, "loc": ("body", "params", *e["loc"])} for e in exc.errors()]) from None
 
 
 def language(request: Request, lang: Lang | None = None) -> Lang:

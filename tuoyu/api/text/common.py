@@ -30,10 +30,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Cannot write the plan: {path} ({reason}); nothing was stored either.",
     ),
     "output.not_a_folder": ("该路径已存在且不是文件夹", "exists and is not a folder"),
-    "input.params": (
-        "参数 {field} 不正确：{reason}",
-        "Parameter {field} is not valid: {reason}",
+    "input.previous_without_from": (
+        "--previous {path} 只在重新规划（--from 日期）时使用；请同时给出 --from，或去掉 --previous",
+        "--previous {path} is only used when re-planning (--from DATE): give --from too, "
+        "or leave --previous out",
     ),
+    "input.params": ("参数不正确：{what}", "A parameter is not valid: {what}"),
     "plan.cancelled": (
         "已按要求停止；保留了目前为止最好的方案。",
         "Stopped on request; the best plan found so far is kept.",

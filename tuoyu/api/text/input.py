@@ -52,6 +52,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the outcome is dated after today ({today}): only visits made can have outcomes",
     ),
     # what a valid value is, by the column's kind
+    "input.previous_missing": ("找不到上一版方案", "the previous plan is not there"),
+    "input.not_sessions_table": (
+        "这种文件不是活动安排表（应为第一次规划写出的 sessions.csv）",
+        "this kind of file is not a sessions table (expected the sessions.csv of the first "
+        "plan)",
+    ),
+    "input.not_record": ("文件不是抽查记录（draw.json）", "the file is not an audit record"),
+    "input.record_field": ("抽查记录的字段“{field}”不正确：{zh}",
+                           "field '{field}' of the audit record is wrong: {en}"),
+    "input.record_no_dataset": (
+        "{path} 没有写明所用的数据集；请用 --data 指定数据集文件夹",
+        "{path} does not name its dataset: give the dataset folder with --data",
+    ),
+    "input.file_missing": ("文件不存在", "the file does not exist"),
     "input.kind.str": ("文本", "text"),
     "input.kind.int": ("整数", "a whole number"),
     "input.kind.float": ("数字", "a number"),
