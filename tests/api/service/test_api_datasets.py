@@ -97,6 +97,7 @@ def test_upload_too_large(tmp_path: Path) -> None:
                    headers={"content-length": str(200 * 2**20),
                             "content-type": "multipart/form-data; boundary=b"})
         assert r.status_code == 413 and r.json()["error"] == "too_large"
+        assert "超过 0.05 MB 的上限" in r.json()["message"]  # the limit really applied
         # counted as the upload streams in (no Content-Length: chunked)
         def chunks():  # noqa: ANN202
             for _ in range(40):
@@ -108,7 +109,7 @@ def test_upload_too_large(tmp_path: Path) -> None:
         # under the body limit but over the file limit
         payload = io.BytesIO(b"z" * int(0.2 * 2**20))
         r = c.post("/api/v1/datasets", files={"file": ("big.zip", payload, "application/zip")})
-        assert r.status_code == 413 and "MB" in r.json()["message"]
+        assert r.status_code == 413 and "0.05 MB" in r.json()["message"]
 
 
 def test_bundled_registered(tmp_path: Path) -> None:

@@ -42,3 +42,35 @@ def test_a_dataset_name_is_bounded(tmp_path: Path) -> None:
         assert r.status_code in (413, 422)
         r = upload(c, zip_bytes(names=ROSTER_FILES), name="x" * 201)
         assert r.status_code == 422 and r.json()["problems"][0]["column"] == "name"
+
+
+def test_the_service_answers_while_an_upload_is_checked(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """While an upload is unpacked and checked (held here until released), the health
+    check is answered: the check runs off the event loop, never freezing the service."""
+    import threading
+
+    from tuoyu.api.service import datasets as ds
+
+    entered, release, left = threading.Event(), threading.Event(), threading.Event()
+    real = ds.ingest
+
+    def held(*args: object, **kw: object) -> object:
+        entered.set()
+        release.wait(20)
+        left.set()
+        return real(*args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ds, "ingest", held)
+    with client(tmp_path, start_jobs=False) as c:
+        replies: list[int] = []
+        sender = threading.Thread(
+            target=lambda: replies.append(upload(c, zip_bytes(names=ROSTER_FILES)).status_code))
+        sender.start()
+        assert entered.wait(30), "the upload never reached its check"
+        health = c.get("/api/v1/health")
+        answered_while_held = not left.is_set()
+        release.set()
+        sender.join(60)
+    assert health.status_code == 200 and answered_while_held
+    assert replies == [201]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import platform
+from pathlib import Path
 from typing import Any
 
 import ortools
@@ -87,7 +88,7 @@ def draw_record_of(plan: Plan) -> dict[str, Any]:
         detail.kept,
         dt.date.fromisoformat(from_date) if from_date else None,
     )
-    body["inputs"]["data_dir"] = str(detail.dataset.folder)
+    body["inputs"]["data_dir"] = str(Path(detail.dataset.folder).resolve())  # any cwd
     body["solver"]["stages"] = [s.as_dict() for s in plan.stages]
     return {
         **body,

@@ -112,9 +112,8 @@ class BodyLimit:
                 await self._refuse(send)
 
     async def _refuse(self, send: Send) -> None:
-        body = json.dumps(errors.body(
-            "too_large", f"The upload is larger than {self.stated / 2**20:g} MB "
-                         "(TUOYU_MAX_UPLOAD_MB)."), ensure_ascii=False).encode()
+        body = json.dumps(errors.body("too_large", errors.too_large_message(self.stated)),
+                          ensure_ascii=False).encode()
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", b"application/json"),
                                 (b"content-length", str(len(body)).encode())]})

@@ -25,6 +25,14 @@ class ApiError(Exception):
         super().__init__(message)
 
 
+def too_large_message(limit: int) -> str:
+    """The 413 sentence with the limit the service really applies (both languages: it is
+    sent before the request is read, so its language is not known)."""
+    mb = f"{limit / 2**20:.4g}"
+    return (f"上传的内容超过 {mb} MB 的上限（由 TUOYU_MAX_UPLOAD_MB 设定）。"
+            f" / The upload is larger than {mb} MB (TUOYU_MAX_UPLOAD_MB).")
+
+
 def not_found(what: str) -> ApiError:
     return ApiError(404, f"{what} does not exist.")
 

@@ -18,7 +18,7 @@ from starlette.background import BackgroundTask
 
 from tuoyu.api.service import datasets as ds
 from tuoyu.api.service.deps import Planner, State, StateDep, Viewer
-from tuoyu.api.service.errors import ApiError, not_found
+from tuoyu.api.service.errors import ApiError, not_found, too_large_message
 from tuoyu.api.service.schemas import ERROR_RESPONSES, DatasetOut, OutcomeRows, RecordedOut, iso
 from tuoyu.api.store import Dataset as DatasetRow
 from tuoyu.models.errors import DataError, Problem
@@ -49,8 +49,7 @@ async def _save_upload(upload: UploadFile, limit: int, folder: Path) -> Path:
         while chunk := await upload.read(1 << 20):
             size += len(chunk)
             if size > limit:
-                raise ApiError(413, f"The upload is larger than {limit / 2**20:g} MB "
-                                    "(TUOYU_MAX_UPLOAD_MB).")
+                raise ApiError(413, too_large_message(limit))
             f.write(chunk)
     return target
 

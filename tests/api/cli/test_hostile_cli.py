@@ -1,0 +1,178 @@
+"""What a careless file or option does to the command line (the cases of the hardening
+issue): each ends with exit code 2 and a Chinese sentence naming what is wrong, never a
+traceback, and nothing is written or stored."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from typer.testing import CliRunner
+
+from tuoyu.api import store
+from tuoyu.api.cli import app
+from tuoyu.data import BUNDLED
+
+runner = CliRunner()
+
+
+def _copy(tmp: Path) -> Path:
+    folder = tmp / "district"
+    shutil.copytree(BUNDLED, folder)
+    return folder
+
+
+def _edit_institutions(folder: Path, column: str, value: str) -> None:
+    path = folder / "institutions.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    rows[0][column] = value
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+
+
+def _x_txt(tmp: Path) -> list[str]:
+    (tmp / "x.txt").write_text("x", encoding="utf-8")
+    return ["inspections", "record", str(tmp / "x.txt")]
+
+
+def _bad_outcomes_xlsx(tmp: Path) -> list[str]:
+    (tmp / "outcomes.xlsx").write_bytes(b"PK\x03\x04 not a workbook")
+    return ["inspections", "record", str(tmp / "outcomes.xlsx")]
+
+
+def _bad_xlsx_in_folder(tmp: Path) -> list[str]:
+    folder = _copy(tmp)
+    (folder / "extra.xlsx").write_bytes(b"PK\x03\x04 not a workbook")
+    return ["roster", "--data", str(folder), "--month", "2027-03"]
+
+
+def _bad_streets_geojson(tmp: Path) -> list[str]:
+    folder = _copy(tmp)
+    (folder / "streets.geojson").write_text('{"type": "FeatureCollection", "features": [',
+                                            encoding="utf-8")
+    return ["siting", "--data", str(folder), "--no-network"]
+
+
+def _lat_200(tmp: Path) -> list[str]:
+    folder = _copy(tmp)
+    _edit_institutions(folder, "lat", "200")
+    return ["roster", "--data", str(folder), "--month", "2027-03"]
+
+
+def _beijing(tmp: Path) -> list[str]:
+    folder = _copy(tmp)
+    _edit_institutions(folder, "lon", "116.397")
+    _edit_institutions(folder, "lat", "39.909")
+    return ["roster", "--data", str(folder), "--month", "2027-03"]
+
+
+def _bad_record(tmp: Path) -> list[str]:
+    (tmp / "draw.json").write_text(json.dumps({"seed": "x", "month": 5}), encoding="utf-8")
+    return ["roster", "verify", str(tmp / "draw.json")]
+
+
+def _previous_not_sessions(tmp: Path) -> list[str]:
+    (tmp / "x.txt").write_text("x", encoding="utf-8")
+    return ["sessions", "--previous", str(tmp / "x.txt"), "--from", "2027-05-01"]
+
+
+def _options(*args: str) -> Callable[[Path], list[str]]:
+    return lambda _tmp: list(args)
+
+
+#: case id -> (how to make it, words the Chinese message must hold)
+CASES: dict[str, tuple[Callable[[Path], list[str]], str]] = {
+    "outcomes-txt": (_x_txt, "不是检查结果表"),
+    "outcomes-corrupt-xlsx": (_bad_outcomes_xlsx, "工作簿无法打开"),
+    "corrupt-xlsx-in-dataset": (_bad_xlsx_in_folder, "工作簿无法打开"),
+    "corrupt-streets-geojson": (_bad_streets_geojson, "streets.geojson"),
+    "lat-200": (_lat_200, "第 2 行"),
+    "institution-in-beijing": (_beijing, "公里"),
+    "verify-wrong-types": (_bad_record, "抽查记录的字段“seed”不正确"),
+    "previous-not-sessions": (_previous_not_sessions, "不是活动安排表"),
+    "previous-without-from": (_options("sessions", "--previous", "p.csv"), "--from"),
+    "seed-2^64": (_options("roster", "--month", "2027-03", "--seed", str(2**64)), "随机种子"),
+    "min-team-0": (_options("roster", "--month", "2027-03", "--min-team", "0"), "每组最少人数"),
+    "draw-share-negative": (_options("roster", "--month", "2027-03", "--draw-share", "-0.1"),
+                            "抽查比例"),
+    "draw-share-over-1": (_options("roster", "--month", "2027-03", "--draw-share", "1.5"),
+                          "抽查比例"),
+    "month-13": (_options("roster", "--month", "2027-13"), "月份"),
+    "sessions-year-0": (_options("sessions", "--year", "0"), "年份"),
+    "sessions-year-99999": (_options("sessions", "--year", "99999"), "年份"),
+    "siting-years-1-3": (_options("siting", "--years", "1-3"), "规划年份"),
+    "siting-bad-pin": (_options("siting", "--pin", "K1@x"), "指定开设的地点"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_a_careless_input_is_one_clear_message_and_writes_nothing(
+        case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    monkeypatch.setenv("TUOYU_DATABASE_URL", url)
+    monkeypatch.chdir(tmp_path)
+    make, words = CASES[case]
+    out = tmp_path / "out"
+    args = [*make(tmp_path)]
+    if args[0] in ("roster", "sessions", "siting") and args[1] != "verify":
+        args += ["--out", str(out), "--time-limit", "5"]
+    result = runner.invoke(app, args)
+    text = result.output
+    assert result.exit_code == 2, text
+    assert "Traceback" not in text, text
+    assert result.exception is None or isinstance(result.exception, SystemExit), text
+    assert words in text, text
+    assert not out.exists()
+    if (tmp_path / "store.sqlite").exists():
+        with Session(store.make_engine(url)) as s:
+            assert s.scalar(select(func.count()).select_from(store.Roster)) == 0
+            assert s.scalar(select(func.count()).select_from(store.Outcome)) == 0
+
+
+def test_an_outcome_dated_after_today_is_refused(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without TUOYU_TODAY the office's today is the machine's date: the bundled 2027
+    timeline is still ahead, so an outcome of a 2027 visit cannot have been recorded."""
+    monkeypatch.delenv("TUOYU_TODAY", raising=False)
+    monkeypatch.setenv("TUOYU_DATABASE_URL", f"sqlite:///{tmp_path / 'store.sqlite'}")
+    table = tmp_path / "outcomes.csv"
+    table.write_text("institution_id,date,outcome,inspector_ids\n"
+                     "JG0001,2099-03-02,pass,\n", encoding="utf-8")
+    result = runner.invoke(app, ["inspections", "record", str(table)])
+    assert result.exit_code == 2 and "晚于今天" in result.output, result.output
+    monkeypatch.setenv("TUOYU_TODAY", "2099-12-31")
+    result = runner.invoke(app, ["inspections", "record", str(table)])
+    assert result.exit_code == 0, result.output
+    monkeypatch.setenv("TUOYU_TODAY", "yesterday")
+    result = runner.invoke(app, ["inspections", "record", str(table)])
+    assert result.exit_code == 2 and "TUOYU_TODAY" in result.output, result.output
+
+
+def test_a_draw_verifies_from_another_folder(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """draw.json names its dataset by an absolute path, so ``roster verify`` works from
+    wherever it is run, even when the plan was made with a relative ``--data``."""
+    monkeypatch.setenv("TUOYU_DATABASE_URL", f"sqlite:///{tmp_path / 'store.sqlite'}")
+    work = tmp_path / "work"
+    work.mkdir()
+    shutil.copytree(BUNDLED, work / "district")
+    monkeypatch.chdir(work)
+    made = runner.invoke(app, ["roster", "--data", "district", "--month", "2027-03",
+                               "--out", "plan", "--time-limit", "30"])
+    assert made.exit_code == 0, made.output
+    record = json.loads((work / "plan" / "draw.json").read_text(encoding="utf-8"))
+    assert Path(record["inputs"]["data_dir"]).is_absolute()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    checked = runner.invoke(app, ["roster", "verify", str(work / "plan" / "draw.json")])
+    assert checked.exit_code == 0 and "抽取结果一致" in checked.output, checked.output
