@@ -31,6 +31,8 @@ for _module in (common, input, roster, sessions, siting):
 
 
 def _value(v: Any, lang: Lang) -> str:
+    if isinstance(v, Mapping) and lang in v:  # a value worded in each language
+        return _value(v[lang], lang)
     if isinstance(v, list | tuple):
         return ("、" if lang == "zh" else ", ").join(_value(x, lang) for x in v)
     if isinstance(v, float):
@@ -139,8 +141,11 @@ def render_problem(p: Problem, lang: Lang = "zh") -> str:
     what is wrong, what was expected, what was found."""
     if lang == "en" or not p.code:
         return str(p)
-    where = p.file if p.row is None else message("input.where_row", {"file": p.file,
-                                                                      "row": p.row}, lang)
+    file = p.file
+    if f"input.file.{file}" in CATALOGUE:  # not a file's name: the upload, the dataset
+        file = label(f"input.file.{file}", lang)
+    where = file if p.row is None else message("input.where_row", {"file": file,
+                                                                    "row": p.row}, lang)
     if p.column is not None:
         where += message("input.where_column", {"column": p.column}, lang)
     text = f"{where}：{message(p.code, p.params, lang)}"

@@ -59,14 +59,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "plan)",
     ),
     "input.not_record": ("文件不是抽查记录（draw.json）", "the file is not an audit record"),
-    "input.record_field": ("抽查记录的字段“{field}”不正确：{zh}",
-                           "field '{field}' of the audit record is wrong: {en}"),
+    "input.record_field": ("抽查记录的字段“{field}”不正确：{reason}",
+                           "field '{field}' of the audit record is wrong: {reason}"),
     "input.record_no_dataset": (
         "{path} 没有写明所用的数据集；请用 --data 指定数据集文件夹",
         "{path} does not name its dataset: give the dataset folder with --data",
     ),
     "input.file_missing": ("文件不存在", "the file does not exist"),
-    # the dataset as uploaded (a zip or a workbook)
+    # the dataset as uploaded (a zip or a workbook); a problem of the whole upload or
+    # dataset names it in place of a file
+    "input.file.upload": ("上传的文件", "upload"),
+    "input.file.dataset": ("数据集", "dataset"),
     "input.no_tables": (
         "没有找到约定的任何一张表（应为 {examples} 等文件，或一个 .xlsx 工作簿中同名的工作表）",
         "no table of the contract was found (files such as {examples}, or sheets of those "
