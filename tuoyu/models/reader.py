@@ -104,7 +104,8 @@ def _read_geojson(path: Path, table: Table, problems: list[Problem]) -> Source |
     try:
         gdf = gpd.read_file(path)
     except Exception as exc:  # pyogrio raises several kinds
-        problems.append(Problem(path.name, f"the file is not valid GeoJSON ({exc})"))
+        problems.append(Problem(path.name, f"the file is not valid GeoJSON ({exc})",
+                                code="input.not_geojson", params={"detail": str(exc)[:200]}))
         return None
     if gdf.crs is not None and gdf.crs.to_epsg() != 4326:
         problems.append(
@@ -113,6 +114,8 @@ def _read_geojson(path: Path, table: Table, problems: list[Problem]) -> Source |
                 "wrong coordinate reference system",
                 expected="longitude/latitude in EPSG:4326 (WGS 84)",
                 got=str(gdf.crs.to_string()),
+                code="input.wrong_crs",
+                params={"crs": str(gdf.crs.to_string())},
             )
         )
         return None
@@ -153,7 +156,8 @@ def _find_source(
                                   keep_default_na=False)
         except Exception:
             problems.append(Problem(label, "the sheet cannot be read (damaged workbook?)",
-                                    expected="a sheet of a valid .xlsx workbook"))
+                                    expected="a sheet of a valid .xlsx workbook",
+                                    code="input.bad_sheet"))
             return None
         return Source(label, frame)
     return None
@@ -179,6 +183,8 @@ def _normalise_headers(source: Source, table: Table, problems: list[Problem]) ->
                     f"column '{name}' appears twice (as '{mapping[name]}' and '{header}')",
                     column=str(header),
                     expected="each column once",
+                    code="input.column_twice",
+                    params={"name": name, "first": mapping[name], "second": str(header)},
                 )
             )
             continue
@@ -342,16 +348,19 @@ def _column_values(source: Source, col: Column, header: str | None,
 
 def _geometry_problem(label: str, i: int, g: Any, table: Table,
                       allowed: set[str]) -> Problem | None:
+    shapes = "point_or_polygon" if table.polygons else "point"
     if g is None or g.is_empty:
         return Problem(label, "a feature has no geometry", row=i + 2, column="geometry",
-                       expected="a point" + (" or polygon" if table.polygons else ""))
+                       expected="a point" + (" or polygon" if table.polygons else ""),
+                       code="input.no_geometry", params={"kind": shapes})
     if g.geom_type not in allowed:
         return Problem(label, "a feature has the wrong geometry type", row=i + 2,
                        column="geometry", expected=" or ".join(sorted(allowed)),
-                       got=g.geom_type)
+                       got=g.geom_type, code="input.wrong_geometry", params={"kind": shapes})
     if not g.is_valid:
         return Problem(label, "a feature has invalid geometry (self-intersecting?)",
-                       row=i + 2, column="geometry", expected="a valid geometry")
+                       row=i + 2, column="geometry", expected="a valid geometry",
+                       code="input.invalid_geometry")
     return None
 
 
@@ -528,6 +537,8 @@ def _start_before_end(
                     column=mapping.get("end", "end"),
                     expected=f"a date on or after {s}",
                     got=str(e),
+                    code="input.end_before_start",
+                    params={"start": str(s)},
                 )
             )
 
@@ -544,6 +555,7 @@ def _institution_or_operator(
                     row=i + 2,
                     column=mapping.get("institution_id", "institution_id"),
                     expected="an institution_id or an operator",
+                    code="input.conflict_no_target",
                 )
             )
 
@@ -661,7 +673,8 @@ def read_geojson_polygons(path: Path) -> Any:
     except Exception as exc:  # pyogrio raises several kinds
         raise DataError(
             [Problem(path.name, f"the file is not valid GeoJSON ({str(exc)[:200]})",
-                     expected="street polygons as GeoJSON (EPSG:4326)")]
+                     expected="street polygons as GeoJSON (EPSG:4326)",
+                     code="input.not_geojson", params={"detail": str(exc)[:200]})]
         ) from None
     if gdf.crs is not None and gdf.crs.to_epsg() != 4326:
         raise DataError(
@@ -671,6 +684,8 @@ def read_geojson_polygons(path: Path) -> Any:
                     "wrong coordinate reference system",
                     expected="EPSG:4326",
                     got=str(gdf.crs),
+                    code="input.wrong_crs",
+                    params={"crs": str(gdf.crs)},
                 )
             ]
         )

@@ -145,7 +145,8 @@ def _closures(folder: Path, center_ids: set[str]) -> tuple[Period, ...]:
     problems: list[Problem] = []
     for col in ("center_id", "start", "end"):
         if col not in frame.columns:
-            problems.append(Problem(path.name, f"required column '{col}' is missing", column=col))
+            problems.append(Problem(path.name, f"required column '{col}' is missing", column=col,
+                                    code="input.missing_column", params={"name": col}))
     if problems:
         raise DataError(problems)
     out = []
@@ -160,6 +161,9 @@ def _closures(folder: Path, center_ids: set[str]) -> tuple[Period, ...]:
                     column="center_id",
                     expected="a center_id listed in centers.csv",
                     got=cid,
+                    code="input.refers_to_nothing",
+                    params={"id": cid, "target_column": "center_id", "target": "centers.csv",
+                            "more": 0},
                 )
             )
             continue
@@ -176,6 +180,8 @@ def _closures(folder: Path, center_ids: set[str]) -> tuple[Period, ...]:
                         column=col,
                         expected="a date YYYY-MM-DD",
                         got=str(row[col]),
+                        code="input.value_invalid",
+                        params={"kind": "date"},
                     )
                 )
         if len(dates) == 2:
@@ -188,6 +194,8 @@ def _closures(folder: Path, center_ids: set[str]) -> tuple[Period, ...]:
                         column="end",
                         expected=f"a date on or after {dates[0]}",
                         got=str(dates[1]),
+                        code="input.end_before_start",
+                        params={"start": str(dates[0])},
                     )
                 )
                 continue

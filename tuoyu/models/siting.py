@@ -140,10 +140,12 @@ def _network_header_problems(path: Path, g: Any) -> list[Problem]:
     crs = str(g.graph.get("crs", "epsg:4326")).lower()
     if crs not in ("epsg:4326", "wgs84", "+init=epsg:4326", "epsg: 4326") and "4326" not in crs:
         problems.append(Problem(path.name, "wrong coordinate reference system",
-                                expected="node x/y as longitude/latitude (EPSG:4326)", got=crs))
+                                expected="node x/y as longitude/latitude (EPSG:4326)", got=crs,
+                                code="input.wrong_crs", params={"crs": crs}))
     if g.number_of_nodes() == 0:
         problems.append(Problem(path.name, "the network has no nodes",
-                                expected="at least one node with x and y"))
+                                expected="at least one node with x and y",
+                                code="input.network_no_nodes"))
     return problems
 
 
@@ -154,10 +156,12 @@ def _node_problem(path: Path, g: Any) -> Problem | None:
             x, y = float(d["x"]), float(d["y"])
         except (KeyError, TypeError, ValueError):
             return Problem(path.name, f"node '{n}' has no numeric x/y", column="x",
-                           expected="longitude and latitude in degrees")
+                           expected="longitude and latitude in degrees",
+                           code="input.node_no_xy", params={"node": str(n)})
         if abs(x) > 180 or abs(y) > 90:
             return Problem(path.name, "node coordinates look projected (metres)", column="x",
-                           expected="EPSG:4326 longitude/latitude", got=f"{x}, {y}")
+                           expected="EPSG:4326 longitude/latitude", got=f"{x}, {y}",
+                           code="input.projected")
     return None
 
 
@@ -168,10 +172,13 @@ def _edge_problem(path: Path, g: Any) -> Problem | None:
             length = float(d["length"])
         except (KeyError, TypeError, ValueError):
             return Problem(path.name, f"edge {a}-{b} has no numeric length", column="length",
-                           expected="edge length in metres")
+                           expected="edge length in metres",
+                           code="input.edge_no_length", params={"a": str(a), "b": str(b)})
         if length < 0:
             return Problem(path.name, f"edge {a}-{b} has a negative length", column="length",
-                           expected="a length >= 0 in metres", got=str(length))
+                           expected="a length >= 0 in metres", got=str(length),
+                           code="input.edge_negative_length",
+                           params={"a": str(a), "b": str(b)})
     return None
 
 
@@ -188,6 +195,8 @@ def read_network(path: Path) -> Any:
                     path.name,
                     f"the file is not valid GraphML ({exc})",
                     expected="a walking network saved by networkx/OSMnx",
+                    code="input.not_graphml",
+                    params={"detail": str(exc)[:200]},
                 )
             ]
         ) from exc
@@ -214,7 +223,9 @@ def _forecast_frame(path: Path) -> pd.DataFrame:
     try:
         df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except Exception as exc:
-        raise DataError([Problem(path.name, f"the file is not valid CSV ({exc})")]) from exc
+        raise DataError([Problem(path.name, f"the file is not valid CSV ({exc})",
+                                 code="input.not_csv",
+                                 params={"detail": str(exc)[:200]})]) from exc
     df = df.rename(columns=lambda c: FORECAST_ALIASES.get(str(c).strip(), str(c).strip()))
     problems = [
         Problem(path.name, f"required column '{col}' is missing", column=col,
@@ -224,7 +235,8 @@ def _forecast_frame(path: Path) -> pd.DataFrame:
     ]
     if "pop_0_3" not in df.columns and "demand" not in df.columns:
         problems.append(Problem(path.name, "neither 'pop_0_3' nor 'demand' is given",
-                                column="pop_0_3", expected="a column pop_0_3 or demand"))
+                                column="pop_0_3", expected="a column pop_0_3 or demand",
+                                code="input.forecast_no_measure"))
     if problems:
         raise DataError(problems)
     return df
@@ -244,10 +256,14 @@ def _forecast_values(path: Path, df: pd.DataFrame, r: Any, line: int,
             vals[col] = int(v) if col == "year" else v
         except ValueError:
             problems.append(Problem(path.name, "a value is not valid", row=line, column=col,
-                                    expected="a number >= 0", got=str(r[col])))
+                                    expected="a number >= 0", got=str(r[col]),
+                                    code="input.value_invalid",
+                                    params={"kind": "int" if col == "year" else "float",
+                                            "min": 0}))
     if "year" not in vals and not any(p.row == line and p.column == "year" for p in problems):
         problems.append(Problem(path.name, "a value is missing", row=line, column="year",
-                                expected="a year like 2027"))
+                                expected="a year like 2027", code="input.value_missing",
+                                params={"kind": "year"}))
     return vals
 
 
@@ -268,6 +284,9 @@ def read_forecast(path: Path, community_ids: set[str]) -> tuple[ForecastRow, ...
                     column="community_id",
                     expected="a community_id listed in communities",
                     got=cid,
+                    code="input.refers_to_nothing",
+                    params={"id": cid, "target_column": "community_id",
+                            "target": "communities", "more": 0},
                 )
             )
             continue
@@ -315,6 +334,8 @@ def _csv_has_coordinates(folder: Path) -> None:
                         column=col,
                         expected=f"a column '{col}' in degrees (EPSG:4326), "
                         "or a GeoJSON file with point geometry",
+                        code="input.missing_column",
+                        params={"name": col, "aliases": [alias], "kind": col},
                     )
                 )
     if problems:
@@ -344,6 +365,8 @@ def check_coordinates(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
                     f"required column '{c}' is missing",
                     column=c,
                     expected=f"a column '{c}' (or a GeoJSON point geometry)",
+                    code="input.missing_column",
+                    params={"name": c, "kind": c},
                 )
             )
         if missing:
@@ -354,21 +377,25 @@ def check_coordinates(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
                 v = vals.iloc[i]
                 if v != v or abs(v) > lim:
                     got = str(df[c].iloc[i])
+                    text, code = (
+                        ("coordinates look projected (metres), not longitude/latitude",
+                         "input.projected")
+                        if v == v
+                        else ("a value is missing", "input.value_missing")
+                        if got.strip() in ("", "nan")
+                        else ("a value is not valid", "input.value_invalid")
+                    )
                     problems.append(
                         Problem(
                             label,
-                            "coordinates look projected (metres), not longitude/latitude"
-                            if v == v
-                            else (
-                                "a value is missing"
-                                if got.strip() in ("", "nan")
-                                else "a value is not valid"
-                            ),
+                            text,
                             row=i + 2,
                             column=c,
                             expected=f"{'longitude' if c == 'lon' else 'latitude'} in degrees "
                             "(EPSG:4326)",
                             got=got,
+                            code=code,
+                            params={"kind": c},
                         )
                     )
             df[c] = vals

@@ -70,7 +70,12 @@ def test_zip_paths_checked(tmp_path: Path) -> None:
         r = upload(c, b"hello", filename="notes.txt")
         assert r.status_code == 422 and r.json()["problems"][0]["got"] == ".txt"
         r = upload(c, zip_bytes(names=(), extra={"readme.csv": b"a,b\n1,2\n"}))
-        assert r.status_code == 422 and "no table" in r.json()["message"]
+        # said in Chinese by default; the problem keeps its English words and its code
+        assert r.status_code == 422 and r.json()["message"].endswith(
+            "数据集：没有找到约定的任何一张表（应为 institutions.csv、inspectors.csv、centers.csv、"
+            "communities.csv 等文件，或一个 .xlsx 工作簿中同名的工作表）")
+        problem = r.json()["problems"][0]
+        assert problem["code"] == "input.no_tables" and "no table" in problem["message"]
 
 
 def test_xlsx_upload(tmp_path: Path) -> None:

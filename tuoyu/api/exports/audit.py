@@ -73,7 +73,8 @@ def check_record(record: object, name: str) -> None:
         raise DataError([
             Problem(name, f"field '{_field(e)}': {reason(e, 'en')}", got=got(e),
                     code="input.record_field",
-                    params={"field": _field(e), "zh": reason(e, "zh"), "en": reason(e, "en")})
+                    params={"field": _field(e),
+                            "reason": {"zh": reason(e, "zh"), "en": reason(e, "en")}})
             for e in exc.errors()]) from None
 
 

@@ -62,6 +62,9 @@ def validate(folder: Path) -> dict[str, int]:
                     "no table of the contract was found",
                     expected="files such as institutions.csv, inspectors.csv, centers.csv, "
                     "communities.csv (or sheets of those names in one .xlsx)",
+                    code="input.no_tables",
+                    params={"examples": ["institutions.csv", "inspectors.csv", "centers.csv",
+                                         "communities.csv"]},
                 )
             ]
         )
@@ -126,14 +129,17 @@ def validate_apart(folder: Path, memory: int = CHECK_MEMORY) -> dict[str, int]:
         raise DataError([Problem(**p) for p in value])
     raise DataError([Problem("dataset", "the tables are too large to check",
                              expected=f"a dataset that can be checked within "
-                                      f"{memory / 2**20:.0f} MB (TUOYU_CHECK_MEMORY_MB)")])
+                                      f"{memory / 2**20:.0f} MB (TUOYU_CHECK_MEMORY_MB)",
+                             code="input.too_large_to_check",
+                             params={"mb": round(memory / 2**20)})])
 
 
-def _member_problem(name: str) -> str | None:
+def _member_problem(name: str) -> tuple[str, str] | None:
+    """What is wrong with a member's path, in English and as a message code."""
     if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name):
-        return "an absolute path"
+        return "an absolute path", "input.zip_absolute_path"
     if ".." in PurePosixPath(name.replace("\\", "/")).parts:
-        return "a path with '..'"
+        return "a path with '..'", "input.zip_parent_path"
     return None
 
 
@@ -144,25 +150,28 @@ def unpack_zip(archive: Path, target: Path, max_bytes: int) -> None:
         zf = zipfile.ZipFile(archive)
     except zipfile.BadZipFile:
         raise DataError(
-            [Problem("upload", "the file is not a zip archive", expected="a .zip or .xlsx")]
+            [Problem("upload", "the file is not a zip archive", expected="a .zip or .xlsx",
+                     code="input.not_zip")]
         ) from None
     problems: list[Problem] = []
     total = 0
     members: list[zipfile.ZipInfo] = []
     with zf:
         for info in zf.infolist():
-            why = _member_problem(info.filename)
-            if why:
+            bad = _member_problem(info.filename)
+            if bad:
                 problems.append(
                     Problem(
                         info.filename,
-                        f"the zip holds {why}; nothing was unpacked",
+                        f"the zip holds {bad[0]}; nothing was unpacked",
                         expected="paths inside the archive",
+                        code=bad[1],
                     )
                 )
                 continue
             if stat.S_ISLNK(info.external_attr >> 16):
-                problems.append(Problem(info.filename, "the zip holds a link", expected="files"))
+                problems.append(Problem(info.filename, "the zip holds a link", expected="files",
+                                        code="input.zip_link"))
                 continue
             if info.is_dir():
                 continue
@@ -179,13 +188,16 @@ def unpack_zip(archive: Path, target: Path, max_bytes: int) -> None:
                     "upload",
                     f"the zip unpacks to {total / 2**20:.0f} MB",
                     expected=f"at most {max_bytes / 2**20:.0f} MB",
+                    code="input.zip_too_large",
+                    params={"mb": round(total / 2**20), "limit": round(max_bytes / 2**20)},
                 )
             )
         names = [PurePosixPath(m.filename.replace("\\", "/")).name for m in members]
         dupes = sorted({n for n in names if names.count(n) > 1})
         for n in dupes:
             problems.append(
-                Problem(n, "the zip holds two files of this name", expected="one of each table")
+                Problem(n, "the zip holds two files of this name", expected="one of each table",
+                        code="input.zip_same_name")
             )
         if problems:
             raise DataError(problems)
@@ -207,6 +219,8 @@ def ingest(home: Path, engine: Engine, upload: Path, filename: str, name: str | 
                     "this kind of file is not a dataset",
                     expected="a .zip of the contract's tables, or one .xlsx workbook",
                     got=suffix or "no extension",
+                    code="input.not_dataset_file",
+                    params={"suffix": suffix},
                 )
             ]
         )

@@ -163,7 +163,8 @@ async def record_outcomes(dataset_id: str, request: Request, st: StateDep,
             suffix = Path(upload.filename or "").suffix.lower()
             if suffix not in {".csv", ".xlsx"}:
                 raise DataError([Problem(upload.filename or "file", "not a table of outcomes",
-                                         expected="a .csv or .xlsx file", got=suffix)])
+                                         expected="a .csv or .xlsx file", got=suffix,
+                                         code="input.not_outcomes_file")])
             path = Path(tmp) / f"{Path(upload.filename or 'outcomes').stem}{suffix}"
             with path.open("wb") as f:
                 shutil.copyfileobj(upload.file, f)

@@ -10,6 +10,7 @@ ones. Lists in parameters are joined the way each language writes them.
 
 from __future__ import annotations
 
+import string
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -30,6 +31,8 @@ for _module in (common, input, roster, sessions, siting):
 
 
 def _value(v: Any, lang: Lang) -> str:
+    if isinstance(v, Mapping) and lang in v:  # a value worded in each language
+        return _value(v[lang], lang)
     if isinstance(v, list | tuple):
         return ("、" if lang == "zh" else ", ").join(_value(x, lang) for x in v)
     if isinstance(v, float):
@@ -115,9 +118,22 @@ def _expected(p: Problem, lang: Lang) -> str | None:
         return p.expected if lang == "en" or not p.code else None
     text = message(f"input.kind.{kind}", {"choices": list(p.params.get("choices") or [])}, lang)
     lo, hi = p.params.get("min"), p.params.get("max")
-    if kind in ("int", "float") and lo is not None and hi is not None:
-        text += message("input.range", {"min": lo, "max": hi}, lang)
+    if kind in ("int", "float") and (lo is not None or hi is not None):
+        code = ("input.range" if lo is not None and hi is not None
+                else "input.at_least" if lo is not None else "input.at_most")
+        text += message(code, {"min": lo, "max": hi}, lang)
     return text
+
+
+def _named(p: Problem, lang: Lang) -> set[str]:
+    """The values the sentence of ``p`` already names (so what was found is not said
+    twice: a duplicate id, a CRS)."""
+    pair = CATALOGUE.get(p.code)
+    if pair is None or not p.params:
+        return set()
+    fields = {f for _, f, _, _ in string.Formatter().parse(pair[0] if lang == "zh" else pair[1])
+              if f}
+    return {_value(p.params[f], lang) for f in fields if f in p.params}
 
 
 def render_problem(p: Problem, lang: Lang = "zh") -> str:
@@ -125,15 +141,18 @@ def render_problem(p: Problem, lang: Lang = "zh") -> str:
     what is wrong, what was expected, what was found."""
     if lang == "en" or not p.code:
         return str(p)
-    where = p.file if p.row is None else message("input.where_row", {"file": p.file,
-                                                                      "row": p.row}, lang)
+    file = p.file
+    if f"input.file.{file}" in CATALOGUE:  # not a file's name: the upload, the dataset
+        file = label(f"input.file.{file}", lang)
+    where = file if p.row is None else message("input.where_row", {"file": file,
+                                                                    "row": p.row}, lang)
     if p.column is not None:
         where += message("input.where_column", {"column": p.column}, lang)
     text = f"{where}：{message(p.code, p.params, lang)}"
     expected = _expected(p, lang)
     if expected:
         text += message("input.expected", {"expected": expected}, lang)
-    if p.got is not None:
+    if p.got is not None and p.got not in _named(p, lang):
         text += message("input.got", {"got": p.got}, lang)
     return text
 

@@ -59,13 +59,89 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "plan)",
     ),
     "input.not_record": ("文件不是抽查记录（draw.json）", "the file is not an audit record"),
-    "input.record_field": ("抽查记录的字段“{field}”不正确：{zh}",
-                           "field '{field}' of the audit record is wrong: {en}"),
+    "input.record_field": ("抽查记录的字段“{field}”不正确：{reason}",
+                           "field '{field}' of the audit record is wrong: {reason}"),
     "input.record_no_dataset": (
         "{path} 没有写明所用的数据集；请用 --data 指定数据集文件夹",
         "{path} does not name its dataset: give the dataset folder with --data",
     ),
     "input.file_missing": ("文件不存在", "the file does not exist"),
+    # the dataset as uploaded (a zip or a workbook); a problem of the whole upload or
+    # dataset names it in place of a file
+    "input.file.upload": ("上传的文件", "upload"),
+    "input.file.dataset": ("数据集", "dataset"),
+    "input.no_tables": (
+        "没有找到约定的任何一张表（应为 {examples} 等文件，或一个 .xlsx 工作簿中同名的工作表）",
+        "no table of the contract was found (files such as {examples}, or sheets of those "
+        "names in one .xlsx)",
+    ),
+    "input.too_large_to_check": (
+        "数据表太大，无法在 {mb} MB 内存内完成检查（上限由 TUOYU_CHECK_MEMORY_MB 设定）",
+        "the tables are too large to check within {mb} MB (TUOYU_CHECK_MEMORY_MB)",
+    ),
+    "input.not_zip": ("文件不是 zip 压缩包（应为 .zip 或 .xlsx 文件）",
+                      "the file is not a zip archive (a .zip or .xlsx is expected)"),
+    "input.zip_absolute_path": (
+        "压缩包里有绝对路径，未解压任何文件；压缩包内只能使用相对路径",
+        "the zip holds an absolute path; nothing was unpacked (paths inside the archive)",
+    ),
+    "input.zip_parent_path": (
+        "压缩包里有带“..”的路径，未解压任何文件；压缩包内只能使用相对路径",
+        "the zip holds a path with '..'; nothing was unpacked (paths inside the archive)",
+    ),
+    "input.zip_link": ("压缩包里有链接，未解压任何文件；压缩包内只能放普通文件",
+                       "the zip holds a link; nothing was unpacked (only plain files)"),
+    "input.zip_too_large": ("压缩包解压后有 {mb} MB，超过了 {limit} MB 的上限",
+                            "the zip unpacks to {mb} MB (at most {limit} MB)"),
+    "input.zip_same_name": ("压缩包里有两个同名文件；每张表只能有一个文件",
+                            "the zip holds two files of this name (one of each table)"),
+    "input.not_dataset_file": (
+        "这种文件不是数据集（应为装有各张表的 .zip 压缩包，或一个 .xlsx 工作簿）",
+        "this kind of file is not a dataset (a .zip of the contract's tables, or one .xlsx "
+        "workbook, is expected)",
+    ),
+    # files and sheets that cannot be read as they are
+    "input.bad_sheet": ("工作表无法读取（工作簿可能已损坏）",
+                        "the sheet cannot be read (damaged workbook?)"),
+    "input.not_geojson": ("文件不是有效的 GeoJSON（{detail}）",
+                          "the file is not valid GeoJSON ({detail})"),
+    "input.wrong_crs": (
+        "坐标参考系是 {crs}，应为 WGS84 经纬度（EPSG:4326）",
+        "the coordinate reference system is {crs}; longitude/latitude in EPSG:4326 (WGS 84) "
+        "is expected",
+    ),
+    "input.column_twice": (
+        "“{name}”列出现了两次（“{first}”和“{second}”），每列只能有一次",
+        "column '{name}' appears twice (as '{first}' and '{second}')",
+    ),
+    "input.no_geometry": ("该要素没有几何图形", "a feature has no geometry"),
+    "input.wrong_geometry": ("该要素的几何类型不对", "a feature has the wrong geometry type"),
+    "input.invalid_geometry": ("该要素的几何图形无效（可能自相交）",
+                               "a feature has invalid geometry (self-intersecting?)"),
+    "input.end_before_start": ("结束日期早于开始日期，应为 {start} 当天或之后",
+                               "the end is before the start (a date on or after {start})"),
+    "input.conflict_no_target": (
+        "这条回避记录既没有填机构编号（institution_id），也没有填举办者（operator），至少要填一项",
+        "a conflict names neither an institution (institution_id) nor an operator (operator)",
+    ),
+    # the walking network (walk_network.graphml) and the forecast (forecast.csv)
+    "input.not_graphml": (
+        "文件不是有效的 GraphML（{detail}），应为用 networkx 或 OSMnx 保存的步行路网",
+        "the file is not valid GraphML ({detail}); a walking network saved by networkx/OSMnx "
+        "is expected",
+    ),
+    "input.network_no_nodes": ("步行路网中没有节点，至少要有一个带 x、y 坐标的节点",
+                               "the network has no nodes (at least one node with x and y)"),
+    "input.node_no_xy": ("节点“{node}”没有数值形式的 x、y 坐标，应为以度为单位的经度和纬度",
+                         "node '{node}' has no numeric x/y (longitude and latitude in degrees)"),
+    "input.edge_no_length": ("路段 {a}–{b} 没有数值形式的长度，应为以米为单位的长度",
+                             "edge {a}-{b} has no numeric length (in metres)"),
+    "input.edge_negative_length": ("路段 {a}–{b} 的长度是负数，应为不小于 0 的米数",
+                                   "edge {a}-{b} has a negative length (a length >= 0 in metres)"),
+    "input.forecast_no_measure": (
+        "既没有“pop_0_3”（0-3岁人口）列，也没有“demand”（需求托位）列，至少要有其中一列",
+        "neither 'pop_0_3' (0-3 population) nor 'demand' is given: one of them is needed",
+    ),
     "input.kind.str": ("文本", "text"),
     "input.kind.int": ("整数", "a whole number"),
     "input.kind.float": ("数字", "a number"),
@@ -75,6 +151,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "input.kind.list": ("以分号分隔的列表", "a ';'-separated list"),
     "input.kind.weekdays": ("星期，如 周一;周二;周六", "weekdays like Mon;Tue;Sat (or 周一;周二)"),
     "input.kind.months": ("月份 1–12，如 3;4;5", "months 1-12 like 3;4;5"),
+    "input.kind.year": ("年份，如 2027", "a year like 2027"),
+    "input.kind.lon": ("经度，以度为单位（EPSG:4326）", "longitude in degrees (EPSG:4326)"),
+    "input.kind.lat": ("纬度，以度为单位（EPSG:4326）", "latitude in degrees (EPSG:4326)"),
+    "input.kind.point": ("点（Point）", "a Point"),
+    "input.kind.point_or_polygon": ("点或面（Point、Polygon、MultiPolygon）",
+                                    "a Point, Polygon or MultiPolygon"),
+    "input.at_least": ("，不小于 {min}", " >= {min}"),
+    "input.at_most": ("，不大于 {max}", " <= {max}"),
     "input.range": ("，介于 {min} 与 {max} 之间", " between {min} and {max}"),
     # the frame of a problem and of the whole list
     "input.where_row": ("{file}，第 {row} 行", "{file}, row {row}"),
