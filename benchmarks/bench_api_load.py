@@ -7,7 +7,10 @@ requests per second and latency percentiles, then stops the service. Bounded by
 ``--requests`` and ``--seconds``, whichever comes first.
 
     .venv/bin/python benchmarks/bench_api_load.py [--requests 2000] [--seconds 20]
-        [--threads 8] [--kind roster|siting|sessions]
+        [--threads 8] [--kind sessions|roster|siting]
+
+Prints one table: the same requests on the idle service (the baseline) and while a plan
+is solved, side by side.
 """
 
 from __future__ import annotations
@@ -77,11 +80,22 @@ def pct(sorted_values: list[float], q: float) -> float:
     return sorted_values[k]
 
 
-def run(base: str, kind: str, total: int, seconds: float, threads: int) -> dict[str, object]:
-    r = httpx.post(base + "/api/v1/jobs", json={"kind": kind, "dataset_id": "baoshan",
-                                                "params": PARAMS[kind]}, timeout=30)
-    r.raise_for_status()
-    job_id = r.json()["id"]
+def run(base: str, kind: str | None, total: int, seconds: float,
+        threads: int) -> dict[str, object]:
+    """``total`` GETs from ``threads`` threads; with ``kind``, while a job of that kind
+    is solved (submitted first), else on an idle service (the baseline)."""
+    if kind is None:
+        job_id = httpx.get(base + "/api/v1/jobs", timeout=30).json()[0]["id"]
+    else:
+        r = httpx.post(base + "/api/v1/jobs", json={"kind": kind, "dataset_id": "baoshan",
+                                                    "params": PARAMS[kind]}, timeout=30)
+        r.raise_for_status()
+        job_id = r.json()["id"]
+        for _ in range(200):  # measure while it is solved, not while it is queued
+            if httpx.get(f"{base}/api/v1/jobs/{job_id}", timeout=30).json()["status"] \
+                    != "queued":
+                break
+            time.sleep(0.1)
     urls = ["/api/v1/datasets", "/api/v1/jobs", f"/api/v1/jobs/{job_id}"]
     lock = threading.Lock()
     issued = 0
@@ -126,14 +140,23 @@ def run(base: str, kind: str, total: int, seconds: float, threads: int) -> dict[
     lat = sorted(latencies)
     final = httpx.get(f"{base}/api/v1/jobs/{job_id}", timeout=30).json()
     return {
-        "kind": kind, "job_id": job_id, "requests": len(lat), "seconds": elapsed,
+        "kind": kind or "idle", "job_id": job_id, "requests": len(lat), "seconds": elapsed,
         "rps": len(lat) / elapsed if elapsed else 0.0,
         "p50_ms": 1000 * pct(lat, 0.50), "p95_ms": 1000 * pct(lat, 0.95),
-        "p99_ms": 1000 * pct(lat, 0.99), "mean_ms": 1000 * statistics.fmean(lat) if lat else 0,
+        "p99_ms": 1000 * pct(lat, 0.99), "max_ms": 1000 * (lat[-1] if lat else 0.0), "mean_ms": 1000 * statistics.fmean(lat) if lat else 0,
         "failures": failures,
         "while_running": sum(1 for s in statuses if s in ("queued", "running")),
         "job_polls": len(statuses), "job_status_after": final["status"],
     }
+
+
+def wait_idle(base: str, job_id: str, limit: float = 600.0) -> None:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if httpx.get(f"{base}/api/v1/jobs/{job_id}", timeout=30).json()["status"] not in (
+                "queued", "running"):
+            return
+        time.sleep(0.5)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -141,12 +164,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--requests", type=int, default=2000, help="at most this many requests")
     ap.add_argument("--seconds", type=float, default=20.0, help="at most this long")
     ap.add_argument("--threads", type=int, default=8)
-    ap.add_argument("--kind", choices=sorted(PARAMS), default="roster")
+    ap.add_argument("--kind", choices=sorted(PARAMS), default="sessions",
+                    help="the job solved during the loaded run (sessions: the longest)")
     args = ap.parse_args(argv)
     home = Path(tempfile.mkdtemp(prefix="tuoyu_load_"))
     proc, base = start(home)
+    rows = []
     try:
-        res = run(base, args.kind, args.requests, args.seconds, args.threads)
+        loaded = run(base, args.kind, args.requests, args.seconds, args.threads)
+        wait_idle(base, str(loaded["job_id"]))
+        idle = run(base, None, args.requests, args.seconds, args.threads)
+        rows = [idle, loaded]
     finally:
         proc.terminate()
         try:
@@ -154,15 +182,18 @@ def main(argv: list[str] | None = None) -> int:
         except subprocess.TimeoutExpired:
             proc.kill()
         shutil.rmtree(home, ignore_errors=True)
-    print(f"service on {base} (loopback), {args.threads} threads, job {res['kind']} "
-          f"{res['job_id']}")
-    print(f"{res['requests']} requests in {res['seconds']:.1f} s: {res['rps']:.0f} requests/s")
-    print(f"latency p50 {res['p50_ms']:.1f} ms, p95 {res['p95_ms']:.1f} ms, "
-          f"p99 {res['p99_ms']:.1f} ms, mean {res['mean_ms']:.1f} ms")
-    print(f"job polls {res['job_polls']}, of them while the job was queued/running "
-          f"{res['while_running']}; job status afterwards: {res['job_status_after']}")
-    print(f"failures: {res['failures'] or 'none'}")
-    return 1 if res["failures"] else 0
+    print(f"service on {base} (loopback), {args.threads} threads, {os.cpu_count()} cores; "
+          f"the same GETs (datasets, jobs, one job) on an idle service and while a "
+          f"{args.kind} plan is solved")
+    print("| run | requests | req/s | p50 ms | p95 ms | p99 ms | max ms | failures |")
+    print("|---|---:|---:|---:|---:|---:|---:|---|")
+    for r in rows:
+        print(f"| {r['kind']} | {r['requests']} | {r['rps']:.0f} | {r['p50_ms']:.1f} | "
+              f"{r['p95_ms']:.1f} | {r['p99_ms']:.1f} | {r['max_ms']:.1f} | "
+              f"{r['failures'] or 'none'} |")
+    print(f"job polls during the loaded run: {loaded['job_polls']}, of them while it was "
+          f"running {loaded['while_running']}; afterwards: {loaded['job_status_after']}")
+    return 1 if any(r["failures"] for r in rows) else 0
 
 
 if __name__ == "__main__":

@@ -237,7 +237,7 @@ def test_inspections_record_cli(tmp_path, monkeypatch):
     )
     result = runner.invoke(app, ["inspections", "record", str(bad), "--data", str(DATA)])
     assert result.exit_code == 2, result.output
-    assert "bad.csv" in result.output and "row 2" in result.output and "NOPE" in result.output
+    assert "bad.csv" in result.output and "第 2 行" in result.output and "NOPE" in result.output
 
 
 def test_bad_option_exits_2_naming_it_without_a_traceback(tmp_path, monkeypatch):
