@@ -209,7 +209,10 @@ def record_cmd(
     data: Path = typer.Option(None, help="Dataset folder (default: the bundled data)."),
     lang: str = LANG_OPTION,
 ) -> None:
-    """Record inspection outcomes (pass / rectify / fail) for the months ahead."""
+    """Record inspection outcomes (pass / rectify / fail) for the months ahead.
+
+    Outcomes dated after today are refused; today is the machine's date, or
+    TUOYU_TODAY=YYYY-MM-DD (e.g. to try the bundled 2027 timeline)."""
     from tuoyu.api import runner
 
     language = _lang(lang)
