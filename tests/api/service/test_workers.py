@@ -98,6 +98,8 @@ def test_workers_end_when_their_server_is_killed(tmp_path: Path) -> None:
                     break
             time.sleep(0.2)
         assert pid is not None and _alive(pid)
+        # the solver only takes the time the service does not want
+        assert os.sched_getscheduler(pid) == os.SCHED_IDLE
         server.send_signal(signal.SIGKILL)
         server.wait(timeout=10)
         for _ in range(50):

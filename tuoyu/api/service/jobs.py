@@ -206,7 +206,7 @@ class JobManager:
             previous = str(self.out_dir(job.parent_id) / "sessions.csv")
         out = self.out_dir(job.id)
         shutil.rmtree(out, ignore_errors=True)
-        from tuoyu.api.service.worker import run_job
+        from tuoyu.api.service.worker import run_job, yield_to_the_service
 
         proc = self._ctx.Process(
             target=run_job,
@@ -217,6 +217,8 @@ class JobManager:
             daemon=True,
         )
         proc.start()
+        if proc.pid is not None:
+            yield_to_the_service(proc.pid)  # from its first instruction (it also does so)
         with self._lock:
             self._running[job.id] = proc
         self._set(job.id, pid=proc.pid)

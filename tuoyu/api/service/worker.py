@@ -154,14 +154,25 @@ def end_with_parent(parent_pid: int | None) -> None:
         os._exit(3)
 
 
+def yield_to_the_service(pid: int = 0) -> None:
+    """Solve only with the time the service does not want: the worker (and the solver
+    threads it starts, which inherit this; ``pid`` 0: this process) runs under SCHED_IDLE where Linux offers it,
+    else at the lowest priority, so that reads stay fast while plans are made. A plan
+    does not depend on it: the solvers' results do not depend on how fast they run."""
+    try:
+        os.sched_setscheduler(pid, os.SCHED_IDLE, os.sched_param(0))  # type: ignore[attr-defined]
+    except (AttributeError, OSError):
+        with contextlib.suppress(OSError, AttributeError):
+            os.setpriority(os.PRIO_PROCESS, pid, 19)
+
+
 def run_job(job_id: str, kind: str, dataset_id: str, data_dir: str, params: dict[str, Any],
             out_dir: str, url: str, previous: str | None, time_limit: float,
             workers: int, lease: str | None = None, parent_pid: int | None = None) -> None:
     """The worker's entry point. Never raises: every outcome ends in the job's row (as
     long as this worker holds the job's lease)."""
     end_with_parent(parent_pid)
-    with contextlib.suppress(OSError, AttributeError):
-        os.nice(10)  # solvers yield the cores to the service's own requests
+    yield_to_the_service()
     from tuoyu.api import runner, store
     from tuoyu.api.exports.output import OutputError
     from tuoyu.api.text import label, render
