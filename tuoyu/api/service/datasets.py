@@ -31,8 +31,9 @@ SUFFIXES = {".csv", ".xlsx", ".geojson", ".json", ".graphml"}
 BUNDLED_ID = "baoshan"
 
 
-def present_tables(folder: Path) -> set[str]:
-    """Names of the contract's tables found in a folder (files or workbook sheets)."""
+def present_tables(folder: Path, broken: list[Problem] | None = None) -> set[str]:
+    """Names of the contract's tables found in a folder (files or workbook sheets); a
+    workbook that cannot be opened is added to ``broken``."""
     found = {p.stem for p in folder.iterdir() if p.suffix.lower() in {".csv", ".geojson"}}
     for book in folder.glob("*.xlsx"):
         if book.name.startswith("~$"):
@@ -43,8 +44,11 @@ def present_tables(folder: Path) -> set[str]:
             wb = load_workbook(book, read_only=True)
             found.update(wb.sheetnames)
             wb.close()
-        except Exception:
-            continue  # the reader reports a broken workbook itself
+        except Exception:  # BadZipFile, KeyError, InvalidFileException, XML errors …
+            if broken is not None:
+                broken.append(Problem(book.name, "the workbook cannot be opened (damaged, or "
+                                      "not .xlsx)", expected="an Excel workbook (.xlsx) saved "
+                                      "by Excel or WPS", code="input.bad_workbook"))
     return found & set(TABLES)
 
 
@@ -53,10 +57,11 @@ def validate(folder: Path) -> dict[str, int]:
     with every problem (of all planners at once)."""
     from tuoyu.models.reader import read_tables
 
-    present = present_tables(folder)
+    broken: list[Problem] = []
+    present = present_tables(folder, broken)
     if not present:
         raise DataError(
-            [
+            broken or [
                 Problem(
                     "dataset",
                     "no table of the contract was found",

@@ -65,9 +65,11 @@ async def upload_dataset(
 ) -> DatasetOut:
     """Upload a dataset; every problem of every table is reported at once (422)."""
     if name is not None and (len(name) > 200 or not name.strip()):
-        raise ApiError(422, "The dataset name must be 1 to 200 characters.",
+        raise ApiError(422, "数据集名称应为 1 到 200 个字符。 / The dataset name must be 1 to "
+                            "200 characters.",
                        problems=[{"file": "body", "row": None, "column": "name",
                                   "message": "the name is empty or too long",
+                                  "text": "数据集名称为空或太长（应为 1 到 200 个字符）",
                                   "expected": "1 to 200 characters", "got": name[:50]}])
     st.settings.datasets_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=st.settings.datasets_dir, prefix=".in-") as tmp:

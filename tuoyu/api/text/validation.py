@@ -124,15 +124,17 @@ def where(error: Mapping[str, Any], lang: str = "zh") -> str:
     """The parameter an error is about, named as a planner reads it, with its key."""
     loc = [str(x) for x in error.get("loc", ()) if not isinstance(x, int)]
     loc = [x for x in loc if x not in ("roster", "sessions", "siting", "body")]
-    if not loc and str(error.get("type")) in RULE_FIELDS:
-        loc = [RULE_FIELDS[str(error.get("type"))]]
+    if str(error.get("type")) in RULE_FIELDS:  # a rule of the whole: name its parameter
+        loc = [*loc, RULE_FIELDS[str(error.get("type"))]]
     if not loc:
         return FIELDS["params"][0 if lang == "zh" else 1]
     key = loc[-1]
     name = FIELDS.get(key)
     if name is None:
         return ".".join(loc)
-    return f"{name[0]}（{key}）" if lang == "zh" else f"{name[1]} ({key})"
+    if lang == "zh":
+        return f"{name[0]}（{key}）"
+    return key if name[1] == key else f"{name[1]} ({key})"
 
 
 def got(error: Mapping[str, Any], limit: int = 100) -> str | None:
