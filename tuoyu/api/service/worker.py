@@ -205,11 +205,14 @@ def run_job(job_id: str, kind: str, dataset_id: str, data_dir: str, params: dict
             result: dict[str, Any] = plan.as_dict()
             final = {"objective": plan.objective, "bound": plan.bound, "gap": plan.gap}
         except ValidationError as exc:
+            from tuoyu.api.text.validation import got, sentence
+
             status = "failed"
-            message = "参数不正确 / invalid parameters"
+            message = "参数不正确：" + "；".join(sentence(e) for e in exc.errors()[:3])
             result = _error("invalid_input", message, problems=[
                 {"file": "params", "row": None, "column": ".".join(map(str, e["loc"])),
-                 "message": e["msg"], "expected": None, "got": None} for e in exc.errors()])
+                 "message": sentence(e, "en"), "text": sentence(e), "expected": e.get("type"),
+                 "got": got(e)} for e in exc.errors()])
             final = {}
         except DataError as exc:
             from tuoyu.api.service.errors import problem_dicts
