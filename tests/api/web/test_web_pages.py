@@ -249,6 +249,24 @@ def test_calendar_page_by_center_and_staff(page, server: str) -> None:
     page.select_option("#center-filter", str(center))
     want = sum(1 for r in result["rows"] if r.get("center_id") == center)
     assert _rows(page, "#by-center") == want
+    # re-plan the calendar from a date: the sessions before it stay as they were
+    page.fill("#replan-date", "2027-11-01")
+    page.click("#replan-btn")
+    page.wait_for_function(
+        "id => document.getElementById('job-status').dataset.jobId !== id"
+        " && ['done', 'failed', 'infeasible'].includes("
+        "document.getElementById('job-status').dataset.status)",
+        arg=job_id, timeout=SOLVE_WAIT_MS)
+    second = page.get_attribute("#job-status", "data-job-id")
+    job = httpx.get(f"{server}/api/v1/jobs/{second}").json()
+    assert job["status"] == "done" and job["parent_id"] == job_id, job
+    after = httpx.get(f"{server}/api/v1/jobs/{second}/result").json()["rows"]
+
+    def early(rows: list[dict]) -> list[tuple]:
+        return sorted((r["date"], r.get("start"), r.get("center_id"), r.get("event_id"))
+                      for r in rows if r["date"] < "2027-11-01")
+
+    assert early(result["rows"]) and early(after) == early(result["rows"])
 
 
 def test_language_switch_is_kept(page, server: str) -> None:
