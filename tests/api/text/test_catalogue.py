@@ -69,3 +69,10 @@ def test_an_input_problem_is_said_in_chinese_with_its_place(tmp_path) -> None:
     assert zh.startswith("输入数据有 1 处问题") and "第 2 行" in zh and "“risk”列" in zh
     assert "数值不正确" in zh and "以下之一：low、medium、high" in zh and "extreme" in zh
     assert render_data_error(err.value, "en").startswith("The input has a problem")
+
+
+def test_an_outcome_is_said_by_its_name_not_its_code() -> None:
+    params = {"date": "2027-05-06", "outcome": "rectify", "due": "2027-06-05"}
+    assert message("roster.note.follow_up", params) == \
+        "2027-05-06 检查结果为“责令整改”，须于 2027-06-05 前复查"
+    assert message("roster.note.follow_up", params, "en").startswith("rectify on 2027-05-06")

@@ -44,9 +44,21 @@ def _value(v: Any, lang: Lang) -> str:
     return "" if v is None else str(v)
 
 
+#: parameters whose values are codes of a family of labels, said by their label
+#: (an inspection outcome "rectify" reads 责令整改)
+CODED_PARAMS = {"outcome": "outcome."}
+
+
+def _param(key: str, v: Any, lang: Lang) -> str:
+    family = CODED_PARAMS.get(key)
+    if family and isinstance(v, str) and family + v in CATALOGUE:
+        return CATALOGUE[family + v][0 if lang == "zh" else 1]
+    return _value(v, lang)
+
+
 class _Params(dict):
     def __init__(self, params: Mapping[str, Any], lang: Lang):
-        super().__init__({k: _value(v, lang) for k, v in params.items()})
+        super().__init__({k: _param(k, v, lang) for k, v in params.items()})
 
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"

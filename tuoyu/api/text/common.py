@@ -35,6 +35,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "--previous {path} is only used when re-planning (--from DATE): give --from too, "
         "or leave --previous out",
     ),
+    # inspection outcomes (the contract's inspections.outcome)
+    "outcome.pass": ("合格", "pass"),
+    "outcome.rectify": ("责令整改", "rectify"),
+    "outcome.fail": ("不合格", "fail"),
     "input.params": ("参数不正确：{what}", "A parameter is not valid: {what}"),
     "plan.cancelled": (
         "已按要求停止；保留了目前为止最好的方案。",
