@@ -64,7 +64,12 @@ def test_queued_cancel_and_restart(tmp_path: Path) -> None:
     s2 = settings(tmp_path, bundled_data=DATA)
     with TestClient(create_app(s2), base_url="http://localhost") as c:
         lost = c.get(f"/api/v1/jobs/{'f' * 32}").json()
-        assert lost["status"] == "interrupted" and lost["message"] == INTERRUPTED
+        assert lost["status"] == "interrupted" and lost["message"] == INTERRUPTED["message"]
+        assert "服务" in lost["message"]  # Chinese first, English for an English reader
+        en = c.get(f"/api/v1/jobs/{'f' * 32}", headers={"Accept-Language": "en"}).json()
+        assert en["message"] == INTERRUPTED["message_en"] and "service stopped" in en["message"]
+        listed = c.get("/api/v1/jobs?lang=en").json()
+        assert next(j for j in listed if j["id"] == "f" * 32)["message"] == en["message"]
         assert c.get(f"/api/v1/jobs/{b['id']}").json()["status"] == "cancelled"
         job = wait(c, a["id"])  # the queued one is made after the restart
         assert job["status"] == "done" and "roster.csv" in job["files"]

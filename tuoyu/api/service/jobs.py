@@ -30,9 +30,17 @@ from sqlalchemy.orm import Session
 from tuoyu.api.service.settings import Settings
 from tuoyu.api.store import FINISHED, Dataset, Job, now
 
-INTERRUPTED = "the service stopped while this plan was being made; submit it again"
-CANCELLED_RUNNING = "cancelled while the plan was being made; its best plan so far is not kept"
-CANCELLED_QUEUED = "cancelled before the plan was started"
+
+def said(code: str, **params: object) -> dict[str, str]:
+    """A job's message in both languages, as the ``message``/``message_en`` columns."""
+    from tuoyu.api.text import message
+
+    return {"message": message(code, params, "zh"), "message_en": message(code, params, "en")}
+
+
+INTERRUPTED = said("job.interrupted")
+CANCELLED_RUNNING = said("job.cancelled_running")
+CANCELLED_QUEUED = said("job.cancelled_queued")
 KINDS = ("roster", "sessions", "siting")
 CANCEL_GRACE = 30.0  # seconds a cancelled worker gets to finish its plan from the best so far
 
@@ -56,7 +64,7 @@ class JobManager:
             res = s.execute(
                 update(Job)
                 .where(Job.status == "running")
-                .values(status="interrupted", message=INTERRUPTED, finished_at=now(), pid=None,
+                .values(status="interrupted", **INTERRUPTED, finished_at=now(), pid=None,
                         lease=None)
             )
             return int(res.rowcount or 0)
@@ -82,7 +90,7 @@ class JobManager:
         for job_id, proc in running.items():
             proc.terminate()
             proc.join(timeout=5)
-            self._set(job_id, status="interrupted", message=INTERRUPTED, finished_at=now(),
+            self._set(job_id, status="interrupted", **INTERRUPTED, finished_at=now(),
                       pid=None, only_if="running")
 
     # -- API -------------------------------------------------------------------------
@@ -111,7 +119,8 @@ class JobManager:
                 return None
             if job.status == "queued":
                 job.status = "cancelled"
-                job.message = CANCELLED_QUEUED
+                job.message = CANCELLED_QUEUED["message"]
+                job.message_en = CANCELLED_QUEUED["message_en"]
                 job.finished_at = now()
             elif job.status == "running":
                 job.cancel_requested = True
@@ -153,7 +162,7 @@ class JobManager:
                     job_id,
                     only_if="running",
                     status="failed",
-                    message=f"the worker stopped unexpectedly (exit code {proc.exitcode})",
+                    **said("job.worker_died", code=proc.exitcode),
                     finished_at=now(),
                     pid=None,
                 )
@@ -177,7 +186,7 @@ class JobManager:
                 with self._lock:
                     self._running.pop(job_id, None)
                 self._set(job_id, only_if="running", status="cancelled",
-                          message=CANCELLED_RUNNING, finished_at=now(), pid=None)
+                          **CANCELLED_RUNNING, finished_at=now(), pid=None)
                 shutil.rmtree(self.out_dir(job_id), ignore_errors=True)
         while len(self._running) < max(1, self.settings.workers):
             if not self._start_next():
@@ -193,7 +202,8 @@ class JobManager:
             ds = s.get(Dataset, job.dataset_id)
             if ds is None:
                 job.status = "failed"
-                job.message = f"dataset '{job.dataset_id}' no longer exists"
+                gone = said("job.dataset_gone", id=job.dataset_id)
+                job.message, job.message_en = gone["message"], gone["message_en"]
                 job.finished_at = now()
                 return True
             job.status = "running"

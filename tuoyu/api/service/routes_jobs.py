@@ -38,6 +38,23 @@ MEDIA = {".csv": "text/csv; charset=utf-8", ".json": "application/json",
          ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
+def language(request: Request, lang: Lang | None = None) -> Lang:
+    """The reader's language: ``?lang=zh|en``, else the first of ``Accept-Language`` we
+    speak, else Chinese."""
+    if lang is not None:
+        return lang
+    for part in request.headers.get("accept-language", "").split(","):
+        tag = part.split(";")[0].strip().lower()
+        if tag.startswith("zh"):
+            return "zh"
+        if tag.startswith("en"):
+            return "en"
+    return "zh"
+
+
+LangDep = Annotated[Lang, Depends(language)]
+
+
 def _load(st: State, job_id: str) -> tuple[Job, StoredPlan | None]:
     with Session(st.engine, expire_on_commit=False) as s:
         job = s.get(Job, job_id)
@@ -47,14 +64,17 @@ def _load(st: State, job_id: str) -> tuple[Job, StoredPlan | None]:
     return job, plan
 
 
-def job_out(job: Job, plan: StoredPlan | None) -> JobOut:
+def job_out(job: Job, plan: StoredPlan | list[str] | None, lang: Lang = "zh") -> JobOut:
+    """A job as the API shows it; its message in ``lang`` (the Chinese one when no English
+    one was stored)."""
     prog = job.progress
+    files = plan if isinstance(plan, list) else (plan.files if plan else [])
+    said = job.message_en if lang == "en" and job.message_en else job.message
     return JobOut(
         id=job.id, kind=job.kind, dataset_id=job.dataset_id, params=job.params,
-        status=job.status, progress=Progress(**prog) if prog else None, message=job.message,
+        status=job.status, progress=Progress(**prog) if prog else None, message=said,
         created_at=iso(job.created_at) or "", started_at=iso(job.started_at),
-        finished_at=iso(job.finished_at), files=plan.files if plan else [],
-        parent_id=job.parent_id,
+        finished_at=iso(job.finished_at), files=files, parent_id=job.parent_id,
     )
 
 
@@ -80,28 +100,28 @@ def submit_job(req: Annotated[JobRequest, Body(openapi_examples=JOB_EXAMPLES)], 
 
 
 @router.get("", response_model=list[JobOut])
-def list_jobs(st: StateDep, _who: Viewer
-              ) -> list[JobOut]:
+def list_jobs(st: StateDep, _who: Viewer, lang: LangDep) -> list[JobOut]:
+    """Every job, newest first, each with its message in ``lang``."""
     with Session(st.engine) as s:
         jobs = s.scalars(select(Job).order_by(Job.created_at.desc())).all()
-        plans = {p.job_id: p for p in s.scalars(select(StoredPlan))}
-        return [job_out(j, plans.get(j.id)) for j in jobs]
+        # the files only: a plan's result can be large and is not shown here
+        files = {job_id: json.loads(f or "[]") for job_id, f in s.execute(
+            select(StoredPlan.job_id, StoredPlan.files_json))}
+        return [job_out(j, files.get(j.id, []), lang) for j in jobs]
 
 
 @router.get("/{job_id}", response_model=JobOut)
-def get_job(job_id: str, st: StateDep,
-            _who: Viewer) -> JobOut:
-    return job_out(*_load(st, job_id))
+def get_job(job_id: str, st: StateDep, _who: Viewer, lang: LangDep) -> JobOut:
+    return job_out(*_load(st, job_id), lang)
 
 
 @router.post("/{job_id}/cancel", response_model=JobOut)
-def cancel_job(job_id: str, st: StateDep,
-               _who: Planner) -> JobOut:
+def cancel_job(job_id: str, st: StateDep, _who: Planner, lang: LangDep) -> JobOut:
     """Queued: cancelled at once. Running: its worker is stopped within a second or so
     (the best plan so far is not kept). Finished: returned as it is."""
     if st.jobs.cancel(job_id) is None:
         raise not_found(f"Job '{job_id}'")
-    return job_out(*_load(st, job_id))
+    return job_out(*_load(st, job_id), lang)
 
 
 def check_params(kind: str, params: dict[str, Any]) -> None:
@@ -121,21 +141,6 @@ def check_params(kind: str, params: dict[str, Any]) -> None:
             [{**e, "loc": ("body", "params", *e["loc"])} for e in exc.errors()]) from None
 
 
-def language(request: Request, lang: Lang | None = None) -> Lang:
-    """The reader's language: ``?lang=zh|en``, else the first of ``Accept-Language`` we
-    speak, else Chinese."""
-    if lang is not None:
-        return lang
-    for part in request.headers.get("accept-language", "").split(","):
-        tag = part.split(";")[0].strip().lower()
-        if tag.startswith("zh"):
-            return "zh"
-        if tag.startswith("en"):
-            return "en"
-    return "zh"
-
-
-LangDep = Annotated[Lang, Depends(language)]
 
 
 def check_roster_state(st: State, row: Any, params: dict[str, Any]) -> None:

@@ -23,6 +23,7 @@ import os
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -50,8 +51,9 @@ def list_files(folder: Path) -> list[str]:
     )
 
 
-def _finish(url: str, job_id: str, lease: str | None, status: str, message: str,
-            result: dict[str, Any], files: list[str], progress: dict[str, Any]) -> None:
+def _finish(url: str, job_id: str, lease: str | None, status: str,
+            message: str | dict[str, str], result: dict[str, Any], files: list[str],
+            progress: dict[str, Any]) -> None:
     """Record the outcome, only while this worker still holds the job's lease."""
     eng = make_engine(url)
     with Session(eng) as s, s.begin():
@@ -59,7 +61,9 @@ def _finish(url: str, job_id: str, lease: str | None, status: str, message: str,
         if job is None or job.status != "running" or job.lease != lease:
             return
         job.status = status
-        job.message = message
+        if isinstance(message, str):
+            message = {"message": message, "message_en": message}
+        job.message, job.message_en = message["message"], message["message_en"]
         job.finished_at = now()
         job.progress_json = json.dumps(progress)
         job.pid = None
@@ -124,6 +128,21 @@ class _Heartbeat:
         eng.dispose()
 
 
+def both(say: Callable[[str], str]) -> dict[str, str]:
+    """A job's message in Chinese and English (the job list shows the reader's)."""
+    return {"message": say("zh"), "message_en": say("en")}
+
+
+def _plan_message(plan: Any, status: str, lang: str) -> str:
+    from tuoyu.api.text import label, render
+
+    if plan.status == Status.CANCELLED:
+        return label("plan.cancelled" if plan.rows else "status.cancelled", lang)
+    if plan.findings and status != "done":
+        return "；".join(render(f, lang) for f in plan.findings[:3])
+    return label(f"status.{plan.status}", lang)
+
+
 def _error(error: str, message: str, **extra: Any) -> dict[str, Any]:
     return {"error": error, "message": message, **extra}
 
@@ -175,7 +194,7 @@ def run_job(job_id: str, kind: str, dataset_id: str, data_dir: str, params: dict
     yield_to_the_service()
     from tuoyu.api import runner, store
     from tuoyu.api.exports.output import OutputError
-    from tuoyu.api.text import label, render
+    from tuoyu.api.service.jobs import said
     from tuoyu.models.errors import DataError
     from tuoyu.planning.dataset import Dataset
 
@@ -196,20 +215,17 @@ def run_job(job_id: str, kind: str, dataset_id: str, data_dir: str, params: dict
                 files = list_files(out) if out.is_dir() else []
             eng.dispose()
             status = JOB_STATUS[plan.status]
-            if plan.status == Status.CANCELLED:
-                message = label("plan.cancelled") if plan.rows else label("status.cancelled")
-            elif plan.findings and status != "done":
-                message = "；".join(render(f) for f in plan.findings[:3])
-            else:
-                message = label(f"status.{plan.status}")
+            message = both(lambda lg: _plan_message(plan, status, lg))
             result: dict[str, Any] = plan.as_dict()
             final = {"objective": plan.objective, "bound": plan.bound, "gap": plan.gap}
         except ValidationError as exc:
             from tuoyu.api.text.validation import got, sentence
 
             status = "failed"
-            message = "参数不正确：" + "；".join(sentence(e) for e in exc.errors()[:3])
-            result = _error("invalid_input", message, problems=[
+            errs = exc.errors()
+            message = both(lambda lg: ("参数不正确：" if lg == "zh" else "Invalid parameters: ")
+                           + "；".join(sentence(e, lg) for e in errs[:3]))
+            result = _error("invalid_input", message["message"], problems=[
                 {"file": "params", "row": None, "column": ".".join(map(str, e["loc"])),
                  "message": sentence(e, "en"), "text": sentence(e), "expected": e.get("type"),
                  "got": got(e)} for e in exc.errors()])
@@ -218,24 +234,27 @@ def run_job(job_id: str, kind: str, dataset_id: str, data_dir: str, params: dict
             from tuoyu.api.service.errors import problem_dicts
             from tuoyu.api.text import render_data_error
 
-            status, message = "failed", render_data_error(exc, "zh", limit=3)
-            result = _error("invalid_input", message, problems=problem_dicts(exc),
+            status = "failed"
+            bad = exc
+            message = both(lambda lg: render_data_error(bad, lg, limit=3))
+            result = _error("invalid_input", message["message"], problems=problem_dicts(exc),
                             problem_count=len(exc.problems))
             final = {}
         except store.RosterStateError as exc:  # a published month, another draw meanwhile
             status = "failed"
-            message = runner.state_error_text(exc, "zh")
-            result = _error("roster_state", message, code=exc.code,
-                            message_en=runner.state_error_text(exc, "en"))
+            refused = exc
+            message = both(lambda lg: runner.state_error_text(refused, lg))
+            result = _error("roster_state", message["message"], code=exc.code,
+                            message_en=message["message_en"])
             final = {}
         except OutputError as exc:
-            status, message = "failed", f"无法写出方案文件 / cannot write the plan: {exc}"
-            result = _error("output", message)
+            status, message = "failed", said("job.output_failed", reason=str(exc))
+            result = _error("output", message["message"])
             final = {}
         except Exception as exc:
             status = "failed"
-            message = f"方案未能生成 / the plan could not be made: {exc}"
-            result = _error("failed", message, detail=traceback.format_exc(limit=5))
+            message = said("job.failed", reason=str(exc))
+            result = _error("failed", message["message"], detail=traceback.format_exc(limit=5))
             final = {}
         progress = {**beat.snapshot(), **final}
     _finish(url, job_id, lease, status, message, result, files, progress)

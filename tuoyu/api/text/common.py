@@ -35,6 +35,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "--previous {path} is only used when re-planning (--from DATE): give --from too, "
         "or leave --previous out",
     ),
+    # what became of a job (the service's job list)
+    "job.interrupted": ("服务在生成方案时停止了；请重新提交",
+                        "the service stopped while this plan was being made; submit it again"),
+    "job.cancelled_running": ("已在生成方案时取消；目前为止最好的方案未保留",
+                              "cancelled while the plan was being made; its best plan so far "
+                              "is not kept"),
+    "job.cancelled_queued": ("已在开始生成方案之前取消", "cancelled before the plan was started"),
+    "job.worker_died": ("求解进程意外停止（退出码 {code}）",
+                        "the worker stopped unexpectedly (exit code {code})"),
+    "job.dataset_gone": ("数据集“{id}”已不存在", "dataset '{id}' no longer exists"),
+    "job.output_failed": ("无法写出方案文件：{reason}", "cannot write the plan: {reason}"),
+    "job.failed": ("方案未能生成：{reason}", "the plan could not be made: {reason}"),
     # inspection outcomes (the contract's inspections.outcome)
     "outcome.pass": ("合格", "pass"),
     "outcome.rectify": ("责令整改", "rectify"),

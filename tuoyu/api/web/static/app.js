@@ -205,7 +205,7 @@
   /* fetch with the token; returns parsed JSON, text or a Blob (opts.as = 'json'|'text'|'blob'). */
   function api(path, opts) {
     opts = opts || {};
-    var headers = {};
+    var headers = {'Accept-Language': lang() === 'en' ? 'en' : 'zh-CN'};  // replies in the page's language
     var tok = token();
     if (tok) { headers.Authorization = 'Bearer ' + tok; }
     var init = {method: opts.method || 'GET', headers: headers};
