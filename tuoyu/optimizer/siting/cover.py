@@ -126,6 +126,7 @@ def mclp(n_points: int, n_sites: int, pi: np.ndarray, pj: np.ndarray, weights: n
     mip, x, y = _reduced_mip(red)
     xs = np.zeros(len(red.sites))
     xs[start] = 1.0
+    xs[np.flatnonzero(xs == 0)[: red.k - len(start)]] = 1.0  # exactly k sites
     ys = (red.rows @ xs > 0.5).astype(float)
     build = time.perf_counter() - t0
     res = mip.solve(True, params, stop=stop, stage="mclp", start=np.concatenate([xs, ys]))
@@ -136,8 +137,12 @@ def mclp(n_points: int, n_sites: int, pi: np.ndarray, pj: np.ndarray, weights: n
 
 
 def _reduced_mip(red: Reduction) -> tuple[Mip, np.ndarray, np.ndarray]:
-    """max site_value·x + w·y  s.t.  y_r <= sum of x over row r's sites, sum x <= k,
-    pinned x = 1 (``y`` is integral at the optimum once ``x`` is)."""
+    """max site_value·x + w·y  s.t.  y_r <= sum of x over row r's sites, sum x = k,
+    pinned x = 1 (``y`` is integral at the optimum once ``x`` is).
+
+    Exactly ``k`` (not at most): the same optimum (more kept sites never cover less, and
+    there are at least ``k``), and HiGHS solves it far faster (city instance, p = 500:
+    proven in 27 s, while "at most" was not proven in 120 s)."""
     mip = Mip()
     m = len(red.sites)
     x = mip.add_cols(m, red.site_value, _pinned_lb(m, red.pinned.tolist()), 1.0, integer=True)
@@ -148,7 +153,7 @@ def _reduced_mip(red: Reduction) -> tuple[Mip, np.ndarray, np.ndarray]:
                  np.concatenate([x[coo.col], y]),
                  np.concatenate([np.ones(len(coo.row)), -np.ones(n_rows)]),
                  np.zeros(n_rows), np.full(n_rows, np.inf))
-    mip.add_row(x, np.ones(m), 0.0, float(red.k))
+    mip.add_row(x, np.ones(m), float(red.k), float(red.k))
     return mip, x, y
 
 

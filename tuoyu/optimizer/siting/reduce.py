@@ -19,8 +19,9 @@ steps, each of which keeps the optimum value exactly:
    strict and finite, and inclusion is transitive). Take an optimal choice ``S`` of the
    whole problem and replace each dropped ``j ∈ S`` by ``d(j)``: the rows reached can only
    grow, pinned sites are never dropped so they stay, and the new set has at most ``p``
-   sites, all kept. So the reduced problem with *at most* ``min(p, kept)`` sites reaches
-   the whole problem's optimum. Conversely a reduced solution is a solution of the whole
+   sites, all kept; adding kept sites up to exactly ``k = min(p, kept)`` never covers
+   less. So the reduced problem with exactly ``k`` sites reaches the whole problem's
+   optimum. Conversely a reduced solution is a solution of the whole
    problem once padded to exactly ``p`` sites with dropped ones (:meth:`Reduction.pad`),
    and padding never lowers the weight covered (weights are >= 0). Both optima are equal.
 
