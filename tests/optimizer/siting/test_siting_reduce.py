@@ -121,3 +121,12 @@ def test_the_reduced_optimum_is_the_whole_optimum(inst):
     assert len(res.chosen) == p and set(pinned) <= set(res.chosen)
     covered = sum(w[i] for i in range(n) if set(reach[i]) & set(res.chosen))
     assert covered == pytest.approx(expected) and res.covered_weight == pytest.approx(expected)
+
+
+def test_a_greedy_choice_covering_everything_is_proven_without_the_solver():
+    reach = {0: [0], 1: [1], 2: [0, 1], 3: [2]}
+    pi, pj = pairs_of(reach)
+    w = np.array([0.1, 0.2, 0.3, 0.7])  # sums that do not add up exactly in floats
+    res = mclp(4, 3, pi, pj, w, 3)
+    assert res.status == "optimal" and res.gap == 0.0 and res.solve_seconds == 0.0
+    assert res.chosen == [0, 1, 2] and res.covered_weight == pytest.approx(1.3)

@@ -121,8 +121,10 @@ def mclp(n_points: int, n_sites: int, pi: np.ndarray, pj: np.ndarray, weights: n
     found = red.value(start)
     if found >= red.coverable - 1e-9 * max(1.0, red.coverable):
         build = time.perf_counter() - t0
-        return _mclp_result(red, weights, start, Status.OPTIMAL, found, red.coverable,
-                            build, 0.0, False)
+        # nothing covers more than every coverable point: proven (bound = the value found,
+        # equal to the coverable weight up to the float sums' rounding)
+        return _mclp_result(red, weights, start, Status.OPTIMAL, found, found, build, 0.0,
+                            False)
     mip, x, y = _reduced_mip(red)
     xs = np.zeros(len(red.sites))
     xs[start] = 1.0
@@ -130,10 +132,13 @@ def mclp(n_points: int, n_sites: int, pi: np.ndarray, pj: np.ndarray, weights: n
     ys = (red.rows @ xs > 0.5).astype(float)
     build = time.perf_counter() - t0
     res = mip.solve(True, params, stop=stop, stage="mclp", start=np.concatenate([xs, ys]))
-    chosen = np.array(_chosen(res, x), dtype=np.int64) if res.x is not None else start
-    objective = res.objective if res.x is not None else found
-    return _mclp_result(red, weights, chosen, res.status, objective, res.bound,
-                        build + res.build_seconds, res.solve_seconds, res.cancelled)
+    if res.x is None:  # stopped or out of time before HiGHS took the start: keep it
+        return _mclp_result(red, weights, xs.nonzero()[0], Status.FEASIBLE, red.value(
+            xs.nonzero()[0]), res.bound, build + res.build_seconds, res.solve_seconds,
+            res.cancelled)
+    return _mclp_result(red, weights, np.array(_chosen(res, x), dtype=np.int64), res.status,
+                        res.objective, res.bound, build + res.build_seconds,
+                        res.solve_seconds, res.cancelled)
 
 
 def _reduced_mip(red: Reduction) -> tuple[Mip, np.ndarray, np.ndarray]:
