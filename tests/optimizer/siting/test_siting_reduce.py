@@ -130,3 +130,9 @@ def test_a_greedy_choice_covering_everything_is_proven_without_the_solver():
     res = mclp(4, 3, pi, pj, w, 3)
     assert res.status == "optimal" and res.gap == 0.0 and res.solve_seconds == 0.0
     assert res.chosen == [0, 1, 2] and res.covered_weight == pytest.approx(1.3)
+
+
+def test_more_pins_than_sites_to_choose_is_infeasible():
+    pi, pj = pairs_of({0: [0], 1: [1]})
+    res = mclp(2, 2, pi, pj, np.array([1.0, 1.0]), 1, pinned=[0, 1])
+    assert res.status == "infeasible" and res.chosen == []

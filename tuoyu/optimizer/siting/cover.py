@@ -116,6 +116,9 @@ def mclp(n_points: int, n_sites: int, pi: np.ndarray, pj: np.ndarray, weights: n
     """
     t0 = time.perf_counter()
     weights = np.asarray(weights, dtype=float)
+    if len(set(pinned)) > min(p, n_sites):  # more pins than sites to choose
+        return CoverResult("mclp", Status.INFEASIBLE, None, None, [], 0.0,
+                           float(weights.sum()), 0, n_points, [], 0.0, 0.0)
     red = reduce_mclp(n_points, n_sites, np.asarray(pi), np.asarray(pj), weights, p, pinned)
     start = greedy(red)
     found = red.value(start)
