@@ -6,14 +6,24 @@ Instances:
   our capacitated three-year plan, and MCLP by us (HiGHS, merged rows) and by spopt
   (``MCLP.from_cost_matrix`` + CBC) on the same coverage.
 * ``city``: 6,000 communities and 5,000 candidate sites over a 30 km × 30 km city, walking
-  circle 1,125 m (straight line × 1.3), p = 500; MCLP by us and by spopt on the same data.
+  circle 1,125 m = straight line 865 m × circuity 1.3 (the issue's "865 m" is this circle's
+  straight-line radius), p = 24 (the issue's case) and p = 500 (``--city-p``); MCLP by us
+  and by spopt on the same pairs.
 
-Each solver runs in its own forked process so that peak memory (max RSS, including the CBC
-child process for spopt) is measured separately. Prints, per instance and tool: status,
-objective, build and solve seconds, peak memory, and the time ratio spopt / ours.
+spopt runs ``MCLP.from_cost_matrix`` (a dense matrix, ``inf`` outside the circle) and
+solves with HiGHS through PuLP (``pulp.HiGHS``, the same solver as ours; ``--spopt-solver
+cbc`` for CBC), with the same proof standard as ours (relative gap 0, absolute 1e-6) and
+``results=True`` (its default). "End to end" is from the pairs (ours) or the cost matrix
+(spopt, including building it) to the chosen sites.
 
-Usage: ``python benchmarks/bench_siting.py [--only bundled|city] [--spopt-timeout 900]
-[--cpsat 20]`` (``--cpsat`` adds CP-SAT on the same merged MCLP, for the solver choice).
+Each solver runs in its own freshly started process (``spawn``), so peak memory (max RSS of
+that process and any child it starts) is that tool's alone. Prints, per instance and tool:
+status, objective, build and solve seconds, peak memory, and per instance the time and
+memory ratios spopt / ours and whether the optimum is the same.
+
+Usage: ``python benchmarks/bench_siting.py [--only bundled|city] [--city-p 24,500]
+[--spopt-timeout 900] [--cpsat 20] [--capacitated-city]`` (``--cpsat`` adds CP-SAT on the
+same merged MCLP, for the solver choice).
 """
 
 from __future__ import annotations
@@ -64,8 +74,8 @@ def _pair_dist(prob: Any, pi: np.ndarray, pj: np.ndarray, cand: list[int]) -> np
     return np.array([lookup[(int(i), cand[int(j)])] for i, j in zip(pi, pj, strict=True)])
 
 
-def city_cover(n: int = 6000, m: int = 5000, side: float = 30_000.0, seed: int = 7
-               ) -> dict[str, Any]:
+def city_cover(n: int = 6000, m: int = 5000, side: float = 30_000.0, seed: int = 7,
+               p: int = 24) -> dict[str, Any]:
     from tuoyu.optimizer.catchment import AccessParams, straight_pairs
 
     rng = np.random.default_rng(seed)
@@ -83,7 +93,7 @@ def city_cover(n: int = 6000, m: int = 5000, side: float = 30_000.0, seed: int =
     pairs = straight_pairs(d[:, 0], d[:, 1], s[:, 0], s[:, 1], access)
     w = rng.integers(5, 120, size=n).astype(float)
     return {"n": n, "m": m, "pi": pairs.i, "pj": pairs.j, "dist": pairs.dist, "w": w,
-            "p": 500, "radius": access.reach_m, "prep_seconds": time.perf_counter() - t0}
+            "p": p, "radius": access.reach_m, "prep_seconds": time.perf_counter() - t0}
 
 
 # --------------------------------------------------------------------------- runners
@@ -98,7 +108,8 @@ def run_ours(inst: dict[str, Any], workers: int, time_limit: float) -> dict[str,
                SolveParams(time_limit=time_limit, workers=workers))
     return {"status": res.status, "objective": res.objective, "bound": res.bound,
             "gap": res.gap, "build": res.build_seconds, "solve": res.solve_seconds,
-            "total": time.perf_counter() - t0, "rows": f"{res.points}->{res.rows}"}
+            "total": time.perf_counter() - t0,
+            "rows": f"{res.points}->{res.rows} rows, {len(res.chosen)} sites"}
 
 
 def run_cpsat(inst: dict[str, Any], workers: int, time_limit: float,
@@ -134,7 +145,8 @@ def run_cpsat(inst: dict[str, Any], workers: int, time_limit: float,
             "rows": f"{inst['n']}->{len(keys)}"}
 
 
-def run_spopt(inst: dict[str, Any], workers: int, time_limit: float) -> dict[str, Any]:
+def run_spopt(inst: dict[str, Any], workers: int, time_limit: float,
+              solver: str = "highs") -> dict[str, Any]:
     import warnings
 
     import pulp
@@ -147,12 +159,18 @@ def run_spopt(inst: dict[str, Any], workers: int, time_limit: float) -> dict[str
     model = MCLP.from_cost_matrix(cost, inst["w"], inst["radius"], p_facilities=inst["p"])
     build = time.perf_counter() - t0
     t1 = time.perf_counter()
-    model.solve(pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit, threads=workers))
+    if solver == "highs":
+        engine = pulp.HiGHS(msg=False, timeLimit=time_limit, threads=workers, gapRel=0.0,
+                            gapAbs=1e-6)
+    else:
+        engine = pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit, threads=workers)
+    model.solve(engine)
     solve = time.perf_counter() - t1
     return {"status": pulp.LpStatus[model.problem.status].lower(),
             "objective": pulp.value(model.problem.objective), "bound": None, "gap": None,
             "build": build, "solve": solve, "total": time.perf_counter() - t0,
-            "rows": f"{inst['n']}"}
+            "rows": f"{inst['n']} rows, "
+                    f"{sum(1 for v in model.fac_vars if (v.varValue or 0) > 0.5)} sites"}
 
 
 def run_capacitated(workers: int, time_limit: float, scale: int = 1) -> dict[str, Any]:
@@ -190,7 +208,8 @@ def _child(fn: Any, args: tuple, queue: Any) -> None:
 
 
 def isolated(fn: Any, args: tuple, timeout: float) -> dict[str, Any]:
-    ctx = mp.get_context("fork")
+    """Run ``fn(*args)`` in a freshly started process (its peak memory is its own)."""
+    ctx = mp.get_context("spawn")
     q = ctx.Queue()
     proc = ctx.Process(target=_child, args=(fn, args, q))
     t0 = time.perf_counter()
@@ -217,58 +236,68 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--time-limit", type=float, default=300.0)
     ap.add_argument("--spopt-timeout", type=float, default=900.0)
+    ap.add_argument("--spopt-solver", choices=["highs", "cbc"], default="highs")
+    ap.add_argument("--city-p", default="24,500",
+                    help="comma-separated p of the city MCLP rows (24: the issue's case)")
     ap.add_argument("--cpsat", type=float, default=0.0, metavar="SECONDS",
                     help="also run the MCLP on CP-SAT with this time limit (solver choice)")
     ap.add_argument("--skip-spopt", action="store_true", help="city: skip spopt (slow)")
     ap.add_argument("--capacitated-city", action="store_true",
                     help="also time the 3-year capacitated plan on the generator at scale 12")
     args = ap.parse_args()
+    peer = f"spopt MCLP ({'HiGHS' if args.spopt_solver == 'highs' else 'CBC'})"
+    limit, wk = args.time_limit, args.workers
     rows = []
     if args.only in (None, "bundled"):
         rows.append(("bundled", "tuoyu capacitated 3-year", isolated(
-            run_capacitated, (args.workers, args.time_limit), args.time_limit + 60)))
+            run_capacitated, (wk, limit), limit + 60)))
         inst = bundled_cover()
-        rows.append(("bundled", "tuoyu MCLP (HiGHS)", isolated(
-            run_ours, (inst, args.workers, args.time_limit), args.time_limit + 60)))
-        rows.append(("bundled", "spopt MCLP (CBC)", isolated(
-            run_spopt, (inst, args.workers, args.time_limit), args.spopt_timeout)))
+        rows.append(("bundled", "tuoyu MCLP", isolated(run_ours, (inst, wk, limit), limit + 60)))
+        rows.append(("bundled", peer, isolated(
+            run_spopt, (inst, wk, limit, args.spopt_solver), args.spopt_timeout)))
         if args.cpsat:
             rows.append(("bundled", "CP-SAT MCLP (default)", isolated(
-                run_cpsat, (inst, args.workers, args.cpsat), args.cpsat + 60)))
+                run_cpsat, (inst, wk, args.cpsat), args.cpsat + 60)))
     if args.capacitated_city:
         rows.append(("city", "tuoyu capacitated x12", isolated(
-            run_capacitated, (args.workers, args.time_limit, 12), args.time_limit + 120)))
+            run_capacitated, (wk, limit, 12), limit + 120)))
     if args.only in (None, "city"):
-        inst = city_cover()
-        print(f"city: {inst['n']} communities x {inst['m']} sites, {len(inst['pi']):,} pairs "
-              f"in reach (spatial index {inst['prep_seconds']:.2f} s), p = {inst['p']}")
-        rows.append(("city", "tuoyu MCLP (HiGHS)", isolated(
-            run_ours, (inst, args.workers, args.time_limit), args.time_limit + 60)))
-        if args.cpsat:
-            rows.append(("city", "CP-SAT MCLP (default)", isolated(
-                run_cpsat, (inst, args.workers, args.cpsat), args.cpsat + 60)))
-            rows.append(("city", "CP-SAT MCLP (lin. 2)", isolated(
-                run_cpsat, (inst, args.workers, args.cpsat, 2), args.cpsat + 60)))
-        if not args.skip_spopt:
-            rows.append(("city", "spopt MCLP (CBC)", isolated(
-                run_spopt, (inst, args.workers, args.time_limit), args.spopt_timeout)))
-    head = (f"{'instance':8} {'tool':26} {'status':18} {'objective':>12} {'gap':>8} "
+        for p in [int(v) for v in args.city_p.split(",") if v]:
+            inst = city_cover(p=p)
+            name = f"city p={p}"
+            print(f"{name}: {inst['n']} communities x {inst['m']} sites, {len(inst['pi']):,} "
+                  f"pairs in reach (spatial index {inst['prep_seconds']:.2f} s)", flush=True)
+            rows.append((name, "tuoyu MCLP", isolated(run_ours, (inst, wk, limit), limit + 60)))
+            if args.cpsat:
+                rows.append((name, "CP-SAT MCLP (default)", isolated(
+                    run_cpsat, (inst, wk, args.cpsat), args.cpsat + 60)))
+            if not args.skip_spopt:
+                rows.append((name, peer, isolated(
+                    run_spopt, (inst, wk, limit, args.spopt_solver), args.spopt_timeout)))
+    report(rows)
+
+
+def report(rows: list[tuple[str, str, dict[str, Any]]]) -> None:
+    head = (f"{'instance':10} {'tool':26} {'status':18} {'objective':>12} {'gap':>8} "
             f"{'build s':>8} {'solve s':>8} {'total s':>8} {'peak MB':>8} rows")
     print(head)
     print("-" * len(head))
     for name, tool, r in rows:
-        print(f"{name:8} {tool:26} {fmt(r.get('status')):18} {fmt(r.get('objective')):>12} "
+        print(f"{name:10} {tool:26} {fmt(r.get('status')):18} {fmt(r.get('objective')):>12} "
               f"{fmt(r.get('gap'), '.4f'):>8} {fmt(r.get('build')):>8} {fmt(r.get('solve')):>8} "
               f"{fmt(r.get('total')):>8} {fmt(r.get('peak_mb'), '.0f'):>8} {r.get('rows', '')}")
-    for name in ("bundled", "city"):
-        ours = next((r for n, t, r in rows if n == name and t.startswith("tuoyu MCLP")), None)
+    for name in dict.fromkeys(n for n, _t, _r in rows):
+        ours = next((r for n, t, r in rows if n == name and t == "tuoyu MCLP"), None)
         ref = next((r for n, t, r in rows if n == name and t.startswith("spopt")), None)
-        if ours and ref and ours.get("total") and ref.get("total"):
-            same = (ours.get("objective") is not None and ref.get("objective") is not None
-                    and abs(ours["objective"] - ref["objective"]) < 1e-6)
-            print(f"{name}: spopt / tuoyu time ratio {ref['total'] / ours['total']:.1f}x"
-                  f"{'' if ref.get('objective') is not None else ' (spopt did not finish)'}; "
-                  f"same objective: {same}")
+        if not (ours and ref and ours.get("total") and ref.get("total")):
+            continue
+        same = (ours.get("objective") is not None and ref.get("objective") is not None
+                and abs(ours["objective"] - ref["objective"]) < 1e-6)
+        mem = (f"; memory spopt / tuoyu {ref['peak_mb'] / ours['peak_mb']:.1f}x"
+               if ours.get("peak_mb") and ref.get("peak_mb") else "")
+        print(f"{name}: time spopt / tuoyu {ref['total'] / ours['total']:.1f}x{mem}"
+              f"{'' if ref.get('objective') is not None else ' (spopt did not finish)'}; "
+              f"same objective: {same}")
 
 
 if __name__ == "__main__":

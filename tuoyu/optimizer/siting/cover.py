@@ -23,6 +23,7 @@ from tuoyu.models.errors import InfeasibleError
 from tuoyu.models.findings import Finding, clash, info, warning
 from tuoyu.optimizer.siting.highs import Mip, MipResult
 from tuoyu.optimizer.siting.problem import SitingProblem
+from tuoyu.optimizer.siting.reduce import Reduction, greedy, reduce_mclp
 from tuoyu.optimizer.siting.solve import SitingPlan, allocate, report, targets
 from tuoyu.optimizer.solve import SolveParams, StageTime, Status, Stop, gap
 
@@ -105,25 +106,74 @@ def mclp(n_points: int, n_sites: int, pi: np.ndarray, pj: np.ndarray, weights: n
     """Maximal covering: choose ``p`` sites covering the most weight (spopt's MCLP).
 
     As in spopt, exactly ``p`` sites are chosen (when there are at least ``p``);
-    ``pinned`` sites are among them.
+    ``pinned`` sites are among them. Weights must be >= 0.
+
+    The instance is first reduced exactly (``reduce.py``: zero-weight points out, points
+    reaching the same sites merged, dominated sites dropped, single-site rows folded into
+    their site), then a greedy choice is computed. When the greedy choice covers every
+    coverable point it is optimal and no solver runs; otherwise HiGHS solves the reduced
+    model starting from it. The chosen sites are padded back to ``p`` (``Reduction.pad``).
     """
     t0 = time.perf_counter()
     weights = np.asarray(weights, dtype=float)
-    keys, w, unc = merge_rows(n_points, np.asarray(pi), np.asarray(pj), weights)
-    mip = Mip()
-    x = mip.add_cols(n_sites, 0.0, _pinned_lb(n_sites, pinned), 1.0, integer=True)
-    y = mip.add_cols(len(keys), w, 0.0, 1.0)  # integral at the optimum once x is
-    _cover_rows(mip, keys, x, y)
-    k = min(p, n_sites)
-    mip.add_row(x, np.ones(n_sites), float(k), float(k))
+    if len(set(pinned)) > min(p, n_sites):  # more pins than sites to choose
+        return CoverResult("mclp", Status.INFEASIBLE, None, None, [], 0.0,
+                           float(weights.sum()), 0, n_points, [], 0.0, 0.0)
+    red = reduce_mclp(n_points, n_sites, np.asarray(pi), np.asarray(pj), weights, p, pinned)
+    start = greedy(red)
+    found = red.value(start)
+    if found >= red.coverable - 1e-9 * max(1.0, red.coverable):
+        build = time.perf_counter() - t0
+        # nothing covers more than every coverable point: proven (bound = the value found,
+        # equal to the coverable weight up to the float sums' rounding)
+        return _mclp_result(red, weights, start, Status.OPTIMAL, found, found, build, 0.0,
+                            False)
+    mip, x, y = _reduced_mip(red)
+    xs = np.zeros(len(red.sites))
+    xs[start] = 1.0
+    xs[np.flatnonzero(xs == 0)[: red.k - len(start)]] = 1.0  # exactly k sites
+    ys = (red.rows @ xs > 0.5).astype(float)
     build = time.perf_counter() - t0
-    res = mip.solve(True, params, stop=stop, stage="mclp")
-    chosen = _chosen(res, x)
-    cov = set(chosen)
-    covered = float(sum(wk for key, wk in zip(keys, w, strict=True) if cov & set(key)))
-    return CoverResult("mclp", res.status, res.objective, res.bound, chosen, covered,
-                       float(weights.sum()), len(keys), n_points, unc,
-                       build + res.build_seconds, res.solve_seconds, res.cancelled)
+    res = mip.solve(True, params, stop=stop, stage="mclp", start=np.concatenate([xs, ys]))
+    if res.x is None:  # stopped or out of time before HiGHS took the start: keep it
+        return _mclp_result(red, weights, xs.nonzero()[0], Status.FEASIBLE, red.value(
+            xs.nonzero()[0]), res.bound, build + res.build_seconds, res.solve_seconds,
+            res.cancelled)
+    return _mclp_result(red, weights, np.array(_chosen(res, x), dtype=np.int64), res.status,
+                        res.objective, res.bound, build + res.build_seconds,
+                        res.solve_seconds, res.cancelled)
+
+
+def _reduced_mip(red: Reduction) -> tuple[Mip, np.ndarray, np.ndarray]:
+    """max site_value·x + w·y  s.t.  y_r <= sum of x over row r's sites, sum x = k,
+    pinned x = 1 (``y`` is integral at the optimum once ``x`` is).
+
+    Exactly ``k`` (not at most): the same optimum (more kept sites never cover less, and
+    there are at least ``k``), and HiGHS solves it far faster (city instance, p = 500:
+    proven in 27 s, while "at most" was not proven in 120 s)."""
+    mip = Mip()
+    m = len(red.sites)
+    x = mip.add_cols(m, red.site_value, _pinned_lb(m, red.pinned.tolist()), 1.0, integer=True)
+    y = mip.add_cols(len(red.weights), red.weights, 0.0, 1.0)
+    coo = red.rows.tocoo()
+    n_rows = len(red.weights)
+    mip.add_rows(np.concatenate([coo.row, np.arange(n_rows)]),
+                 np.concatenate([x[coo.col], y]),
+                 np.concatenate([np.ones(len(coo.row)), -np.ones(n_rows)]),
+                 np.zeros(n_rows), np.full(n_rows, np.inf))
+    mip.add_row(x, np.ones(m), float(red.k), float(red.k))
+    return mip, x, y
+
+
+def _mclp_result(red: Reduction, weights: np.ndarray, chosen: np.ndarray, status: Status,
+                 objective: float | None, bound: float | None, build: float, solve: float,
+                 cancelled: bool) -> CoverResult:
+    """The result in the caller's site numbering, padded to ``p`` sites (padding never
+    lowers the weight covered, so the reduced choice's weight is the result's)."""
+    sites = red.pad(chosen)
+    covered = red.value(np.asarray(chosen, dtype=np.int64))
+    return CoverResult("mclp", status, objective, bound, sites, covered, float(weights.sum()),
+                       red.merged_rows, red.points, red.uncoverable, build, solve, cancelled)
 
 
 def lscp(n_points: int, n_sites: int, pi: np.ndarray, pj: np.ndarray,

@@ -66,6 +66,8 @@ class Mip:
         self.val: list[np.ndarray] = []
         self.r_lo: list[float] = []
         self.r_hi: list[float] = []
+        # HiGHS options of this model (set after the common ones, in or out of process)
+        self.options: dict[str, Any] = {}
 
     def add_cols(self, n: int, cost: object = 0.0, lb: object = 0.0, ub: object = np.inf,
                  integer: bool = False) -> np.ndarray:
@@ -139,7 +141,7 @@ class Mip:
             return _solve_in_child(self, maximize, params, stop, progress, stage, 0.0, start)
         t0 = time.perf_counter()
         h = _new_highs()
-        _configure(h, params, late, stop)
+        _configure(h, params, late, stop, self.options)
         h.passModel(self.to_lp(maximize))
         _warm_start(h, start)
         build = time.perf_counter() - t0
@@ -174,7 +176,7 @@ def child_main() -> None:
               np.array(data.mip_solution, dtype=float)))
 
     h = _new_highs()
-    _configure(h, params, False, None)
+    _configure(h, params, False, None, mip.options)
     h.passModel(mip.to_lp(maximize))
     _warm_start(h, start)
     h.cbMipImprovingSolution.subscribe(improving)
@@ -264,7 +266,8 @@ def _warm_start(h: Any, start: np.ndarray | None) -> None:
     h.setSolution(sol)
 
 
-def _configure(h: Any, params: SolveParams, late: bool, stop: Stop | None) -> None:
+def _configure(h: Any, params: SolveParams, late: bool, stop: Stop | None,
+               options: dict[str, Any] | None = None) -> None:
     limit = float(params.time_limit)
     if late and stop is not None:  # started after the stop: the first solution will do
         limit = min(limit, stop.grace)
@@ -275,6 +278,8 @@ def _configure(h: Any, params: SolveParams, late: bool, stop: Stop | None) -> No
     h.setOptionValue("mip_rel_gap", float(params.relative_gap))
     h.setOptionValue("mip_abs_gap", 1e-6)
     h.setOptionValue("random_seed", int(params.seed))
+    for name, value in (options or {}).items():
+        h.setOptionValue(name, value)
 
 
 def _subscribe_progress(h: Any, progress: ProgressFn, stage: str, t0: float) -> None:
