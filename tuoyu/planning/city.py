@@ -19,12 +19,13 @@ depend on the thread count).
 from __future__ import annotations
 
 import copyreg
+import logging
 import os
 import time
 import traceback
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -158,6 +159,24 @@ def local_workers(tasks: int) -> int:
     return max(1, min(cores or 1, tasks))
 
 
+def _own_process_group_plugin() -> Any:
+    """A worker plugin for the local cluster's worker processes: each leaves the
+    terminal's process group, so a Ctrl-C reaches the command only, which cancels the
+    tasks and closes the cluster (a SIGINT inside a worker would abort its CP-SAT search
+    with a C++ error instead). Made here so that importing this module does not import
+    Dask (every ``tuoyu`` command imports it)."""
+    from distributed.diagnostics.plugin import WorkerPlugin
+
+    class OwnProcessGroup(WorkerPlugin):
+        name = "tuoyu-own-process-group"
+
+        def setup(self, worker: Any) -> None:
+            with suppress(OSError):
+                os.setpgid(0, 0)
+
+    return OwnProcessGroup()
+
+
 @contextmanager
 def local_client(n_workers: int, *, processes: bool = True) -> Iterator[Any]:
     """A local Dask cluster (single-threaded workers: each district's solver has its own
@@ -165,7 +184,10 @@ def local_client(n_workers: int, *, processes: bool = True) -> Iterator[Any]:
     from distributed import Client, LocalCluster
 
     with LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=processes,
-                      dashboard_address=None) as cluster, Client(cluster) as client:
+                      dashboard_address=None, silence_logs=logging.ERROR) as cluster, \
+            Client(cluster) as client:
+        if processes:
+            client.register_plugin(_own_process_group_plugin())
         yield client
 
 
