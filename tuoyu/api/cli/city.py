@@ -151,18 +151,20 @@ def city(
                                 "parallel; a roster does not depend on it)."),
     lang: str = LANG_OPTION,
 ) -> None:
-    """Plan many districts at once on Dask: every district's month roster (and with
-    --year its session calendar, with --years its siting).
+    """Plan many districts at once on Dask: every district's month roster
+    (with --year also its session calendar, with --years its siting).
 
-    Writes OUT/<district>/roster/ (roster.csv, roster.xlsx, draw.json, summary.txt),
-    OUT/<district>/sessions/ and OUT/<district>/siting/ as the single-district commands
-    write them, each district's folder published in one step as soon as it is done, and
-    OUT/city_summary.csv / .xlsx (one row per district and planner). Each district's
-    roster is planned from its history in the store (as tuoyu roster does) and stored as
-    the month's DRAFT under its data folder; publish it per district with tuoyu roster
-    publish. A district that fails (bad input, rules that clash, a crash) says why and
-    the others go on: exit code 0 when every plan was made, 2 when any district failed.
-    Ctrl-C cancels what is still running and closes the cluster.
+    Writes OUT/<district>/roster/, sessions/, siting/ as the single-district
+    commands write them (each district published in one step when it is done)
+    and OUT/city_summary.csv and .xlsx: one row per district and planner.
+
+    Store: each roster is planned from its district's history in the store
+    (keyed by its data folder, as tuoyu roster does) and stored as the month's
+    DRAFT; publish it per district with tuoyu roster publish.
+
+    A district that fails (bad input, rules that clash, a crash) says why and
+    the others go on. Exit code 0: every plan made; 2: a district failed.
+    Ctrl-C cancels what still runs and closes the cluster (exit 130).
     """
     from tuoyu.api import store
     from tuoyu.api.exports.city import summary_rows, write_summary
