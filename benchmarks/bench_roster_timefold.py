@@ -132,6 +132,8 @@ def judge(rows: list[dict[str, Any]], problem: Any, data: Any) -> dict[str, Any]
     sys.path.insert(0, str(ROOT / "tests"))
     from roster_check import check_roster
 
+    if not rows:
+        return {"violations": None, "first": "", "objective": None, "values": {}}
     violations = check_roster(rows, data, problem.year, problem.month, problem.rules)
     missing = {v.institution_id for v in problem.visits} - {r["institution_id"] for r in rows}
     total, values = objective(rows, problem)
@@ -140,11 +142,16 @@ def judge(rows: list[dict[str, Any]], problem: Any, data: Any) -> dict[str, Any]
 
 
 def run_tuoyu(problem: Any, time_limit: float, workers: int) -> dict[str, Any]:
+    from tuoyu.models.errors import TimeLimitError
     from tuoyu.optimizer.roster import solve_roster
     from tuoyu.optimizer.solve import SolveParams
 
     t0 = time.perf_counter()
-    plan = solve_roster(problem, SolveParams(time_limit=time_limit, workers=workers))
+    try:
+        plan = solve_roster(problem, SolveParams(time_limit=time_limit, workers=workers))
+    except TimeLimitError:
+        return {"rows": [], "seconds": time.perf_counter() - t0, "status": "no roster in time",
+                "unique": None, "objective": None, "bound": None}
     seconds = time.perf_counter() - t0
     rows = [{"date": r.date.isoformat(), "institution_id": r.institution_id,
              "street_id": r.street_id, "inspector_ids": ";".join(r.inspector_ids),
@@ -195,8 +202,8 @@ def case(label: str, folder: Path, args: argparse.Namespace, tmp: Path) -> list[
                 status = f"score {r['score']}"
                 solve = r["solve_seconds"]
             j = judge(r["rows"], problem, data)
-            if solver == "tuoyu" and n == 1:
-                ours = j["objective"] if j["violations"] == 0 else None
+            if solver == "tuoyu" and n == 1 and j["violations"] == 0:
+                ours = j["objective"]
             key = sorted((x["date"], x["institution_id"], x["inspector_ids"]) for x in r["rows"])
             same = "—" if n == 1 else ("yes" if key == first[solver] else "NO")
             first.setdefault(solver, key)
@@ -207,13 +214,14 @@ def case(label: str, folder: Path, args: argparse.Namespace, tmp: Path) -> list[
 
 
 def _line(x: dict[str, Any]) -> str:
-    diff = "—"
+    diff, v = "—", x["values"]
     if x["ours"] is not None and x["violations"] == 0:
         diff = f"{x['objective'] - x['ours']:+,}"
-    v = x["values"]
-    goals = "/".join(str(v[k]) for k in WEIGHTS)
+    goals = "/".join(str(v[k]) for k in WEIGHTS) if v else "—"
+    objective = "—" if x["objective"] is None else f"{x['objective']:,}"
+    violations = "—" if x["violations"] is None else x["violations"]
     return (f"| {x['case']} | {x['solver']} | {x['run']} | {x['seconds']:.1f} "
-            f"| {x['solve']:.1f} | {x['status']} | {x['violations']} | {x['objective']:,} "
+            f"| {x['solve']:.1f} | {x['status']} | {violations} | {objective} "
             f"| {goals} | {diff} | {x['same']} |")
 
 

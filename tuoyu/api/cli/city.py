@@ -196,7 +196,14 @@ def city(
         if client is not None:
             client.close()
     folders = {d.name: str(d.dataset.folder) for d in districts}
-    write_summary(summary_rows(city.results, folders, writer.errors, language), out, language)
+    try:
+        write_summary(summary_rows(city.results, folders, writer.errors, language), out,
+                      language)
+    except OSError as exc:  # the districts' folders are written: say so
+        reason = getattr(exc, "strerror", None) or str(exc)
+        typer.echo(message("city.summary_error", {"path": str(out), "reason": reason},
+                           language), err=True)
+        raise typer.Exit(2) from None
     typer.echo(message("city.written", {"out": str(out)}, language))
     if any(r.kind == "roster" and r.ok for r in city.results):
         typer.echo(message("city.drafts", {"month": params[0].month}, language))  # type: ignore[union-attr]

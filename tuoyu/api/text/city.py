@@ -25,6 +25,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "city.written": ("已写入：{out}（各区一个文件夹，汇总见 city_summary.csv、city_summary.xlsx）",
                      "Written: {out} (a folder per district; the summary in city_summary.csv, "
                      "city_summary.xlsx)"),
+    "city.summary_error": (
+        "无法写出城市汇总表：{path}（{reason}）；已完成的各区方案已写入各自的文件夹。",
+        "Cannot write the city summary: {path} ({reason}); the districts finished are "
+        "written in their folders.",
+    ),
     "city.all_ok": ("全部 {districts} 个区均已完成。", "All {districts} districts planned."),
     "city.some_failed": (
         "{failed} 个区未全部完成：{names}。其余各区的方案已写入。",
