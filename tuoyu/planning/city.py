@@ -21,6 +21,7 @@ from __future__ import annotations
 import copyreg
 import logging
 import os
+import threading
 import time
 import traceback
 import uuid
@@ -133,16 +134,50 @@ def district_names(folders: Sequence[Path | str]) -> list[str]:
     return names
 
 
+@contextmanager
+def _stop_on(event_name: str | None) -> Iterator[Stop | None]:
+    """On a Dask worker: a stop token that is set when the city's stop event is set (a
+    thread waits on it), so a cancelled city stops the solvers under way, also on the
+    machines of a real cluster. None where there is no event or no worker."""
+    if event_name is None:
+        yield None
+        return
+    from distributed import Event
+
+    event = Event(event_name)
+    if event.client is None:  # not on a worker (the task called directly)
+        yield None
+        return
+    stop, done = Stop(grace=1.0), threading.Event()
+
+    def watch() -> None:
+        while not done.is_set():
+            try:
+                if event.wait(timeout=1.0):
+                    stop.set()
+                    return
+            except Exception:  # the cluster is closing: nothing left to stop
+                return
+
+    threading.Thread(target=watch, name="tuoyu-city-stop", daemon=True).start()
+    try:
+        yield stop
+    finally:
+        done.set()
+
+
 def plan_district(name: str, kind: str, dataset: Dataset, params: AnyParams,
-                  inputs: Mapping[str, Any]) -> DistrictResult:
-    """The task run on a worker: one planner on one district. Never raises for the
-    district's own problems: bad input and crashes come back as a :class:`Failure`."""
+                  inputs: Mapping[str, Any], stop_event: str | None = None) -> DistrictResult:
+    """The task run on a worker: one planner on one district (stopped when the city's
+    ``stop_event`` is set). Never raises for the district's own problems: bad input and
+    crashes come back as a :class:`Failure`."""
     import importlib
 
     t0 = time.perf_counter()
     try:
         planner: Any = importlib.import_module(f"tuoyu.planning.{kind}")
-        plan = planner.run(dataset, params, **dict(inputs))
+        with _stop_on(stop_event) as stop:
+            plan = planner.run(dataset, params, **dict(inputs), stop=stop)
     except DataError as exc:
         failure = Failure("city.data_error", problems=tuple(exc.problems))
         return DistrictResult(name, kind, failure=failure, seconds=time.perf_counter() - t0)
@@ -216,17 +251,18 @@ def run_city(
 
 def _run(districts: Sequence[District], params: Sequence[AnyParams], client: Any,
          progress: CityProgress | None, stop: Stop | None) -> CityPlan:
-    from distributed import wait
+    from distributed import Event, wait
 
     results: dict[tuple[str, str], DistrictResult] = {}
     keys: dict[Any, tuple[str, str]] = {}
+    stop_event = f"tuoyu-city-stop-{uuid.uuid4().hex}"
     for d in districts:
         for p in params:
             if p.kind in d.refused:
                 results[d.name, p.kind] = DistrictResult(d.name, p.kind, failure=d.refused[p.kind])
                 continue
             future = client.submit(plan_district, d.name, p.kind, d.dataset, p,
-                                   dict(d.inputs.get(p.kind, {})), pure=False,
+                                   dict(d.inputs.get(p.kind, {})), stop_event, pure=False,
                                    key=f"tuoyu-city-{p.kind}-{d.name}-{uuid.uuid4().hex}")
             keys[future] = (d.name, p.kind)
     pending = set(keys)
@@ -254,7 +290,9 @@ def _run(districts: Sequence[District], params: Sequence[AnyParams], client: Any
                 results[name, kind] = _collect(future, name, kind)
             report()
     finally:
-        if pending:
+        if pending:  # stopped, or an exception (Ctrl-C): stop the solvers, drop the rest
+            with suppress(Exception):
+                Event(stop_event, client=client).set()
             client.cancel(list(pending), force=True)
     for future in pending:
         name, kind = keys[future]
