@@ -1,10 +1,11 @@
 """The month's roster by tuoyu (CP-SAT, proven) and by Timefold (local search), side by side.
 
-    python benchmarks/bench_roster_timefold.py [--month 2027-03] [--time-limit 60]
-        [--timefold-python /tmp/tfvenv/bin/python] [--cases bundled,10x]
+    python benchmarks/bench_roster_timefold.py [--month 2027-03] [--cases bundled:60,10x:120]
+        [--time-limit 60] [--workers 2] [--timefold-python /tmp/tfvenv/bin/python]
 
 The same month of the same district (the bundled data, and the generator's 10x instance)
-is rostered twice by each solver with the same seed and the same time limit:
+is rostered twice by each solver with the same seed and the same time limit (per case:
+60 s on the bundled data, 120 s on the 10x instance by default):
 
 - tuoyu: ``build_problem`` (the 双随机 draw, seed 20270301) then ``solve_roster``
   (CP-SAT: days, then teams, then the seeded random priority; proven optimal and unique
@@ -101,8 +102,8 @@ def objective(rows: list[dict[str, Any]], problem: Any) -> tuple[int, dict[str, 
     (never from a solver's variables): each goal's value, and the weighted sum."""
     last = {v.institution_id: set(v.last_team) for v in problem.visits}
     insp = {p.inspector_id: p for p in problem.inspectors}
-    teams = [(r["date"], r["institution_id"], r["street_id"], r["inspector_ids"].split(";"))
-             for r in rows]  # fmt: skip
+    teams = [(r["date"], r["institution_id"], r["street_id"],
+              [p for p in r["inspector_ids"].split(";") if p]) for r in rows]  # fmt: skip
     streets: dict[tuple[str, str], set[str]] = defaultdict(set)
     load: Counter[str] = Counter()
     for date, _inst, street, team in teams:
@@ -237,7 +238,9 @@ def main() -> None:
     ap.add_argument("--time-limit", type=float, default=60.0)
     ap.add_argument("--workers", type=int, default=2, help="CP-SAT threads (2 cores here)")
     ap.add_argument("--timefold-python", default="/tmp/tfvenv/bin/python")
-    ap.add_argument("--cases", default="bundled,10x")
+    ap.add_argument("--cases", default="bundled:60,10x:120",
+                    help="CASE[:SECONDS],…: bundled or Nx (the generator at scale N), each "
+                    "with its time limit (default: --time-limit)")
     ap.add_argument("--timefold", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.timefold:
@@ -246,10 +249,12 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))
     from data.generate import generate
 
-    lines = []
+    lines, default_limit = [], args.time_limit
     with tempfile.TemporaryDirectory() as t:
         tmp = Path(t)
-        for label in args.cases.split(","):
+        for item in args.cases.split(","):
+            label, _, limit = item.partition(":")
+            args.time_limit = float(limit or default_limit)
             folder = ROOT / "tuoyu" / "data" / "baoshan"
             if label != "bundled":
                 folder = tmp / label
