@@ -122,7 +122,7 @@ def test_all_districts_planned_exit_0_on_a_given_scheduler(folders, tmp_path, mo
 
     monkeypatch.setenv("TUOYU_DATABASE_URL", db_url(tmp_path))
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
-                      dashboard_address=None) as cluster:
+                      dashboard_address=":0") as cluster:
         result = runner.invoke(app, [
             "city", "--data", str(folders["baoshan"]), "--data", str(folders["north"]),
             "--month", MONTH, "--out", str(tmp_path / "out"), "--lang", "en",

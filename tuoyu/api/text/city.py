@@ -9,7 +9,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "city.local_cluster": ("本机 Dask 集群（{workers} 个进程）", "a local Dask cluster "
                            "({workers} processes)"),
     "city.district.ok": ("{district}：{planner}，{status}，用时 {seconds} 秒",
-                         "{district}: {planner} {status}, {seconds} s"),
+                         "{district}: {planner}, {status}, {seconds} s"),
     "city.district.failed": ("{district}：{planner}未完成：{reason}",
                              "{district}: {planner} failed: {reason}"),
     "city.data_error": ("输入数据有误", "the input has problems"),
