@@ -14,7 +14,7 @@ import string
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from tuoyu.api.text import common, input, roster, sessions, siting
+from tuoyu.api.text import city, common, input, roster, sessions, siting
 from tuoyu.models.errors import DataError, Problem
 from tuoyu.models.findings import Finding
 from tuoyu.planning.plan import Plan
@@ -23,7 +23,7 @@ Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
 
 CATALOGUE: dict[str, tuple[str, str]] = {}
-for _module in (common, input, roster, sessions, siting):
+for _module in (common, input, roster, sessions, siting, city):
     for _code, _pair in _module.MESSAGES.items():
         if _code in CATALOGUE:
             raise RuntimeError(f"message code {_code!r} defined twice")

@@ -1,0 +1,220 @@
+"""``tuoyu city``: many districts at once, each district's plans as tasks on Dask.
+
+Options -> one :class:`District` per ``--data`` folder (named after the folder) with
+its roster history from the store -> ``tuoyu.planning.city.run_city`` on a local Dask
+cluster (or ``--scheduler``) -> as each district finishes, its files are written on
+this machine into ``OUT/<district>/`` (published in one step) and its roster stored as
+the month's draft -> ``OUT/city_summary.csv`` and ``.xlsx``. A district that fails says
+why (in Chinese by default) and the others go on; exit 2 when any failed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from tuoyu.api.cli.common import LANG_OPTION, fail, make_params, output_failure
+from tuoyu.api.text import Lang, message
+from tuoyu.planning.city import CityPlan, District, DistrictResult, Failure, district_names
+from tuoyu.planning.dataset import Dataset
+from tuoyu.planning.params import AnyParams, RosterParams, SessionParams, SitingParams
+
+
+def districts_of(folders: Sequence[Path], params: Sequence[AnyParams],
+                 engine: Any, lang: Lang) -> list[District]:
+    """A district per folder (the same folder given twice: once), with what its roster
+    needs from the store (as ``tuoyu roster`` reads it), or why its roster is refused
+    (its month is published: a redraw needs ``tuoyu roster --redraw-reason``)."""
+    from sqlalchemy.orm import Session
+
+    from tuoyu.api import runner, store
+
+    unique: list[Path] = []
+    for f in folders:
+        if any(f.resolve() == u.resolve() for u in unique):
+            typer.echo(message("city.folder_twice", {"folder": str(f)}, lang), err=True)
+            continue
+        unique.append(f)
+    out = []
+    for name, folder in zip(district_names(unique), unique, strict=True):
+        dataset = Dataset.at(folder)
+        inputs: dict[str, dict[str, Any]] = {}
+        refused: dict[str, Failure] = {}
+        for p in params:
+            if not isinstance(p, RosterParams):
+                continue
+            try:
+                with Session(engine) as session:
+                    inputs["roster"] = runner.roster_inputs(session, dataset, p)
+            except store.RosterStateError as exc:
+                refused["roster"] = Failure(exc.code, dict(exc.params))
+        out.append(District(name, dataset, inputs, refused))
+    return out
+
+
+class CityWriter:
+    """Called as each district finishes: publish its folder, store its roster as the
+    month's draft, print a line per planner, advance the progress bar."""
+
+    def __init__(self, out: Path, engine: Any, districts: Sequence[District], lang: Lang,
+                 bar: Any, task: Any) -> None:
+        self.out, self.engine, self.lang, self.bar, self.task = out, engine, lang, bar, task
+        self.datasets = {d.name: d.dataset for d in districts}
+        self.errors: dict[tuple[str, str], str] = {}
+
+    def __call__(self, name: str, results: tuple[DistrictResult, ...]) -> None:
+        from tuoyu.api import runner, store
+        from tuoyu.api.exports.city import district_line, write_district
+        from tuoyu.api.exports.output import OutputError
+
+        folder = self.out / name
+        try:
+            written = write_district(results, folder, self.lang)
+        except (OutputError, OSError) as exc:
+            text = output_failure(exc, folder, self.lang)
+            self.errors.update({(name, r.kind): text for r in results if r.ok})
+            written = []
+        for r in results:
+            if r.kind == "roster" and r.kind in written and r.plan is not None:
+                try:
+                    runner.save_roster(r.plan, self.datasets[name], self.engine)
+                except store.RosterStateError as exc:
+                    self.errors[name, r.kind] = runner.state_error_text(exc, self.lang)
+            line = district_line(r, self.lang)
+            if (name, r.kind) in self.errors:
+                line = message("city.district.failed", {
+                    "district": name, "planner": "", "reason": self.errors[name, r.kind]},
+                    self.lang)
+            if self.bar.disable:
+                typer.echo(line)
+            else:
+                self.bar.console.print(line, markup=False, highlight=False)
+        self.bar.advance(self.task)
+
+
+def _client(scheduler: str | None, lang: Lang) -> Any:
+    """The client of a real cluster (``--scheduler``), or None for a local one."""
+    if scheduler is None:
+        return None
+    from distributed import Client
+
+    try:
+        return Client(scheduler, timeout="20s")
+    except (OSError, TimeoutError, ValueError) as exc:
+        fail([message("city.scheduler", {"address": scheduler, "reason": str(exc)}, lang)], lang)
+
+
+def _plan_city(districts: list[District], params: list[AnyParams], client: Any,
+               writer_of: Any, lang: Lang) -> tuple[CityPlan, CityWriter]:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from tuoyu.planning.city import local_workers, run_city
+
+    tasks = sum(1 for d in districts for p in params if p.kind not in d.refused)
+    where = (str(client.scheduler.address) if client is not None else
+             message("city.local_cluster", {"workers": local_workers(tasks)}, lang))
+    typer.echo(message("city.start", {"districts": len(districts), "tasks": tasks,
+                                      "where": where}, lang))
+    console = Console(stderr=True)
+    with Progress(TextColumn(message("city.progress", None, lang)), BarColumn(),
+                  MofNCompleteColumn(), TimeElapsedColumn(), console=console,
+                  disable=not console.is_terminal) as bar:
+        task = bar.add_task("city", total=len(districts))
+        writer: CityWriter = writer_of(bar, task)
+        city = run_city(districts, params, client=client, progress=writer)
+    return city, writer
+
+
+def city(
+    data: Annotated[list[Path], typer.Option(
+        "--data", help="A district's data folder (repeat for every district). The "
+        "district is named after the folder (folders of the same name: NAME-2, NAME-3 in "
+        "the order given).")] = [],  # noqa: B006 (typer reads the default, never mutates it)
+    month: str = typer.Option(..., help="Month of every district's roster, YYYY-MM."),
+    year: int | None = typer.Option(None, help="Also plan the year's guidance-session "
+                                    "calendar of every district."),
+    years: str | None = typer.Option(None, help="Also plan the siting of new nursery classes "
+                                     "for these years, e.g. 2027-2029."),
+    out: Path = typer.Option(Path("out/city"), help="Folder for the plans: OUT/<district>/ "
+                             "and the city summary."),
+    seed: int = typer.Option(20270301, help="Seed of every district's roster draw."),
+    scheduler: str | None = typer.Option(
+        None, help="Address of a Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local "
+        "cluster of one single-threaded process per core). Every worker must read the "
+        "data folders at the same paths."),
+    time_limit: float = typer.Option(60.0, help="Solver time limit of each plan, seconds."),
+    workers: int = typer.Option(1, help="Solver threads of each plan (the districts run in "
+                                "parallel; a roster does not depend on it)."),
+    lang: str = LANG_OPTION,
+) -> None:
+    """Plan many districts at once on Dask: every district's month roster
+    (with --year also its session calendar, with --years its siting).
+
+    Writes OUT/<district>/roster/, sessions/, siting/ as the single-district
+    commands write them (each district published in one step when it is done)
+    and OUT/city_summary.csv and .xlsx: one row per district and planner.
+
+    Store: each roster is planned from its district's history in the store
+    (keyed by its data folder, as tuoyu roster does) and stored as the month's
+    DRAFT; publish it per district with tuoyu roster publish.
+
+    A district that fails (bad input, rules that clash, a crash) says why and
+    the others go on. Exit code 0: every plan made; 2: a district failed.
+    Ctrl-C cancels what still runs and closes the cluster (exit 130).
+    """
+    from tuoyu.api import store
+    from tuoyu.api.exports.city import summary_rows, write_summary
+
+    language: Lang = "en" if lang == "en" else "zh"
+    if lang not in ("zh", "en"):
+        fail([f"--lang {lang}: expected zh or en"])
+    if not data:
+        fail([message("city.no_data", None, language)], language)
+    params: list[AnyParams] = [make_params(RosterParams, language, month=month, seed=seed,
+                                           time_limit=time_limit, workers=workers)]
+    if year is not None:
+        params.append(make_params(SessionParams, language, year=year, time_limit=time_limit,
+                                  workers=workers))
+    if years is not None:
+        params.append(make_params(SitingParams, language, years=years, time_limit=time_limit,
+                                  workers=workers))
+    engine = store.engine()
+    districts = districts_of(data, params, engine, language)
+    client = _client(scheduler, language)
+    try:
+        city, writer = _plan_city(
+            districts, params, client,
+            lambda bar, task: CityWriter(out, engine, districts, language, bar, task), language)
+    except KeyboardInterrupt:
+        typer.echo(message("city.interrupted", None, language), err=True)
+        raise typer.Exit(130) from None
+    finally:
+        if client is not None:
+            client.close()
+    folders = {d.name: str(d.dataset.folder) for d in districts}
+    try:
+        write_summary(summary_rows(city.results, folders, writer.errors, language), out,
+                      language)
+    except OSError as exc:  # the districts' folders are written: say so
+        reason = getattr(exc, "strerror", None) or str(exc)
+        typer.echo(message("city.summary_error", {"path": str(out), "reason": reason},
+                           language), err=True)
+        raise typer.Exit(2) from None
+    typer.echo(message("city.written", {"out": str(out)}, language))
+    if any(r.kind == "roster" and r.ok for r in city.results):
+        typer.echo(message("city.drafts", {"month": params[0].month}, language))  # type: ignore[union-attr]
+    failed = [d for d in city.districts
+              if d in city.failed or any(k[0] == d for k in writer.errors)]
+    if failed:
+        typer.echo(message("city.some_failed", {"failed": len(failed), "names": failed},
+                           language), err=True)
+        raise typer.Exit(2)
+    typer.echo(message("city.all_ok", {"districts": len(city.districts)}, language))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("city")(city)
