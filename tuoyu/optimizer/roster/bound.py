@@ -64,3 +64,18 @@ def soft_lower_bound(
     if mcf.solve() != mcf.OPTIMAL:
         return None
     return mcf.optimal_cost()
+
+
+def soft_floor(
+    problem: RosterProblem, day_of: dict[int, int], pairs: list[tuple[int, int]]
+) -> int | None:
+    """A proven lower bound of the weighted soft objective on the days ``day_of``:
+    :func:`soft_lower_bound` plus the busiest day's cost (fixed with the days); extra
+    team members and days in far streets cost 0 or more."""
+    flow = soft_lower_bound(problem, day_of, pairs)
+    if flow is None:
+        return None
+    per_day: dict[int, int] = {}
+    for k in day_of.values():
+        per_day[k] = per_day.get(k, 0) + 1
+    return flow + problem.rules.weights.busiest_day * max(per_day.values(), default=0)
