@@ -20,61 +20,86 @@ from tuoyu.optimizer.roster.problem import RosterProblem
 
 
 def soft_lower_bound(
-    problem: RosterProblem, day_of: dict[int, int], pairs: list[tuple[int, int]]
+    problem: RosterProblem,
+    day_of: dict[int, int],
+    pairs: list[tuple[int, int]],
+    skill: str | None = None,
 ) -> int | None:
+    """See :func:`cheapest_pairs` (its cost only)."""
+    return cheapest_pairs(problem, day_of, pairs, skill)[0]
+
+
+def cheapest_pairs(
+    problem: RosterProblem,
+    day_of: dict[int, int],
+    pairs: list[tuple[int, int]],
+    skill: str | None = None,
+) -> tuple[int | None, set[tuple[int, int]]]:
     """Least weighted cost of ``return_to_last_institution`` + ``load_above_fair_share``
-    over the flows on ``pairs`` ((visit, inspector) allowed on the visit's day); None when
-    no flow gives every visit a team (then there is no roster either)."""
-    r, w = problem.rules, problem.rules.weights
-    people = problem.inspectors
-    at_work = [p for p, i in enumerate(people) if problem.available[i.inspector_id]]
+    over the flows on ``pairs`` ((visit, inspector) allowed on the visit's day) that give
+    every visit ``min_team`` different inspectors, one of them with ``skill`` when given
+    (every team has one); None when no such flow exists (then there is no roster)."""
+    r, w, people = problem.rules, problem.rules.weights, problem.inspectors
+    at = {p for p, i in enumerate(people) if problem.available[i.inspector_id]}
     nv = len(problem.visits)
-    if not at_work or nv == 0:
-        return 0
-    fair = math.ceil(r.min_team * nv / len(at_work))
+    if not at or nv == 0:
+        return 0, set()
+    fair = math.ceil(r.min_team * nv / len(at))
     mcf = min_cost_flow.SimpleMinCostFlow()
-    source, sink = 0, 1
-    visit_node = {v: 2 + v for v in range(nv)}
-    nxt = 2 + nv
-    person_node: dict[int, int] = {}
-    pd_node: dict[tuple[int, int], int] = {}
+    ids: dict[object, int] = {}
+
+    def node(key: object) -> int:
+        return ids.setdefault(key, len(ids))
+
+    def arc(a: object, b: object, cap: int, cost: int = 0) -> None:
+        mcf.add_arc_with_capacity_and_unit_cost(node(a), node(b), cap, cost)
+
+    source, sink = node("source"), node("sink")
+    used: dict[tuple[int, int], int] = {}
     for v, p in pairs:
-        k = day_of[v]
-        if p not in person_node:
-            person_node[p], nxt = nxt, nxt + 1
-        if (p, k) not in pd_node:
-            pd_node[p, k], nxt = nxt, nxt + 1
-            mcf.add_arc_with_capacity_and_unit_cost(
-                pd_node[p, k], person_node[p], people[p].max_per_day, 0
-            )
-        last = people[p].inspector_id in problem.visits[v].last_team
-        cost = w.return_to_last_institution if last and r.avoid_last_team else 0
-        mcf.add_arc_with_capacity_and_unit_cost(visit_node[v], pd_node[p, k], 1, cost)
+        k, insp = day_of[v], people[p]
+        if ("pk", p, k) not in ids:
+            arc(("pk", p, k), ("p", p), insp.max_per_day)
+        last = insp.inspector_id in problem.visits[v].last_team and r.avoid_last_team
+        used[v, p] = mcf.add_arc_with_capacity_and_unit_cost(
+            node(("vp", v, p)), node(("pk", p, k)), 1, w.return_to_last_institution * last
+        )
+        arc(("any", v), ("vp", v, p), 1)
+        if skill is not None and skill in insp.skills:
+            arc(("skill", v), ("vp", v, p), 1)
     for v in range(nv):
-        mcf.add_arc_with_capacity_and_unit_cost(source, visit_node[v], r.min_team, 0)
-    at = set(at_work)
-    for p, node in person_node.items():
-        cap = people[p].max_per_month
-        base = min(cap, fair) if p in at else cap
-        mcf.add_arc_with_capacity_and_unit_cost(node, sink, base, 0)
-        if cap > base:
-            mcf.add_arc_with_capacity_and_unit_cost(node, sink, cap - base, w.load_above_fair_share)
+        if skill is None:
+            arc("source", ("any", v), r.min_team)
+        else:
+            arc("source", ("skill", v), 1)
+            arc("source", ("any", v), r.min_team - 1)
+    for p, insp in enumerate(people):
+        if ("p", p) in ids:
+            base = min(insp.max_per_month, fair) if p in at else insp.max_per_month
+            arc(("p", p), "sink", base)
+            if insp.max_per_month > base:
+                arc(("p", p), "sink", insp.max_per_month - base, w.load_above_fair_share)
     mcf.set_node_supply(source, r.min_team * nv)
     mcf.set_node_supply(sink, -r.min_team * nv)
     if mcf.solve() != mcf.OPTIMAL:
-        return None
-    return mcf.optimal_cost()
+        return None, set()
+    return mcf.optimal_cost(), {q for q, a in used.items() if mcf.flow(a)}
 
 
 def soft_floor(
     problem: RosterProblem, day_of: dict[int, int], pairs: list[tuple[int, int]]
 ) -> int | None:
     """A proven lower bound of the weighted soft objective on the days ``day_of``:
-    :func:`soft_lower_bound` plus the busiest day's cost (fixed with the days); extra
+    :func:`soft_lower_bound` (the best of: any two, one of them with each
+    required skill in turn) plus the busiest day's cost (fixed with the days); extra
     team members and days in far streets cost 0 or more."""
-    flow = soft_lower_bound(problem, day_of, pairs)
-    if flow is None:
+    flows = [
+        soft_lower_bound(problem, day_of, pairs, skill)
+        for skill in (None, *problem.rules.required_skills)
+    ]
+    if any(f is None for f in flows):
         return None
+    flow = max(f for f in flows if f is not None)
     per_day: dict[int, int] = {}
     for k in day_of.values():
         per_day[k] = per_day.get(k, 0) + 1

@@ -25,8 +25,7 @@ from tuoyu.models.findings import Finding, info, warning
 from tuoyu.optimizer.roster.bound import soft_floor
 from tuoyu.optimizer.roster.explain import capacity_clashes, explain_infeasible
 from tuoyu.optimizer.roster.goals import SOFT_GOALS, weighted
-from tuoyu.optimizer.roster.lexi import day_by_day
-from tuoyu.optimizer.roster.model import RosterModel, build_model, full_priority
+from tuoyu.optimizer.roster.model import RosterModel, build_model, full_priority, team_priority
 from tuoyu.optimizer.roster.problem import RosterProblem, RosterRow
 from tuoyu.optimizer.roster.stages import (
     Days,
@@ -36,7 +35,6 @@ from tuoyu.optimizer.roster.stages import (
     prove_unique,
     shortlists,
 )
-from tuoyu.optimizer.roster.warm import day_by_day_roster
 from tuoyu.optimizer.solve import (
     ProgressFn,
     SoftGoal,
@@ -99,13 +97,11 @@ def _teams_on_days(problem: RosterProblem, days: Days, clock: _Clock, run: Run) 
     for size in sizes:
         tb = time.perf_counter()
         allowed = shortlists(problem, days.day_of, size)  # type: ignore[arg-type]
-        greedy = day_by_day_roster(problem, days.day_of, allowed)  # type: ignore[arg-type]
-        if greedy is None:
-            greedy = greedy_teams(problem, days.day_of, allowed)  # type: ignore[arg-type]
+        greedy = greedy_teams(problem, days.day_of, allowed)  # type: ignore[arg-type]
         rm = build_model(problem, day_of=days.day_of, allowed=allowed)
         rm.model.minimize(weighted(problem, rm.soft))
         floor = soft_floor(problem, days.day_of, list(rm.var.a))  # type: ignore[arg-type]
-        if floor is not None:  # a proven bound: the solver proves an optimum reaching it
+        if floor is not None:  # a proven bound: an optimum reaching it is proven at once
             rm.model.add(weighted(problem, rm.soft) >= floor)
         for (v, p), a in rm.var.a.items():  # a balanced greedy roster to start from
             rm.model.add_hint(a, (v, p) in greedy)
@@ -232,60 +228,6 @@ def solve_roster(
     return _pick(problem, params, days, teams, stages, clock, run, prove)
 
 
-def _pick_full(
-    problem: RosterProblem,
-    rm: RosterModel,
-    on_x: list,
-    on_a: list,
-    stages: list[StageTime],
-    clock: _Clock,
-    run: Run,
-    prove: bool,
-) -> tuple[list, list, bool, bool | None]:
-    """Days and teams chosen together (no fixed days): one solve of the seeded
-    priorities over every (visit, day) and (visit, inspector), then a proof that no other
-    roster ties."""
-    tie = full_priority(problem, rm.var)
-    rm.model.minimize(tie)
-    rm.model.clear_hints()
-    sx, sa = set(on_x), set(on_a)
-    for key, x in rm.var.x.items():
-        rm.model.add_hint(x, key in sx)
-    for key, a in rm.var.a.items():
-        rm.model.add_hint(a, key in sa)
-    solver, status, secs = run.solve(rm.model, clock.left(), "random priority")
-    stages.append(_stage("random priority", run, solver, status, 0.0, secs))
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return on_x, on_a, False, None
-    on_x, on_a = _assignment(solver, rm)
-    if status != cp_model.OPTIMAL or not prove:
-        return on_x, on_a, status == cp_model.OPTIMAL, None
-    rm.model.add(tie <= round(solver.objective_value))
-    chosen = [rm.var.a[k] for k in on_a] + [rm.var.x[k] for k in on_x]
-    unique, stage = prove_unique(rm.model, chosen, clock.left(), run, "uniqueness")
-    stages.append(stage)
-    return on_x, on_a, True, unique
-
-
-def _soft_values(
-    problem: RosterProblem, rm: RosterModel, on_a: list, found: dict[str, int]
-) -> dict[str, int]:
-    """Each soft goal's value for the teams ``on_a`` (the model with every team fixed,
-    the goals' own variables at their least; ``found`` when that cannot be solved)."""
-    check = rm.model.clone()
-    check.clear_hints()
-    chosen = set(on_a)
-    for key, a in rm.var.a.items():
-        check.add(a == (key in chosen))
-    check.minimize(weighted(problem, rm.soft))
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = 30.0
-    if solver.solve(check) != cp_model.OPTIMAL:
-        return found
-    return {name: round(solver.value(expr)) for name, expr in rm.soft.items()}
-
-
 def _pick(
     problem: RosterProblem,
     params: SolveParams,
@@ -303,26 +245,30 @@ def _pick(
     objective, bound = float(best_soft), float(solver.best_objective_bound)
     soft_proven = teams.status == cp_model.OPTIMAL
     on_x, on_a = _assignment(solver, rm)
-    soft_values = {name: round(solver.value(expr)) for name, expr in rm.soft.items()}
     rm.model.add(weighted(problem, rm.soft) <= best_soft)
+    tie = team_priority(problem, rm.var) if teams.fixed else full_priority(problem, rm.var)
+    rm.model.minimize(tie)
+    rm.model.clear_hints()
+    sx, sa = set(on_x), set(on_a)
+    for key, x in rm.var.x.items():
+        rm.model.add_hint(x, key in sx)
+    for key, a in rm.var.a.items():
+        rm.model.add_hint(a, key in sa)
+    solver2, status2, secs2 = run.solve(rm.model, clock.left(), "random priority")
+    stages.append(_stage("random priority", run, solver2, status2, 0.0, secs2))
+    if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        solver = solver2
+        on_x, on_a = _assignment(solver, rm)
+    soft_values = {name: round(solver.value(expr)) for name, expr in rm.soft.items()}
     days_proven = days.optimal or days.day_of is None
+    proven = soft_proven and status2 == cp_model.OPTIMAL and days_proven and not run.stopped
     unique: bool | None = None
-    if teams.fixed and days.day_of is not None:
-        steps = day_by_day(
-            problem, rm, days.day_of, on_a, run.solve, run.status, clock.left, prove and soft_proven
-        )
-        stages += steps.stages
-        on_a, tie_proven = steps.on_a, steps.proven
-        if steps.unique is not None:
-            unique = steps.unique and bool(days.unique)
-    else:
-        on_x, on_a, tie_proven, unique = _pick_full(problem, rm, on_x, on_a, stages, clock, run,
-                                                     prove and soft_proven)  # fmt: skip
-    if teams.fixed:
-        soft_values = _soft_values(problem, rm, on_a, soft_values)
-    proven = soft_proven and tie_proven and days_proven and not run.stopped
-    if not proven:
-        unique = None
+    if prove and proven:
+        rm.model.add(tie <= round(solver.objective_value))
+        chosen = [rm.var.a[k] for k in on_a] + ([] if teams.fixed else [rm.var.x[k] for k in on_x])
+        unique_teams, stage = prove_unique(rm.model, chosen, clock.left(), run, "uniqueness")
+        stages.append(stage)
+        unique = (unique_teams and days.unique) if teams.fixed else unique_teams
     status = Status.CANCELLED if run.stopped else (Status.OPTIMAL if proven else Status.FEASIBLE)
     w = problem.rules.weights
     goals = tuple(
