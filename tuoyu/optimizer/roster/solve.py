@@ -87,6 +87,27 @@ class _Teams:
     fixed: bool
     size: int | None
     stages: list[StageTime]
+    floor: int | None = None  # the soft goals' proven floor, when a roster reaches it
+
+
+def _reach_floor(
+    problem: RosterProblem, rm: RosterModel, floor: int, clock: _Clock, run: Run, label: str
+) -> tuple[StageTime, cp_model.CpSolver | None]:
+    """Look for a roster whose soft goals cost no more than the proven floor, on at most
+    half the time left (feasibility only: the solver finds such rosters far sooner than
+    it closes the gap of the full objective). A roster found is optimal (its solver is
+    returned: the probe has the model's variables); the roster finally chosen never
+    depends on which one: the seeded priorities choose among all optima."""
+    probe = rm.model.clone()
+    probe.clear_objective()
+    probe.add(weighted(problem, rm.soft) <= floor)
+    params = clock.left()
+    params = replace(params, time_limit=max(1.0, params.time_limit / 2))
+    solver, status, secs = run.solve(probe, params, label + ", floor")
+    found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    value = float(floor) if found else None
+    stage = StageTime(label + ", floor", run.status(status), value, value, solve_seconds=secs)
+    return stage, (solver if found else None)
 
 
 def _teams_on_days(problem: RosterProblem, days: Days, clock: _Clock, run: Run) -> _Teams | None:
@@ -107,6 +128,11 @@ def _teams_on_days(problem: RosterProblem, days: Days, clock: _Clock, run: Run) 
             rm.model.add_hint(a, (v, p) in greedy)
         build = time.perf_counter() - tb
         label = "teams" + (f" (shortlists of {size})" if size else " (all allowed)")
+        if floor is not None:
+            probe, reached = _reach_floor(problem, rm, floor, clock, run, label)
+            stages.append(probe)
+            if reached is not None:  # optimal already: nothing left to prove
+                return _Teams(rm, reached, cp_model.OPTIMAL, True, size, stages, floor)
         solver, status, secs = run.solve(rm.model, clock.left(), label)
         stages.append(_stage(label, run, solver, status, build, secs))
         if status != cp_model.INFEASIBLE:
@@ -241,8 +267,9 @@ def _pick(
     """Among rosters as good on every soft goal, the seeded random priority picks one;
     then (when every stage is proven optimal) prove it is the only one."""
     rm, solver = teams.rm, teams.solver
-    best_soft = round(solver.objective_value)
-    objective, bound = float(best_soft), float(solver.best_objective_bound)
+    best_soft = round(solver.objective_value) if teams.floor is None else teams.floor
+    objective = float(best_soft)
+    bound = float(solver.best_objective_bound) if teams.floor is None else objective
     soft_proven = teams.status == cp_model.OPTIMAL
     on_x, on_a = _assignment(solver, rm)
     rm.model.add(weighted(problem, rm.soft) <= best_soft)
