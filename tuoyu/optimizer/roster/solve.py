@@ -94,12 +94,11 @@ def _reach_floor(
     problem: RosterProblem, rm: RosterModel, floor: int, clock: _Clock, run: Run, label: str
 ) -> tuple[StageTime, cp_model.CpSolver | None]:
     """Look for a roster whose soft goals cost no more than the proven floor, on at most
-    half the time left (feasibility only: the solver finds such rosters far sooner than
-    it closes the gap of the full objective). A roster found is optimal (its solver is
+    half the time left (the objective capped at the floor: the solver finds such rosters
+    far sooner than it closes the gap of the full objective). A roster found is optimal (its solver is
     returned: the probe has the model's variables); the roster finally chosen never
     depends on which one: the seeded priorities choose among all optima."""
     probe = rm.model.clone()
-    probe.clear_objective()
     probe.add(weighted(problem, rm.soft) <= floor)
     params = clock.left()
     params = replace(params, time_limit=max(1.0, params.time_limit / 2))

@@ -15,6 +15,7 @@ from tuoyu.optimizer.roster.days import day_candidates, exact_days
 from tuoyu.optimizer.roster.model import day_coefficients
 from tuoyu.optimizer.roster.problem import RosterProblem, Visit
 from tuoyu.optimizer.solve import (
+    ProgressEvent,
     ProgressFn,
     SolveParams,
     StageTime,
@@ -89,6 +90,8 @@ def plan_days(
     big = sum(sorted(cost.values(), reverse=True)[: len(problem.visits)]) + 1
     objective = float(big * (flow.busiest or 0) + (flow.cost or 0))
     stage = StageTime("days", Status.OPTIMAL, objective, objective, solve_seconds=secs)
+    if run.progress is not None:
+        run.progress(ProgressEvent("days", secs, objective, objective))
     return Days(flow.day_of, True, flow.unique, (stage,))
 
 
