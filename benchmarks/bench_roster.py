@@ -55,8 +55,12 @@ def one(data_dir: str, month: str, workers: int, time_limit: float) -> dict:
             unique=plan.unique,
             gap=gap(plan.objective, plan.bound),
             stages=[
-                (s.stage, str(s.status), round(s.build_seconds + s.solve_seconds, 2),
-                 gap(s.objective, s.bound))
+                (
+                    s.stage,
+                    str(s.status),
+                    round(s.build_seconds + s.solve_seconds, 2),
+                    gap(s.objective, s.bound),
+                )
                 for s in plan.stages
             ],  # fmt: skip
         )
