@@ -1,15 +1,24 @@
-"""Time one month's roster on the bundled data and on an instance ten times its size.
+"""One month's roster at 1x, 10x and 12x the bundled district, two versions side by side.
 
-    python benchmarks/bench_roster.py [--month 2027-03] [--workers 8] [--time-limit 120]
+    python benchmarks/bench_roster.py [--month 2027-03] [--workers 8] [--time-limit 60]
+        [--scales 1,10,12] [--before /work/main] [--markdown docs/benchmarks/roster.md]
 
-Each case runs in its own process so that its peak memory (max RSS) is its own. Prints the
-status, the gap, build and solve seconds (per stage) and peak memory.
+Each (version, scale) runs in its own process, with that version's code first on
+``sys.path`` (``--before``: a checkout of the version to compare with, e.g. main), so its
+peak memory (max RSS) is its own. Prints, per case, the end-to-end seconds (load, draw,
+solve), the status, the gap, whether the roster is proven the only optimum, peak memory,
+and per stage its status, seconds and gap. The instance at scale N is
+``data/generate.py --scale N`` (N x the institutions and inspectors; 10x: 1,500
+institutions and 300 inspectors).
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
+import os
+import platform
 import resource
 import subprocess
 import sys
@@ -21,40 +30,83 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def one(data_dir: str, month: str, workers: int, time_limit: float) -> dict:
+    """Run one case in this process (the code on ``sys.path`` decides the version)."""
+    t0 = time.perf_counter()
+    from tuoyu.models.errors import InfeasibleError, TimeLimitError
     from tuoyu.models.inspection import load_inspection_data
     from tuoyu.optimizer.roster import build_problem, solve_roster
     from tuoyu.optimizer.solve import SolveParams, gap
 
     year, mon = (int(x) for x in month.split("-"))
-    t0 = time.perf_counter()
     data = load_inspection_data(data_dir)
-    t_load = time.perf_counter() - t0
-    t0 = time.perf_counter()
     problem = build_problem(data, year, mon, seed=20270301)
-    t_draw = time.perf_counter() - t0
-    plan = solve_roster(problem, SolveParams(time_limit=time_limit, workers=workers))
-    return {
+    out = {
         "institutions": len(data.institutions),
         "inspectors": len(data.inspectors),
         "visits": len(problem.visits),
-        "status": str(plan.status),
-        "unique": plan.unique,
-        "gap": gap(plan.objective, plan.bound),
-        "load_s": round(t_load, 2),
-        "draw_s": round(t_draw, 2),
-        "build_s": round(sum(s.build_seconds for s in plan.stages), 2),
-        "solve_s": round(sum(s.solve_seconds for s in plan.stages), 2),
-        "stages": [(s.stage, str(s.status), round(s.build_seconds + s.solve_seconds, 2))
-                   for s in plan.stages],
-        "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
+    try:
+        plan = solve_roster(problem, SolveParams(time_limit=time_limit, workers=workers))
+    except (InfeasibleError, TimeLimitError) as err:
+        out.update(status=type(err).__name__, unique=None, gap=None, stages=[])
+    else:
+        out.update(
+            status=str(plan.status),
+            unique=plan.unique,
+            gap=gap(plan.objective, plan.bound),
+            stages=[
+                (
+                    s.stage,
+                    str(s.status),
+                    round(s.build_seconds + s.solve_seconds, 2),
+                    gap(s.objective, s.bound),
+                )
+                for s in plan.stages
+            ],  # fmt: skip
+        )
+    out["seconds"] = round(time.perf_counter() - t0, 1)
+    out["peak_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    return out
+
+
+def _pct(g: float | None) -> str:
+    return "n/a" if g is None else f"{100 * g:.2f}%"
+
+
+def run_case(code: Path, folder: Path, args: argparse.Namespace) -> dict:
+    env = dict(os.environ, PYTHONPATH=str(code))
+    cmd = [sys.executable, __file__, "--one", str(folder), "--month", args.month,
+           "--workers", str(args.workers), "--time-limit", str(args.time_limit)]  # fmt: skip
+    res = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=code, check=False)
+    if res.returncode != 0:
+        return {"status": "error: " + res.stderr.strip().splitlines()[-1], "stages": []}
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def table(results: list[tuple[str, str, dict]]) -> list[str]:
+    lines = [
+        "| scale | version | institutions / inspectors / visits | end to end s | status "
+        "| gap | proven unique | peak MB | stages (status, s, gap) |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for scale, version, r in results:
+        stages = "; ".join(f"{s} {st} {t} s {_pct(g)}" for s, st, t, g in r.get("stages", []))
+        size = f"{r.get('institutions')} / {r.get('inspectors')} / {r.get('visits')}"
+        lines.append(
+            f"| {scale}x | {version} | {size} | {r.get('seconds')} | {r['status']} "
+            f"| {_pct(r.get('gap'))} | {r.get('unique')} | {r.get('peak_mb')} | {stages} |"
+        )
+    return lines
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--month", default="2027-03")
     ap.add_argument("--workers", type=int, default=8)
-    ap.add_argument("--time-limit", type=float, default=120.0)
+    ap.add_argument("--time-limit", type=float, default=60.0)
+    ap.add_argument("--scales", default="1,10,12")
+    ap.add_argument("--before", help="a checkout of the version to compare with")
+    ap.add_argument("--markdown", help="also write the table to this file")
     ap.add_argument("--one", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one:
@@ -63,27 +115,31 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))
     from data.generate import generate
 
+    versions = [("after", ROOT)] + ([("before", Path(args.before))] if args.before else [])
+    results = []
     with tempfile.TemporaryDirectory() as tmp:
-        big = Path(tmp) / "baoshan_x10"
-        t0 = time.perf_counter()
-        generate(big, scale=10)
-        print(f"generated the 10x instance in {time.perf_counter() - t0:.1f} s")
-        for label, folder in (("bundled", ROOT / "tuoyu" / "data" / "baoshan"), ("10x", big)):
-            out = subprocess.run(
-                [sys.executable, __file__, "--one", str(folder), "--month", args.month,
-                 "--workers", str(args.workers), "--time-limit", str(args.time_limit)],
-                capture_output=True, text=True, check=True,
-            )
-            r = json.loads(out.stdout.strip().splitlines()[-1])
-            gap = "n/a" if r["gap"] is None else f"{100 * r['gap']:.2f}%"
-            print(
-                f"{label:8s} {r['institutions']} institutions, {r['inspectors']} inspectors, "
-                f"{r['visits']} visits | status {r['status']} (unique {r['unique']}), gap {gap} "
-                f"| load {r['load_s']} s, draw {r['draw_s']} s, build {r['build_s']} s, "
-                f"solve {r['solve_s']} s | peak {r['peak_mb']} MB"
-            )
-            for stage in r["stages"]:
-                print(f"           stage {stage[0]}: {stage[1]} in {stage[2]} s")
+        for scale in (int(s) for s in args.scales.split(",")):
+            folder = Path(tmp) / f"x{scale}"
+            generate(folder, scale=scale)
+            for version, code in reversed(versions):
+                r = run_case(code, folder, args)
+                results.append((str(scale), version, r))
+                print("\n".join(table([results[-1]])[2:]), flush=True)
+    lines = table(results)
+    print("\n".join(lines))
+    if args.markdown:
+        head = [
+            "# Roster benchmark",
+            "",
+            f"Command: `python benchmarks/bench_roster.py --month {args.month} --workers "
+            f"{args.workers} --time-limit {args.time_limit:g} --scales {args.scales}"
+            + (f" --before {args.before}`" if args.before else "`"),
+            "",
+            f"Machine: {os.cpu_count()} cores, {platform.platform()}; "
+            f"{dt.datetime.now().isoformat(timespec='minutes')}.",
+            "",
+        ]
+        Path(args.markdown).write_text("\n".join([*head, *lines, ""]), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 
 from ortools.sat.python import cp_model
 
 from tuoyu.models.errors import InfeasibleError, TimeLimitError
 from tuoyu.models.findings import Finding, info, warning
+from tuoyu.optimizer.roster.bound import soft_floor
 from tuoyu.optimizer.roster.explain import capacity_clashes, explain_infeasible
 from tuoyu.optimizer.roster.goals import SOFT_GOALS, weighted
 from tuoyu.optimizer.roster.model import RosterModel, build_model, full_priority, team_priority
@@ -86,6 +87,41 @@ class _Teams:
     fixed: bool
     size: int | None
     stages: list[StageTime]
+    floor: int | None = None  # the soft goals' proven floor, when a roster reaches it
+
+
+@dataclass(frozen=True)
+class _FloorParams(SolveParams):
+    """The floor probe's solver: the LP workers, LP-guided rounding (RINS/RENS) and the
+    feasibility pump only, on two workers. Measured on a 10x district (2 cores, loaded):
+    the first roster at the floor in 44 s, against 88 s with every subsolver on two
+    workers and none in 90 s on eight. It only decides how soon an optimum is found."""
+
+    SUBSOLVERS = ("max_lp", "default_lp", "rins/rens", "feasibility_pump")
+
+    def apply(self, solver: cp_model.CpSolver) -> None:
+        super().apply(solver)
+        solver.parameters.filter_subsolvers.extend(self.SUBSOLVERS)
+
+
+def _reach_floor(
+    problem: RosterProblem, rm: RosterModel, floor: int, clock: _Clock, run: Run, label: str
+) -> tuple[StageTime, cp_model.CpSolver | None]:
+    """Look for a roster whose soft goals cost no more than the proven floor, on at most
+    half the time left (the objective capped at the floor: such a roster is found far
+    sooner than the full objective's gap is closed). A roster found is optimal (its
+    solver is returned: the probe has the model's variables); the roster finally chosen
+    never depends on which one: the seeded priorities choose among all optima."""
+    probe = rm.model.clone()
+    probe.add(weighted(problem, rm.soft) <= floor)
+    left = clock.left()
+    params = _FloorParams(**{f.name: getattr(left, f.name) for f in fields(SolveParams)})
+    params = replace(params, time_limit=max(1.0, left.time_limit / 2), workers=min(left.workers, 2))
+    solver, status, secs = run.solve(probe, params, label + ", floor")
+    found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    value = float(floor) if found else None
+    stage = StageTime(label + ", floor", run.status(status), value, value, solve_seconds=secs)
+    return stage, (solver if found else None)
 
 
 def _teams_on_days(problem: RosterProblem, days: Days, clock: _Clock, run: Run) -> _Teams | None:
@@ -99,10 +135,18 @@ def _teams_on_days(problem: RosterProblem, days: Days, clock: _Clock, run: Run) 
         greedy = greedy_teams(problem, days.day_of, allowed)  # type: ignore[arg-type]
         rm = build_model(problem, day_of=days.day_of, allowed=allowed)
         rm.model.minimize(weighted(problem, rm.soft))
+        floor = soft_floor(problem, days.day_of, list(rm.var.a))  # type: ignore[arg-type]
+        if floor is not None:  # a proven bound: an optimum reaching it is proven at once
+            rm.model.add(weighted(problem, rm.soft) >= floor)
         for (v, p), a in rm.var.a.items():  # a balanced greedy roster to start from
             rm.model.add_hint(a, (v, p) in greedy)
         build = time.perf_counter() - tb
         label = "teams" + (f" (shortlists of {size})" if size else " (all allowed)")
+        if floor is not None:
+            probe, reached = _reach_floor(problem, rm, floor, clock, run, label)
+            stages.append(probe)
+            if reached is not None:  # optimal already: nothing left to prove
+                return _Teams(rm, reached, cp_model.OPTIMAL, True, size, stages, floor)
         solver, status, secs = run.solve(rm.model, clock.left(), label)
         stages.append(_stage(label, run, solver, status, build, secs))
         if status != cp_model.INFEASIBLE:
@@ -237,8 +281,9 @@ def _pick(
     """Among rosters as good on every soft goal, the seeded random priority picks one;
     then (when every stage is proven optimal) prove it is the only one."""
     rm, solver = teams.rm, teams.solver
-    best_soft = round(solver.objective_value)
-    objective, bound = float(best_soft), float(solver.best_objective_bound)
+    best_soft = round(solver.objective_value) if teams.floor is None else teams.floor
+    objective = float(best_soft)
+    bound = float(solver.best_objective_bound) if teams.floor is None else objective
     soft_proven = teams.status == cp_model.OPTIMAL
     on_x, on_a = _assignment(solver, rm)
     rm.model.add(weighted(problem, rm.soft) <= best_soft)

@@ -4,21 +4,18 @@ only one. :mod:`.solve` strings them together."""
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
 from tuoyu.optimizer.draw import hashed_int
+from tuoyu.optimizer.roster.days import day_candidates, exact_days
 from tuoyu.optimizer.roster.model import day_coefficients
 from tuoyu.optimizer.roster.problem import RosterProblem, Visit
-from tuoyu.optimizer.roster.variables import (
-    deadline_index,
-    earliest_index,
-    free_pool,
-    pool_can_staff,
-)
 from tuoyu.optimizer.solve import (
+    ProgressEvent,
     ProgressFn,
     SolveParams,
     StageTime,
@@ -72,32 +69,6 @@ class Days:
     stages: tuple[StageTime, ...]
 
 
-def _day_candidates(model: cp_model.CpModel, problem: RosterProblem) -> dict:
-    """(visit, day) variables of the days a visit may fall on: within its deadline, not
-    before opening, and with a pool free of conflicts that can staff it."""
-    x: dict[tuple[int, int], cp_model.IntVar] = {}
-    for v, visit in enumerate(problem.visits):
-        last = deadline_index(problem, visit)
-        first = earliest_index(problem, visit)
-        for k, day in enumerate(problem.days):
-            if (last is not None and k > last) or k < first:
-                continue
-            if pool_can_staff(problem, free_pool(problem, visit, day)):
-                x[v, k] = model.new_bool_var(f"x_{v}_{k}")
-    return x
-
-
-def _day_capacity(model: cp_model.CpModel, problem: RosterProblem, x: dict) -> None:
-    """No day takes more visits than its inspectors (and its skilled ones) can staff."""
-    r, nv = problem.rules, len(problem.visits)
-    for k, day in enumerate(problem.days):
-        on_day = cp_model.LinearExpr.sum([x[v, k] for v in range(nv) if (v, k) in x])
-        at_work = [i for i in problem.inspectors if day in problem.available[i.inspector_id]]
-        model.add(r.min_team * on_day <= sum(i.max_per_day for i in at_work))
-        for skill in r.required_skills:
-            model.add(on_day <= sum(i.max_per_day for i in at_work if skill in i.skills))
-
-
 def plan_days(
     problem: RosterProblem, params: SolveParams, run: Run = Run(), unique: bool = True
 ) -> Days:
@@ -105,40 +76,23 @@ def plan_days(
 
     A visit may only fall on a day when enough inspectors free of conflicts, with the
     skills and departments, are at work; no day takes more visits than its inspectors can
-    staff. The busiest day is minimised first, then the seeded priorities.
+    staff. The busiest day is minimised first, then the seeded priorities: exact network
+    flows (:mod:`.days`), proven optimal, and proven the only optimum (or not) at once.
     """
-    model = cp_model.CpModel()
-    nv, nd = len(problem.visits), len(problem.days)
-    x = _day_candidates(model, problem)
-    for v in range(nv):
-        model.add_exactly_one([x[v, k] for k in range(nd) if (v, k) in x])
-    _day_capacity(model, problem, x)
-    busiest = model.new_int_var(0, nv, "busiest_day")
-    for k in range(nd):
-        model.add(busiest >= cp_model.LinearExpr.sum([x[v, k] for v in range(nv) if (v, k) in x]))
-    coefs = day_coefficients(problem, list(x))
-    tie = cp_model.LinearExpr.weighted_sum(list(x.values()), coefs)
-    big = sum(sorted(coefs, reverse=True)[:nv]) + 1
-    model.minimize(big * busiest + tie)
-    solver, status, secs = run.solve(model, params, "days")
-    stages = [StageTime("days", run.status(status), solve_seconds=secs)]
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return Days(None, False, None, tuple(stages))
-    day_of = {v: k for (v, k), var in x.items() if solver.boolean_value(var)}
-    stages[0] = StageTime(
-        "days",
-        run.status(status),
-        solver.objective_value,
-        solver.best_objective_bound,
-        solve_seconds=secs,
-    )
-    proven: bool | None = None
-    if unique and status == cp_model.OPTIMAL:
-        model.add(big * busiest + tie <= round(solver.objective_value))
-        chosen = [x[v, k] for v, k in day_of.items()]
-        proven, stage = prove_unique(model, chosen, params, run, "days uniqueness")
-        stages.append(stage)
-    return Days(day_of, status == cp_model.OPTIMAL, proven, tuple(stages))
+    t0 = time.perf_counter()
+    cand = day_candidates(problem)
+    keys = [(v, k) for v in sorted(cand) for k in cand[v]]
+    cost = dict(zip(keys, day_coefficients(problem, keys), strict=True))
+    flow = exact_days(problem, cost, check_unique=unique)
+    secs = time.perf_counter() - t0
+    if flow.day_of is None:
+        return Days(None, False, None, (StageTime("days", Status.INFEASIBLE, solve_seconds=secs),))
+    big = sum(sorted(cost.values(), reverse=True)[: len(problem.visits)]) + 1
+    objective = float(big * (flow.busiest or 0) + (flow.cost or 0))
+    stage = StageTime("days", Status.OPTIMAL, objective, objective, solve_seconds=secs)
+    if run.progress is not None:
+        run.progress(ProgressEvent("days", secs, objective, objective))
+    return Days(flow.day_of, True, flow.unique, (stage,))
 
 
 def shortlists(
