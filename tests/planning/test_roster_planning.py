@@ -123,6 +123,9 @@ def test_progress_sees_every_stage_and_stop_keeps_the_best_roster_so_far():
     data = load_inspection_data(DATASET.folder)
     rows = [dict(r) for r in plan.rows]
     assert check_roster(rows, data, 2027, 3, roster.rules_of(MARCH)) == []
+    # a roster stopped early still reports its own cost and a true bound under it
+    assert plan.objective == sum(g.cost for g in plan.soft_goals)
+    assert plan.bound is not None and 0 <= plan.bound <= plan.objective
 
 
 def test_a_stop_set_from_another_thread_ends_the_run_early():

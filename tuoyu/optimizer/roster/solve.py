@@ -301,6 +301,11 @@ def _pick(
         solver = solver2
         on_x, on_a = _assignment(solver, rm)
     soft_values = {name: round(solver.value(expr)) for name, expr in rm.soft.items()}
+    # the roster's own cost (the priority stage may have found one cheaper than the teams
+    # stage's incumbent); the bound stays the teams stage's proven one
+    w = problem.rules.weights
+    objective = float(sum(soft_values[name] * getattr(w, name) for name in SOFT_GOALS))
+    bound = min(bound, objective)
     days_proven = days.optimal or days.day_of is None
     proven = soft_proven and status2 == cp_model.OPTIMAL and days_proven and not run.stopped
     unique: bool | None = None
@@ -311,7 +316,6 @@ def _pick(
         stages.append(stage)
         unique = (unique_teams and days.unique) if teams.fixed else unique_teams
     status = Status.CANCELLED if run.stopped else (Status.OPTIMAL if proven else Status.FEASIBLE)
-    w = problem.rules.weights
     goals = tuple(
         SoftGoal(f"roster.goal.{name}", soft_values[name], getattr(w, name)) for name in SOFT_GOALS
     )
