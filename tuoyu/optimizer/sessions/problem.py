@@ -187,6 +187,14 @@ class SessionProblem:
     def home_lead(self) -> dict[str, str]:
         return choose_home_leads(self)
 
+    @cached_property
+    def partner(self) -> dict[str, tuple[tuple[str, int], ...]]:
+        """Each center's medical and psychology partners and their numbers of sessions
+        (``flow.choose_partners``)."""
+        from tuoyu.optimizer.sessions.flow import choose_partners
+
+        return choose_partners(self)
+
     def event_team(self, e: DistrictEvent) -> dict[str, int]:
         """How many of each discipline an event occurrence takes: one of each listed, the
         rest spread over the listed disciplines by the size of their staff pools."""

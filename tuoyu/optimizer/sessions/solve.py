@@ -30,7 +30,7 @@ from ortools.sat.python import cp_model
 
 from tuoyu.models.findings import Finding, info, warning
 from tuoyu.models.sessions import Center, Session
-from tuoyu.optimizer.sessions import calendar, cuts, explain, goals, teams
+from tuoyu.optimizer.sessions import calendar, cuts, explain, flow, goals
 from tuoyu.optimizer.sessions.problem import SessionProblem, sessions_needed
 from tuoyu.optimizer.solve import (
     ProgressFn,
@@ -227,7 +227,7 @@ def _plan_calendar(run: _Run) -> tuple[list[Session], dict[str, int], float | No
     new: list[Session] = []
     values: dict[str, int] = defaultdict(int)
     bound: float | None = None
-    budget = run.det_left * 0.85
+    budget = run.det_left
     for gi, group in enumerate(groups):
         stage = "calendar" if len(groups) == 1 else f"calendar {gi + 1}"
         det = budget / len(groups)
@@ -253,59 +253,6 @@ def _plan_calendar(run: _Run) -> tuple[list[Session], dict[str, int], float | No
     return new, values, bound, Status.FEASIBLE
 
 
-def _team_parts(p: SessionProblem, new: list[Session]) -> list[list[int]]:
-    n_roles = sum(sum(p.team_of(s).values()) for s in new)
-    if n_roles <= p.rules.teams_by_month_above:
-        return [list(range(len(new)))] if new else []
-    parts = [[k for k, s in enumerate(new) if s.date.month == mo] for mo in range(1, 13)]
-    return [q for q in parts if q]
-
-
-def _name_teams(run: _Run, new: list[Session], flow: dict) -> dict[int, list[str]]:
-    """Stage B: the teams, in one model or month by month for a big instance. Never
-    fails: the max-flow teams (``flow``) are valid and the fallback."""
-    p = run.p
-    parts = _team_parts(p, new)
-    staff_of: dict[int, list[str]] = defaultdict(list)
-    prior_load: dict[str, int] = defaultdict(int)
-    for pi, part in enumerate(parts):
-        sub = [new[k] for k in part]
-        stage = "teams" if len(parts) == 1 else f"teams {pi + 1}"
-        sub_flow = {j: flow[k] for j, k in enumerate(part)}
-        result = _solve_teams(run, sub, sub_flow, prior_load, stage, len(parts) - pi)
-        for j, people in result.items():
-            staff_of[part[j]] += people
-            for sid in people:
-                prior_load[sid] += 1
-    return staff_of
-
-
-def _solve_teams(
-    run: _Run, sub: list[Session], flow: dict, prior_load: dict, stage: str, parts_left: int
-) -> dict[int, list[str]]:
-    p = run.p
-    big = any(len(pool) > p.rules.max_candidates for pool in p.pools.values())
-    for restrict in (True, False) if big else (False,):
-        t = time.perf_counter()
-        roles = teams.roles_of(p, sub)
-        fallback = teams.greedy_hint(p, sub, roles) or teams.flow_hint(p, sub, roles, flow)
-        tm = teams.build_teams(p, sub, restrict, prior_load, fallback)
-        build = time.perf_counter() - t
-        det = max(0.5, run.det_left / parts_left)
-        # the full team model is feasible (the max-flow teams), so its complete hint is
-        # taken as it is; a restricted one may be infeasible: repair_hint there (see LIGHT)
-        extra = (("repair_hint", True),) if restrict else ()
-        solver, status = run.solve(tm.model, stage, det, extra)
-        run.stages[-1] = replace(run.stages[-1], build_seconds=build)
-        st = cp_status(status, run.stop)
-        if st in (Status.OPTIMAL, Status.FEASIBLE):
-            return teams.staff_of_sessions(tm.roles, teams.assignment(tm, solver))
-        if st != Status.INFEASIBLE:  # out of time: the fallback teams are valid
-            run.findings.append(warning("sessions.teams_fallback", stage=stage))
-            return teams.staff_of_sessions(roles, fallback)
-    raise RuntimeError("internal error: the max-flow teams exist but the team model is infeasible")
-
-
 def plan_sessions(
     p: SessionProblem,
     params: SolveParams | None = None,
@@ -328,9 +275,11 @@ def plan_sessions(
     if st not in (Status.FEASIBLE, Status.OPTIMAL):
         return SessionResult(p, st, stages=run.stages, findings=run.findings)
     new.sort(key=lambda s: (s.date, s.half, s.center_id, s.event_id))
-    flow_teams, short = cuts.check_staffing(p, new)
-    assert not short, "the calendar passed the staffing check part by part"
-    staff_of = _name_teams(run, new, flow_teams)
+    t = time.perf_counter()
+    staff_of = flow.best_teams(p, new)
+    assert staff_of is not None, "the calendar passed the staffing check"
+    secs = time.perf_counter() - t
+    run.stages.append(StageTime("teams", Status.OPTIMAL, None, None, 0.0, secs))
     order = {st.staff_id: i for i, st in enumerate(p.data.staff)}
     new = [
         s.model_copy(update={"staff_ids": tuple(sorted(staff_of[k], key=order.__getitem__))})
@@ -349,11 +298,7 @@ def _result(
     p = run.p
     values = {**cal_values, **goals.team_goal_values(p, new, staff_of)}
     objective = float(goals.weighted(p, values, goals.PLAN_GOALS))
-    n_left = {c.center_id: sessions_needed(p, c, p.fixed_of(c)) for c in p.data.centers}
-    lower = float(goals.weighted(p, goals.team_lower_bound(p, n_left), goals.TEAM_GOALS))
-    w = p.rules.weights
-    a_bound = cal_bound if cal_bound is not None and w.other_lead <= w.extra_lead else 0.0
-    bound = min(objective, a_bound + lower)
+    bound = min(objective, whole_bound(p))
     status = Status.OPTIMAL if objective <= bound + 1e-6 else Status.FEASIBLE
     if run.stop is not None and run.stop.is_set():
         status = Status.CANCELLED  # a plan meeting every rule, kept as it was when stopped
@@ -366,7 +311,7 @@ def _result(
     findings += explain.describe_changes(p, new)
     planned = sorted([*p.fixed, *new], key=lambda s: (s.date, s.half, s.center_id, s.event_id))
     soft = [
-        SoftGoal(f"sessions.goal.{g}", values.get(g, 0), getattr(w, g))
+        SoftGoal(f"sessions.goal.{g}", values.get(g, 0), getattr(p.rules.weights, g))
         for g in goals.CALENDAR_GOALS + goals.TEAM_GOALS
     ]
     return SessionResult(
@@ -380,6 +325,16 @@ def _result(
         targets=targets(p, planned),
         findings=findings,
     )
+
+
+def whole_bound(p: SessionProblem) -> float:
+    """A lower bound of the plan's objective over every calendar and teams: the team
+    goals' transportation bound (``flow.team_lower_bound``), or the nearest-street bound
+    of the trips if higher; the calendar goals count 0. (The calendar model's own bound
+    is no bound of the plan: its steering terms may cost more than the teams do.)"""
+    n_left = {c.center_id: sessions_needed(p, c, p.fixed_of(c)) for c in p.data.centers}
+    lower = float(goals.weighted(p, goals.team_lower_bound(p, n_left), goals.TEAM_GOALS))
+    return max(lower, float(flow.team_lower_bound(p)))
 
 
 def targets(p: SessionProblem, planned: list[Session]) -> list[Target]:
