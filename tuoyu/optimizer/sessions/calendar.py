@@ -53,10 +53,11 @@ def build_calendar(
     centers: list[Center] | None = None,
     with_events: bool = True,
     used: dict | None = None,
+    steer: bool = True,
 ) -> CalendarModel:
     """The calendar model of all centers (or a part of them, given what other parts use).
     With ``explain``, every rule group is guarded by an assumption literal and the
-    objective is left out."""
+    objective is left out; ``steer=False`` leaves out the partners' steering."""
     m = cp_model.CpModel()
     guards = Guards(m, explain)
     cvs: list[CenterVars] = []
@@ -82,7 +83,7 @@ def build_calendar(
     if explain:
         return a
     terms["weekend"] += goals.weekend_share(m, p, cvs)
-    lead_terms, trip_terms = goals.same_lead_at_a_center(m, p, cvs, used)
+    lead_terms, trip_terms = goals.same_lead_at_a_center(m, p, cvs, used, steer)
     terms["other_lead"] += lead_terms
     terms["trips"] += trip_terms  # weighted already (weight 1)
     w = p.rules.weights

@@ -96,7 +96,11 @@ def weekend_share(m: cp_model.CpModel, p: SessionProblem, cvs: list[CenterVars])
 
 
 def same_lead_at_a_center(
-    m: cp_model.CpModel, p: SessionProblem, cvs: list[CenterVars], used: dict | None = None
+    m: cp_model.CpModel,
+    p: SessionProblem,
+    cvs: list[CenterVars],
+    used: dict | None = None,
+    steer: bool = True,
 ) -> tuple[Terms, Terms]:
     """The center's home lead can lead its sessions: a session counted as led by its home
     lead falls on a day the lead works, not on leave, never two of the lead's sessions in
@@ -121,7 +125,9 @@ def same_lead_at_a_center(
         sid = p.home_lead.get(cv.center.center_id)
         lead = staff.get(sid) if sid else None
         street = cv.center.street_id
-        partners = [(staff[sid], n) for sid, n in p.partner.get(cv.center.center_id, ())]
+        partners = [
+            (staff[sid], n) for sid, n in (p.partner.get(cv.center.center_id, ()) if steer else ())
+        ]
         target: Counter = Counter()
         for st, n in partners:
             target[st.discipline] += n

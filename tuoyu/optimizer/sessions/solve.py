@@ -53,6 +53,12 @@ BATCH = 2
 DET_PER_SECOND = 0.2
 #: the wall clock stops a solve only at this multiple of the time limit (a safety net)
 WALL_FACTOR = 10.0
+#: staffing-cut rounds of a calendar part allowed past its budget, each of MIN_ROUND
+#: deterministic units: a calendar found but not yet staffable is rarely far from one
+LATE_ROUNDS = 20
+MIN_ROUND = 0.5
+#: staffing-cut rounds with the partners' steering before a part is planned without it
+STEER_ROUNDS = 2
 
 
 @dataclass
@@ -164,32 +170,48 @@ def _calendar_part(
     det: float,
 ) -> tuple[calendar.CalendarModel | None, cp_model.CpSolver | None, list[Session], Status]:
     """Stage A for one part with staffing cuts until its calendar (with the sessions of
-    the parts before) can be staffed by name."""
+    the parts before) can be staffed by name. The partners' steering concentrates
+    sessions on the partners' days; when its calendars still cannot be staffed after
+    ``STEER_ROUNDS`` rounds, the part is planned again without it (cuts kept)."""
     p = run.p
-    t = time.perf_counter()
-    a = calendar.build_calendar(p, centers=group, with_events=with_events, used=used)
-    build = time.perf_counter() - t
     det_end = run.det_left - det
-    rounds = 0
-    while True:
-        rounds += 1
-        solver, status = run.solve(a.model, stage, run.det_left - det_end, LIGHT)
-        run.stages[-1] = replace(run.stages[-1], build_seconds=build)
-        st = cp_status(status, run.stop)
-        if st not in (Status.OPTIMAL, Status.FEASIBLE):
-            return a, None, [], st
-        part = calendar.extract(p, a, solver)
-        _, short = cuts.check_staffing(p, before + part)
-        if not short:
-            if rounds > 1:
-                run.findings.append(info("sessions.staffing_cuts", cuts=a.cuts.count, rounds=rounds))
-            return a, solver, part, st
-        for c in short:
-            slots = frozenset(c.slots)
-            a.cuts.add(c.discipline, slots, c.capacity - _demand_in(p, before, c.discipline, slots))
-            run.cuts.append((c.discipline, c.month, slots, c.capacity))
-        if run.det_left <= det_end + 0.5 or run.wall_left() < 1 or (run.stop and run.stop.is_set()):
-            return a, None, [], Status.TIME_LIMIT
+    found: list[tuple[str, frozenset[int], int]] = []
+    for steer in (True, False):
+        t = time.perf_counter()
+        a = calendar.build_calendar(
+            p, centers=group, with_events=with_events, used=used, steer=steer
+        )
+        for disc, slots, cap in found:
+            a.cuts.add(disc, slots, cap)
+        build = time.perf_counter() - t
+        rounds = late = 0
+        while True:
+            rounds += 1
+            solver, status = run.solve(a.model, stage, run.det_left - det_end, LIGHT)
+            run.stages[-1] = replace(run.stages[-1], build_seconds=build)
+            st = cp_status(status, run.stop)
+            if st not in (Status.OPTIMAL, Status.FEASIBLE):
+                return a, None, [], st
+            part = calendar.extract(p, a, solver)
+            _, short = cuts.check_staffing(p, before + part)
+            if not short:
+                if len(found):
+                    run.findings.append(info("sessions.staffing_cuts", cuts=len(found), rounds=rounds))
+                return a, solver, part, st
+            for c in short:
+                slots = frozenset(c.slots)
+                cap = c.capacity - _demand_in(p, before, c.discipline, slots)
+                a.cuts.add(c.discipline, slots, cap)
+                found.append((c.discipline, slots, cap))
+                run.cuts.append((c.discipline, c.month, slots, c.capacity))
+            if steer and rounds >= STEER_ROUNDS:
+                break
+            if run.det_left <= det_end + MIN_ROUND:  # budget spent: a few short rounds more
+                late += 1
+                det_end = run.det_left - MIN_ROUND
+            if late > LATE_ROUNDS or run.wall_left() < 1 or (run.stop and run.stop.is_set()):
+                return a, None, [], Status.TIME_LIMIT
+    return None, None, [], Status.TIME_LIMIT
 
 
 def _demand_in(p: SessionProblem, sessions: list[Session], disc: str, slots) -> int:
