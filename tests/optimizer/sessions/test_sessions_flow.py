@@ -21,13 +21,27 @@ EDU = [dict(topic_id=t, name=t, disciplines="education") for t in ("A", "D", "G"
 
 
 def _center(cid: str, street: str, n: int = 6) -> dict[str, object]:
-    return dict(center_id=cid, name=f"宝宝苑{cid}", street_id=street, lon=121.48, lat=31.40,
-                kind="baby_center", sessions_per_year=n, open_days="Mon;Tue;Wed;Thu;Fri;Sat")
+    return dict(
+        center_id=cid,
+        name=f"宝宝苑{cid}",
+        street_id=street,
+        lon=121.48,
+        lat=31.40,
+        kind="baby_center",
+        sessions_per_year=n,
+        open_days="Mon;Tue;Wed;Thu;Fri;Sat",
+    )
 
 
 def _person(sid: str, street: str, cap: int = 6, disc: str = "education", days: str = ""):
-    return dict(staff_id=sid, name=f"人{sid}", discipline=disc, street_id=street,
-                max_per_month=cap, days=days)
+    return dict(
+        staff_id=sid,
+        name=f"人{sid}",
+        discipline=disc,
+        street_id=street,
+        max_per_month=cap,
+        days=days,
+    )
 
 
 def _problem(tmp_path, centers, staff, topics=EDU) -> SessionProblem:
@@ -49,8 +63,10 @@ def test_the_flow_teams_cost_no_more_than_any_other_teams(tmp_path):
          _person("E4", A, cap=1, days="Tue")],
     )  # fmt: skip
     mon, tue = dt.date(2027, 3, 1), dt.date(2027, 3, 2)
-    sessions = [Session(date=d, half=0, center_id=c, topic_id="A")
-                for d, c in ((mon, "C1"), (mon, "C2"), (mon, "C3"), (tue, "C1"))]
+    sessions = [
+        Session(date=d, half=0, center_id=c, topic_id="A")
+        for d, c in ((mon, "C1"), (mon, "C2"), (mon, "C3"), (tue, "C1"))
+    ]
     best = flow.best_teams(p, sessions)
     assert best is not None
     people = [s.staff_id for s in p.data.staff]
@@ -58,8 +74,12 @@ def test_the_flow_teams_cost_no_more_than_any_other_teams(tmp_path):
     for pick in itertools.product(people, repeat=len(sessions)):
         if len({(sessions[k].date, sid) for k, sid in enumerate(pick)}) < len(pick):
             continue  # someone in two places in one half-day
-        if any(not p.available(next(s for s in p.data.staff if s.staff_id == sid),
-                                p.day(sessions[k].date)) for k, sid in enumerate(pick)):
+        if any(
+            not p.available(
+                next(s for s in p.data.staff if s.staff_id == sid), p.day(sessions[k].date)
+            )
+            for k, sid in enumerate(pick)
+        ):
             continue
         load = {sid: pick.count(sid) for sid in people}
         if any(load[s.staff_id] > s.max_per_month for s in p.data.staff):
@@ -103,12 +123,15 @@ def test_the_bound_is_below_every_plan_and_counts_the_load(tmp_path):
 def test_the_relaxation_of_the_doctors_is_below_the_plan(tmp_path):
     # topics needing a doctor: every center has at least 2 such sessions (4 topics a
     # year, 2 education-only); the only doctor lives far away
-    topics = [dict(topic_id="A", name="A", disciplines="education"),
-              dict(topic_id="B", name="B", disciplines="education"),
-              dict(topic_id="C", name="C", disciplines="education;medical"),
-              dict(topic_id="D", name="D", disciplines="education;medical")]
-    p = _problem(tmp_path, [_center("C1", A)],
-                 [_person("E1", A), _person("M1", FAR, disc="medical")], topics)
+    topics = [
+        dict(topic_id="A", name="A", disciplines="education"),
+        dict(topic_id="B", name="B", disciplines="education"),
+        dict(topic_id="C", name="C", disciplines="education;medical"),
+        dict(topic_id="D", name="D", disciplines="education;medical"),
+    ]
+    p = _problem(
+        tmp_path, [_center("C1", A)], [_person("E1", A), _person("M1", FAR, disc="medical")], topics
+    )
     centers, n_left, ev_need, places = flow._relaxation_inputs(p)
     bound, _ = flow.extra_lp(p, centers, n_left, ev_need, places)
     assert bound == 2 * p.rules.weights.far

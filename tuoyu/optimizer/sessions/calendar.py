@@ -88,11 +88,7 @@ def build_calendar(
     terms["trips"] += trip_terms  # weighted already (weight 1)
     w = p.rules.weights
     m.minimize(
-        sum(
-            getattr(w, k, 1) * cp_model.LinearExpr.sum(v)
-            for k, v in sorted(terms.items())
-            if v
-        )
+        sum(getattr(w, k, 1) * cp_model.LinearExpr.sum(v) for k, v in sorted(terms.items()) if v)
     )
     return a
 

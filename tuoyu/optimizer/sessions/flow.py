@@ -317,7 +317,9 @@ def extra_lp(p, centers, n_left, ev_need, places, safe: bool = True):
     lp.a_matrix_.start_ = a.indptr.astype(np.int32)
     lp.a_matrix_.index_ = a.indices.astype(np.int32)
     lp.a_matrix_.value_ = a.data.astype(float)
-    h = highspy.Highs()
+    from tuoyu.optimizer.siting.highs import _new_highs  # its banner kept off stdout
+
+    h = _new_highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("threads", 1)
     h.setOptionValue("solver", "simplex")

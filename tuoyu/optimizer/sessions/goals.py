@@ -115,8 +115,6 @@ def same_lead_at_a_center(
     session off). ``used``: (person, slot) and (person, month) taken by earlier parts of
     a decomposed calendar. Returns (other_lead terms, trips terms, weighted): steering
     only, the plan's objective counts the teams' goals."""
-    from tuoyu.optimizer.sessions.flow import trip_cost
-
     staff = {s.staff_id: s for s in p.data.staff}
     people = _People(m, p, used or {})
     lead_terms: Terms = []
@@ -124,19 +122,6 @@ def same_lead_at_a_center(
     for cv in cvs:
         sid = p.home_lead.get(cv.center.center_id)
         lead = staff.get(sid) if sid else None
-        street = cv.center.street_id
-        partners = [
-            (staff[sid], n) for sid, n in (p.partner.get(cv.center.center_id, ()) if steer else ())
-        ]
-        target: Counter = Counter()
-        for st, n in partners:
-            target[st.discipline] += n
-        of: dict[int, list] = defaultdict(list)
-        count: dict[str, list] = defaultdict(list)
-        cost = {
-            d: max(p.rules.weights.neighbour, _nearest_cost(p, d, cv.center.street_id))
-            for d in ("medical", "psychology")
-        }
         for i in range(cv.n):
             if lead is None:
                 cv.led.append(0)
@@ -146,39 +131,61 @@ def same_lead_at_a_center(
                 people.free_for(cv, i, lead, h)
                 cv.led.append(h)
                 lead_terms.append(1 - h)
-            cv.partnered.append([])
-            for d in ("medical", "psychology"):
-                need = cv.need.get((i, d), 0)
-                if isinstance(need, int) and not need:
-                    continue
-                count[d].append(need)
-                trip_terms.append(cost[d] * need)
-                lits = []
-                for j, (st, _) in enumerate(partners):
-                    if st.discipline != d:
-                        continue
-                    g = m.new_bool_var(f"partner_{cv.center.center_id}_{i}_{j}")
-                    if not isinstance(need, int):
-                        m.add_implication(g, need)
-                    people.free_for(cv, i, st, g)
-                    trip_terms.append((trip_cost(p, st.street_id, street) - cost[d]) * g)
-                    of[j].append(g)
-                    lits.append(g)
-                    cv.partnered[i].append((st.staff_id, g))
-                if len(lits) > 1:
-                    m.add_at_most_one(lits)
-        for j, (_, n) in enumerate(partners):
-            if len(of[j]) > n:
-                m.add(sum(of[j]) <= n)
-        for d in ("medical", "psychology"):
-            if not count[d] and not target[d]:
-                continue
-            dev = m.new_int_var(0, max(cv.n, target[d]), "partner_dev")
-            m.add(dev >= sum(count[d]) - target[d])
-            m.add(dev >= target[d] - sum(count[d]))
-            trip_terms.append(p.rules.weights.neighbour * dev)
+        partners = p.partner.get(cv.center.center_id, ()) if steer else ()
+        trip_terms += _partners(m, p, cv, [(staff[s], n) for s, n in partners], people)
     people.limits(staff)
     return lead_terms, trip_terms
+
+
+def _partners(m: cp_model.CpModel, p: SessionProblem, cv: CenterVars, partners, people) -> Terms:
+    """A center's sessions needing a doctor or psychologist: partnered on a partner's free
+    days, the rest at the nearest trip, their number per discipline near the partners'."""
+    from tuoyu.optimizer.sessions.flow import trip_cost
+
+    street = cv.center.street_id
+    target: Counter = Counter()
+    for st, n in partners:
+        target[st.discipline] += n
+    of: dict[int, list] = defaultdict(list)
+    count: dict[str, list] = defaultdict(list)
+    cost = {
+        d: max(p.rules.weights.neighbour, _nearest_cost(p, d, street))
+        for d in ("medical", "psychology")
+    }
+    out: Terms = []
+    for i in range(cv.n):
+        cv.partnered.append([])
+        for d in ("medical", "psychology"):
+            need = cv.need.get((i, d), 0)
+            if isinstance(need, int) and not need:
+                continue
+            count[d].append(need)
+            out.append(cost[d] * need)
+            lits = []
+            for j, (st, _) in enumerate(partners):
+                if st.discipline != d:
+                    continue
+                g = m.new_bool_var(f"partner_{cv.center.center_id}_{i}_{j}")
+                if not isinstance(need, int):
+                    m.add_implication(g, need)
+                people.free_for(cv, i, st, g)
+                out.append((trip_cost(p, st.street_id, street) - cost[d]) * g)
+                of[j].append(g)
+                lits.append(g)
+                cv.partnered[i].append((st.staff_id, g))
+            if len(lits) > 1:
+                m.add_at_most_one(lits)
+    for j, (_, n) in enumerate(partners):
+        if len(of[j]) > n:
+            m.add(sum(of[j]) <= n)
+    for d in ("medical", "psychology"):
+        if not count[d] and not target[d]:
+            continue
+        dev = m.new_int_var(0, max(cv.n, target[d]), "partner_dev")
+        m.add(dev >= sum(count[d]) - target[d])
+        m.add(dev >= target[d] - sum(count[d]))
+        out.append(p.rules.weights.neighbour * dev)
+    return out
 
 
 class _People:
