@@ -1,16 +1,16 @@
 """The guidance-session calendar, before and after, side by side in one run: the bundled
 Baoshan year, a mid-size and a city-size district.
 
-    python benchmarks/bench_sessions.py [--before ROOT] [--sizes 1,3,6] [--time-limit 60]
-        [--city-time-limit 600] [--only before|after] [--out docs/benchmarks/sessions.md]
+    python benchmarks/bench_sessions.py [--before ROOT] [--sizes 1,3,6] [--limits 60,120,600]
+        [--only before|after] [--out docs/benchmarks/sessions.md]
 
 Each run is its own process (``--child``) with ``ROOT`` first on ``sys.path``, so
 ``--before`` (a checkout of an earlier commit, e.g. ``git archive 4703cae tuoyu | tar -x
 -C /tmp/main4703``) and this worktree import their own ``tuoyu``, and each run's peak
 memory (ru_maxrss) is its own. Size 1 is the bundled data; size ``N > 1`` is
 ``data/gen_sessions.py --scale N`` over the bundled streets (scale 6: 469 centers, 270
-staff). Bundled runs use ``--time-limit``, the others ``--city-time-limit`` (a work
-budget: deterministic time, see docs/sessions.md). Prints one row per run: status, gap,
+staff). ``--limits`` gives each size its ``--time-limit`` (a work budget: deterministic
+time, see docs/sessions.md). Prints one row per run: status, gap,
 objective, bound, seconds of the calendar and of the teams, wall seconds, peak memory.
 """
 
@@ -94,8 +94,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--before", type=Path, help="root of the code to compare against")
     ap.add_argument("--sizes", default="1,3,6")
-    ap.add_argument("--time-limit", type=float, default=60.0)
-    ap.add_argument("--city-time-limit", type=float, default=600.0)
+    ap.add_argument("--limits", default="60,120,600", help="time limit per size")
     ap.add_argument("--only", choices=("before", "after"))
     ap.add_argument("--out", type=Path, help="append the table to this markdown file")
     ap.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
@@ -111,10 +110,10 @@ def main() -> None:
         codes.append(("after", ROOT))
     lines = [HEADER]
     print(HEADER, flush=True)
-    for scale in (int(x) for x in a.sizes.split(",")):
+    limits = [float(x) for x in a.limits.split(",")]
+    for scale, limit in zip((int(x) for x in a.sizes.split(",")), limits, strict=True):
         folder = district(scale)
         name = "bundled" if scale == 1 else f"x{scale}"
-        limit = a.time_limit if scale == 1 else a.city_time_limit
         for who, root in codes:
             res = subprocess.run(
                 [sys.executable, __file__, "--child", str(root), str(folder), str(limit)],

@@ -154,6 +154,17 @@ def min_extra(p: SessionProblem, n_left: int, has_fixed: bool) -> int:
     return max(0, min(n_left, need - edu_only))
 
 
+def min_of(p: SessionProblem, n_left: int, has_fixed: bool, disc: str) -> int:
+    """Sessions of a center that need ``disc`` in every calendar: its distinct topics
+    beyond those needing nobody but an educator or needing another discipline only (e.g.
+    one psychology topic: four different topics take at least one doctor's topic)."""
+    if has_fixed:
+        return 0
+    other = sum(1 for t in p.data.topics if disc not in t.disciplines)
+    need = min(p.rules.min_topics, n_left, len(p.data.topics))
+    return max(0, min(n_left, need - other))
+
+
 def team_lower_bound(p: SessionProblem) -> int:
     """A lower bound of the weighted team goals (far, neighbour, extra lead, load) over
     every calendar and teams; see the module docstring."""
@@ -236,8 +247,8 @@ def _extra_lower_bound(p, centers, n_left, ev_need, places) -> int:
 
 def extra_lp(p, centers, n_left, ev_need, places, safe: bool = True):
     """The medical and psychology trips *and* load as a linear program (HiGHS): per center
-    and person ``y`` sessions (at least ``min_extra`` per center, at most its sessions per
-    discipline), the events' people, each person's year within their places, and per
+    and person ``y`` sessions (at least ``min_extra`` per center and ``min_of`` per
+    discipline, at most its sessions per discipline), the events' people, each person's year within their places, and per
     person the sessions above the fair share ``ceil(T/n) <= T/n + 1 - 1/n`` (``T`` the
     discipline's total, itself free: more sessions needing one may lower the load).
     Every plan's teams are a solution of it, so its optimum rounded up is a bound.
@@ -272,14 +283,14 @@ def extra_lp(p, centers, n_left, ev_need, places, safe: bool = True):
         if not n:
             continue
         every: list[tuple[int, float]] = []
-        for pool in pools.values():
+        for d, pool in pools.items():
             mine = []
             for st in pool:
                 j = col(trip_cost(p, st.street_id, c.street_id), 0, n)
                 ykey[j] = (c.center_id, st.staff_id)
                 mine.append((j, 1.0))
                 load[st.staff_id].append((j, 1.0))
-            row(mine, 0, n)
+            row(mine, min_of(p, n, safe and bool(p.fixed_of(c)), d), n)
             every += mine
         if every:
             row(every, need, n * per_session)
