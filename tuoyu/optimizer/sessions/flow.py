@@ -359,8 +359,9 @@ def _relaxation_inputs(p: SessionProblem):
 
 def choose_partners(p: SessionProblem) -> dict[str, tuple[tuple[str, int], ...]]:
     """Each center's medical and psychology partners: the people the linear relaxation
-    (:func:`extra_lp`) sends its sessions needing one, with how many (rounded down, at
-    least one), in staff order. The calendar aims at these numbers of sessions per
+    (:func:`extra_lp`) sends its sessions needing one, with how many (rounded, at least
+    one: rounding down lowers the discipline's total and with it the fair share), in
+    staff order. The calendar aims at these numbers of sessions per
     discipline and prefers the partners' free days for them; the teams stay free to
     choose anyone."""
     centers, n_left, ev_need, places = _relaxation_inputs(p)
@@ -370,6 +371,6 @@ def choose_partners(p: SessionProblem) -> dict[str, tuple[tuple[str, int], ...]]
     order = {s.staff_id: i for i, s in enumerate(p.data.staff)}
     out: dict[str, list[tuple[str, int]]] = defaultdict(list)
     for (cid, sid), x in sorted(lp[1].items(), key=lambda kv: (kv[0][0], order[kv[0][1]])):
-        n = max(1, math.floor(x + 1e-6))
+        n = max(1, math.floor(x + 0.5))
         out[cid].append((sid, n))
     return {cid: tuple(v) for cid, v in out.items()}
