@@ -8,11 +8,12 @@ that has teams, so stage A infeasible with them proves that no calendar and team
 
 **Objective and bound.** The plan's objective is the weighted sum of the calendar goals
 (moved, topic changed, spacing, weekend) and the team goals (far, neighbour, load,
-extra lead, staff changed), counted on the plan. Its bound is stage A's proven bound
-(stage A minimizes the calendar goals plus ``other_lead``, the sessions its home lead
-cannot lead, which never exceeds the teams' ``extra_lead`` as ``weights.other_lead <=
-weights.extra_lead``) plus a calendar-independent lower bound of the team goals
-(``goals.team_lower_bound``). ``optimal`` only when the objective meets that bound.
+extra lead, staff changed), counted on the plan. The teams are the best for the
+calendar (a min-cost flow per discipline, ``flow.best_teams``). The bound is a bound of
+the whole problem, decomposed or not (``whole_bound``): the transportation of every
+session's educator and the linear relaxation of the doctors' and psychologists' trips
+and load, over every calendar (``flow.team_lower_bound``); the calendar goals count 0.
+``optimal`` only when the objective meets that bound.
 
 **Reproducible.** Every CP-SAT solve runs a fixed portfolio in interleaved
 (deterministic) mode with a deterministic time limit: the result depends on the inputs
@@ -242,7 +243,8 @@ def calendar_groups(p: SessionProblem) -> list[list[Center]]:
 
 def _plan_calendar(run: _Run) -> tuple[list[Session], dict[str, int], float | None, Status]:
     """Stage A over all parts: the calendar, its goal values, its bound (None when the
-    calendar was decomposed: the parts' bounds do not add up to a bound of the whole)."""
+    calendar was decomposed; only reported per stage: the plan's bound is
+    ``whole_bound``)."""
     p = run.p
     groups = calendar_groups(p)
     used: dict | None = {} if len(groups) > 1 else None
