@@ -138,3 +138,27 @@ def test_the_relaxation_of_the_doctors_is_below_the_plan(tmp_path):
     plan = plan_sessions(p, SolveParams(time_limit=10, workers=2))
     assert plan.bound >= bound
     assert plan.objective >= plan.bound
+
+
+def test_the_relaxation_leaves_highs_usable_for_the_next_planner(tmp_path):
+    # `tuoyu all` plans the sessions, then the siting plan with HiGHS in the same process
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    script = (
+        "from tuoyu.planning.dataset import Dataset\n"
+        "from tuoyu.models.sessions import load_session_data\n"
+        "from tuoyu.optimizer.sessions import SessionProblem, flow\n"
+        "from tuoyu.optimizer.siting.highs import _new_highs\n"
+        "p = SessionProblem(data=load_session_data(Dataset.bundled().folder), year=2027)\n"
+        "assert flow.team_lower_bound(p) > 0\n"
+        "import highspy\n"
+        "h = _new_highs(); h.setOptionValue('output_flag', False)\n"
+        "h.setOptionValue('threads', 2)  # as the siting plan does\n"
+        "h.addVar(0, 1); h.changeColCost(0, -1.0); h.run()\n"
+        "assert h.getModelStatus() == highspy.HighsModelStatus.kOptimal\n"
+    )
+    res = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr[-2000:]

@@ -332,8 +332,11 @@ def extra_lp(p, centers, n_left, ev_need, places, safe: bool = True):
 
     h = _new_highs()
     h.setOptionValue("output_flag", False)
-    h.setOptionValue("threads", 1)
     h.setOptionValue("solver", "simplex")
+    # serial dual simplex: the same solution every run. Never set "threads" here: HiGHS
+    # starts one scheduler per process, and a later instance (the siting plan in
+    # `tuoyu all`) asking for another thread count then fails.
+    h.setOptionValue("simplex_strategy", 1)
     h.passModel(lp)
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
