@@ -1,17 +1,23 @@
-"""Time the guidance-session calendar: the bundled Baoshan year and a whole-city instance.
+"""The guidance-session calendar, before and after, side by side in one run: the bundled
+Baoshan year, a mid-size and a city-size district.
 
-    python benchmarks/bench_sessions.py [--only bundled|city] [--time-limit 60] [--workers 2]
-                                         [--city-scale 11]
+    python benchmarks/bench_sessions.py [--before ROOT] [--sizes 1,3,6] [--limits 60,120,600]
+        [--only before|after] [--out docs/benchmarks/sessions.md]
 
-Each instance runs in its own process so its peak memory (ru_maxrss) is its own. Prints
-one line per instance: centers, staff, sessions, status, gap, build and solve seconds,
-peak memory. The city instance is the bundled generator at ``--city-scale`` (11: about
-870 centers and 500 staff) over the same 13 streets.
+Each run is its own process (``--child``) with ``ROOT`` first on ``sys.path``, so
+``--before`` (a checkout of an earlier commit, e.g. ``git archive 4703cae tuoyu | tar -x
+-C /tmp/main4703``) and this worktree import their own ``tuoyu``, and each run's peak
+memory (ru_maxrss) is its own. Size 1 is the bundled data; size ``N > 1`` is
+``data/gen_sessions.py --scale N`` over the bundled streets (scale 6: 469 centers, 270
+staff). ``--limits`` gives each size its ``--time-limit`` (a work budget: deterministic
+time, see docs/sessions.md). Prints one row per run: status, gap,
+objective, bound, seconds of the calendar and of the teams, wall seconds, peak memory.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import resource
 import shutil
@@ -19,107 +25,114 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
 
-def run_one(
-    data_dir: Path, time_limit: float, workers: int, save: Path | None = None
-) -> dict[str, object]:
+def run_one(root: Path, data_dir: Path, time_limit: float) -> dict[str, object]:
+    sys.path.insert(0, str(root))
     from tuoyu.models.sessions import load_session_data
     from tuoyu.optimizer.sessions import SessionProblem, plan_sessions
     from tuoyu.optimizer.solve import SolveParams, gap
 
-    t0 = time.perf_counter()
     data = load_session_data(data_dir)
-    load = time.perf_counter() - t0
-    t1 = time.perf_counter()
+    t = time.perf_counter()
     plan = plan_sessions(
-        SessionProblem(data=data, year=2027), SolveParams(time_limit=time_limit, workers=workers)
+        SessionProblem(data=data, year=2027), SolveParams(time_limit=time_limit, workers=2)
     )
-    wall = time.perf_counter() - t1
-    if save is not None:
-        from tuoyu.api.exports.sessions import write_sessions_csv
-
-        write_sessions_csv(save, plan.sessions)
+    wall = time.perf_counter() - t
+    per: dict[str, float] = defaultdict(float)
+    for st in plan.stages:
+        per[st.stage.split()[0]] += st.build_seconds + st.solve_seconds
     return dict(
         centers=len(data.centers),
         staff=len(data.staff),
-        sessions=sum(1 for s in plan.sessions if s.center_id),
-        events=sum(1 for s in plan.sessions if s.event_id),
         status=str(plan.status),
         gap=gap(plan.objective, plan.bound),
         objective=plan.objective,
         bound=plan.bound,
-        load_s=round(load, 2),
-        build_s=round(sum(st.build_seconds for st in plan.stages), 2),
-        solve_s=round(wall, 2),
-        stages=[st.as_dict() for st in plan.stages],
+        calendar_s=round(per.get("calendar", 0.0), 1),
+        teams_s=round(per.get("teams", 0.0), 1),
+        wall_s=round(wall, 1),
         peak_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        findings=sorted({f.code for f in plan.findings}),
     )
 
 
-def city_data(scale: int) -> Path:
+def district(scale: int) -> Path:
+    if scale == 1:
+        return ROOT / "tuoyu" / "data" / "baoshan"
+    sys.path.insert(0, str(ROOT))
     from data.gen_sessions import generate
 
-    folder = Path(tempfile.mkdtemp(prefix="tuoyu_city_"))
+    folder = Path(tempfile.mkdtemp(prefix=f"tuoyu_sessions_x{scale}_"))
     for name in ("streets.csv", "calendar.csv"):
         shutil.copy(ROOT / "tuoyu" / "data" / "baoshan" / name, folder / name)
     generate(folder, scale=scale, seed=20261129)
     return folder
 
 
+def _row(name: str, who: str, r: dict) -> str:
+    gap = "n/a" if r.get("gap") is None else f"{r['gap']:.1%}"
+    obj = "-" if r.get("objective") is None else f"{r['objective']:.0f}"
+    bound = "-" if r.get("bound") is None else f"{r['bound']:.0f}"
+    return (
+        f"| {name} | {r['centers']} / {r['staff']} | {who} | {r['status']} | {gap} | {obj} |"
+        f" {bound} | {r['calendar_s']} | {r['teams_s']} | {r['wall_s']} | {r['peak_mb']} |"
+    )
+
+
+HEADER = (
+    "| instance | centers / staff | code | status | gap | objective | bound | calendar s"
+    " | teams s | wall s | peak MB |\n|---|---|---|---|---|---|---|---|---|---|---|"
+)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--only", choices=("bundled", "city"))
-    ap.add_argument("--time-limit", type=float, default=60.0)
-    ap.add_argument("--city-time-limit", type=float, default=300.0)
-    ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--city-scale", type=int, default=11)
-    ap.add_argument("--child", help=argparse.SUPPRESS)
-    ap.add_argument("--save", type=Path, help="Write each plan to SAVE/<instance>.csv.")
+    ap.add_argument("--before", type=Path, help="root of the code to compare against")
+    ap.add_argument("--sizes", default="1,3,6")
+    ap.add_argument("--limits", default="60,120,600", help="time limit per size")
+    ap.add_argument("--only", choices=("before", "after"))
+    ap.add_argument("--out", type=Path, help="append the table to this markdown file")
+    ap.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     a = ap.parse_args()
-    if a.save and not a.child:
-        a.save.mkdir(parents=True, exist_ok=True)
     if a.child:
-        print(json.dumps(run_one(Path(a.child), a.time_limit, a.workers, a.save)))
+        root, folder, limit = a.child
+        print(json.dumps(run_one(Path(root), Path(folder), float(limit))))
         return
-    todo = []
-    if a.only in (None, "bundled"):
-        todo.append(("bundled", ROOT / "tuoyu" / "data" / "baoshan", a.time_limit))
-    if a.only in (None, "city"):
-        todo.append((f"city x{a.city_scale}", city_data(a.city_scale), a.city_time_limit))
-    for name, folder, limit in todo:
-        res = subprocess.run(
-            [
-                sys.executable,
-                __file__,
-                "--child",
-                str(folder),
-                "--time-limit",
-                str(limit),
-                "--workers",
-                str(a.workers),
-            ]
-            + (["--save", str(a.save / f"{name.split()[0]}.csv")] if a.save else []),
-            capture_output=True,
-            text=True,
-        )
-        if res.returncode:
-            print(f"{name}: failed\n{res.stderr[-2000:]}")
-            continue
-        r = json.loads(res.stdout.strip().splitlines()[-1])
-        gap = "n/a" if r["gap"] is None else f"{r['gap']:.2%}"
-        print(
-            f"{name:10s} centers {r['centers']:4d} staff {r['staff']:4d} sessions "
-            f"{r['sessions']:5d} events {r['events']:3d} | status {r['status']:8s} gap {gap:>7s}"
-            f" | load {r['load_s']:5.1f}s build {r['build_s']:5.1f}s solve {r['solve_s']:6.1f}s"
-            f" | peak {r['peak_mb']:7.1f} MB"
-        )
-        for st in r["stages"]:
-            print(f"    {st}")
+    codes = []
+    if a.before and a.only != "after":
+        codes.append(("before", a.before))
+    if a.only != "before":
+        codes.append(("after", ROOT))
+    lines = [HEADER]
+    print(HEADER, flush=True)
+    limits = [float(x) for x in a.limits.split(",")]
+    for scale, limit in zip((int(x) for x in a.sizes.split(",")), limits, strict=True):
+        folder = district(scale)
+        name = "bundled" if scale == 1 else f"x{scale}"
+        for who, root in codes:
+            res = subprocess.run(
+                [sys.executable, __file__, "--child", str(root), str(folder), str(limit)],
+                capture_output=True,
+                text=True,
+            )
+            if res.returncode:
+                line = f"| {name} | | {who} | failed: {res.stderr.strip()[-300:]!r} |"
+            else:
+                r = json.loads(res.stdout.strip().splitlines()[-1])
+                line = _row(f"{name} (limit {limit:.0f})", who, r)
+                line += "  <!-- " + ", ".join(r["findings"]) + " -->"
+            lines.append(line)
+            print(line, flush=True)
+    if a.out:
+        cmd = "python benchmarks/bench_sessions.py " + " ".join(sys.argv[1:])
+        with a.out.open("a", encoding="utf-8") as f:
+            f.write(f"\n`{cmd}` — {dt.datetime.now():%Y-%m-%d %H:%M}, 2 shared cores\n\n")
+            f.write("\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":

@@ -53,10 +53,11 @@ def build_calendar(
     centers: list[Center] | None = None,
     with_events: bool = True,
     used: dict | None = None,
+    steer: bool = True,
 ) -> CalendarModel:
     """The calendar model of all centers (or a part of them, given what other parts use).
     With ``explain``, every rule group is guarded by an assumption literal and the
-    objective is left out."""
+    objective is left out; ``steer=False`` leaves out the partners' steering."""
     m = cp_model.CpModel()
     guards = Guards(m, explain)
     cvs: list[CenterVars] = []
@@ -82,10 +83,12 @@ def build_calendar(
     if explain:
         return a
     terms["weekend"] += goals.weekend_share(m, p, cvs)
-    terms["other_lead"] += goals.same_lead_at_a_center(m, p, cvs, used)
+    lead_terms, trip_terms = goals.same_lead_at_a_center(m, p, cvs, used, steer)
+    terms["other_lead"] += lead_terms
+    terms["trips"] += trip_terms  # weighted already (weight 1)
     w = p.rules.weights
     m.minimize(
-        sum(getattr(w, k) * cp_model.LinearExpr.sum(v) for k, v in sorted(terms.items()) if v)
+        sum(getattr(w, k, 1) * cp_model.LinearExpr.sum(v) for k, v in sorted(terms.items()) if v)
     )
     return a
 
@@ -120,7 +123,7 @@ def goal_values(a: CalendarModel, solver: cp_model.CpSolver) -> dict[str, int]:
     }
 
 
-def used_by(p: SessionProblem, sessions: list[Session], led: set[tuple]) -> dict:
+def used_by(p: SessionProblem, sessions: list[Session], led: dict) -> dict:
     """What a part of a decomposed calendar takes from the staff (counted), for the next
     parts: people per (discipline, slot) and (discipline, month); home leads' slots."""
     out: dict = defaultdict(int)
@@ -129,18 +132,23 @@ def used_by(p: SessionProblem, sessions: list[Session], led: set[tuple]) -> dict
         for d, k in p.team_of(s).items():
             out["slot", d, slot] += k
             out["month", d, s.date.month] += k
-        if (s.date, s.half, s.center_id) in led:
-            lead = p.home_lead[s.center_id]
-            out.setdefault(("slots", lead), set()).add(slot)
-            out["month", lead, s.date.month] += 1
+        for sid in led.get((s.date, s.half, s.center_id), ()):
+            out.setdefault(("slots", sid), set()).add(slot)
+            out["month", sid, s.date.month] += 1
     return out
 
 
-def led_sessions(a: CalendarModel, solver: cp_model.CpSolver, p: SessionProblem) -> set[tuple]:
-    out = set()
+def led_sessions(a: CalendarModel, solver: cp_model.CpSolver, p: SessionProblem) -> dict:
+    """(date, half, center) -> the named people (home lead, partner) the calendar counted
+    free for that session."""
+    out: dict[tuple, list[str]] = defaultdict(list)
     for cv in a.centers:
-        for i, h in enumerate(cv.led):
-            if not isinstance(h, int) and solver.value(h):
-                slot = solver.value(cv.slot[i])
-                out.add((p.date(slot // 2), slot % 2, cv.center.center_id))
+        cid = cv.center.center_id
+        for i in range(cv.n):
+            slot = solver.value(cv.slot[i])
+            key = (p.date(slot // 2), slot % 2, cid)
+            named = [(p.home_lead.get(cid), cv.led[i]), *cv.partnered[i]]
+            for sid, lit in named:
+                if not isinstance(lit, int) and solver.value(lit) and sid:
+                    out[key].append(sid)
     return out

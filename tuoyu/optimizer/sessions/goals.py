@@ -9,7 +9,7 @@ home, balanced load, the home lead leading, a re-plan's teams kept.
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -96,58 +96,148 @@ def weekend_share(m: cp_model.CpModel, p: SessionProblem, cvs: list[CenterVars])
 
 
 def same_lead_at_a_center(
-    m: cp_model.CpModel, p: SessionProblem, cvs: list[CenterVars], used: dict | None = None
-) -> Terms:
+    m: cp_model.CpModel,
+    p: SessionProblem,
+    cvs: list[CenterVars],
+    used: dict | None = None,
+    steer: bool = True,
+) -> tuple[Terms, Terms]:
     """The center's home lead can lead its sessions: a session counted as led by its home
     lead falls on a day the lead works, not on leave, never two of the lead's sessions in
-    one half-day, within the lead's monthly limit; the others cost one each. ``used``:
-    (lead, slot) and (lead, month) taken by earlier parts of a decomposed calendar."""
+    one half-day, within the lead's monthly limit; the others cost one each (``other_lead``).
+
+    The same for the center's medical and psychology *partners*
+    (``SessionProblem.partner``: people and how many sessions, from the linear
+    relaxation of the trips and load): a session needing one is counted as partnered on
+    a partner's free days (at most the partner's number), a need not partnered costs the
+    nearest such trip (at least ``weights.neighbour``), and the center's sessions
+    needing each discipline aim at the partners' numbers (``weights.neighbour`` per
+    session off). ``used``: (person, slot) and (person, month) taken by earlier parts of
+    a decomposed calendar. Returns (other_lead terms, trips terms, weighted): steering
+    only, the plan's objective counts the teams' goals."""
     staff = {s.staff_id: s for s in p.data.staff}
-    used = used or {}
-    slots_of: dict[str, list] = {}
-    months_of: dict[str, list] = {}
-    out: Terms = []
+    people = _People(m, p, used or {})
+    lead_terms: Terms = []
+    trip_terms: Terms = []
     for cv in cvs:
         sid = p.home_lead.get(cv.center.center_id)
         lead = staff.get(sid) if sid else None
         for i in range(cv.n):
             if lead is None:
                 cv.led.append(0)
-                out.append(1)
+                lead_terms.append(1)
+            else:
+                h = m.new_bool_var(f"lead_{cv.center.center_id}_{i}")
+                people.free_for(cv, i, lead, h)
+                cv.led.append(h)
+                lead_terms.append(1 - h)
+        partners = p.partner.get(cv.center.center_id, ()) if steer else ()
+        trip_terms += _partners(m, p, cv, [(staff[s], n) for s, n in partners], people)
+    people.limits(staff)
+    return lead_terms, trip_terms
+
+
+def _partners(m: cp_model.CpModel, p: SessionProblem, cv: CenterVars, partners, people) -> Terms:
+    """A center's sessions needing a doctor or psychologist: partnered on a partner's free
+    days, the rest at the nearest trip, their number per discipline near the partners'."""
+    from tuoyu.optimizer.sessions.flow import trip_cost
+
+    street = cv.center.street_id
+    target: Counter = Counter()
+    for st, n in partners:
+        target[st.discipline] += n
+    of: dict[int, list] = defaultdict(list)
+    count: dict[str, list] = defaultdict(list)
+    cost = {
+        d: max(p.rules.weights.neighbour, _nearest_cost(p, d, street))
+        for d in ("medical", "psychology")
+    }
+    out: Terms = []
+    for i in range(cv.n):
+        cv.partnered.append([])
+        for d in ("medical", "psychology"):
+            need = cv.need.get((i, d), 0)
+            if isinstance(need, int) and not need:
                 continue
-            h = m.new_bool_var(f"lead_{cv.center.center_id}_{i}")
-            m.add_linear_expression_in_domain(
-                cv.wday[i], cp_model.Domain.from_values(lead.days)
-            ).only_enforce_if(h)
-            for a, b in p.leave.get(lead.staff_id, ()):
-                da, db = p.day(a), p.day(b)
-                if db < p.first_day or da >= p.n_days:
+            count[d].append(need)
+            out.append(cost[d] * need)
+            lits = []
+            for j, (st, _) in enumerate(partners):
+                if st.discipline != d:
                     continue
-                before = m.new_bool_var("before_leave")
-                m.add(cv.day[i] <= da - 1).only_enforce_if([h, before])
-                m.add(cv.day[i] >= db + 1).only_enforce_if([h, before.Not()])
-            slots_of.setdefault(lead.staff_id, []).append(
-                m.new_optional_fixed_size_interval_var(cv.slot[i], 1, h, "lead_slot")
-            )
-            months_of.setdefault(lead.staff_id, []).append(
-                m.new_optional_fixed_size_interval_var(cv.month_no[i], 1, h, "lead_month")
-            )
-            cv.led.append(h)
-            out.append(1 - h)
-    for sid, ivs in slots_of.items():
-        busy = sorted(used.get(("slots", sid), ()))
-        m.add_no_overlap(ivs + [m.new_fixed_size_interval_var(t, 1, "busy") for t in busy])
-        cap = staff[sid].max_per_month
-        ivm = list(months_of[sid])
-        dem = [1] * len(ivm)
-        for mo in range(1, 13):
-            taken = p.fixed_load[sid, mo] + used.get(("month", sid, mo), 0)
-            n = taken if mo >= p.start.month else cap
-            if n:
-                ivm.append(m.new_fixed_size_interval_var(mo, 1, "used"))
-                dem.append(min(cap, n))
-        m.add_cumulative(ivm, dem, cap)
+                g = m.new_bool_var(f"partner_{cv.center.center_id}_{i}_{j}")
+                if not isinstance(need, int):
+                    m.add_implication(g, need)
+                people.free_for(cv, i, st, g)
+                out.append((trip_cost(p, st.street_id, street) - cost[d]) * g)
+                of[j].append(g)
+                lits.append(g)
+                cv.partnered[i].append((st.staff_id, g))
+            if len(lits) > 1:
+                m.add_at_most_one(lits)
+    for j, (_, n) in enumerate(partners):
+        if len(of[j]) > n:
+            m.add(sum(of[j]) <= n)
+    for d in ("medical", "psychology"):
+        if not count[d] and not target[d]:
+            continue
+        dev = m.new_int_var(0, max(cv.n, target[d]), "partner_dev")
+        m.add(dev >= sum(count[d]) - target[d])
+        m.add(dev >= target[d] - sum(count[d]))
+        out.append(p.rules.weights.neighbour * dev)
     return out
+
+
+class _People:
+    """The named people of the calendar's steering (home leads, partners): their working
+    days and leave, one place per half-day, their monthly limits."""
+
+    def __init__(self, m: cp_model.CpModel, p: SessionProblem, used: dict):
+        self.m, self.p, self.used = m, p, used
+        self.slots_of: dict[str, list] = {}
+        self.months_of: dict[str, list] = {}
+
+    def free_for(self, cv: CenterVars, i: int, person, h) -> None:
+        """``h`` => session ``i`` falls when ``person`` works and is not on leave."""
+        m, p = self.m, self.p
+        m.add_linear_expression_in_domain(
+            cv.wday[i], cp_model.Domain.from_values(person.days)
+        ).only_enforce_if(h)
+        for a, b in p.leave.get(person.staff_id, ()):
+            da, db = p.day(a), p.day(b)
+            if db < p.first_day or da >= p.n_days:
+                continue
+            before = m.new_bool_var("before_leave")
+            m.add(cv.day[i] <= da - 1).only_enforce_if([h, before])
+            m.add(cv.day[i] >= db + 1).only_enforce_if([h, before.Not()])
+        self.slots_of.setdefault(person.staff_id, []).append(
+            m.new_optional_fixed_size_interval_var(cv.slot[i], 1, h, "lead_slot")
+        )
+        self.months_of.setdefault(person.staff_id, []).append(
+            m.new_optional_fixed_size_interval_var(cv.month_no[i], 1, h, "lead_month")
+        )
+
+    def limits(self, staff: dict) -> None:
+        m, p, used = self.m, self.p, self.used
+        for sid, ivs in self.slots_of.items():
+            busy = sorted(used.get(("slots", sid), ()))
+            m.add_no_overlap(ivs + [m.new_fixed_size_interval_var(t, 1, "busy") for t in busy])
+            cap = staff[sid].max_per_month
+            ivm = list(self.months_of[sid])
+            dem = [1] * len(ivm)
+            for mo in range(1, 13):
+                taken = p.fixed_load[sid, mo] + used.get(("month", sid, mo), 0)
+                n = taken if mo >= p.start.month else cap
+                if n:
+                    ivm.append(m.new_fixed_size_interval_var(mo, 1, "used"))
+                    dem.append(min(cap, n))
+            m.add_cumulative(ivm, dem, cap)
+
+
+def _nearest_cost(p: SessionProblem, d: str, street: str) -> int:
+    from tuoyu.optimizer.sessions.flow import trip_cost
+
+    return min((trip_cost(p, s.street_id, street) for s in p.pools[d]), default=0)
 
 
 def keep_what_was_planned(

@@ -35,8 +35,8 @@ class SessionRules:
     #: above this many centers the calendar is planned street by street
     decompose_above: int = 150
     part_size: int = 70  # centers per part of a decomposed calendar
-    #: above this many team places the teams are named month by month
-    teams_by_month_above: int = 4000
+    #: steer the calendar by each center's medical / psychology partners (``flow.py``)
+    partners: bool = True
 
 
 @dataclass(frozen=True)
@@ -186,6 +186,14 @@ class SessionProblem:
     @cached_property
     def home_lead(self) -> dict[str, str]:
         return choose_home_leads(self)
+
+    @cached_property
+    def partner(self) -> dict[str, tuple[tuple[str, int], ...]]:
+        """Each center's medical and psychology partners and their numbers of sessions
+        (``flow.choose_partners``)."""
+        from tuoyu.optimizer.sessions.flow import choose_partners
+
+        return choose_partners(self) if self.rules.partners else {}
 
     def event_team(self, e: DistrictEvent) -> dict[str, int]:
         """How many of each discipline an event occurrence takes: one of each listed, the

@@ -62,6 +62,8 @@ class CenterVars:
     need: dict[tuple[int, str], cp_model.IntVar | int] = field(default_factory=dict)
     wday: list[cp_model.IntVar] = field(default_factory=list)
     led: list[cp_model.IntVar | int] = field(default_factory=list)
+    #: per session, (partner, literal "counted as partnered")
+    partnered: list[list[tuple[str, cp_model.IntVar]]] = field(default_factory=list)
 
     @property
     def n(self) -> int:

@@ -8,11 +8,12 @@ that has teams, so stage A infeasible with them proves that no calendar and team
 
 **Objective and bound.** The plan's objective is the weighted sum of the calendar goals
 (moved, topic changed, spacing, weekend) and the team goals (far, neighbour, load,
-extra lead, staff changed), counted on the plan. Its bound is stage A's proven bound
-(stage A minimizes the calendar goals plus ``other_lead``, the sessions its home lead
-cannot lead, which never exceeds the teams' ``extra_lead`` as ``weights.other_lead <=
-weights.extra_lead``) plus a calendar-independent lower bound of the team goals
-(``goals.team_lower_bound``). ``optimal`` only when the objective meets that bound.
+extra lead, staff changed), counted on the plan. The teams are the best for the
+calendar (a min-cost flow per discipline, ``flow.best_teams``). The bound is a bound of
+the whole problem, decomposed or not (``whole_bound``): the transportation of every
+session's educator and the linear relaxation of the doctors' and psychologists' trips
+and load, over every calendar (``flow.team_lower_bound``); the calendar goals count 0.
+``optimal`` only when the objective meets that bound.
 
 **Reproducible.** Every CP-SAT solve runs a fixed portfolio in interleaved
 (deterministic) mode with a deterministic time limit: the result depends on the inputs
@@ -30,7 +31,7 @@ from ortools.sat.python import cp_model
 
 from tuoyu.models.findings import Finding, info, warning
 from tuoyu.models.sessions import Center, Session
-from tuoyu.optimizer.sessions import calendar, cuts, explain, goals, teams
+from tuoyu.optimizer.sessions import calendar, cuts, explain, flow, goals
 from tuoyu.optimizer.sessions.problem import SessionProblem, sessions_needed
 from tuoyu.optimizer.solve import (
     ProgressFn,
@@ -53,6 +54,12 @@ BATCH = 2
 DET_PER_SECOND = 0.2
 #: the wall clock stops a solve only at this multiple of the time limit (a safety net)
 WALL_FACTOR = 10.0
+#: staffing-cut rounds of a calendar part allowed past its budget, each of MIN_ROUND
+#: deterministic units: a calendar found but not yet staffable is rarely far from one
+LATE_ROUNDS = 20
+MIN_ROUND = 0.5
+#: staffing-cut rounds with the partners' steering before a part is planned without it
+STEER_ROUNDS = 2
 
 
 @dataclass
@@ -164,32 +171,48 @@ def _calendar_part(
     det: float,
 ) -> tuple[calendar.CalendarModel | None, cp_model.CpSolver | None, list[Session], Status]:
     """Stage A for one part with staffing cuts until its calendar (with the sessions of
-    the parts before) can be staffed by name."""
+    the parts before) can be staffed by name. The partners' steering concentrates
+    sessions on the partners' days; when its calendars still cannot be staffed after
+    ``STEER_ROUNDS`` rounds, the part is planned again without it (cuts kept)."""
     p = run.p
-    t = time.perf_counter()
-    a = calendar.build_calendar(p, centers=group, with_events=with_events, used=used)
-    build = time.perf_counter() - t
     det_end = run.det_left - det
-    rounds = 0
-    while True:
-        rounds += 1
-        solver, status = run.solve(a.model, stage, run.det_left - det_end, LIGHT)
-        run.stages[-1] = replace(run.stages[-1], build_seconds=build)
-        st = cp_status(status, run.stop)
-        if st not in (Status.OPTIMAL, Status.FEASIBLE):
-            return a, None, [], st
-        part = calendar.extract(p, a, solver)
-        _, short = cuts.check_staffing(p, before + part)
-        if not short:
-            if rounds > 1:
-                run.findings.append(info("sessions.staffing_cuts", cuts=a.cuts.count, rounds=rounds))
-            return a, solver, part, st
-        for c in short:
-            slots = frozenset(c.slots)
-            a.cuts.add(c.discipline, slots, c.capacity - _demand_in(p, before, c.discipline, slots))
-            run.cuts.append((c.discipline, c.month, slots, c.capacity))
-        if run.det_left <= det_end + 0.5 or run.wall_left() < 1 or (run.stop and run.stop.is_set()):
-            return a, None, [], Status.TIME_LIMIT
+    found: list[tuple[str, frozenset[int], int]] = []
+    for steer in (True, False):
+        t = time.perf_counter()
+        a = calendar.build_calendar(
+            p, centers=group, with_events=with_events, used=used, steer=steer
+        )
+        for disc, slots, cap in found:
+            a.cuts.add(disc, slots, cap)
+        build = time.perf_counter() - t
+        rounds = late = 0
+        while True:
+            rounds += 1
+            solver, status = run.solve(a.model, stage, run.det_left - det_end, LIGHT)
+            run.stages[-1] = replace(run.stages[-1], build_seconds=build)
+            st = cp_status(status, run.stop)
+            if st not in (Status.OPTIMAL, Status.FEASIBLE):
+                return a, None, [], st
+            part = calendar.extract(p, a, solver)
+            _, short = cuts.check_staffing(p, before + part)
+            if not short:
+                if len(found):
+                    run.findings.append(info("sessions.staffing_cuts", cuts=len(found), rounds=rounds))
+                return a, solver, part, st
+            for c in short:
+                slots = frozenset(c.slots)
+                cap = c.capacity - _demand_in(p, before, c.discipline, slots)
+                a.cuts.add(c.discipline, slots, cap)
+                found.append((c.discipline, slots, cap))
+                run.cuts.append((c.discipline, c.month, slots, c.capacity))
+            if steer and rounds >= STEER_ROUNDS:
+                break
+            if run.det_left <= det_end + MIN_ROUND:  # budget spent: a few short rounds more
+                late += 1
+                det_end = run.det_left - MIN_ROUND
+            if late > LATE_ROUNDS or run.wall_left() < 1 or (run.stop and run.stop.is_set()):
+                return a, None, [], Status.TIME_LIMIT
+    return None, None, [], Status.TIME_LIMIT
 
 
 def _demand_in(p: SessionProblem, sessions: list[Session], disc: str, slots) -> int:
@@ -220,14 +243,15 @@ def calendar_groups(p: SessionProblem) -> list[list[Center]]:
 
 def _plan_calendar(run: _Run) -> tuple[list[Session], dict[str, int], float | None, Status]:
     """Stage A over all parts: the calendar, its goal values, its bound (None when the
-    calendar was decomposed: the parts' bounds do not add up to a bound of the whole)."""
+    calendar was decomposed; only reported per stage: the plan's bound is
+    ``whole_bound``)."""
     p = run.p
     groups = calendar_groups(p)
     used: dict | None = {} if len(groups) > 1 else None
     new: list[Session] = []
     values: dict[str, int] = defaultdict(int)
     bound: float | None = None
-    budget = run.det_left * 0.85
+    budget = run.det_left
     for gi, group in enumerate(groups):
         stage = "calendar" if len(groups) == 1 else f"calendar {gi + 1}"
         det = budget / len(groups)
@@ -253,59 +277,6 @@ def _plan_calendar(run: _Run) -> tuple[list[Session], dict[str, int], float | No
     return new, values, bound, Status.FEASIBLE
 
 
-def _team_parts(p: SessionProblem, new: list[Session]) -> list[list[int]]:
-    n_roles = sum(sum(p.team_of(s).values()) for s in new)
-    if n_roles <= p.rules.teams_by_month_above:
-        return [list(range(len(new)))] if new else []
-    parts = [[k for k, s in enumerate(new) if s.date.month == mo] for mo in range(1, 13)]
-    return [q for q in parts if q]
-
-
-def _name_teams(run: _Run, new: list[Session], flow: dict) -> dict[int, list[str]]:
-    """Stage B: the teams, in one model or month by month for a big instance. Never
-    fails: the max-flow teams (``flow``) are valid and the fallback."""
-    p = run.p
-    parts = _team_parts(p, new)
-    staff_of: dict[int, list[str]] = defaultdict(list)
-    prior_load: dict[str, int] = defaultdict(int)
-    for pi, part in enumerate(parts):
-        sub = [new[k] for k in part]
-        stage = "teams" if len(parts) == 1 else f"teams {pi + 1}"
-        sub_flow = {j: flow[k] for j, k in enumerate(part)}
-        result = _solve_teams(run, sub, sub_flow, prior_load, stage, len(parts) - pi)
-        for j, people in result.items():
-            staff_of[part[j]] += people
-            for sid in people:
-                prior_load[sid] += 1
-    return staff_of
-
-
-def _solve_teams(
-    run: _Run, sub: list[Session], flow: dict, prior_load: dict, stage: str, parts_left: int
-) -> dict[int, list[str]]:
-    p = run.p
-    big = any(len(pool) > p.rules.max_candidates for pool in p.pools.values())
-    for restrict in (True, False) if big else (False,):
-        t = time.perf_counter()
-        roles = teams.roles_of(p, sub)
-        fallback = teams.greedy_hint(p, sub, roles) or teams.flow_hint(p, sub, roles, flow)
-        tm = teams.build_teams(p, sub, restrict, prior_load, fallback)
-        build = time.perf_counter() - t
-        det = max(0.5, run.det_left / parts_left)
-        # the full team model is feasible (the max-flow teams), so its complete hint is
-        # taken as it is; a restricted one may be infeasible: repair_hint there (see LIGHT)
-        extra = (("repair_hint", True),) if restrict else ()
-        solver, status = run.solve(tm.model, stage, det, extra)
-        run.stages[-1] = replace(run.stages[-1], build_seconds=build)
-        st = cp_status(status, run.stop)
-        if st in (Status.OPTIMAL, Status.FEASIBLE):
-            return teams.staff_of_sessions(tm.roles, teams.assignment(tm, solver))
-        if st != Status.INFEASIBLE:  # out of time: the fallback teams are valid
-            run.findings.append(warning("sessions.teams_fallback", stage=stage))
-            return teams.staff_of_sessions(roles, fallback)
-    raise RuntimeError("internal error: the max-flow teams exist but the team model is infeasible")
-
-
 def plan_sessions(
     p: SessionProblem,
     params: SolveParams | None = None,
@@ -328,9 +299,11 @@ def plan_sessions(
     if st not in (Status.FEASIBLE, Status.OPTIMAL):
         return SessionResult(p, st, stages=run.stages, findings=run.findings)
     new.sort(key=lambda s: (s.date, s.half, s.center_id, s.event_id))
-    flow_teams, short = cuts.check_staffing(p, new)
-    assert not short, "the calendar passed the staffing check part by part"
-    staff_of = _name_teams(run, new, flow_teams)
+    t = time.perf_counter()
+    staff_of = flow.best_teams(p, new)
+    assert staff_of is not None, "the calendar passed the staffing check"
+    secs = time.perf_counter() - t
+    run.stages.append(StageTime("teams", Status.OPTIMAL, None, None, 0.0, secs))
     order = {st.staff_id: i for i, st in enumerate(p.data.staff)}
     new = [
         s.model_copy(update={"staff_ids": tuple(sorted(staff_of[k], key=order.__getitem__))})
@@ -349,11 +322,7 @@ def _result(
     p = run.p
     values = {**cal_values, **goals.team_goal_values(p, new, staff_of)}
     objective = float(goals.weighted(p, values, goals.PLAN_GOALS))
-    n_left = {c.center_id: sessions_needed(p, c, p.fixed_of(c)) for c in p.data.centers}
-    lower = float(goals.weighted(p, goals.team_lower_bound(p, n_left), goals.TEAM_GOALS))
-    w = p.rules.weights
-    a_bound = cal_bound if cal_bound is not None and w.other_lead <= w.extra_lead else 0.0
-    bound = min(objective, a_bound + lower)
+    bound = min(objective, whole_bound(p))
     status = Status.OPTIMAL if objective <= bound + 1e-6 else Status.FEASIBLE
     if run.stop is not None and run.stop.is_set():
         status = Status.CANCELLED  # a plan meeting every rule, kept as it was when stopped
@@ -366,7 +335,7 @@ def _result(
     findings += explain.describe_changes(p, new)
     planned = sorted([*p.fixed, *new], key=lambda s: (s.date, s.half, s.center_id, s.event_id))
     soft = [
-        SoftGoal(f"sessions.goal.{g}", values.get(g, 0), getattr(w, g))
+        SoftGoal(f"sessions.goal.{g}", values.get(g, 0), getattr(p.rules.weights, g))
         for g in goals.CALENDAR_GOALS + goals.TEAM_GOALS
     ]
     return SessionResult(
@@ -380,6 +349,16 @@ def _result(
         targets=targets(p, planned),
         findings=findings,
     )
+
+
+def whole_bound(p: SessionProblem) -> float:
+    """A lower bound of the plan's objective over every calendar and teams: the team
+    goals' transportation bound (``flow.team_lower_bound``), or the nearest-street bound
+    of the trips if higher; the calendar goals count 0. (The calendar model's own bound
+    is no bound of the plan: its steering terms may cost more than the teams do.)"""
+    n_left = {c.center_id: sessions_needed(p, c, p.fixed_of(c)) for c in p.data.centers}
+    lower = float(goals.weighted(p, goals.team_lower_bound(p, n_left), goals.TEAM_GOALS))
+    return max(lower, float(flow.team_lower_bound(p)))
 
 
 def targets(p: SessionProblem, planned: list[Session]) -> list[Target]:
