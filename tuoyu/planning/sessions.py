@@ -77,6 +77,7 @@ def run(
                     "re-planning needs the previous plan",
                     expected="the sessions.csv written by the first plan "
                     "(--previous FILE or in --out)",
+                    code="input.previous_missing",
                 )
             ]
         )
