@@ -22,13 +22,14 @@ class State:
     jobs: JobManager
 
 
-def state(request: Request) -> State:
+async def state(request: Request) -> State:
+    """(async: a plain attribute read, not worth a trip to the thread pool)"""
     return request.app.state.tuoyu
 
 
 def caller(request: Request) -> auth.Caller:
     """The caller of this request. Open (admin) only on localhost with no token stored."""
-    st = state(request)
+    st: State = request.app.state.tuoyu
     header = request.headers.get("authorization", "")
     if not header:
         if st.settings.is_local and auth.count_tokens(st.engine) == 0:

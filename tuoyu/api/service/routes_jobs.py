@@ -38,7 +38,7 @@ MEDIA = {".csv": "text/csv; charset=utf-8", ".json": "application/json",
          ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
-def language(request: Request, lang: Lang | None = None) -> Lang:
+async def language(request: Request, lang: Lang | None = None) -> Lang:
     """The reader's language: ``?lang=zh|en``, else the first of ``Accept-Language`` we
     speak, else Chinese."""
     if lang is not None:
