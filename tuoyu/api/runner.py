@@ -210,6 +210,7 @@ def stored_record(dataset: Dataset, record: dict[str, Any],
     """The store's copy of a draw's record (the same month, seed and time), or None when
     the store does not hold it (verify then compares what it can recompute)."""
     from tuoyu.data import BUNDLED, BUNDLED_NAME
+    from tuoyu.planning.roster import fingerprint
 
     keys = [dataset.key]
     if Path(dataset.folder).resolve() == Path(BUNDLED).resolve():
@@ -217,12 +218,18 @@ def stored_record(dataset: Dataset, record: dict[str, Any],
     with Session(engine or store.engine()) as session:
         draws = [r for key in keys
                  for r in store.month_draws(session, key, str(record.get("month")))]
-        for r in draws:
-            mine = json.loads(r.draw_json)
-            if (mine.get("created_at"), mine.get("seed")) == (record.get("created_at"),
-                                                               record.get("seed")):
-                return mine
-    return None
+        stored = [json.loads(r.draw_json) for r in draws]
+    # the very record first (two draws of a month can share a second and a seed: a draw
+    # and its re-plan); else the draw made at that time with that seed and re-plan, so
+    # that a changed file is compared with the one the store keeps
+    wanted = fingerprint(record)
+    for mine in stored:
+        if fingerprint(mine) == wanted:
+            return mine
+    same = [m for m in stored
+            if (m.get("created_at"), m.get("seed"), m.get("replan")) == (
+                record.get("created_at"), record.get("seed"), record.get("replan"))]
+    return same[-1] if same else None
 
 
 def office_today() -> dt.date:

@@ -462,12 +462,15 @@ def test_map_steers_sites_and_draws_the_tradeoff(page, server: str) -> None:
     banned = page.inner_text("#steering").split("：", 1)[1].split()[0]
     assert banned in chosen
     # pin another chosen place to its year: the new plan keeps it there
+    # (a popup closing while the next opens can leave several in the page: the one just
+    # opened is the last)
     for marker in page.locator("path.opening").all():
         marker.click(force=True)
         page.wait_for_selector(".leaflet-popup .pin")
-        if page.get_attribute(".leaflet-popup .pin", "data-place") != banned:
+        pin = page.locator(".leaflet-popup .pin").last
+        if pin.get_attribute("data-place") != banned:
             break
-    page.click(".leaflet-popup .pin")
+    pin.click()
     page.wait_for_selector("#steering .pinned")
     pinned = page.inner_text("#steering .pinned").split("：", 1)[1].split()[0]
     pin_id, pin_year = pinned.split("@")
