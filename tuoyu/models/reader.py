@@ -74,7 +74,7 @@ def _read_csv(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
         return None
 
 
-def _xlsx_sheets(folder: Path, problems: list[Problem]) -> dict[str, tuple[Path, str]]:
+def xlsx_sheets(folder: Path, problems: list[Problem]) -> dict[str, tuple[Path, str]]:
     """Sheet name -> (workbook, sheet) over every .xlsx in the folder; a workbook that
     cannot be opened is a problem naming it (never a crash)."""
     from openpyxl import load_workbook
@@ -629,7 +629,7 @@ def read_tables(folder: str | Path, names: Iterable[str]) -> dict[str, pd.DataFr
                 )
             ]
         )
-    sheets = _xlsx_sheets(folder, problems)
+    sheets = xlsx_sheets(folder, problems)
     out: dict[str, pd.DataFrame] = {}
     labels: dict[str, str] = {}
     for name in names:

@@ -32,23 +32,13 @@ BUNDLED_ID = "baoshan"
 
 
 def present_tables(folder: Path, broken: list[Problem] | None = None) -> set[str]:
-    """Names of the contract's tables found in a folder (files or workbook sheets); a
-    workbook that cannot be opened is added to ``broken``."""
-    found = {p.stem for p in folder.iterdir() if p.suffix.lower() in {".csv", ".geojson"}}
-    for book in folder.glob("*.xlsx"):
-        if book.name.startswith("~$"):
-            continue
-        try:
-            from openpyxl import load_workbook
+    """Names of the contract's tables found in a folder (files or workbook sheets, the
+    sheets as the reader sees them); a workbook that cannot be opened is added to
+    ``broken``."""
+    from tuoyu.models.reader import xlsx_sheets
 
-            wb = load_workbook(book, read_only=True)
-            found.update(wb.sheetnames)
-            wb.close()
-        except Exception:  # BadZipFile, KeyError, InvalidFileException, XML errors …
-            if broken is not None:
-                broken.append(Problem(book.name, "the workbook cannot be opened (damaged, or "
-                                      "not .xlsx)", expected="an Excel workbook (.xlsx) saved "
-                                      "by Excel or WPS", code="input.bad_workbook"))
+    found = {p.stem for p in folder.iterdir() if p.suffix.lower() in {".csv", ".geojson"}}
+    found |= set(xlsx_sheets(folder, broken if broken is not None else []))
     return found & set(TABLES)
 
 

@@ -19,6 +19,7 @@ import shutil
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
@@ -31,11 +32,17 @@ from tuoyu.api.service.settings import Settings
 from tuoyu.api.store import FINISHED, Dataset, Job, now
 
 
+def both(say: Callable[[str], str]) -> dict[str, str]:
+    """A job's message in Chinese and English, as the ``message``/``message_en`` columns
+    (the job list shows the reader's)."""
+    return {"message": say("zh"), "message_en": say("en")}
+
+
 def said(code: str, **params: object) -> dict[str, str]:
-    """A job's message in both languages, as the ``message``/``message_en`` columns."""
+    """A catalogue message of a job in both languages."""
     from tuoyu.api.text import message
 
-    return {"message": message(code, params, "zh"), "message_en": message(code, params, "en")}
+    return both(lambda lang: message(code, params, lang))  # type: ignore[arg-type]
 
 
 INTERRUPTED = said("job.interrupted")

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tuoyu.api.service.deps import Planner, State, StateDep, Viewer
-from tuoyu.api.service.errors import ApiError, not_found
+from tuoyu.api.service.errors import ApiError, not_found, request_lang
 from tuoyu.api.service.routes_datasets import get_dataset
 from tuoyu.api.service.schemas import (
     ERROR_RESPONSES,
@@ -40,16 +40,8 @@ MEDIA = {".csv": "text/csv; charset=utf-8", ".json": "application/json",
 
 async def language(request: Request, lang: Lang | None = None) -> Lang:
     """The reader's language: ``?lang=zh|en``, else the first of ``Accept-Language`` we
-    speak, else Chinese."""
-    if lang is not None:
-        return lang
-    for part in request.headers.get("accept-language", "").split(","):
-        tag = part.split(";")[0].strip().lower()
-        if tag.startswith("zh"):
-            return "zh"
-        if tag.startswith("en"):
-            return "en"
-    return "zh"
+    speak, else Chinese (one rule for every reply: :func:`errors.request_lang`)."""
+    return lang if lang is not None else request_lang(request)  # type: ignore[return-value]
 
 
 LangDep = Annotated[Lang, Depends(language)]

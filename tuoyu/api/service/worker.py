@@ -23,7 +23,6 @@ import os
 import threading
 import time
 import traceback
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -128,11 +127,6 @@ class _Heartbeat:
         eng.dispose()
 
 
-def both(say: Callable[[str], str]) -> dict[str, str]:
-    """A job's message in Chinese and English (the job list shows the reader's)."""
-    return {"message": say("zh"), "message_en": say("en")}
-
-
 def _plan_message(plan: Any, status: str, lang: str) -> str:
     from tuoyu.api.text import label, render
 
@@ -194,7 +188,7 @@ def run_job(job_id: str, kind: str, dataset_id: str, data_dir: str, params: dict
     yield_to_the_service()
     from tuoyu.api import runner, store
     from tuoyu.api.exports.output import OutputError
-    from tuoyu.api.service.jobs import said
+    from tuoyu.api.service.jobs import both, said
     from tuoyu.models.errors import DataError
     from tuoyu.planning.dataset import Dataset
 
