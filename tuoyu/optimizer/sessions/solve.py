@@ -31,7 +31,7 @@ from ortools.sat.python import cp_model
 
 from tuoyu.models.findings import Finding, info, warning
 from tuoyu.models.sessions import Center, Session
-from tuoyu.optimizer.sessions import calendar, cuts, explain, flow, goals
+from tuoyu.optimizer.sessions import calendar, cuts, explain, flow, goals, polish
 from tuoyu.optimizer.sessions.problem import SessionProblem, sessions_needed
 from tuoyu.optimizer.solve import (
     ProgressFn,
@@ -304,12 +304,38 @@ def plan_sessions(
     assert staff_of is not None, "the calendar passed the staffing check"
     secs = time.perf_counter() - t
     run.stages.append(StageTime("teams", Status.OPTIMAL, None, None, 0.0, secs))
+    new, staff_of, cal_values = _polish(run, new, staff_of, cal_values)
     order = {st.staff_id: i for i, st in enumerate(p.data.staff)}
     new = [
         s.model_copy(update={"staff_ids": tuple(sorted(staff_of[k], key=order.__getitem__))})
         for k, s in enumerate(new)
     ]
     return _result(run, new, staff_of, cal_values, cal_bound)
+
+
+def _polish(
+    run: _Run, new: list[Session], staff_of: dict[int, list[str]], cal_values: dict[str, int]
+) -> tuple[list[Session], dict[int, list[str]], dict[str, int]]:
+    """The local improvement of the staffed calendar (``polish.py``), its teams named
+    again by the exact flow; kept only when the plan's objective does not rise (it never
+    should: the pass accepts strict improvements only, and the flow's teams cost at most
+    what the pass's teams cost)."""
+    p = run.p
+    t = time.perf_counter()
+    moved = polish.polish(p, new, staff_of)
+    again = flow.best_teams(p, moved) if moved is not new else None
+    secs = time.perf_counter() - t
+    if again is None:
+        return new, staff_of, cal_values
+    values = {**cal_values, "spacing": polish.total_spacing(p, moved)}
+    before = goals.weighted(p, {**cal_values, **goals.team_goal_values(p, new, staff_of)},
+                            goals.PLAN_GOALS)
+    after = goals.weighted(p, {**values, **goals.team_goal_values(p, moved, again)},
+                           goals.PLAN_GOALS)
+    run.stages.append(StageTime("polish", Status.FEASIBLE, float(after), None, 0.0, secs))
+    if after > before:
+        return new, staff_of, cal_values
+    return moved, again, values
 
 
 def _result(

@@ -1,0 +1,545 @@
+"""Local improvement of a staffed calendar: move one center session to another half-day
+or give it another topic when that lets a nearer person (or one under the fair share)
+take it, keeping every hard rule.
+
+Why: stage A counts staff and only steers toward the cheap trips (home leads, the
+relaxation's partners); the teams flow then has to take the calendar as it is. What is
+left is mostly a doctor's or psychologist's trip to a far street on a half-day the near
+one is busy, or a psychology topic where no psychologist lives near. One session at a
+time, this pass tries every half-day of the session's window (between its neighbours'
+28-day gaps, on the center's open days, weekend kept a weekend and a working day a
+working day, every quarter still covered) and every topic that keeps the topic rules
+(no topic twice in a row, enough different topics), with the cheapest free person of
+each discipline the new topic needs (available that day, not in another place that
+half-day, within the monthly limit). A change is kept when the plan's objective (trips,
+extra lead, load above the fair share, spacing) strictly falls, counted exactly on the
+whole plan. The weekend count never changes, so the weekend goal stays as it was.
+
+Deterministic: sessions in plan order, candidates in slot, topic and staff order, ties
+kept by the first; a fixed number of passes; no clock. The teams are named again by the
+exact flow afterwards (``flow.best_teams``), which can only lower their cost. A re-plan
+(a previous plan given) is left as stage A made it: its moved / changed goals count
+against the previous plan, which this pass does not track.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from tuoyu.models.sessions import Session
+from tuoyu.optimizer.sessions.flow import trip_cost
+from tuoyu.optimizer.sessions.problem import DISCIPLINES, SessionProblem
+
+#: passes over the sessions (each pass stops the search when nothing improved)
+PASSES = 4
+#: attempts at raising a discipline's fair share (each undone unless it pays)
+RAISES = 6
+
+
+def spacing_of(p: SessionProblem, days: list[int]) -> int:
+    """The even-spacing goal of one center's new sessions (days in order), counted as
+    ``goals.even_spacing`` defines it (no kept sessions: a fresh plan)."""
+    total = len(days)
+    if total < 2:
+        return 0
+    ideal = min((p.n_days - p.first_day) // total, 120)
+    return sum(max(0, ideal - (b - a)) for a, b in zip(days, days[1:], strict=False))
+
+
+def total_spacing(p: SessionProblem, sessions: list[Session]) -> int:
+    """The even-spacing goal of a fresh plan, counted on its sessions."""
+    days: dict[str, list[int]] = defaultdict(list)
+    for s in sessions:
+        if s.center_id:
+            days[s.center_id].append(p.day(s.date))
+    return sum(spacing_of(p, sorted(d)) for d in days.values())
+
+
+@dataclass
+class _State:
+    """The plan being improved: calendar, teams, and who is busy when."""
+
+    p: SessionProblem
+    sessions: list[Session]
+    team: dict[int, list[str]]
+    busy: dict[tuple[str, int], int] = field(default_factory=dict)
+    month_used: Counter = field(default_factory=Counter)
+    load: Counter = field(default_factory=Counter)
+    total: Counter = field(default_factory=Counter)
+
+    def __post_init__(self) -> None:
+        self.disc = {s.staff_id: s.discipline for s in self.p.data.staff}
+        self.staff = {s.staff_id: s for s in self.p.data.staff}
+        for k, members in self.team.items():
+            for sid in members:
+                self._take(k, sid)
+
+    def slot(self, k: int) -> int:
+        s = self.sessions[k]
+        return 2 * self.p.day(s.date) + s.half
+
+    def _take(self, k: int, sid: str) -> None:
+        slot = self.slot(k)
+        self.busy[sid, slot] = k
+        self.month_used[sid, self.sessions[k].date.month] += 1
+        self.load[sid] += 1
+        self.total[self.disc[sid]] += 1
+
+    def _drop(self, k: int, sid: str) -> None:
+        slot = self.slot(k)
+        del self.busy[sid, slot]
+        self.month_used[sid, self.sessions[k].date.month] -= 1
+        self.load[sid] -= 1
+        self.total[self.disc[sid]] -= 1
+
+    def lift(self, k: int) -> list[str]:
+        members = self.team.pop(k)
+        for sid in members:
+            self._drop(k, sid)
+        return members
+
+    def place(self, k: int, session: Session, members: list[str]) -> None:
+        self.sessions[k] = session
+        self.team[k] = list(members)
+        for sid in members:
+            self._take(k, sid)
+
+    def free(self, sid: str, slot: int) -> bool:
+        p = self.p
+        day = slot // 2
+        if day not in p.available_days[sid] or (sid, slot) in self.busy:
+            return False
+        st = self.staff[sid]
+        return self.month_used[sid, p.month_of_day[day]] < p.room(st, p.month_of_day[day])
+
+
+class _Polish:
+    def __init__(self, p: SessionProblem, sessions: list[Session], team: dict[int, list[str]]):
+        self.p = p
+        self.st = _State(p, list(sessions), {k: list(v) for k, v in team.items()})
+        self.centers = {c.center_id: c for c in p.data.centers}
+        self.topics = p.data.topics
+        self.needs = [
+            tuple(d for d in DISCIPLINES if d == "education" or d in t.disciplines)
+            for t in self.topics
+        ]
+        self.of_center: dict[str, list[int]] = defaultdict(list)
+        for k, s in enumerate(self.st.sessions):
+            if s.center_id:
+                self.of_center[s.center_id].append(k)
+        self.open = {cid: frozenset(p.open_days(self.centers[cid])) for cid in self.of_center}
+        self.pools = {d: p.pools[d] for d in DISCIPLINES}
+        self._ranked: dict[tuple[str, str], list[tuple[int, str]]] = {}
+        disc = {st.staff_id: st.discipline for st in p.data.staff}
+        #: per center, the sessions per discipline the relaxation gives it (its partners)
+        self.target: dict[str, Counter] = defaultdict(Counter)
+        for cid, partners in p.partner.items():
+            for sid, n in partners:
+                self.target[cid][disc[sid]] += n
+
+    # -- costs ---------------------------------------------------------------------------
+    def member_cost(self, cid: str, sid: str) -> int:
+        p, w = self.p, self.p.rules.weights
+        st = self.st.staff[sid]
+        cost = trip_cost(p, st.street_id, self.centers[cid].street_id)
+        if st.discipline == "education" and p.home_lead.get(cid) != sid:
+            cost += w.extra_lead
+        return cost
+
+    def ranked(self, cid: str, d: str) -> list[tuple[int, str]]:
+        """The discipline's people for a center, cheapest first (staff order on ties)."""
+        key = (cid, d)
+        if key not in self._ranked:
+            self._ranked[key] = sorted(
+                (self.member_cost(cid, s.staff_id), i, s.staff_id)
+                for i, s in enumerate(self.pools[d])
+            )
+            self._ranked[key] = [(c, sid) for c, _, sid in self._ranked[key]]  # type: ignore[misc]
+        return self._ranked[key]
+
+    def fair(self, d: str, total: int) -> int:
+        n = len(self.pools[d])
+        return math.ceil(total / n) if n else 0
+
+    def load_term(self, d: str, total: int) -> int:
+        """Sessions above the fair share in discipline ``d`` with ``total`` places, the
+        current loads (one session lifted) unchanged."""
+        f = self.fair(d, total)
+        return sum(max(0, self.st.load[s.staff_id] - f) for s in self.pools[d])
+
+    def best_person(
+        self, cid: str, d: str, slot: int, fair: int, avoid: frozenset[str] = frozenset()
+    ) -> tuple[int, str] | None:
+        """The cheapest free person of ``d`` at ``slot``: trip, lead, and the load weight
+        when the person is at or above the fair share (``avoid``: people left out)."""
+        w = self.p.rules.weights.load
+        best: tuple[int, str] | None = None
+        for c, sid in self.ranked(cid, d):
+            if best is not None and c >= best[0]:
+                break
+            if sid in avoid or not self.st.free(sid, slot):
+                continue
+            cost = c + (w if self.st.load[sid] >= fair else 0)
+            if best is None or cost < best[0]:
+                best = (cost, sid)
+        return best
+
+    # -- the rules of one center -----------------------------------------------------------
+    def window(self, cid: str, i: int, ks: list[int]) -> list[int]:
+        """The half-days session ``i`` of a center may move to (order and gaps kept, open
+        days, weekend status kept, every quarter still covered)."""
+        p = self.p
+        gap = p.rules.min_gap_days
+        days = [p.day(self.st.sessions[k].date) for k in ks]
+        lo = days[i - 1] + gap if i else p.first_day
+        hi = days[i + 1] - gap if i + 1 < len(days) else p.n_days - 1
+        weekend = p.date(days[i]).weekday() >= 5
+        c = self.centers[cid]
+        quarters = None
+        if p.rules.every_quarter and c.sessions_per_year >= 4:
+            others = {(p.month_of_day[x] - 1) // 3 for j, x in enumerate(days) if j != i}
+            need = set(range((p.start.month - 1) // 3, 4))
+            quarters = need - others
+        out = []
+        for d in range(lo, hi + 1):
+            if d not in self.open[cid] or (p.date(d).weekday() >= 5) != weekend:
+                continue
+            if quarters and {(p.month_of_day[d] - 1) // 3} != quarters:
+                continue
+            out += [2 * d, 2 * d + 1]
+        return out
+
+    def topic_choices(self, cid: str, i: int, ks: list[int]) -> list[int]:
+        """Topics session ``i`` may take: not its neighbours', enough different topics."""
+        p = self.p
+        tix = [p.topic_index[self.st.sessions[k].topic_id] for k in ks]
+        c = self.centers[cid]
+        need = min(p.rules.min_topics, c.sessions_per_year, len(self.topics))
+        out = []
+        for t in range(len(self.topics)):
+            if (i and tix[i - 1] == t) or (i + 1 < len(tix) and tix[i + 1] == t):
+                continue
+            if len({*tix[:i], t, *tix[i + 1 :]}) < need:
+                continue
+            out.append(t)
+        return out
+
+    # -- one session -----------------------------------------------------------------------
+    def improve(self, k: int) -> bool:
+        """Move session ``k`` (half-day, topic, team) where the plan costs strictly less."""
+        p, st = self.p, self.st
+        s = st.sessions[k]
+        cid = s.center_id
+        ks = self.of_center[cid]
+        i = ks.index(k)
+        days = [p.day(st.sessions[j].date) for j in ks]
+        t0, slot0 = p.topic_index[s.topic_id], st.slot(k)
+        old = st.lift(k)
+        w = p.rules.weights.load
+        # load terms and fair shares with and without this session's place per discipline
+        base = {(d, x): self.load_term(d, st.total[d] + x) for d in DISCIPLINES for x in (0, 1)}
+        fair = {d: self.fair(d, st.total[d] + 1) for d in DISCIPLINES}
+
+        others = Counter(
+            d for j in ks if j != k for d in self.needs[p.topic_index[st.sessions[j].topic_id]]
+        )
+        target = self.target.get(cid, Counter())
+
+        def value(slot: int, t: int, members: dict[str, tuple[int, str]]) -> tuple[int, int]:
+            need = self.needs[t]
+            v = sum(members[d][0] + w * base[d, 1] for d in need)
+            v += sum(w * base[d, 0] for d in DISCIPLINES if d not in need)
+            moved = [*days[:i], slot // 2, *days[i + 1 :]]
+            v += p.rules.weights.spacing * spacing_of(p, moved)
+            off = sum(abs(others[d] + (d in need) - target[d]) for d in DISCIPLINES[1:])
+            return v, off
+
+        current = {
+            st.disc[sid]: (
+                self.member_cost(cid, sid) + (w if st.load[sid] >= fair[st.disc[sid]] else 0),
+                sid,
+            )
+            for sid in old
+        }
+        best = (value(slot0, t0, current), slot0, t0, current)
+        v0 = best[0]
+        topics = self.topic_choices(cid, i, ks)
+        for slot in self.window(cid, i, ks):
+            people = {}
+            for d in DISCIPLINES:
+                b = self.best_person(cid, d, slot, fair[d])
+                if b is not None:
+                    people[d] = b
+            for t in topics:
+                if any(d not in people for d in self.needs[t]):
+                    continue
+                v = value(slot, t, people)
+                if v < best[0]:
+                    best = (v, slot, t, people)
+        _, slot, t, people = best
+        moved = s.model_copy(
+            update={
+                "date": p.date(slot // 2),
+                "half": slot % 2,
+                "topic_id": self.topics[t].topic_id,
+            }
+        )
+        st.place(k, moved, [people[d][1] for d in self.needs[t]])
+        return best[0] < v0
+
+    # -- the topics of one center at once ---------------------------------------------------
+    def team_value(self, cid: str) -> int:
+        """The center's member costs plus the load goal of the whole plan (exact)."""
+        st, w = self.st, self.p.rules.weights.load
+        v = sum(self.member_cost(cid, sid) for k in self.of_center[cid] for sid in st.team[k])
+        return v + w * sum(self.load_term(d, st.total[d]) for d in DISCIPLINES)
+
+    def retopic(self, cid: str) -> bool:
+        """Choose the topics of all the center's sessions at once (half-days kept): the
+        sequence with the cheapest doctors and psychologists free on its half-days (a
+        small dynamic program over position, last topic and topics used), kept when the
+        plan's objective strictly falls."""
+        p, st = self.p, self.st
+        ks = self.of_center[cid]
+        v0 = self.team_value(cid)
+        old = {k: (st.sessions[k], st.lift(k)) for k in ks}
+        fair = {
+            d: self.fair(d, st.total[d] + sum(1 for k in ks if d in self.need_of(k, old)))
+            for d in DISCIPLINES
+        }
+        inf = 10**9
+        cost = []
+        for k in ks:
+            slot = 2 * p.day(old[k][0].date) + old[k][0].half
+            per = {
+                d: (b[0] if (b := self.best_person(cid, d, slot, fair[d])) else inf)
+                for d in DISCIPLINES
+            }
+            cost.append([sum(per[d] for d in need) for need in self.needs])
+        need_n = min(p.rules.min_topics, self.centers[cid].sessions_per_year, len(self.topics))
+        seq = _best_sequence(cost, need_n)
+        placed = seq is not None and self._place_topics(cid, ks, old, seq)
+        if placed and self.team_value(cid) < v0:
+            return True
+        for k in ks:
+            if k in st.team:
+                st.lift(k)
+        for k in ks:
+            st.place(k, *old[k])
+        return False
+
+    def need_of(self, k: int, old: dict) -> tuple[str, ...]:
+        return self.needs[self.p.topic_index[old[k][0].topic_id]]
+
+    def _place_topics(self, cid: str, ks: list[int], old: dict, seq: list[int]) -> bool:
+        st = self.st
+        totals = Counter(d for t in seq for d in self.needs[t])
+        fair = {d: self.fair(d, st.total[d] + totals[d]) for d in DISCIPLINES}
+        for k, t in zip(ks, seq, strict=True):
+            s = old[k][0].model_copy(update={"topic_id": self.topics[t].topic_id})
+            slot = 2 * self.p.day(s.date) + s.half
+            people = [self.best_person(cid, d, slot, fair[d]) for d in self.needs[t]]
+            if any(b is None for b in people):
+                return False
+            st.place(k, s, [b[1] for b in people if b])
+        return True
+
+    def costly(self, cid: str) -> bool:
+        """Whether a doctor's or psychologist's place at the center costs anything."""
+        st = self.st
+        return any(
+            st.disc[sid] != "education" and self.member_cost(cid, sid) > 0
+            for k in self.of_center[cid]
+            for sid in st.team[k]
+        )
+
+    def worth_trying(self, k: int) -> bool:
+        """Whether session ``k`` pays more than its cheapest possible team (a nearer
+        person, a topic needing fewer people), has someone above the fair share, or its
+        center's spacing falls short; the others cannot gain from a move alone."""
+        st = self.st
+        cid = st.sessions[k].center_id
+        paid = sum(self.member_cost(cid, sid) for sid in st.team[k])
+        least = min(
+            sum(self.ranked(cid, d)[0][0] if self.ranked(cid, d) else 0 for d in need)
+            for need in self.needs
+        )
+        if paid > least or self.center_spacing(cid):
+            return True
+        return any(
+            st.load[sid] > self.fair(st.disc[sid], st.total[st.disc[sid]]) for sid in st.team[k]
+        )
+
+    def center_spacing(self, cid: str) -> int:
+        return spacing_of(
+            self.p, [self.p.day(self.st.sessions[k].date) for k in self.of_center[cid]]
+        )
+
+    def objective(self) -> int:
+        """The part of the plan's objective this pass can change, counted exactly."""
+        st, w = self.st, self.p.rules.weights
+        v = sum(
+            self.member_cost(cid, sid)
+            for cid, ks in self.of_center.items()
+            for k in ks
+            for sid in st.team[k]
+        )
+        v += w.load * sum(self.load_term(d, st.total[d]) for d in DISCIPLINES)
+        return v + w.spacing * sum(self.center_spacing(cid) for cid in self.of_center)
+
+    def snapshot(self) -> tuple:
+        st = self.st
+        return (
+            list(st.sessions),
+            {k: list(v) for k, v in st.team.items()},
+            dict(st.busy),
+            Counter(st.month_used),
+            Counter(st.load),
+            Counter(st.total),
+        )
+
+    def restore(self, snap: tuple) -> None:
+        st = self.st
+        st.sessions, st.team, st.busy, st.month_used, st.load, st.total = (
+            list(snap[0]),
+            {k: list(v) for k, v in snap[1].items()},
+            dict(snap[2]),
+            Counter(snap[3]),
+            Counter(snap[4]),
+            Counter(snap[5]),
+        )
+
+    def raise_fair(self, d: str, levels: int = 1, strict: bool = True) -> bool:
+        """Raise the fair share of discipline ``d`` by one: give just enough sessions a
+        topic that also needs ``d`` (cheapest people first) that ``ceil(T/n)`` grows, so
+        the people at their share can take one more each; then the single moves again.
+        Kept only when the plan's objective strictly falls (else undone). One move
+        cannot find this: each added session alone costs a trip or a load."""
+        st, p = self.st, self.p
+        n = len(self.pools[d])
+        if not n:
+            return False
+        fair = self.fair(d, st.total[d])
+        fair += levels - 1
+        short = n * fair + 1 - st.total[d]
+        if short > n * levels:
+            return False
+        before, snap = self.objective(), self.snapshot()
+        avoid = self.wanted(d)
+        cands = []
+        for cid in sorted(self.of_center):
+            ks = self.of_center[cid]
+            for i, k in enumerate(ks):
+                t = p.topic_index[st.sessions[k].topic_id]
+                if d in self.needs[t]:
+                    continue
+                for t2 in self.topic_choices(cid, i, ks):
+                    if set(self.needs[t2]) != {*self.needs[t], d}:
+                        continue
+                    b = self.best_person(cid, d, st.slot(k), fair + 1, avoid)
+                    if b is not None:
+                        cands.append((b[0], 0, k, t2))
+                    b = self.best_person(cid, d, st.slot(k), fair + 1)
+                    if b is not None and b[1] in avoid:
+                        cands.append((b[0], 1, k, t2))
+        done = 0
+        for cost, wanted, k, t2 in sorted(cands):
+            if done == short:
+                break
+            cid = st.sessions[k].center_id
+            ks = self.of_center[cid]
+            t = p.topic_index[st.sessions[k].topic_id]
+            if d in self.needs[t] or t2 not in self.topic_choices(cid, ks.index(k), ks):
+                continue
+            b = self.best_person(cid, d, st.slot(k), fair + 1, frozenset() if wanted else avoid)
+            if b is None or (strict and b[0] > cost):  # its person taken by an earlier one
+                continue
+            members = st.lift(k)
+            s = st.sessions[k].model_copy(update={"topic_id": self.topics[t2].topic_id})
+            st.place(k, s, [*members, b[1]])
+            done += 1
+        if done == short:
+            self.passes(1)
+            if self.objective() < before:
+                return True
+        self.restore(snap)
+        return False
+
+    def wanted(self, d: str) -> frozenset[str]:
+        """People of ``d`` nearer to a session than the person it has: the ones a raised
+        fair share is for, so the added sessions go to others."""
+        st = self.st
+        out: set[str] = set()
+        for cid, ks in self.of_center.items():
+            for k in ks:
+                for sid in st.team[k]:
+                    if st.disc[sid] != d:
+                        continue
+                    paid = self.member_cost(cid, sid)
+                    out.update(x for c, x in self.ranked(cid, d) if c < paid)
+        return frozenset(out)
+
+    def passes(self, n: int) -> None:
+        order = [k for cid in sorted(self.of_center) for k in self.of_center[cid]]
+        for _ in range(n):
+            changed = False
+            for k in order:
+                if self.worth_trying(k):
+                    changed |= self.improve(k)
+            for cid in sorted(self.of_center):
+                if self.costly(cid):
+                    changed |= self.retopic(cid)
+            if not changed:
+                break
+
+    def run(self) -> None:
+        self.passes(PASSES)
+        for _ in range(RAISES):
+            tries = [(d, lv, x) for d in DISCIPLINES[1:] for lv in (1, 2) for x in (True, False)]
+            if not any(self.raise_fair(*t) for t in tries):
+                break
+            self.passes(PASSES)
+
+
+def _best_sequence(cost: list[list[int]], need: int) -> list[int] | None:
+    """Topics for sessions in order minimising ``sum cost[i][t]``: never one topic twice
+    in a row, at least ``need`` different topics (dynamic program; None if none fits)."""
+    n, m = len(cost), len(cost[0]) if cost else 0
+    inf = 10**9
+    memo: dict[tuple[int, int, int], tuple[int, int]] = {}
+
+    def f(i: int, last: int, mask: int) -> int:
+        if i == n:
+            return 0 if mask.bit_count() >= need else inf
+        key = (i, last, mask)
+        if key not in memo:
+            best = (inf, -1)
+            for t in range(m):
+                if t == last or cost[i][t] >= inf:
+                    continue
+                v = cost[i][t] + f(i + 1, t, mask | 1 << t)
+                if v < best[0]:
+                    best = (v, t)
+            memo[key] = best
+        return memo[key][0]
+
+    if f(0, -1, 0) >= inf:
+        return None
+    out, last, mask = [], -1, 0
+    for i in range(n):
+        t = memo[i, last, mask][1]
+        out.append(t)
+        last, mask = t, mask | 1 << t
+    return out
+
+
+def polish(p: SessionProblem, sessions: list[Session], team: dict[int, list[str]]) -> list[Session]:
+    """The calendar after the local improvement (sessions in plan order); the caller names
+    the teams again with the exact flow. A re-plan's calendar is returned as it is."""
+    if p.previous or not team:
+        return sessions
+    run = _Polish(p, sessions, team)
+    run.run()
+    return sorted(run.st.sessions, key=lambda s: (s.date, s.half, s.center_id, s.event_id))
