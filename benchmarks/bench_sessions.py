@@ -9,7 +9,8 @@ Each run is its own process (``--child``) with ``ROOT`` first on ``sys.path``, s
 -C /tmp/main4703``) and this worktree import their own ``tuoyu``, and each run's peak
 memory (ru_maxrss) is its own. Size 1 is the bundled data; size ``N > 1`` is
 ``data/gen_sessions.py --scale N`` over the bundled streets (scale 6: 469 centers, 270
-staff). ``--limits`` gives each size its ``--time-limit`` (a work budget: deterministic
+staff); ``N:M`` scales the centers by N and the staff by M (``6:8``: 469 centers, 360
+staff, the issue's city ratio). ``--limits`` gives each size its ``--time-limit`` (a work budget: deterministic
 time, see docs/sessions.md). Prints one row per run: status, gap,
 objective, bound, seconds of the calendar and of the teams, wall seconds, peak memory.
 """
@@ -61,8 +62,10 @@ def run_one(root: Path, data_dir: Path, time_limit: float) -> dict[str, object]:
     )
 
 
-def district(scale: int) -> Path:
-    if scale == 1:
+def district(size: str) -> Path:
+    """``N``: generator scale N; ``N:M``: centers at scale N, staff at scale M."""
+    scale, _, staff = size.partition(":")
+    if size == "1":
         return ROOT / "tuoyu" / "data" / "baoshan"
     sys.path.insert(0, str(ROOT))
     from data.gen_sessions import generate
@@ -70,7 +73,7 @@ def district(scale: int) -> Path:
     folder = Path(tempfile.mkdtemp(prefix=f"tuoyu_sessions_x{scale}_"))
     for name in ("streets.csv", "calendar.csv"):
         shutil.copy(ROOT / "tuoyu" / "data" / "baoshan" / name, folder / name)
-    generate(folder, scale=scale, seed=20261129)
+    generate(folder, scale=int(scale), seed=20261129, staff_scale=int(staff) if staff else None)
     return folder
 
 
@@ -111,9 +114,9 @@ def main() -> None:
     lines = [HEADER]
     print(HEADER, flush=True)
     limits = [float(x) for x in a.limits.split(",")]
-    for scale, limit in zip((int(x) for x in a.sizes.split(",")), limits, strict=True):
-        folder = district(scale)
-        name = "bundled" if scale == 1 else f"x{scale}"
+    for size, limit in zip(a.sizes.split(","), limits, strict=True):
+        folder = district(size)
+        name = "bundled" if size == "1" else f"x{size.replace(':', ' staff x')}"
         for who, root in codes:
             res = subprocess.run(
                 [sys.executable, __file__, "--child", str(root), str(folder), str(limit)],

@@ -9,6 +9,7 @@ staff across education, medicine (community health service centers) and psycholo
 function of ``(scale, seed)``.
 
     python data/gen_sessions.py [--out tuoyu/data/baoshan] [--scale 1] [--seed 20261129]
+        [--staff-scale N]
 """
 
 from __future__ import annotations
@@ -253,12 +254,16 @@ def leave(staff_rows: list[dict[str, object]], seed: int) -> list[dict[str, obje
     return out
 
 
-def generate(out_dir: Path, scale: int = 1, seed: int = 20261129) -> None:
-    """Write the five session tables into ``out_dir`` (created if needed)."""
+def generate(
+    out_dir: Path, scale: int = 1, seed: int = 20261129, staff_scale: int | None = None
+) -> None:
+    """Write the five session tables into ``out_dir`` (created if needed);
+    ``staff_scale`` (default ``scale``) multiplies the staff alone (e.g. 6 and 8: 469
+    centers and 360 staff, the ratio of the issue's city instance)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     c = centers(scale, seed)
-    s = staff(scale, seed)
+    s = staff(scale if staff_scale is None else staff_scale, seed)
     events = [dict(zip(FIELDS["events"], e, strict=True)) for e in EVENTS]
     for e in events:
         e["weekend"] = "true" if e["weekend"] else "false"
@@ -375,13 +380,14 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "tuoyu" / "data" / "baoshan")
     ap.add_argument("--scale", type=int, default=1)
     ap.add_argument("--seed", type=int, default=20261129)
+    ap.add_argument("--staff-scale", type=int, help="multiply the staff alone (default --scale)")
     ap.add_argument("--heldout", action="store_true", help="a held-out district (see heldout())")
     ap.add_argument("--year", type=int, default=2026)
     a = ap.parse_args()
     if a.heldout:
         heldout(a.out, a.seed, a.year)
     else:
-        generate(a.out, a.scale, a.seed)
+        generate(a.out, a.scale, a.seed, a.staff_scale)
 
 
 if __name__ == "__main__":
