@@ -10,9 +10,10 @@ Each run is its own process (``--child``) with ``ROOT`` first on ``sys.path``, s
 memory (ru_maxrss) is its own. Size 1 is the bundled data; size ``N > 1`` is
 ``data/gen_sessions.py --scale N`` over the bundled streets (scale 6: 469 centers, 270
 staff); ``N:M`` scales the centers by N and the staff by M (``6:8``: 469 centers, 360
-staff, the issue's city ratio). ``--limits`` gives each size its ``--time-limit`` (a work budget: deterministic
-time, see docs/sessions.md). Prints one row per run: status, gap,
-objective, bound, seconds of the calendar and of the teams, wall seconds, peak memory.
+staff, the issue's city ratio). ``--limits`` gives each size its ``--time-limit`` (a work
+budget: deterministic time, see docs/sessions.md). Prints one row per run: status, gap,
+objective, bound, seconds of the calendar, of the teams and of the local improvement,
+wall seconds, peak memory.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ def run_one(root: Path, data_dir: Path, time_limit: float) -> dict[str, object]:
         bound=plan.bound,
         calendar_s=round(per.get("calendar", 0.0), 1),
         teams_s=round(per.get("teams", 0.0), 1),
+        polish_s=round(per.get("polish", 0.0), 1),
         wall_s=round(wall, 1),
         peak_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         findings=sorted({f.code for f in plan.findings}),
@@ -83,13 +85,14 @@ def _row(name: str, who: str, r: dict) -> str:
     bound = "-" if r.get("bound") is None else f"{r['bound']:.0f}"
     return (
         f"| {name} | {r['centers']} / {r['staff']} | {who} | {r['status']} | {gap} | {obj} |"
-        f" {bound} | {r['calendar_s']} | {r['teams_s']} | {r['wall_s']} | {r['peak_mb']} |"
+        f" {bound} | {r['calendar_s']} | {r['teams_s']} | {r.get('polish_s', 0.0)} |"
+        f" {r['wall_s']} | {r['peak_mb']} |"
     )
 
 
 HEADER = (
     "| instance | centers / staff | code | status | gap | objective | bound | calendar s"
-    " | teams s | wall s | peak MB |\n|---|---|---|---|---|---|---|---|---|---|---|"
+    " | teams s | polish s | wall s | peak MB |\n|---|---|---|---|---|---|---|---|---|---|---|---|"
 )
 
 
