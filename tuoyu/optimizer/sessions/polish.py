@@ -228,7 +228,10 @@ class _Polish:
 
     # -- one session -----------------------------------------------------------------------
     def improve(self, k: int) -> bool:
-        """Move session ``k`` (half-day, topic, team) where the plan costs strictly less."""
+        """Move session ``k`` (half-day, topic, team) where the plan costs strictly less;
+        at equal cost, where the center's sessions per discipline come nearer to its
+        partners' numbers (the relaxation's, ``SessionProblem.partner``): a lexicographic
+        descent, so it cannot cycle."""
         p, st = self.p, self.st
         s = st.sessions[k]
         cid = s.center_id
