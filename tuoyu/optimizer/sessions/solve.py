@@ -1,5 +1,6 @@
 """Plan the year: the calendar (stage A) with staffing cuts until its teams exist, then
-the teams (stage B); status, objective and bound of the whole plan.
+the teams (stage B), then a local improvement of both (``polish.py``, teams named again by
+the exact flow); status, objective and bound of the whole plan.
 
 **Exact.** Stage A counts staff; after each calendar, a max-flow per discipline and
 month (``cuts.py``) either names valid teams or returns a set of half-days the calendar
