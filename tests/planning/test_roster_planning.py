@@ -44,7 +44,7 @@ def test_march_is_a_proven_unique_roster_that_keeps_every_rule(march):
     rows = [dict(r) for r in march.rows]
     assert check_roster(rows, data, 2027, 3, roster.rules_of(MARCH)) == []
     assert [s.stage for s in march.stages] == [
-        "days", "teams (shortlists of 12), floor", "random priority", "uniqueness",
+        "days", "teams (shortlists of 12), at the floor", "uniqueness",
     ]  # fmt: skip
 
 

@@ -47,15 +47,40 @@ class Run:
 
 
 def prove_unique(
-    model: cp_model.CpModel, chosen: list, params: SolveParams, run: Run, stage: str
+    model: cp_model.CpModel,
+    tie: list[tuple[cp_model.IntVar, int]],
+    chosen: set[int],
+    params: SolveParams,
+    run: Run,
+    stage: str,
 ) -> tuple[bool | None, StageTime]:
-    """Is the solution just found the only optimum? Forbid it and look for another."""
-    model.clear_objective()
+    """Is the optimum ``chosen`` (the indices of the literals set in it) of the priorities
+    ``tie`` the only one among the solutions of ``model``? One solve of a perturbed objective:
+    ``N * priority + d`` with ``d`` = +1 for a literal set in ``chosen``, -1 for one that
+    is not, and ``N`` above the number of literals. ``chosen`` scores
+    ``N * best + |chosen|``; another solution of the same priority scores less (it drops
+    a chosen literal or sets another one), one of a worse priority scores at least ``N``
+    more. So the proven minimum equals ``chosen``'s score iff no other optimum exists,
+    and any solution scoring less is a tie (a proof of the contrary). Unlike forbidding
+    ``chosen`` with a no-good cut, whose linear relaxation is weak, the perturbed
+    objective keeps the priorities' own bound: the proof costs about what the optimum
+    did (at 12x Baoshan's size 10 s, against no proof in 60 s with the cut)."""
+    big = 2 * len(tie) + 1
+    on = [v.index in chosen for v, _ in tie]
+    coefs = [big * c + (1 if o else -1) for (_v, c), o in zip(tie, on, strict=True)]
+    best = sum(c for (_v, c), o in zip(tie, on, strict=True) if o)
+    target = big * best + sum(on)
+    model.minimize(cp_model.LinearExpr.weighted_sum([v for v, _ in tie], coefs))
     model.clear_hints()
-    model.add(cp_model.LinearExpr.sum(chosen) <= len(chosen) - 1)
-    _s, status, secs = run.solve(model, params, stage)
-    verdict = {cp_model.INFEASIBLE: True, cp_model.OPTIMAL: False, cp_model.FEASIBLE: False}
-    return verdict.get(status), StageTime(stage, run.status(status), solve_seconds=secs)
+    for (v, _c), o in zip(tie, on, strict=True):
+        model.add_hint(v, o)
+    solver, status, secs = run.solve(model, params, stage)
+    verdict: bool | None = None
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and solver.objective_value < target:
+        verdict = False  # another roster of the same priority
+    elif status == cp_model.OPTIMAL:
+        verdict = True
+    return verdict, StageTime(stage, run.status(status), solve_seconds=secs)
 
 
 @dataclass(frozen=True)
