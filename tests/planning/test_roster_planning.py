@@ -117,7 +117,7 @@ def test_progress_sees_every_stage_and_stop_keeps_the_best_roster_so_far():
             stop.set()
 
     plan = roster.run(DATASET, MARCH, stop=stop, progress=progress)
-    assert {e.stage for e in events} >= {"days", "teams (shortlists of 12), floor"}
+    assert {e.stage for e in events} >= {"days", "teams (shortlists of 12), at the floor"}
     assert plan.status == Status.CANCELLED and plan.rows and plan.ok
     assert "plan.cancelled" in [f.code for f in plan.findings]
     data = load_inspection_data(DATASET.folder)
