@@ -22,7 +22,7 @@ from ortools.sat.python import cp_model
 
 from tuoyu.models.errors import InfeasibleError, TimeLimitError
 from tuoyu.models.findings import Finding, info, warning
-from tuoyu.optimizer.roster.bound import soft_floor
+from tuoyu.optimizer.roster.bound import rosters_at_the_floor, soft_floor
 from tuoyu.optimizer.roster.explain import capacity_clashes, explain_infeasible
 from tuoyu.optimizer.roster.goals import SOFT_GOALS, weighted
 from tuoyu.optimizer.roster.model import (
@@ -132,7 +132,7 @@ def _at_floor(
     floor = soft_floor(problem, days.day_of, list(rm.var.a))  # type: ignore[arg-type]
     if floor is None:
         return None, None, None
-    rm.model.add(weighted(problem, rm.soft) <= floor)
+    rosters_at_the_floor(rm.model, problem, rm.var, rm.soft, days.day_of, floor)  # type: ignore[arg-type]
     rm.model.minimize(as_sum(team_priority_terms(problem, rm.var)))
     for (v, p), a in rm.var.a.items():  # a balanced greedy roster to start from
         rm.model.add_hint(a, (v, p) in greedy)
@@ -140,8 +140,9 @@ def _at_floor(
     solver, status, secs = run.solve(rm.model, _lp_workers(clock.left(), 2 / 3), stage_label)
     stage = _stage(stage_label, run, solver, status, 0.0, secs)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):  # the least cost left
-        return None, stage, floor + 1 if status == cp_model.INFEASIBLE else floor
-    return _Teams(rm, solver, status, True, None, [stage], floor, picked=True), stage, floor
+        least = floor.total + 1 if status == cp_model.INFEASIBLE else floor.total
+        return None, stage, least
+    return _Teams(rm, solver, status, True, None, [stage], floor.total, True), stage, floor.total
 
 
 def _teams_on_days(problem: RosterProblem, days: Days, clock: _Clock, run: Run) -> _Teams | None:

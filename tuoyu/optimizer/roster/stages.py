@@ -163,13 +163,24 @@ def _shortlist(problem: RosterProblem, visit: Visit, day, size: int) -> set[int]
 
 
 class _Greedy:
-    """A quick balanced roster (least-loaded first), the solver's starting hint."""
+    """A quick balanced roster (least-loaded first, never two far streets a day), the
+    solver's starting hint."""
 
     def __init__(self, problem: RosterProblem, allowed: dict[int, set[int]] | None):
         self.problem = problem
         self.allowed = allowed
         self.load: dict[int, int] = defaultdict(int)
         self.per_day: dict[tuple[int, int], int] = defaultdict(int)
+        self.streets: dict[tuple[int, int], set[str]] = defaultdict(set)
+
+    def near(self, p: int, k: int, street: str) -> bool:
+        """Would this street keep inspector ``p``'s day ``k`` in neighbouring streets?"""
+        none: frozenset[str] = frozenset()
+        nb = self.problem.neighbours
+        return all(
+            s == street or (s in nb.get(street, none) and street in nb.get(s, none))
+            for s in self.streets[p, k]
+        )
 
     def candidates(self, v: int, k: int) -> list[int]:
         problem, visit = self.problem, self.problem.visits[v]
@@ -184,6 +195,7 @@ class _Greedy:
                 and self.load[p] < i.max_per_month
                 and self.per_day[p, k] < i.max_per_day
                 and i.inspector_id not in visit.last_team
+                and self.near(p, k, visit.street_id)
             ):
                 cands.append(p)
         return sorted(cands, key=lambda p: (self.load[p], p))
@@ -230,4 +242,5 @@ def greedy_teams(
                 chosen.add((v, p))
                 g.load[p] += 1
                 g.per_day[p, k] += 1
+                g.streets[p, k].add(problem.visits[v].street_id)
     return chosen
