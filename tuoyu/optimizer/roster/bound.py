@@ -151,11 +151,11 @@ def rosters_at_the_floor(
             by_pk[p, day_of[v]].append((v, a))
     for visits in by_pk.values():
         for (v1, a1), (v2, a2) in combinations(visits, 2):
-            if _far(problem, problem.visits[v1].street_id, problem.visits[v2].street_id):
+            if far_apart(problem, problem.visits[v1].street_id, problem.visits[v2].street_id):
                 model.add_bool_or([a1.negated(), a2.negated()])
 
 
-def _far(problem: RosterProblem, s: str, t: str) -> bool:
+def far_apart(problem: RosterProblem, s: str, t: str) -> bool:
     """Two streets that are neither the same nor neighbours (either way round)."""
     none: frozenset[str] = frozenset()
     return s != t and (
