@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import combinations
 
 from ortools.sat.python import cp_model
 
@@ -72,7 +73,7 @@ def prove_unique(
     target = big * best + sum(on)
     model.minimize(cp_model.LinearExpr.weighted_sum([v for v, _ in tie], coefs))
     model.clear_hints()
-    for (v, _c), o in zip(tie, on, strict=True):
+    for (v, _c), o in zip(tie, on, strict=True):  # the optimum: only the proof is left
         model.add_hint(v, o)
     solver, status, secs = run.solve(model, params, stage)
     verdict: bool | None = None
@@ -172,6 +173,7 @@ class _Greedy:
         self.load: dict[int, int] = defaultdict(int)
         self.per_day: dict[tuple[int, int], int] = defaultdict(int)
         self.streets: dict[tuple[int, int], set[str]] = defaultdict(set)
+        self.window = 12
 
     def near(self, p: int, k: int, street: str) -> bool:
         """Would this street keep inspector ``p``'s day ``k`` in neighbouring streets?"""
@@ -201,22 +203,24 @@ class _Greedy:
         return sorted(cands, key=lambda p: (self.load[p], p))
 
     def team(self, cands: list[int]) -> list[int]:
+        """The smallest valid team, least-loaded members first, from a small window: the
+        ``window`` least-loaded candidates and the least-loaded one of each skill and of
+        each department (so that a valid team is in it whenever one exists nearby)."""
         r, people = self.problem.rules, self.problem.inspectors
-        team: list[int] = []
+        keep = set(cands[: self.window])
         for skill in r.required_skills:
-            if not any(skill in people[p].skills for p in team):
-                team += [p for p in cands if skill in people[p].skills and p not in team][:1]
+            keep.update([p for p in cands if skill in people[p].skills][:1])
+        seen: set[str] = set()
         for p in cands:
-            depts = {people[q].department for q in team}
-            if len(team) >= r.min_team and len(depts) >= r.min_departments:
-                break
-            if p not in team and (
-                len(depts) >= r.min_departments
-                or people[p].department not in depts
-                or len(team) + 1 < r.min_team
-            ):
-                team.append(p)
-        return team
+            if people[p].department not in seen:
+                seen.add(people[p].department)
+                keep.add(p)
+        window = [p for p in cands if p in keep]
+        for size in range(r.min_team, r.max_team + 1):
+            for team in combinations(window, size):
+                if self.valid(list(team)):
+                    return list(team)
+        return []
 
     def valid(self, team: list[int]) -> bool:
         r, people = self.problem.rules, self.problem.inspectors
