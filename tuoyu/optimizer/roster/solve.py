@@ -1,15 +1,18 @@
-"""Solving a roster: the day and the team of every visit (CP-SAT).
+"""Solving a roster: the day and the team of every visit.
 
 Hard rules are constraints; soft goals are weighted terms, minimised first; then a seeded
 random priority over (visit, inspector) and (visit, day) pairs picks one roster among the
-equally good ones. With distinct priorities and a proven optimum the roster is unique, so
-it does not depend on the solver's threads; a last solve proves uniqueness.
+equally good ones. With a proven optimum that is proven the only one, the roster does not
+depend on the solver's threads or the machine.
 
-Stage 1 fixes the days (:func:`~.stages.plan_days`); stage 2 picks the teams on those days
-with every hard rule of the month (the full model with the days fixed, which presolve
-shrinks to a small assignment), from seeded shortlists (双随机) widened if they leave no
-roster. If the teams cannot be found on those days, the full model chooses days and teams
-together. The stop token and the progress function reach every solve.
+Stage 1 fixes the days (:func:`~.stages.plan_days`, exact network flows). Stage 2 picks
+the teams on those days from seeded shortlists (双随机), widened if they leave no roster:
+first the priorities among the rosters at the soft goals' proven floor, in one CP-SAT
+solve (:func:`_at_floor`); when no roster reaches the floor, the soft goals minimised from
+above it and then the priorities (:func:`_by_priority`). A last solve proves the roster
+the only optimum (:func:`~.stages.prove_unique`). If the teams cannot be found on those
+days, the full model chooses days and teams together. The stop token and the progress
+function reach every solve.
 """
 
 from __future__ import annotations
