@@ -8,8 +8,9 @@ is rostered twice by each solver with the same seed and the same time limit (per
 60 s on the bundled data, 120 s on the 10x instance by default):
 
 - tuoyu: ``build_problem`` (the 双随机 draw, seed 20270301) then ``solve_roster``
-  (CP-SAT: days, then teams, then the seeded random priority; proven optimal and unique
-  when it says so), in this process (the project's venv).
+  (the days by exact network flows, then the teams by CP-SAT: the seeded priorities
+  among the rosters at the soft goals' floor; proven optimal and unique when it says
+  so), in this process (the project's venv).
 - Timefold: an employee-scheduling model of the SAME visits (the draw is tuoyu's: the
   comparison is about dating and staffing them): a visit is a planning entity with a day
   variable, its team three slots (two required, one optional) with an inspector variable;

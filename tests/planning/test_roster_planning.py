@@ -44,7 +44,7 @@ def test_march_is_a_proven_unique_roster_that_keeps_every_rule(march):
     rows = [dict(r) for r in march.rows]
     assert check_roster(rows, data, 2027, 3, roster.rules_of(MARCH)) == []
     assert [s.stage for s in march.stages] == [
-        "days", "teams (shortlists of 12), floor", "random priority", "uniqueness",
+        "days", "teams (shortlists of 12), at the floor", "uniqueness",
     ]  # fmt: skip
 
 
@@ -117,7 +117,7 @@ def test_progress_sees_every_stage_and_stop_keeps_the_best_roster_so_far():
             stop.set()
 
     plan = roster.run(DATASET, MARCH, stop=stop, progress=progress)
-    assert {e.stage for e in events} >= {"days", "teams (shortlists of 12), floor"}
+    assert {e.stage for e in events} >= {"days", "teams (shortlists of 12), at the floor"}
     assert plan.status == Status.CANCELLED and plan.rows and plan.ok
     assert "plan.cancelled" in [f.code for f in plan.findings]
     data = load_inspection_data(DATASET.folder)

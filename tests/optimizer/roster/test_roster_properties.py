@@ -1,5 +1,6 @@
 """Random small instances: the roster keeps every hard rule (checked independently by
-``roster_check``), or the planner says why no roster can (clashes as catalogue codes)."""
+``roster_check``), or the planner says why no roster can (clashes as catalogue codes);
+what the soft goals' floor is said to imply holds in every roster at the floor."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import datetime as dt
 
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from ortools.sat.python import cp_model
 from roster_check import check_roster
 
 from tuoyu.api.text import CATALOGUE, render
@@ -20,13 +22,16 @@ from tuoyu.models.inspection import (
     PastInspection,
     Street,
 )
-from tuoyu.optimizer.roster import RosterRules, build_problem, solve_roster
+from tuoyu.optimizer.roster import RosterRules, build_model, build_problem, solve_roster
+from tuoyu.optimizer.roster.bound import far_apart, soft_floor
+from tuoyu.optimizer.roster.goals import weighted
 from tuoyu.optimizer.solve import SolveParams
 
 YEAR, MONTH = 2026, 6
 STREETS = (
     Street(street_id="S1", name="一街", neighbours=("S2",)),
     Street(street_id="S2", name="二街", neighbours=("S1",)),
+    Street(street_id="S3", name="三街", neighbours=()),  # far from both
 )
 SKILLS = [("safety",), ("hygiene",), ("safety", "hygiene")]
 OUTCOMES = ["pass", "pass", "rectify", "fail", "planned"]
@@ -41,7 +46,7 @@ def instances(draw) -> tuple[InspectionData, RosterRules, int]:
         Institution(
             institution_id=f"I{k:02d}",
             name=f"机构{k}",
-            street_id=draw(st.sampled_from(["S1", "S2"])),
+            street_id=draw(st.sampled_from(["S1", "S2", "S2", "S3"])),
             lon=121.4,
             lat=31.3,
             kind="childcare_center",
@@ -129,3 +134,101 @@ def test_roster_keeps_every_rule_or_explains_why_not(instance):
     assert check_roster(plan.rows, data, YEAR, MONTH, rules) == []
     for f in plan.findings:
         assert f.code in CATALOGUE and "{" not in render(f, "en"), f
+
+
+@st.composite
+def crowded_days(draw) -> tuple[InspectionData, RosterRules]:
+    """Institutions in three streets (one far from the others), generalist inspectors of
+    two departments who may do two visits a day: the visits, put on two days, make
+    inspectors choose between near and far streets."""
+    institutions = tuple(
+        Institution(
+            institution_id=f"I{k:02d}",
+            name=f"机构{k}",
+            street_id=draw(st.sampled_from(["S1", "S2", "S3"])),
+            lon=121.4,
+            lat=31.3,
+            kind="childcare_center",
+            operator="OP",
+            risk="low",
+        )
+        for k in range(draw(st.integers(2, 7)))
+    )
+    inspectors = tuple(
+        Inspector(
+            inspector_id=f"P{k:02d}",
+            name=f"检查员{k}",
+            department="AB"[k % 2],
+            skills=("safety", "hygiene"),
+            max_per_month=draw(st.integers(1, 4)),
+            max_per_day=2,
+        )
+        for k in range(draw(st.integers(4, 8)))
+    )
+    history = tuple(
+        PastInspection(
+            institution_id=i.institution_id,
+            date=dt.date(2026, 3, 2),
+            outcome="pass",
+            inspector_ids=tuple(draw(st.permutations([p.inspector_id for p in inspectors])))[:2],
+        )
+        for i in institutions
+        if draw(st.booleans())
+    )
+    data = InspectionData(
+        streets=STREETS, institutions=institutions, inspectors=inspectors, history=history
+    )
+    return data, RosterRules(draw_share=1.0, max_team=draw(st.sampled_from([2, 3])))
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(crowded_days(), st.integers(0, 10_000))
+def test_rosters_at_the_floor(instance, seed):
+    """Among the rosters whose soft goals cost no more than the floor (the plain model),
+    the most of what ``rosters_at_the_floor`` forbids is none: no extra member, no day
+    in far streets, no pair of far visits of one inspector a day, returns and load within
+    the flow bound. So its constraints cut off no roster at the floor. The visits are put
+    on two days (the claim holds for any days)."""
+    data, rules = instance
+    problem = build_problem(data, YEAR, MONTH, seed, rules)
+    day_of = {v: v % 2 for v in range(len(problem.visits))}
+    rm = build_model(problem, day_of=day_of)
+    floor = soft_floor(problem, day_of, list(rm.var.a))
+    if floor is None:
+        return
+    m, w, soft = rm.model, rules.weights, rm.soft
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    if solver.solve(m) == cp_model.INFEASIBLE:
+        event("no roster on these days")
+        return
+    m.add(weighted(problem, soft) <= floor.total)
+    both = []
+    for (v1, p1), a1 in rm.var.a.items():
+        for (v2, p2), a2 in rm.var.a.items():
+            same_day = day_of[v1] == day_of[v2]
+            if p1 == p2 and v1 < v2 and same_day and problem.inspectors[p1].max_per_day >= 2:
+                streets = problem.visits[v1].street_id, problem.visits[v2].street_id
+                if far_apart(problem, *streets):
+                    y = m.new_bool_var("")
+                    m.add_implication(y, a1)
+                    m.add_implication(y, a2)
+                    both.append(y)
+    flow_part = (
+        w.return_to_last_institution * soft["return_to_last_institution"]
+        + w.load_above_fair_share * soft["load_above_fair_share"]
+        - floor.flow
+    )
+    m.maximize(soft["extra_team_member"] + soft["team_day_in_far_streets"] + sum(both) + flow_part)
+    status = solver.solve(m)
+    if status == cp_model.INFEASIBLE:
+        event("no roster at the floor")
+        return
+    assert status == cp_model.OPTIMAL
+    event("rosters at the floor" + (" with far streets" if both else ""))
+    assert solver.objective_value == 0

@@ -23,8 +23,12 @@ def month(d, history=(), from_date=None, kept=()):
 
 
 def rectify(row) -> PastInspection:
-    return PastInspection(institution_id=row.institution_id, date=row.date, outcome="rectify",
-                          inspector_ids=row.inspector_ids)
+    return PastInspection(
+        institution_id=row.institution_id,
+        date=row.date,
+        outcome="rectify",
+        inspector_ids=row.inspector_ids,
+    )
 
 
 def independent(rows, d) -> list[str]:
@@ -43,9 +47,11 @@ def test_earlier_visits_stay_and_the_follow_up_is_within_30_days():
     assert rp is not None and rp.from_date == start
     before = [r for r in first.rows if r.date < start]
     assert [r for r in result.rows if r.date < start] == sorted(
-        before, key=lambda r: (r.date, r.street_id, r.institution_id))
-    follow = [r for r in result.rows
-              if r.institution_id == outcome.institution_id and r.date >= start]
+        before, key=lambda r: (r.date, r.street_id, r.institution_id)
+    )
+    follow = [
+        r for r in result.rows if r.institution_id == outcome.institution_id and r.date >= start
+    ]
     assert len(follow) == 1 and follow[0].reason == "follow_up"
     assert start <= follow[0].date <= outcome.date + dt.timedelta(days=30)
     later = {r.institution_id for r in first.rows if r.date >= start}
@@ -65,22 +71,29 @@ def test_a_follow_up_no_team_can_take_is_named_and_left_to_next_month():
     d2 = data(INSTITUTIONS, INSPECTORS, leave=away)
     result, _ = month(d2, [outcome], start, rows_of(first.rows))
     assert [r for r in result.rows] == sorted(
-        first.rows, key=lambda r: (r.date, r.street_id, r.institution_id))
+        first.rows, key=lambda r: (r.date, r.street_id, r.institution_id)
+    )
     late = [f for f in result.findings if f.code == "roster.replan.follow_up_no_team"]
     assert [f.params["institution_id"] for f in late] == [outcome.institution_id]
 
 
 def test_monthly_limits_count_the_kept_visits():
-    tight = [insp("A", "d1", per_month=2), insp("B", "d2", per_month=2),
-             insp("C", "d1", per_month=2), insp("D", "d2", per_month=2)]
+    tight = [
+        insp("A", "d1", per_month=2),
+        insp("B", "d2", per_month=2),
+        insp("C", "d1", per_month=2),
+        insp("D", "d2", per_month=2),
+    ]
     d = data(INSTITUTIONS[:4], tight)
     first, _ = month(d)
     rows = sorted(first.rows, key=lambda r: r.date)
     start = rows[1].date + dt.timedelta(days=1)
     result, _ = month(d, [rectify(rows[0]), rectify(rows[1])], start, rows_of(first.rows))
     assert independent(result.rows, d) == []  # no inspector over 2 visits in the month
-    added = {f.params["institution_id"] for f in result.findings
-             if f.code == "roster.replan.added"}
-    dropped = {f.params["institution_id"] for f in result.findings
-               if f.code == "roster.replan.follow_up_no_capacity"}
+    added = {f.params["institution_id"] for f in result.findings if f.code == "roster.replan.added"}
+    dropped = {
+        f.params["institution_id"]
+        for f in result.findings
+        if f.code == "roster.replan.follow_up_no_capacity"
+    }
     assert added | dropped == {rows[0].institution_id, rows[1].institution_id}

@@ -13,10 +13,16 @@ from below; CP-SAT is told so, and an optimum that reaches it is proven at once.
 from __future__ import annotations
 
 import math
+from collections import defaultdict
+from dataclasses import dataclass
+from itertools import combinations
 
 from ortools.graph.python import min_cost_flow
+from ortools.sat.python import cp_model
 
+from tuoyu.optimizer.roster.goals import weighted
 from tuoyu.optimizer.roster.problem import RosterProblem
+from tuoyu.optimizer.roster.variables import Vars
 
 
 def soft_lower_bound(
@@ -86,13 +92,25 @@ def cheapest_pairs(
     return mcf.optimal_cost(), {q for q, a in used.items() if mcf.flow(a)}
 
 
+@dataclass(frozen=True)
+class Floor:
+    """A proven lower bound of the weighted soft objective on fixed days, in its parts."""
+
+    flow: int  # returns to the last institution + load above the fair share, weighted
+    busiest: int  # the busiest day's cost (fixed with the days)
+
+    @property
+    def total(self) -> int:
+        return self.flow + self.busiest
+
+
 def soft_floor(
     problem: RosterProblem, day_of: dict[int, int], pairs: list[tuple[int, int]]
-) -> int | None:
+) -> Floor | None:
     """A proven lower bound of the weighted soft objective on the days ``day_of``:
     :func:`soft_lower_bound` (the best of: any two, one of them with each
     required skill in turn) plus the busiest day's cost (fixed with the days); extra
-    team members and days in far streets cost 0 or more."""
+    team members and days in far streets cost 0 or more. None: no roster exists."""
     flows = [
         soft_lower_bound(problem, day_of, pairs, skill)
         for skill in (None, *problem.rules.required_skills)
@@ -103,4 +121,43 @@ def soft_floor(
     per_day: dict[int, int] = {}
     for k in day_of.values():
         per_day[k] = per_day.get(k, 0) + 1
-    return flow + problem.rules.weights.busiest_day * max(per_day.values(), default=0)
+    return Floor(flow, problem.rules.weights.busiest_day * max(per_day.values(), default=0))
+
+
+def rosters_at_the_floor(
+    model: cp_model.CpModel,
+    problem: RosterProblem,
+    var: Vars,
+    soft: dict[str, cp_model.LinearExprT],
+    day_of: dict[int, int],
+    floor: Floor,
+) -> None:
+    """Keep only the rosters whose soft goals cost no more than ``floor``, and say what
+    that implies in the model's own terms. Returns and load above the fair share cost at
+    least ``floor.flow`` in every roster and the busiest day costs ``floor.busiest``, so
+    at the floor an extra team member or a day in far streets would cost more than the
+    floor allows: every team has ``min_team`` members, and no inspector takes in two
+    streets that are neither the same nor neighbours on one day (stated pair by pair,
+    which the solver's linear relaxation sees; the goal's own encoding is a big-M one)."""
+    w = problem.rules.weights
+    model.add(weighted(problem, soft) <= floor.total)
+    model.add(soft["extra_team_member"] == 0)
+    model.add(soft["team_day_in_far_streets"] == 0)
+    returns, load = soft["return_to_last_institution"], soft["load_above_fair_share"]
+    model.add(w.return_to_last_institution * returns + w.load_above_fair_share * load <= floor.flow)
+    by_pk: dict[tuple[int, int], list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
+    for (v, p), a in var.a.items():
+        if problem.inspectors[p].max_per_day >= 2:
+            by_pk[p, day_of[v]].append((v, a))
+    for visits in by_pk.values():
+        for (v1, a1), (v2, a2) in combinations(visits, 2):
+            if far_apart(problem, problem.visits[v1].street_id, problem.visits[v2].street_id):
+                model.add_bool_or([a1.negated(), a2.negated()])
+
+
+def far_apart(problem: RosterProblem, s: str, t: str) -> bool:
+    """Two streets that are neither the same nor neighbours (either way round)."""
+    none: frozenset[str] = frozenset()
+    return s != t and (
+        t not in problem.neighbours.get(s, none) or s not in problem.neighbours.get(t, none)
+    )

@@ -48,18 +48,20 @@ def build_model(
     return RosterModel(model, var, soft, lits)
 
 
-def team_priority(problem: RosterProblem, var: Vars) -> cp_model.LinearExpr:
+def team_priority_terms(problem: RosterProblem, var: Vars) -> list[tuple[cp_model.IntVar, int]]:
     """Seeded random priorities over (visit, inspector): picks one among equal rosters."""
-    coefs = [
-        priority(
-            problem.seed,
-            "team",
-            problem.visits[v].institution_id,
-            problem.inspectors[p].inspector_id,
+    return [
+        (
+            a,
+            priority(
+                problem.seed,
+                "team",
+                problem.visits[v].institution_id,
+                problem.inspectors[p].inspector_id,
+            ),
         )
-        for (v, p) in var.a
+        for (v, p), a in var.a.items()
     ]
-    return cp_model.LinearExpr.weighted_sum(list(var.a.values()), coefs)
 
 
 def day_coefficients(problem: RosterProblem, keys: list[tuple[int, int]]) -> list[int]:
@@ -70,17 +72,13 @@ def day_coefficients(problem: RosterProblem, keys: list[tuple[int, int]]) -> lis
     ]
 
 
-def full_priority(problem: RosterProblem, var: Vars) -> cp_model.LinearExpr:
+def full_priority_terms(problem: RosterProblem, var: Vars) -> list[tuple[cp_model.IntVar, int]]:
     """Seeded random priorities over teams and days: the second objective that makes the
     optimum of the full model (days and teams together) unique."""
-    keys = list(var.a.values()) + list(var.x.values())
-    coefs = [
-        priority(
-            problem.seed,
-            "team",
-            problem.visits[v].institution_id,
-            problem.inspectors[p].inspector_id,
-        )
-        for (v, p) in var.a
-    ] + day_coefficients(problem, list(var.x))
-    return cp_model.LinearExpr.weighted_sum(keys, coefs)
+    days = list(zip(var.x.values(), day_coefficients(problem, list(var.x)), strict=True))
+    return team_priority_terms(problem, var) + days
+
+
+def as_sum(terms: list[tuple[cp_model.IntVar, int]]) -> cp_model.LinearExpr:
+    """The priority terms as one linear expression."""
+    return cp_model.LinearExpr.weighted_sum([v for v, _ in terms], [c for _, c in terms])

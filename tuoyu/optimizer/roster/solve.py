@@ -1,31 +1,40 @@
-"""Solving a roster: the day and the team of every visit (CP-SAT).
+"""Solving a roster: the day and the team of every visit.
 
 Hard rules are constraints; soft goals are weighted terms, minimised first; then a seeded
 random priority over (visit, inspector) and (visit, day) pairs picks one roster among the
-equally good ones. With distinct priorities and a proven optimum the roster is unique, so
-it does not depend on the solver's threads; a last solve proves uniqueness.
+equally good ones. With a proven optimum that is proven the only one, the roster does not
+depend on the solver's threads or the machine.
 
-Stage 1 fixes the days (:func:`~.stages.plan_days`); stage 2 picks the teams on those days
-with every hard rule of the month (the full model with the days fixed, which presolve
-shrinks to a small assignment), from seeded shortlists (双随机) widened if they leave no
-roster. If the teams cannot be found on those days, the full model chooses days and teams
-together. The stop token and the progress function reach every solve.
+Stage 1 fixes the days (:func:`~.stages.plan_days`, exact network flows). Stage 2 picks
+the teams on those days from seeded shortlists (双随机), widened if they leave no roster:
+first the priorities among the rosters at the soft goals' proven floor, in one CP-SAT
+solve (:func:`_at_floor`); when no roster reaches the floor, the soft goals minimised from
+above it and then the priorities (:func:`_by_priority`). A last solve proves the roster
+the only optimum (:func:`~.stages.prove_unique`). If the teams cannot be found on those
+days, the full model chooses days and teams together. The stop token and the progress
+function reach every solve.
 """
 
 from __future__ import annotations
 
 import time
 from collections import defaultdict
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
 
 from tuoyu.models.errors import InfeasibleError, TimeLimitError
 from tuoyu.models.findings import Finding, info, warning
-from tuoyu.optimizer.roster.bound import soft_floor
+from tuoyu.optimizer.roster.bound import rosters_at_the_floor, soft_floor
 from tuoyu.optimizer.roster.explain import capacity_clashes, explain_infeasible
 from tuoyu.optimizer.roster.goals import SOFT_GOALS, weighted
-from tuoyu.optimizer.roster.model import RosterModel, build_model, full_priority, team_priority
+from tuoyu.optimizer.roster.model import (
+    RosterModel,
+    as_sum,
+    build_model,
+    full_priority_terms,
+    team_priority_terms,
+)
 from tuoyu.optimizer.roster.problem import RosterProblem, RosterRow
 from tuoyu.optimizer.roster.stages import (
     Days,
@@ -79,7 +88,8 @@ class _Clock:
 
 @dataclass
 class _Teams:
-    """The model that found the teams, and how: with the days fixed or not."""
+    """The model that found the teams, and how: with the days fixed or not, and whether
+    that solve already chose by the seeded priorities among the rosters at the floor."""
 
     rm: RosterModel
     solver: cp_model.CpSolver
@@ -88,70 +98,88 @@ class _Teams:
     size: int | None
     stages: list[StageTime]
     floor: int | None = None  # the soft goals' proven floor, when a roster reaches it
+    picked: bool = False
 
 
-@dataclass(frozen=True)
-class _FloorParams(SolveParams):
-    """The floor probe's solver: the LP workers, LP-guided rounding (RINS/RENS) and the
-    feasibility pump only, on two workers. Measured on a 10x district (2 cores, loaded):
-    the first roster at the floor in 44 s, against 88 s with every subsolver on two
-    workers and none in 90 s on eight. It only decides how soon an optimum is found."""
+def _lp_workers(params: SolveParams, share: float = 1.0) -> SolveParams:
+    """The solver of the floor and uniqueness solves: CP-SAT's two LP workers (max_lp,
+    default_lp) and its helpers, on ``share`` of the time left. These are assignment
+    models whose linear relaxation is nearly tight; on a 12x district (two cores) they
+    prove in 17 s what eight workers did not prove in 60 s. Only the speed depends on
+    it: a proven optimum that is proven unique is the same roster whatever the solver."""
+    return replace(
+        params,
+        time_limit=max(1.0, params.time_limit * share),
+        workers=min(params.workers, 2),
+        portfolio="lp",
+    )
 
-    SUBSOLVERS = ("max_lp", "default_lp", "rins/rens", "feasibility_pump")
 
-    def apply(self, solver: cp_model.CpSolver) -> None:
-        super().apply(solver)
-        solver.parameters.filter_subsolvers.extend(self.SUBSOLVERS)
-
-
-def _reach_floor(
-    problem: RosterProblem, rm: RosterModel, floor: int, clock: _Clock, run: Run, label: str
-) -> tuple[StageTime, cp_model.CpSolver | None]:
-    """Look for a roster whose soft goals cost no more than the proven floor, on at most
-    half the time left (the objective capped at the floor: such a roster is found far
-    sooner than the full objective's gap is closed). A roster found is optimal (its
-    solver is returned: the probe has the model's variables); the roster finally chosen
-    never depends on which one: the seeded priorities choose among all optima."""
-    probe = rm.model.clone()
-    probe.add(weighted(problem, rm.soft) <= floor)
-    left = clock.left()
-    params = _FloorParams(**{f.name: getattr(left, f.name) for f in fields(SolveParams)})
-    params = replace(params, time_limit=max(1.0, left.time_limit / 2), workers=min(left.workers, 2))
-    solver, status, secs = run.solve(probe, params, label + ", floor")
-    found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    value = float(floor) if found else None
-    stage = StageTime(label + ", floor", run.status(status), value, value, solve_seconds=secs)
-    return stage, (solver if found else None)
+def _at_floor(
+    problem: RosterProblem,
+    days: Days,
+    allowed: dict[int, set[int]] | None,
+    clock: _Clock,
+    run: Run,
+    label: str,
+) -> tuple[_Teams | None, StageTime | None, int | None]:
+    """The seeded priorities among the rosters whose soft goals cost no more than the
+    proven floor, in one solve on two thirds of the time left. The floor is a lower
+    bound of every roster on these days, so such a roster is optimal, and the priority
+    optimum among them is the roster the two stages (soft goals, then priorities) would
+    choose, found without first closing the soft objective's gap. Returns the teams when
+    a roster at the floor was found, and the least cost a roster can have (the floor, or
+    one more when none reaches it; None: no roster meets the rules)."""
+    rm = build_model(problem, day_of=days.day_of, allowed=allowed)
+    floor = soft_floor(problem, days.day_of, list(rm.var.a))  # type: ignore[arg-type]
+    if floor is None:
+        return None, None, None
+    rosters_at_the_floor(rm.model, problem, rm.var, rm.soft, days.day_of, floor)  # type: ignore[arg-type]
+    # no hint: a greedy roster as hint made CP-SAT search around it first, twice the work
+    # (deterministic time) of starting from the linear relaxation on a 12x district
+    rm.model.minimize(as_sum(team_priority_terms(problem, rm.var)))
+    stage_label = label + ", at the floor"
+    solver, status, secs = run.solve(rm.model, _lp_workers(clock.left(), 2 / 3), stage_label)
+    stage = _stage(stage_label, run, solver, status, 0.0, secs)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):  # the least cost left
+        least = floor.total + 1 if status == cp_model.INFEASIBLE else floor.total
+        return None, stage, least
+    return _Teams(rm, solver, status, True, None, [stage], floor.total, True), stage, floor.total
 
 
 def _teams_on_days(problem: RosterProblem, days: Days, clock: _Clock, run: Run) -> _Teams | None:
-    """Stage 2: the teams on the fixed days, from shortlists widened until one works."""
+    """Stage 2: the teams on the fixed days, from shortlists widened until one works.
+    First the rosters at the soft goals' proven floor (:func:`_at_floor`); when none
+    reaches it, the soft goals minimised (from above the floor) and then the priorities."""
     r = problem.rules
     sizes = [None] if r.shortlist is None else [r.shortlist, 2 * r.shortlist, None]
     stages: list[StageTime] = []
     for size in sizes:
         tb = time.perf_counter()
         allowed = shortlists(problem, days.day_of, size)  # type: ignore[arg-type]
-        greedy = greedy_teams(problem, days.day_of, allowed)  # type: ignore[arg-type]
+        label = "teams" + (f" (shortlists of {size})" if size else " (all allowed)")
+        found, probe, least = _at_floor(problem, days, allowed, clock, run, label)
+        if probe is not None:
+            stages.append(probe)
+        if found is not None:
+            found.size, found.stages = size, stages
+            return found
+        if run.stopped:
+            break
+        if least is None:  # no roster meets the rules on these shortlists
+            continue
         rm = build_model(problem, day_of=days.day_of, allowed=allowed)
         rm.model.minimize(weighted(problem, rm.soft))
-        floor = soft_floor(problem, days.day_of, list(rm.var.a))  # type: ignore[arg-type]
-        if floor is not None:  # a proven bound: an optimum reaching it is proven at once
-            rm.model.add(weighted(problem, rm.soft) >= floor)
-        for (v, p), a in rm.var.a.items():  # a balanced greedy roster to start from
+        rm.model.add(weighted(problem, rm.soft) >= least)
+        greedy = greedy_teams(problem, days.day_of, allowed)  # type: ignore[arg-type]
+        for (v, p), a in rm.var.a.items():
             rm.model.add_hint(a, (v, p) in greedy)
         build = time.perf_counter() - tb
-        label = "teams" + (f" (shortlists of {size})" if size else " (all allowed)")
-        if floor is not None:
-            probe, reached = _reach_floor(problem, rm, floor, clock, run, label)
-            stages.append(probe)
-            if reached is not None:  # optimal already: nothing left to prove
-                return _Teams(rm, reached, cp_model.OPTIMAL, True, size, stages, floor)
         solver, status, secs = run.solve(rm.model, clock.left(), label)
         stages.append(_stage(label, run, solver, status, build, secs))
         if status != cp_model.INFEASIBLE:
             return _Teams(rm, solver, status, True, size, stages)
-    return _Teams(rm, solver, status, True, None, stages)
+    return None
 
 
 def _days_and_teams(problem: RosterProblem, clock: _Clock, run: Run) -> _Teams:
@@ -249,6 +277,10 @@ def solve_roster(
     days = plan_days(problem, params, run, prove)
     teams = _teams_on_days(problem, days, clock, run) if days.day_of is not None else None
     stages = list(days.stages) + (teams.stages if teams else [])
+    if teams is None and run.stopped:
+        raise TimeLimitError(
+            "roster", [Finding("roster.cancelled_no_plan", {"seconds": round(params.time_limit)})]
+        )
     if teams is None or teams.status == cp_model.INFEASIBLE:
         teams = _days_and_teams(problem, clock, run)
         stages += teams.stages
@@ -278,28 +310,20 @@ def _pick(
     run: Run,
     prove: bool,
 ) -> RosterPlan:
-    """Among rosters as good on every soft goal, the seeded random priority picks one;
-    then (when every stage is proven optimal) prove it is the only one."""
+    """Among rosters as good on every soft goal, the seeded random priority picks one
+    (already done when the teams were found at the floor); then, when every stage is
+    proven optimal, prove it is the only one."""
     rm, solver = teams.rm, teams.solver
-    best_soft = round(solver.objective_value) if teams.floor is None else teams.floor
-    objective = float(best_soft)
-    bound = float(solver.best_objective_bound) if teams.floor is None else objective
-    soft_proven = teams.status == cp_model.OPTIMAL
+    tie = (team_priority_terms if teams.fixed else full_priority_terms)(problem, rm.var)
+    if teams.picked:
+        bound = objective = float(teams.floor)  # type: ignore[arg-type]
+        soft_proven, status2 = True, teams.status
+    else:
+        best_soft = round(solver.objective_value)
+        bound = float(solver.best_objective_bound)
+        soft_proven = teams.status == cp_model.OPTIMAL
+        solver, status2 = _by_priority(rm, solver, tie, best_soft, stages, clock, run, problem)
     on_x, on_a = _assignment(solver, rm)
-    rm.model.add(weighted(problem, rm.soft) <= best_soft)
-    tie = team_priority(problem, rm.var) if teams.fixed else full_priority(problem, rm.var)
-    rm.model.minimize(tie)
-    rm.model.clear_hints()
-    sx, sa = set(on_x), set(on_a)
-    for key, x in rm.var.x.items():
-        rm.model.add_hint(x, key in sx)
-    for key, a in rm.var.a.items():
-        rm.model.add_hint(a, key in sa)
-    solver2, status2, secs2 = run.solve(rm.model, clock.left(), "random priority")
-    stages.append(_stage("random priority", run, solver2, status2, 0.0, secs2))
-    if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        solver = solver2
-        on_x, on_a = _assignment(solver, rm)
     soft_values = {name: round(solver.value(expr)) for name, expr in rm.soft.items()}
     # the roster's own cost (the priority stage may have found one cheaper than the teams
     # stage's incumbent); the bound stays the teams stage's proven one
@@ -310,9 +334,11 @@ def _pick(
     proven = soft_proven and status2 == cp_model.OPTIMAL and days_proven and not run.stopped
     unique: bool | None = None
     if prove and proven:
-        rm.model.add(tie <= round(solver.objective_value))
-        chosen = [rm.var.a[k] for k in on_a] + ([] if teams.fixed else [rm.var.x[k] for k in on_x])
-        unique_teams, stage = prove_unique(rm.model, chosen, clock.left(), run, "uniqueness")
+        chosen = {rm.var.a[k].index for k in on_a}
+        if not teams.fixed:
+            chosen |= {rm.var.x[k].index for k in on_x}
+        left = _lp_workers(clock.left())
+        unique_teams, stage = prove_unique(rm.model, tie, chosen, left, run, "uniqueness")
         stages.append(stage)
         unique = (unique_teams and days.unique) if teams.fixed else unique_teams
     status = Status.CANCELLED if run.stopped else (Status.OPTIMAL if proven else Status.FEASIBLE)
@@ -332,3 +358,31 @@ def _pick(
         unique,
         teams.size,
     )
+
+
+def _by_priority(
+    rm: RosterModel,
+    solver: cp_model.CpSolver,
+    tie: list[tuple[cp_model.IntVar, int]],
+    best_soft: int,
+    stages: list[StageTime],
+    clock: _Clock,
+    run: Run,
+    problem: RosterProblem,
+) -> tuple[cp_model.CpSolver, int]:
+    """The seeded priorities among the rosters as good as the teams stage's best, from
+    that roster; the teams stage's solver is kept when this one finds nothing in time."""
+    on_x, on_a = _assignment(solver, rm)
+    rm.model.add(weighted(problem, rm.soft) <= best_soft)
+    rm.model.minimize(as_sum(tie))
+    rm.model.clear_hints()
+    sx, sa = set(on_x), set(on_a)
+    for key, x in rm.var.x.items():
+        rm.model.add_hint(x, key in sx)
+    for key, a in rm.var.a.items():
+        rm.model.add_hint(a, key in sa)
+    solver2, status2, secs2 = run.solve(rm.model, clock.left(), "random priority")
+    stages.append(_stage("random priority", run, solver2, status2, 0.0, secs2))
+    if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return solver2, status2
+    return solver, status2

@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import combinations
 
 from ortools.sat.python import cp_model
 
@@ -47,15 +48,40 @@ class Run:
 
 
 def prove_unique(
-    model: cp_model.CpModel, chosen: list, params: SolveParams, run: Run, stage: str
+    model: cp_model.CpModel,
+    tie: list[tuple[cp_model.IntVar, int]],
+    chosen: set[int],
+    params: SolveParams,
+    run: Run,
+    stage: str,
 ) -> tuple[bool | None, StageTime]:
-    """Is the solution just found the only optimum? Forbid it and look for another."""
-    model.clear_objective()
+    """Is the optimum ``chosen`` (the indices of the literals set in it) of the priorities
+    ``tie`` the only one among the solutions of ``model``? One solve of a perturbed objective:
+    ``N * priority + d`` with ``d`` = +1 for a literal set in ``chosen``, -1 for one that
+    is not, and ``N`` above the number of literals. ``chosen`` scores
+    ``N * best + |chosen|``; another solution of the same priority scores less (it drops
+    a chosen literal or sets another one), one of a worse priority scores at least ``N``
+    more. So the proven minimum equals ``chosen``'s score iff no other optimum exists,
+    and any solution scoring less is a tie (a proof of the contrary). Unlike forbidding
+    ``chosen`` with a no-good cut, whose linear relaxation is weak, the perturbed
+    objective keeps the priorities' own bound: the proof costs about what the optimum
+    did (at 12x Baoshan's size 10 s, against no proof in 60 s with the cut)."""
+    big = 2 * len(tie) + 1
+    on = [v.index in chosen for v, _ in tie]
+    coefs = [big * c + (1 if o else -1) for (_v, c), o in zip(tie, on, strict=True)]
+    best = sum(c for (_v, c), o in zip(tie, on, strict=True) if o)
+    target = big * best + sum(on)
+    model.minimize(cp_model.LinearExpr.weighted_sum([v for v, _ in tie], coefs))
     model.clear_hints()
-    model.add(cp_model.LinearExpr.sum(chosen) <= len(chosen) - 1)
-    _s, status, secs = run.solve(model, params, stage)
-    verdict = {cp_model.INFEASIBLE: True, cp_model.OPTIMAL: False, cp_model.FEASIBLE: False}
-    return verdict.get(status), StageTime(stage, run.status(status), solve_seconds=secs)
+    for (v, _c), o in zip(tie, on, strict=True):  # the optimum: only the proof is left
+        model.add_hint(v, o)
+    solver, status, secs = run.solve(model, params, stage)
+    verdict: bool | None = None
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and solver.objective_value < target:
+        verdict = False  # another roster of the same priority
+    elif status == cp_model.OPTIMAL:
+        verdict = True
+    return verdict, StageTime(stage, run.status(status), solve_seconds=secs)
 
 
 @dataclass(frozen=True)
@@ -138,13 +164,25 @@ def _shortlist(problem: RosterProblem, visit: Visit, day, size: int) -> set[int]
 
 
 class _Greedy:
-    """A quick balanced roster (least-loaded first), the solver's starting hint."""
+    """A quick balanced roster (least-loaded first, never two far streets a day), the
+    solver's starting hint."""
 
     def __init__(self, problem: RosterProblem, allowed: dict[int, set[int]] | None):
         self.problem = problem
         self.allowed = allowed
         self.load: dict[int, int] = defaultdict(int)
         self.per_day: dict[tuple[int, int], int] = defaultdict(int)
+        self.streets: dict[tuple[int, int], set[str]] = defaultdict(set)
+        self.window = 12
+
+    def near(self, p: int, k: int, street: str) -> bool:
+        """Would this street keep inspector ``p``'s day ``k`` in neighbouring streets?"""
+        none: frozenset[str] = frozenset()
+        nb = self.problem.neighbours
+        return all(
+            s == street or (s in nb.get(street, none) and street in nb.get(s, none))
+            for s in self.streets[p, k]
+        )
 
     def candidates(self, v: int, k: int) -> list[int]:
         problem, visit = self.problem, self.problem.visits[v]
@@ -159,27 +197,30 @@ class _Greedy:
                 and self.load[p] < i.max_per_month
                 and self.per_day[p, k] < i.max_per_day
                 and i.inspector_id not in visit.last_team
+                and self.near(p, k, visit.street_id)
             ):
                 cands.append(p)
         return sorted(cands, key=lambda p: (self.load[p], p))
 
     def team(self, cands: list[int]) -> list[int]:
+        """The smallest valid team, least-loaded members first, from a small window: the
+        ``window`` least-loaded candidates and the least-loaded one of each skill and of
+        each department (so that a valid team is in it whenever one exists nearby)."""
         r, people = self.problem.rules, self.problem.inspectors
-        team: list[int] = []
+        keep = set(cands[: self.window])
         for skill in r.required_skills:
-            if not any(skill in people[p].skills for p in team):
-                team += [p for p in cands if skill in people[p].skills and p not in team][:1]
+            keep.update([p for p in cands if skill in people[p].skills][:1])
+        seen: set[str] = set()
         for p in cands:
-            depts = {people[q].department for q in team}
-            if len(team) >= r.min_team and len(depts) >= r.min_departments:
-                break
-            if p not in team and (
-                len(depts) >= r.min_departments
-                or people[p].department not in depts
-                or len(team) + 1 < r.min_team
-            ):
-                team.append(p)
-        return team
+            if people[p].department not in seen:
+                seen.add(people[p].department)
+                keep.add(p)
+        window = [p for p in cands if p in keep]
+        for size in range(r.min_team, r.max_team + 1):
+            for team in combinations(window, size):
+                if self.valid(list(team)):
+                    return list(team)
+        return []
 
     def valid(self, team: list[int]) -> bool:
         r, people = self.problem.rules, self.problem.inspectors
@@ -205,4 +246,5 @@ def greedy_teams(
                 chosen.add((v, p))
                 g.load[p] += 1
                 g.per_day[p, k] += 1
+                g.streets[p, k].add(problem.visits[v].street_id)
     return chosen
