@@ -13,6 +13,7 @@ from sessions_check import rows_of, violations, write_tables
 
 from tuoyu.models.sessions import Session, load_session_data
 from tuoyu.optimizer.sessions import SessionProblem, flow, goals, polish
+from tuoyu.optimizer.solve import Stop
 
 A, FAR = "310113003", "310113101"  # 友谊路; 罗店 is not its neighbour
 TOPICS = [
@@ -86,6 +87,21 @@ def test_a_plan_with_nothing_to_gain_is_left_as_it_is(tmp_path):
     team = flow.best_teams(p, first)
     assert team is not None
     assert polish.polish(p, first, team) == first
+
+
+def test_a_stop_leaves_the_calendar_as_it_is(tmp_path):
+    """A cancelled plan is finished at once from the best so far: a stop set before the
+    improvement makes no change (the same calendar would improve without it)."""
+    p = _problem(tmp_path)
+    cal = _calendar()
+    team = flow.best_teams(p, cal)
+    assert team is not None
+    stop = Stop()
+    stop.set()
+    assert polish.polish(p, cal, team, stop) == sorted(
+        cal, key=lambda s: (s.date, s.half, s.center_id, s.event_id)
+    )
+    assert polish.polish(p, cal, team) != polish.polish(p, cal, team, stop)
 
 
 def test_a_replan_is_not_polished(tmp_path):

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from tuoyu.models.sessions import Session
 from tuoyu.optimizer.sessions.flow import trip_cost
 from tuoyu.optimizer.sessions.problem import DISCIPLINES, SessionProblem
+from tuoyu.optimizer.solve import Stop
 
 #: passes over the sessions (each pass stops the search when nothing improved)
 PASSES = 4
@@ -116,8 +117,15 @@ class _State:
 
 
 class _Polish:
-    def __init__(self, p: SessionProblem, sessions: list[Session], team: dict[int, list[str]]):
+    def __init__(
+        self,
+        p: SessionProblem,
+        sessions: list[Session],
+        team: dict[int, list[str]],
+        stop: Stop | None = None,
+    ):
         self.p = p
+        self.stop = stop
         self.st = _State(p, list(sessions), {k: list(v) for k, v in team.items()})
         self.centers = {c.center_id: c for c in p.data.centers}
         self.topics = p.data.topics
@@ -489,17 +497,28 @@ class _Polish:
         for _ in range(n):
             changed = False
             for k in order:
+                if self.stopped:
+                    return
                 if self.worth_trying(k):
                     changed |= self.improve(k)
             for cid in sorted(self.of_center):
+                if self.stopped:
+                    return
                 if self.costly(cid):
                     changed |= self.retopic(cid)
             if not changed:
                 break
 
+    @property
+    def stopped(self) -> bool:
+        """Stopped by the planner: every change made so far is whole, the rest is left."""
+        return self.stop is not None and self.stop.is_set()
+
     def run(self) -> None:
         self.passes(PASSES)
         for _ in range(RAISES):
+            if self.stopped:
+                return
             tries = [(d, lv, x) for d in DISCIPLINES[1:] for lv in (1, 2) for x in (True, False)]
             if not any(self.raise_fair(*t) for t in tries):
                 break
@@ -538,11 +557,17 @@ def _best_sequence(cost: list[list[int]], need: int) -> list[int] | None:
     return out
 
 
-def polish(p: SessionProblem, sessions: list[Session], team: dict[int, list[str]]) -> list[Session]:
+def polish(
+    p: SessionProblem,
+    sessions: list[Session],
+    team: dict[int, list[str]],
+    stop: Stop | None = None,
+) -> list[Session]:
     """The calendar after the local improvement (sessions in plan order); the caller names
-    the teams again with the exact flow. A re-plan's calendar is returned as it is."""
+    the teams again with the exact flow. A re-plan's calendar is returned as it is; a
+    stop ends the improvement between two changes (a cancelled plan is finished at once)."""
     if p.previous or not team:
         return sessions
-    run = _Polish(p, sessions, team)
+    run = _Polish(p, sessions, team, stop)
     run.run()
     return sorted(run.st.sessions, key=lambda s: (s.date, s.half, s.center_id, s.event_id))

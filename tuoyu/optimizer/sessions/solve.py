@@ -322,8 +322,10 @@ def _polish(
     should: the pass accepts strict improvements only, and the flow's teams cost at most
     what the pass's teams cost)."""
     p = run.p
+    if run.stop is not None and run.stop.is_set():  # cancelled: finish from the best so far
+        return new, staff_of, cal_values
     t = time.perf_counter()
-    moved = polish.polish(p, new, staff_of)
+    moved = polish.polish(p, new, staff_of, run.stop)
     again = flow.best_teams(p, moved) if moved is not new else None
     secs = time.perf_counter() - t
     if again is None:
