@@ -102,7 +102,7 @@ def test_running_cancel_infeasible_verify(tmp_path: Path) -> None:
         r = c.post(f"/api/v1/jobs/{slow['id']}/cancel")
         assert r.status_code == 200
         cancelled = wait(c, slow["id"], timeout=120)
-        assert cancelled["status"] == "cancelled" and "保留" in cancelled["message"]
+        assert cancelled["status"] == "cancelled" and "保留了" in cancelled["message"]  # not 未保留
         kept = c.get(f"/api/v1/jobs/{slow['id']}/result")
         assert kept.status_code == 200 and len(kept.json()["rows"]) >= 6 * 60
 
