@@ -135,3 +135,19 @@ def write_tables(folder: Path, tables: dict[str, list[dict[str, object]]]) -> Pa
             w.writeheader()
             w.writerows(rows)
     return folder
+
+
+def center_row(
+    cid: str, street: str = "310113003", n: int = 6, days: str = "Mon;Tue;Wed;Thu;Fri;Sat"
+) -> dict[str, object]:
+    """One row of centers.csv for the tiny datasets of the tests (a baby center)."""
+    return dict(
+        center_id=cid,
+        name=f"宝宝苑{cid}",
+        street_id=street,
+        lon=121.48,
+        lat=31.40,
+        kind="baby_center",
+        sessions_per_year=n,
+        open_days=days,
+    )

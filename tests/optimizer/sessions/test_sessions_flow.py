@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
-from sessions_check import rows_of, violations, write_tables
+from sessions_check import center_row, rows_of, violations, write_tables
 
 from tuoyu.models.sessions import Session, load_session_data
 from tuoyu.optimizer.sessions import SessionProblem, flow, goals, plan_sessions
@@ -21,16 +21,7 @@ EDU = [dict(topic_id=t, name=t, disciplines="education") for t in ("A", "D", "G"
 
 
 def _center(cid: str, street: str, n: int = 6) -> dict[str, object]:
-    return dict(
-        center_id=cid,
-        name=f"宝宝苑{cid}",
-        street_id=street,
-        lon=121.48,
-        lat=31.40,
-        kind="baby_center",
-        sessions_per_year=n,
-        open_days="Mon;Tue;Wed;Thu;Fri;Sat",
-    )
+    return center_row(cid, street, n)
 
 
 def _person(sid: str, street: str, cap: int = 6, disc: str = "education", days: str = ""):

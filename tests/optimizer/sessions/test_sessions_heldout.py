@@ -13,7 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from sessions_check import rows_of, violations, write_tables
+from sessions_check import center_row, rows_of, violations, write_tables
 
 from tuoyu.api.text import CATALOGUE
 from tuoyu.models.findings import Severity
@@ -41,8 +41,7 @@ def _generator():
 
 
 def _center(cid: str, days: str, n: int = 6) -> dict[str, object]:
-    return dict(center_id=cid, name=f"宝宝苑{cid}", street_id="310113003", lon=121.48,
-                lat=31.40, kind="baby_center", sessions_per_year=n, open_days=days)
+    return center_row(cid, n=n, days=days)
 
 
 def _person(sid: str, days: str, cap: int) -> dict[str, object]:

@@ -9,7 +9,7 @@ import itertools
 import random
 from types import SimpleNamespace
 
-from sessions_check import rows_of, violations, write_tables
+from sessions_check import center_row, rows_of, violations, write_tables
 
 from tuoyu.models.sessions import Session, load_session_data
 from tuoyu.optimizer.sessions import SessionProblem, flow, goals, polish
@@ -27,8 +27,7 @@ TOPICS = [
 def _problem(tmp_path) -> SessionProblem:
     # one center in 友谊路 with its educator; its doctor works on Mondays only, a doctor
     # from far away works every day
-    center = dict(center_id="C1", name="宝宝苑C1", street_id=A, lon=121.48, lat=31.40,
-                  kind="baby_center", sessions_per_year=6, open_days="Mon;Tue;Wed;Thu;Fri;Sat")
+    center = center_row("C1", A)
     staff = [
         dict(staff_id="E1", name="E1", discipline="education", street_id=A, max_per_month=6,
              days=""),

@@ -10,7 +10,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from sessions_check import rows_of, violations, write_tables
+from sessions_check import center_row, rows_of, violations, write_tables
 
 from tuoyu.api.text import render
 from tuoyu.models.sessions import load_session_data
@@ -42,16 +42,7 @@ ALL_TOPICS = [
 def center(
     cid: str = "C1", n: int = 6, days: str = "Mon;Tue;Wed;Thu;Fri;Sat", street: str = ST
 ) -> dict[str, object]:
-    return dict(
-        center_id=cid,
-        name=f"宝宝苑{cid}",
-        street_id=street,
-        lon=121.48,
-        lat=31.40,
-        kind="baby_center",
-        sessions_per_year=n,
-        open_days=days,
-    )
+    return center_row(cid, street, n, days)
 
 
 def person(

@@ -12,6 +12,7 @@ from itertools import combinations
 from ortools.sat.python import cp_model
 
 from tuoyu.optimizer.draw import hashed_int
+from tuoyu.optimizer.roster.bound import far_apart
 from tuoyu.optimizer.roster.days import day_candidates, exact_days
 from tuoyu.optimizer.roster.model import day_coefficients
 from tuoyu.optimizer.roster.problem import RosterProblem, Visit
@@ -177,12 +178,7 @@ class _Greedy:
 
     def near(self, p: int, k: int, street: str) -> bool:
         """Would this street keep inspector ``p``'s day ``k`` in neighbouring streets?"""
-        none: frozenset[str] = frozenset()
-        nb = self.problem.neighbours
-        return all(
-            s == street or (s in nb.get(street, none) and street in nb.get(s, none))
-            for s in self.streets[p, k]
-        )
+        return not any(far_apart(self.problem, s, street) for s in self.streets[p, k])
 
     def candidates(self, v: int, k: int) -> list[int]:
         problem, visit = self.problem, self.problem.visits[v]
