@@ -1,8 +1,9 @@
 """What both faces (the command line and the service's worker) do around the planning
 layer, written once: gather the inputs a planner needs from the store or an earlier plan,
-call ``tuoyu.planning.<kind>.run``, and deliver a finished plan — its files published
-into the out folder in one step, then (a roster) the store committed. The store is
-committed only after the files are published, so a write that fails stores nothing.
+call ``tuoyu.planning.<kind>.run``, and deliver a finished plan — its files written into
+a staging folder, then (a roster) the store committed, then the folder published into the
+out folder in one step (a rename). A write that fails stores nothing; a store that
+refuses the roster (another one of the month came first) publishes nothing.
 """
 
 from __future__ import annotations
@@ -64,16 +65,21 @@ def make_plan(
 
 
 def deliver(plan: Plan, out_dir: Path, *, dataset: Dataset, engine: Engine | None = None,
-            lang: str = "zh") -> None:
-    """Write a finished plan's files and publish them into ``out_dir`` in one step; for a
-    roster, then store it so the next month knows it. Raises
+            lang: str = "zh") -> tuple[int, bool] | None:
+    """Write a finished plan's files, store it (a roster: so the next month knows it),
+    then publish the files into ``out_dir`` in one step. Raises
     :class:`tuoyu.api.exports.output.OutputError` when the folder cannot be written
-    (nothing is stored then)."""
+    (nothing is stored then), and :class:`store.DrawConflict` when another roster of the
+    month was stored meanwhile (nothing is published then: ``out_dir`` keeps what it
+    held, so "nothing was written" is true). Returns what :func:`save_roster` returns
+    for a roster (its id, and whether it replaced a draft), None for other plans."""
     exporter: Any = importlib.import_module(f"tuoyu.api.exports.{plan.kind}")
+    saved = None
     with staged(out_dir) as tmp:
         exporter.write_plan(plan, tmp, lang=lang)
-    if plan.kind == "roster":
-        save_roster(plan, dataset, engine or store.engine())
+        if plan.kind == "roster":
+            saved = save_roster(plan, dataset, engine or store.engine())
+    return saved
 
 
 def roster_inputs(session: Session, dataset: Dataset, params: RosterParams) -> dict[str, Any]:

@@ -343,3 +343,26 @@ def test_migration_0003_upgrades_a_0002_store(tmp_path):
         assert [(r.month, r.seq, r.status, r.published_at) for r in rows] == [
             ("2027-01", 1, "draft", None), ("2027-02", 1, "draft", None)]
         assert store.stored_history(s, "baoshan", dt.date(2028, 1, 1)) == []
+
+
+def test_a_roster_refused_by_the_store_publishes_no_files(tmp_path, monkeypatch):
+    """Files are staged, the draft stored, then the files published: when another roster
+    of the month was stored meanwhile, the out folder keeps what it held (the command
+    line then says that nothing was written, and that is true)."""
+    eng = store.engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    plan = api_runner.make_plan(
+        DATASET, RosterParams(month="2027-03", time_limit=30, workers=2), engine=eng
+    )
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "roster.csv").write_text("the earlier roster\n", encoding="utf-8")
+
+    def refused(*_args, **_kwargs):
+        raise store.DrawConflict(month="2027-03", seen=0, stored=1)
+
+    monkeypatch.setattr(api_runner, "save_roster", refused)
+    with pytest.raises(store.DrawConflict):
+        api_runner.deliver(plan, out, dataset=DATASET, engine=eng)
+    assert sorted(p.name for p in out.iterdir()) == ["roster.csv"]
+    assert (out / "roster.csv").read_text(encoding="utf-8") == "the earlier roster\n"
+    assert not list(tmp_path.glob(".out.new.*"))  # no staging folder left behind

@@ -42,13 +42,13 @@ def _state_error(exc: Exception, lang: Lang) -> None:
 
 
 def make_roster(dataset: Dataset, params: RosterParams, out: Path, lang: Lang = "zh") -> Plan:
-    """Make the roster (a live progress line on a terminal), publish its files into
-    ``out``, then store it as the month's draft; print it. A published month without a
+    """Make the roster (a live progress line on a terminal), store it as the month's
+    draft and publish its files into ``out``; print it. A published month without a
     reason, or another roster of the month saved meanwhile: exit 2."""
     from tuoyu.api import runner, store
     from tuoyu.api.cli.common import ConsoleProgress
     from tuoyu.api.exports import roster as export_roster
-    from tuoyu.api.exports.output import OutputError, staged
+    from tuoyu.api.exports.output import OutputError
 
     eng = store.engine()
     try:
@@ -60,15 +60,14 @@ def make_roster(dataset: Dataset, params: RosterParams, out: Path, lang: Lang = 
         _state_error(exc, lang)
     if not plan.rows:
         fail([describe(plan, lang)], lang)
-    try:
-        with staged(out) as tmp:
-            export_roster.write_plan(plan, tmp, lang=lang)
+    try:  # files staged, the draft stored, then the files published (runner.deliver)
+        saved = runner.deliver(plan, out, dataset=dataset, engine=eng, lang=lang)
     except (OutputError, OSError) as exc:
         fail([output_failure(exc, out, lang)], lang)
-    try:
-        rid, replaced = runner.save_roster(plan, dataset, eng)
     except store.RosterStateError as exc:
         _state_error(exc, lang)
+    assert saved is not None, "a roster is stored"
+    rid, replaced = saved
     typer.echo(export_roster.summary(plan, lang))
     if replaced:
         typer.echo(message("roster.summary.replaced", {"month": params.month, "id": rid}, lang))
