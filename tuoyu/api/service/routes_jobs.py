@@ -285,11 +285,13 @@ def replan_job(job_id: str, req: ReplanRequest, st: StateDep,
     """Re-plan from a date: a sessions calendar (sessions before the date stay as they
     are) or a month's roster (visits before the date stay; follow-ups of outcomes
     recorded since are added)."""
+    from tuoyu.planning.registry import planner
+
     job, plan = _load(st, job_id)
-    if job.kind not in ("sessions", "roster"):
+    needed = planner(job.kind).replan_file  # the file a re-plan starts from
+    if needed is None:
         raise ApiError(422, f"Only a calendar or a roster can be re-planned; job '{job_id}' "
                             f"is a {job.kind} plan.")
-    needed = "sessions.csv" if job.kind == "sessions" else "roster.csv"
     if job.status != "done" or plan is None or needed not in plan.files:
         raise ApiError(409, f"Job '{job_id}' has no finished plan to re-plan (status "
                             f"{job.status}).", "not_finished")
