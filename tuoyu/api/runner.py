@@ -20,8 +20,7 @@ from sqlalchemy.orm import Session
 from tuoyu.api import store
 from tuoyu.api.exports.output import staged
 from tuoyu.models.errors import DataError, Problem
-from tuoyu.optimizer.solve import ProgressFn, Stop
-from tuoyu.planning import registry
+from tuoyu.planning import ProgressFn, Stop, registry
 from tuoyu.planning.dataset import Dataset
 from tuoyu.planning.params import AnyParams, RosterParams, SessionParams
 from tuoyu.planning.plan import Plan

@@ -30,7 +30,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from tuoyu.api.store import Job, StoredPlan, make_engine, now
-from tuoyu.optimizer.solve import ProgressEvent, Status, Stop
+from tuoyu.planning import ProgressEvent, Status, Stop
 
 #: the job's status for each plan status (a plan kept when cancelled is still ``cancelled``)
 JOB_STATUS = {
