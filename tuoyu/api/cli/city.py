@@ -3,8 +3,8 @@
 Options -> one :class:`District` per ``--data`` folder (named after the folder) with
 its roster history from the store -> ``tuoyu.planning.city.run_city`` on a local Dask
 cluster (or ``--scheduler``) -> as each district finishes, its files are written on
-this machine into ``OUT/<district>/`` (published in one step) and its roster stored as
-the month's draft -> ``OUT/city_summary.csv`` and ``.xlsx``. A district that fails says
+this machine into ``OUT/<district>/`` through ``runner.deliver_each`` (staged, its
+roster stored as the month's draft, then published in one step) -> ``OUT/city_summary.csv`` and ``.xlsx``. A district that fails says
 why (in Chinese by default) and the others go on; exit 2 when any failed.
 """
 
@@ -56,8 +56,9 @@ def districts_of(folders: Sequence[Path], params: Sequence[AnyParams],
 
 
 class CityWriter:
-    """Called as each district finishes: publish its folder, store its roster as the
-    month's draft, print a line per planner, advance the progress bar."""
+    """Called as each district finishes: deliver its plans into ``OUT/<district>/``
+    (:func:`tuoyu.api.runner.deliver_each`: files staged, plans stored, the folder
+    published in one step), print a line per planner, advance the progress bar."""
 
     def __init__(self, out: Path, engine: Any, districts: Sequence[District], lang: Lang,
                  bar: Any, task: Any) -> None:
@@ -65,25 +66,32 @@ class CityWriter:
         self.datasets = {d.name: d.dataset for d in districts}
         self.errors: dict[tuple[str, str], str] = {}
 
-    def __call__(self, name: str, results: tuple[DistrictResult, ...]) -> None:
+    def deliver(self, name: str, results: tuple[DistrictResult, ...]) -> None:
+        """Deliver a district's plans; what fails is kept in ``errors`` by (district,
+        planner)."""
         from tuoyu.api import runner, store
-        from tuoyu.api.exports.city import district_line, write_district
         from tuoyu.api.exports.output import OutputError
 
         folder = self.out / name
+        plans = [r.plan for r in results if r.ok and r.plan is not None]
+        if not plans:
+            return
         try:
-            written = write_district(results, folder, self.lang)
+            outcome = runner.deliver_each(plans, folder, dataset=self.datasets[name],
+                                          engine=self.engine, lang=self.lang)
         except (OutputError, OSError) as exc:
             text = output_failure(exc, folder, self.lang)
-            self.errors.update({(name, r.kind): text for r in results if r.ok})
-            written = []
+            self.errors.update({(name, p.kind): text for p in plans})
+            return
+        for kind, saved in outcome.items():
+            if isinstance(saved, store.RosterStateError):
+                self.errors[name, kind] = runner.state_error_text(saved, self.lang)
+
+    def __call__(self, name: str, results: tuple[DistrictResult, ...]) -> None:
+        from tuoyu.api.exports.city import district_line
+
+        self.deliver(name, results)
         for r in results:
-            save = registry.planner(r.kind).hook("save")
-            if save is not None and r.kind in written and r.plan is not None:
-                try:
-                    save(r.plan, self.datasets[name], self.engine)
-                except store.RosterStateError as exc:
-                    self.errors[name, r.kind] = runner.state_error_text(exc, self.lang)
             line = district_line(r, self.lang)
             if (name, r.kind) in self.errors:
                 line = message("city.district.failed", {
@@ -150,9 +158,7 @@ def city(data: list[Path], out: Path, scheduler: str | None, time_limit: float, 
     from tuoyu.api import store
     from tuoyu.api.exports.city import summary_rows, write_summary
 
-    language: Lang = "en" if lang == "en" else "zh"
-    if lang not in ("zh", "en"):
-        fail([f"--lang {lang}: expected zh or en"])
+    language: Lang = lang  # type: ignore[assignment]  (checked by its option)
     if not data:
         fail([message("city.no_data", None, language)], language)
     params: list[AnyParams] = [

@@ -18,8 +18,15 @@ from pathlib import Path
 
 import typer
 
-from tuoyu.api.cli.common import LANG_OPTION, dataset_of, fail, make_params, output_failure
-from tuoyu.api.text import Lang, describe, message, render, render_data_error
+from tuoyu.api.cli.common import (
+    LANG_OPTION,
+    dataset_of,
+    fail,
+    make_params,
+    output_failure,
+    plan_and_write,
+)
+from tuoyu.api.text import Lang, message, render, render_data_error
 from tuoyu.models.errors import DataError
 from tuoyu.planning.dataset import Dataset
 from tuoyu.planning.params import RosterParams
@@ -27,8 +34,7 @@ from tuoyu.planning.plan import Plan
 
 
 def _lang(value: str) -> Lang:
-    if value not in ("zh", "en"):
-        fail([f"--lang {value}: expected zh or en"])
+    """The language of a command (``--lang`` is checked once, by its option)."""
     return value  # type: ignore[return-value]
 
 
@@ -43,29 +49,13 @@ def _state_error(exc: Exception, lang: Lang) -> None:
 
 def make_roster(dataset: Dataset, params: RosterParams, out: Path, lang: Lang = "zh") -> Plan:
     """Make the roster (a live progress line on a terminal), store it as the month's
-    draft and publish its files into ``out``; print it. A published month without a
-    reason, or another roster of the month saved meanwhile: exit 2."""
-    from tuoyu.api import runner, store
-    from tuoyu.api.cli.common import ConsoleProgress
+    draft and publish its files into ``out`` (:func:`common.plan_and_write`); print it.
+    A published month without a reason, or another roster of the month saved
+    meanwhile: exit 2, nothing written."""
+    from tuoyu.api import store
     from tuoyu.api.exports import roster as export_roster
-    from tuoyu.api.exports.output import OutputError
 
-    eng = store.engine()
-    try:
-        with ConsoleProgress(lang) as live:
-            plan = runner.make_plan(dataset, params, engine=eng, progress=live)
-    except DataError as exc:
-        fail([render_data_error(exc, lang)], lang)
-    except store.RosterStateError as exc:
-        _state_error(exc, lang)
-    if not plan.rows:
-        fail([describe(plan, lang)], lang)
-    try:  # files staged, the draft stored, then the files published (runner.deliver)
-        saved = runner.deliver(plan, out, dataset=dataset, engine=eng, lang=lang)
-    except (OutputError, OSError) as exc:
-        fail([output_failure(exc, out, lang)], lang)
-    except store.RosterStateError as exc:
-        _state_error(exc, lang)
+    plan, saved = plan_and_write(dataset, params, out, lang, show=None, engine=store.engine())
     assert saved is not None, "a roster is stored"
     rid, replaced = saved
     typer.echo(export_roster.summary(plan, lang))

@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from tuoyu.api.cli.common import make_params, plan_and_write
+from tuoyu.api.cli.common import LANG_OPTION, make_params, plan_and_write
 from tuoyu.api.text import Lang, label, message, render
 from tuoyu.planning import ProgressEvent
 from tuoyu.planning.dataset import Dataset
@@ -111,10 +111,10 @@ def register(app: typer.Typer) -> None:
         tradeoff: str | None = typer.Option(
             None, "--tradeoff", help="Also trace classes a year against children served, "
             "e.g. 0-12 (writes tradeoff.csv)."),
-        lang: str = typer.Option("zh", "--lang", help="zh | en"),
+        lang: str = LANG_OPTION,
     ) -> None:
         """Site new public nursery classes (公办托班) for the 15-minute walking circle."""
-        out_lang: Lang = "en" if lang == "en" else "zh"
+        out_lang: Lang = lang  # type: ignore[assignment]  (checked by its option)
         params = make_params(
             SitingParams, out_lang, years=years, classes_per_year=classes_per_year,
             seats_per_class=seats_per_class, speed_kmh=speed, radius_m=radius,
