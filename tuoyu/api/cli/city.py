@@ -17,7 +17,7 @@ from typing import Any
 
 import typer
 
-from tuoyu.api.cli.common import LANG_OPTION, fail, make_params, output_failure
+from tuoyu.api.cli.common import LANG_OPTION, fail, help_of, make_params, output_failure
 from tuoyu.api.text import Lang, label, message
 from tuoyu.planning import registry
 from tuoyu.planning.city import CityPlan, District, DistrictResult, Failure, district_names
@@ -140,8 +140,9 @@ def _plan_city(districts: list[District], params: list[AnyParams], client: Any,
 
 def city(data: list[Path], out: Path, scheduler: str | None, time_limit: float, workers: int,
          lang: str, **values: Any) -> None:
-    """Plan many districts at once on Dask: every district's month roster
-    (with --year also its session calendar, with --years its siting).
+    """在 Dask 上同时规划多个区：每个区的月度检查排班（加 --year 还有指导活动日历，
+    加 --years 还有托班选址）。 Plan many districts at once on Dask: every district's
+    month roster (with --year also its session calendar, with --years its siting).
 
     Writes OUT/<district>/roster/, sessions/, siting/ as the single-district
     commands write them (each district published in one step when it is done)
@@ -203,7 +204,7 @@ def city(data: list[Path], out: Path, scheduler: str | None, time_limit: float, 
 def register(app: typer.Typer) -> None:
     """Add ``tuoyu city``, with every planner's options: a planner's key option
     (its first) says to plan it (required for a planner planned always)."""
-    from tuoyu.api.cli.all import help_of, option_parameter, planner_options
+    from tuoyu.api.cli.all import option_parameter, planner_options
 
     keyword = inspect.Parameter.KEYWORD_ONLY
     keys = {p.options[0].name: p for p in registry.planners() if p.options}

@@ -39,6 +39,19 @@ LANG_OPTION: Any = typer.Option("zh", "--lang", callback=check_lang,
                                 help="输出语言 Language of what is printed: zh | en.")
 
 
+def help_of(code: str) -> str:
+    """An option's --help, Chinese first, then English (from the catalogue)."""
+    return f"{label(code, 'zh')} {label(code, 'en')}"
+
+
+def param_option(cls: type[AnyParams], field: str, *decls: str, help: str) -> Any:
+    """An option for a parameter: None unless given, so the parameter's own default
+    (written once, in ``planning/params.py``) wins; --help shows that default."""
+    default = cls.model_fields[field].default
+    return typer.Option(None, *decls, help=help_of(help),
+                        show_default=str(default) if default is not None else False)
+
+
 def dataset_of(data: Path | None) -> Dataset:
     return Dataset.bundled() if data is None else Dataset.at(data)
 
@@ -134,5 +147,5 @@ def plan_and_write(dataset: Dataset, params: AnyParams, out: Path, lang: Lang = 
     return plan, saved
 
 
-__all__ = ["LANG_OPTION", "check_lang", "dataset_of", "fail", "make_params", "plan_and_write",
-           "render"]
+__all__ = ["LANG_OPTION", "check_lang", "dataset_of", "fail", "help_of", "make_params",
+           "param_option", "plan_and_write", "render"]

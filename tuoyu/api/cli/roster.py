@@ -22,8 +22,10 @@ from tuoyu.api.cli.common import (
     LANG_OPTION,
     dataset_of,
     fail,
+    help_of,
     make_params,
     output_failure,
+    param_option,
     plan_and_write,
 )
 from tuoyu.api.text import Lang, message, render, render_data_error
@@ -69,22 +71,22 @@ def make_roster(dataset: Dataset, params: RosterParams, out: Path, lang: Lang = 
 
 def roster(
     ctx: typer.Context,
-    data: Path = typer.Option(None, help="Dataset folder (default: the bundled Baoshan data)."),
-    month: str = typer.Option(None, help="Month to plan, YYYY-MM, e.g. 2027-03."),
-    seed: int = typer.Option(20270301, help="Seed of the random draw (recorded in draw.json)."),
-    out: Path = typer.Option(Path("out/roster"), help="Folder to write the roster into."),
-    draw_share: float = typer.Option(0.10, help="Share of active institutions drawn a month."),
-    min_team: int = typer.Option(2, help="Inspectors per inspection, at least."),
-    time_limit: float = typer.Option(60.0, help="Solver time limit, seconds."),
-    workers: int = typer.Option(8, help="Solver workers (the roster does not depend on it)."),
+    data: Path = typer.Option(None, help=help_of("cli.help.data")),
+    month: str = typer.Option(None, help=help_of("cli.help.roster.month")),
+    seed: int = param_option(RosterParams, "seed", help="cli.help.roster.seed"),
+    out: Path = typer.Option(Path("out/roster"), help=help_of("cli.help.roster.out")),
+    draw_share: float = param_option(RosterParams, "draw_share",
+                                     help="cli.help.roster.draw_share"),
+    min_team: int = param_option(RosterParams, "min_team", help="cli.help.roster.min_team"),
+    time_limit: float = param_option(RosterParams, "time_limit", help="cli.help.time_limit"),
+    workers: int = param_option(RosterParams, "workers", help="cli.help.roster.workers"),
     redraw_reason: str = typer.Option(
-        None, "--redraw-reason", help="Why a published month is drawn again (required then)."),
-    from_date: str = typer.Option(
-        None, "--from", help="Re-plan the month from this date (YYYY-MM-DD): earlier visits "
-        "are kept, follow-ups of outcomes recorded since are added."),
+        None, "--redraw-reason", help=help_of("cli.help.roster.redraw_reason")),
+    from_date: str = typer.Option(None, "--from", help=help_of("cli.help.roster.from")),
     lang: str = LANG_OPTION,
 ) -> None:
-    """Make a month's roster: draw institutions, date and staff every inspection.
+    """生成月度检查排班：抽取机构，安排每次检查的日期和人员。 Make a month's roster: draw
+    institutions, date and staff every inspection.
 
     Writes roster.csv, roster.xlsx (Chinese), draw.json (the audit record) and
     summary.txt, and stores the roster as the month's draft (publish it with
@@ -104,8 +106,8 @@ def roster(
 
 
 def publish_cmd(
-    month: str = typer.Option(..., help="Month whose newest draft to publish, YYYY-MM."),
-    data: Path = typer.Option(None, help="Dataset folder (default: the bundled data)."),
+    month: str = typer.Option(..., help=help_of("cli.help.roster.publish_month")),
+    data: Path = typer.Option(None, help=help_of("cli.help.data")),
     lang: str = LANG_OPTION,
 ) -> None:
     """Publish a month's roster (一公开): from now on later months take it as history,
@@ -124,9 +126,9 @@ def publish_cmd(
 
 
 def notice_cmd(
-    month: str = typer.Option(..., help="Month of the notice, YYYY-MM."),
-    out: Path = typer.Option(..., help="Folder to write notice.html and notice.xlsx into."),
-    data: Path = typer.Option(None, help="Dataset folder (default: the bundled data)."),
+    month: str = typer.Option(..., help=help_of("cli.help.roster.notice_month")),
+    out: Path = typer.Option(..., help=help_of("cli.help.roster.notice_out")),
+    data: Path = typer.Option(None, help=help_of("cli.help.data")),
     lang: str = LANG_OPTION,
 ) -> None:
     """Write the public notice (公示) of a month's roster: institutions, dates, teams,
@@ -151,10 +153,10 @@ def notice_cmd(
 
 
 def verify_cmd(
-    draw: Path = typer.Argument(..., help="A draw.json, or the folder holding it."),
-    data: Path = typer.Option(None, help="Dataset folder (default: as recorded)."),
-    workers: int = typer.Option(8, help="Solver workers."),
-    time_limit: float = typer.Option(120.0, help="Solver time limit, seconds."),
+    draw: Path = typer.Argument(..., help=help_of("cli.help.roster.draw")),
+    data: Path = typer.Option(None, help=help_of("cli.help.data_recorded")),
+    workers: int = typer.Option(8, help=help_of("cli.help.workers")),
+    time_limit: float = typer.Option(120.0, help=help_of("cli.help.time_limit")),
     lang: str = LANG_OPTION,
 ) -> None:
     """Recompute a draw's whole audit record and say whether it matches (and, when the
@@ -192,10 +194,8 @@ def verify_cmd(
 
 
 def record_cmd(
-    file: Path = typer.Argument(
-        ..., help="CSV/XLSX: institution_id, date, outcome, inspector_ids."
-    ),
-    data: Path = typer.Option(None, help="Dataset folder (default: the bundled data)."),
+    file: Path = typer.Argument(..., help=help_of("cli.help.roster.outcomes")),
+    data: Path = typer.Option(None, help=help_of("cli.help.data")),
     lang: str = LANG_OPTION,
 ) -> None:
     """Record inspection outcomes (pass / rectify / fail) for the months ahead.
@@ -213,12 +213,12 @@ def record_cmd(
 
 
 def register(app: typer.Typer) -> None:
-    roster_app = typer.Typer(help="Monthly inspection rosters (双随机).")
+    roster_app = typer.Typer(help=help_of("cli.help.roster.group"))
     roster_app.callback(invoke_without_command=True)(roster)
     roster_app.command("verify")(verify_cmd)
     roster_app.command("publish")(publish_cmd)
     roster_app.command("notice")(notice_cmd)
-    inspections_app = typer.Typer(help="Inspection outcomes (检查结果).")
+    inspections_app = typer.Typer(help=help_of("cli.help.inspections.group"))
     inspections_app.command("record")(record_cmd)
     app.add_typer(roster_app, name="roster")
     app.add_typer(inspections_app, name="inspections")

@@ -19,7 +19,8 @@ def _settings(host: str = "127.0.0.1", data: Path | None = None, home: Path | No
 
 
 def register(app: typer.Typer) -> None:
-    token_app = typer.Typer(help="Access tokens of the service (viewer | planner | admin).")
+    token_app = typer.Typer(help="服务的访问令牌（viewer | planner | admin）。 Access tokens of "
+                            "the service (viewer | planner | admin).")
 
     @app.command("serve")
     def serve(
@@ -29,7 +30,8 @@ def register(app: typer.Typer) -> None:
                                              "bundled Baoshan data)."),
         home: Path = typer.Option(None, help="Data root (default: TUOYU_HOME or ./tuoyu_home)."),
     ) -> None:
-        """Serve the planning API (/api/v1, docs at /docs) and the web pages."""
+        """启动规划服务（/api/v1，文档在 /docs）和网页。 Serve the planning API (/api/v1,
+        docs at /docs) and the web pages."""
         import uvicorn
 
         from tuoyu.api.service.app import StartupRefused, create_app
