@@ -157,7 +157,6 @@ def city(data: list[Path], out: Path, scheduler: str | None, time_limit: float, 
     Ctrl-C cancels what still runs and closes the cluster (exit 130).
     """
     from tuoyu.api import store
-    from tuoyu.api.exports.city import summary_rows, write_summary
 
     language: Lang = lang  # type: ignore[assignment]  (checked by its option)
     if not data:
@@ -180,16 +179,7 @@ def city(data: list[Path], out: Path, scheduler: str | None, time_limit: float, 
     finally:
         if client is not None:
             client.close()
-    folders = {d.name: str(d.dataset.folder) for d in districts}
-    try:
-        write_summary(summary_rows(city.results, folders, writer.errors, language), out,
-                      language)
-    except OSError as exc:  # the districts' folders are written: say so
-        reason = getattr(exc, "strerror", None) or str(exc)
-        typer.echo(message("city.summary_error", {"path": str(out), "reason": reason},
-                           language), err=True)
-        raise typer.Exit(2) from None
-    typer.echo(message("city.written", {"out": str(out)}, language))
+    _summary(city, districts, writer, out, language)
     if any(r.kind == "roster" and r.ok for r in city.results):
         typer.echo(message("city.drafts", {"month": params[0].month}, language))  # type: ignore[union-attr]
     failed = [d for d in city.districts
@@ -199,6 +189,22 @@ def city(data: list[Path], out: Path, scheduler: str | None, time_limit: float, 
                            language), err=True)
         raise typer.Exit(2)
     typer.echo(message("city.all_ok", {"districts": len(city.districts)}, language))
+
+
+def _summary(city: CityPlan, districts: Sequence[District], writer: CityWriter, out: Path,
+             lang: Lang) -> None:
+    """Write the city summary (the districts' folders are written: a failure says so)."""
+    from tuoyu.api.exports.city import summary_rows, write_summary
+
+    folders = {d.name: str(d.dataset.folder) for d in districts}
+    try:
+        write_summary(summary_rows(city.results, folders, writer.errors, lang), out, lang)
+    except OSError as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        typer.echo(message("city.summary_error", {"path": str(out), "reason": reason}, lang),
+                   err=True)
+        raise typer.Exit(2) from None
+    typer.echo(message("city.written", {"out": str(out)}, lang))
 
 
 def register(app: typer.Typer) -> None:
