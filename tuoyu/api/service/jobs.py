@@ -38,11 +38,12 @@ def both(say: Callable[[str], str]) -> dict[str, str]:
     return {"message": say("zh"), "message_en": say("en")}
 
 
-def said(code: str, **params: object) -> dict[str, str]:
-    """A catalogue message of a job in both languages."""
+def said(key: str, /, **params: object) -> dict[str, str]:
+    """A catalogue message of a job in both languages (``key`` positional only: a
+    message may itself have a parameter named ``code``, as ``job.worker_died`` does)."""
     from tuoyu.api.text import message
 
-    return both(lambda lang: message(code, params, lang))  # type: ignore[arg-type]
+    return both(lambda lang: message(key, params, lang))  # type: ignore[arg-type]
 
 
 INTERRUPTED = said("job.interrupted")
