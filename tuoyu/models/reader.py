@@ -74,6 +74,36 @@ def _read_csv(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
         return None
 
 
+#: a workbook (a zip of XML) is refused before it is opened when it holds more members,
+#: or unpacks to more, than a table's workbook does, or one of its members is packed
+#: tighter than Excel's XML ever is (a "zip bomb": a few MB that unpack to gigabytes)
+XLSX_MEMBERS = 2000
+XLSX_UNPACKED = 1024 * 2**20
+XLSX_RATIO, XLSX_RATIO_FROM = 100, 16 * 2**20
+
+
+def workbook_bound(book: Path) -> str | None:
+    """What makes the workbook too large to open, in a few words; None when it is not
+    (a workbook that is not a zip at all is left to the opening, which says so)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(book) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return None
+    if len(infos) > XLSX_MEMBERS:
+        return f"{len(infos)} members (at most {XLSX_MEMBERS})"
+    total = sum(i.file_size for i in infos)
+    if total > XLSX_UNPACKED:
+        return f"{total / 2**20:.0f} MB unpacked (at most {XLSX_UNPACKED / 2**20:.0f} MB)"
+    for i in infos:
+        if i.file_size > XLSX_RATIO_FROM and i.file_size > XLSX_RATIO * max(i.compress_size, 1):
+            return (f"{i.file_size / 2**20:.0f} MB packed into {i.compress_size / 2**20:.1f} MB "
+                    f"(at most {XLSX_RATIO}:1)")
+    return None
+
+
 def xlsx_sheets(folder: Path, problems: list[Problem]) -> dict[str, tuple[Path, str]]:
     """Sheet name -> (workbook, sheet) over every .xlsx in the folder; a workbook that
     cannot be opened is a problem naming it (never a crash)."""
@@ -82,6 +112,13 @@ def xlsx_sheets(folder: Path, problems: list[Problem]) -> dict[str, tuple[Path, 
     found: dict[str, tuple[Path, str]] = {}
     for book in sorted(folder.glob("*.xlsx")):
         if book.name.startswith("~$"):  # Excel's lock file
+            continue
+        bound = workbook_bound(book)
+        if bound is not None:
+            problems.append(Problem(book.name, "the workbook unpacks beyond its bound",
+                                    expected="a workbook as Excel or WPS saves it",
+                                    got=bound, code="input.workbook_too_large",
+                                    params={"what": bound}))
             continue
         try:
             wb = load_workbook(book, read_only=True)

@@ -44,6 +44,13 @@ class Busy(Exception):
     """No slot is free for this holder (or at all): answer 429."""
 
 
+def _out_of_memory(exc: BaseException) -> bool:
+    """A library that could not load or allocate under the memory limit."""
+    text = str(exc)
+    return isinstance(exc, OSError | ImportError) and (
+        "Cannot allocate memory" in text or "failed to map segment" in text)
+
+
 def _child(conn: Any, parent: int, memory: int, fn: Callable[..., Any],
            args: tuple[Any, ...]) -> None:
     from tuoyu.api.service.worker import end_with_parent, yield_to_the_service
@@ -58,9 +65,12 @@ def _child(conn: Any, parent: int, memory: int, fn: Callable[..., Any],
         pass
     try:
         conn.send(("ok", fn(*args)))
-    except MemoryError:
+    except (MemoryError, SystemError):  # SystemError: a C extension out of memory
         conn.send(("memory", None))
     except BaseException as exc:  # noqa: BLE001 - handed to the service to re-raise
+        if _out_of_memory(exc):
+            conn.send(("memory", None))
+            return
         try:
             conn.send(("raised", exc))
         except Exception:  # an exception that does not pickle

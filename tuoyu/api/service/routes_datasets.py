@@ -276,7 +276,7 @@ def roster_month(dataset_id: str, month: str, st: StateDep, _who: Viewer) -> dic
 
     row = get_dataset(st, dataset_id)
     try:
-        RosterParams(month=month)
+        month = RosterParams(month=month).month  # " 2027-03 " is the month 2027-03
     except ValidationError:
         raise ApiError(422, f"'{month[:20]}' is not a month; expected YYYY-MM.") from None
     return runner.month_state(Dataset(Path(row.path), row.id), month, st.engine)
@@ -298,7 +298,7 @@ def roster_notice(dataset_id: str, month: str, st: StateDep, _who: Viewer,
     row = get_dataset(st, dataset_id)
     language = "en" if lang == "en" else "zh"
     try:
-        RosterParams(month=month)
+        month = RosterParams(month=month).month  # " 2027-03 " is the month 2027-03
     except ValidationError:
         raise ApiError(422, f"'{month[:20]}' is not a month; expected YYYY-MM.") from None
     if format not in ("html", "xlsx"):
