@@ -81,9 +81,10 @@ def verify(record: dict[str, Any], folder: str, key: str, url: str, time_limit: 
         engine.dispose()
 
 
-def table_pages(folder: str, table: str, target: str) -> tuple[str, Any]:
-    """Read a table once and write it as pages of :data:`PAGE_ROWS` rows (JSON arrays,
-    ``0.json``, ``1.json``, …) and ``count`` into ``target``: ("ok", rows)."""
+def table_pages(folder: str, table: str, target: str, size: int = PAGE_ROWS
+                ) -> tuple[str, Any]:
+    """Read a table once and write it as pages of ``size`` rows (JSON arrays, ``0.json``,
+    ``1.json``, …) and ``count`` into ``target``: ("ok", rows)."""
     from tuoyu.api.service.datasets import table_rows
     from tuoyu.models.errors import DataError
 
@@ -94,9 +95,9 @@ def table_pages(folder: str, table: str, target: str) -> tuple[str, Any]:
     out = Path(target)
     tmp = out.with_name(out.name + ".part")
     tmp.mkdir(parents=True, exist_ok=True)
-    for i in range(0, max(len(rows), 1), PAGE_ROWS):
-        (tmp / f"{i // PAGE_ROWS}.json").write_text(
-            json.dumps(rows[i:i + PAGE_ROWS], ensure_ascii=False), encoding="utf-8")
+    for i in range(0, max(len(rows), 1), size):
+        (tmp / f"{i // size}.json").write_text(
+            json.dumps(rows[i:i + size], ensure_ascii=False), encoding="utf-8")
     (tmp / "count").write_text(str(len(rows)), encoding="ascii")
     try:
         tmp.rename(out)

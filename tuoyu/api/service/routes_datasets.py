@@ -134,14 +134,15 @@ def table_rows(dataset_id: str, table: str, st: StateDep, who: Viewer,
     import hashlib
 
     where = hashlib.sha1(row.path.encode()).hexdigest()[:10]  # noqa: S324 - a name
-    pages = st.settings.home / "cache" / f"{row.id}-{where}" / table
+    size = heavy.PAGE_ROWS
+    pages = st.settings.home / "cache" / f"{row.id}-{where}" / f"{table}-{size}"
     if not (pages / "count").is_file():
         pages.parent.mkdir(parents=True, exist_ok=True)
-        result, value = _heavy(st, who, heavy.table_pages, row.path, table, str(pages))
+        result, value = _heavy(st, who, heavy.table_pages, row.path, table, str(pages), size)
         if result == "problems":
             raise DataError([Problem(**p) for p in value])
     total = int((pages / "count").read_text(encoding="ascii"))
-    last = max(0, (total - 1) // heavy.PAGE_ROWS)
+    last = max(0, (total - 1) // size)
     if page > last:
         raise not_found(f"Page {page} of table '{table}' (pages 0 to {last})")
     headers = {"X-Total-Count": str(total)}
