@@ -220,9 +220,10 @@ def local_client(n_workers: int, *, processes: bool = True) -> Iterator[Any]:
 
     # the dashboard on a free port of the loopback interface only (":0" listened on every
     # interface: anyone on the network could watch, and run, what the cluster does)
+    where = {"host": "127.0.0.1"} if processes else {}  # threads: no network at all
     with LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=processes,
-                      host="127.0.0.1", dashboard_address="127.0.0.1:0",
-                      silence_logs=logging.ERROR) as cluster, \
+                      dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR,
+                      **where) as cluster, \
             Client(cluster) as client:
         if processes:
             client.register_plugin(_own_process_group_plugin())
