@@ -533,11 +533,15 @@ WEEKDAYS_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周�
 _Found = tuple[str, str, str, "str | None", str, dict[str, Any]]
 
 
+#: inspectors a visit made had at least (Administrative Penalty Law art. 42)
+MIN_TEAM = RosterRules().min_team
+
+
 def _team_problems(team: tuple[str, ...], institution_id: str,
                    barred: frozenset[tuple[str, str]]) -> list[_Found]:
     """The team of a visit made: at least ``RosterRules.min_team`` inspectors (the law's
     two), each once, none with a conflict of interest in the institution."""
-    need = RosterRules().min_team
+    need = MIN_TEAM
     out: list[_Found] = []
     if not team:
         out.append(("inspector_ids", "no inspectors given", f"at least {need} inspector_ids",
@@ -674,8 +678,8 @@ def read_outcomes(file: Path, dataset: Dataset,
         problems += [Problem(file.name, message, row, column, expected, got, code=code,
                              params=params)
                      for column, message, expected, got, code, params in found]
-        rows.append(
-            PastInspection(
+        rows.append(  # checked column by column by the reader: no second validation
+            PastInspection.model_construct(
                 institution_id=r.institution_id,
                 date=r.date,
                 outcome=r.outcome,
