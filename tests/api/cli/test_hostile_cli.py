@@ -238,3 +238,28 @@ def test_a_draw_verifies_from_another_folder(tmp_path: Path,
     monkeypatch.chdir(elsewhere)
     checked = runner.invoke(app, ["roster", "verify", str(work / "plan" / "draw.json")])
     assert checked.exit_code == 0 and "抽取结果一致" in checked.output, checked.output
+
+
+def test_staging_folders_of_killed_runs_are_cleaned_on_the_next_write(tmp_path: Path) -> None:
+    """A run killed while it wrote left ``.out.new.*`` beside the out folder (23 of them
+    were never cleaned): the next write to the same folder removes those of processes
+    that no longer run, and keeps a running one's."""
+    import os
+    import subprocess
+    import sys
+
+    from tuoyu.api.exports.output import staged
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    dead = tmp_path / f".out.new.{gone}.abc"
+    old_kind = tmp_path / ".out.new.k3j4h5"
+    live = tmp_path / f".out.new.{os.getppid()}.xyz"
+    for folder in (dead, old_kind, live):
+        folder.mkdir()
+        (folder / "roster.csv").write_text("half", encoding="utf-8")
+    with staged(tmp_path / "out") as tmp:
+        (tmp / "roster.csv").write_text("whole", encoding="utf-8")
+    assert not dead.exists() and not old_kind.exists() and live.exists()
+    assert (tmp_path / "out" / "roster.csv").read_text(encoding="utf-8") == "whole"
+    assert {p.name for p in tmp_path.iterdir()} == {"out", live.name}

@@ -225,6 +225,8 @@ def test_a_hostile_request_is_refused_clearly_and_changes_nothing(
     assert words in body["message"] + " ".join(
         str(p.get("text") or p.get("message")) for p in body.get("problems") or []), body
     assert "Traceback" not in r.text
+    home = str(service.app.state.tuoyu.settings.home)  # type: ignore[attr-defined]
+    assert home not in r.text and home.replace("/", "\\/") not in r.text  # no server path
     assert _counts(service) == before
 
 
