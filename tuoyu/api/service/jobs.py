@@ -164,8 +164,8 @@ class JobManager:
         for job_id, proc in running.items():
             if not proc.is_alive():
                 proc.join()
-                with self._lock:
-                    self._running.pop(job_id, None)
+                # the row first: when it cannot be written now (a busy database), the
+                # worker stays listed and the next round tries again
                 self._set(
                     job_id,
                     only_if="running",
@@ -174,6 +174,8 @@ class JobManager:
                     finished_at=now(),
                     pid=None,
                 )
+                with self._lock:
+                    self._running.pop(job_id, None)
         if running:
             with Session(self.engine) as s:
                 flagged = set(
