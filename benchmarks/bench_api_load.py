@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import io
 import json
 import os
 import shutil
@@ -32,6 +33,7 @@ import sys
 import tempfile
 import threading
 import time
+import zipfile
 from pathlib import Path
 
 import httpx
@@ -90,10 +92,31 @@ def pct(sorted_values: list[float], q: float) -> float:
 HEADERS: dict[str, str] = {}  # the admin token, with --storm
 
 
-def outcomes_csv(path: Path, rows: int) -> int:
-    """``rows`` outcomes of the bundled data that a planner could have recorded: working
-    days from the institution's opening to 2026-11-30, teams of two free of conflicts,
-    one per institution and day. Returns the rows written."""
+ROSTER_FILES = ("streets.csv", "calendar.csv", "institutions.csv", "inspectors.csv",
+                "inspector_leave.csv", "conflicts.csv", "inspections.csv")
+
+
+def big_district(folder: Path, copies: int = 8) -> Path:
+    """The bundled roster tables with every institution ``copies`` times (new ids): a
+    district with enough visits since each opening for 300,000 distinct outcomes."""
+    from tuoyu.data import BUNDLED
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ROSTER_FILES:
+        shutil.copy(Path(BUNDLED) / name, folder / name)
+    head, *rows = (Path(BUNDLED) / "institutions.csv").read_text(encoding="utf-8").splitlines()
+    many = [head] + [r if k == 0 else f"C{k}" + r for k in range(copies) for r in rows]
+    (folder / "institutions.csv").write_text("\n".join(many) + "\n", encoding="utf-8")
+    (folder / "inspections.csv").write_text("institution_id,date,outcome,inspector_ids\n",
+                                            encoding="utf-8")
+    return folder
+
+
+def outcomes_csv(path: Path, rows: int, district: Path | None = None) -> int:
+    """``rows`` outcomes of a district (the bundled data by default) that a planner
+    could have recorded: working days from the institution's opening to 2026-11-30,
+    teams of two free of conflicts, one per institution and day. Returns the rows
+    written."""
     import csv
     import datetime as dt
 
@@ -101,7 +124,7 @@ def outcomes_csv(path: Path, rows: int) -> int:
     from tuoyu.models.inspection import load_inspection_data
     from tuoyu.optimizer.roster.problem import recusals
 
-    data = load_inspection_data(BUNDLED)
+    data = load_inspection_data(district or BUNDLED)
     barred = recusals(data)
     people = [p.inspector_id for p in data.inspectors]
     days, day = [], dt.date(2026, 11, 30)
@@ -224,7 +247,8 @@ def start_storm(base: str, storm: dict[str, object], stop: threading.Event,
     def upload() -> None:
         t0 = time.perf_counter()
         with open(str(storm["csv"]), "rb") as f:
-            r = httpx.post(f"{base}/api/v1/datasets/baoshan/outcomes", headers=HEADERS,
+            r = httpx.post(f"{base}/api/v1/datasets/{storm['dataset']}/outcomes",
+                           headers=HEADERS,
                            files={"file": ("outcomes.csv", f, "text/csv")}, timeout=900)
         out["upload_s"] = time.perf_counter() - t0
         out["upload_answer"] = f"{r.status_code} {r.text[:80]}"
@@ -269,21 +293,27 @@ def prepare_storm(home: Path, rows: int) -> dict[str, object]:
     eng.dispose()
     HEADERS["Authorization"] = f"Bearer {admin}"
     path = home / "outcomes.csv"
-    n = outcomes_csv(path, rows)
-    return {"viewers": viewers, "csv": path, "rows": n}
+    district = big_district(home / "big")
+    n = outcomes_csv(path, rows, district)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name in ROSTER_FILES:
+            zf.write(district / name, "big/" + name)
+    return {"viewers": viewers, "csv": path, "rows": n, "zip": buf.getvalue()}
 
 
 def cli_record(rows: int) -> tuple[float, str]:
     """``tuoyu inspections record`` of ``rows`` outcomes into a fresh SQLite store."""
     home = Path(tempfile.mkdtemp(prefix="tuoyu_record_"))
     try:
-        n = outcomes_csv(home / "outcomes.csv", rows)
+        district = big_district(home / "big")
+        n = outcomes_csv(home / "outcomes.csv", rows, district)
         env = {**os.environ, "TUOYU_DATABASE_URL": f"sqlite:///{home / 'store.sqlite'}",
                "TUOYU_TODAY": "2027-12-31"}
         t0 = time.perf_counter()
         done = subprocess.run([sys.executable, "-m", "tuoyu.api.cli", "inspections", "record",
-                               str(home / "outcomes.csv")], env=env, capture_output=True,
-                              text=True, timeout=1800, check=False)
+                               str(home / "outcomes.csv"), "--data", str(district)], env=env,
+                              capture_output=True, text=True, timeout=1800, check=False)
         took = time.perf_counter() - t0
         return took, f"{n} rows, exit {done.returncode}: {(done.stdout + done.stderr)[-120:]}"
     finally:
@@ -312,7 +342,11 @@ def main(argv: list[str] | None = None) -> int:
     proc, base = start(home)
     rows = []
     try:
-        if storm is not None:  # a roster to verify, made first
+        if storm is not None:  # the big district, and a roster to verify, made first
+            r = httpx.post(base + "/api/v1/datasets", headers=HEADERS, timeout=600,
+                           files={"file": ("big.zip", storm["zip"], "application/zip")})
+            r.raise_for_status()
+            storm["dataset"] = r.json()["id"]
             r = httpx.post(base + "/api/v1/jobs", headers=HEADERS, timeout=30, json={
                 "kind": "roster", "dataset_id": "baoshan", "params": PARAMS["roster"]})
             storm["roster"] = r.json()["id"]
