@@ -5,7 +5,7 @@ The service process only waits (in a thread, never on the event loop) for the an
 The process apart
 
 - runs at the lowest priority (SCHED_IDLE where Linux offers it), so reads stay fast;
-- has at most ``memory`` bytes of address space and ``seconds`` of wall-clock time
+- has at most ``memory`` bytes of data (RLIMIT_DATA) and ``seconds`` of wall-clock time
   (then it is killed and :class:`TooHeavy` raised);
 - never outlives the service (``PR_SET_PDEATHSIG`` and a parent watchdog, as job
   workers).

@@ -138,7 +138,7 @@ def table_rows(dataset_id: str, table: str, st: StateDep, who: Viewer,
     pages = st.settings.home / "cache" / f"{row.id}-{where}" / f"{table}-{size}"
     if not (pages / "count").is_file():
         pages.parent.mkdir(parents=True, exist_ok=True)
-        result, value = _heavy(st, who, heavy.table_pages, row.path, table, str(pages), size)
+        result, value = run_heavy(st, who, heavy.table_pages, row.path, table, str(pages), size)
         if result == "problems":
             raise DataError([Problem(**p) for p in value])
     total = int((pages / "count").read_text(encoding="ascii"))
@@ -216,7 +216,7 @@ async def record_outcomes(dataset_id: str, request: Request, st: StateDep,
                     f.write(chunk)
             kind = "json"
         result, value = await run_in_threadpool(
-            _heavy, st, who, heavy.record_outcomes, str(path), kind, row.path, row.id,
+            run_heavy, st, who, heavy.record_outcomes, str(path), kind, row.path, row.id,
             st.settings.url, today.isoformat())
     if result == "invalid":
         from fastapi.exceptions import RequestValidationError
@@ -253,7 +253,7 @@ def heavy_slot(st: State, who: auth.Caller) -> Iterator[None]:
                             "is under way; try again shortly.", "busy") from None
 
 
-def _heavy(st: State, who: auth.Caller, fn: Any, *args: Any) -> Any:
+def run_heavy(st: State, who: auth.Caller, fn: Any, *args: Any) -> Any:
     """``fn(*args)`` apart, in one of the caller's slots (429 when it has none free);
     a run past its limits is a located 422."""
     from tuoyu.api.service.apart import TooHeavy, run_apart

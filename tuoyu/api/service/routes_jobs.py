@@ -240,7 +240,7 @@ def verify_job(job_id: str, st: StateDep, who: Viewer, lang: LangDep) -> VerifyO
     runs in a process apart with time and memory limits; one caller verifies one draw
     at a time (429 otherwise)."""
     from tuoyu.api.service import heavy
-    from tuoyu.api.service.routes_datasets import _heavy
+    from tuoyu.api.service.routes_datasets import run_heavy
 
     job, plan = _load(st, job_id)
     if job.kind != "roster":
@@ -251,7 +251,7 @@ def verify_job(job_id: str, st: StateDep, who: Viewer, lang: LangDep) -> VerifyO
     ds = get_dataset(st, job.dataset_id)
     try:
         record = json.loads((st.jobs.out_dir(job_id) / "draw.json").read_text(encoding="utf-8"))
-        ok, found = _heavy(st, who, heavy.verify, record, ds.path, ds.id, st.settings.url,
+        ok, found = run_heavy(st, who, heavy.verify, record, ds.path, ds.id, st.settings.url,
                            st.settings.solver_time_limit, st.settings.solver_workers)
     except (OSError, KeyError, ValueError, TypeError) as exc:
         raise ApiError(422, f"The draw record of job '{job_id}' cannot be read: "
