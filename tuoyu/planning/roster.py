@@ -545,7 +545,7 @@ def _team_problems(team: tuple[str, ...], institution_id: str,
     out: list[_Found] = []
     if not team:
         out.append(("inspector_ids", "no inspectors given", f"at least {need} inspector_ids",
-                    "", "input.outcome_no_team", {"min": need}))
+                    None, "input.outcome_no_team", {"min": need}))
     elif len(set(team)) < need:
         out.append(("inspector_ids", f"only {len(set(team))} inspector(s)",
                     f"at least {need} different inspectors", ";".join(team),

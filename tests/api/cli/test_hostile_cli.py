@@ -208,7 +208,7 @@ def test_an_outcome_dated_after_today_is_refused(tmp_path: Path,
     monkeypatch.setenv("TUOYU_DATABASE_URL", f"sqlite:///{tmp_path / 'store.sqlite'}")
     table = tmp_path / "outcomes.csv"
     table.write_text("institution_id,date,outcome,inspector_ids\n"
-                     "JG0001,2099-03-02,pass,\n", encoding="utf-8")
+                     "JG0001,2099-03-02,pass,JC002;JC003\n", encoding="utf-8")
     result = runner.invoke(app, ["inspections", "record", str(table)])
     assert result.exit_code == 2 and "晚于今天" in result.output, result.output
     monkeypatch.setenv("TUOYU_TODAY", "2099-12-31")
