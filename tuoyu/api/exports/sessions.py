@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from tuoyu.api.exports.workbook import workbook
+from tuoyu.api.exports.workbook import one_line, workbook
 from tuoyu.api.text import Lang
 from tuoyu.models.reader import parse_date
 from tuoyu.models.sessions import (
@@ -295,7 +295,7 @@ def ics_bytes(title: str, sessions: list[Session], data: SessionData) -> bytes:
     cal = Calendar()
     cal.add("prodid", "-//tuoyu//Baoshan guidance sessions//ZH")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", title)
+    cal.add("x-wr-calname", one_line(title))
     cal.add("x-wr-timezone", "Asia/Shanghai")
     stamp = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     for s in sessions:
@@ -308,12 +308,12 @@ def ics_bytes(title: str, sessions: list[Session], data: SessionData) -> bytes:
         ev.add("dtstart", start)
         ev.add("dtend", end)
         if s.center_id:
-            ev.add("summary", f"科学育儿指导：{tn.get(s.topic_id, s.topic_id)}")
-            ev.add("location", cn.get(s.center_id, s.center_id))
+            ev.add("summary", one_line(f"科学育儿指导：{tn.get(s.topic_id, s.topic_id)}"))
+            ev.add("location", one_line(cn.get(s.center_id, s.center_id)))
         else:
-            ev.add("summary", en.get(s.event_id, s.event_id))
+            ev.add("summary", one_line(en.get(s.event_id, s.event_id)))
             ev.add("location", "宝山区")
-        ev.add("description", "指导人员：" + "、".join(sn.get(x, x) for x in s.staff_ids))
+        ev.add("description", one_line("指导人员：" + "、".join(sn.get(x, x) for x in s.staff_ids)))
         cal.add_component(ev)
     return cal.to_ical()
 
