@@ -29,7 +29,34 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sessions.goal.staff_changed": (
         "重新排期：更换人员的人次", "re-plan: kept sessions with another person"
     ),
+    "sessions.goal.month_share": (
+        "各月场次超出当月份额浮动范围的场次（分学科计）",
+        "sessions beyond their month's share of the year (per discipline)",
+    ),
+    "sessions.goal.event_spread": (
+        "同类区级活动集中在同一月份的超出次数",
+        "district events of one kind bunched in one month (occurrences beyond)",
+    ),
+    "sessions.goal.quarters": (
+        "场所活动覆盖不足三个季度的缺口（季度数）",
+        "quarters short of three at a center's sessions",
+    ),
     # -- targets ------------------------------------------------------------------------
+    **{
+        f"sessions.target.month_{mo:02d}": (
+            f"{mo}月场所活动场次（目标为按开放天数折算的月度份额）",
+            f"center sessions in month {mo} (goal: the month's share by open days)",
+        )
+        for mo in range(1, 13)
+    },
+    "sessions.target.months_even": (
+        "场次在月度份额浮动范围内的月份数", "months within their share of the year"
+    ),
+    "sessions.holiday_month": (
+        "{month}月有 {holidays} 天法定节假日，月度份额按开放天数相应减少（为平均月份的 {share}%）。",
+        "Month {month} has {holidays} public holidays: its share of the year is smaller "
+        "by its open days ({share}% of an average month).",
+    ),
     "sessions.target.sessions_per_center": (
         "社区亲子宝宝苑达到年度场次（个）", "baby centers reaching their sessions a year"
     ),

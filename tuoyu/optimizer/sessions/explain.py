@@ -192,6 +192,25 @@ def _rule_clash(p: SessionProblem, tag: str) -> Finding:
     return clash("sessions.clash.unexplained", seconds=0)
 
 
+def holiday_months(p: SessionProblem) -> list[Finding]:
+    """Months whose share of the year is smaller for their public holidays (three or more
+    days, under 90% of an average month): the even-year goal and the month targets give
+    them fewer sessions, on purpose."""
+    from tuoyu.optimizer.sessions.goals import month_weights
+
+    w = month_weights(p, p.data.centers)
+    sw = sum(w.values())
+    if not sw:
+        return []
+    out = []
+    for mo, wm in w.items():
+        days = sum(1 for d in p.holidays if p.month_of_day[d] == mo)
+        share = round(100 * wm * len(w) / sw)
+        if days >= 3 and share < 90:
+            out.append(info("sessions.holiday_month", month=mo, holidays=days, share=share))
+    return out
+
+
 def calendar_warnings(p: SessionProblem) -> list[Finding]:
     return [
         warning("calendar.unknown_year", year=y)

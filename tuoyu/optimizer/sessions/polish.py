@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 from tuoyu.models.sessions import Session
 from tuoyu.optimizer.sessions.flow import trip_cost
+from tuoyu.optimizer.sessions.goals import month_band, month_weights
 from tuoyu.optimizer.sessions.problem import DISCIPLINES, SessionProblem
 from tuoyu.optimizer.solve import Stop
 
@@ -69,13 +70,26 @@ class _State:
     month_used: Counter = field(default_factory=Counter)
     load: Counter = field(default_factory=Counter)
     total: Counter = field(default_factory=Counter)
+    #: center sessions per (discipline, month): the even-year goal's counts
+    months: Counter = field(default_factory=Counter)
 
     def __post_init__(self) -> None:
         self.disc = {s.staff_id: s.discipline for s in self.p.data.staff}
         self.staff = {s.staff_id: s for s in self.p.data.staff}
+        self.topic_needs = {
+            t.topic_id: tuple(d for d in DISCIPLINES if d == "education" or d in t.disciplines)
+            for t in self.p.data.topics
+        }
         for k, members in self.team.items():
             for sid in members:
                 self._take(k, sid)
+        for s in self.sessions:
+            self._count(s, 1)
+
+    def _count(self, s: Session, sign: int) -> None:
+        if s.center_id:
+            for d in self.topic_needs[s.topic_id]:
+                self.months[d, s.date.month] += sign
 
     def slot(self, k: int) -> int:
         s = self.sessions[k]
@@ -99,9 +113,11 @@ class _State:
         members = self.team.pop(k)
         for sid in members:
             self._drop(k, sid)
+        self._count(self.sessions[k], -1)
         return members
 
     def place(self, k: int, session: Session, members: list[str]) -> None:
+        self._count(session, 1)
         self.sessions[k] = session
         self.team[k] = list(members)
         for sid in members:
@@ -146,6 +162,25 @@ class _Polish:
         for cid, partners in p.partner.items():
             for sid, n in partners:
                 self.target[cid][disc[sid]] += n
+        self.mw = month_weights(p, p.data.centers)
+        self.msw = sum(self.mw.values())
+
+    # -- the even year ---------------------------------------------------------------------
+    def month_excess(self, d: str, mo: int, n: int, total: int) -> int:
+        lo, hi = month_band(self.p, total, self.mw.get(mo, 0), self.msw)
+        return max(0, n - hi) + max(0, lo - n)
+
+    def month_term(self, d: str, total: int) -> int:
+        """The month-share goal of discipline ``d`` with ``total`` sessions needing it, the
+        current counts unchanged."""
+        return sum(self.month_excess(d, mo, self.st.months[d, mo], total) for mo in self.mw)
+
+    def months_value(self) -> int:
+        """The month-share goal of the plan (all disciplines), counted exactly."""
+        st = self.st
+        return sum(
+            self.month_term(d, sum(st.months[d, mo] for mo in self.mw)) for d in DISCIPLINES
+        )
 
     # -- costs ---------------------------------------------------------------------------
     def member_cost(self, cid: str, sid: str) -> int:
@@ -206,15 +241,20 @@ class _Polish:
         weekend = p.date(days[i]).weekday() >= 5
         c = self.centers[cid]
         quarters = None
+        others = {(p.month_of_day[x] - 1) // 3 for j, x in enumerate(days) if j != i}
         if p.rules.every_quarter and c.sessions_per_year >= 4:
-            others = {(p.month_of_day[x] - 1) // 3 for j, x in enumerate(days) if j != i}
             need = set(range((p.start.month - 1) // 3, 4))
             quarters = need - others
+        # the soft quarter goal: never fewer quarters than now, up to min_quarters
+        keep_q = min(p.rules.min_quarters, len({(p.month_of_day[x] - 1) // 3 for x in days}))
         out = []
         for d in range(lo, hi + 1):
             if d not in self.open[cid] or (p.date(d).weekday() >= 5) != weekend:
                 continue
-            if quarters and {(p.month_of_day[d] - 1) // 3} != quarters:
+            q = (p.month_of_day[d] - 1) // 3
+            if quarters and {q} != quarters:
+                continue
+            if len(others | {q}) < keep_q:
                 continue
             out += [2 * d, 2 * d + 1]
         return out
@@ -257,11 +297,20 @@ class _Polish:
             d for j in ks if j != k for d in self.needs[p.topic_index[st.sessions[j].topic_id]]
         )
         target = self.target.get(cid, Counter())
+        wm = p.rules.weights.month_share
+        mtot = {d: sum(st.months[d, mo] for mo in self.mw) for d in DISCIPLINES}
+        mbase = {(d, x): self.month_term(d, mtot[d] + x) for d in DISCIPLINES for x in (0, 1)}
+
+        def month_v(d: str, mo: int) -> int:
+            n, t1 = st.months[d, mo], mtot[d] + 1
+            return (mbase[d, 1] - self.month_excess(d, mo, n, t1)
+                    + self.month_excess(d, mo, n + 1, t1))
 
         def value(slot: int, t: int, members: dict[str, tuple[int, str]]) -> tuple[int, int]:
             need = self.needs[t]
-            v = sum(members[d][0] + w * base[d, 1] for d in need)
-            v += sum(w * base[d, 0] for d in DISCIPLINES if d not in need)
+            mo = p.month_of_day[slot // 2]
+            v = sum(members[d][0] + w * base[d, 1] + wm * month_v(d, mo) for d in need)
+            v += sum(w * base[d, 0] + wm * mbase[d, 0] for d in DISCIPLINES if d not in need)
             moved = [*days[:i], slot // 2, *days[i + 1 :]]
             v += p.rules.weights.spacing * spacing_of(p, moved)
             off = sum(abs(others[d] + (d in need) - target[d]) for d in DISCIPLINES[1:])
@@ -305,6 +354,7 @@ class _Polish:
         """The center's member costs plus the load goal of the whole plan (exact)."""
         st, w = self.st, self.p.rules.weights.load
         v = sum(self.member_cost(cid, sid) for k in self.of_center[cid] for sid in st.team[k])
+        v += self.p.rules.weights.month_share * self.months_value()
         return v + w * sum(self.load_term(d, st.total[d]) for d in DISCIPLINES)
 
     def retopic(self, cid: str) -> bool:
@@ -398,6 +448,7 @@ class _Polish:
             for sid in st.team[k]
         )
         v += w.load * sum(self.load_term(d, st.total[d]) for d in DISCIPLINES)
+        v += w.month_share * self.months_value()
         return v + w.spacing * sum(self.center_spacing(cid) for cid in self.of_center)
 
     def snapshot(self) -> tuple:
@@ -409,17 +460,19 @@ class _Polish:
             Counter(st.month_used),
             Counter(st.load),
             Counter(st.total),
+            Counter(st.months),
         )
 
     def restore(self, snap: tuple) -> None:
         st = self.st
-        st.sessions, st.team, st.busy, st.month_used, st.load, st.total = (
+        st.sessions, st.team, st.busy, st.month_used, st.load, st.total, st.months = (
             list(snap[0]),
             {k: list(v) for k, v in snap[1].items()},
             dict(snap[2]),
             Counter(snap[3]),
             Counter(snap[4]),
             Counter(snap[5]),
+            Counter(snap[6]),
         )
 
     def raise_fair(self, d: str, levels: int = 1, strict: bool = True) -> bool:

@@ -331,10 +331,18 @@ def _polish(
     if again is None:
         return new, staff_of, cal_values
     values = {**cal_values, "spacing": polish.total_spacing(p, moved)}
-    before = goals.weighted(p, {**cal_values, **goals.team_goal_values(p, new, staff_of)},
-                            goals.PLAN_GOALS)
-    after = goals.weighted(p, {**values, **goals.team_goal_values(p, moved, again)},
-                           goals.PLAN_GOALS)
+    before = goals.weighted(
+        p,
+        {**cal_values, **goals.team_goal_values(p, new, staff_of),
+         **goals.even_year_values(p, [*p.fixed, *new])},
+        goals.PLAN_GOALS,
+    )
+    after = goals.weighted(
+        p,
+        {**values, **goals.team_goal_values(p, moved, again),
+         **goals.even_year_values(p, [*p.fixed, *moved])},
+        goals.PLAN_GOALS,
+    )
     run.stages.append(StageTime("polish", Status.FEASIBLE, float(after), None, 0.0, secs))
     if after > before:
         return new, staff_of, cal_values
@@ -349,7 +357,12 @@ def _result(
     cal_bound: float | None,
 ) -> SessionResult:
     p = run.p
-    values = {**cal_values, **goals.team_goal_values(p, new, staff_of)}
+    planned = sorted([*p.fixed, *new], key=lambda s: (s.date, s.half, s.center_id, s.event_id))
+    values = {
+        **cal_values,
+        **goals.team_goal_values(p, new, staff_of),
+        **goals.even_year_values(p, planned),
+    }
     objective = float(goals.weighted(p, values, goals.PLAN_GOALS))
     bound = min(objective, whole_bound(p))
     status = Status.OPTIMAL if objective <= bound + 1e-6 else Status.FEASIBLE
@@ -362,7 +375,7 @@ def _result(
         )
     findings += explain.calendar_warnings(p)
     findings += explain.describe_changes(p, new)
-    planned = sorted([*p.fixed, *new], key=lambda s: (s.date, s.half, s.center_id, s.event_id))
+    findings += explain.holiday_months(p)
     soft = [
         SoftGoal(f"sessions.goal.{g}", values.get(g, 0), getattr(p.rules.weights, g))
         for g in goals.CALENDAR_GOALS + goals.TEAM_GOALS
@@ -415,4 +428,25 @@ def targets(p: SessionProblem, planned: list[Session]) -> list[Target]:
         ok = sum(1 for e in p.data.events if held[e.event_id] >= e.count)
         n = len(p.data.events)
         out.append(Target("sessions.target.events_held", n, ok, ok == n))
+    return out + month_targets(p, planned)
+
+
+def month_targets(p: SessionProblem, planned: list[Session]) -> list[Target]:
+    """The month-by-month histogram of the center sessions as targets: per month its
+    share of the year (goal, ``goals.month_weights``: open days, holidays out) and the
+    sessions it holds (achieved), met within ``SessionRules.month_band``; then how many
+    months are within it."""
+    w = goals.month_weights(p, p.data.centers)
+    sw = sum(w.values())
+    hist = goals.month_histogram(p, planned)
+    total = sum(hist.values())
+    if not sw or not total:
+        return []
+    out = []
+    for mo, n in hist.items():
+        lo, hi = goals.month_band(p, total, w[mo], sw)
+        share = round(total * w[mo] / sw, 1)
+        out.append(Target(f"sessions.target.month_{mo:02d}", share, n, lo <= n <= hi))
+    ok = sum(1 for t in out if t.met)
+    out.append(Target("sessions.target.months_even", len(out), ok, ok == len(out)))
     return out
