@@ -86,6 +86,8 @@ def roster(
     draw_share: float = typer.Option(0.10, help="Share of active institutions drawn a month."),
     min_team: int = typer.Option(2, help="Inspectors per inspection, at least."),
     time_limit: float = typer.Option(60.0, help="Solver time limit, seconds."),
+    wall_limit: float = typer.Option(
+        None, "--wall-limit", help="Wall-clock ceiling of the whole plan, seconds."),
     workers: int = typer.Option(8, help="Solver workers (the roster does not depend on it)."),
     redraw_reason: str = typer.Option(
         None, "--redraw-reason", help="Why a published month is drawn again (required then)."),
@@ -107,7 +109,7 @@ def roster(
         fail([message("roster.month_missing", None, language)], language)
     params = make_params(
         RosterParams, language, month=month, seed=seed, draw_share=draw_share,
-        min_team=min_team, time_limit=time_limit, workers=workers,
+        min_team=min_team, time_limit=time_limit, workers=workers, wall_limit=wall_limit,
         redraw_reason=redraw_reason, from_date=from_date,
     )  # fmt: skip
     make_roster(dataset_of(data), params, out, language)  # type: ignore[arg-type]

@@ -30,7 +30,13 @@ def sessions(
     ),
     seed: int = typer.Option(0, help="Seed of the calendar's tie-breaks."),
     time_limit: float = typer.Option(
-        60.0, help="Solver work budget, in seconds of an idle machine (see docs/sessions.md)."
+        60.0, "--work-limit", "--time-limit",
+        help="Work budget of the calendar search, in seconds of an idle machine "
+        "(deterministic: the same plan on any machine; --time-limit is its old name).",
+    ),
+    wall_limit: float = typer.Option(
+        None, "--wall-limit", help="Wall-clock ceiling of the whole plan, seconds (held "
+        "within 5% under load; the plan says when the clock ended a solve).",
     ),
     workers: int = typer.Option(
         2, help="Solver threads (used with --fast only; the default calendar does not depend on it)."
@@ -44,7 +50,7 @@ def sessions(
     """The yearly guidance-session calendar: at least six sessions per baby center."""
     params = make_params(
         SessionParams, lang, year=year, from_date=from_, seed=seed,  # type: ignore[arg-type]
-        time_limit=time_limit, workers=workers, reproducible=not fast,
+        time_limit=time_limit, workers=workers, reproducible=not fast, wall_limit=wall_limit,
     )  # fmt: skip
     earlier = None
     if previous is not None and from_ is None:

@@ -94,6 +94,8 @@ def register(app: typer.Typer) -> None:
         trend: float = typer.Option(-0.05, "--trend",
                                     help="Yearly change of births (-0.05: 5% fewer a year)."),
         time_limit: float = typer.Option(60.0, "--time-limit", help="Seconds."),
+        wall_limit: float = typer.Option(
+            None, "--wall-limit", help="Wall-clock ceiling of the whole plan, seconds."),
         workers: int = typer.Option(2, "--workers"),
         model: str = typer.Option("capacitated", "--model",
                                   help="capacitated | mclp | lscp"),
@@ -119,7 +121,7 @@ def register(app: typer.Typer) -> None:
             SitingParams, out_lang, years=years, classes_per_year=classes_per_year,
             seats_per_class=seats_per_class, speed_kmh=speed, radius_m=radius,
             circuity=circuity, take_up=take_up, trend=trend, time_limit=time_limit,
-            workers=workers, model=model, p=p, strict=strict, use_network=not no_network,
+            wall_limit=wall_limit, workers=workers, model=model, p=p, strict=strict, use_network=not no_network,
             pinned=tuple(pin or ()), forbidden=tuple(forbid or ()), tradeoff=tradeoff)
         dataset = Dataset.bundled() if data is None else Dataset.at(data)
         plan_and_write(dataset, params, out, out_lang, progress=_progress,

@@ -32,7 +32,7 @@ from tuoyu.models.sessions import Session
 from tuoyu.optimizer.sessions.flow import trip_cost
 from tuoyu.optimizer.sessions.goals import month_band, month_weights
 from tuoyu.optimizer.sessions.problem import DISCIPLINES, SessionProblem
-from tuoyu.optimizer.solve import Stop
+from tuoyu.optimizer.solve import Clock, Stop
 
 #: passes over the sessions (each pass stops the search when nothing improved)
 PASSES = 4
@@ -139,9 +139,11 @@ class _Polish:
         sessions: list[Session],
         team: dict[int, list[str]],
         stop: Stop | None = None,
+        clock: Clock | None = None,
     ):
         self.p = p
         self.stop = stop
+        self.clock = clock
         self.st = _State(p, list(sessions), {k: list(v) for k, v in team.items()})
         self.centers = {c.center_id: c for c in p.data.centers}
         self.topics = p.data.topics
@@ -564,7 +566,11 @@ class _Polish:
 
     @property
     def stopped(self) -> bool:
-        """Stopped by the planner: every change made so far is whole, the rest is left."""
+        """Stopped by the planner or the wall-clock ceiling: every change made so far is
+        whole, the rest is left."""
+        if self.clock is not None and self.clock.expired():
+            self.clock.note("polish")
+            return True
         return self.stop is not None and self.stop.is_set()
 
     def run(self) -> None:
@@ -615,12 +621,14 @@ def polish(
     sessions: list[Session],
     team: dict[int, list[str]],
     stop: Stop | None = None,
+    clock: Clock | None = None,
 ) -> list[Session]:
     """The calendar after the local improvement (sessions in plan order); the caller names
     the teams again with the exact flow. A re-plan's calendar is returned as it is; a
-    stop ends the improvement between two changes (a cancelled plan is finished at once)."""
+    stop or the wall-clock ceiling ends the improvement between two changes (a cancelled
+    plan is finished at once)."""
     if p.previous or not team:
         return sessions
-    run = _Polish(p, sessions, team, stop)
+    run = _Polish(p, sessions, team, stop, clock)
     run.run()
     return sorted(run.st.sessions, key=lambda s: (s.date, s.half, s.center_id, s.event_id))

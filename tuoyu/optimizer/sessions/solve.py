@@ -100,7 +100,18 @@ class _Run:
         self.det_left = self.params.time_limit * DET_PER_SECOND
 
     def wall_left(self) -> float:
-        return WALL_FACTOR * self.params.time_limit - (time.perf_counter() - self.t0)
+        """Seconds left: the safety net of the work budget, or the plan's wall-clock
+        ceiling (``--wall-limit``) when it comes first."""
+        net = WALL_FACTOR * self.params.time_limit - (time.perf_counter() - self.t0)
+        clock = self.params.clock
+        return net if clock is None else min(net, clock.left())
+
+    def out_of_time(self) -> bool:
+        """The stop token is set, or the wall-clock ceiling has come."""
+        clock = self.params.clock
+        return (self.stop is not None and self.stop.is_set()) or (
+            clock is not None and clock.expired()
+        )
 
     def _params(self, det: float, extra: tuple) -> SolveParams:
         base = _DetParams(**{f.name: getattr(self.params, f.name) for f in fields(SolveParams)})
@@ -135,7 +146,9 @@ class _Run:
             return solver, status
         self.det_left -= solver.deterministic_time
         stopped = self.stop is not None and self.stop.is_set()
-        if st == Status.FEASIBLE and solver.deterministic_time < det * 0.99 and not stopped:
+        by_clock = self.params.clock is not None and stage in self.params.clock.stopped
+        if (st == Status.FEASIBLE and solver.deterministic_time < det * 0.99 and not stopped
+                and not by_clock):
             self.findings.append(
                 warning("sessions.wall_clock_stop", stage=stage, seconds=round(secs, 1))
             )
@@ -322,10 +335,10 @@ def _polish(
     should: the pass accepts strict improvements only, and the flow's teams cost at most
     what the pass's teams cost)."""
     p = run.p
-    if run.stop is not None and run.stop.is_set():  # cancelled: finish from the best so far
+    if run.out_of_time():  # cancelled or out of time: finish from the best so far
         return new, staff_of, cal_values
     t = time.perf_counter()
-    moved = polish.polish(p, new, staff_of, run.stop)
+    moved = polish.polish(p, new, staff_of, run.stop, run.params.clock)
     again = flow.best_teams(p, moved) if moved is not new else None
     secs = time.perf_counter() - t
     if again is None:
