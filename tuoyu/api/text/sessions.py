@@ -122,6 +122,30 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sessions.change.topic": (
         "{key}：{date} 主题 {old} 改为 {new}", "{key}: {date} topic {old} -> {new}"
     ),
+    "sessions.change.forced.gone": (
+        "{key}：{date} 人员 {old} 已不在人员表中，由 {new} 接替",
+        "{key}: {date} {old} is no longer in the staff table; {new} takes the place",
+    ),
+    "sessions.change.forced.discipline": (
+        "{key}：{date} 人员 {old} 的学科已变更，由 {new} 接替",
+        "{key}: {date} {old} is of another discipline now; {new} takes the place",
+    ),
+    "sessions.change.forced.day": (
+        "{key}：{date} 人员 {old} 不再在这一天工作，由 {new} 接替",
+        "{key}: {date} {old} no longer works on that weekday; {new} takes the place",
+    ),
+    "sessions.change.forced.leave": (
+        "{key}：{date} 人员 {old} 当天休假，由 {new} 接替",
+        "{key}: {date} {old} is on leave that day; {new} takes the place",
+    ),
+    "sessions.change.forced.busy": (
+        "{key}：{date} 人员 {old} 同一时段已有其他安排，由 {new} 接替",
+        "{key}: {date} {old} is already elsewhere that half-day; {new} takes the place",
+    ),
+    "sessions.change.forced.limit": (
+        "{key}：{date} 人员 {old} 超出当月场次上限，由 {new} 接替",
+        "{key}: {date} {old} would exceed their monthly limit; {new} takes the place",
+    ),
     "sessions.change.dropped": ("{key}：取消 {date} 的场次", "{key}: {date} dropped"),
     "sessions.change.added": ("{key}：新增 {date} 的场次", "{key}: {date} added"),
     # -- clashes: why no calendar ---------------------------------------------------------

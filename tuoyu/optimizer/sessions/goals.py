@@ -399,6 +399,32 @@ def quarters_missing(p: SessionProblem, planned: list[Session]) -> int:
     return out
 
 
+def calendar_values(p: SessionProblem, new: list[Session]) -> dict[str, int]:
+    """Spacing and weekend counted on a calendar's new sessions (as ``even_spacing`` and
+    ``weekend_share`` define them, kept sessions included): for a plan that did not come
+    from the calendar model (a re-plan that kept the calendar)."""
+    days: dict[str, list[int]] = defaultdict(list)
+    weekend = total = 0
+    for s in new:
+        if s.center_id:
+            days[s.center_id].append(p.day(s.date))
+            total += 1
+            weekend += s.date.weekday() >= 5
+    spacing = 0
+    for cid, ds in days.items():
+        last_fixed = max((p.day(s.date) for s in p.fixed if s.center_id == cid), default=None)
+        n = len(ds) + (1 if last_fixed is not None else 0)
+        if n < 2:
+            continue
+        span = (p.n_days - p.first_day) + (p.first_day - last_fixed if last_fixed else 0)
+        ideal = min(span // n, 120)
+        seq = ([last_fixed] if last_fixed is not None else []) + sorted(ds)
+        spacing += sum(max(0, ideal - (b - a)) for a, b in zip(seq, seq[1:], strict=False))
+    target = round(p.rules.weekend_share * total)
+    return {"moved": 0, "topic_changed": 0, "spacing": spacing,
+            "weekend": abs(weekend - target) if total else 0}
+
+
 def even_year_values(p: SessionProblem, planned: list[Session]) -> dict[str, int]:
     """The even-year goals counted on a plan (kept and new sessions)."""
     return {

@@ -32,7 +32,7 @@ from ortools.sat.python import cp_model
 
 from tuoyu.models.findings import Finding, info, warning
 from tuoyu.models.sessions import Center, Session
-from tuoyu.optimizer.sessions import calendar, cuts, explain, flow, goals, polish
+from tuoyu.optimizer.sessions import calendar, cuts, explain, flow, goals, polish, replan
 from tuoyu.optimizer.sessions.problem import SessionProblem, sessions_needed
 from tuoyu.optimizer.solve import (
     ProgressFn,
@@ -306,6 +306,11 @@ def plan_sessions(
     run = _Run(p, params or SolveParams(), stop, progress, reproducible=reproducible)
     if not reproducible:
         run.findings.append(info("sessions.fast_mode", workers=run.params.workers))
+    kept = replan.repair(p) if p.previous else None
+    if kept is not None:  # the calendar holds: only the places that no longer hold change
+        new, changes = kept
+        staff_of = {k: list(s.staff_ids) for k, s in enumerate(new)}
+        return _result(run, new, staff_of, goals.calendar_values(p, new), None, changes)
     clashes = explain.precheck(p)
     if clashes:
         return SessionResult(p, Status.INFEASIBLE, findings=clashes)
@@ -368,7 +373,10 @@ def _result(
     staff_of: dict[int, list[str]],
     cal_values: dict[str, int],
     cal_bound: float | None,
+    changes: list[Finding] | None = None,
 ) -> SessionResult:
+    """The plan's result; ``changes``: a kept calendar's changes with their causes (else
+    the changes against the previous plan are described)."""
     p = run.p
     planned = sorted([*p.fixed, *new], key=lambda s: (s.date, s.half, s.center_id, s.event_id))
     values = {
@@ -387,7 +395,7 @@ def _result(
             info("sessions.not_proven_optimal", objective=objective, bound=round(bound, 2))
         )
     findings += explain.calendar_warnings(p)
-    findings += explain.describe_changes(p, new)
+    findings += explain.describe_changes(p, new) if changes is None else changes
     findings += explain.holiday_months(p)
     soft = [
         SoftGoal(f"sessions.goal.{g}", values.get(g, 0), getattr(p.rules.weights, g))
