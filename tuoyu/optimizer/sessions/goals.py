@@ -41,7 +41,7 @@ class SessionWeights:
     staff_changed: int = 20  # re-plan: a kept session got another person
     #: an even year: per center session (per discipline) a month holds beyond the band
     #: around its share of the year (``SessionRules.month_band``)
-    month_share: int = 5
+    month_share: int = 30
     #: per district-event occurrence beyond its kind's monthly share (events spread)
     event_spread: int = 20
     #: per quarter a center's sessions miss of ``SessionRules.min_quarters``

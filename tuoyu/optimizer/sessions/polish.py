@@ -30,7 +30,12 @@ from dataclasses import dataclass, field
 
 from tuoyu.models.sessions import Session
 from tuoyu.optimizer.sessions.flow import trip_cost
-from tuoyu.optimizer.sessions.goals import month_band, month_weights
+from tuoyu.optimizer.sessions.goals import (
+    event_kinds,
+    event_spread_excess,
+    month_band,
+    month_weights,
+)
 from tuoyu.optimizer.sessions.problem import DISCIPLINES, SessionProblem
 from tuoyu.optimizer.solve import Clock, Stop
 
@@ -315,6 +320,7 @@ class _Polish:
             v += sum(w * base[d, 0] + wm * mbase[d, 0] for d in DISCIPLINES if d not in need)
             moved = [*days[:i], slot // 2, *days[i + 1 :]]
             v += p.rules.weights.spacing * spacing_of(p, moved)
+            v += p.rules.weights.quarters * self.quarters_short(cid, moved)
             off = sum(abs(others[d] + (d in need) - target[d]) for d in DISCIPLINES[1:])
             return v, off
 
@@ -429,11 +435,31 @@ class _Polish:
             sum(self.ranked(cid, d)[0][0] if self.ranked(cid, d) else 0 for d in need)
             for need in self.needs
         )
-        if paid > least or self.center_spacing(cid):
+        if paid > least or self.center_spacing(cid) or self.month_off(k):
+            return True
+        days = [self.p.day(st.sessions[j].date) for j in self.of_center[cid]]
+        if self.quarters_short(cid, days):
             return True
         return any(
             st.load[sid] > self.fair(st.disc[sid], st.total[st.disc[sid]]) for sid in st.team[k]
         )
+
+    def quarters_short(self, cid: str, days: list[int]) -> int:
+        """The quarters a center's sessions on ``days`` miss (``min_quarters``)."""
+        p = self.p
+        need = min(p.rules.min_quarters, self.centers[cid].sessions_per_year, 4)
+        return max(0, need - len({(p.month_of_day[d] - 1) // 3 for d in days}))
+
+    def month_off(self, k: int) -> bool:
+        """Whether session ``k``'s month is outside its band for one of its disciplines
+        (the even-year goal): a move to another month may pay."""
+        st = self.st
+        s = st.sessions[k]
+        for d in st.topic_needs[s.topic_id]:
+            total = sum(st.months[d, mo] for mo in self.mw)
+            if self.month_excess(d, s.date.month, st.months[d, s.date.month], total):
+                return True
+        return False
 
     def center_spacing(self, cid: str) -> int:
         return spacing_of(
@@ -451,6 +477,10 @@ class _Polish:
         )
         v += w.load * sum(self.load_term(d, st.total[d]) for d in DISCIPLINES)
         v += w.month_share * self.months_value()
+        v += w.quarters * sum(
+            self.quarters_short(cid, [self.p.day(st.sessions[k].date) for k in ks])
+            for cid, ks in self.of_center.items()
+        )
         return v + w.spacing * sum(self.center_spacing(cid) for cid in self.of_center)
 
     def snapshot(self) -> tuple:
@@ -573,7 +603,65 @@ class _Polish:
             return True
         return self.stop is not None and self.stop.is_set()
 
+    def spread_events(self) -> None:
+        """Move district-event occurrences out of months where their kind is bunched
+        (the even-year goal ``event_spread``) to a free day of a month with room, with the
+        cheapest free people; kept when the plan's objective strictly falls."""
+        p, st = self.p, self.st
+        w = p.rules.weights
+        events = {e.event_id: e for e in p.data.events}
+        for evs, months in event_kinds(p).values():
+            ids = {e.event_id for e in evs}
+            for k in [k for k, s in enumerate(st.sessions) if s.event_id in ids]:
+                if self.stopped:
+                    return
+                per = Counter(x.date.month for x in st.sessions if x.event_id in ids)
+                cap = -(-sum(per.values()) // max(1, len(months)))
+                s = st.sessions[k]
+                if per[s.date.month] <= cap:
+                    continue
+                e = events[s.event_id]
+                taken = {x.date for x in st.sessions if x.event_id == e.event_id}
+                before = self.objective() + w.event_spread * event_spread_excess(p, st.sessions)
+                snap = self.snapshot()
+                st.lift(k)
+                done = False
+                for d in p.event_days(e):
+                    date = p.date(d)
+                    if per[date.month] >= cap or date in taken:
+                        continue
+                    for half in (0, 1):
+                        team = self._event_team(e, 2 * d + half)
+                        if team is None:
+                            continue
+                        st.place(k, s.model_copy(update={"date": date, "half": half}), team)
+                        after = self.objective() + w.event_spread * event_spread_excess(
+                            p, st.sessions)
+                        if after < before:
+                            done = True
+                            break
+                        st.lift(k)
+                    if done:
+                        break
+                if not done:
+                    self.restore(snap)
+
+    def _event_team(self, e, slot: int) -> list[str] | None:
+        """Free people for an event occurrence at ``slot`` (its team's disciplines and
+        numbers), those under the fair share first, in staff order."""
+        st = self.st
+        out = []
+        for d, n in self.p.event_team(e).items():
+            fair = self.fair(d, st.total[d] + n)
+            free = [x.staff_id for x in self.pools[d] if st.free(x.staff_id, slot)]
+            free.sort(key=lambda sid: st.load[sid] >= fair)
+            if len(free) < n:
+                return None
+            out += free[:n]
+        return out
+
     def run(self) -> None:
+        self.spread_events()
         self.passes(PASSES)
         for _ in range(RAISES):
             if self.stopped:
