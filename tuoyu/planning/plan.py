@@ -22,8 +22,7 @@ from tuoyu.optimizer.solve import (
     clock_findings,
     gap,
 )
-
-KINDS = ("roster", "sessions", "siting")
+from tuoyu.planning.registry import kinds
 
 
 @dataclass(frozen=True)
@@ -51,7 +50,7 @@ class Plan:
     detail: Any = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        if self.kind not in KINDS:
+        if self.kind not in kinds():
             raise ValueError(f"unknown plan kind {self.kind!r}")
         object.__setattr__(self, "status", Status(self.status))
         for name in ("stages", "soft_goals", "targets", "findings"):
