@@ -290,18 +290,20 @@ def solve(
         solver.parameters.max_time_in_seconds = min(params.time_limit, stop.grace)
     callback = ProgressCallback(progress, stage) if progress is not None else None
     binds = params.clock_binds()
+    limit = params.seconds()
     t0 = time.perf_counter()
     if stop is not None and not stop.is_set():
         with stop.watch(solver.stop_search):
             status = solver.solve(model, callback)
     else:
         status = solver.solve(model, callback)
+    seconds = time.perf_counter() - t0
     clock = params.clock
-    if binds and clock is not None and clock.expired() and status in (
+    if binds and clock is not None and seconds >= 0.95 * limit and status in (
         cp_model.FEASIBLE, cp_model.UNKNOWN
     ):
         clock.note(stage)
-    return solver, status, time.perf_counter() - t0
+    return solver, status, seconds
 
 
 def clock_findings(params: SolveParams) -> list[Finding]:
