@@ -184,3 +184,20 @@ def test_a_held_out_district_has_an_even_year(tmp_path):
     for e in data.events:
         per = Counter(int(r["date"][5:7]) for r in rows if r["event_id"] == e.event_id)
         assert max(per.values()) <= math.ceil(e.count / len(e.months or range(12))), (e, per)
+
+
+def test_the_workbook_shows_the_month_histogram(small, tmp_path):
+    from openpyxl import load_workbook
+
+    from tuoyu.api.exports.sessions import write_workbook
+    from tuoyu.api.text import label
+
+    data, plan = small
+    targets = [(label(t.code, "zh"), t.goal, t.achieved, t.met) for t in plan.targets]
+    write_workbook(tmp_path / "s.xlsx", data, list(plan.sessions), YEAR, targets=targets)
+    rows = list(load_workbook(tmp_path / "s.xlsx", read_only=True)["方案目标"].iter_rows(
+        min_row=2, values_only=True))
+    hist = Counter(s.date.month for s in plan.sessions if s.center_id)
+    for mo in range(1, 13):
+        row = next(r for r in rows if r[0] == label(f"sessions.target.month_{mo:02d}", "zh"))
+        assert row[2] == hist[mo]
