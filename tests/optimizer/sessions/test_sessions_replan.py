@@ -122,5 +122,8 @@ def test_a_closure_that_breaks_the_calendar_replans_and_lists_the_moves(first, t
     new = rows_of(again)
     assert violations(data, YEAR, new) == []
     assert not any(x["center_id"] == "C1" and x["date"] == r["date"] for x in new)
-    moved = [f for f in again.findings if f.code == "sessions.change.moved"]
-    assert any(f.params["key"] == "C1" and f.params["old_date"] == r["date"] for f in moved)
+    forced = [f for f in again.findings if f.code == "sessions.change.forced.closed"]
+    assert [(f.params["key"], f.params["old_date"]) for f in forced] == [("C1", r["date"])]
+    for f in again.findings:
+        if f.code.startswith("sessions.change"):
+            assert f.code in CATALOGUE and render(f, "zh") and render(f, "en")

@@ -114,14 +114,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # -- changes of a re-plan -----------------------------------------------------------
     "sessions.change.moved": (
-        "{key}：{old_date}（{old_half}）改到 {new_date}（{new_half}），{what}",
-        "{key}: {old_date} (half {old_half}) -> {new_date} (half {new_half}), {what}",
+        "{key}：{old_date}（{old_half}）改到 {new_date}（{new_half}），{what}（本身未受变更影响，随重新排期调整）",
+        "{key}: {old_date} (half {old_half}) -> {new_date} (half {new_half}), {what} (not itself "
+        "affected by the change; moved by the re-plan)",
     ),
     "sessions.change.staff": (
         "{key}：{date} 人员 {old} 改为 {new}", "{key}: {date} staff {old} -> {new}"
     ),
     "sessions.change.topic": (
         "{key}：{date} 主题 {old} 改为 {new}", "{key}: {date} topic {old} -> {new}"
+    ),
+    "sessions.change.forced.closed": (
+        "{key}：{old_date}（{old_half}）场所当天不再开放（闭馆、节假日或开放日变更），"
+        "改到 {new_date}（{new_half}），{what}",
+        "{key}: {old_date} (half {old_half}) the center is no longer open that day "
+        "(closure, holiday or open days changed) -> {new_date} (half {new_half}), {what}",
     ),
     "sessions.change.forced.gone": (
         "{key}：{date} 人员 {old} 已不在人员表中，由 {new} 接替",
