@@ -24,6 +24,10 @@ class PlannerParams(BaseModel):
 
     time_limit: float = Field(60.0, gt=0, le=3600, description="Solver time limit, seconds.")
     workers: int = Field(8, ge=1, le=64, description="Solver workers (threads).")
+    wall_limit: float | None = Field(
+        None, gt=0, le=36000, description="Wall-clock ceiling of the whole plan, seconds "
+        "(honoured within 5% on a loaded machine; the plan says when it ended a solve). "
+        "Default: none (the sessions' work budget alone, reproducible).")
 
 
 class RosterParams(PlannerParams):

@@ -30,7 +30,7 @@ from tuoyu.optimizer.roster.replan import Replan, moved, replan_problem, without
 from tuoyu.optimizer.solve import ProgressFn, SolveParams, Status, Stop, Target
 from tuoyu.planning.dataset import Dataset
 from tuoyu.planning.params import RosterParams
-from tuoyu.planning.plan import Plan, failed_plan
+from tuoyu.planning.plan import Plan, clocked, failed_plan, solve_params_of
 
 KIND = "roster"
 ROW_FIELDS = ("date", "institution_id", "street_id", "inspector_ids", "reason")
@@ -189,7 +189,7 @@ def run(
     data = load_inspection_data(dataset.folder)
     history = tuple(history)
     start, _end = month_bounds(params.year, params.mon)
-    solve_params = SolveParams(time_limit=params.time_limit, workers=params.workers)
+    solve_params = solve_params_of(params)
     as_dict = params.model_dump(mode="json")
     if params.from_date is not None and not kept:
         return failed_plan(KIND, Status.INFEASIBLE, [warning(
@@ -202,7 +202,7 @@ def run(
     except TimeLimitError as err:
         cancelled = any(c.code == "roster.cancelled_no_plan" for c in err.clashes)
         status = Status.CANCELLED if cancelled else Status.TIME_LIMIT
-        return failed_plan(KIND, status, err.clashes, as_dict)
+        return clocked(failed_plan(KIND, status, err.clashes, as_dict), solve_params)
     except InfeasibleError as err:
         return failed_plan(KIND, Status.INFEASIBLE, err.clashes, as_dict)
     covered = _covered(data, [h for h in history if h.date < start], result, start)
@@ -211,7 +211,7 @@ def run(
                           tuple(dict(e) for e in earlier_draws),
                           tuple(dict(r) for r in kept) if rp else (), rp,
                           dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))  # fmt: skip
-    return Plan(
+    plan = Plan(
         kind=KIND,
         status=result.status,
         objective=result.objective,
@@ -225,6 +225,7 @@ def run(
         params=as_dict,
         detail=detail,
     )
+    return clocked(plan, solve_params)
 
 
 # ---------------------------------------------------------------- the draw's audit record
