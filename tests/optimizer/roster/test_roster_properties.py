@@ -9,10 +9,10 @@ import datetime as dt
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from ortools.sat.python import cp_model
-from roster_check import check_roster
+from roster_check import check_roster, score_roster
 
 from tuoyu.api.text import CATALOGUE, render
-from tuoyu.models.errors import InfeasibleError
+from tuoyu.models.errors import InfeasibleError, TimeLimitError
 from tuoyu.models.inspection import (
     Conflict,
     InspectionData,
@@ -132,6 +132,9 @@ def test_roster_keeps_every_rule_or_explains_why_not(instance):
     assert len(plan.rows) == len(problem.visits)
     event("feasible")
     assert check_roster(plan.rows, data, YEAR, MONTH, rules) == []
+    # the goals reported are those of the rows written, counted independently
+    assert plan.soft == score_roster(plan.rows, data, YEAR, MONTH, rules)
+    assert plan.objective == sum(g.cost for g in plan.soft_goals)
     for f in plan.findings:
         assert f.code in CATALOGUE and "{" not in render(f, "en"), f
 
@@ -232,3 +235,27 @@ def test_rosters_at_the_floor(instance, seed):
     assert status == cp_model.OPTIMAL
     event("rosters at the floor" + (" with far streets" if both else ""))
     assert solver.objective_value == 0
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(instances(), st.sampled_from([0.0, 0.001, 0.01]))
+def test_a_roster_cut_short_reports_the_goals_of_its_rows(instance, work):
+    """With a tiny budget of work the solves stop at their first rosters, whose goal
+    variables may be loose: the plan still reports the goals of the rows it writes."""
+    data, rules, seed = instance
+    problem = build_problem(data, YEAR, MONTH, seed, rules)
+    try:
+        plan = solve_roster(problem, SolveParams(time_limit=30, workers=8), work=work)
+    except (InfeasibleError, TimeLimitError):
+        event("no roster")
+        return
+    event(str(plan.status))
+    assert check_roster(plan.rows, data, YEAR, MONTH, rules) == []
+    assert plan.soft == score_roster(plan.rows, data, YEAR, MONTH, rules)
+    assert plan.objective == sum(g.cost for g in plan.soft_goals)
+    assert plan.bound is None or plan.bound <= plan.objective

@@ -83,6 +83,9 @@ def register(app: typer.Typer) -> None:
         classes_per_year: str = typer.Option("5-8", "--classes-per-year",
                                              help="New classes a year, min-max."),
         seats_per_class: int = typer.Option(20, "--seats-per-class"),
+        class_fill: float = typer.Option(
+            0.5, "--class-fill", help="A new class opens only where it serves at least this "
+            "share of its seats (0.5: 10 of 20), every year from its opening."),
         speed: float = typer.Option(4.5, "--speed", help="Walking speed, km/h."),
         radius: float | None = typer.Option(None, "--radius",
                                             help="Fixed walking radius in metres instead of "
@@ -117,7 +120,7 @@ def register(app: typer.Typer) -> None:
         out_lang: Lang = "en" if lang == "en" else "zh"
         params = make_params(
             SitingParams, out_lang, years=years, classes_per_year=classes_per_year,
-            seats_per_class=seats_per_class, speed_kmh=speed, radius_m=radius,
+            seats_per_class=seats_per_class, class_fill=class_fill, speed_kmh=speed, radius_m=radius,
             circuity=circuity, take_up=take_up, trend=trend, time_limit=time_limit,
             workers=workers, model=model, p=p, strict=strict, use_network=not no_network,
             pinned=tuple(pin or ()), forbidden=tuple(forbid or ()), tradeoff=tradeoff)
