@@ -133,6 +133,7 @@ def violations(d: SitingData, cfg, plan) -> dict[str, list[str]]:  # noqa: ANN00
         f"seats before, {o.cumulative} new classes"
         for o in plan.openings
         if o.children_served - places[o.place_id]["seats"] < fill * o.cumulative
+        and o.place_id not in {pid for pid, _y in getattr(cfg, "pinned", ())}  # planner's call
     ]
     reach = _reach(d, places, cfg.access.reach_m, cfg.access.circuity)
     cov = plan.coverage

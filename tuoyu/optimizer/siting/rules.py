@@ -126,7 +126,8 @@ def every_class_fills(mip: Mip, problem: SitingProblem, v: Columns) -> None:
     """A class opens only where it fills: in every year from its opening, the children a
     place serves beyond its own seats reach ``fill_children`` for each of its new classes
     (so no class serves no one). At a place with seats of its own, a binary says whether
-    it has a new class yet (its own seats count only then)."""
+    it has a new class yet (its own seats count only then). A place the planner pins is
+    the planner's decision: it is exempt (its findings say what it serves)."""
     fill = float(problem.config.fill_children)
     pairs = problem.pairs
     order = np.argsort(pairs.j, kind="stable")
@@ -135,7 +136,10 @@ def every_class_fills(mip: Mip, problem: SitingProblem, v: Columns) -> None:
     by_place: dict[int, list[tuple[int, int]]] = {}
     for (j, t), c in v.open_.items():
         by_place.setdefault(j, []).append((t, c))
+    pinned = {j for j, _t in problem.pins}
     for j, opens in sorted(by_place.items()):
+        if j in pinned:
+            continue
         at = order[starts[j]:starts[j + 1]]
         existing = float(seats_now[j])
         max_new = float(problem.places[j].max_new)
