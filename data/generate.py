@@ -1156,9 +1156,8 @@ def generate(
         rules = conflicts(out_dir, scale, seed, pool, directory)
         inspections(out_dir, scale, seed, directory, pool, rules)
     finally:
-        shaped = _SHAPE != SHAPES["baoshan"]
         _set_shape(SHAPES["baoshan"], seed)
-    if not shaped:
+    if shape == "baoshan":
         _run_optional_modules(out_dir, scale, seed)
 
 
