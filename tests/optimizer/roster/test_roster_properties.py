@@ -271,10 +271,20 @@ def test_least_team_needs_a_third_member_when_no_two_cover_skills_and_department
     from tuoyu.optimizer.roster.bound import least_team
 
     people = [
-        Inspector(inspector_id="A1", name="甲", department="A", skills=("safety",), max_per_month=5),
-        Inspector(inspector_id="A2", name="乙", department="A", skills=("hygiene",), max_per_month=5),
+        Inspector(
+            inspector_id="A1", name="甲", department="A", skills=("safety",), max_per_month=5
+        ),
+        Inspector(
+            inspector_id="A2", name="乙", department="A", skills=("hygiene",), max_per_month=5
+        ),
         Inspector(inspector_id="B1", name="丙", department="B", skills=("food",), max_per_month=5),
-        Inspector(inspector_id="B2", name="丁", department="B", skills=("safety", "hygiene"), max_per_month=5),
+        Inspector(
+            inspector_id="B2",
+            name="丁",
+            department="B",
+            skills=("safety", "hygiene"),
+            max_per_month=5,
+        ),
     ]
     data = InspectionData(
         streets=STREETS, institutions=(Institution(
