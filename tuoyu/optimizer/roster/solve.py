@@ -56,7 +56,7 @@ from tuoyu.optimizer.solve import (
 
 
 @dataclass(frozen=True)
-class RosterPlan:
+class RosterResult:
     """A month's roster: the rows, how the solve ended and what a planner should know."""
 
     problem: RosterProblem
@@ -313,7 +313,7 @@ def solve_roster(
     stop: Stop | None = None,
     prove: bool = True,
     work: float | None = None,
-) -> RosterPlan:
+) -> RosterResult:
     """Date and staff every visit; raise :class:`InfeasibleError` (clashes as findings)
     when no roster can meet the rules, :class:`TimeLimitError` when none was found in
     time. A stopped solve keeps the best roster found so far (status ``cancelled``).
@@ -361,7 +361,7 @@ def _greedy_plan(
     stages: list[StageTime],
     clock: _Clock,
     run: Run,
-) -> RosterPlan | None:
+) -> RosterResult | None:
     """No roster within the budget of work: complete the days by the greedy roster (a
     fixed order, least-loaded first, on the seeded shortlists, then on everyone allowed;
     keeping the soft goals as rules first, then not),
@@ -402,7 +402,7 @@ def _greedy_plan(
             SoftGoal(f"roster.goal.{name}", values[name], getattr(w, name)) for name in SOFT_GOALS
         )
         findings = _findings(problem, size, values, False, params, run, clock, None)
-        return RosterPlan(
+        return RosterResult(
             problem,
             rows,
             Status.FEASIBLE,
@@ -426,7 +426,7 @@ def _pick(
     clock: _Clock,
     run: Run,
     prove: bool,
-) -> RosterPlan:
+) -> RosterResult:
     """Among rosters as good on every soft goal, the seeded random priority picks one
     (already done when the teams were found at the floor); then, when every stage is
     proven optimal, prove it is the only one."""
@@ -467,7 +467,7 @@ def _pick(
     findings = _findings(
         problem, teams.size, soft_values, proven, params, run, clock, unique if prove else True
     )
-    return RosterPlan(
+    return RosterResult(
         problem,
         rows,
         status,
