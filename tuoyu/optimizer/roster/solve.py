@@ -83,15 +83,20 @@ DET_PER_SECOND = 1.0
 #: so that the roster never depends on --workers
 THREADS = 2
 BATCH = 2
+#: the wall clock stops a roster's solves only at this multiple of the time limit: a
+#: safety net (as the calendar's), so that on a loaded machine the work budget, not the
+#: clock, still ends each solve and the roster stays the same
+WALL_FACTOR = 10.0
 
 
 class _Clock:
     """The work left of the whole solve (deterministic units, ``time_limit`` ×
-    :data:`DET_PER_SECOND`) and, as a safety net only, the wall-clock time left."""
+    :data:`DET_PER_SECOND`) and, as a safety net only, the wall-clock time left
+    (:data:`WALL_FACTOR` × ``time_limit``)."""
 
     def __init__(self, params: SolveParams, work: float | None = None):
         self.params = params
-        self.deadline = time.perf_counter() + params.time_limit
+        self.deadline = time.perf_counter() + WALL_FACTOR * params.time_limit
         self.work = params.time_limit * DET_PER_SECOND if work is None else work
         self.wall_stopped: list[str] = []  # stages the wall clock ended before their work
 
@@ -290,7 +295,11 @@ def _findings(
     findings = list(problem.findings)
     for stage in clock.wall_stopped:
         findings.append(
-            warning("roster.wall_clock_stop", stage=stage, seconds=round(params.time_limit))
+            warning(
+                "roster.wall_clock_stop",
+                stage=stage,
+                seconds=round(WALL_FACTOR * params.time_limit),
+            )
         )
     if plan_size is not None:
         findings.append(info("roster.shortlist", size=plan_size, seed=str(problem.seed)))
