@@ -98,6 +98,9 @@ class SitingParams(PlannerParams):
     classes_per_year: tuple[int, int] = Field((5, 8), description="New classes a year, min-max.")
     model: Literal["capacitated", "mclp", "lscp"] = "capacitated"
     seats_per_class: int = Field(20, ge=1, le=200, description="Seats of a new class.")
+    class_fill: float = Field(
+        0.5, gt=0.0, le=1.0, description="A new class opens only where it serves at least "
+        "this share of its seats (0.5: 10 of 20), every year from its opening.")
     speed_kmh: float = Field(4.5, ge=0.5, le=20, description="Walking speed, km/h.")
     radius_m: float | None = Field(
         None, ge=50, le=20000, description="Fixed walking radius in metres instead of "

@@ -60,6 +60,7 @@ def config_of(params: SitingParams) -> SitingConfig:
         years=params.years,
         classes_per_year=params.classes_per_year,
         seats_per_class=params.seats_per_class,
+        class_fill=params.class_fill,
         access=AccessParams(speed_kmh=params.speed_kmh, radius_m=params.radius_m,
                             circuity=params.circuity),
         demand=DemandParams(take_up=params.take_up, trend=params.trend),

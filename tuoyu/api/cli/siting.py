@@ -85,6 +85,8 @@ def register(app: typer.Typer) -> None:
         seats_per_class: int = param_option(SitingParams, "seats_per_class",
                                             "--seats-per-class",
                                             help="cli.help.siting.seats_per_class"),
+        class_fill: float = param_option(SitingParams, "class_fill", "--class-fill",
+                                         help="cli.help.siting.class_fill"),
         speed: float = param_option(SitingParams, "speed_kmh", "--speed",
                                     help="cli.help.siting.speed"),
         radius: float | None = param_option(SitingParams, "radius_m", "--radius",
@@ -120,7 +122,7 @@ def register(app: typer.Typer) -> None:
         out_lang: Lang = lang  # type: ignore[assignment]  (checked by its option)
         params = make_params(
             SitingParams, out_lang, years=years, classes_per_year=classes_per_year,
-            seats_per_class=seats_per_class, speed_kmh=speed, radius_m=radius,
+            seats_per_class=seats_per_class, class_fill=class_fill, speed_kmh=speed, radius_m=radius,
             circuity=circuity, take_up=take_up, trend=trend, time_limit=time_limit,
             wall_limit=wall_limit, workers=workers, model=model, p=p, strict=strict,
             use_network=not no_network,

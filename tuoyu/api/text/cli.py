@@ -77,6 +77,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.help.siting.classes_per_year": ("每年新增托班数，最少-最多。",
                                          "New classes a year, min-max."),
     "cli.help.siting.seats_per_class": ("每个新托班的托位数。", "Seats of a new class."),
+    "cli.help.siting.class_fill": (
+        "满班标准：新托班只在从开班当年起每年至少服务该比例托位的儿童时才开设（0.5：20 个托位中 10 名）。",
+        "The fill: a new class opens only where it serves at least this share of its seats "
+        "every year from its opening (0.5: 10 of 20).",
+    ),
     "cli.help.siting.speed": ("步行速度，公里/小时。", "Walking speed, km/h."),
     "cli.help.siting.radius": ("固定的步行半径（米），代替按 --speed 步行 15 分钟。",
                                "Fixed walking radius in metres instead of 15 minutes at "
