@@ -14,7 +14,7 @@ from typing import Any
 from tuoyu.models.findings import Finding, _freeze, _thaw
 from tuoyu.optimizer.solve import SoftGoal, StageTime, Status, Target, gap
 
-KINDS = ("roster", "sessions", "siting")
+KINDS = ("roster", "sessions", "siting", "visits")
 
 
 @dataclass(frozen=True)

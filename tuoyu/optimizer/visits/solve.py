@@ -268,7 +268,7 @@ def solve(problem: VisitProblem, params: RoutingParams = RoutingParams(), *,
                 order = 0
                 sched = list(route.schedule())
                 for act in sched:
-                    if not act.is_client:
+                    if not act.is_client():
                         continue
                     f, s = built.clients[act.idx]
                     order += 1

@@ -7,10 +7,11 @@ teams as vehicles"). Everyone not in a pair visits alone. The pairing is a heuri
 choice, made greedily and deterministically:
 
 * for each pair of disciplines, in order of how many families need it, pairs are formed
-  until their visit capacity over the week covers those families with a quarter to
-  spare (or the people run out);
-* a pair is the two people of the two disciplines with the most half-days free in common,
-  then the nearest bases, then the smallest ids.
+  until every such family has a pair free on one of its half-days (where any can be),
+  and their visit capacity over the week covers those families with a quarter to spare
+  (or the people run out);
+* the next pair is the one free on the half-days of the most families not yet reached,
+  then with the most half-days free in common, then the nearest bases, the smallest ids.
 
 What this gives up: a person is in one team all week (a person in a pair cannot also go
 alone on another day), and the pairs are not chosen by the router. The counting proofs
@@ -91,25 +92,33 @@ def form_teams(problem: VisitProblem, spare: float = 1.25) -> tuple[Team, ...]:
     pairs: list[Team] = []
     demand = pair_demand(problem) if problem.rules.pairs else Counter()
     for (a, b), n in sorted(demand.items(), key=lambda kv: (-kv[1], kv[0])):
+        fams = [f for f in problem.families
+                if tuple(sorted(problem.needed(f))) == (a, b) and problem.family_slots(f)]
+        uncovered = {f.family_id: {(s.date, s.half) for s in problem.family_slots(f)}
+                     for f in fams}
         covered = 0
-        while covered < spare * n:
-            best: tuple[tuple[int, int, str, str], Team] | None = None
+        while True:
+            best: tuple[tuple[int, int, int, str, str], Team, set[str]] | None = None
             for p in (x for x in free.values() if x.discipline == a):
                 for q in (x for x in free.values() if x.discipline == b):
                     team = Team((p, q))
-                    common = sum(len(team.free_halves(problem, d)) for d in problem.dates)
-                    if common == 0:
+                    halves = {(d, h) for d in problem.dates
+                              for h in team.free_halves(problem, d)}
+                    if not halves:
                         continue
-                    key = (-common, travel_minutes(p.base_lon, p.base_lat, q.base_lon,
-                                                   q.base_lat, problem.rules),
-                           p.staff_id, q.staff_id)
+                    reach = {fid for fid, slots in uncovered.items() if slots & halves}
+                    key = (-len(reach), -len(halves),
+                           travel_minutes(p.base_lon, p.base_lat, q.base_lon, q.base_lat,
+                                          problem.rules), p.staff_id, q.staff_id)
                     if best is None or key < best[0]:
-                        best = (key, team)
-            if best is None:
+                        best = (key, team, reach)
+            if best is None or (covered >= spare * n and not best[2]):
                 break
             team = best[1]
             pairs.append(team)
             covered += _week_capacity(team, problem)
+            for fid in best[2]:
+                del uncovered[fid]
             for m in team.members:
                 del free[m.staff_id]
     singles = [Team((p,)) for p in sorted(free.values(), key=lambda x: x.staff_id)]
