@@ -23,13 +23,20 @@ from tuoyu.api.exports.output import staged
 from tuoyu.models.errors import DataError, Problem
 from tuoyu.optimizer.solve import ProgressFn, Stop
 from tuoyu.planning.dataset import Dataset
-from tuoyu.planning.params import AnyParams, RosterParams, SessionParams, SitingParams
+from tuoyu.planning.params import (
+    AnyParams,
+    RosterParams,
+    SessionParams,
+    SitingParams,
+    VisitParams,
+)
 from tuoyu.planning.plan import Plan
 
 PARAMS: dict[str, type[AnyParams]] = {
     "roster": RosterParams,
     "sessions": SessionParams,
     "siting": SitingParams,
+    "visits": VisitParams,
 }
 
 
@@ -59,6 +66,15 @@ def make_plan(
 
         earlier = read_sessions_csv(previous) if previous is not None else []
         return sessions.run(dataset, params, previous=earlier, stop=stop, progress=progress)
+    if isinstance(params, VisitParams):
+        from tuoyu.api.exports.visits import read_visits_csv
+        from tuoyu.planning import visits
+
+        earlier = read_visits_csv(previous) if previous is not None else []
+        booked = os.environ.get("TUOYU_VISITS_SESSIONS")
+        sessions = read_visits_csv(Path(booked)) if booked else None
+        return visits.run(dataset, params, previous=earlier, sessions=sessions, stop=stop,
+                          progress=progress)
     from tuoyu.planning import siting
 
     return siting.run(dataset, params, stop=stop, progress=progress)

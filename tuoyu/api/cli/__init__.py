@@ -26,7 +26,7 @@ app = typer.Typer(
 
 BUNDLED_DATA = BUNDLED
 
-PLANNER_MODULES = ("roster", "sessions", "siting", "serve", "all", "city")
+PLANNER_MODULES = ("roster", "sessions", "siting", "visits", "serve", "all", "city")
 
 
 def _version(value: bool) -> None:

@@ -14,7 +14,7 @@ import string
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from tuoyu.api.text import city, common, input, roster, sessions, siting
+from tuoyu.api.text import city, common, input, roster, sessions, siting, visits
 from tuoyu.models.errors import DataError, Problem
 from tuoyu.models.findings import Finding
 from tuoyu.planning.plan import Plan
@@ -23,7 +23,7 @@ Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
 
 CATALOGUE: dict[str, tuple[str, str]] = {}
-for _module in (common, input, roster, sessions, siting, city):
+for _module in (common, input, roster, sessions, siting, city, visits):
     for _code, _pair in _module.MESSAGES.items():
         if _code in CATALOGUE:
             raise RuntimeError(f"message code {_code!r} defined twice")
@@ -46,7 +46,7 @@ def _value(v: Any, lang: Lang) -> str:
 
 #: parameters whose values are codes of a family of labels, said by their label
 #: (an inspection outcome "rectify" reads 责令整改)
-CODED_PARAMS = {"outcome": "outcome."}
+CODED_PARAMS = {"outcome": "outcome.", "discipline": "visits.discipline."}
 
 
 def _param(key: str, v: Any, lang: Lang) -> str:
