@@ -90,7 +90,7 @@ def write_workbook(plan: Plan, path: Path) -> None:
         for x in r["staff_ids"].split(";"):
             per[x].append(r)
     for sid in sorted(per):
-        ws = book.add_worksheet(_safe(f"日程_{sid}")[:31])
+        ws = book.add_worksheet(("日程_" + _safe(sid))[:31])
         ws.set_landscape()
         ws.set_paper(9)  # A4
         ws.fit_to_pages(1, 0)

@@ -2,6 +2,9 @@
 Families are named by their pseudonymous id only."""
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    "plan.kind.visits": ("新生儿家庭上门指导", "Home guidance visits"),
+    "input.kind.half_days": ("可上门时段，如 周一上午;周三下午;周六（或 Mon AM;Wed PM;Sat）",
+                             "half-days like Mon AM;Wed PM;Sat (or 周一上午;周三下午)"),
     "visits.heuristic": (
         "路线由 PyVRP 启发式求解（迭代 {iterations} 次，种子 {seed}）：不保证最优；"
         "可证明的下界为 {bound}。",
