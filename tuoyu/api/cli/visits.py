@@ -72,3 +72,41 @@ def register(app: typer.Typer) -> None:
         if sessions is not None:
             os.environ["TUOYU_VISITS_SESSIONS"] = str(sessions)
         plan_and_write(dataset, params, out, out_lang, previous=previous, show=_show)
+
+    @app.command("forget-families")
+    def forget_families(
+        data: Annotated[Path | None, typer.Option(
+            "--data", help="Dataset folder whose families are deleted.")] = None,
+        dataset: str | None = typer.Option(
+            None, "--dataset", help="Id of a dataset stored by the service (in TUOYU_HOME)."),
+        yes: bool = typer.Option(False, "--yes", help="Do it (without it: nothing is "
+                                 "deleted)."),
+    ) -> None:
+        """Delete a dataset's families (新生儿家庭) and every home-visit plan made from them,
+        in the folder and in the store; the database is vacuumed so no copy remains."""
+        from tuoyu.api import store
+        from tuoyu.api.forget import forget_families as forget
+        from tuoyu.api.service.settings import Settings
+
+        settings = Settings()
+        engine = store.engine(settings.url)
+        folder = data
+        if dataset is not None:
+            from sqlalchemy.orm import Session
+
+            with Session(engine) as s:
+                row = s.get(store.Dataset, dataset)
+                if row is None:
+                    typer.echo(f"没有数据集 {dataset}（no dataset {dataset}）", err=True)
+                    raise typer.Exit(2)
+                folder = Path(row.path)
+        if folder is None:
+            typer.echo("请给出 --data 或 --dataset（give --data or --dataset）", err=True)
+            raise typer.Exit(2)
+        if not yes:
+            typer.echo("未删除任何内容：确认请加 --yes（nothing deleted: add --yes）")
+            raise typer.Exit(1)
+        done = forget(engine, folder=folder, dataset_id=dataset, jobs_dir=settings.jobs_dir)
+        typer.echo(f"已删除：家庭表 {done.files} 个，上门计划 {done.jobs} 个，输出文件夹 "
+                   f"{done.folders} 个（deleted: {done.files} family tables, {done.jobs} "
+                   f"visit plans, {done.folders} output folders）")
