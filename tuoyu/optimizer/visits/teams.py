@@ -6,12 +6,12 @@ together are one vehicle: we pair them up for the week before routing ("pre-pair
 teams as vehicles"). Everyone not in a pair visits alone. The pairing is a heuristic
 choice, made greedily and deterministically:
 
-* for each pair of disciplines, in order of how many families need it, pairs are formed
-  until every such family has a pair free on one of its half-days (where any can be),
-  and their visit capacity over the week covers those families with a quarter to spare
-  (or the people run out);
-* the next pair is the one free on the half-days of the most families not yet reached,
-  then with the most half-days free in common, then the nearest bases, the smallest ids.
+* the families needing two disciplines are taken in order of their window's end (then id);
+* a family that a pair already formed can reach (free on one of its half-days, with a
+  visit to spare that day) takes one of that pair's visits;
+* otherwise a new pair is formed on one of the family's half-days, of two free people
+  (one of each discipline, among the five nearest to the family of each): the two with
+  the most half-days free in common this week, then the nearest.
 
 What this gives up: a person is in one team all week (a person in a pair cannot also go
 alone on another day), and the pairs are not chosen by the router. The counting proofs
@@ -70,8 +70,8 @@ class Team:
         return set(needed) <= self.disciplines
 
 
-def _week_capacity(team: Team, problem: VisitProblem) -> int:
-    return sum(team.capacity(problem, d) for d in problem.dates)
+#: candidates of each discipline considered for a new pair: the nearest to the family
+NEAREST = 5
 
 
 def pair_demand(problem: VisitProblem) -> Counter[tuple[str, str]]:
@@ -85,41 +85,71 @@ def pair_demand(problem: VisitProblem) -> Counter[tuple[str, str]]:
     return out
 
 
-def form_teams(problem: VisitProblem, spare: float = 1.25) -> tuple[Team, ...]:
-    """The week's teams: pairs for the two-discipline families, everyone else alone."""
+def form_teams(problem: VisitProblem) -> tuple[Team, ...]:
+    """The week's teams: pairs for the two-discipline families, everyone else alone.
+
+    The families needing two disciplines are taken in order of their window's end; a
+    family already reachable by a pair (free on one of its half-days, with a visit to
+    spare that day) reserves that visit; otherwise a new pair is formed of the two free
+    people, one of each discipline, free on one of its half-days and nearest to it."""
+    rules = problem.rules
     people = [p for p in problem.staff if any(problem.free_halves(p, d) for d in problem.dates)]
+    slots_of = {p.staff_id: {(d, h) for d in problem.dates for h in problem.free_halves(p, d)}
+                for p in people}
     free: dict[str, VisitStaff] = {p.staff_id: p for p in people}
     pairs: list[Team] = []
-    demand = pair_demand(problem) if problem.rules.pairs else Counter()
-    for (a, b), n in sorted(demand.items(), key=lambda kv: (-kv[1], kv[0])):
-        fams = [f for f in problem.families
-                if tuple(sorted(problem.needed(f))) == (a, b) and problem.family_slots(f)]
-        uncovered = {f.family_id: {(s.date, s.half) for s in problem.family_slots(f)}
-                     for f in fams}
-        covered = 0
-        while True:
-            best: tuple[tuple[int, int, int, str, str], Team, set[str]] | None = None
-            for p in (x for x in free.values() if x.discipline == a):
-                for q in (x for x in free.values() if x.discipline == b):
-                    team = Team((p, q))
-                    halves = {(d, h) for d in problem.dates
-                              for h in team.free_halves(problem, d)}
-                    if not halves:
-                        continue
-                    reach = {fid for fid, slots in uncovered.items() if slots & halves}
-                    key = (-len(reach), -len(halves),
-                           travel_minutes(p.base_lon, p.base_lat, q.base_lon, q.base_lat,
-                                          problem.rules), p.staff_id, q.staff_id)
-                    if best is None or key < best[0]:
-                        best = (key, team, reach)
-            if best is None or (covered >= spare * n and not best[2]):
+    pair_slots: dict[str, set[tuple[dt.date, int]]] = {}
+    used: Counter[tuple[str, dt.date]] = Counter()
+    cap: dict[tuple[str, dt.date], int] = {}
+    if not rules.pairs:
+        return tuple(Team((p,)) for p in sorted(free.values(), key=lambda x: x.staff_id))
+    fams = [f for f in problem.families if len(problem.needed(f)) == 2
+            and problem.family_slots(f)]
+    fams.sort(key=lambda f: (problem.window(f)[1], f.family_id))
+    for f in fams:
+        need = sorted(problem.needed(f))
+        slots = [(s.date, s.half) for s in problem.family_slots(f)]
+        done = False
+        for t in pairs:
+            if not set(need) <= t.disciplines:
+                continue
+            for d, h in slots:
+                if (d, h) in pair_slots[t.name] and used[t.name, d] < cap[t.name, d]:
+                    used[t.name, d] += 1
+                    done = True
+                    break
+            if done:
                 break
-            team = best[1]
-            pairs.append(team)
-            covered += _week_capacity(team, problem)
-            for fid in best[2]:
-                del uncovered[fid]
-            for m in team.members:
-                del free[m.staff_id]
+        if done:
+            continue
+        best: tuple[tuple[int, int, dt.date, int, str, str], VisitStaff, VisitStaff] | None = None
+        for d, h in slots:
+            near = []
+            for disc in need:
+                cands = [p for p in free.values()
+                         if p.discipline == disc and (d, h) in slots_of[p.staff_id]]
+                cands.sort(key=lambda p: (
+                    travel_minutes(p.base_lon, p.base_lat, f.lon, f.lat, rules), p.staff_id))
+                near.append(cands[:NEAREST])
+            for p in near[0]:
+                for q in near[1]:
+                    common = len(slots_of[p.staff_id] & slots_of[q.staff_id])
+                    key = (-common,
+                           travel_minutes(p.base_lon, p.base_lat, f.lon, f.lat, rules)
+                           + travel_minutes(q.base_lon, q.base_lat, f.lon, f.lat, rules),
+                           d, h, p.staff_id, q.staff_id)
+                    if best is None or key < best[0]:
+                        best = (key, p, q)
+        if best is None:
+            continue
+        _, p, q = best
+        team = Team((p, q))
+        pairs.append(team)
+        pair_slots[team.name] = {(d, h) for d in problem.dates
+                                 for h in team.free_halves(problem, d)}
+        for d in problem.dates:
+            cap[team.name, d] = team.capacity(problem, d)
+        used[team.name, best[0][2]] += 1
+        del free[p.staff_id], free[q.staff_id]
     singles = [Team((p,)) for p in sorted(free.values(), key=lambda x: x.staff_id)]
     return tuple(pairs) + tuple(singles)
