@@ -3,24 +3,26 @@
 Options -> one :class:`District` per ``--data`` folder (named after the folder) with
 its roster history from the store -> ``tuoyu.planning.city.run_city`` on a local Dask
 cluster (or ``--scheduler``) -> as each district finishes, its files are written on
-this machine into ``OUT/<district>/`` (published in one step) and its roster stored as
-the month's draft -> ``OUT/city_summary.csv`` and ``.xlsx``. A district that fails says
+this machine into ``OUT/<district>/`` through ``runner.deliver_each`` (staged, its
+roster stored as the month's draft, then published in one step) -> ``OUT/city_summary.csv`` and ``.xlsx``. A district that fails says
 why (in Chinese by default) and the others go on; exit 2 when any failed.
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 import typer
 
-from tuoyu.api.cli.common import LANG_OPTION, fail, make_params, output_failure
-from tuoyu.api.text import Lang, message
+from tuoyu.api.cli.common import LANG_OPTION, fail, help_of, make_params, output_failure
+from tuoyu.api.text import Lang, label, message
+from tuoyu.planning import registry
 from tuoyu.planning.city import CityPlan, District, DistrictResult, Failure, district_names
 from tuoyu.planning.dataset import Dataset
-from tuoyu.planning.params import AnyParams, RosterParams, SessionParams, SitingParams
+from tuoyu.planning.params import AnyParams
 
 
 def districts_of(folders: Sequence[Path], params: Sequence[AnyParams],
@@ -28,9 +30,7 @@ def districts_of(folders: Sequence[Path], params: Sequence[AnyParams],
     """A district per folder (the same folder given twice: once), with what its roster
     needs from the store (as ``tuoyu roster`` reads it), or why its roster is refused
     (its month is published: a redraw needs ``tuoyu roster --redraw-reason``)."""
-    from sqlalchemy.orm import Session
-
-    from tuoyu.api import runner, store
+    from tuoyu.api import store
 
     unique: list[Path] = []
     for f in folders:
@@ -44,20 +44,21 @@ def districts_of(folders: Sequence[Path], params: Sequence[AnyParams],
         inputs: dict[str, dict[str, Any]] = {}
         refused: dict[str, Failure] = {}
         for p in params:
-            if not isinstance(p, RosterParams):
+            gather = registry.planner(p.kind).hook("inputs")
+            if gather is None:
                 continue
             try:
-                with Session(engine) as session:
-                    inputs["roster"] = runner.roster_inputs(session, dataset, p)
+                _same, inputs[p.kind] = gather(dataset, p, engine=engine)
             except store.RosterStateError as exc:
-                refused["roster"] = Failure(exc.code, dict(exc.params))
+                refused[p.kind] = Failure(exc.code, dict(exc.params))
         out.append(District(name, dataset, inputs, refused))
     return out
 
 
 class CityWriter:
-    """Called as each district finishes: publish its folder, store its roster as the
-    month's draft, print a line per planner, advance the progress bar."""
+    """Called as each district finishes: deliver its plans into ``OUT/<district>/``
+    (:func:`tuoyu.api.runner.deliver_each`: files staged, plans stored, the folder
+    published in one step), print a line per planner, advance the progress bar."""
 
     def __init__(self, out: Path, engine: Any, districts: Sequence[District], lang: Lang,
                  bar: Any, task: Any) -> None:
@@ -65,24 +66,32 @@ class CityWriter:
         self.datasets = {d.name: d.dataset for d in districts}
         self.errors: dict[tuple[str, str], str] = {}
 
-    def __call__(self, name: str, results: tuple[DistrictResult, ...]) -> None:
+    def deliver(self, name: str, results: tuple[DistrictResult, ...]) -> None:
+        """Deliver a district's plans; what fails is kept in ``errors`` by (district,
+        planner)."""
         from tuoyu.api import runner, store
-        from tuoyu.api.exports.city import district_line, write_district
         from tuoyu.api.exports.output import OutputError
 
         folder = self.out / name
+        plans = [r.plan for r in results if r.ok and r.plan is not None]
+        if not plans:
+            return
         try:
-            written = write_district(results, folder, self.lang)
+            outcome = runner.deliver_each(plans, folder, dataset=self.datasets[name],
+                                          engine=self.engine, lang=self.lang)
         except (OutputError, OSError) as exc:
             text = output_failure(exc, folder, self.lang)
-            self.errors.update({(name, r.kind): text for r in results if r.ok})
-            written = []
+            self.errors.update({(name, p.kind): text for p in plans})
+            return
+        for kind, saved in outcome.items():
+            if isinstance(saved, store.RosterStateError):
+                self.errors[name, kind] = runner.state_error_text(saved, self.lang)
+
+    def __call__(self, name: str, results: tuple[DistrictResult, ...]) -> None:
+        from tuoyu.api.exports.city import district_line
+
+        self.deliver(name, results)
         for r in results:
-            if r.kind == "roster" and r.kind in written and r.plan is not None:
-                try:
-                    runner.save_roster(r.plan, self.datasets[name], self.engine)
-                except store.RosterStateError as exc:
-                    self.errors[name, r.kind] = runner.state_error_text(exc, self.lang)
             line = district_line(r, self.lang)
             if (name, r.kind) in self.errors:
                 line = message("city.district.failed", {
@@ -129,30 +138,11 @@ def _plan_city(districts: list[District], params: list[AnyParams], client: Any,
     return city, writer
 
 
-def city(
-    data: Annotated[list[Path], typer.Option(
-        "--data", help="A district's data folder (repeat for every district). The "
-        "district is named after the folder (folders of the same name: NAME-2, NAME-3 in "
-        "the order given).")] = [],  # noqa: B006 (typer reads the default, never mutates it)
-    month: str = typer.Option(..., help="Month of every district's roster, YYYY-MM."),
-    year: int | None = typer.Option(None, help="Also plan the year's guidance-session "
-                                    "calendar of every district."),
-    years: str | None = typer.Option(None, help="Also plan the siting of new nursery classes "
-                                     "for these years, e.g. 2027-2029."),
-    out: Path = typer.Option(Path("out/city"), help="Folder for the plans: OUT/<district>/ "
-                             "and the city summary."),
-    seed: int = typer.Option(20270301, help="Seed of every district's roster draw."),
-    scheduler: str | None = typer.Option(
-        None, help="Address of a Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local "
-        "cluster of one single-threaded process per core). Every worker must read the "
-        "data folders at the same paths."),
-    time_limit: float = typer.Option(60.0, help="Solver time limit of each plan, seconds."),
-    workers: int = typer.Option(1, help="Solver threads of each plan (the districts run in "
-                                "parallel; a roster does not depend on it)."),
-    lang: str = LANG_OPTION,
-) -> None:
-    """Plan many districts at once on Dask: every district's month roster
-    (with --year also its session calendar, with --years its siting).
+def city(data: list[Path], out: Path, scheduler: str | None, time_limit: float, workers: int,
+         lang: str, **values: Any) -> None:
+    """在 Dask 上同时规划多个区：每个区的月度检查排班（加 --year 还有指导活动日历，
+    加 --years 还有托班选址）。 Plan many districts at once on Dask: every district's
+    month roster (with --year also its session calendar, with --years its siting).
 
     Writes OUT/<district>/roster/, sessions/, siting/ as the single-district
     commands write them (each district published in one step when it is done)
@@ -167,21 +157,15 @@ def city(
     Ctrl-C cancels what still runs and closes the cluster (exit 130).
     """
     from tuoyu.api import store
-    from tuoyu.api.exports.city import summary_rows, write_summary
 
-    language: Lang = "en" if lang == "en" else "zh"
-    if lang not in ("zh", "en"):
-        fail([f"--lang {lang}: expected zh or en"])
+    language: Lang = lang  # type: ignore[assignment]  (checked by its option)
     if not data:
         fail([message("city.no_data", None, language)], language)
-    params: list[AnyParams] = [make_params(RosterParams, language, month=month, seed=seed,
-                                           time_limit=time_limit, workers=workers)]
-    if year is not None:
-        params.append(make_params(SessionParams, language, year=year, time_limit=time_limit,
-                                  workers=workers))
-    if years is not None:
-        params.append(make_params(SitingParams, language, years=years, time_limit=time_limit,
-                                  workers=workers))
+    params: list[AnyParams] = [
+        make_params(p.params, language, **{o.name: values[o.name] for o in p.options},
+                    time_limit=time_limit, workers=workers)
+        for p in registry.planners()
+        if p.city_always or (p.options and values[p.options[0].name] is not None)]
     engine = store.engine()
     districts = districts_of(data, params, engine, language)
     client = _client(scheduler, language)
@@ -195,16 +179,7 @@ def city(
     finally:
         if client is not None:
             client.close()
-    folders = {d.name: str(d.dataset.folder) for d in districts}
-    try:
-        write_summary(summary_rows(city.results, folders, writer.errors, language), out,
-                      language)
-    except OSError as exc:  # the districts' folders are written: say so
-        reason = getattr(exc, "strerror", None) or str(exc)
-        typer.echo(message("city.summary_error", {"path": str(out), "reason": reason},
-                           language), err=True)
-        raise typer.Exit(2) from None
-    typer.echo(message("city.written", {"out": str(out)}, language))
+    _summary(city, districts, writer, out, language)
     if any(r.kind == "roster" and r.ok for r in city.results):
         typer.echo(message("city.drafts", {"month": params[0].month}, language))  # type: ignore[union-attr]
     failed = [d for d in city.districts
@@ -216,5 +191,68 @@ def city(
     typer.echo(message("city.all_ok", {"districts": len(city.districts)}, language))
 
 
+def _summary(city: CityPlan, districts: Sequence[District], writer: CityWriter, out: Path,
+             lang: Lang) -> None:
+    """Write the city summary (the districts' folders are written: a failure says so)."""
+    from tuoyu.api.exports.city import summary_rows, write_summary
+
+    folders = {d.name: str(d.dataset.folder) for d in districts}
+    try:
+        write_summary(summary_rows(city.results, folders, writer.errors, lang), out, lang)
+    except OSError as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        typer.echo(message("city.summary_error", {"path": str(out), "reason": reason}, lang),
+                   err=True)
+        raise typer.Exit(2) from None
+    typer.echo(message("city.written", {"out": str(out)}, lang))
+
+
 def register(app: typer.Typer) -> None:
-    app.command("city")(city)
+    """Add ``tuoyu city``, with every planner's options: a planner's key option
+    (its first) says to plan it (required for a planner planned always)."""
+    from tuoyu.api.cli.all import option_parameter, planner_options
+
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    keys = {p.options[0].name: p for p in registry.planners() if p.options}
+    planned: list[inspect.Parameter] = []
+    for option in planner_options().values():
+        planner = keys.get(option.name)
+        if planner is None:  # not a key: the value of tuoyu all
+            planned.append(option_parameter(option, option.default))
+        elif planner.city_always:
+            planned.append(inspect.Parameter(
+                option.name, keyword, annotation=option.type,
+                default=typer.Option(..., help=help_of(option.help))))
+        else:
+            planned.append(inspect.Parameter(
+                option.name, keyword, annotation=option.type | None,
+                default=typer.Option(None, help=message("cli.city.also", {
+                    "planner": label(f"{planner.kind}.name", "zh"),
+                    "help": help_of(option.help)}, "zh"))))
+
+    def command(**values: Any) -> None:
+        city(*(values.pop(k) for k in ("data", "out", "scheduler", "time_limit", "workers",
+                                       "lang")), **values)
+
+    command.__doc__ = city.__doc__
+    command.__signature__ = inspect.Signature([  # type: ignore[attr-defined]
+        inspect.Parameter("data", keyword, annotation=list[Path], default=typer.Option(
+            [], "--data", help="A district's data folder (repeat for every district). The "
+            "district is named after the folder (folders of the same name: NAME-2, NAME-3 "
+            "in the order given).")),
+        *planned,
+        inspect.Parameter("out", keyword, annotation=Path, default=typer.Option(
+            Path("out/city"), help="Folder for the plans: OUT/<district>/ and the city "
+            "summary.")),
+        inspect.Parameter("scheduler", keyword, annotation=str | None, default=typer.Option(
+            None, help="Address of a Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a "
+            "local cluster of one single-threaded process per core). Every worker must read "
+            "the data folders at the same paths.")),
+        inspect.Parameter("time_limit", keyword, annotation=float, default=typer.Option(
+            60.0, help="Solver time limit of each plan, seconds.")),
+        inspect.Parameter("workers", keyword, annotation=int, default=typer.Option(
+            1, help="Solver threads of each plan (the districts run in parallel; a roster "
+            "does not depend on it).")),
+        inspect.Parameter("lang", keyword, annotation=str, default=LANG_OPTION),
+    ])
+    app.command("city")(command)

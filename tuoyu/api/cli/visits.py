@@ -67,11 +67,13 @@ def register(app: typer.Typer) -> None:
         dataset = Dataset.bundled() if data is None else Dataset.at(data)
         if previous is None and from_date is not None and (out / "visits.csv").exists():
             previous = out / "visits.csv"
-        import os
+        from tuoyu.api.visits_inputs import SESSIONS_FILE
 
-        if sessions is not None:
-            os.environ["TUOYU_VISITS_SESSIONS"] = str(sessions)
-        plan_and_write(dataset, params, out, out_lang, previous=previous, show=_show)
+        token = SESSIONS_FILE.set(sessions)
+        try:
+            plan_and_write(dataset, params, out, out_lang, previous=previous, show=_show)
+        finally:
+            SESSIONS_FILE.reset(token)
 
     @app.command("forget-families")
     def forget_families(

@@ -2,7 +2,9 @@
 Families are named by their pseudonymous id only."""
 
 MESSAGES: dict[str, tuple[str, str]] = {
-    "plan.kind.visits": ("新生儿家庭上门指导", "Home guidance visits"),
+    "visits.name": ("新生儿家庭上门指导", "Home guidance visits"),  # the planner's name
+    "cli.option.week": ("要规划的一周（周一的日期，如 2027-03-01）",
+                        "the week to plan (its Monday, e.g. 2027-03-01)"),
     "input.kind.half_days": ("可上门时段，如 周一上午;周三下午;周六（或 Mon AM;Wed PM;Sat）",
                              "half-days like Mon AM;Wed PM;Sat (or 周一上午;周三下午)"),
     "visits.heuristic": (
