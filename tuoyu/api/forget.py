@@ -20,7 +20,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from tuoyu.api.store import Dataset, Job, StoredPlan
+from tuoyu.api.store import DatasetRow, Job, StoredPlan
 from tuoyu.models.reader import xlsx_sheets
 from tuoyu.models.schema import FAMILIES
 
@@ -69,7 +69,7 @@ def forget_families(engine: Engine, *, folder: Path, dataset_id: str | None,
     jobs = folders = 0
     with Session(engine) as s, s.begin():
         if dataset_id is not None:
-            ds = s.get(Dataset, dataset_id)
+            ds = s.get(DatasetRow, dataset_id)
             if ds is not None:
                 tables = ds.tables
                 tables.pop(FAMILIES.name, None)

@@ -16,7 +16,7 @@ from tuoyu.api import store
 from tuoyu.api.cli import app
 from tuoyu.api.exports.visits import write_plan
 from tuoyu.api.service.settings import Settings
-from tuoyu.api.store import Dataset, Job, StoredPlan, now
+from tuoyu.api.store import DatasetRow, Job, StoredPlan, now
 from tuoyu.planning.dataset import Dataset as PlanDataset
 from tuoyu.planning.params import VisitParams
 from tuoyu.planning.visits import run
@@ -45,7 +45,7 @@ def test_forget_families_leaves_no_copy(tmp_path: Path, monkeypatch: pytest.Monk
     write_plan(plan, out)
     engine = store.engine(settings.url)
     with Session(engine) as s, s.begin():
-        s.add(Dataset(id="ds1", name="tiny", path=str(folder),
+        s.add(DatasetRow(id="ds1", name="tiny", path=str(folder),
                       tables_json=json.dumps({"families": 3}), created_at=now()))
         s.add(Job(id="job1", kind="visits", dataset_id="ds1", status="done",
                   message="；".join(IDS), created_at=now()))
@@ -67,4 +67,4 @@ def test_forget_families_leaves_no_copy(tmp_path: Path, monkeypatch: pytest.Monk
     assert blob and not any(fid.encode() in blob for fid in IDS)
     with Session(store.engine(settings.url)) as s:
         assert s.query(Job).count() == 0 and s.query(StoredPlan).count() == 0
-        assert "families" not in s.get(Dataset, "ds1").tables
+        assert "families" not in s.get(DatasetRow, "ds1").tables

@@ -97,7 +97,7 @@ def register(app: typer.Typer) -> None:
             from sqlalchemy.orm import Session
 
             with Session(engine) as s:
-                row = s.get(store.Dataset, dataset)
+                row = s.get(store.DatasetRow, dataset)
                 if row is None:
                     typer.echo(f"没有数据集 {dataset}（no dataset {dataset}）", err=True)
                     raise typer.Exit(2)
