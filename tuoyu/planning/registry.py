@@ -82,6 +82,9 @@ class Planner:
     - ``replan_file``: the file of a finished plan a re-plan from a date starts from;
       None: the plan cannot be re-planned.
     - ``page``: its web page, or None.
+    - ``personal_data``: its plans name people who are not staff (families): their
+      results and files are for the planner role only, and a job's message never
+      quotes its findings.
     - ``example``: the parameters of the job example on the API page,
       ``example_title`` its title there, ``job_doc`` the description of its job body.
     """
@@ -100,6 +103,7 @@ class Planner:
     check: str | None = None
     replan_file: str | None = None
     page: Page | None = None
+    personal_data: bool = False
     example: Mapping[str, Any] = field(default_factory=dict)
     example_title: str = ""
     job_doc: str = ""
@@ -235,6 +239,7 @@ register(Planner(
     options=(Option("week", str, "2027-03-01", "cli.option.week"),),
     inputs="tuoyu.api.visits_inputs:run_inputs",
     replan_file="visits.csv",
+    personal_data=True,
     example={"week": "2027-03-01"},
     example_title="新生儿家庭上门指导 / a week of home visits",
     job_doc="A week of home guidance visits to newborn families, routed (or its re-plan "
