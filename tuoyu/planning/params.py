@@ -212,5 +212,43 @@ class SitingParams(PlannerParams):
         return tuple(out)
 
 
+class VisitParams(PlannerParams):
+    kind: Literal["visits"] = "visits"
+    week: dt.date = Field(..., description="Monday of the week to plan (YYYY-MM-DD).",
+                          examples=["2027-03-01"])
+    from_date: dt.date | None = Field(
+        None, description="Re-plan the week from this date: the earlier plan's visits "
+        "before it are kept.")
+    seed: int = Field(1, ge=0, le=2**31 - 1, description="Seed of the routing search.")
+    iterations: int = Field(3000, ge=1, le=200_000, description="Iterations of the routing "
+                            "search (not seconds: the plan does not depend on load).")
+    window_days: int = Field(28, ge=1, le=365, description="A visit falls within this many "
+                             "days after the need is registered.")
+    min_age_days: int = Field(7, ge=0, le=365, description="... and not before the child is "
+                              "this many days old.")
+    visit_minutes: int = Field(60, ge=10, le=240, description="Length of a visit.")
+    pairs: bool = Field(True, description="Two-person teams where a family's needs span two "
+                        "disciplines (False: one person of the first need).")
+    speed_kmh: float = Field(20.0, ge=2, le=80, description="Travel speed door to door.")
+    circuity: float = Field(1.3, ge=1.0, le=5.0, description="Road / straight-line distance.")
+
+    @field_validator("week")
+    @classmethod
+    def _monday(cls, v: dt.date) -> dt.date:
+        if v.weekday() != 0:
+            raise PydanticCustomError(
+                "tuoyu_monday", "week: expected a Monday, e.g. 2027-03-01")
+        return v
+
+    @model_validator(mode="after")
+    def _from_in_week(self) -> VisitParams:
+        if self.from_date is not None and not (
+                self.week <= self.from_date <= self.week + dt.timedelta(days=6)):
+            raise PydanticCustomError(
+                "tuoyu_date_in_week", "from_date {date} is not in the week of {week}",
+                {"date": str(self.from_date), "week": str(self.week)})
+        return self
+
+
 #: the parameters of any planner (the registry knows which class a kind has)
 AnyParams = PlannerParams

@@ -233,17 +233,31 @@ def _result(st: State, job_id: str, lang: Lang = "zh") -> tuple[Job, dict[str, A
 
 
 @router.get("/{job_id}/result", responses={409: {"description": "no feasible plan: the clash"}})
-def job_result(job_id: str, st: StateDep, _who: Viewer, lang: LangDep) -> dict[str, Any]:
+def job_result(job_id: str, st: StateDep, who: Viewer, lang: LangDep) -> dict[str, Any]:
     """The plan: status, objective, bound, gap, stages, soft goals, targets, findings
-    (codes with parameters, and each rendered in ``lang``: zh or en) and the rows."""
+    (codes with parameters, and each rendered in ``lang``: zh or en) and the rows. A plan
+    with personal data (home visits) is for the planner role only."""
+    job, _plan = _load(st, job_id)
+    _personal_for_planners(job, who)  # before a 409 could quote the plan's findings
     return _result(st, job_id, lang)[1]
+
+
+def _personal_for_planners(job: Job, who: Any) -> None:
+    """Refuse (403) a viewer a plan that names families (个人信息保护法)."""
+    from tuoyu.planning.registry import planner
+
+    if planner(job.kind).personal_data and not who.may("planner"):
+        raise ApiError(403, "This plan holds personal data (families): it needs the "
+                            f"'planner' role; the token '{who.name}' is a '{who.role}'.")
 
 
 @router.get("/{job_id}/files/{name:path}")
 def job_file(job_id: str, name: str, st: StateDep,
-             _who: Viewer) -> FileResponse:
-    """A file of the plan: roster.csv, roster.xlsx, draw.json, sessions.csv, *.ics, …"""
-    _job, plan = _load(st, job_id)
+             who: Viewer) -> FileResponse:
+    """A file of the plan: roster.csv, roster.xlsx, draw.json, sessions.csv, *.ics, …
+    (a plan with personal data: for the planner role only)"""
+    job, plan = _load(st, job_id)
+    _personal_for_planners(job, who)
     if plan is None or name not in plan.files:
         raise not_found(f"File '{name}' of job '{job_id}'")
     path = st.jobs.out_dir(job_id) / name
