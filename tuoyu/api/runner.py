@@ -108,14 +108,22 @@ def roster_inputs(session: Session, dataset: Dataset, params: RosterParams) -> d
 
 
 def check_redraw(session: Session, dataset: Dataset, params: RosterParams) -> None:
-    """Refuse (:class:`store.RedrawRefused`) another roster of a published month without
-    a reason; a re-plan from a date needs none. The service calls it before queueing a
-    roster job (409)."""
-    from tuoyu.planning.roster import draw_reason
+    """Refuse another roster of a published month without the planner's reason
+    (:class:`store.RedrawRefused`; a reason of blanks or zero-width characters is none);
+    a re-plan from a date needs one too unless outcomes were recorded in the month
+    before that date (:class:`store.ReplanNeedsReason`: else it redraws the published
+    roster for no recorded cause). The service calls it before queueing a roster job
+    (409)."""
+    from tuoyu.planning.roster import clean_reason
 
-    reason = draw_reason(params.model_dump(mode="json"))
-    if not reason and store.is_published(session, dataset.key, params.month):
+    if clean_reason(params.redraw_reason) or not store.is_published(
+            session, dataset.key, params.month):
+        return
+    if params.from_date is None:
         raise store.RedrawRefused(month=params.month)
+    start = dt.date(params.year, params.mon, 1)
+    if not store.outcomes_between(session, dataset.key, start, params.from_date):
+        raise store.ReplanNeedsReason(month=params.month, date=params.from_date.isoformat())
 
 
 def check_roster(dataset: Dataset, params: RosterParams, engine: Engine | None = None) -> None:
@@ -211,31 +219,24 @@ def publish_draw(dataset: Dataset, record: dict[str, Any],
                    record_fingerprint=fingerprint(record))
 
 
-def stored_record(dataset: Dataset, record: dict[str, Any],
-                  engine: Engine | None = None) -> dict[str, Any] | None:
-    """The store's copy of a draw's record (the same month, seed and time), or None when
-    the store does not hold it (verify then compares what it can recompute)."""
+def dataset_keys(dataset: Dataset) -> list[str]:
+    """The keys the store may keep a dataset's draws under: its own, and for the bundled
+    data its name too (the command line stores it by name, or by its folder)."""
     from tuoyu.data import BUNDLED, BUNDLED_NAME
-    from tuoyu.planning.roster import fingerprint
 
     keys = [dataset.key]
     if Path(dataset.folder).resolve() == Path(BUNDLED).resolve():
-        keys.append(BUNDLED_NAME)  # the bundled data is stored by name, or by its folder
+        keys.append(BUNDLED_NAME)
+    return keys
+
+
+def store_draws(dataset: Dataset, month: str, engine: Engine | None = None) -> list[Any]:
+    """Every draw of the month the store keeps for the dataset, as plain data
+    (:class:`tuoyu.planning.audit.StoredDraw`), for ``verify``."""
+    from tuoyu.api.store.draws import stored_draws
+
     with Session(engine or store.engine()) as session:
-        draws = [r for key in keys
-                 for r in store.month_draws(session, key, str(record.get("month")))]
-        stored = [json.loads(r.draw_json) for r in draws]
-    # the very record first (two draws of a month can share a second and a seed: a draw
-    # and its re-plan); else the draw made at that time with that seed and re-plan, so
-    # that a changed file is compared with the one the store keeps
-    wanted = fingerprint(record)
-    for mine in stored:
-        if fingerprint(mine) == wanted:
-            return mine
-    same = [m for m in stored
-            if (m.get("created_at"), m.get("seed"), m.get("replan")) == (
-                record.get("created_at"), record.get("seed"), record.get("replan"))]
-    return same[-1] if same else None
+        return stored_draws(session, dataset_keys(dataset), month)
 
 
 def office_today() -> dt.date:

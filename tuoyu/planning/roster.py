@@ -14,6 +14,7 @@ import hashlib
 import json
 import shutil
 import tempfile
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -105,10 +106,28 @@ def plan_rows(result: RosterPlan) -> list[dict[str, str]]:
     ]
 
 
+#: a reason must say something: at least this many visible characters
+MIN_REASON = 2
+
+
+def clean_reason(text: str | None) -> str | None:
+    """A planner's reason with the invisible taken out (zero-width and other format
+    characters, control characters, runs of blanks made one space), or None when fewer
+    than :data:`MIN_REASON` visible characters remain: a reason of one zero-width space
+    or of blanks is no reason."""
+    if not text:
+        return None
+    kept = "".join(" " if c.isspace() else c for c in text
+                   if unicodedata.category(c)[0] not in ("C",) or c.isspace())  # fmt: skip
+    kept = " ".join(kept.split())
+    visible = sum(1 for c in kept if not c.isspace())
+    return kept if visible >= MIN_REASON else None
+
+
 def draw_reason(params: Mapping[str, Any]) -> str | None:
     """The reason a draw carries (``draw.json``'s ``redraw_reason``, the store's): the
-    planner's, else for a re-plan that it is one, else none."""
-    reason = (params.get("redraw_reason") or "").strip()
+    planner's (see :func:`clean_reason`), else for a re-plan that it is one, else none."""
+    reason = clean_reason(params.get("redraw_reason"))
     if reason:
         return reason
     if params.get("from_date"):

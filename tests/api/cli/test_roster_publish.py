@@ -169,7 +169,7 @@ def test_what_the_service_calls(month):
     assert "已撤回" in api_runner.state_error_text(err.value, "zh")
     with pytest.raises(store.RedrawRefused):
         api_runner.check_roster(DATASET, RosterParams(month="2027-03"), eng)
-    api_runner.check_roster(DATASET, RosterParams(month="2027-03", redraw_reason="x"), eng)
+    api_runner.check_roster(DATASET, RosterParams(month="2027-03", redraw_reason="数据更正"), eng)
     with pytest.raises(store.NothingToReplan):
         api_runner.check_roster(DATASET, RosterParams(month="2027-05", from_date="2027-05-10"),
                                 eng)

@@ -160,22 +160,38 @@ def notice_cmd(
                        language))  # fmt: skip
 
 
+def _verify_files(paths: list[Path]) -> tuple[Path, list[Path]]:
+    """The record (the one draw.json among the paths; a folder stands for its files) and
+    the other files given beside it."""
+    files: list[Path] = []
+    for p in paths:
+        files += sorted(f for f in p.iterdir() if f.is_file()) if p.is_dir() else [p]
+    records = [f for f in files if f.name.endswith(".json")]
+    if len(records) != 1:
+        raise ValueError(f"expected one draw.json among {[str(p) for p in paths]}, "
+                         f"found {len(records)}")
+    return records[0], [f for f in files if f != records[0]]
+
+
 def verify_cmd(
-    draw: Path = typer.Argument(..., help="A draw.json, or the folder holding it."),
+    paths: list[Path] = typer.Argument(..., help="A draw.json and the files made with it "
+                                       "(roster.csv, roster.xlsx), or the folder holding them."),
     data: Path = typer.Option(None, help="Dataset folder (default: as recorded)."),
     workers: int = typer.Option(8, help="Solver workers."),
     time_limit: float = typer.Option(120.0, help="Solver time limit, seconds."),
     lang: str = LANG_OPTION,
 ) -> None:
-    """Recompute a draw's whole audit record and say whether it matches (and, when the
-    store keeps the draw, whether the file is the stored one)."""
+    """Recompute a draw's whole audit record, check every file given and the store's
+    copy against it, and say what matches, what differs and what could not be checked.
+    Exit 0 only when everything checked matches and the store holds the record."""
     from tuoyu.api import runner
     from tuoyu.api.exports.audit import check_record
-    from tuoyu.planning.roster import verify
+    from tuoyu.planning.audit import verify_draw
 
     language = _lang(lang)
-    path = draw / "draw.json" if draw.is_dir() else draw
+    path = paths[0]
     try:
+        path, others = _verify_files(paths)
         record = json.loads(path.read_text(encoding="utf-8"))
         check_record(record, path.name)
         folder = data or record["inputs"].get("data_dir")
@@ -183,20 +199,25 @@ def verify_cmd(
             fail([message("input.record_no_dataset", {"path": str(path)}, language)],
                  language)
         dataset = Dataset.at(folder)
-        stored = runner.stored_record(dataset, record)
-        ok, problems = verify(record, dataset, time_limit=time_limit, workers=workers,
-                              stored=stored)
+        draws = runner.store_draws(dataset, str(record["month"]))
+        verdict = verify_draw(record, dataset, draws=draws, files=others,
+                              time_limit=time_limit, workers=workers)
     except DataError as exc:
         fail([render_data_error(exc, language)], language)
     except (OSError, KeyError, ValueError, TypeError) as exc:
         reason = {"path": str(path), "reason": str(exc)}
         typer.echo(message("roster.verify.cannot", reason, language), err=True)
         raise typer.Exit(2) from None
-    if ok:
+    sep = "、" if language == "zh" else ", "
+    typer.echo(message("roster.verify.checked", {"files": sep.join(verdict.checked)}, language))
+    if verdict.unchecked:
+        typer.echo(message("roster.verify.unchecked", {"files": sep.join(verdict.unchecked)},
+                           language))  # fmt: skip
+    if verdict.matches:
         typer.echo(f"{path}: " + message("roster.verify.matches", None, language))
         return
     typer.echo(f"{path}: " + message("roster.verify.differs", None, language), err=True)
-    for p in problems:
+    for p in verdict.findings:
         typer.echo(f"  - {render(p, language)}", err=True)
     raise typer.Exit(1)
 

@@ -230,8 +230,9 @@ router.add_api_route("/{job_id}/files/{name:path}", job_file, methods=["HEAD"],
 def verify_job(job_id: str, st: StateDep, _who: Viewer, lang: LangDep) -> VerifyOut:
     """Recompute a roster's draw from its audit record (draw.json) and compare: the
     differences as findings (codes, and each rendered in ``lang``)."""
+    from tuoyu.api.runner import store_draws
+    from tuoyu.planning.audit import verify_draw
     from tuoyu.planning.dataset import Dataset
-    from tuoyu.planning.roster import verify
 
     job, plan = _load(st, job_id)
     if job.kind != "roster":
@@ -240,18 +241,21 @@ def verify_job(job_id: str, st: StateDep, _who: Viewer, lang: LangDep) -> Verify
     if plan is None or "draw.json" not in plan.files:
         raise not_found(f"The draw of job '{job_id}' (status {job.status})")
     ds = get_dataset(st, job.dataset_id)
+    folder = st.jobs.out_dir(job_id)
     try:
-        record = json.loads((st.jobs.out_dir(job_id) / "draw.json").read_text(encoding="utf-8"))
-        from tuoyu.api.runner import stored_record
-
+        record = json.loads((folder / "draw.json").read_text(encoding="utf-8"))
         dataset = Dataset(Path(ds.path), ds.id)
-        ok, found = verify(record, dataset, time_limit=st.settings.solver_time_limit,
-                           workers=st.settings.solver_workers,
-                           stored=stored_record(dataset, record, st.engine))
+        files = [folder / n for n in plan.files if n != "draw.json" and (folder / n).is_file()]
+        verdict = verify_draw(record, dataset, draws=store_draws(dataset, str(record["month"]),
+                                                                 st.engine),
+                              files=files, time_limit=st.settings.solver_time_limit,
+                              workers=st.settings.solver_workers)  # fmt: skip
     except (OSError, KeyError, ValueError, TypeError) as exc:
         raise ApiError(422, f"The draw record of job '{job_id}' cannot be read: {exc}") from None
-    return VerifyOut(matches=ok, problems=[render(f, lang) for f in found],
-                     findings=[{**f.as_dict(), "message": render(f, lang)} for f in found])
+    found = verdict.findings
+    return VerifyOut(matches=verdict.matches, problems=[render(f, lang) for f in found],
+                     findings=[{**f.as_dict(), "message": render(f, lang)} for f in found],
+                     checked=list(verdict.checked), unchecked=list(verdict.unchecked))
 
 
 @router.post("/{job_id}/replan", status_code=202, response_model=JobOut)

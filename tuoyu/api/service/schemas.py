@@ -173,6 +173,8 @@ class VerifyOut(BaseModel):
     matches: bool
     problems: list[str]  # the differences, rendered
     findings: list[dict[str, Any]] = []  # the same as codes with parameters
+    checked: list[str] = []  # what was checked against the record (files, "store")
+    unchecked: list[str] = []  # what could not be checked (a summary for people, …)
 
 
 class StreetCoverage(BaseModel):

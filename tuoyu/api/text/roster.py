@@ -241,6 +241,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "roster.summary.notice": ("已写入公示：{files}", "Notice written: {files}"),
     # a month's draws: drafts, publishing, redraws
+    "roster.replan_needs_reason": (
+        "{month} 的排班已经发布，且本月 {date} 之前没有录入任何检查结果：从该日重新安排等于"
+        "重新抽取，须说明理由（--redraw-reason 文字）。",
+        "The roster of {month} is published and no outcome was recorded in the month "
+        "before {date}: re-planning from that date redraws it and needs a reason "
+        "(--redraw-reason TEXT).",
+    ),
     "roster.redraw_needs_reason": (
         "{month} 的排班已经发布：再次抽取须说明理由（--redraw-reason 文字）。",
         "The roster of {month} is published: drawing it again needs a reason "
@@ -367,5 +374,43 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "roster.summary.recorded": (
         "已记录 {count} 条检查结果。",
         "Recorded {count} inspection outcomes.",
+    ),
+    # verify: the files given and the store against the record
+    "roster.verify.checked": ("已对照抽取记录核验：{files}。", "Checked against the record: {files}."),
+    "roster.verify.unchecked": (
+        "未能核验：{files}（无从与记录比对，或是供人阅读的说明）。",
+        "Not checked: {files} (nothing to compare with the record, or a summary for people).",
+    ),
+    "roster.verify.file_differs.missing": (
+        "{file} 缺少记录中的检查：{date} {institution_id}（{inspector_ids}）。",
+        "{file} lacks a visit of the record: {date} {institution_id} ({inspector_ids}).",
+    ),
+    "roster.verify.file_differs.extra": (
+        "{file} 中有记录之外的检查：{date} {institution_id}（{inspector_ids}）。",
+        "{file} has a visit the record does not: {date} {institution_id} ({inspector_ids}).",
+    ),
+    "roster.verify.file_unreadable": ("无法读取 {file}：{reason}", "Cannot read {file}: {reason}"),
+    "roster.verify.store_visits_differ.missing": (
+        "库中第 {draw} 次抽取的检查缺少记录中的：{date} {institution_id}（{inspector_ids}）。",
+        "The store's visits of draw {draw} lack one of the record: {date} {institution_id} "
+        "({inspector_ids}).",
+    ),
+    "roster.verify.store_visits_differ.extra": (
+        "库中第 {draw} 次抽取的检查有记录之外的：{date} {institution_id}（{inspector_ids}）。",
+        "The store's visits of draw {draw} include one the record does not: {date} "
+        "{institution_id} ({inspector_ids}).",
+    ),
+    "roster.verify.not_in_store": (
+        "本库没有 {month} 的任何抽取记录：无法确认这份记录是本库的抽取。",
+        "This store holds no draw of {month}: the record cannot be confirmed as one of its draws.",
+    ),
+    "roster.verify.not_this_store": (
+        "本库没有保存这份记录；本库 {month} 的抽取为：{draws}。",
+        "This store does not hold this record; its draws of {month} are: {draws}.",
+    ),
+    "roster.verify.store_record_changed": (
+        "库中 {month} 第 {draw} 次抽取的记录在保存后被改动过（与其指纹不符）。",
+        "The store's record of draw {draw} of {month} was changed after it was stored (it "
+        "no longer has its fingerprint).",
     ),
 }
