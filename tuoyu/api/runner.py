@@ -8,10 +8,7 @@ refuses the roster (another one of the month came first) publishes nothing.
 
 from __future__ import annotations
 
-import datetime as dt
 import importlib
-import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +17,32 @@ from sqlalchemy.orm import Session
 
 from tuoyu.api import store
 from tuoyu.api.exports.output import staged
-from tuoyu.models.errors import DataError, Problem
+from tuoyu.api.store.draws import (  # the roster's store side; named here as before
+    check_redraw,
+    check_roster,
+    commit,
+    dataset_keys,
+    month_state,
+    office_today,
+    publish,
+    publish_draw,
+    record_outcomes,
+    reveal,
+    roster_inputs,
+    save_roster,
+    seed,
+    store_chain,
+    store_draws,
+)
 from tuoyu.optimizer.solve import ProgressFn, Stop
 from tuoyu.planning.dataset import Dataset
 from tuoyu.planning.params import AnyParams, RosterParams, SessionParams, SitingParams
 from tuoyu.planning.plan import Plan
+
+__all__ = ["PARAMS", "check_redraw", "check_roster", "commit", "dataset_keys", "deliver",
+           "make_plan", "month_state", "office_today", "publish", "publish_draw",
+           "record_outcomes", "reveal", "roster_inputs", "save_roster", "seed",
+           "state_error_text", "store_chain", "store_draws"]
 
 PARAMS: dict[str, type[AnyParams]] = {
     "roster": RosterParams,
@@ -82,76 +100,6 @@ def deliver(plan: Plan, out_dir: Path, *, dataset: Dataset, engine: Engine | Non
     return saved
 
 
-def roster_inputs(session: Session, dataset: Dataset, params: RosterParams) -> dict[str, Any]:
-    """What a roster needs from the store: the history (published rosters and outcomes)
-    before the month, the month's earlier draws, and for a re-plan (``from_date``) the
-    month's roster in force (its visits: ``kept``) and the outcomes recorded this month
-    before the date, and its seed (a re-plan keeps the month's draw). Raises
-    :class:`store.RedrawRefused` when the month is published and
-    no reason is given (a re-plan needs none), :class:`store.NothingToReplan` when a
-    re-plan finds no roster of the month."""
-    start = dt.date(params.year, params.mon, 1)
-    check_redraw(session, dataset, params)
-    earlier = store.earlier_draws(session, dataset.key, params.month)
-    if params.from_date is None:
-        history = store.stored_history(session, dataset.key, start)
-        return {"history": history, "earlier_draws": earlier}
-    history = [h for h in store.stored_history(session, dataset.key, params.from_date)
-               if h.date < start or h.outcome != "planned"]  # fmt: skip
-    current = store.month_roster(session, dataset.key, params.month)
-    if current is None:
-        raise store.NothingToReplan(month=params.month)
-    kept = [{"date": v.date, "institution_id": v.institution_id, "street_id": v.street_id,
-             "inspector_ids": v.inspector_ids, "reason": v.reason}
-            for v in current.visits]  # fmt: skip
-    return {"history": history, "kept": kept, "earlier_draws": earlier, "seed": current.seed}
-
-
-def check_redraw(session: Session, dataset: Dataset, params: RosterParams) -> None:
-    """Refuse another roster of a published month without the planner's reason
-    (:class:`store.RedrawRefused`; a reason of blanks or zero-width characters is none);
-    a re-plan from a date needs one too unless outcomes were recorded in the month
-    before that date (:class:`store.ReplanNeedsReason`: else it redraws the published
-    roster for no recorded cause). The service calls it before queueing a roster job
-    (409)."""
-    from tuoyu.planning.roster import clean_reason
-
-    if clean_reason(params.redraw_reason) or not store.is_published(
-            session, dataset.key, params.month):
-        return
-    if params.from_date is None:
-        raise store.RedrawRefused(month=params.month)
-    start = dt.date(params.year, params.mon, 1)
-    if not store.outcomes_between(session, dataset.key, start, params.from_date):
-        raise store.ReplanNeedsReason(month=params.month, date=params.from_date.isoformat())
-
-
-def check_roster(dataset: Dataset, params: RosterParams, engine: Engine | None = None) -> None:
-    """Whether a roster job can run in the month's present state; raises
-    :class:`store.RosterStateError` (:class:`store.RedrawRefused`,
-    :class:`store.NothingToReplan`) with a catalogue code: the service answers 409
-    before queueing the job."""
-    with Session(engine or store.engine()) as session:
-        check_redraw(session, dataset, params)
-        if params.from_date is not None and store.month_roster(
-                session, dataset.key, params.month) is None:
-            raise store.NothingToReplan(month=params.month)
-
-
-def month_state(dataset: Dataset, month: str, engine: Engine | None = None) -> dict[str, Any]:
-    """A month's draws for the pages: every draw (``earlier_draws`` entries, oldest
-    first), the one in force and whether the month is published."""
-    with Session(engine or store.engine()) as session:
-        draws = store.earlier_draws(session, dataset.key, month)
-        current = store.month_roster(session, dataset.key, month)
-        return {
-            "month": month,
-            "published": store.is_published(session, dataset.key, month),
-            "in_force": store.draw_entry(current) if current else None,
-            "draws": draws,
-        }
-
-
 def state_error_text(exc: store.RosterStateError, lang: str = "zh") -> str:
     """The refusal in the reader's language (a state such as ``withdrawn`` by its label)."""
     from tuoyu.api.text import label, message
@@ -160,108 +108,3 @@ def state_error_text(exc: store.RosterStateError, lang: str = "zh") -> str:
     if "status" in params:
         params["status"] = label(f"roster.state.{params['status']}", lang)  # type: ignore[arg-type]
     return message(exc.code, params, lang)  # type: ignore[arg-type]
-
-
-def save_roster(plan: Plan, dataset: Dataset, engine: Engine) -> tuple[int, bool]:
-    """Store a roster as the month's new draft (drafts do not feed later months' history
-    until published). Raises :class:`store.RedrawRefused` (the month is published and no
-    reason given) or :class:`store.DrawConflict` (another roster of the month was stored
-    since this one was planned: of two processes saving the month at once, one wins)."""
-    from sqlalchemy.exc import IntegrityError, OperationalError
-
-    from tuoyu.api.exports.audit import draw_record_of
-    from tuoyu.planning.roster import draw_reason, fingerprint
-
-    record = draw_record_of(plan)
-    seen = len(plan.detail.earlier_draws)
-    month = str(plan.params["month"])
-    try:
-        with Session(engine) as session, session.begin():
-            return store.save_roster(
-                session,
-                dataset.key,
-                month,
-                int(plan.params["seed"]),
-                plan.fingerprint,
-                json.dumps(record, ensure_ascii=False),
-                [
-                    (dt.date.fromisoformat(str(r["date"])), str(r["institution_id"]),
-                     str(r["street_id"]), str(r["inspector_ids"]), str(r["reason"]))
-                    for r in plan.rows
-                ],
-                seen=seen,
-                redraw_reason=draw_reason(plan.params),
-                record_fingerprint=fingerprint(record),
-            )
-    except (IntegrityError, OperationalError) as exc:  # the other process won the month
-        raise store.DrawConflict(month=month, seen=seen, stored=-1) from exc
-
-
-def publish(dataset: Dataset, month: str, engine: Engine | None = None, *,
-            record_fingerprint: str | None = None) -> dict[str, Any]:
-    """Publish the month's newest draft (or the draw of that ``record_fingerprint``: a
-    job's draw.json, ``fingerprint(record)``): from now on it feeds later months'
-    history. Returns the draw as ``earlier_draws`` lists it. Raises
-    :class:`store.NothingToPublish`."""
-    with Session(engine or store.engine()) as session, session.begin():
-        roster = store.publish_roster(session, dataset.key, month,
-                                      record_fingerprint=record_fingerprint)
-        return store.draw_entry(roster)
-
-
-def publish_draw(dataset: Dataset, record: dict[str, Any],
-                 engine: Engine | None = None) -> dict[str, Any]:
-    """Publish the draw of this audit record (a job's ``draw.json``), which must be its
-    month's newest; see :func:`publish`."""
-    from tuoyu.planning.roster import fingerprint
-
-    return publish(dataset, str(record["month"]), engine,
-                   record_fingerprint=fingerprint(record))
-
-
-def dataset_keys(dataset: Dataset) -> list[str]:
-    """The keys the store may keep a dataset's draws under: its own, and for the bundled
-    data its name too (the command line stores it by name, or by its folder)."""
-    from tuoyu.data import BUNDLED, BUNDLED_NAME
-
-    keys = [dataset.key]
-    if Path(dataset.folder).resolve() == Path(BUNDLED).resolve():
-        keys.append(BUNDLED_NAME)
-    return keys
-
-
-def store_draws(dataset: Dataset, month: str, engine: Engine | None = None) -> list[Any]:
-    """Every draw of the month the store keeps for the dataset, as plain data
-    (:class:`tuoyu.planning.audit.StoredDraw`), for ``verify``."""
-    from tuoyu.api.store.draws import stored_draws
-
-    with Session(engine or store.engine()) as session:
-        return stored_draws(session, dataset_keys(dataset), month)
-
-
-def office_today() -> dt.date:
-    """The office's today: ``TUOYU_TODAY`` (YYYY-MM-DD) when it is set, for a dataset
-    whose timeline lies ahead of the calendar (the bundled Baoshan data plans 2027) or a
-    training copy; else the machine's date."""
-    value = os.environ.get("TUOYU_TODAY", "").strip()
-    if not value:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise DataError([Problem("TUOYU_TODAY", "the setting is not a date", got=value,
-                                 expected="a date YYYY-MM-DD", code="input.value_invalid",
-                                 params={"kind": "date"})]) from None
-
-
-def record_outcomes(file: Path, dataset: Dataset, engine: Engine | None = None,
-                    today: dt.date | None = None) -> int:
-    """Check an outcomes table (the contract's ``inspections``: institution_id, date,
-    outcome, inspector_ids) against the dataset and store it; raises DataError naming
-    file, row and column, storing nothing. An outcome dated after ``today`` (default:
-    :func:`office_today`) is refused: only visits made have outcomes."""
-    from tuoyu.planning.roster import read_outcomes
-
-    rows = read_outcomes(file, dataset, today=today or office_today())
-    with Session(engine or store.engine()) as session, session.begin():
-        return store.record_outcomes(session, dataset.key, rows)

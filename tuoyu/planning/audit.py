@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import platform
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -59,6 +60,7 @@ def draw_record_of(plan: Plan) -> dict[str, Any]:
             "ortools": ortools.__version__,
             "python": platform.python_version(),
         },
+        "official": dict(detail.official) if detail.official is not None else None,
         "earlier_draws": [dict(e) for e in detail.earlier_draws],
         "redraw_reason": draw_reason(plan.params),
         "created_at": detail.made_at or dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -211,6 +213,39 @@ def check_store(record: Mapping[str, Any], draws: Sequence[StoredDraw]) -> list[
     return out
 
 
+def check_chain(chain: Sequence[Mapping[str, Any]], record: Mapping[str, Any],
+                sealed: Mapping[str, Any] | None = None) -> list[Finding]:
+    """The dataset's sealed records, in the order sealed (``month``, ``draw``, the stored
+    ``hash`` and canonical ``text``): each must still hash to its stored hash, and name
+    the one before it as its previous (a changed earlier month breaks every later
+    link). An official record published must be in a sealed record of the chain;
+    ``sealed``: the sealed record given as the file, which must be one of the chain."""
+    out: list[Finding] = []
+    previous: Mapping[str, Any] | None = None
+    wanted = fingerprint(record)
+    holds = False
+    for link in chain:
+        try:
+            envelope = json.loads(str(link["text"]))
+        except ValueError:
+            envelope = None
+        if not isinstance(envelope, dict) or fingerprint(envelope) != link["hash"]:
+            out.append(warning("roster.verify.chain_record_changed", month=link["month"],
+                               draw=link["draw"]))  # fmt: skip
+        elif envelope.get("previous_sealed") != (previous["hash"] if previous else None):
+            out.append(warning("roster.verify.chain_broken", month=link["month"],
+                               draw=link["draw"],
+                               previous_month=previous["month"] if previous else "—"))
+        if isinstance(envelope, dict) and fingerprint(envelope.get("record")) == wanted:
+            holds = True
+        previous = link
+    if sealed is not None and (not holds or fingerprint(sealed) not in {
+            link["hash"] for link in chain}):
+        out.append(warning("roster.verify.sealed_not_in_chain", month=record.get("month"),
+                           hash=fingerprint(sealed)))  # fmt: skip
+    return out
+
+
 @dataclass(frozen=True)
 class Verdict:
     """What ``verify`` found: whether everything matches, the differences (findings),
@@ -220,20 +255,28 @@ class Verdict:
     findings: tuple[Finding, ...]
     checked: tuple[str, ...]
     unchecked: tuple[str, ...]
+    official: bool = False  # made with a committed seed from a public source
 
 
 def verify_draw(record: Mapping[str, Any], dataset: Dataset, *,
                 draws: Sequence[StoredDraw] | None, files: Sequence[Path] = (),
+                chain: Sequence[Mapping[str, Any]] | None = None,
+                sealed: Mapping[str, Any] | None = None,
                 time_limit: float = 120.0, workers: int = 8,
                 stop: Stop | None = None) -> Verdict:
     """Verify a draw record: recompute it from the dataset (:func:`roster.verify`), check
     every file given beside it (:func:`check_files`) and the store's draws of its month
     (:func:`check_store`; ``draws=None``: no store was given, said as not checked). It
     matches only when every check passes; what could not be checked is listed."""
+    from tuoyu.planning.commitment import check_official
     from tuoyu.planning.roster import verify
 
-    ok, found = verify(record, dataset, time_limit=time_limit, workers=workers, stop=stop)
-    findings = list(found)
+    findings: list[Finding] = []
+    official = bool(record.get("official"))
+    if official:  # the order, the source's signature, the commitment, the seed: first
+        findings += check_official(record)
+    _ok, found = verify(record, dataset, time_limit=time_limit, workers=workers, stop=stop)
+    findings += found
     file_findings, checked, unchecked = check_files(record, files)
     findings += file_findings
     checked = ["draw.json", *checked]
@@ -242,4 +285,7 @@ def verify_draw(record: Mapping[str, Any], dataset: Dataset, *,
     else:
         findings += check_store(record, draws)
         checked.append("store")
-    return Verdict(not findings, tuple(findings), tuple(checked), tuple(unchecked))
+    if chain is not None:
+        findings += check_chain(chain, record, sealed)
+        checked.append("chain")
+    return Verdict(not findings, tuple(findings), tuple(checked), tuple(unchecked), official)

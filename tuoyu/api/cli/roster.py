@@ -81,7 +81,10 @@ def roster(
     ctx: typer.Context,
     data: Path = typer.Option(None, help="Dataset folder (default: the bundled Baoshan data)."),
     month: str = typer.Option(None, help="Month to plan, YYYY-MM, e.g. 2027-03."),
-    seed: int = typer.Option(20270301, help="Seed of the random draw (recorded in draw.json)."),
+    seed: int = typer.Option(None, help="Seed of a DRAFT or test draw (never official). "
+                             "Leave it out for the official draw: its seed comes from the "
+                             "month's seeded commitment (tuoyu roster commit, then seed); "
+                             "with no commitment, the draft seed 20270301."),
     out: Path = typer.Option(Path("out/roster"), help="Folder to write the roster into."),
     draw_share: float = typer.Option(0.10, help="Share of active institutions drawn a month."),
     min_team: int = typer.Option(2, help="Inspectors per inspection, at least."),
@@ -131,6 +134,100 @@ def publish_cmd(
     shown = {**entry, "month": params.month, "seed": str(entry["seed"]),
              "fingerprint": str(entry["fingerprint"])[:19] + "…"}
     typer.echo(message("roster.summary.published", shown, language))
+    if entry.get("sealed_hash"):
+        typer.echo(message("roster.summary.sealed", {"hash": entry["sealed_hash"]}, language))
+    else:
+        typer.echo(message("roster.verify.not_official", None, language))
+
+
+def commit_cmd(
+    month: str = typer.Option(..., help="Month of the official draw, YYYY-MM."),
+    source: str = typer.Option("drand", help="Seed source: drand (the League of Entropy's "
+                               "round 10 minutes after now) or lottery."),
+    lottery: str = typer.Option(None, help="The lottery draw's name (source lottery), e.g. "
+                                "中国福利彩票双色球."),
+    lottery_date: str = typer.Option(None, help="The lottery draw's date, YYYY-MM-DD, after "
+                                     "today (source lottery)."),
+    draw_share: float = typer.Option(0.10, help="Share of active institutions drawn."),
+    min_team: int = typer.Option(2, help="Inspectors per inspection, at least."),
+    reason: str = typer.Option(None, help="Why the month is committed again (required for "
+                               "a second commitment; both are kept)."),
+    data: Path = typer.Option(None, help="Dataset folder (default: the bundled data)."),
+    lang: str = LANG_OPTION,
+) -> None:
+    """Commit the month's official draw: fix its inputs (candidates with weights, history,
+    rules, inspectors' available days, the seed source) and print the commitment (their
+    SHA-256) to publish in the pre-announcement (抽查公告)."""
+    from tuoyu.api import runner, store
+
+    language = _lang(lang)
+    params = make_params(RosterParams, language, month=month, draw_share=draw_share,
+                         min_team=min_team)  # fmt: skip
+    spec: dict[str, object] = {"kind": source}
+    if source == "lottery":
+        spec.update(name=lottery or "", date=lottery_date or "")
+    try:
+        entry = runner.commit(dataset_of(data), params, spec, reason=reason)
+    except DataError as exc:
+        fail([render_data_error(exc, language)], language)
+    except ValueError as exc:  # a lottery date that is not a date
+        fail([f"--lottery-date: {exc}"], language)
+    except store.RosterStateError as exc:
+        _state_error(exc, language)
+    typer.echo(message("roster.summary.committed", _shown(entry, language), language))
+
+
+def _shown(entry: dict, lang: Lang) -> dict[str, object]:
+    from tuoyu.api.text.roster import source_text
+
+    return {"month": "", **entry, "source": source_text(entry.get("source") or {}, lang)}
+
+
+def seed_cmd(
+    month: str = typer.Option(..., help="Month of the official draw, YYYY-MM."),
+    drand: Path = typer.Option(None, help="The drand round's JSON as fetched (round, "
+                               "randomness, signature, previous_signature)."),
+    numbers: str = typer.Option(None, help="The lottery draw's numbers, as published."),
+    data: Path = typer.Option(None, help="Dataset folder (default: the bundled data)."),
+    lang: str = LANG_OPTION,
+) -> None:
+    """Give the committed month its seed source's value: the drand round the commitment
+    named (its BLS signature checked offline) or the lottery draw's numbers. The seed is
+    a hash of the commitment and that value; draw next with ``tuoyu roster --month``."""
+    from tuoyu.api import runner, store
+
+    language = _lang(lang)
+    params = make_params(RosterParams, language, month=month)
+    try:
+        value = (json.loads(drand.read_text(encoding="utf-8")) if drand is not None
+                 else {"numbers": numbers or ""})  # fmt: skip
+        entry = runner.seed(dataset_of(data), params.month, value)
+    except DataError as exc:
+        fail([render_data_error(exc, language)], language)
+    except (OSError, ValueError) as exc:
+        fail([f"--drand {drand}: {exc}"], language)
+    except store.RosterStateError as exc:
+        _state_error(exc, language)
+    typer.echo(message("roster.summary.seeded", {**_shown(entry, language),
+                                                 "month": params.month}, language))
+
+
+def reveal_cmd(
+    month: str = typer.Option(..., help="Month to reveal, YYYY-MM (once it is over)."),
+    data: Path = typer.Option(None, help="Dataset folder (default: the bundled data)."),
+    lang: str = LANG_OPTION,
+) -> None:
+    """Reveal the month's draw once the month is over: the public notice then shows every
+    inspection, its team and the whole sealed record, which the page checks itself."""
+    from tuoyu.api import runner, store
+
+    language = _lang(lang)
+    params = make_params(RosterParams, language, month=month)
+    try:
+        entry = runner.reveal(dataset_of(data), params.month)
+    except store.RosterStateError as exc:
+        _state_error(exc, language)
+    typer.echo(message("roster.summary.revealed", entry, language))
 
 
 def notice_cmd(
@@ -193,6 +290,9 @@ def verify_cmd(
     try:
         path, others = _verify_files(paths)
         record = json.loads(path.read_text(encoding="utf-8"))
+        sealed = None
+        if isinstance(record, dict) and record.get("kind") == "tuoyu.roster.sealed":
+            sealed, record = record, record.get("record")  # a revealed record: its draw
         check_record(record, path.name)
         folder = data or record["inputs"].get("data_dir")
         if not folder:
@@ -200,8 +300,9 @@ def verify_cmd(
                  language)
         dataset = Dataset.at(folder)
         draws = runner.store_draws(dataset, str(record["month"]))
-        verdict = verify_draw(record, dataset, draws=draws, files=others,
-                              time_limit=time_limit, workers=workers)
+        chain = runner.store_chain(dataset)
+        verdict = verify_draw(record, dataset, draws=draws, files=others, chain=chain,
+                              sealed=sealed, time_limit=time_limit, workers=workers)
     except DataError as exc:
         fail([render_data_error(exc, language)], language)
     except (OSError, KeyError, ValueError, TypeError) as exc:
@@ -210,6 +311,8 @@ def verify_cmd(
         raise typer.Exit(2) from None
     sep = "、" if language == "zh" else ", "
     typer.echo(message("roster.verify.checked", {"files": sep.join(verdict.checked)}, language))
+    typer.echo(message("roster.verify.official" if verdict.official
+                       else "roster.verify.not_official", None, language))
     if verdict.unchecked:
         typer.echo(message("roster.verify.unchecked", {"files": sep.join(verdict.unchecked)},
                            language))  # fmt: skip
@@ -249,6 +352,9 @@ def register(app: typer.Typer) -> None:
     roster_app.command("verify")(verify_cmd)
     roster_app.command("publish")(publish_cmd)
     roster_app.command("notice")(notice_cmd)
+    roster_app.command("commit")(commit_cmd)
+    roster_app.command("seed")(seed_cmd)
+    roster_app.command("reveal")(reveal_cmd)
     inspections_app = typer.Typer(help="Inspection outcomes (检查结果).")
     inspections_app.command("record")(record_cmd)
     app.add_typer(roster_app, name="roster")

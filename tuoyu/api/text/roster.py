@@ -413,4 +413,131 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The store's record of draw {draw} of {month} was changed after it was stored (it "
         "no longer has its fingerprint).",
     ),
+    # the official draw's cycle: commit, seed, seal, reveal (issue 19)
+    "draw.source_kind": ("未知的随机来源：{kind}（应为 drand 或 lottery）。",
+                         "Unknown seed source: {kind} (expected drand or lottery)."),
+    "draw.lottery_name": ("彩票开奖的名称缺失或过长。", "The lottery's name is missing or too long."),
+    "draw.lottery_too_early": (
+        "彩票开奖日 {date} 不在承诺日 {committed} 之后：随机来源必须在承诺之后才产生。",
+        "The lottery draw of {date} is not after the commitment ({committed}): the seed "
+        "source must come after the commitment.",
+    ),
+    "draw.lottery_not_yet": ("{date} 的彩票尚未开奖。", "The lottery draw of {date} has not been held yet."),
+    "draw.lottery_numbers": ("开奖号码应为一组数字（以空格或逗号分隔）。",
+                             "The lottery numbers should be numbers separated by spaces or commas."),
+    "draw.drand_field": ("drand 轮次的字段 {field} 无效（应为 {size} 字节的十六进制）。",
+                         "The drand round's field {field} is not valid ({size} bytes of hex)."),
+    "draw.drand_chain": ("承诺指定的 drand 链 {chain}… 不是本程序认识的链。",
+                         "The drand chain {chain}… named by the commitment is not one tuoyu knows."),
+    "draw.drand_scheme": ("不支持的 drand 签名方案：{scheme}。", "Unsupported drand scheme: {scheme}."),
+    "draw.drand_before_commitment": (
+        "drand 第 {round} 轮产生于 {time}，早于承诺时间 {committed}：承诺之前已公开的随机数不能作种子。",
+        "drand round {round} was produced at {time}, before the commitment at {committed}: "
+        "randomness public before the commitment cannot be the seed.",
+    ),
+    "draw.drand_wrong_round": ("这是第 {round} 轮；承诺指定的是第 {named} 轮。",
+                               "This is round {round}; the commitment named round {named}."),
+    "draw.drand_randomness": ("drand 第 {round} 轮的随机数不是其签名的哈希：内容被改动过。",
+                              "The randomness of drand round {round} is not the hash of its "
+                              "signature: it was changed."),
+    "draw.drand_signature": ("drand 第 {round} 轮的 BLS 签名不是链 {chain}… 的签名：内容被改动过或并非该链。",
+                             "The BLS signature of drand round {round} is not chain {chain}…'s: "
+                             "it was changed or is from another chain."),
+    "roster.commit_needs_reason": (
+        "{month} 已有 {count} 次承诺（或已发布）：再次承诺须说明理由（--reason 文字），此前的承诺仍保留在记录中。",
+        "{month} already has {count} commitment(s) (or is published): committing again needs "
+        "a reason (--reason TEXT); the earlier ones stay on the record.",
+    ),
+    "roster.no_commitment": ("{month} 还没有承诺：先承诺（tuoyu roster commit），再给出随机来源。",
+                             "{month} has no commitment: commit first (tuoyu roster commit), "
+                             "then give the seed source."),
+    "roster.already_seeded": ("{month} 的第 {seq} 次承诺已有种子：一次承诺只取一次随机来源。",
+                              "Commitment {seq} of {month} has its seed: one source value a "
+                              "commitment."),
+    "roster.not_seeded": (
+        "{month} 已承诺（第 {seq} 次）但尚未给出随机来源：先给出 drand 轮次或彩票号码（tuoyu roster seed），"
+        "或用 --seed 做草稿（非正式）。",
+        "{month} is committed (commitment {seq}) but its seed source is not given yet: give "
+        "the drand round or the lottery numbers first (tuoyu roster seed), or draw a draft "
+        "with --seed (not official).",
+    ),
+    "roster.inputs_changed": (
+        "{month} 承诺之后抽取的输入已改变（{fields}）：须重新承诺并说明理由。",
+        "The draw's inputs of {month} changed since the commitment ({fields}): commit again "
+        "with a reason.",
+    ),
+    "roster.month_not_done": ("{month} 尚未结束（今天 {today}）：月份结束后才能公开抽取记录。",
+                              "{month} is not over (today {today}): the draw is revealed once "
+                              "the month is done."),
+    "roster.reveal_nothing": ("{month} 没有已发布的排班可公开。", "{month} has no published roster to reveal."),
+    "roster.verify.commitment_changed": (
+        "记录中的承诺输入与承诺哈希 {commitment} 不符：输入在承诺后被改动过。",
+        "The committed inputs in the record do not hash to the commitment {commitment}: they "
+        "were changed after the commitment.",
+    ),
+    "roster.verify.not_committed": ("记录中的 {field} 不是承诺时的 {field}。",
+                                    "The record's {field} is not the committed {field}."),
+    "roster.verify.seed_not_derived": (
+        "种子 {seed} 不是由承诺和随机来源导出的（应为 {derived}）。",
+        "The seed {seed} is not the one derived from the commitment and the source ({derived}).",
+    ),
+    "roster.verify.chain_record_changed": (
+        "{month} 第 {draw} 次抽取的封存记录在封存后被改动过（与其哈希不符）。",
+        "The sealed record of {month} draw {draw} was changed after it was sealed (it no "
+        "longer has its hash).",
+    ),
+    "roster.verify.chain_broken": (
+        "链条断开：{month} 第 {draw} 次抽取的封存记录所记的上一条记录不是 {previous_month} 的记录。",
+        "The chain is broken: the sealed record of {month} draw {draw} does not name the "
+        "record of {previous_month} as its previous one.",
+    ),
+    "roster.verify.sealed_not_in_chain": (
+        "封存记录 {hash} 不在本库 {month} 的链条中。",
+        "The sealed record {hash} is not in this store's chain for {month}.",
+    ),
+    "roster.verify.official": ("正式抽取：种子来自承诺之后的公开随机来源。",
+                               "Official draw: the seed comes from a public source after the commitment."),
+    "roster.verify.not_official": ("非正式抽取：种子由人给出（草稿或测试），不能作为正式抽取发布。",
+                                   "Not an official draw: its seed was given by hand (a draft or "
+                                   "test) and it can never be published as official."),
+    "roster.summary.committed": (
+        "{month} 的第 {seq} 次承诺：{commitment}（{created_at}）。随机来源：{source}。"
+        "请在抽查公告中公布此承诺。",
+        "Commitment {seq} of {month}: {commitment} ({created_at}). Seed source: {source}. "
+        "Publish it in the pre-announcement.",
+    ),
+    "roster.summary.seeded": (
+        "{month} 第 {seq} 次承诺的随机来源已核验：{source}。现在可以正式抽取（tuoyu roster --month {month}）。",
+        "The seed source of commitment {seq} of {month} is checked: {source}. Draw the "
+        "official roster now (tuoyu roster --month {month}).",
+    ),
+    "roster.summary.sealed": (
+        "已封存：公众只看到封存记录的哈希 {hash}；月份结束后公开（tuoyu roster reveal）。",
+        "Sealed: the public sees only the sealed record's hash {hash}; reveal it once the "
+        "month is over (tuoyu roster reveal).",
+    ),
+    "roster.summary.revealed": (
+        "{month} 的抽取记录已公开（{revealed_at}）；封存哈希 {sealed_hash}。",
+        "The draw of {month} is revealed ({revealed_at}); sealed hash {sealed_hash}.",
+    ),
+    "roster.source.drand": (
+        "drand 随机信标（League of Entropy，链 {chain}…）第 {round} 轮，产生于 {time}",
+        "drand beacon (League of Entropy, chain {chain}…) round {round}, produced at {time}",
+    ),
+    "roster.source.lottery": ("{name} {date} 开奖号码", "{name}: the numbers drawn on {date}"),
 }
+
+
+def source_text(source: dict, lang: str = "zh") -> str:
+    """A seed source in words (which drand round, which lottery draw), so that anyone can
+    look it up."""
+    from tuoyu.api.text import message
+
+    if source.get("kind") == "drand":
+        return message("roster.source.drand", {
+            "chain": str(source.get("chain", {}).get("hash", ""))[:16],
+            "round": source.get("round"), "time": source.get("round_time")}, lang)  # type: ignore[arg-type]
+    if source.get("kind") == "lottery":
+        return message("roster.source.lottery", {"name": source.get("name"),
+                                                  "date": source.get("date")}, lang)  # type: ignore[arg-type]
+    return "—"
