@@ -144,20 +144,20 @@ def check_drand(source: Mapping[str, Any], value: Mapping[str, Any],
                        size=8)
     if chain.round_time(round_) <= committed_at:
         raise _problem("the round is from before the commitment", "draw.drand_before_commitment",
-                       round=round_, time=chain.round_time(round_).isoformat(),
+                       round=str(round_), time=chain.round_time(round_).isoformat(),
                        committed=committed_at.isoformat())
     if round_ != source["round"]:
         raise _problem("not the round the commitment named", "draw.drand_wrong_round",
-                       round=round_, named=source["round"])
+                       round=str(round_), named=str(source["round"]))
     signature = _hex(value.get("signature"), "signature", 96)
     previous = _hex(value.get("previous_signature"), "previous_signature", 96)
     randomness = _hex(value.get("randomness"), "randomness", 32)
     if hashlib.sha256(signature).digest() != randomness:
         raise _problem("the randomness is not the hash of the signature",
-                       "draw.drand_randomness", round=round_)
+                       "draw.drand_randomness", round=str(round_))
     if not bls_verify(chain, round_, previous, signature):
         raise _problem("the round's signature is not the chain's", "draw.drand_signature",
-                       round=round_, chain=chain.hash[:16])
+                       round=str(round_), chain=chain.hash[:16])
     return randomness.hex()
 
 

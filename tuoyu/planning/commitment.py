@@ -138,6 +138,7 @@ def check_official(record: Mapping[str, Any]) -> list[Finding]:
         "rules": record["rules"],
         "candidates": _candidates(record["draw"]["candidates"]),
     }
+    recorded = json.loads(canonical(recorded))  # as read back from a file
     for field in recorded:
         if inputs.get(field) != recorded[field]:
             out.append(warning("roster.verify.not_committed", field=field))
