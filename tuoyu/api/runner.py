@@ -23,6 +23,7 @@ from tuoyu.api.store.draws import (  # the roster's store side; named here as be
     commit,
     dataset_keys,
     month_state,
+    month_view,
     office_today,
     publish,
     publish_draw,
@@ -40,7 +41,7 @@ from tuoyu.planning.params import AnyParams, RosterParams, SessionParams, Siting
 from tuoyu.planning.plan import Plan
 
 __all__ = ["PARAMS", "check_redraw", "check_roster", "commit", "dataset_keys", "deliver",
-           "make_plan", "month_state", "office_today", "publish", "publish_draw",
+           "make_plan", "month_state", "month_view", "office_today", "publish", "publish_draw",
            "record_outcomes", "reveal", "roster_inputs", "save_roster", "seed",
            "state_error_text", "store_chain", "store_draws"]
 

@@ -289,3 +289,36 @@ def verify_draw(record: Mapping[str, Any], dataset: Dataset, *,
         findings += check_chain(chain, record, sealed)
         checked.append("chain")
     return Verdict(not findings, tuple(findings), tuple(checked), tuple(unchecked), official)
+
+
+@dataclass(frozen=True)
+class MonthView:
+    """What the public notices of a month may draw on, as plain data gathered by the
+    store (the exporters never open it): the roster in force and where it stands in the
+    cycle, the month's commitments, the outcomes recorded, the month's draws."""
+
+    month: str
+    today: dt.date
+    state: str  # the roster in force: draft | published | … | none
+    step: str  # none | committed | seeded | drawn | published | sealed | revealed
+    record: Mapping[str, Any] | None  # the draw record in force
+    visits: tuple[Mapping[str, Any], ...]  # its visits (date, institution_id, team, reason)
+    published_at: str | None
+    sealed_hash: str | None
+    sealed_at: str | None
+    sealed_text: str | None  # the sealed record's canonical JSON
+    revealed_at: str | None
+    commitments: tuple[Mapping[str, Any], ...]  # oldest first
+    commitment_inputs: str | None  # the in-force draw's committed inputs, canonical JSON
+    outcomes: tuple[tuple[str, str, str], ...]  # (institution_id, date, outcome)
+    draws: tuple[Mapping[str, Any], ...]  # every draw of the month (draw_entry)
+
+    @property
+    def done(self) -> bool:
+        """Is the month over?"""
+        y, m = (int(x) for x in self.month.split("-"))
+        return self.today >= (dt.date(y, m, 28) + dt.timedelta(days=4)).replace(day=1)
+
+    @property
+    def revealed(self) -> bool:
+        return self.revealed_at is not None and self.done

@@ -233,20 +233,34 @@ def reveal_cmd(
 def notice_cmd(
     month: str = typer.Option(..., help="Month of the notice, YYYY-MM."),
     out: Path = typer.Option(..., help="Folder to write notice.html and notice.xlsx into."),
+    kind: str = typer.Option(None, help="announcement (抽查公告: before the month, the facts "
+                             "and the commitment, never who is inspected when), results "
+                             "(抽查结果公示: the inspections done and their outcomes) or "
+                             "revealed (once the month is over and revealed: every "
+                             "inspection, its team, the record the page checks itself). "
+                             "Default: revealed once revealed, else announcement."),
     data: Path = typer.Option(None, help="Dataset folder (default: the bundled data)."),
     lang: str = LANG_OPTION,
 ) -> None:
-    """Write the public notice (公示) of a month's roster: institutions, dates, teams,
-    the outcomes once recorded, and the seed and fingerprints to verify the draw."""
-    from tuoyu.api import store
-    from tuoyu.api.exports.notice import FILES, write_notice
+    """Write a public notice (公示) of a month: the pre-announcement, the results, or the
+    revealed draw."""
+    from tuoyu.api import runner, store
+    from tuoyu.api.exports.notice import FILES, KINDS, NotRevealed, notice_of, write_notice
     from tuoyu.api.exports.output import OutputError, staged
+    from tuoyu.models.inspection import load_inspection_data
 
     language = _lang(lang)
     params = make_params(RosterParams, language, month=month)
+    if kind is not None and kind not in KINDS:
+        fail([f"--kind {kind}: expected one of {', '.join(KINDS)}"], language)
     try:
+        dataset = dataset_of(data)
+        notice = notice_of(runner.month_view(dataset, params.month),
+                           load_inspection_data(dataset.folder), language, kind)
         with staged(out) as tmp:
-            write_notice(dataset_of(data), params.month, store.engine(), tmp, language)
+            write_notice(notice, tmp, language)
+    except NotRevealed as exc:
+        fail([message(exc.code, exc.params, language)], language)
     except store.RosterStateError as exc:
         _state_error(exc, language)
     except DataError as exc:

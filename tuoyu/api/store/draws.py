@@ -510,3 +510,41 @@ def sealed_chain(session: Session, dataset: str) -> list[dict[str, Any]]:
         .order_by(Roster.sealed_at, Roster.id))  # fmt: skip
     return [{"month": r.month, "draw": r.seq, "hash": r.sealed_hash, "text": r.sealed_json}
             for r in rows]
+
+
+def month_view(dataset: Dataset, month: str, engine: Engine | None = None, *,
+               today: dt.date | None = None) -> Any:
+    """The month as the public notices may read it
+    (:class:`tuoyu.planning.audit.MonthView`), gathered from the store."""
+    from tuoyu.api.store.tables import Outcome
+    from tuoyu.planning.audit import MonthView
+    from tuoyu.planning.commitment import canonical
+
+    today = today or office_today()
+    y, m = (int(x) for x in month.split("-"))
+    first = dt.date(y, m, 1)
+    last = (first + dt.timedelta(days=32)).replace(day=1)
+    with Session(engine or store.engine()) as session:
+        current = store.month_roster(session, dataset.key, month)
+        record = _json(current.draw_json) if current is not None else None
+        record = record if isinstance(record, dict) else None
+        outcomes = tuple(sorted(
+            (o.institution_id, o.date.isoformat(), o.outcome)
+            for o in session.scalars(select(Outcome).where(
+                Outcome.dataset == dataset.key, Outcome.date >= first, Outcome.date < last))))
+        official = (record or {}).get("official") or {}
+        state = cycle_state(session, dataset, month, current)
+        return MonthView(
+            month=month, today=today,
+            state=current.status if current is not None else "none", step=state["step"],
+            record=record,
+            visits=tuple({"date": v.date.isoformat(), "institution_id": v.institution_id,
+                          "street_id": v.street_id, "inspector_ids": v.inspector_ids,
+                          "reason": v.reason} for v in (current.visits if current else [])),
+            published_at=_utc(current.published_at) if current is not None else None,
+            sealed_hash=state["sealed_hash"], sealed_at=state["sealed_at"],
+            sealed_text=current.sealed_json if current is not None else None,
+            revealed_at=state["revealed_at"], commitments=tuple(state["commitments"]),
+            commitment_inputs=canonical(official["inputs"]) if official else None,
+            outcomes=outcomes, draws=tuple(store.earlier_draws(session, dataset.key, month)),
+        )  # fmt: skip

@@ -292,13 +292,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "roster.notice.verify_head": ("如何核验", "How to verify"),
     "roster.notice.no_earlier": ("本月此前没有其他抽取。", "No earlier draw of the month."),
     "roster.notice.how_to_verify": (
-        "任何人均可用抽取记录（draw.json）和同一数据集重算本次抽取："
-        "tuoyu roster verify draw.json --data 数据集目录。重算结果须与上列种子和指纹完全一致；"
-        "抽取记录指纹为 draw.json 规范化 JSON（键排序、无空格、UTF-8）的 SHA-256。",
-        "Anyone can recompute this draw from its audit record (draw.json) and the same "
-        "dataset: tuoyu roster verify draw.json --data DATASET. It must match the seed and "
-        "fingerprints above; the record fingerprint is the SHA-256 of draw.json's canonical "
-        "JSON (sorted keys, no spaces, UTF-8).",
+        "本月检查全部结束后，本局公开完整的抽取记录：在浏览器中打开公开页即可自动核验（无需联网，"
+        "无需安装任何工具）。请保存本公告中的承诺值和封存值，届时与公开页显示的数值比对；"
+        "承诺之后才产生的公开随机数（drand 随机信标或彩票开奖号码）决定抽取结果，任何人都无法事先选择。",
+        "Once every inspection of the month is done, the office reveals the whole draw record: "
+        "open the revealed page in a browser and it checks itself (offline, nothing to "
+        "install). Keep the commitment and the sealed hash of this notice and compare them "
+        "then; public randomness that came after the commitment (a drand beacon round or a "
+        "lottery draw) decided the draw, so nobody could choose it.",
     ),
     "roster.notice.date": ("日期", "date"),
     "roster.notice.weekday": ("星期", "weekday"),
@@ -525,7 +526,125 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "drand beacon (League of Entropy, chain {chain}…) round {round}, produced at {time}",
     ),
     "roster.source.lottery": ("{name} {date} 开奖号码", "{name}: the numbers drawn on {date}"),
+    # the public notices (announcement, results, revealed)
+    "roster.notice.title_announcement": ("{month} 托育机构“双随机、一公开”抽查公告",
+                                         "{month} childcare inspections: announcement (双随机)"),
+    "roster.notice.title_results": ("{month} 托育机构抽查结果公示", "{month} childcare inspections: results"),
+    "roster.notice.title_revealed": ("{month} 托育机构抽查记录公开", "{month} childcare inspections: the draw revealed"),
+    "roster.notice.matters_head": ("抽查事项清单", "Matters inspected"),
+    "roster.notice.matter": ("抽查事项", "matter"),
+    "roster.notice.matter_what": ("检查内容", "what is checked"),
+    "roster.notice.institutions_head": ("检查对象名录库（在营托育机构）", "Directory of institutions (active)"),
+    "roster.notice.kind": ("类型", "kind"),
+    "roster.notice.inspectors_head": ("执法检查人员名录库", "Directory of inspectors"),
+    "roster.notice.inspector": ("姓名", "name"),
+    "roster.notice.department": ("部门", "department"),
+    "roster.notice.ratio_head": ("抽查比例与频次", "Ratio and frequency"),
+    "roster.notice.ratio": ("每月随机抽取在营机构的 {share}%（{active} 家中约 {count} 家），另加整改复查、"
+                            "高风险机构和年度全覆盖安排。",
+                            "Each month {share}% of the active institutions are drawn at random "
+                            "(about {count} of {active}), besides follow-ups, high-risk "
+                            "institutions and the year's coverage."),
+    "roster.notice.ratio_unknown": ("本月尚未承诺抽取比例。", "The month's ratio is not committed yet."),
+    "roster.notice.frequency": ("每月一次；每家在营机构每年至少实地检查一次。",
+                                "Monthly; every active institution is on site at least once a year."),
+    "roster.notice.method_head": ("抽查方式（细则）", "Method"),
+    "roster.notice.method": (
+        "先公布承诺值（抽取所用全部输入的 SHA-256）；随机数取自承诺之后才产生的公开来源（drand 随机信标的指定轮次，"
+        "或指定日期的彩票开奖号码），种子为承诺值与该随机数的哈希；按种子对每家候选机构计算随机键，"
+        "按权重抽取随机键最大的机构；检查组从当天在岗、无利益冲突的人员中按种子随机选定，至少两人、"
+        "覆盖安全与卫生、来自两个部门。检查不事先告知；月份结束后公开完整记录。",
+        "First the commitment (SHA-256 of every input of the draw) is published; the randomness "
+        "comes from a public source that exists only after it (a named drand beacon round, or a "
+        "lottery's numbers on a named date), and the seed is a hash of the commitment and that "
+        "randomness; each candidate institution gets a random key from the seed and the ones "
+        "with the largest weighted keys are drawn; teams are chosen by the seed among "
+        "inspectors on duty without a conflict of interest: at least two, covering safety and "
+        "hygiene, from two departments. Inspections are unannounced; the whole record is "
+        "revealed once the month is over.",
+    ),
+    "roster.notice.commitment_head": ("承诺", "Commitment"),
+    "roster.notice.seq": ("第几次", "no."),
+    "roster.notice.commitment": ("承诺值", "commitment"),
+    "roster.notice.committed_at": ("承诺时间", "committed at"),
+    "roster.notice.source": ("随机来源", "seed source"),
+    "roster.notice.commit_reason": ("再次承诺的理由", "reason for committing again"),
+    "roster.notice.seed_state": ("随机来源状态", "seed"),
+    "roster.notice.seeded": ("已取得并核验", "given and checked"),
+    "roster.notice.not_seeded": ("尚未产生或尚未录入", "not yet"),
+    "roster.notice.no_commitment": ("本月尚未承诺。", "The month is not committed yet."),
+    "roster.notice.cycle_head": ("进度", "Where the month stands"),
+    "roster.notice.step": ("当前环节", "step"),
+    "roster.notice.sealed_hash": ("封存值（封存记录的 SHA-256）", "sealed hash (SHA-256 of the sealed record)"),
+    "roster.notice.sealed_at": ("封存时间", "sealed at"),
+    "roster.notice.revealed_at": ("公开时间", "revealed at"),
+    "roster.notice.results_head": ("抽查结果", "Results"),
+    "roster.notice.matters": ("检查事项", "matters"),
+    "roster.notice.follow_up": ("后续处理", "follow-up"),
+    "roster.notice.public_by": ("公示期限", "public by"),
+    "roster.notice.follow_none": ("无", "none"),
+    "roster.notice.follow_rectify": ("责令限期整改，{due} 前复查", "ordered to rectify; re-inspected by {due}"),
+    "roster.notice.follow_fail": ("依法查处，{due} 前复查", "penalty proceedings; re-inspected by {due}"),
+    "roster.notice.no_results": ("本月尚无已录入的检查结果。", "No result of the month is recorded yet."),
+    "roster.notice.results_note_head": ("说明", "Note"),
+    "roster.notice.results_note": (
+        "每次检查的结果自检查之日起 {days} 个工作日内公示；尚未进行的检查不在此列，也不事先公布。",
+        "Each inspection's result is public within {days} working days of it; inspections "
+        "not yet made are not listed and never announced.",
+    ),
+    "roster.notice.official": ("正式抽取", "official draw"),
+    "roster.notice.yes": ("是（种子来自承诺之后的公开随机来源）", "yes (seed from a public source after the commitment)"),
+    "roster.notice.not_official": ("否（种子由人给出，仅供草稿或测试）", "no (a seed given by hand: a draft or test)"),
+    "roster.notice.check_head": ("自动核验", "The page's own check"),
+    "roster.notice.sealed_record": ("封存记录（原文）", "The sealed record (as hashed)"),
+    "roster.notice.committed_inputs": ("承诺的输入（原文）", "The committed inputs (as hashed)"),
+    "roster.notice.check_running": ("正在核验……（需要浏览器支持 Web Crypto）",
+                                    "Checking… (needs a browser with Web Crypto)"),
+    "roster.notice.check_sealed_ok": ("封存记录与封存值一致。", "The sealed record matches the sealed hash."),
+    "roster.notice.check_sealed_bad": ("封存记录与封存值不一致：记录被改动过！",
+                                       "The sealed record does NOT match the sealed hash: it was changed!"),
+    "roster.notice.check_commit_ok": ("承诺的输入与承诺值一致。", "The committed inputs match the commitment."),
+    "roster.notice.check_commit_bad": ("承诺的输入与承诺值不一致：输入被改动过！",
+                                       "The committed inputs do NOT match the commitment: they were changed!"),
+    "roster.notice.check_compare": ("请再与此前公告中的承诺值和封存值比对。",
+                                    "Compare both with the ones published before."),
+    "roster.notice.check_nocrypto": ("此浏览器无法核验（不支持 Web Crypto）。",
+                                     "This browser cannot check (no Web Crypto)."),
+    "roster.notice.empty": ("（无内容）", "(empty)"),
+    "roster.notice_sealed": ("{month} 的抽取记录尚未公开：月份结束并公开（tuoyu roster reveal）后才能查看每次检查的日期和人员。",
+                             "The draw of {month} is not revealed: each inspection's date and team "
+                             "are shown once the month is over and revealed (tuoyu roster reveal)."),
+    "roster.matter.safety": ("安全防控", "safety"),
+    "roster.matter.hygiene": ("卫生保健", "health care and hygiene"),
+    "roster.matter.fire": ("消防安全", "fire safety"),
+    "roster.matter.food": ("食品安全", "food safety"),
+    "roster.matter_what.safety": ("安全管理制度、设施设备、监控、应急处置", "safety rules, equipment, surveillance, emergencies"),
+    "roster.matter_what.hygiene": ("卫生保健制度、晨午检、消毒、传染病防控", "health-care rules, daily checks, disinfection, infection control"),
+    "roster.matter_what.fire": ("消防设施、疏散通道、演练", "fire equipment, escape routes, drills"),
+    "roster.matter_what.food": ("食品采购、加工、留样", "food purchase, preparation, samples kept"),
+    "roster.institution_kind.childcare_center": ("托育机构", "childcare center"),
+    "roster.institution_kind.kindergarten_class": ("幼儿园托班", "kindergarten nursery class"),
+    "roster.institution_kind.community_point": ("社区托育点", "community point"),
+    "roster.step.none": ("尚未开始（先承诺）", "not started (commit first)"),
+    "roster.step.committed": ("已承诺，等待随机来源", "committed, waiting for the seed source"),
+    "roster.step.seeded": ("已取得随机来源，可以正式抽取", "seeded: the official draw can be made"),
+    "roster.step.drawn": ("已抽取（草稿），尚未发给检查人员", "drawn (a draft), not yet given to the inspectors"),
+    "roster.step.published": ("已发布（非正式抽取，未封存）", "published (not official, not sealed)"),
+    "roster.step.sealed": ("已封存并发给检查人员；公众只看到封存值", "sealed and given to the inspectors; the public sees only its hash"),
+    "roster.step.revealed": ("已公开", "revealed"),
 }
+
+
+def _utc8(iso: object) -> str:
+    """A UTC time as the office reads it (Asia/Shanghai, UTC+8)."""
+    import datetime as dt
+
+    try:
+        t = dt.datetime.fromisoformat(str(iso))
+    except ValueError:
+        return str(iso)
+    t = t if t.tzinfo else t.replace(tzinfo=dt.UTC)
+    return t.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%d %H:%M:%S (UTC+8)")
 
 
 def source_text(source: dict, lang: str = "zh") -> str:
@@ -536,7 +655,8 @@ def source_text(source: dict, lang: str = "zh") -> str:
     if source.get("kind") == "drand":
         return message("roster.source.drand", {
             "chain": str(source.get("chain", {}).get("hash", ""))[:16],
-            "round": source.get("round"), "time": source.get("round_time")}, lang)  # type: ignore[arg-type]
+            "round": str(source.get("round")), "time": _utc8(source.get("round_time"))},
+            lang)  # type: ignore[arg-type]
     if source.get("kind") == "lottery":
         return message("roster.source.lottery", {"name": source.get("name"),
                                                   "date": source.get("date")}, lang)  # type: ignore[arg-type]
