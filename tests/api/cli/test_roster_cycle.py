@@ -212,3 +212,73 @@ def test_seed_and_reveal_keep_the_order(cycle):
         api_runner.reveal(ds, "2027-03", eng, today=dt.date(2027, 3, 31))
     done = api_runner.reveal(ds, "2027-03", eng, today=dt.date(2027, 4, 1))
     assert done["revealed_at"] and api_runner.month_state(ds, "2027-03", eng)["step"] == "revealed"
+
+
+def _visit_dates(record: dict) -> set[str]:
+    out = set()
+    for v in record["result"]:
+        d = dt.date.fromisoformat(v["date"])
+        out |= {v["date"], f"{d.month}月{d.day}日", f"{d.month:02d}-{d.day:02d}"}
+    return out
+
+
+def _notice(data: Path, url: str, month: str, kind: str, out: Path, today: str):
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("TUOYU_DATABASE_URL", url)
+        mp.setenv("TUOYU_TODAY", today)
+        return cli("roster", "notice", "--data", str(data), "--month", month, "--kind", kind,
+                   "--out", str(out))
+
+
+def test_no_public_notice_before_the_month_is_done_names_who_is_inspected_when(cycle,
+                                                                               tmp_path):
+    """Every notice a citizen can get before April is over: no date of an April
+    inspection, no team; the revealed one is refused. An outcome recorded puts that one
+    inspection (done) in the results notice, and no other."""
+    root, data, ds, url, eng, _steps = cycle
+    record = json.loads((root / "april" / "draw.json").read_text(encoding="utf-8"))
+    dates = _visit_dates(record)
+    for kind in ("announcement", "results"):
+        made = _notice(data, url, "2027-04", kind, tmp_path / kind, "2027-04-20")
+        assert made.exit_code == 0, made.output
+        page = (tmp_path / kind / "notice.html").read_text(encoding="utf-8")
+        assert not {d for d in dates if d in page}, kind
+        assert "tuoyu roster" not in page and "<script" not in page
+        assert "sha256:" in page or kind == "results"
+    page = (tmp_path / "announcement" / "notice.html").read_text(encoding="utf-8")
+    assert "抽查事项清单" in page and "执法检查人员名录库" in page and "检查对象名录库" in page
+    sealed = api_runner.month_state(ds, "2027-04", eng)["sealed_hash"]
+    assert sealed in page and record["official"]["commitment"] in page
+    refused = _notice(data, url, "2027-04", "revealed", tmp_path / "rev", "2027-04-20")
+    assert refused.exit_code == 2 and "尚未公开" in refused.output
+    # one inspection done and recorded: it, and only it, is in the results notice
+    first = sorted(record["result"], key=lambda v: v["date"])[0]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("TUOYU_TODAY", "2027-04-20")
+        outcomes = tmp_path / "outcomes.csv"
+        outcomes.write_text("institution_id,date,outcome,inspector_ids\n"
+                            f"{first['institution_id']},{first['date']},rectify,"
+                            f"{';'.join(first['inspector_ids'])}\n", encoding="utf-8")
+        assert api_runner.record_outcomes(outcomes, ds, eng) == 1
+    made = _notice(data, url, "2027-04", "results", tmp_path / "res2", "2027-04-20")
+    page = (tmp_path / "res2" / "notice.html").read_text(encoding="utf-8")
+    assert first["date"] in page and "责令整改" in page and "复查" in page
+    others = {d for v in record["result"] if v["date"] != first["date"]
+              for d in (v["date"],)}
+    assert not {d for d in others if d in page}
+    # the team of the inspection is not named in the results notice
+    assert "人员1、" not in page and "P1" not in page
+
+
+def test_the_revealed_notice_names_every_inspection_and_team_after_the_month(cycle, tmp_path):
+    root, data, ds, url, eng, _steps = cycle
+    api_runner.reveal(ds, "2027-03", eng, today=dt.date(2027, 4, 1))
+    made = _notice(data, url, "2027-03", "revealed", tmp_path / "rev", "2027-04-02")
+    assert made.exit_code == 0, made.output
+    page = (tmp_path / "rev" / "notice.html").read_text(encoding="utf-8")
+    record = json.loads((root / "march" / "draw.json").read_text(encoding="utf-8"))
+    for v in record["result"]:
+        assert v["date"] in page
+    names = {f"人员{p[1:]}" for v in record["result"] for p in v["inspector_ids"]}
+    assert all(n in page for n in names)
+    assert "tuoyu roster" not in page and 'id="sealed-record"' in page
