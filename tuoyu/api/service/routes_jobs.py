@@ -274,6 +274,8 @@ def replan_job(job_id: str, req: ReplanRequest, st: StateDep,
                             f"{job.status}).", "not_finished")
     params = {**job.params, "from_date": req.from_date.isoformat()}
     params.pop("redraw_reason", None)
+    if req.redraw_reason:
+        params["redraw_reason"] = req.redraw_reason
     return _submit(st, job.kind, job.dataset_id, params, parent_id=job.id)
 
 

@@ -165,6 +165,9 @@ class ResultOut(BaseModel):
 
 class ReplanRequest(BaseModel):
     from_date: dt.date
+    redraw_reason: str | None = Field(
+        None, max_length=500, description="Why a published month is re-planned (needed when "
+        "no outcome was recorded in the month before the date: then it is a redraw).")
 
     model_config = {"json_schema_extra": {"examples": [{"from_date": "2027-06-01"}]}}
 
