@@ -101,6 +101,11 @@ def test_a_lottery_draw_comes_after_the_commitment_and_must_have_been_held():
     with pytest.raises(DataError) as err:
         beacon.check_lottery(source, {"numbers": "三 七"}, dt.date(2027, 2, 23))
     assert code_of(err) == "draw.lottery_numbers"
+    # verify sees a commitment re-dated to the draw's day: the order is broken
+    with pytest.raises(DataError) as err:
+        beacon.check_lottery(source, {"numbers": "1 2"}, dt.date.max,
+                             dt.datetime(2027, 2, 23, 1, 0, tzinfo=dt.UTC))
+    assert code_of(err) == "draw.lottery_too_early"
 
 
 def test_the_seed_is_a_hash_of_the_commitment_and_the_value():

@@ -170,11 +170,16 @@ def _numbers(value: Any) -> list[str]:
 
 
 def check_lottery(source: Mapping[str, Any], value: Mapping[str, Any],
-                  today: dt.date) -> str:
-    """Check typed lottery numbers against the draw the commitment named (its date must
-    have come: the numbers of a draw not yet held cannot be known). Returns the value
-    the seed is made of: name|date|numbers."""
-    if dt.date.fromisoformat(source["date"]) > today:
+                  today: dt.date, committed_at: dt.datetime | None = None) -> str:
+    """Check typed lottery numbers against the draw the commitment named (after the
+    commitment's day; its date must have come: the numbers of a draw not yet held cannot
+    be known). Returns the value the seed is made of: name|date|numbers."""
+    day = dt.date.fromisoformat(source["date"])
+    if committed_at is not None and day <= committed_at.astimezone(SHANGHAI).date():
+        raise _problem("the lottery draw is not after the commitment", "draw.lottery_too_early",
+                       date=source["date"],
+                       committed=committed_at.astimezone(SHANGHAI).date().isoformat())
+    if day > today:
         raise _problem("the lottery draw has not been held yet", "draw.lottery_not_yet",
                        date=source["date"])
     numbers = _numbers(value.get("numbers") if isinstance(value, Mapping) else None)
@@ -187,7 +192,7 @@ def source_value(source: Mapping[str, Any], value: Mapping[str, Any], *,
     if source.get("kind") == "drand":
         return check_drand(source, value, committed_at)
     if source.get("kind") == "lottery":
-        return check_lottery(source, value, today)
+        return check_lottery(source, value, today, committed_at)
     raise _problem("unknown seed source", "draw.source_kind", kind=str(source.get("kind")))
 
 
