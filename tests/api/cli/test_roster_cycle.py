@@ -281,3 +281,22 @@ def test_the_revealed_notice_names_every_inspection_and_team_after_the_month(cyc
     names = {f"人员{p[1:]}" for v in record["result"] for p in v["inspector_ids"]}
     assert all(n in page for n in names)
     assert "tuoyu roster" not in page and 'id="sealed-record"' in page
+
+
+def test_a_replan_of_the_official_draw_keeps_its_commitment_and_verifies(cycle, tmp_path):
+    root, data, ds, url, eng, _steps = cycle
+    record = json.loads((root / "march" / "draw.json").read_text(encoding="utf-8"))
+    first = sorted(record["result"], key=lambda v: v["date"])[0]
+    outcomes = tmp_path / "outcomes.csv"
+    outcomes.write_text("institution_id,date,outcome,inspector_ids\n"
+                        f"{first['institution_id']},{first['date']},pass,"
+                        f"{';'.join(first['inspector_ids'])}\n", encoding="utf-8")
+    api_runner.record_outcomes(outcomes, ds, eng, today=dt.date(2027, 4, 1))
+    replan = params("2027-03").model_copy(update={"from_date": dt.date(2027, 3, 16)})
+    plan = api_runner.make_plan(ds, replan, engine=eng)
+    api_runner.deliver(plan, tmp_path / "replan", dataset=ds, engine=eng)
+    again = json.loads((tmp_path / "replan" / "draw.json").read_text(encoding="utf-8"))
+    assert again["official"]["commitment"] == record["official"]["commitment"]
+    assert again["seed"] == record["seed"] and again["replan"]["from_date"] == "2027-03-16"
+    out = verify(root, url, tmp_path / "replan")
+    assert out.exit_code == 0, out.output
