@@ -12,6 +12,8 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from api_support import zip_bytes
+from draw_support import tiny_dataset
 from test_web_pages import (
     ARGS,
     CHROMIUM,
@@ -37,8 +39,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         stop_server(proc)
 
 
-def test_the_roster_page_walks_the_cycle(server: str) -> None:
+def test_the_roster_page_walks_the_cycle(server: str, tmp_path) -> None:
     from playwright.sync_api import sync_playwright
+
+    data = zip_bytes(tiny_dataset(tmp_path / "tiny"), prefix="tiny/")  # a fast month
+    made = httpx.post(f"{server}/api/v1/datasets", files={"file": ("tiny.zip", data,
+                                                                   "application/zip")},
+                      data={"name": "tiny"}, timeout=120)
+    assert made.status_code in (200, 201), made.text
+    ds = made.json()["id"]
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
@@ -48,7 +57,8 @@ def test_the_roster_page_walks_the_cycle(server: str) -> None:
             errors: list[str] = []
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.goto(f"/roster?month={MONTH}")
-            page.wait_for_selector("#dataset option[value=baoshan]", state="attached")
+            page.wait_for_selector(f"#dataset option[value='{ds}']", state="attached")
+            page.select_option("#dataset", ds)
             page.wait_for_selector("#cycle-state[data-step=none]")
             assert "先承诺" in page.inner_text("#cycle-state")
             page.select_option("#commit-source", "lottery")
@@ -69,16 +79,17 @@ def test_the_roster_page_walks_the_cycle(server: str) -> None:
                                    timeout=SOLVE_WAIT_MS)
             page.wait_for_selector("#cycle-state[data-step=drawn]")
             job = page.get_attribute("#job-status", "data-job-id")
-            rows = httpx.get(f"{server}/api/v1/jobs/{job}/result").json()["rows"]
+            rows = httpx.get(f"{server}/api/v1/jobs/{job}/result", timeout=60).json()["rows"]
             page.click("#publish-btn")
             page.wait_for_selector("#cycle-state[data-step=sealed]")
             assert "封存值" in page.inner_text("#cycle-state")
-            notice = httpx.get(f"{server}/api/v1/datasets/baoshan/rosters/{MONTH}/notice")
+            notice = httpx.get(f"{server}/api/v1/datasets/{ds}/rosters/{MONTH}/notice", timeout=60)
             assert notice.status_code == 200 and "sha256:" in notice.text
             assert not [r for r in rows if r["date"] in notice.text]
             page.click("#reveal-btn")
             page.wait_for_selector("#cycle-state[data-step=revealed]")
-            shown = httpx.get(f"{server}/api/v1/datasets/baoshan/rosters/{MONTH}/notice")
+            shown = httpx.get(f"{server}/api/v1/datasets/{ds}/rosters/{MONTH}/notice",
+                              timeout=60)
             assert all(r["date"] in shown.text for r in rows)
             assert 'id="sealed-record"' in shown.text
             assert not errors, errors
