@@ -8,6 +8,8 @@ refuses the roster (another one of the month came first) publishes nothing.
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -39,10 +41,11 @@ from tuoyu.planning.dataset import Dataset
 from tuoyu.planning.params import AnyParams, RosterParams, SessionParams
 from tuoyu.planning.plan import Plan
 
-__all__ = ["check_redraw", "check_roster", "commit", "dataset_keys", "deliver", "make_plan",
-           "month_state", "month_view", "office_today", "publish", "publish_draw",
+__all__ = ["check_redraw", "check_roster", "commit", "dataset_keys", "deliver", "deliver_each",
+           "make_plan", "month_state", "month_view", "office_today", "publish", "publish_draw",
            "record_outcomes", "reveal", "roster_inputs", "roster_run_inputs", "save_roster",
-           "seed", "sessions_run_inputs", "state_error_text", "store_chain", "store_draws"]
+           "seed", "sessions_run_inputs", "state_error_text", "store_chain", "store_draws",
+           "store_plan", "write_files"]
 
 
 def make_plan(
@@ -96,14 +99,43 @@ def deliver(plan: Plan, out_dir: Path, *, dataset: Dataset, engine: Engine | Non
     keeps what it held, so "nothing was written" is true). Returns what the ``save``
     hook returns (a roster: its id, and whether it replaced a draft), None for a plan
     that is not stored."""
-    planner = registry.planner(plan.kind)
-    save = planner.hook("save")
-    saved = None
     with staged(out_dir) as tmp:
-        planner.module("exporter").write_plan(plan, tmp, lang=lang)
-        if save is not None:
-            saved = save(plan, dataset, engine or store.engine())
-    return saved
+        write_files(plan, tmp, lang)
+        return store_plan(plan, dataset, engine)
+
+
+def deliver_each(plans: Sequence[Plan], out_dir: Path, *, dataset: Dataset,
+                 engine: Engine | None = None, lang: str = "zh") -> dict[str, Any]:
+    """Deliver several plans of one dataset (a district of ``tuoyu city``) into one
+    folder, a subfolder per plan (``out_dir/<kind>/``), in the order of :func:`deliver`:
+    every plan's files staged, every plan stored, then the folder published in one step.
+    A plan the store refuses (:class:`store.RosterStateError`) is left out of the
+    folder; the others are published. Returns, per kind, what its ``save`` hook
+    returned or the refusal. Raises :class:`OutputError` or ``OSError`` when the
+    folder cannot be written: nothing is stored then, nothing published."""
+    outcome: dict[str, Any] = {}
+    with staged(out_dir) as tmp:
+        for plan in plans:
+            (tmp / plan.kind).mkdir()
+            write_files(plan, tmp / plan.kind, lang)
+        for plan in plans:
+            try:
+                outcome[plan.kind] = store_plan(plan, dataset, engine)
+            except store.RosterStateError as exc:
+                outcome[plan.kind] = exc
+                shutil.rmtree(tmp / plan.kind)
+    return outcome
+
+
+def write_files(plan: Plan, folder: Path, lang: str = "zh") -> None:
+    """A plan's files, by its planner's exporter."""
+    registry.planner(plan.kind).module("exporter").write_plan(plan, folder, lang=lang)
+
+
+def store_plan(plan: Plan, dataset: Dataset, engine: Engine | None = None) -> Any:
+    """Store a plan by its planner's ``save`` hook (None: a plan that is not stored)."""
+    save = registry.planner(plan.kind).hook("save")
+    return None if save is None else save(plan, dataset, engine or store.engine())
 
 
 def state_error_text(exc: store.RosterStateError, lang: str = "zh") -> str:

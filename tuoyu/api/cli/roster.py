@@ -18,8 +18,17 @@ from pathlib import Path
 
 import typer
 
-from tuoyu.api.cli.common import LANG_OPTION, dataset_of, fail, make_params, output_failure
-from tuoyu.api.text import Lang, describe, message, render, render_data_error
+from tuoyu.api.cli.common import (
+    LANG_OPTION,
+    dataset_of,
+    fail,
+    help_of,
+    make_params,
+    output_failure,
+    param_option,
+    plan_and_write,
+)
+from tuoyu.api.text import Lang, message, render, render_data_error
 from tuoyu.models.errors import DataError
 from tuoyu.planning.dataset import Dataset
 from tuoyu.planning.params import RosterParams
@@ -27,8 +36,7 @@ from tuoyu.planning.plan import Plan
 
 
 def _lang(value: str) -> Lang:
-    if value not in ("zh", "en"):
-        fail([f"--lang {value}: expected zh or en"])
+    """The language of a command (``--lang`` is checked once, by its option)."""
     return value  # type: ignore[return-value]
 
 
@@ -43,29 +51,13 @@ def _state_error(exc: Exception, lang: Lang) -> None:
 
 def make_roster(dataset: Dataset, params: RosterParams, out: Path, lang: Lang = "zh") -> Plan:
     """Make the roster (a live progress line on a terminal), store it as the month's
-    draft and publish its files into ``out``; print it. A published month without a
-    reason, or another roster of the month saved meanwhile: exit 2."""
-    from tuoyu.api import runner, store
-    from tuoyu.api.cli.common import ConsoleProgress
+    draft and publish its files into ``out`` (:func:`common.plan_and_write`); print it.
+    A published month without a reason, or another roster of the month saved
+    meanwhile: exit 2, nothing written."""
+    from tuoyu.api import store
     from tuoyu.api.exports import roster as export_roster
-    from tuoyu.api.exports.output import OutputError
 
-    eng = store.engine()
-    try:
-        with ConsoleProgress(lang) as live:
-            plan = runner.make_plan(dataset, params, engine=eng, progress=live)
-    except DataError as exc:
-        fail([render_data_error(exc, lang)], lang)
-    except store.RosterStateError as exc:
-        _state_error(exc, lang)
-    if not plan.rows:
-        fail([describe(plan, lang)], lang)
-    try:  # files staged, the draft stored, then the files published (runner.deliver)
-        saved = runner.deliver(plan, out, dataset=dataset, engine=eng, lang=lang)
-    except (OutputError, OSError) as exc:
-        fail([output_failure(exc, out, lang)], lang)
-    except store.RosterStateError as exc:
-        _state_error(exc, lang)
+    plan, saved = plan_and_write(dataset, params, out, lang, show=None, engine=store.engine())
     assert saved is not None, "a roster is stored"
     rid, replaced = saved
     typer.echo(export_roster.summary(plan, lang))
@@ -79,25 +71,24 @@ def make_roster(dataset: Dataset, params: RosterParams, out: Path, lang: Lang = 
 
 def roster(
     ctx: typer.Context,
-    data: Path = typer.Option(None, help="Dataset folder (default: the bundled Baoshan data)."),
-    month: str = typer.Option(None, help="Month to plan, YYYY-MM, e.g. 2027-03."),
-    seed: int = typer.Option(None, help="Seed of a DRAFT or test draw (never official). "
-                             "Leave it out for the official draw: its seed comes from the "
-                             "month's seeded commitment (tuoyu roster commit, then seed); "
-                             "with no commitment, the draft seed 20270301."),
-    out: Path = typer.Option(Path("out/roster"), help="Folder to write the roster into."),
-    draw_share: float = typer.Option(0.10, help="Share of active institutions drawn a month."),
-    min_team: int = typer.Option(2, help="Inspectors per inspection, at least."),
-    time_limit: float = typer.Option(60.0, help="Solver time limit, seconds."),
-    workers: int = typer.Option(8, help="Solver workers (the roster does not depend on it)."),
+    data: Path = typer.Option(None, help=help_of("cli.help.data")),
+    month: str = typer.Option(None, help=help_of("cli.help.roster.month")),
+    seed: int = param_option(RosterParams, "seed", help="cli.help.roster.seed"),
+    out: Path = typer.Option(Path("out/roster"), help=help_of("cli.help.roster.out")),
+    draw_share: float = param_option(RosterParams, "draw_share",
+                                     help="cli.help.roster.draw_share"),
+    min_team: int = param_option(RosterParams, "min_team", help="cli.help.roster.min_team"),
+    time_limit: float = param_option(RosterParams, "time_limit", help="cli.help.time_limit"),
+    wall_limit: float = param_option(RosterParams, "wall_limit", "--wall-limit",
+                                     help="cli.help.wall_limit"),
+    workers: int = param_option(RosterParams, "workers", help="cli.help.roster.workers"),
     redraw_reason: str = typer.Option(
-        None, "--redraw-reason", help="Why a published month is drawn again (required then)."),
-    from_date: str = typer.Option(
-        None, "--from", help="Re-plan the month from this date (YYYY-MM-DD): earlier visits "
-        "are kept, follow-ups of outcomes recorded since are added."),
+        None, "--redraw-reason", help=help_of("cli.help.roster.redraw_reason")),
+    from_date: str = typer.Option(None, "--from", help=help_of("cli.help.roster.from")),
     lang: str = LANG_OPTION,
 ) -> None:
-    """Make a month's roster: draw institutions, date and staff every inspection.
+    """生成月度检查排班：抽取机构，安排每次检查的日期和人员。 Make a month's roster: draw
+    institutions, date and staff every inspection.
 
     Writes roster.csv, roster.xlsx (Chinese), draw.json (the audit record) and
     summary.txt, and stores the roster as the month's draft (publish it with
@@ -110,15 +101,15 @@ def roster(
         fail([message("roster.month_missing", None, language)], language)
     params = make_params(
         RosterParams, language, month=month, seed=seed, draw_share=draw_share,
-        min_team=min_team, time_limit=time_limit, workers=workers,
+        min_team=min_team, time_limit=time_limit, workers=workers, wall_limit=wall_limit,
         redraw_reason=redraw_reason, from_date=from_date,
     )  # fmt: skip
     make_roster(dataset_of(data), params, out, language)  # type: ignore[arg-type]
 
 
 def publish_cmd(
-    month: str = typer.Option(..., help="Month whose newest draft to publish, YYYY-MM."),
-    data: Path = typer.Option(None, help="Dataset folder (default: the bundled data)."),
+    month: str = typer.Option(..., help=help_of("cli.help.roster.publish_month")),
+    data: Path = typer.Option(None, help=help_of("cli.help.data")),
     lang: str = LANG_OPTION,
 ) -> None:
     """Publish a month's roster (一公开): from now on later months take it as history,
@@ -141,18 +132,15 @@ def publish_cmd(
 
 
 def commit_cmd(
-    month: str = typer.Option(..., help="Month of the official draw, YYYY-MM."),
-    source: str = typer.Option("drand", help="Seed source: drand (the League of Entropy's "
-                               "round 10 minutes after now) or lottery."),
-    lottery: str = typer.Option(None, help="The lottery draw's name (source lottery), e.g. "
-                                "中国福利彩票双色球."),
-    lottery_date: str = typer.Option(None, help="The lottery draw's date, YYYY-MM-DD, after "
-                                     "today (source lottery)."),
-    draw_share: float = typer.Option(0.10, help="Share of active institutions drawn."),
-    min_team: int = typer.Option(2, help="Inspectors per inspection, at least."),
-    reason: str = typer.Option(None, help="Why the month is committed again (required for "
-                               "a second commitment; both are kept)."),
-    data: Path = typer.Option(None, help="Dataset folder (default: the bundled data)."),
+    month: str = typer.Option(..., help=help_of("cli.help.roster.cycle_month")),
+    source: str = typer.Option("drand", help=help_of("cli.help.roster.source")),
+    lottery: str = typer.Option(None, help=help_of("cli.help.roster.lottery")),
+    lottery_date: str = typer.Option(None, help=help_of("cli.help.roster.lottery_date")),
+    draw_share: float = param_option(RosterParams, "draw_share",
+                                     help="cli.help.roster.draw_share"),
+    min_team: int = param_option(RosterParams, "min_team", help="cli.help.roster.min_team"),
+    reason: str = typer.Option(None, help=help_of("cli.help.roster.commit_reason")),
+    data: Path = typer.Option(None, help=help_of("cli.help.data")),
     lang: str = LANG_OPTION,
 ) -> None:
     """Commit the month's official draw: fix its inputs (candidates with weights, history,
@@ -161,8 +149,9 @@ def commit_cmd(
     from tuoyu.api import runner, store
 
     language = _lang(lang)
-    params = make_params(RosterParams, language, month=month, draw_share=draw_share,
-                         min_team=min_team)  # fmt: skip
+    given = {k: v for k, v in (("draw_share", draw_share), ("min_team", min_team))
+             if v is not None}
+    params = make_params(RosterParams, language, month=month, **given)
     spec: dict[str, object] = {"kind": source}
     if source == "lottery":
         spec.update(name=lottery or "", date=lottery_date or "")
@@ -184,11 +173,10 @@ def _shown(entry: dict, lang: Lang) -> dict[str, object]:
 
 
 def seed_cmd(
-    month: str = typer.Option(..., help="Month of the official draw, YYYY-MM."),
-    drand: Path = typer.Option(None, help="The drand round's JSON as fetched (round, "
-                               "randomness, signature, previous_signature)."),
-    numbers: str = typer.Option(None, help="The lottery draw's numbers, as published."),
-    data: Path = typer.Option(None, help="Dataset folder (default: the bundled data)."),
+    month: str = typer.Option(..., help=help_of("cli.help.roster.cycle_month")),
+    drand: Path = typer.Option(None, help=help_of("cli.help.roster.drand")),
+    numbers: str = typer.Option(None, help=help_of("cli.help.roster.numbers")),
+    data: Path = typer.Option(None, help=help_of("cli.help.data")),
     lang: str = LANG_OPTION,
 ) -> None:
     """Give the committed month its seed source's value: the drand round the commitment
@@ -213,8 +201,8 @@ def seed_cmd(
 
 
 def reveal_cmd(
-    month: str = typer.Option(..., help="Month to reveal, YYYY-MM (once it is over)."),
-    data: Path = typer.Option(None, help="Dataset folder (default: the bundled data)."),
+    month: str = typer.Option(..., help=help_of("cli.help.roster.reveal_month")),
+    data: Path = typer.Option(None, help=help_of("cli.help.data")),
     lang: str = LANG_OPTION,
 ) -> None:
     """Reveal the month's draw once the month is over: the public notice then shows every
@@ -231,15 +219,10 @@ def reveal_cmd(
 
 
 def notice_cmd(
-    month: str = typer.Option(..., help="Month of the notice, YYYY-MM."),
-    out: Path = typer.Option(..., help="Folder to write notice.html and notice.xlsx into."),
-    kind: str = typer.Option(None, help="announcement (抽查公告: before the month, the facts "
-                             "and the commitment, never who is inspected when), results "
-                             "(抽查结果公示: the inspections done and their outcomes) or "
-                             "revealed (once the month is over and revealed: every "
-                             "inspection, its team, the record the page checks itself). "
-                             "Default: revealed once revealed, else announcement."),
-    data: Path = typer.Option(None, help="Dataset folder (default: the bundled data)."),
+    month: str = typer.Option(..., help=help_of("cli.help.roster.notice_month")),
+    out: Path = typer.Option(..., help=help_of("cli.help.roster.notice_out")),
+    kind: str = typer.Option(None, help=help_of("cli.help.roster.notice_kind")),
+    data: Path = typer.Option(None, help=help_of("cli.help.data")),
     lang: str = LANG_OPTION,
 ) -> None:
     """Write a public notice (公示) of a month: the pre-announcement, the results, or the
@@ -285,11 +268,10 @@ def _verify_files(paths: list[Path]) -> tuple[Path, list[Path]]:
 
 
 def verify_cmd(
-    paths: list[Path] = typer.Argument(..., help="A draw.json and the files made with it "
-                                       "(roster.csv, roster.xlsx), or the folder holding them."),
-    data: Path = typer.Option(None, help="Dataset folder (default: as recorded)."),
-    workers: int = typer.Option(8, help="Solver workers."),
-    time_limit: float = typer.Option(120.0, help="Solver time limit, seconds."),
+    paths: list[Path] = typer.Argument(..., help=help_of("cli.help.roster.draw")),
+    data: Path = typer.Option(None, help=help_of("cli.help.data_recorded")),
+    workers: int = typer.Option(8, help=help_of("cli.help.workers")),
+    time_limit: float = typer.Option(120.0, help=help_of("cli.help.time_limit")),
     lang: str = LANG_OPTION,
 ) -> None:
     """Recompute a draw's whole audit record, check every file given and the store's
@@ -340,10 +322,8 @@ def verify_cmd(
 
 
 def record_cmd(
-    file: Path = typer.Argument(
-        ..., help="CSV/XLSX: institution_id, date, outcome, inspector_ids."
-    ),
-    data: Path = typer.Option(None, help="Dataset folder (default: the bundled data)."),
+    file: Path = typer.Argument(..., help=help_of("cli.help.roster.outcomes")),
+    data: Path = typer.Option(None, help=help_of("cli.help.data")),
     lang: str = LANG_OPTION,
 ) -> None:
     """Record inspection outcomes (pass / rectify / fail) for the months ahead.
@@ -361,7 +341,7 @@ def record_cmd(
 
 
 def register(app: typer.Typer) -> None:
-    roster_app = typer.Typer(help="Monthly inspection rosters (双随机).")
+    roster_app = typer.Typer(help=help_of("cli.help.roster.group"))
     roster_app.callback(invoke_without_command=True)(roster)
     roster_app.command("verify")(verify_cmd)
     roster_app.command("publish")(publish_cmd)
@@ -369,7 +349,7 @@ def register(app: typer.Typer) -> None:
     roster_app.command("commit")(commit_cmd)
     roster_app.command("seed")(seed_cmd)
     roster_app.command("reveal")(reveal_cmd)
-    inspections_app = typer.Typer(help="Inspection outcomes (检查结果).")
+    inspections_app = typer.Typer(help=help_of("cli.help.inspections.group"))
     inspections_app.command("record")(record_cmd)
     app.add_typer(roster_app, name="roster")
     app.add_typer(inspections_app, name="inspections")

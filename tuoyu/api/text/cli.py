@@ -2,10 +2,140 @@
 give each planner (named by its registry entry), the language check, the live line."""
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    "cli.nothing_written": ("什么也没有写入。", "Nothing was written."),
+    "cli.lang_invalid": ("--lang {lang}：应为 zh（中文）或 en（英文）。",
+                         "--lang {lang}: expected zh or en."),
+    "cli.solving": ("求解中…", "solving…"),
+    "cli.progress": ("{stage}  {seconds} 秒  目标值 {objective}  下界 {bound}  差距 {gap}",
+                     "{stage}  {seconds} s  objective {objective}  bound {bound}  gap {gap}"),
+    "cli.written": ("  已写入：{out}", "  written: {out}"),
     "cli.option.month": ("检查排班的月份，YYYY-MM。", "Month of the inspection roster, YYYY-MM."),
     "cli.option.seed": ("检查排班随机抽取的种子。", "Seed of the roster's random draw."),
     "cli.option.year": ("指导活动日历的年份。", "Year of the guidance-session calendar."),
     "cli.option.years": ("选址规划的年份，起始-结束。", "Years of the siting plan, FIRST-LAST."),
     "cli.city.also": ("也为每个区规划{planner}：{help}", "Also plan every district's {planner}: "
                       "{help}"),
+    # --help of the options, Chinese first (cli.common.help_of joins the two)
+    "cli.help.data": ("数据文件夹（默认：内置的宝山数据）。",
+                      "Dataset folder (default: the bundled Baoshan data)."),
+    "cli.help.data_recorded": ("数据文件夹（默认：记录中的文件夹）。",
+                               "Dataset folder (default: as recorded)."),
+    "cli.help.out": ("输出文件夹。", "Output folder."),
+    "cli.help.time_limit": ("求解时限，秒。", "Solver time limit, seconds."),
+    "cli.help.workers": ("求解线程数。", "Solver threads."),
+    "cli.help.roster.month": ("要排班的月份，YYYY-MM，如 2027-03。",
+                              "Month to plan, YYYY-MM, e.g. 2027-03."),
+    "cli.help.roster.seed": (
+        "草稿或测试用的种子（永远不是正式抽取）。正式抽取不给种子：种子来自本月已取得随机来源的"
+        "承诺（tuoyu roster commit，再 seed）；没有承诺时为草稿种子 20270301。",
+        "Seed of a DRAFT or test draw (never official). Leave it out for the official draw: "
+        "its seed comes from the month's seeded commitment (tuoyu roster commit, then seed); "
+        "with no commitment, the draft seed 20270301."),
+    "cli.help.roster.notice_kind": (
+        "announcement（抽查公告：事项、名录、比例、方式和承诺，从不含何时检查谁）、results"
+        "（抽查结果公示：已完成的检查及结果）或 revealed（月份结束并公开后：每次检查及人员，"
+        "附页面自行核验的记录）。默认：已公开则 revealed，否则 announcement。",
+        "announcement (the facts and the commitment, never who is inspected when), results "
+        "(the inspections done and their outcomes) or revealed (once the month is over and "
+        "revealed: every inspection, its team, the record the page checks itself). Default: "
+        "revealed once revealed, else announcement."),
+    "cli.help.roster.cycle_month": ("正式抽取的月份，YYYY-MM。", "Month of the official draw, YYYY-MM."),
+    "cli.help.roster.source": ("随机来源：drand（承诺后约 10 分钟的 League of Entropy 一轮）或 lottery。",
+                               "Seed source: drand (the League of Entropy's round 10 minutes "
+                               "after now) or lottery."),
+    "cli.help.roster.lottery": ("彩票名称（随机来源为 lottery 时），如 中国福利彩票双色球。",
+                                "The lottery draw's name (source lottery), e.g. 中国福利彩票双色球."),
+    "cli.help.roster.lottery_date": ("开奖日期 YYYY-MM-DD，须在今天之后（随机来源为 lottery 时）。",
+                                     "The lottery draw's date, YYYY-MM-DD, after today (source "
+                                     "lottery)."),
+    "cli.help.roster.commit_reason": ("再次承诺的理由（第二次承诺必填；两次都保留）。",
+                                      "Why the month is committed again (required for a second "
+                                      "commitment; both are kept)."),
+    "cli.help.roster.drand": ("从 drand 取得的该轮 JSON（round、randomness、signature、previous_signature）。",
+                              "The drand round's JSON as fetched (round, randomness, signature, "
+                              "previous_signature)."),
+    "cli.help.roster.numbers": ("彩票开奖号码，照公布的填写。", "The lottery draw's numbers, as published."),
+    "cli.help.roster.reveal_month": ("要公开的月份，YYYY-MM（月份结束后）。",
+                                     "Month to reveal, YYYY-MM (once it is over)."),
+    "cli.help.roster.out": ("排班写入的文件夹。", "Folder to write the roster into."),
+    "cli.help.roster.draw_share": ("每月随机抽取的在营机构比例。",
+                                   "Share of active institutions drawn a month."),
+    "cli.help.roster.min_team": ("每次检查至少的检查人员数。",
+                                 "Inspectors per inspection, at least."),
+    "cli.help.roster.workers": ("求解线程数（排班结果与之无关）。",
+                                "Solver workers (the roster does not depend on it)."),
+    "cli.help.roster.redraw_reason": ("已公开的月份重新抽取的理由（此时必填）。",
+                                      "Why a published month is drawn again (required then)."),
+    "cli.help.roster.from": (
+        "从该日期（YYYY-MM-DD）起重新排班：之前的检查保留，加入此后记录的结果所需的复查。",
+        "Re-plan the month from this date (YYYY-MM-DD): earlier visits are kept, follow-ups "
+        "of outcomes recorded since are added."),
+    "cli.help.roster.publish_month": ("要公开其最新草稿的月份，YYYY-MM。",
+                                      "Month whose newest draft to publish, YYYY-MM."),
+    "cli.help.roster.notice_month": ("公示的月份，YYYY-MM。", "Month of the notice, YYYY-MM."),
+    "cli.help.roster.notice_out": ("写入 notice.html 和 notice.xlsx 的文件夹。",
+                                   "Folder to write notice.html and notice.xlsx into."),
+    "cli.help.roster.draw": ("一个 draw.json 及随之生成的文件（roster.csv、roster.xlsx），或包含它们的文件夹。",
+                             "A draw.json and the files made with it (roster.csv, "
+                             "roster.xlsx), or the folder holding them."),
+    "cli.help.roster.outcomes": ("CSV/XLSX：institution_id、date、outcome、inspector_ids。",
+                                 "CSV/XLSX: institution_id, date, outcome, inspector_ids."),
+    "cli.help.roster.group": ("月度检查排班（双随机）。", "Monthly inspection rosters (双随机)."),
+    "cli.help.inspections.group": ("检查结果。", "Inspection outcomes (检查结果)."),
+    "cli.help.sessions.year": ("要规划的年份。", "The year to plan."),
+    "cli.help.sessions.from": ("从该日期（YYYY-MM-DD）起重新规划；之前的活动不变。",
+                               "Re-plan from this date (YYYY-MM-DD); sessions before it stay."),
+    "cli.help.sessions.previous": ("要重新规划的日历（默认：OUT/sessions.csv）。",
+                                   "The plan to re-plan (default: OUT/sessions.csv)."),
+    "cli.help.sessions.seed": ("日历中同等选择的随机种子。", "Seed of the calendar's tie-breaks."),
+    "cli.help.sessions.time_limit": (
+        "日历搜索的工作量预算，以空闲机器上的秒数计（确定性：任何机器上同一方案；"
+        "--time-limit 是它的旧名）。",
+        "Work budget of the calendar search, in seconds of an idle machine (deterministic: "
+        "the same plan on any machine; --time-limit is its old name)."),
+    "cli.help.wall_limit": (
+        "整个方案的墙钟时间上限，秒（负载下误差在 5% 以内；时钟截停求解时方案会说明）。",
+        "Wall-clock ceiling of the whole plan, seconds (held within 5% under load; the "
+        "plan says when the clock ended a solve)."),
+    "cli.help.sessions.workers": (
+        "求解线程数（仅用于 --fast；默认的日历与之无关）。",
+        "Solver threads (used with --fast only; the default calendar does not depend on it)."),
+    "cli.help.sessions.fast": (
+        "在 --time-limit 秒内并行搜索：更快，但每次运行的日历可能不同（默认：可复现）。",
+        "Parallel search within --time-limit seconds: faster, but the calendar may differ "
+        "from run to run (default: reproducible)."),
+    "cli.help.siting.years": ("规划年份，如 2027-2029。", "Planning horizon, e.g. 2027-2029."),
+    "cli.help.siting.classes_per_year": ("每年新增托班数，最少-最多。",
+                                         "New classes a year, min-max."),
+    "cli.help.siting.seats_per_class": ("每个新托班的托位数。", "Seats of a new class."),
+    "cli.help.siting.class_fill": (
+        "满班标准：新托班只在从开班当年起每年至少服务该比例托位的儿童时才开设（0.5：20 个托位中 10 名）。",
+        "The fill: a new class opens only where it serves at least this share of its seats "
+        "every year from its opening (0.5: 10 of 20).",
+    ),
+    "cli.help.siting.speed": ("步行速度，公里/小时。", "Walking speed, km/h."),
+    "cli.help.siting.radius": ("固定的步行半径（米），代替按 --speed 步行 15 分钟。",
+                               "Fixed walking radius in metres instead of 15 minutes at "
+                               "--speed."),
+    "cli.help.siting.circuity": ("路网外步行距离与直线距离之比。",
+                                 "Walk / straight line off the network."),
+    "cli.help.siting.take_up": ("0–3 岁儿童中需要托位的比例。",
+                                "Share of children 0–3 needing a place."),
+    "cli.help.siting.trend": ("出生人数的年变化（-0.05：每年少 5%）。",
+                              "Yearly change of births (-0.05: 5% fewer a year)."),
+    "cli.help.siting.model": ("模型：capacitated | mclp | lscp。", "capacitated | mclp | lscp"),
+    "cli.help.siting.p": ("MCLP：要设置的托班数（默认：每年最多数 × 年数）。",
+                          "MCLP: classes to site (default: max a year × years)."),
+    "cli.help.siting.strict": ("区级规则无法满足时失败（退出码 2）。",
+                               "Fail (exit 2) when a district rule cannot be met."),
+    "cli.help.siting.no_network": ("不使用 walk_network.graphml。", "Ignore walk_network.graphml."),
+    "cli.help.siting.pin": ("必须开设托班的地点：ID 或 ID@年份（可重复）。",
+                            "A place that must open a class: ID or ID@YEAR (repeatable)."),
+    "cli.help.siting.forbid": ("不得开设托班的地点：ID（可重复）。",
+                               "A place that must not open a class: ID (repeatable)."),
+    "cli.help.siting.tradeoff": (
+        "另外计算每年托班数与受益儿童数的权衡，如 0-12（写出 tradeoff.csv）。",
+        "Also trace classes a year against children served, e.g. 0-12 (writes "
+        "tradeoff.csv)."),
+    "cli.help.all.out": ("方案写入的文件夹。", "Folder for the plans."),
 }
