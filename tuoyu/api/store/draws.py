@@ -105,13 +105,18 @@ def check_redraw(session: Session, dataset: Dataset, params: RosterParams) -> No
 def check_roster(dataset: Dataset, params: RosterParams, engine: Engine | None = None) -> None:
     """Whether a roster job can run in the month's present state; raises
     :class:`store.RosterStateError` (:class:`store.RedrawRefused`,
-    :class:`store.NothingToReplan`) with a catalogue code: the service answers 409
-    before queueing the job."""
+    :class:`store.NothingToReplan`, :class:`NotSeeded`) with a catalogue code: the
+    service answers 409 before queueing the job (whether the inputs are still the
+    committed ones is checked by the job itself: it reads the tables)."""
     with Session(engine or store.engine()) as session:
         check_redraw(session, dataset, params)
         if params.from_date is not None and store.month_roster(
                 session, dataset.key, params.month) is None:
             raise store.NothingToReplan(month=params.month)
+        if params.seed is None and params.from_date is None:  # the official draw
+            rows = month_commitments(session, dataset.key, params.month)
+            if rows and rows[-1].seed is None:
+                raise NotSeeded(month=params.month, seq=rows[-1].seq)
 
 
 def month_state(dataset: Dataset, month: str, engine: Engine | None = None) -> dict[str, Any]:
