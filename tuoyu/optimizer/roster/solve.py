@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 
 from ortools.sat.python import cp_model
 
@@ -89,6 +89,17 @@ BATCH = 2
 WALL_FACTOR = 10.0
 
 
+@dataclass(frozen=True)
+class _DetParams(SolveParams):
+    """The roster's deterministic solves leave out CP-SAT's interleaved ``fixed`` search,
+    which aborts the process on some hinted models (OR-Tools 9.15: "Check failed:
+    heuristics.fixed_search != nullptr", met by the calendar's solves)."""
+
+    def apply(self, solver: cp_model.CpSolver) -> None:
+        super().apply(solver)
+        solver.parameters.ignore_subsolvers.append("fixed")
+
+
 class _Clock:
     """The work left of the whole solve (deterministic units, ``time_limit`` ×
     :data:`DET_PER_SECOND`) and, as a safety net only, the wall-clock time left
@@ -109,8 +120,9 @@ class _Clock:
         machine or its load (unless the wall clock, a safety net, stops it first)."""
         det = max(0.05, self.work * share)
         wall = max(1.0, self.deadline - time.perf_counter())
+        base = _DetParams(**{f.name: getattr(self.params, f.name) for f in fields(SolveParams)})
         return replace(
-            self.params,
+            base,
             time_limit=wall,
             workers=THREADS,
             portfolio="lp",
