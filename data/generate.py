@@ -55,7 +55,7 @@ from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 
 DEFAULT_SEED = 20261129
-OPTIONAL_MODULES: tuple[str, ...] = ("gen_sessions", "gen_siting")
+OPTIONAL_MODULES: tuple[str, ...] = ("gen_sessions", "gen_siting", "gen_visits")
 
 #: The history of inspections covers one year before the month to be planned.
 HISTORY_START = dt.date(2025, 12, 1)

@@ -99,6 +99,8 @@ def register(app: typer.Typer) -> None:
                                     help="cli.help.siting.trend"),
         time_limit: float = param_option(SitingParams, "time_limit", "--time-limit",
                                          help="cli.help.time_limit"),
+        wall_limit: float = param_option(SitingParams, "wall_limit", "--wall-limit",
+                                         help="cli.help.wall_limit"),
         workers: int = param_option(SitingParams, "workers", "--workers",
                                     help="cli.help.workers"),
         model: str = param_option(SitingParams, "model", "--model",
@@ -122,7 +124,8 @@ def register(app: typer.Typer) -> None:
             SitingParams, out_lang, years=years, classes_per_year=classes_per_year,
             seats_per_class=seats_per_class, class_fill=class_fill, speed_kmh=speed, radius_m=radius,
             circuity=circuity, take_up=take_up, trend=trend, time_limit=time_limit,
-            workers=workers, model=model, p=p, strict=strict, use_network=not no_network,
+            wall_limit=wall_limit, workers=workers, model=model, p=p, strict=strict,
+            use_network=not no_network,
             pinned=tuple(pin or ()), forbidden=tuple(forbid or ()), tradeoff=tradeoff)
         dataset = Dataset.bundled() if data is None else Dataset.at(data)
         plan_and_write(dataset, params, out, out_lang, progress=_progress,
