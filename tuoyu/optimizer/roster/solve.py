@@ -11,8 +11,15 @@ first the priorities among the rosters at the soft goals' proven floor, in one C
 solve (:func:`_at_floor`); when no roster reaches the floor, the soft goals minimised from
 above it and then the priorities (:func:`_by_priority`). A last solve proves the roster
 the only optimum (:func:`~.stages.prove_unique`). If the teams cannot be found on those
-days, the full model chooses days and teams together. The stop token and the progress
-function reach every solve.
+days, the full model chooses days and teams together; if no solve found a roster within
+the work, a greedy roster in a fixed order completes the days (:func:`_greedy_plan`). The
+stop token and the progress function reach every solve.
+
+Every solve is a deterministic search (:class:`_Clock`: CP-SAT's LP workers interleaved
+on a fixed number of threads, within a budget of deterministic work), so a roster whose
+proofs did not finish is still the same with any ``--workers`` and under any load; the
+plan says what was not proven. The soft goals reported are counted on the rows written
+(:mod:`.score`).
 """
 
 from __future__ import annotations
