@@ -12,6 +12,7 @@ the page as text, never as HTML.
 from __future__ import annotations
 
 import base64
+import html
 import json
 import re
 from pathlib import Path
@@ -307,6 +308,8 @@ def map_data(plan: Plan) -> dict[str, Any]:
         "gap": plan.gap,
         "served": {str(k): v for k, v in sp.served.items()},
         "demand": {str(k): v for k, v in sp.demand.items()},
+        "district": detail.district,
+        "title": f"{detail.district}公办托班选址方案",
     }
 
 
@@ -315,7 +318,7 @@ PAGE = """<!DOCTYPE html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>宝山区公办托班选址方案</title>
+<title>__TITLE__</title>
 <style>__LEAFLET_CSS__</style>
 <style>
 html, body { height: 100%; margin: 0; font-family: "Microsoft YaHei", "PingFang SC", sans-serif; }
@@ -339,7 +342,9 @@ html, body { height: 100%; margin: 0; font-family: "Microsoft YaHei", "PingFang 
       return {'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'}[c];
     });
   }
-  var map = L.map('map', {preferCanvas: true});
+  var map = L.map('map', {preferCanvas: true, zoomControl: false});
+  L.control.zoom({zoomInTitle: '放大', zoomOutTitle: '缩小'}).addTo(map);
+  map.attributionControl.setPrefix(false);
   var overlays = {};
   var streets = L.geoJSON(D.streets, {
     style: {color: '#555', weight: 1.5, fill: true, fillOpacity: 0.03},
@@ -419,7 +424,7 @@ html, body { height: 100%; margin: 0; font-family: "Microsoft YaHei", "PingFang 
   var legend = L.control({position: 'bottomleft'});
   legend.onAdd = function () {
     var d = L.DomUtil.create('div', 'panel');
-    var lines = ['<b>宝山区公办托班选址方案</b>',
+    var lines = ['<b>' + esc(D.title) + '</b>',
       '求解状态：' + esc(D.status),
       '服务圈：步行 ' + Math.round(D.walk_m) + ' 米，' + (D.walk.kind === 'network'
         ? '按路网步行距离计算（虚线圆仅为直线 ' + Math.round(D.catchment_m) + ' 米示意）'
@@ -506,8 +511,10 @@ def map_html(plan: Plan) -> str:
     """The self-contained map page: Leaflet, styles and data all inline."""
     js = (VENDOR / "leaflet.js").read_text(encoding="utf-8")
     js = js.replace("</script", "<\\/script")
-    return (PAGE.replace("__LEAFLET_CSS__", _leaflet_css())
-            .replace("__LEAFLET_JS__", js).replace("__DATA__", _json_for_script(map_data(plan))))
+    data = map_data(plan)
+    return (PAGE.replace("__TITLE__", html.escape(data["title"]))
+            .replace("__LEAFLET_CSS__", _leaflet_css())
+            .replace("__LEAFLET_JS__", js).replace("__DATA__", _json_for_script(data)))
 
 
 FILES = ("siting.geojson", "coverage.csv", "siting.xlsx", "siting_map.html",

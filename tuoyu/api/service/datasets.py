@@ -245,6 +245,10 @@ def ingest(home: Path, engine: Engine, upload: Path, filename: str, name: str | 
     return row
 
 
+#: the bundled dataset's name in the pages' selector (its district comes from its data)
+BUNDLED_LABEL = "宝山区（内置数据）"
+
+
 def register_bundled(engine: Engine, folder: Path | None) -> None:
     """Register the bundled data as ``baoshan`` (in place; checked when first registered)."""
     if folder is None or not Path(folder).is_dir():
@@ -252,15 +256,16 @@ def register_bundled(engine: Engine, folder: Path | None) -> None:
     path = str(Path(folder).resolve())
     with Session(engine) as s:
         row = s.get(Dataset, BUNDLED_ID)
-        if row is not None and row.path == path:
+        if row is not None and row.path == path and row.name == BUNDLED_LABEL:
             return
     counts = validate(Path(path))
     with Session(engine) as s, s.begin():
         row = s.get(Dataset, BUNDLED_ID)
         if row is None:
-            s.add(Dataset(id=BUNDLED_ID, name="宝山区 Baoshan (bundled)", path=path,
+            s.add(Dataset(id=BUNDLED_ID, name=BUNDLED_LABEL, path=path,
                           tables_json=json.dumps(counts), created_at=now()))
         else:
+            row.name = BUNDLED_LABEL  # an older store's "宝山区 Baoshan (bundled)"
             row.path = path
             row.tables_json = json.dumps(counts)
 

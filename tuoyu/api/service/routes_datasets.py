@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import shutil
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 from pydantic import ValidationError
@@ -19,17 +21,40 @@ from starlette.background import BackgroundTask
 from tuoyu.api.service import datasets as ds
 from tuoyu.api.service.deps import Planner, State, StateDep, Viewer
 from tuoyu.api.service.errors import ApiError, not_found, too_large_message
-from tuoyu.api.service.schemas import ERROR_RESPONSES, DatasetOut, OutcomeRows, RecordedOut, iso
+from tuoyu.api.service.schemas import (
+    ERROR_RESPONSES,
+    DatasetOut,
+    MarkedDayOut,
+    OutcomeRows,
+    RecordedOut,
+    iso,
+)
 from tuoyu.api.store import Dataset as DatasetRow
 from tuoyu.models.errors import DataError, Problem
+from tuoyu.models.reader import district_name
 from tuoyu.models.schema import TABLES
 from tuoyu.planning.dataset import Dataset
 
 router = APIRouter(prefix="/api/v1/datasets", tags=["datasets"], responses=ERROR_RESPONSES)
 
 
+@lru_cache(maxsize=256)
+def _district(path: str, mtime: float) -> str:
+    return district_name(Path(path))
+
+
+def district_of(row: DatasetRow) -> str:
+    """The dataset's district (its district.geojson's name), else the name it was given."""
+    geo = Path(row.path) / "district.geojson"
+    try:
+        mtime = geo.stat().st_mtime
+    except OSError:
+        return row.name
+    return _district(str(geo.parent), mtime) or row.name
+
+
 def dataset_out(row: DatasetRow) -> DatasetOut:
-    return DatasetOut(id=row.id, name=row.name, tables=row.tables,
+    return DatasetOut(id=row.id, name=row.name, district=district_of(row), tables=row.tables,
                       created_at=iso(row.created_at) or "")
 
 
@@ -115,6 +140,22 @@ def table_rows(dataset_id: str, table: str, st: StateDep,
     if table not in row.tables:
         raise not_found(f"Table '{table}' in dataset '{dataset_id}'")
     return ds.table_rows(Path(row.path), table)
+
+
+@router.get("/{dataset_id}/calendar", response_model=list[MarkedDayOut])
+def working_calendar(dataset_id: str, year: Annotated[int, Query(ge=2000, le=2100)],
+                     st: StateDep, _who: Viewer) -> list[MarkedDayOut]:
+    """The year's public holidays and adjusted working days (调休上班) as the planners
+    use them: the dataset's ``calendar`` table first, then the built-in calendar."""
+    from tuoyu.models.calendar import WorkCalendar, marked_days
+
+    row = get_dataset(st, dataset_id)
+    rows = ds.table_rows(Path(row.path), "calendar") if "calendar" in row.tables else []
+    cal = WorkCalendar.from_rows(
+        (dt.date.fromisoformat(str(r["date"])[:10]), str(r["kind"]), str(r.get("name") or ""))
+        for r in rows)
+    return [MarkedDayOut(date=d.date.isoformat(), kind=d.kind, name=d.name)
+            for d in marked_days(cal, year)]
 
 
 def _rows_csv(rows: OutcomeRows, path: Path) -> None:
