@@ -381,7 +381,8 @@ html, body { height: 100%; margin: 0; font-family: "Microsoft YaHei", "PingFang 
     var more = o[11].length > 8 ? '等 ' + esc(o[11].length) + ' 个居委' : '';
     var alt = o[12] ? '未选中的最佳备选点 ' + esc(o[12][1]) + '（' + esc(o[12][0]) +
       '）以同样班数最多可服务 ' + esc(o[12][2]) + ' 名' + (o[12][3] !== null ? '（平均步行 ' +
-      esc(o[12][3]) + ' 米）' : '') + '，本点多 ' + esc(o[13]) + ' 名。'
+      esc(o[12][3]) + ' 米）' : '') + (o[13] >= 0 ? '，本点多 ' + esc(o[13]) + ' 名。' :
+      '；单看这一点备选多 ' + esc(-o[13]) + ' 名，但本方案整体服务更多。')
       : '当年已没有未选中的可用候选点。';
     var rules = (o[16] ? '<br>首个托班，计入托幼一体。' : '') + (o[17].length ?
       '<br>使街镇 ' + o[17].map(esc).join('、') + ' 首次有普惠托位在步行范围内。' : '');
@@ -390,7 +391,8 @@ html, body { height: 100%; margin: 0; font-family: "Microsoft YaHei", "PingFang 
       '选址理由：' + (o[8] > 0 ? '使 ' + esc(o[8]) + ' 名儿童首次进入15分钟步行服务圈；'
                                 : '为步行圈内尚未满足的需求增加托位；') +
       '当年服务 ' + esc(o[10]) + ' 名儿童（新班 ' + esc(o[14]) + ' 名' +
-      (o[15] !== null ? '，平均步行 ' + esc(o[15]) + ' 米' : '') + '）：' +
+      (o[15] !== null ? (o[15] < 50 ? '，平均步行不到 50 米' : '，平均步行 ' + esc(o[15]) +
+        ' 米') : '') + '）：' +
       served.join('、') + more + '<br>' + alt + rules;
   }
   function lines(o, col, g) {

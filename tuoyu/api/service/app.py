@@ -32,7 +32,7 @@ from tuoyu.api.store import make_engine, migrate
 WEB = Path(__file__).resolve().parents[1] / "web"
 #: route -> (page, title key, title); every page shares web/layout.html (head and header)
 PAGES = {
-    "/": ("index", "title_index", "宝山区托育规划 · 首页"),
+    "/": ("index", "title_index", "托育规划 · 首页"),
     "/map": ("map", "title_map", "公办托班选址地图"),
     "/roster": ("roster", "title_roster", "月度检查排班（双随机）"),
     "/calendar": ("calendar", "title_calendar", "年度指导活动日历"),
