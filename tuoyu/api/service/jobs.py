@@ -38,7 +38,7 @@ def both(say: Callable[[str], str]) -> dict[str, str]:
     return {"message": say("zh"), "message_en": say("en")}
 
 
-def said(code: str, **params: object) -> dict[str, str]:
+def said(code: str, /, **params: object) -> dict[str, str]:
     """A catalogue message of a job in both languages."""
     from tuoyu.api.text import message
 
