@@ -412,6 +412,12 @@
     var d = datasets[datasetId];
     shownDistrict = d ? (d.district || d.name || '') : '';
     document.body.setAttribute('data-dataset', datasetId || '');
+    // the header's links open the other pages on the same dataset
+    document.querySelectorAll('header nav a').forEach(function (a) {
+      var path = a.getAttribute('href').split('?')[0];
+      if (path === '/') { return; }
+      a.setAttribute('href', datasetId ? path + '?dataset=' + encodeURIComponent(datasetId) : path);
+    });
     paintDistrict();
   }
 

@@ -40,6 +40,14 @@
     return tablesCache[key];
   }
 
+  /* A table the contract lets a dataset leave out: none is an empty list. */
+  function optional(ds, name) {
+    return table(ds, name).catch(function (e) {
+      if (e && e.status === 404) { return []; }
+      throw e;
+    });
+  }
+
   /* Street polygons: the siting job's offline map page embeds them (the API has no geometry). */
   function embedded(jobId) {
     return api(T.fileUrl(jobId, 'siting_map.html'), {as: 'text'}).then(function (html) {
@@ -58,9 +66,9 @@
       api(T.fileUrl(id, 'siting.geojson')),
       api(T.fileUrl(id, 'coverage.csv'), {as: 'text'}).then(T.parseCsv),
       api('/api/v1/jobs/' + encodeURIComponent(id) + '/coverage'),
-      table(ds, 'communities'), table(ds, 'providers'), table(ds, 'kindergartens'),
+      table(ds, 'communities'), optional(ds, 'providers'), optional(ds, 'kindergartens'),
       table(ds, 'streets'), embedded(id),
-      table(ds, 'sites').catch(function () { return []; })
+      optional(ds, 'sites')
     ]).then(function (r) {
       if (mine !== loading) { return; }
       T.showingPlan(job);

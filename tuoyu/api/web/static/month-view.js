@@ -53,13 +53,15 @@
       initialDate: opts.initialDate,
       height: opts.height || 'auto',
       firstDay: 1,
+      buttonIcons: false,  // its icon font is a data: URL the pages' policy refuses: words
       nowIndicator: false,
       dayMaxEvents: opts.dayMaxEvents === undefined ? 4 : opts.dayMaxEvents,
       slotMinTime: opts.slotMinTime || '08:00:00',
       slotMaxTime: opts.slotMaxTime || '20:00:00',
       headerToolbar: {left: 'prev,next today', center: 'title',
         right: opts.views || 'multiMonthYear,dayGridMonth,timeGridWeek,timeGridDay,listMonth'},
-      buttonText: T.lang() === 'en' ? {list: 'list', year: 'year'} : {list: '列表', year: '全年'},
+      buttonText: T.lang() === 'en' ? {list: 'list', year: 'year', prev: '‹', next: '›'} :
+        {list: '列表', year: '全年', prev: '上一页', next: '下一页'},
       eventTimeFormat: {hour: '2-digit', minute: '2-digit', hour12: false},
       events: function (info, ok) { ok(rowEvents.concat(markEvents)); },
       dayCellClassNames: function (arg) {
