@@ -26,7 +26,9 @@ def _rows(pg, selector: str) -> int:
 
 
 def test_map_shows_the_plan_and_replans(page, server: str) -> None:
-    page.goto("/map")
+    page.goto("/map?dataset=baoshan")
+    page.wait_for_selector("#dataset option[value=baoshan]", state="attached")
+    page.click("#plan-btn")  # opening the page plans nothing by itself
     page.wait_for_selector("#coverage-table tbody tr", timeout=SOLVE_WAIT_MS)
     state = page.evaluate("({j: tuoyuMap.jobId, o: tuoyuMap.openings, c: tuoyuMap.communities,"
                           " s: tuoyuMap.streets})")
@@ -116,13 +118,20 @@ def test_roster_page_makes_shows_and_verifies(page, server: str) -> None:
     assert "复核一致" in page.inner_text("#verify-result")
 
 
-def test_calendar_page_by_center_and_staff(page, server: str) -> None:
-    page.goto("/calendar")
-    page.wait_for_selector("#dataset option[value=baoshan]", state="attached")
+def test_calendar_page_by_center_and_staff(page, server: str, tiny) -> None:
+    """Make a year's calendar of the tiny district from the page: every session in the
+    lists by center and by staff member, ICS files, the center filter, a re-plan from a
+    date that keeps the sessions before it."""
+    page.goto(f"/calendar?dataset={tiny['dataset']}")
+    page.wait_for_selector(f"#dataset option[value='{tiny['dataset']}']", state="attached")
+    page.fill("#year", "2028")
     page.click("#calendar-btn")
-    page.wait_for_selector("#by-center tbody tr, #error:not([hidden])", timeout=SOLVE_WAIT_MS)
+    page.wait_for_selector("#by-center tbody tr, #error:not([hidden])", state="attached",
+                           timeout=SOLVE_WAIT_MS)
     assert page.locator("#error").is_hidden(), page.inner_text("#error")
     job_id = page.get_attribute("#job-status", "data-job-id")
+    job = httpx.get(f"{server}/api/v1/jobs/{job_id}").json()
+    assert job["dataset_id"] == tiny["dataset"] and job["params"]["year"] == 2028
     result = httpx.get(f"{server}/api/v1/jobs/{job_id}/result").json()
     assert _rows(page, "#by-center") == len(result["rows"]) > 0
     staff = {s for r in result["rows"] for s in _ids(r["staff_ids"])}
@@ -138,7 +147,8 @@ def test_calendar_page_by_center_and_staff(page, server: str) -> None:
     want = sum(1 for r in result["rows"] if r.get("center_id") == center)
     assert _rows(page, "#by-center") == want
     # re-plan the calendar from a date: the sessions before it stay as they were
-    page.fill("#replan-date", "2027-11-01")
+    cut = sorted(r["date"] for r in result["rows"])[1]
+    page.fill("#replan-date", cut)
     page.click("#replan-btn")
     page.wait_for_function(
         "id => document.getElementById('job-status').dataset.jobId !== id"
@@ -152,7 +162,7 @@ def test_calendar_page_by_center_and_staff(page, server: str) -> None:
 
     def early(rows: list[dict]) -> list[tuple]:
         return sorted((r["date"], r.get("start"), r.get("center_id"), r.get("event_id"))
-                      for r in rows if r["date"] < "2027-11-01")
+                      for r in rows if r["date"] < cut)
 
     assert early(result["rows"]) and early(after) == early(result["rows"])
 
@@ -160,16 +170,17 @@ def test_calendar_page_by_center_and_staff(page, server: str) -> None:
 def test_language_switch_is_kept(page, server: str) -> None:
     page.goto("/")
     page.wait_for_selector("#datasets-table tbody tr")
-    assert "baoshan" in page.inner_text("#datasets-table")
+    assert "宝山区" in page.inner_text("#datasets-table")
     assert page.inner_text("#link-map") == "选址地图"
-    assert page.inner_text("#datasets-table thead").startswith("编号")
+    assert page.inner_text("#datasets-table thead").startswith("名称")
     page.click("#lang-switch")
     assert page.inner_text("#link-map") == "Siting map"
-    assert page.inner_text("#datasets-table thead").startswith("ID")
+    assert page.inner_text("#datasets-table thead").startswith("Name")
     assert page.evaluate("document.documentElement.lang") == "en"
     page.goto("/roster")
     assert page.inner_text("#roster-btn") == "Make roster"
-    assert page.title() == "Monthly inspection roster"
+    page.wait_for_function("document.title.includes('宝山区')")
+    assert page.title() == "宝山区 · Monthly inspection roster"
     page.click("#lang-switch")
     assert page.inner_text("#roster-btn") == "生成排班"
 
@@ -328,41 +339,66 @@ def test_names_are_never_run_as_script(page, server: str) -> None:
         marker.click(force=True)
     page.wait_for_timeout(300)
     assert page.evaluate("window.__xss") is None
-    assert page.locator(".leaflet-tooltip img, .leaflet-popup img").count() == 0
+    assert page.locator(".leaflet-tooltip img, .leaflet-popup img, #place-panel img").count() == 0
     assert evil in page.inner_text("body")
 
 
-def test_map_steers_sites_and_draws_the_tradeoff(page, server: str) -> None:
-    """Forbid a chosen place and pin another from their popups, ask for the trade-off,
-    re-plan: the new plan obeys, and the chart is drawn from tradeoff.csv."""
-    page.goto("/map")
-    page.wait_for_selector("#coverage-table tbody tr", timeout=SOLVE_WAIT_MS)
-    first = page.evaluate("tuoyuMap.jobId")
-    geo = httpx.get(f"{server}/api/v1/jobs/{first}/files/siting.geojson").json()
-    place = lambda f: f["properties"].get("site_id") or f["properties"].get(  # noqa: E731
-        "kindergarten_id") or f["properties"].get("place_id")
-    chosen = {place(f) for f in geo["features"]}
-    assert page.locator("path.allocation").count() > 0  # lines to the communities served
-    page.locator("path.opening").first.click(force=True)
-    page.wait_for_selector(".leaflet-popup .forbid")
-    assert "服务" in page.inner_text(".leaflet-popup")  # why this site
-    page.click(".leaflet-popup .forbid")
-    banned = page.inner_text("#steering").split("：", 1)[1].split()[0]
-    assert banned in chosen
-    # pin another chosen place to its year: the new plan keeps it there
-    # (a popup closing while the next opens can leave several in the page: the one just
-    # opened is the last)
+def _place(f: dict) -> str:
+    p = f["properties"]
+    return p.get("site_id") or p.get("kindergarten_id") or p.get("place_id")
+
+
+def _click_opening(page, not_place: str | None = None) -> str:
+    """Click opening markers until one other than ``not_place`` shows in the side panel."""
     for marker in page.locator("path.opening").all():
         marker.click(force=True)
-        page.wait_for_selector(".leaflet-popup .pin")
-        pin = page.locator(".leaflet-popup .pin").last
-        if pin.get_attribute("data-place") != banned:
-            break
-    pin.click()
+        page.wait_for_selector("#place-panel:not([hidden]) .pin")
+        place = page.get_attribute("#place-panel .pin", "data-place")
+        if place != not_place:
+            return place
+    raise AssertionError("no other opening to click")
+
+
+def test_map_steers_sites_and_draws_the_tradeoff(page, server: str, tiny) -> None:
+    """Forbid a chosen place and pin another from the side panel (each confirmed by its
+    name), ask for the trade-off, re-plan: the new plan obeys and the chart is drawn. The
+    pins and forbids survive a reload of the plan's link and the next re-plan."""
+    first = tiny["siting"]["id"]
+    page.goto(f"/map?job={first}")
+    page.wait_for_selector("#coverage-table tbody tr", timeout=SOLVE_WAIT_MS)
+    geo = httpx.get(f"{server}/api/v1/jobs/{first}/files/siting.geojson").json()
+    names = {_place(f): f["properties"]["name"] for f in geo["features"]}
+    asked: list[str] = []
+
+    def answer(dialog) -> None:
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", answer)
+    assert page.locator("path.allocation").count() > 0  # lines to the communities served
+    banned = _click_opening(page)
+    assert "服务" in page.inner_text("#place-panel")  # why this site
+    page.click("#place-panel .forbid")
+    page.wait_for_selector("#steering .forbidden")
+    assert names[banned] in asked[-1] and "排除" in asked[-1]
+    assert page.get_attribute("#steering .forbidden", "data-steer") == banned
+    assert names[banned] in page.inner_text("#steering")
+    pin_id = _click_opening(page, not_place=banned)
+    page.click("#place-panel .pin")
     page.wait_for_selector("#steering .pinned")
-    pinned = page.inner_text("#steering .pinned").split("：", 1)[1].split()[0]
-    pin_id, pin_year = pinned.split("@")
-    assert pin_id in chosen and pin_id != banned
+    assert names[pin_id] in asked[-1]
+    pinned = page.get_attribute("#steering .pinned", "data-steer")
+    assert pinned.split("@")[0] == pin_id
+    pin_year = pinned.split("@")[1]
+    # a refused confirmation changes nothing
+    page.remove_listener("dialog", answer)
+    page.once("dialog", lambda d: d.dismiss())
+    other = _click_opening(page, not_place=banned)
+    if other != pin_id:
+        page.click("#place-panel .forbid")
+        page.wait_for_timeout(200)
+        assert page.locator("#steering .forbidden").count() == 1
+    page.on("dialog", answer)
     page.fill("#tradeoff-range", "0-3")
     page.click("#plan-btn")
     page.wait_for_function(
@@ -374,8 +410,8 @@ def test_map_steers_sites_and_draws_the_tradeoff(page, server: str) -> None:
     assert job["params"]["forbidden"] == [banned] and job["status"] == "done"
     assert job["params"]["pinned"] == [pinned]
     geo2 = httpx.get(f"{server}/api/v1/jobs/{second}/files/siting.geojson").json()
-    assert banned not in {place(f) for f in geo2["features"]}
-    assert any(place(f) == pin_id and str(f["properties"]["year"]) == pin_year
+    assert banned not in {_place(f) for f in geo2["features"]}
+    assert any(_place(f) == pin_id and str(f["properties"]["year"]) == pin_year
                for f in geo2["features"])
     page.wait_for_selector("#tradeoff svg polyline.served")
     rows = list(csv.DictReader(io.StringIO(
@@ -384,6 +420,24 @@ def test_map_steers_sites_and_draws_the_tradeoff(page, server: str) -> None:
     served = [float(r["children_served"]) for r in rows if r["children_served"]]
     assert served == sorted(served)
     assert page.locator("#tradeoff svg circle").count() == len(served)
+    # the plan's link reopened: its pins and forbids are shown, and kept by the next re-plan
+    page.reload()
+    page.wait_for_selector("#coverage-table tbody tr", timeout=SOLVE_WAIT_MS)
+    assert page.get_attribute("#steering .forbidden", "data-steer") == banned
+    assert page.get_attribute("#steering .pinned", "data-steer") == pinned
+    page.fill("#tradeoff-range", "")
+    page.fill("#classes", "1-1")
+    page.click("#plan-btn")
+    page.wait_for_function(
+        "id => document.getElementById('coverage-table').dataset.jobId"
+        " && document.getElementById('coverage-table').dataset.jobId !== id",
+        arg=second, timeout=SOLVE_WAIT_MS)
+    third = httpx.get(f"{server}/api/v1/jobs/{page.evaluate('tuoyuMap.jobId')}").json()
+    assert third["params"]["forbidden"] == [banned] and third["params"]["pinned"] == [pinned]
+    assert third["params"]["classes_per_year"] == [1, 1]
+    geo3 = httpx.get(f"{server}/api/v1/jobs/{third['id']}/files/siting.geojson").json()
+    assert banned not in {_place(f) for f in geo3["features"]}
+    assert page.get_attribute("#steering .forbidden", "data-steer") == banned
 
 
 def test_roster_page_publishes_and_replans(page, server: str) -> None:

@@ -419,6 +419,7 @@ html, body { height: 100%; margin: 0; font-family: "Microsoft YaHei", "PingFang 
     overlays[esc(y) + '年新增托班、服务圈及服务的居委（连线）'] = g;
   });
   var control = L.control.layers({}, overlays, {collapsed: false}).addTo(map);
+  control.getContainer().querySelector('.leaflet-control-layers-toggle').title = '图层';
   var b = streets.getBounds();
   if (b.isValid()) { map.fitBounds(b); } else if (D.communities.length) {
     map.fitBounds(D.communities.map(function (c) { return [c[4], c[3]]; }));

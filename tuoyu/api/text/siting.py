@@ -3,7 +3,7 @@
 MESSAGES: dict[str, tuple[str, str]] = {
     # --- the plan
     "siting.proven_optimal": (
-        "{solver} 已证明最优（差距 0）。",
+        "已证明最优（差距 0）。",
         "Proven optimal by {solver} (gap 0).",
     ),
     "siting.year": (
@@ -106,7 +106,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "siting.tradeoff.not_proven": (
         "取舍曲线中每年 {ks} 个班的点未证明最优（时间上限或停止）：其服务人数是可行方案的下界，"
-        "且不少于少一个班时的结果（见 tradeoff.csv 的 status 列）。",
+        "且不少于少一个班时的结果（见 tradeoff.csv 中各点的求解状态）。",
         "The trade-off points at {ks} classes a year are not proven optimal (time limit or "
         "stop): their children served are feasible lower bounds, never below one class "
         "fewer (see the status column of tradeoff.csv).",

@@ -38,7 +38,7 @@
       forbid_confirm: '确定排除“{name}”？重新规划时不再选用此处。',
       steering_h: '重新规划时的指定（随方案保存）：', make_plan: '生成方案',
       no_siting_plan: '该数据集还没有这些年份的选址方案；点击“生成方案”即可规划。',
-      zoom_in: '放大', zoom_out: '缩小', avg_walk_near: '平均步行不到 50 米（就在所服务的居委内）',
+      zoom_in: '放大', zoom_out: '缩小', layers: '图层', avg_walk_near: '平均步行不到 50 米（就在所服务的居委内）',
       best_alternative_more: '未选中的最佳备选：{name}（单看本址服务人数，备选多 {gain} 名；本方案整体更优）',
       remove: '移除', tradeoff: '取舍曲线', tradeoff_range: '取舍曲线（每年班数范围，可选）',
       tradeoff_legend: '实线：服务儿童数；虚线：15分钟范围内儿童数（规划末年）',
@@ -140,7 +140,7 @@
       forbid_confirm: 'Forbid "{name}"? The re-plan will not use it.',
       steering_h: 'Kept for re-plans (stored with the plan): ', make_plan: 'Make the plan',
       no_siting_plan: 'No siting plan of these years for this dataset yet: press "Make the plan".',
-      zoom_in: 'Zoom in', zoom_out: 'Zoom out', avg_walk_near: 'average walk under 50 m (inside the communities served)',
+      zoom_in: 'Zoom in', zoom_out: 'Zoom out', layers: 'Layers', avg_walk_near: 'average walk under 50 m (inside the communities served)',
       best_alternative_more: 'best place not chosen: {name} (alone it would serve {gain} more; the plan as a whole is better)',
       remove: 'remove', tradeoff: 'Trade-off', tradeoff_range: 'Trade-off (classes a year, optional)',
       tradeoff_legend: 'solid: children served; dashed: children within 15 minutes (last year)',
@@ -650,6 +650,21 @@
   }
 
   var reasonsJob = null;
+  var FILE_NAME = /[A-Za-z0-9_-]+\.(?:csv|xlsx|json|geojson|html|ics)\b/g;
+
+  /* Text into ``node`` with each file of the plan it names ("见 tradeoff.csv") as a link
+   * that downloads it. */
+  function linked(node, text, jobId) {
+    var at = 0, m;
+    FILE_NAME.lastIndex = 0;
+    while ((m = FILE_NAME.exec(text)) !== null) {
+      node.appendChild(document.createTextNode(text.slice(at, m.index)));
+      node.appendChild(downloadLink(jobId, m[0]));
+      at = m.index + m[0].length;
+    }
+    node.appendChild(document.createTextNode(text.slice(at)));
+    return node;
+  }
 
   function showReasons(jobId, result) {
     reasonsJob = jobId;
@@ -691,8 +706,8 @@
         box.appendChild(el('h3', {text: t('findings_h')}));
         var ul3 = el('ul', {'class': 'findings'});
         r.findings.forEach(function (f) {
-          ul3.appendChild(el('li', {'class': 'finding-' + f.severity, 'data-code': f.code,
-            text: f.message}));
+          ul3.appendChild(linked(el('li', {'class': 'finding-' + f.severity,
+            'data-code': f.code}), f.message, jobId));
         });
         box.appendChild(ul3);
       }

@@ -250,6 +250,8 @@
     });
     layers.forEach(function (l) { l.addTo(map); });
     control = L.control.layers({}, overlays, {collapsed: false}).addTo(map);
+    var toggle = control.getContainer().querySelector('.leaflet-control-layers-toggle');
+    if (toggle) { toggle.title = T.t('layers'); }
     if (basemap) { control.addBaseLayer(basemap, T.t('basemap')); }
     if (!fitted) {
       var b = streets ? streets.getBounds() : null;
