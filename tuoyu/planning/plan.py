@@ -13,8 +13,7 @@ from typing import Any
 
 from tuoyu.models.findings import Finding, _freeze, _thaw
 from tuoyu.optimizer.solve import SoftGoal, StageTime, Status, Target, gap
-
-KINDS = ("roster", "sessions", "siting")
+from tuoyu.planning.registry import kinds
 
 
 @dataclass(frozen=True)
@@ -42,7 +41,7 @@ class Plan:
     detail: Any = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        if self.kind not in KINDS:
+        if self.kind not in kinds():
             raise ValueError(f"unknown plan kind {self.kind!r}")
         object.__setattr__(self, "status", Status(self.status))
         for name in ("stages", "soft_goals", "targets", "findings"):

@@ -22,10 +22,9 @@ import pandas as pd
 
 from tuoyu.api.exports.workbook import workbook
 from tuoyu.api.text import Lang, label, render
-from tuoyu.optimizer.siting import SitingPlan, SitingProblem
-from tuoyu.optimizer.siting.tradeoff import HEADER, Tradeoff
 from tuoyu.planning.plan import Plan
-from tuoyu.planning.siting import SitingDetail
+from tuoyu.planning.siting import TRADEOFF_HEADER as HEADER
+from tuoyu.planning.siting import SitingDetail, SitingProblem, SitingResult, Tradeoff
 
 VENDOR = Path(__file__).resolve().parents[1] / "web" / "static" / "vendor" / "leaflet"
 SOURCE_ZH = {"provider": "现有托育点", "kindergarten": "幼儿园", "site": "候选新址"}
@@ -35,7 +34,7 @@ def _bool(v: bool) -> str:
     return "true" if v else "false"
 
 
-def siting_geojson(plan: SitingPlan, problem: SitingProblem | None = None) -> dict[str, Any]:
+def siting_geojson(plan: SitingResult, problem: SitingProblem | None = None) -> dict[str, Any]:
     """One feature per place and year where classes open (the contract's siting.geojson),
     with why: the children served and the communities they come from (with the
     community's name and lon/lat when ``problem`` is given, for the allocation lines)."""
@@ -77,7 +76,7 @@ def siting_geojson(plan: SitingPlan, problem: SitingProblem | None = None) -> di
     return {"type": "FeatureCollection", "features": features}
 
 
-def coverage_frame(plan: SitingPlan) -> pd.DataFrame:
+def coverage_frame(plan: SitingResult) -> pd.DataFrame:
     """The contract's coverage.csv columns first, then street, unmet and the baseline."""
     cov = plan.coverage
     cols = ["community_id", "year", "demand", "served", "within_15_min", "street_id", "unmet",

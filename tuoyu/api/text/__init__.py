@@ -3,31 +3,50 @@ catalogue of findings, soft goals, targets, statuses and stages, and :func:`rend
 
 The optimizer and the planning layer speak in codes with parameters
 (:class:`tuoyu.models.findings.Finding`); this is the one place they become sentences.
-Each planner keeps its own catalogue module (``roster``, ``sessions``, ``siting``) of
-``CODE: (zh, en)`` templates in :meth:`str.format` syntax; ``common`` holds the shared
-ones. Lists in parameters are joined the way each language writes them.
+Each planner keeps its own catalogue module of ``CODE: (zh, en)`` templates in
+:meth:`str.format` syntax, named by its registry entry (``messages``); ``common``,
+``input`` and ``city`` hold the shared ones. Lists in parameters are joined the way each language writes them.
 """
 
 from __future__ import annotations
 
+import importlib
 import string
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from tuoyu.api.text import city, common, input, roster, sessions, siting
+from tuoyu.api.text import city, cli, common, input
 from tuoyu.models.errors import DataError, Problem
 from tuoyu.models.findings import Finding
+from tuoyu.planning import registry
 from tuoyu.planning.plan import Plan
 
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
 
 CATALOGUE: dict[str, tuple[str, str]] = {}
-for _module in (common, input, roster, sessions, siting, city):
-    for _code, _pair in _module.MESSAGES.items():
-        if _code in CATALOGUE:
-            raise RuntimeError(f"message code {_code!r} defined twice")
-        CATALOGUE[_code] = _pair
+_LOADED: set[str] = set()
+
+
+def _add(module: Any) -> None:
+    for code, pair in module.MESSAGES.items():
+        if code in CATALOGUE:
+            raise RuntimeError(f"message code {code!r} defined twice")
+        CATALOGUE[code] = pair
+    _LOADED.add(module.__name__)
+
+
+def load_planners() -> None:
+    """Add the messages of every registered planner not loaded yet (a planner
+    registered after this module was imported: a test's toy planner)."""
+    for planner in registry.planners():
+        if planner.messages not in _LOADED:
+            _add(importlib.import_module(planner.messages))
+
+
+for _module in (common, input, city, cli):
+    _add(_module)
+load_planners()
 
 
 def _value(v: Any, lang: Lang) -> str:
@@ -77,6 +96,9 @@ def message(code: str, params: Mapping[str, Any] | None = None, lang: Lang = "zh
     parameters (never an error: a missing translation must not hide a finding)."""
     params = params or {}
     pair = CATALOGUE.get(code)
+    if pair is None:  # perhaps a planner registered since
+        load_planners()
+        pair = CATALOGUE.get(code)
     if pair is None:
         rest = ", ".join(f"{k}={_value(v, lang)}" for k, v in params.items())
         return f"{code} ({rest})" if rest else code
@@ -102,7 +124,7 @@ def describe(plan: Plan, lang: Lang = "zh") -> str:
     soft goals (what each cost) and findings. The command line prints it; summary.txt
     holds it."""
     zh = lang == "zh"
-    kind = label(f"plan.kind.{plan.kind}", lang)
+    kind = label(f"{plan.kind}.name", lang)
     lines = [f"{kind}：{label(f'status.{plan.status}', lang)}" if zh
              else f"{kind}: {label(f'status.{plan.status}', lang)}"]
     if plan.objective is not None:

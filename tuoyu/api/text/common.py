@@ -15,10 +15,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "stage.plan": ("选址与分配", "siting"),
     "stage.baseline": ("规划前基线", "baseline"),
     "stage.explain": ("查找冲突", "finding the clash"),
-    # planners
-    "plan.kind.roster": ("月度检查排班", "Monthly inspection roster"),
-    "plan.kind.sessions": ("年度指导活动日历", "Guidance-session calendar"),
-    "plan.kind.siting": ("公办托班选址", "Nursery-class siting"),
     # severities
     "severity.info": ("说明", "note"),
     "severity.warning": ("注意", "warning"),
