@@ -46,14 +46,18 @@
     return s === k ? code : s;
   }
 
+  var loading = 0;  // the newest load wins: a slow one of another dataset never shows
+
   function load(job) {
     var ds = job.dataset_id;
     var year = Number((job.params || {}).year);
+    var mine = ++loading;
     return Promise.all([
       api(T.resultUrl(job.id)),
       table(ds, 'centers'), table(ds, 'guidance_staff'), table(ds, 'topics'), table(ds, 'events'),
       table(ds, 'streets'), MV.workCalendar(ds, year)
     ]).then(function (r) {
+      if (mine !== loading) { return; }
       state = {job: job, year: year, result: r[0], rows: r[0].rows || [],
         tables: {center: byId(r[1], 'center_id'), staff: byId(r[2], 'staff_id'),
           topic: byId(r[3], 'topic_id'), event: byId(r[4], 'event_id'),
@@ -323,6 +327,7 @@
 
   function clear() {
     state = null;
+    loading++;
     document.getElementById('result').hidden = true;
     var r = document.getElementById('reasons');
     r.hidden = true;
