@@ -85,7 +85,7 @@
       var emb = r[7];
       var walk = emb && emb.walk_m ? emb.walk_m : 1125;
       plan = {job: job, geo: r[0], coverage: r[1], byStreet: r[2], communities: r[3],
-        providers: r[4], kindergartens: r[5], streetRows: r[6],
+        providers: r[4], kindergartens: r[5], streetRows: r[6], sites: r[8],
         streets: emb && emb.streets ? emb.streets : null,
         walk: emb && emb.walk ? emb.walk : null,
         catchment: emb && emb.catchment_m ? emb.catchment_m : walk / 1.3};
@@ -209,6 +209,19 @@
     });
     overlays[T.t('layer_kindergartens')] = kg;
     layers.push(kg);
+    // candidate sites (new kindergartens, community sites): each can be pinned or forbidden
+    if (plan.sites && plan.sites.length) {
+      var st = L.layerGroup();
+      plan.sites.forEach(function (x) {
+        var lines = [T.t('site_line', {c: num(x.max_classes), y: x.available_from || '—'})];
+        L.circleMarker([num(x.lat), num(x.lon)], {radius: 5, weight: 1.5, color: '#333',
+          dashArray: '2 2', fillColor: '#fff', fillOpacity: 0.9, className: 'site'})
+          .on('click', shows(steerable(card(x.name, streetName[String(x.street_id)], lines),
+            x.site_id, null))).addTo(st);
+      });
+      overlays[T.t('layer_sites')] = st;
+      layers.push(st);
+    }
     var nOpen = 0;
     plan.years.forEach(function (y, k) {
       var g = L.layerGroup();
