@@ -29,7 +29,7 @@ from tuoyu.api.service.schemas import (
     RecordedOut,
     iso,
 )
-from tuoyu.api.store import Dataset as DatasetRow
+from tuoyu.api.store import DatasetRow
 from tuoyu.models.errors import DataError, Problem
 from tuoyu.models.reader import district_name
 from tuoyu.models.schema import TABLES
