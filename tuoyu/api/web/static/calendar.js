@@ -31,6 +31,10 @@
     return m;
   }
 
+  /* The punctuation of the page's language. */
+  function colon() { return T.lang() === 'en' ? ': ' : '：'; }
+  function comma() { return T.lang() === 'en' ? ', ' : '、'; }
+
   function nameOf(m, id) { return m[id] && m[id].name ? m[id].name : id; }
 
   function where(r) { return r.center_id ? String(r.center_id) : String(r.event_id || ''); }
@@ -195,12 +199,13 @@
     box.appendChild(T.el('b', {text: head}));
     box.appendChild(T.el('div', {text: r.date + ' ' + weekday(r.date) +
       (r.start ? ' ' + r.start + '–' + (r.end || '') : '')}));
-    if (topicOf(r)) { box.appendChild(T.el('div', {text: T.t('topic') + '：' + topicOf(r)})); }
+    if (topicOf(r)) { box.appendChild(T.el('div', {text: T.t('topic') + colon() + topicOf(r)})); }
     var team = ids(r.staff_ids).map(function (x) {
       var p = s.staff[x];
-      return (p ? p.name : x) + (p && p.discipline ? '（' + disc(p.discipline) + '）' : '');
+      return (p ? p.name : x) + (p && p.discipline ? (T.lang() === 'en' ? ' (' + disc(p.discipline) +
+        ')' : '（' + disc(p.discipline) + '）') : '');
     });
-    box.appendChild(T.el('div', {'class': 'team', text: T.t('team') + '：' + team.join('、')}));
+    box.appendChild(T.el('div', {'class': 'team', text: T.t('team') + colon() + team.join(comma())}));
     var why = T.el('ul', {'class': 'why'});
     reasons(r).forEach(function (line) { why.appendChild(T.el('li', {text: line})); });
     box.appendChild(why);
@@ -239,7 +244,7 @@
     var t = r.topic_id ? s.topic[String(r.topic_id)] : null;
     var needs = t ? ids(t.disciplines) : [];
     if (needs.length) {
-      out.push(T.t('why_disciplines', {d: needs.map(disc).join('、')}));
+      out.push(T.t('why_disciplines', {d: needs.map(disc).join(comma())}));
     }
     if (mark && mark.kind === 'workday') { out.push(T.t('why_workday')); }
     out.push(T.t('break_move'));
