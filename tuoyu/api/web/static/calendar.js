@@ -153,6 +153,7 @@
       nameOf(s.center, String(r.center_id)) + (r.topic_id ? ' · ' + topicOf(r) : '');
     var ev = {id: 's' + i, title: title, row: r,
       classNames: [district ? 'district-event' : 'center-session']};
+    if (district) { ev.display = 'block'; ev.backgroundColor = '#b42318'; ev.borderColor = '#b42318'; }
     if (r.start) {
       ev.start = r.date + 'T' + r.start;
       if (r.end) { ev.end = r.date + 'T' + r.end; }

@@ -44,6 +44,17 @@
   function monthView(elem, opts) {
     opts = opts || {};
     var marks = {};
+
+    /* A day cell says what the day is (data-mark, its title on hover, a class). */
+    function paint(cell, day) {
+      var m = marks[day];
+      ['is-holiday', 'is-workday'].forEach(function (c) { cell.classList.remove(c); });
+      if (!m) { cell.removeAttribute('data-mark'); return; }
+      cell.setAttribute('data-mark', m.kind);
+      cell.title = markTitle(m);
+      cell.classList.add('is-' + m.kind);
+    }
+
     var markEvents = [];
     var rowEvents = opts.events || [];
     var cal = new FullCalendar.Calendar(elem, {
@@ -64,14 +75,7 @@
         {list: '列表', year: '全年', prev: '上一页', next: '下一页'},
       eventTimeFormat: {hour: '2-digit', minute: '2-digit', hour12: false},
       events: function (info, ok) { ok(rowEvents.concat(markEvents)); },
-      dayCellClassNames: function (arg) {
-        var m = marks[key(arg.date)];
-        return m ? ['is-' + m.kind] : [];
-      },
-      dayCellDidMount: function (arg) {
-        var m = marks[key(arg.date)];
-        if (m) { arg.el.setAttribute('data-mark', m.kind); arg.el.title = markTitle(m); }
-      },
+      dayCellDidMount: function (arg) { paint(arg.el, key(arg.date)); },
       eventClick: function (info) {
         if (info.jsEvent) { info.jsEvent.preventDefault(); }
         var row = info.event.extendedProps.row;
@@ -92,7 +96,10 @@
             classNames: ['mark-' + m.kind]};
         });
         cal.refetchEvents();
-        cal.render();  // the day cells take their classes again
+        // the cells on screen now; those of other months as they are drawn
+        elem.querySelectorAll('td[data-date]').forEach(function (cell) {
+          paint(cell, cell.getAttribute('data-date'));
+        });
       },
       gotoDate: function (d) { cal.gotoDate(d); },
       changeView: function (v, d) { cal.changeView(v, d); },
