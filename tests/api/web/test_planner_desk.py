@@ -155,7 +155,10 @@ def test_the_calendar_is_a_month_grid_with_filters_offline(page, server: str, ti
     events = "#month .fc-event:not(.fc-bg-event)"
     page.wait_for_function(f"n => document.querySelectorAll('{events}').length === n",
                            arg=len(_month_rows(rows, first)))
-    # the district's own holiday and adjusted working day (calendar.csv) are marked
+    # New Year's Day is marked in the first month shown (the built-in calendar), and the
+    # district's own holiday and adjusted working day (calendar.csv) in theirs
+    assert first == "2027-01"
+    assert page.get_attribute("#month td[data-date='2027-01-01']", "data-mark") == "holiday"
     _goto_month(page, "2027-03")
     assert page.get_attribute("#month td[data-date='2027-03-06']", "data-mark") == "workday"
     assert page.get_attribute("#month td[data-date='2027-03-05']", "data-mark") == "holiday"
