@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
 import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -26,6 +29,7 @@ from tuoyu.api.service.schemas import (
     ERROR_RESPONSES,
     CommitRequest,
     DatasetOut,
+    MarkedDayOut,
     OutcomeRows,
     RecordedOut,
     SeedRequest,
@@ -33,14 +37,30 @@ from tuoyu.api.service.schemas import (
 )
 from tuoyu.api.store import DatasetRow
 from tuoyu.models.errors import DataError, Problem
+from tuoyu.models.reader import district_name
 from tuoyu.models.schema import TABLES
 from tuoyu.planning.dataset import Dataset
 
 router = APIRouter(prefix="/api/v1/datasets", tags=["datasets"], responses=ERROR_RESPONSES)
 
 
+@lru_cache(maxsize=256)
+def _district(path: str, mtime: float) -> str:
+    return district_name(Path(path))
+
+
+def district_of(row: DatasetRow) -> str:
+    """The dataset's district (its district.geojson's name), else the name it was given."""
+    geo = Path(row.path) / "district.geojson"
+    try:
+        mtime = geo.stat().st_mtime
+    except OSError:
+        return row.name
+    return _district(str(geo.parent), mtime) or row.name
+
+
 def dataset_out(row: DatasetRow) -> DatasetOut:
-    return DatasetOut(id=row.id, name=row.name, tables=row.tables,
+    return DatasetOut(id=row.id, name=row.name, district=district_of(row), tables=row.tables,
                       created_at=iso(row.created_at) or "")
 
 
@@ -122,6 +142,22 @@ def streets_geojson(dataset_id: str, st: StateDep, _who: Viewer) -> FileResponse
     return FileResponse(path, media_type="application/geo+json")
 
 
+def _table_pages(st: State, who: Any, row: DatasetRow, table: str) -> tuple[Path, int, int]:
+    """A table read once (in a process apart) into pages of JSON rows, kept: the folder
+    of the pages, the number of rows and the rows a page."""
+    import hashlib
+
+    where = hashlib.sha1(row.path.encode()).hexdigest()[:10]  # noqa: S324 - a name
+    size = heavy.PAGE_ROWS
+    pages = st.settings.home / "cache" / f"{row.id}-{where}" / f"{table}-{size}"
+    if not (pages / "count").is_file():
+        pages.parent.mkdir(parents=True, exist_ok=True)
+        result, value = run_heavy(st, who, heavy.table_pages, row.path, table, str(pages), size)
+        if result == "problems":
+            raise DataError([Problem(**p) for p in value])
+    return pages, int((pages / "count").read_text(encoding="ascii")), size
+
+
 @router.get("/{dataset_id}/tables/{table}",
             responses={200: {"headers": {
                 "X-Total-Count": {"description": "rows of the whole table",
@@ -139,17 +175,7 @@ def table_rows(dataset_id: str, table: str, st: StateDep, who: Viewer,
         raise not_found(f"Table '{table}' (known: {', '.join(TABLES)})")
     if table not in row.tables:
         raise not_found(f"Table '{table}' in dataset '{dataset_id}'")
-    import hashlib
-
-    where = hashlib.sha1(row.path.encode()).hexdigest()[:10]  # noqa: S324 - a name
-    size = heavy.PAGE_ROWS
-    pages = st.settings.home / "cache" / f"{row.id}-{where}" / f"{table}-{size}"
-    if not (pages / "count").is_file():
-        pages.parent.mkdir(parents=True, exist_ok=True)
-        result, value = run_heavy(st, who, heavy.table_pages, row.path, table, str(pages), size)
-        if result == "problems":
-            raise DataError([Problem(**p) for p in value])
-    total = int((pages / "count").read_text(encoding="ascii"))
+    pages, total, size = _table_pages(st, who, row, table)
     last = max(0, (total - 1) // size)
     if page > last:
         raise not_found(f"Page {page} of table '{table}' (pages 0 to {last})")
@@ -159,6 +185,26 @@ def table_rows(dataset_id: str, table: str, st: StateDep, who: Viewer,
                            'rel="next"')
     return Response((pages / f"{page}.json").read_bytes(), media_type="application/json",
                     headers=headers)
+
+
+@router.get("/{dataset_id}/calendar", response_model=list[MarkedDayOut])
+def working_calendar(dataset_id: str, year: Annotated[int, Query(ge=2000, le=2100)],
+                     st: StateDep, who: Viewer) -> list[MarkedDayOut]:
+    """The year's public holidays and adjusted working days (调休上班) as the planners
+    use them: the dataset's ``calendar`` table first, then the built-in calendar."""
+    from tuoyu.models.calendar import WorkCalendar, marked_days
+
+    row = get_dataset(st, dataset_id)
+    rows: list[dict[str, Any]] = []
+    if "calendar" in row.tables:
+        pages, total, size = _table_pages(st, who, row, "calendar")
+        for k in range(max(0, (total - 1) // size) + 1 if total else 0):
+            rows += json.loads((pages / f"{k}.json").read_bytes())
+    cal = WorkCalendar.from_rows(
+        (dt.date.fromisoformat(str(r["date"])[:10]), str(r["kind"]), str(r.get("name") or ""))
+        for r in rows)
+    return [MarkedDayOut(date=d.date.isoformat(), kind=d.kind, name=d.name)
+            for d in marked_days(cal, year)]
 
 
 @router.post(

@@ -36,8 +36,18 @@ class ErrorOut(BaseModel):
 class DatasetOut(BaseModel):
     id: str
     name: str
+    district: str = Field("", description="the district the data is of (from its "
+                          "district.geojson), or its name when the data does not say")
     tables: dict[str, int]
     created_at: str
+
+
+class MarkedDayOut(BaseModel):
+    """A public holiday or an adjusted working day (调休上班) of the working calendar."""
+
+    date: str
+    kind: Literal["holiday", "workday"]
+    name: str
 
 
 class _Job(BaseModel):
