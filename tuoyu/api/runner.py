@@ -44,7 +44,25 @@ def make_plan(
 ) -> Plan:
     """Run the planner of ``params.kind`` with what it needs besides the tables: a
     roster the history stored before its month; a re-planned calendar the sessions of
-    the earlier plan (``previous``: its sessions.csv)."""
+    the earlier plan (``previous``: its sessions.csv). The plan carries the district's
+    name (``Plan.district``: the title of its workbooks and pages)."""
+    from dataclasses import replace
+
+    from tuoyu.planning.dataset import district_name
+
+    return replace(_make_plan(dataset, params, engine=engine, previous=previous, stop=stop,
+                              progress=progress), district=district_name(dataset))
+
+
+def _make_plan(
+    dataset: Dataset,
+    params: AnyParams,
+    *,
+    engine: Engine | None,
+    previous: Path | None,
+    stop: Stop | None,
+    progress: ProgressFn | None,
+) -> Plan:
     if isinstance(params, RosterParams):
         from tuoyu.planning import roster
 

@@ -15,6 +15,8 @@ from tuoyu.models.findings import Finding, _freeze, _thaw
 from tuoyu.optimizer.solve import SoftGoal, StageTime, Status, Target, gap
 
 KINDS = ("roster", "sessions", "siting")
+#: planners whose objective is maximised (the others minimise theirs)
+MAXIMISE = frozenset({"siting"})
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,8 @@ class Plan:
     rows: tuple[Mapping[str, Any], ...] = ()
     fingerprint: str = ""
     params: Mapping[str, Any] = field(default_factory=dict)
+    #: the district planned, as a planner names it (宝山区); "" when not known
+    district: str = ""
     detail: Any = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -53,6 +57,11 @@ class Plan:
     @property
     def gap(self) -> float | None:
         return gap(self.objective, self.bound)
+
+    @property
+    def maximise(self) -> bool:
+        """Is the objective maximised (then the bound is an upper bound)?"""
+        return self.kind in MAXIMISE
 
     @property
     def ok(self) -> bool:
@@ -79,6 +88,7 @@ class Plan:
             "rows": [_thaw(r) for r in self.rows],
             "fingerprint": self.fingerprint,
             "params": _thaw(self.params),
+            "district": self.district,
         }
 
     @classmethod
@@ -106,6 +116,7 @@ class Plan:
             rows=tuple(d.get("rows", ())),
             fingerprint=d.get("fingerprint", ""),
             params=d.get("params", {}),
+            district=d.get("district", ""),
         )
 
 

@@ -202,7 +202,7 @@ def test_the_notice_names_every_inspected_institution(month, monkeypatch, tmp_pa
     assert "检查组成员调岗 &lt;b&gt;" in page  # the reason, escaped
     wb = openpyxl.load_workbook(out / "notice.xlsx")
     first = wb.worksheets[0]
-    ids = {first.cell(r, 3).value for r in range(2, first.max_row + 1)}
+    ids = {first.cell(r, 3).value for r in range(3, first.max_row + 1)}  # title, header
     assert ids == {r["institution_id"] for r in rows}
     assert all(isinstance(c.value, str) for row in first.iter_rows() for c in row if c.value)
     missing = cli("roster", "notice", "--month", "2027-05", "--out", str(tmp_path / "none"))

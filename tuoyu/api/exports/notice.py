@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from tuoyu.api import store
-from tuoyu.api.exports.workbook import workbook
+from tuoyu.api.exports.workbook import Book, Title
 from tuoyu.api.text import Lang, label
 from tuoyu.models.inspection import load_inspection_data
 from tuoyu.planning.dataset import Dataset
@@ -175,22 +175,15 @@ def notice_html(notice: Notice, lang: Lang = "zh") -> str:
 
 
 def notice_xlsx(notice: Notice, path: Path, lang: Lang = "zh") -> None:
-    """The notice as a workbook: the inspections, the draw's facts, the earlier draws."""
-    wb = workbook(path)
-    bold = wb.add_format({"bold": True})
-    sheets = (
-        (_t("inspections_head", lang), notice.columns, notice.rows),
-        (_t("draw_head", lang), (_t("item", lang), _t("value", lang)), notice.facts),
-        (_t("earlier_head", lang), notice.draws_columns, notice.draws),
-    )
-    for name, columns, rows in sheets:
-        ws = wb.add_worksheet(name[:31])
-        ws.write_row(0, 0, columns, bold)
-        for n, row in enumerate(rows, start=1):
-            for c, value in enumerate(row):
-                ws.write_string(n, c, value)
-        ws.set_column(0, len(columns), 18)
-    wb.close()
+    """The notice as a workbook that prints (``workbook.Book``): the inspections, the
+    draw's facts, the earlier draws; every page titled with the notice and its state."""
+    state = notice.facts[0][1] if notice.facts else ""
+    book = Book(path, Title(plan=notice.title, state=state))
+    book.table(_t("inspections_head", lang), notice.columns, notice.rows)
+    book.table(_t("draw_head", lang), (_t("item", lang), _t("value", lang)), notice.facts,
+               cap=90, filter=False)
+    book.table(_t("earlier_head", lang), notice.draws_columns, notice.draws, filter=False)
+    book.close()
 
 
 def write_notice(dataset: Dataset, month: str, engine: Engine, folder: Path,

@@ -28,7 +28,7 @@ from tuoyu.api.service.schemas import (
     iso,
 )
 from tuoyu.api.store import Job, StoredPlan
-from tuoyu.api.text import Lang, label, message, render
+from tuoyu.api.text import Lang, label, message, plan_figures, render
 
 router = APIRouter(prefix="/api/v1/jobs", tags=["jobs"], responses=ERROR_RESPONSES)
 
@@ -175,6 +175,7 @@ def rendered(result: dict[str, Any], lang: Lang) -> dict[str, Any]:
     out["soft_goals"] = [{**g, "label": label(g["code"], lang)}
                          for g in result.get("soft_goals", [])]
     out["targets"] = [{**t, "label": label(t["code"], lang)} for t in result.get("targets", [])]
+    out["figures"] = plan_figures(result, lang)
     return out
 
 

@@ -56,6 +56,36 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "已按要求停止；保留了目前为止最好的方案。",
         "Stopped on request; the best plan found so far is kept.",
     ),
+    # the codes of the contract's tables, as a planner reads them (workbooks, pages)
+    "code.risk.low": ("低", "low"),
+    "code.risk.medium": ("中", "medium"),
+    "code.risk.high": ("高", "high"),
+    "code.skill.safety": ("安全防控", "safety"),
+    "code.skill.hygiene": ("卫生保健", "hygiene"),
+    "code.skill.fire": ("消防", "fire"),
+    "code.skill.food": ("食品安全", "food"),
+    "code.institution_kind.childcare_center": ("托育机构", "childcare center"),
+    "code.institution_kind.kindergarten_class": ("幼儿园托班", "kindergarten class"),
+    "code.institution_kind.community_point": ("社区托育点", "community point"),
+    "code.discipline.education": ("教育", "education"),
+    "code.discipline.medical": ("医学", "medicine"),
+    "code.discipline.psychology": ("心理", "psychology"),
+    "code.bool.true": ("是", "yes"),
+    "code.bool.false": ("否", "no"),
+    # how a plan's numbers are said (every face: describe, workbooks, pages)
+    "plan.figures": (
+        "目标值 {objective}，下界 {bound}，差距 {gap}",
+        "objective {objective}, bound {bound}, gap {gap}",
+    ),
+    "plan.figures_max": (
+        "目标值 {objective}，上界 {bound}，差距 {gap}",
+        "objective {objective}, bound {bound}, gap {gap}",
+    ),
+    "plan.goal_cost": ("{value} × {weight} = {cost}", "{value} × {weight} = {cost}"),
+    "plan.bound_lower": ("下界", "lower bound"),
+    "plan.bound_upper": ("上界", "upper bound"),
+    "plan.sense.more": ("越多越好", "more is better"),
+    "plan.sense.less": ("越少越好", "less is better"),
     "calendar.unknown_year": (
         "内置节假日历不含 {year} 年的调休安排；请在 calendar 表中给出。",
         "The built-in holiday calendar does not know {year}'s adjusted workdays; "

@@ -363,9 +363,11 @@ def _result(
     findings += explain.calendar_warnings(p)
     findings += explain.describe_changes(p, new)
     planned = sorted([*p.fixed, *new], key=lambda s: (s.date, s.half, s.center_id, s.event_id))
+    # the goals the objective counts, each with what it added (they sum to it); not the
+    # calendar's own estimate ``other_lead``, which only steers the calendar
     soft = [
         SoftGoal(f"sessions.goal.{g}", values.get(g, 0), getattr(p.rules.weights, g))
-        for g in goals.CALENDAR_GOALS + goals.TEAM_GOALS
+        for g in goals.PLAN_GOALS
     ]
     return SessionResult(
         problem=p,
