@@ -229,6 +229,41 @@ def publish_draw(dataset: Dataset, record: dict[str, Any],
                    record_fingerprint=fingerprint(record))
 
 
+def draw_state(dataset: Dataset, record: dict[str, Any],
+               engine: Engine | None = None) -> str | None:
+    """The state the store holds now for the draw of this audit record (``draft``,
+    ``published``, ``superseded``, ``withdrawn``), None when the store does not hold it:
+    a roster's files are written as a draft, and this says what they are since."""
+    from tuoyu.planning.roster import fingerprint
+
+    wanted = fingerprint(record)
+    with Session(engine or store.engine()) as session:
+        for r in store.month_draws(session, dataset.key, str(record.get("month"))):
+            if r.record_fingerprint == wanted:
+                return str(r.status)
+    return None
+
+
+def restamp_roster(folder: Path, dataset: Dataset, engine: Engine | None = None) -> str | None:
+    """Make ``folder/roster.xlsx`` say the state the store holds for the draw of
+    ``folder/draw.json`` (已发布 once published); the file is replaced in one step.
+    Returns that state, or None when the folder holds no roster the store knows."""
+    from tuoyu.api.exports.roster import stamp_state
+
+    try:
+        record = json.loads((Path(folder) / "draw.json").read_text(encoding="utf-8"))
+        book = (Path(folder) / "roster.xlsx").read_bytes()
+    except (OSError, ValueError):
+        return None
+    state = draw_state(dataset, record, engine)
+    if state is None or state == "draft":
+        return state
+    tmp = Path(folder) / ".roster.xlsx.new"
+    tmp.write_bytes(stamp_state(book, state))
+    os.replace(tmp, Path(folder) / "roster.xlsx")
+    return state
+
+
 def stored_record(dataset: Dataset, record: dict[str, Any],
                   engine: Engine | None = None) -> dict[str, Any] | None:
     """The store's copy of a draw's record (the same month, seed and time), or None when

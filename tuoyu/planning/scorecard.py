@@ -145,6 +145,7 @@ class Line:
     source: str = ""
     missing: str = ""
     params: Mapping[str, Any] = field(default_factory=dict)
+    unit: str = "share"  # "share": value of total against a share goal; "count"
 
     @property
     def known(self) -> bool:
@@ -160,7 +161,8 @@ class Line:
         return {"code": self.code, "street_id": self.street_id, "value": self.value,
                 "total": self.total, "share": self.share, "goal": self.goal,
                 "goal_max": self.goal_max, "met": self.met, "known": self.known,
-                "source": self.source, "missing": self.missing, "params": dict(self.params)}
+                "source": self.source, "missing": self.missing, "params": dict(self.params),
+                "unit": self.unit}
 
 
 @dataclass(frozen=True)
@@ -226,6 +228,8 @@ def inspected_on_site(inp: Inputs) -> list[Line]:
     if inp.institutions is None or inp.visits is None:
         return _unknown(code, inp, "institutions" if inp.institutions is None else "visits",
                         src, goal=1.0)
+    if not any(v.date.year == inp.year for v in inp.visits):
+        return _unknown(code, inp, "visits_year", src, goal=1.0)  # nothing recorded yet
     active = {i.institution_id: i.street_id for i in inp.institutions if i.active}
     seen = {v.institution_id for v in inp.visits
             if v.date.year == inp.year and v.institution_id in active}
@@ -304,12 +308,12 @@ def district_events(inp: Inputs) -> list[Line]:
     code, src = "scorecard.events", "scorecard.source.events"
     if inp.district_events is None or inp.sessions is None:
         group = "events" if inp.district_events is None else "sessions"
-        return _unknown(code, inp, group, src, goal=1.0)[:1]
+        return _unknown(code, inp, group, src, goal=1.0, unit="count")[:1]
     ids = set(inp.district_events)
     planned = [s for s in inp.sessions if s.event_id in ids and s.date.year == inp.year]
     held = sum(1 for s in planned if s.date <= inp.today)
     return [Line(code, DISTRICT, len(planned), None, 1.0, met=len(planned) >= 1, source=src,
-                 params={"held": held})]
+                 params={"held": held}, unit="count")]
 
 
 def _nursery_by_end_of_year(inp: Inputs) -> set[str]:
@@ -366,14 +370,16 @@ def new_public_classes(inp: Inputs) -> list[Line]:
     code, src = "scorecard.new_classes", "scorecard.source.new_classes"
     lo, hi = CLASSES_PER_YEAR
     if inp.openings is None:
-        return _unknown(code, inp, "openings", src, goal=lo, goal_max=hi)
+        return _unknown(code, inp, "openings", src, goal=lo, goal_max=hi, unit="count")
     per: dict[str, int] = defaultdict(int)
     for o in inp.openings:
         if o.year == inp.year:
             per[o.street_id] += o.classes
     total = sum(per.values())
-    out = [Line(code, DISTRICT, total, None, lo, hi, met=lo <= total <= hi, source=src)]
-    out += [Line(code, s, per.get(s, 0), None, source=src) for s, _ in inp.streets]
+    out = [Line(code, DISTRICT, total, None, lo, hi, met=lo <= total <= hi, source=src,
+                unit="count")]
+    out += [Line(code, s, per.get(s, 0), None, source=src, unit="count")
+            for s, _ in inp.streets]
     return out
 
 

@@ -26,7 +26,7 @@ app = typer.Typer(
 
 BUNDLED_DATA = BUNDLED
 
-PLANNER_MODULES = ("roster", "sessions", "siting", "serve", "all", "city")
+PLANNER_MODULES = ("roster", "sessions", "siting", "serve", "all", "city", "scorecard")
 
 
 def _version(value: bool) -> None:

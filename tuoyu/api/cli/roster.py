@@ -116,6 +116,8 @@ def roster(
 def publish_cmd(
     month: str = typer.Option(..., help="Month whose newest draft to publish, YYYY-MM."),
     data: Path = typer.Option(None, help="Dataset folder (default: the bundled data)."),
+    out: Path = typer.Option(None, help="The roster's folder (e.g. out/roster): its "
+                             "roster.xlsx is marked 已发布 when it holds the draw published."),
     lang: str = LANG_OPTION,
 ) -> None:
     """Publish a month's roster (一公开): from now on later months take it as history,
@@ -124,10 +126,13 @@ def publish_cmd(
 
     language = _lang(lang)
     params = make_params(RosterParams, language, month=month)
+    dataset = dataset_of(data)
     try:
-        entry = runner.publish(dataset_of(data), params.month)
+        entry = runner.publish(dataset, params.month)
     except store.RosterStateError as exc:
         _state_error(exc, language)
+    if out is not None:
+        runner.restamp_roster(out, dataset)
     shown = {**entry, "month": params.month, "seed": str(entry["seed"]),
              "fingerprint": str(entry["fingerprint"])[:19] + "…"}
     typer.echo(message("roster.summary.published", shown, language))

@@ -36,9 +36,13 @@ PAGES = {
     "/map": ("map", "title_map", "公办托班选址地图"),
     "/roster": ("roster", "title_roster", "月度检查排班（双随机）"),
     "/calendar": ("calendar", "title_calendar", "年度指导活动日历"),
+    "/plan": ("plan", "title_plan", "三年行动计划目标完成情况"),
 }
 LEAFLET_CSS = '<link rel="stylesheet" href="/static/vendor/leaflet/leaflet.css">\n'
 LEAFLET_JS = '<script src="/static/vendor/leaflet/leaflet.js"></script>\n'
+ECHARTS_JS = '<script src="/static/vendor/echarts/echarts.common.min.js"></script>\n'
+#: the vendored scripts a page needs besides app.js (offline: served under /static)
+PAGE_SCRIPTS = {"map": LEAFLET_JS, "plan": ECHARTS_JS}
 
 
 def render_page(name: str, title_key: str, title: str) -> str:
@@ -48,11 +52,11 @@ def render_page(name: str, title_key: str, title: str) -> str:
         return main
     layout = string.Template((WEB / "layout.html").read_text(encoding="utf-8"))
     current = {f"current_{p}": (' class="current"' if p == name else "")
-               for p in ("index", "map", "roster", "calendar")}
+               for p in ("index", "map", "roster", "calendar", "plan")}
     return layout.substitute(
         title_key=title_key, title=title, main=main, page=name,
         styles=LEAFLET_CSS if name == "map" else "",
-        scripts=LEAFLET_JS if name == "map" else "", **current,
+        scripts=PAGE_SCRIPTS.get(name, ""), **current,
     )
 
 
@@ -152,9 +156,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.tuoyu = State(settings=settings, engine=engine, jobs=jobs)
     errors.install(app)
-    from tuoyu.api.service import routes_datasets, routes_jobs, routes_tokens
+    from tuoyu.api.service import routes_datasets, routes_jobs, routes_scorecard, routes_tokens
 
     app.include_router(routes_datasets.router)
+    app.include_router(routes_scorecard.router)
     app.include_router(routes_jobs.router)
     app.include_router(routes_tokens.router)
 

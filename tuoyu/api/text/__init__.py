@@ -144,9 +144,9 @@ def goal_figures(kind: str, code: str, value: float, weight: float,
         name = f"{name}（{hint}）" if lang == "zh" else f"{name} ({hint})"
     return {"code": code, "label": name, "sense": sense, "value": number(value),
             "weight": number(abs(weight)), "cost": number(cost),
-            "line": message("plan.goal_cost", {"value": number(value),
-                                               "weight": number(abs(weight)),
-                                               "cost": number(cost)}, lang)}
+            "line": message("plan.goal_penalty" if cost < 0 else "plan.goal_cost",
+                            {"value": number(value), "weight": number(abs(weight)),
+                             "cost": number(cost)}, lang)}
 
 
 def plan_figures(result: Mapping[str, Any], lang: Lang = "zh") -> dict[str, Any]:

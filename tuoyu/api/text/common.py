@@ -82,6 +82,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "objective {objective}, bound {bound}, gap {gap}",
     ),
     "plan.goal_cost": ("{value} × {weight} = {cost}", "{value} × {weight} = {cost}"),
+    # a penalty of a maximised objective: what it takes off
+    "plan.goal_penalty": ("−（{value} × {weight}）= {cost}", "−({value} × {weight}) = {cost}"),
     "plan.bound_lower": ("下界", "lower bound"),
     "plan.bound_upper": ("上界", "upper bound"),
     "plan.sense.more": ("越多越好", "more is better"),
