@@ -12,6 +12,8 @@ must show some sheet's title together with that sheet's first AND last column he
 This holds however many rows a sheet has, on any paper or scaling LibreOffice picks,
 and does not depend on fonts' exact widths. Skipped where LibreOffice or pdftotext is
 absent, unless TUOYU_REQUIRE_LIBREOFFICE=1 (CI installs them: .ci/setup-libreoffice.sh).
+The conversion is marked ``heavy`` (minutes: the calendar prints a page per staff
+member's week); ``.ci/run`` runs it after the README's test command.
 """
 
 from __future__ import annotations
@@ -182,6 +184,7 @@ def _sheets(path: Path) -> list[tuple[str, str, str]]:
     return out
 
 
+@pytest.mark.heavy  # LibreOffice prints ~950 pages (a staff member's week a page): minutes
 def test_every_column_of_a_sheet_prints_on_one_page_width(
         books: dict[str, Path], tmp_path: Path) -> None:
     _need_libreoffice()
