@@ -81,6 +81,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "目标值 {objective}，上界 {bound}，差距 {gap}",
         "objective {objective}, bound {bound}, gap {gap}",
     ),
+    # the stages of a solve, as the live line names them
+    "stage.calendar": ("排日历", "calendar"),
+    "stage.teams": ("配人员", "teams"),
+    "stage.polish": ("局部改进", "polish"),
+    "stage.plan": ("整体方案", "the plan"),
+    "stage.days": ("排日期", "days"),
+    "stage.allocation": ("分配托位", "allocation"),
+    "stage.baseline": ("现状测算", "baseline"),
+    "stage.tradeoff": ("取舍曲线", "trade-off"),
+    "stage.explain": ("查找冲突", "finding the clash"),
+    "plan.stage_figures": ("本阶段目标值 {objective}，本阶段下界 {bound}（整个方案的结果在最后给出）",
+                           "this stage: objective {objective}, bound {bound} (the plan's gap "
+                           "comes at the end)"),
     "plan.goal_cost": ("{value} × {weight} = {cost}", "{value} × {weight} = {cost}"),
     # a penalty of a maximised objective: what it takes off
     "plan.goal_penalty": ("−（{value} × {weight}）= {cost}", "−({value} × {weight}) = {cost}"),
