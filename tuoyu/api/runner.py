@@ -1,7 +1,7 @@
 """What both faces (the command line and the service's worker) do around the planning
 layer, written once: gather the inputs a planner needs from the store or an earlier plan,
-call ``tuoyu.planning.<kind>.run``, and deliver a finished plan — its files written into
-a staging folder, then (a roster) the store committed, then the folder published into the
+call the planner's ``run`` (:mod:`tuoyu.planning.registry`), and deliver a finished
+plan — its files written into a staging folder, then (a roster) the store committed, then the folder published into the
 out folder in one step (a rename). A write that fails stores nothing; a store that
 refuses the roster (another one of the month came first) publishes nothing.
 """
@@ -9,7 +9,6 @@ refuses the roster (another one of the month came first) publishes nothing.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import json
 import os
 from pathlib import Path
@@ -21,16 +20,10 @@ from sqlalchemy.orm import Session
 from tuoyu.api import store
 from tuoyu.api.exports.output import staged
 from tuoyu.models.errors import DataError, Problem
-from tuoyu.optimizer.solve import ProgressFn, Stop
+from tuoyu.planning import ProgressFn, Stop, registry
 from tuoyu.planning.dataset import Dataset
-from tuoyu.planning.params import AnyParams, RosterParams, SessionParams, SitingParams
+from tuoyu.planning.params import AnyParams, RosterParams, SessionParams
 from tuoyu.planning.plan import Plan
-
-PARAMS: dict[str, type[AnyParams]] = {
-    "roster": RosterParams,
-    "sessions": SessionParams,
-    "siting": SitingParams,
-}
 
 
 def make_plan(
@@ -42,61 +35,61 @@ def make_plan(
     stop: Stop | None = None,
     progress: ProgressFn | None = None,
 ) -> Plan:
-    """Run the planner of ``params.kind`` with what it needs besides the tables: a
-    roster the history stored before its month; a re-planned calendar the sessions of
-    the earlier plan (``previous``: its sessions.csv). The plan carries the district's
-    name (``Plan.district``: the title of its workbooks and pages)."""
+    """Run the planner of ``params.kind`` (:mod:`tuoyu.planning.registry`) with what it
+    needs besides the tables (its ``inputs`` hook): a roster the history stored before
+    its month; a re-planned calendar the sessions of the earlier plan (``previous``:
+    its sessions.csv). The plan carries the district's name (``Plan.district``: the
+    title of its workbooks and pages)."""
     from dataclasses import replace
 
     from tuoyu.planning.dataset import district_name
 
-    return replace(_make_plan(dataset, params, engine=engine, previous=previous, stop=stop,
-                              progress=progress), district=district_name(dataset))
+    planner = registry.planner(params.kind)
+    inputs: dict[str, Any] = {}
+    gather = planner.hook("inputs")
+    if gather is not None:
+        params, inputs = gather(dataset, params, engine=engine, previous=previous)
+    plan = planner.run(dataset, params, **inputs, stop=stop, progress=progress)
+    return replace(plan, district=district_name(dataset))  # type: ignore[no-any-return]
 
 
-def _make_plan(
-    dataset: Dataset,
-    params: AnyParams,
-    *,
-    engine: Engine | None,
-    previous: Path | None,
-    stop: Stop | None,
-    progress: ProgressFn | None,
-) -> Plan:
-    if isinstance(params, RosterParams):
-        from tuoyu.planning import roster
+def roster_run_inputs(dataset: Dataset, params: RosterParams, *, engine: Engine | None,
+                      previous: Path | None = None) -> tuple[RosterParams, dict[str, Any]]:
+    """A roster's inputs from the store (:func:`roster_inputs`); a re-plan keeps the
+    month's draw: the seed of its roster."""
+    with Session(engine or store.engine()) as session:
+        inputs = roster_inputs(session, dataset, params)
+    if "seed" in inputs:
+        params = params.model_copy(update={"seed": inputs.pop("seed")})
+    return params, inputs
 
-        with Session(engine or store.engine()) as session:
-            inputs = roster_inputs(session, dataset, params)
-        if "seed" in inputs:  # a re-plan keeps the month's draw: the seed of its roster
-            params = params.model_copy(update={"seed": inputs.pop("seed")})
-        return roster.run(dataset, params, **inputs, stop=stop, progress=progress)
-    if isinstance(params, SessionParams):
-        from tuoyu.api.exports.sessions import read_sessions_csv
-        from tuoyu.planning import sessions
 
-        earlier = read_sessions_csv(previous) if previous is not None else []
-        return sessions.run(dataset, params, previous=earlier, stop=stop, progress=progress)
-    from tuoyu.planning import siting
+def sessions_run_inputs(dataset: Dataset, params: SessionParams, *, engine: Engine | None,
+                        previous: Path | None = None) -> tuple[SessionParams, dict[str, Any]]:
+    """A re-planned calendar's inputs: the sessions of the earlier plan (its
+    sessions.csv), none for a new one."""
+    from tuoyu.api.exports.sessions import read_sessions_csv
 
-    return siting.run(dataset, params, stop=stop, progress=progress)
+    return params, {"previous": read_sessions_csv(previous) if previous is not None else []}
 
 
 def deliver(plan: Plan, out_dir: Path, *, dataset: Dataset, engine: Engine | None = None,
-            lang: str = "zh") -> tuple[int, bool] | None:
-    """Write a finished plan's files, store it (a roster: so the next month knows it),
-    then publish the files into ``out_dir`` in one step. Raises
-    :class:`tuoyu.api.exports.output.OutputError` when the folder cannot be written
-    (nothing is stored then), and :class:`store.DrawConflict` when another roster of the
-    month was stored meanwhile (nothing is published then: ``out_dir`` keeps what it
-    held, so "nothing was written" is true). Returns what :func:`save_roster` returns
-    for a roster (its id, and whether it replaced a draft), None for other plans."""
-    exporter: Any = importlib.import_module(f"tuoyu.api.exports.{plan.kind}")
+            lang: str = "zh") -> Any:
+    """Write a finished plan's files, store it (its planner's ``save`` hook: a roster,
+    so the next month knows it), then publish the files into ``out_dir`` in one step.
+    Raises :class:`tuoyu.api.exports.output.OutputError` when the folder cannot be
+    written (nothing is stored then), and :class:`store.DrawConflict` when another
+    roster of the month was stored meanwhile (nothing is published then: ``out_dir``
+    keeps what it held, so "nothing was written" is true). Returns what the ``save``
+    hook returns (a roster: its id, and whether it replaced a draft), None for a plan
+    that is not stored."""
+    planner = registry.planner(plan.kind)
+    save = planner.hook("save")
     saved = None
     with staged(out_dir) as tmp:
-        exporter.write_plan(plan, tmp, lang=lang)
-        if plan.kind == "roster":
-            saved = save_roster(plan, dataset, engine or store.engine())
+        planner.module("exporter").write_plan(plan, tmp, lang=lang)
+        if save is not None:
+            saved = save(plan, dataset, engine or store.engine())
     return saved
 
 

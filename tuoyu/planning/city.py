@@ -37,8 +37,7 @@ from tuoyu.optimizer.solve import Stop
 from tuoyu.planning.dataset import Dataset
 from tuoyu.planning.params import AnyParams
 from tuoyu.planning.plan import Plan
-
-KIND_ORDER = ("roster", "sessions", "siting")
+from tuoyu.planning.registry import planner
 
 
 def _proxy(items: dict[str, Any]) -> MappingProxyType[str, Any]:
@@ -171,13 +170,10 @@ def plan_district(name: str, kind: str, dataset: Dataset, params: AnyParams,
     """The task run on a worker: one planner on one district (stopped when the city's
     ``stop_event`` is set). Never raises for the district's own problems: bad input and
     crashes come back as a :class:`Failure`."""
-    import importlib
-
     t0 = time.perf_counter()
     try:
-        planner: Any = importlib.import_module(f"tuoyu.planning.{kind}")
         with _stop_on(stop_event) as stop:
-            plan = planner.run(dataset, params, **dict(inputs), stop=stop)
+            plan = planner(kind).run(dataset, params, **dict(inputs), stop=stop)
     except DataError as exc:
         failure = Failure("city.data_error", problems=tuple(exc.problems))
         return DistrictResult(name, kind, failure=failure, seconds=time.perf_counter() - t0)

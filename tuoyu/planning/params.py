@@ -14,14 +14,17 @@ from pydantic_core import PydanticCustomError
 MAX_SEED = 2**63 - 1
 
 
-class _Params(BaseModel):
+class PlannerParams(BaseModel):
+    """What every planner's parameters share: the solver's time limit and threads. A
+    planner's own class adds ``kind: Literal["<kind>"]`` first, then its parameters."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     time_limit: float = Field(60.0, gt=0, le=3600, description="Solver time limit, seconds.")
     workers: int = Field(8, ge=1, le=64, description="Solver workers (threads).")
 
 
-class RosterParams(_Params):
+class RosterParams(PlannerParams):
     kind: Literal["roster"] = "roster"
     month: str = Field(..., description="Month to plan, YYYY-MM.", examples=["2027-03"])
     seed: int = Field(20270301, ge=0, le=MAX_SEED, description="Seed of the random draw.")
@@ -62,7 +65,7 @@ class RosterParams(_Params):
         return int(self.month[5:])
 
 
-class SessionParams(_Params):
+class SessionParams(PlannerParams):
     kind: Literal["sessions"] = "sessions"
     year: int = Field(..., ge=2000, le=2100, description="Year to plan.")
     from_date: dt.date | None = Field(None, description="Re-plan from this date (YYYY-MM-DD).")
@@ -83,7 +86,7 @@ class SessionParams(_Params):
         return self
 
 
-class SitingParams(_Params):
+class SitingParams(PlannerParams):
     kind: Literal["siting"] = "siting"
     years: tuple[int, int] = Field((2027, 2029), description="First and last year, e.g. 2027-2029.")
     classes_per_year: tuple[int, int] = Field((5, 8), description="New classes a year, min-max.")
@@ -181,4 +184,5 @@ class SitingParams(_Params):
         return tuple(out)
 
 
-AnyParams = RosterParams | SessionParams | SitingParams
+#: the parameters of any planner (the registry knows which class a kind has)
+AnyParams = PlannerParams

@@ -13,10 +13,7 @@ from typing import Any
 
 from tuoyu.models.findings import Finding, _freeze, _thaw
 from tuoyu.optimizer.solve import SoftGoal, StageTime, Status, Target, gap
-
-KINDS = ("roster", "sessions", "siting")
-#: planners whose objective is maximised (the others minimise theirs)
-MAXIMISE = frozenset({"siting"})
+from tuoyu.planning.registry import kinds, maximises
 
 
 @dataclass(frozen=True)
@@ -46,7 +43,7 @@ class Plan:
     detail: Any = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        if self.kind not in KINDS:
+        if self.kind not in kinds():
             raise ValueError(f"unknown plan kind {self.kind!r}")
         object.__setattr__(self, "status", Status(self.status))
         for name in ("stages", "soft_goals", "targets", "findings"):
@@ -61,7 +58,7 @@ class Plan:
     @property
     def maximise(self) -> bool:
         """Is the objective maximised (then the bound is an upper bound)?"""
-        return self.kind in MAXIMISE
+        return maximises(self.kind)
 
     @property
     def ok(self) -> bool:

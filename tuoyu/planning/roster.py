@@ -24,7 +24,7 @@ from tuoyu.models.errors import DataError, InfeasibleError, Problem, TimeLimitEr
 from tuoyu.models.findings import Finding, warning
 from tuoyu.models.inspection import InspectionData, PastInspection, load_inspection_data
 from tuoyu.models.reader import read_tables
-from tuoyu.optimizer.roster import RosterPlan, RosterRules, build_problem, solve_roster
+from tuoyu.optimizer.roster import RosterResult, RosterRules, build_problem, solve_roster
 from tuoyu.optimizer.roster.problem import RosterRow
 from tuoyu.optimizer.roster.replan import Replan, moved, replan_problem, without_follow_ups
 from tuoyu.optimizer.solve import ProgressFn, SolveParams, Status, Stop, Target
@@ -40,7 +40,7 @@ ROW_FIELDS = ("date", "institution_id", "street_id", "inspector_ids", "reason")
 class RosterDetail:
     """What the exports need beyond the plan's rows (``Plan.detail``)."""
 
-    result: RosterPlan  # the optimizer's roster (problem, rows with notes, draw)
+    result: RosterResult  # the optimizer's roster (problem, rows with notes, draw)
     data: InspectionData  # the dataset's tables as read (without the stored history)
     history: tuple[PastInspection, ...]  # the stored history the roster was made with
     dataset: Dataset
@@ -62,7 +62,7 @@ def rules_of(params: RosterParams) -> RosterRules:
 
 
 def _covered(
-    data: InspectionData, history: Sequence[PastInspection], result: RosterPlan, start: dt.date
+    data: InspectionData, history: Sequence[PastInspection], result: RosterResult, start: dt.date
 ) -> dict[str, str]:
     covered: dict[str, str] = {}
     for h in sorted((*data.history, *history), key=lambda h: h.date):
@@ -73,7 +73,7 @@ def _covered(
     return covered
 
 
-def _targets(result: RosterPlan, covered: Mapping[str, str], active: set[str]) -> list[Target]:
+def _targets(result: RosterResult, covered: Mapping[str, str], active: set[str]) -> list[Target]:
     """Every active institution on site this year; this month's share of the ones not
     yet inspected; the month's random draw."""
     p = result.problem
@@ -90,7 +90,7 @@ def _targets(result: RosterPlan, covered: Mapping[str, str], active: set[str]) -
     ]
 
 
-def plan_rows(result: RosterPlan) -> list[dict[str, str]]:
+def plan_rows(result: RosterResult) -> list[dict[str, str]]:
     """The contract's rows of ``roster.csv``: date, institution_id, street_id,
     inspector_ids (``;``-joined), reason."""
     return [
@@ -141,7 +141,7 @@ def solve_month(
     kept: Sequence[Mapping[str, Any]] = (),
     stop: Stop | None = None,
     progress: ProgressFn | None = None,
-) -> tuple[RosterPlan, Replan | None]:
+) -> tuple[RosterResult, Replan | None]:
     """The month's draw (from the history before the month) and its roster; with
     ``from_date``, the rest of the month re-planned around the stored roster ``kept``
     and the outcomes of ``history`` dated this month before it. Raises as
@@ -276,13 +276,13 @@ def rows_of(rows: Sequence[RosterRow]) -> list[dict[str, Any]]:
     ]
 
 
-def result_rows(result: RosterPlan) -> list[dict[str, Any]]:
+def result_rows(result: RosterResult) -> list[dict[str, Any]]:
     """The roster as the audit record keeps it (teams as lists)."""
     return rows_of(result.rows)
 
 
 def record_body(
-    result: RosterPlan,
+    result: RosterResult,
     data: InspectionData,
     history: Sequence[PastInspection],
     kept: Sequence[Mapping[str, Any]] = (),

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from tuoyu.models.errors import DataError, Problem
 from tuoyu.models.sessions import Session, SessionData, load_session_data
-from tuoyu.optimizer.sessions import SessionProblem, SessionResult, SessionRules, plan_sessions
+from tuoyu.optimizer.sessions import SessionProblem, SessionResult, SessionRules, solve
 from tuoyu.optimizer.solve import ProgressFn, SolveParams, Stop
 from tuoyu.planning.dataset import Dataset
 from tuoyu.planning.params import SessionParams
@@ -91,9 +91,8 @@ def run(
     )
     solve_params = SolveParams(time_limit=params.time_limit, workers=params.workers)
     as_dict = params.model_dump(mode="json")
-    result = plan_sessions(
-        problem, solve_params, progress, stop=stop, reproducible=params.reproducible
-    )
+    result = solve(problem, solve_params, stop=stop, progress=progress,
+                   reproducible=params.reproducible)
     if not result.sessions:
         return failed_plan(KIND, result.status, result.findings, as_dict, result.stages)
     return Plan(

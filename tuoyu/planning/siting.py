@@ -21,12 +21,13 @@ from tuoyu.optimizer.catchment import AccessParams
 from tuoyu.optimizer.demand import DemandParams
 from tuoyu.optimizer.siting import (
     SitingConfig,
-    SitingPlan,
     SitingProblem,
-    solve_capacitated,
+    SitingResult,
     solve_cover,
 )
+from tuoyu.optimizer.siting import solve as solve_plan
 from tuoyu.optimizer.siting.problem import steering_clashes
+from tuoyu.optimizer.siting.tradeoff import HEADER as TRADEOFF_HEADER  # noqa: F401 (exports)
 from tuoyu.optimizer.siting.tradeoff import Tradeoff, solve_tradeoff
 from tuoyu.optimizer.solve import ProgressFn, SolveParams, Status, Stop
 from tuoyu.planning.dataset import Dataset
@@ -42,7 +43,7 @@ ROW_COLUMNS = ("community_id", "year", "demand", "served", "within_15_min", "str
 class SitingDetail:
     """What the exports need: the optimizer's plan, the problem and the data."""
 
-    plan: SitingPlan
+    plan: SitingResult
     problem: SitingProblem
     data: SitingData
     tradeoff: Tradeoff | None = None  # when ``params.tradeoff`` is given
@@ -87,7 +88,7 @@ def tradeoff_rows(plan: Plan) -> list[dict[str, Any]]:
     return list(detail.tradeoff.as_dict()["rows"])  # type: ignore[arg-type]
 
 
-def coverage_rows(plan: SitingPlan) -> list[dict[str, Any]]:
+def coverage_rows(plan: SitingResult) -> list[dict[str, Any]]:
     """The ``coverage.csv`` rows as plain dicts (the contract's columns first)."""
     cov = plan.coverage
     if cov.empty:
@@ -102,7 +103,7 @@ def coverage_rows(plan: SitingPlan) -> list[dict[str, Any]]:
     return out
 
 
-def _status(plan: SitingPlan) -> Status:
+def _status(plan: SitingResult) -> Status:
     """A plan kept after a stop stays ``feasible`` (it meets every hard rule)."""
     if plan.status in (Status.OPTIMAL, Status.FEASIBLE):
         return plan.status
@@ -116,16 +117,16 @@ def run(dataset: Dataset, params: SitingParams, *, stop: Stop | None = None,
     problem = SitingProblem.from_data(data, config_of(params))
     solve = SolveParams(time_limit=params.time_limit, workers=params.workers)
     shown = params.model_dump(mode="json")
-    try:
-        if params.model == "capacitated":
-            plan = solve_capacitated(problem, solve, stop=stop, progress=progress)
-        else:
+    if params.model == "capacitated":
+        plan = solve_plan(problem, solve, stop=stop, progress=progress)
+    else:
+        try:
             _res, plan = solve_cover(problem, params.model, params.p, solve, stop=stop)
-    except TimeLimitError as err:
-        status = Status.CANCELLED if stop is not None and stop.is_set() else Status.TIME_LIMIT
-        return failed_plan(KIND, status, err.clashes, shown)
-    except InfeasibleError as err:
-        return failed_plan(KIND, Status.INFEASIBLE, err.clashes, shown)
+        except TimeLimitError as err:
+            status = Status.CANCELLED if stop is not None and stop.is_set() else Status.TIME_LIMIT
+            return failed_plan(KIND, status, err.clashes, shown)
+        except InfeasibleError as err:
+            return failed_plan(KIND, Status.INFEASIBLE, err.clashes, shown)
     if plan.status in (Status.INFEASIBLE, Status.TIME_LIMIT, Status.CANCELLED) \
             and not plan.openings and plan.objective is None:
         return failed_plan(KIND, plan.status, plan.findings, shown, plan.stages)

@@ -1,7 +1,8 @@
 """The command line: ``tuoyu roster``, ``tuoyu sessions``, ``tuoyu siting``, ``tuoyu all`` …
 
-Each planner's commands live in their own module (``cli_roster``, ``cli_sessions``,
-``cli_siting``), which exposes ``register(app)``; this module only assembles them.
+Each planner's commands live in their own module (named by its registry entry:
+``command``), which exposes ``register(app)``; so do the shared commands (``serve``,
+``all``, ``city``); this module only assembles them.
 """
 
 from __future__ import annotations
@@ -12,21 +13,11 @@ import typer
 
 from tuoyu import __version__
 from tuoyu.data import BUNDLED
+from tuoyu.planning import registry
 
-app = typer.Typer(
-    name="tuoyu",
-    help=(
-        "tuoyu 托育: plans for a district childcare office — monthly inspection rosters "
-        "(双随机), the yearly guidance-session calendar, and siting new public nursery classes."
-    ),
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-
-BUNDLED_DATA = BUNDLED
-
-PLANNER_MODULES = ("roster", "sessions", "siting", "serve", "all", "city", "scorecard")
+#: the commands that are not a planner's: the service, every planner at once, many districts,
+#: the action plan's scorecard
+SHARED_COMMANDS = ("serve", "all", "city", "scorecard")
 
 
 def _version(value: bool) -> None:
@@ -35,7 +26,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _root(
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
@@ -44,14 +34,30 @@ def _root(
     """tuoyu 托育 planning engine."""
 
 
-for _name in PLANNER_MODULES:
-    try:
-        _module = importlib.import_module(f"tuoyu.api.cli.{_name}")
-    except ModuleNotFoundError as _exc:
-        if _exc.name != f"tuoyu.api.cli.{_name}":
-            raise
-        continue
-    _module.register(app)
+def build_app() -> typer.Typer:
+    """The ``tuoyu`` app: every registered planner's commands
+    (:mod:`tuoyu.planning.registry`), then the shared ones."""
+    app = typer.Typer(
+        name="tuoyu",
+        help=(
+            "tuoyu 托育: plans for a district childcare office — monthly inspection rosters "
+            "(双随机), the yearly guidance-session calendar, and siting new public nursery "
+            "classes."
+        ),
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+    )
+    app.callback()(_root)
+    modules = [p.command for p in registry.planners()]
+    modules += [f"tuoyu.api.cli.{name}" for name in SHARED_COMMANDS]
+    for name in modules:
+        importlib.import_module(name).register(app)
+    return app
+
+
+app = build_app()
+BUNDLED_DATA = BUNDLED
 
 
 def main() -> None:

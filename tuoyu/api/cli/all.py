@@ -1,50 +1,79 @@
-"""``tuoyu all``: the main job on a dataset: the month's roster, the year's session
-calendar and the siting plan, each in its own folder under ``--out``."""
+"""``tuoyu all``: the main job on a dataset: every registered planner's plan
+(:mod:`tuoyu.planning.registry`), each in its own folder under ``--out``, with the
+options each planner declares (a roster's ``--month`` and ``--seed``, …)."""
 
 from __future__ import annotations
 
+import inspect
 import time
 from pathlib import Path
+from typing import Any
 
 import typer
 
 from tuoyu.api.cli.common import LANG_OPTION, dataset_of, make_params, plan_and_write
-from tuoyu.planning.params import RosterParams, SessionParams, SitingParams
+from tuoyu.api.text import label
+from tuoyu.planning import registry
+from tuoyu.planning.registry import Option
+
+
+def help_of(code: str) -> str:
+    """An option's help, Chinese first."""
+    return f"{label(code, 'zh')} {label(code, 'en')}"
+
+
+def planner_options() -> dict[str, Option]:
+    """The options of every planner, each name once (the first planner's declaration)."""
+    options: dict[str, Option] = {}
+    for planner in registry.planners():
+        for option in planner.options:
+            options.setdefault(option.name, option)
+    return options
+
+
+def option_parameter(option: Option, default: Any = None) -> inspect.Parameter:
+    """A planner's option as a parameter of a Typer command."""
+    return inspect.Parameter(
+        option.name, inspect.Parameter.KEYWORD_ONLY,
+        default=typer.Option(default, help=help_of(option.help)), annotation=option.type)
+
+
+def run_all(data: Path | None, out: Path, lang: str, **values: Any) -> None:
+    """Run every planner on a dataset and write the plans a planner opens.
+
+    out/roster: roster.csv, roster.xlsx, draw.json, summary.txt. out/sessions:
+    sessions.csv, sessions.xlsx, .ics files. out/siting: siting.geojson, coverage.csv,
+    siting.xlsx, siting_map.html. A planner that fails says why; the others still run
+    (exit 2 at the end if any failed).
+    """
+    dataset = dataset_of(data)
+    failed = False
+    for planner in registry.planners():
+        t0 = time.perf_counter()
+        typer.echo(f"== {planner.kind} ==")
+        mine = {o.name: values[o.name] for o in planner.options}
+        try:
+            params = make_params(planner.params, lang, **mine)  # type: ignore[arg-type]
+            plan_and_write(dataset, params, out / planner.kind, lang)  # type: ignore[arg-type]
+        except typer.Exit:
+            failed = True
+        typer.echo(f"({planner.kind}: {time.perf_counter() - t0:.1f} s)\n")
+    if failed:
+        raise typer.Exit(2)
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("all")
-    def run_all(
-        data: Path = typer.Option(None, help="Dataset folder (default: the bundled Baoshan data)."),
-        out: Path = typer.Option(Path("out"), help="Folder for the plans."),
-        month: str = typer.Option("2026-12", help="Month of the inspection roster, YYYY-MM."),
-        year: int = typer.Option(2027, help="Year of the guidance-session calendar."),
-        years: str = typer.Option("2027-2029", help="Years of the siting plan, FIRST-LAST."),
-        seed: int = typer.Option(20270301, help="Seed of the roster's random draw."),
-        lang: str = LANG_OPTION,
-    ) -> None:
-        """Run every planner on a dataset and write the plans a planner opens.
+    def command(**values: Any) -> None:
+        run_all(values.pop("data"), values.pop("out"), values.pop("lang"), **values)
 
-        out/roster: roster.csv, roster.xlsx, draw.json, summary.txt. out/sessions:
-        sessions.csv, sessions.xlsx, .ics files. out/siting: siting.geojson, coverage.csv,
-        siting.xlsx, siting_map.html. A planner that fails says why; the others still run
-        (exit 2 at the end if any failed).
-        """
-        dataset = dataset_of(data)
-        todo = [
-            ("roster", RosterParams, {"month": month, "seed": seed}),
-            ("sessions", SessionParams, {"year": year}),
-            ("siting", SitingParams, {"years": years}),
-        ]
-        failed = False
-        for name, cls, values in todo:
-            t0 = time.perf_counter()
-            typer.echo(f"== {name} ==")
-            try:
-                params = make_params(cls, lang, **values)  # type: ignore[arg-type]
-                plan_and_write(dataset, params, out / name, lang)  # type: ignore[arg-type]
-            except typer.Exit:
-                failed = True
-            typer.echo(f"({name}: {time.perf_counter() - t0:.1f} s)\n")
-        if failed:
-            raise typer.Exit(2)
+    command.__doc__ = run_all.__doc__
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    command.__signature__ = inspect.Signature([  # type: ignore[attr-defined]
+        inspect.Parameter("data", keyword, annotation=Path, default=typer.Option(
+            None, help="Dataset folder (default: the bundled Baoshan data).")),
+        inspect.Parameter("out", keyword, annotation=Path, default=typer.Option(
+            Path("out"), help="Folder for the plans.")),
+        *(option_parameter(o, o.default) for o in planner_options().values()),
+        inspect.Parameter("lang", keyword, annotation=str, default=LANG_OPTION),
+    ])
+    app.command("all")(command)

@@ -10,17 +10,19 @@ why (in Chinese by default) and the others go on; exit 2 when any failed.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 import typer
 
 from tuoyu.api.cli.common import LANG_OPTION, fail, make_params, output_failure
-from tuoyu.api.text import Lang, message
+from tuoyu.api.text import Lang, label, message
+from tuoyu.planning import registry
 from tuoyu.planning.city import CityPlan, District, DistrictResult, Failure, district_names
 from tuoyu.planning.dataset import Dataset
-from tuoyu.planning.params import AnyParams, RosterParams, SessionParams, SitingParams
+from tuoyu.planning.params import AnyParams
 
 
 def districts_of(folders: Sequence[Path], params: Sequence[AnyParams],
@@ -28,9 +30,7 @@ def districts_of(folders: Sequence[Path], params: Sequence[AnyParams],
     """A district per folder (the same folder given twice: once), with what its roster
     needs from the store (as ``tuoyu roster`` reads it), or why its roster is refused
     (its month is published: a redraw needs ``tuoyu roster --redraw-reason``)."""
-    from sqlalchemy.orm import Session
-
-    from tuoyu.api import runner, store
+    from tuoyu.api import store
 
     unique: list[Path] = []
     for f in folders:
@@ -44,13 +44,13 @@ def districts_of(folders: Sequence[Path], params: Sequence[AnyParams],
         inputs: dict[str, dict[str, Any]] = {}
         refused: dict[str, Failure] = {}
         for p in params:
-            if not isinstance(p, RosterParams):
+            gather = registry.planner(p.kind).hook("inputs")
+            if gather is None:
                 continue
             try:
-                with Session(engine) as session:
-                    inputs["roster"] = runner.roster_inputs(session, dataset, p)
+                _same, inputs[p.kind] = gather(dataset, p, engine=engine)
             except store.RosterStateError as exc:
-                refused["roster"] = Failure(exc.code, dict(exc.params))
+                refused[p.kind] = Failure(exc.code, dict(exc.params))
         out.append(District(name, dataset, inputs, refused))
     return out
 
@@ -78,9 +78,10 @@ class CityWriter:
             self.errors.update({(name, r.kind): text for r in results if r.ok})
             written = []
         for r in results:
-            if r.kind == "roster" and r.kind in written and r.plan is not None:
+            save = registry.planner(r.kind).hook("save")
+            if save is not None and r.kind in written and r.plan is not None:
                 try:
-                    runner.save_roster(r.plan, self.datasets[name], self.engine)
+                    save(r.plan, self.datasets[name], self.engine)
                 except store.RosterStateError as exc:
                     self.errors[name, r.kind] = runner.state_error_text(exc, self.lang)
             line = district_line(r, self.lang)
@@ -129,28 +130,8 @@ def _plan_city(districts: list[District], params: list[AnyParams], client: Any,
     return city, writer
 
 
-def city(
-    data: Annotated[list[Path], typer.Option(
-        "--data", help="A district's data folder (repeat for every district). The "
-        "district is named after the folder (folders of the same name: NAME-2, NAME-3 in "
-        "the order given).")] = [],  # noqa: B006 (typer reads the default, never mutates it)
-    month: str = typer.Option(..., help="Month of every district's roster, YYYY-MM."),
-    year: int | None = typer.Option(None, help="Also plan the year's guidance-session "
-                                    "calendar of every district."),
-    years: str | None = typer.Option(None, help="Also plan the siting of new nursery classes "
-                                     "for these years, e.g. 2027-2029."),
-    out: Path = typer.Option(Path("out/city"), help="Folder for the plans: OUT/<district>/ "
-                             "and the city summary."),
-    seed: int = typer.Option(20270301, help="Seed of every district's roster draw."),
-    scheduler: str | None = typer.Option(
-        None, help="Address of a Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local "
-        "cluster of one single-threaded process per core). Every worker must read the "
-        "data folders at the same paths."),
-    time_limit: float = typer.Option(60.0, help="Solver time limit of each plan, seconds."),
-    workers: int = typer.Option(1, help="Solver threads of each plan (the districts run in "
-                                "parallel; a roster does not depend on it)."),
-    lang: str = LANG_OPTION,
-) -> None:
+def city(data: list[Path], out: Path, scheduler: str | None, time_limit: float, workers: int,
+         lang: str, **values: Any) -> None:
     """Plan many districts at once on Dask: every district's month roster
     (with --year also its session calendar, with --years its siting).
 
@@ -174,14 +155,11 @@ def city(
         fail([f"--lang {lang}: expected zh or en"])
     if not data:
         fail([message("city.no_data", None, language)], language)
-    params: list[AnyParams] = [make_params(RosterParams, language, month=month, seed=seed,
-                                           time_limit=time_limit, workers=workers)]
-    if year is not None:
-        params.append(make_params(SessionParams, language, year=year, time_limit=time_limit,
-                                  workers=workers))
-    if years is not None:
-        params.append(make_params(SitingParams, language, years=years, time_limit=time_limit,
-                                  workers=workers))
+    params: list[AnyParams] = [
+        make_params(p.params, language, **{o.name: values[o.name] for o in p.options},
+                    time_limit=time_limit, workers=workers)
+        for p in registry.planners()
+        if p.city_always or (p.options and values[p.options[0].name] is not None)]
     engine = store.engine()
     districts = districts_of(data, params, engine, language)
     client = _client(scheduler, language)
@@ -217,4 +195,51 @@ def city(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("city")(city)
+    """Add ``tuoyu city``, with every planner's options: a planner's key option
+    (its first) says to plan it (required for a planner planned always)."""
+    from tuoyu.api.cli.all import help_of, option_parameter, planner_options
+
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    keys = {p.options[0].name: p for p in registry.planners() if p.options}
+    planned: list[inspect.Parameter] = []
+    for option in planner_options().values():
+        planner = keys.get(option.name)
+        if planner is None:  # not a key: the value of tuoyu all
+            planned.append(option_parameter(option, option.default))
+        elif planner.city_always:
+            planned.append(inspect.Parameter(
+                option.name, keyword, annotation=option.type,
+                default=typer.Option(..., help=help_of(option.help))))
+        else:
+            planned.append(inspect.Parameter(
+                option.name, keyword, annotation=option.type | None,
+                default=typer.Option(None, help=message("cli.city.also", {
+                    "planner": label(f"{planner.kind}.name", "zh"),
+                    "help": help_of(option.help)}, "zh"))))
+
+    def command(**values: Any) -> None:
+        city(*(values.pop(k) for k in ("data", "out", "scheduler", "time_limit", "workers",
+                                       "lang")), **values)
+
+    command.__doc__ = city.__doc__
+    command.__signature__ = inspect.Signature([  # type: ignore[attr-defined]
+        inspect.Parameter("data", keyword, annotation=list[Path], default=typer.Option(
+            [], "--data", help="A district's data folder (repeat for every district). The "
+            "district is named after the folder (folders of the same name: NAME-2, NAME-3 "
+            "in the order given).")),
+        *planned,
+        inspect.Parameter("out", keyword, annotation=Path, default=typer.Option(
+            Path("out/city"), help="Folder for the plans: OUT/<district>/ and the city "
+            "summary.")),
+        inspect.Parameter("scheduler", keyword, annotation=str | None, default=typer.Option(
+            None, help="Address of a Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a "
+            "local cluster of one single-threaded process per core). Every worker must read "
+            "the data folders at the same paths.")),
+        inspect.Parameter("time_limit", keyword, annotation=float, default=typer.Option(
+            60.0, help="Solver time limit of each plan, seconds.")),
+        inspect.Parameter("workers", keyword, annotation=int, default=typer.Option(
+            1, help="Solver threads of each plan (the districts run in parallel; a roster "
+            "does not depend on it).")),
+        inspect.Parameter("lang", keyword, annotation=str, default=LANG_OPTION),
+    ])
+    app.command("city")(command)

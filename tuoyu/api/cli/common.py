@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from tuoyu.api.text import Lang, describe, label, message, render, render_data_error
 from tuoyu.models.errors import DataError
-from tuoyu.optimizer.solve import ProgressEvent, ProgressFn
+from tuoyu.planning import ProgressEvent, ProgressFn
 from tuoyu.planning.dataset import Dataset
 from tuoyu.planning.params import AnyParams
 from tuoyu.planning.plan import Plan

@@ -16,7 +16,7 @@ import typer
 
 from tuoyu.api.cli.common import make_params, plan_and_write
 from tuoyu.api.text import Lang, label, message, number, percent, plan_figures, render
-from tuoyu.optimizer.solve import ProgressEvent
+from tuoyu.planning import ProgressEvent
 from tuoyu.planning.dataset import Dataset
 from tuoyu.planning.params import SitingParams
 from tuoyu.planning.plan import Plan

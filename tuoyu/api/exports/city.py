@@ -80,7 +80,7 @@ def summary_rows(results: Iterable[DistrictResult], folders: Mapping[str, str],
             status = label(f"status.{plan.status}", lang)
         rows.append({
             "district": r.district,
-            "planner": label(f"plan.kind.{r.kind}", lang),
+            "planner": label(f"{r.kind}.name", lang),
             "status": status,
             "objective": "" if plan is None or plan.objective is None else plan.objective,
             "gap": "" if plan is None or plan.gap is None else round(plan.gap, 6),
@@ -157,7 +157,7 @@ def write_district(results: Sequence[DistrictResult], folder: Path, lang: Lang =
 
 def district_line(result: DistrictResult, lang: Lang = "zh") -> str:
     """One printed line (or a few, for a data error) about a finished planner."""
-    planner = label(f"plan.kind.{result.kind}", lang)
+    planner = label(f"{result.kind}.name", lang)
     if result.ok and result.plan is not None:
         status = label(f"status.{result.plan.status}", lang)
         return message("city.district.ok", {"district": result.district, "planner": planner,

@@ -194,7 +194,7 @@ def _period(year: int, month: int) -> str:
 def roster_title(plan: Plan, state: str = "draft") -> Title:
     """The title of every printed page of a roster: district, plan, month, state."""
     p = plan.detail.result.problem
-    return Title(district=plan.district, plan=label("plan.kind.roster"),
+    return Title(district=plan.district, plan=label("roster.name"),
                  period=_period(p.year, p.month), state=label(f"roster.state.{state}"))
 
 

@@ -417,7 +417,7 @@ def write_plan(plan: Plan, folder: Path, lang: Lang = "zh") -> None:
     write_sessions_csv(folder / "sessions.csv", sessions)
     figures = [("区", plan.district or "—"), ("年份", f"{detail.year}年"), *figure_notes(plan)]
     notes = [(label(f"severity.{f.severity}", "zh"), render(f, "zh")) for f in plan.findings]
-    title = Title(district=plan.district, plan=label("plan.kind.sessions"),
+    title = Title(district=plan.district, plan=label("sessions.name"),
                   period=f"{detail.year}年")
     write_workbook(folder / "sessions.xlsx", detail.data, sessions, detail.year, figures,
                    notes, title)

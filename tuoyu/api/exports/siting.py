@@ -21,10 +21,9 @@ import pandas as pd
 
 from tuoyu.api.exports.workbook import Book, Title, yes_no
 from tuoyu.api.text import Lang, label, number, percent, render
-from tuoyu.optimizer.siting import SitingPlan, SitingProblem
-from tuoyu.optimizer.siting.tradeoff import HEADER, Tradeoff
 from tuoyu.planning.plan import Plan
-from tuoyu.planning.siting import SitingDetail
+from tuoyu.planning.siting import TRADEOFF_HEADER as HEADER
+from tuoyu.planning.siting import SitingDetail, SitingProblem, SitingResult, Tradeoff
 
 VENDOR = Path(__file__).resolve().parents[1] / "web" / "static" / "vendor" / "leaflet"
 SOURCE_ZH = {"provider": "现有托育点", "kindergarten": "幼儿园", "site": "候选新址"}
@@ -34,7 +33,7 @@ def _bool(v: bool) -> str:
     return "true" if v else "false"
 
 
-def siting_geojson(plan: SitingPlan, problem: SitingProblem | None = None) -> dict[str, Any]:
+def siting_geojson(plan: SitingResult, problem: SitingProblem | None = None) -> dict[str, Any]:
     """One feature per place and year where classes open (the contract's siting.geojson),
     with why: the children served and the communities they come from (with the
     community's name and lon/lat when ``problem`` is given, for the allocation lines)."""
@@ -76,7 +75,7 @@ def siting_geojson(plan: SitingPlan, problem: SitingProblem | None = None) -> di
     return {"type": "FeatureCollection", "features": features}
 
 
-def coverage_frame(plan: SitingPlan) -> pd.DataFrame:
+def coverage_frame(plan: SitingResult) -> pd.DataFrame:
     """The contract's coverage.csv columns first, then street, unmet and the baseline."""
     cov = plan.coverage
     cols = ["community_id", "year", "demand", "served", "within_15_min", "street_id", "unmet",
@@ -166,7 +165,7 @@ def write_xlsx(plan: Plan, path: Path, lang: Lang = "zh") -> None:
     sp, problem = detail.plan, detail.problem
     years = sorted(problem.years)
     period = f"{years[0]}–{years[-1]}年" if len(years) > 1 else f"{years[0]}年"
-    book = Book(path, Title(district=plan.district, plan=label("plan.kind.siting", lang),
+    book = Book(path, Title(district=plan.district, plan=label("siting.name", lang),
                             period=period))
     pct = book.format(num_format="0.0%")
 

@@ -28,16 +28,22 @@ from tuoyu.api.service.guard import Guard
 from tuoyu.api.service.jobs import JobManager
 from tuoyu.api.service.settings import Settings
 from tuoyu.api.store import make_engine, migrate
+from tuoyu.planning import registry
 
 WEB = Path(__file__).resolve().parents[1] / "web"
-#: route -> (page, title key, title); every page shares web/layout.html (head and header)
-PAGES = {
-    "/": ("index", "title_index", "宝山区托育规划 · 首页"),
-    "/map": ("map", "title_map", "公办托班选址地图"),
-    "/roster": ("roster", "title_roster", "月度检查排班（双随机）"),
-    "/calendar": ("calendar", "title_calendar", "年度指导活动日历"),
-    "/plan": ("plan", "title_plan", "三年行动计划目标完成情况"),
-}
+HOME = ("/", "index", "title_index", "宝山区托育规划 · 首页")
+#: the pages that are no planner's own, after the planners' (the action plan's scorecard)
+SHARED_PAGES = (("/plan", "plan", "title_plan", "三年行动计划目标完成情况"),)
+
+
+def pages() -> dict[str, tuple[str, str, str]]:
+    """route -> (page, title key, title): the home page, then each planner's
+    (:mod:`tuoyu.planning.registry`), then the shared ones; every page shares
+    web/layout.html."""
+    found = [HOME] + [(p.page.route, p.page.name, p.page.title_key, p.page.title)
+                      for p in registry.planners() if p.page is not None]
+    found += list(SHARED_PAGES)
+    return {route: (name, key, title) for route, name, key, title in found}
 LEAFLET_CSS = '<link rel="stylesheet" href="/static/vendor/leaflet/leaflet.css">\n'
 LEAFLET_JS = '<script src="/static/vendor/leaflet/leaflet.js"></script>\n'
 ECHARTS_JS = '<script src="/static/vendor/echarts/echarts.common.min.js"></script>\n'
@@ -52,7 +58,7 @@ def render_page(name: str, title_key: str, title: str) -> str:
         return main
     layout = string.Template((WEB / "layout.html").read_text(encoding="utf-8"))
     current = {f"current_{p}": (' class="current"' if p == name else "")
-               for p in ("index", "map", "roster", "calendar", "plan")}
+               for p, _key, _title in pages().values()}
     return layout.substitute(
         title_key=title_key, title=title, main=main, page=name,
         styles=LEAFLET_CSS if name == "map" else "",
@@ -160,7 +166,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(routes_datasets.router)
     app.include_router(routes_scorecard.router)
-    app.include_router(routes_jobs.router)
+    app.include_router(routes_jobs.make_router())
     app.include_router(routes_tokens.router)
 
     @app.get("/api/v1/health", tags=["service"])
@@ -196,7 +202,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
         return serve_page
 
-    for route, (name, title_key, title) in PAGES.items():
+    for route, (name, title_key, title) in pages().items():
         app.add_api_route(route, page(name, title_key, title), methods=["GET", "HEAD"],
                           include_in_schema=False)
 

@@ -22,10 +22,10 @@ from sqlalchemy.orm import Session
 
 from tuoyu.api.store import Dataset, now
 from tuoyu.models.errors import DataError, Problem
-from tuoyu.models.schema import ROSTER_TABLES, SESSION_TABLES, SITING_TABLES, TABLES
+from tuoyu.models.schema import TABLES
+from tuoyu.planning.registry import table_groups
 
 SHARED = {"streets", "calendar"}
-GROUPS = (ROSTER_TABLES, SESSION_TABLES, SITING_TABLES)
 EXTRA_FILES = {"walk_network.graphml"}
 SUFFIXES = {".csv", ".xlsx", ".geojson", ".json", ".graphml"}
 BUNDLED_ID = "baoshan"
@@ -63,7 +63,7 @@ def validate(folder: Path) -> dict[str, int]:
                 )
             ]
         )
-    groups = [g for g in GROUPS if present & (set(g) - SHARED)] or [tuple(sorted(present))]
+    groups = [g for g in table_groups() if present & (set(g) - SHARED)] or [tuple(sorted(present))]
     problems: list[Problem] = []
     seen: set[str] = set()
     counts: dict[str, int] = {}

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from tuoyu.api.service.settings import Settings
 from tuoyu.api.store import FINISHED, Dataset, Job, now
+from tuoyu.planning.registry import planner
 
 
 def both(say: Callable[[str], str]) -> dict[str, str]:
@@ -48,7 +49,6 @@ def said(code: str, **params: object) -> dict[str, str]:
 INTERRUPTED = said("job.interrupted")
 CANCELLED_RUNNING = said("job.cancelled_running")
 CANCELLED_QUEUED = said("job.cancelled_queued")
-KINDS = ("roster", "sessions", "siting")
 CANCEL_GRACE = 30.0  # seconds a cancelled worker gets to finish its plan from the best so far
 
 
@@ -219,8 +219,9 @@ class JobManager:
             job.progress_json = json.dumps({"seconds": 0.0, "objective": None, "bound": None})
             data_dir = ds.path
         previous = None
-        if job.parent_id:
-            previous = str(self.out_dir(job.parent_id) / "sessions.csv")
+        replan_file = planner(job.kind).replan_file
+        if job.parent_id and replan_file:  # the earlier plan's file a re-plan starts from
+            previous = str(self.out_dir(job.parent_id) / replan_file)
         out = self.out_dir(job.id)
         shutil.rmtree(out, ignore_errors=True)
         from tuoyu.api.service.worker import run_job, yield_to_the_service

@@ -3,6 +3,8 @@ coverage per street)."""
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 from pathlib import Path
 from typing import Annotated, Any
@@ -17,15 +19,15 @@ from tuoyu.api.service.errors import ApiError, not_found, request_lang
 from tuoyu.api.service.routes_datasets import get_dataset
 from tuoyu.api.service.schemas import (
     ERROR_RESPONSES,
-    JOB_EXAMPLES,
     JobOut,
-    JobRequest,
     Progress,
     ReplanRequest,
-    ResultOut,
     StreetCoverage,
     VerifyOut,
     iso,
+    job_examples,
+    job_request,
+    result_out,
 )
 from tuoyu.api.store import Job, StoredPlan
 from tuoyu.api.text import Lang, label, message, plan_figures, render
@@ -72,23 +74,45 @@ def job_out(job: Job, plan: StoredPlan | list[str] | None, lang: Lang = "zh") ->
 
 def _submit(st: State, kind: str, dataset_id: str, params: dict[str, Any],
             parent_id: str | None = None) -> JobOut:
+    from tuoyu.planning.registry import planner
+
     row = get_dataset(st, dataset_id)
     check_params(kind, params)
-    if kind == "siting" and (params.get("pinned") or params.get("forbidden")):
-        check_steering(row, params)
-    if kind == "roster":
-        check_roster_state(st, row, params)
+    check = planner(kind).hook("check")
+    if check is not None:  # the planner's own refusals before queueing (409, 422)
+        check(st, row, params)
     return job_out(st.jobs.submit(kind, dataset_id, params, parent_id), None)
 
 
-@router.post("", status_code=202, response_model=JobOut)
-def submit_job(req: Annotated[JobRequest, Body(openapi_examples=JOB_EXAMPLES)], st: StateDep,
-               _who: Planner) -> JobOut:
+def submit_job(req: Any, st: StateDep, _who: Planner) -> JobOut:
     """Queue a plan; it is made by a worker process. Poll ``GET /api/v1/jobs/{id}``.
     Parameters are checked here (422 naming each one), never later in the worker."""
     params = req.params.model_dump(mode="json", exclude_unset=True)
     params.pop("kind", None)
     return _submit(st, req.kind, req.dataset_id, params)
+
+
+def make_router() -> APIRouter:
+    """The jobs' routes, with the job body and the result derived from the planners
+    registered now (:mod:`tuoyu.planning.registry`): ``create_app`` calls it."""
+    out = APIRouter()
+    signature = inspect.signature(submit_job, eval_str=True)
+    submit = functools.wraps(submit_job)(lambda **kw: submit_job(**kw))
+    submit.__signature__ = signature.replace(parameters=[  # type: ignore[attr-defined]
+        signature.parameters["req"].replace(
+            annotation=Annotated[job_request(), Body(openapi_examples=job_examples())]),
+        *list(signature.parameters.values())[1:]])
+    out.add_api_route("/api/v1/jobs", submit, methods=["POST"], status_code=202,
+                      response_model=JobOut, tags=["jobs"], responses=ERROR_RESPONSES)
+    for route in router.routes:
+        if getattr(route, "name", None) == "job_result":
+            out.add_api_route(
+                "/api/v1/jobs/{job_id}/result", job_result, methods=["GET"],
+                response_model=result_out(), tags=["jobs"],
+                responses={**ERROR_RESPONSES, 409: {"description": "no feasible plan: the clash"}})
+        else:
+            out.routes.append(route)
+    return out
 
 
 @router.get("", response_model=list[JobOut])
@@ -122,12 +146,12 @@ def check_params(kind: str, params: dict[str, Any]) -> None:
     from fastapi.exceptions import RequestValidationError
     from pydantic import ValidationError
 
-    from tuoyu.api.runner import PARAMS
+    from tuoyu.planning.registry import params_of
 
     if "kind" in params:
         params = {k: v for k, v in params.items() if k != "kind"}
     try:
-        PARAMS[kind].model_validate({**params, "kind": kind})
+        params_of(kind).model_validate({**params, "kind": kind})
     except ValidationError as exc:
         raise RequestValidationError(
             [{**e, "loc": ("body", "params", *e["loc"])} for e in exc.errors()]) from None
@@ -150,9 +174,11 @@ def check_roster_state(st: State, row: Any, params: dict[str, Any]) -> None:
                        reason=exc.code, message_en=runner.state_error_text(exc, "en")) from None
 
 
-def check_steering(row: Any, params: dict[str, Any]) -> None:
+def check_steering(st: State, row: Any, params: dict[str, Any]) -> None:
     """Pinned and forbidden places that cannot be (an unknown id, no spare rooms, …)
     are refused before queuing: 422 naming each id."""
+    if not (params.get("pinned") or params.get("forbidden")):
+        return
     from tuoyu.planning.dataset import Dataset
     from tuoyu.planning.params import SitingParams
     from tuoyu.planning.siting import check_steering as clashes_of
@@ -200,8 +226,7 @@ def _result(st: State, job_id: str, lang: Lang = "zh") -> tuple[Job, dict[str, A
     return job, result
 
 
-@router.get("/{job_id}/result", response_model=ResultOut,
-            responses={409: {"description": "no feasible plan: the clash"}})
+@router.get("/{job_id}/result", responses={409: {"description": "no feasible plan: the clash"}})
 def job_result(job_id: str, st: StateDep, _who: Viewer, lang: LangDep) -> dict[str, Any]:
     """The plan: status, objective, bound, gap, stages, soft goals, targets, findings
     (codes with parameters, and each rendered in ``lang``: zh or en) and the rows."""
@@ -286,11 +311,13 @@ def replan_job(job_id: str, req: ReplanRequest, st: StateDep,
     """Re-plan from a date: a sessions calendar (sessions before the date stay as they
     are) or a month's roster (visits before the date stay; follow-ups of outcomes
     recorded since are added)."""
+    from tuoyu.planning.registry import planner
+
     job, plan = _load(st, job_id)
-    if job.kind not in ("sessions", "roster"):
+    needed = planner(job.kind).replan_file  # the file a re-plan starts from
+    if needed is None:
         raise ApiError(422, f"Only a calendar or a roster can be re-planned; job '{job_id}' "
                             f"is a {job.kind} plan.")
-    needed = "sessions.csv" if job.kind == "sessions" else "roster.csv"
     if job.status != "done" or plan is None or needed not in plan.files:
         raise ApiError(409, f"Job '{job_id}' has no finished plan to re-plan (status "
                             f"{job.status}).", "not_finished")

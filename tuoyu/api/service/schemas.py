@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+import functools
+from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from tuoyu.planning.params import RosterParams, SessionParams, SitingParams
+from tuoyu.planning import registry
+from tuoyu.planning.registry import Planner
 
 
 class ProblemOut(BaseModel):
@@ -43,50 +45,38 @@ class _Job(BaseModel):
     dataset_id: str = Field(..., max_length=64)
 
 
-class RosterJob(_Job):
-    """A month's inspection roster (双随机)."""
-
-    kind: Literal["roster"]
-    params: RosterParams
-
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"kind": "roster", "dataset_id": "baoshan", "params": {"month": "2027-03", "seed": 42}}]})
-
-
-class SessionsJob(_Job):
-    """A year's guidance-session calendar (or its re-plan from ``from_date``)."""
-
-    kind: Literal["sessions"]
-    params: SessionParams
-
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"kind": "sessions", "dataset_id": "baoshan", "params": {"year": 2027}}]})
+def _job_model(planner: Planner) -> type[_Job]:
+    """The body of a job of one planner: its kind and its parameters."""
+    example = {"kind": planner.kind, "dataset_id": "baoshan", "params": dict(planner.example)}
+    namespace = {
+        "__module__": __name__,
+        "__doc__": planner.job_doc or None,
+        "__annotations__": {"kind": Literal[planner.kind], "params": planner.params},
+        "model_config": ConfigDict(extra="forbid", json_schema_extra={"examples": [example]}),
+    }
+    name = planner.kind[:1].upper() + planner.kind[1:] + "Job"
+    return type(name, (_Job,), namespace)
 
 
-class SitingJob(_Job):
-    """New public nursery classes over the years."""
-
-    kind: Literal["siting"]
-    params: SitingParams
-
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"kind": "siting", "dataset_id": "baoshan",
-         "params": {"years": "2027-2029", "classes_per_year": "5-8"}}]})
+@functools.cache
+def _job_request(kinds: tuple[str, ...]) -> Any:
+    models = tuple(_job_model(registry.planner(k)) for k in kinds)
+    union = models[0] if len(models) == 1 else Union[models]  # noqa: UP007 (built from a tuple)
+    return Annotated[union, Field(discriminator="kind")]
 
 
-JOB_EXAMPLES = {
-    "roster": {"summary": "月度检查排班 / a month's roster",
-               "value": {"kind": "roster", "dataset_id": "baoshan",
-                         "params": {"month": "2027-03", "seed": 42}}},
-    "sessions": {"summary": "年度指导活动日历 / the year's calendar",
-                 "value": {"kind": "sessions", "dataset_id": "baoshan", "params": {"year": 2027}}},
-    "siting": {"summary": "公办托班选址 / siting new classes",
-               "value": {"kind": "siting", "dataset_id": "baoshan",
-                         "params": {"years": "2027-2029", "classes_per_year": "5-8"}}},
-}
+def job_request() -> Any:
+    """A plan to make: its kind decides its parameters (unknown keys are refused); one
+    member per registered planner."""
+    return _job_request(registry.kinds())
 
-#: a plan to make: its kind decides its parameters (unknown keys are refused)
-JobRequest = Annotated[RosterJob | SessionsJob | SitingJob, Field(discriminator="kind")]
+
+def job_examples() -> dict[str, dict[str, Any]]:
+    """The job examples of the API page, one per planner."""
+    return {p.kind: {"summary": p.example_title,
+                     "value": {"kind": p.kind, "dataset_id": "baoshan",
+                               "params": dict(p.example)}}
+            for p in registry.planners()}
 
 
 class Progress(BaseModel):
@@ -169,10 +159,9 @@ class StageOut(BaseModel):
     solve_seconds: float
 
 
-class ResultOut(BaseModel):
+class _Result(BaseModel):
     """A plan (``tuoyu.planning.Plan``), with every code rendered in the asked language."""
 
-    kind: Literal["roster", "sessions", "siting"]
     status: Literal["optimal", "feasible", "infeasible", "time_limit", "cancelled"]
     status_label: str
     objective: float | None
@@ -188,6 +177,18 @@ class ResultOut(BaseModel):
     params: dict[str, Any]
     district: str = ""
     figures: FiguresOut | None = None
+
+
+@functools.cache
+def _result_out(kinds: tuple[str, ...]) -> type[BaseModel]:
+    fields: dict[str, Any] = {"kind": (Literal[kinds], ...)}
+    fields.update({name: (f.annotation, f) for name, f in _Result.model_fields.items()})
+    return create_model("ResultOut", __doc__=_Result.__doc__, __module__=__name__, **fields)
+
+
+def result_out() -> type[BaseModel]:
+    """The body of a plan's result: its ``kind`` one of the registered planners'."""
+    return _result_out(registry.kinds())
 
 
 class ReplanRequest(BaseModel):

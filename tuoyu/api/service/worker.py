@@ -30,7 +30,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from tuoyu.api.store import Job, StoredPlan, make_engine, now
-from tuoyu.optimizer.solve import ProgressEvent, Status, Stop
+from tuoyu.planning import ProgressEvent, Status, Stop
 
 #: the job's status for each plan status (a plan kept when cancelled is still ``cancelled``)
 JOB_STATUS = {
@@ -191,6 +191,7 @@ def run_job(job_id: str, kind: str, dataset_id: str, data_dir: str, params: dict
     from tuoyu.api.service.jobs import both, said
     from tuoyu.models.errors import DataError
     from tuoyu.planning.dataset import Dataset
+    from tuoyu.planning.registry import params_of
 
     stop = Stop()
     out = Path(out_dir)
@@ -198,7 +199,7 @@ def run_job(job_id: str, kind: str, dataset_id: str, data_dir: str, params: dict
     with _Heartbeat(url, job_id, lease, stop) as beat:
         try:
             settings = {"time_limit": time_limit, "workers": workers}
-            p = runner.PARAMS[kind].model_validate({**settings, **params, "kind": kind})
+            p = params_of(kind).model_validate({**settings, **params, "kind": kind})
             dataset = Dataset(Path(data_dir), dataset_id)
             eng = make_engine(url)
             plan = runner.make_plan(dataset, p, engine=eng,

@@ -3,31 +3,50 @@ catalogue of findings, soft goals, targets, statuses and stages, and :func:`rend
 
 The optimizer and the planning layer speak in codes with parameters
 (:class:`tuoyu.models.findings.Finding`); this is the one place they become sentences.
-Each planner keeps its own catalogue module (``roster``, ``sessions``, ``siting``) of
-``CODE: (zh, en)`` templates in :meth:`str.format` syntax; ``common`` holds the shared
-ones. Lists in parameters are joined the way each language writes them.
+Each planner keeps its own catalogue module of ``CODE: (zh, en)`` templates in
+:meth:`str.format` syntax, named by its registry entry (``messages``); ``common``,
+``input`` and ``city`` hold the shared ones. Lists in parameters are joined the way each language writes them.
 """
 
 from __future__ import annotations
 
+import importlib
 import string
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from tuoyu.api.text import city, common, input, roster, scorecard, sessions, siting
+from tuoyu.api.text import city, cli, common, input, scorecard
 from tuoyu.models.errors import DataError, Problem
 from tuoyu.models.findings import Finding
+from tuoyu.planning import registry
 from tuoyu.planning.plan import Plan
 
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
 
 CATALOGUE: dict[str, tuple[str, str]] = {}
-for _module in (common, input, roster, sessions, siting, city, scorecard):
-    for _code, _pair in _module.MESSAGES.items():
-        if _code in CATALOGUE:
-            raise RuntimeError(f"message code {_code!r} defined twice")
-        CATALOGUE[_code] = _pair
+_LOADED: set[str] = set()
+
+
+def _add(module: Any) -> None:
+    for code, pair in module.MESSAGES.items():
+        if code in CATALOGUE:
+            raise RuntimeError(f"message code {code!r} defined twice")
+        CATALOGUE[code] = pair
+    _LOADED.add(module.__name__)
+
+
+def load_planners() -> None:
+    """Add the messages of every registered planner not loaded yet (a planner
+    registered after this module was imported: a test's toy planner)."""
+    for planner in registry.planners():
+        if planner.messages not in _LOADED:
+            _add(importlib.import_module(planner.messages))
+
+
+for _module in (common, input, city, cli, scorecard):
+    _add(_module)
+load_planners()
 
 
 def _value(v: Any, lang: Lang) -> str:
@@ -103,6 +122,9 @@ def message(code: str, params: Mapping[str, Any] | None = None, lang: Lang = "zh
     parameters (never an error: a missing translation must not hide a finding)."""
     params = params or {}
     pair = CATALOGUE.get(code)
+    if pair is None:  # perhaps a planner registered since
+        load_planners()
+        pair = CATALOGUE.get(code)
     if pair is None:
         rest = ", ".join(f"{k}={_value(v, lang)}" for k, v in params.items())
         return f"{code} ({rest})" if rest else code
@@ -126,9 +148,7 @@ def _num(v: float | None) -> str:
 def goal_sense(plan_kind: str, code: str, weight: float) -> str:
     """How a soft goal reads: ``more`` (a reward of a maximised objective: the more the
     better) or ``less`` (a penalty: the less the better)."""
-    from tuoyu.planning.plan import MAXIMISE
-
-    return "more" if plan_kind in MAXIMISE and weight > 0 else "less"
+    return "more" if registry.maximises(plan_kind) and weight > 0 else "less"
 
 
 def goal_figures(kind: str, code: str, value: float, weight: float,
@@ -153,20 +173,19 @@ def plan_figures(result: Mapping[str, Any], lang: Lang = "zh") -> dict[str, Any]
     """A plan's status, objective, bound, gap and goal costs as every face shows them
     (the command line, summary.txt, the workbooks' 说明 sheet, the API's rendered plan):
     ``result`` is ``Plan.as_dict()`` (or the stored JSON)."""
-    from tuoyu.planning.plan import MAXIMISE
-
     kind = str(result.get("kind", ""))
+    maximise = registry.maximises(kind)
     status = str(result.get("status", ""))
     gap = result.get("gap")
     goals = [goal_figures(kind, g["code"], float(g["value"]), float(g["weight"]), lang)
              for g in result.get("soft_goals", ())]
-    code = "plan.figures_max" if kind in MAXIMISE else "plan.figures"
+    code = "plan.figures_max" if maximise else "plan.figures"
     obj, bound = result.get("objective"), result.get("bound")
     return {
         "status": label(f"status.{status}", lang),
         "objective": number(obj),
         "bound": number(bound),
-        "bound_label": label("plan.bound_upper" if kind in MAXIMISE else "plan.bound_lower",
+        "bound_label": label("plan.bound_upper" if maximise else "plan.bound_lower",
                              lang),
         "gap": percent(gap),
         "line": message(code, {"objective": number(obj), "bound": number(bound),
@@ -180,7 +199,7 @@ def describe(plan: Plan, lang: Lang = "zh") -> str:
     soft goals (what each cost) and findings. The command line prints it; summary.txt
     holds it."""
     zh = lang == "zh"
-    kind = label(f"plan.kind.{plan.kind}", lang)
+    kind = label(f"{plan.kind}.name", lang)
     fig = plan_figures(plan.as_dict(), lang)
     lines = [f"{kind}：{fig['status']}" if zh else f"{kind}: {fig['status']}"]
     if plan.objective is not None:

@@ -7,10 +7,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "status.infeasible": ("无解（规则冲突）", "infeasible (the rules clash)"),
     "status.time_limit": ("超时未得方案", "no plan within the time limit"),
     "status.cancelled": ("已取消", "cancelled"),
-    # planners
-    "plan.kind.roster": ("月度检查排班", "Monthly inspection roster"),
-    "plan.kind.sessions": ("年度指导活动日历", "Guidance-session calendar"),
-    "plan.kind.siting": ("公办托班选址", "Nursery-class siting"),
     # severities
     "severity.info": ("说明", "note"),
     "severity.warning": ("注意", "warning"),

@@ -1,6 +1,7 @@
 """Messages of the roster planner: findings, clashes, soft goals and targets, by code."""
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    "roster.name": ("月度检查排班", "Monthly inspection roster"),  # the planner's name
     # why an institution is on the roster (roster.csv's reason)
     "roster.reason.follow_up": ("整改复查", "follow-up"),
     "roster.reason.high_risk": ("高风险", "high risk"),

@@ -1,6 +1,7 @@
 """Messages of the sessions planner: findings, clashes, soft goals and targets, by code."""
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    "sessions.name": ("年度指导活动日历", "Guidance-session calendar"),  # the planner's name
     # -- soft goals ---------------------------------------------------------------------
     "sessions.goal.moved": (
         "重新排期：改到其他半天的后续场次", "re-plan: future sessions moved to another half-day"

@@ -1,6 +1,7 @@
 """Messages of the siting planner: findings, clashes, soft goals and targets, by code."""
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    "siting.name": ("公办托班选址", "Nursery-class siting"),  # the planner's name
     # --- the plan
     "siting.proven_optimal": (
         "{solver} 已证明最优（差距 0）。",

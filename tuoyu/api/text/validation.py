@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from tuoyu.planning.registry import kinds
+
 #: pydantic error type -> (zh, en); ``{ge}``, ``{le}``, … come from the error's ctx
 MESSAGES: dict[str, tuple[str, str]] = {
     "missing": ("缺少此项", "required"),
@@ -123,7 +125,7 @@ def reason(error: Mapping[str, Any], lang: str = "zh") -> str:
 def where(error: Mapping[str, Any], lang: str = "zh") -> str:
     """The parameter an error is about, named as a planner reads it, with its key."""
     loc = [str(x) for x in error.get("loc", ()) if not isinstance(x, int)]
-    loc = [x for x in loc if x not in ("roster", "sessions", "siting", "body")]
+    loc = [x for x in loc if x != "body" and x not in kinds()]  # a union's member: its kind
     if str(error.get("type")) in RULE_FIELDS:  # a rule of the whole: name its parameter
         loc = [*loc, RULE_FIELDS[str(error.get("type"))]]
     if not loc:

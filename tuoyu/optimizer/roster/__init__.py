@@ -10,6 +10,7 @@ Two steps, both reproducible from the seed:
    priority; :mod:`.explain` says why no roster can meet the rules.
 """
 
+from tuoyu.models.errors import InfeasibleError, TimeLimitError
 from tuoyu.optimizer.roster.explain import capacity_clashes, explain_infeasible
 from tuoyu.optimizer.roster.goals import SOFT_GOALS, RosterWeights
 from tuoyu.optimizer.roster.model import RosterModel, build_model
@@ -26,8 +27,25 @@ from tuoyu.optimizer.roster.problem import (
     month_visit_capacity,
 )
 from tuoyu.optimizer.roster.rules import HARD_RULES
-from tuoyu.optimizer.roster.solve import RosterPlan, solve_roster
+from tuoyu.optimizer.roster.solve import RosterResult, solve_roster
 from tuoyu.optimizer.roster.stages import greedy_teams, plan_days, shortlists
+from tuoyu.optimizer.solve import ProgressFn, SolveParams, Status, Stop
+
+
+def solve(problem: RosterProblem, params: SolveParams | None = None, *,
+          stop: Stop | None = None, progress: ProgressFn | None = None) -> RosterResult:
+    """The optimizer's one entry, the same in every planner: the month's roster, or a
+    result without rows whose status says why there is none (infeasible: the clashes as
+    findings; time limit; cancelled). Never raises for "no plan"."""
+    try:
+        return solve_roster(problem, params, progress, stop=stop)
+    except TimeLimitError as err:
+        cancelled = any(c.code == "roster.cancelled_no_plan" for c in err.clashes)
+        status = Status.CANCELLED if cancelled else Status.TIME_LIMIT
+        return RosterResult(problem, (), status, None, None, (), (), err.clashes)
+    except InfeasibleError as err:
+        return RosterResult(problem, (), Status.INFEASIBLE, None, None, (), (), err.clashes)
+
 
 __all__ = [
     "HARD_RULES",
@@ -35,7 +53,7 @@ __all__ = [
     "SOFT_GOALS",
     "DrawEntry",
     "RosterModel",
-    "RosterPlan",
+    "RosterResult",
     "RosterProblem",
     "RosterRow",
     "RosterRules",
@@ -51,5 +69,6 @@ __all__ = [
     "month_visit_capacity",
     "plan_days",
     "shortlists",
+    "solve",
     "solve_roster",
 ]

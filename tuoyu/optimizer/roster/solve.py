@@ -55,7 +55,7 @@ from tuoyu.optimizer.solve import (
 
 
 @dataclass(frozen=True)
-class RosterPlan:
+class RosterResult:
     """A month's roster: the rows, how the solve ended and what a planner should know."""
 
     problem: RosterProblem
@@ -265,7 +265,7 @@ def solve_roster(
     *,
     stop: Stop | None = None,
     prove: bool = True,
-) -> RosterPlan:
+) -> RosterResult:
     """Date and staff every visit; raise :class:`InfeasibleError` (clashes as findings)
     when no roster can meet the rules, :class:`TimeLimitError` when none was found in
     time. A stopped solve keeps the best roster found so far (status ``cancelled``)."""
@@ -309,7 +309,7 @@ def _pick(
     clock: _Clock,
     run: Run,
     prove: bool,
-) -> RosterPlan:
+) -> RosterResult:
     """Among rosters as good on every soft goal, the seeded random priority picks one
     (already done when the teams were found at the floor); then, when every stage is
     proven optimal, prove it is the only one."""
@@ -346,7 +346,7 @@ def _pick(
         SoftGoal(f"roster.goal.{name}", soft_values[name], getattr(w, name)) for name in SOFT_GOALS
     )
     findings = _findings(problem, teams.size, soft_values, proven, params, run)
-    return RosterPlan(
+    return RosterResult(
         problem,
         _rows(problem, on_x, on_a),
         status,

@@ -25,6 +25,7 @@ miss into :class:`InfeasibleError`. The yearly class counts are hard: when the r
 available cannot take the minimum, :class:`InfeasibleError` says which year and by how many.
 """
 
+from tuoyu.models.errors import InfeasibleError, TimeLimitError
 from tuoyu.optimizer.siting.cover import (
     CoverResult,
     cover_problem,
@@ -47,11 +48,28 @@ from tuoyu.optimizer.siting.rules import RULES
 from tuoyu.optimizer.siting.solve import (
     DEFAULT_PARAMS,
     Opening,
-    SitingPlan,
+    SitingResult,
     allocate,
     solve_capacitated,
 )
 from tuoyu.optimizer.siting.tradeoff import Tradeoff, TradeoffRow, solve_tradeoff
+from tuoyu.optimizer.solve import ProgressFn, SolveParams, Status, Stop
+
+
+def solve(problem: SitingProblem, params: SolveParams = DEFAULT_PARAMS, *,
+          stop: Stop | None = None, progress: ProgressFn | None = None) -> SitingResult:
+    """The optimizer's one entry, the same in every planner: the capacitated plan, or a
+    result without openings whose status says why there is none (infeasible: the
+    clashes as findings; time limit; cancelled). Never raises for "no plan"."""
+    try:
+        return solve_capacitated(problem, params, stop=stop, progress=progress)
+    except TimeLimitError as err:
+        status = Status.CANCELLED if stop is not None and stop.is_set() else Status.TIME_LIMIT
+        return SitingResult("capacitated", status, None, None, findings=list(err.clashes))
+    except InfeasibleError as err:
+        return SitingResult("capacitated", Status.INFEASIBLE, None, None,
+                            findings=list(err.clashes))
+
 
 __all__ = [
     "DEFAULT_PARAMS",
@@ -64,7 +82,7 @@ __all__ = [
     "Place",
     "RuleReport",
     "SitingConfig",
-    "SitingPlan",
+    "SitingResult",
     "SitingProblem",
     "SitingWeights",
     "allocate",
@@ -74,6 +92,7 @@ __all__ = [
     "lscp",
     "mclp",
     "merge_rows",
+    "solve",
     "solve_capacitated",
     "solve_cover",
     "streets_with_demand",

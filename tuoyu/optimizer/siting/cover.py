@@ -24,7 +24,7 @@ from tuoyu.models.findings import Finding, clash, info, warning
 from tuoyu.optimizer.siting.highs import Mip, MipResult
 from tuoyu.optimizer.siting.problem import SitingProblem
 from tuoyu.optimizer.siting.reduce import Reduction, greedy, reduce_mclp
-from tuoyu.optimizer.siting.solve import SitingPlan, allocate, report, targets
+from tuoyu.optimizer.siting.solve import SitingResult, allocate, report, targets
 from tuoyu.optimizer.solve import SolveParams, StageTime, Status, Stop, gap
 
 DEFAULT_PARAMS = SolveParams()
@@ -266,7 +266,7 @@ def _cover_findings(res: CoverResult, total: float) -> list[Finding]:
 
 def solve_cover(problem: SitingProblem, model: str, p: int | None = None,
                 params: SolveParams = DEFAULT_PARAMS, *,
-                stop: Stop | None = None) -> tuple[CoverResult, SitingPlan]:
+                stop: Stop | None = None) -> tuple[CoverResult, SitingResult]:
     """MCLP or LSCP on the siting data; also returned as a plan for the exports (one class
     at each chosen site, in the first year it is available)."""
     if problem.steering_clashes:

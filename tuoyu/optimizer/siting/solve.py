@@ -3,7 +3,7 @@
 :func:`solve_capacitated` builds the columns and the rules of ``rules.py`` (objective from
 ``goals.py``), solves with the stop token and progress function passed down, allocates
 the children to the existing seats alone (the baseline, an LP), and returns a
-:class:`SitingPlan`: openings, coverage before/after, status, objective, bound, stages,
+:class:`SitingResult`: openings, coverage before/after, status, objective, bound, stages,
 soft goals, targets and findings (codes with amounts). It raises
 :class:`InfeasibleError` (clashes with amounts) when the yearly minimum cannot be met, or
 ``--strict`` and a district rule misses; :class:`TimeLimitError` when HiGHS has no plan
@@ -78,7 +78,7 @@ class Opening:
 
 
 @dataclass
-class SitingPlan:
+class SitingResult:
     """The result: openings, coverage before/after, status, objective, bound and gap;
     the soft goals, targets and findings of the plan."""
 
@@ -187,7 +187,7 @@ def _no_plan(problem: SitingProblem, res: MipResult, params: SolveParams) -> Inf
 
 def solve_capacitated(problem: SitingProblem, params: SolveParams = DEFAULT_PARAMS, *,
                       stop: Stop | None = None,
-                      progress: ProgressFn | None = None) -> SitingPlan:
+                      progress: ProgressFn | None = None) -> SitingResult:
     """The multi-year capacitated plan (see the package docstring)."""
     clashes = list(problem.steering_clashes) or classes_per_year_clashes(problem)
     if clashes:
@@ -303,7 +303,7 @@ def street_table(problem: SitingProblem, cov: pd.DataFrame,
 
 
 def report(problem: SitingProblem, model: str, res: MipResult, stages: tuple[StageTime, ...],
-           classes: Classes, flows: np.ndarray, before: np.ndarray) -> SitingPlan:
+           classes: Classes, flows: np.ndarray, before: np.ndarray) -> SitingResult:
     """The plan's tables and yearly figures from the classes and the two allocations."""
     years = problem.years
     served, served0 = _served(problem, flows), _served(problem, before)
@@ -312,7 +312,7 @@ def report(problem: SitingProblem, model: str, res: MipResult, stages: tuple[Sta
                            classes)
     cov = coverage_table(problem, served, served0, reach, reach0)
     dem = problem.demand
-    return SitingPlan(
+    return SitingResult(
         model=model,
         status=res.status,
         objective=res.objective,
@@ -330,7 +330,7 @@ def report(problem: SitingProblem, model: str, res: MipResult, stages: tuple[Sta
     )
 
 
-def targets(problem: SitingProblem, plan: SitingPlan) -> list[Target]:
+def targets(problem: SitingProblem, plan: SitingResult) -> list[Target]:
     """The action plan's targets: classes a year (the fewest in any year against the
     minimum, met when every year is within the range), every street an inclusive place,
     托幼一体 share, children within the circle (the last year)."""
@@ -353,7 +353,7 @@ def targets(problem: SitingProblem, plan: SitingPlan) -> list[Target]:
     return out
 
 
-def findings(problem: SitingProblem, plan: SitingPlan) -> list[Finding]:
+def findings(problem: SitingProblem, plan: SitingResult) -> list[Finding]:
     """Proven or not (cancelled), the rules missed, and each year's figures."""
     out: list[Finding] = []
     if plan.cancelled:
