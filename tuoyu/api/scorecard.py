@@ -186,13 +186,12 @@ def gather(dataset: Dataset, year: int, *, engine: Engine | None = None,
     except DataError:
         for g in ("kindergartens", "providers", "openings", "reach"):
             missing[g] = "scorecard.missing.siting_tables"
-    sessions, from_sessions = _sessions(eng, dataset.key, year, plans)
-    kw["sessions"] = sessions
-    openings, reach, from_siting = (None, None, "")
+    sources: dict[str, str] = {}  # which plan each figure read: a folder, or job:<id>
+    kw["sessions"], sources["sessions"] = _sessions(eng, dataset.key, year, plans)
+    kw["openings"], kw["reach"], sources["siting"] = (None, None, "")
     if children:
-        openings, reach, from_siting = _siting(eng, dataset.key, year, plans,
-                                               jobs_dir or store.home() / "jobs", children)
-    kw["openings"], kw["reach"] = openings, reach
+        kw["openings"], kw["reach"], sources["siting"] = _siting(
+            eng, dataset.key, year, plans, jobs_dir or store.home() / "jobs", children)
     inputs = sc.Inputs(year=year, today=today or office_today(), streets=streets,
                        missing=missing, **kw)
-    return inputs, {"sessions": from_sessions, "siting": from_siting}
+    return inputs, sources

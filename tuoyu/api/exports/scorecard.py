@@ -89,8 +89,7 @@ def rendered(card: Scorecard, district: str, sources: Mapping[str, str],
         "today": card.today.isoformat(),
         "district": district,
         "title": message("scorecard.title", {"district": district, "year": card.year}, lang),
-        "plans": {"sessions": sources.get("sessions") or none,
-                  "siting": sources.get("siting") or none},
+        "plans": {kind: where or none for kind, where in sources.items()},
         "figures": figures,
     }
 
