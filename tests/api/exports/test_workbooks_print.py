@@ -1,4 +1,5 @@
-"""Every workbook a planner prints (roster.xlsx, sessions.xlsx, siting.xlsx, notice.xlsx),
+"""Every workbook a planner prints (roster.xlsx, sessions.xlsx, siting.xlsx, notice.xlsx,
+scorecard.xlsx),
 checked as written (openpyxl: print setup, title with district, period and state,
 Chinese labels for every code) and as printed (LibreOffice headless to PDF: every page
 shows all the columns of its sheet).
@@ -30,11 +31,15 @@ from openpyxl import load_workbook
 
 from tuoyu.api import runner, store
 from tuoyu.api.exports.notice import write_notice
+from tuoyu.api.exports.scorecard import rendered
+from tuoyu.api.exports.scorecard import write_xlsx as write_scorecard
 from tuoyu.api.exports.sessions import write_workbook
 from tuoyu.api.exports.workbook import HEAD_ROWS, Title
+from tuoyu.api.scorecard import gather
 from tuoyu.models.sessions import Session, load_session_data
 from tuoyu.planning.dataset import Dataset
 from tuoyu.planning.params import RosterParams, SitingParams
+from tuoyu.planning.scorecard import scorecard
 
 #: raw codes of the contract's tables that must never show in a printed cell
 RAW = re.compile(r"^(low|medium|high|safety|hygiene|fire|food|street|market|True|False|true|"
@@ -60,8 +65,11 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     runner.deliver(siting, root / "siting", dataset=ds)
     write_workbook(root / "sessions.xlsx", *_calendar(), title=Title(
         district="宝山区", plan="年度指导活动日历", period="2027年"))
+    inputs, sources = gather(ds, 2027, engine=engine, plans=root)
+    write_scorecard(rendered(scorecard(inputs), "宝山区", sources), root / "scorecard.xlsx")
     return {"roster": root / "roster" / "roster.xlsx", "notice": root / "notice" / "notice.xlsx",
-            "siting": root / "siting" / "siting.xlsx", "sessions": root / "sessions.xlsx"}
+            "siting": root / "siting" / "siting.xlsx", "sessions": root / "sessions.xlsx",
+            "scorecard": root / "scorecard.xlsx"}
 
 
 def _calendar() -> tuple:
