@@ -58,6 +58,9 @@ def test_follow_ups_on_time_within_30_days_and_only_when_due() -> None:
     not_yet = sc.scorecard(inputs(institutions=INST, visits=visits, today=D(2027, 5, 20)))
     assert (line(not_yet, "follow_up").value, line(not_yet, "follow_up").total) == (1, 1)
     assert line(card, "follow_up", "S2").met is None  # nothing due there: no target missed
+    early = sc.scorecard(inputs(institutions=INST, visits=visits, today=D(2027, 3, 15)))
+    assert not line(early, "follow_up").known  # nothing due yet: unknown, not "0 of 0"
+    assert line(early, "follow_up").missing == "scorecard.missing.follow_ups_due"
 
 
 CENTERS = [sc.Center("B1", "S1", "baby_center"), sc.Center("B2", "S2", "baby_center", 8),

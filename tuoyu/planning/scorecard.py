@@ -265,6 +265,8 @@ def follow_ups_on_time(inp: Inputs) -> list[Line]:
             sid = street.get(iid, "")
             totals[sid] += 1
             hits[sid] += any(v.date < w.date <= due for w in visits[k + 1:])
+    if not totals:  # no follow-up due yet this year: nothing to say (not "0 of 0")
+        return _unknown(code, inp, "follow_ups_due", src, goal=1.0)
     return _share_lines(code, inp, hits, totals, 1.0, src)
 
 

@@ -71,6 +71,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # why a figure is not known
     "scorecard.missing.visits": ("尚无检查记录", "no inspection recorded yet"),
+    "scorecard.missing.follow_ups_due": ("当年尚无到期的整改复查", "no follow-up due this year yet"),
     "scorecard.missing.visits_year": ("尚无当年登记的检查结果", "no outcome recorded in the year yet"),
     "scorecard.missing.institutions": ("数据集没有机构表", "the dataset has no institutions table"),
     "scorecard.missing.roster_tables": ("数据集缺少检查排班所需的表", "the dataset lacks the roster's tables"),
