@@ -73,3 +73,25 @@ ENTRY = Planner(
     example_title="玩具装箱 / toy boxes",
     job_doc="Toys dealt into boxes.",
 )
+
+
+#: what the toy's store saw: (rows, what the out folder held then), and the folder it looks at
+SAVED: list[tuple[int, str | None]] = []
+WATCHED: list[Path] = []
+
+
+def save(plan: Plan, dataset: Any, engine: Any) -> int:
+    """The toy's store: records the plan with what its out folder held at that moment
+    (the delivery must store before it publishes); refuses a plan of 0 boxes' worth."""
+    from tuoyu.api import store
+
+    shown = None
+    if WATCHED and (WATCHED[-1] / "toy.csv").exists():
+        shown = (WATCHED[-1] / "toy.csv").read_text(encoding="utf-8")
+    if plan.params.get("boxes") == 9:
+        raise store.DrawConflict(month="toy", seen=0, stored=1)
+    SAVED.append((len(plan.rows), shown))
+    return len(SAVED)
+
+
+STORED_ENTRY = Planner(**{**ENTRY.__dict__, "save": f"{__name__}:save"})

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -83,14 +85,43 @@ def deliver(plan: Plan, out_dir: Path, *, dataset: Dataset, engine: Engine | Non
     keeps what it held, so "nothing was written" is true). Returns what the ``save``
     hook returns (a roster: its id, and whether it replaced a draft), None for a plan
     that is not stored."""
-    planner = registry.planner(plan.kind)
-    save = planner.hook("save")
-    saved = None
     with staged(out_dir) as tmp:
-        planner.module("exporter").write_plan(plan, tmp, lang=lang)
-        if save is not None:
-            saved = save(plan, dataset, engine or store.engine())
-    return saved
+        write_files(plan, tmp, lang)
+        return store_plan(plan, dataset, engine)
+
+
+def deliver_each(plans: Sequence[Plan], out_dir: Path, *, dataset: Dataset,
+                 engine: Engine | None = None, lang: str = "zh") -> dict[str, Any]:
+    """Deliver several plans of one dataset (a district of ``tuoyu city``) into one
+    folder, a subfolder per plan (``out_dir/<kind>/``), in the order of :func:`deliver`:
+    every plan's files staged, every plan stored, then the folder published in one step.
+    A plan the store refuses (:class:`store.RosterStateError`) is left out of the
+    folder; the others are published. Returns, per kind, what its ``save`` hook
+    returned or the refusal. Raises :class:`OutputError` or ``OSError`` when the
+    folder cannot be written: nothing is stored then, nothing published."""
+    outcome: dict[str, Any] = {}
+    with staged(out_dir) as tmp:
+        for plan in plans:
+            (tmp / plan.kind).mkdir()
+            write_files(plan, tmp / plan.kind, lang)
+        for plan in plans:
+            try:
+                outcome[plan.kind] = store_plan(plan, dataset, engine)
+            except store.RosterStateError as exc:
+                outcome[plan.kind] = exc
+                shutil.rmtree(tmp / plan.kind)
+    return outcome
+
+
+def write_files(plan: Plan, folder: Path, lang: str = "zh") -> None:
+    """A plan's files, by its planner's exporter."""
+    registry.planner(plan.kind).module("exporter").write_plan(plan, folder, lang=lang)
+
+
+def store_plan(plan: Plan, dataset: Dataset, engine: Engine | None = None) -> Any:
+    """Store a plan by its planner's ``save`` hook (None: a plan that is not stored)."""
+    save = registry.planner(plan.kind).hook("save")
+    return None if save is None else save(plan, dataset, engine or store.engine())
 
 
 def roster_inputs(session: Session, dataset: Dataset, params: RosterParams) -> dict[str, Any]:

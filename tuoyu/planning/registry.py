@@ -221,7 +221,7 @@ register(Planner(
     messages="tuoyu.api.text.siting",
     command="tuoyu.api.cli.siting",
     options=(Option("years", str, "2027-2029", "cli.option.years"),),
-    check="tuoyu.api.service.routes_jobs:check_steering",
+    check="tuoyu.api.service.routes_jobs:refuse_steering_clashes",
     page=Page("/map", "map", "title_map", "公办托班选址地图"),
     maximise=True,
     example={"years": "2027-2029", "classes_per_year": "5-8"},

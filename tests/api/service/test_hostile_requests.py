@@ -16,8 +16,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tuoyu.api.store import Dataset as DatasetRow
-from tuoyu.api.store import Job, Outcome
+from tuoyu.api.store import DatasetRow, Job, Outcome
 
 JOBS = "/api/v1/jobs"
 OUTCOMES = "/api/v1/datasets/baoshan/outcomes"

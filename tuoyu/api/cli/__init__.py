@@ -28,7 +28,7 @@ def _version(value: bool) -> None:
 
 def _root(
     version: bool = typer.Option(
-        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        False, "--version", callback=_version, is_eager=True, help="显示版本号并退出。 Print the version and exit."
     ),
 ) -> None:
     """tuoyu 托育 planning engine."""
@@ -40,9 +40,10 @@ def build_app() -> typer.Typer:
     app = typer.Typer(
         name="tuoyu",
         help=(
-            "tuoyu 托育: plans for a district childcare office — monthly inspection rosters "
-            "(双随机), the yearly guidance-session calendar, and siting new public nursery "
-            "classes."
+            "托育规划：区托育管理的各项方案——月度检查排班（双随机）、年度指导活动日历、"
+            "公办托班选址。 tuoyu 托育: plans for a district childcare office — monthly "
+            "inspection rosters (双随机), the yearly guidance-session calendar, and siting "
+            "new public nursery classes."
         ),
         no_args_is_help=True,
         add_completion=False,

@@ -11,15 +11,9 @@ from typing import Any
 
 import typer
 
-from tuoyu.api.cli.common import LANG_OPTION, dataset_of, make_params, plan_and_write
-from tuoyu.api.text import label
+from tuoyu.api.cli.common import LANG_OPTION, dataset_of, help_of, make_params, plan_and_write
 from tuoyu.planning import registry
 from tuoyu.planning.registry import Option
-
-
-def help_of(code: str) -> str:
-    """An option's help, Chinese first."""
-    return f"{label(code, 'zh')} {label(code, 'en')}"
 
 
 def planner_options() -> dict[str, Option]:
@@ -39,7 +33,8 @@ def option_parameter(option: Option, default: Any = None) -> inspect.Parameter:
 
 
 def run_all(data: Path | None, out: Path, lang: str, **values: Any) -> None:
-    """Run every planner on a dataset and write the plans a planner opens.
+    """每个规划器运行一次，写出规划人员打开的方案。 Run every planner on a dataset and
+    write the plans a planner opens.
 
     out/roster: roster.csv, roster.xlsx, draw.json, summary.txt. out/sessions:
     sessions.csv, sessions.xlsx, .ics files. out/siting: siting.geojson, coverage.csv,
@@ -70,9 +65,9 @@ def register(app: typer.Typer) -> None:
     keyword = inspect.Parameter.KEYWORD_ONLY
     command.__signature__ = inspect.Signature([  # type: ignore[attr-defined]
         inspect.Parameter("data", keyword, annotation=Path, default=typer.Option(
-            None, help="Dataset folder (default: the bundled Baoshan data).")),
+            None, help=help_of("cli.help.data"))),
         inspect.Parameter("out", keyword, annotation=Path, default=typer.Option(
-            Path("out"), help="Folder for the plans.")),
+            Path("out"), help=help_of("cli.help.all.out"))),
         *(option_parameter(o, o.default) for o in planner_options().values()),
         inspect.Parameter("lang", keyword, annotation=str, default=LANG_OPTION),
     ])

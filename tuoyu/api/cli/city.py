@@ -3,8 +3,8 @@
 Options -> one :class:`District` per ``--data`` folder (named after the folder) with
 its roster history from the store -> ``tuoyu.planning.city.run_city`` on a local Dask
 cluster (or ``--scheduler``) -> as each district finishes, its files are written on
-this machine into ``OUT/<district>/`` (published in one step) and its roster stored as
-the month's draft -> ``OUT/city_summary.csv`` and ``.xlsx``. A district that fails says
+this machine into ``OUT/<district>/`` through ``runner.deliver_each`` (staged, its
+roster stored as the month's draft, then published in one step) -> ``OUT/city_summary.csv`` and ``.xlsx``. A district that fails says
 why (in Chinese by default) and the others go on; exit 2 when any failed.
 """
 
@@ -17,7 +17,7 @@ from typing import Any
 
 import typer
 
-from tuoyu.api.cli.common import LANG_OPTION, fail, make_params, output_failure
+from tuoyu.api.cli.common import LANG_OPTION, fail, help_of, make_params, output_failure
 from tuoyu.api.text import Lang, label, message
 from tuoyu.planning import registry
 from tuoyu.planning.city import CityPlan, District, DistrictResult, Failure, district_names
@@ -56,8 +56,9 @@ def districts_of(folders: Sequence[Path], params: Sequence[AnyParams],
 
 
 class CityWriter:
-    """Called as each district finishes: publish its folder, store its roster as the
-    month's draft, print a line per planner, advance the progress bar."""
+    """Called as each district finishes: deliver its plans into ``OUT/<district>/``
+    (:func:`tuoyu.api.runner.deliver_each`: files staged, plans stored, the folder
+    published in one step), print a line per planner, advance the progress bar."""
 
     def __init__(self, out: Path, engine: Any, districts: Sequence[District], lang: Lang,
                  bar: Any, task: Any) -> None:
@@ -65,25 +66,32 @@ class CityWriter:
         self.datasets = {d.name: d.dataset for d in districts}
         self.errors: dict[tuple[str, str], str] = {}
 
-    def __call__(self, name: str, results: tuple[DistrictResult, ...]) -> None:
+    def deliver(self, name: str, results: tuple[DistrictResult, ...]) -> None:
+        """Deliver a district's plans; what fails is kept in ``errors`` by (district,
+        planner)."""
         from tuoyu.api import runner, store
-        from tuoyu.api.exports.city import district_line, write_district
         from tuoyu.api.exports.output import OutputError
 
         folder = self.out / name
+        plans = [r.plan for r in results if r.ok and r.plan is not None]
+        if not plans:
+            return
         try:
-            written = write_district(results, folder, self.lang)
+            outcome = runner.deliver_each(plans, folder, dataset=self.datasets[name],
+                                          engine=self.engine, lang=self.lang)
         except (OutputError, OSError) as exc:
             text = output_failure(exc, folder, self.lang)
-            self.errors.update({(name, r.kind): text for r in results if r.ok})
-            written = []
+            self.errors.update({(name, p.kind): text for p in plans})
+            return
+        for kind, saved in outcome.items():
+            if isinstance(saved, store.RosterStateError):
+                self.errors[name, kind] = runner.state_error_text(saved, self.lang)
+
+    def __call__(self, name: str, results: tuple[DistrictResult, ...]) -> None:
+        from tuoyu.api.exports.city import district_line
+
+        self.deliver(name, results)
         for r in results:
-            save = registry.planner(r.kind).hook("save")
-            if save is not None and r.kind in written and r.plan is not None:
-                try:
-                    save(r.plan, self.datasets[name], self.engine)
-                except store.RosterStateError as exc:
-                    self.errors[name, r.kind] = runner.state_error_text(exc, self.lang)
             line = district_line(r, self.lang)
             if (name, r.kind) in self.errors:
                 line = message("city.district.failed", {
@@ -132,8 +140,9 @@ def _plan_city(districts: list[District], params: list[AnyParams], client: Any,
 
 def city(data: list[Path], out: Path, scheduler: str | None, time_limit: float, workers: int,
          lang: str, **values: Any) -> None:
-    """Plan many districts at once on Dask: every district's month roster
-    (with --year also its session calendar, with --years its siting).
+    """在 Dask 上同时规划多个区：每个区的月度检查排班（加 --year 还有指导活动日历，
+    加 --years 还有托班选址）。 Plan many districts at once on Dask: every district's
+    month roster (with --year also its session calendar, with --years its siting).
 
     Writes OUT/<district>/roster/, sessions/, siting/ as the single-district
     commands write them (each district published in one step when it is done)
@@ -148,11 +157,8 @@ def city(data: list[Path], out: Path, scheduler: str | None, time_limit: float, 
     Ctrl-C cancels what still runs and closes the cluster (exit 130).
     """
     from tuoyu.api import store
-    from tuoyu.api.exports.city import summary_rows, write_summary
 
-    language: Lang = "en" if lang == "en" else "zh"
-    if lang not in ("zh", "en"):
-        fail([f"--lang {lang}: expected zh or en"])
+    language: Lang = lang  # type: ignore[assignment]  (checked by its option)
     if not data:
         fail([message("city.no_data", None, language)], language)
     params: list[AnyParams] = [
@@ -173,16 +179,7 @@ def city(data: list[Path], out: Path, scheduler: str | None, time_limit: float, 
     finally:
         if client is not None:
             client.close()
-    folders = {d.name: str(d.dataset.folder) for d in districts}
-    try:
-        write_summary(summary_rows(city.results, folders, writer.errors, language), out,
-                      language)
-    except OSError as exc:  # the districts' folders are written: say so
-        reason = getattr(exc, "strerror", None) or str(exc)
-        typer.echo(message("city.summary_error", {"path": str(out), "reason": reason},
-                           language), err=True)
-        raise typer.Exit(2) from None
-    typer.echo(message("city.written", {"out": str(out)}, language))
+    _summary(city, districts, writer, out, language)
     if any(r.kind == "roster" and r.ok for r in city.results):
         typer.echo(message("city.drafts", {"month": params[0].month}, language))  # type: ignore[union-attr]
     failed = [d for d in city.districts
@@ -194,10 +191,26 @@ def city(data: list[Path], out: Path, scheduler: str | None, time_limit: float, 
     typer.echo(message("city.all_ok", {"districts": len(city.districts)}, language))
 
 
+def _summary(city: CityPlan, districts: Sequence[District], writer: CityWriter, out: Path,
+             lang: Lang) -> None:
+    """Write the city summary (the districts' folders are written: a failure says so)."""
+    from tuoyu.api.exports.city import summary_rows, write_summary
+
+    folders = {d.name: str(d.dataset.folder) for d in districts}
+    try:
+        write_summary(summary_rows(city.results, folders, writer.errors, lang), out, lang)
+    except OSError as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        typer.echo(message("city.summary_error", {"path": str(out), "reason": reason}, lang),
+                   err=True)
+        raise typer.Exit(2) from None
+    typer.echo(message("city.written", {"out": str(out)}, lang))
+
+
 def register(app: typer.Typer) -> None:
     """Add ``tuoyu city``, with every planner's options: a planner's key option
     (its first) says to plan it (required for a planner planned always)."""
-    from tuoyu.api.cli.all import help_of, option_parameter, planner_options
+    from tuoyu.api.cli.all import option_parameter, planner_options
 
     keyword = inspect.Parameter.KEYWORD_ONLY
     keys = {p.options[0].name: p for p in registry.planners() if p.options}

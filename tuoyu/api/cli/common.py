@@ -12,25 +12,48 @@ from typing import Any
 import typer
 from pydantic import ValidationError
 
-from tuoyu.api.text import Lang, describe, label, message, render, render_data_error
+from tuoyu.api.text import LANGS, Lang, describe, label, message, render, render_data_error
 from tuoyu.models.errors import DataError
 from tuoyu.planning import ProgressEvent, ProgressFn
 from tuoyu.planning.dataset import Dataset
 from tuoyu.planning.params import AnyParams
 from tuoyu.planning.plan import Plan
 
-LANG_OPTION: Any = typer.Option("zh", "--lang", help="Language of what is printed: zh | en.")
-
-
-def dataset_of(data: Path | None) -> Dataset:
-    return Dataset.bundled() if data is None else Dataset.at(data)
-
 
 def fail(lines: list[str], lang: Lang = "zh") -> None:
     for line in lines:
         typer.echo(line, err=True)
-    typer.echo("什么也没有写入。" if lang == "zh" else "Nothing was written.", err=True)
+    typer.echo(label("cli.nothing_written", lang), err=True)
     raise typer.Exit(2)
+
+
+def check_lang(value: str) -> str:
+    """The one check of ``--lang`` for every command: zh or en, else exit 2 (before
+    anything runs)."""
+    if value not in LANGS:
+        fail([message("cli.lang_invalid", {"lang": value}, "zh")])
+    return value
+
+
+LANG_OPTION: Any = typer.Option("zh", "--lang", callback=check_lang,
+                                help="输出语言 Language of what is printed: zh | en.")
+
+
+def help_of(code: str) -> str:
+    """An option's --help, Chinese first, then English (from the catalogue)."""
+    return f"{label(code, 'zh')} {label(code, 'en')}"
+
+
+def param_option(cls: type[AnyParams], field: str, *decls: str, help: str) -> Any:
+    """An option for a parameter: None unless given, so the parameter's own default
+    (written once, in ``planning/params.py``) wins; --help shows that default."""
+    default = cls.model_fields[field].default
+    return typer.Option(None, *decls, help=help_of(help),
+                        show_default=str(default) if default is not None else False)
+
+
+def dataset_of(data: Path | None) -> Dataset:
+    return Dataset.bundled() if data is None else Dataset.at(data)
 
 
 def make_params(cls: type[AnyParams], lang: Lang = "zh", **values: Any) -> AnyParams:
@@ -58,7 +81,7 @@ class ConsoleProgress:
 
     def __enter__(self) -> ConsoleProgress:
         if self.console.is_terminal:
-            self.status = self.console.status("求解中…" if self.lang == "zh" else "solving…")
+            self.status = self.console.status(label("cli.solving", self.lang))
             self.status.__enter__()
         return self
 
@@ -109,35 +132,39 @@ def output_failure(exc: Exception, out: Path, lang: Lang = "zh") -> str:
 
 def plan_and_write(dataset: Dataset, params: AnyParams, out: Path, lang: Lang = "zh",
                    previous: Path | None = None,
-                   show: Callable[[Plan, Lang], str] = describe,
-                   progress: ProgressFn | None = None) -> Plan:
-    """Make the plan, publish its files into ``out`` (and store a roster), print it
-    (``show``: the planner's own summary, :func:`describe` by default)."""
+                   show: Callable[[Plan, Lang], str] | None = describe,
+                   progress: ProgressFn | None = None,
+                   engine: Any = None) -> tuple[Plan, Any]:
+    """Make the plan, deliver it (:func:`tuoyu.api.runner.deliver`: files staged, the
+    plan stored by its planner's ``save`` hook, then published into ``out``), print it
+    (``show``: the planner's own summary, :func:`describe` by default; None: the caller
+    prints). Returns the plan and what its ``save`` hook returned. Every failure: the
+    reasons, "nothing was written", exit 2."""
     from tuoyu.api import runner, store
     from tuoyu.api.exports.output import OutputError
 
-    if lang not in ("zh", "en"):
-        fail([f"--lang {lang}: expected zh or en"])
     try:
         with ConsoleProgress(lang) as live:
-            plan = runner.make_plan(dataset, params, previous=previous,
+            plan = runner.make_plan(dataset, params, engine=engine, previous=previous,
                                     progress=progress or live)
     except DataError as exc:
         fail([render_data_error(exc, lang)], lang)
     except store.RosterStateError as exc:
         fail([runner.state_error_text(exc, lang)], lang)
     if not plan.ok:
-        fail([show(plan, lang)], lang)
+        fail([(show or describe)(plan, lang)], lang)
     try:
-        runner.deliver(plan, out, dataset=dataset, lang=lang)
+        saved = runner.deliver(plan, out, dataset=dataset, engine=engine, lang=lang)
     except store.RosterStateError as exc:
         fail([runner.state_error_text(exc, lang)], lang)
     except (OutputError, OSError) as exc:
         fail([output_failure(exc, out, lang)], lang)
-    typer.echo(show(plan, lang))
+    if show is not None:
+        typer.echo(show(plan, lang))
     if show is describe:
-        typer.echo(("  已写入：" if lang == "zh" else "  written: ") + str(out))
-    return plan
+        typer.echo(message("cli.written", {"out": str(out)}, lang))
+    return plan, saved
 
 
-__all__ = ["LANG_OPTION", "dataset_of", "fail", "make_params", "plan_and_write", "render"]
+__all__ = ["LANG_OPTION", "check_lang", "dataset_of", "fail", "help_of", "make_params",
+           "param_option", "plan_and_write", "render"]

@@ -18,8 +18,17 @@ from pathlib import Path
 
 import typer
 
-from tuoyu.api.cli.common import LANG_OPTION, dataset_of, fail, make_params, output_failure
-from tuoyu.api.text import Lang, describe, message, render, render_data_error
+from tuoyu.api.cli.common import (
+    LANG_OPTION,
+    dataset_of,
+    fail,
+    help_of,
+    make_params,
+    output_failure,
+    param_option,
+    plan_and_write,
+)
+from tuoyu.api.text import Lang, message, render, render_data_error
 from tuoyu.models.errors import DataError
 from tuoyu.planning.dataset import Dataset
 from tuoyu.planning.params import RosterParams
@@ -27,8 +36,7 @@ from tuoyu.planning.plan import Plan
 
 
 def _lang(value: str) -> Lang:
-    if value not in ("zh", "en"):
-        fail([f"--lang {value}: expected zh or en"])
+    """The language of a command (``--lang`` is checked once, by its option)."""
     return value  # type: ignore[return-value]
 
 
@@ -43,29 +51,13 @@ def _state_error(exc: Exception, lang: Lang) -> None:
 
 def make_roster(dataset: Dataset, params: RosterParams, out: Path, lang: Lang = "zh") -> Plan:
     """Make the roster (a live progress line on a terminal), store it as the month's
-    draft and publish its files into ``out``; print it. A published month without a
-    reason, or another roster of the month saved meanwhile: exit 2."""
-    from tuoyu.api import runner, store
-    from tuoyu.api.cli.common import ConsoleProgress
+    draft and publish its files into ``out`` (:func:`common.plan_and_write`); print it.
+    A published month without a reason, or another roster of the month saved
+    meanwhile: exit 2, nothing written."""
+    from tuoyu.api import store
     from tuoyu.api.exports import roster as export_roster
-    from tuoyu.api.exports.output import OutputError
 
-    eng = store.engine()
-    try:
-        with ConsoleProgress(lang) as live:
-            plan = runner.make_plan(dataset, params, engine=eng, progress=live)
-    except DataError as exc:
-        fail([render_data_error(exc, lang)], lang)
-    except store.RosterStateError as exc:
-        _state_error(exc, lang)
-    if not plan.rows:
-        fail([describe(plan, lang)], lang)
-    try:  # files staged, the draft stored, then the files published (runner.deliver)
-        saved = runner.deliver(plan, out, dataset=dataset, engine=eng, lang=lang)
-    except (OutputError, OSError) as exc:
-        fail([output_failure(exc, out, lang)], lang)
-    except store.RosterStateError as exc:
-        _state_error(exc, lang)
+    plan, saved = plan_and_write(dataset, params, out, lang, show=None, engine=store.engine())
     assert saved is not None, "a roster is stored"
     rid, replaced = saved
     typer.echo(export_roster.summary(plan, lang))
@@ -79,22 +71,22 @@ def make_roster(dataset: Dataset, params: RosterParams, out: Path, lang: Lang = 
 
 def roster(
     ctx: typer.Context,
-    data: Path = typer.Option(None, help="Dataset folder (default: the bundled Baoshan data)."),
-    month: str = typer.Option(None, help="Month to plan, YYYY-MM, e.g. 2027-03."),
-    seed: int = typer.Option(20270301, help="Seed of the random draw (recorded in draw.json)."),
-    out: Path = typer.Option(Path("out/roster"), help="Folder to write the roster into."),
-    draw_share: float = typer.Option(0.10, help="Share of active institutions drawn a month."),
-    min_team: int = typer.Option(2, help="Inspectors per inspection, at least."),
-    time_limit: float = typer.Option(60.0, help="Solver time limit, seconds."),
-    workers: int = typer.Option(8, help="Solver workers (the roster does not depend on it)."),
+    data: Path = typer.Option(None, help=help_of("cli.help.data")),
+    month: str = typer.Option(None, help=help_of("cli.help.roster.month")),
+    seed: int = param_option(RosterParams, "seed", help="cli.help.roster.seed"),
+    out: Path = typer.Option(Path("out/roster"), help=help_of("cli.help.roster.out")),
+    draw_share: float = param_option(RosterParams, "draw_share",
+                                     help="cli.help.roster.draw_share"),
+    min_team: int = param_option(RosterParams, "min_team", help="cli.help.roster.min_team"),
+    time_limit: float = param_option(RosterParams, "time_limit", help="cli.help.time_limit"),
+    workers: int = param_option(RosterParams, "workers", help="cli.help.roster.workers"),
     redraw_reason: str = typer.Option(
-        None, "--redraw-reason", help="Why a published month is drawn again (required then)."),
-    from_date: str = typer.Option(
-        None, "--from", help="Re-plan the month from this date (YYYY-MM-DD): earlier visits "
-        "are kept, follow-ups of outcomes recorded since are added."),
+        None, "--redraw-reason", help=help_of("cli.help.roster.redraw_reason")),
+    from_date: str = typer.Option(None, "--from", help=help_of("cli.help.roster.from")),
     lang: str = LANG_OPTION,
 ) -> None:
-    """Make a month's roster: draw institutions, date and staff every inspection.
+    """生成月度检查排班：抽取机构，安排每次检查的日期和人员。 Make a month's roster: draw
+    institutions, date and staff every inspection.
 
     Writes roster.csv, roster.xlsx (Chinese), draw.json (the audit record) and
     summary.txt, and stores the roster as the month's draft (publish it with
@@ -114,10 +106,9 @@ def roster(
 
 
 def publish_cmd(
-    month: str = typer.Option(..., help="Month whose newest draft to publish, YYYY-MM."),
-    data: Path = typer.Option(None, help="Dataset folder (default: the bundled data)."),
-    out: Path = typer.Option(None, help="The roster's folder (e.g. out/roster): its "
-                             "roster.xlsx is marked 已发布 when it holds the draw published."),
+    month: str = typer.Option(..., help=help_of("cli.help.roster.publish_month")),
+    data: Path = typer.Option(None, help=help_of("cli.help.data")),
+    out: Path = typer.Option(None, help=help_of("cli.help.roster.publish_out")),
     lang: str = LANG_OPTION,
 ) -> None:
     """Publish a month's roster (一公开): from now on later months take it as history,
@@ -139,9 +130,9 @@ def publish_cmd(
 
 
 def notice_cmd(
-    month: str = typer.Option(..., help="Month of the notice, YYYY-MM."),
-    out: Path = typer.Option(..., help="Folder to write notice.html and notice.xlsx into."),
-    data: Path = typer.Option(None, help="Dataset folder (default: the bundled data)."),
+    month: str = typer.Option(..., help=help_of("cli.help.roster.notice_month")),
+    out: Path = typer.Option(..., help=help_of("cli.help.roster.notice_out")),
+    data: Path = typer.Option(None, help=help_of("cli.help.data")),
     lang: str = LANG_OPTION,
 ) -> None:
     """Write the public notice (公示) of a month's roster: institutions, dates, teams,
@@ -166,10 +157,10 @@ def notice_cmd(
 
 
 def verify_cmd(
-    draw: Path = typer.Argument(..., help="A draw.json, or the folder holding it."),
-    data: Path = typer.Option(None, help="Dataset folder (default: as recorded)."),
-    workers: int = typer.Option(8, help="Solver workers."),
-    time_limit: float = typer.Option(120.0, help="Solver time limit, seconds."),
+    draw: Path = typer.Argument(..., help=help_of("cli.help.roster.draw")),
+    data: Path = typer.Option(None, help=help_of("cli.help.data_recorded")),
+    workers: int = typer.Option(8, help=help_of("cli.help.workers")),
+    time_limit: float = typer.Option(120.0, help=help_of("cli.help.time_limit")),
     lang: str = LANG_OPTION,
 ) -> None:
     """Recompute a draw's whole audit record and say whether it matches (and, when the
@@ -207,10 +198,8 @@ def verify_cmd(
 
 
 def record_cmd(
-    file: Path = typer.Argument(
-        ..., help="CSV/XLSX: institution_id, date, outcome, inspector_ids."
-    ),
-    data: Path = typer.Option(None, help="Dataset folder (default: the bundled data)."),
+    file: Path = typer.Argument(..., help=help_of("cli.help.roster.outcomes")),
+    data: Path = typer.Option(None, help=help_of("cli.help.data")),
     lang: str = LANG_OPTION,
 ) -> None:
     """Record inspection outcomes (pass / rectify / fail) for the months ahead.
@@ -228,12 +217,12 @@ def record_cmd(
 
 
 def register(app: typer.Typer) -> None:
-    roster_app = typer.Typer(help="Monthly inspection rosters (双随机).")
+    roster_app = typer.Typer(help=help_of("cli.help.roster.group"))
     roster_app.callback(invoke_without_command=True)(roster)
     roster_app.command("verify")(verify_cmd)
     roster_app.command("publish")(publish_cmd)
     roster_app.command("notice")(notice_cmd)
-    inspections_app = typer.Typer(help="Inspection outcomes (检查结果).")
+    inspections_app = typer.Typer(help=help_of("cli.help.inspections.group"))
     inspections_app.command("record")(record_cmd)
     app.add_typer(roster_app, name="roster")
     app.add_typer(inspections_app, name="inspections")

@@ -19,8 +19,12 @@ def _settings(host: str = "127.0.0.1", data: Path | None = None, home: Path | No
 
 
 def register(app: typer.Typer) -> None:
-    token_app = typer.Typer(help="Access tokens of the service (viewer | planner | admin).")
+    """Add ``tuoyu serve`` and ``tuoyu token``."""
+    register_serve(app)
+    register_tokens(app)
 
+
+def register_serve(app: typer.Typer) -> None:
     @app.command("serve")
     def serve(
         host: str = typer.Option("127.0.0.1", help="Address to listen on."),
@@ -29,7 +33,8 @@ def register(app: typer.Typer) -> None:
                                              "bundled Baoshan data)."),
         home: Path = typer.Option(None, help="Data root (default: TUOYU_HOME or ./tuoyu_home)."),
     ) -> None:
-        """Serve the planning API (/api/v1, docs at /docs) and the web pages."""
+        """启动规划服务（/api/v1，文档在 /docs）和网页。 Serve the planning API (/api/v1,
+        docs at /docs) and the web pages."""
         import uvicorn
 
         from tuoyu.api.service.app import StartupRefused, create_app
@@ -43,6 +48,12 @@ def register(app: typer.Typer) -> None:
             typer.echo(str(exc), err=True)
             raise typer.Exit(2) from None
         uvicorn.run(application, host=host, port=port)
+
+
+
+def register_tokens(app: typer.Typer) -> None:
+    token_app = typer.Typer(help="服务的访问令牌（viewer | planner | admin）。 Access tokens of "
+                            "the service (viewer | planner | admin).")
 
     @token_app.command("create")
     def create(

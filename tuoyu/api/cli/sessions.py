@@ -13,35 +13,34 @@ from pathlib import Path
 
 import typer
 
-from tuoyu.api.cli.common import LANG_OPTION, dataset_of, fail, make_params, plan_and_write
+from tuoyu.api.cli.common import (
+    LANG_OPTION,
+    dataset_of,
+    fail,
+    help_of,
+    make_params,
+    param_option,
+    plan_and_write,
+)
 from tuoyu.api.text import message
 from tuoyu.planning.params import SessionParams
 
 
 def sessions(
-    data: Path = typer.Option(None, help="Dataset folder (default: the bundled Baoshan data)."),
-    year: int = typer.Option(2027, help="The year to plan."),
-    out: Path = typer.Option(Path("out"), help="Output folder."),
-    from_: str = typer.Option(
-        None, "--from", help="Re-plan from this date (YYYY-MM-DD); sessions before it stay."
-    ),
-    previous: Path = typer.Option(
-        None, help="The plan to re-plan (default: OUT/sessions.csv)."
-    ),
-    seed: int = typer.Option(0, help="Seed of the calendar's tie-breaks."),
-    time_limit: float = typer.Option(
-        60.0, help="Solver work budget, in seconds of an idle machine (see docs/sessions.md)."
-    ),
-    workers: int = typer.Option(
-        2, help="Solver threads (used with --fast only; the default calendar does not depend on it)."
-    ),
-    fast: bool = typer.Option(
-        False, "--fast", help="Parallel search within --time-limit seconds: faster, but the "
-        "calendar may differ from run to run (default: reproducible).",
-    ),
+    data: Path = typer.Option(None, help=help_of("cli.help.data")),
+    year: int = typer.Option(2027, help=help_of("cli.help.sessions.year")),
+    out: Path = typer.Option(Path("out"), help=help_of("cli.help.out")),
+    from_: str = typer.Option(None, "--from", help=help_of("cli.help.sessions.from")),
+    previous: Path = typer.Option(None, help=help_of("cli.help.sessions.previous")),
+    seed: int = param_option(SessionParams, "seed", help="cli.help.sessions.seed"),
+    time_limit: float = param_option(SessionParams, "time_limit",
+                                     help="cli.help.sessions.time_limit"),
+    workers: int = param_option(SessionParams, "workers", help="cli.help.sessions.workers"),
+    fast: bool = typer.Option(False, "--fast", help=help_of("cli.help.sessions.fast")),
     lang: str = LANG_OPTION,
 ) -> None:
-    """The yearly guidance-session calendar: at least six sessions per baby center."""
+    """年度指导活动日历：每个育婴指导中心至少六次活动。 The yearly guidance-session
+    calendar: at least six sessions per baby center."""
     params = make_params(
         SessionParams, lang, year=year, from_date=from_, seed=seed,  # type: ignore[arg-type]
         time_limit=time_limit, workers=workers, reproducible=not fast,

@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from tuoyu.api.cli.common import make_params, plan_and_write
+from tuoyu.api.cli.common import LANG_OPTION, help_of, make_params, param_option, plan_and_write
 from tuoyu.api.text import Lang, label, message, number, percent, plan_figures, render
 from tuoyu.planning import ProgressEvent
 from tuoyu.planning.dataset import Dataset
@@ -75,45 +75,46 @@ def register(app: typer.Typer) -> None:
     @app.command("siting")
     def siting(
         data: Annotated[Path | None, typer.Option(
-            "--data", help="Dataset folder (default: the bundled Baoshan data).")] = None,
-        years: str = typer.Option("2027-2029", "--years", help="Planning horizon, e.g. "
-                                  "2027-2029."),
-        out: Annotated[Path, typer.Option("--out", help="Output folder.")] = DEFAULT_OUT,
-        classes_per_year: str = typer.Option("5-8", "--classes-per-year",
-                                             help="New classes a year, min-max."),
-        seats_per_class: int = typer.Option(20, "--seats-per-class"),
-        speed: float = typer.Option(4.5, "--speed", help="Walking speed, km/h."),
-        radius: float | None = typer.Option(None, "--radius",
-                                            help="Fixed walking radius in metres instead of "
-                                                 "15 minutes at --speed."),
-        circuity: float = typer.Option(1.3, "--circuity",
-                                       help="Walk / straight line off the network."),
-        take_up: float = typer.Option(0.35, "--take-up",
-                                      help="Share of children 0–3 needing a place."),
-        trend: float = typer.Option(-0.05, "--trend",
-                                    help="Yearly change of births (-0.05: 5% fewer a year)."),
-        time_limit: float = typer.Option(60.0, "--time-limit", help="Seconds."),
-        workers: int = typer.Option(2, "--workers"),
-        model: str = typer.Option("capacitated", "--model",
-                                  help="capacitated | mclp | lscp"),
-        p: int | None = typer.Option(None, "--p",
-                                     help="MCLP: classes to site (default: max a year × years)."),
-        strict: bool = typer.Option(False, "--strict",
-                                    help="Fail (exit 2) when a district rule cannot be met."),
+            "--data", help=help_of("cli.help.data"))] = None,
+        years: str = param_option(SitingParams, "years", "--years", help="cli.help.siting.years"),
+        out: Annotated[Path, typer.Option("--out", help=help_of("cli.help.out"))] = DEFAULT_OUT,
+        classes_per_year: str = param_option(SitingParams, "classes_per_year",
+                                             "--classes-per-year",
+                                             help="cli.help.siting.classes_per_year"),
+        seats_per_class: int = param_option(SitingParams, "seats_per_class",
+                                            "--seats-per-class",
+                                            help="cli.help.siting.seats_per_class"),
+        speed: float = param_option(SitingParams, "speed_kmh", "--speed",
+                                    help="cli.help.siting.speed"),
+        radius: float | None = param_option(SitingParams, "radius_m", "--radius",
+                                            help="cli.help.siting.radius"),
+        circuity: float = param_option(SitingParams, "circuity", "--circuity",
+                                       help="cli.help.siting.circuity"),
+        take_up: float = param_option(SitingParams, "take_up", "--take-up",
+                                      help="cli.help.siting.take_up"),
+        trend: float = param_option(SitingParams, "trend", "--trend",
+                                    help="cli.help.siting.trend"),
+        time_limit: float = param_option(SitingParams, "time_limit", "--time-limit",
+                                         help="cli.help.time_limit"),
+        workers: int = param_option(SitingParams, "workers", "--workers",
+                                    help="cli.help.workers"),
+        model: str = param_option(SitingParams, "model", "--model",
+                                  help="cli.help.siting.model"),
+        p: int | None = param_option(SitingParams, "p", "--p", help="cli.help.siting.p"),
+        strict: bool = typer.Option(False, "--strict", help=help_of("cli.help.siting.strict")),
         no_network: bool = typer.Option(False, "--no-network",
-                                        help="Ignore walk_network.graphml."),
+                                        help=help_of("cli.help.siting.no_network")),
         pin: Annotated[list[str] | None, typer.Option(
-            "--pin", help="A place that must open a class: ID or ID@YEAR (repeatable).")
-        ] = None,
+            "--pin", help=help_of("cli.help.siting.pin"))] = None,
         forbid: Annotated[list[str] | None, typer.Option(
-            "--forbid", help="A place that must not open a class: ID (repeatable).")] = None,
-        tradeoff: str | None = typer.Option(
-            None, "--tradeoff", help="Also trace classes a year against children served, "
-            "e.g. 0-12 (writes tradeoff.csv)."),
-        lang: str = typer.Option("zh", "--lang", help="zh | en"),
+            "--forbid", help=help_of("cli.help.siting.forbid"))] = None,
+        tradeoff: str | None = typer.Option(None, "--tradeoff",
+                                            help=help_of("cli.help.siting.tradeoff")),
+        lang: str = LANG_OPTION,
     ) -> None:
-        """Site new public nursery classes (公办托班) for the 15-minute walking circle."""
-        out_lang: Lang = "en" if lang == "en" else "zh"
+        """公办托班选址：让 15 分钟步行圈内有托位。 Site new public nursery classes
+        (公办托班) for the 15-minute walking circle."""
+        out_lang: Lang = lang  # type: ignore[assignment]  (checked by its option)
         params = make_params(
             SitingParams, out_lang, years=years, classes_per_year=classes_per_year,
             seats_per_class=seats_per_class, speed_kmh=speed, radius_m=radius,

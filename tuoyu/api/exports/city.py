@@ -1,18 +1,17 @@
-"""Writing a city's plans: each district's folder (its planners' files, written by their
-own exporters, published in one step) and the city summary table (``city_summary.csv``
+"""Writing a city's plans: the lines printed as each district finishes (its folder is
+delivered by ``tuoyu.api.runner.deliver_each``, each planner's files by its own
+exporter) and the city summary table (``city_summary.csv``
 and ``city_summary.xlsx``: one row per district and planner)."""
 
 from __future__ import annotations
 
 import csv
-import importlib
 import os
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from tuoyu.api.exports.output import staged
 from tuoyu.api.exports.workbook import workbook
 from tuoyu.api.text import Lang, describe, label, message, render, render_data_error
 from tuoyu.models.errors import DataError
@@ -137,24 +136,6 @@ def write_summary(rows: Sequence[Mapping[str, Any]], out: Path, lang: Lang = "zh
     _replace_file(out / SUMMARY[1], xlsx_file)
 
 
-def write_district(results: Sequence[DistrictResult], folder: Path, lang: Lang = "zh") -> list[str]:
-    """Publish a district's folder in one step: a subfolder per planner that made a plan
-    (``roster/``, ``sessions/``, ``siting/``), each written by that planner's own
-    exporter, as the single-district commands write them. Returns the planners
-    written. Raises :class:`tuoyu.api.exports.output.OutputError` or ``OSError``
-    (nothing of the district is published then)."""
-    made = [r for r in results if r.ok and r.plan is not None]
-    if not made:
-        return []
-    with staged(folder) as tmp:
-        for r in made:
-            exporter: Any = importlib.import_module(f"tuoyu.api.exports.{r.kind}")
-            sub = tmp / r.kind
-            sub.mkdir()
-            exporter.write_plan(r.plan, sub, lang=lang)
-    return [r.kind for r in made]
-
-
 def district_line(result: DistrictResult, lang: Lang = "zh") -> str:
     """One printed line (or a few, for a data error) about a finished planner."""
     planner = label(f"{result.kind}.name", lang)
@@ -168,4 +149,4 @@ def district_line(result: DistrictResult, lang: Lang = "zh") -> str:
 
 
 __all__ = ["SUMMARY", "district_line", "error_text", "failure_text", "render", "summary_rows",
-           "write_district", "write_summary"]
+           "write_summary"]

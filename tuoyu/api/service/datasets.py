@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from tuoyu.api.store import Dataset, now
+from tuoyu.api.store import DatasetRow, now
 from tuoyu.models.errors import DataError, Problem
 from tuoyu.models.schema import TABLES
 from tuoyu.planning.registry import table_groups
@@ -203,7 +203,7 @@ def unpack_zip(archive: Path, target: Path, max_bytes: int) -> None:
 
 
 def ingest(home: Path, engine: Engine, upload: Path, filename: str, name: str | None,
-           max_bytes: int) -> Dataset:
+           max_bytes: int) -> DatasetRow:
     """Unpack and check an upload; store it as a new dataset, or raise DataError."""
     suffix = Path(filename or "").suffix.lower()
     if suffix not in {".zip", ".xlsx"}:
@@ -233,7 +233,7 @@ def ingest(home: Path, engine: Engine, upload: Path, filename: str, name: str | 
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    row = Dataset(
+    row = DatasetRow(
         id=ds_id,
         name=name or Path(filename).stem,
         path=str(final),
@@ -251,14 +251,14 @@ def register_bundled(engine: Engine, folder: Path | None) -> None:
         return
     path = str(Path(folder).resolve())
     with Session(engine) as s:
-        row = s.get(Dataset, BUNDLED_ID)
+        row = s.get(DatasetRow, BUNDLED_ID)
         if row is not None and row.path == path:
             return
     counts = validate(Path(path))
     with Session(engine) as s, s.begin():
-        row = s.get(Dataset, BUNDLED_ID)
+        row = s.get(DatasetRow, BUNDLED_ID)
         if row is None:
-            s.add(Dataset(id=BUNDLED_ID, name="宝山区 Baoshan (bundled)", path=path,
+            s.add(DatasetRow(id=BUNDLED_ID, name="宝山区 Baoshan (bundled)", path=path,
                           tables_json=json.dumps(counts), created_at=now()))
         else:
             row.path = path

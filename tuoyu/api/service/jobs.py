@@ -29,7 +29,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from tuoyu.api.service.settings import Settings
-from tuoyu.api.store import FINISHED, Dataset, Job, now
+from tuoyu.api.store import FINISHED, DatasetRow, Job, now
 from tuoyu.planning.registry import planner
 
 
@@ -206,7 +206,7 @@ class JobManager:
             ).first()
             if job is None:
                 return False
-            ds = s.get(Dataset, job.dataset_id)
+            ds = s.get(DatasetRow, job.dataset_id)
             if ds is None:
                 job.status = "failed"
                 gone = said("job.dataset_gone", id=job.dataset_id)

@@ -20,7 +20,7 @@ from tuoyu.api.service import datasets as ds
 from tuoyu.api.service.deps import Planner, State, StateDep, Viewer
 from tuoyu.api.service.errors import ApiError, not_found, too_large_message
 from tuoyu.api.service.schemas import ERROR_RESPONSES, DatasetOut, OutcomeRows, RecordedOut, iso
-from tuoyu.api.store import Dataset as DatasetRow
+from tuoyu.api.store import DatasetRow
 from tuoyu.models.errors import DataError, Problem
 from tuoyu.models.schema import TABLES
 from tuoyu.planning.dataset import Dataset

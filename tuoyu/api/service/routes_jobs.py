@@ -174,16 +174,16 @@ def check_roster_state(st: State, row: Any, params: dict[str, Any]) -> None:
                        reason=exc.code, message_en=runner.state_error_text(exc, "en")) from None
 
 
-def check_steering(st: State, row: Any, params: dict[str, Any]) -> None:
+def refuse_steering_clashes(st: State, row: Any, params: dict[str, Any]) -> None:
     """Pinned and forbidden places that cannot be (an unknown id, no spare rooms, …)
     are refused before queuing: 422 naming each id."""
     if not (params.get("pinned") or params.get("forbidden")):
         return
     from tuoyu.planning.dataset import Dataset
     from tuoyu.planning.params import SitingParams
-    from tuoyu.planning.siting import check_steering as clashes_of
+    from tuoyu.planning.siting import check_steering
 
-    clashes = clashes_of(Dataset(Path(row.path), row.id), SitingParams.model_validate(params))
+    clashes = check_steering(Dataset(Path(row.path), row.id), SitingParams.model_validate(params))
     if clashes:
         found = [{**c.as_dict(), "message": render(c)} for c in clashes]
         raise ApiError(422, "；".join(f["message"] for f in found), clashes=found,

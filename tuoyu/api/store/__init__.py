@@ -31,7 +31,7 @@ from tuoyu.api.store.tables import (
     STATUSES,
     ApiToken,
     Base,
-    Dataset,
+    DatasetRow,
     Job,
     Outcome,
     Roster,
@@ -42,7 +42,7 @@ from tuoyu.api.store.tables import (
 from tuoyu.models.inspection import PastInspection
 
 __all__ = [
-    "FINISHED", "ROSTER_STATES", "STATUSES", "ApiToken", "Base", "Dataset", "Job", "Outcome", "Roster",
+    "FINISHED", "ROSTER_STATES", "STATUSES", "ApiToken", "Base", "DatasetRow", "Job", "Outcome", "Roster",
     "RosterVisit", "StoredPlan", "now", "database_url", "engine", "make_engine", "migrate",
     "stored_history", "save_roster", "record_outcomes", "RosterStateError", "RedrawRefused",
     "DrawConflict", "default_url", "home", "NothingToPublish", "NothingToReplan", "NoRosterStored", "month_draws", "earlier_draws", "draw_entry",
