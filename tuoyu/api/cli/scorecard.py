@@ -13,23 +13,22 @@ from pathlib import Path
 
 import typer
 
-from tuoyu.api.cli.common import LANG_OPTION, dataset_of, fail, output_failure
+from tuoyu.api.cli.common import LANG_OPTION, dataset_of, fail, help_of, output_failure
 from tuoyu.api.text import Lang, message, render_data_error
 from tuoyu.models.errors import DataError
 
 
 def scorecard(
-    year: int = typer.Option(..., help="The year to report, e.g. 2027."),
-    data: Path = typer.Option(None, help="Dataset folder (default: the bundled Baoshan data)."),
-    out: Path = typer.Option(Path("out/scorecard"), help="Folder to write scorecard.xlsx into."),
-    plans: Path = typer.Option(
-        None, help="A folder of plans made on the command line (the --out of `tuoyu all`: "
-        "its sessions/ and siting/), used when newer than the plans stored by the service."),
+    year: int = typer.Option(..., help=help_of("cli.help.scorecard.year")),
+    data: Path = typer.Option(None, help=help_of("cli.help.data")),
+    out: Path = typer.Option(Path("out/scorecard"), help=help_of("cli.help.scorecard.out")),
+    plans: Path = typer.Option(None, help=help_of("cli.help.scorecard.plans")),
     lang: str = LANG_OPTION,
 ) -> None:
-    """The action plan's targets of a year, per street: inspections on site, follow-ups,
-    sessions per baby center, district events, 托幼一体, inclusive streets, new classes,
-    the 15-minute circle. A figure nothing stored can tell yet says so."""
+    """三年行动计划目标完成情况（按年、按街镇）。 The action plan's targets of a year, per
+    street: inspections on site, follow-ups, sessions per baby center, district events,
+    托幼一体, inclusive streets, new classes, the 15-minute circle. A figure nothing
+    stored can tell yet says so."""
     from tuoyu.api import scorecard as gathering
     from tuoyu.api.exports import scorecard as export
     from tuoyu.api.exports.output import OutputError, staged

@@ -40,6 +40,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "of outcomes recorded since are added."),
     "cli.help.roster.publish_month": ("要公开其最新草稿的月份，YYYY-MM。",
                                       "Month whose newest draft to publish, YYYY-MM."),
+    "cli.help.scorecard.year": ("报告的年份，如 2027。", "The year to report, e.g. 2027."),
+    "cli.help.scorecard.out": ("写入 scorecard.xlsx 的文件夹。", "Folder to write scorecard.xlsx into."),
+    "cli.help.scorecard.plans": (
+        "命令行生成的方案所在文件夹（tuoyu all 的 --out：其中的 sessions/ 和 siting/），"
+        "比服务中保存的方案新时采用。",
+        "A folder of plans made on the command line (the --out of `tuoyu all`: its sessions/ "
+        "and siting/), used when newer than the plans stored by the service."),
     "cli.help.roster.publish_out": (
         "该月排班的文件夹（如 out/roster）：其中的 roster.xlsx 若属于所发布的抽取，标为已发布。",
         "The roster's folder (e.g. out/roster): its roster.xlsx is marked 已发布 when it "
