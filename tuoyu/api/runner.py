@@ -99,7 +99,13 @@ def deliver_each(plans: Sequence[Plan], out_dir: Path, *, dataset: Dataset,
     folder; the others are published. Returns, per kind, what its ``save`` hook
     returned or the refusal. Raises :class:`OutputError` or ``OSError`` when the
     folder cannot be written: nothing is stored then, nothing published."""
+    from dataclasses import replace
+
+    from tuoyu.planning.dataset import district_name
+
     outcome: dict[str, Any] = {}
+    name = district_name(dataset)  # the workbooks' titles say which district
+    plans = [p if p.district else replace(p, district=name) for p in plans]
     with staged(out_dir) as tmp:
         for plan in plans:
             (tmp / plan.kind).mkdir()
