@@ -123,5 +123,20 @@
     load();
   });
   document.getElementById('dataset').addEventListener('change', load);
+  // the workbook: with a token the request must carry it (fetched, then saved as a file)
+  document.getElementById('plan-xlsx').addEventListener('click', function (ev) {
+    var a = ev.currentTarget;
+    if (!T.token()) { return; }
+    ev.preventDefault();
+    T.api(a.getAttribute('href'), {as: 'blob'}).then(function (blob) {
+      var u = URL.createObjectURL(blob);
+      var tmp = T.el('a', {href: u, download: 'scorecard-' +
+        document.getElementById('year').value + '.xlsx'});
+      document.body.appendChild(tmp);
+      tmp.click();
+      tmp.remove();
+      setTimeout(function () { URL.revokeObjectURL(u); }, 1000);
+    }, T.showError);
+  });
   window.addEventListener('resize', function () { charts.forEach(function (c) { c.resize(); }); });
 })();
