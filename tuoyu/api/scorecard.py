@@ -62,6 +62,16 @@ def _newest_job(engine: Engine, key: str, kind: str) -> list[tuple[store.Job, An
         return [(j, p) for j, p in rows]
 
 
+def _job_source(job: store.Job) -> str:
+    """A stored plan as a planner knows it: made in the pages, finished at (Beijing
+    time); ``job:<id>|<time>`` (the page links the job, the words come from the text)."""
+    from zoneinfo import ZoneInfo
+
+    when = job.finished_at or job.created_at
+    local = when.replace(tzinfo=dt.UTC).astimezone(ZoneInfo("Asia/Shanghai"))
+    return f"job:{job.id}|{local:%Y-%m-%d %H:%M}"
+
+
 def _mtime(path: Path) -> dt.datetime:
     return dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).replace(tzinfo=None)
 
@@ -86,7 +96,7 @@ def _sessions(engine: Engine, key: str, year: int, plans: Path | None
                       [sc.HeldSession(dt.date.fromisoformat(str(r["date"])),
                                       str(r.get("center_id") or ""),
                                       str(r.get("event_id") or "")) for r in rows],
-                      f"job:{job.id}"))
+                      _job_source(job)))
         break
     if not found:
         return None, ""
@@ -126,7 +136,7 @@ def _siting(engine: Engine, key: str, year: int, plans: Path | None, jobs_dir: P
         path = jobs_dir / job.id / "siting.geojson"
         doc = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
         found.append((job.finished_at or job.created_at, _openings_of(doc), rows,
-                      f"job:{job.id}"))
+                      _job_source(job)))
         break
     if not found:
         return None, None, ""

@@ -58,6 +58,16 @@ def _detail(x: Line, lang: Lang) -> str:
     return ""
 
 
+def _source(where: str, lang: Lang) -> str:
+    """Which plan a figure read, in words: a plan made in the pages (and when), a folder
+    of plans made on the command line, or none."""
+    if not where:
+        return label("scorecard.none", lang)
+    if where.startswith("job:"):
+        return message("scorecard.plan_job", {"time": where.partition("|")[2]}, lang)
+    return message("scorecard.plan_folder", {"folder": where}, lang)
+
+
 def rendered(card: Scorecard, district: str, sources: Mapping[str, str],
              lang: Lang = "zh") -> dict[str, Any]:
     """The scorecard with every figure said for people (and the numbers, for charts):
@@ -83,13 +93,14 @@ def rendered(card: Scorecard, district: str, sources: Mapping[str, str],
                 "detail": _detail(x, lang),
             } for x in lines],
         })
-    none = label("scorecard.none", lang)
     return {
         "year": card.year,
         "today": card.today.isoformat(),
         "district": district,
         "title": message("scorecard.title", {"district": district, "year": card.year}, lang),
-        "plans": {kind: where or none for kind, where in sources.items()},
+        "plans": {kind: _source(where, lang) for kind, where in sources.items()},
+        "plan_jobs": {kind: where.split("|")[0].removeprefix("job:")
+                      for kind, where in sources.items() if where.startswith("job:")},
         "figures": figures,
     }
 

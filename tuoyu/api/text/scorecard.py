@@ -35,7 +35,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "scorecard.detail.integrated_now": ("仅现有托班（尚无选址方案）", "existing classes only (no siting plan yet)"),
     # where each figure comes from
     "scorecard.source.on_site": (
-        "数据集 institutions 表的在营机构；当年实地检查：数据集 inspections 表与系统中登记的检查结果",
+        "数据集“托育机构”表中的在营机构；当年实地检查：数据集“检查记录”表与系统中登记的检查结果",
         "active institutions of the dataset; on site: the dataset's inspections history and "
         "the outcomes recorded in the store",
     ),
@@ -44,28 +44,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "follow-ups due this year by today (30 days after a rectify/fail outcome), made in time",
     ),
     "scorecard.source.sessions": (
-        "最新一份当年的活动日历（服务中保存的方案或方案文件夹中的 sessions.csv）；数据集 centers 表",
+        "最新一份当年的活动日历（服务中保存的方案，或方案文件夹中的 sessions.csv）；数据集“指导场所”表",
         "the newest calendar of the year (a stored plan or sessions.csv of the plans folder); "
         "the dataset's centers",
     ),
     "scorecard.source.events": (
-        "最新一份当年的活动日历中的区级活动（数据集 events 表中类型为 district_event）",
+        "最新一份当年的活动日历中的区级活动（数据集“区级活动”表中类型为区级活动的）",
         "district events (events of kind district_event) in the newest calendar of the year",
     ),
     "scorecard.source.integrated": (
-        "数据集 kindergartens 表（已开托班），加上最新选址方案当年底前在幼儿园新开的托班",
+        "数据集“幼儿园”表中已开托班的幼儿园，加上最新选址方案当年底前在幼儿园新开的托班",
         "the dataset's kindergartens with a nursery class, plus the newest siting plan's "
         "classes in kindergartens by year end",
     ),
     "scorecard.source.inclusive": (
-        "数据集 providers 表的普惠托育点、公办幼儿园托班，加上最新选址方案当年底前新开的公办托班",
+        "数据集“现有托育点”表中的普惠托育点和公办幼儿园托班，加上最新选址方案当年底前新开的公办托班",
         "inclusive providers and public kindergartens' classes of the dataset, plus the "
         "newest siting plan's classes by year end",
     ),
     "scorecard.source.new_classes": ("最新一份覆盖当年的选址方案（siting.geojson）",
                                      "the newest siting plan covering the year (siting.geojson)"),
     "scorecard.source.within_15_min": (
-        "最新一份覆盖当年的选址方案的 15 分钟步行圈（coverage.csv）；儿童数取数据集 communities 表的 pop_0_3",
+        "最新一份覆盖当年的选址方案的 15 分钟步行圈（coverage.csv）；儿童数取数据集“居委/小区”表的 0–3 岁人口",
         "the 15-minute circle of the newest siting plan covering the year (coverage.csv); "
         "children: pop_0_3 of the dataset's communities",
     ),
@@ -89,4 +89,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "scorecard.from_plans": ("所用方案：活动日历 {sessions}；选址 {siting}",
                              "plans used: calendar {sessions}; siting {siting}"),
     "scorecard.none": ("无", "none"),
+    "scorecard.plan_job": ("页面中生成的方案（{time} 完成）", "the plan made in the pages ({time})"),
+    "scorecard.plan_folder": ("文件夹 {folder} 中的方案", "the plan in the folder {folder}"),
 }
