@@ -30,7 +30,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from tuoyu.api import store
-from tuoyu.models.errors import DataError
+from tuoyu.models.errors import DataError, Problem
 from tuoyu.planning import scorecard as sc
 from tuoyu.planning.dataset import Dataset
 
@@ -122,19 +122,27 @@ def _siting(engine: Engine, key: str, year: int, plans: Path | None, jobs_dir: P
     found: list[tuple[dt.datetime, list[sc.Opening], list[dict[str, Any]], str]] = []
     if plans is not None and (plans / "siting" / "coverage.csv").is_file():
         folder = plans / "siting"
-        with (folder / "coverage.csv").open(encoding="utf-8-sig", newline="") as f:
-            rows = list(csv.DictReader(f))
-        doc = json.loads((folder / "siting.geojson").read_text(encoding="utf-8")) \
-            if (folder / "siting.geojson").is_file() else {}
-        if any(int(r["year"]) == year for r in rows):
-            found.append((_mtime(folder / "coverage.csv"), _openings_of(doc), rows,
-                          str(folder)))
+        try:
+            with (folder / "coverage.csv").open(encoding="utf-8-sig", newline="") as f:
+                rows = list(csv.DictReader(f))
+            doc = json.loads((folder / "siting.geojson").read_text(encoding="utf-8")) \
+                if (folder / "siting.geojson").is_file() else {}
+            if any(int(r["year"]) == year for r in rows):
+                found.append((_mtime(folder / "coverage.csv"), _openings_of(doc), rows,
+                              str(folder)))
+        except (OSError, ValueError, KeyError, TypeError) as exc:  # not a siting plan's files
+            raise DataError([Problem(str(folder), "the siting plan's files cannot be read",
+                                     expected="coverage.csv and siting.geojson as tuoyu "
+                                     "siting writes them", got=str(exc)[:200])]) from None
     for job, plan in _newest_job(engine, key, "siting"):
         rows = json.loads(plan.result_json).get("rows", [])
         if not any(int(r["year"]) == year for r in rows):
             continue
         path = jobs_dir / job.id / "siting.geojson"
-        doc = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        except (OSError, ValueError):
+            doc = {}  # the job's file is gone or damaged: its openings are not known
         found.append((job.finished_at or job.created_at, _openings_of(doc), rows,
                       _job_source(job)))
         break

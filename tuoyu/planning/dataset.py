@@ -27,9 +27,10 @@ class Dataset:
         return cls(BUNDLED, BUNDLED_NAME)
 
 
-def district_name(dataset: Dataset) -> str:
+def district_name(dataset: Dataset, fallback: str = "") -> str:
     """The district's name as a planner writes it (宝山区): the ``name`` of the first
-    feature of ``district.geojson`` when the dataset has one, else the folder's name."""
+    feature of ``district.geojson`` when the dataset has one, else ``fallback`` (the name
+    an upload was given), else the folder's name."""
     path = Path(dataset.folder) / "district.geojson"
     try:
         doc = json.loads(path.read_text(encoding="utf-8-sig"))
@@ -37,4 +38,4 @@ def district_name(dataset: Dataset) -> str:
     except (OSError, ValueError, KeyError, IndexError, TypeError):
         name = ""
     name = " ".join(name.split())  # a name is one line of text
-    return name[:60] or Path(dataset.folder).resolve().name
+    return name[:60] or " ".join(fallback.split())[:60] or Path(dataset.folder).resolve().name

@@ -141,3 +141,16 @@ def test_the_command_prints_and_writes_the_same_figures(run) -> None:
     whole = {r[0]: r[1] for r in wb["全区"].iter_rows(min_row=3, values_only=True)}
     assert whole == {f["label"]: f["lines"][0]["figure"] for f in doc["figures"]}
     assert "来源" in wb.sheetnames and "宝山区" in str(wb["全区"]["A1"].value)
+
+
+def test_a_plans_folder_that_is_not_one_is_refused_with_its_name(tmp_path: Path) -> None:
+    bad = tmp_path / "plans" / "siting"
+    bad.mkdir(parents=True)
+    (bad / "coverage.csv").write_text("community_id,year\nC1,二〇二七\n", encoding="utf-8")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("TUOYU_HOME", str(tmp_path / "home"))
+        mp.delenv("TUOYU_DATABASE_URL", raising=False)
+        res = runner.invoke(app, ["scorecard", "--year", "2027", "--plans",
+                                  str(tmp_path / "plans"), "--out", str(tmp_path / "card")])
+    assert res.exit_code == 2 and str(bad) in res.output and "什么也没有写入" in res.output
+    assert not (tmp_path / "card").exists()
