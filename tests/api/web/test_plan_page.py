@@ -99,8 +99,12 @@ def test_the_plan_page_draws_its_charts_offline_for_the_bundled_data(offline_pag
     assert figs["scorecard.sessions"]["known"] == "no"
     assert "尚无法得知" in figs["scorecard.sessions"]["text"]
     assert figs["scorecard.sessions"]["charts"] == "0"
-    bars = pg.locator(".plan-figure[data-code='scorecard.integrated'] .plan-chart svg path")
-    assert bars.count() > 13  # a bar per street and more
+    chart = ".plan-figure[data-code='scorecard.integrated'] .plan-chart svg"
+    assert pg.locator(f"{chart} path").count() > 13  # a bar per street and more
+    size = pg.eval_on_selector(chart, "e => [e.getBoundingClientRect().width, "
+                                      "e.getBoundingClientRect().height]")
+    assert size[0] > 300 and size[1] > 200, size  # drawn at the size of its place
+    assert pg.locator(f"{chart} text", has_text="宝山工业园区").count() == 1  # a street axis
     assert pg.evaluate("typeof echarts") == "object"
     href = pg.get_attribute("#plan-xlsx", "href")
     assert href and "/scorecard.xlsx?year=2027" in href

@@ -47,7 +47,7 @@
     };
     if (goal !== null && goal !== undefined && (share || fig.goal_max === null)) {
       series.markLine = {silent: true, symbol: 'none', data: [{yAxis: goal}],
-        label: {formatter: w('goal') + ' ' + (share ? goal + '%' : goal)},
+        label: {position: 'insideEndTop', formatter: w('goal') + ' ' + (share ? goal + '%' : goal)},
         lineStyle: {type: 'dashed', color: '#333'}};
     }
     c.setOption({
@@ -82,6 +82,7 @@
       card.appendChild(T.el('p', {'class': 'plan-whole ' + (whole.met === false ? 'not-met' :
         whole.met === true ? 'met' : ''), text: head}));
       card.appendChild(T.el('p', {'class': 'plan-source', text: w('source') + '：' + fig.source}));
+      box.appendChild(card);  // in the page first: a chart takes the size of its place
       if (fig.lines.length > 1) {
         chart(card, fig);
         var det = T.el('details', {}, [T.el('summary', {text: w('by_street')})]);
@@ -93,7 +94,6 @@
           {key: 'state', label: T.t('status')}, {key: 'detail', label: T.t('message')}
         ], fig.lines.slice(1));
       }
-      box.appendChild(card);
     });
     document.body.setAttribute('data-plan-ready', String(doc.year));
   }
