@@ -205,7 +205,9 @@ def write_roster_xlsx(plan: Plan, path: Path, state: str = "draft") -> None:
     detail: RosterDetail = plan.detail
     book = Book(path, roster_title(plan, state))
     book.table("按日期", *_by_day(detail))
-    book.blocks("检查组每日单", TEAM_DAY_HEADER, team_days(detail))
+    n = len(TEAM_DAY_HEADER)  # the last three columns are filled in by hand on site
+    book.blocks("检查组每日单", TEAM_DAY_HEADER, team_days(detail),
+                min_widths={n - 3: 12, n - 2: 16, n - 1: 16}, row_height=36)
     book.table("按检查人员", *_by_person(detail))
     book.table("抽取记录", *_draw(detail))
     book.table("年度覆盖", *_coverage(detail))

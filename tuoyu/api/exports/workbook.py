@@ -166,13 +166,17 @@ class Book:
 
     def blocks(self, name: str, header: Sequence[str],
                blocks: Sequence[tuple[str, Sequence[Sequence[Any]]]], *,
-               cap: int = MAX_WIDTH) -> Any:
+               cap: int = MAX_WIDTH, min_widths: Mapping[int, int] | None = None,
+               row_height: float | None = None) -> Any:
         """A sheet of blocks, one printed page each: a heading line, the header, the
         block's rows (an inspector team's day, a staff member's week). The title row
-        repeats on every page."""
+        repeats on every page. ``min_widths`` and ``row_height`` (points) leave room to
+        write by hand (an outcome, a signature)."""
         ws = self.wb.add_worksheet(name[:31])
         every = [r for _, rows in blocks for r in rows]
         widths = column_widths(header, every, cap)
+        for j, w in (min_widths or {}).items():
+            widths[j] = max(widths[j], w)
         for j, w in enumerate(widths):
             ws.set_column(j, j, w)
         ws.write_string(0, 0, self.title.line(name), self.fmt_title)
@@ -184,6 +188,8 @@ class Book:
             ws.write_row(row + 1, 0, list(header), self.fmt_head)
             for i, r in enumerate(rows, start=row + 2):
                 self._write(ws, i, r, widths)
+                if row_height:
+                    ws.set_row(i, row_height)
             row += len(rows) + 3
         ws.set_h_pagebreaks(breaks[:1023])  # Excel keeps at most 1,023 breaks a sheet
         ws.freeze_panes(1, 0)
