@@ -91,3 +91,14 @@ def test_ics_files_are_named_for_people_and_safe() -> None:
     assert safe_file_name("../a/b:c*?\n", "X") == "_a_b_c__"
     assert safe_file_name(" .. ", "X") == "X" and safe_file_name("a" * 90, "X") == "a" * 60
     assert safe_file_name("CON<>", "X") == "CON__"
+
+
+def test_codes_of_the_tables_are_said_in_chinese_and_names_stay_as_written() -> None:
+    from tuoyu.api.exports.roster import codes
+
+    assert codes("risk", "medium") == "中" and codes("risk", "high", "en") == "high"
+    assert codes("skill", "safety;hygiene;fire") == "安全防控、卫生保健、消防"
+    assert codes("skill", ("food",)) == "食品安全"
+    assert codes("department", "market") == "市场监管部门"
+    assert codes("department", "区教育局") == "区教育局"  # a department's own name
+    assert codes("institution_kind", "community_point") == "社区托育点"

@@ -70,7 +70,8 @@ def _by_day(detail: RosterDetail) -> tuple[list[str], list[list[object]]]:
         [r.date.isoformat(), _weekday(r.date), r.institution_id, inst[r.institution_id].name,
          street.get(r.street_id, r.street_id), codes("risk", inst[r.institution_id].risk),
          "、".join(insp[i].name for i in r.inspector_ids), "、".join(r.inspector_ids),
-         "、".join(sorted({insp[i].department for i in r.inspector_ids})),
+         "、".join(sorted({codes("department", insp[i].department)
+                          for i in r.inspector_ids})),
          label(f"roster.reason.{r.reason}"), _note(r.note, "zh")]
         for r in detail.result.rows
     ]
@@ -94,7 +95,8 @@ def team_days(detail: RosterDetail) -> list[tuple[str, list[list[object]]]]:
         days.setdefault((r.date, tuple(r.inspector_ids)), []).append(r)
     out = []
     for (day, team), visits in days.items():
-        people = "、".join(f"{insp[i].name}（{insp[i].department}）" for i in team)
+        people = "、".join(f"{insp[i].name}（{codes('department', insp[i].department)}）"
+                          for i in team)
         heading = f"{day.isoformat()} {_weekday(day)} · 检查组：{people} · 共 {len(visits)} 家"
         rows: list[list[object]] = [
             [n, r.institution_id, inst[r.institution_id].name,
@@ -115,7 +117,8 @@ def _by_person(detail: RosterDetail) -> tuple[list[str], list[list[object]]]:
     for i in sorted(detail.data.inspectors, key=lambda x: x.inspector_id):
         mine = [r for r in rows if i.inspector_id in r.inspector_ids]
         out.append([
-            i.inspector_id, i.name, i.department, codes("skill", i.skills), len(mine),
+            i.inspector_id, i.name, codes("department", i.department), codes("skill", i.skills),
+            len(mine),
             i.max_per_month, len(p.available[i.inspector_id]),
             "；".join(f"{r.date.month}/{r.date.day} {inst[r.institution_id].name}" for r in mine),
         ])

@@ -60,6 +60,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "code.skill.hygiene": ("卫生保健", "hygiene"),
     "code.skill.fire": ("消防", "fire"),
     "code.skill.food": ("食品安全", "food"),
+    # departments a dataset may give as codes (a department's own name stays as written)
+    "code.department.street": ("街镇", "street/town"),
+    "code.department.market": ("市场监管部门", "market regulation"),
+    "code.department.fire": ("消防救援部门", "fire and rescue"),
+    "code.department.health": ("卫生健康部门", "health"),
+    "code.department.education": ("教育部门", "education"),
+    "code.department.childcare": ("托育服务指导中心", "childcare guidance center"),
     "code.institution_kind.childcare_center": ("托育机构", "childcare center"),
     "code.institution_kind.kindergarten_class": ("幼儿园托班", "kindergarten class"),
     "code.institution_kind.community_point": ("社区托育点", "community point"),
