@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from tuoyu.api.exports.workbook import Book, Title
+from tuoyu.api.exports.workbook import Book, Title, one_line
 from tuoyu.api.text import Lang
 from tuoyu.models.reader import parse_date
 from tuoyu.models.sessions import (
@@ -299,16 +299,26 @@ def write_workbook(
     soft: list[tuple[str, str]] | None = None,
     notes: list[tuple[str, str]] | None = None,
     title: Title | None = None,
+    targets: list[tuple[str, float, float, bool]] | None = None,
 ) -> None:
     """The Chinese workbook, every sheet printable: 按场所, 按人员, 人员周程 (one printed
-    page per staff member's week), 按月份, 目标完成, 区级活动, 人员工作量, 说明 (the
-    plan's figures, ``soft``, and its findings, ``notes``)."""
+    page per staff member's week), 按月份, 目标完成, 区级活动, 人员工作量, 方案目标 (the
+    plan's targets, the month-by-month histogram among them), 说明 (the plan's figures,
+    ``soft``, and its findings, ``notes``)."""
     book = _Book(path, data, sessions, year, title or Title(period=f"{year}年"))
     for write in (_by_center, _by_person):
         write(book)
     book.book.blocks("人员周程", WEEK_HEADER, staff_weeks(book), cap=40)
     for write in (_by_month, _targets, _events, _load):
         write(book)
+    if targets:  # the plan's targets, the month-by-month histogram among them
+        from tuoyu.api.text import number
+
+        ws = book.sheet("方案目标", ["目标", "目标值", "实际", "是否达标"],
+                        [[t, number(g), number(a), "达标" if m else "未达标"]
+                         for t, g, a, m in targets], filter=False)
+        for i, (_, _, _, m) in enumerate(targets, start=2):
+            ws.write(i, 3, "达标" if m else "未达标", book.ok if m else book.bad)
     rows = [list(r) for r in (soft or [])] + [list(r) for r in (notes or [])]
     if rows:
         book.sheet("说明", ["项目", "内容"], rows, cap=90, filter=False)
@@ -328,7 +338,7 @@ def ics_bytes(title: str, sessions: list[Session], data: SessionData) -> bytes:
     cal = Calendar()
     cal.add("prodid", "-//tuoyu//Baoshan guidance sessions//ZH")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", title)
+    cal.add("x-wr-calname", one_line(title))
     cal.add("x-wr-timezone", "Asia/Shanghai")
     stamp = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     for s in sessions:
@@ -341,12 +351,12 @@ def ics_bytes(title: str, sessions: list[Session], data: SessionData) -> bytes:
         ev.add("dtstart", start)
         ev.add("dtend", end)
         if s.center_id:
-            ev.add("summary", f"科学育儿指导：{tn.get(s.topic_id, s.topic_id)}")
-            ev.add("location", cn.get(s.center_id, s.center_id))
+            ev.add("summary", one_line(f"科学育儿指导：{tn.get(s.topic_id, s.topic_id)}"))
+            ev.add("location", one_line(cn.get(s.center_id, s.center_id)))
         else:
-            ev.add("summary", en.get(s.event_id, s.event_id))
+            ev.add("summary", one_line(en.get(s.event_id, s.event_id)))
             ev.add("location", "宝山区")
-        ev.add("description", "指导人员：" + "、".join(sn.get(x, x) for x in s.staff_ids))
+        ev.add("description", one_line("指导人员：" + "、".join(sn.get(x, x) for x in s.staff_ids)))
         cal.add_component(ev)
     return cal.to_ical()
 
@@ -419,8 +429,9 @@ def write_plan(plan: Plan, folder: Path, lang: Lang = "zh") -> None:
     notes = [(label(f"severity.{f.severity}", "zh"), render(f, "zh")) for f in plan.findings]
     title = Title(district=plan.district, plan=label("sessions.name"),
                   period=f"{detail.year}年")
+    targets = [(label(t.code, "zh"), t.goal, t.achieved, t.met) for t in plan.targets]
     write_workbook(folder / "sessions.xlsx", detail.data, sessions, detail.year, figures,
-                   notes, title)
+                   notes, title, targets)
     write_ics(folder / ICS_DIR, detail.data, sessions)
     (folder / "sessions_summary.txt").write_text(summary(plan, lang) + "\n", encoding="utf-8")
 

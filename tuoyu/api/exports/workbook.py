@@ -4,6 +4,8 @@ sheet we write, and cells that stay data.
 A name such as ``=HYPERLINK("http://…")`` or ``+86…`` written by xlsxwriter's defaults
 would become a live formula (or a link); every workbook of ours is written with
 ``strings_to_formulas`` and ``strings_to_urls`` off, so such text is stored as text.
+A CSV has no such option: :func:`csv_text` makes such a cell start with an apostrophe,
+which Excel and WPS show as text (the OWASP advice for CSV injection).
 
 Every sheet written through :class:`Book` prints the same way: a title row (district,
 plan, period, state: 草稿 or 已发布) and a header row, both frozen on screen and
@@ -227,3 +229,22 @@ def yes_no(value: Any) -> str:
     if isinstance(value, str):
         value = value.strip().lower() in ("true", "1", "yes", "y", "是")
     return "是" if value else "否"
+
+#: the first characters that make Excel or WPS read a CSV cell as a formula
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+
+
+def csv_text(value: Any) -> Any:
+    """A CSV cell that a spreadsheet opens as the text it is, never as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def one_line(value: object) -> str:
+    """Text for a one-line field of a file format (a calendar's summary, location, …):
+    line breaks and other control or direction characters become spaces. The reader
+    refuses them in names already; this keeps any file whole whatever reaches it."""
+    from tuoyu.models.reader import BAD_TEXT
+
+    return BAD_TEXT.sub(" ", str(value))
