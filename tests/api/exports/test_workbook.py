@@ -102,3 +102,17 @@ def test_codes_of_the_tables_are_said_in_chinese_and_names_stay_as_written() -> 
     assert codes("department", "market") == "市场监管部门"
     assert codes("department", "区教育局") == "区教育局"  # a department's own name
     assert codes("institution_kind", "community_point") == "社区托育点"
+
+
+def test_more_blocks_than_a_sheet_can_break_go_on_to_another_sheet(tmp_path: Path) -> None:
+    from tuoyu.api.exports import workbook as wbk
+
+    book = wbk.Book(tmp_path / "b.xlsx", wbk.Title("宝山区", "周程"))
+    blocks = [(f"第 {n} 周", [[n, "甲"]]) for n in range(wbk.BLOCKS_PER_SHEET + 5)]
+    book.blocks("人员周程", ["序号", "内容"], blocks)
+    book.close()
+    wb = load_workbook(tmp_path / "b.xlsx")
+    assert wb.sheetnames == ["人员周程", "人员周程 (2)"]
+    assert len(wb["人员周程"].row_breaks.brk) == wbk.BLOCKS_PER_SHEET - 1
+    assert len(wb["人员周程 (2)"].row_breaks.brk) == 4
+    assert wb["人员周程 (2)"]["A2"].value == f"第 {wbk.BLOCKS_PER_SHEET} 周"

@@ -37,6 +37,8 @@ A4 = 9  # xlsxwriter's paper code for A4
 FOOTER = "&C第 &P 页，共 &N 页"
 #: the rows of a table sheet above its data: the title, the header
 HEAD_ROWS = 2
+#: blocks (printed pages) on one sheet: Excel keeps at most 1,023 page breaks a sheet
+BLOCKS_PER_SHEET = 1000
 
 
 def workbook(path: Path) -> xlsxwriter.Workbook:
@@ -173,7 +175,16 @@ class Book:
         """A sheet of blocks, one printed page each: a heading line, the header, the
         block's rows (an inspector team's day, a staff member's week). The title row
         repeats on every page. ``min_widths`` and ``row_height`` (points) leave room to
-        write by hand (an outcome, a signature)."""
+        write by hand (an outcome, a signature). More blocks than a sheet can break
+        pages for (Excel keeps 1,023 breaks) go on to sheets "<name> (2)", …"""
+        if len(blocks) > BLOCKS_PER_SHEET:
+            first = None
+            for k in range(0, len(blocks), BLOCKS_PER_SHEET):
+                part = name if k == 0 else f"{name[:25]} ({k // BLOCKS_PER_SHEET + 1})"
+                ws = self.blocks(part, header, blocks[k:k + BLOCKS_PER_SHEET], cap=cap,
+                                 min_widths=min_widths, row_height=row_height)
+                first = first or ws
+            return first
         ws = self.wb.add_worksheet(name[:31])
         every = [r for _, rows in blocks for r in rows]
         widths = column_widths(header, every, cap)
@@ -193,7 +204,7 @@ class Book:
                 if row_height:
                     ws.set_row(i, row_height)
             row += len(rows) + 3
-        ws.set_h_pagebreaks(breaks[:1023])  # Excel keeps at most 1,023 breaks a sheet
+        ws.set_h_pagebreaks(breaks)
         ws.freeze_panes(1, 0)
         self._print_setup(ws, 0)
         return ws
