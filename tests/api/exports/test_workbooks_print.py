@@ -30,12 +30,13 @@ import pytest
 from openpyxl import load_workbook
 
 from tuoyu.api import runner, store
-from tuoyu.api.exports.notice import write_notice
+from tuoyu.api.exports.notice import notice_of, write_notice
 from tuoyu.api.exports.scorecard import rendered
 from tuoyu.api.exports.scorecard import write_xlsx as write_scorecard
 from tuoyu.api.exports.sessions import write_workbook
 from tuoyu.api.exports.workbook import HEAD_ROWS, Title
 from tuoyu.api.scorecard import gather
+from tuoyu.models.inspection import load_inspection_data
 from tuoyu.models.sessions import Session, load_session_data
 from tuoyu.planning.dataset import Dataset
 from tuoyu.planning.params import RosterParams, SitingParams
@@ -60,7 +61,9 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     runner.publish(ds, "2027-03", engine)
     assert runner.restamp_roster(root / "roster", ds, engine) == "published"
     (root / "notice").mkdir()
-    write_notice(ds, "2027-03", engine, root / "notice")
+    write_notice(notice_of(runner.month_view(ds, "2027-03", engine),
+                           load_inspection_data(ds.folder), "zh", "announcement"),
+                 root / "notice")
     siting = runner.make_plan(ds, SitingParams(years="2027-2029", use_network=False))
     runner.deliver(siting, root / "siting", dataset=ds)
     write_workbook(root / "sessions.xlsx", *_calendar(), title=Title(
@@ -119,13 +122,13 @@ def test_titles_name_district_period_and_state(books: dict[str, Path]) -> None:
             assert ws.title in title or name == "notice", (name, ws.title, title)
             if name != "notice":
                 assert "宝山区" in title, title
-            assert re.search(r"20\d\d年", title) or "2027-03" in title, title
+            assert re.search(r"20\d\d年", title) or "2027" in title, title
     roster = load_workbook(books["roster"])
     assert all("（已发布）" in str(ws["A1"].value) for ws in roster.worksheets)
     notes = {r[0]: r[1] for r in roster["说明"].iter_rows(min_row=3, values_only=True)}
     assert str(notes["状态"]).startswith("已发布")
-    notice = load_workbook(books["notice"])
-    assert all("（已发布）" in str(ws["A1"].value) for ws in notice.worksheets)
+    notice = load_workbook(books["notice"])  # named on every page by the notice's title
+    assert len({str(ws["A1"].value).split(" · ")[0] for ws in notice.worksheets}) == 1
 
 
 def test_codes_are_said_in_chinese(books: dict[str, Path]) -> None:

@@ -26,6 +26,6 @@ def test_stages_show_no_gap_and_the_last_event_is_the_plan_s(tmp_path) -> None:
     assert result.sessions and events
     *stages, last = events
     assert all(not e.whole and e.gap is None for e in stages)
-    assert last.whole and last.stage == "plan"
+    assert last.whole and last.stage == "whole"
     assert (last.objective, last.bound) == (result.objective, result.bound)
     assert last.gap == gap(result.objective, result.bound)

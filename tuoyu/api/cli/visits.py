@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from tuoyu.api.cli.common import make_params, plan_and_write
+from tuoyu.api.cli.common import LANG_OPTION, make_params, plan_and_write
 from tuoyu.api.text import Lang
 from tuoyu.planning.dataset import Dataset
 from tuoyu.planning.params import VisitParams
@@ -56,11 +56,11 @@ def register(app: typer.Typer) -> None:
         no_pairs: bool = typer.Option(False, "--no-pairs",
                                       help="One person per visit, of the first need."),
         speed: float = typer.Option(20.0, "--speed", help="Travel speed, km/h."),
-        lang: str = typer.Option("zh", "--lang", help="zh | en"),
+        lang: str = LANG_OPTION,
     ) -> None:
         """Plan a week of home guidance visits (新生儿家庭上门指导): who visits which family
         on which half-day, in which order, from their base and back."""
-        out_lang: Lang = "en" if lang == "en" else "zh"
+        out_lang: Lang = lang  # type: ignore[assignment]  (checked by its option)
         params = make_params(VisitParams, out_lang, week=week, from_date=from_date,
                              iterations=iterations, seed=seed, window_days=window_days,
                              visit_minutes=visit_minutes, pairs=not no_pairs, speed_kmh=speed)

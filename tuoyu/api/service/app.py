@@ -32,7 +32,7 @@ from tuoyu.api.store import make_engine, migrate
 from tuoyu.planning import registry
 
 WEB = Path(__file__).resolve().parents[1] / "web"
-HOME = ("/", "index", "title_index", "宝山区托育规划 · 首页")
+HOME = ("/", "index", "title_index", "托育规划 · 首页")
 #: the pages that are no planner's own, after the planners' (the action plan's scorecard)
 SHARED_PAGES = (("/plan", "plan", "title_plan", "三年行动计划目标完成情况"),)
 

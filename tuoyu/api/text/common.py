@@ -7,6 +7,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "status.infeasible": ("无解（规则冲突）", "infeasible (the rules clash)"),
     "status.time_limit": ("超时未得方案", "no plan within the time limit"),
     "status.cancelled": ("已取消", "cancelled"),
+    # stages of a solve (the stage parameter of a finding)
+    "stage.calendar": ("排定活动日期", "dates"),
+    "stage.teams": ("安排人员", "teams"),
+    "stage.polish": ("局部改进", "improvement"),
+    "stage.days": ("排定检查日期", "days"),
+    "stage.plan": ("选址与分配", "siting"),
+    "stage.baseline": ("规划前基线", "baseline"),
+    "stage.explain": ("查找冲突", "finding the clash"),
     # severities
     "severity.info": ("说明", "note"),
     "severity.warning": ("注意", "warning"),
@@ -92,15 +100,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "objective {objective}, bound {bound}, gap {gap}",
     ),
     # the stages of a solve, as the live line names them
-    "stage.calendar": ("排日历", "calendar"),
-    "stage.teams": ("配人员", "teams"),
-    "stage.polish": ("局部改进", "polish"),
-    "stage.plan": ("整体方案", "the plan"),
-    "stage.days": ("排日期", "days"),
+    "stage.whole": ("整个方案", "the whole plan"),
     "stage.allocation": ("分配托位", "allocation"),
-    "stage.baseline": ("现状测算", "baseline"),
     "stage.tradeoff": ("取舍曲线", "trade-off"),
-    "stage.explain": ("查找冲突", "finding the clash"),
     "plan.stage_figures": ("本阶段目标值 {objective}，本阶段下界 {bound}（整个方案的结果在最后给出）",
                            "this stage: objective {objective}, bound {bound} (the plan's gap "
                            "comes at the end)"),

@@ -396,7 +396,7 @@ def _result(
     bound = min(objective, whole_bound(p))
     status = Status.OPTIMAL if objective <= bound + 1e-6 else Status.FEASIBLE
     if run.progress is not None:  # the plan's own figures: the live line ends on its gap
-        run.progress(ProgressEvent("plan", time.perf_counter() - run.t0, objective, bound))
+        run.progress(ProgressEvent("whole", time.perf_counter() - run.t0, objective, bound))
     if run.stop is not None and run.stop.is_set():
         status = Status.CANCELLED  # a plan meeting every rule, kept as it was when stopped
     findings = list(run.findings)
