@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -120,7 +121,7 @@ def streets_geojson(dataset_id: str, st: StateDep, _who: Viewer) -> FileResponse
                                   "schema": {"type": "integer"}},
                 "Link": {"description": "the next page (rel=\"next\"), when there is one",
                          "schema": {"type": "string"}}}}})
-def table_rows(dataset_id: str, table: str, st: StateDep, who: Viewer,
+def table_rows(dataset_id: str, table: str, st: StateDep, _who: Viewer,
                page: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> Response:
     """A table's rows as JSON (`[{column: value}]`; dates ISO, lists as arrays), one page
     of at most 1000 rows: ``?page=0`` first; ``X-Total-Count`` counts every row and
@@ -137,10 +138,7 @@ def table_rows(dataset_id: str, table: str, st: StateDep, who: Viewer,
     size = heavy.PAGE_ROWS
     pages = st.settings.home / "cache" / f"{row.id}-{where}" / f"{table}-{size}"
     if not (pages / "count").is_file():
-        pages.parent.mkdir(parents=True, exist_ok=True)
-        result, value = run_heavy(st, who, heavy.table_pages, row.path, table, str(pages), size)
-        if result == "problems":
-            raise DataError([Problem(**p) for p in value])
+        _make_pages(row, table, pages, size)
     total = int((pages / "count").read_text(encoding="ascii"))
     last = max(0, (total - 1) // size)
     if page > last:
@@ -225,6 +223,31 @@ async def record_outcomes(dataset_id: str, request: Request, st: StateDep,
     if result == "problems":
         raise DataError([Problem(**p) for p in value])
     return RecordedOut(recorded=value)
+
+
+#: one lock per table being paged: a page asking for every table at once waits for each
+#: first read (one process apart per table, never two for the same), never a 429
+_PAGING: dict[Path, threading.Lock] = {}
+_PAGING_LOCK = threading.Lock()
+
+
+def _make_pages(row: DatasetRow, table: str, pages: Path, size: int) -> None:
+    from tuoyu.api.service.apart import TooHeavy, run_apart
+
+    with _PAGING_LOCK:
+        lock = _PAGING.setdefault(pages, threading.Lock())
+    with lock:
+        if (pages / "count").is_file():  # another request made them meanwhile
+            return
+        pages.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            result, value = run_apart(heavy.table_pages, row.path, table, str(pages), size)
+        except TooHeavy:
+            raise ApiError(422, "数据表太大，无法在限定的时间和内存内读出。 / The table is too "
+                                "large to read within the time and memory limits.",
+                           "too_heavy") from None
+        if result == "problems":
+            raise DataError([Problem(**p) for p in value])
 
 
 async def _copy_upload(upload: UploadFile, path: Path, limit: int) -> None:
