@@ -423,6 +423,66 @@ SITES = Table(
     allow_empty=True,
 )
 
+# --- home guidance visits to newborn families ---------------------------------------
+
+#: a half-day token as a planner writes it: ``Mon AM``, ``周三下午``, ``Sat`` (both halves)
+FAMILIES = Table(
+    "families",
+    "新生儿家庭",
+    (
+        Column("family_id", unique=True, aliases=("家庭编号", "编号")),
+        Column("street_id", ref=("streets", "street_id"), aliases=("街镇编号",)),
+        Column(
+            "community_id",
+            ref=("communities", "community_id"),
+            aliases=("居委编号", "居委"),
+        ),
+        Column("lon", "float", required=False, default=None, min=-180, max=180,
+               aliases=("经度",)),
+        Column("lat", "float", required=False, default=None, min=-90, max=90,
+               aliases=("纬度",)),
+        Column("birth_date", "date", aliases=("出生日期",)),
+        Column("registered_on", "date", aliases=("登记日期",)),
+        Column("needs", "list", choices=DISCIPLINES, aliases=("指导需求", "需求")),
+        Column("half_days", "list", aliases=("可上门时段", "可上门半天")),
+        Column("visited_on", "date", required=False, default=None, aliases=("已上门日期",)),
+    ),
+    key="family_id",
+    allow_empty=True,
+)
+
+VISIT_STAFF = Table(
+    "visit_staff",
+    "入户指导人员",
+    (
+        Column("staff_id", unique=True, ref=("guidance_staff", "staff_id"),
+               aliases=("人员编号", "编号")),
+        Column("base_lon", "float", min=-180, max=180, aliases=("驻点经度",)),
+        Column("base_lat", "float", min=-90, max=90, aliases=("驻点纬度",)),
+        Column("max_visits_per_day", "int", required=False, default=4, min=1, max=12,
+               aliases=("每日入户上限",)),
+        Column("days", "weekdays", required=False, default=None, aliases=("入户日",)),
+    ),
+    key="staff_id",
+)
+
+BOOKED_SESSIONS = Table(
+    "sessions",
+    "活动安排",
+    (
+        Column("date", "date", aliases=("日期",)),
+        Column("start", aliases=("开始",)),
+        Column("end", aliases=("结束",)),
+        Column("center_id", required=False, default="", aliases=("场所编号",)),
+        Column("event_id", required=False, default="", aliases=("活动编号",)),
+        Column("topic_id", required=False, default="", aliases=("主题编号",)),
+        Column("staff_ids", "list", required=False, default=(),
+               ref=("guidance_staff", "staff_id"), aliases=("指导人员", "人员编号")),
+    ),
+    optional=True,
+    allow_empty=True,
+)
+
 TABLES: dict[str, Table] = {
     t.name: t
     for t in (
@@ -442,6 +502,9 @@ TABLES: dict[str, Table] = {
         PROVIDERS,
         KINDERGARTENS,
         SITES,
+        FAMILIES,
+        VISIT_STAFF,
+        BOOKED_SESSIONS,
     )
 }
 
@@ -464,3 +527,13 @@ SESSION_TABLES = (
     "topics",
 )
 SITING_TABLES = ("streets", "communities", "providers", "kindergartens", "sites")
+VISIT_TABLES = (
+    "streets",
+    "calendar",
+    "communities",
+    "guidance_staff",
+    "staff_leave",
+    "visit_staff",
+    "families",
+    "sessions",
+)

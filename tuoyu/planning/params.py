@@ -12,6 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from pydantic_core import PydanticCustomError
 
 MAX_SEED = 2**63 - 1
+#: the seed of a draft roster when neither a seed nor a seeded commitment is given
+DRAFT_SEED = 20270301
 #: places one siting may pin, and may forbid (a district has a few hundred candidates)
 MAX_STEERING = 500
 
@@ -24,12 +26,20 @@ class PlannerParams(BaseModel):
 
     time_limit: float = Field(60.0, gt=0, le=3600, description="Solver time limit, seconds.")
     workers: int = Field(8, ge=1, le=64, description="Solver workers (threads).")
+    wall_limit: float | None = Field(
+        None, gt=0, le=36000, description="Wall-clock ceiling of the whole plan, seconds "
+        "(honoured within 5% on a loaded machine; the plan says when it ended a solve). "
+        "Default: none (the sessions' work budget alone, reproducible).")
 
 
 class RosterParams(PlannerParams):
     kind: Literal["roster"] = "roster"
     month: str = Field(..., description="Month to plan, YYYY-MM.", examples=["2027-03"])
-    seed: int = Field(20270301, ge=0, le=MAX_SEED, description="Seed of the random draw.")
+    seed: int | None = Field(
+        None, ge=0, le=MAX_SEED, description="Seed of a draft or test draw. Leave it out for "
+        "the official draw: its seed then comes from the month's seeded commitment (a public "
+        "source after the inputs were committed); a draw made with a seed given here is "
+        "never official. Without either, the draft seed 20270301.")
     draw_share: float = Field(0.10, gt=0, le=1, description="Share of institutions drawn.")
     min_team: int = Field(2, ge=2, le=10, description="Inspectors per inspection, at least.")
     redraw_reason: str | None = Field(
@@ -94,6 +104,9 @@ class SitingParams(PlannerParams):
     classes_per_year: tuple[int, int] = Field((5, 8), description="New classes a year, min-max.")
     model: Literal["capacitated", "mclp", "lscp"] = "capacitated"
     seats_per_class: int = Field(20, ge=1, le=200, description="Seats of a new class.")
+    class_fill: float = Field(
+        0.5, gt=0.0, le=1.0, description="A new class opens only where it serves at least "
+        "this share of its seats (0.5: 10 of 20), every year from its opening.")
     speed_kmh: float = Field(4.5, ge=0.5, le=20, description="Walking speed, km/h.")
     radius_m: float | None = Field(
         None, ge=50, le=20000, description="Fixed walking radius in metres instead of "
@@ -203,6 +216,44 @@ class SitingParams(PlannerParams):
             pid, _, year = item.partition("@")
             out.append((pid, int(year) if year else None))
         return tuple(out)
+
+
+class VisitParams(PlannerParams):
+    kind: Literal["visits"] = "visits"
+    week: dt.date = Field(..., description="Monday of the week to plan (YYYY-MM-DD).",
+                          examples=["2027-03-01"])
+    from_date: dt.date | None = Field(
+        None, description="Re-plan the week from this date: the earlier plan's visits "
+        "before it are kept.")
+    seed: int = Field(1, ge=0, le=2**31 - 1, description="Seed of the routing search.")
+    iterations: int = Field(3000, ge=1, le=200_000, description="Iterations of the routing "
+                            "search (not seconds: the plan does not depend on load).")
+    window_days: int = Field(28, ge=1, le=365, description="A visit falls within this many "
+                             "days after the need is registered.")
+    min_age_days: int = Field(7, ge=0, le=365, description="... and not before the child is "
+                              "this many days old.")
+    visit_minutes: int = Field(60, ge=10, le=240, description="Length of a visit.")
+    pairs: bool = Field(True, description="Two-person teams where a family's needs span two "
+                        "disciplines (False: one person of the first need).")
+    speed_kmh: float = Field(20.0, ge=2, le=80, description="Travel speed door to door.")
+    circuity: float = Field(1.3, ge=1.0, le=5.0, description="Road / straight-line distance.")
+
+    @field_validator("week")
+    @classmethod
+    def _monday(cls, v: dt.date) -> dt.date:
+        if v.weekday() != 0:
+            raise PydanticCustomError(
+                "tuoyu_monday", "week: expected a Monday, e.g. 2027-03-01")
+        return v
+
+    @model_validator(mode="after")
+    def _from_in_week(self) -> VisitParams:
+        if self.from_date is not None and not (
+                self.week <= self.from_date <= self.week + dt.timedelta(days=6)):
+            raise PydanticCustomError(
+                "tuoyu_date_in_week", "from_date {date} is not in the week of {week}",
+                {"date": str(self.from_date), "week": str(self.week)})
+        return self
 
 
 #: the parameters of any planner (the registry knows which class a kind has)

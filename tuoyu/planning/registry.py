@@ -20,8 +20,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from tuoyu.models.schema import ROSTER_TABLES, SESSION_TABLES, SITING_TABLES
-from tuoyu.planning.params import PlannerParams, RosterParams, SessionParams, SitingParams
+from tuoyu.models.schema import ROSTER_TABLES, SESSION_TABLES, SITING_TABLES, VISIT_TABLES
+from tuoyu.planning.params import (
+    PlannerParams,
+    RosterParams,
+    SessionParams,
+    SitingParams,
+    VisitParams,
+)
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,9 @@ class Planner:
     - ``replan_file``: the file of a finished plan a re-plan from a date starts from;
       None: the plan cannot be re-planned.
     - ``page``: its web page, or None.
+    - ``personal_data``: its plans name people who are not staff (families): their
+      results and files are for the planner role only, and a job's message never
+      quotes its findings.
     - ``example``: the parameters of the job example on the API page,
       ``example_title`` its title there, ``job_doc`` the description of its job body.
     """
@@ -94,6 +103,7 @@ class Planner:
     check: str | None = None
     replan_file: str | None = None
     page: Page | None = None
+    personal_data: bool = False
     example: Mapping[str, Any] = field(default_factory=dict)
     example_title: str = ""
     job_doc: str = ""
@@ -217,4 +227,21 @@ register(Planner(
     example={"years": "2027-2029", "classes_per_year": "5-8"},
     example_title="公办托班选址 / siting new classes",
     job_doc="New public nursery classes over the years.",
+))
+register(Planner(
+    kind="visits",
+    params=VisitParams,
+    planning="tuoyu.planning.visits",
+    tables=VISIT_TABLES,
+    exporter="tuoyu.api.exports.visits",
+    messages="tuoyu.api.text.visits",
+    command="tuoyu.api.cli.visits",
+    options=(Option("week", str, "2027-03-01", "cli.option.week"),),
+    inputs="tuoyu.api.visits_inputs:run_inputs",
+    replan_file="visits.csv",
+    personal_data=True,
+    example={"week": "2027-03-01"},
+    example_title="新生儿家庭上门指导 / a week of home visits",
+    job_doc="A week of home guidance visits to newborn families, routed (or its re-plan "
+            "from ``from_date``).",
 ))

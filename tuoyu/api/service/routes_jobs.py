@@ -233,17 +233,31 @@ def _result(st: State, job_id: str, lang: Lang = "zh") -> tuple[Job, dict[str, A
 
 
 @router.get("/{job_id}/result", responses={409: {"description": "no feasible plan: the clash"}})
-def job_result(job_id: str, st: StateDep, _who: Viewer, lang: LangDep) -> dict[str, Any]:
+def job_result(job_id: str, st: StateDep, who: Viewer, lang: LangDep) -> dict[str, Any]:
     """The plan: status, objective, bound, gap, stages, soft goals, targets, findings
-    (codes with parameters, and each rendered in ``lang``: zh or en) and the rows."""
+    (codes with parameters, and each rendered in ``lang``: zh or en) and the rows. A plan
+    with personal data (home visits) is for the planner role only."""
+    job, _plan = _load(st, job_id)
+    _personal_for_planners(job, who)  # before a 409 could quote the plan's findings
     return _result(st, job_id, lang)[1]
+
+
+def _personal_for_planners(job: Job, who: Any) -> None:
+    """Refuse (403) a viewer a plan that names families (个人信息保护法)."""
+    from tuoyu.planning.registry import planner
+
+    if planner(job.kind).personal_data and not who.may("planner"):
+        raise ApiError(403, "This plan holds personal data (families): it needs the "
+                            f"'planner' role; the token '{who.name}' is a '{who.role}'.")
 
 
 @router.get("/{job_id}/files/{name:path}")
 def job_file(job_id: str, name: str, st: StateDep,
-             _who: Viewer) -> FileResponse:
-    """A file of the plan: roster.csv, roster.xlsx, draw.json, sessions.csv, *.ics, …"""
-    _job, plan = _load(st, job_id)
+             who: Viewer) -> FileResponse:
+    """A file of the plan: roster.csv, roster.xlsx, draw.json, sessions.csv, *.ics, …
+    (a plan with personal data: for the planner role only)"""
+    job, plan = _load(st, job_id)
+    _personal_for_planners(job, who)
     if plan is None or name not in plan.files:
         raise not_found(f"File '{name}' of job '{job_id}'")
     path = st.jobs.out_dir(job_id) / name
@@ -274,15 +288,21 @@ def verify_job(job_id: str, st: StateDep, who: Viewer, lang: LangDep) -> VerifyO
     if plan is None or "draw.json" not in plan.files:
         raise not_found(f"The draw of job '{job_id}' (status {job.status})")
     ds = get_dataset(st, job.dataset_id)
+    folder = st.jobs.out_dir(job_id)
     try:
-        record = json.loads((st.jobs.out_dir(job_id) / "draw.json").read_text(encoding="utf-8"))
-        ok, found = run_heavy(st, who, heavy.verify, record, ds.path, ds.id, st.settings.url,
-                           st.settings.solver_time_limit, st.settings.solver_workers)
+        folder = st.jobs.out_dir(job_id)
+        record = json.loads((folder / "draw.json").read_text(encoding="utf-8"))
+        files = [str(folder / n) for n in plan.files
+                 if n != "draw.json" and (folder / n).is_file()]  # fmt: skip
+        ok, found, checked, unchecked = run_heavy(
+            st, who, heavy.verify, record, ds.path, ds.id, st.settings.url,
+            st.settings.solver_time_limit, st.settings.solver_workers, files)
     except (OSError, KeyError, ValueError, TypeError) as exc:
         raise ApiError(422, f"The draw record of job '{job_id}' cannot be read: "
                             f"{type(exc).__name__}") from None
     return VerifyOut(matches=ok, problems=[render(f, lang) for f in found],
-                     findings=[{**f.as_dict(), "message": render(f, lang)} for f in found])
+                     findings=[{**f.as_dict(), "message": render(f, lang)} for f in found],
+                     checked=list(checked), unchecked=list(unchecked))
 
 
 @router.post("/{job_id}/replan", status_code=202, response_model=JobOut)
@@ -303,6 +323,8 @@ def replan_job(job_id: str, req: ReplanRequest, st: StateDep,
                             f"{job.status}).", "not_finished")
     params = {**job.params, "from_date": req.from_date.isoformat()}
     params.pop("redraw_reason", None)
+    if req.redraw_reason:
+        params["redraw_reason"] = req.redraw_reason
     return _submit(st, job.kind, job.dataset_id, params, parent_id=job.id)
 
 

@@ -132,7 +132,10 @@ def _plan_message(plan: Any, status: str, lang: str) -> str:
 
     if plan.status == Status.CANCELLED:
         return label("plan.cancelled" if plan.rows else "status.cancelled", lang)
-    if plan.findings and status != "done":
+    from tuoyu.planning.registry import planner
+
+    personal = planner(plan.kind).personal_data  # never quote families in a job's message
+    if plan.findings and status != "done" and not personal:
         return "；".join(render(f, lang) for f in plan.findings[:3])
     return label(f"status.{plan.status}", lang)
 

@@ -7,6 +7,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "status.infeasible": ("无解（规则冲突）", "infeasible (the rules clash)"),
     "status.time_limit": ("超时未得方案", "no plan within the time limit"),
     "status.cancelled": ("已取消", "cancelled"),
+    # stages of a solve (the stage parameter of a finding)
+    "stage.calendar": ("排定活动日期", "dates"),
+    "stage.teams": ("安排人员", "teams"),
+    "stage.polish": ("局部改进", "improvement"),
+    "stage.days": ("排定检查日期", "days"),
+    "stage.plan": ("选址与分配", "siting"),
+    "stage.baseline": ("规划前基线", "baseline"),
+    "stage.explain": ("查找冲突", "finding the clash"),
     # severities
     "severity.info": ("说明", "note"),
     "severity.warning": ("注意", "warning"),
@@ -15,6 +23,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "在时限内未证明最优：目标值 {objective}，下界 {bound}，差距 {gap}。",
         "Not proven optimal within the time limit: objective {objective}, bound {bound}, "
         "gap {gap}.",
+    ),
+    "plan.wall_clock_stop": (
+        "已到墙钟时间上限（{seconds} 秒），{stages} 阶段被时钟截停：方案满足全部硬性规则，"
+        "但未用完工作量预算，再运行一次可能不同；请加大 --wall-limit 或在负载较低时重试。",
+        "The wall-clock ceiling ({seconds} s) ended stage(s) {stages} before their work "
+        "budget: the plan meets every hard rule but another run may differ; raise "
+        "--wall-limit or retry on a less busy machine.",
     ),
     "plan.time_limit": (
         "在 {seconds} 秒内未找到方案（这并不说明无解）；请放宽时限或增加求解线程后重试。",

@@ -4,8 +4,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "siting.name": ("公办托班选址", "Nursery-class siting"),  # the planner's name
     # --- the plan
     "siting.proven_optimal": (
-        "{solver} 已证明最优（差距 0）。",
-        "Proven optimal by {solver} (gap 0).",
+        "已证明最优（差距 0）。",
+        "Proven optimal (gap 0).",
     ),
     "siting.year": (
         "{year} 年：新增 {classes} 个班；{served} / {demand} 名儿童在步行范围内获得托位"
@@ -26,6 +26,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "could serve at most {alternative_children} with the same classes (a mean walk of "
         "{alternative_walk_m} m): a gain of {gain}.",
     ),
+    "siting.why_alternative_more": (
+        "选址理由：{name}（{place_id}）{year} 年新增 {classes} 个班；该点当年服务 {served} 名儿童，"
+        "来自 {communities} 个居委，其中新班 {new_children} 名，平均步行 {walk_m} 米；未选中的备选点 "
+        "{alternative}（{alternative_id}）单看这一处可多服务 {more} 名（{alternative_children} 名），"
+        "但选它会使其他点服务的儿童更少，本方案整体服务更多。",
+        "Why {name} ({place_id}), {classes} new classes in {year}: it serves {served} children "
+        "that year from {communities} communities, {new_children} in the new classes, a mean "
+        "walk of {walk_m} m; the place not chosen, {alternative} ({alternative_id}), would alone "
+        "serve {more} more ({alternative_children}), but choosing it serves fewer elsewhere: "
+        "this plan serves more as a whole.",
+    ),
     "siting.why_no_alternative": (
         "选址理由：{name}（{place_id}）{year} 年新增 {classes} 个班；该点当年服务 {served} 名儿童，"
         "来自 {communities} 个居委，其中新班 {new_children} 名，平均步行 {walk_m} 米；"
@@ -33,6 +44,37 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Why {name} ({place_id}), {classes} new classes in {year}: it serves {served} children "
         "that year from {communities} communities, {new_children} in the new classes, a mean "
         "walk of {walk_m} m; no candidate was left unchosen that year.",
+    ),
+    "siting.year_at_max": (
+        "{year} 年新增 {classes} 个班，达到每年上限 {maximum}；每个新班至少服务 {fill} 名儿童"
+        "（满班标准）。",
+        "{year}: {classes} new classes, the yearly maximum of {maximum}; every new class "
+        "serves at least {fill} children (the fill).",
+    ),
+    "siting.year_below_max": (
+        "{year} 年新增 {classes} 个班（下限 {minimum}，上限 {maximum}）：再开一个班达不到满班标准 "
+        "{fill} 名儿童——剩余最佳候选点 {place}（{place_id}）步行范围内当年起每年最少只有 "
+        "{could} 名未获托位的儿童。",
+        "{year}: {classes} new classes (minimum {minimum}, maximum {maximum}): one more "
+        "class would not reach the fill of {fill} children; the best place left, {place} "
+        "({place_id}), has at most {could} children without a seat within its walk in a "
+        "year from then on.",
+    ),
+    "siting.year_below_minimum": (
+        "{year} 年只新增 {classes} 个班，低于行动计划“每年至少新增 {minimum} 个”：能达到满班标准 "
+        "{fill} 名儿童的班只有这么多——剩余最佳候选点 {place}（{place_id}）步行范围内当年起每年"
+        "最少只有 {could} 名未获托位的儿童。不开服务不到 {fill} 名儿童的班。",
+        "{year}: only {classes} new classes, below the action plan's minimum of {minimum} a "
+        "year: no more classes can reach the fill of {fill} children; the best place left, "
+        "{place} ({place_id}), has at most {could} children without a seat within its walk "
+        "in a year from then on. No class opens that would serve fewer than {fill}.",
+    ),
+    "siting.why_policy_only": (
+        "政策目标：{name}（{place_id}）{year} 年的新班主要为{rule}而开；按服务儿童数，"
+        "{alternative}（{alternative_id}）可多服务 {more} 名。",
+        "Policy target: the new class at {name} ({place_id}) in {year} is there for "
+        "{rule_en}; by children served, {alternative} ({alternative_id}) would serve "
+        "{more} more.",
     ),
     "siting.why_integrated": (
         "选址理由：{name}（{place_id}）{year} 年开设第一个托班，计入托幼一体。",
@@ -107,7 +149,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "siting.tradeoff.not_proven": (
         "取舍曲线中每年 {ks} 个班的点未证明最优（时间上限或停止）：其服务人数是可行方案的下界，"
-        "且不少于少一个班时的结果（见 tradeoff.csv 的 status 列）。",
+        "且不少于少一个班时的结果（见 tradeoff.csv 中各点的求解状态）。",
         "The trade-off points at {ks} classes a year are not proven optimal (time limit or "
         "stop): their children served are feasible lower bounds, never below one class "
         "fewer (see the status column of tradeoff.csv).",
@@ -246,6 +288,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "siting.goal.walk": (
         "步行距离（占服务圈半径的比例，越短越好）",
         "walking distance (share of the circle, shorter is better)",
+    ),
+    "siting.goal.classes_short": (
+        "低于每年下限的新增班数（弹性规则：只开能达到满班标准的班）",
+        "classes short of the yearly minimum (elastic rule: only classes that fill open)",
     ),
     "siting.goal.street_missed": (
         "未覆盖普惠托位的街镇（弹性规则）",

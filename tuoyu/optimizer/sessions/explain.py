@@ -192,6 +192,25 @@ def _rule_clash(p: SessionProblem, tag: str) -> Finding:
     return clash("sessions.clash.unexplained", seconds=0)
 
 
+def holiday_months(p: SessionProblem) -> list[Finding]:
+    """Months whose share of the year is smaller for their public holidays (three or more
+    days, under 90% of an average month): the even-year goal and the month targets give
+    them fewer sessions, on purpose."""
+    from tuoyu.optimizer.sessions.goals import month_weights
+
+    w = month_weights(p, p.data.centers)
+    sw = sum(w.values())
+    if not sw:
+        return []
+    out = []
+    for mo, wm in w.items():
+        days = sum(1 for d in p.holidays if p.month_of_day[d] == mo)
+        share = round(100 * wm * len(w) / sw)
+        if days >= 3 and share < 90:
+            out.append(info("sessions.holiday_month", month=mo, holidays=days, share=share))
+    return out
+
+
 def calendar_warnings(p: SessionProblem) -> list[Finding]:
     return [
         warning("calendar.unknown_year", year=y)
@@ -201,10 +220,12 @@ def calendar_warnings(p: SessionProblem) -> list[Finding]:
 
 
 def describe_changes(p: SessionProblem, new: Iterable[Session]) -> list[Finding]:
-    """What moved against the previous plan, from the re-plan date on."""
+    """What moved against the previous plan, from the re-plan date on; places, people and
+    topics named (a planner reads 宝苑名（BB008）：人员 张三（ZY011） 改为 李四（ZY026））."""
     if not p.previous:
         return []
     out = []
+    names = _names(p)
 
     def key(s: Session) -> str:
         return s.center_id or s.event_id
@@ -215,30 +236,55 @@ def describe_changes(p: SessionProblem, new: Iterable[Session]) -> list[Finding]
         old_by[key(s)].append(s)
     for s in new:
         new_by[key(s)].append(s)
+    centers = {c.center_id: c for c in p.data.centers}
+    open_days = {}
     for k in sorted(set(old_by) | set(new_by)):
         a = sorted(old_by[k], key=lambda s: (s.date, s.half))
         b = sorted(new_by[k], key=lambda s: (s.date, s.half))
         for i in range(max(len(a), len(b))):
-            f = _change(k, a[i] if i < len(a) else None, b[i] if i < len(b) else None)
+            f = _change(k, a[i] if i < len(a) else None, b[i] if i < len(b) else None,
+                        names)
+            if f is not None and f.code == "sessions.change.moved" and k in centers:
+                if k not in open_days:
+                    open_days[k] = frozenset(p.open_days(centers[k]))
+                if p.day(a[i].date) not in open_days[k]:  # its day is closed now: forced
+                    f = info("sessions.change.forced.closed", **f.params)
             if f is not None:
                 out.append(f)
     return out
 
 
-def _change(k: str, o: Session | None, n: Session | None) -> Finding | None:
-    if o and n and (o.date, o.half) != (n.date, n.half):
-        return info("sessions.change.moved", key=k, old_date=o.date.isoformat(),
-                    old_half=o.half, new_date=n.date.isoformat(), new_half=n.half,
-                    what=n.topic_id or n.event_id)
-    if o and n and o.staff_ids != n.staff_ids:
-        return info("sessions.change.staff", key=k, date=n.date.isoformat(),
-                    old=list(o.staff_ids), new=list(n.staff_ids))
-    if o and n and o.topic_id != n.topic_id:
-        return info("sessions.change.topic", key=k, date=n.date.isoformat(),
-                    old=o.topic_id, new=n.topic_id)
-    if o and not n:
-        return info("sessions.change.dropped", key=k, date=o.date.isoformat())
-    if n and not o:
-        return info("sessions.change.added", key=k, date=n.date.isoformat())
-    return None
+def _names(p: SessionProblem) -> dict[str, str]:
+    """Id -> "name（id）" of the centers, events, staff and topics (ids are unique per table;
+    a clash between tables only changes a label)."""
+    d = p.data
+    out: dict[str, str] = {}
+    for rows, attr in ((d.topics, "topic_id"), (d.staff, "staff_id"), (d.events, "event_id"),
+                       (d.centers, "center_id")):
+        for r in rows:
+            i = getattr(r, attr)
+            out[i] = f"{r.name}（{i}）" if r.name and r.name != i else i
+    return out
 
+
+def _change(k: str, o: Session | None, n: Session | None,
+            names: dict[str, str] | None = None) -> Finding | None:
+    def said(i: str | None) -> str:
+        return "" if i is None else (names or {}).get(i, i)
+
+    who = said(k)
+    if o and n and (o.date, o.half) != (n.date, n.half):
+        return info("sessions.change.moved", key=who, old_date=o.date.isoformat(),
+                    old_half=o.half, new_date=n.date.isoformat(), new_half=n.half,
+                    what=said(n.topic_id or n.event_id))
+    if o and n and o.staff_ids != n.staff_ids:
+        return info("sessions.change.staff", key=who, date=n.date.isoformat(),
+                    old=[said(x) for x in o.staff_ids], new=[said(x) for x in n.staff_ids])
+    if o and n and o.topic_id != n.topic_id:
+        return info("sessions.change.topic", key=who, date=n.date.isoformat(),
+                    old=said(o.topic_id), new=said(n.topic_id))
+    if o and not n:
+        return info("sessions.change.dropped", key=who, date=o.date.isoformat())
+    if n and not o:
+        return info("sessions.change.added", key=who, date=n.date.isoformat())
+    return None

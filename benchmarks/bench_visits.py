@@ -1,0 +1,250 @@
+"""Home visits: PyVRP (the planner's router) and OR-Tools routing side by side on the same
+instances (a district week, a 12x week), and Solomon VRPTW instances against their best
+known solutions.
+
+``flock /tmp/tuoyu-heavy.lock .venv/bin/python benchmarks/bench_visits.py``
+(``--scale 1`` for the district week alone, ``--solomon-only``).
+
+Both solvers get the very same instance: OR-Tools is built from the PyVRP ``ProblemData``
+the planner builds (same clients, half-day time windows, mutually exclusive groups as
+disjunctions, team-day vehicles with their depots, shifts and capacities, the discipline
+load dimensions). PyVRP runs its iteration limit; OR-Tools (guided local search, from
+the cheapest-arc start) gets the same wall time PyVRP took. The objective compared is the
+planner's: travel minutes + per family its prize when skipped, its lateness when visited.
+Seconds are wall time on a shared 2-core machine (inflated when others run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib.util
+import math
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2  # noqa: E402
+from pyvrp import Client, Depot, Location, ProblemData, VehicleType  # noqa: E402
+from pyvrp import solve as pyvrp_solve  # noqa: E402
+from pyvrp.stop import MaxIterations, MaxRuntime  # noqa: E402
+
+from tuoyu.data import BUNDLED  # noqa: E402
+from tuoyu.models.visits import load_visit_data  # noqa: E402
+from tuoyu.optimizer.visits import RoutingParams, VisitProblem, form_teams  # noqa: E402
+from tuoyu.optimizer.visits.solve import build  # noqa: E402
+
+WEEK = dt.date(2027, 3, 1)
+SOLOMON = ROOT / "benchmarks" / "data" / "solomon"
+BKS = {"C101": 828.94, "R101": 1637.7, "RC101": 1619.8}
+SCALE = 1000  # Solomon distances and times in thousandths
+
+
+def _generate(folder: Path, scale: int) -> None:
+    spec = importlib.util.spec_from_file_location("_gen", ROOT / "data" / "generate.py")
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["_gen"] = mod
+    spec.loader.exec_module(mod)
+    mod.generate(folder, scale=scale)
+
+
+def _groups(data: ProblemData) -> list[list[int]]:
+    return [list(g.clients) for g in data.groups()] if data.num_groups else [
+        [i] for i in range(data.num_clients)]
+
+
+def planner_objective(data: ProblemData, routes: list[list[int]], travel: int) -> int:
+    """Travel + per group: its largest prize when skipped, else that less the visited
+    client's prize (the planner's objective up to a constant)."""
+    clients = data.clients()
+    visited = {c for r in routes for c in r}
+    total = travel
+    for g in _groups(data):
+        top = max(clients[c].prize for c in g)
+        hit = [c for c in g if c in visited]
+        total += top - clients[hit[0]].prize if hit else top
+    return total
+
+
+def solve_pyvrp(data: ProblemData, stop: object, seed: int = 1) -> tuple[int, list[list[int]],
+                                                                         bool, float]:
+    t0 = time.perf_counter()
+    res = pyvrp_solve(data, stop=stop, seed=seed, collect_stats=False, display=False)
+    s = time.perf_counter() - t0
+    best = res.best
+    routes = [[a.idx for a in r.schedule() if a.is_client()] for r in best.routes()]
+    return int(best.distance()), routes, bool(best.is_feasible()), s
+
+
+def solve_ortools(data: ProblemData, matrix: np.ndarray, seconds: float,
+                  optional: bool) -> tuple[int, list[list[int]], bool]:
+    """The same instance in OR-Tools routing: nodes are the depots then the clients."""
+    depots, clients, vts = data.depots(), data.clients(), data.vehicle_types()
+    nd = len(depots)
+    loc = [d.location for d in depots] + [c.location for c in clients]
+    vehicles = [vt for vt in vts for _ in range(vt.num_available)]
+    starts = [vt.start_depot for vt in vehicles]
+    ends = [vt.end_depot for vt in vehicles]
+    manager = pywrapcp.RoutingIndexManager(len(loc), len(vehicles), starts, ends)
+    routing = pywrapcp.RoutingModel(manager)
+    top = {}
+    for g in _groups(data):
+        m = max(clients[c].prize for c in g)
+        for c in g:
+            top[c] = m
+
+    def cost(i: int, j: int) -> int:
+        a, b = manager.IndexToNode(i), manager.IndexToNode(j)
+        extra = top[b - nd] - clients[b - nd].prize if b >= nd and optional else 0
+        return int(matrix[loc[a], loc[b]]) + extra
+
+    def transit(i: int, j: int) -> int:
+        a, b = manager.IndexToNode(i), manager.IndexToNode(j)
+        service = clients[a - nd].service_duration if a >= nd else 0
+        return int(matrix[loc[a], loc[b]]) + service
+
+    routing.SetArcCostEvaluatorOfAllVehicles(routing.RegisterTransitCallback(cost))
+    horizon = max(int(vt.tw_late) for vt in vehicles if vt.tw_late < 2**62) + 1
+    t_idx = routing.RegisterTransitCallback(transit)
+    routing.AddDimension(t_idx, horizon, horizon, False, "time")
+    time_dim = routing.GetDimensionOrDie("time")
+    for k, c in enumerate(clients):
+        time_dim.CumulVar(manager.NodeToIndex(nd + k)).SetRange(int(c.tw_early),
+                                                                 int(min(c.tw_late, horizon)))
+    for v, vt in enumerate(vehicles):
+        lo, hi = int(vt.tw_early), int(min(vt.tw_late, horizon))
+        time_dim.CumulVar(routing.Start(v)).SetRange(lo, hi)
+        time_dim.CumulVar(routing.End(v)).SetRange(lo, hi)
+    for dim in range(data.num_load_dimensions):
+        def demand(i: int, dim: int = dim) -> int:
+            a = manager.IndexToNode(i)
+            return int(clients[a - nd].delivery[dim]) if a >= nd else 0
+
+        d_idx = routing.RegisterUnaryTransitCallback(demand)
+        routing.AddDimensionWithVehicleCapacity(
+            d_idx, 0, [int(vt.capacity[dim]) for vt in vehicles], True, f"load{dim}")
+    if optional:
+        for g in _groups(data):
+            routing.AddDisjunction([manager.NodeToIndex(nd + c) for c in g], int(top[g[0]]), 1)
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PATH_CHEAPEST_ARC
+    params.local_search_metaheuristic = (
+        routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH)
+    params.time_limit.FromMilliseconds(max(1000, int(seconds * 1000)))
+    sol = routing.SolveWithParameters(params)
+    if sol is None:
+        return 0, [], False
+    routes, travel = [], 0
+    for v in range(len(vehicles)):
+        i = routing.Start(v)
+        route = []
+        while not routing.IsEnd(i):
+            j = sol.Value(routing.NextVar(i))
+            travel += int(matrix[loc[manager.IndexToNode(i)], loc[manager.IndexToNode(j)]])
+            if manager.IndexToNode(j) >= nd and not routing.IsEnd(j):
+                route.append(manager.IndexToNode(j) - nd)
+            i = j
+        if route:
+            routes.append(route)
+    return travel, routes, True
+
+
+def visits_row(folder: Path, label: str, iterations: int) -> None:
+    problem = VisitProblem(load_visit_data(folder), WEEK)
+    built = build(problem, form_teams(problem))
+    assert built is not None
+    data = built.data
+    matrix = np.asarray(data.distance_matrix(0))
+    travel, routes, feas, s = solve_pyvrp(data, MaxIterations(iterations),
+                                          RoutingParams().seed)
+    obj = planner_objective(data, routes, travel)
+    due = {f.family_id for f in problem.families if problem.is_due(f)}
+
+    def due_hit(rs: list[list[int]]) -> int:
+        return len({built.clients[c][0].family_id for r in rs for c in r} & due)
+
+    print(f"| {label} | PyVRP 0.14.1, {iterations} iterations | {data.num_clients} | "
+          f"{data.num_vehicles} | {s:.1f} | {feas} | {obj:,} | {travel:,} | "
+          f"{due_hit(routes)}/{len(due)} |", flush=True)
+    t0 = time.perf_counter()
+    o_travel, o_routes, o_ok = solve_ortools(data, matrix, s, optional=True)
+    o_s = time.perf_counter() - t0
+    o_obj = planner_objective(data, o_routes, o_travel) if o_ok else None
+    print(f"| {label} | OR-Tools 9.15 GLS, same wall time | {data.num_clients} | "
+          f"{data.num_vehicles} | {o_s:.1f} | {o_ok} | "
+          f"{'—' if o_obj is None else f'{o_obj:,}'} | {o_travel:,} | "
+          f"{due_hit(o_routes)}/{len(due)} |", flush=True)
+
+
+def solomon_data(name: str) -> ProblemData:
+    lines = [ln.split() for ln in (SOLOMON / f"{name}.txt").read_text().splitlines()
+             if ln.strip()]
+    capacity = int(lines[0][0])
+    rows = [[float(x) for x in ln] for ln in lines[1:]]
+    xy = [(r[1], r[2]) for r in rows]
+    n = len(xy)
+    m = np.zeros((n, n), dtype=np.int64)
+    for i in range(n):
+        for j in range(n):
+            m[i, j] = round(math.dist(xy[i], xy[j]) * SCALE)
+    depot = rows[0]
+    clients = [Client(i, delivery=[int(r[3])], tw_early=int(r[4] * SCALE),
+                      tw_late=int(r[5] * SCALE), service_duration=int(r[6] * SCALE))
+               for i, r in enumerate(rows[1:], start=1)]
+    return ProblemData([Location(x, y) for x, y in xy], clients,
+                       [Depot(0, tw_early=0, tw_late=int(depot[5] * SCALE))],
+                       [VehicleType(25, capacity=[capacity], tw_early=0,
+                                    tw_late=int(depot[5] * SCALE))], [m], [m])
+
+
+def solomon_rows(seconds: float) -> None:
+    print("\n| Solomon | BKS (distance) | solver | seconds | distance | vehicles | gap |")
+    print("|---|---:|---|---:|---:|---:|---:|")
+    for name, bks in BKS.items():
+        data = solomon_data(name)
+        matrix = np.asarray(data.distance_matrix(0))
+        travel, routes, feas, s = solve_pyvrp(data, MaxRuntime(seconds))
+        dist = travel / SCALE
+        print(f"| {name} | {bks} | PyVRP 0.14.1 ({seconds:.0f} s) | {s:.1f} | "
+              f"{dist:.2f}{'' if feas else ' (infeasible)'} | {len(routes)} | "
+              f"{(dist - bks) / bks:+.2%} |", flush=True)
+        t0 = time.perf_counter()
+        o_travel, o_routes, ok = solve_ortools(data, matrix, seconds, optional=False)
+        o_s = time.perf_counter() - t0
+        o_dist = o_travel / SCALE
+        shown = f"{o_dist:.2f}" if ok else "no solution"
+        gap = f"{(o_dist - bks) / bks:+.2%}" if ok else "—"
+        print(f"| {name} | {bks} | OR-Tools 9.15 GLS ({seconds:.0f} s) | {o_s:.1f} | "
+              f"{shown} | {len(o_routes)} | {gap} |", flush=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--scale", type=int, nargs="*", default=[1, 12])
+    ap.add_argument("--iterations", type=int, default=3000)
+    ap.add_argument("--solomon-seconds", type=float, default=10.0)
+    ap.add_argument("--solomon-only", action="store_true")
+    args = ap.parse_args()
+    if not args.solomon_only:
+        print("| instance | solver | clients | vehicles | seconds | feasible | objective "
+              "| travel min | due visited |")
+        print("|---|---|---:|---:|---:|---|---:|---:|---:|")
+        for scale in args.scale:
+            if scale == 1:
+                visits_row(BUNDLED, "district week 2027-03-01", args.iterations)
+                continue
+            with tempfile.TemporaryDirectory() as tmp:
+                _generate(Path(tmp), scale)
+                visits_row(Path(tmp), f"{scale}x week 2027-03-01", args.iterations)
+    solomon_rows(args.solomon_seconds)
+
+
+if __name__ == "__main__":
+    main()

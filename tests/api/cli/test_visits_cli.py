@@ -1,0 +1,91 @@
+"""``tuoyu visits`` end to end on the bundled data: the files a planner and staff open,
+checked from the files (every hard rule by the independent checker on visits.csv, the
+workbook's sheets and cells, the calendars, the route lines), and privacy: no family
+coordinates in any file, no family id in the printed text beyond the findings."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+from visits_check import violations
+
+from tuoyu.api.cli import BUNDLED_DATA, app
+
+runner = CliRunner()
+WEEK = dt.date(2027, 3, 1)
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("visits") / "out"
+    res = runner.invoke(app, ["visits", "--week", "2027-03-01", "--out", str(folder),
+                              "--iterations", "300"])
+    assert res.exit_code == 0, res.output
+    assert res.output.startswith("上门指导计划：2027-03-01 这一周")
+    assert "下界" in res.output
+    return folder
+
+
+def _rows(out: Path) -> list[dict[str, str]]:
+    with (out / "visits.csv").open(encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_visits_csv_meets_every_rule(out: Path) -> None:
+    rows = _rows(out)
+    assert rows and list(rows[0]) == ["date", "half", "start", "end", "staff_ids", "order",
+                                      "family_id", "street_id", "community_id", "needs",
+                                      "kept"]
+    assert violations(BUNDLED_DATA, rows, WEEK) == []
+
+
+def test_workbook_has_a_day_sheet_per_person(out: Path) -> None:
+    rows = _rows(out)
+    wb = load_workbook(out / "visits.xlsx")
+    people = {x for r in rows for x in r["staff_ids"].split(";")}
+    assert {"按日期", "按人员", "覆盖情况", "说明"} <= set(wb.sheetnames)
+    assert {f"日程_{p}" for p in people} <= set(wb.sheetnames)
+    sheet = wb[f"日程_{sorted(people)[0]}"]
+    values = [c for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
+    assert any("上门指导日程" in str(v) for v in values)
+    assert any(str(v).endswith("居委") for v in values)  # committee-level address
+    assert wb["按日期"].max_row == len(rows) + 1
+
+
+def test_a_calendar_per_staff_member_and_route_lines(out: Path) -> None:
+    rows = _rows(out)
+    people = {x for r in rows for x in r["staff_ids"].split(";")}
+    files = {p.name for p in (out / "visits_ics").iterdir()}
+    assert files == {f"staff_{p}.ics" for p in people}
+    ics = (out / "visits_ics" / sorted(files)[0]).read_text(encoding="utf-8")
+    assert "BEGIN:VEVENT" in ics and "Asia/Shanghai" in ics
+    routes = json.loads((out / "visits_routes.geojson").read_text(encoding="utf-8"))
+    lines = routes["features"]
+    assert lines and all(f["geometry"]["type"] == "LineString" for f in lines)
+    assert sum(f["properties"]["visits"] for f in lines) == len(rows)
+    for f in lines:  # from the base and back
+        assert f["geometry"]["coordinates"][0] == f["geometry"]["coordinates"][-1]
+
+
+def test_no_family_coordinates_in_any_file(out: Path) -> None:
+    with (BUNDLED_DATA / "families.csv").open(encoding="utf-8") as f:
+        given = [(r["lon"], r["lat"]) for r in csv.DictReader(f) if r["lon"]]
+    pairs = {(float(a), float(b)) for a, b in given}
+    routes = json.loads((out / "visits_routes.geojson").read_text(encoding="utf-8"))
+    drawn = {tuple(c) for f in routes["features"] for c in f["geometry"]["coordinates"]}
+    assert not drawn & pairs  # lines go through committee centres and bases only
+    text = "".join(p.read_text(encoding="utf-8", errors="ignore") for p in out.rglob("*")
+                   if p.is_file() and p.suffix not in (".xlsx", ".geojson"))
+    assert not any(lon in text or lat in text for lon, lat in given)
+
+
+def test_a_bad_week_is_refused_in_chinese() -> None:
+    res = runner.invoke(app, ["visits", "--week", "2027-03-02", "--out", "/nonexistent/x"])
+    assert res.exit_code == 2
+    assert "周一" in res.output or "Monday" in res.output

@@ -1,0 +1,70 @@
+"""A dataset's families are deleted with one command, and the store keeps no copy: the
+SQLite file (and its WAL) holds none of their ids afterwards, the job folders are gone."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session
+from typer.testing import CliRunner
+from visits_check import tiny_dataset
+
+from tuoyu.api import store
+from tuoyu.api.cli import app
+from tuoyu.api.exports.visits import write_plan
+from tuoyu.api.service.settings import Settings
+from tuoyu.api.store import DatasetRow, Job, StoredPlan, now
+from tuoyu.planning.dataset import Dataset as PlanDataset
+from tuoyu.planning.params import VisitParams
+from tuoyu.planning.visits import run
+
+IDS = ("QX7FAMILYA", "QX7FAMILYB", "QX7FAMILYC")
+
+
+def _store_bytes(home: Path) -> bytes:
+    return b"".join(p.read_bytes() for p in home.glob("tuoyu.sqlite*") if p.is_file())
+
+
+def test_forget_families_leaves_no_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path / "home"
+    monkeypatch.setenv("TUOYU_HOME", str(home))
+    monkeypatch.delenv("TUOYU_DATABASE_URL", raising=False)
+    settings = Settings()
+    folder = tiny_dataset(
+        settings.datasets_dir / "ds1",
+        staff=[{"staff_id": "ED1", "discipline": "education"}],
+        families=[{"family_id": fid, "birth_date": "2027-01-20", "registered_on": "2027-02-05",
+                   "needs": "education", "half_days": "Mon AM;Tue AM;Wed AM"} for fid in IDS])
+    plan = run(PlanDataset.at(folder), VisitParams(week=dt.date(2027, 3, 1), iterations=50))
+    assert {r["family_id"] for r in plan.rows} == set(IDS)
+    out = settings.jobs_dir / "job1"
+    out.mkdir(parents=True)
+    write_plan(plan, out)
+    engine = store.engine(settings.url)
+    with Session(engine) as s, s.begin():
+        s.add(DatasetRow(id="ds1", name="tiny", path=str(folder),
+                      tables_json=json.dumps({"families": 3}), created_at=now()))
+        s.add(Job(id="job1", kind="visits", dataset_id="ds1", status="done",
+                  message="；".join(IDS), created_at=now()))
+        s.flush()
+        s.add(StoredPlan(job_id="job1", result_json=json.dumps(plan.as_dict()),
+                         files_json="[]", created_at=now()))
+    engine.dispose()
+    assert IDS[0].encode() in _store_bytes(home)
+
+    runner = CliRunner()
+    res = runner.invoke(app, ["forget-families", "--dataset", "ds1"])
+    assert res.exit_code == 1 and (folder / "families.csv").exists()  # not without --yes
+    res = runner.invoke(app, ["forget-families", "--dataset", "ds1", "--yes"])
+    assert res.exit_code == 0, res.output
+    assert not any(fid in res.output for fid in IDS)
+    assert not (folder / "families.csv").exists()
+    assert not out.exists()
+    blob = _store_bytes(home)
+    assert blob and not any(fid.encode() in blob for fid in IDS)
+    with Session(store.engine(settings.url)) as s:
+        assert s.query(Job).count() == 0 and s.query(StoredPlan).count() == 0
+        assert "families" not in s.get(DatasetRow, "ds1").tables

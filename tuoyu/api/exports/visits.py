@@ -1,0 +1,220 @@
+"""Exports of a week of home visits: ``visits.csv`` (the contract), ``coverage.csv`` (by
+street), ``visits.xlsx`` (by day and staff member, and a printable day sheet per person
+with the order, the committee-level address and what each family asked for), one .ics
+per staff member in ``visits_ics/``, and ``visits_routes.geojson`` (a line per person and
+day, for the offline map).
+
+Privacy: these files carry family data (pseudonymous ids, committee, needs) and are for
+the planner and staff roles only; the addresses are the committee's, never a family's
+coordinates, and the route lines are drawn through committee centres.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import json
+import re
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from tuoyu.api.exports.workbook import workbook
+from tuoyu.api.text import Lang, label, message, render
+from tuoyu.planning.plan import Plan
+from tuoyu.planning.visits import COVERAGE_FIELDS, ROW_FIELDS, VisitDetail
+
+TZ = ZoneInfo("Asia/Shanghai")
+ICS_DIR = "visits_ics"
+FILES = ("visits.csv", "coverage.csv", "visits.xlsx", ICS_DIR + "/", "visits_routes.geojson",
+         "visits_summary.txt")
+NEEDS_ZH = {"education": "教育", "medical": "医学", "psychology": "心理"}
+HALF_ZH = {"AM": "上午", "PM": "下午"}
+WEEKDAY_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+
+
+def _safe(name: str) -> str:
+    """A file name part from an id (ids are data: no path separators, nothing odd)."""
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", name)[:64] or "_"
+
+
+def _write_csv(path: Path, fields: tuple[str, ...], rows: Any) -> None:
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(fields), extrasaction="ignore")
+        w.writeheader()
+        for r in rows:
+            w.writerow({k: r.get(k, "") for k in fields})
+
+
+def _names(detail: VisitDetail) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    staff = {s.staff_id: s.name for s in detail.data.staff}
+    coms = {c.community_id: c.name for c in detail.data.communities}
+    streets = {s.street_id: s.name for s in detail.data.streets}
+    return staff, coms, streets
+
+
+def _needs(text: str) -> str:
+    return "、".join(NEEDS_ZH.get(x, x) for x in str(text).split(";") if x)
+
+
+def write_workbook(plan: Plan, path: Path) -> None:
+    detail: VisitDetail = plan.detail
+    staff, coms, streets = _names(detail)
+    book = workbook(path)
+    bold = book.add_format({"bold": True})
+    head = ["日期", "星期", "时段", "开始", "结束", "人员", "顺序", "家庭编号", "街镇", "居委",
+            "指导需求"]
+
+    def row(r: Any) -> list[object]:
+        d = dt.date.fromisoformat(r["date"])
+        return [r["date"], WEEKDAY_ZH[d.weekday()], HALF_ZH[r["half"]], r["start"], r["end"],
+                "、".join(staff.get(x, x) for x in r["staff_ids"].split(";")), r["order"],
+                r["family_id"], streets.get(r["street_id"], r["street_id"]),
+                coms.get(r["community_id"], r["community_id"]), _needs(r["needs"])]
+
+    by_day = book.add_worksheet("按日期")
+    by_day.write_row(0, 0, head, bold)
+    rows = sorted(plan.rows, key=lambda r: (r["date"], r["staff_ids"], r["start"]))
+    for i, r in enumerate(rows, start=1):
+        by_day.write_row(i, 0, row(r))
+    by_staff = book.add_worksheet("按人员")
+    by_staff.write_row(0, 0, head, bold)
+    for i, r in enumerate(sorted(plan.rows, key=lambda r: (r["staff_ids"], r["date"],
+                                                            r["start"])), start=1):
+        by_staff.write_row(i, 0, row(r))
+    # a printable day sheet per person: one page per day, the order of the route
+    per: dict[str, list[Any]] = defaultdict(list)
+    for r in plan.rows:
+        for x in r["staff_ids"].split(";"):
+            per[x].append(r)
+    for sid in sorted(per):
+        ws = book.add_worksheet(("日程_" + _safe(sid))[:31])
+        ws.set_landscape()
+        ws.set_paper(9)  # A4
+        ws.fit_to_pages(1, 0)
+        line = 0
+        for day in sorted({r["date"] for r in per[sid]}):
+            d = dt.date.fromisoformat(day)
+            ws.write(line, 0, f"{staff.get(sid, sid)} 上门指导日程 {day} {WEEKDAY_ZH[d.weekday()]}",
+                     bold)
+            ws.write_row(line + 1, 0, ["顺序", "时段", "开始", "结束", "家庭编号", "街镇", "居委",
+                                       "指导需求", "同行人员"], bold)
+            line += 2
+            for r in sorted((r for r in per[sid] if r["date"] == day),
+                            key=lambda r: r["start"]):
+                others = [staff.get(x, x) for x in r["staff_ids"].split(";") if x != sid]
+                ws.write_row(line, 0, [r["order"], HALF_ZH[r["half"]], r["start"], r["end"],
+                                       r["family_id"],
+                                       streets.get(r["street_id"], r["street_id"]),
+                                       coms.get(r["community_id"], r["community_id"]),
+                                       _needs(r["needs"]), "、".join(others)])
+                line += 1
+            line += 1
+        ws.set_column(0, 8, 12)
+    cov = book.add_worksheet("覆盖情况")
+    cov.write_row(0, 0, ["街镇编号", "街镇", "已登记", "已上门", "本周安排", "本周到期",
+                         "到期已安排", "已逾期"], bold)
+    for i, r in enumerate(detail.coverage, start=1):
+        cov.write_row(i, 0, [r[k] for k in COVERAGE_FIELDS])
+    notes = book.add_worksheet("说明")
+    notes.write(0, 0, label(f"status.{plan.status}", "zh"), bold)
+    for i, f in enumerate(plan.findings, start=1):
+        notes.write(i, 0, render(f, "zh"))
+    book.close()
+
+
+def ics_bytes(title: str, rows: list[Any], detail: VisitDetail) -> bytes:
+    from icalendar import Calendar, Event
+
+    staff, coms, streets = _names(detail)
+    cal = Calendar()
+    cal.add("prodid", "-//tuoyu//Baoshan home visits//ZH")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", title)
+    cal.add("x-wr-timezone", "Asia/Shanghai")
+    stamp = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    for r in rows:
+        d = dt.date.fromisoformat(r["date"])
+        ev = Event()
+        key = f"{r['date']}|{r['family_id']}|{r['staff_ids']}"
+        ev.add("uid", hashlib.sha1(key.encode()).hexdigest()[:20] + "@tuoyu.baoshan")
+        ev.add("dtstamp", stamp)
+        ev.add("dtstart", dt.datetime.combine(d, dt.time.fromisoformat(r["start"]), TZ))
+        ev.add("dtend", dt.datetime.combine(d, dt.time.fromisoformat(r["end"]), TZ))
+        ev.add("summary", f"上门指导 {r['family_id']}（{_needs(r['needs'])}）")
+        ev.add("location", streets.get(r["street_id"], "") + coms.get(r["community_id"], ""))
+        ev.add("description", "人员：" + "、".join(staff.get(x, x)
+                                                 for x in r["staff_ids"].split(";")))
+        cal.add_component(ev)
+    return cal.to_ical()
+
+
+def write_ics(folder: Path, plan: Plan) -> int:
+    folder.mkdir(parents=True, exist_ok=True)
+    staff, _, _ = _names(plan.detail)
+    per: dict[str, list[Any]] = defaultdict(list)
+    for r in plan.rows:
+        for x in r["staff_ids"].split(";"):
+            per[x].append(r)
+    for sid, rows in sorted(per.items()):
+        (folder / f"staff_{_safe(sid)}.ics").write_bytes(
+            ics_bytes(staff.get(sid, sid), rows, plan.detail))
+    return len(per)
+
+
+def routes_geojson(plan: Plan) -> dict[str, Any]:
+    """A line per team and day: base, each family's committee centre in order, base."""
+    detail: VisitDetail = plan.detail
+    fam = {f.family_id: f for f in detail.data.families}
+    coms = {c.community_id: c for c in detail.data.communities}
+    features = []
+    for route in detail.result.routes:
+        coords = [list(route.base)]
+        for fid in route.family_ids:
+            c = coms[fam[fid].community_id]
+            coords.append([c.lon, c.lat])
+        coords.append(list(route.base))
+        features.append({"type": "Feature",
+                         "geometry": {"type": "LineString", "coordinates": coords},
+                         "properties": {"staff_ids": ";".join(route.staff_ids),
+                                        "date": route.date.isoformat(),
+                                        "visits": len(route.family_ids),
+                                        "travel_minutes": route.travel_minutes}})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def summary(plan: Plan, lang: Lang = "zh") -> str:
+    detail: VisitDetail = plan.detail
+    status = label(f"status.{plan.status}", lang) if lang == "zh" else str(plan.status)
+    travel = sum(r.travel_minutes for r in detail.result.routes)
+    lines = [message("visits.summary.head", {
+        "week": detail.problem.week_start.isoformat(), "status": status,
+        "objective": plan.objective, "bound": plan.bound, "visits": len(plan.rows),
+        "routes": len(detail.result.routes), "travel": travel}, lang)]
+    lines += ["  - " + render(f, lang) for f in plan.findings if f.code != "visits.overdue"]
+    overdue = [f for f in plan.findings if f.code == "visits.overdue"]
+    if overdue:
+        lines.append("  - " + ("已逾期家庭：" if lang == "zh" else "overdue families: ")
+                     + str(len(overdue)))
+    for t in plan.targets:
+        lines.append(f"  {label(t.code, lang)}: {t.achieved} / {t.goal}")
+    return "\n".join(lines)
+
+
+def write_plan(plan: Plan, folder: Path, lang: Lang = "zh") -> None:
+    """Every file of a week's visits into ``folder``."""
+    _write_csv(folder / "visits.csv", ROW_FIELDS, plan.rows)
+    _write_csv(folder / "coverage.csv", COVERAGE_FIELDS, plan.detail.coverage)
+    write_workbook(plan, folder / "visits.xlsx")
+    write_ics(folder / ICS_DIR, plan)
+    (folder / "visits_routes.geojson").write_text(
+        json.dumps(routes_geojson(plan), ensure_ascii=False), encoding="utf-8")
+    (folder / "visits_summary.txt").write_text(summary(plan, lang) + "\n", encoding="utf-8")
+
+
+def read_visits_csv(path: Path) -> list[dict[str, str]]:
+    """An earlier plan's rows (for a re-plan's kept visits)."""
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))

@@ -1,0 +1,76 @@
+"""Messages of the home-visit planner: findings, clashes, soft goals and targets, by code.
+Families are named by their pseudonymous id only."""
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "visits.name": ("新生儿家庭上门指导", "Home guidance visits"),  # the planner's name
+    "cli.option.week": ("要规划的一周（周一的日期，如 2027-03-01）",
+                        "the week to plan (its Monday, e.g. 2027-03-01)"),
+    "input.kind.half_days": ("可上门时段，如 周一上午;周三下午;周六（或 Mon AM;Wed PM;Sat）",
+                             "half-days like Mon AM;Wed PM;Sat (or 周一上午;周三下午)"),
+    "visits.heuristic": (
+        "路线由 PyVRP 启发式求解（迭代 {iterations} 次，种子 {seed}）：不保证最优；"
+        "可证明的下界为 {bound}。",
+        "Routes by PyVRP's heuristic search ({iterations} iterations, seed {seed}): not "
+        "proven optimal; the proven lower bound is {bound}.",
+    ),
+    "visits.pairs_formed": (
+        "本周有 {families} 户需要两个专业，已预先组成 {pairs} 个两人小组。",
+        "{families} families this week need two disciplines; {pairs} two-person teams "
+        "were formed for the week.",
+    ),
+    "visits.needs_beyond_team": (
+        "家庭 {family_id} 需要 {needs}，上门小组只覆盖 {covered}。",
+        "Family {family_id} needs {needs}; the visiting team covers {covered}.",
+    ),
+    "visits.family_no_slot": (
+        "家庭 {family_id} 无法上门：在其可上门时段内（{first} 至 {last}）没有同时空闲的 {needs} "
+        "专业人员。",
+        "Family {family_id} cannot be visited: on none of its half-days within its window "
+        "({first} to {last}) are staff of {needs} free together.",
+    ),
+    "visits.discipline_short": (
+        "{week} 这一周 {discipline} 专业人手不足：截至 {by} 需上门 {demand} 户，"
+        "该专业人员最多可上门 {capacity} 户，缺 {short} 户。",
+        "Week of {week}: {discipline} is short: {demand} families due by {by} need it, its "
+        "staff can make at most {capacity} visits by then: {short} short.",
+    ),
+    "visits.due_not_fitted": (
+        "家庭 {family_id}（需要 {needs}，最迟 {last}）本周未排入路线；未能证明无解，"
+        "可增加迭代次数或人员。",
+        "Family {family_id} (needs {needs}, due by {last}) is not in this week's routes; "
+        "no proof that it cannot be: try more iterations or more staff.",
+    ),
+    "visits.overdue": (
+        "家庭 {family_id} 已超过上门期限（{last}）；本周已安排：{planned}。",
+        "Family {family_id} is past its window ({last}); planned this week: {planned}.",
+    ),
+    "visits.goal.travel_minutes": ("路途时间（分钟）", "travel time (minutes)"),
+    "visits.goal.days_after_earliest": ("晚于最早可上门日的天数", "days after the earliest "
+                                        "possible date"),
+    "visits.goal.early_missed": ("本周未安排的未到期家庭", "families not yet due left for "
+                                 "later weeks"),
+    "visits.goal.load_spread": ("人员上门次数差（最多-最少）", "visits spread between staff "
+                                "(most - least)"),
+    "visits.target.due_visited": ("本周到期家庭全部上门", "every family due this week "
+                                  "visited"),
+    "visits.target.share_within_window": ("有需求家庭在期限内上门的比例", "share of asking "
+                                          "families visited within their window"),
+    "visits.input.registered_before_birth": ("登记日期早于出生日期。", "the need is "
+                                             "registered before the birth."),
+    "visits.input.committee_street": ("居委不属于该家庭的街镇。", "the residents' committee is "
+                                      "in another street."),
+    "visits.input.one_coordinate": ("只填了一个坐标（经度和纬度须同时填写或都不填）。",
+                                    "only one coordinate is given."),
+    "visits.input.previous_row": ("上一版计划中有无效的行。", "a row of the earlier plan is "
+                                  "not valid."),
+    "visits.input.session_row": ("活动安排中有无效的行。", "a session row is not valid."),
+    "visits.discipline.education": ("教育", "education"),
+    "visits.discipline.medical": ("医学", "medical"),
+    "visits.discipline.psychology": ("心理", "psychology"),
+    "visits.summary.head": (
+        "上门指导计划：{week} 这一周；状态 {status}；目标值 {objective}，下界 {bound}；"
+        "上门 {visits} 户，路线 {routes} 条，路途合计 {travel} 分钟。",
+        "Home visits, week of {week}: status {status}; objective {objective}, bound "
+        "{bound}; {visits} visits on {routes} routes, {travel} minutes of travel.",
+    ),
+}

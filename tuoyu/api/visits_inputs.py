@@ -1,0 +1,62 @@
+"""What a week of home visits needs besides the dataset's tables (the registry's
+``inputs`` hook): the earlier plan's visits for a re-plan (``previous``: its
+visits.csv), and the guidance sessions that take staff half-days.
+
+The sessions come from, in order: a file the command line was given (``--sessions``,
+held in :data:`SESSIONS_FILE` for the call), the newest finished session calendar the
+service stored for this dataset and the week's year, or else the dataset's own
+``sessions.csv`` (read by the planner when none is passed).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from tuoyu.planning.dataset import Dataset
+from tuoyu.planning.params import VisitParams
+
+#: a sessions.csv given on the command line, for the call under way
+SESSIONS_FILE: contextvars.ContextVar[Path | None] = contextvars.ContextVar(
+    "tuoyu_visits_sessions", default=None)
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def stored_sessions(engine: Engine | None, dataset: Dataset,
+                    year: int) -> list[dict[str, Any]] | None:
+    """The rows of the newest finished session calendar of the dataset and year that the
+    service stored, or None."""
+    from tuoyu.api import store
+    from tuoyu.api.store import Job, StoredPlan
+
+    eng = engine or store.engine()
+    with Session(eng) as s:
+        jobs = (s.query(Job).filter(Job.kind == "sessions", Job.dataset_id == dataset.key,
+                                    Job.status == "done")
+                .order_by(Job.finished_at.desc()).all())
+        for job in jobs:
+            if job.params.get("year") != year:
+                continue
+            plan = s.query(StoredPlan).filter(StoredPlan.job_id == job.id).one_or_none()
+            if plan is not None:
+                return list(json.loads(plan.result_json).get("rows") or [])
+    return None
+
+
+def run_inputs(dataset: Dataset, params: VisitParams, *, engine: Engine | None,
+               previous: Path | None = None) -> tuple[VisitParams, dict[str, Any]]:
+    earlier = read_rows(previous) if previous is not None and previous.exists() else []
+    given = SESSIONS_FILE.get()
+    sessions = read_rows(given) if given is not None else stored_sessions(
+        engine, dataset, params.week.year)
+    return params, {"previous": earlier, "sessions": sessions}

@@ -1,0 +1,358 @@
+"""A week of home visits, routed with PyVRP (iterated local search), deterministically.
+
+``solve(problem, params, *, stop, progress) -> VisitResult``: one contract, a status,
+never an exception for "no plan".
+
+How the week is modelled (``rules.py`` has one function per rule): the week's teams are
+formed first (``teams.py``: one person, or a pre-paired two where needs span two
+disciplines), then one router instance holds every team-day as a vehicle and every
+(family, half-day it may take) as an optional client; a family's clients form one
+mutually exclusive group; every family carries a prize (huge when its window ends this
+week, so it is never traded for travel), and the search maximises prizes less travel.
+
+Deterministic: a fixed seed and an iteration limit (never wall time), so the same inputs
+give the same plan on any machine under any load. The search is a heuristic: the plan's
+status is ``feasible`` when every family due this week is visited (never ``optimal``
+unless the lower bound meets the objective), ``infeasible`` when a counting proof shows
+that no plan can visit them all (``explain.py``), and ``time_limit`` when the search
+left a due family out without such a proof. The lower bound (``lower_bound``) is the
+sum over families of the cheapest way to reach each (its nearest possible predecessor,
+plus the earliest half-day's lateness) or skip it; valid for the whole problem, weak.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from pyvrp import Client, ClientGroup, Depot, Location, ProblemData, VehicleType
+from pyvrp import solve as pyvrp_solve
+
+from tuoyu.models.findings import Finding, info, warning
+from tuoyu.models.visits import Family
+from tuoyu.optimizer.solve import (
+    Clock,
+    ProgressEvent,
+    ProgressFn,
+    SoftGoal,
+    StageTime,
+    Status,
+    Stop,
+)
+from tuoyu.optimizer.solve import Target as _Target
+from tuoyu.optimizer.visits import explain, rules
+from tuoyu.optimizer.visits.goals import GOALS, VisitOutcome, loads_by_staff
+from tuoyu.optimizer.visits.problem import Slot, VisitProblem
+from tuoyu.optimizer.visits.teams import Team, form_teams, pair_demand
+
+STAGE = "routing"
+
+
+@dataclass(frozen=True)
+class RoutingParams:
+    """How hard the router tries: iterations, not seconds, so the plan never depends on
+    the machine's load."""
+
+    iterations: int = 3000
+    seed: int = 1
+    #: the plan's wall-clock ceiling (``--wall-limit``; None: iterations alone)
+    clock: Clock | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Visit:
+    """One planned visit."""
+
+    family_id: str
+    date: dt.date
+    half: int
+    start: int  # minutes after midnight
+    end: int
+    staff_ids: tuple[str, ...]
+    order: int  # 1, 2, ... on the team's route that day
+    kept: bool = False
+
+
+@dataclass(frozen=True)
+class DayRoute:
+    """A team's route of a day: from its base through the families and back."""
+
+    staff_ids: tuple[str, ...]
+    date: dt.date
+    base: tuple[float, float]
+    family_ids: tuple[str, ...]
+    travel_minutes: int
+    leave: int  # minutes after midnight it leaves the base
+    back: int  # ... and is back
+
+
+@dataclass
+class VisitResult:
+    status: Status
+    visits: tuple[Visit, ...] = ()
+    routes: tuple[DayRoute, ...] = ()
+    teams: tuple[Team, ...] = ()
+    objective: float | None = None
+    bound: float | None = None
+    stages: list[StageTime] = field(default_factory=list)
+    soft_goals: list[SoftGoal] = field(default_factory=list)
+    targets: list[_Target] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    unvisited_due: tuple[str, ...] = ()
+    iterations: int = 0
+
+
+class _Criterion:
+    """Stops after ``iterations`` or when the stop token is set; reports improvements."""
+
+    def __init__(self, iterations: int, stop: Stop | None, progress: ProgressFn | None,
+                 offset: float, bound: float, clock: Clock | None = None) -> None:
+        self.clock = clock
+        self.left = iterations
+        self.done = 0
+        self.stop = stop
+        self.progress = progress
+        self.best = float("inf")
+        self.offset = offset
+        self.bound = bound
+        self.t0 = time.perf_counter()
+
+    def __call__(self, best_cost: float) -> bool:
+        if self.progress is not None and best_cost < self.best:
+            self.best = best_cost
+            self.progress(ProgressEvent(STAGE, time.perf_counter() - self.t0,
+                                        float(best_cost) - self.offset, self.bound))
+        if self.stop is not None and self.stop.is_set():
+            return True
+        if self.clock is not None and self.clock.expired():  # the ceiling, not the budget
+            self.clock.note(STAGE)
+            return True
+        self.done += 1
+        return self.done > self.left
+
+
+def _minutes_matrix(points: list[tuple[float, float]], problem: VisitProblem) -> np.ndarray:
+    lon = np.radians(np.array([p[0] for p in points]))
+    lat = np.radians(np.array([p[1] for p in points]))
+    dlat = lat[:, None] - lat[None, :]
+    dlon = lon[:, None] - lon[None, :]
+    a = np.sin(dlat / 2) ** 2 + np.cos(lat[:, None]) * np.cos(lat[None, :]) * np.sin(dlon / 2) ** 2
+    km = 2 * 6371.0 * np.arcsin(np.minimum(1.0, np.sqrt(a))) * problem.rules.circuity
+    return np.ceil(km / problem.rules.speed_kmh * 60 - 1e-9).astype(np.int64)
+
+
+@dataclass
+class _Built:
+    data: ProblemData
+    clients: list[tuple[Family, Slot]]
+    vehicles: list[tuple[Team, dt.date, int]]
+    families: list[Family]
+    prize_of: dict[str, int]
+    offset: int  # PyVRP cost = our objective + offset
+    bound: float
+
+
+def _prize(problem: VisitProblem, f: Family) -> int:
+    w = problem.rules.weights
+    if problem.is_overdue(f):
+        return w.overdue_prize
+    return w.due_prize if problem.is_due(f) else w.early_prize
+
+
+def _late_days(problem: VisitProblem, f: Family, slot: Slot) -> int:
+    first = max(problem.window(f)[0], problem.first_day)
+    return max(0, (slot.date - first).days)
+
+
+def build(problem: VisitProblem, teams: tuple[Team, ...]) -> _Built | None:
+    """The router's instance; None when there is no client or no team-day."""
+    rules.not_in_two_places(teams)
+    w = problem.rules.weights
+    vehicles: list[tuple[Team, dt.date, int, tuple[int, ...], list[int]]] = []
+    for team in teams:
+        for d in problem.dates:
+            halves = rules.free_half_days(problem, team, d)
+            cap = rules.daily_visit_limit(problem, team, d)
+            if halves and cap[0] > 0:
+                vehicles.append((team, d, (d - problem.week_start).days, halves, cap))
+    free_at: dict[tuple[dt.date, int], list[Team]] = {}
+    for team, d, _, halves, _ in vehicles:
+        for h in halves:
+            free_at.setdefault((d, h), []).append(team)
+    bases = sorted({t.base for t, *_ in vehicles})
+    fams: list[Family] = []
+    slots_of: dict[str, list[Slot]] = {}
+    for f in sorted(problem.families, key=lambda x: x.family_id):
+        ok = [s for s in rules.within_window_and_family_half_days(problem, f)
+              if any(rules.team_holds_needed_disciplines(problem, t, f)
+                     for t in free_at.get((s.date, s.half), ()))]
+        if ok:
+            fams.append(f)
+            slots_of[f.family_id] = ok
+    prize_of = {f.family_id: _prize(problem, f) for f in problem.families}
+    if not fams or not vehicles:
+        return None
+    points = list(bases) + [(f.lon, f.lat) for f in fams]
+    matrix = _minutes_matrix(points, problem)
+    locations = [Location(x, y) for x, y in points]
+    depots = [Depot(i) for i in range(len(bases))]
+    depot_of = {b: i for i, b in enumerate(bases)}
+    clients: list[Client] = []
+    cmap: list[tuple[Family, Slot]] = []
+    groups: list[ClientGroup] = []
+    offset = 0
+    bound = 0.0
+    n = len(points)
+    inarc = np.where(np.eye(n, dtype=bool), np.iinfo(np.int64).max, matrix).min(axis=0)
+    for j, f in enumerate(fams):
+        loc = len(bases) + j
+        members = []
+        base_prize = prize_of[f.family_id]
+        prizes = []
+        for s in slots_of[f.family_id]:
+            early, late = rules.visit_in_the_half_day(problem, s)
+            prize = base_prize - w.per_day_later * _late_days(problem, f, s)
+            prizes.append(prize)
+            members.append(len(clients))
+            clients.append(Client(location=loc, delivery=rules.discipline_load(problem, f),
+                                  service_duration=problem.rules.visit_minutes,
+                                  tw_early=early, tw_late=late, prize=prize, required=False,
+                                  group=len(groups)))
+            cmap.append((f, s))
+        groups.append(ClientGroup(members, required=False))
+        offset += sum(prizes) - base_prize
+        cheapest = min(base_prize - p for p in prizes) + int(inarc[loc])
+        bound += min(base_prize, cheapest)
+    for f in problem.families:  # families no team can visit this week: skipped for sure
+        if f.family_id not in slots_of:
+            bound += prize_of[f.family_id]
+    vtypes = []
+    for team, d, k, halves, cap in vehicles:
+        early, late = rules.within_working_hours(problem, halves, k)
+        dep = depot_of[team.base]
+        vtypes.append(VehicleType(1, capacity=cap, start_depot=dep, end_depot=dep,
+                                  tw_early=early, tw_late=late, unit_distance_cost=w.travel,
+                                  name=f"{team.name}@{d.isoformat()}"))
+    data = ProblemData(locations, clients, depots, vtypes, [matrix], [matrix], groups=groups)
+    # PyVRP's cost is travel + every uncollected prize; our objective counts, per family,
+    # its prize when skipped or its lateness when visited: they differ by ``offset``
+    # (plus the prizes of families with no client, which PyVRP never sees)
+    unseen = sum(prize_of[f.family_id] for f in problem.families if f.family_id not in slots_of)
+    return _Built(data, cmap, [(t, d, k) for t, d, k, _, _ in vehicles], fams, prize_of,
+                  offset - unseen, bound)
+
+
+def solve(problem: VisitProblem, params: RoutingParams = RoutingParams(), *,
+          stop: Stop | None = None, progress: ProgressFn | None = None) -> VisitResult:
+    """Plan the week's visits (see the module docstring for status, objective, bound)."""
+    t0 = time.perf_counter()
+    teams = form_teams(problem)
+    built = build(problem, teams)
+    build_s = time.perf_counter() - t0
+    findings: list[Finding] = []
+    demand = pair_demand(problem)
+    pairs = [t for t in teams if len(t.members) == 2]
+    if pairs or demand:
+        findings.append(info("visits.pairs_formed", pairs=len(pairs),
+                             families=sum(demand.values())))
+    for f in problem.families:
+        if len(f.needs) > len(problem.needed(f)):
+            findings.append(info("visits.needs_beyond_team", family_id=f.family_id,
+                                 covered=list(problem.needed(f)), needs=list(f.needs)))
+    visits: list[Visit] = []
+    routes: list[DayRoute] = []
+    travel = 0
+    iterations = 0
+    solve_s = 0.0
+    if built is not None:
+        crit = _Criterion(params.iterations, stop, progress, built.offset, built.bound,
+                          params.clock)
+        t1 = time.perf_counter()
+        res = pyvrp_solve(built.data, stop=crit, seed=params.seed, collect_stats=False,
+                          display=False)
+        solve_s = time.perf_counter() - t1
+        iterations = res.num_iterations
+        best = res.best
+        if best.is_feasible():
+            travel = int(best.distance())
+            for route in best.routes():
+                team, d, k = built.vehicles[route.vehicle_type()]
+                fam_ids = []
+                order = 0
+                sched = list(route.schedule())
+                for act in sched:
+                    if not act.is_client():
+                        continue
+                    f, s = built.clients[act.idx]
+                    order += 1
+                    start = int(act.start_time) - k * 1440
+                    visits.append(Visit(f.family_id, d, s.half, start,
+                                        start + problem.rules.visit_minutes, team.ids, order))
+                    fam_ids.append(f.family_id)
+                routes.append(DayRoute(team.ids, d, team.base, tuple(fam_ids),
+                                       int(route.distance()),
+                                       int(sched[0].end_time) - k * 1440,
+                                       int(sched[-1].start_time) - k * 1440))
+    visited = {v.family_id for v in visits}
+    due = [f for f in problem.families if problem.is_due(f)]
+    unvisited_due = [f for f in due if f.family_id not in visited]
+    proofs: list[Finding] = []
+    if unvisited_due:
+        proofs = explain.no_slot_findings(problem, unvisited_due)
+        proofs += explain.discipline_shortages(problem, due)
+        proven = {p.params["family_id"] for p in proofs if "family_id" in p.params}
+        for f in unvisited_due:
+            if f.family_id not in proven:
+                findings.append(warning("visits.due_not_fitted", family_id=f.family_id,
+                                        needs=list(problem.needed(f)),
+                                        last=problem.window(f)[1].isoformat()))
+        status = Status.INFEASIBLE if proofs else Status.TIME_LIMIT
+    else:
+        status = Status.FEASIBLE
+    if stop is not None and stop.is_set() and not visits:
+        status = Status.CANCELLED
+    findings = proofs + findings
+    for f in problem.families:
+        if problem.is_overdue(f):
+            findings.append(warning("visits.overdue", family_id=f.family_id,
+                                    last=problem.window(f)[1].isoformat(),
+                                    planned=f.family_id in visited))
+    w = problem.rules.weights
+    late = 0
+    slot_of = {(v.family_id): v for v in visits}
+    fam_by_id = {f.family_id: f for f in problem.families}
+    for fid, v in slot_of.items():
+        f = fam_by_id[fid]
+        late += max(0, (v.date - max(problem.window(f)[0], problem.first_day)).days)
+    skipped = sum(built.prize_of[f.family_id] if built else _prize(problem, f)
+                  for f in problem.families if f.family_id not in visited)
+    objective = travel + w.per_day_later * late + skipped
+    bound = built.bound if built is not None else float(objective)
+    if built is None:
+        bound = float(skipped)
+    if objective < bound - 1e-6:  # cannot happen: the bound is valid for every plan
+        raise AssertionError("lower bound above a plan's objective")
+    if status is Status.FEASIBLE and abs(objective - bound) < 1e-9:
+        status = Status.OPTIMAL
+    early_missed = sum(1 for f in problem.families
+                       if not problem.is_due(f) and not problem.is_overdue(f)
+                       and f.family_id not in visited)
+    active = sorted({sid for t in teams for sid in t.ids})
+    outcome = VisitOutcome(travel, late, early_missed,
+                           loads_by_staff([v.staff_ids for v in visits], active))
+    soft = [g(outcome, w) for g in GOALS.values()]
+    targets = [_Target("visits.target.due_visited", len(due),
+                       len(due) - len(unvisited_due), not unvisited_due)]
+    findings.append(info("visits.heuristic", iterations=iterations, seed=params.seed,
+                         bound=round(bound, 1)))
+    return VisitResult(
+        status=status, visits=tuple(sorted(visits, key=lambda v: (v.date, v.staff_ids,
+                                                                   v.order))),
+        routes=tuple(sorted(routes, key=lambda r: (r.date, r.staff_ids))), teams=teams,
+        objective=float(objective), bound=float(bound),
+        stages=[StageTime(STAGE, status, float(objective), float(bound), build_s, solve_s)],
+        soft_goals=soft, targets=targets, findings=findings,
+        unvisited_due=tuple(f.family_id for f in unvisited_due), iterations=iterations,
+    )
