@@ -322,7 +322,7 @@ def heavy_slot(st: State, who: auth.Caller) -> Iterator[None]:
 
     holder = who.token_id or f"role:{who.role}"
     try:
-        with st.slots.take(holder):
+        with st.slots.take(holder, who.role):
             yield
     except Busy:
         raise ApiError(429, "服务正忙：你的另一个计算请求（或太多请求）正在进行，请稍后再试。"
