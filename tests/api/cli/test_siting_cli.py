@@ -336,13 +336,15 @@ function layer() {
     bindTooltip(h) { shown.push(String(h)); return o; },
     getBounds() { return {isValid: () => false}; },
     bringToBack() { return o; }, addBaseLayer() { return o; },
+    getContainer() { return {querySelector: () => ({})}; },
   };
   return o;
 }
 const control = () => layer();
 control.layers = () => layer();
+control.zoom = () => layer();
 global.L = {
-  map: () => ({fitBounds() {}, setView() {}}),
+  map: () => ({fitBounds() {}, setView() {}, attributionControl: {setPrefix() {}}}),
   geoJSON: (d, opts) => { (d.features || []).forEach((f) => opts.onEachFeature(f, layer()));
                           return layer(); },
   layerGroup: layer, circleMarker: layer, circle: layer, tileLayer: layer, control: control,

@@ -35,7 +35,7 @@ class Settings:
     max_upload_mb: float = field(
         default_factory=lambda: float(os.environ.get("TUOYU_MAX_UPLOAD_MB", "50"))
     )
-    #: heavy requests (upload checks, outcomes, verify, table reads) at once, in all;
+    #: heavy requests (upload checks, outcomes, verify) at once, in all;
     #: one caller (a token, or a role without tokens) has one at a time
     heavy: int = field(default_factory=lambda: int(os.environ.get("TUOYU_HEAVY", "2")))
     host: str = "127.0.0.1"
