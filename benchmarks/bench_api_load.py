@@ -10,13 +10,19 @@ requests per second and latency percentiles, then stops the service. Bounded by
         [--threads 8] [--kind sessions|roster|siting]
 
 Prints one table: the same requests on the idle service (the baseline) and while a plan
-is solved, side by side.
+is solved, side by side. With ``--storm`` (the hardening issue's done-when) a third run
+adds, at the same time as the plan, a 300,000-row outcomes upload (CSV, recorded) and
+eight viewers (a token each) calling verify on a roster in loops; it reports the
+upload's time and answer and the verify answers (200 done, 429 refused while busy).
+``--cli-record`` times ``tuoyu inspections record`` of the same 300,000 rows.
+Every request then carries a token (the service is not open once tokens exist).
 """
 
 from __future__ import annotations
 
 import argparse
 import http.client
+import io
 import json
 import os
 import shutil
@@ -27,6 +33,7 @@ import sys
 import tempfile
 import threading
 import time
+import zipfile
 from pathlib import Path
 
 import httpx
@@ -42,7 +49,7 @@ uvicorn.run(create_app(Settings(host="127.0.0.1")), host="127.0.0.1", port=int(s
 PARAMS = {
     "roster": {"month": "2027-03", "seed": 42},
     "siting": {"years": "2027-2029", "classes_per_year": "5-8"},
-    "sessions": {"year": 2027, "from_date": None},
+    "sessions": {"year": 2027, "from_date": None, "time_limit": 900},
 }
 
 
@@ -82,22 +89,94 @@ def pct(sorted_values: list[float], q: float) -> float:
     return sorted_values[k]
 
 
+HEADERS: dict[str, str] = {}  # the admin token, with --storm
+
+
+ROSTER_FILES = ("streets.csv", "calendar.csv", "institutions.csv", "inspectors.csv",
+                "inspector_leave.csv", "conflicts.csv", "inspections.csv")
+
+
+def big_district(folder: Path, copies: int = 8) -> Path:
+    """The bundled roster tables with every institution ``copies`` times (new ids): a
+    district with enough visits since each opening for 300,000 distinct outcomes."""
+    from tuoyu.data import BUNDLED
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ROSTER_FILES:
+        shutil.copy(Path(BUNDLED) / name, folder / name)
+    head, *rows = (Path(BUNDLED) / "institutions.csv").read_text(encoding="utf-8").splitlines()
+    many = [head] + [r if k == 0 else f"C{k}" + r for k in range(copies) for r in rows]
+    (folder / "institutions.csv").write_text("\n".join(many) + "\n", encoding="utf-8")
+    (folder / "inspections.csv").write_text("institution_id,date,outcome,inspector_ids\n",
+                                            encoding="utf-8")
+    return folder
+
+
+def outcomes_csv(path: Path, rows: int, district: Path | None = None) -> int:
+    """``rows`` outcomes of a district (the bundled data by default) that a planner
+    could have recorded: working days from the institution's opening to 2026-11-30,
+    teams of two free of conflicts, one per institution and day. Returns the rows
+    written."""
+    import csv
+    import datetime as dt
+
+    from tuoyu.data import BUNDLED
+    from tuoyu.models.inspection import load_inspection_data
+    from tuoyu.optimizer.roster.problem import recusals
+
+    data = load_inspection_data(district or BUNDLED)
+    barred = recusals(data)
+    people = [p.inspector_id for p in data.inspectors]
+    days, day = [], dt.date(2026, 11, 30)
+    while len(days) < 3000:
+        if data.calendar.is_workday(day):
+            days.append(day)
+        day -= dt.timedelta(days=1)
+    written = 0
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["institution_id", "date", "outcome", "inspector_ids"])
+        for d_i, d in enumerate(days):
+            for k, inst in enumerate(data.institutions):
+                if written >= rows:
+                    return written
+                if inst.opened_on is not None and d < inst.opened_on:
+                    continue
+                team = [p for p in people[(d_i + k) % len(people):] + people
+                        if (inst.institution_id, p) not in barred][:2]
+                w.writerow([inst.institution_id, d.isoformat(), "pass", ";".join(team)])
+                written += 1
+    return written
+
+
 def run(base: str, kind: str | None, total: int, seconds: float,
-        threads: int) -> dict[str, object]:
+        threads: int, storm: dict[str, object] | None = None) -> dict[str, object]:
     """``total`` GETs from ``threads`` threads; with ``kind``, while a job of that kind
     is solved (submitted first), else on an idle service (the baseline)."""
     if kind is None:
-        job_id = httpx.get(base + "/api/v1/jobs", timeout=30).json()[0]["id"]
+        job_id = httpx.get(base + "/api/v1/jobs", timeout=30, headers=HEADERS).json()[0]["id"]
     else:
         r = httpx.post(base + "/api/v1/jobs", json={"kind": kind, "dataset_id": "baoshan",
-                                                    "params": PARAMS[kind]}, timeout=30)
+                                                    "params": PARAMS[kind]}, timeout=30,
+                       headers=HEADERS)
         r.raise_for_status()
         job_id = r.json()["id"]
         for _ in range(200):  # measure while it is solved, not while it is queued
-            if httpx.get(f"{base}/api/v1/jobs/{job_id}", timeout=30).json()["status"] \
-                    != "queued":
+            if httpx.get(f"{base}/api/v1/jobs/{job_id}", timeout=30,
+                         headers=HEADERS).json()["status"] != "queued":
                 break
             time.sleep(0.1)
+    stop_storm = threading.Event()
+    storm_threads: list[threading.Thread] = []
+    storm_out: dict[str, object] = {}
+    if storm is not None:
+        storm_threads = start_storm(base, storm, stop_storm, storm_out)
+
+    def more() -> bool:
+        """Within --seconds; with a storm, also until its upload is recorded."""
+        return time.monotonic() < deadline or bool(
+            storm_threads and storm_threads[0].is_alive()
+            and time.monotonic() < deadline + 900)
     urls = ["/api/v1/datasets", "/api/v1/jobs", f"/api/v1/jobs/{job_id}"]
     lock = threading.Lock()
     issued = 0
@@ -113,7 +192,7 @@ def run(base: str, kind: str | None, total: int, seconds: float,
         # connection: it shares the two cores with the service, so it should take little
         nonlocal issued
         conn = http.client.HTTPConnection(host, int(port), timeout=30)
-        while time.monotonic() < deadline:
+        while more():
             with lock:
                 if issued >= total:
                     break
@@ -122,7 +201,7 @@ def run(base: str, kind: str | None, total: int, seconds: float,
             url = urls[n % len(urls)]
             t0 = time.perf_counter()
             try:
-                conn.request("GET", url)
+                conn.request("GET", url, headers=HEADERS)
                 resp = conn.getresponse()
                 body = resp.read()
                 ok = resp.status == 200
@@ -148,10 +227,16 @@ def run(base: str, kind: str | None, total: int, seconds: float,
     for t in pool:
         t.join()
     elapsed = time.perf_counter() - t0
+    stop_storm.set()
+    for t in storm_threads:
+        t.join(900)
     lat = sorted(latencies)
-    final = httpx.get(f"{base}/api/v1/jobs/{job_id}", timeout=30).json()
+    final = httpx.get(f"{base}/api/v1/jobs/{job_id}", timeout=30, headers=HEADERS).json()
+    if kind is not None:  # measured while it ran: no need to wait for its end
+        httpx.post(f"{base}/api/v1/jobs/{job_id}/cancel", timeout=30, headers=HEADERS)
     return {
-        "kind": kind or "idle", "job_id": job_id, "requests": len(lat), "seconds": elapsed,
+        **storm_out,
+        "kind": (kind or "idle") + (" + 300k outcomes + 8 verify" if storm else ""), "job_id": job_id, "requests": len(lat), "seconds": elapsed,
         "rps": len(lat) / elapsed if elapsed else 0.0,
         "p50_ms": 1000 * pct(lat, 0.50), "p95_ms": 1000 * pct(lat, 0.95),
         "p99_ms": 1000 * pct(lat, 0.99), "max_ms": 1000 * (lat[-1] if lat else 0.0), "mean_ms": 1000 * statistics.fmean(lat) if lat else 0,
@@ -161,13 +246,86 @@ def run(base: str, kind: str | None, total: int, seconds: float,
     }
 
 
+def start_storm(base: str, storm: dict[str, object], stop: threading.Event,
+                out: dict[str, object]) -> list[threading.Thread]:
+    """The outcomes upload (once) and eight viewers verifying (in loops until ``stop``)."""
+    answers: dict[str, int] = {}
+    lock = threading.Lock()
+
+    def upload() -> None:
+        t0 = time.perf_counter()
+        with open(str(storm["csv"]), "rb") as f:
+            r = httpx.post(f"{base}/api/v1/datasets/{storm['dataset']}/outcomes",
+                           headers=HEADERS,
+                           files={"file": ("outcomes.csv", f, "text/csv")}, timeout=900)
+        out["upload_s"] = time.perf_counter() - t0
+        out["upload_answer"] = f"{r.status_code} {r.text[:80]}"
+
+    def viewer(token: str) -> None:
+        with httpx.Client(timeout=600, headers={"Authorization": f"Bearer {token}"}) as c:
+            while not stop.is_set():
+                r = c.post(f"{base}/api/v1/jobs/{storm['roster']}/verify")
+                with lock:
+                    answers[str(r.status_code)] = answers.get(str(r.status_code), 0) + 1
+                if r.status_code == 429:
+                    time.sleep(0.2)
+        out["verify_answers"] = dict(answers)
+
+    threads = [threading.Thread(target=upload, daemon=True)] + [
+        threading.Thread(target=viewer, args=(t,), daemon=True)
+        for t in storm["viewers"]]  # type: ignore[attr-defined]
+    for t in threads:
+        t.start()
+    return threads
+
+
 def wait_idle(base: str, job_id: str, limit: float = 600.0) -> None:
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
-        if httpx.get(f"{base}/api/v1/jobs/{job_id}", timeout=30).json()["status"] not in (
-                "queued", "running"):
+        if httpx.get(f"{base}/api/v1/jobs/{job_id}", timeout=30,
+                     headers=HEADERS).json()["status"] not in ("queued", "running"):
             return
         time.sleep(0.5)
+
+
+def prepare_storm(home: Path, rows: int) -> dict[str, object]:
+    """Tokens (an admin for the measuring client, eight viewers) and the outcomes file."""
+    from tuoyu.api.service import auth
+    from tuoyu.api.store import make_engine, migrate
+
+    url = f"sqlite:///{home / 'tuoyu.sqlite'}"
+    migrate(url)
+    eng = make_engine(url)
+    _row, admin = auth.create_token(eng, "admin", "bench")
+    viewers = [auth.create_token(eng, "viewer", f"viewer {i}")[1] for i in range(8)]
+    eng.dispose()
+    HEADERS["Authorization"] = f"Bearer {admin}"
+    path = home / "outcomes.csv"
+    district = big_district(home / "big")
+    n = outcomes_csv(path, rows, district)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name in ROSTER_FILES:
+            zf.write(district / name, "big/" + name)
+    return {"viewers": viewers, "csv": path, "rows": n, "zip": buf.getvalue()}
+
+
+def cli_record(rows: int) -> tuple[float, str]:
+    """``tuoyu inspections record`` of ``rows`` outcomes into a fresh SQLite store."""
+    home = Path(tempfile.mkdtemp(prefix="tuoyu_record_"))
+    try:
+        district = big_district(home / "big")
+        n = outcomes_csv(home / "outcomes.csv", rows, district)
+        env = {**os.environ, "TUOYU_DATABASE_URL": f"sqlite:///{home / 'store.sqlite'}",
+               "TUOYU_TODAY": "2027-12-31"}
+        t0 = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "tuoyu.api.cli", "inspections", "record",
+                               str(home / "outcomes.csv"), "--data", str(district)], env=env,
+                              capture_output=True, text=True, timeout=1800, check=False)
+        took = time.perf_counter() - t0
+        return took, f"{n} rows, exit {done.returncode}: {(done.stdout + done.stderr)[-120:]}"
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -177,15 +335,39 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--threads", type=int, default=8)
     ap.add_argument("--kind", choices=sorted(PARAMS), default="sessions",
                     help="the job solved during the loaded run (sessions: the longest)")
+    ap.add_argument("--storm", action="store_true",
+                    help="also a run with a 300,000-row outcomes upload and 8 viewers verifying")
+    ap.add_argument("--outcome-rows", type=int, default=300_000)
+    ap.add_argument("--cli-record", action="store_true",
+                    help="also time 'tuoyu inspections record' of the outcome rows")
     args = ap.parse_args(argv)
+    if args.cli_record:
+        took, said = cli_record(args.outcome_rows)
+        print(f"tuoyu inspections record: {took:.1f} s ({said.strip()})")
     home = Path(tempfile.mkdtemp(prefix="tuoyu_load_"))
+    storm = prepare_storm(home, args.outcome_rows) if args.storm else None
+    os.environ["TUOYU_TODAY"] = "2027-12-31"  # the bundled timeline's outcomes are "past"
     proc, base = start(home)
     rows = []
     try:
-        loaded = run(base, args.kind, args.requests, args.seconds, args.threads)
-        wait_idle(base, str(loaded["job_id"]))
+        # a roster made first: the idle run reads it, the storm's viewers verify it
+        r = httpx.post(base + "/api/v1/jobs", headers=HEADERS, timeout=30, json={
+            "kind": "roster", "dataset_id": "baoshan", "params": PARAMS["roster"]})
+        roster = r.json()["id"]
+        wait_idle(base, roster)
+        if storm is not None:  # and the big district the outcomes are of
+            storm["roster"] = roster
+            r = httpx.post(base + "/api/v1/datasets", headers=HEADERS, timeout=600,
+                           files={"file": ("big.zip", storm["zip"], "application/zip")})
+            r.raise_for_status()
+            storm["dataset"] = r.json()["id"]
         idle = run(base, None, args.requests, args.seconds, args.threads)
+        loaded = run(base, args.kind, args.requests, args.seconds, args.threads)
         rows = [idle, loaded]
+        if storm is not None:
+            wait_idle(base, str(loaded["job_id"]), 60)  # its cancel, within the grace
+            rows.append(run(base, args.kind, args.requests, args.seconds, args.threads,
+                            storm))
     finally:
         proc.terminate()
         try:
@@ -202,8 +384,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {r['kind']} | {r['requests']} | {r['rps']:.0f} | {r['p50_ms']:.1f} | "
               f"{r['p95_ms']:.1f} | {r['p99_ms']:.1f} | {r['max_ms']:.1f} | "
               f"{r['failures'] or 'none'} |")
-    print(f"job polls during the loaded run: {loaded['job_polls']}, of them while it was "
-          f"running {loaded['while_running']}; afterwards: {loaded['job_status_after']}")
+    for r in rows[1:]:
+        print(f"{r['kind']}: job polls {r['job_polls']}, of them while it was running "
+              f"{r['while_running']}; afterwards: {r['job_status_after']}")
+    if storm is not None:
+        last = rows[-1]
+        print(f"outcomes upload ({storm['rows']} rows): {last.get('upload_s', float('nan')):.1f} s, "
+              f"answer {last.get('upload_answer')}; verify answers: {last.get('verify_answers')}")
     return 1 if any(r["failures"] for r in rows) else 0
 
 

@@ -2,6 +2,7 @@
 
     python benchmarks/bench_roster.py [--month 2027-03] [--workers 8] [--time-limit 60]
         [--scales 1,10,12] [--before /work/main] [--markdown docs/benchmarks/roster.md]
+        [--cases few-large:10:2027-03,baoshan:12:2027-11]
 
 Each (version, scale) runs in its own process, with that version's code first on
 ``sys.path`` (``--before``: a checkout of the version to compare with, e.g. main), so its
@@ -9,7 +10,10 @@ peak memory (max RSS) is its own. Prints, per case, the end-to-end seconds (load
 solve), the status, the gap, whether the roster is proven the only optimum, peak memory,
 and per stage its status, seconds and gap. The instance at scale N is
 ``data/generate.py --scale N`` (N x the institutions and inspectors; 10x: 1,500
-institutions and 300 inspectors).
+institutions and 300 inspectors). ``--cases`` lists SHAPE:SCALE:MONTH cases instead, on
+districts shaped unlike Baoshan (``data/generate.py --shape``: ``few-large``, 9 streets,
+heavier leave and conflicts; ``many-small``, 26 streets); the data are generated once by
+this version's generator and both versions solve the same folder.
 """
 
 from __future__ import annotations
@@ -52,6 +56,8 @@ def one(data_dir: str, month: str, workers: int, time_limit: float) -> dict:
     else:
         out.update(
             status=str(plan.status),
+            objective=plan.objective,
+            bound=plan.bound,
             unique=plan.unique,
             gap=gap(plan.objective, plan.bound),
             stages=[
@@ -85,16 +91,16 @@ def run_case(code: Path, folder: Path, args: argparse.Namespace) -> dict:
 
 def table(results: list[tuple[str, str, dict]]) -> list[str]:
     lines = [
-        "| scale | version | institutions / inspectors / visits | end to end s | status "
-        "| gap | proven unique | peak MB | stages (status, s, gap) |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| case | version | institutions / inspectors / visits | end to end s | status "
+        "| objective / bound | gap | proven unique | peak MB | stages (status, s, gap) |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for scale, version, r in results:
         stages = "; ".join(f"{s} {st} {t} s {_pct(g)}" for s, st, t, g in r.get("stages", []))
         size = f"{r.get('institutions')} / {r.get('inspectors')} / {r.get('visits')}"
         lines.append(
-            f"| {scale}x | {version} | {size} | {r.get('seconds')} | {r['status']} "
-            f"| {_pct(r.get('gap'))} | {r.get('unique')} | {r.get('peak_mb')} | {stages} |"
+            f"| {scale} | {version} | {size} | {r.get('seconds')} | {r['status']} "
+            f"| {r.get('objective')} / {r.get('bound')} | {_pct(r.get('gap'))} | {r.get('unique')} | {r.get('peak_mb')} | {stages} |"
         )
     return lines
 
@@ -107,6 +113,7 @@ def main() -> None:
     ap.add_argument("--scales", default="1,10,12")
     ap.add_argument("--before", help="a checkout of the version to compare with")
     ap.add_argument("--markdown", help="also write the table to this file")
+    ap.add_argument("--cases", help="SHAPE:SCALE:MONTH,... instead of --scales and --month")
     ap.add_argument("--one", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one:
@@ -117,13 +124,20 @@ def main() -> None:
 
     versions = [("after", ROOT)] + ([("before", Path(args.before))] if args.before else [])
     results = []
+    if args.cases:
+        cases = [tuple(c.split(":")) for c in args.cases.split(",")]
+    else:
+        cases = [("baoshan", s, args.month) for s in args.scales.split(",")]
     with tempfile.TemporaryDirectory() as tmp:
-        for scale in (int(s) for s in args.scales.split(",")):
-            folder = Path(tmp) / f"x{scale}"
-            generate(folder, scale=scale)
+        for shape, scale, month in cases:
+            folder = Path(tmp) / f"{shape}-x{scale}"
+            if not folder.exists():
+                generate(folder, scale=int(scale), shape=shape)
+            label = f"{scale}" if shape == "baoshan" else f"{shape} {scale}"
+            label += f"x {month}" if args.cases else "x"
             for version, code in reversed(versions):
-                r = run_case(code, folder, args)
-                results.append((str(scale), version, r))
+                r = run_case(code, folder, argparse.Namespace(**{**vars(args), "month": month}))
+                results.append((label, version, r))
                 print("\n".join(table([results[-1]])[2:]), flush=True)
     lines = table(results)
     print("\n".join(lines))
@@ -132,7 +146,8 @@ def main() -> None:
             "# Roster benchmark",
             "",
             f"Command: `python benchmarks/bench_roster.py --month {args.month} --workers "
-            f"{args.workers} --time-limit {args.time_limit:g} --scales {args.scales}"
+            f"{args.workers} --time-limit {args.time_limit:g} "
+            + (f"--cases {args.cases}" if args.cases else f"--scales {args.scales}")
             + (f" --before {args.before}`" if args.before else "`"),
             "",
             f"Machine: {os.cpu_count()} cores, {platform.platform()}; "

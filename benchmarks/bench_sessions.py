@@ -10,7 +10,9 @@ Each run is its own process (``--child``) with ``ROOT`` first on ``sys.path``, s
 memory (ru_maxrss) is its own. Size 1 is the bundled data; size ``N > 1`` is
 ``data/gen_sessions.py --scale N`` over the bundled streets (scale 6: 469 centers, 270
 staff); ``N:M`` scales the centers by N and the staff by M (``6:8``: 469 centers, 360
-staff, the issue's city ratio). ``--limits`` gives each size its ``--time-limit`` (a work
+staff, the issue's city ratio); ``N@SHAPE`` a district shaped unlike Baoshan (few big
+streets, many small ones, staff thin in some streets, heavy leave; ``6:8@city9``: the
+issue's 9-street city, 497 centers and 360 staff). ``--limits`` gives each size its ``--time-limit`` (a work
 budget: deterministic time, see docs/sessions.md). Prints one row per run: status, gap,
 objective, bound, seconds of the calendar, of the teams and of the local improvement,
 wall seconds, peak memory.
@@ -65,7 +67,10 @@ def run_one(root: Path, data_dir: Path, time_limit: float) -> dict[str, object]:
 
 
 def district(size: str) -> Path:
-    """``N``: generator scale N; ``N:M``: centers at scale N, staff at scale M."""
+    """``N``: generator scale N; ``N:M``: centers at scale N, staff at scale M;
+    ``...@SHAPE``: a district shape of ``data/gen_sessions.SHAPES`` (few_big, many_small,
+    thin_staff, heavy_leave, city9: 9 streets, 497 centers and 360 staff at ``6:8``)."""
+    size, _, shape = size.partition("@")
     scale, _, staff = size.partition(":")
     if size == "1":
         return ROOT / "tuoyu" / "data" / "baoshan"
@@ -75,7 +80,8 @@ def district(size: str) -> Path:
     folder = Path(tempfile.mkdtemp(prefix=f"tuoyu_sessions_x{scale}_"))
     for name in ("streets.csv", "calendar.csv"):
         shutil.copy(ROOT / "tuoyu" / "data" / "baoshan" / name, folder / name)
-    generate(folder, scale=int(scale), seed=20261129, staff_scale=int(staff) if staff else None)
+    generate(folder, scale=int(scale), seed=20261129, staff_scale=int(staff) if staff else None,
+             shape=shape or "baoshan")
     return folder
 
 
@@ -120,6 +126,7 @@ def main() -> None:
     for size, limit in zip(a.sizes.split(","), limits, strict=True):
         folder = district(size)
         name = "bundled" if size == "1" else f"x{size.replace(':', ' staff x')}"
+        name = name.replace("@", " shape ")
         for who, root in codes:
             res = subprocess.run(
                 [sys.executable, __file__, "--child", str(root), str(folder), str(limit)],

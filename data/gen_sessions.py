@@ -135,12 +135,41 @@ def _write(path: Path, fields: list[str], rows: list[dict[str, object]]) -> None
         w.writerows(rows)
 
 
-def _street_for(rng: np.random.Generator, n: int) -> list[int]:
-    shares = np.array([s[4] for s in STREETS])
-    # every street gets at least one, the rest by population share
-    out = list(range(len(STREETS)))
-    extra = rng.choice(len(STREETS), size=max(0, n - len(STREETS)), p=shares / shares.sum())
-    out += [int(x) for x in extra]
+#: district shapes unlike Baoshan (issue 18), for benchmarks and held-out tests:
+#: ``streets`` the streets used (indices into STREETS) with their shares of the centers,
+#: ``staff_streets`` where the staff live (default: the same), ``leave`` the share of
+#: staff with leave and its length in days, ``babies`` baby centers per scale unit.
+SHAPES: dict[str, dict[str, object]] = {
+    "baoshan": {},
+    # few huge streets: three streets hold three quarters of the centers
+    "few_big": dict(streets={4: 0.3, 8: 0.25, 5: 0.2, 0: 0.05, 2: 0.05, 3: 0.05, 9: 0.05,
+                             10: 0.03, 11: 0.02}),
+    # many small streets, evenly
+    "many_small": dict(streets={i: 1.0 for i in range(len(STREETS))}),
+    # staff thin in some streets: they live in five streets only
+    "thin_staff": dict(staff_streets={4: 0.3, 8: 0.3, 5: 0.2, 0: 0.1, 3: 0.1}),
+    # heavy leave: half the staff, 20-90 days each
+    "heavy_leave": dict(leave=(0.5, 20, 90)),
+    # the issue's held-out city shape: 9 streets (few big), staff thin in some of them,
+    # heavier leave; 497 centers and 360 staff at scale 6 with staff scale 8
+    "city9": dict(streets={4: 0.3, 8: 0.25, 5: 0.15, 0: 0.06, 2: 0.06, 3: 0.06, 9: 0.05,
+                           10: 0.04, 11: 0.03},
+                  staff_streets={4: 0.35, 8: 0.3, 5: 0.15, 0: 0.1, 3: 0.1},
+                  leave=(0.35, 10, 60), babies=64.67),
+}
+
+
+def _street_for(rng: np.random.Generator, n: int, shares: dict[int, float] | None = None
+                ) -> list[int]:
+    """Streets (indices) of ``n`` centers or staff: every street of ``shares`` (default:
+    all, by population share) gets at least one, the rest by share."""
+    if shares is None:
+        shares = {i: s[4] for i, s in enumerate(STREETS)}
+    idx = sorted(shares)
+    p = np.array([shares[i] for i in idx], dtype=float)
+    out = list(idx)
+    extra = rng.choice(len(idx), size=max(0, n - len(idx)), p=p / p.sum())
+    out += [idx[int(x)] for x in extra]
     return sorted(out[:n])
 
 
@@ -158,8 +187,10 @@ def _name(rng: np.random.Generator) -> str:
     return s + g
 
 
-def centers(scale: int, seed: int) -> list[dict[str, object]]:
+def centers(scale: int, seed: int, shape: str = "baoshan") -> list[dict[str, object]]:
     rng = _rng(seed, "centers")
+    sh = SHAPES[shape]
+    where = sh.get("streets")
     rows: list[dict[str, object]] = []
     lon, lat = _point(rng, 0)
     rows.append(
@@ -182,7 +213,9 @@ def centers(scale: int, seed: int) -> list[dict[str, object]]:
     )
     for prefix, kind, n, label, per_year in plan:
         count = n * scale
-        streets = _street_for(rng, count)
+        if kind == "baby_center" and "babies" in sh:
+            count = round(float(sh["babies"]) * scale)  # type: ignore[arg-type]
+        streets = _street_for(rng, count, where)  # type: ignore[arg-type]
         seen: dict[int, int] = {}
         for i, st in enumerate(streets):
             seen[st] = seen.get(st, 0) + 1
@@ -211,12 +244,14 @@ def centers(scale: int, seed: int) -> list[dict[str, object]]:
     return rows
 
 
-def staff(scale: int, seed: int) -> list[dict[str, object]]:
+def staff(scale: int, seed: int, shape: str = "baoshan") -> list[dict[str, object]]:
     rng = _rng(seed, "guidance_staff")
     rows: list[dict[str, object]] = []
+    sh = SHAPES[shape]
+    where = sh.get("staff_streets", sh.get("streets"))
     plan = (("education", 22, "ED"), ("medical", 15, "MD"), ("psychology", 8, "PS"))
     for discipline, n, prefix in plan:
-        streets = _street_for(rng, n * scale)
+        streets = _street_for(rng, n * scale, where)  # type: ignore[arg-type]
         for i, st in enumerate(streets):
             r = rng.random()
             days = (
@@ -235,14 +270,17 @@ def staff(scale: int, seed: int) -> list[dict[str, object]]:
     return rows
 
 
-def leave(staff_rows: list[dict[str, object]], seed: int) -> list[dict[str, object]]:
+def leave(staff_rows: list[dict[str, object]], seed: int, shape: str = "baoshan"
+          ) -> list[dict[str, object]]:
     rng = _rng(seed, "staff_leave")
     out = []
-    picks = rng.choice(len(staff_rows), size=max(1, len(staff_rows) // 6), replace=False)
+    share, lo, hi = SHAPES[shape].get("leave", (1 / 6, 5, 30))  # type: ignore[misc]
+    picks = rng.choice(len(staff_rows), size=max(1, int(len(staff_rows) * share)),
+                       replace=False)
     for j in sorted(int(x) for x in picks):
         month = int(rng.integers(1, 12))
         day = int(rng.integers(1, 20))
-        length = int(rng.integers(5, 30))
+        length = int(rng.integers(lo, hi))
         start = np.datetime64(f"2027-{month:02d}-{day:02d}")
         out.append(
             dict(
@@ -255,15 +293,17 @@ def leave(staff_rows: list[dict[str, object]], seed: int) -> list[dict[str, obje
 
 
 def generate(
-    out_dir: Path, scale: int = 1, seed: int = 20261129, staff_scale: int | None = None
+    out_dir: Path, scale: int = 1, seed: int = 20261129, staff_scale: int | None = None,
+    shape: str = "baoshan",
 ) -> None:
     """Write the five session tables into ``out_dir`` (created if needed);
     ``staff_scale`` (default ``scale``) multiplies the staff alone (e.g. 6 and 8: 469
-    centers and 360 staff, the ratio of the issue's city instance)."""
+    centers and 360 staff, the ratio of the issue's city instance); ``shape`` one of
+    :data:`SHAPES` (the bundled data is ``baoshan``)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    c = centers(scale, seed)
-    s = staff(scale if staff_scale is None else staff_scale, seed)
+    c = centers(scale, seed, shape)
+    s = staff(scale if staff_scale is None else staff_scale, seed, shape)
     events = [dict(zip(FIELDS["events"], e, strict=True)) for e in EVENTS]
     for e in events:
         e["weekend"] = "true" if e["weekend"] else "false"
@@ -271,7 +311,7 @@ def generate(
             e["count"] = int(e["count"]) * scale  # type: ignore[call-overload]
     _write(out_dir / "centers.csv", FIELDS["centers"], c)
     _write(out_dir / "guidance_staff.csv", FIELDS["guidance_staff"], s)
-    _write(out_dir / "staff_leave.csv", FIELDS["staff_leave"], leave(s, seed))
+    _write(out_dir / "staff_leave.csv", FIELDS["staff_leave"], leave(s, seed, shape))
     _write(out_dir / "events.csv", FIELDS["events"], events)
     _write(
         out_dir / "topics.csv",
@@ -382,12 +422,15 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=20261129)
     ap.add_argument("--staff-scale", type=int, help="multiply the staff alone (default --scale)")
     ap.add_argument("--heldout", action="store_true", help="a held-out district (see heldout())")
+    ap.add_argument("--shape", choices=sorted(SHAPES), default="baoshan",
+                    help="district shape (see SHAPES): few_big, many_small, thin_staff, "
+                    "heavy_leave, city9")
     ap.add_argument("--year", type=int, default=2026)
     a = ap.parse_args()
     if a.heldout:
         heldout(a.out, a.seed, a.year)
     else:
-        generate(a.out, a.scale, a.seed, a.staff_scale)
+        generate(a.out, a.scale, a.seed, a.staff_scale, a.shape)
 
 
 if __name__ == "__main__":

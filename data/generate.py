@@ -648,6 +648,7 @@ def inspectors(out_dir: Path, scale: int, seed: int) -> list[Inspector]:
     rng = rng_for(seed, "inspectors")
     used: set[str] = set()
     by_share = sorted(STREETS, key=lambda s: (-s.share, s.street_id))
+    by_share = by_share[: max(1, round(len(by_share) * _SHAPE.staffed_streets))]
     rows: list[Inspector] = []
     total = sum(count for _, count, _ in DEPARTMENTS) * scale
     width = max(3, len(str(total)))
@@ -714,7 +715,7 @@ def inspector_leave(out_dir: Path, scale: int, seed: int, pool: list[Inspector])
     rng = rng_for(seed, "inspector_leave")
     spells: dict[str, list[tuple[dt.date, dt.date]]] = defaultdict(list)
     n_long, n_december = 2 * scale, 3 * scale
-    wanted = 25 * scale
+    wanted = round(25 * scale * _SHAPE.leave)
     made = 0
     while made < wanted:
         days = int(rng.integers(21, 29)) if made < n_long else int(rng.integers(1, 11))
@@ -782,7 +783,9 @@ def conflicts(
     operator_of = {inst.institution_id: inst.operator for inst in directory}
     rows: dict[tuple[str, str, str], Conflict] = {}
     by_operator: set[tuple[str, str]] = set()
-    kinds = shuffled_labels(rng, 15 * scale, {"institution": 0.6, "operator": 0.4})
+    kinds = shuffled_labels(
+        rng, round(15 * scale * _SHAPE.conflicts), {"institution": 0.6, "operator": 0.4}
+    )
     # operators first, so that an institution row is never implied by an operator row
     for kind in sorted(kinds, reverse=True):
         while True:
@@ -1045,6 +1048,71 @@ def calendar(out_dir: Path) -> int:
 # --------------------------------------------------------------------------- driver
 
 
+# --------------------------------------------------------------------------- shapes
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A district shaped unlike Baoshan, for held-out tests and benchmarks: how many
+    streets (fewer: the largest of Baoshan's, their shares skewed toward a few huge ones;
+    more: Baoshan's and small new-area streets between them), how much heavier leave and
+    conflicts of interest are, and the share of streets with street inspectors of their own
+    (staff thin in the others)."""
+
+    streets: int = len(STREETS)
+    leave: float = 1.0
+    conflicts: float = 1.0
+    staffed_streets: float = 1.0
+
+
+#: The shapes ``--shape`` knows: Baoshan's own, few large streets, many small ones.
+SHAPES: dict[str, Shape] = {
+    "baoshan": Shape(),
+    "few-large": Shape(streets=9, leave=2.0, conflicts=3.0),
+    "many-small": Shape(streets=26, leave=1.5, conflicts=2.0, staffed_streets=0.5),
+}
+_SHAPE = SHAPES["baoshan"]
+
+
+def shaped_streets(shape: Shape, seed: int) -> tuple[Street, ...]:
+    """The streets of a shape: Baoshan's largest (shares squared and renormalised: a few
+    huge) or Baoshan's with small new-area streets at random points of the outline."""
+    if shape.streets == len(STREETS):
+        return STREETS
+    if shape.streets < len(STREETS):
+        kept = sorted(STREETS, key=lambda s: (-s.share, s.street_id))[: shape.streets]
+        total = sum(s.share**2 for s in kept)
+        return tuple(
+            Street(s.street_id, s.name, s.short, s.lon, s.lat, round(s.share**2 / total, 4))
+            for s in sorted(kept, key=lambda s: s.street_id)
+        )
+    rng = rng_for(seed, "shaped_streets")
+    extra = shape.streets - len(STREETS)
+    outline = district_outline()
+    out = list(STREETS)
+    while len(out) < shape.streets:
+        ((x, y),) = sample_points(rng, outline, 1, margin=0.004)
+        if all(math.hypot(x - s.lon, y - s.lat) > 0.012 for s in out):
+            k = len(out) - len(STREETS) + 1
+            out.append(Street(f"3101139{k:02d}", f"新区{k}街道", f"新{k}", x, y, 0.3 / extra))
+    total = sum(s.share for s in out)
+    return tuple(
+        Street(s.street_id, s.name, s.short, s.lon, s.lat, round(s.share / total, 4)) for s in out
+    )
+
+
+def _set_shape(shape: Shape, seed: int) -> None:
+    """Point the table writers at a shape's streets and factors (module state, restored
+    by :func:`generate` when it is done)."""
+    global STREETS, STREET_BY_ID, _SHAPE
+    STREETS = shaped_streets(shape, seed) if shape != SHAPES["baoshan"] else _BAOSHAN_STREETS
+    STREET_BY_ID = {s.street_id: s for s in STREETS}
+    _SHAPE = shape
+
+
+_BAOSHAN_STREETS = STREETS
+
+
 def _run_optional_modules(out_dir: Path, scale: int, seed: int) -> list[str]:
     """Load each optional module found next to this file and call its `generate`."""
     here = Path(__file__).resolve().parent
@@ -1065,20 +1133,32 @@ def _run_optional_modules(out_dir: Path, scale: int, seed: int) -> list[str]:
     return ran
 
 
-def generate(out_dir: Path, scale: int = 1, seed: int = DEFAULT_SEED) -> None:
-    """Write every table of the synthetic Baoshan dataset into `out_dir`."""
+def generate(
+    out_dir: Path, scale: int = 1, seed: int = DEFAULT_SEED, shape: str = "baoshan"
+) -> None:
+    """Write every table of the synthetic Baoshan dataset into `out_dir`. A `shape` other
+    than ``baoshan`` (see :data:`SHAPES`) writes the shared and inspection tables of a
+    district shaped otherwise (the optional modules, which know Baoshan's streets, are
+    not run)."""
     if scale < 1:
         raise ValueError("scale must be a positive integer")
+    if shape not in SHAPES:
+        raise ValueError(f"shape must be one of {', '.join(SHAPES)}")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    polygons = streets(out_dir)
-    calendar(out_dir)
-    directory = institutions(out_dir, scale, seed, polygons)
-    pool = inspectors(out_dir, scale, seed)
-    inspector_leave(out_dir, scale, seed, pool)
-    rules = conflicts(out_dir, scale, seed, pool, directory)
-    inspections(out_dir, scale, seed, directory, pool, rules)
-    _run_optional_modules(out_dir, scale, seed)
+    _set_shape(SHAPES[shape], seed)
+    try:
+        polygons = streets(out_dir)
+        calendar(out_dir)
+        directory = institutions(out_dir, scale, seed, polygons)
+        pool = inspectors(out_dir, scale, seed)
+        inspector_leave(out_dir, scale, seed, pool)
+        rules = conflicts(out_dir, scale, seed, pool, directory)
+        inspections(out_dir, scale, seed, directory, pool, rules)
+    finally:
+        _set_shape(SHAPES["baoshan"], seed)
+    if shape == "baoshan":
+        _run_optional_modules(out_dir, scale, seed)
 
 
 def row_counts(out_dir: Path) -> dict[str, int]:
@@ -1099,9 +1179,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "tuoyu" / "data" / "baoshan")
     parser.add_argument("--scale", type=int, default=1)
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument("--shape", choices=sorted(SHAPES), default="baoshan",
+                        help="a district shaped unlike Baoshan (inspection tables only)")
     args = parser.parse_args(argv)
-    generate(args.out, scale=args.scale, seed=args.seed)
-    print(f"wrote {args.out} (scale {args.scale}, seed {args.seed})")
+    generate(args.out, scale=args.scale, seed=args.seed, shape=args.shape)
+    print(f"wrote {args.out} (scale {args.scale}, seed {args.seed}, shape {args.shape})")
     for name, count in row_counts(args.out).items():
         print(f"  {name:<24} {count:>7}")
 

@@ -169,3 +169,52 @@ def check_roster(
             if inst.institution_id not in seen and inst.institution_id not in visits:
                 out.append(f"{inst.institution_id} has no inspection in {year}")
     return out
+
+
+def score_roster(
+    rows, data: InspectionData, year: int, month: int, rules: RosterRules | None = None
+) -> dict[str, int]:
+    """Each soft goal's value on ``rows``, counted from the rows and the input data only
+    (never from the model or the planner's own counting): returns to the last team,
+    members beyond the minimum, inspector-days in streets neither the same nor
+    neighbours, visits above the fair share, visits on the busiest day."""
+    rules = rules or RosterRules()
+    start, end = _month_bounds(year, month)
+    workdays = _workdays(data, start, end)
+    insps = {p.inspector_id: p for p in data.inspectors}
+    neighbours = {s.street_id: set(s.neighbours) for s in data.streets}
+    last: dict[str, tuple[str, ...]] = {}
+    for h in sorted((h for h in data.history if h.date < start), key=lambda h: h.date):
+        last[h.institution_id] = tuple(h.inspector_ids)
+    on_leave = defaultdict(set)
+    for lv in data.leave:
+        for day in workdays:
+            if lv.start <= day <= lv.end:
+                on_leave[lv.person_id].add(day)
+    at_work = [p for p in insps if len(on_leave[p]) < len(workdays)]
+    teams = [(_as_date(_field(r, "date")), str(_field(r, "institution_id")),
+              str(_field(r, "street_id")), _as_team(_field(r, "inspector_ids"))) for r in rows]  # fmt: skip
+    returns = 0
+    if rules.avoid_last_team:
+        returns = sum(len(set(team) & set(last.get(iid, ()))) for _, iid, _, team in teams)
+    extra = sum(len(team) - rules.min_team for *_, team in teams)
+    day_streets: dict[tuple[str, dt.date], set[str]] = defaultdict(set)
+    for date, _, street, team in teams:
+        for p in team:
+            if insps[p].max_per_day >= 2:
+                day_streets[p, date].add(street)
+    far = 0
+    if len({s for _, _, s, _ in teams}) >= 2:
+        for ss in day_streets.values():
+            far += any(t != s and t not in neighbours.get(s, set()) for s in ss for t in ss)
+    load = Counter(p for *_, team in teams for p in team)
+    fair = -(-rules.min_team * len(teams) // len(at_work)) if at_work else 0
+    above = sum(max(0, load[p] - fair) for p in at_work)
+    busiest = max(Counter(date for date, *_ in teams).values(), default=0)
+    return {
+        "return_to_last_institution": returns,
+        "extra_team_member": extra,
+        "team_day_in_far_streets": far,
+        "load_above_fair_share": above,
+        "busiest_day": busiest,
+    }

@@ -93,6 +93,7 @@ def violations(d: SitingData, cfg, plan) -> dict[str, list[str]]:  # noqa: ANN00
             "not_before_available_from",
             "within_spare_rooms",
             "classes_per_year",
+            "every_class_fills",
             "classes_once_opened_stay",
             "seats_shared_among_communities",
             "every_street_has_inclusive_place",
@@ -120,7 +121,20 @@ def violations(d: SitingData, cfg, plan) -> dict[str, list[str]]:  # noqa: ANN00
             out["pinned_places_open"].append(f"{pid}@{year}")
     out["forbidden_places_stay_closed"] = [
         pid for pid in getattr(cfg, "forbidden", ()) if pid in per_place]
-    out["classes_per_year"] = [f"{y}: {n}" for y, n in per_year.items() if not lo <= n <= hi]
+    # fewer than the minimum only when the plan says that no more classes could fill
+    short = {f.params.get("year") for f in plan.findings if f.code == "siting.year_below_minimum"}
+    out["classes_per_year"] = [f"{y}: {n}" for y, n in per_year.items()
+                               if n > hi or (n < lo and y not in short)]
+    # every class fills: the children a place serves beyond its own seats reach the fill
+    # (a share of a class's seats, at least one child) for each of its new classes
+    fill = max(1, math.ceil(getattr(cfg, "class_fill", 0.5) * seats_per_class - 1e-9))
+    out["every_class_fills"] = [
+        f"{o.place_id} {o.year}: {o.children_served} served, {places[o.place_id]['seats']} "
+        f"seats before, {o.cumulative} new classes"
+        for o in plan.openings
+        if o.children_served - places[o.place_id]["seats"] < fill * o.cumulative
+        and o.place_id not in {pid for pid, _y in getattr(cfg, "pinned", ())}  # planner's call
+    ]
     reach = _reach(d, places, cfg.access.reach_m, cfg.access.circuity)
     cov = plan.coverage
     for y in years:

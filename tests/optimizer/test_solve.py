@@ -11,10 +11,12 @@ from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
 from tuoyu.optimizer.solve import (
+    Clock,
     SoftGoal,
     SolveParams,
     Status,
     Stop,
+    clock_findings,
     cp_status,
     gap,
     solve,
@@ -107,3 +109,46 @@ def test_an_infeasible_model_is_proven_so():
     model.add(x >= 5)
     _solver, status, _s = solve(model, SolveParams(time_limit=10, workers=1))
     assert cp_status(status) == Status.INFEASIBLE
+
+
+# -- the wall-clock ceiling (issue 18) ------------------------------------------------------
+
+
+def test_a_solve_never_gets_more_than_the_ceiling_leaves():
+    clock = Clock(100.0, reserve=0.04)
+    assert SolveParams(time_limit=20, clock=clock).seconds() == 20
+    assert 90 < SolveParams(time_limit=500, clock=clock).seconds() <= 96
+    assert SolveParams(time_limit=500).seconds() == 500
+    assert SolveParams(time_limit=500, clock=Clock(None)).seconds() == 500
+    # a ceiling already past leaves a token time, never a negative one
+    assert SolveParams(time_limit=5, clock=Clock(0.0)).seconds() == 0.01
+
+
+def _hard_model() -> cp_model.CpModel:
+    """A model no solver proves in a moment: a large random 0/1 knapsack-like puzzle."""
+    m = cp_model.CpModel()
+    xs = [m.new_bool_var(f"x{i}") for i in range(400)]
+    for k in range(60):
+        m.add(sum(((i * 7919 + k * 104729) % 97 + 1) * x for i, x in enumerate(xs)) <= 9000)
+    m.maximize(sum(((i * 31337) % 89 + 1) * x for i, x in enumerate(xs)))
+    return m
+
+
+def test_the_clock_ends_a_solve_and_says_so():
+    clock = Clock(0.5, reserve=0.0)
+    params = SolveParams(time_limit=600, workers=2, clock=clock)
+    _, status, _ = solve(_hard_model(), params, stage="knapsack")
+    assert status in (cp_model.FEASIBLE, cp_model.UNKNOWN)
+    assert clock.stopped == ["knapsack"]
+    (f,) = clock_findings(params)
+    assert f.code == "plan.wall_clock_stop" and list(f.params["stages"]) == ["knapsack"]
+
+
+def test_a_solve_within_the_ceiling_is_not_reported():
+    m = cp_model.CpModel()
+    x = m.new_int_var(0, 10, "x")
+    m.maximize(x)
+    params = SolveParams(time_limit=10, clock=Clock(600.0))
+    _, status, _ = solve(m, params, stage="tiny")
+    assert status == cp_model.OPTIMAL
+    assert clock_findings(params) == []

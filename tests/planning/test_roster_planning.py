@@ -201,13 +201,13 @@ def test_outcomes_dated_in_the_future_or_not_a_table_are_refused(tmp_path) -> No
     from tuoyu.planning.roster import read_outcomes
 
     f = tmp_path / "outcomes.csv"
-    f.write_text("institution_id,date,outcome,inspector_ids\nJG0001,2027-05-05,pass,\n",
-                 encoding="utf-8")
+    f.write_text("institution_id,date,outcome,inspector_ids\nJG0001,2027-05-10,pass,"
+                 "JC002;JC003\n", encoding="utf-8")
     with pytest.raises(DataError) as err:
         read_outcomes(f, Dataset.bundled(), today=dt.date(2027, 5, 1))
     (p,) = err.value.problems
     assert p.row == 2 and p.column == "date" and p.code == "input.future_outcome"
-    assert read_outcomes(f, Dataset.bundled(), today=dt.date(2027, 5, 5))
+    assert read_outcomes(f, Dataset.bundled(), today=dt.date(2027, 5, 10))
     assert read_outcomes(f, Dataset.bundled())  # no date given: not checked
     t = tmp_path / "notes.txt"
     t.write_text("hello", encoding="utf-8")

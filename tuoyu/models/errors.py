@@ -60,6 +60,10 @@ class DataError(Exception):
         self.problems = list(problems)
         super().__init__(self.render())
 
+    def __reduce__(self) -> tuple[type, tuple[list[Problem]]]:
+        # crosses process boundaries whole (a check apart raises it in the service)
+        return (type(self), (self.problems,))
+
     def render(self, limit: int = 50) -> str:
         lines = [str(p) for p in self.problems[:limit]]
         if len(self.problems) > limit:

@@ -74,6 +74,36 @@ def _read_csv(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
         return None
 
 
+#: a workbook (a zip of XML) is refused before it is opened when it holds more members,
+#: or unpacks to more, than a table's workbook does, or one of its members is packed
+#: tighter than Excel's XML ever is (a "zip bomb": a few MB that unpack to gigabytes)
+XLSX_MEMBERS = 2000
+XLSX_UNPACKED = 1024 * 2**20
+XLSX_RATIO, XLSX_RATIO_FROM = 100, 16 * 2**20
+
+
+def workbook_bound(book: Path) -> str | None:
+    """What makes the workbook too large to open, in a few words; None when it is not
+    (a workbook that is not a zip at all is left to the opening, which says so)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(book) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return None
+    if len(infos) > XLSX_MEMBERS:
+        return f"{len(infos)} members (at most {XLSX_MEMBERS})"
+    total = sum(i.file_size for i in infos)
+    if total > XLSX_UNPACKED:
+        return f"{total / 2**20:.0f} MB unpacked (at most {XLSX_UNPACKED / 2**20:.0f} MB)"
+    for i in infos:
+        if i.file_size > XLSX_RATIO_FROM and i.file_size > XLSX_RATIO * max(i.compress_size, 1):
+            return (f"{i.file_size / 2**20:.0f} MB packed into {i.compress_size / 2**20:.1f} MB "
+                    f"(at most {XLSX_RATIO}:1)")
+    return None
+
+
 def xlsx_sheets(folder: Path, problems: list[Problem]) -> dict[str, tuple[Path, str]]:
     """Sheet name -> (workbook, sheet) over every .xlsx in the folder; a workbook that
     cannot be opened is a problem naming it (never a crash)."""
@@ -82,6 +112,13 @@ def xlsx_sheets(folder: Path, problems: list[Problem]) -> dict[str, tuple[Path, 
     found: dict[str, tuple[Path, str]] = {}
     for book in sorted(folder.glob("*.xlsx")):
         if book.name.startswith("~$"):  # Excel's lock file
+            continue
+        bound = workbook_bound(book)
+        if bound is not None:
+            problems.append(Problem(book.name, "the workbook unpacks beyond its bound",
+                                    expected="a workbook as Excel or WPS saves it",
+                                    got=bound, code="input.workbook_too_large",
+                                    params={"what": bound}))
             continue
         try:
             wb = load_workbook(book, read_only=True)
@@ -192,6 +229,58 @@ def _normalise_headers(source: Source, table: Table, problems: list[Problem]) ->
     return mapping
 
 
+class CellError(ValueError):
+    """A cell refused for a reason of its own (a message code and its parameters)."""
+
+    def __init__(self, code: str, message: str, **params: Any):
+        self.code, self.message, self.params = code, message, params
+        super().__init__(message)
+
+
+#: characters no text cell may hold: control characters (line breaks, tabs, …), the
+#: line and paragraph separators, and the marks that reverse how text is shown. A name
+#: goes into calendars, CSV, workbooks and pages; one of these would break the file or
+#: make it say something else than it holds.
+BAD_TEXT = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e"
+                      "\u2066-\u2069\ufeff]")
+#: the longest text a cell may hold: an id, and any other text (a name, a reason, …)
+ID_CHARS, TEXT_CHARS = 64, 500
+#: dates the tables may hold (a year within these; a leave or an event outside them is
+#: a typing error, not a plan)
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+#: the largest number a column without a stated maximum may hold
+MAX_NUMBER = 1e9
+
+
+def is_id(col: Column) -> bool:
+    return col.unique or col.ref is not None or col.name.endswith("_id")
+
+
+def check_text(col: Column, s: str) -> str:
+    """A text cell under the characters policy: no control or direction characters
+    anywhere, at most ID_CHARS for an id and TEXT_CHARS for any other text."""
+    bad = BAD_TEXT.search(s)
+    if bad is not None:
+        char = f"U+{ord(bad.group()):04X}"
+        raise CellError("input.bad_character", f"the text holds the character {char}",
+                        char=char)
+    limit = ID_CHARS if is_id(col) else TEXT_CHARS
+    if len(s) > limit:
+        raise CellError("input.text_too_long", f"the text is {len(s)} characters long",
+                        n=len(s), limit=limit)
+    return s
+
+
+def _date(col: Column, s: str) -> dt.date:
+    day = parse_date(s)
+    lo = int(col.min) if col.min is not None else FIRST_YEAR
+    hi = int(col.max) if col.max is not None else LAST_YEAR
+    if not lo <= day.year <= hi:
+        raise CellError("input.date_out_of_range", f"the date is not within {lo}-{hi}",
+                        got=str(day), min=f"{lo}-01-01", max=f"{hi}-12-31")
+    return day
+
+
 def parse_date(text: str) -> dt.date:
     """An ISO date (``2027-03-01``); ``2027/3/1`` and Excel's ``2027-03-01 00:00:00`` too."""
     m = DATE_RE.match(text.strip())
@@ -210,7 +299,9 @@ def _number(col: Column, s: str) -> Any:
         v = float(s)
         if math.isnan(v) or math.isinf(v):
             raise ValueError(s)
-    if (col.min is not None and v < col.min) or (col.max is not None and v > col.max):
+    hi = col.max if col.max is not None else MAX_NUMBER
+    lo = col.min if col.min is not None else -MAX_NUMBER
+    if v < lo or v > hi:
         raise ValueError(s)
     return v
 
@@ -257,11 +348,11 @@ def _months(col: Column, s: str) -> tuple[int, ...]:
 
 #: one parser per column kind; each raises ValueError on a bad value
 PARSERS: dict[str, Any] = {
-    "str": lambda col, s: s,
+    "str": check_text,
     "int": _number,
     "float": _number,
     "bool": _bool,
-    "date": lambda col, s: parse_date(s),
+    "date": _date,
     "enum": _enum,
     "list": _list,
     "weekdays": _weekdays,
@@ -282,9 +373,9 @@ def _kind(col: Column) -> dict[str, Any]:
 
 def _expected(col: Column) -> str:
     text = col.describe()
-    if col.kind in ("int", "float") and (col.min is not None or col.max is not None):
-        lo = "" if col.min is None else f"{col.min:g}"
-        hi = "" if col.max is None else f"{col.max:g}"
+    if col.kind in ("int", "float"):
+        lo = f"{col.min if col.min is not None else -MAX_NUMBER:g}"
+        hi = f"{col.max if col.max is not None else MAX_NUMBER:g}"
         text += f" between {lo} and {hi}" if lo and hi else (f" >= {lo}" if lo else f" <= {hi}")
     return text
 
@@ -316,6 +407,12 @@ def _missing_columns(source: Source, table: Table, mapping: dict[str, str],
     return bool(missing)
 
 
+def _shown(text: str, limit: int = 80) -> str:
+    """A cell as an error shows it: control characters visible, long text cut."""
+    shown = BAD_TEXT.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return shown if len(shown) <= limit else shown[:limit] + "…"
+
+
 def _column_values(source: Source, col: Column, header: str | None,
                    problems: list[Problem]) -> list[Any]:
     """One column's cells parsed to its type; blanks get the default (or a problem when
@@ -336,6 +433,13 @@ def _column_values(source: Source, col: Column, header: str | None,
             continue
         try:
             values.append(_parse(col, text))
+        except CellError as err:
+            problems.append(
+                Problem(source.label, err.message, row=i + 2, column=header,
+                        expected=_expected(col), got=_shown(text), code=err.code,
+                        params=err.params)
+            )
+            values.append(col.default)
         except (ValueError, OverflowError):
             problems.append(
                 Problem(source.label, "a value is not valid", row=i + 2, column=header,
@@ -560,7 +664,27 @@ def _institution_or_operator(
             )
 
 
+#: the longest leave a table may hold: an absence longer than this is not a leave (take
+#: the person out of the table), and a span like 1900-9999 is a typing error
+MAX_LEAVE_DAYS = 366 * 3
+
+
+def _leave_span(
+    label: str, df: pd.DataFrame, mapping: dict[str, str], problems: list[Problem]
+) -> None:
+    for i, (s, e) in enumerate(zip(df["start"], df["end"], strict=True)):
+        if s is not None and e is not None and (e - s).days + 1 > MAX_LEAVE_DAYS:
+            problems.append(
+                Problem(label, "the leave is too long", row=i + 2,
+                        column=mapping.get("end", "end"),
+                        expected=f"a leave of at most {MAX_LEAVE_DAYS} days",
+                        got=f"{s} – {e}", code="input.leave_too_long",
+                        params={"days": (e - s).days + 1, "limit": MAX_LEAVE_DAYS})
+            )
+
+
 CHECKS = {
+    "leave_span": _leave_span,
     "start_before_end": _start_before_end,
     "institution_or_operator": _institution_or_operator,
 }

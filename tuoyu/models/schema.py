@@ -22,8 +22,8 @@ class Column:
     default: Any = None
     choices: tuple[str, ...] | None = None
     aliases: tuple[str, ...] = ()
-    min: float | None = None
-    max: float | None = None
+    min: float | None = None  # a date column: the first year allowed
+    max: float | None = None  # a date column: the last year allowed
     unique: bool = False
     ref: tuple[str, str] | None = None  # (table, column) that the value(s) must exist in
     allow_blank: bool = False  # required column whose cells may be blank (no default)
@@ -154,12 +154,12 @@ INSPECTOR_LEAVE = Table(
     "请假",
     (
         Column("inspector_id", ref=("inspectors", "inspector_id"), aliases=("人员编号",)),
-        Column("start", "date", aliases=("开始", "开始日期")),
-        Column("end", "date", aliases=("结束", "结束日期")),
+        Column("start", "date", min=2000, max=2100, aliases=("开始", "开始日期")),
+        Column("end", "date", min=2000, max=2100, aliases=("结束", "结束日期")),
     ),
     optional=True,
     allow_empty=True,
-    checks=("start_before_end",),
+    checks=("start_before_end", "leave_span"),
 )
 
 CONFLICTS = Table(
@@ -237,7 +237,7 @@ CENTERS = Table(
         Column(
             "open_days", "weekdays", required=False, default=(0, 1, 2, 3, 4, 5), aliases=("开放日",)
         ),
-        Column("capacity", "int", required=False, default=None, min=0, aliases=("容量",)),
+        Column("capacity", "int", required=False, default=None, min=0, max=100_000, aliases=("容量",)),
     ),
     key="center_id",
     spatial=True,
@@ -272,12 +272,12 @@ STAFF_LEAVE = Table(
     "请假",
     (
         Column("staff_id", ref=("guidance_staff", "staff_id"), aliases=("人员编号",)),
-        Column("start", "date", aliases=("开始", "开始日期")),
-        Column("end", "date", aliases=("结束", "结束日期")),
+        Column("start", "date", min=2000, max=2100, aliases=("开始", "开始日期")),
+        Column("end", "date", min=2000, max=2100, aliases=("结束", "结束日期")),
     ),
     optional=True,
     allow_empty=True,
-    checks=("start_before_end",),
+    checks=("start_before_end", "leave_span"),
 )
 
 EVENTS = Table(
@@ -342,8 +342,8 @@ COMMUNITIES = Table(
         Column("street_id", ref=("streets", "street_id"), aliases=("街镇编号",)),
         Column("lon", "float", min=-180, max=180, aliases=("经度",)),
         Column("lat", "float", min=-90, max=90, aliases=("纬度",)),
-        Column("pop_0_3", "float", min=0, aliases=("0–3岁人口", "0-3岁人口")),
-        Column("births", "float", required=False, default=None, min=0, aliases=("上年出生数",)),
+        Column("pop_0_3", "float", min=0, max=1e6, aliases=("0–3岁人口", "0-3岁人口")),
+        Column("births", "float", required=False, default=None, min=0, max=1e6, aliases=("上年出生数",)),
     ),
     key="community_id",
     spatial=True,
@@ -366,7 +366,7 @@ PROVIDERS = Table(
         Column("lon", "float", min=-180, max=180, aliases=("经度",)),
         Column("lat", "float", min=-90, max=90, aliases=("纬度",)),
         Column("kind", required=False, default="", aliases=("类型",)),
-        Column("seats", "int", min=0, aliases=("托位",)),
+        Column("seats", "int", min=0, max=100_000, aliases=("托位",)),
         Column("public", "bool", required=False, default=False, aliases=("公办",)),
         Column("inclusive", "bool", required=False, default=False, aliases=("普惠",)),
     ),
@@ -387,7 +387,7 @@ KINDERGARTENS = Table(
         Column("lat", "float", min=-90, max=90, aliases=("纬度",)),
         Column("public", "bool", aliases=("公办",)),
         Column("has_nursery", "bool", aliases=("已开托班",)),
-        Column("nursery_seats", "int", required=False, default=None, min=0, aliases=("现有托位",)),
+        Column("nursery_seats", "int", required=False, default=None, min=0, max=100_000, aliases=("现有托位",)),
         Column(
             "spare_rooms", "int", required=False, default=0, min=0, max=20, aliases=("可增班数",)
         ),

@@ -14,10 +14,40 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from ortools.sat.python import cp_model
+
+from tuoyu.models.findings import Finding, warning
+
+
+class Clock:
+    """A wall-clock ceiling of a whole plan (``--wall-limit``), started with the plan.
+
+    Every solve of the plan (``solve`` below, through ``SolveParams.clock``) ends by it,
+    whatever its own limit counts (the sessions' work budget is deterministic time, so a
+    loaded machine would otherwise run long). The solves end ``reserve`` of the ceiling
+    early, so that what follows them (the teams flow, the bound, the files) ends within
+    it. ``stopped`` lists the stages the clock, not their own limit, ended: the planner
+    says so in a finding (``plan.wall_clock_stop``)."""
+
+    def __init__(self, seconds: float | None = None, reserve: float = 0.04) -> None:
+        self.seconds = seconds
+        self.t0 = time.perf_counter()
+        self.end = None if seconds is None else self.t0 + seconds * (1.0 - reserve)
+        self.stopped: list[str] = []
+
+    def left(self) -> float:
+        """Seconds left for the solves (infinite without a ceiling)."""
+        return math.inf if self.end is None else self.end - time.perf_counter()
+
+    def expired(self) -> bool:
+        return self.left() <= 0.0
+
+    def note(self, stage: str) -> None:
+        if stage not in self.stopped:
+            self.stopped.append(stage)
 
 
 @dataclass(frozen=True)
@@ -37,6 +67,8 @@ class SolveParams:
     portfolio: str = "default"
     # further CP-SAT parameters a formulation needs, as (name, value) pairs
     extra: tuple[tuple[str, object], ...] = ()
+    #: the plan's wall-clock ceiling (shared by all its solves; None: no ceiling)
+    clock: Clock | None = field(default=None, compare=False, repr=False)
 
     LP_FIRST = (
         "max_lp",
@@ -48,9 +80,19 @@ class SolveParams:
         "pseudo_costs",
     )
 
+    def seconds(self) -> float:
+        """The time limit of a solve starting now: its own, or less when the plan's
+        wall-clock ceiling comes first (HiGHS and CP-SAT alike)."""
+        if self.clock is None:
+            return self.time_limit
+        return max(0.01, min(self.time_limit, self.clock.left()))
+
+    def clock_binds(self) -> bool:
+        return self.clock is not None and self.clock.left() < self.time_limit
+
     def apply(self, solver: cp_model.CpSolver) -> None:
         p = solver.parameters
-        p.max_time_in_seconds = self.time_limit
+        p.max_time_in_seconds = self.seconds()
         p.num_workers = self.workers
         p.random_seed = self.seed
         p.relative_gap_limit = self.relative_gap
@@ -247,10 +289,27 @@ def solve(
         solver.parameters.stop_after_first_solution = True
         solver.parameters.max_time_in_seconds = min(params.time_limit, stop.grace)
     callback = ProgressCallback(progress, stage) if progress is not None else None
+    binds = params.clock_binds()
+    limit = params.seconds()
     t0 = time.perf_counter()
     if stop is not None and not stop.is_set():
         with stop.watch(solver.stop_search):
             status = solver.solve(model, callback)
     else:
         status = solver.solve(model, callback)
-    return solver, status, time.perf_counter() - t0
+    seconds = time.perf_counter() - t0
+    clock = params.clock
+    if binds and clock is not None and seconds >= 0.95 * limit and status in (
+        cp_model.FEASIBLE, cp_model.UNKNOWN
+    ):
+        clock.note(stage)
+    return solver, status, seconds
+
+
+def clock_findings(params: SolveParams) -> list[Finding]:
+    """``plan.wall_clock_stop`` when the wall-clock ceiling, not a solve's own limit,
+    ended one or more stages of the plan."""
+    clock = params.clock
+    if clock is None or not clock.stopped:
+        return []
+    return [warning("plan.wall_clock_stop", seconds=clock.seconds, stages=list(clock.stopped))]

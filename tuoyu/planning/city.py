@@ -214,10 +214,12 @@ def local_client(n_workers: int, *, processes: bool = True) -> Iterator[Any]:
     thread count) and its client, closed when the block ends, also on Ctrl-C."""
     from distributed import Client, LocalCluster
 
-    # dashboard_address ":0": the dashboard on a free port (None still tries 8787, and
-    # warns when another cluster holds it)
+    # the dashboard on a free port of the loopback interface only (":0" listened on every
+    # interface: anyone on the network could watch, and run, what the cluster does)
+    where = {"host": "127.0.0.1"} if processes else {}  # threads: no network at all
     with LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=processes,
-                      dashboard_address=":0", silence_logs=logging.ERROR) as cluster, \
+                      dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR,
+                      **where) as cluster, \
             Client(cluster) as client:
         if processes:
             client.register_plugin(_own_process_group_plugin())

@@ -12,6 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from pydantic_core import PydanticCustomError
 
 MAX_SEED = 2**63 - 1
+#: places one siting may pin, and may forbid (a district has a few hundred candidates)
+MAX_STEERING = 500
 
 
 class PlannerParams(BaseModel):
@@ -22,6 +24,10 @@ class PlannerParams(BaseModel):
 
     time_limit: float = Field(60.0, gt=0, le=3600, description="Solver time limit, seconds.")
     workers: int = Field(8, ge=1, le=64, description="Solver workers (threads).")
+    wall_limit: float | None = Field(
+        None, gt=0, le=36000, description="Wall-clock ceiling of the whole plan, seconds "
+        "(honoured within 5% on a loaded machine; the plan says when it ended a solve). "
+        "Default: none (the sessions' work budget alone, reproducible).")
 
 
 class RosterParams(PlannerParams):
@@ -92,6 +98,9 @@ class SitingParams(PlannerParams):
     classes_per_year: tuple[int, int] = Field((5, 8), description="New classes a year, min-max.")
     model: Literal["capacitated", "mclp", "lscp"] = "capacitated"
     seats_per_class: int = Field(20, ge=1, le=200, description="Seats of a new class.")
+    class_fill: float = Field(
+        0.5, gt=0.0, le=1.0, description="A new class opens only where it serves at least "
+        "this share of its seats (0.5: 10 of 20), every year from its opening.")
     speed_kmh: float = Field(4.5, ge=0.5, le=20, description="Walking speed, km/h.")
     radius_m: float | None = Field(
         None, ge=50, le=20000, description="Fixed walking radius in metres instead of "
@@ -106,10 +115,14 @@ class SitingParams(PlannerParams):
     strict: bool = Field(False, description="No plan when a district rule cannot be met.")
     use_network: bool = Field(True, description="Use walk_network.graphml when there is one.")
     pinned: tuple[str, ...] = Field(
-        (), description="Places that must open a class: ID (some year of the horizon) or "
-        "ID@YEAR, e.g. K012@2028.", examples=[["K012@2028", "S003"]])
+        (), max_length=MAX_STEERING,
+        description="Places that must open a class: ID (some year of the horizon) or "
+        f"ID@YEAR, e.g. K012@2028; each place once, at most {MAX_STEERING}.",
+        examples=[["K012@2028", "S003"]])
     forbidden: tuple[str, ...] = Field(
-        (), description="Places that must not open a class (IDs).", examples=[["K045"]])
+        (), max_length=MAX_STEERING,
+        description=f"Places that must not open a class (IDs; each once, at most "
+        f"{MAX_STEERING}).", examples=[["K045"]])
     tradeoff: tuple[int, int] | None = Field(
         None, description="Also trace the trade-off for these classes a year, e.g. 0-12 "
         "(writes tradeoff.csv).")
@@ -118,7 +131,22 @@ class SitingParams(PlannerParams):
     @classmethod
     def _ids(cls, v: object) -> object:
         if isinstance(v, str):  # "K012@2028, S003" as one string
+            if len(v) > MAX_STEERING * 80:
+                raise PydanticCustomError("too_long", "at most {max_length}",
+                                          {"max_length": MAX_STEERING})
             v = [x for x in re.split(r"[,\s]+", v) if x]
+        return v
+
+    @field_validator("pinned", "forbidden")
+    @classmethod
+    def _each_once(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        seen: set[str] = set()
+        for item in v:
+            item = item.strip()
+            if item in seen:
+                raise PydanticCustomError("tuoyu_place_twice",
+                                          "{item}: each place once", {"item": item[:50]})
+            seen.add(item)
         return v
 
     @field_validator("pinned")
@@ -127,7 +155,7 @@ class SitingParams(PlannerParams):
         out = []
         for item in v:
             item = item.strip()
-            if not re.fullmatch(r"[^@\s]+(@\d{4})?", item):
+            if len(item) > 70 or not re.fullmatch(r"[^@\s]+(@\d{4})?", item):
                 raise PydanticCustomError(
                     "tuoyu_pin", "{item}: expected a place id or ID@YEAR, e.g. K012@2028",
                     {"item": item[:50]})
@@ -140,7 +168,7 @@ class SitingParams(PlannerParams):
         out = []
         for item in v:
             item = item.strip()
-            if not re.fullmatch(r"[^@\s]+", item):
+            if len(item) > 64 or not re.fullmatch(r"[^@\s]+", item):
                 raise PydanticCustomError(
                     "tuoyu_place", "{item}: expected a place id, e.g. K045", {"item": item[:50]})
             out.append(item)

@@ -8,11 +8,20 @@ it (through ``tuoyu.api.text``), in Chinese or English, in one place.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tuoyu.models.findings import Finding, _freeze, _thaw
-from tuoyu.optimizer.solve import SoftGoal, StageTime, Status, Target, gap
+from tuoyu.optimizer.solve import (
+    Clock,
+    SoftGoal,
+    SolveParams,
+    StageTime,
+    Status,
+    Target,
+    clock_findings,
+    gap,
+)
 from tuoyu.planning.registry import kinds
 
 
@@ -115,3 +124,19 @@ def failed_plan(kind: str, status: Status, findings: Sequence[Finding],
     limit), as findings."""
     return Plan(kind=kind, status=status, findings=tuple(findings), params=params or {},
                 stages=tuple(stages))
+
+
+def solve_params_of(params: Any) -> SolveParams:
+    """A planner's solver settings from its parameters: the time limit, the workers, and
+    the plan's wall-clock ceiling (``wall_limit``), whose clock starts now."""
+    return SolveParams(
+        time_limit=params.time_limit,
+        workers=params.workers,
+        clock=Clock(getattr(params, "wall_limit", None)),
+    )
+
+
+def clocked(plan: Plan, solve: SolveParams) -> Plan:
+    """The plan, with ``plan.wall_clock_stop`` when the wall-clock ceiling ended a solve."""
+    extra = clock_findings(solve)
+    return replace(plan, findings=(*plan.findings, *extra)) if extra else plan

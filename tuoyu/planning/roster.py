@@ -25,12 +25,12 @@ from tuoyu.models.findings import Finding, warning
 from tuoyu.models.inspection import InspectionData, PastInspection, load_inspection_data
 from tuoyu.models.reader import read_tables
 from tuoyu.optimizer.roster import RosterResult, RosterRules, build_problem, solve_roster
-from tuoyu.optimizer.roster.problem import RosterRow
+from tuoyu.optimizer.roster.problem import RosterRow, recusals
 from tuoyu.optimizer.roster.replan import Replan, moved, replan_problem, without_follow_ups
 from tuoyu.optimizer.solve import ProgressFn, SolveParams, Status, Stop, Target
 from tuoyu.planning.dataset import Dataset
 from tuoyu.planning.params import RosterParams
-from tuoyu.planning.plan import Plan, failed_plan
+from tuoyu.planning.plan import Plan, clocked, failed_plan, solve_params_of
 
 KIND = "roster"
 ROW_FIELDS = ("date", "institution_id", "street_id", "inspector_ids", "reason")
@@ -189,7 +189,7 @@ def run(
     data = load_inspection_data(dataset.folder)
     history = tuple(history)
     start, _end = month_bounds(params.year, params.mon)
-    solve_params = SolveParams(time_limit=params.time_limit, workers=params.workers)
+    solve_params = solve_params_of(params)
     as_dict = params.model_dump(mode="json")
     if params.from_date is not None and not kept:
         return failed_plan(KIND, Status.INFEASIBLE, [warning(
@@ -202,7 +202,7 @@ def run(
     except TimeLimitError as err:
         cancelled = any(c.code == "roster.cancelled_no_plan" for c in err.clashes)
         status = Status.CANCELLED if cancelled else Status.TIME_LIMIT
-        return failed_plan(KIND, status, err.clashes, as_dict)
+        return clocked(failed_plan(KIND, status, err.clashes, as_dict), solve_params)
     except InfeasibleError as err:
         return failed_plan(KIND, Status.INFEASIBLE, err.clashes, as_dict)
     covered = _covered(data, [h for h in history if h.date < start], result, start)
@@ -211,7 +211,7 @@ def run(
                           tuple(dict(e) for e in earlier_draws),
                           tuple(dict(r) for r in kept) if rp else (), rp,
                           dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))  # fmt: skip
-    return Plan(
+    plan = Plan(
         kind=KIND,
         status=result.status,
         objective=result.objective,
@@ -225,6 +225,7 @@ def run(
         params=as_dict,
         detail=detail,
     )
+    return clocked(plan, solve_params)
 
 
 # ---------------------------------------------------------------- the draw's audit record
@@ -525,6 +526,90 @@ def _read_table(file: Path, dataset: Dataset) -> Any:
             ) from None
 
 
+#: the most rows one table of outcomes may hold
+MAX_OUTCOME_ROWS = 1_000_000
+#: the first date an outcome may have (the district's records begin later)
+FIRST_OUTCOME = dt.date(2000, 1, 1)
+WEEKDAYS_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+_Found = tuple[str, str, str, "str | None", str, dict[str, Any]]
+
+
+#: inspectors a visit made had at least (Administrative Penalty Law art. 42)
+MIN_TEAM = RosterRules().min_team
+
+
+def _team_problems(team: tuple[str, ...], institution_id: str,
+                   barred: frozenset[tuple[str, str]]) -> list[_Found]:
+    """The team of a visit made: at least ``RosterRules.min_team`` inspectors (the law's
+    two), each once, none with a conflict of interest in the institution."""
+    need = MIN_TEAM
+    out: list[_Found] = []
+    if not team:
+        out.append(("inspector_ids", "no inspectors given", f"at least {need} inspector_ids",
+                    None, "input.outcome_no_team", {"min": need}))
+    elif len(set(team)) < need:
+        out.append(("inspector_ids", f"only {len(set(team))} inspector(s)",
+                    f"at least {need} different inspectors", ";".join(team),
+                    "input.outcome_small_team", {"n": len(set(team)), "min": need}))
+    seen: set[str] = set()
+    for i in team:
+        if i in seen:
+            out.append(("inspector_ids", f"'{i}' is named twice", "each inspector once", i,
+                        "input.outcome_same_inspector", {"id": i}))
+        seen.add(i)
+        if (institution_id, i) in barred:
+            out.append(("inspector_ids", f"'{i}' has a conflict of interest",
+                        "inspectors free of conflicts with the institution", i,
+                        "input.outcome_conflict", {"id": i}))
+    return out
+
+
+class _WorkdayRule:
+    """Which rule makes a date no working day: a weekend or a holiday (with its name),
+    by the dataset's calendar; cached per date (a table has many rows per day)."""
+
+    def __init__(self, data: InspectionData):
+        self.calendar = data.calendar
+        self._seen: dict[dt.date, _Found | None] = {}
+
+    def __call__(self, day: dt.date) -> _Found | None:
+        if day not in self._seen:
+            self._seen[day] = self._rule(day)
+        return self._seen[day]
+
+    def _rule(self, day: dt.date) -> _Found | None:
+        if self.calendar.is_workday(day):
+            return None
+        name = self.calendar.holiday_name(day)
+        if name:
+            return ("date", f"{day} is a holiday ({name})", "a working day", str(day),
+                    "input.outcome_holiday", {"name": name})
+        return ("date", f"{day} is a weekend day", "a working day", str(day),
+                "input.outcome_weekend", {"weekday": WEEKDAYS_ZH[day.weekday()]})
+
+
+def _date_problems(day: dt.date, inst: Any, today: dt.date | None,
+                   workday: _WorkdayRule) -> list[_Found]:
+    """The date of a visit made: from 2000, not before the institution opened, not after
+    today, on a working day."""
+    if day < FIRST_OUTCOME:
+        return [("date", "the visit is dated before 2000", "a date from 2000-01-01",
+                 str(day), "input.outcome_before_2000", {})]
+    out: list[_Found] = []
+    if inst is not None and inst.opened_on is not None and day < inst.opened_on:
+        out.append(("date", "the visit is dated before the institution opened",
+                    f"a date on or after {inst.opened_on}", str(day),
+                    "input.outcome_before_opening", {"opened": str(inst.opened_on)}))
+    if today is not None and day > today:
+        out.append(("date", "the outcome is dated in the future",
+                    f"a visit made on or before {today}", str(day), "input.future_outcome",
+                    {"today": str(today)}))
+    rule = workday(day)
+    if rule is not None:
+        out.append(rule)
+    return out
+
+
 def read_outcomes(file: Path, dataset: Dataset,
                   today: dt.date | None = None) -> list[PastInspection]:
     """Read and check a table of inspection outcomes (the contract's ``inspections``:
@@ -538,6 +623,10 @@ def read_outcomes(file: Path, dataset: Dataset,
                                  expected="a .csv or .xlsx file",
                                  got=file.suffix or "no extension",
                                  code="input.not_outcomes_file")])
+    if file.is_dir():
+        raise DataError([Problem(file.name, "this is a folder, not a file",
+                                 expected="a CSV or XLSX file of inspection outcomes",
+                                 code="input.is_a_folder")])
     if not file.exists():
         raise DataError(
             [
@@ -551,49 +640,51 @@ def read_outcomes(file: Path, dataset: Dataset,
         )
     data = load_inspection_data(dataset.folder)
     table = _read_table(file, dataset)
-    known_inst = {i.institution_id for i in data.institutions}
+    if len(table) > MAX_OUTCOME_ROWS:
+        raise DataError([Problem(file.name, "too many rows of outcomes",
+                                 expected=f"at most {MAX_OUTCOME_ROWS} rows", got=str(len(table)),
+                                 code="input.outcome_too_many",
+                                 params={"n": len(table), "limit": MAX_OUTCOME_ROWS})])
+    known_inst = {i.institution_id: i for i in data.institutions}
     known_insp = {i.inspector_id for i in data.inspectors}
-    problems, rows = [], []
+    barred = recusals(data)
+    workday = _WorkdayRule(data)
+    problems: list[Problem] = []
+    rows: list[PastInspection] = []
+    first_row: dict[tuple[str, dt.date], int] = {}
     for n, r in enumerate(table.itertuples(index=False)):
-        if r.institution_id not in known_inst:
-            problems.append(
-                Problem(
-                    file.name,
-                    f"'{r.institution_id}' refers to nothing",
-                    n + 2,
-                    "institution_id",
-                    "an institution_id of the dataset",
-                    r.institution_id,
-                    code="input.refers_to_nothing",
-                    params={"id": r.institution_id, "target": "institutions",
-                            "target_column": "institution_id"},
-                )
-            )
-        problems += [
-            Problem(
-                file.name,
-                f"'{i}' refers to nothing",
-                n + 2,
-                "inspector_ids",
-                "inspector_ids of the dataset",
-                i,
-                code="input.refers_to_nothing",
-                params={"id": i, "target": "inspectors", "target_column": "inspector_id"},
-            )
-            for i in r.inspector_ids
-            if i not in known_insp
-        ]
-        if today is not None and r.date > today:
-            problems.append(Problem(file.name, "the outcome is dated in the future", n + 2,
-                                    "date", f"a visit made on or before {today}",
-                                    str(r.date), code="input.future_outcome",
-                                    params={"today": str(today)}))
-        rows.append(
-            PastInspection(
+        row = n + 2
+        team = tuple(r.inspector_ids)
+        found: list[tuple[str, str, str, str | None, str, dict[str, Any]]] = []
+        inst = known_inst.get(r.institution_id)
+        if inst is None:
+            found.append(("institution_id", f"'{r.institution_id}' refers to nothing",
+                          "an institution_id of the dataset", r.institution_id,
+                          "input.refers_to_nothing",
+                          {"id": r.institution_id, "target": "institutions",
+                           "target_column": "institution_id"}))
+        found += [("inspector_ids", f"'{i}' refers to nothing", "inspector_ids of the dataset",
+                   i, "input.refers_to_nothing",
+                   {"id": i, "target": "inspectors", "target_column": "inspector_id"})
+                  for i in team if i not in known_insp]
+        found += _team_problems(team, r.institution_id, barred)
+        found += _date_problems(r.date, inst, today, workday)
+        key = (r.institution_id, r.date)
+        if key in first_row:
+            found.append(("date", "a second outcome of the same visit",
+                          "one outcome per institution and date", str(r.date),
+                          "input.outcome_duplicate", {"first": first_row[key]}))
+        else:
+            first_row[key] = row
+        problems += [Problem(file.name, message, row, column, expected, got, code=code,
+                             params=params)
+                     for column, message, expected, got, code, params in found]
+        rows.append(  # checked column by column by the reader: no second validation
+            PastInspection.model_construct(
                 institution_id=r.institution_id,
                 date=r.date,
                 outcome=r.outcome,
-                inspector_ids=tuple(r.inspector_ids),
+                inspector_ids=team,
             )
         )
     if problems:

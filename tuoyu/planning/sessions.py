@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from tuoyu.models.errors import DataError, Problem
 from tuoyu.models.sessions import Session, SessionData, load_session_data
 from tuoyu.optimizer.sessions import SessionProblem, SessionResult, SessionRules, solve
-from tuoyu.optimizer.solve import ProgressFn, SolveParams, Stop
+from tuoyu.optimizer.solve import ProgressFn, Stop
 from tuoyu.planning.dataset import Dataset
 from tuoyu.planning.params import SessionParams
-from tuoyu.planning.plan import Plan, failed_plan
+from tuoyu.planning.plan import Plan, clocked, failed_plan, solve_params_of
 
 KIND = "sessions"
 ROW_FIELDS = ("date", "start", "end", "center_id", "event_id", "topic_id", "staff_ids")
@@ -89,13 +89,16 @@ def run(
         from_date=params.from_date,
         seed=params.seed,
     )
-    solve_params = SolveParams(time_limit=params.time_limit, workers=params.workers)
+    solve_params = solve_params_of(params)
     as_dict = params.model_dump(mode="json")
     result = solve(problem, solve_params, stop=stop, progress=progress,
                    reproducible=params.reproducible)
     if not result.sessions:
-        return failed_plan(KIND, result.status, result.findings, as_dict, result.stages)
-    return Plan(
+        return clocked(
+            failed_plan(KIND, result.status, result.findings, as_dict, result.stages),
+            solve_params,
+        )
+    plan = Plan(
         kind=KIND,
         status=result.status,
         objective=result.objective,
@@ -109,3 +112,4 @@ def run(
         params=as_dict,
         detail=SessionDetail(result, data, params.year, dataset),
     )
+    return clocked(plan, solve_params)

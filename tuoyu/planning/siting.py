@@ -29,10 +29,10 @@ from tuoyu.optimizer.siting import solve as solve_plan
 from tuoyu.optimizer.siting.problem import steering_clashes
 from tuoyu.optimizer.siting.tradeoff import HEADER as TRADEOFF_HEADER  # noqa: F401 (exports)
 from tuoyu.optimizer.siting.tradeoff import Tradeoff, solve_tradeoff
-from tuoyu.optimizer.solve import ProgressFn, SolveParams, Status, Stop
+from tuoyu.optimizer.solve import ProgressFn, Status, Stop
 from tuoyu.planning.dataset import Dataset
 from tuoyu.planning.params import SitingParams
-from tuoyu.planning.plan import Plan, failed_plan
+from tuoyu.planning.plan import Plan, clocked, failed_plan, solve_params_of
 
 KIND = "siting"
 ROW_COLUMNS = ("community_id", "year", "demand", "served", "within_15_min", "street_id",
@@ -60,6 +60,7 @@ def config_of(params: SitingParams) -> SitingConfig:
         years=params.years,
         classes_per_year=params.classes_per_year,
         seats_per_class=params.seats_per_class,
+        class_fill=params.class_fill,
         access=AccessParams(speed_kmh=params.speed_kmh, radius_m=params.radius_m,
                             circuity=params.circuity),
         demand=DemandParams(take_up=params.take_up, trend=params.trend),
@@ -115,7 +116,7 @@ def run(dataset: Dataset, params: SitingParams, *, stop: Stop | None = None,
     """Plan the siting of new nursery classes on ``dataset``; see the module docstring."""
     data = load_siting_data(dataset.folder, use_network=params.use_network)
     problem = SitingProblem.from_data(data, config_of(params))
-    solve = SolveParams(time_limit=params.time_limit, workers=params.workers)
+    solve = solve_params_of(params)
     shown = params.model_dump(mode="json")
     if params.model == "capacitated":
         plan = solve_plan(problem, solve, stop=stop, progress=progress)
@@ -124,12 +125,12 @@ def run(dataset: Dataset, params: SitingParams, *, stop: Stop | None = None,
             _res, plan = solve_cover(problem, params.model, params.p, solve, stop=stop)
         except TimeLimitError as err:
             status = Status.CANCELLED if stop is not None and stop.is_set() else Status.TIME_LIMIT
-            return failed_plan(KIND, status, err.clashes, shown)
+            return clocked(failed_plan(KIND, status, err.clashes, shown), solve)
         except InfeasibleError as err:
             return failed_plan(KIND, Status.INFEASIBLE, err.clashes, shown)
     if plan.status in (Status.INFEASIBLE, Status.TIME_LIMIT, Status.CANCELLED) \
             and not plan.openings and plan.objective is None:
-        return failed_plan(KIND, plan.status, plan.findings, shown, plan.stages)
+        return clocked(failed_plan(KIND, plan.status, plan.findings, shown, plan.stages), solve)
     curve = None
     findings, stages = list(plan.findings), tuple(plan.stages)
     if params.tradeoff is not None:
@@ -138,7 +139,7 @@ def run(dataset: Dataset, params: SitingParams, *, stop: Stop | None = None,
                                progress=progress)
         findings += curve.findings
         stages += (curve.stage,) if curve.stage is not None else ()
-    return Plan(
+    return clocked(Plan(
         kind=KIND,
         status=_status(plan),
         objective=plan.objective,
@@ -151,4 +152,4 @@ def run(dataset: Dataset, params: SitingParams, *, stop: Stop | None = None,
         fingerprint=data.fingerprint,
         params=shown,
         detail=SitingDetail(plan, problem, data, curve),
-    )
+    ), solve)

@@ -85,6 +85,44 @@ def _previous_not_sessions(tmp: Path) -> list[str]:
     return ["sessions", "--previous", str(tmp / "x.txt"), "--from", "2027-05-01"]
 
 
+def _edit(folder: Path, table: str, column: str, value: str) -> None:
+    path = folder / table
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    rows[0][column] = value
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+
+
+def _with_cell(command: str, table: str, column: str, value: str,
+               *more: str) -> Callable[[Path], list[str]]:
+    def make(tmp: Path) -> list[str]:
+        folder = _copy(tmp)
+        _edit(folder, table, column, value)
+        return [command, "--data", str(folder), *more]
+
+    return make
+
+
+def _record(*rows: str) -> Callable[[Path], list[str]]:
+    """``tuoyu inspections record`` of a table of these rows (dated in 2026: before
+    the machine's today)."""
+    def make(tmp: Path) -> list[str]:
+        (tmp / "outcomes.csv").write_text(
+            "institution_id,date,outcome,inspector_ids\n" + "\n".join(rows) + "\n",
+            encoding="utf-8")
+        return ["inspections", "record", str(tmp / "outcomes.csv")]
+
+    return make
+
+
+def _folder_as_file(tmp: Path) -> list[str]:
+    (tmp / "outcomes.csv").mkdir()
+    return ["inspections", "record", str(tmp / "outcomes.csv")]
+
+
 def _options(*args: str) -> Callable[[Path], list[str]]:
     return lambda _tmp: list(args)
 
@@ -111,6 +149,30 @@ CASES: dict[str, tuple[Callable[[Path], list[str]], str]] = {
     "sessions-year-99999": (_options("sessions", "--year", "99999"), "年份"),
     "siting-years-1-3": (_options("siting", "--years", "1-3"), "规划年份"),
     "siting-bad-pin": (_options("siting", "--pin", "K1@x"), "指定开设的地点"),
+    # names hold no line breaks or other control characters (they broke every calendar)
+    "newline-in-a-center-name": (_with_cell("sessions", "centers.csv", "name",
+                                            "友谊路1号\n(二楼)", "--year", "2027"), "U+000A"),
+    "tab-in-an-inspector-name": (_with_cell("roster", "inspectors.csv", "name", "张\t三",
+                                            "--month", "2027-03"), "U+0009"),
+    "leave-1900": (_with_cell("roster", "inspector_leave.csv", "start", "1900-01-01",
+                              "--month", "2027-03"), "2000-01-01"),
+    "leave-to-9999": (_with_cell("roster", "inspector_leave.csv", "end", "9999-12-31",
+                                 "--month", "2027-03"), "2100-12-31"),
+    "pop-1e300": (_with_cell("siting", "communities.csv", "pop_0_3", "1e300", "--no-network"),
+                  "pop_0_3"),
+    # outcomes that cannot be of a visit made
+    "record-blank-team": (_record("JG0001,2026-03-02,pass,"), "没有写检查人员"),
+    "record-team-of-one": (_record("JG0001,2026-03-02,pass,JC002"), "只有 1 名"),
+    "record-same-inspector-twice": (_record("JG0001,2026-03-02,pass,JC002;JC002;JC003"),
+                                    "出现了两次"),
+    "record-conflict-of-interest": (_record("JG0014,2026-03-02,pass,JC001;JC002"), "回避"),
+    "record-1900": (_record("JG0001,1900-03-02,pass,JC002;JC003"), "早于 2000"),
+    "record-before-opening": (_record("JG0001,2015-03-02,pass,JC002;JC003"), "开办日期"),
+    "record-sunday": (_record("JG0001,2026-03-01,pass,JC002;JC003"), "周末（周日）"),
+    "record-holiday": (_record("JG0001,2026-10-02,pass,JC002;JC003"), "节假日"),
+    "record-twice-one-visit": (_record("JG0001,2026-03-02,pass,JC002;JC003",
+                                      "JG0001,2026-03-02,fail,JC002;JC003"), "第 2 行"),
+    "record-folder-as-file": (_folder_as_file, "文件夹"),
 }
 
 
@@ -146,7 +208,7 @@ def test_an_outcome_dated_after_today_is_refused(tmp_path: Path,
     monkeypatch.setenv("TUOYU_DATABASE_URL", f"sqlite:///{tmp_path / 'store.sqlite'}")
     table = tmp_path / "outcomes.csv"
     table.write_text("institution_id,date,outcome,inspector_ids\n"
-                     "JG0001,2099-03-02,pass,\n", encoding="utf-8")
+                     "JG0001,2099-03-02,pass,JC002;JC003\n", encoding="utf-8")
     result = runner.invoke(app, ["inspections", "record", str(table)])
     assert result.exit_code == 2 and "晚于今天" in result.output, result.output
     monkeypatch.setenv("TUOYU_TODAY", "2099-12-31")
@@ -176,3 +238,28 @@ def test_a_draw_verifies_from_another_folder(tmp_path: Path,
     monkeypatch.chdir(elsewhere)
     checked = runner.invoke(app, ["roster", "verify", str(work / "plan" / "draw.json")])
     assert checked.exit_code == 0 and "抽取结果一致" in checked.output, checked.output
+
+
+def test_staging_folders_of_killed_runs_are_cleaned_on_the_next_write(tmp_path: Path) -> None:
+    """A run killed while it wrote left ``.out.new.*`` beside the out folder (23 of them
+    were never cleaned): the next write to the same folder removes those of processes
+    that no longer run, and keeps a running one's."""
+    import os
+    import subprocess
+    import sys
+
+    from tuoyu.api.exports.output import staged
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    dead = tmp_path / f".out.new.{gone}.abc"
+    old_kind = tmp_path / ".out.new.k3j4h5"
+    live = tmp_path / f".out.new.{os.getppid()}.xyz"
+    for folder in (dead, old_kind, live):
+        folder.mkdir()
+        (folder / "roster.csv").write_text("half", encoding="utf-8")
+    with staged(tmp_path / "out") as tmp:
+        (tmp / "roster.csv").write_text("whole", encoding="utf-8")
+    assert not dead.exists() and not old_kind.exists() and live.exists()
+    assert (tmp_path / "out" / "roster.csv").read_text(encoding="utf-8") == "whole"
+    assert {p.name for p in tmp_path.iterdir()} == {"out", live.name}

@@ -70,7 +70,10 @@ def test_workbook_is_in_chinese(year_plan):
     from openpyxl import load_workbook
 
     wb = load_workbook(year_plan / "sessions.xlsx", read_only=True)
-    assert {"按场所", "按人员", "按月份", "目标完成", "区级活动"} <= set(wb.sheetnames)
+    assert {"按场所", "按人员", "按月份", "目标完成", "区级活动", "方案目标"} <= set(wb.sheetnames)
+    months = [r[0] for r in wb["方案目标"].iter_rows(min_row=2, values_only=True)
+              if r[0] and "月场所活动场次" in r[0]]
+    assert len(months) == 12
     ws = wb["目标完成"]
     values = [r[8] for r in ws.iter_rows(min_row=2, values_only=True)]
     assert values and set(values) == {"达标"}

@@ -132,8 +132,8 @@ def test_outcomes_file_and_errors(tmp_path: Path) -> None:
         good = "institution_id,date,outcome,inspector_ids\nJG0001,2027-03-03,pass,JC001;JC002\n"
         r = c.post(url, files={"file": ("out.csv", good.encode(), "text/csv")})
         assert r.status_code == 200 and r.json() == {"recorded": 1}
-        bad = ("institution_id,date,outcome,inspector_ids\nJG9999,2027-03-03,pass,JC001\n"
-               "JG0001,2027-03-04,pass,ZZ1\n")
+        bad = ("institution_id,date,outcome,inspector_ids\nJG9999,2027-03-03,pass,JC001;JC002\n"
+               "JG0001,2027-03-04,pass,ZZ1;JC002\n")
         r = c.post(url, files={"file": ("out.csv", bad.encode(), "text/csv")})
         assert r.status_code == 422
         problems = r.json()["problems"]

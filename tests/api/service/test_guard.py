@@ -52,7 +52,7 @@ def test_a_body_must_be_json_or_an_upload(tmp_path: Path) -> None:
         assert r.status_code == 415
         # same-origin JSON passes the guard (and fails later on its content)
         r = c.post("/api/v1/jobs", json={"kind": "roster", "dataset_id": "nope"},
-                   headers={"Origin": "http://localhost:8000"})
+                   headers={"Origin": "http://localhost:8000", "Host": "localhost:8000"})
         assert r.status_code not in (403, 415)
 
 

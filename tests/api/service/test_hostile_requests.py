@@ -45,6 +45,68 @@ def _zip_with_bad_workbook() -> bytes:
 
 BAD_XLSX = b"PK\x03\x04 not a workbook"
 
+
+def _many_members(n: int = 3000) -> bytes:
+    """A zip of thousands of empty members (the name check was quadratic)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for i in range(n):
+            zf.writestr(f"d/x{i}.csv", b"")
+    return buf.getvalue()
+
+
+def _xlsx_bomb() -> bytes:
+    """A small workbook whose sheet unpacks to 48 MB of one repeated cell."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as f:
+            for _ in range(48):
+                f.write(b"<c><v>1</v></c>" * 70_000)
+    return buf.getvalue()
+
+
+def _forged_size() -> bytes:
+    """A dataset zip whose members state a size other than what they unpack to."""
+    raw = bytearray(zip_bytes(names=ROSTER_FILES))
+    # the central directory's uncompressed size of every member: 46-byte headers
+    # from the signature PK\x01\x02; the size sits at offset 24
+    at = raw.find(b"PK\x01\x02")
+    while at != -1:
+        raw[at + 24:at + 28] = (7).to_bytes(4, "little")
+        at = raw.find(b"PK\x01\x02", at + 4)
+    return bytes(raw)
+
+
+def _with_cell(name: str, column: str, value: str, row: int = 0) -> bytes:
+    """The bundled dataset zipped with one cell of one table changed."""
+    import csv
+
+    with (DATA / name).open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    rows[row][column] = value
+    out = io.StringIO()
+    w = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    w.writeheader()
+    w.writerows(rows)
+    return zip_bytes(names=tuple(n for n in ROSTER_FILES if n != name),
+                     extra={f"baoshan/{name}": out.getvalue().encode()})
+
+
+def _outcome(**row: Any) -> dict[str, Any]:
+    base = {"institution_id": "JG0001", "date": "2027-03-02", "outcome": "pass",
+            "inspector_ids": ["JC002", "JC003"]}
+    return {**base, **row}
+
+
+def _outcomes_json(*rows: dict[str, Any]) -> Callable[[TestClient], Any]:
+    return lambda c: c.post(OUTCOMES, json={"rows": list(rows)})
+
+
+def _other_origin(origin: str, **headers: str) -> Callable[[TestClient], Any]:
+    return lambda c: c.post(OUTCOMES, json={"rows": []},
+                            headers={"Origin": origin, **headers})
+
 #: case -> (request, status, words the (Chinese) message holds)
 CASES: dict[str, tuple[Callable[[TestClient], Any], int, str]] = {
     "seed-abc": (_job("roster", month="2027-03", seed="abc"), 422, "随机种子"),
@@ -86,6 +148,52 @@ CASES: dict[str, tuple[Callable[[TestClient], Any], int, str]] = {
         headers={"Origin": "http://evil.example", "Content-Type": "text/plain"}), 403, ""),
     "rebound-host": (lambda c: c.get("/api/v1/datasets", headers={"Host": "evil.example"}),
                      421, ""),
+    # 3: another port or scheme of the same machine is another site
+    "origin-other-port": (_other_origin("http://localhost:9999"), 403, "another site"),
+    "origin-port-3000": (_other_origin("http://localhost:3000"), 403, "another site"),
+    "origin-https-8443": (_other_origin("https://localhost:8443"), 403, "another site"),
+    "origin-null": (_other_origin("null"), 403, "another site"),
+    "sec-fetch-same-site": (lambda c: c.post(OUTCOMES, json={"rows": []}, headers={
+        "Sec-Fetch-Site": "same-site"}), 403, "another site"),
+    "upload-from-other-port": (lambda c: c.post(
+        "/api/v1/datasets", files={"file": ("d.zip", zip_bytes(names=ROSTER_FILES),
+                                            "application/zip")},
+        headers={"Origin": "http://127.0.0.1:9999"}), 403, "another site"),
+    "cancel-from-other-port": (lambda c: c.post(
+        "/api/v1/jobs/x/cancel", headers={"Origin": "http://localhost:9999"}), 403,
+                               "another site"),
+    "duplicate-host": (lambda c: c.get("/api/v1/datasets", headers=[
+        ("Host", "evil.example"), ("Host", "localhost")]), 400, "Host"),
+    # 4: a newline in a name is refused where it is, in the upload
+    "upload-newline-in-a-name": (_upload(_with_cell("institutions.csv", "name",
+                                                    "萌海豚托育1号\n(二楼)")), 422, "U+000A"),
+    "upload-direction-mark-in-a-name": (_upload(_with_cell(
+        "inspectors.csv", "name", "张\u202e三")), 422, "U+202E"),
+    "upload-leave-1900-9999": (_upload(_with_cell(
+        "inspector_leave.csv", "start", "1900-01-01")), 422, "2000-01-01"),
+    # 7: hostile archives cost little and say what is wrong
+    "upload-30000-members": (_upload(_many_members()), 422, "个文件"),
+    "upload-xlsx-bomb": (_upload(_xlsx_bomb(), "d.xlsx"), 422, "工作簿解开后超过上限"),
+    "upload-forged-size": (_upload(_forged_size()), 422, ""),
+    # 9: bounded lists, each place once
+    "pins-twice": (_job("siting", pinned=["K1", "K1"]), 422, "两次"),
+    "forbids-twice": (_job("siting", forbidden=["K1", "K1"]), 422, "两次"),
+    "pins-200000": (_job("siting", pinned=[f"NOPE{i}" for i in range(200_000)]), 422,
+                    "最多 500"),
+    # 10: outcomes that cannot be of a visit made
+    "outcome-blank-team": (_outcomes_json(_outcome(inspector_ids=[])), 422, "没有写检查人员"),
+    "outcome-team-of-one": (_outcomes_json(_outcome(inspector_ids=["JC002"])), 422,
+                            "只有 1 名"),
+    "outcome-same-inspector-twice": (_outcomes_json(_outcome(
+        inspector_ids=["JC002", "JC002", "JC003"])), 422, "出现了两次"),
+    "outcome-conflict-of-interest": (_outcomes_json(_outcome(
+        institution_id="JG0014", inspector_ids=["JC001", "JC002"])), 422, "回避"),
+    "outcome-1900": (_outcomes_json(_outcome(date="1900-03-02")), 422, "早于 2000"),
+    "outcome-before-opening": (_outcomes_json(_outcome(date="2015-03-02")), 422, "开办日期"),
+    "outcome-on-a-sunday": (_outcomes_json(_outcome(date="2027-03-07")), 422, "周末（周日）"),
+    "outcome-on-a-holiday": (_outcomes_json(_outcome(date="2027-05-04")), 422, "节假日"),
+    "outcome-twice-for-one-visit": (_outcomes_json(_outcome(), _outcome(outcome="fail")),
+                                    422, "出现了两次"),
 }
 
 
@@ -116,4 +224,53 @@ def test_a_hostile_request_is_refused_clearly_and_changes_nothing(
     assert words in body["message"] + " ".join(
         str(p.get("text") or p.get("message")) for p in body.get("problems") or []), body
     assert "Traceback" not in r.text
+    home = str(service.app.state.tuoyu.settings.home)  # type: ignore[attr-defined]
+    assert home not in r.text and home.replace("/", "\\/") not in r.text  # no server path
     assert _counts(service) == before
+
+
+def test_a_long_list_of_unknown_places_gets_a_short_answer(service: TestClient) -> None:
+    """200,000 unknown pins: refused at once with a reply of a few kB (it was 86 MB)."""
+    r = service.post(JOBS, json={"kind": "siting", "dataset_id": "baoshan", "params": {
+        "pinned": [f"NOPE{i}" for i in range(200_000)]}})
+    assert r.status_code == 422 and len(r.content) < 20_000, (r.status_code, len(r.content))
+    r = service.post(JOBS, json={"kind": "siting", "dataset_id": "baoshan", "params": {
+        "pinned": [f"NOPE{i}" for i in range(400)]}})
+    assert r.status_code == 422 and len(r.content) < 50_000, (r.status_code, len(r.content))
+    assert r.json()["clash_count"] == 400 and len(r.json()["clashes"]) <= 50
+
+
+def test_a_month_with_spaces_is_the_month(service: TestClient) -> None:
+    """" 2027-03 " passes as the month 2027-03 everywhere, so its notice answers as the
+    month's does (it passed the check, then the notice said 404 for a month with spaces)."""
+    plain = service.get("/api/v1/datasets/baoshan/rosters/2027-03/notice")
+    spaced = service.get("/api/v1/datasets/baoshan/rosters/%202027-03%20/notice")
+    assert (spaced.status_code, spaced.json()) == (plain.status_code, plain.json())
+    state = service.get("/api/v1/datasets/baoshan/rosters/%202027-03%20")
+    assert state.status_code == 200 and state.json() == service.get(
+        "/api/v1/datasets/baoshan/rosters/2027-03").json()
+
+
+def test_a_large_table_is_read_in_pages(service: TestClient,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A table is answered a page (1000 rows; 120 here) at a time, with the count and
+    the next page's address; every row once across the pages."""
+    from tuoyu.api.service import heavy
+
+    monkeypatch.setattr(heavy, "PAGE_ROWS", 120)
+    r = service.get("/api/v1/datasets/baoshan/tables/communities")
+    assert r.status_code == 200
+    total = int(r.headers["x-total-count"])
+    rows = r.json()
+    page = 0
+    while "link" in r.headers:
+        page += 1
+        assert f"page={page}" in r.headers["link"]
+        r = service.get(f"/api/v1/datasets/baoshan/tables/communities?page={page}")
+        rows += r.json()
+    assert len(rows) == total and len({x["community_id"] for x in rows}) == total
+    assert page >= 4 and all(
+        len(service.get(f"/api/v1/datasets/baoshan/tables/communities?page={p}").json()) <= 120
+        for p in range(page + 1))
+    assert service.get("/api/v1/datasets/baoshan/tables/communities?page=99999").status_code \
+        == 404

@@ -9,10 +9,10 @@ import datetime as dt
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from ortools.sat.python import cp_model
-from roster_check import check_roster
+from roster_check import check_roster, score_roster
 
 from tuoyu.api.text import CATALOGUE, render
-from tuoyu.models.errors import InfeasibleError
+from tuoyu.models.errors import InfeasibleError, TimeLimitError
 from tuoyu.models.inspection import (
     Conflict,
     InspectionData,
@@ -132,6 +132,9 @@ def test_roster_keeps_every_rule_or_explains_why_not(instance):
     assert len(plan.rows) == len(problem.visits)
     event("feasible")
     assert check_roster(plan.rows, data, YEAR, MONTH, rules) == []
+    # the goals reported are those of the rows written, counted independently
+    assert plan.soft == score_roster(plan.rows, data, YEAR, MONTH, rules)
+    assert plan.objective == sum(g.cost for g in plan.soft_goals)
     for f in plan.findings:
         assert f.code in CATALOGUE and "{" not in render(f, "en"), f
 
@@ -190,7 +193,8 @@ def crowded_days(draw) -> tuple[InspectionData, RosterRules]:
 @given(crowded_days(), st.integers(0, 10_000))
 def test_rosters_at_the_floor(instance, seed):
     """Among the rosters whose soft goals cost no more than the floor (the plain model),
-    the most of what ``rosters_at_the_floor`` forbids is none: no extra member, no day
+    the most of what ``rosters_at_the_floor`` forbids is none: no member beyond a
+    visit's least team, no day
     in far streets, no pair of far visits of one inspector a day, returns and load within
     the flow bound. So its constraints cut off no roster at the floor. The visits are put
     on two days (the claim holds for any days)."""
@@ -224,7 +228,12 @@ def test_rosters_at_the_floor(instance, seed):
         + w.load_above_fair_share * soft["load_above_fair_share"]
         - floor.flow
     )
-    m.maximize(soft["extra_team_member"] + soft["team_day_in_far_streets"] + sum(both) + flow_part)
+    # members beyond each visit's least team (the floor counts those it needs)
+    above_least = sum(
+        rm.var.team(v, range(len(problem.inspectors))) - n for v, n in (floor.sizes or {}).items()
+    )
+    extra_part = soft["extra_team_member"] - floor.extra // w.extra_team_member
+    m.maximize(extra_part + soft["team_day_in_far_streets"] + sum(both) + flow_part + above_least)
     status = solver.solve(m)
     if status == cp_model.INFEASIBLE:
         event("no roster at the floor")
@@ -232,3 +241,60 @@ def test_rosters_at_the_floor(instance, seed):
     assert status == cp_model.OPTIMAL
     event("rosters at the floor" + (" with far streets" if both else ""))
     assert solver.objective_value == 0
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(instances(), st.sampled_from([0.0, 0.001, 0.01]))
+def test_a_roster_cut_short_reports_the_goals_of_its_rows(instance, work):
+    """With a tiny budget of work the solves stop at their first rosters, whose goal
+    variables may be loose: the plan still reports the goals of the rows it writes."""
+    data, rules, seed = instance
+    problem = build_problem(data, YEAR, MONTH, seed, rules)
+    try:
+        plan = solve_roster(problem, SolveParams(time_limit=30, workers=8), work=work)
+    except (InfeasibleError, TimeLimitError):
+        event("no roster")
+        return
+    event(str(plan.status))
+    assert check_roster(plan.rows, data, YEAR, MONTH, rules) == []
+    assert plan.soft == score_roster(plan.rows, data, YEAR, MONTH, rules)
+    assert plan.objective == sum(g.cost for g in plan.soft_goals)
+    assert plan.bound is None or plan.bound <= plan.objective
+
+
+def test_least_team_needs_a_third_member_when_no_two_cover_skills_and_departments():
+    from tuoyu.optimizer.roster.bound import least_team
+
+    people = [
+        Inspector(
+            inspector_id="A1", name="甲", department="A", skills=("safety",), max_per_month=5
+        ),
+        Inspector(
+            inspector_id="A2", name="乙", department="A", skills=("hygiene",), max_per_month=5
+        ),
+        Inspector(inspector_id="B1", name="丙", department="B", skills=("food",), max_per_month=5),
+        Inspector(
+            inspector_id="B2",
+            name="丁",
+            department="B",
+            skills=("safety", "hygiene"),
+            max_per_month=5,
+        ),
+    ]
+    data = InspectionData(
+        streets=STREETS, institutions=(Institution(
+            institution_id="I1", name="机构", street_id="S1", lon=121.4, lat=31.3,
+            kind="childcare_center", operator="OP", risk="low"),),
+        inspectors=tuple(people),
+    )  # fmt: skip
+    problem = build_problem(data, YEAR, MONTH, 1, RosterRules(draw_share=1.0, max_team=3))
+    assert least_team(problem, [0, 1, 2]) == 3  # safety + hygiene in A, a second department
+    assert least_team(problem, [0, 3]) == 2 and least_team(problem, [1, 2, 3]) == 2
+    assert least_team(problem, [0, 1]) is None  # one department only
+    two = build_problem(data, YEAR, MONTH, 1, RosterRules(draw_share=1.0, max_team=2))
+    assert least_team(two, [0, 1, 2]) is None

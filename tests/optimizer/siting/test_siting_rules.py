@@ -207,10 +207,23 @@ def test_rule_classes_per_year():
     plan = solve(data(comms, kgs), config(years=(2027, 2028), classes=(2, 4)))
     per_year = {y: sum(o.classes for o in plan.openings if o.year == y) for y in (2027, 2028)}
     assert per_year == {2027: 4, 2028: 4}
-    # no demand at all: the minimum still opens
+    # no demand at all: no class opens (none would serve anyone), and each year says so
     empty = solve(data([community("z", 0, 0, 0)], kgs), config(years=(2027, 2028), classes=(2, 4)))
-    per_year = {y: sum(o.classes for o in empty.openings if o.year == y) for y in (2027, 2028)}
-    assert all(2 <= n <= 4 for n in per_year.values())
+    assert empty.openings == []
+    below = [f for f in empty.findings if f.code == "siting.year_below_minimum"]
+    assert [f.params["year"] for f in below] == [2027, 2028]
+    assert "only 0 new classes, below the action plan's minimum of 2" in en(below)
+    assert {g.code: g.value for g in empty.soft_goals}["siting.goal.classes_short"] == 4
+
+
+def test_rule_every_class_fills():
+    # 45 children: four classes fill (4 x 10 <= 45), a fifth would not; with a street's
+    # first inclusive place at stake and 5 children there, no class opens for them either
+    comms = [community("a", 0, 0, 45), community("b", 5000, 0, 5, street="S2")]
+    kgs = [kindergarten("K", 0, 0, spare=8), kindergarten("K2", 5000, 0, spare=1, street="S2")]
+    plan = solve(data(comms, kgs, streets=("S1", "S2")), config(classes=(5, 8)))
+    assert opened(plan) == {("K", 2027): 4}
+    assert "S2" in en(plan.rules.missed)
 
 
 def test_too_few_rooms_for_the_yearly_minimum_says_by_how_much():
@@ -226,7 +239,8 @@ def test_too_few_rooms_for_the_yearly_minimum_says_by_how_much():
 
 
 def test_rule_every_street_has_inclusive_place():
-    comms = [community("big", 0, 0, 200, street="S1"), community("small", 5000, 0, 5, street="S2")]
+    # the street's few children still fill a class (12 >= 10 of 20 seats)
+    comms = [community("big", 0, 0, 200, street="S1"), community("small", 5000, 0, 12, street="S2")]
     kgs = [kindergarten("K1", 100, 0, spare=1), kindergarten("K2", 5000, 100, spare=1, street="S2")]
     covered_s1 = [provider("P0", -100, 0, 5, inclusive=True)]
     d = data(comms, kgs, covered_s1, streets=("S1", "S2"))
@@ -261,7 +275,7 @@ def test_a_street_out_of_reach_is_reported_with_what_would_close_it():
 
 
 def test_rule_half_of_kindergartens_integrated():
-    comms = [community("a", 0, 0, 200), community("b", 4000, 0, 5)]
+    comms = [community("a", 0, 0, 200), community("b", 4000, 0, 12)]
     kgs = [
         kindergarten("K1", 100, 0, has_nursery=True, spare=2),
         kindergarten("K2", 4000, 100, spare=1),
@@ -292,7 +306,7 @@ def test_integrated_share_shortfall_says_how_many():
 def test_new_kindergarten_sites_count_in_the_share():
     kgs = [kindergarten("K1", 0, 0, has_nursery=True), kindergarten("K2", 50, 0, public=False)]
     sites = [site("NK", 5000, 0, 1, 2027, kind="new_kindergarten"), site("CS", 100, 0, 1, 2027)]
-    d = data([community("a", 0, 0, 100), community("b", 5000, 0, 1)], kgs, sites=sites)
+    d = data([community("a", 0, 0, 100), community("b", 5000, 0, 12)], kgs, sites=sites)
     plan = solve_capacitated(problem(d, config()))
     # 3 kindergartens (incl. the new one) need 2 with classes: the new one must open
     assert opened(plan) == {("NK", 2027): 1}

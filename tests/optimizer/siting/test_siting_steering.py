@@ -58,7 +58,10 @@ def test_rule_a_pin_without_year_opens_in_some_year():
 def test_rule_forbidden_places_stay_closed():
     plan = _solve(config(years=(2027, 2028), classes=(1, 1), forbidden=("K1",)))
     assert not any(pid == "K1" for pid, _y in _opened(plan))
-    assert len(plan.openings) >= 1  # the yearly minimum still holds elsewhere
+    # nobody else near a place with rooms: no class fills, and each year says so
+    assert plan.openings == []
+    assert {f.params["year"] for f in plan.findings
+            if f.code == "siting.year_below_minimum"} == {2027, 2028}
 
 
 def test_forbidding_the_rooms_away_is_the_yearly_minimum_clash():

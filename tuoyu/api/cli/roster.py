@@ -79,6 +79,8 @@ def roster(
                                      help="cli.help.roster.draw_share"),
     min_team: int = param_option(RosterParams, "min_team", help="cli.help.roster.min_team"),
     time_limit: float = param_option(RosterParams, "time_limit", help="cli.help.time_limit"),
+    wall_limit: float = param_option(RosterParams, "wall_limit", "--wall-limit",
+                                     help="cli.help.wall_limit"),
     workers: int = param_option(RosterParams, "workers", help="cli.help.roster.workers"),
     redraw_reason: str = typer.Option(
         None, "--redraw-reason", help=help_of("cli.help.roster.redraw_reason")),
@@ -99,7 +101,7 @@ def roster(
         fail([message("roster.month_missing", None, language)], language)
     params = make_params(
         RosterParams, language, month=month, seed=seed, draw_share=draw_share,
-        min_team=min_team, time_limit=time_limit, workers=workers,
+        min_team=min_team, time_limit=time_limit, workers=workers, wall_limit=wall_limit,
         redraw_reason=redraw_reason, from_date=from_date,
     )  # fmt: skip
     make_roster(dataset_of(data), params, out, language)  # type: ignore[arg-type]

@@ -33,8 +33,10 @@ def sessions(
     from_: str = typer.Option(None, "--from", help=help_of("cli.help.sessions.from")),
     previous: Path = typer.Option(None, help=help_of("cli.help.sessions.previous")),
     seed: int = param_option(SessionParams, "seed", help="cli.help.sessions.seed"),
-    time_limit: float = param_option(SessionParams, "time_limit",
-                                     help="cli.help.sessions.time_limit"),
+    time_limit: float = param_option(SessionParams, "time_limit", "--work-limit",
+                                     "--time-limit", help="cli.help.sessions.time_limit"),
+    wall_limit: float = param_option(SessionParams, "wall_limit", "--wall-limit",
+                                     help="cli.help.wall_limit"),
     workers: int = param_option(SessionParams, "workers", help="cli.help.sessions.workers"),
     fast: bool = typer.Option(False, "--fast", help=help_of("cli.help.sessions.fast")),
     lang: str = LANG_OPTION,
@@ -43,7 +45,7 @@ def sessions(
     calendar: at least six sessions per baby center."""
     params = make_params(
         SessionParams, lang, year=year, from_date=from_, seed=seed,  # type: ignore[arg-type]
-        time_limit=time_limit, workers=workers, reproducible=not fast,
+        time_limit=time_limit, workers=workers, reproducible=not fast, wall_limit=wall_limit,
     )  # fmt: skip
     earlier = None
     if previous is not None and from_ is None:

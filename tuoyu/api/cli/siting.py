@@ -85,6 +85,8 @@ def register(app: typer.Typer) -> None:
         seats_per_class: int = param_option(SitingParams, "seats_per_class",
                                             "--seats-per-class",
                                             help="cli.help.siting.seats_per_class"),
+        class_fill: float = param_option(SitingParams, "class_fill", "--class-fill",
+                                         help="cli.help.siting.class_fill"),
         speed: float = param_option(SitingParams, "speed_kmh", "--speed",
                                     help="cli.help.siting.speed"),
         radius: float | None = param_option(SitingParams, "radius_m", "--radius",
@@ -97,6 +99,8 @@ def register(app: typer.Typer) -> None:
                                     help="cli.help.siting.trend"),
         time_limit: float = param_option(SitingParams, "time_limit", "--time-limit",
                                          help="cli.help.time_limit"),
+        wall_limit: float = param_option(SitingParams, "wall_limit", "--wall-limit",
+                                         help="cli.help.wall_limit"),
         workers: int = param_option(SitingParams, "workers", "--workers",
                                     help="cli.help.workers"),
         model: str = param_option(SitingParams, "model", "--model",
@@ -118,9 +122,10 @@ def register(app: typer.Typer) -> None:
         out_lang: Lang = lang  # type: ignore[assignment]  (checked by its option)
         params = make_params(
             SitingParams, out_lang, years=years, classes_per_year=classes_per_year,
-            seats_per_class=seats_per_class, speed_kmh=speed, radius_m=radius,
+            seats_per_class=seats_per_class, class_fill=class_fill, speed_kmh=speed, radius_m=radius,
             circuity=circuity, take_up=take_up, trend=trend, time_limit=time_limit,
-            workers=workers, model=model, p=p, strict=strict, use_network=not no_network,
+            wall_limit=wall_limit, workers=workers, model=model, p=p, strict=strict,
+            use_network=not no_network,
             pinned=tuple(pin or ()), forbidden=tuple(forbid or ()), tradeoff=tradeoff)
         dataset = Dataset.bundled() if data is None else Dataset.at(data)
         plan_and_write(dataset, params, out, out_lang, progress=_progress,

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from tuoyu.api.exports.workbook import workbook
+from tuoyu.api.exports.workbook import csv_text, workbook
 from tuoyu.api.text import Lang, describe, label, message, render, render_data_error
 from tuoyu.models.errors import DataError
 from tuoyu.planning.city import DistrictResult, Failure
@@ -113,7 +113,7 @@ def write_summary(rows: Sequence[Mapping[str, Any]], out: Path, lang: Lang = "zh
             w = csv.writer(f)
             w.writerow([label(f"city.col.{c}", lang) for c in COLUMNS])
             for row in rows:
-                w.writerow([row[c] for c in COLUMNS])
+                w.writerow([csv_text(row[c]) for c in COLUMNS])  # names never formulas
 
     def xlsx_file(path: Path) -> None:
         wb = workbook(path)

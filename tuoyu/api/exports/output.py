@@ -20,6 +20,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import errno
+import glob
 import os
 import shutil
 import tempfile
@@ -69,6 +70,48 @@ def exchange(a: Path, b: Path) -> bool:
     raise OSError(err, os.strerror(err), str(b))
 
 
+def pid_alive(pid: int) -> bool:
+    """Whether a process of this id runs (a zombie does not)."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+            return f.read().rsplit(")", 1)[-1].split()[0] != "Z"
+    except (FileNotFoundError, IndexError, OSError):
+        return True
+
+
+def owner_gone(rest: str) -> bool:
+    """For a staging folder named ``<prefix><pid>-…`` or ``<prefix><pid>.…`` (``rest``
+    is what follows the prefix): whether the process that made it no longer runs.
+    A name without a process id is of an older kind: its owner is gone too."""
+    head = rest.replace(".", "-").split("-", 1)[0]
+    return not head.isdigit() or not pid_alive(int(head))
+
+
+def clean_stale(out_dir: Path) -> None:
+    """Remove staging folders of ``out_dir`` left by runs that were killed."""
+    prefix = f".{out_dir.name}.new."
+    for p in out_dir.parent.glob(f"{glob.escape(prefix)}*"):
+        if p.is_dir() and owner_gone(p.name[len(prefix):]):
+            shutil.rmtree(p, ignore_errors=True)
+
+
+def clean_stale_in(folder: Path) -> None:
+    """Remove every staging folder (``.NAME.new.*``) in ``folder`` left by a killed run."""
+    if not folder.is_dir():
+        return
+    for p in folder.glob(".*.new.*"):
+        if p.is_dir() and owner_gone(p.name.split(".new.", 1)[1]):
+            shutil.rmtree(p, ignore_errors=True)
+
+
 def _old_copies(out_dir: Path) -> list[Path]:
     return sorted(out_dir.parent.glob(f".{out_dir.name}.old.*"))
 
@@ -111,7 +154,9 @@ def staged(out_dir: Path) -> Iterator[Path]:
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         recover(out_dir)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new.", dir=out_dir.parent))
+        clean_stale(out_dir)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new.{os.getpid()}.",
+                                    dir=out_dir.parent))
     except OSError as exc:
         raise OutputError(out_dir, exc.strerror or str(exc)) from None
     try:

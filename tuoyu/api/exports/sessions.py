@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from tuoyu.api.exports.workbook import workbook
+from tuoyu.api.exports.workbook import one_line, workbook
 from tuoyu.api.text import Lang
 from tuoyu.models.reader import parse_date
 from tuoyu.models.sessions import (
@@ -268,12 +268,20 @@ def write_workbook(
     year: int,
     soft: list[tuple[str, int, int, int]] | None = None,
     notes: list[tuple[str, str]] | None = None,
+    targets: list[tuple[str, float, float, bool]] | None = None,
 ) -> None:
     """The Chinese workbook: 按场所, 按人员, 按月份, 目标完成, 区级活动, 人员工作量,
-    软目标, 说明 (the plan's findings)."""
+    方案目标 (the plan's targets, the month-by-month histogram among them), 软目标,
+    说明 (the plan's findings)."""
     book = _Book(path, data, sessions, year)
     for write in (_by_center, _by_person, _by_month, _targets, _events, _load):
         write(book)
+    if targets:  # the plan's targets, the month-by-month histogram among them
+        ws = book.sheet("方案目标", ["目标", "目标值", "实际", "是否达标"],
+                        [[t, g, a, "达标" if m else "未达标"] for t, g, a, m in targets],
+                        [44, 10, 10, 10])  # fmt: skip
+        for i, (_, _, _, m) in enumerate(targets, start=1):
+            ws.write(i, 3, "达标" if m else "未达标", book.ok if m else book.bad)
     if soft:
         book.sheet("软目标", ["目标", "数值", "权重", "代价"], [list(r) for r in soft],
                    [40, 10, 10, 10])  # fmt: skip
@@ -295,7 +303,7 @@ def ics_bytes(title: str, sessions: list[Session], data: SessionData) -> bytes:
     cal = Calendar()
     cal.add("prodid", "-//tuoyu//Baoshan guidance sessions//ZH")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", title)
+    cal.add("x-wr-calname", one_line(title))
     cal.add("x-wr-timezone", "Asia/Shanghai")
     stamp = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     for s in sessions:
@@ -308,12 +316,12 @@ def ics_bytes(title: str, sessions: list[Session], data: SessionData) -> bytes:
         ev.add("dtstart", start)
         ev.add("dtend", end)
         if s.center_id:
-            ev.add("summary", f"科学育儿指导：{tn.get(s.topic_id, s.topic_id)}")
-            ev.add("location", cn.get(s.center_id, s.center_id))
+            ev.add("summary", one_line(f"科学育儿指导：{tn.get(s.topic_id, s.topic_id)}"))
+            ev.add("location", one_line(cn.get(s.center_id, s.center_id)))
         else:
-            ev.add("summary", en.get(s.event_id, s.event_id))
+            ev.add("summary", one_line(en.get(s.event_id, s.event_id)))
             ev.add("location", "宝山区")
-        ev.add("description", "指导人员：" + "、".join(sn.get(x, x) for x in s.staff_ids))
+        ev.add("description", one_line("指导人员：" + "、".join(sn.get(x, x) for x in s.staff_ids)))
         cal.add_component(ev)
     return cal.to_ical()
 
@@ -352,7 +360,9 @@ def write_plan(plan: Plan, folder: Path, lang: Lang = "zh") -> None:
     write_sessions_csv(folder / "sessions.csv", sessions)
     soft = [(label(g.code, "zh"), g.value, g.weight, g.cost) for g in plan.soft_goals]
     notes = [(label(f"severity.{f.severity}", "zh"), render(f, "zh")) for f in plan.findings]
-    write_workbook(folder / "sessions.xlsx", detail.data, sessions, detail.year, soft, notes)
+    targets = [(label(t.code, "zh"), t.goal, t.achieved, t.met) for t in plan.targets]
+    write_workbook(folder / "sessions.xlsx", detail.data, sessions, detail.year, soft, notes,
+                   targets)
     write_ics(folder / ICS_DIR, detail.data, sessions)
     (folder / "sessions_summary.txt").write_text(summary(plan, lang) + "\n", encoding="utf-8")
 

@@ -4,8 +4,8 @@
 ``detail``: the optimizer's plan, the problem, the data) into ``folder`` (the caller stages
 it: ``tuoyu.api.exports.output.staged``). Every word a planner reads is rendered through
 ``tuoyu.api.text``. The map page inlines Leaflet (vendored under ``static/vendor/leaflet``)
-and its data, so it opens from a USB stick on an intranet; the online basemap is added only
-when a tile loads. Names from the data (streets, communities, places) are inserted into
+and its data, so it opens from a USB stick on an intranet; it contacts no other host (a
+basemap only when the planner configures a tile server: ``TUOYU_MAP_TILES``). Names from the data (streets, communities, places) are inserted into
 the page as text, never as HTML.
 """
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -478,16 +479,15 @@ html, body { height: 100%; margin: 0; font-family: "Microsoft YaHei", "PingFang 
         ' 个新班可让候选点能覆盖的居委全部进入15分钟服务圈' : '') +
       (T.unreachable ? '；' + esc(T.unreachable) + ' 个居委附近没有候选点' : '');
   }
-  // The online basemap only when a tile can be fetched (intranets have no internet).
-  var TILE = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
-  var probe = new Image();
-  probe.onload = function () {
-    var base = L.tileLayer(TILE, {maxZoom: 19, attribution: '&copy; OpenStreetMap'});
+  // A basemap only when the planner configured one (TUOYU_MAP_TILES, e.g. the
+  // intranet's tile server): opening the page contacts no other host.
+  var TILE = __TILE__;
+  if (TILE) {
+    var base = L.tileLayer(TILE, {maxZoom: 19});
     base.addTo(map);
     base.bringToBack();
-    control.addBaseLayer(base, '在线底图');
-  };
-  probe.src = TILE.replace('{z}', '0').replace('{x}', '0').replace('{y}', '0');
+    control.addBaseLayer(base, '底图');
+  }
 })();
 </script>
 </body>
@@ -501,11 +501,23 @@ def _json_for_script(doc: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+def tile_url() -> str | None:
+    """The basemap's tile address a planner configured (``TUOYU_MAP_TILES``, a template
+    such as ``http://tiles.intranet/{z}/{x}/{y}.png``), or None: no basemap, and the map
+    page then contacts no host at all when opened."""
+    value = os.environ.get("TUOYU_MAP_TILES", "").strip()
+    ok = re.fullmatch(r"https?://[^\s\"'<>\\]+", value) and all(
+        part in value for part in ("{z}", "{x}", "{y}"))
+    return value if ok else None
+
+
 def map_html(plan: Plan) -> str:
-    """The self-contained map page: Leaflet, styles and data all inline."""
+    """The self-contained map page: Leaflet, styles and data all inline; a remote
+    basemap only when one is configured (:func:`tile_url`)."""
     js = (VENDOR / "leaflet.js").read_text(encoding="utf-8")
     js = js.replace("</script", "<\\/script")
     return (PAGE.replace("__LEAFLET_CSS__", _leaflet_css())
+            .replace("__TILE__", _json_for_script(tile_url()))
             .replace("__LEAFLET_JS__", js).replace("__DATA__", _json_for_script(map_data(plan))))
 
 

@@ -22,6 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tuoyu import __version__
 from tuoyu.api.service import auth, errors
+from tuoyu.api.service.apart import Slots
 from tuoyu.api.service.datasets import register_bundled
 from tuoyu.api.service.deps import State
 from tuoyu.api.service.guard import Guard
@@ -136,6 +137,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "'tuoyu token create --role admin --name NAME', or serve on 127.0.0.1."
         )
     register_bundled(engine, settings.bundled_data)
+    # what a killed service (or command) left half-made: staging folders of uploads and
+    # of plans; the plans and datasets themselves are whole or absent
+    from tuoyu.api.exports.output import clean_stale_in
+    from tuoyu.api.service.datasets import clean_staging
+
+    clean_staging(settings.datasets_dir)
+    clean_staging(settings.home)
+    clean_stale_in(settings.jobs_dir)
     jobs = JobManager(settings, engine)
 
     @asynccontextmanager
@@ -155,7 +164,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
-    app.state.tuoyu = State(settings=settings, engine=engine, jobs=jobs)
+    app.state.tuoyu = State(settings=settings, engine=engine, jobs=jobs,
+                            slots=Slots(settings.heavy, per_holder=1))
     errors.install(app)
     from tuoyu.api.service import routes_datasets, routes_jobs, routes_tokens
 

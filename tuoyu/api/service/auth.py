@@ -4,9 +4,12 @@ is shown once, when made."""
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import hashlib
 import hmac
 import secrets
+import threading
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -60,12 +63,27 @@ def check_token(engine: Engine, token: str) -> Caller | None:
     if not token.startswith(PREFIX):
         return None
     token_id = token[len(PREFIX) :].split("_", 1)[0]
-    with Session(engine) as s, s.begin():
+    with Session(engine) as s:
         row = s.get(ApiToken, token_id)
         if row is None or not hmac.compare_digest(row.hash, _digest(row.salt, token)):
             return None
-        row.last_used_at = now()
-        return Caller(row.id, row.name, row.role)
+        caller, last = Caller(row.id, row.name, row.role), row.last_used_at
+    if last is None or now() - last > USED_EVERY:
+        # a read never waits on the database's write lock (a long write elsewhere):
+        # when the token was last used is noted beside the request, at most once a minute
+        threading.Thread(target=_note_use, args=(engine, token_id), daemon=True).start()
+    return caller
+
+
+#: how stale ``last_used_at`` may be (a read does not write it each time)
+USED_EVERY = dt.timedelta(seconds=60)
+
+
+def _note_use(engine: Engine, token_id: str) -> None:
+    with contextlib.suppress(Exception), Session(engine) as s, s.begin():
+        row = s.get(ApiToken, token_id)
+        if row is not None:
+            row.last_used_at = now()
 
 
 def count_tokens(engine: Engine, role: str | None = None) -> int:

@@ -4,6 +4,7 @@ the bundled Baoshan folder is registered in place as ``baoshan``."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import json
@@ -14,6 +15,8 @@ import shutil
 import stat
 import uuid
 import zipfile
+import zlib
+from collections import Counter
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -86,12 +89,10 @@ def validate(folder: Path) -> dict[str, int]:
 
 #: memory a dataset check may take (its own process); beyond it the upload is refused
 CHECK_MEMORY = int(float(os.environ.get("TUOYU_CHECK_MEMORY_MB", "2048")) * 2**20)
-
-
-def _limit_memory(limit: int) -> None:
-    import resource
-
-    resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+#: wall-clock seconds a dataset check may take
+CHECK_SECONDS = float(os.environ.get("TUOYU_CHECK_SECONDS", "300"))
+#: members a zip may hold (a dataset is a dozen tables)
+MAX_MEMBERS = 1000
 
 
 def _validate_outcome(folder: str) -> tuple[str, Any]:
@@ -100,33 +101,45 @@ def _validate_outcome(folder: str) -> tuple[str, Any]:
         return "ok", validate(Path(folder))
     except DataError as err:
         return "problems", [dataclasses.asdict(p) for p in err.problems]  # codes too
-    except MemoryError:
-        return "memory", None
 
 
-def validate_apart(folder: Path, memory: int = CHECK_MEMORY) -> dict[str, int]:
-    """:func:`validate` in a process of its own with at most ``memory`` bytes, so a
-    huge or hostile upload neither blocks the service nor takes its memory."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
+def _scrub(value: Any, folder: str) -> Any:
+    """``value`` without the server's own paths (a problem names files, not folders)."""
+    if isinstance(value, str):
+        return value.replace(folder + os.sep, "").replace(folder, "")
+    if isinstance(value, dict):
+        return {k: _scrub(v, folder) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_scrub(v, folder) for v in value)
+    return value
 
-    ctx = multiprocessing.get_context("spawn")
+
+def validate_apart(folder: Path, memory: int = CHECK_MEMORY,
+                   seconds: float = CHECK_SECONDS) -> dict[str, int]:
+    """:func:`validate` in a process of its own with at most ``memory`` bytes and
+    ``seconds`` of time, so a huge or hostile upload neither blocks the service nor
+    takes its memory. Problems never name the server's folders."""
+    from tuoyu.api.service.apart import TooHeavy, run_apart
+
     try:
-        with ProcessPoolExecutor(1, mp_context=ctx, initializer=_limit_memory,
-                                 initargs=(memory,)) as pool:
-            kind, value = pool.submit(_validate_outcome, str(folder)).result()
-    except (BrokenProcessPool, MemoryError, SystemError):  # killed or out of memory
-        kind, value = "memory", None
+        kind, value = run_apart(_validate_outcome, str(folder), memory=memory,
+                                seconds=seconds)
+    except TooHeavy as heavy:
+        if heavy.kind == "time":
+            raise DataError([Problem("dataset", "the tables take too long to check",
+                                     expected=f"a dataset that can be checked within "
+                                              f"{seconds:.0f} s (TUOYU_CHECK_SECONDS)",
+                                     code="input.too_slow_to_check",
+                                     params={"seconds": round(seconds)})]) from None
+        raise DataError([Problem("dataset", "the tables are too large to check",
+                                 expected=f"a dataset that can be checked within "
+                                          f"{memory / 2**20:.0f} MB (TUOYU_CHECK_MEMORY_MB)",
+                                 code="input.too_large_to_check",
+                                 params={"mb": round(memory / 2**20)})]) from None
     if kind == "ok":
         return dict(value)
-    if kind == "problems":
-        raise DataError([Problem(**p) for p in value])
-    raise DataError([Problem("dataset", "the tables are too large to check",
-                             expected=f"a dataset that can be checked within "
-                                      f"{memory / 2**20:.0f} MB (TUOYU_CHECK_MEMORY_MB)",
-                             code="input.too_large_to_check",
-                             params={"mb": round(memory / 2**20)})])
+    where = str(Path(folder).resolve())
+    raise DataError([Problem(**_scrub(p, where)) for p in value])
 
 
 def _member_problem(name: str) -> tuple[str, str] | None:
@@ -152,6 +165,11 @@ def unpack_zip(archive: Path, target: Path, max_bytes: int) -> None:
     total = 0
     members: list[zipfile.ZipInfo] = []
     with zf:
+        if len(zf.infolist()) > MAX_MEMBERS:
+            raise DataError([Problem("upload", f"the zip holds {len(zf.infolist())} files",
+                                     expected=f"at most {MAX_MEMBERS} files",
+                                     code="input.zip_too_many",
+                                     params={"n": len(zf.infolist()), "limit": MAX_MEMBERS})])
         for info in zf.infolist():
             bad = _member_problem(info.filename)
             if bad:
@@ -188,7 +206,7 @@ def unpack_zip(archive: Path, target: Path, max_bytes: int) -> None:
                 )
             )
         names = [PurePosixPath(m.filename.replace("\\", "/")).name for m in members]
-        dupes = sorted({n for n in names if names.count(n) > 1})
+        dupes = sorted(n for n, k in Counter(names).items() if k > 1)
         for n in dupes:
             problems.append(
                 Problem(n, "the zip holds two files of this name", expected="one of each table",
@@ -197,9 +215,58 @@ def unpack_zip(archive: Path, target: Path, max_bytes: int) -> None:
         if problems:
             raise DataError(problems)
         target.mkdir(parents=True, exist_ok=True)
+        written = 0
         for info, name in zip(members, names, strict=True):
-            with zf.open(info) as src, (target / name).open("wb") as dst:
-                shutil.copyfileobj(src, dst)
+            try:
+                with zf.open(info) as src, (target / name).open("wb") as dst:
+                    while chunk := src.read(1 << 20):  # the sizes a zip states may lie
+                        written += len(chunk)
+                        if written > max_bytes:
+                            raise DataError([Problem(
+                                "upload", "the zip unpacks to more than it states",
+                                expected=f"at most {max_bytes / 2**20:.0f} MB",
+                                code="input.zip_too_large",
+                                params={"mb": round(written / 2**20),
+                                        "limit": round(max_bytes / 2**20)})])
+                        dst.write(chunk)
+            except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError,
+                    ValueError) as exc:
+                raise DataError([Problem(info.filename[:200], "the zip member is damaged",
+                                         expected="a zip archive as a zip program writes it",
+                                         got=type(exc).__name__,
+                                         code="input.zip_member_damaged")]) from None
+
+
+def safe_file_name(filename: str, default: str = "dataset.xlsx") -> str:
+    """The last part of an uploaded file's name, when it is a plain name (no control
+    characters, not hidden, not too long); else ``default``."""
+    name = PurePosixPath((filename or "").replace("\\", "/")).name
+    if (not name or name.startswith(".") or len(name) > 120
+            or any(ord(ch) < 32 or ord(ch) == 127 for ch in name)):
+        return default
+    return name
+
+
+#: staging folders of the service: ``.upload-<pid>-…`` (unpacking), ``.in-<pid>-…``
+STAGING = (".upload-", ".in-")
+
+
+def clean_staging(folder: Path) -> list[str]:
+    """Remove the staging folders a killed service left in ``folder`` (those of a
+    process that no longer runs, and any of the older unnamed kind); names removed."""
+    from tuoyu.api.exports.output import owner_gone
+
+    removed = []
+    if not folder.is_dir():
+        return removed
+    for p in folder.iterdir():
+        prefix = next((x for x in STAGING if p.name.startswith(x)), None)
+        if prefix is not None and owner_gone(p.name[len(prefix):]):
+            shutil.rmtree(p, ignore_errors=True)
+            with contextlib.suppress(OSError):
+                p.unlink()
+            removed.append(p.name)
+    return removed
 
 
 def ingest(home: Path, engine: Engine, upload: Path, filename: str, name: str | None,
@@ -220,14 +287,14 @@ def ingest(home: Path, engine: Engine, upload: Path, filename: str, name: str | 
             ]
         )
     ds_id = uuid.uuid4().hex[:12]
-    tmp = home / f".upload-{ds_id}"
+    tmp = home / f".upload-{os.getpid()}-{ds_id}"
     final = home / ds_id
     try:
         if suffix == ".zip":
             unpack_zip(upload, tmp, max_bytes * 10)
         else:
             tmp.mkdir(parents=True)
-            shutil.copy(upload, tmp / Path(filename).name)
+            shutil.copy(upload, tmp / safe_file_name(filename))
         counts = validate_apart(tmp)
         tmp.rename(final)
     except BaseException:

@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 from sqlalchemy.engine import Engine
 
 from tuoyu.api.service import auth
+from tuoyu.api.service.apart import Slots
 from tuoyu.api.service.errors import ApiError
 from tuoyu.api.service.jobs import JobManager
 from tuoyu.api.service.settings import Settings
@@ -20,6 +21,8 @@ class State:
     settings: Settings
     engine: Engine
     jobs: JobManager
+    #: heavy work of requests under way (uploads checked, outcomes, verify, table reads)
+    slots: Slots
 
 
 async def state(request: Request) -> State:

@@ -13,7 +13,7 @@ from tuoyu.models.errors import DataError, InfeasibleError
 
 KINDS = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
          405: "method_not_allowed", 409: "conflict", 413: "too_large",
-         422: "invalid_input"}
+         422: "invalid_input", 429: "busy"}
 
 
 class ApiError(Exception):

@@ -5,10 +5,14 @@ anything but our own scripts.
 - **Host.** Only the host names the service was started for are answered (the host it
   listens on, the loopback names, and ``TUOYU_ALLOWED_HOSTS``): a page on another site
   cannot reach this service through DNS rebinding.
-- **Writes.** A request that changes something (POST, PUT, PATCH, DELETE) from a browser
-  page of another origin is refused (its ``Origin`` or ``Sec-Fetch-Site`` says so), and
-  a body must be JSON or a multipart upload: a cross-site ``text/plain`` form post
-  never records anything.
+  A request with two ``Host`` headers is refused.
+- **Writes.** A request that changes something (POST, PUT, PATCH, DELETE) is answered
+  only from the service's own origin: its ``Origin``, when sent, must be this service's
+  scheme, host and port (another port on the same machine is another site: any other
+  local web app's page could write otherwise), and a browser's ``Sec-Fetch-Site`` must
+  be ``same-origin`` (or ``none``: typed by the user). A request with neither header
+  does not come from a page (a script, the command line). A body must be JSON or a
+  multipart upload: a cross-site ``text/plain`` form post never records anything.
 - **Pages.** Every response carries a Content-Security-Policy that forbids inline
   script and scripts from anywhere but this service, ``nosniff`` and no referrer.
 """
@@ -45,6 +49,35 @@ def host_name(value: str) -> str:
     return value.rsplit(":", 1)[0] if value.count(":") == 1 else value
 
 
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def origin_parts(value: str) -> tuple[str, str, int] | None:
+    """(scheme, host, port) of an origin such as ``http://localhost:8000``; None for
+    ``null`` or anything that is not an http(s) origin."""
+    try:
+        parts = urlsplit(value.strip().lower())
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
+        return None
+    return parts.scheme, parts.hostname, port or DEFAULT_PORTS[parts.scheme]
+
+
+def own_origin(scheme: str, host_header: str, server: tuple[str, int | None] | None
+               ) -> tuple[str, int]:
+    """The scheme and port the request was sent to: the Host header's port, else the
+    scheme's default (the port the server listens on when no Host header is sent)."""
+    scheme = scheme if scheme in DEFAULT_PORTS else "http"
+    parts = origin_parts(f"{scheme}://{host_header.strip()}") if host_header.strip() else None
+    if parts is not None:
+        return scheme, parts[2]
+    if server is not None and server[1]:
+        return scheme, int(server[1])
+    return scheme, DEFAULT_PORTS[scheme]
+
+
 class Guard:
     def __init__(self, app: ASGIApp, allowed_hosts: frozenset[str]):
         self.app = app
@@ -54,9 +87,15 @@ class Guard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1")
-                   for k, v in scope.get("headers") or []}
-        refusal = self.check(scope["method"], headers)
+        raw = scope.get("headers") or []
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in raw}
+        hosts = sum(1 for k, _v in raw if k.lower() == b"host")
+        if hosts > 1:
+            await self._refuse(send, 400, "bad_request",
+                               "A request with more than one Host header is refused.")
+            return
+        refusal = self.check(scope["method"], headers, scope.get("scheme", "http"),
+                             scope.get("server"))
         if refusal is not None:
             await self._refuse(send, *refusal)
             return
@@ -74,7 +113,8 @@ class Guard:
 
         await self.app(scope, receive, with_headers)
 
-    def check(self, method: str, headers: dict[str, str]) -> tuple[int, str, str] | None:
+    def check(self, method: str, headers: dict[str, str], scheme: str = "http",
+              server: tuple[str, int | None] | None = None) -> tuple[int, str, str] | None:
         host = host_name(headers.get("host", ""))
         if host not in self.allowed:
             return (421, "wrong_host",
@@ -83,10 +123,12 @@ class Guard:
         if method not in WRITES:
             return None
         origin = headers.get("origin")
-        if origin is not None and origin != "null" and host_name(origin) not in self.allowed:
+        own = own_origin(scheme, headers.get("host", ""), server)
+        if origin is not None and not self.same_origin(origin, own):
             return (403, "cross_origin",
-                    "A change sent from another site's page is refused.")
-        if origin == "null" or headers.get("sec-fetch-site") == "cross-site":
+                    "A change sent from another site's page is refused (its origin "
+                    f"'{origin[:100]}' is not this service's own, {own[0]}://…:{own[1]}).")
+        if headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
             return (403, "cross_origin",
                     "A change sent from another site's page is refused.")
         has_body = headers.get("content-length", "0") not in ("", "0") or (
@@ -97,6 +139,11 @@ class Guard:
                     "Send the body as JSON (application/json) or as a multipart upload "
                     f"(multipart/form-data), not '{ctype[:60] or 'no type'}'.")
         return None
+
+    def same_origin(self, origin: str, own: tuple[str, int]) -> bool:
+        """An origin of this service: its scheme and port, and one of its host names."""
+        parts = origin_parts(origin)
+        return parts is not None and parts[1] in self.allowed and (parts[0], parts[2]) == own
 
     async def _refuse(self, send: Send, status: int, error: str, message: str) -> None:
         body = json.dumps(errors.body(error, message), ensure_ascii=False).encode()

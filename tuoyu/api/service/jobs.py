@@ -39,11 +39,12 @@ def both(say: Callable[[str], str]) -> dict[str, str]:
     return {"message": say("zh"), "message_en": say("en")}
 
 
-def said(code: str, **params: object) -> dict[str, str]:
-    """A catalogue message of a job in both languages."""
+def said(key: str, /, **params: object) -> dict[str, str]:
+    """A catalogue message of a job in both languages (``key`` positional only: a
+    message may itself have a parameter named ``code``, as ``job.worker_died`` does)."""
     from tuoyu.api.text import message
 
-    return both(lambda lang: message(code, params, lang))  # type: ignore[arg-type]
+    return both(lambda lang: message(key, params, lang))  # type: ignore[arg-type]
 
 
 INTERRUPTED = said("job.interrupted")
@@ -163,8 +164,8 @@ class JobManager:
         for job_id, proc in running.items():
             if not proc.is_alive():
                 proc.join()
-                with self._lock:
-                    self._running.pop(job_id, None)
+                # the row first: when it cannot be written now (a busy database), the
+                # worker stays listed and the next round tries again
                 self._set(
                     job_id,
                     only_if="running",
@@ -173,6 +174,8 @@ class JobManager:
                     finished_at=now(),
                     pid=None,
                 )
+                with self._lock:
+                    self._running.pop(job_id, None)
         if running:
             with Session(self.engine) as s:
                 flagged = set(

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import csv
+import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 from pydantic import ValidationError
@@ -16,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
 
+from tuoyu.api.service import auth, heavy
 from tuoyu.api.service import datasets as ds
 from tuoyu.api.service.deps import Planner, State, StateDep, Viewer
 from tuoyu.api.service.errors import ApiError, not_found, too_large_message
@@ -60,7 +63,7 @@ async def upload_dataset(
     file: Annotated[UploadFile, File(description="A .zip of the contract's tables, or one "
                                                  ".xlsx workbook with a sheet per table.")],
     st: StateDep,
-    _who: Planner,
+    who: Planner,
     name: Annotated[str | None, Form(examples=["宝山 2027 March"])] = None,
 ) -> DatasetOut:
     """Upload a dataset; every problem of every table is reported at once (422)."""
@@ -72,13 +75,19 @@ async def upload_dataset(
                                   "text": "数据集名称为空或太长（应为 1 到 200 个字符）",
                                   "expected": "1 to 200 characters", "got": name[:50]}])
     st.settings.datasets_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=st.settings.datasets_dir, prefix=".in-") as tmp:
+    with tempfile.TemporaryDirectory(dir=st.settings.datasets_dir, prefix=f".in-{os.getpid()}-") as tmp:
         path = await _save_upload(file, st.settings.max_upload_bytes, Path(tmp))
         # unpacking and checking run off the event loop (the check in its own process)
         row = await run_in_threadpool(
-            ds.ingest, st.settings.datasets_dir, st.engine, path, file.filename or "",
-            name, st.settings.max_upload_bytes)
+            _ingest, st, who, path, file.filename or "", name)
     return dataset_out(row)
+
+
+def _ingest(st: State, who: auth.Caller, path: Path, filename: str,
+            name: str | None) -> DatasetRow:
+    with heavy_slot(st, who):
+        return ds.ingest(st.settings.datasets_dir, st.engine, path, filename, name,
+                         st.settings.max_upload_bytes)
 
 
 @router.get("", response_model=list[DatasetOut])
@@ -105,26 +114,43 @@ def streets_geojson(dataset_id: str, st: StateDep, _who: Viewer) -> FileResponse
     return FileResponse(path, media_type="application/geo+json")
 
 
-@router.get("/{dataset_id}/tables/{table}")
-def table_rows(dataset_id: str, table: str, st: StateDep,
-               _who: Viewer) -> list[dict[str, Any]]:
-    """A table's rows as JSON (`[{column: value}]`); dates ISO, lists as arrays."""
+@router.get("/{dataset_id}/tables/{table}",
+            responses={200: {"headers": {
+                "X-Total-Count": {"description": "rows of the whole table",
+                                  "schema": {"type": "integer"}},
+                "Link": {"description": "the next page (rel=\"next\"), when there is one",
+                         "schema": {"type": "string"}}}}})
+def table_rows(dataset_id: str, table: str, st: StateDep, who: Viewer,
+               page: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> Response:
+    """A table's rows as JSON (`[{column: value}]`; dates ISO, lists as arrays), one page
+    of at most 1000 rows: ``?page=0`` first; ``X-Total-Count`` counts every row and
+    ``Link: <…?page=N>; rel="next"`` names the next page while there is one. The table is
+    read once (in a process apart) and its pages kept."""
     row = get_dataset(st, dataset_id)
     if table not in TABLES:
         raise not_found(f"Table '{table}' (known: {', '.join(TABLES)})")
     if table not in row.tables:
         raise not_found(f"Table '{table}' in dataset '{dataset_id}'")
-    return ds.table_rows(Path(row.path), table)
+    import hashlib
 
-
-def _rows_csv(rows: OutcomeRows, path: Path) -> None:
-    with path.open("w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["institution_id", "date", "outcome", "inspector_ids"])
-        for r in rows.rows:
-            team = r.inspector_ids if isinstance(r.inspector_ids, str) else ";".join(
-                r.inspector_ids)
-            w.writerow([r.institution_id, r.date.isoformat(), r.outcome, team])
+    where = hashlib.sha1(row.path.encode()).hexdigest()[:10]  # noqa: S324 - a name
+    size = heavy.PAGE_ROWS
+    pages = st.settings.home / "cache" / f"{row.id}-{where}" / f"{table}-{size}"
+    if not (pages / "count").is_file():
+        pages.parent.mkdir(parents=True, exist_ok=True)
+        result, value = run_heavy(st, who, heavy.table_pages, row.path, table, str(pages), size)
+        if result == "problems":
+            raise DataError([Problem(**p) for p in value])
+    total = int((pages / "count").read_text(encoding="ascii"))
+    last = max(0, (total - 1) // size)
+    if page > last:
+        raise not_found(f"Page {page} of table '{table}' (pages 0 to {last})")
+    headers = {"X-Total-Count": str(total)}
+    if page < last:
+        headers["Link"] = (f'</api/v1/datasets/{dataset_id}/tables/{table}?page={page + 1}>; '
+                           'rel="next"')
+    return Response((pages / f"{page}.json").read_bytes(), media_type="application/json",
+                    headers=headers)
 
 
 @router.post(
@@ -149,40 +175,97 @@ def _rows_csv(rows: OutcomeRows, path: Path) -> None:
     },
 )
 async def record_outcomes(dataset_id: str, request: Request, st: StateDep,
-                          _who: Planner) -> RecordedOut:
-    """Record inspection outcomes (pass / rectify / fail); the next roster job knows them."""
-    from tuoyu.api.runner import record_outcomes
+                          who: Planner) -> RecordedOut:
+    """Record inspection outcomes (pass / rectify / fail); the next roster job knows them.
 
-    row = get_dataset(st, dataset_id)
+    The body (at most TUOYU_MAX_UPLOAD_MB) is streamed to disk; the table is checked and
+    stored in a process apart, in batches, so the service keeps answering meanwhile."""
+    from tuoyu.api.runner import office_today
+
+    row = await run_in_threadpool(get_dataset, st, dataset_id)
+    today = office_today()
     ctype = request.headers.get("content-type", "")
-    with tempfile.TemporaryDirectory() as tmp:
+    limit = st.settings.max_upload_bytes
+    st.settings.datasets_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=st.settings.datasets_dir,
+                                     prefix=f".in-{os.getpid()}-") as tmp:
         if ctype.startswith("multipart/form-data"):
-            form = await request.form()
+            form = await request.form(max_files=1, max_fields=10)
             upload = form.get("file")
             if upload is None or isinstance(upload, str):
                 raise ApiError(422, "Send the outcomes as a multipart field 'file' (CSV or "
                                     "XLSX) or as JSON {\"rows\": [...]}.")
             suffix = Path(upload.filename or "").suffix.lower()
             if suffix not in {".csv", ".xlsx"}:
-                raise DataError([Problem(upload.filename or "file", "not a table of outcomes",
-                                         expected="a .csv or .xlsx file", got=suffix,
+                raise DataError([Problem(ds.safe_file_name(upload.filename or "", "file"),
+                                         "not a table of outcomes",
+                                         expected="a .csv or .xlsx file", got=suffix[:20],
                                          code="input.not_outcomes_file")])
-            path = Path(tmp) / f"{Path(upload.filename or 'outcomes').stem}{suffix}"
-            with path.open("wb") as f:
-                shutil.copyfileobj(upload.file, f)
+            name = ds.safe_file_name(upload.filename or "", f"outcomes{suffix}")
+            path = Path(tmp) / name
+            await _copy_upload(upload, path, limit)
+            kind = "table"
         else:
-            try:
-                rows = OutcomeRows.model_validate_json(await request.body())
-            except ValidationError as exc:
-                from fastapi.exceptions import RequestValidationError
+            path = Path(tmp) / "body.json"
+            size = 0
+            with path.open("wb") as f:
+                async for chunk in request.stream():
+                    size += len(chunk)
+                    if size > limit:
+                        raise ApiError(413, too_large_message(limit))
+                    f.write(chunk)
+            kind = "json"
+        result, value = await run_in_threadpool(
+            run_heavy, st, who, heavy.record_outcomes, str(path), kind, row.path, row.id,
+            st.settings.url, today.isoformat())
+    if result == "invalid":
+        from fastapi.exceptions import RequestValidationError
 
-                raise RequestValidationError(
-                    [{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]
-                ) from None
-            path = Path(tmp) / "outcomes.csv"
-            _rows_csv(rows, path)
-        n = record_outcomes(path, Dataset(Path(row.path), row.id), st.engine)
-    return RecordedOut(recorded=n)
+        raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in value])
+    if result == "problems":
+        raise DataError([Problem(**p) for p in value])
+    return RecordedOut(recorded=value)
+
+
+async def _copy_upload(upload: UploadFile, path: Path, limit: int) -> None:
+    size = 0
+    with path.open("wb") as f:
+        while chunk := await upload.read(1 << 20):
+            size += len(chunk)
+            if size > limit:
+                raise ApiError(413, too_large_message(limit))
+            await run_in_threadpool(f.write, chunk)
+
+
+@contextmanager
+def heavy_slot(st: State, who: auth.Caller) -> Iterator[None]:
+    """One of the caller's slots for heavy work: a token (or, without tokens, a role)
+    has one at a time, and all callers together ``TUOYU_HEAVY`` (429 beyond)."""
+    from tuoyu.api.service.apart import Busy
+
+    holder = who.token_id or f"role:{who.role}"
+    try:
+        with st.slots.take(holder):
+            yield
+    except Busy:
+        raise ApiError(429, "服务正忙：你的另一个计算请求（或太多请求）正在进行，请稍后再试。"
+                            " / Busy: another heavy request of yours (or too many in all) "
+                            "is under way; try again shortly.", "busy") from None
+
+
+def run_heavy(st: State, who: auth.Caller, fn: Any, *args: Any) -> Any:
+    """``fn(*args)`` apart, in one of the caller's slots (429 when it has none free);
+    a run past its limits is a located 422."""
+    from tuoyu.api.service.apart import TooHeavy, run_apart
+
+    try:
+        with heavy_slot(st, who):
+            return run_apart(fn, *args)
+    except TooHeavy as exc:
+        raise ApiError(422, ("计算超出了时间上限，未保存任何内容。 / The work passed its time "
+                             "limit; nothing was stored.") if exc.kind == "time" else
+                       ("计算超出了内存上限，未保存任何内容。 / The work passed its memory "
+                        "limit; nothing was stored."), "too_heavy") from None
 
 
 @router.get("/{dataset_id}/rosters/{month}")
@@ -194,7 +277,7 @@ def roster_month(dataset_id: str, month: str, st: StateDep, _who: Viewer) -> dic
 
     row = get_dataset(st, dataset_id)
     try:
-        RosterParams(month=month)
+        month = RosterParams(month=month).month  # " 2027-03 " is the month 2027-03
     except ValidationError:
         raise ApiError(422, f"'{month[:20]}' is not a month; expected YYYY-MM.") from None
     return runner.month_state(Dataset(Path(row.path), row.id), month, st.engine)
@@ -216,7 +299,7 @@ def roster_notice(dataset_id: str, month: str, st: StateDep, _who: Viewer,
     row = get_dataset(st, dataset_id)
     language = "en" if lang == "en" else "zh"
     try:
-        RosterParams(month=month)
+        month = RosterParams(month=month).month  # " 2027-03 " is the month 2027-03
     except ValidationError:
         raise ApiError(422, f"'{month[:20]}' is not a month; expected YYYY-MM.") from None
     if format not in ("html", "xlsx"):

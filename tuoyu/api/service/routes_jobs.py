@@ -174,6 +174,10 @@ def check_roster_state(st: State, row: Any, params: dict[str, Any]) -> None:
                        reason=exc.code, message_en=runner.state_error_text(exc, "en")) from None
 
 
+#: clashes listed in a reply (``clash_count`` counts them all)
+MAX_LISTED = 50
+
+
 def refuse_steering_clashes(st: State, row: Any, params: dict[str, Any]) -> None:
     """Pinned and forbidden places that cannot be (an unknown id, no spare rooms, …)
     are refused before queuing: 422 naming each id."""
@@ -185,11 +189,14 @@ def refuse_steering_clashes(st: State, row: Any, params: dict[str, Any]) -> None
 
     clashes = check_steering(Dataset(Path(row.path), row.id), SitingParams.model_validate(params))
     if clashes:
-        found = [{**c.as_dict(), "message": render(c)} for c in clashes]
-        raise ApiError(422, "；".join(f["message"] for f in found), clashes=found,
+        found = [{**c.as_dict(), "message": render(c)} for c in clashes[:MAX_LISTED]]
+        more = len(clashes) - len(found)
+        head = "；".join(f["message"] for f in found[:5]) + (
+            f"；另有 {len(clashes) - 5} 处" if len(clashes) > 5 else "")
+        raise ApiError(422, head, clashes=found, clash_count=len(clashes),
                        problems=[{"file": "body", "row": None, "column": "params",
                                   "message": f["message"], "expected": None, "got": None}
-                                 for f in found])
+                                 for f in found], more=more)
 
 
 def rendered(result: dict[str, Any], lang: Lang) -> dict[str, Any]:
@@ -266,11 +273,13 @@ router.add_api_route("/{job_id}/files/{name:path}", job_file, methods=["HEAD"],
 
 
 @router.post("/{job_id}/verify", response_model=VerifyOut)
-def verify_job(job_id: str, st: StateDep, _who: Viewer, lang: LangDep) -> VerifyOut:
+def verify_job(job_id: str, st: StateDep, who: Viewer, lang: LangDep) -> VerifyOut:
     """Recompute a roster's draw from its audit record (draw.json) and compare: the
-    differences as findings (codes, and each rendered in ``lang``)."""
-    from tuoyu.planning.dataset import Dataset
-    from tuoyu.planning.roster import verify
+    differences as findings (codes, and each rendered in ``lang``). The recomputation
+    runs in a process apart with time and memory limits; one caller verifies one draw
+    at a time (429 otherwise)."""
+    from tuoyu.api.service import heavy
+    from tuoyu.api.service.routes_datasets import run_heavy
 
     job, plan = _load(st, job_id)
     if job.kind != "roster":
@@ -281,14 +290,11 @@ def verify_job(job_id: str, st: StateDep, _who: Viewer, lang: LangDep) -> Verify
     ds = get_dataset(st, job.dataset_id)
     try:
         record = json.loads((st.jobs.out_dir(job_id) / "draw.json").read_text(encoding="utf-8"))
-        from tuoyu.api.runner import stored_record
-
-        dataset = Dataset(Path(ds.path), ds.id)
-        ok, found = verify(record, dataset, time_limit=st.settings.solver_time_limit,
-                           workers=st.settings.solver_workers,
-                           stored=stored_record(dataset, record, st.engine))
+        ok, found = run_heavy(st, who, heavy.verify, record, ds.path, ds.id, st.settings.url,
+                           st.settings.solver_time_limit, st.settings.solver_workers)
     except (OSError, KeyError, ValueError, TypeError) as exc:
-        raise ApiError(422, f"The draw record of job '{job_id}' cannot be read: {exc}") from None
+        raise ApiError(422, f"The draw record of job '{job_id}' cannot be read: "
+                            f"{type(exc).__name__}") from None
     return VerifyOut(matches=ok, problems=[render(f, lang) for f in found],
                      findings=[{**f.as_dict(), "message": render(f, lang)} for f in found])
 

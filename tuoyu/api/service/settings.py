@@ -29,6 +29,9 @@ class Settings:
     max_upload_mb: float = field(
         default_factory=lambda: float(os.environ.get("TUOYU_MAX_UPLOAD_MB", "50"))
     )
+    #: heavy requests (upload checks, outcomes, verify, table reads) at once, in all;
+    #: one caller (a token, or a role without tokens) has one at a time
+    heavy: int = field(default_factory=lambda: int(os.environ.get("TUOYU_HEAVY", "2")))
     host: str = "127.0.0.1"
     bundled_data: Path | None = field(default_factory=_default_bundled)
     solver_time_limit: float = 60.0

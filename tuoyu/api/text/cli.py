@@ -58,8 +58,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                    "The plan to re-plan (default: OUT/sessions.csv)."),
     "cli.help.sessions.seed": ("日历中同等选择的随机种子。", "Seed of the calendar's tie-breaks."),
     "cli.help.sessions.time_limit": (
-        "求解工作量，以空闲机器上的秒数计（见 docs/sessions.md）。",
-        "Solver work budget, in seconds of an idle machine (see docs/sessions.md)."),
+        "日历搜索的工作量预算，以空闲机器上的秒数计（确定性：任何机器上同一方案；"
+        "--time-limit 是它的旧名）。",
+        "Work budget of the calendar search, in seconds of an idle machine (deterministic: "
+        "the same plan on any machine; --time-limit is its old name)."),
+    "cli.help.wall_limit": (
+        "整个方案的墙钟时间上限，秒（负载下误差在 5% 以内；时钟截停求解时方案会说明）。",
+        "Wall-clock ceiling of the whole plan, seconds (held within 5% under load; the "
+        "plan says when the clock ended a solve)."),
     "cli.help.sessions.workers": (
         "求解线程数（仅用于 --fast；默认的日历与之无关）。",
         "Solver threads (used with --fast only; the default calendar does not depend on it)."),
@@ -71,6 +77,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.help.siting.classes_per_year": ("每年新增托班数，最少-最多。",
                                          "New classes a year, min-max."),
     "cli.help.siting.seats_per_class": ("每个新托班的托位数。", "Seats of a new class."),
+    "cli.help.siting.class_fill": (
+        "满班标准：新托班只在从开班当年起每年至少服务该比例托位的儿童时才开设（0.5：20 个托位中 10 名）。",
+        "The fill: a new class opens only where it serves at least this share of its seats "
+        "every year from its opening (0.5: 10 of 20).",
+    ),
     "cli.help.siting.speed": ("步行速度，公里/小时。", "Walking speed, km/h."),
     "cli.help.siting.radius": ("固定的步行半径（米），代替按 --speed 步行 15 分钟。",
                                "Fixed walking radius in metres instead of 15 minutes at "

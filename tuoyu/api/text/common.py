@@ -16,6 +16,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Not proven optimal within the time limit: objective {objective}, bound {bound}, "
         "gap {gap}.",
     ),
+    "plan.wall_clock_stop": (
+        "已到墙钟时间上限（{seconds} 秒），{stages} 阶段被时钟截停：方案满足全部硬性规则，"
+        "但未用完工作量预算，再运行一次可能不同；请加大 --wall-limit 或在负载较低时重试。",
+        "The wall-clock ceiling ({seconds} s) ended stage(s) {stages} before their work "
+        "budget: the plan meets every hard rule but another run may differ; raise "
+        "--wall-limit or retry on a less busy machine.",
+    ),
     "plan.time_limit": (
         "在 {seconds} 秒内未找到方案（这并不说明无解）；请放宽时限或增加求解线程后重试。",
         "No plan was found within {seconds} s (this does not prove there is none); "

@@ -66,6 +66,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path} does not name its dataset: give the dataset folder with --data",
     ),
     "input.file_missing": ("文件不存在", "the file does not exist"),
+    "input.is_a_folder": ("这是一个文件夹，不是文件（应为检查结果的 CSV 或 XLSX 文件）",
+                          "this is a folder, not a file (a CSV or XLSX of outcomes)"),
     # the dataset as uploaded (a zip or a workbook); a problem of the whole upload or
     # dataset names it in place of a file
     "input.file.upload": ("上传的文件", "upload"),
@@ -93,6 +95,59 @@ MESSAGES: dict[str, tuple[str, str]] = {
                        "the zip holds a link; nothing was unpacked (only plain files)"),
     "input.zip_too_large": ("压缩包解压后有 {mb} MB，超过了 {limit} MB 的上限",
                             "the zip unpacks to {mb} MB (at most {limit} MB)"),
+    "input.zip_too_many": ("压缩包里有 {n} 个文件，超过了 {limit} 个的上限",
+                           "the zip holds {n} files (at most {limit})"),
+    "input.zip_member_damaged": ("压缩包中的这个文件已损坏，无法解压",
+                                 "this member of the zip is damaged and cannot be unpacked"),
+    "input.too_slow_to_check": (
+        "数据表无法在 {seconds} 秒内完成检查（上限由 TUOYU_CHECK_SECONDS 设定）",
+        "the tables cannot be checked within {seconds} s (TUOYU_CHECK_SECONDS)",
+    ),
+    "input.workbook_too_large": (
+        "工作簿解开后超过上限（{what}），未读取；请删去多余的工作表或另存为 CSV",
+        "the workbook unpacks beyond its bound ({what}); it was not read: remove the "
+        "extra sheets or save the tables as CSV",
+    ),
+    "input.bad_character": (
+        "文字中有不允许的字符 {char}（换行、制表符等控制字符或改变文字方向的字符）",
+        "the text holds a character that is not allowed, {char} (a line break, tab or "
+        "other control character, or one that reverses the text's direction)",
+    ),
+    "input.text_too_long": ("文字太长（{n} 个字符，最多 {limit} 个）",
+                            "the text is too long ({n} characters, at most {limit})"),
+    "input.date_out_of_range": ("日期 {got} 不在 {min} 至 {max} 之间",
+                                "the date {got} is not between {min} and {max}"),
+    "input.leave_too_long": ("请假时段长达 {days} 天，超过了 {limit} 天的上限",
+                             "the leave spans {days} days (at most {limit})"),
+    "input.outcome_no_team": ("没有写检查人员：每次检查至少需要 {min} 名检查人员",
+                              "no inspectors given: a visit needs at least {min}"),
+    "input.outcome_small_team": (
+        "只有 {n} 名检查人员：每次检查至少需要 {min} 名（《行政处罚法》第四十二条）",
+        "only {n} inspector(s): a visit needs at least {min} (Administrative Penalty Law "
+        "art. 42)",
+    ),
+    "input.outcome_same_inspector": ("检查人员“{id}”在同一次检查中出现了两次",
+                                     "inspector '{id}' is named twice for one visit"),
+    "input.outcome_conflict": (
+        "检查人员“{id}”与该机构有利害关系，应当回避（见 conflicts 表）",
+        "inspector '{id}' has a conflict of interest with this institution and must "
+        "recuse (see the conflicts table)",
+    ),
+    "input.outcome_before_2000": ("检查日期早于 2000 年",
+                                  "the visit is dated before 2000"),
+    "input.outcome_before_opening": ("检查日期早于该机构的开办日期（{opened}）",
+                                     "the visit is dated before the institution opened "
+                                     "({opened})"),
+    "input.outcome_weekend": ("检查日期是周末（{weekday}），不是工作日",
+                              "the visit is dated on a weekend ({weekday}), not a "
+                              "working day"),
+    "input.outcome_holiday": ("检查日期是节假日（{name}），不是工作日",
+                              "the visit is dated on a holiday ({name}), not a working day"),
+    "input.outcome_duplicate": ("同一机构同一天的检查结果出现了两次（第一次在第 {first} 行）",
+                                "a second outcome of the same visit (the first is on row "
+                                "{first})"),
+    "input.outcome_too_many": ("检查结果有 {n} 行，超过了 {limit} 行的上限",
+                               "{n} rows of outcomes (at most {limit})"),
     "input.zip_same_name": ("压缩包里有两个同名文件；每张表只能有一个文件",
                             "the zip holds two files of this name (one of each table)"),
     "input.not_dataset_file": (

@@ -50,9 +50,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "no other choice.",
     ),
     "roster.not_proven_optimal": (
-        "在 {seconds} 秒内未证明最优；此时抽取结果不保证在另一台机器上重现。请放宽时限。",
-        "The roster was not proven optimal within {seconds} s; the draw is then not guaranteed "
-        "to repeat on another machine. Raise --time-limit.",
+        "在 {seconds} 秒的计算量内未证明最优。名单由确定性搜索得出：同样的输入、种子和时限，"
+        "无论线程数或机器负载，得到同一名单；但它不一定是最优名单。请放宽时限。",
+        "The roster was not proven optimal within the work of {seconds} s. It comes from a "
+        "deterministic search: the same inputs, seed and time limit give the same roster "
+        "whatever the threads or the machine's load; it may not be the best one. Raise "
+        "--time-limit.",
+    ),
+    "roster.not_proven_unique": (
+        "名单已证明最优，但在 {seconds} 秒的计算量内未证明它是唯一最优。名单由确定性搜索得出，"
+        "与线程数和机器负载无关。",
+        "The roster is proven optimal but was not proven the only optimum within the work of "
+        "{seconds} s. It comes from a deterministic search and does not depend on the threads "
+        "or the machine's load.",
+    ),
+    "roster.wall_clock_stop": (
+        "阶段“{stage}”在完成其计算量之前被 {seconds} 秒的时钟上限中止：这一次的名单取决于机器负载。",
+        "The stage '{stage}' was ended by the clock ({seconds} s) before its budget of work: "
+        "this roster depends on the machine's load.",
     ),
     "roster.cancelled_no_plan": (
         "已按要求停止，尚未得到任何排班。",

@@ -30,7 +30,34 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sessions.goal.staff_changed": (
         "重新排期：更换人员的人次", "re-plan: kept sessions with another person"
     ),
+    "sessions.goal.month_share": (
+        "各月场次超出当月份额浮动范围的场次（分学科计）",
+        "sessions beyond their month's share of the year (per discipline)",
+    ),
+    "sessions.goal.event_spread": (
+        "同类区级活动集中在同一月份的超出次数",
+        "district events of one kind bunched in one month (occurrences beyond)",
+    ),
+    "sessions.goal.quarters": (
+        "场所活动覆盖不足三个季度的缺口（季度数）",
+        "quarters short of three at a center's sessions",
+    ),
     # -- targets ------------------------------------------------------------------------
+    **{
+        f"sessions.target.month_{mo:02d}": (
+            f"{mo}月场所活动场次（目标为按开放天数折算的月度份额）",
+            f"center sessions in month {mo} (goal: the month's share by open days)",
+        )
+        for mo in range(1, 13)
+    },
+    "sessions.target.months_even": (
+        "场次在月度份额浮动范围内的月份数", "months within their share of the year"
+    ),
+    "sessions.holiday_month": (
+        "{month}月有 {holidays} 天法定节假日，月度份额按开放天数相应减少（为平均月份的 {share}%）。",
+        "Month {month} has {holidays} public holidays: its share of the year is smaller "
+        "by its open days ({share}% of an average month).",
+    ),
     "sessions.target.sessions_per_center": (
         "社区亲子宝宝苑达到年度场次（个）", "baby centers reaching their sessions a year"
     ),
@@ -87,14 +114,45 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # -- changes of a re-plan -----------------------------------------------------------
     "sessions.change.moved": (
-        "{key}：{old_date}（{old_half}）改到 {new_date}（{new_half}），{what}",
-        "{key}: {old_date} (half {old_half}) -> {new_date} (half {new_half}), {what}",
+        "{key}：{old_date}（{old_half}）改到 {new_date}（{new_half}），{what}（本身未受变更影响，随重新排期调整）",
+        "{key}: {old_date} (half {old_half}) -> {new_date} (half {new_half}), {what} (not itself "
+        "affected by the change; moved by the re-plan)",
     ),
     "sessions.change.staff": (
         "{key}：{date} 人员 {old} 改为 {new}", "{key}: {date} staff {old} -> {new}"
     ),
     "sessions.change.topic": (
         "{key}：{date} 主题 {old} 改为 {new}", "{key}: {date} topic {old} -> {new}"
+    ),
+    "sessions.change.forced.closed": (
+        "{key}：{old_date}（{old_half}）场所当天不再开放（闭馆、节假日或开放日变更），"
+        "改到 {new_date}（{new_half}），{what}",
+        "{key}: {old_date} (half {old_half}) the center is no longer open that day "
+        "(closure, holiday or open days changed) -> {new_date} (half {new_half}), {what}",
+    ),
+    "sessions.change.forced.gone": (
+        "{key}：{date} 人员 {old} 已不在人员表中，由 {new} 接替",
+        "{key}: {date} {old} is no longer in the staff table; {new} takes the place",
+    ),
+    "sessions.change.forced.discipline": (
+        "{key}：{date} 人员 {old} 的学科已变更，由 {new} 接替",
+        "{key}: {date} {old} is of another discipline now; {new} takes the place",
+    ),
+    "sessions.change.forced.day": (
+        "{key}：{date} 人员 {old} 不再在这一天工作，由 {new} 接替",
+        "{key}: {date} {old} no longer works on that weekday; {new} takes the place",
+    ),
+    "sessions.change.forced.leave": (
+        "{key}：{date} 人员 {old} 当天休假，由 {new} 接替",
+        "{key}: {date} {old} is on leave that day; {new} takes the place",
+    ),
+    "sessions.change.forced.busy": (
+        "{key}：{date} 人员 {old} 同一时段已有其他安排，由 {new} 接替",
+        "{key}: {date} {old} is already elsewhere that half-day; {new} takes the place",
+    ),
+    "sessions.change.forced.limit": (
+        "{key}：{date} 人员 {old} 超出当月场次上限，由 {new} 接替",
+        "{key}: {date} {old} would exceed their monthly limit; {new} takes the place",
     ),
     "sessions.change.dropped": ("{key}：取消 {date} 的场次", "{key}: {date} dropped"),
     "sessions.change.added": ("{key}：新增 {date} 的场次", "{key}: {date} added"),

@@ -34,6 +34,37 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "that year from {communities} communities, {new_children} in the new classes, a mean "
         "walk of {walk_m} m; no candidate was left unchosen that year.",
     ),
+    "siting.year_at_max": (
+        "{year} 年新增 {classes} 个班，达到每年上限 {maximum}；每个新班至少服务 {fill} 名儿童"
+        "（满班标准）。",
+        "{year}: {classes} new classes, the yearly maximum of {maximum}; every new class "
+        "serves at least {fill} children (the fill).",
+    ),
+    "siting.year_below_max": (
+        "{year} 年新增 {classes} 个班（下限 {minimum}，上限 {maximum}）：再开一个班达不到满班标准 "
+        "{fill} 名儿童——剩余最佳候选点 {place}（{place_id}）步行范围内当年起每年最少只有 "
+        "{could} 名未获托位的儿童。",
+        "{year}: {classes} new classes (minimum {minimum}, maximum {maximum}): one more "
+        "class would not reach the fill of {fill} children; the best place left, {place} "
+        "({place_id}), has at most {could} children without a seat within its walk in a "
+        "year from then on.",
+    ),
+    "siting.year_below_minimum": (
+        "{year} 年只新增 {classes} 个班，低于行动计划“每年至少新增 {minimum} 个”：能达到满班标准 "
+        "{fill} 名儿童的班只有这么多——剩余最佳候选点 {place}（{place_id}）步行范围内当年起每年"
+        "最少只有 {could} 名未获托位的儿童。不开服务不到 {fill} 名儿童的班。",
+        "{year}: only {classes} new classes, below the action plan's minimum of {minimum} a "
+        "year: no more classes can reach the fill of {fill} children; the best place left, "
+        "{place} ({place_id}), has at most {could} children without a seat within its walk "
+        "in a year from then on. No class opens that would serve fewer than {fill}.",
+    ),
+    "siting.why_policy_only": (
+        "政策目标：{name}（{place_id}）{year} 年的新班主要为{rule}而开；按服务儿童数，"
+        "{alternative}（{alternative_id}）可多服务 {more} 名。",
+        "Policy target: the new class at {name} ({place_id}) in {year} is there for "
+        "{rule_en}; by children served, {alternative} ({alternative_id}) would serve "
+        "{more} more.",
+    ),
     "siting.why_integrated": (
         "选址理由：{name}（{place_id}）{year} 年开设第一个托班，计入托幼一体。",
         "Why {name} ({place_id}): its first nursery class in {year} counts toward 托幼一体.",
@@ -246,6 +277,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "siting.goal.walk": (
         "步行距离（占服务圈半径的比例，越短越好）",
         "walking distance (share of the circle, shorter is better)",
+    ),
+    "siting.goal.classes_short": (
+        "低于每年下限的新增班数（弹性规则：只开能达到满班标准的班）",
+        "classes short of the yearly minimum (elastic rule: only classes that fill open)",
     ),
     "siting.goal.street_missed": (
         "未覆盖普惠托位的街镇（弹性规则）",

@@ -67,6 +67,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tuoyu_pin": ("“{item}”不是地点编号，应为“编号”或“编号@年份”，如 K012@2028",
                   "'{item}': expected a place id or ID@YEAR, e.g. K012@2028"),
     "tuoyu_place": ("“{item}”不是地点编号，如 K045", "'{item}': expected a place id, e.g. K045"),
+    "tuoyu_place_twice": ("“{item}”出现了两次：每个地点只写一次",
+                          "'{item}' is given twice: each place once"),
 }
 
 FIELDS: dict[str, tuple[str, str]] = {
@@ -142,7 +144,7 @@ def where(error: Mapping[str, Any], lang: str = "zh") -> str:
 def got(error: Mapping[str, Any], limit: int = 100) -> str | None:
     """The value that was given, shortened (never a whole body)."""
     if str(error.get("type")) in ("missing", "model_type", "dict_type", "tuoyu_pin",
-                                  "tuoyu_place"):
+                                  "tuoyu_place", "tuoyu_place_twice", "too_long"):
         return None
     value = error.get("input")
     if value is None or isinstance(value, dict):

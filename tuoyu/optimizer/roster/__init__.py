@@ -32,8 +32,13 @@ from tuoyu.optimizer.roster.stages import greedy_teams, plan_days, shortlists
 from tuoyu.optimizer.solve import ProgressFn, SolveParams, Status, Stop
 
 
-def solve(problem: RosterProblem, params: SolveParams | None = None, *,
-          stop: Stop | None = None, progress: ProgressFn | None = None) -> RosterResult:
+def solve(
+    problem: RosterProblem,
+    params: SolveParams | None = None,
+    *,
+    stop: Stop | None = None,
+    progress: ProgressFn | None = None,
+) -> RosterResult:
     """The optimizer's one entry, the same in every planner: the month's roster, or a
     result without rows whose status says why there is none (infeasible: the clashes as
     findings; time limit; cancelled). Never raises for "no plan"."""

@@ -13,9 +13,9 @@ from below; CP-SAT is told so, and an optimum that reaches it is proven at once.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import combinations, combinations_with_replacement
 
 from ortools.graph.python import min_cost_flow
 from ortools.sat.python import cp_model
@@ -25,14 +25,43 @@ from tuoyu.optimizer.roster.problem import RosterProblem
 from tuoyu.optimizer.roster.variables import Vars
 
 
+def least_team(problem: RosterProblem, pool: list[int]) -> int | None:
+    """The smallest team a visit can have from ``pool`` (inspector indices allowed on its
+    day): at least ``min_team``, covering every required skill, from ``min_departments``
+    departments; None when no team of at most ``max_team`` exists. Exact and fast: the
+    inspectors are grouped by (required skills held, department), and the teams are
+    enumerated over those few groups."""
+    r, people = problem.rules, problem.inspectors
+    need = frozenset(r.required_skills)
+    groups = Counter((need & frozenset(people[p].skills), people[p].department) for p in pool)
+    keys = sorted(groups, key=lambda g: (sorted(g[0]), g[1]))
+    for size in range(r.min_team, r.max_team + 1):
+        for team in combinations_with_replacement(keys, size):
+            if any(team.count(g) > groups[g] for g in set(team)):
+                continue
+            skills = frozenset().union(*(g[0] for g in team))
+            if skills >= need and len({g[1] for g in team}) >= r.min_departments:
+                return size
+    return None
+
+
+def least_teams(problem: RosterProblem, pairs: list[tuple[int, int]]) -> dict[int, int | None]:
+    """:func:`least_team` of every visit, from the (visit, inspector) pairs allowed."""
+    pools: dict[int, list[int]] = defaultdict(list)
+    for v, p in pairs:
+        pools[v].append(p)
+    return {v: least_team(problem, pools[v]) for v in range(len(problem.visits))}
+
+
 def soft_lower_bound(
     problem: RosterProblem,
     day_of: dict[int, int],
     pairs: list[tuple[int, int]],
     skill: str | None = None,
+    sizes: dict[int, int] | None = None,
 ) -> int | None:
     """See :func:`cheapest_pairs` (its cost only)."""
-    return cheapest_pairs(problem, day_of, pairs, skill)[0]
+    return cheapest_pairs(problem, day_of, pairs, skill, sizes)[0]
 
 
 def cheapest_pairs(
@@ -40,11 +69,13 @@ def cheapest_pairs(
     day_of: dict[int, int],
     pairs: list[tuple[int, int]],
     skill: str | None = None,
+    sizes: dict[int, int] | None = None,
 ) -> tuple[int | None, set[tuple[int, int]]]:
     """Least weighted cost of ``return_to_last_institution`` + ``load_above_fair_share``
     over the flows on ``pairs`` ((visit, inspector) allowed on the visit's day) that give
-    every visit ``min_team`` different inspectors, one of them with ``skill`` when given
-    (every team has one); None when no such flow exists (then there is no roster)."""
+    every visit ``sizes[v]`` (default ``min_team``; every team has at least its least
+    team) different inspectors, one of them with ``skill`` when given (every team has
+    one); None when no such flow exists (then there is no roster)."""
     r, w, people = problem.rules, problem.rules.weights, problem.inspectors
     at = {p for p, i in enumerate(people) if problem.available[i.inspector_id]}
     nv = len(problem.visits)
@@ -73,20 +104,21 @@ def cheapest_pairs(
         arc(("any", v), ("vp", v, p), 1)
         if skill is not None and skill in insp.skills:
             arc(("skill", v), ("vp", v, p), 1)
+    size = {v: (sizes or {}).get(v, r.min_team) for v in range(nv)}
     for v in range(nv):
         if skill is None:
-            arc("source", ("any", v), r.min_team)
+            arc("source", ("any", v), size[v])
         else:
             arc("source", ("skill", v), 1)
-            arc("source", ("any", v), r.min_team - 1)
+            arc("source", ("any", v), size[v] - 1)
     for p, insp in enumerate(people):
         if ("p", p) in ids:
             base = min(insp.max_per_month, fair) if p in at else insp.max_per_month
             arc(("p", p), "sink", base)
             if insp.max_per_month > base:
                 arc(("p", p), "sink", insp.max_per_month - base, w.load_above_fair_share)
-    mcf.set_node_supply(source, r.min_team * nv)
-    mcf.set_node_supply(sink, -r.min_team * nv)
+    mcf.set_node_supply(source, sum(size.values()))
+    mcf.set_node_supply(sink, -sum(size.values()))
     if mcf.solve() != mcf.OPTIMAL:
         return None, set()
     return mcf.optimal_cost(), {q for q, a in used.items() if mcf.flow(a)}
@@ -98,10 +130,12 @@ class Floor:
 
     flow: int  # returns to the last institution + load above the fair share, weighted
     busiest: int  # the busiest day's cost (fixed with the days)
+    extra: int = 0  # members beyond min_team that some visits need (their least team)
+    sizes: dict[int, int] | None = None  # visit -> its least team
 
     @property
     def total(self) -> int:
-        return self.flow + self.busiest
+        return self.flow + self.busiest + self.extra
 
 
 def soft_floor(
@@ -109,11 +143,18 @@ def soft_floor(
 ) -> Floor | None:
     """A proven lower bound of the weighted soft objective on the days ``day_of``:
     :func:`soft_lower_bound` (the best of: any two, one of them with each
-    required skill in turn) plus the busiest day's cost (fixed with the days); extra
-    team members and days in far streets cost 0 or more. None: no roster exists."""
+    required skill in turn) plus the busiest day's cost (fixed with the days) plus the
+    members beyond ``min_team`` of the visits whose least team is larger
+    (:func:`least_team`: where no two allowed inspectors cover the skills and departments,
+    every roster has three); days in far streets cost 0 or more. None: no roster exists."""
+    r = problem.rules
+    least = least_teams(problem, pairs)
+    if any(n is None for n in least.values()):
+        return None
+    sizes = {v: n for v, n in least.items() if n is not None}
     flows = [
-        soft_lower_bound(problem, day_of, pairs, skill)
-        for skill in (None, *problem.rules.required_skills)
+        soft_lower_bound(problem, day_of, pairs, skill, sizes)
+        for skill in (None, *r.required_skills)
     ]
     if any(f is None for f in flows):
         return None
@@ -121,7 +162,8 @@ def soft_floor(
     per_day: dict[int, int] = {}
     for k in day_of.values():
         per_day[k] = per_day.get(k, 0) + 1
-    return Floor(flow, problem.rules.weights.busiest_day * max(per_day.values(), default=0))
+    extra = r.weights.extra_team_member * sum(n - r.min_team for n in sizes.values())
+    return Floor(flow, r.weights.busiest_day * max(per_day.values(), default=0), extra, sizes)
 
 
 def rosters_at_the_floor(
@@ -141,7 +183,9 @@ def rosters_at_the_floor(
     which the solver's linear relaxation sees; the goal's own encoding is a big-M one)."""
     w = problem.rules.weights
     model.add(weighted(problem, soft) <= floor.total)
-    model.add(soft["extra_team_member"] == 0)
+    model.add(w.extra_team_member * soft["extra_team_member"] == floor.extra)
+    for v, n in (floor.sizes or {}).items():  # every team its least size
+        model.add(var.team(v, range(len(problem.inspectors))) == n)
     model.add(soft["team_day_in_far_streets"] == 0)
     returns, load = soft["return_to_last_institution"], soft["load_above_fair_share"]
     model.add(w.return_to_last_institution * returns + w.load_above_fair_share * load <= floor.flow)

@@ -25,6 +25,7 @@ from ortools.sat.python import cp_model
 
 from tuoyu.models.errors import InfeasibleError, TimeLimitError
 from tuoyu.models.findings import Finding, info, warning
+from tuoyu.optimizer.roster import score
 from tuoyu.optimizer.roster.bound import rosters_at_the_floor, soft_floor
 from tuoyu.optimizer.roster.explain import capacity_clashes, explain_infeasible
 from tuoyu.optimizer.roster.goals import SOFT_GOALS, weighted
@@ -75,15 +76,62 @@ class RosterResult:
         return {g.code.removeprefix("roster.goal."): g.value for g in self.soft_goals}
 
 
+#: deterministic time units (CP-SAT's measure of work) per second of the time limit: the
+#: roster's budget of work, the same on every machine and under any load
+DET_PER_SECOND = 1.0
+#: threads and tasks per synchronisation of the interleaved (deterministic) search: fixed,
+#: so that the roster never depends on --workers
+THREADS = 2
+BATCH = 2
+#: the wall clock stops a roster's solves only at this multiple of the time limit: a
+#: safety net (as the calendar's), so that on a loaded machine the work budget, not the
+#: clock, still ends each solve and the roster stays the same
+WALL_FACTOR = 10.0
+
+
 class _Clock:
-    """The time left of the whole solve, for each stage after the first."""
+    """The work left of the whole solve (deterministic units, ``time_limit`` ×
+    :data:`DET_PER_SECOND`) and, as a safety net only, the wall-clock time left
+    (:data:`WALL_FACTOR` × ``time_limit``)."""
 
-    def __init__(self, params: SolveParams):
+    def __init__(self, params: SolveParams, work: float | None = None):
         self.params = params
-        self.deadline = time.perf_counter() + params.time_limit
+        self.deadline = time.perf_counter() + WALL_FACTOR * params.time_limit
+        self.work = params.time_limit * DET_PER_SECOND if work is None else work
+        self.wall_stopped: list[str] = []  # stages the wall clock ended before their work
 
-    def left(self) -> SolveParams:
-        return replace(self.params, time_limit=max(1.0, self.deadline - time.perf_counter()))
+    def left(self, share: float = 1.0) -> SolveParams:
+        """A deterministic search on ``share`` of the work left: CP-SAT's two LP workers
+        (max_lp, default_lp) interleaved on a fixed number of threads, within a
+        deterministic time limit. These are assignment models whose linear relaxation is
+        nearly tight; the LP workers prove them far faster than the default portfolio.
+        The result depends on the model and the work budget only, never on --workers, the
+        machine or its load (unless the wall clock, a safety net, stops it first)."""
+        det = max(0.05, self.work * share)
+        wall = max(1.0, self.deadline - time.perf_counter())
+        return replace(
+            self.params,
+            time_limit=wall,
+            workers=THREADS,
+            portfolio="lp",
+            extra=(
+                *self.params.extra,
+                ("interleave_search", True),
+                ("interleave_batch_size", BATCH),
+                ("max_deterministic_time", det),
+            ),
+        )
+
+    def spent(
+        self, solver: cp_model.CpSolver, params: SolveParams, stage: str, status: int
+    ) -> None:
+        """Count a solve's work; note a solve the wall clock (not its work) ended."""
+        self.work = max(0.0, self.work - solver.deterministic_time)
+        det = dict(params.extra).get("max_deterministic_time", 0.0)
+        if status in (cp_model.FEASIBLE, cp_model.UNKNOWN) and solver.deterministic_time < (
+            0.99 * float(det)  # type: ignore[arg-type]
+        ):
+            self.wall_stopped.append(stage)
 
 
 @dataclass
@@ -101,18 +149,14 @@ class _Teams:
     picked: bool = False
 
 
-def _lp_workers(params: SolveParams, share: float = 1.0) -> SolveParams:
-    """The solver of the floor and uniqueness solves: CP-SAT's two LP workers (max_lp,
-    default_lp) and its helpers, on ``share`` of the time left. These are assignment
-    models whose linear relaxation is nearly tight; on a 12x district (two cores) they
-    prove in 17 s what eight workers did not prove in 60 s. Only the speed depends on
-    it: a proven optimum that is proven unique is the same roster whatever the solver."""
-    return replace(
-        params,
-        time_limit=max(1.0, params.time_limit * share),
-        workers=min(params.workers, 2),
-        portfolio="lp",
-    )
+def _solve(
+    run: Run, clock: _Clock, model: cp_model.CpModel, label: str, share: float = 1.0
+) -> tuple[cp_model.CpSolver, int, float]:
+    """One deterministic CP-SAT solve on ``share`` of the work left, counted."""
+    params = clock.left(share)
+    solver, status, secs = run.solve(model, params, label)
+    clock.spent(solver, params, label, status)
+    return solver, status, secs
 
 
 def _at_floor(
@@ -139,7 +183,7 @@ def _at_floor(
     # (deterministic time) of starting from the linear relaxation on a 12x district
     rm.model.minimize(as_sum(team_priority_terms(problem, rm.var)))
     stage_label = label + ", at the floor"
-    solver, status, secs = run.solve(rm.model, _lp_workers(clock.left(), 2 / 3), stage_label)
+    solver, status, secs = _solve(run, clock, rm.model, stage_label, 2 / 3)
     stage = _stage(stage_label, run, solver, status, 0.0, secs)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):  # the least cost left
         least = floor.total + 1 if status == cp_model.INFEASIBLE else floor.total
@@ -175,7 +219,7 @@ def _teams_on_days(problem: RosterProblem, days: Days, clock: _Clock, run: Run) 
         for (v, p), a in rm.var.a.items():
             rm.model.add_hint(a, (v, p) in greedy)
         build = time.perf_counter() - tb
-        solver, status, secs = run.solve(rm.model, clock.left(), label)
+        solver, status, secs = _solve(run, clock, rm.model, label, 1 / 2)
         stages.append(_stage(label, run, solver, status, build, secs))
         if status != cp_model.INFEASIBLE:
             return _Teams(rm, solver, status, True, size, stages)
@@ -188,7 +232,7 @@ def _days_and_teams(problem: RosterProblem, clock: _Clock, run: Run) -> _Teams:
     rm = build_model(problem)
     rm.model.minimize(weighted(problem, rm.soft))
     build = time.perf_counter() - tb
-    solver, status, secs = run.solve(rm.model, clock.left(), "days and teams")
+    solver, status, secs = _solve(run, clock, rm.model, "days and teams", 1 / 2)
     return _Teams(
         rm,
         solver,
@@ -245,8 +289,18 @@ def _findings(
     proven: bool,
     params: SolveParams,
     run: Run,
+    clock: _Clock,
+    unique: bool | None,
 ) -> list[Finding]:
     findings = list(problem.findings)
+    for stage in clock.wall_stopped:
+        findings.append(
+            warning(
+                "roster.wall_clock_stop",
+                stage=stage,
+                seconds=round(WALL_FACTOR * params.time_limit),
+            )
+        )
     if plan_size is not None:
         findings.append(info("roster.shortlist", size=plan_size, seed=str(problem.seed)))
     if soft["return_to_last_institution"]:
@@ -255,6 +309,8 @@ def _findings(
         findings.append(warning("plan.cancelled"))
     elif not proven:
         findings.append(warning("roster.not_proven_optimal", seconds=round(params.time_limit)))
+    elif unique is not True:
+        findings.append(warning("roster.not_proven_unique", seconds=round(params.time_limit)))
     return findings
 
 
@@ -265,15 +321,19 @@ def solve_roster(
     *,
     stop: Stop | None = None,
     prove: bool = True,
+    work: float | None = None,
 ) -> RosterResult:
     """Date and staff every visit; raise :class:`InfeasibleError` (clashes as findings)
     when no roster can meet the rules, :class:`TimeLimitError` when none was found in
-    time. A stopped solve keeps the best roster found so far (status ``cancelled``)."""
+    time. A stopped solve keeps the best roster found so far (status ``cancelled``).
+    ``work``: the budget of deterministic work (default ``time_limit`` ×
+    :data:`DET_PER_SECOND`); every solve is a deterministic search within it, so the
+    roster, proven or not, depends on the inputs and this budget only."""
     params = replace(params or SolveParams(), portfolio="lp")
     clashes = capacity_clashes(problem)
     if clashes:
         raise InfeasibleError("roster", clashes)
-    run, clock = Run(stop, progress), _Clock(params)
+    run, clock = Run(stop, progress), _Clock(params, work)
     days = plan_days(problem, params, run, prove)
     teams = _teams_on_days(problem, days, clock, run) if days.day_of is not None else None
     stages = list(days.stages) + (teams.stages if teams else [])
@@ -287,6 +347,9 @@ def solve_roster(
     if teams.status == cp_model.INFEASIBLE:
         raise explain_infeasible(problem, params, stop, progress)
     if teams.status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        greedy = None if run.stopped else _greedy_plan(problem, params, days, stages, clock, run)
+        if greedy is not None:
+            return greedy
         kind = Status.CANCELLED if run.stopped else Status.TIME_LIMIT
         raise TimeLimitError(
             "roster",
@@ -298,6 +361,69 @@ def solve_roster(
             ],
         )
     return _pick(problem, params, days, teams, stages, clock, run, prove)
+
+
+def _greedy_plan(
+    problem: RosterProblem,
+    params: SolveParams,
+    days: Days,
+    stages: list[StageTime],
+    clock: _Clock,
+    run: Run,
+) -> RosterResult | None:
+    """No roster within the budget of work: complete the days by the greedy roster (a
+    fixed order, least-loaded first, on the seeded shortlists, then on everyone allowed;
+    keeping the soft goals as rules first, then not),
+    deterministic like every solve; its bound is the soft goals' floor. None when the
+    greedy roster leaves a visit without a team."""
+    if days.day_of is None:
+        return None
+    r = problem.rules
+    t0 = time.perf_counter()
+    sizes = ([r.shortlist] if r.shortlist is not None else []) + [None]
+    for size, soft in [(size, soft) for soft in (True, False) for size in sizes]:
+        allowed = shortlists(problem, days.day_of, size)  # type: ignore[arg-type]
+        chosen = greedy_teams(problem, days.day_of, allowed, soft)  # type: ignore[arg-type]
+        if {v for v, _p in chosen} != set(range(len(problem.visits))):
+            continue
+        on_x = sorted((v, k) for v, k in days.day_of.items())
+        rows = _rows(problem, on_x, sorted(chosen))
+        values = score.soft_values(problem, rows)
+        objective = float(score.weighted_cost(problem, values))
+        pairs = [
+            (v, p)
+            for v in range(len(problem.visits))
+            for p in (allowed[v] if allowed is not None else range(len(problem.inspectors)))
+        ]
+        floor = soft_floor(problem, days.day_of, pairs)
+        bound = min(objective, float(floor.total)) if floor is not None else None
+        stages.append(
+            StageTime(
+                "greedy completion",
+                Status.FEASIBLE,
+                objective,
+                bound,
+                solve_seconds=time.perf_counter() - t0,
+            )
+        )
+        w = problem.rules.weights
+        goals = tuple(
+            SoftGoal(f"roster.goal.{name}", values[name], getattr(w, name)) for name in SOFT_GOALS
+        )
+        findings = _findings(problem, size, values, False, params, run, clock, None)
+        return RosterResult(
+            problem,
+            rows,
+            Status.FEASIBLE,
+            objective,
+            bound,
+            tuple(stages),
+            goals,
+            tuple(findings),
+            None,
+            size,
+        )
+    return None
 
 
 def _pick(
@@ -324,11 +450,12 @@ def _pick(
         soft_proven = teams.status == cp_model.OPTIMAL
         solver, status2 = _by_priority(rm, solver, tie, best_soft, stages, clock, run, problem)
     on_x, on_a = _assignment(solver, rm)
-    soft_values = {name: round(solver.value(expr)) for name, expr in rm.soft.items()}
-    # the roster's own cost (the priority stage may have found one cheaper than the teams
-    # stage's incumbent); the bound stays the teams stage's proven one
-    w = problem.rules.weights
-    objective = float(sum(soft_values[name] * getattr(w, name) for name in SOFT_GOALS))
+    rows = _rows(problem, on_x, on_a)
+    # the goals of the rows written, counted on them (the model's goal variables are only
+    # bounded from one side: in a roster not proven optimal they may exceed the roster's
+    # own); the bound stays the teams stage's proven one
+    soft_values = score.soft_values(problem, rows)
+    objective = float(score.weighted_cost(problem, soft_values))
     bound = min(bound, objective)
     days_proven = days.optimal or days.day_of is None
     proven = soft_proven and status2 == cp_model.OPTIMAL and days_proven and not run.stopped
@@ -337,18 +464,21 @@ def _pick(
         chosen = {rm.var.a[k].index for k in on_a}
         if not teams.fixed:
             chosen |= {rm.var.x[k].index for k in on_x}
-        left = _lp_workers(clock.left())
+        left = clock.left()
         unique_teams, stage = prove_unique(rm.model, tie, chosen, left, run, "uniqueness")
         stages.append(stage)
         unique = (unique_teams and days.unique) if teams.fixed else unique_teams
     status = Status.CANCELLED if run.stopped else (Status.OPTIMAL if proven else Status.FEASIBLE)
+    w = problem.rules.weights
     goals = tuple(
         SoftGoal(f"roster.goal.{name}", soft_values[name], getattr(w, name)) for name in SOFT_GOALS
     )
-    findings = _findings(problem, teams.size, soft_values, proven, params, run)
+    findings = _findings(
+        problem, teams.size, soft_values, proven, params, run, clock, unique if prove else True
+    )
     return RosterResult(
         problem,
-        _rows(problem, on_x, on_a),
+        rows,
         status,
         objective,
         bound,
@@ -381,7 +511,7 @@ def _by_priority(
         rm.model.add_hint(x, key in sx)
     for key, a in rm.var.a.items():
         rm.model.add_hint(a, key in sa)
-    solver2, status2, secs2 = run.solve(rm.model, clock.left(), "random priority")
+    solver2, status2, secs2 = _solve(run, clock, rm.model, "random priority")
     stages.append(_stage("random priority", run, solver2, status2, 0.0, secs2))
     if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return solver2, status2

@@ -168,9 +168,12 @@ class _Greedy:
     """A quick balanced roster (least-loaded first, never two far streets a day), the
     solver's starting hint."""
 
-    def __init__(self, problem: RosterProblem, allowed: dict[int, set[int]] | None):
+    def __init__(
+        self, problem: RosterProblem, allowed: dict[int, set[int]] | None, soft: bool = True
+    ):
         self.problem = problem
         self.allowed = allowed
+        self.soft = soft  # keep the soft goals as rules (no last team, no far streets)
         self.load: dict[int, int] = defaultdict(int)
         self.per_day: dict[tuple[int, int], int] = defaultdict(int)
         self.streets: dict[tuple[int, int], set[str]] = defaultdict(set)
@@ -192,11 +195,18 @@ class _Greedy:
                 and (visit.institution_id, i.inspector_id) not in problem.recused
                 and self.load[p] < i.max_per_month
                 and self.per_day[p, k] < i.max_per_day
-                and i.inspector_id not in visit.last_team
-                and self.near(p, k, visit.street_id)
+                and (
+                    not self.soft
+                    or (i.inspector_id not in visit.last_team and self.near(p, k, visit.street_id))
+                )
             ):
                 cands.append(p)
-        return sorted(cands, key=lambda p: (self.load[p], p))
+        if self.soft:
+            return sorted(cands, key=lambda p: (self.load[p], p))
+        # the completion spares the members of scarce skills: fewest required skills first
+        need = set(problem.rules.required_skills)
+        people = problem.inspectors
+        return sorted(cands, key=lambda p: (len(need & set(people[p].skills)), self.load[p], p))
 
     def team(self, cands: list[int]) -> list[int]:
         """The smallest valid team, least-loaded members first, from a small window: the
@@ -228,13 +238,22 @@ class _Greedy:
 
 
 def greedy_teams(
-    problem: RosterProblem, day_of: dict[int, int], allowed: dict[int, set[int]] | None
+    problem: RosterProblem,
+    day_of: dict[int, int],
+    allowed: dict[int, set[int]] | None,
+    soft: bool = True,
 ) -> set[tuple[int, int]]:
-    """A quick balanced roster (least-loaded first) used as the solver's starting hint;
-    visits it cannot staff are left out. The solver's answer never depends on it."""
-    g = _Greedy(problem, allowed)
+    """A quick balanced roster (least-loaded first), in a fixed order: the solver's
+    starting hint, and the roster of last resort when no solve found one within its work
+    (``soft=False``: the last team and far streets allowed, at their cost); visits it
+    cannot staff are left out. Deterministic."""
+    g = _Greedy(problem, allowed, soft)
     chosen: set[tuple[int, int]] = set()
-    for v in sorted(day_of, key=lambda v: (day_of[v], v)):
+    order = sorted(day_of, key=lambda v: (day_of[v], v))
+    if not soft:  # the completion: the visits with the fewest possible members first
+        size = {v: len(g.candidates(v, day_of[v])) for v in order}
+        order.sort(key=lambda v: (size[v], day_of[v], v))
+    for v in order:
         k = day_of[v]
         team = g.team(g.candidates(v, k))
         if g.valid(team):

@@ -44,6 +44,7 @@ def _center_rules(
         "spacing": goals.even_spacing(m, p, cv),
         "moved": moved,
         "topic_changed": topic_changed,
+        "quarters": goals.sessions_in_three_quarters(m, p, cv),
     }
 
 
@@ -83,6 +84,8 @@ def build_calendar(
     if explain:
         return a
     terms["weekend"] += goals.weekend_share(m, p, cvs)
+    terms["month_share"] += goals.months_near_their_share(m, p, cvs)
+    terms["event_spread"] += goals.events_spread_through_the_year(m, p, evs)
     lead_terms, trip_terms = goals.same_lead_at_a_center(m, p, cvs, used, steer)
     terms["other_lead"] += lead_terms
     terms["trips"] += trip_terms  # weighted already (weight 1)

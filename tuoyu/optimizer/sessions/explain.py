@@ -192,6 +192,25 @@ def _rule_clash(p: SessionProblem, tag: str) -> Finding:
     return clash("sessions.clash.unexplained", seconds=0)
 
 
+def holiday_months(p: SessionProblem) -> list[Finding]:
+    """Months whose share of the year is smaller for their public holidays (three or more
+    days, under 90% of an average month): the even-year goal and the month targets give
+    them fewer sessions, on purpose."""
+    from tuoyu.optimizer.sessions.goals import month_weights
+
+    w = month_weights(p, p.data.centers)
+    sw = sum(w.values())
+    if not sw:
+        return []
+    out = []
+    for mo, wm in w.items():
+        days = sum(1 for d in p.holidays if p.month_of_day[d] == mo)
+        share = round(100 * wm * len(w) / sw)
+        if days >= 3 and share < 90:
+            out.append(info("sessions.holiday_month", month=mo, holidays=days, share=share))
+    return out
+
+
 def calendar_warnings(p: SessionProblem) -> list[Finding]:
     return [
         warning("calendar.unknown_year", year=y)
@@ -215,11 +234,18 @@ def describe_changes(p: SessionProblem, new: Iterable[Session]) -> list[Finding]
         old_by[key(s)].append(s)
     for s in new:
         new_by[key(s)].append(s)
+    centers = {c.center_id: c for c in p.data.centers}
+    open_days = {}
     for k in sorted(set(old_by) | set(new_by)):
         a = sorted(old_by[k], key=lambda s: (s.date, s.half))
         b = sorted(new_by[k], key=lambda s: (s.date, s.half))
         for i in range(max(len(a), len(b))):
             f = _change(k, a[i] if i < len(a) else None, b[i] if i < len(b) else None)
+            if f is not None and f.code == "sessions.change.moved" and k in centers:
+                if k not in open_days:
+                    open_days[k] = frozenset(p.open_days(centers[k]))
+                if p.day(a[i].date) not in open_days[k]:  # its day is closed now: forced
+                    f = info("sessions.change.forced.closed", **f.params)
             if f is not None:
                 out.append(f)
     return out

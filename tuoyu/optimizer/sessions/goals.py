@@ -8,6 +8,7 @@ home, balanced load, the home lead leading, a re-plan's teams kept.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -38,14 +39,24 @@ class SessionWeights:
     load: int = 10  # per session above a staff member's fair share
     extra_lead: int = 8  # per session not led by the center's home lead
     staff_changed: int = 20  # re-plan: a kept session got another person
+    #: an even year: per center session (per discipline) a month holds beyond the band
+    #: around its share of the year (``SessionRules.month_band``)
+    month_share: int = 30
+    #: per district-event occurrence beyond its kind's monthly share (events spread)
+    event_spread: int = 20
+    #: per quarter a center's sessions miss of ``SessionRules.min_quarters``
+    quarters: int = 20
 
 
 #: the calendar's goals (stage A) and the teams' goals (stage B), in report order.
 #: ``other_lead`` is the calendar's own estimate of ``extra_lead``: it steers the
 #: calendar and gives its bound, but the plan's objective counts ``extra_lead`` only.
-CALENDAR_GOALS = ("moved", "topic_changed", "spacing", "weekend", "other_lead")
+#: The even-year goals (month share, events spread, quarters) are counted on the plan
+#: (``even_year_values``), the model's terms are the same counts.
+EVEN_GOALS = ("month_share", "event_spread", "quarters")
+CALENDAR_GOALS = ("moved", "topic_changed", "spacing", "weekend", *EVEN_GOALS, "other_lead")
 TEAM_GOALS = ("far", "neighbour", "load", "extra_lead", "staff_changed")
-PLAN_GOALS = ("moved", "topic_changed", "spacing", "weekend", *TEAM_GOALS)
+PLAN_GOALS = ("moved", "topic_changed", "spacing", "weekend", *EVEN_GOALS, *TEAM_GOALS)
 
 
 def even_spacing(m: cp_model.CpModel, p: SessionProblem, cv: CenterVars) -> Terms:
@@ -274,6 +285,275 @@ def keep_events_where_they_were(m: cp_model.CpModel, p: SessionProblem, ev: Even
     return moved
 
 
+# -- an even year (issue 18) ----------------------------------------------------------
+# A month's share of the year's center sessions is proportional to the days the centers
+# are open in it (holidays and closures out), from the re-plan month on; a month within
+# ``SessionRules.month_band`` of its share costs nothing, each session beyond the band
+# costs ``month_share``; the same per discipline (the sessions needing a doctor, a
+# psychologist), whose monthly limits make their months matter as much. The district
+# events of a kind spread over their months: at most ``ceil(n / months)`` in one month.
+# A center's sessions fall in at least ``min_quarters`` quarters (the hard quarter rule
+# covers the centers of four sessions or more). The plan's values are counted on its
+# sessions by ``even_year_values``; the model's terms are the same counts.
+
+
+def month_weights(p: SessionProblem, centers) -> dict[int, int]:
+    """Per month from the re-plan month on: the days the centers (with sessions) are
+    open, holidays and closures out. A month's share of the year is proportional to it."""
+    start = p.day(dt.date(p.year, p.start.month, 1))
+    out = dict.fromkeys(range(p.start.month, 13), 0)
+    for c in centers:
+        if not c.sessions_per_year:
+            continue
+        closed = [x for x in p.data.closures if x.owner_id == c.center_id]
+        for d in range(start, p.n_days):
+            date = p.date(d)
+            if date.weekday() not in c.open_days or d in p.holidays:
+                continue
+            if any(x.covers(date) for x in closed):
+                continue
+            out[date.month] += 1
+    return out
+
+
+def month_band(p: SessionProblem, total: int, w: int, sw: int) -> tuple[int, int]:
+    """The sessions a month of weight ``w`` (of ``sw``) may hold at no cost when the year
+    has ``total``: ``floor((1-b) share)`` to ``ceil((1+b) share)``, share ``total*w/sw``."""
+    bn = round(100 * p.rules.month_band)
+    if not sw:
+        return 0, 0
+    return ((100 - bn) * w * total) // (100 * sw), -(-((100 + bn) * w * total) // (100 * sw))
+
+
+def _needs(p: SessionProblem, s: Session, disc: str) -> bool:
+    return disc == "education" or p.team_of(s).get(disc, 0) > 0
+
+
+def month_histogram(
+    p: SessionProblem, planned: list[Session], disc: str = "education"
+) -> dict[int, int]:
+    """Center sessions per month (from the re-plan month on) needing ``disc``
+    (``education``: all of them)."""
+    out = dict.fromkeys(range(p.start.month, 13), 0)
+    for s in planned:
+        if s.center_id and s.date.year == p.year and s.date.month in out and _needs(p, s, disc):
+            out[s.date.month] += 1
+    return out
+
+
+def month_share_excess(p: SessionProblem, planned: list[Session]) -> int:
+    """Sessions beyond each month's band, summed over months and disciplines."""
+    from tuoyu.optimizer.sessions.problem import DISCIPLINES
+
+    w = month_weights(p, p.data.centers)
+    sw = sum(w.values())
+    out = 0
+    for disc in DISCIPLINES:
+        hist = month_histogram(p, planned, disc)
+        total = sum(hist.values())
+        for mo, n in hist.items():
+            lo, hi = month_band(p, total, w[mo], sw)
+            out += max(0, n - hi) + max(0, lo - n)
+    return out
+
+
+def event_kinds(p: SessionProblem) -> dict[str, tuple[list, set[int]]]:
+    """Per kind of district event: its events and the months they may fall in (from the
+    re-plan date on)."""
+    out: dict[str, tuple[list, set[int]]] = {}
+    for e in p.data.events:
+        evs, months = out.setdefault(e.kind, ([], set()))
+        evs.append(e)
+        months.update(p.month_of_day[d] for d in p.event_days(e))
+    return out
+
+
+def event_spread_excess(p: SessionProblem, planned: list[Session]) -> int:
+    """Occurrences beyond ``ceil(n / months)`` of a kind of district event in one month."""
+    out = 0
+    for evs, months in event_kinds(p).values():
+        ids = {e.event_id for e in evs}
+        per = Counter(
+            s.date.month
+            for s in planned
+            if s.event_id in ids and s.date.year == p.year and s.date.month >= p.start.month
+        )
+        n = sum(per.values())
+        if not months or not n:
+            continue
+        cap = -(-n // len(months))
+        out += sum(max(0, k - cap) for k in per.values())
+    return out
+
+
+def quarters_missing(p: SessionProblem, planned: list[Session]) -> int:
+    """Per center, the quarters its sessions miss of ``min(min_quarters, sessions)``."""
+    quarters: dict[str, set[int]] = defaultdict(set)
+    for s in planned:
+        if s.center_id and s.date.year == p.year:
+            quarters[s.center_id].add((s.date.month - 1) // 3)
+    out = 0
+    for c in p.data.centers:
+        need = min(p.rules.min_quarters, c.sessions_per_year, 4)
+        out += max(0, need - len(quarters[c.center_id]))
+    return out
+
+
+def calendar_values(p: SessionProblem, new: list[Session]) -> dict[str, int]:
+    """Spacing and weekend counted on a calendar's new sessions (as ``even_spacing`` and
+    ``weekend_share`` define them, kept sessions included): for a plan that did not come
+    from the calendar model (a re-plan that kept the calendar)."""
+    days: dict[str, list[int]] = defaultdict(list)
+    weekend = total = 0
+    for s in new:
+        if s.center_id:
+            days[s.center_id].append(p.day(s.date))
+            total += 1
+            weekend += s.date.weekday() >= 5
+    spacing = 0
+    for cid, ds in days.items():
+        last_fixed = max((p.day(s.date) for s in p.fixed if s.center_id == cid), default=None)
+        n = len(ds) + (1 if last_fixed is not None else 0)
+        if n < 2:
+            continue
+        span = (p.n_days - p.first_day) + (p.first_day - last_fixed if last_fixed else 0)
+        ideal = min(span // n, 120)
+        seq = ([last_fixed] if last_fixed is not None else []) + sorted(ds)
+        spacing += sum(max(0, ideal - (b - a)) for a, b in zip(seq, seq[1:], strict=False))
+    target = round(p.rules.weekend_share * total)
+    return {"moved": 0, "topic_changed": 0, "spacing": spacing,
+            "weekend": abs(weekend - target) if total else 0}
+
+
+def even_year_values(p: SessionProblem, planned: list[Session]) -> dict[str, int]:
+    """The even-year goals counted on a plan (kept and new sessions)."""
+    return {
+        "month_share": month_share_excess(p, planned),
+        "event_spread": event_spread_excess(p, planned),
+        "quarters": quarters_missing(p, planned),
+    }
+
+
+def months_near_their_share(
+    m: cp_model.CpModel, p: SessionProblem, cvs: list[CenterVars]
+) -> Terms:
+    """Each month (from the re-plan month on) within the band around its share of the
+    center sessions, per discipline: the sessions beyond it. A discipline's total is a
+    variable (the topics choose it): the band's ends are integer variables held to
+    ``floor``/``ceil`` of the share by scaled linear constraints."""
+    from tuoyu.optimizer.sessions.problem import DISCIPLINES
+
+    w = month_weights(p, [cv.center for cv in cvs])
+    sw = sum(w.values())
+    if not sw:
+        return []
+    bn = round(100 * p.rules.month_band)
+    out: Terms = []
+    for disc in DISCIPLINES:
+        const: Counter = Counter()
+        lits: dict[int, list] = defaultdict(list)
+        for cv in cvs:
+            for s in cv.fixed:
+                if s.date.month >= p.start.month and _needs(p, s, disc):
+                    const[s.date.month] += 1
+            for i in range(cv.n):
+                need = 1 if disc == "education" else cv.need.get((i, disc), 0)
+                if isinstance(need, int) and not need:
+                    continue
+                for mo in w:
+                    b = cv.month.get((i, mo))
+                    if b is None:
+                        continue
+                    if isinstance(need, int):
+                        lits[mo].append(b)
+                        continue
+                    z = m.new_bool_var(f"mneed_{disc}_{mo}")
+                    m.add_implication(z, b)
+                    m.add_implication(z, need)
+                    m.add_bool_or([b.Not(), need.Not(), z])
+                    lits[mo].append(z)
+        top = sum(const.values()) + sum(1 for cv in cvs for i in range(cv.n))
+        total = sum(const.values()) + sum(len(v) for v in lits.values())
+        fixed_total = disc == "education" or all(not v for v in lits.values())
+        t_expr = sum(const.values()) + sum(sum(v) for v in lits.values())
+        for mo, wm in w.items():
+            count = const[mo] + sum(lits[mo])
+            if fixed_total:
+                lo, hi = month_band(p, total, wm, sw)
+            else:
+                hi = m.new_int_var(0, top, f"mhi_{disc}_{mo}")
+                m.add(100 * sw * hi <= (100 + bn) * wm * t_expr + 100 * sw - 1)
+                lo = m.new_int_var(0, top, f"mlo_{disc}_{mo}")
+                m.add(100 * sw * lo >= (100 - bn) * wm * t_expr - 100 * sw + 1)
+            if isinstance(count, int) and isinstance(lo, int) and isinstance(hi, int):
+                out.append(max(0, count - hi) + max(0, lo - count))
+                continue
+            over = m.new_int_var(0, top, f"mover_{disc}_{mo}")
+            under = m.new_int_var(0, top, f"munder_{disc}_{mo}")
+            m.add(over >= count - hi)
+            m.add(under >= lo - count)
+            out += [over, under]
+    return out
+
+
+def events_spread_through_the_year(
+    m: cp_model.CpModel, p: SessionProblem, evs: list[EventVars]
+) -> Terms:
+    """At most ``ceil(n / months)`` occurrences of a kind of district event in one month
+    (``n`` its occurrences from the re-plan month on, over the months its events may
+    take): the occurrences beyond it."""
+    out: Terms = []
+    by_id = {ev.event.event_id: ev for ev in evs}
+    for evs_k, months in event_kinds(p).values():
+        ids = {e.event_id for e in evs_k}
+        const = Counter(
+            s.date.month for s in p.fixed if s.event_id in ids and s.date.month >= p.start.month
+        )
+        lits: dict[int, list] = defaultdict(list)
+        for e in evs_k:
+            ev = by_id.get(e.event_id)
+            if ev is None:
+                continue
+            for (_, mo), b in ev.month.items():
+                lits[mo].append(b)
+        n = sum(const.values()) + sum(len(ev.slot) for e in evs_k if (ev := by_id.get(e.event_id)))
+        if not months or not n:
+            continue
+        cap = -(-n // len(months))
+        for mo in sorted(set(const) | set(lits)):
+            if not lits[mo]:
+                out.append(max(0, const[mo] - cap))
+                continue
+            over = m.new_int_var(0, n, f"evover_{mo}")
+            m.add(over >= const[mo] + sum(lits[mo]) - cap)
+            out.append(over)
+    return out
+
+
+def sessions_in_three_quarters(m: cp_model.CpModel, p: SessionProblem, cv: CenterVars) -> Terms:
+    """A center's sessions fall in at least ``min_quarters`` quarters (at most its number
+    of sessions): the quarters short. Centers under the hard quarter rule need none."""
+    spy = cv.center.sessions_per_year
+    need = min(p.rules.min_quarters, spy, 4)
+    if need <= 0 or (p.rules.every_quarter and spy >= 4):
+        return []
+    covered = {(s.date.month - 1) // 3 for s in cv.fixed}
+    have: list = []
+    for q in range(4):
+        if q in covered:
+            have.append(1)
+            continue
+        lits = [b for (_, mo), b in cv.month.items() if (mo - 1) // 3 == q]
+        if not lits:
+            continue
+        qb = m.new_bool_var(f"q_{cv.center.center_id}_{q}")
+        m.add_bool_or(lits).only_enforce_if(qb)
+        have.append(qb)
+    short = m.new_int_var(0, need, f"qshort_{cv.center.center_id}")
+    m.add(short >= need - sum(have))
+    return [short]
+
+
 # -- the teams' goals, counted on a plan (the team model builds the same terms) -------
 
 
@@ -348,4 +628,7 @@ GOALS: dict[str, Callable[..., object] | None] = {
     "load": None,
     "extra_lead": None,
     "staff_changed": None,
+    "month_share": months_near_their_share,
+    "event_spread": events_spread_through_the_year,
+    "quarters": sessions_in_three_quarters,
 }

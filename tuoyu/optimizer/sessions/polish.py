@@ -30,8 +30,14 @@ from dataclasses import dataclass, field
 
 from tuoyu.models.sessions import Session
 from tuoyu.optimizer.sessions.flow import trip_cost
+from tuoyu.optimizer.sessions.goals import (
+    event_kinds,
+    event_spread_excess,
+    month_band,
+    month_weights,
+)
 from tuoyu.optimizer.sessions.problem import DISCIPLINES, SessionProblem
-from tuoyu.optimizer.solve import Stop
+from tuoyu.optimizer.solve import Clock, Stop
 
 #: passes over the sessions (each pass stops the search when nothing improved)
 PASSES = 4
@@ -69,13 +75,26 @@ class _State:
     month_used: Counter = field(default_factory=Counter)
     load: Counter = field(default_factory=Counter)
     total: Counter = field(default_factory=Counter)
+    #: center sessions per (discipline, month): the even-year goal's counts
+    months: Counter = field(default_factory=Counter)
 
     def __post_init__(self) -> None:
         self.disc = {s.staff_id: s.discipline for s in self.p.data.staff}
         self.staff = {s.staff_id: s for s in self.p.data.staff}
+        self.topic_needs = {
+            t.topic_id: tuple(d for d in DISCIPLINES if d == "education" or d in t.disciplines)
+            for t in self.p.data.topics
+        }
         for k, members in self.team.items():
             for sid in members:
                 self._take(k, sid)
+        for s in self.sessions:
+            self._count(s, 1)
+
+    def _count(self, s: Session, sign: int) -> None:
+        if s.center_id:
+            for d in self.topic_needs[s.topic_id]:
+                self.months[d, s.date.month] += sign
 
     def slot(self, k: int) -> int:
         s = self.sessions[k]
@@ -99,9 +118,11 @@ class _State:
         members = self.team.pop(k)
         for sid in members:
             self._drop(k, sid)
+        self._count(self.sessions[k], -1)
         return members
 
     def place(self, k: int, session: Session, members: list[str]) -> None:
+        self._count(session, 1)
         self.sessions[k] = session
         self.team[k] = list(members)
         for sid in members:
@@ -123,9 +144,11 @@ class _Polish:
         sessions: list[Session],
         team: dict[int, list[str]],
         stop: Stop | None = None,
+        clock: Clock | None = None,
     ):
         self.p = p
         self.stop = stop
+        self.clock = clock
         self.st = _State(p, list(sessions), {k: list(v) for k, v in team.items()})
         self.centers = {c.center_id: c for c in p.data.centers}
         self.topics = p.data.topics
@@ -146,6 +169,25 @@ class _Polish:
         for cid, partners in p.partner.items():
             for sid, n in partners:
                 self.target[cid][disc[sid]] += n
+        self.mw = month_weights(p, p.data.centers)
+        self.msw = sum(self.mw.values())
+
+    # -- the even year ---------------------------------------------------------------------
+    def month_excess(self, d: str, mo: int, n: int, total: int) -> int:
+        lo, hi = month_band(self.p, total, self.mw.get(mo, 0), self.msw)
+        return max(0, n - hi) + max(0, lo - n)
+
+    def month_term(self, d: str, total: int) -> int:
+        """The month-share goal of discipline ``d`` with ``total`` sessions needing it, the
+        current counts unchanged."""
+        return sum(self.month_excess(d, mo, self.st.months[d, mo], total) for mo in self.mw)
+
+    def months_value(self) -> int:
+        """The month-share goal of the plan (all disciplines), counted exactly."""
+        st = self.st
+        return sum(
+            self.month_term(d, sum(st.months[d, mo] for mo in self.mw)) for d in DISCIPLINES
+        )
 
     # -- costs ---------------------------------------------------------------------------
     def member_cost(self, cid: str, sid: str) -> int:
@@ -206,15 +248,20 @@ class _Polish:
         weekend = p.date(days[i]).weekday() >= 5
         c = self.centers[cid]
         quarters = None
+        others = {(p.month_of_day[x] - 1) // 3 for j, x in enumerate(days) if j != i}
         if p.rules.every_quarter and c.sessions_per_year >= 4:
-            others = {(p.month_of_day[x] - 1) // 3 for j, x in enumerate(days) if j != i}
             need = set(range((p.start.month - 1) // 3, 4))
             quarters = need - others
+        # the soft quarter goal: never fewer quarters than now, up to min_quarters
+        keep_q = min(p.rules.min_quarters, len({(p.month_of_day[x] - 1) // 3 for x in days}))
         out = []
         for d in range(lo, hi + 1):
             if d not in self.open[cid] or (p.date(d).weekday() >= 5) != weekend:
                 continue
-            if quarters and {(p.month_of_day[d] - 1) // 3} != quarters:
+            q = (p.month_of_day[d] - 1) // 3
+            if quarters and {q} != quarters:
+                continue
+            if len(others | {q}) < keep_q:
                 continue
             out += [2 * d, 2 * d + 1]
         return out
@@ -257,13 +304,23 @@ class _Polish:
             d for j in ks if j != k for d in self.needs[p.topic_index[st.sessions[j].topic_id]]
         )
         target = self.target.get(cid, Counter())
+        wm = p.rules.weights.month_share
+        mtot = {d: sum(st.months[d, mo] for mo in self.mw) for d in DISCIPLINES}
+        mbase = {(d, x): self.month_term(d, mtot[d] + x) for d in DISCIPLINES for x in (0, 1)}
+
+        def month_v(d: str, mo: int) -> int:
+            n, t1 = st.months[d, mo], mtot[d] + 1
+            return (mbase[d, 1] - self.month_excess(d, mo, n, t1)
+                    + self.month_excess(d, mo, n + 1, t1))
 
         def value(slot: int, t: int, members: dict[str, tuple[int, str]]) -> tuple[int, int]:
             need = self.needs[t]
-            v = sum(members[d][0] + w * base[d, 1] for d in need)
-            v += sum(w * base[d, 0] for d in DISCIPLINES if d not in need)
+            mo = p.month_of_day[slot // 2]
+            v = sum(members[d][0] + w * base[d, 1] + wm * month_v(d, mo) for d in need)
+            v += sum(w * base[d, 0] + wm * mbase[d, 0] for d in DISCIPLINES if d not in need)
             moved = [*days[:i], slot // 2, *days[i + 1 :]]
             v += p.rules.weights.spacing * spacing_of(p, moved)
+            v += p.rules.weights.quarters * self.quarters_short(cid, moved)
             off = sum(abs(others[d] + (d in need) - target[d]) for d in DISCIPLINES[1:])
             return v, off
 
@@ -305,6 +362,7 @@ class _Polish:
         """The center's member costs plus the load goal of the whole plan (exact)."""
         st, w = self.st, self.p.rules.weights.load
         v = sum(self.member_cost(cid, sid) for k in self.of_center[cid] for sid in st.team[k])
+        v += self.p.rules.weights.month_share * self.months_value()
         return v + w * sum(self.load_term(d, st.total[d]) for d in DISCIPLINES)
 
     def retopic(self, cid: str) -> bool:
@@ -377,11 +435,31 @@ class _Polish:
             sum(self.ranked(cid, d)[0][0] if self.ranked(cid, d) else 0 for d in need)
             for need in self.needs
         )
-        if paid > least or self.center_spacing(cid):
+        if paid > least or self.center_spacing(cid) or self.month_off(k):
+            return True
+        days = [self.p.day(st.sessions[j].date) for j in self.of_center[cid]]
+        if self.quarters_short(cid, days):
             return True
         return any(
             st.load[sid] > self.fair(st.disc[sid], st.total[st.disc[sid]]) for sid in st.team[k]
         )
+
+    def quarters_short(self, cid: str, days: list[int]) -> int:
+        """The quarters a center's sessions on ``days`` miss (``min_quarters``)."""
+        p = self.p
+        need = min(p.rules.min_quarters, self.centers[cid].sessions_per_year, 4)
+        return max(0, need - len({(p.month_of_day[d] - 1) // 3 for d in days}))
+
+    def month_off(self, k: int) -> bool:
+        """Whether session ``k``'s month is outside its band for one of its disciplines
+        (the even-year goal): a move to another month may pay."""
+        st = self.st
+        s = st.sessions[k]
+        for d in st.topic_needs[s.topic_id]:
+            total = sum(st.months[d, mo] for mo in self.mw)
+            if self.month_excess(d, s.date.month, st.months[d, s.date.month], total):
+                return True
+        return False
 
     def center_spacing(self, cid: str) -> int:
         return spacing_of(
@@ -398,6 +476,11 @@ class _Polish:
             for sid in st.team[k]
         )
         v += w.load * sum(self.load_term(d, st.total[d]) for d in DISCIPLINES)
+        v += w.month_share * self.months_value()
+        v += w.quarters * sum(
+            self.quarters_short(cid, [self.p.day(st.sessions[k].date) for k in ks])
+            for cid, ks in self.of_center.items()
+        )
         return v + w.spacing * sum(self.center_spacing(cid) for cid in self.of_center)
 
     def snapshot(self) -> tuple:
@@ -409,17 +492,19 @@ class _Polish:
             Counter(st.month_used),
             Counter(st.load),
             Counter(st.total),
+            Counter(st.months),
         )
 
     def restore(self, snap: tuple) -> None:
         st = self.st
-        st.sessions, st.team, st.busy, st.month_used, st.load, st.total = (
+        st.sessions, st.team, st.busy, st.month_used, st.load, st.total, st.months = (
             list(snap[0]),
             {k: list(v) for k, v in snap[1].items()},
             dict(snap[2]),
             Counter(snap[3]),
             Counter(snap[4]),
             Counter(snap[5]),
+            Counter(snap[6]),
         )
 
     def raise_fair(self, d: str, levels: int = 1, strict: bool = True) -> bool:
@@ -511,10 +596,72 @@ class _Polish:
 
     @property
     def stopped(self) -> bool:
-        """Stopped by the planner: every change made so far is whole, the rest is left."""
+        """Stopped by the planner or the wall-clock ceiling: every change made so far is
+        whole, the rest is left."""
+        if self.clock is not None and self.clock.expired():
+            self.clock.note("polish")
+            return True
         return self.stop is not None and self.stop.is_set()
 
+    def spread_events(self) -> None:
+        """Move district-event occurrences out of months where their kind is bunched
+        (the even-year goal ``event_spread``) to a free day of a month with room, with the
+        cheapest free people; kept when the plan's objective strictly falls."""
+        p, st = self.p, self.st
+        w = p.rules.weights
+        events = {e.event_id: e for e in p.data.events}
+        for evs, months in event_kinds(p).values():
+            ids = {e.event_id for e in evs}
+            for k in [k for k, s in enumerate(st.sessions) if s.event_id in ids]:
+                if self.stopped:
+                    return
+                per = Counter(x.date.month for x in st.sessions if x.event_id in ids)
+                cap = -(-sum(per.values()) // max(1, len(months)))
+                s = st.sessions[k]
+                if per[s.date.month] <= cap:
+                    continue
+                e = events[s.event_id]
+                taken = {x.date for x in st.sessions if x.event_id == e.event_id}
+                before = self.objective() + w.event_spread * event_spread_excess(p, st.sessions)
+                snap = self.snapshot()
+                st.lift(k)
+                done = False
+                for d in p.event_days(e):
+                    date = p.date(d)
+                    if per[date.month] >= cap or date in taken:
+                        continue
+                    for half in (0, 1):
+                        team = self._event_team(e, 2 * d + half)
+                        if team is None:
+                            continue
+                        st.place(k, s.model_copy(update={"date": date, "half": half}), team)
+                        after = self.objective() + w.event_spread * event_spread_excess(
+                            p, st.sessions)
+                        if after < before:
+                            done = True
+                            break
+                        st.lift(k)
+                    if done:
+                        break
+                if not done:
+                    self.restore(snap)
+
+    def _event_team(self, e, slot: int) -> list[str] | None:
+        """Free people for an event occurrence at ``slot`` (its team's disciplines and
+        numbers), those under the fair share first, in staff order."""
+        st = self.st
+        out = []
+        for d, n in self.p.event_team(e).items():
+            fair = self.fair(d, st.total[d] + n)
+            free = [x.staff_id for x in self.pools[d] if st.free(x.staff_id, slot)]
+            free.sort(key=lambda sid: st.load[sid] >= fair)
+            if len(free) < n:
+                return None
+            out += free[:n]
+        return out
+
     def run(self) -> None:
+        self.spread_events()
         self.passes(PASSES)
         for _ in range(RAISES):
             if self.stopped:
@@ -562,12 +709,14 @@ def polish(
     sessions: list[Session],
     team: dict[int, list[str]],
     stop: Stop | None = None,
+    clock: Clock | None = None,
 ) -> list[Session]:
     """The calendar after the local improvement (sessions in plan order); the caller names
     the teams again with the exact flow. A re-plan's calendar is returned as it is; a
-    stop ends the improvement between two changes (a cancelled plan is finished at once)."""
+    stop or the wall-clock ceiling ends the improvement between two changes (a cancelled
+    plan is finished at once)."""
     if p.previous or not team:
         return sessions
-    run = _Polish(p, sessions, team, stop)
+    run = _Polish(p, sessions, team, stop, clock)
     run.run()
     return sorted(run.st.sessions, key=lambda s: (s.date, s.half, s.center_id, s.event_id))

@@ -25,6 +25,11 @@ class SessionRules:
     every_quarter: bool = True  # applies to centers with at least 4 sessions a year
     min_topics: int = 4  # capped at the center's number of sessions
     weekend_share: float = 0.2  # target share of center sessions on Sat/Sun
+    #: an even year: a month within this share of its part of the year costs nothing
+    month_band: float = 0.2
+    #: a center's sessions in at least this many quarters (soft; the hard quarter rule
+    #: covers centers of 4 sessions or more)
+    min_quarters: int = 3
     weights: SessionWeights = SessionWeights()
     #: staffing cuts for every weekday of every month in the first calendar model (one
     #: cumulative per discipline; fewer cut rounds on sparse staff, slower first calendar

@@ -82,6 +82,8 @@ class EventVars:
     slot: list[cp_model.IntVar] = field(default_factory=list)
     month_no: list[cp_model.IntVar] = field(default_factory=list)
     wday: list[cp_model.IntVar] = field(default_factory=list)
+    #: (occurrence, month) -> "the occurrence falls in that month"
+    month: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
 
     @property
     def slots(self) -> frozenset[int]:
@@ -227,6 +229,7 @@ def each_event_happens(
             days = p.month_days(mo)
             m.add_linear_constraint(s, 2 * days.start, 2 * days.stop - 1).only_enforce_if(b)
             lits.append((mo, b))
+            ev.month[j, mo] = b
         m.add_exactly_one(b for _, b in lits)
         m.add(mn == sum(mo * b for mo, b in lits))
         ev.month_no.append(mn)

@@ -32,7 +32,7 @@ from ortools.sat.python import cp_model
 
 from tuoyu.models.findings import Finding, info, warning
 from tuoyu.models.sessions import Center, Session
-from tuoyu.optimizer.sessions import calendar, cuts, explain, flow, goals, polish
+from tuoyu.optimizer.sessions import calendar, cuts, explain, flow, goals, polish, replan
 from tuoyu.optimizer.sessions.problem import SessionProblem, sessions_needed
 from tuoyu.optimizer.solve import (
     ProgressFn,
@@ -100,7 +100,18 @@ class _Run:
         self.det_left = self.params.time_limit * DET_PER_SECOND
 
     def wall_left(self) -> float:
-        return WALL_FACTOR * self.params.time_limit - (time.perf_counter() - self.t0)
+        """Seconds left: the safety net of the work budget, or the plan's wall-clock
+        ceiling (``--wall-limit``) when it comes first."""
+        net = WALL_FACTOR * self.params.time_limit - (time.perf_counter() - self.t0)
+        clock = self.params.clock
+        return net if clock is None else min(net, clock.left())
+
+    def out_of_time(self) -> bool:
+        """The stop token is set, or the wall-clock ceiling has come."""
+        clock = self.params.clock
+        return (self.stop is not None and self.stop.is_set()) or (
+            clock is not None and clock.expired()
+        )
 
     def _params(self, det: float, extra: tuple) -> SolveParams:
         base = _DetParams(**{f.name: getattr(self.params, f.name) for f in fields(SolveParams)})
@@ -135,7 +146,9 @@ class _Run:
             return solver, status
         self.det_left -= solver.deterministic_time
         stopped = self.stop is not None and self.stop.is_set()
-        if st == Status.FEASIBLE and solver.deterministic_time < det * 0.99 and not stopped:
+        by_clock = self.params.clock is not None and stage in self.params.clock.stopped
+        if (st == Status.FEASIBLE and solver.deterministic_time < det * 0.99 and not stopped
+                and not by_clock):
             self.findings.append(
                 warning("sessions.wall_clock_stop", stage=stage, seconds=round(secs, 1))
             )
@@ -293,6 +306,11 @@ def plan_sessions(
     run = _Run(p, params or SolveParams(), stop, progress, reproducible=reproducible)
     if not reproducible:
         run.findings.append(info("sessions.fast_mode", workers=run.params.workers))
+    kept = replan.repair(p) if p.previous else None
+    if kept is not None:  # the calendar holds: only the places that no longer hold change
+        new, changes = kept
+        staff_of = {k: list(s.staff_ids) for k, s in enumerate(new)}
+        return _result(run, new, staff_of, goals.calendar_values(p, new), None, changes)
     clashes = explain.precheck(p)
     if clashes:
         return SessionResult(p, Status.INFEASIBLE, findings=clashes)
@@ -322,19 +340,27 @@ def _polish(
     should: the pass accepts strict improvements only, and the flow's teams cost at most
     what the pass's teams cost)."""
     p = run.p
-    if run.stop is not None and run.stop.is_set():  # cancelled: finish from the best so far
+    if run.out_of_time():  # cancelled or out of time: finish from the best so far
         return new, staff_of, cal_values
     t = time.perf_counter()
-    moved = polish.polish(p, new, staff_of, run.stop)
+    moved = polish.polish(p, new, staff_of, run.stop, run.params.clock)
     again = flow.best_teams(p, moved) if moved is not new else None
     secs = time.perf_counter() - t
     if again is None:
         return new, staff_of, cal_values
     values = {**cal_values, "spacing": polish.total_spacing(p, moved)}
-    before = goals.weighted(p, {**cal_values, **goals.team_goal_values(p, new, staff_of)},
-                            goals.PLAN_GOALS)
-    after = goals.weighted(p, {**values, **goals.team_goal_values(p, moved, again)},
-                           goals.PLAN_GOALS)
+    before = goals.weighted(
+        p,
+        {**cal_values, **goals.team_goal_values(p, new, staff_of),
+         **goals.even_year_values(p, [*p.fixed, *new])},
+        goals.PLAN_GOALS,
+    )
+    after = goals.weighted(
+        p,
+        {**values, **goals.team_goal_values(p, moved, again),
+         **goals.even_year_values(p, [*p.fixed, *moved])},
+        goals.PLAN_GOALS,
+    )
     run.stages.append(StageTime("polish", Status.FEASIBLE, float(after), None, 0.0, secs))
     if after > before:
         return new, staff_of, cal_values
@@ -347,9 +373,17 @@ def _result(
     staff_of: dict[int, list[str]],
     cal_values: dict[str, int],
     cal_bound: float | None,
+    changes: list[Finding] | None = None,
 ) -> SessionResult:
+    """The plan's result; ``changes``: a kept calendar's changes with their causes (else
+    the changes against the previous plan are described)."""
     p = run.p
-    values = {**cal_values, **goals.team_goal_values(p, new, staff_of)}
+    planned = sorted([*p.fixed, *new], key=lambda s: (s.date, s.half, s.center_id, s.event_id))
+    values = {
+        **cal_values,
+        **goals.team_goal_values(p, new, staff_of),
+        **goals.even_year_values(p, planned),
+    }
     objective = float(goals.weighted(p, values, goals.PLAN_GOALS))
     bound = min(objective, whole_bound(p))
     status = Status.OPTIMAL if objective <= bound + 1e-6 else Status.FEASIBLE
@@ -361,8 +395,8 @@ def _result(
             info("sessions.not_proven_optimal", objective=objective, bound=round(bound, 2))
         )
     findings += explain.calendar_warnings(p)
-    findings += explain.describe_changes(p, new)
-    planned = sorted([*p.fixed, *new], key=lambda s: (s.date, s.half, s.center_id, s.event_id))
+    findings += explain.describe_changes(p, new) if changes is None else changes
+    findings += explain.holiday_months(p)
     soft = [
         SoftGoal(f"sessions.goal.{g}", values.get(g, 0), getattr(p.rules.weights, g))
         for g in goals.CALENDAR_GOALS + goals.TEAM_GOALS
@@ -415,4 +449,25 @@ def targets(p: SessionProblem, planned: list[Session]) -> list[Target]:
         ok = sum(1 for e in p.data.events if held[e.event_id] >= e.count)
         n = len(p.data.events)
         out.append(Target("sessions.target.events_held", n, ok, ok == n))
+    return out + month_targets(p, planned)
+
+
+def month_targets(p: SessionProblem, planned: list[Session]) -> list[Target]:
+    """The month-by-month histogram of the center sessions as targets: per month its
+    share of the year (goal, ``goals.month_weights``: open days, holidays out) and the
+    sessions it holds (achieved), met within ``SessionRules.month_band``; then how many
+    months are within it."""
+    w = goals.month_weights(p, p.data.centers)
+    sw = sum(w.values())
+    hist = goals.month_histogram(p, planned)
+    total = sum(hist.values())
+    if not sw or not total:
+        return []
+    out = []
+    for mo, n in hist.items():
+        lo, hi = goals.month_band(p, total, w[mo], sw)
+        share = round(total * w[mo] / sw, 1)
+        out.append(Target(f"sessions.target.month_{mo:02d}", share, n, lo <= n <= hi))
+    ok = sum(1 for t in out if t.met)
+    out.append(Target("sessions.target.months_even", len(out), ok, ok == len(out)))
     return out

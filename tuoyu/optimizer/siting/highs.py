@@ -135,7 +135,18 @@ class Mip:
         """Solve with HiGHS; ``stop`` cancels it (the incumbent is kept), ``progress``
         sees every improving MIP solution; ``start``: a feasible solution to begin from
         (column values). ``in_process``: no child process even with a stop token (for
-        models small enough that HiGHS's own interrupt answers quickly)."""
+        models small enough that HiGHS's own interrupt answers quickly). The plan's
+        wall-clock ceiling (``params.clock``) limits it too, and is told when it ended it."""
+        binds = params.clock_binds()
+        res = self._solve(maximize, params, stop=stop, progress=progress, stage=stage,
+                          start=start, in_process=in_process)
+        if binds and params.clock is not None and params.clock.expired():
+            params.clock.note(stage or "highs")
+        return res
+
+    def _solve(self, maximize: bool, params: SolveParams, *, stop: Stop | None,
+               progress: ProgressFn | None, stage: str, start: np.ndarray | None,
+               in_process: bool) -> MipResult:
         late = stop is not None and stop.is_set()
         if stop is not None and not late and self.is_mip and not in_process:
             return _solve_in_child(self, maximize, params, stop, progress, stage, 0.0, start)
@@ -268,7 +279,7 @@ def _warm_start(h: Any, start: np.ndarray | None) -> None:
 
 def _configure(h: Any, params: SolveParams, late: bool, stop: Stop | None,
                options: dict[str, Any] | None = None) -> None:
-    limit = float(params.time_limit)
+    limit = float(params.seconds())
     if late and stop is not None:  # started after the stop: the first solution will do
         limit = min(limit, stop.grace)
         h.setOptionValue("mip_max_improving_sols", 1)

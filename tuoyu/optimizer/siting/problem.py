@@ -25,6 +25,11 @@ class SitingConfig:
     years: tuple[int, int] = (2027, 2029)
     classes_per_year: tuple[int, int] = (5, 8)
     seats_per_class: int = 20
+    #: a new class opens only where it serves at least this share of its seats: the
+    #: children a place serves beyond its own seats, shared over its new classes, reach
+    #: ``class_fill × seats_per_class`` per class in every year from its opening (0.5:
+    #: 10 of 20 seats; never 0, so no class serves no one)
+    class_fill: float = 0.5
     access: AccessParams = AccessParams()
     demand: DemandParams = DemandParams()
     weights: SitingWeights = SitingWeights()
@@ -34,6 +39,11 @@ class SitingConfig:
     use_network: bool = True
     pinned: tuple[tuple[str, int | None], ...] = ()  # (place id, year or None: some year)
     forbidden: tuple[str, ...] = ()  # place ids that open no class
+
+    @property
+    def fill_children(self) -> int:
+        """Children a new class must serve (at least 1: never a class for no one)."""
+        return max(1, math.ceil(self.class_fill * self.seats_per_class - 1e-9))
 
     @property
     def year_list(self) -> list[int]:

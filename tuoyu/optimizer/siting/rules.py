@@ -36,6 +36,7 @@ class Columns:
     street_slack: dict[str, int] = field(default_factory=dict)
     integrated: dict[int, int] = field(default_factory=dict)  # place -> "has a class" binary
     integrated_slack: int | None = None
+    year_short: dict[int, int] = field(default_factory=dict)  # year index -> classes short
 
 
 def new_classes_columns(mip: Mip, problem: SitingProblem,
@@ -105,11 +106,54 @@ def within_spare_rooms(mip: Mip, problem: SitingProblem, v: Columns) -> None:
 
 
 def classes_per_year(mip: Mip, problem: SitingProblem, v: Columns) -> None:
-    """Between the minimum and maximum of new classes each year (5–8 by default)."""
+    """At most the yearly maximum of new classes (8 by default), and the yearly minimum
+    (5) where that many classes can fill (:func:`every_class_fills`): the minimum is
+    elastic, every class short of it costs more than anything the objective can gain, so
+    a year opens fewer only when no further class could serve the fill (said in the
+    plan's findings)."""
     lo, hi = problem.config.classes_per_year
+    penalty = rule_penalty(problem)
     for t in range(len(problem.years)):
         cols = [c for (_j, tau), c in v.open_.items() if tau == t]
-        mip.add_row(cols, np.ones(len(cols)), float(lo), float(hi))
+        mip.add_row(cols, np.ones(len(cols)), -np.inf, float(hi))
+        if lo > 0:
+            (short,) = mip.add_cols(1, -penalty, 0.0, float(lo))
+            v.year_short[t] = int(short)
+            mip.add_row(cols + [int(short)], np.ones(len(cols) + 1), float(lo), np.inf)
+
+
+def every_class_fills(mip: Mip, problem: SitingProblem, v: Columns) -> None:
+    """A class opens only where it fills: in every year from its opening, the children a
+    place serves beyond its own seats reach ``fill_children`` for each of its new classes
+    (so no class serves no one). At a place with seats of its own, a binary says whether
+    it has a new class yet (its own seats count only then). A place the planner pins is
+    the planner's decision: it is exempt (its findings say what it serves)."""
+    fill = float(problem.config.fill_children)
+    pairs = problem.pairs
+    order = np.argsort(pairs.j, kind="stable")
+    starts = np.searchsorted(pairs.j[order], np.arange(len(problem.places) + 1))
+    seats_now = problem.existing_seats
+    by_place: dict[int, list[tuple[int, int]]] = {}
+    for (j, t), c in v.open_.items():
+        by_place.setdefault(j, []).append((t, c))
+    pinned = {j for j, _t in problem.pins}
+    for j, opens in sorted(by_place.items()):
+        if j in pinned:
+            continue
+        at = order[starts[j]:starts[j + 1]]
+        existing = float(seats_now[j])
+        max_new = float(problem.places[j].max_new)
+        first = min(t for t, _c in opens)
+        for t in range(first, len(problem.years)):
+            cum = [c for tau, c in opens if tau <= t]
+            cols = [int(c) for c in v.flow[at, t]] + cum
+            coefs = [1.0] * len(at) + [-fill] * len(cum)
+            if existing > 0:  # has a new class by year t
+                (b,) = mip.add_cols(1, 0.0, 0.0, 1.0, integer=True)
+                mip.add_row(cum + [int(b)], [1.0] * len(cum) + [-max_new], -np.inf, 0.0)
+                cols.append(int(b))
+                coefs.append(-existing)
+            mip.add_row(cols, np.array(coefs), 0.0, np.inf)
 
 
 def every_street_has_inclusive_place(mip: Mip, problem: SitingProblem, v: Columns) -> None:
@@ -181,6 +225,7 @@ RULES: dict[str, RuleFn] = {
     "seats_shared_among_communities": seats_shared_among_communities,
     "within_spare_rooms": within_spare_rooms,
     "classes_per_year": classes_per_year,
+    "every_class_fills": every_class_fills,
     "every_street_has_inclusive_place": every_street_has_inclusive_place,
     "half_of_kindergartens_integrated": half_of_kindergartens_integrated,
     "pinned_places_open": pinned_places_open,

@@ -27,7 +27,7 @@ from tuoyu.optimizer.siting.goals import soft_goals
 from tuoyu.optimizer.siting.highs import Mip, MipResult
 from tuoyu.optimizer.siting.problem import SitingProblem, rule_penalty
 from tuoyu.optimizer.siting.rules import RULES, Columns, build_columns
-from tuoyu.optimizer.siting.why import why_each_site, why_findings
+from tuoyu.optimizer.siting.why import why_each_site, why_findings, year_findings
 from tuoyu.optimizer.solve import (
     ProgressFn,
     SoftGoal,
@@ -204,13 +204,15 @@ def solve_capacitated(problem: SitingProblem, params: SolveParams = DEFAULT_PARA
               StageTime("baseline", res0.status, res0.objective, res0.bound,
                         res0.build_seconds, res0.solve_seconds))
     plan = report(problem, "capacitated", res, stages, classes, res.x[v.flow], before)
-    slacks = {"siting.goal.street_missed": sum(res.x[c] for c in v.street_slack.values()),
+    slacks = {"siting.goal.classes_short": sum(res.x[c] for c in v.year_short.values()),
+              "siting.goal.street_missed": sum(res.x[c] for c in v.street_slack.values()),
               "siting.goal.integrated_missed": (0.0 if v.integrated_slack is None
                                                 else res.x[v.integrated_slack])}
     plan.soft_goals = soft_goals(problem, res.x[v.flow], slacks, rule_penalty(problem))
     plan.rules = rule_report(problem, classes)
     plan.targets = targets(problem, plan)
     plan.findings = findings(problem, plan)
+    plan.findings += year_findings(problem, classes, _served(problem, res.x[v.flow]))
     if problem.config.strict and not plan.rules.met:
         raise InfeasibleError("siting", [
             dataclasses.replace(f, severity="error") if f.severity == "warning" else f

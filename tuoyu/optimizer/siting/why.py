@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from tuoyu.models.findings import Finding, info
+from tuoyu.models.findings import Finding, info, warning
 from tuoyu.optimizer.siting.problem import SitingProblem, street_reach, streets_with_demand
 
 if TYPE_CHECKING:
@@ -182,7 +182,66 @@ def why_findings(openings: list[Opening],
         out += [info("siting.why_street", place_id=o.place_id, name=o.name, year=o.year,
                      street_id=s, street=(street_names or {}).get(s, s))
                 for s in o.streets_covered]
+        if (o.integrated or o.streets_covered) and o.gain is not None and o.gain < 0:
+            rules = (["托幼一体"] if o.integrated else []) + (
+                ["街镇首个普惠托位点"] if o.streets_covered else [])
+            rules_en = (["托幼一体"] if o.integrated else []) + (
+                ["a street's first inclusive place"] if o.streets_covered else [])
+            out.append(info("siting.why_policy_only", place_id=o.place_id, name=o.name,
+                            year=o.year, rule="、".join(rules), rule_en=" and ".join(rules_en),
+                            alternative=o.alternative_name, alternative_id=o.alternative_id,
+                            more=-o.gain))
     ties = sum(1 for o in openings if o.gain == 0)
     if ties:
         out.append(info("siting.why_ties", openings=ties))
+    return out
+
+
+def best_further_class(problem: SitingProblem, classes: dict[tuple[int, int], int],
+                       served: np.ndarray, t: int) -> tuple[int, str, str]:
+    """What one more class in year ``t`` could serve at most: over the candidates
+    available then with a room left, the fewest children in any year from ``t`` on that
+    its walk holds and the plan leaves without a seat (a class must fill every year),
+    at most a class's seats; the best such candidate (children, id, name). (0, "", "")
+    when no candidate has a room left."""
+    used: dict[int, int] = {}
+    for (j, _tau), n in classes.items():
+        used[j] = used.get(j, 0) + n
+    reach = _reach_lists(problem)
+    unmet = np.maximum(problem.demand - served, 0.0)
+    best: tuple[int, str, str] = (0, "", "")
+    for j in problem.open_candidates:
+        place = problem.places[j]
+        if used.get(j, 0) >= place.max_new or not problem.available(j, problem.years[t]):
+            continue
+        comms = np.unique(problem.pairs.i[reach[j]])
+        pool = min(int(round(float(unmet[comms, tau].sum())))
+                   for tau in range(t, len(problem.years)))
+        key = (min(pool, problem.config.seats_per_class), place.place_id, place.name)
+        if key[0] > best[0] or (key[0] == best[0] and best[1] and key[1] < best[1]):
+            best = key
+    return best
+
+
+def year_findings(problem: SitingProblem, classes: dict[tuple[int, int], int],
+                  served: np.ndarray) -> list[Finding]:
+    """For each year, why it opens the number of classes it opens: the maximum; or fewer,
+    because one more class could not serve the fill (the best remaining place and what it
+    could serve); below the plan's minimum, a warning saying so."""
+    cfg = problem.config
+    lo, hi = cfg.classes_per_year
+    fill = cfg.fill_children
+    out: list[Finding] = []
+    for t, year in enumerate(problem.years):
+        n = sum(k for (_j, tau), k in classes.items() if tau == t)
+        if n >= hi:
+            out.append(info("siting.year_at_max", year=year, classes=n, maximum=hi, fill=fill))
+            continue
+        could, place_id, name = best_further_class(problem, classes, served, t)
+        common = {"year": year, "classes": n, "minimum": lo, "maximum": hi, "fill": fill,
+                  "could": could, "place_id": place_id or "—", "place": name or "—"}
+        if n < lo:
+            out.append(warning("siting.year_below_minimum", **common))
+        else:
+            out.append(info("siting.year_below_max", **common))
     return out

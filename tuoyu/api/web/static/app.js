@@ -543,7 +543,21 @@
       years: (y + 1) + '-' + (y + 3)};
   }
 
+  // every row of a dataset's table: the API answers pages of 1000 rows (?page=N)
+  function tableRows(ds, name) {
+    var base = '/api/v1/datasets/' + encodeURIComponent(ds) + '/tables/' + name;
+    var rows = [];
+    function more(page) {
+      return api(base + '?page=' + page).then(function (part) {
+        rows = rows.concat(part);
+        return part.length >= 1000 ? more(page + 1).catch(function () { return rows; }) : rows;
+      });
+    }
+    return more(0);
+  }
+
   window.Tuoyu = {
+    tableRows: tableRows,
     defaults: defaults,
     resultUrl: resultUrl, showReasons: showReasons,
     t: t, lang: lang, setLang: setLang, onLang: onLang, applyLang: applyLang, api: api,

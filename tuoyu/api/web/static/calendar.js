@@ -9,7 +9,7 @@
   function table(ds, name) {
     var key = ds + '/' + name;
     if (!tablesCache[key]) {
-      tablesCache[key] = api('/api/v1/datasets/' + encodeURIComponent(ds) + '/tables/' + name)
+      tablesCache[key] = T.tableRows(ds, name)
         .catch(function () { delete tablesCache[key]; return []; });
     }
     return tablesCache[key];

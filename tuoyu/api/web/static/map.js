@@ -24,7 +24,7 @@
   function table(ds, name) {
     var key = ds + '/' + name;
     if (!tablesCache[key]) {
-      tablesCache[key] = api('/api/v1/datasets/' + encodeURIComponent(ds) + '/tables/' + name)
+      tablesCache[key] = T.tableRows(ds, name)
         .catch(function (e) { delete tablesCache[key]; throw e; });
     }
     return tablesCache[key];
