@@ -9,7 +9,7 @@ from pathlib import Path
 import chinese_calendar
 import holidays
 
-from tuoyu.models.calendar import WorkCalendar, days_between, month_bounds
+from tuoyu.models.calendar import WorkCalendar, days_between, marked_days, month_bounds
 from tuoyu.models.reader import read_tables
 
 D = dt.date
@@ -137,3 +137,29 @@ def test_workdays_across_the_year_boundary() -> None:
     ]
     assert got == want
     assert D(2027, 1, 1) not in got
+
+
+def test_marked_days_name_holidays_and_adjusted_working_days_in_chinese():
+    """2026 from chinesecalendar: 2026-01-04, a Sunday, is a working day (元旦调休)."""
+    days = {m.date: m for m in marked_days(WorkCalendar(), 2026)}
+    assert days[D(2026, 1, 4)].kind == "workday" and days[D(2026, 1, 4)].name == "元旦"
+    assert days[D(2026, 1, 1)].kind == "holiday" and days[D(2026, 1, 1)].name == "元旦"
+    assert set(adjusted_workdays(2026)) == {d for d, m in days.items() if m.kind == "workday"}
+    # every public holiday of the package, and nothing on an ordinary weekday or weekend
+    want = {d for d in days_between(D(2026, 1, 1), D(2026, 12, 31))
+            if chinese_calendar.is_holiday(d) and chinese_calendar.get_holiday_detail(d)[1]}
+    assert want == {d for d, m in days.items() if m.kind == "holiday"}
+    assert all(m.name and not m.name.isascii() for m in days.values())
+
+
+def test_marked_days_take_the_datasets_table_first():
+    cal = WorkCalendar.from_rows([(D(2027, 3, 6), "workday", "测试调休上班"),
+                                  (D(2027, 3, 5), "holiday", "测试节"),
+                                  (D(2027, 10, 1), "workday", "")])
+    days = {m.date: m for m in marked_days(cal, 2027)}
+    assert days[D(2027, 3, 6)].kind == "workday" and days[D(2027, 3, 6)].name == "测试调休上班"
+    assert days[D(2027, 3, 5)].kind == "holiday" and days[D(2027, 3, 5)].name == "测试节"
+    # a working day on a weekday is no adjusted working day; the override beats the package
+    assert D(2027, 10, 1) not in days
+    assert days[D(2027, 1, 1)].kind == "holiday"  # the holidays package's New Year
+    assert [m.date for m in marked_days(cal, 2027)] == sorted(days)

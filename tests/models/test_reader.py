@@ -501,3 +501,17 @@ def test_a_place_in_another_city_or_out_of_range_is_named_by_row(tmp_path: Path)
     assert 6 in by_row, [str(p) for p in err.value.problems]
     assert "km from the others" in by_row[6].message
     assert by_row[11].column == "lat" and by_row[11].got == "200"
+
+
+def test_district_name_from_district_geojson(tmp_path):
+    from tuoyu.data import BUNDLED
+    from tuoyu.models.reader import district_name
+
+    assert district_name(BUNDLED) == "宝山区"
+    assert district_name(tmp_path) == ""  # no file: no name, not an error
+    (tmp_path / "district.geojson").write_text("{not json", encoding="utf-8")
+    assert district_name(tmp_path) == ""
+    (tmp_path / "district.geojson").write_text(
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": '
+        '{"name": "崇明\\n区 <b>"}, "geometry": null}]}', encoding="utf-8")
+    assert district_name(tmp_path) == "崇明 区 <b>"  # one line; escaping is the page's job

@@ -140,3 +140,42 @@ def parse_month(text: str) -> tuple[int, int]:
     except ValueError:
         raise ValueError(f"month '{text}' is not valid; expected YYYY-MM like 2027-03") from None
     return year, month
+
+
+@lru_cache(maxsize=1)
+def _chinese_names() -> dict[str, str]:
+    """chinesecalendar's holiday names (English) in Chinese: "New Year's Day" -> 元旦."""
+    return {str(h.value): str(h.chinese) for h in chinese_calendar.Holiday}
+
+
+@dataclass(frozen=True)
+class MarkedDay:
+    """A day a calendar marks: a public holiday, or a weekend day that is a working day
+    (调休上班), with its name in Chinese where one is known."""
+
+    date: dt.date
+    kind: str  # "holiday" | "workday"
+    name: str
+
+
+def marked_days(calendar: WorkCalendar, year: int) -> list[MarkedDay]:
+    """The public holidays and adjusted working days (调休) of ``year`` as ``calendar``
+    sees them (the dataset's table first, then the packages), in date order."""
+    names = _chinese_names()
+    out = []
+    for day in days_between(dt.date(year, 1, 1), dt.date(year, 12, 31)):
+        if calendar.is_holiday(day):
+            kind = "holiday"
+        elif day.weekday() >= 5 and calendar.is_workday(day):
+            kind = "workday"
+        else:
+            continue
+        name = calendar.names.get(day)
+        if name is None and kind == "holiday":
+            raw = calendar.holiday_name(day) or ""
+            name = names.get(raw, raw if raw != "holiday" else "")
+        if name is None and day.year in calendar._package_years:
+            on, raw = chinese_calendar.get_holiday_detail(day)
+            name = names.get(str(raw), "") if raw else ""
+        out.append(MarkedDay(day, kind, name or ""))
+    return out

@@ -840,3 +840,20 @@ def canonical_json(tables: dict[str, pd.DataFrame]) -> bytes:
         rows.sort(key=lambda r: json.dumps(r, ensure_ascii=False, default=str))
         doc[name] = {"columns": cols, "rows": rows}
     return json.dumps(doc, ensure_ascii=False, sort_keys=True, default=str).encode()
+
+
+def district_name(folder: Path) -> str:
+    """The district a dataset is of: the ``name`` of the first feature of its
+    ``district.geojson`` (the bundled data's outline: 宝山区), or "" when it has none or the
+    file does not say. Only a label for people (page titles, the offline map's title): a
+    broken file is not an error here, the tables are what the plans read."""
+    path = Path(folder) / "district.geojson"
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8-sig"))
+        name = doc["features"][0]["properties"]["name"]
+    except (OSError, ValueError, KeyError, IndexError, TypeError):
+        return ""
+    if not isinstance(name, str):
+        return ""
+    # a label, never markup or a second line
+    return " ".join(name.split())[:40]

@@ -16,6 +16,7 @@ from typing import Any
 
 from tuoyu.models.errors import InfeasibleError, TimeLimitError
 from tuoyu.models.findings import Finding
+from tuoyu.models.reader import district_name
 from tuoyu.models.siting import SitingData, load_siting_data
 from tuoyu.optimizer.catchment import AccessParams
 from tuoyu.optimizer.demand import DemandParams
@@ -47,6 +48,7 @@ class SitingDetail:
     problem: SitingProblem
     data: SitingData
     tradeoff: Tradeoff | None = None  # when ``params.tradeoff`` is given
+    district: str = ""  # the dataset's district (its district.geojson), for titles
 
     @property
     def walk(self) -> dict[str, object]:
@@ -151,5 +153,5 @@ def run(dataset: Dataset, params: SitingParams, *, stop: Stop | None = None,
         rows=tuple(coverage_rows(plan)),
         fingerprint=data.fingerprint,
         params=shown,
-        detail=SitingDetail(plan, problem, data, curve),
+        detail=SitingDetail(plan, problem, data, curve, district_name(dataset.folder)),
     ), solve)

@@ -173,6 +173,9 @@ def test_map_page_works_offline(out: Path):
     assert "街镇边界" in html
     # no basemap unless one is configured: opening the page contacts no host
     assert "tile.openstreetmap.org" not in html
+    # titled by the dataset's district (its district.geojson), zoom buttons in Chinese
+    assert "<title>宝山区公办托班选址方案</title>" in html and doc["district"] == "宝山区"
+    assert "zoomInTitle: '放大'" in html
 
 
 def test_network_run_and_its_summary(tmp_path: Path):

@@ -15,6 +15,7 @@ def test_upload_list_fetch_rows(tmp_path: Path) -> None:
         r = upload(c, zip_bytes(names=ROSTER_FILES))
         assert r.status_code == 201, r.text
         ds = r.json()
+        assert ds["district"] == "baoshan"  # no district.geojson: its name
         assert ds["name"] == "baoshan" and set(ds["tables"]) == {Path(n).stem for n in
                                                                   ROSTER_FILES}
         assert [d["id"] for d in c.get("/api/v1/datasets").json()] == [ds["id"]]
@@ -121,6 +122,7 @@ def test_bundled_registered(tmp_path: Path) -> None:
     with client(tmp_path, bundled_data=DATA) as c:
         ds = c.get("/api/v1/datasets/baoshan").json()
         assert ds["tables"]["institutions"] == 150 and ds["tables"]["communities"] == 500
+        assert ds["district"] == "宝山区" and ds["name"] == "宝山区（内置数据）"
     with client(tmp_path, bundled_data=DATA) as c:  # a restart keeps one row
         assert [d["id"] for d in c.get("/api/v1/datasets").json()] == ["baoshan"]
 
@@ -146,3 +148,27 @@ def test_outcomes_file_and_errors(tmp_path: Path) -> None:
         assert r.status_code == 422
         r = c.post("/api/v1/datasets/nope/outcomes", json={"rows": []})
         assert r.status_code == 404
+
+
+def test_working_calendar_of_a_dataset(tmp_path: Path) -> None:
+    """The holidays and adjusted working days the pages mark: the dataset's calendar table
+    first (the bundled data's provisional 2027), then the built-in calendar (2026)."""
+    import csv
+    import datetime as dt
+
+    with client(tmp_path, bundled_data=DATA) as c:
+        days = c.get("/api/v1/datasets/baoshan/calendar?year=2026").json()
+        by = {d["date"]: d for d in days}
+        assert by["2026-01-04"] == {"date": "2026-01-04", "kind": "workday", "name": "元旦"}
+        assert by["2026-10-01"]["kind"] == "holiday"
+        table = list(csv.DictReader((DATA / "calendar.csv").open(encoding="utf-8-sig")))
+        days = c.get("/api/v1/datasets/baoshan/calendar?year=2027").json()
+        by = {d["date"]: d for d in days}
+        for row in table:
+            if row["date"].startswith("2027") and (
+                    row["kind"] == "holiday" or
+                    dt.date.fromisoformat(row["date"]).weekday() >= 5):
+                assert by[row["date"]]["kind"] == row["kind"]
+                assert by[row["date"]]["name"] == row["name"]
+        assert c.get("/api/v1/datasets/baoshan/calendar?year=1999").status_code == 422
+        assert c.get("/api/v1/datasets/nope/calendar?year=2027").status_code == 404

@@ -71,9 +71,11 @@ def full_flow(tmp: Path, url: str | None) -> None:
                                          "params": {"month": "2027-03", "seed": 7}})
         assert r.status_code == 409 and "理由" in r.json()["message"], r.text
         notice = c.get(f"/api/v1/datasets/{ds['id']}/rosters/2027-03/notice")
-        assert notice.status_code == 200 and all(row["institution_id"] in notice.text
-                                                 for row in rows)
+        assert notice.status_code == 200 and "抽查公告" in notice.text
+        assert not [row for row in rows if row["date"] in notice.text]  # sealed: no dates
         assert "<script" not in notice.text
+        sealed = c.get(f"/api/v1/datasets/{ds['id']}/rosters/2027-03/notice?kind=revealed")
+        assert sealed.status_code == 404 and "尚未公开" in sealed.json()["message"]
 
         r = c.post("/api/v1/jobs", json={"kind": "roster", "dataset_id": ds["id"],
                                          "params": {"month": "2027-04", "seed": 42}})

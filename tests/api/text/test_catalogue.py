@@ -76,3 +76,32 @@ def test_an_outcome_is_said_by_its_name_not_its_code() -> None:
     assert message("roster.note.follow_up", params) == \
         "2027-05-06 检查结果为“责令整改”，须于 2027-06-05 前复查"
     assert message("roster.note.follow_up", params, "en").startswith("rectify on 2027-05-06")
+
+
+def test_a_stage_is_said_by_its_name_not_its_code() -> None:
+    said = message("sessions.wall_clock_stop", {"stage": "calendar", "seconds": 3.5})
+    assert "排定活动日期" in said and "calendar" not in said
+    assert "dates" in message("sessions.wall_clock_stop", {"stage": "calendar"}, "en")
+
+
+def test_a_walk_of_a_few_meters_is_said_as_under_50() -> None:
+    params = {"place_id": "K1", "name": "甲园", "year": 2027, "classes": 1, "served": 12,
+              "new_children": 12, "communities": 1, "walk_m": 0}
+    said = message("siting.why_no_alternative", params)
+    assert "平均步行 不到 50 米" in said and "步行 0 米" not in said
+    assert "under 50 m" in message("siting.why_no_alternative", params, "en")
+    assert "平均步行 690 米" in message("siting.why_no_alternative", {**params, "walk_m": 690})
+
+
+def test_an_alternative_serving_more_alone_is_said_without_a_negative_gain() -> None:
+    from tuoyu.optimizer.siting.why import why_findings
+
+    class _O:  # the fields why_findings reads of an opening
+        place_id, name, year, classes, children_served, new_children = "K1", "甲园", 2027, 1, 9, 9
+        communities, walk_m, alternative_id, alternative_name = [("C1", 9)], 300, "K2", "乙园"
+        alternative_children, gain, alternative_walk_m, integrated = 22, -13, 200, False
+        streets_covered: list[str] = []
+
+    (f,) = [f for f in why_findings([_O()]) if f.code.startswith("siting.why")][:1]
+    said = message(f.code, f.params)
+    assert "-13" not in said and "多服务 13 名" in said

@@ -8,123 +8,11 @@ unless ``TUOYU_REQUIRE_BROWSER=1`` (CI after ``.ci/setup-browser.sh``): then the
 from __future__ import annotations
 
 import csv
-import importlib.util
 import io
-import os
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import pytest
-
-CHROMIUM = Path(os.environ.get("TUOYU_CHROMIUM", "/usr/bin/chromium"))
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-SOLVE_WAIT_MS = 180_000
-
-SERVE = """
-import sys
-import uvicorn
-from tuoyu.api.service.app import create_app
-from tuoyu.api.service.settings import Settings
-settings = Settings(host="127.0.0.1", solver_time_limit=float(sys.argv[2]), workers=2)
-uvicorn.run(create_app(settings), host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
-"""
-
-
-def _require_browser() -> None:
-    missing = []
-    if not CHROMIUM.exists():
-        missing.append(str(CHROMIUM))
-    if importlib.util.find_spec("playwright") is None:
-        missing.append("playwright (pip)")
-    if not missing:
-        return
-    why = "browser tests need " + " and ".join(missing) + " (.ci/setup-browser.sh installs them)"
-    if os.environ.get("TUOYU_REQUIRE_BROWSER") == "1":
-        pytest.fail(why + "; TUOYU_REQUIRE_BROWSER=1 forbids skipping", pytrace=False)
-    pytest.skip(why)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def start_server(home: Path, solver_time_limit: float = 60.0) -> tuple[subprocess.Popen, str]:
-    """The real app under uvicorn in a subprocess; returns it and its base URL when it answers."""
-    port = free_port()
-    env = {**os.environ, "TUOYU_HOME": str(home),
-           "TUOYU_DATABASE_URL": f"sqlite:///{home / 'tuoyu.sqlite'}"}
-    log = open(home / "server.log", "wb")  # noqa: SIM115 (closed with the process)
-    proc = subprocess.Popen([sys.executable, "-c", SERVE, str(port), str(solver_time_limit)],
-                            env=env, cwd=str(home), stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            log.close()
-            raise RuntimeError("the service stopped at start:\n" +
-                               (home / "server.log").read_text(errors="replace"))
-        try:
-            if httpx.get(base + "/api/v1/health", timeout=2).status_code == 200:
-                return proc, base
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    proc.terminate()
-    raise RuntimeError("the service did not answer within 60 s")
-
-
-def stop_server(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    _require_browser()
-    home = tmp_path_factory.mktemp("tuoyu_web_home")
-    proc, base = start_server(home)
-    try:
-        yield base
-    finally:
-        stop_server(proc)
-
-
-@pytest.fixture(scope="module")
-def browser(server: str) -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        try:
-            yield b
-        finally:
-            b.close()
-
-
-@pytest.fixture
-def page(browser, server: str) -> Iterator[object]:
-    """A fresh page (own localStorage); any uncaught script error fails the test."""
-    ctx = browser.new_context(base_url=server, viewport={"width": 1400, "height": 900})
-    pg = ctx.new_page()
-    errors: list[str] = []
-    pg.on("pageerror", lambda e: errors.append(str(e)))
-    try:
-        yield pg
-    finally:
-        ctx.close()
-    assert not errors, f"script errors in the page: {errors}"
+from web_support import SOLVE_WAIT_MS, start_server, stop_server
 
 
 def _ids(v: object) -> list[str]:
@@ -138,7 +26,9 @@ def _rows(pg, selector: str) -> int:
 
 
 def test_map_shows_the_plan_and_replans(page, server: str) -> None:
-    page.goto("/map")
+    page.goto("/map?dataset=baoshan")
+    page.wait_for_selector("#dataset option[value=baoshan]", state="attached")
+    page.click("#plan-btn")  # opening the page plans nothing by itself
     page.wait_for_selector("#coverage-table tbody tr", timeout=SOLVE_WAIT_MS)
     state = page.evaluate("({j: tuoyuMap.jobId, o: tuoyuMap.openings, c: tuoyuMap.communities,"
                           " s: tuoyuMap.streets})")
@@ -228,13 +118,24 @@ def test_roster_page_makes_shows_and_verifies(page, server: str) -> None:
     assert "复核一致" in page.inner_text("#verify-result")
 
 
-def test_calendar_page_by_center_and_staff(page, server: str) -> None:
-    page.goto("/calendar")
-    page.wait_for_selector("#dataset option[value=baoshan]", state="attached")
+def test_calendar_page_by_center_and_staff(page, server: str, tiny) -> None:
+    """Make a year's calendar of the tiny district from the page: every session in the
+    lists by center and by staff member, ICS files, the center filter, a re-plan from a
+    date that keeps the sessions before it."""
+    page.goto(f"/calendar?dataset={tiny['dataset']}&year=2027")
+    # the newest calendar of the dataset and year is shown; the planner makes next year's
+    page.wait_for_selector("#month .fc-daygrid-day", timeout=SOLVE_WAIT_MS)
+    shown = page.get_attribute("#month", "data-job-id")
+    assert shown == tiny["sessions"]["id"]
+    page.fill("#year", "2028")
     page.click("#calendar-btn")
-    page.wait_for_selector("#by-center tbody tr, #error:not([hidden])", timeout=SOLVE_WAIT_MS)
+    page.wait_for_function(
+        "id => document.getElementById('month').dataset.jobId !== id"
+        " || !document.getElementById('error').hidden", arg=shown, timeout=SOLVE_WAIT_MS)
     assert page.locator("#error").is_hidden(), page.inner_text("#error")
     job_id = page.get_attribute("#job-status", "data-job-id")
+    job = httpx.get(f"{server}/api/v1/jobs/{job_id}").json()
+    assert job["dataset_id"] == tiny["dataset"] and job["params"]["year"] == 2028
     result = httpx.get(f"{server}/api/v1/jobs/{job_id}/result").json()
     assert _rows(page, "#by-center") == len(result["rows"]) > 0
     staff = {s for r in result["rows"] for s in _ids(r["staff_ids"])}
@@ -250,7 +151,10 @@ def test_calendar_page_by_center_and_staff(page, server: str) -> None:
     want = sum(1 for r in result["rows"] if r.get("center_id") == center)
     assert _rows(page, "#by-center") == want
     # re-plan the calendar from a date: the sessions before it stay as they were
-    page.fill("#replan-date", "2027-11-01")
+    dates = sorted({r["date"] for r in result["rows"]})
+    assert len(dates) >= 2, dates
+    cut = dates[1]
+    page.fill("#replan-date", cut)
     page.click("#replan-btn")
     page.wait_for_function(
         "id => document.getElementById('job-status').dataset.jobId !== id"
@@ -264,7 +168,7 @@ def test_calendar_page_by_center_and_staff(page, server: str) -> None:
 
     def early(rows: list[dict]) -> list[tuple]:
         return sorted((r["date"], r.get("start"), r.get("center_id"), r.get("event_id"))
-                      for r in rows if r["date"] < "2027-11-01")
+                      for r in rows if r["date"] < cut)
 
     assert early(result["rows"]) and early(after) == early(result["rows"])
 
@@ -272,16 +176,17 @@ def test_calendar_page_by_center_and_staff(page, server: str) -> None:
 def test_language_switch_is_kept(page, server: str) -> None:
     page.goto("/")
     page.wait_for_selector("#datasets-table tbody tr")
-    assert "baoshan" in page.inner_text("#datasets-table")
+    assert "宝山区" in page.inner_text("#datasets-table")
     assert page.inner_text("#link-map") == "选址地图"
-    assert page.inner_text("#datasets-table thead").startswith("编号")
+    assert page.inner_text("#datasets-table thead").startswith("名称")
     page.click("#lang-switch")
     assert page.inner_text("#link-map") == "Siting map"
-    assert page.inner_text("#datasets-table thead").startswith("ID")
+    assert page.inner_text("#datasets-table thead").startswith("Name")
     assert page.evaluate("document.documentElement.lang") == "en"
     page.goto("/roster")
     assert page.inner_text("#roster-btn") == "Make roster"
-    assert page.title() == "Monthly inspection roster"
+    page.wait_for_function("document.title.includes('宝山区')")
+    assert page.title() == "宝山区 · Monthly inspection roster"
     page.click("#lang-switch")
     assert page.inner_text("#roster-btn") == "生成排班"
 
@@ -440,41 +345,66 @@ def test_names_are_never_run_as_script(page, server: str) -> None:
         marker.click(force=True)
     page.wait_for_timeout(300)
     assert page.evaluate("window.__xss") is None
-    assert page.locator(".leaflet-tooltip img, .leaflet-popup img").count() == 0
+    assert page.locator(".leaflet-tooltip img, .leaflet-popup img, #place-panel img").count() == 0
     assert evil in page.inner_text("body")
 
 
-def test_map_steers_sites_and_draws_the_tradeoff(page, server: str) -> None:
-    """Forbid a chosen place and pin another from their popups, ask for the trade-off,
-    re-plan: the new plan obeys, and the chart is drawn from tradeoff.csv."""
-    page.goto("/map")
-    page.wait_for_selector("#coverage-table tbody tr", timeout=SOLVE_WAIT_MS)
-    first = page.evaluate("tuoyuMap.jobId")
-    geo = httpx.get(f"{server}/api/v1/jobs/{first}/files/siting.geojson").json()
-    place = lambda f: f["properties"].get("site_id") or f["properties"].get(  # noqa: E731
-        "kindergarten_id") or f["properties"].get("place_id")
-    chosen = {place(f) for f in geo["features"]}
-    assert page.locator("path.allocation").count() > 0  # lines to the communities served
-    page.locator("path.opening").first.click(force=True)
-    page.wait_for_selector(".leaflet-popup .forbid")
-    assert "服务" in page.inner_text(".leaflet-popup")  # why this site
-    page.click(".leaflet-popup .forbid")
-    banned = page.inner_text("#steering").split("：", 1)[1].split()[0]
-    assert banned in chosen
-    # pin another chosen place to its year: the new plan keeps it there
-    # (a popup closing while the next opens can leave several in the page: the one just
-    # opened is the last)
+def _place(f: dict) -> str:
+    p = f["properties"]
+    return p.get("site_id") or p.get("kindergarten_id") or p.get("place_id")
+
+
+def _click_opening(page, not_place: str | None = None) -> str:
+    """Click opening markers until one other than ``not_place`` shows in the side panel."""
     for marker in page.locator("path.opening").all():
         marker.click(force=True)
-        page.wait_for_selector(".leaflet-popup .pin")
-        pin = page.locator(".leaflet-popup .pin").last
-        if pin.get_attribute("data-place") != banned:
-            break
-    pin.click()
+        page.wait_for_selector("#place-panel:not([hidden]) .pin")
+        place = page.get_attribute("#place-panel .pin", "data-place")
+        if place != not_place:
+            return place
+    raise AssertionError("no other opening to click")
+
+
+def test_map_steers_sites_and_draws_the_tradeoff(page, server: str, tiny) -> None:
+    """Forbid a chosen place and pin another from the side panel (each confirmed by its
+    name), ask for the trade-off, re-plan: the new plan obeys and the chart is drawn. The
+    pins and forbids survive a reload of the plan's link and the next re-plan."""
+    first = tiny["siting"]["id"]
+    page.goto(f"/map?job={first}")
+    page.wait_for_selector("#coverage-table tbody tr", timeout=SOLVE_WAIT_MS)
+    geo = httpx.get(f"{server}/api/v1/jobs/{first}/files/siting.geojson").json()
+    names = {_place(f): f["properties"]["name"] for f in geo["features"]}
+    asked: list[str] = []
+
+    def answer(dialog) -> None:
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", answer)
+    assert page.locator("path.allocation").count() > 0  # lines to the communities served
+    banned = _click_opening(page)
+    assert "服务" in page.inner_text("#place-panel")  # why this site
+    page.click("#place-panel .forbid")
+    page.wait_for_selector("#steering .forbidden")
+    assert names[banned] in asked[-1] and "排除" in asked[-1]
+    assert page.get_attribute("#steering .forbidden", "data-steer") == banned
+    assert names[banned] in page.inner_text("#steering")
+    pin_id = _click_opening(page, not_place=banned)
+    page.click("#place-panel .pin")
     page.wait_for_selector("#steering .pinned")
-    pinned = page.inner_text("#steering .pinned").split("：", 1)[1].split()[0]
-    pin_id, pin_year = pinned.split("@")
-    assert pin_id in chosen and pin_id != banned
+    assert names[pin_id] in asked[-1]
+    pinned = page.get_attribute("#steering .pinned", "data-steer")
+    assert pinned.split("@")[0] == pin_id
+    pin_year = pinned.split("@")[1]
+    # a refused confirmation changes nothing
+    page.remove_listener("dialog", answer)
+    page.once("dialog", lambda d: d.dismiss())
+    other = _click_opening(page, not_place=banned)
+    if other != pin_id:
+        page.click("#place-panel .forbid")
+        page.wait_for_timeout(200)
+        assert page.locator("#steering .forbidden").count() == 1
+    page.on("dialog", answer)
     page.fill("#tradeoff-range", "0-3")
     page.click("#plan-btn")
     page.wait_for_function(
@@ -486,16 +416,34 @@ def test_map_steers_sites_and_draws_the_tradeoff(page, server: str) -> None:
     assert job["params"]["forbidden"] == [banned] and job["status"] == "done"
     assert job["params"]["pinned"] == [pinned]
     geo2 = httpx.get(f"{server}/api/v1/jobs/{second}/files/siting.geojson").json()
-    assert banned not in {place(f) for f in geo2["features"]}
-    assert any(place(f) == pin_id and str(f["properties"]["year"]) == pin_year
+    assert banned not in {_place(f) for f in geo2["features"]}
+    assert any(_place(f) == pin_id and str(f["properties"]["year"]) == pin_year
                for f in geo2["features"])
-    page.wait_for_selector("#tradeoff svg polyline.served")
+    page.wait_for_selector("#tradeoff svg polyline.served", state="attached")  # may be flat
     rows = list(csv.DictReader(io.StringIO(
         httpx.get(f"{server}/api/v1/jobs/{second}/files/tradeoff.csv").text)))
     assert [int(r["classes_per_year"]) for r in rows] == [0, 1, 2, 3]
     served = [float(r["children_served"]) for r in rows if r["children_served"]]
     assert served == sorted(served)
     assert page.locator("#tradeoff svg circle").count() == len(served)
+    # the plan's link reopened: its pins and forbids are shown, and kept by the next re-plan
+    page.reload()
+    page.wait_for_selector("#coverage-table tbody tr", timeout=SOLVE_WAIT_MS)
+    assert page.get_attribute("#steering .forbidden", "data-steer") == banned
+    assert page.get_attribute("#steering .pinned", "data-steer") == pinned
+    page.fill("#tradeoff-range", "")
+    page.fill("#classes", "1-1")
+    page.click("#plan-btn")
+    page.wait_for_function(
+        "id => document.getElementById('coverage-table').dataset.jobId"
+        " && document.getElementById('coverage-table').dataset.jobId !== id",
+        arg=second, timeout=SOLVE_WAIT_MS)
+    third = httpx.get(f"{server}/api/v1/jobs/{page.evaluate('tuoyuMap.jobId')}").json()
+    assert third["params"]["forbidden"] == [banned] and third["params"]["pinned"] == [pinned]
+    assert third["params"]["classes_per_year"] == [1, 1]
+    geo3 = httpx.get(f"{server}/api/v1/jobs/{third['id']}/files/siting.geojson").json()
+    assert banned not in {_place(f) for f in geo3["features"]}
+    assert page.get_attribute("#steering .forbidden", "data-steer") == banned
 
 
 def test_roster_page_publishes_and_replans(page, server: str) -> None:
@@ -519,6 +467,7 @@ def test_roster_page_publishes_and_replans(page, server: str) -> None:
     assert "理由" in page.inner_text("#error")
     before = httpx.get(f"{server}/api/v1/jobs/{first}/result").json()["rows"]
     page.fill("#replan-date", "2027-05-17")
+    page.fill("#replan-reason", "检查人员调整")  # no outcome recorded yet: a redraw, needs one
     page.click("#replan-btn")
     page.wait_for_function(
         "id => document.getElementById('job-status').dataset.jobId !== id"

@@ -12,6 +12,7 @@ the page as text, never as HTML.
 from __future__ import annotations
 
 import base64
+import html
 import json
 import os
 import re
@@ -307,6 +308,8 @@ def map_data(plan: Plan) -> dict[str, Any]:
         "gap": plan.gap,
         "served": {str(k): v for k, v in sp.served.items()},
         "demand": {str(k): v for k, v in sp.demand.items()},
+        "district": detail.district,
+        "title": f"{detail.district}公办托班选址方案",
     }
 
 
@@ -315,7 +318,7 @@ PAGE = """<!DOCTYPE html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>宝山区公办托班选址方案</title>
+<title>__TITLE__</title>
 <style>__LEAFLET_CSS__</style>
 <style>
 html, body { height: 100%; margin: 0; font-family: "Microsoft YaHei", "PingFang SC", sans-serif; }
@@ -339,7 +342,9 @@ html, body { height: 100%; margin: 0; font-family: "Microsoft YaHei", "PingFang 
       return {'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'}[c];
     });
   }
-  var map = L.map('map', {preferCanvas: true});
+  var map = L.map('map', {preferCanvas: true, zoomControl: false});
+  L.control.zoom({zoomInTitle: '放大', zoomOutTitle: '缩小'}).addTo(map);
+  map.attributionControl.setPrefix(false);
   var overlays = {};
   var streets = L.geoJSON(D.streets, {
     style: {color: '#555', weight: 1.5, fill: true, fillOpacity: 0.03},
@@ -376,7 +381,8 @@ html, body { height: 100%; margin: 0; font-family: "Microsoft YaHei", "PingFang 
     var more = o[11].length > 8 ? '等 ' + esc(o[11].length) + ' 个居委' : '';
     var alt = o[12] ? '未选中的最佳备选点 ' + esc(o[12][1]) + '（' + esc(o[12][0]) +
       '）以同样班数最多可服务 ' + esc(o[12][2]) + ' 名' + (o[12][3] !== null ? '（平均步行 ' +
-      esc(o[12][3]) + ' 米）' : '') + '，本点多 ' + esc(o[13]) + ' 名。'
+      esc(o[12][3]) + ' 米）' : '') + (o[13] >= 0 ? '，本点多 ' + esc(o[13]) + ' 名。' :
+      '；单看这一点备选多 ' + esc(-o[13]) + ' 名，但本方案整体服务更多。')
       : '当年已没有未选中的可用候选点。';
     var rules = (o[16] ? '<br>首个托班，计入托幼一体。' : '') + (o[17].length ?
       '<br>使街镇 ' + o[17].map(esc).join('、') + ' 首次有普惠托位在步行范围内。' : '');
@@ -385,7 +391,8 @@ html, body { height: 100%; margin: 0; font-family: "Microsoft YaHei", "PingFang 
       '选址理由：' + (o[8] > 0 ? '使 ' + esc(o[8]) + ' 名儿童首次进入15分钟步行服务圈；'
                                 : '为步行圈内尚未满足的需求增加托位；') +
       '当年服务 ' + esc(o[10]) + ' 名儿童（新班 ' + esc(o[14]) + ' 名' +
-      (o[15] !== null ? '，平均步行 ' + esc(o[15]) + ' 米' : '') + '）：' +
+      (o[15] !== null ? (o[15] < 50 ? '，平均步行不到 50 米' : '，平均步行 ' + esc(o[15]) +
+        ' 米') : '') + '）：' +
       served.join('、') + more + '<br>' + alt + rules;
   }
   function lines(o, col, g) {
@@ -412,6 +419,7 @@ html, body { height: 100%; margin: 0; font-family: "Microsoft YaHei", "PingFang 
     overlays[esc(y) + '年新增托班、服务圈及服务的居委（连线）'] = g;
   });
   var control = L.control.layers({}, overlays, {collapsed: false}).addTo(map);
+  control.getContainer().querySelector('.leaflet-control-layers-toggle').title = '图层';
   var b = streets.getBounds();
   if (b.isValid()) { map.fitBounds(b); } else if (D.communities.length) {
     map.fitBounds(D.communities.map(function (c) { return [c[4], c[3]]; }));
@@ -419,7 +427,7 @@ html, body { height: 100%; margin: 0; font-family: "Microsoft YaHei", "PingFang 
   var legend = L.control({position: 'bottomleft'});
   legend.onAdd = function () {
     var d = L.DomUtil.create('div', 'panel');
-    var lines = ['<b>宝山区公办托班选址方案</b>',
+    var lines = ['<b>' + esc(D.title) + '</b>',
       '求解状态：' + esc(D.status),
       '服务圈：步行 ' + Math.round(D.walk_m) + ' 米，' + (D.walk.kind === 'network'
         ? '按路网步行距离计算（虚线圆仅为直线 ' + Math.round(D.catchment_m) + ' 米示意）'
@@ -516,9 +524,11 @@ def map_html(plan: Plan) -> str:
     basemap only when one is configured (:func:`tile_url`)."""
     js = (VENDOR / "leaflet.js").read_text(encoding="utf-8")
     js = js.replace("</script", "<\\/script")
-    return (PAGE.replace("__LEAFLET_CSS__", _leaflet_css())
+    data = map_data(plan)
+    return (PAGE.replace("__TITLE__", html.escape(data["title"]))
+            .replace("__LEAFLET_CSS__", _leaflet_css())
             .replace("__TILE__", _json_for_script(tile_url()))
-            .replace("__LEAFLET_JS__", js).replace("__DATA__", _json_for_script(map_data(plan))))
+            .replace("__LEAFLET_JS__", js).replace("__DATA__", _json_for_script(data)))
 
 
 FILES = ("siting.geojson", "coverage.csv", "siting.xlsx", "siting_map.html",

@@ -32,7 +32,7 @@ from tuoyu.api.store import make_engine, migrate
 from tuoyu.planning import registry
 
 WEB = Path(__file__).resolve().parents[1] / "web"
-HOME = ("/", "index", "title_index", "宝山区托育规划 · 首页")
+HOME = ("/", "index", "title_index", "托育规划 · 首页")
 
 
 def pages() -> dict[str, tuple[str, str, str]]:

@@ -312,6 +312,10 @@ def ingest(home: Path, engine: Engine, upload: Path, filename: str, name: str | 
     return row
 
 
+#: the bundled dataset's name in the pages' selector (its district comes from its data)
+BUNDLED_LABEL = "宝山区（内置数据）"
+
+
 def register_bundled(engine: Engine, folder: Path | None) -> None:
     """Register the bundled data as ``baoshan`` (in place; checked when first registered)."""
     if folder is None or not Path(folder).is_dir():
@@ -319,15 +323,16 @@ def register_bundled(engine: Engine, folder: Path | None) -> None:
     path = str(Path(folder).resolve())
     with Session(engine) as s:
         row = s.get(DatasetRow, BUNDLED_ID)
-        if row is not None and row.path == path:
+        if row is not None and row.path == path and row.name == BUNDLED_LABEL:
             return
     counts = validate(Path(path))
     with Session(engine) as s, s.begin():
         row = s.get(DatasetRow, BUNDLED_ID)
         if row is None:
-            s.add(DatasetRow(id=BUNDLED_ID, name="宝山区 Baoshan (bundled)", path=path,
-                          tables_json=json.dumps(counts), created_at=now()))
+            s.add(DatasetRow(id=BUNDLED_ID, name=BUNDLED_LABEL, path=path,
+                             tables_json=json.dumps(counts), created_at=now()))
         else:
+            row.name = BUNDLED_LABEL  # an older store's "宝山区 Baoshan (bundled)"
             row.path = path
             row.tables_json = json.dumps(counts)
 

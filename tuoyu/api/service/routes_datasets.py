@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
 import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -22,17 +25,42 @@ from tuoyu.api.service import auth, heavy
 from tuoyu.api.service import datasets as ds
 from tuoyu.api.service.deps import Planner, State, StateDep, Viewer
 from tuoyu.api.service.errors import ApiError, not_found, too_large_message
-from tuoyu.api.service.schemas import ERROR_RESPONSES, DatasetOut, OutcomeRows, RecordedOut, iso
+from tuoyu.api.service.schemas import (
+    ERROR_RESPONSES,
+    CommitRequest,
+    DatasetOut,
+    MarkedDayOut,
+    OutcomeRows,
+    RecordedOut,
+    SeedRequest,
+    iso,
+)
 from tuoyu.api.store import DatasetRow
 from tuoyu.models.errors import DataError, Problem
+from tuoyu.models.reader import district_name
 from tuoyu.models.schema import TABLES
 from tuoyu.planning.dataset import Dataset
 
 router = APIRouter(prefix="/api/v1/datasets", tags=["datasets"], responses=ERROR_RESPONSES)
 
 
+@lru_cache(maxsize=256)
+def _district(path: str, mtime: float) -> str:
+    return district_name(Path(path))
+
+
+def district_of(row: DatasetRow) -> str:
+    """The dataset's district (its district.geojson's name), else the name it was given."""
+    geo = Path(row.path) / "district.geojson"
+    try:
+        mtime = geo.stat().st_mtime
+    except OSError:
+        return row.name
+    return _district(str(geo.parent), mtime) or row.name
+
+
 def dataset_out(row: DatasetRow) -> DatasetOut:
-    return DatasetOut(id=row.id, name=row.name, tables=row.tables,
+    return DatasetOut(id=row.id, name=row.name, district=district_of(row), tables=row.tables,
                       created_at=iso(row.created_at) or "")
 
 
@@ -114,6 +142,22 @@ def streets_geojson(dataset_id: str, st: StateDep, _who: Viewer) -> FileResponse
     return FileResponse(path, media_type="application/geo+json")
 
 
+def _table_pages(st: State, who: Any, row: DatasetRow, table: str) -> tuple[Path, int, int]:
+    """A table read once (in a process apart) into pages of JSON rows, kept: the folder
+    of the pages, the number of rows and the rows a page."""
+    import hashlib
+
+    where = hashlib.sha1(row.path.encode()).hexdigest()[:10]  # noqa: S324 - a name
+    size = heavy.PAGE_ROWS
+    pages = st.settings.home / "cache" / f"{row.id}-{where}" / f"{table}-{size}"
+    if not (pages / "count").is_file():
+        pages.parent.mkdir(parents=True, exist_ok=True)
+        result, value = run_heavy(st, who, heavy.table_pages, row.path, table, str(pages), size)
+        if result == "problems":
+            raise DataError([Problem(**p) for p in value])
+    return pages, int((pages / "count").read_text(encoding="ascii")), size
+
+
 @router.get("/{dataset_id}/tables/{table}",
             responses={200: {"headers": {
                 "X-Total-Count": {"description": "rows of the whole table",
@@ -131,17 +175,7 @@ def table_rows(dataset_id: str, table: str, st: StateDep, who: Viewer,
         raise not_found(f"Table '{table}' (known: {', '.join(TABLES)})")
     if table not in row.tables:
         raise not_found(f"Table '{table}' in dataset '{dataset_id}'")
-    import hashlib
-
-    where = hashlib.sha1(row.path.encode()).hexdigest()[:10]  # noqa: S324 - a name
-    size = heavy.PAGE_ROWS
-    pages = st.settings.home / "cache" / f"{row.id}-{where}" / f"{table}-{size}"
-    if not (pages / "count").is_file():
-        pages.parent.mkdir(parents=True, exist_ok=True)
-        result, value = run_heavy(st, who, heavy.table_pages, row.path, table, str(pages), size)
-        if result == "problems":
-            raise DataError([Problem(**p) for p in value])
-    total = int((pages / "count").read_text(encoding="ascii"))
+    pages, total, size = _table_pages(st, who, row, table)
     last = max(0, (total - 1) // size)
     if page > last:
         raise not_found(f"Page {page} of table '{table}' (pages 0 to {last})")
@@ -151,6 +185,26 @@ def table_rows(dataset_id: str, table: str, st: StateDep, who: Viewer,
                            'rel="next"')
     return Response((pages / f"{page}.json").read_bytes(), media_type="application/json",
                     headers=headers)
+
+
+@router.get("/{dataset_id}/calendar", response_model=list[MarkedDayOut])
+def working_calendar(dataset_id: str, year: Annotated[int, Query(ge=2000, le=2100)],
+                     st: StateDep, who: Viewer) -> list[MarkedDayOut]:
+    """The year's public holidays and adjusted working days (调休上班) as the planners
+    use them: the dataset's ``calendar`` table first, then the built-in calendar."""
+    from tuoyu.models.calendar import WorkCalendar, marked_days
+
+    row = get_dataset(st, dataset_id)
+    rows: list[dict[str, Any]] = []
+    if "calendar" in row.tables:
+        pages, total, size = _table_pages(st, who, row, "calendar")
+        for k in range(max(0, (total - 1) // size) + 1 if total else 0):
+            rows += json.loads((pages / f"{k}.json").read_bytes())
+    cal = WorkCalendar.from_rows(
+        (dt.date.fromisoformat(str(r["date"])[:10]), str(r["kind"]), str(r.get("name") or ""))
+        for r in rows)
+    return [MarkedDayOut(date=d.date.isoformat(), kind=d.kind, name=d.name)
+            for d in marked_days(cal, year)]
 
 
 @router.post(
@@ -287,13 +341,19 @@ def roster_month(dataset_id: str, month: str, st: StateDep, _who: Viewer) -> dic
             responses={200: {"content": {"text/html": {}, "application/vnd.openxmlformats-"
                                          "officedocument.spreadsheetml.sheet": {}}}})
 def roster_notice(dataset_id: str, month: str, st: StateDep, _who: Viewer,
-                  format: str = "html", lang: str = "zh") -> Any:
-    """The month's public notice (一公开): institutions drawn, dates, teams, outcomes once
-    recorded, and the seed and fingerprints to verify the draw. ``format``: html | xlsx."""
+                  format: str = "html", lang: str = "zh", kind: str | None = None) -> Any:
+    """A public notice of the month (一公开). ``kind``: ``announcement`` (抽查公告: the
+    matters, the directories, ratio, frequency, method, the commitment and the sealed
+    hash; never who is inspected when), ``results`` (抽查结果公示: each inspection done
+    and its outcome) or ``revealed`` (once the month is over and revealed: every
+    inspection and team, and the record the page checks itself); default: revealed once
+    revealed, else the announcement. ``format``: html | xlsx."""
     from fastapi.responses import HTMLResponse
 
-    from tuoyu.api import runner, store
-    from tuoyu.api.exports.notice import notice_html, notice_of, notice_xlsx
+    from tuoyu.api import runner
+    from tuoyu.api.exports.notice import KINDS, NotRevealed, notice_html, notice_of, notice_xlsx
+    from tuoyu.api.text import message
+    from tuoyu.models.inspection import load_inspection_data
     from tuoyu.planning.params import RosterParams
 
     row = get_dataset(st, dataset_id)
@@ -304,10 +364,14 @@ def roster_notice(dataset_id: str, month: str, st: StateDep, _who: Viewer,
         raise ApiError(422, f"'{month[:20]}' is not a month; expected YYYY-MM.") from None
     if format not in ("html", "xlsx"):
         raise ApiError(422, "format: expected html or xlsx")
+    if kind is not None and kind not in KINDS:
+        raise ApiError(422, f"kind: expected one of {', '.join(KINDS)}")
+    dataset = Dataset(Path(row.path), row.id)
     try:
-        notice = notice_of(Dataset(Path(row.path), row.id), month, st.engine, language)
-    except store.RosterStateError as exc:
-        raise ApiError(404, runner.state_error_text(exc, language), reason=exc.code) from None
+        notice = notice_of(runner.month_view(dataset, month, st.engine),
+                           load_inspection_data(dataset.folder), language, kind)
+    except NotRevealed as exc:
+        raise ApiError(404, message(exc.code, exc.params, language), reason=exc.code) from None
     if format == "html":
         return HTMLResponse(notice_html(notice, language))
     folder = Path(tempfile.mkdtemp(prefix="notice-", dir=st.settings.home))
@@ -315,3 +379,82 @@ def roster_notice(dataset_id: str, month: str, st: StateDep, _who: Viewer,
     notice_xlsx(notice, path, language)
     return FileResponse(path, filename=path.name, background=BackgroundTask(
         shutil.rmtree, folder, ignore_errors=True))
+
+
+@router.post("/{dataset_id}/rosters/{month}/commit")
+def roster_commit(dataset_id: str, month: str, body: CommitRequest, st: StateDep,
+                  _who: Planner, lang: str = "zh") -> dict[str, Any]:
+    """Commit the month's official draw (双随机): its inputs fixed and hashed with the
+    time; ``source``: drand (the round 10 minutes on) or a lottery draw after today. A
+    second commitment needs ``reason``; both are kept. Returns the month's state."""
+    from tuoyu.api import runner
+    from tuoyu.planning.params import RosterParams
+
+    row = get_dataset(st, dataset_id)
+    dataset = Dataset(Path(row.path), row.id)
+    language = "en" if lang == "en" else "zh"
+    try:
+        params = RosterParams(month=month, draw_share=body.draw_share, min_team=body.min_team)
+    except ValidationError:
+        raise ApiError(422, f"'{month[:20]}' is not a month; expected YYYY-MM.") from None
+    source: dict[str, Any] = {"kind": body.source}
+    if body.source == "lottery":
+        source.update(name=body.lottery_name or "", date=str(body.lottery_date or ""))
+    _cycle_step(lambda: runner.commit(dataset, params, source, st.engine, reason=body.reason),
+                language)
+    return runner.month_state(dataset, month, st.engine)
+
+
+@router.post("/{dataset_id}/rosters/{month}/seed")
+def roster_seed(dataset_id: str, month: str, body: SeedRequest, st: StateDep,
+                _who: Planner, lang: str = "zh") -> dict[str, Any]:
+    """Give the committed month its seed source's value: ``drand`` (the round's JSON as
+    fetched from any drand relay; its BLS signature is checked offline) or ``numbers``
+    (the lottery draw's). Returns the month's state."""
+    from tuoyu.api import runner
+
+    row = get_dataset(st, dataset_id)
+    dataset = Dataset(Path(row.path), row.id)
+    value: dict[str, Any] = dict(body.drand) if body.drand is not None else {
+        "numbers": body.numbers or ""}
+    _cycle_step(lambda: runner.seed(dataset, _month(month), value, st.engine),
+                "en" if lang == "en" else "zh")
+    return runner.month_state(dataset, month, st.engine)
+
+
+@router.post("/{dataset_id}/rosters/{month}/reveal")
+def roster_reveal(dataset_id: str, month: str, st: StateDep, _who: Planner,
+                  lang: str = "zh") -> dict[str, Any]:
+    """Reveal the month's draw once the month is over. Returns the month's state."""
+    from tuoyu.api import runner
+
+    row = get_dataset(st, dataset_id)
+    dataset = Dataset(Path(row.path), row.id)
+    _cycle_step(lambda: runner.reveal(dataset, _month(month), st.engine),
+                "en" if lang == "en" else "zh")
+    return runner.month_state(dataset, month, st.engine)
+
+
+def _month(month: str) -> str:
+    from tuoyu.planning.params import RosterParams
+
+    try:
+        return RosterParams(month=month).month
+    except ValidationError:
+        raise ApiError(422, f"'{month[:20]}' is not a month; expected YYYY-MM.") from None
+
+
+def _cycle_step(step: Any, lang: str) -> Any:
+    """Run a step of the month's cycle: a refusal of the month's state is 409, a bad
+    value (a drand round that does not verify, …) 422, each said in ``lang``."""
+    from tuoyu.api import runner, store
+    from tuoyu.api.text import render_data_error
+
+    try:
+        return step()
+    except store.RosterStateError as exc:
+        raise ApiError(409, runner.state_error_text(exc, lang), "roster_state",
+                       reason=exc.code) from None
+    except DataError as exc:
+        raise ApiError(422, render_data_error(exc, lang), "bad_value",  # type: ignore[arg-type]
+                       reason=exc.problems[0].code) from None

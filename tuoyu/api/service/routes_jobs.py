@@ -288,15 +288,21 @@ def verify_job(job_id: str, st: StateDep, who: Viewer, lang: LangDep) -> VerifyO
     if plan is None or "draw.json" not in plan.files:
         raise not_found(f"The draw of job '{job_id}' (status {job.status})")
     ds = get_dataset(st, job.dataset_id)
+    folder = st.jobs.out_dir(job_id)
     try:
-        record = json.loads((st.jobs.out_dir(job_id) / "draw.json").read_text(encoding="utf-8"))
-        ok, found = run_heavy(st, who, heavy.verify, record, ds.path, ds.id, st.settings.url,
-                           st.settings.solver_time_limit, st.settings.solver_workers)
+        folder = st.jobs.out_dir(job_id)
+        record = json.loads((folder / "draw.json").read_text(encoding="utf-8"))
+        files = [str(folder / n) for n in plan.files
+                 if n != "draw.json" and (folder / n).is_file()]  # fmt: skip
+        ok, found, checked, unchecked = run_heavy(
+            st, who, heavy.verify, record, ds.path, ds.id, st.settings.url,
+            st.settings.solver_time_limit, st.settings.solver_workers, files)
     except (OSError, KeyError, ValueError, TypeError) as exc:
         raise ApiError(422, f"The draw record of job '{job_id}' cannot be read: "
                             f"{type(exc).__name__}") from None
     return VerifyOut(matches=ok, problems=[render(f, lang) for f in found],
-                     findings=[{**f.as_dict(), "message": render(f, lang)} for f in found])
+                     findings=[{**f.as_dict(), "message": render(f, lang)} for f in found],
+                     checked=list(checked), unchecked=list(unchecked))
 
 
 @router.post("/{job_id}/replan", status_code=202, response_model=JobOut)
@@ -317,6 +323,8 @@ def replan_job(job_id: str, req: ReplanRequest, st: StateDep,
                             f"{job.status}).", "not_finished")
     params = {**job.params, "from_date": req.from_date.isoformat()}
     params.pop("redraw_reason", None)
+    if req.redraw_reason:
+        params["redraw_reason"] = req.redraw_reason
     return _submit(st, job.kind, job.dataset_id, params, parent_id=job.id)
 
 

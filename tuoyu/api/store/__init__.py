@@ -42,7 +42,7 @@ __all__ = [
     "FINISHED", "ROSTER_STATES", "STATUSES", "ApiToken", "Base", "DatasetRow", "Job", "Outcome", "Roster",
     "RosterVisit", "StoredPlan", "now", "database_url", "engine", "make_engine", "migrate",
     "stored_history", "save_roster", "record_outcomes", "RosterStateError", "RedrawRefused",
-    "DrawConflict", "NothingToPublish", "NothingToReplan", "NoRosterStored", "month_draws", "earlier_draws", "draw_entry",
+    "DrawConflict", "ReplanNeedsReason", "NothingToPublish", "NothingToReplan", "NoRosterStored", "month_draws", "earlier_draws", "draw_entry",
     "is_published", "month_roster", "publish_roster",
 ]
 
@@ -172,6 +172,13 @@ class NothingToPublish(RosterStateError):
     code = "roster.publish_nothing"
 
 
+class ReplanNeedsReason(RosterStateError):
+    """A re-plan of a published month with no outcome recorded in the month before its
+    date changes the published roster for no recorded cause: it needs a reason."""
+
+    code = "roster.replan_needs_reason"
+
+
 class NothingToReplan(RosterStateError):
     """A re-plan from a date needs a stored roster of the month."""
 
@@ -256,7 +263,10 @@ def save_roster(
     draws = month_draws(session, dataset, month)
     if seen is not None and len(draws) != seen:
         raise DrawConflict(month=month, seen=seen, stored=len(draws))
-    if any(r.published_at is not None for r in draws) and not (redraw_reason or "").strip():
+    from tuoyu.planning.roster import clean_reason
+
+    redraw_reason = clean_reason(redraw_reason)
+    if any(r.published_at is not None for r in draws) and not redraw_reason:
         raise RedrawRefused(month=month)
     replaced = False
     for r in draws:
@@ -271,7 +281,7 @@ def save_roster(
         draw_json=draw_json,
         seq=max((r.seq for r in draws), default=0) + 1,
         status="draft",
-        redraw_reason=(redraw_reason or "").strip() or None,
+        redraw_reason=redraw_reason,
         record_fingerprint=record_fingerprint,
     )
     for date, inst, street, team, reason in rows:
@@ -317,6 +327,10 @@ def publish_roster(
     return target
 
 
+def outcomes_between(session: Session, dataset: str, start: dt.date, end: dt.date) -> int:
+    """How many outcomes are recorded for visits dated in ``[start, end)``."""
+    return len(list(session.scalars(select(Outcome.id).where(
+        Outcome.dataset == dataset, Outcome.date >= start, Outcome.date < end))))
 #: rows written per statement when outcomes are recorded
 OUTCOME_BATCH = 2000
 

@@ -65,13 +65,21 @@ def _value(v: Any, lang: Lang) -> str:
 
 #: parameters whose values are codes of a family of labels, said by their label
 #: (an inspection outcome "rectify" reads 责令整改)
-CODED_PARAMS = {"outcome": "outcome."}
+CODED_PARAMS = {"outcome": "outcome.", "stage": "stage."}
+
+#: walking distances under this many meters are said as "under 50" (a community served
+#: where it is: "平均步行 0 米" reads as an error)
+NEAR_M = 50
+WALK_PARAMS = ("walk_m", "alternative_walk_m")
 
 
 def _param(key: str, v: Any, lang: Lang) -> str:
     family = CODED_PARAMS.get(key)
     if family and isinstance(v, str) and family + v in CATALOGUE:
         return CATALOGUE[family + v][0 if lang == "zh" else 1]
+    if key in WALK_PARAMS and isinstance(v, int | float) and not isinstance(v, bool) \
+            and v < NEAR_M:
+        return f"不到 {NEAR_M}" if lang == "zh" else f"under {NEAR_M}"
     return _value(v, lang)
 
 

@@ -7,6 +7,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "status.infeasible": ("无解（规则冲突）", "infeasible (the rules clash)"),
     "status.time_limit": ("超时未得方案", "no plan within the time limit"),
     "status.cancelled": ("已取消", "cancelled"),
+    # stages of a solve (the stage parameter of a finding)
+    "stage.calendar": ("排定活动日期", "dates"),
+    "stage.teams": ("安排人员", "teams"),
+    "stage.polish": ("局部改进", "improvement"),
+    "stage.days": ("排定检查日期", "days"),
+    "stage.plan": ("选址与分配", "siting"),
+    "stage.baseline": ("规划前基线", "baseline"),
+    "stage.explain": ("查找冲突", "finding the clash"),
     # severities
     "severity.info": ("说明", "note"),
     "severity.warning": ("注意", "warning"),

@@ -92,7 +92,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "another run of the same inputs may give another, equally valid calendar.",
     ),
     "sessions.wall_clock_stop": (
-        "{stage} 阶段在 {seconds} 秒时被时钟上限截停：本次结果可能与其他运行不同；"
+        "“{stage}”这一步在 {seconds} 秒时被时钟上限截停：本次结果可能与其他运行不同；"
         "请在负载较低时重试或加大时限。",
         "Stage {stage} was stopped by the wall clock after {seconds} s: this result may "
         "differ from another run; retry on a less busy machine or with a longer time limit.",

@@ -4,8 +4,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "siting.name": ("公办托班选址", "Nursery-class siting"),  # the planner's name
     # --- the plan
     "siting.proven_optimal": (
-        "{solver} 已证明最优（差距 0）。",
-        "Proven optimal by {solver} (gap 0).",
+        "已证明最优（差距 0）。",
+        "Proven optimal (gap 0).",
     ),
     "siting.year": (
         "{year} 年：新增 {classes} 个班；{served} / {demand} 名儿童在步行范围内获得托位"
@@ -25,6 +25,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "mean walk of {walk_m} m; the best place not chosen, {alternative} ({alternative_id}), "
         "could serve at most {alternative_children} with the same classes (a mean walk of "
         "{alternative_walk_m} m): a gain of {gain}.",
+    ),
+    "siting.why_alternative_more": (
+        "选址理由：{name}（{place_id}）{year} 年新增 {classes} 个班；该点当年服务 {served} 名儿童，"
+        "来自 {communities} 个居委，其中新班 {new_children} 名，平均步行 {walk_m} 米；未选中的备选点 "
+        "{alternative}（{alternative_id}）单看这一处可多服务 {more} 名（{alternative_children} 名），"
+        "但选它会使其他点服务的儿童更少，本方案整体服务更多。",
+        "Why {name} ({place_id}), {classes} new classes in {year}: it serves {served} children "
+        "that year from {communities} communities, {new_children} in the new classes, a mean "
+        "walk of {walk_m} m; the place not chosen, {alternative} ({alternative_id}), would alone "
+        "serve {more} more ({alternative_children}), but choosing it serves fewer elsewhere: "
+        "this plan serves more as a whole.",
     ),
     "siting.why_no_alternative": (
         "选址理由：{name}（{place_id}）{year} 年新增 {classes} 个班；该点当年服务 {served} 名儿童，"
@@ -138,7 +149,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "siting.tradeoff.not_proven": (
         "取舍曲线中每年 {ks} 个班的点未证明最优（时间上限或停止）：其服务人数是可行方案的下界，"
-        "且不少于少一个班时的结果（见 tradeoff.csv 的 status 列）。",
+        "且不少于少一个班时的结果（见 tradeoff.csv 中各点的求解状态）。",
         "The trade-off points at {ks} classes a year are not proven optimal (time limit or "
         "stop): their children served are feasible lower bounds, never below one class "
         "fewer (see the status column of tradeoff.csv).",

@@ -220,10 +220,12 @@ def calendar_warnings(p: SessionProblem) -> list[Finding]:
 
 
 def describe_changes(p: SessionProblem, new: Iterable[Session]) -> list[Finding]:
-    """What moved against the previous plan, from the re-plan date on."""
+    """What moved against the previous plan, from the re-plan date on; places, people and
+    topics named (a planner reads 宝苑名（BB008）：人员 张三（ZY011） 改为 李四（ZY026））."""
     if not p.previous:
         return []
     out = []
+    names = _names(p)
 
     def key(s: Session) -> str:
         return s.center_id or s.event_id
@@ -240,7 +242,8 @@ def describe_changes(p: SessionProblem, new: Iterable[Session]) -> list[Finding]
         a = sorted(old_by[k], key=lambda s: (s.date, s.half))
         b = sorted(new_by[k], key=lambda s: (s.date, s.half))
         for i in range(max(len(a), len(b))):
-            f = _change(k, a[i] if i < len(a) else None, b[i] if i < len(b) else None)
+            f = _change(k, a[i] if i < len(a) else None, b[i] if i < len(b) else None,
+                        names)
             if f is not None and f.code == "sessions.change.moved" and k in centers:
                 if k not in open_days:
                     open_days[k] = frozenset(p.open_days(centers[k]))
@@ -251,20 +254,37 @@ def describe_changes(p: SessionProblem, new: Iterable[Session]) -> list[Finding]
     return out
 
 
-def _change(k: str, o: Session | None, n: Session | None) -> Finding | None:
-    if o and n and (o.date, o.half) != (n.date, n.half):
-        return info("sessions.change.moved", key=k, old_date=o.date.isoformat(),
-                    old_half=o.half, new_date=n.date.isoformat(), new_half=n.half,
-                    what=n.topic_id or n.event_id)
-    if o and n and o.staff_ids != n.staff_ids:
-        return info("sessions.change.staff", key=k, date=n.date.isoformat(),
-                    old=list(o.staff_ids), new=list(n.staff_ids))
-    if o and n and o.topic_id != n.topic_id:
-        return info("sessions.change.topic", key=k, date=n.date.isoformat(),
-                    old=o.topic_id, new=n.topic_id)
-    if o and not n:
-        return info("sessions.change.dropped", key=k, date=o.date.isoformat())
-    if n and not o:
-        return info("sessions.change.added", key=k, date=n.date.isoformat())
-    return None
+def _names(p: SessionProblem) -> dict[str, str]:
+    """Id -> "name（id）" of the centers, events, staff and topics (ids are unique per table;
+    a clash between tables only changes a label)."""
+    d = p.data
+    out: dict[str, str] = {}
+    for rows, attr in ((d.topics, "topic_id"), (d.staff, "staff_id"), (d.events, "event_id"),
+                       (d.centers, "center_id")):
+        for r in rows:
+            i = getattr(r, attr)
+            out[i] = f"{r.name}（{i}）" if r.name and r.name != i else i
+    return out
 
+
+def _change(k: str, o: Session | None, n: Session | None,
+            names: dict[str, str] | None = None) -> Finding | None:
+    def said(i: str | None) -> str:
+        return "" if i is None else (names or {}).get(i, i)
+
+    who = said(k)
+    if o and n and (o.date, o.half) != (n.date, n.half):
+        return info("sessions.change.moved", key=who, old_date=o.date.isoformat(),
+                    old_half=o.half, new_date=n.date.isoformat(), new_half=n.half,
+                    what=said(n.topic_id or n.event_id))
+    if o and n and o.staff_ids != n.staff_ids:
+        return info("sessions.change.staff", key=who, date=n.date.isoformat(),
+                    old=[said(x) for x in o.staff_ids], new=[said(x) for x in n.staff_ids])
+    if o and n and o.topic_id != n.topic_id:
+        return info("sessions.change.topic", key=who, date=n.date.isoformat(),
+                    old=said(o.topic_id), new=said(n.topic_id))
+    if o and not n:
+        return info("sessions.change.dropped", key=who, date=o.date.isoformat())
+    if n and not o:
+        return info("sessions.change.added", key=who, date=n.date.isoformat())
+    return None

@@ -170,6 +170,10 @@ def why_findings(openings: list[Opening],
                   "walk_m": "—" if o.walk_m is None else o.walk_m}
         if o.gain is None:
             out.append(info("siting.why_no_alternative", **common))
+        elif o.gain < 0:  # alone the other place would serve more: the plan as a whole wins
+            out.append(info("siting.why_alternative_more", **common,
+                            alternative_id=o.alternative_id, alternative=o.alternative_name,
+                            alternative_children=o.alternative_children, more=-o.gain))
         else:
             out.append(info("siting.why", **common, alternative_id=o.alternative_id,
                             alternative=o.alternative_name,

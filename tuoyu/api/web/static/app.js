@@ -5,10 +5,10 @@
 
   var DICT = {
     zh: {
-      app_name: '宝山区托育规划',
+      app_name: '托育规划', app_name_of: '{d}托育规划',
       nav_home: '首页', nav_map: '选址地图', nav_roster: '月度检查排班', nav_calendar: '年度指导活动日历',
       lang_switch: 'English',
-      title_index: '宝山区托育规划 · 首页', title_map: '公办托班选址地图',
+      title_index: '托育规划 · 首页', title_map: '公办托班选址地图',
       title_roster: '月度检查排班（双随机）', title_calendar: '年度指导活动日历',
       intro: '区托育服务指导中心的规划工具：月度双随机检查排班、年度指导活动日历、公办托班选址。',
       token: '访问令牌（可选）', save: '保存', token_saved: '令牌已保存在本浏览器。',
@@ -19,7 +19,7 @@
       kind_roster: '检查排班', kind_sessions: '活动日历', kind_siting: '托班选址',
       st_queued: '排队中', st_running: '求解中', st_done: '已完成', st_infeasible: '无可行方案',
       st_failed: '失败', st_cancelled: '已取消', st_interrupted: '已中断',
-      job: '任务', seconds: '秒', objective: '目标值', bound: '界',
+      job: '任务', seconds: '秒', objective: '目标值', bound: '下界',
       cancel: '取消', submitting: '正在提交任务…', loading: '正在加载…',
       coverage_year: '{y}年各街镇覆盖情况', total: '合计',
       new_in: '{y}年新增托班', walk_line: '15分钟步行范围（直线距离近似）',
@@ -31,14 +31,23 @@
       state_published: '已发布', state_superseded: '已被替代的草稿', state_withdrawn: '已撤回',
       replan_from: '从此日起重新安排', replan_roster: '重新安排本月余下检查',
       replan_calendar: '从此日起重新安排日历',
-      pin: '固定选入', forbid: '排除', pinned_item: '固定：{id}', forbidden_item: '排除：{id}',
+      pin: '固定选入', forbid: '排除', pinned_item: '固定选入：{name}',
+      pinned_item_year: '固定选入：{name}，{y}年', forbidden_item: '排除：{name}',
+      pin_confirm: '确定固定选入“{name}”？重新规划时必定开设。',
+      pin_confirm_year: '确定固定选入“{name}”，{y}年开设？重新规划时必定开设。',
+      forbid_confirm: '确定排除“{name}”？重新规划时不再选用此处。',
+      steering_h: '重新规划时的指定（随方案保存）：', make_plan: '生成方案',
+      no_siting_plan: '该数据集还没有这些年份的选址方案；点击“生成方案”即可规划。',
+      zoom_in: '放大', zoom_out: '缩小', layers: '图层', layer_sites: '候选新址',
+      site_line: '最多可开 {c} 个班，{y}年起可用', avg_walk_near: '平均步行不到 50 米（就在所服务的居委内）',
+      best_alternative_more: '未选中的最佳备选：{name}（单看本址服务人数，备选多 {gain} 名；本方案整体更优）',
       remove: '移除', tradeoff: '取舍曲线', tradeoff_range: '取舍曲线（每年班数范围，可选）',
       tradeoff_legend: '实线：服务儿童数；虚线：15分钟范围内儿童数（规划末年）',
       children_served: '服务 {n} 名儿童，来自 {m} 个居委', avg_walk: '平均步行约 {m} 米',
       best_alternative: '未选中的最佳备选：{name}（本址多服务 {gain} 名）',
       walk_network: '15分钟步行圈（按路网）', walk_mixed: '15分钟步行范围（部分按路网，其余直线近似）',
       upload_dataset: '上传数据集', upload_file: '文件（.zip 或 .xlsx）', upload: '上传',
-      uploaded: '已上传：{name}（{id}）', record_outcomes: '录入检查结果', record: '录入',
+      uploaded: '已上传：{name}', record_outcomes: '录入检查结果', record: '录入',
       outcomes_file: '结果表（.csv 或 .xlsx：机构编号、日期、结果、检查人员）', recorded: '已录入 {n} 条检查结果。',
       reasons: '方案依据', targets_h: '目标完成情况', soft_goals_h: '软目标的代价（取舍）',
       findings_h: '说明与提醒', goal: '目标', achieved: '达成', met: '达标', not_met: '未达标',
@@ -70,13 +79,36 @@
       plan_year: '年份', make_calendar: '生成日历', by_center: '按活动点',
       by_staff: '按指导人员', center: '活动点', start: '开始', end: '结束', topic: '主题',
       staff: '人员', event: '活动', sessions_count: '场次', ics_files: '日历文件（ICS）',
-      filter: '筛选'
+      filter: '筛选',
+      bound_full: '下界', period_month: '{m}', period_year: '{y}年', period_years: '{y}年',
+      period_from: '自{d}起重排',
+      stage_days_teams: '排定日期与检查组', stage_days: '排定检查日期', stage_teams: '安排人员',
+      stage_calendar: '排定活动日期', stage_polish: '局部改进', stage_plan: '选址与分配',
+      stage_baseline: '规划前基线', stage_tradeoff: '取舍曲线', stage_explain: '查找冲突',
+      stage_other: '求解', plan: '方案',
+      all: '全部', discipline: '专业', disc_education: '教育', disc_medical: '医学',
+      disc_psychology: '心理', district_event: '区级活动', cal_holiday: '节假日',
+      cal_workday: '调休上班', as_lists: '按活动点、按人员列出', team: '人员',
+      sessions_shown: '显示 {n} / {m} 场', replan_from_day: '从 {d} 起重新安排',
+      weekdays: '周日,周一,周二,周三,周四,周五,周六',
+      why_nth: '本点全年第 {k} / {n} 场', why_need: '（每年至少 {need} 场）',
+      break_below: '取消这一场，本点全年就少于 {need} 场。',
+      why_event: '区级活动，全年 {k} 次（要求 {n} 次）',
+      why_disciplines: '主题需要的专业：{d}', why_workday: '这一天是调休上班日。',
+      break_move: '改到别的日子：同一批人员须当天有空、不在假期、不超过每月上限；否则需另换人员。',
+      no_calendar_plan: '该数据集还没有 {y} 年的活动日历；点击“生成日历”即可排定（约需一分钟）。',
+      tbl_streets: '街镇', tbl_calendar: '日历调整', tbl_institutions: '托育机构',
+      tbl_inspectors: '检查人员', tbl_inspector_leave: '检查人员请假', tbl_conflicts: '回避',
+      tbl_inspections: '检查记录', tbl_centers: '指导场所', tbl_guidance_staff: '指导人员',
+      tbl_staff_leave: '指导人员请假', tbl_events: '区级活动', tbl_topics: '主题',
+      tbl_communities: '居委/小区', tbl_providers: '现有托育点', tbl_kindergartens: '幼儿园',
+      tbl_sites: '候选新址'
     },
     en: {
-      app_name: 'Baoshan childcare planning',
+      app_name: 'Childcare planning', app_name_of: 'Childcare planning · {d}',
       nav_home: 'Home', nav_map: 'Siting map', nav_roster: 'Monthly roster',
       nav_calendar: 'Session calendar', lang_switch: '中文',
-      title_index: 'Baoshan childcare planning', title_map: 'Siting of public nursery classes',
+      title_index: 'Childcare planning', title_map: 'Siting of public nursery classes',
       title_roster: 'Monthly inspection roster', title_calendar: 'Yearly guidance-session calendar',
       intro: 'Planning tools of the district childcare office: monthly inspection rosters, ' +
         'the yearly guidance-session calendar, siting of public nursery classes.',
@@ -102,14 +134,23 @@
       state_published: 'published', state_superseded: 'superseded draft', state_withdrawn: 'withdrawn',
       replan_from: 'Re-plan from', replan_roster: 'Re-plan the rest of the month',
       replan_calendar: 'Re-plan the calendar from this date',
-      pin: 'Pin', forbid: 'Forbid', pinned_item: 'pinned: {id}', forbidden_item: 'forbidden: {id}',
+      pin: 'Pin', forbid: 'Forbid', pinned_item: 'pinned: {name}',
+      pinned_item_year: 'pinned: {name}, {y}', forbidden_item: 'forbidden: {name}',
+      pin_confirm: 'Pin "{name}"? The re-plan will open it.',
+      pin_confirm_year: 'Pin "{name}" to {y}? The re-plan will open it then.',
+      forbid_confirm: 'Forbid "{name}"? The re-plan will not use it.',
+      steering_h: 'Kept for re-plans (stored with the plan): ', make_plan: 'Make the plan',
+      no_siting_plan: 'No siting plan of these years for this dataset yet: press "Make the plan".',
+      zoom_in: 'Zoom in', zoom_out: 'Zoom out', layers: 'Layers', layer_sites: 'Candidate sites',
+      site_line: 'up to {c} classes, available from {y}', avg_walk_near: 'average walk under 50 m (inside the communities served)',
+      best_alternative_more: 'best place not chosen: {name} (alone it would serve {gain} more; the plan as a whole is better)',
       remove: 'remove', tradeoff: 'Trade-off', tradeoff_range: 'Trade-off (classes a year, optional)',
       tradeoff_legend: 'solid: children served; dashed: children within 15 minutes (last year)',
       children_served: 'serves {n} children from {m} communities', avg_walk: 'average walk about {m} m',
       best_alternative: 'best place not chosen: {name} (this one serves {gain} more)',
       walk_network: '15-minute walk (on the network)', walk_mixed: '15-minute walk (partly on the network, the rest a straight-line stand-in)',
       upload_dataset: 'Upload a dataset', upload_file: 'File (.zip or .xlsx)', upload: 'Upload',
-      uploaded: 'Uploaded: {name} ({id})', record_outcomes: 'Record inspection outcomes', record: 'Record',
+      uploaded: 'Uploaded: {name}', record_outcomes: 'Record inspection outcomes', record: 'Record',
       outcomes_file: 'Outcomes (.csv or .xlsx: institution_id, date, outcome, inspector_ids)', recorded: '{n} outcomes recorded.',
       reasons: 'Why this plan', targets_h: 'Targets', soft_goals_h: 'Soft goals and what they cost',
       findings_h: 'Notes', goal: 'goal', achieved: 'achieved', met: 'met', not_met: 'not met',
@@ -142,7 +183,25 @@
       plan_year: 'Year', make_calendar: 'Make calendar', by_center: 'By center',
       by_staff: 'By staff member', center: 'Center', start: 'Start', end: 'End', topic: 'Topic',
       staff: 'Staff', event: 'Event', sessions_count: 'Sessions', ics_files: 'Calendar files (ICS)',
-      filter: 'Filter'
+      filter: 'Filter',
+      bound_full: 'bound', period_month: '{m}', period_year: '{y}', period_years: '{y}',
+      period_from: 're-planned from {d}',
+      stage_days_teams: 'days and teams', stage_days: 'days', stage_teams: 'teams',
+      stage_calendar: 'dates', stage_polish: 'improving', stage_plan: 'siting',
+      stage_baseline: 'baseline', stage_tradeoff: 'trade-off', stage_explain: 'finding the clash',
+      stage_other: 'solving', plan: 'Plan',
+      all: 'all', discipline: 'Discipline', disc_education: 'education', disc_medical: 'medicine',
+      disc_psychology: 'psychology', district_event: 'District event', cal_holiday: 'Holiday',
+      cal_workday: 'Adjusted working day', as_lists: 'As lists, by center and by staff member',
+      team: 'Team', sessions_shown: '{n} of {m} sessions shown',
+      replan_from_day: 'Re-plan from {d}', weekdays: 'Sun,Mon,Tue,Wed,Thu,Fri,Sat',
+      why_nth: 'session {k} of {n} at this center this year', why_need: ' (at least {need} a year)',
+      break_below: 'Cancelling it leaves this center below {need} sessions a year.',
+      why_event: 'district event, {k} times this year ({n} asked for)',
+      why_disciplines: 'the topic needs: {d}', why_workday: 'This is an adjusted working day.',
+      break_move: 'Moving it: the same team must be free that day, not on leave and within ' +
+        'their monthly limit; otherwise others must be found.',
+      no_calendar_plan: 'No calendar of {y} for this dataset yet: press "Make calendar" (about a minute).'
     }
   };
 
@@ -175,6 +234,7 @@
       el.setAttribute('placeholder', t(el.getAttribute('data-i18n-placeholder')));
     });
     listeners.forEach(function (fn) { fn(l); });
+    if (document.body) { paintDistrict(); }
   }
 
   function setLang(l) {
@@ -322,15 +382,81 @@
 
   function param(name) { return new URLSearchParams(window.location.search).get(name); }
 
-  /* Fill a <select> with the datasets; resolves with the chosen id. */
+  /* The datasets as the service lists them (id, name, district), by id. */
+  var datasets = {};
+
+  /* A dataset's name for a planner: its district, and the name it was uploaded under
+   * when that says more ("宝山区", "崇明 2027（崇明区）"). */
+  function datasetLabel(d) {
+    var district = d.district || '';
+    var name = d.name || d.id;
+    if (!district || name.indexOf(district) >= 0) { return name; }
+    if (district.indexOf(name) >= 0) { return district; }
+    return name + '（' + district + '）';
+  }
+
+  /* The district the page shows: in the header and the window's title. */
+  var shownDistrict = '';
+
+  function paintDistrict() {
+    var brand = document.querySelector('header .brand');
+    if (brand) {
+      brand.textContent = shownDistrict ? t('app_name_of', {d: shownDistrict}) : t('app_name');
+    }
+    var title = document.querySelector('title[data-i18n]');
+    if (title) {
+      var base = t(title.getAttribute('data-i18n'));
+      document.title = shownDistrict ? shownDistrict + ' · ' + base : base;
+    }
+  }
+
+  function setDistrict(datasetId) {
+    var d = datasets[datasetId];
+    shownDistrict = d ? (d.district || d.name || '') : '';
+    document.body.setAttribute('data-dataset', datasetId || '');
+    // the header's links open the other pages on the same dataset
+    document.querySelectorAll('header nav a').forEach(function (a) {
+      var path = a.getAttribute('href').split('?')[0];
+      if (path === '/') { return; }
+      a.setAttribute('href', datasetId ? path + '?dataset=' + encodeURIComponent(datasetId) : path);
+    });
+    paintDistrict();
+  }
+
+  /* The page now shows a plan of ``job``: the dataset selector names its district, always
+   * (a link to another district's plan, a re-plan, a switch back). */
+  function showingPlan(job) {
+    var select = document.getElementById('dataset');
+    if (!job || !job.dataset_id) { return; }
+    if (select && datasets[job.dataset_id] && select.value !== job.dataset_id) {
+      select.value = job.dataset_id;
+    }
+    setDistrict(job.dataset_id);
+  }
+
+  /* Fill a <select> with the datasets; resolves with the chosen id: the dataset of the
+   * plan the link opens (?job=…), else ?dataset=…, else the one chosen before, else the
+   * bundled one. The header and title follow the selector. */
   function loadDatasets(select) {
-    return api('/api/v1/datasets').then(function (list) {
-      var want = param('dataset') || select.value || 'baoshan';
+    var jobId = param('job');
+    var ofJob = jobId ? api('/api/v1/jobs/' + encodeURIComponent(jobId)).then(function (j) {
+      return j.dataset_id;
+    }, function () { return null; }) : Promise.resolve(null);
+    return Promise.all([api('/api/v1/datasets'), ofJob]).then(function (r) {
+      var list = r[0];
+      var want = r[1] || param('dataset') || select.value || 'baoshan';
       select.innerHTML = '';
+      datasets = {};
       list.forEach(function (d) {
-        select.appendChild(el('option', {value: d.id, text: d.name ? d.name + ' (' + d.id + ')' : d.id}));
+        datasets[d.id] = d;
+        select.appendChild(el('option', {value: d.id, text: datasetLabel(d)}));
       });
       if (list.some(function (d) { return d.id === want; })) { select.value = want; }
+      if (!select.getAttribute('data-district-watch')) {
+        select.setAttribute('data-district-watch', '1');
+        select.addEventListener('change', function () { setDistrict(select.value); });
+      }
+      setDistrict(select.value);
       return select.value;
     });
   }
@@ -353,6 +479,52 @@
 
   var currentJob = null;
 
+  /* A stage of a solve as a planner reads it (the solver's own names are codes). */
+  var STAGES = [['days and teams', 'stage_days_teams'], ['days', 'stage_days'],
+    ['teams', 'stage_teams'], ['calendar', 'stage_calendar'], ['polish', 'stage_polish'],
+    ['plan', 'stage_plan'], ['baseline', 'stage_baseline'], ['allocation', 'stage_plan'],
+    ['mclp', 'stage_plan'], ['lscp', 'stage_plan'], ['tradeoff', 'stage_tradeoff'],
+    ['explain', 'stage_explain']];
+
+  function stageText(code) {
+    var c = String(code || '');
+    for (var i = 0; i < STAGES.length; i++) {
+      if (c.indexOf(STAGES[i][0]) === 0) { return t(STAGES[i][1]); }
+    }
+    return t('stage_other');
+  }
+
+  /* A time as people in the office read it: Asia/Shanghai, "2027-03-01 09:30". */
+  function fmtTime(iso) {
+    if (!iso) { return ''; }
+    var d = new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(iso) ? iso : iso + 'Z');
+    if (isNaN(d.getTime())) { return String(iso); }
+    var parts = {};
+    new Intl.DateTimeFormat('en-GB', {timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit',
+      day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false})
+      .formatToParts(d).forEach(function (p) { parts[p.type] = p.value; });
+    return parts.year + '-' + parts.month + '-' + parts.day + ' ' +
+      (parts.hour === '24' ? '00' : parts.hour) + ':' + parts.minute;
+  }
+
+  function rangeOf(v) {
+    if (Array.isArray(v)) { return v[0] === v[1] ? String(v[0]) : v[0] + '–' + v[1]; }
+    return v === null || v === undefined ? '' : String(v).replace('-', '–');
+  }
+
+  /* A job as a planner names it: its kind, its month/year(s), its district (never its id). */
+  function jobLabel(job) {
+    var p = job.params || {};
+    var bits = [t('kind_' + job.kind)];
+    if (p.month) { bits.push(t('period_month', {m: p.month})); }
+    else if (p.year) { bits.push(t('period_year', {y: p.year})); }
+    else if (p.years) { bits.push(t('period_years', {y: rangeOf(p.years)})); }
+    if (p.from_date) { bits.push(t('period_from', {d: p.from_date})); }
+    var d = datasets[job.dataset_id];
+    if (d) { bits.push(d.district || d.name || job.dataset_id); }
+    return bits.join(' · ');
+  }
+
   function showJob(job) {
     currentJob = job;
     var box = document.getElementById('job-status');
@@ -361,8 +533,7 @@
     box.innerHTML = '';
     box.setAttribute('data-status', job.status);
     box.setAttribute('data-job-id', job.id);
-    box.appendChild(el('span', {text: t('job') + ' '}));
-    box.appendChild(el('code', {'class': 'job-id', text: job.id}));
+    box.appendChild(el('span', {'class': 'job-label', text: jobLabel(job)}));
     box.appendChild(el('span', {'class': 'status status-' + job.status, text: statusText(job.status)}));
     var p = job.progress;
     if (p && ACTIVE[job.status]) {
@@ -370,6 +541,7 @@
       if (p.seconds !== null && p.seconds !== undefined) {
         bits.push(Math.round(p.seconds) + ' ' + t('seconds'));
       }
+      if (p.stage) { bits.push(stageText(p.stage)); }
       if (p.objective !== null && p.objective !== undefined) {
         bits.push(t('objective') + ' ' + Math.round(p.objective * 100) / 100);
       }
@@ -379,7 +551,6 @@
       if (p.gap !== null && p.gap !== undefined) {
         bits.push(t('gap') + ' ' + (Math.round(p.gap * 1000) / 10) + '%');
       }
-      if (p.stage) { bits.push(t('stage') + ' ' + p.stage); }
       if (bits.length) { box.appendChild(el('span', {text: ' ' + bits.join(' · ')})); }
     }
     if (job.message) { box.appendChild(el('div', {'class': 'job-message', text: job.message})); }
@@ -418,6 +589,7 @@
       if (job.status !== 'done' && !(job.files && job.files.length)) {
         throw new Error(job.message || statusText(job.status));
       }
+      showingPlan(job);
       return job;
     });
   }
@@ -480,6 +652,21 @@
   }
 
   var reasonsJob = null;
+  var FILE_NAME = /[A-Za-z0-9_-]+\.(?:csv|xlsx|json|geojson|html|ics)\b/g;
+
+  /* Text into ``node`` with each file of the plan it names ("见 tradeoff.csv") as a link
+   * that downloads it. */
+  function linked(node, text, jobId) {
+    var at = 0, m;
+    FILE_NAME.lastIndex = 0;
+    while ((m = FILE_NAME.exec(text)) !== null) {
+      node.appendChild(document.createTextNode(text.slice(at, m.index)));
+      node.appendChild(downloadLink(jobId, m[0]));
+      at = m.index + m[0].length;
+    }
+    node.appendChild(document.createTextNode(text.slice(at)));
+    return node;
+  }
 
   function showReasons(jobId, result) {
     reasonsJob = jobId;
@@ -521,8 +708,8 @@
         box.appendChild(el('h3', {text: t('findings_h')}));
         var ul3 = el('ul', {'class': 'findings'});
         r.findings.forEach(function (f) {
-          ul3.appendChild(el('li', {'class': 'finding-' + f.severity, 'data-code': f.code,
-            text: f.message}));
+          ul3.appendChild(linked(el('li', {'class': 'finding-' + f.severity,
+            'data-code': f.code}), f.message, jobId));
         });
         box.appendChild(ul3);
       }
@@ -565,6 +752,12 @@
     parseCsv: parseCsv, statusText: statusText, param: param, loadDatasets: loadDatasets,
     watchJob: watchJob, showJob: showJob, submitJob: submitJob, runJob: runJob, finish: finish,
     latestJob: latestJob, fileUrl: fileUrl, downloadLink: downloadLink,
-    setupChrome: setupChrome, fmtNum: fmtNum
+    setupChrome: setupChrome, fmtNum: fmtNum, showingPlan: showingPlan, jobLabel: jobLabel, fmtTime: fmtTime,
+    stageText: stageText,
+    datasetLabel: datasetLabel, datasets: function () { return datasets; },
+    rememberDatasets: function (list) {
+      datasets = {};
+      list.forEach(function (d) { datasets[d.id] = d; });
+    }
   };
 })();

@@ -5,27 +5,32 @@
   var datasets = [], jobs = [];
   var PAGE = {roster: '/roster', sessions: '/calendar', siting: '/map'};
 
+  /* A dataset's tables as a planner names them: "托育机构 120、检查人员 40…". */
+  function tablesText(d) {
+    var tb = d.tables || {};
+    return Object.keys(tb).map(function (k) {
+      var key = 'tbl_' + k, name = T.t(key);
+      return (name === key ? k : name) + ' ' + tb[k];
+    }).join('、');
+  }
+
   function render() {
     T.fillTable(document.getElementById('datasets-table'), [
-      {key: 'id'}, {key: 'name'},
-      {key: 'tables', fmt: function (d) {
-        var tb = d.tables || {};
-        return Object.keys(tb).map(function (k) { return k + ' ' + tb[k]; }).join(', ');
-      }},
-      {key: 'created_at'}
+      {key: 'name', fmt: function (d) { return T.datasetLabel(d); }},
+      {key: 'tables', fmt: tablesText},
+      {key: 'created_at', fmt: function (d) { return T.fmtTime(d.created_at); }}
     ], datasets);
     T.fillTable(document.getElementById('jobs-table'), [
-      {key: 'id', fmt: function (j) {
+      {key: 'plan', fmt: function (j) {
         var page = PAGE[j.kind];
-        if (!page) { return j.id; }
+        var text = T.jobLabel(j);
+        if (!page) { return text; }
         return T.el('a', {href: page + '?job=' + encodeURIComponent(j.id) + '&dataset=' +
-          encodeURIComponent(j.dataset_id), text: j.id});
+          encodeURIComponent(j.dataset_id), 'data-job-id': j.id, text: text});
       }},
-      {key: 'kind', fmt: function (j) { return T.t('kind_' + j.kind); }},
-      {key: 'dataset', fmt: function (j) { return j.dataset_id; }},
       {key: 'status', fmt: function (j) { return T.statusText(j.status); }},
       {key: 'message', fmt: function (j) { return j.message || ''; }},
-      {key: 'created_at'}
+      {key: 'created_at', fmt: function (j) { return T.fmtTime(j.created_at); }}
     ], jobs.slice(0, 30));
   }
 
@@ -34,12 +39,13 @@
     Promise.all([T.api('/api/v1/datasets'), T.api('/api/v1/jobs')]).then(function (r) {
       datasets = r[0];
       jobs = r[1];
+      T.rememberDatasets(datasets);
       render();
       var sel = document.getElementById('outcomes-dataset');
       var keep = sel.value;
       sel.innerHTML = '';
       datasets.forEach(function (d) {
-        sel.appendChild(T.el('option', {value: d.id, text: d.name + '（' + d.id + '）'}));
+        sel.appendChild(T.el('option', {value: d.id, text: T.datasetLabel(d)}));
       });
       if (keep) { sel.value = keep; }
     }, T.showError);
@@ -69,7 +75,7 @@
     file: function () { return document.getElementById('upload-file').files[0] || null; },
     name: function () { return document.getElementById('upload-name').value.trim(); }
   }, function (d) {
-    document.getElementById('upload-note').textContent = T.t('uploaded', {name: d.name, id: d.id});
+    document.getElementById('upload-note').textContent = T.t('uploaded', {name: T.datasetLabel(d)});
   });
   send('outcomes-form', function () {
     return '/api/v1/datasets/' + encodeURIComponent(document.getElementById('outcomes-dataset').value) +

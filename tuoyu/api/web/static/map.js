@@ -6,7 +6,17 @@
   var YEAR_COLOURS = ['#7b3294', '#e66101', '#008837', '#0571b0', '#ca0020'];
   var TILE = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
 
-  var map = L.map('map', {zoomControl: true}).setView([31.40, 121.43], 11);
+  var map = L.map('map', {zoomControl: false}).setView([31.40, 121.43], 11);
+  var zoom = null;
+  map.attributionControl.setPrefix(false);  // no library name on a planner's map
+
+  /* Leaflet's own buttons speak the page's language. */
+  function zoomControl() {
+    if (zoom) { zoom.remove(); }
+    zoom = L.control.zoom({zoomInTitle: T.t('zoom_in'), zoomOutTitle: T.t('zoom_out')})
+      .addTo(map);
+  }
+  zoomControl();
   var control = null, legend = null, basemap = null;
   var layers = [];
   var fitted = false;
@@ -30,6 +40,14 @@
     return tablesCache[key];
   }
 
+  /* A table the contract lets a dataset leave out: none is an empty list. */
+  function optional(ds, name) {
+    return table(ds, name).catch(function (e) {
+      if (e && e.status === 404) { return []; }
+      throw e;
+    });
+  }
+
   /* Street polygons: the siting job's offline map page embeds them (the API has no geometry). */
   function embedded(jobId) {
     return api(T.fileUrl(jobId, 'siting_map.html'), {as: 'text'}).then(function (html) {
@@ -38,21 +56,36 @@
     }).catch(function () { return null; });
   }
 
+  var loading = 0;  // the newest load wins: a slow one of another dataset never shows
+
   function load(job) {
     var ds = job.dataset_id;
     var id = job.id;
+    var mine = ++loading;
     return Promise.all([
       api(T.fileUrl(id, 'siting.geojson')),
       api(T.fileUrl(id, 'coverage.csv'), {as: 'text'}).then(T.parseCsv),
       api('/api/v1/jobs/' + encodeURIComponent(id) + '/coverage'),
-      table(ds, 'communities'), table(ds, 'providers'), table(ds, 'kindergartens'),
-      table(ds, 'streets'), embedded(id)
+      table(ds, 'communities'), optional(ds, 'providers'), optional(ds, 'kindergartens'),
+      table(ds, 'streets'), embedded(id),
+      optional(ds, 'sites')
     ]).then(function (r) {
+      if (mine !== loading) { return; }
+      T.showingPlan(job);
+      document.getElementById('no-plan').hidden = true;
       T.showReasons(id);
+      placeNames = {};
+      r[5].forEach(function (k) { placeNames[k.kindergarten_id] = k.name; });
+      r[8].forEach(function (x) { placeNames[x.site_id] = x.name; });
+      r[0].features.forEach(function (f) {
+        var q = f.properties, pid = q.site_id || q.kindergarten_id || q.place_id;
+        if (pid && q.name) { placeNames[pid] = q.name; }
+      });
+      steerOf(job.params || {});
       var emb = r[7];
       var walk = emb && emb.walk_m ? emb.walk_m : 1125;
       plan = {job: job, geo: r[0], coverage: r[1], byStreet: r[2], communities: r[3],
-        providers: r[4], kindergartens: r[5], streetRows: r[6],
+        providers: r[4], kindergartens: r[5], streetRows: r[6], sites: r[8],
         streets: emb && emb.streets ? emb.streets : null,
         walk: emb && emb.walk ? emb.walk : null,
         catchment: emb && emb.catchment_m ? emb.catchment_m : walk / 1.3};
@@ -73,18 +106,44 @@
   /* Nothing on the map or beside it: no plan of another dataset left on screen. */
   function clearPlan() {
     plan = null;
+    loading++;
     layers.forEach(function (l) { map.removeLayer(l); });
     layers = [];
     if (control) { control.remove(); control = null; }
     if (legend) { legend.remove(); legend = null; }
-    ['plan-summary', 'downloads', 'reasons'].forEach(function (id) {
+    ['plan-summary', 'downloads', 'reasons', 'tradeoff', 'place-panel'].forEach(function (id) {
       var e = document.getElementById(id);
       if (e) { e.innerHTML = ''; }
     });
-    var tb = document.querySelector('#coverage-table tbody');
-    if (tb) { tb.innerHTML = ''; }
+    ['reasons', 'tradeoff', 'place-panel'].forEach(function (id) {
+      document.getElementById(id).hidden = true;
+    });
+    var tbl = document.getElementById('coverage-table');
+    tbl.innerHTML = '<thead></thead><tbody></tbody>';  // rows, caption and totals
+    tbl.removeAttribute('data-job-id');
+    document.getElementById('map').removeAttribute('data-job-id');
+    steer = {pinned: {}, forbidden: {}};
+    showSteer();
     var js = document.getElementById('job-status');
     if (js) { js.hidden = true; }
+    fitted = false;
+    window.tuoyuMap.jobId = null;
+    window.tuoyuMap.openings = 0;
+    window.tuoyuMap.communities = 0;
+    window.tuoyuMap.streets = 0;
+  }
+
+  /* No plan of this dataset yet: say so, show where its communities are, plan on a click. */
+  function noPlan(ds) {
+    var note = document.getElementById('no-plan');
+    note.textContent = T.t('no_siting_plan');
+    note.hidden = false;
+    var mine = loading;
+    table(ds, 'communities').then(function (rows) {
+      if (mine !== loading) { return; }
+      var pts = rows.map(function (c) { return [num(c.lat), num(c.lon)]; });
+      if (pts.length) { map.fitBounds(L.latLngBounds(pts)); }
+    }).catch(function () { /* the note stands */ });
   }
 
   function draw() {
@@ -121,9 +180,9 @@
       L.circleMarker([num(w.lat), num(w.lon)], {radius: 3 + Math.min(8, Math.sqrt(num(c.demand))),
         weight: 0.5, color: '#333', fillColor: colour(unmet), fillOpacity: 0.85,
         className: 'community'})
-        .bindPopup(card(w.name, streetName[String(w.street_id)], [
+        .on('click', shows(card(w.name, streetName[String(w.street_id)], [
           showYear + ' · ' + T.t('demand') + ' ' + num(c.demand),
-          T.t('served') + ' ' + num(c.served), T.t('unmet') + ' ' + unmet]))
+          T.t('served') + ' ' + num(c.served), T.t('unmet') + ' ' + unmet])))
         .addTo(comms);
     });
     overlays[T.t('layer_communities')] = comms;
@@ -133,8 +192,8 @@
       var inc = truthy(p.inclusive);
       L.circleMarker([num(p.lat), num(p.lon)], {radius: 4, weight: 1, color: inc ? '#2166ac' : '#777',
         fillColor: inc ? '#67a9cf' : '#bbb', fillOpacity: 0.9, className: 'existing provider'})
-        .bindPopup(card(p.name, null, [num(p.seats) + ' ' + T.t('seats') +
-          (inc ? '（' + T.t('inclusive') + '）' : '')])).addTo(prov);
+        .on('click', shows(card(p.name, null, [num(p.seats) + ' ' + T.t('seats') +
+          (inc ? '（' + T.t('inclusive') + '）' : '')]))).addTo(prov);
     });
     overlays[T.t('layer_providers')] = prov;
     layers.push(prov);
@@ -144,12 +203,25 @@
       L.circleMarker([num(k.lat), num(k.lon)], {radius: 3, weight: 1,
         color: nursery ? '#5e3c99' : '#999', fillColor: nursery ? '#b2abd2' : '#eee',
         fillOpacity: 0.9, className: 'existing kindergarten'})
-        .bindPopup(steerable(card(k.name, null, nursery ?
-          [num(k.nursery_seats) + ' ' + T.t('seats')] : []), k.kindergarten_id, null))
+        .on('click', shows(steerable(card(k.name, null, nursery ?
+          [num(k.nursery_seats) + ' ' + T.t('seats')] : []), k.kindergarten_id, null)))
         .addTo(kg);
     });
     overlays[T.t('layer_kindergartens')] = kg;
     layers.push(kg);
+    // candidate sites (new kindergartens, community sites): each can be pinned or forbidden
+    if (plan.sites && plan.sites.length) {
+      var st = L.layerGroup();
+      plan.sites.forEach(function (x) {
+        var lines = [T.t('site_line', {c: num(x.max_classes), y: x.available_from || '—'})];
+        L.circleMarker([num(x.lat), num(x.lon)], {radius: 5, weight: 1.5, color: '#333',
+          dashArray: '2 2', fillColor: '#fff', fillOpacity: 0.9, className: 'site'})
+          .on('click', shows(steerable(card(x.name, streetName[String(x.street_id)], lines),
+            x.site_id, null))).addTo(st);
+      });
+      overlays[T.t('layer_sites')] = st;
+      layers.push(st);
+    }
     var nOpen = 0;
     plan.years.forEach(function (y, k) {
       var g = L.layerGroup();
@@ -171,21 +243,28 @@
           why.push(T.t('children_served', {n: T.fmtNum(p.children_served, 1),
             m: (p.communities || []).length}));
         }
-        if (p.walk_m !== undefined) { why.push(T.t('avg_walk', {m: Math.round(num(p.walk_m))})); }
+        if (p.walk_m !== undefined && p.walk_m !== null) {
+          why.push(num(p.walk_m) < 50 ? T.t('avg_walk_near') :
+            T.t('avg_walk', {m: Math.round(num(p.walk_m))}));
+        }
         if (p.best_alternative && p.best_alternative.name) {
-          why.push(T.t('best_alternative', {name: p.best_alternative.name,
-            gain: T.fmtNum(p.gain, 1)}));
+          why.push(num(p.gain) < 0 ?
+            T.t('best_alternative_more', {name: p.best_alternative.name,
+              gain: T.fmtNum(-num(p.gain), 1)}) :
+            T.t('best_alternative', {name: p.best_alternative.name, gain: T.fmtNum(p.gain, 1)}));
         }
         L.circleMarker(ll, {radius: 7, color: '#000', weight: 1, fillColor: col, fillOpacity: 1,
           className: 'opening'})
-          .bindPopup(steerable(card(p.name, streetName[String(p.street_id)], why),
-            p.site_id || p.kindergarten_id || p.place_id, y)).addTo(g);
+          .on('click', shows(steerable(card(p.name, streetName[String(p.street_id)], why),
+            p.site_id || p.kindergarten_id || p.place_id, y))).addTo(g);
       });
       overlays[T.t('new_in', {y: y}) + ' · ' + walkLabel()] = g;
       layers.push(g);
     });
     layers.forEach(function (l) { l.addTo(map); });
     control = L.control.layers({}, overlays, {collapsed: false}).addTo(map);
+    var toggle = control.getContainer().querySelector('.leaflet-control-layers-toggle');
+    if (toggle) { toggle.title = T.t('layers'); }
     if (basemap) { control.addBaseLayer(basemap, T.t('basemap')); }
     if (!fitted) {
       var b = streets ? streets.getBounds() : null;
@@ -314,8 +393,34 @@
     return T.t('walk_line');
   }
 
-  /* Steering: places a planner pins (must open) or forbids (never opens), then re-plans. */
+  /* A place's card beside the map (a popup on the map covered the markers next to it). */
+  var selected = null;
+
+  function shows(node) {
+    return function (ev) {
+      var box = document.getElementById('place-panel');
+      box.innerHTML = '';
+      box.appendChild(node);
+      box.hidden = false;
+      if (selected && selected.setStyle) { selected.setStyle({weight: selected.options.baseWeight}); }
+      selected = ev && ev.target;
+      if (selected && selected.setStyle) {
+        if (selected.options.baseWeight === undefined) {
+          selected.options.baseWeight = selected.options.weight;
+        }
+        selected.setStyle({weight: 4});
+      }
+      if (ev && ev.originalEvent) { L.DomEvent.stopPropagation(ev); }
+    };
+  }
+
+  /* Steering: places a planner pins (must open) or forbids (never opens), then re-plans.
+   * Kept with the plan's job (its params), so a link to the plan and its re-plans keep
+   * them; shown by name beside the map. */
   var steer = {pinned: {}, forbidden: {}};
+  var placeNames = {};
+
+  function placeName(id) { return placeNames[id] ? placeNames[id] + '（' + id + '）' : id; }
 
   function steerable(node, id, year) {
     if (!id) { return node; }
@@ -325,11 +430,15 @@
     var forbid = T.el('button', {type: 'button', 'class': 'forbid', text: T.t('forbid'),
       'data-place': id});
     pin.addEventListener('click', function () {
+      var what = year ? T.t('pin_confirm_year', {name: placeName(id), y: year}) :
+        T.t('pin_confirm', {name: placeName(id)});
+      if (!window.confirm(what)) { return; }
       delete steer.forbidden[id];
       steer.pinned[id] = year ? id + '@' + year : id;
       showSteer();
     });
     forbid.addEventListener('click', function () {
+      if (!window.confirm(T.t('forbid_confirm', {name: placeName(id)}))) { return; }
       delete steer.pinned[id];
       steer.forbidden[id] = id;
       showSteer();
@@ -340,19 +449,34 @@
     return node;
   }
 
+  /* The pins and forbids a plan was made with (its job's params). */
+  function steerOf(p) {
+    steer = {pinned: {}, forbidden: {}};
+    (p.pinned || []).forEach(function (v) {
+      steer.pinned[String(v).split('@')[0]] = String(v);
+    });
+    (p.forbidden || []).forEach(function (v) { steer.forbidden[String(v)] = String(v); });
+    showSteer();
+  }
+
   function showSteer() {
     var box = document.getElementById('steering');
     box.innerHTML = '';
     var items = [];
     Object.keys(steer.pinned).forEach(function (id) {
-      items.push({kind: 'pinned', id: id, text: T.t('pinned_item', {id: steer.pinned[id]})});
+      var at = steer.pinned[id].split('@')[1];
+      items.push({kind: 'pinned', id: id, text: at ?
+        T.t('pinned_item_year', {name: placeName(id), y: at}) :
+        T.t('pinned_item', {name: placeName(id)})});
     });
     Object.keys(steer.forbidden).forEach(function (id) {
-      items.push({kind: 'forbidden', id: id, text: T.t('forbidden_item', {id: id})});
+      items.push({kind: 'forbidden', id: id, text: T.t('forbidden_item', {name: placeName(id)})});
     });
     box.hidden = !items.length;
+    if (items.length) { box.appendChild(T.el('b', {text: T.t('steering_h')})); }
     items.forEach(function (it) {
-      var li = T.el('span', {'class': 'steer-item ' + it.kind, text: it.text + ' '});
+      var li = T.el('span', {'class': 'steer-item ' + it.kind, 'data-place': it.id,
+        'data-steer': it.kind === 'pinned' ? steer.pinned[it.id] : it.id, text: it.text + ' '});
       var x = T.el('button', {type: 'button', text: '×', title: T.t('remove')});
       x.addEventListener('click', function () { delete steer[it.kind][it.id]; showSteer(); });
       li.appendChild(x);
@@ -439,10 +563,32 @@
   function replan() {
     busy(true);
     var ds = document.getElementById('dataset').value;
-    return T.runJob('siting', ds, params()).then(function (job) {
+    var p = params();
+    if (plan && plan.job.dataset_id !== ds) { clearPlan(); }
+    document.getElementById('no-plan').hidden = true;
+    return T.runJob('siting', ds, p).then(function (job) {
       history.replaceState(null, '', '/map?job=' + encodeURIComponent(job.id));
       return load(job);
     }).catch(T.showError).then(function () { busy(false); });
+  }
+
+  function sameShape(want) {
+    return function (p) {
+      return (!p.model || p.model === 'capacitated') && rangeText(p.years) === want.years &&
+        rangeText(p.classes_per_year || '5-8') === want.classes_per_year;
+    };
+  }
+
+  /* The dataset's newest plan of these years (never one of another dataset), or a note:
+   * opening the page plans nothing by itself. */
+  function showLatest(ds) {
+    var mine = loading;
+    return T.latestJob('siting', ds, sameShape(params())).then(function (job) {
+      if (mine !== loading) { return null; }
+      if (job) { T.showJob(job); return load(job); }
+      noPlan(ds);
+      return null;
+    });
   }
 
   function start() {
@@ -458,18 +604,13 @@
           if (p.classes_per_year) {
             document.getElementById('classes').value = rangeText(p.classes_per_year);
           }
-          if (job.dataset_id) { document.getElementById('dataset').value = job.dataset_id; }
+          if (p.tradeoff) {
+            document.getElementById('tradeoff-range').value = rangeText(p.tradeoff);
+          }
           return load(job);
         });
       }
-      var want = params();
-      return T.latestJob('siting', ds, function (p) {
-        return (!p.model || p.model === 'capacitated') && rangeText(p.years) === want.years &&
-          rangeText(p.classes_per_year || '5-8') === want.classes_per_year;
-      }).then(function (job) {
-        if (job) { T.showJob(job); return load(job); }
-        return replan();
-      });
+      return showLatest(ds);
     }).catch(T.showError);
   }
 
@@ -480,15 +621,13 @@
   document.getElementById('show-year').addEventListener('change', draw);
   // another dataset: its own newest plan (or none), never the old one left on screen
   document.getElementById('dataset').addEventListener('change', function () {
-    history.replaceState(null, '', '/map');
+    history.replaceState(null, '', '/map?dataset=' +
+      encodeURIComponent(document.getElementById('dataset').value));
     clearPlan();
-    var want = params();
-    T.latestJob('siting', document.getElementById('dataset').value, function (p) {
-      return (!p.model || p.model === 'capacitated') && rangeText(p.years) === want.years;
-    }).then(function (job) { if (job) { T.showJob(job); return load(job); } return null; })
-      .catch(T.showError);
+    T.showError(null);
+    showLatest(document.getElementById('dataset').value).catch(T.showError);
   });
-  T.onLang(draw);
+  T.onLang(function () { zoomControl(); draw(); showSteer(); });
   T.setupChrome();
   // The online basemap only when one of its tiles loads (the district intranet has no internet).
   var probe = new Image();

@@ -1,0 +1,247 @@
+"""The planner's desk as a planner clicks it (issue 17), with a second, tiny district
+(测试区) uploaded beside the bundled one: the dataset selector always names the district
+of the plan shown; a map never shows another district's figures; the calendar is a month
+grid with filters that works offline; every page speaks Chinese.
+
+Headless Debian Chromium under Playwright against the real service (see conftest.py);
+skipped without the browser unless TUOYU_REQUIRE_BROWSER=1."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlparse
+
+import httpx
+from web_support import SOLVE_WAIT_MS
+
+BAOSHAN = "宝山区"
+
+
+def _selected(page) -> str:
+    return page.evaluate(
+        "(() => { const s = document.getElementById('dataset');"
+        " return s.value + '|' + s.options[s.selectedIndex].text; })()")
+
+
+def _shows_district(page, district: str, dataset: str) -> None:
+    """The selector, the header and the window's title all name ``district``."""
+    page.wait_for_function(
+        "ds => document.body.dataset.dataset === ds", arg=dataset, timeout=30_000)
+    value, text = _selected(page).split("|", 1)
+    assert value == dataset and district in text, (value, text)
+    assert district in page.inner_text("header .brand")
+    assert district in page.title()
+
+
+def test_the_selector_names_the_district_of_the_plan_shown(page, server: str, tiny) -> None:
+    ds, district = tiny["dataset"], tiny["district"]
+    # a link to each page's plan of the tiny district: the selector follows the plan
+    for path, kind, ready in (("/roster", "roster", "#by-day tbody tr"),
+                              ("/calendar", "sessions", "#month .fc-daygrid-day"),
+                              ("/map", "siting", "#coverage-table tbody tr")):
+        page.goto(f"{path}?job={tiny[kind]['id']}")
+        page.wait_for_selector(ready, state="attached", timeout=SOLVE_WAIT_MS)
+        _shows_district(page, district, ds)
+        # from there to another page by the header: still the same district
+        for link in ("#link-roster", "#link-calendar", "#link-map"):
+            if link.endswith(path[1:]):
+                continue
+            page.click(link)
+            page.wait_for_selector("#dataset option", state="attached")
+            _shows_district(page, district, ds)
+            page.go_back()
+            page.wait_for_selector(ready, state="attached", timeout=SOLVE_WAIT_MS)
+            _shows_district(page, district, ds)
+    # the index names the plans by kind, period and district, never by a 32-hex id
+    page.goto("/")
+    link = page.locator(f"#jobs-table a[data-job-id='{tiny['roster']['id']}']")
+    link.wait_for()
+    text = link.inner_text()
+    assert district in text and "2027-03" in text and "检查排班" in text
+    assert not re.search(r"[0-9a-f]{32}", page.inner_text("body"))
+    link.click()
+    page.wait_for_selector("#by-day tbody tr", timeout=SOLVE_WAIT_MS)
+    _shows_district(page, district, ds)
+    # switching the selector by hand: the header and the title follow it
+    page.select_option("#dataset", "baoshan")
+    _shows_district(page, BAOSHAN, "baoshan")
+
+
+def test_a_map_never_shows_another_districts_figures(page, server: str, tiny) -> None:
+    ds = tiny["dataset"]
+    job = tiny["siting"]
+    streets = {s["name"] for s in httpx.get(f"{server}/api/v1/datasets/{ds}/tables/streets")
+               .json()}
+    baoshan_streets = {s["name"] for s in httpx.get(
+        f"{server}/api/v1/datasets/baoshan/tables/streets").json()}
+    siting_jobs = []
+    page.on("request", lambda r: siting_jobs.append(r.post_data_json)
+            if r.method == "POST" and r.url.endswith("/api/v1/jobs") else None)
+    page.goto(f"/map?job={job['id']}")
+    page.wait_for_selector("#coverage-table tbody tr", timeout=SOLVE_WAIT_MS)
+    shown = set(page.locator("#coverage-table tbody tr td:first-child").all_inner_texts())
+    assert shown == streets
+    communities = httpx.get(f"{server}/api/v1/datasets/{ds}/tables/communities").json()
+    assert page.locator("path.community").count() == len(communities)
+    # another district chosen: none of the tiny district's figures stays on screen
+    page.select_option("#dataset", "baoshan")
+    page.wait_for_function("() => !document.getElementById('coverage-table').dataset.jobId")
+    page.wait_for_selector("#no-plan:not([hidden]), #coverage-table tbody tr",
+                           timeout=SOLVE_WAIT_MS)
+    body = page.inner_text("body")
+    assert not any(name in body for name in streets), "the tiny district's streets stayed"
+    rows = set(page.locator("#coverage-table tbody tr td:first-child").all_inner_texts())
+    assert rows <= baoshan_streets
+    assert page.locator("#coverage-table tfoot").count() == 0
+    # opening the page planned nothing by itself
+    assert siting_jobs == []
+    # back to the tiny district: planning other years there works at once, for it
+    page.select_option("#dataset", ds)
+    page.wait_for_selector("#coverage-table tbody tr", timeout=SOLVE_WAIT_MS)
+    page.fill("#years", "2027-2028")
+    page.click("#plan-btn")
+    page.wait_for_function(
+        "id => document.getElementById('coverage-table').dataset.jobId"
+        " && document.getElementById('coverage-table').dataset.jobId !== id",
+        arg=job["id"], timeout=SOLVE_WAIT_MS)
+    assert [j["dataset_id"] for j in siting_jobs] == [ds]
+    second = httpx.get(f"{server}/api/v1/jobs/{page.evaluate('tuoyuMap.jobId')}").json()
+    assert second["dataset_id"] == ds and second["params"]["years"] == [2027, 2028]
+    shown = set(page.locator("#coverage-table tbody tr td:first-child").all_inner_texts())
+    assert shown == streets
+
+
+def _ids(v: object) -> list[str]:
+    if isinstance(v, list):
+        return [str(x) for x in v]
+    return [x for x in str(v or "").split(";") if x]
+
+
+def _month_rows(rows: list[dict], month: str) -> list[dict]:
+    return [r for r in rows if r["date"].startswith(month)]
+
+
+def _goto_month(page, month: str) -> None:
+    """Page the month grid to ``month`` (YYYY-MM) with its own buttons."""
+    shown = "() => document.querySelector('#month .fc-daygrid-day:not(.fc-day-other)').dataset.date"
+    for _ in range(24):
+        at = page.evaluate(shown)[:7]
+        if at == month:
+            return
+        page.click("#month .fc-next-button" if at < month else "#month .fc-prev-button")
+    raise AssertionError(f"the grid never showed {month}")
+
+
+def test_the_calendar_is_a_month_grid_with_filters_offline(page, server: str, tiny) -> None:
+    host = urlparse(server).netloc
+    other: list[str] = []
+
+    def guard(route) -> None:
+        if urlparse(route.request.url).netloc != host:
+            other.append(route.request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+    page.context.route("**/*", guard)
+    job = tiny["sessions"]
+    rows = httpx.get(f"{server}/api/v1/jobs/{job['id']}/result").json()["rows"]
+    assert rows
+    page.goto(f"/calendar?job={job['id']}")
+    page.wait_for_selector("#month .fc-daygrid-day", timeout=SOLVE_WAIT_MS)
+    assert page.locator("#month .fc-dayGridMonth-view").count() == 1
+    # the grid opens on the month of the first session, showing every session of it
+    first = min(r["date"] for r in rows)[:7]
+    events = "#month .fc-event:not(.fc-bg-event)"
+    page.wait_for_function(f"n => document.querySelectorAll('{events}').length === n",
+                           arg=len(_month_rows(rows, first)))
+    # New Year's Day is marked in the first month shown (the built-in calendar), and the
+    # district's own holiday and adjusted working day (calendar.csv) in theirs
+    assert first == "2027-01"
+    assert page.get_attribute("#month td[data-date='2027-01-01']", "data-mark") == "holiday"
+    _goto_month(page, "2027-03")
+    assert page.get_attribute("#month td[data-date='2027-03-06']", "data-mark") == "workday"
+    assert page.get_attribute("#month td[data-date='2027-03-05']", "data-mark") == "holiday"
+    assert "调休上班" in page.inner_text("#month")
+    # filter by one staff member: only their sessions remain, in the month shown
+    staff = sorted({s for r in rows for s in _ids(r["staff_ids"])})
+    who = staff[0]
+    mine = [r for r in rows if who in _ids(r["staff_ids"])]
+    page.select_option("#staff-filter", who)
+    page.wait_for_function("n => document.getElementById('month').dataset.events === String(n)",
+                           arg=len(mine))
+    month = min(r["date"] for r in mine)[:7]
+    _goto_month(page, month)
+    page.wait_for_function(f"n => document.querySelectorAll('{events}').length === n",
+                           arg=len(_month_rows(mine, month)))
+    # a session clicked: its team, topic and why it is there, beside the grid
+    page.locator(events).first.click()
+    page.wait_for_selector("#session-detail:not([hidden])")
+    detail = page.inner_text("#session-detail")
+    names = {s["staff_id"]: s["name"] for s in httpx.get(
+        f"{server}/api/v1/datasets/{tiny['dataset']}/tables/guidance_staff").json()}
+    assert names[who] in detail and "场" in detail
+    # one center's year at a glance
+    page.select_option("#staff-filter", "")
+    center = next(r["center_id"] for r in rows if r.get("center_id"))
+    page.select_option("#center-filter", center)
+    page.wait_for_selector("#month .fc-multimonth")
+    n = sum(1 for r in rows if r.get("center_id") == center)
+    page.wait_for_function("n => document.getElementById('month').dataset.events === String(n)",
+                           arg=n)
+    assert other == [], f"requests to other hosts: {other}"
+
+
+#: Latin-letter words a planner may read on a page: proper names and formats of files
+#: they download or upload. Everything else on a page is Chinese, but for the ids the
+#: district's own tables give (data, like a name).
+ALLOWED = {"English", "ICS", "Excel"}
+FILES = re.compile(r"[\w.-]*\.(csv|xlsx|json|geojson|html|ics|zip)\b", re.IGNORECASE)
+
+
+def _data_ids() -> set[str]:
+    """Every id in the tiny district's tables (columns named *_id)."""
+    import csv
+    import io
+
+    from web_tiny import tables
+
+    out = set()
+    for name, text in tables().items():
+        if name.endswith(".csv"):
+            for row in csv.DictReader(io.StringIO(text)):
+                out |= {v for k, v in row.items() if k.endswith("_id") and v}
+    return out
+
+
+def _latin_words(page) -> set[str]:
+    text = page.evaluate("""() => {
+      const bits = [document.title, document.body.innerText];
+      document.querySelectorAll('[title], [placeholder], option').forEach(e => {
+        bits.push(e.getAttribute('title') || '', e.getAttribute('placeholder') || '',
+                  e.tagName === 'OPTION' ? e.textContent : '');
+      });
+      return bits.join('\\n');
+    }""")
+    text = FILES.sub(" ", text)
+    words = set(re.findall(r"(?<![A-Za-z0-9_])[A-Za-z]{2,}(?![A-Za-z0-9_])", text))
+    return words - ALLOWED - _data_ids()
+
+
+def test_every_page_speaks_chinese(page, server: str, tiny) -> None:
+    pages = [("/", "#jobs-table tbody tr"),
+             (f"/map?job={tiny['siting']['id']}", "#coverage-table tbody tr"),
+             (f"/roster?job={tiny['roster']['id']}", "#by-day tbody tr"),
+             (f"/calendar?job={tiny['sessions']['id']}", "#month .fc-daygrid-day")]
+    found = {}
+    for path, ready in pages:
+        page.goto(path)
+        page.wait_for_selector(ready, state="attached", timeout=SOLVE_WAIT_MS)
+        page.wait_for_timeout(300)  # the reasons and downloads arrive after the plan
+        if path.startswith("/map"):
+            page.locator("path.opening").first.click(force=True)
+            page.wait_for_selector("#place-panel:not([hidden])")
+        words = _latin_words(page)
+        if words:
+            found[path] = sorted(words)
+    assert not found, f"Latin-letter words on the pages: {found}"

@@ -1,0 +1,87 @@
+"""The browser tests' plumbing: the real app under uvicorn in a subprocess on 127.0.0.1 and
+a free port (home and database in a temporary folder), Debian's Chromium driven by
+Playwright. Without /usr/bin/chromium or Playwright the tests skip, unless
+``TUOYU_REQUIRE_BROWSER=1`` (CI after ``.ci/setup-browser.sh``): then they fail."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+CHROMIUM = Path(os.environ.get("TUOYU_CHROMIUM", "/usr/bin/chromium"))
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+SOLVE_WAIT_MS = 180_000
+
+SERVE = """
+import sys
+import uvicorn
+from tuoyu.api.service.app import create_app
+from tuoyu.api.service.settings import Settings
+settings = Settings(host="127.0.0.1", solver_time_limit=float(sys.argv[2]), workers=2)
+uvicorn.run(create_app(settings), host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
+"""
+
+
+def require_browser() -> None:
+    missing = []
+    if not CHROMIUM.exists():
+        missing.append(str(CHROMIUM))
+    if importlib.util.find_spec("playwright") is None:
+        missing.append("playwright (pip)")
+    if not missing:
+        return
+    why = "browser tests need " + " and ".join(missing) + " (.ci/setup-browser.sh installs them)"
+    if os.environ.get("TUOYU_REQUIRE_BROWSER") == "1":
+        pytest.fail(why + "; TUOYU_REQUIRE_BROWSER=1 forbids skipping", pytrace=False)
+    pytest.skip(why)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(home: Path, solver_time_limit: float = 60.0) -> tuple[subprocess.Popen, str]:
+    """The real app under uvicorn in a subprocess; returns it and its base URL when it answers."""
+    port = free_port()
+    env = {**os.environ, "TUOYU_HOME": str(home),
+           "TUOYU_DATABASE_URL": f"sqlite:///{home / 'tuoyu.sqlite'}"}
+    log = open(home / "server.log", "wb")  # noqa: SIM115 (closed with the process)
+    proc = subprocess.Popen([sys.executable, "-c", SERVE, str(port), str(solver_time_limit)],
+                            env=env, cwd=str(home), stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            log.close()
+            raise RuntimeError("the service stopped at start:\n" +
+                               (home / "server.log").read_text(errors="replace"))
+        try:
+            if httpx.get(base + "/api/v1/health", timeout=2).status_code == 200:
+                return proc, base
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    proc.terminate()
+    raise RuntimeError("the service did not answer within 60 s")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
