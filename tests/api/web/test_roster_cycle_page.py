@@ -14,21 +14,14 @@ import httpx
 import pytest
 from api_support import zip_bytes
 from draw_support import tiny_dataset
-from test_web_pages import (
-    ARGS,
-    CHROMIUM,
-    SOLVE_WAIT_MS,
-    _require_browser,
-    start_server,
-    stop_server,
-)
+from web_support import ARGS, CHROMIUM, SOLVE_WAIT_MS, require_browser, start_server, stop_server
 
 MONTH = "2027-05"
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    _require_browser()
+    require_browser()
     home = tmp_path_factory.mktemp("tuoyu_cycle_home")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("TUOYU_TODAY", "2027-06-02")
