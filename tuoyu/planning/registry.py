@@ -52,6 +52,7 @@ class Page:
     name: str
     title_key: str
     title: str
+    leaflet: bool = False  # the page draws a map (the vendored Leaflet is loaded)
 
 
 @dataclass(frozen=True)
@@ -232,7 +233,7 @@ register(Planner(
     command="tuoyu.api.cli.siting",
     options=(Option("years", str, "2027-2029", "cli.option.years"),),
     check="tuoyu.api.service.routes_jobs:refuse_steering_clashes",
-    page=Page("/map", "map", "title_map", "公办托班选址地图"),
+    page=Page("/map", "map", "title_map", "公办托班选址地图", leaflet=True),
     maximise=True,
     example={"years": "2027-2029", "classes_per_year": "5-8"},
     example_title="公办托班选址 / siting new classes",
@@ -250,6 +251,7 @@ register(Planner(
     inputs="tuoyu.api.visits_inputs:run_inputs",
     replan_file="visits.csv",
     personal_data=True,
+    page=Page("/visits", "visits", "title_visits", "新生儿家庭上门指导", leaflet=True),
     example={"week": "2027-03-01"},
     example_title="新生儿家庭上门指导 / a week of home visits",
     job_doc="A week of home guidance visits to newborn families, routed (or its re-plan "

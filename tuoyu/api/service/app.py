@@ -60,10 +60,12 @@ def render_page(name: str, title_key: str, title: str) -> str:
     layout = string.Template((WEB / "layout.html").read_text(encoding="utf-8"))
     current = {f"current_{p}": (' class="current"' if p == name else "")
                for p, _key, _title in pages().values()}
+    leaflet = any(p.page is not None and p.page.name == name and p.page.leaflet
+                  for p in registry.planners())
     return layout.substitute(
         title_key=title_key, title=title, main=main, page=name,
-        styles=LEAFLET_CSS if name == "map" else "",
-        scripts=PAGE_SCRIPTS.get(name, ""), **current,
+        styles=LEAFLET_CSS if leaflet else "",
+        scripts=LEAFLET_JS if leaflet else PAGE_SCRIPTS.get(name, ""), **current,
     )
 
 
