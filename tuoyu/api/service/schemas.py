@@ -127,6 +127,31 @@ class SoftGoalOut(BaseModel):
     cost: float
 
 
+class GoalFiguresOut(BaseModel):
+    """A soft goal as people read it (``tuoyu.api.text.goal_figures``): rounded, the
+    weight positive, the cost signed as it adds to the objective."""
+
+    code: str
+    label: str
+    sense: Literal["more", "less"]
+    value: str
+    weight: str
+    cost: str
+    line: str
+
+
+class FiguresOut(BaseModel):
+    """A plan's figures as every face shows them (``tuoyu.api.text.plan_figures``)."""
+
+    status: str
+    objective: str
+    bound: str
+    bound_label: str
+    gap: str
+    line: str
+    goals: list[GoalFiguresOut]
+
+
 class TargetOut(BaseModel):
     code: str
     label: str
@@ -160,6 +185,8 @@ class _Result(BaseModel):
     rows: list[dict[str, Any]]
     fingerprint: str
     params: dict[str, Any]
+    district: str = ""
+    figures: FiguresOut | None = None
 
 
 @functools.cache
