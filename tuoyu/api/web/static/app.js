@@ -275,7 +275,20 @@
     } else if (opts.form !== undefined) {
       init.body = opts.form;  // FormData: the browser sets the multipart boundary
     }
-    return fetch(path, init).then(function (r) {
+    var tries = 0;
+    function send() {
+      return fetch(path, init).then(function (r) {
+        // a heavy read (a table read apart) answers 429 "busy" while another of the same
+        // caller runs: a GET waits its turn (a page asks for several tables at once)
+        if (r.status === 429 && init.method === 'GET' && tries < 60) {
+          tries++;
+          return new Promise(function (ok) { setTimeout(ok, 250 + 50 * Math.min(tries, 10)); })
+            .then(send);
+        }
+        return r;
+      });
+    }
+    return send().then(function (r) {
       if (!r.ok) {
         return r.text().then(function (txt) {
           var body = null;
