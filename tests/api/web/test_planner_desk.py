@@ -151,7 +151,8 @@ def test_the_calendar_is_a_month_grid_with_filters_offline(page, server: str, ti
     assert page.locator("#month .fc-dayGridMonth-view").count() == 1
     # the grid opens on the month of the first session, showing every session of it
     first = min(r["date"] for r in rows)[:7]
-    events = "#month .fc-event:not(.fc-bg-event)"
+    # the sessions in the month's own days (the grid also shows days of the months around)
+    events = "#month td.fc-daygrid-day:not(.fc-day-other) .fc-event:not(.fc-bg-event)"
     page.wait_for_function(f"n => document.querySelectorAll('{events}').length === n",
                            arg=len(_month_rows(rows, first)))
     # New Year's Day is marked in the first month shown (the built-in calendar), and the
