@@ -1,6 +1,6 @@
 """The wall-clock ceiling holds under a CPU hog (issue 18, "a time limit is a time limit").
 
-    python benchmarks/bench_wall_limit.py [--wall 30] [--hogs 2] [--kinds sessions,roster,siting]
+    python benchmarks/bench_wall_limit.py [--wall 30] [--hogs 2] [--kinds sessions,roster,siting,visits]
         [--sizes 1,6:8@city9] [--out docs/benchmarks/wall_limit.md]
 
 Each plan runs through ``tuoyu.planning.<kind>.run`` with a work budget far above the
@@ -31,8 +31,12 @@ def _hog(stop_at: float) -> None:
 
 
 def _params(kind: str, wall: float):
-    from tuoyu.planning.params import RosterParams, SessionParams, SitingParams
+    import datetime as dt
 
+    from tuoyu.planning.params import RosterParams, SessionParams, SitingParams, VisitParams
+
+    if kind == "visits":  # iterations, not seconds: the most the parameter allows
+        return VisitParams(week=dt.date(2027, 3, 1), iterations=200_000, wall_limit=wall)
     if kind == "sessions":
         return SessionParams(year=2027, time_limit=3000, workers=2, wall_limit=wall)
     if kind == "roster":
@@ -69,7 +73,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--wall", type=float, default=30.0)
     ap.add_argument("--hogs", type=int, default=2)
-    ap.add_argument("--kinds", default="sessions,roster,siting")
+    ap.add_argument("--kinds", default="sessions,roster,siting,visits")
     ap.add_argument("--sizes", default="1", help="sessions datasets (bench_sessions sizes)")
     ap.add_argument("--out", type=Path)
     a = ap.parse_args()

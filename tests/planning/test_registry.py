@@ -152,3 +152,18 @@ def test_the_check_finds_a_list_of_kinds():
     tree = ast.parse('KINDS = ("roster", "siting")\nX = Literal["roster", "sessions"]\n'
                      'D = {"sessions": 1, "siting": 2}\nOK = ("roster", "body")\n')
     assert _kind_lists(tree, {"roster", "sessions", "siting"}) == [1, 2, 3]
+
+
+@pytest.mark.parametrize("entry", registry.planners(), ids=lambda p: p.kind)
+def test_every_module_and_hook_an_entry_names_exists(entry):
+    import importlib
+
+    assert callable(importlib.import_module(entry.planning).run)
+    assert callable(entry.module("exporter").write_plan)
+    assert callable(entry.module("command").register)
+    assert f"{entry.kind}.name" in entry.module("messages").MESSAGES
+    for hook in ("inputs", "save", "check"):
+        assert getattr(entry, hook) is None or callable(entry.hook(hook))
+    for option in entry.options:
+        assert option.name in entry.params.model_fields
+    assert entry.params.model_validate({**entry.example, "kind": entry.kind})

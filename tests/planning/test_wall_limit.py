@@ -48,3 +48,17 @@ def test_a_calendar_stopped_by_the_clock_says_so():
         data = load_session_data(Dataset.bundled().folder)
         rows = [{k: str(v) for k, v in r.items()} for r in plan.rows]
         assert violations(data, 2027, rows) == []
+
+
+def test_a_routing_stopped_by_the_clock_says_so():
+    import datetime as dt
+
+    from tuoyu.planning import visits
+    from tuoyu.planning.params import VisitParams
+
+    # 200,000 routing iterations take minutes; a one-second ceiling ends them
+    plan = visits.run(Dataset.bundled(), VisitParams(week=dt.date(2027, 3, 1),
+                                                     iterations=200_000, wall_limit=1))
+    f = next(f for f in plan.findings if f.code == "plan.wall_clock_stop")
+    assert f.params["seconds"] == 1 and list(f.params["stages"])
+    assert plan.rows  # the best routes so far, kept

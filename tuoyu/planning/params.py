@@ -12,6 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from pydantic_core import PydanticCustomError
 
 MAX_SEED = 2**63 - 1
+#: the seed of a draft roster when neither a seed nor a seeded commitment is given
+DRAFT_SEED = 20270301
 #: places one siting may pin, and may forbid (a district has a few hundred candidates)
 MAX_STEERING = 500
 
@@ -33,7 +35,11 @@ class PlannerParams(BaseModel):
 class RosterParams(PlannerParams):
     kind: Literal["roster"] = "roster"
     month: str = Field(..., description="Month to plan, YYYY-MM.", examples=["2027-03"])
-    seed: int = Field(20270301, ge=0, le=MAX_SEED, description="Seed of the random draw.")
+    seed: int | None = Field(
+        None, ge=0, le=MAX_SEED, description="Seed of a draft or test draw. Leave it out for "
+        "the official draw: its seed then comes from the month's seeded commitment (a public "
+        "source after the inputs were committed); a draw made with a seed given here is "
+        "never official. Without either, the draft seed 20270301.")
     draw_share: float = Field(0.10, gt=0, le=1, description="Share of institutions drawn.")
     min_team: int = Field(2, ge=2, le=10, description="Inspectors per inspection, at least.")
     redraw_reason: str | None = Field(

@@ -14,6 +14,7 @@ import hashlib
 import json
 import shutil
 import tempfile
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -29,7 +30,7 @@ from tuoyu.optimizer.roster.problem import RosterRow, recusals
 from tuoyu.optimizer.roster.replan import Replan, moved, replan_problem, without_follow_ups
 from tuoyu.optimizer.solve import ProgressFn, SolveParams, Status, Stop, Target
 from tuoyu.planning.dataset import Dataset
-from tuoyu.planning.params import RosterParams
+from tuoyu.planning.params import DRAFT_SEED, RosterParams
 from tuoyu.planning.plan import Plan, clocked, failed_plan, solve_params_of
 
 KIND = "roster"
@@ -50,6 +51,9 @@ class RosterDetail:
     kept: tuple[Mapping[str, Any], ...] = ()  # a re-plan: the stored roster it started from
     replan: Replan | None = None  # a re-plan: what was kept, re-planned and added
     made_at: str = ""  # when the roster was made (UTC, ISO): the record's created_at
+    #: an official draw: its commitment, the seed source's value and the seed
+    #: (:func:`tuoyu.planning.commitment.official_block`); None for a draft/test seed
+    official: Mapping[str, Any] | None = None
 
 
 def rules_of(params: RosterParams) -> RosterRules:
@@ -105,10 +109,28 @@ def plan_rows(result: RosterResult) -> list[dict[str, str]]:
     ]
 
 
+#: a reason must say something: at least this many visible characters
+MIN_REASON = 2
+
+
+def clean_reason(text: str | None) -> str | None:
+    """A planner's reason with the invisible taken out (zero-width and other format
+    characters, control characters, runs of blanks made one space), or None when fewer
+    than :data:`MIN_REASON` visible characters remain: a reason of one zero-width space
+    or of blanks is no reason."""
+    if not text:
+        return None
+    kept = "".join(" " if c.isspace() else c for c in text
+                   if unicodedata.category(c)[0] not in ("C",) or c.isspace())  # fmt: skip
+    kept = " ".join(kept.split())
+    visible = sum(1 for c in kept if not c.isspace())
+    return kept if visible >= MIN_REASON else None
+
+
 def draw_reason(params: Mapping[str, Any]) -> str | None:
     """The reason a draw carries (``draw.json``'s ``redraw_reason``, the store's): the
-    planner's, else for a re-plan that it is one, else none."""
-    reason = (params.get("redraw_reason") or "").strip()
+    planner's (see :func:`clean_reason`), else for a re-plan that it is one, else none."""
+    reason = clean_reason(params.get("redraw_reason"))
     if reason:
         return reason
     if params.get("from_date"):
@@ -172,6 +194,7 @@ def run(
     history: Sequence[PastInspection] = (),
     kept: Sequence[Mapping[str, Any]] = (),
     earlier_draws: Sequence[Mapping[str, Any]] = (),
+    official: Mapping[str, Any] | None = None,
     stop: Stop | None = None,
     progress: ProgressFn | None = None,
 ) -> Plan:
@@ -182,10 +205,22 @@ def run(
     before ``params.from_date``). ``kept``: for a re-plan (``params.from_date``), the
     visits of the month's stored roster (the contract's rows): those before the date
     are kept as they were. ``earlier_draws``: the month's draws stored before (listed
-    in the audit record). Bad input raises :class:`DataError`; a clash or no roster in
+    in the audit record). ``official``: the month's seeded commitment
+    (:func:`tuoyu.planning.commitment.official_block`): the draw takes its seed, and its
+    record carries it (the caller checked the source and that the inputs are the
+    committed ones). Without it and without ``params.seed``, the draft seed
+    :data:`DRAFT_SEED`. Bad input raises :class:`DataError`; a clash or no roster in
     time returns a plan without rows that says why (status infeasible, time limit or
     cancelled). A stopped search keeps the best roster so far (cancelled).
     """
+    if official is not None:  # the commitment fixed the rules; the seed is derived
+        rules = official["inputs"]["rules"]
+        params = params.model_copy(update={"seed": int(official["seed"]),
+                                           "draw_share": rules["draw_share"],
+                                           "min_team": rules["min_team"]})
+    elif params.seed is None:
+        params = params.model_copy(update={"seed": DRAFT_SEED})
+    assert params.seed is not None
     data = load_inspection_data(dataset.folder)
     history = tuple(history)
     start, _end = month_bounds(params.year, params.mon)
@@ -210,7 +245,8 @@ def run(
     detail = RosterDetail(result, data, history, dataset, covered, len(active),
                           tuple(dict(e) for e in earlier_draws),
                           tuple(dict(r) for r in kept) if rp else (), rp,
-                          dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))  # fmt: skip
+                          dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                          dict(official) if official is not None else None)  # fmt: skip
     plan = Plan(
         kind=KIND,
         status=result.status,
@@ -242,7 +278,7 @@ METHOD = (
 #: fields of a record that are not recomputed from the inputs (when, where, with what it
 #: was made; timings; the month's earlier draws and the reason, kept by the store)
 NOT_RECOMPUTED = ("versions", "inputs.data_dir", "solver.stages", "created_at",
-                  "earlier_draws", "redraw_reason")  # fmt: skip
+                  "earlier_draws", "redraw_reason", "official")  # fmt: skip
 
 
 def fingerprint(obj: Any) -> str:

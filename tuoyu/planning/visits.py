@@ -19,10 +19,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from tuoyu.models.errors import DataError, Problem
+from tuoyu.models.findings import warning
 from tuoyu.models.reader import read_tables
 from tuoyu.models.schema import VISIT_TABLES
 from tuoyu.models.visits import HALF_EN, VisitData, _half_of, visit_data_from_tables
-from tuoyu.optimizer.solve import ProgressFn, Stop, Target
+from tuoyu.optimizer.solve import Clock, ProgressFn, Stop, Target
 from tuoyu.optimizer.visits import (
     RoutingParams,
     Visit,
@@ -187,8 +188,9 @@ def run(
         kept_families=frozenset(v.family_id for v in kept),
         kept_days=frozenset((sid, v.date) for v in kept for sid in v.staff_ids),
     )
-    result = solve(problem, RoutingParams(iterations=params.iterations, seed=params.seed),
-                   stop=stop, progress=progress)
+    clock = Clock(params.wall_limit)
+    routing = RoutingParams(iterations=params.iterations, seed=params.seed, clock=clock)
+    result = solve(problem, routing, stop=stop, progress=progress)
     visits = sorted(list(kept) + list(result.visits),
                     key=lambda v: (v.date, v.staff_ids, v.half, v.order))
     cov = coverage(problem, data, visits)
@@ -198,10 +200,14 @@ def run(
         Target("visits.target.share_within_window", 1.0,
                round(within / asking, 4) if asking else 1.0, within == asking)]
     as_dict = params.model_dump(mode="json")
+    findings = tuple(result.findings)
+    if clock.stopped:  # the ceiling, not the iterations, ended the search
+        findings += (warning("plan.wall_clock_stop", seconds=clock.seconds,
+                             stages=list(clock.stopped)),)
     return Plan(
         kind=KIND, status=result.status, objective=result.objective, bound=result.bound,
         stages=tuple(result.stages), soft_goals=tuple(result.soft_goals),
-        targets=tuple(targets), findings=tuple(result.findings),
+        targets=tuple(targets), findings=findings,
         rows=tuple(plan_rows(visits, data, problem)), fingerprint=data.fingerprint,
         params=as_dict, detail=VisitDetail(result, problem, data, tuple(cov), dataset),
     )

@@ -28,7 +28,7 @@ from tuoyu.planning.dataset import Dataset
 
 DATA = BUNDLED
 CONTRACT = ["date", "institution_id", "street_id", "inspector_ids", "reason"]
-SHEETS = ["按日期", "按检查人员", "抽取记录", "年度覆盖", "说明"]
+SHEETS = ["按日期", "检查组每日单", "按检查人员", "抽取记录", "年度覆盖", "说明"]
 runner = CliRunner()
 DATASET = Dataset.at(DATA)
 
@@ -90,12 +90,16 @@ def test_cli_writes_the_contract_files(december):
 
 
 def test_verify_says_the_draw_matches(december, monkeypatch, tmp_path):
-    monkeypatch.setenv("TUOYU_DATABASE_URL", db_url(tmp_path))
+    monkeypatch.setenv("TUOYU_DATABASE_URL", db_url(december.parent))  # the store it is in
     result = runner.invoke(app, ["roster", "verify", str(december), "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert "matches" in result.output
     zh = runner.invoke(app, ["roster", "verify", str(december)])
     assert zh.exit_code == 0 and "抽取结果一致" in zh.output
+    # another store does not hold this draw: verify cannot confirm it and says so
+    monkeypatch.setenv("TUOYU_DATABASE_URL", db_url(tmp_path))
+    other = runner.invoke(app, ["roster", "verify", str(december), "--lang", "en"])
+    assert other.exit_code == 1 and "This store holds no draw of 2026-12" in other.output
 
 
 def _tampered(december: Path, tmp_path: Path, change) -> Path:

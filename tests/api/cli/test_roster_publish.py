@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import json
 import shutil
 from pathlib import Path
@@ -23,6 +24,7 @@ from tuoyu.api import runner as api_runner
 from tuoyu.api import store
 from tuoyu.api.cli import app
 from tuoyu.data import BUNDLED
+from tuoyu.models.inspection import load_inspection_data
 from tuoyu.planning.dataset import Dataset
 from tuoyu.planning.params import RosterParams
 from tuoyu.planning.roster import fingerprint
@@ -169,7 +171,7 @@ def test_what_the_service_calls(month):
     assert "已撤回" in api_runner.state_error_text(err.value, "zh")
     with pytest.raises(store.RedrawRefused):
         api_runner.check_roster(DATASET, RosterParams(month="2027-03"), eng)
-    api_runner.check_roster(DATASET, RosterParams(month="2027-03", redraw_reason="x"), eng)
+    api_runner.check_roster(DATASET, RosterParams(month="2027-03", redraw_reason="数据更正"), eng)
     with pytest.raises(store.NothingToReplan):
         api_runner.check_roster(DATASET, RosterParams(month="2027-05", from_date="2027-05-10"),
                                 eng)
@@ -178,7 +180,11 @@ def test_what_the_service_calls(month):
     assert state["in_force"]["fingerprint"] == fingerprint(second)
 
 
-def test_the_notice_names_every_inspected_institution(month, monkeypatch, tmp_path):
+def test_the_notices_keep_the_month_sealed_until_it_is_revealed(month, monkeypatch, tmp_path):
+    """Before the month is over the notice names no inspection's date or team (the
+    announcement; the results notice lists only an inspection whose outcome is
+    recorded); once revealed, every institution, the outcome, the earlier draw and the
+    reason (escaped)."""
     root, url, _steps = month
     monkeypatch.setenv("TUOYU_DATABASE_URL", url)
     rows = read_rows(root / "second" / "roster.csv")
@@ -188,25 +194,39 @@ def test_the_notice_names_every_inspected_institution(month, monkeypatch, tmp_pa
                         f"{picked['institution_id']},{picked['date']},rectify,"
                         f"{picked['inspector_ids']}\n", encoding="utf-8")
     assert api_runner.record_outcomes(outcomes, DATASET, store.engine(url)) == 1
+    monkeypatch.setenv("TUOYU_TODAY", "2027-03-20")
     out = tmp_path / "notice"
     result = cli("roster", "notice", "--month", "2027-03", "--out", str(out))
     assert result.exit_code == 0, result.output
     page = (out / "notice.html").read_text(encoding="utf-8")
+    assert "<script" not in page.lower() and "tuoyu roster" not in page
+    assert not [r for r in rows if r["date"] in page]
+    results = cli("roster", "notice", "--month", "2027-03", "--kind", "results", "--out",
+                  str(tmp_path / "results"))
+    assert results.exit_code == 0, results.output
+    page = (tmp_path / "results" / "notice.html").read_text(encoding="utf-8")
+    assert picked["date"] in page and "责令整改" in page
+    names = {i.institution_id: i.name for i in load_inspection_data(BUNDLED).institutions}
+    assert not [r for r in rows if r["institution_id"] != picked["institution_id"]
+                and html.escape(names[r["institution_id"]]) in page]  # only the one done
+    early = cli("roster", "reveal", "--month", "2027-03")
+    assert early.exit_code == 2 and "尚未结束" in early.output
+    monkeypatch.setenv("TUOYU_TODAY", "2027-04-02")
+    assert cli("roster", "reveal", "--month", "2027-03").exit_code == 0
+    result = cli("roster", "notice", "--month", "2027-03", "--out", str(tmp_path / "shown"))
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "shown" / "notice.html").read_text(encoding="utf-8")
     second = json.loads((root / "second" / "draw.json").read_text(encoding="utf-8"))
-    assert "<script" not in page.lower()
     for r in rows:
-        assert r["institution_id"] in page
-    assert str(second["seed"]) in page and fingerprint(second) in page
-    assert second["result_fingerprint"] in page and "20270301" in page  # the earlier draw
+        assert r["date"] in page and html.escape(names[r["institution_id"]]) in page
+    assert str(second["seed"]) in page and "20270301" in page  # the earlier draw
     assert "责令整改" in page and "已发布" in page
     assert "检查组成员调岗 &lt;b&gt;" in page  # the reason, escaped
-    wb = openpyxl.load_workbook(out / "notice.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "shown" / "notice.xlsx")
     first = wb.worksheets[0]
-    ids = {first.cell(r, 3).value for r in range(2, first.max_row + 1)}
-    assert ids == {r["institution_id"] for r in rows}
+    dates = {first.cell(r, 1).value for r in range(3, first.max_row + 1)}  # title, header
+    assert dates == {r["date"] for r in rows}
     assert all(isinstance(c.value, str) for row in first.iter_rows() for c in row if c.value)
-    missing = cli("roster", "notice", "--month", "2027-05", "--out", str(tmp_path / "none"))
-    assert missing.exit_code == 2 and "2027-05" in missing.output
 
 
 def test_names_in_the_notice_stay_text(tmp_path, monkeypatch):
@@ -223,19 +243,16 @@ def test_names_in_the_notice_stay_text(tmp_path, monkeypatch):
         w = csv.DictWriter(f, fieldnames=list(table[0]))
         w.writeheader()
         w.writerows(table)
-    made = cli("roster", "--data", str(copy), "--month", "2027-03", "--out",
-               str(tmp_path / "o"), *FAST)
-    assert made.exit_code == 0, made.output
     result = cli("roster", "notice", "--data", str(copy), "--month", "2027-03", "--out",
-                 str(tmp_path / "n"))
+                 str(tmp_path / "n"))  # the announcement: the directory of institutions
     assert result.exit_code == 0, result.output
     page = (tmp_path / "n" / "notice.html").read_text(encoding="utf-8")
     assert "<img" not in page and "&lt;img src=x onerror=alert(1)&gt;&amp;&quot;托育&quot;" in page
     wb = openpyxl.load_workbook(tmp_path / "n" / "notice.xlsx")
-    names = [c.value for c in wb.worksheets[0]["D"][1:]]
+    ws = wb["检查对象名录库（在营托育机构）"[:28]]
+    names = [c.value for c in ws["A"][1:]]
     assert odd["formula"] in names and odd["name"] in names
-    ws = wb.worksheets[0]
-    assert all(c.data_type == "s" for c in ws["D"][1:])
+    assert all(c.data_type == "s" for c in ws["A"][1:])
 
 
 # --- two processes saving the same month at once ---------------------------------------

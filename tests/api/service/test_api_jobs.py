@@ -120,7 +120,10 @@ def test_running_cancel_infeasible_verify(tmp_path: Path) -> None:
         assert good["status"] == "done"
         r = c.post(f"/api/v1/jobs/{good['id']}/verify")
         assert r.status_code == 200
-        assert r.json() == {"matches": True, "problems": [], "findings": []}
+        assert r.json() == {"matches": True, "problems": [], "findings": [],
+                            "checked": ["draw.json", "roster.csv", "roster.xlsx", "store",
+                                        "chain"],
+                            "unchecked": ["summary.txt"]}
         assert c.get(f"/api/v1/jobs/{good['id']}/files/nothing.csv").status_code == 404
         assert c.get(f"/api/v1/jobs/{good['id']}/files/../../tuoyu.sqlite").status_code == 404
         xlsx = c.get(f"/api/v1/jobs/{good['id']}/files/roster.xlsx")

@@ -467,6 +467,7 @@ def test_roster_page_publishes_and_replans(page, server: str) -> None:
     assert "理由" in page.inner_text("#error")
     before = api_get(f"{server}/api/v1/jobs/{first}/result").json()["rows"]
     page.fill("#replan-date", "2027-05-17")
+    page.fill("#replan-reason", "检查人员调整")  # no outcome recorded yet: a redraw, needs one
     page.click("#replan-btn")
     page.wait_for_function(
         "id => document.getElementById('job-status').dataset.jobId !== id"

@@ -110,6 +110,7 @@ def roster(
 def publish_cmd(
     month: str = typer.Option(..., help=help_of("cli.help.roster.publish_month")),
     data: Path = typer.Option(None, help=help_of("cli.help.data")),
+    out: Path = typer.Option(None, help=help_of("cli.help.roster.publish_out")),
     lang: str = LANG_OPTION,
 ) -> None:
     """Publish a month's roster (一公开): from now on later months take it as history,
@@ -118,32 +119,135 @@ def publish_cmd(
 
     language = _lang(lang)
     params = make_params(RosterParams, language, month=month)
+    dataset = dataset_of(data)
     try:
-        entry = runner.publish(dataset_of(data), params.month)
+        entry = runner.publish(dataset, params.month)
     except store.RosterStateError as exc:
         _state_error(exc, language)
+    if out is not None:
+        runner.restamp_roster(out, dataset)
     shown = {**entry, "month": params.month, "seed": str(entry["seed"]),
              "fingerprint": str(entry["fingerprint"])[:19] + "…"}
     typer.echo(message("roster.summary.published", shown, language))
+    if entry.get("sealed_hash"):
+        typer.echo(message("roster.summary.sealed", {"hash": entry["sealed_hash"]}, language))
+    else:
+        typer.echo(message("roster.verify.not_official", None, language))
+
+
+def commit_cmd(
+    month: str = typer.Option(..., help=help_of("cli.help.roster.cycle_month")),
+    source: str = typer.Option("drand", help=help_of("cli.help.roster.source")),
+    lottery: str = typer.Option(None, help=help_of("cli.help.roster.lottery")),
+    lottery_date: str = typer.Option(None, help=help_of("cli.help.roster.lottery_date")),
+    draw_share: float = param_option(RosterParams, "draw_share",
+                                     help="cli.help.roster.draw_share"),
+    min_team: int = param_option(RosterParams, "min_team", help="cli.help.roster.min_team"),
+    reason: str = typer.Option(None, help=help_of("cli.help.roster.commit_reason")),
+    data: Path = typer.Option(None, help=help_of("cli.help.data")),
+    lang: str = LANG_OPTION,
+) -> None:
+    """Commit the month's official draw: fix its inputs (candidates with weights, history,
+    rules, inspectors' available days, the seed source) and print the commitment (their
+    SHA-256) to publish in the pre-announcement (抽查公告)."""
+    from tuoyu.api import runner, store
+
+    language = _lang(lang)
+    given = {k: v for k, v in (("draw_share", draw_share), ("min_team", min_team))
+             if v is not None}
+    params = make_params(RosterParams, language, month=month, **given)
+    spec: dict[str, object] = {"kind": source}
+    if source == "lottery":
+        spec.update(name=lottery or "", date=lottery_date or "")
+    try:
+        entry = runner.commit(dataset_of(data), params, spec, reason=reason)
+    except DataError as exc:
+        fail([render_data_error(exc, language)], language)
+    except ValueError as exc:  # a lottery date that is not a date
+        fail([f"--lottery-date: {exc}"], language)
+    except store.RosterStateError as exc:
+        _state_error(exc, language)
+    typer.echo(message("roster.summary.committed", _shown(entry, language), language))
+
+
+def _shown(entry: dict, lang: Lang) -> dict[str, object]:
+    from tuoyu.api.text.roster import source_text
+
+    return {"month": "", **entry, "source": source_text(entry.get("source") or {}, lang)}
+
+
+def seed_cmd(
+    month: str = typer.Option(..., help=help_of("cli.help.roster.cycle_month")),
+    drand: Path = typer.Option(None, help=help_of("cli.help.roster.drand")),
+    numbers: str = typer.Option(None, help=help_of("cli.help.roster.numbers")),
+    data: Path = typer.Option(None, help=help_of("cli.help.data")),
+    lang: str = LANG_OPTION,
+) -> None:
+    """Give the committed month its seed source's value: the drand round the commitment
+    named (its BLS signature checked offline) or the lottery draw's numbers. The seed is
+    a hash of the commitment and that value; draw next with ``tuoyu roster --month``."""
+    from tuoyu.api import runner, store
+
+    language = _lang(lang)
+    params = make_params(RosterParams, language, month=month)
+    try:
+        value = (json.loads(drand.read_text(encoding="utf-8")) if drand is not None
+                 else {"numbers": numbers or ""})  # fmt: skip
+        entry = runner.seed(dataset_of(data), params.month, value)
+    except DataError as exc:
+        fail([render_data_error(exc, language)], language)
+    except (OSError, ValueError) as exc:
+        fail([f"--drand {drand}: {exc}"], language)
+    except store.RosterStateError as exc:
+        _state_error(exc, language)
+    typer.echo(message("roster.summary.seeded", {**_shown(entry, language),
+                                                 "month": params.month}, language))
+
+
+def reveal_cmd(
+    month: str = typer.Option(..., help=help_of("cli.help.roster.reveal_month")),
+    data: Path = typer.Option(None, help=help_of("cli.help.data")),
+    lang: str = LANG_OPTION,
+) -> None:
+    """Reveal the month's draw once the month is over: the public notice then shows every
+    inspection, its team and the whole sealed record, which the page checks itself."""
+    from tuoyu.api import runner, store
+
+    language = _lang(lang)
+    params = make_params(RosterParams, language, month=month)
+    try:
+        entry = runner.reveal(dataset_of(data), params.month)
+    except store.RosterStateError as exc:
+        _state_error(exc, language)
+    typer.echo(message("roster.summary.revealed", entry, language))
 
 
 def notice_cmd(
     month: str = typer.Option(..., help=help_of("cli.help.roster.notice_month")),
     out: Path = typer.Option(..., help=help_of("cli.help.roster.notice_out")),
+    kind: str = typer.Option(None, help=help_of("cli.help.roster.notice_kind")),
     data: Path = typer.Option(None, help=help_of("cli.help.data")),
     lang: str = LANG_OPTION,
 ) -> None:
-    """Write the public notice (公示) of a month's roster: institutions, dates, teams,
-    the outcomes once recorded, and the seed and fingerprints to verify the draw."""
-    from tuoyu.api import store
-    from tuoyu.api.exports.notice import FILES, write_notice
+    """Write a public notice (公示) of a month: the pre-announcement, the results, or the
+    revealed draw."""
+    from tuoyu.api import runner, store
+    from tuoyu.api.exports.notice import FILES, KINDS, NotRevealed, notice_of, write_notice
     from tuoyu.api.exports.output import OutputError, staged
+    from tuoyu.models.inspection import load_inspection_data
 
     language = _lang(lang)
     params = make_params(RosterParams, language, month=month)
+    if kind is not None and kind not in KINDS:
+        fail([f"--kind {kind}: expected one of {', '.join(KINDS)}"], language)
     try:
+        dataset = dataset_of(data)
+        notice = notice_of(runner.month_view(dataset, params.month),
+                           load_inspection_data(dataset.folder), language, kind)
         with staged(out) as tmp:
-            write_notice(dataset_of(data), params.month, store.engine(), tmp, language)
+            write_notice(notice, tmp, language)
+    except NotRevealed as exc:
+        fail([message(exc.code, exc.params, language)], language)
     except store.RosterStateError as exc:
         _state_error(exc, language)
     except DataError as exc:
@@ -154,43 +258,69 @@ def notice_cmd(
                        language))  # fmt: skip
 
 
+def _verify_files(paths: list[Path]) -> tuple[Path, list[Path]]:
+    """The record (the one draw.json among the paths; a folder stands for its files) and
+    the other files given beside it."""
+    files: list[Path] = []
+    for p in paths:
+        files += sorted(f for f in p.iterdir() if f.is_file()) if p.is_dir() else [p]
+    records = [f for f in files if f.name.endswith(".json")]
+    if len(records) != 1:
+        raise ValueError(f"expected one draw.json among {[str(p) for p in paths]}, "
+                         f"found {len(records)}")
+    return records[0], [f for f in files if f != records[0]]
+
+
 def verify_cmd(
-    draw: Path = typer.Argument(..., help=help_of("cli.help.roster.draw")),
+    paths: list[Path] = typer.Argument(..., help=help_of("cli.help.roster.draw")),
     data: Path = typer.Option(None, help=help_of("cli.help.data_recorded")),
     workers: int = typer.Option(8, help=help_of("cli.help.workers")),
     time_limit: float = typer.Option(120.0, help=help_of("cli.help.time_limit")),
     lang: str = LANG_OPTION,
 ) -> None:
-    """Recompute a draw's whole audit record and say whether it matches (and, when the
-    store keeps the draw, whether the file is the stored one)."""
+    """Recompute a draw's whole audit record, check every file given and the store's
+    copy against it, and say what matches, what differs and what could not be checked.
+    Exit 0 only when everything checked matches and the store holds the record."""
     from tuoyu.api import runner
     from tuoyu.api.exports.audit import check_record
-    from tuoyu.planning.roster import verify
+    from tuoyu.planning.audit import verify_draw
 
     language = _lang(lang)
-    path = draw / "draw.json" if draw.is_dir() else draw
+    path = paths[0]
     try:
+        path, others = _verify_files(paths)
         record = json.loads(path.read_text(encoding="utf-8"))
+        sealed = None
+        if isinstance(record, dict) and record.get("kind") == "tuoyu.roster.sealed":
+            sealed, record = record, record.get("record")  # a revealed record: its draw
         check_record(record, path.name)
         folder = data or record["inputs"].get("data_dir")
         if not folder:
             fail([message("input.record_no_dataset", {"path": str(path)}, language)],
                  language)
         dataset = Dataset.at(folder)
-        stored = runner.stored_record(dataset, record)
-        ok, problems = verify(record, dataset, time_limit=time_limit, workers=workers,
-                              stored=stored)
+        draws = runner.store_draws(dataset, str(record["month"]))
+        chain = runner.store_chain(dataset)
+        verdict = verify_draw(record, dataset, draws=draws, files=others, chain=chain,
+                              sealed=sealed, time_limit=time_limit, workers=workers)
     except DataError as exc:
         fail([render_data_error(exc, language)], language)
     except (OSError, KeyError, ValueError, TypeError) as exc:
         reason = {"path": str(path), "reason": str(exc)}
         typer.echo(message("roster.verify.cannot", reason, language), err=True)
         raise typer.Exit(2) from None
-    if ok:
+    sep = "、" if language == "zh" else ", "
+    typer.echo(message("roster.verify.checked", {"files": sep.join(verdict.checked)}, language))
+    typer.echo(message("roster.verify.official" if verdict.official
+                       else "roster.verify.not_official", None, language))
+    if verdict.unchecked:
+        typer.echo(message("roster.verify.unchecked", {"files": sep.join(verdict.unchecked)},
+                           language))  # fmt: skip
+    if verdict.matches:
         typer.echo(f"{path}: " + message("roster.verify.matches", None, language))
         return
     typer.echo(f"{path}: " + message("roster.verify.differs", None, language), err=True)
-    for p in problems:
+    for p in verdict.findings:
         typer.echo(f"  - {render(p, language)}", err=True)
     raise typer.Exit(1)
 
@@ -220,6 +350,9 @@ def register(app: typer.Typer) -> None:
     roster_app.command("verify")(verify_cmd)
     roster_app.command("publish")(publish_cmd)
     roster_app.command("notice")(notice_cmd)
+    roster_app.command("commit")(commit_cmd)
+    roster_app.command("seed")(seed_cmd)
+    roster_app.command("reveal")(reveal_cmd)
     inspections_app = typer.Typer(help=help_of("cli.help.inspections.group"))
     inspections_app.command("record")(record_cmd)
     app.add_typer(roster_app, name="roster")

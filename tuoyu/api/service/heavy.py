@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -65,18 +66,28 @@ def rows_csv(rows: Any, path: Path) -> None:
 
 
 def verify(record: dict[str, Any], folder: str, key: str, url: str, time_limit: float,
-           workers: int) -> tuple[bool, list[Any]]:
-    """:func:`tuoyu.planning.roster.verify` of a stored draw (what it checks is its own)."""
-    from tuoyu.api.runner import stored_record
+           workers: int, files: Sequence[str] = ()) -> tuple[bool, list[Any], list[str],
+                                                              list[str]]:
+    """:func:`tuoyu.planning.audit.verify_draw` of a stored draw (what it checks is its
+    own): the recomputation, the job's files and the store's draws of the month and its
+    chain against the record. Returns (matches, findings, checked, unchecked)."""
+    from sqlalchemy.orm import Session
+
     from tuoyu.api.store import make_engine
+    from tuoyu.api.store.draws import dataset_keys, sealed_chain, stored_draws
+    from tuoyu.planning.audit import verify_draw
     from tuoyu.planning.dataset import Dataset
-    from tuoyu.planning.roster import verify as verify_draw
 
     engine = make_engine(url)
     try:
         dataset = Dataset(Path(folder), key)
-        return verify_draw(record, dataset, time_limit=time_limit, workers=workers,
-                           stored=stored_record(dataset, record, engine))
+        with Session(engine) as session:
+            draws = stored_draws(session, dataset_keys(dataset), str(record["month"]))
+            chain = sealed_chain(session, dataset.key)
+        verdict = verify_draw(record, dataset, draws=draws, files=[Path(f) for f in files],
+                              chain=chain, time_limit=time_limit, workers=workers)
+        return (verdict.matches, list(verdict.findings), list(verdict.checked),
+                list(verdict.unchecked))
     finally:
         engine.dispose()
 

@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -27,10 +28,12 @@ from tuoyu.api.service.deps import Planner, State, StateDep, Viewer
 from tuoyu.api.service.errors import ApiError, not_found, too_large_message
 from tuoyu.api.service.schemas import (
     ERROR_RESPONSES,
+    CommitRequest,
     DatasetOut,
     MarkedDayOut,
     OutcomeRows,
     RecordedOut,
+    SeedRequest,
     iso,
 )
 from tuoyu.api.store import DatasetRow
@@ -150,10 +153,7 @@ def _table_pages(st: State, who: Any, row: DatasetRow, table: str) -> tuple[Path
     size = heavy.PAGE_ROWS
     pages = st.settings.home / "cache" / f"{row.id}-{where}" / f"{table}-{size}"
     if not (pages / "count").is_file():
-        pages.parent.mkdir(parents=True, exist_ok=True)
-        result, value = run_heavy(st, who, heavy.table_pages, row.path, table, str(pages), size)
-        if result == "problems":
-            raise DataError([Problem(**p) for p in value])
+        _make_pages(row, table, pages, size)
     return pages, int((pages / "count").read_text(encoding="ascii")), size
 
 
@@ -280,6 +280,31 @@ async def record_outcomes(dataset_id: str, request: Request, st: StateDep,
     return RecordedOut(recorded=value)
 
 
+#: one lock per table being paged: a page asking for every table at once waits for each
+#: first read (one process apart per table, never two for the same), never a 429
+_PAGING: dict[Path, threading.Lock] = {}
+_PAGING_LOCK = threading.Lock()
+
+
+def _make_pages(row: DatasetRow, table: str, pages: Path, size: int) -> None:
+    from tuoyu.api.service.apart import TooHeavy, run_apart
+
+    with _PAGING_LOCK:
+        lock = _PAGING.setdefault(pages, threading.Lock())
+    with lock:
+        if (pages / "count").is_file():  # another request made them meanwhile
+            return
+        pages.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            result, value = run_apart(heavy.table_pages, row.path, table, str(pages), size)
+        except TooHeavy:
+            raise ApiError(422, "数据表太大，无法在限定的时间和内存内读出。 / The table is too "
+                                "large to read within the time and memory limits.",
+                           "too_heavy") from None
+        if result == "problems":
+            raise DataError([Problem(**p) for p in value])
+
+
 async def _copy_upload(upload: UploadFile, path: Path, limit: int) -> None:
     size = 0
     with path.open("wb") as f:
@@ -298,7 +323,7 @@ def heavy_slot(st: State, who: auth.Caller) -> Iterator[None]:
 
     holder = who.token_id or f"role:{who.role}"
     try:
-        with st.slots.take(holder):
+        with st.slots.take(holder, who.role):
             yield
     except Busy:
         raise ApiError(429, "服务正忙：你的另一个计算请求（或太多请求）正在进行，请稍后再试。"
@@ -340,13 +365,19 @@ def roster_month(dataset_id: str, month: str, st: StateDep, _who: Viewer) -> dic
             responses={200: {"content": {"text/html": {}, "application/vnd.openxmlformats-"
                                          "officedocument.spreadsheetml.sheet": {}}}})
 def roster_notice(dataset_id: str, month: str, st: StateDep, _who: Viewer,
-                  format: str = "html", lang: str = "zh") -> Any:
-    """The month's public notice (一公开): institutions drawn, dates, teams, outcomes once
-    recorded, and the seed and fingerprints to verify the draw. ``format``: html | xlsx."""
+                  format: str = "html", lang: str = "zh", kind: str | None = None) -> Any:
+    """A public notice of the month (一公开). ``kind``: ``announcement`` (抽查公告: the
+    matters, the directories, ratio, frequency, method, the commitment and the sealed
+    hash; never who is inspected when), ``results`` (抽查结果公示: each inspection done
+    and its outcome) or ``revealed`` (once the month is over and revealed: every
+    inspection and team, and the record the page checks itself); default: revealed once
+    revealed, else the announcement. ``format``: html | xlsx."""
     from fastapi.responses import HTMLResponse
 
-    from tuoyu.api import runner, store
-    from tuoyu.api.exports.notice import notice_html, notice_of, notice_xlsx
+    from tuoyu.api import runner
+    from tuoyu.api.exports.notice import KINDS, NotRevealed, notice_html, notice_of, notice_xlsx
+    from tuoyu.api.text import message
+    from tuoyu.models.inspection import load_inspection_data
     from tuoyu.planning.params import RosterParams
 
     row = get_dataset(st, dataset_id)
@@ -357,14 +388,104 @@ def roster_notice(dataset_id: str, month: str, st: StateDep, _who: Viewer,
         raise ApiError(422, f"'{month[:20]}' is not a month; expected YYYY-MM.") from None
     if format not in ("html", "xlsx"):
         raise ApiError(422, "format: expected html or xlsx")
+    if kind is not None and kind not in KINDS:
+        raise ApiError(422, f"kind: expected one of {', '.join(KINDS)}")
+    dataset = Dataset(Path(row.path), row.id)
     try:
-        notice = notice_of(Dataset(Path(row.path), row.id), month, st.engine, language)
-    except store.RosterStateError as exc:
-        raise ApiError(404, runner.state_error_text(exc, language), reason=exc.code) from None
+        notice = notice_of(runner.month_view(dataset, month, st.engine),
+                           load_inspection_data(dataset.folder), language, kind)
+    except NotRevealed as exc:
+        raise ApiError(404, message(exc.code, exc.params, language), reason=exc.code) from None
     if format == "html":
-        return HTMLResponse(notice_html(notice, language))
+        if not notice.check:
+            return HTMLResponse(notice_html(notice, language))
+        from tuoyu.api.exports.notice import check_script_hash
+        from tuoyu.api.service.guard import CSP
+
+        csp = CSP.replace("script-src 'self'", f"script-src {check_script_hash()}")
+        return HTMLResponse(notice_html(notice, language),
+                            headers={"Content-Security-Policy": csp})  # its own check only
     folder = Path(tempfile.mkdtemp(prefix="notice-", dir=st.settings.home))
     path = folder / f"notice-{month}.xlsx"
     notice_xlsx(notice, path, language)
     return FileResponse(path, filename=path.name, background=BackgroundTask(
         shutil.rmtree, folder, ignore_errors=True))
+
+
+@router.post("/{dataset_id}/rosters/{month}/commit")
+def roster_commit(dataset_id: str, month: str, body: CommitRequest, st: StateDep,
+                  _who: Planner, lang: str = "zh") -> dict[str, Any]:
+    """Commit the month's official draw (双随机): its inputs fixed and hashed with the
+    time; ``source``: drand (the round 10 minutes on) or a lottery draw after today. A
+    second commitment needs ``reason``; both are kept. Returns the month's state."""
+    from tuoyu.api import runner
+    from tuoyu.planning.params import RosterParams
+
+    row = get_dataset(st, dataset_id)
+    dataset = Dataset(Path(row.path), row.id)
+    language = "en" if lang == "en" else "zh"
+    try:
+        params = RosterParams(month=month, draw_share=body.draw_share, min_team=body.min_team)
+    except ValidationError:
+        raise ApiError(422, f"'{month[:20]}' is not a month; expected YYYY-MM.") from None
+    source: dict[str, Any] = {"kind": body.source}
+    if body.source == "lottery":
+        source.update(name=body.lottery_name or "", date=str(body.lottery_date or ""))
+    _cycle_step(lambda: runner.commit(dataset, params, source, st.engine, reason=body.reason),
+                language)
+    return runner.month_state(dataset, month, st.engine)
+
+
+@router.post("/{dataset_id}/rosters/{month}/seed")
+def roster_seed(dataset_id: str, month: str, body: SeedRequest, st: StateDep,
+                _who: Planner, lang: str = "zh") -> dict[str, Any]:
+    """Give the committed month its seed source's value: ``drand`` (the round's JSON as
+    fetched from any drand relay; its BLS signature is checked offline) or ``numbers``
+    (the lottery draw's). Returns the month's state."""
+    from tuoyu.api import runner
+
+    row = get_dataset(st, dataset_id)
+    dataset = Dataset(Path(row.path), row.id)
+    value: dict[str, Any] = dict(body.drand) if body.drand is not None else {
+        "numbers": body.numbers or ""}
+    _cycle_step(lambda: runner.seed(dataset, _month(month), value, st.engine),
+                "en" if lang == "en" else "zh")
+    return runner.month_state(dataset, month, st.engine)
+
+
+@router.post("/{dataset_id}/rosters/{month}/reveal")
+def roster_reveal(dataset_id: str, month: str, st: StateDep, _who: Planner,
+                  lang: str = "zh") -> dict[str, Any]:
+    """Reveal the month's draw once the month is over. Returns the month's state."""
+    from tuoyu.api import runner
+
+    row = get_dataset(st, dataset_id)
+    dataset = Dataset(Path(row.path), row.id)
+    _cycle_step(lambda: runner.reveal(dataset, _month(month), st.engine),
+                "en" if lang == "en" else "zh")
+    return runner.month_state(dataset, month, st.engine)
+
+
+def _month(month: str) -> str:
+    from tuoyu.planning.params import RosterParams
+
+    try:
+        return RosterParams(month=month).month
+    except ValidationError:
+        raise ApiError(422, f"'{month[:20]}' is not a month; expected YYYY-MM.") from None
+
+
+def _cycle_step(step: Any, lang: str) -> Any:
+    """Run a step of the month's cycle: a refusal of the month's state is 409, a bad
+    value (a drand round that does not verify, …) 422, each said in ``lang``."""
+    from tuoyu.api import runner, store
+    from tuoyu.api.text import render_data_error
+
+    try:
+        return step()
+    except store.RosterStateError as exc:
+        raise ApiError(409, runner.state_error_text(exc, lang), "roster_state",
+                       reason=exc.code) from None
+    except DataError as exc:
+        raise ApiError(422, render_data_error(exc, lang), "bad_value",  # type: ignore[arg-type]
+                       reason=exc.problems[0].code) from None

@@ -129,6 +129,31 @@ class SoftGoalOut(BaseModel):
     cost: float
 
 
+class GoalFiguresOut(BaseModel):
+    """A soft goal as people read it (``tuoyu.api.text.goal_figures``): rounded, the
+    weight positive, the cost signed as it adds to the objective."""
+
+    code: str
+    label: str
+    sense: Literal["more", "less"]
+    value: str
+    weight: str
+    cost: str
+    line: str
+
+
+class FiguresOut(BaseModel):
+    """A plan's figures as every face shows them (``tuoyu.api.text.plan_figures``)."""
+
+    status: str
+    objective: str
+    bound: str
+    bound_label: str
+    gap: str
+    line: str
+    goals: list[GoalFiguresOut]
+
+
 class TargetOut(BaseModel):
     code: str
     label: str
@@ -162,6 +187,8 @@ class _Result(BaseModel):
     rows: list[dict[str, Any]]
     fingerprint: str
     params: dict[str, Any]
+    district: str = ""
+    figures: FiguresOut | None = None
 
 
 @functools.cache
@@ -178,6 +205,9 @@ def result_out() -> type[BaseModel]:
 
 class ReplanRequest(BaseModel):
     from_date: dt.date
+    redraw_reason: str | None = Field(
+        None, max_length=500, description="Why a published month is re-planned (needed when "
+        "no outcome was recorded in the month before the date: then it is a redraw).")
 
     model_config = {"json_schema_extra": {"examples": [{"from_date": "2027-06-01"}]}}
 
@@ -186,6 +216,33 @@ class VerifyOut(BaseModel):
     matches: bool
     problems: list[str]  # the differences, rendered
     findings: list[dict[str, Any]] = []  # the same as codes with parameters
+    checked: list[str] = []  # what was checked against the record (files, "store")
+    unchecked: list[str] = []  # what could not be checked (a summary for people, …)
+
+
+class CommitRequest(BaseModel):
+    """The commitment of a month's official draw (双随机)."""
+
+    model_config = ConfigDict(extra="forbid")
+    source: Literal["drand", "lottery"] = Field(
+        "drand", description="drand: the League of Entropy's round 10 minutes after the "
+        "commitment; lottery: a named public lottery draw on a date after today.")
+    lottery_name: str | None = Field(None, max_length=100, description="e.g. 中国福利彩票双色球")
+    lottery_date: dt.date | None = Field(None, description="The lottery draw's date.")
+    draw_share: float = Field(0.10, gt=0, le=1, description="Share of institutions drawn.")
+    min_team: int = Field(2, ge=2, le=10, description="Inspectors per inspection, at least.")
+    reason: str | None = Field(None, max_length=500,
+                               description="Why the month is committed again (required then).")
+
+
+class SeedRequest(BaseModel):
+    """The seed source's value of a committed month: a drand round or lottery numbers."""
+
+    model_config = ConfigDict(extra="forbid")
+    drand: dict[str, Any] | None = Field(
+        None, description="The round's JSON as any drand relay serves it: round, randomness, "
+        "signature, previous_signature.")
+    numbers: str | None = Field(None, max_length=200, description="The lottery's numbers.")
 
 
 class StreetCoverage(BaseModel):

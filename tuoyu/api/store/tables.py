@@ -8,7 +8,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -33,7 +33,7 @@ class Roster(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     dataset: Mapped[str] = mapped_column(String(500), index=True)
     month: Mapped[str] = mapped_column(String(7), index=True)  # YYYY-MM
-    seed: Mapped[int] = mapped_column(Integer)
+    seed: Mapped[int] = mapped_column(BigInteger)  # an official seed is 63 bits
     fingerprint: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     draw_json: Mapped[str] = mapped_column(Text)
@@ -43,9 +43,39 @@ class Roster(Base):
     redraw_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     #: SHA-256 of the canonical JSON of the draw's audit record (draw.json)
     record_fingerprint: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    #: an official draw, once published to the inspectors: the sealed record (canonical
+    #: JSON: the draw record and the previous sealed record's hash), its hash (all the
+    #: public sees until the month is done), when it was sealed and when revealed
+    sealed_json: Mapped[str | None] = mapped_column(Text, nullable=True)
+    sealed_hash: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    sealed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    revealed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     visits: Mapped[list[RosterVisit]] = relationship(
         back_populates="roster", cascade="all, delete-orphan"
     )
+
+
+class RosterCommitment(Base):
+    """A month's commitment (双随机): the official draw's inputs fixed and hashed before
+    the seed exists, and later the seed source's value and the seed. ``seq`` numbers the
+    month's commitments; a second needs a reason and both are kept."""
+
+    __tablename__ = "roster_commitments"
+    __table_args__ = (
+        Index("ux_roster_commitments_month_seq", "dataset", "month", "seq", unique=True),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dataset: Mapped[str] = mapped_column(String(500), index=True)
+    month: Mapped[str] = mapped_column(String(7), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    inputs_json: Mapped[str] = mapped_column(Text)  # canonical: the bytes that are hashed
+    commitment: Mapped[str] = mapped_column(String(80))
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    source_kind: Mapped[str] = mapped_column(String(16))
+    value_json: Mapped[str | None] = mapped_column(Text, nullable=True)  # as given
+    checked_value: Mapped[str | None] = mapped_column(Text, nullable=True)
+    seed: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    seeded_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class RosterVisit(Base):

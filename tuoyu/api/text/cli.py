@@ -6,8 +6,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.lang_invalid": ("--lang {lang}：应为 zh（中文）或 en（英文）。",
                          "--lang {lang}: expected zh or en."),
     "cli.solving": ("求解中…", "solving…"),
-    "cli.progress": ("{stage}  {seconds} 秒  目标值 {objective}  下界 {bound}  差距 {gap}",
-                     "{stage}  {seconds} s  objective {objective}  bound {bound}  gap {gap}"),
     "cli.written": ("  已写入：{out}", "  written: {out}"),
     "cli.option.month": ("检查排班的月份，YYYY-MM。", "Month of the inspection roster, YYYY-MM."),
     "cli.option.seed": ("检查排班随机抽取的种子。", "Seed of the roster's random draw."),
@@ -25,8 +23,38 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.help.workers": ("求解线程数。", "Solver threads."),
     "cli.help.roster.month": ("要排班的月份，YYYY-MM，如 2027-03。",
                               "Month to plan, YYYY-MM, e.g. 2027-03."),
-    "cli.help.roster.seed": ("随机抽取的种子（记入 draw.json）。",
-                             "Seed of the random draw (recorded in draw.json)."),
+    "cli.help.roster.seed": (
+        "草稿或测试用的种子（永远不是正式抽取）。正式抽取不给种子：种子来自本月已取得随机来源的"
+        "承诺（tuoyu roster commit，再 seed）；没有承诺时为草稿种子 20270301。",
+        "Seed of a DRAFT or test draw (never official). Leave it out for the official draw: "
+        "its seed comes from the month's seeded commitment (tuoyu roster commit, then seed); "
+        "with no commitment, the draft seed 20270301."),
+    "cli.help.roster.notice_kind": (
+        "announcement（抽查公告：事项、名录、比例、方式和承诺，从不含何时检查谁）、results"
+        "（抽查结果公示：已完成的检查及结果）或 revealed（月份结束并公开后：每次检查及人员，"
+        "附页面自行核验的记录）。默认：已公开则 revealed，否则 announcement。",
+        "announcement (the facts and the commitment, never who is inspected when), results "
+        "(the inspections done and their outcomes) or revealed (once the month is over and "
+        "revealed: every inspection, its team, the record the page checks itself). Default: "
+        "revealed once revealed, else announcement."),
+    "cli.help.roster.cycle_month": ("正式抽取的月份，YYYY-MM。", "Month of the official draw, YYYY-MM."),
+    "cli.help.roster.source": ("随机来源：drand（承诺后约 10 分钟的 League of Entropy 一轮）或 lottery。",
+                               "Seed source: drand (the League of Entropy's round 10 minutes "
+                               "after now) or lottery."),
+    "cli.help.roster.lottery": ("彩票名称（随机来源为 lottery 时），如 中国福利彩票双色球。",
+                                "The lottery draw's name (source lottery), e.g. 中国福利彩票双色球."),
+    "cli.help.roster.lottery_date": ("开奖日期 YYYY-MM-DD，须在今天之后（随机来源为 lottery 时）。",
+                                     "The lottery draw's date, YYYY-MM-DD, after today (source "
+                                     "lottery)."),
+    "cli.help.roster.commit_reason": ("再次承诺的理由（第二次承诺必填；两次都保留）。",
+                                      "Why the month is committed again (required for a second "
+                                      "commitment; both are kept)."),
+    "cli.help.roster.drand": ("从 drand 取得的该轮 JSON（round、randomness、signature、previous_signature）。",
+                              "The drand round's JSON as fetched (round, randomness, signature, "
+                              "previous_signature)."),
+    "cli.help.roster.numbers": ("彩票开奖号码，照公布的填写。", "The lottery draw's numbers, as published."),
+    "cli.help.roster.reveal_month": ("要公开的月份，YYYY-MM（月份结束后）。",
+                                     "Month to reveal, YYYY-MM (once it is over)."),
     "cli.help.roster.out": ("排班写入的文件夹。", "Folder to write the roster into."),
     "cli.help.roster.draw_share": ("每月随机抽取的在营机构比例。",
                                    "Share of active institutions drawn a month."),
@@ -42,11 +70,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "of outcomes recorded since are added."),
     "cli.help.roster.publish_month": ("要公开其最新草稿的月份，YYYY-MM。",
                                       "Month whose newest draft to publish, YYYY-MM."),
+    "cli.help.scorecard.year": ("报告的年份，如 2027。", "The year to report, e.g. 2027."),
+    "cli.help.scorecard.out": ("写入 scorecard.xlsx 的文件夹。", "Folder to write scorecard.xlsx into."),
+    "cli.help.scorecard.plans": (
+        "命令行生成的方案所在文件夹（tuoyu all 的 --out：其中的 sessions/ 和 siting/），"
+        "比服务中保存的方案新时采用。",
+        "A folder of plans made on the command line (the --out of `tuoyu all`: its sessions/ "
+        "and siting/), used when newer than the plans stored by the service."),
+    "cli.help.roster.publish_out": (
+        "该月排班的文件夹（如 out/roster）：其中的 roster.xlsx 若属于所发布的抽取，标为已发布。",
+        "The roster's folder (e.g. out/roster): its roster.xlsx is marked 已发布 when it "
+        "holds the draw published."),
     "cli.help.roster.notice_month": ("公示的月份，YYYY-MM。", "Month of the notice, YYYY-MM."),
     "cli.help.roster.notice_out": ("写入 notice.html 和 notice.xlsx 的文件夹。",
                                    "Folder to write notice.html and notice.xlsx into."),
-    "cli.help.roster.draw": ("一个 draw.json，或包含它的文件夹。",
-                             "A draw.json, or the folder holding it."),
+    "cli.help.roster.draw": ("一个 draw.json 及随之生成的文件（roster.csv、roster.xlsx），或包含它们的文件夹。",
+                             "A draw.json and the files made with it (roster.csv, "
+                             "roster.xlsx), or the folder holding them."),
     "cli.help.roster.outcomes": ("CSV/XLSX：institution_id、date、outcome、inspector_ids。",
                                  "CSV/XLSX: institution_id, date, outcome, inspector_ids."),
     "cli.help.roster.group": ("月度检查排班（双随机）。", "Monthly inspection rosters (双随机)."),

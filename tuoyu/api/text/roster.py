@@ -257,6 +257,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "roster.summary.notice": ("已写入公示：{files}", "Notice written: {files}"),
     # a month's draws: drafts, publishing, redraws
+    "roster.replan_needs_reason": (
+        "{month} 的排班已经发布，且本月 {date} 之前没有录入任何检查结果：从该日重新安排等于"
+        "重新抽取，须说明理由（--redraw-reason 文字）。",
+        "The roster of {month} is published and no outcome was recorded in the month "
+        "before {date}: re-planning from that date redraws it and needs a reason "
+        "(--redraw-reason TEXT).",
+    ),
     "roster.redraw_needs_reason": (
         "{month} 的排班已经发布：再次抽取须说明理由（--redraw-reason 文字）。",
         "The roster of {month} is published: drawing it again needs a reason "
@@ -301,13 +308,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "roster.notice.verify_head": ("如何核验", "How to verify"),
     "roster.notice.no_earlier": ("本月此前没有其他抽取。", "No earlier draw of the month."),
     "roster.notice.how_to_verify": (
-        "任何人均可用抽取记录（draw.json）和同一数据集重算本次抽取："
-        "tuoyu roster verify draw.json --data 数据集目录。重算结果须与上列种子和指纹完全一致；"
-        "抽取记录指纹为 draw.json 规范化 JSON（键排序、无空格、UTF-8）的 SHA-256。",
-        "Anyone can recompute this draw from its audit record (draw.json) and the same "
-        "dataset: tuoyu roster verify draw.json --data DATASET. It must match the seed and "
-        "fingerprints above; the record fingerprint is the SHA-256 of draw.json's canonical "
-        "JSON (sorted keys, no spaces, UTF-8).",
+        "本月检查全部结束后，本局公开完整的抽取记录：在浏览器中打开公开页即可自动核验（无需联网，"
+        "无需安装任何工具）。请保存本公告中的承诺值和封存值，届时与公开页显示的数值比对；"
+        "承诺之后才产生的公开随机数（drand 随机信标或彩票开奖号码）决定抽取结果，任何人都无法事先选择。",
+        "Once every inspection of the month is done, the office reveals the whole draw record: "
+        "open the revealed page in a browser and it checks itself (offline, nothing to "
+        "install). Keep the commitment and the sealed hash of this notice and compare them "
+        "then; public randomness that came after the commitment (a drand beacon round or a "
+        "lottery draw) decided the draw, so nobody could choose it.",
     ),
     "roster.notice.date": ("日期", "date"),
     "roster.notice.weekday": ("星期", "weekday"),
@@ -384,4 +392,288 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "已记录 {count} 条检查结果。",
         "Recorded {count} inspection outcomes.",
     ),
+    # verify: the files given and the store against the record
+    "roster.verify.checked": ("已对照抽取记录核验：{files}。", "Checked against the record: {files}."),
+    "roster.verify.unchecked": (
+        "未能核验：{files}（无从与记录比对，或是供人阅读的说明）。",
+        "Not checked: {files} (nothing to compare with the record, or a summary for people).",
+    ),
+    "roster.verify.file_differs.missing": (
+        "{file} 缺少记录中的检查：{date} {institution_id}（{inspector_ids}）。",
+        "{file} lacks a visit of the record: {date} {institution_id} ({inspector_ids}).",
+    ),
+    "roster.verify.file_differs.extra": (
+        "{file} 中有记录之外的检查：{date} {institution_id}（{inspector_ids}）。",
+        "{file} has a visit the record does not: {date} {institution_id} ({inspector_ids}).",
+    ),
+    "roster.verify.file_unreadable": ("无法读取 {file}：{reason}", "Cannot read {file}: {reason}"),
+    "roster.verify.store_visits_differ.missing": (
+        "库中第 {draw} 次抽取的检查缺少记录中的：{date} {institution_id}（{inspector_ids}）。",
+        "The store's visits of draw {draw} lack one of the record: {date} {institution_id} "
+        "({inspector_ids}).",
+    ),
+    "roster.verify.store_visits_differ.extra": (
+        "库中第 {draw} 次抽取的检查有记录之外的：{date} {institution_id}（{inspector_ids}）。",
+        "The store's visits of draw {draw} include one the record does not: {date} "
+        "{institution_id} ({inspector_ids}).",
+    ),
+    "roster.verify.not_in_store": (
+        "本库没有 {month} 的任何抽取记录：无法确认这份记录是本库的抽取。",
+        "This store holds no draw of {month}: the record cannot be confirmed as one of its draws.",
+    ),
+    "roster.verify.not_this_store": (
+        "本库没有保存这份记录；本库 {month} 的抽取为：{draws}。",
+        "This store does not hold this record; its draws of {month} are: {draws}.",
+    ),
+    "roster.verify.store_record_changed": (
+        "库中 {month} 第 {draw} 次抽取的记录在保存后被改动过（与其指纹不符）。",
+        "The store's record of draw {draw} of {month} was changed after it was stored (it "
+        "no longer has its fingerprint).",
+    ),
+    # the official draw's cycle: commit, seed, seal, reveal (issue 19)
+    "draw.source_kind": ("未知的随机来源：{kind}（应为 drand 或 lottery）。",
+                         "Unknown seed source: {kind} (expected drand or lottery)."),
+    "draw.lottery_name": ("彩票开奖的名称缺失或过长。", "The lottery's name is missing or too long."),
+    "draw.lottery_too_early": (
+        "彩票开奖日 {date} 不在承诺日 {committed} 之后：随机来源必须在承诺之后才产生。",
+        "The lottery draw of {date} is not after the commitment ({committed}): the seed "
+        "source must come after the commitment.",
+    ),
+    "draw.lottery_not_yet": ("{date} 的彩票尚未开奖。", "The lottery draw of {date} has not been held yet."),
+    "draw.lottery_numbers": ("开奖号码应为一组数字（以空格或逗号分隔）。",
+                             "The lottery numbers should be numbers separated by spaces or commas."),
+    "draw.drand_field": ("drand 轮次的字段 {field} 无效（应为 {size} 字节的十六进制）。",
+                         "The drand round's field {field} is not valid ({size} bytes of hex)."),
+    "draw.drand_chain": ("承诺指定的 drand 链 {chain}… 不是本程序认识的链。",
+                         "The drand chain {chain}… named by the commitment is not one tuoyu knows."),
+    "draw.drand_scheme": ("不支持的 drand 签名方案：{scheme}。", "Unsupported drand scheme: {scheme}."),
+    "draw.drand_before_commitment": (
+        "drand 第 {round} 轮产生于 {time}，早于承诺时间 {committed}：承诺之前已公开的随机数不能作种子。",
+        "drand round {round} was produced at {time}, before the commitment at {committed}: "
+        "randomness public before the commitment cannot be the seed.",
+    ),
+    "draw.drand_wrong_round": ("这是第 {round} 轮；承诺指定的是第 {named} 轮。",
+                               "This is round {round}; the commitment named round {named}."),
+    "draw.drand_randomness": ("drand 第 {round} 轮的随机数不是其签名的哈希：内容被改动过。",
+                              "The randomness of drand round {round} is not the hash of its "
+                              "signature: it was changed."),
+    "draw.drand_signature": ("drand 第 {round} 轮的 BLS 签名不是链 {chain}… 的签名：内容被改动过或并非该链。",
+                             "The BLS signature of drand round {round} is not chain {chain}…'s: "
+                             "it was changed or is from another chain."),
+    "roster.commit_needs_reason": (
+        "{month} 已有 {count} 次承诺（或已发布）：再次承诺须说明理由（--reason 文字），此前的承诺仍保留在记录中。",
+        "{month} already has {count} commitment(s) (or is published): committing again needs "
+        "a reason (--reason TEXT); the earlier ones stay on the record.",
+    ),
+    "roster.no_commitment": ("{month} 还没有承诺：先承诺（tuoyu roster commit），再给出随机来源。",
+                             "{month} has no commitment: commit first (tuoyu roster commit), "
+                             "then give the seed source."),
+    "roster.already_seeded": ("{month} 的第 {seq} 次承诺已有种子：一次承诺只取一次随机来源。",
+                              "Commitment {seq} of {month} has its seed: one source value a "
+                              "commitment."),
+    "roster.not_seeded": (
+        "{month} 已承诺（第 {seq} 次）但尚未给出随机来源：先给出 drand 轮次或彩票号码（tuoyu roster seed），"
+        "或用 --seed 做草稿（非正式）。",
+        "{month} is committed (commitment {seq}) but its seed source is not given yet: give "
+        "the drand round or the lottery numbers first (tuoyu roster seed), or draw a draft "
+        "with --seed (not official).",
+    ),
+    "roster.inputs_changed": (
+        "{month} 承诺之后抽取的输入已改变（{fields}）：须重新承诺并说明理由。",
+        "The draw's inputs of {month} changed since the commitment ({fields}): commit again "
+        "with a reason.",
+    ),
+    "roster.month_not_done": ("{month} 尚未结束（今天 {today}）：月份结束后才能公开抽取记录。",
+                              "{month} is not over (today {today}): the draw is revealed once "
+                              "the month is done."),
+    "roster.reveal_nothing": ("{month} 没有已发布的排班可公开。", "{month} has no published roster to reveal."),
+    "roster.verify.commitment_changed": (
+        "记录中的承诺输入与承诺哈希 {commitment} 不符：输入在承诺后被改动过。",
+        "The committed inputs in the record do not hash to the commitment {commitment}: they "
+        "were changed after the commitment.",
+    ),
+    "roster.verify.not_committed": ("记录中的 {field} 不是承诺时的 {field}。",
+                                    "The record's {field} is not the committed {field}."),
+    "roster.verify.seed_not_derived": (
+        "种子 {seed} 不是由承诺和随机来源导出的（应为 {derived}）。",
+        "The seed {seed} is not the one derived from the commitment and the source ({derived}).",
+    ),
+    "roster.verify.chain_record_changed": (
+        "{month} 第 {draw} 次抽取的封存记录在封存后被改动过（与其哈希不符）。",
+        "The sealed record of {month} draw {draw} was changed after it was sealed (it no "
+        "longer has its hash).",
+    ),
+    "roster.verify.chain_broken": (
+        "链条断开：{month} 第 {draw} 次抽取的封存记录所记的上一条记录不是 {previous_month} 的记录。",
+        "The chain is broken: the sealed record of {month} draw {draw} does not name the "
+        "record of {previous_month} as its previous one.",
+    ),
+    "roster.verify.sealed_not_in_chain": (
+        "封存记录 {hash} 不在本库 {month} 的链条中。",
+        "The sealed record {hash} is not in this store's chain for {month}.",
+    ),
+    "roster.verify.official": ("正式抽取：种子来自承诺之后的公开随机来源。",
+                               "Official draw: the seed comes from a public source after the commitment."),
+    "roster.verify.not_official": ("非正式抽取：种子由人给出（草稿或测试），不能作为正式抽取发布。",
+                                   "Not an official draw: its seed was given by hand (a draft or "
+                                   "test) and it can never be published as official."),
+    "roster.summary.committed": (
+        "{month} 的第 {seq} 次承诺：{commitment}（{created_at}）。随机来源：{source}。"
+        "请在抽查公告中公布此承诺。",
+        "Commitment {seq} of {month}: {commitment} ({created_at}). Seed source: {source}. "
+        "Publish it in the pre-announcement.",
+    ),
+    "roster.summary.seeded": (
+        "{month} 第 {seq} 次承诺的随机来源已核验：{source}。现在可以正式抽取（tuoyu roster --month {month}）。",
+        "The seed source of commitment {seq} of {month} is checked: {source}. Draw the "
+        "official roster now (tuoyu roster --month {month}).",
+    ),
+    "roster.summary.sealed": (
+        "已封存：公众只看到封存记录的哈希 {hash}；月份结束后公开（tuoyu roster reveal）。",
+        "Sealed: the public sees only the sealed record's hash {hash}; reveal it once the "
+        "month is over (tuoyu roster reveal).",
+    ),
+    "roster.summary.revealed": (
+        "{month} 的抽取记录已公开（{revealed_at}）；封存哈希 {sealed_hash}。",
+        "The draw of {month} is revealed ({revealed_at}); sealed hash {sealed_hash}.",
+    ),
+    "roster.source.drand": (
+        "drand 随机信标（League of Entropy，链 {chain}…）第 {round} 轮，产生于 {time}",
+        "drand beacon (League of Entropy, chain {chain}…) round {round}, produced at {time}",
+    ),
+    "roster.source.lottery": ("{name} {date} 开奖号码", "{name}: the numbers drawn on {date}"),
+    # the public notices (announcement, results, revealed)
+    "roster.notice.title_announcement": ("{month} 托育机构“双随机、一公开”抽查公告",
+                                         "{month} childcare inspections: announcement (双随机)"),
+    "roster.notice.title_results": ("{month} 托育机构抽查结果公示", "{month} childcare inspections: results"),
+    "roster.notice.title_revealed": ("{month} 托育机构抽查记录公开", "{month} childcare inspections: the draw revealed"),
+    "roster.notice.matters_head": ("抽查事项清单", "Matters inspected"),
+    "roster.notice.matter": ("抽查事项", "matter"),
+    "roster.notice.matter_what": ("检查内容", "what is checked"),
+    "roster.notice.institutions_head": ("检查对象名录库（在营托育机构）", "Directory of institutions (active)"),
+    "roster.notice.kind": ("类型", "kind"),
+    "roster.notice.inspectors_head": ("执法检查人员名录库", "Directory of inspectors"),
+    "roster.notice.inspector": ("姓名", "name"),
+    "roster.notice.department": ("部门", "department"),
+    "roster.notice.ratio_head": ("抽查比例与频次", "Ratio and frequency"),
+    "roster.notice.ratio": ("每月随机抽取在营机构的 {share}%（{active} 家中约 {count} 家），另加整改复查、"
+                            "高风险机构和年度全覆盖安排。",
+                            "Each month {share}% of the active institutions are drawn at random "
+                            "(about {count} of {active}), besides follow-ups, high-risk "
+                            "institutions and the year's coverage."),
+    "roster.notice.ratio_unknown": ("本月尚未承诺抽取比例。", "The month's ratio is not committed yet."),
+    "roster.notice.frequency": ("每月一次；每家在营机构每年至少实地检查一次。",
+                                "Monthly; every active institution is on site at least once a year."),
+    "roster.notice.method_head": ("抽查方式（细则）", "Method"),
+    "roster.notice.method": (
+        "先公布承诺值（抽取所用全部输入的 SHA-256）；随机数取自承诺之后才产生的公开来源（drand 随机信标的指定轮次，"
+        "或指定日期的彩票开奖号码），种子为承诺值与该随机数的哈希；按种子对每家候选机构计算随机键，"
+        "按权重抽取随机键最大的机构；检查组从当天在岗、无利益冲突的人员中按种子随机选定，至少两人、"
+        "覆盖安全与卫生、来自两个部门。检查不事先告知；月份结束后公开完整记录。",
+        "First the commitment (SHA-256 of every input of the draw) is published; the randomness "
+        "comes from a public source that exists only after it (a named drand beacon round, or a "
+        "lottery's numbers on a named date), and the seed is a hash of the commitment and that "
+        "randomness; each candidate institution gets a random key from the seed and the ones "
+        "with the largest weighted keys are drawn; teams are chosen by the seed among "
+        "inspectors on duty without a conflict of interest: at least two, covering safety and "
+        "hygiene, from two departments. Inspections are unannounced; the whole record is "
+        "revealed once the month is over.",
+    ),
+    "roster.notice.commitment_head": ("承诺", "Commitment"),
+    "roster.notice.seq": ("第几次", "no."),
+    "roster.notice.commitment": ("承诺值", "commitment"),
+    "roster.notice.committed_at": ("承诺时间", "committed at"),
+    "roster.notice.source": ("随机来源", "seed source"),
+    "roster.notice.commit_reason": ("再次承诺的理由", "reason for committing again"),
+    "roster.notice.seed_state": ("随机来源状态", "seed"),
+    "roster.notice.seeded": ("已取得并核验", "given and checked"),
+    "roster.notice.not_seeded": ("尚未产生或尚未录入", "not yet"),
+    "roster.notice.no_commitment": ("本月尚未承诺。", "The month is not committed yet."),
+    "roster.notice.cycle_head": ("进度", "Where the month stands"),
+    "roster.notice.step": ("当前环节", "step"),
+    "roster.notice.sealed_hash": ("封存值（封存记录的 SHA-256）", "sealed hash (SHA-256 of the sealed record)"),
+    "roster.notice.sealed_at": ("封存时间", "sealed at"),
+    "roster.notice.revealed_at": ("公开时间", "revealed at"),
+    "roster.notice.results_head": ("抽查结果", "Results"),
+    "roster.notice.matters": ("检查事项", "matters"),
+    "roster.notice.follow_up": ("后续处理", "follow-up"),
+    "roster.notice.public_by": ("公示期限", "public by"),
+    "roster.notice.follow_none": ("无", "none"),
+    "roster.notice.follow_rectify": ("责令限期整改，{due} 前复查", "ordered to rectify; re-inspected by {due}"),
+    "roster.notice.follow_fail": ("依法查处，{due} 前复查", "penalty proceedings; re-inspected by {due}"),
+    "roster.notice.no_results": ("本月尚无已录入的检查结果。", "No result of the month is recorded yet."),
+    "roster.notice.results_note_head": ("说明", "Note"),
+    "roster.notice.results_note": (
+        "每次检查的结果自检查之日起 {days} 个工作日内公示；尚未进行的检查不在此列，也不事先公布。",
+        "Each inspection's result is public within {days} working days of it; inspections "
+        "not yet made are not listed and never announced.",
+    ),
+    "roster.notice.official": ("正式抽取", "official draw"),
+    "roster.notice.yes": ("是（种子来自承诺之后的公开随机来源）", "yes (seed from a public source after the commitment)"),
+    "roster.notice.not_official": ("否（种子由人给出，仅供草稿或测试）", "no (a seed given by hand: a draft or test)"),
+    "roster.notice.check_head": ("自动核验", "The page's own check"),
+    "roster.notice.sealed_record": ("封存记录（原文）", "The sealed record (as hashed)"),
+    "roster.notice.committed_inputs": ("承诺的输入（原文）", "The committed inputs (as hashed)"),
+    "roster.notice.check_running": ("正在核验……（需要浏览器支持 Web Crypto）",
+                                    "Checking… (needs a browser with Web Crypto)"),
+    "roster.notice.check_sealed_ok": ("封存记录与封存值一致。", "The sealed record matches the sealed hash."),
+    "roster.notice.check_sealed_bad": ("封存记录与封存值不一致：记录被改动过！",
+                                       "The sealed record does NOT match the sealed hash: it was changed!"),
+    "roster.notice.check_commit_ok": ("承诺的输入与承诺值一致。", "The committed inputs match the commitment."),
+    "roster.notice.check_commit_bad": ("承诺的输入与承诺值不一致：输入被改动过！",
+                                       "The committed inputs do NOT match the commitment: they were changed!"),
+    "roster.notice.check_compare": ("请再与此前公告中的承诺值和封存值比对。",
+                                    "Compare both with the ones published before."),
+    "roster.notice.check_nocrypto": ("此浏览器无法核验（不支持 Web Crypto）。",
+                                     "This browser cannot check (no Web Crypto)."),
+    "roster.notice.empty": ("（无内容）", "(empty)"),
+    "roster.notice_sealed": ("{month} 的抽取记录尚未公开：月份结束并公开（tuoyu roster reveal）后才能查看每次检查的日期和人员。",
+                             "The draw of {month} is not revealed: each inspection's date and team "
+                             "are shown once the month is over and revealed (tuoyu roster reveal)."),
+    "roster.matter.safety": ("安全防控", "safety"),
+    "roster.matter.hygiene": ("卫生保健", "health care and hygiene"),
+    "roster.matter.fire": ("消防安全", "fire safety"),
+    "roster.matter.food": ("食品安全", "food safety"),
+    "roster.matter_what.safety": ("安全管理制度、设施设备、监控、应急处置", "safety rules, equipment, surveillance, emergencies"),
+    "roster.matter_what.hygiene": ("卫生保健制度、晨午检、消毒、传染病防控", "health-care rules, daily checks, disinfection, infection control"),
+    "roster.matter_what.fire": ("消防设施、疏散通道、演练", "fire equipment, escape routes, drills"),
+    "roster.matter_what.food": ("食品采购、加工、留样", "food purchase, preparation, samples kept"),
+    "roster.institution_kind.childcare_center": ("托育机构", "childcare center"),
+    "roster.institution_kind.kindergarten_class": ("幼儿园托班", "kindergarten nursery class"),
+    "roster.institution_kind.community_point": ("社区托育点", "community point"),
+    "roster.step.none": ("尚未开始（先承诺）", "not started (commit first)"),
+    "roster.step.committed": ("已承诺，等待随机来源", "committed, waiting for the seed source"),
+    "roster.step.seeded": ("已取得随机来源，可以正式抽取", "seeded: the official draw can be made"),
+    "roster.step.drawn": ("已抽取（草稿），尚未发给检查人员", "drawn (a draft), not yet given to the inspectors"),
+    "roster.step.published": ("已发布（非正式抽取，未封存）", "published (not official, not sealed)"),
+    "roster.step.sealed": ("已封存并发给检查人员；公众只看到封存值", "sealed and given to the inspectors; the public sees only its hash"),
+    "roster.step.revealed": ("已公开", "revealed"),
 }
+
+
+def _utc8(iso: object) -> str:
+    """A UTC time as the office reads it (Asia/Shanghai, UTC+8)."""
+    import datetime as dt
+
+    try:
+        t = dt.datetime.fromisoformat(str(iso))
+    except ValueError:
+        return str(iso)
+    t = t if t.tzinfo else t.replace(tzinfo=dt.UTC)
+    return t.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%d %H:%M:%S (UTC+8)")
+
+
+def source_text(source: dict, lang: str = "zh") -> str:
+    """A seed source in words (which drand round, which lottery draw), so that anyone can
+    look it up."""
+    from tuoyu.api.text import message
+
+    if source.get("kind") == "drand":
+        return message("roster.source.drand", {
+            "chain": str(source.get("chain", {}).get("hash", ""))[:16],
+            "round": str(source.get("round")), "time": _utc8(source.get("round_time"))},
+            lang)  # type: ignore[arg-type]
+    if source.get("kind") == "lottery":
+        return message("roster.source.lottery", {"name": source.get("name"),
+                                                  "date": source.get("date")}, lang)  # type: ignore[arg-type]
+    return "—"

@@ -11,15 +11,22 @@ first the priorities among the rosters at the soft goals' proven floor, in one C
 solve (:func:`_at_floor`); when no roster reaches the floor, the soft goals minimised from
 above it and then the priorities (:func:`_by_priority`). A last solve proves the roster
 the only optimum (:func:`~.stages.prove_unique`). If the teams cannot be found on those
-days, the full model chooses days and teams together. The stop token and the progress
-function reach every solve.
+days, the full model chooses days and teams together; if no solve found a roster within
+the work, a greedy roster in a fixed order completes the days (:func:`_greedy_plan`). The
+stop token and the progress function reach every solve.
+
+Every solve is a deterministic search (:class:`_Clock`: CP-SAT's LP workers interleaved
+on a fixed number of threads, within a budget of deterministic work), so a roster whose
+proofs did not finish is still the same with any ``--workers`` and under any load; the
+plan says what was not proven. The soft goals reported are counted on the rows written
+(:mod:`.score`).
 """
 
 from __future__ import annotations
 
 import time
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 
 from ortools.sat.python import cp_model
 
@@ -89,6 +96,17 @@ BATCH = 2
 WALL_FACTOR = 10.0
 
 
+@dataclass(frozen=True)
+class _DetParams(SolveParams):
+    """The roster's deterministic solves leave out CP-SAT's interleaved ``fixed`` search,
+    which aborts the process on some hinted models (OR-Tools 9.15: "Check failed:
+    heuristics.fixed_search != nullptr", met by the calendar's solves)."""
+
+    def apply(self, solver: cp_model.CpSolver) -> None:
+        super().apply(solver)
+        solver.parameters.ignore_subsolvers.append("fixed")
+
+
 class _Clock:
     """The work left of the whole solve (deterministic units, ``time_limit`` ×
     :data:`DET_PER_SECOND`) and, as a safety net only, the wall-clock time left
@@ -109,8 +127,9 @@ class _Clock:
         machine or its load (unless the wall clock, a safety net, stops it first)."""
         det = max(0.05, self.work * share)
         wall = max(1.0, self.deadline - time.perf_counter())
+        base = _DetParams(**{f.name: getattr(self.params, f.name) for f in fields(SolveParams)})
         return replace(
-            self.params,
+            base,
             time_limit=wall,
             workers=THREADS,
             portfolio="lp",

@@ -150,8 +150,15 @@ def _reduced_mip(red: Reduction) -> tuple[Mip, np.ndarray, np.ndarray]:
 
     Exactly ``k`` (not at most): the same optimum (more kept sites never cover less, and
     there are at least ``k``), and HiGHS solves it far faster (city instance, p = 500:
-    proven in 27 s, while "at most" was not proven in 120 s)."""
+    proven in 27 s, while "at most" was not proven in 120 s).
+
+    Its LPs are solved by HiGHS's interior point method (``mip_lp_solver = ipm``): on
+    uniform demand the root LP is the whole solve (its solution is integral) and the dual
+    simplex took 10 of 12 s on 3,000 x 2,500 points; with the interior point method the
+    same proven optimum in 4.6 s (p = 24 on that instance: 36.6 -> 12.4 s; the clustered
+    city, p = 24: 4.95 -> 2.75 s). Only the speed depends on it."""
     mip = Mip()
+    mip.options["mip_lp_solver"] = "ipm"
     m = len(red.sites)
     x = mip.add_cols(m, red.site_value, _pinned_lb(m, red.pinned.tolist()), 1.0, integer=True)
     y = mip.add_cols(len(red.weights), red.weights, 0.0, 1.0)

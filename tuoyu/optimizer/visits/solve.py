@@ -32,7 +32,15 @@ from pyvrp import solve as pyvrp_solve
 
 from tuoyu.models.findings import Finding, info, warning
 from tuoyu.models.visits import Family
-from tuoyu.optimizer.solve import ProgressEvent, ProgressFn, SoftGoal, StageTime, Status, Stop
+from tuoyu.optimizer.solve import (
+    Clock,
+    ProgressEvent,
+    ProgressFn,
+    SoftGoal,
+    StageTime,
+    Status,
+    Stop,
+)
 from tuoyu.optimizer.solve import Target as _Target
 from tuoyu.optimizer.visits import explain, rules
 from tuoyu.optimizer.visits.goals import GOALS, VisitOutcome, loads_by_staff
@@ -49,6 +57,8 @@ class RoutingParams:
 
     iterations: int = 3000
     seed: int = 1
+    #: the plan's wall-clock ceiling (``--wall-limit``; None: iterations alone)
+    clock: Clock | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -98,7 +108,8 @@ class _Criterion:
     """Stops after ``iterations`` or when the stop token is set; reports improvements."""
 
     def __init__(self, iterations: int, stop: Stop | None, progress: ProgressFn | None,
-                 offset: float, bound: float) -> None:
+                 offset: float, bound: float, clock: Clock | None = None) -> None:
+        self.clock = clock
         self.left = iterations
         self.done = 0
         self.stop = stop
@@ -114,6 +125,9 @@ class _Criterion:
             self.progress(ProgressEvent(STAGE, time.perf_counter() - self.t0,
                                         float(best_cost) - self.offset, self.bound))
         if self.stop is not None and self.stop.is_set():
+            return True
+        if self.clock is not None and self.clock.expired():  # the ceiling, not the budget
+            self.clock.note(STAGE)
             return True
         self.done += 1
         return self.done > self.left
@@ -253,7 +267,8 @@ def solve(problem: VisitProblem, params: RoutingParams = RoutingParams(), *,
     iterations = 0
     solve_s = 0.0
     if built is not None:
-        crit = _Criterion(params.iterations, stop, progress, built.offset, built.bound)
+        crit = _Criterion(params.iterations, stop, progress, built.offset, built.bound,
+                          params.clock)
         t1 = time.perf_counter()
         res = pyvrp_solve(built.data, stop=crit, seed=params.seed, collect_stats=False,
                           display=False)

@@ -6,6 +6,184 @@
   var state = null;  // {job, rows, draw, names}
   var tablesCache = {};
 
+  /* The month's cycle (双随机、一公开): commit -> seed -> draw -> publish to the inspectors
+   * (sealed) -> record results -> reveal. Its words live here, Chinese first. */
+  var W = {
+    zh: {
+      seed_draft: '随机种子（仅草稿或测试；留空为正式抽取）',
+      cycle_head: '本月进度：承诺 → 随机来源 → 抽取 → 发给检查人员（封存）→ 录入结果 → 公开',
+      source: '随机来源', source_drand: 'drand 随机信标（承诺后约 10 分钟的一轮）',
+      source_lottery: '彩票开奖号码（承诺之后的某一期）', lottery_name: '彩票名称',
+      lottery_date: '开奖日期', commit_reason: '再次承诺的理由', commit: '承诺本月抽取的输入',
+      drand_json: 'drand 轮次 JSON（从任一 drand 节点取得后粘贴）', numbers: '或彩票开奖号码',
+      give_seed: '录入随机来源', reveal: '公开本月抽取记录（月份结束后）',
+      announcement: '抽查公告', results: '抽查结果公示', revealed: '公开记录',
+      publish: '发给检查人员（正式抽取即封存）', replan_reason: '理由（本月此前未录入结果时必填）',
+      step_none: '尚未开始：先承诺本月抽取的输入。',
+      step_committed: '已承诺，等待随机来源：承诺之后产生的 drand 轮次或彩票号码到来后录入。',
+      step_seeded: '已取得随机来源：现在可以正式抽取（种子留空，点“生成排班”）。',
+      step_drawn: '已抽取（草稿）：核对后发给检查人员。',
+      step_published: '已发布，但不是正式抽取（种子由人给出），未封存。',
+      step_sealed: '已封存并发给检查人员：公众只看到封存值；检查后录入结果，月份结束后公开。',
+      step_revealed: '已公开：公开页可自行核验封存值和承诺值。',
+      s_commit: '承诺', s_seed: '随机来源', s_draw: '抽取', s_publish: '发给检查人员（封存）',
+      s_results: '录入结果', s_reveal: '公开',
+      commitment_line: '第 {seq} 次承诺 {commitment}（{time}）{source}{reason}{seeded}',
+      seeded: '；随机来源已核验', not_seeded: '；等待随机来源',
+      sealed_line: '封存值：{hash}', month_done: '本月已结束。', month_open: '本月尚未结束。',
+      bad_json: 'drand 轮次不是有效的 JSON：'
+    },
+    en: {
+      seed_draft: 'Seed (drafts and tests only; empty for the official draw)',
+      cycle_head: 'The month: commit → seed source → draw → to the inspectors (sealed) → results → reveal',
+      source: 'Seed source', source_drand: 'drand beacon (the round ~10 minutes after committing)',
+      source_lottery: 'lottery numbers (a draw after committing)', lottery_name: 'Lottery',
+      lottery_date: 'Draw date', commit_reason: 'Reason for committing again',
+      commit: 'Commit the month\'s inputs',
+      drand_json: 'drand round JSON (fetched from any drand relay, pasted)',
+      numbers: 'or the lottery numbers', give_seed: 'Give the seed source',
+      reveal: 'Reveal the month\'s draw (once the month is over)',
+      announcement: 'Announcement', results: 'Results notice', revealed: 'Revealed record',
+      publish: 'Give to the inspectors (sealed when official)',
+      replan_reason: 'Reason (needed when no outcome was recorded before)',
+      step_none: 'Not started: commit the month\'s inputs first.',
+      step_committed: 'Committed, waiting for the seed source (the drand round or lottery after the commitment).',
+      step_seeded: 'Seeded: make the official draw now (leave the seed empty, “Make roster”).',
+      step_drawn: 'Drawn (a draft): check it, then give it to the inspectors.',
+      step_published: 'Published, but not an official draw (seed given by hand): not sealed.',
+      step_sealed: 'Sealed and given to the inspectors: the public sees only its hash; record the results, reveal once the month is over.',
+      step_revealed: 'Revealed: the public page checks the sealed hash and the commitment itself.',
+      s_commit: 'commit', s_seed: 'seed source', s_draw: 'draw', s_publish: 'to the inspectors (sealed)',
+      s_results: 'results', s_reveal: 'reveal',
+      commitment_line: 'commitment {seq} {commitment} ({time}) {source}{reason}{seeded}',
+      seeded: '; seed source checked', not_seeded: '; waiting for the seed source',
+      sealed_line: 'sealed hash: {hash}', month_done: 'The month is over.',
+      month_open: 'The month is not over yet.', bad_json: 'The drand round is not JSON: '
+    }
+  };
+  var STEPS = ['commit', 'seed', 'draw', 'publish', 'results', 'reveal'];
+  var REACHED = {none: 0, committed: 1, seeded: 2, drawn: 3, published: 4, sealed: 4,
+    revealed: 6};
+
+  function w(key, vars) {
+    var d = W[T.lang() === 'en' ? 'en' : 'zh'];
+    var s = d[key] !== undefined ? d[key] : key;
+    Object.keys(vars || {}).forEach(function (k) { s = s.split('{' + k + '}').join(vars[k]); });
+    return s;
+  }
+
+  function wordsOnPage() {
+    document.querySelectorAll('[data-cycle]').forEach(function (el) {
+      el.textContent = w(el.getAttribute('data-cycle'));
+    });
+  }
+
+  function monthBase() {
+    var ds = document.getElementById('dataset').value;
+    var month = document.getElementById('month').value;
+    if (!ds || !month) { return null; }
+    return '/api/v1/datasets/' + encodeURIComponent(ds) + '/rosters/' + encodeURIComponent(month);
+  }
+
+  function sourceWords(src) {
+    if (!src) { return ''; }
+    if (src.kind === 'drand') { return 'drand #' + src.round + ' (' + src.round_time + ')'; }
+    return (src.name || '') + ' ' + (src.date || '');
+  }
+
+  var cycle = null;  // the month's state as the service says it
+
+  function showCycle(m) {
+    cycle = m;
+    var step = m.step || 'none';
+    var line = document.getElementById('cycle-state');
+    line.setAttribute('data-step', step);
+    line.textContent = m.month + '：' + w('step_' + step) + ' ' +
+      w(m.month_done ? 'month_done' : 'month_open') +
+      (m.sealed_hash ? ' ' + w('sealed_line', {hash: m.sealed_hash}) : '');
+    var reached = REACHED[step] || 0;
+    if (step === 'sealed' || step === 'published') { reached = 5; }
+    var ol = document.getElementById('cycle-steps');
+    ol.innerHTML = '';
+    STEPS.forEach(function (s, i) {
+      ol.appendChild(T.el('li', {text: w('s_' + s),
+        'class': i < reached ? 'done' : i === reached ? 'current' : 'todo'}));
+    });
+    var cl = document.getElementById('commitments');
+    cl.innerHTML = '';
+    (m.commitments || []).forEach(function (c) {
+      cl.appendChild(T.el('li', {text: w('commitment_line', {seq: c.seq,
+        commitment: c.commitment, time: c.created_at || '', source: sourceWords(c.source),
+        reason: c.reason ? '：' + c.reason : '', seeded: w(c.seeded ? 'seeded' : 'not_seeded')})}));
+    });
+    document.getElementById('seed-btn').disabled = step !== 'committed';
+    document.getElementById('reveal-btn').disabled = !(m.month_done &&
+      (step === 'sealed' || step === 'published'));
+    var base = monthBase();
+    ['announcement', 'results', 'revealed'].forEach(function (k) {
+      var a = document.getElementById(k + '-link');
+      a.href = base + '/notice?kind=' + k + '&lang=' + T.lang();
+      a.hidden = k === 'revealed' && step !== 'revealed';
+    });
+    return m;
+  }
+
+  function refreshCycle() {
+    var base = monthBase();
+    if (!base) { return Promise.resolve(null); }
+    return api(base).then(showCycle).catch(T.showError);
+  }
+
+  function cycleStep(path, body) {
+    var base = monthBase();
+    if (!base) { return; }
+    T.showError(null);
+    api(base + path, {method: 'POST', json: body}).then(showCycle, T.showError);
+  }
+
+  function commitMonth(ev) {
+    ev.preventDefault();
+    var body = {source: document.getElementById('commit-source').value};
+    if (body.source === 'lottery') {
+      body.lottery_name = document.getElementById('lottery-name').value;
+      body.lottery_date = document.getElementById('lottery-date').value || null;
+    }
+    var why = document.getElementById('commit-reason').value.trim();
+    if (why) { body.reason = why; }
+    cycleStep('/commit', body);
+  }
+
+  function seedMonth(ev) {
+    ev.preventDefault();
+    var text = document.getElementById('drand-json').value.trim();
+    if (text) {
+      var round;
+      try { round = JSON.parse(text); } catch (e) {
+        T.showError(new Error(w('bad_json') + e.message));
+        return;
+      }
+      cycleStep('/seed', {drand: round});
+      return;
+    }
+    cycleStep('/seed', {numbers: document.getElementById('lottery-numbers').value});
+  }
+
+  function revealMonth() { cycleStep('/reveal', {}); }
+
+  function recordOutcomes(ev) {
+    ev.preventDefault();
+    var ds = document.getElementById('dataset').value;
+    var file = document.getElementById('outcomes-file').files[0];
+    if (!ds || !file) { return; }
+    var form = new FormData();
+    form.append('file', file);
+    api('/api/v1/datasets/' + encodeURIComponent(ds) + '/outcomes', {method: 'POST', form: form})
+      .then(function (r) {
+        document.getElementById('outcomes-result').textContent = T.t('recorded', {n: r.recorded});
+        return refreshCycle();
+      }, T.showError);
+  }
+
   function table(ds, name) {
     var key = ds + '/' + name;
     if (!tablesCache[key]) {
@@ -141,6 +319,7 @@
           reason: d.reason ? '：' + d.reason : ''})}));
       });
       document.getElementById('publish-btn').disabled = !!(m.published && mine);
+      if (m.step) { showCycle(m); }
       return m;
     }).catch(T.showError);
   }
@@ -157,13 +336,20 @@
     var from = document.getElementById('replan-date').value;
     busy(true);
     api('/api/v1/jobs/' + encodeURIComponent(state.job.id) + '/replan',
-      {method: 'POST', json: {from_date: from}}).then(function (job) {
+      {method: 'POST', json: replanBody(from)}).then(function (job) {
       T.showJob(job);
       return T.finish(job.id);
     }).then(function (job) {
       history.replaceState(null, '', '/roster?job=' + encodeURIComponent(job.id));
       return load(job);
     }).catch(T.showError).then(function () { busy(false); });
+  }
+
+  function replanBody(from) {
+    var body = {from_date: from};
+    var why = document.getElementById('replan-reason').value.trim();
+    if (why) { body.redraw_reason = why; }
+    return body;
   }
 
   function params() {
@@ -181,7 +367,8 @@
     return T.runJob('roster', ds, params()).then(function (job) {
       history.replaceState(null, '', '/roster?job=' + encodeURIComponent(job.id));
       return load(job);
-    }).catch(T.showError).then(function () { busy(false); });
+    }).catch(function (e) { T.showError(e); return refreshCycle(); })
+      .then(function () { busy(false); });
   }
 
   function verify() {
@@ -202,7 +389,7 @@
     var m = T.param('month');
     document.getElementById('month').value = m || T.defaults().month;
     T.loadDatasets(document.getElementById('dataset')).then(function () {
-      if (!jobId) { return null; }
+      if (!jobId) { return refreshCycle(); }
       return T.finish(jobId).then(function (job) {
         var p = job.params || {};
         if (p.month) { document.getElementById('month').value = p.month; }
@@ -219,7 +406,15 @@
   document.getElementById('verify-btn').addEventListener('click', verify);
   document.getElementById('publish-btn').addEventListener('click', publish);
   document.getElementById('replan-form').addEventListener('submit', replanMonth);
+  document.getElementById('commit-form').addEventListener('submit', commitMonth);
+  document.getElementById('seed-form').addEventListener('submit', seedMonth);
+  document.getElementById('outcomes-form').addEventListener('submit', recordOutcomes);
+  document.getElementById('reveal-btn').addEventListener('click', revealMonth);
+  document.getElementById('month').addEventListener('change', refreshCycle);
+  document.getElementById('dataset').addEventListener('change', refreshCycle);
   T.onLang(render);
+  T.onLang(function () { wordsOnPage(); if (cycle) { showCycle(cycle); } });
+  wordsOnPage();
   T.setupChrome();
   start();
 })();
