@@ -195,7 +195,7 @@ def test_the_calendar_is_a_month_grid_with_filters_offline(page, server: str, ti
 #: Latin-letter words a planner may read on a page: proper names and formats of files
 #: they download or upload. Everything else on a page is Chinese, but for the ids the
 #: district's own tables give (data, like a name).
-ALLOWED = {"English", "ICS", "Excel"}
+ALLOWED = {"English", "ICS", "Excel", "JSON", "drand"}
 FILES = re.compile(r"[\w.-]*\.(csv|xlsx|json|geojson|html|ics|zip)\b", re.IGNORECASE)
 
 
