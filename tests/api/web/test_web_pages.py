@@ -374,7 +374,9 @@ def test_map_steers_sites_and_draws_the_tradeoff(page, server: str, tiny) -> Non
     page.goto(f"/map?job={first}")
     page.wait_for_selector("#coverage-table tbody tr", timeout=SOLVE_WAIT_MS)
     geo = api_get(f"{server}/api/v1/jobs/{first}/files/siting.geojson").json()
-    names = {_place(f): f["properties"]["name"] for f in geo["features"]}
+    names = {k["kindergarten_id"]: k["name"] for k in api_get(
+        f"{server}/api/v1/datasets/{tiny['dataset']}/tables/kindergartens").json()}
+    names.update({_place(f): f["properties"]["name"] for f in geo["features"]})
     asked: list[str] = []
 
     def answer(dialog) -> None:
