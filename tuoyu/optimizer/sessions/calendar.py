@@ -84,7 +84,8 @@ def build_calendar(
     if explain:
         return a
     terms["weekend"] += goals.weekend_share(m, p, cvs)
-    terms["month_share"] += goals.months_near_their_share(m, p, cvs)
+    if p.rules.month_model:
+        terms["month_share"] += goals.months_near_their_share(m, p, cvs)
     terms["event_spread"] += goals.events_spread_through_the_year(m, p, evs)
     lead_terms, trip_terms = goals.same_lead_at_a_center(m, p, cvs, used, steer)
     terms["other_lead"] += lead_terms
