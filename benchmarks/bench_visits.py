@@ -231,6 +231,9 @@ def main() -> None:
     ap.add_argument("--iterations", type=int, default=3000)
     ap.add_argument("--solomon-seconds", type=float, default=10.0)
     ap.add_argument("--solomon-only", action="store_true")
+    ap.add_argument("--generated", type=Path, default=None,
+                    help="a folder data/generate.py wrote at the (one) --scale above 1, "
+                         "instead of generating it here")
     args = ap.parse_args()
     if not args.solomon_only:
         print("| instance | solver | clients | vehicles | seconds | feasible | objective "
@@ -239,6 +242,9 @@ def main() -> None:
         for scale in args.scale:
             if scale == 1:
                 visits_row(BUNDLED, "district week 2027-03-01", args.iterations)
+                continue
+            if args.generated is not None:
+                visits_row(args.generated, f"{scale}x week 2027-03-01", args.iterations)
                 continue
             with tempfile.TemporaryDirectory() as tmp:
                 _generate(Path(tmp), scale)

@@ -34,7 +34,10 @@ def test_the_wheel_holds_the_data_the_pages_and_the_migrations(wheel: Path) -> N
                    "tuoyu/api/store/migrations/script.py.mako",
                    "tuoyu/api/web/layout.html", "tuoyu/api/web/static/app.js",
                    "tuoyu/api/web/static/vendor/leaflet/leaflet.js",
-                   "tuoyu/api/web/static/vendor/swagger-ui/swagger-ui-bundle.js"):
+                   "tuoyu/api/web/static/vendor/swagger-ui/swagger-ui-bundle.js",
+                   "tuoyu/api/web/static/vendor/echarts/echarts.common.min.js",
+                   "tuoyu/api/web/static/vendor/echarts/LICENSE",
+                   "tuoyu/api/web/plan.html", "tuoyu/api/web/static/plan.js"):
         assert needed in names, needed
     assert not any(n.startswith(("data/", "tests/", "benchmarks/")) for n in names)
 

@@ -8,6 +8,8 @@ refuses the roster (another one of the month came first) publishes nothing.
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
@@ -60,13 +62,19 @@ def make_plan(
     """Run the planner of ``params.kind`` (:mod:`tuoyu.planning.registry`) with what it
     needs besides the tables (its ``inputs`` hook): a roster the history stored before
     its month; a re-planned calendar the sessions of the earlier plan (``previous``:
-    its sessions.csv)."""
+    its sessions.csv). The plan carries the district's name (``Plan.district``: the
+    title of its workbooks and pages)."""
+    from dataclasses import replace
+
+    from tuoyu.planning.dataset import district_name
+
     planner = registry.planner(params.kind)
     inputs: dict[str, Any] = {}
     gather = planner.hook("inputs")
     if gather is not None:
         params, inputs = gather(dataset, params, engine=engine, previous=previous)
-    return planner.run(dataset, params, **inputs, stop=stop, progress=progress)  # type: ignore[no-any-return]
+    plan = planner.run(dataset, params, **inputs, stop=stop, progress=progress)
+    return replace(plan, district=district_name(dataset))  # type: ignore[no-any-return]
 
 
 def roster_run_inputs(dataset: Dataset, params: RosterParams, *, engine: Engine | None,
@@ -113,7 +121,13 @@ def deliver_each(plans: Sequence[Plan], out_dir: Path, *, dataset: Dataset,
     folder; the others are published. Returns, per kind, what its ``save`` hook
     returned or the refusal. Raises :class:`OutputError` or ``OSError`` when the
     folder cannot be written: nothing is stored then, nothing published."""
+    from dataclasses import replace
+
+    from tuoyu.planning.dataset import district_name
+
     outcome: dict[str, Any] = {}
+    name = district_name(dataset)  # the workbooks' titles say which district
+    plans = [p if p.district else replace(p, district=name) for p in plans]
     with staged(out_dir) as tmp:
         for plan in plans:
             (tmp / plan.kind).mkdir()
@@ -146,3 +160,38 @@ def state_error_text(exc: store.RosterStateError, lang: str = "zh") -> str:
     if "status" in params:
         params["status"] = label(f"roster.state.{params['status']}", lang)  # type: ignore[arg-type]
     return message(exc.code, params, lang)  # type: ignore[arg-type]
+
+
+def draw_state(dataset: Dataset, record: dict[str, Any],
+               engine: Engine | None = None) -> str | None:
+    """The state the store holds now for the draw of this audit record (``draft``,
+    ``published``, ``superseded``, ``withdrawn``), None when the store does not hold it:
+    a roster's files are written as a draft, and this says what they are since."""
+    from tuoyu.planning.roster import fingerprint
+
+    wanted = fingerprint(record)
+    with Session(engine or store.engine()) as session:
+        for r in store.month_draws(session, dataset.key, str(record.get("month"))):
+            if r.record_fingerprint == wanted:
+                return str(r.status)
+    return None
+
+
+def restamp_roster(folder: Path, dataset: Dataset, engine: Engine | None = None) -> str | None:
+    """Make ``folder/roster.xlsx`` say the state the store holds for the draw of
+    ``folder/draw.json`` (已发布 once published); the file is replaced in one step.
+    Returns that state, or None when the folder holds no roster the store knows."""
+    from tuoyu.api.exports.roster import stamp_state
+
+    try:
+        record = json.loads((Path(folder) / "draw.json").read_text(encoding="utf-8"))
+        book = (Path(folder) / "roster.xlsx").read_bytes()
+    except (OSError, ValueError):
+        return None
+    state = draw_state(dataset, record, engine)
+    if state is None or state == "draft":
+        return state
+    tmp = Path(folder) / ".roster.xlsx.new"
+    tmp.write_bytes(stamp_state(book, state))
+    os.replace(tmp, Path(folder) / "roster.xlsx")
+    return state

@@ -203,16 +203,20 @@ class StageTime:
 @dataclass(frozen=True)
 class ProgressEvent:
     """An improving solution: which stage, seconds since the stage began, objective and
-    the best bound so far."""
+    the best bound so far. ``whole``: the objective and bound are the plan's own (then
+    ``gap`` is the plan's gap, computed as the finished plan's is); a stage of a planner
+    whose objective is not yet the plan's (the calendar before its teams) reports
+    ``whole=False`` and has no gap, so a live line never shows a gap the plan lacks."""
 
     stage: str
     seconds: float
     objective: float
     bound: float
+    whole: bool = True
 
     @property
     def gap(self) -> float | None:
-        return gap(self.objective, self.bound)
+        return gap(self.objective, self.bound) if self.whole else None
 
 
 ProgressFn = Callable[[ProgressEvent], None]

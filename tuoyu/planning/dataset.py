@@ -3,6 +3,7 @@ key under which the store keeps its history (rosters, outcomes)."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,3 +25,17 @@ class Dataset:
     def bundled(cls) -> Dataset:
         """The bundled Baoshan data (inside the package)."""
         return cls(BUNDLED, BUNDLED_NAME)
+
+
+def district_name(dataset: Dataset, fallback: str = "") -> str:
+    """The district's name as a planner writes it (宝山区): the ``name`` of the first
+    feature of ``district.geojson`` when the dataset has one, else ``fallback`` (the name
+    an upload was given), else the folder's name."""
+    path = Path(dataset.folder) / "district.geojson"
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8-sig"))
+        name = str(doc["features"][0]["properties"]["name"]).strip()
+    except (OSError, ValueError, KeyError, IndexError, TypeError):
+        name = ""
+    name = " ".join(name.split())  # a name is one line of text
+    return name[:60] or " ".join(fallback.split())[:60] or Path(dataset.folder).resolve().name

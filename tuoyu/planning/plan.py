@@ -22,7 +22,7 @@ from tuoyu.optimizer.solve import (
     clock_findings,
     gap,
 )
-from tuoyu.planning.registry import kinds
+from tuoyu.planning.registry import kinds, maximises
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,8 @@ class Plan:
     rows: tuple[Mapping[str, Any], ...] = ()
     fingerprint: str = ""
     params: Mapping[str, Any] = field(default_factory=dict)
+    #: the district planned, as a planner names it (宝山区); "" when not known
+    district: str = ""
     detail: Any = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -61,6 +63,11 @@ class Plan:
     @property
     def gap(self) -> float | None:
         return gap(self.objective, self.bound)
+
+    @property
+    def maximise(self) -> bool:
+        """Is the objective maximised (then the bound is an upper bound)?"""
+        return maximises(self.kind)
 
     @property
     def ok(self) -> bool:
@@ -87,6 +94,7 @@ class Plan:
             "rows": [_thaw(r) for r in self.rows],
             "fingerprint": self.fingerprint,
             "params": _thaw(self.params),
+            "district": self.district,
         }
 
     @classmethod
@@ -114,6 +122,7 @@ class Plan:
             rows=tuple(d.get("rows", ())),
             fingerprint=d.get("fingerprint", ""),
             params=d.get("params", {}),
+            district=d.get("district", ""),
         )
 
 

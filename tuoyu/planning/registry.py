@@ -52,6 +52,7 @@ class Page:
     name: str
     title_key: str
     title: str
+    leaflet: bool = False  # the page draws a map (the vendored Leaflet is loaded)
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,8 @@ class Planner:
     - ``replan_file``: the file of a finished plan a re-plan from a date starts from;
       None: the plan cannot be re-planned.
     - ``page``: its web page, or None.
+    - ``maximise``: its objective is maximised (its bound an upper bound; a soft goal
+      with a positive weight a reward); False: minimised (every goal a cost).
     - ``personal_data``: its plans name people who are not staff (families): their
       results and files are for the planner role only, and a job's message never
       quotes its findings.
@@ -103,6 +106,7 @@ class Planner:
     check: str | None = None
     replan_file: str | None = None
     page: Page | None = None
+    maximise: bool = False
     personal_data: bool = False
     example: Mapping[str, Any] = field(default_factory=dict)
     example_title: str = ""
@@ -158,6 +162,12 @@ def planners() -> tuple[Planner, ...]:
 
 def kinds() -> tuple[str, ...]:
     return tuple(_PLANNERS)
+
+
+def maximises(kind: str) -> bool:
+    """Is the objective of plans of ``kind`` maximised (False for an unknown kind)?"""
+    found = _PLANNERS.get(kind)
+    return bool(found and found.maximise)
 
 
 def planner(kind: str) -> Planner:
@@ -223,7 +233,8 @@ register(Planner(
     command="tuoyu.api.cli.siting",
     options=(Option("years", str, "2027-2029", "cli.option.years"),),
     check="tuoyu.api.service.routes_jobs:refuse_steering_clashes",
-    page=Page("/map", "map", "title_map", "公办托班选址地图"),
+    page=Page("/map", "map", "title_map", "公办托班选址地图", leaflet=True),
+    maximise=True,
     example={"years": "2027-2029", "classes_per_year": "5-8"},
     example_title="公办托班选址 / siting new classes",
     job_doc="New public nursery classes over the years.",
@@ -240,6 +251,7 @@ register(Planner(
     inputs="tuoyu.api.visits_inputs:run_inputs",
     replan_file="visits.csv",
     personal_data=True,
+    page=Page("/visits", "visits", "title_visits", "新生儿家庭上门指导", leaflet=True),
     example={"week": "2027-03-01"},
     example_title="新生儿家庭上门指导 / a week of home visits",
     job_doc="A week of home guidance visits to newborn families, routed (or its re-plan "

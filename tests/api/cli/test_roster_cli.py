@@ -28,7 +28,7 @@ from tuoyu.planning.dataset import Dataset
 
 DATA = BUNDLED
 CONTRACT = ["date", "institution_id", "street_id", "inspector_ids", "reason"]
-SHEETS = ["按日期", "按检查人员", "抽取记录", "年度覆盖", "说明"]
+SHEETS = ["按日期", "检查组每日单", "按检查人员", "抽取记录", "年度覆盖", "说明"]
 runner = CliRunner()
 DATASET = Dataset.at(DATA)
 

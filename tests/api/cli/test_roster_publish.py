@@ -224,7 +224,7 @@ def test_the_notices_keep_the_month_sealed_until_it_is_revealed(month, monkeypat
     assert "检查组成员调岗 &lt;b&gt;" in page  # the reason, escaped
     wb = openpyxl.load_workbook(tmp_path / "shown" / "notice.xlsx")
     first = wb.worksheets[0]
-    dates = {first.cell(r, 1).value for r in range(2, first.max_row + 1)}
+    dates = {first.cell(r, 1).value for r in range(3, first.max_row + 1)}  # title, header
     assert dates == {r["date"] for r in rows}
     assert all(isinstance(c.value, str) for row in first.iter_rows() for c in row if c.value)
 

@@ -75,14 +75,15 @@ def test_workbook_is_in_chinese(year_plan):
               if r[0] and "月场所活动场次" in r[0]]
     assert len(months) == 12
     ws = wb["目标完成"]
-    values = [r[8] for r in ws.iter_rows(min_row=2, values_only=True)]
+    values = [r[8] for r in ws.iter_rows(min_row=3, values_only=True)]  # title, header
     assert values and set(values) == {"达标"}
 
 
 def test_ics_parses_back(year_plan):
     from icalendar import Calendar
 
-    path = year_plan / "sessions_ics" / "center_BC001.ics"
+    # named for the center a planner knows, not its id
+    path = year_plan / "sessions_ics" / "场所-友谊路街道社区亲子宝宝苑1号.ics"
     cal = Calendar.from_ical(path.read_bytes())
     events = [c for c in cal.walk("VEVENT")]
     rows = [r for r in read_plan(year_plan / "sessions.csv") if r["center_id"] == "BC001"]
@@ -92,7 +93,7 @@ def test_ics_parses_back(year_plan):
     assert starts[0].isoformat().startswith(f"{first['date']}T{first['start']}")
     assert starts[0].utcoffset() == dt.timedelta(hours=8)
     assert len({str(e["uid"]) for e in events}) == len(events)
-    staff_files = list((year_plan / "sessions_ics").glob("staff_*.ics"))
+    staff_files = list((year_plan / "sessions_ics").glob("人员-*.ics"))
     assert staff_files and Calendar.from_ical(staff_files[0].read_bytes()).walk("VEVENT")
 
 

@@ -89,3 +89,22 @@ def test_a_bad_week_is_refused_in_chinese() -> None:
     res = runner.invoke(app, ["visits", "--week", "2027-03-02", "--out", "/nonexistent/x"])
     assert res.exit_code == 2
     assert "周一" in res.output or "Monday" in res.output
+
+
+def test_replan_from_a_date_keeps_the_earlier_visits(out: Path, tmp_path: Path) -> None:
+    import shutil
+
+    folder = tmp_path / "out"
+    shutil.copytree(out, folder)
+    before = _rows(folder)
+    res = runner.invoke(app, ["visits", "--week", "2027-03-01", "--out", str(folder),
+                              "--iterations", "200", "--from", "2027-03-03"])
+    assert res.exit_code == 0, res.output
+    after = _rows(folder)
+    early = sorted((r["date"], r["family_id"], r["staff_ids"]) for r in before
+                   if r["date"] < "2027-03-03")
+    assert early and early == sorted((r["date"], r["family_id"], r["staff_ids"])
+                                     for r in after if r["kept"] == "True")
+    assert all(r["date"] >= "2027-03-03" for r in after if r["kept"] == "False")
+    assert violations(BUNDLED_DATA, after, WEEK, from_date=dt.date(2027, 3, 3),
+                      previous=before) == []

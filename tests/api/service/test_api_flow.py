@@ -41,6 +41,10 @@ def full_flow(tmp: Path, url: str | None) -> None:
         en = c.get(f"/api/v1/jobs/{march['id']}/result?lang=en").json()
         assert en["status_label"] == "optimal (proven)"
         assert [g["code"] for g in en["soft_goals"]] == [g["code"] for g in result["soft_goals"]]
+        # the figures as every face says them: the same words as the command line's
+        fig = result["figures"]
+        assert fig["gap"] == "0%" and fig["line"].startswith("目标值 ") and "下界" in fig["line"]
+        assert [g["code"] for g in fig["goals"]] == [g["code"] for g in result["soft_goals"]]
 
         r = c.get(f"/api/v1/jobs/{march['id']}/files/roster.csv")
         assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
@@ -62,10 +66,20 @@ def full_flow(tmp: Path, url: str | None) -> None:
         assert r.status_code == 200, r.text
         assert r.json() == {"recorded": 3}
 
+        def titles() -> list[str]:
+            from openpyxl import load_workbook
+
+            got = c.get(f"/api/v1/jobs/{march['id']}/files/roster.xlsx")
+            assert got.status_code == 200
+            return [str(ws["A1"].value) for ws in load_workbook(io.BytesIO(got.content))]
+
+        assert all(t.endswith("（草稿）") for t in titles())
         # a draft feeds nothing; once published (一公开) March is the history April reads
         r = c.post(f"/api/v1/jobs/{march['id']}/publish")
         assert r.status_code == 200, r.text
         assert r.json()["published"] and r.json()["in_force"]["seed"] == 42
+        # the workbook downloaded now says what the store says: published
+        assert all(t.endswith("（已发布）") for t in titles())
         # a second draw of a published month needs a reason, refused before queuing
         r = c.post("/api/v1/jobs", json={"kind": "roster", "dataset_id": ds["id"],
                                          "params": {"month": "2027-03", "seed": 7}})

@@ -61,5 +61,7 @@ def test_the_spec_has_the_documented_operations() -> None:
     paths = raw["paths"]
     for path in ("/api/v1/datasets", "/api/v1/datasets/{dataset_id}", "/api/v1/jobs",
                  "/api/v1/jobs/{job_id}", "/api/v1/jobs/{job_id}/result",
-                 "/api/v1/jobs/{job_id}/verify", "/api/v1/jobs/{job_id}/coverage"):
+                 "/api/v1/jobs/{job_id}/verify", "/api/v1/jobs/{job_id}/coverage",
+                 "/api/v1/datasets/{dataset_id}/scorecard",
+                 "/api/v1/datasets/{dataset_id}/scorecard.xlsx"):
         assert path in paths, (path, sorted(paths))

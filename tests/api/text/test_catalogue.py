@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import string
 
+import pytest
+
 from tuoyu.api.text import CATALOGUE, describe, label, message, render
 from tuoyu.models.findings import clash
 from tuoyu.optimizer.solve import SoftGoal, Status, Target
@@ -76,6 +78,60 @@ def test_an_outcome_is_said_by_its_name_not_its_code() -> None:
     assert message("roster.note.follow_up", params) == \
         "2027-05-06 检查结果为“责令整改”，须于 2027-06-05 前复查"
     assert message("roster.note.follow_up", params, "en").startswith("rectify on 2027-05-06")
+
+
+def test_numbers_are_written_one_way_for_people() -> None:
+    from tuoyu.api.text import number, percent
+
+    assert number(1172.2000000000003) == "1,172" and number(-14.79488515) == "−14.8"
+    assert number(0.0149) == "0.01" and number(-0.0001) == "0" and number(None) == "—"
+    assert number(2.5) == "2.5" and number(12900.56) == "12,901" and number(7) == "7"
+    assert percent(0.237) == "23.7%" and percent(0.0) == "0%" and percent(0.0004) == "<0.1%"
+    assert percent(None) == "—"
+
+
+def test_a_maximised_plan_s_goals_read_with_their_signs_and_sum_to_the_objective() -> None:
+    from tuoyu.api.text import plan_figures
+
+    plan = Plan(kind="siting", status=Status.OPTIMAL, objective=1464.69, bound=1464.69,
+                soft_goals=[SoftGoal("siting.goal.served", 1479.49, 1.0),
+                            SoftGoal("siting.goal.walk", 1479.488515, -0.01),
+                            SoftGoal("siting.goal.street_missed", 0, -1172.2000000000003)])
+    fig = plan_figures(plan.as_dict(), "zh")
+    assert fig["bound_label"] == "上界" and fig["gap"] == "0%"
+    served, walk, street = fig["goals"]
+    assert walk["line"] == "−（1,479 × 0.01）= −14.8" and "越短越好" in walk["label"]
+    assert served["sense"] == "more" and "越多越好" in served["label"]
+    assert street["weight"] == "1,172" and street["cost"] == "0"
+    assert sum(g.cost for g in plan.soft_goals) == pytest.approx(plan.objective, abs=0.01)
+    text = describe(plan, "zh")
+    assert "-0.01" not in text and "0000000003" not in text and "× -" not in text
+
+
+def test_a_minimised_plan_s_goals_are_costs() -> None:
+    from tuoyu.api.text import plan_figures
+
+    plan = Plan(kind="sessions", status=Status.FEASIBLE, objective=996, bound=760,
+                soft_goals=[SoftGoal("sessions.goal.far", 100, 5),
+                            SoftGoal("sessions.goal.load", 49.6, 10)])
+    fig = plan_figures(plan.as_dict(), "zh")
+    assert fig["line"] == "目标值 996，下界 760，差距 23.7%"
+    assert [g["line"] for g in fig["goals"]] == ["100 × 5 = 500", "49.6 × 10 = 496"]
+    assert all(g["sense"] == "less" for g in fig["goals"])
+
+
+def test_the_live_line_shows_the_plan_s_gap_and_never_a_stage_s() -> None:
+    from tuoyu.api.cli.common import progress_line
+    from tuoyu.optimizer.solve import ProgressEvent
+
+    stage = ProgressEvent("calendar 2", 3.0, 996.0, 996.0, whole=False)
+    assert stage.gap is None
+    line = progress_line(stage, "zh")
+    assert "排定活动日期（第 2 部分）" in line and "差距" not in line and "本阶段下界 996" in line
+    plan = ProgressEvent("whole", 9.0, 996.0, 760.0)
+    finished = Plan(kind="sessions", status=Status.FEASIBLE, objective=996.0, bound=760.0)
+    assert plan.gap == finished.gap
+    assert "差距 23.7%" in progress_line(plan, "zh") and "差距 23.7%" in describe(finished)
 
 
 def test_a_stage_is_said_by_its_name_not_its_code() -> None:

@@ -9,14 +9,13 @@ Skipped when /usr/bin/chromium or Playwright is missing, unless
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
-import os
 import re
 from pathlib import Path
 
 import pytest
 from drand_rounds import COMMIT_BEFORE_3311596, ROUND_3311596
 from draw_support import tiny_dataset
+from web_support import ARGS, CHROMIUM, require_browser
 
 from tuoyu.api import runner, store
 from tuoyu.api.exports.notice import notice_html, notice_of
@@ -24,27 +23,12 @@ from tuoyu.models.inspection import load_inspection_data
 from tuoyu.planning.dataset import Dataset
 from tuoyu.planning.params import RosterParams
 
-CHROMIUM = Path(os.environ.get("TUOYU_CHROMIUM", "/usr/bin/chromium"))
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-def _require_browser() -> None:
-    missing = [w for w, ok in ((str(CHROMIUM), CHROMIUM.exists()), (
-        "playwright (pip)", importlib.util.find_spec("playwright") is not None)) if not ok]
-    if not missing:
-        return
-    why = "browser tests need " + " and ".join(missing) + " (.ci/setup-browser.sh installs them)"
-    if os.environ.get("TUOYU_REQUIRE_BROWSER") == "1":
-        pytest.fail(why + "; TUOYU_REQUIRE_BROWSER=1 forbids skipping", pytrace=False)
-    pytest.skip(why)
-
 
 @pytest.fixture(scope="module")
 def revealed(tmp_path_factory) -> str:
     """March of a tiny dataset: committed, seeded by drand round 3311596, drawn,
     sealed, revealed in April; its revealed notice's HTML."""
-    _require_browser()
+    require_browser()
     root = tmp_path_factory.mktemp("revealed")
     ds = Dataset.at(tiny_dataset(root / "data"))
     eng = store.engine(f"sqlite:///{root / 'store.sqlite'}")

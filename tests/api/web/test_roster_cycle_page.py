@@ -14,21 +14,14 @@ import httpx
 import pytest
 from api_support import zip_bytes
 from draw_support import tiny_dataset
-from test_web_pages import (
-    ARGS,
-    CHROMIUM,
-    SOLVE_WAIT_MS,
-    _require_browser,
-    start_server,
-    stop_server,
-)
+from web_support import ARGS, CHROMIUM, SOLVE_WAIT_MS, require_browser, start_server, stop_server
 
 MONTH = "2027-05"
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    _require_browser()
+    require_browser()
     home = tmp_path_factory.mktemp("tuoyu_cycle_home")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("TUOYU_TODAY", "2027-06-02")
@@ -92,6 +85,12 @@ def test_the_roster_page_walks_the_cycle(server: str, tmp_path) -> None:
                               timeout=60)
             assert all(r["date"] in shown.text for r in rows)
             assert 'id="sealed-record"' in shown.text
+            # served by the service too, the revealed notice runs its own check (its
+            # script allowed by hash in its Content-Security-Policy, nothing else)
+            assert "sha256-" in shown.headers["content-security-policy"]
+            page.goto(f"/api/v1/datasets/{ds}/rosters/{MONTH}/notice")
+            page.wait_for_selector("#check[data-ok]", timeout=20_000)
+            assert page.get_attribute("#check", "data-ok") == "true", page.inner_text("#check")
             assert not errors, errors
         finally:
             browser.close()

@@ -103,7 +103,8 @@ def test_a_leave_moves_only_the_places_it_forces_each_with_its_cause(first, tmp_
     assert {f.code for f in notes} == {"sessions.change.forced.leave"}
     assert len(notes) == len(forced)
     for f in notes:
-        assert f.params["old"] == who and start <= f.params["date"] <= end
+        assert f.params["person"] == who and f"（{who}）" in f.params["old"]
+        assert start <= f.params["date"] <= end
         assert f.code in CATALOGUE and render(f, "zh") and render(f, "en")
 
 
@@ -123,7 +124,8 @@ def test_a_closure_that_breaks_the_calendar_replans_and_lists_the_moves(first, t
     assert violations(data, YEAR, new) == []
     assert not any(x["center_id"] == "C1" and x["date"] == r["date"] for x in new)
     forced = [f for f in again.findings if f.code == "sessions.change.forced.closed"]
-    assert [(f.params["key"], f.params["old_date"]) for f in forced] == [("C1", r["date"])]
+    assert [(f.params["key"], f.params["old_date"]) for f in forced] == [
+        ("宝宝苑C1（C1）", r["date"])]
     for f in again.findings:
         if f.code.startswith("sessions.change"):
             assert f.code in CATALOGUE and render(f, "zh") and render(f, "en")

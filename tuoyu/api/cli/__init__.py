@@ -15,8 +15,9 @@ from tuoyu import __version__
 from tuoyu.data import BUNDLED
 from tuoyu.planning import registry
 
-#: the commands that are not a planner's: the service, every planner at once, many districts
-SHARED_COMMANDS = ("serve", "all", "city")
+#: the commands that are not a planner's: the service, every planner at once, many districts,
+#: the action plan's scorecard
+SHARED_COMMANDS = ("serve", "all", "city", "scorecard")
 
 
 def _version(value: bool) -> None:

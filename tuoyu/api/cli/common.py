@@ -92,11 +92,30 @@ class ConsoleProgress:
     def __call__(self, event: ProgressEvent) -> None:
         if self.status is None:
             return
-        gap = "—" if event.gap is None else f"{event.gap:.1%}"
-        self.status.update(message("cli.progress", {
-            "stage": event.stage, "seconds": f"{event.seconds:5.1f}",
-            "objective": f"{event.objective:,.1f}", "bound": f"{event.bound:,.1f}",
-            "gap": gap}, self.lang))
+        self.status.update(progress_line(event, self.lang))
+
+
+def progress_line(event: ProgressEvent, lang: Lang = "zh") -> str:
+    """The live line: the stage, seconds, and the figures as the finished plan says them
+    (``plan.figures``: the same rounding and the same gap); a stage whose objective is
+    not yet the plan's shows its own objective and bound, and no gap."""
+    from tuoyu.api.text import number, percent
+
+    name, _, part = event.stage.partition(" ")  # "calendar 2": the second part
+    stage = label(f"stage.{name}", lang)
+    if stage == f"stage.{name}":
+        stage = name
+    if part:
+        stage += f"（第 {part} 部分）" if lang == "zh" else f" (part {part})"
+    secs = f"{event.seconds:5.1f} 秒" if lang == "zh" else f"{event.seconds:5.1f} s"
+    if event.whole:
+        figures = message("plan.figures", {"objective": number(event.objective),
+                                           "bound": number(event.bound),
+                                           "gap": percent(event.gap)}, lang)
+    else:
+        figures = message("plan.stage_figures", {"objective": number(event.objective),
+                                                 "bound": number(event.bound)}, lang)
+    return f"{stage}  {secs}  {figures}"
 
 
 def output_failure(exc: Exception, out: Path, lang: Lang = "zh") -> str:

@@ -110,6 +110,7 @@ def roster(
 def publish_cmd(
     month: str = typer.Option(..., help=help_of("cli.help.roster.publish_month")),
     data: Path = typer.Option(None, help=help_of("cli.help.data")),
+    out: Path = typer.Option(None, help=help_of("cli.help.roster.publish_out")),
     lang: str = LANG_OPTION,
 ) -> None:
     """Publish a month's roster (一公开): from now on later months take it as history,
@@ -118,10 +119,13 @@ def publish_cmd(
 
     language = _lang(lang)
     params = make_params(RosterParams, language, month=month)
+    dataset = dataset_of(data)
     try:
-        entry = runner.publish(dataset_of(data), params.month)
+        entry = runner.publish(dataset, params.month)
     except store.RosterStateError as exc:
         _state_error(exc, language)
+    if out is not None:
+        runner.restamp_roster(out, dataset)
     shown = {**entry, "month": params.month, "seed": str(entry["seed"]),
              "fingerprint": str(entry["fingerprint"])[:19] + "…"}
     typer.echo(message("roster.summary.published", shown, language))

@@ -15,17 +15,13 @@ from typing import Annotated
 import typer
 
 from tuoyu.api.cli.common import LANG_OPTION, help_of, make_params, param_option, plan_and_write
-from tuoyu.api.text import Lang, label, message, render
+from tuoyu.api.text import Lang, label, message, number, percent, plan_figures, render
 from tuoyu.planning import ProgressEvent
 from tuoyu.planning.dataset import Dataset
 from tuoyu.planning.params import SitingParams
 from tuoyu.planning.plan import Plan
 
 DEFAULT_OUT = Path("out/siting")
-
-
-def _fmt(v: float | None) -> str:
-    return "—" if v is None else f"{round(v, 2)}"
 
 
 def render_plan(plan: Plan, lang: Lang = "zh", out: Path | None = None) -> str:
@@ -35,13 +31,13 @@ def render_plan(plan: Plan, lang: Lang = "zh", out: Path | None = None) -> str:
         return "\n".join([head] + ["  - " + render(f, lang) for f in plan.findings])
     detail = plan.detail
     sp, problem = detail.plan, detail.problem
-    gap = "—" if plan.gap is None else f"{plan.gap:.4%}"
+    fig = plan_figures(plan.as_dict(), lang)
     lines = [message("siting.summary.head", {
         "first": str(problem.years[0]), "last": str(problem.years[-1]),
         "model": label(f"siting.model.{sp.model}", lang), "solver": sp.solver,
-        "status": str(plan.status) if lang == "en" else label(f"status.{plan.status}", lang),
-        "gap": gap, "objective": _fmt(plan.objective), "bound": _fmt(plan.bound),
-        "build": f"{sp.build_seconds:.2f}", "solve": f"{sp.solve_seconds:.2f}"}, lang)]
+        "status": fig["status"], "gap": fig["gap"], "objective": fig["objective"],
+        "bound": fig["bound"], "build": number(sp.build_seconds, 1),
+        "solve": number(sp.solve_seconds, 1)}, lang)]
     by_year = sp.classes_by_year(problem.years)
     lines.append(message("siting.summary.classes", {
         "classes": ", ".join(f"{y}: {n}" for y, n in by_year.items())}, lang))
@@ -54,6 +50,9 @@ def render_plan(plan: Plan, lang: Lang = "zh", out: Path | None = None) -> str:
         lines.append(message("siting.summary.target", {
             "target": label(t.code, lang), "goal": float(t.goal),
             "achieved": float(t.achieved), "met": bool(t.met)}, lang))
+    for g in fig["goals"]:  # what each goal added to the objective (they sum to it)
+        lines.append(message("siting.summary.goal", {"goal": g["label"], "line": g["line"]},
+                             lang))
     if out is not None:
         from tuoyu.api.exports.siting import files_of
 
@@ -65,9 +64,9 @@ def render_plan(plan: Plan, lang: Lang = "zh", out: Path | None = None) -> str:
 
 def _progress(event: ProgressEvent) -> None:
     if event.seconds >= 2.0:  # only long solves say how they are going
-        gap = "—" if event.gap is None else f"{event.gap:.4%}"
-        print(f"  [{event.seconds:6.1f} s] objective {event.objective:,.2f}, "
-              f"bound {event.bound:,.2f}, gap {gap}", file=sys.stderr, flush=True)
+        print(f"  [{event.seconds:6.1f} 秒] " + message("plan.figures_max", {
+            "objective": number(event.objective), "bound": number(event.bound),
+            "gap": percent(event.gap)}), file=sys.stderr, flush=True)
 
 
 def register(app: typer.Typer) -> None:

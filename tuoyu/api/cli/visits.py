@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from tuoyu.api.cli.common import LANG_OPTION, make_params, plan_and_write
+from tuoyu.api.cli.common import LANG_OPTION, help_of, make_params, param_option, plan_and_write
 from tuoyu.api.text import Lang
 from tuoyu.planning.dataset import Dataset
 from tuoyu.planning.params import VisitParams
@@ -36,34 +36,37 @@ def register(app: typer.Typer) -> None:
 
     @app.command("visits")
     def visits(
-        week: str = typer.Option(..., "--week", help="Monday of the week, e.g. 2027-03-01."),
+        week: str = typer.Option(..., "--week", help=help_of("cli.help.visits.week")),
         data: Annotated[Path | None, typer.Option(
-            "--data", help="Dataset folder (default: the bundled Baoshan data).")] = None,
-        out: Annotated[Path, typer.Option("--out", help="Output folder.")] = DEFAULT_OUT,
-        from_date: str | None = typer.Option(
-            None, "--from", help="Re-plan from this date; the earlier plan's visits before "
-            "it are kept (--previous, or visits.csv in --out)."),
+            "--data", help=help_of("cli.help.data"))] = None,
+        out: Annotated[Path, typer.Option("--out", help=help_of("cli.help.out"))] = DEFAULT_OUT,
+        from_date: str | None = typer.Option(None, "--from",
+                                             help=help_of("cli.help.visits.from")),
         previous: Annotated[Path | None, typer.Option(
-            "--previous", help="The earlier plan's visits.csv.")] = None,
+            "--previous", help=help_of("cli.help.visits.previous"))] = None,
         sessions: Annotated[Path | None, typer.Option(
-            "--sessions", help="The session calendar's sessions.csv (staff half-days taken; "
-            "default: sessions.csv in the dataset, if any).")] = None,
-        iterations: int = typer.Option(3000, "--iterations",
-                                       help="Routing iterations (not seconds)."),
-        seed: int = typer.Option(1, "--seed"),
-        window_days: int = typer.Option(28, "--window-days"),
-        visit_minutes: int = typer.Option(60, "--visit-minutes"),
+            "--sessions", help=help_of("cli.help.visits.sessions"))] = None,
+        iterations: int = param_option(VisitParams, "iterations", "--iterations",
+                                       help="cli.help.visits.iterations"),
+        seed: int = param_option(VisitParams, "seed", "--seed", help="cli.help.visits.seed"),
+        window_days: int = param_option(VisitParams, "window_days", "--window-days",
+                                        help="cli.help.visits.window_days"),
+        visit_minutes: int = param_option(VisitParams, "visit_minutes", "--visit-minutes",
+                                          help="cli.help.visits.visit_minutes"),
         no_pairs: bool = typer.Option(False, "--no-pairs",
-                                      help="One person per visit, of the first need."),
-        speed: float = typer.Option(20.0, "--speed", help="Travel speed, km/h."),
+                                      help=help_of("cli.help.visits.no_pairs")),
+        speed: float = param_option(VisitParams, "speed_kmh", "--speed",
+                                    help="cli.help.visits.speed"),
         lang: str = LANG_OPTION,
     ) -> None:
-        """Plan a week of home guidance visits (新生儿家庭上门指导): who visits which family
-        on which half-day, in which order, from their base and back."""
+        """新生儿家庭上门指导：一周的上门安排与路线。 Plan a week of home guidance visits
+        to newborn families: who visits which family on which half-day, in which order,
+        from their base and back."""
         out_lang: Lang = lang  # type: ignore[assignment]  (checked by its option)
         params = make_params(VisitParams, out_lang, week=week, from_date=from_date,
                              iterations=iterations, seed=seed, window_days=window_days,
-                             visit_minutes=visit_minutes, pairs=not no_pairs, speed_kmh=speed)
+                             visit_minutes=visit_minutes, pairs=False if no_pairs else None,
+                             speed_kmh=speed)
         dataset = Dataset.bundled() if data is None else Dataset.at(data)
         if previous is None and from_date is not None and (out / "visits.csv").exists():
             previous = out / "visits.csv"
@@ -78,14 +81,14 @@ def register(app: typer.Typer) -> None:
     @app.command("forget-families")
     def forget_families(
         data: Annotated[Path | None, typer.Option(
-            "--data", help="Dataset folder whose families are deleted.")] = None,
+            "--data", help=help_of("cli.help.forget.data"))] = None,
         dataset: str | None = typer.Option(
-            None, "--dataset", help="Id of a dataset stored by the service (in TUOYU_HOME)."),
-        yes: bool = typer.Option(False, "--yes", help="Do it (without it: nothing is "
-                                 "deleted)."),
+            None, "--dataset", help=help_of("cli.help.forget.dataset")),
+        yes: bool = typer.Option(False, "--yes", help=help_of("cli.help.forget.yes")),
     ) -> None:
-        """Delete a dataset's families (新生儿家庭) and every home-visit plan made from them,
-        in the folder and in the store; the database is vacuumed so no copy remains."""
+        """删除数据集的新生儿家庭及由其做出的全部上门计划，不留副本。 Delete a dataset's
+        families and every home-visit plan made from them, in the folder and in the store;
+        the database is vacuumed so no copy remains."""
         from tuoyu.api import store
         from tuoyu.api.forget import forget_families as forget
         from tuoyu.api.service.settings import Settings

@@ -26,7 +26,7 @@ import html
 from dataclasses import dataclass
 from pathlib import Path
 
-from tuoyu.api.exports.workbook import workbook
+from tuoyu.api.exports.workbook import Book, Title
 from tuoyu.api.text import Lang, label, message
 from tuoyu.api.text.roster import source_text
 from tuoyu.models.inspection import InspectionData
@@ -323,6 +323,15 @@ CHECK_JS = """
 """
 
 
+def check_script_hash() -> str:
+    """The CSP source of the revealed notice's one inline script (``'sha256-…'``): a
+    service serving the notice allows that script and no other."""
+    import base64
+    import hashlib
+
+    return "'sha256-" + base64.b64encode(hashlib.sha256(CHECK_JS.encode()).digest()).decode() + "'"
+
+
 def _table(s: Section) -> str:
     e = html.escape
     head = "".join(f"<th>{e(c)}</th>" for c in s.columns)
@@ -366,9 +375,10 @@ def notice_html(notice: Notice, lang: Lang = "zh") -> str:
 
 
 def notice_xlsx(notice: Notice, path: Path, lang: Lang = "zh") -> None:
-    """The notice as a workbook: one sheet a table, every cell text."""
-    wb = workbook(path)
-    bold = wb.add_format({"bold": True})
+    """The notice as a workbook that prints (``workbook.Book``: a title row naming the
+    notice on every page, the header repeated, widths from the content, A4 landscape one
+    page wide): one sheet a table, every cell text."""
+    book = Book(path, Title(plan=notice.title))
     used: set[str] = set()
     for s in notice.sections:
         if not s.rows:
@@ -377,16 +387,11 @@ def notice_xlsx(notice: Notice, path: Path, lang: Lang = "zh") -> None:
         while name in used:
             name += "_"
         used.add(name)
-        ws = wb.add_worksheet(name)
-        ws.write_row(0, 0, s.columns, bold)
-        for n, row in enumerate(s.rows, start=1):
-            for c, value in enumerate(row):
-                ws.write_string(n, c, value)
-        ws.set_column(0, len(s.columns), 18)
+        book.table(name, s.columns, s.rows, cap=60)
     if not used:
-        ws = wb.add_worksheet(notice.title[:31])
-        ws.write_string(0, 0, message("roster.notice.empty", None, lang))
-    wb.close()
+        book.table(notice.title[:31], [message("roster.notice.empty", None, lang)], [],
+                   filter=False)
+    book.close()
 
 
 def write_notice(notice: Notice, folder: Path, lang: Lang = "zh") -> list[str]:

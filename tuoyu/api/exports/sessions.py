@@ -11,10 +11,10 @@ import datetime as dt
 import hashlib
 from collections import Counter, defaultdict
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from tuoyu.api.exports.workbook import one_line, workbook
+from tuoyu.api.exports.workbook import Book, Title, one_line
 from tuoyu.api.text import Lang
 from tuoyu.models.reader import parse_date
 from tuoyu.models.sessions import (
@@ -136,30 +136,21 @@ def _names(
 
 
 class _Book:
-    """The workbook being written: names of things, formats, one sheet at a time."""
+    """The workbook being written: names of things, the printable book, one sheet at a
+    time."""
 
-    def __init__(self, path: Path, data: SessionData, sessions: list[Session], year: int):
-
+    def __init__(self, path: Path, data: SessionData, sessions: list[Session], year: int,
+                 title: Title):
         self.data, self.sessions, self.year = data, sessions, year
         self.cn, self.sn, self.tn, self.en = _names(data)
         self.streets = {s.street_id: s.name for s in data.streets}
         self.staff_by = {s.staff_id: s for s in data.staff}
-        self.wb = workbook(path)  # names stay text, never formulas
-        self.head = self.wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-        self.ok = self.wb.add_format({"bg_color": "#C6EFCE"})
-        self.bad = self.wb.add_format({"bg_color": "#FFC7CE"})
+        self.book = Book(path, title)  # names stay text, never formulas; printable
+        self.ok = self.book.format(bg_color="#C6EFCE")
+        self.bad = self.book.format(bg_color="#FFC7CE")
 
-    def sheet(self, name: str, header: list[str], rows: list[list[object]],
-              widths: list[int] | None = None):  # fmt: skip
-        ws = self.wb.add_worksheet(name)
-        ws.write_row(0, 0, header, self.head)
-        for i, r in enumerate(rows, start=1):
-            ws.write_row(i, 0, r)
-        for j, w in enumerate(widths or [14] * len(header)):
-            ws.set_column(j, j, w)
-        ws.freeze_panes(1, 0)
-        ws.autofilter(0, 0, max(1, len(rows)), len(header) - 1)
-        return ws
+    def sheet(self, name: str, header: list[str], rows: list[list[object]], **kw: Any) -> Any:
+        return self.book.table(name, header, rows, **kw)
 
     def when(self, s: Session) -> list[object]:
         a, b = HALF_DAY_TIMES[s.half]
@@ -173,6 +164,10 @@ class _Book:
             for x in s.staff_ids
         )
 
+    def place(self, s: Session) -> str:
+        return self.cn.get(s.center_id, s.center_id) if s.center_id else self.en.get(
+            s.event_id, s.event_id)
+
 
 def _by_center(book: _Book) -> None:
     rows = [
@@ -182,25 +177,62 @@ def _by_center(book: _Book) -> None:
                         key=lambda s: (s.center_id, s.date, s.half))
     ]  # fmt: skip
     book.sheet("按场所", ["场所编号", "场所名称", "日期", "星期", "时段", "时间", "主题", "指导人员"],
-               rows, [10, 28, 12, 6, 6, 12, 28, 40])  # fmt: skip
+               rows)  # fmt: skip
 
 
 def _by_person(book: _Book) -> None:
     rows = []
     for s in book.sessions:
-        place = book.cn.get(s.center_id, "") if s.center_id else book.en.get(s.event_id, "")
         topic = book.tn.get(s.topic_id, "") if s.topic_id else "区级活动"
         for x in s.staff_ids:
             disc = book.staff_by[x].discipline if x in book.staff_by else ""
             rows.append([x, book.sn.get(x, x), DISCIPLINE_ZH.get(disc, ""), *book.when(s),
-                         place, topic])  # fmt: skip
+                         book.place(s), topic])  # fmt: skip
     rows.sort(key=lambda r: (str(r[0]), str(r[3]), str(r[5])))
     book.sheet("按人员", ["人员编号", "姓名", "专业", "日期", "星期", "时段", "时间", "地点/活动", "主题"],
-               rows, [10, 10, 8, 12, 6, 6, 12, 30, 28])  # fmt: skip
+               rows)  # fmt: skip
+
+
+WEEK_HEADER = ["日期", "星期", "上午 09:00-11:00", "下午 14:00-16:00"]
+
+
+def staff_weeks(book: _Book) -> list[tuple[str, list[list[object]]]]:
+    """One block per staff member's week with sessions (the week they carry): Monday
+    to Sunday, what each half-day holds (place, topic, who else)."""
+    mine: dict[str, dict[tuple[dt.date, int], Session]] = defaultdict(dict)
+    for s in book.sessions:
+        for x in s.staff_ids:
+            mine[x][(s.date, s.half)] = s
+    out = []
+    for st in book.data.staff:
+        slots = mine.get(st.staff_id, {})
+        weeks = sorted({d - dt.timedelta(days=d.weekday()) for d, _ in slots})
+        for monday in weeks:
+            rows: list[list[object]] = []
+            for k in range(7):
+                day = monday + dt.timedelta(days=k)
+                cells: list[object] = [day.isoformat(), WEEKDAY_ZH[k]]
+                for half in (0, 1):
+                    s = slots.get((day, half))
+                    if s is None:
+                        cells.append("")
+                        continue
+                    topic = book.tn.get(s.topic_id, "") if s.topic_id else "区级活动"
+                    others = "、".join(book.sn.get(x, x) for x in s.staff_ids
+                                      if x != st.staff_id)
+                    cells.append(f"{book.place(s)}：{topic}" + (f"（同组：{others}）"
+                                                                if others else ""))
+                rows.append(cells)
+            sunday = monday + dt.timedelta(days=6)
+            heading = (f"{st.name}（{DISCIPLINE_ZH.get(st.discipline, '')}）"
+                       f" · {monday.isoformat()} 至 {sunday.isoformat()} · "
+                       f"本周 {sum(1 for d, _ in slots if monday <= d <= sunday)} 场")
+            out.append((heading, rows))
+    return out
 
 
 def _by_month(book: _Book) -> None:
-    rows = []
+    rows: list[list[object]] = []
     for mo in range(1, 13):
         ms = [s for s in book.sessions if s.date.month == mo]
         rows.append([
@@ -211,31 +243,30 @@ def _by_month(book: _Book) -> None:
             sum(len(s.staff_ids) for s in ms),
         ])  # fmt: skip
     book.sheet("按月份", ["月份", "场所活动场次", "区级活动场次", "其中周末场次", "人次"], rows,
-               [12, 14, 14, 14, 10])  # fmt: skip
+               filter=False)
 
 
 def _targets(book: _Book) -> None:
     header = ["场所编号", "场所名称", "类型", "街镇", "年度目标", "已排场次", "覆盖主题数",
               "覆盖季度数", "是否达标"]  # fmt: skip
-    ws = book.wb.add_worksheet("目标完成")
-    ws.write_row(0, 0, header, book.head)
     per: dict[str, list[Session]] = defaultdict(list)
     for s in book.sessions:
         if s.center_id:
             per[s.center_id].append(s)
-    for i, c in enumerate(book.data.centers, start=1):
+    rows: list[list[object]] = []
+    for c in book.data.centers:
         ss = per[c.center_id]
-        met = len(ss) >= c.sessions_per_year
-        ws.write_row(i, 0, [
+        rows.append([
             c.center_id, c.name, KIND_ZH.get(c.kind, c.kind),
             book.streets.get(c.street_id, c.street_id), c.sessions_per_year, len(ss),
             len({s.topic_id for s in ss}), len({(s.date.month - 1) // 3 for s in ss}),
+            "达标" if len(ss) >= c.sessions_per_year else "未达标",
         ])  # fmt: skip
-        ws.write(i, 8, "达标" if met else "未达标", book.ok if met else book.bad)
-    ws.set_column(0, 0, 10)
-    ws.set_column(1, 1, 28)
-    ws.set_column(2, 8, 11)
-    ws.freeze_panes(1, 0)
+    ws = book.sheet("目标完成", header, rows)
+    ws.conditional_format(2, 8, len(rows) + 1, 8, {"type": "cell", "criteria": "==",
+                                                    "value": '"达标"', "format": book.ok})
+    ws.conditional_format(2, 8, len(rows) + 1, 8, {"type": "cell", "criteria": "==",
+                                                    "value": '"未达标"', "format": book.bad})
 
 
 def _events(book: _Book) -> None:
@@ -247,7 +278,7 @@ def _events(book: _Book) -> None:
         if s.event_id
     ]  # fmt: skip
     book.sheet("区级活动", ["活动编号", "活动名称", "类型", "日期", "星期", "时段", "时间", "指导人员"],
-               rows, [10, 34, 12, 12, 6, 6, 12, 50])  # fmt: skip
+               rows)  # fmt: skip
 
 
 def _load(book: _Book) -> None:
@@ -257,8 +288,7 @@ def _load(book: _Book) -> None:
          book.streets.get(st.street_id, st.street_id), st.max_per_month, load[st.staff_id]]
         for st in book.data.staff
     ]  # fmt: skip
-    book.sheet("人员工作量", ["人员编号", "姓名", "专业", "所在街镇", "每月上限", "全年场次"], rows,
-               [10, 10, 8, 14, 10, 10])  # fmt: skip
+    book.sheet("人员工作量", ["人员编号", "姓名", "专业", "所在街镇", "每月上限", "全年场次"], rows)
 
 
 def write_workbook(
@@ -266,28 +296,33 @@ def write_workbook(
     data: SessionData,
     sessions: list[Session],
     year: int,
-    soft: list[tuple[str, int, int, int]] | None = None,
+    soft: list[tuple[str, str]] | None = None,
     notes: list[tuple[str, str]] | None = None,
+    title: Title | None = None,
     targets: list[tuple[str, float, float, bool]] | None = None,
 ) -> None:
-    """The Chinese workbook: 按场所, 按人员, 按月份, 目标完成, 区级活动, 人员工作量,
-    方案目标 (the plan's targets, the month-by-month histogram among them), 软目标,
-    说明 (the plan's findings)."""
-    book = _Book(path, data, sessions, year)
-    for write in (_by_center, _by_person, _by_month, _targets, _events, _load):
+    """The Chinese workbook, every sheet printable: 按场所, 按人员, 人员周程 (one printed
+    page per staff member's week), 按月份, 目标完成, 区级活动, 人员工作量, 方案目标 (the
+    plan's targets, the month-by-month histogram among them), 说明 (the plan's figures,
+    ``soft``, and its findings, ``notes``)."""
+    book = _Book(path, data, sessions, year, title or Title(period=f"{year}年"))
+    for write in (_by_center, _by_person):
+        write(book)
+    book.book.blocks("人员周程", WEEK_HEADER, staff_weeks(book), cap=40)
+    for write in (_by_month, _targets, _events, _load):
         write(book)
     if targets:  # the plan's targets, the month-by-month histogram among them
+        from tuoyu.api.text import number
+
         ws = book.sheet("方案目标", ["目标", "目标值", "实际", "是否达标"],
-                        [[t, g, a, "达标" if m else "未达标"] for t, g, a, m in targets],
-                        [44, 10, 10, 10])  # fmt: skip
-        for i, (_, _, _, m) in enumerate(targets, start=1):
+                        [[t, number(g), number(a), "达标" if m else "未达标"]
+                         for t, g, a, m in targets], filter=False)
+        for i, (_, _, _, m) in enumerate(targets, start=2):
             ws.write(i, 3, "达标" if m else "未达标", book.ok if m else book.bad)
-    if soft:
-        book.sheet("软目标", ["目标", "数值", "权重", "代价"], [list(r) for r in soft],
-                   [40, 10, 10, 10])  # fmt: skip
-    if notes:
-        book.sheet("说明", ["类别", "内容"], [list(r) for r in notes], [10, 100])
-    book.wb.close()
+    rows = [list(r) for r in (soft or [])] + [list(r) for r in (notes or [])]
+    if rows:
+        book.sheet("说明", ["项目", "内容"], rows, cap=90, filter=False)
+    book.book.close()
 
 
 def _uid(s: Session) -> str:
@@ -326,8 +361,36 @@ def ics_bytes(title: str, sessions: list[Session], data: SessionData) -> bytes:
     return cal.to_ical()
 
 
+def safe_file_name(name: str, fallback: str) -> str:
+    """A file name a planner reads (a center's or a person's name) that is safe on
+    every system: no path separators, control or reserved characters (``<>:"/\\|?*``),
+    no leading dots or trailing dots/spaces, at most 60 characters; ``fallback`` (an
+    id) when nothing is left."""
+    import re
+    import unicodedata
+
+    text = unicodedata.normalize("NFC", name)
+    text = "".join(" " if unicodedata.category(ch)[0] in "CZ" else ch for ch in text)
+    text = re.sub(r'[<>:"/\\|?*]', "_", text)
+    text = re.sub(r"\s+", " ", text).strip().lstrip(".").rstrip(". ")
+    return text[:60].rstrip(". ") or fallback
+
+
+def ics_names(data: SessionData) -> dict[tuple[str, str], str]:
+    """The .ics file name of each center and staff member: ``场所-<name>.ics`` and
+    ``人员-<name>.ics``, made safe; two things of the same name get their id added."""
+    cn, sn, _, _ = _names(data)
+    wanted = {("center", k): f"场所-{safe_file_name(v, k)}" for k, v in cn.items()}
+    wanted |= {("staff", k): f"人员-{safe_file_name(v, k)}" for k, v in sn.items()}
+    seen = Counter(v.casefold() for v in wanted.values())
+    return {key: (f"{v}-{safe_file_name(key[1], 'x')}" if seen[v.casefold()] > 1 else v)
+            + ".ics" for key, v in wanted.items()}
+
+
 def write_ics(folder: Path, data: SessionData, sessions: list[Session]) -> int:
-    """``ics/center_<id>.ics`` and ``ics/staff_<id>.ics``; returns the number of files."""
+    """One .ics per center and per staff member, named for them
+    (``场所-<center name>.ics``, ``人员-<name>.ics``, see :func:`ics_names`); returns
+    the number of files."""
     folder.mkdir(parents=True, exist_ok=True)
     n = 0
     by_center: dict[str, list[Session]] = defaultdict(list)
@@ -338,11 +401,14 @@ def write_ics(folder: Path, data: SessionData, sessions: list[Session]) -> int:
         for x in s.staff_ids:
             by_staff[x].append(s)
     cn, sn, _, _ = _names(data)
+    names = ics_names(data)
     for cid, ss in sorted(by_center.items()):
-        (folder / f"center_{cid}.ics").write_bytes(ics_bytes(cn.get(cid, cid), ss, data))
+        file = names.get(("center", cid), f"场所-{safe_file_name(cid, 'x')}.ics")
+        (folder / file).write_bytes(ics_bytes(cn.get(cid, cid), ss, data))
         n += 1
     for sid, ss in sorted(by_staff.items()):
-        (folder / f"staff_{sid}.ics").write_bytes(ics_bytes(sn.get(sid, sid), ss, data))
+        file = names.get(("staff", sid), f"人员-{safe_file_name(sid, 'x')}.ics")
+        (folder / file).write_bytes(ics_bytes(sn.get(sid, sid), ss, data))
         n += 1
     return n
 
@@ -353,16 +419,19 @@ FILES = ("sessions.csv", "sessions.xlsx", ICS_DIR + "/", "sessions_summary.txt")
 def write_plan(plan: Plan, folder: Path, lang: Lang = "zh") -> None:
     """Write a calendar's files into ``folder``: sessions.csv, sessions.xlsx (Chinese),
     one .ics per center and per person in sessions_ics/, sessions_summary.txt."""
+    from tuoyu.api.exports.roster import figure_notes
     from tuoyu.api.text import label, render
 
     detail = plan.detail
     sessions = list(detail.result.sessions)
     write_sessions_csv(folder / "sessions.csv", sessions)
-    soft = [(label(g.code, "zh"), g.value, g.weight, g.cost) for g in plan.soft_goals]
+    figures = [("区", plan.district or "—"), ("年份", f"{detail.year}年"), *figure_notes(plan)]
     notes = [(label(f"severity.{f.severity}", "zh"), render(f, "zh")) for f in plan.findings]
+    title = Title(district=plan.district, plan=label("sessions.name"),
+                  period=f"{detail.year}年")
     targets = [(label(t.code, "zh"), t.goal, t.achieved, t.met) for t in plan.targets]
-    write_workbook(folder / "sessions.xlsx", detail.data, sessions, detail.year, soft, notes,
-                   targets)
+    write_workbook(folder / "sessions.xlsx", detail.data, sessions, detail.year, figures,
+                   notes, title, targets)
     write_ics(folder / ICS_DIR, detail.data, sessions)
     (folder / "sessions_summary.txt").write_text(summary(plan, lang) + "\n", encoding="utf-8")
 

@@ -21,8 +21,8 @@ from typing import Any
 
 import pandas as pd
 
-from tuoyu.api.exports.workbook import workbook
-from tuoyu.api.text import Lang, label, render
+from tuoyu.api.exports.workbook import Book, Title, yes_no
+from tuoyu.api.text import Lang, label, number, percent, render
 from tuoyu.planning.plan import Plan
 from tuoyu.planning.siting import TRADEOFF_HEADER as HEADER
 from tuoyu.planning.siting import SitingDetail, SitingProblem, SitingResult, Tradeoff
@@ -136,73 +136,54 @@ def summary_dict(plan: Plan) -> dict[str, Any]:
 
 
 def _info_rows(plan: Plan, lang: Lang = "zh") -> list[list[Any]]:
-    """The 求解信息 sheet: model, status, objective, settings, targets, findings."""
+    """The 求解信息 sheet: model, status, objective, settings, targets, findings (the
+    plan's figures said as on every face: ``figure_notes``)."""
+    from tuoyu.api.exports.roster import figure_notes
+
     detail: SitingDetail = plan.detail
     sp, cfg = detail.plan, detail.problem.config
     rows: list[list[Any]] = [
+        ["区", plan.district or "—"],
         ["模型", label(f"siting.model.{sp.model}", lang)],
         ["求解器", sp.solver],
-        ["状态", label(f"status.{plan.status}", lang)],
-        ["目标值", plan.objective if plan.objective is not None else ""],
-        ["上界", plan.bound if plan.bound is not None else ""],
-        ["最优性间隙", plan.gap if plan.gap is not None else "未知"],
-        ["建模秒数", round(sp.build_seconds, 3)],
-        ["求解秒数", round(sp.solve_seconds, 3)],
-        ["步行范围（米）", cfg.access.reach_m],
+        *[list(r) for r in figure_notes(plan, lang)],
+        ["建模秒数", number(sp.build_seconds, 1)],
+        ["求解秒数", number(sp.solve_seconds, 1)],
+        ["步行范围（米）", number(cfg.access.reach_m)],
         ["每班托位", cfg.seats_per_class],
         ["每年新增班数", "{}–{}".format(*cfg.classes_per_year)],
-        ["入托意愿率", cfg.demand.take_up],
-        ["出生趋势（每年）", cfg.demand.trend],
+        ["入托意愿率", percent(cfg.demand.take_up)],
+        ["出生趋势（每年）", percent(cfg.demand.trend)],
     ]
-    for t in plan.targets:
-        rows.append(["目标：" + label(t.code, lang),
-                     f"{t.achieved:g} / {t.goal:g}（{'达成' if t.met else '未达成'}）"])
-    for g in plan.soft_goals:
-        rows.append(["软目标：" + label(g.code, lang), f"{g.value:g} × {g.weight:g} = {g.cost:g}"])
     rows += [["说明", render(f, lang)] for f in plan.findings]
     return rows
 
 
 def write_xlsx(plan: Plan, path: Path, lang: Lang = "zh") -> None:
-    """The planner's workbook, in Chinese: openings by year, streets before/after, unmet."""
+    """The planner's workbook, in Chinese, every sheet printable: openings by year,
+    streets before/after, unmet demand, the trade-off curve, the plan's figures."""
 
     detail: SitingDetail = plan.detail
     sp, problem = detail.plan, detail.problem
-
-    wb = workbook(path)
-    head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
-    pct = wb.add_format({"num_format": "0.0%"})
-
-    def sheet(name: str, header: list[str], rows: list[list[Any]], widths: list[int],
-              formats: dict[int, Any] | None = None) -> None:
-        ws = wb.add_worksheet(name)
-        ws.write_row(0, 0, header, head)
-        for r, row in enumerate(rows, start=1):
-            for c, v in enumerate(row):
-                fmt = (formats or {}).get(c)
-                if fmt is not None:
-                    ws.write(r, c, v, fmt)
-                else:
-                    ws.write(r, c, v)
-        for c, w in enumerate(widths):
-            ws.set_column(c, c, w)
-        ws.freeze_panes(1, 0)
-        if rows:
-            ws.autofilter(0, 0, len(rows), len(header) - 1)
+    years = sorted(problem.years)
+    period = f"{years[0]}–{years[-1]}年" if len(years) > 1 else f"{years[0]}年"
+    book = Book(path, Title(district=plan.district, plan=label("siting.name", lang),
+                            period=period))
+    pct = book.format(num_format="0.0%")
 
     names = dict(problem.streets)
-    sheet("新增托班", ["年份", "编号", "名称", "类型", "街镇", "新增班数", "新增托位", "累计班数",
-                   "新纳入15分钟圈的儿童", "当年服务儿童", "其中新班", "服务的居委（编号:人数）",
-                   "未选中的最佳备选点", "备选点可服务", "多服务", "经度", "纬度"],
-          [[o.year, o.place_id, o.name, SOURCE_ZH.get(o.source, o.source),
-            names.get(o.street_id, o.street_id), o.classes, o.seats, o.cumulative,
-            o.newly_within, o.children_served, o.new_children,
-            "、".join(f"{c}:{n}" for c, n in o.communities),
-            f"{o.alternative_name}（{o.alternative_id}）" if o.alternative_id else "",
-            o.alternative_children if o.alternative_id else "",
-            o.gain if o.gain is not None else "", o.lon, o.lat]
-           for o in sp.openings],
-          [8, 10, 28, 12, 14, 10, 10, 10, 16, 12, 10, 30, 28, 12, 8, 12, 12])
+    book.table("新增托班", ["年份", "编号", "名称", "类型", "街镇", "新增班数", "新增托位",
+                        "累计班数", "新纳入15分钟圈的儿童", "当年服务儿童", "其中新班",
+                        "服务的居委（编号:人数）", "未选中的最佳备选点", "备选点可服务",
+                        "多服务"],
+               [[o.year, o.place_id, o.name, SOURCE_ZH.get(o.source, o.source),
+                 names.get(o.street_id, o.street_id), o.classes, o.seats, o.cumulative,
+                 o.newly_within, o.children_served, o.new_children,
+                 "、".join(f"{c}:{n}" for c, n in o.communities),
+                 f"{o.alternative_name}（{o.alternative_id}）" if o.alternative_id else "",
+                 o.alternative_children if o.alternative_id else "",
+                 o.gain if o.gain is not None else ""]
+                for o in sp.openings], cap=30)
     st = sp.streets
     rows = []
     for r in st.itertuples(index=False):
@@ -211,28 +192,27 @@ def write_xlsx(plan: Plan, path: Path, lang: Lang = "zh") -> None:
                      int(r.served), int(r.served) - int(r.served_before),
                      float(r.reach_demand_before) / dem, float(r.reach_demand) / dem,
                      int(r.new_classes), int(r.unmet)])
-    sheet("街镇覆盖", ["年份", "街镇编号", "街镇", "需求托位", "规划前服务人数", "规划后服务人数",
-                   "新增服务人数", "规划前15分钟覆盖率", "规划后15分钟覆盖率", "新增班数",
-                   "未满足需求"], rows, [8, 12, 14, 10, 12, 12, 12, 14, 14, 10, 10],
-          {7: pct, 8: pct})
+    book.table("街镇覆盖", ["年份", "街镇编号", "街镇", "需求托位", "规划前服务人数",
+                        "规划后服务人数", "新增服务人数", "规划前15分钟覆盖率",
+                        "规划后15分钟覆盖率", "新增班数", "未满足需求"], rows,
+               formats={7: pct, 8: pct})
     cov = sp.coverage
     last = cov[cov["year"] == max(problem.years)]
     unmet = last[last["unmet"] > 0].sort_values("unmet", ascending=False)
-    sheet("未满足需求", ["居委编号", "名称", "街镇", "年份", "需求托位", "已服务", "未满足",
-                    "15分钟内有托位"],
-          [[r.community_id, r.name, names.get(r.street_id, r.street_id), r.year, int(r.demand),
-            int(r.served), int(r.unmet), "是" if r.within_15_min else "否"]
-           for r in unmet.itertuples(index=False)], [12, 18, 14, 8, 10, 10, 10, 14])
+    book.table("未满足需求", ["居委编号", "名称", "街镇", "年份", "需求托位", "已服务", "未满足",
+                         "15分钟内有托位"],
+               [[r.community_id, r.name, names.get(r.street_id, r.street_id), r.year,
+                 int(r.demand), int(r.served), int(r.unmet), yes_no(r.within_15_min)]
+                for r in unmet.itertuples(index=False)])
     curve = detail.tradeoff
     if curve is not None:
-        sheet("取舍曲线", ["每年新增班数", f"{curve.year}年服务儿童", "15分钟圈内儿童",
-                       "15分钟圈内居委", "求解状态"],
-              [["" if v is None else v for v in r.values()[:4]]
-               + [label(f"siting.tradeoff.status.{r.status}", lang)] for r in curve.rows],
-              [14, 14, 14, 14, 20])
-    info = _info_rows(plan, lang)
-    sheet("求解信息", ["项目", "内容"], info, [22, 100])
-    wb.close()
+        book.table("取舍曲线", ["每年新增班数", f"{curve.year}年服务儿童", "15分钟圈内儿童",
+                            "15分钟圈内居委", "求解状态"],
+                   [["" if v is None else v for v in r.values()[:4]]
+                    + [label(f"siting.tradeoff.status.{r.status}", lang)] for r in curve.rows],
+                   filter=False)
+    book.table("求解信息", ["项目", "内容"], _info_rows(plan, lang), cap=90, filter=False)
+    book.close()
 
 
 def _leaflet_css() -> str:

@@ -33,16 +33,23 @@ from tuoyu.planning import registry
 
 WEB = Path(__file__).resolve().parents[1] / "web"
 HOME = ("/", "index", "title_index", "托育规划 · 首页")
+#: the pages that are no planner's own, after the planners' (the action plan's scorecard)
+SHARED_PAGES = (("/plan", "plan", "title_plan", "三年行动计划目标完成情况"),)
 
 
 def pages() -> dict[str, tuple[str, str, str]]:
     """route -> (page, title key, title): the home page, then each planner's
-    (:mod:`tuoyu.planning.registry`); every page shares web/layout.html."""
+    (:mod:`tuoyu.planning.registry`), then the shared ones; every page shares
+    web/layout.html."""
     found = [HOME] + [(p.page.route, p.page.name, p.page.title_key, p.page.title)
                       for p in registry.planners() if p.page is not None]
+    found += list(SHARED_PAGES)
     return {route: (name, key, title) for route, name, key, title in found}
 LEAFLET_CSS = '<link rel="stylesheet" href="/static/vendor/leaflet/leaflet.css">\n'
 LEAFLET_JS = '<script src="/static/vendor/leaflet/leaflet.js"></script>\n'
+ECHARTS_JS = '<script src="/static/vendor/echarts/echarts.common.min.js"></script>\n'
+#: the vendored scripts a page needs besides app.js (offline: served under /static)
+PAGE_SCRIPTS = {"map": LEAFLET_JS, "plan": ECHARTS_JS}
 
 
 def render_page(name: str, title_key: str, title: str) -> str:
@@ -53,10 +60,12 @@ def render_page(name: str, title_key: str, title: str) -> str:
     layout = string.Template((WEB / "layout.html").read_text(encoding="utf-8"))
     current = {f"current_{p}": (' class="current"' if p == name else "")
                for p, _key, _title in pages().values()}
+    leaflet = any(p.page is not None and p.page.name == name and p.page.leaflet
+                  for p in registry.planners())
     return layout.substitute(
         title_key=title_key, title=title, main=main, page=name,
-        styles=LEAFLET_CSS if name == "map" else "",
-        scripts=LEAFLET_JS if name == "map" else "", **current,
+        styles=LEAFLET_CSS if leaflet else "",
+        scripts=LEAFLET_JS if leaflet else PAGE_SCRIPTS.get(name, ""), **current,
     )
 
 
@@ -165,9 +174,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.tuoyu = State(settings=settings, engine=engine, jobs=jobs,
                             slots=Slots(settings.heavy, per_holder=1))
     errors.install(app)
-    from tuoyu.api.service import routes_datasets, routes_jobs, routes_tokens
+    from tuoyu.api.service import routes_datasets, routes_jobs, routes_scorecard, routes_tokens
 
     app.include_router(routes_datasets.router)
+    app.include_router(routes_scorecard.router)
     app.include_router(routes_jobs.make_router())
     app.include_router(routes_tokens.router)
 

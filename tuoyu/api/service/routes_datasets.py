@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -61,6 +62,7 @@ def district_of(row: DatasetRow) -> str:
 
 def dataset_out(row: DatasetRow) -> DatasetOut:
     return DatasetOut(id=row.id, name=row.name, district=district_of(row), tables=row.tables,
+                      labels={k: TABLES[k].zh for k in row.tables if k in TABLES},
                       created_at=iso(row.created_at) or "")
 
 
@@ -151,10 +153,7 @@ def _table_pages(st: State, who: Any, row: DatasetRow, table: str) -> tuple[Path
     size = heavy.PAGE_ROWS
     pages = st.settings.home / "cache" / f"{row.id}-{where}" / f"{table}-{size}"
     if not (pages / "count").is_file():
-        pages.parent.mkdir(parents=True, exist_ok=True)
-        result, value = run_heavy(st, who, heavy.table_pages, row.path, table, str(pages), size)
-        if result == "problems":
-            raise DataError([Problem(**p) for p in value])
+        _make_pages(row, table, pages, size)
     return pages, int((pages / "count").read_text(encoding="ascii")), size
 
 
@@ -281,6 +280,31 @@ async def record_outcomes(dataset_id: str, request: Request, st: StateDep,
     return RecordedOut(recorded=value)
 
 
+#: one lock per table being paged: a page asking for every table at once waits for each
+#: first read (one process apart per table, never two for the same), never a 429
+_PAGING: dict[Path, threading.Lock] = {}
+_PAGING_LOCK = threading.Lock()
+
+
+def _make_pages(row: DatasetRow, table: str, pages: Path, size: int) -> None:
+    from tuoyu.api.service.apart import TooHeavy, run_apart
+
+    with _PAGING_LOCK:
+        lock = _PAGING.setdefault(pages, threading.Lock())
+    with lock:
+        if (pages / "count").is_file():  # another request made them meanwhile
+            return
+        pages.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            result, value = run_apart(heavy.table_pages, row.path, table, str(pages), size)
+        except TooHeavy:
+            raise ApiError(422, "数据表太大，无法在限定的时间和内存内读出。 / The table is too "
+                                "large to read within the time and memory limits.",
+                           "too_heavy") from None
+        if result == "problems":
+            raise DataError([Problem(**p) for p in value])
+
+
 async def _copy_upload(upload: UploadFile, path: Path, limit: int) -> None:
     size = 0
     with path.open("wb") as f:
@@ -299,7 +323,7 @@ def heavy_slot(st: State, who: auth.Caller) -> Iterator[None]:
 
     holder = who.token_id or f"role:{who.role}"
     try:
-        with st.slots.take(holder):
+        with st.slots.take(holder, who.role):
             yield
     except Busy:
         raise ApiError(429, "服务正忙：你的另一个计算请求（或太多请求）正在进行，请稍后再试。"
@@ -373,7 +397,14 @@ def roster_notice(dataset_id: str, month: str, st: StateDep, _who: Viewer,
     except NotRevealed as exc:
         raise ApiError(404, message(exc.code, exc.params, language), reason=exc.code) from None
     if format == "html":
-        return HTMLResponse(notice_html(notice, language))
+        if not notice.check:
+            return HTMLResponse(notice_html(notice, language))
+        from tuoyu.api.exports.notice import check_script_hash
+        from tuoyu.api.service.guard import CSP
+
+        csp = CSP.replace("script-src 'self'", f"script-src {check_script_hash()}")
+        return HTMLResponse(notice_html(notice, language),
+                            headers={"Content-Security-Policy": csp})  # its own check only
     folder = Path(tempfile.mkdtemp(prefix="notice-", dir=st.settings.home))
     path = folder / f"notice-{month}.xlsx"
     notice_xlsx(notice, path, language)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Request
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -30,7 +30,7 @@ from tuoyu.api.service.schemas import (
     result_out,
 )
 from tuoyu.api.store import Job, StoredPlan
-from tuoyu.api.text import Lang, label, message, render
+from tuoyu.api.text import Lang, label, message, plan_figures, render
 
 router = APIRouter(prefix="/api/v1/jobs", tags=["jobs"], responses=ERROR_RESPONSES)
 
@@ -208,6 +208,7 @@ def rendered(result: dict[str, Any], lang: Lang) -> dict[str, Any]:
     out["soft_goals"] = [{**g, "label": label(g["code"], lang)}
                          for g in result.get("soft_goals", [])]
     out["targets"] = [{**t, "label": label(t["code"], lang)} for t in result.get("targets", [])]
+    out["figures"] = plan_figures(result, lang)
     return out
 
 
@@ -253,9 +254,10 @@ def _personal_for_planners(job: Job, who: Any) -> None:
 
 @router.get("/{job_id}/files/{name:path}")
 def job_file(job_id: str, name: str, st: StateDep,
-             who: Viewer) -> FileResponse:
+             who: Viewer) -> Response:
     """A file of the plan: roster.csv, roster.xlsx, draw.json, sessions.csv, *.ics, …
-    (a plan with personal data: for the planner role only)"""
+    (a plan with personal data: for the planner role only). A roster.xlsx says the
+    state the store holds now (已发布 once published)."""
     job, plan = _load(st, job_id)
     _personal_for_planners(job, who)
     if plan is None or name not in plan.files:
@@ -263,9 +265,33 @@ def job_file(job_id: str, name: str, st: StateDep,
     path = st.jobs.out_dir(job_id) / name
     if not path.is_file():
         raise not_found(f"File '{name}' of job '{job_id}'")
+    if job.kind == "roster" and name == "roster.xlsx":
+        state = _stored_state(st, job)
+        if state not in (None, "draft"):  # written as a draft: say what the store says now
+            from urllib.parse import quote
+
+            from tuoyu.api.exports.roster import stamp_state
+
+            return Response(stamp_state(path.read_bytes(), state), media_type=MEDIA[".xlsx"],
+                            headers={"Content-Disposition": "attachment; filename*=utf-8''"
+                                                            + quote(Path(name).name)})
     return FileResponse(path, media_type=MEDIA.get(path.suffix.lower(),
                                                    "application/octet-stream"),
                         filename=Path(name).name)
+
+
+def _stored_state(st: State, job: Job) -> str | None:
+    """The state the store holds for a roster job's draw (draft, published, superseded,
+    withdrawn), or None when its draw.json cannot be matched."""
+    from tuoyu.api.runner import draw_state
+    from tuoyu.planning.dataset import Dataset
+
+    try:
+        record = json.loads((st.jobs.out_dir(job.id) / "draw.json").read_text(encoding="utf-8"))
+        row = get_dataset(st, job.dataset_id)
+    except (OSError, ValueError, ApiError):
+        return None
+    return draw_state(Dataset(Path(row.path), row.id), record, st.engine)
 
 
 router.add_api_route("/{job_id}/files/{name:path}", job_file, methods=["HEAD"],

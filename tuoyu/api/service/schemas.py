@@ -39,6 +39,8 @@ class DatasetOut(BaseModel):
     district: str = Field("", description="the district the data is of (from its "
                           "district.geojson), or its name when the data does not say")
     tables: dict[str, int]
+    labels: dict[str, str] = Field(default_factory=dict,
+                                   description="each table's name in Chinese (托育机构, …)")
     created_at: str
 
 
@@ -127,6 +129,31 @@ class SoftGoalOut(BaseModel):
     cost: float
 
 
+class GoalFiguresOut(BaseModel):
+    """A soft goal as people read it (``tuoyu.api.text.goal_figures``): rounded, the
+    weight positive, the cost signed as it adds to the objective."""
+
+    code: str
+    label: str
+    sense: Literal["more", "less"]
+    value: str
+    weight: str
+    cost: str
+    line: str
+
+
+class FiguresOut(BaseModel):
+    """A plan's figures as every face shows them (``tuoyu.api.text.plan_figures``)."""
+
+    status: str
+    objective: str
+    bound: str
+    bound_label: str
+    gap: str
+    line: str
+    goals: list[GoalFiguresOut]
+
+
 class TargetOut(BaseModel):
     code: str
     label: str
@@ -160,6 +187,8 @@ class _Result(BaseModel):
     rows: list[dict[str, Any]]
     fingerprint: str
     params: dict[str, Any]
+    district: str = ""
+    figures: FiguresOut | None = None
 
 
 @functools.cache

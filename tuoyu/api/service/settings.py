@@ -9,6 +9,12 @@ from pathlib import Path
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
+def _store():  # noqa: ANN202  (imported late: the store pulls in SQLAlchemy and Alembic)
+    from tuoyu.api import store
+
+    return store
+
+
 def _default_bundled() -> Path | None:
     from tuoyu.data import BUNDLED as BUNDLED_DATA
 
@@ -23,13 +29,13 @@ class Settings:
     (SQLite in ``home`` by default). ``bundled_data`` is registered as dataset ``baoshan``.
     """
 
-    home: Path = field(default_factory=lambda: Path(os.environ.get("TUOYU_HOME", "tuoyu_home")))
+    home: Path = field(default_factory=lambda: _store().home())
     database_url: str | None = field(default_factory=lambda: os.environ.get("TUOYU_DATABASE_URL"))
     workers: int = field(default_factory=lambda: int(os.environ.get("TUOYU_WORKERS", "2")))
     max_upload_mb: float = field(
         default_factory=lambda: float(os.environ.get("TUOYU_MAX_UPLOAD_MB", "50"))
     )
-    #: heavy requests (upload checks, outcomes, verify, table reads) at once, in all;
+    #: heavy requests (upload checks, outcomes, verify) at once, in all;
     #: one caller (a token, or a role without tokens) has one at a time
     heavy: int = field(default_factory=lambda: int(os.environ.get("TUOYU_HEAVY", "2")))
     host: str = "127.0.0.1"
@@ -44,7 +50,7 @@ class Settings:
     def __post_init__(self) -> None:
         self.home = Path(self.home).resolve()
         if not self.database_url:
-            self.database_url = f"sqlite:///{self.home / 'tuoyu.sqlite'}"
+            self.database_url = _store().default_url(self.home)
 
     @property
     def url(self) -> str:

@@ -1,8 +1,11 @@
 """The store: rosters made and outcomes recorded (so the next month knows them), and
 the service's datasets, jobs, plans and tokens.
 
-SQLAlchemy; a SQLite file by default (``tuoyu.sqlite`` in the working folder), any
-database by URL in the environment variable ``TUOYU_DATABASE_URL``. Tables are made and
+SQLAlchemy; one SQLite file by default, ``tuoyu.sqlite`` in the data root
+(``TUOYU_HOME``, else ``./tuoyu_home``: :func:`home`), for the command line and the
+service alike, so a roster made by ``tuoyu all`` shows in the pages of ``tuoyu serve``
+started in the same folder; any database by URL in the environment variable
+``TUOYU_DATABASE_URL``. Tables are made and
 upgraded by Alembic (:func:`migrate`), for the command line and the service alike.
 """
 
@@ -42,11 +45,12 @@ __all__ = [
     "FINISHED", "ROSTER_STATES", "STATUSES", "ApiToken", "Base", "DatasetRow", "Job", "Outcome", "Roster",
     "RosterVisit", "StoredPlan", "now", "database_url", "engine", "make_engine", "migrate",
     "stored_history", "save_roster", "record_outcomes", "RosterStateError", "RedrawRefused",
-    "DrawConflict", "ReplanNeedsReason", "NothingToPublish", "NothingToReplan", "NoRosterStored", "month_draws", "earlier_draws", "draw_entry",
+    "DrawConflict", "default_url", "home", "ReplanNeedsReason", "NothingToPublish", "NothingToReplan", "NoRosterStored", "month_draws", "earlier_draws", "draw_entry",
     "is_published", "month_roster", "publish_roster",
 ]
 
-DEFAULT_URL = "sqlite:///tuoyu.sqlite"
+#: the data root when ``TUOYU_HOME`` is not set (relative to the working folder)
+DEFAULT_HOME = "tuoyu_home"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
@@ -89,8 +93,20 @@ def migrate(url: str) -> None:
     command.upgrade(alembic_config(url), "head")
 
 
+def home() -> Path:
+    """The data root: ``TUOYU_HOME``, else ``./tuoyu_home`` (absolute)."""
+    return Path(os.environ.get("TUOYU_HOME") or DEFAULT_HOME).resolve()
+
+
+def default_url(root: Path | None = None) -> str:
+    """The SQLite file of a data root (default :func:`home`): ``ROOT/tuoyu.sqlite``."""
+    return f"sqlite:///{(root or home()) / 'tuoyu.sqlite'}"
+
+
 def database_url() -> str:
-    return os.environ.get("TUOYU_DATABASE_URL") or DEFAULT_URL  # unset or empty: default
+    """The store of the command line and the service alike: ``TUOYU_DATABASE_URL``
+    (unset or empty: :func:`default_url`)."""
+    return os.environ.get("TUOYU_DATABASE_URL") or default_url()
 
 
 def engine(url: str | None = None) -> Engine:

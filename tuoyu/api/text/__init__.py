@@ -15,7 +15,7 @@ import string
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from tuoyu.api.text import city, cli, common, input
+from tuoyu.api.text import city, cli, common, input, scorecard
 from tuoyu.models.errors import DataError, Problem
 from tuoyu.models.findings import Finding
 from tuoyu.planning import registry
@@ -44,7 +44,7 @@ def load_planners() -> None:
             _add(importlib.import_module(planner.messages))
 
 
-for _module in (common, input, city, cli):
+for _module in (common, input, city, cli, scorecard):
     _add(_module)
 load_planners()
 
@@ -54,13 +54,47 @@ def _value(v: Any, lang: Lang) -> str:
         return _value(v[lang], lang)
     if isinstance(v, list | tuple):
         return ("、" if lang == "zh" else ", ").join(_value(x, lang) for x in v)
-    if isinstance(v, float):
-        return f"{v:,.2f}".rstrip("0").rstrip(".") if v != int(v) else f"{int(v):,}"
     if isinstance(v, bool):
         return ("是" if v else "否") if lang == "zh" else ("yes" if v else "no")
+    if isinstance(v, float):
+        return number(v)
     if isinstance(v, int):
         return f"{v:,}" if abs(v) >= 10000 else str(v)
     return "" if v is None else str(v)
+
+
+MINUS = "−"  # U+2212: the minus sign a printed figure uses
+
+
+def number(v: float | int | None, digits: int | None = None) -> str:
+    """A number as people read it, the one way every face writes one: thousands
+    separated, rounded to what matters (no float noise such as 1172.2000000000003):
+    0 decimals from 1,000 up, 1 from 10, 2 below (trailing zeros dropped; ``digits``
+    fixes the decimals), a real minus sign, never "−0"; "—" when unknown."""
+    if v is None:
+        return "—"
+    x = float(v)
+    if x != x:  # NaN
+        return "—"
+    if digits is None:
+        a = abs(x)
+        digits = 0 if a >= 1000 or x == int(x) else 1 if a >= 10 else 2
+    text = f"{abs(x):,.{digits}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if text.strip("0.,") == "":
+        return "0"
+    return (MINUS if x < 0 else "") + text
+
+
+def percent(share: float | None) -> str:
+    """A share (0.237) as a percentage for people (23.7%); "—" when unknown; a share
+    below 0.1% but above 0 as "<0.1%" (never a 0% that is not one)."""
+    if share is None:
+        return "—"
+    if 0 < abs(share) < 0.001:
+        return "<0.1%"
+    return number(share * 100, 1) + "%"
 
 
 #: parameters whose values are codes of a family of labels, said by their label
@@ -116,7 +150,56 @@ def label(code: str, lang: Lang = "zh") -> str:
 
 
 def _num(v: float | None) -> str:
-    return "—" if v is None else _value(float(v), "zh")
+    return number(v)
+
+
+def goal_sense(plan_kind: str, code: str, weight: float) -> str:
+    """How a soft goal reads: ``more`` (a reward of a maximised objective: the more the
+    better) or ``less`` (a penalty: the less the better)."""
+    return "more" if registry.maximises(plan_kind) and weight > 0 else "less"
+
+
+def goal_figures(kind: str, code: str, value: float, weight: float,
+                 lang: Lang = "zh") -> dict[str, str]:
+    """One soft goal as every face shows it: its label (with how it reads: 越多越好 /
+    越少越好), its value, its weight (always positive), and what it adds to the objective
+    (a penalty of a maximised objective is a negative cost)."""
+    sense = goal_sense(kind, code, weight)
+    cost = value * weight
+    name = label(code, lang)
+    hint = label(f"plan.sense.{sense}", lang)
+    if "越" not in name and "better" not in name:
+        name = f"{name}（{hint}）" if lang == "zh" else f"{name} ({hint})"
+    return {"code": code, "label": name, "sense": sense, "value": number(value),
+            "weight": number(abs(weight)), "cost": number(cost),
+            "line": message("plan.goal_penalty" if cost < 0 else "plan.goal_cost",
+                            {"value": number(value), "weight": number(abs(weight)),
+                             "cost": number(cost)}, lang)}
+
+
+def plan_figures(result: Mapping[str, Any], lang: Lang = "zh") -> dict[str, Any]:
+    """A plan's status, objective, bound, gap and goal costs as every face shows them
+    (the command line, summary.txt, the workbooks' 说明 sheet, the API's rendered plan):
+    ``result`` is ``Plan.as_dict()`` (or the stored JSON)."""
+    kind = str(result.get("kind", ""))
+    maximise = registry.maximises(kind)
+    status = str(result.get("status", ""))
+    gap = result.get("gap")
+    goals = [goal_figures(kind, g["code"], float(g["value"]), float(g["weight"]), lang)
+             for g in result.get("soft_goals", ())]
+    code = "plan.figures_max" if maximise else "plan.figures"
+    obj, bound = result.get("objective"), result.get("bound")
+    return {
+        "status": label(f"status.{status}", lang),
+        "objective": number(obj),
+        "bound": number(bound),
+        "bound_label": label("plan.bound_upper" if maximise else "plan.bound_lower",
+                             lang),
+        "gap": percent(gap),
+        "line": message(code, {"objective": number(obj), "bound": number(bound),
+                               "gap": percent(gap)}, lang) if obj is not None else "",
+        "goals": goals,
+    }
 
 
 def describe(plan: Plan, lang: Lang = "zh") -> str:
@@ -125,15 +208,11 @@ def describe(plan: Plan, lang: Lang = "zh") -> str:
     holds it."""
     zh = lang == "zh"
     kind = label(f"{plan.kind}.name", lang)
-    lines = [f"{kind}：{label(f'status.{plan.status}', lang)}" if zh
-             else f"{kind}: {label(f'status.{plan.status}', lang)}"]
+    fig = plan_figures(plan.as_dict(), lang)
+    lines = [f"{kind}：{fig['status']}" if zh else f"{kind}: {fig['status']}"]
     if plan.objective is not None:
-        gap = "—" if plan.gap is None else f"{plan.gap:.1%}"
-        lines.append(
-            (f"  目标值 {_num(plan.objective)}，下界 {_num(plan.bound)}，差距 {gap}，"
-             f"用时 {plan.seconds:.1f} 秒") if zh else
-            (f"  objective {_num(plan.objective)}, bound {_num(plan.bound)}, gap {gap}, "
-             f"{plan.seconds:.1f} s"))
+        lines.append(f"  {fig['line']}，用时 {plan.seconds:.1f} 秒" if zh
+                     else f"  {fig['line']}, {plan.seconds:.1f} s")
     if plan.targets:
         lines.append("  目标完成情况：" if zh else "  Targets:")
         for t in plan.targets:
@@ -142,11 +221,12 @@ def describe(plan: Plan, lang: Lang = "zh") -> str:
                          if zh else
                          f"    - {label(t.code, lang)}: goal {_num(t.goal)}, achieved "
                          f"{_num(t.achieved)} ({mark})")
-    if plan.soft_goals:
-        lines.append("  软目标（偏离量 × 权重 = 代价）：" if zh
-                     else "  Soft goals (value × weight = cost):")
-        for g in plan.soft_goals:
-            lines.append(f"    - {label(g.code, lang)}: {g.value} × {g.weight} = {g.cost}")
+    if fig["goals"]:
+        lines.append("  软目标（数值 × 权重 = 计入目标值）：" if zh
+                     else "  Soft goals (value × weight = added to the objective):")
+        for g in fig["goals"]:
+            lines.append(f"    - {g['label']}：{g['line']}" if zh
+                         else f"    - {g['label']}: {g['line']}")
     if plan.findings:
         lines.append("  说明：" if zh else "  Notes:")
         for f in plan.findings:

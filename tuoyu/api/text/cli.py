@@ -6,8 +6,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.lang_invalid": ("--lang {lang}：应为 zh（中文）或 en（英文）。",
                          "--lang {lang}: expected zh or en."),
     "cli.solving": ("求解中…", "solving…"),
-    "cli.progress": ("{stage}  {seconds} 秒  目标值 {objective}  下界 {bound}  差距 {gap}",
-                     "{stage}  {seconds} s  objective {objective}  bound {bound}  gap {gap}"),
     "cli.written": ("  已写入：{out}", "  written: {out}"),
     "cli.option.month": ("检查排班的月份，YYYY-MM。", "Month of the inspection roster, YYYY-MM."),
     "cli.option.seed": ("检查排班随机抽取的种子。", "Seed of the roster's random draw."),
@@ -72,6 +70,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "of outcomes recorded since are added."),
     "cli.help.roster.publish_month": ("要公开其最新草稿的月份，YYYY-MM。",
                                       "Month whose newest draft to publish, YYYY-MM."),
+    "cli.help.scorecard.year": ("报告的年份，如 2027。", "The year to report, e.g. 2027."),
+    "cli.help.scorecard.out": ("写入 scorecard.xlsx 的文件夹。", "Folder to write scorecard.xlsx into."),
+    "cli.help.scorecard.plans": (
+        "命令行生成的方案所在文件夹（tuoyu all 的 --out：其中的 sessions/ 和 siting/），"
+        "比服务中保存的方案新时采用。",
+        "A folder of plans made on the command line (the --out of `tuoyu all`: its sessions/ "
+        "and siting/), used when newer than the plans stored by the service."),
+    "cli.help.roster.publish_out": (
+        "该月排班的文件夹（如 out/roster）：其中的 roster.xlsx 若属于所发布的抽取，标为已发布。",
+        "The roster's folder (e.g. out/roster): its roster.xlsx is marked 已发布 when it "
+        "holds the draw published."),
     "cli.help.roster.notice_month": ("公示的月份，YYYY-MM。", "Month of the notice, YYYY-MM."),
     "cli.help.roster.notice_out": ("写入 notice.html 和 notice.xlsx 的文件夹。",
                                    "Folder to write notice.html and notice.xlsx into."),

@@ -67,6 +67,52 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "已按要求停止；保留了目前为止最好的方案。",
         "Stopped on request; the best plan found so far is kept.",
     ),
+    # the codes of the contract's tables, as a planner reads them (workbooks, pages)
+    "code.risk.low": ("低", "low"),
+    "code.risk.medium": ("中", "medium"),
+    "code.risk.high": ("高", "high"),
+    "code.skill.safety": ("安全防控", "safety"),
+    "code.skill.hygiene": ("卫生保健", "hygiene"),
+    "code.skill.fire": ("消防", "fire"),
+    "code.skill.food": ("食品安全", "food"),
+    # departments a dataset may give as codes (a department's own name stays as written)
+    "code.department.street": ("街镇", "street/town"),
+    "code.department.market": ("市场监管部门", "market regulation"),
+    "code.department.fire": ("消防救援部门", "fire and rescue"),
+    "code.department.health": ("卫生健康部门", "health"),
+    "code.department.education": ("教育部门", "education"),
+    "code.department.childcare": ("托育服务指导中心", "childcare guidance center"),
+    "code.institution_kind.childcare_center": ("托育机构", "childcare center"),
+    "code.institution_kind.kindergarten_class": ("幼儿园托班", "kindergarten class"),
+    "code.institution_kind.community_point": ("社区托育点", "community point"),
+    "code.discipline.education": ("教育", "education"),
+    "code.discipline.medical": ("医学", "medicine"),
+    "code.discipline.psychology": ("心理", "psychology"),
+    "code.bool.true": ("是", "yes"),
+    "code.bool.false": ("否", "no"),
+    # how a plan's numbers are said (every face: describe, workbooks, pages)
+    "plan.figures": (
+        "目标值 {objective}，下界 {bound}，差距 {gap}",
+        "objective {objective}, bound {bound}, gap {gap}",
+    ),
+    "plan.figures_max": (
+        "目标值 {objective}，上界 {bound}，差距 {gap}",
+        "objective {objective}, bound {bound}, gap {gap}",
+    ),
+    # the stages of a solve, as the live line names them
+    "stage.whole": ("整个方案", "the whole plan"),
+    "stage.allocation": ("分配托位", "allocation"),
+    "stage.tradeoff": ("取舍曲线", "trade-off"),
+    "plan.stage_figures": ("本阶段目标值 {objective}，本阶段下界 {bound}（整个方案的结果在最后给出）",
+                           "this stage: objective {objective}, bound {bound} (the plan's gap "
+                           "comes at the end)"),
+    "plan.goal_cost": ("{value} × {weight} = {cost}", "{value} × {weight} = {cost}"),
+    # a penalty of a maximised objective: what it takes off
+    "plan.goal_penalty": ("−（{value} × {weight}）= {cost}", "−({value} × {weight}) = {cost}"),
+    "plan.bound_lower": ("下界", "lower bound"),
+    "plan.bound_upper": ("上界", "upper bound"),
+    "plan.sense.more": ("越多越好", "more is better"),
+    "plan.sense.less": ("越少越好", "less is better"),
     "calendar.unknown_year": (
         "内置节假日历不含 {year} 年的调休安排；请在 calendar 表中给出。",
         "The built-in holiday calendar does not know {year}'s adjusted workdays; "

@@ -333,5 +333,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "目标 · {target}：实际 {achieved}，目标 {goal}（达成：{met}）",
         "Target · {target}: {achieved} (goal {goal}, met: {met})",
     ),
+    "siting.summary.goal": ("软目标 · {goal}：{line}", "Soft goal · {goal}: {line}"),
     "siting.summary.written": ("已写入 {out}：{files}", "Written to {out}: {files}"),
 }

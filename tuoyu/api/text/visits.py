@@ -3,6 +3,42 @@ Families are named by their pseudonymous id only."""
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "visits.name": ("新生儿家庭上门指导", "Home guidance visits"),  # the planner's name
+    "cli.help.visits.week": ("要规划的一周：周一的日期，如 2027-03-01。",
+                             "The week to plan: its Monday, e.g. 2027-03-01."),
+    "cli.help.visits.from": ("从该日起重新安排；之前的上门保持不变（--previous 或 --out 中的 "
+                             "visits.csv）。", "Re-plan from this date; the earlier plan's "
+                             "visits before it are kept (--previous, or visits.csv in --out)."),
+    "cli.help.visits.previous": ("上一版计划的 visits.csv。", "The earlier plan's visits.csv."),
+    "cli.help.visits.sessions": ("指导活动日历的 sessions.csv（人员被占用的半天；默认：数据集中的 "
+                                 "sessions.csv）。", "The session calendar's sessions.csv "
+                                 "(staff half-days taken; default: the dataset's own)."),
+    "cli.help.visits.iterations": ("路线搜索的迭代次数（不是秒数：结果不随机器负载变化）。",
+                                   "Routing iterations (not seconds: the plan does not "
+                                   "change with load)."),
+    "cli.help.visits.seed": ("路线搜索的随机种子。", "Seed of the routing search."),
+    "cli.help.visits.window_days": ("登记后多少天内须上门。", "A visit falls within this many "
+                                    "days after registration."),
+    "cli.help.visits.visit_minutes": ("每次上门的时长（分钟）。", "Length of a visit, minutes."),
+    "cli.help.visits.no_pairs": ("每户只派一人（第一项需求的专业）。", "One person per visit, "
+                                 "of the first need's discipline."),
+    "cli.help.visits.speed": ("路上的速度（公里/小时）。", "Travel speed, km/h."),
+    "cli.help.forget.data": ("要删除其家庭数据的数据文件夹。", "Dataset folder whose families "
+                             "are deleted."),
+    "cli.help.forget.dataset": ("服务中保存的数据集编号（TUOYU_HOME）。", "Id of a dataset "
+                                "stored by the service (in TUOYU_HOME)."),
+    "cli.help.forget.yes": ("确认删除（不加则什么也不删）。", "Do it (without it nothing is "
+                            "deleted)."),
+    "scorecard.visits_within_window": ("有需求的新生儿家庭在期限内上门的比例",
+                                       "asking newborn families visited within their window"),
+    "scorecard.source.visits_within_window": (
+        "新生儿家庭表：当年上门期限已到的家庭中，在期限内（登记后 28 天内）已上门的户数。",
+        "The families table: of the families whose window ended in the year so far, those "
+        "visited within it (28 days after registration)."),
+    "scorecard.missing.visit_tables": ("数据集缺少上门指导所需的表", "the dataset lacks the "
+                                       "home visits' tables"),
+    "scorecard.missing.families": ("没有新生儿家庭表", "no families table"),
+    "scorecard.missing.families_year": ("当年还没有到期的上门", "no visit window has ended "
+                                        "in the year yet"),
     "cli.option.week": ("要规划的一周（周一的日期，如 2027-03-01）",
                         "the week to plan (its Monday, e.g. 2027-03-01)"),
     "input.kind.half_days": ("可上门时段，如 周一上午;周三下午;周六（或 Mon AM;Wed PM;Sat）",

@@ -145,14 +145,19 @@ def repair(p: SessionProblem) -> tuple[list[Session], list[Finding]] | None:
     chosen = _fill(p, future, kept, open_places, busy, month_used, centers)
     if chosen is None:
         return None
+    from tuoyu.optimizer.sessions.explain import _names
+
+    names = _names(p)
     order = {st.staff_id: i for i, st in enumerate(p.data.staff)}
     findings = []
     teams = [list(t) for t in kept]
     for (k, _disc, old, cause), new in zip(open_places, chosen, strict=True):
         teams[k].append(new)
         s = future[k]
-        findings.append(info(f"sessions.change.forced.{cause}", key=s.center_id or s.event_id,
-                             date=s.date.isoformat(), half=s.half, old=old, new=new))
+        key = s.center_id or s.event_id
+        findings.append(info(f"sessions.change.forced.{cause}", key=names.get(key, key),
+                             date=s.date.isoformat(), half=s.half, old=names.get(old, old),
+                             new=names.get(new, new), person=old))
     out = []
     for k, s in enumerate(future):
         if sorted(teams[k]) == sorted(s.staff_ids):

@@ -35,6 +35,7 @@ from tuoyu.models.sessions import Center, Session
 from tuoyu.optimizer.sessions import calendar, cuts, explain, flow, goals, polish, replan
 from tuoyu.optimizer.sessions.problem import SessionProblem, sessions_needed
 from tuoyu.optimizer.solve import (
+    ProgressEvent,
     ProgressFn,
     SoftGoal,
     SolveParams,
@@ -99,6 +100,12 @@ class _Run:
     def __post_init__(self) -> None:
         self.det_left = self.params.time_limit * DET_PER_SECOND
 
+    def stage_progress(self, event: ProgressEvent) -> None:
+        """A stage's solutions, passed on as not the plan's own (no gap: the calendar's
+        objective steers by estimates; the plan's objective and bound come at the end)."""
+        if self.progress is not None:
+            self.progress(replace(event, whole=False))
+
     def wall_left(self) -> float:
         """Seconds left: the safety net of the work budget, or the plan's wall-clock
         ceiling (``--wall-limit``) when it comes first."""
@@ -135,7 +142,8 @@ class _Run:
         """One CP-SAT solve within ``det`` units of work; returns (solver, status)."""
         det = max(0.5, det)
         params = self._params(det, tuple(extra))
-        solver, status, secs = solve(model, params, self.progress, stop=self.stop, stage=stage)
+        solver, status, secs = solve(model, params, self.stage_progress, stop=self.stop,
+                                     stage=stage)
         st = cp_status(status, self.stop)
         solved = st in (Status.OPTIMAL, Status.FEASIBLE)
         obj = solver.objective_value if solved else None
@@ -387,6 +395,8 @@ def _result(
     objective = float(goals.weighted(p, values, goals.PLAN_GOALS))
     bound = min(objective, whole_bound(p))
     status = Status.OPTIMAL if objective <= bound + 1e-6 else Status.FEASIBLE
+    if run.progress is not None:  # the plan's own figures: the live line ends on its gap
+        run.progress(ProgressEvent("whole", time.perf_counter() - run.t0, objective, bound))
     if run.stop is not None and run.stop.is_set():
         status = Status.CANCELLED  # a plan meeting every rule, kept as it was when stopped
     findings = list(run.findings)
@@ -397,9 +407,11 @@ def _result(
     findings += explain.calendar_warnings(p)
     findings += explain.describe_changes(p, new) if changes is None else changes
     findings += explain.holiday_months(p)
+    # the goals the objective counts, each with what it added (they sum to it); not the
+    # calendar's own estimate ``other_lead``, which only steers the calendar
     soft = [
         SoftGoal(f"sessions.goal.{g}", values.get(g, 0), getattr(p.rules.weights, g))
-        for g in goals.CALENDAR_GOALS + goals.TEAM_GOALS
+        for g in goals.PLAN_GOALS
     ]
     return SessionResult(
         problem=p,

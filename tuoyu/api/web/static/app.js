@@ -7,6 +7,7 @@
     zh: {
       app_name: '托育规划', app_name_of: '{d}托育规划',
       nav_home: '首页', nav_map: '选址地图', nav_roster: '月度检查排班', nav_calendar: '年度指导活动日历',
+      nav_plan: '行动计划目标', title_plan: '三年行动计划目标完成情况',
       lang_switch: 'English',
       title_index: '托育规划 · 首页', title_map: '公办托班选址地图',
       title_roster: '月度检查排班（双随机）', title_calendar: '年度指导活动日历',
@@ -108,6 +109,7 @@
       app_name: 'Childcare planning', app_name_of: 'Childcare planning · {d}',
       nav_home: 'Home', nav_map: 'Siting map', nav_roster: 'Monthly roster',
       nav_calendar: 'Session calendar', lang_switch: '中文',
+      nav_plan: 'Action plan targets', title_plan: 'Three-year action plan: targets',
       title_index: 'Childcare planning', title_map: 'Siting of public nursery classes',
       title_roster: 'Monthly inspection roster', title_calendar: 'Yearly guidance-session calendar',
       intro: 'Planning tools of the district childcare office: monthly inspection rosters, ' +
@@ -275,7 +277,21 @@
     } else if (opts.form !== undefined) {
       init.body = opts.form;  // FormData: the browser sets the multipart boundary
     }
-    return fetch(path, init).then(function (r) {
+    var tries = 0, since = Date.now();
+    function send() {
+      return fetch(path, init).then(function (r) {
+        // a heavy read (a table read apart) answers 429 "busy" while another of the same
+        // caller runs: a GET waits its turn, for up to five minutes (a page asks for
+        // several tables at once, each read once and then kept)
+        if (r.status === 429 && init.method === 'GET' && Date.now() - since < 300000) {
+          tries++;
+          return new Promise(function (ok) { setTimeout(ok, 200 + 100 * Math.min(tries, 10)); })
+            .then(send);
+        }
+        return r;
+      });
+    }
+    return send().then(function (r) {
       if (!r.ok) {
         return r.text().then(function (txt) {
           var body = null;
@@ -676,14 +692,10 @@
       box.innerHTML = '';
       box.hidden = false;
       box.appendChild(el('h2', {text: t('reasons')}));
-      var head = r.status_label;
-      if (r.gap !== null && r.gap !== undefined && r.gap > 0) {
-        head += ' · ' + t('gap') + ' ' + (Math.round(r.gap * 1000) / 10) + '%';
-      }
-      if (r.objective !== null && r.objective !== undefined) {
-        head += ' · ' + t('objective') + ' ' + fmtNum(r.objective, 2) + ' · ' + t('bound') + ' ' +
-          fmtNum(r.bound, 2);
-      }
+      // the figures as every face says them (rounded, the bound named 下界/上界, the gap)
+      var fig = r.figures || {};
+      var head = fig.status || r.status_label;
+      if (fig.line) { head += ' · ' + fig.line; }
       box.appendChild(el('p', {'class': 'plan-status', 'data-status': r.status, text: head}));
       if (r.targets && r.targets.length) {
         box.appendChild(el('h3', {text: t('targets_h')}));
@@ -698,9 +710,8 @@
       if (r.soft_goals && r.soft_goals.length) {
         box.appendChild(el('h3', {text: t('soft_goals_h')}));
         var ul2 = el('ul', {'class': 'soft-goals'});
-        r.soft_goals.forEach(function (g) {
-          ul2.appendChild(el('li', {text: g.label + '：' + g.value + ' × ' + g.weight + ' = ' +
-            g.cost}));
+        (fig.goals || []).forEach(function (g) {
+          ul2.appendChild(el('li', {'data-code': g.code, text: g.label + '：' + g.line}));
         });
         box.appendChild(ul2);
       }

@@ -1,0 +1,35 @@
+"""The month's cycle through the API (issue 19): commit (a second one needs a reason:
+409), a drand round from before the commitment refused (422, named), the seed refused
+before a commitment (409); the month's state says where it stands."""
+
+from __future__ import annotations
+
+from api_support import client, upload, zip_bytes
+from drand_rounds import ROUND_3311596
+from draw_support import tiny_dataset
+
+
+def test_commit_and_seed_through_the_api(tmp_path):
+    data = zip_bytes(tiny_dataset(tmp_path / "tiny"), prefix="tiny/")
+    with client(tmp_path) as c:
+        ds = upload(c, data, "tiny.zip").json()["id"]
+        base = f"/api/v1/datasets/{ds}/rosters/2027-03"
+        r = c.post(base + "/seed", json={"drand": ROUND_3311596})
+        assert r.status_code == 409 and "先承诺" in r.json()["message"]
+        r = c.post(base + "/commit", json={"source": "drand"})
+        assert r.status_code == 200, r.text
+        state = r.json()
+        assert state["step"] == "committed" and len(state["commitments"]) == 1
+        assert state["commitments"][0]["commitment"].startswith("sha256:")
+        r = c.post(base + "/commit", json={"source": "drand", "reason": "\u200b"})
+        assert r.status_code == 409 and "理由" in r.json()["message"]
+        r = c.post(base + "/seed", json={"drand": ROUND_3311596})  # from 2023: too early
+        assert r.status_code == 422 and "早于承诺时间" in r.json()["message"]
+        r = c.post(base + "/commit", json={"source": "drand", "reason": "名录更新后重新承诺"})
+        assert r.status_code == 200 and len(r.json()["commitments"]) == 2
+        r = c.post(base + "/reveal")
+        assert r.status_code == 409
+        assert c.get(base).json()["step"] == "committed"
+        r = c.post(base + "/commit", json={"source": "lottery", "lottery_name": "双色球",
+                                           "lottery_date": "2020-01-01", "reason": "改用彩票"})
+        assert r.status_code == 422 and "不在承诺日" in r.json()["message"]

@@ -1,0 +1,41 @@
+"""The /visits page in a real headless Chromium, as a planner clicks it: plan a week, the
+routes drawn on the offline map (a line per person and day), the visits by day and
+person, coverage by street, filters, Chinese first and English on the switch."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import httpx
+from web_support import SOLVE_WAIT_MS
+
+
+def test_visits_page_plans_and_draws_routes(page, server: str) -> None:
+    page.goto("/visits")
+    page.wait_for_selector("#dataset option[value=baoshan]", state="attached")
+    assert page.inner_text("main h2") == "各街镇覆盖情况"
+    page.fill("#iterations", "200")
+    page.click("#plan-btn")
+    page.wait_for_selector("#visits-table tbody tr, #error:not([hidden])",
+                           timeout=SOLVE_WAIT_MS)
+    assert page.locator("#error").is_hidden(), page.inner_text("#error")
+    job_id = page.evaluate("window.tuoyuVisits.jobId")
+    text = httpx.get(f"{server}/api/v1/jobs/{job_id}/files/visits.csv").content.decode(
+        "utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    routes = httpx.get(f"{server}/api/v1/jobs/{job_id}/files/visits_routes.geojson").json()
+    assert page.locator("#visits-table tbody tr").count() == len(rows) > 0
+    assert page.evaluate("window.tuoyuVisits.lines") == len(routes["features"]) > 0
+    assert page.locator("#map path.leaflet-interactive").count() == len(routes["features"])
+    assert page.locator("#coverage-table tbody tr").count() == 13
+    # one person's week: only their visits and their lines
+    person = rows[0]["staff_ids"].split(";")[0]
+    page.select_option("#staff-filter", person)
+    mine = [r for r in rows if person in r["staff_ids"].split(";")]
+    assert page.locator("#visits-table tbody tr").count() == len(mine)
+    lines = [f for f in routes["features"]
+             if person in f["properties"]["staff_ids"].split(";")]
+    assert page.evaluate("window.tuoyuVisits.lines") == len(lines)
+    page.click("#lang-switch")
+    assert page.inner_text("main h2") == "Coverage by street"

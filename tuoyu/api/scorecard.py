@@ -1,0 +1,226 @@
+"""Gathering the scorecard's inputs (``tuoyu.planning.scorecard``) from what is stored
+and the dataset, for the command line (``tuoyu scorecard``) and the service
+(``GET /api/v1/datasets/{id}/scorecard``) alike.
+
+Where each figure comes from:
+
+- institutions, streets: the dataset's ``institutions`` and ``streets`` tables;
+- on-site inspections and follow-ups: the dataset's ``inspections`` history and the
+  outcomes recorded in the store (``tuoyu inspections record``, the pages' upload);
+  a roster only planned (published, no outcome yet) is not an inspection made;
+- sessions and district events: the newest finished calendar of the year — a
+  calendar job stored by the service, or a ``sessions/sessions.csv`` in the folder of
+  plans given (``--plans out``, what ``tuoyu all`` writes), whichever is newer;
+- kindergartens, inclusive providers: the dataset's ``kindergartens``/``providers``;
+- new classes and the 15-minute circle: the newest finished siting plan covering the
+  year (a stored job's ``siting.geojson`` and coverage rows, or ``siting/`` in the
+  folder of plans), children from the dataset's ``communities`` (``pop_0_3``).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from tuoyu.api import store
+from tuoyu.models.errors import DataError, Problem
+from tuoyu.planning import scorecard as sc
+from tuoyu.planning.dataset import Dataset
+
+
+def _streets(folder: Path) -> list[tuple[str, str]]:
+    from tuoyu.models.reader import read_tables
+
+    df = read_tables(folder, ["streets"])["streets"]
+    return [(str(r.street_id), str(r.name)) for r in df.itertuples(index=False)]
+
+
+def _stored_outcomes(engine: Engine, key: str, year: int) -> list[sc.Visit]:
+    with Session(engine) as session:
+        history = store.stored_history(session, key, dt.date(year + 1, 12, 31))
+    return [sc.Visit(h.institution_id, h.date, h.outcome) for h in history
+            if h.outcome != "planned"]
+
+
+def _newest_job(engine: Engine, key: str, kind: str) -> list[tuple[store.Job, Any]]:
+    """The finished jobs of ``kind`` on the dataset, newest first, with their plans."""
+    with Session(engine) as session:
+        rows = session.execute(
+            select(store.Job, store.StoredPlan)
+            .join(store.StoredPlan, store.StoredPlan.job_id == store.Job.id)
+            .where(store.Job.dataset_id == key, store.Job.kind == kind,
+                   store.Job.status == "done")
+            .order_by(store.Job.finished_at.desc())
+        ).all()
+        return [(j, p) for j, p in rows]
+
+
+def _job_source(job: store.Job) -> str:
+    """A stored plan as a planner knows it: made in the pages, finished at (Beijing
+    time); ``job:<id>|<time>`` (the page links the job, the words come from the text)."""
+    from zoneinfo import ZoneInfo
+
+    when = job.finished_at or job.created_at
+    local = when.replace(tzinfo=dt.UTC).astimezone(ZoneInfo("Asia/Shanghai"))
+    return f"job:{job.id}|{local:%Y-%m-%d %H:%M}"
+
+
+def _mtime(path: Path) -> dt.datetime:
+    return dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).replace(tzinfo=None)
+
+
+def _sessions(engine: Engine, key: str, year: int, plans: Path | None
+              ) -> tuple[list[sc.HeldSession] | None, str]:
+    """The newest calendar of the year: (sessions, where from) or (None, "")."""
+    found: list[tuple[dt.datetime, list[sc.HeldSession], str]] = []
+    if plans is not None and (plans / "sessions" / "sessions.csv").is_file():
+        from tuoyu.api.exports.sessions import read_sessions_csv
+
+        path = plans / "sessions" / "sessions.csv"
+        ss = read_sessions_csv(path)
+        if ss and all(s.date.year == year for s in ss):
+            found.append((_mtime(path), [sc.HeldSession(s.date, s.center_id, s.event_id)
+                                         for s in ss], str(path)))
+    for job, plan in _newest_job(engine, key, "sessions"):
+        if int(job.params.get("year", 0)) != year:
+            continue
+        rows = json.loads(plan.result_json).get("rows", [])
+        found.append((job.finished_at or job.created_at,
+                      [sc.HeldSession(dt.date.fromisoformat(str(r["date"])),
+                                      str(r.get("center_id") or ""),
+                                      str(r.get("event_id") or "")) for r in rows],
+                      _job_source(job)))
+        break
+    if not found:
+        return None, ""
+    _, sessions, where = max(found, key=lambda f: f[0])
+    return sessions, where
+
+
+def _openings_of(doc: dict[str, Any]) -> list[sc.Opening]:
+    out = []
+    for f in doc.get("features", []):
+        p = f.get("properties", {})
+        place = p.get("kindergarten_id") or p.get("site_id") or p.get("place_id") or ""
+        out.append(sc.Opening(str(place), str(p.get("street_id", "")), int(p["year"]),
+                              int(p.get("classes", 0)), str(p.get("source", ""))))
+    return out
+
+
+def _siting(engine: Engine, key: str, year: int, plans: Path | None, jobs_dir: Path,
+            children: dict[str, tuple[str, float]]
+            ) -> tuple[list[sc.Opening] | None, list[sc.Reach] | None, str]:
+    """The newest siting plan whose years include ``year``: its openings and its
+    15-minute circle (children from the communities table)."""
+    found: list[tuple[dt.datetime, list[sc.Opening], list[dict[str, Any]], str]] = []
+    if plans is not None and (plans / "siting" / "coverage.csv").is_file():
+        folder = plans / "siting"
+        try:
+            with (folder / "coverage.csv").open(encoding="utf-8-sig", newline="") as f:
+                rows = list(csv.DictReader(f))
+            doc = json.loads((folder / "siting.geojson").read_text(encoding="utf-8")) \
+                if (folder / "siting.geojson").is_file() else {}
+            if any(int(r["year"]) == year for r in rows):
+                found.append((_mtime(folder / "coverage.csv"), _openings_of(doc), rows,
+                              str(folder)))
+        except (OSError, ValueError, KeyError, TypeError) as exc:  # not a siting plan's files
+            raise DataError([Problem(str(folder), "the siting plan's files cannot be read",
+                                     expected="coverage.csv and siting.geojson as tuoyu "
+                                     "siting writes them", got=str(exc)[:200])]) from None
+    for job, plan in _newest_job(engine, key, "siting"):
+        rows = json.loads(plan.result_json).get("rows", [])
+        if not any(int(r["year"]) == year for r in rows):
+            continue
+        path = jobs_dir / job.id / "siting.geojson"
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        except (OSError, ValueError):
+            doc = {}  # the job's file is gone or damaged: its openings are not known
+        found.append((job.finished_at or job.created_at, _openings_of(doc), rows,
+                      _job_source(job)))
+        break
+    if not found:
+        return None, None, ""
+    _, openings, rows, where = max(found, key=lambda f: f[0])
+    reach = []
+    for r in rows:
+        cid = str(r["community_id"])
+        street, kids = children.get(cid, (str(r.get("street_id", "")), 0.0))
+        within = str(r["within_15_min"]).strip().lower() in ("true", "1", "是")
+        reach.append(sc.Reach(cid, street, int(r["year"]), kids, within))
+    return openings, reach, where
+
+
+def gather(dataset: Dataset, year: int, *, engine: Engine | None = None,
+           plans: Path | None = None, jobs_dir: Path | None = None,
+           today: dt.date | None = None) -> tuple[sc.Inputs, dict[str, str]]:
+    """The scorecard's inputs for ``year`` and where the plans came from (``sessions``,
+    ``siting``: a folder or ``job:<id>``). Raises :class:`DataError` only when the
+    dataset has no ``streets`` table; any other missing table makes its figures
+    unknown (said so), never 0."""
+    from tuoyu.api.runner import office_today
+
+    eng = engine or store.engine()
+    folder = Path(dataset.folder)
+    streets = _streets(folder)
+    missing: dict[str, str] = {}
+    kw: dict[str, Any] = {}
+    try:
+        from tuoyu.models.inspection import load_inspection_data
+
+        ins = load_inspection_data(folder)
+        kw["institutions"] = [sc.Institution(i.institution_id, i.street_id, i.active)
+                              for i in ins.institutions]
+        kw["visits"] = [sc.Visit(h.institution_id, h.date, h.outcome) for h in ins.history
+                        if h.outcome != "planned"] + _stored_outcomes(eng, dataset.key, year)
+    except DataError:
+        missing["institutions"] = missing["visits"] = "scorecard.missing.roster_tables"
+    try:
+        from tuoyu.models.sessions import load_session_data
+
+        ses = load_session_data(folder)
+        kw["centers"] = [sc.Center(c.center_id, c.street_id, c.kind, c.sessions_per_year)
+                         for c in ses.centers]
+        kw["district_events"] = [e.event_id for e in ses.events if e.kind == "district_event"]
+    except DataError:
+        missing["centers"] = missing["events"] = "scorecard.missing.session_tables"
+    children: dict[str, tuple[str, float]] = {}
+    try:
+        from tuoyu.models.siting import load_siting_data
+
+        sit = load_siting_data(folder, use_network=False)
+        kw["kindergartens"] = [sc.Kindergarten(k.kindergarten_id, k.street_id, k.public,
+                                               k.has_nursery) for k in sit.kindergartens]
+        kw["providers"] = [sc.Provider(p.provider_id, p.street_id, p.inclusive)
+                           for p in sit.providers]
+        children = {c.community_id: (c.street_id, float(c.pop_0_3)) for c in sit.communities}
+    except DataError:
+        for g in ("kindergartens", "providers", "openings", "reach"):
+            missing[g] = "scorecard.missing.siting_tables"
+    sources: dict[str, str] = {}  # which plan each figure read: a folder, or job:<id>
+    kw["sessions"], sources["sessions"] = _sessions(eng, dataset.key, year, plans)
+    kw["openings"], kw["reach"], sources["siting"] = (None, None, "")
+    if children:
+        kw["openings"], kw["reach"], sources["siting"] = _siting(
+            eng, dataset.key, year, plans, jobs_dir or store.home() / "jobs", children)
+    extra: dict[str, Any] = {}
+    try:
+        from tuoyu.models.visits import load_visit_data
+        from tuoyu.optimizer.visits import VisitProblem
+
+        vis = load_visit_data(folder)
+        windows = VisitProblem(vis, dt.date(year, 1, 4)).window  # the planner's own rule
+        extra["visit_windows"] = [sc.VisitWindow(f.street_id, *windows(f), f.visited_on)
+                                  for f in vis.families]
+    except DataError:
+        missing["families"] = "scorecard.missing.visit_tables"
+    inputs = sc.Inputs(year=year, today=today or office_today(), streets=streets,
+                       missing=missing, extra=extra, **kw)
+    return inputs, sources

@@ -1,0 +1,227 @@
+/* visits.html: a week of home guidance visits, routed: a line per person and day on the
+ * map (offline: no basemap), the visits by day and person, coverage by street.
+ * Family data: pseudonymous ids and committees only; the page is for planners and staff. */
+(function () {
+  'use strict';
+  var T = window.Tuoyu;
+  var api = T.api;
+  var WORDS = {
+    zh: {title: '新生儿家庭上门指导', dataset: '数据集', week: '周（周一）', iterations: '搜索迭代次数',
+      plan: '安排上门', day: '日期', person: '人员', all: '全部', coverage: '各街镇覆盖情况',
+      visits: '上门安排', privacy: '本页含家庭个人信息（化名编号），仅供规划人员和指导人员使用。',
+      street: '街镇', registered: '已登记', visited: '已上门', planned: '本周安排', due: '本周到期',
+      due_planned: '到期已安排', overdue: '已逾期', date: '日期', half: '时段', start: '开始',
+      staff: '人员', order: '顺序', family: '家庭编号', committee: '居委', needs: '指导需求',
+      AM: '上午', PM: '下午', education: '教育', medical: '医学', psychology: '心理',
+      summary: '状态：{status}；上门 {visits} 户，路线 {routes} 条，路途合计 {travel} 分钟；目标值 {objective}，下界 {bound}。',
+      none: '这一周还没有上门计划：请点“安排上门”。'},
+    en: {title: 'Home guidance visits', dataset: 'Dataset', week: 'Week (Monday)',
+      iterations: 'Search iterations', plan: 'Plan visits', day: 'Day', person: 'Person',
+      all: 'all', coverage: 'Coverage by street', visits: 'Visits',
+      privacy: 'This page holds family data (pseudonymous ids): for planners and staff only.',
+      street: 'Street', registered: 'registered', visited: 'visited', planned: 'planned',
+      due: 'due', due_planned: 'due, planned', overdue: 'overdue', date: 'Date', half: 'Half',
+      start: 'Start', staff: 'Staff', order: 'Order', family: 'Family', committee: 'Committee',
+      needs: 'Needs', AM: 'AM', PM: 'PM', education: 'education', medical: 'medical',
+      psychology: 'psychology',
+      summary: 'Status: {status}; {visits} visits on {routes} routes, {travel} minutes of travel; objective {objective}, bound {bound}.',
+      none: 'No plan for this week yet: press "Plan visits".'}
+  };
+  var COLOURS = ['#1b9e77', '#d95f02', '#7570b3', '#e7298a', '#66a61e', '#e6ab02', '#a6761d',
+    '#1f78b4', '#b2df8a', '#fb9a99'];
+  var map = L.map('map', {zoomControl: true}).setView([31.40, 121.43], 11);
+  var layer = null;
+  var state = null;  // {job, result, routes, coverage, names}
+  var tablesCache = {};
+  window.tuoyuVisits = {map: map, lines: 0, jobId: null};
+
+  function w(key, vars) {
+    var s = (WORDS[T.lang()] || WORDS.zh)[key];
+    if (s === undefined) { s = WORDS.zh[key] !== undefined ? WORDS.zh[key] : key; }
+    Object.keys(vars || {}).forEach(function (k) { s = s.split('{' + k + '}').join(String(vars[k])); });
+    return s;
+  }
+
+  function words() {
+    document.title = w('title');
+    document.querySelectorAll('[data-v]').forEach(function (el) {
+      el.textContent = w(el.getAttribute('data-v'));
+    });
+  }
+
+  function table(ds, name) {
+    var key = ds + '/' + name;
+    if (!tablesCache[key]) {
+      tablesCache[key] = api('/api/v1/datasets/' + encodeURIComponent(ds) + '/tables/' + name)
+        .catch(function () { delete tablesCache[key]; return []; });
+    }
+    return tablesCache[key];
+  }
+
+  function index(rows, key) {
+    var m = {};
+    rows.forEach(function (r) { m[String(r[key])] = r.name; });
+    return m;
+  }
+
+  function csvRows(text) { return T.parseCsv(text); }  // objects keyed by the header
+
+  function latest(ds, week) {
+    return api('/api/v1/jobs').then(function (jobs) {
+      for (var i = 0; i < jobs.length; i++) {
+        var j = jobs[i];
+        if (j.kind === 'visits' && j.dataset_id === ds && (j.params || {}).week === week &&
+            (j.status === 'done' || j.status === 'infeasible')) { return j; }
+      }
+      return null;
+    });
+  }
+
+  function load(job) {
+    var ds = job.dataset_id;
+    return Promise.all([
+      api(T.fileUrl(job.id, 'visits.csv'), {as: 'text'}),
+      api(T.fileUrl(job.id, 'visits_routes.geojson')),
+      api(T.fileUrl(job.id, 'coverage.csv'), {as: 'text'}),
+      table(ds, 'guidance_staff'), table(ds, 'communities'),
+      api(T.fileUrl(job.id, 'visits_summary.txt'), {as: 'text'}).catch(function () { return ''; })
+    ]).then(function (r) {
+      state = {job: job, rows: csvRows(r[0]), routes: r[1], coverage: csvRows(r[2]),
+        names: {staff: index(r[3], 'staff_id'), committee: index(r[4], 'community_id')},
+        summary: r[5]};
+      window.tuoyuVisits.jobId = job.id;
+      filters();
+      draw();
+    });
+  }
+
+  function options(sel, values, label) {
+    var keep = sel.value;
+    sel.innerHTML = '';
+    sel.appendChild(T.el('option', {value: '', text: w('all')}));
+    values.forEach(function (v) { sel.appendChild(T.el('option', {value: v, text: label(v)})); });
+    if (values.indexOf(keep) >= 0) { sel.value = keep; }
+  }
+
+  function staffName(ids) {
+    return String(ids).split(';').map(function (s) {
+      return (state.names.staff[s] || s);
+    }).join('、');
+  }
+
+  function filters() {
+    var days = {}, people = {};
+    state.rows.forEach(function (r) {
+      days[r.date] = true;
+      r.staff_ids.split(';').forEach(function (s) { people[s] = true; });
+    });
+    options(document.getElementById('day-filter'), Object.keys(days).sort(), String);
+    options(document.getElementById('staff-filter'), Object.keys(people).sort(), function (s) {
+      return (state.names.staff[s] || s) + '（' + s + '）';
+    });
+  }
+
+  function needs(v) {
+    return String(v || '').split(';').filter(Boolean).map(function (x) { return w(x); }).join('、');
+  }
+
+  function draw() {
+    if (!state) { return; }
+    var day = document.getElementById('day-filter').value;
+    var person = document.getElementById('staff-filter').value;
+    function keep(date, ids) {
+      return (!day || date === day) && (!person || String(ids).split(';').indexOf(person) >= 0);
+    }
+    if (layer) { map.removeLayer(layer); }
+    var feats = (state.routes.features || []).filter(function (f) {
+      return keep(f.properties.date, f.properties.staff_ids);
+    });
+    var k = 0;
+    layer = L.geoJSON({type: 'FeatureCollection', features: feats}, {
+      style: function () { k += 1; return {color: COLOURS[k % COLOURS.length], weight: 3}; },
+      onEachFeature: function (f, l) {
+        var p = f.properties;
+        var tip = document.createElement('span');
+        tip.textContent = p.date + ' ' + staffName(p.staff_ids) + '：' + p.visits + ' / ' +
+          p.travel_minutes + ' min';
+        l.bindTooltip(tip);
+      }
+    }).addTo(map);
+    window.tuoyuVisits.lines = feats.length;
+    if (feats.length) { map.fitBounds(layer.getBounds(), {padding: [20, 20]}); }
+    var rows = state.rows.filter(function (r) { return keep(r.date, r.staff_ids); });
+    T.fillTable(document.getElementById('visits-table'), [
+      {key: 'date', label: w('date')},
+      {key: 'half', label: w('half'), fmt: function (r) { return w(r.half); }},
+      {key: 'start', label: w('start'), fmt: function (r) { return r.start + '–' + r.end; }},
+      {key: 'staff', label: w('staff'), fmt: function (r) { return staffName(r.staff_ids); }},
+      {key: 'order', label: w('order')},
+      {key: 'family_id', label: w('family')},
+      {key: 'committee', label: w('committee'), fmt: function (r) {
+        return state.names.committee[r.community_id] || r.community_id; }},
+      {key: 'needs', label: w('needs'), fmt: function (r) { return needs(r.needs); }}
+    ], rows);
+    T.fillTable(document.getElementById('coverage-table'), [
+      {key: 'name', label: w('street')}, {key: 'registered', label: w('registered')},
+      {key: 'visited', label: w('visited')}, {key: 'planned', label: w('planned')},
+      {key: 'due', label: w('due')}, {key: 'due_planned', label: w('due_planned')},
+      {key: 'overdue', label: w('overdue')}
+    ], state.coverage);
+    var box = document.getElementById('visit-summary');
+    box.textContent = state.summary.split('\n')[0] || '';
+    var dl = document.getElementById('downloads');
+    dl.innerHTML = '';
+    ['visits.csv', 'visits.xlsx', 'coverage.csv', 'visits_routes.geojson'].forEach(function (f) {
+      dl.appendChild(T.downloadLink(state.job.id, f));
+    });
+  }
+
+  function clear() {
+    state = null;
+    if (layer) { map.removeLayer(layer); layer = null; }
+    window.tuoyuVisits.lines = 0;
+    ['visits-table', 'coverage-table'].forEach(function (id) {
+      T.fillTable(document.getElementById(id), [], []);
+    });
+    document.getElementById('visit-summary').textContent = w('none');
+    document.getElementById('downloads').innerHTML = '';
+  }
+
+  function current() {
+    var ds = document.getElementById('dataset').value;
+    var week = document.getElementById('week').value;
+    clear();
+    return latest(ds, week).then(function (job) {
+      if (job) { T.showJob(job); return load(job); }
+      return null;
+    });
+  }
+
+  document.getElementById('plan-form').addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    var ds = document.getElementById('dataset').value;
+    var params = {week: document.getElementById('week').value,
+      iterations: Number(document.getElementById('iterations').value) || 3000};
+    clear();
+    T.submitJob('visits', ds, params).then(function (job) {
+      T.showJob(job);
+      return T.watchJob(job.id);
+    }).then(function (job) {
+      if (job.status === 'done' || job.status === 'infeasible') { return load(job); }
+      T.showError(new Error(job.message || T.statusText(job.status)));
+      return null;
+    }).catch(T.showError);
+  });
+  document.getElementById('day-filter').addEventListener('change', draw);
+  document.getElementById('staff-filter').addEventListener('change', draw);
+  document.getElementById('dataset').addEventListener('change', function () {
+    current().catch(T.showError);
+  });
+  document.getElementById('week').addEventListener('change', function () {
+    current().catch(T.showError);
+  });
+  T.onLang(function () { words(); draw(); });
+  T.setupChrome();
+  words();
+  T.loadDatasets(document.getElementById('dataset')).then(current).catch(T.showError);
+})();
