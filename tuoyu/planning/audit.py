@@ -129,11 +129,20 @@ def _xlsx_rows(path: Path) -> list[dict[str, str]]:
         rows = list(wb.worksheets[0].iter_rows(values_only=True))
     finally:
         wb.close()
-    head = [str(c) for c in rows[0]] if rows else []
-    at = {k: head.index(v) for k, v in XLSX_COLUMNS.items() if v in head}
-    if len(at) < len(XLSX_COLUMNS):
+    # the header row: the first of the sheet's first rows naming every column (a printed
+    # workbook has its title row above it)
+    found = [(n, at) for n, at in (
+        (n, {k: [str(c) for c in row].index(v) for k, v in XLSX_COLUMNS.items()
+             if v in [str(c) for c in row]}) for n, row in enumerate(rows[:5]))
+        if len(at) == len(XLSX_COLUMNS)]
+    if not found:
         raise ValueError("not the by-day sheet of a roster workbook")
-    return [{k: "" if r[i] is None else str(r[i]) for k, i in at.items()} for r in rows[1:]]
+    n, at = found[0]
+
+    def cell(v: Any) -> str:  # a team written for people (JC001、JC002) as the record has it
+        return "" if v is None else str(v).replace("、", ";")
+
+    return [{k: cell(r[i]) for k, i in at.items()} for r in rows[n + 1:]]
 
 
 def check_files(record: Mapping[str, Any], files: Sequence[Path]) -> tuple[

@@ -66,5 +66,5 @@ def test_help_is_chinese_first(path):
 
 def test_help_shows_the_parameters_own_defaults():
     text = runner.invoke(app, ["roster", "--help"], env={"COLUMNS": "300"}).output
-    assert f"[default: ({RosterParams.model_fields['seed'].default})]" in text
+    assert f"[default: ({RosterParams.model_fields['draw_share'].default})]" in text
     assert f"[default: ({RosterParams.model_fields['workers'].default})]" in text

@@ -61,7 +61,8 @@ def test_csv_text_leaves_plain_values_alone() -> None:
 
 
 def _page(monkeypatch: pytest.MonkeyPatch) -> str:
-    doc = {"communities": [{"name": "http://evil.example/track.png"}], "openings": [],
+    doc = {"title": "宝山区", "communities": [{"name": "http://evil.example/track.png"}],
+           "openings": [],
            "streets": {"type": "FeatureCollection", "features": []}}
     monkeypatch.setattr(siting, "map_data", lambda _plan: doc)
     html = siting.map_html(None)  # type: ignore[arg-type]

@@ -245,7 +245,7 @@ def test_a_month_with_spaces_is_the_month(service: TestClient) -> None:
     month's does (it passed the check, then the notice said 404 for a month with spaces)."""
     plain = service.get("/api/v1/datasets/baoshan/rosters/2027-03/notice")
     spaced = service.get("/api/v1/datasets/baoshan/rosters/%202027-03%20/notice")
-    assert (spaced.status_code, spaced.json()) == (plain.status_code, plain.json())
+    assert (spaced.status_code, spaced.text) == (plain.status_code, plain.text)
     state = service.get("/api/v1/datasets/baoshan/rosters/%202027-03%20")
     assert state.status_code == 200 and state.json() == service.get(
         "/api/v1/datasets/baoshan/rosters/2027-03").json()

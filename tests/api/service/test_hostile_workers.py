@@ -259,6 +259,12 @@ def test_slots_bound_each_holder_and_all() -> None:
             pass
     with slots.take("a"), slots.take("c"):
         pass
+    # viewers together leave a slot for planners
+    with slots.take("v1", "viewer"):
+        with pytest.raises(apart.Busy), slots.take("v2", "viewer"):
+            pass
+        with slots.take("p1", "planner"):
+            pass
 
 
 @pytest.mark.heavy

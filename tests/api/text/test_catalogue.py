@@ -127,7 +127,7 @@ def test_the_live_line_shows_the_plan_s_gap_and_never_a_stage_s() -> None:
     stage = ProgressEvent("calendar 2", 3.0, 996.0, 996.0, whole=False)
     assert stage.gap is None
     line = progress_line(stage, "zh")
-    assert "排日历（第 2 部分）" in line and "差距" not in line and "本阶段下界 996" in line
+    assert "排定活动日期（第 2 部分）" in line and "差距" not in line and "本阶段下界 996" in line
     plan = ProgressEvent("whole", 9.0, 996.0, 760.0)
     finished = Plan(kind="sessions", status=Status.FEASIBLE, objective=996.0, bound=760.0)
     assert plan.gap == finished.gap

@@ -1,8 +1,9 @@
 """The action plan's page (/plan) in a real headless Chromium, offline: every request to
 another host is aborted, and the charts (Apache ECharts, vendored) still draw — for the
 bundled data (no calendar or siting plan made: those figures say they are unknown) and
-for the tiny district uploaded as a zip with one plan of each kind (their figures come
-from those plans). Uses the session's server, browser and tiny district (conftest.py)."""
+for another district uploaded as a zip with its siting plan made in the pages (the
+figures it gives come from that plan). Uses the session's server and browser
+(conftest.py)."""
 
 from __future__ import annotations
 
@@ -65,21 +66,61 @@ def test_the_plan_page_draws_its_charts_offline_for_the_bundled_data(page, serve
     assert all(urlparse(u).scheme in ("data", "blob") for u in blocked), blocked
 
 
-def test_the_plan_page_for_an_uploaded_district_reads_its_plans(page, server, tiny) -> None:
+def _upload_and_plan(server: str) -> str:
+    """Another district uploaded as a zip (the bundled tables under another name, its
+    streets renamed), and its siting plan made in the service; returns its id."""
+    import io
+    import json
+    import time
+    import zipfile
+
+    import httpx
+
+    from tuoyu.data import BUNDLED
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for p in sorted(BUNDLED.iterdir()):
+            data = p.read_bytes()
+            if p.name == "district.geojson":
+                doc = json.loads(data)
+                doc["features"][0]["properties"]["name"] = "临港新区"
+                data = json.dumps(doc, ensure_ascii=False).encode()
+            if p.name == "streets.csv":
+                data = data.decode("utf-8-sig").replace("街道", "社区").encode()
+            zf.writestr("lg/" + p.name, data)
+    r = httpx.post(server + "/api/v1/datasets", timeout=120, data={"name": "临港新区"},
+                   files={"file": ("lingang.zip", buf.getvalue(), "application/zip")})
+    assert r.status_code == 201, r.text
+    ds = r.json()["id"]
+    job = httpx.post(server + "/api/v1/jobs", json={"kind": "siting", "dataset_id": ds,
+                     "params": {"years": "2027-2029", "use_network": False}}).json()
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        state = httpx.get(f"{server}/api/v1/jobs/{job['id']}").json()
+        if state["status"] not in ("queued", "running"):
+            assert state["status"] == "done", state
+            return ds
+        time.sleep(0.3)
+    raise AssertionError("the siting job did not finish")
+
+
+def test_the_plan_page_for_an_uploaded_district_reads_its_plans(page, server) -> None:
+    dataset = _upload_and_plan(server)
     blocked = _offline(page, server)
-    page.goto(f"/plan?dataset={tiny['dataset']}&year=2027")
-    page.wait_for_selector("body[data-plan-ready='2027']", timeout=60_000)
-    assert tiny["district"] in page.inner_text("#plan-title")
-    assert page.input_value("#dataset") == tiny["dataset"]  # the selector names it
+    page.goto(f"/plan?dataset={dataset}&year=2028")
+    page.wait_for_selector("body[data-plan-ready='2028']", timeout=60_000)
+    assert "临港新区" in page.inner_text("#plan-title")
+    assert page.input_value("#dataset") == dataset  # the selector names the district shown
     figs = _figures(page)
-    # the district's calendar and siting plan were made in the pages: their figures known
-    for code in ("sessions", "new_classes", "within_15_min", "inclusive"):
+    # its siting plan was made in the pages: the figures it gives are known and drawn
+    for code in ("new_classes", "within_15_min", "inclusive", "integrated"):
         assert figs[f"scorecard.{code}"]["known"] == "yes", (code, figs[f"scorecard.{code}"])
-    assert figs["scorecard.sessions"]["charts"] == "1"
-    assert _drawn(page, "sessions")[0] > 300
+    assert figs["scorecard.within_15_min"]["charts"] == "1"
+    assert _drawn(page, "within_15_min")[0] > 300
     assert "页面中生成的方案" in page.inner_text("#plan-plans")
     card = ".plan-figure[data-code='scorecard.inclusive']"
     page.click(f"{card} summary")  # the streets' table, opened as a planner would
-    assert page.locator(f"{card} table tbody tr").count() == 2
-    assert "东湖街道" in page.inner_text(f"{card} table")
+    assert page.locator(f"{card} table tbody tr").count() == 13
+    assert "社区" in page.inner_text(f"{card} table")
     assert all(urlparse(u).scheme in ("data", "blob") for u in blocked), blocked

@@ -85,6 +85,12 @@ def test_the_roster_page_walks_the_cycle(server: str, tmp_path) -> None:
                               timeout=60)
             assert all(r["date"] in shown.text for r in rows)
             assert 'id="sealed-record"' in shown.text
+            # served by the service too, the revealed notice runs its own check (its
+            # script allowed by hash in its Content-Security-Policy, nothing else)
+            assert "sha256-" in shown.headers["content-security-policy"]
+            page.goto(f"/api/v1/datasets/{ds}/rosters/{MONTH}/notice")
+            page.wait_for_selector("#check[data-ok]", timeout=20_000)
+            assert page.get_attribute("#check", "data-ok") == "true", page.inner_text("#check")
             assert not errors, errors
         finally:
             browser.close()

@@ -110,25 +110,33 @@ def run_apart(fn: Callable[..., Any], *args: Any, memory: int = MEMORY,
 
 class Slots:
     """At most ``total`` pieces of heavy work at once, ``per_holder`` of them one
-    holder's (a token id, or a role in open mode)."""
+    holder's (a token id, or a role in open mode), and at most ``role_caps[role]`` of
+    one role's: viewers together leave a slot free for those who change plans (eight
+    viewers verifying in loops must not refuse a planner's upload)."""
 
-    def __init__(self, total: int, per_holder: int):
+    def __init__(self, total: int, per_holder: int, role_caps: dict[str, int] | None = None):
         self.total = max(1, total)
         self.per_holder = max(1, per_holder)
+        self.role_caps = dict(role_caps if role_caps is not None
+                              else {"viewer": max(1, self.total - 1)})
         self._lock = threading.Lock()
         self._held: Counter[str] = Counter()
+        self._roles: Counter[str] = Counter()
 
     @contextmanager
-    def take(self, holder: str) -> Iterator[None]:
+    def take(self, holder: str, role: str = "") -> Iterator[None]:
         with self._lock:
-            if sum(self._held.values()) >= self.total or (
-                    self._held[holder] >= self.per_holder):
+            if (sum(self._held.values()) >= self.total
+                    or self._held[holder] >= self.per_holder
+                    or self._roles[role] >= self.role_caps.get(role, self.total)):
                 raise Busy
             self._held[holder] += 1
+            self._roles[role] += 1
         try:
             yield
         finally:
             with self._lock:
                 self._held[holder] -= 1
-                if self._held[holder] <= 0:
-                    del self._held[holder]
+                self._roles[role] -= 1
+                self._held += Counter()  # drop the zeros
+                self._roles += Counter()

@@ -104,8 +104,10 @@ class Guard:
 
         async def with_headers(msg: Message) -> None:
             if msg["type"] == "http.response.start":
-                extra = [(b"content-security-policy", csp.encode()),
-                         (b"x-content-type-options", b"nosniff"),
+                own = any(k.lower() == b"content-security-policy"
+                          for k, _ in msg.get("headers", []))  # a route's own (narrower)
+                extra = [] if own else [(b"content-security-policy", csp.encode())]
+                extra += [(b"x-content-type-options", b"nosniff"),
                          (b"referrer-policy", b"no-referrer"),
                          (b"x-frame-options", b"DENY")]
                 msg = {**msg, "headers": list(msg.get("headers", [])) + extra}
