@@ -63,6 +63,7 @@ def run_one(root: Path, data_dir: Path, time_limit: float) -> dict[str, object]:
         wall_s=round(wall, 1),
         peak_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         findings=sorted({f.code for f in plan.findings}),
+        goals={g.code.rsplit(".", 1)[-1]: g.value for g in plan.soft_goals if g.value},
     )
 
 
@@ -138,7 +139,9 @@ def main() -> None:
             else:
                 r = json.loads(res.stdout.strip().splitlines()[-1])
                 line = _row(f"{name} (limit {limit:.0f})", who, r)
-                line += "  <!-- " + ", ".join(r["findings"]) + " -->"
+                line += "  <!-- " + ", ".join(r["findings"])
+                goals = r.get("goals") or {}
+                line += "; goals " + ", ".join(f"{k} {v:g}" for k, v in goals.items()) + " -->"
             lines.append(line)
             print(line, flush=True)
     if a.out:

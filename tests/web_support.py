@@ -85,3 +85,15 @@ def stop_server(proc: subprocess.Popen) -> None:
         proc.wait(timeout=10)
 
 
+
+
+def api_get(url: str, **kw: object) -> httpx.Response:
+    """GET as a page does: a table read apart answers 429 "busy" while another heavy read
+    of the same caller runs (the page's own), so wait for the turn; reads take seconds."""
+    kw.setdefault("timeout", 120)
+    deadline = time.monotonic() + 300
+    while True:
+        r = httpx.get(url, **kw)  # type: ignore[arg-type]
+        if r.status_code != 429 or time.monotonic() > deadline:
+            return r
+        time.sleep(0.5)

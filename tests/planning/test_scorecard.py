@@ -160,9 +160,34 @@ def test_a_later_planner_adds_its_line() -> None:
         return [sc.Line("scorecard.home_visits", sc.DISTRICT, done, len(asked), 1.0,
                         met=done == len(asked))]
 
+    before = len(sc.FIGURES)
     figures = [*sc.FIGURES, visits_in_window]
     card = sc.scorecard(inputs(extra={"visits": [{"in_window": True}, {"in_window": False}]}),
                         figures)
     assert line(card, "home_visits").share == 0.5
     assert card.codes[-1] == "scorecard.home_visits"
-    assert len(sc.FIGURES) == 8  # the registry itself is untouched
+    assert len(sc.FIGURES) == before  # the registry itself is untouched
+
+
+def test_home_visits_within_their_window_by_street() -> None:
+    """The visit planner's line: families whose window ended in the year up to today,
+    visited within it, of all; a window still open or a visit outside it does not count."""
+    import datetime as _dt
+
+    d = _dt.date
+    windows = [
+        sc.VisitWindow("S1", d(2027, 1, 2), d(2027, 1, 29), d(2027, 1, 10)),  # within
+        sc.VisitWindow("S1", d(2027, 1, 2), d(2027, 1, 29), d(2027, 2, 5)),  # too late
+        sc.VisitWindow("S2", d(2027, 2, 2), d(2027, 3, 1), None),  # never visited
+        sc.VisitWindow("S2", d(2027, 11, 2), d(2027, 11, 29), None),  # after today
+        sc.VisitWindow("S2", d(2026, 11, 2), d(2026, 11, 29), d(2026, 11, 5)),  # last year
+    ]
+    inp = sc.Inputs(year=2027, today=d(2027, 6, 30), streets=[("S1", "一"), ("S2", "二")],
+                    extra={"visit_windows": windows})
+    lines = {x.street_id: x for x in sc.visited_within_window(inp)}
+    assert (lines[sc.DISTRICT].value, lines[sc.DISTRICT].total) == (1, 3)
+    assert (lines["S1"].value, lines["S1"].total, lines["S1"].met) == (1, 2, False)
+    assert (lines["S2"].value, lines["S2"].total) == (0, 1)
+    unknown = sc.visited_within_window(sc.Inputs(year=2027, today=d(2027, 6, 30),
+                                                 streets=[("S1", "一")]))
+    assert all(not x.known for x in unknown)

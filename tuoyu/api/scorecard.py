@@ -210,6 +210,17 @@ def gather(dataset: Dataset, year: int, *, engine: Engine | None = None,
     if children:
         kw["openings"], kw["reach"], sources["siting"] = _siting(
             eng, dataset.key, year, plans, jobs_dir or store.home() / "jobs", children)
+    extra: dict[str, Any] = {}
+    try:
+        from tuoyu.models.visits import load_visit_data
+        from tuoyu.optimizer.visits import VisitProblem
+
+        vis = load_visit_data(folder)
+        windows = VisitProblem(vis, dt.date(year, 1, 4)).window  # the planner's own rule
+        extra["visit_windows"] = [sc.VisitWindow(f.street_id, *windows(f), f.visited_on)
+                                  for f in vis.families]
+    except DataError:
+        missing["families"] = "scorecard.missing.visit_tables"
     inputs = sc.Inputs(year=year, today=today or office_today(), streets=streets,
-                       missing=missing, **kw)
+                       missing=missing, extra=extra, **kw)
     return inputs, sources

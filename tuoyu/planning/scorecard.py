@@ -404,6 +404,38 @@ def within_fifteen_minutes(inp: Inputs) -> list[Line]:
                         {k: round(v) for k, v in totals.items()}, 1.0, src)
 
 
+@dataclass(frozen=True)
+class VisitWindow:
+    """A family that asked for a home visit: its street, its window (first and last day
+    a visit may fall on) and the day it was visited, if it was."""
+
+    street_id: str
+    first: dt.date
+    last: dt.date
+    visited_on: dt.date | None
+
+
+@figure
+def visited_within_window(inp: Inputs) -> list[Line]:
+    """Families asking for a home visit whose window ended in the year up to today,
+    visited within it (the families table's ``visited_on``), of all of them; target all
+    (每年为每个有需求的新生儿家庭提供至少1次上门指导). Read from ``extra["visit_windows"]``."""
+    code, src = "scorecard.visits_within_window", "scorecard.source.visits_within_window"
+    windows: Sequence[VisitWindow] | None = inp.extra.get("visit_windows")
+    if windows is None:
+        return _unknown(code, inp, "families", src, goal=1.0)
+    totals: dict[str, int] = defaultdict(int)
+    hits: dict[str, int] = defaultdict(int)
+    for w in windows:
+        if w.last.year != inp.year or w.last > inp.today:
+            continue
+        totals[w.street_id] += 1
+        hits[w.street_id] += (w.visited_on is not None and w.first <= w.visited_on <= w.last)
+    if not totals:
+        return _unknown(code, inp, "families_year", src, goal=1.0)
+    return _share_lines(code, inp, hits, totals, 1.0, src)
+
+
 def scorecard(inp: Inputs, figures: Sequence[Figure] | None = None) -> Scorecard:
     """Every figure of the year, district and streets (see :data:`FIGURES`)."""
     lines: list[Line] = []

@@ -172,3 +172,28 @@ def test_working_calendar_of_a_dataset(tmp_path: Path) -> None:
                 assert by[row["date"]]["name"] == row["name"]
         assert c.get("/api/v1/datasets/baoshan/calendar?year=1999").status_code == 422
         assert c.get("/api/v1/datasets/nope/calendar?year=2027").status_code == 404
+
+
+def test_a_district_without_the_home_visits_tables_uploads(tmp_path: Path) -> None:
+    """Communities and guidance staff (siting, sessions) do not make a dataset a home-visits
+    one: an upload without families or visit staff is taken, and every plan it can make
+    is offered; a families table alone still needs its group's other tables."""
+    import io
+    import zipfile
+
+    from web_tiny import tables
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, text in tables().items():
+            zf.writestr(name, text)
+    with client(tmp_path) as c:
+        r = upload(c, buf.getvalue(), "tiny.zip")
+        assert r.status_code == 201, r.text
+        assert {"communities", "guidance_staff", "centers"} <= set(r.json()["tables"])
+        assert not {"families", "visit_staff"} & set(r.json()["tables"])
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as zf:
+            zf.writestr("families.csv", (DATA / "families.csv").read_text(encoding="utf-8"))
+        r = upload(c, buf.getvalue(), "families.zip")
+        assert r.status_code == 422 and "visit_staff" in r.text

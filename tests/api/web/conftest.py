@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from web_support import ARGS, CHROMIUM, require_browser, start_server, stop_server
+from web_support import ARGS, CHROMIUM, api_get, require_browser, start_server, stop_server
 from web_tiny import DISTRICT, zipped
 
 
@@ -40,6 +40,8 @@ def page(browser, server: str) -> Iterator[object]:
     """A fresh page (own localStorage); any uncaught script error fails the test."""
     ctx = browser.new_context(base_url=server, viewport={"width": 1400, "height": 900})
     pg = ctx.new_page()
+    # the first read of a table runs apart and waits its turn: seconds each on a busy machine
+    pg.set_default_timeout(120_000)
     errors: list[str] = []
     pg.on("pageerror", lambda e: errors.append(str(e)))
     try:
@@ -57,7 +59,7 @@ def wait_done(server: str, job_id: str, timeout: float = 300.0) -> dict:
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        job = httpx.get(f"{server}/api/v1/jobs/{job_id}").json()
+        job = api_get(f"{server}/api/v1/jobs/{job_id}").json()
         if job["status"] not in ("queued", "running"):
             return job
         time.sleep(0.3)

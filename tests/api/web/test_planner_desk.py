@@ -11,8 +11,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlparse
 
-import httpx
-from web_support import SOLVE_WAIT_MS
+from web_support import SOLVE_WAIT_MS, api_get
 
 BAOSHAN = "宝山区"
 
@@ -26,7 +25,7 @@ def _selected(page) -> str:
 def _shows_district(page, district: str, dataset: str) -> None:
     """The selector, the header and the window's title all name ``district``."""
     page.wait_for_function(
-        "ds => document.body.dataset.dataset === ds", arg=dataset, timeout=30_000)
+        "ds => document.body.dataset.dataset === ds", arg=dataset)
     value, text = _selected(page).split("|", 1)
     assert value == dataset and district in text, (value, text)
     assert district in page.inner_text("header .brand")
@@ -70,9 +69,9 @@ def test_the_selector_names_the_district_of_the_plan_shown(page, server: str, ti
 def test_a_map_never_shows_another_districts_figures(page, server: str, tiny) -> None:
     ds = tiny["dataset"]
     job = tiny["siting"]
-    streets = {s["name"] for s in httpx.get(f"{server}/api/v1/datasets/{ds}/tables/streets")
+    streets = {s["name"] for s in api_get(f"{server}/api/v1/datasets/{ds}/tables/streets")
                .json()}
-    baoshan_streets = {s["name"] for s in httpx.get(
+    baoshan_streets = {s["name"] for s in api_get(
         f"{server}/api/v1/datasets/baoshan/tables/streets").json()}
     siting_jobs = []
     page.on("request", lambda r: siting_jobs.append(r.post_data_json)
@@ -81,7 +80,7 @@ def test_a_map_never_shows_another_districts_figures(page, server: str, tiny) ->
     page.wait_for_selector("#coverage-table tbody tr", timeout=SOLVE_WAIT_MS)
     shown = set(page.locator("#coverage-table tbody tr td:first-child").all_inner_texts())
     assert shown == streets
-    communities = httpx.get(f"{server}/api/v1/datasets/{ds}/tables/communities").json()
+    communities = api_get(f"{server}/api/v1/datasets/{ds}/tables/communities").json()
     assert page.locator("path.community").count() == len(communities)
     # another district chosen: none of the tiny district's figures stays on screen
     page.select_option("#dataset", "baoshan")
@@ -105,7 +104,7 @@ def test_a_map_never_shows_another_districts_figures(page, server: str, tiny) ->
         " && document.getElementById('coverage-table').dataset.jobId !== id",
         arg=job["id"], timeout=SOLVE_WAIT_MS)
     assert [j["dataset_id"] for j in siting_jobs] == [ds]
-    second = httpx.get(f"{server}/api/v1/jobs/{page.evaluate('tuoyuMap.jobId')}").json()
+    second = api_get(f"{server}/api/v1/jobs/{page.evaluate('tuoyuMap.jobId')}").json()
     assert second["dataset_id"] == ds and second["params"]["years"] == [2027, 2028]
     shown = set(page.locator("#coverage-table tbody tr td:first-child").all_inner_texts())
     assert shown == streets
@@ -145,7 +144,7 @@ def test_the_calendar_is_a_month_grid_with_filters_offline(page, server: str, ti
 
     page.context.route("**/*", guard)
     job = tiny["sessions"]
-    rows = httpx.get(f"{server}/api/v1/jobs/{job['id']}/result").json()["rows"]
+    rows = api_get(f"{server}/api/v1/jobs/{job['id']}/result").json()["rows"]
     assert rows
     page.goto(f"/calendar?job={job['id']}")
     page.wait_for_selector("#month .fc-daygrid-day", timeout=SOLVE_WAIT_MS)
@@ -178,7 +177,7 @@ def test_the_calendar_is_a_month_grid_with_filters_offline(page, server: str, ti
     page.locator(events).first.click()
     page.wait_for_selector("#session-detail:not([hidden])")
     detail = page.inner_text("#session-detail")
-    names = {s["staff_id"]: s["name"] for s in httpx.get(
+    names = {s["staff_id"]: s["name"] for s in api_get(
         f"{server}/api/v1/datasets/{tiny['dataset']}/tables/guidance_staff").json()}
     assert names[who] in detail and "场" in detail
     # one center's year at a glance

@@ -6,16 +6,12 @@ from __future__ import annotations
 
 import csv
 import io
-import sys
-from pathlib import Path
 
 import httpx
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from test_web_pages import SOLVE_WAIT_MS, browser, page, server  # noqa: E402, F401
+from web_support import SOLVE_WAIT_MS
 
 
-def test_visits_page_plans_and_draws_routes(page, server: str) -> None:  # noqa: F811
+def test_visits_page_plans_and_draws_routes(page, server: str) -> None:
     page.goto("/visits")
     page.wait_for_selector("#dataset option[value=baoshan]", state="attached")
     assert page.inner_text("main h2") == "各街镇覆盖情况"

@@ -12,7 +12,7 @@ import io
 from pathlib import Path
 
 import httpx
-from web_support import SOLVE_WAIT_MS, start_server, stop_server
+from web_support import SOLVE_WAIT_MS, api_get, start_server, stop_server
 
 
 def _ids(v: object) -> list[str]:
@@ -33,25 +33,25 @@ def test_map_shows_the_plan_and_replans(page, server: str) -> None:
     state = page.evaluate("({j: tuoyuMap.jobId, o: tuoyuMap.openings, c: tuoyuMap.communities,"
                           " s: tuoyuMap.streets})")
     first = state["j"]
-    job = httpx.get(f"{server}/api/v1/jobs/{first}").json()
+    job = api_get(f"{server}/api/v1/jobs/{first}").json()
     assert job["kind"] == "siting" and job["status"] == "done"
     assert job["params"]["classes_per_year"] == [5, 8]
-    geo = httpx.get(f"{server}/api/v1/jobs/{first}/files/siting.geojson").json()
+    geo = api_get(f"{server}/api/v1/jobs/{first}/files/siting.geojson").json()
     assert state["o"] == len(geo["features"]) > 0
     assert page.locator("path.opening").count() == len(geo["features"])
     assert page.locator("path.catchment").count() == len(geo["features"])
-    communities = httpx.get(f"{server}/api/v1/datasets/baoshan/tables/communities").json()
+    communities = api_get(f"{server}/api/v1/datasets/baoshan/tables/communities").json()
     assert page.locator("path.community").count() == state["c"] == len(communities)
-    streets = httpx.get(f"{server}/api/v1/datasets/baoshan/tables/streets").json()
+    streets = api_get(f"{server}/api/v1/datasets/baoshan/tables/streets").json()
     assert page.locator("path.street").count() == state["s"] == len(streets)
     assert page.locator("path.provider").count() > 0
-    coverage = httpx.get(f"{server}/api/v1/jobs/{first}/coverage").json()
+    coverage = api_get(f"{server}/api/v1/jobs/{first}/coverage").json()
     assert _rows(page, "#coverage-table") == len(coverage) == len(streets)
     assert page.locator(".leaflet-control-layers-overlays label").count() >= 4 + 3
 
     # another year's colours and per-street table, summed from that year's coverage.csv
     cov_csv = list(csv.DictReader(io.StringIO(
-        httpx.get(f"{server}/api/v1/jobs/{first}/files/coverage.csv").text)))
+        api_get(f"{server}/api/v1/jobs/{first}/files/coverage.csv").text)))
     year = min(int(r["year"]) for r in cov_csv)
     page.select_option("#show-year", str(year))
     page.wait_for_function("y => document.querySelector('.leaflet-bottom.leaflet-left .panel')"
@@ -75,9 +75,9 @@ def test_map_shows_the_plan_and_replans(page, server: str) -> None:
         arg=first, timeout=SOLVE_WAIT_MS)
     second = page.evaluate("tuoyuMap.jobId")
     assert second != first
-    job2 = httpx.get(f"{server}/api/v1/jobs/{second}").json()
+    job2 = api_get(f"{server}/api/v1/jobs/{second}").json()
     assert job2["params"]["classes_per_year"] == [2, 2] and job2["status"] == "done"
-    geo2 = httpx.get(f"{server}/api/v1/jobs/{second}/files/siting.geojson").json()
+    geo2 = api_get(f"{server}/api/v1/jobs/{second}/files/siting.geojson").json()
     classes = {}
     for f in geo2["features"]:
         y = f["properties"]["year"]
@@ -85,7 +85,7 @@ def test_map_shows_the_plan_and_replans(page, server: str) -> None:
     assert classes and all(c == 2 for c in classes.values())
     assert page.locator("path.opening").count() == len(geo2["features"])
     # the table now shows the new plan: its "after" column is the new job's coverage
-    cov2 = httpx.get(f"{server}/api/v1/jobs/{second}/coverage").json()
+    cov2 = api_get(f"{server}/api/v1/jobs/{second}/coverage").json()
     head = page.locator("#coverage-table thead th").all_inner_texts()
     after = head.index("规划后服务人数")
     shown = [float(r.locator("td").nth(after).inner_text())
@@ -102,17 +102,17 @@ def test_roster_page_makes_shows_and_verifies(page, server: str) -> None:
     page.wait_for_selector("#by-day tbody tr, #error:not([hidden])", timeout=SOLVE_WAIT_MS)
     assert page.locator("#error").is_hidden(), page.inner_text("#error")
     job_id = page.get_attribute("#job-status", "data-job-id")
-    result = httpx.get(f"{server}/api/v1/jobs/{job_id}/result").json()
+    result = api_get(f"{server}/api/v1/jobs/{job_id}/result").json()
     assert _rows(page, "#by-day") == len(result["rows"]) > 0
     inspectors = {i for r in result["rows"] for i in _ids(r["inspector_ids"])}
     assert _rows(page, "#by-inspector") == len(inspectors)
-    draw = httpx.get(f"{server}/api/v1/jobs/{job_id}/files/draw.json").json()
+    draw = api_get(f"{server}/api/v1/jobs/{job_id}/files/draw.json").json()
     assert page.inner_text("#draw-seed") == str(draw["seed"])
     assert page.inner_text("#draw-drawn").startswith(f"{len(draw['draw']['drawn'])}：")
     hrefs = page.locator("#downloads a").evaluate_all("as => as.map(a => a.href)")
     assert [h.rsplit("/", 1)[1] for h in hrefs] == ["roster.csv", "roster.xlsx", "draw.json"]
     for h in hrefs:
-        assert httpx.get(h).status_code == 200
+        assert api_get(h).status_code == 200
     page.click("#verify-btn")
     page.wait_for_selector("#verify-result.ok", timeout=SOLVE_WAIT_MS)
     assert "复核一致" in page.inner_text("#verify-result")
@@ -134,9 +134,9 @@ def test_calendar_page_by_center_and_staff(page, server: str, tiny) -> None:
         " || !document.getElementById('error').hidden", arg=shown, timeout=SOLVE_WAIT_MS)
     assert page.locator("#error").is_hidden(), page.inner_text("#error")
     job_id = page.get_attribute("#job-status", "data-job-id")
-    job = httpx.get(f"{server}/api/v1/jobs/{job_id}").json()
+    job = api_get(f"{server}/api/v1/jobs/{job_id}").json()
     assert job["dataset_id"] == tiny["dataset"] and job["params"]["year"] == 2028
-    result = httpx.get(f"{server}/api/v1/jobs/{job_id}/result").json()
+    result = api_get(f"{server}/api/v1/jobs/{job_id}/result").json()
     assert _rows(page, "#by-center") == len(result["rows"]) > 0
     staff = {s for r in result["rows"] for s in _ids(r["staff_ids"])}
     assert _rows(page, "#by-staff") == len(staff)
@@ -144,7 +144,7 @@ def test_calendar_page_by_center_and_staff(page, server: str, tiny) -> None:
     assert names == ["sessions.csv", "sessions.xlsx"]
     ics = page.locator("#ics-links a").evaluate_all("as => as.map(a => a.href)")
     assert ics and all(h.endswith(".ics") for h in ics)
-    assert httpx.get(ics[0]).text.startswith("BEGIN:VCALENDAR")
+    assert api_get(ics[0]).text.startswith("BEGIN:VCALENDAR")
     # filtering by one center keeps only its sessions
     center = next(r["center_id"] for r in result["rows"] if r.get("center_id"))
     page.select_option("#center-filter", str(center))
@@ -162,9 +162,9 @@ def test_calendar_page_by_center_and_staff(page, server: str, tiny) -> None:
         "document.getElementById('job-status').dataset.status)",
         arg=job_id, timeout=SOLVE_WAIT_MS)
     second = page.get_attribute("#job-status", "data-job-id")
-    job = httpx.get(f"{server}/api/v1/jobs/{second}").json()
+    job = api_get(f"{server}/api/v1/jobs/{second}").json()
     assert job["status"] == "done" and job["parent_id"] == job_id, job
-    after = httpx.get(f"{server}/api/v1/jobs/{second}/result").json()["rows"]
+    after = api_get(f"{server}/api/v1/jobs/{second}/result").json()["rows"]
 
     def early(rows: list[dict]) -> list[tuple]:
         return sorted((r["date"], r.get("start"), r.get("center_id"), r.get("event_id"))
@@ -194,7 +194,7 @@ def test_language_switch_is_kept(page, server: str) -> None:
 def test_api_error_message_is_shown(page, server: str) -> None:
     page.goto("/map?job=no-such-job")
     page.wait_for_selector("#error:not([hidden])")
-    r = httpx.get(f"{server}/api/v1/jobs/no-such-job")
+    r = api_get(f"{server}/api/v1/jobs/no-such-job")
     assert r.status_code == 404
     assert r.json()["message"] in page.inner_text("#error")
 
@@ -223,7 +223,7 @@ def test_a_refused_token_is_sent_and_its_message_shown(page, server: str) -> Non
     page.click("#token-form button")
     page.wait_for_selector("#error:not([hidden])")
     assert sent[-1] == "Bearer tuoyu_not_a_token"
-    refused = httpx.get(f"{server}/api/v1/datasets",
+    refused = api_get(f"{server}/api/v1/datasets",
                         headers={"Authorization": "Bearer tuoyu_not_a_token"})
     assert refused.status_code == 401
     assert refused.json()["message"] in page.inner_text("#error")
@@ -240,7 +240,7 @@ def test_pages_work_when_the_service_needs_a_token(browser, tmp_path: Path) -> N
         made = httpx.post(f"{base}/api/v1/tokens", json={"role": "planner", "name": "web"})
         assert made.status_code == 201
         token = made.json()["token"]
-        assert httpx.get(f"{base}/api/v1/jobs").status_code == 401
+        assert api_get(f"{base}/api/v1/jobs").status_code == 401
         auth = {"Authorization": f"Bearer {token}"}
         job = httpx.post(f"{base}/api/v1/jobs", headers=auth, json={
             "kind": "siting", "dataset_id": "baoshan",
@@ -262,7 +262,7 @@ def test_pages_work_when_the_service_needs_a_token(browser, tmp_path: Path) -> N
             pg.click("#downloads a:text('coverage.csv')")
         saved = tmp_path / "coverage_download.csv"
         dl.value.save_as(saved)
-        want = httpx.get(f"{base}/api/v1/jobs/{job['id']}/files/coverage.csv", headers=auth)
+        want = api_get(f"{base}/api/v1/jobs/{job['id']}/files/coverage.csv", headers=auth)
         assert saved.read_bytes() == want.content
         ctx.close()
         assert not errors, errors
@@ -372,7 +372,7 @@ def test_map_steers_sites_and_draws_the_tradeoff(page, server: str, tiny) -> Non
     first = tiny["siting"]["id"]
     page.goto(f"/map?job={first}")
     page.wait_for_selector("#coverage-table tbody tr", timeout=SOLVE_WAIT_MS)
-    geo = httpx.get(f"{server}/api/v1/jobs/{first}/files/siting.geojson").json()
+    geo = api_get(f"{server}/api/v1/jobs/{first}/files/siting.geojson").json()
     names = {_place(f): f["properties"]["name"] for f in geo["features"]}
     asked: list[str] = []
 
@@ -412,16 +412,16 @@ def test_map_steers_sites_and_draws_the_tradeoff(page, server: str, tiny) -> Non
         " && document.getElementById('coverage-table').dataset.jobId !== id",
         arg=first, timeout=SOLVE_WAIT_MS)
     second = page.evaluate("tuoyuMap.jobId")
-    job = httpx.get(f"{server}/api/v1/jobs/{second}").json()
+    job = api_get(f"{server}/api/v1/jobs/{second}").json()
     assert job["params"]["forbidden"] == [banned] and job["status"] == "done"
     assert job["params"]["pinned"] == [pinned]
-    geo2 = httpx.get(f"{server}/api/v1/jobs/{second}/files/siting.geojson").json()
+    geo2 = api_get(f"{server}/api/v1/jobs/{second}/files/siting.geojson").json()
     assert banned not in {_place(f) for f in geo2["features"]}
     assert any(_place(f) == pin_id and str(f["properties"]["year"]) == pin_year
                for f in geo2["features"])
     page.wait_for_selector("#tradeoff svg polyline.served", state="attached")  # may be flat
     rows = list(csv.DictReader(io.StringIO(
-        httpx.get(f"{server}/api/v1/jobs/{second}/files/tradeoff.csv").text)))
+        api_get(f"{server}/api/v1/jobs/{second}/files/tradeoff.csv").text)))
     assert [int(r["classes_per_year"]) for r in rows] == [0, 1, 2, 3]
     served = [float(r["children_served"]) for r in rows if r["children_served"]]
     assert served == sorted(served)
@@ -438,10 +438,10 @@ def test_map_steers_sites_and_draws_the_tradeoff(page, server: str, tiny) -> Non
         "id => document.getElementById('coverage-table').dataset.jobId"
         " && document.getElementById('coverage-table').dataset.jobId !== id",
         arg=second, timeout=SOLVE_WAIT_MS)
-    third = httpx.get(f"{server}/api/v1/jobs/{page.evaluate('tuoyuMap.jobId')}").json()
+    third = api_get(f"{server}/api/v1/jobs/{page.evaluate('tuoyuMap.jobId')}").json()
     assert third["params"]["forbidden"] == [banned] and third["params"]["pinned"] == [pinned]
     assert third["params"]["classes_per_year"] == [1, 1]
-    geo3 = httpx.get(f"{server}/api/v1/jobs/{third['id']}/files/siting.geojson").json()
+    geo3 = api_get(f"{server}/api/v1/jobs/{third['id']}/files/siting.geojson").json()
     assert banned not in {_place(f) for f in geo3["features"]}
     assert page.get_attribute("#steering .forbidden", "data-steer") == banned
 
@@ -460,12 +460,12 @@ def test_roster_page_publishes_and_replans(page, server: str) -> None:
     page.click("#publish-btn")
     page.wait_for_selector("#month-state:has-text('已发布')")
     assert page.locator("#earlier-draws li").count() == 1
-    notice = httpx.get(f"{server}/api/v1/datasets/baoshan/rosters/2027-05/notice")
+    notice = api_get(f"{server}/api/v1/datasets/baoshan/rosters/2027-05/notice")
     assert notice.status_code == 200 and "2027-05" in notice.text
     page.click("#roster-btn")  # a second draw of a published month, no reason given
     page.wait_for_selector("#error:not([hidden])", timeout=SOLVE_WAIT_MS)
     assert "理由" in page.inner_text("#error")
-    before = httpx.get(f"{server}/api/v1/jobs/{first}/result").json()["rows"]
+    before = api_get(f"{server}/api/v1/jobs/{first}/result").json()["rows"]
     page.fill("#replan-date", "2027-05-17")
     page.fill("#replan-reason", "检查人员调整")  # no outcome recorded yet: a redraw, needs one
     page.click("#replan-btn")
@@ -474,6 +474,6 @@ def test_roster_page_publishes_and_replans(page, server: str) -> None:
         " && document.getElementById('job-status').dataset.status === 'done'",
         arg=first, timeout=SOLVE_WAIT_MS)
     second = page.get_attribute("#job-status", "data-job-id")
-    after = httpx.get(f"{server}/api/v1/jobs/{second}/result").json()["rows"]
+    after = api_get(f"{server}/api/v1/jobs/{second}/result").json()["rows"]
     kept = sorted(tuple(r.values()) for r in before if r["date"] < "2027-05-17")
     assert kept and kept == sorted(tuple(r.values()) for r in after if r["date"] < "2027-05-17")

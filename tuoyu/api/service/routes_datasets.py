@@ -62,6 +62,7 @@ def district_of(row: DatasetRow) -> str:
 
 def dataset_out(row: DatasetRow) -> DatasetOut:
     return DatasetOut(id=row.id, name=row.name, district=district_of(row), tables=row.tables,
+                      labels={k: TABLES[k].zh for k in row.tables if k in TABLES},
                       created_at=iso(row.created_at) or "")
 
 

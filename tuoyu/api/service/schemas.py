@@ -39,6 +39,8 @@ class DatasetOut(BaseModel):
     district: str = Field("", description="the district the data is of (from its "
                           "district.geojson), or its name when the data does not say")
     tables: dict[str, int]
+    labels: dict[str, str] = Field(default_factory=dict,
+                                   description="each table's name in Chinese (托育机构, …)")
     created_at: str
 
 

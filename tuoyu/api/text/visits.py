@@ -28,6 +28,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                 "stored by the service (in TUOYU_HOME)."),
     "cli.help.forget.yes": ("确认删除（不加则什么也不删）。", "Do it (without it nothing is "
                             "deleted)."),
+    "scorecard.visits_within_window": ("有需求的新生儿家庭在期限内上门的比例",
+                                       "asking newborn families visited within their window"),
+    "scorecard.source.visits_within_window": (
+        "新生儿家庭表：当年上门期限已到的家庭中，在期限内（登记后 28 天内）已上门的户数。",
+        "The families table: of the families whose window ended in the year so far, those "
+        "visited within it (28 days after registration)."),
+    "scorecard.missing.visit_tables": ("数据集缺少上门指导所需的表", "the dataset lacks the "
+                                       "home visits' tables"),
+    "scorecard.missing.families": ("没有新生儿家庭表", "no families table"),
+    "scorecard.missing.families_year": ("当年还没有到期的上门", "no visit window has ended "
+                                        "in the year yet"),
     "cli.option.week": ("要规划的一周（周一的日期，如 2027-03-01）",
                         "the week to plan (its Monday, e.g. 2027-03-01)"),
     "input.kind.half_days": ("可上门时段，如 周一上午;周三下午;周六（或 Mon AM;Wed PM;Sat）",

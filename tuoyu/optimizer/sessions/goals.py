@@ -449,7 +449,10 @@ def months_near_their_share(
         return []
     bn = round(100 * p.rules.month_band)
     out: Terms = []
-    for disc in DISCIPLINES:
+    # all sessions (education) here; the doctors' and psychologists' months are counted on
+    # the plan and evened by the local improvement: their totals are variables, and the
+    # scaled band constraints they need made the calendar model several times slower
+    for disc in DISCIPLINES[: 1 if p.rules.month_model_all_sessions_only else None]:
         const: Counter = Counter()
         lits: dict[int, list] = defaultdict(list)
         for cv in cvs:

@@ -457,7 +457,8 @@ class _Polish:
         s = st.sessions[k]
         for d in st.topic_needs[s.topic_id]:
             total = sum(st.months[d, mo] for mo in self.mw)
-            if self.month_excess(d, s.date.month, st.months[d, s.date.month], total):
+            _, hi = month_band(self.p, total, self.mw.get(s.date.month, 0), self.msw)
+            if st.months[d, s.date.month] > hi:  # a crowded month: moving out may pay
                 return True
         return False
 
@@ -608,7 +609,6 @@ class _Polish:
         (the even-year goal ``event_spread``) to a free day of a month with room, with the
         cheapest free people; kept when the plan's objective strictly falls."""
         p, st = self.p, self.st
-        w = p.rules.weights
         events = {e.event_id: e for e in p.data.events}
         for evs, months in event_kinds(p).values():
             ids = {e.event_id for e in evs}
@@ -622,7 +622,7 @@ class _Polish:
                     continue
                 e = events[s.event_id]
                 taken = {x.date for x in st.sessions if x.event_id == e.event_id}
-                before = self.objective() + w.event_spread * event_spread_excess(p, st.sessions)
+                before = self.event_value()
                 snap = self.snapshot()
                 st.lift(k)
                 done = False
@@ -635,9 +635,7 @@ class _Polish:
                         if team is None:
                             continue
                         st.place(k, s.model_copy(update={"date": date, "half": half}), team)
-                        after = self.objective() + w.event_spread * event_spread_excess(
-                            p, st.sessions)
-                        if after < before:
+                        if self.event_value() < before:
                             done = True
                             break
                         st.lift(k)
@@ -645,6 +643,13 @@ class _Polish:
                         break
                 if not done:
                     self.restore(snap)
+
+    def event_value(self) -> int:
+        """What moving an event occurrence changes in the objective: the events' spread
+        and the load above the fair share (events have no trips, lead or month share)."""
+        w, st = self.p.rules.weights, self.st
+        v = w.event_spread * event_spread_excess(self.p, st.sessions)
+        return v + w.load * sum(self.load_term(d, st.total[d]) for d in DISCIPLINES)
 
     def _event_team(self, e, slot: int) -> list[str] | None:
         """Free people for an event occurrence at ``slot`` (its team's disciplines and

@@ -30,6 +30,9 @@ class SessionRules:
     #: a center's sessions in at least this many quarters (soft; the hard quarter rule
     #: covers centers of 4 sessions or more)
     min_quarters: int = 3
+    #: the calendar model's month-share terms for all sessions only (the disciplines'
+    #: months are counted on the plan and evened by the local improvement)
+    month_model_all_sessions_only: bool = True
     weights: SessionWeights = SessionWeights()
     #: staffing cuts for every weekday of every month in the first calendar model (one
     #: cumulative per discipline; fewer cut rounds on sparse staff, slower first calendar

@@ -277,7 +277,21 @@
     } else if (opts.form !== undefined) {
       init.body = opts.form;  // FormData: the browser sets the multipart boundary
     }
-    return fetch(path, init).then(function (r) {
+    var tries = 0, since = Date.now();
+    function send() {
+      return fetch(path, init).then(function (r) {
+        // a heavy read (a table read apart) answers 429 "busy" while another of the same
+        // caller runs: a GET waits its turn, for up to five minutes (a page asks for
+        // several tables at once, each read once and then kept)
+        if (r.status === 429 && init.method === 'GET' && Date.now() - since < 300000) {
+          tries++;
+          return new Promise(function (ok) { setTimeout(ok, 200 + 100 * Math.min(tries, 10)); })
+            .then(send);
+        }
+        return r;
+      });
+    }
+    return send().then(function (r) {
       if (!r.ok) {
         return r.text().then(function (txt) {
           var body = null;

@@ -10,7 +10,8 @@
     var tb = d.tables || {};
     return Object.keys(tb).map(function (k) {
       var key = 'tbl_' + k, name = T.t(key);
-      return (name === key ? k : name) + ' ' + tb[k];
+      if (name === key) { name = T.lang() === 'en' ? k : ((d.labels || {})[k] || k); }
+      return name + ' ' + tb[k];
     }).join('、');
   }
 
