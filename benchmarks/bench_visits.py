@@ -231,6 +231,7 @@ def main() -> None:
     ap.add_argument("--iterations", type=int, default=3000)
     ap.add_argument("--solomon-seconds", type=float, default=10.0)
     ap.add_argument("--solomon-only", action="store_true")
+    ap.add_argument("--no-solomon", action="store_true")
     ap.add_argument("--generated", type=Path, default=None,
                     help="a folder data/generate.py wrote at the (one) --scale above 1, "
                          "instead of generating it here")
@@ -249,7 +250,8 @@ def main() -> None:
             with tempfile.TemporaryDirectory() as tmp:
                 _generate(Path(tmp), scale)
                 visits_row(Path(tmp), f"{scale}x week 2027-03-01", args.iterations)
-    solomon_rows(args.solomon_seconds)
+    if not args.no_solomon:
+        solomon_rows(args.solomon_seconds)
 
 
 if __name__ == "__main__":

@@ -98,8 +98,9 @@ def test_a_team_changed_in_roster_xlsx_does_not_match(made):
     folder = copy(root, "xlsx-edited")
     wb = openpyxl.load_workbook(folder / "roster.xlsx")
     ws = wb.worksheets[0]
-    col = [c.value for c in ws[1]].index("人员编号") + 1
-    ws.cell(2, col).value = "P1;P3;P5"
+    head = next(n for n in range(1, 6) if "人员编号" in [c.value for c in ws[n]])  # below a title
+    col = [c.value for c in ws[head]].index("人员编号") + 1
+    ws.cell(head + 1, col).value = "P1、P3、P5"
     wb.save(folder / "roster.xlsx")
     out = verify(root, folder / "draw.json", folder / "roster.xlsx")
     assert out.exit_code == 1

@@ -274,3 +274,22 @@ def test_a_large_table_is_read_in_pages(service: TestClient,
         for p in range(page + 1))
     assert service.get("/api/v1/datasets/baoshan/tables/communities?page=99999").status_code \
         == 404
+
+
+def test_a_page_reading_several_tables_at_once_is_never_busy(tmp_path) -> None:  # noqa: ANN001
+    """The map asks for several tables at once; each first read runs apart, and none is
+    refused as busy (the caller's one heavy slot is not theirs to take)."""
+    import threading
+
+    names = ("communities", "streets", "kindergartens", "providers", "sites")
+    replies: dict[str, int] = {}
+    with client(tmp_path, bundled_data=DATA, start_jobs=False) as c:
+        def read(name: str) -> None:
+            replies[name] = c.get(f"/api/v1/datasets/baoshan/tables/{name}").status_code
+
+        readers = [threading.Thread(target=read, args=(n,)) for n in names]
+        for t in readers:
+            t.start()
+        for t in readers:
+            t.join(120)
+    assert replies == dict.fromkeys(names, 200), replies

@@ -151,7 +151,8 @@ def test_the_calendar_is_a_month_grid_with_filters_offline(page, server: str, ti
     assert page.locator("#month .fc-dayGridMonth-view").count() == 1
     # the grid opens on the month of the first session, showing every session of it
     first = min(r["date"] for r in rows)[:7]
-    events = "#month .fc-event:not(.fc-bg-event)"
+    # the sessions in the month's own days (the grid also shows days of the months around)
+    events = "#month td.fc-daygrid-day:not(.fc-day-other) .fc-event:not(.fc-bg-event)"
     page.wait_for_function(f"n => document.querySelectorAll('{events}').length === n",
                            arg=len(_month_rows(rows, first)))
     # New Year's Day is marked in the first month shown (the built-in calendar), and the
@@ -194,7 +195,7 @@ def test_the_calendar_is_a_month_grid_with_filters_offline(page, server: str, ti
 #: Latin-letter words a planner may read on a page: proper names and formats of files
 #: they download or upload. Everything else on a page is Chinese, but for the ids the
 #: district's own tables give (data, like a name).
-ALLOWED = {"English", "ICS", "Excel"}
+ALLOWED = {"English", "ICS", "Excel", "JSON", "drand"}
 FILES = re.compile(r"[\w.-]*\.(csv|xlsx|json|geojson|html|ics|zip)\b", re.IGNORECASE)
 
 

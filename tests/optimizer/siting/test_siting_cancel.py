@@ -4,6 +4,7 @@ second, with the incumbent kept (a plan, ``cancelled``) or, before any, no plan
 
 from __future__ import annotations
 
+import importlib
 import sys
 import threading
 import time
@@ -25,7 +26,8 @@ def slow_search(monkeypatch: pytest.MonkeyPatch) -> None:
     the model's own options now prove the city below in a few seconds. They search with
     HiGHS's slow heuristics back on (feasibility jump and the root reduced-cost sub-MIP,
     as when these tests were written): the same model and proof, searched slowly."""
-    from tuoyu.optimizer.siting import solve as siting_solve
+    # the submodule, not the package's solve() function of the same name
+    siting_solve = importlib.import_module("tuoyu.optimizer.siting.solve")
 
     built = siting_solve.build_model
 

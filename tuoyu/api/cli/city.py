@@ -231,8 +231,9 @@ def register(app: typer.Typer) -> None:
                     "help": help_of(option.help)}, "zh"))))
 
     def command(**values: Any) -> None:
-        city(*(values.pop(k) for k in ("data", "out", "scheduler", "time_limit", "workers",
-                                       "lang")), **values)
+        fixed = [values.pop(k) for k in ("data", "out", "scheduler", "time_limit", "workers",
+                                         "lang")]
+        city(*fixed, **values)
 
     command.__doc__ = city.__doc__
     command.__signature__ = inspect.Signature([  # type: ignore[attr-defined]

@@ -223,7 +223,10 @@ class VerifyOut(BaseModel):
 class CommitRequest(BaseModel):
     """The commitment of a month's official draw (双随机)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"source": "drand"},
+        {"source": "lottery", "lottery_name": "中国福利彩票双色球", "lottery_date": "2027-02-25"},
+    ]})
     source: Literal["drand", "lottery"] = Field(
         "drand", description="drand: the League of Entropy's round 10 minutes after the "
         "commitment; lottery: a named public lottery draw on a date after today.")
@@ -238,7 +241,9 @@ class CommitRequest(BaseModel):
 class SeedRequest(BaseModel):
     """The seed source's value of a committed month: a drand round or lottery numbers."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"numbers": "03 07 12 19 25 31 + 09"},
+    ]})
     drand: dict[str, Any] | None = Field(
         None, description="The round's JSON as any drand relay serves it: round, randomness, "
         "signature, previous_signature.")

@@ -69,12 +69,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{place} ({place_id}), has at most {could} children without a seat within its walk "
         "in a year from then on. No class opens that would serve fewer than {fill}.",
     ),
-    "siting.why_policy_only": (
-        "政策目标：{name}（{place_id}）{year} 年的新班主要为{rule}而开；按服务儿童数，"
+    "siting.why_policy_integrated": (
+        "政策目标：{name}（{place_id}）{year} 年的新班主要为托幼一体而开；按服务儿童数，"
         "{alternative}（{alternative_id}）可多服务 {more} 名。",
-        "Policy target: the new class at {name} ({place_id}) in {year} is there for "
-        "{rule_en}; by children served, {alternative} ({alternative_id}) would serve "
-        "{more} more.",
+        "Policy target: the new class at {name} ({place_id}) in {year} is there for the "
+        "kindergartens that also run nursery classes (托幼一体); by children served, "
+        "{alternative} ({alternative_id}) would serve {more} more.",
+    ),
+    "siting.why_policy_street": (
+        "政策目标：{name}（{place_id}）{year} 年的新班主要为街镇首个普惠托位点而开；"
+        "按服务儿童数，{alternative}（{alternative_id}）可多服务 {more} 名。",
+        "Policy target: the new class at {name} ({place_id}) in {year} is there for a "
+        "street's first inclusive place; by children served, {alternative} "
+        "({alternative_id}) would serve {more} more.",
     ),
     "siting.why_integrated": (
         "选址理由：{name}（{place_id}）{year} 年开设第一个托班，计入托幼一体。",

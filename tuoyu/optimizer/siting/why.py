@@ -187,14 +187,13 @@ def why_findings(openings: list[Opening],
                      street_id=s, street=(street_names or {}).get(s, s))
                 for s in o.streets_covered]
         if (o.integrated or o.streets_covered) and o.gain is not None and o.gain < 0:
-            rules = (["托幼一体"] if o.integrated else []) + (
-                ["街镇首个普惠托位点"] if o.streets_covered else [])
-            rules_en = (["托幼一体"] if o.integrated else []) + (
-                ["a street's first inclusive place"] if o.streets_covered else [])
-            out.append(info("siting.why_policy_only", place_id=o.place_id, name=o.name,
-                            year=o.year, rule="、".join(rules), rule_en=" and ".join(rules_en),
-                            alternative=o.alternative_name, alternative_id=o.alternative_id,
-                            more=-o.gain))
+            # One finding per policy target the class is there for (words in api/text).
+            for code, holds in (("siting.why_policy_integrated", o.integrated),
+                                ("siting.why_policy_street", bool(o.streets_covered))):
+                if holds:
+                    out.append(info(code, place_id=o.place_id, name=o.name, year=o.year,
+                                    alternative=o.alternative_name,
+                                    alternative_id=o.alternative_id, more=-o.gain))
     ties = sum(1 for o in openings if o.gain == 0)
     if ties:
         out.append(info("siting.why_ties", openings=ties))
