@@ -133,7 +133,9 @@ def _siting(engine: Engine, key: str, year: int, plans: Path | None, jobs_dir: P
         except (OSError, ValueError, KeyError, TypeError) as exc:  # not a siting plan's files
             raise DataError([Problem(str(folder), "the siting plan's files cannot be read",
                                      expected="coverage.csv and siting.geojson as tuoyu "
-                                     "siting writes them", got=str(exc)[:200])]) from None
+                                     "siting writes them", got=str(exc)[:200],
+                                     code="input.plan_files_unreadable",
+                                     params={"detail": str(exc)[:200]})]) from None
     for job, plan in _newest_job(engine, key, "siting"):
         rows = json.loads(plan.result_json).get("rows", [])
         if not any(int(r["year"]) == year for r in rows):

@@ -3,6 +3,11 @@ expected, by code (:attr:`tuoyu.models.errors.Problem.code`)."""
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "input.not_text": ("文件不是可读的文本", "the file is not readable text"),
+    "input.plan_files_unreadable": (
+        "规划文件无法读取（应为 tuoyu siting 写出的 coverage.csv 和 siting.geojson；{detail}）",
+        "the siting plan's files cannot be read (expected coverage.csv and siting.geojson as "
+        "tuoyu siting writes them; {detail})",
+    ),
     "input.not_csv": ("文件不是有效的 CSV（{detail}）", "the file is not valid CSV ({detail})"),
     "input.bad_workbook": (
         "工作簿无法打开（已损坏，或不是 .xlsx 文件）",
