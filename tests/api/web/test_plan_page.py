@@ -47,7 +47,10 @@ def test_the_plan_page_draws_its_charts_offline_for_the_bundled_data(page, serve
     page.wait_for_selector("body[data-plan-ready='2027']", timeout=60_000)
     assert "宝山区" in page.inner_text("#plan-title") and "2027" in page.inner_text("#plan-title")
     figs = _figures(page)
-    assert len(figs) == 8
+    # every target of the action plan, one figure each (the planners' own included)
+    assert {"scorecard.on_site", "scorecard.integrated", "scorecard.inclusive",
+            "scorecard.sessions", "scorecard.visits_within_window"} <= set(figs)
+    assert len(figs) == 9
     for code in ("scorecard.integrated", "scorecard.inclusive"):
         assert figs[code]["known"] == "yes" and figs[code]["charts"] == "1", code
         assert "数据来源" in figs[code]["text"]
