@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from drand_rounds import COMMIT_BEFORE_3311596, ROUND_3311596
 from draw_support import tiny_dataset
-from web_support import ARGS, CHROMIUM, require_browser
+from web_support import require_browser
 
 from tuoyu.api import runner, store
 from tuoyu.api.exports.notice import notice_html, notice_of
@@ -61,26 +61,24 @@ def _change_one_byte(page_html: str, ident: str) -> str:
 
 
 def test_the_revealed_notice_checks_itself_offline_and_finds_one_changed_byte(revealed,
-                                                                              tmp_path):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        try:
-            ctx = browser.new_context(offline=True)
-            page = ctx.new_page()
-            errors: list[str] = []
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            ok, said = _check(page, revealed, tmp_path / "notice.html")
-            assert ok == "true", said
-            assert "封存记录与封存值一致" in said and "承诺的输入与承诺值一致" in said
-            ok, said = _check(page, _change_one_byte(revealed, "sealed-record"),
-                              tmp_path / "record-changed.html")
-            assert ok == "false" and "封存记录与封存值不一致" in said
-            assert "承诺的输入与承诺值一致" in said
-            ok, said = _check(page, _change_one_byte(revealed, "commitment-inputs"),
-                              tmp_path / "inputs-changed.html")
-            assert ok == "false" and "承诺的输入与承诺值不一致" in said
-            assert not errors, errors
-        finally:
-            browser.close()
+                                                                              tmp_path,
+                                                                              browser):
+    # the session's browser (one Playwright per process), in an offline context
+    ctx = browser.new_context(offline=True)
+    try:
+        page = ctx.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        ok, said = _check(page, revealed, tmp_path / "notice.html")
+        assert ok == "true", said
+        assert "封存记录与封存值一致" in said and "承诺的输入与承诺值一致" in said
+        ok, said = _check(page, _change_one_byte(revealed, "sealed-record"),
+                          tmp_path / "record-changed.html")
+        assert ok == "false" and "封存记录与封存值不一致" in said
+        assert "承诺的输入与承诺值一致" in said
+        ok, said = _check(page, _change_one_byte(revealed, "commitment-inputs"),
+                          tmp_path / "inputs-changed.html")
+        assert ok == "false" and "承诺的输入与承诺值不一致" in said
+        assert not errors, errors
+    finally:
+        ctx.close()
