@@ -29,6 +29,7 @@ def _rows(plan: Plan) -> list[dict[str, str]]:
     return [{k: str(v) for k, v in r.items()} for r in plan.rows]
 
 
+@pytest.mark.heavy  # solves the bundled year's calendar (minutes); .ci/run runs the heavy suite
 def test_the_year_meets_every_rule_and_its_targets(year):
     assert year.status in (Status.OPTIMAL, Status.FEASIBLE)
     data = load_session_data(Dataset.bundled().folder)
@@ -40,6 +41,7 @@ def test_the_year_meets_every_rule_and_its_targets(year):
     assert {t.code for t in year.targets} >= {"sessions.target.sessions_per_center"}
 
 
+@pytest.mark.heavy  # solves the bundled year's calendar (minutes); .ci/run runs the heavy suite
 def test_status_objective_and_bound_are_honest(year):
     assert year.objective is not None and year.bound is not None
     assert year.bound <= year.objective + 1e-6
@@ -50,6 +52,7 @@ def test_status_objective_and_bound_are_honest(year):
     assert "sessions.goal.other_lead" not in {g.code for g in year.soft_goals}
 
 
+@pytest.mark.heavy  # solves the bundled year's calendar (minutes); .ci/run runs the heavy suite
 def test_every_code_is_in_the_catalogue_in_both_languages(year):
     codes = [g.code for g in year.soft_goals] + [t.code for t in year.targets]
     codes += [f.code for f in year.findings]
@@ -59,12 +62,14 @@ def test_every_code_is_in_the_catalogue_in_both_languages(year):
         assert zh and en
 
 
+@pytest.mark.heavy  # solves the bundled year's calendar (minutes); .ci/run runs the heavy suite
 def test_the_plan_round_trips_as_json(year):
     back = Plan.from_dict(year.as_dict())
     assert back.rows == year.rows and back.status == year.status
     assert back.objective == year.objective
 
 
+@pytest.mark.heavy  # solves the bundled year's calendar (minutes); .ci/run runs the heavy suite
 def test_a_replan_keeps_the_past_and_reports_changes_as_findings(year):
     previous = [
         Session(

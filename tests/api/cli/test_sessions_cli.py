@@ -42,6 +42,7 @@ def year_plan(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.mark.heavy  # solves the bundled year's calendar (minutes); .ci/run runs the heavy suite
 def test_full_year_on_the_bundled_data(year_plan):
     data = load_session_data(BUNDLED)
     rows = read_plan(year_plan / "sessions.csv")
@@ -66,6 +67,7 @@ def test_full_year_on_the_bundled_data(year_plan):
         ]
 
 
+@pytest.mark.heavy  # solves the bundled year's calendar (minutes); .ci/run runs the heavy suite
 def test_workbook_is_in_chinese(year_plan):
     from openpyxl import load_workbook
 
@@ -79,6 +81,7 @@ def test_workbook_is_in_chinese(year_plan):
     assert values and set(values) == {"达标"}
 
 
+@pytest.mark.heavy  # solves the bundled year's calendar (minutes); .ci/run runs the heavy suite
 def test_ics_parses_back(year_plan):
     from icalendar import Calendar
 
@@ -97,6 +100,7 @@ def test_ics_parses_back(year_plan):
     assert staff_files and Calendar.from_ical(staff_files[0].read_bytes()).walk("VEVENT")
 
 
+@pytest.mark.heavy  # solves the bundled year's calendar (minutes); .ci/run runs the heavy suite
 def test_replan_keeps_the_past_and_moves_little(year_plan, tmp_path):
     data_dir = tmp_path / "data"
     shutil.copytree(BUNDLED, data_dir)
