@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
 from api_support import DATA, ROSTER_FILES, client, settings, upload, wait, zip_bytes
 from sqlalchemy.orm import Session
 
@@ -133,6 +134,7 @@ def test_running_cancel_infeasible_verify(tmp_path: Path) -> None:
         assert c.get(f"/api/v1/jobs/{good['id']}/coverage").status_code == 422
 
 
+@pytest.mark.heavy  # the bundled year's calendar and its re-plan through the service (minutes)
 def test_sessions_replan_and_siting_coverage(tmp_path: Path) -> None:
     with client(tmp_path, bundled_data=DATA, workers=2) as c:
         sess = c.post("/api/v1/jobs", json={"kind": "sessions", "dataset_id": "baoshan",
