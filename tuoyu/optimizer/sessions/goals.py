@@ -400,9 +400,10 @@ def quarters_missing(p: SessionProblem, planned: list[Session]) -> int:
 
 
 def calendar_values(p: SessionProblem, new: list[Session]) -> dict[str, int]:
-    """Spacing and weekend counted on a calendar's new sessions (as ``even_spacing`` and
-    ``weekend_share`` define them, kept sessions included): for a plan that did not come
-    from the calendar model (a re-plan that kept the calendar)."""
+    """The calendar goals counted on a plan's new sessions (the rows it writes), as the
+    calendar model defines them: spacing (kept sessions included), the weekend share, and
+    for a re-plan the sessions moved and topics changed (the i-th future session of a
+    center, the j-th future occurrence of an event, against the previous plan's)."""
     days: dict[str, list[int]] = defaultdict(list)
     weekend = total = 0
     for s in new:
@@ -421,7 +422,22 @@ def calendar_values(p: SessionProblem, new: list[Session]) -> dict[str, int]:
         seq = ([last_fixed] if last_fixed is not None else []) + sorted(ds)
         spacing += sum(max(0, ideal - (b - a)) for a, b in zip(seq, seq[1:], strict=False))
     target = round(p.rules.weekend_share * total)
-    return {"moved": 0, "topic_changed": 0, "spacing": spacing,
+    moved = topic_changed = 0
+    if p.was_planned:
+        key = lambda s: (s.date, s.half)  # noqa: E731
+        mine: dict[tuple[str, str], list[Session]] = defaultdict(list)
+        before: dict[tuple[str, str], list[Session]] = defaultdict(list)
+        for s in new:
+            mine[s.center_id, s.event_id].append(s)
+        for s in p.was_planned:
+            before[s.center_id, s.event_id].append(s)
+        for k, old in before.items():
+            now = sorted(mine.get(k, ()), key=key)
+            for a, b in zip(sorted(old, key=key), now, strict=False):
+                moved += (a.date, a.half) != (b.date, b.half)
+                topic_changed += bool(a.center_id) and a.topic_id in p.topic_index and (
+                    a.topic_id != b.topic_id)
+    return {"moved": moved, "topic_changed": topic_changed, "spacing": spacing,
             "weekend": abs(weekend - target) if total else 0}
 
 
@@ -455,6 +471,7 @@ def months_near_their_share(
     for disc in DISCIPLINES[: 1 if p.rules.month_model_all_sessions_only else None]:
         const: Counter = Counter()
         lits: dict[int, list] = defaultdict(list)
+        n_new = 0  # new sessions that may need ``disc`` (one month literal each counts)
         for cv in cvs:
             for s in cv.fixed:
                 if s.date.month >= p.start.month and _needs(p, s, disc):
@@ -463,6 +480,7 @@ def months_near_their_share(
                 need = 1 if disc == "education" else cv.need.get((i, disc), 0)
                 if isinstance(need, int) and not need:
                     continue
+                n_new += 1
                 for mo in w:
                     b = cv.month.get((i, mo))
                     if b is None:
@@ -476,7 +494,9 @@ def months_near_their_share(
                     m.add_bool_or([b.Not(), need.Not(), z])
                     lits[mo].append(z)
         top = sum(const.values()) + sum(1 for cv in cvs for i in range(cv.n))
-        total = sum(const.values()) + sum(len(v) for v in lits.values())
+        # the year's sessions, not the month literals (a session has one per month it
+        # may fall in: counting those made every band about twelve times too wide)
+        total = sum(const.values()) + n_new
         fixed_total = disc == "education" or all(not v for v in lits.values())
         t_expr = sum(const.values()) + sum(sum(v) for v in lits.values())
         for mo, wm in w.items():
