@@ -380,10 +380,22 @@ class _Polish:
         }
         inf = 10**9
         cost = []
+        # the even year: what a session needing a doctor or a psychologist adds to its
+        # month's excess over the band (the discipline's total as it was: an estimate,
+        # the exact objective decides below)
+        wm = p.rules.weights.month_share
+        mtot = {
+            d: sum(st.months[d, mo] for mo in self.mw)
+            + sum(1 for k in ks if d in self.need_of(k, old))
+            for d in DISCIPLINES
+        }
         for k in ks:
             slot = 2 * p.day(old[k][0].date) + old[k][0].half
+            mo = old[k][0].date.month
             per = {
                 d: (b[0] if (b := self.best_person(cid, d, slot, fair[d])) else inf)
+                + wm * (self.month_excess(d, mo, st.months[d, mo] + 1, mtot[d])
+                        - self.month_excess(d, mo, st.months[d, mo], mtot[d]))
                 for d in DISCIPLINES
             }
             cost.append([sum(per[d] for d in need) for need in self.needs])
@@ -461,6 +473,14 @@ class _Polish:
             if st.months[d, s.date.month] > hi:  # a crowded month: moving out may pay
                 return True
         return False
+
+    def disciplines_uneven(self) -> bool:
+        """Whether a month is outside its band for the sessions needing a doctor or a
+        psychologist: other topics on the same half-days may even them."""
+        st = self.st
+        return any(
+            self.month_term(d, sum(st.months[d, mo] for mo in self.mw)) for d in DISCIPLINES[1:]
+        )
 
     def center_spacing(self, cid: str) -> int:
         return spacing_of(
@@ -587,10 +607,11 @@ class _Polish:
                     return
                 if self.worth_trying(k):
                     changed |= self.improve(k)
+            uneven = self.disciplines_uneven()
             for cid in sorted(self.of_center):
                 if self.stopped:
                     return
-                if self.costly(cid):
+                if uneven or self.costly(cid):
                     changed |= self.retopic(cid)
             if not changed:
                 break
