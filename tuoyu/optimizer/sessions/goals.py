@@ -464,6 +464,7 @@ def months_near_their_share(
     if not sw:
         return []
     bn = round(100 * p.rules.month_band)
+    staff_disc = {st.staff_id: st.discipline for st in p.data.staff}
     out: Terms = []
     # all sessions (education) here; the doctors' and psychologists' months are counted on
     # the plan and evened by the local improvement: their totals are variables, and the
@@ -498,11 +499,18 @@ def months_near_their_share(
         # may fall in: counting those made every band about twelve times too wide)
         total = sum(const.values()) + n_new
         fixed_total = disc == "education" or all(not v for v in lits.values())
+        estimate = None
+        if not fixed_total and p.rules.month_model_estimate:
+            # the discipline's total as the calendar aims at it (the partners' numbers,
+            # ``_partners``): constant band ends, as cheap as the all-sessions term
+            estimate = sum(const.values()) + sum(
+                n for cv in cvs for sid, n in p.partner.get(cv.center.center_id, ())
+                if staff_disc[sid] == disc)
         t_expr = sum(const.values()) + sum(sum(v) for v in lits.values())
         for mo, wm in w.items():
             count = const[mo] + sum(lits[mo])
-            if fixed_total:
-                lo, hi = month_band(p, total, wm, sw)
+            if fixed_total or estimate is not None:
+                lo, hi = month_band(p, total if estimate is None else estimate, wm, sw)
             else:
                 hi = m.new_int_var(0, top, f"mhi_{disc}_{mo}")
                 m.add(100 * sw * hi <= (100 + bn) * wm * t_expr + 100 * sw - 1)

@@ -36,6 +36,10 @@ class SessionRules:
     #: month-share terms in the calendar model at all (else counted on the plan and evened
     #: by the local improvement only)
     month_model: bool = True
+    #: with ``month_model_all_sessions_only=False``: the disciplines' bands from the
+    #: totals the calendar aims at (its partners' numbers), constant; else exact
+    #: (variable band ends, far slower)
+    month_model_estimate: bool = True
     weights: SessionWeights = SessionWeights()
     #: staffing cuts for every weekday of every month in the first calendar model (one
     #: cumulative per discipline; fewer cut rounds on sparse staff, slower first calendar
