@@ -686,8 +686,113 @@ class _Polish:
             out += free[:n]
         return out
 
+    # -- a center's whole sequence of days at once --------------------------------------
+    def reschedule(self, cid: str) -> bool:
+        """Choose all the center's days at once (topics and each session's weekend status
+        kept): a dynamic program over its sessions in order and the days of the year, each
+        day costing its cheapest free team and what it adds to the months' excess over
+        their bands, each gap its shortfall of an even spread (at least ``min_gap_days``).
+        It can shift a whole sequence by weeks, which a single move cannot do without
+        breaking the spacing. Kept when the plan's objective strictly falls."""
+        import numpy as np
+
+        p, st = self.p, self.st
+        ks = self.of_center[cid]
+        n = len(ks)
+        if n < 2:
+            return False
+        v0 = self.objective()
+        old = {k: (st.sessions[k], st.lift(k)) for k in ks}
+        needs = [self.need_of(k, old) for k in ks]
+        fair = {
+            d: self.fair(d, st.total[d] + sum(1 for nd in needs if d in nd))
+            for d in DISCIPLINES
+        }
+        wm = p.rules.weights.month_share
+        mtot = {
+            d: sum(st.months[d, mo] for mo in self.mw) + sum(1 for nd in needs if d in nd)
+            for d in DISCIPLINES
+        }
+        n_days = p.n_days
+        inf = 10**9
+        days = sorted(self.open[cid])
+        unary = np.full((n, n_days), inf, dtype=np.int64)
+        half = np.zeros((n, n_days), dtype=np.int64)
+        c = self.centers[cid]
+        gap = p.rules.min_gap_days
+        for i, k in enumerate(ks):
+            weekend = old[k][0].date.weekday() >= 5
+            for d in days:
+                if (p.date(d).weekday() >= 5) != weekend:
+                    continue
+                mo = p.month_of_day[d]
+                mcost = wm * sum(
+                    self.month_excess(x, mo, st.months[x, mo] + 1, mtot[x])
+                    - self.month_excess(x, mo, st.months[x, mo], mtot[x])
+                    for x in needs[i]
+                )
+                for h in (0, 1):
+                    cost = mcost
+                    for x in needs[i]:
+                        b = self.best_person(cid, x, 2 * d + h, fair[x])
+                        if b is None:
+                            cost = inf
+                            break
+                        cost += b[0]
+                    if cost < unary[i, d]:
+                        unary[i, d], half[i, d] = cost, h
+        ideal = min((n_days - p.first_day) // n, 120)
+        diff = np.arange(n_days)[None, :] - np.arange(n_days)[:, None]  # day - previous
+        pair = np.where(diff >= gap, np.maximum(0, ideal - diff) * p.rules.weights.spacing,
+                        inf)
+        f = unary[0].copy()
+        back = []
+        for i in range(1, n):
+            tot = f[:, None] + pair
+            arg = tot.argmin(axis=0)
+            f = np.minimum(tot[arg, np.arange(n_days)] + unary[i], inf)
+            back.append(arg)
+        last = int(f.argmin())
+        placed = f[last] < inf
+        if placed:
+            seq = [last]
+            for arg in reversed(back):
+                seq.append(int(arg[seq[-1]]))
+            seq.reverse()
+            quarters = {(p.month_of_day[d] - 1) // 3 for d in seq}
+            if p.rules.every_quarter and c.sessions_per_year >= 4:
+                placed = quarters >= set(range((p.start.month - 1) // 3, 4))
+        if placed:
+            for i, (k, d) in enumerate(zip(ks, seq, strict=True)):
+                s = old[k][0].model_copy(update={"date": p.date(d), "half": int(half[i, d])})
+                people = [self.best_person(cid, x, 2 * d + s.half, fair[x]) for x in needs[i]]
+                if any(b is None for b in people):
+                    placed = False
+                    break
+                st.place(k, s, [b[1] for b in people if b])
+        if placed and self.objective() < v0:
+            return True
+        for k in ks:
+            if k in st.team:
+                st.lift(k)
+        for k in ks:
+            st.place(k, *old[k])
+        return False
+
+    def reschedule_all(self) -> bool:
+        changed = False
+        for cid in sorted(self.of_center):
+            if self.stopped:
+                return changed
+            changed |= self.reschedule(cid)
+        return changed
+
     def run(self) -> None:
         self.spread_events()
+        if self.p.rules.reschedule:
+            for _ in range(PASSES):
+                if not self.reschedule_all():
+                    break
         self.passes(PASSES)
         for _ in range(RAISES):
             if self.stopped:

@@ -40,6 +40,9 @@ class SessionRules:
     #: totals the calendar aims at (its partners' numbers), constant; else exact
     #: (variable band ends, far slower)
     month_model_estimate: bool = True
+    #: the local improvement re-chooses each center's whole sequence of days
+    #: (``polish._Polish.reschedule``)
+    reschedule: bool = True
     weights: SessionWeights = SessionWeights()
     #: staffing cuts for every weekday of every month in the first calendar model (one
     #: cumulative per discipline; fewer cut rounds on sparse staff, slower first calendar
