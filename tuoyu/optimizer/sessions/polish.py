@@ -789,6 +789,13 @@ class _Polish:
 
     def run(self) -> None:
         self.spread_events()
+        # the doctors' and psychologists' months first by topics (no session moves, so no
+        # spacing paid), then by days
+        for cid in sorted(self.of_center):
+            if self.stopped:
+                return
+            if self.disciplines_uneven():
+                self.retopic(cid)
         if self.p.rules.reschedule:
             for _ in range(PASSES):
                 if not self.reschedule_all():
