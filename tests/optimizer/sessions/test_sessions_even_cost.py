@@ -98,7 +98,7 @@ def _spacing(rows) -> int:
 def test_an_even_year_costs_nothing_where_nothing_is_needed(tmp_path, seed):
     data = _district(tmp_path / "d", seed, leads=4)
     plan = plan_sessions(SessionProblem(data=data, year=YEAR, seed=seed),
-                         SolveParams(time_limit=10, workers=2))
+                         SolveParams(time_limit=5, workers=2))
     rows = rows_of(plan)
     assert violations(data, YEAR, rows) == []
     assert _beyond_band(data, rows) == 0
