@@ -18,10 +18,9 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from tuoyu.models.calendar import month_bounds
-from tuoyu.models.errors import InfeasibleError, TimeLimitError
 from tuoyu.models.findings import Finding, warning
 from tuoyu.models.inspection import InspectionData, PastInspection, load_inspection_data
-from tuoyu.optimizer.roster import RosterResult, RosterRules, build_problem, solve_roster
+from tuoyu.optimizer.roster import RosterResult, RosterRules, build_problem, solve
 from tuoyu.optimizer.roster.problem import RosterRow
 from tuoyu.optimizer.roster.replan import Replan, moved, replan_problem, without_follow_ups
 from tuoyu.optimizer.solve import ProgressFn, SolveParams, Status, Stop, Target
@@ -162,25 +161,31 @@ def solve_month(
 ) -> tuple[RosterResult, Replan | None]:
     """The month's draw (from the history before the month) and its roster; with
     ``from_date``, the rest of the month re-planned around the stored roster ``kept``
-    and the outcomes of ``history`` dated this month before it. Raises as
-    :func:`solve_roster` does."""
+    and the outcomes of ``history`` dated this month before it. Through the optimizer's
+    one contract (:func:`tuoyu.optimizer.roster.solve`): no roster is a result whose
+    status says why (:func:`no_roster`), never an exception."""
     start, _end = month_bounds(year, month)
     before = [h for h in history if h.date < start]
     problem = build_problem(data.with_history(before), year, month, seed, rules)
     if from_date is None:
-        return solve_roster(problem, solve_params, progress, stop=stop), None
+        return solve(problem, solve_params, stop=stop, progress=progress), None
     institutions = {i.institution_id: i for i in data.institutions}
     rp = replan_problem(problem, stored_rows(kept), history, from_date, institutions)
-    try:
-        result = solve_roster(rp.problem, solve_params, progress, stop=stop)
-    except InfeasibleError:
-        if not rp.added:
-            raise
+    result = solve(rp.problem, solve_params, stop=stop, progress=progress)
+    if result.status is Status.INFEASIBLE and rp.added:
         rp = without_follow_ups(rp)  # the pool cannot take them all: say so, plan the rest
-        result = solve_roster(rp.problem, solve_params, progress, stop=stop)
+        result = solve(rp.problem, solve_params, stop=stop, progress=progress)
+    if no_roster(result):
+        return result, rp
     rows = sorted((*rp.kept, *result.rows), key=lambda r: (r.date, r.street_id, r.institution_id))
     findings = (*result.findings, *moved(rp, result.rows))
     return replace(result, rows=tuple(rows), findings=findings), rp
+
+
+def no_roster(result: RosterResult) -> bool:
+    """The optimizer gave no roster: the rules clash (infeasible), or the time limit or
+    a stop came before any roster (no objective); its findings say why."""
+    return result.status is Status.INFEASIBLE or result.objective is None
 
 
 def run(
@@ -225,17 +230,13 @@ def run(
     if params.from_date is not None and not kept:
         return failed_plan(KIND, Status.INFEASIBLE, [warning(
             "roster.replan.no_roster", month=params.month)], as_dict)  # fmt: skip
-    try:
-        result, rp = solve_month(
-            data, history, params.year, params.mon, params.seed, rules_of(params),
-            solve_params, from_date=params.from_date, kept=kept, stop=stop, progress=progress,
-        )  # fmt: skip
-    except TimeLimitError as err:
-        cancelled = any(c.code == "roster.cancelled_no_plan" for c in err.clashes)
-        status = Status.CANCELLED if cancelled else Status.TIME_LIMIT
-        return clocked(failed_plan(KIND, status, err.clashes, as_dict), solve_params)
-    except InfeasibleError as err:
-        return failed_plan(KIND, Status.INFEASIBLE, err.clashes, as_dict)
+    result, rp = solve_month(
+        data, history, params.year, params.mon, params.seed, rules_of(params),
+        solve_params, from_date=params.from_date, kept=kept, stop=stop, progress=progress,
+    )  # fmt: skip
+    if no_roster(result):
+        failed = failed_plan(KIND, result.status, result.findings, as_dict)
+        return failed if result.status is Status.INFEASIBLE else clocked(failed, solve_params)
     covered = _covered(data, [h for h in history if h.date < start], result, start)
     active = {i.institution_id for i in data.institutions if i.active}
     detail = RosterDetail(result, data, history, dataset, covered, len(active),
@@ -511,17 +512,16 @@ def verify(
     from_date = dt.date.fromisoformat(replan["from_date"]) if replan else None
     kept = list(replan["stored_roster"]) if replan else []
     history = _record_history(record)
-    try:
-        result, _rp = solve_month(
-            data, history, year, month, int(record["seed"]),
-            RosterRules.from_dict(dict(record["rules"])),
-            SolveParams(time_limit=time_limit, workers=workers),
-            from_date=from_date, kept=kept, stop=stop,
-        )  # fmt: skip
-    except InfeasibleError as err:
-        return False, [*problems, warning("roster.verify.no_roster"), *err.clashes]
-    except TimeLimitError as err:
-        return False, [*problems, warning("roster.verify.not_proven"), *err.clashes]
+    result, _rp = solve_month(
+        data, history, year, month, int(record["seed"]),
+        RosterRules.from_dict(dict(record["rules"])),
+        SolveParams(time_limit=time_limit, workers=workers),
+        from_date=from_date, kept=kept, stop=stop,
+    )  # fmt: skip
+    if no_roster(result):
+        said = "roster.verify.no_roster" if result.status is Status.INFEASIBLE else (
+            "roster.verify.not_proven")
+        return False, [*problems, warning(said), *result.findings]
     body = record_body(result, data, history, kept, from_date)
     problems += _drawn_differ(list(body["draw"]["drawn"]), list(record["draw"]["drawn"]))
     problems += _compare(body["result"], list(record["result"]))
