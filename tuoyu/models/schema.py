@@ -306,6 +306,8 @@ EVENTS = Table(
         Column(
             "months", "months", required=False, default=tuple(range(1, 13)), aliases=("可选月份",)
         ),
+        # where it is held (a park, a hall): its calendar entries' location, after the district
+        Column("place", required=False, default="", aliases=("地点", "活动地点")),
     ),
     key="event_id",
     optional=True,
