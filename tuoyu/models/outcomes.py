@@ -132,35 +132,77 @@ def _date_problems(day: dt.date, inst: Any, today: dt.date | None,
     return out
 
 
+def _file_problem(file: Path) -> Problem | None:
+    """Why ``file`` is no table of outcomes to read: its kind, a folder, missing."""
+    if file.suffix.lower() not in (".csv", ".xlsx"):
+        return Problem(file.name, "this kind of file is not a table of outcomes",
+                       expected="a .csv or .xlsx file", got=file.suffix or "no extension",
+                       code="input.not_outcomes_file")
+    if file.is_dir():
+        return Problem(file.name, "this is a folder, not a file",
+                       expected="a CSV or XLSX file of inspection outcomes",
+                       code="input.is_a_folder")
+    if not file.exists():
+        return Problem(file.name, "the file does not exist",
+                       expected="a CSV or XLSX of inspection outcomes",
+                       code="input.file_missing")
+    return None
+
+
+def _unknown_ids(institution_id: str, inst: Any, team: tuple[str, ...],
+                 known_inspectors: set[str]) -> list[_Found]:
+    """Ids of the row that refer to no institution or inspector of the district."""
+    out: list[_Found] = []
+    if inst is None:
+        out.append(("institution_id", f"'{institution_id}' refers to nothing",
+                    "an institution_id of the dataset", institution_id,
+                    "input.refers_to_nothing",
+                    {"id": institution_id, "target": "institutions",
+                     "target_column": "institution_id"}))
+    out += [("inspector_ids", f"'{i}' refers to nothing", "inspector_ids of the dataset",
+             i, "input.refers_to_nothing",
+             {"id": i, "target": "inspectors", "target_column": "inspector_id"})
+            for i in team if i not in known_inspectors]
+    return out
+
+
+class _RowRules:
+    """Every rule one row of outcomes must keep, against the district's tables; remembers
+    the rows seen (one outcome per institution and date)."""
+
+    def __init__(self, data: InspectionData, today: dt.date | None):
+        self.institutions = {i.institution_id: i for i in data.institutions}
+        self.inspectors = {i.inspector_id for i in data.inspectors}
+        self.barred = recusals(data)
+        self.workday = _WorkdayRule(data)
+        self.today = today
+        self.first_row: dict[tuple[str, dt.date], int] = {}
+
+    def __call__(self, row: int, institution_id: str, day: dt.date,
+                 team: tuple[str, ...]) -> list[_Found]:
+        inst = self.institutions.get(institution_id)
+        found = _unknown_ids(institution_id, inst, team, self.inspectors)
+        found += _team_problems(team, institution_id, self.barred)
+        found += _date_problems(day, inst, self.today, self.workday)
+        first = self.first_row.setdefault((institution_id, day), row)
+        if first != row:
+            found.append(("date", "a second outcome of the same visit",
+                          "one outcome per institution and date", str(day),
+                          "input.outcome_duplicate", {"first": first}))
+        return found
+
+
 def read_outcomes(file: Path, folder: Path | str,
                   today: dt.date | None = None) -> list[PastInspection]:
     """Read and check a table of inspection outcomes (the contract's ``inspections``:
     institution_id, date, outcome, inspector_ids) against the district's tables in
-    ``folder``. Raises
-    :class:`DataError` naming the file, row and column of every problem. Given
-    ``today``, an outcome dated after it is refused (an outcome is of a visit made); the
-    faces pass the office's today (``tuoyu.api.runner.office_today``)."""
+    ``folder``. Raises :class:`DataError` naming the file, row and column of every
+    problem. Given ``today``, an outcome dated after it is refused (an outcome is of a
+    visit made); the faces pass the office's today (``tuoyu.api.runner.office_today``)."""
     file = Path(file)
-    if file.suffix.lower() not in (".csv", ".xlsx"):
-        raise DataError([Problem(file.name, "this kind of file is not a table of outcomes",
-                                 expected="a .csv or .xlsx file",
-                                 got=file.suffix or "no extension",
-                                 code="input.not_outcomes_file")])
-    if file.is_dir():
-        raise DataError([Problem(file.name, "this is a folder, not a file",
-                                 expected="a CSV or XLSX file of inspection outcomes",
-                                 code="input.is_a_folder")])
-    if not file.exists():
-        raise DataError(
-            [
-                Problem(
-                    file.name,
-                    "the file does not exist",
-                    expected="a CSV or XLSX of inspection outcomes",
-                    code="input.file_missing",
-                )
-            ]
-        )
+    bad_file = _file_problem(file)
+    if bad_file is not None:
+        raise DataError([bad_file])
     data = load_inspection_data(folder)
     table = _read_table(file, Path(folder))
     if len(table) > MAX_OUTCOME_ROWS:
@@ -168,40 +210,15 @@ def read_outcomes(file: Path, folder: Path | str,
                                  expected=f"at most {MAX_OUTCOME_ROWS} rows", got=str(len(table)),
                                  code="input.outcome_too_many",
                                  params={"n": len(table), "limit": MAX_OUTCOME_ROWS})])
-    known_inst = {i.institution_id: i for i in data.institutions}
-    known_insp = {i.inspector_id for i in data.inspectors}
-    barred = recusals(data)
-    workday = _WorkdayRule(data)
+    rules = _RowRules(data, today)
     problems: list[Problem] = []
     rows: list[PastInspection] = []
-    first_row: dict[tuple[str, dt.date], int] = {}
     for n, r in enumerate(table.itertuples(index=False)):
-        row = n + 2
         team = tuple(r.inspector_ids)
-        found: list[tuple[str, str, str, str | None, str, dict[str, Any]]] = []
-        inst = known_inst.get(r.institution_id)
-        if inst is None:
-            found.append(("institution_id", f"'{r.institution_id}' refers to nothing",
-                          "an institution_id of the dataset", r.institution_id,
-                          "input.refers_to_nothing",
-                          {"id": r.institution_id, "target": "institutions",
-                           "target_column": "institution_id"}))
-        found += [("inspector_ids", f"'{i}' refers to nothing", "inspector_ids of the dataset",
-                   i, "input.refers_to_nothing",
-                   {"id": i, "target": "inspectors", "target_column": "inspector_id"})
-                  for i in team if i not in known_insp]
-        found += _team_problems(team, r.institution_id, barred)
-        found += _date_problems(r.date, inst, today, workday)
-        key = (r.institution_id, r.date)
-        if key in first_row:
-            found.append(("date", "a second outcome of the same visit",
-                          "one outcome per institution and date", str(r.date),
-                          "input.outcome_duplicate", {"first": first_row[key]}))
-        else:
-            first_row[key] = row
-        problems += [Problem(file.name, message, row, column, expected, got, code=code,
+        problems += [Problem(file.name, message, n + 2, column, expected, got, code=code,
                              params=params)
-                     for column, message, expected, got, code, params in found]
+                     for column, message, expected, got, code, params
+                     in rules(n + 2, r.institution_id, r.date, team)]
         rows.append(  # checked column by column by the reader: no second validation
             PastInspection.model_construct(
                 institution_id=r.institution_id,

@@ -214,13 +214,7 @@ def run(
     time returns a plan without rows that says why (status infeasible, time limit or
     cancelled). A stopped search keeps the best roster so far (cancelled).
     """
-    if official is not None:  # the commitment fixed the rules; the seed is derived
-        rules = official["inputs"]["rules"]
-        params = params.model_copy(update={"seed": int(official["seed"]),
-                                           "draw_share": rules["draw_share"],
-                                           "min_team": rules["min_team"]})
-    elif params.seed is None:
-        params = params.model_copy(update={"seed": DRAFT_SEED})
+    params = seeded(params, official)
     assert params.seed is not None
     data = load_inspection_data(dataset.folder)
     history = tuple(history)
@@ -244,7 +238,26 @@ def run(
                           tuple(dict(r) for r in kept) if rp else (), rp,
                           dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                           dict(official) if official is not None else None)  # fmt: skip
-    plan = Plan(
+    return clocked(_plan_of(result, detail, covered, active, as_dict), solve_params)
+
+
+def seeded(params: RosterParams, official: Mapping[str, Any] | None) -> RosterParams:
+    """The parameters the draw is made with: an official draw takes its commitment's seed
+    and rules; otherwise the planner's seed, or the draft seed :data:`DRAFT_SEED`."""
+    if official is not None:  # the commitment fixed the rules; the seed is derived
+        rules = official["inputs"]["rules"]
+        return params.model_copy(update={"seed": int(official["seed"]),
+                                         "draw_share": rules["draw_share"],
+                                         "min_team": rules["min_team"]})
+    if params.seed is None:
+        return params.model_copy(update={"seed": DRAFT_SEED})
+    return params
+
+
+def _plan_of(result: RosterResult, detail: RosterDetail, covered: Mapping[str, str],
+             active: set[str], as_dict: dict[str, Any]) -> Plan:
+    """The contract's Plan of a month's roster."""
+    return Plan(
         kind=KIND,
         status=result.status,
         objective=result.objective,
@@ -254,11 +267,10 @@ def run(
         targets=tuple(_targets(result, covered, active)),
         findings=result.findings,
         rows=tuple(plan_rows(result)),
-        fingerprint=data.fingerprint,
+        fingerprint=detail.data.fingerprint,
         params=as_dict,
         detail=detail,
     )
-    return clocked(plan, solve_params)
 
 
 # ---------------------------------------------------------------- the draw's audit record
