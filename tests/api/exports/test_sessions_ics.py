@@ -49,17 +49,25 @@ def test_a_district_event_is_in_the_plans_district_at_its_place() -> None:
 
 
 def test_the_events_table_gives_each_event_its_place(tmp_path: Path) -> None:
-    """``place`` (or 地点) is optional: read when given, empty when not."""
-    assert all(e.place == "" for e in load_session_data(BUNDLED).events)
-    data = tmp_path / "data"
-    shutil.copytree(BUNDLED, data)
-    path = data / "events.csv"
-    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
-    out = io.StringIO()
-    writer = csv.DictWriter(out, [*rows[0].keys(), "地点"])
-    writer.writeheader()
-    for i, r in enumerate(rows):
-        writer.writerow({**r, "地点": "顾村公园" if i == 0 else ""})
-    path.write_text(out.getvalue(), encoding="utf-8")
-    events = load_session_data(data).events
-    assert events[0].place == "顾村公园" and all(e.place == "" for e in events[1:])
+    """``place`` (or 地点) is optional: read when given, empty when not; a dataset
+    without places keeps the fingerprint it had before the column existed."""
+    bundled = load_session_data(BUNDLED)
+    assert all(e.place == "" for e in bundled.events)
+
+    def with_places(first: str) -> Path:
+        data = tmp_path / f"data{len(first)}"
+        shutil.copytree(BUNDLED, data)
+        path = data / "events.csv"
+        rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+        out = io.StringIO()
+        writer = csv.DictWriter(out, [*rows[0].keys(), "地点"])
+        writer.writeheader()
+        for i, r in enumerate(rows):
+            writer.writerow({**r, "地点": first if i == 0 else ""})
+        path.write_text(out.getvalue(), encoding="utf-8")
+        return data
+
+    placed = load_session_data(with_places("顾村公园"))
+    assert placed.events[0].place == "顾村公园" and all(e.place == "" for e in placed.events[1:])
+    assert placed.fingerprint != bundled.fingerprint  # a place is an input
+    assert load_session_data(with_places("")).fingerprint == bundled.fingerprint
