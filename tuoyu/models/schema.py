@@ -27,6 +27,9 @@ class Column:
     unique: bool = False
     ref: tuple[str, str] | None = None  # (table, column) that the value(s) must exist in
     allow_blank: bool = False  # required column whose cells may be blank (no default)
+    #: an optional column added after datasets were fingerprinted: left out of the inputs'
+    #: fingerprint while every cell is blank, so a dataset without it keeps its fingerprint
+    blank_unprinted: bool = False
 
     def describe(self) -> str:
         """What a valid value looks like, in words."""
@@ -320,6 +323,9 @@ EVENTS = Table(
         Column(
             "months", "months", required=False, default=tuple(range(1, 13)), aliases=("可选月份",)
         ),
+        # where it is held (a park, a hall): its calendar entries' location, after the district
+        Column("place", required=False, default="", aliases=("地点", "活动地点"),
+               blank_unprinted=True),
     ),
     key="event_id",
     optional=True,
