@@ -31,6 +31,7 @@ from tuoyu.api.service.schemas import (
 )
 from tuoyu.api.store import Job, StoredPlan
 from tuoyu.api.text import Lang, label, message, plan_figures, render
+from tuoyu.models.errors import DataError
 
 router = APIRouter(prefix="/api/v1/jobs", tags=["jobs"], responses=ERROR_RESPONSES)
 
@@ -78,6 +79,12 @@ def _submit(st: State, kind: str, dataset_id: str, params: dict[str, Any],
 
     row = get_dataset(st, dataset_id)
     check_params(kind, params)
+    from tuoyu.api.service.datasets import missing_for, present_tables
+
+    have = row.tables or present_tables(Path(row.path))  # an older row without its counts
+    missing = missing_for(kind, have)
+    if missing:  # a dataset of other planners' tables: 422 naming each table (zh, en)
+        raise DataError(missing)
     check = planner(kind).hook("check")
     if check is not None:  # the planner's own refusals before queueing (409, 422)
         check(st, row, params)

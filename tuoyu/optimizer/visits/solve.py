@@ -14,8 +14,10 @@ Deterministic: a fixed seed and an iteration limit (never wall time), so the sam
 give the same plan on any machine under any load. The search is a heuristic: the plan's
 status is ``feasible`` when every family due this week is visited (never ``optimal``
 unless the lower bound meets the objective), ``infeasible`` when a counting proof shows
-that no plan can visit them all (``explain.py``), and ``time_limit`` when the search
-left a due family out without such a proof. The lower bound (``lower_bound``) is the
+that no plan can visit them all (``explain.py``). When the search (its iterations or the
+wall-clock ceiling) leaves a due family out without such a proof, its best plan is still a
+plan: ``feasible``, each family left out named (``visits.due_not_fitted``) and the target
+"every due family visited" unmet; ``time_limit`` only when it found no visit at all. The lower bound (``lower_bound``) is the
 sum over families of the cheapest way to reach each (its nearest possible predecessor,
 plus the earliest half-day's lateness) or skip it; valid for the whole problem, weak.
 """
@@ -308,7 +310,11 @@ def solve(problem: VisitProblem, params: RoutingParams = RoutingParams(), *,
                 findings.append(warning("visits.due_not_fitted", family_id=f.family_id,
                                         needs=list(problem.needed(f)),
                                         last=problem.window(f)[1].isoformat()))
-        status = Status.INFEASIBLE if proofs else Status.TIME_LIMIT
+        # without a proof, the search's best plan is a plan (its visits meet every hard
+        # rule; the families it left out are named and the target says so); with no visit
+        # at all it is no plan
+        status = (Status.INFEASIBLE if proofs
+                  else Status.FEASIBLE if visits else Status.TIME_LIMIT)
     else:
         status = Status.FEASIBLE
     if stop is not None and stop.is_set() and not visits:
