@@ -85,6 +85,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                         "possible date"),
     "visits.goal.early_missed": ("本周未安排的未到期家庭", "families not yet due left for "
                                  "later weeks"),
+    "visits.goal.other_person": ("再次上门未由上次的人员前往的家庭", "second visits by none "
+                                 "of the family's earlier visitors"),
+    "visits.goal.above_fair_share": ("超出各人合理份额的上门次数（按各人本周可上门次数分摊）",
+                                     "visits above each person's fair share (in proportion "
+                                     "to the visits they could make this week)"),
+    "visits.post_pass": (
+        "路线求解后的调整：{moves} 次把家庭移到另一条路线（同一人员再次上门、负担均衡），"
+        "加权成本由 {before} 降至 {after}。",
+        "After routing: {moves} families moved to another route (the same person again, a "
+        "balanced load); the weighed cost fell from {before} to {after}.",
+    ),
     "visits.goal.load_spread": ("人员上门次数差（最多-最少）", "visits spread between staff "
                                 "(most - least)"),
     "visits.target.due_visited": ("本周到期家庭全部上门", "every family due this week "
