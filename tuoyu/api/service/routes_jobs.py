@@ -93,7 +93,10 @@ def _submit(st: State, kind: str, dataset_id: str, params: dict[str, Any],
 
 def submit_job(req: Any, st: StateDep, _who: Planner) -> JobOut:
     """Queue a plan; it is made by a worker process. Poll ``GET /api/v1/jobs/{id}``.
-    Parameters are checked here (422 naming each one), never later in the worker."""
+    Parameters are checked here (422 naming each one), never later in the worker; so are
+    the dataset's tables: a dataset without a table the plan reads (a district that
+    uploaded only the home visits' tables, asking for a calendar) is refused with 422, one
+    located problem per missing table."""
     params = req.params.model_dump(mode="json", exclude_unset=True)
     params.pop("kind", None)
     return _submit(st, req.kind, req.dataset_id, params)
