@@ -96,8 +96,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "After routing: {moves} families moved to another route (the same person again, a "
         "balanced load); the weighed cost fell from {before} to {after}.",
     ),
-    "visits.goal.load_spread": ("人员上门次数差（最多-最少）", "visits spread between staff "
-                                "(most - least)"),
+    "visits.goal.load_spread": ("人员上门次数差（最多-最少，仅报告）", "visits spread between "
+                                "staff (most - least, reported only)"),
     "visits.target.due_visited": ("本周到期家庭全部上门", "every family due this week "
                                   "visited"),
     "visits.target.share_within_window": ("有需求家庭在期限内上门的比例", "share of asking "
