@@ -107,9 +107,44 @@ class _State:
     capacity: Mapping[str, int]
     total: int
 
+    _shares: dict[int, dict[str, int]] = field(default_factory=dict)
+
+    def shares(self, total: int) -> dict[str, int]:
+        if total not in self._shares:
+            self._shares[total] = fair_shares(self.capacity, total)
+        return self._shares[total]
+
     def balance(self) -> int:
-        shares = fair_shares(self.capacity, self.total)
+        shares = self.shares(self.total)
         return sum(max(0, self.loads.get(s, 0) - shares[s]) for s in shares)
+
+    def balance_delta(self, out: tuple[str, ...], into: tuple[str, ...]) -> int:
+        """The change of the visits above fair share when one visit moves from the team
+        ``out`` to the team ``into``: only their members' terms change while the week's
+        total does (teams of one size); else the whole sum is counted again."""
+        if out == into:
+            return 0
+        if len(out) == len(into):
+            shares = self.shares(self.total)
+
+            def above(s: str, d: int) -> int:
+                return max(0, self.loads.get(s, 0) + d - shares.get(s, 0))
+
+            return sum(above(s, -1) - above(s, 0) for s in out) + \
+                sum(above(s, 1) - above(s, 0) for s in into)
+        before = self.balance()
+        for s in out:
+            self.loads[s] -= 1
+        for s in into:
+            self.loads[s] = self.loads.get(s, 0) + 1
+        self.total += len(into) - len(out)
+        after = self.balance()
+        for s in out:
+            self.loads[s] += 1
+        for s in into:
+            self.loads[s] -= 1
+        self.total -= len(into) - len(out)
+        return after - before
 
 
 def weighed_total(routes: Mapping[int, Sequence[int]], vehicles: Sequence[Route], st: Clients,
@@ -204,7 +239,6 @@ def _best_move(f: int, v: int, i: int, c: int, state: _State, vehicles: Sequence
     gain = (int(matrix[prev, here]) + int(matrix[here, nxt]) - int(matrix[prev, nxt])) \
         * w.travel + st.client_late_cost[c] \
         + w.same_person * other_person(earlier[f], r.staff_ids)
-    base_balance = state.balance()
     best: tuple[int, int, int, int] | None = None
     for v2 in candidates(f):
         if v2 == v:
@@ -212,19 +246,8 @@ def _best_move(f: int, v: int, i: int, c: int, state: _State, vehicles: Sequence
         r2 = vehicles[v2]
         if r2.team == r.team and r2.day == r.day:
             continue
-        # the balance after the move (only the two teams' members change)
-        for s in r.staff_ids:
-            state.loads[s] -= 1
-        for s in r2.staff_ids:
-            state.loads[s] = state.loads.get(s, 0) + 1
-        state.total += len(r2.staff_ids) - len(r.staff_ids)
-        balance_delta = w.balance * (state.balance() - base_balance)
-        for s in r.staff_ids:
-            state.loads[s] += 1
-        for s in r2.staff_ids:
-            state.loads[s] -= 1
-        state.total -= len(r2.staff_ids) - len(r.staff_ids)
-        fixed = balance_delta + w.same_person * other_person(earlier[f], r2.staff_ids) - gain
+        fixed = w.balance * state.balance_delta(r.staff_ids, r2.staff_ids) \
+            + w.same_person * other_person(earlier[f], r2.staff_ids) - gain
         if fixed >= 0 or (best is not None and fixed >= best[3]):
             continue  # inserting never costs less than nothing (triangle inequality)
         seq2 = state.routes.get(v2, [])
