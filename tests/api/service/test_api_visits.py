@@ -116,3 +116,31 @@ def test_a_district_of_the_visit_tables_alone_plans_visits_and_nothing_else(
         assert (target["goal"], target["achieved"], target["met"]) == (2, 1, False)
         assert "visits.csv" in job["files"]
         assert "F2" not in (job.get("message") or "")
+
+
+def test_a_visits_job_stopped_by_its_time_limit_is_a_plan(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The routing search ended by the job's time limit (here long gone before it
+    starts: 1 ms) keeps its best week: job ``done``, status ``feasible``, the stop said in
+    a finding, the family it could not fit named, the files served."""
+    import datetime as dt
+
+    folder = _far_pair(tmp_path / "far")
+    with client(tmp_path) as c:
+        ds = upload(c, zip_bytes(folder, prefix=""), "far.zip").json()["id"]
+        r = c.post("/api/v1/jobs", json={"kind": "visits", "dataset_id": ds, "params": {
+            "week": "2027-03-01", "iterations": 200_000, "time_limit": 0.001}})
+        assert r.status_code == 202, r.text
+        job = wait(c, r.json()["id"])
+        assert job["status"] == "done", job
+        result = c.get(f"/api/v1/jobs/{job['id']}/result").json()
+        assert result["status"] == "feasible"
+        stop = next(f for f in result["findings"] if f["code"] == "visits.time_limit_stop")
+        assert stop["params"]["budget"] == 200_000
+        assert stop["params"]["iterations"] < 200_000
+        rows = result["rows"]
+        assert len(rows) == 1 and violations(folder, rows, dt.date(2027, 3, 1)) == []
+        left = {"F1", "F2"} - {rows[0]["family_id"]}
+        assert [f["params"]["family_id"] for f in result["findings"]
+                if f["code"] == "visits.due_not_fitted"] == sorted(left)
+        f = c.get(f"/api/v1/jobs/{job['id']}/files/visits.csv")
+        assert f.status_code == 200

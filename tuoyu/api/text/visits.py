@@ -15,6 +15,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.help.visits.iterations": ("路线搜索的迭代次数（不是秒数：结果不随机器负载变化）。",
                                    "Routing iterations (not seconds: the plan does not "
                                    "change with load)."),
+    "cli.help.visits.time_limit": ("路线搜索的时间上限（秒）：先到先停（迭代次数或时限），"
+                                   "因时限停止时方案会说明。", "Seconds the routing search may "
+                                   "take at most: it stops at its iterations or this, whichever "
+                                   "comes first (the plan says when the time did)."),
     "cli.help.visits.seed": ("路线搜索的随机种子。", "Seed of the routing search."),
     "cli.help.visits.window_days": ("登记后多少天内须上门。", "A visit falls within this many "
                                     "days after registration."),
@@ -48,6 +52,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "可证明的下界为 {bound}。",
         "Routes by PyVRP's heuristic search ({iterations} iterations, seed {seed}): not "
         "proven optimal; the proven lower bound is {bound}.",
+    ),
+    "visits.time_limit_stop": (
+        "路线搜索到达求解时限（{seconds} 秒），在 {iterations} 次迭代时停止（预算 {budget} 次）："
+        "方案满足全部硬性规则，但再运行一次可能不同；可加大时限（time_limit）或减少迭代次数。",
+        "The routing search reached the time limit ({seconds} s) after {iterations} of its "
+        "{budget} iterations: the plan meets every hard rule, but another run may differ; "
+        "raise the time limit (time_limit) or lower the iterations.",
     ),
     "visits.pairs_formed": (
         "本周有 {families} 户需要两个专业，已预先组成 {pairs} 个两人小组。",
