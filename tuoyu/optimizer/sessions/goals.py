@@ -500,12 +500,12 @@ def months_near_their_share(
         total = sum(const.values()) + n_new
         fixed_total = disc == "education" or all(not v for v in lits.values())
         estimate = None
-        if not fixed_total and p.rules.month_model_estimate:
+        aimed = [n for cv in cvs for sid, n in p.partner.get(cv.center.center_id, ())
+                 if staff_disc[sid] == disc]
+        if not fixed_total and p.rules.month_model_estimate and aimed:
             # the discipline's total as the calendar aims at it (the partners' numbers,
             # ``_partners``): constant band ends, as cheap as the all-sessions term
-            estimate = sum(const.values()) + sum(
-                n for cv in cvs for sid, n in p.partner.get(cv.center.center_id, ())
-                if staff_disc[sid] == disc)
+            estimate = sum(const.values()) + sum(aimed)
         t_expr = sum(const.values()) + sum(sum(v) for v in lits.values())
         for mo, wm in w.items():
             count = const[mo] + sum(lits[mo])

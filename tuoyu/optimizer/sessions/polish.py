@@ -15,6 +15,12 @@ half-day, within the monthly limit). A change is kept when the plan's objective 
 extra lead, load above the fair share, spacing) strictly falls, counted exactly on the
 whole plan. The weekend count never changes, so the weekend goal stays as it was.
 
+The even year (issue 18) is counted exactly too: the doctors' and psychologists' months
+are evened by topics first (``retopic`` with the months in its costs: no session moves),
+and a center's whole sequence of days can be chosen again at once (``reschedule``: a
+dynamic program over its sessions and the year's days), which shifts a sequence by weeks
+without the spacing a single move would break.
+
 Deterministic: sessions in plan order, candidates in slot, topic and staff order, ties
 kept by the first; a fixed number of passes; no clock. The teams are named again by the
 exact flow afterwards (``flow.best_teams``), which can only lower their cost. A re-plan
@@ -27,6 +33,8 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from tuoyu.models.sessions import Session
 from tuoyu.optimizer.sessions.flow import trip_cost
@@ -694,8 +702,6 @@ class _Polish:
         their bands, each gap its shortfall of an even spread (at least ``min_gap_days``).
         It can shift a whole sequence by weeks, which a single move cannot do without
         breaking the spacing. Kept when the plan's objective strictly falls."""
-        import numpy as np
-
         p, st = self.p, self.st
         ks = self.of_center[cid]
         n = len(ks)
