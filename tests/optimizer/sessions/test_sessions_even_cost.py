@@ -96,7 +96,7 @@ def _spacing(rows) -> int:
 
 @pytest.mark.parametrize("seed", [1, 2])
 def test_an_even_year_costs_nothing_where_nothing_is_needed(tmp_path, seed):
-    data = _district(tmp_path / "d", seed, leads=4)
+    data = _district(tmp_path / "d", seed, leads=3)
     plan = plan_sessions(SessionProblem(data=data, year=YEAR, seed=seed),
                          SolveParams(time_limit=5, workers=2))
     rows = rows_of(plan)
