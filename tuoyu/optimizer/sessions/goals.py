@@ -454,8 +454,10 @@ def months_near_their_share(
     m: cp_model.CpModel, p: SessionProblem, cvs: list[CenterVars]
 ) -> Terms:
     """Each month (from the re-plan month on) within the band around its share of the
-    center sessions, per discipline: the sessions beyond it. A discipline's total is a
-    variable (the topics choose it): the band's ends are integer variables held to
+    center sessions, per discipline: the sessions beyond it. All sessions: the year's
+    total is known, the band's ends are constants. A discipline's total is a variable
+    (the topics choose it): its band's ends come from the total the calendar aims at
+    (``SessionRules.month_model_estimate``) or are integer variables held to
     ``floor``/``ceil`` of the share by scaled linear constraints."""
     from tuoyu.optimizer.sessions.problem import DISCIPLINES
 
