@@ -89,7 +89,7 @@ def test_running_cancel_infeasible_verify(tmp_path: Path) -> None:
         bad = _roster(c, "baoshan", min_team=9)
         t0 = time.time()
         while c.get(f"/api/v1/jobs/{slow['id']}").json()["status"] != "running":
-            assert time.time() - t0 < 20
+            assert time.time() - t0 < 300  # a guard against waiting forever, not a speed check
             time.sleep(0.2)
         # progress carries the best objective and bound once the solver has a first plan
         while True:
