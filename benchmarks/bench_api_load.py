@@ -121,8 +121,7 @@ def outcomes_csv(path: Path, rows: int, district: Path | None = None) -> int:
     import datetime as dt
 
     from tuoyu.data import BUNDLED
-    from tuoyu.models.inspection import load_inspection_data
-    from tuoyu.optimizer.roster.problem import recusals
+    from tuoyu.models.inspection import load_inspection_data, recusals
 
     data = load_inspection_data(district or BUNDLED)
     barred = recusals(data)

@@ -129,26 +129,26 @@ def test_a_zip_holding_a_link_is_said_in_chinese(tmp_path: Path) -> None:
 
 
 def test_a_sessions_table_missing_a_column_is_said_in_chinese(tmp_path: Path) -> None:
-    from tuoyu.models.sessions import _closures
+    from tuoyu.models.reader import read_tables
 
     (tmp_path / "center_closures.csv").write_text("场所编号,开始,原因\nC1,2027-03-01,装修\n",
                                                   encoding="utf-8")
     with pytest.raises(DataError) as err:
-        _closures(tmp_path, {"C1"})
+        read_tables(tmp_path, ("center_closures",))
     p = _one(err)
-    assert p.code == "input.missing_column" and p.params == {"name": "end"}
+    assert p.code == "input.missing_column" and p.params["name"] == "end"
     zh = render_problem(p, "zh")
-    assert zh == "center_closures.csv，“end”列：缺少必需的列“end”", zh
-    assert not _english(zh, "center_closures.csv", "end")
+    assert zh == "center_closures.csv，“end”列：缺少必需的列“end”；应为：日期，格式 YYYY-MM-DD", zh
+    assert not _english(zh, "center_closures.csv", "end", "YYYY-MM-DD")
 
 
 def test_a_closure_ending_before_it_starts_is_said_in_chinese(tmp_path: Path) -> None:
-    from tuoyu.models.sessions import _closures
+    from tuoyu.models.reader import read_tables
 
     (tmp_path / "center_closures.csv").write_text(
         "center_id,start,end\nC1,2027-03-10,2027-03-01\n", encoding="utf-8")
     with pytest.raises(DataError) as err:
-        _closures(tmp_path, {"C1"})
+        read_tables(tmp_path, ("center_closures",))
     zh = render_problem(_one(err), "zh")
     assert zh == ("center_closures.csv，第 2 行，“end”列：结束日期早于开始日期，"
                   "应为 2027-03-10 当天或之后，实际为“2027-03-01”"), zh

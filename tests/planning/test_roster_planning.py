@@ -1,12 +1,11 @@
 """``tuoyu.planning.roster``: ``run`` end to end on the bundled data (the Plan's rows,
 targets, goals and findings; history passed in as plain data; clashes returned, not
-raised; stop and progress), ``verify`` of an audit record and ``read_outcomes``."""
+raised; stop and progress) and ``verify`` of an audit record."""
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
-from pathlib import Path
 
 import pytest
 from roster_check import check_roster
@@ -163,54 +162,3 @@ def test_verify_refuses_another_dataset(march, tmp_path):
     (copy / "institutions.csv").write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")
     ok, problems = roster.verify(draw_record_of(march), Dataset.at(copy))
     assert not ok and [f.code for f in problems] == ["roster.verify.dataset_changed"]
-
-
-def test_read_outcomes_checks_against_the_dataset(tmp_path: Path):
-    data = load_inspection_data(DATASET.folder)
-    iid, pids = data.institutions[0].institution_id, [p.inspector_id for p in data.inspectors]
-    good = tmp_path / "good.csv"
-    good.write_text(
-        f"institution_id,date,outcome,inspector_ids\n{iid},2027-01-05,rectify,{pids[0]};{pids[1]}\n",
-        encoding="utf-8",
-    )
-    rows = roster.read_outcomes(good, DATASET)
-    assert rows == [
-        PastInspection(institution_id=iid, date=dt.date(2027, 1, 5), outcome="rectify",
-                       inspector_ids=(pids[0], pids[1]))
-    ]  # fmt: skip
-    bad = tmp_path / "bad.csv"
-    bad.write_text(
-        f"institution_id,date,outcome,inspector_ids\n{iid},2027-01-05,pass,NOBODY;{pids[1]}\n",
-        encoding="utf-8",
-    )
-    with pytest.raises(DataError) as exc:
-        roster.read_outcomes(bad, DATASET)
-    p = exc.value.problems[0]
-    assert (p.file, p.row, p.column, p.got) == ("bad.csv", 2, "inspector_ids", "NOBODY")
-    with pytest.raises(DataError, match="does not exist"):
-        roster.read_outcomes(tmp_path / "missing.csv", DATASET)
-
-
-def test_outcomes_dated_in_the_future_or_not_a_table_are_refused(tmp_path) -> None:
-    import datetime as dt
-
-    import pytest
-
-    from tuoyu.models.errors import DataError
-    from tuoyu.planning.dataset import Dataset
-    from tuoyu.planning.roster import read_outcomes
-
-    f = tmp_path / "outcomes.csv"
-    f.write_text("institution_id,date,outcome,inspector_ids\nJG0001,2027-05-10,pass,"
-                 "JC002;JC003\n", encoding="utf-8")
-    with pytest.raises(DataError) as err:
-        read_outcomes(f, Dataset.bundled(), today=dt.date(2027, 5, 1))
-    (p,) = err.value.problems
-    assert p.row == 2 and p.column == "date" and p.code == "input.future_outcome"
-    assert read_outcomes(f, Dataset.bundled(), today=dt.date(2027, 5, 10))
-    assert read_outcomes(f, Dataset.bundled())  # no date given: not checked
-    t = tmp_path / "notes.txt"
-    t.write_text("hello", encoding="utf-8")
-    with pytest.raises(DataError) as err:
-        read_outcomes(t, Dataset.bundled())
-    assert err.value.problems[0].code == "input.not_outcomes_file"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections import defaultdict
 from pathlib import Path
 
 import pandas as pd
@@ -14,6 +15,9 @@ from tuoyu.models.common import Frozen, Street
 from tuoyu.models.common import records as _records
 from tuoyu.models.reader import canonical_json, read_tables
 from tuoyu.models.schema import ROSTER_TABLES
+
+#: the least team of inspectors a visit has (Administrative Penalty Law art. 42: two officers)
+LAW_MIN_TEAM = 2
 
 
 class Institution(Frozen):
@@ -148,3 +152,19 @@ def inspection_data_from_tables(tables: dict[str, pd.DataFrame]) -> InspectionDa
 def load_inspection_data(folder: str | Path) -> InspectionData:
     """Read and validate the roster's tables from a dataset folder."""
     return inspection_data_from_tables(read_tables(folder, ROSTER_TABLES))
+
+
+def recusals(data: InspectionData) -> frozenset[tuple[str, str]]:
+    """(institution, inspector) pairs barred by a conflict of interest (回避), by
+    institution or by operator."""
+    by_operator = defaultdict(list)
+    for i in data.institutions:
+        if i.operator:
+            by_operator[i.operator].append(i.institution_id)
+    out: set[tuple[str, str]] = set()
+    for c in data.conflicts:
+        if c.institution_id:
+            out.add((c.institution_id, c.inspector_id))
+        if c.operator:
+            out.update((iid, c.inspector_id) for iid in by_operator.get(c.operator, []))
+    return frozenset(out)

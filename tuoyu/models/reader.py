@@ -524,29 +524,8 @@ def _typed_table(source: Source, table: Table, problems: list[Problem]) -> pd.Da
         )
         return None
     n_before = len(problems)
-    projected = table.spatial and _looks_projected(frame, mapping)
-    if projected:
-        problems.append(
-            Problem(
-                source.label,
-                "coordinates look projected (metres), not longitude/latitude",
-                column=mapping["lon"],
-                expected="EPSG:4326 longitude and latitude in degrees (about 121, 31)",
-                code="input.projected",
-            )
-        )
-    out: dict[str, list[Any]] = {}
-    for col in table.columns:
-        if projected and col.name in ("lon", "lat"):
-            out[col.name] = [None] * len(frame)
-        else:
-            out[col.name] = _column_values(source, col, mapping.get(col.name), problems)
-    # columns beyond the contract are kept as text (the contract allows them)
-    known = set(mapping.values())
-    for header in frame.columns:
-        if header not in known and str(header) not in out:
-            out[str(header)] = frame[header].tolist()
-    df = pd.DataFrame(out)
+    projected = _projected_problem(source, table, mapping, problems)
+    df = _parsed_columns(source, table, mapping, projected, problems)
     if source.geometry is not None and len(problems) == n_before:
         _take_geometry(source, table, df, problems)
     elif source.geometry is not None:
@@ -558,6 +537,41 @@ def _typed_table(source: Source, table: Table, problems: list[Problem]) -> pd.Da
         CHECKS[check](source.label, df, mapping, problems)
     df.attrs["headers"] = dict(mapping)  # the planner's own header of each column
     return df
+
+
+def _projected_problem(source: Source, table: Table, mapping: dict[str, str],
+                       problems: list[Problem]) -> bool:
+    """A spatial table whose lon/lat hold metres: said once, located at the column."""
+    if not (table.spatial and _looks_projected(source.frame, mapping)):
+        return False
+    problems.append(
+        Problem(
+            source.label,
+            "coordinates look projected (metres), not longitude/latitude",
+            column=mapping["lon"],
+            expected="EPSG:4326 longitude and latitude in degrees (about 121, 31)",
+            code="input.projected",
+        )
+    )
+    return True
+
+
+def _parsed_columns(source: Source, table: Table, mapping: dict[str, str], projected: bool,
+                    problems: list[Problem]) -> pd.DataFrame:
+    """Every contract column parsed to its type (projected lon/lat left empty), and the
+    columns beyond the contract kept as text (the contract allows them)."""
+    frame = source.frame
+    out: dict[str, list[Any]] = {}
+    for col in table.columns:
+        if projected and col.name in ("lon", "lat"):
+            out[col.name] = [None] * len(frame)
+        else:
+            out[col.name] = _column_values(source, col, mapping.get(col.name), problems)
+    known = set(mapping.values())
+    for header in frame.columns:
+        if header not in known and str(header) not in out:
+            out[str(header)] = frame[header].tolist()
+    return pd.DataFrame(out)
 
 
 def _looks_projected(frame: pd.DataFrame, mapping: dict[str, str]) -> bool:

@@ -280,6 +280,20 @@ STAFF_LEAVE = Table(
     checks=("start_before_end", "leave_span"),
 )
 
+CENTER_CLOSURES = Table(
+    "center_closures",
+    "场所停用",
+    (
+        Column("center_id", ref=("centers", "center_id"), aliases=("场所编号",)),
+        Column("start", "date", min=2000, max=2100, aliases=("开始", "开始日期")),
+        Column("end", "date", min=2000, max=2100, aliases=("结束", "结束日期")),
+        Column("reason", required=False, default="", aliases=("原因",)),
+    ),
+    optional=True,
+    allow_empty=True,
+    checks=("start_before_end",),
+)
+
 EVENTS = Table(
     "events",
     "区级活动",
@@ -496,6 +510,7 @@ TABLES: dict[str, Table] = {
         CENTERS,
         GUIDANCE_STAFF,
         STAFF_LEAVE,
+        CENTER_CLOSURES,
         EVENTS,
         TOPICS,
         COMMUNITIES,
@@ -523,6 +538,7 @@ SESSION_TABLES = (
     "centers",
     "guidance_staff",
     "staff_leave",
+    "center_closures",
     "events",
     "topics",
 )

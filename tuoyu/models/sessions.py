@@ -2,8 +2,9 @@
 
 Centers (社区亲子宝宝苑, 指导站, 实验基地, 指导中心), guidance staff across education,
 medicine and psychology (教养医结合), their leave, the district events and the topics.
-Besides the contract's tables, an optional ``center_closures.csv`` (``center_id``,
-``start``, ``end``, ``reason``) closes a center for a period (repairs): no session then.
+Besides the contract's tables, an optional ``center_closures`` table (场所停用:
+``center_id``, ``start``, ``end``, ``reason``; read and checked like every table of the
+schema) closes a center for a period (repairs): no session then.
 """
 
 from __future__ import annotations
@@ -18,8 +19,7 @@ from pydantic import ConfigDict
 from tuoyu.models.calendar import WorkCalendar
 from tuoyu.models.common import Frozen, Street
 from tuoyu.models.common import records as _records
-from tuoyu.models.errors import DataError, Problem
-from tuoyu.models.reader import canonical_json, parse_date, read_tables
+from tuoyu.models.reader import canonical_json, read_tables
 from tuoyu.models.schema import SESSION_TABLES
 
 #: sessions a year when ``sessions_per_year`` is blank, by kind of center
@@ -133,85 +133,6 @@ class SessionData(Frozen):
     fingerprint: str = ""
 
 
-def _closures(folder: Path, center_ids: set[str]) -> tuple[Period, ...]:
-    """The optional ``center_closures.csv`` (not yet in the shared schema)."""
-    path = folder / "center_closures.csv"
-    if not path.exists():
-        return ()
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    frame.columns = [str(c).strip() for c in frame.columns]
-    aliases = {"场所编号": "center_id", "开始": "start", "结束": "end", "原因": "reason"}
-    frame = frame.rename(columns=aliases)
-    problems: list[Problem] = []
-    for col in ("center_id", "start", "end"):
-        if col not in frame.columns:
-            problems.append(Problem(path.name, f"required column '{col}' is missing", column=col,
-                                    code="input.missing_column", params={"name": col}))
-    if problems:
-        raise DataError(problems)
-    out = []
-    for i, row in enumerate(frame.to_dict("records")):
-        cid = str(row["center_id"]).strip()
-        if cid not in center_ids:
-            problems.append(
-                Problem(
-                    path.name,
-                    f"'{cid}' refers to nothing: no center_id '{cid}' in centers.csv",
-                    row=i + 2,
-                    column="center_id",
-                    expected="a center_id listed in centers.csv",
-                    got=cid,
-                    code="input.refers_to_nothing",
-                    params={"id": cid, "target_column": "center_id", "target": "centers.csv",
-                            "more": 0},
-                )
-            )
-            continue
-        dates = []
-        for col in ("start", "end"):
-            try:
-                dates.append(parse_date(str(row[col])))
-            except ValueError:
-                problems.append(
-                    Problem(
-                        path.name,
-                        "a value is not valid",
-                        row=i + 2,
-                        column=col,
-                        expected="a date YYYY-MM-DD",
-                        got=str(row[col]),
-                        code="input.value_invalid",
-                        params={"kind": "date"},
-                    )
-                )
-        if len(dates) == 2:
-            if dates[1] < dates[0]:
-                problems.append(
-                    Problem(
-                        path.name,
-                        "the end is before the start",
-                        row=i + 2,
-                        column="end",
-                        expected=f"a date on or after {dates[0]}",
-                        got=str(dates[1]),
-                        code="input.end_before_start",
-                        params={"start": str(dates[0])},
-                    )
-                )
-                continue
-            out.append(
-                Period(
-                    owner_id=cid,
-                    start=dates[0],
-                    end=dates[1],
-                    reason=str(row.get("reason", "") or ""),
-                )
-            )
-    if problems:
-        raise DataError(problems)
-    return tuple(out)
-
-
 CENTER_COLUMNS = ["center_id", "name", "street_id", "lon", "lat", "kind", "sessions_per_year",
                   "open_days", "capacity"]
 EVENT_COLUMNS = ["event_id", "name", "kind", "count", "staff_needed", "disciplines", "weekend",
@@ -248,15 +169,28 @@ def _topics(df: pd.DataFrame) -> tuple[Topic, ...]:
 
 
 def _fingerprint(tables: dict[str, pd.DataFrame], closures: tuple[Period, ...]) -> str:
-    digest = hashlib.sha256(canonical_json(tables))
+    """The data's fingerprint: the contract's tables, then each closure (the closures'
+    table is hashed apart, as it was before it joined the schema, so a district's
+    fingerprint did not change)."""
+    contract = {k: v for k, v in tables.items() if k != "center_closures"}
+    digest = hashlib.sha256(canonical_json(contract))
     for c in closures:
         digest.update(f"{c.owner_id}|{c.start}|{c.end}".encode())
     return "sha256:" + digest.hexdigest()
 
 
-def session_data_from_tables(
-    tables: dict[str, pd.DataFrame], closures: tuple[Period, ...] = ()
-) -> SessionData:
+def _closures(tables: dict[str, pd.DataFrame]) -> tuple[Period, ...]:
+    """The centers' closures (``center_closures``, optional): no session on those days."""
+    if "center_closures" not in tables:
+        return ()
+    return tuple(
+        Period(owner_id=r["center_id"], start=r["start"], end=r["end"],  # type: ignore[arg-type]
+               reason=str(r["reason"] or ""))
+        for r in _records(tables["center_closures"], ["center_id", "start", "end", "reason"])
+    )
+
+
+def session_data_from_tables(tables: dict[str, pd.DataFrame]) -> SessionData:
     streets = tuple(
         Street(street_id=r["street_id"], name=r["name"], neighbours=tuple(r["neighbours"] or ()))  # type: ignore[arg-type]
         for r in _records(tables["streets"], ["street_id", "name", "neighbours"])
@@ -272,6 +206,7 @@ def session_data_from_tables(
         Period(owner_id=r["staff_id"], start=r["start"], end=r["end"])  # type: ignore[arg-type]
         for r in _records(tables["staff_leave"], ["staff_id", "start", "end"])
     )
+    closures = _closures(tables)
     events = tuple(
         DistrictEvent(**r)  # type: ignore[arg-type]
         for r in _records(tables["events"], EVENT_COLUMNS)
@@ -294,8 +229,5 @@ def session_data_from_tables(
 
 
 def load_session_data(folder: str | Path) -> SessionData:
-    """Read and validate the session tables (and ``center_closures.csv``) from a folder."""
-    folder = Path(folder)
-    tables = read_tables(folder, SESSION_TABLES)
-    closures = _closures(folder, set(tables["centers"]["center_id"]))
-    return session_data_from_tables(tables, closures)
+    """Read and validate the session tables (``center_closures`` among them) from a folder."""
+    return session_data_from_tables(read_tables(Path(folder), SESSION_TABLES))

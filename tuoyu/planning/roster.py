@@ -1,6 +1,6 @@
 """The roster planner's entry point: ``run(dataset, RosterParams, *, history, stop,
-progress) -> Plan``, the verification of a draw from its audit record (``verify``) and
-the reading of recorded outcomes (``read_outcomes``).
+progress) -> Plan`` and the verification of a draw from its audit record (``verify``).
+Reading recorded outcomes is the domain's (:mod:`tuoyu.models.outcomes`).
 
 Pure of I/O beyond reading the dataset folder (and the file it is given): the history
 kept in the store (stored rosters, recorded outcomes) is passed in as plain data by the
@@ -12,21 +12,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import shutil
-import tempfile
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 from tuoyu.models.calendar import month_bounds
-from tuoyu.models.errors import DataError, InfeasibleError, Problem, TimeLimitError
 from tuoyu.models.findings import Finding, warning
 from tuoyu.models.inspection import InspectionData, PastInspection, load_inspection_data
-from tuoyu.models.reader import read_tables
-from tuoyu.optimizer.roster import RosterResult, RosterRules, build_problem, solve_roster
-from tuoyu.optimizer.roster.problem import RosterRow, recusals
+from tuoyu.optimizer.roster import RosterResult, RosterRules, build_problem, solve
+from tuoyu.optimizer.roster.problem import RosterRow
 from tuoyu.optimizer.roster.replan import Replan, moved, replan_problem, without_follow_ups
 from tuoyu.optimizer.solve import ProgressFn, SolveParams, Status, Stop, Target
 from tuoyu.planning.dataset import Dataset
@@ -166,25 +161,31 @@ def solve_month(
 ) -> tuple[RosterResult, Replan | None]:
     """The month's draw (from the history before the month) and its roster; with
     ``from_date``, the rest of the month re-planned around the stored roster ``kept``
-    and the outcomes of ``history`` dated this month before it. Raises as
-    :func:`solve_roster` does."""
+    and the outcomes of ``history`` dated this month before it. Through the optimizer's
+    one contract (:func:`tuoyu.optimizer.roster.solve`): no roster is a result whose
+    status says why (:func:`no_roster`), never an exception."""
     start, _end = month_bounds(year, month)
     before = [h for h in history if h.date < start]
     problem = build_problem(data.with_history(before), year, month, seed, rules)
     if from_date is None:
-        return solve_roster(problem, solve_params, progress, stop=stop), None
+        return solve(problem, solve_params, stop=stop, progress=progress), None
     institutions = {i.institution_id: i for i in data.institutions}
     rp = replan_problem(problem, stored_rows(kept), history, from_date, institutions)
-    try:
-        result = solve_roster(rp.problem, solve_params, progress, stop=stop)
-    except InfeasibleError:
-        if not rp.added:
-            raise
+    result = solve(rp.problem, solve_params, stop=stop, progress=progress)
+    if result.status is Status.INFEASIBLE and rp.added:
         rp = without_follow_ups(rp)  # the pool cannot take them all: say so, plan the rest
-        result = solve_roster(rp.problem, solve_params, progress, stop=stop)
+        result = solve(rp.problem, solve_params, stop=stop, progress=progress)
+    if no_roster(result):
+        return result, rp
     rows = sorted((*rp.kept, *result.rows), key=lambda r: (r.date, r.street_id, r.institution_id))
     findings = (*result.findings, *moved(rp, result.rows))
     return replace(result, rows=tuple(rows), findings=findings), rp
+
+
+def no_roster(result: RosterResult) -> bool:
+    """The optimizer gave no roster: the rules clash (infeasible), or the time limit or
+    a stop came before any roster (no objective); its findings say why."""
+    return result.status is Status.INFEASIBLE or result.objective is None
 
 
 def run(
@@ -213,13 +214,7 @@ def run(
     time returns a plan without rows that says why (status infeasible, time limit or
     cancelled). A stopped search keeps the best roster so far (cancelled).
     """
-    if official is not None:  # the commitment fixed the rules; the seed is derived
-        rules = official["inputs"]["rules"]
-        params = params.model_copy(update={"seed": int(official["seed"]),
-                                           "draw_share": rules["draw_share"],
-                                           "min_team": rules["min_team"]})
-    elif params.seed is None:
-        params = params.model_copy(update={"seed": DRAFT_SEED})
+    params = seeded(params, official)
     assert params.seed is not None
     data = load_inspection_data(dataset.folder)
     history = tuple(history)
@@ -229,17 +224,13 @@ def run(
     if params.from_date is not None and not kept:
         return failed_plan(KIND, Status.INFEASIBLE, [warning(
             "roster.replan.no_roster", month=params.month)], as_dict)  # fmt: skip
-    try:
-        result, rp = solve_month(
-            data, history, params.year, params.mon, params.seed, rules_of(params),
-            solve_params, from_date=params.from_date, kept=kept, stop=stop, progress=progress,
-        )  # fmt: skip
-    except TimeLimitError as err:
-        cancelled = any(c.code == "roster.cancelled_no_plan" for c in err.clashes)
-        status = Status.CANCELLED if cancelled else Status.TIME_LIMIT
-        return clocked(failed_plan(KIND, status, err.clashes, as_dict), solve_params)
-    except InfeasibleError as err:
-        return failed_plan(KIND, Status.INFEASIBLE, err.clashes, as_dict)
+    result, rp = solve_month(
+        data, history, params.year, params.mon, params.seed, rules_of(params),
+        solve_params, from_date=params.from_date, kept=kept, stop=stop, progress=progress,
+    )  # fmt: skip
+    if no_roster(result):
+        failed = failed_plan(KIND, result.status, result.findings, as_dict)
+        return failed if result.status is Status.INFEASIBLE else clocked(failed, solve_params)
     covered = _covered(data, [h for h in history if h.date < start], result, start)
     active = {i.institution_id for i in data.institutions if i.active}
     detail = RosterDetail(result, data, history, dataset, covered, len(active),
@@ -247,7 +238,26 @@ def run(
                           tuple(dict(r) for r in kept) if rp else (), rp,
                           dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                           dict(official) if official is not None else None)  # fmt: skip
-    plan = Plan(
+    return clocked(_plan_of(result, detail, covered, active, as_dict), solve_params)
+
+
+def seeded(params: RosterParams, official: Mapping[str, Any] | None) -> RosterParams:
+    """The parameters the draw is made with: an official draw takes its commitment's seed
+    and rules; otherwise the planner's seed, or the draft seed :data:`DRAFT_SEED`."""
+    if official is not None:  # the commitment fixed the rules; the seed is derived
+        rules = official["inputs"]["rules"]
+        return params.model_copy(update={"seed": int(official["seed"]),
+                                         "draw_share": rules["draw_share"],
+                                         "min_team": rules["min_team"]})
+    if params.seed is None:
+        return params.model_copy(update={"seed": DRAFT_SEED})
+    return params
+
+
+def _plan_of(result: RosterResult, detail: RosterDetail, covered: Mapping[str, str],
+             active: set[str], as_dict: dict[str, Any]) -> Plan:
+    """The contract's Plan of a month's roster."""
+    return Plan(
         kind=KIND,
         status=result.status,
         objective=result.objective,
@@ -257,11 +267,10 @@ def run(
         targets=tuple(_targets(result, covered, active)),
         findings=result.findings,
         rows=tuple(plan_rows(result)),
-        fingerprint=data.fingerprint,
+        fingerprint=detail.data.fingerprint,
         params=as_dict,
         detail=detail,
     )
-    return clocked(plan, solve_params)
 
 
 # ---------------------------------------------------------------- the draw's audit record
@@ -515,17 +524,16 @@ def verify(
     from_date = dt.date.fromisoformat(replan["from_date"]) if replan else None
     kept = list(replan["stored_roster"]) if replan else []
     history = _record_history(record)
-    try:
-        result, _rp = solve_month(
-            data, history, year, month, int(record["seed"]),
-            RosterRules.from_dict(dict(record["rules"])),
-            SolveParams(time_limit=time_limit, workers=workers),
-            from_date=from_date, kept=kept, stop=stop,
-        )  # fmt: skip
-    except InfeasibleError as err:
-        return False, [*problems, warning("roster.verify.no_roster"), *err.clashes]
-    except TimeLimitError as err:
-        return False, [*problems, warning("roster.verify.not_proven"), *err.clashes]
+    result, _rp = solve_month(
+        data, history, year, month, int(record["seed"]),
+        RosterRules.from_dict(dict(record["rules"])),
+        SolveParams(time_limit=time_limit, workers=workers),
+        from_date=from_date, kept=kept, stop=stop,
+    )  # fmt: skip
+    if no_roster(result):
+        said = "roster.verify.no_roster" if result.status is Status.INFEASIBLE else (
+            "roster.verify.not_proven")
+        return False, [*problems, warning(said), *result.findings]
     body = record_body(result, data, history, kept, from_date)
     problems += _drawn_differ(list(body["draw"]["drawn"]), list(record["draw"]["drawn"]))
     problems += _compare(body["result"], list(record["result"]))
@@ -534,195 +542,3 @@ def verify(
     if result.status != Status.OPTIMAL:
         problems.append(warning("roster.verify.not_proven"))
     return not problems, problems
-
-
-# ------------------------------------------------------------------ recorded outcomes
-
-
-def _read_table(file: Path, dataset: Dataset) -> Any:
-    """The file as the contract's ``inspections`` table (checked column by column)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        suffix = file.suffix.lower()
-        target = Path(tmp) / ("inspections" + (".csv" if suffix == ".csv" else ".xlsx"))
-        shutil.copy(file, target)
-        if suffix == ".csv":
-            for name in ("streets", "institutions", "inspectors"):
-                src = Path(dataset.folder) / f"{name}.csv"
-                if src.exists():
-                    shutil.copy(src, Path(tmp) / f"{name}.csv")
-        try:
-            return read_tables(tmp, ("inspections",))["inspections"]
-        except DataError as err:
-            raise DataError(
-                [
-                    Problem(file.name, p.message, p.row, p.column, p.expected, p.got,
-                            code=p.code, params=p.params)
-                    for p in err.problems
-                ]
-            ) from None
-
-
-#: the most rows one table of outcomes may hold
-MAX_OUTCOME_ROWS = 1_000_000
-#: the first date an outcome may have (the district's records begin later)
-FIRST_OUTCOME = dt.date(2000, 1, 1)
-WEEKDAYS_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
-_Found = tuple[str, str, str, "str | None", str, dict[str, Any]]
-
-
-#: inspectors a visit made had at least (Administrative Penalty Law art. 42)
-MIN_TEAM = RosterRules().min_team
-
-
-def _team_problems(team: tuple[str, ...], institution_id: str,
-                   barred: frozenset[tuple[str, str]]) -> list[_Found]:
-    """The team of a visit made: at least ``RosterRules.min_team`` inspectors (the law's
-    two), each once, none with a conflict of interest in the institution."""
-    need = MIN_TEAM
-    out: list[_Found] = []
-    if not team:
-        out.append(("inspector_ids", "no inspectors given", f"at least {need} inspector_ids",
-                    None, "input.outcome_no_team", {"min": need}))
-    elif len(set(team)) < need:
-        out.append(("inspector_ids", f"only {len(set(team))} inspector(s)",
-                    f"at least {need} different inspectors", ";".join(team),
-                    "input.outcome_small_team", {"n": len(set(team)), "min": need}))
-    seen: set[str] = set()
-    for i in team:
-        if i in seen:
-            out.append(("inspector_ids", f"'{i}' is named twice", "each inspector once", i,
-                        "input.outcome_same_inspector", {"id": i}))
-        seen.add(i)
-        if (institution_id, i) in barred:
-            out.append(("inspector_ids", f"'{i}' has a conflict of interest",
-                        "inspectors free of conflicts with the institution", i,
-                        "input.outcome_conflict", {"id": i}))
-    return out
-
-
-class _WorkdayRule:
-    """Which rule makes a date no working day: a weekend or a holiday (with its name),
-    by the dataset's calendar; cached per date (a table has many rows per day)."""
-
-    def __init__(self, data: InspectionData):
-        self.calendar = data.calendar
-        self._seen: dict[dt.date, _Found | None] = {}
-
-    def __call__(self, day: dt.date) -> _Found | None:
-        if day not in self._seen:
-            self._seen[day] = self._rule(day)
-        return self._seen[day]
-
-    def _rule(self, day: dt.date) -> _Found | None:
-        if self.calendar.is_workday(day):
-            return None
-        name = self.calendar.holiday_name(day)
-        if name:
-            return ("date", f"{day} is a holiday ({name})", "a working day", str(day),
-                    "input.outcome_holiday", {"name": name})
-        return ("date", f"{day} is a weekend day", "a working day", str(day),
-                "input.outcome_weekend", {"weekday": WEEKDAYS_ZH[day.weekday()]})
-
-
-def _date_problems(day: dt.date, inst: Any, today: dt.date | None,
-                   workday: _WorkdayRule) -> list[_Found]:
-    """The date of a visit made: from 2000, not before the institution opened, not after
-    today, on a working day."""
-    if day < FIRST_OUTCOME:
-        return [("date", "the visit is dated before 2000", "a date from 2000-01-01",
-                 str(day), "input.outcome_before_2000", {})]
-    out: list[_Found] = []
-    if inst is not None and inst.opened_on is not None and day < inst.opened_on:
-        out.append(("date", "the visit is dated before the institution opened",
-                    f"a date on or after {inst.opened_on}", str(day),
-                    "input.outcome_before_opening", {"opened": str(inst.opened_on)}))
-    if today is not None and day > today:
-        out.append(("date", "the outcome is dated in the future",
-                    f"a visit made on or before {today}", str(day), "input.future_outcome",
-                    {"today": str(today)}))
-    rule = workday(day)
-    if rule is not None:
-        out.append(rule)
-    return out
-
-
-def read_outcomes(file: Path, dataset: Dataset,
-                  today: dt.date | None = None) -> list[PastInspection]:
-    """Read and check a table of inspection outcomes (the contract's ``inspections``:
-    institution_id, date, outcome, inspector_ids) against the dataset. Raises
-    :class:`DataError` naming the file, row and column of every problem. Given
-    ``today``, an outcome dated after it is refused (an outcome is of a visit made); the
-    faces pass the office's today (``tuoyu.api.runner.office_today``)."""
-    file = Path(file)
-    if file.suffix.lower() not in (".csv", ".xlsx"):
-        raise DataError([Problem(file.name, "this kind of file is not a table of outcomes",
-                                 expected="a .csv or .xlsx file",
-                                 got=file.suffix or "no extension",
-                                 code="input.not_outcomes_file")])
-    if file.is_dir():
-        raise DataError([Problem(file.name, "this is a folder, not a file",
-                                 expected="a CSV or XLSX file of inspection outcomes",
-                                 code="input.is_a_folder")])
-    if not file.exists():
-        raise DataError(
-            [
-                Problem(
-                    file.name,
-                    "the file does not exist",
-                    expected="a CSV or XLSX of inspection outcomes",
-                    code="input.file_missing",
-                )
-            ]
-        )
-    data = load_inspection_data(dataset.folder)
-    table = _read_table(file, dataset)
-    if len(table) > MAX_OUTCOME_ROWS:
-        raise DataError([Problem(file.name, "too many rows of outcomes",
-                                 expected=f"at most {MAX_OUTCOME_ROWS} rows", got=str(len(table)),
-                                 code="input.outcome_too_many",
-                                 params={"n": len(table), "limit": MAX_OUTCOME_ROWS})])
-    known_inst = {i.institution_id: i for i in data.institutions}
-    known_insp = {i.inspector_id for i in data.inspectors}
-    barred = recusals(data)
-    workday = _WorkdayRule(data)
-    problems: list[Problem] = []
-    rows: list[PastInspection] = []
-    first_row: dict[tuple[str, dt.date], int] = {}
-    for n, r in enumerate(table.itertuples(index=False)):
-        row = n + 2
-        team = tuple(r.inspector_ids)
-        found: list[tuple[str, str, str, str | None, str, dict[str, Any]]] = []
-        inst = known_inst.get(r.institution_id)
-        if inst is None:
-            found.append(("institution_id", f"'{r.institution_id}' refers to nothing",
-                          "an institution_id of the dataset", r.institution_id,
-                          "input.refers_to_nothing",
-                          {"id": r.institution_id, "target": "institutions",
-                           "target_column": "institution_id"}))
-        found += [("inspector_ids", f"'{i}' refers to nothing", "inspector_ids of the dataset",
-                   i, "input.refers_to_nothing",
-                   {"id": i, "target": "inspectors", "target_column": "inspector_id"})
-                  for i in team if i not in known_insp]
-        found += _team_problems(team, r.institution_id, barred)
-        found += _date_problems(r.date, inst, today, workday)
-        key = (r.institution_id, r.date)
-        if key in first_row:
-            found.append(("date", "a second outcome of the same visit",
-                          "one outcome per institution and date", str(r.date),
-                          "input.outcome_duplicate", {"first": first_row[key]}))
-        else:
-            first_row[key] = row
-        problems += [Problem(file.name, message, row, column, expected, got, code=code,
-                             params=params)
-                     for column, message, expected, got, code, params in found]
-        rows.append(  # checked column by column by the reader: no second validation
-            PastInspection.model_construct(
-                institution_id=r.institution_id,
-                date=r.date,
-                outcome=r.outcome,
-                inspector_ids=team,
-            )
-        )
-    if problems:
-        raise DataError(problems)
-    return rows

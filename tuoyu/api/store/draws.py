@@ -239,9 +239,9 @@ def record_outcomes(file: Path, dataset: Dataset, engine: Engine | None = None,
     outcome, inspector_ids) against the dataset and store it; raises DataError naming
     file, row and column, storing nothing. An outcome dated after ``today`` (default:
     :func:`office_today`) is refused: only visits made have outcomes."""
-    from tuoyu.planning.roster import read_outcomes
+    from tuoyu.models.outcomes import read_outcomes
 
-    rows = read_outcomes(file, dataset, today=today or office_today())
+    rows = read_outcomes(file, dataset.folder, today=today or office_today())
     with Session(engine or store.engine()) as session, session.begin():
         return store.record_outcomes(session, dataset.key, rows)
 

@@ -19,7 +19,14 @@ from typing import Any
 
 from tuoyu.models.calendar import month_bounds
 from tuoyu.models.findings import Finding, info, warning
-from tuoyu.models.inspection import InspectionData, Inspector, Institution, PastInspection
+from tuoyu.models.inspection import (
+    LAW_MIN_TEAM,
+    InspectionData,
+    Inspector,
+    Institution,
+    PastInspection,
+    recusals,
+)
 from tuoyu.optimizer.draw import draw_key
 from tuoyu.optimizer.roster.goals import RosterWeights
 
@@ -30,7 +37,7 @@ REASONS = ("follow_up", "high_risk", "drawn", "coverage")
 class RosterRules:
     """The rules of the roster; each is configurable where a district would differ."""
 
-    min_team: int = 2  # Administrative Penalty Law art. 42: at least two officers
+    min_team: int = LAW_MIN_TEAM  # Administrative Penalty Law art. 42: at least two officers
     max_team: int = 3
     required_skills: tuple[str, ...] = ("safety", "hygiene")
     min_departments: int = 2  # joint inspection
@@ -352,22 +359,6 @@ def coverage_visits(m: _Month, visits: dict[str, Visit]) -> tuple[dict[str, obje
             future_capacity=future_cap,
         )
     ]
-
-
-def recusals(data: InspectionData) -> frozenset[tuple[str, str]]:
-    """(institution, inspector) pairs barred by a conflict of interest (回避), by
-    institution or by operator."""
-    by_operator = defaultdict(list)
-    for i in data.institutions:
-        if i.operator:
-            by_operator[i.operator].append(i.institution_id)
-    out: set[tuple[str, str]] = set()
-    for c in data.conflicts:
-        if c.institution_id:
-            out.add((c.institution_id, c.inspector_id))
-        if c.operator:
-            out.update((iid, c.inspector_id) for iid in by_operator.get(c.operator, []))
-    return frozenset(out)
 
 
 def build_problem(
