@@ -186,7 +186,9 @@ def test_language_switch_is_kept(page, server: str) -> None:
     assert page.evaluate("document.documentElement.lang") == "en"
     page.goto("/roster")
     assert page.inner_text("#roster-btn") == "Make roster"
-    page.wait_for_function("document.title.includes('宝山区')")
+    # a function, not an expression: polling an expression evals it, which the page's
+    # CSP refuses (the test failed whenever the title was not set at the first look)
+    page.wait_for_function("() => document.title.includes('宝山区')")
     assert page.title() == "宝山区 · Monthly inspection roster"
     page.click("#lang-switch")
     assert page.inner_text("#roster-btn") == "生成排班"
