@@ -61,8 +61,26 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
     ``--dist loadgroup`` marks do not take under pytest 9)."""
     from xdist.scheduler import LoadScopeScheduling
 
+    config.option.loadscopereorder = False  # in the order of pytest_collection_modifyitems
+
     class ByWorkUnit(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
             return work_unit(nodeid)
 
     return ByWorkUnit(config, log)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under pytest-xdist, the browser tests first, then the service's: their plans and
+    checks run in the service's worker processes at idle priority (SCHED_IDLE), which
+    get a core only while no ordinary process wants it, so they start while the other
+    worker's tests wait on their own, and the tests that keep a core busy come after."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+
+    def first(item: pytest.Item) -> int:
+        path = item.nodeid.split("::", 1)[0]
+        return (0 if path.startswith("tests/api/web/")
+                else 1 if path.startswith("tests/api/service/") else 2)
+
+    items.sort(key=first)
