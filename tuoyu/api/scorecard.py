@@ -10,11 +10,13 @@ Where each figure comes from:
   a roster only planned (published, no outcome yet) is not an inspection made;
 - sessions and district events: the newest finished calendar of the year — a
   calendar job stored by the service, or a ``sessions/sessions.csv`` in the folder of
-  plans given (``--plans out``, what ``tuoyu all`` writes), whichever is newer;
+  plans given (``--plans out``, what ``tuoyu all`` writes) or in a folder the command
+  line noted in the store when it wrote a calendar (``tuoyu all``, ``tuoyu sessions``:
+  the pages find those too), whichever is newer;
 - kindergartens, inclusive providers: the dataset's ``kindergartens``/``providers``;
 - new classes and the 15-minute circle: the newest finished siting plan covering the
   year (a stored job's ``siting.geojson`` and coverage rows, or ``siting/`` in the
-  folder of plans), children from the dataset's ``communities`` (``pop_0_3``).
+  folder of plans or a folder the command line noted), children from the dataset's ``communities`` (``pop_0_3``).
 """
 
 from __future__ import annotations
@@ -76,18 +78,38 @@ def _mtime(path: Path) -> dt.datetime:
     return dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).replace(tzinfo=None)
 
 
+def _folders(engine: Engine, key: str, kind: str, plans: Path | None) -> list[Path]:
+    """Where to look for the command line's plans of ``kind``: the folder of plans given
+    (``--plans out``: its ``<kind>/``), then the folders the command line noted in the
+    store (``tuoyu all``, ``tuoyu <kind> --out``), newest first."""
+    out = [plans / kind] if plans is not None else []
+    for row in store.plan_folders(engine, key, kind):
+        folder = Path(row.folder)
+        if folder not in out:
+            out.append(folder)
+    return out
+
+
 def _sessions(engine: Engine, key: str, year: int, plans: Path | None
               ) -> tuple[list[sc.HeldSession] | None, str]:
     """The newest calendar of the year: (sessions, where from) or (None, "")."""
-    found: list[tuple[dt.datetime, list[sc.HeldSession], str]] = []
-    if plans is not None and (plans / "sessions" / "sessions.csv").is_file():
-        from tuoyu.api.exports.sessions import read_sessions_csv
+    from tuoyu.api.exports.sessions import read_sessions_csv
 
-        path = plans / "sessions" / "sessions.csv"
-        ss = read_sessions_csv(path)
+    found: list[tuple[dt.datetime, list[sc.HeldSession], str]] = []
+    for folder in _folders(engine, key, "sessions", plans):
+        path = folder / "sessions.csv"
+        if not path.is_file():
+            continue  # removed since, or never a calendar's folder
+        try:
+            ss = read_sessions_csv(path)
+        except (OSError, ValueError, KeyError, DataError):
+            if folder == (plans / "sessions" if plans is not None else None):
+                raise
+            continue  # a noted folder overwritten by something else: not a plan any more
         if ss and all(s.date.year == year for s in ss):
             found.append((_mtime(path), [sc.HeldSession(s.date, s.center_id, s.event_id)
                                          for s in ss], str(path)))
+            break
     for job, plan in _newest_job(engine, key, "sessions"):
         if int(job.params.get("year", 0)) != year:
             continue
@@ -120,8 +142,10 @@ def _siting(engine: Engine, key: str, year: int, plans: Path | None, jobs_dir: P
     """The newest siting plan whose years include ``year``: its openings and its
     15-minute circle (children from the communities table)."""
     found: list[tuple[dt.datetime, list[sc.Opening], list[dict[str, Any]], str]] = []
-    if plans is not None and (plans / "siting" / "coverage.csv").is_file():
-        folder = plans / "siting"
+    given = plans / "siting" if plans is not None else None
+    for folder in _folders(engine, key, "siting", plans):
+        if not (folder / "coverage.csv").is_file():
+            continue  # removed since, or never a siting plan's folder
         try:
             with (folder / "coverage.csv").open(encoding="utf-8-sig", newline="") as f:
                 rows = list(csv.DictReader(f))
@@ -130,7 +154,10 @@ def _siting(engine: Engine, key: str, year: int, plans: Path | None, jobs_dir: P
             if any(int(r["year"]) == year for r in rows):
                 found.append((_mtime(folder / "coverage.csv"), _openings_of(doc), rows,
                               str(folder)))
+                break
         except (OSError, ValueError, KeyError, TypeError) as exc:  # not a siting plan's files
+            if folder != given:
+                continue  # a noted folder overwritten by something else: not a plan any more
             raise DataError([Problem(str(folder), "the siting plan's files cannot be read",
                                      expected="coverage.csv and siting.geojson as tuoyu "
                                      "siting writes them", got=str(exc)[:200],

@@ -849,7 +849,8 @@ def canonical_json(tables: dict[str, pd.DataFrame]) -> bytes:
     doc = {}
     for name in sorted(tables):
         df = tables[name]
-        cols = [c.name for c in TABLES[name].columns if c.name in df.columns]
+        cols = [c.name for c in TABLES[name].columns if c.name in df.columns and not (
+            c.blank_unprinted and all(v in ("", None) for v in df[c.name]))]
         rows = [[conv(v) for v in row] for row in df[cols].itertuples(index=False)]
         rows.sort(key=lambda r: json.dumps(r, ensure_ascii=False, default=str))
         doc[name] = {"columns": cols, "rows": rows}

@@ -27,6 +27,9 @@ class Column:
     unique: bool = False
     ref: tuple[str, str] | None = None  # (table, column) that the value(s) must exist in
     allow_blank: bool = False  # required column whose cells may be blank (no default)
+    #: an optional column added after datasets were fingerprinted: left out of the inputs'
+    #: fingerprint while every cell is blank, so a dataset without it keeps its fingerprint
+    blank_unprinted: bool = False
 
     def describe(self) -> str:
         """What a valid value looks like, in words."""
@@ -320,6 +323,9 @@ EVENTS = Table(
         Column(
             "months", "months", required=False, default=tuple(range(1, 13)), aliases=("可选月份",)
         ),
+        # where it is held (a park, a hall): its calendar entries' location, after the district
+        Column("place", required=False, default="", aliases=("地点", "活动地点"),
+               blank_unprinted=True),
     ),
     key="event_id",
     optional=True,
@@ -460,6 +466,11 @@ FAMILIES = Table(
         Column("needs", "list", choices=DISCIPLINES, aliases=("指导需求", "需求")),
         Column("half_days", "list", aliases=("可上门时段", "可上门半天")),
         Column("visited_on", "date", required=False, default=None, aliases=("已上门日期",)),
+        # who made the family's earlier visit (a second visit: the same person again is
+        # preferred, a weighed goal); ids of guidance staff, not checked against today's
+        # table (a person may have left: then nobody matches)
+        Column("earlier_visitors", "list", required=False, default=(),
+               aliases=("上次上门人员",)),
     ),
     key="family_id",
     allow_empty=True,

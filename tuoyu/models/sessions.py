@@ -87,6 +87,7 @@ class DistrictEvent(Frozen):
     disciplines: tuple[str, ...] = ()
     weekend: bool = False
     months: tuple[int, ...] = tuple(range(1, 13))
+    place: str = ""  # where it is held (optional): its calendar entries say it
 
 
 class Topic(Frozen):
@@ -136,7 +137,7 @@ class SessionData(Frozen):
 CENTER_COLUMNS = ["center_id", "name", "street_id", "lon", "lat", "kind", "sessions_per_year",
                   "open_days", "capacity"]
 EVENT_COLUMNS = ["event_id", "name", "kind", "count", "staff_needed", "disciplines", "weekend",
-                 "months"]
+                 "months", "place"]
 
 
 def _centers(df: pd.DataFrame) -> tuple[Center, ...]:

@@ -53,6 +53,7 @@ class Page:
     title_key: str
     title: str
     leaflet: bool = False  # the page draws a map (the vendored Leaflet is loaded)
+    nav: str = ""  # its link in the pages' shared header (Chinese; "" = the title)
 
 
 @dataclass(frozen=True)
@@ -202,7 +203,7 @@ register(Planner(
     save="tuoyu.api.runner:save_roster",
     check="tuoyu.api.service.routes_jobs:check_roster_state",
     replan_file="roster.csv",
-    page=Page("/roster", "roster", "title_roster", "月度检查排班（双随机）"),
+    page=Page("/roster", "roster", "title_roster", "月度检查排班（双随机）", nav="月度检查排班"),
     example={"month": "2027-03", "seed": 42},
     example_title="月度检查排班 / a month's roster",
     job_doc="A month's inspection roster (双随机).",
@@ -233,7 +234,7 @@ register(Planner(
     command="tuoyu.api.cli.siting",
     options=(Option("years", str, "2027-2029", "cli.option.years"),),
     check="tuoyu.api.service.routes_jobs:refuse_steering_clashes",
-    page=Page("/map", "map", "title_map", "公办托班选址地图", leaflet=True),
+    page=Page("/map", "map", "title_map", "公办托班选址地图", leaflet=True, nav="选址地图"),
     maximise=True,
     example={"years": "2027-2029", "classes_per_year": "5-8"},
     example_title="公办托班选址 / siting new classes",
@@ -251,7 +252,8 @@ register(Planner(
     inputs="tuoyu.api.visits_inputs:run_inputs",
     replan_file="visits.csv",
     personal_data=True,
-    page=Page("/visits", "visits", "title_visits", "新生儿家庭上门指导", leaflet=True),
+    page=Page("/visits", "visits", "title_visits", "新生儿家庭上门指导", leaflet=True,
+              nav="上门指导"),
     example={"week": "2027-03-01"},
     example_title="新生儿家庭上门指导 / a week of home visits",
     job_doc="A week of home guidance visits to newborn families, routed (or its re-plan "

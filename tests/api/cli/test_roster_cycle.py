@@ -281,6 +281,8 @@ def test_the_revealed_notice_names_every_inspection_and_team_after_the_month(cyc
     names = {f"人员{p[1:]}" for v in record["result"] for p in v["inspector_ids"]}
     assert all(n in page for n in names)
     assert "tuoyu roster" not in page and 'id="sealed-record"' in page
+    # the seed's drand round, produced 11:55 UTC, as the office reads it; never "UTC"
+    assert "产生于 2023-09-15 19:55:00（北京时间）" in page and "UTC" not in page
 
 
 def test_a_replan_of_the_official_draw_keeps_its_commitment_and_verifies(cycle, tmp_path):

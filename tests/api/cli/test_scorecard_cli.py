@@ -3,7 +3,8 @@ store in its default place (no TUOYU_DATABASE_URL), a month's roster made, publi
 its outcomes recorded, the siting plan made; then the scorecard of 2027 — each figure
 checked against the files and the tables, computed here; the calendar, never made, said
 to be unknown (not 0). The same store is what ``tuoyu serve`` reads: the roster made on
-the command line is the month's roster on the service."""
+the command line is the month's roster on the service, and the siting plan made there
+is the one its scorecard (the page /plan) reads."""
 
 from __future__ import annotations
 
@@ -89,11 +90,13 @@ def test_the_command_line_and_the_service_share_one_store_by_default(run) -> Non
 def test_the_service_s_scorecard_reads_the_same_store(run) -> None:
     mine, theirs = run["doc"], run["on_service"]
     assert theirs["title"] == mine["title"]
-    for code in ("on_site", "follow_up"):  # (托幼一体 counts the siting plan too)
+    # the siting plan made on the command line (its out folder noted in the store) is
+    # the service's too, without being told where: the page /plan shows its figures
+    for code in ("on_site", "follow_up", "integrated", "new_classes", "within_15_min"):
         assert _figure(theirs, code)["lines"] == _figure(mine, code)["lines"], code
-    # the siting plan made on the command line lives in its out folder, which the
-    # service does not read: there, no siting plan of 2027 is known (said so, not 0)
-    assert _figure(theirs, "new_classes")["lines"][0]["known"] is False
+    assert _figure(theirs, "new_classes")["lines"][0]["known"] is True
+    assert str(run["out"] / "siting") in theirs["plans"]["siting"]
+    assert theirs["plans"]["siting"] == mine["plans"]["siting"]
 
 
 def test_a_published_roster_s_workbook_says_so(run) -> None:

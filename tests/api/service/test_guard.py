@@ -80,3 +80,52 @@ def test_api_docs_load_nothing_from_outside(tmp_path: Path) -> None:
                 assert u.startswith("/"), (page, u)
                 if u.startswith("/static/"):
                     assert c.get(u).status_code == 200, u
+
+
+def test_map_pages_ask_no_other_host_unless_a_tile_server_is_configured(
+        tmp_path: Path, monkeypatch) -> None:
+    """Unset TUOYU_MAP_TILES: the map pages name no basemap and their policy allows images
+    from this service only; set: that tile server (and only it) is named and allowed, as
+    the offline map file does (tuoyu.api.exports.tiles)."""
+    import re
+
+    monkeypatch.delenv("TUOYU_MAP_TILES", raising=False)
+    with client(tmp_path, start_jobs=False) as c:
+        for page in ("/map", "/visits"):
+            r = c.get(page)
+            assert "tuoyu-map-tiles" not in r.text
+            assert "img-src 'self' data: blob:;" in r.headers["content-security-policy"]
+        js = c.get("/static/map.js").text
+        assert "openstreetmap" not in js
+        assert set(re.findall(r"https?://([^/'\"]+)", js)) <= {"www.w3.org"}  # an SVG namespace
+    monkeypatch.setenv("TUOYU_MAP_TILES", "http://tiles.bs.intranet:8080/{z}/{x}/{y}.png")
+    with client(tmp_path / "b", start_jobs=False) as c:
+        r = c.get("/map")
+        assert ('<meta name="tuoyu-map-tiles" content="http://tiles.bs.intranet:8080/{z}/{x}/'
+                '{y}.png">') in r.text
+        assert ("img-src 'self' data: blob: http://tiles.bs.intranet:8080;"
+                in r.headers["content-security-policy"])
+        assert "tuoyu-map-tiles" not in c.get("/roster").text  # no map there
+    # what is not a tile address is no basemap, and never reaches the page or its policy
+    monkeypatch.setenv("TUOYU_MAP_TILES", "http://a.example/{z}/{x}/{y}.png; script-src *")
+    with client(tmp_path / "c", start_jobs=False) as c:
+        r = c.get("/map")
+        assert "tuoyu-map-tiles" not in r.text and "a.example" not in str(r.headers)
+
+
+def test_every_page_is_in_the_shared_header(tmp_path: Path) -> None:
+    """The header links every page the service serves, the planners' from the registry
+    (/visits among them), each once, the page shown marked."""
+    import re
+
+    from tuoyu.api.service.app import pages
+
+    with client(tmp_path, start_jobs=False) as c:
+        for route in pages():
+            html = c.get(route).text
+            nav = html.split("<nav>", 1)[1].split("</nav>", 1)[0]
+            links = re.findall(r'<a href="([^"]+)"', nav)
+            assert sorted(links) == sorted(pages()), (route, links)
+            current = re.findall(r'<a href="([^"]+)" id="[^"]+" class="current"', nav)
+            assert current == [route], (route, current)
+    assert "/visits" in pages()

@@ -161,3 +161,19 @@ def test_an_alternative_serving_more_alone_is_said_without_a_negative_gain() -> 
     (f,) = [f for f in why_findings([_O()]) if f.code.startswith("siting.why")][:1]
     said = message(f.code, f.params)
     assert "-13" not in said and "多服务 13 名" in said
+
+
+def test_times_are_said_in_beijing_time_never_utc() -> None:
+    """The store keeps UTC; people read Asia/Shanghai (UTC+8, no summer time), said so."""
+    import datetime as dt
+
+    from tuoyu.api.text import local_time
+
+    assert local_time("2027-03-01T01:30:00+00:00") == "2027-03-01 09:30:00（北京时间）"
+    assert local_time("2027-03-01T20:00:05Z") == "2027-03-02 04:00:05（北京时间）"
+    assert local_time("2027-03-01T20:00:05") == "2027-03-02 04:00:05（北京时间）"  # naive: UTC
+    assert local_time(dt.datetime(2026, 12, 31, 16, 0)) == "2027-01-01 00:00:00（北京时间）"
+    assert local_time("2027-07-01T00:00:00+08:00", "en") == "2027-07-01 00:00:00 (Beijing time)"
+    assert local_time(None) == "—" and local_time("") == "—"
+    assert local_time("不是时间") == "不是时间"
+    assert not [v for k, v in CATALOGUE.items() for v in v if "UTC" in v], "a label says UTC"

@@ -245,3 +245,97 @@ def test_every_page_speaks_chinese(page, server: str, tiny) -> None:
         if words:
             found[path] = sorted(words)
     assert not found, f"Latin-letter words on the pages: {found}"
+
+
+def _other_hosts(page, server: str) -> list[str]:
+    """Block every request to a host other than the service; returns the list they go to."""
+    host = urlparse(server).netloc
+    other: list[str] = []
+
+    def guard(route) -> None:
+        if urlparse(route.request.url).netloc != host:
+            other.append(route.request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+    page.context.route("**/*", guard)
+    page.on("requestfailed", lambda r: other.append(r.url)
+            if urlparse(r.url).netloc not in (host, "") and r.url not in other else None)
+    return other
+
+
+def test_the_roster_is_a_month_grid_with_filters_offline(page, server: str, tiny) -> None:
+    """The month's inspections as a month grid: every inspection on its day with its team,
+    filtered by inspector, street and institution; a click shows the team and why; the
+    draws' times in Beijing time; nothing asked of another host."""
+    other = _other_hosts(page, server)
+    ds, job = tiny["dataset"], tiny["roster"]
+    rows = api_get(f"{server}/api/v1/jobs/{job['id']}/result").json()["rows"]
+    month = job["params"]["month"]
+    assert rows and all(r["date"].startswith(month) for r in rows)
+    page.goto(f"/roster?job={job['id']}")
+    page.wait_for_selector("#roster-month .fc-dayGridMonth-view", timeout=SOLVE_WAIT_MS)
+    events = ("#roster-month td.fc-daygrid-day:not(.fc-day-other)"
+              " .fc-event:not(.fc-bg-event)")
+    page.wait_for_function(f"n => document.querySelectorAll('{events}').length === n",
+                           arg=len(rows))
+    first = page.get_attribute(
+        "#roster-month td.fc-daygrid-day:not(.fc-day-other)", "data-date")
+    assert first == f"{month}-01"
+    # each day's cell: its institutions, each with its whole team
+    insts = {r["institution_id"]: r["name"] for r in api_get(
+        f"{server}/api/v1/datasets/{ds}/tables/institutions").json()}
+    people = {r["inspector_id"]: r["name"] for r in api_get(
+        f"{server}/api/v1/datasets/{ds}/tables/inspectors").json()}
+    for r in rows:
+        cell = page.inner_text(f"#roster-month td[data-date='{r['date']}']")
+        assert insts[r["institution_id"]] in cell
+        assert all(people[i] in cell for i in _ids(r["inspector_ids"])), (r, cell)
+    # one inspector's month: only their inspections
+    who = sorted({i for r in rows for i in _ids(r["inspector_ids"])})[0]
+    mine = [r for r in rows if who in _ids(r["inspector_ids"])]
+    page.select_option("#inspector-filter", who)
+    page.wait_for_function(f"n => document.querySelectorAll('{events}').length === n",
+                           arg=len(mine))
+    assert page.get_attribute("#roster-month", "data-events") == str(len(mine))
+    # and, with a street too, only theirs in that street
+    street = str(mine[0]["street_id"])
+    both = [r for r in mine if str(r["street_id"]) == street]
+    page.select_option("#street-filter", street)
+    page.wait_for_function(f"n => document.querySelectorAll('{events}').length === n",
+                           arg=len(both))
+    # an inspection clicked: its institution, team and why it is there, beside the grid
+    page.locator(events).first.click()
+    page.wait_for_selector("#inspection-detail:not([hidden])")
+    detail = page.inner_text("#inspection-detail")
+    shown = next(r for r in both if insts[r["institution_id"]] in detail)
+    assert all(people[i] in detail for i in _ids(shown["inspector_ids"]))
+    assert "原因" in detail
+    # one institution: its inspections of the month, whoever goes
+    page.select_option("#inspector-filter", "")
+    page.select_option("#street-filter", "")
+    inst = rows[-1]["institution_id"]
+    page.select_option("#institution-filter", inst)
+    page.wait_for_function(f"n => document.querySelectorAll('{events}').length === n",
+                           arg=sum(1 for r in rows if r["institution_id"] == inst))
+    # the month's draws: times as the office reads them (Beijing time), no UTC, no ISO "T"
+    page.wait_for_selector("#earlier-draws li")
+    for line in page.locator("#earlier-draws li").all_inner_texts():
+        assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d", line) and "UTC" not in line, line
+        assert not re.search(r"\d\dT\d\d:", line), line
+    # the header leads to every planner's page, the home visits among them
+    assert page.get_attribute("#link-visits", "href") == f"/visits?dataset={ds}"
+    assert other == [], f"requests to other hosts: {other}"
+
+
+def test_the_map_page_asks_no_other_host(page, server: str, tiny) -> None:
+    """Without TUOYU_MAP_TILES the map page draws the plan with no basemap and asks no host
+    but the service (it probed tile.openstreetmap.org before: an intranet browser waits on
+    it, and it tells a third party who opened the plan)."""
+    other = _other_hosts(page, server)
+    page.goto(f"/map?job={tiny['siting']['id']}")
+    page.wait_for_selector("path.opening", state="attached", timeout=SOLVE_WAIT_MS)
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".leaflet-tile").count() == 0
+    assert other == [], f"requests to other hosts: {other}"

@@ -159,11 +159,28 @@ def plan_and_write(dataset: Dataset, params: AnyParams, out: Path, lang: Lang = 
         fail([runner.state_error_text(exc, lang)], lang)
     except (OutputError, OSError) as exc:
         fail([output_failure(exc, out, lang)], lang)
+    note_folder(plan, out, dataset, engine, lang)
     if show is not None:
         typer.echo(show(plan, lang))
     if show is describe:
         typer.echo(message("cli.written", {"out": str(out)}, lang))
     return plan, saved
+
+
+def note_folder(plan: Plan, out: Path, dataset: Dataset, engine: Any, lang: Lang) -> None:
+    """Note in the store where the plan was written, so that the pages of ``tuoyu serve``
+    on the same store and ``tuoyu scorecard`` find it. The files are written whatever
+    happens here: a store that refuses says so, and the command still succeeds."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from tuoyu.api import store
+
+    try:
+        store.note_plan_folder(engine or store.engine(), dataset.key, plan.kind, out,
+                               dict(plan.params))
+    except (SQLAlchemyError, OSError) as exc:
+        typer.echo(message("cli.folder_not_noted", {
+            "out": str(out), "reason": type(exc).__name__}, lang), err=True)
 
 
 __all__ = ["LANG_OPTION", "check_lang", "dataset_of", "fail", "help_of", "make_params",

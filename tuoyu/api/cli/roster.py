@@ -171,9 +171,14 @@ def commit_cmd(
 
 
 def _shown(entry: dict, lang: Lang) -> dict[str, object]:
+    from tuoyu.api.text import local_time
     from tuoyu.api.text.roster import source_text
 
-    return {"month": "", **entry, "source": source_text(entry.get("source") or {}, lang)}
+    shown = {"month": "", **entry, "source": source_text(entry.get("source") or {}, lang)}
+    for when in ("created_at", "revealed_at"):  # the store's UTC, as the office reads it
+        if when in shown:
+            shown[when] = local_time(shown[when], lang)
+    return shown
 
 
 def seed_cmd(
@@ -219,7 +224,7 @@ def reveal_cmd(
         entry = runner.reveal(dataset_of(data), params.month)
     except store.RosterStateError as exc:
         _state_error(exc, language)
-    typer.echo(message("roster.summary.revealed", entry, language))
+    typer.echo(message("roster.summary.revealed", _shown(entry, language), language))
 
 
 def notice_cmd(

@@ -86,8 +86,10 @@ def register_tokens(app: typer.Typer) -> None:
         settings = _settings(home=home)
         settings.home.mkdir(parents=True, exist_ok=True)
         migrate(settings.url)
-        for row in auth.list_tokens(make_engine(settings.url)):
-            typer.echo(f"{row.id}\t{row.role}\t{row.name}\t{row.created_at:%Y-%m-%d %H:%M}")
+        from tuoyu.api.text import local_time
+
+        for row in auth.list_tokens(make_engine(settings.url)):  # made at: Beijing time
+            typer.echo(f"{row.id}\t{row.role}\t{row.name}\t{local_time(row.created_at)}")
 
     @token_app.command("delete")
     def delete_cmd(

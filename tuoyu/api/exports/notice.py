@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tuoyu.api.exports.workbook import Book, Title
-from tuoyu.api.text import Lang, label, message
+from tuoyu.api.text import Lang, label, local_time, message
 from tuoyu.api.text.roster import source_text
 from tuoyu.models.inspection import InspectionData
 from tuoyu.planning.audit import MonthView
@@ -79,17 +79,6 @@ def _t(code: str, lang: Lang, **params: object) -> str:
     return text.format(**params) if params else text
 
 
-def _shanghai(iso: str | None) -> str:
-    """A UTC time as the office reads it (Asia/Shanghai)."""
-    if not iso:
-        return "—"
-    t = dt.datetime.fromisoformat(iso.replace("Z", "+00:00"))
-    if t.tzinfo is None:
-        t = t.replace(tzinfo=dt.UTC)
-    return t.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%d %H:%M:%S") + \
-        " (UTC+8)"
-
-
 def _matters(skills: set[str], lang: Lang) -> str:
     sep = "、" if lang == "zh" else ", "
     return sep.join(label(f"roster.matter.{m}", lang) for m in MATTERS if m in skills)
@@ -106,7 +95,7 @@ def _share(view: MonthView) -> float | None:
 
 def _commitment_rows(view: MonthView, lang: Lang) -> tuple[tuple[str, ...], ...]:
     return tuple(
-        (str(c["seq"]), str(c["commitment"]), _shanghai(c.get("created_at")),
+        (str(c["seq"]), str(c["commitment"]), local_time(c.get("created_at"), lang),
          source_text(dict(c.get("source") or {}), lang), str(c.get("reason") or "—"),
          _t("seeded", lang) if c.get("seeded") else _t("not_seeded", lang))
         for c in view.commitments)  # fmt: skip
@@ -116,9 +105,9 @@ def _cycle_section(view: MonthView, lang: Lang) -> Section:
     rows = [(_t("step", lang), label(f"roster.step.{view.step}", lang))]
     if view.sealed_hash:
         rows += [(_t("sealed_hash", lang), view.sealed_hash),
-                 (_t("sealed_at", lang), _shanghai(view.sealed_at))]
+                 (_t("sealed_at", lang), local_time(view.sealed_at, lang))]
     if view.revealed_at:
-        rows.append((_t("revealed_at", lang), _shanghai(view.revealed_at)))
+        rows.append((_t("revealed_at", lang), local_time(view.revealed_at, lang)))
     return Section(_t("cycle_head", lang), (_t("item", lang), _t("value", lang)), tuple(rows))
 
 
@@ -228,7 +217,7 @@ def revealed(view: MonthView, data: InspectionData, lang: Lang = "zh") -> Notice
     facts += [(_t("inspections", lang), str(len(rows))),
               (_t("drawn", lang), str(len(record.get("draw", {}).get("drawn", [])))),
               (_t("redraw_reason", lang), str(record.get("redraw_reason") or "—"))]
-    draws = tuple((str(d["draw"]), str(d["seed"]), _shanghai(d["time"]),
+    draws = tuple((str(d["draw"]), str(d["seed"]), local_time(d["time"], lang),
                    str(d["fingerprint"] or ""), str(d["reason"] or "—"),
                    label(f"roster.state.{d['status']}", lang)) for d in view.draws)
     sections = [

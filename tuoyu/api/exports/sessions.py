@@ -22,6 +22,7 @@ from tuoyu.models.sessions import (
     EVENT_KIND_ZH,
     KIND_ZH,
     WEEKDAY_ZH,
+    DistrictEvent,
     Session,
     SessionData,
 )
@@ -330,13 +331,25 @@ def _uid(s: Session) -> str:
     return hashlib.sha1(key.encode()).hexdigest()[:20] + "@tuoyu.baoshan"
 
 
-def ics_bytes(title: str, sessions: list[Session], data: SessionData) -> bytes:
-    """One calendar a phone can import; stable UIDs so a re-import updates, not duplicates."""
+def event_location(district: str, event: DistrictEvent | None) -> str:
+    """Where a district event is, as its calendar entry says it: the plan's district and
+    the event's own place (``events.place``), whichever are known ("" when neither)."""
+    place = event.place.strip() if event is not None else ""
+    if district and place.startswith(district):
+        return place
+    return " ".join(p for p in (district, place) if p)
+
+
+def ics_bytes(title: str, sessions: list[Session], data: SessionData,
+              district: str = "") -> bytes:
+    """One calendar a phone can import; stable UIDs so a re-import updates, not duplicates.
+    A center's session is at the center; a district event in ``district`` at its place."""
     from icalendar import Calendar, Event
 
     cn, sn, tn, en = _names(data)
+    events = {e.event_id: e for e in data.events}
     cal = Calendar()
-    cal.add("prodid", "-//tuoyu//Baoshan guidance sessions//ZH")
+    cal.add("prodid", "-//tuoyu//guidance sessions//ZH")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", one_line(title))
     cal.add("x-wr-timezone", "Asia/Shanghai")
@@ -355,7 +368,9 @@ def ics_bytes(title: str, sessions: list[Session], data: SessionData) -> bytes:
             ev.add("location", one_line(cn.get(s.center_id, s.center_id)))
         else:
             ev.add("summary", one_line(en.get(s.event_id, s.event_id)))
-            ev.add("location", "宝山区")
+            where = event_location(district, events.get(s.event_id))
+            if where:
+                ev.add("location", one_line(where))
         ev.add("description", one_line("指导人员：" + "、".join(sn.get(x, x) for x in s.staff_ids)))
         cal.add_component(ev)
     return cal.to_ical()
@@ -387,7 +402,8 @@ def ics_names(data: SessionData) -> dict[tuple[str, str], str]:
             + ".ics" for key, v in wanted.items()}
 
 
-def write_ics(folder: Path, data: SessionData, sessions: list[Session]) -> int:
+def write_ics(folder: Path, data: SessionData, sessions: list[Session],
+              district: str = "") -> int:
     """One .ics per center and per staff member, named for them
     (``场所-<center name>.ics``, ``人员-<name>.ics``, see :func:`ics_names`); returns
     the number of files."""
@@ -404,11 +420,11 @@ def write_ics(folder: Path, data: SessionData, sessions: list[Session]) -> int:
     names = ics_names(data)
     for cid, ss in sorted(by_center.items()):
         file = names.get(("center", cid), f"场所-{safe_file_name(cid, 'x')}.ics")
-        (folder / file).write_bytes(ics_bytes(cn.get(cid, cid), ss, data))
+        (folder / file).write_bytes(ics_bytes(cn.get(cid, cid), ss, data, district))
         n += 1
     for sid, ss in sorted(by_staff.items()):
         file = names.get(("staff", sid), f"人员-{safe_file_name(sid, 'x')}.ics")
-        (folder / file).write_bytes(ics_bytes(sn.get(sid, sid), ss, data))
+        (folder / file).write_bytes(ics_bytes(sn.get(sid, sid), ss, data, district))
         n += 1
     return n
 
@@ -432,7 +448,7 @@ def write_plan(plan: Plan, folder: Path, lang: Lang = "zh") -> None:
     targets = [(label(t.code, "zh"), t.goal, t.achieved, t.met) for t in plan.targets]
     write_workbook(folder / "sessions.xlsx", detail.data, sessions, detail.year, figures,
                    notes, title, targets)
-    write_ics(folder / ICS_DIR, detail.data, sessions)
+    write_ics(folder / ICS_DIR, detail.data, sessions, plan.district)
     (folder / "sessions_summary.txt").write_text(summary(plan, lang) + "\n", encoding="utf-8")
 
 

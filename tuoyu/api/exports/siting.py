@@ -14,13 +14,13 @@ from __future__ import annotations
 import base64
 import html
 import json
-import os
 import re
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from tuoyu.api.exports.tiles import tile_url
 from tuoyu.api.exports.workbook import Book, Title, yes_no
 from tuoyu.api.text import Lang, label, number, percent, render
 from tuoyu.planning.plan import Plan
@@ -487,16 +487,6 @@ def _json_for_script(doc: Any) -> str:
     """JSON safe inside a <script> element: no raw ``<``, ``>`` or ``&`` at all."""
     text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-def tile_url() -> str | None:
-    """The basemap's tile address a planner configured (``TUOYU_MAP_TILES``, a template
-    such as ``http://tiles.intranet/{z}/{x}/{y}.png``), or None: no basemap, and the map
-    page then contacts no host at all when opened."""
-    value = os.environ.get("TUOYU_MAP_TILES", "").strip()
-    ok = re.fullmatch(r"https?://[^\s\"'<>\\]+", value) and all(
-        part in value for part in ("{z}", "{x}", "{y}"))
-    return value if ok else None
 
 
 def map_html(plan: Plan) -> str:

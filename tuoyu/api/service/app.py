@@ -7,6 +7,7 @@ The job dispatcher runs while the app does (its lifespan).
 
 from __future__ import annotations
 
+import html
 import json
 import string
 from collections.abc import AsyncIterator
@@ -21,6 +22,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tuoyu import __version__
+from tuoyu.api.exports.tiles import tile_origin
 from tuoyu.api.service import auth, errors
 from tuoyu.api.service.apart import Slots
 from tuoyu.api.service.datasets import register_bundled
@@ -52,20 +54,55 @@ ECHARTS_JS = '<script src="/static/vendor/echarts/echarts.common.min.js"></scrip
 PAGE_SCRIPTS = {"map": LEAFLET_JS, "plan": ECHARTS_JS}
 
 
+#: the shared pages' links in the header: (route, page, Chinese label); the planners'
+#: own pages come from the registry (their ``nav`` label, else their title)
+HOME_NAV = ("/", "index", "首页")
+SHARED_NAV = (("/plan", "plan", "行动计划目标"),)
+
+
+def nav_links() -> list[tuple[str, str, str]]:
+    """Every page of the header, in order: the home page, each planner's page (the
+    registry's order), the shared ones. Each is (route, page name, Chinese label); its
+    link is ``#link-<name>`` (``#link-home`` for the home page) and its label in the
+    pages' dictionary ``nav_<name>``."""
+    links = [HOME_NAV] + [(p.page.route, p.page.name, p.page.nav or p.page.title)
+                          for p in registry.planners() if p.page is not None]
+    return links + list(SHARED_NAV)
+
+
+def nav_html(current: str) -> str:
+    """The header's links, the page shown marked ``current``; names escaped (data)."""
+    out = []
+    for route, name, text in nav_links():
+        key = "home" if name == "index" else name
+        mark = ' class="current"' if name == current else ""
+        out.append(f'    <a href="{html.escape(route)}" id="link-{html.escape(key)}"{mark} '
+                   f'data-i18n="nav_{html.escape(key)}">{html.escape(text)}</a>')
+    return "\n".join(out)
+
+
+def _tiles_meta() -> str:
+    """A map page's configured basemap (``TUOYU_MAP_TILES``) for its script to read; none
+    without one: the page then asks no other host for anything."""
+    from tuoyu.api.exports.tiles import tile_url
+
+    url = tile_url()
+    return "" if url is None else (
+        f'<meta name="tuoyu-map-tiles" content="{html.escape(url, quote=True)}">\n')
+
+
 def render_page(name: str, title_key: str, title: str) -> str:
     """A page: its own <main> in the one shared layout (head, header, scripts)."""
     main = (WEB / f"{name}.html").read_text(encoding="utf-8").strip()
     if not (WEB / "layout.html").is_file():
         return main
     layout = string.Template((WEB / "layout.html").read_text(encoding="utf-8"))
-    current = {f"current_{p}": (' class="current"' if p == name else "")
-               for p, _key, _title in pages().values()}
     leaflet = any(p.page is not None and p.page.name == name and p.page.leaflet
                   for p in registry.planners())
     return layout.substitute(
-        title_key=title_key, title=title, main=main, page=name,
-        styles=LEAFLET_CSS if leaflet else "",
-        scripts=LEAFLET_JS if leaflet else PAGE_SCRIPTS.get(name, ""), **current,
+        title_key=title_key, title=title, main=main, page=name, nav=nav_html(name),
+        styles=(LEAFLET_CSS + _tiles_meta()) if leaflet else "",
+        scripts=LEAFLET_JS if leaflet else PAGE_SCRIPTS.get(name, ""),
     )
 
 
@@ -220,5 +257,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.add_middleware(BodyLimit, limit=settings.max_upload_bytes + 1024 * 1024,
                        stated=settings.max_upload_bytes)
-    app.add_middleware(Guard, allowed_hosts=settings.allowed_hosts)
+    app.add_middleware(Guard, allowed_hosts=settings.allowed_hosts, tiles_origin=tile_origin())
     return app

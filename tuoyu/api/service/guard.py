@@ -78,10 +78,22 @@ def own_origin(scheme: str, host_header: str, server: tuple[str, int | None] | N
     return scheme, DEFAULT_PORTS[scheme]
 
 
+def with_images_from(csp: str, origin: str | None) -> str:
+    """``csp`` that also lets pages show images from ``origin`` (the basemap's tile server
+    a planner configured, ``TUOYU_MAP_TILES``); unchanged without one."""
+    if not origin:
+        return csp
+    return csp.replace("img-src 'self' data: blob:", f"img-src 'self' data: blob: {origin}")
+
+
 class Guard:
-    def __init__(self, app: ASGIApp, allowed_hosts: frozenset[str]):
+    def __init__(self, app: ASGIApp, allowed_hosts: frozenset[str],
+                 tiles_origin: str | None = None):
         self.app = app
         self.allowed = frozenset(h.lower() for h in allowed_hosts)
+        #: the pages' policy: images also from the configured tile server, nothing else
+        self.csp = with_images_from(CSP, tiles_origin)
+        self.docs_csp = with_images_from(DOCS_CSP, tiles_origin)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -100,7 +112,7 @@ class Guard:
             await self._refuse(send, *refusal)
             return
         path = scope.get("path", "")
-        csp = DOCS_CSP if path in DOCS else CSP
+        csp = self.docs_csp if path in DOCS else self.csp
 
         async def with_headers(msg: Message) -> None:
             if msg["type"] == "http.response.start":

@@ -34,6 +34,7 @@ from tuoyu.api.store.tables import (
     DatasetRow,
     Job,
     Outcome,
+    PlanFolder,
     Roster,
     RosterVisit,
     StoredPlan,
@@ -46,7 +47,8 @@ __all__ = [
     "RosterVisit", "StoredPlan", "now", "database_url", "engine", "make_engine", "migrate",
     "stored_history", "save_roster", "record_outcomes", "RosterStateError", "RedrawRefused",
     "DrawConflict", "default_url", "home", "ReplanNeedsReason", "NothingToPublish", "NothingToReplan", "NoRosterStored", "month_draws", "earlier_draws", "draw_entry",
-    "is_published", "month_roster", "publish_roster",
+    "is_published", "month_roster", "publish_roster", "PlanFolder", "note_plan_folder",
+    "plan_folders",
 ]
 
 #: the data root when ``TUOYU_HOME`` is not set (relative to the working folder)
@@ -114,6 +116,43 @@ def engine(url: str | None = None) -> Engine:
     url = url or database_url()
     migrate(url)
     return make_engine(url)
+
+
+#: how many folders of one dataset and kind the store remembers (the newest)
+PLAN_FOLDERS_KEPT = 20
+
+
+def note_plan_folder(eng: Engine, dataset: str, kind: str, folder: Path,
+                     params: dict[str, Any]) -> None:
+    """Remember that a finished plan of ``kind`` on ``dataset`` was written into
+    ``folder`` (the command line's out folder) now: the pages and ``tuoyu scorecard``
+    look there for plans made on the command line. The same folder again replaces its
+    row; only the newest :data:`PLAN_FOLDERS_KEPT` of a dataset and kind are kept."""
+    import json
+
+    where = str(Path(folder).resolve())
+    with Session(eng) as session, session.begin():
+        session.execute(delete(PlanFolder).where(
+            PlanFolder.dataset == dataset, PlanFolder.kind == kind, PlanFolder.folder == where))
+        session.add(PlanFolder(dataset=dataset, kind=kind, folder=where, made_at=now(),
+                               params_json=json.dumps(params, ensure_ascii=False,
+                                                      sort_keys=True, default=str)))
+        session.flush()
+        old = session.scalars(
+            select(PlanFolder.id).where(PlanFolder.dataset == dataset, PlanFolder.kind == kind)
+            .order_by(PlanFolder.made_at.desc(), PlanFolder.id.desc())
+            .offset(PLAN_FOLDERS_KEPT)).all()
+        if old:
+            session.execute(delete(PlanFolder).where(PlanFolder.id.in_(old)))
+
+
+def plan_folders(eng: Engine, dataset: str, kind: str) -> list[PlanFolder]:
+    """The folders the command line wrote plans of ``kind`` on ``dataset`` into, newest
+    first (a folder may since have been removed or overwritten: check its files)."""
+    with Session(eng, expire_on_commit=False) as session:
+        return list(session.scalars(
+            select(PlanFolder).where(PlanFolder.dataset == dataset, PlanFolder.kind == kind)
+            .order_by(PlanFolder.made_at.desc(), PlanFolder.id.desc())).all())
 
 
 def stored_history(session: Session, dataset: str, before: dt.date) -> list[PastInspection]:

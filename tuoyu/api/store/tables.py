@@ -166,6 +166,25 @@ class StoredPlan(Base):
         return json.loads(self.files_json or "[]")
 
 
+class PlanFolder(Base):
+    """Where the command line wrote a finished plan (``tuoyu all``, ``tuoyu sessions``,
+    …): the pages and ``tuoyu scorecard`` find plans made on the command line there, as
+    they find the service's jobs. One row per (dataset, kind, folder), the newest kept."""
+
+    __tablename__ = "plan_folders"
+    __table_args__ = (Index("ux_plan_folders", "dataset", "kind", "folder", unique=True),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dataset: Mapped[str] = mapped_column(String(500), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    folder: Mapped[str] = mapped_column(String(1000))
+    params_json: Mapped[str] = mapped_column(Text, default="{}")
+    made_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return json.loads(self.params_json or "{}")
+
+
 class ApiToken(Base):
     """An access token, stored as a salted SHA-256 (the token itself is shown once)."""
 

@@ -97,6 +97,32 @@ def percent(share: float | None) -> str:
     return number(share * 100, 1) + "%"
 
 
+def local_time(when: Any, lang: Lang = "zh") -> str:
+    """A moment as people in the office read it: in Asia/Shanghai, said so in words
+    ("2027-03-01 09:30:00（北京时间）"); "—" when unknown. ``when`` is a datetime or an
+    ISO text (the store keeps UTC: a time without zone is UTC); text that is no time is
+    given back as it is."""
+    import datetime as dt
+
+    if when is None or when == "":
+        return "—"
+    t = when
+    if not isinstance(t, dt.datetime):
+        try:
+            t = dt.datetime.fromisoformat(str(when).strip().replace("Z", "+00:00"))
+        except ValueError:
+            return str(when)
+    t = t if t.tzinfo else t.replace(tzinfo=dt.UTC)
+    try:
+        from zoneinfo import ZoneInfo
+
+        zone: dt.tzinfo = ZoneInfo("Asia/Shanghai")
+    except (ImportError, LookupError):  # no time zone database: Shanghai is UTC+8 since 1991
+        zone = dt.timezone(dt.timedelta(hours=8))
+    text = t.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
+    return text + ("（北京时间）" if lang == "zh" else " (Beijing time)")
+
+
 #: parameters whose values are codes of a family of labels, said by their label
 #: (an inspection outcome "rectify" reads 责令整改)
 CODED_PARAMS = {"outcome": "outcome.", "stage": "stage."}

@@ -7,6 +7,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
                          "--lang {lang}: expected zh or en."),
     "cli.solving": ("求解中…", "solving…"),
     "cli.written": ("  已写入：{out}", "  written: {out}"),
+    "cli.folder_not_noted": (
+        "  方案已写入 {out}，但未能记入数据库（{reason}）：页面和 tuoyu scorecard 暂时找不到它。",
+        "  The plan is written to {out} but could not be noted in the store ({reason}): the "
+        "pages and tuoyu scorecard will not find it.",
+    ),
     "cli.option.month": ("检查排班的月份，YYYY-MM。", "Month of the inspection roster, YYYY-MM."),
     "cli.option.seed": ("检查排班随机抽取的种子。", "Seed of the roster's random draw."),
     "cli.option.year": ("指导活动日历的年份。", "Year of the guidance-session calendar."),

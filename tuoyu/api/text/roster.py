@@ -328,7 +328,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "roster.notice.outcome": ("检查结果", "outcome"),
     "roster.notice.not_recorded": ("尚未录入", "not yet recorded"),
     "roster.notice.state": ("排班状态", "state"),
-    "roster.notice.published_at": ("发布时间（UTC）", "published (UTC)"),
+    "roster.notice.published_at": ("发布时间", "published"),
     "roster.notice.seed": ("随机种子", "seed"),
     "roster.notice.inspections": ("检查次数", "inspections"),
     "roster.notice.drawn": ("随机抽取机构数", "institutions drawn at random"),
@@ -337,9 +337,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "roster.notice.history_fingerprint": ("历史检查指纹", "history fingerprint"),
     "roster.notice.result_fingerprint": ("排班结果指纹", "roster fingerprint"),
     "roster.notice.redraw_reason": ("重新抽取理由", "reason for redrawing"),
-    "roster.notice.created_at": ("抽取时间（UTC）", "drawn at (UTC)"),
+    "roster.notice.created_at": ("抽取时间", "drawn at"),
     "roster.notice.draw": ("第几次", "draw"),
-    "roster.notice.time": ("时间（UTC）", "time (UTC)"),
+    "roster.notice.time": ("时间", "time"),
     "roster.notice.fingerprint": ("指纹", "fingerprint"),
     "roster.notice.item": ("项目", "item"),
     "roster.notice.value": ("内容", "value"),
@@ -651,27 +651,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
-def _utc8(iso: object) -> str:
-    """A UTC time as the office reads it (Asia/Shanghai, UTC+8)."""
-    import datetime as dt
-
-    try:
-        t = dt.datetime.fromisoformat(str(iso))
-    except ValueError:
-        return str(iso)
-    t = t if t.tzinfo else t.replace(tzinfo=dt.UTC)
-    return t.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%d %H:%M:%S (UTC+8)")
-
-
 def source_text(source: dict, lang: str = "zh") -> str:
     """A seed source in words (which drand round, which lottery draw), so that anyone can
     look it up."""
-    from tuoyu.api.text import message
+    from tuoyu.api.text import local_time, message
 
     if source.get("kind") == "drand":
         return message("roster.source.drand", {
             "chain": str(source.get("chain", {}).get("hash", ""))[:16],
-            "round": str(source.get("round")), "time": _utc8(source.get("round_time"))},
+            "round": str(source.get("round")),
+            "time": local_time(source.get("round_time"), lang)},  # type: ignore[arg-type]
             lang)  # type: ignore[arg-type]
     if source.get("kind") == "lottery":
         return message("roster.source.lottery", {"name": source.get("name"),

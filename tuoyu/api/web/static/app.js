@@ -8,6 +8,7 @@
       app_name: '托育规划', app_name_of: '{d}托育规划',
       nav_home: '首页', nav_map: '选址地图', nav_roster: '月度检查排班', nav_calendar: '年度指导活动日历',
       nav_plan: '行动计划目标', title_plan: '三年行动计划目标完成情况',
+      nav_visits: '上门指导', title_visits: '新生儿家庭上门指导',
       lang_switch: 'English',
       title_index: '托育规划 · 首页', title_map: '公办托班选址地图',
       title_roster: '月度检查排班（双随机）', title_calendar: '年度指导活动日历',
@@ -63,7 +64,7 @@
       within_15_min_before: '规划前15分钟内有托位的居委', within_15_min_after: '规划后15分钟内有托位的居委', reach_before: '规划前15分钟覆盖率', reach_after: '规划后15分钟覆盖率',
       layer_streets: '街镇边界', layer_communities: '居委（按未满足需求着色）',
       layer_providers: '现有托育机构', layer_kindergartens: '幼儿园（含托班）',
-      layer_year: '{y}年新增托班及15分钟步行范围（直线距离近似）', basemap: '在线底图',
+      layer_year: '{y}年新增托班及15分钟步行范围（直线距离近似）', basemap: '底图',
       legend_unmet: '未满足需求', legend_met: '已满足',
       new_in_year: '{y}年新增 {c} 个班，{s} 个托位', seats: '托位', inclusive: '普惠',
       openings: '新增托班', summary: '方案摘要', plan_served: '{y}年：服务 {s} / 需求 {d}',
@@ -76,6 +77,8 @@
       yes: '是', no: '否', downloads: '下载', verify: '复核抽取', verify_ok: '复核一致：重新计算得到相同的排班。',
       verify_bad: '复核不一致：', reason_coverage: '年度覆盖', reason_drawn: '随机抽取',
       reason_follow_up: '整改复查', reason_high_risk: '高风险',
+      roster_month: '本月检查日历', inspections_shown: '显示 {n} / {m} 次检查',
+      day_teams: '当天共 {n} 次检查：',
       // calendar
       plan_year: '年份', make_calendar: '生成日历', by_center: '按活动点',
       by_staff: '按指导人员', center: '活动点', start: '开始', end: '结束', topic: '主题',
@@ -110,6 +113,7 @@
       nav_home: 'Home', nav_map: 'Siting map', nav_roster: 'Monthly roster',
       nav_calendar: 'Session calendar', lang_switch: '中文',
       nav_plan: 'Action plan targets', title_plan: 'Three-year action plan: targets',
+      nav_visits: 'Home visits', title_visits: 'Home guidance visits to newborn families',
       title_index: 'Childcare planning', title_map: 'Siting of public nursery classes',
       title_roster: 'Monthly inspection roster', title_calendar: 'Yearly guidance-session calendar',
       intro: 'Planning tools of the district childcare office: monthly inspection rosters, ' +
@@ -168,7 +172,7 @@
       reach_after: '15-min reach after',
       layer_streets: 'Street boundaries', layer_communities: 'Communities (by unmet demand)',
       layer_providers: 'Existing childcare places', layer_kindergartens: 'Kindergartens (nursery)',
-      layer_year: 'New classes {y} and 15-minute walk (straight-line stand-in)', basemap: 'Online basemap',
+      layer_year: 'New classes {y} and 15-minute walk (straight-line stand-in)', basemap: 'Basemap',
       legend_unmet: 'unmet demand', legend_met: 'met',
       new_in_year: '{y}: {c} new classes, {s} places', seats: 'places', inclusive: 'inclusive',
       openings: 'New classes', summary: 'Plan summary', plan_served: '{y}: served {s} of {d}',
@@ -182,6 +186,8 @@
       verify_ok: 'Verified: recomputing gives the same roster.', verify_bad: 'Does not match: ',
       reason_coverage: 'yearly coverage', reason_drawn: 'drawn at random',
       reason_follow_up: 'follow-up', reason_high_risk: 'high risk',
+      roster_month: 'The month\'s inspections', inspections_shown: '{n} of {m} inspections shown',
+      day_teams: '{n} inspections that day:',
       plan_year: 'Year', make_calendar: 'Make calendar', by_center: 'By center',
       by_staff: 'By staff member', center: 'Center', start: 'Start', end: 'End', topic: 'Topic',
       staff: 'Staff', event: 'Event', sessions_count: 'Sessions', ics_files: 'Calendar files (ICS)',
@@ -622,6 +628,14 @@
     });
   }
 
+  /* The basemap's tile address a planner configured for the service (TUOYU_MAP_TILES, in
+   * the map pages' head), or null: then a map shows no basemap and asks no other host. */
+  function mapTiles() {
+    var m = document.querySelector('meta[name="tuoyu-map-tiles"]');
+    var url = m ? m.getAttribute('content') : '';
+    return /^https?:\/\/\S+$/.test(url || '') ? url : null;
+  }
+
   function fileUrl(jobId, name) {
     return '/api/v1/jobs/' + encodeURIComponent(jobId) + '/files/' +
       name.split('/').map(encodeURIComponent).join('/');
@@ -764,7 +778,7 @@
     watchJob: watchJob, showJob: showJob, submitJob: submitJob, runJob: runJob, finish: finish,
     latestJob: latestJob, fileUrl: fileUrl, downloadLink: downloadLink,
     setupChrome: setupChrome, fmtNum: fmtNum, showingPlan: showingPlan, jobLabel: jobLabel, fmtTime: fmtTime,
-    stageText: stageText,
+    stageText: stageText, mapTiles: mapTiles,
     datasetLabel: datasetLabel, datasets: function () { return datasets; },
     rememberDatasets: function (list) {
       datasets = {};

@@ -1,10 +1,11 @@
-/* map.html: the siting plan on a Leaflet map (offline: no basemap unless a tile loads). */
+/* map.html: the siting plan on a Leaflet map (offline: a basemap only from the tile server
+ * configured for the service, TUOYU_MAP_TILES, as the offline map file; none otherwise). */
 (function () {
   'use strict';
   var T = window.Tuoyu;
   var api = T.api;
   var YEAR_COLOURS = ['#7b3294', '#e66101', '#008837', '#0571b0', '#ca0020'];
-  var TILE = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
+  var TILE = T.mapTiles();  // null: no basemap, no request to any other host
 
   var map = L.map('map', {zoomControl: false}).setView([31.40, 121.43], 11);
   var zoom = null;
@@ -629,14 +630,12 @@
   });
   T.onLang(function () { zoomControl(); draw(); showSteer(); });
   T.setupChrome();
-  // The online basemap only when one of its tiles loads (the district intranet has no internet).
-  var probe = new Image();
-  probe.onload = function () {
-    basemap = L.tileLayer(TILE, {maxZoom: 19, attribution: '&copy; OpenStreetMap'});
+  // The basemap only when one is configured (the district intranet's tile server).
+  if (TILE) {
+    basemap = L.tileLayer(TILE, {maxZoom: 19});
     basemap.addTo(map);
     basemap.bringToBack();
     if (control) { control.addBaseLayer(basemap, T.t('basemap')); }
-  };
-  probe.src = TILE.replace('{z}', '0').replace('{x}', '0').replace('{y}', '0');
+  }
   start();
 })();

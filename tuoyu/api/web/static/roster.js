@@ -1,9 +1,15 @@
-/* roster.html: the month's inspection roster, its draw record and its verification. */
+/* roster.html: the month's inspection roster as a month grid (filtered by inspector,
+ * street and institution; each day's institutions and teams; holidays and 调休 working
+ * days marked; an inspection clicked shows its team, reason and note), its draw record
+ * and its verification. 双随机 inspections are unannounced: this page is the planners'
+ * (the API serves a roster's rows to the roles that may read plans, as before). */
 (function () {
   'use strict';
   var T = window.Tuoyu;
+  var MV = window.TuoyuMonthView;
   var api = T.api;
-  var state = null;  // {job, rows, draw, names}
+  var state = null;  // {job, rows, draw, names, marks}
+  var view = null;   // the month grid (month-view.js)
   var tablesCache = {};
 
   /* The month's cycle (双随机、一公开): commit -> seed -> draw -> publish to the inspectors
@@ -87,7 +93,7 @@
 
   function sourceWords(src) {
     if (!src) { return ''; }
-    if (src.kind === 'drand') { return 'drand #' + src.round + ' (' + src.round_time + ')'; }
+    if (src.kind === 'drand') { return 'drand #' + src.round + ' (' + T.fmtTime(src.round_time) + ')'; }
     return (src.name || '') + ' ' + (src.date || '');
   }
 
@@ -113,7 +119,7 @@
     cl.innerHTML = '';
     (m.commitments || []).forEach(function (c) {
       cl.appendChild(T.el('li', {text: w('commitment_line', {seq: c.seq,
-        commitment: c.commitment, time: c.created_at || '', source: sourceWords(c.source),
+        commitment: c.commitment, time: T.fmtTime(c.created_at), source: sourceWords(c.source),
         reason: c.reason ? '：' + c.reason : '', seeded: w(c.seeded ? 'seeded' : 'not_seeded')})}));
     });
     document.getElementById('seed-btn').disabled = step !== 'committed';
@@ -204,13 +210,17 @@
     return Promise.all([
       api(T.resultUrl(job.id)),
       api(T.fileUrl(job.id, 'draw.json')).catch(function () { return null; }),
-      table(ds, 'institutions'), table(ds, 'inspectors'), table(ds, 'streets')
+      table(ds, 'institutions'), table(ds, 'inspectors'), table(ds, 'streets'),
+      MV.workCalendar(ds, Number(String((job.params || {}).month || '').slice(0, 4)))
     ]).then(function (r) {
       var names = {inst: {}, insp: {}, street: {}};
       r[2].forEach(function (x) { names.inst[x.institution_id] = x.name; });
       r[3].forEach(function (x) { names.insp[x.inspector_id] = x.name; });
       r[4].forEach(function (x) { names.street[String(x.street_id)] = x.name; });
-      state = {job: job, result: r[0], rows: r[0].rows || [], draw: r[1], names: names};
+      state = {job: job, result: r[0], rows: r[0].rows || [], draw: r[1], names: names,
+        marks: r[5] || []};
+      fillFilters();
+      document.getElementById('inspection-detail').hidden = true;
       T.showReasons(job.id, r[0]);
       var month = (job.params || {}).month || '';
       var first = month ? month + '-01' : '';
@@ -231,10 +241,118 @@
     return s === k ? r : s;
   }
 
+
+  function teamOf(r) {
+    var n = state.names;
+    return ids(r.inspector_ids).map(function (i) { return n.insp[i] || i; }).join('、');
+  }
+
+  function options(id, pairs) {
+    var sel = document.getElementById(id);
+    var keep = sel.value;
+    sel.innerHTML = '';
+    sel.appendChild(T.el('option', {value: '', text: T.t('all')}));
+    pairs.sort(function (a, b) { return a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0; })
+      .forEach(function (p) { sel.appendChild(T.el('option', {value: p[0], text: p[1]})); });
+    sel.value = pairs.some(function (p) { return p[0] === keep; }) ? keep : '';
+  }
+
+  /* Only what the roster holds: its inspectors, streets and institutions. */
+  function fillFilters() {
+    var n = state.names, insp = {}, streets = {}, inst = {};
+    state.rows.forEach(function (r) {
+      ids(r.inspector_ids).forEach(function (i) { insp[i] = true; });
+      streets[String(r.street_id)] = true;
+      inst[String(r.institution_id)] = true;
+    });
+    options('inspector-filter', Object.keys(insp).map(function (k) { return [k, n.insp[k] || k]; }));
+    options('street-filter', Object.keys(streets).map(function (k) { return [k, n.street[k] || k]; }));
+    options('institution-filter', Object.keys(inst).map(function (k) { return [k, n.inst[k] || k]; }));
+  }
+
+  function picked(id) { return document.getElementById(id).value; }
+
+  function filtered() {
+    var who = picked('inspector-filter'), street = picked('street-filter');
+    var inst = picked('institution-filter');
+    return state.rows.filter(function (r) {
+      if (who && ids(r.inspector_ids).indexOf(who) < 0) { return false; }
+      if (street && String(r.street_id) !== street) { return false; }
+      return !(inst && String(r.institution_id) !== inst);
+    });
+  }
+
+  /* An inspection on the grid: the institution and its team (the day's teams at a glance). */
+  function eventOf(r, i) {
+    var n = state.names;
+    var ev = {id: 'i' + i, start: r.date, allDay: true, row: r,
+      title: (n.inst[r.institution_id] || r.institution_id) + ' · ' + teamOf(r),
+      classNames: ['inspection', 'reason-' + String(r.reason || '')]};
+    if (r.reason === 'follow_up') {
+      ev.backgroundColor = '#b54708';
+      ev.borderColor = '#b54708';
+      ev.classNames.push('follow-up');
+    }
+    return ev;
+  }
+
+  function monthGrid() {
+    var rows = filtered();
+    var events = rows.map(eventOf);
+    document.getElementById('filter-count').textContent =
+      T.t('inspections_shown', {n: rows.length, m: state.rows.length});
+    var month = (state.job.params || {}).month || (rows[0] ? rows[0].date.slice(0, 7) : '');
+    var host = document.getElementById('roster-month');
+    if (!view || host.getAttribute('data-job-id') !== state.job.id ||
+        host.getAttribute('data-lang') !== T.lang()) {
+      if (view) { view.destroy(); }
+      host.innerHTML = '';
+      view = MV.monthView(host, {events: events, initialDate: month ? month + '-01' : undefined,
+        onClick: detail, dayMaxEvents: false,
+        views: 'dayGridMonth,listMonth'});
+      view.mark(state.marks);
+      host.setAttribute('data-job-id', state.job.id);
+      host.setAttribute('data-lang', T.lang());
+    } else {
+      view.set(events);
+    }
+    host.setAttribute('data-events', String(events.length));
+  }
+
+  function weekday(iso) {
+    var d = new Date(iso + 'T00:00:00Z');
+    return T.t('weekdays').split(',')[d.getUTCDay()] || '';
+  }
+
+  /* The inspection clicked: institution, street, day, team, why it is there, note. */
+  function detail(r) {
+    var n = state.names;
+    var box = document.getElementById('inspection-detail');
+    var colon = T.lang() === 'en' ? ': ' : '：';
+    box.innerHTML = '';
+    box.hidden = false;
+    box.appendChild(T.el('b', {text: label(n.inst, r.institution_id)}));
+    box.appendChild(T.el('div', {text: r.date + ' ' + weekday(r.date)}));
+    box.appendChild(T.el('div', {text: T.t('street') + colon +
+      (n.street[String(r.street_id)] || r.street_id)}));
+    box.appendChild(T.el('div', {'class': 'team', text: T.t('inspectors') + colon + teamOf(r)}));
+    box.appendChild(T.el('div', {text: T.t('reason') + colon + reasonText(r.reason)}));
+    if (r.note) { box.appendChild(T.el('div', {text: T.t('note') + colon + r.note})); }
+    var same = state.rows.filter(function (x) { return x.date === r.date; });
+    box.appendChild(T.el('div', {text: T.t('day_teams', {n: same.length})}));
+    var ul = T.el('ul', {'class': 'day-teams'});
+    same.forEach(function (x) {
+      ul.appendChild(T.el('li', {text: (n.inst[x.institution_id] || x.institution_id) + colon +
+        teamOf(x)}));
+    });
+    box.appendChild(ul);
+  }
+
   function render() {
     if (!state) { return; }
     var n = state.names;
     document.getElementById('result').hidden = false;
+    monthGrid();
     var rows = state.rows.slice().sort(function (a, b) {
       return a.date < b.date ? -1 : a.date > b.date ? 1 : 0;
     });
@@ -315,7 +433,7 @@
       ol.innerHTML = '';
       (m.draws || []).forEach(function (d) {
         ol.appendChild(T.el('li', {text: T.t('draw_line', {seed: d.seed,
-          time: d.time || '', state: T.t('state_' + d.status),
+          time: T.fmtTime(d.time), state: T.t('state_' + d.status),
           reason: d.reason ? '：' + d.reason : ''})}));
       });
       document.getElementById('publish-btn').disabled = !!(m.published && mine);
@@ -403,6 +521,14 @@
     ev.preventDefault();
     make();
   });
+  ['inspector-filter', 'street-filter', 'institution-filter'].forEach(function (id) {
+    document.getElementById(id).addEventListener('change', function () {
+      if (state) { monthGrid(); }
+    });
+  });
+  document.getElementById('roster-filter').addEventListener('submit', function (ev) {
+    ev.preventDefault();  // filtering never leaves the page
+  });
   document.getElementById('verify-btn').addEventListener('click', verify);
   document.getElementById('publish-btn').addEventListener('click', publish);
   document.getElementById('replan-form').addEventListener('submit', replanMonth);
@@ -412,7 +538,7 @@
   document.getElementById('reveal-btn').addEventListener('click', revealMonth);
   document.getElementById('month').addEventListener('change', refreshCycle);
   document.getElementById('dataset').addEventListener('change', refreshCycle);
-  T.onLang(render);
+  T.onLang(function () { if (state) { fillFilters(); render(); } });
   T.onLang(function () { wordsOnPage(); if (cycle) { showCycle(cycle); } });
   wordsOnPage();
   T.setupChrome();

@@ -1,5 +1,5 @@
 /* visits.html: a week of home guidance visits, routed: a line per person and day on the
- * map (offline: no basemap), the visits by day and person, coverage by street.
+ * map (offline: a basemap only from the configured tile server), the visits by day and person, coverage by street.
  * Family data: pseudonymous ids and committees only; the page is for planners and staff. */
 (function () {
   'use strict';
@@ -30,6 +30,9 @@
   var COLOURS = ['#1b9e77', '#d95f02', '#7570b3', '#e7298a', '#66a61e', '#e6ab02', '#a6761d',
     '#1f78b4', '#b2df8a', '#fb9a99'];
   var map = L.map('map', {zoomControl: true}).setView([31.40, 121.43], 11);
+  if (T.mapTiles()) {  // a basemap only from the configured tile server (TUOYU_MAP_TILES)
+    L.tileLayer(T.mapTiles(), {maxZoom: 19}).addTo(map);
+  }
   var layer = null;
   var state = null;  // {job, result, routes, coverage, names}
   var tablesCache = {};
