@@ -20,6 +20,7 @@ import argparse
 import datetime as dt
 import importlib.util
 import math
+import os
 import sys
 import tempfile
 import time
@@ -156,6 +157,12 @@ def solve_ortools(data: ProblemData, matrix: np.ndarray, seconds: float,
     return travel, routes, True
 
 
+def _load() -> str:
+    """The machine's 1-minute load average when a row is printed (2 cores: above 2, the
+    seconds are inflated by other work)."""
+    return f"{os.getloadavg()[0]:.1f}"
+
+
 def visits_row(folder: Path, label: str, iterations: int) -> None:
     problem = VisitProblem(load_visit_data(folder), WEEK)
     built = build(problem, form_teams(problem))
@@ -172,7 +179,7 @@ def visits_row(folder: Path, label: str, iterations: int) -> None:
 
     print(f"| {label} | PyVRP 0.14.1, {iterations} iterations | {data.num_clients} | "
           f"{data.num_vehicles} | {s:.1f} | {feas} | {obj:,} | {travel:,} | "
-          f"{due_hit(routes)}/{len(due)} |", flush=True)
+          f"{due_hit(routes)}/{len(due)} | {_load()} |", flush=True)
     t0 = time.perf_counter()
     o_travel, o_routes, o_ok = solve_ortools(data, matrix, s, optional=True)
     o_s = time.perf_counter() - t0
@@ -180,7 +187,7 @@ def visits_row(folder: Path, label: str, iterations: int) -> None:
     print(f"| {label} | OR-Tools 9.15 GLS, same wall time | {data.num_clients} | "
           f"{data.num_vehicles} | {o_s:.1f} | {o_ok} | "
           f"{'—' if o_obj is None else f'{o_obj:,}'} | {o_travel:,} | "
-          f"{due_hit(o_routes)}/{len(due)} |", flush=True)
+          f"{due_hit(o_routes)}/{len(due)} | {_load()} |", flush=True)
 
 
 def solomon_data(name: str) -> ProblemData:
@@ -205,8 +212,9 @@ def solomon_data(name: str) -> ProblemData:
 
 
 def solomon_rows(seconds: float) -> None:
-    print("\n| Solomon | BKS (distance) | solver | seconds | distance | vehicles | gap |")
-    print("|---|---:|---|---:|---:|---:|---:|")
+    print("\n| Solomon | BKS (distance) | solver | seconds | distance | vehicles | gap "
+          "| load avg |")
+    print("|---|---:|---|---:|---:|---:|---:|---:|")
     for name, bks in BKS.items():
         data = solomon_data(name)
         matrix = np.asarray(data.distance_matrix(0))
@@ -214,7 +222,7 @@ def solomon_rows(seconds: float) -> None:
         dist = travel / SCALE
         print(f"| {name} | {bks} | PyVRP 0.14.1 ({seconds:.0f} s) | {s:.1f} | "
               f"{dist:.2f}{'' if feas else ' (infeasible)'} | {len(routes)} | "
-              f"{(dist - bks) / bks:+.2%} |", flush=True)
+              f"{(dist - bks) / bks:+.2%} | {_load()} |", flush=True)
         t0 = time.perf_counter()
         o_travel, o_routes, ok = solve_ortools(data, matrix, seconds, optional=False)
         o_s = time.perf_counter() - t0
@@ -222,7 +230,7 @@ def solomon_rows(seconds: float) -> None:
         shown = f"{o_dist:.2f}" if ok else "no solution"
         gap = f"{(o_dist - bks) / bks:+.2%}" if ok else "—"
         print(f"| {name} | {bks} | OR-Tools 9.15 GLS ({seconds:.0f} s) | {o_s:.1f} | "
-              f"{shown} | {len(o_routes)} | {gap} |", flush=True)
+              f"{shown} | {len(o_routes)} | {gap} | {_load()} |", flush=True)
 
 
 def main() -> None:
@@ -238,8 +246,8 @@ def main() -> None:
     args = ap.parse_args()
     if not args.solomon_only:
         print("| instance | solver | clients | vehicles | seconds | feasible | objective "
-              "| travel min | due visited |")
-        print("|---|---|---:|---:|---:|---|---:|---:|---:|")
+              "| travel min | due visited | load avg |")
+        print("|---|---|---:|---:|---:|---|---:|---:|---:|---:|")
         for scale in args.scale:
             if scale == 1:
                 visits_row(BUNDLED, "district week 2027-03-01", args.iterations)

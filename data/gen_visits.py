@@ -12,6 +12,9 @@ What the numbers are modelled on (see data/README.md):
   district's own birth count was not reachable here.
 - the share asking for a home visit: 30 %. ESTIMATE: no public figure was reachable here.
 - so about 2,640 families a year, about 50 a week.
+- second visits: 12 % of the families not yet visited were visited before (an earlier
+  need; ``earlier_visitors``: a staff member of their first need's discipline, of their
+  street when there is one). ESTIMATE: no public figure was reachable here.
 
 Deterministic: the same ``seed`` and ``scale`` write byte-identical files. ``scale``
 multiplies the families (the communities and the staff are scaled by their own modules).
@@ -48,6 +51,7 @@ NEEDS = (
     ("education;medical", 0.20), ("education;psychology", 0.08), ("medical;psychology", 0.04),
 )  # fmt: skip
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat")
+SHARE_SECOND_VISIT = 0.12  # ESTIMATE: families not yet visited who were visited before
 
 
 def _rng(seed: int, family: str) -> np.random.Generator:
@@ -115,6 +119,26 @@ def families(communities: list[dict[str, str]], scale: int, seed: int,
     return rows
 
 
+def earlier_visitors(rows: list[dict[str, object]], staff: list[dict[str, str]],
+                     seed: int) -> None:
+    """Give a share of the families not yet visited an earlier visitor (their second
+    visit): a staff member of their first need's discipline, of their street when it has
+    one. Its own random stream, so the families' other columns do not change."""
+    rng = _rng(seed, "visits.earlier")
+    by: dict[tuple[str, str], list[str]] = {}
+    for s in staff:
+        by.setdefault((s["discipline"], s["street_id"]), []).append(s["staff_id"])
+        by.setdefault((s["discipline"], ""), []).append(s["staff_id"])
+    for r in rows:
+        r["earlier_visitors"] = ""
+        if r["visited_on"] or rng.random() >= SHARE_SECOND_VISIT:
+            continue
+        need = str(r["needs"]).split(";")[0]
+        pool = by.get((need, str(r["street_id"]))) or by.get((need, "")) or []
+        if pool:
+            r["earlier_visitors"] = pool[int(rng.integers(len(pool)))]
+
+
 def visit_staff(staff: list[dict[str, str]], communities: list[dict[str, str]],
                 seed: int) -> list[dict[str, object]]:
     """Every guidance staff member visits: based at a committee of their street (a
@@ -145,11 +169,12 @@ def generate(out_dir: Path, scale: int = 1, seed: int = DEFAULT_SEED,
     communities = _read(out_dir / "communities.csv")
     staff = _read(out_dir / "guidance_staff.csv")
     fam = families(communities, scale, seed, as_of)
+    earlier_visitors(fam, staff, seed)
     return {
         "families": _write(out_dir / "families.csv",
                            ["family_id", "street_id", "community_id", "lon", "lat",
                             "birth_date", "registered_on", "needs", "half_days",
-                            "visited_on"], fam),
+                            "visited_on", "earlier_visitors"], fam),
         "visit_staff": _write(out_dir / "visit_staff.csv",
                               ["staff_id", "base_lon", "base_lat", "max_visits_per_day",
                                "days"], visit_staff(staff, communities, seed)),

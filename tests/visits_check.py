@@ -223,6 +223,28 @@ def due_unvisited(folder: Path, rows: Iterable[Mapping[str, Any]], week: dt.date
     return out
 
 
+def second_visits_by_others(folder: Path, rows: Iterable[Mapping[str, Any]]) -> list[str]:
+    """Families visited before (``earlier_visitors``) whom the plan sends none of them to
+    again: counted on the written rows."""
+    earlier = {f["family_id"]: {x for x in (f.get("earlier_visitors") or "").replace(
+        "；", ";").split(";") if x.strip()} for f in _read(folder / "families.csv")}
+    out = []
+    for r in rows:
+        before = earlier.get(str(r["family_id"]), set())
+        if before and not before & set(str(r["staff_ids"]).split(";")):
+            out.append(str(r["family_id"]))
+    return sorted(out)
+
+
+def visits_per_person(rows: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+    """Visits each person makes (a pair's visit counts for both), from the written rows."""
+    out: dict[str, int] = defaultdict(int)
+    for r in rows:
+        for s in str(r["staff_ids"]).split(";"):
+            out[s] += 1
+    return dict(out)
+
+
 # --- tiny datasets ---------------------------------------------------------------------
 
 STREET = "310113003"
@@ -261,7 +283,8 @@ def tiny_dataset(folder: Path, *, staff: list[dict[str, object]],
             "days": s.get("visit_days", "")} for s in staff])
     write("staff_leave.csv", ["staff_id", "start", "end"], leave)
     write("families.csv", ["family_id", "street_id", "community_id", "lon", "lat",
-                           "birth_date", "registered_on", "needs", "half_days", "visited_on"],
+                           "birth_date", "registered_on", "needs", "half_days", "visited_on",
+                           "earlier_visitors"],
           [{"street_id": STREET, "community_id": "C1", **f} for f in families])
     if sessions is not None:
         write("sessions.csv", ["date", "start", "end", "center_id", "event_id", "topic_id",

@@ -6,6 +6,7 @@ planner kinds exists outside the registry."""
 from __future__ import annotations
 
 import ast
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -92,11 +93,19 @@ def test_the_toy_is_a_job_of_the_api_and_in_its_schema(toy, toys):
     from fastapi.testclient import TestClient
 
     from tuoyu.api.service.app import create_app
+    from tuoyu.api.service.datasets import missing_for
     from tuoyu.api.service.settings import Settings
+    from tuoyu.planning.dataset import Dataset
 
     home = Path(tempfile.mkdtemp(prefix="tuoyu_registry_"))
+    district = home / "district"  # the bundled district with the toy's table beside
+    shutil.copytree(Dataset.bundled().folder, district)
+    shutil.copy(toys / "toys.csv", district / "toys.csv")
     app = create_app(Settings(home=home, database_url=f"sqlite:///{home / 't.sqlite'}",
-                              start_jobs=False, extra_hosts=("testserver",)))
+                              start_jobs=False, extra_hosts=("testserver",),
+                              bundled_data=district))
+    (lacking,) = missing_for("toy", {"streets": 3})  # a dataset without it: refused, said
+    assert lacking.code == "input.missing_table_for_plan" and lacking.params["table"] == "toys"
     spec = app.openapi()
     assert "ToyJob" in spec["components"]["schemas"]
     assert "toy" in spec["components"]["schemas"]["ResultOut"]["properties"]["kind"]["enum"]

@@ -466,6 +466,11 @@ FAMILIES = Table(
         Column("needs", "list", choices=DISCIPLINES, aliases=("指导需求", "需求")),
         Column("half_days", "list", aliases=("可上门时段", "可上门半天")),
         Column("visited_on", "date", required=False, default=None, aliases=("已上门日期",)),
+        # who made the family's earlier visit (a second visit: the same person again is
+        # preferred, a weighed goal); ids of guidance staff, not checked against today's
+        # table (a person may have left: then nobody matches)
+        Column("earlier_visitors", "list", required=False, default=(),
+               aliases=("上次上门人员",)),
     ),
     key="family_id",
     allow_empty=True,

@@ -343,7 +343,7 @@ def _csv_has_coordinates(folder: Path) -> None:
 
 
 def check_coordinates(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
-    """Every spatial row has numeric lon/lat in Baoshan's hemisphere of degrees.
+    """Every spatial row has numeric lon/lat in degrees (EPSG:4326).
 
     The shared reader keeps ``lon``/``lat`` of these tables as extra text columns, so the
     siting loader checks them itself, with the same kind of located message.
@@ -351,56 +351,46 @@ def check_coordinates(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
     problems: list[Problem] = []
     for name in SPATIAL:
         df = tables.get(name)
-        if df is None or df.empty:
-            continue
-        label = _label(folder, name)
-        for col, alias in (("lon", "经度"), ("lat", "纬度")):
-            if col not in df.columns and alias in df.columns:
-                df[col] = df[alias]
-        missing = [c for c in ("lon", "lat") if c not in df.columns]
-        for c in missing:
-            problems.append(
-                Problem(
-                    label,
-                    f"required column '{c}' is missing",
-                    column=c,
-                    expected=f"a column '{c}' (or a GeoJSON point geometry)",
-                    code="input.missing_column",
-                    params={"name": c, "kind": c},
-                )
-            )
-        if missing:
-            continue
-        for c, lim in (("lon", 180.0), ("lat", 90.0)):
-            vals = pd.to_numeric(df[c], errors="coerce")
-            for i in range(len(df)):
-                v = vals.iloc[i]
-                if v != v or abs(v) > lim:
-                    got = str(df[c].iloc[i])
-                    text, code = (
-                        ("coordinates look projected (metres), not longitude/latitude",
-                         "input.projected")
-                        if v == v
-                        else ("a value is missing", "input.value_missing")
-                        if got.strip() in ("", "nan")
-                        else ("a value is not valid", "input.value_invalid")
-                    )
-                    problems.append(
-                        Problem(
-                            label,
-                            text,
-                            row=i + 2,
-                            column=c,
-                            expected=f"{'longitude' if c == 'lon' else 'latitude'} in degrees "
-                            "(EPSG:4326)",
-                            got=got,
-                            code=code,
-                            params={"kind": c},
-                        )
-                    )
-            df[c] = vals
+        if df is not None and not df.empty:
+            problems += _table_coordinates(_label(folder, name), df)
     if problems:
         raise DataError(problems)
+
+
+def _table_coordinates(label: str, df: pd.DataFrame) -> list[Problem]:
+    """One table's lon/lat (or 经度/纬度) made numeric in place; the problems, located."""
+    for col, alias in (("lon", "经度"), ("lat", "纬度")):
+        if col not in df.columns and alias in df.columns:
+            df[col] = df[alias]
+    missing = [c for c in ("lon", "lat") if c not in df.columns]
+    if missing:
+        return [Problem(label, f"required column '{c}' is missing", column=c,
+                        expected=f"a column '{c}' (or a GeoJSON point geometry)",
+                        code="input.missing_column", params={"name": c, "kind": c})
+                for c in missing]
+    problems: list[Problem] = []
+    for c, lim in (("lon", 180.0), ("lat", 90.0)):
+        vals = pd.to_numeric(df[c], errors="coerce")
+        for i in range(len(df)):
+            v = vals.iloc[i]
+            if v != v or abs(v) > lim:
+                problems.append(_coordinate_problem(label, i + 2, c, str(df[c].iloc[i]), v))
+        df[c] = vals
+    return problems
+
+
+def _coordinate_problem(label: str, row: int, column: str, got: str, value: float) -> Problem:
+    """A lon/lat cell that is no degree: out of range (projected metres), empty or text."""
+    if value == value:
+        text, code = "coordinates look projected (metres), not longitude/latitude", (
+            "input.projected")
+    elif got.strip() in ("", "nan"):
+        text, code = "a value is missing", "input.value_missing"
+    else:
+        text, code = "a value is not valid", "input.value_invalid"
+    return Problem(label, text, row=row, column=column,
+                   expected=f"{'longitude' if column == 'lon' else 'latitude'} in degrees "
+                   "(EPSG:4326)", got=got, code=code, params={"kind": column})
 
 
 def siting_data_from_tables(

@@ -92,6 +92,9 @@ class Family(Frozen):
     needs: tuple[str, ...]
     half_days: tuple[tuple[int, int], ...]  # (weekday 0=Mon, half 0=AM 1=PM)
     visited_on: dt.date | None = None
+    #: staff who made an earlier visit to the family: a second visit by one of them again
+    #: is preferred (a soft goal)
+    earlier_visitors: tuple[str, ...] = ()
 
 
 class VisitStaff(Frozen):
@@ -142,7 +145,7 @@ def _families(df: pd.DataFrame, communities: dict[str, Community], label: str,
     headers = df.attrs.get("headers", {})
     out = []
     cols = ["family_id", "street_id", "community_id", "lon", "lat", "birth_date",
-            "registered_on", "needs", "half_days", "visited_on"]
+            "registered_on", "needs", "half_days", "visited_on", "earlier_visitors"]
     for i, r in enumerate(_records(df, cols)):
         row = i + 2
         try:
@@ -194,6 +197,7 @@ def _families(df: pd.DataFrame, communities: dict[str, Community], label: str,
             at_committee=not given, birth_date=birth, registered_on=registered,  # type: ignore[arg-type]
             needs=tuple(dict.fromkeys(r["needs"])),  # type: ignore[arg-type]
             half_days=halves, visited_on=r["visited_on"],  # type: ignore[arg-type]
+            earlier_visitors=tuple(dict.fromkeys(r["earlier_visitors"] or ())),  # type: ignore[arg-type]
         ))
     return tuple(out)
 

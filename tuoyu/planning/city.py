@@ -253,29 +253,10 @@ def _run(districts: Sequence[District], params: Sequence[AnyParams], client: Any
          progress: CityProgress | None, stop: Stop | None) -> CityPlan:
     from distributed import Event, wait
 
-    results: dict[tuple[str, str], DistrictResult] = {}
-    keys: dict[Any, tuple[str, str]] = {}
     stop_event = f"tuoyu-city-stop-{uuid.uuid4().hex}"
-    for d in districts:
-        for p in params:
-            if p.kind in d.refused:
-                results[d.name, p.kind] = DistrictResult(d.name, p.kind, failure=d.refused[p.kind])
-                continue
-            future = client.submit(plan_district, d.name, p.kind, d.dataset, p,
-                                   dict(d.inputs.get(p.kind, {})), stop_event, pure=False,
-                                   key=f"tuoyu-city-{p.kind}-{d.name}-{uuid.uuid4().hex}")
-            keys[future] = (d.name, p.kind)
+    results, keys = _submit(districts, params, client, stop_event)
     pending = set(keys)
-    reported: set[str] = set()
-
-    def report() -> None:
-        for d in districts:
-            mine = [results.get((d.name, p.kind)) for p in params]
-            if d.name not in reported and all(mine):
-                reported.add(d.name)
-                if progress is not None:
-                    progress(d.name, tuple(r for r in mine if r is not None))
-
+    report = _Reporter(districts, params, results, progress)
     try:
         report()
         while pending:
@@ -300,6 +281,44 @@ def _run(districts: Sequence[District], params: Sequence[AnyParams], client: Any
     report()
     ordered = tuple(results[d.name, p.kind] for d in districts for p in params)
     return CityPlan(ordered, tuple(d.name for d in districts))
+
+
+def _submit(districts: Sequence[District], params: Sequence[AnyParams], client: Any,
+            stop_event: str) -> tuple[dict[tuple[str, str], DistrictResult],
+                                      dict[Any, tuple[str, str]]]:
+    """One task per district and planner on the cluster; a planner the district refused
+    is its result at once (its failure). Returns (results so far, future -> key)."""
+    results: dict[tuple[str, str], DistrictResult] = {}
+    keys: dict[Any, tuple[str, str]] = {}
+    for d in districts:
+        for p in params:
+            if p.kind in d.refused:
+                results[d.name, p.kind] = DistrictResult(d.name, p.kind, failure=d.refused[p.kind])
+                continue
+            future = client.submit(plan_district, d.name, p.kind, d.dataset, p,
+                                   dict(d.inputs.get(p.kind, {})), stop_event, pure=False,
+                                   key=f"tuoyu-city-{p.kind}-{d.name}-{uuid.uuid4().hex}")
+            keys[future] = (d.name, p.kind)
+    return results, keys
+
+
+class _Reporter:
+    """Calls ``progress`` once per district, when all of its planners have a result."""
+
+    def __init__(self, districts: Sequence[District], params: Sequence[AnyParams],
+                 results: dict[tuple[str, str], DistrictResult],
+                 progress: CityProgress | None):
+        self.districts, self.params, self.results = districts, params, results
+        self.progress = progress
+        self.reported: set[str] = set()
+
+    def __call__(self) -> None:
+        for d in self.districts:
+            mine = [self.results.get((d.name, p.kind)) for p in self.params]
+            if d.name not in self.reported and all(mine):
+                self.reported.add(d.name)
+                if self.progress is not None:
+                    self.progress(d.name, tuple(r for r in mine if r is not None))
 
 
 def _collect(future: Any, name: str, kind: str) -> DistrictResult:

@@ -188,7 +188,11 @@ def run(
         kept_families=frozenset(v.family_id for v in kept),
         kept_days=frozenset((sid, v.date) for v in kept for sid in v.staff_ids),
     )
-    clock = Clock(params.wall_limit)
+    # the search's own budget is its iterations (the same plan under any load); the
+    # solver's time limit (the service's setting, or --time-limit) and the plan's wall-clock
+    # ceiling stop it earlier when they come first, and the plan says so
+    by_time = params.wall_limit is None or params.time_limit < params.wall_limit
+    clock = Clock(params.time_limit if by_time else params.wall_limit)
     routing = RoutingParams(iterations=params.iterations, seed=params.seed, clock=clock)
     result = solve(problem, routing, stop=stop, progress=progress)
     visits = sorted(list(kept) + list(result.visits),
@@ -201,7 +205,10 @@ def run(
                round(within / asking, 4) if asking else 1.0, within == asking)]
     as_dict = params.model_dump(mode="json")
     findings = tuple(result.findings)
-    if clock.stopped:  # the ceiling, not the iterations, ended the search
+    if clock.stopped and by_time:  # the time limit, not the iterations, ended the search
+        findings += (warning("visits.time_limit_stop", seconds=clock.seconds,
+                             iterations=result.iterations, budget=params.iterations),)
+    elif clock.stopped:  # the ceiling, not the iterations, ended the search
         findings += (warning("plan.wall_clock_stop", seconds=clock.seconds,
                              stages=list(clock.stopped)),)
     return Plan(

@@ -108,3 +108,19 @@ def test_replan_from_a_date_keeps_the_earlier_visits(out: Path, tmp_path: Path) 
     assert all(r["date"] >= "2027-03-03" for r in after if r["kept"] == "False")
     assert violations(BUNDLED_DATA, after, WEEK, from_date=dt.date(2027, 3, 3),
                       previous=before) == []
+
+
+def test_the_soft_goals_are_reported_with_their_cost(out: Path) -> None:
+    """Every soft goal, the same person again among them, is said with value × weight =
+    cost in the summary and on the workbook's 说明 sheet; the count of second visits by
+    someone else is the one on the written rows."""
+    from visits_check import second_visits_by_others
+
+    text = (out / "visits_summary.txt").read_text(encoding="utf-8")
+    others = len(second_visits_by_others(BUNDLED_DATA, _rows(out)))
+    assert f"再次上门未由上次的人员前往的家庭（越少越好）：{others} × 45 = {others * 45:,}" in text
+    assert "超出各人合理份额的上门次数" in text
+    wb = load_workbook(out / "visits.xlsx")
+    goals = {r[0]: r[1:] for r in wb["说明"].iter_rows(values_only=True) if r and r[0]}
+    assert goals["再次上门未由上次的人员前往的家庭（越少越好）"] == (str(others), "45",
+                                                             f"{others * 45:,}")

@@ -22,7 +22,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from tuoyu.api.exports.workbook import workbook
-from tuoyu.api.text import Lang, label, message, render
+from tuoyu.api.text import Lang, label, message, plan_figures, render
 from tuoyu.planning.plan import Plan
 from tuoyu.planning.visits import COVERAGE_FIELDS, ROW_FIELDS, VisitDetail
 
@@ -122,6 +122,11 @@ def write_workbook(plan: Plan, path: Path) -> None:
     notes.write(0, 0, label(f"status.{plan.status}", "zh"), bold)
     for i, f in enumerate(plan.findings, start=1):
         notes.write(i, 0, render(f, "zh"))
+    line = len(plan.findings) + 2
+    notes.write_row(line, 0, ["软目标", "数值", "权重", "计入目标值"], bold)
+    for g in plan_figures(plan.as_dict(), "zh")["goals"]:
+        line += 1
+        notes.write_row(line, 0, [g["label"], g["value"], g["weight"], g["cost"]])
     book.close()
 
 
@@ -200,6 +205,13 @@ def summary(plan: Plan, lang: Lang = "zh") -> str:
                      + str(len(overdue)))
     for t in plan.targets:
         lines.append(f"  {label(t.code, lang)}: {t.achieved} / {t.goal}")
+    goals = plan_figures(plan.as_dict(), lang)["goals"]
+    if goals:
+        zh = lang == "zh"
+        lines.append("  软目标（数值 × 权重 = 计入目标值）：" if zh
+                     else "  Soft goals (value × weight = added to the objective):")
+        lines += [f"    - {g['label']}：{g['line']}" if zh else f"    - {g['label']}: {g['line']}"
+                  for g in goals]
     return "\n".join(lines)
 
 

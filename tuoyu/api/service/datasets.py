@@ -99,6 +99,32 @@ def _own(group: tuple[str, ...]) -> set[str]:
     return (set(group) - SHARED - others) or (set(group) - SHARED)
 
 
+def missing_for(kind: str, present: set[str] | dict[str, int]) -> list[Problem]:
+    """The tables a planner of ``kind`` must read that a dataset lacks, one located problem
+    each (naming the table and the plan that needs it), so that a job is refused before it
+    is queued. An upload is checked only by the groups of the planners whose tables it
+    holds (:func:`validate`): a district may upload just the home visits' tables and the
+    shared ones they read, and a siting or calendar job on it is refused here."""
+    from tuoyu.api.text import label
+    from tuoyu.planning.registry import planner
+
+    entry = planner(kind)
+    name = {lang: label(f"{kind}.name", lang) for lang in ("zh", "en")}
+    out = []
+    for t in entry.tables:
+        table = TABLES[t]
+        if table.optional or t in present:
+            continue
+        out.append(Problem(
+            f"{t}.csv", f"the {kind} plan needs the table '{t}' ({table.zh}), and the dataset "
+            "has none",
+            expected=f"{t}.csv" + (f" or {t}.geojson" if table.spatial else "")
+            + f" or a sheet '{t}' in an .xlsx workbook (upload the dataset again with it)",
+            code="input.missing_table_for_plan",
+            params={"table": t, "table_zh": table.zh, "plan": name}))
+    return out
+
+
 #: memory a dataset check may take (its own process); beyond it the upload is refused
 CHECK_MEMORY = int(float(os.environ.get("TUOYU_CHECK_MEMORY_MB", "2048")) * 2**20)
 #: wall-clock seconds a dataset check may take

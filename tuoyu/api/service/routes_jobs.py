@@ -31,6 +31,7 @@ from tuoyu.api.service.schemas import (
 )
 from tuoyu.api.store import Job, StoredPlan
 from tuoyu.api.text import Lang, label, message, plan_figures, render
+from tuoyu.models.errors import DataError
 
 router = APIRouter(prefix="/api/v1/jobs", tags=["jobs"], responses=ERROR_RESPONSES)
 
@@ -78,6 +79,12 @@ def _submit(st: State, kind: str, dataset_id: str, params: dict[str, Any],
 
     row = get_dataset(st, dataset_id)
     check_params(kind, params)
+    from tuoyu.api.service.datasets import missing_for, present_tables
+
+    have = row.tables or present_tables(Path(row.path))  # an older row without its counts
+    missing = missing_for(kind, have)
+    if missing:  # a dataset of other planners' tables: 422 naming each table (zh, en)
+        raise DataError(missing)
     check = planner(kind).hook("check")
     if check is not None:  # the planner's own refusals before queueing (409, 422)
         check(st, row, params)
@@ -86,7 +93,10 @@ def _submit(st: State, kind: str, dataset_id: str, params: dict[str, Any],
 
 def submit_job(req: Any, st: StateDep, _who: Planner) -> JobOut:
     """Queue a plan; it is made by a worker process. Poll ``GET /api/v1/jobs/{id}``.
-    Parameters are checked here (422 naming each one), never later in the worker."""
+    Parameters are checked here (422 naming each one), never later in the worker; so are
+    the dataset's tables: a dataset without a table the plan reads (a district that
+    uploaded only the home visits' tables, asking for a calendar) is refused with 422, one
+    located problem per missing table."""
     params = req.params.model_dump(mode="json", exclude_unset=True)
     params.pop("kind", None)
     return _submit(st, req.kind, req.dataset_id, params)

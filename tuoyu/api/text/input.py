@@ -48,6 +48,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "缺少必需的表“{table}”（{table_zh}）",
         "required table '{table}' ({table_zh}) is missing",
     ),
+    "input.missing_table_for_plan": (
+        "制定“{plan}”需要表“{table}”（{table_zh}），该数据集中没有；请上传含此表的数据集",
+        "the plan '{plan}' needs the table '{table}' ({table_zh}) and the dataset has none; "
+        "upload the dataset again with it",
+    ),
     "input.not_outcomes_file": (
         "这种文件不是检查结果表（应为 .csv 或 .xlsx）",
         "this kind of file is not a table of outcomes (a .csv or .xlsx is expected)",

@@ -15,6 +15,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.help.visits.iterations": ("路线搜索的迭代次数（不是秒数：结果不随机器负载变化）。",
                                    "Routing iterations (not seconds: the plan does not "
                                    "change with load)."),
+    "cli.help.visits.time_limit": ("路线搜索的时间上限（秒）：先到先停（迭代次数或时限），"
+                                   "因时限停止时方案会说明。", "Seconds the routing search may "
+                                   "take at most: it stops at its iterations or this, whichever "
+                                   "comes first (the plan says when the time did)."),
     "cli.help.visits.seed": ("路线搜索的随机种子。", "Seed of the routing search."),
     "cli.help.visits.window_days": ("登记后多少天内须上门。", "A visit falls within this many "
                                     "days after registration."),
@@ -48,6 +52,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "可证明的下界为 {bound}。",
         "Routes by PyVRP's heuristic search ({iterations} iterations, seed {seed}): not "
         "proven optimal; the proven lower bound is {bound}.",
+    ),
+    "visits.time_limit_stop": (
+        "路线搜索到达求解时限（{seconds} 秒），在 {iterations} 次迭代时停止（预算 {budget} 次）："
+        "方案满足全部硬性规则，但再运行一次可能不同；可加大时限（time_limit）或减少迭代次数。",
+        "The routing search reached the time limit ({seconds} s) after {iterations} of its "
+        "{budget} iterations: the plan meets every hard rule, but another run may differ; "
+        "raise the time limit (time_limit) or lower the iterations.",
     ),
     "visits.pairs_formed": (
         "本周有 {families} 户需要两个专业，已预先组成 {pairs} 个两人小组。",
@@ -85,8 +96,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                         "possible date"),
     "visits.goal.early_missed": ("本周未安排的未到期家庭", "families not yet due left for "
                                  "later weeks"),
-    "visits.goal.load_spread": ("人员上门次数差（最多-最少）", "visits spread between staff "
-                                "(most - least)"),
+    "visits.goal.other_person": ("再次上门未由上次的人员前往的家庭", "second visits by none "
+                                 "of the family's earlier visitors"),
+    "visits.goal.above_fair_share": ("超出各人合理份额的上门次数（按各人本周可上门次数分摊）",
+                                     "visits above each person's fair share (in proportion "
+                                     "to the visits they could make this week)"),
+    "visits.post_pass": (
+        "路线求解后的调整：{moves} 次把家庭移到另一条路线（同一人员再次上门、负担均衡），"
+        "加权成本由 {before} 降至 {after}。",
+        "After routing: {moves} families moved to another route (the same person again, a "
+        "balanced load); the weighed cost fell from {before} to {after}.",
+    ),
+    "visits.goal.load_spread": ("人员上门次数差（最多-最少，仅报告）", "visits spread between "
+                                "staff (most - least, reported only)"),
     "visits.target.due_visited": ("本周到期家庭全部上门", "every family due this week "
                                   "visited"),
     "visits.target.share_within_window": ("有需求家庭在期限内上门的比例", "share of asking "

@@ -22,6 +22,7 @@ import numpy as np
 from tuoyu.models.errors import InfeasibleError
 from tuoyu.models.findings import Finding, clash, info, warning
 from tuoyu.optimizer.siting.highs import Mip, MipResult
+from tuoyu.optimizer.siting.lagrange import fixed_sites, lagrangian_bound, proven, swap_search
 from tuoyu.optimizer.siting.problem import SitingProblem
 from tuoyu.optimizer.siting.reduce import Reduction, greedy, reduce_mclp
 from tuoyu.optimizer.siting.solve import SitingResult, allocate, report, targets
@@ -128,25 +129,42 @@ def mclp(n_points: int, n_sites: int, pi: np.ndarray, pj: np.ndarray, weights: n
         # equal to the coverable weight up to the float sums' rounding)
         return _mclp_result(red, weights, start, Status.OPTIMAL, found, found, build, 0.0,
                             False)
-    mip, x, y = _reduced_mip(red)
+    lag = lagrangian_bound(red, start)
+    best, lower = lag.chosen, lag.lower
+    if not proven(lower, lag.upper, params.relative_gap):
+        best = swap_search(red, best)
+        lower = red.value(best)
+    if proven(lower, lag.upper, params.relative_gap):  # the bound meets a choice: no MIP
+        return _mclp_result(red, weights, best, Status.OPTIMAL, lower, max(lower, lag.upper),
+                            time.perf_counter() - t0, 0.0, False)
+    never, always = fixed_sites(red, lag.multipliers, lower)
+    mip, x, y = _reduced_mip(red, never, always)
     xs = np.zeros(len(red.sites))
-    xs[start] = 1.0
-    xs[np.flatnonzero(xs == 0)[: red.k - len(start)]] = 1.0  # exactly k sites
+    xs[best] = 1.0
+    xs[np.flatnonzero((xs == 0) & ~never)[: red.k - len(best)]] = 1.0  # exactly k sites
     ys = (red.rows @ xs > 0.5).astype(float)
     build = time.perf_counter() - t0
     res = mip.solve(True, params, stop=stop, stage="mclp", start=np.concatenate([xs, ys]))
     if res.x is None:  # stopped or out of time before HiGHS took the start: keep it
         return _mclp_result(red, weights, xs.nonzero()[0], Status.FEASIBLE, red.value(
-            xs.nonzero()[0]), res.bound, build + res.build_seconds, res.solve_seconds,
-            res.cancelled)
+            xs.nonzero()[0]), _least(res.bound, lag.upper), build + res.build_seconds,
+            res.solve_seconds, res.cancelled)
     return _mclp_result(red, weights, np.array(_chosen(res, x), dtype=np.int64), res.status,
-                        res.objective, res.bound, build + res.build_seconds,
+                        res.objective, _least(res.bound, lag.upper), build + res.build_seconds,
                         res.solve_seconds, res.cancelled)
 
 
-def _reduced_mip(red: Reduction) -> tuple[Mip, np.ndarray, np.ndarray]:
+def _least(bound: float | None, upper: float) -> float:
+    """The better (lower) of HiGHS's bound and the Lagrangian one: both hold."""
+    return upper if bound is None else min(bound, upper)
+
+
+def _reduced_mip(red: Reduction, never: np.ndarray | None = None,
+                 always: np.ndarray | None = None) -> tuple[Mip, np.ndarray, np.ndarray]:
     """max site_value·x + w·y  s.t.  y_r <= sum of x over row r's sites, sum x = k,
-    pinned x = 1 (``y`` is integral at the optimum once ``x`` is).
+    pinned x = 1 (``y`` is integral at the optimum once ``x`` is); sites no optimum
+    chooses (``never``) fixed at 0, those every optimum chooses (``always``) at 1
+    (:func:`tuoyu.optimizer.siting.lagrange.fixed_sites`).
 
     Exactly ``k`` (not at most): the same optimum (more kept sites never cover less, and
     there are at least ``k``), and HiGHS solves it far faster (city instance, p = 500:
@@ -160,7 +178,13 @@ def _reduced_mip(red: Reduction) -> tuple[Mip, np.ndarray, np.ndarray]:
     mip = Mip()
     mip.options["mip_lp_solver"] = "ipm"
     m = len(red.sites)
-    x = mip.add_cols(m, red.site_value, _pinned_lb(m, red.pinned.tolist()), 1.0, integer=True)
+    lb = _pinned_lb(m, red.pinned.tolist())
+    ub = np.ones(m)
+    if never is not None:
+        ub[never] = 0.0
+    if always is not None:
+        lb[always] = 1.0
+    x = mip.add_cols(m, red.site_value, lb, ub, integer=True)
     y = mip.add_cols(len(red.weights), red.weights, 0.0, 1.0)
     coo = red.rows.tocoo()
     n_rows = len(red.weights)

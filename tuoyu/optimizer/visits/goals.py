@@ -7,12 +7,19 @@ a family whose window ends this week (the hard rule; a missed one costs ``due_pr
 lower for a family that could wait (``early_prize``); and, inside a family's prize, a
 deduction per day after its earliest possible date (``per_day_later``), so the earliest
 half-day is preferred when the detour is small.
+
+Two goals depend on who visits, which a router's costs cannot say (its clients do not know
+the vehicle, its vehicles do not know the week): a second visit to a family by someone
+other than its earlier visitor (``same_person``), and visits above a person's fair share
+of the week (``balance``). They are weighed by the post-pass of ``improve.py``, which
+moves visits between the router's routes while the weighed total falls.
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from tuoyu.optimizer.solve import SoftGoal
@@ -27,6 +34,11 @@ class VisitWeights:
     early_prize: int = 600  # a family whose window ends later: worth a detour of 10 hours
     per_day_later: int = 15  # minutes of travel worth one day earlier for a family
     travel: int = 1  # per minute of travel
+    #: a second visit made by none of the family's earlier visitors
+    same_person: int = 45
+    #: a visit above a person's fair share of the week (their share of the week's visits
+    #: in proportion to the visits they could make, rounded up)
+    balance: int = 20
 
 
 @dataclass(frozen=True)
@@ -37,6 +49,8 @@ class VisitOutcome:
     days_after_earliest: int  # summed over visited families
     early_missed: int  # families that could wait, not visited this week
     loads: Sequence[int]  # visits per staff member who could visit this week
+    other_person: int = 0  # second visits made by none of the family's earlier visitors
+    above_share: int = 0  # visits above the staff members' fair shares, summed
 
 
 def travel_time(o: VisitOutcome, w: VisitWeights) -> SoftGoal:
@@ -51,9 +65,20 @@ def families_that_could_wait(o: VisitOutcome, w: VisitWeights) -> SoftGoal:
     return SoftGoal("visits.goal.early_missed", o.early_missed, w.early_prize)
 
 
+def same_person_again(o: VisitOutcome, w: VisitWeights) -> SoftGoal:
+    """A family visited before prefers the same person: second visits by none of its
+    earlier visitors."""
+    return SoftGoal("visits.goal.other_person", o.other_person, w.same_person)
+
+
 def balanced_load(o: VisitOutcome, w: VisitWeights) -> SoftGoal:
-    """Reported, not optimised (weight 0): the spread of visits between the busiest and
-    the least busy staff member who could visit. Daily limits bound it."""
+    """Visits above each person's fair share of the week, summed (weighed)."""
+    return SoftGoal("visits.goal.above_fair_share", o.above_share, w.balance)
+
+
+def load_spread(o: VisitOutcome, w: VisitWeights) -> SoftGoal:
+    """Reported only (weight 0): the spread of visits between the busiest and the least
+    busy staff member who could visit."""
     spread = (max(o.loads) - min(o.loads)) if o.loads else 0
     return SoftGoal("visits.goal.load_spread", spread, 0)
 
@@ -62,8 +87,29 @@ GOALS: dict[str, Callable[[VisitOutcome, VisitWeights], SoftGoal]] = {
     "travel_time": travel_time,
     "earliest_possible_date": earliest_possible_date,
     "families_that_could_wait": families_that_could_wait,
+    "same_person_again": same_person_again,
     "balanced_load": balanced_load,
+    "load_spread": load_spread,
 }
+
+
+def other_person(earlier: Sequence[str], visitors: Sequence[str]) -> int:
+    """1 when a family visited before (``earlier``) is visited by none of them, else 0."""
+    return int(bool(earlier) and not set(earlier) & set(visitors))
+
+
+def fair_shares(capacity: Mapping[str, int], total: int) -> dict[str, int]:
+    """Each person's fair share of ``total`` visits: in proportion to the visits they could
+    make this week, rounded up (someone free one day a week is not asked for the mean)."""
+    room = sum(capacity.values())
+    if room <= 0:
+        return {s: 0 for s in capacity}
+    return {s: math.ceil(total * c / room - 1e-9) for s, c in capacity.items()}
+
+
+def above_fair_share(loads: Mapping[str, int], shares: Mapping[str, int]) -> int:
+    """Visits above the fair shares, summed over the people."""
+    return sum(max(0, loads.get(s, 0) - shares[s]) for s in shares)
 
 
 def loads_by_staff(assignments: Sequence[tuple[str, ...]], staff: Sequence[str]) -> list[int]:

@@ -14,8 +14,10 @@ Deterministic: a fixed seed and an iteration limit (never wall time), so the sam
 give the same plan on any machine under any load. The search is a heuristic: the plan's
 status is ``feasible`` when every family due this week is visited (never ``optimal``
 unless the lower bound meets the objective), ``infeasible`` when a counting proof shows
-that no plan can visit them all (``explain.py``), and ``time_limit`` when the search
-left a due family out without such a proof. The lower bound (``lower_bound``) is the
+that no plan can visit them all (``explain.py``). When the search (its iterations or the
+wall-clock ceiling) leaves a due family out without such a proof, its best plan is still a
+plan: ``feasible``, each family left out named (``visits.due_not_fitted``) and the target
+"every due family visited" unmet; ``time_limit`` only when it found no visit at all. The lower bound (``lower_bound``) is the
 sum over families of the cheapest way to reach each (its nearest possible predecessor,
 plus the earliest half-day's lateness) or skip it; valid for the whole problem, weak.
 """
@@ -42,7 +44,7 @@ from tuoyu.optimizer.solve import (
     Stop,
 )
 from tuoyu.optimizer.solve import Target as _Target
-from tuoyu.optimizer.visits import explain, rules
+from tuoyu.optimizer.visits import explain, goals, improve, rules
 from tuoyu.optimizer.visits.goals import GOALS, VisitOutcome, loads_by_staff
 from tuoyu.optimizer.visits.problem import Slot, VisitProblem
 from tuoyu.optimizer.visits.teams import Team, form_teams, pair_demand
@@ -150,6 +152,7 @@ class _Built:
     vehicles: list[tuple[Team, dt.date, int]]
     families: list[Family]
     prize_of: dict[str, int]
+    late_cost: list[int]  # per client: per_day_later x days after the earliest date
     offset: int  # PyVRP cost = our objective + offset
     bound: float
 
@@ -202,6 +205,7 @@ def build(problem: VisitProblem, teams: tuple[Team, ...]) -> _Built | None:
     clients: list[Client] = []
     cmap: list[tuple[Family, Slot]] = []
     groups: list[ClientGroup] = []
+    late_cost: list[int] = []
     offset = 0
     bound = 0.0
     n = len(points)
@@ -215,6 +219,7 @@ def build(problem: VisitProblem, teams: tuple[Team, ...]) -> _Built | None:
             early, late = rules.visit_in_the_half_day(problem, s)
             prize = base_prize - w.per_day_later * _late_days(problem, f, s)
             prizes.append(prize)
+            late_cost.append(base_prize - prize)
             members.append(len(clients))
             clients.append(Client(location=loc, delivery=rules.discipline_load(problem, f),
                                   service_duration=problem.rules.visit_minutes,
@@ -241,7 +246,93 @@ def build(problem: VisitProblem, teams: tuple[Team, ...]) -> _Built | None:
     # (plus the prizes of families with no client, which PyVRP never sees)
     unseen = sum(prize_of[f.family_id] for f in problem.families if f.family_id not in slots_of)
     return _Built(data, cmap, [(t, d, k) for t, d, k, _, _ in vehicles], fams, prize_of,
-                  offset - unseen, bound)
+                  late_cost, offset - unseen, bound)
+
+
+#: teams tried for a family's relocation by the post-pass: the nearest (and its earlier
+#: visitors')
+NEAREST_TEAMS = 8
+
+
+def _week_capacity(problem: VisitProblem, staff: list[str]) -> dict[str, int]:
+    """The visits each person could make this week (their fair share is in proportion)."""
+    by_id = {p.staff_id: p for p in problem.staff}
+    return {s: sum(problem.person_capacity(by_id[s], d) for d in problem.dates)
+            for s in staff}
+
+
+@dataclass
+class _Post:
+    """The router's instance as the post-pass reads it."""
+
+    vehicles: list[improve.Route]
+    clients: improve.Clients
+    matrix: np.ndarray
+    family_of: list[int]  # client -> index in built.families
+
+    @classmethod
+    def of(cls, built: _Built, teams: tuple[Team, ...]) -> _Post:
+        data = built.data
+        team_ix = {t: i for i, t in enumerate(teams)}
+        depots = data.depots()
+        vehicles = [
+            improve.Route(team_ix[team], team.ids, k, int(depots[vt.start_depot].location),
+                          int(vt.tw_early), int(vt.tw_late), tuple(int(x) for x in vt.capacity))
+            for (team, _d, k), vt in zip(built.vehicles, data.vehicle_types(), strict=True)
+        ]
+        fam_ix = {f.family_id: i for i, f in enumerate(built.families)}
+        clients = data.clients()
+        family_of = [fam_ix[f.family_id] for f, _ in built.clients]
+        late = [built.late_cost[c] for c in range(len(clients))]
+        st = improve.Clients(
+            family_of, [s.day for _, s in built.clients],
+            [int(c.location) for c in clients],
+            [(int(c.tw_early), int(c.tw_late)) for c in clients],
+            [tuple(int(x) for x in c.delivery) for c in clients], late)
+        return cls(vehicles, st, np.asarray(data.distance_matrix(0)), family_of)
+
+
+def _post_pass(problem: VisitProblem, built: _Built, teams: tuple[Team, ...],
+               routes: dict[int, list[int]], stop: Stop | None, clock: Clock | None,
+               ) -> tuple[dict[int, list[int]], improve.Moves]:
+    """The router's routes after the post-pass (``improve.py``) for the goals that depend
+    on who visits: the same person again, a balanced load."""
+    post = _Post.of(built, teams)
+    fams = built.families
+    family_clients: list[list[int]] = [[] for _ in fams]
+    for c, f in enumerate(post.family_of):
+        family_clients[f].append(c)
+    serve: dict[int, list[int]] = {}  # team -> its vehicles
+    for v, r in enumerate(post.vehicles):
+        serve.setdefault(r.team, []).append(v)
+    base_loc = [post.vehicles[vs[0]].depot for _, vs in sorted(serve.items())]
+    team_list = sorted(serve)
+    near = post.matrix[np.ix_(base_loc, [post.clients.client_location[cs[0]]
+                                         for cs in family_clients])] if fams else None
+    cand: list[list[int]] = []
+    for j, f in enumerate(fams):
+        need = problem.needed(f)
+        ok = [i for i, t in enumerate(team_list) if teams[t].serves(need)]
+        nearest = sorted(ok, key=lambda i: (int(near[i, j]), i))[:NEAREST_TEAMS] \
+            if near is not None else []
+        chosen = set(nearest) | {i for i in ok
+                                 if set(teams[team_list[i]].ids) & set(f.earlier_visitors)}
+        cand.append(sorted(v for i in chosen for v in serve[team_list[i]]))
+    active = sorted({sid for t in teams for sid in t.ids})
+
+    def halt() -> bool:
+        if stop is not None and stop.is_set():
+            return True
+        if clock is not None and clock.expired():
+            clock.note(STAGE)
+            return True
+        return False
+
+    return improve.improve(
+        routes, post.vehicles, post.clients, post.matrix, family_clients=family_clients,
+        earlier=[f.earlier_visitors for f in fams], capacity=_week_capacity(problem, active),
+        candidates=lambda f: cand[f], service=problem.rules.visit_minutes,
+        w=problem.rules.weights, halt=halt)
 
 
 def solve(problem: VisitProblem, params: RoutingParams = RoutingParams(), *,
@@ -276,25 +367,48 @@ def solve(problem: VisitProblem, params: RoutingParams = RoutingParams(), *,
         iterations = res.num_iterations
         best = res.best
         if best.is_feasible():
-            travel = int(best.distance())
+            timed: dict[int, tuple[list[int], list[int], int, int, int]] = {}
             for route in best.routes():
-                team, d, k = built.vehicles[route.vehicle_type()]
-                fam_ids = []
-                order = 0
                 sched = list(route.schedule())
-                for act in sched:
-                    if not act.is_client():
-                        continue
-                    f, s = built.clients[act.idx]
-                    order += 1
-                    start = int(act.start_time) - k * 1440
+                acts = [a for a in sched if a.is_client()]
+                timed[route.vehicle_type()] = (
+                    [int(a.idx) for a in acts], [int(a.start_time) for a in acts],
+                    int(route.distance()), int(sched[0].end_time), int(sched[-1].start_time))
+            t2 = time.perf_counter()
+            final, moves = _post_pass(problem, built, teams, {v: t[0] for v, t in timed.items()},
+                                      stop, params.clock)
+            solve_s += time.perf_counter() - t2
+            if moves.moves:
+                findings.append(info("visits.post_pass", moves=moves.moves,
+                                     passes=moves.passes, before=moves.before,
+                                     after=moves.after))
+            post = _Post.of(built, teams)
+            for v in sorted(final):
+                team, d, k = built.vehicles[v]
+                if v in moves.changed:
+                    seq = final[v]
+                    r = post.vehicles[v]
+                    starts = improve.schedule(seq, r, post.clients, post.matrix,
+                                              problem.rules.visit_minutes)
+                    assert starts is not None  # every move kept the route feasible
+                    dist = improve.route_travel(seq, r, post.clients, post.matrix)
+                    first, last = post.clients.client_location[seq[0]], \
+                        post.clients.client_location[seq[-1]]
+                    leave = starts[0] - int(post.matrix[r.depot, first])
+                    back = starts[-1] + problem.rules.visit_minutes + \
+                        int(post.matrix[last, r.depot])
+                else:
+                    seq, starts, dist, leave, back = timed[v]
+                travel += dist
+                fam_ids = []
+                for order, (c, at) in enumerate(zip(seq, starts, strict=True), start=1):
+                    f, s = built.clients[c]
+                    start = at - k * 1440
                     visits.append(Visit(f.family_id, d, s.half, start,
                                         start + problem.rules.visit_minutes, team.ids, order))
                     fam_ids.append(f.family_id)
-                routes.append(DayRoute(team.ids, d, team.base, tuple(fam_ids),
-                                       int(route.distance()),
-                                       int(sched[0].end_time) - k * 1440,
-                                       int(sched[-1].start_time) - k * 1440))
+                routes.append(DayRoute(team.ids, d, team.base, tuple(fam_ids), dist,
+                                       leave - k * 1440, back - k * 1440))
     visited = {v.family_id for v in visits}
     due = [f for f in problem.families if problem.is_due(f)]
     unvisited_due = [f for f in due if f.family_id not in visited]
@@ -308,7 +422,11 @@ def solve(problem: VisitProblem, params: RoutingParams = RoutingParams(), *,
                 findings.append(warning("visits.due_not_fitted", family_id=f.family_id,
                                         needs=list(problem.needed(f)),
                                         last=problem.window(f)[1].isoformat()))
-        status = Status.INFEASIBLE if proofs else Status.TIME_LIMIT
+        # without a proof, the search's best plan is a plan (its visits meet every hard
+        # rule; the families it left out are named and the target says so); with no visit
+        # at all it is no plan
+        status = (Status.INFEASIBLE if proofs
+                  else Status.FEASIBLE if visits else Status.TIME_LIMIT)
     else:
         status = Status.FEASIBLE
     if stop is not None and stop.is_set() and not visits:
@@ -328,7 +446,14 @@ def solve(problem: VisitProblem, params: RoutingParams = RoutingParams(), *,
         late += max(0, (v.date - max(problem.window(f)[0], problem.first_day)).days)
     skipped = sum(built.prize_of[f.family_id] if built else _prize(problem, f)
                   for f in problem.families if f.family_id not in visited)
-    objective = travel + w.per_day_later * late + skipped
+    others = sum(goals.other_person(fam_by_id[v.family_id].earlier_visitors, v.staff_ids)
+                 for v in visits)
+    active = sorted({sid for t in teams for sid in t.ids})
+    loads = loads_by_staff([v.staff_ids for v in visits], active)
+    shares = goals.fair_shares(_week_capacity(problem, active), sum(loads))
+    above = goals.above_fair_share(dict(zip(active, loads, strict=True)), shares)
+    objective = travel + w.per_day_later * late + skipped + w.same_person * others \
+        + w.balance * above
     bound = built.bound if built is not None else float(objective)
     if built is None:
         bound = float(skipped)
@@ -339,9 +464,7 @@ def solve(problem: VisitProblem, params: RoutingParams = RoutingParams(), *,
     early_missed = sum(1 for f in problem.families
                        if not problem.is_due(f) and not problem.is_overdue(f)
                        and f.family_id not in visited)
-    active = sorted({sid for t in teams for sid in t.ids})
-    outcome = VisitOutcome(travel, late, early_missed,
-                           loads_by_staff([v.staff_ids for v in visits], active))
+    outcome = VisitOutcome(travel, late, early_missed, loads, others, above)
     soft = [g(outcome, w) for g in GOALS.values()]
     targets = [_Target("visits.target.due_visited", len(due),
                        len(due) - len(unvisited_due), not unvisited_due)]

@@ -1,0 +1,90 @@
+"""The post-pass (``improve.py``) on hand-made routes: it moves a family to the route of
+its earlier visitor when that lowers the weighed total, and never when the move would break
+the route's limit, a time window or the shift; ``schedule`` keeps the time windows."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tuoyu.optimizer.visits.goals import VisitWeights, above_fair_share, fair_shares
+from tuoyu.optimizer.visits.improve import Clients, Route, _State, improve, schedule
+
+W = VisitWeights(same_person=45, balance=0)
+SERVICE = 60
+#: locations: 0 = S1's base, 1 = S2's base, 2 = family 0, 3 = family 1
+M = np.array([[0, 10, 0, 30],
+              [10, 0, 10, 30],
+              [0, 10, 0, 30],
+              [30, 30, 30, 0]])
+
+
+def _clients(window0: tuple[int, int] = (0, 200)) -> Clients:
+    return Clients(client_family=[0, 1], client_day=[0, 0], client_location=[2, 3],
+                   client_window=[window0, (0, 200)], client_load=[(1,), (1,)],
+                   client_late_cost=[0, 0])
+
+
+def _run(vehicles: list[Route], routes: dict[int, list[int]],
+         st: Clients | None = None) -> dict[int, list[int]]:
+    out, _ = improve(routes, vehicles, st or _clients(), M, family_clients=[[0], [1]],
+                     earlier=[("S2",), ()], capacity={"S1": 2, "S2": 2},
+                     candidates=lambda f: [0, 1], service=SERVICE, w=W)
+    return out
+
+
+def _vehicle(team: int, late: int = 400, cap: int = 2) -> Route:
+    return Route(team, (f"S{team + 1}",), 0, team, 0, late, (cap,))
+
+
+def test_moves_to_the_earlier_visitor() -> None:
+    # S1 at the door (0 travel); S2 10 minutes away each way: 20 < 45
+    assert _run([_vehicle(0), _vehicle(1)], {0: [0]}) == {1: [0]}
+
+
+def test_not_when_the_route_is_full() -> None:
+    assert _run([_vehicle(0), _vehicle(1, cap=1)], {0: [0], 1: [1]}) == {0: [0], 1: [1]}
+
+
+def test_not_when_the_shift_ends_first() -> None:
+    # S2's shift ends at 70: 10 + 60 + 10 = 80 back at the base
+    assert _run([_vehicle(0), _vehicle(1, late=70)], {0: [0]}) == {0: [0]}
+
+
+def test_not_when_a_time_window_closes() -> None:
+    # family 1 then family 0 on S2's route: family 0 must start by 5
+    st = _clients(window0=(0, 5))
+    vs = [_vehicle(0), _vehicle(1)]
+    assert schedule([1, 0], vs[1], st, M, SERVICE) is None
+    assert schedule([0, 1], vs[1], st, M, SERVICE) is None  # 10 > 5 from S2's base
+    assert _run(vs, {0: [0], 1: [1]}, st) == {0: [0], 1: [1]}
+
+
+def test_schedule_waits_for_a_window() -> None:
+    st = Clients([0], [0], [2], [(50, 60)], [(1,)], [0])
+    assert schedule([0], _vehicle(0), st, M, SERVICE) == [50]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, 6), min_size=4, max_size=4),
+       st.lists(st.integers(0, 5), min_size=4, max_size=4),
+       st.sampled_from([(("A",), ("B",)), (("A", "B"), ("C",)), (("C",), ("A", "D")),
+                        (("A", "B"), ("C", "D"))]))
+def test_the_balance_change_of_a_move_is_the_recount(loads, caps, teams) -> None:
+    """The post-pass's quick change of "visits above fair share" equals counting it again
+    after the move (the week's total changes when a pair's visit goes to one person)."""
+    people = ("A", "B", "C", "D")
+    out, into = teams
+    if any(loads[people.index(s)] == 0 for s in out):
+        return  # nothing to move out
+    state = _State({}, dict(zip(people, loads, strict=True)),
+                   dict(zip(people, caps, strict=True)), sum(loads))
+    after = dict(state.loads)
+    for s in out:
+        after[s] -= 1
+    for s in into:
+        after[s] += 1
+    recount = above_fair_share(after, fair_shares(state.capacity, sum(after.values()))) - \
+        above_fair_share(state.loads, fair_shares(state.capacity, sum(loads)))
+    assert state.balance_delta(out, into) == recount

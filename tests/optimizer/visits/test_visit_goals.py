@@ -1,0 +1,96 @@
+"""The goals that depend on who visits, each on a hand-made week where it binds, counted on
+the written rows: the same person again for a family's second visit, and a balanced load
+(visits above a person's fair share); and the goal functions themselves."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from visits_check import second_visits_by_others, tiny_dataset, violations, visits_per_person
+
+from tuoyu.optimizer.visits.goals import (
+    VisitWeights,
+    above_fair_share,
+    fair_shares,
+    other_person,
+)
+from tuoyu.planning.dataset import Dataset
+from tuoyu.planning.params import VisitParams
+from tuoyu.planning.visits import run
+
+WEEK = dt.date(2027, 3, 1)  # a Monday
+W = VisitWeights()
+KM_LAT = 1 / 111.195  # degrees of latitude per km
+
+
+def _plan(tmp: Path, staff, families):  # type: ignore[no-untyped-def]
+    folder = tiny_dataset(tmp, staff=staff, families=families)
+    p = run(Dataset.at(folder), VisitParams(week=WEEK, iterations=300))
+    assert violations(folder, p.rows, WEEK) == []
+    return p, folder
+
+
+def _goal(p, code: str) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    g = next(g for g in p.soft_goals if g.code == code)
+    return g.value, g.weight
+
+
+def _week(tmp: Path, km: float):  # type: ignore[no-untyped-def]
+    """F1, visited before by S2, lives at S1's base; S2's base is ``km`` north. Only one
+    visit: the balance does not bind (each person's fair share is one)."""
+    staff = [{"staff_id": "S1", "discipline": "education", "visit_days": "Mon"},
+             {"staff_id": "S2", "discipline": "education", "visit_days": "Mon",
+              "base_lon": "121.48", "base_lat": f"{31.40 + km * KM_LAT:.6f}"}]
+    fams = [{"family_id": "F1", "birth_date": "2027-01-20", "registered_on": "2027-02-05",
+             "needs": "education", "half_days": "Mon", "lon": "121.48", "lat": "31.40",
+             "earlier_visitors": "S2"}]
+    return _plan(tmp, staff, fams)
+
+
+def test_the_same_person_again_when_the_detour_is_worth_it(tmp_path: Path) -> None:
+    # 5 km: 20 minutes each way (40 < the goal's weight, 45): S2 goes again
+    p, folder = _week(tmp_path, 5.0)
+    assert [r["staff_ids"] for r in p.rows] == ["S2"]
+    assert second_visits_by_others(folder, p.rows) == []
+    assert _goal(p, "visits.goal.other_person") == (0, W.same_person)
+    assert _goal(p, "visits.goal.travel_minutes")[0] == 40
+
+
+def test_someone_else_when_the_detour_is_too_long_and_the_cost_is_counted(
+        tmp_path: Path) -> None:
+    # 10 km: 39 minutes each way (78 > 45): S1, at the door, goes; the goal costs 45
+    p, folder = _week(tmp_path, 10.0)
+    assert [r["staff_ids"] for r in p.rows] == ["S1"]
+    assert second_visits_by_others(folder, p.rows) == ["F1"]
+    assert _goal(p, "visits.goal.other_person") == (1, W.same_person)
+    assert p.objective is not None and p.objective >= W.same_person
+
+
+def test_a_balanced_load_costs_some_travel(tmp_path: Path) -> None:
+    """Four families at S1's base; S2 is 2 km away (8 minutes each way) with the same
+    visit days and limit. Travel alone gives S1 all four; the fair share is two each,
+    and a visit above it (20) is worth more than S2's trip (16 for two visits)."""
+    staff = [{"staff_id": "S1", "discipline": "education", "visit_days": "Mon"},
+             {"staff_id": "S2", "discipline": "education", "visit_days": "Mon",
+              "base_lon": "121.48", "base_lat": f"{31.40 + 2 * KM_LAT:.6f}"}]
+    fams = [{"family_id": f"F{i}", "birth_date": "2027-01-20", "registered_on": "2027-02-05",
+             "needs": "education", "half_days": "Mon", "lon": "121.48", "lat": "31.40"}
+            for i in range(1, 5)]
+    p, _ = _plan(tmp_path, staff, fams)
+    assert visits_per_person(p.rows) == {"S1": 2, "S2": 2}
+    assert _goal(p, "visits.goal.above_fair_share") == (0, W.balance)
+    assert _goal(p, "visits.goal.travel_minutes")[0] == 16
+    assert _goal(p, "visits.goal.load_spread") == (0, 0)
+
+
+def test_goal_functions() -> None:
+    assert other_person(("S1",), ("S1", "S2")) == 0
+    assert other_person(("S3",), ("S1", "S2")) == 1
+    assert other_person((), ("S1",)) == 0  # a first visit: no preference
+    # shares in proportion to what each could do, rounded up
+    assert fair_shares({"A": 8, "B": 4, "C": 0}, 6) == {"A": 4, "B": 2, "C": 0}
+    assert fair_shares({"A": 3, "B": 3}, 5) == {"A": 3, "B": 3}
+    assert fair_shares({"A": 0}, 3) == {"A": 0}
+    assert above_fair_share({"A": 6, "B": 0}, {"A": 4, "B": 2}) == 2
+    assert above_fair_share({"A": 4}, {"A": 4, "B": 2}) == 0

@@ -1,0 +1,274 @@
+"""A post-pass over the router's week, for the goals that depend on who visits.
+
+PyVRP's costs are per arc of a vehicle (travel) and per client (a prize): a client does
+not know which vehicle serves it, and a vehicle (a team-day) does not know the rest of its
+team's week. So two goals are out of its reach: the same person again for a family's
+second visit (``VisitWeights.same_person``: a cost when none of its earlier visitors is
+in the visiting team), and a balanced load (``VisitWeights.balance``: a cost per visit
+above a person's fair share of the week, ``goals.fair_shares``). Expressing the first in
+PyVRP would take a load dimension per preferred team (or a routing profile per team with
+its own matrices), which grows with the district; the second cannot be said at all.
+
+The post-pass weighs them by local search on the router's solution: it relocates a visited
+family to another team-day route (the route's team serves its needs, the family gave a
+half-day of that day within its window, the route keeps its daily limit, its time windows
+and its shift), at the cheapest position, whenever the weighed total falls (travel +
+lateness + same person + balance). Every move keeps every hard rule, so the week stays a
+plan; the family stays visited, so the prizes do not change. It is deterministic (fixed
+order, no randomness) and stops when no move improves, after ``max_passes``, or on the
+stop token or the wall-clock ceiling. A first-improvement local search: it finds a local
+optimum of these moves, not the best week; the lower bound of ``solve.py`` stays valid
+(these goals only add costs).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from tuoyu.optimizer.visits.goals import VisitWeights, fair_shares, other_person
+
+
+@dataclass(frozen=True)
+class Route:
+    """What the post-pass needs of a vehicle (a team-day): its team's staff ids, its date
+    index, its depot location, its shift and its capacities (visits, then disciplines)."""
+
+    team: int
+    staff_ids: tuple[str, ...]
+    day: int
+    depot: int
+    early: int
+    late: int
+    capacity: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Clients:
+    client_family: Sequence[int]  # client -> family index
+    client_day: Sequence[int]
+    client_location: Sequence[int]
+    client_window: Sequence[tuple[int, int]]
+    client_load: Sequence[tuple[int, ...]]
+    client_late_cost: Sequence[int]  # per_day_later x days after the earliest date
+
+
+@dataclass
+class Moves:
+    """What the post-pass did: moves made, and the weighed total before and after."""
+
+    moves: int = 0
+    passes: int = 0
+    before: int = 0
+    after: int = 0
+    changed: set[int] = field(default_factory=set)  # vehicles whose route changed
+
+
+def schedule(seq: Sequence[int], r: Route, st: Clients, matrix: np.ndarray,
+             service: int) -> list[int] | None:
+    """The earliest start of each visit on the route (leaving the base at the shift's
+    start, waiting for a time window to open), or None when a window or the shift's end
+    (back at the base) cannot be kept."""
+    t, loc = r.early, r.depot
+    starts = []
+    for c in seq:
+        t += int(matrix[loc, st.client_location[c]])
+        early, late = st.client_window[c]
+        t = max(t, early)
+        if t > late:
+            return None
+        starts.append(t)
+        t += service
+        loc = st.client_location[c]
+    t += int(matrix[loc, r.depot])
+    return starts if t <= r.late else None
+
+
+def route_travel(seq: Sequence[int], r: Route, st: Clients, matrix: np.ndarray) -> int:
+    locs = [r.depot, *(st.client_location[c] for c in seq), r.depot]
+    return int(sum(matrix[a, b] for a, b in zip(locs, locs[1:], strict=False))) if seq else 0
+
+
+def _fits_load(seq: Sequence[int], r: Route, st: Clients) -> bool:
+    total = [0] * len(r.capacity)
+    for c in seq:
+        for k, x in enumerate(st.client_load[c]):
+            total[k] += x
+    return all(a <= b for a, b in zip(total, r.capacity, strict=True))
+
+
+@dataclass
+class _State:
+    routes: dict[int, list[int]]
+    loads: dict[str, int]
+    capacity: Mapping[str, int]
+    total: int
+
+    _shares: dict[int, dict[str, int]] = field(default_factory=dict)
+
+    def shares(self, total: int) -> dict[str, int]:
+        if total not in self._shares:
+            self._shares[total] = fair_shares(self.capacity, total)
+        return self._shares[total]
+
+    def balance(self) -> int:
+        shares = self.shares(self.total)
+        return sum(max(0, self.loads.get(s, 0) - shares[s]) for s in shares)
+
+    def balance_delta(self, out: tuple[str, ...], into: tuple[str, ...]) -> int:
+        """The change of the visits above fair share when one visit moves from the team
+        ``out`` to the team ``into``: only their members' terms change while the week's
+        total does (teams of one size); else the whole sum is counted again."""
+        if out == into:
+            return 0
+        if len(out) == len(into):
+            shares = self.shares(self.total)
+
+            def above(s: str, d: int) -> int:
+                return max(0, self.loads.get(s, 0) + d - shares.get(s, 0))
+
+            return sum(above(s, -1) - above(s, 0) for s in out) + \
+                sum(above(s, 1) - above(s, 0) for s in into)
+        before = self.balance()
+        for s in out:
+            self.loads[s] -= 1
+        for s in into:
+            self.loads[s] = self.loads.get(s, 0) + 1
+        self.total += len(into) - len(out)
+        after = self.balance()
+        for s in out:
+            self.loads[s] += 1
+        for s in into:
+            self.loads[s] -= 1
+        self.total -= len(into) - len(out)
+        return after - before
+
+
+def weighed_total(routes: Mapping[int, Sequence[int]], vehicles: Sequence[Route], st: Clients,
+                  matrix: np.ndarray, earlier: Sequence[Sequence[str]],
+                  capacity: Mapping[str, int], w: VisitWeights) -> int:
+    """Travel + lateness + same person + balance of a week's routes (the post-pass's
+    objective; the prizes of the families left out are not in it: it never drops one)."""
+    loads: dict[str, int] = {}
+    total = cost = 0
+    for v, seq in routes.items():
+        r = vehicles[v]
+        cost += route_travel(seq, r, st, matrix) * w.travel
+        for c in seq:
+            cost += st.client_late_cost[c]
+            cost += w.same_person * other_person(earlier[st.client_family[c]], r.staff_ids)
+            for s in r.staff_ids:
+                loads[s] = loads.get(s, 0) + 1
+                total += 1
+    shares = fair_shares(capacity, total)
+    return cost + w.balance * sum(max(0, loads.get(s, 0) - shares[s]) for s in shares)
+
+
+def improve(routes: Mapping[int, Sequence[int]], vehicles: Sequence[Route], st: Clients,
+            matrix: np.ndarray, *, family_clients: Sequence[Sequence[int]],
+            earlier: Sequence[Sequence[str]], capacity: Mapping[str, int],
+            candidates: Callable[[int], Sequence[int]], service: int, w: VisitWeights,
+            max_passes: int = 20, halt: Callable[[], bool] = lambda: False,
+            ) -> tuple[dict[int, list[int]], Moves]:
+    """Relocate visited families between routes while the weighed total falls.
+
+    ``family_clients[f]``: the clients (half-days) of family ``f``; ``candidates(f)``: the
+    vehicles worth trying for it (the nearest teams' and its earlier visitors' team-days
+    that serve its needs); ``capacity``: the visits each person could make this week (the
+    fair shares are in proportion to it). Returns the new routes and what was done."""
+    state = _State({v: list(s) for v, s in routes.items()}, {}, capacity, 0)
+    for v, seq in state.routes.items():
+        for s in vehicles[v].staff_ids:
+            state.loads[s] = state.loads.get(s, 0) + len(seq)
+            state.total += len(seq)
+    out = Moves(before=weighed_total(state.routes, vehicles, st, matrix, earlier, capacity, w))
+    by_day: dict[tuple[int, int], list[int]] = {}  # (family, day) -> its clients that day
+    for f, cs in enumerate(family_clients):
+        for c in cs:
+            by_day.setdefault((f, st.client_day[c]), []).append(c)
+    while out.passes < max_passes and not halt():
+        out.passes += 1
+        moved = False
+        where = sorted((st.client_family[c], v, i, c)
+                       for v, seq in state.routes.items() for i, c in enumerate(seq))
+        for f, v, _, c in where:
+            if halt():
+                break
+            seq = state.routes[v]
+            if c not in seq:  # cannot happen: each family is moved once a pass at most
+                continue
+            i = seq.index(c)
+            move = _best_move(f, v, i, c, state, vehicles, st, matrix, by_day, earlier,
+                              candidates, service, w)
+            if move is None:
+                continue
+            v2, c2, j, _ = move
+            del seq[i]
+            state.routes.setdefault(v2, []).insert(j, c2)
+            for s in vehicles[v].staff_ids:
+                state.loads[s] -= 1
+                state.total -= 1
+            for s in vehicles[v2].staff_ids:
+                state.loads[s] = state.loads.get(s, 0) + 1
+                state.total += 1
+            out.moves += 1
+            out.changed |= {v, v2}
+            moved = True
+        if not moved:
+            break
+    out.after = weighed_total(state.routes, vehicles, st, matrix, earlier, capacity, w)
+    if out.after > out.before:  # cannot happen: each move lowers the total
+        raise AssertionError("the post-pass raised the weighed total")
+    return {v: s for v, s in state.routes.items() if s}, out
+
+
+def _best_move(f: int, v: int, i: int, c: int, state: _State, vehicles: Sequence[Route],
+               st: Clients, matrix: np.ndarray, by_day: Mapping[tuple[int, int], list[int]],
+               earlier: Sequence[Sequence[str]], candidates: Callable[[int], Sequence[int]],
+               service: int, w: VisitWeights) -> tuple[int, int, int, int] | None:
+    """The best improving relocation of family ``f`` (client ``c`` at position ``i`` of
+    vehicle ``v``): (vehicle, client, position, delta), or None."""
+    r = vehicles[v]
+    seq = state.routes[v]
+    prev = st.client_location[seq[i - 1]] if i > 0 else r.depot
+    nxt = st.client_location[seq[i + 1]] if i + 1 < len(seq) else r.depot
+    here = st.client_location[c]
+    gain = (int(matrix[prev, here]) + int(matrix[here, nxt]) - int(matrix[prev, nxt])) \
+        * w.travel + st.client_late_cost[c] \
+        + w.same_person * other_person(earlier[f], r.staff_ids)
+    best: tuple[int, int, int, int] | None = None
+    for v2 in candidates(f):
+        if v2 == v:
+            continue
+        r2 = vehicles[v2]
+        if r2.team == r.team and r2.day == r.day:
+            continue
+        fixed = w.balance * state.balance_delta(r.staff_ids, r2.staff_ids) \
+            + w.same_person * other_person(earlier[f], r2.staff_ids) - gain
+        if fixed >= 0 or (best is not None and fixed >= best[3]):
+            continue  # inserting never costs less than nothing (triangle inequality)
+        seq2 = state.routes.get(v2, [])
+        if len(seq2) + 1 > r2.capacity[0]:
+            continue
+        for c2 in by_day.get((f, r2.day), ()):
+            e2, l2 = st.client_window[c2]
+            if e2 < r2.early or l2 > r2.late:
+                continue  # not a half-day this team is free
+            late2 = st.client_late_cost[c2]
+            for j in range(len(seq2) + 1):
+                a = st.client_location[seq2[j - 1]] if j > 0 else r2.depot
+                b = st.client_location[seq2[j]] if j < len(seq2) else r2.depot
+                x = st.client_location[c2]
+                add = (int(matrix[a, x]) + int(matrix[x, b]) - int(matrix[a, b])) * w.travel
+                delta = fixed + late2 + add
+                if delta >= 0 or (best is not None and delta >= best[3]):
+                    continue
+                trial = [*seq2[:j], c2, *seq2[j:]]
+                if not _fits_load(trial, r2, st) or schedule(trial, r2, st, matrix,
+                                                             service) is None:
+                    continue
+                best = (v2, c2, j, delta)
+    return best if best is not None and not math.isinf(best[3]) else None
