@@ -23,6 +23,10 @@ settings.load_profile(os.environ.get("TUOYU_HYPOTHESIS", "ci"))
 # The bundled timeline plans 2027, ahead of the machine's date: outcomes of its visits
 # are recorded as if it were the end of 2027 (tests of the date check set their own).
 os.environ.setdefault("TUOYU_TODAY", "2027-12-31")
+# The service's workers and checks at normal priority: under SCHED_IDLE (the service's
+# default) they get a core only while the other test process leaves one free, and the
+# browser and service tests waited minutes for it (test_workers checks the default).
+os.environ.setdefault("TUOYU_WORKER_PRIORITY", "normal")
 
 
 def pytest_configure(config: pytest.Config) -> None:
