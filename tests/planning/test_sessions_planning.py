@@ -42,6 +42,31 @@ def test_the_year_meets_every_rule_and_its_targets(year):
 
 
 @pytest.mark.heavy  # solves the bundled year's calendar (minutes); .ci/run runs the heavy suite
+def test_the_year_is_even_and_near_its_bound(year):
+    """Issue 18's regression: with the even-year goals the bundled year went from 383 to
+    978 against a bound of 380 (spacing and trips bought for even months). Every month in
+    its band and the events spread, counted on the rows; the gap below 20% (measured: 438
+    against 380, 15.3%; the goal of 2% is not reached: the doctors' and psychologists'
+    even months cost trips the bound cannot see)."""
+    from collections import Counter
+
+    rows = _rows(year)
+    months = [t for t in year.targets if t.code.startswith("sessions.target.month_")]
+    hist = Counter(int(r["date"][5:7]) for r in rows if r["center_id"])
+    assert len(months) == 12 and all(t.met for t in months), months
+    assert [t.achieved for t in months] == [hist[mo] for mo in range(1, 13)]
+    data = load_session_data(Dataset.bundled().folder)
+    for kind in {e.kind for e in data.events}:  # a kind's events over the months they may take
+        evs = [e for e in data.events if e.kind == kind]
+        months = set().union(*(e.months for e in evs))
+        per = Counter(int(r["date"][5:7]) for r in rows if r["event_id"] in
+                      {e.event_id for e in evs})
+        n = sum(per.values())
+        assert max(per.values()) <= -(-n // len(months)), (kind, per)
+    assert year.gap is not None and year.gap <= 0.20, (year.objective, year.bound)
+
+
+@pytest.mark.heavy  # solves the bundled year's calendar (minutes); .ci/run runs the heavy suite
 def test_status_objective_and_bound_are_honest(year):
     assert year.objective is not None and year.bound is not None
     assert year.bound <= year.objective + 1e-6

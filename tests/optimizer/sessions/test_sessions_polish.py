@@ -136,3 +136,30 @@ def test_the_topic_sequence_is_the_cheapest_that_keeps_the_topic_rules():
             assert got is not None
             assert sum(cost[i][t] for i, t in enumerate(got)) == best
             assert all(a != b for a, b in itertools.pairwise(got)) and len(set(got)) >= need
+
+
+def test_a_centers_days_are_chosen_again_at_once(tmp_path):
+    """A center's six sessions bunched in the first half of the year, 28 days apart: no
+    single move can spread them (each is held by its neighbours' gaps); the sequence
+    chosen at once spreads them evenly, every rule held, the topics and weekdays kept;
+    one doctor's topic on a Monday with the near doctor (both would put M1 above the
+    fair share: load 10 against one far trip 5)."""
+    p = _problem(tmp_path)
+    days = ((1, 12, "A"), (2, 9, "C"), (3, 9, "B"), (4, 6, "D"), (5, 4, "A"), (6, 1, "B"))
+    before = [Session(date=dt.date(2027, m, d), half=0, center_id="C1", topic_id=t)
+              for m, d, t in days]
+    team = flow.best_teams(p, before)
+    assert team is not None
+    assert polish.total_spacing(p, before) > 0
+    run = polish._Polish(p, before, team)
+    assert run.reschedule("C1")
+    after = sorted(run.st.sessions, key=lambda s: (s.date, s.half))
+    again = flow.best_teams(p, after)
+    assert again is not None
+    assert violations(p.data, 2027, rows_of(_staffed(after, again))) == []
+    assert polish.total_spacing(p, after) == 0
+    assert [s.topic_id for s in after] == [t for _, _, t in days]
+    assert all(s.date.weekday() < 5 for s in after)
+    got = goals.team_goal_values(p, after, again)
+    assert (got["far"], got["load"]) == (1, 0)
+    assert _objective(p, after, again) < _objective(p, before, team)

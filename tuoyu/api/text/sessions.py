@@ -75,10 +75,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{events} district event occurrences; {low}–{high} sessions a person.",
     ),
     "sessions.not_proven_optimal": (
-        "未证明最优：目标值 {objective}，整个方案的下界 {bound}（日历部分的下界加上与日历无关的"
-        "人员安排下界）。",
-        "Not proven optimal: objective {objective}, bound of the whole plan {bound} (the "
-        "calendar's bound plus a lower bound of the teams that holds for any calendar).",
+        "未证明最优：目标值 {objective}，整个方案的下界 {bound}。下界只计对任何日历都成立的"
+        "人员安排费用（跨街道出行、非固定带队人、超出公平份额的工作量）；日历目标（间隔、周末、"
+        "月份均衡、活动分散、季度、重排变动）在下界中按 0 计，其费用全部计入差距。",
+        "Not proven optimal: objective {objective}, bound of the whole plan {bound}. The "
+        "bound counts the team costs that hold for any calendar (trips across streets, "
+        "sessions not led by the home lead, load above the fair share); the calendar goals "
+        "(spacing, weekend, month share, events spread, quarters, re-plan changes) count 0 "
+        "in it, so their whole cost is in the gap.",
     ),
     "sessions.staffing_cuts": (
         "第一版日历按人数可行，但按具体人员排不开；追加了 {cuts} 条人员容量约束，"

@@ -400,9 +400,10 @@ def quarters_missing(p: SessionProblem, planned: list[Session]) -> int:
 
 
 def calendar_values(p: SessionProblem, new: list[Session]) -> dict[str, int]:
-    """Spacing and weekend counted on a calendar's new sessions (as ``even_spacing`` and
-    ``weekend_share`` define them, kept sessions included): for a plan that did not come
-    from the calendar model (a re-plan that kept the calendar)."""
+    """The calendar goals counted on a plan's new sessions (the rows it writes), as the
+    calendar model defines them: spacing (kept sessions included), the weekend share, and
+    for a re-plan the sessions moved and topics changed (the i-th future session of a
+    center, the j-th future occurrence of an event, against the previous plan's)."""
     days: dict[str, list[int]] = defaultdict(list)
     weekend = total = 0
     for s in new:
@@ -421,7 +422,22 @@ def calendar_values(p: SessionProblem, new: list[Session]) -> dict[str, int]:
         seq = ([last_fixed] if last_fixed is not None else []) + sorted(ds)
         spacing += sum(max(0, ideal - (b - a)) for a, b in zip(seq, seq[1:], strict=False))
     target = round(p.rules.weekend_share * total)
-    return {"moved": 0, "topic_changed": 0, "spacing": spacing,
+    moved = topic_changed = 0
+    if p.was_planned:
+        key = lambda s: (s.date, s.half)  # noqa: E731
+        mine: dict[tuple[str, str], list[Session]] = defaultdict(list)
+        before: dict[tuple[str, str], list[Session]] = defaultdict(list)
+        for s in new:
+            mine[s.center_id, s.event_id].append(s)
+        for s in p.was_planned:
+            before[s.center_id, s.event_id].append(s)
+        for k, old in before.items():
+            now = sorted(mine.get(k, ()), key=key)
+            for a, b in zip(sorted(old, key=key), now, strict=False):
+                moved += (a.date, a.half) != (b.date, b.half)
+                topic_changed += bool(a.center_id) and a.topic_id in p.topic_index and (
+                    a.topic_id != b.topic_id)
+    return {"moved": moved, "topic_changed": topic_changed, "spacing": spacing,
             "weekend": abs(weekend - target) if total else 0}
 
 
@@ -438,8 +454,10 @@ def months_near_their_share(
     m: cp_model.CpModel, p: SessionProblem, cvs: list[CenterVars]
 ) -> Terms:
     """Each month (from the re-plan month on) within the band around its share of the
-    center sessions, per discipline: the sessions beyond it. A discipline's total is a
-    variable (the topics choose it): the band's ends are integer variables held to
+    center sessions, per discipline: the sessions beyond it. All sessions: the year's
+    total is known, the band's ends are constants. A discipline's total is a variable
+    (the topics choose it): its band's ends come from the total the calendar aims at
+    (``SessionRules.month_model_estimate``) or are integer variables held to
     ``floor``/``ceil`` of the share by scaled linear constraints."""
     from tuoyu.optimizer.sessions.problem import DISCIPLINES
 
@@ -448,6 +466,7 @@ def months_near_their_share(
     if not sw:
         return []
     bn = round(100 * p.rules.month_band)
+    staff_disc = {st.staff_id: st.discipline for st in p.data.staff}
     out: Terms = []
     # all sessions (education) here; the doctors' and psychologists' months are counted on
     # the plan and evened by the local improvement: their totals are variables, and the
@@ -455,6 +474,7 @@ def months_near_their_share(
     for disc in DISCIPLINES[: 1 if p.rules.month_model_all_sessions_only else None]:
         const: Counter = Counter()
         lits: dict[int, list] = defaultdict(list)
+        n_new = 0  # new sessions that may need ``disc`` (one month literal each counts)
         for cv in cvs:
             for s in cv.fixed:
                 if s.date.month >= p.start.month and _needs(p, s, disc):
@@ -463,6 +483,7 @@ def months_near_their_share(
                 need = 1 if disc == "education" else cv.need.get((i, disc), 0)
                 if isinstance(need, int) and not need:
                     continue
+                n_new += 1
                 for mo in w:
                     b = cv.month.get((i, mo))
                     if b is None:
@@ -476,13 +497,22 @@ def months_near_their_share(
                     m.add_bool_or([b.Not(), need.Not(), z])
                     lits[mo].append(z)
         top = sum(const.values()) + sum(1 for cv in cvs for i in range(cv.n))
-        total = sum(const.values()) + sum(len(v) for v in lits.values())
+        # the year's sessions, not the month literals (a session has one per month it
+        # may fall in: counting those made every band about twelve times too wide)
+        total = sum(const.values()) + n_new
         fixed_total = disc == "education" or all(not v for v in lits.values())
+        estimate = None
+        aimed = [n for cv in cvs for sid, n in p.partner.get(cv.center.center_id, ())
+                 if staff_disc[sid] == disc]
+        if not fixed_total and p.rules.month_model_estimate and aimed:
+            # the discipline's total as the calendar aims at it (the partners' numbers,
+            # ``_partners``): constant band ends, as cheap as the all-sessions term
+            estimate = sum(const.values()) + sum(aimed)
         t_expr = sum(const.values()) + sum(sum(v) for v in lits.values())
         for mo, wm in w.items():
             count = const[mo] + sum(lits[mo])
-            if fixed_total:
-                lo, hi = month_band(p, total, wm, sw)
+            if fixed_total or estimate is not None:
+                lo, hi = month_band(p, total if estimate is None else estimate, wm, sw)
             else:
                 hi = m.new_int_var(0, top, f"mhi_{disc}_{mo}")
                 m.add(100 * sw * hi <= (100 + bn) * wm * t_expr + 100 * sw - 1)

@@ -15,6 +15,12 @@ half-day, within the monthly limit). A change is kept when the plan's objective 
 extra lead, load above the fair share, spacing) strictly falls, counted exactly on the
 whole plan. The weekend count never changes, so the weekend goal stays as it was.
 
+The even year (issue 18) is counted exactly too: the doctors' and psychologists' months
+are evened by topics first (``retopic`` with the months in its costs: no session moves),
+and a center's whole sequence of days can be chosen again at once (``reschedule``: a
+dynamic program over its sessions and the year's days), which shifts a sequence by weeks
+without the spacing a single move would break.
+
 Deterministic: sessions in plan order, candidates in slot, topic and staff order, ties
 kept by the first; a fixed number of passes; no clock. The teams are named again by the
 exact flow afterwards (``flow.best_teams``), which can only lower their cost. A re-plan
@@ -27,6 +33,8 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from tuoyu.models.sessions import Session
 from tuoyu.optimizer.sessions.flow import trip_cost
@@ -380,10 +388,22 @@ class _Polish:
         }
         inf = 10**9
         cost = []
+        # the even year: what a session needing a doctor or a psychologist adds to its
+        # month's excess over the band (the discipline's total as it was: an estimate,
+        # the exact objective decides below)
+        wm = p.rules.weights.month_share
+        mtot = {
+            d: sum(st.months[d, mo] for mo in self.mw)
+            + sum(1 for k in ks if d in self.need_of(k, old))
+            for d in DISCIPLINES
+        }
         for k in ks:
             slot = 2 * p.day(old[k][0].date) + old[k][0].half
+            mo = old[k][0].date.month
             per = {
                 d: (b[0] if (b := self.best_person(cid, d, slot, fair[d])) else inf)
+                + wm * (self.month_excess(d, mo, st.months[d, mo] + 1, mtot[d])
+                        - self.month_excess(d, mo, st.months[d, mo], mtot[d]))
                 for d in DISCIPLINES
             }
             cost.append([sum(per[d] for d in need) for need in self.needs])
@@ -461,6 +481,14 @@ class _Polish:
             if st.months[d, s.date.month] > hi:  # a crowded month: moving out may pay
                 return True
         return False
+
+    def disciplines_uneven(self) -> bool:
+        """Whether a month is outside its band for the sessions needing a doctor or a
+        psychologist: other topics on the same half-days may even them."""
+        st = self.st
+        return any(
+            self.month_term(d, sum(st.months[d, mo] for mo in self.mw)) for d in DISCIPLINES[1:]
+        )
 
     def center_spacing(self, cid: str) -> int:
         return spacing_of(
@@ -587,10 +615,11 @@ class _Polish:
                     return
                 if self.worth_trying(k):
                     changed |= self.improve(k)
+            uneven = self.disciplines_uneven()
             for cid in sorted(self.of_center):
                 if self.stopped:
                     return
-                if self.costly(cid):
+                if uneven or self.costly(cid):
                     changed |= self.retopic(cid)
             if not changed:
                 break
@@ -665,8 +694,118 @@ class _Polish:
             out += free[:n]
         return out
 
+    # -- a center's whole sequence of days at once --------------------------------------
+    def reschedule(self, cid: str) -> bool:
+        """Choose all the center's days at once (topics and each session's weekend status
+        kept): a dynamic program over its sessions in order and the days of the year, each
+        day costing its cheapest free team and what it adds to the months' excess over
+        their bands, each gap its shortfall of an even spread (at least ``min_gap_days``).
+        It can shift a whole sequence by weeks, which a single move cannot do without
+        breaking the spacing. Kept when the plan's objective strictly falls."""
+        p, st = self.p, self.st
+        ks = self.of_center[cid]
+        n = len(ks)
+        if n < 2:
+            return False
+        v0 = self.objective()
+        old = {k: (st.sessions[k], st.lift(k)) for k in ks}
+        needs = [self.need_of(k, old) for k in ks]
+        fair = {
+            d: self.fair(d, st.total[d] + sum(1 for nd in needs if d in nd))
+            for d in DISCIPLINES
+        }
+        wm = p.rules.weights.month_share
+        mtot = {
+            d: sum(st.months[d, mo] for mo in self.mw) + sum(1 for nd in needs if d in nd)
+            for d in DISCIPLINES
+        }
+        n_days = p.n_days
+        inf = 10**9
+        days = sorted(self.open[cid])
+        unary = np.full((n, n_days), inf, dtype=np.int64)
+        half = np.zeros((n, n_days), dtype=np.int64)
+        c = self.centers[cid]
+        gap = p.rules.min_gap_days
+        for i, k in enumerate(ks):
+            weekend = old[k][0].date.weekday() >= 5
+            for d in days:
+                if (p.date(d).weekday() >= 5) != weekend:
+                    continue
+                mo = p.month_of_day[d]
+                mcost = wm * sum(
+                    self.month_excess(x, mo, st.months[x, mo] + 1, mtot[x])
+                    - self.month_excess(x, mo, st.months[x, mo], mtot[x])
+                    for x in needs[i]
+                )
+                for h in (0, 1):
+                    cost = mcost
+                    for x in needs[i]:
+                        b = self.best_person(cid, x, 2 * d + h, fair[x])
+                        if b is None:
+                            cost = inf
+                            break
+                        cost += b[0]
+                    if cost < unary[i, d]:
+                        unary[i, d], half[i, d] = cost, h
+        ideal = min((n_days - p.first_day) // n, 120)
+        diff = np.arange(n_days)[None, :] - np.arange(n_days)[:, None]  # day - previous
+        pair = np.where(diff >= gap, np.maximum(0, ideal - diff) * p.rules.weights.spacing,
+                        inf)
+        f = unary[0].copy()
+        back = []
+        for i in range(1, n):
+            tot = f[:, None] + pair
+            arg = tot.argmin(axis=0)
+            f = np.minimum(tot[arg, np.arange(n_days)] + unary[i], inf)
+            back.append(arg)
+        last = int(f.argmin())
+        placed = f[last] < inf
+        if placed:
+            seq = [last]
+            for arg in reversed(back):
+                seq.append(int(arg[seq[-1]]))
+            seq.reverse()
+            quarters = {(p.month_of_day[d] - 1) // 3 for d in seq}
+            if p.rules.every_quarter and c.sessions_per_year >= 4:
+                placed = quarters >= set(range((p.start.month - 1) // 3, 4))
+        if placed:
+            for i, (k, d) in enumerate(zip(ks, seq, strict=True)):
+                s = old[k][0].model_copy(update={"date": p.date(d), "half": int(half[i, d])})
+                people = [self.best_person(cid, x, 2 * d + s.half, fair[x]) for x in needs[i]]
+                if any(b is None for b in people):
+                    placed = False
+                    break
+                st.place(k, s, [b[1] for b in people if b])
+        if placed and self.objective() < v0:
+            return True
+        for k in ks:
+            if k in st.team:
+                st.lift(k)
+        for k in ks:
+            st.place(k, *old[k])
+        return False
+
+    def reschedule_all(self) -> bool:
+        changed = False
+        for cid in sorted(self.of_center):
+            if self.stopped:
+                return changed
+            changed |= self.reschedule(cid)
+        return changed
+
     def run(self) -> None:
         self.spread_events()
+        # the doctors' and psychologists' months first by topics (no session moves, so no
+        # spacing paid), then by days
+        for cid in sorted(self.of_center):
+            if self.stopped:
+                return
+            if self.disciplines_uneven():
+                self.retopic(cid)
+        if self.p.rules.reschedule:
+            for _ in range(PASSES):
+                if not self.reschedule_all():
+                    break
         self.passes(PASSES)
         for _ in range(RAISES):
             if self.stopped:

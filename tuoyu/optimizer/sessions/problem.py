@@ -35,7 +35,14 @@ class SessionRules:
     month_model_all_sessions_only: bool = True
     #: month-share terms in the calendar model at all (else counted on the plan and evened
     #: by the local improvement only)
-    month_model: bool = False
+    month_model: bool = True
+    #: with ``month_model_all_sessions_only=False``: the disciplines' bands from the
+    #: totals the calendar aims at (its partners' numbers), constant; else exact
+    #: (variable band ends, far slower)
+    month_model_estimate: bool = True
+    #: the local improvement re-chooses each center's whole sequence of days
+    #: (``polish._Polish.reschedule``)
+    reschedule: bool = True
     weights: SessionWeights = SessionWeights()
     #: staffing cuts for every weekday of every month in the first calendar model (one
     #: cumulative per discipline; fewer cut rounds on sparse staff, slower first calendar

@@ -318,11 +318,11 @@ def plan_sessions(
     if kept is not None:  # the calendar holds: only the places that no longer hold change
         new, changes = kept
         staff_of = {k: list(s.staff_ids) for k, s in enumerate(new)}
-        return _result(run, new, staff_of, goals.calendar_values(p, new), None, changes)
+        return _result(run, new, staff_of, changes)
     clashes = explain.precheck(p)
     if clashes:
         return SessionResult(p, Status.INFEASIBLE, findings=clashes)
-    new, cal_values, cal_bound, st = _plan_calendar(run)
+    new, _, _, st = _plan_calendar(run)
     if st not in (Status.FEASIBLE, Status.OPTIMAL):
         return SessionResult(p, st, stages=run.stages, findings=run.findings)
     new.sort(key=lambda s: (s.date, s.half, s.center_id, s.event_id))
@@ -331,67 +331,62 @@ def plan_sessions(
     assert staff_of is not None, "the calendar passed the staffing check"
     secs = time.perf_counter() - t
     run.stages.append(StageTime("teams", Status.OPTIMAL, None, None, 0.0, secs))
-    new, staff_of, cal_values = _polish(run, new, staff_of, cal_values)
+    new, staff_of = _polish(run, new, staff_of)
     order = {st.staff_id: i for i, st in enumerate(p.data.staff)}
     new = [
         s.model_copy(update={"staff_ids": tuple(sorted(staff_of[k], key=order.__getitem__))})
         for k, s in enumerate(new)
     ]
-    return _result(run, new, staff_of, cal_values, cal_bound)
+    return _result(run, new, staff_of)
 
 
 def _polish(
-    run: _Run, new: list[Session], staff_of: dict[int, list[str]], cal_values: dict[str, int]
-) -> tuple[list[Session], dict[int, list[str]], dict[str, int]]:
+    run: _Run, new: list[Session], staff_of: dict[int, list[str]]
+) -> tuple[list[Session], dict[int, list[str]]]:
     """The local improvement of the staffed calendar (``polish.py``), its teams named
     again by the exact flow; kept only when the plan's objective does not rise (it never
     should: the pass accepts strict improvements only, and the flow's teams cost at most
     what the pass's teams cost)."""
     p = run.p
     if run.out_of_time():  # cancelled or out of time: finish from the best so far
-        return new, staff_of, cal_values
+        return new, staff_of
     t = time.perf_counter()
     moved = polish.polish(p, new, staff_of, run.stop, run.params.clock)
     again = flow.best_teams(p, moved) if moved is not new else None
     secs = time.perf_counter() - t
     if again is None:
-        return new, staff_of, cal_values
-    values = {**cal_values, "spacing": polish.total_spacing(p, moved)}
-    before = goals.weighted(
-        p,
-        {**cal_values, **goals.team_goal_values(p, new, staff_of),
-         **goals.even_year_values(p, [*p.fixed, *new])},
-        goals.PLAN_GOALS,
-    )
-    after = goals.weighted(
-        p,
-        {**values, **goals.team_goal_values(p, moved, again),
-         **goals.even_year_values(p, [*p.fixed, *moved])},
-        goals.PLAN_GOALS,
-    )
+        return new, staff_of
+    before = goals.weighted(p, plan_values(p, new, staff_of), goals.PLAN_GOALS)
+    after = goals.weighted(p, plan_values(p, moved, again), goals.PLAN_GOALS)
     run.stages.append(StageTime("polish", Status.FEASIBLE, float(after), None, 0.0, secs))
     if after > before:
-        return new, staff_of, cal_values
-    return moved, again, values
+        return new, staff_of
+    return moved, again
+
+
+def plan_values(
+    p: SessionProblem, new: list[Session], staff_of: dict[int, list[str]]
+) -> dict[str, int]:
+    """Every goal of the plan's objective counted on its rows (the new sessions with their
+    teams, the kept ones of a re-plan): what the plan reports is what it writes."""
+    return {
+        **goals.calendar_values(p, new),
+        **goals.team_goal_values(p, new, staff_of),
+        **goals.even_year_values(p, [*p.fixed, *new]),
+    }
 
 
 def _result(
     run: _Run,
     new: list[Session],
     staff_of: dict[int, list[str]],
-    cal_values: dict[str, int],
-    cal_bound: float | None,
     changes: list[Finding] | None = None,
 ) -> SessionResult:
     """The plan's result; ``changes``: a kept calendar's changes with their causes (else
     the changes against the previous plan are described)."""
     p = run.p
     planned = sorted([*p.fixed, *new], key=lambda s: (s.date, s.half, s.center_id, s.event_id))
-    values = {
-        **cal_values,
-        **goals.team_goal_values(p, new, staff_of),
-        **goals.even_year_values(p, planned),
-    }
+    values = plan_values(p, new, staff_of)
     objective = float(goals.weighted(p, values, goals.PLAN_GOALS))
     bound = min(objective, whole_bound(p))
     status = Status.OPTIMAL if objective <= bound + 1e-6 else Status.FEASIBLE
