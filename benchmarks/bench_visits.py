@@ -8,7 +8,8 @@ known solutions.
 Both solvers get the very same instance: OR-Tools is built from the PyVRP ``ProblemData``
 the planner builds (same clients, half-day time windows, mutually exclusive groups as
 disjunctions, team-day vehicles with their depots, shifts and capacities, the discipline
-load dimensions). PyVRP runs its iteration limit; OR-Tools (guided local search, from
+load dimensions). PyVRP runs its iteration limit with the planner's parameters
+(``solve_params``: the raised penalty ceiling); OR-Tools (guided local search, from
 the cheapest-arc start) gets the same wall time PyVRP took. The objective compared is the
 planner's: travel minutes + per family its prize when skipped, its lateness when visited.
 Seconds are wall time on a shared 2-core machine (inflated when others run).
@@ -32,14 +33,21 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2  # noqa: E402
-from pyvrp import Client, Depot, Location, ProblemData, VehicleType  # noqa: E402
+from pyvrp import (  # noqa: E402
+    Client,
+    Depot,
+    Location,
+    ProblemData,
+    SolveParams,
+    VehicleType,
+)
 from pyvrp import solve as pyvrp_solve  # noqa: E402
 from pyvrp.stop import MaxIterations, MaxRuntime  # noqa: E402
 
 from tuoyu.data import BUNDLED  # noqa: E402
 from tuoyu.models.visits import load_visit_data  # noqa: E402
 from tuoyu.optimizer.visits import RoutingParams, VisitProblem, form_teams  # noqa: E402
-from tuoyu.optimizer.visits.solve import build  # noqa: E402
+from tuoyu.optimizer.visits.solve import build, solve_params  # noqa: E402
 
 WEEK = dt.date(2027, 3, 1)
 SOLOMON = ROOT / "benchmarks" / "data" / "solomon"
@@ -74,10 +82,11 @@ def planner_objective(data: ProblemData, routes: list[list[int]], travel: int) -
     return total
 
 
-def solve_pyvrp(data: ProblemData, stop: object, seed: int = 1) -> tuple[int, list[list[int]],
-                                                                         bool, float]:
+def solve_pyvrp(data: ProblemData, stop: object, seed: int = 1,
+                params: SolveParams | None = None) -> tuple[int, list[list[int]], bool, float]:
     t0 = time.perf_counter()
-    res = pyvrp_solve(data, stop=stop, seed=seed, collect_stats=False, display=False)
+    res = pyvrp_solve(data, stop=stop, seed=seed, collect_stats=False, display=False,
+                      params=params or SolveParams())
     s = time.perf_counter() - t0
     best = res.best
     routes = [[a.idx for a in r.schedule() if a.is_client()] for r in best.routes()]
@@ -170,7 +179,7 @@ def visits_row(folder: Path, label: str, iterations: int) -> None:
     data = built.data
     matrix = np.asarray(data.distance_matrix(0))
     travel, routes, feas, s = solve_pyvrp(data, MaxIterations(iterations),
-                                          RoutingParams().seed)
+                                          RoutingParams().seed, solve_params(problem))
     obj = planner_objective(data, routes, travel)
     due = {f.family_id for f in problem.families if problem.is_due(f)}
 

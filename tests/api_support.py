@@ -75,6 +75,11 @@ def postgres_url() -> str:
         if os.environ.get("TUOYU_REQUIRE_POSTGRES") == "1":
             pytest.fail("TUOYU_REQUIRE_POSTGRES=1 but TUOYU_TEST_POSTGRES_URL is not set")
         pytest.skip("TUOYU_TEST_POSTGRES_URL is not set")
+    running = os.environ.get("PYTEST_CURRENT_TEST", "").partition("::")[2]
+    if os.environ.get("PYTEST_XDIST_WORKER") and "postgres" not in running:
+        pytest.fail(f"{running}: a test of PostgreSQL empties the shared schema; under "
+                    "pytest-xdist only tests with 'postgres' in their name run one at a "
+                    "time (tests/conftest.py: work_unit), so name it so", pytrace=False)
     from sqlalchemy import create_engine, text
 
     eng = create_engine(url)

@@ -5,9 +5,12 @@ never a test that passes only sometimes. Set TUOYU_HYPOTHESIS=explore to search 
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import settings
 
 # test helper modules (roster_check, siting_fixtures, api_support) import from tests/
@@ -20,3 +23,68 @@ settings.load_profile(os.environ.get("TUOYU_HYPOTHESIS", "ci"))
 # The bundled timeline plans 2027, ahead of the machine's date: outcomes of its visits
 # are recorded as if it were the end of 2027 (tests of the date check set their own).
 os.environ.setdefault("TUOYU_TODAY", "2027-12-31")
+# The service's workers and checks at normal priority: under SCHED_IDLE (the service's
+# default) they get a core only while the other test process leaves one free, and the
+# browser and service tests waited minutes for it (test_workers checks the default).
+os.environ.setdefault("TUOYU_WORKER_PRIORITY", "normal")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Every test process (each pytest-xdist worker too) gets its own data root: a test
+    that does not set TUOYU_HOME writes there, never into ./tuoyu_home of the checkout
+    nor into another worker's store."""
+    home = tempfile.mkdtemp(prefix="tuoyu-test-home-")
+    config.stash[_HOME] = home
+    os.environ["TUOYU_HOME"] = home
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    home = config.stash.get(_HOME, None)
+    if home:
+        shutil.rmtree(home, ignore_errors=True)
+
+
+_HOME = pytest.StashKey[str]()
+
+
+def work_unit(nodeid: str) -> str:
+    """The work unit of a test under ``pytest -n 2`` (the README's command): the tests
+    that empty the shared PostgreSQL schema (each has "postgres" in its name) run one
+    after another in one worker; so do all the browser tests (they share the session's
+    server, browser and uploaded district); any other test runs in the worker of its
+    module (a module fixture, a solved plan or a started service, is made once)."""
+    path, _, name = nodeid.partition("::")
+    if "postgres" in name:
+        return "postgres"
+    return "browser" if path.startswith("tests/api/web/") else path
+
+
+@pytest.hookimpl(optionalhook=True, tryfirst=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """pytest-xdist's scheduler by scope, the scopes being :func:`work_unit` (its own
+    ``--dist loadgroup`` marks do not take under pytest 9)."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    config.option.loadscopereorder = False  # in the order of pytest_collection_modifyitems
+
+    class ByWorkUnit(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return work_unit(nodeid)
+
+    return ByWorkUnit(config, log)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under pytest-xdist, the browser tests first, then the service's: their plans and
+    checks run in the service's worker processes at idle priority (SCHED_IDLE), which
+    get a core only while no ordinary process wants it, so they start while the other
+    worker's tests wait on their own, and the tests that keep a core busy come after."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+
+    def first(item: pytest.Item) -> int:
+        path = item.nodeid.split("::", 1)[0]
+        return (0 if path.startswith("tests/api/web/")
+                else 1 if path.startswith("tests/api/service/") else 2)
+
+    items.sort(key=first)

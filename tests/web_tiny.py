@@ -93,9 +93,10 @@ def tables() -> dict[str, str]:
     return files
 
 
-def zipped() -> bytes:
+def zipped(files: dict[str, str] | None = None) -> bytes:
+    """The dataset (``files``, else :func:`tables`) as an upload's zip."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, text in sorted(tables().items()):
+        for name, text in sorted((files or tables()).items()):
             zf.writestr("tiny/" + name, text.encode("utf-8"))
     return buf.getvalue()

@@ -36,7 +36,9 @@ def _check(folder: Path, p: Plan) -> None:
 
 
 def test_bundled_week_meets_every_rule() -> None:
-    p = run(Dataset.bundled(), VisitParams(week=WEEK, iterations=400))
+    # the planner's own budget: the search fits every due family that can be (a smaller
+    # budget may leave one out, named as not fitted, with PyVRP's higher penalty ceiling)
+    p = run(Dataset.bundled(), VisitParams(week=WEEK))
     _check(BUNDLED, p)
     again = Plan.from_dict(p.as_dict())
     assert again.rows == p.rows and again.status == p.status

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from draw_support import tiny_dataset
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
@@ -226,7 +227,7 @@ def test_a_draw_verifies_from_another_folder(tmp_path: Path,
     monkeypatch.setenv("TUOYU_DATABASE_URL", f"sqlite:///{tmp_path / 'store.sqlite'}")
     work = tmp_path / "work"
     work.mkdir()
-    shutil.copytree(BUNDLED, work / "district")
+    tiny_dataset(work / "district")  # the rule needs no scale: a tiny district
     monkeypatch.chdir(work)
     made = runner.invoke(app, ["roster", "--data", "district", "--month", "2027-03",
                                "--out", "plan", "--time-limit", "30"])

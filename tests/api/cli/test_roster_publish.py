@@ -109,43 +109,14 @@ def test_a_redraw_lists_the_earlier_draw_and_carries_its_reason(month):
         assert json.loads(draws[1].draw_json) == second
 
 
-def test_verify_recomputes_the_whole_record(month, tmp_path, monkeypatch):
+def test_verify_recomputes_the_whole_record(month, monkeypatch):
+    """The redraw's record (earlier draws, reason) verifies against the store holding it;
+    a record changed after the draw is named field by field in test_roster_verify_cli
+    (on a tiny district: each verify recomputes the draw)."""
     root, url, _steps = month
     monkeypatch.setenv("TUOYU_DATABASE_URL", url)
     ok = cli("roster", "verify", str(root / "second"), *FAST)
     assert ok.exit_code == 0, ok.output
-
-    def tampered(change) -> Path:
-        record = json.loads((root / "second" / "draw.json").read_text(encoding="utf-8"))
-        change(record)
-        path = tmp_path / f"draw{len(list(tmp_path.iterdir()))}.json"
-        path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
-        return path
-
-    def candidate(record):  # an institution id in the candidate list, nothing else
-        c = record["draw"]["candidates"][5]
-        c["institution_id"] = "JG0999" if c["institution_id"] != "JG0999" else "JG0998"
-
-    def weight(record):
-        record["draw"]["candidates"][0]["weight"] += 1
-
-    def coverage(record):
-        record["coverage"]["coverage_quota"] += 1
-
-    def earlier(record):
-        record["earlier_draws"][0]["seed"] = 1
-
-    def reason(record):
-        record["redraw_reason"] = "另一个理由"
-
-    for change, field in ((candidate, "draw.candidates[5].institution_id"),
-                          (weight, "draw.candidates[0].weight"),
-                          (coverage, "coverage.coverage_quota"),
-                          (earlier, "earlier_draws[0].seed"),
-                          (reason, "redraw_reason")):
-        result = cli("roster", "verify", str(tampered(change)), "--lang", "en", *FAST)
-        assert result.exit_code == 1, (change.__name__, result.output)
-        assert "does NOT match" in result.output and field in result.output, result.output
 
 
 def test_publishing_the_redraw_withdraws_the_first(month, monkeypatch):

@@ -193,3 +193,46 @@ def test_a_replan_from_the_first_of_a_published_month_needs_a_reason(made):
         assert given.exit_code == 0, given.output
     record = json.loads((root / "replan" / "draw.json").read_text(encoding="utf-8"))
     assert record["redraw_reason"] == "检查组人员调整"
+
+
+def _inspector(record: dict) -> None:
+    team = record["result"][0]["inspector_ids"]
+    team[0] = next(p for p in (f"P{i}" for i in range(1, 9)) if p not in team)
+
+
+def _seed(record: dict) -> None:
+    record["seed"] += 1
+
+
+def _candidate(record: dict) -> None:  # an institution id in the candidate list, nothing else
+    c = record["draw"]["candidates"][5]
+    c["institution_id"] = "I99" if c["institution_id"] != "I99" else "I98"
+
+
+def _weight(record: dict) -> None:
+    record["draw"]["candidates"][0]["weight"] += 1
+
+
+def _coverage(record: dict) -> None:
+    record["coverage"]["coverage_quota"] += 1
+
+
+@pytest.mark.parametrize("change,says", [
+    (_inspector, "The roster in the record was changed after the draw"),
+    (_seed, "does NOT match"),
+    (_candidate, "draw.candidates[5].institution_id"),
+    (_weight, "draw.candidates[0].weight"),
+    (_coverage, "coverage.coverage_quota"),
+], ids=["inspector", "seed", "candidate", "weight", "coverage"])
+def test_a_record_changed_after_the_draw_does_not_match(made, tmp_path, change, says):
+    """verify recomputes the draw from the record's inputs: a changed team, seed,
+    candidate, weight or quota is named, whether or not a store holds the draw."""
+    root, _ = made
+    record = json.loads((root / "seven" / "draw.json").read_text(encoding="utf-8"))
+    change(record)
+    path = tmp_path / "draw.json"
+    path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    for store in ("a.sqlite", "empty.sqlite"):
+        out = verify(root, path, store=store)
+        assert out.exit_code == 1, out.output
+        assert "does NOT match" in out.output and says in out.output, out.output

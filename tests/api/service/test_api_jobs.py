@@ -89,7 +89,7 @@ def test_running_cancel_infeasible_verify(tmp_path: Path) -> None:
         bad = _roster(c, "baoshan", min_team=9)
         t0 = time.time()
         while c.get(f"/api/v1/jobs/{slow['id']}").json()["status"] != "running":
-            assert time.time() - t0 < 20
+            assert time.time() - t0 < 300  # a guard against waiting forever, not a speed check
             time.sleep(0.2)
         # progress carries the best objective and bound once the solver has a first plan
         while True:
@@ -184,15 +184,16 @@ def test_sessions_replan_and_siting_coverage(tmp_path: Path) -> None:
 
 
 def test_roster_from_uploaded_zip_only(tmp_path: Path) -> None:
-    """A dataset of roster tables cannot make sessions: the job fails with the problems."""
+    """A dataset of roster tables cannot make sessions: the job is refused before it is
+    queued (422), one located problem per missing table."""
     with client(tmp_path) as c:
         ds = upload(c, zip_bytes(names=ROSTER_FILES)).json()
         r = c.post("/api/v1/jobs", json={"kind": "sessions", "dataset_id": ds["id"],
                                          "params": {"year": 2027}})
-        job = wait(c, r.json()["id"])
-        assert job["status"] == "failed" and "centers" in job["message"]
-        r = c.get(f"/api/v1/jobs/{job['id']}/result")
-        assert r.status_code == 422 and r.json()["problems"]
+        assert r.status_code == 422, r.text
+        assert "centers" in r.json()["message"]
+        assert {p["file"] for p in r.json()["problems"]} == {"centers.csv", "guidance_staff.csv"}
+        assert c.get("/api/v1/jobs").json() == []  # nothing queued
 
 
 def test_siting_steering_is_checked_before_queuing(tmp_path: Path) -> None:

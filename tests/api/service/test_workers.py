@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 from sqlalchemy.orm import Session
 
 from tuoyu.api.service import worker
@@ -75,6 +76,7 @@ def test_workers_end_when_their_server_is_killed(tmp_path: Path) -> None:
     port = _free_port()
     env = {**os.environ, "TUOYU_HOME": str(tmp_path / "home"), "TUOYU_DATABASE_URL": "",
            "TUOYU_WORKERS": "1"}
+    env.pop("TUOYU_WORKER_PRIORITY", None)  # the service's default: idle
     server = subprocess.Popen(
         [sys.executable, "-m", "tuoyu.api.cli", "serve", "--port", str(port)], env=env,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
@@ -119,3 +121,24 @@ def _worker_pid(db: Path, job_id: str) -> int | None:
         pid = job.pid if job is not None else None
     eng.dispose()
     return pid
+
+
+def test_worker_priority_is_idle_by_default_and_normal_when_set(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from tuoyu.api.service.worker import yield_to_the_service
+
+    if not hasattr(os, "SCHED_IDLE"):
+        pytest.skip("no SCHED_IDLE on this system")
+    for setting, expected in (("normal", os.SCHED_OTHER), (None, os.SCHED_IDLE),
+                              ("idle", os.SCHED_IDLE)):
+        if setting is None:
+            monkeypatch.delenv("TUOYU_WORKER_PRIORITY", raising=False)
+        else:
+            monkeypatch.setenv("TUOYU_WORKER_PRIORITY", setting)
+        child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+        try:
+            yield_to_the_service(child.pid)
+            assert os.sched_getscheduler(child.pid) == expected, setting
+        finally:
+            child.kill()
+            child.wait()

@@ -36,6 +36,7 @@ def district(tmp_path_factory):
     return data, build_problem(data, 2027, 3, seed=SEED)
 
 
+@pytest.mark.heavy  # two city-scale solves (the same rule on a small district: test_roster_determinism)
 def test_same_proven_unique_roster_with_one_or_two_workers(district):
     data, problem = district
     plans = [solve_roster(problem, SolveParams(time_limit=120, workers=w)) for w in (1, 2)]

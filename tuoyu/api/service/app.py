@@ -22,7 +22,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tuoyu import __version__
-from tuoyu.api.exports.tiles import tile_origin
+from tuoyu.api.exports.tiles import tile_origin, tile_url
 from tuoyu.api.service import auth, errors
 from tuoyu.api.service.apart import Slots
 from tuoyu.api.service.datasets import register_bundled
@@ -84,8 +84,6 @@ def nav_html(current: str) -> str:
 def _tiles_meta() -> str:
     """A map page's configured basemap (``TUOYU_MAP_TILES``) for its script to read; none
     without one: the page then asks no other host for anything."""
-    from tuoyu.api.exports.tiles import tile_url
-
     url = tile_url()
     return "" if url is None else (
         f'<meta name="tuoyu-map-tiles" content="{html.escape(url, quote=True)}">\n')

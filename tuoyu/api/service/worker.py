@@ -170,11 +170,19 @@ def end_with_parent(parent_pid: int | None) -> None:
         os._exit(3)
 
 
+#: ``TUOYU_WORKER_PRIORITY``: ``idle`` (the default) or ``normal`` (a machine that only
+#: solves, or a test run whose other processes would starve idle workers)
+PRIORITY_SETTING = "TUOYU_WORKER_PRIORITY"
+
+
 def yield_to_the_service(pid: int = 0) -> None:
     """Solve only with the time the service does not want: the worker (and the solver
-    threads it starts, which inherit this; ``pid`` 0: this process) runs under SCHED_IDLE where Linux offers it,
-    else at the lowest priority, so that reads stay fast while plans are made. A plan
-    does not depend on it: the solvers' results do not depend on how fast they run."""
+    threads it starts, which inherit this; ``pid`` 0: this process) runs under
+    SCHED_IDLE where Linux offers it, else at the lowest priority, so that reads stay
+    fast while plans are made; unless ``TUOYU_WORKER_PRIORITY=normal``. A plan does not
+    depend on it: the solvers' results do not depend on how fast they run."""
+    if os.environ.get(PRIORITY_SETTING, "idle").strip().lower() == "normal":
+        return
     try:
         os.sched_setscheduler(pid, os.SCHED_IDLE, os.sched_param(0))  # type: ignore[attr-defined]
     except (AttributeError, OSError):

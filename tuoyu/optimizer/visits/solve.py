@@ -29,7 +29,16 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
-from pyvrp import Client, ClientGroup, Depot, Location, ProblemData, VehicleType
+from pyvrp import (
+    Client,
+    ClientGroup,
+    Depot,
+    Location,
+    PenaltyParams,
+    ProblemData,
+    SolveParams,
+    VehicleType,
+)
 from pyvrp import solve as pyvrp_solve
 
 from tuoyu.models.findings import Finding, info, warning
@@ -249,6 +258,21 @@ def build(problem: VisitProblem, teams: tuple[Team, ...]) -> _Built | None:
                   late_cost, offset - unseen, bound)
 
 
+def solve_params(problem: VisitProblem) -> SolveParams:
+    """PyVRP's parameters for our instances: its penalties for a broken time window or
+    limit may rise far above the largest prize. With PyVRP's default ceiling (100,000,
+    our due prize) a route that breaks a window by a minute to collect a family costs less
+    than leaving the family out, and on a 12x week the search stayed among such broken
+    routes for minutes (PyVRP's ``PenaltyBoundWarning``): no plan within the time limit."""
+    w = problem.rules.weights
+    top = max(w.due_prize, w.overdue_prize, w.early_prize)
+    return SolveParams(penalty=PenaltyParams(max_penalty=PENALTY_FACTOR * top))
+
+
+#: PyVRP's penalty ceiling, in prizes of the largest kind
+PENALTY_FACTOR = 10
+
+
 #: teams tried for a family's relocation by the post-pass: the nearest (and its earlier
 #: visitors')
 NEAREST_TEAMS = 8
@@ -362,7 +386,7 @@ def solve(problem: VisitProblem, params: RoutingParams = RoutingParams(), *,
                           params.clock)
         t1 = time.perf_counter()
         res = pyvrp_solve(built.data, stop=crit, seed=params.seed, collect_stats=False,
-                          display=False)
+                          display=False, params=solve_params(problem))
         solve_s = time.perf_counter() - t1
         iterations = res.num_iterations
         best = res.best

@@ -78,7 +78,7 @@
       verify_bad: '复核不一致：', reason_coverage: '年度覆盖', reason_drawn: '随机抽取',
       reason_follow_up: '整改复查', reason_high_risk: '高风险',
       roster_month: '本月检查日历', inspections_shown: '显示 {n} / {m} 次检查',
-      day_teams: '当天共 {n} 次检查：',
+      day_teams: '当天共 {n} 次检查：', place: '地点',
       // calendar
       plan_year: '年份', make_calendar: '生成日历', by_center: '按活动点',
       by_staff: '按指导人员', center: '活动点', start: '开始', end: '结束', topic: '主题',
@@ -187,7 +187,7 @@
       reason_coverage: 'yearly coverage', reason_drawn: 'drawn at random',
       reason_follow_up: 'follow-up', reason_high_risk: 'high risk',
       roster_month: 'The month\'s inspections', inspections_shown: '{n} of {m} inspections shown',
-      day_teams: '{n} inspections that day:',
+      day_teams: '{n} inspections that day:', place: 'Place',
       plan_year: 'Year', make_calendar: 'Make calendar', by_center: 'By center',
       by_staff: 'By staff member', center: 'Center', start: 'Start', end: 'End', topic: 'Topic',
       staff: 'Staff', event: 'Event', sessions_count: 'Sessions', ics_files: 'Calendar files (ICS)',

@@ -201,6 +201,8 @@
     box.appendChild(T.el('div', {text: r.date + ' ' + weekday(r.date) +
       (r.start ? ' ' + r.start + '–' + (r.end || '') : '')}));
     if (topicOf(r)) { box.appendChild(T.el('div', {text: T.t('topic') + colon() + topicOf(r)})); }
+    var ev = r.center_id ? null : s.event[String(r.event_id)];
+    if (ev && ev.place) { box.appendChild(T.el('div', {text: T.t('place') + colon() + ev.place})); }
     var team = ids(r.staff_ids).map(function (x) {
       var p = s.staff[x];
       return (p ? p.name : x) + (p && p.discipline ? (T.lang() === 'en' ? ' (' + disc(p.discipline) +
