@@ -89,6 +89,10 @@ class Planner:
     - ``personal_data``: its plans name people who are not staff (families): their
       results and files are for the planner role only, and a job's message never
       quotes its findings.
+    - ``sealed_until``: ``"mod:function"`` giving, from a job's parameters, the last day
+      its plan's visits may happen: an unannounced plan (双随机) whose results and files
+      are for the planner role only until that day is past (the office's today); None:
+      readable by a viewer at once.
     - ``example``: the parameters of the job example on the API page,
       ``example_title`` its title there, ``job_doc`` the description of its job body.
     """
@@ -109,6 +113,7 @@ class Planner:
     page: Page | None = None
     maximise: bool = False
     personal_data: bool = False
+    sealed_until: str | None = None
     example: Mapping[str, Any] = field(default_factory=dict)
     example_title: str = ""
     job_doc: str = ""
@@ -127,7 +132,8 @@ class Planner:
         return importlib.import_module(getattr(self, which))
 
     def hook(self, which: str) -> Callable[..., Any] | None:
-        """One of the entry's functions (``inputs``, ``save``, ``check``), or None."""
+        """One of the entry's functions (``inputs``, ``save``, ``check``,
+        ``sealed_until``), or None."""
         ref = getattr(self, which)
         if ref is None:
             return None
@@ -203,6 +209,7 @@ register(Planner(
     save="tuoyu.api.runner:save_roster",
     check="tuoyu.api.service.routes_jobs:check_roster_state",
     replan_file="roster.csv",
+    sealed_until="tuoyu.planning.roster:last_day",
     page=Page("/roster", "roster", "title_roster", "月度检查排班（双随机）", nav="月度检查排班"),
     example={"month": "2027-03", "seed": 42},
     example_title="月度检查排班 / a month's roster",

@@ -51,6 +51,14 @@ class RosterDetail:
     official: Mapping[str, Any] | None = None
 
 
+def last_day(params: Mapping[str, Any]) -> dt.date:
+    """The last day a roster's inspections may happen (its month's last day), from a job's
+    parameters: until it is past, the roster names who is inspected when (双随机 is
+    unannounced) and is for the planner role only."""
+    year, month = (int(x) for x in str(params["month"]).split("-"))
+    return month_bounds(year, month)[1]
+
+
 def rules_of(params: RosterParams) -> RosterRules:
     """The roster's rules from a planner's parameters."""
     return RosterRules(

@@ -249,17 +249,30 @@ def job_result(job_id: str, st: StateDep, who: Viewer, lang: LangDep) -> dict[st
     (codes with parameters, and each rendered in ``lang``: zh or en) and the rows. A plan
     with personal data (home visits) is for the planner role only."""
     job, _plan = _load(st, job_id)
-    _personal_for_planners(job, who)  # before a 409 could quote the plan's findings
+    _refuse_unless_readable(job, who)  # before a 409 could quote the plan's findings
     return _result(st, job_id, lang)[1]
 
 
-def _personal_for_planners(job: Job, who: Any) -> None:
-    """Refuse (403) a viewer a plan that names families (个人信息保护法)."""
+def _refuse_unless_readable(job: Job, who: Any) -> None:
+    """Refuse (403) a viewer a plan that names families (个人信息保护法), and an
+    unannounced plan (双随机) before its last day is past."""
+    from tuoyu.api.runner import office_today
     from tuoyu.planning.registry import planner
 
-    if planner(job.kind).personal_data and not who.may("planner"):
-        raise ApiError(403, "This plan holds personal data (families): it needs the "
+    if who.may("planner"):
+        return
+    entry = planner(job.kind)
+    if entry.personal_data:
+        raise ApiError(403, "此计划含个人信息（家庭），仅规划员（planner）可查看。"
+                            " / This plan holds personal data (families): it needs the "
                             f"'planner' role; the token '{who.name}' is a '{who.role}'.")
+    sealed = entry.hook("sealed_until")
+    if sealed is not None and office_today() <= sealed(job.params):
+        last = sealed(job.params).isoformat()
+        raise ApiError(403, f"双随机检查不事先告知：{last} 之后才对查看者公开，此前仅规划员"
+                            f"（planner）可查看。 / This plan is unannounced until {last} "
+                            f"is past: it needs the 'planner' role; the token '{who.name}' "
+                            f"is a '{who.role}'.")
 
 
 @router.get("/{job_id}/files/{name:path}")
@@ -269,7 +282,7 @@ def job_file(job_id: str, name: str, st: StateDep,
     (a plan with personal data: for the planner role only). A roster.xlsx says the
     state the store holds now (已发布 once published)."""
     job, plan = _load(st, job_id)
-    _personal_for_planners(job, who)
+    _refuse_unless_readable(job, who)
     if plan is None or name not in plan.files:
         raise not_found(f"File '{name}' of job '{job_id}'")
     path = st.jobs.out_dir(job_id) / name
