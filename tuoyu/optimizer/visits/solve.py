@@ -366,6 +366,46 @@ def solve(problem: VisitProblem, params: RoutingParams = RoutingParams(), *,
     teams = form_teams(problem)
     built = build(problem, teams)
     build_s = time.perf_counter() - t0
+    findings = _team_findings(problem, teams)
+    routed = _Routed()
+    if built is not None:
+        routed = _route(problem, built, teams, params, stop, progress)
+        findings += routed.findings
+    visits = routed.visits
+    visited = {v.family_id for v in visits}
+    due = [f for f in problem.families if problem.is_due(f)]
+    unvisited_due = [f for f in due if f.family_id not in visited]
+    status, proofs, not_fitted = _status(problem, due, unvisited_due, bool(visits), stop)
+    findings = proofs + findings + not_fitted + _overdue(problem, visited)
+    w = problem.rules.weights
+    outcome, objective = _outcome(problem, built, teams, visits, routed.travel)
+    bound = float(built.bound) if built is not None else float(
+        sum(_prize(problem, f) for f in problem.families if f.family_id not in visited))
+    if objective < bound - 1e-6:  # cannot happen: the bound is valid for every plan
+        raise AssertionError("lower bound above a plan's objective")
+    if status is Status.FEASIBLE and abs(objective - bound) < 1e-9:
+        status = Status.OPTIMAL
+    soft = [g(outcome, w) for g in GOALS.values()]
+    targets = [_Target("visits.target.due_visited", len(due),
+                       len(due) - len(unvisited_due), not unvisited_due)]
+    findings.append(info("visits.heuristic", iterations=routed.iterations, seed=params.seed,
+                         bound=round(bound, 1)))
+    return VisitResult(
+        status=status, visits=tuple(sorted(visits, key=lambda v: (v.date, v.staff_ids,
+                                                                   v.order))),
+        routes=tuple(sorted(routed.routes, key=lambda r: (r.date, r.staff_ids))), teams=teams,
+        objective=float(objective), bound=float(bound),
+        stages=[StageTime(STAGE, status, float(objective), float(bound), build_s,
+                          routed.solve_s)],
+        soft_goals=soft, targets=targets, findings=findings,
+        unvisited_due=tuple(f.family_id for f in unvisited_due),
+        iterations=routed.iterations,
+    )
+
+
+def _team_findings(problem: VisitProblem, teams: tuple[Team, ...]) -> list[Finding]:
+    """The pairs formed for families needing two disciplines, and the families whose needs
+    go beyond what a team may hold."""
     findings: list[Finding] = []
     demand = pair_demand(problem)
     pairs = [t for t in teams if len(t.members) == 2]
@@ -376,98 +416,133 @@ def solve(problem: VisitProblem, params: RoutingParams = RoutingParams(), *,
         if len(f.needs) > len(problem.needed(f)):
             findings.append(info("visits.needs_beyond_team", family_id=f.family_id,
                                  covered=list(problem.needed(f)), needs=list(f.needs)))
-    visits: list[Visit] = []
-    routes: list[DayRoute] = []
-    travel = 0
-    iterations = 0
-    solve_s = 0.0
-    if built is not None:
-        crit = _Criterion(params.iterations, stop, progress, built.offset, built.bound,
-                          params.clock)
-        t1 = time.perf_counter()
-        res = pyvrp_solve(built.data, stop=crit, seed=params.seed, collect_stats=False,
-                          display=False, params=solve_params(problem))
-        solve_s = time.perf_counter() - t1
-        iterations = res.num_iterations
-        best = res.best
-        if best.is_feasible():
-            timed: dict[int, tuple[list[int], list[int], int, int, int]] = {}
-            for route in best.routes():
-                sched = list(route.schedule())
-                acts = [a for a in sched if a.is_client()]
-                timed[route.vehicle_type()] = (
-                    [int(a.idx) for a in acts], [int(a.start_time) for a in acts],
-                    int(route.distance()), int(sched[0].end_time), int(sched[-1].start_time))
-            t2 = time.perf_counter()
-            final, moves = _post_pass(problem, built, teams, {v: t[0] for v, t in timed.items()},
-                                      stop, params.clock)
-            solve_s += time.perf_counter() - t2
-            if moves.moves:
-                findings.append(info("visits.post_pass", moves=moves.moves,
-                                     passes=moves.passes, before=moves.before,
-                                     after=moves.after))
-            post = _Post.of(built, teams)
-            for v in sorted(final):
-                team, d, k = built.vehicles[v]
-                if v in moves.changed:
-                    seq = final[v]
-                    r = post.vehicles[v]
-                    starts = improve.schedule(seq, r, post.clients, post.matrix,
-                                              problem.rules.visit_minutes)
-                    assert starts is not None  # every move kept the route feasible
-                    dist = improve.route_travel(seq, r, post.clients, post.matrix)
-                    first, last = post.clients.client_location[seq[0]], \
-                        post.clients.client_location[seq[-1]]
-                    leave = starts[0] - int(post.matrix[r.depot, first])
-                    back = starts[-1] + problem.rules.visit_minutes + \
-                        int(post.matrix[last, r.depot])
-                else:
-                    seq, starts, dist, leave, back = timed[v]
-                travel += dist
-                fam_ids = []
-                for order, (c, at) in enumerate(zip(seq, starts, strict=True), start=1):
-                    f, s = built.clients[c]
-                    start = at - k * 1440
-                    visits.append(Visit(f.family_id, d, s.half, start,
-                                        start + problem.rules.visit_minutes, team.ids, order))
-                    fam_ids.append(f.family_id)
-                routes.append(DayRoute(team.ids, d, team.base, tuple(fam_ids), dist,
-                                       leave - k * 1440, back - k * 1440))
-    visited = {v.family_id for v in visits}
-    due = [f for f in problem.families if problem.is_due(f)]
-    unvisited_due = [f for f in due if f.family_id not in visited]
+    return findings
+
+
+@dataclass
+class _Routed:
+    """What the router and the post-pass made: visits, day routes, minutes travelled."""
+
+    visits: list[Visit] = field(default_factory=list)
+    routes: list[DayRoute] = field(default_factory=list)
+    travel: int = 0
+    iterations: int = 0
+    solve_s: float = 0.0
+    findings: list[Finding] = field(default_factory=list)
+
+
+#: a route as written: client sequence, start minutes, travel, leaving and return minute
+_Timed = tuple[list[int], list[int], int, int, int]
+
+
+def _route(problem: VisitProblem, built: _Built, teams: tuple[Team, ...],
+           params: RoutingParams, stop: Stop | None,
+           progress: ProgressFn | None) -> _Routed:
+    """PyVRP's search (iterations, the stop, the clock), then the post-pass for who
+    visits; the routes written with their times."""
+    out = _Routed()
+    crit = _Criterion(params.iterations, stop, progress, built.offset, built.bound,
+                      params.clock)
+    t1 = time.perf_counter()
+    res = pyvrp_solve(built.data, stop=crit, seed=params.seed, collect_stats=False,
+                      display=False, params=solve_params(problem))
+    out.solve_s = time.perf_counter() - t1
+    out.iterations = res.num_iterations
+    best = res.best
+    if not best.is_feasible():
+        return out
+    timed: dict[int, _Timed] = {}
+    for route in best.routes():
+        sched = list(route.schedule())
+        acts = [a for a in sched if a.is_client()]
+        timed[route.vehicle_type()] = (
+            [int(a.idx) for a in acts], [int(a.start_time) for a in acts],
+            int(route.distance()), int(sched[0].end_time), int(sched[-1].start_time))
+    t2 = time.perf_counter()
+    final, moves = _post_pass(problem, built, teams, {v: t[0] for v, t in timed.items()},
+                              stop, params.clock)
+    out.solve_s += time.perf_counter() - t2
+    if moves.moves:
+        out.findings.append(info("visits.post_pass", moves=moves.moves, passes=moves.passes,
+                                 before=moves.before, after=moves.after))
+    post = _Post.of(built, teams)
+    for v in sorted(final):
+        seq, starts, dist, leave, back = (_moved_route(problem, post, v, final[v])
+                                          if v in moves.changed else timed[v])
+        _write_route(problem, built, v, (seq, starts, dist, leave, back), out)
+    return out
+
+
+def _moved_route(problem: VisitProblem, post: _Post, v: int, seq: list[int]) -> _Timed:
+    """A route the post-pass changed, timed again (every move kept it feasible)."""
+    r = post.vehicles[v]
+    starts = improve.schedule(seq, r, post.clients, post.matrix, problem.rules.visit_minutes)
+    assert starts is not None  # every move kept the route feasible
+    dist = improve.route_travel(seq, r, post.clients, post.matrix)
+    first, last = post.clients.client_location[seq[0]], post.clients.client_location[seq[-1]]
+    leave = starts[0] - int(post.matrix[r.depot, first])
+    back = starts[-1] + problem.rules.visit_minutes + int(post.matrix[last, r.depot])
+    return seq, starts, dist, leave, back
+
+
+def _write_route(problem: VisitProblem, built: _Built, v: int, timed: _Timed,
+                 out: _Routed) -> None:
+    """One vehicle's route as the plan's visits (in order) and its day route."""
+    seq, starts, dist, leave, back = timed
+    team, d, k = built.vehicles[v]
+    out.travel += dist
+    fam_ids = []
+    for order, (c, at) in enumerate(zip(seq, starts, strict=True), start=1):
+        f, s = built.clients[c]
+        start = at - k * 1440
+        out.visits.append(Visit(f.family_id, d, s.half, start,
+                                start + problem.rules.visit_minutes, team.ids, order))
+        fam_ids.append(f.family_id)
+    out.routes.append(DayRoute(team.ids, d, team.base, tuple(fam_ids), dist,
+                               leave - k * 1440, back - k * 1440))
+
+
+def _status(problem: VisitProblem, due: list[Family], unvisited_due: list[Family],
+            any_visit: bool, stop: Stop | None,
+            ) -> tuple[Status, list[Finding], list[Finding]]:
+    """The plan's status, the proofs of why due families cannot be visited, and the due
+    families left out without a proof (each named). Without a proof the search's best
+    plan is a plan (its visits meet every hard rule; the target says who was left out);
+    with no visit at all it is no plan."""
     proofs: list[Finding] = []
+    not_fitted: list[Finding] = []
+    status = Status.FEASIBLE
     if unvisited_due:
         proofs = explain.no_slot_findings(problem, unvisited_due)
         proofs += explain.discipline_shortages(problem, due)
         proven = {p.params["family_id"] for p in proofs if "family_id" in p.params}
-        for f in unvisited_due:
-            if f.family_id not in proven:
-                findings.append(warning("visits.due_not_fitted", family_id=f.family_id,
-                                        needs=list(problem.needed(f)),
-                                        last=problem.window(f)[1].isoformat()))
-        # without a proof, the search's best plan is a plan (its visits meet every hard
-        # rule; the families it left out are named and the target says so); with no visit
-        # at all it is no plan
+        not_fitted = [warning("visits.due_not_fitted", family_id=f.family_id,
+                              needs=list(problem.needed(f)),
+                              last=problem.window(f)[1].isoformat())
+                      for f in unvisited_due if f.family_id not in proven]
         status = (Status.INFEASIBLE if proofs
-                  else Status.FEASIBLE if visits else Status.TIME_LIMIT)
-    else:
-        status = Status.FEASIBLE
-    if stop is not None and stop.is_set() and not visits:
+                  else Status.FEASIBLE if any_visit else Status.TIME_LIMIT)
+    if stop is not None and stop.is_set() and not any_visit:
         status = Status.CANCELLED
-    findings = proofs + findings
-    for f in problem.families:
-        if problem.is_overdue(f):
-            findings.append(warning("visits.overdue", family_id=f.family_id,
-                                    last=problem.window(f)[1].isoformat(),
-                                    planned=f.family_id in visited))
+    return status, proofs, not_fitted
+
+
+def _overdue(problem: VisitProblem, visited: set[str]) -> list[Finding]:
+    """Families past their window's end, and whether this week visits them."""
+    return [warning("visits.overdue", family_id=f.family_id,
+                    last=problem.window(f)[1].isoformat(), planned=f.family_id in visited)
+            for f in problem.families if problem.is_overdue(f)]
+
+
+def _outcome(problem: VisitProblem, built: _Built | None, teams: tuple[Team, ...],
+             visits: list[Visit], travel: int) -> tuple[VisitOutcome, float]:
+    """The soft goals counted on the written visits, and the objective they sum to."""
     w = problem.rules.weights
-    late = 0
-    slot_of = {(v.family_id): v for v in visits}
+    visited = {v.family_id for v in visits}
     fam_by_id = {f.family_id: f for f in problem.families}
-    for fid, v in slot_of.items():
-        f = fam_by_id[fid]
-        late += max(0, (v.date - max(problem.window(f)[0], problem.first_day)).days)
+    late = sum(max(0, (v.date - max(problem.window(fam_by_id[v.family_id])[0],
+                                    problem.first_day)).days)
+               for v in {v.family_id: v for v in visits}.values())
     skipped = sum(built.prize_of[f.family_id] if built else _prize(problem, f)
                   for f in problem.families if f.family_id not in visited)
     others = sum(goals.other_person(fam_by_id[v.family_id].earlier_visitors, v.staff_ids)
@@ -478,28 +553,7 @@ def solve(problem: VisitProblem, params: RoutingParams = RoutingParams(), *,
     above = goals.above_fair_share(dict(zip(active, loads, strict=True)), shares)
     objective = travel + w.per_day_later * late + skipped + w.same_person * others \
         + w.balance * above
-    bound = built.bound if built is not None else float(objective)
-    if built is None:
-        bound = float(skipped)
-    if objective < bound - 1e-6:  # cannot happen: the bound is valid for every plan
-        raise AssertionError("lower bound above a plan's objective")
-    if status is Status.FEASIBLE and abs(objective - bound) < 1e-9:
-        status = Status.OPTIMAL
     early_missed = sum(1 for f in problem.families
                        if not problem.is_due(f) and not problem.is_overdue(f)
                        and f.family_id not in visited)
-    outcome = VisitOutcome(travel, late, early_missed, loads, others, above)
-    soft = [g(outcome, w) for g in GOALS.values()]
-    targets = [_Target("visits.target.due_visited", len(due),
-                       len(due) - len(unvisited_due), not unvisited_due)]
-    findings.append(info("visits.heuristic", iterations=iterations, seed=params.seed,
-                         bound=round(bound, 1)))
-    return VisitResult(
-        status=status, visits=tuple(sorted(visits, key=lambda v: (v.date, v.staff_ids,
-                                                                   v.order))),
-        routes=tuple(sorted(routes, key=lambda r: (r.date, r.staff_ids))), teams=teams,
-        objective=float(objective), bound=float(bound),
-        stages=[StageTime(STAGE, status, float(objective), float(bound), build_s, solve_s)],
-        soft_goals=soft, targets=targets, findings=findings,
-        unvisited_due=tuple(f.family_id for f in unvisited_due), iterations=iterations,
-    )
+    return VisitOutcome(travel, late, early_missed, loads, others, above), float(objective)
