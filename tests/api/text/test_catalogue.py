@@ -177,3 +177,23 @@ def test_times_are_said_in_beijing_time_never_utc() -> None:
     assert local_time(None) == "—" and local_time("") == "—"
     assert local_time("不是时间") == "不是时间"
     assert not [v for k, v in CATALOGUE.items() for v in v if "UTC" in v], "a label says UTC"
+
+
+def test_disciplines_in_a_sentence_are_said_by_their_names() -> None:
+    """A planner reads 医学, not the code 'medical', in every planner's findings (a
+    single discipline or a list of them)."""
+    from tuoyu.api.text import message
+
+    short = message("visits.discipline_short", {"week": "2027-03-01", "discipline": "medical",
+                                                 "by": "2027-03-05", "demand": 3,
+                                                 "capacity": 1, "short": 2})
+    assert "医学" in short and "medical" not in short
+    team = message("visits.needs_beyond_team", {"family_id": "F1",
+                                                "needs": ["education", "psychology"],
+                                                "covered": ["education"]})
+    assert team == "家庭 F1 需要 教育、心理，上门小组只覆盖 教育。"
+    pool = message("sessions.clash.event_pool", {"event": "E1", "name": "讲座",
+                                                  "discipline": "psychology", "need": 2,
+                                                  "have": 1})
+    assert "心理" in pool and "psychology" not in pool
+    assert "medicine" in message("visits.discipline_short", {"discipline": "medical"}, "en")

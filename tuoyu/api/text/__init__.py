@@ -124,8 +124,10 @@ def local_time(when: Any, lang: Lang = "zh") -> str:
 
 
 #: parameters whose values are codes of a family of labels, said by their label
-#: (an inspection outcome "rectify" reads 责令整改)
-CODED_PARAMS = {"outcome": "outcome.", "stage": "stage."}
+#: (an inspection outcome "rectify" reads 责令整改; a discipline "medical" 医学, lists too)
+CODED_PARAMS = {"outcome": "outcome.", "stage": "stage.", "discipline": "code.discipline.",
+                "disciplines": "code.discipline.", "needs": "code.discipline.",
+                "covered": "code.discipline."}
 
 #: walking distances under this many meters are said as "under 50" (a community served
 #: where it is: "平均步行 0 米" reads as an error)
@@ -137,6 +139,9 @@ def _param(key: str, v: Any, lang: Lang) -> str:
     family = CODED_PARAMS.get(key)
     if family and isinstance(v, str) and family + v in CATALOGUE:
         return CATALOGUE[family + v][0 if lang == "zh" else 1]
+    if family and isinstance(v, list | tuple) and all(
+            isinstance(x, str) and family + x in CATALOGUE for x in v):
+        return _value([CATALOGUE[family + x][0 if lang == "zh" else 1] for x in v], lang)
     if key in WALK_PARAMS and isinstance(v, int | float) and not isinstance(v, bool) \
             and v < NEAR_M:
         return f"不到 {NEAR_M}" if lang == "zh" else f"under {NEAR_M}"
