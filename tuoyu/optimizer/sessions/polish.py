@@ -136,6 +136,15 @@ class _State:
         for sid in members:
             self._take(k, sid)
 
+    def restore(self, ks: list[int], old: dict) -> None:
+        """Put the sessions ``ks`` back as ``old`` holds them (a move that did not pay):
+        every one lifted first, so no member's half-day is taken twice meanwhile."""
+        for k in ks:
+            if k in self.team:
+                self.lift(k)
+        for k in ks:
+            self.place(k, *old[k])
+
     def free(self, sid: str, slot: int) -> bool:
         p = self.p
         day = slot // 2
@@ -412,11 +421,7 @@ class _Polish:
         placed = seq is not None and self._place_topics(cid, ks, old, seq)
         if placed and self.team_value(cid) < v0:
             return True
-        for k in ks:
-            if k in st.team:
-                st.lift(k)
-        for k in ks:
-            st.place(k, *old[k])
+        st.restore(ks, old)
         return False
 
     def need_of(self, k: int, old: dict) -> tuple[str, ...]:
@@ -778,11 +783,7 @@ class _Polish:
                 st.place(k, s, [b[1] for b in people if b])
         if placed and self.objective() < v0:
             return True
-        for k in ks:
-            if k in st.team:
-                st.lift(k)
-        for k in ks:
-            st.place(k, *old[k])
+        st.restore(ks, old)
         return False
 
     def reschedule_all(self) -> bool:
