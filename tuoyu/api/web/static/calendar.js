@@ -172,19 +172,8 @@
       T.t('sessions_shown', {n: rows.length, m: state.rows.length});
     var first = rows.length ? rows.map(function (r) { return r.date; }).sort()[0] :
       state.year + '-01-01';
-    var host = document.getElementById('month');
-    if (!view || host.getAttribute('data-job-id') !== state.job.id ||
-        host.getAttribute('data-lang') !== T.lang()) {
-      if (view) { view.destroy(); }
-      host.innerHTML = '';
-      view = MV.monthView(host, {events: events, initialDate: first, onClick: detail});
-      view.mark(state.marks);
-      host.setAttribute('data-job-id', state.job.id);
-      host.setAttribute('data-lang', T.lang());
-    } else {
-      view.set(events);
-    }
-    host.setAttribute('data-events', String(events.length));
+    view = MV.showIn(document.getElementById('month'), view, state.job.id,
+      {events: events, initialDate: first, onClick: detail}, state.marks);
     lists(rows);
     downloads();
   }

@@ -107,5 +107,25 @@
     };
   }
 
-  window.TuoyuMonthView = {monthView: monthView, workCalendar: workCalendar};
+  /* The plan's month grid in ``host``: made anew when the plan (``jobId``) or the language
+   * changed since ``view`` was made there (with ``opts``, events and holiday marks), else
+   * only its events replaced (a filter). Returns the view to keep. */
+  function showIn(host, view, jobId, opts, marks) {
+    var lang = T.lang();
+    if (!view || host.getAttribute('data-job-id') !== jobId ||
+        host.getAttribute('data-lang') !== lang) {
+      if (view) { view.destroy(); }
+      host.innerHTML = '';
+      view = monthView(host, opts);
+      view.mark(marks);
+      host.setAttribute('data-job-id', jobId);
+      host.setAttribute('data-lang', lang);
+    } else {
+      view.set(opts.events);
+    }
+    host.setAttribute('data-events', String((opts.events || []).length));
+    return view;
+  }
+
+  window.TuoyuMonthView = {monthView: monthView, workCalendar: workCalendar, showIn: showIn};
 })();

@@ -302,21 +302,9 @@
     document.getElementById('filter-count').textContent =
       T.t('inspections_shown', {n: rows.length, m: state.rows.length});
     var month = (state.job.params || {}).month || (rows[0] ? rows[0].date.slice(0, 7) : '');
-    var host = document.getElementById('roster-month');
-    if (!view || host.getAttribute('data-job-id') !== state.job.id ||
-        host.getAttribute('data-lang') !== T.lang()) {
-      if (view) { view.destroy(); }
-      host.innerHTML = '';
-      view = MV.monthView(host, {events: events, initialDate: month ? month + '-01' : undefined,
-        onClick: detail, dayMaxEvents: false,
-        views: 'dayGridMonth,listMonth'});
-      view.mark(state.marks);
-      host.setAttribute('data-job-id', state.job.id);
-      host.setAttribute('data-lang', T.lang());
-    } else {
-      view.set(events);
-    }
-    host.setAttribute('data-events', String(events.length));
+    view = MV.showIn(document.getElementById('roster-month'), view, state.job.id,
+      {events: events, initialDate: month ? month + '-01' : undefined, onClick: detail,
+        dayMaxEvents: false, views: 'dayGridMonth,listMonth'}, state.marks);
   }
 
   function weekday(iso) {
