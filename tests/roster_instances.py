@@ -86,3 +86,26 @@ def plan(
 
 def teams(result) -> dict[str, set[str]]:
     return {r.institution_id: set(r.inspector_ids) for r in result.rows}
+
+
+def same_unique_roster_with_one_or_two_workers(data, problem):  # type: ignore[no-untyped-def]
+    """Solve with one and with two workers: each roster proven optimal and the only
+    optimum (days, the priorities at the soft goals' floor, the uniqueness proof), every
+    hard rule kept by the independent checker, and the same rows both times. Returns the
+    rows."""
+    from roster_check import check_roster
+
+    from tuoyu.optimizer.solve import Status
+
+    plans = [solve_roster(problem, SolveParams(time_limit=120, workers=w)) for w in (1, 2)]
+    for plan in plans:
+        assert plan.status == Status.OPTIMAL and plan.unique is True
+        assert plan.objective == plan.bound
+        assert [(s.stage, s.status) for s in plan.stages] == [
+            ("days", Status.OPTIMAL),
+            ("teams (shortlists of 12), at the floor", Status.OPTIMAL),
+            ("uniqueness", Status.OPTIMAL),
+        ]
+        assert check_roster(plan.rows, data, 2027, 3, problem.rules) == []
+    assert plans[0].rows == plans[1].rows
+    return plans[0].rows

@@ -13,10 +13,10 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from ortools.sat.python import cp_model
-from roster_check import check_roster
+from roster_instances import same_unique_roster_with_one_or_two_workers
 
 from tuoyu.models.inspection import load_inspection_data
-from tuoyu.optimizer.roster import build_problem, solve_roster
+from tuoyu.optimizer.roster import build_problem
 from tuoyu.optimizer.roster.days import day_candidates, day_capacity, exact_days
 from tuoyu.optimizer.roster.stages import Run, prove_unique
 from tuoyu.optimizer.solve import SolveParams, Status
@@ -39,20 +39,8 @@ def district(tmp_path_factory):
 @pytest.mark.heavy  # two city-scale solves (the same rule on a small district: test_roster_determinism)
 def test_same_proven_unique_roster_with_one_or_two_workers(district):
     data, problem = district
-    plans = [solve_roster(problem, SolveParams(time_limit=120, workers=w)) for w in (1, 2)]
-    for plan in plans:
-        assert plan.status == Status.OPTIMAL and plan.unique is True
-        assert plan.objective == plan.bound
-        # days; the priorities among the rosters at the soft goals' floor; the perturbed
-        # objective of the uniqueness proof, proven at the chosen roster's own score
-        assert [(s.stage, s.status) for s in plan.stages] == [
-            ("days", Status.OPTIMAL),
-            ("teams (shortlists of 12), at the floor", Status.OPTIMAL),
-            ("uniqueness", Status.OPTIMAL),
-        ]
-        assert check_roster(plan.rows, data, 2027, 3, problem.rules) == []
-    assert plans[0].rows == plans[1].rows
-    assert len(plans[0].rows) == len(problem.visits) > 60
+    rows = same_unique_roster_with_one_or_two_workers(data, problem)
+    assert len(rows) == len(problem.visits) > 60
 
 
 def _cp_sat_days(problem, cost):
