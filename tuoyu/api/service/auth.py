@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import secrets
 import threading
+import time
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -84,6 +85,39 @@ def _note_use(engine: Engine, token_id: str) -> None:
         row = s.get(ApiToken, token_id)
         if row is not None:
             row.last_used_at = now()
+
+
+class TokenCache:
+    """Tokens checked in the last ``seconds``, so that a reader's every request does not
+    hash and look its token up in the database (the service answers many small reads).
+
+    Only tokens found valid are kept: an unknown token is looked up each time. A token
+    deleted through this service is forgotten at once (:meth:`forget`); one deleted by
+    the command line (another process) is refused at most ``seconds`` later. At most
+    ``size`` tokens are kept."""
+
+    def __init__(self, seconds: float = 2.0, size: int = 1024):
+        self.seconds = seconds
+        self.size = size
+        self._seen: dict[str, tuple[float, Caller]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, token: str) -> Caller | None:
+        """The caller of a token checked less than ``seconds`` ago, else None."""
+        hit = self._seen.get(token)
+        if hit is None or time.monotonic() - hit[0] > self.seconds:
+            return None
+        return hit[1]
+
+    def put(self, token: str, caller: Caller) -> None:
+        with self._lock:
+            if len(self._seen) >= self.size:
+                self._seen.clear()
+            self._seen[token] = (time.monotonic(), caller)
+
+    def forget(self) -> None:
+        with self._lock:
+            self._seen.clear()
 
 
 def count_tokens(engine: Engine, role: str | None = None) -> int:
