@@ -180,3 +180,16 @@ def test_the_token_cache_is_bounded() -> None:
     cache.put("c", who)  # full: the others forgotten
     assert cache.get("c") == who and cache.get("a") is None
     assert len(cache._seen) <= 2
+
+
+def test_the_service_lets_threads_take_turns_sooner_while_it_runs(tmp_path: Path) -> None:
+    """Python's interpreter lock changes hands every ``switch_interval`` (1 ms, not
+    Python's 5 ms) while the service runs, and is as it was once it stops."""
+    import sys
+
+    before = sys.getswitchinterval()
+    with client(tmp_path, start_jobs=False, switch_interval=0.002) as c:
+        assert c.get("/api/v1/health").status_code == 200
+        during = sys.getswitchinterval()
+    assert during == pytest.approx(0.002)
+    assert sys.getswitchinterval() == before
