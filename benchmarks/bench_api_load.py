@@ -4,16 +4,25 @@ Starts the real app (uvicorn, 127.0.0.1 only, a free port, a temporary home), su
 (roster by default), and while it runs sends a bounded number of GET requests
 (``/api/v1/datasets``, ``/api/v1/jobs``, ``/api/v1/jobs/{id}``) from a few threads; prints
 requests per second and latency percentiles, then stops the service. Bounded by
-``--requests`` and ``--seconds``, whichever comes first.
+``--requests`` and ``--seconds``, whichever comes first. The results are kept in
+docs/service.md ("Reads while plans are made").
 
     .venv/bin/python benchmarks/bench_api_load.py [--requests 2000] [--seconds 20]
-        [--threads 8] [--kind sessions|roster|siting]
+        [--threads 8] [--kind sessions|roster|siting] [--storm] [--before TREE]
+        [--profile DIR]
 
 Prints one table: the same requests on the idle service (the baseline) and while a plan
 is solved, side by side. With ``--storm`` (the hardening issue's done-when) a third run
 adds, at the same time as the plan, a 300,000-row outcomes upload (CSV, recorded) and
 eight viewers (a token each) calling verify on a roster in loops; it reports the
 upload's time and answer and the verify answers (200 done, 429 refused while busy).
+The upload and the viewers run in a process of their own (at normal priority, like the
+measuring client): in use they are other people's machines, and in the measuring
+client's process they would take its interpreter lock from the measured requests.
+``--before TREE`` first measures the service of another source tree (the code before a
+change: ``git archive REV tuoyu | tar -x -C TREE``), then this one's, in one table;
+``--profile DIR`` samples the service with py-spy (``pip install -e '.[bench]'``)
+during each run and prints where its CPU went.
 ``--cli-record`` times ``tuoyu inspections record`` of the same 300,000 rows.
 Every request then carries a token (the service is not open once tokens exist).
 """
