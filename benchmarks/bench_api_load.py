@@ -167,7 +167,7 @@ def outcomes_csv(path: Path, rows: int, district: Path | None = None) -> int:
 
 def run(base: str, kind: str | None, total: int, seconds: float,
         threads: int, storm: dict[str, object] | None = None,
-        spy: tuple[int, Path] | None = None) -> dict[str, object]:
+        spy: tuple[int, Path] | None = None, pid: int | None = None) -> dict[str, object]:
     """``total`` GETs from ``threads`` threads; with ``kind``, while a job of that kind
     is solved (submitted first), else on an idle service (the baseline). With ``storm``,
     the upload and the eight viewers run meanwhile from a process of their own (in use
@@ -245,6 +245,7 @@ def run(base: str, kind: str | None, total: int, seconds: float,
                     failures[why] = failures.get(why, 0) + 1
         conn.close()
 
+    cpu0 = cpu_now(pid, storm_proc.pid if storm_proc is not None else None)
     t0 = time.perf_counter()
     pool = [threading.Thread(target=worker, daemon=True) for _ in range(threads)]
     for t in pool:
@@ -252,6 +253,8 @@ def run(base: str, kind: str | None, total: int, seconds: float,
     for t in pool:
         t.join()
     elapsed = time.perf_counter() - t0
+    cpu = {k: (v - cpu0[k]) / elapsed for k, v in cpu_now(
+        pid, storm_proc.pid if storm_proc is not None else None).items()}
     profiled = profile_stop(sampler) if sampler is not None else None
     storm_out: dict[str, object] = {}
     if storm_proc is not None:
@@ -271,10 +274,32 @@ def run(base: str, kind: str | None, total: int, seconds: float,
         "p50_ms": 1000 * pct(lat, 0.50), "p95_ms": 1000 * pct(lat, 0.95),
         "p99_ms": 1000 * pct(lat, 0.99), "max_ms": 1000 * (lat[-1] if lat else 0.0),
         "mean_ms": 1000 * statistics.fmean(lat) if lat else 0,
-        "failures": failures, "profile": profiled,
+        "failures": failures, "profile": profiled, "cpu": cpu,
         "while_running": sum(1 for s in statuses if s in ("queued", "running")),
         "job_polls": len(statuses), "job_status_after": final["status"],
     }
+
+
+def _proc_cpu(pid: int | None) -> float:
+    """CPU seconds (user and system, every thread) of a process so far; 0 without one."""
+    if pid is None:
+        return 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_now(service: int | None, storm: int | None) -> dict[str, float]:
+    """CPU seconds so far: the service's process, this measuring client, the storm's
+    process, and the whole machine's (every core busy, /proc/stat)."""
+    with open("/proc/stat") as f:
+        ticks = [int(x) for x in f.readline().split()[1:]]
+    busy = (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")  # not idle, iowait
+    t = os.times()
+    return {"service": _proc_cpu(service), "client": t.user + t.system,
+            "storm": _proc_cpu(storm), "machine": busy}
 
 
 def storm_process(base: str, headers: dict[str, str], storm: dict[str, object],
@@ -442,13 +467,13 @@ def measure(args: argparse.Namespace, code: Path | None, label: str,
             r.raise_for_status()
             storm["dataset"] = r.json()["id"]
         rows.append(run(base, None, args.requests, args.seconds, args.threads,
-                        spy=spy("idle")))
+                        spy=spy("idle"), pid=proc.pid))
         rows.append(run(base, args.kind, args.requests, args.seconds, args.threads,
-                        spy=spy(args.kind)))
+                        spy=spy(args.kind), pid=proc.pid))
         if storm is not None:
             wait_idle(base, str(rows[-1]["job_id"]), 60)  # its cancel, within the grace
             rows.append(run(base, args.kind, args.requests, args.seconds, args.threads,
-                            storm, spy=spy("storm")))
+                            storm, spy=spy("storm"), pid=proc.pid))
     finally:
         proc.terminate()
         try:
@@ -504,6 +529,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {r['code'] or '-'} | {r['kind']} | {r['requests']} | {r['rps']:.0f} | "
               f"{r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['p99_ms']:.1f} | "
               f"{r['max_ms']:.1f} | {r['failures'] or 'none'} |")
+    print("\nCPU during each run, in cores busy (of 2): the service's process (its requests "
+          "on the event loop and its thread pool), the measuring client, the storm's "
+          "clients, and the rest of the machine (the plan and the heavy work at idle "
+          "priority, and any other program)")
+    print("| code | run | service | service ms / request | client | storm | rest |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    for r in rows:
+        c = r["cpu"]
+        rest = c["machine"] - c["service"] - c["client"] - c["storm"]
+        print(f"| {r['code'] or '-'} | {r['kind']} | {c['service']:.2f} | "
+              f"{1000 * c['service'] / r['rps'] if r['rps'] else 0:.2f} | {c['client']:.2f} | "
+              f"{c['storm']:.2f} | {rest:.2f} |")
     for r in rows:
         if r["kind"] != "idle":
             print(f"{r['code']} {r['kind']}: job polls {r['job_polls']}, of them while it was "
@@ -513,7 +550,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"answer {r.get('upload_answer')}; verify answers: "
                   f"{r.get('verify_answers')}")
     for r in rows:
-        if r.get("profile"):
+        if r.get("profile") and Path(str(r["profile"])).is_file():
             print(f"\nprofile of the service, {r['code']} {r['kind']} ({r['profile']}):")
             print("\n".join(profile_summary(str(r["profile"]))))
     return 1 if any(r["failures"] for r in rows) else 0
