@@ -768,8 +768,26 @@
     return more(0);
   }
 
+  // the same, asked once per page: a failed read is forgotten, so the next call asks again
+  var tablesCache = {};
+  function cachedTableRows(ds, name) {
+    var key = ds + '/' + name;
+    if (!tablesCache[key]) {
+      tablesCache[key] = tableRows(ds, name)
+        .catch(function () { delete tablesCache[key]; return []; });
+    }
+    return tablesCache[key];
+  }
+
+  // a list of ids as a table's cell holds it: an array, or "a;b" / "a,b"
+  function idList(v) {
+    if (Array.isArray(v)) { return v.map(String); }
+    return String(v || '').split(/[;,]/).map(function (s) { return s.trim(); })
+      .filter(Boolean);
+  }
+
   window.Tuoyu = {
-    tableRows: tableRows,
+    tableRows: tableRows, cachedTableRows: cachedTableRows, idList: idList,
     defaults: defaults,
     resultUrl: resultUrl, showReasons: showReasons,
     t: t, lang: lang, setLang: setLang, onLang: onLang, applyLang: applyLang, api: api,
