@@ -50,7 +50,8 @@ def test_a_token_is_made_listed_and_deleted(home: Path) -> None:
 
 def test_a_role_that_does_not_exist_is_refused(home: Path) -> None:
     res = _tuoyu("token", "create", "--role", "root", "--name", "x", "--home", str(home))
-    assert res.exit_code == 2 and "viewer, planner, admin" in res.output
+    assert res.exit_code == 2 and "viewer | planner | admin" in res.output
+    assert "--role 应为" in res.output  # Chinese first
     assert not home.exists()  # nothing made
 
 
