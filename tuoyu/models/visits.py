@@ -182,8 +182,10 @@ def _families(df: pd.DataFrame, communities: dict[str, Community], label: str,
                 code="visits.input.committee_street"))
             continue
         lon, lat = r["lon"], r["lat"]
-        given = lon is not None and lat is not None and not (pd.isna(lon) or pd.isna(lat))
-        if (lon is None) != (lat is None):
+        # a blank cell is None or NaN, depending on what else its column holds
+        no_lon, no_lat = lon is None or pd.isna(lon), lat is None or pd.isna(lat)
+        given = not (no_lon or no_lat)
+        if no_lon != no_lat:
             problems.append(Problem(
                 label, "only one coordinate is given", row=row, column="lon",
                 expected="both lon and lat, or neither (the committee's centre is used)",

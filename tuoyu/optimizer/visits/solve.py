@@ -12,12 +12,12 @@ week, so it is never traded for travel), and the search maximises prizes less tr
 
 Deterministic: a fixed seed and an iteration limit (never wall time), so the same inputs
 give the same plan on any machine under any load. The search is a heuristic: the plan's
-status is ``feasible`` when every family due this week is visited (never ``optimal``
-unless the lower bound meets the objective), ``infeasible`` when a counting proof shows
-that no plan can visit them all (``explain.py``). When the search (its iterations or the
-wall-clock ceiling) leaves a due family out without such a proof, its best plan is still a
-plan: ``feasible``, each family left out named (``visits.due_not_fitted``) and the target
-"every due family visited" unmet; ``time_limit`` only when it found no visit at all. The lower bound (``lower_bound``) is the
+status is ``feasible`` when the week has visits (never ``optimal`` unless the lower bound
+meets the objective). A due family left out is named either way: with a counting proof
+that no plan can reach it (``explain.py``: a clash finding), or as left out by the search
+(``visits.due_not_fitted``); the target "every due family visited" is then unmet.
+``infeasible`` only when no visit can be made and a proof says why; ``time_limit`` when the
+search found no visit at all without one. The lower bound (``lower_bound``) is the
 sum over families of the cheapest way to reach each (its nearest possible predecessor,
 plus the earliest half-day's lateness) or skip it; valid for the whole problem, weak.
 """
@@ -557,8 +557,11 @@ def _status(problem: VisitProblem, due: list[Family], unvisited_due: list[Family
                               needs=list(problem.needed(f)),
                               last=problem.window(f)[1].isoformat())
                       for f in unvisited_due if f.family_id not in proven]
-        status = (Status.INFEASIBLE if proofs
-                  else Status.FEASIBLE if any_visit else Status.TIME_LIMIT)
+        # a week with visits is a plan even when some due family is proven unreachable:
+        # the proofs are its clash findings and the target says who is left out (a
+        # planner reads "infeasible" as "no plan", which this is not)
+        status = (Status.FEASIBLE if any_visit
+                  else Status.INFEASIBLE if proofs else Status.TIME_LIMIT)
     if stop is not None and stop.is_set() and not any_visit:
         status = Status.CANCELLED
     return status, proofs, not_fitted
