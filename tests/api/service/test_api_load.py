@@ -175,11 +175,14 @@ def test_a_token_checked_a_moment_ago_is_not_looked_up_again(
 def test_the_token_cache_is_bounded() -> None:
     cache = auth.TokenCache(seconds=60, size=2)
     who = auth.Caller("t", "n", "viewer")
-    cache.put("a", who)
-    cache.put("b", who)
-    cache.put("c", who)  # full: the others forgotten
+    now = auth.deletions()
+    cache.put("a", who, now)
+    cache.put("b", who, now)
+    cache.put("c", who, now)  # full: the others forgotten
     assert cache.get("c") == who and cache.get("a") is None
     assert len(cache._seen) <= 2
+    cache.put("d", who, now - 1)  # found valid by a look-up begun before a deletion
+    assert cache.get("d") is None
 
 
 def test_the_service_lets_threads_take_turns_sooner_while_it_runs(tmp_path: Path) -> None:

@@ -50,12 +50,15 @@ async def caller(request: Request) -> auth.Caller:
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
         raise ApiError(401, "The Authorization header must be 'Bearer <token>'.")
-    who = st.tokens.get(token)
+    cache: auth.TokenCache | None = getattr(st, "tokens", None)  # None: a bare test app
+    who = cache.get(token) if cache is not None else None
     if who is None:
+        deleted = auth.deletions()
         who = await run_in_threadpool(auth.check_token, st.engine, token)
         if who is None:
             raise ApiError(401, "This token is not known (it may have been deleted).")
-        st.tokens.put(token, who)
+        if cache is not None:
+            cache.put(token, who, deleted)
     return who
 
 

@@ -38,4 +38,3 @@ def delete_token(token_id: str, st: StateDep,
                  _who: Admin) -> None:
     if not auth.delete_token(st.engine, token_id):
         raise not_found(f"Token '{token_id}'")
-    st.tokens.forget()  # refused from now on, not when the cache would have expired
