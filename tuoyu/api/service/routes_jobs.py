@@ -150,7 +150,18 @@ def _list_jobs(st: State, lang: Lang) -> Response:
 @router.get("/{job_id}", response_model=JobOut)
 async def get_job(job_id: str, st: StateDep, _who: Viewer, lang: LangDep) -> Response:
     return await run_in_threadpool(
-        lambda: answered(ONE_JOB, job_out(*_load(st, job_id), lang)))
+        lambda: answered(ONE_JOB, job_out(*_job_files(st, job_id), lang)))
+
+
+def _job_files(st: State, job_id: str) -> tuple[Job, list[str]]:
+    """A job and its plan's file names, in one query (a poll never loads the plan)."""
+    with Session(st.engine, expire_on_commit=False) as s:
+        row = s.execute(select(Job, StoredPlan.files_json)
+                        .outerjoin(StoredPlan, StoredPlan.job_id == Job.id)
+                        .where(Job.id == job_id)).first()
+    if row is None:
+        raise not_found(f"Job '{job_id}'")
+    return row[0], json.loads(row[1] or "[]")
 
 
 @router.post("/{job_id}/cancel", response_model=JobOut)
