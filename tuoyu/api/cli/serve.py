@@ -52,64 +52,67 @@ def register_serve(app: typer.Typer) -> None:
 
 
 
+def create(
+    role: str = typer.Option(..., help=help_of("cli.help.token.role")),
+    name: str = typer.Option(..., help=help_of("cli.help.token.name")),
+    home: Path = typer.Option(None, help=help_of("cli.help.home")),
+) -> None:
+    """生成一个令牌：只显示这一次（库中只存其加盐哈希）。 Make a token; it is printed
+    once (only its salted hash is stored)."""
+    from tuoyu.api.service import auth
+    from tuoyu.api.store import make_engine, migrate
+
+    if role not in auth.ROLES:
+        typer.echo(both("cli.token.bad_role", roles=" | ".join(auth.ROLES), role=role),
+                   err=True)
+        raise typer.Exit(2)
+    settings = _settings(home=home)
+    settings.home.mkdir(parents=True, exist_ok=True)
+    migrate(settings.url)
+    row, token = auth.create_token(make_engine(settings.url), role, name)
+    typer.echo(token)
+    typer.echo(both("cli.token.shown_once", id=row.id, role=role), err=True)
+
+
+def list_cmd(
+    home: Path = typer.Option(None, help=help_of("cli.help.home")),
+) -> None:
+    """列出令牌（编号、名称、角色；从不列出令牌本身）。 List tokens (ids, names, roles;
+    never the tokens themselves)."""
+    from tuoyu.api.service import auth
+    from tuoyu.api.store import make_engine, migrate
+
+    settings = _settings(home=home)
+    settings.home.mkdir(parents=True, exist_ok=True)
+    migrate(settings.url)
+    from tuoyu.api.text import local_time
+
+    for row in auth.list_tokens(make_engine(settings.url)):  # made at: Beijing time
+        typer.echo(f"{row.id}\t{row.role}\t{row.name}\t{local_time(row.created_at)}")
+
+
+def delete_cmd(
+    token_id: str = typer.Argument(..., help=help_of("cli.help.token.id")),
+    home: Path = typer.Option(None, help=help_of("cli.help.home")),
+) -> None:
+    """删除一个令牌：此后用它的请求一律拒绝。 Delete a token: requests with it are
+    refused from now on."""
+    from tuoyu.api.service import auth
+    from tuoyu.api.store import make_engine, migrate
+
+    settings = _settings(home=home)
+    migrate(settings.url)
+    if not auth.delete_token(make_engine(settings.url), token_id):
+        typer.echo(both("cli.token.unknown", id=token_id), err=True)
+        raise typer.Exit(1)
+    typer.echo(both("cli.token.deleted", id=token_id))
+
+
 def register_tokens(app: typer.Typer) -> None:
+    """Add ``tuoyu token create | list | delete``."""
     token_app = typer.Typer(help="服务的访问令牌（viewer | planner | admin）。 Access tokens of "
                             "the service (viewer | planner | admin).")
-
-    @token_app.command("create")
-    def create(
-        role: str = typer.Option(..., help=help_of("cli.help.token.role")),
-        name: str = typer.Option(..., help=help_of("cli.help.token.name")),
-        home: Path = typer.Option(None, help=help_of("cli.help.home")),
-    ) -> None:
-        """生成一个令牌：只显示这一次（库中只存其加盐哈希）。 Make a token; it is printed
-        once (only its salted hash is stored)."""
-        from tuoyu.api.service import auth
-        from tuoyu.api.store import make_engine, migrate
-
-        if role not in auth.ROLES:
-            typer.echo(both("cli.token.bad_role", roles=" | ".join(auth.ROLES), role=role),
-                       err=True)
-            raise typer.Exit(2)
-        settings = _settings(home=home)
-        settings.home.mkdir(parents=True, exist_ok=True)
-        migrate(settings.url)
-        row, token = auth.create_token(make_engine(settings.url), role, name)
-        typer.echo(token)
-        typer.echo(both("cli.token.shown_once", id=row.id, role=role), err=True)
-
-    @token_app.command("list")
-    def list_cmd(
-        home: Path = typer.Option(None, help=help_of("cli.help.home")),
-    ) -> None:
-        """列出令牌（编号、名称、角色；从不列出令牌本身）。 List tokens (ids, names, roles;
-        never the tokens themselves)."""
-        from tuoyu.api.service import auth
-        from tuoyu.api.store import make_engine, migrate
-
-        settings = _settings(home=home)
-        settings.home.mkdir(parents=True, exist_ok=True)
-        migrate(settings.url)
-        from tuoyu.api.text import local_time
-
-        for row in auth.list_tokens(make_engine(settings.url)):  # made at: Beijing time
-            typer.echo(f"{row.id}\t{row.role}\t{row.name}\t{local_time(row.created_at)}")
-
-    @token_app.command("delete")
-    def delete_cmd(
-        token_id: str = typer.Argument(..., help=help_of("cli.help.token.id")),
-        home: Path = typer.Option(None, help=help_of("cli.help.home")),
-    ) -> None:
-        """删除一个令牌：此后用它的请求一律拒绝。 Delete a token: requests with it are
-        refused from now on."""
-        from tuoyu.api.service import auth
-        from tuoyu.api.store import make_engine, migrate
-
-        settings = _settings(home=home)
-        migrate(settings.url)
-        if not auth.delete_token(make_engine(settings.url), token_id):
-            typer.echo(both("cli.token.unknown", id=token_id), err=True)
-            raise typer.Exit(1)
-        typer.echo(both("cli.token.deleted", id=token_id))
-
+    token_app.command("create")(create)
+    token_app.command("list")(list_cmd)
+    token_app.command("delete")(delete_cmd)
     app.add_typer(token_app, name="token")
