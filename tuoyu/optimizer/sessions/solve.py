@@ -33,6 +33,7 @@ from ortools.sat.python import cp_model
 from tuoyu.models.findings import Finding, info, warning
 from tuoyu.models.sessions import Center, Session
 from tuoyu.optimizer.sessions import calendar, cuts, explain, flow, goals, polish, replan
+from tuoyu.optimizer.sessions.bound import year_lower_bound
 from tuoyu.optimizer.sessions.problem import SessionProblem, sessions_needed
 from tuoyu.optimizer.solve import (
     ProgressEvent,
@@ -388,7 +389,7 @@ def _result(
     planned = sorted([*p.fixed, *new], key=lambda s: (s.date, s.half, s.center_id, s.event_id))
     values = plan_values(p, new, staff_of)
     objective = float(goals.weighted(p, values, goals.PLAN_GOALS))
-    bound = min(objective, whole_bound(p))
+    bound = min(objective, whole_bound(p, objective))
     status = Status.OPTIMAL if objective <= bound + 1e-6 else Status.FEASIBLE
     if run.progress is not None:  # the plan's own figures: the live line ends on its gap
         run.progress(ProgressEvent("whole", time.perf_counter() - run.t0, objective, bound))
@@ -421,14 +422,21 @@ def _result(
     )
 
 
-def whole_bound(p: SessionProblem) -> float:
+def whole_bound(p: SessionProblem, objective: float | None = None) -> float:
     """A lower bound of the plan's objective over every calendar and teams: the team
     goals' transportation bound (``flow.team_lower_bound``), or the nearest-street bound
-    of the trips if higher; the calendar goals count 0. (The calendar model's own bound
-    is no bound of the plan: its steering terms may cost more than the teams do.)"""
+    of the trips if higher; then, unless that already meets ``objective``, the year's
+    relaxation by months (``year_lower_bound``: the months' bands, the events'
+    spread and each person's monthly places counted too) if higher. (The calendar
+    model's own bound is no bound of the plan: its steering terms may cost more than the
+    teams do.)"""
     n_left = {c.center_id: sessions_needed(p, c, p.fixed_of(c)) for c in p.data.centers}
     lower = float(goals.weighted(p, goals.team_lower_bound(p, n_left), goals.TEAM_GOALS))
-    return max(lower, float(flow.team_lower_bound(p)))
+    out = max(lower, float(flow.team_lower_bound(p)))
+    if objective is not None and out >= objective - 1e-6:
+        return out
+    year = year_lower_bound(p)
+    return out if year is None else max(out, float(year))
 
 
 def targets(p: SessionProblem, planned: list[Session]) -> list[Target]:
