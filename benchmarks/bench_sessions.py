@@ -70,7 +70,16 @@ def run_one(root: Path, data_dir: Path, time_limit: float) -> dict[str, object]:
 def district(size: str) -> Path:
     """``N``: generator scale N; ``N:M``: centers at scale N, staff at scale M;
     ``...@SHAPE``: a district shape of ``data/gen_sessions.SHAPES`` (few_big, many_small,
-    thin_staff, heavy_leave, city9: 9 streets, 497 centers and 360 staff at ``6:8``)."""
+    thin_staff, heavy_leave, city9: 9 streets, 497 centers and 360 staff at ``6:8``);
+    ``hSEED``: a small held-out district of ``data/gen_sessions.heldout`` (18 venues, 20
+    staff, leave, closures, weekend-only staff)."""
+    if size.startswith("h"):
+        sys.path.insert(0, str(ROOT))
+        from data.gen_sessions import heldout
+
+        folder = Path(tempfile.mkdtemp(prefix=f"tuoyu_sessions_{size}_"))
+        return heldout(folder, int(size[1:]), year=2027, baby=16, other=2, staff_n=20,
+                       leave_share=0.2, closure_share=0.1, weekend_only_share=0.1)
     size, _, shape = size.partition("@")
     scale, _, staff = size.partition(":")
     if size == "1":
@@ -127,6 +136,7 @@ def main() -> None:
     for size, limit in zip(a.sizes.split(","), limits, strict=True):
         folder = district(size)
         name = "bundled" if size == "1" else f"x{size.replace(':', ' staff x')}"
+        name = f"held-out seed {size[1:]}" if size.startswith("h") else name
         name = name.replace("@", " shape ")
         for who, root in codes:
             res = subprocess.run(

@@ -169,15 +169,22 @@ class _YearLp:
             if q not in covered:
                 self.lp.row([(j, 1.0) for mo, j in x.items() if (mo - 1) // 3 == q], 1, math.inf)
 
-    def _people(self, pool, days: list[int], x: dict[int, int], cost_of, need: int = 1) -> None:
+    def _people(
+        self, pool, days: list[int], x: dict[int, int], cost_of, need: int = 1, tie: bool = False
+    ) -> None:
         """Per month: the sessions ``x[mo]`` (times ``need``) filled by people of ``pool``
-        who can work on one of ``days`` that month, each at most once per session."""
+        who can work on one of ``days`` that month, each at most once per session: at
+        most as often as the month can hold sessions (the bound of ``x[mo]``), and with
+        ``tie`` at most ``x[mo]`` (a row per person and month: the events, whose
+        occurrences a month may hold are many; for the centers these rows made the
+        program twice as slow)."""
         by_month: dict[int, list[tuple[int, float]]] = defaultdict(list)
         for st in pool:
             cost = cost_of(st)
             for mo in sorted(common_months(self.p, st.staff_id, days) & set(x)):
-                j = self.lp.col(cost, 0, math.inf)
-                self.lp.row([(j, 1.0), (x[mo], -1.0)], -math.inf, 0)
+                j = self.lp.col(cost, 0, self.lp.cols[x[mo]][2])
+                if tie:
+                    self.lp.row([(j, 1.0), (x[mo], -1.0)], -math.inf, 0)
                 self.use[st.staff_id, mo].append(j)
                 by_month[mo].append((j, 1.0))
         for mo, xj in x.items():
@@ -206,7 +213,7 @@ class _YearLp:
             pool = p.pools[d]
             if not pool:
                 continue
-            z = {mo: self.lp.col(0, 0, math.inf) for mo in x}
+            z = {mo: self.lp.col(0, 0, self.lp.cols[j][2]) for mo, j in x.items()}
             for mo, j in z.items():
                 self.lp.row([(j, 1.0), (x[mo], -1.0)], -math.inf, 0)
                 self.month_cols[d][mo].append(j)
@@ -241,7 +248,7 @@ class _YearLp:
             for d, k in p.event_team(e).items():
                 if d == "education":
                     self.known[d] += k * count
-                self._people(p.pools[d], days, v, lambda st: 0.0, need=k)
+                self._people(p.pools[d], days, v, lambda st: 0.0, need=k, tie=True)
         self._events_spread(occ)
 
     def _events_spread(self, occ) -> None:
