@@ -42,16 +42,21 @@ from tuoyu.optimizer.sessions.problem import (
 
 
 class Lp:
-    """Columns and rows of a linear program, solved by HiGHS's serial dual simplex (the
-    same solution every run)."""
+    """Columns and rows of a linear program (or a MIP, with integer columns), solved by
+    HiGHS: a linear program by the serial dual simplex, a MIP by branch and bound; the
+    same solution every run when the solve ends on its own (not by ``time_limit``)."""
 
     def __init__(self) -> None:
         self.cols: list[tuple[float, float, float]] = []  # (cost, lower, upper)
         self.rows: list[tuple[float, float]] = []
         self.ent: list[tuple[int, int, float]] = []  # (row, col, value)
+        self.integer: list[int] = []
+        self.stopped = False  # a MIP ended by its time limit or the stop token
 
-    def col(self, cost: float, lo: float, hi: float) -> int:
+    def col(self, cost: float, lo: float, hi: float, integer: bool = False) -> int:
         self.cols.append((cost, lo, hi))
+        if integer:
+            self.integer.append(len(self.cols) - 1)
         return len(self.cols) - 1
 
     def row(self, terms: list[tuple[int, float]], lo: float, hi: float) -> None:
@@ -59,16 +64,11 @@ class Lp:
         self.rows.append((lo, hi))
         self.ent.extend((r, c, v) for c, v in terms)
 
-    def solve(self) -> tuple[float, list[float]] | None:
-        """(optimum, column values), or None when HiGHS finds no optimum."""
+    def _model(self):
         import highspy
         import numpy as np
         from scipy import sparse
 
-        from tuoyu.optimizer.siting.highs import _new_highs  # its banner kept off stdout
-
-        if not self.cols:
-            return 0.0, []
         r_i, c_i, v = zip(*self.ent, strict=True) if self.ent else ((), (), ())
         a = sparse.csc_matrix((v, (r_i, c_i)), shape=(len(self.rows), len(self.cols)))
         lp = highspy.HighsLp()
@@ -82,18 +82,48 @@ class Lp:
         lp.a_matrix_.start_ = a.indptr.astype(np.int32)
         lp.a_matrix_.index_ = a.indices.astype(np.int32)
         lp.a_matrix_.value_ = a.data.astype(float)
+        if self.integer:
+            kinds = [highspy.HighsVarType.kContinuous] * len(self.cols)
+            for j in self.integer:
+                kinds[j] = highspy.HighsVarType.kInteger
+            lp.integrality_ = kinds
+        return lp
+
+    def solve(self, time_limit: float | None = None, stop=None):
+        """(optimum, column values), or None when HiGHS finds no optimum. A MIP stopped by
+        ``time_limit`` (wall-clock seconds) or the ``stop`` token returns its best
+        solution, if any, and sets ``stopped``."""
+        import contextlib
+
+        import highspy
+
+        from tuoyu.optimizer.siting.highs import _new_highs  # its banner kept off stdout
+
+        if not self.cols:
+            return 0.0, []
         h = _new_highs()
         h.setOptionValue("output_flag", False)
-        h.setOptionValue("solver", "simplex")
-        # serial dual simplex. Never set "threads" here: HiGHS starts one scheduler per
-        # process, and a later instance (the siting plan in `tuoyu all`) asking for
-        # another thread count then fails.
-        h.setOptionValue("simplex_strategy", 1)
-        h.passModel(lp)
-        h.run()
-        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            return None
-        return h.getInfo().objective_function_value, list(h.getSolution().col_value)
+        if not self.integer:
+            h.setOptionValue("solver", "simplex")
+            # serial dual simplex. Never set "threads" here: HiGHS starts one scheduler
+            # per process, and a later instance (the siting plan in `tuoyu all`) asking
+            # for another thread count then fails.
+            h.setOptionValue("simplex_strategy", 1)
+        if time_limit is not None:
+            h.setOptionValue("time_limit", float(time_limit))
+        h.passModel(self._model())
+        watch = stop.watch(h.cancelSolve) if stop is not None else contextlib.nullcontext()
+        if stop is not None:
+            h.HandleUserInterrupt = True
+        with watch:
+            h.run()
+        status = h.getModelStatus()
+        if status == highspy.HighsModelStatus.kOptimal:
+            return h.getInfo().objective_function_value, list(h.getSolution().col_value)
+        if self.integer and h.getInfo().primal_solution_status == 2:  # feasible, stopped
+            self.stopped = True
+            return h.getInfo().objective_function_value, list(h.getSolution().col_value)
+        return None
 
 
 def rounded_up(value: float) -> int:

@@ -32,7 +32,16 @@ from ortools.sat.python import cp_model
 
 from tuoyu.models.findings import Finding, info, warning
 from tuoyu.models.sessions import Center, Session
-from tuoyu.optimizer.sessions import calendar, cuts, explain, flow, goals, polish, replan
+from tuoyu.optimizer.sessions import (
+    calendar,
+    cuts,
+    explain,
+    flow,
+    goals,
+    polish,
+    replan,
+    topics,
+)
 from tuoyu.optimizer.sessions.bound import year_lower_bound
 from tuoyu.optimizer.sessions.problem import SessionProblem, sessions_needed
 from tuoyu.optimizer.solve import (
@@ -333,6 +342,7 @@ def plan_sessions(
     secs = time.perf_counter() - t
     run.stages.append(StageTime("teams", Status.OPTIMAL, None, None, 0.0, secs))
     new, staff_of = _polish(run, new, staff_of)
+    new, staff_of = _choose_topics(run, new, staff_of)
     order = {st.staff_id: i for i, st in enumerate(p.data.staff)}
     new = [
         s.model_copy(update={"staff_ids": tuple(sorted(staff_of[k], key=order.__getitem__))})
@@ -361,6 +371,36 @@ def _polish(
     after = goals.weighted(p, plan_values(p, moved, again), goals.PLAN_GOALS)
     run.stages.append(StageTime("polish", Status.FEASIBLE, float(after), None, 0.0, secs))
     if after > before:
+        return new, staff_of
+    return moved, again
+
+
+def _choose_topics(
+    run: _Run, new: list[Session], staff_of: dict[int, list[str]]
+) -> tuple[list[Session], dict[int, list[str]]]:
+    """The topics chosen again for the whole district with the doctors' and
+    psychologists' places (``topics.py``, a MIP), the teams named again by the exact flow;
+    kept only when the plan's objective falls. A fresh plan only (a re-plan's topics
+    count against the previous plan). The MIP ends on its own; the work budget's seconds
+    are its wall-clock safety net (said in the findings when it ends it)."""
+    p = run.p
+    if p.previous or run.out_of_time() or not any(p.pools[d] for d in topics.OTHERS):
+        return new, staff_of
+    t = time.perf_counter()
+    staffed = [s.model_copy(update={"staff_ids": tuple(staff_of[k])}) for k, s in enumerate(new)]
+    moved, stopped = topics.choose_topics(
+        p, staffed, min(run.wall_left(), run.params.time_limit), run.stop
+    )
+    again = flow.best_teams(p, moved) if moved is not None else None
+    secs = time.perf_counter() - t
+    if stopped and not (run.stop is not None and run.stop.is_set()):
+        run.findings.append(warning("sessions.wall_clock_stop", stage="topics", seconds=round(secs, 1)))
+    if again is None:
+        return new, staff_of
+    before = goals.weighted(p, plan_values(p, new, staff_of), goals.PLAN_GOALS)
+    after = goals.weighted(p, plan_values(p, moved, again), goals.PLAN_GOALS)
+    run.stages.append(StageTime("topics", Status.FEASIBLE, float(after), None, 0.0, secs))
+    if after >= before:
         return new, staff_of
     return moved, again
 
