@@ -382,9 +382,13 @@ def _choose_topics(
     psychologists' places (``topics.py``, a MIP), the teams named again by the exact flow;
     kept only when the plan's objective falls. A fresh plan only (a re-plan's topics
     count against the previous plan). The MIP ends on its own; the work budget's seconds
-    are its wall-clock safety net (said in the findings when it ends it)."""
+    are its wall-clock safety net (said in the findings when it ends it). A district
+    planned in parts (``calendar_groups``) is left to the local improvement: one MIP over
+    all its sessions could run for minutes."""
     p = run.p
     if p.previous or run.out_of_time() or not any(p.pools[d] for d in topics.OTHERS):
+        return new, staff_of
+    if len(calendar_groups(p)) > 1:
         return new, staff_of
     t = time.perf_counter()
     staffed = [s.model_copy(update={"staff_ids": tuple(staff_of[k])}) for k, s in enumerate(new)]
