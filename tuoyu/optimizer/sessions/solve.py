@@ -471,13 +471,16 @@ def whole_bound(p: SessionProblem, objective: float | None = None) -> float:
     goals' transportation bound (``flow.team_lower_bound``), or the nearest-street bound
     of the trips if higher; then, unless that already meets ``objective``, the year's
     relaxation by months (``year_lower_bound``: the months' bands, the events'
-    spread and each person's monthly places counted too) if higher. (The calendar
+    spread and each person's monthly places counted too) if higher, for a district
+    planned in one part. (The calendar
     model's own bound is no bound of the plan: its steering terms may cost more than the
     teams do.)"""
     n_left = {c.center_id: sessions_needed(p, c, p.fixed_of(c)) for c in p.data.centers}
     lower = float(goals.weighted(p, goals.team_lower_bound(p, n_left), goals.TEAM_GOALS))
     out = max(lower, float(flow.team_lower_bound(p)))
     if objective is not None and out >= objective - 1e-6:
+        return out
+    if len(calendar_groups(p)) > 1:  # a city: (center, person, month) takes millions
         return out
     year = year_lower_bound(p)
     return out if year is None else max(out, float(year))
