@@ -79,3 +79,23 @@ def test_the_kinds_of_topic_group_the_topics_by_the_disciplines_they_need(tmp_pa
         frozenset({"psychology"}): [2],
         frozenset({"medical"}): [3, 4],
     }
+
+
+def test_no_topic_needs_a_discipline_nobody_has(tmp_path):
+    # no psychologist: the psychology topic is never chosen (it could not be staffed)
+    folder = write_tables(tmp_path, dict(
+        centers=[center_row("C1", A, n=6)],
+        guidance_staff=[_person("E1", "education"), _person("M1", "medical", FAR)],
+        topics=TOPICS,
+    ))  # fmt: skip
+    p = SessionProblem(data=load_session_data(folder), year=2027)
+    plan = [
+        Session(date=dt.date.fromisoformat(d), half=0, center_id="C1",
+                topic_id="ADBE"[i % 4], staff_ids=("E1", "M1") if i % 4 > 1 else ("E1",))
+        for i, d in enumerate(DAYS)
+    ]
+    new, _ = topics.choose_topics(p, plan, time_limit=30)
+    assert new is not None
+    seq = [s.topic_id for s in new]
+    assert "C" not in seq and len(set(seq)) >= p.rules.min_topics, seq
+    assert flow.best_teams(p, new) is not None

@@ -118,8 +118,9 @@ class TopicMip:
         return out
 
     def places_filled_by_available_people(self, d: str) -> dict[str, list[int]]:
-        """Each place of ``d`` filled; one place per half-day; the monthly limits. Returns
-        each person's columns."""
+        """Each place of ``d`` filled (a session of a kind needing ``d`` and nobody for it
+        cannot be of that kind); one place per half-day; the monthly limits. Returns each
+        person's columns."""
         p, lp = self.p, self.lp
         per_slot: dict[tuple[str, int], list[int]] = defaultdict(list)
         per_month: dict[tuple[str, int], list[int]] = defaultdict(list)
@@ -190,9 +191,9 @@ class TopicMip:
     def build(self) -> TopicMip:
         self.one_kind_per_session()
         self.topics_vary()
-        for d in OTHERS:
+        for d in OTHERS:  # nobody of a discipline: no topic needing it (a row each)
+            mine = self.places_filled_by_available_people(d)
             if self.p.pools[d]:
-                mine = self.places_filled_by_available_people(d)
                 self.load_above_fair_share(d, mine)
                 self.months_near_their_share(d)
         return self
