@@ -8,9 +8,10 @@ line and the service, each classed by what happened.
 Classes of answer: **located error** (refused; the message names the place and what is
 wrong), **traceback/5xx**, **misleading** (refused, but the message does not say what is
 wrong, or says something else), **accepted silently** (done as if nothing were wrong),
-**lost or mixed** (said done, but data was lost or files mixed). Prints one Markdown
-table: class | tried | located error | traceback/5xx | misleading | accepted silently |
-lost or mixed. Worker deaths and a killed server are not tried here (they take minutes):
+**lost or mixed** (said done, but data was lost or files mixed), **handled as meant** (a
+careless input with one clear meaning, done with that meaning: a month padded with
+spaces). Prints one Markdown table: class | tried | located error | traceback/5xx |
+misleading | accepted silently | lost or mixed | handled as meant. Worker deaths and a killed server are not tried here (they take minutes):
 ``tests/api/service/test_hostile_workers.py`` covers them.
 """
 
@@ -30,7 +31,8 @@ from typing import Any
 
 os.environ["TUOYU_TODAY"] = "2026-12-01"  # the same today before and after
 
-KINDS = ("located error", "traceback/5xx", "misleading", "accepted silently", "lost or mixed")
+KINDS = ("located error", "traceback/5xx", "misleading", "accepted silently", "lost or mixed",
+         "handled as meant")
 
 
 def bundled() -> Path:
@@ -174,6 +176,17 @@ JOBS = "/api/v1/jobs"
 OUTCOMES = "/api/v1/datasets/baoshan/outcomes"
 
 
+def padded_month() -> str:
+    """" 2027-03 " means the month 2027-03 (the CLI and every route trim it alike): the
+    answer is that month's notice, not a 404 (the issue's finding was the two disagreeing)."""
+    r = SERVICE.get("/api/v1/datasets/baoshan/rosters/%202027-03%20/notice")
+    if r.status_code >= 500 or "Traceback" in r.text:
+        return "traceback/5xx"
+    if r.status_code == 200 and "<title>2027-03 " in r.text:
+        return "handled as meant"
+    return "misleading"
+
+
 def api_cases(tmp: Path) -> dict[str, list[tuple[str, Callable[[], str]]]]:
     def origin(value: str, method: str = "post", url: str = OUTCOMES, **kw: Any
                ) -> Callable[[], str]:
@@ -252,9 +265,7 @@ def api_cases(tmp: Path) -> dict[str, list[tuple[str, Callable[[], str]]]]:
             ("duplicate forbids", job("K0028", forbidden=["K0028", "K0028"])),
             ("outcomes twice for one visit", lambda: api(
                 lambda c: c.post(OUTCOMES, json={"rows": rows}), (422,), "date")),
-            ("month ' 2027-03 ' notice", lambda: api(lambda c: c.get(
-                "/api/v1/datasets/baoshan/rosters/%202027-03%20/notice"), (404,),
-                "2027-03")),
+            ("month ' 2027-03 ' notice", padded_month),
         ],
     }
 

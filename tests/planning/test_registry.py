@@ -176,3 +176,26 @@ def test_every_module_and_hook_an_entry_names_exists(entry):
     for option in entry.options:
         assert option.name in entry.params.model_fields
     assert entry.params.model_validate({**entry.example, "kind": entry.kind})
+
+
+def test_the_pages_name_every_registered_planners_jobs(toy):
+    """The home page labels a job by its planner's name; the names come from the registry
+    (a toy registered from the tests is named too), in both languages."""
+    import html
+    import json
+    import re
+
+    from tuoyu.api.service.app import render_page
+
+    page = render_page("index", "title_index", "托育规划")
+    (content,) = re.findall(r'<meta name="tuoyu-planners" content="([^"]*)">', page)
+    names = json.loads(html.unescape(content))
+    assert set(names) == set(registry.kinds())
+    assert names["toy"] == {"zh": "玩具装箱", "en": label_en("toy")}
+    assert names["visits"]["zh"] == "新生儿家庭上门指导"
+
+
+def label_en(kind: str) -> str:
+    from tuoyu.api.text import label
+
+    return label(f"{kind}.name", "en")

@@ -136,12 +136,14 @@ def _openings_of(doc: dict[str, Any]) -> list[sc.Opening]:
     return out
 
 
-def _siting(engine: Engine, key: str, year: int, plans: Path | None, jobs_dir: Path,
-            children: dict[str, tuple[str, float]]
-            ) -> tuple[list[sc.Opening] | None, list[sc.Reach] | None, str]:
-    """The newest siting plan whose years include ``year``: its openings and its
-    15-minute circle (children from the communities table)."""
-    found: list[tuple[dt.datetime, list[sc.Opening], list[dict[str, Any]], str]] = []
+_Found = tuple[dt.datetime, list[sc.Opening], list[dict[str, Any]], str]
+
+
+def _siting_from_folders(engine: Engine, key: str, year: int, plans: Path | None
+                         ) -> list[_Found]:
+    """The newest siting plan folder (given or noted) whose years include ``year``; a given
+    folder whose files cannot be read is a located error, a noted one is skipped."""
+    found: list[_Found] = []
     given = plans / "siting" if plans is not None else None
     for folder in _folders(engine, key, "siting", plans):
         if not (folder / "coverage.csv").is_file():
@@ -163,6 +165,15 @@ def _siting(engine: Engine, key: str, year: int, plans: Path | None, jobs_dir: P
                                      "siting writes them", got=str(exc)[:200],
                                      code="input.plan_files_unreadable",
                                      params={"detail": str(exc)[:200]})]) from None
+    return found
+
+
+def _siting(engine: Engine, key: str, year: int, plans: Path | None, jobs_dir: Path,
+            children: dict[str, tuple[str, float]]
+            ) -> tuple[list[sc.Opening] | None, list[sc.Reach] | None, str]:
+    """The newest siting plan whose years include ``year``: its openings and its
+    15-minute circle (children from the communities table)."""
+    found = _siting_from_folders(engine, key, year, plans)
     for job, plan in _newest_job(engine, key, "siting"):
         rows = json.loads(plan.result_json).get("rows", [])
         if not any(int(r["year"]) == year for r in rows):
@@ -178,13 +189,82 @@ def _siting(engine: Engine, key: str, year: int, plans: Path | None, jobs_dir: P
     if not found:
         return None, None, ""
     _, openings, rows, where = max(found, key=lambda f: f[0])
+    return openings, _reach(rows, children), where
+
+
+def _reach(rows: list[dict[str, Any]], children: dict[str, tuple[str, float]]
+           ) -> list[sc.Reach]:
+    """The plan's 15-minute circle, community by community, with its children."""
     reach = []
     for r in rows:
         cid = str(r["community_id"])
         street, kids = children.get(cid, (str(r.get("street_id", "")), 0.0))
         within = str(r["within_15_min"]).strip().lower() in ("true", "1", "是")
         reach.append(sc.Reach(cid, street, int(r["year"]), kids, within))
-    return openings, reach, where
+    return reach
+
+
+def _roster_inputs(folder: Path, eng: Engine, key: str, year: int,
+                   missing: dict[str, str]) -> dict[str, Any]:
+    """The institutions and the visits made (history and recorded outcomes)."""
+    from tuoyu.models.inspection import load_inspection_data
+
+    try:
+        ins = load_inspection_data(folder)
+    except DataError:
+        missing["institutions"] = missing["visits"] = "scorecard.missing.roster_tables"
+        return {}
+    return {"institutions": [sc.Institution(i.institution_id, i.street_id, i.active)
+                             for i in ins.institutions],
+            "visits": [sc.Visit(h.institution_id, h.date, h.outcome) for h in ins.history
+                       if h.outcome != "planned"] + _stored_outcomes(eng, key, year)}
+
+
+def _session_inputs(folder: Path, missing: dict[str, str]) -> dict[str, Any]:
+    """The centers (with their sessions a year) and the district events."""
+    from tuoyu.models.sessions import load_session_data
+
+    try:
+        ses = load_session_data(folder)
+    except DataError:
+        missing["centers"] = missing["events"] = "scorecard.missing.session_tables"
+        return {}
+    return {"centers": [sc.Center(c.center_id, c.street_id, c.kind, c.sessions_per_year)
+                        for c in ses.centers],
+            "district_events": [e.event_id for e in ses.events if e.kind == "district_event"]}
+
+
+def _siting_tables(folder: Path, children: dict[str, tuple[str, float]],
+                   missing: dict[str, str]) -> dict[str, Any]:
+    """Kindergartens and providers; fills ``children`` (community -> street, 0–3 year olds)."""
+    from tuoyu.models.siting import load_siting_data
+
+    try:
+        sit = load_siting_data(folder, use_network=False)
+    except DataError:
+        for g in ("kindergartens", "providers", "openings", "reach"):
+            missing[g] = "scorecard.missing.siting_tables"
+        return {}
+    children.update({c.community_id: (c.street_id, float(c.pop_0_3)) for c in sit.communities})
+    return {"kindergartens": [sc.Kindergarten(k.kindergarten_id, k.street_id, k.public,
+                                              k.has_nursery) for k in sit.kindergartens],
+            "providers": [sc.Provider(p.provider_id, p.street_id, p.inclusive)
+                          for p in sit.providers]}
+
+
+def _visit_inputs(folder: Path, year: int, missing: dict[str, str]) -> dict[str, Any]:
+    """Each registered family's visit window, by the planner's own rule."""
+    from tuoyu.models.visits import load_visit_data
+    from tuoyu.optimizer.visits import VisitProblem
+
+    try:
+        vis = load_visit_data(folder)
+    except DataError:
+        missing["families"] = "scorecard.missing.visit_tables"
+        return {}
+    windows = VisitProblem(vis, dt.date(year, 1, 4)).window  # the planner's own rule
+    return {"visit_windows": [sc.VisitWindow(f.street_id, *windows(f), f.visited_on)
+                              for f in vis.families]}
 
 
 def gather(dataset: Dataset, year: int, *, engine: Engine | None = None,
@@ -201,55 +281,17 @@ def gather(dataset: Dataset, year: int, *, engine: Engine | None = None,
     streets = _streets(folder)
     missing: dict[str, str] = {}
     kw: dict[str, Any] = {}
-    try:
-        from tuoyu.models.inspection import load_inspection_data
-
-        ins = load_inspection_data(folder)
-        kw["institutions"] = [sc.Institution(i.institution_id, i.street_id, i.active)
-                              for i in ins.institutions]
-        kw["visits"] = [sc.Visit(h.institution_id, h.date, h.outcome) for h in ins.history
-                        if h.outcome != "planned"] + _stored_outcomes(eng, dataset.key, year)
-    except DataError:
-        missing["institutions"] = missing["visits"] = "scorecard.missing.roster_tables"
-    try:
-        from tuoyu.models.sessions import load_session_data
-
-        ses = load_session_data(folder)
-        kw["centers"] = [sc.Center(c.center_id, c.street_id, c.kind, c.sessions_per_year)
-                         for c in ses.centers]
-        kw["district_events"] = [e.event_id for e in ses.events if e.kind == "district_event"]
-    except DataError:
-        missing["centers"] = missing["events"] = "scorecard.missing.session_tables"
+    kw.update(_roster_inputs(folder, eng, dataset.key, year, missing))
+    kw.update(_session_inputs(folder, missing))
     children: dict[str, tuple[str, float]] = {}
-    try:
-        from tuoyu.models.siting import load_siting_data
-
-        sit = load_siting_data(folder, use_network=False)
-        kw["kindergartens"] = [sc.Kindergarten(k.kindergarten_id, k.street_id, k.public,
-                                               k.has_nursery) for k in sit.kindergartens]
-        kw["providers"] = [sc.Provider(p.provider_id, p.street_id, p.inclusive)
-                           for p in sit.providers]
-        children = {c.community_id: (c.street_id, float(c.pop_0_3)) for c in sit.communities}
-    except DataError:
-        for g in ("kindergartens", "providers", "openings", "reach"):
-            missing[g] = "scorecard.missing.siting_tables"
+    kw.update(_siting_tables(folder, children, missing))
     sources: dict[str, str] = {}  # which plan each figure read: a folder, or job:<id>
     kw["sessions"], sources["sessions"] = _sessions(eng, dataset.key, year, plans)
     kw["openings"], kw["reach"], sources["siting"] = (None, None, "")
     if children:
         kw["openings"], kw["reach"], sources["siting"] = _siting(
             eng, dataset.key, year, plans, jobs_dir or store.home() / "jobs", children)
-    extra: dict[str, Any] = {}
-    try:
-        from tuoyu.models.visits import load_visit_data
-        from tuoyu.optimizer.visits import VisitProblem
-
-        vis = load_visit_data(folder)
-        windows = VisitProblem(vis, dt.date(year, 1, 4)).window  # the planner's own rule
-        extra["visit_windows"] = [sc.VisitWindow(f.street_id, *windows(f), f.visited_on)
-                                  for f in vis.families]
-    except DataError:
-        missing["families"] = "scorecard.missing.visit_tables"
+    extra = _visit_inputs(folder, year, missing)
     inputs = sc.Inputs(year=year, today=today or office_today(), streets=streets,
                        missing=missing, extra=extra, **kw)
     return inputs, sources

@@ -393,73 +393,40 @@ def _coordinate_problem(label: str, row: int, column: str, got: str, value: floa
                    "(EPSG:4326)", got=got, code=code, params={"kind": column})
 
 
+_COMMUNITY_COLUMNS = ["community_id", "name", "street_id", "lon", "lat", "pop_0_3", "births"]
+_PROVIDER_COLUMNS = ["provider_id", "name", "street_id", "lon", "lat", "kind", "seats", "public",
+                     "inclusive"]
+_KINDERGARTEN_COLUMNS = ["kindergarten_id", "name", "street_id", "lon", "lat", "public",
+                         "has_nursery", "nursery_seats", "spare_rooms"]
+_SITE_COLUMNS = ["site_id", "name", "street_id", "lon", "lat", "kind", "max_classes",
+                 "available_from"]
+
+
 def siting_data_from_tables(
     tables: dict[str, pd.DataFrame],
     street_polygons: Any = None,
     network: Any = None,
     forecast: tuple[ForecastRow, ...] = (),
 ) -> SitingData:
+    """The siting input from validated tables; a provider's blank street or kind is ""."""
     providers = _fill_streets(tables["providers"], street_polygons)
-    streets = tuple(SitingStreet(**r) for r in _records(tables["streets"], ["street_id", "name"]))
-    comms = tuple(
-        Community(**r)
-        for r in _records(
-            tables["communities"],
-            ["community_id", "name", "street_id", "lon", "lat", "pop_0_3", "births"],
-        )
-    )
     provs = tuple(
-        Provider(
-            **{k: ("" if v is None and k in ("street_id", "kind") else v) for k, v in r.items()}
-        )
-        for r in _records(
-            providers,
-            [
-                "provider_id",
-                "name",
-                "street_id",
-                "lon",
-                "lat",
-                "kind",
-                "seats",
-                "public",
-                "inclusive",
-            ],
-        )
-    )
-    kgs = tuple(
-        Kindergarten(**r)
-        for r in _records(
-            tables["kindergartens"],
-            [
-                "kindergarten_id",
-                "name",
-                "street_id",
-                "lon",
-                "lat",
-                "public",
-                "has_nursery",
-                "nursery_seats",
-                "spare_rooms",
-            ],
-        )
-    )
-    sites = tuple(
-        Site(**r)
-        for r in _records(
-            tables["sites"],
-            ["site_id", "name", "street_id", "lon", "lat", "kind", "max_classes", "available_from"],
-        )
+        Provider(**{k: ("" if v is None and k in ("street_id", "kind") else v)
+                    for k, v in r.items()})
+        for r in _records(providers, _PROVIDER_COLUMNS)
     )
     digest = hashlib.sha256(canonical_json(tables))
     for row in forecast:
         digest.update(row.model_dump_json().encode())
     return SitingData(
-        streets=streets,
-        communities=comms,
+        streets=tuple(SitingStreet(**r)
+                      for r in _records(tables["streets"], ["street_id", "name"])),
+        communities=tuple(Community(**r)
+                          for r in _records(tables["communities"], _COMMUNITY_COLUMNS)),
         providers=provs,
-        kindergartens=kgs,
-        sites=sites,
+        kindergartens=tuple(Kindergarten(**r) for r in _records(tables["kindergartens"],
+                                                                 _KINDERGARTEN_COLUMNS)),
+        sites=tuple(Site(**r) for r in _records(tables["sites"], _SITE_COLUMNS)),
         forecast=forecast,
         street_polygons=street_polygons,
         network=network,

@@ -12,7 +12,14 @@ from typing import Annotated
 
 import typer
 
-from tuoyu.api.cli.common import LANG_OPTION, help_of, make_params, param_option, plan_and_write
+from tuoyu.api.cli.common import (
+    LANG_OPTION,
+    both,
+    help_of,
+    make_params,
+    param_option,
+    plan_and_write,
+)
 from tuoyu.api.text import Lang
 from tuoyu.planning.dataset import Dataset
 from tuoyu.planning.params import VisitParams
@@ -32,88 +39,87 @@ def _show(plan: Plan, lang: Lang) -> str:
 
 
 def register(app: typer.Typer) -> None:
-    """Add the ``visits`` command to the ``tuoyu`` app."""
+    """Add the ``visits`` and ``forget-families`` commands to the ``tuoyu`` app."""
+    app.command("visits")(visits)
+    app.command("forget-families")(forget_families)
 
-    @app.command("visits")
-    def visits(
-        week: str = typer.Option(..., "--week", help=help_of("cli.help.visits.week")),
-        data: Annotated[Path | None, typer.Option(
-            "--data", help=help_of("cli.help.data"))] = None,
-        out: Annotated[Path, typer.Option("--out", help=help_of("cli.help.out"))] = DEFAULT_OUT,
-        from_date: str | None = typer.Option(None, "--from",
-                                             help=help_of("cli.help.visits.from")),
-        previous: Annotated[Path | None, typer.Option(
-            "--previous", help=help_of("cli.help.visits.previous"))] = None,
-        sessions: Annotated[Path | None, typer.Option(
-            "--sessions", help=help_of("cli.help.visits.sessions"))] = None,
-        iterations: int = param_option(VisitParams, "iterations", "--iterations",
-                                       help="cli.help.visits.iterations"),
-        seed: int = param_option(VisitParams, "seed", "--seed", help="cli.help.visits.seed"),
-        window_days: int = param_option(VisitParams, "window_days", "--window-days",
-                                        help="cli.help.visits.window_days"),
-        visit_minutes: int = param_option(VisitParams, "visit_minutes", "--visit-minutes",
-                                          help="cli.help.visits.visit_minutes"),
-        no_pairs: bool = typer.Option(False, "--no-pairs",
-                                      help=help_of("cli.help.visits.no_pairs")),
-        speed: float = param_option(VisitParams, "speed_kmh", "--speed",
-                                    help="cli.help.visits.speed"),
-        time_limit: float = param_option(VisitParams, "time_limit", "--time-limit",
-                                         help="cli.help.visits.time_limit"),
-        lang: str = LANG_OPTION,
-    ) -> None:
-        """新生儿家庭上门指导：一周的上门安排与路线。 Plan a week of home guidance visits
-        to newborn families: who visits which family on which half-day, in which order,
-        from their base and back."""
-        out_lang: Lang = lang  # type: ignore[assignment]  (checked by its option)
-        params = make_params(VisitParams, out_lang, week=week, from_date=from_date,
-                             iterations=iterations, seed=seed, window_days=window_days,
-                             visit_minutes=visit_minutes, pairs=False if no_pairs else None,
-                             speed_kmh=speed, time_limit=time_limit)
-        dataset = Dataset.bundled() if data is None else Dataset.at(data)
-        if previous is None and from_date is not None and (out / "visits.csv").exists():
-            previous = out / "visits.csv"
-        from tuoyu.api.visits_inputs import SESSIONS_FILE
 
-        token = SESSIONS_FILE.set(sessions)
-        try:
-            plan_and_write(dataset, params, out, out_lang, previous=previous, show=_show)
-        finally:
-            SESSIONS_FILE.reset(token)
+def visits(
+    week: str = typer.Option(..., "--week", help=help_of("cli.help.visits.week")),
+    data: Annotated[Path | None, typer.Option(
+        "--data", help=help_of("cli.help.data"))] = None,
+    out: Annotated[Path, typer.Option("--out", help=help_of("cli.help.out"))] = DEFAULT_OUT,
+    from_date: str | None = typer.Option(None, "--from",
+                                         help=help_of("cli.help.visits.from")),
+    previous: Annotated[Path | None, typer.Option(
+        "--previous", help=help_of("cli.help.visits.previous"))] = None,
+    sessions: Annotated[Path | None, typer.Option(
+        "--sessions", help=help_of("cli.help.visits.sessions"))] = None,
+    iterations: int = param_option(VisitParams, "iterations", "--iterations",
+                                   help="cli.help.visits.iterations"),
+    seed: int = param_option(VisitParams, "seed", "--seed", help="cli.help.visits.seed"),
+    window_days: int = param_option(VisitParams, "window_days", "--window-days",
+                                    help="cli.help.visits.window_days"),
+    visit_minutes: int = param_option(VisitParams, "visit_minutes", "--visit-minutes",
+                                      help="cli.help.visits.visit_minutes"),
+    no_pairs: bool = typer.Option(False, "--no-pairs",
+                                  help=help_of("cli.help.visits.no_pairs")),
+    speed: float = param_option(VisitParams, "speed_kmh", "--speed",
+                                help="cli.help.visits.speed"),
+    time_limit: float = param_option(VisitParams, "time_limit", "--time-limit",
+                                     help="cli.help.visits.time_limit"),
+    lang: str = LANG_OPTION,
+) -> None:
+    """新生儿家庭上门指导：一周的上门安排与路线。 Plan a week of home guidance visits
+    to newborn families: who visits which family on which half-day, in which order,
+    from their base and back."""
+    out_lang: Lang = lang  # type: ignore[assignment]  (checked by its option)
+    params = make_params(VisitParams, out_lang, week=week, from_date=from_date,
+                         iterations=iterations, seed=seed, window_days=window_days,
+                         visit_minutes=visit_minutes, pairs=False if no_pairs else None,
+                         speed_kmh=speed, time_limit=time_limit)
+    dataset = Dataset.bundled() if data is None else Dataset.at(data)
+    if previous is None and from_date is not None and (out / "visits.csv").exists():
+        previous = out / "visits.csv"
+    from tuoyu.api.visits_inputs import SESSIONS_FILE
 
-    @app.command("forget-families")
-    def forget_families(
-        data: Annotated[Path | None, typer.Option(
-            "--data", help=help_of("cli.help.forget.data"))] = None,
-        dataset: str | None = typer.Option(
-            None, "--dataset", help=help_of("cli.help.forget.dataset")),
-        yes: bool = typer.Option(False, "--yes", help=help_of("cli.help.forget.yes")),
-    ) -> None:
-        """删除数据集的新生儿家庭及由其做出的全部上门计划，不留副本。 Delete a dataset's
-        families and every home-visit plan made from them, in the folder and in the store;
-        the database is vacuumed so no copy remains."""
-        from tuoyu.api import store
-        from tuoyu.api.forget import forget_families as forget
-        from tuoyu.api.service.settings import Settings
+    token = SESSIONS_FILE.set(sessions)
+    try:
+        plan_and_write(dataset, params, out, out_lang, previous=previous, show=_show)
+    finally:
+        SESSIONS_FILE.reset(token)
 
-        settings = Settings()
-        engine = store.engine(settings.url)
-        folder = data
-        if dataset is not None:
-            from sqlalchemy.orm import Session
+def forget_families(
+    data: Annotated[Path | None, typer.Option(
+        "--data", help=help_of("cli.help.forget.data"))] = None,
+    dataset: str | None = typer.Option(
+        None, "--dataset", help=help_of("cli.help.forget.dataset")),
+    yes: bool = typer.Option(False, "--yes", help=help_of("cli.help.forget.yes")),
+) -> None:
+    """删除数据集的新生儿家庭及由其做出的全部上门计划，不留副本。 Delete a dataset's
+    families and every home-visit plan made from them, in the folder and in the store;
+    the database is vacuumed so no copy remains."""
+    from tuoyu.api import store
+    from tuoyu.api.forget import forget_families as forget
+    from tuoyu.api.service.settings import Settings
 
-            with Session(engine) as s:
-                row = s.get(store.DatasetRow, dataset)
-                if row is None:
-                    typer.echo(f"没有数据集 {dataset}（no dataset {dataset}）", err=True)
-                    raise typer.Exit(2)
-                folder = Path(row.path)
-        if folder is None:
-            typer.echo("请给出 --data 或 --dataset（give --data or --dataset）", err=True)
-            raise typer.Exit(2)
-        if not yes:
-            typer.echo("未删除任何内容：确认请加 --yes（nothing deleted: add --yes）")
-            raise typer.Exit(1)
-        done = forget(engine, folder=folder, dataset_id=dataset, jobs_dir=settings.jobs_dir)
-        typer.echo(f"已删除：家庭表 {done.files} 个，上门计划 {done.jobs} 个，输出文件夹 "
-                   f"{done.folders} 个（deleted: {done.files} family tables, {done.jobs} "
-                   f"visit plans, {done.folders} output folders）")
+    settings = Settings()
+    engine = store.engine(settings.url)
+    folder = data
+    if dataset is not None:
+        from sqlalchemy.orm import Session
+
+        with Session(engine) as s:
+            row = s.get(store.DatasetRow, dataset)
+            if row is None:
+                typer.echo(f"没有数据集 {dataset}（no dataset {dataset}）", err=True)
+                raise typer.Exit(2)
+            folder = Path(row.path)
+    if folder is None:
+        typer.echo(both("cli.forget.no_folder"), err=True)
+        raise typer.Exit(2)
+    if not yes:
+        typer.echo(both("cli.forget.not_confirmed"))
+        raise typer.Exit(1)
+    done = forget(engine, folder=folder, dataset_id=dataset, jobs_dir=settings.jobs_dir)
+    typer.echo(both("cli.forget.done", files=done.files, jobs=done.jobs, folders=done.folders))

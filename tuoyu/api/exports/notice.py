@@ -25,6 +25,7 @@ import datetime as dt
 import html
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from tuoyu.api.exports.workbook import Book, Title
 from tuoyu.api.text import Lang, label, local_time, message
@@ -182,13 +183,11 @@ def results(view: MonthView, data: InspectionData, lang: Lang = "zh") -> Notice:
                                     text=_t("results_note", lang, days=RESULTS_WITHIN))))
 
 
-def revealed(view: MonthView, data: InspectionData, lang: Lang = "zh") -> Notice:
-    """The revealed notice: every inspection with its team (names and departments),
-    outcomes, the draw's facts, the month's draws, the sealed record and its committed
-    inputs attached, checked by the page itself. Raises :class:`NotRevealed` before the
-    month is over and revealed."""
-    if not view.revealed or view.record is None:
-        raise NotRevealed(view.month)
+def _inspection_rows(view: MonthView, data: InspectionData, lang: Lang
+                     ) -> list[tuple[str, ...]]:
+    """Every inspection of the sealed record: day, institution, street, reason, team (names
+    and departments) and its recorded outcome."""
+    assert view.record is not None
     inst = {i.institution_id: i.name for i in data.institutions}
     insp = {i.inspector_id: i for i in data.inspectors}
     street = {s.street_id: s.name for s in data.streets}
@@ -206,7 +205,12 @@ def revealed(view: MonthView, data: InspectionData, lang: Lang = "zh") -> Notice
                      sep.join(p.name for p in team),
                      sep.join(sorted({p.department for p in team})),
                      label(f"roster.outcome.{o}", lang) if o else _t("not_recorded", lang)))
-    record = view.record
+    return rows
+
+
+def _draw_facts(record: dict[str, Any], inspections: int, lang: Lang
+                ) -> list[tuple[str, str]]:
+    """The draw's facts: seed, official or not (commitment and seed source), counts."""
     official = record.get("official") or {}
     facts = [(_t("seed", lang), str(record.get("seed", ""))),
              (_t("official", lang), _t("yes" if official else "not_official", lang))]
@@ -214,9 +218,42 @@ def revealed(view: MonthView, data: InspectionData, lang: Lang = "zh") -> Notice
         source = official["inputs"].get("seed_source") or {}
         facts += [(_t("commitment", lang), str(official.get("commitment"))),
                   (_t("source", lang), source_text(dict(source), lang))]
-    facts += [(_t("inspections", lang), str(len(rows))),
+    facts += [(_t("inspections", lang), str(inspections)),
               (_t("drawn", lang), str(len(record.get("draw", {}).get("drawn", [])))),
               (_t("redraw_reason", lang), str(record.get("redraw_reason") or "—"))]
+    return facts
+
+
+def _check_sections(view: MonthView, official: dict[str, Any], lang: Lang
+                    ) -> tuple[list[Section], list[tuple[str, str, str]]]:
+    """The sealed record's hash (and the commitment's), with the files to check them."""
+    sections: list[Section] = []
+    attachments: list[tuple[str, str, str]] = []
+    if view.sealed_text and view.sealed_hash:
+        sections.append(Section(_t("check_head", lang), (_t("item", lang), _t("value", lang)),
+                                ((_t("sealed_hash", lang), view.sealed_hash),),
+                                ident="sealed-hash"))  # fmt: skip
+        attachments.append(("sealed-record", _t("sealed_record", lang), view.sealed_text))
+        if official and view.commitment_inputs:
+            sections.append(Section(_t("commitment", lang), (_t("item", lang),
+                                                             _t("value", lang)),
+                                    ((_t("commitment", lang), str(official["commitment"])),),
+                                    ident="commitment-hash"))  # fmt: skip
+            attachments.append(("commitment-inputs", _t("committed_inputs", lang),
+                                view.commitment_inputs))
+    return sections, attachments
+
+
+def revealed(view: MonthView, data: InspectionData, lang: Lang = "zh") -> Notice:
+    """The revealed notice: every inspection with its team (names and departments),
+    outcomes, the draw's facts, the month's draws, the sealed record and its committed
+    inputs attached, checked by the page itself. Raises :class:`NotRevealed` before the
+    month is over and revealed."""
+    if not view.revealed or view.record is None:
+        raise NotRevealed(view.month)
+    rows = _inspection_rows(view, data, lang)
+    record = view.record
+    facts = _draw_facts(record, len(rows), lang)
     draws = tuple((str(d["draw"]), str(d["seed"]), local_time(d["time"], lang),
                    str(d["fingerprint"] or ""), str(d["reason"] or "—"),
                    label(f"roster.state.{d['status']}", lang)) for d in view.draws)
@@ -230,21 +267,9 @@ def revealed(view: MonthView, data: InspectionData, lang: Lang = "zh") -> Notice
                                             "state")), draws),
         _cycle_section(view, lang),
     ]  # fmt: skip
-    attachments = []
-    if view.sealed_text and view.sealed_hash:
-        sections.append(Section(_t("check_head", lang), (_t("item", lang), _t("value", lang)),
-                                ((_t("sealed_hash", lang), view.sealed_hash),),
-                                ident="sealed-hash"))  # fmt: skip
-        attachments.append(("sealed-record", _t("sealed_record", lang), view.sealed_text))
-        if official and view.commitment_inputs:
-            sections.append(Section(_t("commitment", lang), (_t("item", lang),
-                                                             _t("value", lang)),
-                                    ((_t("commitment", lang), str(official["commitment"])),),
-                                    ident="commitment-hash"))  # fmt: skip
-            attachments.append(("commitment-inputs", _t("committed_inputs", lang),
-                                view.commitment_inputs))
+    checks, attachments = _check_sections(view, record.get("official") or {}, lang)
     return Notice(view.month, "revealed", _t("title_revealed", lang, month=view.month),
-                  tuple(sections), tuple(attachments), check=bool(attachments))
+                  tuple(sections + checks), tuple(attachments), check=bool(attachments))
 
 
 def notice_of(view: MonthView, data: InspectionData, lang: Lang = "zh",

@@ -59,32 +59,45 @@ def _needs(text: str) -> str:
     return "、".join(NEEDS_ZH.get(x, x) for x in str(text).split(";") if x)
 
 
-def write_workbook(plan: Plan, path: Path) -> None:
-    detail: VisitDetail = plan.detail
-    staff, coms, streets = _names(detail)
-    book = workbook(path)
-    bold = book.add_format({"bold": True})
-    head = ["日期", "星期", "时段", "开始", "结束", "人员", "顺序", "家庭编号", "街镇", "居委",
-            "指导需求"]
+_VISIT_HEAD = ["日期", "星期", "时段", "开始", "结束", "人员", "顺序", "家庭编号", "街镇", "居委",
+               "指导需求"]
+_DAY_HEAD = ["顺序", "时段", "开始", "结束", "家庭编号", "街镇", "居委", "指导需求", "同行人员"]
 
+
+class _Names:
+    """The names a sheet shows for staff, community and street ids (the id if unnamed)."""
+
+    def __init__(self, detail: VisitDetail) -> None:
+        self.staff, self.coms, self.streets = _names(detail)
+
+    def people(self, ids: list[str]) -> str:
+        return "、".join(self.staff.get(x, x) for x in ids)
+
+    def street(self, r: Any) -> str:
+        return self.streets.get(r["street_id"], r["street_id"])
+
+    def community(self, r: Any) -> str:
+        return self.coms.get(r["community_id"], r["community_id"])
+
+
+def _visit_sheets(book: Any, plan: Plan, names: _Names, bold: Any) -> None:
+    """按日期 and 按人员: every visit, sorted by day, then by person."""
     def row(r: Any) -> list[object]:
         d = dt.date.fromisoformat(r["date"])
         return [r["date"], WEEKDAY_ZH[d.weekday()], HALF_ZH[r["half"]], r["start"], r["end"],
-                "、".join(staff.get(x, x) for x in r["staff_ids"].split(";")), r["order"],
-                r["family_id"], streets.get(r["street_id"], r["street_id"]),
-                coms.get(r["community_id"], r["community_id"]), _needs(r["needs"])]
+                names.people(r["staff_ids"].split(";")), r["order"], r["family_id"],
+                names.street(r), names.community(r), _needs(r["needs"])]
 
-    by_day = book.add_worksheet("按日期")
-    by_day.write_row(0, 0, head, bold)
-    rows = sorted(plan.rows, key=lambda r: (r["date"], r["staff_ids"], r["start"]))
-    for i, r in enumerate(rows, start=1):
-        by_day.write_row(i, 0, row(r))
-    by_staff = book.add_worksheet("按人员")
-    by_staff.write_row(0, 0, head, bold)
-    for i, r in enumerate(sorted(plan.rows, key=lambda r: (r["staff_ids"], r["date"],
-                                                            r["start"])), start=1):
-        by_staff.write_row(i, 0, row(r))
-    # a printable day sheet per person: one page per day, the order of the route
+    for title, key in (("按日期", lambda r: (r["date"], r["staff_ids"], r["start"])),
+                       ("按人员", lambda r: (r["staff_ids"], r["date"], r["start"]))):
+        ws = book.add_worksheet(title)
+        ws.write_row(0, 0, _VISIT_HEAD, bold)
+        for i, r in enumerate(sorted(plan.rows, key=key), start=1):
+            ws.write_row(i, 0, row(r))
+
+
+def _day_sheets(book: Any, plan: Plan, names: _Names, bold: Any) -> None:
+    """A printable day sheet per person: one page per day, in the order of the route."""
     per: dict[str, list[Any]] = defaultdict(list)
     for r in plan.rows:
         for x in r["staff_ids"].split(";"):
@@ -97,22 +110,23 @@ def write_workbook(plan: Plan, path: Path) -> None:
         line = 0
         for day in sorted({r["date"] for r in per[sid]}):
             d = dt.date.fromisoformat(day)
-            ws.write(line, 0, f"{staff.get(sid, sid)} 上门指导日程 {day} {WEEKDAY_ZH[d.weekday()]}",
-                     bold)
-            ws.write_row(line + 1, 0, ["顺序", "时段", "开始", "结束", "家庭编号", "街镇", "居委",
-                                       "指导需求", "同行人员"], bold)
+            ws.write(line, 0, f"{names.people([sid])} 上门指导日程 {day} "
+                              f"{WEEKDAY_ZH[d.weekday()]}", bold)
+            ws.write_row(line + 1, 0, _DAY_HEAD, bold)
             line += 2
             for r in sorted((r for r in per[sid] if r["date"] == day),
                             key=lambda r: r["start"]):
-                others = [staff.get(x, x) for x in r["staff_ids"].split(";") if x != sid]
+                others = [x for x in r["staff_ids"].split(";") if x != sid]
                 ws.write_row(line, 0, [r["order"], HALF_ZH[r["half"]], r["start"], r["end"],
-                                       r["family_id"],
-                                       streets.get(r["street_id"], r["street_id"]),
-                                       coms.get(r["community_id"], r["community_id"]),
-                                       _needs(r["needs"]), "、".join(others)])
+                                       r["family_id"], names.street(r), names.community(r),
+                                       _needs(r["needs"]), names.people(others)])
                 line += 1
             line += 1
         ws.set_column(0, 8, 12)
+
+
+def _coverage_and_notes(book: Any, plan: Plan, detail: VisitDetail, bold: Any) -> None:
+    """覆盖情况 (per street) and 说明 (status, findings, the weighed goals)."""
     cov = book.add_worksheet("覆盖情况")
     cov.write_row(0, 0, ["街镇编号", "街镇", "已登记", "已上门", "本周安排", "本周到期",
                          "到期已安排", "已逾期"], bold)
@@ -127,6 +141,17 @@ def write_workbook(plan: Plan, path: Path) -> None:
     for g in plan_figures(plan.as_dict(), "zh")["goals"]:
         line += 1
         notes.write_row(line, 0, [g["label"], g["value"], g["weight"], g["cost"]])
+
+
+def write_workbook(plan: Plan, path: Path) -> None:
+    """The visits workbook: by day, by person, a day sheet per person, coverage, notes."""
+    detail: VisitDetail = plan.detail
+    names = _Names(detail)
+    book = workbook(path)
+    bold = book.add_format({"bold": True})
+    _visit_sheets(book, plan, names, bold)
+    _day_sheets(book, plan, names, bold)
+    _coverage_and_notes(book, plan, detail, bold)
     book.close()
 
 
@@ -135,7 +160,7 @@ def ics_bytes(title: str, rows: list[Any], detail: VisitDetail) -> bytes:
 
     staff, coms, streets = _names(detail)
     cal = Calendar()
-    cal.add("prodid", "-//tuoyu//Baoshan home visits//ZH")
+    cal.add("prodid", "-//tuoyu//home visits//ZH")  # every district's, not only Baoshan's
     cal.add("version", "2.0")
     cal.add("x-wr-calname", title)
     cal.add("x-wr-timezone", "Asia/Shanghai")

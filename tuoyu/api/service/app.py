@@ -89,6 +89,17 @@ def _tiles_meta() -> str:
         f'<meta name="tuoyu-map-tiles" content="{html.escape(url, quote=True)}">\n')
 
 
+def _planners_meta() -> str:
+    """Each registered planner's name in both languages (``<kind>.name`` of its
+    messages), for the pages' job labels: a planner registered later is named too."""
+    from tuoyu.api.text import label
+
+    names = {p.kind: {lang: label(f"{p.kind}.name", lang) for lang in ("zh", "en")}
+             for p in registry.planners()}
+    return (f'<meta name="tuoyu-planners" '
+            f'content="{html.escape(json.dumps(names, ensure_ascii=False), quote=True)}">\n')
+
+
 def render_page(name: str, title_key: str, title: str) -> str:
     """A page: its own <main> in the one shared layout (head, header, scripts)."""
     main = (WEB / f"{name}.html").read_text(encoding="utf-8").strip()
@@ -99,7 +110,7 @@ def render_page(name: str, title_key: str, title: str) -> str:
                   for p in registry.planners())
     return layout.substitute(
         title_key=title_key, title=title, main=main, page=name, nav=nav_html(name),
-        styles=(LEAFLET_CSS + _tiles_meta()) if leaflet else "",
+        styles=_planners_meta() + ((LEAFLET_CSS + _tiles_meta()) if leaflet else ""),
         scripts=LEAFLET_JS if leaflet else PAGE_SCRIPTS.get(name, ""),
     )
 

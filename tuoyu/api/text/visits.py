@@ -30,6 +30,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
                              "are deleted."),
     "cli.help.forget.dataset": ("服务中保存的数据集编号（TUOYU_HOME）。", "Id of a dataset "
                                 "stored by the service (in TUOYU_HOME)."),
+    "cli.forget.no_dataset": ("没有数据集 {dataset}", "no dataset {dataset}"),
+    "cli.forget.no_folder": ("请给出 --data 或 --dataset", "give --data or --dataset"),
+    "cli.forget.not_confirmed": ("未删除任何内容：确认请加 --yes", "nothing deleted: add --yes"),
+    "cli.forget.done": ("已删除：家庭表 {files} 个，上门计划 {jobs} 个，输出文件夹 {folders} 个",
+                        "deleted: {files} family tables, {jobs} visit plans, {folders} output "
+                        "folders"),
     "cli.help.forget.yes": ("确认删除（不加则什么也不删）。", "Do it (without it nothing is "
                             "deleted)."),
     "scorecard.visits_within_window": ("有需求的新生儿家庭在期限内上门的比例",

@@ -109,6 +109,29 @@ class _State:
 
     _shares: dict[int, dict[str, int]] = field(default_factory=dict)
 
+    @classmethod
+    def of(cls, routes: Mapping[int, Sequence[int]], vehicles: Sequence[Route],
+           capacity: Mapping[str, int]) -> _State:
+        """The routes with each person's visits counted."""
+        state = cls({v: list(s) for v, s in routes.items()}, {}, capacity, 0)
+        for v, seq in state.routes.items():
+            for s in vehicles[v].staff_ids:
+                state.loads[s] = state.loads.get(s, 0) + len(seq)
+                state.total += len(seq)
+        return state
+
+    def move_visit(self, v: int, i: int, v2: int, c2: int, j: int,
+                   vehicles: Sequence[Route]) -> None:
+        """Take the ``i``-th visit off route ``v``; put client ``c2`` at ``j`` on ``v2``."""
+        del self.routes[v][i]
+        self.routes.setdefault(v2, []).insert(j, c2)
+        for s in vehicles[v].staff_ids:
+            self.loads[s] -= 1
+            self.total -= 1
+        for s in vehicles[v2].staff_ids:
+            self.loads[s] = self.loads.get(s, 0) + 1
+            self.total += 1
+
     def shares(self, total: int) -> dict[str, int]:
         if total not in self._shares:
             self._shares[total] = fair_shares(self.capacity, total)
@@ -179,11 +202,7 @@ def improve(routes: Mapping[int, Sequence[int]], vehicles: Sequence[Route], st: 
     vehicles worth trying for it (the nearest teams' and its earlier visitors' team-days
     that serve its needs); ``capacity``: the visits each person could make this week (the
     fair shares are in proportion to it). Returns the new routes and what was done."""
-    state = _State({v: list(s) for v, s in routes.items()}, {}, capacity, 0)
-    for v, seq in state.routes.items():
-        for s in vehicles[v].staff_ids:
-            state.loads[s] = state.loads.get(s, 0) + len(seq)
-            state.total += len(seq)
+    state = _State.of(routes, vehicles, capacity)
     out = Moves(before=weighed_total(state.routes, vehicles, st, matrix, earlier, capacity, w))
     by_day: dict[tuple[int, int], list[int]] = {}  # (family, day) -> its clients that day
     for f, cs in enumerate(family_clients):
@@ -206,14 +225,7 @@ def improve(routes: Mapping[int, Sequence[int]], vehicles: Sequence[Route], st: 
             if move is None:
                 continue
             v2, c2, j, _ = move
-            del seq[i]
-            state.routes.setdefault(v2, []).insert(j, c2)
-            for s in vehicles[v].staff_ids:
-                state.loads[s] -= 1
-                state.total -= 1
-            for s in vehicles[v2].staff_ids:
-                state.loads[s] = state.loads.get(s, 0) + 1
-                state.total += 1
+            state.move_visit(v, i, v2, c2, j, vehicles)
             out.moves += 1
             out.changed |= {v, v2}
             moved = True
@@ -257,18 +269,29 @@ def _best_move(f: int, v: int, i: int, c: int, state: _State, vehicles: Sequence
             e2, l2 = st.client_window[c2]
             if e2 < r2.early or l2 > r2.late:
                 continue  # not a half-day this team is free
-            late2 = st.client_late_cost[c2]
-            for j in range(len(seq2) + 1):
-                a = st.client_location[seq2[j - 1]] if j > 0 else r2.depot
-                b = st.client_location[seq2[j]] if j < len(seq2) else r2.depot
-                x = st.client_location[c2]
-                add = (int(matrix[a, x]) + int(matrix[x, b]) - int(matrix[a, b])) * w.travel
-                delta = fixed + late2 + add
-                if delta >= 0 or (best is not None and delta >= best[3]):
-                    continue
-                trial = [*seq2[:j], c2, *seq2[j:]]
-                if not _fits_load(trial, r2, st) or schedule(trial, r2, st, matrix,
-                                                             service) is None:
-                    continue
-                best = (v2, c2, j, delta)
+            found = _best_insertion(seq2, r2, c2, fixed + st.client_late_cost[c2],
+                                    None if best is None else best[3], st, matrix, service, w)
+            if found is not None:
+                best = (v2, c2, found[0], found[1])
     return best if best is not None and not math.isinf(best[3]) else None
+
+
+def _best_insertion(seq2: Sequence[int], r2: Route, c2: int, fixed: int, beat: int | None,
+                    st: Clients, matrix: np.ndarray, service: int, w: VisitWeights,
+                    ) -> tuple[int, int] | None:
+    """Where client ``c2`` goes into route ``seq2`` at the least cost below 0 and below
+    ``beat`` (the best move so far) with the route still feasible: (position, delta)."""
+    best: tuple[int, int] | None = None
+    x = st.client_location[c2]
+    for j in range(len(seq2) + 1):
+        a = st.client_location[seq2[j - 1]] if j > 0 else r2.depot
+        b = st.client_location[seq2[j]] if j < len(seq2) else r2.depot
+        delta = fixed + (int(matrix[a, x]) + int(matrix[x, b]) - int(matrix[a, b])) * w.travel
+        if delta >= 0 or (beat is not None and delta >= beat) \
+                or (best is not None and delta >= best[1]):
+            continue
+        trial = [*seq2[:j], c2, *seq2[j:]]
+        if not _fits_load(trial, r2, st) or schedule(trial, r2, st, matrix, service) is None:
+            continue
+        best = (j, delta)
+    return best

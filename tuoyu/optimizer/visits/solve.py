@@ -12,12 +12,12 @@ week, so it is never traded for travel), and the search maximises prizes less tr
 
 Deterministic: a fixed seed and an iteration limit (never wall time), so the same inputs
 give the same plan on any machine under any load. The search is a heuristic: the plan's
-status is ``feasible`` when every family due this week is visited (never ``optimal``
-unless the lower bound meets the objective), ``infeasible`` when a counting proof shows
-that no plan can visit them all (``explain.py``). When the search (its iterations or the
-wall-clock ceiling) leaves a due family out without such a proof, its best plan is still a
-plan: ``feasible``, each family left out named (``visits.due_not_fitted``) and the target
-"every due family visited" unmet; ``time_limit`` only when it found no visit at all. The lower bound (``lower_bound``) is the
+status is ``feasible`` when the week has visits (never ``optimal`` unless the lower bound
+meets the objective). A due family left out is named either way: with a counting proof
+that no plan can reach it (``explain.py``: a clash finding), or as left out by the search
+(``visits.due_not_fitted``); the target "every due family visited" is then unmet.
+``infeasible`` only when no visit can be made and a proof says why; ``time_limit`` when the
+search found no visit at all without one. The lower bound (``lower_bound``) is the
 sum over families of the cheapest way to reach each (its nearest possible predecessor,
 plus the earliest half-day's lateness) or skip it; valid for the whole problem, weak.
 """
@@ -178,49 +178,58 @@ def _late_days(problem: VisitProblem, f: Family, slot: Slot) -> int:
     return max(0, (slot.date - first).days)
 
 
-def build(problem: VisitProblem, teams: tuple[Team, ...]) -> _Built | None:
-    """The router's instance; None when there is no client or no team-day."""
-    rules.not_in_two_places(teams)
-    w = problem.rules.weights
-    vehicles: list[tuple[Team, dt.date, int, tuple[int, ...], list[int]]] = []
+_Vehicle = tuple[Team, dt.date, int, tuple[int, ...], list[int]]
+
+
+def _team_days(problem: VisitProblem, teams: tuple[Team, ...]) -> list[_Vehicle]:
+    """Every team-day with a free half-day and room for a visit: one router vehicle each."""
+    vehicles: list[_Vehicle] = []
     for team in teams:
         for d in problem.dates:
             halves = rules.free_half_days(problem, team, d)
             cap = rules.daily_visit_limit(problem, team, d)
             if halves and cap[0] > 0:
                 vehicles.append((team, d, (d - problem.week_start).days, halves, cap))
+    return vehicles
+
+
+def _visitable_slots(problem: VisitProblem,
+                     vehicles: list[_Vehicle]) -> dict[str, list[Slot]]:
+    """Per family, the half-days it may take on which a free team holds its needs; families
+    with none are left out (no team can visit them this week)."""
     free_at: dict[tuple[dt.date, int], list[Team]] = {}
     for team, d, _, halves, _ in vehicles:
         for h in halves:
             free_at.setdefault((d, h), []).append(team)
-    bases = sorted({t.base for t, *_ in vehicles})
-    fams: list[Family] = []
     slots_of: dict[str, list[Slot]] = {}
     for f in sorted(problem.families, key=lambda x: x.family_id):
         ok = [s for s in rules.within_window_and_family_half_days(problem, f)
               if any(rules.team_holds_needed_disciplines(problem, t, f)
                      for t in free_at.get((s.date, s.half), ()))]
         if ok:
-            fams.append(f)
             slots_of[f.family_id] = ok
-    prize_of = {f.family_id: _prize(problem, f) for f in problem.families}
-    if not fams or not vehicles:
-        return None
-    points = list(bases) + [(f.lon, f.lat) for f in fams]
-    matrix = _minutes_matrix(points, problem)
-    locations = [Location(x, y) for x, y in points]
-    depots = [Depot(i) for i in range(len(bases))]
-    depot_of = {b: i for i, b in enumerate(bases)}
-    clients: list[Client] = []
-    cmap: list[tuple[Family, Slot]] = []
-    groups: list[ClientGroup] = []
-    late_cost: list[int] = []
-    offset = 0
-    bound = 0.0
-    n = len(points)
-    inarc = np.where(np.eye(n, dtype=bool), np.iinfo(np.int64).max, matrix).min(axis=0)
+    return slots_of
+
+
+@dataclass
+class _Clients:
+    clients: list[Client] = field(default_factory=list)
+    cmap: list[tuple[Family, Slot]] = field(default_factory=list)
+    groups: list[ClientGroup] = field(default_factory=list)
+    late_cost: list[int] = field(default_factory=list)
+    offset: int = 0
+    bound: float = 0.0
+
+
+def _family_clients(problem: VisitProblem, fams: list[Family], slots_of: dict[str, list[Slot]],
+                    prize_of: dict[str, int], first_loc: int, inarc: np.ndarray) -> _Clients:
+    """One optional client per (family, half-day), a family's clients one exclusive group;
+    with the offset between PyVRP's cost and ours, and each family's share of the bound
+    (the cheaper of skipping it or its nearest predecessor plus its least lateness)."""
+    w = problem.rules.weights
+    out = _Clients()
     for j, f in enumerate(fams):
-        loc = len(bases) + j
+        loc = first_loc + j
         members = []
         base_prize = prize_of[f.family_id]
         prizes = []
@@ -228,34 +237,62 @@ def build(problem: VisitProblem, teams: tuple[Team, ...]) -> _Built | None:
             early, late = rules.visit_in_the_half_day(problem, s)
             prize = base_prize - w.per_day_later * _late_days(problem, f, s)
             prizes.append(prize)
-            late_cost.append(base_prize - prize)
-            members.append(len(clients))
-            clients.append(Client(location=loc, delivery=rules.discipline_load(problem, f),
-                                  service_duration=problem.rules.visit_minutes,
-                                  tw_early=early, tw_late=late, prize=prize, required=False,
-                                  group=len(groups)))
-            cmap.append((f, s))
-        groups.append(ClientGroup(members, required=False))
-        offset += sum(prizes) - base_prize
+            out.late_cost.append(base_prize - prize)
+            members.append(len(out.clients))
+            out.clients.append(Client(location=loc, delivery=rules.discipline_load(problem, f),
+                                      service_duration=problem.rules.visit_minutes,
+                                      tw_early=early, tw_late=late, prize=prize,
+                                      required=False, group=len(out.groups)))
+            out.cmap.append((f, s))
+        out.groups.append(ClientGroup(members, required=False))
+        out.offset += sum(prizes) - base_prize
         cheapest = min(base_prize - p for p in prizes) + int(inarc[loc])
-        bound += min(base_prize, cheapest)
-    for f in problem.families:  # families no team can visit this week: skipped for sure
-        if f.family_id not in slots_of:
-            bound += prize_of[f.family_id]
+        out.bound += min(base_prize, cheapest)
+    return out
+
+
+def _vehicle_types(problem: VisitProblem, vehicles: list[_Vehicle],
+                   depot_of: dict[tuple[float, float], int]) -> list[VehicleType]:
+    """A team-day as a vehicle: its base, its working hours, its day's visit limit."""
     vtypes = []
     for team, d, k, halves, cap in vehicles:
         early, late = rules.within_working_hours(problem, halves, k)
         dep = depot_of[team.base]
         vtypes.append(VehicleType(1, capacity=cap, start_depot=dep, end_depot=dep,
-                                  tw_early=early, tw_late=late, unit_distance_cost=w.travel,
+                                  tw_early=early, tw_late=late,
+                                  unit_distance_cost=problem.rules.weights.travel,
                                   name=f"{team.name}@{d.isoformat()}"))
-    data = ProblemData(locations, clients, depots, vtypes, [matrix], [matrix], groups=groups)
+    return vtypes
+
+
+def build(problem: VisitProblem, teams: tuple[Team, ...]) -> _Built | None:
+    """The router's instance; None when there is no client or no team-day."""
+    rules.not_in_two_places(teams)
+    vehicles = _team_days(problem, teams)
+    slots_of = _visitable_slots(problem, vehicles)
+    fams = [f for f in sorted(problem.families, key=lambda x: x.family_id)
+            if f.family_id in slots_of]
+    prize_of = {f.family_id: _prize(problem, f) for f in problem.families}
+    if not fams or not vehicles:
+        return None
+    bases = sorted({t.base for t, *_ in vehicles})
+    points = list(bases) + [(f.lon, f.lat) for f in fams]
+    matrix = _minutes_matrix(points, problem)
+    n = len(points)
+    inarc = np.where(np.eye(n, dtype=bool), np.iinfo(np.int64).max, matrix).min(axis=0)
+    made = _family_clients(problem, fams, slots_of, prize_of, len(bases), inarc)
+    # families no team can visit this week: skipped for sure
+    unseen = sum(prize_of[f.family_id] for f in problem.families if f.family_id not in slots_of)
+    depot_of = {b: i for i, b in enumerate(bases)}
+    data = ProblemData([Location(x, y) for x, y in points], made.clients,
+                       [Depot(i) for i in range(len(bases))],
+                       _vehicle_types(problem, vehicles, depot_of), [matrix], [matrix],
+                       groups=made.groups)
     # PyVRP's cost is travel + every uncollected prize; our objective counts, per family,
     # its prize when skipped or its lateness when visited: they differ by ``offset``
     # (plus the prizes of families with no client, which PyVRP never sees)
-    unseen = sum(prize_of[f.family_id] for f in problem.families if f.family_id not in slots_of)
-    return _Built(data, cmap, [(t, d, k) for t, d, k, _, _ in vehicles], fams, prize_of,
-                  late_cost, offset - unseen, bound)
+    return _Built(data, made.cmap, [(t, d, k) for t, d, k, _, _ in vehicles], fams, prize_of,
+                  made.late_cost, made.offset - unseen, made.bound + unseen)
 
 
 def solve_params(problem: VisitProblem) -> SolveParams:
@@ -520,8 +557,11 @@ def _status(problem: VisitProblem, due: list[Family], unvisited_due: list[Family
                               needs=list(problem.needed(f)),
                               last=problem.window(f)[1].isoformat())
                       for f in unvisited_due if f.family_id not in proven]
-        status = (Status.INFEASIBLE if proofs
-                  else Status.FEASIBLE if any_visit else Status.TIME_LIMIT)
+        # a week with visits is a plan even when some due family is proven unreachable:
+        # the proofs are its clash findings and the target says who is left out (a
+        # planner reads "infeasible" as "no plan", which this is not)
+        status = (Status.FEASIBLE if any_visit
+                  else Status.INFEASIBLE if proofs else Status.TIME_LIMIT)
     if stop is not None and stop.is_set() and not any_visit:
         status = Status.CANCELLED
     return status, proofs, not_fitted

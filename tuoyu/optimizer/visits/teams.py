@@ -23,9 +23,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from tuoyu.models.visits import VisitStaff
+from tuoyu.models.visits import Family, VisitStaff
 from tuoyu.optimizer.visits.problem import VisitProblem, travel_minutes
 
 
@@ -85,6 +85,74 @@ def pair_demand(problem: VisitProblem) -> Counter[tuple[str, str]]:
     return out
 
 
+_PairKey = tuple[int, int, dt.date, int, str, str]
+
+
+@dataclass
+class _Pairing:
+    """The pairs formed so far, with the people still free and each pair's visits used."""
+
+    problem: VisitProblem
+    slots_of: dict[str, set[tuple[dt.date, int]]]
+    free: dict[str, VisitStaff]
+    pairs: list[Team] = field(default_factory=list)
+    pair_slots: dict[str, set[tuple[dt.date, int]]] = field(default_factory=dict)
+    used: Counter[tuple[str, dt.date]] = field(default_factory=Counter)
+    cap: dict[tuple[str, dt.date], int] = field(default_factory=dict)
+
+    def reserve_on_a_pair(self, need: list[str], slots: list[tuple[dt.date, int]]) -> bool:
+        """A pair holding both disciplines, free on one of the family's half-days with a
+        visit to spare that day, takes it: True when one does."""
+        for t in self.pairs:
+            if not set(need) <= t.disciplines:
+                continue
+            for d, h in slots:
+                if (d, h) in self.pair_slots[t.name] and self.used[t.name, d] < self.cap[t.name, d]:
+                    self.used[t.name, d] += 1
+                    return True
+        return False
+
+    def nearest_free(self, disc: str, slot: tuple[dt.date, int], f: Family) -> list[VisitStaff]:
+        """The NEAREST free people of a discipline free on that half-day, nearest first."""
+        rules = self.problem.rules
+        cands = [p for p in self.free.values()
+                 if p.discipline == disc and slot in self.slots_of[p.staff_id]]
+        cands.sort(key=lambda p: (
+            travel_minutes(p.base_lon, p.base_lat, f.lon, f.lat, rules), p.staff_id))
+        return cands[:NEAREST]
+
+    def best_new_pair(self, f: Family, need: list[str], slots: list[tuple[dt.date, int]]
+                      ) -> tuple[_PairKey, VisitStaff, VisitStaff] | None:
+        """The two free people to pair for the family: most half-days in common, then least
+        travel to it, then the earliest half-day, then their ids."""
+        rules = self.problem.rules
+        best: tuple[_PairKey, VisitStaff, VisitStaff] | None = None
+        for d, h in slots:
+            near = [self.nearest_free(disc, (d, h), f) for disc in need]
+            for p in near[0]:
+                for q in near[1]:
+                    common = len(self.slots_of[p.staff_id] & self.slots_of[q.staff_id])
+                    key = (-common,
+                           travel_minutes(p.base_lon, p.base_lat, f.lon, f.lat, rules)
+                           + travel_minutes(q.base_lon, q.base_lat, f.lon, f.lat, rules),
+                           d, h, p.staff_id, q.staff_id)
+                    if best is None or key < best[0]:
+                        best = (key, p, q)
+        return best
+
+    def add_pair(self, p: VisitStaff, q: VisitStaff, first_day: dt.date) -> None:
+        """Pair p and q for the week, its first visit taken on ``first_day``."""
+        problem = self.problem
+        team = Team((p, q))
+        self.pairs.append(team)
+        self.pair_slots[team.name] = {(d, h) for d in problem.dates
+                                      for h in team.free_halves(problem, d)}
+        for d in problem.dates:
+            self.cap[team.name, d] = team.capacity(problem, d)
+        self.used[team.name, first_day] += 1
+        del self.free[p.staff_id], self.free[q.staff_id]
+
+
 def form_teams(problem: VisitProblem) -> tuple[Team, ...]:
     """The week's teams: pairs for the two-discipline families, everyone else alone.
 
@@ -92,64 +160,23 @@ def form_teams(problem: VisitProblem) -> tuple[Team, ...]:
     family already reachable by a pair (free on one of its half-days, with a visit to
     spare that day) reserves that visit; otherwise a new pair is formed of the two free
     people, one of each discipline, free on one of its half-days and nearest to it."""
-    rules = problem.rules
     people = [p for p in problem.staff if any(problem.free_halves(p, d) for d in problem.dates)]
     slots_of = {p.staff_id: {(d, h) for d in problem.dates for h in problem.free_halves(p, d)}
                 for p in people}
     free: dict[str, VisitStaff] = {p.staff_id: p for p in people}
-    pairs: list[Team] = []
-    pair_slots: dict[str, set[tuple[dt.date, int]]] = {}
-    used: Counter[tuple[str, dt.date]] = Counter()
-    cap: dict[tuple[str, dt.date], int] = {}
-    if not rules.pairs:
+    if not problem.rules.pairs:
         return tuple(Team((p,)) for p in sorted(free.values(), key=lambda x: x.staff_id))
+    pairing = _Pairing(problem, slots_of, free)
     fams = [f for f in problem.families if len(problem.needed(f)) == 2
             and problem.family_slots(f)]
     fams.sort(key=lambda f: (problem.window(f)[1], f.family_id))
     for f in fams:
         need = sorted(problem.needed(f))
         slots = [(s.date, s.half) for s in problem.family_slots(f)]
-        done = False
-        for t in pairs:
-            if not set(need) <= t.disciplines:
-                continue
-            for d, h in slots:
-                if (d, h) in pair_slots[t.name] and used[t.name, d] < cap[t.name, d]:
-                    used[t.name, d] += 1
-                    done = True
-                    break
-            if done:
-                break
-        if done:
+        if pairing.reserve_on_a_pair(need, slots):
             continue
-        best: tuple[tuple[int, int, dt.date, int, str, str], VisitStaff, VisitStaff] | None = None
-        for d, h in slots:
-            near = []
-            for disc in need:
-                cands = [p for p in free.values()
-                         if p.discipline == disc and (d, h) in slots_of[p.staff_id]]
-                cands.sort(key=lambda p: (
-                    travel_minutes(p.base_lon, p.base_lat, f.lon, f.lat, rules), p.staff_id))
-                near.append(cands[:NEAREST])
-            for p in near[0]:
-                for q in near[1]:
-                    common = len(slots_of[p.staff_id] & slots_of[q.staff_id])
-                    key = (-common,
-                           travel_minutes(p.base_lon, p.base_lat, f.lon, f.lat, rules)
-                           + travel_minutes(q.base_lon, q.base_lat, f.lon, f.lat, rules),
-                           d, h, p.staff_id, q.staff_id)
-                    if best is None or key < best[0]:
-                        best = (key, p, q)
-        if best is None:
-            continue
-        _, p, q = best
-        team = Team((p, q))
-        pairs.append(team)
-        pair_slots[team.name] = {(d, h) for d in problem.dates
-                                 for h in team.free_halves(problem, d)}
-        for d in problem.dates:
-            cap[team.name, d] = team.capacity(problem, d)
-        used[team.name, best[0][2]] += 1
-        del free[p.staff_id], free[q.staff_id]
+        best = pairing.best_new_pair(f, need, slots)
+        if best is not None:
+            pairing.add_pair(best[1], best[2], best[0][2])
     singles = [Team((p,)) for p in sorted(free.values(), key=lambda x: x.staff_id)]
-    return tuple(pairs) + tuple(singles)
+    return tuple(pairing.pairs) + tuple(singles)

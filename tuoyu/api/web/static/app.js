@@ -18,7 +18,6 @@
       datasets: '数据集', recent_jobs: '最近的规划任务', none: '暂无',
       id: '编号', name: '名称', tables: '数据表', created_at: '创建时间', kind: '类型',
       dataset: '数据集', status: '状态', open: '打开', message: '说明',
-      kind_roster: '检查排班', kind_sessions: '活动日历', kind_siting: '托班选址',
       st_queued: '排队中', st_running: '求解中', st_done: '已完成', st_infeasible: '无可行方案',
       st_failed: '失败', st_cancelled: '已取消', st_interrupted: '已中断',
       job: '任务', seconds: '秒', objective: '目标值', bound: '下界',
@@ -123,7 +122,6 @@
       datasets: 'Datasets', recent_jobs: 'Recent jobs', none: 'None yet',
       id: 'ID', name: 'Name', tables: 'Tables', created_at: 'Created', kind: 'Kind',
       dataset: 'Dataset', status: 'Status', open: 'Open', message: 'Message',
-      kind_roster: 'Roster', kind_sessions: 'Calendar', kind_siting: 'Siting',
       st_queued: 'queued', st_running: 'running', st_done: 'done', st_infeasible: 'infeasible',
       st_failed: 'failed', st_cancelled: 'cancelled', st_interrupted: 'interrupted',
       job: 'Job', seconds: 's', objective: 'objective', bound: 'bound',
@@ -223,8 +221,20 @@
     return l === 'en' ? 'en' : 'zh';
   }
 
+  // each registered planner's name, {kind: {zh, en}}: the service writes it into the page
+  var planners = null;
+  function plannerName(kind) {
+    if (planners === null) {
+      var m = document.querySelector('meta[name="tuoyu-planners"]');
+      try { planners = m ? JSON.parse(m.getAttribute('content')) : {}; } catch (e) { planners = {}; }
+    }
+    var p = planners[kind];
+    return p ? (p[lang()] || p.zh) : undefined;
+  }
+
   function t(key, vars) {
     var s = DICT[lang()][key];
+    if (s === undefined && key.indexOf('kind_') === 0) { s = plannerName(key.slice(5)); }
     if (s === undefined) { s = DICT.zh[key] !== undefined ? DICT.zh[key] : key; }
     if (vars) {
       Object.keys(vars).forEach(function (k) { s = s.split('{' + k + '}').join(String(vars[k])); });
@@ -714,10 +724,11 @@
       if (r.targets && r.targets.length) {
         box.appendChild(el('h3', {text: t('targets_h')}));
         var ul = el('ul', {'class': 'targets'});
-        r.targets.forEach(function (x) {
-          ul.appendChild(el('li', {'class': x.met ? 'met' : 'not-met', text: x.label + '：' +
-            t('goal') + ' ' + fmtNum(x.goal, 1) + '，' + t('achieved') + ' ' + fmtNum(x.achieved, 1) +
-            '（' + t(x.met ? 'met' : 'not_met') + '）'}));
+        // the numbers as the server writes them everywhere (0.97 stays 0.97, 1,172 has its comma)
+        (fig.targets || r.targets).forEach(function (x) {
+          ul.appendChild(el('li', {'class': x.met ? 'met' : 'not-met', 'data-code': x.code,
+            text: x.label + '：' + t('goal') + ' ' + x.goal + '，' + t('achieved') + ' ' +
+              x.achieved + '（' + t(x.met ? 'met' : 'not_met') + '）'}));
         });
         box.appendChild(ul);
       }
@@ -768,8 +779,26 @@
     return more(0);
   }
 
+  // the same, asked once per page: a failed read is forgotten, so the next call asks again
+  var tablesCache = {};
+  function cachedTableRows(ds, name) {
+    var key = ds + '/' + name;
+    if (!tablesCache[key]) {
+      tablesCache[key] = tableRows(ds, name)
+        .catch(function () { delete tablesCache[key]; return []; });
+    }
+    return tablesCache[key];
+  }
+
+  // a list of ids as a table's cell holds it: an array, or "a;b" / "a,b"
+  function idList(v) {
+    if (Array.isArray(v)) { return v.map(String); }
+    return String(v || '').split(/[;,]/).map(function (s) { return s.trim(); })
+      .filter(Boolean);
+  }
+
   window.Tuoyu = {
-    tableRows: tableRows,
+    tableRows: tableRows, cachedTableRows: cachedTableRows, idList: idList,
     defaults: defaults,
     resultUrl: resultUrl, showReasons: showReasons,
     t: t, lang: lang, setLang: setLang, onLang: onLang, applyLang: applyLang, api: api,

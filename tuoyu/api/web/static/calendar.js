@@ -5,25 +5,12 @@
 (function () {
   'use strict';
   var T = window.Tuoyu;
+  var table = T.cachedTableRows;  // a dataset's table, asked once per page
+  var ids = T.idList;
   var MV = window.TuoyuMonthView;
   var api = T.api;
   var state = null;
   var view = null;
-  var tablesCache = {};
-
-  function table(ds, name) {
-    var key = ds + '/' + name;
-    if (!tablesCache[key]) {
-      tablesCache[key] = T.tableRows(ds, name)
-        .catch(function () { delete tablesCache[key]; return []; });
-    }
-    return tablesCache[key];
-  }
-
-  function ids(v) {
-    if (Array.isArray(v)) { return v.map(String); }
-    return String(v || '').split(/[;,]/).map(function (s) { return s.trim(); }).filter(Boolean);
-  }
 
   function byId(rows, key) {
     var m = {};

@@ -6,11 +6,12 @@
 (function () {
   'use strict';
   var T = window.Tuoyu;
+  var table = T.cachedTableRows;  // a dataset's table, asked once per page
+  var ids = T.idList;
   var MV = window.TuoyuMonthView;
   var api = T.api;
   var state = null;  // {job, rows, draw, names, marks}
   var view = null;   // the month grid (month-view.js)
-  var tablesCache = {};
 
   /* The month's cycle (双随机、一公开): commit -> seed -> draw -> publish to the inspectors
    * (sealed) -> record results -> reveal. Its words live here, Chinese first. */
@@ -188,21 +189,6 @@
         document.getElementById('outcomes-result').textContent = T.t('recorded', {n: r.recorded});
         return refreshCycle();
       }, T.showError);
-  }
-
-  function table(ds, name) {
-    var key = ds + '/' + name;
-    if (!tablesCache[key]) {
-      tablesCache[key] = T.tableRows(ds, name)
-        .catch(function () { delete tablesCache[key]; return []; });
-    }
-    return tablesCache[key];
-  }
-
-  function ids(v) {
-    if (Array.isArray(v)) { return v.map(String); }
-    return String(v || '').split(/[;,]/).map(function (s) { return s.trim(); })
-      .filter(Boolean);
   }
 
   function load(job) {

@@ -1,0 +1,168 @@
+"""Every migration of the store (``tuoyu/api/store/migrations/versions/``) up and down,
+one revision at a time, on a SQLite file: each adds what its note says and its downgrade
+takes it away again; rows stored before a migration are still there after it; the
+newest schema is the one the tables declare (``tuoyu.api.store.tables``). This one
+module tests all the migrations (docs/architecture.md, "A new module with logic")."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from tuoyu.api.store import Base, alembic_config
+
+#: what each revision adds: tables, and (table, column) pairs
+ADDS: dict[str, tuple[set[str], set[tuple[str, str]]]] = {
+    "0001": ({"rosters", "roster_visits", "outcomes", "datasets", "jobs", "plans", "api_tokens"},
+             set()),
+    "0002": (set(), {("jobs", "lease")}),
+    "0003": (set(), {("rosters", c) for c in ("seq", "status", "published_at",
+                                              "redraw_reason", "record_fingerprint")}),
+    "0004": (set(), {("jobs", "message_en")}),
+    "0005": ({"roster_commitments"}, {("rosters", c) for c in ("sealed_json", "sealed_hash",
+                                                               "sealed_at", "revealed_at")}),
+    "0006": ({"plan_folders"}, set()),
+}
+#: 0001's downgrade drops only the service's tables: the command line's own (rosters,
+#: roster_visits, outcomes) may hold rosters made before the store had migrations
+KEPT_BY_0001_DOWN = {"rosters", "roster_visits", "outcomes"}
+
+
+def _url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'store.sqlite'}"
+
+
+def _schema(url: str) -> tuple[set[str], set[tuple[str, str]]]:
+    eng = sa.create_engine(url)
+    try:
+        insp = sa.inspect(eng)
+        tables = set(insp.get_table_names()) - {"alembic_version"}
+        columns = {(t, c["name"]) for t in tables for c in insp.get_columns(t)}
+        return tables, columns
+    finally:
+        eng.dispose()
+
+
+def _version(url: str) -> str | None:
+    eng = sa.create_engine(url)
+    try:
+        with eng.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+    finally:
+        eng.dispose()
+
+
+def test_the_revisions_are_one_chain_in_file_order() -> None:
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    chain = [s.revision for s in reversed(list(script.walk_revisions()))]
+    assert chain == sorted(ADDS)
+    assert script.get_heads() == [chain[-1]]
+
+
+def test_each_migration_up_then_down_adds_then_removes_what_it_says(tmp_path: Path) -> None:
+    url = _url(tmp_path)
+    cfg = alembic_config(url)
+    seen: list[tuple[set[str], set[tuple[str, str]]]] = [_schema(url)]
+    for rev, (tables, columns) in ADDS.items():
+        command.upgrade(cfg, rev)
+        assert _version(url) == rev
+        before_tables, before_columns = seen[-1]
+        now_tables, now_columns = _schema(url)
+        assert now_tables - before_tables == tables, rev
+        assert {tc for tc in now_columns - before_columns if tc[0] not in tables} == columns, rev
+        seen.append((now_tables, now_columns))
+    for k, rev in reversed(list(enumerate(ADDS))):
+        previous = list(ADDS)[k - 1] if k else "base"
+        command.downgrade(cfg, previous)
+        assert _version(url) == (None if previous == "base" else previous)
+        tables, columns = _schema(url)
+        if previous == "base":
+            assert tables == KEPT_BY_0001_DOWN
+        else:
+            assert (tables, columns) == seen[k], rev
+    command.upgrade(cfg, "head")  # and up again over the tables the last downgrade kept
+    assert _schema(url) == seen[-1]
+
+
+def test_the_newest_schema_is_the_one_the_tables_declare(tmp_path: Path) -> None:
+    url = _url(tmp_path)
+    command.upgrade(alembic_config(url), "head")
+    eng = sa.create_engine(url)
+    try:
+        with eng.connect() as conn:
+            diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    finally:
+        eng.dispose()
+    assert diffs == []  # tables, columns, types, indexes
+
+
+def test_the_draws_stored_before_publishing_existed_are_numbered_drafts(tmp_path: Path) -> None:
+    url = _url(tmp_path)
+    cfg = alembic_config(url)
+    command.upgrade(cfg, "0002")
+    eng = sa.create_engine(url)
+    at = dt.datetime(2027, 1, 1)
+    rows = [("d1", "2027-03"), ("d1", "2027-03"), ("d1", "2027-04"), ("d2", "2027-03"),
+            ("d1", "2027-03")]
+    with eng.begin() as conn:
+        for ds, month in rows:
+            conn.execute(sa.text(
+                "INSERT INTO rosters (dataset, month, seed, fingerprint, created_at, draw_json)"
+                " VALUES (:d, :m, 1, 'f', :at, '{}')"), {"d": ds, "m": month, "at": at})
+        conn.execute(sa.text(
+            "INSERT INTO outcomes (dataset, institution_id, date, outcome, inspector_ids,"
+            " recorded_at) VALUES ('d1', 'I1', '2027-03-02', 'pass', 'P1,P2', :at)"),
+            {"at": at})
+    command.upgrade(cfg, "head")
+    with eng.connect() as conn:
+        got = conn.execute(sa.text(
+            "SELECT dataset, month, seq, status FROM rosters ORDER BY id")).all()
+        outcomes = conn.execute(sa.text("SELECT institution_id, outcome FROM outcomes")).all()
+    eng.dispose()
+    assert [tuple(r) for r in got] == [("d1", "2027-03", 1, "draft"), ("d1", "2027-03", 2, "draft"),
+                                       ("d1", "2027-04", 1, "draft"), ("d2", "2027-03", 1, "draft"),
+                                       ("d1", "2027-03", 3, "draft")]
+    assert [tuple(r) for r in outcomes] == [("I1", "pass")]
+
+
+def test_a_second_draw_numbered_the_same_is_refused(tmp_path: Path) -> None:
+    url = _url(tmp_path)
+    command.upgrade(alembic_config(url), "head")
+    eng = sa.create_engine(url)
+    insert = sa.text("INSERT INTO rosters (dataset, month, seed, fingerprint, created_at,"
+                     " draw_json, seq, status) VALUES ('d1', '2027-03', :s, 'f', :at, '{}', 1,"
+                     " 'draft')")
+    with eng.begin() as conn:  # an official seed is 63 bits (0005 widened the column)
+        conn.execute(insert, {"s": 2**62 + 1, "at": dt.datetime(2027, 1, 1)})
+    with pytest.raises(sa.exc.IntegrityError), eng.begin() as conn:
+        conn.execute(insert, {"s": 2, "at": dt.datetime(2027, 1, 1)})
+    with eng.connect() as conn:
+        assert conn.execute(sa.text("SELECT seed FROM rosters")).scalar_one() == 2**62 + 1
+    eng.dispose()
+
+
+def test_tables_the_command_line_made_before_are_kept_with_their_rows(tmp_path: Path) -> None:
+    """A store the command line made with ``create_all`` before there were migrations:
+    0001 leaves its tables and rows as they are and adds the service's."""
+    url = _url(tmp_path)
+    eng = sa.create_engine(url)
+    with eng.begin() as conn:
+        conn.execute(sa.text(
+            "CREATE TABLE outcomes (id INTEGER PRIMARY KEY, dataset VARCHAR(500) NOT NULL,"
+            " institution_id VARCHAR(64) NOT NULL, date DATE NOT NULL, outcome VARCHAR(16)"
+            " NOT NULL, inspector_ids VARCHAR(500) NOT NULL, recorded_at DATETIME NOT NULL)"))
+        conn.execute(sa.text("INSERT INTO outcomes VALUES (7, 'd1', 'I9', '2026-12-01',"
+                             " 'rectify', 'P1', '2026-12-02 10:00:00')"))
+    command.upgrade(alembic_config(url), "head")
+    with eng.connect() as conn:
+        row = conn.execute(sa.text("SELECT id, institution_id, outcome FROM outcomes")).one()
+    eng.dispose()
+    assert tuple(row) == (7, "I9", "rectify")
+    assert {"jobs", "plans", "datasets", "api_tokens"} <= _schema(url)[0]

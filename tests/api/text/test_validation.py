@@ -1,0 +1,100 @@
+"""A refused parameter said in Chinese first (``tuoyu.api.text.validation``): the real
+errors pydantic raises for the planners' parameters, each said as which parameter
+(its Chinese name and its key), why (the bound or the choices filled in) and what was
+given, shortened; never pydantic's English in the Chinese sentence."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from pydantic import TypeAdapter, ValidationError
+
+from tuoyu.api.text.validation import FIELDS, MESSAGES, got, reason, sentence, where
+from tuoyu.planning.params import RosterParams, SessionParams, SitingParams
+
+
+def _errors(cls: type, **values: object) -> list[dict]:
+    with pytest.raises(ValidationError) as info:
+        cls(**values)
+    return info.value.errors()
+
+
+def _one(cls: type, **values: object) -> dict:
+    errors = _errors(cls, **values)
+    assert len(errors) == 1, errors
+    return errors[0]
+
+
+def test_a_bound_is_said_with_its_value_and_the_value_given() -> None:
+    e = _one(RosterParams, month="2027-03", min_team=1)
+    assert sentence(e) == "每组最少人数（min_team）：应不小于 2，实际为“1”"
+    assert sentence(e, "en") == "inspectors per team (min_team): expected at least 2, got '1'"
+
+
+def test_a_missing_parameter_has_no_value_given() -> None:
+    e = _one(SessionParams)
+    assert sentence(e) == "年份（year）：缺少此项"
+    assert got(e) is None
+
+
+def test_an_unknown_parameter_is_named_by_its_key() -> None:
+    e = _one(RosterParams, month="2027-03", bogus=1)
+    assert where(e) == "bogus" and reason(e) == "没有这个参数"
+    assert sentence(e, "en") == "bogus: there is no such parameter, got '1'"
+
+
+def test_a_choice_lists_the_choices() -> None:
+    e = _one(SitingParams, model="x")
+    text = sentence(e)
+    assert text.startswith("模型（model）：应为以下之一：")
+    for choice in ("capacitated", "mclp", "lscp"):
+        assert choice in text
+
+
+def test_our_own_rules_are_said_from_the_catalogue_and_name_their_parameter() -> None:
+    e = _one(SitingParams, years="2029-2027")
+    assert e["type"] == "tuoyu_years"
+    assert where(e) == "规划年份（years）"
+    assert reason(e) == MESSAGES["tuoyu_years"][0]
+    month = _one(RosterParams, month="2027-13")
+    assert reason(month, "en") == MESSAGES["tuoyu_month"][1]
+
+
+def test_a_long_value_is_shortened_to_its_limit() -> None:
+    e = {"type": "int_parsing", "loc": ("seed",), "input": "9" * 500}
+    value = got(e)
+    assert value is not None and len(value) == 100 and value.endswith("…")
+    assert got({"type": "int_parsing", "input": {"a": 1}}) is None  # never a whole body
+
+
+def test_a_type_not_named_keeps_pydantics_words() -> None:
+    e = {"type": "some_new_type", "msg": "Value error, odd", "loc": ("p",)}
+    assert reason(e) == "Value error, odd"
+
+
+def test_a_placeholder_missing_from_the_error_stays_visible() -> None:
+    e = {"type": "greater_than_equal", "loc": ("seed",), "ctx": {}}
+    assert reason(e) == "应不小于 {ge}"
+
+
+def test_an_error_of_the_whole_names_the_parameters() -> None:
+    assert where({"type": "model_type", "loc": ()}) == "参数"
+    assert where({"type": "model_type", "loc": ("body",)}, "en") == "parameters"
+
+
+def test_a_union_members_kind_is_not_part_of_the_place() -> None:
+    adapter = TypeAdapter(RosterParams | SessionParams)
+    with pytest.raises(ValidationError) as info:
+        adapter.validate_python({"kind": "sessions", "year": 1})
+    e = next(x for x in info.value.errors() if "year" in x["loc"])
+    assert where(e) == "年份（year）"
+
+
+def test_every_chinese_sentence_is_chinese() -> None:
+    """Each catalogue sentence and field name has Chinese characters in its Chinese side
+    and the same placeholders in both."""
+    han = re.compile(r"[\u4e00-\u9fff]")
+    for zh, en in [*MESSAGES.values(), *FIELDS.values()]:
+        assert han.search(zh), zh
+        assert set(re.findall(r"{(\w+)}", zh)) == set(re.findall(r"{(\w+)}", en))
