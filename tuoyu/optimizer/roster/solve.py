@@ -15,7 +15,7 @@ days, the full model chooses days and teams together; if no solve found a roster
 the work, a greedy roster in a fixed order completes the days (:func:`_greedy_plan`). The
 stop token and the progress function reach every solve.
 
-Every solve is a deterministic search (:class:`_Clock`: CP-SAT's LP workers interleaved
+Every solve is a deterministic search (:class:`_Clock`: :data:`SUBSOLVERS` interleaved
 on a fixed number of threads, within a budget of deterministic work), so a roster whose
 proofs did not finish is still the same with any ``--workers`` and under any load; the
 plan says what was not proven. The soft goals reported are counted on the rows written
@@ -93,8 +93,9 @@ BATCH = 2
 #: the full-search workers of every roster solve, whatever --workers: the LP worker finds
 #: the rosters, the lower-bound tree search proves them. On assignment models whose
 #: relaxation is nearly tight, the tree search closes the last fraction of a per cent of
-#: the priorities' gap that the second LP worker (default_lp) chased by restarts: in
-#: deterministic work 1.5-4x less on the generated districts (benchmarks/bench_roster.py)
+#: the priorities' gap that a second LP worker (default_lp, used before) chased by
+#: restarts: 3-6x less wall time on generated districts, the same proven-unique rosters
+#: (docs/benchmarks/roster.md)
 SUBSOLVERS = ("max_lp", "lb_tree_search")
 #: the wall clock stops a roster's solves only at this multiple of the time limit: a
 #: safety net (as the calendar's), so that on a loaded machine the work budget, not the
