@@ -237,20 +237,29 @@ def describe_changes(p: SessionProblem, new: Iterable[Session]) -> list[Finding]
     for s in new:
         new_by[key(s)].append(s)
     centers = {c.center_id: c for c in p.data.centers}
-    open_days = {}
+    open_days: dict[str, frozenset[int]] = {}
     for k in sorted(set(old_by) | set(new_by)):
-        a = sorted(old_by[k], key=lambda s: (s.date, s.half))
-        b = sorted(new_by[k], key=lambda s: (s.date, s.half))
-        for i in range(max(len(a), len(b))):
-            f = _change(k, a[i] if i < len(a) else None, b[i] if i < len(b) else None,
-                        names)
-            if f is not None and f.code == "sessions.change.moved" and k in centers:
-                if k not in open_days:
-                    open_days[k] = frozenset(p.open_days(centers[k]))
-                if p.day(a[i].date) not in open_days[k]:  # its day is closed now: forced
-                    f = info("sessions.change.forced.closed", **f.params)
-            if f is not None:
-                out.append(f)
+        out += _changes_of(p, k, old_by[k], new_by[k], names, centers, open_days)
+    return out
+
+
+def _changes_of(p: SessionProblem, k: str, old: list[Session], new: list[Session],
+                names: dict[str, str], centers: dict, open_days: dict) -> list[Finding]:
+    """The changes of one center's or event's sessions, paired in date order; a center's
+    session moved off a day now closed is listed as forced (``open_days`` caches each
+    center's open days)."""
+    out = []
+    a = sorted(old, key=lambda s: (s.date, s.half))
+    b = sorted(new, key=lambda s: (s.date, s.half))
+    for i in range(max(len(a), len(b))):
+        f = _change(k, a[i] if i < len(a) else None, b[i] if i < len(b) else None, names)
+        if f is not None and f.code == "sessions.change.moved" and k in centers:
+            if k not in open_days:
+                open_days[k] = frozenset(p.open_days(centers[k]))
+            if p.day(a[i].date) not in open_days[k]:  # its day is closed now: forced
+                f = info("sessions.change.forced.closed", **f.params)
+        if f is not None:
+            out.append(f)
     return out
 
 
