@@ -90,6 +90,44 @@ def _load_arcs(net: _Net, pool, fair: int, places: dict[str, int], load_weight: 
         net.arc(("p", s.staff_id), "sink", cap - min(cap, fair), load_weight)
 
 
+def _place_arcs(net: _Net, p: SessionProblem, k: int, s: Session, disc: str, pool,
+                street: str, prev: Session | None) -> None:
+    """Session ``k``'s places of ``disc`` -> each person of the pool working that day, at
+    its half-day: the trip, an education place not taken by the home lead, a person the
+    previous plan had there (a saving)."""
+    w = p.rules.weights
+    slot, day = 2 * p.day(s.date) + s.half, p.day(s.date)
+    home = p.home_lead.get(s.center_id) if s.center_id and disc == "education" else None
+    kept = set(prev.staff_ids) if prev else set()
+    for st in pool:
+        if day not in p.available_days[st.staff_id]:
+            continue
+        cost = trip_cost(p, st.street_id, street) if s.center_id else 0
+        if s.center_id and disc == "education" and st.staff_id != home:
+            cost += w.extra_lead
+        if st.staff_id in kept:
+            cost -= w.staff_changed
+        net.arc(("r", k), ("h", st.staff_id, slot), 1, cost)
+
+
+def _month_arcs(net: _Net, p: SessionProblem, pool) -> dict[str, int]:
+    """Each used half-day of a person -> their month -> the person, within the month's
+    room; returns each person's places over the year."""
+    used_slots = {key for key in net.ids if key[0] == "h"}
+    months: set[tuple[str, int]] = set()
+    for _, sid, slot in sorted(used_slots):
+        mo = p.date(slot // 2).month
+        net.arc(("h", sid, slot), ("m", sid, mo), 1, 0)
+        months.add((sid, mo))
+    staff = {st.staff_id: st for st in pool}
+    cap: dict[str, int] = defaultdict(int)
+    for sid, mo in sorted(months):
+        room = p.room(staff[sid], mo)
+        net.arc(("m", sid, mo), ("p", sid), room, 0)
+        cap[sid] += room
+    return cap
+
+
 def best_teams(p: SessionProblem, sessions: list[Session]) -> dict[int, list[str]] | None:
     """The best teams of a calendar (session index -> people), or None when the calendar
     cannot be staffed."""
@@ -106,32 +144,9 @@ def best_teams(p: SessionProblem, sessions: list[Session]) -> dict[int, list[str
         total = sum(n for _, n in places)
         for k, _ in places:
             s = sessions[k]
-            slot, day = 2 * p.day(s.date) + s.half, p.day(s.date)
-            street = street_of.get(s.center_id, "")
-            home = p.home_lead.get(s.center_id) if s.center_id and disc == "education" else None
             prev = old.get((s.date, s.half, s.center_id, s.event_id))
-            kept = set(prev.staff_ids) if prev else set()
-            for st in pool:
-                if day not in p.available_days[st.staff_id]:
-                    continue
-                cost = trip_cost(p, st.street_id, street) if s.center_id else 0
-                if s.center_id and disc == "education" and st.staff_id != home:
-                    cost += w.extra_lead
-                if st.staff_id in kept:
-                    cost -= w.staff_changed
-                net.arc(("r", k), ("h", st.staff_id, slot), 1, cost)
-        used_slots = {key for key in net.ids if key[0] == "h"}
-        months: set[tuple[str, int]] = set()
-        for _, sid, slot in sorted(used_slots):
-            mo = p.date(slot // 2).month
-            net.arc(("h", sid, slot), ("m", sid, mo), 1, 0)
-            months.add((sid, mo))
-        staff = {st.staff_id: st for st in pool}
-        cap: dict[str, int] = defaultdict(int)
-        for sid, mo in sorted(months):
-            room = p.room(staff[sid], mo)
-            net.arc(("m", sid, mo), ("p", sid), room, 0)
-            cap[sid] += room
+            _place_arcs(net, p, k, s, disc, pool, street_of.get(s.center_id, ""), prev)
+        cap = _month_arcs(net, p, pool)
         fair = math.ceil(total / len(pool))
         _load_arcs(net, pool, fair, {st.staff_id: cap[st.staff_id] for st in pool}, w.load)
         supply: dict[object, int] = {("r", k): n for k, n in places}
