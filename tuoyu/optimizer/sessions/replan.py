@@ -37,13 +37,26 @@ def calendar_holds(p: SessionProblem) -> bool:
     open day of its center (no holiday, no closure), the gaps, the quarters, the topics
     and their number, each event its count, months, weekend and distinct days, and the
     topics' and events' disciplines as the sessions were staffed."""
+    if not _days_and_topics_hold(p):
+        return False
+    per_center: dict[str, list[Session]] = defaultdict(list)
+    per_event: dict[str, list[Session]] = defaultdict(list)
+    for s in [*p.fixed, *p.was_planned]:
+        if s.center_id:
+            per_center[s.center_id].append(s)
+        elif s.event_id:
+            per_event[s.event_id].append(s)
+    return _centers_hold(p, per_center) and _events_hold(p, per_event)
+
+
+def _days_and_topics_hold(p: SessionProblem) -> bool:
+    """Each planned session on an open day of its center (an event's on one of its
+    days), its center, topic and event still in the tables, its topic's disciplines as
+    the team was staffed."""
     centers = {c.center_id: c for c in p.data.centers}
     events = {e.event_id: e for e in p.data.events}
     topics = {t.topic_id: t for t in p.data.topics}
     staff = {s.staff_id: s for s in p.data.staff}
-    planned = [*p.fixed, *p.was_planned]
-    per_center: dict[str, list[Session]] = defaultdict(list)
-    per_event: dict[str, list[Session]] = defaultdict(list)
     open_days = {}
     for s in p.was_planned:
         d = p.day(s.date)
@@ -64,11 +77,12 @@ def calendar_holds(p: SessionProblem) -> bool:
             e = events.get(s.event_id)
             if e is None or d not in set(p.event_days(e)):
                 return False
-    for s in planned:
-        if s.center_id:
-            per_center[s.center_id].append(s)
-        elif s.event_id:
-            per_event[s.event_id].append(s)
+    return True
+
+
+def _centers_hold(p: SessionProblem, per_center: dict[str, list[Session]]) -> bool:
+    """Each center its number of sessions, the gaps, no topic twice in a row, the
+    quarters and the number of distinct topics (kept past and plan together)."""
     rules = p.rules
     for c in p.data.centers:
         ss = sorted(per_center[c.center_id], key=lambda s: (s.date, s.half))
@@ -83,6 +97,11 @@ def calendar_holds(p: SessionProblem) -> bool:
         need = min(rules.min_topics, c.sessions_per_year, len(p.data.topics))
         if len({s.topic_id for s in ss}) < need:
             return False
+    return True
+
+
+def _events_hold(p: SessionProblem, per_event: dict[str, list[Session]]) -> bool:
+    """Each event its count on distinct days, its future occurrences staffed in full."""
     for e in p.data.events:
         ss = per_event[e.event_id]
         if len(ss) != e.count or len({s.date for s in ss}) != len(ss):
@@ -145,6 +164,15 @@ def repair(p: SessionProblem) -> tuple[list[Session], list[Finding]] | None:
     chosen = _fill(p, future, kept, open_places, busy, month_used, centers)
     if chosen is None:
         return None
+    return _refilled(p, future, kept, open_places, chosen)
+
+
+def _refilled(p: SessionProblem, future: list[Session], kept: list[list[str]],
+              open_places: list[tuple[int, str, str, str]], chosen: list[str]
+              ) -> tuple[list[Session], list[Finding]]:
+    """The sessions with their open places filled by ``chosen`` (teams in staff-table
+    order; a session whose team is unchanged is returned as it was), and one finding per
+    place naming its cause."""
     from tuoyu.optimizer.sessions.explain import _names
 
     names = _names(p)
