@@ -654,29 +654,31 @@ class _Polish:
                 s = st.sessions[k]
                 if per[s.date.month] <= cap:
                     continue
-                e = events[s.event_id]
-                taken = {x.date for x in st.sessions if x.event_id == e.event_id}
-                before = self.event_value()
-                snap = self.snapshot()
+                self._move_occurrence(k, events[s.event_id], per, cap)
+
+    def _move_occurrence(self, k: int, e, per: Counter, cap: int) -> None:
+        """Move event occurrence ``k`` to the first free half-day of its event's days in a
+        month under ``cap`` (not a day the event already has) where the events' value
+        strictly falls; else leave it where it was."""
+        p, st = self.p, self.st
+        s = st.sessions[k]
+        taken = {x.date for x in st.sessions if x.event_id == e.event_id}
+        before = self.event_value()
+        snap = self.snapshot()
+        st.lift(k)
+        for d in p.event_days(e):
+            date = p.date(d)
+            if per[date.month] >= cap or date in taken:
+                continue
+            for half in (0, 1):
+                team = self._event_team(e, 2 * d + half)
+                if team is None:
+                    continue
+                st.place(k, s.model_copy(update={"date": date, "half": half}), team)
+                if self.event_value() < before:
+                    return
                 st.lift(k)
-                done = False
-                for d in p.event_days(e):
-                    date = p.date(d)
-                    if per[date.month] >= cap or date in taken:
-                        continue
-                    for half in (0, 1):
-                        team = self._event_team(e, 2 * d + half)
-                        if team is None:
-                            continue
-                        st.place(k, s.model_copy(update={"date": date, "half": half}), team)
-                        if self.event_value() < before:
-                            done = True
-                            break
-                        st.lift(k)
-                    if done:
-                        break
-                if not done:
-                    self.restore(snap)
+        self.restore(snap)
 
     def event_value(self) -> int:
         """What moving an event occurrence changes in the objective: the events' spread
