@@ -151,7 +151,6 @@ def same_lead_at_a_center(
 def _partners(m: cp_model.CpModel, p: SessionProblem, cv: CenterVars, partners, people) -> Terms:
     """A center's sessions needing a doctor or psychologist: partnered on a partner's free
     days, the rest at the nearest trip, their number per discipline near the partners'."""
-    from tuoyu.optimizer.sessions.flow import trip_cost
 
     street = cv.center.street_id
     target: Counter = Counter()
@@ -172,20 +171,7 @@ def _partners(m: cp_model.CpModel, p: SessionProblem, cv: CenterVars, partners, 
                 continue
             count[d].append(need)
             out.append(cost[d] * need)
-            lits = []
-            for j, (st, _) in enumerate(partners):
-                if st.discipline != d:
-                    continue
-                g = m.new_bool_var(f"partner_{cv.center.center_id}_{i}_{j}")
-                if not isinstance(need, int):
-                    m.add_implication(g, need)
-                people.free_for(cv, i, st, g)
-                out.append((trip_cost(p, st.street_id, street) - cost[d]) * g)
-                of[j].append(g)
-                lits.append(g)
-                cv.partnered[i].append((st.staff_id, g))
-            if len(lits) > 1:
-                m.add_at_most_one(lits)
+            out += _partner_choice(m, p, cv, i, d, need, partners, people, cost[d], of)
     for j, (_, n) in enumerate(partners):
         if len(of[j]) > n:
             m.add(sum(of[j]) <= n)
@@ -196,6 +182,31 @@ def _partners(m: cp_model.CpModel, p: SessionProblem, cv: CenterVars, partners, 
         m.add(dev >= sum(count[d]) - target[d])
         m.add(dev >= target[d] - sum(count[d]))
         out.append(p.rules.weights.neighbour * dev)
+    return out
+
+
+def _partner_choice(m: cp_model.CpModel, p: SessionProblem, cv: CenterVars, i: int, d: str,
+                    need, partners, people, nearest: int, of: dict[int, list]) -> Terms:
+    """Session ``i``'s place of discipline ``d``: at most one partner of ``d`` takes it,
+    on a day they work (their trip instead of the ``nearest`` cost); each literal also
+    listed under its partner in ``of``."""
+    from tuoyu.optimizer.sessions.flow import trip_cost
+
+    out: Terms = []
+    lits = []
+    for j, (st, _) in enumerate(partners):
+        if st.discipline != d:
+            continue
+        g = m.new_bool_var(f"partner_{cv.center.center_id}_{i}_{j}")
+        if not isinstance(need, int):
+            m.add_implication(g, need)
+        people.free_for(cv, i, st, g)
+        out.append((trip_cost(p, st.street_id, cv.center.street_id) - nearest) * g)
+        of[j].append(g)
+        lits.append(g)
+        cv.partnered[i].append((st.staff_id, g))
+    if len(lits) > 1:
+        m.add_at_most_one(lits)
     return out
 
 
