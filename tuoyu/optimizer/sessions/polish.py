@@ -547,7 +547,7 @@ class _Polish:
         the people at their share can take one more each; then the single moves again.
         Kept only when the plan's objective strictly falls (else undone). One move
         cannot find this: each added session alone costs a trip or a load."""
-        st, p = self.st, self.p
+        st = self.st
         n = len(self.pools[d])
         if not n:
             return False
@@ -558,6 +558,20 @@ class _Polish:
             return False
         before, snap = self.objective(), self.snapshot()
         avoid = self.wanted(d)
+        cands = self._raise_candidates(d, fair, avoid)
+        done = self._add_discipline(d, fair, avoid, cands, short, strict)
+        if done == short:
+            self.passes(1)
+            if self.objective() < before:
+                return True
+        self.restore(snap)
+        return False
+
+    def _raise_candidates(self, d: str, fair: int, avoid: frozenset[str]) -> list[tuple]:
+        """(cost, wanted, session, topic): each session without ``d`` whose topic may
+        become one also needing ``d``, with its cheapest person of ``d`` under ``fair + 1``
+        outside ``avoid`` (wanted 0), or inside it (wanted 1)."""
+        st, p = self.st, self.p
         cands = []
         for cid in sorted(self.of_center):
             ks = self.of_center[cid]
@@ -574,6 +588,14 @@ class _Polish:
                     b = self.best_person(cid, d, st.slot(k), fair + 1)
                     if b is not None and b[1] in avoid:
                         cands.append((b[0], 1, k, t2))
+        return cands
+
+    def _add_discipline(self, d: str, fair: int, avoid: frozenset[str], cands: list[tuple],
+                        short: int, strict: bool) -> int:
+        """Give up to ``short`` of the candidates (cheapest first) their topic needing
+        ``d`` and a person of ``d``; a candidate whose topic or person an earlier one took
+        is passed over. Returns how many were given."""
+        st, p = self.st, self.p
         done = 0
         for cost, wanted, k, t2 in sorted(cands):
             if done == short:
@@ -590,12 +612,7 @@ class _Polish:
             s = st.sessions[k].model_copy(update={"topic_id": self.topics[t2].topic_id})
             st.place(k, s, [*members, b[1]])
             done += 1
-        if done == short:
-            self.passes(1)
-            if self.objective() < before:
-                return True
-        self.restore(snap)
-        return False
+        return done
 
     def wanted(self, d: str) -> frozenset[str]:
         """People of ``d`` nearer to a session than the person it has: the ones a raised
@@ -726,13 +743,36 @@ class _Polish:
             d: sum(st.months[d, mo] for mo in self.mw) + sum(1 for nd in needs if d in nd)
             for d in DISCIPLINES
         }
-        n_days = p.n_days
-        inf = 10**9
-        days = sorted(self.open[cid])
-        unary = np.full((n, n_days), inf, dtype=np.int64)
-        half = np.zeros((n, n_days), dtype=np.int64)
         c = self.centers[cid]
-        gap = p.rules.min_gap_days
+        unary, half = self._day_costs(cid, ks, old, needs, fair, mtot, wm)
+        seq = _best_days(p, unary)
+        placed = seq is not None
+        if seq is not None:
+            quarters = {(p.month_of_day[d] - 1) // 3 for d in seq}
+            if p.rules.every_quarter and c.sessions_per_year >= 4:
+                placed = quarters >= set(range((p.start.month - 1) // 3, 4))
+        if placed:
+            for i, (k, d) in enumerate(zip(ks, seq, strict=True)):
+                s = old[k][0].model_copy(update={"date": p.date(d), "half": int(half[i, d])})
+                people = [self.best_person(cid, x, 2 * d + s.half, fair[x]) for x in needs[i]]
+                if any(b is None for b in people):
+                    placed = False
+                    break
+                st.place(k, s, [b[1] for b in people if b])
+        if placed and self.objective() < v0:
+            return True
+        st.restore(ks, old)
+        return False
+
+    def _day_costs(self, cid: str, ks: list[int], old: dict, needs: list, fair: dict,
+                   mtot: dict, wm: int) -> tuple[np.ndarray, np.ndarray]:
+        """Per session (in order) and day of the year: the cost of its cheapest free team
+        on the better half-day of an open day of the same weekend status, plus what it
+        adds to the months' excess (``INF`` where none); and that half-day."""
+        p, st = self.p, self.st
+        unary = np.full((len(ks), p.n_days), INF, dtype=np.int64)
+        half = np.zeros((len(ks), p.n_days), dtype=np.int64)
+        days = sorted(self.open[cid])
         for i, k in enumerate(ks):
             weekend = old[k][0].date.weekday() >= 5
             for d in days:
@@ -749,44 +789,12 @@ class _Polish:
                     for x in needs[i]:
                         b = self.best_person(cid, x, 2 * d + h, fair[x])
                         if b is None:
-                            cost = inf
+                            cost = INF
                             break
                         cost += b[0]
                     if cost < unary[i, d]:
                         unary[i, d], half[i, d] = cost, h
-        ideal = min((n_days - p.first_day) // n, 120)
-        diff = np.arange(n_days)[None, :] - np.arange(n_days)[:, None]  # day - previous
-        pair = np.where(diff >= gap, np.maximum(0, ideal - diff) * p.rules.weights.spacing,
-                        inf)
-        f = unary[0].copy()
-        back = []
-        for i in range(1, n):
-            tot = f[:, None] + pair
-            arg = tot.argmin(axis=0)
-            f = np.minimum(tot[arg, np.arange(n_days)] + unary[i], inf)
-            back.append(arg)
-        last = int(f.argmin())
-        placed = f[last] < inf
-        if placed:
-            seq = [last]
-            for arg in reversed(back):
-                seq.append(int(arg[seq[-1]]))
-            seq.reverse()
-            quarters = {(p.month_of_day[d] - 1) // 3 for d in seq}
-            if p.rules.every_quarter and c.sessions_per_year >= 4:
-                placed = quarters >= set(range((p.start.month - 1) // 3, 4))
-        if placed:
-            for i, (k, d) in enumerate(zip(ks, seq, strict=True)):
-                s = old[k][0].model_copy(update={"date": p.date(d), "half": int(half[i, d])})
-                people = [self.best_person(cid, x, 2 * d + s.half, fair[x]) for x in needs[i]]
-                if any(b is None for b in people):
-                    placed = False
-                    break
-                st.place(k, s, [b[1] for b in people if b])
-        if placed and self.objective() < v0:
-            return True
-        st.restore(ks, old)
-        return False
+        return unary, half
 
     def reschedule_all(self) -> bool:
         changed = False
@@ -817,6 +825,36 @@ class _Polish:
             if not any(self.raise_fair(*t) for t in tries):
                 break
             self.passes(PASSES)
+
+
+#: a day a session cannot take (reschedule's dynamic program)
+INF = 10**9
+
+
+def _best_days(p: SessionProblem, unary: np.ndarray) -> list[int] | None:
+    """The days of a center's sessions in order minimising their ``unary`` costs plus each
+    gap's shortfall of an even spread (gaps of at least ``min_gap_days``): a dynamic
+    program over the sessions and the days; None when no sequence fits."""
+    n, n_days = unary.shape
+    ideal = min((n_days - p.first_day) // n, 120)
+    diff = np.arange(n_days)[None, :] - np.arange(n_days)[:, None]  # day - previous
+    pair = np.where(diff >= p.rules.min_gap_days,
+                    np.maximum(0, ideal - diff) * p.rules.weights.spacing, INF)
+    f = unary[0].copy()
+    back = []
+    for i in range(1, n):
+        tot = f[:, None] + pair
+        arg = tot.argmin(axis=0)
+        f = np.minimum(tot[arg, np.arange(n_days)] + unary[i], INF)
+        back.append(arg)
+    last = int(f.argmin())
+    if not f[last] < INF:
+        return None
+    seq = [last]
+    for arg in reversed(back):
+        seq.append(int(arg[seq[-1]]))
+    seq.reverse()
+    return seq
 
 
 def _best_sequence(cost: list[list[int]], need: int) -> list[int] | None:
