@@ -50,7 +50,9 @@ def test_march_is_a_proven_unique_roster_that_keeps_every_rule(march):
 def test_march_reports_targets_goals_and_findings_as_codes(march):
     targets = {t.code: t for t in march.targets}
     year = targets["roster.target.year_coverage"]
-    assert (year.goal, year.achieved, year.met) == (146, 41, False)
+    # 146 active: by March's end at an even pace 3/12 of them (37), and 41 are on site;
+    # a March plan is not "not met" for not covering the whole year
+    assert (year.goal, year.achieved, year.met) == (37, 41, True)
     share = targets["roster.target.month_share"]
     assert share.goal == share.achieved == 12 and share.met
     assert targets["roster.target.draw"].achieved == 15

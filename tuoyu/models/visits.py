@@ -18,6 +18,7 @@ import datetime as dt
 import hashlib
 import re
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from pydantic import ConfigDict
@@ -140,6 +141,43 @@ def _half_of(start: str) -> int:
     return AM if m is None or int(m.group(1)) < 12 else PM
 
 
+def _blank(v: object) -> bool:
+    """A blank cell: None or NaN, depending on what else its column holds."""
+    return v is None or bool(pd.isna(v))  # type: ignore[call-overload]
+
+
+def _family_problem(r: dict[str, Any], com: Community | None, label: str, row: int,
+                    headers: dict[str, str]) -> Problem | None:
+    """The first rule a family's row breaks (needs given, registered on or after the
+    birth, its committee in its street, both coordinates or neither), or None. An unknown
+    committee is the reference check's to report: its street is not checked here."""
+    def col(name: str) -> str:
+        return headers.get(name, name)
+
+    birth, registered = r["birth_date"], r["registered_on"]
+    if not r["needs"]:
+        return Problem(label, "a value is missing", row=row, column=col("needs"),
+                       expected="one or more of education, medical, psychology",
+                       code="input.value_missing", params={"kind": "list"})
+    if birth is not None and registered is not None and registered < birth:
+        return Problem(label, "the need is registered before the birth", row=row,
+                       column=col("registered_on"),
+                       expected="a date on or after the birth date",
+                       code="visits.input.registered_before_birth")
+    if com is None:
+        return None
+    if com.street_id != r["street_id"]:
+        return Problem(label, "the residents' committee is in another street", row=row,
+                       column=col("community_id"),
+                       expected="a committee of the family's street (communities.csv)",
+                       code="visits.input.committee_street")
+    if _blank(r["lon"]) != _blank(r["lat"]):
+        return Problem(label, "only one coordinate is given", row=row, column="lon",
+                       expected="both lon and lat, or neither (the committee's centre is used)",
+                       code="visits.input.one_coordinate")
+    return None
+
+
 def _families(df: pd.DataFrame, communities: dict[str, Community], label: str,
               problems: list[Problem]) -> tuple[Family, ...]:
     headers = df.attrs.get("headers", {})
@@ -157,44 +195,22 @@ def _families(df: pd.DataFrame, communities: dict[str, Community], label: str,
                 expected="half-days like Mon AM;Wed PM;Sat (or 周一上午;周三下午)",
                 code="input.value_invalid", params={"kind": "half_days"}))
             continue
-        if not r["needs"]:
-            problems.append(Problem(
-                label, "a value is missing", row=row, column=headers.get("needs", "needs"),
-                expected="one or more of education, medical, psychology",
-                code="input.value_missing", params={"kind": "list"}))
-            continue
-        birth, registered = r["birth_date"], r["registered_on"]
-        if birth is not None and registered is not None and registered < birth:
-            problems.append(Problem(
-                label, "the need is registered before the birth", row=row,
-                column=headers.get("registered_on", "registered_on"),
-                expected="a date on or after the birth date",
-                code="visits.input.registered_before_birth"))
-            continue
         com = communities.get(str(r["community_id"]))
+        problem = _family_problem(r, com, label, row, headers)
+        if problem is not None:
+            problems.append(problem)
+            continue
         if com is None:
             continue  # reported by the reference check
-        if com.street_id != r["street_id"]:
-            problems.append(Problem(
-                label, "the residents' committee is in another street", row=row,
-                column=headers.get("community_id", "community_id"),
-                expected="a committee of the family's street (communities.csv)",
-                code="visits.input.committee_street"))
-            continue
         lon, lat = r["lon"], r["lat"]
-        given = lon is not None and lat is not None and not (pd.isna(lon) or pd.isna(lat))
-        if (lon is None) != (lat is None):
-            problems.append(Problem(
-                label, "only one coordinate is given", row=row, column="lon",
-                expected="both lon and lat, or neither (the committee's centre is used)",
-                code="visits.input.one_coordinate"))
-            continue
+        given = not _blank(lon)
         out.append(Family(
             family_id=str(r["family_id"]), street_id=str(r["street_id"]),
             community_id=com.community_id,
             lon=float(lon) if given else com.lon,  # type: ignore[arg-type]
             lat=float(lat) if given else com.lat,  # type: ignore[arg-type]
-            at_committee=not given, birth_date=birth, registered_on=registered,  # type: ignore[arg-type]
+            at_committee=not given, birth_date=r["birth_date"],  # type: ignore[arg-type]
+            registered_on=r["registered_on"],  # type: ignore[arg-type]
             needs=tuple(dict.fromkeys(r["needs"])),  # type: ignore[arg-type]
             half_days=halves, visited_on=r["visited_on"],  # type: ignore[arg-type]
             earlier_visitors=tuple(dict.fromkeys(r["earlier_visitors"] or ())),  # type: ignore[arg-type]

@@ -122,9 +122,14 @@ XLSX_COLUMNS = {"date": "日期", "institution_id": "机构编号", "inspector_i
 
 
 def _xlsx_rows(path: Path) -> list[dict[str, str]]:
+    import zipfile
+
     import openpyxl
 
-    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except zipfile.BadZipFile as exc:  # not a workbook at all: said as unreadable
+        raise ValueError(f"not an .xlsx workbook ({exc})") from exc
     try:
         rows = list(wb.worksheets[0].iter_rows(values_only=True))
     finally:

@@ -202,7 +202,7 @@ register(Planner(
     exporter="tuoyu.api.exports.roster",
     messages="tuoyu.api.text.roster",
     command="tuoyu.api.cli.roster",
-    options=(Option("month", str, "2026-12", "cli.option.month"),
+    options=(Option("month", str, "2027-01", "cli.option.month"),
              Option("seed", int, None, "cli.option.seed")),
     city_always=True,
     inputs="tuoyu.api.runner:roster_run_inputs",

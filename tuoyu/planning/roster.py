@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -81,17 +82,20 @@ def _covered(
 
 
 def _targets(result: RosterResult, covered: Mapping[str, str], active: set[str]) -> list[Target]:
-    """Every active institution on site this year; this month's share of the ones not
-    yet inspected; the month's random draw."""
+    """Every active institution on site this year, on an even pace by the month's end
+    (``month``/12 of them, all in December: January's plan is not "not met" for not
+    covering the whole year); this month's share of the ones not yet inspected; the
+    month's random draw."""
     p = result.problem
     on_site = len(active & set(covered))
+    by_month_end = math.ceil(len(active) * p.month / 12)
     quota = int(p.coverage.get("coverage_quota", 0))  # type: ignore[call-overload]
     by_coverage = sum(1 for r in result.rows if r.reason == "coverage")
     n_active = int(p.coverage.get("active", 0))  # type: ignore[call-overload]
     to_draw = round(p.rules.draw_share * n_active)
     drawn = sum(1 for e in p.draw if e.drawn)
     return [
-        Target("roster.target.year_coverage", len(active), on_site, on_site >= len(active)),
+        Target("roster.target.year_coverage", by_month_end, on_site, on_site >= by_month_end),
         Target("roster.target.month_share", quota, by_coverage, by_coverage >= quota),
         Target("roster.target.draw", to_draw, drawn, drawn >= to_draw),
     ]

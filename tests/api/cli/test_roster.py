@@ -259,4 +259,4 @@ def test_out_pointing_at_a_file_exits_2_and_stores_nothing(tmp_path, monkeypatch
 def test_summary_txt_is_chinese_by_default(december):
     text = (december / "summary.txt").read_text(encoding="utf-8")
     assert text.startswith("2026-12 检查排班（种子 20270301）")
-    assert "唯一最优" in text and "本年度在营机构实地检查全覆盖" in text
+    assert "唯一最优" in text and "本年度已实地检查的在营机构" in text

@@ -197,3 +197,16 @@ def test_disciplines_in_a_sentence_are_said_by_their_names() -> None:
                                                   "have": 1})
     assert "心理" in pool and "psychology" not in pool
     assert "medicine" in message("visits.discipline_short", {"discipline": "medical"}, "en")
+
+
+def test_plan_figures_write_targets_as_every_face_does():
+    """A share of 0.97 is 0.97 on the pages too, not "1" rounded away (the page said
+    "目标 1，达成 1（未达标）"); a count keeps its thousands separator."""
+    from tuoyu.api.text import plan_figures
+
+    result = {"kind": "visits", "status": "feasible", "soft_goals": [], "targets": [
+        {"code": "visits.target.due_visited", "goal": 1.0, "achieved": 0.9697, "met": False},
+        {"code": "visits.target.due_count", "goal": 1172, "achieved": 1172, "met": True}]}
+    (share, count) = plan_figures(result, "zh")["targets"]
+    assert (share["goal"], share["achieved"], share["met"]) == ("1", "0.97", False)
+    assert share["label"] and count["goal"] == count["achieved"] == "1,172"

@@ -14,7 +14,7 @@ from web_support import SOLVE_WAIT_MS
 def test_visits_page_plans_and_draws_routes(page, server: str) -> None:
     page.goto("/visits")
     page.wait_for_selector("#dataset option[value=baoshan]", state="attached")
-    assert page.inner_text("main h2") == "各街镇覆盖情况"
+    assert page.inner_text("main h2[data-v=coverage]") == "各街镇覆盖情况"
     page.fill("#iterations", "200")
     page.click("#plan-btn")
     page.wait_for_selector("#visits-table tbody tr, #error:not([hidden])",
@@ -29,6 +29,13 @@ def test_visits_page_plans_and_draws_routes(page, server: str) -> None:
     assert page.evaluate("window.tuoyuVisits.lines") == len(routes["features"]) > 0
     assert page.locator("#map path.leaflet-interactive").count() == len(routes["features"])
     assert page.locator("#coverage-table tbody tr").count() == 13
+    # the plan's reasons with its numbers: status, the due families' target, the findings
+    page.wait_for_selector("#reasons:not([hidden]) ul.targets li")
+    reasons = page.inner_text("#reasons")
+    assert "本周到期家庭全部上门" in reasons and "方案依据" in reasons
+    # the district's streets under the routes, not clickable (the lines stay the only paths)
+    page.wait_for_function("document.querySelectorAll('#map path:not(.leaflet-interactive)')"
+                           ".length >= 13")
     # one person's week: only their visits and their lines
     person = rows[0]["staff_ids"].split(";")[0]
     page.select_option("#staff-filter", person)
@@ -38,4 +45,4 @@ def test_visits_page_plans_and_draws_routes(page, server: str) -> None:
              if person in f["properties"]["staff_ids"].split(";")]
     assert page.evaluate("window.tuoyuVisits.lines") == len(lines)
     page.click("#lang-switch")
-    assert page.inner_text("main h2") == "Coverage by street"
+    assert page.inner_text("main h2[data-v=coverage]") == "Coverage by street"

@@ -8,8 +8,11 @@ Each planner's commands live in their own module (named by its registry entry:
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 import typer
+from typer.core import TyperCommand, TyperGroup
+from typer.models import DefaultPlaceholder
 
 from tuoyu import __version__
 from tuoyu.data import BUNDLED
@@ -31,7 +34,52 @@ def _root(
         False, "--version", callback=_version, is_eager=True, help="显示版本号并退出。 Print the version and exit."
     ),
 ) -> None:
-    """tuoyu 托育 planning engine."""
+    """tuoyu 托育规划引擎。 tuoyu 托育 planning engine."""
+
+
+#: every command's own ``--help`` option, Chinese first (the library's is English only)
+HELP_OPTION_HELP = "显示本帮助并退出。 Show this message and exit."
+
+
+class _ChineseHelp:
+    """A command (or group) whose ``--help`` option says what it does in Chinese first."""
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = HELP_OPTION_HELP
+        return option
+
+
+class _Command(_ChineseHelp, TyperCommand):
+    pass
+
+
+class _Group(_ChineseHelp, TyperGroup):
+    pass
+
+
+def _chinese_help_everywhere(app: typer.Typer) -> None:
+    """Give every command and group of ``app`` (and of its sub-apps) the Chinese-first
+    ``--help`` option."""
+    if app.info.cls is None or isinstance(app.info.cls, DefaultPlaceholder):
+        app.info.cls = _Group
+    for info in app.registered_commands:
+        if info.cls is None or info.cls is TyperCommand:
+            info.cls = _Command
+    for group in app.registered_groups:
+        if group.typer_instance is not None:
+            _chinese_help_everywhere(group.typer_instance)
+
+
+def _app_help() -> str:
+    """What ``tuoyu --help`` says first: the registered planners, by name."""
+    from tuoyu.api.text import label
+
+    zh = "、".join(label(f"{p.kind}.name", "zh") for p in registry.planners())
+    en = ", ".join(label(f"{p.kind}.name", "en").lower() for p in registry.planners())
+    return (f"托育规划：区托育管理的各项方案——{zh}。 tuoyu 托育: plans for a district "
+            f"childcare office — {en}.")
 
 
 def build_app() -> typer.Typer:
@@ -39,21 +87,18 @@ def build_app() -> typer.Typer:
     (:mod:`tuoyu.planning.registry`), then the shared ones."""
     app = typer.Typer(
         name="tuoyu",
-        help=(
-            "托育规划：区托育管理的各项方案——月度检查排班（双随机）、年度指导活动日历、"
-            "公办托班选址。 tuoyu 托育: plans for a district childcare office — monthly "
-            "inspection rosters (双随机), the yearly guidance-session calendar, and siting "
-            "new public nursery classes."
-        ),
+        help=_app_help(),
         no_args_is_help=True,
         add_completion=False,
         pretty_exceptions_enable=False,
+        cls=_Group,
     )
     app.callback()(_root)
     modules = [p.command for p in registry.planners()]
     modules += [f"tuoyu.api.cli.{name}" for name in SHARED_COMMANDS]
     for name in modules:
         importlib.import_module(name).register(app)
+    _chinese_help_everywhere(app)
     return app
 
 

@@ -238,22 +238,16 @@ def register(app: typer.Typer) -> None:
     command.__doc__ = city.__doc__
     command.__signature__ = inspect.Signature([  # type: ignore[attr-defined]
         inspect.Parameter("data", keyword, annotation=list[Path], default=typer.Option(
-            [], "--data", help="A district's data folder (repeat for every district). The "
-            "district is named after the folder (folders of the same name: NAME-2, NAME-3 "
-            "in the order given).")),
+            [], "--data", help=help_of("cli.help.city.data"))),
         *planned,
         inspect.Parameter("out", keyword, annotation=Path, default=typer.Option(
-            Path("out/city"), help="Folder for the plans: OUT/<district>/ and the city "
-            "summary.")),
+            Path("out/city"), help=help_of("cli.help.city.out"))),
         inspect.Parameter("scheduler", keyword, annotation=str | None, default=typer.Option(
-            None, help="Address of a Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a "
-            "local cluster of one single-threaded process per core). Every worker must read "
-            "the data folders at the same paths.")),
+            None, help=help_of("cli.help.city.scheduler"))),
         inspect.Parameter("time_limit", keyword, annotation=float, default=typer.Option(
-            60.0, help="Solver time limit of each plan, seconds.")),
+            60.0, help=help_of("cli.help.city.time_limit"))),
         inspect.Parameter("workers", keyword, annotation=int, default=typer.Option(
-            1, help="Solver threads of each plan (the districts run in parallel; a roster "
-            "does not depend on it).")),
+            1, help=help_of("cli.help.city.workers"))),
         inspect.Parameter("lang", keyword, annotation=str, default=LANG_OPTION),
     ])
     app.command("city")(command)

@@ -44,6 +44,11 @@ def help_of(code: str) -> str:
     return f"{label(code, 'zh')} {label(code, 'en')}"
 
 
+def both(code: str, **params: Any) -> str:
+    """A sentence in Chinese, then in English in brackets: for commands without --lang."""
+    return f"{message(code, params, 'zh')}（{message(code, params, 'en')}）"
+
+
 def param_option(cls: type[AnyParams], field: str, *decls: str, help: str) -> Any:
     """An option for a parameter: None unless given, so the parameter's own default
     (written once, in ``planning/params.py``) wins; --help shows that default."""

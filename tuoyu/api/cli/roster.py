@@ -113,7 +113,8 @@ def publish_cmd(
     out: Path = typer.Option(None, help=help_of("cli.help.roster.publish_out")),
     lang: str = LANG_OPTION,
 ) -> None:
-    """Publish a month's roster (一公开): from now on later months take it as history,
+    """发布月度排班（一公开）：此后各月以其为历史，本月再排需给出 --redraw-reason。
+    Publish a month's roster (一公开): from now on later months take it as history,
     and another roster of the month needs --redraw-reason."""
     from tuoyu.api import runner, store
 
@@ -147,9 +148,11 @@ def commit_cmd(
     data: Path = typer.Option(None, help=help_of("cli.help.data")),
     lang: str = LANG_OPTION,
 ) -> None:
-    """Commit the month's official draw: fix its inputs (candidates with weights, history,
-    rules, inspectors' available days, the seed source) and print the commitment (their
-    SHA-256) to publish in the pre-announcement (抽查公告)."""
+    """承诺本月的正式抽取：固定其输入（带权重的候选、历史、规则、检查人员可用日、种子来源），
+    输出承诺值（其 SHA-256），在抽查公告中公布。 Commit the month's official draw: fix its
+    inputs (candidates with weights, history, rules, inspectors' available days, the seed
+    source) and print the commitment (their SHA-256) to publish in the pre-announcement
+    (抽查公告)."""
     from tuoyu.api import runner, store
 
     language = _lang(lang)
@@ -188,9 +191,11 @@ def seed_cmd(
     data: Path = typer.Option(None, help=help_of("cli.help.data")),
     lang: str = LANG_OPTION,
 ) -> None:
-    """Give the committed month its seed source's value: the drand round the commitment
-    named (its BLS signature checked offline) or the lottery draw's numbers. The seed is
-    a hash of the commitment and that value; draw next with ``tuoyu roster --month``."""
+    """给已承诺的月份填入种子来源的值：承诺中指定的 drand 轮次（离线校验其 BLS 签名）或
+    开奖号码。种子是承诺值与该值的哈希；随后用 tuoyu roster --month 抽取。 Give the
+    committed month its seed source's value: the drand round the commitment named (its BLS
+    signature checked offline) or the lottery draw's numbers. The seed is a hash of the
+    commitment and that value; draw next with ``tuoyu roster --month``."""
     from tuoyu.api import runner, store
 
     language = _lang(lang)
@@ -214,7 +219,8 @@ def reveal_cmd(
     data: Path = typer.Option(None, help=help_of("cli.help.data")),
     lang: str = LANG_OPTION,
 ) -> None:
-    """Reveal the month's draw once the month is over: the public notice then shows every
+    """月份结束后公开本月抽取：公示随后列出每次检查、检查组和完整的封存记录（页面自行校验）。
+    Reveal the month's draw once the month is over: the public notice then shows every
     inspection, its team and the whole sealed record, which the page checks itself."""
     from tuoyu.api import runner, store
 
@@ -234,8 +240,8 @@ def notice_cmd(
     data: Path = typer.Option(None, help=help_of("cli.help.data")),
     lang: str = LANG_OPTION,
 ) -> None:
-    """Write a public notice (公示) of a month: the pre-announcement, the results, or the
-    revealed draw."""
+    """写出月度公示：抽查公告、抽查结果公示或公开后的抽取。 Write a public notice (公示) of
+    a month: the pre-announcement, the results, or the revealed draw."""
     from tuoyu.api import runner, store
     from tuoyu.api.exports.notice import FILES, KINDS, NotRevealed, notice_of, write_notice
     from tuoyu.api.exports.output import OutputError, staged
@@ -283,9 +289,11 @@ def verify_cmd(
     time_limit: float = typer.Option(120.0, help=help_of("cli.help.time_limit")),
     lang: str = LANG_OPTION,
 ) -> None:
-    """Recompute a draw's whole audit record, check every file given and the store's
-    copy against it, and say what matches, what differs and what could not be checked.
-    Exit 0 only when everything checked matches and the store holds the record."""
+    """复核抽取：重新计算完整的审计记录，与给出的每个文件和库中的副本比对，说明哪些一致、
+    哪些不同、哪些无法核对；全部一致且库中有该记录时才以 0 退出。 Recompute a draw's whole
+    audit record, check every file given and the store's copy against it, and say what
+    matches, what differs and what could not be checked. Exit 0 only when everything
+    checked matches and the store holds the record."""
     from tuoyu.api import runner
     from tuoyu.api.exports.audit import check_record
     from tuoyu.planning.audit import verify_draw
@@ -335,9 +343,11 @@ def record_cmd(
     data: Path = typer.Option(None, help=help_of("cli.help.data")),
     lang: str = LANG_OPTION,
 ) -> None:
-    """Record inspection outcomes (pass / rectify / fail) for the months ahead.
+    """录入检查结果（合格 / 整改 / 不合格），供以后各月使用。 Record inspection outcomes
+    (pass / rectify / fail) for the months ahead.
 
-    Outcomes dated after today are refused; today is the machine's date, or
+    晚于今天的结果不予录入；今天为本机日期，或 TUOYU_TODAY=YYYY-MM-DD（例如试用内置的 2027
+    年数据）。 Outcomes dated after today are refused; today is the machine's date, or
     TUOYU_TODAY=YYYY-MM-DD (e.g. to try the bundled 2027 timeline)."""
     from tuoyu.api import runner
 

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import typer
 
+from tuoyu.api.cli.common import both, help_of
+
 
 def _settings(host: str = "127.0.0.1", data: Path | None = None, home: Path | None = None):  # noqa: ANN202
     from tuoyu.api.service.settings import Settings
@@ -27,11 +29,10 @@ def register(app: typer.Typer) -> None:
 def register_serve(app: typer.Typer) -> None:
     @app.command("serve")
     def serve(
-        host: str = typer.Option("127.0.0.1", help="Address to listen on."),
-        port: int = typer.Option(8000, help="Port to listen on."),
-        data: Path = typer.Option(None, help="Dataset registered as 'baoshan' (default: the "
-                                             "bundled Baoshan data)."),
-        home: Path = typer.Option(None, help="Data root (default: TUOYU_HOME or ./tuoyu_home)."),
+        host: str = typer.Option("127.0.0.1", help=help_of("cli.help.serve.host")),
+        port: int = typer.Option(8000, help=help_of("cli.help.serve.port")),
+        data: Path = typer.Option(None, help=help_of("cli.help.serve.data")),
+        home: Path = typer.Option(None, help=help_of("cli.help.home")),
     ) -> None:
         """启动规划服务（/api/v1，文档在 /docs）和网页。 Serve the planning API (/api/v1,
         docs at /docs) and the web pages."""
@@ -40,7 +41,7 @@ def register_serve(app: typer.Typer) -> None:
         from tuoyu.api.service.app import StartupRefused, create_app
 
         if data is not None and not data.is_dir():
-            typer.echo(f"--data {data}: no such folder.", err=True)
+            typer.echo(both("cli.serve.no_folder", data=str(data)), err=True)
             raise typer.Exit(2)
         try:
             application = create_app(_settings(host, data, home))
@@ -51,60 +52,67 @@ def register_serve(app: typer.Typer) -> None:
 
 
 
+def create(
+    role: str = typer.Option(..., help=help_of("cli.help.token.role")),
+    name: str = typer.Option(..., help=help_of("cli.help.token.name")),
+    home: Path = typer.Option(None, help=help_of("cli.help.home")),
+) -> None:
+    """生成一个令牌：只显示这一次（库中只存其加盐哈希）。 Make a token; it is printed
+    once (only its salted hash is stored)."""
+    from tuoyu.api.service import auth
+    from tuoyu.api.store import make_engine, migrate
+
+    if role not in auth.ROLES:
+        typer.echo(both("cli.token.bad_role", roles=" | ".join(auth.ROLES), role=role),
+                   err=True)
+        raise typer.Exit(2)
+    settings = _settings(home=home)
+    settings.home.mkdir(parents=True, exist_ok=True)
+    migrate(settings.url)
+    row, token = auth.create_token(make_engine(settings.url), role, name)
+    typer.echo(token)
+    typer.echo(both("cli.token.shown_once", id=row.id, role=role), err=True)
+
+
+def list_cmd(
+    home: Path = typer.Option(None, help=help_of("cli.help.home")),
+) -> None:
+    """列出令牌（编号、名称、角色；从不列出令牌本身）。 List tokens (ids, names, roles;
+    never the tokens themselves)."""
+    from tuoyu.api.service import auth
+    from tuoyu.api.store import make_engine, migrate
+
+    settings = _settings(home=home)
+    settings.home.mkdir(parents=True, exist_ok=True)
+    migrate(settings.url)
+    from tuoyu.api.text import local_time
+
+    for row in auth.list_tokens(make_engine(settings.url)):  # made at: Beijing time
+        typer.echo(f"{row.id}\t{row.role}\t{row.name}\t{local_time(row.created_at)}")
+
+
+def delete_cmd(
+    token_id: str = typer.Argument(..., help=help_of("cli.help.token.id")),
+    home: Path = typer.Option(None, help=help_of("cli.help.home")),
+) -> None:
+    """删除一个令牌：此后用它的请求一律拒绝。 Delete a token: requests with it are
+    refused from now on."""
+    from tuoyu.api.service import auth
+    from tuoyu.api.store import make_engine, migrate
+
+    settings = _settings(home=home)
+    migrate(settings.url)
+    if not auth.delete_token(make_engine(settings.url), token_id):
+        typer.echo(both("cli.token.unknown", id=token_id), err=True)
+        raise typer.Exit(1)
+    typer.echo(both("cli.token.deleted", id=token_id))
+
+
 def register_tokens(app: typer.Typer) -> None:
+    """Add ``tuoyu token create | list | delete``."""
     token_app = typer.Typer(help="服务的访问令牌（viewer | planner | admin）。 Access tokens of "
                             "the service (viewer | planner | admin).")
-
-    @token_app.command("create")
-    def create(
-        role: str = typer.Option(..., help="viewer | planner | admin"),
-        name: str = typer.Option(..., help="Who or what holds the token."),
-        home: Path = typer.Option(None, help="Data root (default: TUOYU_HOME or ./tuoyu_home)."),
-    ) -> None:
-        """Make a token; it is printed once (only its salted hash is stored)."""
-        from tuoyu.api.service import auth
-        from tuoyu.api.store import make_engine, migrate
-
-        if role not in auth.ROLES:
-            typer.echo(f"--role must be one of {', '.join(auth.ROLES)}, got {role!r}", err=True)
-            raise typer.Exit(2)
-        settings = _settings(home=home)
-        settings.home.mkdir(parents=True, exist_ok=True)
-        migrate(settings.url)
-        row, token = auth.create_token(make_engine(settings.url), role, name)
-        typer.echo(token)
-        typer.echo(f"(token id {row.id}, role {role}; shown once: keep it now)", err=True)
-
-    @token_app.command("list")
-    def list_cmd(
-        home: Path = typer.Option(None, help="Data root (default: TUOYU_HOME or ./tuoyu_home)."),
-    ) -> None:
-        """List tokens (ids, names, roles; never the tokens themselves)."""
-        from tuoyu.api.service import auth
-        from tuoyu.api.store import make_engine, migrate
-
-        settings = _settings(home=home)
-        settings.home.mkdir(parents=True, exist_ok=True)
-        migrate(settings.url)
-        from tuoyu.api.text import local_time
-
-        for row in auth.list_tokens(make_engine(settings.url)):  # made at: Beijing time
-            typer.echo(f"{row.id}\t{row.role}\t{row.name}\t{local_time(row.created_at)}")
-
-    @token_app.command("delete")
-    def delete_cmd(
-        token_id: str = typer.Argument(..., help="The token's id (from 'tuoyu token list')."),
-        home: Path = typer.Option(None, help="Data root (default: TUOYU_HOME or ./tuoyu_home)."),
-    ) -> None:
-        """Delete a token: requests with it are refused from now on."""
-        from tuoyu.api.service import auth
-        from tuoyu.api.store import make_engine, migrate
-
-        settings = _settings(home=home)
-        migrate(settings.url)
-        if not auth.delete_token(make_engine(settings.url), token_id):
-            typer.echo(f"No token with id {token_id}.", err=True)
-            raise typer.Exit(1)
-        typer.echo(f"Deleted token {token_id}.")
-
+    token_app.command("create")(create)
+    token_app.command("list")(list_cmd)
+    token_app.command("delete")(delete_cmd)
     app.add_typer(token_app, name="token")

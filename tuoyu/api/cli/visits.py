@@ -12,8 +12,15 @@ from typing import Annotated
 
 import typer
 
-from tuoyu.api.cli.common import LANG_OPTION, help_of, make_params, param_option, plan_and_write
-from tuoyu.api.text import Lang, message
+from tuoyu.api.cli.common import (
+    LANG_OPTION,
+    both,
+    help_of,
+    make_params,
+    param_option,
+    plan_and_write,
+)
+from tuoyu.api.text import Lang
 from tuoyu.planning.dataset import Dataset
 from tuoyu.planning.params import VisitParams
 from tuoyu.planning.plan import Plan
@@ -29,11 +36,6 @@ def _show(plan: Plan, lang: Lang) -> str:
         return "\n".join([label(f"status.{plan.status}", lang)]
                          + ["  - " + render(f, lang) for f in plan.findings])
     return summary(plan, lang)
-
-
-def _both(code: str, **params: object) -> str:
-    """A sentence in Chinese, then in English in brackets (the command has no --lang)."""
-    return f"{message(code, params, 'zh')}（{message(code, params, 'en')}）"
 
 
 def register(app: typer.Typer) -> None:
@@ -114,10 +116,10 @@ def forget_families(
                 raise typer.Exit(2)
             folder = Path(row.path)
     if folder is None:
-        typer.echo(_both("cli.forget.no_folder"), err=True)
+        typer.echo(both("cli.forget.no_folder"), err=True)
         raise typer.Exit(2)
     if not yes:
-        typer.echo(_both("cli.forget.not_confirmed"))
+        typer.echo(both("cli.forget.not_confirmed"))
         raise typer.Exit(1)
     done = forget(engine, folder=folder, dataset_id=dataset, jobs_dir=settings.jobs_dir)
-    typer.echo(_both("cli.forget.done", files=done.files, jobs=done.jobs, folders=done.folders))
+    typer.echo(both("cli.forget.done", files=done.files, jobs=done.jobs, folders=done.folders))

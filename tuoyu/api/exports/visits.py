@@ -160,7 +160,7 @@ def ics_bytes(title: str, rows: list[Any], detail: VisitDetail) -> bytes:
 
     staff, coms, streets = _names(detail)
     cal = Calendar()
-    cal.add("prodid", "-//tuoyu//Baoshan home visits//ZH")
+    cal.add("prodid", "-//tuoyu//home visits//ZH")  # every district's, not only Baoshan's
     cal.add("version", "2.0")
     cal.add("x-wr-calname", title)
     cal.add("x-wr-timezone", "Asia/Shanghai")

@@ -142,6 +142,17 @@ class GoalFiguresOut(BaseModel):
     line: str
 
 
+class TargetFiguresOut(BaseModel):
+    """A target as people read it: its goal and what the plan achieves, written as numbers
+    are everywhere (``tuoyu.api.text.number``)."""
+
+    code: str
+    label: str
+    goal: str
+    achieved: str
+    met: bool
+
+
 class FiguresOut(BaseModel):
     """A plan's figures as every face shows them (``tuoyu.api.text.plan_figures``)."""
 
@@ -152,6 +163,7 @@ class FiguresOut(BaseModel):
     gap: str
     line: str
     goals: list[GoalFiguresOut]
+    targets: list[TargetFiguresOut] = []
 
 
 class TargetOut(BaseModel):

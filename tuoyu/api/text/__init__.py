@@ -230,6 +230,9 @@ def plan_figures(result: Mapping[str, Any], lang: Lang = "zh") -> dict[str, Any]
         "line": message(code, {"objective": number(obj), "bound": number(bound),
                                "gap": percent(gap)}, lang) if obj is not None else "",
         "goals": goals,
+        "targets": [{"code": t["code"], "label": label(t["code"], lang),
+                     "goal": number(t["goal"]), "achieved": number(t["achieved"]),
+                     "met": bool(t["met"])} for t in result.get("targets", ())],
     }
 
 

@@ -12,6 +12,43 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "  The plan is written to {out} but could not be noted in the store ({reason}): the "
         "pages and tuoyu scorecard will not find it.",
     ),
+    "cli.help.city.data": (
+        "一个区的数据文件夹（每个区给一次）。区以文件夹命名（同名文件夹按给出顺序称 NAME-2、"
+        "NAME-3）。",
+        "A district's data folder (repeat for every district). The district is named after "
+        "the folder (folders of the same name: NAME-2, NAME-3 in the order given)."),
+    "cli.help.city.out": ("方案的文件夹：OUT/<区>/ 及全市汇总。",
+                          "Folder for the plans: OUT/<district>/ and the city summary."),
+    "cli.help.city.scheduler": (
+        "Dask 调度器的地址，如 tcp://10.0.0.5:8786（默认：本机集群，每核一个单线程进程）。每个"
+        "工作进程都须能以相同路径读到数据文件夹。",
+        "Address of a Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local cluster of "
+        "one single-threaded process per core). Every worker must read the data folders at "
+        "the same paths."),
+    "cli.help.city.time_limit": ("每个方案的求解时限（秒）。",
+                                 "Solver time limit of each plan, seconds."),
+    "cli.help.city.workers": ("每个方案的求解线程数（各区并行；排班结果与此无关）。",
+                              "Solver threads of each plan (the districts run in parallel; a "
+                              "roster does not depend on it)."),
+    "cli.help.serve.host": ("监听的地址。", "Address to listen on."),
+    "cli.help.serve.port": ("监听的端口。", "Port to listen on."),
+    "cli.help.serve.data": ("登记为 baoshan 的数据集（默认：内置的宝山数据）。",
+                            "Dataset registered as 'baoshan' (default: the bundled Baoshan "
+                            "data)."),
+    "cli.help.home": ("数据根目录（默认：TUOYU_HOME 或 ./tuoyu_home）。",
+                      "Data root (default: TUOYU_HOME or ./tuoyu_home)."),
+    "cli.help.token.role": ("角色：viewer（只读）| planner（规划）| admin（管理）。",
+                            "viewer | planner | admin"),
+    "cli.help.token.name": ("令牌的持有人或用途。", "Who or what holds the token."),
+    "cli.help.token.id": ("令牌编号（见 tuoyu token list）。",
+                          "The token's id (from 'tuoyu token list')."),
+    "cli.serve.no_folder": ("--data {data}：没有这个文件夹", "--data {data}: no such folder"),
+    "cli.token.bad_role": ("--role 应为 {roles} 之一，收到 {role}",
+                           "--role must be one of {roles}, got {role}"),
+    "cli.token.shown_once": ("令牌编号 {id}，角色 {role}；只显示这一次，请现在保存",
+                             "token id {id}, role {role}; shown once: keep it now"),
+    "cli.token.unknown": ("没有编号为 {id} 的令牌", "no token with id {id}"),
+    "cli.token.deleted": ("已删除令牌 {id}", "deleted token {id}"),
     "cli.option.month": ("检查排班的月份，YYYY-MM。", "Month of the inspection roster, YYYY-MM."),
     "cli.option.seed": ("检查排班随机抽取的种子。", "Seed of the roster's random draw."),
     "cli.option.year": ("指导活动日历的年份。", "Year of the guidance-session calendar."),

@@ -174,8 +174,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # targets
     "roster.target.year_coverage": (
-        "本年度在营机构实地检查全覆盖",
-        "active institutions on site this year",
+        "本年度已实地检查的在营机构（截至本月末；按均匀进度，12月末全覆盖）",
+        "active institutions on site this year by the month's end (at an even pace: all by "
+        "the end of December)",
     ),
     "roster.target.month_share": (
         "本月应承担的未检查机构数",

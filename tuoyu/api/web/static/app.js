@@ -724,10 +724,11 @@
       if (r.targets && r.targets.length) {
         box.appendChild(el('h3', {text: t('targets_h')}));
         var ul = el('ul', {'class': 'targets'});
-        r.targets.forEach(function (x) {
-          ul.appendChild(el('li', {'class': x.met ? 'met' : 'not-met', text: x.label + '：' +
-            t('goal') + ' ' + fmtNum(x.goal, 1) + '，' + t('achieved') + ' ' + fmtNum(x.achieved, 1) +
-            '（' + t(x.met ? 'met' : 'not_met') + '）'}));
+        // the numbers as the server writes them everywhere (0.97 stays 0.97, 1,172 has its comma)
+        (fig.targets || r.targets).forEach(function (x) {
+          ul.appendChild(el('li', {'class': x.met ? 'met' : 'not-met', 'data-code': x.code,
+            text: x.label + '：' + t('goal') + ' ' + x.goal + '，' + t('achieved') + ' ' +
+              x.achieved + '（' + t(x.met ? 'met' : 'not_met') + '）'}));
         });
         box.appendChild(ul);
       }

@@ -35,7 +35,8 @@
   }
   var layer = null;
   var state = null;  // {job, result, routes, coverage, names}
-  var tablesCache = {};
+  var table = T.cachedTableRows;  // a dataset's table (every page of it), asked once
+  var outline = null;  // the district's streets under the routes: {ds, layer}
   window.tuoyuVisits = {map: map, lines: 0, jobId: null};
 
   function w(key, vars) {
@@ -50,15 +51,6 @@
     document.querySelectorAll('[data-v]').forEach(function (el) {
       el.textContent = w(el.getAttribute('data-v'));
     });
-  }
-
-  function table(ds, name) {
-    var key = ds + '/' + name;
-    if (!tablesCache[key]) {
-      tablesCache[key] = api('/api/v1/datasets/' + encodeURIComponent(ds) + '/tables/' + name)
-        .catch(function () { delete tablesCache[key]; return []; });
-    }
-    return tablesCache[key];
   }
 
   function index(rows, key) {
@@ -80,7 +72,9 @@
     });
   }
 
-  function load(job) {
+  var shown = 0;  // the newest plan asked for: an older answer arriving late is dropped
+
+  function load(job, ticket) {
     var ds = job.dataset_id;
     return Promise.all([
       api(T.fileUrl(job.id, 'visits.csv'), {as: 'text'}),
@@ -89,13 +83,29 @@
       table(ds, 'guidance_staff'), table(ds, 'communities'),
       api(T.fileUrl(job.id, 'visits_summary.txt'), {as: 'text'}).catch(function () { return ''; })
     ]).then(function (r) {
+      if (ticket !== shown) { return; }
       state = {job: job, rows: csvRows(r[0]), routes: r[1], coverage: csvRows(r[2]),
         names: {staff: index(r[3], 'staff_id'), committee: index(r[4], 'community_id')},
         summary: r[5]};
       window.tuoyuVisits.jobId = job.id;
+      T.showReasons(job.id);  // the plan's status, targets, weighed goals and findings
       filters();
       draw();
     });
+  }
+
+  // the dataset's street boundaries, drawn once under the routes (not clickable)
+  function streets(ds) {
+    if (outline && outline.ds === ds) { return Promise.resolve(outline.layer); }
+    if (outline) { map.removeLayer(outline.layer); outline = null; }
+    return api('/api/v1/datasets/' + encodeURIComponent(ds) + '/streets.geojson').then(function (g) {
+      var l = L.geoJSON(g, {interactive: false,
+        style: {color: '#6b7b8c', weight: 1, fill: false, dashArray: '3 3'}}).addTo(map);
+      l.bringToBack();
+      outline = {ds: ds, layer: l};
+      if (!layer) { map.fitBounds(l.getBounds(), {padding: [10, 10]}); }
+      return l;
+    }).catch(function () { return null; });  // no street polygons: routes alone
   }
 
   function options(sel, values, label) {
@@ -188,14 +198,18 @@
     });
     document.getElementById('visit-summary').textContent = w('none');
     document.getElementById('downloads').innerHTML = '';
+    document.getElementById('reasons').hidden = true;
   }
 
   function current() {
     var ds = document.getElementById('dataset').value;
     var week = document.getElementById('week').value;
     clear();
+    streets(ds);
+    var ticket = ++shown;
     return latest(ds, week).then(function (job) {
-      if (job) { T.showJob(job); return load(job); }
+      if (ticket !== shown) { return null; }
+      if (job) { T.showJob(job); return load(job, ticket); }
       return null;
     });
   }
@@ -206,11 +220,13 @@
     var params = {week: document.getElementById('week').value,
       iterations: Number(document.getElementById('iterations').value) || 3000};
     clear();
+    var ticket = ++shown;
     T.submitJob('visits', ds, params).then(function (job) {
       T.showJob(job);
       return T.watchJob(job.id);
     }).then(function (job) {
-      if (job.status === 'done' || job.status === 'infeasible') { return load(job); }
+      if (ticket !== shown) { return null; }
+      if (job.status === 'done' || job.status === 'infeasible') { return load(job, ticket); }
       T.showError(new Error(job.message || T.statusText(job.status)));
       return null;
     }).catch(T.showError);

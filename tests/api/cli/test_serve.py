@@ -1,0 +1,88 @@
+"""``tuoyu serve`` and ``tuoyu token`` (``tuoyu.api.cli.serve``) as an administrator
+types them: a token is printed once and works, is listed without its secret and in
+Beijing time, deleted, and an unknown one named; a role that does not exist is refused;
+the service refuses to start on the network without an admin token, or with a --data
+folder that is not there, and otherwise listens where it was told (uvicorn stood in)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import uvicorn
+from typer.testing import CliRunner
+
+from tuoyu.api import store
+from tuoyu.api.cli import build_app
+from tuoyu.api.service import auth
+
+RUN = CliRunner()
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.delenv("TUOYU_DATABASE_URL", raising=False)
+    return tmp_path / "home"
+
+
+def _tuoyu(*args: str):  # noqa: ANN202
+    return RUN.invoke(build_app(), list(args))
+
+
+def test_a_token_is_made_listed_and_deleted(home: Path) -> None:
+    made = _tuoyu("token", "create", "--role", "planner", "--name", "张老师", "--home", str(home))
+    assert made.exit_code == 0, made.output
+    token = made.stdout.strip().splitlines()[0]
+    engine = store.engine(store.default_url(home.resolve()))
+    who = auth.check_token(engine, token)
+    assert who is not None and who.role == "planner" and who.name == "张老师"
+    listed = _tuoyu("token", "list", "--home", str(home))
+    assert listed.exit_code == 0
+    (line,) = listed.stdout.strip().splitlines()
+    token_id, role, name, made_at = line.split("\t")
+    assert (role, name) == ("planner", "张老师") and token not in listed.stdout
+    assert made_at  # Beijing time, as tuoyu.api.text.local_time writes it
+    assert _tuoyu("token", "delete", token_id, "--home", str(home)).exit_code == 0
+    assert auth.check_token(engine, token) is None
+    gone = _tuoyu("token", "delete", token_id, "--home", str(home))
+    assert gone.exit_code == 1 and token_id in gone.output
+
+
+def test_a_role_that_does_not_exist_is_refused(home: Path) -> None:
+    res = _tuoyu("token", "create", "--role", "root", "--name", "x", "--home", str(home))
+    assert res.exit_code == 2 and "viewer | planner | admin" in res.output
+    assert "--role 应为" in res.output  # Chinese first
+    assert not home.exists()  # nothing made
+
+
+def test_serve_refuses_a_missing_data_folder(home: Path, tmp_path: Path) -> None:
+    res = _tuoyu("serve", "--data", str(tmp_path / "nowhere"), "--home", str(home))
+    assert res.exit_code == 2 and "no such folder" in res.output
+
+
+def test_serve_on_the_network_needs_an_admin_token(home: Path, monkeypatch) -> None:
+    started: list[dict] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: started.append(kw))
+    res = _tuoyu("serve", "--host", "0.0.0.0", "--home", str(home))
+    assert res.exit_code == 2 and started == []
+    assert "token" in res.output.lower()
+
+
+def test_serve_on_the_network_starts_with_an_admin_token(home: Path, monkeypatch) -> None:
+    started: list[dict] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: started.append(kw))
+    assert _tuoyu("token", "create", "--role", "admin", "--name", "root", "--home",
+                  str(home)).exit_code == 0
+    res = _tuoyu("serve", "--host", "0.0.0.0", "--port", "8123", "--home", str(home))
+    assert res.exit_code == 0, res.output
+    assert started == [{"host": "0.0.0.0", "port": 8123}]
+
+
+def test_serve_on_localhost_listens_where_told(home: Path, monkeypatch) -> None:
+    started: list[tuple[object, dict]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: started.append((app, kw)))
+    res = _tuoyu("serve", "--port", "8124", "--home", str(home))
+    assert res.exit_code == 0, res.output
+    (app, kw), = started
+    assert kw == {"host": "127.0.0.1", "port": 8124}
+    assert app.state.tuoyu.settings.home == home.resolve()

@@ -1,0 +1,70 @@
+"""The month's public notices (``tuoyu.api.exports.notice``, 一公开) from a hand-made
+month of the tests' tiny district: the pre-announcement lists the matters, the
+directory of institutions and of inspectors and the ratio, but never an inspection's
+date or team (双随机 is unannounced); the revealed notice is refused before the month
+is over and revealed, then lists every inspection with its team; a name is data in the
+HTML, never markup."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from draw_support import tiny_dataset
+
+from tuoyu.api.exports.notice import NotRevealed, notice_html, notice_of
+from tuoyu.models.inspection import load_inspection_data
+from tuoyu.planning.audit import MonthView
+
+VISITS = ({"date": "2027-03-03", "institution_id": "I01", "street_id": "S1",
+           "inspector_ids": ["P1", "P2"], "reason": "drawn"},
+          {"date": "2027-03-09", "institution_id": "I02", "street_id": "S2",
+           "inspector_ids": ["P3", "P4"], "reason": "follow_up"})
+RECORD = {"month": "2027-03", "seed": 5, "result": list(VISITS), "rules": {"draw_share": 0.1},
+          "draw": {"drawn": []}, "created_at": "2027-02-25T02:00:00+00:00"}
+
+
+@pytest.fixture(scope="module")
+def district(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    folder = tiny_dataset(tmp_path_factory.mktemp("notice") / "d", institutions=4)
+    text = (folder / "institutions.csv").read_text(encoding="utf-8")
+    (folder / "institutions.csv").write_text(text.replace("机构01", "<b>机构01</b>"),
+                                             encoding="utf-8")
+    return load_inspection_data(folder)
+
+
+def _view(today: dt.date, revealed_at: str | None) -> MonthView:
+    return MonthView("2027-03", today, "published", "revealed" if revealed_at else "sealed",
+                     RECORD, VISITS, "2027-02-26T01:00:00", "sha256:" + "a" * 64,
+                     "2027-02-26T01:00:00", None, revealed_at, (), None,
+                     (("I02", "2027-03-09", "rectify"),), ())
+
+
+def test_the_announcement_names_no_inspections_date_or_team(district) -> None:  # noqa: ANN001
+    notice = notice_of(_view(dt.date(2027, 3, 1), None), district)
+    assert notice.kind == "announcement"
+    cells = " ".join(c for s in notice.sections for row in s.rows for c in row)
+    cells += " ".join(s.text for s in notice.sections)
+    assert "机构02" in cells and "人员1" in cells  # the directories
+    for date in ("2027-03-03", "2027-03-09", "3月3日", "3月9日"):
+        assert date not in cells
+
+
+def test_the_revealed_notice_waits_for_the_month_and_its_reveal(district) -> None:  # noqa: ANN001
+    with pytest.raises(NotRevealed):
+        notice_of(_view(dt.date(2027, 3, 20), None), district, kind="revealed")
+    with pytest.raises(NotRevealed):  # revealed too early is not revealed
+        notice_of(_view(dt.date(2027, 3, 31), "2027-03-31T01:00:00"), district,
+                  kind="revealed")
+    notice = notice_of(_view(dt.date(2027, 4, 2), "2027-04-01T01:00:00"), district)
+    assert notice.kind == "revealed"
+    rows = notice.sections[0].rows
+    assert len(rows) == 2
+    text = " ".join(" ".join(r) for r in rows)
+    assert "2027-03-03" in text and "人员1" in text and "人员4" in text
+
+
+def test_a_name_is_data_in_the_html(district) -> None:  # noqa: ANN001
+    page = notice_html(notice_of(_view(dt.date(2027, 3, 1), None), district))
+    assert "<b>机构01</b>" not in page and "&lt;b&gt;机构01&lt;/b&gt;" in page
+    assert page.lstrip().lower().startswith("<!doctype html")

@@ -1,0 +1,98 @@
+"""The home visits' files (``tuoyu.api.exports.visits``) from a week planned on a tiny
+hand-made district: visits.csv holds the plan's rows and reads back for a re-plan; one
+calendar per person with an event per visit at the right Beijing time; a route line per
+team and day from the base through the committees and back; the families' own
+coordinates in no file (个人信息保护法: only the committee's centre); ids made safe as
+file names."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from icalendar import Calendar
+from visits_check import tiny_dataset
+
+from tuoyu.api.exports.visits import _safe, read_visits_csv, write_plan
+from tuoyu.planning.dataset import Dataset
+from tuoyu.planning.params import VisitParams
+from tuoyu.planning.visits import run
+
+WEEK = dt.date(2027, 3, 1)
+HOME = ("121.4712345", "31.4012345")  # a family's own place: must appear in no file
+
+
+def fam(fid: str, half_days: str, **kw: object) -> dict[str, object]:
+    return {"family_id": fid, "birth_date": "2027-01-20", "registered_on": "2027-02-05",
+            "needs": "education", "half_days": half_days, **kw}
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    tmp = tmp_path_factory.mktemp("visit_files")
+    staff = [{"staff_id": "ED1", "discipline": "education"},
+             {"staff_id": "ED/2", "discipline": "education"}]
+    families = [fam("F1", "Mon AM", lon=HOME[0], lat=HOME[1]), fam("F2", "Mon AM"),
+                fam("F3", "Tue PM")]
+    folder = tiny_dataset(tmp / "d", staff=staff, families=families)
+    plan = run(Dataset.at(folder), VisitParams(week=WEEK, iterations=200))
+    out = tmp / "out"
+    out.mkdir()
+    write_plan(plan, out)
+    return plan, out
+
+
+def test_the_csv_holds_the_plans_rows_and_reads_back(written) -> None:  # noqa: ANN001
+    plan, out = written
+    rows = read_visits_csv(out / "visits.csv")
+    assert (out / "visits.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    assert [(r["family_id"], r["date"], r["staff_ids"]) for r in rows] == [
+        (r["family_id"], str(r["date"]), r["staff_ids"]) for r in plan.rows]
+    assert {r["family_id"] for r in rows} == {"F1", "F2", "F3"}
+
+
+def test_a_calendar_per_person_an_event_per_visit(written) -> None:  # noqa: ANN001
+    plan, out = written
+    files = sorted(p.name for p in (out / "visits_ics").iterdir())
+    people = sorted({x for r in plan.rows for x in r["staff_ids"].split(";")})
+    assert files == sorted(f"staff_{_safe(x)}.ics" for x in people)
+    assert all(p.is_file() for p in (out / "visits_ics").iterdir())  # a '/' in an id: no folder
+    for x in people:
+        cal = Calendar.from_ical((out / "visits_ics" / f"staff_{_safe(x)}.ics").read_bytes())
+        events = [c for c in cal.walk("VEVENT")]
+        mine = [r for r in plan.rows if x in r["staff_ids"].split(";")]
+        assert len(events) == len(mine)
+        starts = sorted(e.decoded("dtstart") for e in events)
+        assert starts == sorted(
+            dt.datetime.combine(dt.date.fromisoformat(str(r["date"])),
+                                dt.time.fromisoformat(r["start"]),
+                                starts[0].tzinfo) for r in mine)
+        assert all(s.utcoffset() == dt.timedelta(hours=8) for s in starts)
+
+
+def test_a_route_line_per_team_and_day(written) -> None:  # noqa: ANN001
+    plan, out = written
+    doc = json.loads((out / "visits_routes.geojson").read_text(encoding="utf-8"))
+    assert doc["type"] == "FeatureCollection"
+    teams_days = {(r["staff_ids"], str(r["date"])) for r in plan.rows}
+    assert {(f["properties"]["staff_ids"], f["properties"]["date"])
+            for f in doc["features"]} == teams_days
+    for f in doc["features"]:
+        coords = f["geometry"]["coordinates"]
+        assert coords[0] == coords[-1]  # from the base and back
+        assert len(coords) == f["properties"]["visits"] + 2
+
+
+def test_no_familys_own_place_in_any_file(written) -> None:  # noqa: ANN001
+    _plan, out = written
+    for path in out.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            for text in (HOME[0], HOME[1], HOME[0][:8], HOME[1][:7]):
+                assert text.encode() not in data, (path.name, text)
+
+
+def test_ids_are_safe_file_names() -> None:
+    assert _safe("ED/../x y") == "ED_.._x_y" and _safe("") == "_"
+    assert len(_safe("a" * 200)) == 64 and "/" not in _safe("/etc/passwd")

@@ -1,0 +1,133 @@
+"""Errors as JSON a planner can read (``tuoyu.api.service.errors``), on a bare FastAPI
+app with only the handlers: every refusal is ``{error, message, …}`` with its status;
+input problems located and said in the asker's language (Chinese unless asked
+otherwise), at most 200 listed with their count; a clash says its rules in Chinese."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from pydantic import BaseModel, Field
+
+from tuoyu.api.service.errors import MAX_PROBLEMS, ApiError, install, not_found, too_large_message
+from tuoyu.models.errors import DataError, InfeasibleError, Problem
+from tuoyu.models.findings import clash
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+class Body(BaseModel):
+    month: str = Field(..., max_length=7)
+    workers: int = Field(2, ge=1, le=64)
+
+
+def _problems(n: int) -> DataError:
+    return DataError([Problem("staff.csv", "not a date", row=r + 2, column="start",
+                              expected="YYYY-MM-DD", got="x", code="input.bad_date")
+                      for r in range(n)])
+
+
+@pytest.fixture(scope="module")
+def client() -> TestClient:
+    app = FastAPI()
+    install(app)
+
+    @app.get("/busy")
+    def busy() -> None:
+        raise ApiError(429, "too busy", retry_after=3)
+
+    @app.get("/gone")
+    def gone() -> None:
+        raise not_found("Dataset 'x'")
+
+    @app.get("/data/{n}")
+    def data(n: int) -> None:
+        raise _problems(n)
+
+    @app.get("/clash")
+    def clash_() -> None:
+        raise InfeasibleError("roster", [clash("roster.pool_short", month="2027-03",
+                                               inspections=3, min_team=2, need=6, have=4,
+                                               short=2, follow_up=0, high_risk=0, drawn=3,
+                                               coverage=0)])
+
+    @app.post("/body")
+    def post(body: Body) -> dict:
+        return body.model_dump()
+
+    with TestClient(app) as c:
+        yield c
+
+
+def test_an_api_error_is_its_status_kind_message_and_extras(client: TestClient) -> None:
+    r = client.get("/busy")
+    assert r.status_code == 429 and r.json() == {"error": "busy", "message": "too busy",
+                                                 "retry_after": 3}
+    r = client.get("/gone")
+    assert r.status_code == 404 and r.json() == {"error": "not_found",
+                                                 "message": "Dataset 'x' does not exist."}
+
+
+def test_an_address_that_does_not_exist_and_a_wrong_method(client: TestClient) -> None:
+    r = client.get("/nothing")
+    assert r.status_code == 404 and r.json() == {
+        "error": "not_found", "message": "There is nothing at this address."}
+    r = client.get("/body")
+    assert r.status_code == 405 and r.json()["error"] == "method_not_allowed"
+
+
+def test_input_problems_are_located_and_said_in_chinese_by_default(client: TestClient) -> None:
+    r = client.get("/data/1")
+    assert r.status_code == 422
+    j = r.json()
+    assert j["error"] == "invalid_input" and j["problem_count"] == 1
+    p = j["problems"][0]
+    assert (p["file"], p["row"], p["column"], p["code"]) == ("staff.csv", 2, "start",
+                                                             "input.bad_date")
+    assert HAN.search(p["text"]) and HAN.search(j["message"])
+
+
+@pytest.mark.parametrize(("query", "header", "lang"), [
+    ("?lang=en", "", "en"), ("", "en-GB,en;q=0.9", "en"), ("", "fr, en;q=0.5", "en"),
+    ("", "fr", "zh"), ("?lang=xx", "", "zh"), ("?lang=zh", "en", "zh")])
+def test_the_language_is_the_asked_one_else_the_first_spoken_else_chinese(
+        client: TestClient, query: str, header: str, lang: str) -> None:
+    r = client.get(f"/data/1{query}", headers={"Accept-Language": header} if header else {})
+    text = r.json()["problems"][0]["text"]
+    assert bool(HAN.search(text)) == (lang == "zh"), text
+
+
+def test_at_most_200_problems_are_listed_with_their_count(client: TestClient) -> None:
+    j = client.get("/data/250").json()
+    assert len(j["problems"]) == MAX_PROBLEMS == 200 and j["problem_count"] == 250
+
+
+def test_a_clash_is_409_with_each_rule_said_in_chinese(client: TestClient) -> None:
+    r = client.get("/clash")
+    assert r.status_code == 409
+    j = r.json()
+    assert j["error"] == "infeasible" and j["clashes"][0]["code"] == "roster.pool_short"
+    assert j["clashes"][0]["params"]["short"] == 2
+    assert HAN.search(j["message"]) and j["message"] == j["clashes"][0]["message"]
+
+
+def test_a_refused_body_names_each_field_and_what_was_sent(client: TestClient) -> None:
+    r = client.post("/body", json={"month": "2027-03-01", "workers": 0})
+    assert r.status_code == 422
+    j = r.json()
+    assert j["problem_count"] == 2
+    cols = {p["column"]: p for p in j["problems"]}
+    assert set(cols) == {"month", "workers"}
+    assert cols["workers"]["got"] == "0" and "不小于 1" in cols["workers"]["message"]
+    assert j["message"].startswith("请求不正确：")
+    en = client.post("/body?lang=en", json={}).json()
+    assert en["message"].startswith("The request is not valid: ")
+
+
+def test_the_upload_limit_is_said_in_both_languages_with_its_size() -> None:
+    text = too_large_message(50 * 2**20)
+    assert "50 MB" in text and "上限" in text and "larger than" in text
+    assert "1.5 MB" in too_large_message(int(1.5 * 2**20))
