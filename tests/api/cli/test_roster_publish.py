@@ -15,6 +15,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from draw_support import tiny_dataset
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -338,8 +339,9 @@ def test_a_roster_refused_by_the_store_publishes_no_files(tmp_path, monkeypatch)
     of the month was stored meanwhile, the out folder keeps what it held (the command
     line then says that nothing was written, and that is true)."""
     eng = store.engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    tiny = Dataset.at(tiny_dataset(tmp_path / "data"))  # the rule needs no scale
     plan = api_runner.make_plan(
-        DATASET, RosterParams(month="2027-03", time_limit=30, workers=2), engine=eng
+        tiny, RosterParams(month="2027-03", time_limit=30, workers=2), engine=eng
     )
     out = tmp_path / "out"
     out.mkdir()
@@ -350,7 +352,7 @@ def test_a_roster_refused_by_the_store_publishes_no_files(tmp_path, monkeypatch)
 
     monkeypatch.setattr(api_runner, "save_roster", refused)
     with pytest.raises(store.DrawConflict):
-        api_runner.deliver(plan, out, dataset=DATASET, engine=eng)
+        api_runner.deliver(plan, out, dataset=tiny, engine=eng)
     assert sorted(p.name for p in out.iterdir()) == ["roster.csv"]
     assert (out / "roster.csv").read_text(encoding="utf-8") == "the earlier roster\n"
     assert not list(tmp_path.glob(".out.new.*"))  # no staging folder left behind
