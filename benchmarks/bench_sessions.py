@@ -14,8 +14,8 @@ staff, the issue's city ratio); ``N@SHAPE`` a district shaped unlike Baoshan (fe
 streets, many small ones, staff thin in some streets, heavy leave; ``6:8@city9``: the
 issue's 9-street city, 497 centers and 360 staff). ``--limits`` gives each size its ``--time-limit`` (a work
 budget: deterministic time, see docs/sessions.md). Prints one row per run: status, gap,
-objective, bound, seconds of the calendar, of the teams and of the local improvement,
-wall seconds, peak memory.
+objective, bound, seconds of the calendar, of the teams, of the local improvement and of
+the topics chosen at once, wall seconds, peak memory.
 """
 
 from __future__ import annotations
@@ -60,6 +60,7 @@ def run_one(root: Path, data_dir: Path, time_limit: float) -> dict[str, object]:
         calendar_s=round(per.get("calendar", 0.0), 1),
         teams_s=round(per.get("teams", 0.0), 1),
         polish_s=round(per.get("polish", 0.0), 1),
+        topics_s=round(per.get("topics", 0.0), 1),
         wall_s=round(wall, 1),
         peak_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         findings=sorted({f.code for f in plan.findings}),
@@ -70,7 +71,16 @@ def run_one(root: Path, data_dir: Path, time_limit: float) -> dict[str, object]:
 def district(size: str) -> Path:
     """``N``: generator scale N; ``N:M``: centers at scale N, staff at scale M;
     ``...@SHAPE``: a district shape of ``data/gen_sessions.SHAPES`` (few_big, many_small,
-    thin_staff, heavy_leave, city9: 9 streets, 497 centers and 360 staff at ``6:8``)."""
+    thin_staff, heavy_leave, city9: 9 streets, 497 centers and 360 staff at ``6:8``);
+    ``hSEED``: a small held-out district of ``data/gen_sessions.heldout`` (18 venues, 20
+    staff, leave, closures, weekend-only staff)."""
+    if size.startswith("h"):
+        sys.path.insert(0, str(ROOT))
+        from data.gen_sessions import heldout
+
+        folder = Path(tempfile.mkdtemp(prefix=f"tuoyu_sessions_{size}_"))
+        return heldout(folder, int(size[1:]), year=2027, baby=16, other=2, staff_n=20,
+                       leave_share=0.2, closure_share=0.1, weekend_only_share=0.1)
     size, _, shape = size.partition("@")
     scale, _, staff = size.partition(":")
     if size == "1":
@@ -93,13 +103,15 @@ def _row(name: str, who: str, r: dict) -> str:
     return (
         f"| {name} | {r['centers']} / {r['staff']} | {who} | {r['status']} | {gap} | {obj} |"
         f" {bound} | {r['calendar_s']} | {r['teams_s']} | {r.get('polish_s', 0.0)} |"
+        f" {r.get('topics_s', 0.0)} |"
         f" {r['wall_s']} | {r['peak_mb']} |"
     )
 
 
 HEADER = (
     "| instance | centers / staff | code | status | gap | objective | bound | calendar s"
-    " | teams s | polish s | wall s | peak MB |\n|---|---|---|---|---|---|---|---|---|---|---|---|"
+    " | teams s | polish s | topics s | wall s | peak MB |"
+    "\n|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 )
 
 
@@ -127,6 +139,7 @@ def main() -> None:
     for size, limit in zip(a.sizes.split(","), limits, strict=True):
         folder = district(size)
         name = "bundled" if size == "1" else f"x{size.replace(':', ' staff x')}"
+        name = f"held-out seed {size[1:]}" if size.startswith("h") else name
         name = name.replace("@", " shape ")
         for who, root in codes:
             res = subprocess.run(

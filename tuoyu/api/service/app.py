@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import json
 import string
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -203,9 +204,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         jobs.start()
+        before = sys.getswitchinterval()
+        sys.setswitchinterval(max(settings.switch_interval, 1e-6))
         try:
             yield
         finally:
+            sys.setswitchinterval(before)
             jobs.stop()
 
     app = FastAPI(

@@ -76,13 +76,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "sessions.not_proven_optimal": (
         "未证明最优：目标值 {objective}，整个方案的下界 {bound}。下界只计对任何日历都成立的"
-        "人员安排费用（跨街道出行、非固定带队人、超出公平份额的工作量）；日历目标（间隔、周末、"
-        "月份均衡、活动分散、季度、重排变动）在下界中按 0 计，其费用全部计入差距。",
+        "人员安排费用（跨街道出行、非固定带队人、超出公平份额的工作量），以及按月份放宽计算时"
+        "月份均衡、活动分散必然产生的费用；其余日历目标（间隔、周末、季度、重排变动）在下界中"
+        "按 0 计，其费用全部计入差距。",
         "Not proven optimal: objective {objective}, bound of the whole plan {bound}. The "
         "bound counts the team costs that hold for any calendar (trips across streets, "
-        "sessions not led by the home lead, load above the fair share); the calendar goals "
-        "(spacing, weekend, month share, events spread, quarters, re-plan changes) count 0 "
-        "in it, so their whole cost is in the gap.",
+        "sessions not led by the home lead, load above the fair share) and what a "
+        "relaxation by months shows the month share and the events' spread must cost; the "
+        "other calendar goals (spacing, weekend, quarters, re-plan changes) count 0 in it, "
+        "so their whole cost is in the gap.",
     ),
     "sessions.staffing_cuts": (
         "第一版日历按人数可行，但按具体人员排不开；追加了 {cuts} 条人员容量约束，"

@@ -64,6 +64,61 @@ def soft_lower_bound(
     return cheapest_pairs(problem, day_of, pairs, skill, sizes)[0]
 
 
+class _FlowNet:
+    """The network of :func:`cheapest_pairs`, arc by arc (node keys of any hashable kind)."""
+
+    def __init__(self) -> None:
+        self.mcf = min_cost_flow.SimpleMinCostFlow()
+        self.ids: dict[object, int] = {}
+
+    def node(self, key: object) -> int:
+        return self.ids.setdefault(key, len(self.ids))
+
+    def arc(self, a: object, b: object, cap: int, cost: int = 0) -> int:
+        return self.mcf.add_arc_with_capacity_and_unit_cost(self.node(a), self.node(b), cap, cost)
+
+
+def _pair_arcs(
+    net: _FlowNet,
+    problem: RosterProblem,
+    day_of: dict[int, int],
+    pairs: list[tuple[int, int]],
+    skill: str | None,
+) -> dict[tuple[int, int], int]:
+    """visit -> (visit, inspector) -> inspector-day -> inspector: a pair at most once, an
+    inspector-day within the daily limit, a return to the last institution at its weight;
+    with ``skill``, the skilled pairs also reachable from the visit's skill node. Returns
+    the arc of each pair."""
+    r, people = problem.rules, problem.inspectors
+    used: dict[tuple[int, int], int] = {}
+    for v, p in pairs:
+        k, insp = day_of[v], people[p]
+        if ("pk", p, k) not in net.ids:
+            net.arc(("pk", p, k), ("p", p), insp.max_per_day)
+        last = insp.inspector_id in problem.visits[v].last_team and r.avoid_last_team
+        cost = r.weights.return_to_last_institution * last
+        used[v, p] = net.arc(("vp", v, p), ("pk", p, k), 1, cost)
+        net.arc(("any", v), ("vp", v, p), 1)
+        if skill is not None and skill in insp.skills:
+            net.arc(("skill", v), ("vp", v, p), 1)
+    return used
+
+
+def _load_arcs(net: _FlowNet, problem: RosterProblem) -> None:
+    """inspector -> sink: the fair share at no cost, the rest of the monthly limit at the
+    load weight (inspectors on leave all month have no fair share)."""
+    people, nv = problem.inspectors, len(problem.visits)
+    at = {p for p, i in enumerate(people) if problem.available[i.inspector_id]}
+    fair = math.ceil(problem.rules.min_team * nv / len(at))
+    for p, insp in enumerate(people):
+        if ("p", p) in net.ids:
+            base = min(insp.max_per_month, fair) if p in at else insp.max_per_month
+            net.arc(("p", p), "sink", base)
+            if insp.max_per_month > base:
+                cost = problem.rules.weights.load_above_fair_share
+                net.arc(("p", p), "sink", insp.max_per_month - base, cost)
+
+
 def cheapest_pairs(
     problem: RosterProblem,
     day_of: dict[int, int],
@@ -76,47 +131,21 @@ def cheapest_pairs(
     every visit ``sizes[v]`` (default ``min_team``; every team has at least its least
     team) different inspectors, one of them with ``skill`` when given (every team has
     one); None when no such flow exists (then there is no roster)."""
-    r, w, people = problem.rules, problem.rules.weights, problem.inspectors
-    at = {p for p, i in enumerate(people) if problem.available[i.inspector_id]}
-    nv = len(problem.visits)
-    if not at or nv == 0:
+    people, nv = problem.inspectors, len(problem.visits)
+    if nv == 0 or not any(problem.available[i.inspector_id] for i in people):
         return 0, set()
-    fair = math.ceil(r.min_team * nv / len(at))
-    mcf = min_cost_flow.SimpleMinCostFlow()
-    ids: dict[object, int] = {}
-
-    def node(key: object) -> int:
-        return ids.setdefault(key, len(ids))
-
-    def arc(a: object, b: object, cap: int, cost: int = 0) -> None:
-        mcf.add_arc_with_capacity_and_unit_cost(node(a), node(b), cap, cost)
-
-    source, sink = node("source"), node("sink")
-    used: dict[tuple[int, int], int] = {}
-    for v, p in pairs:
-        k, insp = day_of[v], people[p]
-        if ("pk", p, k) not in ids:
-            arc(("pk", p, k), ("p", p), insp.max_per_day)
-        last = insp.inspector_id in problem.visits[v].last_team and r.avoid_last_team
-        used[v, p] = mcf.add_arc_with_capacity_and_unit_cost(
-            node(("vp", v, p)), node(("pk", p, k)), 1, w.return_to_last_institution * last
-        )
-        arc(("any", v), ("vp", v, p), 1)
-        if skill is not None and skill in insp.skills:
-            arc(("skill", v), ("vp", v, p), 1)
-    size = {v: (sizes or {}).get(v, r.min_team) for v in range(nv)}
+    net = _FlowNet()
+    source, sink = net.node("source"), net.node("sink")
+    used = _pair_arcs(net, problem, day_of, pairs, skill)
+    size = {v: (sizes or {}).get(v, problem.rules.min_team) for v in range(nv)}
     for v in range(nv):
         if skill is None:
-            arc("source", ("any", v), size[v])
+            net.arc("source", ("any", v), size[v])
         else:
-            arc("source", ("skill", v), 1)
-            arc("source", ("any", v), size[v] - 1)
-    for p, insp in enumerate(people):
-        if ("p", p) in ids:
-            base = min(insp.max_per_month, fair) if p in at else insp.max_per_month
-            arc(("p", p), "sink", base)
-            if insp.max_per_month > base:
-                arc(("p", p), "sink", insp.max_per_month - base, w.load_above_fair_share)
+            net.arc("source", ("skill", v), 1)
+            net.arc("source", ("any", v), size[v] - 1)
+    _load_arcs(net, problem)
+    mcf = net.mcf
     mcf.set_node_supply(source, sum(size.values()))
     mcf.set_node_supply(sink, -sum(size.values()))
     if mcf.solve() != mcf.OPTIMAL:

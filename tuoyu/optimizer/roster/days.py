@@ -120,14 +120,13 @@ class _Net:
         return {v: k for (v, k), arc in arcs.items() if mcf.flow(arc)}
 
 
-def no_tie(
+def _residual(
     net: _Net, caps: list[int], cost: dict[tuple[int, int], int], day_of: dict[int, int]
-) -> bool:
-    """Is the optimal placement ``day_of`` the only one? Yes iff the residual network has
-    no simple cycle of cost 0 other than an arc and its own reverse. With shortest-path
-    potentials every residual arc has a reduced cost >= 0, so such a cycle uses arcs of
-    reduced cost 0 only: either a cycle among visits and days (visits change days), or a
-    path from a day that gives up a visit to another day with room (through the sink)."""
+) -> nx.DiGraph:
+    """The residual network of the placement ``day_of`` (the source left out: every visit
+    is placed), arcs weighted by their cost: a placed visit may leave its day, an unplaced
+    pair may be taken, a day with room may take one more (to the sink), a day with a visit
+    may give one up (from the sink)."""
     load = [0] * net.nd
     for k in day_of.values():
         load[k] += 1
@@ -143,10 +142,30 @@ def no_tie(
             g.add_edge(("d", k), sink, w=0)
         if load[k] > 0:
             g.add_edge(sink, ("d", k), w=0)
+    return g
+
+
+def _potentials(g: nx.DiGraph) -> dict[object, int]:
+    """Shortest-path potentials (from a root joined to every node at cost 0): every arc's
+    reduced cost is then >= 0 (the placement is optimal: no negative cycle)."""
     root = ("root",)
-    g.add_edges_from(((root, n) for n in list(g.nodes)), w=0)
-    pot = nx.single_source_bellman_ford_path_length(g, root, weight="w")
-    g.remove_node(root)
+    h = g.copy()
+    h.add_edges_from(((root, n) for n in list(g.nodes)), w=0)
+    pot = nx.single_source_bellman_ford_path_length(h, root, weight="w")
+    return {n: d for n, d in pot.items() if n != root}
+
+
+def no_tie(
+    net: _Net, caps: list[int], cost: dict[tuple[int, int], int], day_of: dict[int, int]
+) -> bool:
+    """Is the optimal placement ``day_of`` the only one? Yes iff the residual network has
+    no simple cycle of cost 0 other than an arc and its own reverse. With shortest-path
+    potentials every residual arc has a reduced cost >= 0, so such a cycle uses arcs of
+    reduced cost 0 only: either a cycle among visits and days (visits change days), or a
+    path from a day that gives up a visit to another day with room (through the sink)."""
+    g = _residual(net, caps, cost, day_of)
+    pot = _potentials(g)
+    sink = ("t",)
 
     def tight(a: object, b: object) -> bool:
         return g[a][b]["w"] + pot[a] - pot[b] == 0

@@ -15,7 +15,7 @@ days, the full model chooses days and teams together; if no solve found a roster
 the work, a greedy roster in a fixed order completes the days (:func:`_greedy_plan`). The
 stop token and the progress function reach every solve.
 
-Every solve is a deterministic search (:class:`_Clock`: CP-SAT's LP workers interleaved
+Every solve is a deterministic search (:class:`_Clock`: :data:`SUBSOLVERS` interleaved
 on a fixed number of threads, within a budget of deterministic work), so a roster whose
 proofs did not finish is still the same with any ``--workers`` and under any load; the
 plan says what was not proven. The soft goals reported are counted on the rows written
@@ -90,6 +90,13 @@ DET_PER_SECOND = 1.0
 #: so that the roster never depends on --workers
 THREADS = 2
 BATCH = 2
+#: the full-search workers of every roster solve, whatever --workers: the LP worker finds
+#: the rosters, the lower-bound tree search proves them. On assignment models whose
+#: relaxation is nearly tight, the tree search closes the last fraction of a per cent of
+#: the priorities' gap that a second LP worker (default_lp, used before) chased by
+#: restarts: 3-6x less wall time on generated districts, the same proven-unique rosters
+#: (docs/benchmarks/roster.md)
+SUBSOLVERS = ("max_lp", "lb_tree_search")
 #: the wall clock stops a roster's solves only at this multiple of the time limit: a
 #: safety net (as the calendar's), so that on a loaded machine the work budget, not the
 #: clock, still ends each solve and the roster stays the same
@@ -98,12 +105,15 @@ WALL_FACTOR = 10.0
 
 @dataclass(frozen=True)
 class _DetParams(SolveParams):
-    """The roster's deterministic solves leave out CP-SAT's interleaved ``fixed`` search,
-    which aborts the process on some hinted models (OR-Tools 9.15: "Check failed:
-    heuristics.fixed_search != nullptr", met by the calendar's solves)."""
+    """The roster's deterministic solves run :data:`SUBSOLVERS` and leave out CP-SAT's
+    interleaved ``fixed`` search, which aborts the process on some hinted models
+    (OR-Tools 9.15: "Check failed: heuristics.fixed_search != nullptr", met by the
+    calendar's solves)."""
 
     def apply(self, solver: cp_model.CpSolver) -> None:
         super().apply(solver)
+        solver.parameters.subsolvers.clear()
+        solver.parameters.subsolvers.extend(SUBSOLVERS)
         solver.parameters.ignore_subsolvers.append("fixed")
 
 
@@ -119,10 +129,11 @@ class _Clock:
         self.wall_stopped: list[str] = []  # stages the wall clock ended before their work
 
     def left(self, share: float = 1.0) -> SolveParams:
-        """A deterministic search on ``share`` of the work left: CP-SAT's two LP workers
-        (max_lp, default_lp) interleaved on a fixed number of threads, within a
-        deterministic time limit. These are assignment models whose linear relaxation is
-        nearly tight; the LP workers prove them far faster than the default portfolio.
+        """A deterministic search on ``share`` of the work left: :data:`SUBSOLVERS` (an
+        LP worker and the lower-bound tree search) interleaved on a fixed number of
+        threads, within a deterministic time limit. These are assignment models whose
+        linear relaxation is nearly tight; LP-based search proves them far faster than the
+        default portfolio.
         The result depends on the model and the work budget only, never on --workers, the
         machine or its load (unless the wall clock, a safety net, stops it first)."""
         det = max(0.05, self.work * share)
@@ -416,32 +427,11 @@ def _greedy_plan(
         ]
         floor = soft_floor(problem, days.day_of, pairs)
         bound = min(objective, float(floor.total)) if floor is not None else None
-        stages.append(
-            StageTime(
-                "greedy completion",
-                Status.FEASIBLE,
-                objective,
-                bound,
-                solve_seconds=time.perf_counter() - t0,
-            )
-        )
-        w = problem.rules.weights
-        goals = tuple(
-            SoftGoal(f"roster.goal.{name}", values[name], getattr(w, name)) for name in SOFT_GOALS
-        )
+        stages.append(StageTime("greedy completion", Status.FEASIBLE, objective, bound,
+                                solve_seconds=time.perf_counter() - t0))
         findings = _findings(problem, size, values, False, params, run, clock, None)
-        return RosterResult(
-            problem,
-            rows,
-            Status.FEASIBLE,
-            objective,
-            bound,
-            tuple(stages),
-            goals,
-            tuple(findings),
-            None,
-            size,
-        )
+        return RosterResult(problem, rows, Status.FEASIBLE, objective, bound, tuple(stages),
+                            _soft_goals(problem, values), tuple(findings), None, size)
     return None
 
 
@@ -488,25 +478,18 @@ def _pick(
         stages.append(stage)
         unique = (unique_teams and days.unique) if teams.fixed else unique_teams
     status = Status.CANCELLED if run.stopped else (Status.OPTIMAL if proven else Status.FEASIBLE)
-    w = problem.rules.weights
-    goals = tuple(
-        SoftGoal(f"roster.goal.{name}", soft_values[name], getattr(w, name)) for name in SOFT_GOALS
-    )
     findings = _findings(
         problem, teams.size, soft_values, proven, params, run, clock, unique if prove else True
     )
-    return RosterResult(
-        problem,
-        rows,
-        status,
-        objective,
-        bound,
-        tuple(stages),
-        goals,
-        tuple(findings),
-        unique,
-        teams.size,
-    )
+    return RosterResult(problem, rows, status, objective, bound, tuple(stages),
+                        _soft_goals(problem, soft_values), tuple(findings), unique, teams.size)
+
+
+def _soft_goals(problem: RosterProblem, values: dict[str, int]) -> tuple[SoftGoal, ...]:
+    """Each soft goal's value on the rows written, with its weight."""
+    w = problem.rules.weights
+    return tuple(SoftGoal(f"roster.goal.{name}", values[name], getattr(w, name))
+                 for name in SOFT_GOALS)
 
 
 def _by_priority(

@@ -248,35 +248,37 @@ def _extra_lower_bound(p, centers, n_left, ev_need, places) -> int:
 def extra_lp(p, centers, n_left, ev_need, places, safe: bool = True):
     """The medical and psychology trips *and* load as a linear program (HiGHS): per center
     and person ``y`` sessions (at least ``min_extra`` per center and ``min_of`` per
-    discipline, at most its sessions per discipline), the events' people, each person's year within their places, and per
-    person the sessions above the fair share ``ceil(T/n) <= T/n + 1 - 1/n`` (``T`` the
-    discipline's total, itself free: more sessions needing one may lower the load).
-    Every plan's teams are a solution of it, so its optimum rounded up is a bound.
-    Returns (bound, {(center, person): y}) or None when HiGHS gives no optimum."""
-    import highspy
-    import numpy as np
-    from scipy import sparse
+    discipline, at most its sessions per discipline), the events' people, each person's
+    year within their places, and per person the sessions above the fair share
+    ``ceil(T/n) <= T/n + 1 - 1/n`` (``T`` the discipline's total, itself free: more
+    sessions needing one may lower the load). Every plan's teams are a solution of it, so
+    its optimum rounded up is a bound. Returns (bound, {(center, person): y}) or None
+    when HiGHS gives no optimum."""
+    from tuoyu.optimizer.sessions.bound import Lp, rounded_up
 
-    w = p.rules.weights
-    cols: list[tuple[float, float, float]] = []  # (cost, lower, upper)
-    rows: list[tuple[float, float]] = []
-    ent: list[tuple[int, int, float]] = []  # (row, col, value)
-    ykey: dict[int, tuple[str, str]] = {}
-
-    def col(cost: float, lo: float, hi: float) -> int:
-        cols.append((cost, lo, hi))
-        return len(cols) - 1
-
-    def row(terms: list[tuple[int, float]], lo: float, hi: float) -> None:
-        r = len(rows)
-        rows.append((lo, hi))
-        ent.extend((r, c, v) for c, v in terms)
-
-    inf = highspy.kHighsInf
+    lp = Lp()
     pools = {d: p.pools[d] for d in ("medical", "psychology") if p.pools[d]}
+    load: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    ykey = _extra_centers(p, lp, pools, centers, n_left, load, safe)
+    _extra_events(lp, pools, ev_need, load)
+    for pool in pools.values():
+        _extra_load(p, lp, pool, places, load)
+    res = lp.solve()
+    if res is None:
+        return None
+    value, x = res
+    if not lp.cols:
+        return 0, {}
+    flows = {key: x[j] for j, key in ykey.items() if x[j] > 1e-6}
+    return rounded_up(value), flows
+
+
+def _extra_centers(p, lp, pools, centers, n_left, load, safe: bool) -> dict[int, tuple[str, str]]:
+    """Per center and person the sessions ``y`` (the trip's cost each), within the
+    center's least and most sessions needing each discipline and needing one."""
+    ykey: dict[int, tuple[str, str]] = {}
     # people beyond the education member a session can need (one for a usual topic)
     per_session = max((len(set(t.disciplines) & set(pools)) for t in p.data.topics), default=0)
-    load: dict[str, list[tuple[int, float]]] = defaultdict(list)
     for c in centers:
         n = n_left[c.center_id]
         need = min_extra(p, n, safe and bool(p.fixed_of(c)))
@@ -286,65 +288,42 @@ def extra_lp(p, centers, n_left, ev_need, places, safe: bool = True):
         for d, pool in pools.items():
             mine = []
             for st in pool:
-                j = col(trip_cost(p, st.street_id, c.street_id), 0, n)
+                j = lp.col(trip_cost(p, st.street_id, c.street_id), 0, n)
                 ykey[j] = (c.center_id, st.staff_id)
                 mine.append((j, 1.0))
                 load[st.staff_id].append((j, 1.0))
-            row(mine, min_of(p, n, safe and bool(p.fixed_of(c)), d), n)
+            lp.row(mine, min_of(p, n, safe and bool(p.fixed_of(c)), d), n)
             every += mine
         if every:
-            row(every, need, n * per_session)
+            lp.row(every, need, n * per_session)
+    return ykey
+
+
+def _extra_events(lp, pools, ev_need, load) -> None:
+    """The district events' doctors and psychologists (no trip cost; they take places)."""
     for d, pool in pools.items():
         for _, k, count in ev_need[d]:
             mine = []
             for st in pool:
-                j = col(0, 0, count)
+                j = lp.col(0, 0, count)
                 mine.append((j, 1.0))
                 load[st.staff_id].append((j, 1.0))
-            row(mine, k * count, k * count)
-    for pool in pools.values():
-        n_d = len(pool)
-        lv = {st.staff_id: col(0, 0, places[st.staff_id]) for st in pool}
-        for st in pool:
-            row([*load[st.staff_id], (lv[st.staff_id], -1.0)], 0, 0)
-        total = col(0, 0, inf)
-        row([*((j, 1.0) for j in lv.values()), (total, -1.0)], 0, 0)
-        for st in pool:
-            e = col(w.load, 0, inf)
-            # e >= l - T/n - (1 - 1/n)
-            row([(e, 1.0), (lv[st.staff_id], -1.0), (total, 1.0 / n_d)], -(1 - 1 / n_d), inf)
-    if not cols:
-        return 0, {}
-    r_i, c_i, v = zip(*ent, strict=True) if ent else ((), (), ())
-    a = sparse.csc_matrix((v, (r_i, c_i)), shape=(len(rows), len(cols)))
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = len(cols), len(rows)
-    cost, lo, hi = (np.array(x, dtype=float) for x in zip(*cols, strict=True))
-    lp.col_cost_, lp.col_lower_, lp.col_upper_ = cost, lo, hi
-    lp.row_lower_ = np.array([r[0] for r in rows], dtype=float)
-    lp.row_upper_ = np.array([r[1] for r in rows], dtype=float)
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = len(cols), len(rows)
-    lp.a_matrix_.start_ = a.indptr.astype(np.int32)
-    lp.a_matrix_.index_ = a.indices.astype(np.int32)
-    lp.a_matrix_.value_ = a.data.astype(float)
-    from tuoyu.optimizer.siting.highs import _new_highs  # its banner kept off stdout
+            lp.row(mine, k * count, k * count)
 
-    h = _new_highs()
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("solver", "simplex")
-    # serial dual simplex: the same solution every run. Never set "threads" here: HiGHS
-    # starts one scheduler per process, and a later instance (the siting plan in
-    # `tuoyu all`) asking for another thread count then fails.
-    h.setOptionValue("simplex_strategy", 1)
-    h.passModel(lp)
-    h.run()
-    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-        return None
-    value = h.getInfo().objective_function_value
-    x = h.getSolution().col_value
-    flows = {key: x[j] for j, key in ykey.items() if x[j] > 1e-6}
-    return math.ceil(value - 1e-6 * max(1.0, abs(value))), flows
+
+def _extra_load(p, lp, pool, places, load) -> None:
+    """Each person's year within their places; the sessions above ``T/n + 1 - 1/n``."""
+    inf = math.inf
+    n_d = len(pool)
+    lv = {st.staff_id: lp.col(0, 0, places[st.staff_id]) for st in pool}
+    for st in pool:
+        lp.row([*load[st.staff_id], (lv[st.staff_id], -1.0)], 0, 0)
+    total = lp.col(0, 0, inf)
+    lp.row([*((j, 1.0) for j in lv.values()), (total, -1.0)], 0, 0)
+    for st in pool:
+        e = lp.col(p.rules.weights.load, 0, inf)
+        # e >= l - T/n - (1 - 1/n)
+        lp.row([(e, 1.0), (lv[st.staff_id], -1.0), (total, 1.0 / n_d)], -(1 - 1 / n_d), inf)
 
 
 def _relaxation_inputs(p: SessionProblem):

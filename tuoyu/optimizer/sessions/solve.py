@@ -1,6 +1,7 @@
 """Plan the year: the calendar (stage A) with staffing cuts until its teams exist, then
-the teams (stage B), then a local improvement of both (``polish.py``, teams named again by
-the exact flow); status, objective and bound of the whole plan.
+the teams (stage B), then the topics chosen again for the whole district (``topics.py``,
+a MIP) and a local improvement of both (``polish.py``), the teams named again by the
+exact flow after each; status, objective and bound of the whole plan.
 
 **Exact.** Stage A counts staff; after each calendar, a max-flow per discipline and
 month (``cuts.py``) either names valid teams or returns a set of half-days the calendar
@@ -13,7 +14,9 @@ extra lead, staff changed), counted on the plan. The teams are the best for the
 calendar (a min-cost flow per discipline, ``flow.best_teams``). The bound is a bound of
 the whole problem, decomposed or not (``whole_bound``): the transportation of every
 session's educator and the linear relaxation of the doctors' and psychologists' trips
-and load, over every calendar (``flow.team_lower_bound``); the calendar goals count 0.
+and load, over every calendar (``flow.team_lower_bound``), and for a district planned
+in one part the year's relaxation by months (``bound.py``: the months' bands and the
+events' spread counted too); spacing, weekend, quarters and a re-plan's moves count 0.
 ``optimal`` only when the objective meets that bound.
 
 **Reproducible.** Every CP-SAT solve runs a fixed portfolio in interleaved
@@ -32,7 +35,17 @@ from ortools.sat.python import cp_model
 
 from tuoyu.models.findings import Finding, info, warning
 from tuoyu.models.sessions import Center, Session
-from tuoyu.optimizer.sessions import calendar, cuts, explain, flow, goals, polish, replan
+from tuoyu.optimizer.sessions import (
+    calendar,
+    cuts,
+    explain,
+    flow,
+    goals,
+    polish,
+    replan,
+    topics,
+)
+from tuoyu.optimizer.sessions.bound import year_lower_bound
 from tuoyu.optimizer.sessions.problem import SessionProblem, sessions_needed
 from tuoyu.optimizer.solve import (
     ProgressEvent,
@@ -331,6 +344,7 @@ def plan_sessions(
     assert staff_of is not None, "the calendar passed the staffing check"
     secs = time.perf_counter() - t
     run.stages.append(StageTime("teams", Status.OPTIMAL, None, None, 0.0, secs))
+    new, staff_of = _choose_topics(run, new, staff_of)
     new, staff_of = _polish(run, new, staff_of)
     order = {st.staff_id: i for i, st in enumerate(p.data.staff)}
     new = [
@@ -350,16 +364,54 @@ def _polish(
     p = run.p
     if run.out_of_time():  # cancelled or out of time: finish from the best so far
         return new, staff_of
+    before = goals.weighted(p, plan_values(p, new, staff_of), goals.PLAN_GOALS)
+    if before <= team_bound(p) + 1e-6:  # proven optimal already: nothing to improve
+        return new, staff_of
     t = time.perf_counter()
     moved = polish.polish(p, new, staff_of, run.stop, run.params.clock)
     again = flow.best_teams(p, moved) if moved is not new else None
     secs = time.perf_counter() - t
     if again is None:
         return new, staff_of
-    before = goals.weighted(p, plan_values(p, new, staff_of), goals.PLAN_GOALS)
     after = goals.weighted(p, plan_values(p, moved, again), goals.PLAN_GOALS)
     run.stages.append(StageTime("polish", Status.FEASIBLE, float(after), None, 0.0, secs))
     if after > before:
+        return new, staff_of
+    return moved, again
+
+
+def _choose_topics(
+    run: _Run, new: list[Session], staff_of: dict[int, list[str]]
+) -> tuple[list[Session], dict[int, list[str]]]:
+    """The topics chosen again for the whole district with the doctors' and
+    psychologists' places (``topics.py``, a MIP), the teams named again by the exact flow;
+    kept only when the plan's objective falls. A fresh plan only (a re-plan's topics
+    count against the previous plan). The MIP ends on its own; the work budget's seconds
+    are its wall-clock safety net (said in the findings when it ends it). A district
+    planned in parts (``calendar_groups``) is left to the local improvement: one MIP over
+    all its sessions could run for minutes."""
+    p = run.p
+    if p.previous or run.out_of_time() or not any(p.pools[d] for d in topics.OTHERS):
+        return new, staff_of
+    if len(calendar_groups(p)) > 1:
+        return new, staff_of
+    before = goals.weighted(p, plan_values(p, new, staff_of), goals.PLAN_GOALS)
+    if before <= team_bound(p) + 1e-6:  # proven optimal already
+        return new, staff_of
+    t = time.perf_counter()
+    staffed = [s.model_copy(update={"staff_ids": tuple(staff_of[k])}) for k, s in enumerate(new)]
+    moved, stopped = topics.choose_topics(
+        p, staffed, min(run.wall_left(), run.params.time_limit), run.stop
+    )
+    again = flow.best_teams(p, moved) if moved is not None else None
+    secs = time.perf_counter() - t
+    if stopped and not (run.stop is not None and run.stop.is_set()):
+        run.findings.append(warning("sessions.wall_clock_stop", stage="topics", seconds=round(secs, 1)))
+    if again is None:
+        return new, staff_of
+    after = goals.weighted(p, plan_values(p, moved, again), goals.PLAN_GOALS)
+    run.stages.append(StageTime("topics", Status.FEASIBLE, float(after), None, 0.0, secs))
+    if after >= before:
         return new, staff_of
     return moved, again
 
@@ -388,7 +440,7 @@ def _result(
     planned = sorted([*p.fixed, *new], key=lambda s: (s.date, s.half, s.center_id, s.event_id))
     values = plan_values(p, new, staff_of)
     objective = float(goals.weighted(p, values, goals.PLAN_GOALS))
-    bound = min(objective, whole_bound(p))
+    bound = min(objective, whole_bound(p, objective))
     status = Status.OPTIMAL if objective <= bound + 1e-6 else Status.FEASIBLE
     if run.progress is not None:  # the plan's own figures: the live line ends on its gap
         run.progress(ProgressEvent("whole", time.perf_counter() - run.t0, objective, bound))
@@ -421,14 +473,30 @@ def _result(
     )
 
 
-def whole_bound(p: SessionProblem) -> float:
-    """A lower bound of the plan's objective over every calendar and teams: the team
-    goals' transportation bound (``flow.team_lower_bound``), or the nearest-street bound
-    of the trips if higher; the calendar goals count 0. (The calendar model's own bound
-    is no bound of the plan: its steering terms may cost more than the teams do.)"""
+def team_bound(p: SessionProblem) -> float:
+    """The team goals' transportation bound (``flow.team_lower_bound``), or the
+    nearest-street bound of the trips if higher: a bound of every plan, a second or so."""
     n_left = {c.center_id: sessions_needed(p, c, p.fixed_of(c)) for c in p.data.centers}
     lower = float(goals.weighted(p, goals.team_lower_bound(p, n_left), goals.TEAM_GOALS))
     return max(lower, float(flow.team_lower_bound(p)))
+
+
+def whole_bound(p: SessionProblem, objective: float | None = None) -> float:
+    """A lower bound of the plan's objective over every calendar and teams: the team
+    goals' transportation bound (``flow.team_lower_bound``), or the nearest-street bound
+    of the trips if higher; then, unless that already meets ``objective``, the year's
+    relaxation by months (``year_lower_bound``: the months' bands, the events'
+    spread and each person's monthly places counted too) if higher, for a district
+    planned in one part. (The calendar
+    model's own bound is no bound of the plan: its steering terms may cost more than the
+    teams do.)"""
+    out = team_bound(p)
+    if objective is not None and out >= objective - 1e-6:
+        return out
+    if len(calendar_groups(p)) > 1:  # a city: (center, person, month) takes millions
+        return out
+    year = year_lower_bound(p)
+    return out if year is None else max(out, float(year))
 
 
 def targets(p: SessionProblem, planned: list[Session]) -> list[Target]:

@@ -1,0 +1,401 @@
+"""A lower bound of the whole plan's objective that counts the months: the year as a
+linear program over (center, month) and (person, month), HiGHS.
+
+The team goals' transportation bound (``flow.team_lower_bound``) lets every session take
+any month, so it never pays for what an even year costs: a month's share of the year
+follows its open days while a person's monthly limit does not, so in a long month the
+local staff run out and the sessions go to neighbours. This relaxation keeps the months:
+
+- ``x[c, m]``: sessions of center ``c`` in month ``m`` (at most what the gap between two
+  sessions lets the month's open days hold), ``n_c`` in all, one in every open quarter
+  of a center under the quarter rule;
+- ``z[c, d, m]``: of them, sessions needing a doctor or a psychologist (at most one each
+  per session; at least ``flow.min_of`` / ``flow.min_extra`` per center);
+- ``v[e, m]``: occurrences of a district event per month, within its months;
+- people per (center or event, person, month): every place filled by a person of its
+  discipline available that month, each within their places of the month
+  (``problem.month_places``), costing the trip (and, for a center's educator who is not
+  its home lead, ``extra_lead``);
+- the goals that depend on the months, each relaxed to a linear lower estimate: the
+  sessions beyond each month's band, all sessions and per discipline (the band ends
+  ``floor``/``ceil`` of the share, replaced by the share less/plus one); the event
+  occurrences beyond their kind's monthly share; the load above the fair share.
+
+Every plan gives a solution of it of at most the plan's objective (its calendar gives
+``x``, ``z``, ``v``; its teams the people; the goals not modelled here, spacing, weekend,
+quarters, a re-plan's moves, count 0), so its optimum rounded up is a lower bound of
+every plan's objective.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+
+from tuoyu.optimizer.sessions import goals
+from tuoyu.optimizer.sessions.problem import (
+    DISCIPLINES,
+    SessionProblem,
+    month_places,
+    sessions_needed,
+)
+
+
+class Lp:
+    """Columns and rows of a linear program (or a MIP, with integer columns), solved by
+    HiGHS: a linear program by the serial dual simplex, a MIP by branch and bound; the
+    same solution every run when the solve ends on its own (not by ``time_limit``)."""
+
+    def __init__(self) -> None:
+        self.cols: list[tuple[float, float, float]] = []  # (cost, lower, upper)
+        self.rows: list[tuple[float, float]] = []
+        self.ent: list[tuple[int, int, float]] = []  # (row, col, value)
+        self.integer: list[int] = []
+        self.stopped = False  # a MIP ended by its time limit or the stop token
+
+    def col(self, cost: float, lo: float, hi: float, integer: bool = False) -> int:
+        self.cols.append((cost, lo, hi))
+        if integer:
+            self.integer.append(len(self.cols) - 1)
+        return len(self.cols) - 1
+
+    def row(self, terms: list[tuple[int, float]], lo: float, hi: float) -> None:
+        r = len(self.rows)
+        self.rows.append((lo, hi))
+        self.ent.extend((r, c, v) for c, v in terms)
+
+    def _model(self):
+        import highspy
+        import numpy as np
+        from scipy import sparse
+
+        r_i, c_i, v = zip(*self.ent, strict=True) if self.ent else ((), (), ())
+        a = sparse.csc_matrix((v, (r_i, c_i)), shape=(len(self.rows), len(self.cols)))
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = len(self.cols), len(self.rows)
+        cost, lo, hi = (np.array(x, dtype=float) for x in zip(*self.cols, strict=True))
+        lp.col_cost_, lp.col_lower_, lp.col_upper_ = cost, lo, hi
+        lp.row_lower_ = np.array([r[0] for r in self.rows], dtype=float)
+        lp.row_upper_ = np.array([r[1] for r in self.rows], dtype=float)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = len(self.cols), len(self.rows)
+        lp.a_matrix_.start_ = a.indptr.astype(np.int32)
+        lp.a_matrix_.index_ = a.indices.astype(np.int32)
+        lp.a_matrix_.value_ = a.data.astype(float)
+        if self.integer:
+            kinds = [highspy.HighsVarType.kContinuous] * len(self.cols)
+            for j in self.integer:
+                kinds[j] = highspy.HighsVarType.kInteger
+            lp.integrality_ = kinds
+        return lp
+
+    def solve(self, time_limit: float | None = None, stop=None):
+        """(optimum, column values), or None when HiGHS finds no optimum. A MIP stopped by
+        ``time_limit`` (wall-clock seconds) or the ``stop`` token returns its best
+        solution, if any, and sets ``stopped``."""
+        import contextlib
+
+        import highspy
+
+        from tuoyu.optimizer.siting.highs import _new_highs  # its banner kept off stdout
+
+        if not self.cols:
+            return 0.0, []
+        h = _new_highs()
+        h.setOptionValue("output_flag", False)
+        if not self.integer:
+            h.setOptionValue("solver", "simplex")
+            # serial dual simplex. Never set "threads" here: HiGHS starts one scheduler
+            # per process, and a later instance (the siting plan in `tuoyu all`) asking
+            # for another thread count then fails.
+            h.setOptionValue("simplex_strategy", 1)
+        if time_limit is not None:
+            h.setOptionValue("time_limit", float(time_limit))
+        h.passModel(self._model())
+        watch = stop.watch(h.cancelSolve) if stop is not None else contextlib.nullcontext()
+        if stop is not None:
+            h.HandleUserInterrupt = True
+        with watch:
+            h.run()
+        status = h.getModelStatus()
+        if status == highspy.HighsModelStatus.kOptimal:
+            return h.getInfo().objective_function_value, list(h.getSolution().col_value)
+        if self.integer and h.getInfo().primal_solution_status == 2:  # feasible, stopped
+            self.stopped = True
+            return h.getInfo().objective_function_value, list(h.getSolution().col_value)
+        return None
+
+
+def rounded_up(value: float) -> int:
+    """An LP optimum as an integer bound (the objective's values are integers)."""
+    return math.ceil(value - 1e-6 * max(1.0, abs(value)))
+
+
+def months_a_center_can_hold(p: SessionProblem, days: list[int]) -> dict[int, int]:
+    """Per month, the most sessions its open ``days`` can hold ``min_gap_days`` apart
+    (the earliest day first, then the earliest day far enough: no choice holds more)."""
+    out: Counter = Counter()
+    last: dict[int, int] = {}
+    for d in days:
+        mo = p.month_of_day[d]
+        if mo not in last or d - last[mo] >= p.rules.min_gap_days:
+            out[mo] += 1
+            last[mo] = d
+    return dict(out)
+
+
+def common_months(p: SessionProblem, person: str, days: list[int]) -> set[int]:
+    """The months in which ``person`` can work on one of ``days``."""
+    free = p.available_days[person]
+    return {p.month_of_day[d] for d in days if d in free}
+
+
+class _YearLp:
+    """The relaxation's columns and rows, built one rule family at a time."""
+
+    def __init__(self, p: SessionProblem) -> None:
+        self.p = p
+        self.lp = Lp()
+        self.w = p.rules.weights
+        self.months = range(p.start.month, 13)
+        #: people's columns per (person, month): their places of the month
+        self.use: dict[tuple[str, int], list[int]] = defaultdict(list)
+        #: sessions per month needing each discipline: (columns, constant)
+        self.month_cols: dict[str, dict[int, list[int]]] = {
+            d: defaultdict(list) for d in DISCIPLINES
+        }
+        #: the new places of a discipline when every plan has the same number (education:
+        #: one per session, the events' people); the new center sessions
+        self.known: dict[str, int] = {"education": 0}
+        self.sessions = 0
+
+    # -- the calendar: sessions per center and month ------------------------------------
+    def centers(self) -> None:
+        p = self.p
+        for c in p.data.centers:
+            if not c.sessions_per_year:
+                continue
+            n = sessions_needed(p, c, p.fixed_of(c))
+            if not n:
+                continue
+            days = p.open_days(c)
+            cap = months_a_center_can_hold(p, days)
+            x = {mo: self.lp.col(0, 0, min(n, k)) for mo, k in sorted(cap.items())}
+            self.lp.row([(j, 1.0) for j in x.values()], n, n)
+            self.known["education"] += n
+            self.sessions += n
+            self._quarters(c, x)
+            for mo, j in x.items():
+                self.month_cols["education"][mo].append(j)
+            self._educators(c, days, x)
+            self._doctors_and_psychologists(c, n, days, x)
+
+    def _quarters(self, c, x: dict[int, int]) -> None:
+        p = self.p
+        if not p.rules.every_quarter or c.sessions_per_year < 4:
+            return
+        covered = {(s.date.month - 1) // 3 for s in p.fixed_of(c)}
+        for q in range((p.start.month - 1) // 3, 4):
+            if q not in covered:
+                self.lp.row([(j, 1.0) for mo, j in x.items() if (mo - 1) // 3 == q], 1, math.inf)
+
+    def _people(
+        self, pool, days: list[int], x: dict[int, int], cost_of, need: int = 1, tie: bool = False
+    ) -> None:
+        """Per month: the sessions ``x[mo]`` (times ``need``) filled by people of ``pool``
+        who can work on one of ``days`` that month, each at most once per session: at
+        most as often as the month can hold sessions (the bound of ``x[mo]``), and with
+        ``tie`` at most ``x[mo]`` (a row per person and month: the events, whose
+        occurrences a month may hold are many; for the centers these rows made the
+        program twice as slow)."""
+        by_month: dict[int, list[tuple[int, float]]] = defaultdict(list)
+        for st in pool:
+            cost = cost_of(st)
+            for mo in sorted(common_months(self.p, st.staff_id, days) & set(x)):
+                j = self.lp.col(cost, 0, self.lp.cols[x[mo]][2])
+                if tie:
+                    self.lp.row([(j, 1.0), (x[mo], -1.0)], -math.inf, 0)
+                self.use[st.staff_id, mo].append(j)
+                by_month[mo].append((j, 1.0))
+        for mo, xj in x.items():
+            self.lp.row([*by_month[mo], (xj, -float(need))], 0, 0)
+
+    def _educators(self, c, days: list[int], x: dict[int, int]) -> None:
+        from tuoyu.optimizer.sessions.flow import trip_cost
+
+        p, w = self.p, self.w
+        home = p.home_lead.get(c.center_id)
+
+        def cost(st) -> float:
+            lead = 0 if st.staff_id == home else w.extra_lead
+            return trip_cost(p, st.street_id, c.street_id) + lead
+
+        self._people(p.pools["education"], days, x, cost)
+
+    def _doctors_and_psychologists(self, c, n: int, days: list[int], x: dict[int, int]) -> None:
+        from tuoyu.optimizer.sessions.flow import min_extra, min_of, trip_cost
+
+        p = self.p
+        has_fixed = bool(p.fixed_of(c))
+        every: list[tuple[int, float]] = []
+        per_month: dict[int, list[tuple[int, float]]] = defaultdict(list)
+        for d in ("medical", "psychology"):
+            pool = p.pools[d]
+            if not pool:
+                continue
+            z = {mo: self.lp.col(0, 0, self.lp.cols[j][2]) for mo, j in x.items()}
+            for mo, j in z.items():
+                self.lp.row([(j, 1.0), (x[mo], -1.0)], -math.inf, 0)
+                self.month_cols[d][mo].append(j)
+                per_month[mo].append((j, 1.0))
+            terms = [(j, 1.0) for j in z.values()]
+            self.lp.row(terms, min_of(p, n, has_fixed, d), n)
+            every += terms
+            self._people(pool, days, z, lambda st: trip_cost(p, st.street_id, c.street_id))
+        if every:
+            self.lp.row(every, min_extra(p, n, has_fixed), math.inf)
+        # people beyond the educator one session can need (one for a usual topic)
+        pools = {d for d in ("medical", "psychology") if p.pools[d]}
+        most = max((len(set(t.disciplines) & pools) for t in p.data.topics), default=0)
+        for mo, terms in per_month.items():
+            self.lp.row([*terms, (x[mo], -float(most))], -math.inf, 0)
+
+    # -- district events ------------------------------------------------------------------
+    def events(self) -> None:
+        p = self.p
+        occ: dict[str, dict[int, list[tuple[int, float]]]] = defaultdict(lambda: defaultdict(list))
+        for e in p.data.events:
+            done = sum(1 for s in p.fixed if s.event_id == e.event_id)
+            count = max(0, e.count - done)
+            days = p.event_days(e)
+            if not count:
+                continue
+            months = sorted({p.month_of_day[d] for d in days})
+            v = {mo: self.lp.col(0, 0, count) for mo in months}
+            self.lp.row([(j, 1.0) for j in v.values()], count, count)
+            for mo, j in v.items():
+                occ[e.kind][mo].append((j, 1.0))
+            for d, k in p.event_team(e).items():
+                if d == "education":
+                    self.known[d] += k * count
+                self._people(p.pools[d], days, v, lambda st: 0.0, need=k, tie=True)
+        self._events_spread(occ)
+
+    def _events_spread(self, occ) -> None:
+        p = self.p
+        for kind, (evs, months) in goals.event_kinds(p).items():
+            ids = {e.event_id for e in evs}
+            const = Counter(
+                s.date.month
+                for s in p.fixed
+                if s.event_id in ids and s.date.year == p.year and s.date.month >= p.start.month
+            )
+            n = sum(const.values()) + sum(
+                max(0, e.count - sum(1 for s in p.fixed if s.event_id == e.event_id))
+                for e in evs
+            )
+            if not months or not n:
+                continue
+            cap = -(-n // len(months))
+            for mo in sorted(set(const) | set(occ[kind])):
+                over = self.lp.col(self.w.event_spread, 0, math.inf)
+                self.lp.row([*occ[kind][mo], (over, -1.0)], -math.inf, cap - const[mo])
+
+    # -- people: monthly places, the load -------------------------------------------------
+    def people(self) -> None:
+        p = self.p
+        for st in p.data.staff:
+            for mo in self.months:
+                cols = self.use.get((st.staff_id, mo))
+                if cols:
+                    cap = month_places(p, st, mo)
+                    self.lp.row([(j, 1.0) for j in cols], -math.inf, cap)
+        for d in DISCIPLINES:
+            self._load(p.pools[d], self.known.get(d))
+
+    def _load(self, pool, places: int | None) -> None:
+        """Per person, the sessions above the fair share: ``ceil(T/n)`` when the
+        discipline's new places ``T`` are known (``places``), else ``T/n + 1 - 1/n`` (at
+        least ``ceil(T/n)``, ``T`` a variable)."""
+        if not pool:
+            return
+        n_d = len(pool)
+        if places is not None:
+            fair = -(-places // n_d)
+            for st in pool:
+                cols = [j for mo in self.months for j in self.use.get((st.staff_id, mo), ())]
+                e = self.lp.col(self.w.load, 0, math.inf)
+                self.lp.row([(e, 1.0), *((j, -1.0) for j in cols)], -fair, math.inf)
+            return
+        lv = {}
+        for st in pool:
+            cols = [j for mo in self.months for j in self.use.get((st.staff_id, mo), ())]
+            lv[st.staff_id] = self.lp.col(0, 0, math.inf)
+            self.lp.row([*((j, 1.0) for j in cols), (lv[st.staff_id], -1.0)], 0, 0)
+        total = self.lp.col(0, 0, math.inf)
+        self.lp.row([*((j, 1.0) for j in lv.values()), (total, -1.0)], 0, 0)
+        for st in pool:
+            e = self.lp.col(self.w.load, 0, math.inf)
+            self.lp.row(
+                [(e, 1.0), (lv[st.staff_id], -1.0), (total, 1.0 / n_d)], -(1 - 1 / n_d), math.inf
+            )
+
+    # -- the months' bands ---------------------------------------------------------------
+    def months_near_their_share(self) -> None:
+        """Per discipline and month, the sessions beyond the band around the month's share
+        (``goals.month_band``), its ends relaxed to linear ones: ``floor(a) >= a - 1 +
+        1/N`` and ``ceil(a) <= a + 1 - 1/N`` for ``a = k/N``."""
+        p = self.p
+        wts = goals.month_weights(p, p.data.centers)
+        sw = sum(wts.values())
+        if not sw:
+            return
+        bn = round(100 * p.rules.month_band)
+        big = 100 * sw
+        for d in DISCIPLINES:
+            const = Counter(
+                s.date.month
+                for s in p.fixed
+                if s.center_id and s.date.month >= p.start.month and goals._needs(p, s, d)
+            )
+            cols = self.month_cols[d]
+            every = [(j, 1.0) for mo in self.months for j in cols[mo]]
+            t0 = sum(const.values())
+            for mo in self.months:
+                here = [(j, 1.0) for j in cols[mo]]
+                if d == "education":  # every plan has the same number: exact band ends
+                    lo, hi = goals.month_band(p, t0 + self.sessions, wts[mo], sw)
+                    over = self.lp.col(self.w.month_share, 0, math.inf)
+                    under = self.lp.col(self.w.month_share, 0, math.inf)
+                    self.lp.row([(over, 1.0), *((j, -1.0) for j, _ in here)],
+                                const[mo] - hi, math.inf)
+                    self.lp.row([(under, 1.0), *here], lo - const[mo], math.inf)
+                    continue
+                over = self.lp.col(self.w.month_share, 0, math.inf)
+                under = self.lp.col(self.w.month_share, 0, math.inf)
+                # over >= count - ((100+bn) w T + N - 1) / N
+                a_hi = (100 + bn) * wts[mo] / big
+                self.lp.row(
+                    [(over, 1.0), *((j, -1.0) for j, _ in here), *((j, a_hi) for j, _ in every)],
+                    const[mo] - a_hi * t0 - (big - 1) / big,
+                    math.inf,
+                )
+                # under >= ((100-bn) w T - N + 1) / N - count
+                a_lo = (100 - bn) * wts[mo] / big
+                self.lp.row(
+                    [(under, 1.0), *((j, 1.0) for j, _ in here), *((j, -a_lo) for j, _ in every)],
+                    a_lo * t0 - (big - 1) / big - const[mo],
+                    math.inf,
+                )
+
+
+def year_lower_bound(p: SessionProblem) -> int | None:
+    """The relaxation's optimum rounded up: a lower bound of every plan's objective (see
+    the module docstring); None when HiGHS gives no optimum (no bound from it then)."""
+    y = _YearLp(p)
+    y.centers()
+    y.events()
+    y.people()
+    y.months_near_their_share()
+    res = y.lp.solve()
+    return None if res is None else rounded_up(res[0])

@@ -1,0 +1,226 @@
+"""The topics of a staffed calendar chosen again for the whole district at once, with the
+doctors' and psychologists' places, the half-days kept: a MIP (HiGHS).
+
+Why: a session's topic decides whether it needs a doctor or a psychologist (教养医结合),
+and with it where their trips, their load and their months fall. The calendar stage
+chooses topics from estimates (each center's partners), the local improvement one center
+at a time; on the bundled year what was left above the bound was almost all doctors'
+trips to neighbouring streets, forced by the months' bands per discipline and the fair
+share together, which no single center's change could undo.
+
+The model counts what the plan's objective counts:
+
+- per center session one *kind* of topic: the topics grouped by the disciplines beyond
+  education they need (education only, a doctor, a psychologist, ...);
+  ``topics_vary``: a kind with one topic never twice in a row, and at least
+  ``min_topics`` different topics (a kind of ``K`` topics used ``n`` times gives
+  ``min(n, K)`` of them: its topics are taken in turn, which also keeps two sessions in a
+  row of that kind on different topics);
+- per session needing a doctor (a psychologist) one of them, per event occurrence the
+  number its team takes: a person available that day, in one place per half-day, within
+  the monthly limit (the people near the center, the ones the plan has there, and a
+  seeded sample of the far ones);
+- their trips (``far``, ``neighbour``), their load above the fair share ``ceil(T / n)``
+  and the sessions beyond their months' bands (``month_share``: ``floor``/``ceil`` of the
+  share of the discipline's total ``T``, all variables here).
+
+The educators' places do not depend on the topics (one per session) nor do the other
+goals, so the plan's objective falls by what this model's falls; the teams are named
+again by the exact flow and the change is kept only when the plan's objective, counted on
+its rows, falls. A re-plan is left alone (its moved / changed goals count against the
+previous plan, which this model does not track).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+
+from tuoyu.models.sessions import Session
+from tuoyu.optimizer.sessions import goals
+from tuoyu.optimizer.sessions.bound import Lp
+from tuoyu.optimizer.sessions.flow import trip_cost
+from tuoyu.optimizer.sessions.problem import SessionProblem
+
+OTHERS = ("medical", "psychology")
+#: far people (of 16) kept as candidates of a place besides the near ones and the plan's
+FAR_SAMPLE = 2
+
+
+def kinds_of_topic(p: SessionProblem) -> dict[frozenset[str], list[int]]:
+    """The topics grouped by the disciplines beyond education they need, in topic order."""
+    out: dict[frozenset[str], list[int]] = defaultdict(list)
+    for j, t in enumerate(p.data.topics):
+        out[frozenset(d for d in t.disciplines if d != "education")].append(j)
+    return dict(sorted(out.items(), key=lambda kv: kv[1][0]))
+
+
+class TopicMip:
+    """The model over a staffed calendar (``sessions``, people as in ``staff_ids``)."""
+
+    def __init__(self, p: SessionProblem, sessions: list[Session]) -> None:
+        self.p, self.sessions = p, sessions
+        self.lp = Lp()
+        self.kinds = kinds_of_topic(p)
+        #: center session index -> kind -> column
+        self.kind: dict[int, dict[frozenset[str], int]] = {}
+        self.by_center: dict[str, list[int]] = defaultdict(list)
+        self.street = {c.center_id: c.street_id for c in p.data.centers}
+
+    def one_kind_per_session(self) -> None:
+        for k, s in enumerate(self.sessions):
+            if s.center_id:
+                self.by_center[s.center_id].append(k)
+                self.kind[k] = {c: self.lp.col(0, 0, 1, True) for c in self.kinds}
+                self.lp.row([(j, 1.0) for j in self.kind[k].values()], 1, 1)
+        for ks in self.by_center.values():
+            ks.sort(key=lambda k: (self.sessions[k].date, self.sessions[k].half))
+
+    def topics_vary(self) -> None:
+        """A kind of one topic never twice in a row; ``min_topics`` different topics."""
+        p, lp = self.p, self.lp
+        spy = {c.center_id: c.sessions_per_year for c in p.data.centers}
+        for cid, ks in self.by_center.items():
+            for c, js in self.kinds.items():
+                if len(js) == 1:
+                    for a, b in zip(ks, ks[1:], strict=False):
+                        lp.row([(self.kind[a][c], 1.0), (self.kind[b][c], 1.0)], -math.inf, 1)
+            need = min(p.rules.min_topics, spy[cid], len(p.data.topics), len(ks))
+            distinct = []
+            for c, js in self.kinds.items():
+                v = lp.col(0, 0, len(js), True)
+                lp.row([(v, 1.0), *((self.kind[k][c], -1.0) for k in ks)], -math.inf, 0)
+                distinct.append((v, 1.0))
+            lp.row(distinct, need, math.inf)
+
+    def need(self, k: int, d: str) -> tuple[list[tuple[int, float]], int]:
+        """The people of ``d`` session ``k`` needs: (columns, constant)."""
+        s = self.sessions[k]
+        if not s.center_id:
+            return [], self.p.team_of(s).get(d, 0)
+        return [(j, 1.0) for c, j in self.kind[k].items() if d in c], 0
+
+    def candidates(self, k: int, d: str) -> list:
+        """People of ``d`` available on session ``k``'s day: all for an event; for a
+        center the near ones, the plan's own and a seeded sample of the far ones."""
+        p, s = self.p, self.sessions[k]
+        day = p.day(s.date)
+        out = []
+        for st in p.pools[d]:
+            if day not in p.available_days[st.staff_id]:
+                continue
+            far = s.center_id and trip_cost(p, st.street_id, self.street[s.center_id]) >= (
+                p.rules.weights.far)
+            if far and st.staff_id not in s.staff_ids and (
+                    p.priority("topics-candidate", k, st.staff_id) % 16 >= FAR_SAMPLE):
+                continue
+            out.append(st)
+        return out
+
+    def places_filled_by_available_people(self, d: str) -> dict[str, list[int]]:
+        """Each place of ``d`` filled (a session of a kind needing ``d`` and nobody for it
+        cannot be of that kind); one place per half-day; the monthly limits. Returns each
+        person's columns."""
+        p, lp = self.p, self.lp
+        per_slot: dict[tuple[str, int], list[int]] = defaultdict(list)
+        per_month: dict[tuple[str, int], list[int]] = defaultdict(list)
+        mine: dict[str, list[int]] = defaultdict(list)
+        for k, s in enumerate(self.sessions):
+            terms, n = self.need(k, d)
+            if not terms and not n:
+                continue
+            slot = 2 * p.day(s.date) + s.half
+            cols = []
+            for st in self.candidates(k, d):
+                cost = trip_cost(p, st.street_id, self.street[s.center_id]) if s.center_id else 0
+                j = lp.col(cost, 0, 1, True)
+                cols.append((j, 1.0))
+                per_slot[st.staff_id, slot].append(j)
+                per_month[st.staff_id, s.date.month].append(j)
+                mine[st.staff_id].append(j)
+            lp.row([*cols, *((j, -v) for j, v in terms)], n, n)
+        for js in per_slot.values():
+            if len(js) > 1:
+                lp.row([(j, 1.0) for j in js], -math.inf, 1)
+        staff = {st.staff_id: st for st in p.pools[d]}
+        for (sid, mo), js in per_month.items():
+            room = p.room(staff[sid], mo)
+            if len(js) > room:
+                lp.row([(j, 1.0) for j in js], -math.inf, room)
+        return mine
+
+    def load_above_fair_share(self, d: str, mine: dict[str, list[int]]) -> None:
+        """Per person the places above ``f = ceil(T / n)``: ``n f - n + 1 <= T <= n f``."""
+        lp, n = self.lp, len(self.p.pools[d])
+        every = [(j, -1.0) for js in mine.values() for j in js]
+        if not n or not every:
+            return
+        f = lp.col(0, 0, len(every), True)
+        lp.row([(f, float(n)), *every], 0, n - 1)
+        for js in mine.values():
+            over = lp.col(self.p.rules.weights.load, 0, math.inf)
+            lp.row([(over, 1.0), (f, 1.0), *((j, -1.0) for j in js)], 0, math.inf)
+
+    def months_near_their_share(self, d: str) -> None:
+        """Per month the sessions needing ``d`` beyond ``[floor(a (1-b) T), ceil(a (1+b)
+        T)]`` (``a`` the month's share of the open days, ``T`` their total)."""
+        p, lp = self.p, self.lp
+        wts = goals.month_weights(p, p.data.centers)
+        sw = sum(wts.values())
+        if not sw:
+            return
+        bn = round(100 * p.rules.month_band)
+        big = 100 * sw
+        count: dict[int, list[tuple[int, float]]] = defaultdict(list)
+        for k, s in enumerate(self.sessions):
+            if s.center_id and s.date.month in wts:
+                count[s.date.month] += self.need(k, d)[0]
+        top = sum(len(v) for v in count.values())
+        total = lp.col(0, 0, top, True)
+        lp.row([(total, 1.0), *((j, -1.0) for v in count.values() for j, _ in v)], 0, 0)
+        w = p.rules.weights.month_share
+        for mo, wm in wts.items():
+            a_hi, a_lo = (100 + bn) * wm / big, (100 - bn) * wm / big
+            hi, lo = lp.col(0, 0, top, True), lp.col(0, 0, top, True)
+            lp.row([(hi, 1.0), (total, -a_hi)], 0, 1 - 1 / big)  # hi = ceil(a_hi T)
+            lp.row([(lo, 1.0), (total, -a_lo)], -1 + 1 / big, 0)  # lo = floor(a_lo T)
+            over, under = lp.col(w, 0, math.inf), lp.col(w, 0, math.inf)
+            lp.row([(over, 1.0), (hi, 1.0), *((j, -1.0) for j, _ in count[mo])], 0, math.inf)
+            lp.row([(under, 1.0), (lo, -1.0), *count[mo]], 0, math.inf)
+
+    def build(self) -> TopicMip:
+        self.one_kind_per_session()
+        self.topics_vary()
+        for d in OTHERS:  # nobody of a discipline: no topic needing it (a row each)
+            mine = self.places_filled_by_available_people(d)
+            if self.p.pools[d]:
+                self.load_above_fair_share(d, mine)
+                self.months_near_their_share(d)
+        return self
+
+    def topics(self, x: list[float]) -> list[Session]:
+        """The sessions with the solution's kinds, each center's topics of a kind taken in
+        turn (the first ones first)."""
+        out = list(self.sessions)
+        topics = self.p.data.topics
+        for ks in self.by_center.values():
+            turn: dict[frozenset[str], int] = defaultdict(int)
+            for k in ks:
+                c = max(self.kinds, key=lambda c: x[self.kind[k][c]])
+                js = self.kinds[c]
+                j = js[turn[c] % len(js)]
+                turn[c] += 1
+                out[k] = out[k].model_copy(update={"topic_id": topics[j].topic_id})
+        return out
+
+
+def choose_topics(
+    p: SessionProblem, sessions: list[Session], time_limit: float, stop=None
+) -> tuple[list[Session] | None, bool]:
+    """The staffed calendar's sessions with topics chosen again (None when the MIP gives
+    no solution), and whether the wall clock or the stop token ended the MIP."""
+    mip = TopicMip(p, sessions).build()
+    res = mip.lp.solve(time_limit=time_limit, stop=stop)
+    if res is None:
+        return None, mip.lp.stopped
+    return mip.topics(res[1]), mip.lp.stopped
