@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import secrets
 import threading
+import time
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -86,6 +87,38 @@ def _note_use(engine: Engine, token_id: str) -> None:
             row.last_used_at = now()
 
 
+class TokenCache:
+    """Tokens checked in the last ``seconds``, so that a reader's every request does not
+    hash and look its token up in the database (the service answers many small reads).
+
+    Only tokens found valid are kept: an unknown token is looked up each time. A token
+    deleted in this process (:func:`delete_token`: the API's delete) is refused at once;
+    one deleted by the command line (another process) at most ``seconds`` later. At
+    most ``size`` tokens are kept."""
+
+    def __init__(self, seconds: float = 2.0, size: int = 1024):
+        self.seconds = seconds
+        self.size = size
+        self._seen: dict[str, tuple[float, int, Caller]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, token: str) -> Caller | None:
+        """The caller of a token checked less than ``seconds`` ago (and no token deleted
+        in this process since), else None."""
+        hit = self._seen.get(token)
+        if hit is None or hit[1] != _deleted or time.monotonic() - hit[0] > self.seconds:
+            return None
+        return hit[2]
+
+    def put(self, token: str, caller: Caller, deleted: int) -> None:
+        """Keep a token found valid by a look-up that began when :func:`deletions` was
+        ``deleted`` (a deletion during the look-up leaves the entry unused)."""
+        with self._lock:
+            if len(self._seen) >= self.size:
+                self._seen.clear()
+            self._seen[token] = (time.monotonic(), deleted, caller)
+
+
 def count_tokens(engine: Engine, role: str | None = None) -> int:
     q = select(func.count()).select_from(ApiToken)
     if role is not None:
@@ -99,10 +132,22 @@ def list_tokens(engine: Engine) -> list[ApiToken]:
         return list(s.scalars(select(ApiToken).order_by(ApiToken.created_at)))
 
 
+#: tokens deleted by this process so far: a :class:`TokenCache` entry made before a
+#: deletion is not used after it
+_deleted = 0
+
+
+def deletions() -> int:
+    """Tokens deleted by this process so far."""
+    return _deleted
+
+
 def delete_token(engine: Engine, token_id: str) -> bool:
+    global _deleted
     with Session(engine) as s, s.begin():
         row = s.get(ApiToken, token_id)
         if row is None:
             return False
         s.delete(row)
-        return True
+    _deleted += 1
+    return True

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Annotated
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Annotated, TypeVar
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from pydantic import TypeAdapter
 from sqlalchemy.engine import Engine
 
 from tuoyu.api.service import auth
@@ -23,6 +25,8 @@ class State:
     jobs: JobManager
     #: heavy work of requests under way (uploads checked, outcomes, verify, table reads)
     slots: Slots
+    #: tokens checked a moment ago (:class:`auth.TokenCache`)
+    tokens: auth.TokenCache = field(default_factory=auth.TokenCache)
 
 
 async def state(request: Request) -> State:
@@ -30,27 +34,37 @@ async def state(request: Request) -> State:
     return request.app.state.tuoyu
 
 
-def caller(request: Request) -> auth.Caller:
-    """The caller of this request. Open (admin) only on localhost with no token stored."""
+async def caller(request: Request) -> auth.Caller:
+    """The caller of this request. Open (admin) only on localhost with no token stored.
+
+    Async: a token checked a moment ago is known without the database (no trip to the
+    thread pool); a new one, and the open-mode count, are looked up in the pool."""
     st: State = request.app.state.tuoyu
     header = request.headers.get("authorization", "")
     if not header:
-        if st.settings.is_local and auth.count_tokens(st.engine) == 0:
+        if st.settings.is_local and await run_in_threadpool(auth.count_tokens, st.engine) == 0:
             return auth.OPEN
         raise ApiError(401, "This service needs a token: send 'Authorization: Bearer <token>' "
                             "(made by 'tuoyu token create').")
     scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
         raise ApiError(401, "The Authorization header must be 'Bearer <token>'.")
-    who = auth.check_token(st.engine, token.strip())
+    cache: auth.TokenCache | None = getattr(st, "tokens", None)  # None: a bare test app
+    who = cache.get(token) if cache is not None else None
     if who is None:
-        raise ApiError(401, "This token is not known (it may have been deleted).")
+        deleted = auth.deletions()
+        who = await run_in_threadpool(auth.check_token, st.engine, token)
+        if who is None:
+            raise ApiError(401, "This token is not known (it may have been deleted).")
+        if cache is not None:
+            cache.put(token, who, deleted)
     return who
 
 
-def require(role: str) -> Callable[[Request], auth.Caller]:
-    def dep(request: Request) -> auth.Caller:
-        who = caller(request)
+def require(role: str) -> Callable[[Request], Awaitable[auth.Caller]]:
+    async def dep(request: Request) -> auth.Caller:
+        who = await caller(request)
         if not who.may(role):
             raise ApiError(403, f"This needs the '{role}' role; the token '{who.name}' is a "
                                 f"'{who.role}'.")
@@ -58,6 +72,19 @@ def require(role: str) -> Callable[[Request], auth.Caller]:
 
     dep.__name__ = f"require_{role}"
     return dep
+
+
+T = TypeVar("T")
+
+
+def answered(shape: TypeAdapter[T], value: T) -> Response:
+    """``value`` as the JSON body of a 200, serialized here (in the thread that made it).
+
+    The hot reads return this instead of models: FastAPI would otherwise check the
+    models against the route's ``response_model`` in another trip to the thread pool
+    (each trip is a wait for the interpreter lock behind the other requests); the route
+    keeps its ``response_model`` for the OpenAPI page, and ``shape`` is that model."""
+    return Response(shape.dump_json(value), media_type="application/json")
 
 
 StateDep = Annotated[State, Depends(state)]

@@ -20,11 +20,12 @@ def _problems(err: Any) -> tuple[str, Any]:
     return "problems", [dataclasses.asdict(p) for p in err.problems]
 
 
-def record_outcomes(path: str, body_kind: str, folder: str, key: str, url: str,
+def record_outcomes(path: str, content_type: str, folder: str, key: str, url: str,
                     today: str) -> tuple[str, Any]:
-    """Check a table of outcomes (CSV, XLSX, or the JSON body of the request) against
-    the dataset and store it: ("ok", rows) | ("problems", [problem dicts]) |
-    ("invalid", [pydantic errors])."""
+    """Check a table of outcomes (the request's body as received: a multipart upload of
+    a CSV or XLSX, or JSON rows) against the dataset and store it: ("ok", rows) |
+    ("problems", [problem dicts]) | ("invalid", [pydantic errors]) | ("refused", (status,
+    message)) for an upload that holds no table of outcomes."""
     from pydantic import ValidationError
 
     from tuoyu.api.runner import record_outcomes as record
@@ -33,7 +34,14 @@ def record_outcomes(path: str, body_kind: str, folder: str, key: str, url: str,
     from tuoyu.planning.dataset import Dataset
 
     file = Path(path)
-    if body_kind == "json":
+    if content_type.lower().startswith("multipart/form-data"):
+        try:
+            file = upload_of(file, content_type)
+        except DataError as err:
+            return _problems(err)
+        except Refused as no:
+            return "refused", no.args
+    else:
         from tuoyu.api.service.schemas import OutcomeRows
 
         try:
@@ -50,6 +58,59 @@ def record_outcomes(path: str, body_kind: str, folder: str, key: str, url: str,
         return _problems(err)
     finally:
         engine.dispose()
+
+
+class Refused(Exception):
+    """An upload refused as a whole: (status, message)."""
+
+
+def upload_of(body: Path, content_type: str) -> Path:
+    """The table of a multipart body (its one field ``file``, a .csv or .xlsx), written
+    beside the body under a safe name; the body is parsed as the service would (one
+    file, at most ten fields)."""
+    import asyncio
+    import shutil
+
+    from starlette.datastructures import Headers, UploadFile
+    from starlette.formparsers import MultiPartException, MultiPartParser
+
+    from tuoyu.api.service.datasets import safe_file_name
+    from tuoyu.models.errors import DataError, Problem
+
+    async def chunks() -> Any:
+        with body.open("rb") as f:
+            while chunk := f.read(1 << 20):
+                yield chunk
+
+    async def parse() -> Any:
+        parser = MultiPartParser(Headers({"content-type": content_type}), chunks(),
+                                 max_files=1, max_fields=10)
+        return await parser.parse()
+
+    try:
+        form = asyncio.run(parse())
+    except MultiPartException as exc:
+        raise Refused(400, exc.message) from None
+    try:
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile):
+            raise Refused(422, "Send the outcomes as a multipart field 'file' (CSV or XLSX) "
+                               "or as JSON {\"rows\": [...]}.")
+        suffix = Path(upload.filename or "").suffix.lower()
+        if suffix not in {".csv", ".xlsx"}:
+            raise DataError([Problem(safe_file_name(upload.filename or "", "file"),
+                                     "not a table of outcomes",
+                                     expected="a .csv or .xlsx file", got=suffix[:20],
+                                     code="input.not_outcomes_file")])
+        out = body.with_name(safe_file_name(upload.filename or "", f"outcomes{suffix}"))
+        upload.file.seek(0)
+        with out.open("wb") as f:
+            shutil.copyfileobj(upload.file, f, 1 << 20)
+        return out
+    finally:
+        for value in form.values():
+            if isinstance(value, UploadFile):
+                value.file.close()
 
 
 def rows_csv(rows: Any, path: Path) -> None:

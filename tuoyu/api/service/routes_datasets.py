@@ -17,14 +17,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
 
 from tuoyu.api.service import auth, heavy
 from tuoyu.api.service import datasets as ds
-from tuoyu.api.service.deps import Planner, State, StateDep, Viewer
+from tuoyu.api.service.deps import Planner, State, StateDep, Viewer, answered
 from tuoyu.api.service.errors import ApiError, not_found, too_large_message
 from tuoyu.api.service.schemas import (
     ERROR_RESPONSES,
@@ -120,18 +120,26 @@ def _ingest(st: State, who: auth.Caller, path: Path, filename: str,
                          st.settings.max_upload_bytes)
 
 
+DATASETS = TypeAdapter(list[DatasetOut])
+ONE_DATASET = TypeAdapter(DatasetOut)
+
+
 @router.get("", response_model=list[DatasetOut])
-def list_datasets(st: StateDep,
-                  _who: Viewer) -> list[DatasetOut]:
+async def list_datasets(st: StateDep, _who: Viewer) -> Response:
+    # async, the database read and the answer made in one trip to the pool (deps.answered)
+    return await run_in_threadpool(_list_datasets, st)
+
+
+def _list_datasets(st: State) -> Response:
     with Session(st.engine) as s:
         rows = s.scalars(select(DatasetRow).order_by(DatasetRow.created_at.desc())).all()
-        return [dataset_out(r) for r in rows]
+        return answered(DATASETS, [dataset_out(r) for r in rows])
 
 
 @router.get("/{dataset_id}", response_model=DatasetOut)
-def fetch_dataset(dataset_id: str, st: StateDep,
-                  _who: Viewer) -> DatasetOut:
-    return dataset_out(get_dataset(st, dataset_id))
+async def fetch_dataset(dataset_id: str, st: StateDep, _who: Viewer) -> Response:
+    return await run_in_threadpool(
+        lambda: answered(ONE_DATASET, dataset_out(get_dataset(st, dataset_id))))
 
 
 @router.get("/{dataset_id}/streets.geojson",
@@ -231,53 +239,53 @@ async def record_outcomes(dataset_id: str, request: Request, st: StateDep,
                           who: Planner) -> RecordedOut:
     """Record inspection outcomes (pass / rectify / fail); the next roster job knows them.
 
-    The body (at most TUOYU_MAX_UPLOAD_MB) is streamed to disk; the table is checked and
-    stored in a process apart, in batches, so the service keeps answering meanwhile."""
+    The body (at most TUOYU_MAX_UPLOAD_MB) is streamed to disk as it comes; the upload
+    is taken apart (multipart), checked and stored in a process apart, in batches, so
+    the service keeps answering meanwhile. A caller whose heavy request is under way
+    is refused (429) before its body is read."""
     from tuoyu.api.runner import office_today
 
     row = await run_in_threadpool(get_dataset, st, dataset_id)
     today = office_today()
     ctype = request.headers.get("content-type", "")
-    limit = st.settings.max_upload_bytes
-    st.settings.datasets_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=st.settings.datasets_dir,
-                                     prefix=f".in-{os.getpid()}-") as tmp:
-        if ctype.startswith("multipart/form-data"):
-            form = await request.form(max_files=1, max_fields=10)
-            upload = form.get("file")
-            if upload is None or isinstance(upload, str):
-                raise ApiError(422, "Send the outcomes as a multipart field 'file' (CSV or "
-                                    "XLSX) or as JSON {\"rows\": [...]}.")
-            suffix = Path(upload.filename or "").suffix.lower()
-            if suffix not in {".csv", ".xlsx"}:
-                raise DataError([Problem(ds.safe_file_name(upload.filename or "", "file"),
-                                         "not a table of outcomes",
-                                         expected="a .csv or .xlsx file", got=suffix[:20],
-                                         code="input.not_outcomes_file")])
-            name = ds.safe_file_name(upload.filename or "", f"outcomes{suffix}")
-            path = Path(tmp) / name
-            await _copy_upload(upload, path, limit)
-            kind = "table"
-        else:
-            path = Path(tmp) / "body.json"
-            size = 0
-            with path.open("wb") as f:
-                async for chunk in request.stream():
-                    size += len(chunk)
-                    if size > limit:
-                        raise ApiError(413, too_large_message(limit))
-                    f.write(chunk)
-            kind = "json"
-        result, value = await run_in_threadpool(
-            run_heavy, st, who, heavy.record_outcomes, str(path), kind, row.path, row.id,
-            st.settings.url, today.isoformat())
+    with heavy_slot(st, who):
+        await run_in_threadpool(st.settings.datasets_dir.mkdir, parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=st.settings.datasets_dir,
+                                         prefix=f".in-{os.getpid()}-") as tmp:
+            path = Path(tmp) / "body"
+            await _stream_to(request, path, st.settings.max_upload_bytes)
+            result, value = await run_in_threadpool(
+                run_limited, heavy.record_outcomes, str(path), ctype, row.path, row.id,
+                st.settings.url, today.isoformat())
     if result == "invalid":
         from fastapi.exceptions import RequestValidationError
 
         raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in value])
     if result == "problems":
         raise DataError([Problem(**p) for p in value])
+    if result == "refused":
+        raise ApiError(*value)
     return RecordedOut(recorded=value)
+
+
+async def _stream_to(request: Request, path: Path, limit: int, batch: int = 1 << 20) -> None:
+    """The request's body into ``path`` as it arrives, refused (413) past ``limit``: the
+    event loop only gathers the chunks; each megabyte is written in the thread pool."""
+    f = await run_in_threadpool(path.open, "wb")
+    try:
+        size, held = 0, bytearray()
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise ApiError(413, too_large_message(limit))
+            held += chunk
+            if len(held) >= batch:
+                await run_in_threadpool(f.write, bytes(held))
+                held.clear()
+        if held:
+            await run_in_threadpool(f.write, bytes(held))
+    finally:
+        await run_in_threadpool(f.close)
 
 
 #: one lock per table being paged: a page asking for every table at once waits for each
@@ -305,16 +313,6 @@ def _make_pages(row: DatasetRow, table: str, pages: Path, size: int) -> None:
             raise DataError([Problem(**p) for p in value])
 
 
-async def _copy_upload(upload: UploadFile, path: Path, limit: int) -> None:
-    size = 0
-    with path.open("wb") as f:
-        while chunk := await upload.read(1 << 20):
-            size += len(chunk)
-            if size > limit:
-                raise ApiError(413, too_large_message(limit))
-            await run_in_threadpool(f.write, chunk)
-
-
 @contextmanager
 def heavy_slot(st: State, who: auth.Caller) -> Iterator[None]:
     """One of the caller's slots for heavy work: a token (or, without tokens, a role)
@@ -334,11 +332,16 @@ def heavy_slot(st: State, who: auth.Caller) -> Iterator[None]:
 def run_heavy(st: State, who: auth.Caller, fn: Any, *args: Any) -> Any:
     """``fn(*args)`` apart, in one of the caller's slots (429 when it has none free);
     a run past its limits is a located 422."""
+    with heavy_slot(st, who):
+        return run_limited(fn, *args)
+
+
+def run_limited(fn: Any, *args: Any) -> Any:
+    """``fn(*args)`` apart (the caller holds its slot); past its limits a located 422."""
     from tuoyu.api.service.apart import TooHeavy, run_apart
 
     try:
-        with heavy_slot(st, who):
-            return run_apart(fn, *args)
+        return run_apart(fn, *args)
     except TooHeavy as exc:
         raise ApiError(422, ("计算超出了时间上限，未保存任何内容。 / The work passed its time "
                              "limit; nothing was stored.") if exc.kind == "time" else

@@ -10,11 +10,13 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, Response
+from pydantic import TypeAdapter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tuoyu.api.service.deps import Planner, State, StateDep, Viewer
+from tuoyu.api.service.deps import Planner, State, StateDep, Viewer, answered
 from tuoyu.api.service.errors import ApiError, not_found, request_lang
 from tuoyu.api.service.routes_datasets import get_dataset
 from tuoyu.api.service.schemas import (
@@ -125,20 +127,41 @@ def make_router() -> APIRouter:
     return out
 
 
+JOBS = TypeAdapter(list[JobOut])
+ONE_JOB = TypeAdapter(JobOut)
+
+
 @router.get("", response_model=list[JobOut])
-def list_jobs(st: StateDep, _who: Viewer, lang: LangDep) -> list[JobOut]:
+async def list_jobs(st: StateDep, _who: Viewer, lang: LangDep) -> Response:
     """Every job, newest first, each with its message in ``lang``."""
+    # async, the database read and the answer made in one trip to the pool (deps.answered)
+    return await run_in_threadpool(_list_jobs, st, lang)
+
+
+def _list_jobs(st: State, lang: Lang) -> Response:
     with Session(st.engine) as s:
         jobs = s.scalars(select(Job).order_by(Job.created_at.desc())).all()
         # the files only: a plan's result can be large and is not shown here
         files = {job_id: json.loads(f or "[]") for job_id, f in s.execute(
             select(StoredPlan.job_id, StoredPlan.files_json))}
-        return [job_out(j, files.get(j.id, []), lang) for j in jobs]
+        return answered(JOBS, [job_out(j, files.get(j.id, []), lang) for j in jobs])
 
 
 @router.get("/{job_id}", response_model=JobOut)
-def get_job(job_id: str, st: StateDep, _who: Viewer, lang: LangDep) -> JobOut:
-    return job_out(*_load(st, job_id), lang)
+async def get_job(job_id: str, st: StateDep, _who: Viewer, lang: LangDep) -> Response:
+    return await run_in_threadpool(
+        lambda: answered(ONE_JOB, job_out(*_job_files(st, job_id), lang)))
+
+
+def _job_files(st: State, job_id: str) -> tuple[Job, list[str]]:
+    """A job and its plan's file names, in one query (a poll never loads the plan)."""
+    with Session(st.engine, expire_on_commit=False) as s:
+        row = s.execute(select(Job, StoredPlan.files_json)
+                        .outerjoin(StoredPlan, StoredPlan.job_id == Job.id)
+                        .where(Job.id == job_id)).first()
+    if row is None:
+        raise not_found(f"Job '{job_id}'")
+    return row[0], json.loads(row[1] or "[]")
 
 
 @router.post("/{job_id}/cancel", response_model=JobOut)
@@ -322,13 +345,20 @@ router.add_api_route("/{job_id}/files/{name:path}", job_file, methods=["HEAD"],
 
 
 @router.post("/{job_id}/verify", response_model=VerifyOut)
-def verify_job(job_id: str, st: StateDep, who: Viewer, lang: LangDep) -> VerifyOut:
+async def verify_job(job_id: str, st: StateDep, who: Viewer, lang: LangDep) -> VerifyOut:
     """Recompute a roster's draw from its audit record (draw.json) and compare: the
     differences as findings (codes, and each rendered in ``lang``). The recomputation
     runs in a process apart with time and memory limits; one caller verifies one draw
-    at a time (429 otherwise)."""
+    at a time (429 otherwise, answered at once: nothing is read for a refused call)."""
+    from tuoyu.api.service.routes_datasets import heavy_slot
+
+    with heavy_slot(st, who):
+        return await run_in_threadpool(_verify, st, job_id, lang)
+
+
+def _verify(st: State, job_id: str, lang: Lang) -> VerifyOut:
     from tuoyu.api.service import heavy
-    from tuoyu.api.service.routes_datasets import run_heavy
+    from tuoyu.api.service.routes_datasets import run_limited
 
     job, plan = _load(st, job_id)
     if job.kind != "roster":
@@ -337,14 +367,13 @@ def verify_job(job_id: str, st: StateDep, who: Viewer, lang: LangDep) -> VerifyO
     if plan is None or "draw.json" not in plan.files:
         raise not_found(f"The draw of job '{job_id}' (status {job.status})")
     ds = get_dataset(st, job.dataset_id)
-    folder = st.jobs.out_dir(job_id)
     try:
         folder = st.jobs.out_dir(job_id)
         record = json.loads((folder / "draw.json").read_text(encoding="utf-8"))
         files = [str(folder / n) for n in plan.files
                  if n != "draw.json" and (folder / n).is_file()]  # fmt: skip
-        ok, found, checked, unchecked = run_heavy(
-            st, who, heavy.verify, record, ds.path, ds.id, st.settings.url,
+        ok, found, checked, unchecked = run_limited(
+            heavy.verify, record, ds.path, ds.id, st.settings.url,
             st.settings.solver_time_limit, st.settings.solver_workers, files)
     except (OSError, KeyError, ValueError, TypeError) as exc:
         raise ApiError(422, f"The draw record of job '{job_id}' cannot be read: "

@@ -43,6 +43,12 @@ class Settings:
     solver_time_limit: float = 60.0
     solver_workers: int = 2
     start_jobs: bool = True  # False: jobs stay queued (tests of the queue itself)
+    #: seconds a thread of the service may hold Python's interpreter lock while another
+    #: waits for it (Python's default: 0.005). Each request passes between the event
+    #: loop and a pool thread; at 5 ms each such pass may wait behind another request's
+    #: pool thread, and eight readers at once queue up (``TUOYU_SWITCH_INTERVAL_MS``)
+    switch_interval: float = field(default_factory=lambda: float(
+        os.environ.get("TUOYU_SWITCH_INTERVAL_MS", "1")) / 1000)
     #: host names the service answers for, besides the loopback names and ``host``
     extra_hosts: tuple[str, ...] = field(default_factory=lambda: tuple(
         h.strip() for h in os.environ.get("TUOYU_ALLOWED_HOSTS", "").split(",") if h.strip()))

@@ -427,32 +427,11 @@ def _greedy_plan(
         ]
         floor = soft_floor(problem, days.day_of, pairs)
         bound = min(objective, float(floor.total)) if floor is not None else None
-        stages.append(
-            StageTime(
-                "greedy completion",
-                Status.FEASIBLE,
-                objective,
-                bound,
-                solve_seconds=time.perf_counter() - t0,
-            )
-        )
-        w = problem.rules.weights
-        goals = tuple(
-            SoftGoal(f"roster.goal.{name}", values[name], getattr(w, name)) for name in SOFT_GOALS
-        )
+        stages.append(StageTime("greedy completion", Status.FEASIBLE, objective, bound,
+                                solve_seconds=time.perf_counter() - t0))
         findings = _findings(problem, size, values, False, params, run, clock, None)
-        return RosterResult(
-            problem,
-            rows,
-            Status.FEASIBLE,
-            objective,
-            bound,
-            tuple(stages),
-            goals,
-            tuple(findings),
-            None,
-            size,
-        )
+        return RosterResult(problem, rows, Status.FEASIBLE, objective, bound, tuple(stages),
+                            _soft_goals(problem, values), tuple(findings), None, size)
     return None
 
 
@@ -499,25 +478,18 @@ def _pick(
         stages.append(stage)
         unique = (unique_teams and days.unique) if teams.fixed else unique_teams
     status = Status.CANCELLED if run.stopped else (Status.OPTIMAL if proven else Status.FEASIBLE)
-    w = problem.rules.weights
-    goals = tuple(
-        SoftGoal(f"roster.goal.{name}", soft_values[name], getattr(w, name)) for name in SOFT_GOALS
-    )
     findings = _findings(
         problem, teams.size, soft_values, proven, params, run, clock, unique if prove else True
     )
-    return RosterResult(
-        problem,
-        rows,
-        status,
-        objective,
-        bound,
-        tuple(stages),
-        goals,
-        tuple(findings),
-        unique,
-        teams.size,
-    )
+    return RosterResult(problem, rows, status, objective, bound, tuple(stages),
+                        _soft_goals(problem, soft_values), tuple(findings), unique, teams.size)
+
+
+def _soft_goals(problem: RosterProblem, values: dict[str, int]) -> tuple[SoftGoal, ...]:
+    """Each soft goal's value on the rows written, with its weight."""
+    w = problem.rules.weights
+    return tuple(SoftGoal(f"roster.goal.{name}", values[name], getattr(w, name))
+                 for name in SOFT_GOALS)
 
 
 def _by_priority(
