@@ -20,6 +20,7 @@ from fastapi import FastAPI
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.engine import Engine
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tuoyu import __version__
@@ -124,6 +125,33 @@ class _TooLarge(Exception):
     pass
 
 
+class _CountedBody:
+    """One request's body counted as it streams in: past the limit, the app's reading
+    stops (``_TooLarge``) and whatever it answers becomes the one 413."""
+
+    def __init__(self, limit: BodyLimit, receive: Receive, send: Send) -> None:
+        self.limit, self._receive, self._send = limit, receive, send
+        self.seen = 0
+        self.over = False  # the body passed the limit
+        self.replaced = False  # the 413 was sent in the app's answer's place
+
+    async def receive(self) -> Message:
+        msg = await self._receive()
+        if msg["type"] == "http.request":
+            self.seen += len(msg.get("body", b""))
+            if self.seen > self.limit.limit:
+                self.over = True
+                raise _TooLarge
+        return msg
+
+    async def send(self, msg: Message) -> None:
+        if not self.over:
+            await self._send(msg)
+        elif msg["type"] == "http.response.start" and not self.replaced:
+            self.replaced = True
+            await self.limit._refuse(self._send)
+
+
 class BodyLimit:
     """Refuse request bodies over the limit with 413: by Content-Length when sent, and by
     counting the bytes as they stream in (a chunked upload has no Content-Length)."""
@@ -142,33 +170,11 @@ class BodyLimit:
         if length is not None and length.isdigit() and int(length) > self.limit:
             await self._refuse(send)
             return
-        seen = 0
-        over = False  # the body passed the limit: whatever the app answers becomes a 413
-        replaced = False
-
-        async def counted() -> Message:
-            nonlocal seen, over
-            msg = await receive()
-            if msg["type"] == "http.request":
-                seen += len(msg.get("body", b""))
-                if seen > self.limit:
-                    over = True
-                    raise _TooLarge
-            return msg
-
-        async def guarded_send(msg: Message) -> None:
-            nonlocal replaced
-            if over:
-                if msg["type"] == "http.response.start" and not replaced:
-                    replaced = True
-                    await self._refuse(send)
-                return
-            await send(msg)
-
+        body = _CountedBody(self, receive, send)
         try:
-            await self.app(scope, counted, guarded_send)
+            await self.app(scope, body.receive, body.send)
         except _TooLarge:
-            if not replaced:
+            if not body.replaced:
                 await self._refuse(send)
 
     async def _refuse(self, send: Send) -> None:
@@ -180,64 +186,31 @@ class BodyLimit:
         await send({"type": "http.response.body", "body": body})
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or Settings()
+def _open_store(settings: Settings) -> Engine:
+    """The store, migrated; refuses a network service without an admin token; registers
+    the bundled district and cleans what a killed service (or command) left half-made:
+    staging folders of uploads and of plans (the plans and datasets are whole or absent)."""
+    from tuoyu.api.exports.output import clean_stale_in
+    from tuoyu.api.service.datasets import clean_staging
+    from tuoyu.api.text import message
+
     settings.home.mkdir(parents=True, exist_ok=True)
     migrate(settings.url)
     engine = make_engine(settings.url)
     if not settings.is_local and auth.count_tokens(engine, "admin") == 0:
-        raise StartupRefused(
-            f"Refusing to serve on {settings.host}: no admin token exists. Make one with "
-            "'tuoyu token create --role admin --name NAME', or serve on 127.0.0.1."
-        )
+        raise StartupRefused("\n".join(message("service.no_admin_token",
+                                                 {"host": settings.host}, lang)
+                                         for lang in ("zh", "en")))
     register_bundled(engine, settings.bundled_data)
-    # what a killed service (or command) left half-made: staging folders of uploads and
-    # of plans; the plans and datasets themselves are whole or absent
-    from tuoyu.api.exports.output import clean_stale_in
-    from tuoyu.api.service.datasets import clean_staging
-
     clean_staging(settings.datasets_dir)
     clean_staging(settings.home)
     clean_stale_in(settings.jobs_dir)
-    jobs = JobManager(settings, engine)
+    return engine
 
-    @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        jobs.start()
-        before = sys.getswitchinterval()
-        sys.setswitchinterval(max(settings.switch_interval, 1e-6))
-        try:
-            yield
-        finally:
-            sys.setswitchinterval(before)
-            jobs.stop()
 
-    app = FastAPI(
-        title="tuoyu 托育 planning service",
-        version=__version__,
-        description="Inspection rosters (双随机), guidance-session calendars and nursery-class "
-        "siting for a district childcare office. See docs/api.md.",
-        lifespan=lifespan,
-        docs_url=None,
-        redoc_url=None,
-    )
-    app.state.tuoyu = State(settings=settings, engine=engine, jobs=jobs,
-                            slots=Slots(settings.heavy, per_holder=1))
-    errors.install(app)
-    from tuoyu.api.service import routes_datasets, routes_jobs, routes_scorecard, routes_tokens
-
-    app.include_router(routes_datasets.router)
-    app.include_router(routes_scorecard.router)
-    app.include_router(routes_jobs.make_router())
-    app.include_router(routes_tokens.router)
-
-    @app.get("/api/v1/health", tags=["service"])
-    def health() -> dict[str, Any]:
-        return {"status": "ok", "version": __version__}
-
-    app.mount("/static", StaticFiles(directory=WEB / "static", check_dir=False), name="static")
-
-    # the API documentation from vendored assets: it works on an intranet with no internet
+def _add_docs(app: FastAPI) -> None:
+    """The API documentation from vendored assets: it works on an intranet with no
+    internet."""
     @app.get("/docs", include_in_schema=False)
     def swagger_ui() -> HTMLResponse:
         return get_swagger_ui_html(
@@ -256,6 +229,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             with_google_fonts=False,
         )
 
+
+def _add_pages(app: FastAPI) -> None:
+    """Every page (:func:`pages`) at its route, and the static files under /static."""
+    app.mount("/static", StaticFiles(directory=WEB / "static", check_dir=False), name="static")
+
     def page(name: str, title_key: str, title: str) -> Any:
         def serve_page() -> HTMLResponse:
             if not (WEB / f"{name}.html").is_file():
@@ -268,6 +246,50 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_api_route(route, page(name, title_key, title), methods=["GET", "HEAD"],
                           include_in_schema=False)
 
+
+def _description() -> str:
+    """The OpenAPI page's description: the registered planners, by name."""
+    from tuoyu.api.text import label
+
+    names = "; ".join(f"{label(f'{p.kind}.name', 'zh')} ({label(f'{p.kind}.name', 'en')})"
+                      for p in registry.planners())
+    return f"The planning service of a district childcare office: {names}. See docs/api.md."
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    engine = _open_store(settings)
+    jobs = JobManager(settings, engine)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        jobs.start()
+        before = sys.getswitchinterval()
+        sys.setswitchinterval(max(settings.switch_interval, 1e-6))
+        try:
+            yield
+        finally:
+            sys.setswitchinterval(before)
+            jobs.stop()
+
+    app = FastAPI(title="tuoyu 托育 planning service", version=__version__,
+                  description=_description(), lifespan=lifespan, docs_url=None, redoc_url=None)
+    app.state.tuoyu = State(settings=settings, engine=engine, jobs=jobs,
+                            slots=Slots(settings.heavy, per_holder=1))
+    errors.install(app)
+    from tuoyu.api.service import routes_datasets, routes_jobs, routes_scorecard, routes_tokens
+
+    app.include_router(routes_datasets.router)
+    app.include_router(routes_scorecard.router)
+    app.include_router(routes_jobs.make_router())
+    app.include_router(routes_tokens.router)
+
+    @app.get("/api/v1/health", tags=["service"])
+    def health() -> dict[str, Any]:
+        return {"status": "ok", "version": __version__}
+
+    _add_docs(app)
+    _add_pages(app)
     app.add_middleware(BodyLimit, limit=settings.max_upload_bytes + 1024 * 1024,
                        stated=settings.max_upload_bytes)
     app.add_middleware(Guard, allowed_hosts=settings.allowed_hosts, tiles_origin=tile_origin())

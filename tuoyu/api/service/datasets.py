@@ -189,6 +189,54 @@ def _member_problem(name: str) -> tuple[str, str] | None:
     return None
 
 
+def _member_kept(info: zipfile.ZipInfo, problems: list[Problem]) -> bool:
+    """Whether a zip member is a data file to unpack: a path outside the archive or a
+    link is a problem (said); folders, hidden files and other suffixes are passed over."""
+    bad = _member_problem(info.filename)
+    if bad:
+        problems.append(Problem(info.filename, f"the zip holds {bad[0]}; nothing was unpacked",
+                                expected="paths inside the archive", code=bad[1]))
+        return False
+    if stat.S_ISLNK(info.external_attr >> 16):
+        problems.append(Problem(info.filename, "the zip holds a link", expected="files",
+                                code="input.zip_link"))
+        return False
+    if info.is_dir():
+        return False
+    parts = PurePosixPath(info.filename.replace("\\", "/")).parts
+    if any(p.startswith(".") or p == "__MACOSX" for p in parts):
+        return False
+    return PurePosixPath(parts[-1]).suffix.lower() in SUFFIXES
+
+
+def _too_large(mb: int, max_bytes: int, what: str) -> Problem:
+    return Problem("upload", what, expected=f"at most {max_bytes / 2**20:.0f} MB",
+                   code="input.zip_too_large",
+                   params={"mb": mb, "limit": round(max_bytes / 2**20)})
+
+
+def _members(zf: zipfile.ZipFile, max_bytes: int) -> tuple[list[zipfile.ZipInfo], list[str]]:
+    """The data files to unpack and their flat names; every problem found at once."""
+    if len(zf.infolist()) > MAX_MEMBERS:
+        raise DataError([Problem("upload", f"the zip holds {len(zf.infolist())} files",
+                                 expected=f"at most {MAX_MEMBERS} files",
+                                 code="input.zip_too_many",
+                                 params={"n": len(zf.infolist()), "limit": MAX_MEMBERS})])
+    problems: list[Problem] = []
+    members = [info for info in zf.infolist() if _member_kept(info, problems)]
+    total = sum(m.file_size for m in members)
+    if total > max_bytes:
+        problems.append(_too_large(round(total / 2**20), max_bytes,
+                                   f"the zip unpacks to {total / 2**20:.0f} MB"))
+    names = [PurePosixPath(m.filename.replace("\\", "/")).name for m in members]
+    for n in sorted(n for n, k in Counter(names).items() if k > 1):
+        problems.append(Problem(n, "the zip holds two files of this name",
+                                expected="one of each table", code="input.zip_same_name"))
+    if problems:
+        raise DataError(problems)
+    return members, names
+
+
 def unpack_zip(archive: Path, target: Path, max_bytes: int) -> None:
     """Unpack the data files of a zip into ``target`` (flat). Refuses absolute paths,
     ``..``, links, and archives that unpack to more than ``max_bytes``."""
@@ -199,59 +247,8 @@ def unpack_zip(archive: Path, target: Path, max_bytes: int) -> None:
             [Problem("upload", "the file is not a zip archive", expected="a .zip or .xlsx",
                      code="input.not_zip")]
         ) from None
-    problems: list[Problem] = []
-    total = 0
-    members: list[zipfile.ZipInfo] = []
     with zf:
-        if len(zf.infolist()) > MAX_MEMBERS:
-            raise DataError([Problem("upload", f"the zip holds {len(zf.infolist())} files",
-                                     expected=f"at most {MAX_MEMBERS} files",
-                                     code="input.zip_too_many",
-                                     params={"n": len(zf.infolist()), "limit": MAX_MEMBERS})])
-        for info in zf.infolist():
-            bad = _member_problem(info.filename)
-            if bad:
-                problems.append(
-                    Problem(
-                        info.filename,
-                        f"the zip holds {bad[0]}; nothing was unpacked",
-                        expected="paths inside the archive",
-                        code=bad[1],
-                    )
-                )
-                continue
-            if stat.S_ISLNK(info.external_attr >> 16):
-                problems.append(Problem(info.filename, "the zip holds a link", expected="files",
-                                        code="input.zip_link"))
-                continue
-            if info.is_dir():
-                continue
-            parts = PurePosixPath(info.filename.replace("\\", "/")).parts
-            if any(p.startswith(".") or p == "__MACOSX" for p in parts):
-                continue
-            if PurePosixPath(parts[-1]).suffix.lower() not in SUFFIXES:
-                continue
-            total += info.file_size
-            members.append(info)
-        if total > max_bytes:
-            problems.append(
-                Problem(
-                    "upload",
-                    f"the zip unpacks to {total / 2**20:.0f} MB",
-                    expected=f"at most {max_bytes / 2**20:.0f} MB",
-                    code="input.zip_too_large",
-                    params={"mb": round(total / 2**20), "limit": round(max_bytes / 2**20)},
-                )
-            )
-        names = [PurePosixPath(m.filename.replace("\\", "/")).name for m in members]
-        dupes = sorted(n for n, k in Counter(names).items() if k > 1)
-        for n in dupes:
-            problems.append(
-                Problem(n, "the zip holds two files of this name", expected="one of each table",
-                        code="input.zip_same_name")
-            )
-        if problems:
-            raise DataError(problems)
+        members, names = _members(zf, max_bytes)
         target.mkdir(parents=True, exist_ok=True)
         written = 0
         for info, name in zip(members, names, strict=True):
@@ -260,12 +257,9 @@ def unpack_zip(archive: Path, target: Path, max_bytes: int) -> None:
                     while chunk := src.read(1 << 20):  # the sizes a zip states may lie
                         written += len(chunk)
                         if written > max_bytes:
-                            raise DataError([Problem(
-                                "upload", "the zip unpacks to more than it states",
-                                expected=f"at most {max_bytes / 2**20:.0f} MB",
-                                code="input.zip_too_large",
-                                params={"mb": round(written / 2**20),
-                                        "limit": round(max_bytes / 2**20)})])
+                            raise DataError([_too_large(round(written / 2**20), max_bytes,
+                                                        "the zip unpacks to more than it "
+                                                        "states")])
                         dst.write(chunk)
             except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError,
                     ValueError) as exc:

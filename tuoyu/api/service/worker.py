@@ -190,6 +190,44 @@ def yield_to_the_service(pid: int = 0) -> None:
             os.setpriority(os.PRIO_PROCESS, pid, 19)
 
 
+def _failure(exc: Exception) -> tuple[dict[str, str], dict[str, Any]]:
+    """The message (both languages) and stored result of a job that made no plan, by what
+    went wrong. Called inside the ``except`` block (an unexpected error keeps a short
+    traceback for the operator; the API never serves it)."""
+    from tuoyu.api import runner, store
+    from tuoyu.api.exports.output import OutputError
+    from tuoyu.api.service.jobs import both, said
+    from tuoyu.models.errors import DataError
+
+    if isinstance(exc, ValidationError):
+        from tuoyu.api.text import message as say
+        from tuoyu.api.text.validation import got, sentence
+
+        errs = exc.errors()
+        msg = both(lambda lg: say("job.invalid_params", {
+            "detail": "；".join(sentence(e, lg) for e in errs[:3])}, lg))  # type: ignore[arg-type]
+        return msg, _error("invalid_input", msg["message"], problems=[
+            {"file": "params", "row": None, "column": ".".join(map(str, e["loc"])),
+             "message": sentence(e, "en"), "text": sentence(e), "expected": e.get("type"),
+             "got": got(e)} for e in errs])
+    if isinstance(exc, DataError):
+        from tuoyu.api.service.errors import problem_dicts
+        from tuoyu.api.text import render_data_error
+
+        msg = both(lambda lg: render_data_error(exc, lg, limit=3))
+        return msg, _error("invalid_input", msg["message"], problems=problem_dicts(exc),
+                           problem_count=len(exc.problems))
+    if isinstance(exc, store.RosterStateError):  # a published month, another draw meanwhile
+        msg = both(lambda lg: runner.state_error_text(exc, lg))
+        return msg, _error("roster_state", msg["message"], code=exc.code,
+                           message_en=msg["message_en"])
+    if isinstance(exc, OutputError):
+        msg = said("job.output_failed", reason=str(exc))
+        return msg, _error("output", msg["message"])
+    msg = said("job.failed", reason=str(exc))
+    return msg, _error("failed", msg["message"], detail=traceback.format_exc(limit=5))
+
+
 def run_job(job_id: str, kind: str, dataset_id: str, data_dir: str, params: dict[str, Any],
             out_dir: str, url: str, previous: str | None, time_limit: float,
             workers: int, lease: str | None = None, parent_pid: int | None = None) -> None:
@@ -197,10 +235,8 @@ def run_job(job_id: str, kind: str, dataset_id: str, data_dir: str, params: dict
     long as this worker holds the job's lease)."""
     end_with_parent(parent_pid)
     yield_to_the_service()
-    from tuoyu.api import runner, store
-    from tuoyu.api.exports.output import OutputError
-    from tuoyu.api.service.jobs import both, said
-    from tuoyu.models.errors import DataError
+    from tuoyu.api import runner
+    from tuoyu.api.service.jobs import both
     from tuoyu.planning.dataset import Dataset
     from tuoyu.planning.registry import params_of
 
@@ -224,43 +260,8 @@ def run_job(job_id: str, kind: str, dataset_id: str, data_dir: str, params: dict
             message = both(lambda lg: _plan_message(plan, status, lg))
             result: dict[str, Any] = plan.as_dict()
             final = {"objective": plan.objective, "bound": plan.bound, "gap": plan.gap}
-        except ValidationError as exc:
-            from tuoyu.api.text.validation import got, sentence
-
-            status = "failed"
-            errs = exc.errors()
-            message = both(lambda lg: ("参数不正确：" if lg == "zh" else "Invalid parameters: ")
-                           + "；".join(sentence(e, lg) for e in errs[:3]))
-            result = _error("invalid_input", message["message"], problems=[
-                {"file": "params", "row": None, "column": ".".join(map(str, e["loc"])),
-                 "message": sentence(e, "en"), "text": sentence(e), "expected": e.get("type"),
-                 "got": got(e)} for e in exc.errors()])
-            final = {}
-        except DataError as exc:
-            from tuoyu.api.service.errors import problem_dicts
-            from tuoyu.api.text import render_data_error
-
-            status = "failed"
-            bad = exc
-            message = both(lambda lg: render_data_error(bad, lg, limit=3))
-            result = _error("invalid_input", message["message"], problems=problem_dicts(exc),
-                            problem_count=len(exc.problems))
-            final = {}
-        except store.RosterStateError as exc:  # a published month, another draw meanwhile
-            status = "failed"
-            refused = exc
-            message = both(lambda lg: runner.state_error_text(refused, lg))
-            result = _error("roster_state", message["message"], code=exc.code,
-                            message_en=message["message_en"])
-            final = {}
-        except OutputError as exc:
-            status, message = "failed", said("job.output_failed", reason=str(exc))
-            result = _error("output", message["message"])
-            final = {}
         except Exception as exc:
-            status = "failed"
-            message = said("job.failed", reason=str(exc))
-            result = _error("failed", message["message"], detail=traceback.format_exc(limit=5))
-            final = {}
+            status, final = "failed", {}
+            message, result = _failure(exc)
         progress = {**beat.snapshot(), **final}
     _finish(url, job_id, lease, status, message, result, files, progress)

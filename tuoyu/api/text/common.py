@@ -47,6 +47,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "or leave --previous out",
     ),
     # what became of a job (the service's job list)
+    "service.no_admin_token": (
+        "拒绝在 {host} 上提供服务：还没有管理员令牌。请先运行 "
+        "tuoyu token create --role admin --name 名称，或只在 127.0.0.1 上提供服务。",
+        "Refusing to serve on {host}: no admin token exists. Make one with "
+        "'tuoyu token create --role admin --name NAME', or serve on 127.0.0.1."),
+    "job.invalid_params": ("参数不正确：{detail}", "Invalid parameters: {detail}"),
     "job.interrupted": ("服务在生成方案时停止了；请重新提交",
                         "the service stopped while this plan was being made; submit it again"),
     "job.cancelled_running": ("已在生成方案时取消；目前为止最好的方案未保留",
