@@ -74,17 +74,43 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
     return ByWorkUnit(config, log)
 
 
+#: work units that take longest (tens of seconds each on 2 cores, docs/benchmarks/tests.md),
+#: started first after the browser tests so that neither worker is left with one of them
+#: at the end while the other has nothing to do; a unit not named here keeps its place
+LONG_UNITS = (
+    "tests/api/service/test_jobs.py",
+    "tests/optimizer/sessions/test_solve.py",
+    "tests/optimizer/sessions/test_sessions_heldout.py",
+    "tests/api/service/test_api_flow.py",
+    "tests/api/service/test_hostile_requests.py",
+    "tests/api/service/test_datasets.py",
+    "tests/api/service/test_api_visits.py",
+    "tests/optimizer/siting/test_highs.py",
+    "tests/optimizer/sessions/test_sessions_even_cost.py",
+    "tests/optimizer/sessions/test_sessions_even_year.py",
+    "tests/api/exports/test_workbooks_print.py",
+    "tests/api/cli/test_roster_replan_cli.py",
+    "tests/api/cli/test_roster_publish.py",
+    "tests/packaging/test_wheel.py",
+)
+
+
+def unit_rank(nodeid: str) -> int:
+    """Where a test's work unit starts under pytest-xdist: the browser tests first (the
+    longest unit), then :data:`LONG_UNITS` in their order, then the service's other
+    tests, then everything else in collection order (a stable sort keeps a unit whole)."""
+    unit = work_unit(nodeid)
+    if unit == "browser":
+        return 0
+    if unit in LONG_UNITS:
+        return 1 + LONG_UNITS.index(unit)
+    return 1 + len(LONG_UNITS) + (0 if unit.startswith("tests/api/service/") else 1)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under pytest-xdist, the browser tests first, then the service's: their plans and
-    checks run in the service's worker processes at idle priority (SCHED_IDLE), which
-    get a core only while no ordinary process wants it, so they start while the other
-    worker's tests wait on their own, and the tests that keep a core busy come after."""
+    """Under pytest-xdist, the work units longest first (:func:`unit_rank`): each worker
+    takes the next unit when it is almost done with its own, so the last units to start
+    decide how long one worker waits for the other; short ones keep that wait short."""
     if not os.environ.get("PYTEST_XDIST_WORKER"):
         return
-
-    def first(item: pytest.Item) -> int:
-        path = item.nodeid.split("::", 1)[0]
-        return (0 if path.startswith("tests/api/web/")
-                else 1 if path.startswith("tests/api/service/") else 2)
-
-    items.sort(key=first)
+    items.sort(key=lambda item: unit_rank(item.nodeid))

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -20,6 +21,8 @@ CHROMIUM = Path(os.environ.get("TUOYU_CHROMIUM", "/usr/bin/chromium"))
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 SOLVE_WAIT_MS = 180_000
+#: how often a page's wait_for_function looks again (see :func:`calm`)
+POLL_MS = 100
 
 SERVE = """
 import sys
@@ -43,6 +46,21 @@ def require_browser() -> None:
     if os.environ.get("TUOYU_REQUIRE_BROWSER") == "1":
         pytest.fail(why + "; TUOYU_REQUIRE_BROWSER=1 forbids skipping", pytrace=False)
     pytest.skip(why)
+
+
+def calm(pg: Any) -> Any:
+    """The page ``pg`` with ``wait_for_function`` looking every :data:`POLL_MS` ms instead
+    of on every animation frame (Playwright's default, "raf", keeps Chromium drawing frames
+    for the whole wait: a sixth of a core per page waiting for a plan, taken from the
+    solver and the other test process). The condition waited for is the same."""
+    wait = pg.wait_for_function
+
+    def wait_for_function(expression: str, *, arg: Any = None, timeout: float | None = None,
+                          polling: float | str = POLL_MS) -> Any:
+        return wait(expression, arg=arg, timeout=timeout, polling=polling)
+
+    pg.wait_for_function = wait_for_function
+    return pg
 
 
 def free_port() -> int:

@@ -246,8 +246,10 @@ def test_out_pointing_at_a_file_exits_2_and_stores_nothing(tmp_path, monkeypatch
     monkeypatch.setenv("TUOYU_DATABASE_URL", url)
     out = tmp_path / "taken"
     out.write_text("not a folder", encoding="utf-8")
+    data = tiny_dataset(tmp_path / "data")  # the rule needs no scale
     result = runner.invoke(
-        app, ["roster", "--month", "2027-03", "--out", str(out), "--time-limit", "30"]
+        app, ["roster", "--data", str(data), "--month", "2027-03", "--out", str(out),
+              "--time-limit", "30"]
     )
     assert result.exit_code == 2, result.output
     assert isinstance(result.exception, SystemExit), result.exception

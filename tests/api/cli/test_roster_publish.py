@@ -1,4 +1,5 @@
-"""An official draw (双随机、一公开) through the command line, on the bundled data: a
+"""An official draw (双随机、一公开) through the command line, on a small district
+(``draw_support``; the bundled month is drawn and verified in test_roster.py): a
 month's roster is a draft until published; only published rosters feed later months'
 history; a redraw of a published month needs a reason and lists the earlier draws;
 ``roster verify`` recomputes the whole record; the public notice; re-planning a month
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from draw_support import tiny_dataset
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -43,36 +45,46 @@ def cli(*args: str):
     return runner.invoke(app, list(args))
 
 
-def history(url: str, before: dt.date) -> list:
+def on(ds: Dataset) -> tuple[str, str]:
+    """The command line's option naming the dataset's folder."""
+    return ("--data", str(ds.folder))
+
+
+def history(url: str, before: dt.date, key: str) -> list:
     with Session(store.engine(url)) as session:
-        return store.stored_history(session, DATASET.key, before)
+        return store.stored_history(session, key, before)
 
 
 @pytest.fixture(scope="module")
 def month(tmp_path_factory):
-    """March 2027 drawn (a draft), published, refused a redraw without a reason, then
-    redrawn with one (another seed); every step's output kept."""
+    """March 2027 of a small district (40 institutions, 10 inspectors; the cycle's rules
+    need no scale, the bundled month is drawn and verified in test_roster.py) drawn (a
+    draft), published, refused a redraw without a reason, then redrawn with one (another
+    seed); every step's output kept. Returns (root, store URL, steps, dataset)."""
     root = tmp_path_factory.mktemp("publish")
     url = f"sqlite:///{root / 'tuoyu.sqlite'}"
+    ds = Dataset.at(tiny_dataset(root / "data", institutions=40, inspectors=10))
+    data = on(ds)
     steps = {}
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("TUOYU_DATABASE_URL", url)
-        steps["draft"] = cli("roster", "--month", "2027-03", "--out", str(root / "first"), *FAST)
-        steps["april_of_draft"] = history(url, dt.date(2027, 4, 1))
-        steps["publish"] = cli("roster", "publish", "--month", "2027-03")
-        steps["april_of_published"] = history(url, dt.date(2027, 4, 1))
-        steps["refused"] = cli("roster", "--month", "2027-03", "--seed", "7", "--out",
+        steps["draft"] = cli("roster", *data, "--month", "2027-03", "--out", str(root / "first"),
+                             *FAST)
+        steps["april_of_draft"] = history(url, dt.date(2027, 4, 1), ds.key)
+        steps["publish"] = cli("roster", "publish", *data, "--month", "2027-03")
+        steps["april_of_published"] = history(url, dt.date(2027, 4, 1), ds.key)
+        steps["refused"] = cli("roster", *data, "--month", "2027-03", "--seed", "7", "--out",
                                str(root / "refused"), *FAST)
-        steps["refused_en"] = cli("roster", "--month", "2027-03", "--seed", "7", "--out",
+        steps["refused_en"] = cli("roster", *data, "--month", "2027-03", "--seed", "7", "--out",
                                   str(root / "refused"), "--lang", "en", *FAST)
-        steps["redraw"] = cli("roster", "--month", "2027-03", "--seed", "7", "--out",
+        steps["redraw"] = cli("roster", *data, "--month", "2027-03", "--seed", "7", "--out",
                               str(root / "second"), "--redraw-reason", "检查组成员调岗 <b>",
                               *FAST)
-    return root, url, steps
+    return root, url, steps, ds
 
 
 def test_a_draft_feeds_no_history_until_published(month):
-    root, url, steps = month
+    root, url, steps, ds = month
     assert steps["draft"].exit_code == 0, steps["draft"].output
     assert "草稿" in steps["draft"].output
     assert [h for h in steps["april_of_draft"] if h.outcome == "planned"] == []
@@ -83,7 +95,7 @@ def test_a_draft_feeds_no_history_until_published(month):
 
 
 def test_a_published_month_refuses_a_redraw_without_a_reason(month):
-    root, _url, steps = month
+    root, _url, steps, ds = month
     zh, en = steps["refused"], steps["refused_en"]
     assert zh.exit_code == 2 and en.exit_code == 2
     assert "已经发布" in zh.output and "--redraw-reason" in zh.output
@@ -92,7 +104,7 @@ def test_a_published_month_refuses_a_redraw_without_a_reason(month):
 
 
 def test_a_redraw_lists_the_earlier_draw_and_carries_its_reason(month):
-    root, url, steps = month
+    root, url, steps, ds = month
     assert steps["redraw"].exit_code == 0, steps["redraw"].output
     first = json.loads((root / "first" / "draw.json").read_text(encoding="utf-8"))
     second = json.loads((root / "second" / "draw.json").read_text(encoding="utf-8"))
@@ -103,7 +115,7 @@ def test_a_redraw_lists_the_earlier_draw_and_carries_its_reason(month):
     assert earlier["fingerprint"] == fingerprint(first) and earlier["time"]
     # the published roster stays in force (and in history) until the redraw is published
     with Session(store.engine(url)) as session:
-        draws = store.month_draws(session, DATASET.key, "2027-03")
+        draws = store.month_draws(session, ds.key, "2027-03")
         assert [(d.seq, d.status) for d in draws] == [(1, "published"), (2, "draft")]
         assert draws[1].redraw_reason == "检查组成员调岗 <b>"
         assert json.loads(draws[1].draw_json) == second
@@ -113,40 +125,40 @@ def test_verify_recomputes_the_whole_record(month, monkeypatch):
     """The redraw's record (earlier draws, reason) verifies against the store holding it;
     a record changed after the draw is named field by field in test_roster_verify_cli
     (on a tiny district: each verify recomputes the draw)."""
-    root, url, _steps = month
+    root, url, _steps, ds = month
     monkeypatch.setenv("TUOYU_DATABASE_URL", url)
     ok = cli("roster", "verify", str(root / "second"), *FAST)
     assert ok.exit_code == 0, ok.output
 
 
 def test_publishing_the_redraw_withdraws_the_first(month, monkeypatch):
-    _root, url, _steps = month
+    _root, url, _steps, ds = month
     monkeypatch.setenv("TUOYU_DATABASE_URL", url)
-    result = cli("roster", "publish", "--month", "2027-03", "--lang", "en")
+    result = cli("roster", "publish", *on(ds), "--month", "2027-03", "--lang", "en")
     assert result.exit_code == 0, result.output
-    again = cli("roster", "publish", "--month", "2027-03", "--lang", "en")
+    again = cli("roster", "publish", *on(ds), "--month", "2027-03", "--lang", "en")
     assert again.exit_code == 2 and "no draft to publish" in again.output
     with Session(store.engine(url)) as session:
-        draws = store.month_draws(session, DATASET.key, "2027-03")
+        draws = store.month_draws(session, ds.key, "2027-03")
         assert [d.status for d in draws] == ["withdrawn", "published"]
 
 
 def test_what_the_service_calls(month):
-    root, url, _steps = month
+    root, url, _steps, ds = month
     eng = store.engine(url)
     first = json.loads((root / "first" / "draw.json").read_text(encoding="utf-8"))
     second = json.loads((root / "second" / "draw.json").read_text(encoding="utf-8"))
-    assert api_runner.publish_draw(DATASET, second, eng)["status"] == "published"  # again
+    assert api_runner.publish_draw(ds, second, eng)["status"] == "published"  # again
     with pytest.raises(store.NothingToPublish) as err:
-        api_runner.publish_draw(DATASET, first, eng)
+        api_runner.publish_draw(ds, first, eng)
     assert "已撤回" in api_runner.state_error_text(err.value, "zh")
     with pytest.raises(store.RedrawRefused):
-        api_runner.check_roster(DATASET, RosterParams(month="2027-03"), eng)
-    api_runner.check_roster(DATASET, RosterParams(month="2027-03", redraw_reason="数据更正"), eng)
+        api_runner.check_roster(ds, RosterParams(month="2027-03"), eng)
+    api_runner.check_roster(ds, RosterParams(month="2027-03", redraw_reason="数据更正"), eng)
     with pytest.raises(store.NothingToReplan):
-        api_runner.check_roster(DATASET, RosterParams(month="2027-05", from_date="2027-05-10"),
+        api_runner.check_roster(ds, RosterParams(month="2027-05", from_date="2027-05-10"),
                                 eng)
-    state = api_runner.month_state(DATASET, "2027-03", eng)
+    state = api_runner.month_state(ds, "2027-03", eng)
     assert state["published"] and [d["seed"] for d in state["draws"]] == [20270301, 7]
     assert state["in_force"]["fingerprint"] == fingerprint(second)
 
@@ -156,7 +168,7 @@ def test_the_notices_keep_the_month_sealed_until_it_is_revealed(month, monkeypat
     announcement; the results notice lists only an inspection whose outcome is
     recorded); once revealed, every institution, the outcome, the earlier draw and the
     reason (escaped)."""
-    root, url, _steps = month
+    root, url, _steps, ds = month
     monkeypatch.setenv("TUOYU_DATABASE_URL", url)
     rows = read_rows(root / "second" / "roster.csv")
     picked = rows[0]
@@ -164,27 +176,28 @@ def test_the_notices_keep_the_month_sealed_until_it_is_revealed(month, monkeypat
     outcomes.write_text("institution_id,date,outcome,inspector_ids\n"
                         f"{picked['institution_id']},{picked['date']},rectify,"
                         f"{picked['inspector_ids']}\n", encoding="utf-8")
-    assert api_runner.record_outcomes(outcomes, DATASET, store.engine(url)) == 1
+    assert api_runner.record_outcomes(outcomes, ds, store.engine(url)) == 1
     monkeypatch.setenv("TUOYU_TODAY", "2027-03-20")
     out = tmp_path / "notice"
-    result = cli("roster", "notice", "--month", "2027-03", "--out", str(out))
+    result = cli("roster", "notice", *on(ds), "--month", "2027-03", "--out", str(out))
     assert result.exit_code == 0, result.output
     page = (out / "notice.html").read_text(encoding="utf-8")
     assert "<script" not in page.lower() and "tuoyu roster" not in page
     assert not [r for r in rows if r["date"] in page]
-    results = cli("roster", "notice", "--month", "2027-03", "--kind", "results", "--out",
+    results = cli("roster", "notice", *on(ds), "--month", "2027-03", "--kind", "results", "--out",
                   str(tmp_path / "results"))
     assert results.exit_code == 0, results.output
     page = (tmp_path / "results" / "notice.html").read_text(encoding="utf-8")
     assert picked["date"] in page and "责令整改" in page
-    names = {i.institution_id: i.name for i in load_inspection_data(BUNDLED).institutions}
+    names = {i.institution_id: i.name for i in load_inspection_data(ds.folder).institutions}
     assert not [r for r in rows if r["institution_id"] != picked["institution_id"]
                 and html.escape(names[r["institution_id"]]) in page]  # only the one done
-    early = cli("roster", "reveal", "--month", "2027-03")
+    early = cli("roster", "reveal", *on(ds), "--month", "2027-03")
     assert early.exit_code == 2 and "尚未结束" in early.output
     monkeypatch.setenv("TUOYU_TODAY", "2027-04-02")
-    assert cli("roster", "reveal", "--month", "2027-03").exit_code == 0
-    result = cli("roster", "notice", "--month", "2027-03", "--out", str(tmp_path / "shown"))
+    assert cli("roster", "reveal", *on(ds), "--month", "2027-03").exit_code == 0
+    result = cli("roster", "notice", *on(ds), "--month", "2027-03", "--out",
+                 str(tmp_path / "shown"))
     assert result.exit_code == 0, result.output
     page = (tmp_path / "shown" / "notice.html").read_text(encoding="utf-8")
     second = json.loads((root / "second" / "draw.json").read_text(encoding="utf-8"))
@@ -338,8 +351,9 @@ def test_a_roster_refused_by_the_store_publishes_no_files(tmp_path, monkeypatch)
     of the month was stored meanwhile, the out folder keeps what it held (the command
     line then says that nothing was written, and that is true)."""
     eng = store.engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    tiny = Dataset.at(tiny_dataset(tmp_path / "data"))  # the rule needs no scale
     plan = api_runner.make_plan(
-        DATASET, RosterParams(month="2027-03", time_limit=30, workers=2), engine=eng
+        tiny, RosterParams(month="2027-03", time_limit=30, workers=2), engine=eng
     )
     out = tmp_path / "out"
     out.mkdir()
@@ -350,7 +364,7 @@ def test_a_roster_refused_by_the_store_publishes_no_files(tmp_path, monkeypatch)
 
     monkeypatch.setattr(api_runner, "save_roster", refused)
     with pytest.raises(store.DrawConflict):
-        api_runner.deliver(plan, out, dataset=DATASET, engine=eng)
+        api_runner.deliver(plan, out, dataset=tiny, engine=eng)
     assert sorted(p.name for p in out.iterdir()) == ["roster.csv"]
     assert (out / "roster.csv").read_text(encoding="utf-8") == "the earlier roster\n"
     assert not list(tmp_path.glob(".out.new.*"))  # no staging folder left behind

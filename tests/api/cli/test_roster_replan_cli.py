@@ -1,5 +1,6 @@
-"""``tuoyu roster --from DATE`` on the bundled data: after a rectify outcome recorded
-early in the month, the visits before the date stay as they were and the follow-up is
+"""``tuoyu roster --from DATE`` on a small district (``draw_support``: the rules need no
+scale; the bundled month is re-planned through the pages in tests/api/web): after a
+rectify outcome recorded early in the month, the visits before the date stay as they were and the follow-up is
 on site within 30 days; what moved is reported; the re-planned draw verifies. And
 ``roster.csv`` is written with the BOM Excel expects, its notes in the chosen language."""
 
@@ -11,11 +12,11 @@ import json
 from pathlib import Path
 
 import pytest
+from draw_support import tiny_dataset
 from roster_check import check_roster
 from typer.testing import CliRunner
 
 from tuoyu.api.cli import app
-from tuoyu.data import BUNDLED
 from tuoyu.models.inspection import load_inspection_data
 from tuoyu.optimizer.roster import RosterRules
 
@@ -36,23 +37,24 @@ def cli(*args: str):
 @pytest.fixture(scope="module")
 def replanned(tmp_path_factory):
     root = tmp_path_factory.mktemp("replan")
+    data = ["--data", str(tiny_dataset(root / "data", institutions=40, inspectors=10))]
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("TUOYU_DATABASE_URL", f"sqlite:///{root / 'tuoyu.sqlite'}")
-        made = cli("roster", "--month", "2027-03", "--out", str(root / "first"), *FAST)
+        made = cli("roster", *data, "--month", "2027-03", "--out", str(root / "first"), *FAST)
         assert made.exit_code == 0, made.output
-        assert cli("roster", "publish", "--month", "2027-03").exit_code == 0
+        assert cli("roster", "publish", *data, "--month", "2027-03").exit_code == 0
         rows = read_rows(root / "first" / "roster.csv")
         picked = next(r for r in rows if r["reason"] != "follow_up" and r["date"] <= "2027-03-05")
         outcomes = root / "outcomes.csv"
         outcomes.write_text("institution_id,date,outcome,inspector_ids\n"
                             f"{picked['institution_id']},{picked['date']},rectify,"
                             f"{picked['inspector_ids']}\n", encoding="utf-8")
-        assert cli("inspections", "record", str(outcomes)).exit_code == 0
-        again = cli("roster", "--month", "2027-03", "--from", FROM.isoformat(), "--out",
+        assert cli("inspections", "record", *data, str(outcomes)).exit_code == 0
+        again = cli("roster", *data, "--month", "2027-03", "--from", FROM.isoformat(), "--out",
                     str(root / "second"), "--seed", "99", *FAST)  # the month's seed wins
         verified = cli("roster", "verify", str(root / "second"), "--lang", "en", *FAST)
-        en = cli("roster", "--month", "2027-03", "--out", str(root / "en"), "--lang", "en",
-                 "--redraw-reason", "English notes", *FAST)
+        en = cli("roster", *data, "--month", "2027-03", "--out", str(root / "en"), "--lang",
+                 "en", "--redraw-reason", "English notes", *FAST)
     return root, rows, picked, again, verified, en
 
 
@@ -74,7 +76,7 @@ def test_from_keeps_the_earlier_visits_and_puts_the_follow_up_within_30_days(rep
     # every visit after the date is still on the roster, and the rules hold
     later = {r["institution_id"] for r in rows if r["date"] >= FROM.isoformat()}
     assert later <= {r["institution_id"] for r in new if r["date"] >= FROM.isoformat()}
-    data = load_inspection_data(BUNDLED)
+    data = load_inspection_data(root / "data")
     problems = [p for p in check_roster(new, data, 2027, 3, RosterRules())
                 if "more than once" not in p and "is missing" not in p]
     assert problems == []

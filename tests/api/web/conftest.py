@@ -8,7 +8,15 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from web_support import ARGS, CHROMIUM, api_get, require_browser, start_server, stop_server
+from web_support import (
+    ARGS,
+    CHROMIUM,
+    api_get,
+    calm,
+    require_browser,
+    start_server,
+    stop_server,
+)
 from web_tiny import DISTRICT, zipped
 
 
@@ -37,9 +45,10 @@ def browser(server: str) -> Iterator[object]:
 
 @pytest.fixture
 def page(browser, server: str) -> Iterator[object]:
-    """A fresh page (own localStorage); any uncaught script error fails the test."""
+    """A fresh page (own localStorage); any uncaught script error fails the test. Its
+    ``wait_for_function`` polls (:func:`web_support.calm`)."""
     ctx = browser.new_context(base_url=server, viewport={"width": 1400, "height": 900})
-    pg = ctx.new_page()
+    pg = calm(ctx.new_page())
     # the first read of a table runs apart and waits its turn: seconds each on a busy machine
     pg.set_default_timeout(120_000)
     errors: list[str] = []
