@@ -234,12 +234,7 @@ def _calendar_part(
                 if len(found):
                     run.findings.append(info("sessions.staffing_cuts", cuts=len(found), rounds=rounds))
                 return a, solver, part, st
-            for c in short:
-                slots = frozenset(c.slots)
-                cap = c.capacity - _demand_in(p, before, c.discipline, slots)
-                a.cuts.add(c.discipline, slots, cap)
-                found.append((c.discipline, slots, cap))
-                run.cuts.append((c.discipline, c.month, slots, c.capacity))
+            _cut_shortfalls(run, a, before, short, found)
             if steer and rounds >= STEER_ROUNDS:
                 break
             if run.det_left <= det_end + MIN_ROUND:  # budget spent: a few short rounds more
@@ -248,6 +243,20 @@ def _calendar_part(
             if late > LATE_ROUNDS or run.wall_left() < 1 or (run.stop and run.stop.is_set()):
                 return a, None, [], Status.TIME_LIMIT
     return None, None, [], Status.TIME_LIMIT
+
+
+def _cut_shortfalls(run: _Run, a: calendar.CalendarModel, before: list[Session],
+                    short: list[cuts.StaffingCut],
+                    found: list[tuple[str, frozenset[int], int]]) -> None:
+    """A staffing cut per shortfall: the part's demand of the discipline on those
+    half-days within the capacity the parts ``before`` leave; kept in ``found`` (for the
+    model without steering) and in the run's list."""
+    for c in short:
+        slots = frozenset(c.slots)
+        cap = c.capacity - _demand_in(run.p, before, c.discipline, slots)
+        a.cuts.add(c.discipline, slots, cap)
+        found.append((c.discipline, slots, cap))
+        run.cuts.append((c.discipline, c.month, slots, c.capacity))
 
 
 def _demand_in(p: SessionProblem, sessions: list[Session], disc: str, slots) -> int:
