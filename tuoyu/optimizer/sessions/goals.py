@@ -483,30 +483,7 @@ def months_near_their_share(
     # the plan and evened by the local improvement: their totals are variables, and the
     # scaled band constraints they need made the calendar model several times slower
     for disc in DISCIPLINES[: 1 if p.rules.month_model_all_sessions_only else None]:
-        const: Counter = Counter()
-        lits: dict[int, list] = defaultdict(list)
-        n_new = 0  # new sessions that may need ``disc`` (one month literal each counts)
-        for cv in cvs:
-            for s in cv.fixed:
-                if s.date.month >= p.start.month and _needs(p, s, disc):
-                    const[s.date.month] += 1
-            for i in range(cv.n):
-                need = 1 if disc == "education" else cv.need.get((i, disc), 0)
-                if isinstance(need, int) and not need:
-                    continue
-                n_new += 1
-                for mo in w:
-                    b = cv.month.get((i, mo))
-                    if b is None:
-                        continue
-                    if isinstance(need, int):
-                        lits[mo].append(b)
-                        continue
-                    z = m.new_bool_var(f"mneed_{disc}_{mo}")
-                    m.add_implication(z, b)
-                    m.add_implication(z, need)
-                    m.add_bool_or([b.Not(), need.Not(), z])
-                    lits[mo].append(z)
+        const, lits, n_new = _month_counts(m, p, cvs, disc, w)
         top = sum(const.values()) + sum(1 for cv in cvs for i in range(cv.n))
         # the year's sessions, not the month literals (a session has one per month it
         # may fall in: counting those made every band about twelve times too wide)
@@ -529,15 +506,53 @@ def months_near_their_share(
                 m.add(100 * sw * hi <= (100 + bn) * wm * t_expr + 100 * sw - 1)
                 lo = m.new_int_var(0, top, f"mlo_{disc}_{mo}")
                 m.add(100 * sw * lo >= (100 - bn) * wm * t_expr - 100 * sw + 1)
-            if isinstance(count, int) and isinstance(lo, int) and isinstance(hi, int):
-                out.append(max(0, count - hi) + max(0, lo - count))
-                continue
-            over = m.new_int_var(0, top, f"mover_{disc}_{mo}")
-            under = m.new_int_var(0, top, f"munder_{disc}_{mo}")
-            m.add(over >= count - hi)
-            m.add(under >= lo - count)
-            out += [over, under]
+            out += _outside_band(m, count, lo, hi, top, f"{disc}_{mo}")
     return out
+
+
+def _month_counts(m: cp_model.CpModel, p: SessionProblem, cvs: list[CenterVars], disc: str,
+                  w: dict) -> tuple[Counter, dict[int, list], int]:
+    """The sessions needing ``disc`` per month from the re-plan month on: the kept ones
+    (constants), a literal per new session and month it may fall in (for a topic-chosen
+    need, one that holds when both do), and the number of new sessions that may need
+    ``disc``."""
+    const: Counter = Counter()
+    lits: dict[int, list] = defaultdict(list)
+    n_new = 0  # new sessions that may need ``disc`` (one month literal each counts)
+    for cv in cvs:
+        for s in cv.fixed:
+            if s.date.month >= p.start.month and _needs(p, s, disc):
+                const[s.date.month] += 1
+        for i in range(cv.n):
+            need = 1 if disc == "education" else cv.need.get((i, disc), 0)
+            if isinstance(need, int) and not need:
+                continue
+            n_new += 1
+            for mo in w:
+                b = cv.month.get((i, mo))
+                if b is None:
+                    continue
+                if isinstance(need, int):
+                    lits[mo].append(b)
+                    continue
+                z = m.new_bool_var(f"mneed_{disc}_{mo}")
+                m.add_implication(z, b)
+                m.add_implication(z, need)
+                m.add_bool_or([b.Not(), need.Not(), z])
+                lits[mo].append(z)
+    return const, lits, n_new
+
+
+def _outside_band(m: cp_model.CpModel, count, lo, hi, top: int, name: str) -> Terms:
+    """The sessions of a month above ``hi`` and below ``lo``: a constant when all three
+    are, else two bounded variables."""
+    if isinstance(count, int) and isinstance(lo, int) and isinstance(hi, int):
+        return [max(0, count - hi) + max(0, lo - count)]
+    over = m.new_int_var(0, top, f"mover_{name}")
+    under = m.new_int_var(0, top, f"munder_{name}")
+    m.add(over >= count - hi)
+    m.add(under >= lo - count)
+    return [over, under]
 
 
 def events_spread_through_the_year(
