@@ -350,6 +350,17 @@ class _Polish:
         }
         best = (value(slot0, t0, current), slot0, t0, current)
         v0 = best[0]
+        _, slot, t, people = self._best_move(cid, i, ks, fair, value, best)
+        moved = s.model_copy(update={"date": p.date(slot // 2), "half": slot % 2,
+                                     "topic_id": self.topics[t].topic_id})
+        st.place(k, moved, [people[d][1] for d in self.needs[t]])
+        return best[0] < v0
+
+    def _best_move(self, cid: str, i: int, ks: list[int], fair: dict, value, best: tuple
+                   ) -> tuple:
+        """The least ``value`` over the half-days of the session's window and its topic
+        choices, each with the cheapest free people (``best``: the session where it is,
+        kept at equal value)."""
         topics = self.topic_choices(cid, i, ks)
         for slot in self.window(cid, i, ks):
             people = {}
@@ -363,16 +374,7 @@ class _Polish:
                 v = value(slot, t, people)
                 if v < best[0]:
                     best = (v, slot, t, people)
-        _, slot, t, people = best
-        moved = s.model_copy(
-            update={
-                "date": p.date(slot // 2),
-                "half": slot % 2,
-                "topic_id": self.topics[t].topic_id,
-            }
-        )
-        st.place(k, moved, [people[d][1] for d in self.needs[t]])
-        return best[0] < v0
+        return best
 
     # -- the topics of one center at once ---------------------------------------------------
     def team_value(self, cid: str) -> int:
