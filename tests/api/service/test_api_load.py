@@ -196,3 +196,17 @@ def test_the_service_lets_threads_take_turns_sooner_while_it_runs(tmp_path: Path
         during = sys.getswitchinterval()
     assert during == pytest.approx(0.002)
     assert sys.getswitchinterval() == before
+
+
+def test_the_upload_is_taken_apart_also_from_inside_a_running_event_loop(tmp_path: Path) -> None:
+    """A caller whose thread runs an event loop (a test process driving a browser did)
+    gets the table too: ``asyncio.run`` alone refused there."""
+    import asyncio
+
+    body, ctype = multipart(tmp_path, file=("out.csv", GOOD))
+
+    async def inside() -> Path:
+        return heavy.upload_of(body, ctype)
+
+    table = asyncio.run(inside())
+    assert table.name == "out.csv" and table.read_bytes() == GOOD

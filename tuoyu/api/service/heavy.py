@@ -64,11 +64,26 @@ class Refused(Exception):
     """An upload refused as a whole: (status, message)."""
 
 
+def _run_coroutine(make: Any) -> Any:
+    """``asyncio.run(make())``, also from a thread whose event loop is running (a caller
+    inside one, such as a test process that drives a browser): then in a thread of its
+    own. The service's process apart has no loop: the first path."""
+    import asyncio
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(make())
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(lambda: asyncio.run(make())).result()
+
+
 def upload_of(body: Path, content_type: str) -> Path:
     """The table of a multipart body (its one field ``file``, a .csv or .xlsx), written
     beside the body under a safe name; the body is parsed as the service would (one
     file, at most ten fields)."""
-    import asyncio
     import shutil
 
     from starlette.datastructures import Headers, UploadFile
@@ -88,7 +103,7 @@ def upload_of(body: Path, content_type: str) -> Path:
         return await parser.parse()
 
     try:
-        form = asyncio.run(parse())
+        form = _run_coroutine(parse)
     except MultiPartException as exc:
         raise Refused(400, exc.message) from None
     try:
