@@ -88,3 +88,25 @@ def postgres_url() -> str:
         conn.execute(text("CREATE SCHEMA public"))
     eng.dispose()
     return url
+
+
+def serve_cli(env: dict[str, str], port: int) -> tuple[Any, str]:
+    """``tuoyu serve`` as an operator starts it, in a session of its own (so that a test
+    can kill it and every process it made), and its base URL once it answers /health (or
+    after a minute of waiting: the test's own request then says what is wrong)."""
+    import subprocess
+    import sys
+
+    import httpx
+
+    server = subprocess.Popen(
+        [sys.executable, "-m", "tuoyu.api.cli", "serve", "--port", str(port)], env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            if httpx.get(base + "/api/v1/health", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    return server, base

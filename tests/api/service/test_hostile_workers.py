@@ -19,7 +19,7 @@ from typing import Any
 
 import httpx
 import pytest
-from api_support import DATA, ROSTER_FILES, client, zip_bytes
+from api_support import DATA, ROSTER_FILES, client, serve_cli, zip_bytes
 from sqlalchemy.orm import Session
 
 from tuoyu.api.service import apart, heavy
@@ -120,17 +120,8 @@ def test_nothing_of_a_killed_server_lives_on_and_its_staging_is_cleaned(
     home = tmp_path / "home"
     env = {**os.environ, "TUOYU_HOME": str(home), "TUOYU_DATABASE_URL": "",
            "TUOYU_WORKERS": "1"}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "tuoyu.api.cli", "serve", "--port", str(port)], env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
+    server, base = serve_cli(env, port)
     try:
-        for _ in range(300):
-            try:
-                if httpx.get(base + "/api/v1/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
         httpx.post(base + "/api/v1/jobs", json={
             "kind": "sessions", "dataset_id": "baoshan",
             "params": {"year": 2027, "time_limit": 300}}, timeout=10)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from api_support import serve_cli
 from sqlalchemy.orm import Session
 
 from tuoyu.api.service import worker
@@ -77,17 +78,8 @@ def test_workers_end_when_their_server_is_killed(tmp_path: Path) -> None:
     env = {**os.environ, "TUOYU_HOME": str(tmp_path / "home"), "TUOYU_DATABASE_URL": "",
            "TUOYU_WORKERS": "1"}
     env.pop("TUOYU_WORKER_PRIORITY", None)  # the service's default: idle
-    server = subprocess.Popen(
-        [sys.executable, "-m", "tuoyu.api.cli", "serve", "--port", str(port)], env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
+    server, base = serve_cli(env, port)
     try:
-        for _ in range(150):
-            try:
-                if httpx.get(base + "/api/v1/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
         job = httpx.post(base + "/api/v1/jobs", json={
             "kind": "sessions", "dataset_id": "baoshan",
             "params": {"year": 2027, "time_limit": 300}}, timeout=10).json()
