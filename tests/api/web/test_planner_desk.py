@@ -132,17 +132,7 @@ def _goto_month(page, month: str) -> None:
 
 
 def test_the_calendar_is_a_month_grid_with_filters_offline(page, server: str, tiny) -> None:
-    host = urlparse(server).netloc
-    other: list[str] = []
-
-    def guard(route) -> None:
-        if urlparse(route.request.url).netloc != host:
-            other.append(route.request.url)
-            route.abort()
-        else:
-            route.continue_()
-
-    page.context.route("**/*", guard)
+    other = _other_hosts(page, server)
     job = tiny["sessions"]
     rows = api_get(f"{server}/api/v1/jobs/{job['id']}/result").json()["rows"]
     assert rows
