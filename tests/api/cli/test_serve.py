@@ -86,3 +86,10 @@ def test_serve_on_localhost_listens_where_told(home: Path, monkeypatch) -> None:
     (app, kw), = started
     assert kw == {"host": "127.0.0.1", "port": 8124}
     assert app.state.tuoyu.settings.home == home.resolve()
+
+
+def test_a_name_that_would_break_the_token_list_is_refused(home: Path) -> None:
+    """``tuoyu token list`` prints a token a line: a newline in a name would make two."""
+    res = _tuoyu("token", "create", "--role", "viewer", "--name", "a\nb", "--home", str(home))
+    assert res.exit_code == 2 and "--name" in res.output and "换行" in res.output
+    assert not home.exists()  # nothing made

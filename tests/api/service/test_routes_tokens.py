@@ -61,7 +61,9 @@ def test_a_planner_may_not_manage_tokens(served) -> None:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("body", [{"role": "root", "name": "x"}, {"role": "viewer", "name": ""},
-                                  {"role": "viewer", "name": "x" * 201}, {"role": "viewer"}])
+                                  {"role": "viewer", "name": "x" * 201}, {"role": "viewer"},
+                                  {"role": "viewer", "name": "张老师\n(二楼)"},
+                                  {"role": "viewer", "name": "a\u202eb"}])
 def test_a_bad_request_stores_nothing(served, body: dict) -> None:  # noqa: ANN001
     c, engine, admin = served
     before = auth.count_tokens(engine)

@@ -66,6 +66,9 @@ def create(
         typer.echo(both("cli.token.bad_role", roles=" | ".join(auth.ROLES), role=role),
                    err=True)
         raise typer.Exit(2)
+    if not auth.name_allowed(name):
+        typer.echo(both("cli.token.bad_name"), err=True)
+        raise typer.Exit(2)
     settings = _settings(home=home)
     settings.home.mkdir(parents=True, exist_ok=True)
     migrate(settings.url)

@@ -43,10 +43,21 @@ def _digest(salt: str, token: str) -> str:
     return hashlib.sha256(f"{salt}:{token}".encode()).hexdigest()
 
 
+def name_allowed(name: str) -> bool:
+    """A token's name under the data's characters policy (``models.reader.BAD_TEXT``): it
+    is listed one token a line and shown on pages, so no newline or direction mark."""
+    from tuoyu.models.reader import BAD_TEXT
+
+    return 0 < len(name) <= 200 and BAD_TEXT.search(name) is None
+
+
 def create_token(engine: Engine, role: str, name: str) -> tuple[ApiToken, str]:
     """Make and store a token; returns the row and the token (shown once, never stored)."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}, got {role!r}")
+    if not name_allowed(name):
+        raise ValueError("a token's name: 1 to 200 characters, no control or direction "
+                         "characters")
     token_id = secrets.token_hex(6)
     token = f"{PREFIX}{token_id}_{secrets.token_urlsafe(24)}"
     salt = secrets.token_hex(16)

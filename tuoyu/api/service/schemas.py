@@ -300,7 +300,10 @@ class RecordedOut(BaseModel):
 
 class TokenRequest(BaseModel):
     role: Literal["viewer", "planner", "admin"]
-    name: str = Field(min_length=1, max_length=200)
+    #: no control or direction characters (``models.reader.BAD_TEXT``)
+    name: str = Field(min_length=1, max_length=200,
+                      pattern="^[^\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f"
+                              "\u202a-\u202e\u2066-\u2069\ufeff]+$")
 
     model_config = {
         "json_schema_extra": {"examples": [{"role": "planner", "name": "张老师 (roster)"}]}

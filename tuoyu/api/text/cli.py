@@ -47,6 +47,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                            "--role must be one of {roles}, got {role}"),
     "cli.token.shown_once": ("令牌编号 {id}，角色 {role}；只显示这一次，请现在保存",
                              "token id {id}, role {role}; shown once: keep it now"),
+    "cli.token.bad_name": ("--name：1 到 200 个字符，不能含换行等控制字符或文字方向符",
+                           "--name: 1 to 200 characters, no newline or other control or "
+                           "direction character"),
     "cli.token.unknown": ("没有编号为 {id} 的令牌", "no token with id {id}"),
     "cli.token.deleted": ("已删除令牌 {id}", "deleted token {id}"),
     "cli.option.month": ("检查排班的月份，YYYY-MM。", "Month of the inspection roster, YYYY-MM."),
