@@ -202,11 +202,14 @@ def test_the_upload_is_taken_apart_also_from_inside_a_running_event_loop(tmp_pat
     """A caller whose thread runs an event loop (a test process driving a browser did)
     gets the table too: ``asyncio.run`` alone refused there."""
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     body, ctype = multipart(tmp_path, file=("out.csv", GOOD))
 
     async def inside() -> Path:
         return heavy.upload_of(body, ctype)
 
-    table = asyncio.run(inside())
+    # a thread of its own: this test process may itself run a loop (the browser tests')
+    with ThreadPoolExecutor(1) as pool:
+        table = pool.submit(lambda: asyncio.run(inside())).result()
     assert table.name == "out.csv" and table.read_bytes() == GOOD
