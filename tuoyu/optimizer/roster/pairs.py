@@ -30,6 +30,9 @@ from tuoyu.optimizer.roster.variables import Vars
 #: the dual's denominator: multipliers are rounded to multiples of 1 / SCALE, then the
 #: bound is exact (any multipliers give a valid bound; rounding only loosens it a little)
 SCALE = 1 << 24
+#: the relaxation is built only when no team of two has more candidates than this (the
+#: seeded shortlists and their widening stay below it; everyone allowed does not)
+MAX_POOL = 48
 
 Key = tuple  # ("y", v, p, q) a pair, ("a", v, p) a member of a larger team, ("e", p) load
 
@@ -79,6 +82,15 @@ class PairBound:
     bound: int  # the least integer priority a roster at the floor can have
     scaled: int  # the Lagrangian bound × SCALE (exact)
     reduced: dict[Key, int]  # column -> reduced cost × SCALE (exact)
+
+    def start(self, free: int) -> int:
+        """A first limit for :meth:`fixed`: the one that leaves about ``free`` columns free
+        (at least the bound)."""
+        devs = sorted(abs(d) for k, d in self.reduced.items() if k[0] != "e")
+        if not devs:
+            return self.bound
+        cut = devs[min(len(devs) - 1, free)]
+        return max(self.bound, (self.scaled + cut) // SCALE)
 
     def fixed(self, best: int) -> tuple[set[Key], set[Key]]:
         """The columns every roster of priority at most ``best`` has at 0 and at 1: those
@@ -216,6 +228,12 @@ def pair_bound(
     """The pair relaxation's proven bound of the priorities ``cost`` over the rosters at
     ``floor`` whose members are ``var.a``; None when the LP was not solved (then nothing is
     proven by it)."""
+    sizes, pools = floor.sizes or {}, defaultdict(int)
+    for v, _p in var.a:
+        pools[v] += 1
+    two = [v for v in pools if sizes.get(v, problem.rules.min_team) == 2]
+    if not two or max(pools[v] for v in two) > MAX_POOL:
+        return None
     lp = _build(problem, var, day_of, floor, cost)
     duals = _duals(lp)
     if duals is None:

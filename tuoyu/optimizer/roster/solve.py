@@ -33,7 +33,7 @@ from ortools.sat.python import cp_model
 from tuoyu.models.errors import InfeasibleError, TimeLimitError
 from tuoyu.models.findings import Finding, info, warning
 from tuoyu.optimizer.roster import score
-from tuoyu.optimizer.roster.bound import rosters_at_the_floor, soft_floor
+from tuoyu.optimizer.roster.bound import Floor, rosters_at_the_floor, soft_floor
 from tuoyu.optimizer.roster.explain import capacity_clashes, explain_infeasible
 from tuoyu.optimizer.roster.goals import SOFT_GOALS, weighted
 from tuoyu.optimizer.roster.model import (
@@ -43,6 +43,7 @@ from tuoyu.optimizer.roster.model import (
     full_priority_terms,
     team_priority_terms,
 )
+from tuoyu.optimizer.roster.pairs import add_pairs, pair_bound
 from tuoyu.optimizer.roster.problem import RosterProblem, RosterRow
 from tuoyu.optimizer.roster.stages import (
     Days,
@@ -52,6 +53,7 @@ from tuoyu.optimizer.roster.stages import (
     prove_unique,
     shortlists,
 )
+from tuoyu.optimizer.roster.variables import Vars
 from tuoyu.optimizer.solve import (
     ProgressFn,
     SoftGoal,
@@ -196,29 +198,137 @@ def _at_floor(
     clock: _Clock,
     run: Run,
     label: str,
-) -> tuple[_Teams | None, StageTime | None, int | None]:
+) -> tuple[_Teams | None, list[StageTime], int | None]:
     """The seeded priorities among the rosters whose soft goals cost no more than the
-    proven floor, in one solve on two thirds of the time left. The floor is a lower
-    bound of every roster on these days, so such a roster is optimal, and the priority
-    optimum among them is the roster the two stages (soft goals, then priorities) would
-    choose, found without first closing the soft objective's gap. Returns the teams when
-    a roster at the floor was found, and the least cost a roster can have (the floor, or
-    one more when none reaches it; None: no roster meets the rules)."""
-    rm = build_model(problem, day_of=days.day_of, allowed=allowed)
-    floor = soft_floor(problem, days.day_of, list(rm.var.a))  # type: ignore[arg-type]
-    if floor is None:
-        return None, None, None
-    rosters_at_the_floor(rm.model, problem, rm.var, rm.soft, days.day_of, floor)  # type: ignore[arg-type]
+    proven floor, on two thirds of the work left. The floor is a lower bound of every
+    roster on these days, so such a roster is optimal, and the priority optimum among
+    them is the roster the two stages (soft goals, then priorities) would choose, found
+    without first closing the soft objective's gap. First by the pair relaxation
+    (:func:`_by_pairs`), else in one solve. Returns the teams when a roster at the floor
+    was found, the stages run, and the least cost a roster can have (the floor, or one
+    more when none reaches it; None: no roster meets the rules)."""
+    rm = _floor_model(problem, days, allowed)
+    if rm is None:
+        return None, [], None
+    floor = rm.floor
+    stage_label = label + ", at the floor"
+    paired = _by_pairs(problem, days, allowed, rm.rm.var, floor, clock, run, stage_label)
+    if paired is not None:
+        found, stages, none_at_floor = paired
+        if found is not None:
+            return found, stages, floor.total
+        if none_at_floor:
+            return None, stages, floor.total + 1
+        # nothing found (out of work): the solve below would find nothing either
+        return None, stages, floor.total
     # no hint: a greedy roster as hint made CP-SAT search around it first, twice the work
     # (deterministic time) of starting from the linear relaxation on a 12x district
-    rm.model.minimize(as_sum(team_priority_terms(problem, rm.var)))
-    stage_label = label + ", at the floor"
-    solver, status, secs = _solve(run, clock, rm.model, stage_label, 2 / 3)
+    rm.rm.model.minimize(as_sum(team_priority_terms(problem, rm.rm.var)))
+    solver, status, secs = _solve(run, clock, rm.rm.model, stage_label, 2 / 3)
     stage = _stage(stage_label, run, solver, status, 0.0, secs)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):  # the least cost left
         least = floor.total + 1 if status == cp_model.INFEASIBLE else floor.total
-        return None, stage, least
-    return _Teams(rm, solver, status, True, None, [stage], floor.total, True), stage, floor.total
+        return None, [stage], least
+    teams = _Teams(rm.rm, solver, status, True, None, [stage], floor.total, True)
+    return teams, [stage], floor.total
+
+
+@dataclass
+class _FloorModel:
+    rm: RosterModel
+    floor: Floor
+
+
+def _floor_model(
+    problem: RosterProblem,
+    days: Days,
+    allowed: dict[int, set[int]] | None,
+    zero: set | None = None,
+    one: set | None = None,
+) -> _FloorModel | None:
+    """The model of the rosters at the soft goals' floor (None: no roster meets the
+    rules); with ``zero``/``one``, the teams of two as pair variables, those fixed."""
+    rm = build_model(problem, day_of=days.day_of, allowed=allowed)
+    floor = soft_floor(problem, days.day_of, list(rm.var.a))  # type: ignore[arg-type]
+    if floor is None:
+        return None
+    rosters_at_the_floor(rm.model, problem, rm.var, rm.soft, days.day_of, floor)  # type: ignore[arg-type]
+    if zero is not None and one is not None:
+        add_pairs(rm.model, problem, rm.var, floor, zero, one)
+    return _FloorModel(rm, floor)
+
+
+def _by_pairs(
+    problem: RosterProblem,
+    days: Days,
+    allowed: dict[int, set[int]] | None,
+    var: Vars,
+    floor: Floor,
+    clock: _Clock,
+    run: Run,
+    label: str,
+) -> tuple[_Teams | None, list[StageTime], bool] | None:
+    """The priorities at the floor by the pair relaxation (:mod:`.pairs`): its proven
+    bound ``B`` and exact reduced costs; then CP-SAT on the rosters whose teams the
+    reduced costs allow under a limit ``U`` (every column whose reduced cost alone lifts
+    ``B`` strictly above ``U`` fixed at its end). Every roster of priority at most ``U``
+    is among them, so a proven optimum of these of priority at most ``U`` is the optimum
+    of all, with every tie (what the proof of uniqueness needs). ``U`` starts where about
+    two columns a visit are free; a solve whose optimum is above ``U`` raises ``U`` to it
+    (the next one is proven or finds no better roster), one with no roster doubles
+    ``U - B``. On two thirds of the work left, like the single solve. Returns the teams
+    (status ``FEASIBLE`` when not proven), the stages, and whether no roster reaches the
+    floor (proven); None: the relaxation does not apply (no team of two, too many
+    candidates, the LP not solved)."""
+    tb = time.perf_counter()
+    tie = team_priority_terms(problem, var)
+    cost = {k: c for k, (_a, c) in zip(var.a, tie, strict=True)}
+    bound = pair_bound(problem, var, days.day_of, floor, cost)  # type: ignore[arg-type]
+    if bound is None:
+        return None
+    stages = [StageTime(label + ", pair bound", Status.OPTIMAL, float(bound.bound),
+                        float(bound.bound), time.perf_counter() - tb, 0.0)]
+    upper = bound.start(2 * len(problem.visits))
+    budget = clock.work * 2 / 3
+    hint: set[tuple[int, int]] | None = None
+    best: _Teams | None = None
+    while budget > 0.05 and not run.stopped:
+        tb = time.perf_counter()
+        zero, one = bound.fixed(upper)
+        fm = _floor_model(problem, days, allowed, zero, one)
+        if fm is None:
+            return None, stages, True
+        rm = fm.rm
+        priorities = as_sum(team_priority_terms(problem, rm.var))
+        rm.model.add(priorities >= bound.bound)
+        rm.model.minimize(priorities)
+        if hint is not None:
+            for k, a in rm.var.a.items():
+                rm.model.add_hint(a, k in hint)
+        build = time.perf_counter() - tb
+        stage = f"{label}, pairs ≤ {upper}"
+        solver, status, secs = _solve(run, clock, rm.model, stage, budget / max(clock.work, 1e-9))
+        budget -= solver.deterministic_time
+        stages.append(_stage(stage, run, solver, status, build, secs))
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            value = round(solver.objective_value)
+            best = _Teams(rm, solver, status, True, None, stages, floor.total, True)
+            hint = {k for k, a in rm.var.a.items() if solver.boolean_value(a)}
+            if status == cp_model.OPTIMAL and (value <= upper or not (zero or one)):
+                return best, stages, False  # the optimum of every roster at the floor
+            if status == cp_model.FEASIBLE:
+                break  # out of work
+            upper = value  # every roster as good as this one is among those of ≤ value
+        elif status == cp_model.INFEASIBLE and (zero or one):
+            upper = bound.bound + 2 * (upper - bound.bound) + 1
+        elif status == cp_model.INFEASIBLE:
+            return None, stages, True  # nothing fixed: no roster at the floor at all
+        else:
+            break  # none found in the work
+    if best is not None:
+        best.status = cp_model.FEASIBLE
+        best.stages = stages
+    return best, stages, False
 
 
 def _teams_on_days(problem: RosterProblem, days: Days, clock: _Clock, run: Run) -> _Teams | None:
@@ -232,9 +342,8 @@ def _teams_on_days(problem: RosterProblem, days: Days, clock: _Clock, run: Run) 
         tb = time.perf_counter()
         allowed = shortlists(problem, days.day_of, size)  # type: ignore[arg-type]
         label = "teams" + (f" (shortlists of {size})" if size else " (all allowed)")
-        found, probe, least = _at_floor(problem, days, allowed, clock, run, label)
-        if probe is not None:
-            stages.append(probe)
+        found, probes, least = _at_floor(problem, days, allowed, clock, run, label)
+        stages += probes
         if found is not None:
             found.size, found.stages = size, stages
             return found
