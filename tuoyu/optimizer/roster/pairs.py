@@ -70,8 +70,13 @@ class _Lp:
         return len(self.keys) - 1
 
     def row(self, lo: float, hi: float, terms: list[tuple[int, int]]) -> None:
-        if terms:
-            self.rows.append((lo, hi, terms))
+        """A row ``lo <= sum(c * x_j) <= hi``; a column named twice counts its
+        coefficients summed (a pair of two members of the last team costs two returns)."""
+        merged: dict[int, int] = {}
+        for j, c in terms:
+            merged[j] = merged.get(j, 0) + c
+        if merged:
+            self.rows.append((lo, hi, sorted(merged.items())))
 
 
 @dataclass(frozen=True)
@@ -194,10 +199,13 @@ def _duals(lp: _Lp) -> list[float] | None:
     lo = [(-highspy.kHighsInf if x == -math.inf else float(x)) for x, _, _ in lp.rows]
     hi = [(highspy.kHighsInf if x == math.inf else float(x)) for _, x, _ in lp.rows]
     h.addRows(len(lp.rows), lo, hi, len(index), starts, index, value)
+    if h.getNumRow() != len(lp.rows) or h.getNumCol() != n:
+        return None
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
-    return list(h.getSolution().row_dual)
+    duals = list(h.getSolution().row_dual)
+    return duals if len(duals) == len(lp.rows) else None
 
 
 def exact_bound(lp: _Lp, duals: list[float]) -> tuple[int, list[int]]:
@@ -232,7 +240,7 @@ def pair_bound(
     for v, _p in var.a:
         pools[v] += 1
     two = [v for v in pools if sizes.get(v, problem.rules.min_team) == 2]
-    if not two or max(pools[v] for v in two) > MAX_POOL:
+    if two and max(pools[v] for v in two) > MAX_POOL:
         return None
     lp = _build(problem, var, day_of, floor, cost)
     duals = _duals(lp)

@@ -278,8 +278,8 @@ def _by_pairs(
     (the next one is proven or finds no better roster), one with no roster doubles
     ``U - B``. On two thirds of the work left, like the single solve. Returns the teams
     (status ``FEASIBLE`` when not proven), the stages, and whether no roster reaches the
-    floor (proven); None: the relaxation does not apply (no team of two, too many
-    candidates, the LP not solved)."""
+    floor (proven); None: the relaxation does not apply (too many
+    candidates for a team of two, the LP not solved)."""
     tb = time.perf_counter()
     tie = team_priority_terms(problem, var)
     cost = {k: c for k, (_a, c) in zip(var.a, tie, strict=True)}
