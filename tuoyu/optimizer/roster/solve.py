@@ -24,6 +24,7 @@ plan says what was not proven. The soft goals reported are counted on the rows w
 
 from __future__ import annotations
 
+import math
 import time
 from collections import defaultdict
 from dataclasses import dataclass, fields, replace
@@ -214,13 +215,11 @@ def _at_floor(
     stage_label = label + ", at the floor"
     paired = _by_pairs(problem, days, allowed, rm.rm.var, floor, clock, run, stage_label)
     if paired is not None:
-        found, stages, none_at_floor = paired
+        found, stage, none_at_floor = paired
         if found is not None:
-            return found, stages, floor.total
-        if none_at_floor:
-            return None, stages, floor.total + 1
-        # nothing found (out of work): the solve below would find nothing either
-        return None, stages, floor.total
+            return found, [stage], floor.total
+        # none at the floor (proven): one more; none found in the work: from the floor
+        return None, [stage], floor.total + 1 if none_at_floor else floor.total
     # no hint: a greedy roster as hint made CP-SAT search around it first, twice the work
     # (deterministic time) of starting from the linear relaxation on a 12x district
     rm.rm.model.minimize(as_sum(team_priority_terms(problem, rm.rm.var)))
@@ -267,37 +266,38 @@ def _by_pairs(
     clock: _Clock,
     run: Run,
     label: str,
-) -> tuple[_Teams | None, list[StageTime], bool] | None:
+) -> tuple[_Teams | None, StageTime, bool] | None:
     """The priorities at the floor by the pair relaxation (:mod:`.pairs`): its proven
     bound ``B`` and exact reduced costs; then CP-SAT on the rosters whose teams the
     reduced costs allow under a limit ``U`` (every column whose reduced cost alone lifts
-    ``B`` strictly above ``U`` fixed at its end). Every roster of priority at most ``U``
-    is among them, so a proven optimum of these of priority at most ``U`` is the optimum
-    of all, with every tie (what the proof of uniqueness needs). ``U`` starts where about
-    two columns a visit are free; a solve whose optimum is above ``U`` raises ``U`` to it
-    (the next one is proven or finds no better roster), one with no roster doubles
-    ``U - B``. On two thirds of the work left, like the single solve. Returns the teams
-    (status ``FEASIBLE`` when not proven), the stages, and whether no roster reaches the
-    floor (proven); None: the relaxation does not apply (too many
-    candidates for a team of two, the LP not solved)."""
+    ``B`` strictly above ``U`` fixed at its end, the teams of two as pair variables).
+    Every roster of priority at most ``U`` is among them, so a proven optimum of these of
+    priority at most ``U`` is the optimum of all, with every tie (what the proof of
+    uniqueness needs). ``U`` starts where about two columns a visit are free; a solve
+    whose optimum is above ``U`` raises ``U`` to it (the next one proves it or finds a
+    better roster), one with no roster doubles ``U - B``. On two thirds of the work left,
+    like the single solve; the LP (HiGHS, one thread, no time limit) is deterministic.
+    Returns the teams (status ``FEASIBLE`` when not proven), the stage (its solves
+    summed) and whether no roster reaches the floor (proven); None: the relaxation does
+    not apply (too many candidates for a team of two, the LP not solved)."""
     tb = time.perf_counter()
     tie = team_priority_terms(problem, var)
     cost = {k: c for k, (_a, c) in zip(var.a, tie, strict=True)}
     bound = pair_bound(problem, var, days.day_of, floor, cost)  # type: ignore[arg-type]
     if bound is None:
         return None
-    stages = [StageTime(label + ", pair bound", Status.OPTIMAL, float(bound.bound),
-                        float(bound.bound), time.perf_counter() - tb, 0.0)]
+    build, secs = time.perf_counter() - tb, 0.0
     upper = bound.start(2 * len(problem.visits))
     budget = clock.work * 2 / 3
     hint: set[tuple[int, int]] | None = None
     best: _Teams | None = None
+    status, lower = cp_model.UNKNOWN, bound.bound
     while budget > 0.05 and not run.stopped:
         tb = time.perf_counter()
         zero, one = bound.fixed(upper)
         fm = _floor_model(problem, days, allowed, zero, one)
-        if fm is None:
-            return None, stages, True
+        if fm is None:  # not met: the floor was computed on these pairs
+            break
         rm = fm.rm
         priorities = as_sum(team_priority_terms(problem, rm.var))
         rm.model.add(priorities >= bound.bound)
@@ -305,30 +305,38 @@ def _by_pairs(
         if hint is not None:
             for k, a in rm.var.a.items():
                 rm.model.add_hint(a, k in hint)
-        build = time.perf_counter() - tb
-        stage = f"{label}, pairs ≤ {upper}"
-        solver, status, secs = _solve(run, clock, rm.model, stage, budget / max(clock.work, 1e-9))
+        build += time.perf_counter() - tb
+        solver, status, took = _solve(run, clock, rm.model, label, budget / max(clock.work, 1e-9))
         budget -= solver.deterministic_time
-        stages.append(_stage(stage, run, solver, status, build, secs))
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            value = round(solver.objective_value)
-            best = _Teams(rm, solver, status, True, None, stages, floor.total, True)
-            hint = {k for k, a in rm.var.a.items() if solver.boolean_value(a)}
-            if status == cp_model.OPTIMAL and (value <= upper or not (zero or one)):
-                return best, stages, False  # the optimum of every roster at the floor
-            if status == cp_model.FEASIBLE:
-                break  # out of work
-            upper = value  # every roster as good as this one is among those of ≤ value
-        elif status == cp_model.INFEASIBLE and (zero or one):
+        secs += took
+        if status == cp_model.INFEASIBLE and not (zero or one):
+            break  # nothing fixed: no roster at the floor at all
+        if status == cp_model.INFEASIBLE:
             upper = bound.bound + 2 * (upper - bound.bound) + 1
-        elif status == cp_model.INFEASIBLE:
-            return None, stages, True  # nothing fixed: no roster at the floor at all
-        else:
+            continue
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             break  # none found in the work
-    if best is not None:
-        best.status = cp_model.FEASIBLE
-        best.stages = stages
-    return best, stages, False
+        value = round(solver.objective_value)
+        best = _Teams(rm, solver, status, True, None, [], floor.total, True)
+        hint = {k for k, a in rm.var.a.items() if solver.boolean_value(a)}
+        # every roster outside these costs more than U: a bound of all rosters
+        restricted = math.ceil(solver.best_objective_bound - 1e-6)
+        lower = max(lower, restricted if not (zero or one) else min(restricted, upper + 1))
+        if status == cp_model.OPTIMAL and (value <= upper or not (zero or one)):
+            lower = value  # the optimum of every roster at the floor
+            break
+        if status == cp_model.FEASIBLE:
+            break  # out of work
+        upper = value
+    if best is None:
+        stage = StageTime(label, run.status(status), None, None, build, secs)
+        return None, stage, status == cp_model.INFEASIBLE
+    value = round(best.solver.objective_value)
+    best.status = cp_model.OPTIMAL if lower >= value else cp_model.FEASIBLE
+    stage = StageTime(label, run.status(best.status), float(value), float(min(lower, value)),
+                      build, secs)
+    best.stages = [stage]
+    return best, stage, False
 
 
 def _teams_on_days(problem: RosterProblem, days: Days, clock: _Clock, run: Run) -> _Teams | None:
