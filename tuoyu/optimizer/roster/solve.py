@@ -7,9 +7,10 @@ depend on the solver's threads or the machine.
 
 Stage 1 fixes the days (:func:`~.stages.plan_days`, exact network flows). Stage 2 picks
 the teams on those days from seeded shortlists (双随机), widened if they leave no roster:
-first the priorities among the rosters at the soft goals' proven floor, in one CP-SAT
-solve (:func:`_at_floor`); when no roster reaches the floor, the soft goals minimised from
-above it and then the priorities (:func:`_by_priority`). A last solve proves the roster
+first the priorities among the rosters at the soft goals' proven floor (:func:`_at_floor`:
+the pair relaxation's proven bound and reduced-cost fixing, then CP-SAT on the teams left,
+:func:`_by_pairs`; else one CP-SAT solve); when no roster reaches the floor, the soft goals
+minimised from above it and then the priorities (:func:`_by_priority`). A last solve proves the roster
 the only optimum (:func:`~.stages.prove_unique`). If the teams cannot be found on those
 days, the full model chooses days and teams together; if no solve found a roster within
 the work, a greedy roster in a fixed order completes the days (:func:`_greedy_plan`). The
