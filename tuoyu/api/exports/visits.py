@@ -251,6 +251,27 @@ def write_plan(plan: Plan, folder: Path, lang: Lang = "zh") -> None:
     (folder / "visits_summary.txt").write_text(summary(plan, lang) + "\n", encoding="utf-8")
 
 
+def remove_plan_files(folder: Path) -> bool:
+    """Delete the files :func:`write_plan` writes in ``folder`` (they name families), then
+    the folder if nothing else is left in it. Other files are never touched: the folder
+    is the planner's ``--out``. True when any of the plan's files was there."""
+    import contextlib
+    import shutil
+
+    found = False
+    for name in FILES:
+        path = folder / name.rstrip("/")
+        if name.endswith("/") and path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+            found = True
+        elif path.is_file() or path.is_symlink():
+            path.unlink()
+            found = True
+    with contextlib.suppress(OSError):
+        folder.rmdir()  # only when empty
+    return found
+
+
 def read_visits_csv(path: Path) -> list[dict[str, str]]:
     """An earlier plan's rows (for a re-plan's kept visits)."""
     with path.open(encoding="utf-8-sig", newline="") as f:
