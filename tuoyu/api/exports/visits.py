@@ -136,9 +136,16 @@ def _coverage_and_notes(book: Any, plan: Plan, detail: VisitDetail, bold: Any) -
     notes.write(0, 0, label(f"status.{plan.status}", "zh"), bold)
     for i, f in enumerate(plan.findings, start=1):
         notes.write(i, 0, render(f, "zh"))
+    fig = plan_figures(plan.as_dict(), "zh")
     line = len(plan.findings) + 2
+    notes.write_row(line, 0, ["目标", "目标值", "达成", "是否达标"], bold)
+    for t in fig["targets"]:
+        line += 1
+        notes.write_row(line, 0, [t["label"], t["goal"], t["achieved"],
+                                  "达标" if t["met"] else "未达标"])
+    line += 2
     notes.write_row(line, 0, ["软目标", "数值", "权重", "计入目标值"], bold)
-    for g in plan_figures(plan.as_dict(), "zh")["goals"]:
+    for g in fig["goals"]:
         line += 1
         notes.write_row(line, 0, [g["label"], g["value"], g["weight"], g["cost"]])
 
@@ -228,11 +235,14 @@ def summary(plan: Plan, lang: Lang = "zh") -> str:
     if overdue:
         lines.append("  - " + ("已逾期家庭：" if lang == "zh" else "overdue families: ")
                      + str(len(overdue)))
-    for t in plan.targets:
-        lines.append(f"  {label(t.code, lang)}: {t.achieved} / {t.goal}")
-    goals = plan_figures(plan.as_dict(), lang)["goals"]
+    fig = plan_figures(plan.as_dict(), lang)
+    zh = lang == "zh"
+    for t in fig["targets"]:
+        mark = ("达标" if t["met"] else "未达标") if zh else ("met" if t["met"] else "NOT met")
+        lines.append(f"  {t['label']}：{t['goal']} → {t['achieved']}（{mark}）" if zh else
+                     f"  {t['label']}: goal {t['goal']}, achieved {t['achieved']} ({mark})")
+    goals = fig["goals"]
     if goals:
-        zh = lang == "zh"
         lines.append("  软目标（数值 × 权重 = 计入目标值）：" if zh
                      else "  Soft goals (value × weight = added to the objective):")
         lines += [f"    - {g['label']}：{g['line']}" if zh else f"    - {g['label']}: {g['line']}"

@@ -172,6 +172,8 @@ class TargetOut(BaseModel):
     goal: float
     achieved: float
     met: bool
+    unit: str = Field("", description="比例（share）：目标与达成为小数，0.97 即 97%。 "
+                                      "share: goal and achieved are fractions (0.97 = 97%).")
 
 
 class StageOut(BaseModel):
