@@ -155,7 +155,7 @@ def figure_notes(plan: Plan, lang: Lang = "zh") -> list[tuple[str, str]]:
                 ("差距", fig["gap"])]
     for t in fig["targets"]:
         mark = "达标" if t["met"] else "未达标"
-        out.append((f"目标：{t['label']}", f"{t['achieved']} / {t['goal']}（{mark}）"))
+        out.append((f"目标：{t['label']}", f"目标 {t['goal']}，达成 {t['achieved']}（{mark}）"))
     for g in fig["goals"]:
         out.append((f"软目标：{g['label']}", g["line"]))
     return out
