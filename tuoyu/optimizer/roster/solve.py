@@ -292,7 +292,7 @@ def _by_pairs(
     budget = clock.work * 2 / 3
     hint: set[tuple[int, int]] | None = None
     best: _Teams | None = None
-    status, lower = cp_model.UNKNOWN, bound.bound
+    status, lower, proven, none_at_floor = cp_model.UNKNOWN, bound.bound, False, False
     while budget > 0.05 and not run.stopped:
         tb = time.perf_counter()
         zero, one = bound.fixed(upper)
@@ -311,7 +311,8 @@ def _by_pairs(
         budget -= solver.deterministic_time
         secs += took
         if status == cp_model.INFEASIBLE and not (zero or one):
-            break  # nothing fixed: no roster at the floor at all
+            none_at_floor = True  # nothing fixed: no roster at the floor at all
+            break
         if status == cp_model.INFEASIBLE:
             upper = bound.bound + 2 * (upper - bound.bound) + 1
             continue
@@ -324,16 +325,20 @@ def _by_pairs(
         restricted = math.ceil(solver.best_objective_bound - 1e-6)
         lower = max(lower, restricted if not (zero or one) else min(restricted, upper + 1))
         if status == cp_model.OPTIMAL and (value <= upper or not (zero or one)):
-            lower = value  # the optimum of every roster at the floor
+            # the optimum of every roster at the floor, every tie among these rosters
+            lower, proven = value, True
             break
         if status == cp_model.FEASIBLE:
             break  # out of work
         upper = value
     if best is None:
+        if status == cp_model.INFEASIBLE and not none_at_floor:
+            status = cp_model.UNKNOWN  # infeasible with teams fixed: nothing proven
         stage = StageTime(label, run.status(status), None, None, build, secs)
-        return None, stage, status == cp_model.INFEASIBLE
+        return None, stage, none_at_floor
     value = round(best.solver.objective_value)
-    best.status = cp_model.OPTIMAL if lower >= value else cp_model.FEASIBLE
+    # proven only as above: a tie may lie outside a model whose optimum exceeds its U
+    best.status = cp_model.OPTIMAL if proven else cp_model.FEASIBLE
     stage = StageTime(label, run.status(best.status), float(value), float(min(lower, value)),
                       build, secs)
     best.stages = [stage]
