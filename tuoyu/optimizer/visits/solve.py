@@ -70,6 +70,8 @@ class RoutingParams:
 
     iterations: int = 3000
     seed: int = 1
+    #: a week of more clients is routed in parts of at most this many (``decompose.py``)
+    part_clients: int = decompose.PART_CLIENTS
     #: the plan's wall-clock ceiling (``--wall-limit``; None: iterations alone)
     clock: Clock | None = field(default=None, compare=False, repr=False)
 
@@ -487,7 +489,7 @@ def _route(problem: VisitProblem, built: _Built, teams: tuple[Team, ...],
     visits; the routes written with their times."""
     out = _Routed()
     t1 = time.perf_counter()
-    if built.data.num_clients > decompose.PART_CLIENTS:
+    if built.data.num_clients > params.part_clients:
         best = _route_in_parts(problem, built, teams, params, stop, progress, out)
     else:
         crit = _Criterion(params.iterations, stop, progress, built.offset, built.bound,
@@ -528,7 +530,7 @@ def _route_in_parts(problem: VisitProblem, built: _Built, teams: tuple[Team, ...
     planner's iterations, then the families they left out inserted where they fit (a due
     family may take the place of one not yet due)."""
     data = built.data
-    parts = decompose.split(data)
+    parts = decompose.split(data, params.part_clients)
 
     def halted(_best: float) -> bool:
         if stop is not None and stop.is_set():
