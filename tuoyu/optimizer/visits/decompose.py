@@ -164,6 +164,8 @@ def solve_parts(data: ProblemData, parts: Sequence[Part], iterations: Callable[[
     routes: dict[int, list[int]] = {}
     made = 0
     for part in parts:
+        if stop(math.inf):  # stopped: the later parts' families go to the repair
+            break
         sub = part_data(data, part)
         budget = iterations(part)
         count = [0]
