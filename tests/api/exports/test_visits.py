@@ -114,7 +114,7 @@ def test_the_share_within_the_window_reads_as_a_percentage(written) -> None:  # 
     assert due > 0
     expected = f"{100 * planned / due:.1f}".rstrip("0").rstrip(".") + "%"
     summary = (out / "visits_summary.txt").read_text(encoding="utf-8")
-    assert f"有需求家庭在期限内上门的比例：100% → {expected}" in summary
+    assert f"有需求家庭在期限内上门的比例：目标 100%，达成 {expected}（" in summary
     notes = load_workbook(out / "visits.xlsx")["说明"]
     rows = [[c for c in row] for row in notes.iter_rows(values_only=True)]
     assert ["有需求家庭在期限内上门的比例", "100%", expected] in [r[:3] for r in rows]

@@ -153,9 +153,7 @@ def figure_notes(plan: Plan, lang: Lang = "zh") -> list[tuple[str, str]]:
     if plan.objective is not None:
         out += [("目标值", fig["objective"]), (fig["bound_label"], fig["bound"]),
                 ("差距", fig["gap"])]
-    for t in fig["targets"]:
-        mark = "达标" if t["met"] else "未达标"
-        out.append((f"目标：{t['label']}", f"{t['achieved']} / {t['goal']}（{mark}）"))
+    out += [(f"目标：{t['label']}", t["line"]) for t in fig["targets"]]
     for g in fig["goals"]:
         out.append((f"软目标：{g['label']}", g["line"]))
     return out

@@ -237,10 +237,8 @@ def summary(plan: Plan, lang: Lang = "zh") -> str:
                      + str(len(overdue)))
     fig = plan_figures(plan.as_dict(), lang)
     zh = lang == "zh"
-    for t in fig["targets"]:
-        mark = ("达标" if t["met"] else "未达标") if zh else ("met" if t["met"] else "NOT met")
-        lines.append(f"  {t['label']}：{t['goal']} → {t['achieved']}（{mark}）" if zh else
-                     f"  {t['label']}: goal {t['goal']}, achieved {t['achieved']} ({mark})")
+    lines += [f"  {t['label']}：{t['line']}" if zh else f"  {t['label']}: {t['line']}"
+              for t in fig["targets"]]
     goals = fig["goals"]
     if goals:
         lines.append("  软目标（数值 × 权重 = 计入目标值）：" if zh

@@ -151,6 +151,8 @@ class TargetFiguresOut(BaseModel):
     goal: str
     achieved: str
     met: bool
+    line: str = Field("", description="一句话：目标 13，达成 37（达标）。 In one line: goal 13, "
+                                      "achieved 37 (met).")
 
 
 class FiguresOut(BaseModel):

@@ -234,9 +234,13 @@ def target_figures(target: Mapping[str, Any], lang: Lang = "zh") -> dict[str, An
     """A target as every face shows it: its label, goal and achieved written as numbers
     are everywhere, a share as a percentage (97%, not 0.97)."""
     show = percent if target.get("unit") == "share" else number
+    goal, achieved, met = show(target["goal"]), show(target["achieved"]), bool(target["met"])
     return {"code": target["code"], "label": label(target["code"], lang),
-            "goal": show(target["goal"]), "achieved": show(target["achieved"]),
-            "met": bool(target["met"])}
+            "goal": goal, "achieved": achieved, "met": met,
+            "line": message("plan.target_line", {
+                "goal": goal, "achieved": achieved,
+                "mark": label("plan.target_met" if met else "plan.target_unmet", lang)},
+                lang)}
 
 
 def describe(plan: Plan, lang: Lang = "zh") -> str:
@@ -253,11 +257,8 @@ def describe(plan: Plan, lang: Lang = "zh") -> str:
     if plan.targets:
         lines.append("  目标完成情况：" if zh else "  Targets:")
         for t in fig["targets"]:
-            mark = ("达标" if t["met"] else "未达标") if zh else ("met" if t["met"] else "NOT met")
-            lines.append(f"    - {t['label']}：{t['goal']} → {t['achieved']}（{mark}）"
-                         if zh else
-                         f"    - {t['label']}: goal {t['goal']}, achieved "
-                         f"{t['achieved']} ({mark})")
+            lines.append(f"    - {t['label']}：{t['line']}" if zh
+                         else f"    - {t['label']}: {t['line']}")
     if fig["goals"]:
         lines.append("  软目标（数值 × 权重 = 计入目标值）：" if zh
                      else "  Soft goals (value × weight = added to the objective):")
