@@ -120,6 +120,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "were inserted where a route had room: {inserted} inserted, {displaced} of them due "
         "families taking the place of families not yet due.",
     ),
+    "visits.repaired": (
+        "路线求解后，把未排入的家庭补入有空余的路线：补入 {inserted} 户，其中 {displaced} 户"
+        "到期家庭替换了尚未到期的家庭。",
+        "After routing, the families left out were inserted where a route had room: "
+        "{inserted} inserted, {displaced} of them due families taking the place of families "
+        "not yet due.",
+    ),
     "visits.goal.load_spread": ("人员上门次数差（最多-最少，仅报告）", "visits spread between "
                                 "staff (most - least, reported only)"),
     "visits.target.due_visited": ("本周到期家庭全部上门", "every family due this week "

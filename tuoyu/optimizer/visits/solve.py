@@ -489,14 +489,32 @@ def _route(problem: VisitProblem, built: _Built, teams: tuple[Team, ...],
     visits; the routes written with their times."""
     out = _Routed()
     t1 = time.perf_counter()
-    if built.data.num_clients > params.part_clients:
-        best = _route_in_parts(problem, built, teams, params, stop, progress, out)
+    data = built.data
+    in_parts = data.num_clients > params.part_clients
+    if in_parts:
+        routes, parts = _route_in_parts(problem, built, params, stop, out)
     else:
         crit = _Criterion(params.iterations, stop, progress, built.offset, built.bound,
                           params.clock)
-        res = pyvrp_solve(built.data, stop=crit, seed=params.seed, collect_stats=False,
+        res = pyvrp_solve(data, stop=crit, seed=params.seed, collect_stats=False,
                           display=False, params=solve_params(problem))
         out.iterations = res.num_iterations
+        routes = {r.vehicle_type(): [int(a.idx) for a in r.schedule() if a.is_client()]
+                  for r in res.best.routes()} if res.best.is_feasible() else {}
+        parts = 1
+    fixed = decompose.Repair()
+    if stop is None or not stop.is_set():  # cancelled: no more work
+        fixed = _repair(problem, built, teams, routes)
+    if in_parts:
+        out.findings.append(info("visits.in_parts", parts=parts, inserted=fixed.inserted,
+                                 displaced=fixed.displaced))
+    elif fixed.inserted:
+        out.findings.append(info("visits.repaired", inserted=fixed.inserted,
+                                 displaced=fixed.displaced))
+    if in_parts or fixed.inserted:
+        best = Solution(data, [Route(data, seq, v) for v, seq in sorted(routes.items())
+                               if seq])
+    else:
         best = res.best
     out.solve_s = time.perf_counter() - t1
     if not best.is_feasible():
@@ -523,12 +541,10 @@ def _route(problem: VisitProblem, built: _Built, teams: tuple[Team, ...],
     return out
 
 
-def _route_in_parts(problem: VisitProblem, built: _Built, teams: tuple[Team, ...],
-                    params: RoutingParams, stop: Stop | None, progress: ProgressFn | None,
-                    out: _Routed) -> Solution:
+def _route_in_parts(problem: VisitProblem, built: _Built, params: RoutingParams,
+                    stop: Stop | None, out: _Routed) -> tuple[dict[int, list[int]], int]:
     """A large week (``decompose.py``): its parts routed each with its share of the
-    planner's iterations, then the families they left out inserted where they fit (a due
-    family may take the place of one not yet due)."""
+    planner's iterations; the routes (vehicle -> clients) and how many parts."""
     data = built.data
     parts = decompose.split(data, params.part_clients)
 
@@ -543,19 +559,23 @@ def _route_in_parts(problem: VisitProblem, built: _Built, teams: tuple[Team, ...
     routes, made = decompose.solve_parts(
         data, parts, lambda p: decompose.part_iterations(p, params.iterations, data),
         params.seed, solve_params(problem), halted)
+    out.iterations = made
+    return routes, len(parts)
+
+
+def _repair(problem: VisitProblem, built: _Built, teams: tuple[Team, ...],
+            routes: dict[int, list[int]]) -> decompose.Repair:
+    """The families the router left out, inserted where they fit (``decompose.repair``:
+    a due family may take the place of one not yet due); ``routes`` changed in place."""
     post = _Post.of(built, teams)
     family_clients: list[list[int]] = [[] for _ in built.families]
     for c, f in enumerate(post.family_of):
         family_clients[f].append(c)
-    fixed = decompose.repair(
+    return decompose.repair(
         routes, post.vehicles, post.clients, post.matrix, family_clients=family_clients,
         prize=[built.prize_of[f.family_id] for f in built.families],
         order_key=[(problem.window(f)[1].toordinal(), f.family_id) for f in built.families],
         service=problem.rules.visit_minutes, travel_weight=problem.rules.weights.travel)
-    out.findings.append(info("visits.in_parts", parts=len(parts), inserted=fixed.inserted,
-                             displaced=fixed.displaced))
-    out.iterations = made
-    return Solution(data, [Route(data, seq, v) for v, seq in sorted(routes.items()) if seq])
 
 
 def _moved_route(problem: VisitProblem, post: _Post, v: int, seq: list[int]) -> _Timed:
