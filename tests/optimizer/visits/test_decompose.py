@@ -203,3 +203,15 @@ def test_every_rule_holds_on_a_week_in_parts(staff, families) -> None:
     assert len({r["family_id"] for r in rows}) == len(rows)
     assert result.objective is not None and result.bound is not None
     assert result.bound <= result.objective
+
+
+def test_a_week_in_parts_reports_its_progress(tmp_path: Path) -> None:
+    staff = [person("E1", "education", WEST), person("E2", "education", EAST)]
+    families = [fam(f"W{i}", WEST) for i in range(3)] + [fam(f"E{i}", EAST) for i in range(3)]
+    folder = tiny_dataset(tmp_path / "ds", staff=staff, families=families)
+    problem = VisitProblem(load_visit_data(folder), WEEK)
+    events = []
+    result = solve(problem, RoutingParams(iterations=50, part_clients=6),
+                   progress=events.append)
+    assert events and all(e.bound <= e.objective for e in events)
+    assert events[-1].bound == result.bound  # the whole week's bound

@@ -514,6 +514,10 @@ def _route(problem: VisitProblem, built: _Built, teams: tuple[Team, ...],
     if in_parts or fixed.inserted:
         best = Solution(data, [Route(data, seq, v) for v, seq in sorted(routes.items())
                                if seq])
+        if progress is not None and best.is_feasible():  # the router's cost, as PyVRP's
+            progress(ProgressEvent(STAGE, time.perf_counter() - t1,
+                                   float(best.distance_cost() + best.uncollected_prizes())
+                                   - built.offset, built.bound))
     else:
         best = res.best
     out.solve_s = time.perf_counter() - t1
