@@ -9,6 +9,9 @@ disciplines), then one router instance holds every team-day as a vehicle and eve
 (family, half-day it may take) as an optional client; a family's clients form one
 mutually exclusive group; every family carries a prize (huge when its window ends this
 week, so it is never traded for travel), and the search maximises prizes less travel.
+A week of more than ``RoutingParams.part_clients`` clients is routed in parts, each its own
+instance (``decompose.py``); after the router, a repair inserts the families it left out
+where they fit, then the post-pass (``improve.py``) weighs who visits.
 
 Deterministic: a fixed seed and an iteration limit (never wall time), so the same inputs
 give the same plan on any machine under any load. The search is a heuristic: the plan's
