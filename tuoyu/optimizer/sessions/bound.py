@@ -150,16 +150,46 @@ def common_months(p: SessionProblem, person: str, days: list[int]) -> set[int]:
     return {p.month_of_day[d] for d in days if d in free}
 
 
+def period_of(p: SessionProblem, day: int, by_weekday: bool) -> tuple[int, int]:
+    """A day's period of the relaxation: (month, weekday), or (month, 0) by months only."""
+    return p.month_of_day[day], (p.date(day).weekday() if by_weekday else 0)
+
+
+def periods_a_center_can_hold(
+    p: SessionProblem, days: list[int], by_weekday: bool
+) -> dict[tuple[int, int], int]:
+    """Per period, the most sessions its open ``days`` can hold ``min_gap_days`` apart."""
+    groups: dict[int, list[int]] = defaultdict(list)
+    for d in days:
+        groups[period_of(p, d, by_weekday)[1]].append(d)
+    return {
+        (mo, wd): k
+        for wd, ds in sorted(groups.items())
+        for mo, k in sorted(months_a_center_can_hold(p, ds).items())
+    }
+
+
+def common_periods(
+    p: SessionProblem, person: str, days: list[int], by_weekday: bool
+) -> set[tuple[int, int]]:
+    """The periods in which ``person`` can work on one of ``days``."""
+    free = p.available_days[person]
+    return {period_of(p, d, by_weekday) for d in days if d in free}
+
+
 class _YearLp:
     """The relaxation's columns and rows, built one rule family at a time."""
 
-    def __init__(self, p: SessionProblem) -> None:
+    def __init__(self, p: SessionProblem, by_weekday: bool = True) -> None:
         self.p = p
+        self.by_weekday = by_weekday
         self.lp = Lp()
         self.w = p.rules.weights
         self.months = range(p.start.month, 13)
         #: people's columns per (person, month): their places of the month
         self.use: dict[tuple[str, int], list[int]] = defaultdict(list)
+        #: people's columns per (person, period): at most two places a day they work
+        self.use_in: dict[tuple[str, tuple[int, int]], list[int]] = defaultdict(list)
         #: sessions per month needing each discipline: (columns, constant)
         self.month_cols: dict[str, dict[int, list[int]]] = {
             d: defaultdict(list) for d in DISCIPLINES
@@ -180,47 +210,59 @@ class _YearLp:
                 continue
             days = p.open_days(c)
             cap = months_a_center_can_hold(p, days)
-            x = {mo: self.lp.col(0, 0, min(n, k)) for mo, k in sorted(cap.items())}
+            x = {
+                per: self.lp.col(0, 0, min(n, k, cap[per[0]]))
+                for per, k in periods_a_center_can_hold(p, days, self.by_weekday).items()
+            }
             self.lp.row([(j, 1.0) for j in x.values()], n, n)
+            if self.by_weekday:  # a month holds what the gap lets it, whatever the weekdays
+                for mo, k in sorted(cap.items()):
+                    if k < n:
+                        self.lp.row([(j, 1.0) for per, j in x.items() if per[0] == mo], 0, k)
             self.known["education"] += n
             self.sessions += n
             self._quarters(c, x)
-            for mo, j in x.items():
-                self.month_cols["education"][mo].append(j)
+            for per, j in x.items():
+                self.month_cols["education"][per[0]].append(j)
             self._educators(c, days, x)
             self._doctors_and_psychologists(c, n, days, x)
 
-    def _quarters(self, c, x: dict[int, int]) -> None:
+    def _quarters(self, c, x: dict[tuple[int, int], int]) -> None:
         p = self.p
         if not p.rules.every_quarter or c.sessions_per_year < 4:
             return
         covered = {(s.date.month - 1) // 3 for s in p.fixed_of(c)}
         for q in range((p.start.month - 1) // 3, 4):
             if q not in covered:
-                self.lp.row([(j, 1.0) for mo, j in x.items() if (mo - 1) // 3 == q], 1, math.inf)
+                self.lp.row([(j, 1.0) for per, j in x.items() if (per[0] - 1) // 3 == q], 1,
+                            math.inf)
 
     def _people(
-        self, pool, days: list[int], x: dict[int, int], cost_of, need: int = 1, tie: bool = False
+        self, pool, days: list[int], x: dict[tuple[int, int], int], cost_of, need: int = 1,
+        tie: bool = False,
     ) -> None:
-        """Per month: the sessions ``x[mo]`` (times ``need``) filled by people of ``pool``
-        who can work on one of ``days`` that month, each at most once per session: at
-        most as often as the month can hold sessions (the bound of ``x[mo]``), and with
-        ``tie`` at most ``x[mo]`` (a row per person and month: the events, whose
-        occurrences a month may hold are many; for the centers these rows made the
-        program twice as slow)."""
-        by_month: dict[int, list[tuple[int, float]]] = defaultdict(list)
+        """Per period: the sessions ``x[per]`` (times ``need``) filled by people of ``pool``
+        who can work on one of ``days`` in that period (a month, or its Mondays, its
+        Tuesdays, ...: the whole team works on the session's day, so on its weekday),
+        each at most once per session: at most as often as the period can hold sessions
+        (the bound of ``x[per]``), and with ``tie`` at most ``x[per]`` (a row per person
+        and period: the events, whose occurrences a period may hold are many; for the
+        centers these rows made the program twice as slow)."""
+        by_period: dict[tuple[int, int], list[tuple[int, float]]] = defaultdict(list)
         for st in pool:
             cost = cost_of(st)
-            for mo in sorted(common_months(self.p, st.staff_id, days) & set(x)):
-                j = self.lp.col(cost, 0, self.lp.cols[x[mo]][2])
+            common = common_periods(self.p, st.staff_id, days, self.by_weekday)
+            for per in sorted(common & set(x)):
+                j = self.lp.col(cost, 0, self.lp.cols[x[per]][2])
                 if tie:
-                    self.lp.row([(j, 1.0), (x[mo], -1.0)], -math.inf, 0)
-                self.use[st.staff_id, mo].append(j)
-                by_month[mo].append((j, 1.0))
-        for mo, xj in x.items():
-            self.lp.row([*by_month[mo], (xj, -float(need))], 0, 0)
+                    self.lp.row([(j, 1.0), (x[per], -1.0)], -math.inf, 0)
+                self.use[st.staff_id, per[0]].append(j)
+                self.use_in[st.staff_id, per].append(j)
+                by_period[per].append((j, 1.0))
+        for per, xj in x.items():
+            self.lp.row([*by_period[per], (xj, -float(need))], 0, 0)
 
-    def _educators(self, c, days: list[int], x: dict[int, int]) -> None:
+    def _educators(self, c, days: list[int], x: dict[tuple[int, int], int]) -> None:
         from tuoyu.optimizer.sessions.flow import trip_cost
 
         p, w = self.p, self.w
@@ -232,22 +274,24 @@ class _YearLp:
 
         self._people(p.pools["education"], days, x, cost)
 
-    def _doctors_and_psychologists(self, c, n: int, days: list[int], x: dict[int, int]) -> None:
+    def _doctors_and_psychologists(
+        self, c, n: int, days: list[int], x: dict[tuple[int, int], int]
+    ) -> None:
         from tuoyu.optimizer.sessions.flow import min_extra, min_of, trip_cost
 
         p = self.p
         has_fixed = bool(p.fixed_of(c))
         every: list[tuple[int, float]] = []
-        per_month: dict[int, list[tuple[int, float]]] = defaultdict(list)
+        per_period: dict[tuple[int, int], list[tuple[int, float]]] = defaultdict(list)
         for d in ("medical", "psychology"):
             pool = p.pools[d]
             if not pool:
                 continue
-            z = {mo: self.lp.col(0, 0, self.lp.cols[j][2]) for mo, j in x.items()}
-            for mo, j in z.items():
-                self.lp.row([(j, 1.0), (x[mo], -1.0)], -math.inf, 0)
-                self.month_cols[d][mo].append(j)
-                per_month[mo].append((j, 1.0))
+            z = {per: self.lp.col(0, 0, self.lp.cols[j][2]) for per, j in x.items()}
+            for per, j in z.items():
+                self.lp.row([(j, 1.0), (x[per], -1.0)], -math.inf, 0)
+                self.month_cols[d][per[0]].append(j)
+                per_period[per].append((j, 1.0))
             terms = [(j, 1.0) for j in z.values()]
             self.lp.row(terms, min_of(p, n, has_fixed, d), n)
             every += terms
@@ -257,8 +301,8 @@ class _YearLp:
         # people beyond the educator one session can need (one for a usual topic)
         pools = {d for d in ("medical", "psychology") if p.pools[d]}
         most = max((len(set(t.disciplines) & pools) for t in p.data.topics), default=0)
-        for mo, terms in per_month.items():
-            self.lp.row([*terms, (x[mo], -float(most))], -math.inf, 0)
+        for per, terms in per_period.items():
+            self.lp.row([*terms, (x[per], -float(most))], -math.inf, 0)
 
     # -- district events ------------------------------------------------------------------
     def events(self) -> None:
@@ -270,11 +314,11 @@ class _YearLp:
             days = p.event_days(e)
             if not count:
                 continue
-            months = sorted({p.month_of_day[d] for d in days})
-            v = {mo: self.lp.col(0, 0, count) for mo in months}
+            pers = sorted({period_of(p, d, self.by_weekday) for d in days})
+            v = {per: self.lp.col(0, 0, count) for per in pers}
             self.lp.row([(j, 1.0) for j in v.values()], count, count)
-            for mo, j in v.items():
-                occ[e.kind][mo].append((j, 1.0))
+            for per, j in v.items():
+                occ[e.kind][per[0]].append((j, 1.0))
             for d, k in p.event_team(e).items():
                 if d == "education":
                     self.known[d] += k * count
@@ -309,6 +353,13 @@ class _YearLp:
                 cols = self.use.get((st.staff_id, mo))
                 if cols:
                     cap = month_places(p, st, mo)
+                    self.lp.row([(j, 1.0) for j in cols], -math.inf, cap)
+        if self.by_weekday:  # two places a day (one per half-day) on the days they work
+            free = {st.staff_id: Counter(period_of(p, d, True) for d in p.available_days[
+                st.staff_id]) for st in p.data.staff}
+            for (sid, per), cols in sorted(self.use_in.items()):
+                cap = 2 * free[sid][per]
+                if len(cols) > 1 or self.lp.cols[cols[0]][2] > cap:
                     self.lp.row([(j, 1.0) for j in cols], -math.inf, cap)
         for d in DISCIPLINES:
             self._load(p.pools[d], self.known.get(d))
@@ -389,10 +440,12 @@ class _YearLp:
                 )
 
 
-def year_lower_bound(p: SessionProblem) -> int | None:
+def year_lower_bound(p: SessionProblem, by_weekday: bool = True) -> int | None:
     """The relaxation's optimum rounded up: a lower bound of every plan's objective (see
-    the module docstring); None when HiGHS gives no optimum (no bound from it then)."""
-    y = _YearLp(p)
+    the module docstring); None when HiGHS gives no optimum (no bound from it then).
+    ``by_weekday``: periods of (month, weekday) instead of months (tighter: a team
+    works on one day, so one weekday, together)."""
+    y = _YearLp(p, by_weekday)
     y.centers()
     y.events()
     y.people()
