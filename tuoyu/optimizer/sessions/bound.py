@@ -198,6 +198,8 @@ class _YearLp:
         #: one per session, the events' people); the new center sessions
         self.known: dict[str, int] = {"education": 0}
         self.sessions = 0
+        #: the new center sessions' columns on a Saturday or Sunday (by weekday only)
+        self.weekend: list[int] = []
 
     # -- the calendar: sessions per center and month ------------------------------------
     def centers(self) -> None:
@@ -224,6 +226,8 @@ class _YearLp:
             self._quarters(c, x)
             for per, j in x.items():
                 self.month_cols["education"][per[0]].append(j)
+                if self.by_weekday and per[1] >= 5:
+                    self.weekend.append(j)
             self._educators(c, days, x)
             self._doctors_and_psychologists(c, n, days, x)
 
@@ -391,6 +395,19 @@ class _YearLp:
                 [(e, 1.0), (lv[st.staff_id], -1.0), (total, 1.0 / n_d)], -(1 - 1 / n_d), math.inf
             )
 
+    # -- the weekend share ----------------------------------------------------------------
+    def weekend_share(self) -> None:
+        """The new center sessions on a weekend, off ``round(weekend_share * total)``
+        (``goals.calendar_values``: every plan has the same total), at ``weekend`` each."""
+        if not self.by_weekday or not self.sessions:
+            return
+        target = round(self.p.rules.weekend_share * self.sessions)
+        over = self.lp.col(self.w.weekend, 0, math.inf)
+        under = self.lp.col(self.w.weekend, 0, math.inf)
+        ends = [(j, 1.0) for j in self.weekend]
+        self.lp.row([(over, 1.0), *((j, -1.0) for j, _ in ends)], -target, math.inf)
+        self.lp.row([(under, 1.0), *ends], target, math.inf)
+
     # -- the months' bands ---------------------------------------------------------------
     def months_near_their_share(self) -> None:
         """Per discipline and month, the sessions beyond the band around the month's share
@@ -449,6 +466,7 @@ def year_lower_bound(p: SessionProblem, by_weekday: bool = True) -> int | None:
     y.centers()
     y.events()
     y.people()
+    y.weekend_share()
     y.months_near_their_share()
     res = y.lp.solve()
     return None if res is None else rounded_up(res[0])
