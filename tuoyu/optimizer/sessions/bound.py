@@ -1,30 +1,38 @@
 """A lower bound of the whole plan's objective that counts the months: the year as a
-linear program over (center, month) and (person, month), HiGHS.
+linear program over (center, period) and (person, period), HiGHS.
 
 The team goals' transportation bound (``flow.team_lower_bound``) lets every session take
 any month, so it never pays for what an even year costs: a month's share of the year
 follows its open days while a person's monthly limit does not, so in a long month the
-local staff run out and the sessions go to neighbours. This relaxation keeps the months:
+local staff run out and the sessions go to neighbours. This relaxation keeps the months,
+and for a district of at most ``WEEKDAYS_UP_TO`` centers times staff each month's
+weekdays (a *period* is a month's Mondays, its Tuesdays, ...): a session's whole team
+works on its day, so on its weekday, and a doctor who works weekends only never joins an
+educator who works Monday to Friday (by months only, they shared every month):
 
-- ``x[c, m]``: sessions of center ``c`` in month ``m`` (at most what the gap between two
-  sessions lets the month's open days hold), ``n_c`` in all, one in every open quarter
-  of a center under the quarter rule;
-- ``z[c, d, m]``: of them, sessions needing a doctor or a psychologist (at most one each
-  per session; at least ``flow.min_of`` / ``flow.min_extra`` per center);
-- ``v[e, m]``: occurrences of a district event per month, within its months;
-- people per (center or event, person, month): every place filled by a person of its
-  discipline available that month, each within their places of the month
-  (``problem.month_places``), costing the trip (and, for a center's educator who is not
-  its home lead, ``extra_lead``);
-- the goals that depend on the months, each relaxed to a linear lower estimate: the
-  sessions beyond each month's band, all sessions and per discipline (the band ends
-  ``floor``/``ceil`` of the share, replaced by the share less/plus one); the event
-  occurrences beyond their kind's monthly share; the load above the fair share.
+- ``x[c, per]``: sessions of center ``c`` in period ``per`` (at most what the gap between
+  two sessions lets the period's open days hold, and the month's), ``n_c`` in all, one in
+  every open quarter of a center under the quarter rule;
+- ``z[c, d, per]``: of them, sessions needing a doctor or a psychologist (at most one
+  each per session; at least ``flow.min_of`` / ``flow.min_extra`` per center);
+- ``v[e, per]``: occurrences of a district event per period, within its months;
+- people per (center or event, person, period): every place filled by a person of its
+  discipline available in that period, each within their places of the month
+  (``problem.month_places``) and two a day they work in the period (one per half-day),
+  costing the trip (and, for a center's educator who is not its home lead,
+  ``extra_lead``);
+- the goals that depend on the months and weekdays, each relaxed to a linear lower
+  estimate: the sessions beyond each month's band, all sessions and per discipline (the
+  band ends ``floor``/``ceil`` of the share, replaced by the share less/plus one); the
+  event occurrences beyond their kind's monthly share; the load above the fair share;
+  the center sessions on weekends off the weekend target (by weekdays only).
 
 Every plan gives a solution of it of at most the plan's objective (its calendar gives
-``x``, ``z``, ``v``; its teams the people; the goals not modelled here, spacing, weekend,
-quarters, a re-plan's moves, count 0), so its optimum rounded up is a lower bound of
-every plan's objective.
+``x``, ``z``, ``v``: a session on day ``t`` counts in the period of ``t``, and its team
+works on ``t``; its teams the people; the goals not modelled here, spacing, quarters, a
+re-plan's moves, count 0), so its optimum rounded up is a lower bound of every plan's
+objective. (Like the rest of the bound, it takes each center's number of sessions as
+the plans do: exactly ``sessions_needed``.)
 """
 
 from __future__ import annotations
@@ -457,11 +465,20 @@ class _YearLp:
                 )
 
 
-def year_lower_bound(p: SessionProblem, by_weekday: bool = True) -> int | None:
+#: the periods are a month's weekdays up to this many centers times staff (the program
+#: has about seven times the columns of months only: on 45 centers and 30 staff 7 s
+#: against 1 s, on the bundled 79 and 45 about 28 s against 2 s), months above
+WEEKDAYS_UP_TO = 2000
+
+
+def year_lower_bound(p: SessionProblem, by_weekday: bool | None = None) -> int | None:
     """The relaxation's optimum rounded up: a lower bound of every plan's objective (see
     the module docstring); None when HiGHS gives no optimum (no bound from it then).
     ``by_weekday``: periods of (month, weekday) instead of months (tighter: a team
-    works on one day, so one weekday, together)."""
+    works on one day, so on one weekday, together); by default for a district of at
+    most ``WEEKDAYS_UP_TO`` centers times staff."""
+    if by_weekday is None:
+        by_weekday = len(p.data.centers) * len(p.data.staff) <= WEEKDAYS_UP_TO
     y = _YearLp(p, by_weekday)
     y.centers()
     y.events()
