@@ -20,9 +20,12 @@ from tuoyu.models.sessions import load_session_data
 from tuoyu.optimizer.sessions import SessionProblem, flow, plan_sessions
 from tuoyu.optimizer.sessions.bound import (
     _YearLp,
+    calendar_floor,
     common_periods,
     months_a_center_can_hold,
     periods_a_center_can_hold,
+    quarters_floor,
+    spacing_floor,
     year_lower_bound,
 )
 from tuoyu.optimizer.sessions.problem import SessionRules
@@ -217,3 +220,30 @@ def test_the_periods_are_a_month_s_weekdays(tmp_path):
     y.centers()
     y.people()
     assert set(y.use_in) == {("E1", (mo, 6)) for mo in range(1, 13)}
+
+
+def test_a_center_closed_most_of_the_year_pays_its_spacing(tmp_path):
+    # three sessions, the center closed from April on: all fall between its first open
+    # day, Monday 4 January (1-3 January are the New Year holiday), and Wednesday 31
+    # March, 86 days apart. An even spread is min(365 // 3, 120) = 120 days a gap, so
+    # the two gaps fall short by at least 240 - 86 = 154 days (spacing 1 a day); and the
+    # sessions miss the third of the three quarters asked (20)
+    p = _problem(
+        tmp_path,
+        centers=[center_row("C1", A, n=3)],
+        guidance_staff=[_person("E1")],
+        center_closures=[dict(center_id="C1", start="2027-04-01", end="2027-12-31",
+                              reason="维修")],
+    )
+    c = p.data.centers[0]
+    assert (p.open_days(c)[0], p.open_days(c)[-1]) == (3, 89)
+    assert spacing_floor(p, c) == 240 - 86
+    assert quarters_floor(p, c) == 2
+    w = p.rules.weights
+    assert calendar_floor(p) == 154 * w.spacing + 2 * w.quarters
+    assert year_lower_bound(p) >= calendar_floor(p)
+    plan = plan_sessions(p, SolveParams(time_limit=5, workers=2))
+    assert violations(p.data, 2027, rows_of(plan)) == []
+    # the plan pays exactly that: proven optimal (by the team bound alone, 0, it was not)
+    assert plan.objective == plan.bound == calendar_floor(p)
+    assert plan.status == Status.OPTIMAL

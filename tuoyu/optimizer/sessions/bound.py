@@ -31,7 +31,9 @@ Every plan gives a solution of it of at most the plan's objective (its calendar 
 ``x``, ``z``, ``v``: a session on day ``t`` counts in the period of ``t``, and its team
 works on ``t``; its teams the people; the goals not modelled here, spacing, quarters, a
 re-plan's moves, count 0), so its optimum rounded up is a lower bound of every plan's
-objective. (Like the rest of the bound, it takes each center's number of sessions as
+objective. To it are added the spacing and quarters costs every calendar of a center has
+whatever its staff (``calendar_floor``: a center closed for months must bunch its
+sessions), which the program counts 0. (Like the rest of the bound, it takes each center's number of sessions as
 the plans do: exactly ``sessions_needed``.)
 """
 
@@ -465,6 +467,66 @@ class _YearLp:
                 )
 
 
+def spacing_floor(p: SessionProblem, c) -> int:
+    """The least spacing cost (``goals.calendar_values``: per gap between two sessions in
+    a row, the days it falls short of an even spread) any calendar of center ``c`` has:
+    its new sessions on its open days ``min_gap_days`` apart, a dynamic program over
+    their days (the quarter rule left out: fewer rules, never a higher floor)."""
+    fixed = p.fixed_of(c)
+    m = sessions_needed(p, c, fixed)
+    last = max((p.day(s.date) for s in fixed), default=None)
+    n = m + (1 if last is not None else 0)
+    days = p.open_days(c)
+    if n < 2 or not m or len(days) < m:
+        return 0
+    span = (p.n_days - p.first_day) + (p.first_day - last if last else 0)
+    ideal = min(span // n, 120)
+    gap = p.rules.min_gap_days
+    inf = math.inf
+    f = [max(0, ideal - (d - last)) if last is not None else 0 for d in days]
+    for _ in range(m - 1):
+        g = [inf] * len(days)
+        best_far = inf  # least f over the days at least ``ideal`` before (no shortfall)
+        k_far = 0
+        for j, d in enumerate(days):
+            while k_far < len(days) and days[k_far] <= d - max(ideal, gap):
+                best_far = min(best_far, f[k_far])
+                k_far += 1
+            best = best_far
+            k = k_far
+            while k < len(days) and days[k] <= d - gap:
+                best = min(best, f[k] + max(0, ideal - (d - days[k])))
+                k += 1
+            g[j] = best
+        f = g
+    out = min(f)
+    return 0 if out == inf else int(out)
+
+
+def quarters_floor(p: SessionProblem, c) -> int:
+    """The quarters of ``min(min_quarters, sessions)`` center ``c`` misses in every
+    calendar (``goals.quarters_missing``): those neither a kept session nor an open day
+    of the horizon is in."""
+    if not c.sessions_per_year:
+        return 0
+    need = min(p.rules.min_quarters, c.sessions_per_year, 4)
+    can = {(s.date.month - 1) // 3 for s in p.fixed_of(c)}
+    if sessions_needed(p, c, p.fixed_of(c)):
+        can |= {(p.month_of_day[d] - 1) // 3 for d in p.open_days(c)}
+    return max(0, need - len(can))
+
+
+def calendar_floor(p: SessionProblem) -> int:
+    """The spacing and quarters costs every calendar has, center by center (they depend
+    on no one's staff: added to the relaxation, which counts them 0)."""
+    w = p.rules.weights
+    return sum(
+        w.spacing * spacing_floor(p, c) + w.quarters * quarters_floor(p, c)
+        for c in p.data.centers
+        if c.sessions_per_year
+    )
+
+
 #: the periods are a month's weekdays up to this many centers times staff (the program
 #: has about seven times the columns of months only: on 45 centers and 30 staff 7 s
 #: against 1 s, on the bundled 79 and 45 about 28 s against 2 s), months above
@@ -486,4 +548,4 @@ def year_lower_bound(p: SessionProblem, by_weekday: bool | None = None) -> int |
     y.weekend_share()
     y.months_near_their_share()
     res = y.lp.solve()
-    return None if res is None else rounded_up(res[0])
+    return None if res is None else rounded_up(res[0]) + calendar_floor(p)
