@@ -133,8 +133,14 @@ def districts(draw):
                            count=draw(st.integers(1, 4)), staff_needed=1,
                            disciplines="education", weekend="false",
                            months=draw(st.sampled_from(["3;4", "5;6;7", ""]))))
+    closures = []
+    if draw(st.booleans()):  # the first center closed for a while (bunched sessions)
+        start = dt.date(2027, draw(st.integers(2, 11)), 1)
+        end = start + dt.timedelta(days=draw(st.integers(20, 150)))
+        closures.append(dict(center_id="C0", start=start.isoformat(),
+                             end=min(end, dt.date(2027, 12, 31)).isoformat(), reason="维修"))
     return dict(centers=centers, guidance_staff=staff, staff_leave=leave or None,
-                topics=topics, events=events or None)
+                topics=topics, events=events or None, center_closures=closures or None)
 
 
 @pytest.mark.heavy
