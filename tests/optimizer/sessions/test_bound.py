@@ -18,7 +18,17 @@ from sessions_check import WEEK, center_row, rows_of, violations, write_tables
 
 from tuoyu.models.sessions import load_session_data
 from tuoyu.optimizer.sessions import SessionProblem, flow, plan_sessions
-from tuoyu.optimizer.sessions.bound import months_a_center_can_hold, year_lower_bound
+from tuoyu.optimizer.sessions.bound import (
+    _YearLp,
+    calendar_floor,
+    common_periods,
+    months_a_center_can_hold,
+    periods_a_center_can_hold,
+    quarters_floor,
+    spacing_floor,
+    year_lower_bound,
+)
+from tuoyu.optimizer.sessions.problem import SessionRules
 from tuoyu.optimizer.sessions.solve import whole_bound
 from tuoyu.optimizer.solve import SolveParams, Status
 
@@ -92,6 +102,8 @@ def test_a_month_holds_what_the_gap_between_sessions_lets_it():
 
 
 STREETS = ("310113003", "310113007", "310113101", "310113106")
+#: staff working days: every day, weekdays, weekends, a mix (the periods' weekdays)
+DAYS = ("", "Mon;Tue;Wed;Thu;Fri", "Sat;Sun", "Mon;Wed;Sat")
 
 
 @st.composite
@@ -103,7 +115,8 @@ def districts(draw):
         for i in range(draw(st.integers(1, 3)))
     ]
     discs = ["education"] * draw(st.integers(1, 3)) + ["medical"] * draw(st.integers(0, 2))
-    staff = [_person(f"S{j}", draw(st.sampled_from(STREETS)), draw(st.integers(1, 4)), d)
+    staff = [{**_person(f"S{j}", draw(st.sampled_from(STREETS)), draw(st.integers(1, 4)), d),
+              "days": draw(st.sampled_from(DAYS))}
              for j, d in enumerate(discs)]
     leave = []
     for s in staff:
@@ -120,8 +133,14 @@ def districts(draw):
                            count=draw(st.integers(1, 4)), staff_needed=1,
                            disciplines="education", weekend="false",
                            months=draw(st.sampled_from(["3;4", "5;6;7", ""]))))
+    closures = []
+    if draw(st.booleans()):  # the first center closed for a while (bunched sessions)
+        start = dt.date(2027, draw(st.integers(2, 11)), 1)
+        end = start + dt.timedelta(days=draw(st.integers(20, 150)))
+        closures.append(dict(center_id="C0", start=start.isoformat(),
+                             end=min(end, dt.date(2027, 12, 31)).isoformat(), reason="维修"))
     return dict(centers=centers, guidance_staff=staff, staff_leave=leave or None,
-                topics=topics, events=events or None)
+                topics=topics, events=events or None, center_closures=closures or None)
 
 
 @pytest.mark.heavy
@@ -139,3 +158,98 @@ def test_the_year_bound_is_below_every_plan(tmp_path_factory, d):
     year = year_lower_bound(p)
     assert year is None or year <= plan.objective + 1e-6
     assert plan.bound <= plan.objective + 1e-6
+
+
+def test_a_team_works_on_one_day_so_on_one_weekday(tmp_path):
+    # the educator works Monday to Friday only, the near doctor weekends only, a far
+    # doctor on weekdays. Four different topics of which three need an educator only:
+    # one session needs a doctor, and on the day its educator works only the far doctor
+    # does: a far trip (5), whatever the calendar. By months the educator of a weekday
+    # and the doctor of a weekend share a month (0); by weekdays they do not.
+    topics = [*EDU[:3], dict(topic_id="M", name="M", disciplines="education;medical")]
+    folder = write_tables(tmp_path, dict(
+        topics=topics,
+        centers=[center_row("C1", A, n=4, days=";".join(WEEK))],
+        guidance_staff=[{**_person("E1"), "days": "Mon;Tue;Wed;Thu;Fri"},
+                        {**_person("M1", disc="medical"), "days": "Sat;Sun"},
+                        {**_person("M2", street=FAR, disc="medical"),
+                         "days": "Mon;Tue;Wed;Thu;Fri"}],
+    ))
+    p = SessionProblem(data=load_session_data(folder), year=2027,
+                       rules=SessionRules(weekend_share=0.0))
+    w = p.rules.weights
+    assert flow.team_lower_bound(p) == 0
+    assert year_lower_bound(p, by_weekday=False) == 0
+    assert year_lower_bound(p) == w.far
+    plan = plan_sessions(p, SolveParams(time_limit=5, workers=2))
+    assert violations(p.data, 2027, rows_of(plan)) == []
+    assert plan.objective == plan.bound == w.far
+    assert plan.status == Status.OPTIMAL
+
+
+def test_no_weekend_session_without_a_weekend_educator(tmp_path):
+    # five sessions, a fifth of them on a weekend is one; the only educator works Monday
+    # to Friday: no session can be on a weekend, one off the weekend target (10)
+    folder = write_tables(tmp_path, dict(
+        topics=EDU,
+        centers=[center_row("C1", A, n=5, days=";".join(WEEK))],
+        guidance_staff=[{**_person("E1", cap=2), "days": "Mon;Tue;Wed;Thu;Fri"}],
+    ))
+    p = SessionProblem(data=load_session_data(folder), year=2027)
+    assert round(p.rules.weekend_share * 5) == 1
+    w = p.rules.weights
+    assert year_lower_bound(p, by_weekday=False) == 0
+    assert year_lower_bound(p) == w.weekend
+    plan = plan_sessions(p, SolveParams(time_limit=5, workers=2))
+    assert violations(p.data, 2027, rows_of(plan)) == []
+    assert plan.objective == plan.bound == w.weekend
+    assert plan.status == Status.OPTIMAL
+
+
+def test_the_periods_are_a_month_s_weekdays(tmp_path):
+    # a center open on Sundays only, a person working Sundays and Mondays: August 2027
+    # has five Sundays (1, 8, 15, 22, 29) and no holiday: two sessions 28 days apart (1
+    # and 29), September's four Sundays one; the person's periods are the months'
+    # Sundays and Mondays, those of the center the Sundays
+    p = _problem(
+        tmp_path,
+        centers=[center_row("C1", A, n=4, days="Sun")],
+        guidance_staff=[{**_person("E1", cap=20), "days": "Sun;Mon"}],
+    )
+    days = p.open_days(p.data.centers[0])
+    held = periods_a_center_can_hold(p, days, by_weekday=True)
+    assert held[8, 6] == 2 and held[9, 6] == 1 and {wd for _, wd in held} == {6}
+    assert periods_a_center_can_hold(p, days, by_weekday=False)[8, 0] == 2
+    assert common_periods(p, "E1", list(range(0, 59)), True) == {
+        (1, 6), (1, 0), (2, 6), (2, 0)}
+    y = _YearLp(p)
+    y.centers()
+    y.people()
+    assert set(y.use_in) == {("E1", (mo, 6)) for mo in range(1, 13)}
+
+
+def test_a_center_closed_most_of_the_year_pays_its_spacing(tmp_path):
+    # three sessions, the center closed from April on: all fall between its first open
+    # day, Monday 4 January (1-3 January are the New Year holiday), and Wednesday 31
+    # March, 86 days apart. An even spread is min(365 // 3, 120) = 120 days a gap, so
+    # the two gaps fall short by at least 240 - 86 = 154 days (spacing 1 a day); and the
+    # sessions miss the third of the three quarters asked (20)
+    p = _problem(
+        tmp_path,
+        centers=[center_row("C1", A, n=3)],
+        guidance_staff=[_person("E1")],
+        center_closures=[dict(center_id="C1", start="2027-04-01", end="2027-12-31",
+                              reason="维修")],
+    )
+    c = p.data.centers[0]
+    assert (p.open_days(c)[0], p.open_days(c)[-1]) == (3, 89)
+    assert spacing_floor(p, c) == 240 - 86
+    assert quarters_floor(p, c) == 2
+    w = p.rules.weights
+    assert calendar_floor(p) == 154 * w.spacing + 2 * w.quarters
+    assert year_lower_bound(p) >= calendar_floor(p)
+    plan = plan_sessions(p, SolveParams(time_limit=5, workers=2))
+    assert violations(p.data, 2027, rows_of(plan)) == []
+    # the plan pays exactly that: proven optimal (by the team bound alone, 0, it was not)
+    assert plan.objective == plan.bound == calendar_floor(p)
+    assert plan.status == Status.OPTIMAL

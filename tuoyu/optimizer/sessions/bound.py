@@ -1,30 +1,40 @@
 """A lower bound of the whole plan's objective that counts the months: the year as a
-linear program over (center, month) and (person, month), HiGHS.
+linear program over (center, period) and (person, period), HiGHS.
 
 The team goals' transportation bound (``flow.team_lower_bound``) lets every session take
 any month, so it never pays for what an even year costs: a month's share of the year
 follows its open days while a person's monthly limit does not, so in a long month the
-local staff run out and the sessions go to neighbours. This relaxation keeps the months:
+local staff run out and the sessions go to neighbours. This relaxation keeps the months,
+and for a district of at most ``WEEKDAYS_UP_TO`` centers times staff each month's
+weekdays (a *period* is a month's Mondays, its Tuesdays, ...): a session's whole team
+works on its day, so on its weekday, and a doctor who works weekends only never joins an
+educator who works Monday to Friday (by months only, they shared every month):
 
-- ``x[c, m]``: sessions of center ``c`` in month ``m`` (at most what the gap between two
-  sessions lets the month's open days hold), ``n_c`` in all, one in every open quarter
-  of a center under the quarter rule;
-- ``z[c, d, m]``: of them, sessions needing a doctor or a psychologist (at most one each
-  per session; at least ``flow.min_of`` / ``flow.min_extra`` per center);
-- ``v[e, m]``: occurrences of a district event per month, within its months;
-- people per (center or event, person, month): every place filled by a person of its
-  discipline available that month, each within their places of the month
-  (``problem.month_places``), costing the trip (and, for a center's educator who is not
-  its home lead, ``extra_lead``);
-- the goals that depend on the months, each relaxed to a linear lower estimate: the
-  sessions beyond each month's band, all sessions and per discipline (the band ends
-  ``floor``/``ceil`` of the share, replaced by the share less/plus one); the event
-  occurrences beyond their kind's monthly share; the load above the fair share.
+- ``x[c, per]``: sessions of center ``c`` in period ``per`` (at most what the gap between
+  two sessions lets the period's open days hold, and the month's), ``n_c`` in all, one in
+  every open quarter of a center under the quarter rule;
+- ``z[c, d, per]``: of them, sessions needing a doctor or a psychologist (at most one
+  each per session; at least ``flow.min_of`` / ``flow.min_extra`` per center);
+- ``v[e, per]``: occurrences of a district event per period, within its months;
+- people per (center or event, person, period): every place filled by a person of its
+  discipline available in that period, each within their places of the month
+  (``problem.month_places``) and two a day they work in the period (one per half-day),
+  costing the trip (and, for a center's educator who is not its home lead,
+  ``extra_lead``);
+- the goals that depend on the months and weekdays, each relaxed to a linear lower
+  estimate: the sessions beyond each month's band, all sessions and per discipline (the
+  band ends ``floor``/``ceil`` of the share, replaced by the share less/plus one); the
+  event occurrences beyond their kind's monthly share; the load above the fair share;
+  the center sessions on weekends off the weekend target (by weekdays only).
 
 Every plan gives a solution of it of at most the plan's objective (its calendar gives
-``x``, ``z``, ``v``; its teams the people; the goals not modelled here, spacing, weekend,
-quarters, a re-plan's moves, count 0), so its optimum rounded up is a lower bound of
-every plan's objective.
+``x``, ``z``, ``v``: a session on day ``t`` counts in the period of ``t``, and its team
+works on ``t``; its teams the people; the goals not modelled here, spacing, quarters, a
+re-plan's moves, count 0), so its optimum rounded up is a lower bound of every plan's
+objective. To it are added the spacing and quarters costs every calendar of a center has
+whatever its staff (``calendar_floor``: a center closed for months must bunch its
+sessions), which the program counts 0. (Like the rest of the bound, it takes each center's number of sessions as
+the plans do: exactly ``sessions_needed``.)
 """
 
 from __future__ import annotations
@@ -150,16 +160,46 @@ def common_months(p: SessionProblem, person: str, days: list[int]) -> set[int]:
     return {p.month_of_day[d] for d in days if d in free}
 
 
+def period_of(p: SessionProblem, day: int, by_weekday: bool) -> tuple[int, int]:
+    """A day's period of the relaxation: (month, weekday), or (month, 0) by months only."""
+    return p.month_of_day[day], (p.date(day).weekday() if by_weekday else 0)
+
+
+def periods_a_center_can_hold(
+    p: SessionProblem, days: list[int], by_weekday: bool
+) -> dict[tuple[int, int], int]:
+    """Per period, the most sessions its open ``days`` can hold ``min_gap_days`` apart."""
+    groups: dict[int, list[int]] = defaultdict(list)
+    for d in days:
+        groups[period_of(p, d, by_weekday)[1]].append(d)
+    return {
+        (mo, wd): k
+        for wd, ds in sorted(groups.items())
+        for mo, k in sorted(months_a_center_can_hold(p, ds).items())
+    }
+
+
+def common_periods(
+    p: SessionProblem, person: str, days: list[int], by_weekday: bool
+) -> set[tuple[int, int]]:
+    """The periods in which ``person`` can work on one of ``days``."""
+    free = p.available_days[person]
+    return {period_of(p, d, by_weekday) for d in days if d in free}
+
+
 class _YearLp:
     """The relaxation's columns and rows, built one rule family at a time."""
 
-    def __init__(self, p: SessionProblem) -> None:
+    def __init__(self, p: SessionProblem, by_weekday: bool = True) -> None:
         self.p = p
+        self.by_weekday = by_weekday
         self.lp = Lp()
         self.w = p.rules.weights
         self.months = range(p.start.month, 13)
         #: people's columns per (person, month): their places of the month
         self.use: dict[tuple[str, int], list[int]] = defaultdict(list)
+        #: people's columns per (person, period): at most two places a day they work
+        self.use_in: dict[tuple[str, tuple[int, int]], list[int]] = defaultdict(list)
         #: sessions per month needing each discipline: (columns, constant)
         self.month_cols: dict[str, dict[int, list[int]]] = {
             d: defaultdict(list) for d in DISCIPLINES
@@ -168,6 +208,8 @@ class _YearLp:
         #: one per session, the events' people); the new center sessions
         self.known: dict[str, int] = {"education": 0}
         self.sessions = 0
+        #: the new center sessions' columns on a Saturday or Sunday (by weekday only)
+        self.weekend: list[int] = []
 
     # -- the calendar: sessions per center and month ------------------------------------
     def centers(self) -> None:
@@ -180,47 +222,61 @@ class _YearLp:
                 continue
             days = p.open_days(c)
             cap = months_a_center_can_hold(p, days)
-            x = {mo: self.lp.col(0, 0, min(n, k)) for mo, k in sorted(cap.items())}
+            x = {
+                per: self.lp.col(0, 0, min(n, k, cap[per[0]]))
+                for per, k in periods_a_center_can_hold(p, days, self.by_weekday).items()
+            }
             self.lp.row([(j, 1.0) for j in x.values()], n, n)
+            if self.by_weekday:  # a month holds what the gap lets it, whatever the weekdays
+                for mo, k in sorted(cap.items()):
+                    if k < n:
+                        self.lp.row([(j, 1.0) for per, j in x.items() if per[0] == mo], 0, k)
             self.known["education"] += n
             self.sessions += n
             self._quarters(c, x)
-            for mo, j in x.items():
-                self.month_cols["education"][mo].append(j)
+            for per, j in x.items():
+                self.month_cols["education"][per[0]].append(j)
+                if self.by_weekday and per[1] >= 5:
+                    self.weekend.append(j)
             self._educators(c, days, x)
             self._doctors_and_psychologists(c, n, days, x)
 
-    def _quarters(self, c, x: dict[int, int]) -> None:
+    def _quarters(self, c, x: dict[tuple[int, int], int]) -> None:
         p = self.p
         if not p.rules.every_quarter or c.sessions_per_year < 4:
             return
         covered = {(s.date.month - 1) // 3 for s in p.fixed_of(c)}
         for q in range((p.start.month - 1) // 3, 4):
             if q not in covered:
-                self.lp.row([(j, 1.0) for mo, j in x.items() if (mo - 1) // 3 == q], 1, math.inf)
+                self.lp.row([(j, 1.0) for per, j in x.items() if (per[0] - 1) // 3 == q], 1,
+                            math.inf)
 
     def _people(
-        self, pool, days: list[int], x: dict[int, int], cost_of, need: int = 1, tie: bool = False
+        self, pool, days: list[int], x: dict[tuple[int, int], int], cost_of, need: int = 1,
+        tie: bool = False,
     ) -> None:
-        """Per month: the sessions ``x[mo]`` (times ``need``) filled by people of ``pool``
-        who can work on one of ``days`` that month, each at most once per session: at
-        most as often as the month can hold sessions (the bound of ``x[mo]``), and with
-        ``tie`` at most ``x[mo]`` (a row per person and month: the events, whose
-        occurrences a month may hold are many; for the centers these rows made the
-        program twice as slow)."""
-        by_month: dict[int, list[tuple[int, float]]] = defaultdict(list)
+        """Per period: the sessions ``x[per]`` (times ``need``) filled by people of ``pool``
+        who can work on one of ``days`` in that period (a month, or its Mondays, its
+        Tuesdays, ...: the whole team works on the session's day, so on its weekday),
+        each at most once per session: at most as often as the period can hold sessions
+        (the bound of ``x[per]``), and with ``tie`` at most ``x[per]`` (a row per person
+        and period: the events, whose occurrences a period may hold are many; for the
+        centers these rows made the program twice as slow)."""
+        by_period: dict[tuple[int, int], list[tuple[int, float]]] = defaultdict(list)
         for st in pool:
             cost = cost_of(st)
-            for mo in sorted(common_months(self.p, st.staff_id, days) & set(x)):
-                j = self.lp.col(cost, 0, self.lp.cols[x[mo]][2])
+            common = common_periods(self.p, st.staff_id, days, self.by_weekday)
+            for per in sorted(common & set(x)):
+                j = self.lp.col(cost, 0, self.lp.cols[x[per]][2])
                 if tie:
-                    self.lp.row([(j, 1.0), (x[mo], -1.0)], -math.inf, 0)
-                self.use[st.staff_id, mo].append(j)
-                by_month[mo].append((j, 1.0))
-        for mo, xj in x.items():
-            self.lp.row([*by_month[mo], (xj, -float(need))], 0, 0)
+                    self.lp.row([(j, 1.0), (x[per], -1.0)], -math.inf, 0)
+                self.use[st.staff_id, per[0]].append(j)
+                self.use_in[st.staff_id, per].append(j)
+                by_period[per].append((j, 1.0))
+        for per, xj in x.items():
+            self.lp.row([*by_period[per], (xj, -float(need))], 0, 0)
 
-    def _educators(self, c, days: list[int], x: dict[int, int]) -> None:
+    def _educators(self, c, days: list[int], x: dict[tuple[int, int], int]) -> None:
         from tuoyu.optimizer.sessions.flow import trip_cost
 
         p, w = self.p, self.w
@@ -232,22 +288,24 @@ class _YearLp:
 
         self._people(p.pools["education"], days, x, cost)
 
-    def _doctors_and_psychologists(self, c, n: int, days: list[int], x: dict[int, int]) -> None:
+    def _doctors_and_psychologists(
+        self, c, n: int, days: list[int], x: dict[tuple[int, int], int]
+    ) -> None:
         from tuoyu.optimizer.sessions.flow import min_extra, min_of, trip_cost
 
         p = self.p
         has_fixed = bool(p.fixed_of(c))
         every: list[tuple[int, float]] = []
-        per_month: dict[int, list[tuple[int, float]]] = defaultdict(list)
+        per_period: dict[tuple[int, int], list[tuple[int, float]]] = defaultdict(list)
         for d in ("medical", "psychology"):
             pool = p.pools[d]
             if not pool:
                 continue
-            z = {mo: self.lp.col(0, 0, self.lp.cols[j][2]) for mo, j in x.items()}
-            for mo, j in z.items():
-                self.lp.row([(j, 1.0), (x[mo], -1.0)], -math.inf, 0)
-                self.month_cols[d][mo].append(j)
-                per_month[mo].append((j, 1.0))
+            z = {per: self.lp.col(0, 0, self.lp.cols[j][2]) for per, j in x.items()}
+            for per, j in z.items():
+                self.lp.row([(j, 1.0), (x[per], -1.0)], -math.inf, 0)
+                self.month_cols[d][per[0]].append(j)
+                per_period[per].append((j, 1.0))
             terms = [(j, 1.0) for j in z.values()]
             self.lp.row(terms, min_of(p, n, has_fixed, d), n)
             every += terms
@@ -257,8 +315,8 @@ class _YearLp:
         # people beyond the educator one session can need (one for a usual topic)
         pools = {d for d in ("medical", "psychology") if p.pools[d]}
         most = max((len(set(t.disciplines) & pools) for t in p.data.topics), default=0)
-        for mo, terms in per_month.items():
-            self.lp.row([*terms, (x[mo], -float(most))], -math.inf, 0)
+        for per, terms in per_period.items():
+            self.lp.row([*terms, (x[per], -float(most))], -math.inf, 0)
 
     # -- district events ------------------------------------------------------------------
     def events(self) -> None:
@@ -270,11 +328,11 @@ class _YearLp:
             days = p.event_days(e)
             if not count:
                 continue
-            months = sorted({p.month_of_day[d] for d in days})
-            v = {mo: self.lp.col(0, 0, count) for mo in months}
+            pers = sorted({period_of(p, d, self.by_weekday) for d in days})
+            v = {per: self.lp.col(0, 0, count) for per in pers}
             self.lp.row([(j, 1.0) for j in v.values()], count, count)
-            for mo, j in v.items():
-                occ[e.kind][mo].append((j, 1.0))
+            for per, j in v.items():
+                occ[e.kind][per[0]].append((j, 1.0))
             for d, k in p.event_team(e).items():
                 if d == "education":
                     self.known[d] += k * count
@@ -310,6 +368,13 @@ class _YearLp:
                 if cols:
                     cap = month_places(p, st, mo)
                     self.lp.row([(j, 1.0) for j in cols], -math.inf, cap)
+        if self.by_weekday:  # two places a day (one per half-day) on the days they work
+            free = {st.staff_id: Counter(period_of(p, d, True) for d in p.available_days[
+                st.staff_id]) for st in p.data.staff}
+            for (sid, per), cols in sorted(self.use_in.items()):
+                cap = 2 * free[sid][per]
+                if len(cols) > 1 or self.lp.cols[cols[0]][2] > cap:
+                    self.lp.row([(j, 1.0) for j in cols], -math.inf, cap)
         for d in DISCIPLINES:
             self._load(p.pools[d], self.known.get(d))
 
@@ -339,6 +404,19 @@ class _YearLp:
             self.lp.row(
                 [(e, 1.0), (lv[st.staff_id], -1.0), (total, 1.0 / n_d)], -(1 - 1 / n_d), math.inf
             )
+
+    # -- the weekend share ----------------------------------------------------------------
+    def weekend_share(self) -> None:
+        """The new center sessions on a weekend, off ``round(weekend_share * total)``
+        (``goals.calendar_values``: every plan has the same total), at ``weekend`` each."""
+        if not self.by_weekday or not self.sessions:
+            return
+        target = round(self.p.rules.weekend_share * self.sessions)
+        over = self.lp.col(self.w.weekend, 0, math.inf)
+        under = self.lp.col(self.w.weekend, 0, math.inf)
+        ends = [(j, 1.0) for j in self.weekend]
+        self.lp.row([(over, 1.0), *((j, -1.0) for j, _ in ends)], -target, math.inf)
+        self.lp.row([(under, 1.0), *ends], target, math.inf)
 
     # -- the months' bands ---------------------------------------------------------------
     def months_near_their_share(self) -> None:
@@ -389,13 +467,85 @@ class _YearLp:
                 )
 
 
-def year_lower_bound(p: SessionProblem) -> int | None:
+def spacing_floor(p: SessionProblem, c) -> int:
+    """The least spacing cost (``goals.calendar_values``: per gap between two sessions in
+    a row, the days it falls short of an even spread) any calendar of center ``c`` has:
+    its new sessions on its open days ``min_gap_days`` apart, a dynamic program over
+    their days (the quarter rule left out: fewer rules, never a higher floor)."""
+    fixed = p.fixed_of(c)
+    m = sessions_needed(p, c, fixed)
+    last = max((p.day(s.date) for s in fixed), default=None)
+    n = m + (1 if last is not None else 0)
+    days = p.open_days(c)
+    if n < 2 or not m or len(days) < m:
+        return 0
+    span = (p.n_days - p.first_day) + (p.first_day - last if last else 0)
+    ideal = min(span // n, 120)
+    gap = p.rules.min_gap_days
+    inf = math.inf
+    f = [max(0, ideal - (d - last)) if last is not None else 0 for d in days]
+    for _ in range(m - 1):
+        g = [inf] * len(days)
+        best_far = inf  # least f over the days at least ``ideal`` before (no shortfall)
+        k_far = 0
+        for j, d in enumerate(days):
+            while k_far < len(days) and days[k_far] <= d - max(ideal, gap):
+                best_far = min(best_far, f[k_far])
+                k_far += 1
+            best = best_far
+            k = k_far
+            while k < len(days) and days[k] <= d - gap:
+                best = min(best, f[k] + max(0, ideal - (d - days[k])))
+                k += 1
+            g[j] = best
+        f = g
+    out = min(f)
+    return 0 if out == inf else int(out)
+
+
+def quarters_floor(p: SessionProblem, c) -> int:
+    """The quarters of ``min(min_quarters, sessions)`` center ``c`` misses in every
+    calendar (``goals.quarters_missing``): those neither a kept session nor an open day
+    of the horizon is in."""
+    if not c.sessions_per_year:
+        return 0
+    need = min(p.rules.min_quarters, c.sessions_per_year, 4)
+    can = {(s.date.month - 1) // 3 for s in p.fixed_of(c)}
+    if sessions_needed(p, c, p.fixed_of(c)):
+        can |= {(p.month_of_day[d] - 1) // 3 for d in p.open_days(c)}
+    return max(0, need - len(can))
+
+
+def calendar_floor(p: SessionProblem) -> int:
+    """The spacing and quarters costs every calendar has, center by center (they depend
+    on no one's staff: added to the relaxation, which counts them 0)."""
+    w = p.rules.weights
+    return sum(
+        w.spacing * spacing_floor(p, c) + w.quarters * quarters_floor(p, c)
+        for c in p.data.centers
+        if c.sessions_per_year
+    )
+
+
+#: the periods are a month's weekdays up to this many centers times staff (the program
+#: has about seven times the columns of months only: on 45 centers and 30 staff 7 s
+#: against 1 s, on the bundled 79 and 45 about 28 s against 2 s), months above
+WEEKDAYS_UP_TO = 2000
+
+
+def year_lower_bound(p: SessionProblem, by_weekday: bool | None = None) -> int | None:
     """The relaxation's optimum rounded up: a lower bound of every plan's objective (see
-    the module docstring); None when HiGHS gives no optimum (no bound from it then)."""
-    y = _YearLp(p)
+    the module docstring); None when HiGHS gives no optimum (no bound from it then).
+    ``by_weekday``: periods of (month, weekday) instead of months (tighter: a team
+    works on one day, so on one weekday, together); by default for a district of at
+    most ``WEEKDAYS_UP_TO`` centers times staff."""
+    if by_weekday is None:
+        by_weekday = len(p.data.centers) * len(p.data.staff) <= WEEKDAYS_UP_TO
+    y = _YearLp(p, by_weekday)
     y.centers()
     y.events()
     y.people()
+    y.weekend_share()
     y.months_near_their_share()
     res = y.lp.solve()
-    return None if res is None else rounded_up(res[0])
+    return None if res is None else rounded_up(res[0]) + calendar_floor(p)
