@@ -68,3 +68,44 @@ def test_forget_families_leaves_no_copy(tmp_path: Path, monkeypatch: pytest.Monk
     with Session(store.engine(settings.url)) as s:
         assert s.query(Job).count() == 0 and s.query(StoredPlan).count() == 0
         assert "families" not in s.get(DatasetRow, "ds1").tables
+
+
+def test_forget_families_deletes_the_plans_the_command_line_wrote(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``tuoyu visits``/``all``/``city`` write plans naming families into a planner's
+    ``--out`` folder and note it in the store: forgetting deletes those plan files (and
+    the note), and leaves the planner's other files in the folder alone."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("TUOYU_HOME", str(home))
+    monkeypatch.delenv("TUOYU_DATABASE_URL", raising=False)
+    folder = tiny_dataset(
+        tmp_path / "data",
+        staff=[{"staff_id": "ED1", "discipline": "education"}],
+        families=[{"family_id": fid, "birth_date": "2027-01-20", "registered_on": "2027-02-05",
+                   "needs": "education", "half_days": "Mon AM;Tue AM"} for fid in IDS])
+    dataset = PlanDataset.at(folder)
+    plan = run(dataset, VisitParams(week=dt.date(2027, 3, 1), iterations=50))
+    engine = store.engine(Settings().url)
+    outs = [tmp_path / "out" / "visits", tmp_path / "city" / "d" / "visits"]
+    for out in outs:
+        out.mkdir(parents=True)
+        write_plan(plan, out)
+        store.note_plan_folder(engine, dataset.key, "visits", out, {})
+    mine = tmp_path / "out" / "visits" / "mine.txt"
+    mine.write_text("the planner's own notes", encoding="utf-8")
+    other = tmp_path / "other" / "visits"  # noted for another dataset: not this one's
+    other.mkdir(parents=True)
+    write_plan(plan, other)
+    store.note_plan_folder(engine, "another-dataset", "visits", other, {})
+    engine.dispose()
+
+    res = CliRunner().invoke(app, ["forget-families", "--data", str(folder), "--yes"])
+    assert res.exit_code == 0, res.output
+    assert not any(fid in res.output for fid in IDS)
+    left = [p for p in (tmp_path / "out").rglob("*") if p.is_file()]
+    assert left == [mine]
+    assert not outs[1].exists()
+    assert (other / "visits.csv").exists()
+    engine = store.engine(Settings().url)
+    assert store.plan_folders(engine, dataset.key, "visits") == []
+    assert len(store.plan_folders(engine, "another-dataset", "visits")) == 1

@@ -3,8 +3,10 @@ personal information is deleted when it is no longer needed or the person asks).
 
 What holds family data: the dataset's ``families`` table (a CSV, or a sheet of a
 workbook), and each home-visit plan made from it — the stored job and its result JSON
-(rows and findings name families by id), the job's message, and the job's output
-folder. :func:`forget_families` removes all of them, then rewrites the SQLite file with
+(rows and findings name families by id), the job's message, the job's output
+folder, and the plan files the command line wrote (``tuoyu visits``, ``tuoyu all``,
+``tuoyu city``: the folders the store noted for the dataset). :func:`forget_families`
+removes all of them, then rewrites the SQLite file with
 ``secure_delete`` on and ``VACUUM`` (and a WAL checkpoint), so deleted rows do not linger
 in free pages. Nothing about the families is logged or returned: only counts.
 """
@@ -16,11 +18,11 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from tuoyu.api.store import DatasetRow, Job, StoredPlan
+from tuoyu.api.store import DatasetRow, Job, PlanFolder, StoredPlan
 from tuoyu.models.reader import xlsx_sheets
 from tuoyu.models.schema import FAMILIES
 
@@ -61,13 +63,31 @@ def remove_family_tables(folder: Path) -> int:
     return n
 
 
+def remove_plan_folders(session: Session, keys: set[str]) -> int:
+    """Delete the visits plans the command line wrote for the dataset (the store notes
+    each out folder under the dataset's key: its id, or its folder's absolute path):
+    the plan's files, the folder when it is left empty, and the note. Returns how many
+    folders held a plan."""
+    from tuoyu.api.exports.visits import remove_plan_files
+
+    n = 0
+    for row in session.scalars(select(PlanFolder).where(
+            PlanFolder.kind == KIND, PlanFolder.dataset.in_(sorted(keys)))).all():
+        n += remove_plan_files(Path(row.folder))
+        session.delete(row)
+    return n
+
+
 def forget_families(engine: Engine, *, folder: Path, dataset_id: str | None,
                     jobs_dir: Path | None) -> Forgotten:
     """Remove the families of a dataset (its folder) and every visit plan of it from the
-    store (``dataset_id``) and from the jobs folder."""
+    store (``dataset_id``), from the jobs folder and from the folders the command line
+    wrote plans into."""
     files = remove_family_tables(folder)
     jobs = folders = 0
+    keys = {str(Path(folder).resolve())} | ({dataset_id} if dataset_id else set())
     with Session(engine) as s, s.begin():
+        folders += remove_plan_folders(s, keys)
         if dataset_id is not None:
             ds = s.get(DatasetRow, dataset_id)
             if ds is not None:

@@ -173,9 +173,15 @@ class Target:
     goal: float
     achieved: float
     met: bool
+    #: "share": goal and achieved are fractions (0.97), shown to people as percentages
+    unit: str = ""
 
     def as_dict(self) -> dict[str, object]:
-        return {"code": self.code, "goal": self.goal, "achieved": self.achieved, "met": self.met}
+        out: dict[str, object] = {"code": self.code, "goal": self.goal,
+                                  "achieved": self.achieved, "met": self.met}
+        if self.unit:
+            out["unit"] = self.unit
+        return out
 
 
 @dataclass(frozen=True)

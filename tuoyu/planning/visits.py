@@ -202,7 +202,7 @@ def run(
     within = sum(r["due_planned"] for r in cov)
     targets = list(result.targets) + [
         Target("visits.target.share_within_window", 1.0,
-               round(within / asking, 4) if asking else 1.0, within == asking)]
+               round(within / asking, 4) if asking else 1.0, within == asking, unit="share")]
     as_dict = params.model_dump(mode="json")
     findings = tuple(result.findings)
     if clock.stopped and by_time:  # the time limit, not the iterations, ended the search

@@ -154,3 +154,27 @@ def test_a_roster_the_store_refuses_is_not_published(tmp_path, monkeypatch, dist
     writer = deliver(out, engine, seed=11, district=district)
     assert ("d", "roster") in writer.errors
     assert not (out / "d" / "roster").exists()
+
+
+def noted(engine, district: Path, kind: str = "roster") -> list[str]:
+    return [r.folder for r in store.plan_folders(engine, Dataset.at(district).key, kind)]
+
+
+def test_a_delivered_district_is_noted_where_its_plan_was_written(tmp_path, district):
+    """As the single-district commands do: the pages, ``tuoyu scorecard`` and
+    ``tuoyu forget-families`` find the district's plan folder through the store."""
+    engine = store.engine(f"sqlite:///{tmp_path / 'tuoyu.sqlite'}")
+    out = tmp_path / "out"
+    deliver(out, engine, seed=11, district=district)
+    assert noted(engine, district) == [str((out / "d" / "roster").resolve())]
+
+
+def test_a_refused_roster_is_not_noted(tmp_path, monkeypatch, district):
+    engine = store.engine(f"sqlite:///{tmp_path / 'tuoyu.sqlite'}")
+
+    def refuse(*args, **kwargs):
+        raise store.DrawConflict(month=MONTH, seen=0, stored=1)
+
+    monkeypatch.setattr(runner, "save_roster", refuse)
+    deliver(tmp_path / "out", engine, seed=11, district=district)
+    assert noted(engine, district) == []

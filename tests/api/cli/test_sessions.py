@@ -38,7 +38,7 @@ def year_plan(tmp_path_factory) -> Path:
         ],
     )
     assert res.exit_code == 0, res.output
-    assert "社区亲子宝宝苑达到年度场次（个）：60 → 60（达标）" in res.output, res.output
+    assert "社区亲子宝宝苑达到年度场次（个）：目标 60，达成 60（达标）" in res.output, res.output
     return out
 
 

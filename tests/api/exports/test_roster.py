@@ -15,6 +15,7 @@ import pytest
 from draw_support import tiny_dataset
 
 from tuoyu.api.exports.roster import codes, stamp_state, write_plan
+from tuoyu.api.text import label
 from tuoyu.planning.dataset import Dataset
 from tuoyu.planning.params import RosterParams
 from tuoyu.planning.roster import run
@@ -74,3 +75,17 @@ def test_codes_as_a_planner_reads_them() -> None:
     assert codes("skill", ["safety", "hygiene"], "en") == "safety, hygiene"
     assert codes("risk", "high") == "高"
     assert codes("skill", "unknown_code") == "unknown_code"
+
+
+def test_the_notes_say_each_target_as_the_command_line_does(written) -> None:  # noqa: ANN001
+    """说明 names the goal first and what the roster achieves second, as the command line
+    and the pages do (it wrote "37 / 13", which reads as 37 out of 13)."""
+    plan, out = written
+    wb = openpyxl.load_workbook(out / "roster.xlsx", read_only=True)
+    rows = {r[0]: r[1] for r in wb["说明"].iter_rows(values_only=True) if r and r[0]}
+    wb.close()
+    assert plan.targets
+    for t in plan.targets:
+        text = rows[f"目标：{label(t.code)}"]
+        assert text.startswith(f"目标 {t.goal:,.0f}，达成 {t.achieved:,.0f}（")
+        assert text.endswith("（达标）" if t.met else "（未达标）")

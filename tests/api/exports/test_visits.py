@@ -96,3 +96,25 @@ def test_no_familys_own_place_in_any_file(written) -> None:  # noqa: ANN001
 def test_ids_are_safe_file_names() -> None:
     assert _safe("ED/../x y") == "ED_.._x_y" and _safe("") == "_"
     assert len(_safe("a" * 200)) == 64 and "/" not in _safe("/etc/passwd")
+
+
+def test_the_share_within_the_window_reads_as_a_percentage(written) -> None:  # noqa: ANN001
+    """The summary and the workbook's 说明 say the share of asking families visited
+    within their window as a planner reads a share (e.g. 100%), counted here from
+    coverage.csv."""
+    import csv
+
+    from openpyxl import load_workbook
+
+    plan, out = written
+    with (out / "coverage.csv").open(encoding="utf-8-sig", newline="") as f:
+        cov = list(csv.DictReader(f))
+    due = sum(int(r["due"]) for r in cov)
+    planned = sum(int(r["due_planned"]) for r in cov)
+    assert due > 0
+    expected = f"{100 * planned / due:.1f}".rstrip("0").rstrip(".") + "%"
+    summary = (out / "visits_summary.txt").read_text(encoding="utf-8")
+    assert f"有需求家庭在期限内上门的比例：目标 100%，达成 {expected}（" in summary
+    notes = load_workbook(out / "visits.xlsx")["说明"]
+    rows = [[c for c in row] for row in notes.iter_rows(values_only=True)]
+    assert ["有需求家庭在期限内上门的比例", "100%", expected] in [r[:3] for r in rows]

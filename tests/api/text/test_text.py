@@ -206,7 +206,11 @@ def test_plan_figures_write_targets_as_every_face_does():
 
     result = {"kind": "visits", "status": "feasible", "soft_goals": [], "targets": [
         {"code": "visits.target.due_visited", "goal": 1.0, "achieved": 0.9697, "met": False},
-        {"code": "visits.target.due_count", "goal": 1172, "achieved": 1172, "met": True}]}
-    (share, count) = plan_figures(result, "zh")["targets"]
-    assert (share["goal"], share["achieved"], share["met"]) == ("1", "0.97", False)
-    assert share["label"] and count["goal"] == count["achieved"] == "1,172"
+        {"code": "visits.target.due_count", "goal": 1172, "achieved": 1172, "met": True},
+        {"code": "visits.target.share_within_window", "goal": 1.0, "achieved": 0.9688,
+         "met": False, "unit": "share"}]}
+    (plain, count, share) = plan_figures(result, "zh")["targets"]
+    assert (plain["goal"], plain["achieved"], plain["met"]) == ("1", "0.97", False)
+    assert plain["label"] and count["goal"] == count["achieved"] == "1,172"
+    # a share is a percentage for people: 100% → 96.9%, not 1 → 0.97
+    assert (share["goal"], share["achieved"]) == ("100%", "96.9%")

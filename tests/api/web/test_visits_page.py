@@ -33,6 +33,20 @@ def test_visits_page_plans_and_draws_routes(page, server: str) -> None:
     page.wait_for_selector("#reasons:not([hidden]) ul.targets li")
     reasons = page.inner_text("#reasons")
     assert "本周到期家庭全部上门" in reasons and "方案依据" in reasons
+    # which line is whose: a legend entry per person or team, a colour of its own each, the
+    # same on every day (the paths of one team share it)
+    teams = sorted({f["properties"]["staff_ids"] for f in routes["features"]})
+    assert page.evaluate("window.tuoyuVisits.legend") == len(teams)
+    assert page.locator("#route-legend li").count() == len(teams)
+    looks = page.evaluate("""() => Array.from(
+        document.querySelectorAll('#map path.leaflet-interactive')).map(
+        p => p.getAttribute('stroke'))""")
+    assert len(set(looks)) == len(teams)
+    first = teams[0]
+    days = sum(1 for f in routes["features"] if f["properties"]["staff_ids"] == first)
+    visits = sum(int(f["properties"]["visits"]) for f in routes["features"]
+                 if f["properties"]["staff_ids"] == first)
+    assert f"{days} 条路线，上门 {visits} 户" in page.inner_text("#route-legend li >> nth=0")
     # the district's streets under the routes, not clickable (the lines stay the only paths)
     page.wait_for_function("document.querySelectorAll('#map path:not(.leaflet-interactive)')"
                            ".length >= 13")
@@ -44,5 +58,7 @@ def test_visits_page_plans_and_draws_routes(page, server: str) -> None:
     lines = [f for f in routes["features"]
              if person in f["properties"]["staff_ids"].split(";")]
     assert page.evaluate("window.tuoyuVisits.lines") == len(lines)
+    assert page.evaluate("window.tuoyuVisits.legend") == len(
+        {f["properties"]["staff_ids"] for f in lines})
     page.click("#lang-switch")
     assert page.inner_text("main h2[data-v=coverage]") == "Coverage by street"

@@ -153,3 +153,39 @@ def test_a_stoppable_solve_runs_inside_a_daemonic_job_process():
     status, objective = queue.get(timeout=900)  # a guard against a hang, not a timing
     proc.join(10)
     assert status == "optimal" and objective > 0
+
+
+#: a fresh process: a HiGHS model with the default thread count first (as the calendar's
+#: bound and topics), then siting plans with 1 and 2 threads, in that order
+AFTER_DEFAULT_THREADS = """
+import sys
+sys.path.insert(0, sys.argv[1])
+import highspy
+from siting_fixtures import community, config, data, kindergarten, problem, site
+from tuoyu.optimizer import siting
+from tuoyu.optimizer.solve import SolveParams
+
+h = highspy.Highs()
+h.setOptionValue("output_flag", False)
+lp = highspy.HighsLp()
+lp.num_col_, lp.num_row_ = 1, 0
+lp.col_cost_, lp.col_lower_, lp.col_upper_ = [1.0], [0.0], [1.0]
+lp.integrality_ = [highspy.HighsVarType.kInteger]
+h.passModel(lp)
+h.run()
+d = data([community("C1", 0, 0, 30), community("C2", 300, 0, 12)],
+         kindergartens=[kindergarten("K1", 100, 0, spare=1)], sites=[site("S1", 6100, 0, 2, 2027)])
+p = problem(d, config(years=(2027, 2028), classes=(1, 1)))
+print(*[siting.solve(p, SolveParams(time_limit=10, workers=w)).status for w in (1, 2, 1)])
+"""
+
+
+def test_a_siting_plan_after_another_highs_model_of_the_process():
+    """HiGHS keeps one thread pool per process and fails a model asking for another thread
+    count at once: a siting plan made after the calendar (``tuoyu all``, a service worker)
+    on a machine whose default count differed came back "time limit" with no plan."""
+    import subprocess
+
+    out = subprocess.run([sys.executable, "-c", AFTER_DEFAULT_THREADS, str(ROOT / "tests")],
+                         capture_output=True, text=True, timeout=300, check=True)
+    assert out.stdout.split()[-3:] == ["optimal", "optimal", "optimal"], out.stdout + out.stderr

@@ -17,7 +17,14 @@ from typing import Any
 
 import typer
 
-from tuoyu.api.cli.common import LANG_OPTION, fail, help_of, make_params, output_failure
+from tuoyu.api.cli.common import (
+    LANG_OPTION,
+    fail,
+    help_of,
+    make_params,
+    note_folder,
+    output_failure,
+)
 from tuoyu.api.text import Lang, label, message
 from tuoyu.planning import registry
 from tuoyu.planning.city import CityPlan, District, DistrictResult, Failure, district_names
@@ -83,9 +90,13 @@ class CityWriter:
             text = output_failure(exc, folder, self.lang)
             self.errors.update({(name, p.kind): text for p in plans})
             return
-        for kind, saved in outcome.items():
+        for plan in plans:
+            saved = outcome.get(plan.kind)
             if isinstance(saved, store.RosterStateError):
-                self.errors[name, kind] = runner.state_error_text(saved, self.lang)
+                self.errors[name, plan.kind] = runner.state_error_text(saved, self.lang)
+            else:  # as the single-district commands do: pages, scorecard, forget-families
+                note_folder(plan, folder / plan.kind, self.datasets[name], self.engine,
+                            self.lang)
 
     def __call__(self, name: str, results: tuple[DistrictResult, ...]) -> None:
         from tuoyu.api.exports.city import district_line

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from tuoyu.api.exports.audit import draw_record_of
 from tuoyu.api.exports.workbook import Book, Title, replace_strings, yes_no
-from tuoyu.api.text import CATALOGUE, Lang, describe, label, message, number, plan_figures, render
+from tuoyu.api.text import CATALOGUE, Lang, describe, label, message, plan_figures, render
 from tuoyu.models.calendar import month_bounds
 from tuoyu.models.findings import Finding
 from tuoyu.planning.plan import Plan
@@ -153,9 +153,7 @@ def figure_notes(plan: Plan, lang: Lang = "zh") -> list[tuple[str, str]]:
     if plan.objective is not None:
         out += [("目标值", fig["objective"]), (fig["bound_label"], fig["bound"]),
                 ("差距", fig["gap"])]
-    for t in plan.targets:
-        mark = "达标" if t.met else "未达标"
-        out.append((f"目标：{label(t.code)}", f"{number(t.achieved)} / {number(t.goal)}（{mark}）"))
+    out += [(f"目标：{t['label']}", t["line"]) for t in fig["targets"]]
     for g in fig["goals"]:
         out.append((f"软目标：{g['label']}", g["line"]))
     return out

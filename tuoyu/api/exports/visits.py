@@ -136,9 +136,16 @@ def _coverage_and_notes(book: Any, plan: Plan, detail: VisitDetail, bold: Any) -
     notes.write(0, 0, label(f"status.{plan.status}", "zh"), bold)
     for i, f in enumerate(plan.findings, start=1):
         notes.write(i, 0, render(f, "zh"))
+    fig = plan_figures(plan.as_dict(), "zh")
     line = len(plan.findings) + 2
+    notes.write_row(line, 0, ["目标", "目标值", "达成", "是否达标"], bold)
+    for t in fig["targets"]:
+        line += 1
+        notes.write_row(line, 0, [t["label"], t["goal"], t["achieved"],
+                                  "达标" if t["met"] else "未达标"])
+    line += 2
     notes.write_row(line, 0, ["软目标", "数值", "权重", "计入目标值"], bold)
-    for g in plan_figures(plan.as_dict(), "zh")["goals"]:
+    for g in fig["goals"]:
         line += 1
         notes.write_row(line, 0, [g["label"], g["value"], g["weight"], g["cost"]])
 
@@ -228,11 +235,12 @@ def summary(plan: Plan, lang: Lang = "zh") -> str:
     if overdue:
         lines.append("  - " + ("已逾期家庭：" if lang == "zh" else "overdue families: ")
                      + str(len(overdue)))
-    for t in plan.targets:
-        lines.append(f"  {label(t.code, lang)}: {t.achieved} / {t.goal}")
-    goals = plan_figures(plan.as_dict(), lang)["goals"]
+    fig = plan_figures(plan.as_dict(), lang)
+    zh = lang == "zh"
+    lines += [f"  {t['label']}：{t['line']}" if zh else f"  {t['label']}: {t['line']}"
+              for t in fig["targets"]]
+    goals = fig["goals"]
     if goals:
-        zh = lang == "zh"
         lines.append("  软目标（数值 × 权重 = 计入目标值）：" if zh
                      else "  Soft goals (value × weight = added to the objective):")
         lines += [f"    - {g['label']}：{g['line']}" if zh else f"    - {g['label']}: {g['line']}"
@@ -249,6 +257,27 @@ def write_plan(plan: Plan, folder: Path, lang: Lang = "zh") -> None:
     (folder / "visits_routes.geojson").write_text(
         json.dumps(routes_geojson(plan), ensure_ascii=False), encoding="utf-8")
     (folder / "visits_summary.txt").write_text(summary(plan, lang) + "\n", encoding="utf-8")
+
+
+def remove_plan_files(folder: Path) -> bool:
+    """Delete the files :func:`write_plan` writes in ``folder`` (they name families), then
+    the folder if nothing else is left in it. Other files are never touched: the folder
+    is the planner's ``--out``. True when any of the plan's files was there."""
+    import contextlib
+    import shutil
+
+    found = False
+    for name in FILES:
+        path = folder / name.rstrip("/")
+        if name.endswith("/") and path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+            found = True
+        elif path.is_file() or path.is_symlink():
+            path.unlink()
+            found = True
+    with contextlib.suppress(OSError):
+        folder.rmdir()  # only when empty
+    return found
 
 
 def read_visits_csv(path: Path) -> list[dict[str, str]]:

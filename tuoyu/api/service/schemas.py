@@ -151,6 +151,8 @@ class TargetFiguresOut(BaseModel):
     goal: str
     achieved: str
     met: bool
+    line: str = Field("", description="一句话：目标 13，达成 37（达标）。 In one line: goal 13, "
+                                      "achieved 37 (met).")
 
 
 class FiguresOut(BaseModel):
@@ -172,6 +174,8 @@ class TargetOut(BaseModel):
     goal: float
     achieved: float
     met: bool
+    unit: str = Field("", description="比例（share）：目标与达成为小数，0.97 即 97%。 "
+                                      "share: goal and achieved are fractions (0.97 = 97%).")
 
 
 class StageOut(BaseModel):

@@ -180,10 +180,6 @@ def label(code: str, lang: Lang = "zh") -> str:
     return message(code, None, lang)
 
 
-def _num(v: float | None) -> str:
-    return number(v)
-
-
 def goal_sense(plan_kind: str, code: str, weight: float) -> str:
     """How a soft goal reads: ``more`` (a reward of a maximised objective: the more the
     better) or ``less`` (a penalty: the less the better)."""
@@ -230,10 +226,21 @@ def plan_figures(result: Mapping[str, Any], lang: Lang = "zh") -> dict[str, Any]
         "line": message(code, {"objective": number(obj), "bound": number(bound),
                                "gap": percent(gap)}, lang) if obj is not None else "",
         "goals": goals,
-        "targets": [{"code": t["code"], "label": label(t["code"], lang),
-                     "goal": number(t["goal"]), "achieved": number(t["achieved"]),
-                     "met": bool(t["met"])} for t in result.get("targets", ())],
+        "targets": [target_figures(t, lang) for t in result.get("targets", ())],
     }
+
+
+def target_figures(target: Mapping[str, Any], lang: Lang = "zh") -> dict[str, Any]:
+    """A target as every face shows it: its label, goal and achieved written as numbers
+    are everywhere, a share as a percentage (97%, not 0.97)."""
+    show = percent if target.get("unit") == "share" else number
+    goal, achieved, met = show(target["goal"]), show(target["achieved"]), bool(target["met"])
+    return {"code": target["code"], "label": label(target["code"], lang),
+            "goal": goal, "achieved": achieved, "met": met,
+            "line": message("plan.target_line", {
+                "goal": goal, "achieved": achieved,
+                "mark": label("plan.target_met" if met else "plan.target_unmet", lang)},
+                lang)}
 
 
 def describe(plan: Plan, lang: Lang = "zh") -> str:
@@ -249,12 +256,9 @@ def describe(plan: Plan, lang: Lang = "zh") -> str:
                      else f"  {fig['line']}, {plan.seconds:.1f} s")
     if plan.targets:
         lines.append("  目标完成情况：" if zh else "  Targets:")
-        for t in plan.targets:
-            mark = ("达标" if t.met else "未达标") if zh else ("met" if t.met else "NOT met")
-            lines.append(f"    - {label(t.code, lang)}：{_num(t.goal)} → {_num(t.achieved)}（{mark}）"
-                         if zh else
-                         f"    - {label(t.code, lang)}: goal {_num(t.goal)}, achieved "
-                         f"{_num(t.achieved)} ({mark})")
+        for t in fig["targets"]:
+            lines.append(f"    - {t['label']}：{t['line']}" if zh
+                         else f"    - {t['label']}: {t['line']}")
     if fig["goals"]:
         lines.append("  软目标（数值 × 权重 = 计入目标值）：" if zh
                      else "  Soft goals (value × weight = added to the objective):")

@@ -113,6 +113,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                            "this stage: objective {objective}, bound {bound} (the plan's gap "
                            "comes at the end)"),
     "plan.goal_cost": ("{value} × {weight} = {cost}", "{value} × {weight} = {cost}"),
+    "plan.target_line": ("目标 {goal}，达成 {achieved}（{mark}）",
+                         "goal {goal}, achieved {achieved} ({mark})"),
+    "plan.target_met": ("达标", "met"),
+    "plan.target_unmet": ("未达标", "NOT met"),
     # a penalty of a maximised objective: what it takes off
     "plan.goal_penalty": ("−（{value} × {weight}）= {cost}", "−({value} × {weight}) = {cost}"),
     "plan.bound_lower": ("下界", "lower bound"),

@@ -18,9 +18,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "roster.note.coverage": ("{year} 年尚未检查", "not yet inspected in {year}"),
     # findings of a roster
     "roster.follow_up_overdue": (
-        "{institution_id} {name} 的整改复查应于 {due} 前完成，已逾期；安排在本月最初几个工作日。",
-        "Follow-up of {institution_id} {name} was due on {due} and is overdue; it is put on "
-        "the first working days of the month.",
+        "{institution_id} {name} 的整改复查应于 {due} 前完成，早于本月且尚无复查记录；"
+        "安排在本月最初几个工作日。",
+        "Follow-up of {institution_id} {name} was due by {due}, before this month, and no "
+        "follow-up is recorded; it is put on the first working days of the month.",
     ),
     "roster.coverage_pace": (
         "{uncovered} 家在营机构在 {month} 之前尚未于 {year} 年接受实地检查；本月覆盖其中 "

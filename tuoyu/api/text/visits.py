@@ -94,7 +94,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "no proof that it cannot be: try more iterations or more staff.",
     ),
     "visits.overdue": (
-        "家庭 {family_id} 已超过上门期限（{last}）；本周已安排：{planned}。",
+        "家庭 {family_id} 已超过上门期限（{last}）；是否已排入本周：{planned}。",
         "Family {family_id} is past its window ({last}); planned this week: {planned}.",
     ),
     "visits.goal.travel_minutes": ("路途时间（分钟）", "travel time (minutes)"),

@@ -341,12 +341,15 @@ _THREADS: int | None = None
 def _threads(workers: int) -> int:
     """HiGHS threads: at most the cores there are (CP-SAT's 8-worker portfolio does not
     apply to HiGHS). HiGHS keeps one thread pool per process and refuses a different count
-    later, so the pool is reset when the count changes."""
+    later (the run fails at once, and the plan read "time limit"), so the pool is reset
+    when the count changes, and the first time here: another HiGHS model of this process
+    (the calendar's bound and topics, which leave ``threads`` at its default) may have
+    started the pool with a count of its own."""
     import highspy
 
     global _THREADS
     n = max(1, min(int(workers), os.cpu_count() or 1))
-    if _THREADS is not None and n != _THREADS:
+    if n != _THREADS:
         highspy.Highs.resetGlobalScheduler(True)
     _THREADS = n
     return n

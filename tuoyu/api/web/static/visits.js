@@ -14,7 +14,8 @@
       staff: '人员', order: '顺序', family: '家庭编号', committee: '居委', needs: '指导需求',
       AM: '上午', PM: '下午', education: '教育', medical: '医学', psychology: '心理',
       summary: '状态：{status}；上门 {visits} 户，路线 {routes} 条，路途合计 {travel} 分钟；目标值 {objective}，下界 {bound}。',
-      none: '这一周还没有上门计划：请点“安排上门”。'},
+      none: '这一周还没有上门计划：请点“安排上门”。',
+      legend_item: '{who}：{days} 条路线，上门 {visits} 户，路途 {minutes} 分钟'},
     en: {title: 'Home guidance visits', dataset: 'Dataset', week: 'Week (Monday)',
       iterations: 'Search iterations', plan: 'Plan visits', day: 'Day', person: 'Person',
       all: 'all', coverage: 'Coverage by street', visits: 'Visits',
@@ -25,7 +26,8 @@
       needs: 'Needs', AM: 'AM', PM: 'PM', education: 'education', medical: 'medical',
       psychology: 'psychology',
       summary: 'Status: {status}; {visits} visits on {routes} routes, {travel} minutes of travel; objective {objective}, bound {bound}.',
-      none: 'No plan for this week yet: press "Plan visits".'}
+      none: 'No plan for this week yet: press "Plan visits".',
+      legend_item: '{who}: {days} routes, {visits} visits, {minutes} minutes on the road'}
   };
   var COLOURS = ['#1b9e77', '#d95f02', '#7570b3', '#e7298a', '#66a61e', '#e6ab02', '#a6761d',
     '#1f78b4', '#b2df8a', '#fb9a99'];
@@ -138,6 +140,48 @@
     return String(v || '').split(';').filter(Boolean).map(function (x) { return w(x); }).join('、');
   }
 
+  // a colour per person or two-person team, the same on every day of the week and under
+  // every filter (ordered by ids): the palette first, then hues a golden angle apart, so
+  // no two teams share a colour however many there are
+  function teamLooks() {
+    var teams = {};
+    (state.routes.features || []).forEach(function (f) { teams[f.properties.staff_ids] = 1; });
+    var order = Object.keys(teams).sort();
+    return function (ids) {
+      var i = order.indexOf(String(ids));
+      var c = i < COLOURS.length ? COLOURS[i] : 'hsl(' +
+        ((i * 137.508) % 360).toFixed(1) + ', 70%, ' + (32 + (i % 3) * 10) + '%)';
+      return {color: c, weight: 3};
+    };
+  }
+
+  // which line is whose: a swatch per team shown, its visits and minutes on the road
+  function legend(feats, look) {
+    var box = document.getElementById('route-legend');
+    box.innerHTML = '';
+    var per = {};
+    feats.forEach(function (f) {
+      var p = f.properties, t = per[p.staff_ids] || {visits: 0, minutes: 0, days: 0};
+      t.visits += Number(p.visits) || 0;
+      t.minutes += Number(p.travel_minutes) || 0;
+      t.days += 1;
+      per[p.staff_ids] = t;
+    });
+    var ids = Object.keys(per).sort();
+    ids.forEach(function (id) {
+      var st = look(id), item = T.el('li', {});
+      var sw = T.el('span', {'class': 'sw'});
+      sw.style.borderTop = '3px solid ' + st.color;
+      item.appendChild(sw);
+      item.appendChild(document.createTextNode(w('legend_item', {
+        who: staffName(id), days: per[id].days, visits: per[id].visits,
+        minutes: per[id].minutes})));
+      box.appendChild(item);
+    });
+    box.hidden = !ids.length;
+    window.tuoyuVisits.legend = ids.length;
+  }
+
   function draw() {
     if (!state) { return; }
     var day = document.getElementById('day-filter').value;
@@ -149,9 +193,9 @@
     var feats = (state.routes.features || []).filter(function (f) {
       return keep(f.properties.date, f.properties.staff_ids);
     });
-    var k = 0;
+    var look = teamLooks();
     layer = L.geoJSON({type: 'FeatureCollection', features: feats}, {
-      style: function () { k += 1; return {color: COLOURS[k % COLOURS.length], weight: 3}; },
+      style: function (f) { return look(f.properties.staff_ids); },
       onEachFeature: function (f, l) {
         var p = f.properties;
         var tip = document.createElement('span');
@@ -161,6 +205,7 @@
       }
     }).addTo(map);
     window.tuoyuVisits.lines = feats.length;
+    legend(feats, look);
     if (feats.length) { map.fitBounds(layer.getBounds(), {padding: [20, 20]}); }
     var rows = state.rows.filter(function (r) { return keep(r.date, r.staff_ids); });
     T.fillTable(document.getElementById('visits-table'), [
@@ -193,6 +238,9 @@
     state = null;
     if (layer) { map.removeLayer(layer); layer = null; }
     window.tuoyuVisits.lines = 0;
+    window.tuoyuVisits.legend = 0;
+    document.getElementById('route-legend').innerHTML = '';
+    document.getElementById('route-legend').hidden = true;
     ['visits-table', 'coverage-table'].forEach(function (id) {
       T.fillTable(document.getElementById(id), [], []);
     });
