@@ -7,7 +7,8 @@
 Each (version, scale) runs in its own process, with that version's code first on
 ``sys.path`` (``--before``: a checkout of the version to compare with, e.g. main), so its
 peak memory (max RSS) is its own. Prints, per case, the end-to-end seconds (load, draw,
-solve), the status, the gap, whether the roster is proven the only optimum, peak memory,
+solve), the status, the gap, whether the roster is proven the only optimum, a digest of
+the rows (SHA-256 of the rows, first 12 digits: equal digests, equal rosters), peak memory,
 and per stage its status, seconds and gap. The instance at scale N is
 ``data/generate.py --scale N`` (N x the institutions and inspectors; 10x: 1,500
 institutions and 300 inspectors). ``--cases`` lists SHAPE:SCALE:MONTH cases instead, on
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import os
 import platform
@@ -60,6 +62,7 @@ def one(data_dir: str, month: str, workers: int, time_limit: float) -> dict:
             bound=plan.bound,
             unique=plan.unique,
             gap=gap(plan.objective, plan.bound),
+            rows=hashlib.sha256(repr(plan.rows).encode()).hexdigest()[:12],
             stages=[
                 (
                     s.stage,
@@ -92,15 +95,15 @@ def run_case(code: Path, folder: Path, args: argparse.Namespace) -> dict:
 def table(results: list[tuple[str, str, dict]]) -> list[str]:
     lines = [
         "| case | version | institutions / inspectors / visits | end to end s | status "
-        "| objective / bound | gap | proven unique | peak MB | stages (status, s, gap) |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| objective / bound | gap | proven unique | rows | peak MB | stages (status, s, gap) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for scale, version, r in results:
         stages = "; ".join(f"{s} {st} {t} s {_pct(g)}" for s, st, t, g in r.get("stages", []))
         size = f"{r.get('institutions')} / {r.get('inspectors')} / {r.get('visits')}"
         lines.append(
             f"| {scale} | {version} | {size} | {r.get('seconds')} | {r['status']} "
-            f"| {r.get('objective')} / {r.get('bound')} | {_pct(r.get('gap'))} | {r.get('unique')} | {r.get('peak_mb')} | {stages} |"
+            f"| {r.get('objective')} / {r.get('bound')} | {_pct(r.get('gap'))} | {r.get('unique')} | {r.get('rows', '')} | {r.get('peak_mb')} | {stages} |"
         )
     return lines
 

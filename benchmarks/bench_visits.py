@@ -199,6 +199,75 @@ def visits_row(folder: Path, label: str, iterations: int) -> None:
           f"{due_hit(o_routes)}/{len(due)} | {_load()} |", flush=True)
 
 
+VARIANTS = ("thin-staff", "clustered")
+
+
+def variant(src: Path, name: str, out: Path) -> Path:
+    """A week shaped otherwise than the generator's, from a generated folder: ``thin-staff``
+    keeps every other visit staff member (half the team-days for the same families);
+    ``clustered`` puts every family at its committee's centre (lon/lat blank: hundreds of
+    families on few points, the cut's ties)."""
+    import csv
+    import shutil
+
+    shutil.copytree(src, out, dirs_exist_ok=True)
+    table = "visit_staff.csv" if name == "thin-staff" else "families.csv"
+    with (src / table).open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        fields = list(reader.fieldnames or [])
+        rows = list(reader)
+    if name == "thin-staff":
+        rows = rows[::2]
+    else:
+        for r in rows:
+            r["lon"] = r["lat"] = ""
+    with (out / table).open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=fields)
+        w.writeheader()
+        w.writerows(rows)
+    return out
+
+
+_CHILD = """
+import datetime as dt, json, os, sys, time
+sys.path.insert(0, sys.argv[1])
+from tuoyu.planning.dataset import Dataset
+from tuoyu.planning.params import VisitParams
+from tuoyu.planning.visits import run
+t0 = time.perf_counter()
+p = run(Dataset.at(sys.argv[2]), VisitParams(week=dt.date(2027, 3, 1),
+        time_limit=float(sys.argv[3])))
+s = time.perf_counter() - t0
+d = p.detail
+due = [f for f in d.problem.families if d.problem.is_due(f)]
+hit = {r["family_id"] for r in p.rows}
+codes = [f.code for f in p.findings]
+print(json.dumps({"s": s, "due": sum(f.family_id in hit for f in due), "of": len(due),
+  "proven": codes.count("visits.family_no_slot"),
+  "travel": sum(r.travel_minutes for r in d.result.routes), "objective": p.objective,
+  "bound": p.bound, "visited": len(hit), "families": len(d.problem.families),
+  "stopped": "visits.time_limit_stop" in codes, "iterations": d.result.iterations,
+  "load": os.getloadavg()[0]}))
+"""
+
+
+def before_after(before: Path, label: str, folder: Path, time_limit: float) -> None:
+    """The whole planner (``run``, the service's defaults) on one week, the code before
+    (a checkout at ``before``) and now, one after the other, each in its own process."""
+    import json
+    import subprocess
+
+    for name, root in (("before", before), ("now", ROOT)):
+        out = subprocess.run([sys.executable, "-c", _CHILD, str(root), str(folder),
+                              str(time_limit)], capture_output=True, text=True, check=True)
+        r = json.loads(out.stdout.strip().splitlines()[-1])
+        print(f"| {label} | {name} | {r['s']:.1f} | {r['iterations']:,}"
+              f"{' (time limit)' if r['stopped'] else ''} | {r['due']}/{r['of']} "
+              f"({r['proven']} proven unreachable) | {r['visited']}/{r['families']} | "
+              f"{r['travel']:,} | {r['objective']:,.0f} | {r['bound']:,.0f} | "
+              f"{r['load']:.1f} |", flush=True)
+
+
 def solomon_data(name: str) -> ProblemData:
     lines = [ln.split() for ln in (SOLOMON / f"{name}.txt").read_text().splitlines()
              if ln.strip()]
@@ -252,7 +321,33 @@ def main() -> None:
     ap.add_argument("--generated", type=Path, default=None,
                     help="a folder data/generate.py wrote at the (one) --scale above 1, "
                          "instead of generating it here")
+    ap.add_argument("--before", type=Path, default=None,
+                    help="a checkout of the code before (its folder holds tuoyu/): the whole "
+                         "planner before and now on each week, side by side, instead of "
+                         "PyVRP against OR-Tools")
+    ap.add_argument("--variants", nargs="*", choices=VARIANTS, default=[],
+                    help="with --before: also these reshapings of the generated week")
+    ap.add_argument("--time-limit", type=float, default=60.0,
+                    help="with --before: the planner's time limit (the service's 60 s)")
     args = ap.parse_args()
+    if args.before is not None:
+        print("| week | code | seconds | iterations | due visited | families visited "
+              "| travel min | objective | bound | load avg |")
+        print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for scale in args.scale:
+            if scale == 1:
+                before_after(args.before, "district 2027-03-01", BUNDLED, args.time_limit)
+                continue
+            with tempfile.TemporaryDirectory() as tmp:
+                folder = args.generated
+                if folder is None:
+                    folder = Path(tmp) / "gen"
+                    _generate(folder, scale)
+                before_after(args.before, f"{scale}x 2027-03-01", folder, args.time_limit)
+                for name in args.variants:
+                    before_after(args.before, f"{scale}x {name}",
+                                 variant(folder, name, Path(tmp) / name), args.time_limit)
+        return
     if not args.solomon_only:
         print("| instance | solver | clients | vehicles | seconds | feasible | objective "
               "| travel min | due visited | load avg |")

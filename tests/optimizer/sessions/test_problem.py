@@ -93,3 +93,16 @@ def test_a_replan_keeps_the_sessions_before_its_date(data) -> None:  # noqa: ANN
     assert p.date(p.first_day) == dt.date(2027, 6, 1)
     assert list(p.month_days(6))[0] == p.first_day and not list(p.month_days(5))
     assert p.open_days(data.centers[0])[0] >= p.first_day
+
+
+@pytest.mark.parametrize("year", [2027, 2028])
+def test_a_day_of_the_year_and_its_date(data, year: int) -> None:  # noqa: ANN001
+    """Day 0 is 1 January; a leap year has 366 days; days outside the year still count
+    from 1 January (the lookup of the year's days changes nothing)."""
+    p = SessionProblem(data=data, year=year)
+    jan1 = dt.date(year, 1, 1)
+    assert p.n_days == (366 if year == 2028 else 365)
+    for d in (-3, 0, 58, 59, p.n_days - 1, p.n_days, p.n_days + 40):
+        assert p.date(d) == jan1 + dt.timedelta(days=d)
+        assert p.day(p.date(d)) == d
+    assert p.date(p.n_days - 1) == dt.date(year, 12, 31)

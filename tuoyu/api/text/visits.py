@@ -113,6 +113,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "After routing: {moves} families moved to another route (the same person again, a "
         "balanced load); the weighed cost fell from {before} to {after}.",
     ),
+    "visits.in_parts": (
+        "本周规模较大，按地域分成 {parts} 部分分别求解路线；之后把各部分未排入的家庭补入有空余"
+        "的路线：补入 {inserted} 户，其中 {displaced} 户到期家庭替换了尚未到期的家庭。",
+        "A large week, routed in {parts} parts by area; then the families the parts left out "
+        "were inserted where a route had room: {inserted} inserted, {displaced} of them due "
+        "families taking the place of families not yet due.",
+    ),
+    "visits.repaired": (
+        "路线求解后，把未排入的家庭补入有空余的路线：补入 {inserted} 户，其中 {displaced} 户"
+        "到期家庭替换了尚未到期的家庭。",
+        "After routing, the families left out were inserted where a route had room: "
+        "{inserted} inserted, {displaced} of them due families taking the place of families "
+        "not yet due.",
+    ),
     "visits.goal.load_spread": ("人员上门次数差（最多-最少，仅报告）", "visits spread between "
                                 "staff (most - least, reported only)"),
     "visits.target.due_visited": ("本周到期家庭全部上门", "every family due this week "

@@ -7,9 +7,10 @@ depend on the solver's threads or the machine.
 
 Stage 1 fixes the days (:func:`~.stages.plan_days`, exact network flows). Stage 2 picks
 the teams on those days from seeded shortlists (双随机), widened if they leave no roster:
-first the priorities among the rosters at the soft goals' proven floor, in one CP-SAT
-solve (:func:`_at_floor`); when no roster reaches the floor, the soft goals minimised from
-above it and then the priorities (:func:`_by_priority`). A last solve proves the roster
+first the priorities among the rosters at the soft goals' proven floor (:func:`_at_floor`:
+the pair relaxation's proven bound and reduced-cost fixing, then CP-SAT on the teams left,
+:func:`_by_pairs`; else one CP-SAT solve); when no roster reaches the floor, the soft goals
+minimised from above it and then the priorities (:func:`_by_priority`). A last solve proves the roster
 the only optimum (:func:`~.stages.prove_unique`). If the teams cannot be found on those
 days, the full model chooses days and teams together; if no solve found a roster within
 the work, a greedy roster in a fixed order completes the days (:func:`_greedy_plan`). The
@@ -24,6 +25,7 @@ plan says what was not proven. The soft goals reported are counted on the rows w
 
 from __future__ import annotations
 
+import math
 import time
 from collections import defaultdict
 from dataclasses import dataclass, fields, replace
@@ -33,7 +35,7 @@ from ortools.sat.python import cp_model
 from tuoyu.models.errors import InfeasibleError, TimeLimitError
 from tuoyu.models.findings import Finding, info, warning
 from tuoyu.optimizer.roster import score
-from tuoyu.optimizer.roster.bound import rosters_at_the_floor, soft_floor
+from tuoyu.optimizer.roster.bound import Floor, rosters_at_the_floor, soft_floor
 from tuoyu.optimizer.roster.explain import capacity_clashes, explain_infeasible
 from tuoyu.optimizer.roster.goals import SOFT_GOALS, weighted
 from tuoyu.optimizer.roster.model import (
@@ -43,6 +45,7 @@ from tuoyu.optimizer.roster.model import (
     full_priority_terms,
     team_priority_terms,
 )
+from tuoyu.optimizer.roster.pairs import add_pairs, pair_bound
 from tuoyu.optimizer.roster.problem import RosterProblem, RosterRow
 from tuoyu.optimizer.roster.stages import (
     Days,
@@ -52,6 +55,7 @@ from tuoyu.optimizer.roster.stages import (
     prove_unique,
     shortlists,
 )
+from tuoyu.optimizer.roster.variables import Vars
 from tuoyu.optimizer.solve import (
     ProgressFn,
     SoftGoal,
@@ -196,29 +200,149 @@ def _at_floor(
     clock: _Clock,
     run: Run,
     label: str,
-) -> tuple[_Teams | None, StageTime | None, int | None]:
+) -> tuple[_Teams | None, list[StageTime], int | None]:
     """The seeded priorities among the rosters whose soft goals cost no more than the
-    proven floor, in one solve on two thirds of the time left. The floor is a lower
-    bound of every roster on these days, so such a roster is optimal, and the priority
-    optimum among them is the roster the two stages (soft goals, then priorities) would
-    choose, found without first closing the soft objective's gap. Returns the teams when
-    a roster at the floor was found, and the least cost a roster can have (the floor, or
-    one more when none reaches it; None: no roster meets the rules)."""
-    rm = build_model(problem, day_of=days.day_of, allowed=allowed)
-    floor = soft_floor(problem, days.day_of, list(rm.var.a))  # type: ignore[arg-type]
-    if floor is None:
-        return None, None, None
-    rosters_at_the_floor(rm.model, problem, rm.var, rm.soft, days.day_of, floor)  # type: ignore[arg-type]
+    proven floor, on two thirds of the work left. The floor is a lower bound of every
+    roster on these days, so such a roster is optimal, and the priority optimum among
+    them is the roster the two stages (soft goals, then priorities) would choose, found
+    without first closing the soft objective's gap. First by the pair relaxation
+    (:func:`_by_pairs`), else in one solve. Returns the teams when a roster at the floor
+    was found, the stages run, and the least cost a roster can have (the floor, or one
+    more when none reaches it; None: no roster meets the rules)."""
+    rm = _floor_model(problem, days, allowed)
+    if rm is None:
+        return None, [], None
+    floor = rm.floor
+    stage_label = label + ", at the floor"
+    paired = _by_pairs(problem, days, allowed, rm.rm.var, floor, clock, run, stage_label)
+    if paired is not None:
+        found, stage, none_at_floor = paired
+        if found is not None:
+            return found, [stage], floor.total
+        # none at the floor (proven): one more; none found in the work: from the floor
+        return None, [stage], floor.total + 1 if none_at_floor else floor.total
     # no hint: a greedy roster as hint made CP-SAT search around it first, twice the work
     # (deterministic time) of starting from the linear relaxation on a 12x district
-    rm.model.minimize(as_sum(team_priority_terms(problem, rm.var)))
-    stage_label = label + ", at the floor"
-    solver, status, secs = _solve(run, clock, rm.model, stage_label, 2 / 3)
+    rm.rm.model.minimize(as_sum(team_priority_terms(problem, rm.rm.var)))
+    solver, status, secs = _solve(run, clock, rm.rm.model, stage_label, 2 / 3)
     stage = _stage(stage_label, run, solver, status, 0.0, secs)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):  # the least cost left
         least = floor.total + 1 if status == cp_model.INFEASIBLE else floor.total
-        return None, stage, least
-    return _Teams(rm, solver, status, True, None, [stage], floor.total, True), stage, floor.total
+        return None, [stage], least
+    teams = _Teams(rm.rm, solver, status, True, None, [stage], floor.total, True)
+    return teams, [stage], floor.total
+
+
+@dataclass
+class _FloorModel:
+    rm: RosterModel
+    floor: Floor
+
+
+def _floor_model(
+    problem: RosterProblem,
+    days: Days,
+    allowed: dict[int, set[int]] | None,
+    zero: set | None = None,
+    one: set | None = None,
+) -> _FloorModel | None:
+    """The model of the rosters at the soft goals' floor (None: no roster meets the
+    rules); with ``zero``/``one``, the teams of two as pair variables, those fixed."""
+    rm = build_model(problem, day_of=days.day_of, allowed=allowed)
+    floor = soft_floor(problem, days.day_of, list(rm.var.a))  # type: ignore[arg-type]
+    if floor is None:
+        return None
+    rosters_at_the_floor(rm.model, problem, rm.var, rm.soft, days.day_of, floor)  # type: ignore[arg-type]
+    if zero is not None and one is not None:
+        add_pairs(rm.model, problem, rm.var, floor, zero, one)
+    return _FloorModel(rm, floor)
+
+
+def _by_pairs(
+    problem: RosterProblem,
+    days: Days,
+    allowed: dict[int, set[int]] | None,
+    var: Vars,
+    floor: Floor,
+    clock: _Clock,
+    run: Run,
+    label: str,
+) -> tuple[_Teams | None, StageTime, bool] | None:
+    """The priorities at the floor by the pair relaxation (:mod:`.pairs`): its proven
+    bound ``B`` and exact reduced costs; then CP-SAT on the rosters whose teams the
+    reduced costs allow under a limit ``U`` (every column whose reduced cost alone lifts
+    ``B`` strictly above ``U`` fixed at its end, the teams of two as pair variables).
+    Every roster of priority at most ``U`` is among them, so a proven optimum of these of
+    priority at most ``U`` is the optimum of all, with every tie (what the proof of
+    uniqueness needs). ``U`` starts where about two columns a visit are free; a solve
+    whose optimum is above ``U`` raises ``U`` to it (the next one proves it or finds a
+    better roster), one with no roster doubles ``U - B``. On two thirds of the work left,
+    like the single solve; the LP (HiGHS, one thread, no time limit) is deterministic.
+    Returns the teams (status ``FEASIBLE`` when not proven), the stage (its solves
+    summed) and whether no roster reaches the floor (proven); None: the relaxation does
+    not apply (too many candidates for a team of two, the LP not solved)."""
+    tb = time.perf_counter()
+    tie = team_priority_terms(problem, var)
+    cost = {k: c for k, (_a, c) in zip(var.a, tie, strict=True)}
+    bound = pair_bound(problem, var, days.day_of, floor, cost)  # type: ignore[arg-type]
+    if bound is None:
+        return None
+    build, secs = time.perf_counter() - tb, 0.0
+    upper = bound.start(2 * len(problem.visits))
+    budget = clock.work * 2 / 3
+    hint: set[tuple[int, int]] | None = None
+    best: _Teams | None = None
+    status, lower, proven, none_at_floor = cp_model.UNKNOWN, bound.bound, False, False
+    while budget > 0.05 and not run.stopped:
+        tb = time.perf_counter()
+        zero, one = bound.fixed(upper)
+        fm = _floor_model(problem, days, allowed, zero, one)
+        if fm is None:  # not met: the floor was computed on these pairs
+            break
+        rm = fm.rm
+        priorities = as_sum(team_priority_terms(problem, rm.var))
+        rm.model.add(priorities >= bound.bound)
+        rm.model.minimize(priorities)
+        if hint is not None:
+            for k, a in rm.var.a.items():
+                rm.model.add_hint(a, k in hint)
+        build += time.perf_counter() - tb
+        solver, status, took = _solve(run, clock, rm.model, label, budget / max(clock.work, 1e-9))
+        budget -= solver.deterministic_time
+        secs += took
+        if status == cp_model.INFEASIBLE and not (zero or one):
+            none_at_floor = True  # nothing fixed: no roster at the floor at all
+            break
+        if status == cp_model.INFEASIBLE:
+            upper = bound.bound + 2 * (upper - bound.bound) + 1
+            continue
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            break  # none found in the work
+        value = round(solver.objective_value)
+        best = _Teams(rm, solver, status, True, None, [], floor.total, True)
+        hint = {k for k, a in rm.var.a.items() if solver.boolean_value(a)}
+        # every roster outside these costs more than U: a bound of all rosters
+        restricted = math.ceil(solver.best_objective_bound - 1e-6)
+        lower = max(lower, restricted if not (zero or one) else min(restricted, upper + 1))
+        if status == cp_model.OPTIMAL and (value <= upper or not (zero or one)):
+            # the optimum of every roster at the floor, every tie among these rosters
+            lower, proven = value, True
+            break
+        if status == cp_model.FEASIBLE:
+            break  # out of work
+        upper = value
+    if best is None:
+        if status == cp_model.INFEASIBLE and not none_at_floor:
+            status = cp_model.UNKNOWN  # infeasible with teams fixed: nothing proven
+        stage = StageTime(label, run.status(status), None, None, build, secs)
+        return None, stage, none_at_floor
+    value = round(best.solver.objective_value)
+    # proven only as above: a tie may lie outside a model whose optimum exceeds its U
+    best.status = cp_model.OPTIMAL if proven else cp_model.FEASIBLE
+    stage = StageTime(label, run.status(best.status), float(value), float(min(lower, value)),
+                      build, secs)
+    best.stages = [stage]
+    return best, stage, False
 
 
 def _teams_on_days(problem: RosterProblem, days: Days, clock: _Clock, run: Run) -> _Teams | None:
@@ -232,9 +356,8 @@ def _teams_on_days(problem: RosterProblem, days: Days, clock: _Clock, run: Run) 
         tb = time.perf_counter()
         allowed = shortlists(problem, days.day_of, size)  # type: ignore[arg-type]
         label = "teams" + (f" (shortlists of {size})" if size else " (all allowed)")
-        found, probe, least = _at_floor(problem, days, allowed, clock, run, label)
-        if probe is not None:
-            stages.append(probe)
+        found, probes, least = _at_floor(problem, days, allowed, clock, run, label)
+        stages += probes
         if found is not None:
             found.size, found.stages = size, stages
             return found

@@ -87,7 +87,15 @@ class SessionProblem:
     def first_day(self) -> int:
         return (self.start - self.jan1).days
 
+    @cached_property
+    def _dates(self) -> tuple[dt.date, ...]:
+        return tuple(self.jan1 + dt.timedelta(days=d) for d in range(self.n_days))
+
     def date(self, day: int) -> dt.date:
+        """The date of a day of the year (0: 1 January); looked up for the year's days
+        (called hundreds of thousands of times when a plan is built and counted)."""
+        if 0 <= day < self.n_days:
+            return self._dates[day]
         return self.jan1 + dt.timedelta(days=day)
 
     def day(self, date: dt.date) -> int:

@@ -92,7 +92,7 @@ def route_travel(seq: Sequence[int], r: Route, st: Clients, matrix: np.ndarray) 
     return int(sum(matrix[a, b] for a, b in zip(locs, locs[1:], strict=False))) if seq else 0
 
 
-def _fits_load(seq: Sequence[int], r: Route, st: Clients) -> bool:
+def fits_load(seq: Sequence[int], r: Route, st: Clients) -> bool:
     total = [0] * len(r.capacity)
     for c in seq:
         for k, x in enumerate(st.client_load[c]):
@@ -108,6 +108,7 @@ class _State:
     total: int
 
     _shares: dict[int, dict[str, int]] = field(default_factory=dict)
+    _sums: dict[int, int] = field(default_factory=dict)  # total -> above fair share
 
     @classmethod
     def of(cls, routes: Mapping[int, Sequence[int]], vehicles: Sequence[Route],
@@ -124,6 +125,7 @@ class _State:
                    vehicles: Sequence[Route]) -> None:
         """Take the ``i``-th visit off route ``v``; put client ``c2`` at ``j`` on ``v2``."""
         del self.routes[v][i]
+        self._sums.clear()
         self.routes.setdefault(v2, []).insert(j, c2)
         for s in vehicles[v].staff_ids:
             self.loads[s] -= 1
@@ -137,14 +139,22 @@ class _State:
             self._shares[total] = fair_shares(self.capacity, total)
         return self._shares[total]
 
+    def _sum_at(self, total: int) -> int:
+        """The visits above fair share of the current loads were the week's total
+        ``total`` (cached until the next move: one sum over the people per total)."""
+        if total not in self._sums:
+            shares = self.shares(total)
+            self._sums[total] = sum(max(0, self.loads.get(s, 0) - shares[s]) for s in shares)
+        return self._sums[total]
+
     def balance(self) -> int:
-        shares = self.shares(self.total)
-        return sum(max(0, self.loads.get(s, 0) - shares[s]) for s in shares)
+        return self._sum_at(self.total)
 
     def balance_delta(self, out: tuple[str, ...], into: tuple[str, ...]) -> int:
         """The change of the visits above fair share when one visit moves from the team
         ``out`` to the team ``into``: only their members' terms change while the week's
-        total does (teams of one size); else the whole sum is counted again."""
+        total does (teams of one size); else every share changes, and the sum at the new
+        total (cached) is corrected for the members' new loads."""
         if out == into:
             return 0
         if len(out) == len(into):
@@ -155,19 +165,19 @@ class _State:
 
             return sum(above(s, -1) - above(s, 0) for s in out) + \
                 sum(above(s, 1) - above(s, 0) for s in into)
-        before = self.balance()
+        new_total = self.total + len(into) - len(out)
+        shares = self.shares(new_total)
+        change: dict[str, int] = {}
         for s in out:
-            self.loads[s] -= 1
+            change[s] = change.get(s, 0) - 1
         for s in into:
-            self.loads[s] = self.loads.get(s, 0) + 1
-        self.total += len(into) - len(out)
-        after = self.balance()
-        for s in out:
-            self.loads[s] += 1
-        for s in into:
-            self.loads[s] -= 1
-        self.total -= len(into) - len(out)
-        return after - before
+            change[s] = change.get(s, 0) + 1
+        after = self._sum_at(new_total)
+        for s, k in change.items():
+            if s in shares and k:
+                load = self.loads.get(s, 0)
+                after += max(0, load + k - shares[s]) - max(0, load - shares[s])
+        return after - self._sum_at(self.total)
 
 
 def weighed_total(routes: Mapping[int, Sequence[int]], vehicles: Sequence[Route], st: Clients,
@@ -291,7 +301,7 @@ def _best_insertion(seq2: Sequence[int], r2: Route, c2: int, fixed: int, beat: i
                 or (best is not None and delta >= best[1]):
             continue
         trial = [*seq2[:j], c2, *seq2[j:]]
-        if not _fits_load(trial, r2, st) or schedule(trial, r2, st, matrix, service) is None:
+        if not fits_load(trial, r2, st) or schedule(trial, r2, st, matrix, service) is None:
             continue
         best = (j, delta)
     return best

@@ -9,6 +9,9 @@ disciplines), then one router instance holds every team-day as a vehicle and eve
 (family, half-day it may take) as an optional client; a family's clients form one
 mutually exclusive group; every family carries a prize (huge when its window ends this
 week, so it is never traded for travel), and the search maximises prizes less travel.
+A week of more than ``RoutingParams.part_clients`` clients is routed in parts, each its own
+instance (``decompose.py``); after the router, a repair inserts the families it left out
+where they fit, then the post-pass (``improve.py``) weighs who visits.
 
 Deterministic: a fixed seed and an iteration limit (never wall time), so the same inputs
 give the same plan on any machine under any load. The search is a heuristic: the plan's
@@ -36,6 +39,8 @@ from pyvrp import (
     Location,
     PenaltyParams,
     ProblemData,
+    Route,
+    Solution,
     SolveParams,
     VehicleType,
 )
@@ -53,7 +58,7 @@ from tuoyu.optimizer.solve import (
     Stop,
 )
 from tuoyu.optimizer.solve import Target as _Target
-from tuoyu.optimizer.visits import explain, goals, improve, rules
+from tuoyu.optimizer.visits import decompose, explain, goals, improve, rules
 from tuoyu.optimizer.visits.goals import GOALS, VisitOutcome, loads_by_staff
 from tuoyu.optimizer.visits.problem import Slot, VisitProblem
 from tuoyu.optimizer.visits.teams import Team, form_teams, pair_demand
@@ -68,6 +73,8 @@ class RoutingParams:
 
     iterations: int = 3000
     seed: int = 1
+    #: a week of more clients is routed in parts of at most this many (``decompose.py``)
+    part_clients: int = decompose.PART_CLIENTS
     #: the plan's wall-clock ceiling (``--wall-limit``; None: iterations alone)
     clock: Clock | None = field(default=None, compare=False, repr=False)
 
@@ -371,13 +378,19 @@ def _post_pass(problem: VisitProblem, built: _Built, teams: tuple[Team, ...],
     near = post.matrix[np.ix_(base_loc, [post.clients.client_location[cs[0]]
                                          for cs in family_clients])] if fams else None
     cand: list[list[int]] = []
+    held = [teams[t].disciplines for t in team_list]
+    serving: dict[tuple[str, ...], list[int]] = {}  # needs -> the teams holding them
+    team_of_staff = {sid: i for i, t in enumerate(team_list) for sid in teams[t].ids}
     for j, f in enumerate(fams):
         need = problem.needed(f)
-        ok = [i for i, t in enumerate(team_list) if teams[t].serves(need)]
+        if need not in serving:
+            serving[need] = [i for i in range(len(team_list)) if set(need) <= held[i]]
+        ok = serving[need]
         nearest = sorted(ok, key=lambda i: (int(near[i, j]), i))[:NEAREST_TEAMS] \
             if near is not None else []
-        chosen = set(nearest) | {i for i in ok
-                                 if set(teams[team_list[i]].ids) & set(f.earlier_visitors)}
+        chosen = set(nearest) | {team_of_staff[s] for s in f.earlier_visitors
+                                 if s in team_of_staff
+                                 and set(need) <= held[team_of_staff[s]]}
         cand.append(sorted(v for i in chosen for v in serve[team_list[i]]))
     active = sorted({sid for t in teams for sid in t.ids})
 
@@ -478,14 +491,39 @@ def _route(problem: VisitProblem, built: _Built, teams: tuple[Team, ...],
     """PyVRP's search (iterations, the stop, the clock), then the post-pass for who
     visits; the routes written with their times."""
     out = _Routed()
-    crit = _Criterion(params.iterations, stop, progress, built.offset, built.bound,
-                      params.clock)
     t1 = time.perf_counter()
-    res = pyvrp_solve(built.data, stop=crit, seed=params.seed, collect_stats=False,
-                      display=False, params=solve_params(problem))
+    data = built.data
+    in_parts = data.num_clients > params.part_clients
+    if in_parts:
+        routes, parts = _route_in_parts(problem, built, params, stop, out)
+    else:
+        crit = _Criterion(params.iterations, stop, progress, built.offset, built.bound,
+                          params.clock)
+        res = pyvrp_solve(data, stop=crit, seed=params.seed, collect_stats=False,
+                          display=False, params=solve_params(problem))
+        out.iterations = res.num_iterations
+        routes = {r.vehicle_type(): [int(a.idx) for a in r.schedule() if a.is_client()]
+                  for r in res.best.routes()} if res.best.is_feasible() else {}
+        parts = 1
+    fixed = decompose.Repair()
+    if stop is None or not stop.is_set():  # cancelled: no more work
+        fixed = _repair(problem, built, teams, routes)
+    if in_parts:
+        out.findings.append(info("visits.in_parts", parts=parts, inserted=fixed.inserted,
+                                 displaced=fixed.displaced))
+    elif fixed.inserted:
+        out.findings.append(info("visits.repaired", inserted=fixed.inserted,
+                                 displaced=fixed.displaced))
+    if in_parts or fixed.inserted:
+        best = Solution(data, [Route(data, seq, v) for v, seq in sorted(routes.items())
+                               if seq])
+        if progress is not None and best.is_feasible():  # the router's cost, as PyVRP's
+            progress(ProgressEvent(STAGE, time.perf_counter() - t1,
+                                   float(best.distance_cost() + best.uncollected_prizes())
+                                   - built.offset, built.bound))
+    else:
+        best = res.best
     out.solve_s = time.perf_counter() - t1
-    out.iterations = res.num_iterations
-    best = res.best
     if not best.is_feasible():
         return out
     timed: dict[int, _Timed] = {}
@@ -508,6 +546,43 @@ def _route(problem: VisitProblem, built: _Built, teams: tuple[Team, ...],
                                           if v in moves.changed else timed[v])
         _write_route(problem, built, v, (seq, starts, dist, leave, back), out)
     return out
+
+
+def _route_in_parts(problem: VisitProblem, built: _Built, params: RoutingParams,
+                    stop: Stop | None, out: _Routed) -> tuple[dict[int, list[int]], int]:
+    """A large week (``decompose.py``): its parts routed each with its share of the
+    planner's iterations; the routes (vehicle -> clients) and how many parts."""
+    data = built.data
+    parts = decompose.split(data, params.part_clients)
+
+    def halted(_best: float) -> bool:
+        if stop is not None and stop.is_set():
+            return True
+        if params.clock is not None and params.clock.expired():
+            params.clock.note(STAGE)
+            return True
+        return False
+
+    routes, made = decompose.solve_parts(
+        data, parts, lambda p: decompose.part_iterations(p, params.iterations, data),
+        params.seed, solve_params(problem), halted)
+    out.iterations = made
+    return routes, len(parts)
+
+
+def _repair(problem: VisitProblem, built: _Built, teams: tuple[Team, ...],
+            routes: dict[int, list[int]]) -> decompose.Repair:
+    """The families the router left out, inserted where they fit (``decompose.repair``:
+    a due family may take the place of one not yet due); ``routes`` changed in place."""
+    post = _Post.of(built, teams)
+    family_clients: list[list[int]] = [[] for _ in built.families]
+    for c, f in enumerate(post.family_of):
+        family_clients[f].append(c)
+    return decompose.repair(
+        routes, post.vehicles, post.clients, post.matrix, family_clients=family_clients,
+        prize=[built.prize_of[f.family_id] for f in built.families],
+        order_key=[(problem.window(f)[1].toordinal(), f.family_id) for f in built.families],
+        service=problem.rules.visit_minutes, travel_weight=problem.rules.weights.travel)
 
 
 def _moved_route(problem: VisitProblem, post: _Post, v: int, seq: list[int]) -> _Timed:
