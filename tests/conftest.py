@@ -107,10 +107,28 @@ def unit_rank(nodeid: str) -> int:
     return 1 + len(LONG_UNITS) + (0 if unit.startswith("tests/api/service/") else 1)
 
 
+def unique_nodeids(items: list[pytest.Item]) -> None:
+    """Give each test its own node id. Schemathesis names all its tests of one function
+    by the function (``test_app.py::test_no_server_error`` for each of the API's
+    operations); pytest-xdist keys the tests by node id, so under ``-n 2`` one of them
+    ran and the other operations were silently left out (1 of 28 in the README's
+    command). A test sharing its id gets its own name's (``…[GET /api/v1/datasets]``)."""
+    seen: dict[str, int] = {}
+    for item in items:
+        seen[item.nodeid] = seen.get(item.nodeid, 0) + 1
+    for item in items:
+        if seen[item.nodeid] > 1 and item.parent is not None:
+            item._id = item.parent.id.child(item.name)  # pytest 9's own way to name a child
+    ids = [item.nodeid for item in items]
+    assert len(set(ids)) == len(ids), "two tests share a node id: xdist would run one"
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under pytest-xdist, the work units longest first (:func:`unit_rank`): each worker
-    takes the next unit when it is almost done with its own, so the last units to start
-    decide how long one worker waits for the other; short ones keep that wait short."""
+    """Every test under its own node id (:func:`unique_nodeids`); under pytest-xdist, the
+    work units longest first (:func:`unit_rank`): each worker takes the next unit when it
+    is almost done with its own, so the last units to start decide how long one worker
+    waits for the other; short ones keep that wait short."""
+    unique_nodeids(items)
     if not os.environ.get("PYTEST_XDIST_WORKER"):
         return
     items.sort(key=lambda item: unit_rank(item.nodeid))

@@ -130,6 +130,8 @@ CHILD = textwrap.dedent(
         with staged(out) as tmp:
             for i in range(20):
                 (tmp / f"f{i}.txt").write_text(str(g))
+        if g == 1:
+            print("published", flush=True)
     """
 )
 
@@ -139,12 +141,17 @@ def test_kill_9_at_any_moment_leaves_one_whole_plan(tmp_path: Path) -> None:
     script = tmp_path / "child.py"
     script.write_text(CHILD)
     for k in range(12):
-        proc = subprocess.Popen([sys.executable, str(script), str(out)])
-        time.sleep(0.4 + 0.037 * k)  # land at different moments of the write cycle
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-        if out.exists():
-            files = sorted(p.name for p in out.iterdir())
-            assert files == sorted(f"f{i}.txt" for i in range(20)), files
-            assert len(_generations(out)) == 1
-    assert out.exists()
+        proc = subprocess.Popen([sys.executable, str(script), str(out)],
+                                stdout=subprocess.PIPE, text=True)
+        try:
+            # the child says when its first folder is out: each kill lands while it
+            # writes later ones, at a different moment of the write cycle each time
+            assert proc.stdout.readline() == "published\n", "the child did not publish"
+            time.sleep(0.013 * k)
+        finally:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            proc.stdout.close()
+        files = sorted(p.name for p in out.iterdir())
+        assert files == sorted(f"f{i}.txt" for i in range(20)), files
+        assert len(_generations(out)) == 1

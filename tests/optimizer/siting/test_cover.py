@@ -8,7 +8,6 @@ import pytest
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 pulp = pytest.importorskip("pulp")
-spopt_coverage = pytest.importorskip("spopt.locate.coverage")
 
 from tuoyu.optimizer.siting import lscp, mclp  # noqa: E402
 
@@ -27,13 +26,21 @@ def pairs(cost: np.ndarray, radius: float) -> tuple[np.ndarray, np.ndarray]:
     return i.astype(np.int64), j.astype(np.int64)
 
 
+@pytest.fixture(scope="module")
+def spopt_coverage():
+    """spopt, imported by the tests that use it: its import (2.3 CPU-s beside the
+    libraries the suite loads anyway) is not paid by a pytest-xdist worker that only
+    collects this module."""
+    return pytest.importorskip("spopt.locate.coverage")
+
+
 def cbc():
     return pulp.PULP_CBC_CMD(msg=False)
 
 
 @pytest.mark.parametrize("seed", range(6))
 @pytest.mark.parametrize("p", [1, 3, 5])
-def test_mclp_equals_spopt(seed: int, p: int):
+def test_mclp_equals_spopt(seed: int, p: int, spopt_coverage):
     cost, w = instance(seed)
     radius = 800.0
     ref = spopt_coverage.MCLP.from_cost_matrix(cost, w, radius, p_facilities=p)
@@ -48,7 +55,7 @@ def test_mclp_equals_spopt(seed: int, p: int):
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_lscp_equals_spopt(seed: int):
+def test_lscp_equals_spopt(seed: int, spopt_coverage):
     cost, _w = instance(seed, n=30, m=15)
     radius = float(np.max(np.min(cost, axis=1))) + 1.0  # every client coverable
     radius = max(radius, 900.0)
@@ -63,7 +70,7 @@ def test_lscp_equals_spopt(seed: int):
     assert all(chosen & set(j[i == k].tolist()) for k in range(cost.shape[0]))
 
 
-def test_merging_rows_keeps_the_optimum():
+def test_merging_rows_keeps_the_optimum(spopt_coverage):
     cost, w = instance(7, n=200, m=10)
     i, j = pairs(cost, 1000.0)
     res = mclp(200, 10, i, j, w, 3)
