@@ -6,13 +6,10 @@ import json
 import os
 import signal
 import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import httpx
-import pytest
 from api_support import serve_cli
 from sqlalchemy.orm import Session
 
@@ -113,24 +110,3 @@ def _worker_pid(db: Path, job_id: str) -> int | None:
         pid = job.pid if job is not None else None
     eng.dispose()
     return pid
-
-
-def test_worker_priority_is_idle_by_default_and_normal_when_set(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    from tuoyu.api.service.worker import yield_to_the_service
-
-    if not hasattr(os, "SCHED_IDLE"):
-        pytest.skip("no SCHED_IDLE on this system")
-    for setting, expected in (("normal", os.SCHED_OTHER), (None, os.SCHED_IDLE),
-                              ("idle", os.SCHED_IDLE)):
-        if setting is None:
-            monkeypatch.delenv("TUOYU_WORKER_PRIORITY", raising=False)
-        else:
-            monkeypatch.setenv("TUOYU_WORKER_PRIORITY", setting)
-        child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
-        try:
-            yield_to_the_service(child.pid)
-            assert os.sched_getscheduler(child.pid) == expected, setting
-        finally:
-            child.kill()
-            child.wait()

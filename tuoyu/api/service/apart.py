@@ -53,7 +53,7 @@ def _out_of_memory(exc: BaseException) -> bool:
 
 def _child(conn: Any, parent: int, memory: int, fn: Callable[..., Any],
            args: tuple[Any, ...]) -> None:
-    from tuoyu.api.service.worker import end_with_parent, yield_to_the_service
+    from tuoyu.api.service.proc import end_with_parent, yield_to_the_service
 
     end_with_parent(parent)
     yield_to_the_service()

@@ -227,7 +227,8 @@ class JobManager:
             previous = str(self.out_dir(job.parent_id) / replan_file)
         out = self.out_dir(job.id)
         shutil.rmtree(out, ignore_errors=True)
-        from tuoyu.api.service.worker import run_job, yield_to_the_service
+        from tuoyu.api.service.proc import yield_to_the_service
+        from tuoyu.api.service.worker import run_job
 
         proc = self._ctx.Process(
             target=run_job,
