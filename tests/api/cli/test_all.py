@@ -80,3 +80,23 @@ def test_a_refused_option_says_why_and_writes_nothing(toy_only: Path, tmp_path: 
     assert res.exit_code == 2
     assert "boxes" in res.output and "不小于 1" in res.output
     assert not (out / "toy" / "toy.csv").exists()
+
+
+def test_a_planner_is_printed_as_its_own_command_prints_it(toy_only: Path, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch
+                                                           ) -> None:
+    """A ``show(plan, lang, out)`` in the planner's command module is what ``tuoyu all``
+    prints of its plan (siting's condensed reasons, visits' overdue families counted),
+    told where the files went; without one, the common description and the folder."""
+    out = tmp_path / "out"
+    res = CliRunner().invoke(build_app(), ["all", "--data", str(toy_only), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert str(out / "toy") in res.output and "OWN SUMMARY" not in res.output
+
+    def show(plan, lang, folder):  # noqa: ANN001, ANN202
+        return f"OWN SUMMARY {plan.kind} {lang} {folder}"
+
+    monkeypatch.setattr(toy_planner, "show", show, raising=False)
+    res = CliRunner().invoke(build_app(), ["all", "--data", str(toy_only), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert f"OWN SUMMARY toy zh {out / 'toy'}" in res.output

@@ -45,6 +45,11 @@ def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     assert res.exit_code == 0, res.output
     assert "optimal" in res.output and "gap 0%" in res.output
+    # each target as every face says it (it said "8 (goal 5, met: True)")
+    targets = [ln for ln in res.output.splitlines() if ln.startswith("Target · ")]
+    assert targets and all(
+        re.fullmatch(r"Target · .+: goal [\d,.]+%?, achieved [\d,.]+%? \((met|NOT met)\)", t)
+        for t in targets), targets
     return folder
 
 
@@ -436,3 +441,4 @@ def test_the_map_draws_the_tradeoff_chart(tmp_path: Path):
     assert out.returncode == 0, out.stderr
     chart = [h for h in json.loads(out.stdout) if "取舍" in h]
     assert chart and "<polyline" in chart[0] and chart[0].count("<circle") == 4
+

@@ -12,6 +12,7 @@ from typing import Any
 import typer
 
 from tuoyu.api.cli.common import LANG_OPTION, dataset_of, help_of, make_params, plan_and_write
+from tuoyu.api.text import describe
 from tuoyu.planning import registry
 from tuoyu.planning.registry import Option
 
@@ -49,12 +50,23 @@ def run_all(data: Path | None, out: Path, lang: str, **values: Any) -> None:
         mine = {o.name: values[o.name] for o in planner.options}
         try:
             params = make_params(planner.params, lang, **mine)  # type: ignore[arg-type]
-            plan_and_write(dataset, params, out / planner.kind, lang)  # type: ignore[arg-type]
+            plan_and_write(dataset, params, out / planner.kind, lang,  # type: ignore[arg-type]
+                           show=_show_of(planner, out / planner.kind))
         except typer.Exit:
             failed = True
         typer.echo(f"({planner.kind}: {time.perf_counter() - t0:.1f} s)\n")
     if failed:
         raise typer.Exit(2)
+
+
+def _show_of(planner: registry.Planner, out: Path) -> Any:
+    """How a planner's plan is printed: as its own command prints it (a ``show(plan,
+    lang, out)`` in its command module: siting's condensed reasons, visits' overdue
+    families counted), else the common description."""
+    own = getattr(planner.module("command"), "show", None)
+    if own is None:
+        return describe
+    return lambda plan, lang: own(plan, lang, out)
 
 
 def register(app: typer.Typer) -> None:

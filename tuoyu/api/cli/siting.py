@@ -24,6 +24,12 @@ from tuoyu.planning.plan import Plan
 DEFAULT_OUT = Path("out/siting")
 
 
+def show(plan: Plan, lang: Lang = "zh", out: Path | None = None) -> str:
+    """What the command line prints of a siting plan (``tuoyu siting`` and ``tuoyu all``):
+    the condensed summary, the files written into ``out``."""
+    return render_plan(plan, lang, out if plan.ok else None)
+
+
 def render_plan(plan: Plan, lang: Lang = "zh", out: Path | None = None) -> str:
     """The printed summary of a siting plan (or of why there is none), from the Plan."""
     if not plan.ok or plan.detail is None:
@@ -46,10 +52,9 @@ def render_plan(plan: Plan, lang: Lang = "zh", out: Path | None = None) -> str:
     lines += [render(f, lang) for f in plan.findings
               if not (f.code == "siting.why" and f.params.get("gain") == 0)
               and f.code != "siting.why_integrated"]
-    for t in plan.targets:
-        lines.append(message("siting.summary.target", {
-            "target": label(t.code, lang), "goal": float(t.goal),
-            "achieved": float(t.achieved), "met": bool(t.met)}, lang))
+    for t in fig["targets"]:  # as every face says a target: 目标 5，达成 8（达标）
+        lines.append(message("siting.summary.target", {"target": t["label"],
+                                                      "line": t["line"]}, lang))
     for g in fig["goals"]:  # what each goal added to the objective (they sum to it)
         lines.append(message("siting.summary.goal", {"goal": g["label"], "line": g["line"]},
                              lang))
@@ -128,4 +133,4 @@ def register(app: typer.Typer) -> None:
             pinned=tuple(pin or ()), forbidden=tuple(forbid or ()), tradeoff=tradeoff)
         dataset = Dataset.bundled() if data is None else Dataset.at(data)
         plan_and_write(dataset, params, out, out_lang, progress=_progress,
-                       show=lambda plan, lg: render_plan(plan, lg, out if plan.ok else None))
+                       show=lambda plan, lg: show(plan, lg, out))

@@ -28,14 +28,19 @@ from tuoyu.planning.plan import Plan
 DEFAULT_OUT = Path("out/visits")
 
 
-def _show(plan: Plan, lang: Lang) -> str:
+def show(plan: Plan, lang: Lang = "zh", out: Path | None = None) -> str:
+    """What the command line prints of a week's visits (``tuoyu visits`` and ``tuoyu
+    all``): the summary (overdue families counted, not listed), where it was written."""
     from tuoyu.api.exports.visits import summary
-    from tuoyu.api.text import label, render
+    from tuoyu.api.text import label, message, render
 
     if plan.detail is None:
         return "\n".join([label(f"status.{plan.status}", lang)]
                          + ["  - " + render(f, lang) for f in plan.findings])
-    return summary(plan, lang)
+    text = summary(plan, lang)
+    if out is not None and plan.ok:
+        text += "\n" + message("cli.written", {"out": str(out)}, lang)
+    return text
 
 
 def register(app: typer.Typer) -> None:
@@ -85,7 +90,8 @@ def visits(
 
     token = SESSIONS_FILE.set(sessions)
     try:
-        plan_and_write(dataset, params, out, out_lang, previous=previous, show=_show)
+        plan_and_write(dataset, params, out, out_lang, previous=previous,
+                       show=lambda plan, lg: show(plan, lg, out))
     finally:
         SESSIONS_FILE.reset(token)
 

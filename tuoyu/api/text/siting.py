@@ -336,10 +336,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{objective}, bound {bound}, build {build} s, solve {solve} s",
     ),
     "siting.summary.classes": ("新增托班：{classes}", "New classes: {classes}"),
-    "siting.summary.target": (
-        "目标 · {target}：实际 {achieved}，目标 {goal}（达成：{met}）",
-        "Target · {target}: {achieved} (goal {goal}, met: {met})",
-    ),
+    "siting.summary.target": ("目标 · {target}：{line}", "Target · {target}: {line}"),
     "siting.summary.goal": ("软目标 · {goal}：{line}", "Soft goal · {goal}: {line}"),
     "siting.summary.written": ("已写入 {out}：{files}", "Written to {out}: {files}"),
 }
