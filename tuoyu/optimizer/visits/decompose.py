@@ -209,18 +209,24 @@ def repair(routes: dict[int, list[int]], vehicles: Sequence[improve.Route],
     queue = sorted((f for f in range(len(family_clients)) if f not in visited),
                    key=lambda f: (-prize[f], order_key[f], f))
 
+    def teams_for(c: int):  # noqa: ANN202 - an iterator of (vehicle, its route)
+        """The team-days that may visit client ``c``: its day, free at its half-day, with
+        every discipline it needs."""
+        e, late = st.client_window[c]
+        for v in by_day.get(st.client_day[c], ()):
+            r = vehicles[v]
+            if e < r.early or late > r.late:
+                continue  # a half-day the team is not free
+            if any(a > b for a, b in zip(st.client_load[c], r.capacity, strict=True)):
+                continue  # the team lacks a needed discipline
+            yield v, r
+
     def best_insert(f: int) -> tuple[int, int, int, int] | None:
         """(cost, vehicle, client, position) of the cheapest feasible insertion."""
         best: tuple[int, int, int, int] | None = None
         for c in family_clients[f]:
-            e, late = st.client_window[c]
             x = st.client_location[c]
-            for v in by_day.get(st.client_day[c], ()):
-                r = vehicles[v]
-                if e < r.early or late > r.late:
-                    continue  # a half-day the team is not free
-                if any(a > b for a, b in zip(st.client_load[c], r.capacity, strict=True)):
-                    continue  # the team lacks a needed discipline
+            for v, r in teams_for(c):
                 seq = routes.get(v, [])
                 if len(seq) + 1 > r.capacity[0]:
                     continue
@@ -243,14 +249,8 @@ def repair(routes: dict[int, list[int]], vehicles: Sequence[improve.Route],
         family ``f`` taken from a visited family of a lower prize."""
         best: tuple[int, int, int, int, int] | None = None
         for c in family_clients[f]:
-            e, late = st.client_window[c]
             x = st.client_location[c]
-            for v in by_day.get(st.client_day[c], ()):
-                r = vehicles[v]
-                if e < r.early or late > r.late:
-                    continue
-                if any(a > b for a, b in zip(st.client_load[c], r.capacity, strict=True)):
-                    continue
+            for v, r in teams_for(c):
                 seq = routes.get(v, [])
                 for i, old in enumerate(seq):
                     lost = prize[st.client_family[old]] - st.client_late_cost[old]
