@@ -5,11 +5,13 @@ checks the roster with the independent checker (``roster_check``)."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 from roster_check import check_roster
 
 from tuoyu.models.inspection import InspectionData, Inspector, Institution, Street
 from tuoyu.optimizer.roster import RosterRules, build_problem, solve_roster
+from tuoyu.optimizer.roster.problem import RosterRow
 from tuoyu.optimizer.solve import SolveParams
 
 D = dt.date
@@ -109,3 +111,33 @@ def same_unique_roster_with_one_or_two_workers(data, problem):  # type: ignore[n
         assert check_roster(plan.rows, data, 2027, 3, problem.rules) == []
     assert plans[0].rows == plans[1].rows
     return plans[0].rows
+
+
+def fits_team(problem, team) -> bool:  # type: ignore[no-untyped-def]
+    """A team keeps the rules: its size, the required skills, enough departments."""
+    r, people = problem.rules, problem.inspectors
+    skills = set().union(*(people[p].skills for p in team))
+    return (r.min_team <= len(team) <= r.max_team and set(r.required_skills) <= skills
+            and len({people[p].department for p in team}) >= r.min_departments)
+
+
+def every_roster(problem, day_of, pools):  # type: ignore[no-untyped-def]
+    """By brute force, every roster on the days ``day_of`` (visit -> day index) whose
+    teams of two or three come from ``pools`` (visit -> inspectors), keep the team rules
+    and each inspector's daily and monthly limits, as (teams, rows)."""
+    people = problem.inspectors
+    options = [[t for n in (2, 3) for t in itertools.combinations(pools[v], n)
+                if fits_team(problem, t)] for v in range(len(problem.visits))]
+    for teams in itertools.product(*options):
+        month: dict[int, int] = {}
+        day: dict[tuple[int, int], int] = {}
+        for v, team in enumerate(teams):
+            for p in team:
+                month[p] = month.get(p, 0) + 1
+                day[p, day_of[v]] = day.get((p, day_of[v]), 0) + 1
+        if all(n <= people[p].max_per_month for p, n in month.items()) and all(
+                n <= people[p].max_per_day for (p, _), n in day.items()):
+            yield teams, [RosterRow(problem.days[day_of[v]], problem.visits[v].institution_id,
+                                    problem.visits[v].street_id,
+                                    tuple(people[p].inspector_id for p in team), "drawn")
+                          for v, team in enumerate(teams)]

@@ -10,12 +10,11 @@ import itertools
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from roster_instances import ALL, data, insp, inst
+from roster_instances import ALL, data, every_roster, fits_team, insp, inst
 
 from tuoyu.models.inspection import PastInspection
 from tuoyu.optimizer.roster import build_problem
 from tuoyu.optimizer.roster.bound import far_apart, least_team, soft_floor
-from tuoyu.optimizer.roster.problem import RosterRow
 from tuoyu.optimizer.roster.score import soft_values, weighted_cost
 
 SKILLS = ["safety", "hygiene", "safety;hygiene"]
@@ -23,11 +22,8 @@ _person = st.tuples(st.sampled_from(["卫健", "市监", "消防"]), st.sampled_
                     st.integers(1, 2), st.integers(1, 3))
 
 
-def _fits(problem, team) -> bool:
-    r, people = problem.rules, problem.inspectors
-    skills = set().union(*(people[p].skills for p in team))
-    return (r.min_team <= len(team) <= r.max_team and set(r.required_skills) <= skills
-            and len({people[p].department for p in team}) >= r.min_departments)
+def _pools(pairs, visits: int) -> dict[int, list[int]]:
+    return {v: sorted(p for w, p in pairs if w == v) for v in range(visits)}
 
 
 def _month(people, last_team=()):
@@ -47,7 +43,7 @@ def test_the_least_team_is_the_smallest_subset_that_covers_skills_and_department
     pool = sorted(draw.draw(st.sets(st.integers(0, len(people) - 1))))
     r = problem.rules
     smallest = next((n for n in range(r.min_team, r.max_team + 1)
-                     if any(_fits(problem, t) for t in itertools.combinations(pool, n))), None)
+                     if any(fits_team(problem, t) for t in itertools.combinations(pool, n))), None)
     assert least_team(problem, pool) == smallest
 
 
@@ -63,27 +59,6 @@ def test_three_are_needed_when_no_two_cover_the_skills_and_departments() -> None
     assert least_team(problem, [0, 2]) is None
 
 
-def _rosters(problem, day_of, pairs):
-    """Every roster on the days ``day_of`` from the allowed pairs that keeps the team
-    rules and each inspector's daily and monthly limits."""
-    people = problem.inspectors
-    pools = {v: sorted(p for w, p in pairs if w == v) for v in range(len(problem.visits))}
-    options = [[t for n in (2, 3) for t in itertools.combinations(pools[v], n)
-                if _fits(problem, t)] for v in range(len(problem.visits))]
-    for teams in itertools.product(*options):
-        month: dict[int, int] = {}
-        day: dict[tuple[int, int], int] = {}
-        for v, team in enumerate(teams):
-            for p in team:
-                month[p] = month.get(p, 0) + 1
-                day[p, day_of[v]] = day.get((p, day_of[v]), 0) + 1
-        if all(n <= people[p].max_per_month for p, n in month.items()) and all(
-                n <= people[p].max_per_day for (p, _), n in day.items()):
-            yield [RosterRow(problem.days[day_of[v]], problem.visits[v].institution_id,
-                             problem.visits[v].street_id,
-                             tuple(people[p].inspector_id for p in team), "drawn")
-                   for v, team in enumerate(teams)]
-
 
 @settings(max_examples=30, deadline=None)
 @given(st.lists(_person, min_size=2, max_size=5), st.lists(st.integers(0, 1), min_size=3,
@@ -94,7 +69,7 @@ def test_the_floor_is_below_every_roster_on_those_days(people, days, last) -> No
     day_of = dict(enumerate(days))
     pairs = [(v, p) for v in range(3) for p in range(len(people))]
     costs = [weighted_cost(problem, soft_values(problem, rows))
-             for rows in _rosters(problem, day_of, pairs)]
+             for _, rows in every_roster(problem, day_of, _pools(pairs, 3))]
     floor = soft_floor(problem, day_of, pairs)
     if floor is None:
         assert costs == []

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-import itertools
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from roster_instances import ALL, data, insp, inst
+from roster_instances import ALL, data, every_roster, insp, inst
 
 from tuoyu.models.inspection import PastInspection, load_inspection_data
 from tuoyu.optimizer.roster import build_problem, solve_roster
@@ -22,7 +21,6 @@ from tuoyu.optimizer.roster import pairs as pairs_module
 from tuoyu.optimizer.roster.bound import soft_floor
 from tuoyu.optimizer.roster.model import build_model, team_priority_terms
 from tuoyu.optimizer.roster.pairs import SCALE, exact_bound, pair_bound, valid_pairs
-from tuoyu.optimizer.roster.problem import RosterRow
 from tuoyu.optimizer.roster.score import soft_values, weighted_cost
 from tuoyu.optimizer.solve import SolveParams, Status
 from tuoyu.planning.dataset import Dataset
@@ -39,34 +37,6 @@ def _month(people, last_team=(), n_inst=3):
                               inspector_ids=tuple(last_team))]
     places = [inst("A", "S1"), inst("B", "S2"), inst("C", "S9")][:n_inst]
     return build_problem(data(places, inspectors, history=history), 2026, 6, 7, ALL)
-
-
-def _fits(problem, team) -> bool:
-    r, people = problem.rules, problem.inspectors
-    skills = set().union(*(people[p].skills for p in team))
-    return (r.min_team <= len(team) <= r.max_team and set(r.required_skills) <= skills
-            and len({people[p].department for p in team}) >= r.min_departments)
-
-
-def _rosters(problem, day_of, pools):
-    """Every roster on the days ``day_of`` from the pools that keeps the team rules and the
-    daily and monthly limits, as (teams, rows)."""
-    people = problem.inspectors
-    options = [[t for n in (2, 3) for t in itertools.combinations(pools[v], n)
-                if _fits(problem, t)] for v in range(len(problem.visits))]
-    for teams in itertools.product(*options):
-        month: dict[int, int] = {}
-        day: dict[tuple[int, int], int] = {}
-        for v, team in enumerate(teams):
-            for p in team:
-                month[p] = month.get(p, 0) + 1
-                day[p, day_of[v]] = day.get((p, day_of[v]), 0) + 1
-        if all(n <= people[p].max_per_month for p, n in month.items()) and all(
-                n <= people[p].max_per_day for (p, _), n in day.items()):
-            yield teams, [RosterRow(problem.days[day_of[v]], problem.visits[v].institution_id,
-                                    problem.visits[v].street_id,
-                                    tuple(people[p].inspector_id for p in team), "drawn")
-                          for v, team in enumerate(teams)]
 
 
 def _columns(teams) -> set[tuple]:
@@ -88,7 +58,7 @@ def _at_the_floor(problem, days):
     pools = {v: sorted(p for w, p in var.a if w == v) for v in range(len(problem.visits))}
     found = [] if floor is None else [
         (teams, sum(cost[v, p] for v, team in enumerate(teams) for p in team))
-        for teams, rows in _rosters(problem, day_of, pools)
+        for teams, rows in every_roster(problem, day_of, pools)
         if weighted_cost(problem, soft_values(problem, rows)) <= floor.total
     ]
     return day_of, var, cost, floor, found
