@@ -62,3 +62,39 @@ def test_visits_page_plans_and_draws_routes(page, server: str) -> None:
         {f["properties"]["staff_ids"] for f in lines})
     page.click("#lang-switch")
     assert page.inner_text("main h2[data-v=coverage]") == "Coverage by street"
+
+
+def test_staff_names_are_never_run_as_script(page, server: str, tmp_path) -> None:
+    """A person's name holding HTML is shown as text in the legend, the tooltips and the
+    tables of the visits page (names are data)."""
+    from pathlib import Path
+
+    from visits_check import tiny_dataset
+    from web_tiny import zipped
+
+    evil = '<img src=x onerror="window.__xss=1">'
+    folder: Path = tiny_dataset(
+        tmp_path / "d", staff=[{"staff_id": "ED1", "discipline": "education"}],
+        families=[{"family_id": f"F{i}", "birth_date": "2027-01-20",
+                   "registered_on": "2027-02-05", "needs": "education",
+                   "half_days": "Mon AM;Tue AM"} for i in range(3)])
+    files = {p.name: p.read_text(encoding="utf-8") for p in folder.iterdir() if p.is_file()}
+    files["guidance_staff.csv"] = files["guidance_staff.csv"].replace("人员0", evil.replace(
+        '"', '""').join('""'))
+    r = httpx.post(f"{server}/api/v1/datasets", files={"file": ("evil.zip", zipped(files))},
+                   timeout=120)
+    assert r.status_code == 201, r.text
+    ds = r.json()["id"]
+    page.goto("/visits")
+    page.wait_for_selector(f"#dataset option[value='{ds}']", state="attached")
+    page.select_option("#dataset", ds)
+    page.fill("#iterations", "50")
+    page.click("#plan-btn")
+    page.wait_for_selector("#route-legend li, #error:not([hidden])", timeout=SOLVE_WAIT_MS)
+    assert page.locator("#error").is_hidden(), page.inner_text("#error")
+    for line in page.locator("#map path.leaflet-interactive").all()[:2]:
+        line.hover(force=True)
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__xss") is None
+    assert page.locator("#route-legend img, .leaflet-tooltip img, table img").count() == 0
+    assert evil in page.inner_text("#route-legend")
