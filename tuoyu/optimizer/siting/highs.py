@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from tuoyu.optimizer.highs_pool import highs_threads
 from tuoyu.optimizer.solve import ProgressEvent, ProgressFn, SolveParams, Status, Stop, gap
 
 
@@ -285,7 +286,7 @@ def _configure(h: Any, params: SolveParams, late: bool, stop: Stop | None,
         h.setOptionValue("mip_max_improving_sols", 1)
     h.setOptionValue("output_flag", bool(params.log))
     h.setOptionValue("time_limit", limit)
-    h.setOptionValue("threads", _threads(params.workers))
+    h.setOptionValue("threads", highs_threads(params.workers))
     h.setOptionValue("mip_rel_gap", float(params.relative_gap))
     h.setOptionValue("mip_abs_gap", 1e-6)
     h.setOptionValue("random_seed", int(params.seed))
@@ -335,26 +336,6 @@ def _result(h: Any, n: int, mip: bool, params: SolveParams, stop: Stop | None,
 
 
 _BANNER_SHOWN = False
-_THREADS: int | None = None
-
-
-def _threads(workers: int) -> int:
-    """HiGHS threads: at most the cores there are (CP-SAT's 8-worker portfolio does not
-    apply to HiGHS). HiGHS keeps one thread pool per process and refuses a different count
-    later (the run fails at once, and the plan read "time limit"), so the pool is reset
-    when the count changes, and the first time here: another HiGHS model of this process
-    (the calendar's bound and topics, which leave ``threads`` at its default) may have
-    started the pool with a count of its own."""
-    import highspy
-
-    global _THREADS
-    n = max(1, min(int(workers), os.cpu_count() or 1))
-    if n != _THREADS:
-        highspy.Highs.resetGlobalScheduler(True)
-    _THREADS = n
-    return n
-
-
 def _new_highs() -> Any:
     """A HiGHS instance; its one-off copyright banner is kept off stdout (CLI output)."""
     global _BANNER_SHOWN
