@@ -1,7 +1,8 @@
 """What runs in a worker process: one plan, from the dataset folder to files and a stored
 :class:`~tuoyu.planning.plan.Plan`.
 
-The process is started with the 'spawn' method by :mod:`tuoyu.api.service.jobs`. It calls
+The process is started by :mod:`tuoyu.api.service.jobs` (forked from the forkserver of
+:mod:`tuoyu.api.service.proc` on Linux, else spawned). It calls
 the planning layer (through :mod:`tuoyu.api.runner`, as the command line does) and writes
 its status, progress and result into the job's row itself, so the service can restart
 without losing what was finished. The result stored is the plan as JSON
