@@ -396,7 +396,8 @@ def roster_notice(dataset_id: str, month: str, st: StateDep, _who: Viewer,
     dataset = Dataset(Path(row.path), row.id)
     try:
         notice = notice_of(runner.month_view(dataset, month, st.engine),
-                           load_inspection_data(dataset.folder), language, kind)
+                           load_inspection_data(dataset.folder), language, kind,
+                           district=district_name(dataset.folder))
     except NotRevealed as exc:
         raise ApiError(404, message(exc.code, exc.params, language), reason=exc.code) from None
     if format == "html":
