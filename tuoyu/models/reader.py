@@ -64,6 +64,8 @@ def _read_csv(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
         return pd.DataFrame()
     import io
 
+    if _row_too_long(path.name, text, problems):
+        return None
     try:
         return pd.read_csv(
             io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True
@@ -72,6 +74,29 @@ def _read_csv(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
         problems.append(Problem(path.name, f"the file is not valid CSV ({exc})",
                                 code="input.not_csv", params={"detail": str(exc)[:200]}))
         return None
+
+
+def _row_too_long(name: str, text: str, problems: list[Problem]) -> bool:
+    """A row with more cells than the header (a comma in an unquoted name, a stray cell):
+    the first such row, by its row number as every other problem counts them (the header
+    row 1, blank lines skipped). pandas would otherwise refuse the file in its own words
+    or, when every row has the extra cells, take the first columns as the rows' labels and
+    shift every column."""
+    import csv
+    import io
+
+    records = (r for r in csv.reader(io.StringIO(text)) if r)
+    width = len(next(records, []))
+    long = [(i + 2, len(r)) for i, r in enumerate(records) if len(r) > width]
+    if not long:
+        return False
+    row, cells = long[0]
+    more = f" (and {len(long) - 1} more rows)" if len(long) > 1 else ""
+    problems.append(Problem(name, f"the row has {cells} cells, the header {width}{more}",
+                            row=row, expected=f"{width} cells, as many as the header",
+                            code="input.row_too_long" + ("_more" if len(long) > 1 else ""),
+                            params={"cells": cells, "width": width, "more": len(long) - 1}))
+    return True
 
 
 #: a workbook (a zip of XML) is refused before it is opened when it holds more members,
@@ -514,7 +539,13 @@ def _typed_table(source: Source, table: Table, problems: list[Problem]) -> pd.Da
     """The table with every contract column parsed to its type, or None when it cannot
     be read at all; every problem found is added to ``problems``, located."""
     frame = source.frame
+    if len(frame.columns) == 0 and (table.optional or table.allow_empty):
+        frame = source.frame = pd.DataFrame(columns=[c.name for c in table.columns])
     mapping = _normalise_headers(source, table, problems)
+    if len(frame.columns) == 0:  # a file saved empty: no header, no rows
+        problems.append(Problem(source.label, "the table is empty",
+                                expected="at least one row of data", code="input.empty_table"))
+        return None
     if _missing_columns(source, table, mapping, problems):
         return None
     if len(frame) == 0 and not table.allow_empty:

@@ -79,7 +79,8 @@ STREETS = Table(
     (
         Column("street_id", unique=True, aliases=("街镇编号", "编号")),
         Column("name", aliases=("名称", "街镇名称")),
-        Column("neighbours", "list", required=False, default=(), aliases=("相邻街镇",)),
+        Column("neighbours", "list", required=False, default=(), aliases=("相邻街镇",),
+               ref=("streets", "street_id")),
     ),
     key="street_id",
 )

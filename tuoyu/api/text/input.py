@@ -17,6 +17,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "input.value_missing": ("缺少数值", "a value is missing"),
     "input.value_invalid": ("数值不正确", "a value is not valid"),
     "input.empty_table": ("表中没有数据", "the table is empty"),
+    "input.row_too_long": (
+        "该行有 {cells} 个单元格，多于表头的 {width} 列（名称中的逗号须加引号）",
+        "the row has {cells} cells, the header {width} (a comma in a name must be quoted)",
+    ),
+    "input.row_too_long_more": (
+        "该行有 {cells} 个单元格，多于表头的 {width} 列（另有 {more} 行同样如此；"
+        "名称中的逗号须加引号）",
+        "the row has {cells} cells, the header {width} ({more} more rows like it; a comma in "
+        "a name must be quoted)",
+    ),
     "input.duplicate_id": (
         "编号“{id}”重复（首次出现在第 {first_row} 行）",
         "duplicate id '{id}' (first on row {first_row})",
