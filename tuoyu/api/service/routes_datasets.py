@@ -182,6 +182,11 @@ def table_rows(dataset_id: str, table: str, st: StateDep, who: Viewer,
         raise not_found(f"Table '{table}' (known: {', '.join(TABLES)})")
     if table not in row.tables:
         raise not_found(f"Table '{table}' in dataset '{dataset_id}'")
+    if TABLES[table].personal and not who.may("planner"):
+        raise ApiError(403, f"表“{TABLES[table].zh}”含个人信息（家庭），仅规划员（planner）可查看。"
+                            f" / The table '{table}' holds personal data (families): it "
+                            f"needs the 'planner' role; the token '{who.name}' is a "
+                            f"'{who.role}'.")
     pages, total, size = _table_pages(st, who, row, table)
     last = max(0, (total - 1) // size)
     if page > last:
