@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from tuoyu.api.exports.workbook import Book, Title
+from tuoyu.api.exports.workbook import HEAD_ROWS, Book, Title
 from tuoyu.api.text import Lang, label, message, plan_figures, render
 from tuoyu.planning.plan import Plan
 from tuoyu.planning.visits import COVERAGE_FIELDS, ROW_FIELDS, VisitDetail
@@ -125,11 +125,18 @@ def _coverage_and_notes(book: Book, plan: Plan, detail: VisitDetail) -> None:
                                 ["状态", label(f"status.{plan.status}", "zh"), "", ""]]
     rows += [["说明", render(f, "zh"), "", ""] for f in plan.findings]
     rows += [["", "", "", ""], ["目标", "目标值", "达成", "是否达标"]]
-    rows += [[t["label"], t["goal"], t["achieved"], "达标" if t["met"] else "未达标"]
-             for t in fig["targets"]]
+    first_target = len(rows)
+    # numbers Excel can add up; a share as a percentage
+    rows += [[t["label"], raw.goal, raw.achieved, "达标" if t["met"] else "未达标"]
+             for t, raw in zip(fig["targets"], plan.targets, strict=True)]
     rows += [["", "", "", ""], ["软目标", "数值", "权重", "计入目标值"]]
     rows += [[g["label"], g["value"], g["weight"], g["cost"]] for g in fig["goals"]]
-    book.table("说明", ["项目", "内容", "", ""], rows, cap=90, filter=False)
+    ws = book.table("说明", ["项目", "内容", "", ""], rows, cap=90, filter=False)
+    share = book.format(num_format="0.0%")
+    for i, raw in enumerate(plan.targets, start=HEAD_ROWS + first_target):
+        if raw.unit == "share":
+            ws.write_number(i, 1, raw.goal, share)
+            ws.write_number(i, 2, raw.achieved, share)
 
 
 def write_workbook(plan: Plan, path: Path) -> None:
