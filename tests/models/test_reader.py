@@ -139,6 +139,32 @@ def test_row_with_more_cells_than_the_header(tmp_path: Path) -> None:
     assert len(probs) == 1 and probs[0].row == 2 and "12 cells" in probs[0].message
 
 
+def test_header_naming_a_column_twice(tmp_path: Path) -> None:
+    """Two columns headed 'name': named, not the second silently ignored."""
+    folder = dataset(tmp_path)
+    df = frame("institutions")
+    path = folder / "institutions.csv"
+    text = df.to_csv(index=False)
+    lines = text.splitlines()
+    lines = [lines[0] + ",name"] + [line + ",另一个名称" for line in lines[1:]]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    p = only(problems_of(folder), file="institutions.csv")
+    assert p.code == "input.column_twice" and p.column == "name"
+    assert "“name”列出现了两次" in render_problem(p, "zh")
+
+
+def test_an_id_with_an_invisible_character(tmp_path: Path) -> None:
+    """'JG0002' followed by a zero-width space (pasted from a web page) looks like
+    'JG0002': refused by its row and column, the character named."""
+    folder = dataset(tmp_path)
+    df = frame("institutions")
+    df.loc[2, "institution_id"] = df.loc[1, "institution_id"] + "\u200b"
+    write(folder, "institutions", df)
+    p = only(problems_of(folder), code="input.bad_character")
+    assert p.file == "institutions.csv" and p.row == 4 and p.column == "institution_id"
+    assert "U+200B" in render_problem(p, "zh") and "不可见" in render_problem(p, "zh")
+
+
 def test_empty_file(tmp_path: Path) -> None:
     """A required table saved empty (0 bytes) is one problem, "the table is empty", not a
     missing-column problem per column; an optional one saved empty holds no rows."""

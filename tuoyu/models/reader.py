@@ -77,7 +77,8 @@ def _read_csv(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
 
 
 def _row_too_long(name: str, text: str, problems: list[Problem]) -> bool:
-    """A row with more cells than the header (a comma in an unquoted name, a stray cell):
+    """A header naming a column twice, or a row with more cells than the header (a comma
+    in an unquoted name, a stray cell):
     the first such row, by its row number as every other problem counts them (the header
     row 1, blank lines skipped). pandas would otherwise refuse the file in its own words
     or, when every row has the extra cells, take the first columns as the rows' labels and
@@ -86,7 +87,19 @@ def _row_too_long(name: str, text: str, problems: list[Problem]) -> bool:
     import io
 
     records = (r for r in csv.reader(io.StringIO(text)) if r)
-    width = len(next(records, []))
+    header = next(records, [])
+    width = len(header)
+    seen: dict[str, str] = {}
+    for h in header:  # pandas would keep the second as 'name.1', unread
+        key = h.strip().lstrip("\ufeff").lower()
+        if key and key in seen:
+            problems.append(Problem(name, f"column '{h}' appears twice (as '{seen[key]}' and "
+                                    f"'{h}')", column=h.strip(), expected="each column once",
+                                    code="input.column_twice",
+                                    params={"name": h.strip(), "first": seen[key],
+                                            "second": h.strip()}))
+            return True
+        seen[key] = h.strip()
     long = [(i + 2, len(r)) for i, r in enumerate(records) if len(r) > width]
     if not long:
         return False
@@ -263,11 +276,13 @@ class CellError(ValueError):
 
 
 #: characters no text cell may hold: control characters (line breaks, tabs, …), the
-#: line and paragraph separators, and the marks that reverse how text is shown. A name
+#: line and paragraph separators, the marks that reverse how text is shown, and the
+#: invisible ones (zero-width space and joiners, word joiner: an id pasted from a web page
+#: that looks like another, 'JG0002\u200b' beside 'JG0002'). A name
 #: goes into calendars, CSV, workbooks and pages; one of these would break the file or
 #: make it say something else than it holds.
-BAD_TEXT = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e"
-                      "\u2066-\u2069\ufeff]")
+BAD_TEXT = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e"
+                      "\u2060\u2066-\u2069\ufeff]")
 #: the longest text a cell may hold: an id, and any other text (a name, a reason, …)
 ID_CHARS, TEXT_CHARS = 64, 500
 #: dates the tables may hold (a year within these; a leave or an event outside them is

@@ -129,9 +129,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "extra sheets or save the tables as CSV",
     ),
     "input.bad_character": (
-        "文字中有不允许的字符 {char}（换行、制表符等控制字符或改变文字方向的字符）",
+        "文字中有不允许的字符 {char}（换行、制表符等控制字符、改变文字方向的字符或零宽度等不可见字符）",
         "the text holds a character that is not allowed, {char} (a line break, tab or "
-        "other control character, or one that reverses the text's direction)",
+        "other control character, one that reverses the text's direction, or an invisible "
+        "one such as a zero-width space)",
     ),
     "input.text_too_long": ("文字太长（{n} 个字符，最多 {limit} 个）",
                             "the text is too long ({n} characters, at most {limit})"),
