@@ -372,6 +372,26 @@ def test_xlsx_sheet_problem_names_workbook_and_sheet(tmp_path: Path) -> None:
     assert_names(p, "plan.xlsx, sheet institutions", 5, "kind", "childcare_center", "'nursery'")
 
 
+def test_xlsx_sheet_naming_a_column_twice(tmp_path: Path) -> None:
+    """A sheet headed 'name' twice: one problem naming the sheet and the column (the
+    second was read as 'name.1' and silently ignored), no echo of a missing table."""
+    from openpyxl import Workbook
+
+    folder = dataset(tmp_path, ["streets.csv", "inspectors.csv"])
+    df = frame("institutions")
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "institutions"
+    ws.append([*df.columns, "name"])
+    for row in df.itertuples(index=False):
+        ws.append([*row, "另一个名称"])
+    wb.save(folder / "plan.xlsx")
+    probs = problems_of(folder, BASE)
+    assert len(probs) == 1, [str(p) for p in probs]
+    assert probs[0].file == "plan.xlsx, sheet institutions"
+    assert probs[0].code == "input.column_twice" and probs[0].column == "name"
+
+
 def test_lists_separated_by_chinese_semicolon_or_comma(tmp_path: Path) -> None:
     folder = dataset(tmp_path)
     insp = frame("inspectors")

@@ -234,8 +234,28 @@ def _find_source(
                                     expected="a sheet of a valid .xlsx workbook",
                                     code="input.bad_sheet"))
             return None
+        if _sheet_shape(label, frame, problems):
+            return None
         return Source(label, frame)
     return None
+
+
+def _sheet_shape(label: str, frame: pd.DataFrame, problems: list[Problem]) -> bool:
+    """A sheet's header naming a column twice (pandas reads the second as 'name.1',
+    silently unread): said. True when the sheet has such a problem. (A value in a column
+    without a header shifts nothing in a sheet: it is kept as a column beyond the
+    contract.)"""
+    columns = [str(c) for c in frame.columns]
+    for c in columns:
+        m = re.fullmatch(r"(.+)\.(\d+)", c)
+        if m and m.group(1) in columns:
+            problems.append(Problem(label, f"column '{m.group(1)}' appears twice",
+                                    column=m.group(1), expected="each column once",
+                                    code="input.column_twice",
+                                    params={"name": m.group(1), "first": m.group(1),
+                                            "second": m.group(1)}))
+            return True
+    return False
 
 
 def _normalise_headers(source: Source, table: Table, problems: list[Problem]) -> dict[str, str]:
@@ -818,9 +838,12 @@ def read_tables(folder: str | Path, names: Iterable[str]) -> dict[str, pd.DataFr
     labels: dict[str, str] = {}
     for name in names:
         table = TABLES[name]
+        before = len(problems)
         source = _find_source(folder, table, sheets, problems)
         if source is None:
             labels[name] = f"{name}.csv"
+            if len(problems) > before:  # its file or sheet said what is wrong with it
+                continue
             if not table.optional and not any(p.file.startswith(name) for p in problems):
                 problems.append(
                     Problem(
