@@ -97,3 +97,96 @@ def test_monthly_limits_count_the_kept_visits():
         if f.code == "roster.replan.follow_up_no_capacity"
     }
     assert added | dropped == {rows[0].institution_id, rows[1].institution_id}
+
+
+# ------------------------------------------------- a re-plan moves only what it must
+
+MORE = [inst(f"J{n}", "S1" if n % 2 else "S2") for n in range(1, 9)]
+TEAM = [insp("A", "d1"), insp("B", "d2"), insp("C", "d1"), insp("D", "d2"), insp("E", "d1"),
+        insp("F", "d2")]  # fmt: skip
+
+
+def csv_rows(rows, since):
+    """The rows as roster.csv writes them, from ``since`` on."""
+    return sorted((r.date.isoformat(), r.institution_id, r.street_id, ";".join(r.inspector_ids),
+                   r.reason) for r in rows if r.date >= since)  # fmt: skip
+
+
+def middle(rows):
+    """A re-plan date with stored visits before and after it."""
+    days = sorted({r.date for r in rows})
+    return days[len(days) // 2]
+
+
+def test_a_replan_with_nothing_changed_keeps_every_later_row_with_1_and_8_workers():
+    d = data(MORE, TEAM)
+    first, _ = month(d)
+    start = middle(first.rows)
+    assert csv_rows(first.rows, start)
+    for workers in (1, 8):
+        params = SolveParams(time_limit=20, workers=workers)
+        result, _ = solve_month(d, [], 2026, 6, 7, ALL, params, from_date=start,
+                                kept=rows_of(first.rows))  # fmt: skip
+        assert csv_rows(result.rows, dt.date.min) == csv_rows(first.rows, dt.date.min)
+        codes = [f.code for f in result.findings]
+        assert "roster.replan.moved" not in codes and "roster.replan.added" not in codes
+        unchanged = [f for f in result.findings if f.code == "roster.replan.unchanged"]
+        assert [f.params["count"] for f in unchanged] == [len(csv_rows(first.rows, start))]
+
+
+def test_leave_after_the_date_moves_only_that_inspectors_later_visits_each_with_why():
+    d = data(MORE, TEAM)
+    first, _ = month(d)
+    start = middle(first.rows)
+    later = [r for r in first.rows if r.date >= start]
+    away = max("ABCDEF", key=lambda p: sum(p in r.inspector_ids for r in later))
+    hit = {r.institution_id for r in later if away in r.inspector_ids}
+    assert hit
+    d2 = data(MORE, TEAM, leave=[Leave(person_id=away, start=start, end=dt.date(2026, 6, 30))])
+    result, _ = month(d2, (), start, rows_of(first.rows))
+    assert independent(result.rows, d2) == []
+    before = {r.institution_id: r for r in later}
+    after = {r.institution_id: r for r in result.rows if r.date >= start}
+    assert set(after) == set(before)  # every later visit is still on the roster
+    changed = {i for i in before
+               if (before[i].date, before[i].inspector_ids) != (after[i].date, after[i].inspector_ids)}  # fmt: skip
+    assert changed == hit  # exactly the visits of the inspector now on leave
+    assert all(away not in after[i].inspector_ids for i in hit)
+    moved_ = [f for f in result.findings if f.code == "roster.replan.moved"]
+    assert {f.params["institution_id"] for f in moved_} == hit
+    assert {f.params["cause"] for f in moved_} == {"roster.replan.why.leave"}
+    why = [f for f in result.findings if f.code == "roster.replan.why.leave"]
+    assert {(f.params["institution_id"], f.params["inspector_id"]) for f in why} == {
+        (i, away) for i in hit
+    }
+
+
+def test_a_new_follow_up_is_added_without_moving_the_stored_rows_when_capacity_allows():
+    d = data(MORE, TEAM)
+    first, _ = month(d)
+    start = middle(first.rows)
+    early = min(first.rows, key=lambda r: (r.date, r.institution_id))
+    result, rp = month(d, [rectify(early)], start, rows_of(first.rows))
+    assert rp is not None and rp.added == (early.institution_id,)
+    new = csv_rows(result.rows, start)
+    old = csv_rows(first.rows, start)
+    assert set(old) < set(new)  # every stored later row exactly as it was, plus one
+    [extra] = set(new) - set(old)
+    assert extra[1] == early.institution_id and extra[4] == "follow_up"
+    assert dt.date.fromisoformat(extra[0]) <= early.date + dt.timedelta(days=30)
+    assert independent(result.rows, d) == []
+    assert "roster.replan.moved" not in [f.code for f in result.findings]
+
+
+def test_a_closed_institution_is_dropped_and_said_and_the_rest_stays():
+    d = data(MORE, TEAM)
+    first, _ = month(d)
+    start = middle(first.rows)
+    gone = max((r.date, r.institution_id) for r in first.rows if r.date >= start)[1]
+    closed = [i.model_copy(update={"active": False}) if i.institution_id == gone else i
+              for i in MORE]  # fmt: skip
+    result, _ = month(data(closed, TEAM), (), start, rows_of(first.rows))
+    want = [r for r in csv_rows(first.rows, start) if r[1] != gone]
+    assert csv_rows(result.rows, start) == want
+    said = [f for f in result.findings if f.code == "roster.replan.why.closed"]
+    assert [f.params["institution_id"] for f in said] == [gone]
