@@ -212,13 +212,13 @@ def _replan(
     keep = keep_step(rp)
     causes = dict(keep.causes)
     if not keep.rest.visits:
-        return _kept_only(rp, keep), causes
-    result = _around(rp, keep, solve_params, stop, progress)
+        return _kept_only(keep), causes
+    result = _around(keep, solve_params, stop, progress)
     if result.status is Status.INFEASIBLE:
         for r in keep.stay:
             causes[r.institution_id] = info("roster.replan.why.released",
                                             institution_id=r.institution_id)  # fmt: skip
-        result = solve(rp.problem, solve_params, stop=stop, progress=progress)
+        result = solve(keep.whole, solve_params, stop=stop, progress=progress)
         if not no_roster(result):
             released = info("roster.replan.released", count=len(keep.stay))
             result = replace(result, findings=(*result.findings, *keep.dropped, released))
@@ -239,7 +239,6 @@ def _daily_clash(
 
 
 def _around(
-    rp: Replan,
     keep: Keep,
     solve_params: SolveParams,
     stop: Stop | None,
@@ -249,31 +248,31 @@ def _around(
     fill is already off; a day they fill in part is taken off too where the visits
     planned around them would exceed the daily limit, and those are planned again (at
     most once per such day: deterministic)."""
-    rp_rest, full = keep.rest, frozenset[tuple[str, dt.date]]()
+    rest, full = keep.rest, frozenset[tuple[str, dt.date]]()
     while True:
-        problem = replace(rp_rest, available={
+        problem = replace(rest, available={
             p: tuple(d for d in days if (p, d) not in full)
-            for p, days in rp_rest.available.items()})  # fmt: skip
+            for p, days in rest.available.items()})  # fmt: skip
         sub = solve(problem, solve_params, stop=stop, progress=progress)
         if no_roster(sub):
             return sub
-        clash = _daily_clash(rp.problem, (*keep.stay, *sub.rows)) - full
+        clash = _daily_clash(keep.whole, (*keep.stay, *sub.rows)) - full
         if not clash:
             break
         full = full | clash
-    return _merged(rp, keep, sub)
+    return _merged(keep, sub)
 
 
-def _merged(rp: Replan, keep: Keep, sub: RosterResult) -> RosterResult:
+def _merged(keep: Keep, sub: RosterResult) -> RosterResult:
     """The kept rows and the rows planned around them, as one rest-of-month result: the
     soft goals counted on all of its rows (the rows written), the status, gap and
     uniqueness those of the solve around the kept rows (the kept rows are fixed)."""
     rows = tuple(sorted((*keep.stay, *sub.rows), key=lambda r: (r.date, r.institution_id)))
-    objective, goals = _goals(rp.problem, rows)
+    objective, goals = _goals(keep.whole, rows)
     gap = None if sub.objective is None or sub.bound is None else sub.objective - sub.bound
     bound = None if gap is None else objective - gap
     found = info("roster.replan.unchanged", count=len(keep.stay), planned=len(sub.rows))
-    return replace(sub, problem=rp.problem, rows=rows, objective=objective, bound=bound,
+    return replace(sub, problem=keep.whole, rows=rows, objective=objective, bound=bound,
                    soft_goals=goals, findings=(*sub.findings, *keep.dropped, found))  # fmt: skip
 
 
@@ -284,14 +283,14 @@ def _goals(problem: RosterProblem, rows: Sequence[RosterRow]) -> tuple[float, tu
     return float(score.weighted_cost(problem, values)), goals
 
 
-def _kept_only(rp: Replan, keep: Keep) -> RosterResult:
+def _kept_only(keep: Keep) -> RosterResult:
     """Nothing to plan after the date: the stored later rows as they were, no solve.
     Keeping every one is the re-plan's first goal, met exactly (proven, and the only
     roster that meets it)."""
-    objective, goals = _goals(rp.problem, keep.stay)
+    objective, goals = _goals(keep.whole, keep.stay)
     found = info("roster.replan.unchanged", count=len(keep.stay), planned=0)
-    return RosterResult(rp.problem, keep.stay, Status.OPTIMAL, objective, objective, (), goals,
-                        (*rp.problem.findings, *keep.dropped, found), unique=True)  # fmt: skip
+    return RosterResult(keep.whole, keep.stay, Status.OPTIMAL, objective, objective, (), goals,
+                        (*keep.whole.findings, *keep.dropped, found), unique=True)  # fmt: skip
 
 
 def no_roster(result: RosterResult) -> bool:

@@ -191,6 +191,7 @@ class Keep:
     later row that cannot stay must move (``institution_id -> finding``)."""
 
     stay: tuple[RosterRow, ...]
+    whole: RosterProblem  # the rest of the month without the visits of closed institutions
     rest: RosterProblem  # the problem of the visits still to plan, around ``stay``
     causes: dict[str, Finding]
     dropped: tuple[Finding, ...]  # stored later visits of institutions now closed
@@ -301,6 +302,7 @@ def keep_step(replan: Replan) -> Keep:
     causes.update(over)
     kept = {r.institution_id for r in stay}
     gone = {f.params["institution_id"] for f in dropped}
-    visits = tuple(v for v in p.visits if v.institution_id not in kept | gone)
+    whole = replace(p, visits=tuple(v for v in p.visits if v.institution_id not in gone))
+    visits = tuple(v for v in whole.visits if v.institution_id not in kept)
     rest = replace(around(p, day, month), visits=visits)
-    return Keep(tuple(stay), rest, causes, tuple(dropped))
+    return Keep(tuple(stay), whole, rest, causes, tuple(dropped))
