@@ -190,3 +190,30 @@ def test_a_closed_institution_is_dropped_and_said_and_the_rest_stays():
     assert csv_rows(result.rows, start) == want
     said = [f for f in result.findings if f.code == "roster.replan.why.closed"]
     assert [f.params["institution_id"] for f in said] == [gone]
+
+
+def test_a_stored_row_over_a_lowered_daily_limit_moves_with_why_and_the_others_stay():
+    """The stored roster had A and B on two visits on 2026-06-15; the inspectors' daily
+    limit is now 1: the first of the two stays, the second moves (daily limit)."""
+    one_a_day = [insp(p, dept, per_day=1) for p, dept in
+                 (("A", "d1"), ("B", "d2"), ("C", "d1"), ("D", "d2"))]  # fmt: skip
+    d = data(INSTITUTIONS[:4], one_a_day)
+    stored = [
+        {"date": "2026-06-15", "institution_id": "I1", "street_id": "S1",
+         "inspector_ids": "A;B", "reason": "drawn"},
+        {"date": "2026-06-15", "institution_id": "I3", "street_id": "S1",
+         "inspector_ids": "A;B", "reason": "drawn"},
+        {"date": "2026-06-16", "institution_id": "I2", "street_id": "S2",
+         "inspector_ids": "C;D", "reason": "drawn"},
+        {"date": "2026-06-17", "institution_id": "I4", "street_id": "S2",
+         "inspector_ids": "A;D", "reason": "drawn"},
+    ]  # fmt: skip
+    result, _ = month(d, (), dt.date(2026, 6, 15), stored)
+    assert independent(result.rows, d) == []
+    got = {r.institution_id: (r.date.isoformat(), ";".join(r.inspector_ids)) for r in result.rows}
+    for s in stored:
+        if s["institution_id"] != "I3":
+            assert got[s["institution_id"]] == (s["date"], s["inspector_ids"])
+    assert got["I3"] != ("2026-06-15", "A;B")
+    [why] = [f for f in result.findings if f.code.startswith("roster.replan.why.")]
+    assert (why.code, why.params["institution_id"]) == ("roster.replan.why.daily", "I3")
