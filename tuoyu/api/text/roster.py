@@ -347,10 +347,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "roster.notice.value": ("内容", "value"),
     # re-planning a month from a date
     "roster.replan.kept": (
-        "自 {date} 起重新安排：保留此前 {count} 次检查不变，重新安排之后的 {replanned} 次，"
-        "新增 {added} 次整改复查。",
+        "自 {date} 起重新安排：保留此前 {count} 次检查不变，之后已排定的 {replanned} 次逐一核对"
+        "（仍符合规则的原样保留），新增 {added} 次整改复查。",
         "Re-planned from {date}: {count} earlier inspections kept as they were, {replanned} "
-        "later ones re-planned, {added} follow-ups added.",
+        "later ones checked (those that still meet every rule stay as they were), {added} "
+        "follow-ups added.",
     ),
     "roster.replan.added": (
         "新增整改复查：{institution_id} 安排在 {date}（须于 {due} 前）。",
