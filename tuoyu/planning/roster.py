@@ -26,7 +26,9 @@ from tuoyu.optimizer.roster.problem import RosterProblem, RosterRow
 from tuoyu.optimizer.roster.replan import (
     Keep,
     Replan,
+    keep_only,
     keep_step,
+    most_kept,
     moved,
     replan_problem,
     without_follow_ups,
@@ -214,13 +216,23 @@ def _replan(
     if not keep.rest.visits:
         return _kept_only(keep), causes
     result = _around(keep, solve_params, stop, progress)
+    if result.status is Status.INFEASIBLE and keep.stay:
+        best = most_kept(keep.whole, keep.stay, solve_params.time_limit)
+        if best is not None:  # release the fewest stored rows that make room
+            rows, proven = best
+            fewer = keep_only(keep, rows)
+            result = _around(fewer, solve_params, stop, progress)
+            if not no_roster(result):
+                code = "roster.replan.released" if proven else "roster.replan.released_unproven"
+                said = info(code, count=len(keep.stay) - len(fewer.stay), kept=len(fewer.stay))
+                return replace(result, findings=(*result.findings, said)), dict(fewer.causes)
     if result.status is Status.INFEASIBLE:
         for r in keep.stay:
             causes[r.institution_id] = info("roster.replan.why.released",
                                             institution_id=r.institution_id)  # fmt: skip
         result = solve(keep.whole, solve_params, stop=stop, progress=progress)
         if not no_roster(result):
-            released = info("roster.replan.released", count=len(keep.stay))
+            released = info("roster.replan.released_all", count=len(keep.stay))
             result = replace(result, findings=(*result.findings, *keep.dropped, released))
     return result, causes
 

@@ -9,7 +9,7 @@ import datetime as dt
 from roster_check import check_roster
 from roster_instances import ALL, data, insp, inst
 
-from tuoyu.models.inspection import Leave, PastInspection
+from tuoyu.models.inspection import Conflict, Leave, PastInspection
 from tuoyu.optimizer.solve import SolveParams
 from tuoyu.planning.roster import rows_of, solve_month
 
@@ -217,3 +217,33 @@ def test_a_stored_row_over_a_lowered_daily_limit_moves_with_why_and_the_others_s
     assert got["I3"] != ("2026-06-15", "A;B")
     [why] = [f for f in result.findings if f.code.startswith("roster.replan.why.")]
     assert (why.code, why.params["institution_id"]) == ("roster.replan.why.daily", "I3")
+
+
+def test_when_a_follow_up_cannot_fit_around_the_stored_rows_they_are_released_and_said():
+    """The last two days of June; only A and B may inspect I5 (C and D recused), and the
+    stored rows take A and B both days (one visit a day each): the follow-up fits only
+    when a stored row moves, and each move says so (released)."""
+    one_a_day = [insp(p, dept, per_day=1) for p, dept in
+                 (("A", "d1"), ("B", "d2"), ("C", "d1"), ("D", "d2"))]  # fmt: skip
+    recused = [Conflict(inspector_id=p, institution_id="I5") for p in ("C", "D")]
+    d = data(INSTITUTIONS, one_a_day, conflicts=recused)
+    stored = [
+        {"date": "2026-06-02", "institution_id": "I5", "street_id": "S1",
+         "inspector_ids": "A;B", "reason": "drawn"},
+        {"date": "2026-06-29", "institution_id": "I1", "street_id": "S1",
+         "inspector_ids": "A;B", "reason": "drawn"},
+        {"date": "2026-06-30", "institution_id": "I3", "street_id": "S1",
+         "inspector_ids": "A;B", "reason": "drawn"},
+    ]  # fmt: skip
+    outcome = PastInspection(institution_id="I5", date=dt.date(2026, 6, 2), outcome="rectify",
+                             inspector_ids=("A", "B"))  # fmt: skip
+    result, rp = month(d, [outcome], dt.date(2026, 6, 29), stored)
+    assert rp is not None and rp.added == ("I5",)
+    assert independent(result.rows, d) == []
+    follow = [r for r in result.rows if r.institution_id == "I5" and r.reason == "follow_up"]
+    assert len(follow) == 1 and set(follow[0].inspector_ids) == {"A", "B"}
+    moved_ = [f for f in result.findings if f.code == "roster.replan.moved"]
+    assert len(moved_) == 1  # one of I1, I3 gives its day's A and B to the follow-up
+    assert moved_[0].params["cause"] == "roster.replan.why.released"
+    [said] = [f for f in result.findings if f.code == "roster.replan.released"]
+    assert said.params == {"count": 1, "kept": 1}

@@ -367,6 +367,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "(same day, same team); {planned} planned around them.",
     ),
     "roster.replan.released": (
+        "为安排新增或须调整的检查，原排定的 {count} 次检查须让出日期或人员；其余 {kept} 次原样保留"
+        "（已证明无法保留更多）。",
+        "To make room for the new or moved visits, {count} stored inspections give up their "
+        "day or team; the other {kept} stay as they were (proven the most that can stay).",
+    ),
+    "roster.replan.released_unproven": (
+        "为安排新增或须调整的检查，原排定的 {count} 次检查须让出日期或人员；其余 {kept} 次原样保留"
+        "（未能在时限内证明这是可保留的最多次数）。",
+        "To make room for the new or moved visits, {count} stored inspections give up their "
+        "day or team; the other {kept} stay as they were (not proven, within the time "
+        "limit, the most that can stay).",
+    ),
+    "roster.replan.released_all": (
         "其余检查无法围绕原样保留的 {count} 次安排，之后的全部检查已重新安排。",
         "The other visits could not be planned around the {count} kept ones: every later "
         "inspection was planned again.",
@@ -416,9 +429,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Why: {institution_id} has a new follow-up, planned by its due date.",
     ),
     "roster.replan.why.released": (
-        "原因：新增或须调整的检查无法围绕原排班安排，全部重新安排。",
-        "Why: the new or moved visits could not be planned around the stored roster, so "
-        "every later visit was planned again.",
+        "原因：为安排新增或须调整的检查，须让出日期或人员。",
+        "Why: it gives up its day or team to make room for the new or moved visits.",
     ),
     "roster.replan.why.closed": (
         "{institution_id} 已停业，原定 {date} 的检查取消。",

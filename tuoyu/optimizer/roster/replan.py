@@ -15,8 +15,11 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from ortools.sat.python import cp_model
+
 from tuoyu.models.findings import Finding, info, warning
 from tuoyu.models.inspection import Institution, PastInspection
+from tuoyu.optimizer.roster.model import build_model
 from tuoyu.optimizer.roster.problem import RosterProblem, RosterRow, Visit
 from tuoyu.optimizer.roster.variables import free_pool, pool_can_staff
 
@@ -306,3 +309,57 @@ def keep_step(replan: Replan) -> Keep:
     visits = tuple(v for v in whole.visits if v.institution_id not in kept)
     rest = replace(around(p, day, month), visits=visits)
     return Keep(tuple(stay), whole, rest, causes, tuple(dropped))
+
+
+def most_kept(problem: RosterProblem, rows: Sequence[RosterRow], work: float) -> tuple[
+        tuple[RosterRow, ...], bool] | None:  # fmt: skip
+    """The most of ``rows`` (stored later rows that each meet the rules) that can stay
+    exactly as they are (same day, same team) while every visit of ``problem`` (the rest
+    of the month: those rows' visits and the ones still to plan) can still be planned:
+    one CP-SAT solve over the hard rules, maximising the rows kept. A deterministic search
+    (one thread, a budget ``work`` of deterministic time), so the same with any
+    ``--workers``. Returns the rows kept and whether their number is proven the most;
+    None when the visits cannot all be planned even with no row kept."""
+    m = build_model(problem)
+    index = {v.institution_id: n for n, v in enumerate(problem.visits)}
+    day = {d: k for k, d in enumerate(problem.days)}
+    person = {i.inspector_id: n for n, i in enumerate(problem.inspectors)}
+    keep: list[tuple[cp_model.IntVar, RosterRow]] = []
+    for row in sorted(rows, key=lambda r: (r.date, r.institution_id)):
+        v, k = index[row.institution_id], day[row.date]
+        team = [person[p] for p in row.inspector_ids]
+        if (v, k) not in m.var.x or any((v, p) not in m.var.a for p in team):
+            continue
+        lit = m.model.new_bool_var(f"keep_{v}")
+        m.model.add(m.var.x[v, k] == 1).only_enforce_if(lit)
+        for p in team:
+            m.model.add(m.var.a[v, p] == 1).only_enforce_if(lit)
+        m.model.add(m.var.team(v, range(len(problem.inspectors))) == len(team)).only_enforce_if(
+            lit
+        )
+        keep.append((lit, row))
+    m.model.maximize(cp_model.LinearExpr.sum([lit for lit, _ in keep]))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = 0
+    solver.parameters.max_deterministic_time = max(1.0, work)
+    status = solver.solve(m.model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    kept = tuple(row for lit, row in keep if solver.boolean_value(lit))
+    return kept, status == cp_model.OPTIMAL
+
+
+def keep_only(keep: Keep, rows: Sequence[RosterRow]) -> Keep:
+    """``keep`` with only ``rows`` of its kept rows staying; each other one is released
+    (it moves to make room for the visits still to plan, and says so)."""
+    stay = {r.institution_id for r in rows}
+    causes = dict(keep.causes)
+    for r in keep.stay:
+        if r.institution_id not in stay:
+            causes[r.institution_id] = info("roster.replan.why.released",
+                                            institution_id=r.institution_id)  # fmt: skip
+    fit, _over, day, month = _within_limits(keep.whole, rows)
+    visits = tuple(v for v in keep.whole.visits if v.institution_id not in stay)
+    rest = replace(around(keep.whole, day, month), visits=visits)
+    return Keep(tuple(fit), keep.whole, rest, causes, keep.dropped)
