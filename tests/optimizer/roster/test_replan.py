@@ -10,8 +10,10 @@ from roster_check import check_roster
 from roster_instances import ALL, data, insp, inst
 
 from tuoyu.models.inspection import Conflict, Leave, PastInspection
+from tuoyu.optimizer.roster import build_problem
+from tuoyu.optimizer.roster.replan import most_kept, replan_problem
 from tuoyu.optimizer.solve import SolveParams
-from tuoyu.planning.roster import rows_of, solve_month
+from tuoyu.planning.roster import rows_of, solve_month, stored_rows
 
 INSTITUTIONS = [inst("I1"), inst("I2", "S2"), inst("I3"), inst("I4", "S2"), inst("I5")]
 INSPECTORS = [insp("A", "d1"), insp("B", "d2"), insp("C", "d1"), insp("D", "d2")]
@@ -247,3 +249,16 @@ def test_when_a_follow_up_cannot_fit_around_the_stored_rows_they_are_released_an
     assert moved_[0].params["cause"] == "roster.replan.why.released"
     [said] = [f for f in result.findings if f.code == "roster.replan.released"]
     assert said.params == {"count": 1, "kept": 1}
+
+
+def test_most_kept_keeps_every_stored_row_when_nothing_forces_a_move():
+    d = data(MORE, TEAM)
+    first, _ = month(d)
+    start = middle(first.rows)
+    problem = build_problem(d, 2026, 6, 7, ALL)
+    rp = replan_problem(problem, stored_rows(rows_of(first.rows)), (), start,
+                        {i.institution_id: i for i in MORE})  # fmt: skip
+    best = most_kept(rp.problem, rp.later, work=5)
+    assert best is not None
+    kept, proven = best
+    assert proven and csv_rows(kept, start) == csv_rows(first.rows, start)
