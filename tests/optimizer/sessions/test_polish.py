@@ -163,3 +163,83 @@ def test_a_centers_days_are_chosen_again_at_once(tmp_path):
     got = goals.team_goal_values(p, after, again)
     assert (got["far"], got["load"]) == (1, 0)
     assert _objective(p, after, again) < _objective(p, before, team)
+
+
+def _event_problem(tmp_path) -> SessionProblem:
+    # C1 in 友谊路 led by E1 (Sundays and Mondays, one session a month); C2 and C3 in 罗店
+    # led by E2 (Saturday to Monday) and E3 (Saturdays and Mondays); one weekend event in
+    # March needing two educators. On a Sunday only E1 and E2 work: the event takes E1,
+    # who then has no room for C1's March session (far E3 and not the home lead: 13).
+    # On a Saturday E2 and E3 go and everyone leads their own center (0).
+    def person(sid: str, street: str, days: str, cap: int = 6) -> dict[str, object]:
+        return dict(staff_id=sid, name=sid, discipline="education", street_id=street,
+                    max_per_month=cap, days=days)
+
+    folder = write_tables(tmp_path, dict(
+        centers=[center_row("C1", A), center_row("C2", FAR), center_row("C3", FAR)],
+        guidance_staff=[person("E1", A, "Sun;Mon", cap=1), person("E2", FAR, "Sat;Sun;Mon"),
+                        person("E3", FAR, "Sat;Mon")],
+        topics=TOPICS[:2],
+        events=[dict(event_id="EV", name="活动", kind="public_activity", count=1,
+                     staff_needed=2, disciplines="education", weekend="true", months="3")],
+    ))  # fmt: skip
+    return SessionProblem(data=load_session_data(folder), year=2027)
+
+
+def _event_calendar(event_day: dt.date) -> list[Session]:
+    mondays = [(1, 11), (3, 8), (5, 10), (7, 12), (9, 13), (11, 8)]
+    out = [
+        Session(date=dt.date(2027, m, d), half=half, center_id=cid, topic_id="AB"[i % 2])
+        for cid, half in (("C1", 1), ("C2", 0), ("C3", 0))
+        for i, (m, d) in enumerate(mondays)
+    ]
+    return [*out, Session(date=event_day, half=0, event_id="EV")]
+
+
+def test_an_event_moves_to_a_day_that_frees_a_home_lead(tmp_path):
+    p = _event_problem(tmp_path)
+    assert p.home_lead == {"C1": "E1", "C2": "E2", "C3": "E3"}
+    before = _event_calendar(dt.date(2027, 3, 7))  # a Sunday
+    team = flow.best_teams(p, before)
+    assert team is not None
+    assert polish.events_value(p, before, team) == 13  # far 5 + another lead 8
+    after = polish.events_where_people_are_free(p, before)
+    again = flow.best_teams(p, after)
+    assert again is not None
+    event = next(s for s in after if s.event_id)
+    assert event.date.month == 3 and event.date.weekday() == 5  # a Saturday in March
+    key = lambda s: (s.date, s.half, s.center_id)  # noqa: E731
+    assert sorted((s for s in after if s.center_id), key=key) == sorted(
+        (s for s in before if s.center_id), key=key)
+    assert violations(p.data, 2027, rows_of(_staffed(after, again))) == []
+    values = goals.team_goal_values(p, after, again)
+    assert values["far"] == values["extra_lead"] == values["load"] == 0
+    # nothing left to gain: the same calendar again (deterministic)
+    assert polish.events_where_people_are_free(p, after) is after
+
+
+def test_the_people_wanted_elsewhere_are_those_nearer_than_a_member(tmp_path):
+    p = _event_problem(tmp_path)
+    cal = _event_calendar(dt.date(2027, 3, 7))
+    team = flow.best_teams(p, cal)
+    assert team is not None
+    # C1's March session has E3 (far, not its lead): E1 (home) and E2 (far, not its
+    # lead either: the same cost 13) -- only E1 is cheaper
+    assert polish.people_wanted_elsewhere(p, cal, team) == {"E1"}
+    assert polish.people_wanted_elsewhere(p, cal, {k: ["E1"] if s.center_id == "C1" else
+                                                   ["E2"] if s.center_id == "C2" else
+                                                   ["E3"] for k, s in enumerate(cal)}) == set()
+
+
+def test_an_event_slot_is_one_per_weekday_and_half_day_with_free_people(tmp_path):
+    p = _event_problem(tmp_path)
+    cal = _event_calendar(dt.date(2027, 3, 7))
+    team = flow.best_teams(p, cal)
+    assert team is not None
+    k = next(k for k, s in enumerate(cal) if s.event_id)
+    slots = polish.event_slots(p, cal, team, k)
+    days = [p.date(x // 2) for x in slots]
+    # March's Saturdays (E2, E3) and Sundays (E1, E2): the first of each, both halves;
+    # the event's own day is no candidate
+    assert days == [dt.date(2027, 3, 6)] * 2 + [dt.date(2027, 3, 14)] * 2
+    assert [x % 2 for x in slots] == [0, 1, 0, 1]

@@ -37,7 +37,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from tuoyu.models.sessions import Session
-from tuoyu.optimizer.sessions.flow import trip_cost
+from tuoyu.optimizer.sessions import goals
+from tuoyu.optimizer.sessions.flow import best_teams, trip_cost
 from tuoyu.optimizer.sessions.goals import (
     event_kinds,
     event_spread_excess,
@@ -652,10 +653,7 @@ class _Polish:
     def stopped(self) -> bool:
         """Stopped by the planner or the wall-clock ceiling: every change made so far is
         whole, the rest is left."""
-        if self.clock is not None and self.clock.expired():
-            self.clock.note("polish")
-            return True
-        return self.stop is not None and self.stop.is_set()
+        return _stopped(self.stop, self.clock)
 
     def spread_events(self) -> None:
         """Move district-event occurrences out of months where their kind is bunched
@@ -904,6 +902,168 @@ def polish(
     plan is finished at once)."""
     if p.previous or not team:
         return sessions
+    # the events first where the exact teams cost least, the sessions moved around them,
+    # then the events again around the moved sessions
+    moved = events_where_people_are_free(p, sessions, stop=stop, clock=clock)
+    if moved is not sessions:
+        sessions, team = moved, best_teams(p, moved) or team
     run = _Polish(p, sessions, team, stop, clock)
     run.run()
-    return sorted(run.st.sessions, key=lambda s: (s.date, s.half, s.center_id, s.event_id))
+    out = sorted(run.st.sessions, key=lambda s: (s.date, s.half, s.center_id, s.event_id))
+    return out if run.stopped else events_where_people_are_free(p, out, stop=stop, clock=clock)
+
+
+def events_value(p: SessionProblem, sessions: list[Session], team: dict[int, list[str]]) -> int:
+    """What moving an event occurrence can change in the plan's objective: the teams'
+    goals and the events' spread (the center sessions, so the calendar goals and the
+    months' shares, stay as they are)."""
+    values = {
+        **goals.team_goal_values(p, sessions, team),
+        "event_spread": goals.event_spread_excess(p, [*p.fixed, *sessions]),
+    }
+    return goals.weighted(p, values, goals.PLAN_GOALS)
+
+
+def event_slots(p: SessionProblem, sessions: list[Session], team: dict[int, list[str]], k: int
+                ) -> list[int]:
+    """The half-days event occurrence ``k`` may move to within its month: per weekday and
+    half-day, the first day of the month (not its own, not one its event already has) on
+    which people enough of each discipline are free (available, in no other place that
+    half-day, under their monthly limit)."""
+    s = sessions[k]
+    e = next(e for e in p.data.events if e.event_id == s.event_id)
+    need = p.event_team(e)
+    taken = {x.date for x in sessions if x.event_id == e.event_id}
+    busy: set[tuple[str, int]] = set()
+    used: Counter = Counter()
+    for j, x in enumerate(sessions):
+        if j != k:
+            for sid in team.get(j, ()):
+                busy.add((sid, 2 * p.day(x.date) + x.half))
+                used[sid, x.date.month] += 1
+    out: dict[tuple[int, int], int] = {}
+    for d in p.event_days(e):
+        date = p.date(d)
+        if date.month != s.date.month or date in taken:
+            continue
+        for h in (0, 1):
+            key = (date.weekday(), h)
+            if key in out:
+                continue
+            if all(
+                sum(
+                    1
+                    for st in p.pools[x]
+                    if d in p.available_days[st.staff_id]
+                    and (st.staff_id, 2 * d + h) not in busy
+                    and used[st.staff_id, date.month] < p.room(st, date.month)
+                ) >= n
+                for x, n in need.items()
+            ):
+                out[key] = 2 * d + h
+    return [out[key] for key in sorted(out)]
+
+
+def events_where_people_are_free(
+    p: SessionProblem, sessions: list[Session], stop: Stop | None = None,
+    clock: Clock | None = None,
+) -> list[Session]:
+    """Move district-event occurrences within their months to the half-day where the
+    plan, its teams named by the exact flow, costs least, when it strictly falls.
+
+    Why: an event's day decides who it takes. An occurrence on a Sunday, when only two
+    educators work, takes a center's home lead who is then at the fair share and leaves
+    the center's sessions to another lead; on the Saturday before, someone under the
+    share would go. The session moves above keep the events where they are (they count
+    greedy teams); this step weighs every occurrence's other weekdays and half-days of
+    its month (``event_slots``) with the exact teams. Deterministic: occurrences in plan
+    order, candidates in slot order, the first best kept; at most two passes."""
+    if not p.data.events or p.previous:
+        return sessions
+    team = best_teams(p, sessions)
+    if team is None:
+        return sessions
+    best = events_value(p, sessions, team)
+    given = sessions
+    for _ in range(2):
+        changed = False
+        wanted = people_wanted_elsewhere(p, sessions, team)
+        for k in [k for k, s in enumerate(sessions) if s.event_id]:
+            if _stopped(stop, clock):
+                return sessions
+            if not wanted & set(team.get(k, ())):
+                continue
+            choice = None
+            mine = tuple(d for d in DISCIPLINES if p.team_of(sessions[k]).get(d))
+            for slot in event_slots(p, sessions, team, k):
+                moved = list(sessions)
+                moved[k] = sessions[k].model_copy(
+                    update={"date": p.date(slot // 2), "half": slot % 2}
+                )
+                t2 = _teams_again(p, moved, team, mine)
+                if t2 is None:
+                    continue
+                v = events_value(p, moved, t2)
+                if v < best:
+                    best, choice = v, (moved, t2)
+            if choice is not None:
+                sessions, team = choice
+                changed = True
+        if not changed:
+            break
+    if sessions is given:
+        return given
+    return sorted(sessions, key=lambda s: (s.date, s.half, s.center_id, s.event_id))
+
+
+def people_wanted_elsewhere(
+    p: SessionProblem, sessions: list[Session], team: dict[int, list[str]]
+) -> set[str]:
+    """The people who would cost a center session less than a member of its discipline it
+    has (a nearer trip, its home lead): an event occurrence that takes one of them may
+    be worth moving to a half-day they are not needed at (``event_slots``)."""
+    w = p.rules.weights
+    staff = {st.staff_id: st for st in p.data.staff}
+    street = {c.center_id: c.street_id for c in p.data.centers}
+
+    def cost(cid: str, sid: str) -> int:
+        st = staff[sid]
+        lead = st.discipline == "education" and p.home_lead.get(cid) != sid
+        return trip_cost(p, st.street_id, street[cid]) + (w.extra_lead if lead else 0)
+
+    out: set[str] = set()
+    for k, s in enumerate(sessions):
+        if not s.center_id:
+            continue
+        for sid in team.get(k, ()):
+            paid = cost(s.center_id, sid)
+            if paid:
+                out.update(x.staff_id for x in p.pools[staff[sid].discipline]
+                           if cost(s.center_id, x.staff_id) < paid)
+    return out
+
+
+def _teams_again(p: SessionProblem, sessions: list[Session], team: dict[int, list[str]],
+                 disciplines: tuple[str, ...]) -> dict[int, list[str]] | None:
+    """``best_teams`` of ``sessions`` when only places of ``disciplines`` changed: their
+    flows solved again, the other disciplines' people kept from ``team`` (each
+    discipline's flow is its own, so this is the whole call's answer)."""
+    fresh = best_teams(p, sessions, disciplines)
+    if fresh is None:
+        return None
+    disc = {st.staff_id: st.discipline for st in p.data.staff}
+    out: dict[int, list[str]] = {}
+    for k in sorted(set(team) | set(fresh)):
+        kept = [sid for sid in team.get(k, ()) if disc[sid] not in disciplines]
+        new = fresh.get(k, [])
+        members = [*kept, *new]
+        members.sort(key=lambda sid: DISCIPLINES.index(disc[sid]))  # as best_teams orders
+        out[k] = members
+    return out
+
+
+def _stopped(stop: Stop | None, clock: Clock | None) -> bool:
+    if clock is not None and clock.expired():
+        clock.note("polish")
+        return True
+    return stop is not None and stop.is_set()
