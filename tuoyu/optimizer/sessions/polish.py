@@ -7,13 +7,19 @@ relaxation's partners); the teams flow then has to take the calendar as it is. W
 left is mostly a doctor's or psychologist's trip to a far street on a half-day the near
 one is busy, or a psychology topic where no psychologist lives near. One session at a
 time, this pass tries every half-day of the session's window (between its neighbours'
-28-day gaps, on the center's open days, weekend kept a weekend and a working day a
-working day, every quarter still covered) and every topic that keeps the topic rules
+28-day gaps, on the center's open days, every quarter still covered; a weekend or a
+working day, the weekend goal counted) and every topic that keeps the topic rules
 (no topic twice in a row, enough different topics), with the cheapest free person of
 each discipline the new topic needs (available that day, not in another place that
 half-day, within the monthly limit). A change is kept when the plan's objective (trips,
 extra lead, load above the fair share, spacing) strictly falls, counted exactly on the
-whole plan. The weekend count never changes, so the weekend goal stays as it was.
+whole plan, the weekend goal included: a session may go from a working day to a
+weekend (or back) when its home lead works weekends only and that pays for the weekend
+share it moves off (issue 18, held-out districts).
+
+District events move within their months to the half-day whose exact teams cost least
+(``events_where_people_are_free``, before and after the session moves): an occurrence
+on a Sunday, when few work, takes a home lead the center then misses.
 
 The even year (issue 18) is counted exactly too: the doctors' and psychologists' months
 are evened by topics first (``retopic`` with the months in its costs: no session moves),
@@ -52,6 +58,8 @@ from tuoyu.optimizer.solve import Clock, Stop
 PASSES = 4
 #: attempts at raising a discipline's fair share (each undone unless it pays)
 RAISES = 6
+#: rounds of the whole sequences, the single moves and the raises (while the plan falls)
+ROUNDS = 3
 
 
 def spacing_of(p: SessionProblem, days: list[int]) -> int:
@@ -86,6 +94,8 @@ class _State:
     total: Counter = field(default_factory=Counter)
     #: center sessions per (discipline, month): the even-year goal's counts
     months: Counter = field(default_factory=Counter)
+    #: center sessions on a Saturday or Sunday (the weekend goal's count)
+    weekend: int = 0
 
     def __post_init__(self) -> None:
         self.disc = {s.staff_id: s.discipline for s in self.p.data.staff}
@@ -104,6 +114,7 @@ class _State:
         if s.center_id:
             for d in self.topic_needs[s.topic_id]:
                 self.months[d, s.date.month] += sign
+            self.weekend += sign * (s.date.weekday() >= 5)
 
     def slot(self, k: int) -> int:
         s = self.sessions[k]
@@ -189,6 +200,13 @@ class _Polish:
                 self.target[cid][disc[sid]] += n
         self.mw = month_weights(p, p.data.centers)
         self.msw = sum(self.mw.values())
+        #: the weekend goal's target (``goals.calendar_values``: a share of the sessions)
+        n = sum(len(ks) for ks in self.of_center.values())
+        self.weekend_target = round(p.rules.weekend_share * n)
+
+    def weekend_term(self, weekend: int) -> int:
+        """The weekend goal's cost with ``weekend`` center sessions on a weekend."""
+        return self.p.rules.weights.weekend * abs(weekend - self.weekend_target)
 
     # -- the even year ---------------------------------------------------------------------
     def month_excess(self, d: str, mo: int, n: int, total: int) -> int:
@@ -257,13 +275,13 @@ class _Polish:
     # -- the rules of one center -----------------------------------------------------------
     def window(self, cid: str, i: int, ks: list[int]) -> list[int]:
         """The half-days session ``i`` of a center may move to (order and gaps kept, open
-        days, weekend status kept, every quarter still covered)."""
+        days, every quarter still covered); a weekend or a working day: the weekend goal
+        is counted in the move's value."""
         p = self.p
         gap = p.rules.min_gap_days
         days = [p.day(self.st.sessions[k].date) for k in ks]
         lo = days[i - 1] + gap if i else p.first_day
         hi = days[i + 1] - gap if i + 1 < len(days) else p.n_days - 1
-        weekend = p.date(days[i]).weekday() >= 5
         c = self.centers[cid]
         quarters = None
         others = {(p.month_of_day[x] - 1) // 3 for j, x in enumerate(days) if j != i}
@@ -274,7 +292,7 @@ class _Polish:
         keep_q = min(p.rules.min_quarters, len({(p.month_of_day[x] - 1) // 3 for x in days}))
         out = []
         for d in range(lo, hi + 1):
-            if d not in self.open[cid] or (p.date(d).weekday() >= 5) != weekend:
+            if d not in self.open[cid]:
                 continue
             q = (p.month_of_day[d] - 1) // 3
             if quarters and {q} != quarters:
@@ -339,6 +357,7 @@ class _Polish:
             moved = [*days[:i], slot // 2, *days[i + 1 :]]
             v += p.rules.weights.spacing * spacing_of(p, moved)
             v += p.rules.weights.quarters * self.quarters_short(cid, moved)
+            v += self.weekend_term(st.weekend + (p.date(slot // 2).weekday() >= 5))
             off = sum(abs(others[d] + (d in need) - target[d]) for d in DISCIPLINES[1:])
             return v, off
 
@@ -463,7 +482,7 @@ class _Polish:
             sum(self.ranked(cid, d)[0][0] if self.ranked(cid, d) else 0 for d in need)
             for need in self.needs
         )
-        if paid > least or self.center_spacing(cid) or self.month_off(k):
+        if paid > least or self.center_spacing(cid) or self.month_off(k) or self.weekend_off(k):
             return True
         days = [self.p.day(st.sessions[j].date) for j in self.of_center[cid]]
         if self.quarters_short(cid, days):
@@ -477,6 +496,13 @@ class _Polish:
         p = self.p
         need = min(p.rules.min_quarters, self.centers[cid].sessions_per_year, 4)
         return max(0, need - len({(p.month_of_day[d] - 1) // 3 for d in days}))
+
+    def weekend_off(self, k: int) -> bool:
+        """Whether moving session ``k`` between a weekend and a working day brings the
+        weekend count nearer to its target (the weekend goal)."""
+        weekend = self.st.sessions[k].date.weekday() >= 5
+        n, target = self.st.weekend, self.weekend_target
+        return (weekend and n > target) or (not weekend and n < target)
 
     def month_off(self, k: int) -> bool:
         """Whether session ``k``'s month is outside its band for one of its disciplines
@@ -518,6 +544,7 @@ class _Polish:
             self.quarters_short(cid, [self.p.day(st.sessions[k].date) for k in ks])
             for cid, ks in self.of_center.items()
         )
+        v += self.weekend_term(st.weekend)
         return v + w.spacing * sum(self.center_spacing(cid) for cid in self.of_center)
 
     def snapshot(self) -> tuple:
@@ -530,6 +557,7 @@ class _Polish:
             Counter(st.load),
             Counter(st.total),
             Counter(st.months),
+            st.weekend,
         )
 
     def restore(self, snap: tuple) -> None:
@@ -543,6 +571,7 @@ class _Polish:
             Counter(snap[5]),
             Counter(snap[6]),
         )
+        st.weekend = snap[7]
 
     def raise_fair(self, d: str, levels: int = 1, strict: bool = True) -> bool:
         """Raise the fair share of discipline ``d`` by one: give just enough sessions a
@@ -813,18 +842,26 @@ class _Polish:
                 return
             if self.disciplines_uneven():
                 self.retopic(cid)
-        if self.p.rules.reschedule:
-            for _ in range(PASSES):
-                if not self.reschedule_all():
-                    break
-        self.passes(PASSES)
-        for _ in range(RAISES):
-            if self.stopped:
-                return
-            tries = [(d, lv, x) for d in DISCIPLINES[1:] for lv in (1, 2) for x in (True, False)]
-            if not any(self.raise_fair(*t) for t in tries):
-                break
+        for _ in range(ROUNDS):
+            before = self.objective()
+            if self.p.rules.reschedule:
+                for _ in range(PASSES):
+                    if self.stopped or not self.reschedule_all():
+                        break
             self.passes(PASSES)
+            for _ in range(RAISES):
+                if self.stopped:
+                    return
+                tries = [
+                    (d, lv, x) for d in DISCIPLINES[1:] for lv in (1, 2) for x in (True, False)
+                ]
+                if not any(self.raise_fair(*t) for t in tries):
+                    break
+                self.passes(PASSES)
+            # a single move (a session to a weekend, say) can open room for a center's
+            # whole sequence again: another round while the plan falls
+            if self.stopped or self.objective() >= before:
+                return
 
 
 #: a day a session cannot take (reschedule's dynamic program)
