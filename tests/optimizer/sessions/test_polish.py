@@ -13,6 +13,8 @@ from sessions_check import center_row, rows_of, violations, write_tables
 
 from tuoyu.models.sessions import Session, load_session_data
 from tuoyu.optimizer.sessions import SessionProblem, flow, goals, polish
+from tuoyu.optimizer.sessions.goals import SessionWeights
+from tuoyu.optimizer.sessions.problem import SessionRules
 from tuoyu.optimizer.solve import Stop
 
 A, FAR = "310113003", "310113101"  # 友谊路; 罗店 is not its neighbour
@@ -281,3 +283,49 @@ def test_a_session_moves_to_a_weekend_when_its_home_lead_works_weekends_only(tmp
     assert violations(p.data, 2027, rows_of(_staffed(after, again))) == []
     assert sum(s.date.weekday() == 5 for s in after) == 3
     assert cost(after, again) == 59
+
+
+def test_two_sessions_swap_weekend_and_working_day(tmp_path):
+    # C1 (友谊路) has a home educator E1 who works Saturdays only; its two Tuesday
+    # sessions go to E2 from the neighbouring 吴淞 (trip 1 + another lead 8 = 9 each).
+    # C2 (吴淞, E2's own) holds the year's one weekend session (round(0.2 * 5) = 1). One
+    # C1 session alone to a Saturday saves 9 and costs 10 of weekend share; with C2's
+    # Saturday going to a working day (free for E2) the pair saves 9: 18 -> 9. The load
+    # goal is switched off to keep the arithmetic to the swap.
+    nb = "310113007"
+    folder = write_tables(tmp_path, dict(
+        centers=[center_row("C1", A, n=2), center_row("C2", nb, n=3)],
+        guidance_staff=[
+            dict(staff_id="E1", name="E1", discipline="education", street_id=A,
+                 max_per_month=6, days="Sat"),
+            dict(staff_id="E2", name="E2", discipline="education", street_id=nb,
+                 max_per_month=6, days=""),
+        ],
+        topics=TOPICS[:2],
+    ))  # fmt: skip
+    rules = SessionRules(weights=SessionWeights(load=0))
+    p = SessionProblem(data=load_session_data(folder), year=2027, rules=rules)
+    assert (p.home_lead["C1"], p.home_lead["C2"]) == ("E1", "E2")
+    before = [
+        Session(date=dt.date(2027, 3, 9), half=0, center_id="C1", topic_id="A"),
+        Session(date=dt.date(2027, 9, 14), half=0, center_id="C1", topic_id="B"),
+        Session(date=dt.date(2027, 1, 12), half=0, center_id="C2", topic_id="A"),
+        Session(date=dt.date(2027, 5, 15), half=0, center_id="C2", topic_id="B"),  # Sat
+        Session(date=dt.date(2027, 10, 12), half=0, center_id="C2", topic_id="A"),
+    ]
+    team = flow.best_teams(p, before)
+    assert team is not None
+
+    def cost(cal, t):
+        values = {**goals.calendar_values(p, cal), **goals.team_goal_values(p, cal, t),
+                  **goals.even_year_values(p, cal)}
+        return goals.weighted(p, values, goals.PLAN_GOALS)
+
+    assert cost(before, team) == 18
+    after = polish.polish(p, before, team)
+    again = flow.best_teams(p, after)
+    assert again is not None
+    assert violations(p.data, 2027, rows_of(_staffed(after, again)), rules) == []
+    assert cost(after, again) == 9
+    weekend = {s.center_id for s in after if s.date.weekday() >= 5}
+    assert weekend == {"C1"}

@@ -58,6 +58,8 @@ from tuoyu.optimizer.solve import Clock, Stop
 PASSES = 4
 #: attempts at raising a discipline's fair share (each undone unless it pays)
 RAISES = 6
+#: partners a session's move to the other weekend status tries (``pair_flips``)
+PAIR_TRIES = 3
 #: rounds of the whole sequences, the single moves and the raises (while the plan falls)
 ROUNDS = 3
 
@@ -318,11 +320,13 @@ class _Polish:
         return out
 
     # -- one session -----------------------------------------------------------------------
-    def improve(self, k: int) -> bool:
+    def improve(self, k: int, flip: bool = False) -> bool:
         """Move session ``k`` (half-day, topic, team) where the plan costs strictly less;
         at equal cost, where the center's sessions per discipline come nearer to its
         partners' numbers (the relaxation's, ``SessionProblem.partner``): a lexicographic
-        descent, so it cannot cycle."""
+        descent, so it cannot cycle. With ``flip``: to its best half-day of the other
+        weekend status whatever it costs (``pair_flips`` judges the pair); False when
+        there is none (it stays)."""
         p, st = self.p, self.st
         s = st.sessions[k]
         cid = s.center_id
@@ -344,20 +348,31 @@ class _Polish:
         mtot = {d: sum(st.months[d, mo] for mo in self.mw) for d in DISCIPLINES}
         mbase = {(d, x): self.month_term(d, mtot[d] + x) for d in DISCIPLINES for x in (0, 1)}
 
+        memo: dict[tuple, int] = {}  # the parts of a value that depend on the month or day
+
         def month_v(d: str, mo: int) -> int:
-            n, t1 = st.months[d, mo], mtot[d] + 1
-            return (mbase[d, 1] - self.month_excess(d, mo, n, t1)
-                    + self.month_excess(d, mo, n + 1, t1))
+            if (d, mo) not in memo:
+                n, t1 = st.months[d, mo], mtot[d] + 1
+                memo[d, mo] = (mbase[d, 1] - self.month_excess(d, mo, n, t1)
+                               + self.month_excess(d, mo, n + 1, t1))
+            return memo[d, mo]
+
+        def day_v(day: int) -> int:
+            if day not in memo:
+                moved = [*days[:i], day, *days[i + 1 :]]
+                memo[day] = (
+                    p.rules.weights.spacing * spacing_of(p, moved)
+                    + p.rules.weights.quarters * self.quarters_short(cid, moved)
+                    + self.weekend_term(st.weekend + (p.date(day).weekday() >= 5))
+                )
+            return memo[day]
 
         def value(slot: int, t: int, members: dict[str, tuple[int, str]]) -> tuple[int, int]:
             need = self.needs[t]
             mo = p.month_of_day[slot // 2]
             v = sum(members[d][0] + w * base[d, 1] + wm * month_v(d, mo) for d in need)
             v += sum(w * base[d, 0] + wm * mbase[d, 0] for d in DISCIPLINES if d not in need)
-            moved = [*days[:i], slot // 2, *days[i + 1 :]]
-            v += p.rules.weights.spacing * spacing_of(p, moved)
-            v += p.rules.weights.quarters * self.quarters_short(cid, moved)
-            v += self.weekend_term(st.weekend + (p.date(slot // 2).weekday() >= 5))
+            v += day_v(slot // 2)
             off = sum(abs(others[d] + (d in need) - target[d]) for d in DISCIPLINES[1:])
             return v, off
 
@@ -370,19 +385,27 @@ class _Polish:
         }
         best = (value(slot0, t0, current), slot0, t0, current)
         v0 = best[0]
-        _, slot, t, people = self._best_move(cid, i, ks, fair, value, best)
+        weekend = p.date(slot0 // 2).weekday() >= 5
+        if flip:
+            v0 = (INF, INF)
+            best = (v0, slot0, t0, current)
+        found = self._best_move(cid, i, ks, fair, value, best, weekend if flip else None)
+        _, slot, t, people = found
         moved = s.model_copy(update={"date": p.date(slot // 2), "half": slot % 2,
                                      "topic_id": self.topics[t].topic_id})
         st.place(k, moved, [people[d][1] for d in self.needs[t]])
-        return best[0] < v0
+        return found[0] < v0
 
-    def _best_move(self, cid: str, i: int, ks: list[int], fair: dict, value, best: tuple
-                   ) -> tuple:
+    def _best_move(self, cid: str, i: int, ks: list[int], fair: dict, value, best: tuple,
+                   not_weekend: bool | None = None) -> tuple:
         """The least ``value`` over the half-days of the session's window and its topic
         choices, each with the cheapest free people (``best``: the session where it is,
-        kept at equal value)."""
+        kept at equal value; ``not_weekend``: only half-days of the other status)."""
         topics = self.topic_choices(cid, i, ks)
         for slot in self.window(cid, i, ks):
+            if not_weekend is not None and (
+                self.p.date(slot // 2).weekday() >= 5) == not_weekend:
+                continue
             people = {}
             for d in DISCIPLINES:
                 b = self.best_person(cid, d, slot, fair[d])
@@ -395,6 +418,64 @@ class _Polish:
                 if v < best[0]:
                     best = (v, slot, t, people)
         return best
+
+    def flip_gain(self, k: int) -> int | None:
+        """What moving session ``k`` to its best half-day of the other weekend status
+        changes in the plan's objective apart from the weekend goal (None: no such
+        half-day); the plan is left as it was."""
+        st = self.st
+        v0, snap = self.objective() - self.weekend_term(st.weekend), self.snapshot()
+        out = None
+        if self.improve(k, flip=True):
+            out = self.objective() - self.weekend_term(st.weekend) - v0
+        self.restore(snap)
+        return out
+
+    def pair_flips(self) -> bool:
+        """Two sessions swap their weekend status: one whose move to the other status pays
+        apart from the weekend goal, with one of the cheapest going the other way, so the
+        weekend count stays. A single move cannot: the first alone costs the weekend
+        share (a center whose home lead works weekends only takes a weekend the plan gave
+        a center that has people on working days too). Kept when the plan's objective
+        strictly falls. Each session's flip is priced once (``flip_gain``), then each
+        paying one tries the ``PAIR_TRIES`` cheapest of the other status."""
+        st = self.st
+        order = [k for cid in sorted(self.of_center) for k in self.of_center[cid]]
+        gain = {}
+        for k in order:
+            if self.stopped:
+                return False
+            g = self.flip_gain(k)
+            if g is not None:
+                gain[k] = g
+        changed = False
+        for k in [k for k in order if gain.get(k, 0) < 0]:
+            if self.stopped:
+                return changed
+            if k not in gain:  # moved already, as another's partner
+                continue
+            to_weekend = st.sessions[k].date.weekday() < 5
+            partners = sorted(
+                (g, j) for j, g in gain.items()
+                if j != k and (st.sessions[j].date.weekday() >= 5) == to_weekend
+            )[:PAIR_TRIES]
+            if not partners:
+                continue
+            v0, snap = self.objective(), self.snapshot()
+            if not self.improve(k, flip=True):
+                self.restore(snap)
+                continue
+            half = self.snapshot()
+            for _, j in partners:
+                if self.improve(j, flip=True) and self.objective() < v0:
+                    changed = True
+                    gain.pop(j, None)
+                    gain.pop(k, None)
+                    break
+                self.restore(half)
+            else:
+                self.restore(snap)
+        return changed
 
     # -- the topics of one center at once ---------------------------------------------------
     def team_value(self, cid: str) -> int:
@@ -849,6 +930,8 @@ class _Polish:
                     if self.stopped or not self.reschedule_all():
                         break
             self.passes(PASSES)
+            if self.pair_flips():
+                self.passes(PASSES)
             for _ in range(RAISES):
                 if self.stopped:
                     return
