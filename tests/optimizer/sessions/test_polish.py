@@ -329,3 +329,12 @@ def test_two_sessions_swap_weekend_and_working_day(tmp_path):
     assert cost(after, again) == 9
     weekend = {s.center_id for s in after if s.date.weekday() >= 5}
     assert weekend == {"C1"}
+
+
+def test_events_stay_where_they_are_in_a_district_planned_in_parts(tmp_path):
+    p = _event_problem(tmp_path)
+    assert not polish.in_parts(p)
+    q = SessionProblem(data=p.data, year=2027, rules=SessionRules(decompose_above=2))
+    assert polish.in_parts(q)  # three centers, parts above two
+    cal = _event_calendar(dt.date(2027, 3, 7))
+    assert polish.events_where_people_are_free(q, cal) is cal

@@ -1096,9 +1096,11 @@ def events_where_people_are_free(
     the center's sessions to another lead; on the Saturday before, someone under the
     share would go. The session moves above keep the events where they are (they count
     greedy teams); this step weighs every occurrence's other weekdays and half-days of
-    its month (``event_slots``) with the exact teams. Deterministic: occurrences in plan
-    order, candidates in slot order, the first best kept; at most two passes."""
-    if not p.data.events or p.previous:
+    its month (``event_slots``) with the exact teams, for the occurrences that take
+    someone a center session would rather have (``people_wanted_elsewhere``); not in a
+    district planned in parts (``in_parts``). Deterministic: occurrences in plan order,
+    candidates in slot order, the first best kept; at most two passes."""
+    if not p.data.events or p.previous or in_parts(p):
         return sessions
     team = best_teams(p, sessions)
     if team is None:
@@ -1134,6 +1136,13 @@ def events_where_people_are_free(
     if sessions is given:
         return given
     return sorted(sessions, key=lambda s: (s.date, s.half, s.center_id, s.event_id))
+
+
+def in_parts(p: SessionProblem) -> bool:
+    """A district planned street by street (``solve.calendar_groups``): its exact teams
+    take seconds per flow, too many for the events' moves (as the topics' MIP, left to
+    the session moves)."""
+    return sum(1 for c in p.data.centers if c.sessions_per_year) > p.rules.decompose_above
 
 
 def people_wanted_elsewhere(
