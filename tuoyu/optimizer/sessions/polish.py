@@ -60,6 +60,8 @@ PASSES = 4
 RAISES = 6
 #: partners a session's move to the other weekend status tries (``pair_flips``)
 PAIR_TRIES = 3
+#: the improvement again from its own result, its teams named by the exact flow
+AGAIN = 3
 #: rounds of the whole sequences, the single moves and the raises (while the plan falls)
 ROUNDS = 3
 
@@ -1015,13 +1017,39 @@ def polish(
     team: dict[int, list[str]],
     stop: Stop | None = None,
     clock: Clock | None = None,
+    topics_seconds: float | None = None,
 ) -> list[Session]:
     """The calendar after the local improvement (sessions in plan order); the caller names
     the teams again with the exact flow. A re-plan's calendar is returned as it is; a
     stop or the wall-clock ceiling ends the improvement between two changes (a cancelled
-    plan is finished at once)."""
+    plan is finished at once).
+
+    The improvement starts again from its own result, with the teams named by the exact
+    flow (and, given ``topics_seconds``, the topics chosen again for the whole district,
+    ``topics.choose_topics``, whose wall-clock safety net that is), while the plan's
+    objective strictly falls, at most ``AGAIN`` times: the flow's teams differ from the
+    pass's greedy ones, so moves that did not pay may pay now."""
     if p.previous or not team:
         return sessions
+    best = plan_objective(p, sessions, team)
+    for _ in range(AGAIN):
+        out = _improve_once(p, sessions, team, stop, clock)
+        again = best_teams(p, out)
+        if again is None:
+            break
+        if topics_seconds is not None and not _stopped(stop, clock):
+            out, again = _topics_again(p, out, again, topics_seconds, stop)
+        value = plan_objective(p, out, again)
+        if value >= best:
+            break
+        sessions, team, best = out, again, value
+        if _stopped(stop, clock):
+            break
+    return sorted(sessions, key=lambda s: (s.date, s.half, s.center_id, s.event_id))
+
+
+def _improve_once(p: SessionProblem, sessions: list[Session], team: dict[int, list[str]],
+                  stop: Stop | None, clock: Clock | None) -> list[Session]:
     # the events first where the exact teams cost least, the sessions moved around them,
     # then the events again around the moved sessions
     moved = events_where_people_are_free(p, sessions, stop=stop, clock=clock)
@@ -1031,6 +1059,35 @@ def polish(
     run.run()
     out = sorted(run.st.sessions, key=lambda s: (s.date, s.half, s.center_id, s.event_id))
     return out if run.stopped else events_where_people_are_free(p, out, stop=stop, clock=clock)
+
+
+def _topics_again(p: SessionProblem, sessions: list[Session], team: dict[int, list[str]],
+                  seconds: float, stop: Stop | None) -> tuple[list[Session], dict]:
+    """The topics chosen again for the whole district on the improved half-days (a
+    district planned in one part), kept when the plan's objective strictly falls."""
+    from tuoyu.optimizer.sessions import topics
+
+    if in_parts(p) or not any(p.pools[d] for d in topics.OTHERS):
+        return sessions, team
+    staffed = [s.model_copy(update={"staff_ids": tuple(team[k])}) for k, s in enumerate(sessions)]
+    moved, stopped = topics.choose_topics(p, staffed, seconds, stop)
+    if moved is None or stopped:
+        return sessions, team
+    moved = [s.model_copy(update={"staff_ids": ()}) for s in moved]
+    again = best_teams(p, moved)
+    if again is None or plan_objective(p, moved, again) >= plan_objective(p, sessions, team):
+        return sessions, team
+    return moved, again
+
+
+def plan_objective(p: SessionProblem, sessions: list[Session], team: dict[int, list[str]]) -> int:
+    """The plan's objective (``solve.plan_values``) of a fresh plan's sessions and teams."""
+    values = {
+        **goals.calendar_values(p, sessions),
+        **goals.team_goal_values(p, sessions, team),
+        **goals.even_year_values(p, [*p.fixed, *sessions]),
+    }
+    return goals.weighted(p, values, goals.PLAN_GOALS)
 
 
 def events_value(p: SessionProblem, sessions: list[Session], team: dict[int, list[str]]) -> int:
