@@ -338,3 +338,36 @@ def test_events_stay_where_they_are_in_a_district_planned_in_parts(tmp_path):
     assert polish.in_parts(q)  # three centers, parts above two
     cal = _event_calendar(dt.date(2027, 3, 7))
     assert polish.events_where_people_are_free(q, cal) is cal
+
+
+def test_the_topics_chosen_again_put_the_doctors_topics_on_the_near_doctors_days(tmp_path):
+    # C1's doctor M1 works Mondays; its two doctor's topics (C, D) fall on Tuesdays, when
+    # only the far M2 works (far 2 x 5, and M2 one above the fair share of 1: 10; with
+    # the calendar's spacing 3 and weekend share 10: 33). The topics chosen again for the
+    # district, the half-days kept, give one doctor's topic to a Monday (M1) and leave
+    # one with M2: far 5, 18. Nothing moves.
+    p = _problem(tmp_path)
+    days = ((1, 11, "A"), (3, 9, "C"), (5, 10, "B"), (7, 13, "D"), (9, 13, "A"), (11, 16, "B"))
+    cal = [Session(date=dt.date(2027, m, d), half=0, center_id="C1", topic_id=t)
+           for m, d, t in days]
+    team = flow.best_teams(p, cal)
+    assert team is not None
+    assert polish.plan_objective(p, cal, team) == 33
+    got, again = polish._topics_again(p, cal, team, 30.0, None)
+    assert polish.plan_objective(p, got, again) == 18
+    assert goals.team_goal_values(p, got, again)["far"] == 1
+    assert [(s.date, s.half) for s in got] == [(s.date, s.half) for s in cal]
+    assert violations(p.data, 2027, rows_of(_staffed(got, again))) == []
+    # nothing left to gain: the plan as it was
+    assert polish._topics_again(p, got, again, 30.0, None)[0] is got
+
+
+def test_the_plan_objective_is_the_plans_own(tmp_path):
+    from tuoyu.optimizer.sessions.solve import plan_values
+
+    p = _event_problem(tmp_path)
+    cal = _event_calendar(dt.date(2027, 3, 7))
+    team = flow.best_teams(p, cal)
+    assert team is not None
+    want = goals.weighted(p, plan_values(p, cal, team), goals.PLAN_GOALS)
+    assert polish.plan_objective(p, cal, team) == want > 0
