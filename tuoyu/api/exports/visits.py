@@ -139,10 +139,15 @@ def _coverage_and_notes(book: Any, plan: Plan, detail: VisitDetail, bold: Any) -
     fig = plan_figures(plan.as_dict(), "zh")
     line = len(plan.findings) + 2
     notes.write_row(line, 0, ["目标", "目标值", "达成", "是否达标"], bold)
-    for t in fig["targets"]:
+    share = book.add_format({"num_format": "0.0%"})
+    for t, raw in zip(fig["targets"], plan.targets, strict=True):
         line += 1
-        notes.write_row(line, 0, [t["label"], t["goal"], t["achieved"],
-                                  "达标" if t["met"] else "未达标"])
+        # numbers Excel can add up; a share as a percentage
+        fmt = share if raw.unit == "share" else None
+        notes.write(line, 0, t["label"])
+        notes.write_number(line, 1, raw.goal, fmt)
+        notes.write_number(line, 2, raw.achieved, fmt)
+        notes.write(line, 3, "达标" if t["met"] else "未达标")
     line += 2
     notes.write_row(line, 0, ["软目标", "数值", "权重", "计入目标值"], bold)
     for g in fig["goals"]:

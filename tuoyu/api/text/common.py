@@ -122,6 +122,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "plan.goal_cost": ("{value} × {weight} = {cost}", "{value} × {weight} = {cost}"),
     "plan.target_line": ("目标 {goal}，达成 {achieved}（{mark}）",
                          "goal {goal}, achieved {achieved} ({mark})"),
+    "plan.target_line_band": ("目标 {goal}（{low}–{high} 即达标），达成 {achieved}（{mark}）",
+                              "goal {goal} (met within {low}–{high}), achieved {achieved} "
+                              "({mark})"),
     "plan.target_met": ("达标", "met"),
     "plan.target_unmet": ("未达标", "NOT met"),
     # a penalty of a maximised objective: what it takes off
