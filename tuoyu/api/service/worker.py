@@ -139,7 +139,9 @@ def _plan_message(plan: Any, status: str, lang: str) -> str:
 
     personal = planner(plan.kind).personal_data  # never quote families in a job's message
     if plan.findings and status != "done" and not personal:
-        return "；".join(render(f, lang) for f in plan.findings[:3])
+        # whole sentences, one after the other: '…日历；在时限内…。', never '。；'
+        sep, end = ("；", "。") if lang == "zh" else ("; ", ".")
+        return sep.join(render(f, lang).rstrip("。.") for f in plan.findings[:3]) + end
     return label(f"status.{plan.status}", lang)
 
 
