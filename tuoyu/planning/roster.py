@@ -281,11 +281,20 @@ def _merged(keep: Keep, sub: RosterResult) -> RosterResult:
     uniqueness those of the solve around the kept rows (the kept rows are fixed)."""
     rows = tuple(sorted((*keep.stay, *sub.rows), key=lambda r: (r.date, r.institution_id)))
     objective, goals = _goals(keep.whole, rows)
-    gap = None if sub.objective is None or sub.bound is None else sub.objective - sub.bound
-    bound = None if gap is None else objective - gap
     found = info("roster.replan.unchanged", count=len(keep.stay), planned=len(sub.rows))
-    return replace(sub, problem=keep.whole, rows=rows, objective=objective, bound=bound,
-                   soft_goals=goals, findings=(*sub.findings, *keep.dropped, found))  # fmt: skip
+    if not keep.stay:  # nothing kept: the solve was the whole rest of the month's
+        gap = None if sub.objective is None or sub.bound is None else sub.objective - sub.bound
+        bound = None if gap is None else objective - gap
+        return replace(sub, problem=keep.whole, rows=rows, objective=objective, bound=bound,
+                       soft_goals=goals, findings=(*sub.findings, *keep.dropped, found))  # fmt: skip
+    # the kept rows are fixed and the solve around them counted its goals on its own rows
+    # (a busiest day, a fair share see only those): its proof is not one of the rows
+    # written, so the re-plan claims no optimum and no bound
+    status = Status.FEASIBLE if sub.status is Status.OPTIMAL else sub.status
+    scope = info("roster.replan.not_whole_optimum", kept=len(keep.stay))
+    return replace(sub, problem=keep.whole, rows=rows, objective=objective, bound=None,
+                   status=status, unique=False, soft_goals=goals,
+                   findings=(*sub.findings, *keep.dropped, found, scope))  # fmt: skip
 
 
 def _goals(problem: RosterProblem, rows: Sequence[RosterRow]) -> tuple[float, tuple[SoftGoal, ...]]:
@@ -301,8 +310,9 @@ def _kept_only(keep: Keep) -> RosterResult:
     roster that meets it)."""
     objective, goals = _goals(keep.whole, keep.stay)
     found = info("roster.replan.unchanged", count=len(keep.stay), planned=0)
+    first = info("roster.replan.keeping_first")
     return RosterResult(keep.whole, keep.stay, Status.OPTIMAL, objective, objective, (), goals,
-                        (*keep.whole.findings, *keep.dropped, found), unique=True)  # fmt: skip
+                        (*keep.whole.findings, *keep.dropped, found, first), unique=True)  # fmt: skip
 
 
 def no_roster(result: RosterResult) -> bool:

@@ -12,7 +12,7 @@ from roster_instances import ALL, data, insp, inst
 from tuoyu.models.inspection import Conflict, Leave, PastInspection
 from tuoyu.optimizer.roster import build_problem
 from tuoyu.optimizer.roster.replan import most_kept, replan_problem
-from tuoyu.optimizer.solve import SolveParams
+from tuoyu.optimizer.solve import SolveParams, Status
 from tuoyu.planning.roster import rows_of, solve_month, stored_rows
 
 INSTITUTIONS = [inst("I1"), inst("I2", "S2"), inst("I3"), inst("I4", "S2"), inst("I5")]
@@ -178,6 +178,11 @@ def test_a_new_follow_up_is_added_without_moving_the_stored_rows_when_capacity_a
     assert dt.date.fromisoformat(extra[0]) <= early.date + dt.timedelta(days=30)
     assert independent(result.rows, d) == []
     assert "roster.replan.moved" not in [f.code for f in result.findings]
+    # the follow-up was solved around rows held fixed: no optimum, no bound, no uniqueness
+    # is claimed for the roster written (the solve's own proof was of its part only)
+    assert result.status is Status.FEASIBLE and result.bound is None and not result.unique
+    [scope] = [f for f in result.findings if f.code == "roster.replan.not_whole_optimum"]
+    assert scope.params == {"kept": len(old)}
 
 
 def test_a_closed_institution_is_dropped_and_said_and_the_rest_stays():

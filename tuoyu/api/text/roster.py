@@ -361,6 +361,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{institution_id} 由 {old_date}（{old_team}）调整为 {date}（{team}）。",
         "{institution_id} moved from {old_date} ({old_team}) to {date} ({team}).",
     ),
+    "roster.replan.not_whole_optimum": (
+        "保留的 {kept} 次检查固定不动，其余检查围绕它们安排；围绕安排的部分各自求优，"
+        "整份排班不声称已证明最优（重新安排以不动已排定的检查为先）。",
+        "The {kept} kept inspections stay fixed and the others are planned around them; "
+        "that part is solved on its own, so the roster as a whole claims no proven optimum "
+        "(a re-plan keeps what is already on the roster first).",
+    ),
+    "roster.replan.keeping_first": (
+        "重新安排以原样保留已排定的检查为先：全部保留即是满足这一目标的唯一排班，"
+        "最优与下界均指这一前提下的排班。",
+        "A re-plan keeps what is already on the roster first: keeping every inspection is "
+        "the one roster that does; optimum and bound are meant under that rule.",
+    ),
     "roster.replan.unchanged": (
         "之后已排定的检查中 {count} 次原样保留（日期与检查组不变），另安排 {planned} 次。",
         "Of the later inspections already on the roster, {count} stay exactly as they were "
