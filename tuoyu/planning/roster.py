@@ -291,7 +291,10 @@ def _merged(keep: Keep, sub: RosterResult) -> RosterResult:
     # (a busiest day, a fair share see only those): its proof is not one of the rows
     # written, so the re-plan claims no optimum and no bound
     status = Status.FEASIBLE if sub.status is Status.OPTIMAL else sub.status
-    scope = info("roster.replan.not_whole_optimum", kept=len(keep.stay))
+    # part_proven: the solve around them was proven (unique), so the roster is still the
+    # same with any workers, which a verification of the draw needs
+    scope = info("roster.replan.not_whole_optimum", kept=len(keep.stay),
+                 part_proven=sub.status is Status.OPTIMAL)
     return replace(sub, problem=keep.whole, rows=rows, objective=objective, bound=None,
                    status=status, unique=False, soft_goals=goals,
                    findings=(*sub.findings, *keep.dropped, found, scope))  # fmt: skip
@@ -688,6 +691,14 @@ def verify(
     problems += _compare(body["result"], list(record["result"]))
     problems += fields_differ(body, record,
                               skip=(*NOT_RECOMPUTED, "result", "draw.drawn"))  # fmt: skip
-    if result.status != Status.OPTIMAL:
+    if result.status != Status.OPTIMAL and not _proven_around_kept(result):
         problems.append(warning("roster.verify.not_proven"))
     return not problems, problems
+
+
+def _proven_around_kept(result: RosterResult) -> bool:
+    """A re-plan that kept stored rows and planned the rest around them claims no
+    optimum for the whole, but it is reproducible when the solve around them was proven
+    (the same with any workers): its recomputation verifies."""
+    return any(f.code == "roster.replan.not_whole_optimum" and f.params.get("part_proven")
+               for f in result.findings)
