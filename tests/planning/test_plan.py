@@ -17,7 +17,10 @@ def _plan() -> Plan:
         kind="roster", status=Status.FEASIBLE, objective=110.0, bound=100.0,
         stages=[StageTime("days", Status.OPTIMAL, 10, 10, 0.1, 0.5)],
         soft_goals=[SoftGoal("roster.goal.small_teams", 3, 10)],
-        targets=[Target("roster.target.year_coverage", 150, 150, True)],
+        # a share (its unit) and a band read back too: a stored plan said 0.97, not 97%
+        targets=[Target("roster.target.year_coverage", 150, 150, True),
+                 Target("visits.target.share_within_window", 1.0, 0.97, False, "share"),
+                 Target("sessions.target.month_05", 33.1, 26, True, low=24, high=42)],
         findings=[warning("roster.follow_up_overdue", institution_id="JG0001", days=[3, 4])],
         rows=[{"date": "2027-03-01", "institution_id": "JG0001"}],
         fingerprint="abc", params={"month": "2027-03", "seed": 1},

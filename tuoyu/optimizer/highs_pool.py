@@ -7,18 +7,27 @@ first time, because another HiGHS model of this process (the calendar's bound an
 topics, which leave ``threads`` at its default) may have started it with its own. A plan
 then never depends on which planners ran before it in the same process (``tuoyu all``,
 ``tuoyu city``'s workers, a test process).
+
+Resetting the pool while another thread of the process solves with it would pull the
+pool from under that solve (a Dask worker with several threads, ``tuoyu city`` with a
+threads-only cluster). So every HiGHS run of the package goes through :func:`highs_run`,
+which holds one lock for the reset and the run: within a process, HiGHS solves one model
+at a time (each may use the pool's threads); separate processes are not limited.
 """
 
 from __future__ import annotations
 
 import os
+import threading
+from typing import Any
 
 _THREADS: int | None = None
+_LOCK = threading.RLock()
 
 
 def highs_threads(workers: int) -> int:
     """The thread count to give HiGHS (at most the cores there are), the pool made ready
-    for it."""
+    for it. Call it only while holding the lock (inside :func:`highs_run`)."""
     import highspy
 
     global _THREADS
@@ -27,3 +36,13 @@ def highs_threads(workers: int) -> int:
         highspy.Highs.resetGlobalScheduler(True)
     _THREADS = n
     return n
+
+
+def highs_run(h: Any, workers: int | None = None) -> Any:
+    """``h.run()`` with the process's HiGHS to itself; ``workers``: the thread count the
+    model asks for (the pool reset to it if needed), None to leave ``threads`` at the
+    model's own option (the default: the pool as it is)."""
+    with _LOCK:
+        if workers is not None:
+            h.setOptionValue("threads", highs_threads(workers))
+        return h.run()

@@ -12,10 +12,11 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -175,13 +176,25 @@ class Target:
     met: bool
     #: "share": goal and achieved are fractions (0.97), shown to people as percentages
     unit: str = ""
+    #: a target met within a band around its goal (a month's share of the year's
+    #: sessions): the least and the most that count as met; None: met at the goal
+    low: float | None = None
+    high: float | None = None
 
     def as_dict(self) -> dict[str, object]:
         out: dict[str, object] = {"code": self.code, "goal": self.goal,
                                   "achieved": self.achieved, "met": self.met}
         if self.unit:
             out["unit"] = self.unit
+        if self.low is not None and self.high is not None:
+            out["low"], out["high"] = self.low, self.high
         return out
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Target:
+        """Read back what :meth:`as_dict` wrote."""
+        return cls(d["code"], d["goal"], d["achieved"], d["met"], d.get("unit", ""),
+                   d.get("low"), d.get("high"))
 
 
 @dataclass(frozen=True)

@@ -116,7 +116,7 @@ class Plan:
                 SoftGoal(g["code"], g["value"], g["weight"]) for g in d.get("soft_goals", ())
             ),
             targets=tuple(
-                Target(t["code"], t["goal"], t["achieved"], t["met"]) for t in d.get("targets", ())
+                Target.from_dict(t) for t in d.get("targets", ())
             ),
             findings=tuple(Finding.from_dict(f) for f in d.get("findings", ())),
             rows=tuple(d.get("rows", ())),

@@ -61,3 +61,30 @@ def test_the_app_names_every_registered_planner():
     out = CliRunner().invoke(build_app(), ["--help"], env={"COLUMNS": "300"}).output
     for p in registry.planners():
         assert label(f"{p.kind}.name", "zh") in out
+
+
+def test_help_on_an_80_column_terminal_cuts_nothing():
+    """Rich wraps at spaces and cut a longer run with "…": a Chinese sentence (no
+    spaces) lost its middle on an 80-column terminal. Every command's --help, and the
+    list of commands, now folds it, whole."""
+    app = build_app()
+    root = typer.main.get_command(app)
+    cut = []
+    for path, _cmd in _commands(root):
+        args = [] if path == "tuoyu" else path.split()
+        out = CliRunner().invoke(app, [*args, "--help"], env={"COLUMNS": "80"}).output
+        if "…" in out:
+            cut.append((path, [line for line in out.splitlines() if "…" in line]))
+    assert cut == []
+    out = CliRunner().invoke(app, ["roster", "--help"], env={"COLUMNS": "80"}).output
+    flat = "".join(ch for ch in out if not ch.isspace() and ch != "│")
+    assert ("草稿或测试用的种子（永远不是正式抽取）。正式抽取不给种子：种子来自本月已取得随机来源"
+            "的承诺（tuoyuroster" in flat)
+
+
+def test_the_list_of_commands_says_each_in_chinese_then_english_on_its_own_line():
+    out = CliRunner().invoke(build_app(), ["--help"], env={"COLUMNS": "80"}).output
+    sessions = next(i for i, line in enumerate(out.splitlines()) if "│ sessions " in line)
+    first, second = out.splitlines()[sessions:sessions + 2]
+    assert "年度指导活动日历：每个育婴指导中心至少六次活动。" in first and "The" not in first
+    assert "The yearly guidance-session calendar" in second

@@ -214,3 +214,21 @@ def test_plan_figures_write_targets_as_every_face_does():
     assert plain["label"] and count["goal"] == count["achieved"] == "1,172"
     # a share is a percentage for people: 100% → 96.9%, not 1 → 0.97
     assert (share["goal"], share["achieved"]) == ("100%", "96.9%")
+
+
+def test_a_target_met_within_a_band_says_the_band():
+    """May's share of the year is 33.1 sessions; the plan holds 26, within the band
+    24–42 that counts as met. "目标 33.1，达成 26（达标）" read as a contradiction; the line
+    names the band."""
+    from tuoyu.api.text import plan_figures
+
+    result = {"kind": "sessions", "status": "optimal", "soft_goals": [], "targets": [
+        {"code": "sessions.target.month_05", "goal": 33.1, "achieved": 26, "met": True,
+         "low": 24, "high": 42},
+        {"code": "sessions.target.events_held", "goal": 5, "achieved": 5, "met": True}]}
+    may, events = plan_figures(result, "zh")["targets"]
+    assert may["band"] == "24–42"
+    assert may["line"] == "目标 33.1（24–42 即达标），达成 26（达标）"
+    assert events["band"] == "" and events["line"] == "目标 5，达成 5（达标）"
+    en = plan_figures(result, "en")["targets"][0]["line"]
+    assert en == "goal 33.1 (met within 24–42), achieved 26 (met)"

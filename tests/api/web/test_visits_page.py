@@ -33,6 +33,11 @@ def test_visits_page_plans_and_draws_routes(page, server: str) -> None:
     page.wait_for_selector("#reasons:not([hidden]) ul.targets li")
     reasons = page.inner_text("#reasons")
     assert "本周到期家庭全部上门" in reasons and "方案依据" in reasons
+    # each target in the server's own words (the line every face writes: a share in %,
+    # a band where the target has one)
+    figures = httpx.get(f"{server}/api/v1/jobs/{job_id}/result").json()["figures"]
+    shown = page.locator("#reasons ul.targets li").all_inner_texts()
+    assert shown == [f"{x['label']}：{x['line']}" for x in figures["targets"]]
     # which line is whose: a legend entry per person or team, a colour of its own each, the
     # same on every day (the paths of one team share it)
     teams = sorted({f["properties"]["staff_ids"] for f in routes["features"]})

@@ -193,11 +193,14 @@ def test_the_workbook_shows_the_month_histogram(small, tmp_path):
     from tuoyu.api.text import label
 
     data, plan = small
-    targets = [(label(t.code, "zh"), t.goal, t.achieved, t.met) for t in plan.targets]
+    targets = [(label(t.code, "zh"), t.goal, t.achieved, t.met, t.low, t.high)
+               for t in plan.targets]
     write_workbook(tmp_path / "s.xlsx", data, list(plan.sessions), YEAR, targets=targets)
     rows = list(load_workbook(tmp_path / "s.xlsx", read_only=True)["方案目标"].iter_rows(
         min_row=2, values_only=True))
     hist = Counter(s.date.month for s in plan.sessions if s.center_id)
     for mo in range(1, 13):
         row = next(r for r in rows if r[0] == label(f"sessions.target.month_{mo:02d}", "zh"))
-        assert float(row[2]) == hist[mo]
+        assert float(row[3]) == hist[mo]
+        low, high = (float(x) for x in row[2].split("–"))  # the band that counts as met
+        assert (row[4] == "达标") == (low <= hist[mo] <= high)

@@ -190,3 +190,50 @@ def test_a_siting_plan_after_another_highs_model_of_the_process():
     out = subprocess.run([sys.executable, "-c", AFTER_DEFAULT_THREADS, str(ROOT / "tests")],
                          capture_output=True, text=True, timeout=300, check=True)
     assert out.stdout.split()[-3:] == ["optimal", "optimal", "optimal"], out.stdout + out.stderr
+
+
+class _EndedInError:
+    """A HiGHS instance as HiGHS leaves one whose solve failed: no solution at all."""
+
+    def __init__(self, status: object):
+        self.status = status
+
+    def getModelStatus(self) -> object:  # noqa: N802 (HiGHS's name)
+        return self.status
+
+    def getInfo(self) -> object:  # noqa: N802
+        import types
+
+        return types.SimpleNamespace(primal_solution_status=0, objective_function_value=0.0,
+                                     mip_dual_bound=float("inf"))
+
+
+@pytest.mark.parametrize("name", ["kSolveError", "kPresolveError", "kMemoryLimit"])
+def test_a_highs_error_is_told_as_an_error_not_as_the_time_limit(
+        name: str, monkeypatch: pytest.MonkeyPatch):
+    """A HiGHS run that ends in an error (not a limit, not a stop) gives no plan; the
+    planner reads that the solver failed, not "no plan within N seconds" (which would send
+    them to raise a time limit that was never reached)."""
+    import highspy
+    from siting_fixtures import community, config, data, kindergarten, problem, site
+
+    from tuoyu.api.text import render
+    from tuoyu.optimizer.siting import highs
+
+    status = getattr(highspy.HighsModelStatus, name)
+    res = highs._result(_EndedInError(status), 3, True, SolveParams(), None, 0.0, 0.1)
+    assert res.x is None and res.error == name
+    timed_out = highs._result(_EndedInError(highspy.HighsModelStatus.kTimeLimit), 3, True,
+                              SolveParams(), None, 0.0, 0.1)
+    assert timed_out.error is None
+
+    monkeypatch.setattr(highs.Mip, "solve", lambda *a, **k: res)
+    d = data([community("C1", 0, 0, 30), community("C2", 300, 0, 12)],
+             kindergartens=[kindergarten("K1", 100, 0, spare=1)],
+             sites=[site("S1", 6100, 0, 2, 2027)])
+    with pytest.raises(TimeLimitError) as err:
+        solve_capacitated(problem(d, config(years=(2027, 2028), classes=(1, 1))))
+    codes = [c.code for c in err.value.clashes]
+    assert codes == ["plan.solver_error"]
+    zh = render(err.value.clashes[0], "zh")
+    assert name in zh and "出错" in zh and "秒内未找到" not in zh

@@ -8,6 +8,8 @@ Each planner's commands live in their own module (named by its registry entry:
 from __future__ import annotations
 
 import importlib
+import inspect
+import re
 from typing import Any
 
 import typer
@@ -41,6 +43,31 @@ def _root(
 HELP_OPTION_HELP = "显示本帮助并退出。 Show this message and exit."
 
 
+def _fold_long_lines() -> None:
+    """``--help`` wraps Chinese inside a line. Rich wraps at spaces and cuts a longer run
+    with "…"; a Chinese sentence has no spaces, so on an 80-column terminal an option's
+    help lost its middle (the seed's "正式抽取……" went missing). Every help text typer
+    makes is folded at the column's width instead (typer 0.29.2, pinned)."""
+    from rich.text import Text
+    from typer import rich_utils
+
+    make = rich_utils._make_rich_text
+    if getattr(make, "folds", False):
+        return
+
+    def folding(*, text: str, style: str = "", markup_mode: Any) -> Any:
+        out = make(text=text, style=style, markup_mode=markup_mode)
+        if isinstance(out, Text):
+            out.overflow = "fold"
+        return out
+
+    folding.folds = True  # type: ignore[attr-defined]
+    rich_utils._make_rich_text = folding
+
+
+_fold_long_lines()
+
+
 class _ChineseHelp:
     """A command (or group) whose ``--help`` option says what it does in Chinese first."""
 
@@ -67,9 +94,23 @@ def _chinese_help_everywhere(app: typer.Typer) -> None:
     for info in app.registered_commands:
         if info.cls is None or info.cls is TyperCommand:
             info.cls = _Command
+        if info.short_help is None:
+            info.short_help = _first_paragraph(info.help or inspect.getdoc(info.callback))
     for group in app.registered_groups:
         if group.typer_instance is not None:
             _chinese_help_everywhere(group.typer_instance)
+
+
+def _first_paragraph(text: str | None) -> str | None:
+    """A command's entry in the list of ``tuoyu --help``: its help's first paragraph,
+    the Chinese on one line and the English on the next, each wrapped at the terminal's
+    width (the docstring's own line breaks cut a line short with "…" on an 80-column
+    terminal)."""
+    if not text:
+        return None
+    line = " ".join(inspect.cleandoc(text).split("\n\n")[0].split())
+    both = re.match(r"^(.*?[\u3002\uff09])\s+([A-Za-z].*)$", line)  # 。 or ） then English
+    return f"{both[1]}\n{both[2]}" if both else line
 
 
 def _app_help() -> str:

@@ -300,7 +300,7 @@ def write_workbook(
     soft: list[tuple[str, str]] | None = None,
     notes: list[tuple[str, str]] | None = None,
     title: Title | None = None,
-    targets: list[tuple[str, float, float, bool]] | None = None,
+    targets: list[tuple[str, float, float, bool, float | None, float | None]] | None = None,
 ) -> None:
     """The Chinese workbook, every sheet printable: 按场所, 按人员, 人员周程 (one printed
     page per staff member's week), 按月份, 目标完成, 区级活动, 人员工作量, 方案目标 (the
@@ -315,11 +315,12 @@ def write_workbook(
     if targets:  # the plan's targets, the month-by-month histogram among them
         from tuoyu.api.text import number
 
-        ws = book.sheet("方案目标", ["目标", "目标值", "实际", "是否达标"],
-                        [[t, number(g), number(a), "达标" if m else "未达标"]
-                         for t, g, a, m in targets], filter=False)
-        for i, (_, _, _, m) in enumerate(targets, start=2):
-            ws.write(i, 3, "达标" if m else "未达标", book.ok if m else book.bad)
+        ws = book.sheet("方案目标", ["目标", "目标值", "达标范围", "实际", "是否达标"],
+                        [[t, number(g), f"{number(lo)}–{number(hi)}" if lo is not None
+                          and hi is not None else "", number(a), "达标" if m else "未达标"]
+                         for t, g, a, m, lo, hi in targets], filter=False)
+        for i, (_, _, _, m, _, _) in enumerate(targets, start=2):
+            ws.write(i, 4, "达标" if m else "未达标", book.ok if m else book.bad)
     rows = [list(r) for r in (soft or [])] + [list(r) for r in (notes or [])]
     if rows:
         book.sheet("说明", ["项目", "内容"], rows, cap=90, filter=False)
@@ -445,7 +446,8 @@ def write_plan(plan: Plan, folder: Path, lang: Lang = "zh") -> None:
     notes = [(label(f"severity.{f.severity}", "zh"), render(f, "zh")) for f in plan.findings]
     title = Title(district=plan.district, plan=label("sessions.name"),
                   period=f"{detail.year}年")
-    targets = [(label(t.code, "zh"), t.goal, t.achieved, t.met) for t in plan.targets]
+    targets = [(label(t.code, "zh"), t.goal, t.achieved, t.met, t.low, t.high)
+               for t in plan.targets]
     write_workbook(folder / "sessions.xlsx", detail.data, sessions, detail.year, figures,
                    notes, title, targets)
     write_ics(folder / ICS_DIR, detail.data, sessions, plan.district)

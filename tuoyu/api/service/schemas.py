@@ -151,6 +151,9 @@ class TargetFiguresOut(BaseModel):
     goal: str
     achieved: str
     met: bool
+    band: str = Field("", description="达标范围（如某月场次 25–41），没有时为空。 The range "
+                                      "within which the target counts as met (a month's "
+                                      "sessions 25–41); empty when met at the goal.")
     line: str = Field("", description="一句话：目标 13，达成 37（达标）。 In one line: goal 13, "
                                       "achieved 37 (met).")
 
@@ -176,6 +179,10 @@ class TargetOut(BaseModel):
     met: bool
     unit: str = Field("", description="比例（share）：目标与达成为小数，0.97 即 97%。 "
                                       "share: goal and achieved are fractions (0.97 = 97%).")
+    low: float | None = Field(None, description="达标范围的下限（没有范围时为空）。 The least "
+                                                "that counts as met (none: met at the goal).")
+    high: float | None = Field(None, description="达标范围的上限。 The most that counts as "
+                                                 "met.")
 
 
 class StageOut(BaseModel):

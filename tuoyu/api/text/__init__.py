@@ -235,12 +235,16 @@ def target_figures(target: Mapping[str, Any], lang: Lang = "zh") -> dict[str, An
     are everywhere, a share as a percentage (97%, not 0.97)."""
     show = percent if target.get("unit") == "share" else number
     goal, achieved, met = show(target["goal"]), show(target["achieved"]), bool(target["met"])
+    mark = label("plan.target_met" if met else "plan.target_unmet", lang)
+    low, high = target.get("low"), target.get("high")
+    band = f"{show(low)}–{show(high)}" if low is not None and high is not None else ""
+    line = (message("plan.target_line_band", {"goal": goal, "low": show(low),
+                                              "high": show(high), "achieved": achieved,
+                                              "mark": mark}, lang) if band else
+            message("plan.target_line", {"goal": goal, "achieved": achieved, "mark": mark},
+                    lang))
     return {"code": target["code"], "label": label(target["code"], lang),
-            "goal": goal, "achieved": achieved, "met": met,
-            "line": message("plan.target_line", {
-                "goal": goal, "achieved": achieved,
-                "mark": label("plan.target_met" if met else "plan.target_unmet", lang)},
-                lang)}
+            "goal": goal, "achieved": achieved, "met": met, "band": band, "line": line}
 
 
 def describe(plan: Plan, lang: Lang = "zh") -> str:

@@ -36,6 +36,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "No plan was found within {seconds} s (this does not prove there is none); "
         "give a longer time limit or more workers.",
     ),
+    "plan.solver_error": (
+        "求解器（HiGHS）计算出错（状态 {status}），没有得到方案；这既不是时间不够，也不说明"
+        "规则无解。请重试一次；若仍出现，请把数据集和这条信息交给技术支持。",
+        "The solver (HiGHS) ended in an error (status {status}) without a plan: not the "
+        "time limit, and no proof that the rules clash. Retry once; if it happens again, "
+        "give the dataset and this message to support.",
+    ),
     "output.error": (
         "无法写出方案：{path}（{reason}），也没有保存到数据库。",
         "Cannot write the plan: {path} ({reason}); nothing was stored either.",
@@ -115,6 +122,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "plan.goal_cost": ("{value} × {weight} = {cost}", "{value} × {weight} = {cost}"),
     "plan.target_line": ("目标 {goal}，达成 {achieved}（{mark}）",
                          "goal {goal}, achieved {achieved} ({mark})"),
+    "plan.target_line_band": ("目标 {goal}（{low}–{high} 即达标），达成 {achieved}（{mark}）",
+                              "goal {goal} (met within {low}–{high}), achieved {achieved} "
+                              "({mark})"),
     "plan.target_met": ("达标", "met"),
     "plan.target_unmet": ("未达标", "NOT met"),
     # a penalty of a maximised objective: what it takes off

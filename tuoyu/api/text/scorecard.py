@@ -65,9 +65,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "scorecard.source.new_classes": ("最新一份覆盖当年的选址方案（siting.geojson）",
                                      "the newest siting plan covering the year (siting.geojson)"),
     "scorecard.source.within_15_min": (
-        "最新一份覆盖当年的选址方案的 15 分钟步行圈（coverage.csv）；儿童数取数据集“居委/小区”表的 0–3 岁人口",
+        "最新一份覆盖当年的选址方案的 15 分钟步行圈（coverage.csv）；儿童数取数据集“居委/小区”表的 0–3 岁人口"
+        "（全部 0–3 岁儿童；选址方案按需要托位的儿童计，人数较少，比例相近）",
         "the 15-minute circle of the newest siting plan covering the year (coverage.csv); "
-        "children: pop_0_3 of the dataset's communities",
+        "children: pop_0_3 of the dataset's communities (every child 0–3; the siting plan "
+        "counts the children needing a place: fewer, a similar share)",
     ),
     # why a figure is not known
     "scorecard.missing.visits": ("尚无检查记录", "no inspection recorded yet"),

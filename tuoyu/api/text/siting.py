@@ -8,12 +8,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Proven optimal (gap 0).",
     ),
     "siting.year": (
-        "{year} 年：新增 {classes} 个班；{served} / {demand} 名儿童在步行范围内获得托位"
-        "（不新增班时 {served_before}）；15 分钟步行圈内有托位的儿童 {within}"
+        "{year} 年：新增 {classes} 个班；{served} / {demand} 名需要托位的儿童在步行范围内获得托位"
+        "（不新增班时 {served_before}）；这 {demand} 名中有 {within} 名住在有托位的 15 分钟步行圈内"
         "（规划前 {within_before}）。",
-        "{year}: {served} of {demand} children served within the walk ({served_before} "
-        "without new classes); {within} within the 15-minute circle of a place with seats "
-        "({within_before} before); {classes} new classes.",
+        "{year}: {served} of the {demand} children needing a place served within the walk "
+        "({served_before} without new classes); {within} of the {demand} live within the 15-minute "
+        "circle of a place with seats ({within_before} before); {classes} new classes.",
     ),
     "siting.why": (
         "选址理由：{name}（{place_id}）{year} 年新增 {classes} 个班；该点当年服务 {served} 名儿童，"
@@ -322,8 +322,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "kindergartens running nursery classes (托幼一体)",
     ),
     "siting.target.within_circle": (
-        "15 分钟步行圈内有托位的儿童（末年）",
-        "children within the 15-minute circle of a place with seats (last year)",
+        "15 分钟步行圈内有托位的需托儿童（按托位需求计，末年）",
+        "children needing a place within the 15-minute circle of a place with seats "
+        "(by places needed, last year)",
     ),
     # --- the command's summary
     "siting.model.capacitated": ("多年容量约束选址", "capacitated"),

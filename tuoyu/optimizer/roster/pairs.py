@@ -23,7 +23,7 @@ from itertools import combinations
 import highspy
 from ortools.sat.python import cp_model
 
-from tuoyu.optimizer.highs_pool import highs_threads
+from tuoyu.optimizer.highs_pool import highs_run
 from tuoyu.optimizer.roster.bound import Floor, far_apart
 from tuoyu.optimizer.roster.problem import RosterProblem
 from tuoyu.optimizer.roster.variables import Vars
@@ -187,7 +187,6 @@ def _duals(lp: _Lp) -> list[float] | None:
     """HiGHS's row duals of the programme (None: not solved to optimality)."""
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
-    h.setOptionValue("threads", highs_threads(1))  # the pool ready for one thread
     n = len(lp.keys)
     h.addVars(n, [0.0] * n, [float(u) for u in lp.hi])
     h.changeColsCost(n, list(range(n)), [float(c) for c in lp.cost])
@@ -202,7 +201,7 @@ def _duals(lp: _Lp) -> list[float] | None:
     h.addRows(len(lp.rows), lo, hi, len(index), starts, index, value)
     if h.getNumRow() != len(lp.rows) or h.getNumCol() != n:
         return None
-    h.run()
+    highs_run(h, 1)  # one thread: the duals, so the fixing, the same on every machine
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
     duals = list(h.getSolution().row_dual)

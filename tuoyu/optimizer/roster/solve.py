@@ -209,53 +209,48 @@ def _at_floor(
     (:func:`_by_pairs`), else in one solve. Returns the teams when a roster at the floor
     was found, the stages run, and the least cost a roster can have (the floor, or one
     more when none reaches it; None: no roster meets the rules)."""
-    rm = _floor_model(problem, days, allowed)
-    if rm is None:
+    first = build_model(problem, day_of=days.day_of, allowed=allowed)
+    floor = soft_floor(problem, days.day_of, list(first.var.a))  # type: ignore[arg-type]
+    if floor is None:
         return None, [], None
-    floor = rm.floor
     stage_label = label + ", at the floor"
-    paired = _by_pairs(problem, days, allowed, rm.rm.var, floor, clock, run, stage_label)
+    # the floor's rules are added to this model only when it is solved (no pair
+    # relaxation): the pairs build their own models, on the same columns and floor
+    paired = _by_pairs(problem, days, allowed, first.var, floor, clock, run, stage_label)
     if paired is not None:
         found, stage, none_at_floor = paired
         if found is not None:
             return found, [stage], floor.total
         # none at the floor (proven): one more; none found in the work: from the floor
         return None, [stage], floor.total + 1 if none_at_floor else floor.total
+    rm = _at_the_floor(problem, days, first, floor)
     # no hint: a greedy roster as hint made CP-SAT search around it first, twice the work
     # (deterministic time) of starting from the linear relaxation on a 12x district
-    rm.rm.model.minimize(as_sum(team_priority_terms(problem, rm.rm.var)))
-    solver, status, secs = _solve(run, clock, rm.rm.model, stage_label, 2 / 3)
+    rm.model.minimize(as_sum(team_priority_terms(problem, rm.var)))
+    solver, status, secs = _solve(run, clock, rm.model, stage_label, 2 / 3)
     stage = _stage(stage_label, run, solver, status, 0.0, secs)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):  # the least cost left
         least = floor.total + 1 if status == cp_model.INFEASIBLE else floor.total
         return None, [stage], least
-    teams = _Teams(rm.rm, solver, status, True, None, [stage], floor.total, True)
+    teams = _Teams(rm, solver, status, True, None, [stage], floor.total, True)
     return teams, [stage], floor.total
 
 
-@dataclass
-class _FloorModel:
-    rm: RosterModel
-    floor: Floor
-
-
-def _floor_model(
+def _at_the_floor(
     problem: RosterProblem,
     days: Days,
-    allowed: dict[int, set[int]] | None,
+    rm: RosterModel,
+    floor: Floor,
     zero: set | None = None,
     one: set | None = None,
-) -> _FloorModel | None:
-    """The model of the rosters at the soft goals' floor (None: no roster meets the
-    rules); with ``zero``/``one``, the teams of two as pair variables, those fixed."""
-    rm = build_model(problem, day_of=days.day_of, allowed=allowed)
-    floor = soft_floor(problem, days.day_of, list(rm.var.a))  # type: ignore[arg-type]
-    if floor is None:
-        return None
+) -> RosterModel:
+    """``rm`` (a fresh model of these days) made the model of the rosters at the soft
+    goals' ``floor``; with ``zero``/``one``, the teams of two as pair variables, those
+    fixed."""
     rosters_at_the_floor(rm.model, problem, rm.var, rm.soft, days.day_of, floor)  # type: ignore[arg-type]
     if zero is not None and one is not None:
         add_pairs(rm.model, problem, rm.var, floor, zero, one)
-    return _FloorModel(rm, floor)
+    return rm
 
 
 def _by_pairs(
@@ -296,10 +291,9 @@ def _by_pairs(
     while budget > 0.05 and not run.stopped:
         tb = time.perf_counter()
         zero, one = bound.fixed(upper)
-        fm = _floor_model(problem, days, allowed, zero, one)
-        if fm is None:  # not met: the floor was computed on these pairs
-            break
-        rm = fm.rm
+        # the same columns as the floor's (the same days and allowed teams): its floor
+        rm = _at_the_floor(problem, days, build_model(problem, day_of=days.day_of,
+                                                      allowed=allowed), floor, zero, one)
         priorities = as_sum(team_priority_terms(problem, rm.var))
         rm.model.add(priorities >= bound.bound)
         rm.model.minimize(priorities)

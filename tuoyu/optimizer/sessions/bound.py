@@ -107,6 +107,7 @@ class Lp:
 
         import highspy
 
+        from tuoyu.optimizer.highs_pool import highs_run
         from tuoyu.optimizer.siting.highs import _new_highs  # its banner kept off stdout
 
         if not self.cols:
@@ -126,7 +127,7 @@ class Lp:
         if stop is not None:
             h.HandleUserInterrupt = True
         with watch:
-            h.run()
+            highs_run(h)
         status = h.getModelStatus()
         if status == highspy.HighsModelStatus.kOptimal:
             return h.getInfo().objective_function_value, list(h.getSolution().col_value)

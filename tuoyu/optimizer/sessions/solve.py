@@ -629,7 +629,8 @@ def month_targets(p: SessionProblem, planned: list[Session]) -> list[Target]:
     for mo, n in hist.items():
         lo, hi = goals.month_band(p, total, w[mo], sw)
         share = round(total * w[mo] / sw, 1)
-        out.append(Target(f"sessions.target.month_{mo:02d}", share, n, lo <= n <= hi))
+        out.append(Target(f"sessions.target.month_{mo:02d}", share, n, lo <= n <= hi,
+                          low=lo, high=hi))
     ok = sum(1 for t in out if t.met)
     out.append(Target("sessions.target.months_even", len(out), ok, ok == len(out)))
     return out

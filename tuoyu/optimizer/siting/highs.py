@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import math
 import os
 import pickle
@@ -32,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from tuoyu.optimizer.highs_pool import highs_threads
+from tuoyu.optimizer.highs_pool import highs_run
 from tuoyu.optimizer.solve import ProgressEvent, ProgressFn, SolveParams, Status, Stop, gap
 
 
@@ -47,6 +48,7 @@ class MipResult:
     build_seconds: float
     solve_seconds: float
     cancelled: bool = False  # ended by the stop token
+    error: str | None = None  # HiGHS's model status when it ended in an error, no plan
 
     @property
     def gap(self) -> float | None:
@@ -163,9 +165,9 @@ class Mip:
         if stop is not None and not late:
             h.HandleUserInterrupt = True
             with stop.watch(h.cancelSolve):
-                h.run()
+                highs_run(h, params.workers)
         else:
-            h.run()
+            highs_run(h, params.workers)
         seconds = time.perf_counter() - t1
         return _result(h, self.n_col, self.is_mip, params, stop, build, seconds)
 
@@ -193,7 +195,7 @@ def child_main() -> None:
     _warm_start(h, start)
     h.cbMipImprovingSolution.subscribe(improving)
     t0 = time.perf_counter()
-    h.run()
+    highs_run(h, params.workers)
     send(("done", _result(h, mip.n_col, True, params, None, 0.0, time.perf_counter() - t0)))
     out.close()
 
@@ -286,7 +288,6 @@ def _configure(h: Any, params: SolveParams, late: bool, stop: Stop | None,
         h.setOptionValue("mip_max_improving_sols", 1)
     h.setOptionValue("output_flag", bool(params.log))
     h.setOptionValue("time_limit", limit)
-    h.setOptionValue("threads", highs_threads(params.workers))
     h.setOptionValue("mip_rel_gap", float(params.relative_gap))
     h.setOptionValue("mip_abs_gap", 1e-6)
     h.setOptionValue("random_seed", int(params.seed))
@@ -332,7 +333,22 @@ def _result(h: Any, n: int, mip: bool, params: SolveParams, stop: Stop | None,
         status = Status.FEASIBLE
     else:
         status = Status.CANCELLED if cancelled else Status.TIME_LIMIT
-    return MipResult(status, obj, bound, x, build, seconds, cancelled)
+    error = None if has_solution or cancelled or ms in _not_an_error() else ms.name
+    return MipResult(status, obj, bound, x, build, seconds, cancelled, error)
+
+
+@functools.cache
+def _not_an_error() -> frozenset[Any]:
+    """HiGHS's ends that are not errors: a proof, a limit reached, the planner's stop.
+    Any other end without a solution (a solve, presolve or load error, the memory limit)
+    is told as what it is, never as "no plan within the time limit"."""
+    import highspy
+
+    names = ("kOptimal", "kInfeasible", "kUnboundedOrInfeasible", "kUnbounded",
+             "kModelEmpty", "kObjectiveBound", "kObjectiveTarget", "kTimeLimit",
+             "kIterationLimit", "kSolutionLimit", "kInterrupt")
+    return frozenset(getattr(highspy.HighsModelStatus, n) for n in names
+                     if hasattr(highspy.HighsModelStatus, n))
 
 
 _BANNER_SHOWN = False

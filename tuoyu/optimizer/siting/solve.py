@@ -182,6 +182,8 @@ def _no_plan(problem: SitingProblem, res: MipResult, params: SolveParams) -> Inf
         return InfeasibleError("siting", [clash("siting.clash.rules")])
     if res.cancelled:
         return TimeLimitError("siting", [warning("siting.cancelled_without_plan")])
+    if res.error is not None:
+        return TimeLimitError("siting", [warning("plan.solver_error", status=res.error)])
     return TimeLimitError("siting", [warning("plan.time_limit", seconds=params.time_limit)])
 
 

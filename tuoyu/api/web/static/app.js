@@ -726,9 +726,10 @@
         var ul = el('ul', {'class': 'targets'});
         // the numbers as the server writes them everywhere (0.97 stays 0.97, 1,172 has its comma)
         (fig.targets || r.targets).forEach(function (x) {
+          // the server's own line when it has one: it names a band (a month's 25–41)
           ul.appendChild(el('li', {'class': x.met ? 'met' : 'not-met', 'data-code': x.code,
-            text: x.label + '：' + t('goal') + ' ' + x.goal + '，' + t('achieved') + ' ' +
-              x.achieved + '（' + t(x.met ? 'met' : 'not_met') + '）'}));
+            text: x.label + '：' + (x.line || (t('goal') + ' ' + x.goal + '，' + t('achieved') +
+              ' ' + x.achieved + '（' + t(x.met ? 'met' : 'not_met') + '）'))}));
         });
         box.appendChild(ul);
       }
