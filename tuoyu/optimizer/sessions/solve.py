@@ -75,6 +75,9 @@ LATE_ROUNDS = 20
 MIN_ROUND = 0.5
 #: staffing-cut rounds with the partners' steering before a part is planned without it
 STEER_ROUNDS = 2
+#: the try at the team bound (``_plan_at_the_bound``) gets this share of the work budget
+#: (at least ``0.5`` units, as every solve): 0.5 units at the default budget of 60
+TRY_SHARE = 1 / 24
 
 
 @dataclass
@@ -162,7 +165,6 @@ class _Run:
         """One CP-SAT solve within ``det`` units of work; returns (solver, status)."""
         det = max(0.5, det)
         params = self._params(det, tuple(extra))
-        first = ("stop_after_first_solution", True) in params.extra
         solver, status, secs = solve(model, params, self.stage_progress, stop=self.stop,
                                      stage=stage)
         st = cp_status(status, self.stop)
@@ -176,11 +178,8 @@ class _Run:
         self.det_left -= solver.deterministic_time
         stopped = self.stop is not None and self.stop.is_set()
         by_clock = self.params.clock is not None and stage in self.params.clock.stopped
-        # a solve asked for its first solution ends early by design: only its wall-clock
-        # safety net (the whole of ``params.time_limit`` spent) is a wall-clock stop
-        early = solver.deterministic_time < det * 0.99 and not (
-            first and secs < 0.99 * params.time_limit)
-        if st == Status.FEASIBLE and early and not stopped and not by_clock:
+        if (st == Status.FEASIBLE and solver.deterministic_time < det * 0.99 and not stopped
+                and not by_clock):
             self.findings.append(
                 warning("sessions.wall_clock_stop", stage=stage, seconds=round(secs, 1))
             )
@@ -222,8 +221,7 @@ def _calendar_part(
     sessions on the partners' days; when its calendars still cannot be staffed after
     ``STEER_ROUNDS`` rounds, the part is planned again without it (cuts kept).
     ``goals_at_most``: the calendar goals of the plan at most that
-    (``calendar.calendar_goals_at_most``), and each solve stops at its first
-    calendar."""
+    (``calendar.calendar_goals_at_most``)."""
     p = run.p
     det_end = run.det_left - det
     found: list[tuple[str, frozenset[int], int]] = []
@@ -233,15 +231,13 @@ def _calendar_part(
             p, centers=group, with_events=with_events, used=used, steer=steer,
             goals_at_most=goals_at_most,
         )
-        extra = LIGHT if goals_at_most is None else (
-            *LIGHT, ("stop_after_first_solution", True))
         for disc, slots, cap in found:
             a.cuts.add(disc, slots, cap)
         build = time.perf_counter() - t
         rounds = late = 0
         while True:
             rounds += 1
-            solver, status = run.solve(a.model, stage, run.det_left - det_end, extra)
+            solver, status = run.solve(a.model, stage, run.det_left - det_end, LIGHT)
             run.stages[-1] = replace(run.stages[-1], build_seconds=build)
             st = cp_status(status, run.stop)
             if st not in (Status.OPTIMAL, Status.FEASIBLE):
@@ -409,9 +405,10 @@ def _plan_at_the_bound(
     pays nothing for its calendar goals (spacing, weekend share, months, events spread,
     quarters). The calendar model with those goals held at 0
     (``calendar.calendar_goals_at_most``; no plan at the bound is lost) is far smaller
-    after presolve, and its *first* calendar (deterministic: the same interleaved search
-    and work budget, at most half of it) is staffed (cuts as usual), given its teams and
-    topics. When that plan meets ``B``, it is optimal, proven for the whole problem. When
+    after presolve; its best calendar within ``TRY_SHARE`` of the work budget (the same
+    deterministic interleaved search; a small budget: the try aims at a calendar the
+    topics can bring to the bound, not at the model's own optimum) is staffed (cuts as
+    usual), given its teams and topics. When that plan meets ``B``, it is optimal, proven for the whole problem. When
     it does not (or no such calendar is found), everything the attempt changed in the
     run is undone except its stage times, and the plan is made exactly as without it:
     the same calendar, the same rows. A fresh plan of one part only (a re-plan's moves
@@ -426,7 +423,7 @@ def _plan_at_the_bound(
     saved = (run.det_left, list(run.findings), list(run.cuts))
     group = calendar_groups(p)[0]
     _, solver, new, st = _calendar_part(
-        run, group, True, [], None, "calendar", run.det_left / 2, goals_at_most=0
+        run, group, True, [], None, "calendar", run.det_left * TRY_SHARE, goals_at_most=0
     )
     found = None
     if solver is not None and not run.out_of_time():
