@@ -128,7 +128,7 @@ def test_issue_12_in_miniature_the_first_calendar_is_cut_and_another_found(tmp_p
         assert violations(data, 2027, rows) == []
         assert len(rows) == 18
         late = Counter(r["date"][:7] for r in rows if int(r["date"][8:]) >= 10)
-        assert max(late.values()) <= 1
+        assert max(late.values(), default=0) <= 1  # days 10-31: one doctor's place a month
         if not rules.partners:
             assert "sessions.staffing_cuts" in [f.code for f in plan.findings]
 
