@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from tuoyu.api.text import render_problem
 from tuoyu.data import BUNDLED
 from tuoyu.models.errors import DataError, Problem
 from tuoyu.models.inspection import load_inspection_data
@@ -106,6 +107,75 @@ def test_inspection_with_unknown_inspector_in_list(tmp_path: Path) -> None:
     p = only(problems_of(folder), got="JC999")
     assert_names(p, "inspections.csv", 4, "inspector_ids", "inspector_id listed in inspectors.csv")
     assert "JC999" in p.message
+
+
+def test_neighbour_that_is_not_a_street(tmp_path: Path) -> None:
+    """A typo in a street's neighbours (a street the table does not hold) is named, not
+    silently a street nobody can reach."""
+    folder = dataset(tmp_path)
+    df = frame("streets")
+    df.loc[1, "neighbours"] = df.loc[1, "neighbours"] + ";310113999"
+    write(folder, "streets", df)
+    p = only(problems_of(folder), got="310113999")
+    assert_names(p, "streets.csv", 3, "neighbours", "street_id listed in streets.csv")
+
+
+def test_row_with_more_cells_than_the_header(tmp_path: Path) -> None:
+    """A row with a cell too many (a comma in an unquoted name) is named by its row, in
+    the reader's words; when every row has them, the columns are not silently shifted
+    (a first column taken as the row's label) into thousands of false problems."""
+    folder = dataset(tmp_path)
+    path = folder / "institutions.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    one = lines[:4] + [lines[4] + ",多余"] + lines[5:]
+    path.write_text("\n".join(one) + "\n", encoding="utf-8")
+    p = only(problems_of(folder), file="institutions.csv")
+    assert_names(p, "institutions.csv", 5, None, "10 cells, as many as the header")
+    assert "11 cells" in p.message and p.code == "input.row_too_long"
+    assert "多于表头的 10 列" in render_problem(p, "zh")
+    every = lines[:1] + [line + ",x,y" for line in lines[1:]]
+    path.write_text("\n".join(every) + "\n", encoding="utf-8")
+    probs = [p for p in problems_of(folder) if p.file == "institutions.csv"]
+    assert len(probs) == 1 and probs[0].row == 2 and "12 cells" in probs[0].message
+
+
+def test_header_naming_a_column_twice(tmp_path: Path) -> None:
+    """Two columns headed 'name': named, not the second silently ignored."""
+    folder = dataset(tmp_path)
+    df = frame("institutions")
+    path = folder / "institutions.csv"
+    text = df.to_csv(index=False)
+    lines = text.splitlines()
+    lines = [lines[0] + ",name"] + [line + ",另一个名称" for line in lines[1:]]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    p = only(problems_of(folder), file="institutions.csv")
+    assert p.code == "input.column_twice" and p.column == "name"
+    assert "“name”列出现了两次" in render_problem(p, "zh")
+
+
+def test_an_id_with_an_invisible_character(tmp_path: Path) -> None:
+    """'JG0002' followed by a zero-width space (pasted from a web page) looks like
+    'JG0002': refused by its row and column, the character named."""
+    folder = dataset(tmp_path)
+    df = frame("institutions")
+    df.loc[2, "institution_id"] = df.loc[1, "institution_id"] + "\u200b"
+    write(folder, "institutions", df)
+    p = only(problems_of(folder), code="input.bad_character")
+    assert p.file == "institutions.csv" and p.row == 4 and p.column == "institution_id"
+    assert "U+200B" in render_problem(p, "zh") and "不可见" in render_problem(p, "zh")
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    """A required table saved empty (0 bytes) is one problem, "the table is empty", not a
+    missing-column problem per column; an optional one saved empty holds no rows."""
+    folder = dataset(tmp_path)
+    (folder / "institutions.csv").write_bytes(b"")
+    (folder / "conflicts.csv").write_bytes(b"\r\n")
+    probs = problems_of(folder)
+    assert [p.file for p in probs] == ["institutions.csv"]
+    assert_names(probs[0], "institutions.csv", None, None, "at least one row")
+    (folder / "institutions.csv").write_bytes((DATA / "institutions.csv").read_bytes())
+    assert read_tables(folder, ROSTER_TABLES)["conflicts"].empty
 
 
 def test_bad_date(tmp_path: Path) -> None:
@@ -300,6 +370,26 @@ def test_xlsx_sheet_problem_names_workbook_and_sheet(tmp_path: Path) -> None:
     df.to_excel(folder / "plan.xlsx", sheet_name="institutions", index=False)
     p = only(problems_of(folder, BASE), column="kind")
     assert_names(p, "plan.xlsx, sheet institutions", 5, "kind", "childcare_center", "'nursery'")
+
+
+def test_xlsx_sheet_naming_a_column_twice(tmp_path: Path) -> None:
+    """A sheet headed 'name' twice: one problem naming the sheet and the column (the
+    second was read as 'name.1' and silently ignored), no echo of a missing table."""
+    from openpyxl import Workbook
+
+    folder = dataset(tmp_path, ["streets.csv", "inspectors.csv"])
+    df = frame("institutions")
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "institutions"
+    ws.append([*df.columns, "name"])
+    for row in df.itertuples(index=False):
+        ws.append([*row, "另一个名称"])
+    wb.save(folder / "plan.xlsx")
+    probs = problems_of(folder, BASE)
+    assert len(probs) == 1, [str(p) for p in probs]
+    assert probs[0].file == "plan.xlsx, sheet institutions"
+    assert probs[0].code == "input.column_twice" and probs[0].column == "name"
 
 
 def test_lists_separated_by_chinese_semicolon_or_comma(tmp_path: Path) -> None:

@@ -164,3 +164,26 @@ def test_verify_refuses_another_dataset(march, tmp_path):
     (copy / "institutions.csv").write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")
     ok, problems = roster.verify(draw_record_of(march), Dataset.at(copy))
     assert not ok and [f.code for f in problems] == ["roster.verify.dataset_changed"]
+
+
+def test_a_replan_of_the_bundled_month_with_nothing_changed_writes_the_same_rows(
+    march, tmp_path
+):
+    """Re-planning from mid-month with no outcome recorded and the same data: roster.csv's
+    rows for the later dates are byte for byte those stored (no re-draw of inspectors)."""
+    from tuoyu.api.exports.roster import write_roster_csv
+
+    start = dt.date(2027, 3, 15)
+    params = MARCH.model_copy(update={"from_date": start})
+    again = roster.run(DATASET, params, kept=march.rows)
+    assert again.status is Status.OPTIMAL
+    write_roster_csv(march, tmp_path / "first.csv")
+    write_roster_csv(again, tmp_path / "again.csv")
+    first = (tmp_path / "first.csv").read_bytes().splitlines()
+    second = (tmp_path / "again.csv").read_bytes().splitlines()
+    later = [line for line in first[1:] if line[:10].decode() >= start.isoformat()]
+    assert later and first == second
+    codes = [f.code for f in again.findings]
+    assert "roster.replan.moved" not in codes
+    [unchanged] = [f for f in again.findings if f.code == "roster.replan.unchanged"]
+    assert unchanged.params == {"count": len(later), "planned": 0}

@@ -64,6 +64,8 @@ def _read_csv(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
         return pd.DataFrame()
     import io
 
+    if _row_too_long(path.name, text, problems):
+        return None
     try:
         return pd.read_csv(
             io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True
@@ -72,6 +74,42 @@ def _read_csv(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
         problems.append(Problem(path.name, f"the file is not valid CSV ({exc})",
                                 code="input.not_csv", params={"detail": str(exc)[:200]}))
         return None
+
+
+def _row_too_long(name: str, text: str, problems: list[Problem]) -> bool:
+    """A header naming a column twice, or a row with more cells than the header (a comma
+    in an unquoted name, a stray cell):
+    the first such row, by its row number as every other problem counts them (the header
+    row 1, blank lines skipped). pandas would otherwise refuse the file in its own words
+    or, when every row has the extra cells, take the first columns as the rows' labels and
+    shift every column."""
+    import csv
+    import io
+
+    records = (r for r in csv.reader(io.StringIO(text)) if r)
+    header = next(records, [])
+    width = len(header)
+    seen: dict[str, str] = {}
+    for h in header:  # pandas would keep the second as 'name.1', unread
+        key = h.strip().lstrip("\ufeff").lower()
+        if key and key in seen:
+            problems.append(Problem(name, f"column '{h}' appears twice (as '{seen[key]}' and "
+                                    f"'{h}')", column=h.strip(), expected="each column once",
+                                    code="input.column_twice",
+                                    params={"name": h.strip(), "first": seen[key],
+                                            "second": h.strip()}))
+            return True
+        seen[key] = h.strip()
+    long = [(i + 2, len(r)) for i, r in enumerate(records) if len(r) > width]
+    if not long:
+        return False
+    row, cells = long[0]
+    more = f" (and {len(long) - 1} more rows)" if len(long) > 1 else ""
+    problems.append(Problem(name, f"the row has {cells} cells, the header {width}{more}",
+                            row=row, expected=f"{width} cells, as many as the header",
+                            code="input.row_too_long" + ("_more" if len(long) > 1 else ""),
+                            params={"cells": cells, "width": width, "more": len(long) - 1}))
+    return True
 
 
 #: a workbook (a zip of XML) is refused before it is opened when it holds more members,
@@ -196,8 +234,28 @@ def _find_source(
                                     expected="a sheet of a valid .xlsx workbook",
                                     code="input.bad_sheet"))
             return None
+        if _sheet_shape(label, frame, problems):
+            return None
         return Source(label, frame)
     return None
+
+
+def _sheet_shape(label: str, frame: pd.DataFrame, problems: list[Problem]) -> bool:
+    """A sheet's header naming a column twice (pandas reads the second as 'name.1',
+    silently unread): said. True when the sheet has such a problem. (A value in a column
+    without a header shifts nothing in a sheet: it is kept as a column beyond the
+    contract.)"""
+    columns = [str(c) for c in frame.columns]
+    for c in columns:
+        m = re.fullmatch(r"(.+)\.(\d+)", c)
+        if m and m.group(1) in columns:
+            problems.append(Problem(label, f"column '{m.group(1)}' appears twice",
+                                    column=m.group(1), expected="each column once",
+                                    code="input.column_twice",
+                                    params={"name": m.group(1), "first": m.group(1),
+                                            "second": m.group(1)}))
+            return True
+    return False
 
 
 def _normalise_headers(source: Source, table: Table, problems: list[Problem]) -> dict[str, str]:
@@ -238,11 +296,13 @@ class CellError(ValueError):
 
 
 #: characters no text cell may hold: control characters (line breaks, tabs, …), the
-#: line and paragraph separators, and the marks that reverse how text is shown. A name
+#: line and paragraph separators, the marks that reverse how text is shown, and the
+#: invisible ones (zero-width space and joiners, word joiner: an id pasted from a web page
+#: that looks like another, 'JG0002\u200b' beside 'JG0002'). A name
 #: goes into calendars, CSV, workbooks and pages; one of these would break the file or
 #: make it say something else than it holds.
-BAD_TEXT = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e"
-                      "\u2066-\u2069\ufeff]")
+BAD_TEXT = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e"
+                      "\u2060\u2066-\u2069\ufeff]")
 #: the longest text a cell may hold: an id, and any other text (a name, a reason, …)
 ID_CHARS, TEXT_CHARS = 64, 500
 #: dates the tables may hold (a year within these; a leave or an event outside them is
@@ -514,7 +574,13 @@ def _typed_table(source: Source, table: Table, problems: list[Problem]) -> pd.Da
     """The table with every contract column parsed to its type, or None when it cannot
     be read at all; every problem found is added to ``problems``, located."""
     frame = source.frame
+    if len(frame.columns) == 0 and (table.optional or table.allow_empty):
+        frame = source.frame = pd.DataFrame(columns=[c.name for c in table.columns])
     mapping = _normalise_headers(source, table, problems)
+    if len(frame.columns) == 0:  # a file saved empty: no header, no rows
+        problems.append(Problem(source.label, "the table is empty",
+                                expected="at least one row of data", code="input.empty_table"))
+        return None
     if _missing_columns(source, table, mapping, problems):
         return None
     if len(frame) == 0 and not table.allow_empty:
@@ -772,9 +838,12 @@ def read_tables(folder: str | Path, names: Iterable[str]) -> dict[str, pd.DataFr
     labels: dict[str, str] = {}
     for name in names:
         table = TABLES[name]
+        before = len(problems)
         source = _find_source(folder, table, sheets, problems)
         if source is None:
             labels[name] = f"{name}.csv"
+            if len(problems) > before:  # its file or sheet said what is wrong with it
+                continue
             if not table.optional and not any(p.file.startswith(name) for p in problems):
                 problems.append(
                     Problem(

@@ -63,6 +63,9 @@ class Table:
     polygons: bool = False  # polygons allowed in geojson
     allow_empty: bool = False
     checks: tuple[str, ...] = field(default=())  # names of extra row checks (see reader)
+    #: its rows are personal data of people who are not staff (families, 个人信息保护法):
+    #: never shown to a reader who may not see the plans that name them
+    personal: bool = False
 
     def column(self, name: str) -> Column:
         for c in self.columns:
@@ -79,7 +82,8 @@ STREETS = Table(
     (
         Column("street_id", unique=True, aliases=("街镇编号", "编号")),
         Column("name", aliases=("名称", "街镇名称")),
-        Column("neighbours", "list", required=False, default=(), aliases=("相邻街镇",)),
+        Column("neighbours", "list", required=False, default=(), aliases=("相邻街镇",),
+               ref=("streets", "street_id")),
     ),
     key="street_id",
 )
@@ -474,6 +478,7 @@ FAMILIES = Table(
     ),
     key="family_id",
     allow_empty=True,
+    personal=True,
 )
 
 VISIT_STAFF = Table(

@@ -47,8 +47,9 @@ class RosterParams(PlannerParams):
         "published (required then; recorded in draw.json).")
     from_date: dt.date | None = Field(
         None, description="Re-plan the month from this date (YYYY-MM-DD): the visits of "
-        "the stored roster before it are kept, later ones re-planned with the follow-ups "
-        "of outcomes recorded since.")
+        "the stored roster before it are kept; later ones that still meet every rule stay "
+        "exactly as they were (same day, same team); the follow-ups of outcomes recorded "
+        "since and the visits that cannot stay are planned around them, each move with why.")
 
     @model_validator(mode="after")
     def _from_in_month(self) -> RosterParams:

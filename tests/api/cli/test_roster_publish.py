@@ -368,3 +368,21 @@ def test_a_roster_refused_by_the_store_publishes_no_files(tmp_path, monkeypatch)
     assert sorted(p.name for p in out.iterdir()) == ["roster.csv"]
     assert (out / "roster.csv").read_text(encoding="utf-8") == "the earlier roster\n"
     assert not list(tmp_path.glob(".out.new.*"))  # no staging folder left behind
+
+
+def test_the_notice_says_whose_it_is(tmp_path, monkeypatch):
+    """The public notice of a district that is not Baoshan names that district (from its
+    district.geojson) in its heading, and never 宝山."""
+    monkeypatch.setenv("TUOYU_DATABASE_URL", f"sqlite:///{tmp_path / 'db.sqlite'}")
+    data = tiny_dataset(tmp_path / "data", institutions=6)
+    (data / "district.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": "东滩区"}, "geometry": None}]},
+        ensure_ascii=False), encoding="utf-8")
+    result = cli("roster", "notice", "--data", str(data), "--month", "2027-03", "--out",
+                 str(tmp_path / "n"))
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "n" / "notice.html").read_text(encoding="utf-8")
+    assert "<h1>东滩区 2027-03 托育机构“双随机、一公开”抽查公告</h1>" in page
+    assert "宝山" not in page
+    wb = openpyxl.load_workbook(tmp_path / "n" / "notice.xlsx")
+    assert all(str(ws["A1"].value).startswith("东滩区 ") for ws in wb.worksheets)

@@ -55,7 +55,7 @@ def test_workbook_has_a_day_sheet_per_person(out: Path) -> None:
     values = [c for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
     assert any("上门指导日程" in str(v) for v in values)
     assert any(str(v).endswith("居委") for v in values)  # committee-level address
-    assert wb["按日期"].max_row == len(rows) + 1
+    assert wb["按日期"].max_row == len(rows) + 2  # the title row, the header
 
 
 def test_a_calendar_per_staff_member_and_route_lines(out: Path) -> None:

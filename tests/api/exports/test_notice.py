@@ -68,3 +68,29 @@ def test_a_name_is_data_in_the_html(district) -> None:  # noqa: ANN001
     page = notice_html(notice_of(_view(dt.date(2027, 3, 1), None), district))
     assert "<b>机构01</b>" not in page and "&lt;b&gt;机构01&lt;/b&gt;" in page
     assert page.lstrip().lower().startswith("<!doctype html")
+
+
+def test_a_public_notice_names_its_district_and_no_other(district, tmp_path) -> None:  # noqa: ANN001
+    """A citizen reading a notice sees whose it is: the district in the page's title and
+    heading and on every printed sheet of the workbook; a dataset that names no
+    district gets no name (never the bundled data's 宝山)."""
+    from openpyxl import load_workbook
+
+    from tuoyu.api.exports.notice import write_notice
+
+    for kind, today, revealed_at in (("announcement", dt.date(2027, 3, 1), None),
+                                     ("results", dt.date(2027, 3, 20), None),
+                                     ("revealed", dt.date(2027, 4, 2), "2027-04-01T01:00:00")):
+        notice = notice_of(_view(today, revealed_at), district, kind=kind,
+                           district="东滩区\n")
+        folder = tmp_path / kind
+        folder.mkdir()
+        write_notice(notice, folder)
+        page = (folder / "notice.html").read_text(encoding="utf-8")
+        assert "<title>东滩区 2027-03 托育机构" in page and "<h1>东滩区 2027-03 托育机构" in page
+        book = load_workbook(folder / "notice.xlsx")
+        for ws in book.worksheets:
+            assert str(ws["A1"].value).startswith("东滩区 2027-03 托育机构"), (kind, ws.title)
+        unnamed = notice_of(_view(today, revealed_at), district, kind=kind)
+        assert unnamed.title.startswith("2027-03 托育机构")
+        assert "宝山" not in notice_html(unnamed) + page

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from tuoyu.api.exports.scorecard import rendered, text, write_xlsx
 from tuoyu.planning import scorecard as sc
@@ -62,13 +63,33 @@ def test_the_text_names_the_streets_short_of_a_target() -> None:
     assert "未达标的街镇：二镇" in printed  # C in 二镇 was not seen on site
 
 
-def test_the_workbook(tmp_path: Path) -> None:
-    doc = rendered(CARD, "测试区", SOURCES)
+#: with a siting plan: the new classes are a count (6 in the year, 4 and 2 by street)
+PLANNED = sc.scorecard(sc.Inputs(
+    year=2027, today=D(2027, 12, 31), streets=STREETS, institutions=INST, visits=VISITS,
+    openings=[sc.Opening("K1", "S1", 2027, 4, "kindergarten"),
+              sc.Opening("P1", "S2", 2027, 2, "site")]))
+
+
+@pytest.mark.parametrize("card", [CARD, PLANNED], ids=["no plans", "a siting plan"])
+def test_the_workbook(tmp_path: Path, card: sc.Scorecard) -> None:
+    doc = rendered(card, "测试区", SOURCES)
     write_xlsx(doc, tmp_path / "scorecard.xlsx")
     wb = openpyxl.load_workbook(tmp_path / "scorecard.xlsx", read_only=True)
     names = wb.sheetnames
     assert names[0] == "全区" and names[-1] == "来源"
     assert len(names) == len(doc["figures"]) + 2 and all(len(n) <= 31 for n in names)
     cells = [str(c) for row in wb["全区"].iter_rows(values_only=True) for c in row if c]
+    # a count alone is a number Excel adds up; "a / b" and "not known" stay text
+    rows = {r[0]: r[1] for r in wb["全区"].iter_rows(min_row=3, values_only=True)}
     wb.close()
     assert all(f["label"] in cells for f in doc["figures"])
+    for f in doc["figures"]:
+        whole = f["lines"][0]
+        cell = rows[f["label"]]
+        if whole["known"] and whole["total"] is None:
+            assert cell == whole["value"] and not isinstance(cell, str), (f["label"], cell)
+        else:
+            assert cell == whole["figure"], (f["label"], cell)
+    counted = [f for f in doc["figures"] if f["lines"][0]["known"]
+               and f["lines"][0]["total"] is None]
+    assert (card is PLANNED) == any(f["code"] == "scorecard.new_classes" for f in counted)

@@ -116,5 +116,33 @@ def test_the_share_within_the_window_reads_as_a_percentage(written) -> None:  # 
     summary = (out / "visits_summary.txt").read_text(encoding="utf-8")
     assert f"有需求家庭在期限内上门的比例：目标 100%，达成 {expected}（" in summary
     notes = load_workbook(out / "visits.xlsx")["说明"]
-    rows = [[c for c in row] for row in notes.iter_rows(values_only=True)]
-    assert ["有需求家庭在期限内上门的比例", "100%", expected] in [r[:3] for r in rows]
+    row = next(r for r in notes.iter_rows() if r[0].value == "有需求家庭在期限内上门的比例")
+    # numbers Excel can add up, shown as percentages
+    assert row[1].value == 1.0 and row[2].value == pytest.approx(planned / due)
+    assert row[1].number_format == row[2].number_format == "0.0%"
+
+
+def test_the_workbook_says_whose_week_it_is_on_every_printed_page(written, tmp_path) -> None:  # noqa: ANN001
+    """Every sheet of visits.xlsx prints as the other plans' workbooks do: a title row
+    naming the district, the plan and the week, repeated on every printed page, the
+    header frozen; 说明 says the district; nothing says 宝山 for another district."""
+    from dataclasses import replace
+
+    from openpyxl import load_workbook
+
+    plan, _out = written
+    write_plan(replace(plan, district="东滩区"), tmp_path)
+    wb = load_workbook(tmp_path / "visits.xlsx")
+    assert {"按日期", "按人员", "覆盖情况", "说明"} <= set(wb.sheetnames)
+    for ws in wb.worksheets:
+        assert str(ws["A1"].value).startswith("东滩区 新生儿家庭上门指导 2027-03-01 至 2027-03-07"), \
+            ws.title
+        assert ws.print_title_rows and ws.freeze_panes, ws.title
+        assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
+        text = " ".join(str(c) for row in ws.iter_rows(values_only=True) for c in row if c)
+        assert "宝山" not in text
+    by_day = wb["按日期"]
+    assert [c.value for c in by_day[2]][:3] == ["日期", "星期", "时段"]
+    assert by_day.max_row == len(plan.rows) + 2  # the title, the header, a row a visit
+    notes = {r[0]: r[1] for r in wb["说明"].iter_rows(min_row=3, values_only=True) if r[0]}
+    assert notes["区"] == "东滩区"

@@ -144,3 +144,25 @@ def test_a_visits_job_stopped_by_its_time_limit_is_a_plan(tmp_path) -> None:  # 
                 if f["code"] == "visits.due_not_fitted"] == sorted(left)
         f = c.get(f"/api/v1/jobs/{job['id']}/files/visits.csv")
         assert f.status_code == 200
+
+
+def test_a_viewer_may_not_read_the_families_table(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The families' own table (their coordinates, birth dates, needs: 个人信息) is for
+    the planner role, as the plans that name them are; a viewer reading it through the
+    tables endpoint gets 403 saying why, and still reads the other tables."""
+    folder = _far_pair(tmp_path / "far")
+    with client(tmp_path) as c:
+        r = upload(c, zip_bytes(folder, prefix=""), "far.zip")
+        assert r.status_code == 201, r.text
+        ds = r.json()["id"]
+        st = c.app.state.tuoyu
+        _, planner_token = create_token(st.engine, "planner", "p")
+        _, viewer_token = create_token(st.engine, "viewer", "v")
+        viewer = {"Authorization": f"Bearer {viewer_token}"}
+        planner = {"Authorization": f"Bearer {planner_token}"}
+        refused = c.get(f"/api/v1/datasets/{ds}/tables/families", headers=viewer)
+        assert refused.status_code == 403 and "个人信息" in refused.json()["message"]
+        assert "31.562" not in refused.text and "F1" not in refused.text
+        got = c.get(f"/api/v1/datasets/{ds}/tables/families", headers=planner)
+        assert got.status_code == 200 and {r["family_id"] for r in got.json()} == {"F1", "F2"}
+        assert c.get(f"/api/v1/datasets/{ds}/tables/streets", headers=viewer).status_code == 200

@@ -122,6 +122,9 @@ def test_a_refused_body_names_each_field_and_what_was_sent(client: TestClient) -
     cols = {p["column"]: p for p in j["problems"]}
     assert set(cols) == {"month", "workers"}
     assert cols["workers"]["got"] == "0" and "不小于 1" in cols["workers"]["message"]
+    # what was expected, in words a planner reads; pydantic's type stays as the code
+    assert cols["workers"]["expected"] == "应不小于 1"
+    assert cols["workers"]["code"] == "greater_than_equal"
     assert j["message"].startswith("请求不正确：")
     en = client.post("/body?lang=en", json={}).json()
     assert en["message"].startswith("The request is not valid: ")

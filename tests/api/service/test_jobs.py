@@ -82,7 +82,14 @@ def a_time(ses: Session):  # noqa: ANN201
     return now()
 
 
-def test_running_cancel_infeasible_verify(tmp_path: Path) -> None:
+def test_running_cancel_infeasible_verify(tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    # the worker finishes its plan from the best so far however loaded the machine is:
+    # the grace after which the service gives up on it (30 s) is not what is tested here,
+    # and on a loaded machine it ran out (the plan was then not kept: a flaky test)
+    from tuoyu.api.service import jobs
+
+    monkeypatch.setattr(jobs, "CANCEL_GRACE", 900.0)
     with client(tmp_path, bundled_data=DATA, workers=2) as c:
         slow = c.post("/api/v1/jobs", json={"kind": "sessions", "dataset_id": "baoshan",
                                             "params": {"year": 2027, "time_limit": 60}}).json()
@@ -102,7 +109,7 @@ def test_running_cancel_infeasible_verify(tmp_path: Path) -> None:
         assert running["progress"]["bound"] <= running["progress"]["objective"]
         r = c.post(f"/api/v1/jobs/{slow['id']}/cancel")
         assert r.status_code == 200
-        cancelled = wait(c, slow["id"], timeout=120)
+        cancelled = wait(c, slow["id"], timeout=900)  # a guard against a hang
         assert cancelled["status"] == "cancelled" and "保留了" in cancelled["message"]  # not 未保留
         kept = c.get(f"/api/v1/jobs/{slow['id']}/result")
         assert kept.status_code == 200 and len(kept.json()["rows"]) >= 6 * 60

@@ -80,3 +80,20 @@ def test_a_process_ends_with_its_parent(tmp_path):
         time.sleep(0.05)
     else:
         pytest.fail("the child outlived its parent")
+
+
+def test_a_process_apart_has_the_environment_of_its_start(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Processes apart are forked from a forkserver started with the environment of the
+    service's first process apart: each still sees the service's environment as it is
+    when it starts (a setting changed, added or removed since), as a spawned one did."""
+    from tuoyu.api.service.apart import run_apart
+
+    monkeypatch.setenv("TUOYU_PROBE", "one")
+    assert run_apart(os.getenv, "TUOYU_PROBE") == "one"  # the forkserver started by now
+    monkeypatch.setenv("TUOYU_PROBE", "two")
+    monkeypatch.setenv("TUOYU_PROBE_NEW", "3")
+    assert run_apart(os.getenv, "TUOYU_PROBE") == "two"
+    assert run_apart(os.getenv, "TUOYU_PROBE_NEW") == "3"
+    monkeypatch.delenv("TUOYU_PROBE")
+    assert run_apart(os.getenv, "TUOYU_PROBE") is None

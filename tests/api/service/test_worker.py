@@ -110,3 +110,20 @@ def _worker_pid(db: Path, job_id: str) -> int | None:
         pid = job.pid if job is not None else None
     eng.dispose()
     return pid
+
+
+def test_a_failed_jobs_message_reads_as_sentences() -> None:
+    """A job that made no plan quotes its findings as one text: joined by '；' in
+    Chinese (never '。；'), by '; ' in English, ended once."""
+    from tuoyu.models.findings import info, warning
+    from tuoyu.planning.plan import Plan, Status
+
+    plan = Plan(kind="sessions", status=Status.TIME_LIMIT, findings=(
+        info("sessions.fast_mode", workers=2),
+        warning("sessions.calendar_not_found", part=1, parts=1)))
+    zh = worker._plan_message(plan, "failed", "zh")
+    assert "。；" not in zh and zh.count("；") >= 2 and zh.endswith("请加大时限。")
+    assert zh.startswith("快速模式：并行搜索（2 个线程）")
+    en = worker._plan_message(plan, "failed", "en")
+    assert "；" not in en and "calendar; No calendar was found" in en
+    assert en.endswith("give a longer time limit.") and ".." not in en

@@ -4,33 +4,25 @@ finds it whole, and none fails with "table already exists"."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 from api_support import postgres_url
 from sqlalchemy import create_engine, inspect, text
+from store_race import open_and_write
 
-ROOT = Path(__file__).resolve().parents[3]
-OPEN_AND_WRITE = """
-import sys
-from sqlalchemy.orm import Session
-from tuoyu.api import store
-eng = store.engine(sys.argv[1])          # migrates the store (creates it when new)
-with Session(eng) as s, s.begin():
-    s.add(store.Outcome(dataset="race", institution_id=sys.argv[2], date=__import__(
-        "datetime").date(2027, 3, 1), outcome="pass", inspector_ids="", recorded_at=store.now()))
-print("ok")
-"""
+from tuoyu.api.service.proc import context, start
 
 
 def _race(url: str, n: int = 6) -> None:
-    procs = [subprocess.Popen([sys.executable, "-c", OPEN_AND_WRITE, url, f"JG{i:04d}"],
-                              cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True) for i in range(n)]
-    outs = [p.communicate(timeout=300) for p in procs]
-    for p, (out, err) in zip(procs, outs, strict=True):
-        assert p.returncode == 0 and out.strip() == "ok", err
+    """``n`` processes (started as the service starts its processes apart: forked from
+    its forkserver where there is one, each with its own connections) meet at a barrier,
+    then open the new store at once and write a row each."""
+    barrier = context().Barrier(n)
+    procs = [start(open_and_write, (url, f"JG{i:04d}", barrier), name=f"race-{i}")
+             for i in range(n)]
+    for p in procs:
+        p.join(300)
+    assert [p.exitcode for p in procs] == [0] * n  # a traceback on stderr says why not
     eng = create_engine(url)
     with eng.connect() as c:
         assert c.execute(text("SELECT count(*) FROM outcomes")).scalar() == n

@@ -112,6 +112,32 @@ def test_a_map_never_shows_another_districts_figures(page, server: str, tiny) ->
     assert shown == streets
 
 
+def test_the_roster_page_shows_the_chosen_districts_month_and_no_other(page, server: str,
+                                                                      tiny) -> None:
+    """Opened on a district and month, the roster page shows that month's newest roster
+    (it said "已抽取（草稿）：核对后发给检查人员" with nothing to check); another district
+    chosen, the first district's roster leaves the page (it stayed under the other
+    district's header and cycle, its publish button sending it)."""
+    ds, job = tiny["dataset"], tiny["roster"]
+    names = {i["name"] for i in api_get(f"{server}/api/v1/datasets/{ds}/tables/institutions")
+             .json()}
+    page.goto(f"/roster?dataset={ds}&month=2027-03")
+    page.wait_for_selector("#by-day tbody tr", timeout=SOLVE_WAIT_MS)
+    assert page.get_attribute("#job-status", "data-job-id") == job["id"]
+    assert any(n in page.inner_text("#by-day") for n in names)
+    page.select_option("#dataset", "baoshan")
+    _shows_district(page, BAOSHAN, "baoshan")
+    page.wait_for_selector("#cycle-state:not(:empty)")
+    page.wait_for_function(
+        "id => document.getElementById('result').hidden"
+        " || document.getElementById('job-status').dataset.jobId !== id", arg=job["id"])
+    shown = page.inner_text("body")
+    assert not any(n in shown for n in names), "the other district's roster stayed"
+    if not page.locator("#result").is_hidden():  # a roster of Baoshan's March, if made
+        other = page.get_attribute("#job-status", "data-job-id")
+        assert api_get(f"{server}/api/v1/jobs/{other}").json()["dataset_id"] == "baoshan"
+
+
 def _ids(v: object) -> list[str]:
     if isinstance(v, list):
         return [str(x) for x in v]

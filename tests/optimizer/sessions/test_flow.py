@@ -153,3 +153,27 @@ def test_the_relaxation_leaves_highs_usable_for_the_next_planner(tmp_path):
     )
     res = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True)
     assert res.returncode == 0, res.stderr[-2000:]
+
+
+def test_the_teams_of_some_disciplines_are_those_of_the_whole_call(tmp_path):
+    # each discipline's flow is its own: asking for the doctors only gives the doctors of
+    # the whole call, and nobody of another discipline
+    topics = [dict(topic_id="A", name="A", disciplines="education"),
+              dict(topic_id="M", name="M", disciplines="education;medical")]
+    p = _problem(
+        tmp_path,
+        [_center("C1", A), _center("C2", FAR)],
+        [_person("E1", A), _person("E2", FAR), _person("M1", A, disc="medical"),
+         _person("M2", FAR, disc="medical", days="Mon")],
+        topics,
+    )  # fmt: skip
+    mon, tue = dt.date(2027, 3, 1), dt.date(2027, 3, 2)
+    sessions = [Session(date=d, half=0, center_id=c, topic_id=t)
+                for d, c, t in ((mon, "C1", "M"), (mon, "C2", "M"), (tue, "C2", "A"))]
+    whole = flow.best_teams(p, sessions)
+    doctors = flow.best_teams(p, sessions, ("medical",))
+    assert whole is not None and doctors is not None
+    medical = {"M1", "M2"}
+    assert doctors == {k: [x for x in v if x in medical] for k, v in whole.items()
+                       if any(x in medical for x in v)}
+    assert doctors == {0: ["M1"], 1: ["M2"]}

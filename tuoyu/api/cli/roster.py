@@ -246,6 +246,7 @@ def notice_cmd(
     from tuoyu.api.exports.notice import FILES, KINDS, NotRevealed, notice_of, write_notice
     from tuoyu.api.exports.output import OutputError, staged
     from tuoyu.models.inspection import load_inspection_data
+    from tuoyu.models.reader import district_name
 
     language = _lang(lang)
     params = make_params(RosterParams, language, month=month)
@@ -254,7 +255,8 @@ def notice_cmd(
     try:
         dataset = dataset_of(data)
         notice = notice_of(runner.month_view(dataset, params.month),
-                           load_inspection_data(dataset.folder), language, kind)
+                           load_inspection_data(dataset.folder), language, kind,
+                           district=district_name(dataset.folder))
         with staged(out) as tmp:
             write_notice(notice, tmp, language)
     except NotRevealed as exc:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -273,15 +273,19 @@ def revealed(view: MonthView, data: InspectionData, lang: Lang = "zh") -> Notice
 
 
 def notice_of(view: MonthView, data: InspectionData, lang: Lang = "zh",
-              kind: str | None = None) -> Notice:
+              kind: str | None = None, district: str = "") -> Notice:
     """The month's notice of ``kind`` (default: the revealed one once revealed, else the
-    pre-announcement). Raises :class:`NotRevealed` for ``revealed`` too early."""
+    pre-announcement), its title naming ``district`` (a public notice says whose it is).
+    Raises :class:`NotRevealed` for ``revealed`` too early."""
     kind = kind or ("revealed" if view.revealed else "announcement")
     if kind == "results":
-        return results(view, data, lang)
-    if kind == "revealed":
-        return revealed(view, data, lang)
-    return announcement(view, data, lang)
+        notice = results(view, data, lang)
+    elif kind == "revealed":
+        notice = revealed(view, data, lang)
+    else:
+        notice = announcement(view, data, lang)
+    district = " ".join(district.split())
+    return replace(notice, title=f"{district} {notice.title}") if district else notice
 
 
 CSS = """

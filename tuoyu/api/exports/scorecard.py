@@ -121,18 +121,27 @@ def text(doc: Mapping[str, Any], lang: Lang = "zh") -> str:
     return "\n".join(lines)
 
 
+def _cell(x: Mapping[str, Any]) -> Any:
+    """A line's 完成情况 cell: a count alone as a number (Excel adds it up), "26,382 /
+    33,012" and "not known yet" as text."""
+    if x.get("known", True) and x.get("total") is None \
+            and isinstance(x.get("value"), int | float):
+        return x["value"]
+    return x["figure"]
+
+
 def write_xlsx(doc: Mapping[str, Any], path: Path) -> None:
     """``scorecard.xlsx``: 全区 (one row per figure), one sheet per figure by street,
     来源 (where each figure comes from); printable like every workbook of ours."""
     book = Book(path, Title(district=doc["district"], plan="三年行动计划目标",
                             period=f"{doc['year']}年"))
     head = ["指标", "完成情况", "目标", "是否达标", "说明"]
-    book.table("全区", head, [[f["label"], f["lines"][0]["figure"], f["goal_text"],
+    book.table("全区", head, [[f["label"], _cell(f["lines"][0]), f["goal_text"],
                               f["lines"][0]["state"], f["lines"][0]["detail"]]
                              for f in doc["figures"]], filter=False)
     pct = book.format(num_format="0.0%")
     for n, f in enumerate(doc["figures"], start=1):
-        rows = [[x["street"], x["figure"], "" if x["share"] is None else x["share"],
+        rows = [[x["street"], _cell(x), "" if x["share"] is None else x["share"],
                  x["state"], x["detail"]] for x in f["lines"]]
         book.table(re.sub(r"[\[\]:*?/\\]", "_", f"{n}.{f['label']}")[:31],
                    ["街镇", "完成情况", "比例", "是否达标", "说明"], rows, formats={2: pct})

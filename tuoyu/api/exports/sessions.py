@@ -315,9 +315,12 @@ def write_workbook(
     if targets:  # the plan's targets, the month-by-month histogram among them
         from tuoyu.api.text import number
 
+        def cell(v: float) -> float | int:  # a number Excel can add up, as people read it
+            return int(v) if float(v).is_integer() else round(float(v), 1)
+
         ws = book.sheet("方案目标", ["目标", "目标值", "达标范围", "实际", "是否达标"],
-                        [[t, number(g), f"{number(lo)}–{number(hi)}" if lo is not None
-                          and hi is not None else "", number(a), "达标" if m else "未达标"]
+                        [[t, cell(g), f"{number(lo)}–{number(hi)}" if lo is not None
+                          and hi is not None else "", cell(a), "达标" if m else "未达标"]
                          for t, g, a, m, lo, hi in targets], filter=False)
         for i, (_, _, _, m, _, _) in enumerate(targets, start=2):
             ws.write(i, 4, "达标" if m else "未达标", book.ok if m else book.bad)

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from tuoyu.api.exports.workbook import workbook
+from tuoyu.api.exports.workbook import HEAD_ROWS, Book, Title
 from tuoyu.api.text import Lang, label, message, plan_figures, render
 from tuoyu.planning.plan import Plan
 from tuoyu.planning.visits import COVERAGE_FIELDS, ROW_FIELDS, VisitDetail
@@ -80,7 +80,7 @@ class _Names:
         return self.coms.get(r["community_id"], r["community_id"])
 
 
-def _visit_sheets(book: Any, plan: Plan, names: _Names, bold: Any) -> None:
+def _visit_sheets(book: Book, plan: Plan, names: _Names) -> None:
     """按日期 and 按人员: every visit, sorted by day, then by person."""
     def row(r: Any) -> list[object]:
         d = dt.date.fromisoformat(r["date"])
@@ -90,75 +90,67 @@ def _visit_sheets(book: Any, plan: Plan, names: _Names, bold: Any) -> None:
 
     for title, key in (("按日期", lambda r: (r["date"], r["staff_ids"], r["start"])),
                        ("按人员", lambda r: (r["staff_ids"], r["date"], r["start"]))):
-        ws = book.add_worksheet(title)
-        ws.write_row(0, 0, _VISIT_HEAD, bold)
-        for i, r in enumerate(sorted(plan.rows, key=key), start=1):
-            ws.write_row(i, 0, row(r))
+        book.table(title, _VISIT_HEAD, [row(r) for r in sorted(plan.rows, key=key)])
 
 
-def _day_sheets(book: Any, plan: Plan, names: _Names, bold: Any) -> None:
+def _day_sheets(book: Book, plan: Plan, names: _Names) -> None:
     """A printable day sheet per person: one page per day, in the order of the route."""
     per: dict[str, list[Any]] = defaultdict(list)
     for r in plan.rows:
         for x in r["staff_ids"].split(";"):
             per[x].append(r)
     for sid in sorted(per):
-        ws = book.add_worksheet(("日程_" + _safe(sid))[:31])
-        ws.set_landscape()
-        ws.set_paper(9)  # A4
-        ws.fit_to_pages(1, 0)
-        line = 0
+        blocks = []
         for day in sorted({r["date"] for r in per[sid]}):
             d = dt.date.fromisoformat(day)
-            ws.write(line, 0, f"{names.people([sid])} 上门指导日程 {day} "
-                              f"{WEEKDAY_ZH[d.weekday()]}", bold)
-            ws.write_row(line + 1, 0, _DAY_HEAD, bold)
-            line += 2
+            rows = []
             for r in sorted((r for r in per[sid] if r["date"] == day),
                             key=lambda r: r["start"]):
                 others = [x for x in r["staff_ids"].split(";") if x != sid]
-                ws.write_row(line, 0, [r["order"], HALF_ZH[r["half"]], r["start"], r["end"],
-                                       r["family_id"], names.street(r), names.community(r),
-                                       _needs(r["needs"]), names.people(others)])
-                line += 1
-            line += 1
-        ws.set_column(0, 8, 12)
+                rows.append([r["order"], HALF_ZH[r["half"]], r["start"], r["end"],
+                             r["family_id"], names.street(r), names.community(r),
+                             _needs(r["needs"]), names.people(others)])
+            blocks.append((f"{names.people([sid])} 上门指导日程 {day} "
+                           f"{WEEKDAY_ZH[d.weekday()]}", rows))
+        book.blocks(("日程_" + _safe(sid))[:31], _DAY_HEAD, blocks)
 
 
-def _coverage_and_notes(book: Any, plan: Plan, detail: VisitDetail, bold: Any) -> None:
+def _coverage_and_notes(book: Book, plan: Plan, detail: VisitDetail) -> None:
     """覆盖情况 (per street) and 说明 (status, findings, the weighed goals)."""
-    cov = book.add_worksheet("覆盖情况")
-    cov.write_row(0, 0, ["街镇编号", "街镇", "已登记", "已上门", "本周安排", "本周到期",
-                         "到期已安排", "已逾期"], bold)
-    for i, r in enumerate(detail.coverage, start=1):
-        cov.write_row(i, 0, [r[k] for k in COVERAGE_FIELDS])
-    notes = book.add_worksheet("说明")
-    notes.write(0, 0, label(f"status.{plan.status}", "zh"), bold)
-    for i, f in enumerate(plan.findings, start=1):
-        notes.write(i, 0, render(f, "zh"))
+    book.table("覆盖情况", ["街镇编号", "街镇", "已登记", "已上门", "本周安排", "本周到期",
+                        "到期已安排", "已逾期"],
+               [[r[k] for k in COVERAGE_FIELDS] for r in detail.coverage])
     fig = plan_figures(plan.as_dict(), "zh")
-    line = len(plan.findings) + 2
-    notes.write_row(line, 0, ["目标", "目标值", "达成", "是否达标"], bold)
-    for t in fig["targets"]:
-        line += 1
-        notes.write_row(line, 0, [t["label"], t["goal"], t["achieved"],
-                                  "达标" if t["met"] else "未达标"])
-    line += 2
-    notes.write_row(line, 0, ["软目标", "数值", "权重", "计入目标值"], bold)
-    for g in fig["goals"]:
-        line += 1
-        notes.write_row(line, 0, [g["label"], g["value"], g["weight"], g["cost"]])
+    rows: list[list[object]] = [["区", plan.district or "—", "", ""],
+                                ["状态", label(f"status.{plan.status}", "zh"), "", ""]]
+    rows += [["说明", render(f, "zh"), "", ""] for f in plan.findings]
+    rows += [["", "", "", ""], ["目标", "目标值", "达成", "是否达标"]]
+    first_target = len(rows)
+    # numbers Excel can add up; a share as a percentage
+    rows += [[t["label"], raw.goal, raw.achieved, "达标" if t["met"] else "未达标"]
+             for t, raw in zip(fig["targets"], plan.targets, strict=True)]
+    rows += [["", "", "", ""], ["软目标", "数值", "权重", "计入目标值"]]
+    rows += [[g["label"], g["value"], g["weight"], g["cost"]] for g in fig["goals"]]
+    ws = book.table("说明", ["项目", "内容", "", ""], rows, cap=90, filter=False)
+    share = book.format(num_format="0.0%")
+    for i, raw in enumerate(plan.targets, start=HEAD_ROWS + first_target):
+        if raw.unit == "share":
+            ws.write_number(i, 1, raw.goal, share)
+            ws.write_number(i, 2, raw.achieved, share)
 
 
 def write_workbook(plan: Plan, path: Path) -> None:
-    """The visits workbook: by day, by person, a day sheet per person, coverage, notes."""
+    """The visits workbook, every sheet printable as the others (``workbook.Book``: a
+    title row naming the district, the plan and the week): by day, by person, a day sheet
+    per person (one printed page a day), coverage, notes."""
     detail: VisitDetail = plan.detail
     names = _Names(detail)
-    book = workbook(path)
-    bold = book.add_format({"bold": True})
-    _visit_sheets(book, plan, names, bold)
-    _day_sheets(book, plan, names, bold)
-    _coverage_and_notes(book, plan, detail, bold)
+    week = detail.problem.week_start
+    book = Book(path, Title(district=plan.district, plan=label("visits.name"),
+                            period=f"{week.isoformat()} 至 {detail.problem.week_end.isoformat()}"))
+    _visit_sheets(book, plan, names)
+    _day_sheets(book, plan, names)
+    _coverage_and_notes(book, plan, detail)
     book.close()
 
 

@@ -83,11 +83,10 @@ def run_apart(fn: Callable[..., Any], *args: Any, memory: int = MEMORY,
               seconds: float = SECONDS) -> Any:
     """``fn(*args)`` in a process apart (``fn`` importable, arguments picklable); its
     result, or its exception re-raised here; :class:`TooHeavy` past a limit."""
-    ctx = multiprocessing.get_context("spawn")
-    here, there = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(there, os.getpid(), memory, fn, args),
-                       name="tuoyu-apart", daemon=True)
-    proc.start()
+    from tuoyu.api.service.proc import start
+
+    here, there = multiprocessing.Pipe(duplex=False)
+    proc = start(_child, (there, os.getpid(), memory, fn, args), name="tuoyu-apart")
     there.close()
     try:
         if not here.poll(seconds):

@@ -80,7 +80,7 @@ def request_lang(request: Request) -> str:
 def validation_response(errors: list[Any], lang: str = "zh") -> JSONResponse:
     """422 for a request pydantic refused: every problem located (where in the body),
     said in ``lang`` (Chinese by default) with the value that was sent."""
-    from tuoyu.api.text.validation import got, sentence
+    from tuoyu.api.text.validation import got, reason, sentence
 
     problems = []
     for e in errors[:MAX_PROBLEMS]:
@@ -88,7 +88,9 @@ def validation_response(errors: list[Any], lang: str = "zh") -> JSONResponse:
         problems.append({
             "file": loc[0] if loc else "request", "row": None,
             "column": ".".join(loc[1:]) or None, "message": sentence(e, lang),
-            "expected": e.get("type"), "got": got(e), "code": None,
+            # what was expected, in words (pydantic's type code, e.g. "extra_forbidden",
+            # said nothing to a planner)
+            "expected": reason(e, lang), "got": got(e), "code": e.get("type"),
             "text": sentence(e, lang)})
     head = "请求不正确" if lang == "zh" else "The request is not valid"
     msg = head + ("：" if lang == "zh" else ": ") + problems[0]["message"] if problems else head

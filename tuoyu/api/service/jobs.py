@@ -1,4 +1,5 @@
-"""Plans as jobs: queued in the database, solved in worker processes ('spawn'), at most
+"""Plans as jobs: queued in the database, solved in worker processes
+(:func:`tuoyu.api.service.proc.start`: forked from a forkserver on Linux), at most
 ``settings.workers`` at once.
 
 A dispatcher thread in the service starts queued jobs when a slot is free, watches the
@@ -13,7 +14,6 @@ died with the previous service) are marked ``interrupted``.
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import shutil
 import threading
@@ -57,7 +57,6 @@ class JobManager:
     def __init__(self, settings: Settings, engine: Engine):
         self.settings = settings
         self.engine = engine
-        self._ctx = multiprocessing.get_context("spawn")
         self._running: dict[str, BaseProcess] = {}
         self._lock = threading.Lock()
         self._wake = threading.Event()
@@ -227,18 +226,16 @@ class JobManager:
             previous = str(self.out_dir(job.parent_id) / replan_file)
         out = self.out_dir(job.id)
         shutil.rmtree(out, ignore_errors=True)
-        from tuoyu.api.service.proc import yield_to_the_service
+        from tuoyu.api.service.proc import start, yield_to_the_service
         from tuoyu.api.service.worker import run_job
 
-        proc = self._ctx.Process(
-            target=run_job,
-            args=(job.id, job.kind, job.dataset_id, data_dir, job.params, str(out), self.settings.url,
-                  previous, self.settings.solver_time_limit, self.settings.solver_workers,
-                  job.lease, os.getpid()),
+        proc = start(
+            run_job,
+            (job.id, job.kind, job.dataset_id, data_dir, job.params, str(out), self.settings.url,
+             previous, self.settings.solver_time_limit, self.settings.solver_workers,
+             job.lease, os.getpid()),
             name=f"tuoyu-job-{job.id[:8]}",
-            daemon=True,
         )
-        proc.start()
         if proc.pid is not None:
             yield_to_the_service(proc.pid)  # from its first instruction (it also does so)
         with self._lock:

@@ -182,6 +182,11 @@ def table_rows(dataset_id: str, table: str, st: StateDep, who: Viewer,
         raise not_found(f"Table '{table}' (known: {', '.join(TABLES)})")
     if table not in row.tables:
         raise not_found(f"Table '{table}' in dataset '{dataset_id}'")
+    if TABLES[table].personal and not who.may("planner"):
+        raise ApiError(403, f"表“{TABLES[table].zh}”含个人信息（家庭），仅规划员（planner）可查看。"
+                            f" / The table '{table}' holds personal data (families): it "
+                            f"needs the 'planner' role; the token '{who.name}' is a "
+                            f"'{who.role}'.")
     pages, total, size = _table_pages(st, who, row, table)
     last = max(0, (total - 1) // size)
     if page > last:
@@ -396,7 +401,8 @@ def roster_notice(dataset_id: str, month: str, st: StateDep, _who: Viewer,
     dataset = Dataset(Path(row.path), row.id)
     try:
         notice = notice_of(runner.month_view(dataset, month, st.engine),
-                           load_inspection_data(dataset.folder), language, kind)
+                           load_inspection_data(dataset.folder), language, kind,
+                           district=district_name(dataset.folder))
     except NotRevealed as exc:
         raise ApiError(404, message(exc.code, exc.params, language), reason=exc.code) from None
     if format == "html":

@@ -17,8 +17,13 @@ class ProblemOut(BaseModel):
     row: int | None = None
     column: str | None = None
     message: str
-    expected: str | None = None
+    expected: str | None = Field(None, description="应为什么，用文字说明。 What was expected, "
+                                                   "in words.")
     got: str | None = None
+    code: str | None = Field(None, description="请求参数错误时的校验类型（如 "
+                                               "greater_than_equal）。 For a refused request: "
+                                               "the check that refused it.")
+    text: str | None = None
 
 
 class ErrorOut(BaseModel):

@@ -1,7 +1,8 @@
 """What runs in a worker process: one plan, from the dataset folder to files and a stored
 :class:`~tuoyu.planning.plan.Plan`.
 
-The process is started with the 'spawn' method by :mod:`tuoyu.api.service.jobs`. It calls
+The process is started by :mod:`tuoyu.api.service.jobs` (forked from the forkserver of
+:mod:`tuoyu.api.service.proc` on Linux, else spawned). It calls
 the planning layer (through :mod:`tuoyu.api.runner`, as the command line does) and writes
 its status, progress and result into the job's row itself, so the service can restart
 without losing what was finished. The result stored is the plan as JSON
@@ -139,7 +140,9 @@ def _plan_message(plan: Any, status: str, lang: str) -> str:
 
     personal = planner(plan.kind).personal_data  # never quote families in a job's message
     if plan.findings and status != "done" and not personal:
-        return "；".join(render(f, lang) for f in plan.findings[:3])
+        # whole sentences, one after the other: '…日历；在时限内…。', never '。；'
+        sep, end = ("；", "。") if lang == "zh" else ("; ", ".")
+        return sep.join(render(f, lang).rstrip("。.") for f in plan.findings[:3]) + end
     return label(f"status.{plan.status}", lang)
 
 

@@ -110,9 +110,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.help.roster.redraw_reason": ("已公开的月份重新抽取的理由（此时必填）。",
                                       "Why a published month is drawn again (required then)."),
     "cli.help.roster.from": (
-        "从该日期（YYYY-MM-DD）起重新排班：之前的检查保留，加入此后记录的结果所需的复查。",
-        "Re-plan the month from this date (YYYY-MM-DD): earlier visits are kept, follow-ups "
-        "of outcomes recorded since are added."),
+        "从该日期（YYYY-MM-DD）起重新排班：之前的检查保留；之后已排定的检查凡仍符合规则的，"
+        "日期和检查组原样保留；只安排此后记录的结果所需的复查和无法保留的检查，并说明每项调整的原因。",
+        "Re-plan the month from this date (YYYY-MM-DD): earlier visits are kept; later ones "
+        "that still meet every rule stay exactly as they were (same day, same team); only the "
+        "follow-ups of outcomes recorded since and the visits that cannot stay are planned, "
+        "each move with why."),
     "cli.help.roster.publish_month": ("要公开其最新草稿的月份，YYYY-MM。",
                                       "Month whose newest draft to publish, YYYY-MM."),
     "cli.help.scorecard.year": ("报告的年份，如 2027。", "The year to report, e.g. 2027."),

@@ -17,6 +17,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "input.value_missing": ("缺少数值", "a value is missing"),
     "input.value_invalid": ("数值不正确", "a value is not valid"),
     "input.empty_table": ("表中没有数据", "the table is empty"),
+    "input.row_too_long": (
+        "该行有 {cells} 个单元格，多于表头的 {width} 列（名称中的逗号须加引号）",
+        "the row has {cells} cells, the header {width} (a comma in a name must be quoted)",
+    ),
+    "input.row_too_long_more": (
+        "该行有 {cells} 个单元格，多于表头的 {width} 列（另有 {more} 行同样如此；"
+        "名称中的逗号须加引号）",
+        "the row has {cells} cells, the header {width} ({more} more rows like it; a comma in "
+        "a name must be quoted)",
+    ),
     "input.duplicate_id": (
         "编号“{id}”重复（首次出现在第 {first_row} 行）",
         "duplicate id '{id}' (first on row {first_row})",
@@ -119,9 +129,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "extra sheets or save the tables as CSV",
     ),
     "input.bad_character": (
-        "文字中有不允许的字符 {char}（换行、制表符等控制字符或改变文字方向的字符）",
+        "文字中有不允许的字符 {char}（换行、制表符等控制字符、改变文字方向的字符或零宽度等不可见字符）",
         "the text holds a character that is not allowed, {char} (a line break, tab or "
-        "other control character, or one that reverses the text's direction)",
+        "other control character, one that reverses the text's direction, or an invisible "
+        "one such as a zero-width space)",
     ),
     "input.text_too_long": ("文字太长（{n} 个字符，最多 {limit} 个）",
                             "the text is too long ({n} characters, at most {limit})"),

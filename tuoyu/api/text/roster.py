@@ -347,10 +347,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "roster.notice.value": ("内容", "value"),
     # re-planning a month from a date
     "roster.replan.kept": (
-        "自 {date} 起重新安排：保留此前 {count} 次检查不变，重新安排之后的 {replanned} 次，"
-        "新增 {added} 次整改复查。",
+        "自 {date} 起重新安排：保留此前 {count} 次检查不变，之后已排定的 {replanned} 次逐一核对"
+        "（仍符合规则的原样保留），新增 {added} 次整改复查。",
         "Re-planned from {date}: {count} earlier inspections kept as they were, {replanned} "
-        "later ones re-planned, {added} follow-ups added.",
+        "later ones checked (those that still meet every rule stay as they were), {added} "
+        "follow-ups added.",
     ),
     "roster.replan.added": (
         "新增整改复查：{institution_id} 安排在 {date}（须于 {due} 前）。",
@@ -359,6 +360,94 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "roster.replan.moved": (
         "{institution_id} 由 {old_date}（{old_team}）调整为 {date}（{team}）。",
         "{institution_id} moved from {old_date} ({old_team}) to {date} ({team}).",
+    ),
+    "roster.replan.not_whole_optimum": (
+        "保留的 {kept} 次检查固定不动，其余检查围绕它们安排；围绕安排的部分各自求优，"
+        "整份排班不声称已证明最优（重新安排以不动已排定的检查为先）。",
+        "The {kept} kept inspections stay fixed and the others are planned around them; "
+        "that part is solved on its own, so the roster as a whole claims no proven optimum "
+        "(a re-plan keeps what is already on the roster first).",
+    ),
+    "roster.replan.keeping_first": (
+        "重新安排以原样保留已排定的检查为先：全部保留即是满足这一目标的唯一排班，"
+        "最优与下界均指这一前提下的排班。",
+        "A re-plan keeps what is already on the roster first: keeping every inspection is "
+        "the one roster that does; optimum and bound are meant under that rule.",
+    ),
+    "roster.replan.unchanged": (
+        "之后已排定的检查中 {count} 次原样保留（日期与检查组不变），另安排 {planned} 次。",
+        "Of the later inspections already on the roster, {count} stay exactly as they were "
+        "(same day, same team); {planned} planned around them.",
+    ),
+    "roster.replan.released": (
+        "为安排新增或须调整的检查，原排定的 {count} 次检查须让出日期或人员；其余 {kept} 次原样保留"
+        "（已证明无法保留更多）。",
+        "To make room for the new or moved visits, {count} stored inspections give up their "
+        "day or team; the other {kept} stay as they were (proven the most that can stay).",
+    ),
+    "roster.replan.released_unproven": (
+        "为安排新增或须调整的检查，原排定的 {count} 次检查须让出日期或人员；其余 {kept} 次原样保留"
+        "（未能在时限内证明这是可保留的最多次数）。",
+        "To make room for the new or moved visits, {count} stored inspections give up their "
+        "day or team; the other {kept} stay as they were (not proven, within the time "
+        "limit, the most that can stay).",
+    ),
+    "roster.replan.released_all": (
+        "其余检查无法围绕原样保留的 {count} 次安排，之后的全部检查已重新安排。",
+        "The other visits could not be planned around the {count} kept ones: every later "
+        "inspection was planned again.",
+    ),
+    "roster.replan.why.day": (
+        "原因：{institution_id} 原定的 {date} 已不是工作日。",
+        "Why: {date}, the day of {institution_id}, is no longer a working day.",
+    ),
+    "roster.replan.why.leave": (
+        "原因：检查员 {inspector_id} 在 {date} 不在岗（休假或已不在名册）。",
+        "Why: inspector {inspector_id} is not at work on {date} (leave, or no longer listed).",
+    ),
+    "roster.replan.why.recusal": (
+        "原因：检查员 {inspector_id} 与 {institution_id} 存在利益冲突，须回避。",
+        "Why: inspector {inspector_id} has a conflict of interest with {institution_id}.",
+    ),
+    "roster.replan.why.team": (
+        "原因：原检查组 {size} 人，不符合检查组人数规定。",
+        "Why: the team of {size} no longer meets the team size rule.",
+    ),
+    "roster.replan.why.skills": (
+        "原因：原检查组已不涵盖安全与卫生专长。",
+        "Why: the team no longer covers the required skills.",
+    ),
+    "roster.replan.why.departments": (
+        "原因：原检查组已不来自两个部门（联合检查）。",
+        "Why: the team no longer draws on two departments (joint inspection).",
+    ),
+    "roster.replan.why.deadline": (
+        "原因：原定 {date} 晚于整改复查期限 {due}。",
+        "Why: {date} is after the follow-up's due date {due}.",
+    ),
+    "roster.replan.why.opening": (
+        "原因：原定 {date} 早于机构开业日 {opens}。",
+        "Why: {date} is before the institution opens on {opens}.",
+    ),
+    "roster.replan.why.daily": (
+        "原因：检查员 {inspector_id} 当日检查次数将超过每日上限。",
+        "Why: inspector {inspector_id} would be over the daily limit that day.",
+    ),
+    "roster.replan.why.monthly": (
+        "原因：检查员 {inspector_id} 本月检查次数将超过每月上限。",
+        "Why: inspector {inspector_id} would be over the monthly limit.",
+    ),
+    "roster.replan.why.follow_up": (
+        "原因：{institution_id} 有新的整改复查，按复查期限重新安排。",
+        "Why: {institution_id} has a new follow-up, planned by its due date.",
+    ),
+    "roster.replan.why.released": (
+        "原因：为安排新增或须调整的检查，须让出日期或人员。",
+        "Why: it gives up its day or team to make room for the new or moved visits.",
+    ),
+    "roster.replan.why.closed": (
+        "{institution_id} 已停业，原定 {date} 的检查取消。",
+        "{institution_id} has closed: its inspection on {date} is dropped.",
     ),
     "roster.replan.follow_up_no_team": (
         "{institution_id} {name} 的整改复查（{date} 检查结果，须于 {due} 前）本月无法安排："

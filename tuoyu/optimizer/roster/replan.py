@@ -15,8 +15,11 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from ortools.sat.python import cp_model
+
 from tuoyu.models.findings import Finding, info, warning
 from tuoyu.models.inspection import Institution, PastInspection
+from tuoyu.optimizer.roster.model import build_model
 from tuoyu.optimizer.roster.problem import RosterProblem, RosterRow, Visit
 from tuoyu.optimizer.roster.variables import free_pool, pool_can_staff
 
@@ -153,9 +156,13 @@ def without_follow_ups(replan: Replan) -> Replan:
     return replace(replan, problem=rest, added=())
 
 
-def moved(replan: Replan, rows: Sequence[RosterRow]) -> list[Finding]:
+def moved(
+    replan: Replan, rows: Sequence[RosterRow], causes: Mapping[str, Finding] | None = None
+) -> list[Finding]:
     """What the re-plan changed after the date: each visit moved to another day or team,
-    each follow-up added (with its due date)."""
+    each with why (``causes``, from :func:`keep_step`, followed by its finding), and each
+    follow-up added (with its due date)."""
+    causes = causes or {}
     before = {r.institution_id: r for r in replan.later}
     out: list[Finding] = []
     for r in rows:
@@ -166,8 +173,193 @@ def moved(replan: Replan, rows: Sequence[RosterRow]) -> list[Finding]:
                             date=r.date.isoformat(), due=due,
                             was=old.date.isoformat() if old else None))  # fmt: skip
         elif old is not None and (old.date, old.inspector_ids) != (r.date, r.inspector_ids):
+            why = causes.get(r.institution_id)
             out.append(info("roster.replan.moved", institution_id=r.institution_id,
                             old_date=old.date.isoformat(), date=r.date.isoformat(),
                             old_team=";".join(old.inspector_ids),
-                            team=";".join(r.inspector_ids)))  # fmt: skip
+                            team=";".join(r.inspector_ids),
+                            cause=why.code if why else None))  # fmt: skip
+            if why is not None:
+                out.append(why)
     return out
+
+
+# ------------------------------------------------------------- what may stay as it was
+
+
+@dataclass(frozen=True)
+class Keep:
+    """The keep step of a re-plan: the stored later rows that stay exactly as they were
+    (same day, same team), the visits still to plan around them, and why each stored
+    later row that cannot stay must move (``institution_id -> finding``)."""
+
+    stay: tuple[RosterRow, ...]
+    whole: RosterProblem  # the rest of the month without the visits of closed institutions
+    rest: RosterProblem  # the problem of the visits still to plan, around ``stay``
+    causes: dict[str, Finding]
+    dropped: tuple[Finding, ...]  # stored later visits of institutions now closed
+
+
+def _row_cause(problem: RosterProblem, visit: Visit, row: RosterRow) -> Finding | None:
+    """Why a stored later row cannot stay as it is under the rest-of-month problem's rules
+    (one rule each, the first that fails), or None when every rule of one visit holds."""
+    iid, date = row.institution_id, row.date
+    r = problem.rules
+    if date not in problem.days:
+        return info("roster.replan.why.day", institution_id=iid, date=date.isoformat())
+    people = {i.inspector_id: i for i in problem.inspectors}
+    for pid in row.inspector_ids:
+        if pid not in people or date not in problem.available.get(pid, ()):
+            return info("roster.replan.why.leave", institution_id=iid, date=date.isoformat(),
+                        inspector_id=pid)  # fmt: skip
+    for pid in row.inspector_ids:
+        if (iid, pid) in problem.recused:
+            return info("roster.replan.why.recusal", institution_id=iid, inspector_id=pid)
+    team = [people[p] for p in row.inspector_ids]
+    if not r.min_team <= len(team) <= r.max_team:
+        return info("roster.replan.why.team", institution_id=iid, size=len(team))
+    if not all(any(s in i.skills for i in team) for s in r.required_skills):
+        return info("roster.replan.why.skills", institution_id=iid)
+    if len({i.department for i in team}) < r.min_departments:
+        return info("roster.replan.why.departments", institution_id=iid)
+    if visit.deadline is not None and date > visit.deadline:
+        return info("roster.replan.why.deadline", institution_id=iid, date=date.isoformat(),
+                    due=visit.deadline.isoformat())  # fmt: skip
+    if visit.earliest is not None and date < visit.earliest:
+        return info("roster.replan.why.opening", institution_id=iid, date=date.isoformat(),
+                    opens=visit.earliest.isoformat())  # fmt: skip
+    return None
+
+
+def _within_limits(
+    problem: RosterProblem, rows: Sequence[RosterRow]
+) -> tuple[list[RosterRow], dict[str, Finding], Counter[tuple[str, dt.date]], Counter[str]]:
+    """The rows that fit the inspectors' daily and monthly limits, taken in date order
+    (the earliest stay first), and why each other one cannot; the load they leave."""
+    people = {i.inspector_id: i for i in problem.inspectors}
+    day: Counter[tuple[str, dt.date]] = Counter()
+    month: Counter[str] = Counter()
+    fit, causes = [], {}
+    for row in sorted(rows, key=lambda r: (r.date, r.institution_id)):
+        over_day = [p for p in row.inspector_ids if day[p, row.date] >= people[p].max_per_day]
+        over_month = [p for p in row.inspector_ids if month[p] >= people[p].max_per_month]
+        if over_day or over_month:
+            code = "roster.replan.why.daily" if over_day else "roster.replan.why.monthly"
+            causes[row.institution_id] = info(code, institution_id=row.institution_id,
+                                              inspector_id=(over_day or over_month)[0])  # fmt: skip
+            continue
+        fit.append(row)
+        for p in row.inspector_ids:
+            day[p, row.date] += 1
+            month[p] += 1
+    return fit, causes, day, month
+
+
+def around(problem: RosterProblem, day: Counter[tuple[str, dt.date]], month: Counter[str],
+           full: frozenset[tuple[str, dt.date]] = frozenset()) -> RosterProblem:  # fmt: skip
+    """``problem`` with the inspectors' time that fixed rows take (``day``/``month``
+    loads) taken out: monthly limits lowered, a day taken off an inspector whose fixed
+    visits fill it (or who is in ``full``: a day the plan of the others may not share)."""
+    people = {i.inspector_id: i for i in problem.inspectors}
+    available = {
+        pid: tuple(d for d in days if day[pid, d] < people[pid].max_per_day
+                   and (pid, d) not in full)
+        for pid, days in problem.available.items()
+    }  # fmt: skip
+    inspectors = tuple(
+        i.model_copy(update={"max_per_month": max(0, i.max_per_month - month[i.inspector_id])})
+        for i in problem.inspectors
+    )
+    return replace(problem, available=available, inspectors=inspectors)
+
+
+def keep_step(replan: Replan) -> Keep:
+    """Which stored later rows stay exactly as they were: each one whose every rule of
+    the rest-of-month problem still holds (its day a working day, its team at work, free
+    of conflicts, complete, within the deadline), then, in date order, as many as the
+    inspectors' daily and monthly limits take. A stored row of an institution with a new
+    follow-up gives way to it; one of an institution now closed is dropped. The visits
+    left (new follow-ups, rows that cannot stay) are the problem still to plan."""
+    p = replan.problem
+    by_id = {v.institution_id: v for v in p.visits}
+    added = set(replan.added)
+    causes: dict[str, Finding] = {}
+    dropped: list[Finding] = []
+    candidates = []
+    for row in replan.later:
+        iid = row.institution_id
+        inst = p.institutions.get(iid)
+        if inst is not None and not inst.active:
+            dropped.append(info("roster.replan.why.closed", institution_id=iid,
+                                date=row.date.isoformat()))  # fmt: skip
+            continue
+        if iid in added:
+            causes[iid] = info("roster.replan.why.follow_up", institution_id=iid)
+            continue
+        cause = _row_cause(p, by_id[iid], row)
+        if cause is not None:
+            causes[iid] = cause
+        else:
+            candidates.append(row)
+    stay, over, day, month = _within_limits(p, candidates)
+    causes.update(over)
+    kept = {r.institution_id for r in stay}
+    gone = {f.params["institution_id"] for f in dropped}
+    whole = replace(p, visits=tuple(v for v in p.visits if v.institution_id not in gone))
+    visits = tuple(v for v in whole.visits if v.institution_id not in kept)
+    rest = replace(around(p, day, month), visits=visits)
+    return Keep(tuple(stay), whole, rest, causes, tuple(dropped))
+
+
+def most_kept(problem: RosterProblem, rows: Sequence[RosterRow], work: float) -> tuple[
+        tuple[RosterRow, ...], bool] | None:  # fmt: skip
+    """The most of ``rows`` (stored later rows that each meet the rules) that can stay
+    exactly as they are (same day, same team) while every visit of ``problem`` (the rest
+    of the month: those rows' visits and the ones still to plan) can still be planned:
+    one CP-SAT solve over the hard rules, maximising the rows kept. A deterministic search
+    (one thread, a budget ``work`` of deterministic time), so the same with any
+    ``--workers``. Returns the rows kept and whether their number is proven the most;
+    None when the visits cannot all be planned even with no row kept."""
+    m = build_model(problem)
+    index = {v.institution_id: n for n, v in enumerate(problem.visits)}
+    day = {d: k for k, d in enumerate(problem.days)}
+    person = {i.inspector_id: n for n, i in enumerate(problem.inspectors)}
+    keep: list[tuple[cp_model.IntVar, RosterRow]] = []
+    for row in sorted(rows, key=lambda r: (r.date, r.institution_id)):
+        v, k = index[row.institution_id], day[row.date]
+        team = [person[p] for p in row.inspector_ids]
+        if (v, k) not in m.var.x or any((v, p) not in m.var.a for p in team):
+            continue
+        lit = m.model.new_bool_var(f"keep_{v}")
+        m.model.add(m.var.x[v, k] == 1).only_enforce_if(lit)
+        for p in team:
+            m.model.add(m.var.a[v, p] == 1).only_enforce_if(lit)
+        m.model.add(m.var.team(v, range(len(problem.inspectors))) == len(team)).only_enforce_if(
+            lit
+        )
+        keep.append((lit, row))
+    m.model.maximize(cp_model.LinearExpr.sum([lit for lit, _ in keep]))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = 0
+    solver.parameters.max_deterministic_time = max(1.0, work)
+    status = solver.solve(m.model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    kept = tuple(row for lit, row in keep if solver.boolean_value(lit))
+    return kept, status == cp_model.OPTIMAL
+
+
+def keep_only(keep: Keep, rows: Sequence[RosterRow]) -> Keep:
+    """``keep`` with only ``rows`` of its kept rows staying; each other one is released
+    (it moves to make room for the visits still to plan, and says so)."""
+    stay = {r.institution_id for r in rows}
+    causes = dict(keep.causes)
+    for r in keep.stay:
+        if r.institution_id not in stay:
+            causes[r.institution_id] = info("roster.replan.why.released",
+                                            institution_id=r.institution_id)  # fmt: skip
+    fit, _over, day, month = _within_limits(keep.whole, rows)
+    visits = tuple(v for v in keep.whole.visits if v.institution_id not in stay)
+    rest = replace(around(keep.whole, day, month), visits=visits)
+    return Keep(tuple(fit), keep.whole, rest, causes, keep.dropped)

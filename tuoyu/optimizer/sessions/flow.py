@@ -128,14 +128,17 @@ def _month_arcs(net: _Net, p: SessionProblem, pool) -> dict[str, int]:
     return cap
 
 
-def best_teams(p: SessionProblem, sessions: list[Session]) -> dict[int, list[str]] | None:
+def best_teams(
+    p: SessionProblem, sessions: list[Session], disciplines: tuple[str, ...] = DISCIPLINES
+) -> dict[int, list[str]] | None:
     """The best teams of a calendar (session index -> people), or None when the calendar
-    cannot be staffed."""
+    cannot be staffed. ``disciplines``: only the places of these (each discipline's flow
+    is its own: the others' people are those of the whole call)."""
     street_of = {c.center_id: c.street_id for c in p.data.centers}
     old = {(s.date, s.half, s.center_id, s.event_id): s for s in p.was_planned}
     w = p.rules.weights
     out: dict[int, list[str]] = defaultdict(list)
-    for disc in DISCIPLINES:
+    for disc in disciplines:
         pool = p.pools[disc]
         places = [(k, n) for k, s in enumerate(sessions) if (n := p.team_of(s).get(disc, 0))]
         if not places:

@@ -7,13 +7,19 @@ relaxation's partners); the teams flow then has to take the calendar as it is. W
 left is mostly a doctor's or psychologist's trip to a far street on a half-day the near
 one is busy, or a psychology topic where no psychologist lives near. One session at a
 time, this pass tries every half-day of the session's window (between its neighbours'
-28-day gaps, on the center's open days, weekend kept a weekend and a working day a
-working day, every quarter still covered) and every topic that keeps the topic rules
+28-day gaps, on the center's open days, every quarter still covered; a weekend or a
+working day, the weekend goal counted) and every topic that keeps the topic rules
 (no topic twice in a row, enough different topics), with the cheapest free person of
 each discipline the new topic needs (available that day, not in another place that
 half-day, within the monthly limit). A change is kept when the plan's objective (trips,
 extra lead, load above the fair share, spacing) strictly falls, counted exactly on the
-whole plan. The weekend count never changes, so the weekend goal stays as it was.
+whole plan, the weekend goal included: a session may go from a working day to a
+weekend (or back) when its home lead works weekends only and that pays for the weekend
+share it moves off (issue 18, held-out districts).
+
+District events move within their months to the half-day whose exact teams cost least
+(``events_where_people_are_free``, before and after the session moves): an occurrence
+on a Sunday, when few work, takes a home lead the center then misses.
 
 The even year (issue 18) is counted exactly too: the doctors' and psychologists' months
 are evened by topics first (``retopic`` with the months in its costs: no session moves),
@@ -37,7 +43,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from tuoyu.models.sessions import Session
-from tuoyu.optimizer.sessions.flow import trip_cost
+from tuoyu.optimizer.sessions import goals
+from tuoyu.optimizer.sessions.flow import best_teams, trip_cost
 from tuoyu.optimizer.sessions.goals import (
     event_kinds,
     event_spread_excess,
@@ -51,6 +58,12 @@ from tuoyu.optimizer.solve import Clock, Stop
 PASSES = 4
 #: attempts at raising a discipline's fair share (each undone unless it pays)
 RAISES = 6
+#: partners a session's move to the other weekend status tries (``pair_flips``)
+PAIR_TRIES = 3
+#: the improvement again from its own result, its teams named by the exact flow
+AGAIN = 3
+#: rounds of the whole sequences, the single moves and the raises (while the plan falls)
+ROUNDS = 3
 
 
 def spacing_of(p: SessionProblem, days: list[int]) -> int:
@@ -85,6 +98,8 @@ class _State:
     total: Counter = field(default_factory=Counter)
     #: center sessions per (discipline, month): the even-year goal's counts
     months: Counter = field(default_factory=Counter)
+    #: center sessions on a Saturday or Sunday (the weekend goal's count)
+    weekend: int = 0
 
     def __post_init__(self) -> None:
         self.disc = {s.staff_id: s.discipline for s in self.p.data.staff}
@@ -103,6 +118,7 @@ class _State:
         if s.center_id:
             for d in self.topic_needs[s.topic_id]:
                 self.months[d, s.date.month] += sign
+            self.weekend += sign * (s.date.weekday() >= 5)
 
     def slot(self, k: int) -> int:
         s = self.sessions[k]
@@ -188,6 +204,13 @@ class _Polish:
                 self.target[cid][disc[sid]] += n
         self.mw = month_weights(p, p.data.centers)
         self.msw = sum(self.mw.values())
+        #: the weekend goal's target (``goals.calendar_values``: a share of the sessions)
+        n = sum(len(ks) for ks in self.of_center.values())
+        self.weekend_target = round(p.rules.weekend_share * n)
+
+    def weekend_term(self, weekend: int) -> int:
+        """The weekend goal's cost with ``weekend`` center sessions on a weekend."""
+        return self.p.rules.weights.weekend * abs(weekend - self.weekend_target)
 
     # -- the even year ---------------------------------------------------------------------
     def month_excess(self, d: str, mo: int, n: int, total: int) -> int:
@@ -256,13 +279,13 @@ class _Polish:
     # -- the rules of one center -----------------------------------------------------------
     def window(self, cid: str, i: int, ks: list[int]) -> list[int]:
         """The half-days session ``i`` of a center may move to (order and gaps kept, open
-        days, weekend status kept, every quarter still covered)."""
+        days, every quarter still covered); a weekend or a working day: the weekend goal
+        is counted in the move's value."""
         p = self.p
         gap = p.rules.min_gap_days
         days = [p.day(self.st.sessions[k].date) for k in ks]
         lo = days[i - 1] + gap if i else p.first_day
         hi = days[i + 1] - gap if i + 1 < len(days) else p.n_days - 1
-        weekend = p.date(days[i]).weekday() >= 5
         c = self.centers[cid]
         quarters = None
         others = {(p.month_of_day[x] - 1) // 3 for j, x in enumerate(days) if j != i}
@@ -273,7 +296,7 @@ class _Polish:
         keep_q = min(p.rules.min_quarters, len({(p.month_of_day[x] - 1) // 3 for x in days}))
         out = []
         for d in range(lo, hi + 1):
-            if d not in self.open[cid] or (p.date(d).weekday() >= 5) != weekend:
+            if d not in self.open[cid]:
                 continue
             q = (p.month_of_day[d] - 1) // 3
             if quarters and {q} != quarters:
@@ -299,11 +322,13 @@ class _Polish:
         return out
 
     # -- one session -----------------------------------------------------------------------
-    def improve(self, k: int) -> bool:
+    def improve(self, k: int, flip: bool = False) -> bool:
         """Move session ``k`` (half-day, topic, team) where the plan costs strictly less;
         at equal cost, where the center's sessions per discipline come nearer to its
         partners' numbers (the relaxation's, ``SessionProblem.partner``): a lexicographic
-        descent, so it cannot cycle."""
+        descent, so it cannot cycle. With ``flip``: to its best half-day of the other
+        weekend status whatever it costs (``pair_flips`` judges the pair); False when
+        there is none (it stays)."""
         p, st = self.p, self.st
         s = st.sessions[k]
         cid = s.center_id
@@ -325,19 +350,31 @@ class _Polish:
         mtot = {d: sum(st.months[d, mo] for mo in self.mw) for d in DISCIPLINES}
         mbase = {(d, x): self.month_term(d, mtot[d] + x) for d in DISCIPLINES for x in (0, 1)}
 
+        memo: dict[tuple, int] = {}  # the parts of a value that depend on the month or day
+
         def month_v(d: str, mo: int) -> int:
-            n, t1 = st.months[d, mo], mtot[d] + 1
-            return (mbase[d, 1] - self.month_excess(d, mo, n, t1)
-                    + self.month_excess(d, mo, n + 1, t1))
+            if (d, mo) not in memo:
+                n, t1 = st.months[d, mo], mtot[d] + 1
+                memo[d, mo] = (mbase[d, 1] - self.month_excess(d, mo, n, t1)
+                               + self.month_excess(d, mo, n + 1, t1))
+            return memo[d, mo]
+
+        def day_v(day: int) -> int:
+            if day not in memo:
+                moved = [*days[:i], day, *days[i + 1 :]]
+                memo[day] = (
+                    p.rules.weights.spacing * spacing_of(p, moved)
+                    + p.rules.weights.quarters * self.quarters_short(cid, moved)
+                    + self.weekend_term(st.weekend + (p.date(day).weekday() >= 5))
+                )
+            return memo[day]
 
         def value(slot: int, t: int, members: dict[str, tuple[int, str]]) -> tuple[int, int]:
             need = self.needs[t]
             mo = p.month_of_day[slot // 2]
             v = sum(members[d][0] + w * base[d, 1] + wm * month_v(d, mo) for d in need)
             v += sum(w * base[d, 0] + wm * mbase[d, 0] for d in DISCIPLINES if d not in need)
-            moved = [*days[:i], slot // 2, *days[i + 1 :]]
-            v += p.rules.weights.spacing * spacing_of(p, moved)
-            v += p.rules.weights.quarters * self.quarters_short(cid, moved)
+            v += day_v(slot // 2)
             off = sum(abs(others[d] + (d in need) - target[d]) for d in DISCIPLINES[1:])
             return v, off
 
@@ -350,19 +387,27 @@ class _Polish:
         }
         best = (value(slot0, t0, current), slot0, t0, current)
         v0 = best[0]
-        _, slot, t, people = self._best_move(cid, i, ks, fair, value, best)
+        weekend = p.date(slot0 // 2).weekday() >= 5
+        if flip:
+            v0 = (INF, INF)
+            best = (v0, slot0, t0, current)
+        found = self._best_move(cid, i, ks, fair, value, best, weekend if flip else None)
+        _, slot, t, people = found
         moved = s.model_copy(update={"date": p.date(slot // 2), "half": slot % 2,
                                      "topic_id": self.topics[t].topic_id})
         st.place(k, moved, [people[d][1] for d in self.needs[t]])
-        return best[0] < v0
+        return found[0] < v0
 
-    def _best_move(self, cid: str, i: int, ks: list[int], fair: dict, value, best: tuple
-                   ) -> tuple:
+    def _best_move(self, cid: str, i: int, ks: list[int], fair: dict, value, best: tuple,
+                   not_weekend: bool | None = None) -> tuple:
         """The least ``value`` over the half-days of the session's window and its topic
         choices, each with the cheapest free people (``best``: the session where it is,
-        kept at equal value)."""
+        kept at equal value; ``not_weekend``: only half-days of the other status)."""
         topics = self.topic_choices(cid, i, ks)
         for slot in self.window(cid, i, ks):
+            if not_weekend is not None and (
+                self.p.date(slot // 2).weekday() >= 5) == not_weekend:
+                continue
             people = {}
             for d in DISCIPLINES:
                 b = self.best_person(cid, d, slot, fair[d])
@@ -375,6 +420,64 @@ class _Polish:
                 if v < best[0]:
                     best = (v, slot, t, people)
         return best
+
+    def flip_gain(self, k: int) -> int | None:
+        """What moving session ``k`` to its best half-day of the other weekend status
+        changes in the plan's objective apart from the weekend goal (None: no such
+        half-day); the plan is left as it was."""
+        st = self.st
+        v0, snap = self.objective() - self.weekend_term(st.weekend), self.snapshot()
+        out = None
+        if self.improve(k, flip=True):
+            out = self.objective() - self.weekend_term(st.weekend) - v0
+        self.restore(snap)
+        return out
+
+    def pair_flips(self) -> bool:
+        """Two sessions swap their weekend status: one whose move to the other status pays
+        apart from the weekend goal, with one of the cheapest going the other way, so the
+        weekend count stays. A single move cannot: the first alone costs the weekend
+        share (a center whose home lead works weekends only takes a weekend the plan gave
+        a center that has people on working days too). Kept when the plan's objective
+        strictly falls. Each session's flip is priced once (``flip_gain``), then each
+        paying one tries the ``PAIR_TRIES`` cheapest of the other status."""
+        st = self.st
+        order = [k for cid in sorted(self.of_center) for k in self.of_center[cid]]
+        gain = {}
+        for k in order:
+            if self.stopped:
+                return False
+            g = self.flip_gain(k)
+            if g is not None:
+                gain[k] = g
+        changed = False
+        for k in [k for k in order if gain.get(k, 0) < 0]:
+            if self.stopped:
+                return changed
+            if k not in gain:  # moved already, as another's partner
+                continue
+            to_weekend = st.sessions[k].date.weekday() < 5
+            partners = sorted(
+                (g, j) for j, g in gain.items()
+                if j != k and (st.sessions[j].date.weekday() >= 5) == to_weekend
+            )[:PAIR_TRIES]
+            if not partners:
+                continue
+            v0, snap = self.objective(), self.snapshot()
+            if not self.improve(k, flip=True):
+                self.restore(snap)
+                continue
+            half = self.snapshot()
+            for _, j in partners:
+                if self.improve(j, flip=True) and self.objective() < v0:
+                    changed = True
+                    gain.pop(j, None)
+                    gain.pop(k, None)
+                    break
+                self.restore(half)
+            else:
+                self.restore(snap)
+        return changed
 
     # -- the topics of one center at once ---------------------------------------------------
     def team_value(self, cid: str) -> int:
@@ -462,7 +565,7 @@ class _Polish:
             sum(self.ranked(cid, d)[0][0] if self.ranked(cid, d) else 0 for d in need)
             for need in self.needs
         )
-        if paid > least or self.center_spacing(cid) or self.month_off(k):
+        if paid > least or self.center_spacing(cid) or self.month_off(k) or self.weekend_off(k):
             return True
         days = [self.p.day(st.sessions[j].date) for j in self.of_center[cid]]
         if self.quarters_short(cid, days):
@@ -476,6 +579,13 @@ class _Polish:
         p = self.p
         need = min(p.rules.min_quarters, self.centers[cid].sessions_per_year, 4)
         return max(0, need - len({(p.month_of_day[d] - 1) // 3 for d in days}))
+
+    def weekend_off(self, k: int) -> bool:
+        """Whether moving session ``k`` between a weekend and a working day brings the
+        weekend count nearer to its target (the weekend goal)."""
+        weekend = self.st.sessions[k].date.weekday() >= 5
+        n, target = self.st.weekend, self.weekend_target
+        return (weekend and n > target) or (not weekend and n < target)
 
     def month_off(self, k: int) -> bool:
         """Whether session ``k``'s month is outside its band for one of its disciplines
@@ -517,6 +627,7 @@ class _Polish:
             self.quarters_short(cid, [self.p.day(st.sessions[k].date) for k in ks])
             for cid, ks in self.of_center.items()
         )
+        v += self.weekend_term(st.weekend)
         return v + w.spacing * sum(self.center_spacing(cid) for cid in self.of_center)
 
     def snapshot(self) -> tuple:
@@ -529,6 +640,7 @@ class _Polish:
             Counter(st.load),
             Counter(st.total),
             Counter(st.months),
+            st.weekend,
         )
 
     def restore(self, snap: tuple) -> None:
@@ -542,6 +654,7 @@ class _Polish:
             Counter(snap[5]),
             Counter(snap[6]),
         )
+        st.weekend = snap[7]
 
     def raise_fair(self, d: str, levels: int = 1, strict: bool = True) -> bool:
         """Raise the fair share of discipline ``d`` by one: give just enough sessions a
@@ -652,10 +765,7 @@ class _Polish:
     def stopped(self) -> bool:
         """Stopped by the planner or the wall-clock ceiling: every change made so far is
         whole, the rest is left."""
-        if self.clock is not None and self.clock.expired():
-            self.clock.note("polish")
-            return True
-        return self.stop is not None and self.stop.is_set()
+        return _stopped(self.stop, self.clock)
 
     def spread_events(self) -> None:
         """Move district-event occurrences out of months where their kind is bunched
@@ -815,18 +925,28 @@ class _Polish:
                 return
             if self.disciplines_uneven():
                 self.retopic(cid)
-        if self.p.rules.reschedule:
-            for _ in range(PASSES):
-                if not self.reschedule_all():
-                    break
-        self.passes(PASSES)
-        for _ in range(RAISES):
-            if self.stopped:
-                return
-            tries = [(d, lv, x) for d in DISCIPLINES[1:] for lv in (1, 2) for x in (True, False)]
-            if not any(self.raise_fair(*t) for t in tries):
-                break
+        for _ in range(ROUNDS):
+            before = self.objective()
+            if self.p.rules.reschedule:
+                for _ in range(PASSES):
+                    if self.stopped or not self.reschedule_all():
+                        break
             self.passes(PASSES)
+            if self.pair_flips():
+                self.passes(PASSES)
+            for _ in range(RAISES):
+                if self.stopped:
+                    return
+                tries = [
+                    (d, lv, x) for d in DISCIPLINES[1:] for lv in (1, 2) for x in (True, False)
+                ]
+                if not any(self.raise_fair(*t) for t in tries):
+                    break
+                self.passes(PASSES)
+            # a single move (a session to a weekend, say) can open room for a center's
+            # whole sequence again: another round while the plan falls
+            if self.stopped or self.objective() >= before:
+                return
 
 
 #: a day a session cannot take (reschedule's dynamic program)
@@ -897,13 +1017,239 @@ def polish(
     team: dict[int, list[str]],
     stop: Stop | None = None,
     clock: Clock | None = None,
+    topics_seconds: float | None = None,
 ) -> list[Session]:
     """The calendar after the local improvement (sessions in plan order); the caller names
     the teams again with the exact flow. A re-plan's calendar is returned as it is; a
     stop or the wall-clock ceiling ends the improvement between two changes (a cancelled
-    plan is finished at once)."""
+    plan is finished at once).
+
+    The improvement starts again from its own result, with the teams named by the exact
+    flow (and, given ``topics_seconds``, the topics chosen again for the whole district,
+    ``topics.choose_topics``, whose wall-clock safety net that is), while the plan's
+    objective strictly falls, at most ``AGAIN`` times: the flow's teams differ from the
+    pass's greedy ones, so moves that did not pay may pay now."""
     if p.previous or not team:
         return sessions
+    best = plan_objective(p, sessions, team)
+    for _ in range(AGAIN):
+        out = _improve_once(p, sessions, team, stop, clock)
+        again = best_teams(p, out)
+        if again is None:
+            break
+        if topics_seconds is not None and not _stopped(stop, clock):
+            out, again = _topics_again(p, out, again, topics_seconds, stop)
+        value = plan_objective(p, out, again)
+        if value >= best:
+            break
+        sessions, team, best = out, again, value
+        if _stopped(stop, clock):
+            break
+    return sorted(sessions, key=lambda s: (s.date, s.half, s.center_id, s.event_id))
+
+
+def _improve_once(p: SessionProblem, sessions: list[Session], team: dict[int, list[str]],
+                  stop: Stop | None, clock: Clock | None) -> list[Session]:
+    # the events first where the exact teams cost least, the sessions moved around them,
+    # then the events again around the moved sessions
+    moved = events_where_people_are_free(p, sessions, stop=stop, clock=clock)
+    if moved is not sessions:
+        sessions, team = moved, best_teams(p, moved) or team
     run = _Polish(p, sessions, team, stop, clock)
     run.run()
-    return sorted(run.st.sessions, key=lambda s: (s.date, s.half, s.center_id, s.event_id))
+    out = sorted(run.st.sessions, key=lambda s: (s.date, s.half, s.center_id, s.event_id))
+    return out if run.stopped else events_where_people_are_free(p, out, stop=stop, clock=clock)
+
+
+def _topics_again(p: SessionProblem, sessions: list[Session], team: dict[int, list[str]],
+                  seconds: float, stop: Stop | None) -> tuple[list[Session], dict]:
+    """The topics chosen again for the whole district on the improved half-days (a
+    district planned in one part), kept when the plan's objective strictly falls."""
+    from tuoyu.optimizer.sessions import topics
+
+    if in_parts(p) or not any(p.pools[d] for d in topics.OTHERS):
+        return sessions, team
+    staffed = [s.model_copy(update={"staff_ids": tuple(team[k])}) for k, s in enumerate(sessions)]
+    moved, stopped = topics.choose_topics(p, staffed, seconds, stop)
+    if moved is None or stopped:
+        return sessions, team
+    moved = [s.model_copy(update={"staff_ids": ()}) for s in moved]
+    again = best_teams(p, moved)
+    if again is None or plan_objective(p, moved, again) >= plan_objective(p, sessions, team):
+        return sessions, team
+    return moved, again
+
+
+def plan_objective(p: SessionProblem, sessions: list[Session], team: dict[int, list[str]]) -> int:
+    """The plan's objective (``solve.plan_values``) of a fresh plan's sessions and teams."""
+    values = {
+        **goals.calendar_values(p, sessions),
+        **goals.team_goal_values(p, sessions, team),
+        **goals.even_year_values(p, [*p.fixed, *sessions]),
+    }
+    return goals.weighted(p, values, goals.PLAN_GOALS)
+
+
+def events_value(p: SessionProblem, sessions: list[Session], team: dict[int, list[str]]) -> int:
+    """What moving an event occurrence can change in the plan's objective: the teams'
+    goals and the events' spread (the center sessions, so the calendar goals and the
+    months' shares, stay as they are)."""
+    values = {
+        **goals.team_goal_values(p, sessions, team),
+        "event_spread": goals.event_spread_excess(p, [*p.fixed, *sessions]),
+    }
+    return goals.weighted(p, values, goals.PLAN_GOALS)
+
+
+def event_slots(p: SessionProblem, sessions: list[Session], team: dict[int, list[str]], k: int
+                ) -> list[int]:
+    """The half-days event occurrence ``k`` may move to within its month: per weekday and
+    half-day, the first day of the month (not its own, not one its event already has) on
+    which people enough of each discipline are free (available, in no other place that
+    half-day, under their monthly limit)."""
+    s = sessions[k]
+    e = next(e for e in p.data.events if e.event_id == s.event_id)
+    need = p.event_team(e)
+    taken = {x.date for x in sessions if x.event_id == e.event_id}
+    busy: set[tuple[str, int]] = set()
+    used: Counter = Counter()
+    for j, x in enumerate(sessions):
+        if j != k:
+            for sid in team.get(j, ()):
+                busy.add((sid, 2 * p.day(x.date) + x.half))
+                used[sid, x.date.month] += 1
+    out: dict[tuple[int, int], int] = {}
+    for d in p.event_days(e):
+        date = p.date(d)
+        if date.month != s.date.month or date in taken:
+            continue
+        for h in (0, 1):
+            key = (date.weekday(), h)
+            if key in out:
+                continue
+            if all(
+                sum(
+                    1
+                    for st in p.pools[x]
+                    if d in p.available_days[st.staff_id]
+                    and (st.staff_id, 2 * d + h) not in busy
+                    and used[st.staff_id, date.month] < p.room(st, date.month)
+                ) >= n
+                for x, n in need.items()
+            ):
+                out[key] = 2 * d + h
+    return [out[key] for key in sorted(out)]
+
+
+def events_where_people_are_free(
+    p: SessionProblem, sessions: list[Session], stop: Stop | None = None,
+    clock: Clock | None = None,
+) -> list[Session]:
+    """Move district-event occurrences within their months to the half-day where the
+    plan, its teams named by the exact flow, costs least, when it strictly falls.
+
+    Why: an event's day decides who it takes. An occurrence on a Sunday, when only two
+    educators work, takes a center's home lead who is then at the fair share and leaves
+    the center's sessions to another lead; on the Saturday before, someone under the
+    share would go. The session moves above keep the events where they are (they count
+    greedy teams); this step weighs every occurrence's other weekdays and half-days of
+    its month (``event_slots``) with the exact teams, for the occurrences that take
+    someone a center session would rather have (``people_wanted_elsewhere``); not in a
+    district planned in parts (``in_parts``). Deterministic: occurrences in plan order,
+    candidates in slot order, the first best kept; at most two passes."""
+    if not p.data.events or p.previous or in_parts(p):
+        return sessions
+    team = best_teams(p, sessions)
+    if team is None:
+        return sessions
+    best = events_value(p, sessions, team)
+    given = sessions
+    for _ in range(2):
+        changed = False
+        wanted = people_wanted_elsewhere(p, sessions, team)
+        for k in [k for k, s in enumerate(sessions) if s.event_id]:
+            if _stopped(stop, clock):
+                return sessions
+            if not wanted & set(team.get(k, ())):
+                continue
+            choice = None
+            mine = tuple(d for d in DISCIPLINES if p.team_of(sessions[k]).get(d))
+            for slot in event_slots(p, sessions, team, k):
+                moved = list(sessions)
+                moved[k] = sessions[k].model_copy(
+                    update={"date": p.date(slot // 2), "half": slot % 2}
+                )
+                t2 = _teams_again(p, moved, team, mine)
+                if t2 is None:
+                    continue
+                v = events_value(p, moved, t2)
+                if v < best:
+                    best, choice = v, (moved, t2)
+            if choice is not None:
+                sessions, team = choice
+                changed = True
+        if not changed:
+            break
+    if sessions is given:
+        return given
+    return sorted(sessions, key=lambda s: (s.date, s.half, s.center_id, s.event_id))
+
+
+def in_parts(p: SessionProblem) -> bool:
+    """A district planned street by street (``solve.calendar_groups``): its exact teams
+    take seconds per flow, too many for the events' moves (as the topics' MIP, left to
+    the session moves)."""
+    return sum(1 for c in p.data.centers if c.sessions_per_year) > p.rules.decompose_above
+
+
+def people_wanted_elsewhere(
+    p: SessionProblem, sessions: list[Session], team: dict[int, list[str]]
+) -> set[str]:
+    """The people who would cost a center session less than a member of its discipline it
+    has (a nearer trip, its home lead): an event occurrence that takes one of them may
+    be worth moving to a half-day they are not needed at (``event_slots``)."""
+    w = p.rules.weights
+    staff = {st.staff_id: st for st in p.data.staff}
+    street = {c.center_id: c.street_id for c in p.data.centers}
+
+    def cost(cid: str, sid: str) -> int:
+        st = staff[sid]
+        lead = st.discipline == "education" and p.home_lead.get(cid) != sid
+        return trip_cost(p, st.street_id, street[cid]) + (w.extra_lead if lead else 0)
+
+    out: set[str] = set()
+    for k, s in enumerate(sessions):
+        if not s.center_id:
+            continue
+        for sid in team.get(k, ()):
+            paid = cost(s.center_id, sid)
+            if paid:
+                out.update(x.staff_id for x in p.pools[staff[sid].discipline]
+                           if cost(s.center_id, x.staff_id) < paid)
+    return out
+
+
+def _teams_again(p: SessionProblem, sessions: list[Session], team: dict[int, list[str]],
+                 disciplines: tuple[str, ...]) -> dict[int, list[str]] | None:
+    """``best_teams`` of ``sessions`` when only places of ``disciplines`` changed: their
+    flows solved again, the other disciplines' people kept from ``team`` (each
+    discipline's flow is its own, so this is the whole call's answer)."""
+    fresh = best_teams(p, sessions, disciplines)
+    if fresh is None:
+        return None
+    disc = {st.staff_id: st.discipline for st in p.data.staff}
+    out: dict[int, list[str]] = {}
+    for k in sorted(set(team) | set(fresh)):
+        kept = [sid for sid in team.get(k, ()) if disc[sid] not in disciplines]
+        new = fresh.get(k, [])
+        members = [*kept, *new]
+        members.sort(key=lambda sid: DISCIPLINES.index(disc[sid]))  # as best_teams orders
+        out[k] = members
+    return out
+
+
+def _stopped(stop: Stop | None, clock: Clock | None) -> bool:
+    if clock is not None and clock.expired():
+        clock.note("polish")
+        return True
+    return stop is not None and stop.is_set()

@@ -450,7 +450,8 @@ def _polish(
     if before <= run.team_bound() + 1e-6:  # proven optimal already: nothing to improve
         return new, staff_of
     t = time.perf_counter()
-    moved = polish.polish(p, new, staff_of, run.stop, run.params.clock)
+    moved = polish.polish(p, new, staff_of, run.stop, run.params.clock,
+                          topics_seconds=min(run.wall_left(), run.params.time_limit))
     again = flow.best_teams(p, moved) if moved is not new else None
     secs = time.perf_counter() - t
     if again is None:

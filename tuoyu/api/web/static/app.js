@@ -708,6 +708,14 @@
     return node;
   }
 
+  /* No plan's reasons on screen (another dataset's or month's plan left the page), and
+   * none drawn again when the language changes. */
+  function clearReasons() {
+    reasonsJob = null;
+    var box = document.getElementById('reasons');
+    if (box) { box.innerHTML = ''; box.hidden = true; }
+  }
+
   function showReasons(jobId, result) {
     reasonsJob = jobId;
     var box = document.getElementById('reasons');
@@ -801,7 +809,7 @@
   window.Tuoyu = {
     tableRows: tableRows, cachedTableRows: cachedTableRows, idList: idList,
     defaults: defaults,
-    resultUrl: resultUrl, showReasons: showReasons,
+    resultUrl: resultUrl, showReasons: showReasons, clearReasons: clearReasons,
     t: t, lang: lang, setLang: setLang, onLang: onLang, applyLang: applyLang, api: api,
     token: token, setToken: setToken, el: el, showError: showError, fillTable: fillTable,
     parseCsv: parseCsv, statusText: statusText, param: param, loadDatasets: loadDatasets,

@@ -191,14 +191,17 @@
       }, T.showError);
   }
 
-  function load(job) {
+  function load(job, ticket) {
     var ds = job.dataset_id;
+    if (ticket === undefined) { clearRoster(); ticket = shown; }
     return Promise.all([
       api(T.resultUrl(job.id)),
       api(T.fileUrl(job.id, 'draw.json')).catch(function () { return null; }),
       table(ds, 'institutions'), table(ds, 'inspectors'), table(ds, 'streets'),
       MV.workCalendar(ds, Number(String((job.params || {}).month || '').slice(0, 4)))
     ]).then(function (r) {
+      if (ticket !== shown) { return; }  // another dataset or month was chosen meanwhile
+      T.showJob(job);
       var names = {inst: {}, insp: {}, street: {}};
       r[2].forEach(function (x) { names.inst[x.institution_id] = x.name; });
       r[3].forEach(function (x) { names.insp[x.inspector_id] = x.name; });
@@ -217,6 +220,39 @@
       document.getElementById('verify-result').textContent = '';
       render();
     });
+  }
+
+  /* No roster on screen: none of another dataset or month left under this one's cycle
+   * (its publish button would send that roster while the page names this district). */
+  var shown = 0;
+
+  function clearRoster() {
+    shown++;
+    state = null;
+    document.getElementById('result').hidden = true;
+    document.getElementById('job-status').hidden = true;
+    document.getElementById('inspection-detail').hidden = true;
+    T.clearReasons();
+  }
+
+  /* The month's cycle and the dataset's newest roster of that month, if any (opening the
+   * page or choosing another dataset or month draws nothing by itself); a reader the
+   * roster is sealed from sees the cycle alone. */
+  function showLatest() {
+    clearRoster();
+    var mine = shown;
+    var ds = document.getElementById('dataset').value;
+    var month = document.getElementById('month').value;
+    return T.latestJob('roster', ds, function (p) { return p.month === month; })
+      .catch(function () { return null; })
+      .then(function (job) {
+        if (mine !== shown) { return null; }
+        if (!job) { return refreshCycle(); }
+        return load(job, mine).catch(function () {
+          if (mine === shown) { clearRoster(); }
+          return refreshCycle();
+        });
+      });
   }
 
   function label(map, id) { return map[id] ? map[id] + '（' + id + '）' : id; }
@@ -481,7 +517,7 @@
     var m = T.param('month');
     document.getElementById('month').value = m || T.defaults().month;
     T.loadDatasets(document.getElementById('dataset')).then(function () {
-      if (!jobId) { return refreshCycle(); }
+      if (!jobId) { return showLatest(); }
       return T.finish(jobId).then(function (job) {
         var p = job.params || {};
         if (p.month) { document.getElementById('month').value = p.month; }
@@ -510,8 +546,8 @@
   document.getElementById('seed-form').addEventListener('submit', seedMonth);
   document.getElementById('outcomes-form').addEventListener('submit', recordOutcomes);
   document.getElementById('reveal-btn').addEventListener('click', revealMonth);
-  document.getElementById('month').addEventListener('change', refreshCycle);
-  document.getElementById('dataset').addEventListener('change', refreshCycle);
+  document.getElementById('month').addEventListener('change', showLatest);
+  document.getElementById('dataset').addEventListener('change', showLatest);
   T.onLang(function () { if (state) { fillFilters(); render(); } });
   T.onLang(function () { wordsOnPage(); if (cycle) { showCycle(cycle); } });
   wordsOnPage();
