@@ -118,15 +118,17 @@ def test_issue_12_in_miniature_the_first_calendar_is_cut_and_another_found(tmp_p
                 for t in ("B", "E", "F", "G")],
     ))  # fmt: skip
     # without the partners' steering (issue 11), which already keeps the doctors' days
-    # free, the first calendar is the evenly spread one and has to be cut
-    for rules in (SessionRules(partners=False), SessionRules()):
+    # free, the first calendar is the evenly spread one and has to be cut (and without
+    # the try at the team bound, whose calendar pays no spacing, weekend or months and
+    # here needs no cut)
+    for rules in (SessionRules(partners=False, at_the_bound=False), SessionRules()):
         data, plan = _plan(folder, 2027, time_limit=10, rules=rules)
         assert plan.status in (Status.OPTIMAL, Status.FEASIBLE), plan.findings
         rows = rows_of(plan)
         assert violations(data, 2027, rows) == []
         assert len(rows) == 18
         late = Counter(r["date"][:7] for r in rows if int(r["date"][8:]) >= 10)
-        assert max(late.values()) <= 1
+        assert max(late.values(), default=0) <= 1  # days 10-31: one doctor's place a month
         if not rules.partners:
             assert "sessions.staffing_cuts" in [f.code for f in plan.findings]
 

@@ -156,3 +156,53 @@ def test_same_inputs_and_seed_give_the_same_calendar_when_optimal(inst, seed, tm
     if a.status == Status.OPTIMAL:
         assert a.objective == a.bound
 
+
+
+def _plan(data, at_the_bound: bool, **kw):
+    from tuoyu.optimizer.sessions import SessionRules
+
+    problem = SessionProblem(data=data, year=2027, rules=SessionRules(at_the_bound=at_the_bound))
+    return plan_sessions(problem, SolveParams(time_limit=3, workers=2, **kw))
+
+
+@settings(
+    max_examples=4,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(inst=instances())
+def test_the_plan_at_the_bound_is_proven_or_the_plan_is_made_as_without_it(
+    inst, tmp_path_factory
+):
+    """The first try at the team bound (``SessionRules.at_the_bound``) either gives a plan
+    that meets the bound (optimal, every rule held) or changes nothing: the same rows,
+    status, objective and bound as the plan made without it."""
+    data = load_session_data(write_tables(tmp_path_factory.mktemp("bound"), inst))
+    with_it, without = _plan(data, True), _plan(data, False)
+    if with_it.status == Status.OPTIMAL and rows_of(with_it) != rows_of(without):
+        assert with_it.objective == with_it.bound <= without.objective
+        assert violations(data, 2027, rows_of(with_it)) == []
+    else:
+        assert rows_of(with_it) == rows_of(without)
+        assert (with_it.status, with_it.objective, with_it.bound) == (
+            without.status, without.objective, without.bound)
+
+
+def test_a_plan_that_cannot_meet_the_team_bound_is_made_as_without_the_try(tmp_path):
+    # a center closed from April on pays 194 for its calendar (test_bound), which the
+    # team bound (0) does not see: the try at the bound finds no calendar, and the plan
+    # is the one made without the try, proven optimal by the year's bound
+    from sessions_check import center_row
+
+    folder = write_tables(tmp_path, dict(
+        centers=[center_row("C1", STREET_IDS[0], 3)],
+        guidance_staff=[dict(staff_id="E1", name="人E1", discipline="education",
+                             street_id=STREET_IDS[0], max_per_month=4, days="")],
+        topics=[dict(topic_id=t, name=t, disciplines="education") for t in "ADGH"],
+        center_closures=[dict(center_id="C1", start="2027-04-01", end="2027-12-31",
+                              reason="维修")]))
+    data = load_session_data(folder)
+    with_it, without = _plan(data, True), _plan(data, False)
+    assert rows_of(with_it) == rows_of(without)
+    assert with_it.objective == with_it.bound == without.objective == 194
+    assert with_it.status == Status.OPTIMAL

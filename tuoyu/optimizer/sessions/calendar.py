@@ -55,10 +55,13 @@ def build_calendar(
     with_events: bool = True,
     used: dict | None = None,
     steer: bool = True,
+    goals_at_most: int | None = None,
 ) -> CalendarModel:
     """The calendar model of all centers (or a part of them, given what other parts use).
     With ``explain``, every rule group is guarded by an assumption literal and the
-    objective is left out; ``steer=False`` leaves out the partners' steering."""
+    objective is left out; ``steer=False`` leaves out the partners' steering;
+    ``goals_at_most``: the calendar goals the plan counts (``calendar_goals_at_most``)
+    cost at most that."""
     m = cp_model.CpModel()
     guards = Guards(m, explain)
     cvs: list[CenterVars] = []
@@ -94,7 +97,24 @@ def build_calendar(
     m.minimize(
         sum(getattr(w, k, 1) * cp_model.LinearExpr.sum(v) for k, v in sorted(terms.items()) if v)
     )
+    if goals_at_most is not None:
+        calendar_goals_at_most(a, p, goals_at_most)
     return a
+
+
+def calendar_goals_at_most(a: CalendarModel, p: SessionProblem, most: int) -> None:
+    """The plan's goals the calendar decides (moved, topic changed, spacing, weekend,
+    month share, events spread, quarters; not the steering estimates ``other_lead`` and
+    ``trips``), weighted, at most ``most``. Each model term is at least what the plan
+    counts for its calendar (the plan's month share counts the disciplines' months too),
+    so every calendar whose plan pays at most ``most`` for them is still a solution:
+    with ``most`` the whole bound less the team goals' bound, no plan at the bound is
+    lost."""
+    w = p.rules.weights
+    plan_goals = [k for k in goals.PLAN_GOALS if k not in goals.TEAM_GOALS and a.terms.get(k)]
+    a.model.add(
+        sum(getattr(w, k) * cp_model.LinearExpr.sum(a.terms[k]) for k in plan_goals) <= most
+    )
 
 
 def extract(p: SessionProblem, a: CalendarModel, solver: cp_model.CpSolver) -> list[Session]:

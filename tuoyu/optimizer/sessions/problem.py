@@ -55,6 +55,11 @@ class SessionRules:
     part_size: int = 70  # centers per part of a decomposed calendar
     #: steer the calendar by each center's medical / psychology partners (``flow.py``)
     partners: bool = True
+    #: first try a calendar whose goals leave room for nothing above the team bound (the
+    #: first such calendar of the model, then the teams and the topics): when its plan
+    #: meets the bound it is proven optimal at once; otherwise the plan is made as
+    #: without it (``solve._plan_at_the_bound``)
+    at_the_bound: bool = True
 
 
 @dataclass(frozen=True)

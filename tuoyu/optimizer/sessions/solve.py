@@ -75,6 +75,9 @@ LATE_ROUNDS = 20
 MIN_ROUND = 0.5
 #: staffing-cut rounds with the partners' steering before a part is planned without it
 STEER_ROUNDS = 2
+#: the try at the team bound (``_plan_at_the_bound``) gets this share of the work budget
+#: (at least ``0.5`` units, as every solve): 0.5 units at the default budget of 60
+TRY_SHARE = 1 / 24
 
 
 @dataclass
@@ -109,9 +112,16 @@ class _Run:
     #: deterministic search (the default); False: CP-SAT's parallel portfolio with
     #: --workers threads within wall-clock seconds (faster, may differ run to run)
     reproducible: bool = True
+    _team_bound: float | None = None
 
     def __post_init__(self) -> None:
         self.det_left = self.params.time_limit * DET_PER_SECOND
+
+    def team_bound(self) -> float:
+        """``team_bound(p)``, computed once per run."""
+        if self._team_bound is None:
+            self._team_bound = team_bound(self.p)
+        return self._team_bound
 
     def stage_progress(self, event: ProgressEvent) -> None:
         """A stage's solutions, passed on as not the plan's own (no gap: the calendar's
@@ -204,18 +214,22 @@ def _calendar_part(
     used: dict | None,
     stage: str,
     det: float,
+    goals_at_most: int | None = None,
 ) -> tuple[calendar.CalendarModel | None, cp_model.CpSolver | None, list[Session], Status]:
     """Stage A for one part with staffing cuts until its calendar (with the sessions of
     the parts before) can be staffed by name. The partners' steering concentrates
     sessions on the partners' days; when its calendars still cannot be staffed after
-    ``STEER_ROUNDS`` rounds, the part is planned again without it (cuts kept)."""
+    ``STEER_ROUNDS`` rounds, the part is planned again without it (cuts kept).
+    ``goals_at_most``: the calendar goals of the plan at most that
+    (``calendar.calendar_goals_at_most``)."""
     p = run.p
     det_end = run.det_left - det
     found: list[tuple[str, frozenset[int], int]] = []
     for steer in (True, False):
         t = time.perf_counter()
         a = calendar.build_calendar(
-            p, centers=group, with_events=with_events, used=used, steer=steer
+            p, centers=group, with_events=with_events, used=used, steer=steer,
+            goals_at_most=goals_at_most,
         )
         for disc, slots, cap in found:
             a.cuts.add(disc, slots, cap)
@@ -344,23 +358,82 @@ def plan_sessions(
     clashes = explain.precheck(p)
     if clashes:
         return SessionResult(p, Status.INFEASIBLE, findings=clashes)
+    at_bound = _plan_at_the_bound(run)
+    if at_bound is not None:
+        return _result(run, *at_bound)
     new, _, _, st = _plan_calendar(run)
     if st not in (Status.FEASIBLE, Status.OPTIMAL):
         return SessionResult(p, st, stages=run.stages, findings=run.findings)
+    new, staff_of = _teams_and_topics(run, new)
+    new, staff_of = _polish(run, new, staff_of)
+    return _result(run, *_named(p, new, staff_of))
+
+
+def _teams_and_topics(
+    run: _Run, new: list[Session]
+) -> tuple[list[Session], dict[int, list[str]]]:
+    """The calendar's sessions in plan order, their teams (the exact flow), then the
+    topics chosen again for the whole district (``_choose_topics``)."""
     new.sort(key=lambda s: (s.date, s.half, s.center_id, s.event_id))
     t = time.perf_counter()
-    staff_of = flow.best_teams(p, new)
+    staff_of = flow.best_teams(run.p, new)
     assert staff_of is not None, "the calendar passed the staffing check"
     secs = time.perf_counter() - t
     run.stages.append(StageTime("teams", Status.OPTIMAL, None, None, 0.0, secs))
-    new, staff_of = _choose_topics(run, new, staff_of)
-    new, staff_of = _polish(run, new, staff_of)
+    return _choose_topics(run, new, staff_of)
+
+
+def _named(
+    p: SessionProblem, new: list[Session], staff_of: dict[int, list[str]]
+) -> tuple[list[Session], dict[int, list[str]]]:
+    """The sessions with their teams written in, in staff-table order."""
     order = {st.staff_id: i for i, st in enumerate(p.data.staff)}
     new = [
         s.model_copy(update={"staff_ids": tuple(sorted(staff_of[k], key=order.__getitem__))})
         for k, s in enumerate(new)
     ]
-    return _result(run, new, staff_of)
+    return new, staff_of
+
+
+def _plan_at_the_bound(
+    run: _Run,
+) -> tuple[list[Session], dict[int, list[str]]] | None:
+    """A plan proven optimal at once, or None (issue 18: the bundled year's proof).
+
+    The team goals' bound ``B`` (``team_bound``, a second) is known before any calendar,
+    and every plan pays at least ``B`` for its teams, so a plan whose objective is ``B``
+    pays nothing for its calendar goals (spacing, weekend share, months, events spread,
+    quarters). The calendar model with those goals held at 0
+    (``calendar.calendar_goals_at_most``; no plan at the bound is lost) is far smaller
+    after presolve; its best calendar within ``TRY_SHARE`` of the work budget (the same
+    deterministic interleaved search; a small budget: the try aims at a calendar the
+    topics can bring to the bound, not at the model's own optimum) is staffed (cuts as
+    usual), given its teams and topics. When that plan meets ``B``, it is optimal, proven for the whole problem. When
+    it does not (or no such calendar is found), everything the attempt changed in the
+    run is undone except its stage times, and the plan is made exactly as without it:
+    the same calendar, the same rows. A fresh plan of one part only (a re-plan's moves
+    and a decomposed calendar are not in ``B``'s reach); off with
+    ``SessionRules.at_the_bound=False``."""
+    p = run.p
+    if not p.rules.at_the_bound or p.previous or len(calendar_groups(p)) > 1:
+        return None
+    if run.out_of_time():
+        return None
+    bound = run.team_bound()
+    saved = (run.det_left, list(run.findings), list(run.cuts))
+    group = calendar_groups(p)[0]
+    _, solver, new, st = _calendar_part(
+        run, group, True, [], None, "calendar", run.det_left * TRY_SHARE, goals_at_most=0
+    )
+    found = None
+    if solver is not None and not run.out_of_time():
+        new, staff_of = _teams_and_topics(run, new)
+        value = goals.weighted(p, plan_values(p, new, staff_of), goals.PLAN_GOALS)
+        if value <= bound + 1e-6:
+            found = _named(p, new, staff_of)
+    if found is None:
+        run.det_left, run.findings, run.cuts = saved
+    return found
 
 
 def _polish(
@@ -374,7 +447,7 @@ def _polish(
     if run.out_of_time():  # cancelled or out of time: finish from the best so far
         return new, staff_of
     before = goals.weighted(p, plan_values(p, new, staff_of), goals.PLAN_GOALS)
-    if before <= team_bound(p) + 1e-6:  # proven optimal already: nothing to improve
+    if before <= run.team_bound() + 1e-6:  # proven optimal already: nothing to improve
         return new, staff_of
     t = time.perf_counter()
     moved = polish.polish(p, new, staff_of, run.stop, run.params.clock,
@@ -406,7 +479,7 @@ def _choose_topics(
     if len(calendar_groups(p)) > 1:
         return new, staff_of
     before = goals.weighted(p, plan_values(p, new, staff_of), goals.PLAN_GOALS)
-    if before <= team_bound(p) + 1e-6:  # proven optimal already
+    if before <= run.team_bound() + 1e-6:  # proven optimal already
         return new, staff_of
     t = time.perf_counter()
     staffed = [s.model_copy(update={"staff_ids": tuple(staff_of[k])}) for k, s in enumerate(new)]
@@ -450,7 +523,7 @@ def _result(
     planned = sorted([*p.fixed, *new], key=lambda s: (s.date, s.half, s.center_id, s.event_id))
     values = plan_values(p, new, staff_of)
     objective = float(goals.weighted(p, values, goals.PLAN_GOALS))
-    bound = min(objective, whole_bound(p, objective))
+    bound = min(objective, whole_bound(p, objective, team=run.team_bound()))
     status = Status.OPTIMAL if objective <= bound + 1e-6 else Status.FEASIBLE
     if run.progress is not None:  # the plan's own figures: the live line ends on its gap
         run.progress(ProgressEvent("whole", time.perf_counter() - run.t0, objective, bound))
@@ -491,7 +564,9 @@ def team_bound(p: SessionProblem) -> float:
     return max(lower, float(flow.team_lower_bound(p)))
 
 
-def whole_bound(p: SessionProblem, objective: float | None = None) -> float:
+def whole_bound(
+    p: SessionProblem, objective: float | None = None, team: float | None = None
+) -> float:
     """A lower bound of the plan's objective over every calendar and teams: the team
     goals' transportation bound (``flow.team_lower_bound``), or the nearest-street bound
     of the trips if higher; then, unless that already meets ``objective``, the year's
@@ -500,7 +575,7 @@ def whole_bound(p: SessionProblem, objective: float | None = None) -> float:
     planned in one part. (The calendar
     model's own bound is no bound of the plan: its steering terms may cost more than the
     teams do.)"""
-    out = team_bound(p)
+    out = team_bound(p) if team is None else team
     if objective is not None and out >= objective - 1e-6:
         return out
     if len(calendar_groups(p)) > 1:  # a city: (center, person, month) takes millions
