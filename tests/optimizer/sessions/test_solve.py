@@ -206,3 +206,27 @@ def test_a_plan_that_cannot_meet_the_team_bound_is_made_as_without_the_try(tmp_p
     assert rows_of(with_it) == rows_of(without)
     assert with_it.objective == with_it.bound == without.objective == 194
     assert with_it.status == Status.OPTIMAL
+
+
+def test_a_stop_during_the_try_at_the_bound_keeps_its_calendar_as_the_plan():
+    """Cancelled while the try at the team bound had its first calendar (the service
+    showed that calendar's objective as progress): the plan is finished from it and kept
+    (cancelled, every rule held), never dropped for a full solve the stop ends at once
+    (the planner was told '已取消' with nothing kept)."""
+    from tuoyu.data import BUNDLED
+    from tuoyu.optimizer.solve import Stop
+
+    data = load_session_data(BUNDLED)
+    stop = Stop()
+    seen = []
+
+    def progress(event):  # the first calendar of the try: the planner cancels
+        seen.append(event.stage)
+        stop.set()
+
+    result = plan_sessions(SessionProblem(data=data, year=2027),
+                           SolveParams(time_limit=60, workers=2), progress, stop=stop)
+    assert seen and result.status == Status.CANCELLED
+    rows = rows_of(result)
+    assert len([r for r in rows if r["center_id"]]) >= 6 * 60  # every center's year
+    assert violations(data, 2027, rows) == []

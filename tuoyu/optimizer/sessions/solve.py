@@ -410,7 +410,9 @@ def _plan_at_the_bound(
     topics can bring to the bound, not at the model's own optimum) is staffed (cuts as
     usual), given its teams and topics. When that plan meets ``B``, it is optimal, proven for the whole problem. When
     it does not (or no such calendar is found), everything the attempt changed in the
-    run is undone except its stage times, and the plan is made exactly as without it:
+    run is undone except its stage times (unless the run was stopped during the try: then
+    its calendar is the plan, finished like any stopped one), and the plan is made exactly
+    as without it:
     the same calendar, the same rows. A fresh plan of one part only (a re-plan's moves
     and a decomposed calendar are not in ``B``'s reach); off with
     ``SessionRules.at_the_bound=False``."""
@@ -426,10 +428,14 @@ def _plan_at_the_bound(
         run, group, True, [], None, "calendar", run.det_left * TRY_SHARE, goals_at_most=0
     )
     found = None
-    if solver is not None and not run.out_of_time():
+    stopped = run.out_of_time()
+    if solver is not None:
         new, staff_of = _teams_and_topics(run, new)
         value = goals.weighted(p, plan_values(p, new, staff_of), goals.PLAN_GOALS)
-        if value <= bound + 1e-6:
+        # at the bound: proven. Stopped (cancelled, the wall clock) during the try: the
+        # full solve would find nothing more, so the plan is finished from this calendar
+        # (it meets every hard rule; said as not proven), never dropped
+        if value <= bound + 1e-6 or stopped:
             found = _named(p, new, staff_of)
     if found is None:
         run.det_left, run.findings, run.cuts = saved
