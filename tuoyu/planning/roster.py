@@ -19,21 +19,19 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from tuoyu.models.calendar import month_bounds
-from tuoyu.models.findings import Finding, info, warning
+from tuoyu.models.findings import Finding, warning
 from tuoyu.models.inspection import InspectionData, PastInspection, load_inspection_data
-from tuoyu.optimizer.roster import RosterResult, RosterRules, build_problem, score, solve
-from tuoyu.optimizer.roster.problem import RosterProblem, RosterRow
+from tuoyu.optimizer.roster import RosterResult, RosterRules, build_problem, solve
+from tuoyu.optimizer.roster.problem import RosterRow
 from tuoyu.optimizer.roster.replan import (
-    Keep,
     Replan,
-    keep_only,
-    keep_step,
-    most_kept,
     moved,
+    no_roster,
     replan_problem,
+    solve_replan,
     without_follow_ups,
 )
-from tuoyu.optimizer.solve import ProgressFn, SoftGoal, SolveParams, Status, Stop, Target
+from tuoyu.optimizer.solve import ProgressFn, SolveParams, Status, Stop, Target
 from tuoyu.planning.dataset import Dataset
 from tuoyu.planning.params import DRAFT_SEED, RosterParams
 from tuoyu.planning.plan import Plan, clocked, failed_plan, solve_params_of
@@ -192,136 +190,15 @@ def solve_month(
         return solve(problem, solve_params, stop=stop, progress=progress), None
     institutions = {i.institution_id: i for i in data.institutions}
     rp = replan_problem(problem, stored_rows(kept), history, from_date, institutions)
-    result, causes = _replan(rp, solve_params, stop, progress)
+    result, causes = solve_replan(rp, solve_params, stop, progress)
     if result.status is Status.INFEASIBLE and rp.added:
         rp = without_follow_ups(rp)  # the pool cannot take them all: say so, plan the rest
-        result, causes = _replan(rp, solve_params, stop, progress)
+        result, causes = solve_replan(rp, solve_params, stop, progress)
     if no_roster(result):
         return result, rp
     rows = sorted((*rp.kept, *result.rows), key=lambda r: (r.date, r.street_id, r.institution_id))
     findings = (*result.findings, *moved(rp, result.rows, causes))
     return replace(result, rows=tuple(rows), findings=findings), rp
-
-
-def _replan(
-    rp: Replan, solve_params: SolveParams, stop: Stop | None, progress: ProgressFn | None
-) -> tuple[RosterResult, dict[str, Finding]]:
-    """The rest of the month: the stored later rows that may stay, stay exactly as they
-    were (:func:`keep_step`); the visits left are planned around them. Nothing left to
-    plan: the stored rows, without a solve. When the visits left cannot be planned
-    around the kept rows, every later visit is planned again (each move then says so).
-    Returns the rest-of-month result and why each stored later row moved."""
-    keep = keep_step(rp)
-    causes = dict(keep.causes)
-    if not keep.rest.visits:
-        return _kept_only(keep), causes
-    result = _around(keep, solve_params, stop, progress)
-    if result.status is Status.INFEASIBLE and keep.stay:
-        best = most_kept(keep.whole, keep.stay, solve_params.time_limit)
-        if best is not None:  # release the fewest stored rows that make room
-            rows, proven = best
-            fewer = keep_only(keep, rows)
-            result = _around(fewer, solve_params, stop, progress)
-            if not no_roster(result):
-                code = "roster.replan.released" if proven else "roster.replan.released_unproven"
-                said = info(code, count=len(keep.stay) - len(fewer.stay), kept=len(fewer.stay))
-                return replace(result, findings=(*result.findings, said)), dict(fewer.causes)
-    if result.status is Status.INFEASIBLE:
-        for r in keep.stay:
-            causes[r.institution_id] = info("roster.replan.why.released",
-                                            institution_id=r.institution_id)  # fmt: skip
-        result = solve(keep.whole, solve_params, stop=stop, progress=progress)
-        if not no_roster(result):
-            released = info("roster.replan.released_all", count=len(keep.stay))
-            result = replace(result, findings=(*result.findings, *keep.dropped, released))
-    return result, causes
-
-
-def _daily_clash(
-    problem: RosterProblem, rows: Sequence[RosterRow]
-) -> frozenset[tuple[str, dt.date]]:
-    """(inspector, day) pairs where the kept rows and the rows planned around them
-    together exceed the inspector's daily limit."""
-    limit = {i.inspector_id: i.max_per_day for i in problem.inspectors}
-    count: dict[tuple[str, dt.date], int] = {}
-    for r in rows:
-        for p in r.inspector_ids:
-            count[p, r.date] = count.get((p, r.date), 0) + 1
-    return frozenset(k for k, n in count.items() if n > limit.get(k[0], 1))
-
-
-def _around(
-    keep: Keep,
-    solve_params: SolveParams,
-    stop: Stop | None,
-    progress: ProgressFn | None,
-) -> RosterResult:
-    """The visits left planned around the kept rows. A day an inspector's kept visits
-    fill is already off; a day they fill in part is taken off too where the visits
-    planned around them would exceed the daily limit, and those are planned again (at
-    most once per such day: deterministic)."""
-    rest, full = keep.rest, frozenset[tuple[str, dt.date]]()
-    while True:
-        problem = replace(rest, available={
-            p: tuple(d for d in days if (p, d) not in full)
-            for p, days in rest.available.items()})  # fmt: skip
-        sub = solve(problem, solve_params, stop=stop, progress=progress)
-        if no_roster(sub):
-            return sub
-        clash = _daily_clash(keep.whole, (*keep.stay, *sub.rows)) - full
-        if not clash:
-            break
-        full = full | clash
-    return _merged(keep, sub)
-
-
-def _merged(keep: Keep, sub: RosterResult) -> RosterResult:
-    """The kept rows and the rows planned around them, as one rest-of-month result: the
-    soft goals counted on all of its rows (the rows written), the status, gap and
-    uniqueness those of the solve around the kept rows (the kept rows are fixed)."""
-    rows = tuple(sorted((*keep.stay, *sub.rows), key=lambda r: (r.date, r.institution_id)))
-    objective, goals = _goals(keep.whole, rows)
-    found = info("roster.replan.unchanged", count=len(keep.stay), planned=len(sub.rows))
-    if not keep.stay:  # nothing kept: the solve was the whole rest of the month's
-        gap = None if sub.objective is None or sub.bound is None else sub.objective - sub.bound
-        bound = None if gap is None else objective - gap
-        return replace(sub, problem=keep.whole, rows=rows, objective=objective, bound=bound,
-                       soft_goals=goals, findings=(*sub.findings, *keep.dropped, found))  # fmt: skip
-    # the kept rows are fixed and the solve around them counted its goals on its own rows
-    # (a busiest day, a fair share see only those): its proof is not one of the rows
-    # written, so the re-plan claims no optimum and no bound
-    status = Status.FEASIBLE if sub.status is Status.OPTIMAL else sub.status
-    # part_proven: the solve around them was proven (unique), so the roster is still the
-    # same with any workers, which a verification of the draw needs
-    scope = info("roster.replan.not_whole_optimum", kept=len(keep.stay),
-                 part_proven=sub.status is Status.OPTIMAL)
-    return replace(sub, problem=keep.whole, rows=rows, objective=objective, bound=None,
-                   status=status, unique=False, soft_goals=goals,
-                   findings=(*sub.findings, *keep.dropped, found, scope))  # fmt: skip
-
-
-def _goals(problem: RosterProblem, rows: Sequence[RosterRow]) -> tuple[float, tuple[SoftGoal, ...]]:
-    values = score.soft_values(problem, rows)
-    w = problem.rules.weights
-    goals = tuple(SoftGoal(f"roster.goal.{n}", values[n], getattr(w, n)) for n in values)
-    return float(score.weighted_cost(problem, values)), goals
-
-
-def _kept_only(keep: Keep) -> RosterResult:
-    """Nothing to plan after the date: the stored later rows as they were, no solve.
-    Keeping every one is the re-plan's first goal, met exactly (proven, and the only
-    roster that meets it)."""
-    objective, goals = _goals(keep.whole, keep.stay)
-    found = info("roster.replan.unchanged", count=len(keep.stay), planned=0)
-    first = info("roster.replan.keeping_first")
-    return RosterResult(keep.whole, keep.stay, Status.OPTIMAL, objective, objective, (), goals,
-                        (*keep.whole.findings, *keep.dropped, found, first), unique=True)  # fmt: skip
-
-
-def no_roster(result: RosterResult) -> bool:
-    """The optimizer gave no roster: the rules clash (infeasible), or the time limit or
-    a stop came before any roster (no objective); its findings say why."""
-    return result.status is Status.INFEASIBLE or result.objective is None
 
 
 def run(
