@@ -156,6 +156,12 @@ SHAPES: dict[str, dict[str, object]] = {
                            10: 0.04, 11: 0.03},
                   staff_streets={4: 0.35, 8: 0.3, 5: 0.15, 0: 0.1, 3: 0.1},
                   leave=(0.35, 10, 60), babies=64.67),
+    # staff in three streets only, half of them on long leave (20-90 days), a few big
+    # streets (like the lead's held-out 东滩区): the first calendars of the model overload
+    # the few people there are, round after round of staffing cuts
+    "thin3": dict(streets={4: 0.35, 8: 0.25, 5: 0.06, 0: 0.06, 2: 0.06, 3: 0.06, 9: 0.06,
+                           10: 0.05, 11: 0.05},
+                  staff_streets={4: 0.5, 8: 0.3, 3: 0.2}, leave=(0.5, 20, 90)),
 }
 
 

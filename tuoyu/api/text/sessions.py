@@ -108,6 +108,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "No calendar was found within the time limit (part {part} of {parts}); this does "
         "not prove there is none: give a longer time limit.",
     ),
+    "sessions.first_calendar_kept": (
+        "搜索在时限内未找到可排出全部人员的日历：采用按人员实际空闲构造的首版日历"
+        "（满足全部硬性规则），其后的人员安排、主题与局部改进在它之上继续优化。",
+        "The search found no calendar that can be staffed within the time limit: the first "
+        "calendar, built where the staff are actually free (every hard rule kept), is used, "
+        "and the teams, topics and local improvement work on from it.",
+    ),
     "sessions.decomposed": (
         "大规模实例：日历按街镇分 {parts} 部分依次求解，下界只计人员安排部分。",
         "Big instance: the calendar was planned in {parts} parts (by street), one after "

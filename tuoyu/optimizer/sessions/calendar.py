@@ -176,3 +176,4 @@ def led_sessions(a: CalendarModel, solver: cp_model.CpSolver, p: SessionProblem)
                 if not isinstance(lit, int) and solver.value(lit) and sid:
                     out[key].append(sid)
     return out
+

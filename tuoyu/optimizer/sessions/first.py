@@ -110,7 +110,9 @@ class _Month:
 def _undo(log: list, mark: int = 0) -> None:
     while len(log) > mark:
         month, op, sid, slot = log.pop()
-        if op == "load":
+        if op == "count":
+            month.count[sid] -= 1
+        elif op == "load":
             month.load[sid] -= 1
         elif op == "put":
             month.at[slot].discard(sid)
@@ -140,6 +142,39 @@ class _Staff:
                     _undo(log, mark)
                     return False
         return True
+
+
+class _Even:
+    """The district's center sessions placed so far per (discipline or "all", month) and
+    on weekends, to steer each choice towards the plan's goals: months near their share
+    of the year (``goals.month_weights``), the weekend share, the home lead's days."""
+
+    def __init__(self, p: SessionProblem, group: list[Center]) -> None:
+        from tuoyu.optimizer.sessions.goals import month_weights
+
+        w = month_weights(p, p.data.centers)
+        sw = sum(w.values()) or 1
+        self.share = {mo: w.get(mo, 0) / sw for mo in range(1, 13)}
+        self.count: dict[object, int] = defaultdict(int)
+        self.weekend_share = p.rules.weekend_share
+
+    def fill(self, key: str, mo: int) -> float:
+        """One more session of ``key`` in month ``mo``: its month's count against the
+        month's share of all placed so far (1: on share; above: too many)."""
+        share = self.share.get(mo, 0.0)
+        if share <= 0:
+            return 10.0
+        return (self.count[key, mo] + 1) / ((self.count[key] + 1) * share)
+
+    def weekend_off(self, weekend: bool) -> bool:
+        """Whether one more session on a weekend (or not) takes the share further off."""
+        below = self.count["weekend"] < self.weekend_share * (self.count["all"] + 1)
+        return weekend != below
+
+    def add(self, keys: list[str], mo: int, weekend: bool, log: list) -> None:
+        for k in [*keys, *((k, mo) for k in keys), *(["weekend"] if weekend else [])]:
+            self.count[k] += 1
+            log.append((self, "count", k, 0))
 
 
 def _spread(items: list[int], count: int, phase: float = 0.5) -> list[int]:
@@ -191,8 +226,11 @@ def _place_events(p: SessionProblem, staff: _Staff, events: Iterable[DistrictEve
 class _Center:
     """The search for one center's sessions."""
 
-    def __init__(self, p: SessionProblem, staff: _Staff, c: Center, log: list) -> None:
-        self.p, self.staff, self.c, self.log = p, staff, c, log
+    def __init__(self, p: SessionProblem, staff: _Staff, even: _Even, c: Center,
+                 log: list) -> None:
+        self.p, self.staff, self.even, self.c, self.log = p, staff, even, c, log
+        lead = p.home_lead.get(c.center_id)
+        self.lead_days = p.available_days.get(lead, frozenset()) if lead else frozenset()
         fixed = p.fixed_of(c)
         self.n = sessions_needed(p, c, fixed)
         self.days = p.open_days(c)
@@ -220,6 +258,7 @@ class _Center:
         )
         self.teams = [p.team_of(Session(date=p.jan1, half=0, center_id=c.center_id,
                                         topic_id=t.topic_id)) for t in topics]
+        self.extra = [sorted(set(t) - {"education"}) for t in self.teams]
         self.nodes = 0
 
     def _targets(self) -> list[int]:
@@ -259,7 +298,7 @@ class _Center:
                 self.need_topics
         t = self.target[i]
         days = [d for d in self.usable if earliest <= d <= self.latest[i]]
-        days.sort(key=lambda d: (abs(d - t), d))
+        days.sort(key=lambda d: (self._day_cost(d, t), d))
         left = self.n - i  # this one included
         for d in days:
             q = (self.p.month_of_day[d] - 1) // 3
@@ -269,8 +308,9 @@ class _Center:
             later = {x for x in self.quarters - quarters if x > q}
             if len(later) > left - 1:
                 continue
+            mo = self.p.month_of_day[d]
             for slot in (2 * d, 2 * d + 1):
-                for k in self._topics(i, chosen, left):
+                for k in self._topics(i, chosen, left, mo):
                     self.nodes += 1
                     if self.nodes > NODES_PER_CENTER:
                         return False
@@ -278,6 +318,8 @@ class _Center:
                     if not self.staff.take(slot, self.teams[k], self.log):
                         continue
                     chosen.append((slot, k))
+                    self.even.add(["all", *self.extra[k]], mo, self.p.date(d).weekday() >= 5,
+                                  self.log)
                     if self._search(i + 1, d + self.gap, quarters | {q}, chosen):
                         return True
                     chosen.pop()
@@ -286,13 +328,31 @@ class _Center:
                 return False
         return False
 
-    def _topics(self, i: int, chosen: list, left: int) -> list[int]:
+    def _day_cost(self, d: int, target: int) -> float:
+        """How far a day takes the center and the district from the goals: weeks from the
+        center's even spread, its month's fill, the weekend share, the home lead off."""
+        ev = self.even
+        return (abs(d - target) / 7 + 3 * ev.fill("all", self.p.month_of_day[d])
+                + 2 * ev.weekend_off(self.p.date(d).weekday() >= 5)
+                + 2 * (bool(self.lead_days) and d not in self.lead_days))
+
+    def _topics(self, i: int, chosen: list, left: int, mo: int) -> list[int]:
         prev = chosen[-1][1] if chosen else self.prev_topic
         used = self.have | {k for _, k in chosen}
         must_new = self.need_topics - len(used) >= left
         out = [k for k in self.topic_order if k != prev and (k not in used or not must_new)]
-        # new topics first while some are still needed
-        return sorted(out, key=lambda k: (k in used) if len(used) < self.need_topics else 0)
+        rank = {k: j for j, k in enumerate(self.topic_order)}
+
+        def cost(k: int) -> tuple:
+            # a doctor's or psychologist's topic where their month is short of its share,
+            # else education alone; new topics first while some are still needed
+            if not self.extra[k]:
+                kind = 1
+            else:
+                kind = 0 if max(self.even.fill(x, mo) for x in self.extra[k]) < 1.0 else 2
+            return (kind, (k in used) if len(used) < self.need_topics else 0, rank[k])
+
+        return sorted(out, key=cost)
 
 
 def first_calendar(
@@ -323,6 +383,7 @@ def _attempt(p: SessionProblem, group: list[Center], with_events: bool,
     """One construction, centers in ``group``'s order: the calendar, or the centers it
     could not place."""
     staff = _Staff(p)
+    even = _Even(p, group)
     log: list = []
     for s in before:
         if not staff.take(2 * p.day(s.date) + s.half, p.team_of(s), log):
@@ -333,7 +394,7 @@ def _attempt(p: SessionProblem, group: list[Center], with_events: bool,
     out = list(events)
     failed = []
     for c in group:
-        placed = _Center(p, staff, c, log).place()
+        placed = _Center(p, staff, even, c, log).place()
         if placed is None:
             failed.append(c.center_id)
             continue

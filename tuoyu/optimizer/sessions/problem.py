@@ -60,6 +60,10 @@ class SessionRules:
     #: meets the bound it is proven optimal at once; otherwise the plan is made as
     #: without it (``solve._plan_at_the_bound``)
     at_the_bound: bool = True
+    #: build a first calendar by hand (``first.py``: every rule, staffable by
+    #: construction), kept when the search finds no staffable calendar in its budget
+    #: (then no late staffing-cut rounds: the budget is the budget)
+    first_calendar: bool = True
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ from tuoyu.optimizer.sessions import (
     calendar,
     cuts,
     explain,
+    first,
     flow,
     goals,
     polish,
@@ -225,6 +226,9 @@ def _calendar_part(
     p = run.p
     det_end = run.det_left - det
     found: list[tuple[str, frozenset[int], int]] = []
+    start = None
+    if goals_at_most is None and p.rules.first_calendar:
+        start = _first_calendar(run, group, with_events, before, stage)
     for steer in (True, False):
         t = time.perf_counter()
         a = calendar.build_calendar(
@@ -241,6 +245,8 @@ def _calendar_part(
             run.stages[-1] = replace(run.stages[-1], build_seconds=build)
             st = cp_status(status, run.stop)
             if st not in (Status.OPTIMAL, Status.FEASIBLE):
+                if start is not None:
+                    return _first_kept(run, a, start, st)
                 return a, None, [], st
             part = calendar.extract(p, a, solver)
             _, short = cuts.check_staffing(p, before + part)
@@ -251,12 +257,39 @@ def _calendar_part(
             _cut_shortfalls(run, a, before, short, found)
             if steer and rounds >= STEER_ROUNDS:
                 break
+            out = run.wall_left() < 1 or (run.stop and run.stop.is_set())
+            if start is not None and (out or run.det_left <= det_end + MIN_ROUND):
+                return _first_kept(run, a, start, Status.TIME_LIMIT)  # no late rounds
             if run.det_left <= det_end + MIN_ROUND:  # budget spent: a few short rounds more
                 late += 1
                 det_end = run.det_left - MIN_ROUND
-            if late > LATE_ROUNDS or run.wall_left() < 1 or (run.stop and run.stop.is_set()):
+            if late > LATE_ROUNDS or out:
                 return a, None, [], Status.TIME_LIMIT
+    if start is not None:
+        return _first_kept(run, a, start, Status.TIME_LIMIT)
     return None, None, [], Status.TIME_LIMIT
+
+
+def _first_calendar(run: _Run, group: list[Center], with_events: bool,
+                    before: list[Session], stage: str) -> list[Session] | None:
+    """The constructed first calendar of a part (``first.first_calendar``), checked by
+    the exact flow with the parts before; its seconds are a stage of their own."""
+    t = time.perf_counter()
+    out = first.first_calendar(run.p, group, with_events, before)
+    if out is not None and cuts.check_staffing(run.p, before + out)[1]:
+        out = None  # never: the construction counts the same flow
+    secs = time.perf_counter() - t
+    st = Status.FEASIBLE if out is not None else Status.UNKNOWN
+    run.stages.append(StageTime(f"first {stage}".strip(), st, None, None, 0.0, secs))
+    return out
+
+
+def _first_kept(run: _Run, a: calendar.CalendarModel, part: list[Session], st: Status):
+    """The search ended without a calendar that can be staffed (``st``: out of budget,
+    stopped): the constructed first calendar is the part's calendar (every rule kept,
+    staffable); said in the findings."""
+    run.findings.append(info("sessions.first_calendar_kept"))
+    return a, None, list(part), Status.FEASIBLE
 
 
 def _cut_shortfalls(run: _Run, a: calendar.CalendarModel, before: list[Session],
@@ -314,6 +347,13 @@ def _plan_calendar(run: _Run) -> tuple[list[Session], dict[str, int], float | No
         stage = "calendar" if len(groups) == 1 else f"calendar {gi + 1}"
         det = budget / len(groups)
         a, solver, part, st = _calendar_part(run, group, gi == 0, new, used, stage, det)
+        if solver is None and part:  # the constructed first calendar (``_first_kept``)
+            new += part
+            if used is not None:
+                for k, v in calendar.used_by(p, part, {}).items():
+                    used[k] = used.get(k, set()) | v if isinstance(v, set) else used.get(k, 0) + v
+            bound = None
+            continue
         if solver is None:
             if st == Status.INFEASIBLE and len(groups) == 1:
                 run.findings += explain.why_no_calendar(p, run.params, run.cuts)
