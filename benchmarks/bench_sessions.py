@@ -2,7 +2,7 @@
 Baoshan year, a mid-size and a city-size district.
 
     python benchmarks/bench_sessions.py [--before ROOT] [--sizes 1,3,6] [--limits 60,120,600]
-        [--only before|after] [--out docs/benchmarks/sessions.md]
+        [--only before|after] [--fast] [--out docs/benchmarks/sessions.md]
 
 Each run is its own process (``--child``) with ``ROOT`` first on ``sys.path``, so
 ``--before`` (a checkout of an earlier commit, e.g. ``git archive 4703cae tuoyu | tar -x
@@ -35,7 +35,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run_one(root: Path, data_dir: Path, time_limit: float) -> dict[str, object]:
+def run_one(root: Path, data_dir: Path, time_limit: float, fast: bool = False
+            ) -> dict[str, object]:
     sys.path.insert(0, str(root))
     from tuoyu.models.sessions import load_session_data
     from tuoyu.optimizer.sessions import SessionProblem, plan_sessions
@@ -43,8 +44,11 @@ def run_one(root: Path, data_dir: Path, time_limit: float) -> dict[str, object]:
 
     data = load_session_data(data_dir)
     t = time.perf_counter()
+    # --fast: the CLI's parallel mode (8 threads within wall-clock seconds)
     plan = plan_sessions(
-        SessionProblem(data=data, year=2027), SolveParams(time_limit=time_limit, workers=2)
+        SessionProblem(data=data, year=2027),
+        SolveParams(time_limit=time_limit, workers=8 if fast else 2),
+        **({"reproducible": False} if fast else {}),
     )
     wall = time.perf_counter() - t
     per: dict[str, float] = defaultdict(float)
@@ -61,6 +65,8 @@ def run_one(root: Path, data_dir: Path, time_limit: float) -> dict[str, object]:
         teams_s=round(per.get("teams", 0.0), 1),
         polish_s=round(per.get("polish", 0.0), 1),
         topics_s=round(per.get("topics", 0.0), 1),
+        first_s=round(per.get("first", 0.0), 2),
+        load=[round(x, 1) for x in __import__("os").getloadavg()],
         wall_s=round(wall, 1),
         peak_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         findings=sorted({f.code for f in plan.findings}),
@@ -72,8 +78,11 @@ def district(size: str) -> Path:
     """``N``: generator scale N; ``N:M``: centers at scale N, staff at scale M;
     ``...@SHAPE``: a district shape of ``data/gen_sessions.SHAPES`` (few_big, many_small,
     thin_staff, heavy_leave, city9: 9 streets, 497 centers and 360 staff at ``6:8``);
+    ``dir:PATH``: a dataset folder as it is (e.g. a district of another generator);
     ``hSEED``: a small held-out district of ``data/gen_sessions.heldout`` (18 venues, 20
     staff, leave, closures, weekend-only staff)."""
+    if size.startswith("dir:"):
+        return Path(size[4:])
     if size.startswith("h"):
         sys.path.insert(0, str(ROOT))
         from data.gen_sessions import heldout
@@ -122,11 +131,13 @@ def main() -> None:
     ap.add_argument("--limits", default="60,120,600", help="time limit per size")
     ap.add_argument("--only", choices=("before", "after"))
     ap.add_argument("--out", type=Path, help="append the table to this markdown file")
-    ap.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    ap.add_argument("--fast", action="store_true",
+                    help="the parallel mode (--fast of the CLI): wall-clock seconds, 8 threads")
+    ap.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.child:
-        root, folder, limit = a.child
-        print(json.dumps(run_one(Path(root), Path(folder), float(limit))))
+        root, folder, limit, mode = a.child
+        print(json.dumps(run_one(Path(root), Path(folder), float(limit), mode == "fast")))
         return
     codes = []
     if a.before and a.only != "after":
@@ -139,11 +150,14 @@ def main() -> None:
     for size, limit in zip(a.sizes.split(","), limits, strict=True):
         folder = district(size)
         name = "bundled" if size == "1" else f"x{size.replace(':', ' staff x')}"
+        name = Path(size[4:]).name if size.startswith("dir:") else name
+        name += " fast" if a.fast else ""
         name = f"held-out seed {size[1:]}" if size.startswith("h") else name
         name = name.replace("@", " shape ")
         for who, root in codes:
             res = subprocess.run(
-                [sys.executable, __file__, "--child", str(root), str(folder), str(limit)],
+                [sys.executable, __file__, "--child", str(root), str(folder), str(limit),
+                 "fast" if a.fast else "det"],
                 capture_output=True,
                 text=True,
             )
@@ -153,6 +167,8 @@ def main() -> None:
                 r = json.loads(res.stdout.strip().splitlines()[-1])
                 line = _row(f"{name} (limit {limit:.0f})", who, r)
                 line += "  <!-- " + ", ".join(r["findings"])
+                if "load" in r:
+                    line += f"; first calendar {r['first_s']} s; load {r['load']}"
                 goals = r.get("goals") or {}
                 line += "; goals " + ", ".join(f"{k} {v:g}" for k, v in goals.items()) + " -->"
             lines.append(line)
