@@ -92,7 +92,7 @@ def district(size: str) -> Path:
                        leave_share=0.2, closure_share=0.1, weekend_only_share=0.1)
     size, _, shape = size.partition("@")
     scale, _, staff = size.partition(":")
-    if size == "1":
+    if size == "1" and not shape:
         return ROOT / "tuoyu" / "data" / "baoshan"
     sys.path.insert(0, str(ROOT))
     from data.gen_sessions import generate

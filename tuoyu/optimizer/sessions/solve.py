@@ -279,7 +279,7 @@ def _first_calendar(run: _Run, group: list[Center], with_events: bool,
     if out is not None and cuts.check_staffing(run.p, before + out)[1]:
         out = None  # never: the construction counts the same flow
     secs = time.perf_counter() - t
-    st = Status.FEASIBLE if out is not None else Status.UNKNOWN
+    st = Status.FEASIBLE if out is not None else Status.TIME_LIMIT  # none: proves nothing
     run.stages.append(StageTime(f"first {stage}".strip(), st, None, None, 0.0, secs))
     return out
 
