@@ -83,6 +83,34 @@ def test_nothing_is_claimed_when_the_staff_cannot_suffice(tmp_path):
     assert first_calendar(p) is None
 
 
+def test_a_budget_ended_before_a_staffable_calendar_keeps_the_constructed_one(tmp_path):
+    """Every topic needs a doctor; M1 is on leave from the 10th of every month, M2 has one
+    session a month: the model's first calendar (no steering, no weekday cuts) cannot be
+    staffed, and the smallest budget ends with the cut. The constructed calendar is the
+    plan: every rule held, the same rows with one thread and eight."""
+    leave = [dict(staff_id="M1", start=f"2027-{m:02d}-10", end=f"2027-{m:02d}-{last}")
+             for m, last in zip(range(1, 13), (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31),
+                                strict=True)]
+    folder = write_tables(tmp_path, dict(
+        centers=[center_row(f"C{i}", ST, 6) for i in range(3)],
+        guidance_staff=[_person("E1", "education", 10), _person("M1", "medical", 8),
+                        _person("M2", "medical", 1)],
+        staff_leave=leave,
+        topics=[dict(topic_id=t, name=t, disciplines="education;medical")
+                for t in ("B", "E", "F", "G")]))
+    data = load_session_data(folder)
+    rules = SessionRules(partners=False, at_the_bound=False, weekday_cuts=False)
+    rows = []
+    for workers in (1, 8):
+        plan = plan_sessions(SessionProblem(data=data, year=2027, rules=rules),
+                             SolveParams(time_limit=2.5, workers=workers))
+        assert plan.status in (Status.OPTIMAL, Status.FEASIBLE)
+        assert "sessions.first_calendar_kept" in [f.code for f in plan.findings]
+        rows.append(rows_of(plan))
+        assert violations(data, 2027, rows[-1]) == []
+    assert rows[0] == rows[1]
+
+
 WEEK = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _days = st.lists(st.sampled_from(WEEK), min_size=1, max_size=7, unique=True).map(
     lambda ds: ";".join(d for d in WEEK if d in ds))
