@@ -62,9 +62,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "job.invalid_params": ("参数不正确：{detail}", "Invalid parameters: {detail}"),
     "job.interrupted": ("服务在生成方案时停止了；请重新提交",
                         "the service stopped while this plan was being made; submit it again"),
-    "job.cancelled_running": ("已在生成方案时取消；目前为止最好的方案未保留",
-                              "cancelled while the plan was being made; its best plan so far "
-                              "is not kept"),
+    "job.cancelled_running": ("已在生成方案时取消；求解进程在取消后 {seconds} 秒内未停止，"
+                              "已被强制终止，目前为止最好的方案未保留",
+                              "cancelled while the plan was being made; the worker had not "
+                              "stopped {seconds} s after the cancel and was ended, so its "
+                              "best plan so far is not kept"),
     "job.cancelled_queued": ("已在开始生成方案之前取消", "cancelled before the plan was started"),
     "job.worker_died": ("求解进程意外停止（退出码 {code}）",
                         "the worker stopped unexpectedly (exit code {code})"),
