@@ -48,6 +48,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Cannot write the plan: {path} ({reason}); nothing was stored either.",
     ),
     "output.not_a_folder": ("该路径已存在且不是文件夹", "exists and is not a folder"),
+    "output.busy": ("另一次运行（进程 {pid}）正在写这个文件夹；请等它结束，或用另一个 --out",
+                    "another run (process {pid}) is writing this folder; wait for it to "
+                    "end, or use another --out"),
     "input.previous_without_from": (
         "--previous {path} 只在重新规划（--from 日期）时使用；请同时给出 --from，或去掉 --previous",
         "--previous {path} is only used when re-planning (--from DATE): give --from too, "
