@@ -227,7 +227,10 @@ def _claim_one(out_dir: Path) -> Iterator[None]:
         raise OutputError(out_dir, "exists and is not a folder", "output.not_a_folder")
     made = [p for p in (out_dir.parent, *out_dir.parent.parents) if not p.exists()]
     try:
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            out_dir.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # a file where a folder should be, no permission, …
+            raise OutputError(out_dir, exc.strerror or str(exc)) from None
         fd = _lock(path, out_dir)
     except BaseException:
         _remove_empty(made)
