@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import string
 import sys
 from collections.abc import AsyncIterator
@@ -129,7 +130,7 @@ class _CountedBody:
     """One request's body counted as it streams in: past the limit, the app's reading
     stops (``_TooLarge``) and whatever it answers becomes the one 413."""
 
-    def __init__(self, limit: BodyLimit, receive: Receive, send: Send) -> None:
+    def __init__(self, limit: BodyLimited, receive: Receive, send: Send) -> None:
         self.limit, self._receive, self._send = limit, receive, send
         self.seen = 0
         self.over = False  # the body passed the limit
@@ -152,34 +153,55 @@ class _CountedBody:
             await self.limit._refuse(self._send)
 
 
+#: the routes whose bodies are uploads (a dataset, outcomes): up to TUOYU_MAX_UPLOAD_MB;
+#: every other body (a job, a token, a re-plan, a commitment …) up to SMALL_BODY
+UPLOAD_ROUTES = re.compile(r"^/api/v1/datasets(/[^/]+/outcomes)?/?$")
+SMALL_BODY = 1024 * 1024
+
+
 class BodyLimit:
     """Refuse request bodies over the limit with 413: by Content-Length when sent, and by
-    counting the bytes as they stream in (a chunked upload has no Content-Length)."""
+    counting the bytes as they stream in (a chunked upload has no Content-Length).
+    Uploads (:data:`UPLOAD_ROUTES`) may reach ``limit``; every other body ``small``
+    (a job's parameters are a few hundred bytes: a caller, even one without a token, can
+    make the service hold at most that much of a request before it is answered)."""
 
-    def __init__(self, app: ASGIApp, limit: int, stated: int | None = None):
+    def __init__(self, app: ASGIApp, limit: int, stated: int | None = None,
+                 small: int = SMALL_BODY):
         self.app = app
-        self.limit = limit
+        self.upload_limit = limit
         self.stated = stated or limit  # the limit a planner is told (the upload's own)
+        self.small = small
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        upload = UPLOAD_ROUTES.match(scope.get("path", "")) is not None
+        limit = BodyLimited(self.upload_limit if upload else self.small,
+                            self.stated if upload else self.small, upload)
         headers = dict(scope.get("headers") or [])
         length = headers.get(b"content-length")
-        if length is not None and length.isdigit() and int(length) > self.limit:
-            await self._refuse(send)
+        if length is not None and length.isdigit() and int(length) > limit.limit:
+            await limit._refuse(send)
             return
-        body = _CountedBody(self, receive, send)
+        body = _CountedBody(limit, receive, send)
         try:
             await self.app(scope, body.receive, body.send)
         except _TooLarge:
             if not body.replaced:
-                await self._refuse(send)
+                await limit._refuse(send)
+
+
+class BodyLimited:
+    """One request's limit: how many bytes, the limit it is told, and whether an upload."""
+
+    def __init__(self, limit: int, stated: int, upload: bool) -> None:
+        self.limit, self.stated, self.upload = limit, stated, upload
 
     async def _refuse(self, send: Send) -> None:
-        body = json.dumps(errors.body("too_large", errors.too_large_message(self.stated)),
-                          ensure_ascii=False).encode()
+        body = json.dumps(errors.body("too_large", errors.too_large_message(
+            self.stated, self.upload)), ensure_ascii=False).encode()
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", b"application/json"),
                                 (b"content-length", str(len(body)).encode())]})
