@@ -319,3 +319,56 @@ def test_a_large_body_is_refused_before_it_is_read_unless_an_upload(tmp_path) ->
         assert r.status_code != 413 and r.status_code < 500, r.text
         with Session(c.app.state.tuoyu.engine) as s:
             assert s.scalar(select(func.count()).select_from(Job)) == 0
+
+
+def test_a_body_that_stops_arriving_is_dropped_with_408(tmp_path) -> None:  # noqa: ANN001
+    """A caller sends the first bytes of a job's body, or of an upload, and then nothing
+    (a slow-body attack, or a connection that died): the service answers 408 once the
+    body has stopped for ``body_idle_seconds`` (0.2 s here) instead of waiting for it for
+    ever; nothing is queued. Deterministic: the rest of the body never comes."""
+    import asyncio
+
+    from api_support import settings
+
+    from tuoyu.api.service.app import create_app
+
+    app = create_app(settings(tmp_path, bundled_data=DATA, start_jobs=False,
+                              body_idle_seconds=0.2))
+
+    async def send_part(path: str, ctype: bytes, part: bytes) -> list[dict[str, Any]]:
+        sent: list[dict[str, Any]] = []
+        first = True
+
+        async def receive() -> dict[str, Any]:
+            nonlocal first
+            if first:
+                first = False
+                return {"type": "http.request", "body": part, "more_body": True}
+            await asyncio.Event().wait()  # the rest never arrives
+            raise AssertionError("unreachable")
+
+        async def send(msg: dict[str, Any]) -> None:
+            sent.append(msg)
+
+        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
+                 "method": "POST", "scheme": "http", "path": path, "raw_path": path.encode(),
+                 "query_string": b"", "root_path": "",
+                 "headers": [(b"host", b"localhost"), (b"content-type", ctype),
+                             (b"transfer-encoding", b"chunked")],
+                 "client": ("127.0.0.1", 5000), "server": ("127.0.0.1", 8000)}
+        await asyncio.wait_for(app(scope, receive, send), timeout=60)  # a guard, not a check
+        return sent
+
+    multipart = (b'--x\r\nContent-Disposition: form-data; name="file"; filename="d.zip"\r\n'
+                 b"Content-Type: application/zip\r\n\r\nPK")
+    for path, ctype, part in ((JOBS, b"application/json", b'{"kind": "ro'),
+                              (OUTCOMES, b"application/json", b'{"rows": ['),
+                              ("/api/v1/datasets", b"multipart/form-data; boundary=x",
+                               multipart)):
+        sent = asyncio.run(send_part(path, ctype, part))
+        start = next(m for m in sent if m["type"] == "http.response.start")
+        assert start["status"] == 408, (path, sent)
+        body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+        assert b"body_timeout" in body and "秒内没有新的数据".encode() in body
+    with Session(app.state.tuoyu.engine) as s:
+        assert s.scalar(select(func.count()).select_from(Job)) == 0
