@@ -865,8 +865,20 @@ def read_tables(folder: str | Path, names: Iterable[str]) -> dict[str, pd.DataFr
             out[name] = df
     _check_references(out, labels, problems)
     if problems:
-        raise DataError(problems)
+        raise DataError(unquoted_personal(problems, {
+            labels[n] for n in names if TABLES[n].personal and n in labels}))
     return out
+
+
+def unquoted_personal(problems: list[Problem], personal: set[str]) -> list[Problem]:
+    """The problems, those of a table of personal data (``personal``: the files' labels,
+    e.g. families.csv) without the cell's value: an error names the file, row, column and
+    what was expected, never a family's birth date, place or needs (个人信息保护法: the
+    message reaches terminals, job rows and logs)."""
+    from dataclasses import replace
+
+    return [replace(p, got=None) if p.file in personal and p.got is not None else p
+            for p in problems]
 
 
 def read_geojson_polygons(path: Path) -> Any:
