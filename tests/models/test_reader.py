@@ -651,3 +651,39 @@ def test_a_problem_in_a_table_of_personal_data_never_quotes_the_family(tmp_path:
     with pytest.raises(DataError) as err:
         read_tables(folder, VISIT_TABLES)
     assert [(p.file, p.got) for p in err.value.problems] == [("communities.csv", "abc")]
+
+
+@pytest.mark.parametrize("bad", ['=HYPERLINK("http://x.example","打开")', "+1+2", "-2+3",
+                                 "@SUM(A1)", "＝1+1"])
+def test_an_id_that_a_spreadsheet_would_run_as_a_formula_is_refused(tmp_path: Path,
+                                                                     bad: str) -> None:
+    """The contract's CSVs (roster.csv …) hold ids as they are, to be read back: an id
+    starting like a formula would run in the inspectors' spreadsheet. It is refused where
+    it is read (file, row, column, which character); a name may start so (the exports
+    keep names as text)."""
+    import csv
+
+    from tuoyu.models.reader import read_tables
+
+    folder = tmp_path / "d"
+    shutil.copytree(BUNDLED, folder)
+    path = folder / "institutions.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    rows[0]["name"] = "=1+1 托育园"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    read_tables(folder, ["streets", "institutions"])  # a name starting with '=' is read
+    rows[1]["institution_id"] = bad
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    with pytest.raises(DataError) as err:
+        read_tables(folder, ["streets", "institutions"])
+    [p] = err.value.problems
+    assert (p.file, p.row, p.column, p.code) == ("institutions.csv", 3, "institution_id",
+                                                 "input.id_formula")
+    assert render_problem(p, "zh").count(bad[0]) >= 1 and "公式" in render_problem(p, "zh")

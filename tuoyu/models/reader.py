@@ -312,6 +312,12 @@ FIRST_YEAR, LAST_YEAR = 1900, 2100
 MAX_NUMBER = 1e9
 
 
+#: the first characters that make Excel or WPS read a CSV cell as a formula: an id starts
+#: with none of them, since the contract's CSVs (roster.csv, sessions.csv, visits.csv) hold
+#: ids as they are, to be read back (a name is text: the exports quote it instead)
+ID_FORMULA_START = ("=", "+", "-", "@", "＝", "＋", "－", "＠")
+
+
 def is_id(col: Column) -> bool:
     return col.unique or col.ref is not None or col.name.endswith("_id")
 
@@ -324,6 +330,9 @@ def check_text(col: Column, s: str) -> str:
         char = f"U+{ord(bad.group()):04X}"
         raise CellError("input.bad_character", f"the text holds the character {char}",
                         char=char)
+    if is_id(col) and s.startswith(ID_FORMULA_START):
+        raise CellError("input.id_formula", "an id starts with a character that makes a "
+                        "spreadsheet read it as a formula", char=s[0])
     limit = ID_CHARS if is_id(col) else TEXT_CHARS
     if len(s) > limit:
         raise CellError("input.text_too_long", f"the text is {len(s)} characters long",
