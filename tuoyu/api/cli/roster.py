@@ -360,10 +360,14 @@ def record_cmd(
     from tuoyu.api import runner
 
     language = _lang(lang)
+    from tuoyu.api.store import OutcomesBusy
+
     try:
         n = runner.record_outcomes(file, dataset_of(data))
     except DataError as exc:
         fail([render_data_error(exc, language)], language)
+    except OutcomesBusy as exc:  # another upload being stored: nothing recorded, exit 2
+        _state_error(exc, language)
     typer.echo(message("roster.summary.recorded", {"count": n}, language))
 
 
