@@ -177,14 +177,20 @@ def _outcome(conn: sa.Connection, inst: str, day: str, outcome: str, at: str,
         {"ds": dataset, "i": inst, "d": day, "o": outcome, "at": at})
 
 
+@pytest.mark.parametrize("database", ["sqlite", "postgres"])
 def test_two_outcomes_of_one_visit_stored_before_0007_keep_the_newest_and_lose_none(
-        tmp_path: Path) -> None:
+        tmp_path: Path, database: str) -> None:
     """A store holding two (and three) outcomes of one visit, as two uploads at once
     left them before the unique index: 0007 keeps the newest recorded of each visit
     (a tie: the later id) in outcomes, moves each other one as it was into
     outcomes_superseded (nothing deleted), leaves single outcomes alone, and from then
     on the index refuses a second; going down puts them back."""
-    url = _url(tmp_path)
+    if database == "postgres":
+        from api_support import postgres_url
+
+        url = postgres_url()
+    else:
+        url = _url(tmp_path)
     cfg = alembic_config(url)
     command.upgrade(cfg, "0006")
     eng = sa.create_engine(url)
