@@ -214,7 +214,7 @@ class OutcomesBusy(RosterStateError):
     within ``seconds`` (or it conflicted with it): nothing of this one was stored; try
     again. CLI exit 2, API 409."""
 
-    code = "outcomes.busy"
+    code = "roster.outcomes_busy"
 
 
 class RedrawRefused(RosterStateError):
