@@ -251,6 +251,7 @@ async def record_outcomes(dataset_id: str, request: Request, st: StateDep,
     again keeps the outcome recorded last, also when two uploads come at once (the second
     waits its turn; 409 ``outcomes_busy``, nothing recorded, when it waited too long)."""
     from tuoyu.api.runner import office_today
+    from tuoyu.api.store.draws import outcomes_wait
 
     row = await run_in_threadpool(get_dataset, st, dataset_id)
     today = office_today()
@@ -263,7 +264,7 @@ async def record_outcomes(dataset_id: str, request: Request, st: StateDep,
             await _stream_to(request, path, st.settings.max_upload_bytes)
             result, value = await run_in_threadpool(
                 run_limited, heavy.record_outcomes, str(path), ctype, row.path, row.id,
-                st.settings.url, today.isoformat())
+                st.settings.url, today.isoformat(), outcomes_wait())
     if result == "invalid":
         from fastapi.exceptions import RequestValidationError
 
