@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -605,3 +606,143 @@ def test_district_name_from_district_geojson(tmp_path):
         '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": '
         '{"name": "崇明\\n区 <b>"}, "geometry": null}]}', encoding="utf-8")
     assert district_name(tmp_path) == "崇明 区 <b>"  # one line; escaping is the page's job
+
+
+def test_a_problem_in_a_table_of_personal_data_never_quotes_the_family(tmp_path: Path) -> None:
+    """A bad birth date and a bad longitude in families.csv (personal data, 个人信息): the
+    problems name the file, row, column and what was expected, in both languages, but
+    never the family's values; a bad cell of a table that is not personal (a center's
+    capacity) still shows what was found."""
+    import csv
+
+    from tuoyu.models.reader import read_tables
+    from tuoyu.models.schema import VISIT_TABLES
+
+    folder = tmp_path / "d"
+    shutil.copytree(BUNDLED, folder)
+    path = folder / "families.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    rows[1]["birth_date"] = "2026-13-77"
+    rows[2]["lon"], rows[2]["lat"] = "abc121.4277", "31.4"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    with pytest.raises(DataError) as err:
+        read_tables(folder, VISIT_TABLES)
+    found = {(p.file, p.row, p.column): p for p in err.value.problems}
+    assert set(found) == {("families.csv", 3, "birth_date"), ("families.csv", 4, "lon")}
+    for p in found.values():
+        assert p.got is None and p.expected
+        for lang in ("zh", "en"):
+            text = render_problem(p, lang)
+            assert "2026-13-77" not in text and "abc121" not in text, text
+            assert "families.csv" in text
+    # a table that is not personal (the committees) still says what it found
+    shutil.copy(BUNDLED / "families.csv", folder / "families.csv")
+    path = folder / "communities.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    rows[0]["lon"] = "abc"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    with pytest.raises(DataError) as err:
+        read_tables(folder, VISIT_TABLES)
+    assert [(p.file, p.got) for p in err.value.problems] == [("communities.csv", "abc")]
+
+
+@pytest.mark.parametrize("bad", ['=HYPERLINK("http://x.example","打开")', "+1+2", "-2+3",
+                                 "@SUM(A1)", "＝1+1"])
+def test_an_id_that_a_spreadsheet_would_run_as_a_formula_is_refused(tmp_path: Path,
+                                                                     bad: str) -> None:
+    """The contract's CSVs (roster.csv …) hold ids as they are, to be read back: an id
+    starting like a formula would run in the inspectors' spreadsheet. It is refused where
+    it is read (file, row, column, which character); a name may start so (the exports
+    keep names as text)."""
+    import csv
+
+    from tuoyu.models.reader import read_tables
+
+    folder = tmp_path / "d"
+    shutil.copytree(BUNDLED, folder)
+    path = folder / "institutions.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    rows[0]["name"] = "=1+1 托育园"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    read_tables(folder, ["streets", "institutions"])  # a name starting with '=' is read
+    rows[1]["institution_id"] = bad
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    with pytest.raises(DataError) as err:
+        read_tables(folder, ["streets", "institutions"])
+    [p] = err.value.problems
+    assert (p.file, p.row, p.column, p.code) == ("institutions.csv", 3, "institution_id",
+                                                 "input.id_formula")
+    assert render_problem(p, "zh").count(bad[0]) >= 1 and "公式" in render_problem(p, "zh")
+
+
+def _rewrite_families(path: Path, change: Any) -> None:
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    rows = change(rows)
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+
+
+@pytest.mark.parametrize("families", ["all", "two"])
+def test_a_family_far_from_the_district_is_named_without_its_place(
+        tmp_path: Path, families: str) -> None:
+    """A family's own latitude 870 km north of Baoshan (a typo of 31 as 39) is refused
+    like a far place of any other table, also in a table of two families (the committees
+    are the district's other places); the problem names file, row and column and what
+    was expected, in both languages, never the family's coordinates nor the distance."""
+    from tuoyu.models.schema import VISIT_TABLES
+
+    folder = tmp_path / "d"
+    shutil.copytree(BUNDLED, folder)
+
+    def far(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+        rows = rows if families == "all" else rows[:2]
+        rows[0]["lon"], rows[0]["lat"] = "121.427720", "39.2093"  # 31.3865 + 7.82°
+        return rows
+
+    _rewrite_families(folder / "families.csv", far)
+    with pytest.raises(DataError) as err:
+        read_tables(folder, VISIT_TABLES)
+    [p] = err.value.problems
+    assert (p.file, p.row, p.column, p.got) == ("families.csv", 2, "lon", None)
+    assert p.expected and "150" in p.expected
+    for lang in ("zh", "en"):
+        text = render_problem(p, lang)
+        assert "families.csv" in text and "150" in text
+        assert not any(s in text for s in ("39.2", "121.4", "870", "869")), text
+
+
+def test_families_near_each_other_and_blank_places_pass(tmp_path: Path) -> None:
+    """Other shapes: families 60 km off the committees' middle and families without
+    coordinates are not refused (the limit is 150 km)."""
+    from tuoyu.models.schema import VISIT_TABLES
+
+    folder = tmp_path / "d"
+    shutil.copytree(BUNDLED, folder)
+
+    def near(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+        rows[0]["lon"], rows[0]["lat"] = "121.427720", "31.93"  # about 60 km north
+        rows[1]["lon"], rows[1]["lat"] = "", ""
+        return rows
+
+    _rewrite_families(folder / "families.csv", near)
+    assert len(read_tables(folder, VISIT_TABLES)["families"]) > 2
