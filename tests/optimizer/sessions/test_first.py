@@ -182,8 +182,8 @@ def test_a_district_with_staff_in_three_streets_gets_a_calendar(thin3):
 
 @pytest.mark.heavy  # a plan of 79 centers: teams, topics and the local improvement
 def test_the_planner_finds_a_calendar_there_within_a_small_budget(thin3):
-    """Before the first calendar, a budget of 5 gave no calendar on this district
-    (``sessions.calendar_not_found``)."""
+    """Before the first calendar, a budget of 5 gave no calendar on this district (measured once:
+    ``sessions.calendar_not_found``)."""
     data = load_session_data(thin3)
     plan = plan_sessions(SessionProblem(data=data, year=2027), SolveParams(time_limit=5))
     assert plan.status in (Status.OPTIMAL, Status.FEASIBLE)
