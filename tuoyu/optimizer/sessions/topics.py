@@ -29,12 +29,30 @@ goals, so the plan's objective falls by what this model's falls; the teams are n
 again by the exact flow and the change is kept only when the plan's objective, counted on
 its rows, falls. A re-plan is left alone (its moved / changed goals count against the
 previous plan, which this model does not track).
+
+The model is solved in up to three steps (``choose_topics``), each to its optimum; the
+answer is the model's optimum, proven, as from one solve (issue 18: 2-3 times faster on
+the bundled year and the held-out districts). The months' bands depend on ``T``, a
+variable (through ``floor``/``ceil`` of fractions of it), which is what makes the model
+slow; with ``T`` known they are numbers:
+
+1. the model without the months' bands (``months=False``): a relaxation (their terms
+   are never negative), so its optimum (its dual bound ``L``) is a lower bound;
+2. the model with each discipline's ``T`` fixed at the value of step 1's solution, the
+   bands then constants (``goals.month_band``, the plan's own count): a restriction,
+   so its optimum ``U`` is a solution of the whole model. When ``U <= L``, it is optimal;
+3. otherwise, the whole model as before (one solve, the same rows as before it).
 """
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import math
+import time
 from collections import defaultdict
+from dataclasses import dataclass
+from functools import cached_property
 
 from tuoyu.models.sessions import Session
 from tuoyu.optimizer.sessions import goals
@@ -161,20 +179,31 @@ class TopicMip:
             over = lp.col(self.p.rules.weights.load, 0, math.inf)
             lp.row([(over, 1.0), (f, 1.0), *((j, -1.0) for j in js)], 0, math.inf)
 
+    @cached_property
+    def month_weights(self) -> dict[int, int]:
+        return goals.month_weights(self.p, self.p.data.centers)
+
+    def month_count(self, d: str) -> dict[int, list[tuple[int, float]]]:
+        """Per month (of ``month_weights``) the columns of the center sessions' kinds
+        needing ``d``: their sum is the month's sessions needing ``d``."""
+        wts = self.month_weights
+        count: dict[int, list[tuple[int, float]]] = defaultdict(list)
+        for k, s in enumerate(self.sessions):
+            if s.center_id and s.date.month in wts:
+                count[s.date.month] += self.need(k, d)[0]
+        return count
+
     def months_near_their_share(self, d: str) -> None:
         """Per month the sessions needing ``d`` beyond ``[floor(a (1-b) T), ceil(a (1+b)
         T)]`` (``a`` the month's share of the open days, ``T`` their total)."""
         p, lp = self.p, self.lp
-        wts = goals.month_weights(p, p.data.centers)
+        wts = self.month_weights
         sw = sum(wts.values())
         if not sw:
             return
         bn = round(100 * p.rules.month_band)
         big = 100 * sw
-        count: dict[int, list[tuple[int, float]]] = defaultdict(list)
-        for k, s in enumerate(self.sessions):
-            if s.center_id and s.date.month in wts:
-                count[s.date.month] += self.need(k, d)[0]
+        count = self.month_count(d)
         top = sum(len(v) for v in count.values())
         total = lp.col(0, 0, top, True)
         lp.row([(total, 1.0), *((j, -1.0) for v in count.values() for j, _ in v)], 0, 0)
@@ -188,15 +217,60 @@ class TopicMip:
             lp.row([(over, 1.0), (hi, 1.0), *((j, -1.0) for j, _ in count[mo])], 0, math.inf)
             lp.row([(under, 1.0), (lo, -1.0), *count[mo]], 0, math.inf)
 
-    def build(self) -> TopicMip:
+    def months_at_total(self, d: str, total: int) -> None:
+        """The months' bands of ``d`` with its total ``T`` fixed at ``total`` (a row): the
+        bands are then numbers, ``goals.month_band`` as the plan counts them; per month
+        the sessions needing ``d`` beyond them."""
+        p, lp = self.p, self.lp
+        wts = self.month_weights
+        sw = sum(wts.values())
+        if not sw:
+            return
+        count = self.month_count(d)
+        lp.row([(j, 1.0) for v in count.values() for j, _ in v], total, total)
+        w = p.rules.weights.month_share
+        for mo, wm in wts.items():
+            lo, hi = goals.month_band(p, total, wm, sw)
+            over, under = lp.col(w, 0, math.inf), lp.col(w, 0, math.inf)
+            lp.row([(over, 1.0), *((j, -1.0) for j, _ in count[mo])], -hi, math.inf)
+            lp.row([(under, 1.0), *count[mo]], lo, math.inf)
+
+    def has_months(self) -> bool:
+        """Whether the model has months' bands at all (a discipline with people and a
+        year with open days)."""
+        return any(self.p.pools[d] for d in OTHERS) and sum(self.month_weights.values()) > 0
+
+    def total_needing(self, x: list[float], d: str) -> int:
+        """``T`` of ``d`` in a solution: the center sessions (in ``month_weights``'s
+        months) whose kind needs ``d``."""
+        return round(sum(x[j] for v in self.month_count(d).values() for j, _ in v))
+
+    def build(self, months: bool = True) -> TopicMip:
+        """The model; ``months=False``: without the months' bands (the relaxation of
+        ``choose_topics``'s first step)."""
         self.one_kind_per_session()
         self.topics_vary()
         for d in OTHERS:  # nobody of a discipline: no topic needing it (a row each)
             mine = self.places_filled_by_available_people(d)
             if self.p.pools[d]:
                 self.load_above_fair_share(d, mine)
-                self.months_near_their_share(d)
+                if months:
+                    self.months_near_their_share(d)
         return self
+
+    def at_totals(self, totals: dict[str, int]) -> TopicMip:
+        """A copy of this model (built with ``months=False``) with the months' bands at
+        the given totals (``months_at_total``): a restriction of the whole model."""
+        out = copy.copy(self)
+        out.lp = copy.copy(self.lp)
+        out.lp.cols, out.lp.rows = list(self.lp.cols), list(self.lp.rows)
+        out.lp.ent, out.lp.integer = list(self.lp.ent), list(self.lp.integer)
+        for d, total in totals.items():
+            out.months_at_total(d, total)
+        return out
+
+    def topics_of(self, solved: _Solved) -> list[Session] | None:
+        return None if solved.x is None else self.topics(solved.x)
 
     def topics(self, x: list[float]) -> list[Session]:
         """The sessions with the solution's kinds, each center's topics of a kind taken in
@@ -214,13 +288,73 @@ class TopicMip:
         return out
 
 
+@dataclass
+class _Solved:
+    objective: float
+    dual_bound: float  # at most the model's optimum
+    x: list[float] | None  # None: no solution (infeasible, or stopped before one)
+    stopped: bool  # ended by the wall clock or the stop token (not proven)
+
+
+def _solve(lp: Lp, seconds: float, stop=None) -> _Solved:
+    """The MIP solved by HiGHS (branch and bound, the same solution every run when it ends
+    on its own) within ``seconds`` of wall clock and the ``stop`` token."""
+    import highspy
+
+    from tuoyu.optimizer.highs_pool import highs_run
+    from tuoyu.optimizer.siting.highs import _new_highs  # its banner kept off stdout
+
+    h = _new_highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("time_limit", max(0.0, float(seconds)))
+    h.passModel(lp._model())
+    watch = stop.watch(h.cancelSolve) if stop is not None else contextlib.nullcontext()
+    if stop is not None:
+        h.HandleUserInterrupt = True
+    with watch:
+        highs_run(h)
+    info, status = h.getInfo(), h.getModelStatus()
+    st = highspy.HighsModelStatus
+    stopped = status in (st.kTimeLimit, st.kInterrupt)
+    found = status == st.kOptimal or (stopped and info.primal_solution_status == 2)
+    x = list(h.getSolution().col_value) if found else None
+    return _Solved(info.objective_function_value, info.mip_dual_bound, x, stopped)
+
+
 def choose_topics(
     p: SessionProblem, sessions: list[Session], time_limit: float, stop=None
 ) -> tuple[list[Session] | None, bool]:
     """The staffed calendar's sessions with topics chosen again (None when the MIP gives
-    no solution), and whether the wall clock or the stop token ended the MIP."""
-    mip = TopicMip(p, sessions).build()
-    res = mip.lp.solve(time_limit=time_limit, stop=stop)
-    if res is None:
-        return None, mip.lp.stopped
-    return mip.topics(res[1]), mip.lp.stopped
+    no solution), and whether the wall clock or the stop token ended the MIP.
+
+    Solved in steps (the module's docstring): the model without the months' bands (a
+    relaxation: its optimum ``L`` is at most the whole model's), then with each
+    discipline's total ``T`` fixed at the relaxation's (a restriction: its solution, of
+    value ``U``, is one of the whole model). ``U <= L`` proves it optimal for the whole
+    model; otherwise the whole model is solved as one (as before these steps), its
+    solution kept unless the wall clock ends it worse than the restriction's."""
+    end = time.monotonic() + time_limit
+
+    def left() -> float:
+        return end - time.monotonic()
+
+    relaxed = TopicMip(p, sessions).build(months=False)
+    first = _solve(relaxed.lp, left(), stop)
+    if first.x is None or first.stopped or not relaxed.has_months():
+        # no solution of the relaxation: none of the whole model (or none in time); no
+        # months' bands: the relaxation is the whole model
+        return relaxed.topics_of(first), first.stopped
+    lower = math.ceil(first.dual_bound - 1e-6 * max(1.0, abs(first.dual_bound)))
+    fixed = relaxed.at_totals(
+        {d: relaxed.total_needing(first.x, d) for d in OTHERS if p.pools[d]})
+    second = _solve(fixed.lp, left(), stop)
+    if second.x is not None and not second.stopped and second.objective <= lower + 1e-6:
+        return fixed.topics_of(second), False  # proven optimal: U <= L
+    if second.stopped:
+        return fixed.topics_of(second), True
+    whole = TopicMip(p, sessions).build()
+    third = _solve(whole.lp, left(), stop)
+    if third.stopped and second.x is not None and (
+            third.x is None or third.objective > second.objective):
+        return fixed.topics_of(second), True
+    return whole.topics_of(third), third.stopped
