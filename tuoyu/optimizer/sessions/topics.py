@@ -30,28 +30,29 @@ again by the exact flow and the change is kept only when the plan's objective, c
 its rows, falls. A re-plan is left alone (its moved / changed goals count against the
 previous plan, which this model does not track).
 
-The model is solved in up to three steps (``choose_topics``), each to its optimum; the
-answer is the model's optimum, proven, as from one solve (issue 18: 2-3 times faster on
-the bundled year and the held-out districts). The months' bands depend on ``T``, a
-variable (through ``floor``/``ceil`` of fractions of it), which is what makes the model
-slow; with ``T`` known they are numbers:
+The try at the team bound (``solve._plan_at_the_bound``) first takes the model in two
+quick steps (``topics_in_steps``; 2-3 times faster on the bundled year). The months'
+bands depend on ``T``, a variable (through ``floor``/``ceil`` of fractions of it), which is
+what makes the model slow; with ``T`` known they are numbers:
 
-1. the model without the months' bands (``months=False``): a relaxation (their terms
-   are never negative), so its optimum (its dual bound ``L``) is a lower bound;
-2. the model with each discipline's ``T`` fixed at the value of step 1's solution, the
-   bands then constants (``goals.month_band``, the plan's own count): a restriction,
-   so its optimum ``U`` is a solution of the whole model. When ``U <= L``, it is optimal;
-3. otherwise, the whole model as before (one solve, the same rows as before it).
+1. the model without the months' bands (``build(months=False)``), a relaxation;
+2. the model with each discipline's ``T`` fixed at step 1's solution, the bands then
+   constants (``goals.month_band``, the plan's own count): a restriction, so its
+   solution is one of the whole model (on the bundled year and every call of the
+   held-out districts 1-10 also its optimum: step 2's value equals step 1's).
+
+The plan at the bound is optimal whatever topics bring it there, so the try keeps these
+topics only when its plan meets the bound; otherwise it takes the whole model as before
+(``choose_topics``), as do the full solve and the local improvement, whose plans
+depend on which optimum the model gives.
 """
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import math
 import time
 from collections import defaultdict
-from dataclasses import dataclass
 from functools import cached_property
 
 from tuoyu.models.sessions import Session
@@ -269,9 +270,6 @@ class TopicMip:
             out.months_at_total(d, total)
         return out
 
-    def topics_of(self, solved: _Solved) -> list[Session] | None:
-        return None if solved.x is None else self.topics(solved.x)
-
     def topics(self, x: list[float]) -> list[Session]:
         """The sessions with the solution's kinds, each center's topics of a kind taken in
         turn (the first ones first)."""
@@ -288,73 +286,38 @@ class TopicMip:
         return out
 
 
-@dataclass
-class _Solved:
-    objective: float
-    dual_bound: float  # at most the model's optimum
-    x: list[float] | None  # None: no solution (infeasible, or stopped before one)
-    stopped: bool  # ended by the wall clock or the stop token (not proven)
-
-
-def _solve(lp: Lp, seconds: float, stop=None) -> _Solved:
-    """The MIP solved by HiGHS (branch and bound, the same solution every run when it ends
-    on its own) within ``seconds`` of wall clock and the ``stop`` token."""
-    import highspy
-
-    from tuoyu.optimizer.highs_pool import highs_run
-    from tuoyu.optimizer.siting.highs import _new_highs  # its banner kept off stdout
-
-    h = _new_highs()
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("time_limit", max(0.0, float(seconds)))
-    h.passModel(lp._model())
-    watch = stop.watch(h.cancelSolve) if stop is not None else contextlib.nullcontext()
-    if stop is not None:
-        h.HandleUserInterrupt = True
-    with watch:
-        highs_run(h)
-    info, status = h.getInfo(), h.getModelStatus()
-    st = highspy.HighsModelStatus
-    stopped = status in (st.kTimeLimit, st.kInterrupt)
-    found = status == st.kOptimal or (stopped and info.primal_solution_status == 2)
-    x = list(h.getSolution().col_value) if found else None
-    return _Solved(info.objective_function_value, info.mip_dual_bound, x, stopped)
-
-
 def choose_topics(
     p: SessionProblem, sessions: list[Session], time_limit: float, stop=None
 ) -> tuple[list[Session] | None, bool]:
     """The staffed calendar's sessions with topics chosen again (None when the MIP gives
-    no solution), and whether the wall clock or the stop token ended the MIP.
+    no solution), and whether the wall clock or the stop token ended the MIP."""
+    mip = TopicMip(p, sessions).build()
+    res = mip.lp.solve(time_limit=time_limit, stop=stop)
+    if res is None:
+        return None, mip.lp.stopped
+    return mip.topics(res[1]), mip.lp.stopped
 
-    Solved in steps (the module's docstring): the model without the months' bands (a
-    relaxation: its optimum ``L`` is at most the whole model's), then with each
-    discipline's total ``T`` fixed at the relaxation's (a restriction: its solution, of
-    value ``U``, is one of the whole model). ``U <= L`` proves it optimal for the whole
-    model; otherwise the whole model is solved as one (as before these steps), its
-    solution kept unless the wall clock ends it worse than the restriction's."""
+
+def topics_in_steps(
+    p: SessionProblem, sessions: list[Session], time_limit: float, stop=None
+) -> tuple[list[Session] | None, bool]:
+    """Topics for the staffed calendar from the model in two quick steps (the module's
+    docstring): the relaxation without the months' bands, then the months' bands at
+    its totals ``T``. Its solution is one of the whole model, not always its optimum
+    (on the bundled year and the held-out districts it is; on small hand-made ones
+    often not), and another optimum than ``choose_topics``'s where both are: the try at
+    the team bound keeps it only when the plan meets the bound, then optimal whatever
+    the model's optimum (``solve._choose_topics``). Returns as ``choose_topics``."""
     end = time.monotonic() + time_limit
-
-    def left() -> float:
-        return end - time.monotonic()
-
     relaxed = TopicMip(p, sessions).build(months=False)
-    first = _solve(relaxed.lp, left(), stop)
-    if first.x is None or first.stopped or not relaxed.has_months():
-        # no solution of the relaxation: none of the whole model (or none in time); no
-        # months' bands: the relaxation is the whole model
-        return relaxed.topics_of(first), first.stopped
-    lower = math.ceil(first.dual_bound - 1e-6 * max(1.0, abs(first.dual_bound)))
+    first = relaxed.lp.solve(time_limit=time_limit, stop=stop)
+    if first is None or relaxed.lp.stopped or not relaxed.has_months():
+        # no solution (none of the whole model either, or none in time); no months'
+        # bands: the relaxation is the whole model
+        return (None if first is None else relaxed.topics(first[1])), relaxed.lp.stopped
     fixed = relaxed.at_totals(
-        {d: relaxed.total_needing(first.x, d) for d in OTHERS if p.pools[d]})
-    second = _solve(fixed.lp, left(), stop)
-    if second.x is not None and not second.stopped and second.objective <= lower + 1e-6:
-        return fixed.topics_of(second), False  # proven optimal: U <= L
-    if second.stopped:
-        return fixed.topics_of(second), True
-    whole = TopicMip(p, sessions).build()
-    third = _solve(whole.lp, left(), stop)
-    if third.stopped and second.x is not None and (
-            third.x is None or third.objective > second.objective):
-        return fixed.topics_of(second), True
-    return whole.topics_of(third), third.stopped
+        {d: relaxed.total_needing(first[1], d) for d in OTHERS if p.pools[d]})
+    second = fixed.lp.solve(time_limit=max(0.0, end - time.monotonic()), stop=stop)
+    if second is None:
+        return None, fixed.lp.stopped
+    return fixed.topics(second[1]), fixed.lp.stopped
