@@ -248,7 +248,7 @@ class TopicMip:
 
     def build(self, months: bool = True) -> TopicMip:
         """The model; ``months=False``: without the months' bands (the relaxation of
-        ``choose_topics``'s first step)."""
+        ``topics_in_steps``'s first step)."""
         self.one_kind_per_session()
         self.topics_vary()
         for d in OTHERS:  # nobody of a discipline: no topic needing it (a row each)
