@@ -605,3 +605,85 @@ def test_district_name_from_district_geojson(tmp_path):
         '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": '
         '{"name": "崇明\\n区 <b>"}, "geometry": null}]}', encoding="utf-8")
     assert district_name(tmp_path) == "崇明 区 <b>"  # one line; escaping is the page's job
+
+
+def test_a_problem_in_a_table_of_personal_data_never_quotes_the_family(tmp_path: Path) -> None:
+    """A bad birth date and a bad longitude in families.csv (personal data, 个人信息): the
+    problems name the file, row, column and what was expected, in both languages, but
+    never the family's values; a bad cell of a table that is not personal (a center's
+    capacity) still shows what was found."""
+    import csv
+
+    from tuoyu.models.reader import read_tables
+    from tuoyu.models.schema import VISIT_TABLES
+
+    folder = tmp_path / "d"
+    shutil.copytree(BUNDLED, folder)
+    path = folder / "families.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    rows[1]["birth_date"] = "2026-13-77"
+    rows[2]["lon"], rows[2]["lat"] = "abc121.4277", "31.4"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    with pytest.raises(DataError) as err:
+        read_tables(folder, VISIT_TABLES)
+    found = {(p.file, p.row, p.column): p for p in err.value.problems}
+    assert set(found) == {("families.csv", 3, "birth_date"), ("families.csv", 4, "lon")}
+    for p in found.values():
+        assert p.got is None and p.expected
+        for lang in ("zh", "en"):
+            text = render_problem(p, lang)
+            assert "2026-13-77" not in text and "abc121" not in text, text
+            assert "families.csv" in text
+    # a table that is not personal (the committees) still says what it found
+    shutil.copy(BUNDLED / "families.csv", folder / "families.csv")
+    path = folder / "communities.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    rows[0]["lon"] = "abc"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    with pytest.raises(DataError) as err:
+        read_tables(folder, VISIT_TABLES)
+    assert [(p.file, p.got) for p in err.value.problems] == [("communities.csv", "abc")]
+
+
+@pytest.mark.parametrize("bad", ['=HYPERLINK("http://x.example","打开")', "+1+2", "-2+3",
+                                 "@SUM(A1)", "＝1+1"])
+def test_an_id_that_a_spreadsheet_would_run_as_a_formula_is_refused(tmp_path: Path,
+                                                                     bad: str) -> None:
+    """The contract's CSVs (roster.csv …) hold ids as they are, to be read back: an id
+    starting like a formula would run in the inspectors' spreadsheet. It is refused where
+    it is read (file, row, column, which character); a name may start so (the exports
+    keep names as text)."""
+    import csv
+
+    from tuoyu.models.reader import read_tables
+
+    folder = tmp_path / "d"
+    shutil.copytree(BUNDLED, folder)
+    path = folder / "institutions.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    rows[0]["name"] = "=1+1 托育园"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    read_tables(folder, ["streets", "institutions"])  # a name starting with '=' is read
+    rows[1]["institution_id"] = bad
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    with pytest.raises(DataError) as err:
+        read_tables(folder, ["streets", "institutions"])
+    [p] = err.value.problems
+    assert (p.file, p.row, p.column, p.code) == ("institutions.csv", 3, "institution_id",
+                                                 "input.id_formula")
+    assert render_problem(p, "zh").count(bad[0]) >= 1 and "公式" in render_problem(p, "zh")

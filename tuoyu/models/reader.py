@@ -312,6 +312,12 @@ FIRST_YEAR, LAST_YEAR = 1900, 2100
 MAX_NUMBER = 1e9
 
 
+#: the first characters that make Excel or WPS read a CSV cell as a formula: an id starts
+#: with none of them, since the contract's CSVs (roster.csv, sessions.csv, visits.csv) hold
+#: ids as they are, to be read back (a name is text: the exports quote it instead)
+ID_FORMULA_START = ("=", "+", "-", "@", "＝", "＋", "－", "＠")
+
+
 def is_id(col: Column) -> bool:
     return col.unique or col.ref is not None or col.name.endswith("_id")
 
@@ -324,6 +330,9 @@ def check_text(col: Column, s: str) -> str:
         char = f"U+{ord(bad.group()):04X}"
         raise CellError("input.bad_character", f"the text holds the character {char}",
                         char=char)
+    if is_id(col) and s.startswith(ID_FORMULA_START):
+        raise CellError("input.id_formula", "an id starts with a character that makes a "
+                        "spreadsheet read it as a formula", char=s[0])
     limit = ID_CHARS if is_id(col) else TEXT_CHARS
     if len(s) > limit:
         raise CellError("input.text_too_long", f"the text is {len(s)} characters long",
@@ -865,8 +874,20 @@ def read_tables(folder: str | Path, names: Iterable[str]) -> dict[str, pd.DataFr
             out[name] = df
     _check_references(out, labels, problems)
     if problems:
-        raise DataError(problems)
+        raise DataError(unquoted_personal(problems, {
+            labels[n] for n in names if TABLES[n].personal and n in labels}))
     return out
+
+
+def unquoted_personal(problems: list[Problem], personal: set[str]) -> list[Problem]:
+    """The problems, those of a table of personal data (``personal``: the files' labels,
+    e.g. families.csv) without the cell's value: an error names the file, row, column and
+    what was expected, never a family's birth date, place or needs (个人信息保护法: the
+    message reaches terminals, job rows and logs)."""
+    from dataclasses import replace
+
+    return [replace(p, got=None) if p.file in personal and p.got is not None else p
+            for p in problems]
 
 
 def read_geojson_polygons(path: Path) -> Any:

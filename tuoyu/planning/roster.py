@@ -577,5 +577,4 @@ def _proven_around_kept(result: RosterResult) -> bool:
     """A re-plan that kept stored rows and planned the rest around them claims no
     optimum for the whole, but it is reproducible when the solve around them was proven
     (the same with any workers): its recomputation verifies."""
-    return any(f.code == "roster.replan.not_whole_optimum" and f.params.get("part_proven")
-               for f in result.findings)
+    return result.part_proven

@@ -68,3 +68,46 @@ def test_help_shows_the_parameters_own_defaults():
     text = runner.invoke(app, ["roster", "--help"], env={"COLUMNS": "300"}).output
     assert f"[default: ({RosterParams.model_fields['draw_share'].default})]" in text
     assert f"[default: ({RosterParams.model_fields['workers'].default})]" in text
+
+
+def test_a_second_run_into_the_same_folder_stops_at_once_and_leaves_it(tmp_path):
+    """Two runs writing one folder at once: the second is told, before it solves, which
+    folder and which process; the plan the folder holds stays as it was."""
+    from output_support import Holder
+
+    out = tmp_path / "out" / "siting"
+    out.mkdir(parents=True)
+    (out / "siting.geojson").write_text("the last complete plan", encoding="utf-8")
+    with Holder(tmp_path, out) as holder:
+        result = runner.invoke(app, ["siting", "--years", "2027-2029", "--out", str(out)],
+                               catch_exceptions=False)
+        assert result.exit_code == 2
+        assert f"另一次运行（进程 {holder.proc.pid}）正在写这个文件夹" in result.output
+        assert str(out.absolute()) in result.output and "什么也没有写入" in result.output
+        en = runner.invoke(app, ["siting", "--years", "2027-2029", "--out", str(out),
+                                 "--lang", "en"], catch_exceptions=False)
+        assert en.exit_code == 2 and f"another run (process {holder.proc.pid})" in en.output
+    assert sorted(p.name for p in out.iterdir()) == ["siting.geojson"]
+    assert (out / "siting.geojson").read_text(encoding="utf-8") == "the last complete plan"
+
+
+def test_all_never_mixes_two_runs_plans(tmp_path):
+    """``tuoyu all`` holds its out folder and every planner's folder in it for the whole
+    run: a single planner's run into one of them (or another ``all``) makes it stop
+    before any planner runs, so out/ never holds one run's roster beside another's
+    calendar."""
+    from output_support import Holder
+
+    out = tmp_path / "out"
+    with Holder(tmp_path, out / "sessions") as holder:
+        result = runner.invoke(app, ["all", "--out", str(out)], catch_exceptions=False)
+        assert result.exit_code == 2
+        assert f"进程 {holder.proc.pid}" in result.output and "什么也没有写入" in result.output
+    assert not (out / "roster").exists()
+    with Holder(tmp_path, out) as holder:
+        result = runner.invoke(app, ["all", "--out", str(out)], catch_exceptions=False)
+        assert result.exit_code == 2 and f"进程 {holder.proc.pid}" in result.output
+        result = runner.invoke(app, ["city", "--data", str(tmp_path), "--out", str(out),
+                                     "--month", "2027-03"], catch_exceptions=False)
+        assert result.exit_code == 2 and f"进程 {holder.proc.pid}" in result.output
+    assert not (out / "roster").exists()

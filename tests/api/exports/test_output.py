@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from output_support import Holder
 
 from tuoyu.api.exports import output
 from tuoyu.api.exports.output import OutputError, staged
@@ -155,3 +156,33 @@ def test_kill_9_at_any_moment_leaves_one_whole_plan(tmp_path: Path) -> None:
         files = sorted(p.name for p in out.iterdir())
         assert files == sorted(f"f{i}.txt" for i in range(20)), files
         assert len(_generations(out)) == 1
+
+
+def test_a_second_run_into_a_held_folder_is_told_at_once_and_nothing_is_held(
+        tmp_path: Path) -> None:
+    out = tmp_path / "out" / "sessions"
+    other = tmp_path / "out" / "roster"
+    with Holder(tmp_path, out) as holder:
+        # the first is free, the second is held
+        with pytest.raises(OutputError) as err, output.claim(other, out):
+            pytest.fail("claimed a folder another run holds")
+        assert err.value.code == "output.busy" and err.value.path == out.absolute()
+        assert err.value.params == {"pid": str(holder.proc.pid)}
+        with output.claim(other):  # what was claimed before the refusal was let go
+            pass
+        holder.release()
+    # free once the other run ended; the same run may claim it again (tuoyu all, then a
+    # planner)
+    with output.claim(out), output.claim(out):
+        pass
+
+
+def test_a_run_killed_while_holding_a_folder_does_not_keep_it(tmp_path: Path) -> None:
+    out = tmp_path / "roster"
+    with Holder(tmp_path, out) as holder:
+        holder.release(kill=True)
+    assert output.lock_path(out).exists()  # killed: its lock file stays, not its lock
+    with output.claim(out):
+        pass
+    assert not out.exists()  # claiming writes nothing into the folder itself
+    assert not output.lock_path(out).exists()  # and leaves nothing beside it

@@ -71,3 +71,33 @@ def test_the_events_table_gives_each_event_its_place(tmp_path: Path) -> None:
     assert placed.events[0].place == "顾村公园" and all(e.place == "" for e in placed.events[1:])
     assert placed.fingerprint != bundled.fingerprint  # a place is an input
     assert load_session_data(with_places("")).fingerprint == bundled.fingerprint
+
+
+def _uids(data: object, sessions: list[Session], district: str) -> list[str]:
+    from icalendar import Calendar
+
+    cal = Calendar.from_ical(ics_bytes("日历", sessions, data, district))  # type: ignore[arg-type]
+    return [str(e["uid"]) for e in cal.walk("VEVENT")]
+
+
+def test_two_districts_calendars_never_share_an_entry_and_a_re_export_updates() -> None:
+    """Two districts' calendars imported into one calendar program (Outlook) keep apart:
+    the same center id, day and half-day in two districts are two entries, never one
+    replacing the other; the same district exported again gives the same UIDs (the
+    program updates its entries instead of adding them twice)."""
+    data = SimpleNamespace(
+        centers=[SimpleNamespace(center_id="C1", name="亲子宝宝苑")],
+        staff=[SimpleNamespace(staff_id="S1", name="王老师")],
+        topics=[SimpleNamespace(topic_id="T1", name="膳食营养")],
+        events=[_event("E1", "亲子嘉年华")])
+    day = dt.date(2027, 5, 8)
+    sessions = [Session(date=day, half=0, center_id="C1", topic_id="T1", staff_ids=("S1",)),
+                Session(date=day, half=1, event_id="E1", staff_ids=("S1",))]
+    baoshan, jiading = _uids(data, sessions, "宝山区"), _uids(data, sessions, "嘉定区")
+    assert len(set(baoshan)) == len(baoshan) == 2
+    assert not set(baoshan) & set(jiading)
+    assert _uids(data, sessions, "宝山区") == baoshan  # stable: a re-export updates
+    # the right-hand side names the district (one domain per district, never a fixed one)
+    assert len({u.split("@")[1] for u in baoshan}) == 1
+    assert {u.split("@")[1] for u in baoshan} != {u.split("@")[1] for u in jiading}
+    assert not any(u.endswith("@tuoyu.baoshan") for u in baoshan + jiading)

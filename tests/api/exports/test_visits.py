@@ -71,6 +71,34 @@ def test_a_calendar_per_person_an_event_per_visit(written) -> None:  # noqa: ANN
         assert all(s.utcoffset() == dt.timedelta(hours=8) for s in starts)
 
 
+def test_another_districts_calendar_never_shares_an_entry(written) -> None:  # noqa: ANN001
+    """The same week planned for another district: no entry of its calendars has a UID
+    of this district's (imported into one calendar program, one would replace the
+    other's visits); written again, this district's UIDs are the same (a re-import
+    updates)."""
+    from dataclasses import replace
+
+    from tuoyu.api.exports.visits import ics_bytes
+
+    plan, _out = written
+
+    def uids(district: str) -> list[str]:
+        cal = Calendar.from_ical(ics_bytes("日历", list(plan.rows), plan.detail, district))
+        return [str(e["uid"]) for e in cal.walk("VEVENT")]
+
+    here, there = uids("宝山区"), uids("嘉定区")
+    assert here and len(set(here)) == len(here)
+    assert not set(here) & set(there)
+    assert uids("宝山区") == here
+    tmp = _out.parent / "again"
+    tmp.mkdir()
+    write_plan(replace(plan, district="嘉定区"), tmp)
+    files = sorted((tmp / "visits_ics").iterdir())
+    written_uids = {str(e["uid"]) for f in files
+                    for e in Calendar.from_ical(f.read_bytes()).walk("VEVENT")}
+    assert written_uids == set(there)  # write_plan uses the plan's district
+
+
 def test_a_route_line_per_team_and_day(written) -> None:  # noqa: ANN001
     plan, out = written
     doc = json.loads((out / "visits_routes.geojson").read_text(encoding="utf-8"))

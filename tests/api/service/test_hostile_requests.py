@@ -178,8 +178,11 @@ CASES: dict[str, tuple[Callable[[TestClient], Any], int, str]] = {
     # 9: bounded lists, each place once
     "pins-twice": (_job("siting", pinned=["K1", "K1"]), 422, "两次"),
     "forbids-twice": (_job("siting", forbidden=["K1", "K1"]), 422, "两次"),
-    "pins-200000": (_job("siting", pinned=[f"NOPE{i}" for i in range(200_000)]), 422,
-                    "最多 500"),
+    "pins-60000": (_job("siting", pinned=[f"NOPE{i}" for i in range(60_000)]), 422,
+                   "最多 500"),
+    # a body over a megabyte that is no upload: refused before it is read
+    "pins-200000": (_job("siting", pinned=[f"NOPE{i}" for i in range(200_000)]), 413,
+                    "1 MB"),
     # 10: outcomes that cannot be of a visit made
     "outcome-blank-team": (_outcomes_json(_outcome(inspector_ids=[])), 422, "没有写检查人员"),
     "outcome-team-of-one": (_outcomes_json(_outcome(inspector_ids=["JC002"])), 422,
@@ -230,9 +233,10 @@ def test_a_hostile_request_is_refused_clearly_and_changes_nothing(
 
 
 def test_a_long_list_of_unknown_places_gets_a_short_answer(service: TestClient) -> None:
-    """200,000 unknown pins: refused at once with a reply of a few kB (it was 86 MB)."""
+    """60,000 unknown pins (200,000 are more than a job's body may hold, 1 MB): refused at
+    once with a reply of a few kB (it was 86 MB for 200,000)."""
     r = service.post(JOBS, json={"kind": "siting", "dataset_id": "baoshan", "params": {
-        "pinned": [f"NOPE{i}" for i in range(200_000)]}})
+        "pinned": [f"NOPE{i}" for i in range(60_000)]}})
     assert r.status_code == 422 and len(r.content) < 20_000, (r.status_code, len(r.content))
     r = service.post(JOBS, json={"kind": "siting", "dataset_id": "baoshan", "params": {
         "pinned": [f"NOPE{i}" for i in range(400)]}})
@@ -293,3 +297,78 @@ def test_a_page_reading_several_tables_at_once_is_never_busy(tmp_path) -> None: 
         for t in readers:
             t.join(120)
     assert replies == dict.fromkeys(names, 200), replies
+
+
+def test_a_large_body_is_refused_before_it_is_read_unless_an_upload(tmp_path) -> None:  # noqa: ANN001
+    """A caller without a token sends 2 MB of JSON as a job (by Content-Length, and again
+    chunked without one): 413 at the first megabyte, before the service has read it and
+    before the token is checked (it answered 401 after holding the whole body, up to the
+    upload limit of 50 MB). An upload of outcomes may still be larger than a megabyte."""
+    from tuoyu.api.service import auth
+
+    body = b'{"kind": "roster", "dataset_id": "' + b"a" * (2 << 20) + b'"}'
+    with client(tmp_path, bundled_data=DATA, start_jobs=False) as c:
+        _row, token = auth.create_token(c.app.state.tuoyu.engine, "planner", "p")
+        for content in (body, iter([body[i:i + 65536] for i in range(0, len(body), 65536)])):
+            r = c.post(JOBS, content=content, headers={"content-type": "application/json"})
+            assert r.status_code == 413 and r.json()["error"] == "too_large"
+            assert "1 MB" in r.json()["message"] and "请求内容超过" in r.json()["message"]
+        padded = b'{"rows": [], "pad": "' + b" " * (3 << 19) + b'"}'
+        r = c.post(OUTCOMES, content=padded, headers={
+            "content-type": "application/json", "authorization": f"Bearer {token}"})
+        assert r.status_code != 413 and r.status_code < 500, r.text
+        with Session(c.app.state.tuoyu.engine) as s:
+            assert s.scalar(select(func.count()).select_from(Job)) == 0
+
+
+def test_a_body_that_stops_arriving_is_dropped_with_408(tmp_path) -> None:  # noqa: ANN001
+    """A caller sends the first bytes of a job's body, or of an upload, and then nothing
+    (a slow-body attack, or a connection that died): the service answers 408 once the
+    body has stopped for ``body_idle_seconds`` (0.2 s here) instead of waiting for it for
+    ever; nothing is queued. Deterministic: the rest of the body never comes."""
+    import asyncio
+
+    from api_support import settings
+
+    from tuoyu.api.service.app import create_app
+
+    app = create_app(settings(tmp_path, bundled_data=DATA, start_jobs=False,
+                              body_idle_seconds=0.2))
+
+    async def send_part(path: str, ctype: bytes, part: bytes) -> list[dict[str, Any]]:
+        sent: list[dict[str, Any]] = []
+        first = True
+
+        async def receive() -> dict[str, Any]:
+            nonlocal first
+            if first:
+                first = False
+                return {"type": "http.request", "body": part, "more_body": True}
+            await asyncio.Event().wait()  # the rest never arrives
+            raise AssertionError("unreachable")
+
+        async def send(msg: dict[str, Any]) -> None:
+            sent.append(msg)
+
+        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
+                 "method": "POST", "scheme": "http", "path": path, "raw_path": path.encode(),
+                 "query_string": b"", "root_path": "",
+                 "headers": [(b"host", b"localhost"), (b"content-type", ctype),
+                             (b"transfer-encoding", b"chunked")],
+                 "client": ("127.0.0.1", 5000), "server": ("127.0.0.1", 8000)}
+        await asyncio.wait_for(app(scope, receive, send), timeout=60)  # a guard, not a check
+        return sent
+
+    multipart = (b'--x\r\nContent-Disposition: form-data; name="file"; filename="d.zip"\r\n'
+                 b"Content-Type: application/zip\r\n\r\nPK")
+    for path, ctype, part in ((JOBS, b"application/json", b'{"kind": "ro'),
+                              (OUTCOMES, b"application/json", b'{"rows": ['),
+                              ("/api/v1/datasets", b"multipart/form-data; boundary=x",
+                               multipart)):
+        sent = asyncio.run(send_part(path, ctype, part))
+        start = next(m for m in sent if m["type"] == "http.response.start")
+        assert start["status"] == 408, (path, sent)
+        body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+        assert b"body_timeout" in body and "秒内没有新的数据".encode() in body
+    with Session(app.state.tuoyu.engine) as s:
+        assert s.scalar(select(func.count()).select_from(Job)) == 0

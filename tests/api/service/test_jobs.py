@@ -214,3 +214,59 @@ def test_siting_steering_is_checked_before_queuing(tmp_path: Path) -> None:
                                          "params": {"forbidden": ["K0049"],
                                                     "tradeoff": "0-3"}})
         assert r.status_code == 202, r.text
+
+
+def _stubborn_worker(ready) -> None:  # noqa: ANN001
+    """A worker that neither sees its cancel flag nor ends on SIGTERM (a solver stuck in
+    native code with the signal blocked)."""
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    ready.set()
+    while True:
+        time.sleep(60)
+
+
+def test_a_worker_that_ignores_the_cancel_is_killed_after_the_grace_and_the_job_says_so(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A running job is cancelled; its worker ignores the stop and SIGTERM. After the grace
+    (set to nothing here) the dispatcher ends it for good: the process is gone, its slot
+    free, its files removed, and the job is ``cancelled`` saying the worker was ended after
+    the grace and nothing is kept. Deterministic: one dispatcher round, no waiting on
+    time (the worker signals once it ignores SIGTERM)."""
+    import multiprocessing
+
+    from tuoyu.api.service import jobs
+    from tuoyu.api.store import migrate, now
+
+    monkeypatch.setattr(jobs, "CANCEL_GRACE", 0.0)
+    monkeypatch.setattr(jobs, "TERM_WAIT", 0.2)
+    s = settings(tmp_path, start_jobs=False)
+    s.home.mkdir(parents=True)
+    migrate(s.url)
+    eng = make_engine(s.url)
+    manager = jobs.JobManager(s, eng)
+    with Session(eng) as ses, ses.begin():
+        ses.add(Job(id="c" * 32, kind="sessions", dataset_id="baoshan", params_json="{}",
+                    status="running", cancel_requested=True, lease="L", created_at=now()))
+    (manager.out_dir("c" * 32) / "half").mkdir(parents=True)
+    ctx = multiprocessing.get_context("fork")
+    ready = ctx.Event()
+    proc = ctx.Process(target=_stubborn_worker, args=(ready,), daemon=True)
+    proc.start()
+    try:
+        assert ready.wait(60)  # a guard against a hang, not a speed check
+        manager._running["c" * 32] = proc
+        manager.tick()
+        assert not proc.is_alive() and proc.exitcode == -9  # SIGTERM ignored: killed
+        assert "c" * 32 not in manager._running
+        with Session(eng) as ses:
+            job = ses.get(Job, "c" * 32)
+            assert job is not None and job.status == "cancelled" and job.lease is None
+            assert "强制终止" in job.message and "未保留" in job.message
+            assert "was ended" in job.message_en and "not kept" in job.message_en
+        assert not manager.out_dir("c" * 32).exists()
+    finally:
+        if proc.is_alive():
+            proc.kill()
+        proc.join()

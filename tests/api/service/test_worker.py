@@ -127,3 +127,19 @@ def test_a_failed_jobs_message_reads_as_sentences() -> None:
     en = worker._plan_message(plan, "failed", "en")
     assert "；" not in en and "calendar; No calendar was found" in en
     assert en.endswith("give a longer time limit.") and ".." not in en
+
+
+def test_an_unexpected_error_of_a_plan_of_families_never_quotes_it() -> None:
+    """A visits job (registry ``personal_data``) that fails on an unexpected error whose
+    text quotes a family: the job's message (listed to viewers) and its stored result say
+    the kind of error only, and keep no traceback; a calendar job's error is told whole."""
+    text = "family F000123 born 2027-01-20 at 121.4712,31.4012"
+    for kind, quoted in (("visits", False), ("sessions", True)):
+        try:
+            raise ValueError(text)
+        except ValueError as exc:
+            message, result = worker._failure(exc, kind)
+        stored = json.dumps(result, ensure_ascii=False) + json.dumps(message, ensure_ascii=False)
+        assert (text in stored) is quoted, (kind, stored)
+        assert "ValueError" in message["message"] or quoted
+        assert message["message"].startswith("方案未能生成")

@@ -42,7 +42,19 @@ def run_all(data: Path | None, out: Path, lang: str, **values: Any) -> None:
     siting.xlsx, siting_map.html. A planner that fails says why; the others still run
     (exit 2 at the end if any failed).
     """
+    from tuoyu.api.cli.common import fail, output_failure
+    from tuoyu.api.exports.output import OutputError, claim
+
     dataset = dataset_of(data)
+    kinds = [p.kind for p in registry.planners()]
+    try:  # the whole run holds out/ and each out/<planner>: never two runs' plans mixed
+        with claim(out, *(out / k for k in kinds)):
+            _run_each(dataset, out, lang, **values)
+    except OutputError as exc:
+        fail([output_failure(exc, exc.path, lang)], lang)  # type: ignore[arg-type]
+
+
+def _run_each(dataset: Any, out: Path, lang: str, **values: Any) -> None:
     failed = False
     for planner in registry.planners():
         t0 = time.perf_counter()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Sequence
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -177,29 +178,37 @@ def city(data: list[Path], out: Path, scheduler: str | None, time_limit: float, 
                     time_limit=time_limit, workers=workers)
         for p in registry.planners()
         if p.city_always or (p.options and values[p.options[0].name] is not None)]
-    engine = store.engine()
-    districts = districts_of(data, params, engine, language)
-    client = _client(scheduler, language)
-    try:
-        city, writer = _plan_city(
-            districts, params, client,
-            lambda bar, task: CityWriter(out, engine, districts, language, bar, task), language)
-    except KeyboardInterrupt:
-        typer.echo(message("city.interrupted", None, language), err=True)
-        raise typer.Exit(130) from None
-    finally:
-        if client is not None:
-            client.close()
-    _summary(city, districts, writer, out, language)
-    if any(r.kind == "roster" and r.ok for r in city.results):
-        typer.echo(message("city.drafts", {"month": params[0].month}, language))  # type: ignore[union-attr]
-    failed = [d for d in city.districts
-              if d in city.failed or any(k[0] == d for k in writer.errors)]
-    if failed:
-        typer.echo(message("city.some_failed", {"failed": len(failed), "names": failed},
-                           language), err=True)
-        raise typer.Exit(2)
-    typer.echo(message("city.all_ok", {"districts": len(city.districts)}, language))
+    from tuoyu.api.exports.output import OutputError, claim
+
+    stack = ExitStack()
+    try:  # the run holds OUT: a second city run into it stops at once
+        stack.enter_context(claim(out))
+    except OutputError as exc:
+        fail([output_failure(exc, out, language)], language)
+    with stack:
+        engine = store.engine()
+        districts = districts_of(data, params, engine, language)
+        client = _client(scheduler, language)
+        try:
+            city, writer = _plan_city(
+                districts, params, client,
+                lambda bar, task: CityWriter(out, engine, districts, language, bar, task), language)
+        except KeyboardInterrupt:
+            typer.echo(message("city.interrupted", None, language), err=True)
+            raise typer.Exit(130) from None
+        finally:
+            if client is not None:
+                client.close()
+        _summary(city, districts, writer, out, language)
+        if any(r.kind == "roster" and r.ok for r in city.results):
+            typer.echo(message("city.drafts", {"month": params[0].month}, language))  # type: ignore[union-attr]
+        failed = [d for d in city.districts
+                  if d in city.failed or any(k[0] == d for k in writer.errors)]
+        if failed:
+            typer.echo(message("city.some_failed", {"failed": len(failed), "names": failed},
+                               language), err=True)
+            raise typer.Exit(2)
+        typer.echo(message("city.all_ok", {"districts": len(city.districts)}, language))
 
 
 def _summary(city: CityPlan, districts: Sequence[District], writer: CityWriter, out: Path,

@@ -129,7 +129,7 @@ def output_failure(exc: Exception, out: Path, lang: Lang = "zh") -> str:
     from tuoyu.api.exports.output import OutputError
 
     if isinstance(exc, OutputError):
-        reason = label(exc.code, lang) if exc.code else exc.reason
+        reason = message(exc.code, exc.params, lang) if exc.code else exc.reason
         return message("output.error", {"path": str(exc.path), "reason": reason}, lang)
     reason = getattr(exc, "strerror", None) or str(exc)
     return message("output.error", {"path": str(out), "reason": reason}, lang)
@@ -144,7 +144,23 @@ def plan_and_write(dataset: Dataset, params: AnyParams, out: Path, lang: Lang = 
     plan stored by its planner's ``save`` hook, then published into ``out``), print it
     (``show``: the planner's own summary, :func:`describe` by default; None: the caller
     prints). Returns the plan and what its ``save`` hook returned. Every failure: the
-    reasons, "nothing was written", exit 2."""
+    reasons, "nothing was written", exit 2. The run holds ``out`` from before the solve
+    until the plan is published and noted (:func:`tuoyu.api.exports.output.claim`): a
+    second run into the same folder meanwhile stops at once, naming the folder."""
+    from tuoyu.api.exports.output import OutputError, claim
+
+    try:
+        with claim(out):
+            return _plan_and_write(dataset, params, out, lang, previous, show, progress,
+                                   engine)
+    except OutputError as exc:  # the folder cannot be claimed (held, a file, read-only)
+        fail([output_failure(exc, out, lang)], lang)
+        raise  # unreachable: fail() exits
+
+
+def _plan_and_write(dataset: Dataset, params: AnyParams, out: Path, lang: Lang,
+                    previous: Path | None, show: Callable[[Plan, Lang], str] | None,
+                    progress: ProgressFn | None, engine: Any) -> tuple[Plan, Any]:
     from tuoyu.api import runner, store
     from tuoyu.api.exports.output import OutputError
 

@@ -13,6 +13,16 @@ written, the staging folder *becomes* the output folder in one step:
 
 So a crash at any moment leaves the old complete plan or the new complete one, never a
 folder mixing both; nothing is ever renamed *into* the output folder file by file.
+
+Two runs writing the same folder at once: each run holds :func:`claim` on its output
+folder from before its solve until its plan is published and noted in the store. The
+claim is an exclusive ``flock`` on ``.NAME.lock`` beside the folder (the system drops it
+when the process ends, however it ends); a second run finds it held and stops at once,
+naming the folder and the process holding it (:class:`OutputError`, ``output.busy``),
+before it has solved or written anything. Without it the later run replaced the earlier
+one's whole folder silently, and ``tuoyu all`` runs could leave ``out/`` mixing one run's
+roster with another's calendar, and the store noting one run's parameters for the other's
+files.
 """
 
 from __future__ import annotations
@@ -25,8 +35,13 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # not on this system (Windows): runs are not kept apart there
+    fcntl = None  # type: ignore[assignment]
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
@@ -36,10 +51,12 @@ class OutputError(Exception):
     """The output folder cannot be written (it is a file, read-only, on a full disk…).
     ``path`` and ``reason`` say which and why; the faces render it for people."""
 
-    def __init__(self, path: Path, reason: str, code: str | None = None):
+    def __init__(self, path: Path, reason: str, code: str | None = None,
+                 params: dict[str, object] | None = None):
         self.path = path
         self.reason = reason
         self.code = code  # a message code of tuoyu.api.text for the reason, when there is one
+        self.params = params or {}  # the code's parameters (``output.busy``: the pid)
         super().__init__(f"{path}: {reason}")
 
 
@@ -168,3 +185,99 @@ def staged(out_dir: Path) -> Iterator[Path]:
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def lock_path(out_dir: Path) -> Path:
+    """The lock file of an output folder: ``.NAME.lock`` beside it (never inside: the
+    folder itself is swapped whole when a plan is published)."""
+    out_dir = Path(out_dir).absolute()
+    return out_dir.parent / f".{out_dir.name}.lock"
+
+
+@contextmanager
+def claim(*out_dirs: Path) -> Iterator[None]:
+    """Hold every folder of ``out_dirs`` for this run, or raise :class:`OutputError`
+    (``output.busy``, with the other run's process id) at once when another run holds
+    one: nothing is held then. The same process may claim a folder it holds again (``tuoyu
+    all`` holds ``out`` and each ``out/<planner>``, and its planners claim theirs)."""
+    with ExitStack() as stack:
+        for out_dir in out_dirs:
+            stack.enter_context(_claim_one(Path(out_dir).absolute()))
+        yield
+
+
+_HELD: dict[str, int] = {}  # lock files this process holds, and how many times
+
+
+@contextmanager
+def _claim_one(out_dir: Path) -> Iterator[None]:
+    if fcntl is None:
+        yield
+        return
+    path = lock_path(out_dir)
+    key = str(path)
+    if key in _HELD:  # this run holds it already
+        _HELD[key] += 1
+        try:
+            yield
+        finally:
+            _HELD[key] -= 1
+        return
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(out_dir, "exists and is not a folder", "output.not_a_folder")
+    made = [p for p in (out_dir.parent, *out_dir.parent.parents) if not p.exists()]
+    try:
+        try:
+            out_dir.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # a file where a folder should be, no permission, …
+            raise OutputError(out_dir, exc.strerror or str(exc)) from None
+        fd = _lock(path, out_dir)
+    except BaseException:
+        _remove_empty(made)
+        raise
+    _HELD[key] = 1
+    try:
+        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        yield
+    finally:
+        del _HELD[key]
+        # removed while still locked: a run that opened it meanwhile finds, once it has
+        # the lock, that the path is no longer its file, and starts again
+        with suppress(OSError):
+            os.unlink(path)
+        os.close(fd)
+        _remove_empty(made)
+
+
+def _lock(path: Path, out_dir: Path) -> int:
+    """The lock file opened and locked (exclusive, not waiting); OutputError when another
+    run holds it."""
+    while True:
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise OutputError(out_dir, exc.strerror or str(exc)) from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+            os.close(fd)
+            raise OutputError(out_dir, f"another run (process {holder or '?'}) is writing it",
+                              "output.busy", {"pid": holder or "?"}) from None
+        except OSError as exc:
+            os.close(fd)
+            raise OutputError(out_dir, exc.strerror or str(exc)) from None
+        try:
+            same = os.stat(path).st_ino == os.fstat(fd).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            return fd
+        os.close(fd)  # its holder removed it as we opened it: take the new one
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    """Remove the folders a claim made for its lock file, when nothing was put in them."""
+    for folder in folders:  # the deepest first
+        with suppress(OSError):
+            folder.rmdir()

@@ -330,9 +330,25 @@ def write_workbook(
     book.book.close()
 
 
-def _uid(s: Session) -> str:
+def uid_domain(district: str) -> str:
+    """The right-hand side of every calendar entry's UID of a district's plans:
+    ``d<12 hex digits>.tuoyu``, from the district's name (宝山区, as ``Plan.district``).
+    Two districts' calendars imported into one calendar program never share a UID (one
+    would replace the other's entries), and the same district's re-export keeps its
+    UIDs, so a calendar program updates the entries instead of adding them again."""
+    name = " ".join(district.split())
+    return "d" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:12] + ".tuoyu"
+
+
+def calendar_uid(key: str, district: str) -> str:
+    """A calendar entry's UID: a hash of what the entry is (``key``: its date, half-day,
+    place or family, …) at the district's domain (:func:`uid_domain`)."""
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:20] + "@" + uid_domain(district)
+
+
+def _uid(s: Session, district: str) -> str:
     key = f"{s.date.isoformat()}|{s.half}|{s.center_id}|{s.event_id}"
-    return hashlib.sha1(key.encode()).hexdigest()[:20] + "@tuoyu.baoshan"
+    return calendar_uid(key, district)
 
 
 def event_location(district: str, event: DistrictEvent | None) -> str:
@@ -363,7 +379,7 @@ def ics_bytes(title: str, sessions: list[Session], data: SessionData,
         start = dt.datetime.combine(s.date, dt.time.fromisoformat(a), TZ)
         end = dt.datetime.combine(s.date, dt.time.fromisoformat(b), TZ)
         ev = Event()
-        ev.add("uid", _uid(s))
+        ev.add("uid", _uid(s, district))
         ev.add("dtstamp", stamp)
         ev.add("dtstart", start)
         ev.add("dtend", end)

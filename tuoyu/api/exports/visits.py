@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import json
 import re
 from collections import defaultdict
@@ -154,8 +153,13 @@ def write_workbook(plan: Plan, path: Path) -> None:
     book.close()
 
 
-def ics_bytes(title: str, rows: list[Any], detail: VisitDetail) -> bytes:
+def ics_bytes(title: str, rows: list[Any], detail: VisitDetail, district: str = "") -> bytes:
+    """One staff member's week of visits; each entry's UID is stable for the same visit
+    of the same district (a re-import updates) and never another district's
+    (:func:`tuoyu.api.exports.sessions.calendar_uid`)."""
     from icalendar import Calendar, Event
+
+    from tuoyu.api.exports.sessions import calendar_uid
 
     staff, coms, streets = _names(detail)
     cal = Calendar()
@@ -168,7 +172,7 @@ def ics_bytes(title: str, rows: list[Any], detail: VisitDetail) -> bytes:
         d = dt.date.fromisoformat(r["date"])
         ev = Event()
         key = f"{r['date']}|{r['family_id']}|{r['staff_ids']}"
-        ev.add("uid", hashlib.sha1(key.encode()).hexdigest()[:20] + "@tuoyu.baoshan")
+        ev.add("uid", calendar_uid(key, district))
         ev.add("dtstamp", stamp)
         ev.add("dtstart", dt.datetime.combine(d, dt.time.fromisoformat(r["start"]), TZ))
         ev.add("dtend", dt.datetime.combine(d, dt.time.fromisoformat(r["end"]), TZ))
@@ -189,7 +193,7 @@ def write_ics(folder: Path, plan: Plan) -> int:
             per[x].append(r)
     for sid, rows in sorted(per.items()):
         (folder / f"staff_{_safe(sid)}.ics").write_bytes(
-            ics_bytes(staff.get(sid, sid), rows, plan.detail))
+            ics_bytes(staff.get(sid, sid), rows, plan.detail, plan.district))
     return len(per)
 
 

@@ -7,11 +7,13 @@ The job dispatcher runs while the app does (its lifespan).
 
 from __future__ import annotations
 
+import asyncio
 import html
 import json
+import re
 import string
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -127,63 +129,113 @@ class _TooLarge(Exception):
 
 class _CountedBody:
     """One request's body counted as it streams in: past the limit, the app's reading
-    stops (``_TooLarge``) and whatever it answers becomes the one 413."""
+    stops (``_TooLarge``) and whatever it answers becomes the one 413. A body that stops
+    arriving for ``idle`` seconds before it is complete ends the same way, with 408: a
+    caller sending a byte now and then holds no connection, no upload slot and no
+    half-written file for long."""
 
-    def __init__(self, limit: BodyLimit, receive: Receive, send: Send) -> None:
-        self.limit, self._receive, self._send = limit, receive, send
+    def __init__(self, limit: BodyLimited, receive: Receive, send: Send,
+                 idle: float | None = None) -> None:
+        self.limit, self._receive, self._send, self.idle = limit, receive, send, idle
         self.seen = 0
-        self.over = False  # the body passed the limit
-        self.replaced = False  # the 413 was sent in the app's answer's place
+        self.complete = False  # the whole body has arrived
+        self.refusal: Callable[[Send], Awaitable[None]] | None = None  # 413 or 408
+        self.replaced = False  # the refusal was sent in the app's answer's place
 
     async def receive(self) -> Message:
-        msg = await self._receive()
+        if self.complete or self.idle is None:
+            msg = await self._receive()
+        else:
+            try:
+                msg = await asyncio.wait_for(self._receive(), timeout=self.idle)
+            except TimeoutError:
+                self.refusal = self._too_slow
+                raise _TooLarge from None
         if msg["type"] == "http.request":
             self.seen += len(msg.get("body", b""))
+            self.complete = not msg.get("more_body", False)
             if self.seen > self.limit.limit:
-                self.over = True
+                self.refusal = self.limit._refuse
                 raise _TooLarge
         return msg
 
     async def send(self, msg: Message) -> None:
-        if not self.over:
+        if self.refusal is None:
             await self._send(msg)
         elif msg["type"] == "http.response.start" and not self.replaced:
             self.replaced = True
-            await self.limit._refuse(self._send)
+            await self.refusal(self._send)
+
+    async def _too_slow(self, send: Send) -> None:
+        seconds = f"{self.idle:g}"
+        await _answer(send, 408, errors.body(
+            "body_timeout", f"请求内容 {seconds} 秒内没有新的数据，已停止接收；请重新发送。"
+            f" / The request's body stopped arriving for {seconds} s; send it again."),
+            close=True)
+
+
+async def _answer(send: Send, status: int, content: dict[str, Any], close: bool = False
+                  ) -> None:
+    body = json.dumps(content, ensure_ascii=False).encode()
+    headers = [(b"content-type", b"application/json"),
+               (b"content-length", str(len(body)).encode())]
+    if close:
+        headers.append((b"connection", b"close"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+#: the routes whose bodies are uploads (a dataset, outcomes): up to TUOYU_MAX_UPLOAD_MB;
+#: every other body (a job, a token, a re-plan, a commitment …) up to SMALL_BODY
+UPLOAD_ROUTES = re.compile(r"^/api/v1/datasets(/[^/]+/outcomes)?/?$")
+SMALL_BODY = 1024 * 1024
 
 
 class BodyLimit:
     """Refuse request bodies over the limit with 413: by Content-Length when sent, and by
-    counting the bytes as they stream in (a chunked upload has no Content-Length)."""
+    counting the bytes as they stream in (a chunked upload has no Content-Length).
+    Uploads (:data:`UPLOAD_ROUTES`) may reach ``limit``; every other body ``small``
+    (a job's parameters are a few hundred bytes: a caller, even one without a token, can
+    make the service hold at most that much of a request before it is answered)."""
 
-    def __init__(self, app: ASGIApp, limit: int, stated: int | None = None):
+    def __init__(self, app: ASGIApp, limit: int, stated: int | None = None,
+                 small: int = SMALL_BODY, idle: float | None = None):
         self.app = app
-        self.limit = limit
+        self.upload_limit = limit
         self.stated = stated or limit  # the limit a planner is told (the upload's own)
+        self.small = small
+        self.idle = idle  # seconds a body may stop arriving (None: no bound)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        upload = UPLOAD_ROUTES.match(scope.get("path", "")) is not None
+        limit = BodyLimited(self.upload_limit if upload else self.small,
+                            self.stated if upload else self.small, upload)
         headers = dict(scope.get("headers") or [])
         length = headers.get(b"content-length")
-        if length is not None and length.isdigit() and int(length) > self.limit:
-            await self._refuse(send)
+        if length is not None and length.isdigit() and int(length) > limit.limit:
+            await limit._refuse(send)
             return
-        body = _CountedBody(self, receive, send)
+        body = _CountedBody(limit, receive, send, self.idle)
         try:
             await self.app(scope, body.receive, body.send)
         except _TooLarge:
-            if not body.replaced:
-                await self._refuse(send)
+            if not body.replaced and body.refusal is not None:
+                body.replaced = True
+                await body.refusal(send)
+
+
+class BodyLimited:
+    """One request's limit: how many bytes, the limit it is told, and whether an upload."""
+
+    def __init__(self, limit: int, stated: int, upload: bool) -> None:
+        self.limit, self.stated, self.upload = limit, stated, upload
 
     async def _refuse(self, send: Send) -> None:
-        body = json.dumps(errors.body("too_large", errors.too_large_message(self.stated)),
-                          ensure_ascii=False).encode()
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json"),
-                                (b"content-length", str(len(body)).encode())]})
-        await send({"type": "http.response.body", "body": body})
+        await _answer(send, 413, errors.body("too_large", errors.too_large_message(
+            self.stated, self.upload)))
 
 
 def _open_store(settings: Settings) -> Engine:
@@ -291,6 +343,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _add_docs(app)
     _add_pages(app)
     app.add_middleware(BodyLimit, limit=settings.max_upload_bytes + 1024 * 1024,
-                       stated=settings.max_upload_bytes)
+                       stated=settings.max_upload_bytes,
+                       idle=settings.body_idle_seconds if settings.body_idle_seconds > 0
+                       else None)
     app.add_middleware(Guard, allowed_hosts=settings.allowed_hosts, tiles_origin=tile_origin())
     return app

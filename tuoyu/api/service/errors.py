@@ -25,10 +25,15 @@ class ApiError(Exception):
         super().__init__(message)
 
 
-def too_large_message(limit: int) -> str:
+def too_large_message(limit: int, upload: bool = True) -> str:
     """The 413 sentence with the limit the service really applies (both languages: it is
-    sent before the request is read, so its language is not known)."""
+    sent before the request is read, so its language is not known). ``upload``: the
+    limit of uploads (``TUOYU_MAX_UPLOAD_MB``), else of every other request's body."""
     mb = f"{limit / 2**20:.4g}"
+    if not upload:
+        return (f"请求内容超过 {mb} MB 的上限（只有上传数据集和检查结果可以更大）。"
+                f" / The request's body is larger than {mb} MB (only uploads of a dataset "
+                "or of outcomes may be larger).")
     return (f"上传的内容超过 {mb} MB 的上限（由 TUOYU_MAX_UPLOAD_MB 设定）。"
             f" / The upload is larger than {mb} MB (TUOYU_MAX_UPLOAD_MB).")
 

@@ -48,9 +48,28 @@ def said(key: str, /, **params: object) -> dict[str, str]:
 
 
 INTERRUPTED = said("job.interrupted")
-CANCELLED_RUNNING = said("job.cancelled_running")
 CANCELLED_QUEUED = said("job.cancelled_queued")
 CANCEL_GRACE = 30.0  # seconds a cancelled worker gets to finish its plan from the best so far
+#: seconds a worker asked to end (SIGTERM) gets before it is killed (SIGKILL): a worker
+#: that ignores or blocks the signal must not go on writing files or holding a slot
+TERM_WAIT = 5.0
+
+
+def end_process(proc: BaseProcess) -> None:
+    """End a worker for good: SIGTERM, then SIGKILL when it has not ended within
+    ``TERM_WAIT`` seconds; returns once it has ended."""
+    proc.terminate()
+    proc.join(timeout=TERM_WAIT)
+    if proc.is_alive():
+        proc.kill()
+        proc.join()
+
+
+def cancelled_running() -> dict[str, str]:
+    """The message of a running job ended after its cancel grace (both languages)."""
+    from tuoyu.api.text import number
+
+    return said("job.cancelled_running", seconds=number(CANCEL_GRACE))
 
 
 class JobManager:
@@ -95,8 +114,7 @@ class JobManager:
             running = dict(self._running)
             self._running.clear()
         for job_id, proc in running.items():
-            proc.terminate()
-            proc.join(timeout=5)
+            end_process(proc)
             self._set(job_id, status="interrupted", **INTERRUPTED, finished_at=now(),
                       pid=None, only_if="running")
 
@@ -190,12 +208,11 @@ class JobManager:
                 if time.monotonic() - seen < CANCEL_GRACE:
                     continue  # the worker stops its solver and keeps the best plan
                 self._cancel_seen.pop(job_id, None)
-                proc.terminate()
-                proc.join(timeout=10)
+                end_process(proc)
                 with self._lock:
                     self._running.pop(job_id, None)
                 self._set(job_id, only_if="running", status="cancelled",
-                          **CANCELLED_RUNNING, finished_at=now(), pid=None)
+                          **cancelled_running(), finished_at=now(), pid=None)
                 shutil.rmtree(self.out_dir(job_id), ignore_errors=True)
         while len(self._running) < max(1, self.settings.workers):
             if not self._start_next():

@@ -49,6 +49,9 @@ class Settings:
     #: pool thread, and eight readers at once queue up (``TUOYU_SWITCH_INTERVAL_MS``)
     switch_interval: float = field(default_factory=lambda: float(
         os.environ.get("TUOYU_SWITCH_INTERVAL_MS", "1")) / 1000)
+    #: seconds a request's body may stop arriving before it is complete (then 408)
+    body_idle_seconds: float = field(default_factory=lambda: float(
+        os.environ.get("TUOYU_BODY_IDLE_SECONDS", "30")))
     #: host names the service answers for, besides the loopback names and ``host``
     extra_hosts: tuple[str, ...] = field(default_factory=lambda: tuple(
         h.strip() for h in os.environ.get("TUOYU_ALLOWED_HOSTS", "").split(",") if h.strip()))

@@ -150,10 +150,12 @@ def _error(error: str, message: str, **extra: Any) -> dict[str, Any]:
     return {"error": error, "message": message, **extra}
 
 
-def _failure(exc: Exception) -> tuple[dict[str, str], dict[str, Any]]:
+def _failure(exc: Exception, kind: str | None = None) -> tuple[dict[str, str], dict[str, Any]]:
     """The message (both languages) and stored result of a job that made no plan, by what
     went wrong. Called inside the ``except`` block (an unexpected error keeps a short
-    traceback for the operator; the API never serves it)."""
+    traceback for the operator; the API never serves it). An unexpected error of a plan
+    of families (``kind`` with ``personal_data``) is told by its type only: its text may
+    quote a family, and a job's message is listed to viewers."""
     from tuoyu.api import runner, store
     from tuoyu.api.exports.output import OutputError
     from tuoyu.api.service.jobs import both, said
@@ -184,8 +186,12 @@ def _failure(exc: Exception) -> tuple[dict[str, str], dict[str, Any]]:
     if isinstance(exc, OutputError):
         msg = said("job.output_failed", reason=str(exc))
         return msg, _error("output", msg["message"])
-    msg = said("job.failed", reason=str(exc))
-    return msg, _error("failed", msg["message"], detail=traceback.format_exc(limit=5))
+    from tuoyu.planning.registry import planner
+
+    personal = kind is not None and planner(kind).personal_data
+    msg = said("job.failed", reason=type(exc).__name__ if personal else str(exc))
+    detail = "" if personal else traceback.format_exc(limit=5)
+    return msg, _error("failed", msg["message"], detail=detail)
 
 
 def run_job(job_id: str, kind: str, dataset_id: str, data_dir: str, params: dict[str, Any],
@@ -222,6 +228,6 @@ def run_job(job_id: str, kind: str, dataset_id: str, data_dir: str, params: dict
             final = {"objective": plan.objective, "bound": plan.bound, "gap": plan.gap}
         except Exception as exc:
             status, final = "failed", {}
-            message, result = _failure(exc)
+            message, result = _failure(exc, kind)
         progress = {**beat.snapshot(), **final}
     _finish(url, job_id, lease, status, message, result, files, progress)

@@ -48,6 +48,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Cannot write the plan: {path} ({reason}); nothing was stored either.",
     ),
     "output.not_a_folder": ("该路径已存在且不是文件夹", "exists and is not a folder"),
+    "output.busy": ("另一次运行（进程 {pid}）正在写这个文件夹；请等它结束，或用另一个 --out",
+                    "another run (process {pid}) is writing this folder; wait for it to "
+                    "end, or use another --out"),
     "input.previous_without_from": (
         "--previous {path} 只在重新规划（--from 日期）时使用；请同时给出 --from，或去掉 --previous",
         "--previous {path} is only used when re-planning (--from DATE): give --from too, "
@@ -62,9 +65,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "job.invalid_params": ("参数不正确：{detail}", "Invalid parameters: {detail}"),
     "job.interrupted": ("服务在生成方案时停止了；请重新提交",
                         "the service stopped while this plan was being made; submit it again"),
-    "job.cancelled_running": ("已在生成方案时取消；目前为止最好的方案未保留",
-                              "cancelled while the plan was being made; its best plan so far "
-                              "is not kept"),
+    "job.cancelled_running": ("已在生成方案时取消；求解进程在取消后 {seconds} 秒内未停止，"
+                              "已被强制终止，目前为止最好的方案未保留",
+                              "cancelled while the plan was being made; the worker had not "
+                              "stopped {seconds} s after the cancel and was ended, so its "
+                              "best plan so far is not kept"),
     "job.cancelled_queued": ("已在开始生成方案之前取消", "cancelled before the plan was started"),
     "job.worker_died": ("求解进程意外停止（退出码 {code}）",
                         "the worker stopped unexpectedly (exit code {code})"),

@@ -134,6 +134,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "other control character, one that reverses the text's direction, or an invisible "
         "one such as a zero-width space)",
     ),
+    "input.id_formula": (
+        "编号不能以 {char} 开头（电子表格会把它当作公式执行）",
+        "an id must not start with {char} (a spreadsheet would run it as a formula)",
+    ),
     "input.text_too_long": ("文字太长（{n} 个字符，最多 {limit} 个）",
                             "the text is too long ({n} characters, at most {limit})"),
     "input.date_out_of_range": ("日期 {got} 不在 {min} 至 {max} 之间",

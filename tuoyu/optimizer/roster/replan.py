@@ -468,6 +468,7 @@ def _merged(keep: Keep, sub: RosterResult) -> RosterResult:
                  part_proven=sub.status is Status.OPTIMAL)
     return replace(sub, problem=keep.whole, rows=rows, objective=objective, bound=None,
                    status=status, unique=False, soft_goals=goals,
+                   part_proven=sub.status is Status.OPTIMAL,
                    findings=(*sub.findings, *keep.dropped, found, scope))  # fmt: skip
 
 

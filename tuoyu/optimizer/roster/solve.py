@@ -80,6 +80,9 @@ class RosterResult:
     findings: tuple[Finding, ...]
     unique: bool | None = None  # proven unique optimum (None: not checked)
     shortlist: int | None = None  # size of the team shortlists used (None: everyone)
+    #: a re-plan that kept stored rows: the solve around them was proven (unique), so the
+    #: roster is the same with any workers although no optimum of the whole is claimed
+    part_proven: bool = False
 
     @property
     def soft(self) -> dict[str, int]:
