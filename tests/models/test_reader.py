@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -687,3 +688,61 @@ def test_an_id_that_a_spreadsheet_would_run_as_a_formula_is_refused(tmp_path: Pa
     assert (p.file, p.row, p.column, p.code) == ("institutions.csv", 3, "institution_id",
                                                  "input.id_formula")
     assert render_problem(p, "zh").count(bad[0]) >= 1 and "公式" in render_problem(p, "zh")
+
+
+def _rewrite_families(path: Path, change: Any) -> None:
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    rows = change(rows)
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+
+
+@pytest.mark.parametrize("families", ["all", "two"])
+def test_a_family_far_from_the_district_is_named_without_its_place(
+        tmp_path: Path, families: str) -> None:
+    """A family's own latitude 870 km north of Baoshan (a typo of 31 as 39) is refused
+    like a far place of any other table, also in a table of two families (the committees
+    are the district's other places); the problem names file, row and column and what
+    was expected, in both languages, never the family's coordinates nor the distance."""
+    from tuoyu.models.schema import VISIT_TABLES
+
+    folder = tmp_path / "d"
+    shutil.copytree(BUNDLED, folder)
+
+    def far(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+        rows = rows if families == "all" else rows[:2]
+        rows[0]["lon"], rows[0]["lat"] = "121.427720", "39.2093"  # 31.3865 + 7.82°
+        return rows
+
+    _rewrite_families(folder / "families.csv", far)
+    with pytest.raises(DataError) as err:
+        read_tables(folder, VISIT_TABLES)
+    [p] = err.value.problems
+    assert (p.file, p.row, p.column, p.got) == ("families.csv", 2, "lon", None)
+    assert p.expected and "150" in p.expected
+    for lang in ("zh", "en"):
+        text = render_problem(p, lang)
+        assert "families.csv" in text and "150" in text
+        assert not any(s in text for s in ("39.2", "121.4", "870", "869")), text
+
+
+def test_families_near_each_other_and_blank_places_pass(tmp_path: Path) -> None:
+    """Other shapes: families 60 km off the committees' middle and families without
+    coordinates are not refused (the limit is 150 km)."""
+    from tuoyu.models.schema import VISIT_TABLES
+
+    folder = tmp_path / "d"
+    shutil.copytree(BUNDLED, folder)
+
+    def near(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+        rows[0]["lon"], rows[0]["lat"] = "121.427720", "31.93"  # about 60 km north
+        rows[1]["lon"], rows[1]["lat"] = "", ""
+        return rows
+
+    _rewrite_families(folder / "families.csv", near)
+    assert len(read_tables(folder, VISIT_TABLES)["families"]) > 2

@@ -717,6 +717,43 @@ def _check_lonlat(label: str, df: pd.DataFrame, problems: list[Problem]) -> None
         )
 
 
+def _check_personal_places(label: str, df: pd.DataFrame, tables: dict[str, pd.DataFrame],
+                            problems: list[Problem]) -> None:
+    """A place given in a table of personal data (a family's own ``lon``/``lat``) far
+    from the district: farther than :data:`FAR_KM` from the middle of the other places
+    given (the table's own and the committees' in ``communities``, so that a table of
+    two families is checked too). The problem names the file, row and column and what
+    was expected, never the family's place nor how far it is (that would tell where the
+    family lives; 个人信息保护法)."""
+    if "lon" not in df.columns or "lat" not in df.columns or not len(df):
+        return
+    lon = pd.to_numeric(df["lon"], errors="coerce")
+    lat = pd.to_numeric(df["lat"], errors="coerce")
+    ok = lon.notna() & lat.notna() & (lon.abs() <= 180) & (lat.abs() <= 90)
+    if not ok.any():
+        return
+    others = [(lon[ok], lat[ok])]
+    ref = tables.get("communities")
+    if ref is not None and {"lon", "lat"} <= set(ref.columns):
+        others.append((pd.to_numeric(ref["lon"], errors="coerce"),
+                       pd.to_numeric(ref["lat"], errors="coerce")))
+    all_lon = pd.concat([o[0] for o in others], ignore_index=True)
+    all_lat = pd.concat([o[1] for o in others], ignore_index=True)
+    known = all_lon.notna() & all_lat.notna() & (all_lon.abs() <= 180) & (all_lat.abs() <= 90)
+    if known.sum() < 3:
+        return
+    mid_lon, mid_lat = float(all_lon[known].median()), float(all_lat[known].median())
+    km = 111.2 * ((lat - mid_lat) ** 2 + ((lon - mid_lon) * math.cos(math.radians(mid_lat)))
+                  ** 2) ** 0.5
+    for i in km[ok & (km > FAR_KM)].index:
+        problems.append(
+            Problem(label, f"the place is more than {FAR_KM:.0f} km from the others",
+                    row=int(i) + 2, column=df.attrs.get("headers", {}).get("lon", "lon"),
+                    expected=f"a place within {FAR_KM:.0f} km of the district's others "
+                             "(check lon/lat), or lon and lat left blank",
+                    code="input.far_away_personal", params={"limit": round(FAR_KM)}))
+
+
 def _start_before_end(
     label: str, df: pd.DataFrame, mapping: dict[str, str], problems: list[Problem]
 ) -> None:
@@ -873,6 +910,9 @@ def read_tables(folder: str | Path, names: Iterable[str]) -> dict[str, pd.DataFr
         if df is not None:
             out[name] = df
     _check_references(out, labels, problems)
+    for name in names:
+        if TABLES[name].personal and name in out and not TABLES[name].spatial:
+            _check_personal_places(labels[name], out[name], out, problems)
     if problems:
         raise DataError(unquoted_personal(problems, {
             labels[n] for n in names if TABLES[n].personal and n in labels}))

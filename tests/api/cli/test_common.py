@@ -111,3 +111,68 @@ def test_all_never_mixes_two_runs_plans(tmp_path):
                                      "--month", "2027-03"], catch_exceptions=False)
         assert result.exit_code == 2 and f"进程 {holder.proc.pid}" in result.output
     assert not (out / "roster").exists()
+
+
+def _held_stops(result: Any, holder: Any, out: Any) -> None:
+    assert result.exit_code == 2, result.output
+    assert f"另一次运行（进程 {holder.proc.pid}）正在写这个文件夹" in result.output
+    assert str(out.absolute()) in result.output and "什么也没有写入" in result.output
+    assert sorted(p.name for p in out.iterdir()) == ["kept.txt"]
+    assert (out / "kept.txt").read_text(encoding="utf-8") == "the last complete files"
+
+
+@pytest.mark.parametrize("command", ["scorecard", "notice", "publish"])
+def test_a_scorecard_notice_or_publish_into_a_held_folder_stops_and_leaves_it(
+        tmp_path, monkeypatch, command):
+    """``tuoyu scorecard``, ``tuoyu roster notice`` and ``tuoyu roster publish --out``
+    write their folders under the same hold as a plan: another run holding the folder
+    (a child process) makes them stop at once, naming the folder and the process, and
+    the folder keeps what it held; a publish changes nothing in the store either."""
+    from draw_support import tiny_dataset
+    from output_support import Holder
+
+    monkeypatch.setenv("TUOYU_DATABASE_URL", f"sqlite:///{tmp_path / 'db.sqlite'}")
+    data = tiny_dataset(tmp_path / "data", institutions=6)
+    out = tmp_path / "out" / command
+    out.mkdir(parents=True)
+    (out / "kept.txt").write_text("the last complete files", encoding="utf-8")
+    args = {"scorecard": ["scorecard", "--year", "2027"],
+            "notice": ["roster", "notice", "--month", "2027-03"],
+            "publish": ["roster", "publish", "--month", "2027-03"]}[command]
+    if command == "publish":  # a draft of the month, to be published
+        made = runner.invoke(app, ["roster", "--data", str(data), "--month", "2027-03",
+                                   "--out", str(tmp_path / "made")], catch_exceptions=False)
+        assert made.exit_code == 0, made.output
+    with Holder(tmp_path, out) as holder:
+        result = runner.invoke(app, [*args, "--data", str(data), "--out", str(out)],
+                               catch_exceptions=False)
+        _held_stops(result, holder, out)
+    if command == "publish":  # still a draft: publishing it now works
+        again = runner.invoke(app, [*args, "--data", str(data), "--out", str(out)],
+                              catch_exceptions=False)
+        assert again.exit_code == 0 and "2027-03" in again.output, again.output
+    else:  # once the other run is done, the folder is written
+        done = runner.invoke(app, [*args, "--data", str(data), "--out", str(out)],
+                             catch_exceptions=False)
+        assert done.exit_code == 0, done.output
+        assert len(list(out.iterdir())) > 1 or not (out / "kept.txt").exists()
+
+
+@pytest.mark.parametrize("command", ["sessions", "visits"])
+def test_a_re_plan_into_a_held_folder_stops_before_reading_its_earlier_plan(
+        tmp_path, command):
+    """A re-plan (``--from``) reads its earlier plan from its out folder: it takes the
+    folder first, so a held folder stops it at once (the busy message, not a complaint
+    about the earlier plan the other run is replacing)."""
+    from output_support import Holder
+
+    out = tmp_path / "out" / command
+    out.mkdir(parents=True)
+    (out / "kept.txt").write_text("the last complete files", encoding="utf-8")
+    (out / f"{command}.csv").write_text("half-written,\n", encoding="utf-8")
+    args = {"sessions": ["sessions", "--from", "2027-06-01"],
+            "visits": ["visits", "--week", "2027-03-01", "--from", "2027-03-03"]}[command]
+    with Holder(tmp_path, out) as holder:
+        result = runner.invoke(app, [*args, "--out", str(out)], catch_exceptions=False)
+        (out / f"{command}.csv").unlink()
+        _held_stops(result, holder, out)

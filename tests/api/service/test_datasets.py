@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 
 import openpyxl
+import pytest
 from api_support import DATA, ROSTER_FILES, client, upload, zip_bytes
 
 
@@ -197,3 +198,26 @@ def test_a_district_without_the_home_visits_tables_uploads(tmp_path: Path) -> No
             zf.writestr("families.csv", (DATA / "families.csv").read_text(encoding="utf-8"))
         r = upload(c, buf.getvalue(), "families.zip")
         assert r.status_code == 422 and "visit_staff" in r.text
+
+
+def test_outcomes_uploaded_while_another_upload_is_stored_too_long_are_409(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another upload of outcomes holds its turn on the store (SQLite) longer than the
+    service lets one wait (``TUOYU_OUTCOMES_WAIT`` 0): 409 ``outcomes_busy`` in Chinese,
+    the English beside it, nothing recorded; once the other is done the same upload is
+    recorded."""
+    from filelock import FileLock
+
+    monkeypatch.setenv("TUOYU_OUTCOMES_WAIT", "0")
+    good = "institution_id,date,outcome,inspector_ids\nJG0001,2027-03-03,pass,JC001;JC002\n"
+    with client(tmp_path) as c:
+        ds = upload(c, zip_bytes(names=ROSTER_FILES)).json()
+        url = f"/api/v1/datasets/{ds['id']}/outcomes"
+        db = c.app.state.tuoyu.settings.url.removeprefix("sqlite:///")  # type: ignore[attr-defined]
+        with FileLock(db + ".outcomes.lock"):
+            r = c.post(url, files={"file": ("out.csv", good.encode(), "text/csv")})
+        assert r.status_code == 409 and r.json()["error"] == "outcomes_busy"
+        assert "另一次录入正在保存" in r.json()["message"]
+        assert "Another upload of outcomes" in r.json()["message_en"]
+        r = c.post(url, files={"file": ("out.csv", good.encode(), "text/csv")})
+        assert r.status_code == 200 and r.json() == {"recorded": 1}

@@ -110,3 +110,20 @@ def test_a_bad_body_is_refused_as_values_and_stores_nothing(folder: Path, tmp_pa
     assert got == kind and problems
     json.dumps(problems)  # plain values: they cross a process boundary as JSON
     assert _stored(url, "bad") == 0
+
+
+def test_outcomes_waiting_too_long_for_another_upload_are_busy_in_both_languages(
+        folder: Path, tmp_path: Path, url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another upload of outcomes holds its turn on the store longer than this one may
+    wait (``TUOYU_OUTCOMES_WAIT`` 0): the process apart answers "busy" with the Chinese
+    and English sentences the route sends as 409 ``outcomes_busy``; nothing is stored."""
+    from filelock import FileLock
+
+    monkeypatch.setenv("TUOYU_OUTCOMES_WAIT", "0")
+    rows = [{"institution_id": "I01", "date": "2027-03-02", "outcome": "pass",
+             "inspector_ids": ["P1", "P2"]}]
+    with FileLock(url.removeprefix("sqlite:///") + ".outcomes.lock"):
+        kind, said = record_outcomes(_body(tmp_path, rows), "json", str(folder), "busy", url,
+                                     "2027-12-31")
+    assert kind == "busy" and _stored(url, "busy") == 0
+    assert "另一次录入正在保存" in said["zh"] and "Another upload of outcomes" in said["en"]

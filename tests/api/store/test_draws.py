@@ -113,3 +113,171 @@ def test_the_bundled_data_is_kept_under_its_name_too(district: Dataset) -> None:
     assert draws.dataset_keys(district) == [district.key]
     bundled = Dataset.at(Dataset.bundled().folder)  # the bundled folder given by its path
     assert draws.dataset_keys(bundled) == [bundled.key, "baoshan"]
+
+
+# ------------------------------------------------ two uploads of outcomes at once
+#: the working days of March 2027 (no holiday in the tiny district's calendar)
+MARCH_DAYS = [d for d in (dt.date(2027, 3, 1) + dt.timedelta(k) for k in range(31))
+              if d.weekday() < 5]
+
+
+def _outcomes_file(path: Path, outcome: str, team: str, n: int = 24) -> Path:
+    """``n`` visits of the tiny district (I01…, one each on a working day of March),
+    each with ``outcome`` by ``team``."""
+    lines = ["institution_id,date,outcome,inspector_ids"]
+    lines += [f"I{i:02d},{MARCH_DAYS[i % len(MARCH_DAYS)]},{outcome},{team}"
+              for i in range(1, n + 1)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _stored_outcomes(url: str, key: str) -> list[tuple[str, str, str]]:
+    import sqlalchemy as sa
+
+    eng = sa.create_engine(url)
+    with eng.connect() as conn:
+        rows = conn.execute(sa.text(
+            "SELECT institution_id, date, outcome FROM outcomes WHERE dataset = :k"),
+            {"k": key}).all()
+    eng.dispose()
+    return [(str(i), str(d)[:10], str(o)) for i, d, o in rows]
+
+
+def test_two_uploads_of_the_same_visits_at_once_keep_one_outcome_per_visit_sqlite(
+        district: Dataset, tmp_path: Path) -> None:
+    """Two uploads of the same 24 visits (one all pass, one all fail), in two processes
+    released together at a barrier onto one SQLite store: both are recorded (the second
+    takes its turn, no "database is locked"), and each visit has exactly one outcome, all
+    from the same upload (the one stored last), never two."""
+    from store_race import record_at_barrier
+
+    from tuoyu.api.service.proc import context, start
+
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    store.engine(url).dispose()  # made and migrated before the race
+    files = [_outcomes_file(tmp_path / "a.csv", "pass", "P1;P2"),
+             _outcomes_file(tmp_path / "b.csv", "fail", "P3;P4")]
+    barrier = context().Barrier(2)
+    procs = [start(record_at_barrier, (url, str(district.folder), district.key, str(f),
+                                       barrier), name=f"outcomes-{k}")
+             for k, f in enumerate(files)]
+    for p in procs:
+        p.join(300)
+    assert [p.exitcode for p in procs] == [0, 0]  # a traceback on stderr says why not
+    rows = _stored_outcomes(url, district.key)
+    assert len(rows) == 24 and len({(i, d) for i, d, _ in rows}) == 24
+    assert {o for *_, o in rows} in ({"pass"}, {"fail"})
+
+
+def test_an_upload_that_cannot_take_its_turn_is_told_so_and_stores_nothing(
+        district: Dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another upload is being stored (its turn held) longer than this one may wait
+    (``TUOYU_OUTCOMES_WAIT``, here 0): this one is refused with a clear answer in Chinese
+    and English (nothing recorded, try again), on the command line exit 2, never
+    "database is locked"; once the other is done it is recorded."""
+    from filelock import FileLock
+    from typer.testing import CliRunner
+
+    from tuoyu.api.cli import app
+    from tuoyu.api.runner import state_error_text
+
+    db = tmp_path / "store.sqlite"
+    url = f"sqlite:///{db}"
+    monkeypatch.setenv("TUOYU_DATABASE_URL", url)
+    monkeypatch.setenv("TUOYU_OUTCOMES_WAIT", "0")
+    store.engine(url).dispose()
+    file = _outcomes_file(tmp_path / "a.csv", "rectify", "P1;P2", n=3)
+    other = FileLock(f"{db}.outcomes.lock")
+    with other:
+        with pytest.raises(store.OutcomesBusy) as busy:
+            draws.record_outcomes(file, district, store.make_engine(url),
+                                  today=dt.date(2027, 12, 31))
+        zh, en = state_error_text(busy.value, "zh"), state_error_text(busy.value, "en")
+        assert "另一次录入正在保存" in zh and "什么也没有记录" in zh
+        assert "Another upload of outcomes" in en and "nothing of it was recorded" in en
+        monkeypatch.setenv("TUOYU_TODAY", "2027-12-31")
+        result = CliRunner().invoke(app, ["inspections", "record", str(file), "--data",
+                                          str(district.folder)], catch_exceptions=False)
+        assert result.exit_code == 2 and "另一次录入正在保存" in result.output
+        assert "locked" not in result.output
+        assert _stored_outcomes(url, district.key) == []
+    # the store itself locked by another writer past the busy timeout (here none): the
+    # same clear answer, not SQLite's "database is locked"
+    import sqlite3
+
+    import sqlalchemy as sa
+
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    impatient = sa.create_engine(url, connect_args={"timeout": 0})
+    try:
+        with pytest.raises(store.OutcomesBusy):
+            draws.record_outcomes(file, district, impatient, today=dt.date(2027, 12, 31))
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+        impatient.dispose()
+    assert draws.record_outcomes(file, district, store.make_engine(url),
+                                 today=dt.date(2027, 12, 31)) == 3
+    assert sorted(_stored_outcomes(url, district.key)) == [
+        ("I01", str(MARCH_DAYS[1]), "rectify"), ("I02", str(MARCH_DAYS[2]), "rectify"),
+        ("I03", str(MARCH_DAYS[3]), "rectify")]
+
+
+def test_two_writers_of_one_visit_on_postgres_store_one_outcome() -> None:
+    """PostgreSQL, two transactions step by step: the first has written its outcomes of
+    24 visits and not committed; the second then records the same visits (before, it
+    found nothing to replace and inserted: 48 rows). Now the second waits on the first's
+    rows; once the first commits, the second replaces them: 24 outcomes, the second's."""
+    import threading
+
+    import sqlalchemy as sa
+    from api_support import postgres_url
+
+    from tuoyu.models.inspection import PastInspection
+
+    url = postgres_url()
+    eng = store.engine(url)
+
+    def visits(outcome: str, team: tuple[str, ...]) -> list[PastInspection]:
+        return [PastInspection(institution_id=f"I{i:02d}", date=MARCH_DAYS[i % len(MARCH_DAYS)],
+                               outcome=outcome, inspector_ids=team) for i in range(1, 25)]
+
+    first = Session(eng)
+    first.begin()
+    store.record_outcomes(first, "race", visits("pass", ("P1", "P2")))
+    started, pid, errors = threading.Event(), [0], []
+
+    def second() -> None:
+        try:
+            with Session(eng) as s, s.begin():
+                pid[0] = s.execute(sa.text("SELECT pg_backend_pid()")).scalar_one()
+                started.set()
+                store.record_outcomes(s, "race", visits("fail", ("P3", "P4")))
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+        finally:
+            started.set()
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    assert started.wait(60)
+    with eng.connect() as watch:  # commit the first once the second waits for it or is done
+        for _ in range(6000):
+            waiting = watch.execute(sa.text(
+                "SELECT wait_event_type FROM pg_stat_activity WHERE pid = :p"),
+                {"p": pid[0]}).scalar()
+            if waiting == "Lock" or not thread.is_alive():
+                break
+            watch.rollback()
+            threading.Event().wait(0.01)
+    first.commit()
+    first.close()
+    thread.join(60)
+    assert not thread.is_alive() and errors == []
+    with eng.connect() as conn:
+        rows = conn.execute(sa.text(
+            "SELECT institution_id, date, outcome FROM outcomes WHERE dataset = 'race'")).all()
+    eng.dispose()
+    assert len(rows) == 24 and len({(i, d) for i, d, _ in rows}) == 24
+    assert {o for *_, o in rows} == {"fail"}

@@ -5,7 +5,8 @@ that cannot be written."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -133,6 +134,21 @@ def output_failure(exc: Exception, out: Path, lang: Lang = "zh") -> str:
         return message("output.error", {"path": str(exc.path), "reason": reason}, lang)
     reason = getattr(exc, "strerror", None) or str(exc)
     return message("output.error", {"path": str(out), "reason": reason}, lang)
+
+
+@contextmanager
+def holding(out: Path, lang: Lang = "zh") -> Iterator[None]:
+    """Hold the out folder ``out`` for what runs inside (:func:`tuoyu.api.exports.output.
+    claim`): from before anything is read from it or written into it until the files are
+    in place. Another run holding it: its folder and process, "nothing was written", exit
+    2 at once. The same run may claim it again inside (:func:`plan_and_write` does)."""
+    from tuoyu.api.exports.output import OutputError, claim
+
+    try:
+        with claim(out):
+            yield
+    except OutputError as exc:  # the folder cannot be claimed (held, a file, read-only)
+        fail([output_failure(exc, out, lang)], lang)
 
 
 def plan_and_write(dataset: Dataset, params: AnyParams, out: Path, lang: Lang = "zh",

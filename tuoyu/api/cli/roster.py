@@ -14,6 +14,7 @@ meanwhile): a located message, exit 2, nothing stored.
 from __future__ import annotations
 
 import json
+from contextlib import nullcontext
 from pathlib import Path
 
 import typer
@@ -23,6 +24,7 @@ from tuoyu.api.cli.common import (
     dataset_of,
     fail,
     help_of,
+    holding,
     make_params,
     output_failure,
     param_option,
@@ -121,12 +123,15 @@ def publish_cmd(
     language = _lang(lang)
     params = make_params(RosterParams, language, month=month)
     dataset = dataset_of(data)
-    try:
-        entry = runner.publish(dataset, params.month)
-    except store.RosterStateError as exc:
-        _state_error(exc, language)
-    if out is not None:
-        runner.restamp_roster(out, dataset)
+    with holding(out, language) if out is not None else nullcontext():
+        # the roster folder held first: a re-plan writing it meanwhile stops this
+        # publish before the store changes, and no stale book is stamped over its plan
+        try:
+            entry = runner.publish(dataset, params.month)
+        except store.RosterStateError as exc:
+            _state_error(exc, language)
+        if out is not None:
+            runner.restamp_roster(out, dataset)
     shown = {**entry, "month": params.month, "seed": str(entry["seed"]),
              "fingerprint": str(entry["fingerprint"])[:19] + "…"}
     typer.echo(message("roster.summary.published", shown, language))
@@ -253,12 +258,13 @@ def notice_cmd(
     if kind is not None and kind not in KINDS:
         fail([f"--kind {kind}: expected one of {', '.join(KINDS)}"], language)
     try:
-        dataset = dataset_of(data)
-        notice = notice_of(runner.month_view(dataset, params.month),
-                           load_inspection_data(dataset.folder), language, kind,
-                           district=district_name(dataset.folder))
-        with staged(out) as tmp:
-            write_notice(notice, tmp, language)
+        with holding(out, language):  # another run writing out meanwhile: stop at once
+            dataset = dataset_of(data)
+            notice = notice_of(runner.month_view(dataset, params.month),
+                               load_inspection_data(dataset.folder), language, kind,
+                               district=district_name(dataset.folder))
+            with staged(out) as tmp:
+                write_notice(notice, tmp, language)
     except NotRevealed as exc:
         fail([message(exc.code, exc.params, language)], language)
     except store.RosterStateError as exc:
@@ -354,10 +360,14 @@ def record_cmd(
     from tuoyu.api import runner
 
     language = _lang(lang)
+    from tuoyu.api.store import OutcomesBusy
+
     try:
         n = runner.record_outcomes(file, dataset_of(data))
     except DataError as exc:
         fail([render_data_error(exc, language)], language)
+    except OutcomesBusy as exc:  # another upload being stored: nothing recorded, exit 2
+        _state_error(exc, language)
     typer.echo(message("roster.summary.recorded", {"count": n}, language))
 
 

@@ -13,7 +13,14 @@ from pathlib import Path
 
 import typer
 
-from tuoyu.api.cli.common import LANG_OPTION, dataset_of, fail, help_of, output_failure
+from tuoyu.api.cli.common import (
+    LANG_OPTION,
+    dataset_of,
+    fail,
+    help_of,
+    holding,
+    output_failure,
+)
 from tuoyu.api.text import Lang, message, render_data_error
 from tuoyu.models.errors import DataError
 
@@ -43,18 +50,19 @@ def scorecard(
         fail([f"--plans {plans}: 没有这个文件夹" if language == "zh"
               else f"--plans {plans}: no such folder"], language)
     dataset = dataset_of(data)
-    try:
-        inputs, sources = gathering.gather(dataset, year, plans=plans)
-    except DataError as exc:
-        fail([render_data_error(exc, language)], language)
-    doc = export.rendered(compute(inputs), district_name(dataset), sources, language)
-    shown = export.text(doc, language)
-    try:
-        with staged(out) as tmp:
-            export.write_xlsx(doc, tmp / "scorecard.xlsx")
-            (tmp / "scorecard.txt").write_text(shown + "\n", encoding="utf-8")
-    except (OutputError, OSError) as exc:
-        fail([output_failure(exc, out, language)], language)
+    with holding(out, language):  # another run writing out meanwhile: stop, nothing written
+        try:
+            inputs, sources = gathering.gather(dataset, year, plans=plans)
+        except DataError as exc:
+            fail([render_data_error(exc, language)], language)
+        doc = export.rendered(compute(inputs), district_name(dataset), sources, language)
+        shown = export.text(doc, language)
+        try:
+            with staged(out) as tmp:
+                export.write_xlsx(doc, tmp / "scorecard.xlsx")
+                (tmp / "scorecard.txt").write_text(shown + "\n", encoding="utf-8")
+        except (OutputError, OSError) as exc:
+            fail([output_failure(exc, out, language)], language)
     typer.echo(shown)
     typer.echo(message("scorecard.written", {"path": str(out)}, language))
 

@@ -18,6 +18,7 @@ from tuoyu.api.cli.common import (
     dataset_of,
     fail,
     help_of,
+    holding,
     make_params,
     param_option,
     plan_and_write,
@@ -52,7 +53,8 @@ def sessions(
         fail([message("input.previous_without_from", {"path": str(previous)}, lang)], lang)
     if from_ is not None:
         earlier = previous or (out / "sessions.csv")
-    plan_and_write(dataset_of(data), params, out, lang, previous=earlier)  # type: ignore[arg-type]
+    with holding(out, lang):  # type: ignore[arg-type]  # the earlier plan read under the hold
+        plan_and_write(dataset_of(data), params, out, lang, previous=earlier)  # type: ignore[arg-type]
 
 
 def register(app: typer.Typer) -> None:

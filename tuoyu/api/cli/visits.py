@@ -16,6 +16,7 @@ from tuoyu.api.cli.common import (
     LANG_OPTION,
     both,
     help_of,
+    holding,
     make_params,
     param_option,
     plan_and_write,
@@ -84,16 +85,17 @@ def visits(
                          visit_minutes=visit_minutes, pairs=False if no_pairs else None,
                          speed_kmh=speed, time_limit=time_limit)
     dataset = Dataset.bundled() if data is None else Dataset.at(data)
-    if previous is None and from_date is not None and (out / "visits.csv").exists():
-        previous = out / "visits.csv"
     from tuoyu.api.visits_inputs import SESSIONS_FILE
 
-    token = SESSIONS_FILE.set(sessions)
-    try:
-        plan_and_write(dataset, params, out, out_lang, previous=previous,
-                       show=lambda plan, lg: show(plan, lg, out))
-    finally:
-        SESSIONS_FILE.reset(token)
+    with holding(out, out_lang):  # whether out holds an earlier plan: decided under the hold
+        if previous is None and from_date is not None and (out / "visits.csv").exists():
+            previous = out / "visits.csv"
+        token = SESSIONS_FILE.set(sessions)
+        try:
+            plan_and_write(dataset, params, out, out_lang, previous=previous,
+                           show=lambda plan, lg: show(plan, lg, out))
+        finally:
+            SESSIONS_FILE.reset(token)
 
 def forget_families(
     data: Annotated[Path | None, typer.Option(

@@ -21,11 +21,13 @@ def _problems(err: Any) -> tuple[str, Any]:
 
 
 def record_outcomes(path: str, content_type: str, folder: str, key: str, url: str,
-                    today: str) -> tuple[str, Any]:
+                    today: str, wait: float | None = None) -> tuple[str, Any]:
     """Check a table of outcomes (the request's body as received: a multipart upload of
     a CSV or XLSX, or JSON rows) against the dataset and store it: ("ok", rows) |
     ("problems", [problem dicts]) | ("invalid", [pydantic errors]) | ("refused", (status,
-    message)) for an upload that holds no table of outcomes."""
+    message)) for an upload that holds no table of outcomes | ("busy", {"zh", "en"}) when
+    another upload of outcomes held the store too long (``wait``: the service's
+    ``TUOYU_OUTCOMES_WAIT``, read in the service's process)."""
     from pydantic import ValidationError
 
     from tuoyu.api.runner import record_outcomes as record
@@ -50,12 +52,18 @@ def record_outcomes(path: str, content_type: str, folder: str, key: str, url: st
             return "invalid", json.loads(exc.json(include_url=False))[:200]
         file = file.with_name("outcomes.csv")
         rows_csv(rows, file)
+    from tuoyu.api.store import OutcomesBusy
+
     engine = make_engine(url)
     try:
         return "ok", record(file, Dataset(Path(folder), key), engine,
-                            today=dt.date.fromisoformat(today))
+                            today=dt.date.fromisoformat(today), wait=wait)
     except DataError as err:
         return _problems(err)
+    except OutcomesBusy as busy:  # another upload of outcomes being stored: 409
+        from tuoyu.api.runner import state_error_text
+
+        return "busy", {lang: state_error_text(busy, lang) for lang in ("zh", "en")}
     finally:
         engine.dispose()
 

@@ -247,8 +247,11 @@ async def record_outcomes(dataset_id: str, request: Request, st: StateDep,
     The body (at most TUOYU_MAX_UPLOAD_MB) is streamed to disk as it comes; the upload
     is taken apart (multipart), checked and stored in a process apart, in batches, so
     the service keeps answering meanwhile. A caller whose heavy request is under way
-    is refused (429) before its body is read."""
+    is refused (429) before its body is read. One outcome per visit: a visit recorded
+    again keeps the outcome recorded last, also when two uploads come at once (the second
+    waits its turn; 409 ``outcomes_busy``, nothing recorded, when it waited too long)."""
     from tuoyu.api.runner import office_today
+    from tuoyu.api.store.draws import outcomes_wait
 
     row = await run_in_threadpool(get_dataset, st, dataset_id)
     today = office_today()
@@ -261,7 +264,7 @@ async def record_outcomes(dataset_id: str, request: Request, st: StateDep,
             await _stream_to(request, path, st.settings.max_upload_bytes)
             result, value = await run_in_threadpool(
                 run_limited, heavy.record_outcomes, str(path), ctype, row.path, row.id,
-                st.settings.url, today.isoformat())
+                st.settings.url, today.isoformat(), outcomes_wait())
     if result == "invalid":
         from fastapi.exceptions import RequestValidationError
 
@@ -270,6 +273,8 @@ async def record_outcomes(dataset_id: str, request: Request, st: StateDep,
         raise DataError([Problem(**p) for p in value])
     if result == "refused":
         raise ApiError(*value)
+    if result == "busy":  # another upload of outcomes was being stored: nothing recorded
+        raise ApiError(409, value["zh"], "outcomes_busy", message_en=value["en"])
     return RecordedOut(recorded=value)
 
 

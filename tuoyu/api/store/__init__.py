@@ -34,6 +34,7 @@ from tuoyu.api.store.tables import (
     DatasetRow,
     Job,
     Outcome,
+    OutcomeSuperseded,
     PlanFolder,
     Roster,
     RosterVisit,
@@ -43,9 +44,9 @@ from tuoyu.api.store.tables import (
 from tuoyu.models.inspection import PastInspection
 
 __all__ = [
-    "FINISHED", "ROSTER_STATES", "STATUSES", "ApiToken", "Base", "DatasetRow", "Job", "Outcome", "Roster",
+    "FINISHED", "ROSTER_STATES", "STATUSES", "ApiToken", "Base", "DatasetRow", "Job", "Outcome", "OutcomeSuperseded", "Roster",
     "RosterVisit", "StoredPlan", "now", "database_url", "engine", "make_engine", "migrate",
-    "stored_history", "save_roster", "record_outcomes", "RosterStateError", "RedrawRefused",
+    "stored_history", "save_roster", "record_outcomes", "OutcomesBusy", "RosterStateError", "RedrawRefused",
     "DrawConflict", "default_url", "home", "ReplanNeedsReason", "NothingToPublish", "NothingToReplan", "NoRosterStored", "month_draws", "earlier_draws", "draw_entry",
     "is_published", "month_roster", "publish_roster", "PlanFolder", "note_plan_folder",
     "plan_folders",
@@ -206,6 +207,14 @@ class RosterStateError(Exception):
     def __init__(self, **params: Any) -> None:
         self.params = params
         super().__init__(f"{self.code} {params}")
+
+
+class OutcomesBusy(RosterStateError):
+    """Another upload of outcomes was being stored and this one could not take its turn
+    within ``seconds`` (or it conflicted with it): nothing of this one was stored; try
+    again. CLI exit 2, API 409."""
+
+    code = "roster.outcomes_busy"
 
 
 class RedrawRefused(RosterStateError):
@@ -390,29 +399,55 @@ def outcomes_between(session: Session, dataset: str, start: dt.date, end: dt.dat
 OUTCOME_BATCH = 2000
 
 
+def _deduplicated(rows: list[PastInspection]) -> list[PastInspection]:
+    """One row per visit (institution, date), the last given (a table checked by the
+    reader holds no two; a caller that gives two means the later)."""
+    return list({(o.institution_id, o.date): o for o in rows}.values())
+
+
 def record_outcomes(session: Session, dataset: str, outcomes: Iterable[PastInspection]) -> int:
     """Record inspection outcomes; a second record of the same visit replaces the first.
-    One read of the visits already recorded in the dates concerned, deletes by id and
-    multi-row inserts in batches: 300,000 rows take seconds, in the caller's one
-    transaction (all or nothing)."""
-    rows = list(outcomes)
+
+    One outcome per visit is the unique index ``ux_outcomes_visit``; on SQLite and
+    PostgreSQL each row is an upsert (``INSERT … ON CONFLICT (dataset, institution_id,
+    date) DO UPDATE``), so two writers at once never store two outcomes of one visit: on
+    PostgreSQL the second waits for the first's transaction and then replaces its row, on
+    SQLite writers take turns (see :func:`tuoyu.api.store.draws.record_outcomes`). Other
+    databases: the visits' rows deleted, then inserted (the index refuses a second
+    writer's duplicate). Multi-row statements in batches: 300,000 rows take seconds, in
+    the caller's one transaction (all or nothing)."""
+    rows = _deduplicated(list(outcomes))
     if not rows:
         return 0
     at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    table = Outcome.__table__
+    dialect = session.get_bind().dialect.name
+    # in one order of visits: two writers at once lock the same rows in the same order
+    # (PostgreSQL), so they wait for each other instead of deadlocking
+    values = [{"dataset": dataset, "institution_id": o.institution_id, "date": o.date,
+               "outcome": o.outcome, "inspector_ids": ";".join(o.inspector_ids),
+               "recorded_at": at}
+              for o in sorted(rows, key=lambda o: (o.institution_id, o.date))]
+    if dialect in ("sqlite", "postgresql"):
+        if dialect == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert as upsert
+        else:
+            from sqlalchemy.dialects.postgresql import insert as upsert
+        stmt = upsert(table)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["dataset", "institution_id", "date"],
+            set_={c: stmt.excluded[c] for c in ("outcome", "inspector_ids", "recorded_at")})
+        for i in range(0, len(values), OUTCOME_BATCH):
+            session.execute(stmt, values[i:i + OUTCOME_BATCH])
+        return len(rows)
     new = {(o.institution_id, o.date) for o in rows}
     lo, hi = min(o.date for o in rows), max(o.date for o in rows)
-    table = Outcome.__table__
     old = [i for i, inst, day in session.execute(
         select(Outcome.id, Outcome.institution_id, Outcome.date).where(
             Outcome.dataset == dataset, Outcome.date >= lo, Outcome.date <= hi))
         if (inst, day) in new]
     for i in range(0, len(old), OUTCOME_BATCH):
         session.execute(delete(table).where(table.c.id.in_(old[i:i + OUTCOME_BATCH])))
-    for i in range(0, len(rows), OUTCOME_BATCH):
-        session.execute(insert(table), [
-            {"dataset": dataset, "institution_id": o.institution_id, "date": o.date,
-             "outcome": o.outcome, "inspector_ids": ";".join(o.inspector_ids),
-             "recorded_at": at}
-            for o in rows[i:i + OUTCOME_BATCH]
-        ])
+    for i in range(0, len(values), OUTCOME_BATCH):
+        session.execute(insert(table), values[i:i + OUTCOME_BATCH])
     return len(rows)

@@ -233,17 +233,74 @@ def office_today() -> dt.date:
                                  params={"kind": "date"})]) from None
 
 
+#: how long an upload of outcomes waits for another one being stored (seconds; 300,000
+#: rows are stored in under a minute) before it is refused with :class:`OutcomesBusy`;
+#: the setting ``TUOYU_OUTCOMES_WAIT`` overrides it
+OUTCOMES_WAIT = 300.0
+
+
+def outcomes_wait() -> float:
+    """``TUOYU_OUTCOMES_WAIT`` (seconds, at least 0), else :data:`OUTCOMES_WAIT`."""
+    try:
+        return max(0.0, float(os.environ.get("TUOYU_OUTCOMES_WAIT") or OUTCOMES_WAIT))
+    except ValueError:
+        return OUTCOMES_WAIT
+
+
 def record_outcomes(file: Path, dataset: Dataset, engine: Engine | None = None,
-                    today: dt.date | None = None) -> int:
+                    today: dt.date | None = None, wait: float | None = None) -> int:
     """Check an outcomes table (the contract's ``inspections``: institution_id, date,
     outcome, inspector_ids) against the dataset and store it; raises DataError naming
     file, row and column, storing nothing. An outcome dated after ``today`` (default:
-    :func:`office_today`) is refused: only visits made have outcomes."""
+    :func:`office_today`) is refused: only visits made have outcomes.
+
+    Two uploads at once: on SQLite they take turns (a file lock beside the database, held
+    for the transaction), the second waiting up to ``wait`` seconds, then refused with
+    :class:`store.OutcomesBusy` (never "database is locked"); on PostgreSQL the second
+    waits for the first's rows and replaces them. Either way one outcome per visit, the
+    one written last, and a writer that cannot store gets OutcomesBusy, storing nothing.
+    ``wait``: default :func:`outcomes_wait`."""
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
     from tuoyu.models.outcomes import read_outcomes
 
     rows = read_outcomes(file, dataset.folder, today=today or office_today())
-    with Session(engine or store.engine()) as session, session.begin():
-        return store.record_outcomes(session, dataset.key, rows)
+    eng = engine or store.engine()
+    wait = outcomes_wait() if wait is None else wait
+    try:
+        with _outcomes_turn(eng, wait), Session(eng) as session, session.begin():
+            return store.record_outcomes(session, dataset.key, rows)
+    except (IntegrityError, OperationalError) as exc:
+        # a duplicate refused by the index (a database without upserts), a deadlock, or
+        # SQLite still locked by another writer after its busy timeout
+        raise store.OutcomesBusy(seconds=round(wait)) from exc
+
+
+def _outcomes_turn(eng: Engine, wait: float) -> Any:
+    """The turn of one writer of outcomes on a SQLite file: a file lock beside it
+    (``tuoyu.sqlite.outcomes.lock``), waited for up to ``wait`` seconds, then
+    :class:`store.OutcomesBusy`. Other databases lock their own rows: no lock here."""
+    from contextlib import contextmanager, nullcontext
+
+    from filelock import FileLock, Timeout
+
+    database = eng.url.database if eng.url.get_backend_name() == "sqlite" else None
+    if not database or database == ":memory:":
+        return nullcontext()
+
+    @contextmanager
+    def turn() -> Any:
+        lock = FileLock(f"{database}.outcomes.lock")
+        try:
+            lock.acquire(timeout=max(wait, 0) or 0.001)
+        except Timeout:
+            raise store.OutcomesBusy(seconds=round(wait)) from None
+        try:
+            yield
+        finally:
+            lock.release()
+
+    return turn()
 
 
 # ------------------------------------------- the official draw's cycle (issue 19)

@@ -91,7 +91,13 @@ class RosterVisit(Base):
 
 
 class Outcome(Base):
+    """The outcome of one visit made: one per (dataset, institution, date), the unique
+    index ``ux_outcomes_visit`` (two writers at once cannot store two; a second record
+    of the visit replaces the first)."""
+
     __tablename__ = "outcomes"
+    __table_args__ = (
+        Index("ux_outcomes_visit", "dataset", "institution_id", "date", unique=True),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     dataset: Mapped[str] = mapped_column(String(500), index=True)
     institution_id: Mapped[str] = mapped_column(String(64), index=True)
@@ -99,6 +105,24 @@ class Outcome(Base):
     outcome: Mapped[str] = mapped_column(String(16))
     inspector_ids: Mapped[str] = mapped_column(String(500))
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class OutcomeSuperseded(Base):
+    """An outcome moved out of ``outcomes`` by migration 0007: a store made before the
+    unique index could hold two outcomes of one visit (two uploads at once); the newest
+    recorded stayed in ``outcomes``, each other one is kept here as it was (``outcome_id``
+    its id there), never deleted."""
+
+    __tablename__ = "outcomes_superseded"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    outcome_id: Mapped[int] = mapped_column(Integer)
+    dataset: Mapped[str] = mapped_column(String(500), index=True)
+    institution_id: Mapped[str] = mapped_column(String(64))
+    date: Mapped[dt.date] = mapped_column(Date)
+    outcome: Mapped[str] = mapped_column(String(16))
+    inspector_ids: Mapped[str] = mapped_column(String(500))
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    superseded_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
 STATUSES = ("queued", "running", "done", "infeasible", "failed", "cancelled", "interrupted")

@@ -44,6 +44,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "该地点距表中其他地点约 {km} 公里（超过 {limit} 公里，请核对经纬度）",
         "the place is about {km} km from the others (more than {limit} km: check lon/lat)",
     ),
+    "input.far_away_personal": (
+        "该地点距区内其他地点超过 {limit} 公里（请核对经纬度，或留空经纬度以用居委位置）",
+        "the place is more than {limit} km from the district's others (check lon/lat, or "
+        "leave lon and lat blank for the committee's place)",
+    ),
     "input.projected": (
         "坐标看起来是投影坐标（米），不是经纬度",
         "coordinates look projected (metres), not longitude/latitude",

@@ -479,6 +479,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "roster.verify.more_differ": ("另有 {count} 处不同。", "{count} more fields differ."),
     "roster.summary.written": ("  已写入：{files}", "  written: {files}"),
+    "roster.outcomes_busy": (
+        "另一次录入正在保存本数据集的检查结果，等待 {seconds} 秒后仍未轮到本次录入："
+        "本次什么也没有记录，请稍后再录入一次（同一次上门只保留最后录入的结果）。",
+        "Another upload of outcomes was being stored and this one did not get its turn "
+        "within {seconds} s: nothing of it was recorded; upload it again later (a visit "
+        "keeps the outcome recorded last).",
+    ),
     "roster.summary.recorded": (
         "已记录 {count} 条检查结果。",
         "Recorded {count} inspection outcomes.",

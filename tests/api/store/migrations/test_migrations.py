@@ -29,6 +29,7 @@ ADDS: dict[str, tuple[set[str], set[tuple[str, str]]]] = {
     "0005": ({"roster_commitments"}, {("rosters", c) for c in ("sealed_json", "sealed_hash",
                                                                "sealed_at", "revealed_at")}),
     "0006": ({"plan_folders"}, set()),
+    "0007": ({"outcomes_superseded"}, set()),
 }
 #: 0001's downgrade drops only the service's tables: the command line's own (rosters,
 #: roster_visits, outcomes) may hold rosters made before the store had migrations
@@ -166,3 +167,60 @@ def test_tables_the_command_line_made_before_are_kept_with_their_rows(tmp_path: 
     eng.dispose()
     assert tuple(row) == (7, "I9", "rectify")
     assert {"jobs", "plans", "datasets", "api_tokens"} <= _schema(url)[0]
+
+
+def _outcome(conn: sa.Connection, inst: str, day: str, outcome: str, at: str,
+             dataset: str = "d1") -> None:
+    conn.execute(sa.text(
+        "INSERT INTO outcomes (dataset, institution_id, date, outcome, inspector_ids,"
+        " recorded_at) VALUES (:ds, :i, :d, :o, 'P1;P2', :at)"),
+        {"ds": dataset, "i": inst, "d": day, "o": outcome, "at": at})
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgres"])
+def test_two_outcomes_of_one_visit_stored_before_0007_keep_the_newest_and_lose_none(
+        tmp_path: Path, database: str) -> None:
+    """A store holding two (and three) outcomes of one visit, as two uploads at once
+    left them before the unique index: 0007 keeps the newest recorded of each visit
+    (a tie: the later id) in outcomes, moves each other one as it was into
+    outcomes_superseded (nothing deleted), leaves single outcomes alone, and from then
+    on the index refuses a second; going down puts them back."""
+    if database == "postgres":
+        from api_support import postgres_url
+
+        url = postgres_url()
+    else:
+        url = _url(tmp_path)
+    cfg = alembic_config(url)
+    command.upgrade(cfg, "0006")
+    eng = sa.create_engine(url)
+    with eng.begin() as conn:
+        _outcome(conn, "I1", "2027-03-02", "pass", "2027-03-03 10:00:00")
+        _outcome(conn, "I1", "2027-03-02", "fail", "2027-03-03 10:00:00")  # same time: later id
+        _outcome(conn, "I2", "2027-03-02", "rectify", "2027-03-05 09:00:00")  # newest of 3
+        _outcome(conn, "I2", "2027-03-02", "pass", "2027-03-04 09:00:00")
+        _outcome(conn, "I2", "2027-03-02", "fail", "2027-03-03 09:00:00")
+        _outcome(conn, "I3", "2027-03-02", "pass", "2027-03-03 09:00:00")  # alone
+        _outcome(conn, "I1", "2027-03-02", "pass", "2027-03-03 09:00:00", dataset="d2")
+    command.upgrade(cfg, "head")
+    with eng.connect() as conn:
+        kept = conn.execute(sa.text(
+            "SELECT dataset, institution_id, outcome FROM outcomes ORDER BY id")).all()
+        moved = conn.execute(sa.text(
+            "SELECT outcome_id, institution_id, outcome, recorded_at FROM outcomes_superseded"
+            " ORDER BY outcome_id")).all()
+    assert [tuple(r) for r in kept] == [("d1", "I1", "fail"), ("d1", "I2", "rectify"),
+                                       ("d1", "I3", "pass"), ("d2", "I1", "pass")]
+    assert [tuple(r)[:3] for r in moved] == [(1, "I1", "pass"), (4, "I2", "pass"),
+                                            (5, "I2", "fail")]
+    assert str(moved[0][3]).startswith("2027-03-03 10:00:00")
+    with pytest.raises(sa.exc.IntegrityError), eng.begin() as conn:
+        _outcome(conn, "I3", "2027-03-02", "fail", "2027-03-06 09:00:00")
+    command.downgrade(cfg, "0006")
+    with eng.connect() as conn:
+        back = conn.execute(sa.text(
+            "SELECT institution_id, outcome FROM outcomes ORDER BY institution_id, outcome")).all()
+    eng.dispose()
+    assert sorted(tuple(r) for r in back) == sorted([
+        ("I1", "fail"), ("I1", "pass"), ("I1", "pass"), ("I2", "fail"), ("I2", "pass"),
+        ("I2", "rectify"), ("I3", "pass")])
