@@ -115,3 +115,26 @@ def test_the_years_education_work_above_what_its_people_can_give(tmp_path: Path)
     found = [f for f in precheck(problem(tmp_path, centers, staff=staff))
              if f.code == "sessions.clash.education_year"]
     assert [dict(f.params) for f in found] == [{"demand": 180, "supply": 12, "short": 168}]
+
+
+def test_an_event_whose_people_do_not_work_on_its_days(tmp_path: Path) -> None:
+    # a weekend event needing a psychologist where the only psychologist works Mon-Fri
+    # (held-out seed 17's clash, said in words); a weekday event of two educators, whom
+    # both work every day, has none
+    weekday = dict(person("P1", "psychology"), days="Mon;Tue;Wed;Thu;Fri")
+    staff = [person("E1"), person("E2"), person("M1", "medical"), weekday]
+    events = [event("E01", staff=2, disciplines="education;psychology", weekend="true"),
+              event("E02", count=3, staff=2, months="5")]
+    p = problem(tmp_path, [center_row("C1", ST, 6)], staff=staff, events=events)
+    found = [f.params for f in precheck(p) if f.code == "sessions.clash.event_people"]
+    assert [(f["event"], f["discipline"], f["days"], f["people"], f["pool"]) for f in found] \
+        == [("E01", "psychology", 0, 0, 1)]
+    # every day of the window checked by hand: no weekend day has a psychologist at work
+    assert not any(p.available(s, t) for s in p.pools["psychology"]
+                   for t in p.event_days(p.data.events[0]))
+
+
+def test_an_event_with_enough_people_on_enough_days_has_no_such_clash(tmp_path: Path) -> None:
+    events = [event("E01", count=2, staff=2, weekend="true")]
+    p = problem(tmp_path, [center_row("C1", ST, 6)], events=events)
+    assert [f for f in precheck(p) if f.code == "sessions.clash.event_people"] == []

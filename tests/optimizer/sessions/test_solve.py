@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sessions_check import WEEK, rows_of, violations, write_tables
@@ -162,7 +163,7 @@ def _plan(data, at_the_bound: bool, **kw):
     from tuoyu.optimizer.sessions import SessionRules
 
     problem = SessionProblem(data=data, year=2027, rules=SessionRules(at_the_bound=at_the_bound))
-    return plan_sessions(problem, SolveParams(time_limit=3, workers=2, **kw))
+    return plan_sessions(problem, SolveParams(**{"time_limit": 3, "workers": 2, **kw}))
 
 
 @settings(
@@ -230,3 +231,28 @@ def test_a_stop_during_the_try_at_the_bound_keeps_its_calendar_as_the_plan():
     rows = rows_of(result)
     assert len([r for r in rows if r["center_id"]]) >= 6 * 60  # every center's year
     assert violations(data, 2027, rows) == []
+
+
+
+@pytest.mark.heavy
+def test_quick_topics_that_miss_the_team_bound_change_nothing(monkeypatch):
+    """The try at the team bound keeps the quick topics (``topics.topics_in_steps``) only
+    when its plan then meets the bound. On the bundled year they do (optimal, 380); quick
+    topics that leave the calendar's own ones (above the bound: the topics step runs
+    only then) give the plan made with no quick topics at all, row for row: the whole
+    model's topics, at the bound too."""
+    from tuoyu.data import BUNDLED
+    from tuoyu.optimizer.sessions import topics
+
+    data = load_session_data(BUNDLED)
+    calls = []
+    monkeypatch.setattr(topics, "topics_in_steps",
+                        lambda p, s, t, stop=None: (calls.append(1), (list(s), False))[1])
+    kept = _plan(data, True, time_limit=60)
+    assert calls == [1]
+    monkeypatch.setattr(topics, "topics_in_steps", lambda p, s, t, stop=None: (None, False))
+    none = _plan(data, True, time_limit=60)
+    assert rows_of(kept) == rows_of(none)
+    assert (kept.status, kept.objective, kept.bound) == (none.status, none.objective,
+                                                          none.bound)
+    assert kept.status == Status.OPTIMAL and kept.objective == kept.bound

@@ -205,6 +205,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Event {name} ({event}) needs {need} {discipline} staff at once; the district has "
         "{have}.",
     ),
+    "sessions.clash.event_people": (
+        "区级活动 {name}（{event}）须在 {times} 个不同日子（周末：{weekend}，月份 {months}）"
+        "各有 {need} 名 {discipline} 专业人员同时出勤，但按工作日和请假只有 {days} 个这样的日子"
+        "（全区 {pool} 名该专业人员中，只有 {people} 名在这些日子里能工作）。",
+        "Event {name} ({event}) needs {need} {discipline} staff at once on {times} different "
+        "days (weekend: {weekend}) in months {months}, but only {days} such days have that "
+        "many at work (their weekdays and leave: {people} of the district's {pool} "
+        "{discipline} staff work on any of them).",
+    ),
     "sessions.clash.education_year": (
         "全年场次和活动需要 {demand} 个教育专业半天，教育专业人员在每月上限、可用日和请假之内"
         "最多提供 {supply} 个，缺 {short} 个。",

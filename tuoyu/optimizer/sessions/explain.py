@@ -84,12 +84,34 @@ def _event_checks(p: SessionProblem) -> list[Finding]:
                 clash("sessions.clash.event_team", **ids, disciplines=len(e.disciplines),
                       staff=e.staff_needed)
             )
+        short_pool = False
         for d, k in p.event_team(e).items():
             if k > len(p.pools[d]):
+                short_pool = True
                 out.append(
                     clash("sessions.clash.event_pool", **ids, discipline=d, need=k,
                           have=len(p.pools[d]))
                 )
+        if not short_pool and n <= len(days):
+            out += _event_people_days(p, e, days, n, ids)
+    return out
+
+
+def _event_people_days(p: SessionProblem, e, days: list[int], n: int, ids: dict) -> list:
+    """An event needs ``k`` people of a discipline at once on each of ``n`` different
+    days: the days of its window on which that many of them work (their weekdays, no
+    leave) must be at least ``n``, per discipline (e.g. a weekend event needing a
+    psychologist where every psychologist works Monday to Friday)."""
+    out = []
+    for d, k in p.event_team(e).items():
+        ok = [t for t in days if sum(p.available(s, t) for s in p.pools[d]) >= k]
+        if len(ok) < n:
+            free = sorted({s.staff_id for s in p.pools[d] for t in days if p.available(s, t)})
+            out.append(
+                clash("sessions.clash.event_people", **ids, discipline=d, need=k, times=n,
+                      weekend=e.weekend, months=list(e.months), days=len(ok),
+                      people=len(free), pool=len(p.pools[d]))
+            )
     return out
 
 

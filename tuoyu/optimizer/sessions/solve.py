@@ -410,17 +410,18 @@ def plan_sessions(
 
 
 def _teams_and_topics(
-    run: _Run, new: list[Session]
+    run: _Run, new: list[Session], at_bound: bool = False
 ) -> tuple[list[Session], dict[int, list[str]]]:
     """The calendar's sessions in plan order, their teams (the exact flow), then the
-    topics chosen again for the whole district (``_choose_topics``)."""
+    topics chosen again for the whole district (``_choose_topics``; ``at_bound``: the
+    try at the team bound)."""
     new.sort(key=lambda s: (s.date, s.half, s.center_id, s.event_id))
     t = time.perf_counter()
     staff_of = flow.best_teams(run.p, new)
     assert staff_of is not None, "the calendar passed the staffing check"
     secs = time.perf_counter() - t
     run.stages.append(StageTime("teams", Status.OPTIMAL, None, None, 0.0, secs))
-    return _choose_topics(run, new, staff_of)
+    return _choose_topics(run, new, staff_of, at_bound)
 
 
 def _named(
@@ -470,7 +471,7 @@ def _plan_at_the_bound(
     found = None
     stopped = run.out_of_time()
     if solver is not None:
-        new, staff_of = _teams_and_topics(run, new)
+        new, staff_of = _teams_and_topics(run, new, at_bound=True)
         value = goals.weighted(p, plan_values(p, new, staff_of), goals.PLAN_GOALS)
         # at the bound: proven. Stopped (cancelled, the wall clock) during the try: the
         # full solve would find nothing more, so the plan is finished from this calendar
@@ -510,7 +511,7 @@ def _polish(
 
 
 def _choose_topics(
-    run: _Run, new: list[Session], staff_of: dict[int, list[str]]
+    run: _Run, new: list[Session], staff_of: dict[int, list[str]], at_bound: bool = False
 ) -> tuple[list[Session], dict[int, list[str]]]:
     """The topics chosen again for the whole district with the doctors' and
     psychologists' places (``topics.py``, a MIP), the teams named again by the exact flow;
@@ -518,7 +519,9 @@ def _choose_topics(
     count against the previous plan). The MIP ends on its own; the work budget's seconds
     are its wall-clock safety net (said in the findings when it ends it). A district
     planned in parts (``calendar_groups``) is left to the local improvement: one MIP over
-    all its sessions could run for minutes."""
+    all its sessions could run for minutes. ``at_bound`` (the try at the team bound):
+    first the quick topics (``topics.topics_in_steps``), kept when the plan then meets
+    the team bound (optimal, whichever topics bring it there); else as without it."""
     p = run.p
     if p.previous or run.out_of_time() or not any(p.pools[d] for d in topics.OTHERS):
         return new, staff_of
@@ -529,6 +532,12 @@ def _choose_topics(
         return new, staff_of
     t = time.perf_counter()
     staffed = [s.model_copy(update={"staff_ids": tuple(staff_of[k])}) for k, s in enumerate(new)]
+    if at_bound:
+        quick = _quick_topics(run, staffed)
+        if quick is not None:
+            run.stages.append(StageTime("topics", Status.FEASIBLE, run.team_bound(), None,
+                                        0.0, time.perf_counter() - t))
+            return quick
     moved, stopped = topics.choose_topics(
         p, staffed, min(run.wall_left(), run.params.time_limit), run.stop
     )
@@ -543,6 +552,22 @@ def _choose_topics(
     if after >= before:
         return new, staff_of
     return moved, again
+
+
+def _quick_topics(
+    run: _Run, staffed: list[Session]
+) -> tuple[list[Session], dict[int, list[str]]] | None:
+    """The quick topics (``topics.topics_in_steps``) and their teams when the plan then
+    meets the team bound, else None."""
+    p = run.p
+    moved, stopped = topics.topics_in_steps(
+        p, staffed, min(run.wall_left(), run.params.time_limit), run.stop
+    )
+    again = flow.best_teams(p, moved) if moved is not None and not stopped else None
+    if again is None:
+        return None
+    after = goals.weighted(p, plan_values(p, moved, again), goals.PLAN_GOALS)
+    return (moved, again) if after <= run.team_bound() + 1e-6 else None
 
 
 def plan_values(

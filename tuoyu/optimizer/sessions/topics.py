@@ -29,12 +29,31 @@ goals, so the plan's objective falls by what this model's falls; the teams are n
 again by the exact flow and the change is kept only when the plan's objective, counted on
 its rows, falls. A re-plan is left alone (its moved / changed goals count against the
 previous plan, which this model does not track).
+
+The try at the team bound (``solve._plan_at_the_bound``) first takes the model in two
+quick steps (``topics_in_steps``; 2-3 times faster on the bundled year). The months'
+bands depend on ``T``, a variable (through ``floor``/``ceil`` of fractions of it), which is
+what makes the model slow; with ``T`` known they are numbers:
+
+1. the model without the months' bands (``build(months=False)``), a relaxation;
+2. the model with each discipline's ``T`` fixed at step 1's solution, the bands then
+   constants (``goals.month_band``, the plan's own count): a restriction, so its
+   solution is one of the whole model (on the bundled year and every call of the
+   held-out districts 1-10 also its optimum: step 2's value equals step 1's).
+
+The plan at the bound is optimal whatever topics bring it there, so the try keeps these
+topics only when its plan meets the bound; otherwise it takes the whole model as before
+(``choose_topics``), as do the full solve and the local improvement, whose plans
+depend on which optimum the model gives.
 """
 
 from __future__ import annotations
 
+import copy
 import math
+import time
 from collections import defaultdict
+from functools import cached_property
 
 from tuoyu.models.sessions import Session
 from tuoyu.optimizer.sessions import goals
@@ -161,20 +180,31 @@ class TopicMip:
             over = lp.col(self.p.rules.weights.load, 0, math.inf)
             lp.row([(over, 1.0), (f, 1.0), *((j, -1.0) for j in js)], 0, math.inf)
 
+    @cached_property
+    def month_weights(self) -> dict[int, int]:
+        return goals.month_weights(self.p, self.p.data.centers)
+
+    def month_count(self, d: str) -> dict[int, list[tuple[int, float]]]:
+        """Per month (of ``month_weights``) the columns of the center sessions' kinds
+        needing ``d``: their sum is the month's sessions needing ``d``."""
+        wts = self.month_weights
+        count: dict[int, list[tuple[int, float]]] = defaultdict(list)
+        for k, s in enumerate(self.sessions):
+            if s.center_id and s.date.month in wts:
+                count[s.date.month] += self.need(k, d)[0]
+        return count
+
     def months_near_their_share(self, d: str) -> None:
         """Per month the sessions needing ``d`` beyond ``[floor(a (1-b) T), ceil(a (1+b)
         T)]`` (``a`` the month's share of the open days, ``T`` their total)."""
         p, lp = self.p, self.lp
-        wts = goals.month_weights(p, p.data.centers)
+        wts = self.month_weights
         sw = sum(wts.values())
         if not sw:
             return
         bn = round(100 * p.rules.month_band)
         big = 100 * sw
-        count: dict[int, list[tuple[int, float]]] = defaultdict(list)
-        for k, s in enumerate(self.sessions):
-            if s.center_id and s.date.month in wts:
-                count[s.date.month] += self.need(k, d)[0]
+        count = self.month_count(d)
         top = sum(len(v) for v in count.values())
         total = lp.col(0, 0, top, True)
         lp.row([(total, 1.0), *((j, -1.0) for v in count.values() for j, _ in v)], 0, 0)
@@ -188,15 +218,57 @@ class TopicMip:
             lp.row([(over, 1.0), (hi, 1.0), *((j, -1.0) for j, _ in count[mo])], 0, math.inf)
             lp.row([(under, 1.0), (lo, -1.0), *count[mo]], 0, math.inf)
 
-    def build(self) -> TopicMip:
+    def months_at_total(self, d: str, total: int) -> None:
+        """The months' bands of ``d`` with its total ``T`` fixed at ``total`` (a row): the
+        bands are then numbers, ``goals.month_band`` as the plan counts them; per month
+        the sessions needing ``d`` beyond them."""
+        p, lp = self.p, self.lp
+        wts = self.month_weights
+        sw = sum(wts.values())
+        if not sw:
+            return
+        count = self.month_count(d)
+        lp.row([(j, 1.0) for v in count.values() for j, _ in v], total, total)
+        w = p.rules.weights.month_share
+        for mo, wm in wts.items():
+            lo, hi = goals.month_band(p, total, wm, sw)
+            over, under = lp.col(w, 0, math.inf), lp.col(w, 0, math.inf)
+            lp.row([(over, 1.0), *((j, -1.0) for j, _ in count[mo])], -hi, math.inf)
+            lp.row([(under, 1.0), *count[mo]], lo, math.inf)
+
+    def has_months(self) -> bool:
+        """Whether the model has months' bands at all (a discipline with people and a
+        year with open days)."""
+        return any(self.p.pools[d] for d in OTHERS) and sum(self.month_weights.values()) > 0
+
+    def total_needing(self, x: list[float], d: str) -> int:
+        """``T`` of ``d`` in a solution: the center sessions (in ``month_weights``'s
+        months) whose kind needs ``d``."""
+        return round(sum(x[j] for v in self.month_count(d).values() for j, _ in v))
+
+    def build(self, months: bool = True) -> TopicMip:
+        """The model; ``months=False``: without the months' bands (the relaxation of
+        ``topics_in_steps``'s first step)."""
         self.one_kind_per_session()
         self.topics_vary()
         for d in OTHERS:  # nobody of a discipline: no topic needing it (a row each)
             mine = self.places_filled_by_available_people(d)
             if self.p.pools[d]:
                 self.load_above_fair_share(d, mine)
-                self.months_near_their_share(d)
+                if months:
+                    self.months_near_their_share(d)
         return self
+
+    def at_totals(self, totals: dict[str, int]) -> TopicMip:
+        """A copy of this model (built with ``months=False``) with the months' bands at
+        the given totals (``months_at_total``): a restriction of the whole model."""
+        out = copy.copy(self)
+        out.lp = copy.copy(self.lp)
+        out.lp.cols, out.lp.rows = list(self.lp.cols), list(self.lp.rows)
+        out.lp.ent, out.lp.integer = list(self.lp.ent), list(self.lp.integer)
+        for d, total in totals.items():
+            out.months_at_total(d, total)
+        return out
 
     def topics(self, x: list[float]) -> list[Session]:
         """The sessions with the solution's kinds, each center's topics of a kind taken in
@@ -224,3 +296,28 @@ def choose_topics(
     if res is None:
         return None, mip.lp.stopped
     return mip.topics(res[1]), mip.lp.stopped
+
+
+def topics_in_steps(
+    p: SessionProblem, sessions: list[Session], time_limit: float, stop=None
+) -> tuple[list[Session] | None, bool]:
+    """Topics for the staffed calendar from the model in two quick steps (the module's
+    docstring): the relaxation without the months' bands, then the months' bands at
+    its totals ``T``. Its solution is one of the whole model, not always its optimum
+    (on the bundled year and the held-out districts it is; on small hand-made ones
+    often not), and another optimum than ``choose_topics``'s where both are: the try at
+    the team bound keeps it only when the plan meets the bound, then optimal whatever
+    the model's optimum (``solve._choose_topics``). Returns as ``choose_topics``."""
+    end = time.monotonic() + time_limit
+    relaxed = TopicMip(p, sessions).build(months=False)
+    first = relaxed.lp.solve(time_limit=time_limit, stop=stop)
+    if first is None or relaxed.lp.stopped or not relaxed.has_months():
+        # no solution (none of the whole model either, or none in time); no months'
+        # bands: the relaxation is the whole model
+        return (None if first is None else relaxed.topics(first[1])), relaxed.lp.stopped
+    fixed = relaxed.at_totals(
+        {d: relaxed.total_needing(first[1], d) for d in OTHERS if p.pools[d]})
+    second = fixed.lp.solve(time_limit=max(0.0, end - time.monotonic()), stop=stop)
+    if second is None:
+        return None, fixed.lp.stopped
+    return fixed.topics(second[1]), fixed.lp.stopped
