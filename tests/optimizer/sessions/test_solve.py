@@ -17,7 +17,7 @@ from sessions_check import WEEK, rows_of, violations, write_tables
 from tuoyu.api.text import CATALOGUE, render
 from tuoyu.models.findings import Severity
 from tuoyu.models.sessions import load_session_data
-from tuoyu.optimizer.sessions import SessionProblem, plan_sessions
+from tuoyu.optimizer.sessions import SessionProblem, SessionRules, plan_sessions
 from tuoyu.optimizer.solve import SolveParams, Status
 
 STREET_IDS = ("310113003", "310113007", "310113103", "310113106")
@@ -160,7 +160,6 @@ def test_same_inputs_and_seed_give_the_same_calendar_when_optimal(inst, seed, tm
 
 
 def _plan(data, at_the_bound: bool, **kw):
-    from tuoyu.optimizer.sessions import SessionRules
 
     problem = SessionProblem(data=data, year=2027, rules=SessionRules(at_the_bound=at_the_bound))
     return plan_sessions(problem, SolveParams(**{"time_limit": 3, "workers": 2, **kw}))
@@ -176,12 +175,18 @@ def test_the_plan_at_the_bound_is_proven_or_the_plan_is_made_as_without_it(
     inst, tmp_path_factory
 ):
     """The first try at the team bound (``SessionRules.at_the_bound``) either gives a plan
-    that meets the bound (optimal, every rule held) or changes nothing: the same rows,
-    status, objective and bound as the plan made without it."""
+    that meets the bound (optimal, every rule held), or a plan cheaper than the one made
+    without it (every rule held, said), or changes nothing: the same rows, status,
+    objective and bound as the plan made without it."""
     data = load_session_data(write_tables(tmp_path_factory.mktemp("bound"), inst))
     with_it, without = _plan(data, True), _plan(data, False)
+    kept = [f for f in with_it.findings if f.code == "sessions.try_plan_kept"]
     if with_it.status == Status.OPTIMAL and rows_of(with_it) != rows_of(without):
         assert with_it.objective == with_it.bound <= without.objective
+        assert violations(data, 2027, rows_of(with_it)) == []
+    elif kept:
+        assert with_it.objective < without.objective
+        assert kept[0].params == {"tried": with_it.objective, "made": without.objective}
         assert violations(data, 2027, rows_of(with_it)) == []
     else:
         assert rows_of(with_it) == rows_of(without)
@@ -256,3 +261,43 @@ def test_quick_topics_that_miss_the_team_bound_change_nothing(monkeypatch):
     assert (kept.status, kept.objective, kept.bound) == (none.status, none.objective,
                                                           none.bound)
     assert kept.status == Status.OPTIMAL and kept.objective == kept.bound
+
+
+def test_a_try_plan_cheaper_than_the_plan_made_is_kept_and_said(tmp_path, monkeypatch):
+    """The try at the team bound missed the bound, and the full solve's plan costs more
+    (here made so: its calendar replaced by the constructed first calendar, unpolished):
+    the planner gets the try's plan, every rule held, and a finding saying both costs."""
+    import importlib
+    import importlib.util
+    from pathlib import Path
+
+    from tuoyu.optimizer.sessions import first
+
+    sessions_solve = importlib.import_module("tuoyu.optimizer.sessions.solve")
+
+
+    root = Path(__file__).resolve().parents[3]
+    spec = importlib.util.spec_from_file_location("gen_sessions", root / "data" / "gen_sessions.py")
+    assert spec is not None and spec.loader is not None
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    folder = gen.heldout(tmp_path, 7, year=2027, baby=16, other=2, staff_n=20,
+                         leave_share=0.2, closure_share=0.1, weekend_only_share=0.1)
+    data = load_session_data(folder)
+    problem = SessionProblem(data=data, year=2027)
+
+    def built(run):  # the full solve's calendar: the constructed one
+        [group] = sessions_solve.calendar_groups(run.p)
+        return first.first_calendar(run.p, group, True, []), {}, None, Status.FEASIBLE
+
+    monkeypatch.setattr(sessions_solve, "_plan_calendar", built)
+    monkeypatch.setattr(sessions_solve, "_polish", lambda run, new, staff_of: (new, staff_of))
+    with_try = plan_sessions(problem, SolveParams(time_limit=3, workers=2))
+    without = plan_sessions(SessionProblem(data=data, year=2027,
+                                           rules=SessionRules(at_the_bound=False)),
+                            SolveParams(time_limit=3, workers=2))
+    [kept] = [f for f in with_try.findings if f.code == "sessions.try_plan_kept"]
+    assert with_try.objective < without.objective
+    assert kept.params == {"tried": with_try.objective, "made": without.objective}
+    assert violations(data, 2027, rows_of(with_try)) == []
+    assert "优于" in render(kept, "zh")

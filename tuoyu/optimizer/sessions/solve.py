@@ -398,7 +398,7 @@ def plan_sessions(
     clashes = explain.precheck(p)
     if clashes:
         return SessionResult(p, Status.INFEASIBLE, findings=clashes)
-    at_bound = _plan_at_the_bound(run)
+    at_bound, tried = _plan_at_the_bound(run)
     if at_bound is not None:
         return _result(run, *at_bound)
     new, _, _, st = _plan_calendar(run)
@@ -406,7 +406,26 @@ def plan_sessions(
         return SessionResult(p, st, stages=run.stages, findings=run.findings)
     new, staff_of = _teams_and_topics(run, new)
     new, staff_of = _polish(run, new, staff_of)
-    return _result(run, *_named(p, new, staff_of))
+    return _result(run, *_named(p, *_better_of(run, (new, staff_of), tried)))
+
+
+def _better_of(
+    run: _Run, made: tuple[list[Session], dict[int, list[str]]], tried: _Tried | None
+) -> tuple[list[Session], dict[int, list[str]]]:
+    """The plan made, or the try at the team bound's plan when that costs strictly less
+    (both meet every rule; the try's calendar only held its calendar goals at 0). A planner
+    is never given a plan dearer than one already found (东滩区: the try's 926 against the
+    full solve's 943). Ties keep the plan made, so a try that helps nothing changes
+    nothing."""
+    if tried is None:
+        return made
+    p = run.p
+    value = goals.weighted(p, plan_values(p, *made), goals.PLAN_GOALS)
+    if tried.value < value - 1e-6:
+        run.findings.append(info("sessions.try_plan_kept", tried=round(tried.value),
+                                 made=round(value)))
+        return tried.sessions, tried.staff_of
+    return made
 
 
 def _teams_and_topics(
@@ -436,10 +455,22 @@ def _named(
     return new, staff_of
 
 
+@dataclass(frozen=True)
+class _Tried:
+    """The try at the team bound's plan when it missed the bound: every rule held, its
+    objective ``value`` counted on the plan; a candidate the plan made must beat."""
+
+    sessions: list[Session]
+    staff_of: dict[int, list[str]]
+    value: float
+
+
 def _plan_at_the_bound(
     run: _Run,
-) -> tuple[list[Session], dict[int, list[str]]] | None:
-    """A plan proven optimal at once, or None (issue 18: the bundled year's proof).
+) -> tuple[tuple[list[Session], dict[int, list[str]]] | None, _Tried | None]:
+    """A plan proven optimal at once, or None (issue 18: the bundled year's proof); and
+    the try's plan when it missed the bound (``_better_of``: kept only when the plan made
+    without it costs more).
 
     The team goals' bound ``B`` (``team_bound``, a second) is known before any calendar,
     and every plan pays at least ``B`` for its teams, so a plan whose objective is ``B``
@@ -459,16 +490,16 @@ def _plan_at_the_bound(
     ``SessionRules.at_the_bound=False``."""
     p = run.p
     if not p.rules.at_the_bound or p.previous or len(calendar_groups(p)) > 1:
-        return None
+        return None, None
     if run.out_of_time():
-        return None
+        return None, None
     bound = run.team_bound()
     saved = (run.det_left, list(run.findings), list(run.cuts))
     group = calendar_groups(p)[0]
     _, solver, new, st = _calendar_part(
         run, group, True, [], None, "calendar", run.det_left * TRY_SHARE, goals_at_most=0
     )
-    found = None
+    found = tried = None
     stopped = run.out_of_time()
     if solver is not None:
         new, staff_of = _teams_and_topics(run, new, at_bound=True)
@@ -478,9 +509,11 @@ def _plan_at_the_bound(
         # (it meets every hard rule; said as not proven), never dropped
         if value <= bound + 1e-6 or stopped:
             found = _named(p, new, staff_of)
+        else:
+            tried = _Tried(new, staff_of, value)
     if found is None:
         run.det_left, run.findings, run.cuts = saved
-    return found
+    return found, tried
 
 
 def _polish(
