@@ -158,9 +158,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "求解线程数（仅用于 --fast；默认的日历与之无关）。",
         "Solver threads (used with --fast only; the default calendar does not depend on it)."),
     "cli.help.sessions.fast": (
-        "在 --time-limit 秒内并行搜索：更快，但每次运行的日历可能不同（默认：可复现）。",
-        "Parallel search within --time-limit seconds: faster, but the calendar may differ "
-        "from run to run (default: reproducible)."),
+        "日历在 --time-limit 秒（墙钟）内并行搜索：更快，但每次运行的日历可能不同（默认：可复现）。"
+        "其后的人员、主题与局部改进另需时间；整个方案的上限用 --wall-limit。",
+        "The calendar searched in parallel within --time-limit wall-clock seconds: faster, "
+        "but the calendar may differ from run to run (default: reproducible). The teams, "
+        "topics and local improvement take their own time after it; --wall-limit caps the "
+        "whole plan."),
     "cli.help.siting.years": ("规划年份，如 2027-2029。", "Planning horizon, e.g. 2027-2029."),
     "cli.help.siting.classes_per_year": ("每年新增托班数，最少-最多。",
                                          "New classes a year, min-max."),
