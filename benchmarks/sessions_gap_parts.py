@@ -28,13 +28,7 @@ def relaxation_parts(p) -> dict[str, float]:  # noqa: ANN001
     """The relaxation's optimum by discipline (people's columns) and the rest."""
     from tuoyu.optimizer.sessions import bound
 
-    y = bound._YearLp(p, len(p.data.centers) * len(p.data.staff) <= bound.WEEKDAYS_UP_TO)
-    y.centers()
-    y.events()
-    y.people()
-    y.weekend_share()
-    y.months_near_their_share()
-    res = y.lp.solve()
+    y, res = bound.solved_year_lp(p)
     if res is None:
         return {}
     value, x = res

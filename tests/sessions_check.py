@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import importlib.util
 import shutil
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -12,6 +13,18 @@ from pathlib import Path
 from tuoyu.data import BUNDLED
 from tuoyu.models.sessions import SessionData
 from tuoyu.optimizer.sessions import SessionRules
+
+
+def gen_sessions():  # noqa: ANN201
+    """The repository's session-data generator (``data/gen_sessions.py``), loaded from its
+    file (``data/`` is not an installed package)."""
+    path = Path(__file__).resolve().parents[1] / "data" / "gen_sessions.py"
+    spec = importlib.util.spec_from_file_location("gen_sessions", path)
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
 
 WEEK = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 

@@ -7,14 +7,13 @@ budget."""
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from sessions_check import center_row, rows_of, violations, write_tables
+from sessions_check import center_row, gen_sessions, rows_of, violations, write_tables
 
 from tuoyu.data import BUNDLED
 from tuoyu.models.sessions import Session, load_session_data
@@ -22,7 +21,6 @@ from tuoyu.optimizer.sessions import SessionProblem, SessionRules, check_staffin
 from tuoyu.optimizer.sessions.first import first_calendar
 from tuoyu.optimizer.solve import SolveParams, Status
 
-ROOT = Path(__file__).resolve().parents[3]
 ST = "310113003"
 TOPICS = [dict(topic_id="A", name="安全", disciplines="education"),
           dict(topic_id="B", name="营养", disciplines="education;medical"),
@@ -151,14 +149,6 @@ def _date(day: int):
     return dt.date(2027, 1, 1) + dt.timedelta(days=min(day, 364))
 
 
-def _generator():
-    spec = importlib.util.spec_from_file_location("gen_sessions", ROOT / "data" / "gen_sessions.py")
-    assert spec is not None and spec.loader is not None
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
 @pytest.fixture(scope="module")
 def thin3(tmp_path_factory) -> Path:
     """The thin3 shape at scale 1: 79 centers, 45 staff living in three streets, half of
@@ -168,7 +158,7 @@ def thin3(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("thin3")
     for name in ("streets.csv", "calendar.csv"):
         shutil.copy(BUNDLED / name, folder / name)
-    _generator().generate(folder, scale=1, seed=7, shape="thin3")
+    gen_sessions().generate(folder, scale=1, seed=7, shape="thin3")
     return folder
 
 

@@ -6,20 +6,17 @@ plan's rows, independently of the model."""
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import math
 from collections import Counter
-from pathlib import Path
 
 import pytest
-from sessions_check import center_row, rows_of, violations, write_tables
+from sessions_check import center_row, gen_sessions, rows_of, violations, write_tables
 
 from tuoyu.api.text import CATALOGUE
 from tuoyu.models.sessions import Session, load_session_data
 from tuoyu.optimizer.sessions import SessionProblem, goals, plan_sessions
 from tuoyu.optimizer.solve import SolveParams, Status
 
-ROOT = Path(__file__).resolve().parents[3]
 YEAR = 2027
 
 
@@ -156,19 +153,11 @@ def test_the_counts_of_the_even_year_goals(small):
     assert missing == 2 + 3 * 6  # C1..C6 have no session at all here: three each
 
 
-def _generator():
-    spec = importlib.util.spec_from_file_location("gen_sessions", ROOT / "data" / "gen_sessions.py")
-    assert spec is not None and spec.loader is not None
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
 @pytest.mark.heavy
 def test_a_held_out_district_has_an_even_year(tmp_path):
     """The issue's held-out shape: 40 baby centers and 5 other venues, 30 staff, heavy
     leave, closures, weekend-only staff, another generator seed."""
-    folder = _generator().heldout(tmp_path / "d", 5, year=2026)
+    folder = gen_sessions().heldout(tmp_path / "d", 5, year=2026)
     data = load_session_data(folder)
     plan = plan_sessions(SessionProblem(data=data, year=2026),
                          SolveParams(time_limit=60, workers=2))

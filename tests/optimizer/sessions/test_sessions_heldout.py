@@ -8,12 +8,11 @@ Every plan is checked on its output by the independent checker of ``sessions_che
 
 from __future__ import annotations
 
-import importlib.util
 from collections import Counter
 from pathlib import Path
 
 import pytest
-from sessions_check import center_row, rows_of, violations, write_tables
+from sessions_check import center_row, gen_sessions, rows_of, violations, write_tables
 
 from tuoyu.api.text import CATALOGUE
 from tuoyu.models.findings import Severity
@@ -26,18 +25,9 @@ from tuoyu.optimizer.sessions import (
 )
 from tuoyu.optimizer.solve import SolveParams, Status
 
-ROOT = Path(__file__).resolve().parents[3]
 EDU_TOPICS = [
     dict(topic_id=t, name=t, disciplines="education") for t in ("A", "D", "G", "H")
 ]
-
-
-def _generator():
-    spec = importlib.util.spec_from_file_location("gen_sessions", ROOT / "data" / "gen_sessions.py")
-    assert spec is not None and spec.loader is not None
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def _center(cid: str, days: str, n: int = 6) -> dict[str, object]:
@@ -69,7 +59,7 @@ def _calendar_or_explained_clash(data, plan, year: int) -> None:
     pytest.param(1, marks=pytest.mark.heavy),  # the slowest of the three (~11 CPU-s)
     2, 3])
 def test_held_out_districts_get_a_calendar_or_an_explained_clash(seed, tmp_path):
-    folder = _generator().heldout(
+    folder = gen_sessions().heldout(
         tmp_path / f"d{seed}", seed, year=2027, baby=8, other=2, staff_n=7,
         leave_share=0.5, closure_share=0.3, weekend_only_share=0.3,
     )  # fmt: skip

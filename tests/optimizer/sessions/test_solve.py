@@ -12,7 +12,7 @@ import datetime as dt
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sessions_check import WEEK, rows_of, violations, write_tables
+from sessions_check import WEEK, gen_sessions, rows_of, violations, write_tables
 
 from tuoyu.api.text import CATALOGUE, render
 from tuoyu.models.findings import Severity
@@ -268,20 +268,13 @@ def test_a_try_plan_cheaper_than_the_plan_made_is_kept_and_said(tmp_path, monkey
     (here made so: its calendar replaced by the constructed first calendar, unpolished):
     the planner gets the try's plan, every rule held, and a finding saying both costs."""
     import importlib
-    import importlib.util
-    from pathlib import Path
 
     from tuoyu.optimizer.sessions import first
 
     sessions_solve = importlib.import_module("tuoyu.optimizer.sessions.solve")
 
 
-    root = Path(__file__).resolve().parents[3]
-    spec = importlib.util.spec_from_file_location("gen_sessions", root / "data" / "gen_sessions.py")
-    assert spec is not None and spec.loader is not None
-    gen = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(gen)
-    folder = gen.heldout(tmp_path, 7, year=2027, baby=16, other=2, staff_n=20,
+    folder = gen_sessions().heldout(tmp_path, 7, year=2027, baby=16, other=2, staff_n=20,
                          leave_share=0.2, closure_share=0.1, weekend_only_share=0.1)
     data = load_session_data(folder)
     problem = SessionProblem(data=data, year=2027)

@@ -540,6 +540,13 @@ def year_lower_bound(p: SessionProblem, by_weekday: bool | None = None) -> int |
     ``by_weekday``: periods of (month, weekday) instead of months (tighter: a team
     works on one day, so on one weekday, together); by default for a district of at
     most ``WEEKDAYS_UP_TO`` centers times staff."""
+    _, res = solved_year_lp(p, by_weekday)
+    return None if res is None else rounded_up(res[0]) + calendar_floor(p)
+
+
+def solved_year_lp(p: SessionProblem, by_weekday: bool | None = None):  # noqa: ANN201
+    """The year's relaxation built with every rule family and solved: the program and
+    HiGHS's (optimum, column values), or None as the result when it gives no optimum."""
     if by_weekday is None:
         by_weekday = len(p.data.centers) * len(p.data.staff) <= WEEKDAYS_UP_TO
     y = _YearLp(p, by_weekday)
@@ -548,5 +555,4 @@ def year_lower_bound(p: SessionProblem, by_weekday: bool | None = None) -> int |
     y.people()
     y.weekend_share()
     y.months_near_their_share()
-    res = y.lp.solve()
-    return None if res is None else rounded_up(res[0]) + calendar_floor(p)
+    return y, y.lp.solve()
