@@ -613,7 +613,6 @@ def test_a_problem_in_a_table_of_personal_data_never_quotes_the_family(tmp_path:
     problems name the file, row, column and what was expected, in both languages, but
     never the family's values; a bad cell of a table that is not personal (a center's
     capacity) still shows what was found."""
-    import csv
 
     from tuoyu.models.reader import read_tables
     from tuoyu.models.schema import VISIT_TABLES
@@ -621,14 +620,10 @@ def test_a_problem_in_a_table_of_personal_data_never_quotes_the_family(tmp_path:
     folder = tmp_path / "d"
     shutil.copytree(BUNDLED, folder)
     path = folder / "families.csv"
-    with path.open(encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
+    rows = _read_rows(path)
     rows[1]["birth_date"] = "2026-13-77"
     rows[2]["lon"], rows[2]["lat"] = "abc121.4277", "31.4"
-    with path.open("w", encoding="utf-8", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=list(rows[0]))
-        w.writeheader()
-        w.writerows(rows)
+    _write_rows(path, rows)
     with pytest.raises(DataError) as err:
         read_tables(folder, VISIT_TABLES)
     found = {(p.file, p.row, p.column): p for p in err.value.problems}
@@ -642,13 +637,9 @@ def test_a_problem_in_a_table_of_personal_data_never_quotes_the_family(tmp_path:
     # a table that is not personal (the committees) still says what it found
     shutil.copy(BUNDLED / "families.csv", folder / "families.csv")
     path = folder / "communities.csv"
-    with path.open(encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
+    rows = _read_rows(path)
     rows[0]["lon"] = "abc"
-    with path.open("w", encoding="utf-8", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=list(rows[0]))
-        w.writeheader()
-        w.writerows(rows)
+    _write_rows(path, rows)
     with pytest.raises(DataError) as err:
         read_tables(folder, VISIT_TABLES)
     assert [(p.file, p.got) for p in err.value.problems] == [("communities.csv", "abc")]
@@ -662,26 +653,18 @@ def test_an_id_that_a_spreadsheet_would_run_as_a_formula_is_refused(tmp_path: Pa
     starting like a formula would run in the inspectors' spreadsheet. It is refused where
     it is read (file, row, column, which character); a name may start so (the exports
     keep names as text)."""
-    import csv
 
     from tuoyu.models.reader import read_tables
 
     folder = tmp_path / "d"
     shutil.copytree(BUNDLED, folder)
     path = folder / "institutions.csv"
-    with path.open(encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
+    rows = _read_rows(path)
     rows[0]["name"] = "=1+1 托育园"
-    with path.open("w", encoding="utf-8", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=list(rows[0]))
-        w.writeheader()
-        w.writerows(rows)
+    _write_rows(path, rows)
     read_tables(folder, ["streets", "institutions"])  # a name starting with '=' is read
     rows[1]["institution_id"] = bad
-    with path.open("w", encoding="utf-8", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=list(rows[0]))
-        w.writeheader()
-        w.writerows(rows)
+    _write_rows(path, rows)
     with pytest.raises(DataError) as err:
         read_tables(folder, ["streets", "institutions"])
     [p] = err.value.problems
@@ -690,16 +673,24 @@ def test_an_id_that_a_spreadsheet_would_run_as_a_formula_is_refused(tmp_path: Pa
     assert render_problem(p, "zh").count(bad[0]) >= 1 and "公式" in render_problem(p, "zh")
 
 
-def _rewrite_families(path: Path, change: Any) -> None:
+def _read_rows(path: Path) -> list[dict[str, str]]:
     import csv
 
     with path.open(encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
-    rows = change(rows)
+        return list(csv.DictReader(f))
+
+
+def _write_rows(path: Path, rows: list[dict[str, str]]) -> None:
+    import csv
+
     with path.open("w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=list(rows[0]))
         w.writeheader()
         w.writerows(rows)
+
+
+def _rewrite_families(path: Path, change: Any) -> None:
+    _write_rows(path, change(_read_rows(path)))
 
 
 @pytest.mark.parametrize("families", ["all", "two"])
