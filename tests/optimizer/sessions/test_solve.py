@@ -285,7 +285,7 @@ def test_a_try_plan_cheaper_than_the_plan_made_is_kept_and_said(tmp_path, monkey
     sessions_solve = importlib.import_module("tuoyu.optimizer.sessions.solve")
 
 
-    folder = gen_sessions().heldout(tmp_path, 7, year=2027, baby=16, other=2, staff_n=20,
+    folder = gen_sessions().heldout(tmp_path, 7, year=2027, baby=8, other=2, staff_n=12,
                          leave_share=0.2, closure_share=0.1, weekend_only_share=0.1)
     data = load_session_data(folder)
     problem = SessionProblem(data=data, year=2027)
