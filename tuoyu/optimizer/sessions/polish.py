@@ -104,6 +104,9 @@ class _State:
     def __post_init__(self) -> None:
         self.disc = {s.staff_id: s.discipline for s in self.p.data.staff}
         self.staff = {s.staff_id: s for s in self.p.data.staff}
+        self.avail = self.p.available_days
+        #: a person's room in a month (``SessionProblem.room``: the plan's kept sessions only)
+        self.room: dict[tuple[str, int], int] = {}
         self.topic_needs = {
             t.topic_id: tuple(d for d in DISCIPLINES if d == "education" or d in t.disciplines)
             for t in self.p.data.topics
@@ -162,12 +165,15 @@ class _State:
             self.place(k, *old[k])
 
     def free(self, sid: str, slot: int) -> bool:
-        p = self.p
-        day = slot // 2
-        if day not in p.available_days[sid] or (sid, slot) in self.busy:
+        day = slot >> 1
+        if day not in self.avail[sid] or (sid, slot) in self.busy:
             return False
-        st = self.staff[sid]
-        return self.month_used[sid, p.month_of_day[day]] < p.room(st, p.month_of_day[day])
+        mo = self.p.month_of_day[day]
+        key = (sid, mo)
+        room = self.room.get(key)
+        if room is None:
+            room = self.room[key] = self.p.room(self.staff[sid], mo)
+        return self.month_used[key] < room
 
 
 class _Polish:
@@ -204,6 +210,8 @@ class _Polish:
                 self.target[cid][disc[sid]] += n
         self.mw = month_weights(p, p.data.centers)
         self.msw = sum(self.mw.values())
+        self._excess: dict[tuple[int, int, int], int] = {}
+        self._seqs: dict[tuple, list[int] | None] = {}
         #: the weekend goal's target (``goals.calendar_values``: a share of the sessions)
         n = sum(len(ks) for ks in self.of_center.values())
         self.weekend_target = round(p.rules.weekend_share * n)
@@ -214,8 +222,12 @@ class _Polish:
 
     # -- the even year ---------------------------------------------------------------------
     def month_excess(self, d: str, mo: int, n: int, total: int) -> int:
-        lo, hi = month_band(self.p, total, self.mw.get(mo, 0), self.msw)
-        return max(0, n - hi) + max(0, lo - n)
+        key = (mo, n, total)  # the same for every discipline
+        out = self._excess.get(key)
+        if out is None:
+            lo, hi = month_band(self.p, total, self.mw.get(mo, 0), self.msw)
+            out = self._excess[key] = max(0, n - hi) + max(0, lo - n)
+        return out
 
     def month_term(self, d: str, total: int) -> int:
         """The month-share goal of discipline ``d`` with ``total`` sessions needing it, the
@@ -265,13 +277,15 @@ class _Polish:
         """The cheapest free person of ``d`` at ``slot``: trip, lead, and the load weight
         when the person is at or above the fair share (``avoid``: people left out)."""
         w = self.p.rules.weights.load
+        st = self.st
+        free, load = st.free, st.load
         best: tuple[int, str] | None = None
         for c, sid in self.ranked(cid, d):
             if best is not None and c >= best[0]:
                 break
-            if sid in avoid or not self.st.free(sid, slot):
+            if (avoid and sid in avoid) or not free(sid, slot):
                 continue
-            cost = c + (w if self.st.load[sid] >= fair else 0)
+            cost = c + w if load[sid] >= fair else c
             if best is None or cost < best[0]:
                 best = (cost, sid)
         return best
@@ -369,13 +383,25 @@ class _Polish:
                 )
             return memo[day]
 
+        # per set of disciplines a topic needs: the terms of the disciplines it does not
+        # need, and how far the center's sessions per discipline are from its partners'
+        fixed: dict[tuple[str, ...], tuple[int, int]] = {}
+        for need in self.needs:
+            if need not in fixed:
+                fixed[need] = (
+                    sum(w * base[d, 0] + wm * mbase[d, 0] for d in DISCIPLINES if d not in need),
+                    sum(abs(others[d] + (d in need) - target[d]) for d in DISCIPLINES[1:]),
+                )
+        month_of_day = p.month_of_day
+
         def value(slot: int, t: int, members: dict[str, tuple[int, str]]) -> tuple[int, int]:
             need = self.needs[t]
-            mo = p.month_of_day[slot // 2]
-            v = sum(members[d][0] + w * base[d, 1] + wm * month_v(d, mo) for d in need)
-            v += sum(w * base[d, 0] + wm * mbase[d, 0] for d in DISCIPLINES if d not in need)
-            v += day_v(slot // 2)
-            off = sum(abs(others[d] + (d in need) - target[d]) for d in DISCIPLINES[1:])
+            day = slot >> 1
+            mo = month_of_day[day]
+            rest, off = fixed[need]
+            v = rest + day_v(day)
+            for d in need:
+                v += members[d][0] + w * base[d, 1] + wm * month_v(d, mo)
             return v, off
 
         current = {
@@ -402,19 +428,43 @@ class _Polish:
                    not_weekend: bool | None = None) -> tuple:
         """The least ``value`` over the half-days of the session's window and its topic
         choices, each with the cheapest free people (``best``: the session where it is,
-        kept at equal value; ``not_weekend``: only half-days of the other status)."""
-        topics = self.topic_choices(cid, i, ks)
+        kept at equal value; ``not_weekend``: only half-days of the other status).
+
+        ``value`` depends on a topic only through the disciplines it needs, so per
+        half-day only the first topic (in topic order) of each set of disciplines is
+        valued: a later one of the same set cannot be strictly better. People are looked
+        for only in the disciplines a choice needs, each at most once per half-day."""
+        p = self.p
+        needs = self.needs
+        firsts: list[int] = []
+        seen: set[tuple[str, ...]] = set()
+        for t in self.topic_choices(cid, i, ks):
+            if needs[t] not in seen:
+                seen.add(needs[t])
+                firsts.append(t)
+        if not firsts:
+            return best
+        best_person = self.best_person
         for slot in self.window(cid, i, ks):
-            if not_weekend is not None and (
-                self.p.date(slot // 2).weekday() >= 5) == not_weekend:
+            if not_weekend is not None and (p.date(slot // 2).weekday() >= 5) == not_weekend:
                 continue
-            people = {}
-            for d in DISCIPLINES:
-                b = self.best_person(cid, d, slot, fair[d])
-                if b is not None:
+            people: dict[str, tuple[int, str]] = {}
+            missing: set[str] = set()
+            for t in firsts:
+                ok = True
+                for d in needs[t]:
+                    if d in people:
+                        continue
+                    if d in missing:
+                        ok = False
+                        break
+                    b = best_person(cid, d, slot, fair[d])
+                    if b is None:
+                        missing.add(d)
+                        ok = False
+                        break
                     people[d] = b
-            for t in topics:
-                if any(d not in people for d in self.needs[t]):
+                if not ok:
                     continue
                 v = value(slot, t, people)
                 if v < best[0]:
@@ -522,7 +572,12 @@ class _Polish:
             }
             cost.append([sum(per[d] for d in need) for need in self.needs])
         need_n = min(p.rules.min_topics, self.centers[cid].sessions_per_year, len(self.topics))
-        seq = _best_sequence(cost, need_n)
+        key = (tuple(map(tuple, cost)), need_n)  # the same costs again: the same answer
+        if key not in self._seqs:
+            if len(self._seqs) > 4096:
+                self._seqs.clear()
+            self._seqs[key] = _best_sequence(cost, need_n)
+        seq = self._seqs[key]
         placed = seq is not None and self._place_topics(cid, ks, old, seq)
         if placed and self.team_value(cid) < v0:
             return True
@@ -981,33 +1036,68 @@ def _best_days(p: SessionProblem, unary: np.ndarray) -> list[int] | None:
 
 def _best_sequence(cost: list[list[int]], need: int) -> list[int] | None:
     """Topics for sessions in order minimising ``sum cost[i][t]``: never one topic twice
-    in a row, at least ``need`` different topics (dynamic program; None if none fits)."""
+    in a row, at least ``need`` different topics (dynamic program; None if none fits).
+
+    States are (position, last topic, topics used); once ``need`` topics are used the
+    rest is a plain sequence without repeats (``after``: per position and last topic),
+    and a state that can no longer reach ``need`` is dropped. Ties go to the lowest
+    topic at each position, from the first session on."""
     n, m = len(cost), len(cost[0]) if cost else 0
     inf = 10**9
-    memo: dict[tuple[int, int, int], tuple[int, int]] = {}
-
-    def f(i: int, last: int, mask: int) -> int:
-        if i == n:
-            return 0 if mask.bit_count() >= need else inf
-        key = (i, last, mask)
-        if key not in memo:
+    allowed = [[t for t in range(m) if cost[i][t] < inf] for i in range(n)]
+    # after[i][last + 1]: (least cost of positions i.., its topic at i) when ``need`` is met
+    after: list[list[tuple[int, int]]] = [[(0, -1)] * (m + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        nxt, row = after[i + 1], after[i]
+        for last in range(-1, m):
             best = (inf, -1)
-            for t in range(m):
-                if t == last or cost[i][t] >= inf:
-                    continue
-                v = cost[i][t] + f(i + 1, t, mask | 1 << t)
-                if v < best[0]:
+            for t in allowed[i]:
+                if t != last and (v := cost[i][t] + nxt[t + 1][0]) < best[0]:
                     best = (v, t)
-            memo[key] = best
-        return memo[key][0]
-
-    if f(0, -1, 0) >= inf:
-        return None
-    out, last, mask = [], -1, 0
+            row[last + 1] = best
+    if need <= 0:
+        if after[0][0][0] >= inf:
+            return None
+        out, last = [], -1
+        for i in range(n):
+            last = after[i][last + 1][1]
+            out.append(last)
+        return out
+    # the states before ``need`` is met, reachable from the start, level by level
+    levels: list[set[tuple[int, int]]] = [{(-1, 0)}]
     for i in range(n):
-        t = memo[i, last, mask][1]
+        nxt_level: set[tuple[int, int]] = set()
+        for last, mask in levels[i]:
+            for t in allowed[i]:
+                mk = mask | 1 << t
+                c = mk.bit_count()
+                if t != last and c < need and c + n - i - 1 >= need:
+                    nxt_level.add((t, mk))
+        levels.append(nxt_level)
+    val: list[dict[tuple[int, int], tuple[int, int]]] = [{} for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        nxt_val, nxt_after = val[i + 1], after[i + 1]
+        for last, mask in levels[i]:
+            best = (inf, -1)
+            for t in allowed[i]:
+                if t == last:
+                    continue
+                mk = mask | 1 << t
+                if mk.bit_count() >= need:
+                    fut = nxt_after[t + 1][0]
+                else:
+                    fut = nxt_val[t, mk][0] if (t, mk) in nxt_val else inf
+                if (v := cost[i][t] + fut) < best[0]:
+                    best = (v, t)
+            val[i][last, mask] = best
+    if val[0].get((-1, 0), (inf, -1))[0] >= inf:
+        return None
+    out, last, mask, met = [], -1, 0, False
+    for i in range(n):
+        t = after[i][last + 1][1] if met else val[i][last, mask][1]
         out.append(t)
         last, mask = t, mask | 1 << t
+        met = met or mask.bit_count() >= need
     return out
 
 
