@@ -404,6 +404,7 @@ class _Polish:
                 v += members[d][0] + w * base[d, 1] + wm * month_v(d, mo)
             return v, off
 
+        value.by_needs = True  # type: ignore[attr-defined]  # see ``_best_move``
         current = {
             st.disc[sid]: (
                 self.member_cost(cid, sid) + (w if st.load[sid] >= fair[st.disc[sid]] else 0),
@@ -430,19 +431,28 @@ class _Polish:
         choices, each with the cheapest free people (``best``: the session where it is,
         kept at equal value; ``not_weekend``: only half-days of the other status).
 
-        ``value`` depends on a topic only through the disciplines it needs, so per
-        half-day only the first topic (in topic order) of each set of disciplines is
-        valued: a later one of the same set cannot be strictly better. People are looked
-        for only in the disciplines a choice needs, each at most once per half-day."""
+        A ``value`` marked ``by_needs`` (``improve``'s) depends on a topic only through the
+        disciplines it needs, and its first part does not fall when a member costs more
+        (its second part does not depend on the members): per half-day only the first
+        topic (in topic order) of each set of disciplines is valued, since a later one of
+        the same set cannot be strictly better; and a topic whose value with the
+        discipline's cheapest people whoever is free cannot beat ``best`` is passed over
+        before anyone free is looked for. Neither changes the move found."""
         p = self.p
         needs = self.needs
-        firsts: list[int] = []
-        seen: set[tuple[str, ...]] = set()
-        for t in self.topic_choices(cid, i, ks):
-            if needs[t] not in seen:
-                seen.add(needs[t])
-                firsts.append(t)
-        if not firsts:
+        topics = self.topic_choices(cid, i, ks)
+        by_needs = getattr(value, "by_needs", False)
+        if by_needs:
+            firsts: list[int] = []
+            seen: set[tuple[str, ...]] = set()
+            for t in topics:
+                if needs[t] not in seen:
+                    seen.add(needs[t])
+                    firsts.append(t)
+            topics = firsts
+            cheapest = {d: r[0] for d in DISCIPLINES if (r := self.ranked(cid, d))}
+            topics = [t for t in topics if all(d in cheapest for d in needs[t])]
+        if not topics:
             return best
         best_person = self.best_person
         for slot in self.window(cid, i, ks):
@@ -450,7 +460,9 @@ class _Polish:
                 continue
             people: dict[str, tuple[int, str]] = {}
             missing: set[str] = set()
-            for t in firsts:
+            for t in topics:
+                if by_needs and not value(slot, t, cheapest) < best[0]:
+                    continue
                 ok = True
                 for d in needs[t]:
                     if d in people:
