@@ -7,12 +7,17 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import random
+from collections import Counter
+from pathlib import Path
 from types import SimpleNamespace
 
-from sessions_check import center_row, rows_of, violations, write_tables
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from sessions_check import center_row, gen_sessions, rows_of, violations, write_tables
 
 from tuoyu.models.sessions import Session, load_session_data
 from tuoyu.optimizer.sessions import SessionProblem, flow, goals, polish
+from tuoyu.optimizer.sessions.first import first_calendar
 from tuoyu.optimizer.sessions.goals import SessionWeights
 from tuoyu.optimizer.sessions.problem import SessionRules
 from tuoyu.optimizer.solve import Stop
@@ -371,3 +376,188 @@ def test_the_plan_objective_is_the_plans_own(tmp_path):
     assert team is not None
     want = goals.weighted(p, plan_values(p, cal, team), goals.PLAN_GOALS)
     assert polish.plan_objective(p, cal, team) == want > 0
+
+
+# -- the fast pass makes the same plan as a deliberately simple one (issue 18) ------------
+# The references below are the plain versions of the functions the pass makes fast
+# (``polish.py`` before its speed-up): every topic valued on every half-day with every
+# discipline's cheapest free person, the value summed term by term, the topic sequence by
+# plain recursion. The pass must choose exactly what they choose.
+
+
+def _ref_best_sequence(cost: list[list[int]], need: int) -> list[int] | None:
+    n, m = len(cost), len(cost[0]) if cost else 0
+    inf = 10**9
+    memo: dict[tuple[int, int, int], tuple[int, int]] = {}
+
+    def f(i: int, last: int, mask: int) -> int:
+        if i == n:
+            return 0 if mask.bit_count() >= need else inf
+        if (i, last, mask) not in memo:
+            best = (inf, -1)
+            for t in range(m):
+                if t == last or cost[i][t] >= inf:
+                    continue
+                v = cost[i][t] + f(i + 1, t, mask | 1 << t)
+                if v < best[0]:
+                    best = (v, t)
+            memo[i, last, mask] = best
+        return memo[i, last, mask][0]
+
+    if f(0, -1, 0) >= inf:
+        return None
+    out, last, mask = [], -1, 0
+    for i in range(n):
+        last = memo[i, last, mask][1]
+        out.append(last)
+        mask |= 1 << last
+    return out
+
+
+def _ref_free(self, sid: str, slot: int) -> bool:
+    p = self.p
+    day = slot // 2
+    if day not in p.available_days[sid] or (sid, slot) in self.busy:
+        return False
+    return self.month_used[sid, p.month_of_day[day]] < p.room(self.staff[sid], p.month_of_day[day])
+
+
+def _ref_month_excess(self, d: str, mo: int, n: int, total: int) -> int:
+    lo, hi = goals.month_band(self.p, total, self.mw.get(mo, 0), self.msw)
+    return max(0, n - hi) + max(0, lo - n)
+
+
+def _ref_best_person(self, cid, d, slot, fair, avoid=frozenset()):
+    w = self.p.rules.weights.load
+    best = None
+    for c, sid in self.ranked(cid, d):
+        if best is not None and c >= best[0]:
+            break
+        if sid in avoid or not self.st.free(sid, slot):
+            continue
+        cost = c + (w if self.st.load[sid] >= fair else 0)
+        if best is None or cost < best[0]:
+            best = (cost, sid)
+    return best
+
+
+def _ref_best_move(self, cid, i, ks, fair, value, best, not_weekend=None):
+    topics = self.topic_choices(cid, i, ks)
+    for slot in self.window(cid, i, ks):
+        if not_weekend is not None and (self.p.date(slot // 2).weekday() >= 5) == not_weekend:
+            continue
+        people = {}
+        for d in polish.DISCIPLINES:
+            b = self.best_person(cid, d, slot, fair[d])
+            if b is not None:
+                people[d] = b
+        for t in topics:
+            if any(d not in people for d in self.needs[t]):
+                continue
+            v = value(slot, t, people)
+            if v < best[0]:
+                best = (v, slot, t, people)
+    return best
+
+
+def _ref_improve(self, k: int, flip: bool = False) -> bool:
+    p, st = self.p, self.st
+    s = st.sessions[k]
+    cid = s.center_id
+    ks = self.of_center[cid]
+    i = ks.index(k)
+    days = [p.day(st.sessions[j].date) for j in ks]
+    t0, slot0 = p.topic_index[s.topic_id], st.slot(k)
+    old = st.lift(k)
+    w, wm = p.rules.weights.load, p.rules.weights.month_share
+    discs = polish.DISCIPLINES
+    base = {(d, x): self.load_term(d, st.total[d] + x) for d in discs for x in (0, 1)}
+    fair = {d: self.fair(d, st.total[d] + 1) for d in discs}
+    others = Counter(
+        d for j in ks if j != k for d in self.needs[p.topic_index[st.sessions[j].topic_id]]
+    )
+    target = self.target.get(cid, Counter())
+    mtot = {d: sum(st.months[d, mo] for mo in self.mw) for d in discs}
+    mbase = {(d, x): self.month_term(d, mtot[d] + x) for d in discs for x in (0, 1)}
+
+    def value(slot, t, members):
+        need, mo, day = self.needs[t], p.month_of_day[slot // 2], slot // 2
+        v = 0
+        for d in discs:
+            if d in need:
+                n, t1 = st.months[d, mo], mtot[d] + 1
+                month = (mbase[d, 1] - self.month_excess(d, mo, n, t1)
+                         + self.month_excess(d, mo, n + 1, t1))
+                v += members[d][0] + w * base[d, 1] + wm * month
+            else:
+                v += w * base[d, 0] + wm * mbase[d, 0]
+        moved = [*days[:i], day, *days[i + 1 :]]
+        v += (p.rules.weights.spacing * polish.spacing_of(p, moved)
+              + p.rules.weights.quarters * self.quarters_short(cid, moved)
+              + self.weekend_term(st.weekend + (p.date(day).weekday() >= 5)))
+        off = sum(abs(others[d] + (d in need) - target[d]) for d in discs[1:])
+        return v, off
+
+    current = {
+        st.disc[sid]: (self.member_cost(cid, sid) + (w if st.load[sid] >= fair[st.disc[sid]]
+                                                     else 0), sid)
+        for sid in old
+    }
+    best = v0 = (value(slot0, t0, current), slot0, t0, current)[0]
+    weekend = p.date(slot0 // 2).weekday() >= 5
+    start = ((polish.INF, polish.INF) if flip else v0, slot0, t0, current)
+    found = self._best_move(cid, i, ks, fair, value, start, weekend if flip else None)
+    _, slot, t, people = found
+    moved = s.model_copy(update={"date": p.date(slot // 2), "half": slot % 2,
+                                 "topic_id": self.topics[t].topic_id})
+    st.place(k, moved, [people[d][1] for d in self.needs[t]])
+    return found[0] < ((polish.INF, polish.INF) if flip else best)
+
+
+def _small_district(tmp: Path, seed: int) -> tuple[SessionProblem, list[Session], dict] | None:
+    folder = gen_sessions().heldout(tmp, seed, year=2027, baby=2, other=1, staff_n=8,
+                                    leave_share=0.1, closure_share=0.0,
+                                    weekend_only_share=0.2)
+    # a district planned in parts (the topics' MIP and the events' flows left to the
+    # moves) or in one
+    rules = SessionRules(decompose_above=seed % 4)
+    p = SessionProblem(data=load_session_data(folder), year=2027, rules=rules)
+    cal = first_calendar(p)
+    team = flow.best_teams(p, cal) if cal else None
+    return (p, cal, team) if cal and team else None
+
+
+@settings(max_examples=3, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 400))
+def test_the_fast_pass_makes_the_calendar_the_simple_one_makes(seed, tmp_path_factory,
+                                                                 monkeypatch):
+    case = _small_district(tmp_path_factory.mktemp("d"), seed)
+    assume(case is not None)
+    p, cal, team = case
+    monkeypatch.setattr(polish, "AGAIN", 1)  # the same few rounds on both sides
+    monkeypatch.setattr(polish, "ROUNDS", 1)
+    fast = polish.polish(p, cal, team)
+    with monkeypatch.context() as m:
+        m.setattr(polish, "_best_sequence", _ref_best_sequence)
+        m.setattr(polish._State, "free", _ref_free)
+        m.setattr(polish._Polish, "month_excess", _ref_month_excess)
+        m.setattr(polish._Polish, "best_person", _ref_best_person)
+        m.setattr(polish._Polish, "_best_move", _ref_best_move)
+        m.setattr(polish._Polish, "improve", _ref_improve)
+        simple = polish.polish(p, cal, team)
+    assert fast == simple
+    assert polish.plan_objective(p, fast, flow.best_teams(p, fast)) <= polish.plan_objective(
+        p, cal, team)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(
+    cost=st.integers(1, 8).flatmap(lambda m: st.lists(
+        st.lists(st.sampled_from([0, 1, 2, 5, 40, 10**9]), min_size=m, max_size=m),
+        max_size=7)),
+    need=st.integers(0, 7),
+)
+def test_the_topic_sequence_is_the_one_plain_recursion_finds(cost, need):
+    # the same sequence, ties included (the lowest topic first, from the first session on)
+    assert polish._best_sequence(cost, need) == _ref_best_sequence(cost, need)
