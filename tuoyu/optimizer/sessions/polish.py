@@ -212,6 +212,8 @@ class _Polish:
         self.msw = sum(self.mw.values())
         self._excess: dict[tuple[int, int, int], int] = {}
         self._seqs: dict[tuple, list[int] | None] = {}
+        #: per center, its objective terms and the sessions and teams they were counted on
+        self._parts: dict[str, tuple[list[Session], list[list[str]], int]] = {}
         #: the weekend goal's target (``goals.calendar_values``: a share of the sessions)
         n = sum(len(ks) for ks in self.of_center.values())
         self.weekend_target = round(p.rules.weekend_share * n)
@@ -680,22 +682,32 @@ class _Polish:
         )
 
     def objective(self) -> int:
-        """The part of the plan's objective this pass can change, counted exactly."""
+        """The part of the plan's objective this pass can change, counted exactly (each
+        center's own terms, ``center_part``, counted again only where they changed)."""
         st, w = self.st, self.p.rules.weights
-        v = sum(
-            self.member_cost(cid, sid)
-            for cid, ks in self.of_center.items()
-            for k in ks
-            for sid in st.team[k]
-        )
+        v = sum(self.center_part(cid, ks) for cid, ks in self.of_center.items())
         v += w.load * sum(self.load_term(d, st.total[d]) for d in DISCIPLINES)
         v += w.month_share * self.months_value()
-        v += w.quarters * sum(
-            self.quarters_short(cid, [self.p.day(st.sessions[k].date) for k in ks])
-            for cid, ks in self.of_center.items()
-        )
-        v += self.weekend_term(st.weekend)
-        return v + w.spacing * sum(self.center_spacing(cid) for cid in self.of_center)
+        return v + self.weekend_term(st.weekend)
+
+    def center_part(self, cid: str, ks: list[int]) -> int:
+        """A center's terms of the objective: its members' trips and extra leads, the
+        quarters it misses, its spacing. Kept with the sessions and teams they were
+        counted on, and used again while those are the same (a session is a new object
+        whenever it changes; a team is compared by its members)."""
+        st = self.st
+        sessions, team = st.sessions, st.team
+        hit = self._parts.get(cid)
+        if hit is not None and all(
+            sessions[k] is s and team[k] == t for k, s, t in zip(ks, hit[0], hit[1], strict=True)
+        ):
+            return hit[2]
+        w = self.p.rules.weights
+        v = sum(self.member_cost(cid, sid) for k in ks for sid in team[k])
+        days = [self.p.day(sessions[k].date) for k in ks]
+        v += w.quarters * self.quarters_short(cid, days) + w.spacing * spacing_of(self.p, days)
+        self._parts[cid] = ([sessions[k] for k in ks], [list(team[k]) for k in ks], v)
+        return v
 
     def snapshot(self) -> tuple:
         st = self.st
