@@ -376,14 +376,15 @@ class _Polish:
             return memo[d, mo]
 
         def day_v(day: int) -> int:
-            if day not in memo:
+            v = memo.get(day)
+            if v is None:
                 moved = [*days[:i], day, *days[i + 1 :]]
-                memo[day] = (
+                v = memo[day] = (
                     p.rules.weights.spacing * spacing_of(p, moved)
                     + p.rules.weights.quarters * self.quarters_short(cid, moved)
                     + self.weekend_term(st.weekend + (p.date(day).weekday() >= 5))
                 )
-            return memo[day]
+            return v
 
         # per set of disciplines a topic needs: the terms of the disciplines it does not
         # need, and how far the center's sessions per discipline are from its partners'
@@ -396,14 +397,18 @@ class _Polish:
                 )
         month_of_day = p.month_of_day
 
+        per_month: dict[tuple[int, tuple[str, ...]], int] = {}
+
         def value(slot: int, t: int, members: dict[str, tuple[int, str]]) -> tuple[int, int]:
             need = self.needs[t]
             day = slot >> 1
-            mo = month_of_day[day]
             rest, off = fixed[need]
-            v = rest + day_v(day)
+            key = (month_of_day[day], need)
+            if key not in per_month:
+                per_month[key] = sum(w * base[d, 1] + wm * month_v(d, key[0]) for d in need)
+            v = rest + per_month[key] + day_v(day)
             for d in need:
-                v += members[d][0] + w * base[d, 1] + wm * month_v(d, mo)
+                v += members[d][0]
             return v, off
 
         value.by_needs = True  # type: ignore[attr-defined]  # see ``_best_move``
@@ -964,10 +969,20 @@ class _Polish:
         unary = np.full((len(ks), p.n_days), INF, dtype=np.int64)
         half = np.zeros((len(ks), p.n_days), dtype=np.int64)
         days = sorted(self.open[cid])
+        weekday = {d: p.date(d).weekday() >= 5 for d in days}
+        # nothing changes meanwhile: sessions with the same disciplines and weekend status
+        # have the same row, and a discipline's cheapest person at a half-day is one
+        rows: dict[tuple, int] = {}
+        people: dict[tuple[str, int], tuple[int, str] | None] = {}
         for i, k in enumerate(ks):
             weekend = old[k][0].date.weekday() >= 5
+            key = (needs[i], weekend)
+            if key in rows:
+                unary[i], half[i] = unary[rows[key]], half[rows[key]]
+                continue
+            rows[key] = i
             for d in days:
-                if (p.date(d).weekday() >= 5) != weekend:
+                if weekday[d] != weekend:
                     continue
                 mo = p.month_of_day[d]
                 mcost = wm * sum(
@@ -977,8 +992,11 @@ class _Polish:
                 )
                 for h in (0, 1):
                     cost = mcost
+                    slot = 2 * d + h
                     for x in needs[i]:
-                        b = self.best_person(cid, x, 2 * d + h, fair[x])
+                        if (x, slot) not in people:
+                            people[x, slot] = self.best_person(cid, x, slot, fair[x])
+                        b = people[x, slot]
                         if b is None:
                             cost = INF
                             break
@@ -1088,30 +1106,35 @@ def _best_sequence(cost: list[list[int]], need: int) -> list[int] | None:
             out.append(last)
         return out
     # the states before ``need`` is met, reachable from the start, level by level
-    levels: list[set[tuple[int, int]]] = [{(-1, 0)}]
+    # (last topic, topics used, how many)
+    levels: list[set[tuple[int, int, int]]] = [{(-1, 0, 0)}]
     for i in range(n):
-        nxt_level: set[tuple[int, int]] = set()
-        for last, mask in levels[i]:
+        nxt_level: set[tuple[int, int, int]] = set()
+        left = n - i - 1
+        for last, mask, c in levels[i]:
             for t in allowed[i]:
-                mk = mask | 1 << t
-                c = mk.bit_count()
-                if t != last and c < need and c + n - i - 1 >= need:
-                    nxt_level.add((t, mk))
+                if t == last:
+                    continue
+                if mask >> t & 1:
+                    if c + left >= need:
+                        nxt_level.add((t, mask, c))
+                elif c + 1 < need and c + 1 + left >= need:
+                    nxt_level.add((t, mask | 1 << t, c + 1))
         levels.append(nxt_level)
     val: list[dict[tuple[int, int], tuple[int, int]]] = [{} for _ in range(n + 1)]
     for i in range(n - 1, -1, -1):
-        nxt_val, nxt_after = val[i + 1], after[i + 1]
-        for last, mask in levels[i]:
+        nxt_val, nxt_after, ci = val[i + 1], after[i + 1], cost[i]
+        for last, mask, c in levels[i]:
             best = (inf, -1)
             for t in allowed[i]:
                 if t == last:
                     continue
-                mk = mask | 1 << t
-                if mk.bit_count() >= need:
+                if not mask >> t & 1 and c + 1 >= need:
                     fut = nxt_after[t + 1][0]
                 else:
-                    fut = nxt_val[t, mk][0] if (t, mk) in nxt_val else inf
-                if (v := cost[i][t] + fut) < best[0]:
+                    got = nxt_val.get((t, mask | 1 << t))
+                    fut = inf if got is None else got[0]
+                if (v := ci[t] + fut) < best[0]:
                     best = (v, t)
             val[i][last, mask] = best
     if val[0].get((-1, 0), (inf, -1))[0] >= inf:
