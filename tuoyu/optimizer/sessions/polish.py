@@ -375,13 +375,31 @@ class _Polish:
                                + self.month_excess(d, mo, n + 1, t1))
             return memo[d, mo]
 
+        # the spacing of the center's days with session i on another day: only its two
+        # gaps change (``spacing_of``); the quarters missed depend on its quarter only
+        n_days = len(days)
+        ideal = min((p.n_days - p.first_day) // n_days, 120)
+        gaps = [max(0, ideal - (b - a)) for a, b in zip(days, days[1:], strict=False)]
+        gaps_kept = sum(g for j, g in enumerate(gaps) if j not in (i - 1, i))
+        quarter_v: dict[int, int] = {}
+
         def day_v(day: int) -> int:
             v = memo.get(day)
             if v is None:
-                moved = [*days[:i], day, *days[i + 1 :]]
+                spacing = 0
+                if n_days > 1:
+                    spacing = gaps_kept
+                    if i:
+                        spacing += max(0, ideal - (day - days[i - 1]))
+                    if i + 1 < n_days:
+                        spacing += max(0, ideal - (days[i + 1] - day))
+                q = (p.month_of_day[day] - 1) // 3
+                if q not in quarter_v:
+                    moved = [*days[:i], day, *days[i + 1 :]]
+                    quarter_v[q] = p.rules.weights.quarters * self.quarters_short(cid, moved)
                 v = memo[day] = (
-                    p.rules.weights.spacing * spacing_of(p, moved)
-                    + p.rules.weights.quarters * self.quarters_short(cid, moved)
+                    p.rules.weights.spacing * spacing
+                    + quarter_v[q]
                     + self.weekend_term(st.weekend + (p.date(day).weekday() >= 5))
                 )
             return v
@@ -439,12 +457,13 @@ class _Polish:
         kept at equal value; ``not_weekend``: only half-days of the other status).
 
         A ``value`` marked ``by_needs`` (``improve``'s) depends on a topic only through the
-        disciplines it needs, and its first part does not fall when a member costs more
-        (its second part does not depend on the members): per half-day only the first
-        topic (in topic order) of each set of disciplines is valued, since a later one of
-        the same set cannot be strictly better; and a topic whose value with the
-        discipline's cheapest people whoever is free cannot beat ``best`` is passed over
-        before anyone free is looked for. Neither changes the move found."""
+        disciplines it needs and on a half-day only through its day, and its first part
+        does not fall when a member costs more (its second part does not depend on the
+        members): per half-day only the first topic (in topic order) of each set of
+        disciplines is valued, since a later one of the same set cannot be strictly
+        better; and a topic whose value with the discipline's cheapest people, whoever is
+        free (once per day), cannot beat ``best`` is passed over before anyone free is
+        looked for. Neither changes the move found."""
         p = self.p
         needs = self.needs
         topics = self.topic_choices(cid, i, ks)
@@ -462,14 +481,19 @@ class _Polish:
         if not topics:
             return best
         best_person = self.best_person
+        bound: dict[tuple[int, int], tuple] = {}  # per day and topic (both half-days)
         for slot in self.window(cid, i, ks):
             if not_weekend is not None and (p.date(slot // 2).weekday() >= 5) == not_weekend:
                 continue
             people: dict[str, tuple[int, str]] = {}
             missing: set[str] = set()
             for t in topics:
-                if by_needs and not value(slot, t, cheapest) < best[0]:
-                    continue
+                if by_needs:
+                    key = (slot >> 1, t)
+                    if key not in bound:
+                        bound[key] = value(slot, t, cheapest)
+                    if not bound[key] < best[0]:
+                        continue
                 ok = True
                 for d in needs[t]:
                     if d in people:
