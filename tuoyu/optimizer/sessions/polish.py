@@ -519,11 +519,12 @@ class _Polish:
         changes in the plan's objective apart from the weekend goal (None: no such
         half-day); the plan is left as it was."""
         st = self.st
-        v0, snap = self.objective() - self.weekend_term(st.weekend), self.snapshot()
+        v0 = self.objective() - self.weekend_term(st.weekend)
+        old = {k: (st.sessions[k], list(st.team[k]))}  # the move changes session k only
         out = None
         if self.improve(k, flip=True):
             out = self.objective() - self.weekend_term(st.weekend) - v0
-        self.restore(snap)
+        st.restore([k], old)
         return out
 
     def pair_flips(self) -> bool:
