@@ -14,7 +14,7 @@ def _settings(host: str = "127.0.0.1", data: Path | None = None, home: Path | No
 
     kwargs: dict[str, object] = {"host": host}
     if data is not None:
-        kwargs["bundled_data"] = data
+        kwargs["data"] = data
     if home is not None:
         kwargs["home"] = home
     return Settings(**kwargs)  # type: ignore[arg-type]

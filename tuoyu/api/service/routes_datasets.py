@@ -60,10 +60,10 @@ def district_of(row: DatasetRow) -> str:
     return _district(str(geo.parent), mtime) or row.name
 
 
-def dataset_out(row: DatasetRow) -> DatasetOut:
+def dataset_out(row: DatasetRow, default: str = "") -> DatasetOut:
     return DatasetOut(id=row.id, name=row.name, district=district_of(row), tables=row.tables,
                       labels={k: TABLES[k].zh for k in row.tables if k in TABLES},
-                      created_at=iso(row.created_at) or "")
+                      created_at=iso(row.created_at) or "", default=row.id == default)
 
 
 def get_dataset(st: State, dataset_id: str) -> DatasetRow:
@@ -133,13 +133,13 @@ async def list_datasets(st: StateDep, _who: Viewer) -> Response:
 def _list_datasets(st: State) -> Response:
     with Session(st.engine) as s:
         rows = s.scalars(select(DatasetRow).order_by(DatasetRow.created_at.desc())).all()
-        return answered(DATASETS, [dataset_out(r) for r in rows])
+        return answered(DATASETS, [dataset_out(r, st.default_dataset) for r in rows])
 
 
 @router.get("/{dataset_id}", response_model=DatasetOut)
 async def fetch_dataset(dataset_id: str, st: StateDep, _who: Viewer) -> Response:
     return await run_in_threadpool(
-        lambda: answered(ONE_DATASET, dataset_out(get_dataset(st, dataset_id))))
+        lambda: answered(ONE_DATASET, dataset_out(get_dataset(st, dataset_id), st.default_dataset)))
 
 
 @router.get("/{dataset_id}/streets.geojson",

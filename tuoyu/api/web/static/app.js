@@ -468,6 +468,7 @@
 
   /* Fill a <select> with the datasets; resolves with the chosen id: the dataset of the
    * plan the link opens (?job=…), else ?dataset=…, else the one chosen before, else the
+   * folder the service was started with (tuoyu serve --data: `default`), else the
    * bundled one. The header and title follow the selector. */
   function loadDatasets(select) {
     var jobId = param('job');
@@ -476,7 +477,8 @@
     }, function () { return null; }) : Promise.resolve(null);
     return Promise.all([api('/api/v1/datasets'), ofJob]).then(function (r) {
       var list = r[0];
-      var want = r[1] || param('dataset') || select.value || 'baoshan';
+      var served = list.filter(function (d) { return d.default; })[0];
+      var want = r[1] || param('dataset') || select.value || (served ? served.id : 'baoshan');
       select.innerHTML = '';
       datasets = {};
       list.forEach(function (d) {
