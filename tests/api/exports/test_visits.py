@@ -12,6 +12,7 @@ import json
 
 import pytest
 from icalendar import Calendar
+from ics_check import timezones_defined
 from visits_check import tiny_dataset
 
 from tuoyu.api.exports.visits import _safe, read_visits_csv, write_plan
@@ -69,6 +70,9 @@ def test_a_calendar_per_person_an_event_per_visit(written) -> None:  # noqa: ANN
                                 dt.time.fromisoformat(r["start"]),
                                 starts[0].tzinfo) for r in mine)
         assert all(s.utcoffset() == dt.timedelta(hours=8) for s in starts)
+        used, defined, offsets = timezones_defined(
+            (out / "visits_ics" / f"staff_{_safe(x)}.ics").read_bytes())
+        assert used == {"Asia/Shanghai"} and used <= defined and offsets == {"+0800"}
 
 
 def test_another_districts_calendar_never_shares_an_entry(written) -> None:  # noqa: ANN001

@@ -159,7 +159,7 @@ def ics_bytes(title: str, rows: list[Any], detail: VisitDetail, district: str = 
     (:func:`tuoyu.api.exports.sessions.calendar_uid`)."""
     from icalendar import Calendar, Event
 
-    from tuoyu.api.exports.sessions import calendar_uid
+    from tuoyu.api.exports.sessions import add_time_zone, calendar_uid
 
     staff, coms, streets = _names(detail)
     cal = Calendar()
@@ -167,6 +167,7 @@ def ics_bytes(title: str, rows: list[Any], detail: VisitDetail, district: str = 
     cal.add("version", "2.0")
     cal.add("x-wr-calname", title)
     cal.add("x-wr-timezone", "Asia/Shanghai")
+    add_time_zone(cal)
     stamp = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     for r in rows:
         d = dt.date.fromisoformat(r["date"])
