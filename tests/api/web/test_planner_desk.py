@@ -357,3 +357,23 @@ def test_the_map_page_asks_no_other_host(page, server: str, tiny) -> None:
     page.wait_for_load_state("networkidle")
     assert page.locator(".leaflet-tile").count() == 0
     assert other == [], f"requests to other hosts: {other}"
+
+
+def test_a_marked_days_name_never_covers_its_date(page, server: str, tiny) -> None:
+    """A holiday's or an adjusted working day's name in the month grid stops short of the
+    day's number: on 东滩区's April roster "清明节（预计，以国务院公告为准）" was written over
+    "3日", "4日", "5日" (the whole name stays in the cell's hover text)."""
+    page.goto(f"/calendar?job={tiny['sessions']['id']}")
+    page.wait_for_selector("#month .fc-daygrid-day", timeout=SOLVE_WAIT_MS)
+    _goto_month(page, "2027-03")
+    for day in ("2027-03-05", "2027-03-06"):  # a one-digit and the longer names
+        cell = f"#month td[data-date='{day}']"
+        page.wait_for_selector(f"{cell} .fc-bg-event .fc-event-title")
+        assert page.get_attribute(cell, "title")  # the whole name on hover
+        covers = page.evaluate(
+            """sel => { const c = document.querySelector(sel);
+               const a = c.querySelector('.fc-bg-event .fc-event-title').getBoundingClientRect();
+               const b = c.querySelector('.fc-daygrid-day-number').getBoundingClientRect();
+               return !(a.right <= b.left || b.right <= a.left ||
+                        a.bottom <= b.top || b.bottom <= a.top); }""", cell)
+        assert not covers, day
