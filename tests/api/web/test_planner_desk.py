@@ -250,7 +250,11 @@ def test_every_page_speaks_chinese(page, server: str, tiny) -> None:
     pages = [("/", "#jobs-table tbody tr"),
              (f"/map?job={tiny['siting']['id']}", "#coverage-table tbody tr"),
              (f"/roster?job={tiny['roster']['id']}", "#by-day tbody tr"),
-             (f"/calendar?job={tiny['sessions']['id']}", "#month .fc-daygrid-day")]
+             (f"/calendar?job={tiny['sessions']['id']}", "#month .fc-daygrid-day"),
+             # the home visits' map (测试区 has no families: the map of its streets) and the
+             # action plan's targets
+             (f"/visits?dataset={tiny['dataset']}", "#map .leaflet-control-zoom"),
+             (f"/plan?dataset={tiny['dataset']}", "#plan-figures > *")]
     found = {}
     for path, ready in pages:
         page.goto(path)
