@@ -12,7 +12,8 @@
       lang_switch: 'English',
       title_index: '托育规划 · 首页', title_map: '公办托班选址地图',
       title_roster: '月度检查排班（双随机）', title_calendar: '年度指导活动日历',
-      intro: '区托育服务指导中心的规划工具：月度双随机检查排班、年度指导活动日历、公办托班选址。',
+      intro: '区托育服务指导中心的规划工具：月度双随机检查排班、年度指导活动日历、公办托班选址、' +
+        '新生儿家庭上门指导，以及三年行动计划目标完成情况。',
       token: '访问令牌（可选）', save: '保存', token_saved: '令牌已保存在本浏览器。',
       token_cleared: '已清除令牌。',
       datasets: '数据集', recent_jobs: '最近的规划任务', none: '暂无',
@@ -116,7 +117,8 @@
       title_index: 'Childcare planning', title_map: 'Siting of public nursery classes',
       title_roster: 'Monthly inspection roster', title_calendar: 'Yearly guidance-session calendar',
       intro: 'Planning tools of the district childcare office: monthly inspection rosters, ' +
-        'the yearly guidance-session calendar, siting of public nursery classes.',
+        'the yearly guidance-session calendar, siting of public nursery classes, home ' +
+        'visits to newborn families, and the action plan\'s targets.',
       token: 'Access token (optional)', save: 'Save', token_saved: 'Token saved in this browser.',
       token_cleared: 'Token cleared.',
       datasets: 'Datasets', recent_jobs: 'Recent jobs', none: 'None yet',
