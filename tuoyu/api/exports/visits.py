@@ -16,6 +16,7 @@ import datetime as dt
 import json
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -192,10 +193,26 @@ def write_ics(folder: Path, plan: Plan) -> int:
     for r in plan.rows:
         for x in r["staff_ids"].split(";"):
             per[x].append(r)
+    names = ics_file_names(staff, per)
     for sid, rows in sorted(per.items()):
-        (folder / f"staff_{_safe(sid)}.ics").write_bytes(
+        (folder / names[sid]).write_bytes(
             ics_bytes(staff.get(sid, sid), rows, plan.detail, plan.district))
     return len(per)
+
+
+def ics_file_names(staff: dict[str, str], people: Iterable[str]) -> dict[str, str]:
+    """Each staff member's calendar file as the sessions' are named: ``人员-<name>.ics``
+    (made safe), the id added where two share a name (whatever its case), the id alone
+    where the name is unknown."""
+    from collections import Counter
+
+    from tuoyu.api.exports.sessions import safe_file_name
+
+    people = sorted(set(people))
+    wanted = {sid: "人员-" + safe_file_name(staff.get(sid, ""), _safe(sid)) for sid in people}
+    seen = Counter(v.casefold() for v in wanted.values())
+    return {sid: (f"{v}-{_safe(sid)}" if seen[v.casefold()] > 1 else v) + ".ics"
+            for sid, v in wanted.items()}
 
 
 def routes_geojson(plan: Plan) -> dict[str, Any]:
