@@ -189,3 +189,16 @@ def test_calendar_file_names_are_the_peoples_names_made_safe() -> None:
                          ["E1", "E2", "E3", "E4", "E5"])
     assert got == {"E1": "人员-王芳-E1.ics", "E2": "人员-王芳-E2.ics",
                    "E3": "人员-_李_四.ics", "E4": "人员-E4.ics", "E5": "人员-E5.ics"}
+
+
+def test_day_sheet_names_are_the_peoples_names_as_excel_allows() -> None:
+    from tuoyu.api.exports.visits import day_sheet_names
+
+    got = day_sheet_names({"E1": "王芳", "E2": "王芳", "E3": "a[b]:c*d?e/f\\g'h", "E4": "",
+                           "E5": "很长的名字" * 10, "x:1": "", "x/1": ""},
+                          ["E1", "E2", "E3", "E4", "E5", "E6", "x:1", "x/1"])
+    assert got["E1"] == "日程-王芳-E1" and got["E2"] == "日程-王芳-E2"
+    assert got["E3"] == "日程-a_b_c_d_e_f_g_h" and got["E4"] == "日程-E4"
+    assert got["E5"].startswith("日程-很长的名字") and len(got["E5"]) == 31
+    assert len({v.casefold() for v in got.values()}) == len(got)  # ids alike once cleaned
+    assert all(len(v) <= 31 and not set(v) & set("[]:*?/\\'") for v in got.values())

@@ -99,6 +99,7 @@ def _day_sheets(book: Book, plan: Plan, names: _Names) -> None:
     for r in plan.rows:
         for x in r["staff_ids"].split(";"):
             per[x].append(r)
+    sheets = day_sheet_names(names.staff, per)
     for sid in sorted(per):
         blocks = []
         for day in sorted({r["date"] for r in per[sid]}):
@@ -112,7 +113,36 @@ def _day_sheets(book: Book, plan: Plan, names: _Names) -> None:
                              _needs(r["needs"]), names.people(others)])
             blocks.append((f"{names.people([sid])} 上门指导日程 {day} "
                            f"{WEEKDAY_ZH[d.weekday()]}", rows))
-        book.blocks(("日程_" + _safe(sid))[:31], _DAY_HEAD, blocks)
+        book.blocks(sheets[sid], _DAY_HEAD, blocks)
+
+
+def day_sheet_names(staff: dict[str, str], people: Iterable[str]) -> dict[str, str]:
+    """Each person's day sheet, named as a planner looks for it: ``日程-<name>`` (Excel's
+    rules: at most 31 characters, none of ``[]:*?/\\`` or a quote), the id added where two
+    share a name as Excel compares them (whatever the case), ``日程-<id>`` when unnamed."""
+    people = sorted(set(people))
+
+    def clean(text: str) -> str:
+        return re.sub(r"[\[\]:*?/\\'\s]+", "_", text).strip("_")
+
+    wanted = {sid: ("日程-" + (clean(staff.get(sid, "")) or clean(sid) or "_"))[:31]
+              for sid in people}
+    seen: dict[str, int] = {}
+    for v in wanted.values():
+        seen[v.casefold()] = seen.get(v.casefold(), 0) + 1
+    out, used = {}, set()
+    for sid in people:
+        name = wanted[sid]
+        if seen[name.casefold()] > 1:
+            tail = "-" + (clean(sid) or "_")
+            name = name[:31 - len(tail)] + tail
+        k, base = 1, name
+        while name.casefold() in used:  # ids alike once cleaned: numbered
+            name = f"{base[:31 - len(str(k)) - 1]}~{k}"
+            k += 1
+        used.add(name.casefold())
+        out[sid] = name
+    return out
 
 
 def _coverage_and_notes(book: Book, plan: Plan, detail: VisitDetail) -> None:
