@@ -348,6 +348,23 @@ def ingest(home: Path, engine: Engine, upload: Path, filename: str, name: str | 
 BUNDLED_LABEL = "宝山区（内置数据）"
 
 
+#: the ids of planners' folders served with ``tuoyu serve --data`` (:func:`folder_id`)
+FOLDER_PREFIX = "folder-"
+
+
+def dataset_of(dataset_id: str, folder: str | Path) -> Any:
+    """The dataset a row names, as the planners and the store see it. A planner's folder
+    served with ``--data`` is keyed in the store by its absolute path, as the command line
+    keys it (``tuoyu roster --data DIR``): one history, one draw chain, one list of plans
+    for the folder, in the pages and on the command line. The bundled data and uploads
+    are keyed by their id (the command line keys the bundled data ``baoshan`` too)."""
+    from tuoyu.planning.dataset import Dataset
+
+    if dataset_id.startswith(FOLDER_PREFIX):
+        return Dataset.at(folder)
+    return Dataset(Path(folder), dataset_id)
+
+
 def folder_id(folder: Path) -> str:
     """The id ``tuoyu serve --data DIR`` registers a planner's folder under: ``folder-``
     and 12 hex digits of its absolute path's hash (the same folder keeps its id, and with
@@ -356,7 +373,7 @@ def folder_id(folder: Path) -> str:
     import hashlib
 
     path = str(Path(folder).resolve())
-    return "folder-" + hashlib.sha256(path.encode("utf-8")).hexdigest()[:12]
+    return FOLDER_PREFIX + hashlib.sha256(path.encode("utf-8")).hexdigest()[:12]
 
 
 def register_folder(engine: Engine, folder: Path) -> str:

@@ -49,7 +49,7 @@ __all__ = [
     "stored_history", "save_roster", "record_outcomes", "OutcomesBusy", "RosterStateError", "RedrawRefused",
     "DrawConflict", "default_url", "home", "ReplanNeedsReason", "NothingToPublish", "NothingToReplan", "NoRosterStored", "month_draws", "earlier_draws", "draw_entry",
     "is_published", "month_roster", "publish_roster", "PlanFolder", "note_plan_folder",
-    "plan_folders",
+    "plan_folders", "job_dataset_ids",
 ]
 
 #: the data root when ``TUOYU_HOME`` is not set (relative to the working folder)
@@ -145,6 +145,15 @@ def note_plan_folder(eng: Engine, dataset: str, kind: str, folder: Path,
             .offset(PLAN_FOLDERS_KEPT)).all()
         if old:
             session.execute(delete(PlanFolder).where(PlanFolder.id.in_(old)))
+
+
+def job_dataset_ids(session: Session, key: str) -> list[str]:
+    """The dataset ids the service's jobs of the dataset keyed ``key`` carry: the key,
+    and every registered dataset whose folder the key is (a planner's folder served with
+    ``tuoyu serve --data``: its jobs carry the row's id, the store keys its history by the
+    folder's path, as the command line does)."""
+    rows = session.scalars(select(DatasetRow.id).where(DatasetRow.path == key)).all()
+    return [key, *sorted(r for r in rows if r != key)]
 
 
 def plan_folders(eng: Engine, dataset: str, kind: str) -> list[PlanFolder]:
