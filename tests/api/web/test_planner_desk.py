@@ -381,3 +381,31 @@ def test_a_marked_days_name_never_covers_its_date(page, server: str, tiny) -> No
                return !(a.right <= b.left || b.right <= a.left ||
                         a.bottom <= b.top || b.bottom <= a.top); }""", cell)
         assert not covers, day
+
+
+def test_a_busy_days_list_opens_and_closes_in_chinese(page, server: str, tiny) -> None:
+    """A day with more entries than the cell shows ("另外 N 个"): its list opens with a
+    close button a planner can see and click, named in Chinese. The button was empty
+    (FullCalendar draws it from its icon font, which the pages' policy refuses) and
+    named "Close" (东滩区's calendar). Drawn by the calendar page's own month view, with
+    six entries on one day."""
+    page.goto(f"/calendar?job={tiny['sessions']['id']}")
+    page.wait_for_selector("#month .fc-daygrid-day", timeout=SOLVE_WAIT_MS)
+    page.evaluate("""() => {
+      const host = document.createElement('div'); host.id = 'busy'; host.className = 'month-grid';
+      document.body.prepend(host);
+      const events = [1, 2, 3, 4, 5, 6].map(i => ({id: 'e' + i, title: '活动' + i,
+        start: '2027-03-10T09:00:00', end: '2027-03-10T11:00:00'}));
+      TuoyuMonthView.monthView(host, {events: events, initialDate: '2027-03-01',
+                                      views: 'dayGridMonth'});
+    }""")
+    page.click("#busy .fc-daygrid-more-link")
+    page.wait_for_selector("#busy .fc-popover")
+    close = page.locator("#busy .fc-popover-close")
+    box = close.bounding_box()
+    assert box and box["width"] >= 8 and box["height"] >= 8, box
+    assert close.get_attribute("title") == "关闭"
+    more = page.get_attribute("#busy .fc-daygrid-more-link", "aria-label") or ""
+    assert not re.search(r"[A-Za-z]{2,}", more), more
+    close.click()
+    page.wait_for_selector("#busy .fc-popover", state="detached")
