@@ -123,6 +123,7 @@ class SitingProblem:
     pins: tuple[tuple[int, int | None], ...] = ()  # (place, year index or None)
     forbidden: frozenset[int] = frozenset()  # places that open no class
     steering_clashes: tuple[Finding, ...] = ()  # pins and forbids that cannot be
+    network_nodes: int = 0  # nodes of the walking network given (0: none given or used)
 
     def __post_init__(self) -> None:
         # frozen all the way down: the arrays are read-only too
@@ -144,18 +145,27 @@ class SitingProblem:
 
     def walk(self) -> dict[str, object]:
         """How the walk was measured: ``network`` (every pair on the walking network),
-        ``mixed`` (some on the network, the others, far from it, straight line × circuity)
-        or ``straight_line`` (no network: straight line × circuity, the stand-in), with the
-        counts."""
+        ``mixed`` (some on the network, the others, far from it, straight line × circuity),
+        ``off_network`` (a network given, but no community and place both near enough to
+        it: every pair the stand-in) or ``straight_line`` (no network: straight line ×
+        circuity, the stand-in), with the counts."""
         on, n = int(self.pairs.on_network.sum()), len(self.pairs)
-        kind = "straight_line" if on == 0 else "network" if on == n else "mixed"
-        return {"kind": kind,
-                "walk_m": float(round(self.config.access.reach_m)),
-                "circuity": self.config.access.circuity, "pairs_on_network": on,
-                "pairs": len(self.pairs)}
+        if on == 0:
+            kind = "off_network" if self.network_nodes else "straight_line"
+        else:
+            kind = "network" if on == n else "mixed"
+        out: dict[str, object] = {
+            "kind": kind, "walk_m": float(round(self.config.access.reach_m)),
+            "circuity": self.config.access.circuity, "pairs_on_network": on,
+            "pairs": len(self.pairs)}
+        if kind == "off_network":
+            out |= {"nodes": self.network_nodes,
+                    "snap_m": float(round(self.config.access.snap_max_m))}
+        return out
 
     def walk_finding(self) -> Finding:
-        """The walk as a finding (``siting.walk.network`` / ``.mixed`` / ``.straight_line``)."""
+        """The walk as a finding (``siting.walk.network`` / ``.mixed`` / ``.off_network``
+        / ``.straight_line``)."""
         w = self.walk()
         return info(f"siting.walk.{w.pop('kind')}", **w)
 
@@ -207,6 +217,7 @@ class SitingProblem:
             pins=pins,
             forbidden=forbidden,
             steering_clashes=tuple(steer),
+            network_nodes=network.n if network is not None else 0,
         )
 
 
