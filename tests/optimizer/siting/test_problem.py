@@ -92,7 +92,22 @@ def test_a_network_that_reaches_no_pair_is_said_so_not_absent() -> None:
     with_net = problem(D.model_copy(update={"network": g}), config(years=(2027, 2029), classes=(0, 2)))
     walk = with_net.walk()
     assert walk["pairs_on_network"] == 0 and walk["kind"] == "off_network"
+    assert (walk["near_communities"], walk["near_places"]) == (0, 0)
     text = render(with_net.walk_finding(), "zh")
     assert "没有路网" not in text and "路网" in text and "250" in text
+    # near both ends but a long way round on it (东滩区: 17 communities and 3 places near
+    # its network, 1.4 km apart on it): measured, none within the walk, said with counts
+    detour = nx.DiGraph()
+    for k, (east, north) in enumerate([(0, 0), (100, 0)]):  # at C1 and at K1
+        lon, lat = at(east, north)
+        detour.add_node(k, x=lon, y=lat)
+    detour.add_edge(0, 1, length=5000.0)
+    detour.add_edge(1, 0, length=5000.0)
+    round_about = problem(D.model_copy(update={"network": detour}),
+                          config(years=(2027, 2029), classes=(0, 2)))
+    walk = round_about.walk()
+    assert walk["kind"] == "off_network" and walk["pairs_on_network"] == 0
+    assert walk["near_communities"] == 1 and walk["near_places"] >= 1
+    assert "1 个居委" in render(round_about.walk_finding(), "zh")
     assert P.walk()["kind"] == "straight_line"  # no network given: as before
     assert "没有路网" in render(P.walk_finding(), "zh")
