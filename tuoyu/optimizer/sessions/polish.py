@@ -1039,6 +1039,8 @@ def polish(
             break
         if topics_seconds is not None and not _stopped(stop, clock):
             out, again = _topics_again(p, out, again, topics_seconds, stop)
+        if topics_seconds is not None and not _stopped(stop, clock):
+            out, again = _shift_again(p, out, again, topics_seconds, stop)
         value = plan_objective(p, out, again)
         if value >= best:
             break
@@ -1074,6 +1076,26 @@ def _topics_again(p: SessionProblem, sessions: list[Session], team: dict[int, li
     if moved is None or stopped:
         return sessions, team
     moved = [s.model_copy(update={"staff_ids": ()}) for s in moved]
+    again = best_teams(p, moved)
+    if again is None or plan_objective(p, moved, again) >= plan_objective(p, sessions, team):
+        return sessions, team
+    return moved, again
+
+
+def _shift_again(p: SessionProblem, sessions: list[Session], team: dict[int, list[str]],
+                 seconds: float, stop: Stop | None) -> tuple[list[Session], dict]:
+    """The days and topics of every center session chosen again at once near where they
+    are (``shift.py``: several centers' topics and days together, the doctors' and
+    psychologists' year totals with them), the teams named by the exact flow; kept when
+    the plan's objective strictly falls (a district planned in one part)."""
+    from tuoyu.optimizer.sessions import shift, topics
+
+    if in_parts(p) or not any(p.pools[d] for d in topics.OTHERS):
+        return sessions, team
+    staffed = [s.model_copy(update={"staff_ids": tuple(team[k])}) for k, s in enumerate(sessions)]
+    moved, stopped = shift.shift_days_and_topics(p, staffed, seconds, stop)
+    if moved is None or stopped:
+        return sessions, team
     again = best_teams(p, moved)
     if again is None or plan_objective(p, moved, again) >= plan_objective(p, sessions, team):
         return sessions, team
