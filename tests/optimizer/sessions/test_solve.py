@@ -214,13 +214,21 @@ def test_a_plan_that_cannot_meet_the_team_bound_is_made_as_without_the_try(tmp_p
     assert with_it.status == Status.OPTIMAL
 
 
-def test_a_stop_during_the_try_at_the_bound_keeps_its_calendar_as_the_plan():
+def test_a_stop_during_the_try_at_the_bound_keeps_its_calendar_as_the_plan(monkeypatch):
     """Cancelled while the try at the team bound had its first calendar (the service
     showed that calendar's objective as progress): the plan is finished from it and kept
     (cancelled, every rule held), never dropped for a full solve the stop ends at once
-    (the planner was told '已取消' with nothing kept)."""
+    (the planner was told '已取消' with nothing kept). The year's relaxation (10 s on the
+    bundled year) is not waited for after the stop: the bound is the team bound."""
+    import importlib
+
     from tuoyu.data import BUNDLED
     from tuoyu.optimizer.solve import Stop
+
+    sessions_solve = importlib.import_module("tuoyu.optimizer.sessions.solve")
+    relaxed = []
+    monkeypatch.setattr(sessions_solve, "year_lower_bound",
+                        lambda *a, **k: relaxed.append(1) or 0)
 
     data = load_session_data(BUNDLED)
     stop = Stop()
@@ -233,6 +241,9 @@ def test_a_stop_during_the_try_at_the_bound_keeps_its_calendar_as_the_plan():
     result = plan_sessions(SessionProblem(data=data, year=2027),
                            SolveParams(time_limit=60, workers=2), progress, stop=stop)
     assert seen and result.status == Status.CANCELLED
+    assert relaxed == []
+    assert result.bound == min(result.objective,
+                               sessions_solve.team_bound(SessionProblem(data=data, year=2027)))
     rows = rows_of(result)
     assert len([r for r in rows if r["center_id"]]) >= 6 * 60  # every center's year
     assert violations(data, 2027, rows) == []
@@ -274,7 +285,7 @@ def test_a_try_plan_cheaper_than_the_plan_made_is_kept_and_said(tmp_path, monkey
     sessions_solve = importlib.import_module("tuoyu.optimizer.sessions.solve")
 
 
-    folder = gen_sessions().heldout(tmp_path, 7, year=2027, baby=16, other=2, staff_n=20,
+    folder = gen_sessions().heldout(tmp_path, 7, year=2027, baby=8, other=2, staff_n=12,
                          leave_share=0.2, closure_share=0.1, weekend_only_share=0.1)
     data = load_session_data(folder)
     problem = SessionProblem(data=data, year=2027)

@@ -630,7 +630,10 @@ def _result(
     planned = sorted([*p.fixed, *new], key=lambda s: (s.date, s.half, s.center_id, s.event_id))
     values = plan_values(p, new, staff_of)
     objective = float(goals.weighted(p, values, goals.PLAN_GOALS))
-    bound = min(objective, whole_bound(p, objective, team=run.team_bound()))
+    # stopped (cancelled, the wall clock): the year's relaxation (seconds on a large
+    # district) is not waited for; the plan is kept with the quick team bound
+    team = run.team_bound()
+    bound = min(objective, team if run.out_of_time() else whole_bound(p, objective, team=team))
     status = Status.OPTIMAL if objective <= bound + 1e-6 else Status.FEASIBLE
     if run.progress is not None:  # the plan's own figures: the live line ends on its gap
         run.progress(ProgressEvent("whole", time.perf_counter() - run.t0, objective, bound))
