@@ -131,3 +131,19 @@ def test_a_replan_and_a_district_in_parts_are_left_alone(tmp_path):
     team = flow.best_teams(q, cal)
     assert team is not None
     assert polish._shift_again(q, cal, team, 30.0, None)[0] is cal
+
+
+def test_the_plan_with_the_move_is_the_same_with_1_and_8_workers(tmp_path):
+    """The whole plan of the hand-made district (its local improvement, the move
+    included, runs: the calendar model's plan is not at the team bound): the same rows
+    with 1 and 8 workers, every rule held."""
+    from tuoyu.optimizer.sessions import plan_sessions
+    from tuoyu.optimizer.solve import SolveParams
+
+    p = _problem(tmp_path)
+    one = plan_sessions(p, SolveParams(time_limit=3, workers=1))
+    eight = plan_sessions(p, SolveParams(time_limit=3, workers=8))
+    assert one.sessions == eight.sessions
+    assert one.objective == eight.objective
+    assert "polish" in [st.stage for st in one.stages]
+    assert violations(p.data, 2027, rows_of(one), p.rules) == []
