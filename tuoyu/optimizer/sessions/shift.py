@@ -52,6 +52,8 @@ from tuoyu.optimizer.sessions.topics import OTHERS, kinds_of_topic
 
 #: days a session may move either way (within its quarter)
 WINDOW = 4
+#: the MIPs started from the plan (the first) and the first's solution (the second)
+START = True
 
 
 class ShiftMip:
@@ -92,6 +94,8 @@ class ShiftMip:
         self.at: dict[int, dict[int, int]] = {}
         #: center session -> kind -> column
         self.kind: dict[int, dict[frozenset[str], int]] = {}
+        #: (session, half-day, person of a doctor's or psychologist's place) -> column
+        self.place: dict[tuple[int, int, str], int] = {}
         self.mw = goals.month_weights(p, p.data.centers)
 
     # -- the half-days ------------------------------------------------------------------
@@ -242,6 +246,7 @@ class ShiftMip:
                     st = self.staff[sid]
                     cost = trip_cost(p, st.street_id, street[s.center_id]) if s.center_id else 0
                     j = lp.col(cost, 0, 1, True)
+                    self.place[k, h, sid] = j
                     here.append((j, 1.0))
                     per_slot[sid, h].append(j)
                     per_month[sid, mo].append(j)
@@ -353,6 +358,33 @@ class ShiftMip:
                     self.months_at_total(count, totals[d])
         return self
 
+    def start(self, sessions: list[Session]) -> dict[int, float]:
+        """The half-day, kind and doctors' and psychologists' columns of a staffed
+        calendar of the same sessions (a MIP start: the rest follows from them)."""
+        p, out = self.p, {}
+        for k, s in enumerate(sessions):
+            h = 2 * p.day(s.date) + s.half
+            if k in self.at:
+                for h2, j in self.at[k].items():
+                    out[j] = float(h2 == h)
+                need = frozenset(p.team_of(s)) - {"education"}
+                for c, j in self.kind[k].items():
+                    out[j] = float(c == need)
+            for sid in s.staff_ids:
+                if (k, h, sid) in self.place:
+                    out[self.place[k, h, sid]] = 1.0
+        return out
+
+    def chosen(self, x: list[float]) -> list[Session]:
+        """The solution's half-days, kinds and places as a staffed calendar (for
+        ``start``)."""
+        out = self.calendar(x)
+        people: dict[int, list[str]] = defaultdict(list)
+        for (k, _, sid), j in self.place.items():
+            if x[j] > 0.5:
+                people[k].append(sid)
+        return [s.model_copy(update={"staff_ids": tuple(people[k])}) for k, s in enumerate(out)]
+
     def total_needing(self, x: list[float], d: str) -> int:
         return round(sum(x[j] for v in self.count[d].values() for j, _ in v))
 
@@ -389,12 +421,15 @@ def shift_days_and_topics(
     solution of the whole model)."""
     end = time.monotonic() + time_limit
     relaxed = ShiftMip(p, sessions).build(totals=False)
-    first = relaxed.lp.solve(time_limit=time_limit, stop=stop)
+    first = relaxed.lp.solve(time_limit=time_limit, stop=stop,
+                             start=relaxed.start(sessions) if START else None)
     if first is None or relaxed.lp.stopped:
         return None, relaxed.lp.stopped
     totals = {d: relaxed.total_needing(first[1], d) for d in OTHERS if p.pools[d]}
     fixed = ShiftMip(p, sessions).build(totals=totals)
-    second = fixed.lp.solve(time_limit=max(0.0, end - time.monotonic()), stop=stop)
+    # the first step's solution is one of the second (its totals are the fixed ones)
+    second = fixed.lp.solve(time_limit=max(0.0, end - time.monotonic()), stop=stop,
+                            start=fixed.start(relaxed.chosen(first[1])) if START else None)
     if second is None:
         return None, fixed.lp.stopped
     return fixed.calendar(second[1]), fixed.lp.stopped
