@@ -25,7 +25,10 @@ The even year (issue 18) is counted exactly too: the doctors' and psychologists'
 are evened by topics first (``retopic`` with the months in its costs: no session moves),
 and a center's whole sequence of days can be chosen again at once (``reschedule``: a
 dynamic program over its sessions and the year's days), which shifts a sequence by weeks
-without the spacing a single move would break.
+without the spacing a single move would break. Between two rounds of the whole
+improvement, the days and topics of every center session are chosen again at once near
+where they are (``shift.py``, a MIP; ``_shift_again``): several centers' days and topics
+together, which none of the moves here does.
 
 Deterministic: sessions in plan order, candidates in slot, topic and staff order, ties
 kept by the first; a fixed number of passes; no clock. The teams are named again by the
