@@ -106,9 +106,9 @@ def test_two_centers_move_together_where_no_single_move_pays(tmp_path):
     assert polish._shift_again(p, got, again, 30.0, None)[0] is got
 
 
-def test_the_move_keeps_order_quarters_and_educators(tmp_path):
-    """Each session within ``WINDOW`` days of its own, in its quarter, with its educator
-    (the model's window) — on a calendar with more room than the move needs."""
+def test_the_move_keeps_order_and_quarters(tmp_path):
+    """Each session within ``WINDOW`` days of its own, in its quarter (the model's
+    window), its teams left to the flow."""
     p = _problem(tmp_path)
     cal = _calendar()
     team = flow.best_teams(p, cal)

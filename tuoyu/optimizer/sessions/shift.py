@@ -1,39 +1,38 @@
-"""The days and topics of every center session chosen again at once, near where they
-are, with the doctors' and psychologists' places: a MIP (HiGHS), each session's
-educator kept (issue 18).
+"""The days, topics and places of every center session chosen again at once, near where
+they are: a MIP (HiGHS), a step of the local improvement (issue 18).
 
 Why: on the held-out districts what the plan pays above the bound is the doctors' and
 psychologists' trips; the relaxation with every column integer sends more sessions to
 a near doctor on other days (held-out seed 11: 32 doctors' and 7 psychologists' sessions
 against the plan's 28 and 10). Reaching it changes several centers' topics and days
 together — a session gets a doctor's topic on a day its near doctor is free, another
-center's session leaves that half-day or month, the doctors' year total and its months'
-bands move with them — which no move of the local improvement does (one session, one
-center's topics, one center's days), nor the topics' MIP (``topics.py``: half-days kept).
+center's session leaves that half-day or month, an educator follows, the doctors' year
+total and its months' bands move with them — which no move of the local improvement
+does (one session, one center's topics, one center's days), nor the topics' MIP
+(``topics.py``: half-days kept).
 
-The model (a large-neighbourhood step of the local improvement, ``polish.polish``):
+The model (``polish._shift_again``):
 
-- each center session keeps its order, quarter and educator; it takes one half-day of
-  its *window*: the open days within ``WINDOW`` days of its own, in its quarter, on
-  which its educator works and no district event takes them;
+- each center session keeps its order and quarter; it takes one half-day of its
+  *window*: the open days within ``WINDOW`` days of its own, in its quarter;
 - one *kind* of topic per session as in ``topics.TopicMip`` (``topics_vary``: a kind of
   one topic never twice in a row, at least ``min_topics`` different topics);
-- per session needing a doctor (a psychologist) one of them on the chosen half-day:
-  available that day (the near ones and the session's own; every one for a district
-  event, whose half-day is kept), one place per half-day, the monthly limits — for
-  the educators too (a person's sessions moving onto one half-day or into one month);
-- its cost is every part of the plan's objective the move changes: the doctors' and
-  psychologists' trips and load above ``ceil(T / n)``, the months' bands of all three
-  disciplines (``T`` of the doctors and psychologists a variable, as in the topics'
-  MIP), the 28-day gaps' shortfall of an even spread, and the weekend share. The
-  educators' cost does not change (the same person at the same center, the same load);
-  the quarters and the events do not either.
+- per session an educator, and a doctor (a psychologist) when its kind needs one, on the
+  chosen half-day: available that day (the people not far from the center, its own and
+  its home lead; every one for a district event, whose half-day is kept), one place per
+  half-day, the monthly limits;
+- its cost is every part of the plan's objective the move changes: the trips, the
+  other lead (``extra_lead``), the load above ``ceil(T / n)`` per discipline, the
+  months' bands of all three disciplines (``T`` of the doctors and psychologists a
+  variable, taken in two steps: ``shift_days_and_topics``), the 28-day gaps' shortfall
+  of an even spread, and the weekend share. The quarters and the events' days do not
+  change.
 
 The sessions are then staffed by the exact flow (``flow.best_teams``) and the move is
 kept only when the plan's objective, counted on its rows, strictly falls; every hard
 rule holds by construction and the flow's teams exist (else the move is dropped). The
-MIP ends on its own (deterministic: HiGHS's branch and bound, fixed orders); the work
-budget's seconds are only its wall-clock safety net, as for the topics' MIP. A fresh
+MIPs end on their own (deterministic: HiGHS's branch and bound, fixed orders); the work
+budget's seconds are only their wall-clock safety net, as for the topics' MIP. A fresh
 plan of one part only (as ``topics.py``).
 """
 
@@ -74,22 +73,6 @@ class ShiftMip:
                 self.by_center[s.center_id].append(k)
         for ks in self.by_center.values():
             ks.sort(key=lambda k: (sessions[k].date, sessions[k].half))
-        #: (person, half-day) and (person, month) taken by the district events
-        self.event_busy: set[tuple[str, int]] = set()
-        self.event_month: dict[tuple[str, int], int] = defaultdict(int)
-        for s in sessions:
-            if s.event_id:
-                for sid in s.staff_ids:
-                    self.event_busy.add((sid, 2 * p.day(s.date) + s.half))
-        for s in sessions:
-            if s.event_id:
-                for sid in s.staff_ids:
-                    if self.disc[sid] == "education":
-                        self.event_month[sid, s.date.month] += 1
-        self.educator = {
-            k: next(sid for sid in sessions[k].staff_ids if self.disc[sid] == "education")
-            for ks in self.by_center.values() for k in ks
-        }
         #: center session -> half-day -> column
         self.at: dict[int, dict[int, int]] = {}
         #: center session -> kind -> column
@@ -105,14 +88,11 @@ class ShiftMip:
         d0 = p.day(s.date)
         q0 = (s.date.month - 1) // 3
         open_days = self.open_days(s.center_id)
-        e = self.educator[k]
         out = []
         for d in range(max(p.first_day, d0 - self.window), min(p.n_days, d0 + self.window + 1)):
             if d not in open_days or (p.month_of_day[d] - 1) // 3 != q0:
                 continue
-            if d not in p.available_days[e]:
-                continue
-            out += [2 * d + h for h in (0, 1) if (e, 2 * d + h) not in self.event_busy]
+            out += [2 * d, 2 * d + 1]
         slot0 = 2 * d0 + s.half
         if slot0 not in out:  # the plan's own half-day is always a choice
             out = sorted([*out, slot0])
@@ -160,23 +140,6 @@ class ShiftMip:
         lp.row([(dev, 1.0), *((j, -v) for j, v in on)], -target, math.inf)
         lp.row([(dev, 1.0), *on], target, math.inf)
 
-    def educators_free(self) -> None:
-        """Each educator in one place per half-day and within the monthly limit."""
-        p, lp = self.p, self.lp
-        per_slot: dict[tuple[str, int], list[int]] = defaultdict(list)
-        per_month: dict[tuple[str, int], list[int]] = defaultdict(list)
-        for k, cols in self.at.items():
-            e = self.educator[k]
-            for h, j in cols.items():
-                per_slot[e, h].append(j)
-                per_month[e, p.month_of_day[h // 2]].append(j)
-        for js in per_slot.values():
-            if len(js) > 1:
-                lp.row([(j, 1.0) for j in js], -math.inf, 1)
-        for (e, mo), js in per_month.items():
-            room = p.room(self.staff[e], mo) - self.event_month[e, mo]
-            lp.row([(j, 1.0) for j in js], -math.inf, room)
-
     # -- the topics ---------------------------------------------------------------------
     def one_kind_per_session(self) -> None:
         for ks in self.by_center.values():
@@ -211,8 +174,10 @@ class ShiftMip:
         for st in p.pools[d]:
             if day not in p.available_days[st.staff_id]:
                 continue
-            if s.center_id and st.staff_id not in s.staff_ids and trip_cost(
-                    p, st.street_id, self.centers[s.center_id].street_id) >= p.rules.weights.far:
+            far = s.center_id and trip_cost(
+                p, st.street_id, self.centers[s.center_id].street_id) >= p.rules.weights.far
+            if far and st.staff_id not in s.staff_ids and (
+                    st.staff_id != p.home_lead.get(s.center_id)):
                 continue
             out.append(st.staff_id)
         return out
@@ -232,6 +197,8 @@ class ShiftMip:
                 slots = self.at[k]
                 need = [(j, -1.0) for c, j in self.kind[k].items() if d in c]
                 n = 0
+                if d == "education":
+                    need, n = [], 1
             else:
                 n = p.team_of(s).get(d, 0)
                 if not n:
@@ -245,13 +212,15 @@ class ShiftMip:
                 for sid in self.candidates(k, d, h // 2):
                     st = self.staff[sid]
                     cost = trip_cost(p, st.street_id, street[s.center_id]) if s.center_id else 0
+                    if s.center_id and d == "education" and sid != p.home_lead.get(s.center_id):
+                        cost += p.rules.weights.extra_lead
                     j = lp.col(cost, 0, 1, True)
                     self.place[k, h, sid] = j
                     here.append((j, 1.0))
                     per_slot[sid, h].append(j)
                     per_month[sid, mo].append(j)
                     mine[sid].append(j)
-                    if s.center_id:
+                    if s.center_id and d != "education":
                         count[mo].append((j, 1.0))
                 if y is not None and here:  # a place only on the half-day taken
                     lp.row([*here, (y, -1.0)], -math.inf, 0)
@@ -342,16 +311,17 @@ class ShiftMip:
         self.one_half_day_per_session()
         self.gaps_kept_and_even()
         self.weekend_share()
-        self.educators_free()
         self.one_kind_per_session()
         self.topics_vary()
         self.months_of_all_sessions()
         self.count: dict[str, dict[int, list[tuple[int, float]]]] = {}
-        for d in OTHERS:  # nobody of a discipline: no topic needing it
+        for d in ("education", *OTHERS):  # nobody of a discipline: no topic needing it
             mine, count = self.places_filled(d)
             self.count[d] = count
             if self.p.pools[d]:
                 self.load_above_fair_share(d, mine)
+                if d == "education":
+                    continue
                 if totals is True:
                     self.months_of_a_variable_total(count)
                 elif isinstance(totals, dict):
