@@ -372,3 +372,59 @@ def test_a_body_that_stops_arriving_is_dropped_with_408(tmp_path) -> None:  # no
         assert b"body_timeout" in body and "秒内没有新的数据".encode() in body
     with Session(app.state.tuoyu.engine) as s:
         assert s.scalar(select(func.count()).select_from(Job)) == 0
+
+
+def test_a_body_that_keeps_trickling_is_dropped_with_408(tmp_path) -> None:  # noqa: ANN001
+    """A caller sends a job's body, or an upload, a few bytes at a time, never stopping
+    for ``body_idle_seconds`` (a byte every 29 s never stops for 30): after those first
+    seconds, a body arriving under ``body_min_kb_per_second`` on average is answered 408
+    (``body_too_slow``, in Chinese and English) and nothing is queued. Deterministic: the
+    trickle (500 bytes a second at most here) never reaches the rate (10 KB a second),
+    and never stops for the idle bound (2 s; a part every 0.01 s), so the average ends
+    it, after about 2.1 s. A job's body and an upload (their limits differ)."""
+    import asyncio
+
+    from api_support import settings
+
+    from tuoyu.api.service.app import create_app
+
+    app = create_app(settings(tmp_path, bundled_data=DATA, start_jobs=False,
+                              body_idle_seconds=2.0, body_min_kb_per_second=10))
+
+    async def trickle(path: str, ctype: bytes, head: bytes) -> list[dict[str, Any]]:
+        sent: list[dict[str, Any]] = []
+        parts = 0
+
+        async def receive() -> dict[str, Any]:
+            nonlocal parts
+            parts += 1
+            if parts == 1:
+                return {"type": "http.request", "body": head, "more_body": True}
+            await asyncio.sleep(0.01)  # far under the idle bound: the body never stops
+            return {"type": "http.request", "body": b" " * 5, "more_body": True}
+
+        async def send(msg: dict[str, Any]) -> None:
+            sent.append(msg)
+
+        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
+                 "method": "POST", "scheme": "http", "path": path, "raw_path": path.encode(),
+                 "query_string": b"", "root_path": "",
+                 "headers": [(b"host", b"localhost"), (b"content-type", ctype),
+                             (b"transfer-encoding", b"chunked")],
+                 "client": ("127.0.0.1", 5000), "server": ("127.0.0.1", 8000)}
+        await asyncio.wait_for(app(scope, receive, send), timeout=60)  # a guard, not a check
+        return sent
+
+    multipart = (b'--x\r\nContent-Disposition: form-data; name="file"; filename="d.zip"\r\n'
+                 b"Content-Type: application/zip\r\n\r\nPK")
+    for path, ctype, head in ((JOBS, b"application/json", b'{"kind": "roster", '),
+                              ("/api/v1/datasets", b"multipart/form-data; boundary=x",
+                               multipart)):
+        sent = asyncio.run(trickle(path, ctype, head))
+        start = next(m for m in sent if m["type"] == "http.response.start")
+        assert start["status"] == 408, (path, sent)
+        body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+        assert b"body_too_slow" in body and "请求内容到达过慢".encode() in body
+        assert b"10 KB" in body
+    with Session(app.state.tuoyu.engine) as s:
+        assert s.scalar(select(func.count()).select_from(Job)) == 0

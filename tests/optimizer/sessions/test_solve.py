@@ -305,3 +305,50 @@ def test_a_try_plan_cheaper_than_the_plan_made_is_kept_and_said(tmp_path, monkey
     assert kept.params == {"tried": with_try.objective, "made": without.objective}
     assert violations(data, 2027, rows_of(with_try)) == []
     assert "优于" in render(kept, "zh")
+
+
+def test_a_calendar_planned_in_parts_keeps_every_rule(tmp_path, monkeypatch):
+    """A district planned in parts (one per street, as a large district is; forced here
+    on a small one), its second part the constructed calendar (as when that part's
+    search ends without one): each part is planned with what the parts before took, and
+    the plan's calendar and teams hold every rule, every center's year included."""
+    import importlib
+
+    from tuoyu.optimizer.sessions import first
+
+    sessions_solve = importlib.import_module("tuoyu.optimizer.sessions.solve")
+    folder = gen_sessions().heldout(tmp_path, 7, year=2027, baby=8, other=2, staff_n=12,
+                                    leave_share=0.2, closure_share=0.1,
+                                    weekend_only_share=0.1)
+    data = load_session_data(folder)
+    problem = SessionProblem(data=data, year=2027,
+                             rules=SessionRules(decompose_above=2, part_size=3,
+                                                at_the_bound=False))
+    groups = sessions_solve.calendar_groups(problem)
+    assert len(groups) >= 3
+    searched = sessions_solve._calendar_part
+    parts = []
+
+    def part(run, group, with_events, before, used, stage, det, *a, **kw):
+        parts.append((stage, dict(used)))
+        if stage == "calendar 2":  # this part's search found nothing: the built one
+            return None, None, first.first_calendar(run.p, group, with_events, before), \
+                Status.FEASIBLE
+        return searched(run, group, with_events, before, used, stage, det, *a, **kw)
+
+    monkeypatch.setattr(sessions_solve, "_calendar_part", part)
+    # the local improvement after it (tested in test_polish) left out: the parts' calendar
+    monkeypatch.setattr(sessions_solve, "_polish", lambda run, new, staff_of: (new, staff_of))
+    plan = plan_sessions(problem, SolveParams(time_limit=3, workers=2))
+    assert [s for s, _ in parts] == [f"calendar {i + 1}" for i in range(len(groups))]
+    assert parts[0][1] == {} and parts[2][1] != parts[1][1]  # the built part is counted
+    assert "sessions.decomposed" in {f.code for f in plan.findings}
+    assert plan.status in (Status.OPTIMAL, Status.FEASIBLE)
+    rows = rows_of(plan)
+    assert violations(data, 2027, rows) == []
+    per_center = {c.center_id: 0 for c in data.centers if c.sessions_per_year}
+    for r in rows:
+        if r["center_id"] in per_center:
+            per_center[r["center_id"]] += 1
+    assert all(per_center[c.center_id] >= c.sessions_per_year
+               for c in data.centers if c.sessions_per_year)

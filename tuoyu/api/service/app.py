@@ -130,26 +130,43 @@ class _TooLarge(Exception):
 class _CountedBody:
     """One request's body counted as it streams in: past the limit, the app's reading
     stops (``_TooLarge``) and whatever it answers becomes the one 413. A body that stops
-    arriving for ``idle`` seconds before it is complete ends the same way, with 408: a
-    caller sending a byte now and then holds no connection, no upload slot and no
-    half-written file for long."""
+    arriving for ``idle`` seconds before it is complete ends the same way, with 408, and
+    so does one that keeps arriving too slowly: after its first ``idle`` seconds, a body
+    must have come at ``min_rate`` bytes a second on average (a byte every 29 s never
+    stops, and would hold a connection, an upload slot or a staging file for days)."""
 
     def __init__(self, limit: BodyLimited, receive: Receive, send: Send,
-                 idle: float | None = None) -> None:
+                 idle: float | None = None, min_rate: float | None = None) -> None:
         self.limit, self._receive, self._send, self.idle = limit, receive, send, idle
+        self.min_rate = min_rate if idle is not None else None
         self.seen = 0
+        self.started: float | None = None  # the loop's clock when the body was first read
         self.complete = False  # the whole body has arrived
         self.refusal: Callable[[Send], Awaitable[None]] | None = None  # 413 or 408
         self.replaced = False  # the refusal was sent in the app's answer's place
+
+    def _wait(self) -> tuple[float, bool]:
+        """Seconds the next part may take, and whether the average rate (not the idle
+        bound) ends it then."""
+        assert self.idle is not None
+        if not self.min_rate:
+            return self.idle, False
+        now = asyncio.get_running_loop().time()
+        if self.started is None:
+            self.started = now
+        # the bytes seen keep the average until started + idle + seen / min_rate
+        left = self.started + self.idle + self.seen / self.min_rate - now
+        return (left, True) if left < self.idle else (self.idle, False)
 
     async def receive(self) -> Message:
         if self.complete or self.idle is None:
             msg = await self._receive()
         else:
+            timeout, by_rate = self._wait()
             try:
-                msg = await asyncio.wait_for(self._receive(), timeout=self.idle)
+                msg = await asyncio.wait_for(self._receive(), timeout=max(0.0, timeout))
             except TimeoutError:
-                self.refusal = self._too_slow
+                self.refusal = self._too_slow_on_average if by_rate else self._too_slow
                 raise _TooLarge from None
         if msg["type"] == "http.request":
             self.seen += len(msg.get("body", b""))
@@ -165,6 +182,14 @@ class _CountedBody:
         elif msg["type"] == "http.response.start" and not self.replaced:
             self.replaced = True
             await self.refusal(self._send)
+
+    async def _too_slow_on_average(self, send: Send) -> None:
+        assert self.min_rate is not None
+        rate = f"{self.min_rate / 1024:g}"
+        await _answer(send, 408, errors.body(
+            "body_too_slow", f"请求内容到达过慢（平均每秒不足 {rate} KB），已停止接收；请重新发送。"
+            f" / The request's body arrived too slowly (under {rate} KB a second on"
+            " average); send it again."), close=True)
 
     async def _too_slow(self, send: Send) -> None:
         seconds = f"{self.idle:g}"
@@ -199,12 +224,14 @@ class BodyLimit:
     make the service hold at most that much of a request before it is answered)."""
 
     def __init__(self, app: ASGIApp, limit: int, stated: int | None = None,
-                 small: int = SMALL_BODY, idle: float | None = None):
+                 small: int = SMALL_BODY, idle: float | None = None,
+                 min_rate: float | None = None):
         self.app = app
         self.upload_limit = limit
         self.stated = stated or limit  # the limit a planner is told (the upload's own)
         self.small = small
         self.idle = idle  # seconds a body may stop arriving (None: no bound)
+        self.min_rate = min_rate  # bytes a second on average after ``idle`` (None: none)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -218,7 +245,7 @@ class BodyLimit:
         if length is not None and length.isdigit() and int(length) > limit.limit:
             await limit._refuse(send)
             return
-        body = _CountedBody(limit, receive, send, self.idle)
+        body = _CountedBody(limit, receive, send, self.idle, self.min_rate)
         try:
             await self.app(scope, body.receive, body.send)
         except _TooLarge:
@@ -345,6 +372,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimit, limit=settings.max_upload_bytes + 1024 * 1024,
                        stated=settings.max_upload_bytes,
                        idle=settings.body_idle_seconds if settings.body_idle_seconds > 0
-                       else None)
+                       else None,
+                       min_rate=settings.body_min_kb_per_second * 1024
+                       if settings.body_min_kb_per_second > 0 else None)
     app.add_middleware(Guard, allowed_hosts=settings.allowed_hosts, tiles_origin=tile_origin())
     return app

@@ -52,6 +52,10 @@ class Settings:
     #: seconds a request's body may stop arriving before it is complete (then 408)
     body_idle_seconds: float = field(default_factory=lambda: float(
         os.environ.get("TUOYU_BODY_IDLE_SECONDS", "30")))
+    #: KB a second a request's body must arrive at on average after its first
+    #: ``body_idle_seconds`` (else 408; 0: no bound)
+    body_min_kb_per_second: float = field(default_factory=lambda: float(
+        os.environ.get("TUOYU_BODY_MIN_KBPS", "4")))
     #: host names the service answers for, besides the loopback names and ``host``
     extra_hosts: tuple[str, ...] = field(default_factory=lambda: tuple(
         h.strip() for h in os.environ.get("TUOYU_ALLOWED_HOSTS", "").split(",") if h.strip()))

@@ -332,6 +332,19 @@ def calendar_groups(p: SessionProblem) -> list[list[Center]]:
     return groups
 
 
+def _take(used: dict | None, part: dict) -> None:
+    """Add what one part takes (``calendar.used_by``) to what the parts before took:
+    counts are summed, a home lead's half-days united. ``used`` is None for a district
+    planned in one part."""
+    if used is None:
+        return
+    for k, v in part.items():
+        if isinstance(v, set):
+            used[k] = used.get(k, set()) | v
+        else:
+            used[k] = used.get(k, 0) + v
+
+
 def _plan_calendar(run: _Run) -> tuple[list[Session], dict[str, int], float | None, Status]:
     """Stage A over all parts: the calendar, its goal values, its bound (None when the
     calendar was decomposed; only reported per stage: the plan's bound is
@@ -349,9 +362,7 @@ def _plan_calendar(run: _Run) -> tuple[list[Session], dict[str, int], float | No
         a, solver, part, st = _calendar_part(run, group, gi == 0, new, used, stage, det)
         if solver is None and part:  # the constructed first calendar (``_first_kept``)
             new += part
-            if used is not None:
-                for k, v in calendar.used_by(p, part, {}).items():
-                    used[k] = used.get(k, set()) | v if isinstance(v, set) else used.get(k, 0) + v
+            _take(used, calendar.used_by(p, part, {}))
             bound = None
             continue
         if solver is None:
@@ -364,9 +375,7 @@ def _plan_calendar(run: _Run) -> tuple[list[Session], dict[str, int], float | No
             return [], {}, None, Status.CANCELLED if st == Status.CANCELLED else Status.TIME_LIMIT
         assert a is not None
         new += part
-        if used is not None:
-            for k, v in calendar.used_by(p, part, calendar.led_sessions(a, solver, p)).items():
-                used[k] = used.get(k, set()) | v if isinstance(v, set) else used.get(k, 0) + v
+        _take(used, calendar.used_by(p, part, calendar.led_sessions(a, solver, p)))
         for k, v in calendar.goal_values(a, solver).items():
             values[k] += v
         bound = solver.best_objective_bound if len(groups) == 1 else None
