@@ -147,3 +147,22 @@ def test_the_plan_with_the_move_is_the_same_with_1_and_8_workers(tmp_path):
     assert one.objective == eight.objective
     assert "polish" in [st.stage for st in one.stages]
     assert violations(p.data, 2027, rows_of(one), p.rules) == []
+
+
+def test_a_model_too_large_at_every_window_makes_no_move(tmp_path, monkeypatch):
+    """The window shrinks (4, 2, 1, 0 days) until the model has at most ``MAX_COLUMNS``
+    columns; at none: no move. With room for the 2-day window's model only, the
+    hand-made case still gains (C1 moves two days, C2 one)."""
+    p = _problem(tmp_path)
+    cal = _calendar()
+    team = flow.best_teams(p, cal)
+    assert team is not None
+    staffed = _staffed(cal, team).sessions
+    sizes = {w: len(shift.ShiftMip(p, staffed, w).build(totals=False).lp.cols)
+             for w in (4, 2, 1, 0)}
+    assert sizes[4] > sizes[2] > sizes[1] > sizes[0]
+    monkeypatch.setattr(shift, "MAX_COLUMNS", sizes[0] - 1)
+    assert shift.shift_days_and_topics(p, staffed, 30.0) == (None, False)
+    monkeypatch.setattr(shift, "MAX_COLUMNS", sizes[2])
+    got, again = polish._shift_again(p, cal, team, 30.0, None)
+    assert goals.team_goal_values(p, got, again)["far"] == 0

@@ -53,6 +53,10 @@ from tuoyu.optimizer.sessions.topics import OTHERS, kinds_of_topic
 WINDOW = 4
 #: the MIPs started from the plan (the first) and the first's solution (the second)
 START = True
+#: the smaller windows tried, in turn, when a model is larger than ``MAX_COLUMNS``
+SMALLER = (2, 1, 0)
+#: columns of the largest model solved (held-out districts of 18 centers: about 10k)
+MAX_COLUMNS = 20_000
 
 
 class ShiftMip:
@@ -388,15 +392,23 @@ def shift_days_and_topics(
     make the one model 3-8 times slower on the held-out districts, for the same optimum
     there): the model without the doctors' and psychologists' months' bands (a
     relaxation), then with their totals fixed at its solution's (a restriction, so a
-    solution of the whole model)."""
+    solution of the whole model). The window is ``WINDOW`` days, or the first of
+    ``SMALLER`` whose model has at most ``MAX_COLUMNS`` columns (a district with many
+    people near its centers: 东滩区's 79 centers and 45 staff give 137k at 4 days); none:
+    no move (None)."""
     end = time.monotonic() + time_limit
-    relaxed = ShiftMip(p, sessions).build(totals=False)
+    for window in sorted({WINDOW, *SMALLER}, reverse=True):
+        relaxed = ShiftMip(p, sessions, window).build(totals=False)
+        if len(relaxed.lp.cols) <= MAX_COLUMNS:
+            break
+    else:
+        return None, False
     first = relaxed.lp.solve(time_limit=time_limit, stop=stop,
                              start=relaxed.start(sessions) if START else None)
     if first is None or relaxed.lp.stopped:
         return None, relaxed.lp.stopped
     totals = {d: relaxed.total_needing(first[1], d) for d in OTHERS if p.pools[d]}
-    fixed = ShiftMip(p, sessions).build(totals=totals)
+    fixed = ShiftMip(p, sessions, window).build(totals=totals)
     # the first step's solution is one of the second (its totals are the fixed ones)
     second = fixed.lp.solve(time_limit=max(0.0, end - time.monotonic()), stop=stop,
                             start=fixed.start(relaxed.chosen(first[1])) if START else None)
