@@ -29,7 +29,9 @@ import sys
 import uvicorn
 from tuoyu.api.service.app import create_app
 from tuoyu.api.service.settings import Settings
-settings = Settings(host="127.0.0.1", solver_time_limit=float(sys.argv[2]), workers=2)
+from pathlib import Path
+data = Path(sys.argv[3]) if len(sys.argv) > 3 else None  # tuoyu serve --data DIR
+settings = Settings(host="127.0.0.1", solver_time_limit=float(sys.argv[2]), workers=2, data=data)
 uvicorn.run(create_app(settings), host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
 """
 
@@ -69,13 +71,16 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(home: Path, solver_time_limit: float = 60.0) -> tuple[subprocess.Popen, str]:
-    """The real app under uvicorn in a subprocess; returns it and its base URL when it answers."""
+def start_server(home: Path, solver_time_limit: float = 60.0,
+                 data: Path | None = None) -> tuple[subprocess.Popen, str]:
+    """The real app under uvicorn in a subprocess; returns it and its base URL when it
+    answers. ``data``: a planner's folder served as ``tuoyu serve --data`` does."""
     port = free_port()
     env = {**os.environ, "TUOYU_HOME": str(home),
            "TUOYU_DATABASE_URL": f"sqlite:///{home / 'tuoyu.sqlite'}"}
     log = open(home / "server.log", "wb")  # noqa: SIM115 (closed with the process)
-    proc = subprocess.Popen([sys.executable, "-c", SERVE, str(port), str(solver_time_limit)],
+    proc = subprocess.Popen([sys.executable, "-c", SERVE, str(port), str(solver_time_limit),
+                             *([str(data)] if data is not None else [])],
                             env=env, cwd=str(home), stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60

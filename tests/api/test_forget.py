@@ -109,3 +109,44 @@ def test_forget_families_deletes_the_plans_the_command_line_wrote(
     engine = store.engine(Settings().url)
     assert store.plan_folders(engine, dataset.key, "visits") == []
     assert len(store.plan_folders(engine, "another-dataset", "visits")) == 1
+
+
+def test_forgetting_a_folder_deletes_the_pages_plans_of_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``tuoyu forget-families --data DIR`` on a folder the pages serve (``tuoyu serve
+    --data DIR``: a dataset of its own id) deletes the home-visit plans made in the pages
+    too: they named its families in the store and in the jobs folder, and stayed."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("TUOYU_HOME", str(home))
+    monkeypatch.delenv("TUOYU_DATABASE_URL", raising=False)
+    settings = Settings()
+    folder = tiny_dataset(
+        tmp_path / "东滩",
+        staff=[{"staff_id": "ED1", "discipline": "education"}],
+        families=[{"family_id": fid, "birth_date": "2027-01-20", "registered_on": "2027-02-05",
+                   "needs": "education", "half_days": "Mon AM;Tue AM;Wed AM"} for fid in IDS])
+    plan = run(PlanDataset.at(folder), VisitParams(week=dt.date(2027, 3, 1), iterations=50))
+    out = settings.jobs_dir / "job1"
+    out.mkdir(parents=True)
+    write_plan(plan, out)
+    from tuoyu.api.service.datasets import folder_id
+
+    served = folder_id(folder)
+    engine = store.engine(settings.url)
+    with Session(engine) as s, s.begin():
+        s.add(DatasetRow(id=served, name="东滩区（数据文件夹）", path=str(folder.resolve()),
+                         tables_json=json.dumps({"families": 3}), created_at=now()))
+        s.add(Job(id="job1", kind="visits", dataset_id=served, status="done",
+                  message="；".join(IDS), created_at=now()))
+        s.flush()
+        s.add(StoredPlan(job_id="job1", result_json=json.dumps(plan.as_dict()),
+                         files_json="[]", created_at=now()))
+    engine.dispose()
+    res = CliRunner().invoke(app, ["forget-families", "--data", str(folder), "--yes"])
+    assert res.exit_code == 0, res.output
+    assert not out.exists()
+    blob = _store_bytes(home)
+    assert blob and not any(fid.encode() in blob for fid in IDS)
+    with Session(store.engine(settings.url)) as s:
+        assert s.query(Job).count() == 0 and s.query(StoredPlan).count() == 0
+        assert "families" not in s.get(DatasetRow, served).tables

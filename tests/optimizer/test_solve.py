@@ -124,6 +124,17 @@ def test_a_solve_never_gets_more_than_the_ceiling_leaves():
     assert SolveParams(time_limit=5, clock=Clock(0.0)).seconds() == 0.01
 
 
+def test_a_planner_keeps_the_ceilings_end_for_what_follows_its_solves():
+    clock = Clock(100.0, reserve=0.04)
+    clock.keep(10.0)  # the solves leave the last 10 s to the planner
+    assert 80 < SolveParams(time_limit=500, clock=clock).seconds() <= 90
+    clock.keep(1.0)  # less than kept already: the earlier end stays
+    assert 80 < SolveParams(time_limit=500, clock=clock).seconds() <= 90
+    none = Clock(None)
+    none.keep(10.0)  # no ceiling, nothing to keep
+    assert SolveParams(time_limit=500, clock=none).seconds() == 500
+
+
 def _hard_model() -> cp_model.CpModel:
     """A model no solver proves in a moment: a large random 0/1 knapsack-like puzzle."""
     m = cp_model.CpModel()

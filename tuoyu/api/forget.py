@@ -22,7 +22,7 @@ from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from tuoyu.api.store import DatasetRow, Job, PlanFolder, StoredPlan
+from tuoyu.api.store import DatasetRow, Job, PlanFolder, StoredPlan, job_dataset_ids
 from tuoyu.models.reader import xlsx_sheets
 from tuoyu.models.schema import FAMILIES
 
@@ -85,16 +85,19 @@ def forget_families(engine: Engine, *, folder: Path, dataset_id: str | None,
     wrote plans into."""
     files = remove_family_tables(folder)
     jobs = folders = 0
-    keys = {str(Path(folder).resolve())} | ({dataset_id} if dataset_id else set())
+    path = str(Path(folder).resolve())
+    keys = {path} | ({dataset_id} if dataset_id else set())
     with Session(engine) as s, s.begin():
         folders += remove_plan_folders(s, keys)
-        if dataset_id is not None:
-            ds = s.get(DatasetRow, dataset_id)
-            if ds is not None:
-                tables = ds.tables
-                tables.pop(FAMILIES.name, None)
-                ds.tables_json = json.dumps(tables)
-            found = s.query(Job).filter(Job.kind == KIND, Job.dataset_id == dataset_id).all()
+        # the datasets registered on this folder too (a folder the pages serve, tuoyu
+        # serve --data: its own id), whose page-made visit plans name the same families
+        ids = set(job_dataset_ids(s, path)) | ({dataset_id} if dataset_id else set())
+        for ds in s.query(DatasetRow).filter(DatasetRow.id.in_(sorted(ids))).all():
+            tables = ds.tables
+            tables.pop(FAMILIES.name, None)
+            ds.tables_json = json.dumps(tables)
+        if ids:
+            found = s.query(Job).filter(Job.kind == KIND, Job.dataset_id.in_(sorted(ids))).all()
             for job in found:
                 s.query(StoredPlan).filter(StoredPlan.job_id == job.id).delete()
                 if jobs_dir is not None and (jobs_dir / job.id).is_dir():

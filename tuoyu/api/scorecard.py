@@ -54,10 +54,11 @@ def _stored_outcomes(engine: Engine, key: str, year: int) -> list[sc.Visit]:
 def _newest_job(engine: Engine, key: str, kind: str) -> list[tuple[store.Job, Any]]:
     """The finished jobs of ``kind`` on the dataset, newest first, with their plans."""
     with Session(engine) as session:
+        ids = store.job_dataset_ids(session, key)
         rows = session.execute(
             select(store.Job, store.StoredPlan)
             .join(store.StoredPlan, store.StoredPlan.job_id == store.Job.id)
-            .where(store.Job.dataset_id == key, store.Job.kind == kind,
+            .where(store.Job.dataset_id.in_(ids), store.Job.kind == kind,
                    store.Job.status == "done")
             .order_by(store.Job.finished_at.desc())
         ).all()

@@ -41,7 +41,8 @@ def stored_sessions(engine: Engine | None, dataset: Dataset,
 
     eng = engine or store.engine()
     with Session(eng) as s:
-        jobs = (s.query(Job).filter(Job.kind == "sessions", Job.dataset_id == dataset.key,
+        ids = store.job_dataset_ids(s, dataset.key)
+        jobs = (s.query(Job).filter(Job.kind == "sessions", Job.dataset_id.in_(ids),
                                     Job.status == "done")
                 .order_by(Job.finished_at.desc()).all())
         for job in jobs:

@@ -18,6 +18,7 @@ at a time (each may use the pool's threads); separate processes are not limited.
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from typing import Any
 
@@ -46,3 +47,31 @@ def highs_run(h: Any, workers: int | None = None) -> Any:
         if workers is not None:
             h.setOptionValue("threads", highs_threads(workers))
         return h.run()
+
+
+_BANNER_SHOWN = False
+
+
+def new_highs() -> Any:
+    """A HiGHS instance. HiGHS prints its copyright banner ("Running HiGHS …", English)
+    on stdout when the process makes its first instance, whatever ``output_flag``: the
+    first is made with stdout pointed at /dev/null, so a planner's command line shows its
+    own words only (the roster's relaxation made the first in ``tuoyu roster`` and
+    ``tuoyu all``)."""
+    global _BANNER_SHOWN
+    import highspy
+
+    with _LOCK:
+        if _BANNER_SHOWN:
+            return highspy.Highs()
+        sys.stdout.flush()
+        saved = os.dup(1)
+        try:
+            with open(os.devnull, "w") as null:
+                os.dup2(null.fileno(), 1)
+                h = highspy.Highs()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+        _BANNER_SHOWN = True
+        return h

@@ -39,6 +39,12 @@ class Clock:
         self.end = None if seconds is None else self.t0 + seconds * (1.0 - reserve)
         self.stopped: list[str] = []
 
+    def keep(self, seconds: float) -> None:
+        """Keep the ceiling's last ``seconds`` (at least ``reserve``) for what follows
+        the solves, when a planner knows it takes longer: the solves end earlier."""
+        if self.end is not None and self.seconds is not None:
+            self.end = min(self.end, self.t0 + self.seconds - seconds)
+
     def left(self) -> float:
         """Seconds left for the solves (infinite without a ceiling)."""
         return math.inf if self.end is None else self.end - time.perf_counter()

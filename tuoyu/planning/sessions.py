@@ -68,6 +68,7 @@ def run(
     Bad input raises :class:`DataError`; clashing rules, no calendar in time or a stop
     before any calendar return a plan without rows that says why.
     """
+    solve_params = solve_params_of(params)  # the wall-clock ceiling counts from here
     data = load_session_data(dataset.folder)
     if params.from_date is not None and not previous:
         raise DataError(
@@ -89,7 +90,6 @@ def run(
         from_date=params.from_date,
         seed=params.seed,
     )
-    solve_params = solve_params_of(params)
     as_dict = params.model_dump(mode="json")
     result = solve(problem, solve_params, stop=stop, progress=progress,
                    reproducible=params.reproducible)

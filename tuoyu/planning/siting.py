@@ -52,7 +52,8 @@ class SitingDetail:
 
     @property
     def walk(self) -> dict[str, object]:
-        """How the walk was measured (``kind``: network, mixed or straight_line)."""
+        """How the walk was measured (``kind``: network, mixed, off_network or
+        straight_line)."""
         return self.problem.walk()
 
 

@@ -262,3 +262,23 @@ def test_summary_txt_is_chinese_by_default(december):
     text = (december / "summary.txt").read_text(encoding="utf-8")
     assert text.startswith("2026-12 检查排班（种子 20270301）")
     assert "唯一最优" in text and "本年度已实地检查的在营机构" in text
+
+
+def test_the_command_line_prints_its_own_words_only(tmp_path: Path) -> None:
+    """A fresh ``tuoyu roster`` (its own process: HiGHS prints its English copyright
+    banner once per process, from C++, on the terminal itself) prints the plan in
+    Chinese and no solver banner ("Running HiGHS 1.16.0 … Copyright …" came first on
+    东滩区's roster, from the pair relaxation's HiGHS)."""
+    import os
+    import subprocess
+    import sys
+
+    data = tiny_dataset(tmp_path / "d")
+    res = subprocess.run(
+        [sys.executable, "-c", "from tuoyu.api.cli import main; main()", "roster",
+         "--month", "2027-03", "--data", str(data), "--out", str(tmp_path / "out")],
+        capture_output=True, text=True, cwd=tmp_path, timeout=300,
+        env={**os.environ, "TUOYU_HOME": str(tmp_path / "home")})
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert "HiGHS" not in res.stdout and "Copyright" not in res.stdout
+    assert res.stdout.startswith("2027-03 检查排班"), res.stdout[:200]

@@ -60,6 +60,20 @@ def test_serve_refuses_a_missing_data_folder(home: Path, tmp_path: Path) -> None
     assert res.exit_code == 2 and "no such folder" in res.output
 
 
+def test_serve_refuses_a_folder_that_is_no_dataset(home: Path, tmp_path: Path,
+                                                   monkeypatch) -> None:  # noqa: ANN001
+    """A --data folder with no table of the contract: said in Chinese and English, what
+    was expected, exit 2, never a traceback; nothing listens."""
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: pytest.fail("started"))
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    res = _tuoyu("serve", "--data", str(empty), "--home", str(home))
+    assert res.exit_code == 2, res.output
+    assert "institutions.csv" in res.output and "Traceback" not in res.output
+    assert res.exception is None or isinstance(res.exception, SystemExit)
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in res.output.splitlines()[0])
+
+
 def test_serve_on_the_network_needs_an_admin_token(home: Path, monkeypatch) -> None:
     started: list[dict] = []
     monkeypatch.setattr(uvicorn, "run", lambda app, **kw: started.append(kw))

@@ -50,8 +50,11 @@ def test_workbook_has_a_day_sheet_per_person(out: Path) -> None:
     wb = load_workbook(out / "visits.xlsx")
     people = {x for r in rows for x in r["staff_ids"].split(";")}
     assert {"按日期", "按人员", "覆盖情况", "说明"} <= set(wb.sheetnames)
-    assert {f"日程_{p}" for p in people} <= set(wb.sheetnames)
-    sheet = wb[f"日程_{sorted(people)[0]}"]
+    # a sheet per person named by their name (日程-王芳), as a planner looks for it
+    with (BUNDLED_DATA / "guidance_staff.csv").open(encoding="utf-8-sig") as f:
+        names = {r["staff_id"]: r["name"] for r in csv.DictReader(f)}
+    assert {f"日程-{names[p]}" for p in people} <= set(wb.sheetnames)
+    sheet = wb[f"日程-{names[sorted(people)[0]]}"]
     values = [c for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
     assert any("上门指导日程" in str(v) for v in values)
     assert any(str(v).endswith("居委") for v in values)  # committee-level address
@@ -62,7 +65,7 @@ def test_a_calendar_per_staff_member_and_route_lines(out: Path) -> None:
     rows = _rows(out)
     people = {x for r in rows for x in r["staff_ids"].split(";")}
     files = {p.name for p in (out / "visits_ics").iterdir()}
-    assert files == {f"staff_{p}.ics" for p in people}
+    assert len(files) == len(people) and all(f.startswith("人员-") for f in files)
     ics = (out / "visits_ics" / sorted(files)[0]).read_text(encoding="utf-8")
     assert "BEGIN:VEVENT" in ics and "Asia/Shanghai" in ics
     routes = json.loads((out / "visits_routes.geojson").read_text(encoding="utf-8"))

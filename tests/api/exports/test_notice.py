@@ -94,3 +94,29 @@ def test_a_public_notice_names_its_district_and_no_other(district, tmp_path) -> 
         unnamed = notice_of(_view(today, revealed_at), district, kind=kind)
         assert unnamed.title.startswith("2027-03 托育机构")
         assert "宝山" not in notice_html(unnamed) + page
+
+
+def test_the_workbook_says_what_the_page_says_when_nothing_is_recorded(district, tmp_path) -> None:  # noqa: ANN001
+    """The results notice of a month with no result recorded yet: its page says so and
+    why (results within 20 working days; inspections not yet made are not announced);
+    its workbook said only "（无内容）" under a title written twice ("… 公示 · … 公示")."""
+    from dataclasses import replace
+
+    from openpyxl import load_workbook
+
+    from tuoyu.api.exports.notice import write_notice
+
+    view = replace(_view(dt.date(2027, 3, 2), None), outcomes=())
+    notice = notice_of(view, district, kind="results", district="东滩区")
+    write_notice(notice, tmp_path)
+    page = (tmp_path / "notice.html").read_text(encoding="utf-8")
+    said = [s.text for s in notice.sections if s.text]
+    assert said and all(t in page for t in said)
+    book = load_workbook(tmp_path / "notice.xlsx")
+    cells = [str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True)
+             for c in row if c is not None]
+    for text in said:
+        assert any(text in c for c in cells), text
+    for ws in book.worksheets:
+        title = str(ws["A1"].value)
+        assert title.count(notice.title) == 1, title

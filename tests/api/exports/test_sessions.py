@@ -11,6 +11,8 @@ import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
+from ics_check import timezones_defined
+
 from tuoyu.api.exports.sessions import ics_bytes
 from tuoyu.data import BUNDLED
 from tuoyu.models.sessions import DistrictEvent, Session, load_session_data
@@ -101,3 +103,16 @@ def test_two_districts_calendars_never_share_an_entry_and_a_re_export_updates() 
     assert len({u.split("@")[1] for u in baoshan}) == 1
     assert {u.split("@")[1] for u in baoshan} != {u.split("@")[1] for u in jiading}
     assert not any(u.endswith("@tuoyu.baoshan") for u in baoshan + jiading)
+
+
+def test_the_calendar_defines_the_time_zone_its_times_are_in() -> None:
+    data = SimpleNamespace(
+        centers=[SimpleNamespace(center_id="C1", name="东滩镇亲子宝宝苑")],
+        staff=[SimpleNamespace(staff_id="S1", name="王老师")],
+        topics=[SimpleNamespace(topic_id="T1", name="膳食营养")], events=[])
+    sessions = [Session(date=dt.date(2027, 5, 8), half=0, center_id="C1", topic_id="T1",
+                        staff_ids=("S1",))]
+    ics = ics_bytes("日历", sessions, data, "东滩区")  # type: ignore[arg-type]
+    used, defined, offsets = timezones_defined(ics)
+    assert used == {"Asia/Shanghai"} and used <= defined and offsets == {"+0800"}
+    assert ics == ics_bytes("日历", sessions, data, "东滩区")  # type: ignore[arg-type]

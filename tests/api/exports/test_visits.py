@@ -12,6 +12,7 @@ import json
 
 import pytest
 from icalendar import Calendar
+from ics_check import timezones_defined
 from visits_check import tiny_dataset
 
 from tuoyu.api.exports.visits import _safe, read_visits_csv, write_plan
@@ -56,10 +57,12 @@ def test_a_calendar_per_person_an_event_per_visit(written) -> None:  # noqa: ANN
     plan, out = written
     files = sorted(p.name for p in (out / "visits_ics").iterdir())
     people = sorted({x for r in plan.rows for x in r["staff_ids"].split(";")})
-    assert files == sorted(f"staff_{_safe(x)}.ics" for x in people)
+    names = {s.staff_id: s.name for s in plan.detail.data.staff}
+    # Chinese first, as the sessions' calendars: 人员-<name>.ics
+    assert files == sorted(f"人员-{names[x]}.ics" for x in people)
     assert all(p.is_file() for p in (out / "visits_ics").iterdir())  # a '/' in an id: no folder
     for x in people:
-        cal = Calendar.from_ical((out / "visits_ics" / f"staff_{_safe(x)}.ics").read_bytes())
+        cal = Calendar.from_ical((out / "visits_ics" / f"人员-{names[x]}.ics").read_bytes())
         events = [c for c in cal.walk("VEVENT")]
         mine = [r for r in plan.rows if x in r["staff_ids"].split(";")]
         assert len(events) == len(mine)
@@ -69,6 +72,9 @@ def test_a_calendar_per_person_an_event_per_visit(written) -> None:  # noqa: ANN
                                 dt.time.fromisoformat(r["start"]),
                                 starts[0].tzinfo) for r in mine)
         assert all(s.utcoffset() == dt.timedelta(hours=8) for s in starts)
+        used, defined, offsets = timezones_defined(
+            (out / "visits_ics" / f"人员-{names[x]}.ics").read_bytes())
+        assert used == {"Asia/Shanghai"} and used <= defined and offsets == {"+0800"}
 
 
 def test_another_districts_calendar_never_shares_an_entry(written) -> None:  # noqa: ANN001
@@ -174,3 +180,25 @@ def test_the_workbook_says_whose_week_it_is_on_every_printed_page(written, tmp_p
     assert by_day.max_row == len(plan.rows) + 2  # the title, the header, a row a visit
     notes = {r[0]: r[1] for r in wb["说明"].iter_rows(min_row=3, values_only=True) if r[0]}
     assert notes["区"] == "东滩区"
+
+
+def test_calendar_file_names_are_the_peoples_names_made_safe() -> None:
+    from tuoyu.api.exports.visits import ics_file_names
+
+    got = ics_file_names({"E1": "王芳", "E2": "王芳", "E3": "../李/四", "E4": ""},
+                         ["E1", "E2", "E3", "E4", "E5"])
+    assert got == {"E1": "人员-王芳-E1.ics", "E2": "人员-王芳-E2.ics",
+                   "E3": "人员-_李_四.ics", "E4": "人员-E4.ics", "E5": "人员-E5.ics"}
+
+
+def test_day_sheet_names_are_the_peoples_names_as_excel_allows() -> None:
+    from tuoyu.api.exports.visits import day_sheet_names
+
+    got = day_sheet_names({"E1": "王芳", "E2": "王芳", "E3": "a[b]:c*d?e/f\\g'h", "E4": "",
+                           "E5": "很长的名字" * 10, "x:1": "", "x/1": ""},
+                          ["E1", "E2", "E3", "E4", "E5", "E6", "x:1", "x/1"])
+    assert got["E1"] == "日程-王芳-E1" and got["E2"] == "日程-王芳-E2"
+    assert got["E3"] == "日程-a_b_c_d_e_f_g_h" and got["E4"] == "日程-E4"
+    assert got["E5"].startswith("日程-很长的名字") and len(got["E5"]) == 31
+    assert len({v.casefold() for v in got.values()}) == len(got)  # ids alike once cleaned
+    assert all(len(v) <= 31 and not set(v) & set("[]:*?/\\'") for v in got.values())

@@ -221,3 +221,39 @@ def test_outcomes_uploaded_while_another_upload_is_stored_too_long_are_409(
         assert "Another upload of outcomes" in r.json()["message_en"]
         r = c.post(url, files={"file": ("out.csv", good.encode(), "text/csv")})
         assert r.status_code == 200 and r.json() == {"recorded": 1}
+
+
+def test_a_folder_served_is_one_district_with_the_command_line(tmp_path: Path,
+                                                             monkeypatch) -> None:  # noqa: ANN001
+    """``tuoyu serve --data DIR`` and ``tuoyu roster --data DIR`` on one store keep one
+    history of the folder: the roster the command line drew is the month's roster in the
+    pages, and a draw made in the pages is the command line's too (a planner who drew
+    东滩区's month on the command line saw "尚未开始" in the pages, and could draw it a
+    second time there). The folder is its own dataset, never ``baoshan``."""
+    from api_support import wait
+    from draw_support import tiny_dataset
+    from sqlalchemy.orm import Session
+    from typer.testing import CliRunner
+
+    from tuoyu.api import store
+    from tuoyu.api.cli import app
+
+    folder = tiny_dataset(tmp_path / "东滩")
+    url = f"sqlite:///{tmp_path / 'shared.sqlite'}"
+    monkeypatch.setenv("TUOYU_DATABASE_URL", url)
+    monkeypatch.setenv("TUOYU_HOME", str(tmp_path / "home"))
+    drawn = CliRunner().invoke(app, ["roster", "--month", "2027-03", "--data", str(folder),
+                                     "--out", str(tmp_path / "out")])
+    assert drawn.exit_code == 0, drawn.output
+    with client(tmp_path, url, data=folder) as c:
+        (mine,) = [d for d in c.get("/api/v1/datasets").json() if d["default"]]
+        assert mine["id"] != "baoshan" and "宝山" not in mine["name"]
+        month = c.get(f"/api/v1/datasets/{mine['id']}/rosters/2027-03").json()
+        assert [d["seed"] for d in month["draws"]] == [20270301], month
+        job = c.post("/api/v1/jobs", json={"kind": "roster", "dataset_id": mine["id"],
+                                           "params": {"month": "2027-04", "seed": 7}}).json()
+        assert wait(c, job["id"], timeout=300)["status"] == "done"
+    with Session(store.engine(url)) as s:
+        draws = store.month_draws(s, str(folder.resolve()), "2027-04")
+        assert [r.seed for r in draws] == [7]
+        assert store.month_draws(s, "baoshan", "2027-03") == []

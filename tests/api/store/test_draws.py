@@ -278,6 +278,12 @@ def test_two_writers_of_one_visit_on_postgres_store_one_outcome() -> None:
     with eng.connect() as conn:
         rows = conn.execute(sa.text(
             "SELECT institution_id, date, outcome FROM outcomes WHERE dataset = 'race'")).all()
+        kept = conn.execute(sa.text(
+            "SELECT institution_id, date, outcome, inspector_ids FROM outcomes_superseded"
+            " WHERE dataset = 'race'")).all()
     eng.dispose()
     assert len(rows) == 24 and len({(i, d) for i, d, _ in rows}) == 24
     assert {o for *_, o in rows} == {"fail"}
+    # the first writer's records are kept, not lost under the second's
+    assert sorted((i, d) for i, d, *_ in kept) == sorted((i, d) for i, d, _ in rows)
+    assert {(o, t) for *_, o, t in kept} == {("pass", "P1;P2")}

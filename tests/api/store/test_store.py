@@ -51,3 +51,49 @@ def test_the_scorecard_reads_the_calendar_the_command_line_wrote(tmp_path: Path)
         ("2027-03-02", "BC001", ""), ("2027-05-08", "", "E01")]
     # another year: that calendar is not it (unknown, said so; never a wrong year's)
     assert gather(ds, 2028, engine=eng)[1]["sessions"] == ""
+
+
+def _superseded(eng, dataset: str) -> list[tuple[str, str, str, str]]:  # noqa: ANN001
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    with Session(eng) as s:
+        return [(r.institution_id, r.date.isoformat(), r.outcome, r.inspector_ids)
+                for r in s.scalars(select(store.OutcomeSuperseded).where(
+                    store.OutcomeSuperseded.dataset == dataset)
+                    .order_by(store.OutcomeSuperseded.id))]
+
+
+def test_a_visit_recorded_again_keeps_the_earlier_outcome(tmp_path: Path) -> None:
+    """A visit's outcome recorded again (a correction: 'rectify' was 'pass', another team)
+    is the one in force, and the earlier record is kept in ``outcomes_superseded``, never
+    lost (it was overwritten in place); the same outcome recorded again loses nothing and
+    keeps nothing twice; another visit, another dataset are untouched."""
+    import datetime as dt
+
+    from sqlalchemy.orm import Session
+
+    from tuoyu.models.inspection import PastInspection
+
+    eng = store.engine(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    day, other = dt.date(2027, 3, 3), dt.date(2027, 3, 4)
+
+    def record(dataset: str, *rows: tuple[str, dt.date, str, tuple[str, ...]]) -> None:
+        with Session(eng) as s, s.begin():
+            store.record_outcomes(s, dataset, [PastInspection(
+                institution_id=i, date=d, outcome=o, inspector_ids=t) for i, d, o, t in rows])
+
+    record("ds", ("JG1", day, "pass", ("A", "B")), ("JG2", other, "pass", ("A", "B")))
+    record("elsewhere", ("JG1", day, "fail", ("X", "Y")))
+    assert _superseded(eng, "ds") == []
+    record("ds", ("JG1", day, "rectify", ("C", "D")), ("JG2", other, "pass", ("A", "B")))
+    with Session(eng) as s:
+        now = {(h.institution_id, h.date): (h.outcome, h.inspector_ids)
+               for h in store.stored_history(s, "ds", dt.date(2028, 1, 1))}
+    assert now[("JG1", day)] == ("rectify", ("C", "D"))
+    assert now[("JG2", other)] == ("pass", ("A", "B"))
+    assert _superseded(eng, "ds") == [("JG1", "2027-03-03", "pass", "A;B")]
+    record("ds", ("JG1", day, "fail", ("C", "D")))
+    assert _superseded(eng, "ds") == [("JG1", "2027-03-03", "pass", "A;B"),
+                                      ("JG1", "2027-03-03", "rectify", "C;D")]
+    assert _superseded(eng, "elsewhere") == []

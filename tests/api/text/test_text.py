@@ -232,3 +232,17 @@ def test_a_target_met_within_a_band_says_the_band():
     assert events["band"] == "" and events["line"] == "目标 5，达成 5（达标）"
     en = plan_figures(result, "en")["targets"][0]["line"]
     assert en == "goal 33.1 (met within 24–42), achieved 26 (met)"
+
+
+def test_a_home_visit_plans_words_are_chinese() -> None:
+    """What the home-visit plan says in Chinese (the page's 方案依据, the summary) names no
+    library and no parameter's code: "路线由 PyVRP 启发式求解", "可加大时限（time_limit）"
+    were read on 东滩区's visits page, where a planner sets neither."""
+    import re
+
+    for code, (zh, _en) in CATALOGUE.items():
+        if not code.startswith("visits."):
+            continue
+        text = re.sub(r"\{[^}]*\}", "", zh)
+        words = re.findall(r"(?<![A-Za-z0-9_])[A-Za-z_]{2,}(?![A-Za-z0-9_])", text)
+        assert not words, (code, words)

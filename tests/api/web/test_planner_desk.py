@@ -250,7 +250,11 @@ def test_every_page_speaks_chinese(page, server: str, tiny) -> None:
     pages = [("/", "#jobs-table tbody tr"),
              (f"/map?job={tiny['siting']['id']}", "#coverage-table tbody tr"),
              (f"/roster?job={tiny['roster']['id']}", "#by-day tbody tr"),
-             (f"/calendar?job={tiny['sessions']['id']}", "#month .fc-daygrid-day")]
+             (f"/calendar?job={tiny['sessions']['id']}", "#month .fc-daygrid-day"),
+             # the home visits' map (测试区 has no families: the map of its streets) and the
+             # action plan's targets
+             (f"/visits?dataset={tiny['dataset']}", "#map .leaflet-control-zoom"),
+             (f"/plan?dataset={tiny['dataset']}", "#plan-figures > *")]
     found = {}
     for path, ready in pages:
         page.goto(path)
@@ -357,3 +361,51 @@ def test_the_map_page_asks_no_other_host(page, server: str, tiny) -> None:
     page.wait_for_load_state("networkidle")
     assert page.locator(".leaflet-tile").count() == 0
     assert other == [], f"requests to other hosts: {other}"
+
+
+def test_a_marked_days_name_never_covers_its_date(page, server: str, tiny) -> None:
+    """A holiday's or an adjusted working day's name in the month grid stops short of the
+    day's number: on 东滩区's April roster "清明节（预计，以国务院公告为准）" was written over
+    "3日", "4日", "5日" (the whole name stays in the cell's hover text)."""
+    page.goto(f"/calendar?job={tiny['sessions']['id']}")
+    page.wait_for_selector("#month .fc-daygrid-day", timeout=SOLVE_WAIT_MS)
+    _goto_month(page, "2027-03")
+    for day in ("2027-03-05", "2027-03-06"):  # a one-digit and the longer names
+        cell = f"#month td[data-date='{day}']"
+        page.wait_for_selector(f"{cell} .fc-bg-event .fc-event-title")
+        assert page.get_attribute(cell, "title")  # the whole name on hover
+        covers = page.evaluate(
+            """sel => { const c = document.querySelector(sel);
+               const a = c.querySelector('.fc-bg-event .fc-event-title').getBoundingClientRect();
+               const b = c.querySelector('.fc-daygrid-day-number').getBoundingClientRect();
+               return !(a.right <= b.left || b.right <= a.left ||
+                        a.bottom <= b.top || b.bottom <= a.top); }""", cell)
+        assert not covers, day
+
+
+def test_a_busy_days_list_opens_and_closes_in_chinese(page, server: str, tiny) -> None:
+    """A day with more entries than the cell shows ("另外 N 个"): its list opens with a
+    close button a planner can see and click, named in Chinese. The button was empty
+    (FullCalendar draws it from its icon font, which the pages' policy refuses) and
+    named "Close" (东滩区's calendar). Drawn by the calendar page's own month view, with
+    six entries on one day."""
+    page.goto(f"/calendar?job={tiny['sessions']['id']}")
+    page.wait_for_selector("#month .fc-daygrid-day", timeout=SOLVE_WAIT_MS)
+    page.evaluate("""() => {
+      const host = document.createElement('div'); host.id = 'busy'; host.className = 'month-grid';
+      document.body.prepend(host);
+      const events = [1, 2, 3, 4, 5, 6].map(i => ({id: 'e' + i, title: '活动' + i,
+        start: '2027-03-10T09:00:00', end: '2027-03-10T11:00:00'}));
+      TuoyuMonthView.monthView(host, {events: events, initialDate: '2027-03-01',
+                                      views: 'dayGridMonth'});
+    }""")
+    page.click("#busy .fc-daygrid-more-link")
+    page.wait_for_selector("#busy .fc-popover")
+    close = page.locator("#busy .fc-popover-close")
+    box = close.bounding_box()
+    assert box and box["width"] >= 8 and box["height"] >= 8, box
+    assert close.get_attribute("title") == "关闭"
+    more = page.get_attribute("#busy .fc-daygrid-more-link", "aria-label") or ""
+    assert not re.search(r"[A-Za-z]{2,}", more), more
+    close.click()
+    page.wait_for_selector("#busy .fc-popover", state="detached")

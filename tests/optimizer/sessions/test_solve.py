@@ -352,3 +352,31 @@ def test_a_calendar_planned_in_parts_keeps_every_rule(tmp_path, monkeypatch):
             per_center[r["center_id"]] += 1
     assert all(per_center[c.center_id] >= c.sessions_per_year
                for c in data.centers if c.sessions_per_year)
+
+
+def test_a_clock_ended_before_any_search_gives_the_constructed_calendar_at_once(
+        tmp_path, monkeypatch):
+    """With a wall-clock ceiling, the constructed first calendar is built before any
+    search; when the clock has ended by then, the plan is finished from it at once: no
+    calendar model is built (seconds on a large district, past the ceiling), every rule
+    holds, and the plan says the built calendar is kept."""
+    import importlib
+
+    from tuoyu.optimizer.solve import Clock
+
+    sessions_solve = importlib.import_module("tuoyu.optimizer.sessions.solve")
+    folder = gen_sessions().heldout(tmp_path, 7, year=2027, baby=8, other=2, staff_n=12,
+                                    leave_share=0.2, closure_share=0.1,
+                                    weekend_only_share=0.1)
+    data = load_session_data(folder)
+
+    def never(*a, **kw):
+        raise AssertionError("a calendar model built after the clock ended")
+
+    monkeypatch.setattr(sessions_solve.calendar, "build_calendar", never)
+    plan = plan_sessions(SessionProblem(data=data, year=2027),
+                         SolveParams(time_limit=60, workers=2, clock=Clock(1e-6)))
+    assert plan.status == Status.FEASIBLE
+    assert "sessions.first_calendar_kept" in {f.code for f in plan.findings}
+    assert [s.stage for s in plan.stages][:1] == ["first calendar"]
+    assert violations(data, 2027, rows_of(plan)) == []

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from siting_fixtures import community, config, data, kindergarten, problem, provider, site
+from siting_fixtures import at, community, config, data, kindergarten, problem, provider, site
 
 from tuoyu.optimizer.siting.problem import integrated_share_target, streets_with_demand
 
@@ -72,3 +72,42 @@ def test_the_instance_cannot_be_changed() -> None:
 def test_a_horizon_that_ends_before_it_starts_is_refused() -> None:
     with pytest.raises(ValueError, match="ends before it starts"):
         problem(D, config(years=(2029, 2027)))
+
+
+def test_a_network_that_reaches_no_pair_is_said_so_not_absent() -> None:
+    """东滩区's walk_network.graphml covers a corner of the district with no community
+    and place within 250 m of it: every walk was the straight-line stand-in, and the plan
+    said "没有路网" (no walking network) although one was given. It says that the network
+    was given and reached no pair, and why (how far its snap reaches)."""
+    import networkx as nx
+
+    from tuoyu.api.text import render
+
+    g = nx.DiGraph()
+    far = [at(5000, 5000), at(5100, 5000)]  # 5 km from every community and place
+    for k, (lon, lat) in enumerate(far):
+        g.add_node(k, x=lon, y=lat)
+    g.add_edge(0, 1, length=100.0)
+    g.add_edge(1, 0, length=100.0)
+    with_net = problem(D.model_copy(update={"network": g}), config(years=(2027, 2029), classes=(0, 2)))
+    walk = with_net.walk()
+    assert walk["pairs_on_network"] == 0 and walk["kind"] == "off_network"
+    assert (walk["near_communities"], walk["near_places"]) == (0, 0)
+    text = render(with_net.walk_finding(), "zh")
+    assert "没有路网" not in text and "路网" in text and "250" in text
+    # near both ends but a long way round on it (东滩区: 17 communities and 3 places near
+    # its network, 1.4 km apart on it): measured, none within the walk, said with counts
+    detour = nx.DiGraph()
+    for k, (east, north) in enumerate([(0, 0), (100, 0)]):  # at C1 and at K1
+        lon, lat = at(east, north)
+        detour.add_node(k, x=lon, y=lat)
+    detour.add_edge(0, 1, length=5000.0)
+    detour.add_edge(1, 0, length=5000.0)
+    round_about = problem(D.model_copy(update={"network": detour}),
+                          config(years=(2027, 2029), classes=(0, 2)))
+    walk = round_about.walk()
+    assert walk["kind"] == "off_network" and walk["pairs_on_network"] == 0
+    assert walk["near_communities"] == 1 and walk["near_places"] >= 1
+    assert "1 个居委" in render(round_about.walk_finding(), "zh")
+    assert P.walk()["kind"] == "straight_line"  # no network given: as before
+    assert "没有路网" in render(P.walk_finding(), "zh")

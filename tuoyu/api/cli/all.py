@@ -39,8 +39,9 @@ def run_all(data: Path | None, out: Path, lang: str, **values: Any) -> None:
 
     out/roster: roster.csv, roster.xlsx, draw.json, summary.txt. out/sessions:
     sessions.csv, sessions.xlsx, .ics files. out/siting: siting.geojson, coverage.csv,
-    siting.xlsx, siting_map.html. A planner that fails says why; the others still run
-    (exit 2 at the end if any failed).
+    siting.xlsx, siting_map.html. out/visits: visits.csv, coverage.csv, visits.xlsx, .ics
+    files, visits_routes.geojson (family data: planners and staff only). A planner that
+    fails says why; the others still run (exit 2 at the end if any failed).
     """
     from tuoyu.api.cli.common import fail, output_failure
     from tuoyu.api.exports.output import OutputError, claim

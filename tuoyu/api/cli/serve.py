@@ -14,7 +14,7 @@ def _settings(host: str = "127.0.0.1", data: Path | None = None, home: Path | No
 
     kwargs: dict[str, object] = {"host": host}
     if data is not None:
-        kwargs["bundled_data"] = data
+        kwargs["data"] = data
     if home is not None:
         kwargs["home"] = home
     return Settings(**kwargs)  # type: ignore[arg-type]
@@ -43,10 +43,17 @@ def register_serve(app: typer.Typer) -> None:
         if data is not None and not data.is_dir():
             typer.echo(both("cli.serve.no_folder", data=str(data)), err=True)
             raise typer.Exit(2)
+        from tuoyu.api.text import render_data_error
+        from tuoyu.models.errors import DataError
+
         try:
             application = create_app(_settings(host, data, home))
         except StartupRefused as exc:
             typer.echo(str(exc), err=True)
+            raise typer.Exit(2) from None
+        except DataError as exc:  # the folder given is no dataset: what is wrong, no trace
+            for lang in ("zh", "en"):
+                typer.echo(render_data_error(exc, lang), err=True)  # type: ignore[arg-type]
             raise typer.Exit(2) from None
         uvicorn.run(application, host=host, port=port)
 

@@ -406,9 +406,19 @@ def notice_xlsx(notice: Notice, path: Path, lang: Lang = "zh") -> None:
             name += "_"
         used.add(name)
         book.table(name, s.columns, s.rows, cap=60)
+    # the sections that are a paragraph (no result recorded yet, and why): what the page
+    # says, on a sheet of their own
+    said = [(s.title, s.text) for s in notice.sections if not s.rows and s.text]
+    if said:
+        name = message("roster.notice.text_sheet", None, lang)[:28]
+        while name in used:
+            name += "_"
+        used.add(name)
+        book.table(name, [message("roster.notice.text_item", None, lang),
+                          message("roster.notice.text_body", None, lang)], said, filter=False)
     if not used:
-        book.table(notice.title[:31], [message("roster.notice.empty", None, lang)], [],
-                   filter=False)
+        book.table(message("roster.notice.empty", None, lang)[:31],
+                   [message("roster.notice.empty", None, lang)], [], filter=False)
     book.close()
 
 

@@ -340,6 +340,25 @@ def uid_domain(district: str) -> str:
     return "d" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:12] + ".tuoyu"
 
 
+def add_time_zone(cal: Any) -> None:
+    """Define the time zone every entry's time is in (``Asia/Shanghai``, UTC+8 all year
+    since 1991) as a VTIMEZONE: RFC 5545 3.2.19 requires one for each TZID used, and a
+    calendar program that does not know the zone by name reads the times as floating or
+    as UTC otherwise. Written by hand, not from the machine's tz database, so the file is
+    the same on every machine."""
+    from icalendar import Timezone, TimezoneStandard
+
+    tz = Timezone()
+    tz.add("tzid", "Asia/Shanghai")
+    standard = TimezoneStandard()
+    standard.add("dtstart", dt.datetime(1970, 1, 1))
+    standard.add("tzoffsetfrom", dt.timedelta(hours=8))
+    standard.add("tzoffsetto", dt.timedelta(hours=8))
+    standard.add("tzname", "CST")
+    tz.add_component(standard)
+    cal.add_component(tz)
+
+
 def calendar_uid(key: str, district: str) -> str:
     """A calendar entry's UID: a hash of what the entry is (``key``: its date, half-day,
     place or family, …) at the district's domain (:func:`uid_domain`)."""
@@ -373,6 +392,7 @@ def ics_bytes(title: str, sessions: list[Session], data: SessionData,
     cal.add("version", "2.0")
     cal.add("x-wr-calname", one_line(title))
     cal.add("x-wr-timezone", "Asia/Shanghai")
+    add_time_zone(cal)
     stamp = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     for s in sessions:
         a, b = HALF_DAY_TIMES[s.half]

@@ -415,7 +415,9 @@ html, body { height: 100%; margin: 0; font-family: "Microsoft YaHei", "PingFang 
         ? esc(D.walk.pairs) + ' 对居委—托位中 ' + esc(D.walk.pairs_on_network) +
           ' 对按路网计算，其余以直线 × ' + esc(D.walk.circuity) + ' 近似（虚线圆为直线 ' +
           Math.round(D.catchment_m) + ' 米）'
-        : '无路网，以直线距离 × ' + esc(D.walk.circuity) + ' 近似（虚线圆为直线 ' +
+        : (D.walk.kind === 'off_network' ? '路网未覆盖任何居委—托位，'
+                                          : '无路网，') +
+          '以直线距离 × ' + esc(D.walk.circuity) + ' 近似（虚线圆为直线 ' +
           Math.round(D.catchment_m) + ' 米）')];
     D.years.forEach(function (y) {
       lines.push(esc(y) + '年：服务 ' + Math.round(D.served[y]) + ' / 需求 ' +

@@ -16,6 +16,7 @@ import datetime as dt
 import json
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -98,6 +99,7 @@ def _day_sheets(book: Book, plan: Plan, names: _Names) -> None:
     for r in plan.rows:
         for x in r["staff_ids"].split(";"):
             per[x].append(r)
+    sheets = day_sheet_names(names.staff, per)
     for sid in sorted(per):
         blocks = []
         for day in sorted({r["date"] for r in per[sid]}):
@@ -111,7 +113,36 @@ def _day_sheets(book: Book, plan: Plan, names: _Names) -> None:
                              _needs(r["needs"]), names.people(others)])
             blocks.append((f"{names.people([sid])} 上门指导日程 {day} "
                            f"{WEEKDAY_ZH[d.weekday()]}", rows))
-        book.blocks(("日程_" + _safe(sid))[:31], _DAY_HEAD, blocks)
+        book.blocks(sheets[sid], _DAY_HEAD, blocks)
+
+
+def day_sheet_names(staff: dict[str, str], people: Iterable[str]) -> dict[str, str]:
+    """Each person's day sheet, named as a planner looks for it: ``日程-<name>`` (Excel's
+    rules: at most 31 characters, none of ``[]:*?/\\`` or a quote), the id added where two
+    share a name as Excel compares them (whatever the case), ``日程-<id>`` when unnamed."""
+    people = sorted(set(people))
+
+    def clean(text: str) -> str:
+        return re.sub(r"[\[\]:*?/\\'\s]+", "_", text).strip("_")
+
+    wanted = {sid: ("日程-" + (clean(staff.get(sid, "")) or clean(sid) or "_"))[:31]
+              for sid in people}
+    seen: dict[str, int] = {}
+    for v in wanted.values():
+        seen[v.casefold()] = seen.get(v.casefold(), 0) + 1
+    out, used = {}, set()
+    for sid in people:
+        name = wanted[sid]
+        if seen[name.casefold()] > 1:
+            tail = "-" + (clean(sid) or "_")
+            name = name[:31 - len(tail)] + tail
+        k, base = 1, name
+        while name.casefold() in used:  # ids alike once cleaned: numbered
+            name = f"{base[:31 - len(str(k)) - 1]}~{k}"
+            k += 1
+        used.add(name.casefold())
+        out[sid] = name
+    return out
 
 
 def _coverage_and_notes(book: Book, plan: Plan, detail: VisitDetail) -> None:
@@ -159,7 +190,7 @@ def ics_bytes(title: str, rows: list[Any], detail: VisitDetail, district: str = 
     (:func:`tuoyu.api.exports.sessions.calendar_uid`)."""
     from icalendar import Calendar, Event
 
-    from tuoyu.api.exports.sessions import calendar_uid
+    from tuoyu.api.exports.sessions import add_time_zone, calendar_uid
 
     staff, coms, streets = _names(detail)
     cal = Calendar()
@@ -167,6 +198,7 @@ def ics_bytes(title: str, rows: list[Any], detail: VisitDetail, district: str = 
     cal.add("version", "2.0")
     cal.add("x-wr-calname", title)
     cal.add("x-wr-timezone", "Asia/Shanghai")
+    add_time_zone(cal)
     stamp = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     for r in rows:
         d = dt.date.fromisoformat(r["date"])
@@ -191,10 +223,26 @@ def write_ics(folder: Path, plan: Plan) -> int:
     for r in plan.rows:
         for x in r["staff_ids"].split(";"):
             per[x].append(r)
+    names = ics_file_names(staff, per)
     for sid, rows in sorted(per.items()):
-        (folder / f"staff_{_safe(sid)}.ics").write_bytes(
+        (folder / names[sid]).write_bytes(
             ics_bytes(staff.get(sid, sid), rows, plan.detail, plan.district))
     return len(per)
+
+
+def ics_file_names(staff: dict[str, str], people: Iterable[str]) -> dict[str, str]:
+    """Each staff member's calendar file as the sessions' are named: ``人员-<name>.ics``
+    (made safe), the id added where two share a name (whatever its case), the id alone
+    where the name is unknown."""
+    from collections import Counter
+
+    from tuoyu.api.exports.sessions import safe_file_name
+
+    people = sorted(set(people))
+    wanted = {sid: "人员-" + safe_file_name(staff.get(sid, ""), _safe(sid)) for sid in people}
+    seen = Counter(v.casefold() for v in wanted.values())
+    return {sid: (f"{v}-{_safe(sid)}" if seen[v.casefold()] > 1 else v) + ".ics"
+            for sid, v in wanted.items()}
 
 
 def routes_geojson(plan: Plan) -> dict[str, Any]:

@@ -29,7 +29,7 @@ from tuoyu import __version__
 from tuoyu.api.exports.tiles import tile_origin, tile_url
 from tuoyu.api.service import auth, errors
 from tuoyu.api.service.apart import Slots
-from tuoyu.api.service.datasets import register_bundled
+from tuoyu.api.service.datasets import BUNDLED_ID, register_bundled, register_folder
 from tuoyu.api.service.deps import State
 from tuoyu.api.service.guard import Guard
 from tuoyu.api.service.jobs import JobManager
@@ -265,7 +265,7 @@ class BodyLimited:
             self.stated, self.upload)))
 
 
-def _open_store(settings: Settings) -> Engine:
+def _open_store(settings: Settings) -> tuple[Engine, str]:
     """The store, migrated; refuses a network service without an admin token; registers
     the bundled district and cleans what a killed service (or command) left half-made:
     staging folders of uploads and of plans (the plans and datasets are whole or absent)."""
@@ -281,10 +281,13 @@ def _open_store(settings: Settings) -> Engine:
                                                  {"host": settings.host}, lang)
                                          for lang in ("zh", "en")))
     register_bundled(engine, settings.bundled_data)
+    default = BUNDLED_ID
+    if settings.data is not None:
+        default = register_folder(engine, settings.data)
     clean_staging(settings.datasets_dir)
     clean_staging(settings.home)
     clean_stale_in(settings.jobs_dir)
-    return engine
+    return engine, default
 
 
 def _add_docs(app: FastAPI) -> None:
@@ -337,7 +340,7 @@ def _description() -> str:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    engine = _open_store(settings)
+    engine, default_dataset = _open_store(settings)
     jobs = JobManager(settings, engine)
 
     @asynccontextmanager
@@ -354,7 +357,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="tuoyu 托育 planning service", version=__version__,
                   description=_description(), lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.tuoyu = State(settings=settings, engine=engine, jobs=jobs,
-                            slots=Slots(settings.heavy, per_holder=1))
+                            slots=Slots(settings.heavy, per_holder=1),
+                            default_dataset=default_dataset)
     errors.install(app)
     from tuoyu.api.service import routes_datasets, routes_jobs, routes_scorecard, routes_tokens
 

@@ -348,6 +348,58 @@ def ingest(home: Path, engine: Engine, upload: Path, filename: str, name: str | 
 BUNDLED_LABEL = "宝山区（内置数据）"
 
 
+#: the ids of planners' folders served with ``tuoyu serve --data`` (:func:`folder_id`)
+FOLDER_PREFIX = "folder-"
+
+
+def dataset_of(dataset_id: str, folder: str | Path) -> Any:
+    """The dataset a row names, as the planners and the store see it. A planner's folder
+    served with ``--data`` is keyed in the store by its absolute path, as the command line
+    keys it (``tuoyu roster --data DIR``): one history, one draw chain, one list of plans
+    for the folder, in the pages and on the command line. The bundled data and uploads
+    are keyed by their id (the command line keys the bundled data ``baoshan`` too)."""
+    from tuoyu.planning.dataset import Dataset
+
+    if dataset_id.startswith(FOLDER_PREFIX):
+        return Dataset.at(folder)
+    return Dataset(Path(folder), dataset_id)
+
+
+def folder_id(folder: Path) -> str:
+    """The id ``tuoyu serve --data DIR`` registers a planner's folder under: ``folder-``
+    and 12 hex digits of its absolute path's hash (the same folder keeps its id, and with
+    it its store, across restarts; never ``baoshan``, whose history is the bundled data's:
+    a folder served as ``baoshan`` showed Baoshan's rosters as its own)."""
+    import hashlib
+
+    path = str(Path(folder).resolve())
+    return FOLDER_PREFIX + hashlib.sha256(path.encode("utf-8")).hexdigest()[:12]
+
+
+def register_folder(engine: Engine, folder: Path) -> str:
+    """Register a planner's data folder (``tuoyu serve --data DIR``) in place, named by
+    its district (``东滩区（数据文件夹）``); the bundled folder is the bundled dataset.
+    Returns the dataset's id."""
+    from tuoyu.data import BUNDLED
+    from tuoyu.planning.dataset import Dataset, district_name
+
+    path = Path(folder).resolve()
+    if path == Path(BUNDLED).resolve():
+        register_bundled(engine, path)
+        return BUNDLED_ID
+    ds_id = folder_id(path)
+    name = f"{district_name(Dataset.at(path))}（数据文件夹）"
+    counts = validate(path)
+    with Session(engine) as s, s.begin():
+        row = s.get(DatasetRow, ds_id)
+        if row is None:
+            s.add(DatasetRow(id=ds_id, name=name, path=str(path),
+                             tables_json=json.dumps(counts), created_at=now()))
+        else:
+            row.name, row.tables_json = name, json.dumps(counts)
+    return ds_id
+
+
 def register_bundled(engine: Engine, folder: Path | None) -> None:
     """Register the bundled data as ``baoshan`` (in place; checked when first registered)."""
     if folder is None or not Path(folder).is_dir():

@@ -25,6 +25,9 @@ class State:
     jobs: JobManager
     #: heavy work of requests under way (uploads checked, outcomes, verify, table reads)
     slots: Slots
+    #: the dataset the pages open on: the folder served (``tuoyu serve --data``), else the
+    #: bundled data
+    default_dataset: str = "baoshan"
     #: tokens checked a moment ago (:class:`auth.TokenCache`)
     tokens: auth.TokenCache = field(default_factory=auth.TokenCache)
 

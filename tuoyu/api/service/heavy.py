@@ -31,9 +31,9 @@ def record_outcomes(path: str, content_type: str, folder: str, key: str, url: st
     from pydantic import ValidationError
 
     from tuoyu.api.runner import record_outcomes as record
+    from tuoyu.api.service.datasets import dataset_of
     from tuoyu.api.store import make_engine
     from tuoyu.models.errors import DataError
-    from tuoyu.planning.dataset import Dataset
 
     file = Path(path)
     if content_type.lower().startswith("multipart/form-data"):
@@ -56,7 +56,7 @@ def record_outcomes(path: str, content_type: str, folder: str, key: str, url: st
 
     engine = make_engine(url)
     try:
-        return "ok", record(file, Dataset(Path(folder), key), engine,
+        return "ok", record(file, dataset_of(key, folder), engine,
                             today=dt.date.fromisoformat(today), wait=wait)
     except DataError as err:
         return _problems(err)
@@ -157,14 +157,14 @@ def verify(record: dict[str, Any], folder: str, key: str, url: str, time_limit: 
     chain against the record. Returns (matches, findings, checked, unchecked)."""
     from sqlalchemy.orm import Session
 
+    from tuoyu.api.service.datasets import dataset_of
     from tuoyu.api.store import make_engine
     from tuoyu.api.store.draws import dataset_keys, sealed_chain, stored_draws
     from tuoyu.planning.audit import verify_draw
-    from tuoyu.planning.dataset import Dataset
 
     engine = make_engine(url)
     try:
-        dataset = Dataset(Path(folder), key)
+        dataset = dataset_of(key, folder)
         with Session(engine) as session:
             draws = stored_draws(session, dataset_keys(dataset), str(record["month"]))
             chain = sealed_chain(session, dataset.key)

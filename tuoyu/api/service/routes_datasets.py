@@ -40,7 +40,6 @@ from tuoyu.api.store import DatasetRow
 from tuoyu.models.errors import DataError, Problem
 from tuoyu.models.reader import district_name
 from tuoyu.models.schema import TABLES
-from tuoyu.planning.dataset import Dataset
 
 router = APIRouter(prefix="/api/v1/datasets", tags=["datasets"], responses=ERROR_RESPONSES)
 
@@ -60,10 +59,10 @@ def district_of(row: DatasetRow) -> str:
     return _district(str(geo.parent), mtime) or row.name
 
 
-def dataset_out(row: DatasetRow) -> DatasetOut:
+def dataset_out(row: DatasetRow, default: str = "") -> DatasetOut:
     return DatasetOut(id=row.id, name=row.name, district=district_of(row), tables=row.tables,
                       labels={k: TABLES[k].zh for k in row.tables if k in TABLES},
-                      created_at=iso(row.created_at) or "")
+                      created_at=iso(row.created_at) or "", default=row.id == default)
 
 
 def get_dataset(st: State, dataset_id: str) -> DatasetRow:
@@ -133,13 +132,13 @@ async def list_datasets(st: StateDep, _who: Viewer) -> Response:
 def _list_datasets(st: State) -> Response:
     with Session(st.engine) as s:
         rows = s.scalars(select(DatasetRow).order_by(DatasetRow.created_at.desc())).all()
-        return answered(DATASETS, [dataset_out(r) for r in rows])
+        return answered(DATASETS, [dataset_out(r, st.default_dataset) for r in rows])
 
 
 @router.get("/{dataset_id}", response_model=DatasetOut)
 async def fetch_dataset(dataset_id: str, st: StateDep, _who: Viewer) -> Response:
     return await run_in_threadpool(
-        lambda: answered(ONE_DATASET, dataset_out(get_dataset(st, dataset_id))))
+        lambda: answered(ONE_DATASET, dataset_out(get_dataset(st, dataset_id), st.default_dataset)))
 
 
 @router.get("/{dataset_id}/streets.geojson",
@@ -371,7 +370,7 @@ def roster_month(dataset_id: str, month: str, st: StateDep, _who: Viewer) -> dic
         month = RosterParams(month=month).month  # " 2027-03 " is the month 2027-03
     except ValidationError:
         raise ApiError(422, f"'{month[:20]}' is not a month; expected YYYY-MM.") from None
-    return runner.month_state(Dataset(Path(row.path), row.id), month, st.engine)
+    return runner.month_state(ds.dataset_of(row.id, row.path), month, st.engine)
 
 
 @router.get("/{dataset_id}/rosters/{month}/notice",
@@ -403,7 +402,7 @@ def roster_notice(dataset_id: str, month: str, st: StateDep, _who: Viewer,
         raise ApiError(422, "format: expected html or xlsx")
     if kind is not None and kind not in KINDS:
         raise ApiError(422, f"kind: expected one of {', '.join(KINDS)}")
-    dataset = Dataset(Path(row.path), row.id)
+    dataset = ds.dataset_of(row.id, row.path)
     try:
         notice = notice_of(runner.month_view(dataset, month, st.engine),
                            load_inspection_data(dataset.folder), language, kind,
@@ -436,7 +435,7 @@ def roster_commit(dataset_id: str, month: str, body: CommitRequest, st: StateDep
     from tuoyu.planning.params import RosterParams
 
     row = get_dataset(st, dataset_id)
-    dataset = Dataset(Path(row.path), row.id)
+    dataset = ds.dataset_of(row.id, row.path)
     language = "en" if lang == "en" else "zh"
     try:
         params = RosterParams(month=month, draw_share=body.draw_share, min_team=body.min_team)
@@ -459,7 +458,7 @@ def roster_seed(dataset_id: str, month: str, body: SeedRequest, st: StateDep,
     from tuoyu.api import runner
 
     row = get_dataset(st, dataset_id)
-    dataset = Dataset(Path(row.path), row.id)
+    dataset = ds.dataset_of(row.id, row.path)
     value: dict[str, Any] = dict(body.drand) if body.drand is not None else {
         "numbers": body.numbers or ""}
     _cycle_step(lambda: runner.seed(dataset, _month(month), value, st.engine),
@@ -474,7 +473,7 @@ def roster_reveal(dataset_id: str, month: str, st: StateDep, _who: Planner,
     from tuoyu.api import runner
 
     row = get_dataset(st, dataset_id)
-    dataset = Dataset(Path(row.path), row.id)
+    dataset = ds.dataset_of(row.id, row.path)
     _cycle_step(lambda: runner.reveal(dataset, _month(month), st.engine),
                 "en" if lang == "en" else "zh")
     return runner.month_state(dataset, month, st.engine)

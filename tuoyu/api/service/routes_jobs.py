@@ -196,11 +196,11 @@ def check_roster_state(st: State, row: Any, params: dict[str, Any]) -> None:
     """A roster of a published month needs a reason; a re-plan needs a stored roster:
     refused before queuing (409, said in Chinese and English)."""
     from tuoyu.api import runner, store
-    from tuoyu.planning.dataset import Dataset
+    from tuoyu.api.service.datasets import dataset_of
     from tuoyu.planning.params import RosterParams
 
     try:
-        runner.check_roster(Dataset(Path(row.path), row.id),
+        runner.check_roster(dataset_of(row.id, row.path),
                             RosterParams.model_validate(params), st.engine)
     except store.RosterStateError as exc:
         raise ApiError(409, runner.state_error_text(exc, "zh"), "roster_state",
@@ -216,11 +216,11 @@ def refuse_steering_clashes(st: State, row: Any, params: dict[str, Any]) -> None
     are refused before queuing: 422 naming each id."""
     if not (params.get("pinned") or params.get("forbidden")):
         return
-    from tuoyu.planning.dataset import Dataset
+    from tuoyu.api.service.datasets import dataset_of
     from tuoyu.planning.params import SitingParams
     from tuoyu.planning.siting import check_steering
 
-    clashes = check_steering(Dataset(Path(row.path), row.id), SitingParams.model_validate(params))
+    clashes = check_steering(dataset_of(row.id, row.path), SitingParams.model_validate(params))
     if clashes:
         found = [{**c.as_dict(), "message": render(c)} for c in clashes[:MAX_LISTED]]
         more = len(clashes) - len(found)
@@ -330,14 +330,14 @@ def _stored_state(st: State, job: Job) -> str | None:
     """The state the store holds for a roster job's draw (draft, published, superseded,
     withdrawn), or None when its draw.json cannot be matched."""
     from tuoyu.api.runner import draw_state
-    from tuoyu.planning.dataset import Dataset
+    from tuoyu.api.service.datasets import dataset_of
 
     try:
         record = json.loads((st.jobs.out_dir(job.id) / "draw.json").read_text(encoding="utf-8"))
         row = get_dataset(st, job.dataset_id)
     except (OSError, ValueError, ApiError):
         return None
-    return draw_state(Dataset(Path(row.path), row.id), record, st.engine)
+    return draw_state(dataset_of(row.id, row.path), record, st.engine)
 
 
 router.add_api_route("/{job_id}/files/{name:path}", job_file, methods=["HEAD"],
@@ -411,7 +411,7 @@ def publish_job(job_id: str, st: StateDep, _who: Planner, lang: LangDep) -> dict
     """Publish a roster job's draw (一公开): from now on it feeds later months' history,
     and another roster of its month needs a reason. Returns the month's draws."""
     from tuoyu.api import runner, store
-    from tuoyu.planning.dataset import Dataset
+    from tuoyu.api.service.datasets import dataset_of
 
     job, plan = _load(st, job_id)
     if job.kind != "roster":
@@ -419,7 +419,7 @@ def publish_job(job_id: str, st: StateDep, _who: Planner, lang: LangDep) -> dict
     if plan is None or "draw.json" not in plan.files:
         raise not_found(f"The draw of job '{job_id}' (status {job.status})")
     row = get_dataset(st, job.dataset_id)
-    dataset = Dataset(Path(row.path), row.id)
+    dataset = dataset_of(row.id, row.path)
     record = json.loads((st.jobs.out_dir(job_id) / "draw.json").read_text(encoding="utf-8"))
     try:
         runner.publish_draw(dataset, record, st.engine)

@@ -13,12 +13,12 @@ from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
+from tuoyu.api.service.datasets import dataset_of
 from tuoyu.api.service.deps import StateDep, Viewer
 from tuoyu.api.service.errors import ApiError
 from tuoyu.api.service.routes_datasets import get_dataset
 from tuoyu.api.service.routes_jobs import LangDep
 from tuoyu.api.service.schemas import ERROR_RESPONSES
-from tuoyu.planning.dataset import Dataset
 
 router = APIRouter(prefix="/api/v1/datasets", tags=["scorecard"], responses=ERROR_RESPONSES)
 
@@ -32,7 +32,7 @@ def _doc(st: Any, dataset_id: str, year: int, lang: str) -> dict[str, Any]:
     from tuoyu.planning.scorecard import scorecard
 
     row = get_dataset(st, dataset_id)
-    dataset = Dataset(Path(row.path), row.id)
+    dataset = dataset_of(row.id, row.path)
     language = "en" if lang == "en" else "zh"
     try:
         inputs, sources = gathering.gather(dataset, year, engine=st.engine,

@@ -47,6 +47,9 @@ class DatasetOut(BaseModel):
     labels: dict[str, str] = Field(default_factory=dict,
                                    description="each table's name in Chinese (托育机构, …)")
     created_at: str
+    default: bool = Field(False, description="the dataset the pages open on: the folder "
+                          "the service was started with (tuoyu serve --data), else the "
+                          "bundled data")
 
 
 class MarkedDayOut(BaseModel):

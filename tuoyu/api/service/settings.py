@@ -26,7 +26,8 @@ class Settings:
     """Where the service keeps things and how much it may do at once.
 
     ``home`` holds uploaded datasets and job outputs; ``database_url`` the metadata
-    (SQLite in ``home`` by default). ``bundled_data`` is registered as dataset ``baoshan``.
+    (SQLite in ``home`` by default). ``bundled_data`` is registered as dataset ``baoshan``; ``data``, a planner's folder,
+    under an id of its own (``folder-…``).
     """
 
     home: Path = field(default_factory=lambda: _store().home())
@@ -40,6 +41,9 @@ class Settings:
     heavy: int = field(default_factory=lambda: int(os.environ.get("TUOYU_HEAVY", "2")))
     host: str = "127.0.0.1"
     bundled_data: Path | None = field(default_factory=_default_bundled)
+    #: a planner's own data folder (``tuoyu serve --data DIR``): registered under its own
+    #: id (``folder-…``, named by its district), the dataset the pages open on
+    data: Path | None = None
     solver_time_limit: float = 60.0
     solver_workers: int = 2
     start_jobs: bool = True  # False: jobs stay queued (tests of the queue itself)

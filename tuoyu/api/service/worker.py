@@ -202,8 +202,8 @@ def run_job(job_id: str, kind: str, dataset_id: str, data_dir: str, params: dict
     end_with_parent(parent_pid)
     yield_to_the_service()
     from tuoyu.api import runner
+    from tuoyu.api.service.datasets import dataset_of
     from tuoyu.api.service.jobs import both
-    from tuoyu.planning.dataset import Dataset
     from tuoyu.planning.registry import params_of
 
     stop = Stop()
@@ -213,7 +213,7 @@ def run_job(job_id: str, kind: str, dataset_id: str, data_dir: str, params: dict
         try:
             settings = {"time_limit": time_limit, "workers": workers}
             p = params_of(kind).model_validate({**settings, **params, "kind": kind})
-            dataset = Dataset(Path(data_dir), dataset_id)
+            dataset = dataset_of(dataset_id, data_dir)
             eng = make_engine(url)
             plan = runner.make_plan(dataset, p, engine=eng,
                                     previous=Path(previous) if previous else None,

@@ -49,7 +49,7 @@ __all__ = [
     "stored_history", "save_roster", "record_outcomes", "OutcomesBusy", "RosterStateError", "RedrawRefused",
     "DrawConflict", "default_url", "home", "ReplanNeedsReason", "NothingToPublish", "NothingToReplan", "NoRosterStored", "month_draws", "earlier_draws", "draw_entry",
     "is_published", "month_roster", "publish_roster", "PlanFolder", "note_plan_folder",
-    "plan_folders",
+    "plan_folders", "job_dataset_ids",
 ]
 
 #: the data root when ``TUOYU_HOME`` is not set (relative to the working folder)
@@ -145,6 +145,15 @@ def note_plan_folder(eng: Engine, dataset: str, kind: str, folder: Path,
             .offset(PLAN_FOLDERS_KEPT)).all()
         if old:
             session.execute(delete(PlanFolder).where(PlanFolder.id.in_(old)))
+
+
+def job_dataset_ids(session: Session, key: str) -> list[str]:
+    """The dataset ids the service's jobs of the dataset keyed ``key`` carry: the key,
+    and every registered dataset whose folder the key is (a planner's folder served with
+    ``tuoyu serve --data``: its jobs carry the row's id, the store keys its history by the
+    folder's path, as the command line does)."""
+    rows = session.scalars(select(DatasetRow.id).where(DatasetRow.path == key)).all()
+    return [key, *sorted(r for r in rows if r != key)]
 
 
 def plan_folders(eng: Engine, dataset: str, kind: str) -> list[PlanFolder]:
@@ -406,16 +415,20 @@ def _deduplicated(rows: list[PastInspection]) -> list[PastInspection]:
 
 
 def record_outcomes(session: Session, dataset: str, outcomes: Iterable[PastInspection]) -> int:
-    """Record inspection outcomes; a second record of the same visit replaces the first.
+    """Record inspection outcomes; a second record of the same visit is the one in force,
+    and the earlier one is kept in ``outcomes_superseded`` (never lost; the same outcome
+    by the same team recorded again keeps nothing twice).
 
-    One outcome per visit is the unique index ``ux_outcomes_visit``; on SQLite and
-    PostgreSQL each row is an upsert (``INSERT … ON CONFLICT (dataset, institution_id,
-    date) DO UPDATE``), so two writers at once never store two outcomes of one visit: on
-    PostgreSQL the second waits for the first's transaction and then replaces its row, on
-    SQLite writers take turns (see :func:`tuoyu.api.store.draws.record_outcomes`). Other
-    databases: the visits' rows deleted, then inserted (the index refuses a second
-    writer's duplicate). Multi-row statements in batches: 300,000 rows take seconds, in
-    the caller's one transaction (all or nothing)."""
+    One outcome per visit is the unique index ``ux_outcomes_visit``. On SQLite and
+    PostgreSQL the visits no one recorded yet are inserted first (``INSERT … ON CONFLICT
+    (dataset, institution_id, date) DO NOTHING``: on PostgreSQL a visit another writer is
+    recording waits for that writer's transaction), then the visits recorded before are
+    read locked (``FOR UPDATE``), kept and replaced (:func:`_supersede`), so two writers at
+    once never store two outcomes of one visit and neither's record is lost; on SQLite
+    writers take turns (see :func:`tuoyu.api.store.draws.record_outcomes`). Other
+    databases: the earlier rows kept, deleted, then the new inserted (the index refuses a
+    second writer's duplicate). Multi-row statements in batches: 300,000 rows take
+    seconds, in the caller's one transaction (all or nothing)."""
     rows = _deduplicated(list(outcomes))
     if not rows:
         return 0
@@ -433,21 +446,57 @@ def record_outcomes(session: Session, dataset: str, outcomes: Iterable[PastInspe
             from sqlalchemy.dialects.sqlite import insert as upsert
         else:
             from sqlalchemy.dialects.postgresql import insert as upsert
-        stmt = upsert(table)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["dataset", "institution_id", "date"],
-            set_={c: stmt.excluded[c] for c in ("outcome", "inspector_ids", "recorded_at")})
+        stmt = upsert(table).on_conflict_do_nothing(
+            index_elements=["dataset", "institution_id", "date"])
         for i in range(0, len(values), OUTCOME_BATCH):
             session.execute(stmt, values[i:i + OUTCOME_BATCH])
+        _supersede(session, dataset, values, at, replace=True)
         return len(rows)
-    new = {(o.institution_id, o.date) for o in rows}
-    lo, hi = min(o.date for o in rows), max(o.date for o in rows)
-    old = [i for i, inst, day in session.execute(
-        select(Outcome.id, Outcome.institution_id, Outcome.date).where(
-            Outcome.dataset == dataset, Outcome.date >= lo, Outcome.date <= hi))
-        if (inst, day) in new]
+    old = _supersede(session, dataset, values, at, replace=False)
     for i in range(0, len(old), OUTCOME_BATCH):
         session.execute(delete(table).where(table.c.id.in_(old[i:i + OUTCOME_BATCH])))
     for i in range(0, len(values), OUTCOME_BATCH):
         session.execute(insert(table), values[i:i + OUTCOME_BATCH])
     return len(rows)
+
+
+def _supersede(session: Session, dataset: str, values: list[dict[str, Any]],
+               at: dt.datetime, *, replace: bool) -> list[int]:
+    """The visits of ``values`` stored before this record (not the rows it inserted, whose
+    ``recorded_at`` is ``at``): each earlier outcome that differs from the new one is
+    copied into ``outcomes_superseded``; with ``replace`` its row then takes the new
+    outcome (an identical one is left as it was). Returns the ids of the earlier rows."""
+    from sqlalchemy import bindparam, update
+
+    table = Outcome.__table__
+    new = {(v["institution_id"], v["date"]): v for v in values}
+    lo, hi = min(v["date"] for v in values), max(v["date"] for v in values)
+    query = (select(table.c.id, table.c.institution_id, table.c.date, table.c.outcome,
+                    table.c.inspector_ids, table.c.recorded_at)
+             .where(table.c.dataset == dataset, table.c.date >= lo, table.c.date <= hi)
+             .order_by(table.c.institution_id, table.c.date))
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    earlier, kept, changed = [], [], []
+    for row in session.execute(query):
+        v = new.get((row.institution_id, row.date))
+        if v is None or row.recorded_at == at:
+            continue
+        earlier.append(row.id)
+        if (row.outcome, row.inspector_ids) == (v["outcome"], v["inspector_ids"]):
+            continue
+        kept.append({"outcome_id": row.id, "dataset": dataset,
+                     "institution_id": row.institution_id, "date": row.date,
+                     "outcome": row.outcome, "inspector_ids": row.inspector_ids,
+                     "recorded_at": row.recorded_at, "superseded_at": at})
+        changed.append({"row_id": row.id, "new_outcome": v["outcome"],
+                        "new_team": v["inspector_ids"], "new_at": at})
+    for i in range(0, len(kept), OUTCOME_BATCH):
+        session.execute(insert(OutcomeSuperseded.__table__), kept[i:i + OUTCOME_BATCH])
+    if replace and changed:
+        stmt = (update(table).where(table.c.id == bindparam("row_id"))
+                .values(outcome=bindparam("new_outcome"), inspector_ids=bindparam("new_team"),
+                        recorded_at=bindparam("new_at")))
+        for i in range(0, len(changed), OUTCOME_BATCH):
+            session.execute(stmt, changed[i:i + OUTCOME_BATCH])
+    return earlier

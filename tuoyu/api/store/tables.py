@@ -93,7 +93,7 @@ class RosterVisit(Base):
 class Outcome(Base):
     """The outcome of one visit made: one per (dataset, institution, date), the unique
     index ``ux_outcomes_visit`` (two writers at once cannot store two; a second record
-    of the visit replaces the first)."""
+    of the visit is the one in force, the first kept in ``outcomes_superseded``)."""
 
     __tablename__ = "outcomes"
     __table_args__ = (
@@ -108,10 +108,10 @@ class Outcome(Base):
 
 
 class OutcomeSuperseded(Base):
-    """An outcome moved out of ``outcomes`` by migration 0007: a store made before the
-    unique index could hold two outcomes of one visit (two uploads at once); the newest
-    recorded stayed in ``outcomes``, each other one is kept here as it was (``outcome_id``
-    its id there), never deleted."""
+    """An outcome no longer in force, kept as it was (``outcome_id`` its row in
+    ``outcomes``), never deleted: replaced by a later record of the same visit (a
+    correction), or moved out by migration 0007 (a store made before the unique index
+    could hold two outcomes of one visit; the newest recorded stayed in ``outcomes``)."""
 
     __tablename__ = "outcomes_superseded"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -32,9 +32,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
                               "roster does not depend on it)."),
     "cli.help.serve.host": ("监听的地址。", "Address to listen on."),
     "cli.help.serve.port": ("监听的端口。", "Port to listen on."),
-    "cli.help.serve.data": ("登记为 baoshan 的数据集（默认：内置的宝山数据）。",
-                            "Dataset registered as 'baoshan' (default: the bundled Baoshan "
-                            "data)."),
+    "cli.help.serve.data": ("规划人员自己的数据文件夹：按其区名登记为单独的数据集，网页默认打开它"
+                            "（内置的宝山数据仍登记为 baoshan）。",
+                            "A planner's own data folder: registered as a dataset of its own, "
+                            "named by its district, the one the pages open on (the bundled "
+                            "Baoshan data stays registered as 'baoshan')."),
     "cli.help.home": ("数据根目录（默认：TUOYU_HOME 或 ./tuoyu_home）。",
                       "Data root (default: TUOYU_HOME or ./tuoyu_home)."),
     "cli.help.token.role": ("角色：viewer（只读）| planner（规划）| admin（管理）。",

@@ -725,6 +725,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "roster.notice.check_nocrypto": ("此浏览器无法核验（不支持 Web Crypto）。",
                                      "This browser cannot check (no Web Crypto)."),
     "roster.notice.empty": ("（无内容）", "(empty)"),
+    "roster.notice.text_sheet": ("说明", "Notes"),
+    "roster.notice.text_item": ("事项", "Item"),
+    "roster.notice.text_body": ("内容", "Text"),
     "roster.notice_sealed": ("{month} 的抽取记录尚未公开：月份结束并公开（tuoyu roster reveal）后才能查看每次检查的日期和人员。",
                              "The draw of {month} is not revealed: each inspection's date and team "
                              "are shown once the month is over and revealed (tuoyu roster reveal)."),

@@ -114,6 +114,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "measured on the walking network; the rest, far from it, are the straight line × "
         "{circuity} (a stand-in).",
     ),
+    "siting.walk.off_network": (
+        "路网（walk_network.graphml，{nodes} 个节点）上没有一对居委—托位在步行 {walk_m} 米以内："
+        "在路网节点 {snap_m} 米以内的只有 {near_communities} 个居委、{near_places} 处托位，"
+        "按路网步行彼此都更远；其余居委—托位以直线距离 × 绕行系数 {circuity} 近似"
+        "（并非实际步行路线）。请检查路网是否覆盖本区。",
+        "On the walking network (walk_network.graphml, {nodes} nodes) no community–place "
+        "pair is within the {walk_m} m walk: only {near_communities} communities and "
+        "{near_places} places are within {snap_m} m of its nodes, and farther apart on it; "
+        "every other pair is the straight line × circuity {circuity} (a stand-in). Check "
+        "that the network covers the district.",
+    ),
     "siting.walk.straight_line": (
         "没有路网：步行范围 {walk_m} 米以直线距离 × 绕行系数 {circuity} 近似（并非实际步行路线）。",
         "No walking network: the {walk_m} m walk is the straight line × circuity {circuity} "

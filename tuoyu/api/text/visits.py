@@ -54,14 +54,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "input.kind.half_days": ("可上门时段，如 周一上午;周三下午;周六（或 Mon AM;Wed PM;Sat）",
                              "half-days like Mon AM;Wed PM;Sat (or 周一上午;周三下午)"),
     "visits.heuristic": (
-        "路线由 PyVRP 启发式求解（迭代 {iterations} 次，种子 {seed}）：不保证最优；"
+        "路线由启发式搜索求解（迭代 {iterations} 次，种子 {seed}）：不保证最优；"
         "可证明的下界为 {bound}。",
         "Routes by PyVRP's heuristic search ({iterations} iterations, seed {seed}): not "
         "proven optimal; the proven lower bound is {bound}.",
     ),
     "visits.time_limit_stop": (
         "路线搜索到达求解时限（{seconds} 秒），在 {iterations} 次迭代时停止（预算 {budget} 次）："
-        "方案满足全部硬性规则，但再运行一次可能不同；可加大时限（time_limit）或减少迭代次数。",
+        "方案满足全部硬性规则，但再运行一次可能不同；可加大求解时限或减少迭代次数。",
         "The routing search reached the time limit ({seconds} s) after {iterations} of its "
         "{budget} iterations: the plan meets every hard rule, but another run may differ; "
         "raise the time limit (time_limit) or lower the iterations.",

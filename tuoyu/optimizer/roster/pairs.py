@@ -23,7 +23,7 @@ from itertools import combinations
 import highspy
 from ortools.sat.python import cp_model
 
-from tuoyu.optimizer.highs_pool import highs_run
+from tuoyu.optimizer.highs_pool import highs_run, new_highs
 from tuoyu.optimizer.roster.bound import Floor, far_apart
 from tuoyu.optimizer.roster.problem import RosterProblem
 from tuoyu.optimizer.roster.variables import Vars
@@ -185,7 +185,7 @@ def _build(problem: RosterProblem, var: Vars, day_of: dict[int, int], floor: Flo
 
 def _duals(lp: _Lp) -> list[float] | None:
     """HiGHS's row duals of the programme (None: not solved to optimality)."""
-    h = highspy.Highs()
+    h = new_highs()
     h.setOptionValue("output_flag", False)
     n = len(lp.keys)
     h.addVars(n, [0.0] * n, [float(u) for u in lp.hi])

@@ -113,6 +113,8 @@ class _Run:
     #: deterministic search (the default); False: CP-SAT's parallel portfolio with
     #: --workers threads within wall-clock seconds (faster, may differ run to run)
     reproducible: bool = True
+    #: the constructed first calendar built before any search (``_first_ahead``)
+    first_ahead: list[Session] | None = None
     _team_bound: float | None = None
 
     def __post_init__(self) -> None:
@@ -228,7 +230,10 @@ def _calendar_part(
     found: list[tuple[str, frozenset[int], int]] = []
     start = None
     if goals_at_most is None and p.rules.first_calendar:
-        start = _first_calendar(run, group, with_events, before, stage)
+        start = run.first_ahead if run.first_ahead is not None else _first_calendar(
+            run, group, with_events, before, stage)
+        if start is not None and run.out_of_time():  # no time to build and search a model
+            return _first_kept(run, None, start, Status.TIME_LIMIT)
     for steer in (True, False):
         t = time.perf_counter()
         a = calendar.build_calendar(
@@ -284,7 +289,26 @@ def _first_calendar(run: _Run, group: list[Center], with_events: bool,
     return out
 
 
-def _first_kept(run: _Run, a: calendar.CalendarModel, part: list[Session], st: Status):
+def _first_ahead(run: _Run) -> list[Session] | None:
+    """With a wall-clock ceiling, a district planned in one part has its constructed
+    first calendar built before any search, so that when the clock ends the searches the
+    plan is finished from it at once; twice its seconds (about what the teams and the
+    plan's own figures take after the searches) are kept from the searches at the
+    ceiling's end (``Clock.keep``). Without a ceiling nothing changes."""
+    p, clock = run.p, run.params.clock
+    if clock is None or clock.seconds is None or not p.rules.first_calendar:
+        return None
+    groups = calendar_groups(p)
+    if len(groups) > 1:
+        return None
+    t = time.perf_counter()
+    out = _first_calendar(run, groups[0], True, [], "calendar")
+    clock.keep(2 * (time.perf_counter() - t))
+    return out
+
+
+def _first_kept(run: _Run, a: calendar.CalendarModel | None, part: list[Session],
+                st: Status):
     """The search ended without a calendar that can be staffed (``st``: out of budget,
     stopped): the constructed first calendar is the part's calendar (every rule kept,
     staffable); said in the findings."""
@@ -407,6 +431,7 @@ def plan_sessions(
     clashes = explain.precheck(p)
     if clashes:
         return SessionResult(p, Status.INFEASIBLE, findings=clashes)
+    run.first_ahead = _first_ahead(run)
     at_bound, tried = _plan_at_the_bound(run)
     if at_bound is not None:
         return _result(run, *at_bound)

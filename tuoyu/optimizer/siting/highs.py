@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from tuoyu.optimizer.highs_pool import highs_run
+from tuoyu.optimizer.highs_pool import highs_run, new_highs
 from tuoyu.optimizer.solve import ProgressEvent, ProgressFn, SolveParams, Status, Stop, gap
 
 
@@ -351,22 +351,5 @@ def _not_an_error() -> frozenset[Any]:
                      if hasattr(highspy.HighsModelStatus, n))
 
 
-_BANNER_SHOWN = False
-def _new_highs() -> Any:
-    """A HiGHS instance; its one-off copyright banner is kept off stdout (CLI output)."""
-    global _BANNER_SHOWN
-    import highspy
-
-    if _BANNER_SHOWN:
-        return highspy.Highs()
-    sys.stdout.flush()
-    saved = os.dup(1)
-    try:
-        with open(os.devnull, "w") as null:
-            os.dup2(null.fileno(), 1)
-            h = highspy.Highs()
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-    _BANNER_SHOWN = True
-    return h
+#: a HiGHS instance with its banner kept off stdout (the calendar's bound imports it here)
+_new_highs = new_highs

@@ -123,6 +123,9 @@ class SitingProblem:
     pins: tuple[tuple[int, int | None], ...] = ()  # (place, year index or None)
     forbidden: frozenset[int] = frozenset()  # places that open no class
     steering_clashes: tuple[Finding, ...] = ()  # pins and forbids that cannot be
+    network_nodes: int = 0  # nodes of the walking network given (0: none given or used)
+    #: communities and places within the snap distance of the network (its reach)
+    network_near: tuple[int, int] = (0, 0)
 
     def __post_init__(self) -> None:
         # frozen all the way down: the arrays are read-only too
@@ -144,18 +147,30 @@ class SitingProblem:
 
     def walk(self) -> dict[str, object]:
         """How the walk was measured: ``network`` (every pair on the walking network),
-        ``mixed`` (some on the network, the others, far from it, straight line × circuity)
-        or ``straight_line`` (no network: straight line × circuity, the stand-in), with the
-        counts."""
+        ``mixed`` (some on the network, the others, far from it, straight line × circuity),
+        ``off_network`` (a network given, but no pair within the walk on it: the
+        communities and places near it, counted, are farther apart on it, and every other
+        pair is the stand-in) or ``straight_line`` (no network: straight line ×
+        circuity, the stand-in), with the counts."""
         on, n = int(self.pairs.on_network.sum()), len(self.pairs)
-        kind = "straight_line" if on == 0 else "network" if on == n else "mixed"
-        return {"kind": kind,
-                "walk_m": float(round(self.config.access.reach_m)),
-                "circuity": self.config.access.circuity, "pairs_on_network": on,
-                "pairs": len(self.pairs)}
+        if on == 0:
+            kind = "off_network" if self.network_nodes else "straight_line"
+        else:
+            kind = "network" if on == n else "mixed"
+        out: dict[str, object] = {
+            "kind": kind, "walk_m": float(round(self.config.access.reach_m)),
+            "circuity": self.config.access.circuity, "pairs_on_network": on,
+            "pairs": len(self.pairs)}
+        if kind == "off_network":
+            out |= {"nodes": self.network_nodes,
+                    "snap_m": float(round(self.config.access.snap_max_m)),
+                    "near_communities": self.network_near[0],
+                    "near_places": self.network_near[1]}
+        return out
 
     def walk_finding(self) -> Finding:
-        """The walk as a finding (``siting.walk.network`` / ``.mixed`` / ``.straight_line``)."""
+        """The walk as a finding (``siting.walk.network`` / ``.mixed`` / ``.off_network``
+        / ``.straight_line``)."""
         w = self.walk()
         return info(f"siting.walk.{w.pop('kind')}", **w)
 
@@ -207,7 +222,24 @@ class SitingProblem:
             pins=pins,
             forbidden=forbidden,
             steering_clashes=tuple(steer),
+            network_nodes=network.n if network is not None else 0,
+            network_near=_near(network, cx, cy, px, py, config.access.snap_max_m),
         )
+
+
+def _near(network: WalkNetwork | None, cx: np.ndarray, cy: np.ndarray, px: np.ndarray,
+          py: np.ndarray, snap_m: float) -> tuple[int, int]:
+    """How many communities and places are within ``snap_m`` of the network's nodes."""
+    if network is None or network.n == 0:
+        return (0, 0)
+    out = []
+    for x, y in ((cx, cy), (px, py)):
+        if len(x) == 0:
+            out.append(0)
+            continue
+        _, d = network.snap(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
+        out.append(int((d <= snap_m).sum()))
+    return (out[0], out[1])
 
 
 def _known_ids(data: SitingData) -> dict[str, tuple[str, str]]:

@@ -12,7 +12,8 @@
       lang_switch: 'English',
       title_index: '托育规划 · 首页', title_map: '公办托班选址地图',
       title_roster: '月度检查排班（双随机）', title_calendar: '年度指导活动日历',
-      intro: '区托育服务指导中心的规划工具：月度双随机检查排班、年度指导活动日历、公办托班选址。',
+      intro: '区托育服务指导中心的规划工具：月度双随机检查排班、年度指导活动日历、公办托班选址、' +
+        '新生儿家庭上门指导，以及三年行动计划目标完成情况。',
       token: '访问令牌（可选）', save: '保存', token_saved: '令牌已保存在本浏览器。',
       token_cleared: '已清除令牌。',
       datasets: '数据集', recent_jobs: '最近的规划任务', none: '暂无',
@@ -99,7 +100,7 @@
       why_event: '区级活动，全年 {k} 次（要求 {n} 次）',
       why_disciplines: '主题需要的专业：{d}', why_workday: '这一天是调休上班日。',
       break_move: '改到别的日子：同一批人员须当天有空、不在假期、不超过每月上限；否则需另换人员。',
-      no_calendar_plan: '该数据集还没有 {y} 年的活动日历；点击“生成日历”即可排定（约需一分钟）。',
+      no_calendar_plan: '该数据集还没有 {y} 年的活动日历；点击“生成日历”即可排定（内置的宝山数据约需一分钟，规模更大的区需要更久）。',
       tbl_streets: '街镇', tbl_calendar: '日历调整', tbl_institutions: '托育机构',
       tbl_inspectors: '检查人员', tbl_inspector_leave: '检查人员请假', tbl_conflicts: '回避',
       tbl_inspections: '检查记录', tbl_centers: '指导场所', tbl_guidance_staff: '指导人员',
@@ -116,7 +117,8 @@
       title_index: 'Childcare planning', title_map: 'Siting of public nursery classes',
       title_roster: 'Monthly inspection roster', title_calendar: 'Yearly guidance-session calendar',
       intro: 'Planning tools of the district childcare office: monthly inspection rosters, ' +
-        'the yearly guidance-session calendar, siting of public nursery classes.',
+        'the yearly guidance-session calendar, siting of public nursery classes, home ' +
+        'visits to newborn families, and the action plan\'s targets.',
       token: 'Access token (optional)', save: 'Save', token_saved: 'Token saved in this browser.',
       token_cleared: 'Token cleared.',
       datasets: 'Datasets', recent_jobs: 'Recent jobs', none: 'None yet',
@@ -207,7 +209,7 @@
       why_disciplines: 'the topic needs: {d}', why_workday: 'This is an adjusted working day.',
       break_move: 'Moving it: the same team must be free that day, not on leave and within ' +
         'their monthly limit; otherwise others must be found.',
-      no_calendar_plan: 'No calendar of {y} for this dataset yet: press "Make calendar" (about a minute).'
+      no_calendar_plan: 'No calendar of {y} for this dataset yet: press "Make calendar" (about a minute for the bundled Baoshan data, longer for a larger district).'
     }
   };
 
@@ -468,6 +470,7 @@
 
   /* Fill a <select> with the datasets; resolves with the chosen id: the dataset of the
    * plan the link opens (?job=…), else ?dataset=…, else the one chosen before, else the
+   * folder the service was started with (tuoyu serve --data: `default`), else the
    * bundled one. The header and title follow the selector. */
   function loadDatasets(select) {
     var jobId = param('job');
@@ -476,7 +479,8 @@
     }, function () { return null; }) : Promise.resolve(null);
     return Promise.all([api('/api/v1/datasets'), ofJob]).then(function (r) {
       var list = r[0];
-      var want = r[1] || param('dataset') || select.value || 'baoshan';
+      var served = list.filter(function (d) { return d.default; })[0];
+      var want = r[1] || param('dataset') || select.value || (served ? served.id : 'baoshan');
       select.innerHTML = '';
       datasets = {};
       list.forEach(function (d) {

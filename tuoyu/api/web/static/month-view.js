@@ -57,7 +57,11 @@
 
     var markEvents = [];
     var rowEvents = opts.events || [];
-    var cal = new FullCalendar.Calendar(elem, {
+    // the words FullCalendar's zh-cn locale leaves in English (titles, screen readers)
+    var hints = T.lang() === 'en' ? {} : {closeHint: '关闭', navLinkHint: '前往 $0',
+      moreLinkHint: function (n) { return '另外 ' + n + ' 个'; }, eventHint: '活动',
+      timeHint: '时间'};
+    var cal = new FullCalendar.Calendar(elem, Object.assign(hints, {
       timeZone: 'UTC',  // dates and times as the plan writes them, whatever the browser's zone
       locale: T.lang() === 'en' ? 'en' : 'zh-cn',
       initialView: opts.initialView || 'dayGridMonth',
@@ -81,7 +85,7 @@
         var row = info.event.extendedProps.row;
         if (row && opts.onClick) { opts.onClick(row, info.event); }
       }
-    });
+    }));
     cal.render();
     return {
       calendar: cal,

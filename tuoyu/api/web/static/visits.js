@@ -31,7 +31,16 @@
   };
   var COLOURS = ['#1b9e77', '#d95f02', '#7570b3', '#e7298a', '#66a61e', '#e6ab02', '#a6761d',
     '#1f78b4', '#b2df8a', '#fb9a99'];
-  var map = L.map('map', {zoomControl: true}).setView([31.40, 121.43], 11);
+  var map = L.map('map', {zoomControl: false}).setView([31.40, 121.43], 11);
+  map.attributionControl.setPrefix(false);  // no library name on a planner's map
+  var zoom = null;
+  /* Leaflet's own buttons speak the page's language (as on the siting map). */
+  function zoomControl() {
+    if (zoom) { zoom.remove(); }
+    zoom = L.control.zoom({zoomInTitle: T.t('zoom_in'), zoomOutTitle: T.t('zoom_out')})
+      .addTo(map);
+  }
+  zoomControl();
   if (T.mapTiles()) {  // a basemap only from the configured tile server (TUOYU_MAP_TILES)
     L.tileLayer(T.mapTiles(), {maxZoom: 19}).addTo(map);
   }
@@ -287,7 +296,7 @@
   document.getElementById('week').addEventListener('change', function () {
     current().catch(T.showError);
   });
-  T.onLang(function () { words(); draw(); });
+  T.onLang(function () { zoomControl(); words(); draw(); });
   T.setupChrome();
   words();
   T.loadDatasets(document.getElementById('dataset')).then(current).catch(T.showError);
