@@ -392,7 +392,9 @@ def test_a_clock_ended_before_any_search_gives_the_constructed_calendar_at_once(
     """With a wall-clock ceiling, the constructed first calendar is built before any
     search; when the clock has ended by then, the plan is finished from it at once: no
     calendar model is built (seconds on a large district, past the ceiling), every rule
-    holds, and the plan says the built calendar is kept."""
+    holds, and the plan says the built calendar is kept and that the clock ended the
+    calendar (it failed to say so when no search had started: ``plan.wall_clock_stop``
+    is made of the stages the clock noted)."""
     import importlib
 
     from tuoyu.optimizer.solve import Clock
@@ -407,9 +409,11 @@ def test_a_clock_ended_before_any_search_gives_the_constructed_calendar_at_once(
         raise AssertionError("a calendar model built after the clock ended")
 
     monkeypatch.setattr(sessions_solve.calendar, "build_calendar", never)
+    clock = Clock(1e-6)
     plan = plan_sessions(SessionProblem(data=data, year=2027),
-                         SolveParams(time_limit=60, workers=2, clock=Clock(1e-6)))
+                         SolveParams(time_limit=60, workers=2, clock=clock))
     assert plan.status == Status.FEASIBLE
+    assert "calendar" in clock.stopped  # the plan says the clock ended the calendar
     assert "sessions.first_calendar_kept" in {f.code for f in plan.findings}
     assert [s.stage for s in plan.stages][:1] == ["first calendar"]
     assert violations(data, 2027, rows_of(plan)) == []

@@ -146,6 +146,16 @@ class _Run:
             clock is not None and clock.expired()
         )
 
+    def skipped(self, stage: str) -> bool:
+        """Out of time before ``stage`` began: True, and a stage the wall clock (not a
+        stop) left out is noted as ended by it, for the plan's ``plan.wall_clock_stop``."""
+        if not self.out_of_time():
+            return False
+        clock = self.params.clock
+        if clock is not None and clock.expired() and not (self.stop and self.stop.is_set()):
+            clock.note(stage)
+        return True
+
     def _params(self, det: float, extra: tuple) -> SolveParams:
         base = _DetParams(**{f.name: getattr(self.params, f.name) for f in fields(SolveParams)})
         if not self.reproducible:  # the parallel portfolio, in seconds of the time limit
@@ -232,7 +242,7 @@ def _calendar_part(
     if goals_at_most is None and p.rules.first_calendar:
         start = run.first_ahead if run.first_ahead is not None else _first_calendar(
             run, group, with_events, before, stage)
-        if start is not None and run.out_of_time():  # no time to build and search a model
+        if start is not None and run.skipped(stage):  # no time to build and search a model
             return _first_kept(run, None, start, Status.TIME_LIMIT)
     for steer in (True, False):
         t = time.perf_counter()
@@ -528,7 +538,7 @@ def _plan_at_the_bound(
     p = run.p
     if not p.rules.at_the_bound or p.previous or len(calendar_groups(p)) > 1:
         return None, None
-    if run.out_of_time():
+    if run.skipped("calendar"):
         return None, None
     bound = run.team_bound()
     saved = (run.det_left, list(run.findings), list(run.cuts))
@@ -561,7 +571,7 @@ def _polish(
     should: the pass accepts strict improvements only, and the flow's teams cost at most
     what the pass's teams cost)."""
     p = run.p
-    if run.out_of_time():  # cancelled or out of time: finish from the best so far
+    if run.skipped("polish"):  # cancelled or out of time: finish from the best so far
         return new, staff_of
     before = goals.weighted(p, plan_values(p, new, staff_of), goals.PLAN_GOALS)
     if before <= run.team_bound() + 1e-6:  # proven optimal already: nothing to improve
@@ -593,7 +603,7 @@ def _choose_topics(
     first the quick topics (``topics.topics_in_steps``), kept when the plan then meets
     the team bound (optimal, whichever topics bring it there); else as without it."""
     p = run.p
-    if p.previous or run.out_of_time() or not any(p.pools[d] for d in topics.OTHERS):
+    if p.previous or not any(p.pools[d] for d in topics.OTHERS) or run.skipped("topics"):
         return new, staff_of
     if len(calendar_groups(p)) > 1:
         return new, staff_of

@@ -100,7 +100,7 @@
       why_event: '区级活动，全年 {k} 次（要求 {n} 次）',
       why_disciplines: '主题需要的专业：{d}', why_workday: '这一天是调休上班日。',
       break_move: '改到别的日子：同一批人员须当天有空、不在假期、不超过每月上限；否则需另换人员。',
-      no_calendar_plan: '该数据集还没有 {y} 年的活动日历；点击“生成日历”即可排定（内置的宝山数据约需一分钟，规模更大的区需要更久）。',
+      no_calendar_plan: '该数据集还没有 {y} 年的活动日历；点击“生成日历”即可排定（通常约需一分钟，规模大的区需要数分钟）。',
       tbl_streets: '街镇', tbl_calendar: '日历调整', tbl_institutions: '托育机构',
       tbl_inspectors: '检查人员', tbl_inspector_leave: '检查人员请假', tbl_conflicts: '回避',
       tbl_inspections: '检查记录', tbl_centers: '指导场所', tbl_guidance_staff: '指导人员',
@@ -209,7 +209,7 @@
       why_disciplines: 'the topic needs: {d}', why_workday: 'This is an adjusted working day.',
       break_move: 'Moving it: the same team must be free that day, not on leave and within ' +
         'their monthly limit; otherwise others must be found.',
-      no_calendar_plan: 'No calendar of {y} for this dataset yet: press "Make calendar" (about a minute for the bundled Baoshan data, longer for a larger district).'
+      no_calendar_plan: 'No calendar of {y} for this dataset yet: press "Make calendar" (usually about a minute; a large district takes several minutes).'
     }
   };
 
