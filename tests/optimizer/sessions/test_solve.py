@@ -307,6 +307,39 @@ def test_a_try_plan_cheaper_than_the_plan_made_is_kept_and_said(tmp_path, monkey
     assert "优于" in render(kept, "zh")
 
 
+def test_the_try_plan_kept_gets_the_local_improvement(tmp_path, monkeypatch):
+    """As above (the full solve's calendar the constructed one): the try's plan, kept,
+    goes through the local improvement too (before issue 18's gap7 it was kept as the
+    try left it); the plan made went through it first."""
+    import importlib
+
+    from tuoyu.optimizer.sessions import first
+
+    sessions_solve = importlib.import_module("tuoyu.optimizer.sessions.solve")
+    folder = gen_sessions().heldout(tmp_path, 7, year=2027, baby=8, other=2, staff_n=12,
+                                    leave_share=0.2, closure_share=0.1,
+                                    weekend_only_share=0.1)
+    problem = SessionProblem(data=load_session_data(folder), year=2027)
+
+    def built(run):
+        [group] = sessions_solve.calendar_groups(run.p)
+        return first.first_calendar(run.p, group, True, []), {}, None, Status.FEASIBLE
+
+    polished = []
+
+    def recorded(run, new, staff_of):
+        polished.append(list(new))
+        return new, staff_of
+
+    monkeypatch.setattr(sessions_solve, "_plan_calendar", built)
+    monkeypatch.setattr(sessions_solve, "_polish", recorded)
+    plan = plan_sessions(problem, SolveParams(time_limit=3, workers=2))
+    assert any(f.code == "sessions.try_plan_kept" for f in plan.findings)
+    assert len(polished) == 2
+    key = lambda s: (s.date, s.half, s.center_id, s.event_id, s.topic_id)  # noqa: E731
+    assert sorted(map(key, polished[1])) == sorted(map(key, plan.sessions))
+
+
 def test_a_calendar_planned_in_parts_keeps_every_rule(tmp_path, monkeypatch):
     """A district planned in parts (one per street, as a large district is; forced here
     on a small one), its second part the constructed calendar (as when that part's

@@ -110,10 +110,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "sessions.try_plan_kept": (
         "先在人员目标下界处试排的方案（目标值 {tried}）优于完整搜索并局部改进后的方案"
-        "（目标值 {made}），采用前者；两者都满足全部硬性规则。",
+        "（目标值 {made}），采用前者并对其做同样的局部改进；两者都满足全部硬性规则。",
         "The plan first tried at the team goals' bound (objective {tried}) costs less than "
-        "the full search's plan after its local improvement ({made}): the former is kept; "
-        "both meet every hard rule.",
+        "the full search's plan after its local improvement ({made}): the former is kept "
+        "and given the same local improvement; both meet every hard rule.",
     ),
     "sessions.first_calendar_kept": (
         "搜索在时限内未找到可排出全部人员的日历：采用按人员实际空闲构造的首版日历"

@@ -99,10 +99,13 @@ class Lp:
             lp.integrality_ = kinds
         return lp
 
-    def solve(self, time_limit: float | None = None, stop=None):
+    def solve(self, time_limit: float | None = None, stop=None,
+              start: dict[int, float] | None = None):
         """(optimum, column values), or None when HiGHS finds no optimum. A MIP stopped by
         ``time_limit`` (wall-clock seconds) or the ``stop`` token returns its best
-        solution, if any, and sets ``stopped``."""
+        solution, if any, and sets ``stopped``. ``start``: some columns' values of a known
+        solution of a MIP (HiGHS completes it and starts from it; the optimum is the
+        same, found sooner)."""
         import contextlib
 
         import highspy
@@ -123,6 +126,12 @@ class Lp:
         if time_limit is not None:
             h.setOptionValue("time_limit", float(time_limit))
         h.passModel(self._model())
+        if start and self.integer:
+            import numpy as np
+
+            idx = sorted(start)
+            h.setSolution(len(idx), np.array(idx, dtype=np.int32),
+                          np.array([start[j] for j in idx], dtype=float))
         watch = stop.watch(h.cancelSolve) if stop is not None else contextlib.nullcontext()
         if stop is not None:
             h.HandleUserInterrupt = True

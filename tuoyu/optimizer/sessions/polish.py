@@ -25,7 +25,10 @@ The even year (issue 18) is counted exactly too: the doctors' and psychologists'
 are evened by topics first (``retopic`` with the months in its costs: no session moves),
 and a center's whole sequence of days can be chosen again at once (``reschedule``: a
 dynamic program over its sessions and the year's days), which shifts a sequence by weeks
-without the spacing a single move would break.
+without the spacing a single move would break. Between two rounds of the whole
+improvement, the days and topics of every center session are chosen again at once near
+where they are (``shift.py``, a MIP; ``_shift_again``): several centers' days and topics
+together, which none of the moves here does.
 
 Deterministic: sessions in plan order, candidates in slot, topic and staff order, ties
 kept by the first; a fixed number of passes; no clock. The teams are named again by the
@@ -1201,6 +1204,8 @@ def polish(
             break
         if topics_seconds is not None and not _stopped(stop, clock):
             out, again = _topics_again(p, out, again, topics_seconds, stop)
+        if topics_seconds is not None and not _stopped(stop, clock):
+            out, again = _shift_again(p, out, again, topics_seconds, stop)
         value = plan_objective(p, out, again)
         if value >= best:
             break
@@ -1236,6 +1241,26 @@ def _topics_again(p: SessionProblem, sessions: list[Session], team: dict[int, li
     if moved is None or stopped:
         return sessions, team
     moved = [s.model_copy(update={"staff_ids": ()}) for s in moved]
+    again = best_teams(p, moved)
+    if again is None or plan_objective(p, moved, again) >= plan_objective(p, sessions, team):
+        return sessions, team
+    return moved, again
+
+
+def _shift_again(p: SessionProblem, sessions: list[Session], team: dict[int, list[str]],
+                 seconds: float, stop: Stop | None) -> tuple[list[Session], dict]:
+    """The days and topics of every center session chosen again at once near where they
+    are (``shift.py``: several centers' topics and days together, the doctors' and
+    psychologists' year totals with them), the teams named by the exact flow; kept when
+    the plan's objective strictly falls (a district planned in one part)."""
+    from tuoyu.optimizer.sessions import shift, topics
+
+    if in_parts(p) or not any(p.pools[d] for d in topics.OTHERS):
+        return sessions, team
+    staffed = [s.model_copy(update={"staff_ids": tuple(team[k])}) for k, s in enumerate(sessions)]
+    moved, stopped = shift.shift_days_and_topics(p, staffed, seconds, stop)
+    if moved is None or stopped:
+        return sessions, team
     again = best_teams(p, moved)
     if again is None or plan_objective(p, moved, again) >= plan_objective(p, sessions, team):
         return sessions, team

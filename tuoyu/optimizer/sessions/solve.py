@@ -460,7 +460,8 @@ def _better_of(
     (both meet every rule; the try's calendar only held its calendar goals at 0). A planner
     is never given a plan dearer than one already found (东滩区: the try's 926 against the
     full solve's 943). Ties keep the plan made, so a try that helps nothing changes
-    nothing."""
+    nothing. The try's plan, when kept, is then improved like the plan made
+    (``_polish``)."""
     if tried is None:
         return made
     p = run.p
@@ -468,7 +469,9 @@ def _better_of(
     if tried.value < value - 1e-6:
         run.findings.append(info("sessions.try_plan_kept", tried=round(tried.value),
                                  made=round(value)))
-        return tried.sessions, tried.staff_of
+        # the try's plan has had no local improvement yet: it gets its own (kept only
+        # when it does not cost more, ``_polish``)
+        return _polish(run, tried.sessions, tried.staff_of)
     return made
 
 

@@ -1,0 +1,168 @@
+"""Issue 18: the days and topics of every center session chosen again at once near where
+they are (``shift.py``), the move of the local improvement that changes several centers'
+days and topics together; every rule held (the independent checker)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+from sessions_check import center_row, rows_of, violations, write_tables
+
+from tuoyu.models.sessions import Session, load_session_data
+from tuoyu.optimizer.sessions import SessionProblem, flow, goals, polish, shift
+from tuoyu.optimizer.sessions.goals import SessionWeights
+from tuoyu.optimizer.sessions.problem import SessionRules
+
+A, FAR = "310113003", "310113101"  # 友谊路; 罗店 is not its neighbour
+TOPICS = [
+    dict(topic_id="A", name="A", disciplines="education"),
+    dict(topic_id="C", name="C", disciplines="education;medical"),
+    dict(topic_id="D", name="D", disciplines="education;medical"),
+]
+WEEKDAYS = "Mon;Tue;Wed;Thu;Fri"
+
+
+def _only_on(sid: str, day: str) -> list[dict[str, str]]:
+    """Leave all of 2027 but ``day``: the person works that one day."""
+    d = dt.date.fromisoformat(day)
+    return [dict(staff_id=sid, start="2027-01-01", end=str(d - dt.timedelta(days=1))),
+            dict(staff_id=sid, start=str(d + dt.timedelta(days=1)), end="2027-12-31")]
+
+
+def _problem(tmp_path) -> SessionProblem:
+    # two centers in 友谊路 with one educator E1; two near doctors who each work one day
+    # of the year (M1 Monday 1 March, M3 Wednesday 3 March, once a month), a far doctor
+    # M2 every day. C2 is closed on Wednesdays, so M3 is C1's only.
+    staff = [
+        dict(staff_id="E1", name="E1", discipline="education", street_id=A, max_per_month=6,
+             days=""),
+        dict(staff_id="M1", name="M1", discipline="medical", street_id=A, max_per_month=1,
+             days=""),
+        dict(staff_id="M2", name="M2", discipline="medical", street_id=FAR, max_per_month=6,
+             days=""),
+        dict(staff_id="M3", name="M3", discipline="medical", street_id=A, max_per_month=1,
+             days=""),
+    ]  # fmt: skip
+    folder = write_tables(tmp_path, dict(
+        centers=[center_row("C1", A, n=2, days=WEEKDAYS),
+                 center_row("C2", A, n=2, days="Mon;Tue;Thu;Fri")],
+        guidance_staff=staff,
+        topics=TOPICS,
+        staff_leave=[*_only_on("M1", "2027-03-01"), *_only_on("M3", "2027-03-03")],
+    ))  # fmt: skip
+    # the months' shares off: both doctors' topics are in March by construction
+    rules = SessionRules(weights=SessionWeights(month_share=0))
+    return SessionProblem(data=load_session_data(folder), year=2027, rules=rules)
+
+
+def _calendar() -> list[Session]:
+    # C1's doctor's topic on M1's Monday; C2's on the Tuesday, with the far M2 (far 5):
+    # C2 cannot reach M3 (closed Wednesdays) nor M1 (taken for March). C1 moving to M3's
+    # Wednesday costs nothing and gains nothing alone, so no single move, no center's
+    # days or topics and no topics for the district (half-days kept) lower the plan;
+    # both at once do: C1 to Wednesday with M3, C2 to Monday with M1.
+    return [
+        Session(date=dt.date(2027, 3, 1), half=0, center_id="C1", topic_id="C"),
+        Session(date=dt.date(2027, 3, 2), half=0, center_id="C2", topic_id="C"),
+        Session(date=dt.date(2027, 9, 6), half=0, center_id="C1", topic_id="A"),
+        Session(date=dt.date(2027, 9, 7), half=0, center_id="C2", topic_id="A"),
+    ]
+
+
+def _staffed(sessions: list[Session], team: dict[int, list[str]]) -> SimpleNamespace:
+    return SimpleNamespace(
+        sessions=[s.model_copy(update={"staff_ids": tuple(team[k])}) for k, s in enumerate(sessions)]
+    )
+
+
+def test_two_centers_move_together_where_no_single_move_pays(tmp_path):
+    p = _problem(tmp_path)
+    cal = _calendar()
+    team = flow.best_teams(p, cal)
+    assert team is not None
+    before = polish.plan_objective(p, cal, team)
+    assert goals.team_goal_values(p, cal, team)["far"] == 1
+    # the old moves are stuck: the local improvement (single moves, each center's days and
+    # topics, swaps, fair-share raises, events) and the topics for the district
+    stuck = polish.polish(p, cal, team)
+    stuck_team = flow.best_teams(p, stuck)
+    assert stuck_team is not None
+    assert polish.plan_objective(p, stuck, stuck_team) == before
+    assert polish._topics_again(p, cal, team, 30.0, None)[0] is cal
+    # the days and topics of both centers at once
+    got, again = polish._shift_again(p, cal, team, 30.0, None)
+    assert polish.plan_objective(p, got, again) == before - p.rules.weights.far
+    assert goals.team_goal_values(p, got, again)["far"] == 0
+    assert violations(p.data, 2027, rows_of(_staffed(got, again)), p.rules) == []
+    march = {s.center_id: (s.date, s.topic_id) for s in got if s.date.month == 3}
+    assert march["C1"][0] == dt.date(2027, 3, 3) and march["C2"][0] == dt.date(2027, 3, 1)
+    # the local improvement with the topics' seconds given takes the move itself
+    full = polish.polish(p, cal, team, topics_seconds=30.0)
+    full_team = flow.best_teams(p, full)
+    assert full_team is not None
+    assert polish.plan_objective(p, full, full_team) == before - p.rules.weights.far
+    # nothing left to gain: the plan as it was
+    assert polish._shift_again(p, got, again, 30.0, None)[0] is got
+
+
+def test_the_move_keeps_order_and_quarters(tmp_path):
+    """Each session within ``WINDOW`` days of its own, in its quarter (the model's
+    window), its teams left to the flow."""
+    p = _problem(tmp_path)
+    cal = _calendar()
+    team = flow.best_teams(p, cal)
+    assert team is not None
+    staffed = _staffed(cal, team).sessions
+    moved, stopped = shift.shift_days_and_topics(p, staffed, 30.0)
+    assert moved is not None and not stopped
+    for a, b in zip(staffed, moved, strict=True):
+        assert (a.center_id, a.event_id) == (b.center_id, b.event_id)
+        assert abs((b.date - a.date).days) <= shift.WINDOW
+        assert (a.date.month - 1) // 3 == (b.date.month - 1) // 3
+        assert b.staff_ids == ()  # the teams are the flow's
+
+
+def test_a_replan_and_a_district_in_parts_are_left_alone(tmp_path):
+    p = _problem(tmp_path)
+    q = SessionProblem(data=p.data, year=2027, rules=SessionRules(decompose_above=1,
+                                                                  weights=p.rules.weights))
+    cal = _calendar()
+    team = flow.best_teams(q, cal)
+    assert team is not None
+    assert polish._shift_again(q, cal, team, 30.0, None)[0] is cal
+
+
+def test_the_plan_with_the_move_is_the_same_with_1_and_8_workers(tmp_path):
+    """The whole plan of the hand-made district (its local improvement, the move
+    included, runs: the calendar model's plan is not at the team bound): the same rows
+    with 1 and 8 workers, every rule held."""
+    from tuoyu.optimizer.sessions import plan_sessions
+    from tuoyu.optimizer.solve import SolveParams
+
+    p = _problem(tmp_path)
+    one = plan_sessions(p, SolveParams(time_limit=3, workers=1))
+    eight = plan_sessions(p, SolveParams(time_limit=3, workers=8))
+    assert one.sessions == eight.sessions
+    assert one.objective == eight.objective
+    assert "polish" in [st.stage for st in one.stages]
+    assert violations(p.data, 2027, rows_of(one), p.rules) == []
+
+
+def test_a_model_too_large_at_every_window_makes_no_move(tmp_path, monkeypatch):
+    """The window shrinks (4, 2, 1, 0 days) until the model has at most ``MAX_COLUMNS``
+    columns; at none: no move. With room for the 2-day window's model only, the
+    hand-made case still gains (C1 moves two days, C2 one)."""
+    p = _problem(tmp_path)
+    cal = _calendar()
+    team = flow.best_teams(p, cal)
+    assert team is not None
+    staffed = _staffed(cal, team).sessions
+    sizes = {w: len(shift.ShiftMip(p, staffed, w).build(totals=False).lp.cols)
+             for w in (4, 2, 1, 0)}
+    assert sizes[4] > sizes[2] > sizes[1] > sizes[0]
+    monkeypatch.setattr(shift, "MAX_COLUMNS", sizes[0] - 1)
+    assert shift.shift_days_and_topics(p, staffed, 30.0) == (None, False)
+    monkeypatch.setattr(shift, "MAX_COLUMNS", sizes[2])
+    got, again = polish._shift_again(p, cal, team, 30.0, None)
+    assert goals.team_goal_values(p, got, again)["far"] == 0
