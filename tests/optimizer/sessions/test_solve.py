@@ -417,3 +417,30 @@ def test_a_clock_ended_before_any_search_gives_the_constructed_calendar_at_once(
     assert "sessions.first_calendar_kept" in {f.code for f in plan.findings}
     assert [s.stage for s in plan.stages][:1] == ["first calendar"]
     assert violations(data, 2027, rows_of(plan)) == []
+
+
+def test_a_polish_mip_ended_by_its_safety_net_is_said(tmp_path, monkeypatch):
+    """The local improvement's MIPs (the topics again, the days and topics at once) end on
+    their own; the seconds of the work budget are only their wall-clock safety net. When
+    that net ends one (a loaded machine), its change is dropped and the plan may differ
+    from another run: the plan says so (``sessions.wall_clock_stop``), and every rule
+    still holds. (It was dropped without a word.)"""
+    from tuoyu.optimizer.sessions import shift
+
+    folder = gen_sessions().heldout(tmp_path, 7, year=2027, baby=8, other=2, staff_n=12,
+                                    leave_share=0.2, closure_share=0.1,
+                                    weekend_only_share=0.1)
+    data = load_session_data(folder)
+    calls = []
+
+    def out_of_seconds(p, sessions, seconds, stop=None):  # as the safety net ends it
+        calls.append(seconds)
+        return None, True
+
+    monkeypatch.setattr(shift, "shift_days_and_topics", out_of_seconds)
+    plan = _plan(data, False)
+    assert calls, "the improvement ran its days-and-topics MIP"
+    said = [f for f in plan.findings if f.code == "sessions.wall_clock_stop"]
+    assert [f.params["stage"] for f in said] == ["polish shift"]
+    assert "时钟" in render(said[0], "zh")
+    assert violations(data, 2027, rows_of(plan)) == []

@@ -1183,6 +1183,7 @@ def polish(
     stop: Stop | None = None,
     clock: Clock | None = None,
     topics_seconds: float | None = None,
+    ended: list[str] | None = None,
 ) -> list[Session]:
     """The calendar after the local improvement (sessions in plan order); the caller names
     the teams again with the exact flow. A re-plan's calendar is returned as it is; a
@@ -1193,7 +1194,9 @@ def polish(
     flow (and, given ``topics_seconds``, the topics chosen again for the whole district,
     ``topics.choose_topics``, whose wall-clock safety net that is), while the plan's
     objective strictly falls, at most ``AGAIN`` times: the flow's teams differ from the
-    pass's greedy ones, so moves that did not pay may pay now."""
+    pass's greedy ones, so moves that did not pay may pay now. A MIP its wall-clock
+    safety net ends is dropped (the plan may then differ from another run): its step's
+    name is added to ``ended``, for the plan to say so."""
     if p.previous or not team:
         return sessions
     best = plan_objective(p, sessions, team)
@@ -1203,9 +1206,9 @@ def polish(
         if again is None:
             break
         if topics_seconds is not None and not _stopped(stop, clock):
-            out, again = _topics_again(p, out, again, topics_seconds, stop)
+            out, again = _topics_again(p, out, again, topics_seconds, stop, ended)
         if topics_seconds is not None and not _stopped(stop, clock):
-            out, again = _shift_again(p, out, again, topics_seconds, stop)
+            out, again = _shift_again(p, out, again, topics_seconds, stop, ended)
         value = plan_objective(p, out, again)
         if value >= best:
             break
@@ -1228,8 +1231,17 @@ def _improve_once(p: SessionProblem, sessions: list[Session], team: dict[int, li
     return out if run.stopped else events_where_people_are_free(p, out, stop=stop, clock=clock)
 
 
+def _by_the_clock(stopped: bool, stop: Stop | None, ended: list[str] | None,
+                  step: str) -> None:
+    """A MIP ended by its wall-clock safety net, not by the stop token: noted in ``ended``."""
+    by_clock = stopped and not (stop is not None and stop.is_set())
+    if by_clock and ended is not None and step not in ended:
+        ended.append(step)
+
+
 def _topics_again(p: SessionProblem, sessions: list[Session], team: dict[int, list[str]],
-                  seconds: float, stop: Stop | None) -> tuple[list[Session], dict]:
+                  seconds: float, stop: Stop | None,
+                  ended: list[str] | None = None) -> tuple[list[Session], dict]:
     """The topics chosen again for the whole district on the improved half-days (a
     district planned in one part), kept when the plan's objective strictly falls."""
     from tuoyu.optimizer.sessions import topics
@@ -1238,6 +1250,7 @@ def _topics_again(p: SessionProblem, sessions: list[Session], team: dict[int, li
         return sessions, team
     staffed = [s.model_copy(update={"staff_ids": tuple(team[k])}) for k, s in enumerate(sessions)]
     moved, stopped = topics.choose_topics(p, staffed, seconds, stop)
+    _by_the_clock(stopped, stop, ended, "polish topics")
     if moved is None or stopped:
         return sessions, team
     moved = [s.model_copy(update={"staff_ids": ()}) for s in moved]
@@ -1248,7 +1261,8 @@ def _topics_again(p: SessionProblem, sessions: list[Session], team: dict[int, li
 
 
 def _shift_again(p: SessionProblem, sessions: list[Session], team: dict[int, list[str]],
-                 seconds: float, stop: Stop | None) -> tuple[list[Session], dict]:
+                 seconds: float, stop: Stop | None,
+                 ended: list[str] | None = None) -> tuple[list[Session], dict]:
     """The days and topics of every center session chosen again at once near where they
     are (``shift.py``: several centers' topics and days together, the doctors' and
     psychologists' year totals with them), the teams named by the exact flow; kept when
@@ -1259,6 +1273,7 @@ def _shift_again(p: SessionProblem, sessions: list[Session], team: dict[int, lis
         return sessions, team
     staffed = [s.model_copy(update={"staff_ids": tuple(team[k])}) for k, s in enumerate(sessions)]
     moved, stopped = shift.shift_days_and_topics(p, staffed, seconds, stop)
+    _by_the_clock(stopped, stop, ended, "polish shift")
     if moved is None or stopped:
         return sessions, team
     again = best_teams(p, moved)

@@ -577,8 +577,13 @@ def _polish(
     if before <= run.team_bound() + 1e-6:  # proven optimal already: nothing to improve
         return new, staff_of
     t = time.perf_counter()
+    seconds = min(run.wall_left(), run.params.time_limit)
+    ended: list[str] = []
     moved = polish.polish(p, new, staff_of, run.stop, run.params.clock,
-                          topics_seconds=min(run.wall_left(), run.params.time_limit))
+                          topics_seconds=seconds, ended=ended)
+    for step in ended:  # a MIP's wall-clock safety net: the plan may differ run to run
+        run.findings.append(warning("sessions.wall_clock_stop", stage=step,
+                                    seconds=round(seconds, 1)))
     again = flow.best_teams(p, moved) if moved is not new else None
     secs = time.perf_counter() - t
     if again is None:
