@@ -1246,18 +1246,8 @@ def _topics_again(p: SessionProblem, sessions: list[Session], team: dict[int, li
     district planned in one part), kept when the plan's objective strictly falls."""
     from tuoyu.optimizer.sessions import topics
 
-    if in_parts(p) or not any(p.pools[d] for d in topics.OTHERS):
-        return sessions, team
-    staffed = [s.model_copy(update={"staff_ids": tuple(team[k])}) for k, s in enumerate(sessions)]
-    moved, stopped = topics.choose_topics(p, staffed, seconds, stop)
-    _by_the_clock(stopped, stop, ended, "polish topics")
-    if moved is None or stopped:
-        return sessions, team
-    moved = [s.model_copy(update={"staff_ids": ()}) for s in moved]
-    again = best_teams(p, moved)
-    if again is None or plan_objective(p, moved, again) >= plan_objective(p, sessions, team):
-        return sessions, team
-    return moved, again
+    return _mip_again(p, sessions, team, stop, ended, "polish topics",
+                      lambda staffed: topics.choose_topics(p, staffed, seconds, stop))
 
 
 def _shift_again(p: SessionProblem, sessions: list[Session], team: dict[int, list[str]],
@@ -1267,15 +1257,29 @@ def _shift_again(p: SessionProblem, sessions: list[Session], team: dict[int, lis
     are (``shift.py``: several centers' topics and days together, the doctors' and
     psychologists' year totals with them), the teams named by the exact flow; kept when
     the plan's objective strictly falls (a district planned in one part)."""
-    from tuoyu.optimizer.sessions import shift, topics
+    from tuoyu.optimizer.sessions import shift
+
+    return _mip_again(p, sessions, team, stop, ended, "polish shift",
+                      lambda staffed: shift.shift_days_and_topics(p, staffed, seconds, stop))
+
+
+def _mip_again(p: SessionProblem, sessions: list[Session], team: dict[int, list[str]],
+               stop: Stop | None, ended: list[str] | None, step: str,
+               solve) -> tuple[list[Session], dict]:  # noqa: ANN001
+    """One of the improvement's MIP steps (``solve``: the staffed calendar -> (moved
+    sessions or None, whether its clock or the stop ended it)) on a district planned in
+    one part with doctors or psychologists; the moved sessions' teams named by the exact
+    flow, kept when the plan's objective strictly falls."""
+    from tuoyu.optimizer.sessions import topics
 
     if in_parts(p) or not any(p.pools[d] for d in topics.OTHERS):
         return sessions, team
     staffed = [s.model_copy(update={"staff_ids": tuple(team[k])}) for k, s in enumerate(sessions)]
-    moved, stopped = shift.shift_days_and_topics(p, staffed, seconds, stop)
-    _by_the_clock(stopped, stop, ended, "polish shift")
+    moved, stopped = solve(staffed)
+    _by_the_clock(stopped, stop, ended, step)
     if moved is None or stopped:
         return sessions, team
+    moved = [s.model_copy(update={"staff_ids": ()}) for s in moved]
     again = best_teams(p, moved)
     if again is None or plan_objective(p, moved, again) >= plan_objective(p, sessions, team):
         return sessions, team
