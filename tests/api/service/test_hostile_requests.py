@@ -321,6 +321,26 @@ def test_a_large_body_is_refused_before_it_is_read_unless_an_upload(tmp_path) ->
             assert s.scalar(select(func.count()).select_from(Job)) == 0
 
 
+async def _chunked_post(app, path: str, ctype: bytes, receive) -> list[dict[str, Any]]:  # noqa: ANN001
+    """A chunked POST to ``path`` straight through the ASGI app, its body parts from
+    ``receive``: the messages the app sent back."""
+    import asyncio
+
+    sent: list[dict[str, Any]] = []
+
+    async def send(msg: dict[str, Any]) -> None:
+        sent.append(msg)
+
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
+             "method": "POST", "scheme": "http", "path": path, "raw_path": path.encode(),
+             "query_string": b"", "root_path": "",
+             "headers": [(b"host", b"localhost"), (b"content-type", ctype),
+                         (b"transfer-encoding", b"chunked")],
+             "client": ("127.0.0.1", 5000), "server": ("127.0.0.1", 8000)}
+    await asyncio.wait_for(app(scope, receive, send), timeout=60)  # a guard, not a check
+    return sent
+
+
 def test_a_body_that_stops_arriving_is_dropped_with_408(tmp_path) -> None:  # noqa: ANN001
     """A caller sends the first bytes of a job's body, or of an upload, and then nothing
     (a slow-body attack, or a connection that died): the service answers 408 once the
@@ -336,7 +356,6 @@ def test_a_body_that_stops_arriving_is_dropped_with_408(tmp_path) -> None:  # no
                               body_idle_seconds=0.2))
 
     async def send_part(path: str, ctype: bytes, part: bytes) -> list[dict[str, Any]]:
-        sent: list[dict[str, Any]] = []
         first = True
 
         async def receive() -> dict[str, Any]:
@@ -347,17 +366,7 @@ def test_a_body_that_stops_arriving_is_dropped_with_408(tmp_path) -> None:  # no
             await asyncio.Event().wait()  # the rest never arrives
             raise AssertionError("unreachable")
 
-        async def send(msg: dict[str, Any]) -> None:
-            sent.append(msg)
-
-        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
-                 "method": "POST", "scheme": "http", "path": path, "raw_path": path.encode(),
-                 "query_string": b"", "root_path": "",
-                 "headers": [(b"host", b"localhost"), (b"content-type", ctype),
-                             (b"transfer-encoding", b"chunked")],
-                 "client": ("127.0.0.1", 5000), "server": ("127.0.0.1", 8000)}
-        await asyncio.wait_for(app(scope, receive, send), timeout=60)  # a guard, not a check
-        return sent
+        return await _chunked_post(app, path, ctype, receive)
 
     multipart = (b'--x\r\nContent-Disposition: form-data; name="file"; filename="d.zip"\r\n'
                  b"Content-Type: application/zip\r\n\r\nPK")
@@ -392,7 +401,6 @@ def test_a_body_that_keeps_trickling_is_dropped_with_408(tmp_path) -> None:  # n
                               body_idle_seconds=2.0, body_min_kb_per_second=10))
 
     async def trickle(path: str, ctype: bytes, head: bytes) -> list[dict[str, Any]]:
-        sent: list[dict[str, Any]] = []
         parts = 0
 
         async def receive() -> dict[str, Any]:
@@ -403,17 +411,7 @@ def test_a_body_that_keeps_trickling_is_dropped_with_408(tmp_path) -> None:  # n
             await asyncio.sleep(0.01)  # far under the idle bound: the body never stops
             return {"type": "http.request", "body": b" " * 5, "more_body": True}
 
-        async def send(msg: dict[str, Any]) -> None:
-            sent.append(msg)
-
-        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
-                 "method": "POST", "scheme": "http", "path": path, "raw_path": path.encode(),
-                 "query_string": b"", "root_path": "",
-                 "headers": [(b"host", b"localhost"), (b"content-type", ctype),
-                             (b"transfer-encoding", b"chunked")],
-                 "client": ("127.0.0.1", 5000), "server": ("127.0.0.1", 8000)}
-        await asyncio.wait_for(app(scope, receive, send), timeout=60)  # a guard, not a check
-        return sent
+        return await _chunked_post(app, path, ctype, receive)
 
     multipart = (b'--x\r\nContent-Disposition: form-data; name="file"; filename="d.zip"\r\n'
                  b"Content-Type: application/zip\r\n\r\nPK")
