@@ -47,7 +47,7 @@ from tuoyu.optimizer.sessions import goals
 from tuoyu.optimizer.sessions.bound import Lp
 from tuoyu.optimizer.sessions.flow import trip_cost
 from tuoyu.optimizer.sessions.problem import SessionProblem
-from tuoyu.optimizer.sessions.topics import OTHERS, kinds_of_topic
+from tuoyu.optimizer.sessions.topics import OTHERS, kinds_of_topic, load_above_fair_share
 
 #: days a session may move either way (within its quarter)
 WINDOW = 4
@@ -240,16 +240,7 @@ class ShiftMip:
         return mine, count
 
     def load_above_fair_share(self, d: str, mine: dict[str, list[int]]) -> None:
-        """Per person the places above ``f = ceil(T / n)``: ``n f - n + 1 <= T <= n f``."""
-        lp, n = self.lp, len(self.p.pools[d])
-        every = [(j, -1.0) for js in mine.values() for j in js]
-        if not n or not every:
-            return
-        f = lp.col(0, 0, len(every), True)
-        lp.row([(f, float(n)), *every], 0, n - 1)
-        for js in mine.values():
-            over = lp.col(self.p.rules.weights.load, 0, math.inf)
-            lp.row([(over, 1.0), (f, 1.0), *((j, -1.0) for j in js)], 0, math.inf)
+        load_above_fair_share(self.lp, self.p, d, mine)
 
     # -- the months' bands ----------------------------------------------------------------
     def months_of_a_variable_total(self, count: dict[int, list[tuple[int, float]]]) -> None:
@@ -277,7 +268,7 @@ class ShiftMip:
     def months_of_all_sessions(self) -> None:
         """Per month the center sessions (education: all of them, their total fixed)
         beyond ``goals.month_band``."""
-        p, lp = self.p, self.lp
+        p = self.p
         sw = sum(self.mw.values())
         if not sw:
             return
@@ -288,10 +279,15 @@ class ShiftMip:
         total = len(self.at)
         w = p.rules.weights.month_share
         for mo, wm in self.mw.items():
-            lo, hi = goals.month_band(p, total, wm, sw)
-            over, under = lp.col(w, 0, math.inf), lp.col(w, 0, math.inf)
-            lp.row([(over, 1.0), *((j, -1.0) for j, _ in count[mo])], -hi, math.inf)
-            lp.row([(under, 1.0), *count[mo]], lo, math.inf)
+            self._outside_band(count[mo], *goals.month_band(p, total, wm, sw), w)
+
+    def _outside_band(self, cols: list[tuple[int, float]], lo: int, hi: int,
+                      w: float) -> None:
+        """A month's sessions (``cols``) beyond ``[lo, hi]``, each one at weight ``w``."""
+        lp = self.lp
+        over, under = lp.col(w, 0, math.inf), lp.col(w, 0, math.inf)
+        lp.row([(over, 1.0), *((j, -1.0) for j, _ in cols)], -hi, math.inf)
+        lp.row([(under, 1.0), *cols], lo, math.inf)
 
     def months_at_total(self, count: dict[int, list[tuple[int, float]]], total: int) -> None:
         """The months' bands of ``count`` with its total fixed at ``total`` (a row): the
@@ -303,10 +299,7 @@ class ShiftMip:
         lp.row([(j, 1.0) for v in count.values() for j, _ in v], total, total)
         w = p.rules.weights.month_share
         for mo, wm in self.mw.items():
-            lo, hi = goals.month_band(p, total, wm, sw)
-            over, under = lp.col(w, 0, math.inf), lp.col(w, 0, math.inf)
-            lp.row([(over, 1.0), *((j, -1.0) for j, _ in count[mo])], -hi, math.inf)
-            lp.row([(under, 1.0), *count[mo]], lo, math.inf)
+            self._outside_band(count[mo], *goals.month_band(p, total, wm, sw), w)
 
     def build(self, totals: dict[str, int] | None | bool = True) -> ShiftMip:
         """The model. ``totals``: True, the doctors' and psychologists' months' bands of

@@ -74,6 +74,22 @@ def kinds_of_topic(p: SessionProblem) -> dict[frozenset[str], list[int]]:
     return dict(sorted(out.items(), key=lambda kv: kv[1][0]))
 
 
+def load_above_fair_share(lp: Lp, p: SessionProblem, d: str,
+                          mine: dict[str, list[int]]) -> None:
+    """Per person of discipline ``d`` (``mine``: their columns) the places above
+    ``f = ceil(T / n)``, at the load weight: ``n f - n + 1 <= T <= n f``. Shared by the
+    topics' MIP and the days-and-topics MIP (``shift.py``)."""
+    n = len(p.pools[d])
+    every = [(j, -1.0) for js in mine.values() for j in js]
+    if not n or not every:
+        return
+    f = lp.col(0, 0, len(every), True)
+    lp.row([(f, float(n)), *every], 0, n - 1)
+    for js in mine.values():
+        over = lp.col(p.rules.weights.load, 0, math.inf)
+        lp.row([(over, 1.0), (f, 1.0), *((j, -1.0) for j in js)], 0, math.inf)
+
+
 class TopicMip:
     """The model over a staffed calendar (``sessions``, people as in ``staff_ids``)."""
 
@@ -169,16 +185,7 @@ class TopicMip:
         return mine
 
     def load_above_fair_share(self, d: str, mine: dict[str, list[int]]) -> None:
-        """Per person the places above ``f = ceil(T / n)``: ``n f - n + 1 <= T <= n f``."""
-        lp, n = self.lp, len(self.p.pools[d])
-        every = [(j, -1.0) for js in mine.values() for j in js]
-        if not n or not every:
-            return
-        f = lp.col(0, 0, len(every), True)
-        lp.row([(f, float(n)), *every], 0, n - 1)
-        for js in mine.values():
-            over = lp.col(self.p.rules.weights.load, 0, math.inf)
-            lp.row([(over, 1.0), (f, 1.0), *((j, -1.0) for j in js)], 0, math.inf)
+        load_above_fair_share(self.lp, self.p, d, mine)
 
     @cached_property
     def month_weights(self) -> dict[int, int]:
