@@ -30,6 +30,7 @@ ADDS: dict[str, tuple[set[str], set[tuple[str, str]]]] = {
                                                                "sealed_at", "revealed_at")}),
     "0006": ({"plan_folders"}, set()),
     "0007": ({"outcomes_superseded"}, set()),
+    "0008": (set(), set()),
 }
 #: 0001's downgrade drops only the service's tables: the command line's own (rosters,
 #: roster_visits, outcomes) may hold rosters made before the store had migrations
@@ -224,3 +225,81 @@ def test_two_outcomes_of_one_visit_stored_before_0007_keep_the_newest_and_lose_n
     assert sorted(tuple(r) for r in back) == sorted([
         ("I1", "fail"), ("I1", "pass"), ("I1", "pass"), ("I2", "fail"), ("I2", "pass"),
         ("I2", "rectify"), ("I3", "pass")])
+
+
+def _draw(session: object, key: str, month: str, seed: int, *, publish: bool = False) -> None:
+    """A draw of the month stored under ``key`` as the store's own functions store it."""
+    from tuoyu.api import store
+
+    store.save_roster(session, key, month, seed, "sha256:t", "{}",  # type: ignore[arg-type]
+                      [(dt.date.fromisoformat(f"{month}-03"), "I01", "S1", "P1;P2", "risk")])
+    if publish:
+        store.publish_roster(session, key, month)  # type: ignore[arg-type]
+
+
+def test_a_served_folders_history_stored_under_its_id_is_found_under_its_path(
+        tmp_path: Path) -> None:
+    """A store the service of 2026-12-07 01:00-01:25 wrote: ``tuoyu serve --data DIR``
+    kept DIR's history under the dataset's id (``folder-…``); the service and the command
+    line now key it by DIR's path. After 0008 the published March, the April draft, and
+    the outcomes are the folder's (a planner upgrading saw none of them). A month the path
+    already held draws of (drawn on the command line) stays under the id, both kept; an
+    outcome both hold: the newer in force, the other superseded; none lost, none
+    duplicated, and running it again changes nothing."""
+    from draw_support import tiny_dataset
+    from sqlalchemy.orm import Session
+
+    from tuoyu.api import store
+    from tuoyu.api.service.datasets import dataset_of, folder_id, register_folder
+    from tuoyu.models.inspection import PastInspection
+    from tuoyu.planning.dataset import Dataset
+
+    folder = tiny_dataset(tmp_path / "东滩区")
+    url = _url(tmp_path)
+    cfg = alembic_config(url)
+    command.upgrade(cfg, "0007")
+    eng = store.make_engine(url)
+    row_id = register_folder(eng, folder)
+    old = Dataset(Path(folder), row_id).key  # the old service: Dataset(Path(row.path), row.id)
+    new = Dataset.at(folder).key
+    assert old == folder_id(folder) != new
+    visit = (dt.date(2027, 3, 3), ("P1",))
+    with Session(eng) as s, s.begin():
+        _draw(s, old, "2027-03", 11, publish=True)
+        _draw(s, old, "2027-04", 12)
+        _draw(s, old, "2027-05", 13)
+        _draw(s, new, "2027-05", 21)  # the command line drew May too
+        store.record_outcomes(s, old, [PastInspection(
+            institution_id="I01", date=visit[0], outcome="pass", inspector_ids=visit[1]),
+            PastInspection(institution_id="I03", date=visit[0], outcome="fail",
+                           inspector_ids=visit[1])])
+    with Session(eng) as s, s.begin():  # later, on the command line
+        store.record_outcomes(s, new, [PastInspection(
+            institution_id="I03", date=visit[0], outcome="rectify", inspector_ids=visit[1])])
+
+    def state() -> tuple[object, ...]:
+        key = dataset_of(row_id, folder).key
+        with Session(eng) as s:
+            return (
+                {m: [(r.seed, r.status) for r in store.month_draws(s, key, m)]
+                 for m in ("2027-03", "2027-04", "2027-05")},
+                [(r.seed, r.status) for r in store.month_draws(s, old, "2027-05")],
+                sorted((h.institution_id, h.outcome)
+                       for h in store.stored_history(s, key, dt.date(2027, 6, 1))),
+                s.execute(sa.text("SELECT dataset, institution_id, outcome FROM "
+                                  "outcomes_superseded")).all(),
+                s.execute(sa.text("SELECT COUNT(*) FROM outcomes")).scalar_one(),
+            )
+
+    command.upgrade(cfg, "head")
+    first = state()
+    assert first[0] == {"2027-03": [(11, "published")], "2027-04": [(12, "draft")],
+                        "2027-05": [(21, "draft")]}
+    assert first[1] == [(13, "draft")]  # two numberings of May: kept under the id
+    assert first[2] == [("I01", "pass"), ("I03", "rectify")]
+    assert [tuple(r) for r in first[3]] == [(new, "I03", "fail")]
+    assert first[4] == 2
+    command.downgrade(cfg, "0007")
+    command.upgrade(cfg, "head")
+    assert state() == first
+    eng.dispose()
