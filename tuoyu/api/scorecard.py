@@ -65,14 +65,23 @@ def _newest_job(engine: Engine, key: str, kind: str) -> list[tuple[store.Job, An
         return [(j, p) for j, p in rows]
 
 
+def _beijing(when: dt.datetime) -> str:
+    """A UTC time (naive, as stored) as a planner reads it: Beijing time, to the minute."""
+    from zoneinfo import ZoneInfo
+
+    return f"{when.replace(tzinfo=dt.UTC).astimezone(ZoneInfo('Asia/Shanghai')):%Y-%m-%d %H:%M}"
+
+
 def _job_source(job: store.Job) -> str:
     """A stored plan as a planner knows it: made in the pages, finished at (Beijing
     time); ``job:<id>|<time>`` (the page links the job, the words come from the text)."""
-    from zoneinfo import ZoneInfo
+    return f"job:{job.id}|{_beijing(job.finished_at or job.created_at)}"
 
-    when = job.finished_at or job.created_at
-    local = when.replace(tzinfo=dt.UTC).astimezone(ZoneInfo("Asia/Shanghai"))
-    return f"job:{job.id}|{local:%Y-%m-%d %H:%M}"
+
+def _folder_source(path: Path, written: dt.datetime) -> str:
+    """A plan the command line wrote: ``<path>|<time written>`` (the command line names
+    the folder; the service, whose readers need not know its folders, only the time)."""
+    return f"{path}|{_beijing(written)}"
 
 
 def _mtime(path: Path) -> dt.datetime:
@@ -109,7 +118,7 @@ def _sessions(engine: Engine, key: str, year: int, plans: Path | None
             continue  # a noted folder overwritten by something else: not a plan any more
         if ss and all(s.date.year == year for s in ss):
             found.append((_mtime(path), [sc.HeldSession(s.date, s.center_id, s.event_id)
-                                         for s in ss], str(path)))
+                                         for s in ss], _folder_source(path, _mtime(path))))
             break
     for job, plan in _newest_job(engine, key, "sessions"):
         if int(job.params.get("year", 0)) != year:
@@ -155,8 +164,9 @@ def _siting_from_folders(engine: Engine, key: str, year: int, plans: Path | None
             doc = json.loads((folder / "siting.geojson").read_text(encoding="utf-8")) \
                 if (folder / "siting.geojson").is_file() else {}
             if any(int(r["year"]) == year for r in rows):
-                found.append((_mtime(folder / "coverage.csv"), _openings_of(doc), rows,
-                              str(folder)))
+                written = _mtime(folder / "coverage.csv")
+                found.append((written, _openings_of(doc), rows,
+                              _folder_source(folder, written)))
                 break
         except (OSError, ValueError, KeyError, TypeError) as exc:  # not a siting plan's files
             if folder != given:

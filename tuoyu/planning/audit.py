@@ -51,7 +51,8 @@ def draw_record_of(plan: Plan) -> dict[str, Any]:
         detail.kept,
         dt.date.fromisoformat(from_date) if from_date else None,
     )
-    body["inputs"]["data_dir"] = str(Path(detail.dataset.folder).resolve())  # any cwd
+    if not detail.dataset.served:  # the command line's own: verify finds it from any cwd
+        body["inputs"]["data_dir"] = str(Path(detail.dataset.folder).resolve())
     body["solver"]["stages"] = [s.as_dict() for s in plan.stages]
     return {
         **body,

@@ -55,6 +55,9 @@ def test_where_each_figure_comes_from() -> None:
     assert doc["plan_jobs"] == {"sessions": "abc"}
     assert "/out/siting" in doc["plans"]["siting"]
     assert not HAN.search(doc["plans"]["roster"])  # said in English when asked
+    served = rendered(CARD, "测试区", {**SOURCES, "siting": "/out/siting|2027-03-02 09:30"},
+                      folders=False)  # the service's: no server folder, when it was written
+    assert served["plans"]["siting"] == "命令行生成的方案（2027-03-02 09:30 写入）"
 
 
 def test_the_text_names_the_streets_short_of_a_target() -> None:

@@ -4,6 +4,7 @@ size limits, list, fetch, a table's rows, and the bundled data registered as ``b
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import openpyxl
@@ -257,3 +258,49 @@ def test_a_folder_served_is_one_district_with_the_command_line(tmp_path: Path,
         draws = store.month_draws(s, str(folder.resolve()), "2027-04")
         assert [r.seed for r in draws] == [7]
         assert store.month_draws(s, "baoshan", "2027-03") == []
+
+
+def test_what_the_service_shows_of_a_served_folder_names_no_server_folder(
+        tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    """A viewer of ``tuoyu serve --data DIR`` reads the district's name, never the server's
+    folders (the review on 东滩区: /plan said "文件夹 /home/…/东滩区/out/sessions/… 中的方案",
+    and a roster's draw.json, which the pages read and the public reads once sealed and
+    revealed, held ``data_dir``: the server's path). The scorecard says a plan the command
+    line wrote and when; the pages, the datasets and the month say no path either."""
+    from api_support import wait
+    from draw_support import tiny_dataset
+
+    from tuoyu.api import store
+
+    folder = tiny_dataset(tmp_path / "东滩区")
+    out = folder / "out" / "sessions"  # what `tuoyu sessions --data DIR --out DIR/out` notes
+    out.mkdir(parents=True)
+    (out / "sessions.csv").write_text(
+        "date,start,end,center_id,event_id,topic_id,staff_ids\n"
+        "2027-03-02,09:00,11:00,BC1,,A,S1;S2\n", encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'shared.sqlite'}"
+    store.note_plan_folder(store.engine(url), str(folder.resolve()), "sessions", out, {})
+    secret = str(tmp_path)
+    with client(tmp_path, url, data=folder) as c:
+        (mine,) = [d["id"] for d in c.get("/api/v1/datasets").json() if d["default"]]
+        base = f"/api/v1/datasets/{mine}"
+        job = c.post("/api/v1/jobs", json={"kind": "roster", "dataset_id": mine,
+                                           "params": {"month": "2027-03", "seed": 7}}).json()
+        assert wait(c, job["id"], timeout=300)["status"] == "done"
+        card = c.get(f"{base}/scorecard?year=2027").json()
+        assert card["plans"]["sessions"].startswith("命令行生成的方案（"), card["plans"]
+        assert card["plans"]["sessions"].endswith(" 写入）")
+        record = c.get(f"/api/v1/jobs/{job['id']}/files/draw.json").json()
+        assert "data_dir" not in record["inputs"]
+        shown = [c.get(f"{base}/scorecard?year=2027&lang=en").text,
+                 c.get(f"{base}/rosters/2027-03").text, c.get("/api/v1/datasets").text,
+                 c.get(f"/api/v1/jobs/{job['id']}").text, c.get("/api/v1/jobs").text,
+                 c.get(f"/api/v1/jobs/{job['id']}/result").text, json.dumps(card),
+                 json.dumps(record)]
+        shown += [c.get(p).text for p in ("/", "/plan", "/map", "/calendar", "/visits",
+                                          "/roster")]
+        book = openpyxl.load_workbook(io.BytesIO(c.get(f"{base}/scorecard.xlsx?year=2027")
+                                                 .content))
+        shown += [str(cell.value) for ws in book.worksheets for row in ws.iter_rows()
+                  for cell in row if cell.value is not None]
+    assert not [t[:200] for t in shown if secret in t or "东滩区/out" in t]

@@ -58,20 +58,26 @@ def _detail(x: Line, lang: Lang) -> str:
     return ""
 
 
-def _source(where: str, lang: Lang) -> str:
+def _source(where: str, lang: Lang, folders: bool = True) -> str:
     """Which plan a figure read, in words: a plan made in the pages (and when), a folder
-    of plans made on the command line, or none."""
+    of plans made on the command line (``folders``: named; else when it was written),
+    or none."""
     if not where:
         return label("scorecard.none", lang)
-    if where.startswith("job:"):
-        return message("scorecard.plan_job", {"time": where.partition("|")[2]}, lang)
-    return message("scorecard.plan_folder", {"folder": where}, lang)
+    place, _, time = where.partition("|")
+    if place.startswith("job:"):
+        return message("scorecard.plan_job", {"time": time}, lang)
+    if not folders:
+        return message("scorecard.plan_cli", {"time": time}, lang)
+    return message("scorecard.plan_folder", {"folder": place}, lang)
 
 
 def rendered(card: Scorecard, district: str, sources: Mapping[str, str],
-             lang: Lang = "zh") -> dict[str, Any]:
+             lang: Lang = "zh", *, folders: bool = True) -> dict[str, Any]:
     """The scorecard with every figure said for people (and the numbers, for charts):
-    per figure its label, where it comes from, and one entry per street."""
+    per figure its label, where it comes from, and one entry per street. ``folders``:
+    name the folders the command line wrote its plans in (the command line's own
+    scorecard); the service's says only when they were written, never a server path."""
     names = dict(card.streets)
     figures = []
     for code in card.codes:
@@ -98,7 +104,7 @@ def rendered(card: Scorecard, district: str, sources: Mapping[str, str],
         "today": card.today.isoformat(),
         "district": district,
         "title": message("scorecard.title", {"district": district, "year": card.year}, lang),
-        "plans": {kind: _source(where, lang) for kind, where in sources.items()},
+        "plans": {kind: _source(where, lang, folders) for kind, where in sources.items()},
         "plan_jobs": {kind: where.split("|")[0].removeprefix("job:")
                       for kind, where in sources.items() if where.startswith("job:")},
         "figures": figures,

@@ -39,7 +39,8 @@ def _doc(st: Any, dataset_id: str, year: int, lang: str) -> dict[str, Any]:
                                            jobs_dir=st.settings.jobs_dir)
     except DataError as exc:
         raise ApiError(422, render_data_error(exc, language)) from None  # type: ignore[arg-type]
-    return rendered(scorecard(inputs), district_name(dataset, row.name), sources, language)  # type: ignore[arg-type]
+    return rendered(scorecard(inputs), district_name(dataset, row.name), sources,
+                    language, folders=False)  # type: ignore[arg-type]
 
 
 YEAR = Query(..., ge=2000, le=2100, description="The year to report, e.g. 2027.")

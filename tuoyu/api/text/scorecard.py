@@ -93,4 +93,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "scorecard.none": ("无", "none"),
     "scorecard.plan_job": ("页面中生成的方案（{time} 完成）", "the plan made in the pages ({time})"),
     "scorecard.plan_folder": ("文件夹 {folder} 中的方案", "the plan in the folder {folder}"),
+    "scorecard.plan_cli": ("命令行生成的方案（{time} 写入）",
+                           "the plan made on the command line (written {time})"),
 }
