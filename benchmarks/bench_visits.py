@@ -239,6 +239,8 @@ p = run(Dataset.at(sys.argv[2]), VisitParams(week=dt.date(2027, 3, 1),
         time_limit=float(sys.argv[3])))
 s = time.perf_counter() - t0
 d = p.detail
+import hashlib
+rows = hashlib.sha256(json.dumps([dict(r) for r in p.rows], sort_keys=True).encode())
 due = [f for f in d.problem.families if d.problem.is_due(f)]
 hit = {r["family_id"] for r in p.rows}
 codes = [f.code for f in p.findings]
@@ -246,26 +248,46 @@ print(json.dumps({"s": s, "due": sum(f.family_id in hit for f in due), "of": len
   "proven": codes.count("visits.family_no_slot"),
   "travel": sum(r.travel_minutes for r in d.result.routes), "objective": p.objective,
   "bound": p.bound, "visited": len(hit), "families": len(d.problem.families),
-  "stopped": "visits.time_limit_stop" in codes, "iterations": d.result.iterations,
-  "load": os.getloadavg()[0]}))
+  "stopped": bool({"visits.time_limit_stop", "plan.wall_clock_stop"} & set(codes)),
+  "iterations": d.result.iterations,
+  "load": os.getloadavg()[0], "rows": rows.hexdigest()[:10]}))
 """
 
 
-def before_after(before: Path, label: str, folder: Path, time_limit: float) -> None:
+def _hogs(n: int) -> list:
+    """``n`` processes that keep a core busy each (a loaded machine), to stop later."""
+    import subprocess
+
+    return [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(n)]
+
+
+def before_after(before: Path, label: str, folder: Path, time_limit: float,
+                 hogs: tuple[int, ...] = (0,)) -> None:
     """The whole planner (``run``, the service's defaults) on one week, the code before
-    (a checkout at ``before``) and now, one after the other, each in its own process."""
+    (a checkout at ``before``) and now, one after the other, each in its own process;
+    with each number of CPU hogs in ``hogs`` running beside it (0: none). ``rows``: a
+    hash of the plan's rows (the same routes, the same hash)."""
     import json
     import subprocess
 
-    for name, root in (("before", before), ("now", ROOT)):
-        out = subprocess.run([sys.executable, "-c", _CHILD, str(root), str(folder),
-                              str(time_limit)], capture_output=True, text=True, check=True)
-        r = json.loads(out.stdout.strip().splitlines()[-1])
-        print(f"| {label} | {name} | {r['s']:.1f} | {r['iterations']:,}"
-              f"{' (time limit)' if r['stopped'] else ''} | {r['due']}/{r['of']} "
-              f"({r['proven']} proven unreachable) | {r['visited']}/{r['families']} | "
-              f"{r['travel']:,} | {r['objective']:,.0f} | {r['bound']:,.0f} | "
-              f"{r['load']:.1f} |", flush=True)
+    for hog in hogs:
+        for name, root in (("before", before), ("now", ROOT)):
+            running = _hogs(hog)
+            try:
+                out = subprocess.run([sys.executable, "-c", _CHILD, str(root), str(folder),
+                                      str(time_limit)], capture_output=True, text=True,
+                                     check=True)
+            finally:
+                for p in running:
+                    p.kill()
+                    p.wait()
+            r = json.loads(out.stdout.strip().splitlines()[-1])
+            print(f"| {label} | {name} | {time_limit:g} | {hog} | {r['s']:.1f} | "
+                  f"{r['iterations']:,}{' (clock)' if r['stopped'] else ''} | "
+                  f"{r['due']}/{r['of']} ({r['proven']} proven unreachable) | "
+                  f"{r['visited']}/{r['families']} | {r['travel']:,} | "
+                  f"{r['objective']:,.0f} | {r['bound']:,.0f} | {r['rows']} | "
+                  f"{r['load']:.1f} |", flush=True)
 
 
 def solomon_data(name: str) -> ProblemData:
@@ -327,26 +349,38 @@ def main() -> None:
                          "PyVRP against OR-Tools")
     ap.add_argument("--variants", nargs="*", choices=VARIANTS, default=[],
                     help="with --before: also these reshapings of the generated week")
-    ap.add_argument("--time-limit", type=float, default=60.0,
-                    help="with --before: the planner's time limit (the service's 60 s)")
+    ap.add_argument("--time-limit", type=float, nargs="*", default=[60.0],
+                    help="with --before: the planner's time limits (the service's 60 s)")
+    ap.add_argument("--hog", type=int, nargs="*", default=[0],
+                    help="with --before: run each plan beside this many CPU hogs (0: none; "
+                         "e.g. 0 3: calm, then loaded)")
+    ap.add_argument("--week", nargs="*", default=[], metavar="LABEL=FOLDER",
+                    help="with --before: also these dataset folders' week 2027-03-01 "
+                         "(e.g. 东滩区=/tmp/东滩区 from benchmarks/make_dongtan.py)")
     args = ap.parse_args()
     if args.before is not None:
-        print("| week | code | seconds | iterations | due visited | families visited "
-              "| travel min | objective | bound | load avg |")
-        print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        print("| week | code | time limit s | hogs | seconds | iterations | due visited "
+              "| families visited | travel min | objective | bound | rows | load avg |")
+        print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|")
+        hogs = tuple(args.hog)
+        for label, _, where in (w.partition("=") for w in args.week):
+            for limit in args.time_limit:
+                before_after(args.before, label, Path(where), limit, hogs)
         for scale in args.scale:
             if scale == 1:
-                before_after(args.before, "district 2027-03-01", BUNDLED, args.time_limit)
+                for limit in args.time_limit:
+                    before_after(args.before, "district 2027-03-01", BUNDLED, limit, hogs)
                 continue
             with tempfile.TemporaryDirectory() as tmp:
                 folder = args.generated
                 if folder is None:
                     folder = Path(tmp) / "gen"
                     _generate(folder, scale)
-                before_after(args.before, f"{scale}x 2027-03-01", folder, args.time_limit)
-                for name in args.variants:
-                    before_after(args.before, f"{scale}x {name}",
-                                 variant(folder, name, Path(tmp) / name), args.time_limit)
+                for limit in args.time_limit:
+                    before_after(args.before, f"{scale}x 2027-03-01", folder, limit, hogs)
+                    for name in args.variants:
+                        before_after(args.before, f"{scale}x {name}",
+                                     variant(folder, name, Path(tmp) / name), limit, hogs)
         return
     if not args.solomon_only:
         print("| instance | solver | clients | vehicles | seconds | feasible | objective "

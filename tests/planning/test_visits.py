@@ -102,3 +102,46 @@ def test_bad_half_days_located_without_family_values(tmp_path: Path) -> None:
 def test_week_must_be_a_monday() -> None:
     with pytest.raises(ValueError, match="Monday"):
         VisitParams(week="2027-03-02")
+
+
+class _LoadedClock:
+    """``time`` for the plan's clock on a machine so loaded that each look at the clock
+    finds ``step`` seconds gone (the service's job under a CPU hog)."""
+
+    def __init__(self, step: float) -> None:
+        self.now, self.step = 0.0, step
+
+    def perf_counter(self) -> float:
+        self.now += self.step
+        return self.now
+
+
+def test_the_same_week_routes_the_same_under_load(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page job at the service's 60 s limit: the routing stops by counted work, not by
+    the wall clock, so the same request gives the same routes on a calm machine and on
+    one where every iteration takes 0.2 s (60 s gone after 300 of the 400 iterations: the
+    search ended by the time limit as a wall clock was cut short there, a plan that
+    changed with load). The wall clock, a far safety net, does not fire, and nothing says
+    it did."""
+    import tuoyu.optimizer.solve as clocks
+
+    params = VisitParams(week=WEEK, iterations=400, time_limit=60)
+    calm = run(Dataset.bundled(), params)
+    monkeypatch.setattr(clocks, "time", _LoadedClock(0.2))
+    loaded = run(Dataset.bundled(), params)
+    assert loaded.rows == calm.rows
+    assert loaded.detail.result.iterations == calm.detail.result.iterations
+    codes = {f.code for f in loaded.findings}
+    assert "plan.wall_clock_stop" not in codes and "visits.work_budget" not in codes
+
+
+def test_a_short_time_limit_is_fewer_iterations_counted_not_timed() -> None:
+    """The time limit pays for a number of iterations on the week (work counted in
+    client-iterations): a short one gives fewer than asked, says so, and the same routes
+    every time."""
+    params = VisitParams(week=WEEK, iterations=3000, time_limit=0.5)
+    first, second = (run(Dataset.bundled(), params) for _ in range(2))
+    assert first.rows == second.rows
+    (f,) = [f for f in first.findings if f.code == "visits.work_budget"]
+    assert f.params["asked"] == 3000 and 0 < f.params["iterations"] < 3000
+    assert first.detail.result.iterations <= f.params["iterations"] + 1

@@ -19,12 +19,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from tuoyu.models.errors import DataError, Problem
-from tuoyu.models.findings import warning
+from tuoyu.models.findings import Finding, info, warning
 from tuoyu.models.reader import read_tables
 from tuoyu.models.schema import VISIT_TABLES
 from tuoyu.models.visits import HALF_EN, VisitData, _half_of, visit_data_from_tables
 from tuoyu.optimizer.solve import Clock, ProgressFn, Stop, Target
 from tuoyu.optimizer.visits import (
+    CLIENT_ITERATIONS_PER_SECOND,
     RoutingParams,
     Visit,
     VisitProblem,
@@ -169,6 +170,37 @@ def load(dataset: Dataset, sessions: Sequence[Mapping[str, Any]] | None = None) 
     return visit_data_from_tables(tables)
 
 
+#: with no ``wall_limit``, the wall clock stops the routing only at this multiple of the
+#: time limit: a far safety net (as the roster's), so that on a loaded machine the work
+#: budget, not the clock, ends the search and the routes stay the same
+WALL_FACTOR = 10.0
+
+
+def routing_of(params: VisitParams) -> tuple[RoutingParams, Clock]:
+    """How hard the router tries: the planner's iterations, capped by the work the solver's
+    time limit pays for (the service's 60 s, or --time-limit: counted in client-iterations,
+    never timed, so the routes do not change with load); the wall clock, started now, only
+    as a safety net (``wall_limit``, else :data:`WALL_FACTOR` × the time limit)."""
+    net = WALL_FACTOR * params.time_limit
+    clock = Clock(net if params.wall_limit is None else min(net, params.wall_limit))
+    return RoutingParams(iterations=params.iterations, seed=params.seed, clock=clock,
+                         work=params.time_limit * CLIENT_ITERATIONS_PER_SECOND), clock
+
+
+def budget_findings(params: VisitParams, result: Any, clock: Clock) -> tuple[Finding, ...]:
+    """What bounded the search, when not the planner's iterations: the time limit's work
+    budget (the same on any load: said as information), or the wall clock (the safety net:
+    the routes may then differ from another run: a warning)."""
+    out: tuple[Finding, ...] = ()
+    if result.budget and result.budget < params.iterations:
+        out += (info("visits.work_budget", seconds=params.time_limit,
+                     iterations=result.budget, asked=params.iterations),)
+    if clock.stopped:
+        out += (warning("plan.wall_clock_stop", seconds=clock.seconds,
+                        stages=list(clock.stopped)),)
+    return out
+
+
 def run(
     dataset: Dataset,
     params: VisitParams,
@@ -188,12 +220,7 @@ def run(
         kept_families=frozenset(v.family_id for v in kept),
         kept_days=frozenset((sid, v.date) for v in kept for sid in v.staff_ids),
     )
-    # the search's own budget is its iterations (the same plan under any load); the
-    # solver's time limit (the service's setting, or --time-limit) and the plan's wall-clock
-    # ceiling stop it earlier when they come first, and the plan says so
-    by_time = params.wall_limit is None or params.time_limit < params.wall_limit
-    clock = Clock(params.time_limit if by_time else params.wall_limit)
-    routing = RoutingParams(iterations=params.iterations, seed=params.seed, clock=clock)
+    routing, clock = routing_of(params)
     result = solve(problem, routing, stop=stop, progress=progress)
     visits = sorted(list(kept) + list(result.visits),
                     key=lambda v: (v.date, v.staff_ids, v.half, v.order))
@@ -204,13 +231,7 @@ def run(
         Target("visits.target.share_within_window", 1.0,
                round(within / asking, 4) if asking else 1.0, within == asking, unit="share")]
     as_dict = params.model_dump(mode="json")
-    findings = tuple(result.findings)
-    if clock.stopped and by_time:  # the time limit, not the iterations, ended the search
-        findings += (warning("visits.time_limit_stop", seconds=clock.seconds,
-                             iterations=result.iterations, budget=params.iterations),)
-    elif clock.stopped:  # the ceiling, not the iterations, ended the search
-        findings += (warning("plan.wall_clock_stop", seconds=clock.seconds,
-                             stages=list(clock.stopped)),)
+    findings = tuple(result.findings) + budget_findings(params, result, clock)
     return Plan(
         kind=KIND, status=result.status, objective=result.objective, bound=result.bound,
         stages=tuple(result.stages), soft_goals=tuple(result.soft_goals),

@@ -92,3 +92,16 @@ def test_rules_hold_and_every_left_out_due_family_is_explained(staff, families) 
                     continue
                 free = {s["discipline"] for s in _free(staff, day)}
                 assert not set(f["needs"]) <= free, (fid, day)
+
+
+def test_the_iterations_are_the_planner_s_at_most_what_the_work_pays_for() -> None:
+    """``iterations_within``: work / clients iterations (counted, never timed), never more
+    than the planner asked, never none; without a work budget, the planner's."""
+    from tuoyu.optimizer.visits.solve import RoutingParams, iterations_within
+
+    assert iterations_within(RoutingParams(iterations=3000), 10**6) == 3000
+    asked = RoutingParams(iterations=3000, work=1_200_000.0)
+    assert iterations_within(asked, 400) == 3000  # pays for 3,000 exactly
+    assert iterations_within(asked, 401) == 2992
+    assert iterations_within(asked, 6000) == 200
+    assert iterations_within(RoutingParams(iterations=3000, work=10.0), 6000) == 1

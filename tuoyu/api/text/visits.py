@@ -59,12 +59,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Routes by PyVRP's heuristic search ({iterations} iterations, seed {seed}): not "
         "proven optimal; the proven lower bound is {bound}.",
     ),
-    "visits.time_limit_stop": (
-        "路线搜索到达求解时限（{seconds} 秒），在 {iterations} 次迭代时停止（预算 {budget} 次）："
-        "方案满足全部硬性规则，但再运行一次可能不同；可加大求解时限或减少迭代次数。",
-        "The routing search reached the time limit ({seconds} s) after {iterations} of its "
-        "{budget} iterations: the plan meets every hard rule, but another run may differ; "
-        "raise the time limit (time_limit) or lower the iterations.",
+    "visits.work_budget": (
+        "求解时限 {seconds} 秒折合的工作量只够路线搜索迭代 {iterations} 次（设定 {asked} 次）："
+        "按工作量计数而非计时，同一请求在任何负载下得到相同路线；要搜索更久，请加大求解时限。",
+        "The solver's time limit ({seconds} s) pays for {iterations} of the {asked} "
+        "iterations of the routing search on this week: work counted, not timed, so the "
+        "same request gives the same routes under any load; raise the time limit "
+        "(time_limit) to search longer.",
     ),
     "visits.pairs_formed": (
         "本周有 {families} 户需要两个专业，已预先组成 {pairs} 个两人小组。",

@@ -13,8 +13,9 @@ A week of more than ``RoutingParams.part_clients`` clients is routed in parts, e
 instance (``decompose.py``); after the router, a repair inserts the families it left out
 where they fit, then the post-pass (``improve.py``) weighs who visits.
 
-Deterministic: a fixed seed and an iteration limit (never wall time), so the same inputs
-give the same plan on any machine under any load. The search is a heuristic: the plan's
+Deterministic: a fixed seed and an iteration limit (never wall time; on a large week at
+most what the work budget pays for, counted in client-iterations), so the same inputs give
+the same plan on any machine under any load; the wall clock is a safety net only. The search is a heuristic: the plan's
 status is ``feasible`` when the week has visits (never ``optimal`` unless the lower bound
 meets the objective). A due family left out is named either way: with a counting proof
 that no plan can reach it (``explain.py``: a clash finding), or as left out by the search
@@ -66,17 +67,39 @@ from tuoyu.optimizer.visits.teams import Team, form_teams, pair_demand
 STAGE = "routing"
 
 
+#: the routing's work budget per second of the solver's time limit, in client-iterations:
+#: an iteration of PyVRP's search on a week of n clients costs about n of them (a part of
+#: the week about its own clients). A little under what one core of the 2-core benchmark
+#: machine searches in a second, unloaded (450,000-770,000 on the bundled, 东滩区 and 12x
+#: weeks: docs/benchmarks/visits.md, 2026-12-07); a unit of work, not a second: the same
+#: on every machine and under any load. At the service's 60 s it pays for 3,000
+#: iterations up to a week of 8,000 clients (the 12x week: 6,078).
+CLIENT_ITERATIONS_PER_SECOND = 400_000
+
+
 @dataclass(frozen=True)
 class RoutingParams:
     """How hard the router tries: iterations, not seconds, so the plan never depends on
-    the machine's load."""
+    the machine's load. ``work``: a budget of client-iterations (the solver's time limit
+    × :data:`CLIENT_ITERATIONS_PER_SECOND`) that caps the iterations on a large week
+    (:func:`iterations_within`); None: the iterations alone."""
 
     iterations: int = 3000
     seed: int = 1
     #: a week of more clients is routed in parts of at most this many (``decompose.py``)
     part_clients: int = decompose.PART_CLIENTS
-    #: the plan's wall-clock ceiling (``--wall-limit``; None: iterations alone)
+    work: float | None = None
+    #: the plan's wall-clock ceiling, a safety net only (``--wall-limit``, else a far
+    #: multiple of the time limit; None: the iterations alone)
     clock: Clock | None = field(default=None, compare=False, repr=False)
+
+
+def iterations_within(params: RoutingParams, clients: int) -> int:
+    """The search's iterations on a week of ``clients``: the planner's, at most what the
+    work budget pays for (at least 1). Counted, never timed: the same on any load."""
+    if params.work is None:
+        return params.iterations
+    return max(1, min(params.iterations, int(params.work // max(1, clients))))
 
 
 @dataclass(frozen=True)
@@ -120,6 +143,8 @@ class VisitResult:
     findings: list[Finding] = field(default_factory=list)
     unvisited_due: tuple[str, ...] = ()
     iterations: int = 0
+    #: the iterations the search was given (:func:`iterations_within`)
+    budget: int = 0
 
 
 class _Criterion:
@@ -449,7 +474,7 @@ def solve(problem: VisitProblem, params: RoutingParams = RoutingParams(), *,
                           routed.solve_s)],
         soft_goals=soft, targets=targets, findings=findings,
         unvisited_due=tuple(f.family_id for f in unvisited_due),
-        iterations=routed.iterations,
+        iterations=routed.iterations, budget=routed.budget,
     )
 
 
@@ -477,6 +502,7 @@ class _Routed:
     routes: list[DayRoute] = field(default_factory=list)
     travel: int = 0
     iterations: int = 0
+    budget: int = 0
     solve_s: float = 0.0
     findings: list[Finding] = field(default_factory=list)
 
@@ -494,10 +520,11 @@ def _route(problem: VisitProblem, built: _Built, teams: tuple[Team, ...],
     t1 = time.perf_counter()
     data = built.data
     in_parts = data.num_clients > params.part_clients
+    out.budget = iterations_within(params, data.num_clients)
     if in_parts:
         routes, parts = _route_in_parts(problem, built, params, stop, out)
     else:
-        crit = _Criterion(params.iterations, stop, progress, built.offset, built.bound,
+        crit = _Criterion(out.budget, stop, progress, built.offset, built.bound,
                           params.clock)
         res = pyvrp_solve(data, stop=crit, seed=params.seed, collect_stats=False,
                           display=False, params=solve_params(problem))
@@ -564,7 +591,7 @@ def _route_in_parts(problem: VisitProblem, built: _Built, params: RoutingParams,
         return False
 
     routes, made = decompose.solve_parts(
-        data, parts, lambda p: decompose.part_iterations(p, params.iterations, data),
+        data, parts, lambda p: decompose.part_iterations(p, out.budget, data),
         params.seed, solve_params(problem), halted)
     out.iterations = made
     return routes, len(parts)
