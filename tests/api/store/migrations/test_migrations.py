@@ -269,6 +269,10 @@ def test_a_served_folders_history_stored_under_its_id_is_found_under_its_path(
         _draw(s, old, "2027-04", 12)
         _draw(s, old, "2027-05", 13)
         _draw(s, new, "2027-05", 21)  # the command line drew May too
+        _draw(s, old, "2027-06", 14, publish=True)  # sealed under the id, and July sealed
+        _draw(s, new, "2027-07", 22, publish=True)  # under the path: two chains stay two
+        s.execute(sa.text("UPDATE rosters SET sealed_hash = 'h', sealed_json = '{}', "
+                          "sealed_at = '2027-08-01' WHERE month IN ('2027-06', '2027-07')"))
         store.record_outcomes(s, old, [PastInspection(
             institution_id="I01", date=visit[0], outcome="pass", inspector_ids=visit[1]),
             PastInspection(institution_id="I03", date=visit[0], outcome="fail",
@@ -283,7 +287,8 @@ def test_a_served_folders_history_stored_under_its_id_is_found_under_its_path(
             return (
                 {m: [(r.seed, r.status) for r in store.month_draws(s, key, m)]
                  for m in ("2027-03", "2027-04", "2027-05")},
-                [(r.seed, r.status) for r in store.month_draws(s, old, "2027-05")],
+                [(m, r.seed) for m in ("2027-05", "2027-06")
+                 for r in store.month_draws(s, old, m)],
                 sorted((h.institution_id, h.outcome)
                        for h in store.stored_history(s, key, dt.date(2027, 6, 1))),
                 s.execute(sa.text("SELECT dataset, institution_id, outcome FROM "
@@ -295,7 +300,8 @@ def test_a_served_folders_history_stored_under_its_id_is_found_under_its_path(
     first = state()
     assert first[0] == {"2027-03": [(11, "published")], "2027-04": [(12, "draft")],
                         "2027-05": [(21, "draft")]}
-    assert first[1] == [(13, "draft")]  # two numberings of May: kept under the id
+    assert first[1] == [("2027-05", 13), ("2027-06", 14)]  # kept under the id: two
+    # numberings of May, two sealed chains
     assert first[2] == [("I01", "pass"), ("I03", "rectify")]
     assert [tuple(r) for r in first[3]] == [(new, "I03", "fail")]
     assert first[4] == 2
