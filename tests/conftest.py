@@ -18,6 +18,9 @@ from hypothesis import settings
 # workplace's machines do), every one of them compiled tuoyu from source again and pytest
 # rewrote every test module again: about 8 CPU-s per test process before its first test.
 # The suite's processes keep Python's ordinary bytecode cache (__pycache__, ignored by git).
+# The README's test command installs with `pip install --no-compile` (pip compiled every
+# module of every package, about 30 s of the install): the modules the tests import are
+# compiled once, by the first process that imports them, and cached here.
 sys.dont_write_bytecode = False
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
