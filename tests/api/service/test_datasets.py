@@ -304,3 +304,62 @@ def test_what_the_service_shows_of_a_served_folder_names_no_server_folder(
         shown += [str(cell.value) for ws in book.worksheets for row in ws.iter_rows()
                   for cell in row if cell.value is not None]
     assert not [t[:200] for t in shown if secret in t or "东滩区/out" in t]
+
+
+def test_a_folder_served_as_baoshan_before_finds_its_draws_again(tmp_path: Path) -> None:
+    """Before 2026-12-07 ``tuoyu serve --data DIR`` registered DIR as ``baoshan``: its
+    pages stored DIR's draws and outcomes under the key ``baoshan``, beside the command
+    line's draws of the bundled data. The service started now (the folder served again
+    or not) finds DIR's published March and its outcome under DIR's path; a month drawn
+    on other tables (the bundled data's) and an outcome of no moved visit stay under
+    ``baoshan``; starting again changes nothing."""
+    import datetime as dt
+
+    from draw_support import tiny_dataset
+    from sqlalchemy.orm import Session
+
+    from tuoyu.api import store
+    from tuoyu.models.inspection import PastInspection, load_inspection_data
+    from tuoyu.planning.dataset import Dataset
+
+    folder = tiny_dataset(tmp_path / "东滩区")
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    eng = store.engine(url)
+    old = Dataset(folder, "baoshan").key  # the old service: Dataset(Path(row.path), row.id)
+    day = dt.date(2027, 3, 3)
+    with Session(eng) as s, s.begin():
+        s.add(store.DatasetRow(id="baoshan", name="宝山区（内置数据）", path=str(folder),
+                               tables_json="{}", created_at=store.now()))
+        for month, fp in (("2027-03", load_inspection_data(folder).fingerprint),
+                          ("2027-04", "sha256:the-bundled-data")):
+            store.save_roster(s, old, month, 7, fp, "{}",
+                              [(day.replace(month=int(month[-2:])), "I01", "S1", "P1;P2",
+                                "risk")])
+            store.publish_roster(s, old, month)
+        store.record_outcomes(s, old, [
+            PastInspection(institution_id=i, date=day, outcome="pass", inspector_ids=("P1",))
+            for i in ("I01", "I05")])
+
+    def seen() -> tuple[object, ...]:
+        key = Dataset.at(folder).key
+        with Session(eng) as s:
+            return ([(r.month, r.status) for m in ("2027-03", "2027-04")
+                     for r in store.month_draws(s, key, m)],
+                    [(h.institution_id, h.outcome)
+                     for h in store.stored_history(s, key, dt.date(2027, 5, 1))],
+                    [r.month for m in ("2027-03", "2027-04")
+                     for r in store.month_draws(s, "baoshan", m)],
+                    [h.institution_id for h in store.stored_history(s, "baoshan", day)
+                     if h.outcome == "pass"] + [
+                        h.institution_id for h in store.stored_history(
+                            s, "baoshan", dt.date(2027, 3, 4)) if h.outcome == "pass"])
+
+    with client(tmp_path, url, data=folder, bundled_data=DATA):
+        pass
+    first = seen()
+    assert first[0] == [("2027-03", "published")]
+    assert first[1] == [("I01", "pass")]
+    assert first[2] == ["2027-04"] and first[3] == ["I05"]
+    with client(tmp_path, url, data=folder, bundled_data=DATA):
+        pass
+    assert seen() == first

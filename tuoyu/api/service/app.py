@@ -29,7 +29,12 @@ from tuoyu import __version__
 from tuoyu.api.exports.tiles import tile_origin, tile_url
 from tuoyu.api.service import auth, errors
 from tuoyu.api.service.apart import Slots
-from tuoyu.api.service.datasets import BUNDLED_ID, register_bundled, register_folder
+from tuoyu.api.service.datasets import (
+    BUNDLED_ID,
+    adopt_folder_served_as_baoshan,
+    register_bundled,
+    register_folder,
+)
 from tuoyu.api.service.deps import State
 from tuoyu.api.service.guard import Guard
 from tuoyu.api.service.jobs import JobManager
@@ -280,6 +285,7 @@ def _open_store(settings: Settings) -> tuple[Engine, str]:
         raise StartupRefused("\n".join(message("service.no_admin_token",
                                                  {"host": settings.host}, lang)
                                          for lang in ("zh", "en")))
+    adopt_folder_served_as_baoshan(engine)  # before the bundled row names the bundled data
     register_bundled(engine, settings.bundled_data)
     default = BUNDLED_ID
     if settings.data is not None:

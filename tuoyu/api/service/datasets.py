@@ -403,6 +403,70 @@ def register_folder(engine: Engine, folder: Path) -> str:
     return ds_id
 
 
+def adopt_folder_served_as_baoshan(engine: Engine) -> int:
+    """Before 2026-12-07 ``tuoyu serve --data DIR`` registered DIR *as* ``baoshan``: the
+    draws, commitments and outcomes its pages stored are under the key ``baoshan``, mixed
+    with what the command line stored there for the bundled data. While the ``baoshan``
+    row still names such a folder (no newer service started since), the months whose every
+    draw was made on that folder's tables as they are now (the draw's fingerprint) move to
+    the folder's path, the key the service and the command line now use, with their
+    commitments and the outcomes of their visits. A month the path holds already, a draw
+    of another fingerprint (the bundled data's, or the folder's before an edit), a sealed
+    chain that would be split, an outcome the path holds already: left under ``baoshan``,
+    said in the log. Nothing deleted. Returns the draws moved."""
+    import logging
+
+    from sqlalchemy import select, tuple_, update
+
+    from tuoyu.api.store import Outcome, OutcomeSuperseded, Roster, RosterVisit
+    from tuoyu.api.store.tables import RosterCommitment
+    from tuoyu.data import BUNDLED
+    from tuoyu.models.inspection import load_inspection_data
+
+    with Session(engine) as s:
+        row = s.get(DatasetRow, BUNDLED_ID)
+    folder = Path(row.path) if row is not None else None
+    if folder is None or not folder.is_dir() or folder.resolve() == Path(BUNDLED).resolve():
+        return 0
+    try:
+        mine = load_inspection_data(folder).fingerprint
+    except DataError:
+        return 0
+    key = str(folder.resolve())
+    with Session(engine) as s, s.begin():
+        draws = s.scalars(select(Roster).where(Roster.dataset == BUNDLED_ID)).all()
+        taken = set(s.scalars(select(Roster.month).where(Roster.dataset == key))) | set(
+            s.scalars(select(RosterCommitment.month).where(RosterCommitment.dataset == key)))
+        months = {r.month for r in draws} - taken - {
+            r.month for r in draws if r.fingerprint != mine}
+        sealed = {r.month for r in draws if r.sealed_hash is not None}
+        if not sealed <= months or s.scalar(select(Roster.id).where(
+                Roster.dataset == key, Roster.sealed_hash.is_not(None)).limit(1)):
+            months -= sealed  # one chain each: never split one, never merge two
+        moved = [r.id for r in draws if r.month in months]
+        left = sorted({r.month for r in draws} - months)
+        visits = set(s.execute(select(RosterVisit.institution_id, RosterVisit.date)
+                               .where(RosterVisit.roster_id.in_(moved))).all())
+        held = set(s.execute(select(Outcome.institution_id, Outcome.date)
+                             .where(Outcome.dataset == key)).all())
+        mine_outcomes = sorted(visits - held)
+        for table in (Roster, RosterCommitment):
+            s.execute(update(table).where(table.dataset == BUNDLED_ID,
+                                          table.month.in_(sorted(months))).values(dataset=key))
+        for table in (Outcome, OutcomeSuperseded):
+            for i in range(0, len(mine_outcomes), 300):
+                s.execute(update(table).where(
+                    table.dataset == BUNDLED_ID,
+                    tuple_(table.institution_id, table.date).in_(mine_outcomes[i:i + 300]))
+                    .values(dataset=key))
+    if moved or left:
+        logging.getLogger("tuoyu.store").warning(
+            "the dataset 'baoshan' named %s (served with --data before 2026-12-07): draws of "
+            "%s moved to its path; months left under 'baoshan': %s", key,
+            ", ".join(sorted(months)) or "no month", ", ".join(left) or "none")
+    return len(moved)
+
+
 def register_bundled(engine: Engine, folder: Path | None) -> None:
     """Register the bundled data as ``baoshan`` (in place; checked when first registered)."""
     if folder is None or not Path(folder).is_dir():

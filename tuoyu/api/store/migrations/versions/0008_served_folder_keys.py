@@ -20,9 +20,9 @@ migration lock (``tuoyu.api.store.migrate``). The downgrade moves nothing back: 
 older code finds the folder's history as the command line kept it.
 
 Before 2026-12-07 a folder served with ``--data`` was registered *as* ``baoshan`` and
-its history mixed with the bundled data's under that key: which rows were whose cannot
-be told apart, so they are not moved; when the ``baoshan`` row still names another
-folder, the revision logs it.
+its history mixed with the bundled data's under that key: which rows are whose takes the
+folder's tables (the draws' fingerprints), so the service sorts them out when it starts
+(``tuoyu.api.service.datasets.adopt_folder_served_as_baoshan``); the revision logs it.
 
 Revision ID: 0008
 Revises: 0007
@@ -134,7 +134,7 @@ def upgrade() -> None:
     if bundled is not None and not bundled[0].replace("\\", "/").rstrip("/").endswith(
             "tuoyu/data/baoshan"):
         log.warning("0008: the dataset 'baoshan' names the folder %s (served with --data "
-                    "before 2026-12-07?): its history stays under 'baoshan'", bundled[0])
+                    "before 2026-12-07?): its draws are sorted out when the service starts", bundled[0])
 
 
 def downgrade() -> None:
