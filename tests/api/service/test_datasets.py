@@ -363,3 +363,27 @@ def test_a_folder_served_as_baoshan_before_finds_its_draws_again(tmp_path: Path)
     with client(tmp_path, url, data=folder, bundled_data=DATA):
         pass
     assert seen() == first
+
+
+def test_a_copy_of_the_bundled_data_named_baoshan_keeps_its_draws(tmp_path: Path) -> None:
+    """The ``baoshan`` row naming another install's copy of the bundled data (a planner
+    who reinstalled elsewhere) is the bundled data: its draws stay under ``baoshan``."""
+    import shutil
+
+    from sqlalchemy.orm import Session
+
+    from tuoyu.api import store
+    from tuoyu.api.service.datasets import adopt_folder_served_as_baoshan
+    from tuoyu.models.inspection import load_inspection_data
+
+    copy = tmp_path / "old-install" / "baoshan"
+    shutil.copytree(DATA, copy)
+    eng = store.engine(f"sqlite:///{tmp_path / 'old.sqlite'}")
+    with Session(eng) as s, s.begin():
+        s.add(store.DatasetRow(id="baoshan", name="宝山区（内置数据）", path=str(copy),
+                               tables_json="{}", created_at=store.now()))
+        store.save_roster(s, "baoshan", "2027-03", 7, load_inspection_data(copy).fingerprint,
+                          "{}", [])
+    assert adopt_folder_served_as_baoshan(eng) == 0
+    with Session(eng) as s:
+        assert [r.seed for r in store.month_draws(s, "baoshan", "2027-03")] == [7]

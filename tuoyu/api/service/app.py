@@ -285,7 +285,8 @@ def _open_store(settings: Settings) -> tuple[Engine, str]:
         raise StartupRefused("\n".join(message("service.no_admin_token",
                                                  {"host": settings.host}, lang)
                                          for lang in ("zh", "en")))
-    adopt_folder_served_as_baoshan(engine)  # before the bundled row names the bundled data
+    # before the bundled row names the bundled data again
+    adopt_folder_served_as_baoshan(engine, settings.bundled_data)
     register_bundled(engine, settings.bundled_data)
     default = BUNDLED_ID
     if settings.data is not None:

@@ -403,7 +403,7 @@ def register_folder(engine: Engine, folder: Path) -> str:
     return ds_id
 
 
-def adopt_folder_served_as_baoshan(engine: Engine) -> int:
+def adopt_folder_served_as_baoshan(engine: Engine, bundled: Path | None = None) -> int:
     """Before 2026-12-07 ``tuoyu serve --data DIR`` registered DIR *as* ``baoshan``: the
     draws, commitments and outcomes its pages stored are under the key ``baoshan``, mixed
     with what the command line stored there for the bundled data. While the ``baoshan``
@@ -413,7 +413,9 @@ def adopt_folder_served_as_baoshan(engine: Engine) -> int:
     commitments and the outcomes of their visits. A month the path holds already, a draw
     of another fingerprint (the bundled data's, or the folder's before an edit), a sealed
     chain that would be split, an outcome the path holds already: left under ``baoshan``,
-    said in the log. Nothing deleted. Returns the draws moved."""
+    said in the log. Nothing deleted. A folder holding the bundled data (``bundled``, the
+    package's, or a copy: another install's) is the bundled data: nothing moves. Returns
+    the draws moved."""
     import logging
 
     from sqlalchemy import select, tuple_, update
@@ -426,10 +428,13 @@ def adopt_folder_served_as_baoshan(engine: Engine) -> int:
     with Session(engine) as s:
         row = s.get(DatasetRow, BUNDLED_ID)
     folder = Path(row.path) if row is not None else None
-    if folder is None or not folder.is_dir() or folder.resolve() == Path(BUNDLED).resolve():
+    if folder is None or not folder.is_dir() or folder.resolve() in {
+            Path(b).resolve() for b in (BUNDLED, bundled) if b is not None}:
         return 0
     try:
         mine = load_inspection_data(folder).fingerprint
+        if mine == load_inspection_data(BUNDLED).fingerprint:
+            return 0
     except DataError:
         return 0
     key = str(folder.resolve())
