@@ -7,7 +7,13 @@ from __future__ import annotations
 import datetime as dt
 from types import SimpleNamespace
 
-from sessions_check import center_row, rows_of, violations, write_tables
+from sessions_check import (
+    center_row,
+    mips_wall_seconds_cut,
+    rows_of,
+    violations,
+    write_tables,
+)
 
 from tuoyu.models.sessions import Session, load_session_data
 from tuoyu.optimizer.sessions import SessionProblem, flow, goals, polish, shift
@@ -166,3 +172,23 @@ def test_a_model_too_large_at_every_window_makes_no_move(tmp_path, monkeypatch):
     monkeypatch.setattr(shift, "MAX_COLUMNS", sizes[2])
     got, again = polish._shift_again(p, cal, team, 30.0, None)
     assert goals.team_goal_values(p, got, again)["far"] == 0
+
+
+def test_the_plan_is_the_same_when_the_mips_wall_seconds_look_used_up(tmp_path, monkeypatch):
+    """The improvement's MIPs end at their work limit (nodes from the work budget), not
+    by the wall clock: with every MIP's wall seconds cut by the whole work budget (a
+    machine loaded so that the budget's seconds have gone before the MIP starts), the
+    plan is row for row the one made without, and says no wall-clock stop. (The MIPs'
+    wall seconds were the budget's own: they ended at once and the move was dropped.)"""
+    from tuoyu.optimizer.sessions import plan_sessions
+    from tuoyu.optimizer.solve import SolveParams
+
+    p = _problem(tmp_path)
+    budget = 3.0
+    plain = plan_sessions(p, SolveParams(time_limit=budget, workers=2))
+    mips_wall_seconds_cut(monkeypatch, budget)
+    late = plan_sessions(p, SolveParams(time_limit=budget, workers=2))
+    assert rows_of(late) == rows_of(plain)
+    assert late.objective == plain.objective
+    assert "sessions.wall_clock_stop" not in [f.code for f in late.findings]
+    assert violations(p.data, 2027, rows_of(late), p.rules) == []

@@ -263,10 +263,11 @@ def test_quick_topics_that_miss_the_team_bound_change_nothing(monkeypatch):
     data = load_session_data(BUNDLED)
     calls = []
     monkeypatch.setattr(topics, "topics_in_steps",
-                        lambda p, s, t, stop=None: (calls.append(1), (list(s), False))[1])
+                        lambda p, s, t, stop=None, nodes=None: (calls.append(1),
+                                                                   (list(s), False))[1])
     kept = _plan(data, True, time_limit=60)
     assert calls == [1]
-    monkeypatch.setattr(topics, "topics_in_steps", lambda p, s, t, stop=None: (None, False))
+    monkeypatch.setattr(topics, "topics_in_steps", lambda p, s, t, stop=None, nodes=None: (None, False))
     none = _plan(data, True, time_limit=60)
     assert rows_of(kept) == rows_of(none)
     assert (kept.status, kept.objective, kept.bound) == (none.status, none.objective,
@@ -433,7 +434,7 @@ def test_a_polish_mip_ended_by_its_safety_net_is_said(tmp_path, monkeypatch):
     data = load_session_data(folder)
     calls = []
 
-    def out_of_seconds(p, sessions, seconds, stop=None):  # as the safety net ends it
+    def out_of_seconds(p, sessions, seconds, stop=None, nodes=None):  # the safety net
         calls.append(seconds)
         return None, True
 

@@ -31,9 +31,10 @@ The model (``polish._shift_again``):
 The sessions are then staffed by the exact flow (``flow.best_teams``) and the move is
 kept only when the plan's objective, counted on its rows, strictly falls; every hard
 rule holds by construction and the flow's teams exist (else the move is dropped). The
-MIPs end on their own (deterministic: HiGHS's branch and bound, fixed orders); the work
-budget's seconds are only their wall-clock safety net, as for the topics' MIP. A fresh
-plan of one part only (as ``topics.py``).
+MIPs end on their own or at their work limit, nodes of the branch and bound derived from
+the plan's work budget (``solve.mip_nodes``; deterministic: HiGHS's branch and bound,
+fixed orders); the wall clock is only their far safety net (``solve._Run.wall_left``), as
+for the topics' MIP. A fresh plan of one part only (as ``topics.py``).
 """
 
 from __future__ import annotations
@@ -375,7 +376,8 @@ class ShiftMip:
 
 
 def shift_days_and_topics(
-    p: SessionProblem, sessions: list[Session], time_limit: float, stop=None
+    p: SessionProblem, sessions: list[Session], time_limit: float, stop=None,
+    nodes: int | None = None,
 ) -> tuple[list[Session] | None, bool]:
     """The staffed calendar's center sessions on the model's half-days with its topics
     (teams cleared: the caller names them with the exact flow), or None when the MIP gives
@@ -396,7 +398,7 @@ def shift_days_and_topics(
             break
     else:
         return None, False
-    first = relaxed.lp.solve(time_limit=time_limit, stop=stop,
+    first = relaxed.lp.solve(time_limit=time_limit, stop=stop, nodes=nodes,
                              start=relaxed.start(sessions) if START else None)
     if first is None or relaxed.lp.stopped:
         return None, relaxed.lp.stopped
@@ -404,7 +406,7 @@ def shift_days_and_topics(
     fixed = ShiftMip(p, sessions, window).build(totals=totals)
     # the first step's solution is one of the second (its totals are the fixed ones)
     second = fixed.lp.solve(time_limit=max(0.0, end - time.monotonic()), stop=stop,
-                            start=fixed.start(relaxed.chosen(first[1])) if START else None)
+                            nodes=nodes, start=fixed.start(relaxed.chosen(first[1])) if START else None)
     if second is None:
         return None, fixed.lp.stopped
     return fixed.calendar(second[1]), fixed.lp.stopped
