@@ -40,6 +40,7 @@ against the previous plan, which this pass does not track.
 from __future__ import annotations
 
 import math
+import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -1263,12 +1264,23 @@ def _shift_again(p: SessionProblem, sessions: list[Session], team: dict[int, lis
     """The days and topics of every center session chosen again at once near where they
     are (``shift.py``: several centers' topics and days together, the doctors' and
     psychologists' year totals with them), the teams named by the exact flow; kept when
-    the plan's objective strictly falls (a district planned in one part)."""
+    the plan's objective strictly falls (a district planned in one part). A district
+    whose model is too large is moved part by part (``shift.parts``: its streets'
+    centers, the others kept), each part's move kept when the plan's objective falls."""
     from tuoyu.optimizer.sessions import shift
 
-    return _mip_again(p, sessions, team, stop, ended, "polish shift",
-                      lambda staffed: shift.shift_days_and_topics(p, staffed, seconds, stop,
-                                                                  nodes))
+    if in_parts(p) or not team:
+        return sessions, team
+    staffed = [s.model_copy(update={"staff_ids": tuple(team[k])}) for k, s in enumerate(sessions)]
+    end = time.monotonic() + seconds
+    for part in shift.parts(p, staffed):  # a district too large for one model: in parts
+        sessions, team = _mip_again(
+            p, sessions, team, stop, ended, "polish shift",
+            lambda staffed, part=part: shift.shift_days_and_topics(
+                p, staffed, max(0.0, end - time.monotonic()), stop, nodes, part))
+        if stop is not None and stop.is_set():
+            break
+    return sessions, team
 
 
 def _mip_again(p: SessionProblem, sessions: list[Session], team: dict[int, list[str]],
