@@ -91,9 +91,10 @@ class ShiftMip:
         self.mw = goals.month_weights(p, p.data.centers)
 
     def kept(self, k: int) -> bool:
-        """A center session outside the part: its half-day, kind and people fixed."""
+        """A center session outside the part, or a district event's occurrence when the
+        model is of a part: its half-day, kind and people fixed."""
         cid = self.sessions[k].center_id
-        return bool(cid) and self.part is not None and cid not in self.part
+        return self.part is not None and cid not in self.part
 
     def moving(self) -> dict[str, list[int]]:
         """The part's centers and their sessions (in order)."""
