@@ -197,8 +197,11 @@ class ShiftMip:
     # -- the doctors' and psychologists' places -------------------------------------------
     def candidates(self, k: int, d: str, day: int) -> list[str]:
         """People of ``d`` who may fill session ``k``'s place on ``day``: available; for a
-        center session the ones not far from it and its own."""
+        center session the ones not far from it and its own; for a kept session (or
+        event occurrence, ``kept``) its own."""
         p, s = self.p, self.sessions[k]
+        if self.kept(k):
+            return [sid for sid in s.staff_ids if self.disc[sid] == d]
         out = []
         for st in p.pools[d]:
             if day not in p.available_days[st.staff_id]:
