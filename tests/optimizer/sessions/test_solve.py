@@ -422,8 +422,8 @@ def test_a_clock_ended_before_any_search_gives_the_constructed_calendar_at_once(
 
 def test_a_polish_mip_ended_by_its_safety_net_is_said(tmp_path, monkeypatch):
     """The local improvement's MIPs (the topics again, the days and topics at once) end on
-    their own; the seconds of the work budget are only their wall-clock safety net. When
-    that net ends one (a loaded machine), its change is dropped and the plan may differ
+    their own or at their work limit; the wall clock is only their far safety net. When
+    that net ends one (a machine loaded far beyond the budget), its change is dropped and the plan may differ
     from another run: the plan says so (``sessions.wall_clock_stop``), and every rule
     still holds. (It was dropped without a word.)"""
     from tuoyu.optimizer.sessions import polish, shift
