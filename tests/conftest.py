@@ -13,6 +13,17 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+# The suite starts many Python processes (pytest-xdist's workers, the command line, the
+# service and its job workers). Where the environment sets PYTHONDONTWRITEBYTECODE (this
+# workplace's machines do), every one of them compiled tuoyu from source again and pytest
+# rewrote every test module again: about 8 CPU-s per test process before its first test.
+# The suite's processes keep Python's ordinary bytecode cache (__pycache__, ignored by git).
+# The README's test command installs with `pip install --no-compile` (pip compiled every
+# module of every package, about 30 s of the install): the modules the tests import are
+# compiled once, by the first process that imports them, and cached here.
+sys.dont_write_bytecode = False
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
 # test helper modules (roster_check, siting_fixtures, api_support) import from tests/
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 

@@ -40,6 +40,8 @@ def test_the_wheel_holds_the_data_the_pages_and_the_migrations(wheel: Path) -> N
                    "tuoyu/api/web/plan.html", "tuoyu/api/web/static/plan.js"):
         assert needed in names, needed
     assert not any(n.startswith(("data/", "tests/", "benchmarks/")) for n in names)
+    # the suite keeps bytecode caches in the checkout (conftest.py): never in the wheel
+    assert not any("__pycache__" in n or n.endswith(".pyc") for n in names)
 
 
 def test_the_installed_package_plans_from_an_empty_folder(wheel: Path,
