@@ -194,7 +194,8 @@ def test_the_columns_are_counted_before_a_model_is_built(tmp_path, monkeypatch):
 def test_a_district_too_large_for_one_model_moves_part_by_part(tmp_path, monkeypatch):
     """Where the whole district's model is too large, the move runs over parts of its
     centers that fit (``shift.parts``), each part's model counting the other centers'
-    sessions as they are: those keep their half-days, topics and people. Two centers
+    sessions as they are: those keep their half-days, topics and people; as many parts
+    as the work budget's share of columns holds (at least one). Two centers
     that gain only by moving together gain when one part holds both, not when each is
     a part of its own (no move alone pays: the plan is then as it was)."""
     p = _problem(tmp_path)
@@ -207,6 +208,9 @@ def test_a_district_too_large_for_one_model_moves_part_by_part(tmp_path, monkeyp
     monkeypatch.setattr(shift, "MAX_COLUMNS", whole - 1)
     parts = shift.parts(p, staffed)
     assert parts == [frozenset({"C1"}), frozenset({"C2"})]
+    # the work budget's share of columns: the first parts within it, at least one
+    assert shift.parts(p, staffed, most=1) == parts[:1]
+    assert shift.parts(p, staffed, most=2 * shift.MAX_COLUMNS) == parts
     for part in parts:
         assert shift.ShiftMip(p, staffed, part=part).columns(False) <= shift.MAX_COLUMNS
         moved, stopped = shift.shift_days_and_topics(p, staffed, 30.0, part=part)

@@ -1273,7 +1273,8 @@ def _shift_again(p: SessionProblem, sessions: list[Session], team: dict[int, lis
         return sessions, team
     staffed = [s.model_copy(update={"staff_ids": tuple(team[k])}) for k, s in enumerate(sessions)]
     end = time.monotonic() + seconds
-    for part in shift.parts(p, staffed):  # a district too large for one model: in parts
+    most = None if nodes is None else nodes * shift.PART_COLUMNS_PER_NODE
+    for part in shift.parts(p, staffed, most):  # a district too large for one model
         sessions, team = _mip_again(
             p, sessions, team, stop, ended, "polish shift",
             lambda staffed, part=part: shift.shift_days_and_topics(

@@ -59,6 +59,10 @@ SMALLER = (2, 1, 0)
 #: columns of the largest model solved (held-out districts of 18 centers: about 10k); a
 #: district whose model is larger is moved in parts (``parts``)
 MAX_COLUMNS = 20_000
+#: the parts' columns in all per node of the MIPs' work limit (``solve.mip_nodes``: 50
+#: nodes per second of the budget): 120k at ``--time-limit 60`` (东滩区: 6 of its 8
+#: parts), 20k at 10 (one part)
+PART_COLUMNS_PER_NODE = 40
 
 
 class ShiftMip:
@@ -432,14 +436,16 @@ class ShiftMip:
         return out
 
 
-def parts(p: SessionProblem, sessions: list[Session]) -> list[frozenset[str] | None]:
+def parts(p: SessionProblem, sessions: list[Session], most: int | None = None
+          ) -> list[frozenset[str] | None]:
     """The parts the move runs over, in turn: ``[None]`` (the whole district) when its
     model at ``WINDOW`` days has at most ``MAX_COLUMNS`` columns; else the centers street
     by street (a street's centers share the people near them), packed in order into
     parts whose models fit: each center's columns counted from the whole model's
     half-days, kinds and people, the kept sessions' own counted once (a center larger
     than a part alone is a part of its own: its window then shrinks,
-    ``shift_days_and_topics``)."""
+    ``shift_days_and_topics``). ``most``: the parts' columns in all (the work budget's
+    share, ``PART_COLUMNS_PER_NODE``): the first parts within it, at least one."""
     whole = ShiftMip(p, sessions)
     if whole.columns(False) <= MAX_COLUMNS:
         return [None]
@@ -463,7 +469,16 @@ def parts(p: SessionProblem, sessions: list[Session]) -> list[frozenset[str] | N
         now.append(cid)
     if now:
         out.append(frozenset(now))
-    return out
+    if most is None:
+        return out
+    kept: list[frozenset[str] | None] = []
+    used = 0
+    for part in out:
+        used += base + sum(size[c] for c in part or ())
+        if kept and used > most:
+            break
+        kept.append(part)
+    return kept
 
 
 def shift_days_and_topics(
