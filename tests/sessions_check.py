@@ -164,3 +164,18 @@ def center_row(
         sessions_per_year=n,
         open_days=days,
     )
+
+
+def mips_wall_seconds_cut(monkeypatch, seconds: float) -> None:  # noqa: ANN001
+    """Every MIP (HiGHS, ``bound.Lp``) given ``seconds`` fewer wall-clock seconds than
+    asked (none below 0): a machine so loaded that they have gone before it starts."""
+    from tuoyu.optimizer.sessions.bound import Lp
+
+    solve = Lp.solve
+
+    def loaded(self, time_limit=None, *a, **kw):  # noqa: ANN001, ANN202
+        if self.integer and time_limit is not None:
+            time_limit = max(0.0, time_limit - seconds)
+        return solve(self, time_limit, *a, **kw)
+
+    monkeypatch.setattr(Lp, "solve", loaded)

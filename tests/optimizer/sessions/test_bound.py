@@ -10,6 +10,7 @@ rows) over random small districts."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -19,6 +20,7 @@ from sessions_check import WEEK, center_row, rows_of, violations, write_tables
 from tuoyu.models.sessions import load_session_data
 from tuoyu.optimizer.sessions import SessionProblem, flow, plan_sessions
 from tuoyu.optimizer.sessions.bound import (
+    Lp,
     _YearLp,
     calendar_floor,
     common_periods,
@@ -253,3 +255,41 @@ def test_a_center_closed_most_of_the_year_pays_its_spacing(tmp_path):
     # the plan pays exactly that: proven optimal (by the team bound alone, 0, it was not)
     assert plan.objective == plan.bound == calendar_floor(p)
     assert plan.status == Status.OPTIMAL
+
+
+def _knapsack() -> tuple[Lp, list[list[int]], list[int]]:
+    """A 0-1 knapsack of 60 items and 10 weights (fixed numbers) whose branch and bound
+    needs a few dozen nodes; returns it, its weights and capacities."""
+    import random
+
+    rnd = random.Random(1)
+    lp = Lp()
+    xs = [lp.col(-rnd.randint(10, 99), 0, 1, True) for _ in range(60)]
+    weights, caps = [], []
+    for _ in range(10):
+        w = [rnd.randint(10, 99) for _ in xs]
+        weights.append(w)
+        caps.append(sum(w) // 2)
+        lp.row(list(zip(xs, w, strict=True)), -math.inf, caps[-1])
+    return lp, weights, caps
+
+
+def test_a_mip_ended_by_its_node_limit_keeps_a_solution_and_is_not_stopped():
+    """A MIP's work limit (``nodes``) ends it at the same point every run, with a
+    solution that keeps every row; it is said as limited, not as stopped by the clock
+    (which would drop the step's result). Without the limit it runs past those nodes."""
+    whole, _, _ = _knapsack()
+    assert whole.solve(time_limit=600) is not None
+    assert whole.nodes_used > 5 and not whole.limited
+    got = []
+    for _ in range(2):
+        lp, weights, caps = _knapsack()
+        res = lp.solve(time_limit=600, nodes=5)
+        assert res is not None
+        assert lp.limited and not lp.stopped
+        assert lp.nodes_used <= 6
+        x = [round(v) for v in res[1]]
+        for w, cap in zip(weights, caps, strict=True):
+            assert sum(a * b for a, b in zip(w, x, strict=True)) <= cap
+        got.append(x)
+    assert got[0] == got[1]

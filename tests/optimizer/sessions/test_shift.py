@@ -7,7 +7,13 @@ from __future__ import annotations
 import datetime as dt
 from types import SimpleNamespace
 
-from sessions_check import center_row, rows_of, violations, write_tables
+from sessions_check import (
+    center_row,
+    mips_wall_seconds_cut,
+    rows_of,
+    violations,
+    write_tables,
+)
 
 from tuoyu.models.sessions import Session, load_session_data
 from tuoyu.optimizer.sessions import SessionProblem, flow, goals, polish, shift
@@ -149,20 +155,92 @@ def test_the_plan_with_the_move_is_the_same_with_1_and_8_workers(tmp_path):
     assert violations(p.data, 2027, rows_of(one), p.rules) == []
 
 
-def test_a_model_too_large_at_every_window_makes_no_move(tmp_path, monkeypatch):
-    """The window shrinks (4, 2, 1, 0 days) until the model has at most ``MAX_COLUMNS``
-    columns; at none: no move. With room for the 2-day window's model only, the
-    hand-made case still gains (C1 moves two days, C2 one)."""
+def test_the_columns_are_counted_before_a_model_is_built(tmp_path, monkeypatch):
+    """``ShiftMip.columns`` is the size of the model ``build`` makes (every window, with
+    and without the months' totals, the whole district or a part); the window shrinks
+    (4, 2, 1, 0 days) until the model has at most ``MAX_COLUMNS`` columns, and only the
+    models solved are built: two (the relaxation, the restriction). At no window: no
+    move, no model built."""
     p = _problem(tmp_path)
     cal = _calendar()
     team = flow.best_teams(p, cal)
     assert team is not None
     staffed = _staffed(cal, team).sessions
-    sizes = {w: len(shift.ShiftMip(p, staffed, w).build(totals=False).lp.cols)
-             for w in (4, 2, 1, 0)}
+    for part in (None, frozenset({"C1"})):
+        for w in (4, 2, 1, 0):
+            for totals in (False, True, {"medical": 2}):
+                built = shift.ShiftMip(p, staffed, w, part).build(totals=totals)
+                assert shift.ShiftMip(p, staffed, w, part).columns(totals) == len(built.lp.cols)
+    sizes = {w: shift.ShiftMip(p, staffed, w).columns(False) for w in (4, 2, 1, 0)}
     assert sizes[4] > sizes[2] > sizes[1] > sizes[0]
+    builds = []
+    build = shift.ShiftMip.build
+
+    def counted(self, totals=True):  # noqa: ANN001, ANN202
+        builds.append(self.window)
+        return build(self, totals)
+
+    monkeypatch.setattr(shift.ShiftMip, "build", counted)
+    monkeypatch.setattr(shift, "MAX_COLUMNS", sizes[2])
+    moved, stopped = shift.shift_days_and_topics(p, staffed, 30.0)
+    assert moved is not None and not stopped
+    assert builds == [2, 2]
+    builds.clear()
     monkeypatch.setattr(shift, "MAX_COLUMNS", sizes[0] - 1)
     assert shift.shift_days_and_topics(p, staffed, 30.0) == (None, False)
-    monkeypatch.setattr(shift, "MAX_COLUMNS", sizes[2])
+    assert builds == []
+
+
+def test_a_district_too_large_for_one_model_moves_part_by_part(tmp_path, monkeypatch):
+    """Where the whole district's model is too large, the move runs over parts of its
+    centers that fit (``shift.parts``), each part's model counting the other centers'
+    sessions as they are: those keep their half-days, topics and people; as many parts
+    as the work budget's share of columns holds (at least one). Two centers
+    that gain only by moving together gain when one part holds both, not when each is
+    a part of its own (no move alone pays: the plan is then as it was)."""
+    p = _problem(tmp_path)
+    cal = _calendar()
+    team = flow.best_teams(p, cal)
+    assert team is not None
+    staffed = _staffed(cal, team).sessions
+    whole = shift.ShiftMip(p, staffed).columns(False)
+    assert shift.parts(p, staffed) == [None]
+    monkeypatch.setattr(shift, "MAX_COLUMNS", whole - 1)
+    parts = shift.parts(p, staffed)
+    assert parts == [frozenset({"C1"}), frozenset({"C2"})]
+    # the work budget's share of columns: the first parts within it, at least one
+    assert shift.parts(p, staffed, most=1) == parts[:1]
+    assert shift.parts(p, staffed, most=2 * shift.MAX_COLUMNS) == parts
+    for part in parts:
+        assert shift.ShiftMip(p, staffed, part=part).columns(False) <= shift.MAX_COLUMNS
+        moved, stopped = shift.shift_days_and_topics(p, staffed, 30.0, part=part)
+        assert moved is not None and not stopped
+        for a, b in zip(staffed, moved, strict=True):
+            if a.center_id and a.center_id not in part:
+                assert (a.date, a.half, a.topic_id) == (b.date, b.half, b.topic_id)
+    got, again = polish._shift_again(p, cal, team, 30.0, None)
+    assert goals.team_goal_values(p, got, again)["far"] == 1  # C2's far doctor, as it was
+    assert got is cal
+    monkeypatch.setattr(shift, "MAX_COLUMNS", whole)
     got, again = polish._shift_again(p, cal, team, 30.0, None)
     assert goals.team_goal_values(p, got, again)["far"] == 0
+
+
+def test_the_plan_is_the_same_when_the_mips_wall_seconds_look_used_up(tmp_path, monkeypatch):
+    """The improvement's MIPs end at their work limit (nodes from the work budget), not
+    by the wall clock: with every MIP's wall seconds cut by the whole work budget (a
+    machine loaded so that the budget's seconds have gone before the MIP starts), the
+    plan is row for row the one made without, and says no wall-clock stop. (The MIPs'
+    wall seconds were the budget's own: they ended at once and the move was dropped.)"""
+    from tuoyu.optimizer.sessions import plan_sessions
+    from tuoyu.optimizer.solve import SolveParams
+
+    p = _problem(tmp_path)
+    budget = 3.0
+    plain = plan_sessions(p, SolveParams(time_limit=budget, workers=2))
+    mips_wall_seconds_cut(monkeypatch, budget)
+    late = plan_sessions(p, SolveParams(time_limit=budget, workers=2))
+    assert rows_of(late) == rows_of(plain)
+    assert late.objective == plain.objective
+    assert "sessions.wall_clock_stop" not in [f.code for f in late.findings]
+    assert violations(p.data, 2027, rows_of(late), p.rules) == []

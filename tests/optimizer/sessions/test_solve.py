@@ -263,10 +263,11 @@ def test_quick_topics_that_miss_the_team_bound_change_nothing(monkeypatch):
     data = load_session_data(BUNDLED)
     calls = []
     monkeypatch.setattr(topics, "topics_in_steps",
-                        lambda p, s, t, stop=None: (calls.append(1), (list(s), False))[1])
+                        lambda p, s, t, stop=None, nodes=None: (calls.append(1),
+                                                                   (list(s), False))[1])
     kept = _plan(data, True, time_limit=60)
     assert calls == [1]
-    monkeypatch.setattr(topics, "topics_in_steps", lambda p, s, t, stop=None: (None, False))
+    monkeypatch.setattr(topics, "topics_in_steps", lambda p, s, t, stop=None, nodes=None: (None, False))
     none = _plan(data, True, time_limit=60)
     assert rows_of(kept) == rows_of(none)
     assert (kept.status, kept.objective, kept.bound) == (none.status, none.objective,
@@ -421,8 +422,8 @@ def test_a_clock_ended_before_any_search_gives_the_constructed_calendar_at_once(
 
 def test_a_polish_mip_ended_by_its_safety_net_is_said(tmp_path, monkeypatch):
     """The local improvement's MIPs (the topics again, the days and topics at once) end on
-    their own; the seconds of the work budget are only their wall-clock safety net. When
-    that net ends one (a loaded machine), its change is dropped and the plan may differ
+    their own or at their work limit; the wall clock is only their far safety net. When
+    that net ends one (a machine loaded far beyond the budget), its change is dropped and the plan may differ
     from another run: the plan says so (``sessions.wall_clock_stop``), and every rule
     still holds. (It was dropped without a word.)"""
     from tuoyu.optimizer.sessions import polish, shift
@@ -433,7 +434,7 @@ def test_a_polish_mip_ended_by_its_safety_net_is_said(tmp_path, monkeypatch):
     data = load_session_data(folder)
     calls = []
 
-    def out_of_seconds(p, sessions, seconds, stop=None):  # as the safety net ends it
+    def out_of_seconds(p, sessions, seconds, stop=None, nodes=None, part=None):  # net
         calls.append(seconds)
         return None, True
 

@@ -62,6 +62,9 @@ class Lp:
         self.ent: list[tuple[int, int, float]] = []  # (row, col, value)
         self.integer: list[int] = []
         self.stopped = False  # a MIP ended by its time limit or the stop token
+        #: a MIP ended by its node limit (``nodes``): deterministic, its best solution kept
+        self.limited = False
+        self.nodes_used = 0  # branch-and-bound nodes of the last MIP solved
 
     def col(self, cost: float, lo: float, hi: float, integer: bool = False) -> int:
         self.cols.append((cost, lo, hi))
@@ -100,12 +103,15 @@ class Lp:
         return lp
 
     def solve(self, time_limit: float | None = None, stop=None,
-              start: dict[int, float] | None = None):
+              start: dict[int, float] | None = None, nodes: int | None = None):
         """(optimum, column values), or None when HiGHS finds no optimum. A MIP stopped by
         ``time_limit`` (wall-clock seconds) or the ``stop`` token returns its best
-        solution, if any, and sets ``stopped``. ``start``: some columns' values of a known
-        solution of a MIP (HiGHS completes it and starts from it; the optimum is the
-        same, found sooner)."""
+        solution, if any, and sets ``stopped``. ``nodes``: a MIP's work limit, its
+        branch-and-bound nodes (``mip_max_nodes``): a MIP ending there returns its best
+        solution and sets ``limited``, not ``stopped`` (the same point every run, whatever
+        the load: HiGHS's search is deterministic). ``start``: some columns' values of a
+        known solution of a MIP (HiGHS completes it and starts from it; the optimum is
+        the same, found sooner)."""
         import contextlib
 
         import highspy
@@ -125,6 +131,8 @@ class Lp:
             h.setOptionValue("simplex_strategy", 1)
         if time_limit is not None:
             h.setOptionValue("time_limit", float(time_limit))
+        if nodes is not None and self.integer:
+            h.setOptionValue("mip_max_nodes", max(1, int(nodes)))
         h.passModel(self._model())
         if start and self.integer:
             import numpy as np
@@ -138,10 +146,15 @@ class Lp:
         with watch:
             highs_run(h)
         status = h.getModelStatus()
+        if self.integer:
+            self.nodes_used = int(h.getInfo().mip_node_count)
         if status == highspy.HighsModelStatus.kOptimal:
             return h.getInfo().objective_function_value, list(h.getSolution().col_value)
-        if self.integer and h.getInfo().primal_solution_status == 2:  # feasible, stopped
-            self.stopped = True
+        if self.integer and h.getInfo().primal_solution_status == 2:  # feasible, ended early
+            by_work = status in (highspy.HighsModelStatus.kSolutionLimit,
+                                 highspy.HighsModelStatus.kIterationLimit)
+            self.limited = self.limited or by_work
+            self.stopped = self.stopped or not by_work
             return h.getInfo().objective_function_value, list(h.getSolution().col_value)
         return None
 

@@ -40,6 +40,7 @@ against the previous plan, which this pass does not track.
 from __future__ import annotations
 
 import math
+import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -1184,6 +1185,7 @@ def polish(
     clock: Clock | None = None,
     topics_seconds: float | None = None,
     ended: list[str] | None = None,
+    topics_nodes: int | None = None,
 ) -> list[Session]:
     """The calendar after the local improvement (sessions in plan order); the caller names
     the teams again with the exact flow. A re-plan's calendar is returned as it is; a
@@ -1192,7 +1194,9 @@ def polish(
 
     The improvement starts again from its own result, with the teams named by the exact
     flow (and, given ``topics_seconds``, the topics chosen again for the whole district,
-    ``topics.choose_topics``, whose wall-clock safety net that is), while the plan's
+    ``topics.choose_topics``, and the days and topics at once, ``shift.py``: MIPs whose
+    wall-clock safety net that is, ended at ``topics_nodes`` nodes, their work limit, the
+    same point every run), while the plan's
     objective strictly falls, at most ``AGAIN`` times: the flow's teams differ from the
     pass's greedy ones, so moves that did not pay may pay now. A MIP its wall-clock
     safety net ends is dropped (the plan may then differ from another run): its step's
@@ -1206,9 +1210,11 @@ def polish(
         if again is None:
             break
         if topics_seconds is not None and not _stopped(stop, clock):
-            out, again = _topics_again(p, out, again, topics_seconds, stop, ended)
+            out, again = _topics_again(p, out, again, topics_seconds, stop, ended,
+                                       topics_nodes)
         if topics_seconds is not None and not _stopped(stop, clock):
-            out, again = _shift_again(p, out, again, topics_seconds, stop, ended)
+            out, again = _shift_again(p, out, again, topics_seconds, stop, ended,
+                                      topics_nodes)
         value = plan_objective(p, out, again)
         if value >= best:
             break
@@ -1241,26 +1247,41 @@ def _by_the_clock(stopped: bool, stop: Stop | None, ended: list[str] | None,
 
 def _topics_again(p: SessionProblem, sessions: list[Session], team: dict[int, list[str]],
                   seconds: float, stop: Stop | None,
-                  ended: list[str] | None = None) -> tuple[list[Session], dict]:
+                  ended: list[str] | None = None, nodes: int | None = None
+                  ) -> tuple[list[Session], dict]:
     """The topics chosen again for the whole district on the improved half-days (a
     district planned in one part), kept when the plan's objective strictly falls."""
     from tuoyu.optimizer.sessions import topics
 
     return _mip_again(p, sessions, team, stop, ended, "polish topics",
-                      lambda staffed: topics.choose_topics(p, staffed, seconds, stop))
+                      lambda staffed: topics.choose_topics(p, staffed, seconds, stop, nodes))
 
 
 def _shift_again(p: SessionProblem, sessions: list[Session], team: dict[int, list[str]],
                  seconds: float, stop: Stop | None,
-                 ended: list[str] | None = None) -> tuple[list[Session], dict]:
+                 ended: list[str] | None = None, nodes: int | None = None
+                 ) -> tuple[list[Session], dict]:
     """The days and topics of every center session chosen again at once near where they
     are (``shift.py``: several centers' topics and days together, the doctors' and
     psychologists' year totals with them), the teams named by the exact flow; kept when
-    the plan's objective strictly falls (a district planned in one part)."""
+    the plan's objective strictly falls (a district planned in one part). A district
+    whose model is too large is moved part by part (``shift.parts``: its streets'
+    centers, the others kept), each part's move kept when the plan's objective falls."""
     from tuoyu.optimizer.sessions import shift
 
-    return _mip_again(p, sessions, team, stop, ended, "polish shift",
-                      lambda staffed: shift.shift_days_and_topics(p, staffed, seconds, stop))
+    if in_parts(p) or not team:
+        return sessions, team
+    staffed = [s.model_copy(update={"staff_ids": tuple(team[k])}) for k, s in enumerate(sessions)]
+    end = time.monotonic() + seconds
+    most = None if nodes is None else nodes * shift.PART_COLUMNS_PER_NODE
+    for part in shift.parts(p, staffed, most):  # a district too large for one model
+        sessions, team = _mip_again(
+            p, sessions, team, stop, ended, "polish shift",
+            lambda staffed, part=part: shift.shift_days_and_topics(
+                p, staffed, max(0.0, end - time.monotonic()), stop, nodes, part))
+        if stop is not None and stop.is_set():
+            break
+    return sessions, team
 
 
 def _mip_again(p: SessionProblem, sessions: list[Session], team: dict[int, list[str]],

@@ -31,9 +31,10 @@ The model (``polish._shift_again``):
 The sessions are then staffed by the exact flow (``flow.best_teams``) and the move is
 kept only when the plan's objective, counted on its rows, strictly falls; every hard
 rule holds by construction and the flow's teams exist (else the move is dropped). The
-MIPs end on their own (deterministic: HiGHS's branch and bound, fixed orders); the work
-budget's seconds are only their wall-clock safety net, as for the topics' MIP. A fresh
-plan of one part only (as ``topics.py``).
+MIPs end on their own or at their work limit, nodes of the branch and bound derived from
+the plan's work budget (``solve.mip_nodes``; deterministic: HiGHS's branch and bound,
+fixed orders); the wall clock is only their far safety net (``solve._Run.wall_left``), as
+for the topics' MIP. A fresh plan of one part only (as ``topics.py``).
 """
 
 from __future__ import annotations
@@ -53,19 +54,27 @@ from tuoyu.optimizer.sessions.topics import OTHERS, kinds_of_topic, load_above_f
 WINDOW = 4
 #: the MIPs started from the plan (the first) and the first's solution (the second)
 START = True
-#: the smaller windows tried, in turn, when a model is larger than ``MAX_COLUMNS``
+#: the smaller windows tried, in turn, when a part's model is larger than ``MAX_COLUMNS``
 SMALLER = (2, 1, 0)
-#: columns of the largest model solved (held-out districts of 18 centers: about 10k)
+#: columns of the largest model solved (held-out districts of 18 centers: about 10k); a
+#: district whose model is larger is moved in parts (``parts``)
 MAX_COLUMNS = 20_000
+#: the parts' columns in all per node of the MIPs' work limit (``solve.mip_nodes``: 50
+#: nodes per second of the budget): 120k at ``--time-limit 60`` (东滩区: 6 of its 8
+#: parts), 20k at 10 (one part)
+PART_COLUMNS_PER_NODE = 40
 
 
 class ShiftMip:
     """The model over a staffed calendar (``sessions``, people as in ``staff_ids``)."""
 
-    def __init__(self, p: SessionProblem, sessions: list[Session], window: int | None = None
-                 ) -> None:
+    def __init__(self, p: SessionProblem, sessions: list[Session], window: int | None = None,
+                 part: frozenset[str] | None = None) -> None:
         self.p, self.sessions = p, sessions
         self.window = WINDOW if window is None else window
+        #: the centers whose sessions move (None: all); the others' sessions are kept
+        #: with their half-day, topic and people (``kept``), counted as they are
+        self.part = part
         self.lp = Lp()
         self.kinds = kinds_of_topic(p)
         self.disc = {st.staff_id: st.discipline for st in p.data.staff}
@@ -85,11 +94,25 @@ class ShiftMip:
         self.place: dict[tuple[int, int, str], int] = {}
         self.mw = goals.month_weights(p, p.data.centers)
 
+    def kept(self, k: int) -> bool:
+        """A center session outside the part, or a district event's occurrence when the
+        model is of a part: its half-day, kind and people fixed."""
+        cid = self.sessions[k].center_id
+        return self.part is not None and cid not in self.part
+
+    def moving(self) -> dict[str, list[int]]:
+        """The part's centers and their sessions (in order)."""
+        return {c: ks for c, ks in self.by_center.items()
+                if self.part is None or c in self.part}
+
     # -- the half-days ------------------------------------------------------------------
     def slots_of(self, k: int) -> list[int]:
-        """Session ``k``'s window (its own half-day first among equals: slot order)."""
+        """Session ``k``'s window (its own half-day first among equals: slot order); a
+        kept session's own half-day."""
         p, s = self.p, self.sessions[k]
         d0 = p.day(s.date)
+        if self.kept(k):
+            return [2 * d0 + s.half]
         q0 = (s.date.month - 1) // 3
         open_days = self.open_days(s.center_id)
         out = []
@@ -123,7 +146,7 @@ class ShiftMip:
         even spread (``goals.calendar_values``: a fresh plan) at ``spacing`` a day."""
         p, lp = self.p, self.lp
         w = p.rules.weights.spacing
-        for ks in self.by_center.values():
+        for ks in self.moving().values():  # a kept center's gaps are as they are
             if len(ks) < 2:
                 continue
             ideal = min((p.n_days - p.first_day) // len(ks), 120)
@@ -145,17 +168,23 @@ class ShiftMip:
         lp.row([(dev, 1.0), *on], target, math.inf)
 
     # -- the topics ---------------------------------------------------------------------
+    def kinds_of(self, k: int) -> list[frozenset[str]]:
+        """The kinds session ``k`` may take: all; a kept session its own."""
+        if self.kept(k):
+            return [frozenset(self.p.team_of(self.sessions[k])) - {"education"}]
+        return list(self.kinds)
+
     def one_kind_per_session(self) -> None:
         for ks in self.by_center.values():
             for k in ks:
-                self.kind[k] = {c: self.lp.col(0, 0, 1, True) for c in self.kinds}
+                self.kind[k] = {c: self.lp.col(0, 0, 1, True) for c in self.kinds_of(k)}
                 self.lp.row([(j, 1.0) for j in self.kind[k].values()], 1, 1)
 
     def topics_vary(self) -> None:
         """A kind of one topic never twice in a row; ``min_topics`` different topics (the
         sessions keep their order)."""
         p, lp = self.p, self.lp
-        for cid, ks in self.by_center.items():
+        for cid, ks in self.moving().items():  # a kept center's topics are as they are
             for c, js in self.kinds.items():
                 if len(js) == 1:
                     for a, b in zip(ks, ks[1:], strict=False):
@@ -172,8 +201,11 @@ class ShiftMip:
     # -- the doctors' and psychologists' places -------------------------------------------
     def candidates(self, k: int, d: str, day: int) -> list[str]:
         """People of ``d`` who may fill session ``k``'s place on ``day``: available; for a
-        center session the ones not far from it and its own."""
+        center session the ones not far from it and its own; for a kept session (or
+        event occurrence, ``kept``) its own."""
         p, s = self.p, self.sessions[k]
+        if self.kept(k):
+            return [sid for sid in s.staff_ids if self.disc[sid] == d]
         out = []
         for st in p.pools[d]:
             if day not in p.available_days[st.staff_id]:
@@ -301,6 +333,36 @@ class ShiftMip:
         for mo, wm in self.mw.items():
             self._outside_band(count[mo], *goals.month_band(p, total, wm, sw), w)
 
+    def columns(self, totals: dict[str, int] | None | bool = True) -> int:
+        """The columns ``build(totals)`` makes, counted from the same half-days, kinds
+        and people without building the model (a model too large is never built)."""
+        p = self.p
+        centers = {k for ks in self.by_center.values() for k in ks}
+        slots = {k: self.slots_of(k) for k in centers}
+        months = len(self.mw) if sum(self.mw.values()) else 0
+        n = sum(len(h) for h in slots.values()) + 1  # the half-days, the weekend share
+        n += sum(len(ks) - 1 for ks in self.moving().values() if len(ks) > 1)  # the gaps
+        n += sum(len(self.kinds_of(k)) for k in centers)
+        n += len(self.moving()) * len(self.kinds) + 2 * months  # distinct topics, months
+        for d in ("education", *OTHERS):
+            people: set[str] = set()
+            for k, s in enumerate(self.sessions):
+                if s.center_id:
+                    days = [h // 2 for h in slots[k]]
+                elif p.team_of(s).get(d, 0):
+                    days = [p.day(s.date)]
+                else:
+                    continue
+                for day in days:
+                    here = self.candidates(k, d, day)
+                    n += len(here)
+                    people.update(here)
+            if p.pools[d] and people:
+                n += 1 + len(people)  # the fair share, each one's load above it
+            if p.pools[d] and d != "education" and months:
+                n += 1 + 4 * months if totals is True else 2 * months if totals else 0
+        return n
+
     def build(self, totals: dict[str, int] | None | bool = True) -> ShiftMip:
         """The model. ``totals``: True, the doctors' and psychologists' months' bands of
         a variable total; False, without them (a relaxation); a dict, at those totals (a
@@ -361,7 +423,7 @@ class ShiftMip:
         p = self.p
         out = [s.model_copy(update={"staff_ids": ()}) for s in self.sessions]
         topics = p.data.topics
-        for ks in self.by_center.values():
+        for ks in self.moving().values():  # a kept center's sessions as they are
             turn: dict[frozenset[str], int] = defaultdict(int)
             for k in ks:
                 h = max(self.at[k], key=lambda h: x[self.at[k][h]])
@@ -374,37 +436,84 @@ class ShiftMip:
         return out
 
 
+def parts(p: SessionProblem, sessions: list[Session], most: int | None = None
+          ) -> list[frozenset[str] | None]:
+    """The parts the move runs over, in turn: ``[None]`` (the whole district) when its
+    model at ``WINDOW`` days has at most ``MAX_COLUMNS`` columns; else the centers street
+    by street (a street's centers share the people near them), packed in order into
+    parts whose models fit: each center's columns counted from the whole model's
+    half-days, kinds and people, the kept sessions' own counted once (a center larger
+    than a part alone is a part of its own: its window then shrinks,
+    ``shift_days_and_topics``). ``most``: the parts' columns in all (the work budget's
+    share, ``PART_COLUMNS_PER_NODE``): the first parts within it, at least one."""
+    whole = ShiftMip(p, sessions)
+    if whole.columns(False) <= MAX_COLUMNS:
+        return [None]
+    base = ShiftMip(p, sessions, part=frozenset()).columns(False)
+    street = {c.center_id: c.street_id for c in p.data.centers}
+    size: dict[str, int] = {}
+    for cid, ks in whole.by_center.items():
+        n = 0
+        for k in ks:
+            slots = whole.slots_of(k)
+            n += len(slots) + len(whole.kinds) + 1
+            n += sum(len(whole.candidates(k, d, h // 2)) for d in ("education", *OTHERS)
+                     for h in slots)
+        size[cid] = n
+    out: list[frozenset[str] | None] = []
+    now: list[str] = []
+    for cid in sorted(size, key=lambda c: (street[c], c)):
+        if now and base + sum(size[c] for c in now) + size[cid] > MAX_COLUMNS:
+            out.append(frozenset(now))
+            now = []
+        now.append(cid)
+    if now:
+        out.append(frozenset(now))
+    if most is None:
+        return out
+    kept: list[frozenset[str] | None] = []
+    used = 0
+    for part in out:
+        used += base + sum(size[c] for c in part or ())
+        if kept and used > most:
+            break
+        kept.append(part)
+    return kept
+
+
 def shift_days_and_topics(
-    p: SessionProblem, sessions: list[Session], time_limit: float, stop=None
+    p: SessionProblem, sessions: list[Session], time_limit: float, stop=None,
+    nodes: int | None = None, part: frozenset[str] | None = None,
 ) -> tuple[list[Session] | None, bool]:
     """The staffed calendar's center sessions on the model's half-days with its topics
     (teams cleared: the caller names them with the exact flow), or None when the MIP gives
-    no solution; and whether the wall clock or the stop token ended a MIP.
+    no solution; and whether the wall clock or the stop token ended a MIP. ``part``: the
+    centers whose sessions move (``parts``), the others kept as they are (None: all).
 
     In two steps, as ``topics.topics_in_steps`` (the months' bands of a variable total
     make the one model 3-8 times slower on the held-out districts, for the same optimum
     there): the model without the doctors' and psychologists' months' bands (a
     relaxation), then with their totals fixed at its solution's (a restriction, so a
     solution of the whole model). The window is ``WINDOW`` days, or the first of
-    ``SMALLER`` whose model has at most ``MAX_COLUMNS`` columns (a district with many
-    people near its centers: 东滩区's 79 centers and 45 staff give 137k at 4 days); none:
-    no move (None)."""
+    ``SMALLER`` whose model has at most ``MAX_COLUMNS`` columns, counted before any model
+    is built (``ShiftMip.columns``); none: no move (None)."""
     end = time.monotonic() + time_limit
     for window in sorted({WINDOW, *SMALLER}, reverse=True):
-        relaxed = ShiftMip(p, sessions, window).build(totals=False)
-        if len(relaxed.lp.cols) <= MAX_COLUMNS:
+        if ShiftMip(p, sessions, window, part).columns(totals=False) <= MAX_COLUMNS:
             break
     else:
         return None, False
-    first = relaxed.lp.solve(time_limit=time_limit, stop=stop,
+    relaxed = ShiftMip(p, sessions, window, part).build(totals=False)
+    first = relaxed.lp.solve(time_limit=time_limit, stop=stop, nodes=nodes,
                              start=relaxed.start(sessions) if START else None)
     if first is None or relaxed.lp.stopped:
         return None, relaxed.lp.stopped
     totals = {d: relaxed.total_needing(first[1], d) for d in OTHERS if p.pools[d]}
-    fixed = ShiftMip(p, sessions, window).build(totals=totals)
+    fixed = ShiftMip(p, sessions, window, part).build(totals=totals)
     # the first step's solution is one of the second (its totals are the fixed ones)
     second = fixed.lp.solve(time_limit=max(0.0, end - time.monotonic()), stop=stop,
-                            start=fixed.start(relaxed.chosen(first[1])) if START else None)
+                            nodes=nodes, start=fixed.start(relaxed.chosen(first[1]))
+                            if START else None)
     if second is None:
         return None, fixed.lp.stopped
     return fixed.calendar(second[1]), fixed.lp.stopped

@@ -76,6 +76,11 @@ LATE_ROUNDS = 20
 MIN_ROUND = 0.5
 #: staffing-cut rounds with the partners' steering before a part is planned without it
 STEER_ROUNDS = 2
+#: branch-and-bound nodes per second of the work budget: the work limit of the topics'
+#: and the local improvement's MIPs (HiGHS), which ends them at the same point every run
+#: (the held-out districts' MIPs end at their root node; the wall clock is only their far
+#: safety net, ``_Run.wall_left``)
+MIP_NODES_PER_SECOND = 50
 #: the try at the team bound (``_plan_at_the_bound``) gets this share of the work budget
 #: (at least ``0.5`` units, as every solve): 0.5 units at the default budget of 60
 TRY_SHARE = 1 / 24
@@ -138,6 +143,10 @@ class _Run:
         net = WALL_FACTOR * self.params.time_limit - (time.perf_counter() - self.t0)
         clock = self.params.clock
         return net if clock is None else min(net, clock.left())
+
+    def mip_nodes(self) -> int:
+        """The work limit of a MIP of the topics or of the local improvement."""
+        return max(1, round(MIP_NODES_PER_SECOND * self.params.time_limit))
 
     def out_of_time(self) -> bool:
         """The stop token is set, or the wall-clock ceiling has come."""
@@ -577,10 +586,12 @@ def _polish(
     if before <= run.team_bound() + 1e-6:  # proven optimal already: nothing to improve
         return new, staff_of
     t = time.perf_counter()
-    seconds = min(run.wall_left(), run.params.time_limit)
+    # the MIPs end at their work limit (the same point every run); the wall clock is
+    # only their far safety net
+    seconds = run.wall_left()
     ended: list[str] = []
     moved = polish.polish(p, new, staff_of, run.stop, run.params.clock,
-                          topics_seconds=seconds, ended=ended)
+                          topics_seconds=seconds, ended=ended, topics_nodes=run.mip_nodes())
     for step in ended:  # a MIP's wall-clock safety net: the plan may differ run to run
         run.findings.append(warning("sessions.wall_clock_stop", stage=step,
                                     seconds=round(seconds, 1)))
@@ -601,8 +612,9 @@ def _choose_topics(
     """The topics chosen again for the whole district with the doctors' and
     psychologists' places (``topics.py``, a MIP), the teams named again by the exact flow;
     kept only when the plan's objective falls. A fresh plan only (a re-plan's topics
-    count against the previous plan). The MIP ends on its own; the work budget's seconds
-    are its wall-clock safety net (said in the findings when it ends it). A district
+    count against the previous plan). The MIP ends on its own or at its work limit
+    (``_Run.mip_nodes``, the same point every run); the wall clock is its far safety net
+    (said in the findings when it ends it). A district
     planned in parts (``calendar_groups``) is left to the local improvement: one MIP over
     all its sessions could run for minutes. ``at_bound`` (the try at the team bound):
     first the quick topics (``topics.topics_in_steps``), kept when the plan then meets
@@ -623,9 +635,8 @@ def _choose_topics(
             run.stages.append(StageTime("topics", Status.FEASIBLE, run.team_bound(), None,
                                         0.0, time.perf_counter() - t))
             return quick
-    moved, stopped = topics.choose_topics(
-        p, staffed, min(run.wall_left(), run.params.time_limit), run.stop
-    )
+    moved, stopped = topics.choose_topics(p, staffed, run.wall_left(), run.stop,
+                                          run.mip_nodes())
     again = flow.best_teams(p, moved) if moved is not None else None
     secs = time.perf_counter() - t
     if stopped and not (run.stop is not None and run.stop.is_set()):
@@ -645,9 +656,8 @@ def _quick_topics(
     """The quick topics (``topics.topics_in_steps``) and their teams when the plan then
     meets the team bound, else None."""
     p = run.p
-    moved, stopped = topics.topics_in_steps(
-        p, staffed, min(run.wall_left(), run.params.time_limit), run.stop
-    )
+    moved, stopped = topics.topics_in_steps(p, staffed, run.wall_left(), run.stop,
+                                            run.mip_nodes())
     again = flow.best_teams(p, moved) if moved is not None and not stopped else None
     if again is None:
         return None

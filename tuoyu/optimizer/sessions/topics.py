@@ -294,19 +294,23 @@ class TopicMip:
 
 
 def choose_topics(
-    p: SessionProblem, sessions: list[Session], time_limit: float, stop=None
+    p: SessionProblem, sessions: list[Session], time_limit: float, stop=None,
+    nodes: int | None = None,
 ) -> tuple[list[Session] | None, bool]:
     """The staffed calendar's sessions with topics chosen again (None when the MIP gives
-    no solution), and whether the wall clock or the stop token ended the MIP."""
+    no solution), and whether the wall clock or the stop token ended the MIP.
+    ``nodes``: the MIP's work limit (``bound.Lp.solve``), which ends it at the same
+    point every run; ``time_limit``: its wall-clock safety net."""
     mip = TopicMip(p, sessions).build()
-    res = mip.lp.solve(time_limit=time_limit, stop=stop)
+    res = mip.lp.solve(time_limit=time_limit, stop=stop, nodes=nodes)
     if res is None:
         return None, mip.lp.stopped
     return mip.topics(res[1]), mip.lp.stopped
 
 
 def topics_in_steps(
-    p: SessionProblem, sessions: list[Session], time_limit: float, stop=None
+    p: SessionProblem, sessions: list[Session], time_limit: float, stop=None,
+    nodes: int | None = None,
 ) -> tuple[list[Session] | None, bool]:
     """Topics for the staffed calendar from the model in two quick steps (the module's
     docstring): the relaxation without the months' bands, then the months' bands at
@@ -317,14 +321,15 @@ def topics_in_steps(
     the model's optimum (``solve._choose_topics``). Returns as ``choose_topics``."""
     end = time.monotonic() + time_limit
     relaxed = TopicMip(p, sessions).build(months=False)
-    first = relaxed.lp.solve(time_limit=time_limit, stop=stop)
+    first = relaxed.lp.solve(time_limit=time_limit, stop=stop, nodes=nodes)
     if first is None or relaxed.lp.stopped or not relaxed.has_months():
         # no solution (none of the whole model either, or none in time); no months'
         # bands: the relaxation is the whole model
         return (None if first is None else relaxed.topics(first[1])), relaxed.lp.stopped
     fixed = relaxed.at_totals(
         {d: relaxed.total_needing(first[1], d) for d in OTHERS if p.pools[d]})
-    second = fixed.lp.solve(time_limit=max(0.0, end - time.monotonic()), stop=stop)
+    second = fixed.lp.solve(time_limit=max(0.0, end - time.monotonic()), stop=stop,
+                            nodes=nodes)
     if second is None:
         return None, fixed.lp.stopped
     return fixed.topics(second[1]), fixed.lp.stopped
