@@ -5,6 +5,7 @@ holds something else since."""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from pathlib import Path
 
@@ -46,7 +47,10 @@ def test_the_scorecard_reads_the_calendar_the_command_line_wrote(tmp_path: Path)
     gone = tmp_path / "gone"  # noted, then removed
     store.note_plan_folder(eng, ds.key, "sessions", gone, {"year": 2027})
     inputs, sources = gather(ds, 2027, engine=eng)
-    assert sources["sessions"] == str(cal / "sessions.csv")
+    # the calendar's file, and when it was written (Beijing time, to the minute)
+    path, written = sources["sessions"].rsplit("|", 1)
+    assert path == str(cal / "sessions.csv")
+    assert dt.datetime.strptime(written, "%Y-%m-%d %H:%M")
     assert sorted((s.date.isoformat(), s.center_id, s.event_id) for s in inputs.sessions) == [
         ("2027-03-02", "BC001", ""), ("2027-05-08", "", "E01")]
     # another year: that calendar is not it (unknown, said so; never a wrong year's)
