@@ -179,3 +179,21 @@ def mips_wall_seconds_cut(monkeypatch, seconds: float) -> None:  # noqa: ANN001
         return solve(self, time_limit, *a, **kw)
 
     monkeypatch.setattr(Lp, "solve", loaded)
+
+
+def same_plan_with_mips_wall_seconds_cut(p, monkeypatch, budget: float):  # noqa: ANN001, ANN201
+    """Plans ``p`` at the work ``budget``, then again with every MIP's wall seconds cut by
+    the whole budget (``mips_wall_seconds_cut``), and checks what the public and the
+    planner would: the same rows and objective, no wall-clock stop said, every rule
+    kept. The MIPs end at their work limit, not by the wall clock. Returns the plan."""
+    from tuoyu.optimizer.sessions import plan_sessions
+    from tuoyu.optimizer.solve import SolveParams
+
+    plain = plan_sessions(p, SolveParams(time_limit=budget, workers=2))
+    mips_wall_seconds_cut(monkeypatch, budget)
+    late = plan_sessions(p, SolveParams(time_limit=budget, workers=2))
+    assert rows_of(late) == rows_of(plain)
+    assert late.objective == plain.objective
+    assert "sessions.wall_clock_stop" not in [f.code for f in late.findings]
+    assert violations(p.data, p.year, rows_of(late), p.rules) == []
+    return late

@@ -9,8 +9,8 @@ from types import SimpleNamespace
 
 from sessions_check import (
     center_row,
-    mips_wall_seconds_cut,
     rows_of,
+    same_plan_with_mips_wall_seconds_cut,
     violations,
     write_tables,
 )
@@ -232,15 +232,4 @@ def test_the_plan_is_the_same_when_the_mips_wall_seconds_look_used_up(tmp_path, 
     machine loaded so that the budget's seconds have gone before the MIP starts), the
     plan is row for row the one made without, and says no wall-clock stop. (The MIPs'
     wall seconds were the budget's own: they ended at once and the move was dropped.)"""
-    from tuoyu.optimizer.sessions import plan_sessions
-    from tuoyu.optimizer.solve import SolveParams
-
-    p = _problem(tmp_path)
-    budget = 3.0
-    plain = plan_sessions(p, SolveParams(time_limit=budget, workers=2))
-    mips_wall_seconds_cut(monkeypatch, budget)
-    late = plan_sessions(p, SolveParams(time_limit=budget, workers=2))
-    assert rows_of(late) == rows_of(plain)
-    assert late.objective == plain.objective
-    assert "sessions.wall_clock_stop" not in [f.code for f in late.findings]
-    assert violations(p.data, 2027, rows_of(late), p.rules) == []
+    same_plan_with_mips_wall_seconds_cut(_problem(tmp_path), monkeypatch, 3.0)
