@@ -127,3 +127,17 @@ def test_the_soft_goals_are_reported_with_their_cost(out: Path) -> None:
     goals = {r[0]: r[1:] for r in wb["说明"].iter_rows(values_only=True) if r and r[0]}
     assert goals["再次上门未由上次的人员前往的家庭（越少越好）"] == (str(others), "45",
                                                              f"{others * 45:,}")
+
+
+def test_the_wall_limit_is_the_plans_ceiling_and_said(tmp_path: Path) -> None:
+    """``--wall-limit`` (as the other planners have it) reaches the plan: a ceiling the
+    search cannot keep within ends it, every rule still holds, and the plan says the
+    clock ended it. ``--work-limit`` is the time limit's name, ``--time-limit`` its old."""
+    folder = tmp_path / "out"
+    res = runner.invoke(app, ["visits", "--week", "2027-03-01", "--out", str(folder),
+                              "--work-limit", "60", "--wall-limit", "0.001"])
+    assert res.exit_code == 0, res.output
+    assert "墙钟" in res.output  # plan.wall_clock_stop, in Chinese
+    assert violations(BUNDLED_DATA, _rows(folder), WEEK) == []
+    summary = (folder / "visits_summary.txt").read_text(encoding="utf-8")
+    assert "墙钟" in summary

@@ -15,10 +15,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.help.visits.iterations": ("路线搜索的迭代次数（不是秒数：结果不随机器负载变化）。",
                                    "Routing iterations (not seconds: the plan does not "
                                    "change with load)."),
-    "cli.help.visits.time_limit": ("路线搜索的时间上限（秒）：先到先停（迭代次数或时限），"
-                                   "因时限停止时方案会说明。", "Seconds the routing search may "
-                                   "take at most: it stops at its iterations or this, whichever "
-                                   "comes first (the plan says when the time did)."),
+    "cli.help.visits.time_limit": ("路线搜索的工作量预算，以秒计（计数的工作，每秒约 40 万"
+                                   "次户·迭代：方案不随机器负载变化；不超过 --iterations，"
+                                   "预算不足时方案会说明；--time-limit 是它的旧名）。墙钟上限用 --wall-limit。",
+                                   "Work budget of the routing search, in seconds (counted "
+                                   "work, about 400,000 client-iterations a second: the plan "
+                                   "does not change with load; never more than --iterations, "
+                                   "and the plan says when the budget gave fewer; --time-limit "
+                                   "is its old name). For a wall-clock ceiling, --wall-limit."),
     "cli.help.visits.seed": ("路线搜索的随机种子。", "Seed of the routing search."),
     "cli.help.visits.window_days": ("登记后多少天内须上门。", "A visit falls within this many "
                                     "days after registration."),
