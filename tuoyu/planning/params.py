@@ -24,7 +24,11 @@ class PlannerParams(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    time_limit: float = Field(60.0, gt=0, le=3600, description="Solver time limit, seconds.")
+    time_limit: float = Field(
+        60.0, gt=0, le=3600, description="The solve's budget, seconds. For the roster, the "
+        "calendar and the home visits a budget of counted work, in seconds of an idle machine "
+        "(the same plan under any load); for siting, HiGHS's time limit (its solve usually "
+        "ends well before). For a wall-clock ceiling: wall_limit.")
     workers: int = Field(8, ge=1, le=64, description="Solver workers (threads).")
     wall_limit: float | None = Field(
         None, gt=0, le=36000, description="Wall-clock ceiling of the whole plan, seconds "

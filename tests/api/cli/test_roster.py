@@ -282,3 +282,22 @@ def test_the_command_line_prints_its_own_words_only(tmp_path: Path) -> None:
     assert res.returncode == 0, res.stderr[-2000:]
     assert "HiGHS" not in res.stdout and "Copyright" not in res.stdout
     assert res.stdout.startswith("2027-03 检查排班"), res.stdout[:200]
+
+
+def test_the_work_limit_is_the_time_limits_name_and_the_same_roster(tmp_path, monkeypatch):
+    """``--work-limit`` names what the roster's limit is (a budget of counted work, the
+    same roster under any load); ``--time-limit`` is its old name: the same budget, the
+    same rows and the same result in the draw record."""
+    monkeypatch.setenv("TUOYU_DATABASE_URL", db_url(tmp_path))
+    data = tiny_dataset(tmp_path / "data")
+    rows = {}
+    for flag in ("--work-limit", "--time-limit"):
+        out = tmp_path / flag.strip("-")
+        result = runner.invoke(app, ["roster", "--data", str(data), "--month", "2027-03",
+                                     "--out", str(out), flag, "30"])
+        assert result.exit_code == 0, result.output
+        record = json.loads((out / "draw.json").read_text(encoding="utf-8"))
+        rows[flag] = ((out / "roster.csv").read_text(encoding="utf-8"), record["result"])
+    assert rows["--work-limit"] == rows["--time-limit"]
+    help_text = runner.invoke(app, ["roster", "--help"]).output
+    assert "工作量预算" in help_text and "--work-limit" in help_text

@@ -80,7 +80,8 @@ def roster(
     draw_share: float = param_option(RosterParams, "draw_share",
                                      help="cli.help.roster.draw_share"),
     min_team: int = param_option(RosterParams, "min_team", help="cli.help.roster.min_team"),
-    time_limit: float = param_option(RosterParams, "time_limit", help="cli.help.time_limit"),
+    time_limit: float = param_option(RosterParams, "time_limit", "--work-limit",
+                                     "--time-limit", help="cli.help.roster.time_limit"),
     wall_limit: float = param_option(RosterParams, "wall_limit", "--wall-limit",
                                      help="cli.help.wall_limit"),
     workers: int = param_option(RosterParams, "workers", help="cli.help.roster.workers"),
@@ -294,7 +295,8 @@ def verify_cmd(
     paths: list[Path] = typer.Argument(..., help=help_of("cli.help.roster.draw")),
     data: Path = typer.Option(None, help=help_of("cli.help.data_recorded")),
     workers: int = typer.Option(8, help=help_of("cli.help.workers")),
-    time_limit: float = typer.Option(120.0, help=help_of("cli.help.time_limit")),
+    time_limit: float = typer.Option(120.0, "--work-limit", "--time-limit",
+                                     help=help_of("cli.help.roster.time_limit")),
     lang: str = LANG_OPTION,
 ) -> None:
     """复核抽取：重新计算完整的审计记录，与给出的每个文件和库中的副本比对，说明哪些一致、

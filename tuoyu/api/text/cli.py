@@ -67,6 +67,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                "Dataset folder (default: as recorded)."),
     "cli.help.out": ("输出文件夹。", "Output folder."),
     "cli.help.time_limit": ("求解时限，秒。", "Solver time limit, seconds."),
+    "cli.help.roster.time_limit": (
+        "排班搜索的工作量预算，以空闲机器上的秒数计（确定性：任何机器、任何负载下同一排班；"
+        "--time-limit 是它的旧名）。",
+        "Work budget of the roster's search, in seconds of an idle machine (deterministic: "
+        "the same roster on any machine and under any load; --time-limit is its old name)."),
     "cli.help.workers": ("求解线程数。", "Solver threads."),
     "cli.help.roster.month": ("要排班的月份，YYYY-MM，如 2027-03。",
                               "Month to plan, YYYY-MM, e.g. 2027-03."),
