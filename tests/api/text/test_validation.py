@@ -98,3 +98,23 @@ def test_every_chinese_sentence_is_chinese() -> None:
     for zh, en in [*MESSAGES.values(), *FIELDS.values()]:
         assert han.search(zh), zh
         assert set(re.findall(r"{(\w+)}", zh)) == set(re.findall(r"{(\w+)}", en))
+
+
+def test_every_parameter_of_every_planner_has_a_chinese_name() -> None:
+    """Every parameter a planner takes (each registered planner's, the next one's too) is
+    named in Chinese when refused: never its bare key in the Chinese sentence."""
+    from tuoyu.planning.registry import planners
+
+    missing = {(p.kind, f) for p in planners() for f in p.params.model_fields
+               if f not in FIELDS}
+    assert missing == set()
+    refused = where(_one(planners()[-1].params, **_valid_of(planners()[-1].params),
+                         wall_limit=-1), "zh")
+    assert re.search(r"[\u4e00-\u9fff]", refused) and refused != "wall_limit", refused
+
+
+def _valid_of(cls: type) -> dict:
+    """The required parameters of ``cls`` with valid values (the rest default)."""
+    samples = {"month": "2027-03", "year": 2027, "week": "2027-03-01"}
+    return {f: samples[f] for f, info in cls.model_fields.items()
+            if info.is_required() and f != "kind"}
