@@ -306,6 +306,50 @@ def test_what_the_service_shows_of_a_served_folder_names_no_server_folder(
     assert not [t[:200] for t in shown if secret in t or "东滩区/out" in t]
 
 
+def test_a_served_folder_deleted_while_served_is_named_never_its_path(tmp_path: Path) -> None:
+    """The folder of ``tuoyu serve --data DIR`` moved or deleted while the service runs:
+    a job on it failed with "dataset folder does not exist /home/…/DIR", and the pages'
+    reads said the same (the server's path, which may hold a person's name). Every error
+    a job or a page shows now names the dataset by its name and says in Chinese what is
+    wrong; a table deleted from it is said without the folder either."""
+    import shutil
+
+    from api_support import wait
+    from draw_support import tiny_dataset
+
+    folder = tiny_dataset(tmp_path / "张三的文件" / "东滩区")
+    secret = str(tmp_path)
+    with client(tmp_path, data=folder) as c:
+        (mine,) = [d for d in c.get("/api/v1/datasets").json() if d["default"]]
+        base = f"/api/v1/datasets/{mine['id']}"
+        (folder / "institutions.csv").unlink()
+        table = c.get(f"{base}/tables/institutions")
+        assert table.status_code == 422 and secret not in table.text, table.text
+        assert "缺少必需的表" in table.json()["message"]
+        shutil.rmtree(folder)
+        job = c.post("/api/v1/jobs", json={"kind": "roster", "dataset_id": mine["id"],
+                                           "params": {"month": "2027-03", "seed": 7}}).json()
+        done = wait(c, job["id"], timeout=120)
+        result = c.get(f"/api/v1/jobs/{job['id']}/result")
+        replies = [result, c.get(f"{base}/tables/inspectors"),
+                   c.get(f"{base}/rosters/2027-03/notice?kind=announcement"),
+                   c.get(f"{base}/scorecard?year=2027"),
+                   c.get(f"{base}/scorecard.xlsx?year=2027"),
+                   c.post(f"{base}/rosters/2027-03/commit", json={}),
+                   c.post(f"{base}/outcomes", files={"file": (
+                       "outcomes.csv", b"institution_id,date,outcome,inspector_ids\n",
+                       "text/csv")})]
+        shown = [c.get(f"/api/v1/jobs/{job['id']}").text, c.get("/api/v1/jobs").text,
+                 json.dumps(done, ensure_ascii=False)] + [r.text for r in replies]
+    assert done["status"] == "failed"
+    assert [r.status_code for r in replies] == [422] * len(replies)
+    gone = f"“{mine['name']}”的数据文件夹已不在服务器上"
+    assert gone in done["message"], done["message"]
+    for r in replies:
+        assert gone in r.json()["message"], r.text
+    assert not [t[:300] for t in shown if secret in t or "张三" in t]
+
+
 def test_a_folder_served_as_baoshan_before_finds_its_draws_again(tmp_path: Path) -> None:
     """Before 2026-12-07 ``tuoyu serve --data DIR`` registered DIR as ``baoshan``: its
     pages stored DIR's draws and outcomes under the key ``baoshan``, beside the command

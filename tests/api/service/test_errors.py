@@ -134,3 +134,23 @@ def test_the_upload_limit_is_said_in_both_languages_with_its_size() -> None:
     text = too_large_message(50 * 2**20)
     assert "50 MB" in text and "上限" in text and "larger than" in text
     assert "1.5 MB" in too_large_message(int(1.5 * 2**20))
+
+
+def test_a_served_error_names_a_dataset_never_a_server_folder() -> None:
+    """``served_data_error``: the folder of a dataset that is gone is said as that, naming
+    the dataset; a file in a folder is said by its path inside it, the folder by its name;
+    a job's folder under the data root is said as inside the root (longest first)."""
+    from tuoyu.api.service.errors import places_of, served_data_error, without_paths
+
+    places = places_of({"/srv/张三/东滩区": "东滩区（数据文件夹）", "/srv/home": "TUOYU_HOME"})
+    exc = DataError([
+        Problem("/srv/张三/东滩区", "the dataset folder does not exist", code="input.no_folder"),
+        Problem("streets.csv", "missing", expected="a sheet in a workbook in /srv/张三/东滩区",
+                code="input.missing_table", params={"where": "/srv/张三/东滩区/a.xlsx"})])
+    gone, missing = served_data_error(exc, places).problems
+    assert gone.code == "input.dataset_folder_gone"
+    assert gone.params == {"dataset": "东滩区（数据文件夹）"}
+    assert missing.expected == "a sheet in a workbook in 东滩区（数据文件夹）"
+    assert missing.params == {"where": "a.xlsx"}
+    assert without_paths("[Errno 2] '/srv/home/jobs/ab/x.csv'", places) == "[Errno 2] 'jobs/ab/x.csv'"
+    assert "张三" not in str(served_data_error(exc, places).problems)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -9,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from tuoyu.models.errors import DataError, InfeasibleError
+from tuoyu.models.errors import DataError, InfeasibleError, Problem
 
 KINDS = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
          405: "method_not_allowed", 409: "conflict", 413: "too_large",
@@ -56,6 +59,76 @@ def problem_dicts(exc: DataError, lang: str = "zh") -> list[dict[str, Any]]:
 
     return [{**p.as_dict(), "text": render_problem(p, lang)}  # type: ignore[arg-type]
             for p in exc.problems[:MAX_PROBLEMS]]
+
+
+def without_paths(value: Any, places: Mapping[str, str]) -> Any:
+    """``value`` (a string, or dicts, lists and tuples of them) with each server folder of
+    ``places`` said by what it is instead: a file in it by its own path inside it, the
+    folder itself by its name (``places``: folder -> name; longest first, so a job's folder
+    under the data root is said as the job's, not the root's)."""
+    if isinstance(value, str):
+        for folder in sorted(places, key=len, reverse=True):
+            if folder and folder in value:
+                for sep in {os.sep, "/"}:
+                    value = value.replace(folder + sep, "")
+                value = value.replace(folder, places[folder])
+        return value
+    if isinstance(value, dict):
+        return {k: without_paths(v, places) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(without_paths(v, places) for v in value)
+    return value
+
+
+def places_of(folders: Mapping[str | Path, str]) -> dict[str, str]:
+    """Each folder as given and as resolved (a problem names it either way) -> its name."""
+    out: dict[str, str] = {}
+    for folder, name in folders.items():
+        out[str(folder)] = name
+        out[str(Path(folder).resolve())] = name
+    return out
+
+
+def served_data_error(exc: DataError, places: Mapping[str, str]) -> DataError:
+    """The problems as the service may show them (a job, a page, a reply): never a server
+    folder. A dataset's folder that is no longer there (moved or deleted while served) is
+    said as that, naming the dataset (``input.dataset_folder_gone``); any other problem
+    keeps its words with each folder of ``places`` said by name (:func:`without_paths`)."""
+    problems = []
+    for p in exc.problems:
+        if p.code == "input.no_folder" and p.file in places:
+            name = places[p.file]
+            problems.append(Problem(
+                "dataset", f"the folder of the dataset '{name}' is no longer on the server "
+                "(moved or deleted)", expected="the folder put back, or the dataset uploaded "
+                "again", code="input.dataset_folder_gone", params={"dataset": name}))
+            continue
+        fields = without_paths(
+            {"file": p.file, "message": p.message, "column": p.column,
+             "expected": p.expected, "got": p.got, "params": dict(p.params)}, places)
+        problems.append(Problem(row=p.row, code=p.code, **fields))
+    return DataError(problems)
+
+
+def service_places(st: Any = None, *, engine: Any = None,
+                   home: Path | None = None) -> dict[str, str]:
+    """The server folders a reply could name, by what the service calls them: every
+    dataset's folder by the dataset's name, the data root (``TUOYU_HOME``: uploads, job
+    folders) by its variable's name. ``st``: the service's state, else its ``engine`` and
+    ``home``."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from tuoyu.api.store import DatasetRow
+
+    if st is not None:
+        engine, home = st.engine, st.settings.home
+    with Session(engine) as s:
+        rows = s.execute(select(DatasetRow.path, DatasetRow.name)).all()
+    named: dict[str | Path, str] = {path: name for path, name in rows}
+    if home is not None:
+        named[home] = "TUOYU_HOME"
+    return places_of(named)
 
 
 def data_error_response(exc: DataError, lang: str = "zh") -> JSONResponse:
@@ -111,6 +184,11 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(DataError)
     async def _data(request: Request, exc: DataError) -> JSONResponse:
+        st = getattr(request.app.state, "tuoyu", None)  # None: a bare app of the tests
+        if st is not None:
+            from fastapi.concurrency import run_in_threadpool
+
+            exc = served_data_error(exc, await run_in_threadpool(service_places, st))
         return data_error_response(exc, request_lang(request))
 
     @app.exception_handler(InfeasibleError)

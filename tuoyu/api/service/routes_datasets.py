@@ -444,7 +444,7 @@ def roster_commit(dataset_id: str, month: str, body: CommitRequest, st: StateDep
     source: dict[str, Any] = {"kind": body.source}
     if body.source == "lottery":
         source.update(name=body.lottery_name or "", date=str(body.lottery_date or ""))
-    _cycle_step(lambda: runner.commit(dataset, params, source, st.engine, reason=body.reason),
+    _cycle_step(st, lambda: runner.commit(dataset, params, source, st.engine, reason=body.reason),
                 language)
     return runner.month_state(dataset, month, st.engine)
 
@@ -461,7 +461,7 @@ def roster_seed(dataset_id: str, month: str, body: SeedRequest, st: StateDep,
     dataset = ds.dataset_of(row.id, row.path)
     value: dict[str, Any] = dict(body.drand) if body.drand is not None else {
         "numbers": body.numbers or ""}
-    _cycle_step(lambda: runner.seed(dataset, _month(month), value, st.engine),
+    _cycle_step(st, lambda: runner.seed(dataset, _month(month), value, st.engine),
                 "en" if lang == "en" else "zh")
     return runner.month_state(dataset, month, st.engine)
 
@@ -474,7 +474,7 @@ def roster_reveal(dataset_id: str, month: str, st: StateDep, _who: Planner,
 
     row = get_dataset(st, dataset_id)
     dataset = ds.dataset_of(row.id, row.path)
-    _cycle_step(lambda: runner.reveal(dataset, _month(month), st.engine),
+    _cycle_step(st, lambda: runner.reveal(dataset, _month(month), st.engine),
                 "en" if lang == "en" else "zh")
     return runner.month_state(dataset, month, st.engine)
 
@@ -488,10 +488,12 @@ def _month(month: str) -> str:
         raise ApiError(422, f"'{month[:20]}' is not a month; expected YYYY-MM.") from None
 
 
-def _cycle_step(step: Any, lang: str) -> Any:
+def _cycle_step(st: State, step: Any, lang: str) -> Any:
     """Run a step of the month's cycle: a refusal of the month's state is 409, a bad
-    value (a drand round that does not verify, …) 422, each said in ``lang``."""
+    value (a drand round that does not verify, …) 422, each said in ``lang`` (naming no
+    server folder)."""
     from tuoyu.api import runner, store
+    from tuoyu.api.service.errors import served_data_error, service_places
     from tuoyu.api.text import render_data_error
 
     try:
@@ -500,5 +502,6 @@ def _cycle_step(step: Any, lang: str) -> Any:
         raise ApiError(409, runner.state_error_text(exc, lang), "roster_state",
                        reason=exc.code) from None
     except DataError as exc:
-        raise ApiError(422, render_data_error(exc, lang), "bad_value",  # type: ignore[arg-type]
-                       reason=exc.problems[0].code) from None
+        served = served_data_error(exc, service_places(st))
+        raise ApiError(422, render_data_error(served, lang), "bad_value",  # type: ignore[arg-type]
+                       reason=served.problems[0].code) from None

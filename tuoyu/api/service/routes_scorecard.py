@@ -38,7 +38,10 @@ def _doc(st: Any, dataset_id: str, year: int, lang: str) -> dict[str, Any]:
         inputs, sources = gathering.gather(dataset, year, engine=st.engine,
                                            jobs_dir=st.settings.jobs_dir)
     except DataError as exc:
-        raise ApiError(422, render_data_error(exc, language)) from None  # type: ignore[arg-type]
+        from tuoyu.api.service.errors import served_data_error, service_places
+
+        served = served_data_error(exc, service_places(st))
+        raise ApiError(422, render_data_error(served, language)) from None  # type: ignore[arg-type]
     return rendered(scorecard(inputs), district_name(dataset, row.name), sources,
                     language, folders=False)  # type: ignore[arg-type]
 

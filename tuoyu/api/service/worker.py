@@ -150,16 +150,22 @@ def _error(error: str, message: str, **extra: Any) -> dict[str, Any]:
     return {"error": error, "message": message, **extra}
 
 
-def _failure(exc: Exception, kind: str | None = None) -> tuple[dict[str, str], dict[str, Any]]:
+def _failure(exc: Exception, kind: str | None = None,
+             places: dict[str, str] | None = None) -> tuple[dict[str, str], dict[str, Any]]:
     """The message (both languages) and stored result of a job that made no plan, by what
     went wrong. Called inside the ``except`` block (an unexpected error keeps a short
     traceback for the operator; the API never serves it). An unexpected error of a plan
     of families (``kind`` with ``personal_data``) is told by its type only: its text may
-    quote a family, and a job's message is listed to viewers."""
+    quote a family, and a job's message is listed to viewers. ``places``: the server's
+    folders (:func:`~tuoyu.api.service.errors.service_places`), never named: a dataset's
+    by its name (a folder deleted while served: said so, naming the dataset)."""
     from tuoyu.api import runner, store
     from tuoyu.api.exports.output import OutputError
+    from tuoyu.api.service.errors import served_data_error, without_paths
     from tuoyu.api.service.jobs import both, said
     from tuoyu.models.errors import DataError
+
+    places = places or {}
 
     if isinstance(exc, ValidationError):
         from tuoyu.api.text import message as say
@@ -176,22 +182,39 @@ def _failure(exc: Exception, kind: str | None = None) -> tuple[dict[str, str], d
         from tuoyu.api.service.errors import problem_dicts
         from tuoyu.api.text import render_data_error
 
-        msg = both(lambda lg: render_data_error(exc, lg, limit=3))
-        return msg, _error("invalid_input", msg["message"], problems=problem_dicts(exc),
-                           problem_count=len(exc.problems))
+        served = served_data_error(exc, places)
+        msg = both(lambda lg: render_data_error(served, lg, limit=3))
+        return msg, _error("invalid_input", msg["message"], problems=problem_dicts(served),
+                           problem_count=len(served.problems))
     if isinstance(exc, store.RosterStateError):  # a published month, another draw meanwhile
         msg = both(lambda lg: runner.state_error_text(exc, lg))
         return msg, _error("roster_state", msg["message"], code=exc.code,
                            message_en=msg["message_en"])
     if isinstance(exc, OutputError):
-        msg = said("job.output_failed", reason=str(exc))
+        msg = said("job.output_failed", reason=without_paths(str(exc), places))
         return msg, _error("output", msg["message"])
     from tuoyu.planning.registry import planner
 
     personal = kind is not None and planner(kind).personal_data
-    msg = said("job.failed", reason=type(exc).__name__ if personal else str(exc))
-    detail = "" if personal else traceback.format_exc(limit=5)
+    msg = said("job.failed", reason=type(exc).__name__ if personal
+               else without_paths(str(exc), places))
+    detail = "" if personal else without_paths(traceback.format_exc(limit=5), places)
     return msg, _error("failed", msg["message"], detail=detail)
+
+
+def _places(url: str, out: Path) -> dict[str, str]:
+    """The server's folders a job's error must not name (its out folder is
+    ``TUOYU_HOME/jobs/<id>``); none known when the store cannot be read."""
+    from tuoyu.api.service.errors import service_places
+
+    try:
+        eng = make_engine(url)
+        try:
+            return service_places(engine=eng, home=out.parent.parent)
+        finally:
+            eng.dispose()
+    except Exception:  # the error itself may be the store's: its own words then
+        return {str(out.parent.parent): "TUOYU_HOME"}
 
 
 def run_job(job_id: str, kind: str, dataset_id: str, data_dir: str, params: dict[str, Any],
@@ -228,6 +251,6 @@ def run_job(job_id: str, kind: str, dataset_id: str, data_dir: str, params: dict
             final = {"objective": plan.objective, "bound": plan.bound, "gap": plan.gap}
         except Exception as exc:
             status, final = "failed", {}
-            message, result = _failure(exc, kind)
+            message, result = _failure(exc, kind, _places(url, out))
         progress = {**beat.snapshot(), **final}
     _finish(url, job_id, lease, status, message, result, files, progress)

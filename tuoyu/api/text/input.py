@@ -59,6 +59,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "table '{table}' is given more than once ({sources})",
     ),
     "input.no_folder": ("数据集文件夹不存在", "the dataset folder does not exist"),
+    "input.dataset_folder_gone": (
+        "“{dataset}”的数据文件夹已不在服务器上（被移走或删除）：请把文件夹放回原处后"
+        "重新启动服务，或重新上传该数据集",
+        "the folder of the dataset '{dataset}' is no longer on the server (moved or "
+        "deleted): put the folder back and restart the service, or upload the dataset again",
+    ),
     "input.missing_table": (
         "缺少必需的表“{table}”（{table_zh}）",
         "required table '{table}' ({table_zh}) is missing",
