@@ -31,6 +31,7 @@ from tuoyu.api.store.draws import (  # the roster's store side; named here as be
     publish,
     publish_draw,
     record_outcomes,
+    recorded_dataset,
     reveal,
     roster_inputs,
     save_roster,
@@ -45,7 +46,7 @@ from tuoyu.planning.plan import Plan
 
 __all__ = ["check_redraw", "check_roster", "commit", "dataset_keys", "deliver", "deliver_each",
            "make_plan", "month_state", "month_view", "office_today", "publish", "publish_draw",
-           "record_outcomes", "reveal", "roster_inputs", "roster_run_inputs", "save_roster",
+           "record_outcomes", "recorded_dataset", "reveal", "roster_inputs", "roster_run_inputs", "save_roster",
            "seed", "sessions_run_inputs", "state_error_text", "store_chain", "store_draws",
            "store_plan", "write_files"]
 

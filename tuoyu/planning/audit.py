@@ -51,8 +51,10 @@ def draw_record_of(plan: Plan) -> dict[str, Any]:
         detail.kept,
         dt.date.fromisoformat(from_date) if from_date else None,
     )
-    if not detail.dataset.served:  # the command line's own: verify finds it from any cwd
-        body["inputs"]["data_dir"] = str(Path(detail.dataset.folder).resolve())
+    # no folder: the record is public once sealed and revealed, and a folder's path may hold
+    # a person's name (C:\Users\<name>\…); the tables' fingerprint names the inputs, and
+    # ``tuoyu roster verify`` finds the folder in the store (records before 2026-12-07
+    # held ``inputs.data_dir``: they still verify, and the revealed notice withholds it)
     body["solver"]["stages"] = [s.as_dict() for s in plan.stages]
     return {
         **body,

@@ -4,7 +4,7 @@ key under which the store keeps its history (rosters, outcomes)."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from tuoyu.data import BUNDLED, BUNDLED_NAME
@@ -14,10 +14,6 @@ from tuoyu.data import BUNDLED, BUNDLED_NAME
 class Dataset:
     folder: Path
     key: str
-    #: planned by the service (``tuoyu serve``): what it writes (the draw's record, which
-    #: its viewers read and the public reads once sealed and revealed) names the dataset,
-    #: never the server's folder
-    served: bool = field(default=False, compare=False)
 
     @classmethod
     def at(cls, folder: Path | str) -> Dataset:

@@ -222,8 +222,10 @@ def test_an_outcome_dated_after_today_is_refused(tmp_path: Path,
 
 def test_a_draw_verifies_from_another_folder(tmp_path: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    """draw.json names its dataset by an absolute path, so ``roster verify`` works from
-    wherever it is run, even when the plan was made with a relative ``--data``."""
+    """``roster verify`` works from wherever it is run, even when the plan was made with a
+    relative ``--data``: the store knows the folder the record was drawn on. The record
+    itself names no folder (it is public once sealed and revealed, and a folder's path may
+    hold a person's name: it held ``inputs.data_dir`` until 2026-12-07)."""
     monkeypatch.setenv("TUOYU_DATABASE_URL", f"sqlite:///{tmp_path / 'store.sqlite'}")
     work = tmp_path / "work"
     work.mkdir()
@@ -233,7 +235,7 @@ def test_a_draw_verifies_from_another_folder(tmp_path: Path,
                                "--out", "plan", "--time-limit", "30"])
     assert made.exit_code == 0, made.output
     record = json.loads((work / "plan" / "draw.json").read_text(encoding="utf-8"))
-    assert Path(record["inputs"]["data_dir"]).is_absolute()
+    assert "data_dir" not in record["inputs"] and str(work) not in json.dumps(record)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)

@@ -48,10 +48,11 @@ def made(tmp_path_factory):
     return root, data
 
 
-def verify(root: Path, *paths: Path, store: str = "a.sqlite"):
+def verify(root: Path, *paths: Path, store: str = "a.sqlite", data: Path | None = None):
+    given = ("--data", str(data)) if data else ()
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("TUOYU_DATABASE_URL", f"sqlite:///{root / store}")
-        return cli("roster", "verify", *map(str, paths), "--lang", "en", *FAST)
+        return cli("roster", "verify", *map(str, paths), *given, "--lang", "en", *FAST)
 
 
 def copy_store(root: Path, name: str) -> None:
@@ -156,11 +157,15 @@ def test_a_draw_of_another_store_does_not_match_and_names_this_stores_draw(made)
 
 
 def test_a_store_without_the_month_cannot_confirm_the_record(made, tmp_path):
-    root, _ = made
+    root, data = made
     shutil.copytree(root / "seven", tmp_path / "seven")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("TUOYU_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.sqlite'}")
         out = cli("roster", "verify", str(tmp_path / "seven"), "--lang", "en", *FAST)
+        # the record names no folder, and this store knows of none: give it
+        assert out.exit_code == 2 and "give the dataset folder with --data" in out.output
+        out = cli("roster", "verify", str(tmp_path / "seven"), "--data", str(data),
+                  "--lang", "en", *FAST)
     assert out.exit_code == 1 and "This store holds no draw of 2027-03" in out.output
     missing = verify(root, tmp_path / "nothing" / "draw.json")
     assert missing.exit_code == 2
@@ -227,12 +232,12 @@ def _coverage(record: dict) -> None:
 def test_a_record_changed_after_the_draw_does_not_match(made, tmp_path, change, says):
     """verify recomputes the draw from the record's inputs: a changed team, seed,
     candidate, weight or quota is named, whether or not a store holds the draw."""
-    root, _ = made
+    root, data = made
     record = json.loads((root / "seven" / "draw.json").read_text(encoding="utf-8"))
     change(record)
     path = tmp_path / "draw.json"
     path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
-    for store in ("a.sqlite", "empty.sqlite"):
-        out = verify(root, path, store=store)
+    for store in ("a.sqlite", "empty.sqlite"):  # no store knows the folder: it is given
+        out = verify(root, path, store=store, data=data if store == "empty.sqlite" else None)
         assert out.exit_code == 1, out.output
         assert "does NOT match" in out.output and says in out.output, out.output

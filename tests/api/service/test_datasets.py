@@ -431,3 +431,74 @@ def test_a_copy_of_the_bundled_data_named_baoshan_keeps_its_draws(tmp_path: Path
     assert adopt_folder_served_as_baoshan(eng) == 0
     with Session(eng) as s:
         assert [r.seed for r in store.month_draws(s, "baoshan", "2027-03")] == [7]
+
+
+def test_an_older_sealed_record_naming_its_folder_is_revealed_without_it(
+        tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    """Until 2026-12-07 a roster drawn on the command line kept its folder's absolute path
+    (``inputs.data_dir``, which may hold a person's name) in draw.json, and so in the
+    sealed record the service reveals to the public. A new record names no folder; an
+    older one still verifies (``tuoyu roster verify``), its seal in the store untouched,
+    and the service's revealed notice withholds the folder (said, with how to check it):
+    put back, the withheld text is the sealed text byte for byte."""
+    import datetime as dt
+    import html as html_lib
+    import re
+
+    from drand_rounds import COMMIT_BEFORE_3311596, ROUND_3311596
+    from draw_support import tiny_dataset
+    from sqlalchemy.orm import Session
+    from typer.testing import CliRunner
+
+    from tuoyu.api import runner, store
+    from tuoyu.api.cli import app
+    from tuoyu.api.exports import audit, roster
+    from tuoyu.planning.dataset import Dataset
+    from tuoyu.planning.params import RosterParams
+    from tuoyu.planning.roster import fingerprint
+
+    folder = tiny_dataset(tmp_path / "张三" / "东滩区")
+    path = str(folder.resolve())
+    url = f"sqlite:///{tmp_path / 'shared.sqlite'}"
+    eng = store.engine(url)
+    ds = Dataset.at(folder)
+    params = RosterParams(month="2027-03", time_limit=20, workers=2)
+    runner.commit(ds, params, {"kind": "drand"}, eng, now=COMMIT_BEFORE_3311596)
+    runner.seed(ds, "2027-03", ROUND_3311596, eng)
+    plan = runner.make_plan(ds, params, engine=eng)
+    assert "data_dir" not in audit.draw_record_of(plan)["inputs"]  # a new record: no folder
+
+    new = audit.draw_record_of
+
+    def older(p):  # noqa: ANN001, ANN202 - the record as the code before 2026-12-07 wrote it
+        record = new(p)
+        record["inputs"]["data_dir"] = path
+        return record
+
+    with monkeypatch.context() as mp:
+        mp.setattr(audit, "draw_record_of", older)
+        mp.setattr(roster, "draw_record_of", older)
+        runner.deliver(plan, tmp_path / "out", dataset=ds, engine=eng)
+    runner.publish(ds, "2027-03", eng)
+    runner.reveal(ds, "2027-03", eng, today=dt.date(2027, 4, 2))
+    with Session(eng) as s:
+        (row,) = s.query(store.Roster).filter(store.Roster.month == "2027-03").all()
+        sealed_text, sealed_hash = row.sealed_json, row.sealed_hash
+    assert path in sealed_text and fingerprint(json.loads(sealed_text)) == sealed_hash
+    monkeypatch.setenv("TUOYU_DATABASE_URL", url)
+    checked = CliRunner().invoke(app, ["roster", "verify", str(tmp_path / "out"),
+                                       "--work-limit", "20"])
+    assert checked.exit_code == 0 and "抽取结果一致" in checked.output, checked.output
+    monkeypatch.setenv("TUOYU_TODAY", "2027-04-02")
+    with client(tmp_path, url, data=folder) as c:
+        (mine,) = [d["id"] for d in c.get("/api/v1/datasets").json() if d["default"]]
+        page = c.get(f"/api/v1/datasets/{mine}/rosters/2027-03/notice?kind=revealed")
+    assert page.status_code == 200, page.text
+    assert "张三" not in page.text and json.dumps(path)[1:-1] not in page.text
+    assert "（已隐去）" in page.text and "依申请查阅封存原文" in page.text
+    assert sealed_hash in page.text
+    shown = html_lib.unescape(re.search(r'id="sealed-record-withheld">(.*?)</pre>',
+                                        page.text, re.S).group(1))
+    assert shown.replace("（已隐去）", json.dumps(path, ensure_ascii=False)[1:-1]) == sealed_text
+    with Session(eng) as s:  # the store's seal is as it was
+        assert s.query(store.Roster).one().sealed_json == sealed_text

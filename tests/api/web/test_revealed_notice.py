@@ -79,6 +79,12 @@ def test_the_revealed_notice_checks_itself_offline_and_finds_one_changed_byte(re
         ok, said = _check(page, _change_one_byte(revealed, "commitment-inputs"),
                           tmp_path / "inputs-changed.html")
         assert ok == "false" and "承诺的输入与承诺值不一致" in said
+        # an older record's server folder withheld: the seal is said not checkable here,
+        # the commitment is still checked
+        withheld = revealed.replace('id="sealed-record"', 'id="sealed-record-withheld"')
+        ok, said = _check(page, withheld, tmp_path / "withheld.html")
+        assert "本页无法重算封存值" in said and "承诺的输入与承诺值一致" in said, said
+        assert "不一致" not in said
         assert not errors, errors
     finally:
         ctx.close()

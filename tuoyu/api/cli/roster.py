@@ -317,11 +317,14 @@ def verify_cmd(
         if isinstance(record, dict) and record.get("kind") == "tuoyu.roster.sealed":
             sealed, record = record, record.get("record")  # a revealed record: its draw
         check_record(record, path.name)
+        # the folder given, else the one an older record names, else the store's: a
+        # record names no folder since 2026-12-07 (runner.recorded_dataset)
         folder = data or record["inputs"].get("data_dir")
-        if not folder:
+        dataset = Dataset.at(folder) if folder else runner.recorded_dataset(record)
+        if dataset is None:
             fail([message("input.record_no_dataset", {"path": str(path)}, language)],
                  language)
-        dataset = Dataset.at(folder)
+            return
         draws = runner.store_draws(dataset, str(record["month"]))
         chain = runner.store_chain(dataset)
         verdict = verify_draw(record, dataset, draws=draws, files=others, chain=chain,

@@ -224,6 +224,29 @@ def _draw_facts(record: dict[str, Any], inspections: int, lang: Lang
     return facts
 
 
+#: what an older sealed record's server folder reads as once withheld
+WITHHELD = "（已隐去）"
+
+
+def withhold_folder(sealed_text: str) -> str | None:
+    """The sealed record's text with the server folder an older record names
+    (``inputs.data_dir``, written by the command line until 2026-12-07: a path that may
+    hold a person's name, ``C:\\Users\\<name>\\…``) replaced by :data:`WITHHELD`; None
+    when the record names no folder (then the text is attached as sealed, byte for byte).
+    The sealed hash is over the whole text, so a text withheld from cannot be checked
+    against it: the page says so and how to check it instead."""
+    import json
+
+    try:
+        folder = json.loads(sealed_text)["record"]["inputs"]["data_dir"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    if not isinstance(folder, str) or not folder:
+        return None
+    as_written = json.dumps(folder, ensure_ascii=False)[1:-1]  # as in the canonical JSON
+    return sealed_text.replace(as_written, WITHHELD)
+
+
 def _check_sections(view: MonthView, official: dict[str, Any], lang: Lang
                     ) -> tuple[list[Section], list[tuple[str, str, str]]]:
     """The sealed record's hash (and the commitment's), with the files to check them."""
@@ -233,7 +256,13 @@ def _check_sections(view: MonthView, official: dict[str, Any], lang: Lang
         sections.append(Section(_t("check_head", lang), (_t("item", lang), _t("value", lang)),
                                 ((_t("sealed_hash", lang), view.sealed_hash),),
                                 ident="sealed-hash"))  # fmt: skip
-        attachments.append(("sealed-record", _t("sealed_record", lang), view.sealed_text))
+        withheld = withhold_folder(view.sealed_text)
+        if withheld is None:
+            attachments.append(("sealed-record", _t("sealed_record", lang), view.sealed_text))
+        else:
+            sections.append(Section(_t("withheld_head", lang), text=_t("withheld", lang)))
+            attachments.append(("sealed-record-withheld", _t("sealed_record_withheld", lang),
+                                withheld))
         if official and view.commitment_inputs:
             sections.append(Section(_t("commitment", lang), (_t("item", lang),
                                                              _t("value", lang)),
@@ -319,11 +348,15 @@ CHECK_JS = """
   var said = JSON.parse(out.getAttribute('data-words'));
   if (!window.crypto || !crypto.subtle) { out.textContent = said.nocrypto; return; }
   var record = text('sealed-record'), inputs = text('commitment-inputs');
+  var withheld = record === null;  // an older record's server folder withheld: not hashable
+  if (withheld) { record = text('sealed-record-withheld'); }
   Promise.all([hash(record), inputs === null ? null : hash(inputs)]).then(function (h) {
     var lines = [], ok = true;
     var sealed = h[0] === value('sealed-hash');
-    lines.push(sealed ? said.sealed_ok : said.sealed_bad + ' (' + h[0] + ')');
-    ok = ok && sealed;
+    if (withheld) { lines.push(said.sealed_withheld); } else {
+      lines.push(sealed ? said.sealed_ok : said.sealed_bad + ' (' + h[0] + ')');
+      ok = ok && sealed;
+    }
     if (inputs !== null) {
       var committed = h[1] === value('commitment-hash');
       var named = false;
@@ -373,7 +406,8 @@ def notice_html(notice: Notice, lang: Lang = "zh") -> str:
     ]
     if notice.check:
         words = {k: _t(f"check_{k}", lang) for k in ("sealed_ok", "sealed_bad", "commit_ok",
-                                                     "commit_bad", "compare", "nocrypto")}
+                                                     "commit_bad", "compare", "nocrypto",
+                                                     "sealed_withheld")}
         parts.append(f'<p id="check" data-words="{e(json.dumps(words, ensure_ascii=False))}">'
                      f"{e(_t('check_running', lang))}</p>")
     for s in notice.sections:

@@ -357,15 +357,12 @@ def dataset_of(dataset_id: str, folder: str | Path) -> Any:
     served with ``--data`` is keyed in the store by its absolute path, as the command line
     keys it (``tuoyu roster --data DIR``): one history, one draw chain, one list of plans
     for the folder, in the pages and on the command line. The bundled data and uploads
-    are keyed by their id (the command line keys the bundled data ``baoshan`` too).
-    ``served``: what the service writes of it names no server folder."""
-    from dataclasses import replace
-
+    are keyed by their id (the command line keys the bundled data ``baoshan`` too)."""
     from tuoyu.planning.dataset import Dataset
 
     if dataset_id.startswith(FOLDER_PREFIX):
-        return replace(Dataset.at(folder), served=True)
-    return Dataset(Path(folder), dataset_id, served=True)
+        return Dataset.at(folder)
+    return Dataset(Path(folder), dataset_id)
 
 
 def folder_id(folder: Path) -> str:

@@ -212,6 +212,31 @@ def store_draws(dataset: Dataset, month: str, engine: Engine | None = None) -> l
         return stored_draws(session, dataset_keys(dataset), month)
 
 
+def recorded_dataset(record: dict[str, Any], engine: Engine | None = None) -> Dataset | None:
+    """The dataset a draw's record was made on, found in the store (the records name no
+    folder since 2026-12-07: the folder's path may hold a person's name, and the record is
+    public once sealed and revealed): the store's key of the draw whose record it is (its
+    fingerprint), else of a draw on the same tables (their fingerprint: a record the
+    store does not hold, which verify then says), when that key is the bundled data's or a
+    folder that is there; else None (an upload of the service: give its folder)."""
+    from tuoyu.data import BUNDLED_NAME
+    from tuoyu.planning.roster import fingerprint
+
+    tables = str((record.get("inputs") or {}).get("tables_fingerprint"))
+    with Session(engine or store.engine()) as session:
+        keys = session.scalars(select(Roster.dataset).where(
+            Roster.month == str(record.get("month")),
+            Roster.record_fingerprint == fingerprint(record)).order_by(Roster.id)).all()
+        keys += session.scalars(select(Roster.dataset).where(
+            Roster.fingerprint == tables).order_by(Roster.id)).all()
+    for key in keys:
+        if key == BUNDLED_NAME:
+            return Dataset.bundled()
+        if Path(key).is_absolute() and Path(key).is_dir():
+            return Dataset.at(key)
+    return None
+
+
 def store_chain(dataset: Dataset, engine: Engine | None = None) -> list[dict[str, Any]]:
     """The dataset's sealed records in the order sealed (:func:`sealed_chain`)."""
     with Session(engine or store.engine()) as session:

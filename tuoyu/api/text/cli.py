@@ -63,8 +63,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --help of the options, Chinese first (cli.common.help_of joins the two)
     "cli.help.data": ("数据文件夹（默认：内置的宝山数据）。",
                       "Dataset folder (default: the bundled Baoshan data)."),
-    "cli.help.data_recorded": ("数据文件夹（默认：记录中的文件夹）。",
-                               "Dataset folder (default: as recorded)."),
+    "cli.help.data_recorded": ("数据文件夹（默认：库中该记录所用的文件夹；旧记录写明的文件夹）。",
+                               "Dataset folder (default: the one the store knows the record "
+                               "was drawn on; an older record's own)."),
     "cli.help.out": ("输出文件夹。", "Output folder."),
     "cli.help.time_limit": ("求解时限，秒。", "Solver time limit, seconds."),
     "cli.help.roster.time_limit": (

@@ -93,8 +93,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "input.record_field": ("抽查记录的字段“{field}”不正确：{reason}",
                            "field '{field}' of the audit record is wrong: {reason}"),
     "input.record_no_dataset": (
-        "{path} 没有写明所用的数据集；请用 --data 指定数据集文件夹",
-        "{path} does not name its dataset: give the dataset folder with --data",
+        "{path} 没有写明所用的数据集文件夹，库中也找不到这条记录所用的文件夹；请用 --data 指定"
+        "数据集文件夹",
+        "{path} does not name its dataset folder and the store knows of none for this "
+        "record: give the dataset folder with --data",
     ),
     "input.file_missing": ("文件不存在", "the file does not exist"),
     "input.is_a_folder": ("这是一个文件夹，不是文件（应为检查结果的 CSV 或 XLSX 文件）",

@@ -712,6 +712,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "roster.notice.check_head": ("自动核验", "The page's own check"),
     "roster.notice.sealed_record": ("封存记录（原文）", "The sealed record (as hashed)"),
     "roster.notice.committed_inputs": ("承诺的输入（原文）", "The committed inputs (as hashed)"),
+    "roster.notice.sealed_record_withheld": (
+        "封存记录（已隐去服务器文件夹路径）",
+        "The sealed record (its server folder withheld)"),
+    "roster.notice.withheld_head": ("关于封存记录的说明", "About the sealed record"),
+    "roster.notice.withheld": (
+        "此记录封存于 2026 年 12 月 7 日之前，其中写有生成时所用的服务器文件夹路径"
+        "（inputs.data_dir，可能含个人姓名），公开时已隐去（写作“（已隐去）”），其余内容与封存时"
+        "相同。封存值是对封存原文逐字计算的 SHA-256，隐去之后本页无法重算。核对方法：(1) "
+        "承诺值照常由本页核对，承诺的输入不含文件夹；(2) 抽取结果由承诺的输入和公开随机数"
+        "唯一决定，可用 tuoyu roster verify 重算；(3) 封存值可向发布机关依申请查阅封存原文，"
+        "用任一 SHA-256 工具计算后与此前公告的封存值比对；其后一份封存记录也载有本记录的"
+        "封存值（链）。",
+        "This record was sealed before 7 December 2026 and names the server folder it was "
+        "drawn from (inputs.data_dir, which may hold a person's name): that folder is "
+        "withheld here (written as “（已隐去）”); everything else is as sealed. The sealed "
+        "hash is the SHA-256 of the sealed text byte for byte, so this page cannot recompute "
+        "it once something is withheld. To check: (1) the commitment is checked here as "
+        "always (the committed inputs name no folder); (2) the roster follows from the "
+        "committed inputs and the public randomness alone (tuoyu roster verify recomputes "
+        "it); (3) ask the office for the sealed text (依申请公开) and compare its SHA-256 with "
+        "the sealed hash published before; the next sealed record also carries this "
+        "record's hash (the chain)."),
     "roster.notice.check_running": ("正在核验……（需要浏览器支持 Web Crypto）",
                                     "Checking… (needs a browser with Web Crypto)"),
     "roster.notice.check_sealed_ok": ("封存记录与封存值一致。", "The sealed record matches the sealed hash."),
@@ -724,6 +746,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                     "Compare both with the ones published before."),
     "roster.notice.check_nocrypto": ("此浏览器无法核验（不支持 Web Crypto）。",
                                      "This browser cannot check (no Web Crypto)."),
+    "roster.notice.check_sealed_withheld": (
+        "封存记录隐去了服务器文件夹路径，本页无法重算封存值（见“关于封存记录的说明”）。",
+        "The sealed record's server folder is withheld: this page cannot recompute the "
+        "sealed hash (see “About the sealed record”)."),
     "roster.notice.empty": ("（无内容）", "(empty)"),
     "roster.notice.text_sheet": ("说明", "Notes"),
     "roster.notice.text_item": ("事项", "Item"),
