@@ -118,3 +118,38 @@ def _valid_of(cls: type) -> dict:
     samples = {"month": "2027-03", "year": 2027, "week": "2027-03-01"}
     return {f: samples[f] for f, info in cls.model_fields.items()
             if info.is_required() and f != "kind"}
+
+
+def test_a_parameter_of_a_planners_own_meaning_is_named_for_that_planner(tmp_path) -> None:  # noqa: ANN001
+    """``speed_kmh`` is siting's walk to a place (步行速度) and the home visits' journey
+    door to door by any mode: a refused visits speed said 步行速度 (the visits go by car
+    or e-bike at 20 km/h). Named for the planner wherever it is refused: the command line
+    (``make_params``), the job body, the worker."""
+    from api_support import client
+    from typer.testing import CliRunner
+
+    from tuoyu.api.cli import app
+    from tuoyu.api.service.worker import _failure
+    from tuoyu.planning.params import VisitParams
+
+    visits = _one(VisitParams, week="2027-03-01", speed_kmh=500)
+    siting = _one(SitingParams, years="2027-2029", speed_kmh=500)
+    assert where(siting) == "步行速度（公里/小时）（speed_kmh）"
+    assert where(visits, kind="visits") == "上门路上的速度（公里/小时，门到门）（speed_kmh）"
+    assert where(visits, "en", "visits") == "travel speed door to door (km/h) (speed_kmh)"
+    said = CliRunner().invoke(app, ["visits", "--week", "2027-03-01", "--speed", "500",
+                                    "--out", str(tmp_path / "out")]).output
+    assert "上门路上的速度" in said and "步行" not in said, said
+    try:
+        VisitParams(week="2027-03-01", speed_kmh=500)
+    except ValidationError as exc:
+        message, _ = _failure(exc, "visits")
+    assert "上门路上的速度" in message["message"] and "步行" not in message["message"]
+    with client(tmp_path) as c:
+        for body in ({"kind": "visits", "dataset_id": "x",
+                      "params": {"week": "2027-03-01", "speed_kmh": 500}},
+                     {"kind": "visits", "dataset_id": "x",
+                      "params": {"week": "2027-03-01", "speed_kmh": "fast"}}):
+            r = c.post("/api/v1/jobs", json=body)
+            assert r.status_code == 422 and "上门路上的速度" in r.json()["message"], r.text
+            assert "步行" not in r.text

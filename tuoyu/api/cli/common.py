@@ -69,7 +69,8 @@ def make_params(cls: type[AnyParams], lang: Lang = "zh", **values: Any) -> AnyPa
     except ValidationError as exc:
         from tuoyu.api.text.validation import sentence
 
-        fail([message("input.params", {"what": sentence(e, lang)}, lang)
+        kind = cls.model_fields["kind"].default if "kind" in cls.model_fields else None
+        fail([message("input.params", {"what": sentence(e, lang, kind)}, lang)
               for e in exc.errors()], lang)
         raise AssertionError("unreachable") from None
 

@@ -187,7 +187,8 @@ def check_params(kind: str, params: dict[str, Any]) -> None:
         params_of(kind).model_validate({**params, "kind": kind})
     except ValidationError as exc:
         raise RequestValidationError(
-            [{**e, "loc": ("body", "params", *e["loc"])} for e in exc.errors()]) from None
+            [{**e, "loc": ("body", kind, "params", *e["loc"])}  # the kind: named for it
+             for e in exc.errors()]) from None
 
 
 

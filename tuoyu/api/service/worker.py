@@ -173,10 +173,11 @@ def _failure(exc: Exception, kind: str | None = None,
 
         errs = exc.errors()
         msg = both(lambda lg: say("job.invalid_params", {
-            "detail": "；".join(sentence(e, lg) for e in errs[:3])}, lg))  # type: ignore[arg-type]
+            "detail": "；".join(sentence(e, lg, kind) for e in errs[:3])}, lg))  # type: ignore[arg-type]
         return msg, _error("invalid_input", msg["message"], problems=[
             {"file": "params", "row": None, "column": ".".join(map(str, e["loc"])),
-             "message": sentence(e, "en"), "text": sentence(e), "expected": e.get("type"),
+             "message": sentence(e, "en", kind), "text": sentence(e, kind=kind),
+             "expected": e.get("type"),
              "got": got(e)} for e in errs])
     if isinstance(exc, DataError):
         from tuoyu.api.service.errors import problem_dicts

@@ -109,6 +109,13 @@ FIELDS: dict[str, tuple[str, str]] = {
     "params": ("参数", "parameters"),
 }
 
+#: a parameter whose meaning is a planner's own, named for that planner (``FIELDS`` names
+#: it for the others): siting's ``speed_kmh`` is a walk to a place, the home visits' the
+#: staff's journey door to door by any mode
+PLANNER_FIELDS: dict[tuple[str, str], tuple[str, str]] = {
+    ("visits", "speed_kmh"): ("上门路上的速度（公里/小时，门到门）",
+                              "travel speed door to door (km/h)"),
+}
 
 #: the rules checked on the whole parameters, and the parameter each is about
 RULE_FIELDS = {"tuoyu_years": "years", "tuoyu_classes": "classes_per_year",
@@ -132,16 +139,19 @@ def reason(error: Mapping[str, Any], lang: str = "zh") -> str:
     return _fill(pair[0] if lang == "zh" else pair[1], dict(error.get("ctx") or {}))
 
 
-def where(error: Mapping[str, Any], lang: str = "zh") -> str:
-    """The parameter an error is about, named as a planner reads it, with its key."""
+def where(error: Mapping[str, Any], lang: str = "zh", kind: str | None = None) -> str:
+    """The parameter an error is about, named as a planner reads it, with its key; named
+    for the planner (``kind``, else the union member its place names) where its meaning is
+    the planner's own (:data:`PLANNER_FIELDS`)."""
     loc = [str(x) for x in error.get("loc", ()) if not isinstance(x, int)]
+    kind = kind or next((x for x in loc if x in kinds()), None)
     loc = [x for x in loc if x != "body" and x not in kinds()]  # a union's member: its kind
     if str(error.get("type")) in RULE_FIELDS:  # a rule of the whole: name its parameter
         loc = [*loc, RULE_FIELDS[str(error.get("type"))]]
     if not loc:
         return FIELDS["params"][0 if lang == "zh" else 1]
     key = loc[-1]
-    name = FIELDS.get(key)
+    name = PLANNER_FIELDS.get((kind or "", key)) or FIELDS.get(key)
     if name is None:
         return ".".join(loc)
     if lang == "zh":
@@ -161,10 +171,11 @@ def got(error: Mapping[str, Any], limit: int = 100) -> str | None:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def sentence(error: Mapping[str, Any], lang: str = "zh") -> str:
-    """One refused value as a whole sentence: which parameter, why, what was given."""
-    text = f"{where(error, lang)}：{reason(error, lang)}" if lang == "zh" else \
-        f"{where(error, lang)}: {reason(error, lang)}"
+def sentence(error: Mapping[str, Any], lang: str = "zh", kind: str | None = None) -> str:
+    """One refused value as a whole sentence: which parameter (of the planner ``kind``),
+    why, what was given."""
+    text = f"{where(error, lang, kind)}：{reason(error, lang)}" if lang == "zh" else \
+        f"{where(error, lang, kind)}: {reason(error, lang)}"
     value = got(error)
     if value is not None:
         text += f"，实际为“{value}”" if lang == "zh" else f", got '{value}'"
