@@ -426,3 +426,27 @@ def test_a_body_that_keeps_trickling_is_dropped_with_408(tmp_path) -> None:  # n
         assert b"10 KB" in body
     with Session(app.state.tuoyu.engine) as s:
         assert s.scalar(select(func.count()).select_from(Job)) == 0
+
+
+def test_a_flood_of_job_requests_is_bounded_and_refused_in_chinese(tmp_path) -> None:  # noqa: ANN001
+    """Sixty siting jobs posted at once were all queued (hours of solving ahead of the
+    next planner's plan, and no end to it). The plans waiting are bounded
+    (``TUOYU_MAX_QUEUED``): beyond, 429 ``queue_full`` said in Chinese, nothing queued;
+    requests at once take the last places one by one (never more than the bound); a
+    cancel frees a place."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    body = {"kind": "siting", "dataset_id": "baoshan", "params": {"years": "2027-2029"}}
+    with client(tmp_path, bundled_data=DATA, start_jobs=False, max_queued=5) as c:
+        with ThreadPoolExecutor(12) as pool:
+            replies = list(pool.map(lambda _: c.post(JOBS, json=body), range(24)))
+        codes = sorted(r.status_code for r in replies)
+        assert codes == [202] * 5 + [429] * 19, codes
+        refused = next(r for r in replies if r.status_code == 429).json()
+        assert refused["error"] == "queue_full" and "排队等待的方案已达上限" in refused["message"]
+        with Session(c.app.state.tuoyu.engine) as s:  # type: ignore[attr-defined]
+            assert s.scalar(select(func.count()).select_from(Job)) == 5
+        first = next(r for r in replies if r.status_code == 202).json()
+        assert c.post(f"{JOBS}/{first['id']}/cancel").status_code == 200
+        assert c.post(JOBS, json=body).status_code == 202
+        assert c.post(JOBS, json=body).status_code == 429

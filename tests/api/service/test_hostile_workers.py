@@ -78,6 +78,7 @@ def test_a_job_whose_worker_is_killed_fails_with_a_message(tmp_path: Path) -> No
             time.sleep(0.1)
         assert state["status"] == "failed", state
         assert "求解进程意外停止" in state["message"] and "-9" in state["message"], state
+        assert "请重新提交" in state["message"], state  # what to do, as an interrupted job
 
 
 def _free_port() -> int:

@@ -24,7 +24,7 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -55,6 +55,14 @@ CANCEL_GRACE = 30.0  # seconds a cancelled worker gets to finish its plan from t
 TERM_WAIT = 5.0
 
 
+class QueueFull(Exception):
+    """As many jobs wait as the service queues (``TUOYU_MAX_QUEUED``)."""
+
+    def __init__(self, waiting: int) -> None:
+        self.waiting = waiting
+        super().__init__(f"{waiting} jobs are queued")
+
+
 def end_process(proc: BaseProcess) -> None:
     """End a worker for good: SIGTERM, then SIGKILL when it has not ended within
     ``TERM_WAIT`` seconds; returns once it has ended."""
@@ -82,6 +90,7 @@ class JobManager:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._cancel_seen: dict[str, float] = {}
+        self._submitting = threading.Lock()
 
     # -- lifecycle -------------------------------------------------------------------
     def recover(self) -> int:
@@ -121,6 +130,19 @@ class JobManager:
     # -- API -------------------------------------------------------------------------
     def submit(self, kind: str, dataset_id: str, params: dict[str, Any],
                parent_id: str | None = None) -> Job:
+        """Queue a job. Raises :class:`QueueFull` when ``settings.max_queued`` jobs wait
+        already (counted and added under one lock: two requests at once cannot both take
+        the last place)."""
+        with self._submitting:
+            with Session(self.engine) as s:
+                waiting = s.scalar(select(func.count()).select_from(Job).where(
+                    Job.status == "queued")) or 0
+            if waiting >= max(1, self.settings.max_queued):
+                raise QueueFull(waiting)
+            return self._add(kind, dataset_id, params, parent_id)
+
+    def _add(self, kind: str, dataset_id: str, params: dict[str, Any],
+             parent_id: str | None) -> Job:
         job = Job(
             id=uuid.uuid4().hex,
             kind=kind,

@@ -90,7 +90,16 @@ def _submit(st: State, kind: str, dataset_id: str, params: dict[str, Any],
     check = planner(kind).hook("check")
     if check is not None:  # the planner's own refusals before queueing (409, 422)
         check(st, row, params)
-    return job_out(st.jobs.submit(kind, dataset_id, params, parent_id), None)
+    from tuoyu.api.service.jobs import QueueFull
+
+    try:
+        return job_out(st.jobs.submit(kind, dataset_id, params, parent_id), None)
+    except QueueFull as full:
+        raise ApiError(429, f"排队等待的方案已达上限（{full.waiting} 个，TUOYU_MAX_QUEUED）：请等"
+                            "前面的方案开始或完成、或取消不需要的方案后再提交。 / The queue is "
+                            f"full ({full.waiting} plans waiting, TUOYU_MAX_QUEUED): submit "
+                            "again once earlier plans have started, or cancel those not "
+                            "needed.", "queue_full", waiting=full.waiting) from None
 
 
 def submit_job(req: Any, st: StateDep, _who: Planner) -> JobOut:

@@ -39,6 +39,10 @@ class Settings:
     #: heavy requests (upload checks, outcomes, verify) at once, in all;
     #: one caller (a token, or a role without tokens) has one at a time
     heavy: int = field(default_factory=lambda: int(os.environ.get("TUOYU_HEAVY", "2")))
+    #: plans waiting to be started (``queued``) at most, in all: a flood of job requests
+    #: is refused (429) instead of queuing hours of solving ahead of the next planner's
+    max_queued: int = field(default_factory=lambda: int(os.environ.get("TUOYU_MAX_QUEUED",
+                                                                        "20")))
     host: str = "127.0.0.1"
     bundled_data: Path | None = field(default_factory=_default_bundled)
     #: a planner's own data folder (``tuoyu serve --data DIR``): registered under its own

@@ -71,8 +71,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                               "stopped {seconds} s after the cancel and was ended, so its "
                               "best plan so far is not kept"),
     "job.cancelled_queued": ("已在开始生成方案之前取消", "cancelled before the plan was started"),
-    "job.worker_died": ("求解进程意外停止（退出码 {code}）",
-                        "the worker stopped unexpectedly (exit code {code})"),
+    "job.worker_died": ("求解进程意外停止（退出码 {code}），本次未保留任何方案；此前完成的方案不受"
+                        "影响，请重新提交",
+                        "the worker stopped unexpectedly (exit code {code}) and kept no plan; "
+                        "plans finished before are as they were: submit it again"),
     "job.dataset_gone": ("数据集“{id}”已不存在", "dataset '{id}' no longer exists"),
     "job.output_failed": ("无法写出方案文件：{reason}", "cannot write the plan: {reason}"),
     "job.failed": ("方案未能生成：{reason}", "the plan could not be made: {reason}"),
