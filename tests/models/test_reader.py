@@ -737,3 +737,27 @@ def test_families_near_each_other_and_blank_places_pass(tmp_path: Path) -> None:
 
     _rewrite_families(folder / "families.csv", near)
     assert len(read_tables(folder, VISIT_TABLES)["families"]) > 2
+
+
+def test_a_lone_carriage_return_ends_a_line_and_a_huge_header_is_refused(
+        tmp_path: Path) -> None:
+    """Two hostile CSVs that reached the service as a 500 or minutes of checking: a lone
+    carriage return (an old Mac line end, here before a row of a million commas) made the
+    csv module raise "new-line character seen in unquoted field"; now it ends a line, as
+    for pandas, and the long row is named. A header of a million columns took 79 s and
+    2 GB before it was refused as too large to check; it is refused at once, row 1."""
+    folder = dataset(tmp_path)
+    path = folder / "institutions.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text(lines[0] + "\n" + lines[1] + "\r" + "," * 1_000_000 + "\n"
+                    + "\n".join(lines[2:]) + "\n", encoding="utf-8")
+    p = only(problems_of(folder), file="institutions.csv")
+    assert p.code == "input.row_too_long" and p.row == 3, str(p)
+    classic = "\r".join(lines) + "\r"  # every line ended by a lone carriage return
+    path.write_text(classic, encoding="utf-8")
+    assert len(read_tables(folder, ROSTER_TABLES)["institutions"]) == len(lines) - 1
+    path.write_text(lines[0] + "".join(f",c{i}" for i in range(20_000)) + "\n"
+                    + "\n".join(lines[1:]) + "\n", encoding="utf-8")
+    p = only(problems_of(folder), file="institutions.csv")
+    assert (p.code, p.row) == ("input.too_many_columns", 1)
+    assert "表头有 20,010 列" in render_problem(p, "zh")

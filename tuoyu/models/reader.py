@@ -76,6 +76,10 @@ def _read_csv(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
         return None
 
 
+#: columns a table's header may have: a worksheet's own bound (Excel: 16,384)
+MAX_COLUMNS = 16_384
+
+
 def _row_too_long(name: str, text: str, problems: list[Problem]) -> bool:
     """A header naming a column twice, or a row with more cells than the header (a comma
     in an unquoted name, a stray cell):
@@ -86,9 +90,17 @@ def _row_too_long(name: str, text: str, problems: list[Problem]) -> bool:
     import csv
     import io
 
-    records = (r for r in csv.reader(io.StringIO(text)) if r)
+    # newline="": a lone carriage return (an old Mac line end, a stray one) ends a line as
+    # it does for pandas; split on "\n" only, the csv module raised on it (a 500)
+    records = (r for r in csv.reader(io.StringIO(text, newline="")) if r)
     header = next(records, [])
     width = len(header)
+    if width > MAX_COLUMNS:  # before pandas: a million columns took minutes and gigabytes
+        problems.append(Problem(name, f"the header has {width} columns", row=1,
+                                expected=f"at most {MAX_COLUMNS} columns (as a worksheet)",
+                                code="input.too_many_columns",
+                                params={"columns": width, "most": MAX_COLUMNS}))
+        return True
     seen: dict[str, str] = {}
     for h in header:  # pandas would keep the second as 'name.1', unread
         key = h.strip().lstrip("\ufeff").lower()

@@ -17,6 +17,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "input.value_missing": ("缺少数值", "a value is missing"),
     "input.value_invalid": ("数值不正确", "a value is not valid"),
     "input.empty_table": ("表中没有数据", "the table is empty"),
+    "input.too_many_columns": (
+        "表头有 {columns} 列，超过上限 {most} 列（一张工作表最多的列数）",
+        "the header has {columns} columns, more than {most} (as many as a worksheet has)",
+    ),
     "input.row_too_long": (
         "该行有 {cells} 个单元格，多于表头的 {width} 列（名称中的逗号须加引号）",
         "the row has {cells} cells, the header {width} (a comma in a name must be quoted)",
