@@ -761,3 +761,21 @@ def test_a_lone_carriage_return_ends_a_line_and_a_huge_header_is_refused(
     p = only(problems_of(folder), file="institutions.csv")
     assert (p.code, p.row) == ("input.too_many_columns", 1)
     assert "表头有 20,010 列" in render_problem(p, "zh")
+
+
+def test_a_file_in_no_known_encoding_is_named_by_row_and_bytes(tmp_path: Path) -> None:
+    """GBK text with invalid bytes (a damaged copy): the problem said only "文件不是可读的文本"
+    (which file, nothing else). It names the row where the bytes are, the bytes and how
+    to save the file; a GBK file without them still loads."""
+    folder = dataset(tmp_path)
+    path = folder / "institutions.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_bytes(text.encode("gbk"))
+    assert len(read_tables(folder, ROSTER_TABLES)["institutions"]) == text.count("\n") - 1
+    lines = text.encode("gbk").split(b"\n")
+    lines[3] = lines[3][:5] + b"\xff\xfe" + lines[3][5:]
+    path.write_bytes(b"\n".join(lines))
+    p = only(problems_of(folder), file="institutions.csv")
+    assert (p.code, p.row) == ("input.not_text_at", 4)
+    said = render_problem(p, "zh")
+    assert "第 4 行" in said and "ff fe" in said and "CSV UTF-8" in said, said

@@ -46,6 +46,24 @@ class Source:
     geometry: Any = None  # GeoSeries for geojson sources
 
 
+def _not_text(name: str, raw: bytes) -> Problem:
+    """A file neither UTF-8 nor GB18030 (GBK) decodes, located where the encoding that
+    reads further first fails (the file's own encoding: a GBK file is not UTF-8 from its
+    first Chinese character), by row as every problem counts them (the header is row 1),
+    so a planner can find the damaged or foreign character."""
+    at = 0
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            raw.decode(encoding)
+        except UnicodeDecodeError as exc:
+            at = max(at, exc.start)
+    row = raw[:at].count(b"\n") + 1
+    return Problem(name, "the file is not readable text: a character is neither UTF-8 nor "
+                   "GBK", row=row, expected="CSV saved as UTF-8 (Excel: CSV UTF-8) or GBK",
+                   got=raw[at:at + 4].hex(" "), code="input.not_text_at",
+                   params={"bytes": raw[at:at + 4].hex(" ")})
+
+
 def _read_csv(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
     raw = path.read_bytes()
     for encoding in ("utf-8-sig", "gb18030"):
@@ -55,10 +73,7 @@ def _read_csv(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
         except UnicodeDecodeError:
             continue
     else:
-        problems.append(
-            Problem(path.name, "the file is not readable text", expected="CSV saved as UTF-8",
-                    code="input.not_text")
-        )
+        problems.append(_not_text(path.name, raw))
         return None
     if not text.strip():
         return pd.DataFrame()

@@ -3,6 +3,12 @@ expected, by code (:attr:`tuoyu.models.errors.Problem.code`)."""
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "input.not_text": ("文件不是可读的文本", "the file is not readable text"),
+    "input.not_text_at": (
+        "文件不是可读的文本：此行有既非 UTF-8 也非 GBK 编码的字节（{bytes}）；请在 Excel 中"
+        "“另存为”→“CSV UTF-8（逗号分隔）”",
+        "the file is not readable text: this row holds bytes that are neither UTF-8 nor GBK "
+        "({bytes}); in Excel, Save As → CSV UTF-8 (comma delimited)",
+    ),
     "input.plan_files_unreadable": (
         "规划文件无法读取（应为 tuoyu siting 写出的 coverage.csv 和 siting.geojson；{detail}）",
         "the siting plan's files cannot be read (expected coverage.csv and siting.geojson as "
