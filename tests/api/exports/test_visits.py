@@ -202,3 +202,21 @@ def test_day_sheet_names_are_the_peoples_names_as_excel_allows() -> None:
     assert got["E5"].startswith("日程-很长的名字") and len(got["E5"]) == 31
     assert len({v.casefold() for v in got.values()}) == len(got)  # ids alike once cleaned
     assert all(len(v) <= 31 and not set(v) & set("[]:*?/\\'") for v in got.values())
+
+
+def test_a_name_in_a_csv_opens_as_text_never_a_formula(tmp_path) -> None:  # noqa: ANN001
+    """A street named ``=HYPERLINK(…)`` (names may start so; the reader refuses it only in
+    ids) reached coverage.csv as written, and a spreadsheet opening the file ran it as a
+    formula. Every text cell of the home visits' CSVs is written as the text it is."""
+    import csv
+
+    from tuoyu.api.exports.visits import _write_csv
+
+    evil = ['=HYPERLINK("http://evil.example","点我")', "+cmd|' /C calc'!A0", "@SUM(1)",
+            "-2+3", "＝1"]
+    _write_csv(tmp_path / "c.csv", ("street_id", "name", "registered"),
+               [{"street_id": f"S{i}", "name": n, "registered": 3} for i, n in enumerate(evil)])
+    with (tmp_path / "c.csv").open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["name"] for r in rows] == ["'" + n for n in evil]
+    assert [r["registered"] for r in rows] == ["3"] * len(evil)

@@ -11,7 +11,7 @@ from collections import Counter
 from pathlib import Path
 
 from tuoyu.api.exports.audit import draw_record_of
-from tuoyu.api.exports.workbook import Book, Title, replace_strings, yes_no
+from tuoyu.api.exports.workbook import Book, Title, csv_text, replace_strings, yes_no
 from tuoyu.api.text import CATALOGUE, Lang, describe, label, message, plan_figures, render
 from tuoyu.models.calendar import month_bounds
 from tuoyu.models.findings import Finding
@@ -41,7 +41,7 @@ def write_roster_csv(plan: Plan, path: Path, lang: Lang = "zh") -> None:
                     r.street_id,
                     ";".join(r.inspector_ids),
                     r.reason,
-                    _note(r.note, lang),
+                    csv_text(_note(r.note, lang)),  # a sentence, never a formula
                 ]
             )
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from tuoyu.api.exports.workbook import HEAD_ROWS, Book, Title
+from tuoyu.api.exports.workbook import HEAD_ROWS, Book, Title, csv_text
 from tuoyu.api.text import Lang, label, message, plan_figures, render
 from tuoyu.planning.plan import Plan
 from tuoyu.planning.visits import COVERAGE_FIELDS, ROW_FIELDS, VisitDetail
@@ -41,11 +41,13 @@ def _safe(name: str) -> str:
 
 
 def _write_csv(path: Path, fields: tuple[str, ...], rows: Any) -> None:
+    """A CSV of ``fields``; a text cell a spreadsheet would run as a formula (a street
+    named ``=HYPERLINK(…)``: names may start so) is written as the text it is."""
     with path.open("w", encoding="utf-8-sig", newline="") as f:
         w = csv.DictWriter(f, fieldnames=list(fields), extrasaction="ignore")
         w.writeheader()
         for r in rows:
-            w.writerow({k: r.get(k, "") for k in fields})
+            w.writerow({k: csv_text(r.get(k, "")) for k in fields})
 
 
 def _names(detail: VisitDetail) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
