@@ -41,7 +41,7 @@ def client() -> TestClient:
 
     @app.get("/gone")
     def gone() -> None:
-        raise not_found("Dataset 'x'")
+        raise not_found("Dataset 'x'", "数据集“x”")
 
     @app.get("/data/{n}")
     def data(n: int) -> None:
@@ -67,16 +67,17 @@ def test_an_api_error_is_its_status_kind_message_and_extras(client: TestClient) 
     assert r.status_code == 429 and r.json() == {"error": "busy", "message": "too busy",
                                                  "retry_after": 3}
     r = client.get("/gone")
-    assert r.status_code == 404 and r.json() == {"error": "not_found",
-                                                 "message": "Dataset 'x' does not exist."}
+    assert r.status_code == 404 and r.json() == {
+        "error": "not_found", "message": "数据集“x”不存在。 / Dataset 'x' does not exist."}
 
 
 def test_an_address_that_does_not_exist_and_a_wrong_method(client: TestClient) -> None:
     r = client.get("/nothing")
     assert r.status_code == 404 and r.json() == {
-        "error": "not_found", "message": "There is nothing at this address."}
+        "error": "not_found", "message": "此地址没有内容。 / There is nothing at this address."}
     r = client.get("/body")
     assert r.status_code == 405 and r.json()["error"] == "method_not_allowed"
+    assert r.json()["message"].startswith("此地址不接受这种请求方法")
 
 
 def test_input_problems_are_located_and_said_in_chinese_by_default(client: TestClient) -> None:

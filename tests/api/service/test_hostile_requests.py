@@ -6,6 +6,7 @@ queued or stored."""
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Callable
 from typing import Any
@@ -224,6 +225,7 @@ def test_a_hostile_request_is_refused_clearly_and_changes_nothing(
     assert r.status_code == status, (r.status_code, r.text[:500])
     body = r.json()
     assert set(body) >= {"error", "message"}, body
+    assert re.match(r"[\u4e00-\u9fff“]", body["message"].lstrip()), body  # Chinese first
     assert words in body["message"] + " ".join(
         str(p.get("text") or p.get("message")) for p in body.get("problems") or []), body
     assert "Traceback" not in r.text

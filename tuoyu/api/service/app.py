@@ -326,7 +326,7 @@ def _add_pages(app: FastAPI) -> None:
     def page(name: str, title_key: str, title: str) -> Any:
         def serve_page() -> HTMLResponse:
             if not (WEB / f"{name}.html").is_file():
-                raise errors.not_found(f"The page {name}")
+                raise errors.not_found(f"The page {name}", f"页面“{name}”")
             return HTMLResponse(render_page(name, title_key, title))
 
         return serve_page

@@ -47,30 +47,40 @@ async def caller(request: Request) -> auth.Caller:
     if not header:
         if st.settings.is_local and await run_in_threadpool(auth.count_tokens, st.engine) == 0:
             return auth.OPEN
-        raise ApiError(401, "This service needs a token: send 'Authorization: Bearer <token>' "
-                            "(made by 'tuoyu token create').")
+        raise ApiError(401, "本服务需要令牌：请在请求头中发送“Authorization: Bearer <令牌>”"
+                            "（令牌由 tuoyu token create 生成）。 / This service needs a token: "
+                            "send 'Authorization: Bearer <token>' (made by 'tuoyu token "
+                            "create').")
     scheme, _, token = header.partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
-        raise ApiError(401, "The Authorization header must be 'Bearer <token>'.")
+        raise ApiError(401, "Authorization 请求头应为“Bearer <令牌>”。 / The Authorization "
+                            "header must be 'Bearer <token>'.")
     cache: auth.TokenCache | None = getattr(st, "tokens", None)  # None: a bare test app
     who = cache.get(token) if cache is not None else None
     if who is None:
         deleted = auth.deletions()
         who = await run_in_threadpool(auth.check_token, st.engine, token)
         if who is None:
-            raise ApiError(401, "This token is not known (it may have been deleted).")
+            raise ApiError(401, "此令牌无效（可能已被删除）。 / This token is not known (it may "
+                                "have been deleted).")
         if cache is not None:
             cache.put(token, who, deleted)
     return who
+
+
+#: the roles as a planner reads them
+ROLE_ZH = {"viewer": "查看者", "planner": "规划员", "admin": "管理员"}
 
 
 def require(role: str) -> Callable[[Request], Awaitable[auth.Caller]]:
     async def dep(request: Request) -> auth.Caller:
         who = await caller(request)
         if not who.may(role):
-            raise ApiError(403, f"This needs the '{role}' role; the token '{who.name}' is a "
-                                f"'{who.role}'.")
+            raise ApiError(403, f"此操作需要“{ROLE_ZH.get(role, role)}”（{role}）角色；令牌"
+                                f"“{who.name}”的角色是“{ROLE_ZH.get(who.role, who.role)}”"
+                                f"（{who.role}）。 / This needs the '{role}' role; the token "
+                                f"'{who.name}' is a '{who.role}'.")
         return who
 
     dep.__name__ = f"require_{role}"

@@ -41,8 +41,10 @@ def too_large_message(limit: int, upload: bool = True) -> str:
             f" / The upload is larger than {mb} MB (TUOYU_MAX_UPLOAD_MB).")
 
 
-def not_found(what: str) -> ApiError:
-    return ApiError(404, f"{what} does not exist.")
+def not_found(what: str, zh: str | None = None) -> ApiError:
+    """404 naming what is not there, in Chinese (``zh``: e.g. 数据集“x”) and English."""
+    return ApiError(404, f"{zh}不存在。 / {what} does not exist." if zh
+                    else f"{what} does not exist.")
 
 
 def body(error: str, message: str, **extra: Any) -> dict[str, Any]:
@@ -205,9 +207,11 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_r: Request, exc: StarletteHTTPException) -> JSONResponse:
-        message = exc.detail if isinstance(exc.detail, str) else "The request failed."
+        message = exc.detail if isinstance(exc.detail, str) else "请求未能完成。 / The request failed."
         if exc.status_code == 404 and message == "Not Found":
-            message = "There is nothing at this address."
+            message = "此地址没有内容。 / There is nothing at this address."
+        elif exc.status_code == 405 and message == "Method Not Allowed":
+            message = "此地址不接受这种请求方法。 / This address does not take this method."
         return JSONResponse(status_code=exc.status_code,
                             content=body(KINDS.get(exc.status_code, "error"), message),
                             headers=getattr(exc, "headers", None))

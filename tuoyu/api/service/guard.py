@@ -104,7 +104,8 @@ class Guard:
         hosts = sum(1 for k, _v in raw if k.lower() == b"host")
         if hosts > 1:
             await self._refuse(send, 400, "bad_request",
-                               "A request with more than one Host header is refused.")
+                               "拒绝带有多个 Host 请求头的请求。 / A request with more than one "
+                               "Host header is refused.")
             return
         refusal = self.check(scope["method"], headers, scope.get("scheme", "http"),
                              scope.get("server"))
@@ -131,27 +132,34 @@ class Guard:
               server: tuple[str, int | None] | None = None) -> tuple[int, str, str] | None:
         host = host_name(headers.get("host", ""))
         if host not in self.allowed:
+            names = ", ".join(sorted(self.allowed))
             return (421, "wrong_host",
-                    f"This service does not answer for the host '{host[:100]}'; it answers "
-                    f"for {', '.join(sorted(self.allowed))} (TUOYU_ALLOWED_HOSTS).")
+                    f"本服务不接受发往主机名“{host[:100]}”的请求，只接受 {names}（见 "
+                    f"TUOYU_ALLOWED_HOSTS）。 / This service does not answer for the host "
+                    f"'{host[:100]}'; it answers for {names} (TUOYU_ALLOWED_HOSTS).")
         if method not in WRITES:
             return None
         origin = headers.get("origin")
         own = own_origin(scheme, headers.get("host", ""), server)
         if origin is not None and not self.same_origin(origin, own):
             return (403, "cross_origin",
-                    "A change sent from another site's page is refused (its origin "
-                    f"'{origin[:100]}' is not this service's own, {own[0]}://…:{own[1]}).")
+                    f"拒绝来自其他网站页面的修改请求（其来源“{origin[:100]}”不是本服务 "
+                    f"{own[0]}://…:{own[1]}）。 / A change sent from another site's page is "
+                    f"refused (its origin '{origin[:100]}' is not this service's own, "
+                    f"{own[0]}://…:{own[1]}).")
         if headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
             return (403, "cross_origin",
-                    "A change sent from another site's page is refused.")
+                    "拒绝来自其他网站页面的修改请求。 / A change sent from another site's "
+                    "page is refused.")
         has_body = headers.get("content-length", "0") not in ("", "0") or (
             "transfer-encoding" in headers)
         ctype = headers.get("content-type", "").split(";")[0].strip().lower()
         if has_body and ctype not in BODY_TYPES:
+            sent = ctype[:60] or "no type"
             return (415, "unsupported_media_type",
-                    "Send the body as JSON (application/json) or as a multipart upload "
-                    f"(multipart/form-data), not '{ctype[:60] or 'no type'}'.")
+                    "请求内容应为 JSON（application/json）或文件上传（multipart/form-data），"
+                    f"而不是“{sent}”。 / Send the body as JSON (application/json) or as a "
+                    f"multipart upload (multipart/form-data), not '{sent}'.")
         return None
 
     def same_origin(self, origin: str, own: tuple[str, int]) -> bool:

@@ -69,7 +69,7 @@ def get_dataset(st: State, dataset_id: str) -> DatasetRow:
     with Session(st.engine, expire_on_commit=False) as s:
         row = s.get(DatasetRow, dataset_id)
     if row is None:
-        raise not_found(f"Dataset '{dataset_id}'")
+        raise not_found(f"Dataset '{dataset_id}'", f"数据集“{dataset_id}”")
     return row
 
 
@@ -147,7 +147,8 @@ def streets_geojson(dataset_id: str, st: StateDep, _who: Viewer) -> FileResponse
     """The dataset's street polygons (``streets.geojson``, EPSG:4326), for maps."""
     path = Path(get_dataset(st, dataset_id).path) / "streets.geojson"
     if not path.exists():
-        raise not_found(f"streets.geojson in dataset '{dataset_id}'")
+        raise not_found(f"streets.geojson in dataset '{dataset_id}'",
+                        f"数据集“{dataset_id}”中的 streets.geojson")
     return FileResponse(path, media_type="application/geo+json")
 
 
@@ -178,9 +179,11 @@ def table_rows(dataset_id: str, table: str, st: StateDep, who: Viewer,
     read once (in a process apart) and its pages kept."""
     row = get_dataset(st, dataset_id)
     if table not in TABLES:
-        raise not_found(f"Table '{table}' (known: {', '.join(TABLES)})")
+        raise not_found(f"Table '{table}' (known: {', '.join(TABLES)})",
+                        f"表“{table}”（可用：{'、'.join(TABLES)}）")
     if table not in row.tables:
-        raise not_found(f"Table '{table}' in dataset '{dataset_id}'")
+        raise not_found(f"Table '{table}' in dataset '{dataset_id}'",
+                        f"数据集“{dataset_id}”中的表“{table}”")
     if TABLES[table].personal and not who.may("planner"):
         raise ApiError(403, f"表“{TABLES[table].zh}”含个人信息（家庭），仅规划员（planner）可查看。"
                             f" / The table '{table}' holds personal data (families): it "
@@ -189,7 +192,8 @@ def table_rows(dataset_id: str, table: str, st: StateDep, who: Viewer,
     pages, total, size = _table_pages(st, who, row, table)
     last = max(0, (total - 1) // size)
     if page > last:
-        raise not_found(f"Page {page} of table '{table}' (pages 0 to {last})")
+        raise not_found(f"Page {page} of table '{table}' (pages 0 to {last})",
+                        f"表“{table}”的第 {page} 页（共 0 到 {last} 页）")
     headers = {"X-Total-Count": str(total)}
     if page < last:
         headers["Link"] = (f'</api/v1/datasets/{dataset_id}/tables/{table}?page={page + 1}>; '
@@ -369,7 +373,8 @@ def roster_month(dataset_id: str, month: str, st: StateDep, _who: Viewer) -> dic
     try:
         month = RosterParams(month=month).month  # " 2027-03 " is the month 2027-03
     except ValidationError:
-        raise ApiError(422, f"'{month[:20]}' is not a month; expected YYYY-MM.") from None
+        raise ApiError(422, f"“{month[:20]}”不是月份，应为 YYYY-MM（如 2027-03）。 / "
+                            f"'{month[:20]}' is not a month; expected YYYY-MM.") from None
     return runner.month_state(ds.dataset_of(row.id, row.path), month, st.engine)
 
 
@@ -397,11 +402,13 @@ def roster_notice(dataset_id: str, month: str, st: StateDep, _who: Viewer,
     try:
         month = RosterParams(month=month).month  # " 2027-03 " is the month 2027-03
     except ValidationError:
-        raise ApiError(422, f"'{month[:20]}' is not a month; expected YYYY-MM.") from None
+        raise ApiError(422, f"“{month[:20]}”不是月份，应为 YYYY-MM（如 2027-03）。 / "
+                            f"'{month[:20]}' is not a month; expected YYYY-MM.") from None
     if format not in ("html", "xlsx"):
-        raise ApiError(422, "format: expected html or xlsx")
+        raise ApiError(422, "format 应为 html 或 xlsx。 / format: expected html or xlsx")
     if kind is not None and kind not in KINDS:
-        raise ApiError(422, f"kind: expected one of {', '.join(KINDS)}")
+        raise ApiError(422, f"kind 应为 {'、'.join(KINDS)} 之一。 / kind: expected one of "
+                            f"{', '.join(KINDS)}")
     dataset = ds.dataset_of(row.id, row.path)
     try:
         notice = notice_of(runner.month_view(dataset, month, st.engine),
@@ -440,7 +447,8 @@ def roster_commit(dataset_id: str, month: str, body: CommitRequest, st: StateDep
     try:
         params = RosterParams(month=month, draw_share=body.draw_share, min_team=body.min_team)
     except ValidationError:
-        raise ApiError(422, f"'{month[:20]}' is not a month; expected YYYY-MM.") from None
+        raise ApiError(422, f"“{month[:20]}”不是月份，应为 YYYY-MM（如 2027-03）。 / "
+                            f"'{month[:20]}' is not a month; expected YYYY-MM.") from None
     source: dict[str, Any] = {"kind": body.source}
     if body.source == "lottery":
         source.update(name=body.lottery_name or "", date=str(body.lottery_date or ""))
@@ -485,7 +493,8 @@ def _month(month: str) -> str:
     try:
         return RosterParams(month=month).month
     except ValidationError:
-        raise ApiError(422, f"'{month[:20]}' is not a month; expected YYYY-MM.") from None
+        raise ApiError(422, f"“{month[:20]}”不是月份，应为 YYYY-MM（如 2027-03）。 / "
+                            f"'{month[:20]}' is not a month; expected YYYY-MM.") from None
 
 
 def _cycle_step(st: State, step: Any, lang: str) -> Any:

@@ -32,7 +32,7 @@ from tuoyu.api.service.schemas import (
     result_out,
 )
 from tuoyu.api.store import Job, StoredPlan
-from tuoyu.api.text import Lang, label, message, plan_figures, render
+from tuoyu.api.text import CATALOGUE, Lang, label, message, plan_figures, render
 from tuoyu.models.errors import DataError
 
 router = APIRouter(prefix="/api/v1/jobs", tags=["jobs"], responses=ERROR_RESPONSES)
@@ -56,7 +56,7 @@ def _load(st: State, job_id: str) -> tuple[Job, StoredPlan | None]:
     with Session(st.engine, expire_on_commit=False) as s:
         job = s.get(Job, job_id)
         if job is None:
-            raise not_found(f"Job '{job_id}'")
+            raise not_found(f"Job '{job_id}'", f"任务“{job_id}”")
         plan = s.scalars(select(StoredPlan).where(StoredPlan.job_id == job_id)).first()
     return job, plan
 
@@ -169,7 +169,7 @@ def _job_files(st: State, job_id: str) -> tuple[Job, list[str]]:
                         .outerjoin(StoredPlan, StoredPlan.job_id == Job.id)
                         .where(Job.id == job_id)).first()
     if row is None:
-        raise not_found(f"Job '{job_id}'")
+        raise not_found(f"Job '{job_id}'", f"任务“{job_id}”")
     return row[0], json.loads(row[1] or "[]")
 
 
@@ -178,7 +178,7 @@ def cancel_job(job_id: str, st: StateDep, _who: Planner, lang: LangDep) -> JobOu
     """Queued: cancelled at once. Running: its worker is stopped within a second or so
     (the best plan so far is not kept). Finished: returned as it is."""
     if st.jobs.cancel(job_id) is None:
-        raise not_found(f"Job '{job_id}'")
+        raise not_found(f"Job '{job_id}'", f"任务“{job_id}”")
     return job_out(*_load(st, job_id), lang)
 
 
@@ -255,10 +255,21 @@ def rendered(result: dict[str, Any], lang: Lang) -> dict[str, Any]:
     return out
 
 
+def kind_zh(kind: str) -> str:
+    """A planner's plan as a planner names it (its catalogue name: 月度检查排班 …)."""
+    return f"“{label(kind + '.name', 'zh')}”" if f"{kind}.name" in CATALOGUE else kind
+
+
+#: a job's status as a planner reads it (the pages' own words)
+JOB_STATUS_ZH = {"queued": "排队中", "running": "求解中", "done": "已完成", "failed": "失败",
+                 "infeasible": "无可行方案", "cancelled": "已取消", "interrupted": "已中断"}
+
+
 def _result(st: State, job_id: str, lang: Lang = "zh") -> tuple[Job, dict[str, Any]]:
     job, plan = _load(st, job_id)
     if plan is None:
-        raise ApiError(404, f"Job '{job_id}' has no result yet (status {job.status}).",
+        raise ApiError(404, f"任务“{job_id}”还没有结果（状态：{JOB_STATUS_ZH.get(job.status, job.status)}）。"
+                            f" / Job '{job_id}' has no result yet (status {job.status}).",
                        status=job.status)
     result = json.loads(plan.result_json)
     if "error" not in result:
@@ -270,9 +281,9 @@ def _result(st: State, job_id: str, lang: Lang = "zh") -> tuple[Job, dict[str, A
     if job.status == "failed":
         if result.get("error") == "invalid_input":
             raise ApiError(422, result["message"], problems=result.get("problems", []))
-        raise ApiError(404, f"Job '{job_id}' failed: {job.message}", status=job.status)
+        raise ApiError(404, f"任务“{job_id}”未能生成方案：{job.message}", status=job.status)
     if "error" in result:  # cancelled before the solver had any plan
-        raise ApiError(404, f"Job '{job_id}' has no plan: {job.message}", status=job.status)
+        raise ApiError(404, f"任务“{job_id}”没有方案：{job.message}", status=job.status)
     return job, result
 
 
@@ -372,10 +383,12 @@ def _verify(st: State, job_id: str, lang: Lang) -> VerifyOut:
 
     job, plan = _load(st, job_id)
     if job.kind != "roster":
-        raise ApiError(422, f"Only a roster has a draw to verify; job '{job_id}' is a "
+        raise ApiError(422, f"只有排班有可复核的抽取；任务“{job_id}”是{kind_zh(job.kind)}。"
+                            f" / Only a roster has a draw to verify; job '{job_id}' is a "
                             f"{job.kind} plan.")
     if plan is None or "draw.json" not in plan.files:
-        raise not_found(f"The draw of job '{job_id}' (status {job.status})")
+        raise not_found(f"The draw of job '{job_id}' (status {job.status})",
+                        f"任务“{job_id}”的抽取记录（状态：{JOB_STATUS_ZH.get(job.status, job.status)}）")
     ds = get_dataset(st, job.dataset_id)
     try:
         folder = st.jobs.out_dir(job_id)
@@ -386,7 +399,8 @@ def _verify(st: State, job_id: str, lang: Lang) -> VerifyOut:
             heavy.verify, record, ds.path, ds.id, st.settings.url,
             st.settings.solver_time_limit, st.settings.solver_workers, files)
     except (OSError, KeyError, ValueError, TypeError) as exc:
-        raise ApiError(422, f"The draw record of job '{job_id}' cannot be read: "
+        raise ApiError(422, f"任务“{job_id}”的抽取记录无法读取（{type(exc).__name__}）。 / "
+                            f"The draw record of job '{job_id}' cannot be read: "
                             f"{type(exc).__name__}") from None
     return VerifyOut(matches=ok, problems=[render(f, lang) for f in found],
                      findings=[{**f.as_dict(), "message": render(f, lang)} for f in found],
@@ -404,11 +418,14 @@ def replan_job(job_id: str, req: ReplanRequest, st: StateDep,
     job, plan = _load(st, job_id)
     needed = planner(job.kind).replan_file  # the file a re-plan starts from
     if needed is None:
-        raise ApiError(422, f"Only a calendar or a roster can be re-planned; job '{job_id}' "
-                            f"is a {job.kind} plan.")
+        raise ApiError(422, f"只有指导活动日历或排班可以重新规划；任务“{job_id}”是"
+                            f"{kind_zh(job.kind)}。 / Only a calendar or a roster can be "
+                            f"re-planned; job '{job_id}' is a {job.kind} plan.")
     if job.status != "done" or plan is None or needed not in plan.files:
-        raise ApiError(409, f"Job '{job_id}' has no finished plan to re-plan (status "
-                            f"{job.status}).", "not_finished")
+        raise ApiError(409, f"任务“{job_id}”没有已完成的方案可供重新规划（状态："
+                            f"{JOB_STATUS_ZH.get(job.status, job.status)}）。 / Job '{job_id}' "
+                            f"has no finished plan to re-plan (status {job.status}).",
+                       "not_finished")
     params = {**job.params, "from_date": req.from_date.isoformat()}
     params.pop("redraw_reason", None)
     if req.redraw_reason:
@@ -425,9 +442,11 @@ def publish_job(job_id: str, st: StateDep, _who: Planner, lang: LangDep) -> dict
 
     job, plan = _load(st, job_id)
     if job.kind != "roster":
-        raise ApiError(422, f"Only a roster is published; job '{job_id}' is a {job.kind} plan.")
+        raise ApiError(422, f"只有排班需要发布；任务“{job_id}”是{kind_zh(job.kind)}。 / Only a "
+                            f"roster is published; job '{job_id}' is a {job.kind} plan.")
     if plan is None or "draw.json" not in plan.files:
-        raise not_found(f"The draw of job '{job_id}' (status {job.status})")
+        raise not_found(f"The draw of job '{job_id}' (status {job.status})",
+                        f"任务“{job_id}”的抽取记录（状态：{JOB_STATUS_ZH.get(job.status, job.status)}）")
     row = get_dataset(st, job.dataset_id)
     dataset = dataset_of(row.id, row.path)
     record = json.loads((st.jobs.out_dir(job_id) / "draw.json").read_text(encoding="utf-8"))
@@ -448,12 +467,14 @@ def siting_coverage(job_id: str, st: StateDep, _who: Viewer,
 
     job, _result_json = _result(st, job_id)
     if job.kind != "siting":
-        raise ApiError(422, f"Only a siting plan has coverage; job '{job_id}' is a "
+        raise ApiError(422, f"只有选址方案有覆盖情况；任务“{job_id}”是{kind_zh(job.kind)}。 / "
+                            f"Only a siting plan has coverage; job '{job_id}' is a "
                             f"{job.kind} plan.")
     cov = pd.read_csv(st.jobs.out_dir(job_id) / "coverage.csv", dtype={"street_id": str})
     years = sorted(int(y) for y in cov["year"].unique())
     if year is not None and year not in years:
-        raise ApiError(404, f"The plan has no year {year}; its years are "
+        raise ApiError(404, f"方案中没有 {year} 年；其年份为 {'、'.join(map(str, years))}。 / "
+                            f"The plan has no year {year}; its years are "
                             f"{', '.join(map(str, years))}.")
     last = year if year is not None else years[-1]
     cov = cov[cov["year"] == last]
