@@ -135,6 +135,12 @@ CASES: dict[str, tuple[Callable[[TestClient], Any], int, str]] = {
     "upload-not-zip": (_upload(b"hello", "d.zip"), 422, "压缩包"),
     "upload-corrupt-xlsx": (_upload(BAD_XLSX, "d.xlsx"), 422, "工作簿无法打开"),
     "upload-zip-with-corrupt-xlsx": (_upload(_zip_with_bad_workbook()), 422, "工作簿无法打开"),
+    "upload-name-with-a-line-break": (lambda c: c.post(
+        "/api/v1/datasets", files={"file": ("d.zip", zip_bytes(names=ROSTER_FILES))},
+        data={"name": "东滩\n区"}), 422, "U+000A"),
+    "upload-name-with-a-direction-mark": (lambda c: c.post(
+        "/api/v1/datasets", files={"file": ("d.zip", zip_bytes(names=ROSTER_FILES))},
+        data={"name": "东滩区\u202e"}), 422, "U+202E"),
     "upload-name-1mb": (lambda c: c.post(
         "/api/v1/datasets", files={"file": ("d.zip", zip_bytes(names=ROSTER_FILES),
                                             "application/zip")},

@@ -103,6 +103,19 @@ async def upload_dataset(
                                   "message": "the name is empty or too long",
                                   "text": "数据集名称为空或太长（应为 1 到 200 个字符）",
                                   "expected": "1 to 200 characters", "got": name[:50]}])
+    from tuoyu.models.reader import BAD_TEXT
+
+    bad = BAD_TEXT.search(name or "")
+    if bad:  # the name becomes the district's in titles of pages, workbooks and notices
+        char = f"U+{ord(bad.group()):04X}"
+        raise ApiError(422, f"数据集名称中有不允许的字符 {char}（换行、制表符等控制字符、改变文字"
+                            "方向的字符或零宽度等不可见字符）。 / The dataset name holds a "
+                            f"character that is not allowed ({char}: a line break, a control, "
+                            "direction or invisible character).",
+                       problems=[{"file": "body", "row": None, "column": "name",
+                                  "message": f"the name holds {char}",
+                                  "text": f"数据集名称中有不允许的字符 {char}",
+                                  "expected": "one line of visible text", "got": char}])
     st.settings.datasets_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=st.settings.datasets_dir, prefix=f".in-{os.getpid()}-") as tmp:
         path = await _save_upload(file, st.settings.max_upload_bytes, Path(tmp))
