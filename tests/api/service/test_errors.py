@@ -155,3 +155,28 @@ def test_a_served_error_names_a_dataset_never_a_server_folder() -> None:
     assert missing.params == {"where": "a.xlsx"}
     assert without_paths("[Errno 2] '/srv/home/jobs/ab/x.csv'", places) == "[Errno 2] 'jobs/ab/x.csv'"
     assert "张三" not in str(served_data_error(exc, places).problems)
+
+
+def test_an_unexpected_error_is_said_in_chinese_and_logged_without_its_words(
+        tmp_path, caplog) -> None:  # noqa: ANN001
+    """A request that fails where no handler expected it (a hostile CSV crashed the upload
+    check this way) was answered "Internal Server Error" and its exception logged whole by
+    uvicorn, words and all (they may quote a family or a server folder). Now: 500 with the
+    error's kind in Chinese and English; the log names the kind and where, not the words."""
+    import logging
+
+    from api_support import client
+
+    with client(tmp_path) as c:
+        def boom() -> None:
+            raise ValueError("family F000123 at /srv/张三/东滩区")
+
+        c.app.add_api_route("/api/v1/boom", boom)  # type: ignore[attr-defined]
+        with caplog.at_level(logging.ERROR):
+            r = c.get("/api/v1/boom")
+    assert r.status_code == 500 and r.json()["error"] == "internal", r.text
+    assert r.json()["message"].startswith("服务内部出错（ValueError）")
+    assert "F000123" not in r.text and "张三" not in r.text
+    logged = "\n".join(rec.getMessage() for rec in caplog.records)
+    assert "ValueError" in logged and "boom" in logged, logged
+    assert "F000123" not in logged and "张三" not in logged and "/srv" not in logged

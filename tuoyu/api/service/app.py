@@ -387,4 +387,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                        min_rate=settings.body_min_kb_per_second * 1024
                        if settings.body_min_kb_per_second > 0 else None)
     app.add_middleware(Guard, allowed_hosts=settings.allowed_hosts, tiles_origin=tile_origin())
+    app.add_middleware(errors.Unexpected)  # outermost: an unexpected error ends here
     return app

@@ -178,6 +178,48 @@ def validation_response(errors: list[Any], lang: str = "zh") -> JSONResponse:
         "invalid_input", msg, problems=problems, problem_count=len(errors)))
 
 
+class Unexpected:
+    """An error no handler expected (a 500): answered in Chinese and English naming its
+    kind only, and logged as its kind and where it happened (file names, lines,
+    functions), never its text nor a folder: an exception's words may quote a family or a
+    server folder, and uvicorn logged them whole. The outermost of the app's own
+    middleware, so the error ends here."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracked(message: Any) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracked)
+        except Exception as exc:
+            import logging
+            import traceback
+
+            kind = type(exc).__name__
+            where = " <- ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}"
+                                for f in reversed(traceback.extract_tb(exc.__traceback__)))
+            logging.getLogger("tuoyu.service").error(
+                "unexpected %s in %s %s at %s", kind, scope.get("method"),
+                scope.get("path", "")[:200], where)
+            if started:  # the reply is under way: it ends short
+                return
+            body = JSONResponse(status_code=500, content={
+                "error": "internal", "message": f"服务内部出错（{kind}），未能完成此请求；已记入"
+                "服务日志，请告知管理员发生的时间。 / The service failed on this request "
+                f"({kind}); it is in the service's log: tell the administrator when."})
+            await body(scope, receive, send)
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api(_r: Request, exc: ApiError) -> JSONResponse:
