@@ -147,9 +147,11 @@ XLSX_UNPACKED = 1024 * 2**20
 XLSX_RATIO, XLSX_RATIO_FROM = 100, 16 * 2**20
 
 
-def workbook_bound(book: Path) -> str | None:
-    """What makes the workbook too large to open, in a few words; None when it is not
-    (a workbook that is not a zip at all is left to the opening, which says so)."""
+def workbook_bound(book: Path) -> tuple[str, dict[str, object]] | None:
+    """What makes the workbook too large to open: the message's code of the bound it
+    passes (too many members, too large unpacked, packed too tight) and its figures; None
+    when it is not (a workbook that is not a zip at all is left to the opening, which
+    says so)."""
     import zipfile
 
     try:
@@ -158,14 +160,15 @@ def workbook_bound(book: Path) -> str | None:
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         return None
     if len(infos) > XLSX_MEMBERS:
-        return f"{len(infos)} members (at most {XLSX_MEMBERS})"
+        return "input.workbook_members", {"members": len(infos), "most": XLSX_MEMBERS}
     total = sum(i.file_size for i in infos)
     if total > XLSX_UNPACKED:
-        return f"{total / 2**20:.0f} MB unpacked (at most {XLSX_UNPACKED / 2**20:.0f} MB)"
+        return "input.workbook_unpacked", {"mb": round(total / 2**20),
+                                           "most": round(XLSX_UNPACKED / 2**20)}
     for i in infos:
         if i.file_size > XLSX_RATIO_FROM and i.file_size > XLSX_RATIO * max(i.compress_size, 1):
-            return (f"{i.file_size / 2**20:.0f} MB packed into {i.compress_size / 2**20:.1f} MB "
-                    f"(at most {XLSX_RATIO}:1)")
+            return "input.workbook_ratio", {"mb": round(i.file_size / 2**20),
+                             "packed": round(i.compress_size / 2**20, 1), "most": XLSX_RATIO}
     return None
 
 
@@ -180,10 +183,11 @@ def xlsx_sheets(folder: Path, problems: list[Problem]) -> dict[str, tuple[Path, 
             continue
         bound = workbook_bound(book)
         if bound is not None:
-            problems.append(Problem(book.name, "the workbook unpacks beyond its bound",
+            code, figures = bound
+            problems.append(Problem(book.name, f"the workbook unpacks beyond its bound "
+                                    f"({figures})",
                                     expected="a workbook as Excel or WPS saves it",
-                                    got=bound, code="input.workbook_too_large",
-                                    params={"what": bound}))
+                                    code=code, params=figures))
             continue
         try:
             wb = load_workbook(book, read_only=True)

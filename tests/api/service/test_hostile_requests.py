@@ -458,3 +458,14 @@ def test_a_flood_of_job_requests_is_bounded_and_refused_in_chinese(tmp_path) -> 
         assert c.post(f"{JOBS}/{first['id']}/cancel").status_code == 200
         assert c.post(JOBS, json=body).status_code == 202
         assert c.post(JOBS, json=body).status_code == 429
+
+
+def test_a_workbook_bomb_is_said_in_chinese_with_its_figures(service: TestClient) -> None:
+    """A workbook that unpacks beyond its bound was refused as "工作簿解开后超过上限（2048 MB
+    unpacked (at most 1024 MB)）": English inside the Chinese sentence. Its figures are
+    said in the reader's language."""
+    r = _upload(_xlsx_bomb(), "d.xlsx")(service)
+    assert r.status_code == 422, r.text
+    said = r.json()["message"]
+    assert "工作簿解开后超过上限（" in said and "MB" in said, said
+    assert not re.search(r"unpacked|at most|packed into|members", said), said

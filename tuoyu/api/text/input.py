@@ -146,10 +146,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "数据表无法在 {seconds} 秒内完成检查（上限由 TUOYU_CHECK_SECONDS 设定）",
         "the tables cannot be checked within {seconds} s (TUOYU_CHECK_SECONDS)",
     ),
-    "input.workbook_too_large": (
-        "工作簿解开后超过上限（{what}），未读取；请删去多余的工作表或另存为 CSV",
-        "the workbook unpacks beyond its bound ({what}); it was not read: remove the "
-        "extra sheets or save the tables as CSV",
+    "input.workbook_members": (
+        "工作簿解开后超过上限（含 {members} 个部件，最多 {most} 个），未读取；请删去多余的工作表"
+        "或另存为 CSV",
+        "the workbook unpacks beyond its bound ({members} members, at most {most}); it was "
+        "not read: remove the extra sheets or save the tables as CSV",
+    ),
+    "input.workbook_unpacked": (
+        "工作簿解开后超过上限（解开后 {mb} MB，最多 {most} MB），未读取；请删去多余的工作表或"
+        "另存为 CSV",
+        "the workbook unpacks beyond its bound ({mb} MB unpacked, at most {most} MB); it was "
+        "not read: remove the extra sheets or save the tables as CSV",
+    ),
+    "input.workbook_ratio": (
+        "工作簿解开后超过上限（{packed} MB 解开为 {mb} MB，压缩比超过 {most}:1，不是 Excel 或 "
+        "WPS 保存的工作簿），未读取；请删去多余的工作表或另存为 CSV",
+        "the workbook unpacks beyond its bound ({mb} MB packed into {packed} MB, more than "
+        "{most}:1: not as Excel or WPS saves it); it was not read: remove the extra sheets "
+        "or save the tables as CSV",
     ),
     "input.bad_character": (
         "文字中有不允许的字符 {char}（换行、制表符等控制字符、改变文字方向的字符或零宽度等不可见字符）",
