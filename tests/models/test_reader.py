@@ -779,3 +779,18 @@ def test_a_file_in_no_known_encoding_is_named_by_row_and_bytes(tmp_path: Path) -
     assert (p.code, p.row) == ("input.not_text_at", 4)
     said = render_problem(p, "zh")
     assert "第 4 行" in said and "ff fe" in said and "CSV UTF-8" in said, said
+
+
+def test_a_quote_not_closed_is_named_by_its_row_in_chinese(tmp_path: Path) -> None:
+    """A cell opening a double quote no quote closes was said in pandas' words inside the
+    Chinese sentence (文件不是有效的 CSV（Error tokenizing data. C error: EOF inside string
+    starting at row 5）) with pandas' row count; it is named by the row a planner sees."""
+    folder = dataset(tmp_path)
+    path = folder / "institutions.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[5] = lines[5].replace(",", ',"unclosed ', 1)  # row 6 as Excel shows it
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    p = only(problems_of(folder), file="institutions.csv")
+    assert (p.code, p.row) == ("input.unclosed_quote", 6), str(p)
+    said = render_problem(p, "zh")
+    assert "第 6 行" in said and "引号没有闭合" in said and "EOF" not in said, said

@@ -86,6 +86,13 @@ def _read_csv(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
             io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True
         )
     except pd.errors.ParserError as exc:
+        unclosed = re.search(r"EOF inside string starting at row (\d+)", str(exc))
+        if unclosed:  # pandas counts the header as row 0; a planner as row 1
+            problems.append(Problem(path.name, "a quote is not closed before the end of the "
+                                    "file", row=int(unclosed.group(1)) + 1,
+                                    expected="a closing double quote in the same cell",
+                                    code="input.unclosed_quote"))
+            return None
         problems.append(Problem(path.name, f"the file is not valid CSV ({exc})",
                                 code="input.not_csv", params={"detail": str(exc)[:200]}))
         return None

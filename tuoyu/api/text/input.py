@@ -15,6 +15,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "tuoyu siting writes them; {detail})",
     ),
     "input.not_csv": ("文件不是有效的 CSV（{detail}）", "the file is not valid CSV ({detail})"),
+    "input.unclosed_quote": (
+        "引号没有闭合：此行有一个以双引号开头的单元格，直到文件末尾都没有与之配对的双引号（名称中的"
+        "双引号须写成两个 \"\"）",
+        "a quote is not closed: a cell of this row starts with a double quote that no quote "
+        "closes before the end of the file (a quote inside a name is written twice, \"\")",
+    ),
     "input.bad_workbook": (
         "工作簿无法打开（已损坏，或不是 .xlsx 文件）",
         "the workbook cannot be opened (damaged, or not .xlsx)",
