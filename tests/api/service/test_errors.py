@@ -180,3 +180,18 @@ def test_an_unexpected_error_is_said_in_chinese_and_logged_without_its_words(
     logged = "\n".join(rec.getMessage() for rec in caplog.records)
     assert "ValueError" in logged and "boom" in logged, logged
     assert "F000123" not in logged and "张三" not in logged and "/srv" not in logged
+
+
+def test_a_query_parameter_is_named_in_chinese_and_a_long_id_is_not_echoed(tmp_path) -> None:  # noqa: ANN001
+    """Found on a running service: ``?page=-1`` was said "query.page：应不小于 0" (the
+    place in the request, no name), and a 5,000-character job id came back whole in the
+    404."""
+    from api_support import DATA, client
+
+    with client(tmp_path, bundled_data=DATA, start_jobs=False) as c:
+        r = c.get("/api/v1/datasets/baoshan/tables/streets?page=-1")
+        assert r.status_code == 422 and r.json()["message"].startswith(
+            "请求不正确：页码（page）：应不小于 0"), r.text
+        r = c.get("/api/v1/jobs/" + "a" * 5000)
+        assert r.status_code == 404 and len(r.text) < 1000, len(r.text)
+        assert r.json()["message"].startswith("任务“aaa")

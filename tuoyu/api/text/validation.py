@@ -106,6 +106,7 @@ FIELDS: dict[str, tuple[str, str]] = {
     "forbidden": ("禁止开设的地点", "forbidden places"),
     "tradeoff": ("权衡范围", "trade-off"),
     "kind": ("任务类型", "kind"),
+    "page": ("页码", "page"),
     "params": ("参数", "parameters"),
 }
 
@@ -145,7 +146,8 @@ def where(error: Mapping[str, Any], lang: str = "zh", kind: str | None = None) -
     the planner's own (:data:`PLANNER_FIELDS`)."""
     loc = [str(x) for x in error.get("loc", ()) if not isinstance(x, int)]
     kind = kind or next((x for x in loc if x in kinds()), None)
-    loc = [x for x in loc if x != "body" and x not in kinds()]  # a union's member: its kind
+    # where in the request (body, query, path) and a union's member (its kind): not named
+    loc = [x for x in loc if x not in ("body", "query", "path") and x not in kinds()]
     if str(error.get("type")) in RULE_FIELDS:  # a rule of the whole: name its parameter
         loc = [*loc, RULE_FIELDS[str(error.get("type"))]]
     if not loc:
