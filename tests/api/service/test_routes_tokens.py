@@ -70,3 +70,6 @@ def test_a_bad_request_stores_nothing(served, body: dict) -> None:  # noqa: ANN0
     r = c.post("/api/v1/tokens", json=body, headers=admin)
     assert r.status_code == 422 and r.json()["error"] == "invalid_input"
     assert auth.count_tokens(engine) == before
+    said = r.json()["message"]  # in Chinese, the parameter named (it said "name：String
+    assert "should" not in said and "pattern" not in said, said  # should match pattern …")
+    assert "名称（name）" in said or "角色（role）" in said, said

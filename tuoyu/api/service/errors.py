@@ -130,7 +130,7 @@ def service_places(st: Any = None, *, engine: Any = None,
     from tuoyu.api.store import DatasetRow
 
     if st is not None:
-        engine, home = st.engine, st.settings.home
+        engine, home = st.engine, getattr(st.settings, "home", None)
     with Session(engine) as s:
         rows = s.execute(select(DatasetRow.path, DatasetRow.name)).all()
     named: dict[str | Path, str] = {path: name for path, name in rows}

@@ -6,7 +6,7 @@ import datetime as dt
 import functools
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
 from tuoyu.planning import registry
 from tuoyu.planning.registry import Planner
@@ -320,9 +320,21 @@ class RecordedOut(BaseModel):
 class TokenRequest(BaseModel):
     role: Literal["viewer", "planner", "admin"]
     #: no control or direction characters (``models.reader.BAD_TEXT``)
-    name: str = Field(min_length=1, max_length=200,
-                      pattern="^[^\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f"
-                              "\u202a-\u202e\u2066-\u2069\ufeff]+$")
+    name: str = Field(min_length=1, max_length=200)
+
+    @field_validator("name")
+    @classmethod
+    def _one_line(cls, name: str) -> str:
+        """A name is one line of visible text: it is said back in messages and listed."""
+        from pydantic_core import PydanticCustomError
+
+        from tuoyu.models.reader import BAD_TEXT
+
+        bad = BAD_TEXT.search(name)
+        if bad:
+            raise PydanticCustomError("tuoyu_bad_text", "the text holds {char}",
+                                      {"char": f"U+{ord(bad.group()):04X}"})
+        return name
 
     model_config = {
         "json_schema_extra": {"examples": [{"role": "planner", "name": "张老师 (roster)"}]}

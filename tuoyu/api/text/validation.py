@@ -67,6 +67,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tuoyu_pin": ("“{item}”不是地点编号，应为“编号”或“编号@年份”，如 K012@2028",
                   "'{item}': expected a place id or ID@YEAR, e.g. K012@2028"),
     "tuoyu_place": ("“{item}”不是地点编号，如 K045", "'{item}': expected a place id, e.g. K045"),
+    "tuoyu_bad_text": ("文字中有不允许的字符 {char}（换行、制表符等控制字符、改变文字方向的字符"
+                       "或零宽度等不可见字符）",
+                       "the text holds a character that is not allowed, {char} (a line "
+                       "break, a control, direction or invisible character)"),
     "tuoyu_place_twice": ("“{item}”出现了两次：每个地点只写一次",
                           "'{item}' is given twice: each place once"),
 }
@@ -107,6 +111,8 @@ FIELDS: dict[str, tuple[str, str]] = {
     "tradeoff": ("权衡范围", "trade-off"),
     "kind": ("任务类型", "kind"),
     "page": ("页码", "page"),
+    "name": ("名称", "name"),
+    "role": ("角色", "role"),
     "params": ("参数", "parameters"),
 }
 
