@@ -84,13 +84,18 @@ def drand_source(committed_at: dt.datetime, chain: DrandChain = LOE_MAINNET) -> 
             "round_time": chain.round_time(round_).isoformat()}  # fmt: skip
 
 
-def lottery_source(name: str, date: dt.date, committed_at: dt.datetime) -> dict[str, Any]:
+def lottery_source(name: str, date: dt.date | None,
+                   committed_at: dt.datetime) -> dict[str, Any]:
     """The seed source a commitment names: a public lottery draw (its name as the
-    operator publishes it, e.g. 中国福利彩票双色球) on a date after the commitment
-    (Asia/Shanghai)."""
+    operator publishes it, e.g. 中国福利彩票双色球, one line of visible text) on a date
+    after the commitment (Asia/Shanghai); ``date`` None: not given, or not a date."""
+    from tuoyu.models.reader import BAD_TEXT
+
     name = " ".join(name.split())
-    if not name or len(name) > 100:
+    if not name or len(name) > 100 or BAD_TEXT.search(name):
         raise _problem("the lottery's name is missing or too long", "draw.lottery_name")
+    if date is None:
+        raise _problem("the lottery draw's date is missing or not a date", "draw.lottery_date")
     committed_day = committed_at.astimezone(SHANGHAI).date()
     if date <= committed_day:
         raise _problem("the lottery draw is not after the commitment", "draw.lottery_too_early",

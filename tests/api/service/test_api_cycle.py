@@ -33,3 +33,26 @@ def test_commit_and_seed_through_the_api(tmp_path):
         r = c.post(base + "/commit", json={"source": "lottery", "lottery_name": "双色球",
                                            "lottery_date": "2020-01-01", "reason": "改用彩票"})
         assert r.status_code == 422 and "不在承诺日" in r.json()["message"]
+
+
+def test_a_careless_commit_is_refused_in_chinese(tmp_path):
+    """Found on a running service: a lottery commitment without its date was a 500
+    (ValueError parsing 'None'); a seed source not known said "'drand' or 'lottery'"; a
+    lottery's name with a direction mark was taken. Each is a located refusal in
+    Chinese, nothing committed."""
+    from api_support import client
+    from draw_support import tiny_dataset
+
+    folder = tiny_dataset(tmp_path / "d")
+    with client(tmp_path, data=folder) as c:
+        (mine,) = [d["id"] for d in c.get("/api/v1/datasets").json() if d["default"]]
+        base = f"/api/v1/datasets/{mine}/rosters/2027-06/commit"
+        r = c.post(base, json={"source": "lottery", "lottery_name": "双色球"})
+        assert r.status_code == 422 and "彩票开奖日期缺失" in r.json()["message"], r.text
+        r = c.post(base, json={"source": "lottery", "lottery_name": "双色球\u202e",
+                               "lottery_date": "2099-01-01"})
+        assert r.status_code == 422 and "彩票开奖的名称" in r.json()["message"], r.text
+        r = c.post(base, json={"source": "evil"})
+        assert r.status_code == 422, r.text
+        assert "随机数来源（source）：应为以下之一：drand、lottery" in r.json()["message"]
+        assert c.get(f"/api/v1/datasets/{mine}/rosters/2027-06").json()["commitments"] == []

@@ -429,8 +429,11 @@ def commit(dataset: Dataset, params: RosterParams, source: dict[str, Any],
     if source.get("kind") == "drand":
         spec = beacon.drand_source(now)
     elif source.get("kind") == "lottery":
-        spec = beacon.lottery_source(str(source.get("name") or ""),
-                                     dt.date.fromisoformat(str(source.get("date"))), now)
+        try:
+            day: dt.date | None = dt.date.fromisoformat(str(source.get("date") or ""))
+        except ValueError:  # none given (the pages), or not a date: said as such
+            day = None
+        spec = beacon.lottery_source(str(source.get("name") or ""), day, now)
     else:
         raise DataError([Problem("source", "unknown seed source", code="draw.source_kind",
                                  params={"kind": str(source.get("kind"))})])

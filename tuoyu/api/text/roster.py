@@ -532,6 +532,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "draw.source_kind": ("未知的随机来源：{kind}（应为 drand 或 lottery）。",
                          "Unknown seed source: {kind} (expected drand or lottery)."),
     "draw.lottery_name": ("彩票开奖的名称缺失或过长。", "The lottery's name is missing or too long."),
+    "draw.lottery_date": ("彩票开奖日期缺失或不是日期：应为承诺之后的一天，如 2027-02-25。",
+                          "The lottery draw's date is missing or not a date: a day after the "
+                          "commitment, e.g. 2027-02-25."),
     "draw.lottery_too_early": (
         "彩票开奖日 {date} 不在承诺日 {committed} 之后：随机来源必须在承诺之后才产生。",
         "The lottery draw of {date} is not after the commitment ({committed}): the seed "

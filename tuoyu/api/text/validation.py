@@ -9,6 +9,7 @@ of our own validators raise :class:`pydantic_core.PydanticCustomError` with a ty
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -111,6 +112,11 @@ FIELDS: dict[str, tuple[str, str]] = {
     "tradeoff": ("权衡范围", "trade-off"),
     "kind": ("任务类型", "kind"),
     "page": ("页码", "page"),
+    "source": ("随机数来源", "seed source"),
+    "lottery_name": ("彩票名称", "lottery"),
+    "lottery_date": ("开奖日期", "lottery date"),
+    "numbers": ("开奖号码", "lottery numbers"),
+    "drand": ("drand 轮次", "drand round"),
     "name": ("名称", "name"),
     "role": ("角色", "role"),
     "params": ("参数", "parameters"),
@@ -143,7 +149,10 @@ def reason(error: Mapping[str, Any], lang: str = "zh") -> str:
     pair = MESSAGES.get(str(error.get("type", "")))
     if pair is None:  # a type we have not named: pydantic's own (English) words
         return str(error.get("msg", ""))
-    return _fill(pair[0] if lang == "zh" else pair[1], dict(error.get("ctx") or {}))
+    ctx = dict(error.get("ctx") or {})
+    if lang == "zh" and isinstance(ctx.get("expected"), str):  # pydantic's "'a', 'b' or 'c'"
+        ctx["expected"] = "、".join(re.findall(r"'([^']*)'", ctx["expected"])) or ctx["expected"]
+    return _fill(pair[0] if lang == "zh" else pair[1], ctx)
 
 
 def where(error: Mapping[str, Any], lang: str = "zh", kind: str | None = None) -> str:
