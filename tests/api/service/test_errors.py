@@ -195,3 +195,5 @@ def test_a_query_parameter_is_named_in_chinese_and_a_long_id_is_not_echoed(tmp_p
         r = c.get("/api/v1/jobs/" + "a" * 5000)
         assert r.status_code == 404 and len(r.text) < 1000, len(r.text)
         assert r.json()["message"].startswith("任务“aaa")
+        r = c.get("/api/v1/jobs/x/files/..%2f..%2ftuoyu.sqlite")  # each 404 in Chinese too
+        assert r.status_code == 404 and r.json()["message"].startswith("任务“x”"), r.text

@@ -41,12 +41,10 @@ def too_large_message(limit: int, upload: bool = True) -> str:
             f" / The upload is larger than {mb} MB (TUOYU_MAX_UPLOAD_MB).")
 
 
-def not_found(what: str, zh: str | None = None) -> ApiError:
+def not_found(what: str, zh: str) -> ApiError:
     """404 naming what is not there, in Chinese (``zh``: e.g. 数据集“x”) and English; an
     id sent as a 5,000-character address is not echoed whole (each name at most 200)."""
-    what, zh = _short(what), _short(zh) if zh else zh
-    return ApiError(404, f"{zh}不存在。 / {what} does not exist." if zh
-                    else f"{what} does not exist.")
+    return ApiError(404, f"{_short(zh)}不存在。 / {_short(what)} does not exist.")
 
 
 def _short(text: str, most: int = 200) -> str:

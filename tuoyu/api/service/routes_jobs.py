@@ -328,10 +328,10 @@ def job_file(job_id: str, name: str, st: StateDep,
     job, plan = _load(st, job_id)
     _refuse_unless_readable(job, who)
     if plan is None or name not in plan.files:
-        raise not_found(f"File '{name}' of job '{job_id}'")
+        raise not_found(f"File '{name}' of job '{job_id}'", f"任务“{job_id}”的文件“{name}”")
     path = st.jobs.out_dir(job_id) / name
     if not path.is_file():
-        raise not_found(f"File '{name}' of job '{job_id}'")
+        raise not_found(f"File '{name}' of job '{job_id}'", f"任务“{job_id}”的文件“{name}”")
     if job.kind == "roster" and name == "roster.xlsx":
         state = _stored_state(st, job)
         if state not in (None, "draft"):  # written as a draft: say what the store says now

@@ -37,4 +37,4 @@ def create_token(req: TokenRequest, st: StateDep,
 def delete_token(token_id: str, st: StateDep,
                  _who: Admin) -> None:
     if not auth.delete_token(st.engine, token_id):
-        raise not_found(f"Token '{token_id}'")
+        raise not_found(f"Token '{token_id}'", f"令牌“{token_id}”")
