@@ -15,8 +15,11 @@ events and center sessions counted alike). Such a move changes none of the objec
 goals except the center's spacing, and it is kept only when that does not grow; every
 hard rule is kept (the center open that day, 28 days from its neighbours, order and
 quarters unchanged, every member working that day, free that half-day, within the
-month's limit). Each kept move lowers the sum of the squares of the days' counts, so
-the descent ends. Deterministic: sessions in plan order, a fixed order of days (the
+month's limit). A center's whole year may also shift by a few days at once
+(``_Spread.shift``): its gaps, so its spacing, unchanged, each session in its month and
+on its side of the weekend; this is what moves a center whose sessions are just the
+ideal gap apart, which no single move can. Each kept change lowers the sum of the
+squares of the days' counts, so the descent ends. Deterministic: sessions in plan order, a fixed order of days (the
 least crowded first, then the nearest to where the session is, then the earlier), no
 clock. A re-plan is left alone: there a move needs a cause (the moved goal counts it).
 """
@@ -31,6 +34,8 @@ from tuoyu.optimizer.sessions.problem import SessionProblem
 
 #: passes over the sessions at most (each stops when nothing moved)
 PASSES = 8
+#: the most days a center's whole year is shifted by (``_Spread.shift``)
+SHIFT_DAYS = 21
 
 
 def day_counts(p: SessionProblem, sessions: list[Session]) -> Counter:
@@ -107,9 +112,55 @@ class _Spread:
         st.place(k, s, members)
         return False
 
+    def shift(self, cid: str) -> bool:
+        """Shift all of a center's sessions by the same number of days (at most
+        ``SHIFT_DAYS``), each staying in its month, on its side of the weekend, on an
+        open day its team works and is free: its gaps, so its spacing, stay as they are,
+        which a single move cannot do when its sessions are just the ideal gap apart
+        (the chain of a center's year, first session in the first days of January). Kept
+        when the days it lands on hold fewer sessions in all than the days it leaves (the
+        sum of squares then falls); the smallest shift first on ties, earlier before
+        later. False if none."""
+        p, st = self.p, self.st
+        ks = self.of_center[cid]
+        old = {k: (st.sessions[k], st.lift(k)) for k in ks}
+        days = {k: p.day(st.sessions[k].date) for k in ks}
+        for k in ks:
+            self.counts[days[k]] -= 1
+        best, best_load = 0, sum(self.counts[d] for d in days.values())
+        for delta in sorted(range(-SHIFT_DAYS, SHIFT_DAYS + 1), key=lambda x: (abs(x), x)):
+            if delta == 0:
+                continue
+            load = sum(self.counts[d + delta] for d in days.values())
+            if load < best_load and self._may_shift(cid, old, days, delta):
+                best, best_load = delta, load
+        for k in ks:
+            s, members = old[k]
+            d = days[k] + best
+            st.place(k, s.model_copy(update={"date": p.date(d)}) if best else s, members)
+            self.counts[d] += 1
+        return best != 0
+
+    def _may_shift(self, cid: str, old: dict, days: dict, delta: int) -> bool:
+        p, st = self.p, self.st
+        for k, day in days.items():
+            s, members = old[k]
+            d = day + delta
+            if not (p.first_day <= d < p.n_days) or d not in self.open[cid]:
+                return False
+            date = p.date(d)
+            if date.month != s.date.month or (date.weekday() >= 5) != (s.date.weekday() >= 5):
+                return False
+            if not all(st.free(sid, 2 * d + s.half) for sid in members):
+                return False
+        return True
+
     def run(self) -> None:
         for _ in range(PASSES):
             moved = False
+            for cid in self.of_center:
+                if self.shift(cid):
+                    moved = True
             for k in range(len(self.st.sessions)):
                 if self.st.sessions[k].center_id and self.move(k):
                     moved = True
