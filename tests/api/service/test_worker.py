@@ -143,3 +143,21 @@ def test_an_unexpected_error_of_a_plan_of_families_never_quotes_it() -> None:
         assert (text in stored) is quoted, (kind, stored)
         assert "ValueError" in message["message"] or quoted
         assert message["message"].startswith("方案未能生成")
+
+
+def test_a_job_whose_dataset_folder_is_gone_names_the_dataset_never_the_path() -> None:
+    """A served folder deleted while its job waited: the job's message and result said
+    "/home/…/DIR：数据集文件夹不存在"; they name the dataset and what is wrong."""
+    from tuoyu.api.service.errors import places_of
+    from tuoyu.models.errors import DataError, Problem
+
+    folder = "/srv/张三/东滩区"
+    try:
+        raise DataError([Problem(folder, "the dataset folder does not exist",
+                                 code="input.no_folder")])
+    except DataError as exc:
+        message, result = worker._failure(exc, "roster",
+                                          places_of({folder: "东滩区（数据文件夹）"}))
+    said = json.dumps([message, result], ensure_ascii=False)
+    assert "“东滩区（数据文件夹）”的数据文件夹已不在服务器上" in message["message"]
+    assert "张三" not in said and "/srv" not in said, said

@@ -82,7 +82,11 @@ def _submit(st: State, kind: str, dataset_id: str, params: dict[str, Any],
     row = get_dataset(st, dataset_id)
     check_params(kind, params)
     from tuoyu.api.service.datasets import missing_for, present_tables
+    from tuoyu.models.errors import Problem
 
+    if not Path(row.path).is_dir():  # a served folder moved or deleted: said at once, by
+        raise DataError([Problem(row.path, "the dataset folder does not exist",  # name
+                                 code="input.no_folder")])
     have = row.tables or present_tables(Path(row.path))  # an older row without its counts
     missing = missing_for(kind, have)
     if missing:  # a dataset of other planners' tables: 422 naming each table (zh, en)
