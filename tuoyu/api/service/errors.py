@@ -210,8 +210,9 @@ class Unexpected:
             import traceback
 
             kind = type(exc).__name__
-            where = " <- ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}"
-                                for f in reversed(traceback.extract_tb(exc.__traceback__)))
+            frames = [f for f in reversed(traceback.extract_tb(exc.__traceback__))
+                      if "site-packages" not in f.filename][:8]  # ours, innermost first
+            where = " <- ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in frames)
             logging.getLogger("tuoyu.service").error(
                 "unexpected %s in %s %s at %s", kind, scope.get("method"),
                 scope.get("path", "")[:200], where)
