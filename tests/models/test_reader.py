@@ -794,3 +794,21 @@ def test_a_quote_not_closed_is_named_by_its_row_in_chinese(tmp_path: Path) -> No
     assert (p.code, p.row) == ("input.unclosed_quote", 6), str(p)
     said = render_problem(p, "zh")
     assert "第 6 行" in said and "引号没有闭合" in said and "EOF" not in said, said
+
+
+def test_a_control_character_in_a_list_cell_is_named_as_such(tmp_path: Path) -> None:
+    """A NUL byte after an inspector's id (a damaged file, sent to a running service) was
+    said as "'JC002\\u0000' refers to nothing"; it is the character, located, as in any
+    text cell."""
+    folder = dataset(tmp_path)
+    path = folder / "inspections.csv"
+    lines = path.read_bytes().split(b"\n")
+    head = lines[0].decode("utf-8-sig").split(",")
+    col = head.index("inspector_ids")
+    cells = lines[1].decode().split(",")
+    cells[col] = cells[col] + "\x00"
+    lines[1] = ",".join(cells).encode()
+    path.write_bytes(b"\n".join(lines))
+    p = only(problems_of(folder), file="inspections.csv")
+    assert (p.row, p.column, p.code) == (2, "inspector_ids", "input.bad_character"), str(p)
+    assert p.params["char"] == "U+0000"

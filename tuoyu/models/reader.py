@@ -431,7 +431,9 @@ def _enum(col: Column, s: str) -> str:
 
 
 def _list(col: Column, s: str) -> tuple[str, ...]:
-    items = tuple(x.strip() for x in LIST_SPLIT.split(s) if x.strip())
+    """A list cell: each item under the characters policy of a text cell (a NUL byte in
+    an inspector's id was said as "'JC002\\u0000' refers to nothing")."""
+    items = tuple(check_text(col, x.strip()) for x in LIST_SPLIT.split(s) if x.strip())
     if col.choices:
         items = tuple(x.lower() if x.lower() in col.choices else x for x in items)
         if any(x not in col.choices for x in items):
