@@ -351,8 +351,9 @@ class _YearLp:
             days = p.event_days(e)
             if not count:
                 continue
-            pers = sorted({period_of(p, d, self.by_weekday) for d in days})
-            v = {per: self.lp.col(0, 0, count) for per in pers}
+            # an event's occurrences fall on different days: a period holds at most its days
+            held = Counter(period_of(p, d, self.by_weekday) for d in days)
+            v = {per: self.lp.col(0, 0, min(count, k)) for per, k in sorted(held.items())}
             self.lp.row([(j, 1.0) for j in v.values()], count, count)
             for per, j in v.items():
                 occ[e.kind][per[0]].append((j, 1.0))
