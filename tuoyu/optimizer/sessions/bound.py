@@ -15,7 +15,8 @@ educator who works Monday to Friday (by months only, they shared every month):
   every open quarter of a center under the quarter rule;
 - ``z[c, d, per]``: of them, sessions needing a doctor or a psychologist (at most one
   each per session; at least ``flow.min_of`` / ``flow.min_extra`` per center);
-- ``v[e, per]``: occurrences of a district event per period, within its months;
+- ``v[e, per]``: occurrences of a district event per period, within its months, at most
+  the event's days in the period (its occurrences fall on different days);
 - people per (center or event, person, period): every place filled by a person of its
   discipline available in that period, each within their places of the month
   (``problem.month_places``) and two a day they work in the period (one per half-day),
