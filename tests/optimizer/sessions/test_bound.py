@@ -16,9 +16,17 @@ from types import SimpleNamespace
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sessions_check import WEEK, center_row, rows_of, violations, write_tables
+from sessions_check import (
+    WEEK,
+    center_row,
+    lectures_and_one_working_saturday,
+    lectures_calendar,
+    rows_of,
+    violations,
+    write_tables,
+)
 
-from tuoyu.models.sessions import Session, load_session_data
+from tuoyu.models.sessions import load_session_data
 from tuoyu.optimizer.sessions import SessionProblem, flow, plan_sessions, polish
 from tuoyu.optimizer.sessions.bound import (
     Lp,
@@ -297,40 +305,23 @@ def test_a_mip_ended_by_its_node_limit_keeps_a_solution_and_is_not_stopped():
 
 
 def test_an_event_s_occurrences_fall_on_different_days(tmp_path):
-    # two lectures in May on working days; X works weekends only, and May's only working
-    # weekend day is Saturday the 8th (调休): X gives one lecture, not both. The other goes
-    # to Y or Z, who lead the two centers' six sessions (Monday to Friday): the fair
-    # share is ceil(8 / 3) = 3, so one of them works 4 (load 10), whatever the calendar.
-    # A period (May's Saturdays) holds at most its days of the event: one; before, the
-    # relaxation put both lectures on that Saturday with X (0). No weekend target.
-    weekdays = "Mon;Tue;Wed;Thu;Fri"
-    folder = write_tables(tmp_path, dict(
-        topics=EDU,
-        centers=[center_row("C1", A, n=3, days=weekdays), center_row("C2", A, n=3,
-                                                                       days=weekdays)],
-        guidance_staff=[{**_person("Y"), "days": weekdays}, {**_person("Z"), "days": weekdays},
-                        {**_person("X", street=FAR), "days": "Sat;Sun"}],
-        events=[dict(event_id="L1", name="讲座", kind="lecture", count=2, staff_needed=1,
-                     disciplines="education", weekend="false", months="5")],
-    ))
-    p = SessionProblem(data=load_session_data(folder), year=2027,
-                       rules=SessionRules(weekend_share=0.0))
-    may = [d for d in p.month_days(5) if d in p.workdays]
-    assert [p.date(d) for d in may if p.date(d).weekday() >= 5] == [dt.date(2027, 5, 8)]
+    # (``lectures_and_one_working_saturday``) X gives one lecture on May's only working
+    # Saturday, not both; the other goes to Y or Z, who lead the two centers' six
+    # sessions: the fair share is ceil(8 / 3) = 3, so one of them works 4 (load 10),
+    # whatever the calendar. A period (May's Saturdays) holds at most its days of the
+    # event: one; before, the relaxation put both lectures on that Saturday with X (0).
+    p = lectures_and_one_working_saturday(tmp_path)
     w = p.rules.weights
     assert year_lower_bound(p) == w.load
-    # a plan of that cost, by hand: the bound is the optimum
-    day = dt.date
-    cal = [Session(date=day(2027, m, d), half=0, center_id=c, topic_id=t)
-           for c, dates in (("C1", ((1, 4), (5, 10), (9, 7))), ("C2", ((3, 1), (6, 29), (11, 5))))
-           for (m, d), t in zip(dates, "ADG", strict=True)]
-    cal += [Session(date=day(2027, 5, 8), half=0, event_id="L1"),
-            Session(date=day(2027, 5, 6), half=0, event_id="L1")]
+    # a plan of that cost, by hand (one lecture on the Saturday): the bound is the optimum
+    cal = lectures_calendar(dt.date(2027, 5, 8))
     team = flow.best_teams(p, cal)
     assert team is not None and team[len(cal) - 2] == ["X"]
     assert polish.plan_objective(p, cal, team) == w.load
     staffed = [s.model_copy(update={"staff_ids": tuple(team[k])}) for k, s in enumerate(cal)]
     assert violations(p.data, 2027, rows_of(SimpleNamespace(sessions=staffed)), p.rules) == []
+    # and the solver's plan meets it (the lecture moved to the Saturday, ``polish``)
     plan = plan_sessions(p, SolveParams(time_limit=5, workers=2))
     assert violations(p.data, 2027, rows_of(plan)) == []
-    assert plan.bound == w.load <= plan.objective
+    assert plan.objective == plan.bound == w.load
+    assert plan.status == Status.OPTIMAL

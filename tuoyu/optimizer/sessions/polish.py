@@ -1381,7 +1381,9 @@ def events_where_people_are_free(
     share would go. The session moves above keep the events where they are (they count
     greedy teams); this step weighs every occurrence's other weekdays and half-days of
     its month (``event_slots``) with the exact teams, for the occurrences that take
-    someone a center session would rather have (``people_wanted_elsewhere``); not in a
+    someone a center session would rather have (``people_wanted_elsewhere``) or someone
+    above the fair share (``people_above_fair_share``: on another day a person under it
+    may be free, a weekend-only one on a working Saturday); not in a
     district planned in parts (``in_parts``). Deterministic: occurrences in plan order,
     candidates in slot order, the first best kept; at most two passes."""
     if not p.data.events or p.previous or in_parts(p):
@@ -1394,6 +1396,7 @@ def events_where_people_are_free(
     for _ in range(2):
         changed = False
         wanted = people_wanted_elsewhere(p, sessions, team)
+        wanted |= people_above_fair_share(p, sessions, team)
         for k in [k for k, s in enumerate(sessions) if s.event_id]:
             if _stopped(stop, clock):
                 return sessions
@@ -1453,6 +1456,22 @@ def people_wanted_elsewhere(
             if paid:
                 out.update(x.staff_id for x in p.pools[staff[sid].discipline]
                            if cost(s.center_id, x.staff_id) < paid)
+    return out
+
+
+def people_above_fair_share(
+    p: SessionProblem, sessions: list[Session], team: dict[int, list[str]]
+) -> set[str]:
+    """The people who work more than their discipline's fair share ``ceil(T / n)`` (the
+    load goal, ``goals.team_goal_values``): each place of theirs costs ``load``."""
+    work = Counter(sid for k in range(len(sessions)) for sid in team.get(k, ()))
+    out: set[str] = set()
+    for d in DISCIPLINES:
+        pool = p.pools[d]
+        total = sum(work[st.staff_id] for st in pool)
+        if pool and total:
+            fair = math.ceil(total / len(pool))
+            out.update(st.staff_id for st in pool if work[st.staff_id] > fair)
     return out
 
 
