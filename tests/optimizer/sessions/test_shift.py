@@ -195,7 +195,8 @@ def test_a_district_too_large_for_one_model_moves_part_by_part(tmp_path, monkeyp
     """Where the whole district's model is too large, the move runs over parts of its
     centers that fit (``shift.parts``), each part's model counting the other centers'
     sessions as they are: those keep their half-days, topics and people; as many parts
-    as the work budget's share of columns holds (at least one). Two centers
+    as the work budget's share of columns holds (at least one), the part that pays most
+    above its cheapest people first (not the first streets). Two centers
     that gain only by moving together gain when one part holds both, not when each is
     a part of its own (no move alone pays: the plan is then as it was)."""
     p = _problem(tmp_path)
@@ -207,9 +208,13 @@ def test_a_district_too_large_for_one_model_moves_part_by_part(tmp_path, monkeyp
     assert shift.parts(p, staffed) == [None]
     monkeypatch.setattr(shift, "MAX_COLUMNS", whole - 1)
     parts = shift.parts(p, staffed)
-    assert parts == [frozenset({"C1"}), frozenset({"C2"})]
+    # C2 pays a far doctor where a near one could go (5), C1 its cheapest: C2 first,
+    # though its street order is second
+    assert shift.above_cheapest(p, staffed, frozenset({"C1"})) == 0
+    assert shift.above_cheapest(p, staffed, frozenset({"C2"})) == p.rules.weights.far
+    assert parts == [frozenset({"C2"}), frozenset({"C1"})]
     # the work budget's share of columns: the first parts within it, at least one
-    assert shift.parts(p, staffed, most=1) == parts[:1]
+    assert shift.parts(p, staffed, most=1) == [frozenset({"C2"})]
     assert shift.parts(p, staffed, most=2 * shift.MAX_COLUMNS) == parts
     for part in parts:
         assert shift.ShiftMip(p, staffed, part=part).columns(False) <= shift.MAX_COLUMNS

@@ -480,8 +480,11 @@ def parts(p: SessionProblem, sessions: list[Session], most: int | None = None
     parts whose models fit: each center's columns counted from the whole model's
     half-days, kinds and people, the kept sessions' own counted once (a center larger
     than a part alone is a part of its own: its window then shrinks,
-    ``shift_days_and_topics``). ``most``: the parts' columns in all (the work budget's
-    share, ``PART_COLUMNS_PER_NODE``): the first parts within it, at least one."""
+    ``shift_days_and_topics``). The parts run where the plan pays most above what its
+    places could cost first (``above_cheapest``; ties in street order), so a budget
+    that holds only some does not leave the last streets out for their order. ``most``:
+    the parts' columns in all (the work budget's share, ``PART_COLUMNS_PER_NODE``): the
+    first parts within it, at least one."""
     whole = ShiftMip(p, sessions, events=False)  # the smallest model of the whole
     if whole.columns(False) <= MAX_COLUMNS:
         return [None]
@@ -505,6 +508,8 @@ def parts(p: SessionProblem, sessions: list[Session], most: int | None = None
         now.append(cid)
     if now:
         out.append(frozenset(now))
+    above = {part: above_cheapest(p, sessions, part) for part in out}
+    out = sorted(out, key=lambda part: -above[part])  # stable: ties in street order
     if most is None:
         return out
     kept: list[frozenset[str] | None] = []
@@ -515,6 +520,34 @@ def parts(p: SessionProblem, sessions: list[Session], most: int | None = None
             break
         kept.append(part)
     return kept
+
+
+def above_cheapest(p: SessionProblem, sessions: list[Session], centers: frozenset[str]
+                   ) -> int:
+    """What the staffed ``sessions`` of ``centers`` pay for their people above the
+    cheapest person of each place's discipline for that center, whatever the day (the
+    trip; for an educator other than the home lead, ``extra_lead``): the room a move of
+    those centers has to gain on the teams."""
+    w = p.rules.weights
+    staff = {st.staff_id: st for st in p.data.staff}
+    street = {c.center_id: c.street_id for c in p.data.centers}
+
+    def cost(cid: str, st) -> int:  # noqa: ANN001
+        lead = st.discipline == "education" and st.staff_id != p.home_lead.get(cid)
+        return trip_cost(p, st.street_id, street[cid]) + (w.extra_lead if lead else 0)
+
+    out = 0
+    cheapest: dict[tuple[str, str], int] = {}
+    for s in sessions:
+        if s.center_id not in centers:
+            continue
+        for sid in s.staff_ids:
+            st = staff[sid]
+            key = (s.center_id, st.discipline)
+            if key not in cheapest:
+                cheapest[key] = min(cost(s.center_id, x) for x in p.pools[st.discipline])
+            out += cost(s.center_id, st) - cheapest[key]
+    return out
 
 
 def shift_days_and_topics(
