@@ -36,20 +36,18 @@ def _only_on(sid: str, day: str) -> list[dict[str, str]]:
             dict(staff_id=sid, start=str(d + dt.timedelta(days=1)), end="2027-12-31")]
 
 
+def _person(sid: str, discipline: str, street: str = A, cap: int = 1) -> dict[str, object]:
+    """A row of guidance_staff.csv: every day of the week (leave in the tests' tables)."""
+    return dict(staff_id=sid, name=sid, discipline=discipline, street_id=street,
+                max_per_month=cap, days="")
+
+
 def _problem(tmp_path) -> SessionProblem:
     # two centers in 友谊路 with one educator E1; two near doctors who each work one day
     # of the year (M1 Monday 1 March, M3 Wednesday 3 March, once a month), a far doctor
     # M2 every day. C2 is closed on Wednesdays, so M3 is C1's only.
-    staff = [
-        dict(staff_id="E1", name="E1", discipline="education", street_id=A, max_per_month=6,
-             days=""),
-        dict(staff_id="M1", name="M1", discipline="medical", street_id=A, max_per_month=1,
-             days=""),
-        dict(staff_id="M2", name="M2", discipline="medical", street_id=FAR, max_per_month=6,
-             days=""),
-        dict(staff_id="M3", name="M3", discipline="medical", street_id=A, max_per_month=1,
-             days=""),
-    ]  # fmt: skip
+    staff = [_person("E1", "education", cap=6), _person("M1", "medical"),
+             _person("M2", "medical", FAR, cap=6), _person("M3", "medical")]
     folder = write_tables(tmp_path, dict(
         centers=[center_row("C1", A, n=2, days=WEEKDAYS),
                  center_row("C2", A, n=2, days="Mon;Tue;Thu;Fri")],
@@ -82,20 +80,27 @@ def _staffed(sessions: list[Session], team: dict[int, list[str]]) -> SimpleNames
     )
 
 
-def test_two_centers_move_together_where_no_single_move_pays(tmp_path):
-    p = _problem(tmp_path)
-    cal = _calendar()
+def _stuck_but_for_the_move(p: SessionProblem, cal: list[Session]
+                            ) -> tuple[dict[int, list[str]], int]:
+    """The calendar's teams and objective (one far trip), checking that the old moves are
+    stuck: the local improvement (single moves, each center's days and topics, swaps,
+    fair-share raises, the events' moves) and the topics for the district."""
     team = flow.best_teams(p, cal)
     assert team is not None
     before = polish.plan_objective(p, cal, team)
     assert goals.team_goal_values(p, cal, team)["far"] == 1
-    # the old moves are stuck: the local improvement (single moves, each center's days and
-    # topics, swaps, fair-share raises, events) and the topics for the district
     stuck = polish.polish(p, cal, team)
     stuck_team = flow.best_teams(p, stuck)
     assert stuck_team is not None
     assert polish.plan_objective(p, stuck, stuck_team) == before
     assert polish._topics_again(p, cal, team, 30.0, None)[0] is cal
+    return team, before
+
+
+def test_two_centers_move_together_where_no_single_move_pays(tmp_path):
+    p = _problem(tmp_path)
+    cal = _calendar()
+    team, before = _stuck_but_for_the_move(p, cal)
     # the days and topics of both centers at once
     got, again = polish._shift_again(p, cal, team, 30.0, None)
     assert polish.plan_objective(p, got, again) == before - p.rules.weights.far
@@ -244,14 +249,8 @@ def _event_problem(tmp_path) -> SessionProblem:
     # one center in 友谊路 (educator E1); a near doctor M1 who works one day of the year
     # (Monday 1 March, once a month) and a far doctor M2 on leave that one day; a district
     # outreach needing a doctor once in March (working days).
-    staff = [
-        dict(staff_id="E1", name="E1", discipline="education", street_id=A, max_per_month=6,
-             days=""),
-        dict(staff_id="M1", name="M1", discipline="medical", street_id=A, max_per_month=1,
-             days=""),
-        dict(staff_id="M2", name="M2", discipline="medical", street_id=FAR, max_per_month=6,
-             days=""),
-    ]  # fmt: skip
+    staff = [_person("E1", "education", cap=6), _person("M1", "medical"),
+             _person("M2", "medical", FAR, cap=6)]
     folder = write_tables(tmp_path, dict(
         centers=[center_row("C1", A, n=2, days=WEEKDAYS)],
         guidance_staff=staff,
@@ -284,17 +283,7 @@ def test_an_event_moves_with_the_topics_where_nothing_else_pays(tmp_path):
     as the centers' days and topics: what frees a near doctor for a center."""
     p = _event_problem(tmp_path)
     cal = _event_calendar()
-    team = flow.best_teams(p, cal)
-    assert team is not None
-    before = polish.plan_objective(p, cal, team)
-    assert goals.team_goal_values(p, cal, team)["far"] == 1
-    # the old moves are stuck: the local improvement (the events' moves included) and the
-    # topics for the district
-    stuck = polish.polish(p, cal, team)
-    stuck_team = flow.best_teams(p, stuck)
-    assert stuck_team is not None
-    assert polish.plan_objective(p, stuck, stuck_team) == before
-    assert polish._topics_again(p, cal, team, 30.0, None)[0] is cal
+    team, before = _stuck_but_for_the_move(p, cal)
     got, again = polish._shift_again(p, cal, team, 30.0, None)
     assert polish.plan_objective(p, got, again) == before - p.rules.weights.far
     values = goals.team_goal_values(p, got, again)
