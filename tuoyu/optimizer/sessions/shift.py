@@ -552,7 +552,7 @@ def above_cheapest(p: SessionProblem, sessions: list[Session], centers: frozense
 
 def shift_days_and_topics(
     p: SessionProblem, sessions: list[Session], time_limit: float, stop=None,
-    nodes: int | None = None, part: frozenset[str] | None = None,
+    nodes: int | None = None, part: frozenset[str] | None = None, events: bool = False,
 ) -> tuple[list[Session] | None, bool]:
     """The staffed calendar's center sessions on the model's half-days with its topics
     (teams cleared: the caller names them with the exact flow), or None when the MIP gives
@@ -565,9 +565,12 @@ def shift_days_and_topics(
     relaxation), then with their totals fixed at its solution's (a restriction, so a
     solution of the whole model). The window is ``WINDOW`` days, or the first of
     ``SMALLER`` whose model has at most ``MAX_COLUMNS`` columns, counted before any model
-    is built (``ShiftMip.columns``); none: no move (None)."""
+    is built (``ShiftMip.columns``); none: no move (None). ``events``: the district
+    events' occurrences move too (``ShiftMip.event_slots``), at ``WINDOW`` days only
+    (a model too large then makes no move: the caller has run the move without them)."""
     end = time.monotonic() + time_limit
-    tries = [(WINDOW, True), *((w, False) for w in sorted({WINDOW, *SMALLER}, reverse=True))]
+    tries = [(WINDOW, True)] if events else [
+        (w, False) for w in sorted({WINDOW, *SMALLER}, reverse=True)]
     for window, events in tries:
         if ShiftMip(p, sessions, window, part, events).columns(totals=False) <= MAX_COLUMNS:
             break
