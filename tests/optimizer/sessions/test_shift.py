@@ -326,3 +326,28 @@ def test_the_plan_with_events_moving_is_the_same_with_1_and_8_workers(tmp_path):
     assert one.sessions == eight.sessions
     assert one.objective == eight.objective
     assert violations(p.data, 2027, rows_of(one), p.rules) == []
+
+
+def test_the_move_with_the_events_runs_after_the_move_without(tmp_path, monkeypatch):
+    """In a district of one part with events the move runs first with the events' days
+    kept (as before), then with them moving, from the plan the first reached."""
+    p = _event_problem(tmp_path)
+    cal = _event_calendar()
+    team = flow.best_teams(p, cal)
+    assert team is not None
+    calls = []
+    move = shift.shift_days_and_topics
+
+    def counted(p, sessions, *a, **kw):  # noqa: ANN001, ANN202
+        calls.append(a[4] if len(a) > 4 else kw.get("events", False))
+        return move(p, sessions, *a, **kw)
+
+    monkeypatch.setattr(shift, "shift_days_and_topics", counted)
+    polish._shift_again(p, cal, team, 30.0, None)
+    assert calls == [False, True]
+    calls.clear()  # no events: the move once
+    q = _problem(tmp_path / "no_events")
+    q_team = flow.best_teams(q, _calendar())
+    assert q_team is not None
+    polish._shift_again(q, _calendar(), q_team, 30.0, None)
+    assert calls == [False]
