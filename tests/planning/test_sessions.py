@@ -67,6 +67,24 @@ def test_the_year_is_even_and_near_its_bound(year):
 
 
 @pytest.mark.heavy  # solves the bundled year's calendar (minutes); .ci/run runs the heavy suite
+def test_no_day_holds_a_quarter_of_its_months_sessions(year):
+    """Issue 18, within the month: the solvers packed a month into its first days (24 of
+    January's sessions on 4 January, 77% of February's on one day, 269 of 458 on a
+    Monday, five empty weeks) at no gain to any goal. Counted on the rows: no day holds
+    more than a quarter of its month's sessions, and every week of the year holds one."""
+    from collections import Counter
+
+    rows = _rows(year)
+    days = Counter(r["date"] for r in rows)
+    months = Counter(r["date"][:7] for r in rows)
+    busiest = max(days.items(), key=lambda kv: kv[1] / months[kv[0][:7]])
+    assert busiest[1] <= months[busiest[0][:7]] / 4, busiest
+    weeks = Counter(dt.date.fromisoformat(r["date"]).isocalendar()[:2] for r in rows)
+    assert len(weeks) >= 52, sorted(weeks.items())
+    assert any(f.code == "sessions.days_spread" for f in year.findings)
+
+
+@pytest.mark.heavy  # solves the bundled year's calendar (minutes); .ci/run runs the heavy suite
 def test_status_objective_and_bound_are_honest(year):
     assert year.objective is not None and year.bound is not None
     assert year.bound <= year.objective + 1e-6

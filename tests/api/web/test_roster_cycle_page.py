@@ -32,6 +32,12 @@ def cycle_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         stop_server(proc)
 
 
+def _steps(page) -> dict[str, str]:
+    """Each step of the month's list and its state (done, current, todo)."""
+    return {li.get_attribute("data-step"): li.get_attribute("class")
+            for li in page.locator("#cycle-steps li").all()}
+
+
 def test_the_roster_page_walks_the_cycle(cycle_server: str, browser, tmp_path) -> None:
     # its own server (today is 2027-06-02 there), the session's browser
     server = cycle_server
@@ -53,6 +59,9 @@ def test_the_roster_page_walks_the_cycle(cycle_server: str, browser, tmp_path) -
         page.select_option("#dataset", ds)
         page.wait_for_selector("#cycle-state[data-step=none]")
         assert "先承诺" in page.inner_text("#cycle-state")
+        assert _steps(page) == {"commit": "current", "seed": "todo", "draw": "todo",
+                                "publish": "todo", "results": "todo", "reveal": "todo"}
+        assert page.inner_text("#cycle-steps li[data-step=commit]") == "承诺：下一步"
         page.select_option("#commit-source", "lottery")
         lottery_day = dt.date.today() + dt.timedelta(days=2)
         page.fill("#lottery-date", lottery_day.isoformat())
@@ -75,6 +84,10 @@ def test_the_roster_page_walks_the_cycle(cycle_server: str, browser, tmp_path) -
         page.click("#publish-btn")
         page.wait_for_selector("#cycle-state[data-step=sealed]")
         assert "封存值" in page.inner_text("#cycle-state")
+        # the list shows where the month is, in words and colour, each step by its fact
+        assert _steps(page) == {"commit": "done", "seed": "done", "draw": "done",
+                                "publish": "done", "results": "current", "reveal": "todo"}
+        assert page.inner_text("#cycle-steps li[data-step=draw]") == "抽取：已完成"
         notice = httpx.get(f"{server}/api/v1/datasets/{ds}/rosters/{MONTH}/notice", timeout=60)
         assert notice.status_code == 200 and "sha256:" in notice.text
         assert not [r for r in rows if r["date"] in notice.text]

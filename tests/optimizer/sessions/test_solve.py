@@ -334,6 +334,8 @@ def test_the_try_plan_kept_gets_the_local_improvement(tmp_path, monkeypatch):
 
     monkeypatch.setattr(sessions_solve, "_plan_calendar", built)
     monkeypatch.setattr(sessions_solve, "_polish", recorded)
+    # the days spread afterwards (``spread.py``) are not this test's subject
+    monkeypatch.setattr(sessions_solve, "_spread", lambda run, new, staff_of: (new, staff_of))
     plan = plan_sessions(problem, SolveParams(time_limit=3, workers=2))
     assert any(f.code == "sessions.try_plan_kept" for f in plan.findings)
     assert len(polished) == 2

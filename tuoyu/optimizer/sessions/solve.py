@@ -44,6 +44,7 @@ from tuoyu.optimizer.sessions import (
     goals,
     polish,
     replan,
+    spread,
     topics,
 )
 from tuoyu.optimizer.sessions.bound import year_lower_bound
@@ -453,13 +454,13 @@ def plan_sessions(
     run.first_ahead = _first_ahead(run)
     at_bound, tried = _plan_at_the_bound(run)
     if at_bound is not None:
-        return _result(run, *at_bound)
+        return _result(run, *_named(p, *_spread(run, *at_bound)))
     new, _, _, st = _plan_calendar(run)
     if st not in (Status.FEASIBLE, Status.OPTIMAL):
         return SessionResult(p, st, stages=run.stages, findings=run.findings)
     new, staff_of = _teams_and_topics(run, new)
     new, staff_of = _polish(run, new, staff_of)
-    return _result(run, *_named(p, *_better_of(run, (new, staff_of), tried)))
+    return _result(run, *_named(p, *_spread(run, *_better_of(run, (new, staff_of), tried))))
 
 
 def _better_of(
@@ -604,6 +605,29 @@ def _polish(
     if after > before:
         return new, staff_of
     return moved, again
+
+
+def _spread(
+    run: _Run, new: list[Session], staff_of: dict[int, list[str]]
+) -> tuple[list[Session], dict[int, list[str]]]:
+    """The month's sessions spread over its days at no cost (``spread.py``); kept only
+    when the plan's objective does not rise (it cannot: every move keeps every goal but
+    a center's spacing, and that only when it does not grow)."""
+    p = run.p
+    t = time.perf_counter()
+    before = goals.weighted(p, plan_values(p, new, staff_of), goals.PLAN_GOALS)
+    moved, team = spread.spread_days(p, new, staff_of)
+    after = goals.weighted(p, plan_values(p, moved, team), goals.PLAN_GOALS)
+    run.stages.append(StageTime("spread", Status.FEASIBLE, float(after), None, 0.0,
+                                time.perf_counter() - t))
+    if after > before:
+        return new, staff_of
+    n = sum(a.date != b.date for a, b in zip(new, moved, strict=True))
+    if n:
+        busiest = [max(spread.day_counts(p, x).values()) for x in (new, moved)]
+        run.findings.append(info("sessions.days_spread", moved=n, before=busiest[0],
+                                 after=busiest[1]))
+    return moved, team
 
 
 def _choose_topics(

@@ -34,7 +34,7 @@
       step_sealed: '已封存并发给检查人员：公众只看到封存值；检查后录入结果，月份结束后公开。',
       step_revealed: '已公开：公开页可自行核验封存值和承诺值。',
       s_commit: '承诺', s_seed: '随机来源', s_draw: '抽取', s_publish: '发给检查人员（封存）',
-      s_results: '录入结果', s_reveal: '公开',
+      s_results: '录入结果', s_reveal: '公开', s_done: '已完成', s_next: '下一步',
       commitment_line: '第 {seq} 次承诺 {commitment}（{time}）{source}{reason}{seeded}',
       seeded: '；随机来源已核验', not_seeded: '；等待随机来源',
       sealed_line: '封存值：{hash}', month_done: '本月已结束。', month_open: '本月尚未结束。',
@@ -61,7 +61,7 @@
       step_sealed: 'Sealed and given to the inspectors: the public sees only its hash; record the results, reveal once the month is over.',
       step_revealed: 'Revealed: the public page checks the sealed hash and the commitment itself.',
       s_commit: 'commit', s_seed: 'seed source', s_draw: 'draw', s_publish: 'to the inspectors (sealed)',
-      s_results: 'results', s_reveal: 'reveal',
+      s_results: 'results', s_reveal: 'reveal', s_done: 'done', s_next: 'next',
       commitment_line: 'commitment {seq} {commitment} ({time}) {source}{reason}{seeded}',
       seeded: '; seed source checked', not_seeded: '; waiting for the seed source',
       sealed_line: 'sealed hash: {hash}', month_done: 'The month is over.',
@@ -69,8 +69,22 @@
     }
   };
   var STEPS = ['commit', 'seed', 'draw', 'publish', 'results', 'reveal'];
-  var REACHED = {none: 0, committed: 1, seeded: 2, drawn: 3, published: 4, sealed: 4,
-    revealed: 6};
+
+  // Which steps the month has done, each by its own fact: a draft drawn before any
+  // commitment has done its draw, not its commitment (the list once said it had).
+  function stepsDone(m) {
+    var step = m.step || 'none';
+    var commitments = m.commitments || [];
+    var past = function (states) { return states.indexOf(step) >= 0; };
+    return {
+      commit: commitments.length > 0,
+      seed: commitments.some(function (c) { return c.seeded; }),
+      draw: past(['drawn', 'published', 'sealed', 'revealed']),
+      publish: past(['published', 'sealed', 'revealed']),
+      results: step === 'revealed',
+      reveal: step === 'revealed'
+    };
+  }
 
   function w(key, vars) {
     var d = W[T.lang() === 'en' ? 'en' : 'zh'];
@@ -108,13 +122,14 @@
     line.textContent = m.month + '：' + w('step_' + step) + ' ' +
       w(m.month_done ? 'month_done' : 'month_open') +
       (m.sealed_hash ? ' ' + w('sealed_line', {hash: m.sealed_hash}) : '');
-    var reached = REACHED[step] || 0;
-    if (step === 'sealed' || step === 'published') { reached = 5; }
+    var done = stepsDone(m);
+    var next = STEPS.filter(function (s) { return !done[s]; })[0];
     var ol = document.getElementById('cycle-steps');
     ol.innerHTML = '';
-    STEPS.forEach(function (s, i) {
-      ol.appendChild(T.el('li', {text: w('s_' + s),
-        'class': i < reached ? 'done' : i === reached ? 'current' : 'todo'}));
+    STEPS.forEach(function (s) {
+      var state = done[s] ? 'done' : s === next ? 'current' : 'todo';
+      ol.appendChild(T.el('li', {'class': state, 'data-step': s,
+        text: w('s_' + s) + (state === 'todo' ? '' : '：' + w(state === 'done' ? 's_done' : 's_next'))}));
     });
     var cl = document.getElementById('commitments');
     cl.innerHTML = '';
