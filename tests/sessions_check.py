@@ -197,3 +197,46 @@ def same_plan_with_mips_wall_seconds_cut(p, monkeypatch, budget: float):  # noqa
     assert "sessions.wall_clock_stop" not in [f.code for f in late.findings]
     assert violations(p.data, p.year, rows_of(late), p.rules) == []
     return late
+
+
+def lectures_and_one_working_saturday(folder: Path):  # noqa: ANN201
+    """Two centers in 友谊路 (three sessions each, Monday to Friday) led by Y and Z, who
+    work Monday to Friday; X (罗店, far) works weekends only; two lectures in May on
+    working days (May 2027's only working weekend day is Saturday the 8th, 调休). No
+    weekend target. Education topics only."""
+    from tuoyu.models.sessions import load_session_data
+    from tuoyu.optimizer.sessions import SessionProblem
+
+    a, far, weekdays = "310113003", "310113101", "Mon;Tue;Wed;Thu;Fri"
+
+    def person(sid: str, street: str, days: str) -> dict[str, object]:
+        return dict(staff_id=sid, name=f"人{sid}", discipline="education", street_id=street,
+                    max_per_month=4, days=days)
+
+    write_tables(folder, dict(
+        topics=[dict(topic_id=t, name=t, disciplines="education") for t in "ADG"],
+        centers=[center_row("C1", a, n=3, days=weekdays),
+                 center_row("C2", a, n=3, days=weekdays)],
+        guidance_staff=[person("Y", a, weekdays), person("Z", a, weekdays),
+                        person("X", far, "Sat;Sun")],
+        events=[dict(event_id="L1", name="讲座", kind="lecture", count=2, staff_needed=1,
+                     disciplines="education", weekend="false", months="5")],
+    ))  # fmt: skip
+    p = SessionProblem(data=load_session_data(folder), year=2027,
+                       rules=SessionRules(weekend_share=0.0))
+    may = [d for d in p.month_days(5) if d in p.workdays and p.date(d).weekday() >= 5]
+    assert [p.date(d) for d in may] == [dt.date(2027, 5, 8)]
+    return p
+
+
+def lectures_calendar(first_lecture: dt.date) -> list:
+    """A calendar of ``lectures_and_one_working_saturday``: each center's three sessions
+    (topics A, D, G), the lectures on ``first_lecture`` and Thursday 6 May."""
+    from tuoyu.models.sessions import Session
+
+    day = dt.date
+    out = [Session(date=day(2027, m, d), half=0, center_id=c, topic_id=t)
+           for c, dates in (("C1", ((1, 4), (5, 10), (9, 7))), ("C2", ((3, 1), (6, 29), (11, 5))))
+           for (m, d), t in zip(dates, "ADG", strict=True)]
+    return [*out, Session(date=first_lecture, half=0, event_id="L1"),
+            Session(date=day(2027, 5, 6), half=0, event_id="L1")]

@@ -11,14 +11,23 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sessions_check import WEEK, center_row, rows_of, violations, write_tables
+from sessions_check import (
+    WEEK,
+    center_row,
+    lectures_and_one_working_saturday,
+    lectures_calendar,
+    rows_of,
+    violations,
+    write_tables,
+)
 
 from tuoyu.models.sessions import load_session_data
-from tuoyu.optimizer.sessions import SessionProblem, flow, plan_sessions
+from tuoyu.optimizer.sessions import SessionProblem, flow, plan_sessions, polish
 from tuoyu.optimizer.sessions.bound import (
     Lp,
     _YearLp,
@@ -293,3 +302,26 @@ def test_a_mip_ended_by_its_node_limit_keeps_a_solution_and_is_not_stopped():
             assert sum(a * b for a, b in zip(w, x, strict=True)) <= cap
         got.append(x)
     assert got[0] == got[1]
+
+
+def test_an_event_s_occurrences_fall_on_different_days(tmp_path):
+    # (``lectures_and_one_working_saturday``) X gives one lecture on May's only working
+    # Saturday, not both; the other goes to Y or Z, who lead the two centers' six
+    # sessions: the fair share is ceil(8 / 3) = 3, so one of them works 4 (load 10),
+    # whatever the calendar. A period (May's Saturdays) holds at most its days of the
+    # event: one; before, the relaxation put both lectures on that Saturday with X (0).
+    p = lectures_and_one_working_saturday(tmp_path)
+    w = p.rules.weights
+    assert year_lower_bound(p) == w.load
+    # a plan of that cost, by hand (one lecture on the Saturday): the bound is the optimum
+    cal = lectures_calendar(dt.date(2027, 5, 8))
+    team = flow.best_teams(p, cal)
+    assert team is not None and team[len(cal) - 2] == ["X"]
+    assert polish.plan_objective(p, cal, team) == w.load
+    staffed = [s.model_copy(update={"staff_ids": tuple(team[k])}) for k, s in enumerate(cal)]
+    assert violations(p.data, 2027, rows_of(SimpleNamespace(sessions=staffed)), p.rules) == []
+    # and the solver's plan meets it (the lecture moved to the Saturday, ``polish``)
+    plan = plan_sessions(p, SolveParams(time_limit=5, workers=2))
+    assert violations(p.data, 2027, rows_of(plan)) == []
+    assert plan.objective == plan.bound == w.load
+    assert plan.status == Status.OPTIMAL

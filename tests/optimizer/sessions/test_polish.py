@@ -13,7 +13,15 @@ from types import SimpleNamespace
 
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
-from sessions_check import center_row, gen_sessions, rows_of, violations, write_tables
+from sessions_check import (
+    center_row,
+    gen_sessions,
+    lectures_and_one_working_saturday,
+    lectures_calendar,
+    rows_of,
+    violations,
+    write_tables,
+)
 
 from tuoyu.models.sessions import Session, load_session_data
 from tuoyu.optimizer.sessions import SessionProblem, flow, goals, polish
@@ -223,6 +231,28 @@ def test_an_event_moves_to_a_day_that_frees_a_home_lead(tmp_path):
     assert values["far"] == values["extra_lead"] == values["load"] == 0
     # nothing left to gain: the same calendar again (deterministic)
     assert polish.events_where_people_are_free(p, after) is after
+
+
+def test_an_event_moves_off_people_above_the_fair_share(tmp_path):
+    # both lectures on weekdays: Y and Z each work 4 against a fair share of 3 (load 20);
+    # on May's working Saturday the weekend-only X gives one (10). Nobody nearer is
+    # wanted by a center session (each has its home lead): the occurrence is tried
+    # because its person is above the fair share.
+    p = lectures_and_one_working_saturday(tmp_path)
+    before = lectures_calendar(dt.date(2027, 5, 10))
+    team = flow.best_teams(p, before)
+    assert team is not None
+    assert goals.team_goal_values(p, before, team)["load"] == 2
+    assert polish.people_wanted_elsewhere(p, before, team) == set()
+    assert polish.people_above_fair_share(p, before, team) == {"Y", "Z"}
+    after = polish.events_where_people_are_free(p, before)
+    again = flow.best_teams(p, after)
+    assert again is not None
+    assert goals.team_goal_values(p, after, again)["load"] == 1
+    saturday = [k for k, s in enumerate(after) if s.event_id and s.date == dt.date(2027, 5, 8)]
+    assert len(saturday) == 1 and again[saturday[0]] == ["X"]
+    assert violations(p.data, 2027, rows_of(_staffed(after, again)), p.rules) == []
+    assert len(polish.people_above_fair_share(p, after, again)) == 1  # 4 of 8 lead places
 
 
 def test_the_people_wanted_elsewhere_are_those_nearer_than_a_member(tmp_path):

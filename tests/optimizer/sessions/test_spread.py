@@ -21,13 +21,21 @@ YEAR = 2027
 TOPICS = [dict(topic_id=t, name=t, disciplines="education") for t in "ABCD"]
 
 
-def _problem(tmp_path, n: int, days: str = "", closed: str = "") -> SessionProblem:
+def _problem(tmp_path, n: int, days: str = "", closed: str = "",
+             event: bool = False) -> SessionProblem:
     """Six centers of ``n`` sessions a year, each with its own educator (``closed``: the
-    centers closed that day)."""
+    centers closed that day; ``event``: a lecture in March by a doctor who works every
+    day)."""
     centers = [center_row(f"C{i}", n=n) for i in range(1, 7)]
     staff = [dict(staff_id=f"E{i}", name=f"人{i}", discipline="education",
                   street_id="310113003", max_per_month=4, days=days) for i in range(1, 7)]
     tables = dict(centers=centers, guidance_staff=staff, topics=TOPICS)
+    if event:
+        staff.append(dict(staff_id="M1", name="医1", discipline="medical",
+                          street_id="310113003", max_per_month=4, days=""))
+        tables["events"] = [dict(event_id="L1", name="讲座", kind="lecture", count=1,
+                                 staff_needed=1, disciplines="medical", weekend="false",
+                                 months="3")]
     if closed:
         tables["center_closures"] = [dict(center_id=c["center_id"], start=closed, end=closed,
                                           reason="装修") for c in centers]
@@ -115,6 +123,24 @@ def test_no_move_to_a_day_the_team_does_not_work(tmp_path):
     after, team_after = spread.spread_days(p, before, team)
     assert violations(p.data, YEAR, _rows(after, team_after)) == []
     assert all(s.date.weekday() == 0 for s in after)
+
+
+def test_a_district_event_leaves_a_packed_day(tmp_path):
+    """The educators work on Mondays only, so the centers' sessions stay on 8 March; the
+    lecture that day (its doctor works every day) moves to a quieter day of March that
+    lectures may take (a working day)."""
+    p = _problem(tmp_path, 6, days="Mon", event=True)
+    before, team = _packed(SPACED)
+    team[len(before)] = ["M1"]
+    before.append(Session(date=dt.date(YEAR, 3, 8), half=1, event_id="L1"))
+    assert violations(p.data, YEAR, _rows(before, team)) == []
+    after, team_after = spread.spread_days(p, before, team)
+    assert violations(p.data, YEAR, _rows(after, team_after)) == []
+    _unchanged_but_the_day(before, after, team, team_after)
+    lecture = after[-1].date
+    assert lecture.month == 3 and lecture != dt.date(YEAR, 3, 8)
+    assert p.data.calendar.is_workday(lecture)
+    assert _objective(p, after, team_after) <= _objective(p, before, team)
 
 
 def test_a_replan_is_left_as_it_is(tmp_path):

