@@ -83,12 +83,17 @@ class _Spread:
     def move_event(self, k: int) -> bool:
         """Move event occurrence ``k`` to the quietest day it may take with its team (the
         same people, each working and free that half-day); False if none."""
+        return self._first_fit(k, self.event_candidates(k))
+
+    def _first_fit(self, k: int, days: list[int], fits=None) -> bool:  # noqa: ANN001
+        """Move session ``k`` to the first of ``days`` where ``fits`` (if given) and its
+        team is free that half-day; False (it stays) if none."""
         p, st = self.p, self.st
         s = st.sessions[k]
         day0 = p.day(s.date)
         members = st.lift(k)
-        for d in self.event_candidates(k):
-            if all(st.free(sid, 2 * d + s.half) for sid in members):
+        for d in days:
+            if (fits is None or fits(d)) and all(st.free(sid, 2 * d + s.half) for sid in members):
                 st.place(k, s.model_copy(update={"date": p.date(d)}), members)
                 self.counts[day0] -= 1
                 self.counts[d] += 1
@@ -126,24 +131,11 @@ class _Spread:
 
     def move(self, k: int) -> bool:
         """Move session ``k`` to the quietest day it may take at no cost; False if none."""
-        p, st = self.p, self.st
-        s = st.sessions[k]
+        s = self.st.sessions[k]
         cid = s.center_id
-        day0 = p.day(s.date)
-        spacing0 = self.spacing(cid, k, day0)
-        members = st.lift(k)
-        for d in self.candidates(k):
-            slot = 2 * d + s.half
-            if self.spacing(cid, k, d) > spacing0:
-                continue
-            if not all(st.free(sid, slot) for sid in members):
-                continue
-            st.place(k, s.model_copy(update={"date": p.date(d)}), members)
-            self.counts[day0] -= 1
-            self.counts[d] += 1
-            return True
-        st.place(k, s, members)
-        return False
+        spacing0 = self.spacing(cid, k, self.p.day(s.date))
+        return self._first_fit(k, self.candidates(k),
+                               lambda d: self.spacing(cid, k, d) <= spacing0)
 
     def shift(self, cid: str) -> bool:
         """Shift all of a center's sessions by the same number of days (at most
