@@ -436,7 +436,8 @@ def test_a_polish_mip_ended_by_its_safety_net_is_said(tmp_path, monkeypatch):
     data = load_session_data(folder)
     calls = []
 
-    def out_of_seconds(p, sessions, seconds, stop=None, nodes=None, part=None):  # net
+    def out_of_seconds(p, sessions, seconds, stop=None, nodes=None, part=None,  # net
+                       events=False):
         calls.append(seconds)
         return None, True
 
