@@ -21,10 +21,10 @@ YEAR = 2027
 TOPICS = [dict(topic_id=t, name=t, disciplines="education") for t in "ABCD"]
 
 
-def _problem(tmp_path, n: int, days: str = "", closed: str = "",
+def _problem(tmp_path, n: int, days: str = "", closed: tuple[tuple[str, str], ...] = (),
              event: bool = False) -> SessionProblem:
     """Six centers of ``n`` sessions a year, each with its own educator (``closed``: the
-    centers closed that day; ``event``: a lecture in March by a doctor who works every
+    centers closed from, to; ``event``: a lecture in March by a doctor who works every
     day)."""
     centers = [center_row(f"C{i}", n=n) for i in range(1, 7)]
     staff = [dict(staff_id=f"E{i}", name=f"人{i}", discipline="education",
@@ -37,8 +37,8 @@ def _problem(tmp_path, n: int, days: str = "", closed: str = "",
                                  staff_needed=1, disciplines="medical", weekend="false",
                                  months="3")]
     if closed:
-        tables["center_closures"] = [dict(center_id=c["center_id"], start=closed, end=closed,
-                                          reason="装修") for c in centers]
+        tables["center_closures"] = [dict(center_id=c["center_id"], start=a, end=b,
+                                          reason="装修") for c in centers for a, b in closed]
     folder = write_tables(tmp_path / "d", tables)
     return SessionProblem(data=load_session_data(folder), year=YEAR)
 
@@ -110,7 +110,7 @@ def test_no_move_costs_spacing(tmp_path):
     the centers closed on the 31st: the first cannot move later without the spacing goal
     growing, nor earlier (August is another month); the second cannot move earlier, nor
     later. Six sessions a day stay six."""
-    p = _problem(tmp_path, 2, closed="2027-12-31")
+    p = _problem(tmp_path, 2, closed=(("2027-12-31", "2027-12-31"),))
     before, team = _packed([dt.date(YEAR, 9, 1), dt.date(YEAR, 12, 30)])
     assert violations(p.data, YEAR, _rows(before, team)) == []
     assert spread.spread_days(p, before, team) == (before, team)
@@ -141,6 +141,48 @@ def test_a_district_event_leaves_a_packed_day(tmp_path):
     assert lecture.month == 3 and lecture != dt.date(YEAR, 3, 8)
     assert p.data.calendar.is_workday(lecture)
     assert _objective(p, after, team_after) <= _objective(p, before, team)
+
+
+def test_the_plan_says_what_the_spread_did(tmp_path):
+    """The finding names the moves and the busiest day; when that day could not be made
+    quieter (its sessions cannot move at no cost) it says so, not "降为" the same number
+    (a held-out district's page read "由 4 场降为 4 场")."""
+    import importlib
+
+    from tuoyu.api.text import render
+
+    solve = importlib.import_module("tuoyu.optimizer.sessions.solve")
+
+    def spread_said(march: tuple[dt.date, dt.date]) -> list:
+        """C1–C2 on March's first date, the others on its second; the centers open on
+        their sessions' days only, so only the lecture (8 March) may move."""
+        sessions, team = _packed(SPACED)
+        for k, s in enumerate(sessions):
+            if s.date.month == 3:
+                sessions[k] = s.model_copy(update={"date": march[s.center_id > "C2"]})
+        days = sorted({s.date for s in sessions})
+        gaps = [(dt.date(YEAR, 1, 1), days[0] - dt.timedelta(days=1))]
+        gaps += [(a + dt.timedelta(days=1), b - dt.timedelta(days=1))
+                 for a, b in zip(days, days[1:], strict=False) if (b - a).days > 1]
+        gaps.append((days[-1] + dt.timedelta(days=1), dt.date(YEAR, 12, 31)))
+        p = _problem(tmp_path / str(march[1]), 6, event=True,
+                     closed=tuple((a.isoformat(), b.isoformat()) for a, b in gaps))
+        team[len(sessions)] = ["M1"]
+        sessions.append(Session(date=dt.date(YEAR, 3, 8), half=1, event_id="L1"))
+        assert violations(p.data, YEAR, _rows(sessions, team)) == []
+        run = SimpleNamespace(p=p, stages=[], findings=[])
+        solve._spread(run, sessions, team)
+        return [f for f in run.findings if f.code.startswith("sessions.days_spread")]
+
+    # 4 January's six stay (the centers closed on other days); the lecture leaves 8 March
+    [kept] = spread_said((dt.date(YEAR, 3, 8), dt.date(YEAR, 3, 15)))
+    assert kept.code == "sessions.days_spread_busiest_kept"
+    assert (kept.params["before"], kept.params["after"]) == (6, 6)
+    assert "仍为 6 场" in render(kept, "zh") and "降为" not in render(kept, "zh")
+    # all six on 8 March with the lecture: seven that day, six once it leaves
+    [fell] = spread_said((dt.date(YEAR, 3, 8), dt.date(YEAR, 3, 8)))
+    assert fell.code == "sessions.days_spread"
+    assert "由 7 场降为 6 场" in render(fell, "zh")
 
 
 def test_a_replan_is_left_as_it_is(tmp_path):

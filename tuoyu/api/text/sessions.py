@@ -115,6 +115,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "moved to quieter days of the same month; the busiest day now holds {after} "
         "sessions ({before} before).",
     ),
+    "sessions.days_spread_busiest_kept": (
+        "同月内分散活动日期（不增加任何目标的代价）：{moved} 场活动改到同月较空的日子；"
+        "同一天最多的活动仍为 {after} 场（那一天的活动换不到其他日子而不增加代价）。",
+        "The sessions spread over their months' days at no cost to any goal: {moved} "
+        "moved to quieter days of the same month; the busiest day still holds {after} "
+        "(its sessions cannot move without a cost).",
+    ),
     "sessions.try_plan_kept": (
         "先在人员目标下界处试排的方案（目标值 {tried}）优于完整搜索并局部改进后的方案"
         "（目标值 {made}），采用前者并对其做同样的局部改进；两者都满足全部硬性规则。",

@@ -625,7 +625,9 @@ def _spread(
     n = sum(a.date != b.date for a, b in zip(new, moved, strict=True))
     if n:
         busiest = [max(spread.day_counts(p, x).values()) for x in (new, moved)]
-        run.findings.append(info("sessions.days_spread", moved=n, before=busiest[0],
+        code = "sessions.days_spread" if busiest[1] < busiest[0] else (
+            "sessions.days_spread_busiest_kept")
+        run.findings.append(info(code, moved=n, before=busiest[0],
                                  after=busiest[1]))
     return moved, team
 
