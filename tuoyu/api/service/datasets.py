@@ -141,17 +141,6 @@ def _validate_outcome(folder: str) -> tuple[str, Any]:
         return "problems", [dataclasses.asdict(p) for p in err.problems]  # codes too
 
 
-def _scrub(value: Any, folder: str) -> Any:
-    """``value`` without the server's own paths (a problem names files, not folders)."""
-    if isinstance(value, str):
-        return value.replace(folder + os.sep, "").replace(folder, "")
-    if isinstance(value, dict):
-        return {k: _scrub(v, folder) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return type(value)(_scrub(v, folder) for v in value)
-    return value
-
-
 def validate_apart(folder: Path, memory: int = CHECK_MEMORY,
                    seconds: float = CHECK_SECONDS) -> dict[str, int]:
     """:func:`validate` in a process of its own with at most ``memory`` bytes and
@@ -176,8 +165,10 @@ def validate_apart(folder: Path, memory: int = CHECK_MEMORY,
                                  params={"mb": round(memory / 2**20)})]) from None
     if kind == "ok":
         return dict(value)
-    where = str(Path(folder).resolve())
-    raise DataError([Problem(**_scrub(p, where)) for p in value])
+    from tuoyu.api.service.errors import without_paths
+
+    where = {str(Path(folder).resolve()): ""}  # a problem names files, not folders
+    raise DataError([Problem(**without_paths(p, where)) for p in value])
 
 
 def _member_problem(name: str) -> tuple[str, str] | None:
