@@ -572,7 +572,7 @@ def test_the_fast_pass_makes_the_calendar_the_simple_one_makes(seed, parts, tmp_
     fast = polish.polish(p, cal, team)
     with monkeypatch.context() as m:
         m.setattr(polish, "_best_sequence", _ref_best_sequence)
-        m.setattr(polish._State, "free", _ref_free)
+        m.setattr(polish.PlanState, "free", _ref_free)
         m.setattr(polish._Polish, "month_excess", _ref_month_excess)
         m.setattr(polish._Polish, "best_person", _ref_best_person)
         m.setattr(polish._Polish, "_best_move", _ref_best_move)

@@ -90,7 +90,7 @@ def total_spacing(p: SessionProblem, sessions: list[Session]) -> int:
 
 
 @dataclass
-class _State:
+class PlanState:
     """The plan being improved: calendar, teams, and who is busy when."""
 
     p: SessionProblem
@@ -192,7 +192,7 @@ class _Polish:
         self.p = p
         self.stop = stop
         self.clock = clock
-        self.st = _State(p, list(sessions), {k: list(v) for k, v in team.items()})
+        self.st = PlanState(p, list(sessions), {k: list(v) for k, v in team.items()})
         self.centers = {c.center_id: c for c in p.data.centers}
         self.topics = p.data.topics
         self.needs = [

@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from tuoyu.models.sessions import Session
-from tuoyu.optimizer.sessions.polish import _State, spacing_of
+from tuoyu.optimizer.sessions.polish import PlanState, spacing_of
 from tuoyu.optimizer.sessions.problem import SessionProblem
 
 #: passes over the sessions at most (each stops when nothing moved)
@@ -54,7 +54,7 @@ def crowding(counts: Counter) -> int:
 class _Spread:
     def __init__(self, p: SessionProblem, sessions: list[Session], team: dict[int, list[str]]):
         self.p = p
-        self.st = _State(p, list(sessions), {k: list(v) for k, v in team.items()})
+        self.st = PlanState(p, list(sessions), {k: list(v) for k, v in team.items()})
         self.counts = day_counts(p, self.st.sessions)
         self.of_center: dict[str, list[int]] = defaultdict(list)
         for k, s in enumerate(self.st.sessions):
