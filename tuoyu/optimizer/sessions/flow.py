@@ -253,10 +253,21 @@ def _extra_flow(p, centers, n_left, ev_need, places, safe: bool = True) -> _Net 
     return net if net.solve(supply) else None
 
 
+def relaxed_extra(p: SessionProblem, safe: bool):
+    """:func:`extra_lp` over the whole year's relaxation inputs, solved once per problem
+    (``SessionProblem.extra_lps``). ``safe`` only changes the LP for centers with kept
+    sessions (a re-plan); without any, both variants are the same LP, solved once."""
+    centers, n_left, ev_need, places = _relaxation_inputs(p)
+    safe = safe and any(p.fixed_of(c) for c in centers)
+    if safe not in p.extra_lps:
+        p.extra_lps[safe] = extra_lp(p, centers, n_left, ev_need, places, safe=safe)
+    return p.extra_lps[safe]
+
+
 def _extra_lower_bound(p, centers, n_left, ev_need, places) -> int:
     """The medical and psychology part of the bound: the linear relaxation
     (:func:`extra_lp`) when it solves, else the transportation without load."""
-    lp = extra_lp(p, centers, n_left, ev_need, places, safe=True)
+    lp = relaxed_extra(p, safe=True)
     if lp is not None:
         return lp[0]
     net = _extra_flow(p, centers, n_left, ev_need, places)
@@ -364,8 +375,7 @@ def choose_partners(p: SessionProblem) -> dict[str, tuple[tuple[str, int], ...]]
     staff order. The calendar aims at these numbers of sessions per
     discipline and prefers the partners' free days for them; the teams stay free to
     choose anyone."""
-    centers, n_left, ev_need, places = _relaxation_inputs(p)
-    lp = extra_lp(p, centers, n_left, ev_need, places, safe=False)
+    lp = relaxed_extra(p, safe=False)
     if lp is None:
         return {}
     order = {s.staff_id: i for i, s in enumerate(p.data.staff)}

@@ -230,6 +230,13 @@ class SessionProblem:
 
         return choose_partners(self) if self.rules.partners else {}
 
+    @cached_property
+    def extra_lps(self) -> dict[bool, object]:
+        """The medical and psychology relaxation (``flow.relaxed_extra``) by variant,
+        solved once per problem: the partners and the team bound ask for the same LP
+        on a fresh plan (10 s of HiGHS each on a 937-center district)."""
+        return {}
+
     def event_team(self, e: DistrictEvent) -> dict[str, int]:
         """How many of each discipline an event occurrence takes: one of each listed, the
         rest spread over the listed disciplines by the size of their staff pools."""
