@@ -170,6 +170,35 @@ class SessionProblem:
             out.append(d)
         return out
 
+    @cached_property
+    def _closures_of(self) -> dict[str, list]:
+        out: dict[str, list] = defaultdict(list)
+        for x in self.data.closures:
+            out[x.owner_id].append(x)
+        return out
+
+    @cached_property
+    def _month_days(self) -> dict[str, Counter]:
+        return {}
+
+    def open_days_by_month(self, c: Center) -> Counter:
+        """Days the center is open in each month from the re-plan month's first day on
+        (holidays and closures out): the months' weights (``goals.month_weights``),
+        counted once per center (26 calls of 0.5 s on a 937-center district before)."""
+        if c.center_id not in self._month_days:
+            start = self.day(dt.date(self.year, self.start.month, 1))
+            closed = self._closures_of.get(c.center_id, [])
+            n: Counter = Counter()
+            for d in range(start, self.n_days):
+                date = self.date(d)
+                if date.weekday() not in c.open_days or d in self.holidays:
+                    continue
+                if any(x.covers(date) for x in closed):
+                    continue
+                n[date.month] += 1
+            self._month_days[c.center_id] = n
+        return self._month_days[c.center_id]
+
     def event_days(self, e: DistrictEvent) -> list[int]:
         out = []
         for d in range(self.first_day, self.n_days):
