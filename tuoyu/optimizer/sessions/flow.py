@@ -32,6 +32,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 
+import numpy as np
 from ortools.graph.python import min_cost_flow
 
 from tuoyu.models.sessions import Session
@@ -45,12 +46,16 @@ from tuoyu.optimizer.sessions.problem import (
 
 
 class _Net:
-    """Named nodes over OR-Tools' SimpleMinCostFlow (nodes numbered in order of use)."""
+    """Named nodes over OR-Tools' SimpleMinCostFlow (nodes numbered in order of use). The
+    arcs are handed to the solver at once when it solves (a 937-center year has two
+    million; one call each took seconds), in the order they were named: the same graph,
+    the same flow."""
 
     def __init__(self) -> None:
         self.f = min_cost_flow.SimpleMinCostFlow()
         self.ids: dict[object, int] = {}
         self.arcs: list[tuple[object, object]] = []
+        self._arcs: list[tuple[int, int, int, int]] = []
 
     def node(self, key: object) -> int:
         if key not in self.ids:
@@ -59,20 +64,26 @@ class _Net:
 
     def arc(self, a: object, b: object, cap: int, cost: int) -> None:
         if cap > 0:
-            self.f.add_arc_with_capacity_and_unit_cost(self.node(a), self.node(b), cap, cost)
+            self._arcs.append((self.node(a), self.node(b), cap, cost))
             self.arcs.append((a, b))
 
     def solve(self, supply: dict[object, int]) -> bool:
+        if self._arcs:
+            x = np.array(self._arcs, dtype=np.int64)
+            self.f.add_arcs_with_capacity_and_unit_cost(x[:, 0], x[:, 1], x[:, 2], x[:, 3])
+            self._arcs = []
         for key, n in supply.items():
             self.f.set_node_supply(self.node(key), n)
         return self.f.solve() == self.f.OPTIMAL
 
     def flows(self):
         """(tail, head, flow) of every arc carrying flow."""
-        for i, (a, b) in enumerate(self.arcs):
-            x = self.f.flow(i)
-            if x:
-                yield a, b, x
+        if not self.arcs:
+            return
+        x = self.f.flows(np.arange(len(self.arcs), dtype=np.int64))
+        for i in np.flatnonzero(x):
+            a, b = self.arcs[i]
+            yield a, b, int(x[i])
 
 
 def trip_cost(p: SessionProblem, staff_street: str, street: str) -> int:
