@@ -223,6 +223,35 @@ def due_unvisited(folder: Path, rows: Iterable[Mapping[str, Any]], week: dt.date
     return out
 
 
+def unvisited_in_week(folder: Path, rows: Iterable[Mapping[str, Any]], week: dt.date,
+                      rules: Rules = Rules()) -> list[str]:
+    """Families the week could visit (registered before it, not visited before, their
+    window open by its Sunday: birth + ``min_age_days`` and the day after registration)
+    that the plan does not visit."""
+    visited = {str(r["family_id"]) for r in rows}
+    sunday = week + dt.timedelta(days=6)
+    out = []
+    for f in _read(folder / "families.csv"):
+        reg = dt.date.fromisoformat(f["registered_on"])
+        born = dt.date.fromisoformat(f["birth_date"])
+        opens = max(reg + dt.timedelta(days=1), born + dt.timedelta(days=rules.min_age_days))
+        if (not f["visited_on"].strip() and reg < week and opens <= sunday
+                and f["family_id"] not in visited):
+            out.append(f["family_id"])
+    return sorted(out)
+
+
+def spare_people(folder: Path, rows: Iterable[Mapping[str, Any]], rules: Rules = Rules(),
+                 ) -> int:
+    """People at the written visits beyond the disciplines the family needs (a pair at a
+    family that needs one): one person per needed discipline, two at most with pairs."""
+    needs = {f["family_id"]: [x for x in f["needs"].replace("；", ";").split(";") if x.strip()]
+             for f in _read(folder / "families.csv")}
+    cap = 2 if rules.pairs else 1
+    return sum(max(0, len(str(r["staff_ids"]).split(";"))
+                   - min(cap, len(needs[str(r["family_id"])]))) for r in rows)
+
+
 def second_visits_by_others(folder: Path, rows: Iterable[Mapping[str, Any]]) -> list[str]:
     """Families visited before (``earlier_visitors``) whom the plan sends none of them to
     again: counted on the written rows."""

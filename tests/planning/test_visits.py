@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from visits_check import due_unvisited, violations
+from visits_check import due_unvisited, spare_people, unvisited_in_week, violations
 
 from tuoyu.data import BUNDLED
 from tuoyu.models.errors import DataError
@@ -42,6 +42,12 @@ def test_bundled_week_meets_every_rule() -> None:
     # budget may leave one out, named as not fitted, with PyVRP's higher penalty ceiling)
     p = run(Dataset.bundled(), VisitParams(week=WEEK))
     _check(BUNDLED, p)
+    # every family the week could visit and does not is named, with why (and, not yet
+    # due, the week it is due in); the people beyond a family's needs counted on the rows
+    named = {f.params.get("family_id") for f in p.findings}
+    assert set(unvisited_in_week(BUNDLED, p.rows, WEEK)) <= named
+    goal = {g.code: g.value for g in p.soft_goals}
+    assert goal["visits.goal.spare_people"] == spare_people(BUNDLED, p.rows)
     again = Plan.from_dict(p.as_dict())
     assert again.rows == p.rows and again.status == p.status
     assert p.bound is not None and p.bound <= p.objective

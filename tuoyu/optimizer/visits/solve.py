@@ -480,7 +480,8 @@ def solve(problem: VisitProblem, params: RoutingParams = RoutingParams(), *,
     due = [f for f in problem.families if problem.is_due(f)]
     unvisited_due = [f for f in due if f.family_id not in visited]
     status, proofs, not_fitted = _status(problem, due, unvisited_due, bool(visits), stop)
-    findings = proofs + findings + not_fitted + _overdue(problem, visited)
+    findings = proofs + findings + not_fitted + _overdue(problem, visited) \
+        + _left_for_later(problem, built, teams, routed.final, visited)
     w = problem.rules.weights
     outcome, objective = _outcome(problem, built, teams, visits, routed.travel)
     bound = float(built.bound) if built is not None else float(
@@ -534,6 +535,7 @@ class _Routed:
     budget: int = 0
     solve_s: float = 0.0
     findings: list[Finding] = field(default_factory=list)
+    final: dict[int, list[int]] = field(default_factory=dict)  # vehicle -> its clients
 
 
 #: a route as written: client sequence, start minutes, travel, leaving and return minute
@@ -604,35 +606,42 @@ def _route(problem: VisitProblem, built: _Built, teams: tuple[Team, ...],
         seq, starts, dist, leave, back = (_moved_route(problem, post, v, final[v])
                                           if v in moves.changed else timed[v])
         _write_route(problem, built, v, (seq, starts, dist, leave, back), out)
-    out.findings += _left_for_later(problem, built, post, final)
+    out.final = final
     return out
 
 
-def _left_for_later(problem: VisitProblem, built: _Built, post: _Post,
-                    routes: dict[int, list[int]]) -> list[Finding]:
+def _left_for_later(problem: VisitProblem, built: _Built | None, teams: tuple[Team, ...],
+                    routes: dict[int, list[int]], visited: set[str]) -> list[Finding]:
     """Each family not yet due that the week leaves out: why, and the week it is due in
     (``explain.left_for_later``), measured on the week's final routes."""
-    family_clients: list[list[int]] = [[] for _ in built.families]
-    for c, f in enumerate(post.family_of):
-        family_clients[f].append(c)
-    w = problem.rules.weights
-    where = decompose.Insertion(post.vehicles, post.clients, post.matrix, family_clients,
-                                problem.rules.visit_minutes, w.travel, w.spare_person)
-    visited = {built.families[post.family_of[c]].family_id
-               for seq in routes.values() for c in seq}
-    index = {f.family_id: i for i, f in enumerate(built.families)}
+    index: dict[str, int] = {}
+    where = None
+    family_clients: list[list[int]] = []
+    post = None
+    if built is not None:
+        post = _Post.of(built, teams)
+        family_clients = [[] for _ in built.families]
+        for c, f in enumerate(post.family_of):
+            family_clients[f].append(c)
+        w = problem.rules.weights
+        where = decompose.Insertion(post.vehicles, post.clients, post.matrix, family_clients,
+                                    problem.rules.visit_minutes, w.travel, w.spare_person)
+        index = {f.family_id: i for i, f in enumerate(built.families)}
     out = []
     for f in sorted(problem.families, key=lambda x: x.family_id):
         if f.family_id in visited or problem.is_due(f) or problem.is_overdue(f):
             continue
         i = index.get(f.family_id)
-        options = sorted({v for c in family_clients[i] for v in where.teams_for(c)}) \
-            if i is not None else []
-        full = sum(1 for v in options if len(routes.get(v, ())) >= post.vehicles[v].capacity[0])
-        found = where.best(i, routes) if i is not None else None
+        options: list[int] = []
+        full, found = 0, None
+        if i is not None and where is not None and post is not None:
+            options = sorted({v for c in family_clients[i] for v in where.teams_for(c)})
+            full = sum(1 for v in options
+                       if len(routes.get(v, ())) >= post.vehicles[v].capacity[0])
+            found = where.best(i, routes)
         out.append(explain.left_for_later(
             problem, f, team_days=len(options), full=full,
-            cheapest=None if found is None else found[0], prize=built.prize_of[f.family_id]))
+            cheapest=None if found is None else found[0], prize=_prize(problem, f)))
     return out
 
 
