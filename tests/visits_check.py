@@ -186,8 +186,9 @@ def violations(folder: Path, rows: Iterable[Mapping[str, Any]], week: dt.date, *
         if len(visits) > int(vs["max_visits_per_day"] or 4):
             out.append(f"{x} makes {len(visits)} visits on {d}, over the daily limit")
         visits.sort(key=lambda r: _minutes(r["start"]))
-        lead = vstaff[visits[0]["staff_ids"].split(";")[0]]
-        base = (float(lead["base_lon"]), float(lead["base_lat"]))
+        # every member from their own base to the families and back to it (a pair's
+        # second member too, wherever the pair meets)
+        base = (float(vs["base_lon"]), float(vs["base_lat"]))
         # the team works from the start of its first half-day free of sessions to the end
         # of its last (it may travel over lunch between two free half-days)
         members = visits[0]["staff_ids"].split(";")

@@ -246,11 +246,12 @@ class Insertion:
                 seq = routes.get(v, [])
                 if len(seq) + 1 > r.capacity[0]:
                     continue
+                opened = 0 if seq else r.fixed  # its first visit: the team goes out
                 for j in range(len(seq) + 1):
                     a = st.client_location[seq[j - 1]] if j > 0 else r.depot
                     b = st.client_location[seq[j]] if j < len(seq) else r.depot
-                    cost = (int(matrix[a, x]) + int(matrix[x, b]) - int(matrix[a, b])) \
-                        * self.travel_weight + st.client_late_cost[c] \
+                    cost = (int(matrix[a, x]) + int(matrix[x, b]) - int(matrix[a, b])
+                            + opened) * self.travel_weight + st.client_late_cost[c] \
                         + improve.spare_cost(c, r, st, self.spare_person)
                     if best is not None and cost >= best[0]:
                         continue

@@ -44,6 +44,9 @@ class Route:
     early: int
     late: int
     capacity: tuple[int, ...]
+    #: minutes of travel the route adds when it has a visit at all: a pair's second
+    #: member to the team's base and back (``Team.commute``, both ways)
+    fixed: int = 0
 
 
 @dataclass(frozen=True)
@@ -98,8 +101,12 @@ def schedule(seq: Sequence[int], r: Route, st: Clients, matrix: np.ndarray,
 
 
 def route_travel(seq: Sequence[int], r: Route, st: Clients, matrix: np.ndarray) -> int:
+    """Minutes of travel of a route: from the base through its visits and back, and a
+    pair's commute (``Route.fixed``) when it goes out at all."""
+    if not seq:
+        return 0
     locs = [r.depot, *(st.client_location[c] for c in seq), r.depot]
-    return int(sum(matrix[a, b] for a, b in zip(locs, locs[1:], strict=False))) if seq else 0
+    return int(sum(matrix[a, b] for a, b in zip(locs, locs[1:], strict=False))) + r.fixed
 
 
 def fits_load(seq: Sequence[int], r: Route, st: Clients) -> bool:
@@ -270,8 +277,9 @@ def _best_move(f: int, v: int, i: int, c: int, state: _State, vehicles: Sequence
     prev = st.client_location[seq[i - 1]] if i > 0 else r.depot
     nxt = st.client_location[seq[i + 1]] if i + 1 < len(seq) else r.depot
     here = st.client_location[c]
-    gain = (int(matrix[prev, here]) + int(matrix[here, nxt]) - int(matrix[prev, nxt])) \
-        * w.travel + st.client_late_cost[c] \
+    emptied = r.fixed if len(seq) == 1 else 0  # its last visit: the team stays home
+    gain = (int(matrix[prev, here]) + int(matrix[here, nxt]) - int(matrix[prev, nxt])
+            + emptied) * w.travel + st.client_late_cost[c] \
         + w.same_person * other_person(earlier[f], r.staff_ids) \
         + spare_cost(c, r, st, w.spare_person)
     best: tuple[int, int, int, int] | None = None
@@ -307,10 +315,12 @@ def _best_insertion(seq2: Sequence[int], r2: Route, c2: int, fixed: int, beat: i
     ``beat`` (the best move so far) with the route still feasible: (position, delta)."""
     best: tuple[int, int] | None = None
     x = st.client_location[c2]
+    opened = 0 if seq2 else r2.fixed  # its first visit: the team goes out
     for j in range(len(seq2) + 1):
         a = st.client_location[seq2[j - 1]] if j > 0 else r2.depot
         b = st.client_location[seq2[j]] if j < len(seq2) else r2.depot
-        delta = fixed + (int(matrix[a, x]) + int(matrix[x, b]) - int(matrix[a, b])) * w.travel
+        delta = fixed + (int(matrix[a, x]) + int(matrix[x, b]) - int(matrix[a, b])
+                         + opened) * w.travel
         if delta >= 0 or (beat is not None and delta >= beat) \
                 or (best is not None and delta >= best[1]):
             continue

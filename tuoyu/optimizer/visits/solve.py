@@ -196,6 +196,8 @@ class _Built:
     late_cost: list[int]  # per client: per_day_later x days after the earliest date
     offset: int  # PyVRP cost = our objective + offset
     bound: float
+    #: per vehicle: the minutes of a pair's commute, both ways, travelled when it goes out
+    commutes: list[int] = field(default_factory=list)
 
 
 def _prize(problem: VisitProblem, f: Family) -> int:
@@ -214,13 +216,18 @@ _Vehicle = tuple[Team, dt.date, int, tuple[int, ...], list[int]]
 
 
 def _team_days(problem: VisitProblem, teams: tuple[Team, ...]) -> list[_Vehicle]:
-    """Every team-day with a free half-day and room for a visit: one router vehicle each."""
+    """Every team-day with a free half-day and room for a visit (within its shift, after a
+    pair's commute): one router vehicle each."""
     vehicles: list[_Vehicle] = []
     for team in teams:
+        commute = team.commute(problem)
         for d in problem.dates:
             halves = rules.free_half_days(problem, team, d)
             cap = rules.daily_visit_limit(problem, team, d)
-            if halves and cap[0] > 0:
+            if not halves or cap[0] <= 0:
+                continue
+            early, late = rules.within_working_hours(problem, halves, 0, commute)
+            if late - early >= problem.rules.visit_minutes:
                 vehicles.append((team, d, (d - problem.week_start).days, halves, cap))
     return vehicles
 
@@ -286,13 +293,17 @@ def _family_clients(problem: VisitProblem, fams: list[Family], slots_of: dict[st
 def _vehicle_types(problem: VisitProblem, vehicles: list[_Vehicle],
                    depot_of: dict[tuple[float, float], int],
                    profile_of: dict[int, int]) -> list[VehicleType]:
-    """A team-day as a vehicle: its base, its working hours, its day's visit limit, the
-    routing profile of its team's size (``_profiles``)."""
+    """A team-day as a vehicle: its base, its working hours (after a pair's commute), its
+    day's visit limit, the routing profile of its team's size (``_profiles``); a pair's
+    commute, both ways, is travel paid when the team goes out that day (a fixed cost)."""
     vtypes = []
+    w = problem.rules.weights
     for team, d, k, halves, cap in vehicles:
-        early, late = rules.within_working_hours(problem, halves, k)
+        commute = team.commute(problem)
+        early, late = rules.within_working_hours(problem, halves, k, commute)
         dep = depot_of[team.base]
         vtypes.append(VehicleType(1, capacity=cap, start_depot=dep, end_depot=dep,
+                                  fixed_cost=2 * commute * w.travel,
                                   tw_early=early, tw_late=late,
                                   unit_distance_cost=problem.rules.weights.travel,
                                   profile=profile_of[len(team.members)],
@@ -352,7 +363,8 @@ def build(problem: VisitProblem, teams: tuple[Team, ...]) -> _Built | None:
     # its prize when skipped or its lateness when visited: they differ by ``offset``
     # (plus the prizes of families with no client, which PyVRP never sees)
     return _Built(data, made.cmap, [(t, d, k) for t, d, k, _, _ in vehicles], fams, prize_of,
-                  made.late_cost, made.offset - unseen, made.bound + unseen)
+                  made.late_cost, made.offset - unseen, made.bound + unseen,
+                  [2 * t.commute(problem) for t, *_ in vehicles])
 
 
 def solve_params(problem: VisitProblem) -> SolveParams:
@@ -398,8 +410,10 @@ class _Post:
         depots = data.depots()
         vehicles = [
             improve.Route(team_ix[team], team.ids, k, int(depots[vt.start_depot].location),
-                          int(vt.tw_early), int(vt.tw_late), tuple(int(x) for x in vt.capacity))
-            for (team, _d, k), vt in zip(built.vehicles, data.vehicle_types(), strict=True)
+                          int(vt.tw_early), int(vt.tw_late), tuple(int(x) for x in vt.capacity),
+                          built.commutes[v] if built.commutes else 0)
+            for v, ((team, _d, k), vt) in enumerate(zip(built.vehicles, data.vehicle_types(),
+                                                        strict=True))
         ]
         fam_ix = {f.family_id: i for i, f in enumerate(built.families)}
         clients = data.clients()
