@@ -280,8 +280,22 @@ codes = [f.code for f in p.findings]
 spare = sum(max(0, len(str(r["staff_ids"]).split(";")) - min(2, len(str(r["needs"]).split(";"))))
             for r in p.rows)
 weighed = any(g.code == "visits.goal.spare_people" for g in p.soft_goals)
-print(json.dumps({"s": s, "spare": spare,
-  "now_objective": p.objective + (0 if weighed else 60 * spare), "due": sum(f.family_id in hit for f in due), "of": len(due),
+# a pair's second member's trip to the first's base and back, each day out (counted as
+# travel since 2026-12-07): added to an objective made without it
+base = {s.staff_id: (s.base_lon, s.base_lat) for s in d.data.staff}
+from tuoyu.optimizer.visits.problem import travel_minutes
+pair_days = {(r["staff_ids"], r["date"]) for r in p.rows if ";" in str(r["staff_ids"])}
+commute = sum(2 * max(travel_minutes(*base[m], *base[ids.split(";")[0]], d.problem.rules)
+                      for m in ids.split(";")[1:]) for ids, _ in pair_days)
+from tuoyu.optimizer.visits import teams as _teams
+counted = hasattr(_teams.Team, "commute")
+sys.path.insert(0, sys.argv[4])  # the checker of now's tests, for both codes
+from visits_check import violations
+from pathlib import Path
+broken = len(violations(Path(sys.argv[2]), p.rows, dt.date(2027, 3, 1)))
+print(json.dumps({"s": s, "spare": spare, "broken": broken, "commute": commute,
+  "now_objective": p.objective + (0 if weighed else 60 * spare)
+                   + (0 if counted else commute), "due": sum(f.family_id in hit for f in due), "of": len(due),
   "proven": codes.count("visits.family_no_slot"),
   "travel": sum(r.travel_minutes for r in d.result.routes), "objective": p.objective,
   "bound": p.bound, "visited": len(hit), "families": len(d.problem.families),
@@ -304,9 +318,12 @@ def before_after(before: Path, label: str, folder: Path, time_limit: float,
     (a checkout at ``before``) and now, one after the other, each in its own process;
     with each number of CPU hogs in ``hogs`` running beside it (0: none). ``rows``: a
     hash of the plan's rows (the same routes, the same hash). ``people beyond needs``:
-    counted on the rows (a pair at a family needing one discipline); the objective with
-    now's goals adds their weight (60 each) to a plan made by code that did not weigh
-    them."""
+    counted on the rows (a pair at a family needing one discipline); ``pairs' commute``:
+    a pair's second member to the first's base and back, each day out; the objective with
+    now's goals adds both (60 a person beyond the needs, a minute a commute minute) to a
+    plan made by code that did not count them. ``rule breaks``: what now's independent
+    checker (``tests/visits_check.py``, each member from their own base) finds on the
+    rows."""
     import json
     import subprocess
 
@@ -315,8 +332,8 @@ def before_after(before: Path, label: str, folder: Path, time_limit: float,
             running = _hogs(hog)
             try:
                 out = subprocess.run([sys.executable, "-c", _CHILD, str(root), str(folder),
-                                      str(time_limit)], capture_output=True, text=True,
-                                     check=True)
+                                      str(time_limit), str(ROOT / "tests")],
+                                     capture_output=True, text=True, check=True)
             finally:
                 for p in running:
                     p.kill()
@@ -325,8 +342,9 @@ def before_after(before: Path, label: str, folder: Path, time_limit: float,
             print(f"| {label} | {name} | {time_limit:g} | {hog} | {r['s']:.1f} | "
                   f"{r['iterations']:,}{' (clock)' if r['stopped'] else ''} | "
                   f"{r['due']}/{r['of']} ({r['proven']} proven unreachable) | "
-                  f"{r['visited']}/{r['families']} | {r['travel']:,} | {r['spare']} | "
-                  f"{r['objective']:,.0f} | {r['now_objective']:,.0f} | {r['bound']:,.0f} | "
+                  f"{r['visited']}/{r['families']} | {r['travel']:,} | {r['commute']:,} | "
+                  f"{r['spare']} | {r['broken']} | {r['objective']:,.0f} | "
+                  f"{r['now_objective']:,.0f} | {r['bound']:,.0f} | "
                   f"{r['rows']} | {r['load']:.1f} |", flush=True)
 
 
@@ -400,9 +418,9 @@ def main() -> None:
     args = ap.parse_args()
     if args.before is not None:
         print("| week | code | time limit s | hogs | seconds | iterations | due visited "
-              "| families visited | travel min | people beyond needs | objective "
-              "| objective, now's goals | bound | rows | load avg |")
-        print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|")
+              "| families visited | travel min | pairs' commute min | people beyond needs "
+              "| rule breaks | objective | objective, now's goals | bound | rows | load avg |")
+        print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|")
         hogs = tuple(args.hog)
         for label, _, where in (w.partition("=") for w in args.week):
             for limit in args.time_limit:
