@@ -616,9 +616,19 @@ def _route(problem: VisitProblem, built: _Built, teams: tuple[Team, ...],
     if moves.moves:
         out.findings.append(info("visits.post_pass", moves=moves.moves, passes=moves.passes,
                                  before=moves.before, after=moves.after))
+    changed = set(moves.changed)
+    if moves.moves and (stop is None or not stop.is_set()):
+        # the post-pass's moves may have made room: a family left out that now fits for
+        # less than its prize is inserted (else its reason would be "the search left it")
+        was = {v: list(seq) for v, seq in final.items()}
+        again = _repair(problem, built, teams, final)
+        changed |= {v for v, seq in final.items() if seq != was.get(v)}
+        if again.inserted:
+            out.findings.append(info("visits.repaired", inserted=again.inserted,
+                                     displaced=again.displaced))
     for v in sorted(final):
         seq, starts, dist, leave, back = (_moved_route(problem, post, v, final[v])
-                                          if v in moves.changed else timed[v])
+                                          if v in changed else timed[v])
         _write_route(problem, built, v, (seq, starts, dist, leave, back), out)
     out.final = final
     return out
