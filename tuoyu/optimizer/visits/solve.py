@@ -591,7 +591,8 @@ def _route(problem: VisitProblem, built: _Built, teams: tuple[Team, ...],
                                if seq])
         if progress is not None and best.is_feasible():  # the router's cost, as PyVRP's
             progress(ProgressEvent(STAGE, time.perf_counter() - t1,
-                                   float(best.distance_cost() + best.uncollected_prizes())
+                                   float(best.distance_cost() + best.fixed_vehicle_cost()
+                                         + best.uncollected_prizes())
                                    - built.offset, built.bound))
     else:
         best = res.best
