@@ -87,8 +87,9 @@ def planner_objective(data: ProblemData, routes: list[list[int]], travel: int) -
 def solve_pyvrp(data: ProblemData, stop: object, seed: int = 1,
                 params: SolveParams | None = None,
                 ) -> tuple[int, list[list[int]], bool, float, list[int]]:
-    """PyVRP's best: its routes' cost (distances in their profiles), routes, feasible,
-    seconds, each route's depot."""
+    """PyVRP's best: its routes' cost (distances in their profiles, and the fixed costs of
+    the vehicles used: a pair's commute), routes, feasible, seconds, each route's
+    depot."""
     t0 = time.perf_counter()
     res = pyvrp_solve(data, stop=stop, seed=seed, collect_stats=False, display=False,
                       params=params or SolveParams())
@@ -96,7 +97,8 @@ def solve_pyvrp(data: ProblemData, stop: object, seed: int = 1,
     best = res.best
     routes = [[a.idx for a in r.schedule() if a.is_client()] for r in best.routes()]
     starts = [int(r.start_depot()) for r in best.routes()]
-    return int(best.distance()), routes, bool(best.is_feasible()), s, starts
+    cost = int(best.distance_cost()) + int(best.fixed_vehicle_cost())
+    return cost, routes, bool(best.is_feasible()), s, starts
 
 
 def travel_of(data: ProblemData, routes: list[list[int]], starts: list[int]) -> int:
@@ -116,7 +118,8 @@ def solve_ortools(data: ProblemData, matrix: np.ndarray, seconds: float,
                   optional: bool) -> tuple[int, list[list[int]], bool, list[int]]:
     """The same instance in OR-Tools routing: nodes are the depots then the clients;
     ``matrix``: the travel times. Returns the routes' cost (distances in each vehicle's
-    profile), the routes, whether a solution was found, each route's depot."""
+    profile, and the fixed cost of each vehicle used: a pair's commute), the routes,
+    whether a solution was found, each route's depot."""
     depots, clients, vts = data.depots(), data.clients(), data.vehicle_types()
     nd = len(depots)
     loc = [d.location for d in depots] + [c.location for c in clients]
@@ -150,6 +153,7 @@ def solve_ortools(data: ProblemData, matrix: np.ndarray, seconds: float,
     costs = [routing.RegisterTransitCallback(cost_in(d)) for d in distances]
     for v, vt in enumerate(vehicles):
         routing.SetArcCostEvaluatorOfVehicle(costs[vt.profile], v)
+        routing.SetFixedCostOfVehicle(int(vt.fixed_cost), v)  # a pair's commute
     horizon = max(int(vt.tw_late) for vt in vehicles if vt.tw_late < 2**62) + 1
     t_idx = routing.RegisterTransitCallback(transit)
     routing.AddDimension(t_idx, horizon, horizon, False, "time")
@@ -194,6 +198,7 @@ def solve_ortools(data: ProblemData, matrix: np.ndarray, seconds: float,
         if route:
             routes.append(route)
             starts.append(vehicles[v].start_depot)
+            travel += int(vehicles[v].fixed_cost)
     return travel, routes, True, starts
 
 
