@@ -70,8 +70,10 @@ def _groups(data: ProblemData) -> list[list[int]]:
 
 
 def planner_objective(data: ProblemData, routes: list[list[int]], travel: int) -> int:
-    """Travel + per group: its largest prize when skipped, else that less the visited
-    client's prize (the planner's objective up to a constant)."""
+    """The routes' cost (``travel``: their distances in their vehicles' profiles, i.e.
+    travel and a pair's people beyond a family's needs) + per group: its largest prize
+    when skipped, else that less the visited client's prize (the planner's objective up to
+    a constant, without the post-pass's goals)."""
     clients = data.clients()
     visited = {c for r in routes for c in r}
     total = travel
@@ -83,19 +85,41 @@ def planner_objective(data: ProblemData, routes: list[list[int]], travel: int) -
 
 
 def solve_pyvrp(data: ProblemData, stop: object, seed: int = 1,
-                params: SolveParams | None = None) -> tuple[int, list[list[int]], bool, float]:
+                params: SolveParams | None = None,
+                ) -> tuple[int, list[list[int]], bool, float, list[int]]:
+    """PyVRP's best: its routes' cost (distances in their profiles, and the fixed costs of
+    the vehicles used: a pair's commute), routes, feasible, seconds, each route's
+    depot."""
     t0 = time.perf_counter()
     res = pyvrp_solve(data, stop=stop, seed=seed, collect_stats=False, display=False,
                       params=params or SolveParams())
     s = time.perf_counter() - t0
     best = res.best
     routes = [[a.idx for a in r.schedule() if a.is_client()] for r in best.routes()]
-    return int(best.distance()), routes, bool(best.is_feasible()), s
+    starts = [int(r.start_depot()) for r in best.routes()]
+    cost = int(best.distance_cost()) + int(best.fixed_vehicle_cost())
+    return cost, routes, bool(best.is_feasible()), s, starts
+
+
+def travel_of(data: ProblemData, routes: list[list[int]], starts: list[int]) -> int:
+    """Minutes of travel of routes (the durations, the same in every profile), each from
+    and back to its depot in ``starts``."""
+    matrix = np.asarray(data.duration_matrix(0))
+    clients, depots = data.clients(), data.depots()
+    total = 0
+    for seq, d in zip(routes, starts, strict=True):
+        home = depots[d].location
+        locs = [home, *(clients[c].location for c in seq), home]
+        total += int(sum(matrix[a, b] for a, b in zip(locs, locs[1:], strict=False)))
+    return total
 
 
 def solve_ortools(data: ProblemData, matrix: np.ndarray, seconds: float,
-                  optional: bool) -> tuple[int, list[list[int]], bool]:
-    """The same instance in OR-Tools routing: nodes are the depots then the clients."""
+                  optional: bool) -> tuple[int, list[list[int]], bool, list[int]]:
+    """The same instance in OR-Tools routing: nodes are the depots then the clients;
+    ``matrix``: the travel times. Returns the routes' cost (distances in each vehicle's
+    profile, and the fixed cost of each vehicle used: a pair's commute), the routes,
+    whether a solution was found, each route's depot."""
     depots, clients, vts = data.depots(), data.clients(), data.vehicle_types()
     nd = len(depots)
     loc = [d.location for d in depots] + [c.location for c in clients]
@@ -110,17 +134,26 @@ def solve_ortools(data: ProblemData, matrix: np.ndarray, seconds: float,
         for c in g:
             top[c] = m
 
-    def cost(i: int, j: int) -> int:
-        a, b = manager.IndexToNode(i), manager.IndexToNode(j)
-        extra = top[b - nd] - clients[b - nd].prize if b >= nd and optional else 0
-        return int(matrix[loc[a], loc[b]]) + extra
+    distances = [np.asarray(data.distance_matrix(p)) for p in range(data.num_profiles)]
+
+    def cost_in(dist: np.ndarray):  # noqa: ANN202 - a transit callback
+        def cost(i: int, j: int) -> int:
+            a, b = manager.IndexToNode(i), manager.IndexToNode(j)
+            extra = top[b - nd] - clients[b - nd].prize if b >= nd and optional else 0
+            return int(dist[loc[a], loc[b]]) + extra
+        return cost
 
     def transit(i: int, j: int) -> int:
         a, b = manager.IndexToNode(i), manager.IndexToNode(j)
         service = clients[a - nd].service_duration if a >= nd else 0
         return int(matrix[loc[a], loc[b]]) + service
 
-    routing.SetArcCostEvaluatorOfAllVehicles(routing.RegisterTransitCallback(cost))
+    # a vehicle's arcs cost its profile's distances (a pair's carry the people beyond a
+    # family's needs), as in PyVRP
+    costs = [routing.RegisterTransitCallback(cost_in(d)) for d in distances]
+    for v, vt in enumerate(vehicles):
+        routing.SetArcCostEvaluatorOfVehicle(costs[vt.profile], v)
+        routing.SetFixedCostOfVehicle(int(vt.fixed_cost), v)  # a pair's commute
     horizon = max(int(vt.tw_late) for vt in vehicles if vt.tw_late < 2**62) + 1
     t_idx = routing.RegisterTransitCallback(transit)
     routing.AddDimension(t_idx, horizon, horizon, False, "time")
@@ -150,20 +183,23 @@ def solve_ortools(data: ProblemData, matrix: np.ndarray, seconds: float,
     params.time_limit.FromMilliseconds(max(1000, int(seconds * 1000)))
     sol = routing.SolveWithParameters(params)
     if sol is None:
-        return 0, [], False
-    routes, travel = [], 0
+        return 0, [], False, []
+    routes, travel, starts = [], 0, []
     for v in range(len(vehicles)):
         i = routing.Start(v)
         route = []
+        dist = distances[vehicles[v].profile]
         while not routing.IsEnd(i):
             j = sol.Value(routing.NextVar(i))
-            travel += int(matrix[loc[manager.IndexToNode(i)], loc[manager.IndexToNode(j)]])
+            travel += int(dist[loc[manager.IndexToNode(i)], loc[manager.IndexToNode(j)]])
             if manager.IndexToNode(j) >= nd and not routing.IsEnd(j):
                 route.append(manager.IndexToNode(j) - nd)
             i = j
         if route:
             routes.append(route)
-    return travel, routes, True
+            starts.append(vehicles[v].start_depot)
+            travel += int(vehicles[v].fixed_cost)
+    return travel, routes, True, starts
 
 
 def _load() -> str:
@@ -177,10 +213,11 @@ def visits_row(folder: Path, label: str, iterations: int) -> None:
     built = build(problem, form_teams(problem))
     assert built is not None
     data = built.data
-    matrix = np.asarray(data.distance_matrix(0))
-    travel, routes, feas, s = solve_pyvrp(data, MaxIterations(iterations),
-                                          RoutingParams().seed, solve_params(problem))
-    obj = planner_objective(data, routes, travel)
+    matrix = np.asarray(data.duration_matrix(0))  # travel times; costs by profile
+    cost, routes, feas, s, starts = solve_pyvrp(data, MaxIterations(iterations),
+                                                RoutingParams().seed, solve_params(problem))
+    obj = planner_objective(data, routes, cost)
+    travel = travel_of(data, routes, starts)
     due = {f.family_id for f in problem.families if problem.is_due(f)}
 
     def due_hit(rs: list[list[int]]) -> int:
@@ -190,9 +227,10 @@ def visits_row(folder: Path, label: str, iterations: int) -> None:
           f"{data.num_vehicles} | {s:.1f} | {feas} | {obj:,} | {travel:,} | "
           f"{due_hit(routes)}/{len(due)} | {_load()} |", flush=True)
     t0 = time.perf_counter()
-    o_travel, o_routes, o_ok = solve_ortools(data, matrix, s, optional=True)
+    o_cost, o_routes, o_ok, o_starts = solve_ortools(data, matrix, s, optional=True)
     o_s = time.perf_counter() - t0
-    o_obj = planner_objective(data, o_routes, o_travel) if o_ok else None
+    o_obj = planner_objective(data, o_routes, o_cost) if o_ok else None
+    o_travel = travel_of(data, o_routes, o_starts)
     print(f"| {label} | OR-Tools 9.15 GLS, same wall time | {data.num_clients} | "
           f"{data.num_vehicles} | {o_s:.1f} | {o_ok} | "
           f"{'—' if o_obj is None else f'{o_obj:,}'} | {o_travel:,} | "
@@ -244,7 +282,25 @@ rows = hashlib.sha256(json.dumps([dict(r) for r in p.rows], sort_keys=True).enco
 due = [f for f in d.problem.families if d.problem.is_due(f)]
 hit = {r["family_id"] for r in p.rows}
 codes = [f.code for f in p.findings]
-print(json.dumps({"s": s, "due": sum(f.family_id in hit for f in due), "of": len(due),
+spare = sum(max(0, len(str(r["staff_ids"]).split(";")) - min(2, len(str(r["needs"]).split(";"))))
+            for r in p.rows)
+weighed = any(g.code == "visits.goal.spare_people" for g in p.soft_goals)
+# a pair's second member's trip to the first's base and back, each day out (counted as
+# travel since 2026-12-07): added to an objective made without it
+base = {s.staff_id: (s.base_lon, s.base_lat) for s in d.data.staff}
+from tuoyu.optimizer.visits.problem import travel_minutes
+pair_days = {(r["staff_ids"], r["date"]) for r in p.rows if ";" in str(r["staff_ids"])}
+commute = sum(2 * max(travel_minutes(*base[m], *base[ids.split(";")[0]], d.problem.rules)
+                      for m in ids.split(";")[1:]) for ids, _ in pair_days)
+from tuoyu.optimizer.visits import teams as _teams
+counted = hasattr(_teams.Team, "commute")
+sys.path.insert(0, sys.argv[4])  # the checker of now's tests, for both codes
+from visits_check import violations
+from pathlib import Path
+broken = len(violations(Path(sys.argv[2]), p.rows, dt.date(2027, 3, 1)))
+print(json.dumps({"s": s, "spare": spare, "broken": broken, "commute": commute,
+  "now_objective": p.objective + (0 if weighed else 60 * spare)
+                   + (0 if counted else commute), "due": sum(f.family_id in hit for f in due), "of": len(due),
   "proven": codes.count("visits.family_no_slot"),
   "travel": sum(r.travel_minutes for r in d.result.routes), "objective": p.objective,
   "bound": p.bound, "visited": len(hit), "families": len(d.problem.families),
@@ -266,7 +322,13 @@ def before_after(before: Path, label: str, folder: Path, time_limit: float,
     """The whole planner (``run``, the service's defaults) on one week, the code before
     (a checkout at ``before``) and now, one after the other, each in its own process;
     with each number of CPU hogs in ``hogs`` running beside it (0: none). ``rows``: a
-    hash of the plan's rows (the same routes, the same hash)."""
+    hash of the plan's rows (the same routes, the same hash). ``people beyond needs``:
+    counted on the rows (a pair at a family needing one discipline); ``pairs' commute``:
+    a pair's second member to the first's base and back, each day out; the objective with
+    now's goals adds both (60 a person beyond the needs, a minute a commute minute) to a
+    plan made by code that did not count them. ``rule breaks``: what now's independent
+    checker (``tests/visits_check.py``, each member from their own base) finds on the
+    rows."""
     import json
     import subprocess
 
@@ -275,8 +337,8 @@ def before_after(before: Path, label: str, folder: Path, time_limit: float,
             running = _hogs(hog)
             try:
                 out = subprocess.run([sys.executable, "-c", _CHILD, str(root), str(folder),
-                                      str(time_limit)], capture_output=True, text=True,
-                                     check=True)
+                                      str(time_limit), str(ROOT / "tests")],
+                                     capture_output=True, text=True, check=True)
             finally:
                 for p in running:
                     p.kill()
@@ -285,9 +347,10 @@ def before_after(before: Path, label: str, folder: Path, time_limit: float,
             print(f"| {label} | {name} | {time_limit:g} | {hog} | {r['s']:.1f} | "
                   f"{r['iterations']:,}{' (clock)' if r['stopped'] else ''} | "
                   f"{r['due']}/{r['of']} ({r['proven']} proven unreachable) | "
-                  f"{r['visited']}/{r['families']} | {r['travel']:,} | "
-                  f"{r['objective']:,.0f} | {r['bound']:,.0f} | {r['rows']} | "
-                  f"{r['load']:.1f} |", flush=True)
+                  f"{r['visited']}/{r['families']} | {r['travel']:,} | {r['commute']:,} | "
+                  f"{r['spare']} | {r['broken']} | {r['objective']:,.0f} | "
+                  f"{r['now_objective']:,.0f} | {r['bound']:,.0f} | "
+                  f"{r['rows']} | {r['load']:.1f} |", flush=True)
 
 
 def solomon_data(name: str) -> ProblemData:
@@ -318,13 +381,13 @@ def solomon_rows(seconds: float) -> None:
     for name, bks in BKS.items():
         data = solomon_data(name)
         matrix = np.asarray(data.distance_matrix(0))
-        travel, routes, feas, s = solve_pyvrp(data, MaxRuntime(seconds))
+        travel, routes, feas, s, _ = solve_pyvrp(data, MaxRuntime(seconds))
         dist = travel / SCALE
         print(f"| {name} | {bks} | PyVRP 0.14.1 ({seconds:.0f} s) | {s:.1f} | "
               f"{dist:.2f}{'' if feas else ' (infeasible)'} | {len(routes)} | "
               f"{(dist - bks) / bks:+.2%} | {_load()} |", flush=True)
         t0 = time.perf_counter()
-        o_travel, o_routes, ok = solve_ortools(data, matrix, seconds, optional=False)
+        o_travel, o_routes, ok, _ = solve_ortools(data, matrix, seconds, optional=False)
         o_s = time.perf_counter() - t0
         o_dist = o_travel / SCALE
         shown = f"{o_dist:.2f}" if ok else "no solution"
@@ -355,13 +418,14 @@ def main() -> None:
                     help="with --before: run each plan beside this many CPU hogs (0: none; "
                          "e.g. 0 3: calm, then loaded)")
     ap.add_argument("--week", nargs="*", default=[], metavar="LABEL=FOLDER",
-                    help="with --before: also these dataset folders' week 2027-03-01 "
-                         "(e.g. 东滩区=/tmp/东滩区 from benchmarks/make_dongtan.py)")
+                    help="also these dataset folders' week 2027-03-01 (e.g. "
+                         "东滩区=/tmp/东滩区 from benchmarks/make_dongtan.py)")
     args = ap.parse_args()
     if args.before is not None:
         print("| week | code | time limit s | hogs | seconds | iterations | due visited "
-              "| families visited | travel min | objective | bound | rows | load avg |")
-        print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|")
+              "| families visited | travel min | pairs' commute min | people beyond needs "
+              "| rule breaks | objective | objective, now's goals | bound | rows | load avg |")
+        print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|")
         hogs = tuple(args.hog)
         for label, _, where in (w.partition("=") for w in args.week):
             for limit in args.time_limit:
@@ -386,6 +450,8 @@ def main() -> None:
         print("| instance | solver | clients | vehicles | seconds | feasible | objective "
               "| travel min | due visited | load avg |")
         print("|---|---|---:|---:|---:|---|---:|---:|---:|---:|")
+        for label, _, where in (w.partition("=") for w in args.week):
+            visits_row(Path(where), label, args.iterations)
         for scale in args.scale:
             if scale == 1:
                 visits_row(BUNDLED, "district week 2027-03-01", args.iterations)

@@ -186,8 +186,9 @@ def violations(folder: Path, rows: Iterable[Mapping[str, Any]], week: dt.date, *
         if len(visits) > int(vs["max_visits_per_day"] or 4):
             out.append(f"{x} makes {len(visits)} visits on {d}, over the daily limit")
         visits.sort(key=lambda r: _minutes(r["start"]))
-        lead = vstaff[visits[0]["staff_ids"].split(";")[0]]
-        base = (float(lead["base_lon"]), float(lead["base_lat"]))
+        # every member from their own base to the families and back to it (a pair's
+        # second member too, wherever the pair meets)
+        base = (float(vs["base_lon"]), float(vs["base_lat"]))
         # the team works from the start of its first half-day free of sessions to the end
         # of its last (it may travel over lunch between two free half-days)
         members = visits[0]["staff_ids"].split(";")
@@ -221,6 +222,35 @@ def due_unvisited(folder: Path, rows: Iterable[Mapping[str, Any]], week: dt.date
                 and f["family_id"] not in visited):
             out.append(f["family_id"])
     return out
+
+
+def unvisited_in_week(folder: Path, rows: Iterable[Mapping[str, Any]], week: dt.date,
+                      rules: Rules = Rules()) -> list[str]:
+    """Families the week could visit (registered before it, not visited before, their
+    window open by its Sunday: birth + ``min_age_days`` and the day after registration)
+    that the plan does not visit."""
+    visited = {str(r["family_id"]) for r in rows}
+    sunday = week + dt.timedelta(days=6)
+    out = []
+    for f in _read(folder / "families.csv"):
+        reg = dt.date.fromisoformat(f["registered_on"])
+        born = dt.date.fromisoformat(f["birth_date"])
+        opens = max(reg + dt.timedelta(days=1), born + dt.timedelta(days=rules.min_age_days))
+        if (not f["visited_on"].strip() and reg < week and opens <= sunday
+                and f["family_id"] not in visited):
+            out.append(f["family_id"])
+    return sorted(out)
+
+
+def spare_people(folder: Path, rows: Iterable[Mapping[str, Any]], rules: Rules = Rules(),
+                 ) -> int:
+    """People at the written visits beyond the disciplines the family needs (a pair at a
+    family that needs one): one person per needed discipline, two at most with pairs."""
+    needs = {f["family_id"]: [x for x in f["needs"].replace("；", ";").split(";") if x.strip()]
+             for f in _read(folder / "families.csv")}
+    cap = 2 if rules.pairs else 1
+    return sum(max(0, len(str(r["staff_ids"]).split(";"))
+                   - min(cap, len(needs[str(r["family_id"])]))) for r in rows)
 
 
 def second_visits_by_others(folder: Path, rows: Iterable[Mapping[str, Any]]) -> list[str]:

@@ -1,13 +1,22 @@
 """The goals that depend on who visits, each on a hand-made week where it binds, counted on
-the written rows: the same person again for a family's second visit, and a balanced load
-(visits above a person's fair share); and the goal functions themselves."""
+the written rows: the same person again for a family's second visit, a balanced load
+(visits above a person's fair share), no person beyond a family's needs (a pair at a
+family needing one discipline); and the goal functions themselves."""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
 
-from visits_check import second_visits_by_others, tiny_dataset, violations, visits_per_person
+from visits_check import (
+    Rules,
+    second_visits_by_others,
+    spare_people,
+    tiny_dataset,
+    travel,
+    violations,
+    visits_per_person,
+)
 
 from tuoyu.optimizer.visits.goals import (
     VisitWeights,
@@ -15,6 +24,7 @@ from tuoyu.optimizer.visits.goals import (
     fair_shares,
     other_person,
 )
+from tuoyu.optimizer.visits.goals import spare_people as spare_of
 from tuoyu.planning.dataset import Dataset
 from tuoyu.planning.params import VisitParams
 from tuoyu.planning.visits import run
@@ -22,6 +32,7 @@ from tuoyu.planning.visits import run
 WEEK = dt.date(2027, 3, 1)  # a Monday
 W = VisitWeights()
 KM_LAT = 1 / 111.195  # degrees of latitude per km
+_RULES = Rules()
 
 
 def _plan(tmp: Path, staff, families):  # type: ignore[no-untyped-def]
@@ -84,7 +95,48 @@ def test_a_balanced_load_costs_some_travel(tmp_path: Path) -> None:
     assert _goal(p, "visits.goal.load_spread") == (0, 0)
 
 
+def _pair_week(tmp: Path, km: float):  # type: ignore[no-untyped-def]
+    """E1 and M1 share a base; F2 there needs education and medical (so E1 and M1 are
+    the week's pair) and F1 next door needs education only. E2, alone, is ``km`` north.
+    Every visit on Monday; the balance does not bind (one visit each, or two each of the
+    pair: within everyone's fair share either way)."""
+    staff = [{"staff_id": "E1", "discipline": "education", "visit_days": "Mon"},
+             {"staff_id": "M1", "discipline": "medical", "visit_days": "Mon"},
+             {"staff_id": "E2", "discipline": "education", "visit_days": "Mon",
+              "base_lon": "121.48", "base_lat": f"{31.40 + km * KM_LAT:.6f}"}]
+    fams = [{"family_id": f, "birth_date": "2027-01-20", "registered_on": "2027-02-05",
+             "needs": need, "half_days": "Mon", "lon": "121.48", "lat": "31.40"}
+            for f, need in (("F1", "education"), ("F2", "education;medical"))]
+    return _plan(tmp, staff, fams)
+
+
+def test_one_person_for_one_need_when_the_trip_is_worth_the_second_persons_hour(
+        tmp_path: Path) -> None:
+    # E2 2 km away: 8 minutes each way (16 < the goal's 60): E2 visits F1; the pair,
+    # at no extra travel, would have sent a medical person to a family needing none
+    p, folder = _pair_week(tmp_path, 2.0)
+    who = {r["family_id"]: r["staff_ids"] for r in p.rows}
+    assert who == {"F1": "E2", "F2": "E1;M1"}
+    assert spare_people(folder, p.rows) == 0
+    assert _goal(p, "visits.goal.spare_people") == (0, W.spare_person)
+    there = travel((121.48, 31.40 + 2.0 * KM_LAT), (121.48, 31.40), _RULES)
+    assert _goal(p, "visits.goal.travel_minutes")[0] == 2 * there == 16
+
+
+def test_the_pair_goes_when_the_trip_is_longer_and_the_cost_is_counted(
+        tmp_path: Path) -> None:
+    # E2 10 km away: 39 minutes each way (78 > 60): the pair visits both, and the plan
+    # counts the medical person at F1 (weight 60) on the written rows
+    p, folder = _pair_week(tmp_path, 10.0)
+    assert {r["family_id"]: r["staff_ids"] for r in p.rows} == {"F1": "E1;M1",
+                                                                "F2": "E1;M1"}
+    assert spare_people(folder, p.rows) == 1
+    assert _goal(p, "visits.goal.spare_people") == (1, W.spare_person)
+    assert p.objective is not None and p.objective >= W.spare_person
+
+
 def test_goal_functions() -> None:
+    assert spare_of(1, 2) == 1 and spare_of(2, 2) == 0 and spare_of(1, 1) == 0
     assert other_person(("S1",), ("S1", "S2")) == 0
     assert other_person(("S3",), ("S1", "S2")) == 1
     assert other_person((), ("S1",)) == 0  # a first visit: no preference

@@ -43,6 +43,14 @@ def test_moves_to_the_earlier_visitor() -> None:
     assert _run([_vehicle(0), _vehicle(1)], {0: [0]}) == {1: [0]}
 
 
+def test_not_to_a_team_whose_day_out_costs_its_commute() -> None:
+    # S2's team (a pair, say) has a 15-minute commute each way when it goes out at all:
+    # 20 + 30 > 45, the move is not worth it; from a route already out, it is (20 < 45)
+    far = Route(1, ("S2",), 0, 1, 0, 400, (2,), fixed=30)
+    assert _run([_vehicle(0), far], {0: [0]}) == {0: [0]}
+    assert _run([_vehicle(0), far], {0: [0], 1: [1]}) == {1: [0, 1]}
+
+
 def test_not_when_the_route_is_full() -> None:
     assert _run([_vehicle(0), _vehicle(1, cap=1)], {0: [0], 1: [1]}) == {0: [0], 1: [1]}
 

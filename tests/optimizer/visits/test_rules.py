@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from visits_check import Rules, due_unvisited, tiny_dataset, violations
+from visits_check import Rules, due_unvisited, tiny_dataset, travel, violations
 
 from tuoyu.optimizer.solve import Status
 from tuoyu.planning.dataset import Dataset
@@ -166,3 +166,26 @@ def test_same_inputs_same_plan(tmp_path: Path) -> None:
     b, _ = plan(tmp_path / "b", staff, fams)
     assert a.rows == b.rows and a.objective == b.objective and a.bound == b.bound
     assert a.bound is not None and a.bound <= a.objective
+
+
+KM_LAT = 1 / 111.195  # degrees of latitude per km
+
+
+def test_a_pairs_second_member_comes_from_their_own_base_within_the_hours(
+        tmp_path: Path) -> None:
+    """ED1 at the family's door, MD1 10 km north: 39 minutes each way (13 km of road at
+    20 km/h). The family needs both, on Monday morning (08:30-11:30): MD1 cannot be there
+    before 09:09, and the team's travel counts MD1's trip both ways. The checker follows
+    each member from their own base."""
+    far = f"{31.40 + 10 * KM_LAT:.6f}"
+    staff = [person("ED1", visit_days="Mon", base_lon="121.48", base_lat="31.40"),
+             person("MD1", "medical", visit_days="Mon", base_lon="121.48", base_lat=far)]
+    p, folder = plan(tmp_path, staff, [fam("F1", "Mon AM", needs="education;medical",
+                                           lon="121.48", lat="31.40")])
+    commute = travel((121.48, float(far)), (121.48, 31.40), Rules())
+    assert commute == 39
+    row = by_family(p)["F1"]
+    assert row["staff_ids"] == "ED1;MD1"
+    assert row["start"] >= f"{(510 + commute) // 60:02d}:{(510 + commute) % 60:02d}"
+    goal = {g.code: g.value for g in p.soft_goals}
+    assert goal["visits.goal.travel_minutes"] == 2 * commute  # ED1 stays at the door

@@ -100,3 +100,21 @@ def test_a_teams_capacity_is_its_least_limit_within_the_halves_all_are_free(
     assert alone.free_halves(p, tuesday) == (1,) and alone.capacity(p, tuesday) == 3
     assert pair.capacity(p, saturday) == 0  # no one's visit day
     assert alone.base == (121.45, 31.40) and pair.name == "ED1+PS1"
+
+
+def test_a_pair_of_near_bases_before_one_nearer_the_family(tmp_path: Path) -> None:
+    """The family is 8 km east of ED1; MD2 lives 2 km from it, 10 km from ED1; MD1 lives
+    2 km from ED1. ED1 and MD2 are nearer the family (32 + 8 minutes against 32 + 24),
+    but MD2 would ride 39 minutes to ED1's base and back every day (ED1 and MD1: 8): the
+    pair is ED1 and MD1. Both could make the same visits in the week (4, their limit)."""
+    km_lon = 1 / (111.195 * 0.8571673)  # degrees of longitude per km at 31.0°
+    at = {"ED1": 0.0, "MD1": 2.0, "MD2": 10.0}
+    staff = [person(sid, "education" if sid.startswith("ED") else "medical",
+                    f"{121.40 + km * km_lon:.6f}", visit_days="Mon", base_lat="31.0")
+             for sid, km in at.items()]
+    fams = [{**fam("F1", "Mon", "education;medical"), "lon": f"{121.40 + 8 * km_lon:.6f}",
+             "lat": "31.0"}]
+    p = problem(tmp_path, staff, fams)
+    pairs = [t for t in form_teams(p) if len(t.members) == 2]
+    assert [t.name for t in pairs] == ["ED1+MD1"]
+    assert pairs[0].commute(p) == 8  # 2 km: 2.6 km of road at 20 km/h, rounded up

@@ -98,6 +98,61 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Family {family_id} (needs {needs}, due by {last}) is not in this week's routes; "
         "no proof that it cannot be: try more iterations or more staff.",
     ),
+    "visits.later.no_half_day": (
+        "家庭 {family_id}（需要 {needs}）本周未安排：本周没有它可上门的半天（其上门期限 {first} 起）。"
+        "最迟 {last} 上门，须在 {due_week} 起的那一周安排。",
+        "Family {family_id} (needs {needs}) is not planned this week: none of its half-days "
+        "falls in this week within its window (from {first}). Due by {last}: to be planned "
+        "in the week of {due_week}.",
+    ),
+    "visits.later.no_team": (
+        "家庭 {family_id}（需要 {needs}）本周未安排：它可上门的 {halves} 个半天里，没有具备所需"
+        "专业且空闲的上门人员。最迟 {last} 上门，须在 {due_week} 起的那一周安排。",
+        "Family {family_id} (needs {needs}) is not planned this week: on its {halves} "
+        "half-days no staff holding its needs are free. Due by {last}: to be planned in "
+        "the week of {due_week}.",
+    ),
+    "visits.later.no_pair": (
+        "家庭 {family_id}（需要 {needs}）本周未安排：它可上门的 {halves} 个半天里有空闲的所需专业"
+        "人员，但本周预先组成的两人小组中没有一组当时空闲（人员已在别的小组或单独上门）。"
+        "最迟 {last} 上门，须在 {due_week} 起的那一周安排。",
+        "Family {family_id} (needs {needs}) is not planned this week: on its {halves} "
+        "half-days staff of its disciplines are free, but none of the week's two-person "
+        "teams is (they are in other teams or visit alone). Due by {last}: to be planned "
+        "in the week of {due_week}.",
+    ),
+    "visits.later.full": (
+        "家庭 {family_id}（需要 {needs}）本周未安排：在它可上门的半天能去的 {team_days} 个小组日"
+        "都已达每日上门上限。最迟 {last} 上门，须在 {due_week} 起的那一周安排。",
+        "Family {family_id} (needs {needs}) is not planned this week: the {team_days} "
+        "team-days that could visit it on its half-days are all at their daily limit. Due "
+        "by {last}: to be planned in the week of {due_week}.",
+    ),
+    "visits.later.no_room": (
+        "家庭 {family_id}（需要 {needs}）本周未安排：在它可上门的半天能去的 {team_days} 个小组日"
+        "中，{full} 个已达每日上门上限，其余在那个半天里已排不下（上门与路途占满时段）。"
+        "最迟 {last} 上门，须在 {due_week} 起的那一周安排。",
+        "Family {family_id} (needs {needs}) is not planned this week: of the {team_days} "
+        "team-days that could visit it on its half-days, {full} are at their daily limit "
+        "and the rest have no room left in that half-day (visits and travel fill it). "
+        "Due by {last}: to be planned in the week of {due_week}.",
+    ),
+    "visits.later.costly": (
+        "家庭 {family_id}（需要 {needs}）本周未安排：排入本周最少要多花 {minutes} 分钟（路途、"
+        "延后和多派的人员），不少于留到以后的代价 {prize} 分钟。最迟 {last} 上门，须在 "
+        "{due_week} 起的那一周安排。",
+        "Family {family_id} (needs {needs}) is not planned this week: a place this week "
+        "costs at least {minutes} minutes (travel, lateness, people beyond its needs), no "
+        "less than leaving it to a later week ({prize}). Due by {last}: to be planned in "
+        "the week of {due_week}.",
+    ),
+    "visits.later.not_fitted": (
+        "家庭 {family_id}（需要 {needs}）本周未安排：本可排入（多花 {minutes} 分钟，少于留到以后"
+        "的代价 {prize} 分钟），路线搜索未排入。最迟 {last} 上门，须在 {due_week} 起的那一周安排。",
+        "Family {family_id} (needs {needs}) is not planned this week: it would fit ({minutes} "
+        "minutes more, less than leaving it: {prize}), but the routing search left it out. "
+        "Due by {last}: to be planned in the week of {due_week}.",
+    ),
     "visits.overdue": (
         "家庭 {family_id} 已超过上门期限（{last}）；是否已排入本周：{planned}。",
         "Family {family_id} is past its window ({last}); planned this week: {planned}.",
@@ -112,11 +167,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "visits.goal.above_fair_share": ("超出各人合理份额的上门次数（按各人本周可上门次数分摊）",
                                      "visits above each person's fair share (in proportion "
                                      "to the visits they could make this week)"),
+    "visits.goal.spare_people": ("上门人员多于家庭所需专业的人次（两人小组上门只需一个专业的家庭）",
+                                 "people at visits beyond the disciplines the family needs "
+                                 "(a two-person team visiting a family that needs one)"),
     "visits.post_pass": (
-        "路线求解后的调整：{moves} 次把家庭移到另一条路线（同一人员再次上门、负担均衡），"
+        "路线求解后的调整：{moves} 次把家庭移到另一条路线（同一人员再次上门、负担均衡、"
+        "不多派人员），"
         "加权成本由 {before} 降至 {after}。",
         "After routing: {moves} families moved to another route (the same person again, a "
-        "balanced load); the weighed cost fell from {before} to {after}.",
+        "balanced load, no person beyond a family's needs); the weighed cost fell from {before} to {after}.",
     ),
     "visits.in_parts": (
         "本周规模较大，按地域分成 {parts} 部分分别求解路线；之后把各部分未排入的家庭补入有空余"

@@ -34,8 +34,8 @@ The lower bound is not touched: it is computed on the whole week (``solve.build`
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 from pyvrp import ClientGroup, Depot, ProblemData, SolveParams
@@ -104,7 +104,8 @@ def split(data: ProblemData, limit: int = PART_CLIENTS) -> list[Part]:
 
 def part_data(data: ProblemData, part: Part) -> ProblemData:
     """The part as its own PyVRP instance: its depots, its families' locations, its
-    clients (their groups), its vehicles, the matrix rows and columns they use."""
+    clients (their groups), its vehicles, the rows and columns they use of every
+    profile's matrices."""
     depots = data.depots()
     vts = data.vehicle_types()
     clients = data.clients()
@@ -132,13 +133,15 @@ def part_data(data: ProblemData, part: Part) -> ProblemData:
             release_time=cl.release_time, prize=cl.prize, required=cl.required,
             group=None if g is None else group_ix[g], name=cl.name))
     all_locs = data.locations()
-    matrix = np.asarray(data.distance_matrix(0))[np.ix_(loc_list, loc_list)]
-    dur = np.asarray(data.duration_matrix(0))[np.ix_(loc_list, loc_list)]
+    cut = np.ix_(loc_list, loc_list)
+    dist = [np.ascontiguousarray(np.asarray(data.distance_matrix(p))[cut])
+            for p in range(data.num_profiles)]
+    dur = [np.ascontiguousarray(np.asarray(data.duration_matrix(p))[cut])
+           for p in range(data.num_profiles)]
     new_vts = [vts[v].replace(start_depot=depot_ix[vts[v].start_depot],
                               end_depot=depot_ix[vts[v].end_depot]) for v in part.vehicles]
     return ProblemData([all_locs[x] for x in loc_list], new_clients,
-                       [Depot(i) for i in range(len(used_depots))], new_vts,
-                       [np.ascontiguousarray(matrix)], [np.ascontiguousarray(dur)],
+                       [Depot(i) for i in range(len(used_depots))], new_vts, dist, dur,
                        groups=groups)
 
 
@@ -194,55 +197,86 @@ class Repair:
     displaced: int = 0
 
 
-def repair(routes: dict[int, list[int]], vehicles: Sequence[improve.Route],
-           st: improve.Clients, matrix: np.ndarray, *, family_clients: Sequence[Sequence[int]],
-           prize: Sequence[int], order_key: Sequence[tuple], service: int,
-           travel_weight: int = 1) -> Repair:
-    """Insert the families no route visits (``routes`` changed in place; see the module
-    docstring). ``prize[f]``: the family's prize when visited on time (its clients' late
-    cost is taken off); ``order_key[f]``: its place in the queue among equal prizes."""
-    out = Repair()
-    by_day: dict[int, list[int]] = {}
-    for v, r in enumerate(vehicles):
-        by_day.setdefault(r.day, []).append(v)
-    visited = {st.client_family[c] for seq in routes.values() for c in seq}
-    queue = sorted((f for f in range(len(family_clients)) if f not in visited),
-                   key=lambda f: (-prize[f], order_key[f], f))
+@dataclass(frozen=True)
+class Insertion:
+    """Where a family left out can go into a week's routes (every hard rule kept), and at
+    what cost: the repair's look-up, and the reason a family stays out."""
 
-    def teams_for(c: int):  # noqa: ANN202 - an iterator of (vehicle, its route)
+    vehicles: Sequence[improve.Route]
+    st: improve.Clients
+    matrix: np.ndarray
+    family_clients: Sequence[Sequence[int]]
+    service: int
+    travel_weight: int = 1
+    spare_person: int = 0
+    by_day: dict[int, list[int]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        by_day: dict[int, list[int]] = {}
+        for v, r in enumerate(self.vehicles):
+            by_day.setdefault(r.day, []).append(v)
+        object.__setattr__(self, "by_day", by_day)
+
+    def teams_for(self, c: int) -> list[int]:
         """The team-days that may visit client ``c``: its day, free at its half-day, with
         every discipline it needs."""
+        st = self.st
         e, late = st.client_window[c]
-        for v in by_day.get(st.client_day[c], ()):
-            r = vehicles[v]
+        out = []
+        for v in self.by_day.get(st.client_day[c], ()):
+            r = self.vehicles[v]
             if e < r.early or late > r.late:
                 continue  # a half-day the team is not free
             if any(a > b for a, b in zip(st.client_load[c], r.capacity, strict=True)):
                 continue  # the team lacks a needed discipline
-            yield v, r
+            out.append(v)
+        return out
 
-    def best_insert(f: int) -> tuple[int, int, int, int] | None:
-        """(cost, vehicle, client, position) of the cheapest feasible insertion."""
+    def best(self, f: int, routes: Mapping[int, Sequence[int]],
+             ) -> tuple[int, int, int, int] | None:
+        """(cost, vehicle, client, position) of the cheapest feasible insertion of family
+        ``f``: added travel, lateness and people beyond its needs; None when it fits on no
+        route (each full, or no position keeps the time windows and the shift)."""
+        st, matrix = self.st, self.matrix
         best: tuple[int, int, int, int] | None = None
-        for c in family_clients[f]:
+        for c in self.family_clients[f]:
             x = st.client_location[c]
-            for v, r in teams_for(c):
+            for v in self.teams_for(c):
+                r = self.vehicles[v]
                 seq = routes.get(v, [])
                 if len(seq) + 1 > r.capacity[0]:
                     continue
+                opened = 0 if seq else r.fixed  # its first visit: the team goes out
                 for j in range(len(seq) + 1):
                     a = st.client_location[seq[j - 1]] if j > 0 else r.depot
                     b = st.client_location[seq[j]] if j < len(seq) else r.depot
-                    cost = (int(matrix[a, x]) + int(matrix[x, b]) - int(matrix[a, b])) \
-                        * travel_weight + st.client_late_cost[c]
+                    cost = (int(matrix[a, x]) + int(matrix[x, b]) - int(matrix[a, b])
+                            + opened) * self.travel_weight + st.client_late_cost[c] \
+                        + improve.spare_cost(c, r, st, self.spare_person)
                     if best is not None and cost >= best[0]:
                         continue
                     trial = [*seq[:j], c, *seq[j:]]
                     if not improve.fits_load(trial, r, st) or \
-                            improve.schedule(trial, r, st, matrix, service) is None:
+                            improve.schedule(trial, r, st, matrix, self.service) is None:
                         continue
                     best = (cost, v, c, j)
         return best
+
+
+def repair(routes: dict[int, list[int]], vehicles: Sequence[improve.Route],
+           st: improve.Clients, matrix: np.ndarray, *, family_clients: Sequence[Sequence[int]],
+           prize: Sequence[int], order_key: Sequence[tuple], service: int,
+           travel_weight: int = 1, spare_person: int = 0) -> Repair:
+    """Insert the families no route visits (``routes`` changed in place; see the module
+    docstring). ``prize[f]``: the family's prize when visited on time (its clients' late
+    cost is taken off, and ``spare_person`` for each person of the team beyond its needs:
+    ``improve.spare_cost``); ``order_key[f]``: its place in the queue among equal prizes."""
+    out = Repair()
+    where = Insertion(vehicles, st, matrix, family_clients, service, travel_weight,
+                      spare_person)
+    visited = {st.client_family[c] for seq in routes.values() for c in seq}
+    queue = sorted((f for f in range(len(family_clients)) if f not in visited),
+                   key=lambda f: (-prize[f], order_key[f], f))
 
     def best_swap(f: int) -> tuple[int, int, int, int, int] | None:
         """(cost, vehicle, client, position, displaced client) of the cheapest place of
@@ -250,10 +284,12 @@ def repair(routes: dict[int, list[int]], vehicles: Sequence[improve.Route],
         best: tuple[int, int, int, int, int] | None = None
         for c in family_clients[f]:
             x = st.client_location[c]
-            for v, r in teams_for(c):
+            for v in where.teams_for(c):
+                r = vehicles[v]
                 seq = routes.get(v, [])
                 for i, old in enumerate(seq):
-                    lost = prize[st.client_family[old]] - st.client_late_cost[old]
+                    lost = prize[st.client_family[old]] - st.client_late_cost[old] \
+                        - improve.spare_cost(old, r, st, spare_person)
                     if prize[st.client_family[old]] >= prize[f]:
                         continue
                     rest = seq[:i] + seq[i + 1:]
@@ -262,7 +298,7 @@ def repair(routes: dict[int, list[int]], vehicles: Sequence[improve.Route],
                         b = st.client_location[rest[j]] if j < len(rest) else r.depot
                         cost = lost + (int(matrix[a, x]) + int(matrix[x, b])
                                        - int(matrix[a, b])) * travel_weight \
-                            + st.client_late_cost[c]
+                            + st.client_late_cost[c] + improve.spare_cost(c, r, st, spare_person)
                         if best is not None and cost >= best[0]:
                             continue
                         trial = [*rest[:j], c, *rest[j:]]
@@ -275,7 +311,7 @@ def repair(routes: dict[int, list[int]], vehicles: Sequence[improve.Route],
     pending = list(queue)
     while pending:
         f = pending.pop(0)
-        found = best_insert(f)
+        found = where.best(f, routes)
         if found is not None:
             cost, v, c, j = found
             if cost < prize[f]:  # never visit at a loss

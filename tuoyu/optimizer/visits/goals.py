@@ -13,6 +13,12 @@ the vehicle, its vehicles do not know the week): a second visit to a family by s
 other than its earlier visitor (``same_person``), and visits above a person's fair share
 of the week (``balance``). They are weighed by the post-pass of ``improve.py``, which
 moves visits between the router's routes while the weighed total falls.
+
+One depends on which kind of team visits, which the router does say: a person at a visit
+whose discipline the family does not need (``spare_person``: a pair visiting a family that
+needs one discipline). The router holds it as a second routing profile for the pairs'
+vehicles, whose arcs into such a family cost ``spare_person`` more (``solve.build``); the
+repair and the post-pass count it too.
 """
 
 from __future__ import annotations
@@ -39,6 +45,10 @@ class VisitWeights:
     #: a visit above a person's fair share of the week (their share of the week's visits
     #: in proportion to the visits they could make, rounded up)
     balance: int = 20
+    #: a person at a visit whose discipline the family does not need (a two-person team
+    #: visiting a family that needs one discipline): that person's hour of the visit,
+    #: and the pair's visit not left for a family that needs both
+    spare_person: int = 60
 
 
 @dataclass(frozen=True)
@@ -51,6 +61,7 @@ class VisitOutcome:
     loads: Sequence[int]  # visits per staff member who could visit this week
     other_person: int = 0  # second visits made by none of the family's earlier visitors
     above_share: int = 0  # visits above the staff members' fair shares, summed
+    spare_people: int = 0  # people at visits beyond the disciplines the family needs
 
 
 def travel_time(o: VisitOutcome, w: VisitWeights) -> SoftGoal:
@@ -76,6 +87,13 @@ def balanced_load(o: VisitOutcome, w: VisitWeights) -> SoftGoal:
     return SoftGoal("visits.goal.above_fair_share", o.above_share, w.balance)
 
 
+def no_spare_person(o: VisitOutcome, w: VisitWeights) -> SoftGoal:
+    """People sent beyond a family's needs: a two-person team visiting a family that
+    needs one discipline. The second person's hour is spent where it is not needed, and
+    the pair's visit (scarce: pairs are few) is not left for a family needing both."""
+    return SoftGoal("visits.goal.spare_people", o.spare_people, w.spare_person)
+
+
 def load_spread(o: VisitOutcome, w: VisitWeights) -> SoftGoal:
     """Reported only (weight 0): the spread of visits between the busiest and the least
     busy staff member who could visit."""
@@ -89,6 +107,7 @@ GOALS: dict[str, Callable[[VisitOutcome, VisitWeights], SoftGoal]] = {
     "families_that_could_wait": families_that_could_wait,
     "same_person_again": same_person_again,
     "balanced_load": balanced_load,
+    "no_spare_person": no_spare_person,
     "load_spread": load_spread,
 }
 
@@ -96,6 +115,11 @@ GOALS: dict[str, Callable[[VisitOutcome, VisitWeights], SoftGoal]] = {
 def other_person(earlier: Sequence[str], visitors: Sequence[str]) -> int:
     """1 when a family visited before (``earlier``) is visited by none of them, else 0."""
     return int(bool(earlier) and not set(earlier) & set(visitors))
+
+
+def spare_people(needed: int, visitors: int) -> int:
+    """People at a visit beyond the ``needed`` disciplines (one person each)."""
+    return max(0, visitors - needed)
 
 
 def fair_shares(capacity: Mapping[str, int], total: int) -> dict[str, int]:

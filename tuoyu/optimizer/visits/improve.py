@@ -13,8 +13,8 @@ The post-pass weighs them by local search on the router's solution: it relocates
 family to another team-day route (the route's team serves its needs, the family gave a
 half-day of that day within its window, the route keeps its daily limit, its time windows
 and its shift), at the cheapest position, whenever the weighed total falls (travel +
-lateness + same person + balance). Every move keeps every hard rule, so the week stays a
-plan; the family stays visited, so the prizes do not change. It is deterministic (fixed
+lateness + same person + balance + people beyond the family's needs). Every move keeps
+every hard rule, so the week stays a plan; the family stays visited, so the prizes do not change. It is deterministic (fixed
 order, no randomness) and stops when no move improves, after ``max_passes``, or on the
 stop token or the wall-clock ceiling. A first-improvement local search: it finds a local
 optimum of these moves, not the best week; the lower bound of ``solve.py`` stays valid
@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from tuoyu.optimizer.visits.goals import VisitWeights, fair_shares, other_person
+from tuoyu.optimizer.visits.goals import VisitWeights, fair_shares, other_person, spare_people
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,9 @@ class Route:
     early: int
     late: int
     capacity: tuple[int, ...]
+    #: minutes of travel the route adds when it has a visit at all: a pair's second
+    #: member to the team's base and back (``Team.commute``, both ways)
+    fixed: int = 0
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,16 @@ class Clients:
     client_window: Sequence[tuple[int, int]]
     client_load: Sequence[tuple[int, ...]]
     client_late_cost: Sequence[int]  # per_day_later x days after the earliest date
+    #: the people the client's family needs (its disciplines); empty: not counted
+    client_people: Sequence[int] = ()
+
+
+def spare_cost(c: int, r: Route, st: Clients, weight: int) -> int:
+    """The cost of the people of route ``r``'s team at client ``c`` beyond its needs
+    (``goals.no_spare_person``): a pair at a family needing one discipline."""
+    if not st.client_people:
+        return 0
+    return weight * spare_people(st.client_people[c], len(r.staff_ids))
 
 
 @dataclass
@@ -88,8 +101,12 @@ def schedule(seq: Sequence[int], r: Route, st: Clients, matrix: np.ndarray,
 
 
 def route_travel(seq: Sequence[int], r: Route, st: Clients, matrix: np.ndarray) -> int:
+    """Minutes of travel of a route: from the base through its visits and back, and a
+    pair's commute (``Route.fixed``) when it goes out at all."""
+    if not seq:
+        return 0
     locs = [r.depot, *(st.client_location[c] for c in seq), r.depot]
-    return int(sum(matrix[a, b] for a, b in zip(locs, locs[1:], strict=False))) if seq else 0
+    return int(sum(matrix[a, b] for a, b in zip(locs, locs[1:], strict=False))) + r.fixed
 
 
 def fits_load(seq: Sequence[int], r: Route, st: Clients) -> bool:
@@ -183,8 +200,9 @@ class _State:
 def weighed_total(routes: Mapping[int, Sequence[int]], vehicles: Sequence[Route], st: Clients,
                   matrix: np.ndarray, earlier: Sequence[Sequence[str]],
                   capacity: Mapping[str, int], w: VisitWeights) -> int:
-    """Travel + lateness + same person + balance of a week's routes (the post-pass's
-    objective; the prizes of the families left out are not in it: it never drops one)."""
+    """Travel + lateness + same person + spare people + balance of a week's routes (the
+    post-pass's objective; the prizes of the families left out are not in it: it never
+    drops one)."""
     loads: dict[str, int] = {}
     total = cost = 0
     for v, seq in routes.items():
@@ -193,6 +211,7 @@ def weighed_total(routes: Mapping[int, Sequence[int]], vehicles: Sequence[Route]
         for c in seq:
             cost += st.client_late_cost[c]
             cost += w.same_person * other_person(earlier[st.client_family[c]], r.staff_ids)
+            cost += spare_cost(c, r, st, w.spare_person)
             for s in r.staff_ids:
                 loads[s] = loads.get(s, 0) + 1
                 total += 1
@@ -258,9 +277,11 @@ def _best_move(f: int, v: int, i: int, c: int, state: _State, vehicles: Sequence
     prev = st.client_location[seq[i - 1]] if i > 0 else r.depot
     nxt = st.client_location[seq[i + 1]] if i + 1 < len(seq) else r.depot
     here = st.client_location[c]
-    gain = (int(matrix[prev, here]) + int(matrix[here, nxt]) - int(matrix[prev, nxt])) \
-        * w.travel + st.client_late_cost[c] \
-        + w.same_person * other_person(earlier[f], r.staff_ids)
+    emptied = r.fixed if len(seq) == 1 else 0  # its last visit: the team stays home
+    gain = (int(matrix[prev, here]) + int(matrix[here, nxt]) - int(matrix[prev, nxt])
+            + emptied) * w.travel + st.client_late_cost[c] \
+        + w.same_person * other_person(earlier[f], r.staff_ids) \
+        + spare_cost(c, r, st, w.spare_person)
     best: tuple[int, int, int, int] | None = None
     for v2 in candidates(f):
         if v2 == v:
@@ -269,7 +290,8 @@ def _best_move(f: int, v: int, i: int, c: int, state: _State, vehicles: Sequence
         if r2.team == r.team and r2.day == r.day:
             continue
         fixed = w.balance * state.balance_delta(r.staff_ids, r2.staff_ids) \
-            + w.same_person * other_person(earlier[f], r2.staff_ids) - gain
+            + w.same_person * other_person(earlier[f], r2.staff_ids) \
+            + spare_cost(c, r2, st, w.spare_person) - gain  # c2: of the same family as c
         if fixed >= 0 or (best is not None and fixed >= best[3]):
             continue  # inserting never costs less than nothing (triangle inequality)
         seq2 = state.routes.get(v2, [])
@@ -293,10 +315,12 @@ def _best_insertion(seq2: Sequence[int], r2: Route, c2: int, fixed: int, beat: i
     ``beat`` (the best move so far) with the route still feasible: (position, delta)."""
     best: tuple[int, int] | None = None
     x = st.client_location[c2]
+    opened = 0 if seq2 else r2.fixed  # its first visit: the team goes out
     for j in range(len(seq2) + 1):
         a = st.client_location[seq2[j - 1]] if j > 0 else r2.depot
         b = st.client_location[seq2[j]] if j < len(seq2) else r2.depot
-        delta = fixed + (int(matrix[a, x]) + int(matrix[x, b]) - int(matrix[a, b])) * w.travel
+        delta = fixed + (int(matrix[a, x]) + int(matrix[x, b]) - int(matrix[a, b])
+                         + opened) * w.travel
         if delta >= 0 or (beat is not None and delta >= beat) \
                 or (best is not None and delta >= best[1]):
             continue

@@ -52,11 +52,14 @@ def free_half_days(problem: VisitProblem, team: Team, day: dt.date) -> tuple[int
 
 
 def within_working_hours(problem: VisitProblem, halves: tuple[int, ...],
-                         k: int) -> tuple[int, int]:
+                         k: int, commute: int = 0) -> tuple[int, int]:
     """A team-day's shift, minutes on the week's line: from the start of its first free
-    half-day to the end of its last (it leaves and is back at its base within them)."""
+    half-day to the end of its last, less the ``commute`` of a pair's second member to
+    the team's base at each end (every member leaves and is back at their own base
+    within the hours)."""
     hours = problem.rules.half_hours
-    return k * 1440 + hours[halves[0]][0], k * 1440 + hours[halves[-1]][1]
+    return (k * 1440 + hours[halves[0]][0] + commute,
+            k * 1440 + hours[halves[-1]][1] - commute)
 
 
 def visit_in_the_half_day(problem: VisitProblem, slot: Slot) -> tuple[int, int]:

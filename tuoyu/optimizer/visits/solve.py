@@ -196,6 +196,8 @@ class _Built:
     late_cost: list[int]  # per client: per_day_later x days after the earliest date
     offset: int  # PyVRP cost = our objective + offset
     bound: float
+    #: per vehicle: the minutes of a pair's commute, both ways, travelled when it goes out
+    commutes: list[int] = field(default_factory=list)
 
 
 def _prize(problem: VisitProblem, f: Family) -> int:
@@ -214,13 +216,18 @@ _Vehicle = tuple[Team, dt.date, int, tuple[int, ...], list[int]]
 
 
 def _team_days(problem: VisitProblem, teams: tuple[Team, ...]) -> list[_Vehicle]:
-    """Every team-day with a free half-day and room for a visit: one router vehicle each."""
+    """Every team-day with a free half-day and room for a visit (within its shift, after a
+    pair's commute): one router vehicle each."""
     vehicles: list[_Vehicle] = []
     for team in teams:
+        commute = team.commute(problem)
         for d in problem.dates:
             halves = rules.free_half_days(problem, team, d)
             cap = rules.daily_visit_limit(problem, team, d)
-            if halves and cap[0] > 0:
+            if not halves or cap[0] <= 0:
+                continue
+            early, late = rules.within_working_hours(problem, halves, 0, commute)
+            if late - early >= problem.rules.visit_minutes:
                 vehicles.append((team, d, (d - problem.week_start).days, halves, cap))
     return vehicles
 
@@ -284,17 +291,48 @@ def _family_clients(problem: VisitProblem, fams: list[Family], slots_of: dict[st
 
 
 def _vehicle_types(problem: VisitProblem, vehicles: list[_Vehicle],
-                   depot_of: dict[tuple[float, float], int]) -> list[VehicleType]:
-    """A team-day as a vehicle: its base, its working hours, its day's visit limit."""
+                   depot_of: dict[tuple[float, float], int],
+                   profile_of: dict[int, int]) -> list[VehicleType]:
+    """A team-day as a vehicle: its base, its working hours (after a pair's commute), its
+    day's visit limit, the routing profile of its team's size (``_profiles``); a pair's
+    commute, both ways, is travel paid when the team goes out that day (a fixed cost)."""
     vtypes = []
+    w = problem.rules.weights
     for team, d, k, halves, cap in vehicles:
-        early, late = rules.within_working_hours(problem, halves, k)
+        commute = team.commute(problem)
+        early, late = rules.within_working_hours(problem, halves, k, commute)
         dep = depot_of[team.base]
         vtypes.append(VehicleType(1, capacity=cap, start_depot=dep, end_depot=dep,
+                                  fixed_cost=2 * commute * w.travel,
                                   tw_early=early, tw_late=late,
                                   unit_distance_cost=problem.rules.weights.travel,
+                                  profile=profile_of[len(team.members)],
                                   name=f"{team.name}@{d.isoformat()}"))
     return vtypes
+
+
+def _profiles(problem: VisitProblem, vehicles: list[_Vehicle], fams: list[Family],
+              first_loc: int, matrix: np.ndarray,
+              ) -> tuple[dict[int, int], list[np.ndarray], list[np.ndarray]]:
+    """The routing profiles: one per team size, the same travel times; the distances
+    (PyVRP's cost) of a team of s people carry, on every arc into a family needing fewer
+    than s disciplines, the goal's cost of the people it does not need
+    (``goals.no_spare_person``, in minutes of travel). The durations are the travel
+    times in every profile (``_Post`` reads them as the travel matrix).
+    Returns the profile of each team size, the distance and the duration matrices."""
+    w = problem.rules.weights
+    sizes = sorted({len(t.members) for t, *_ in vehicles})
+    profile_of = {size: i for i, size in enumerate(sizes)}
+    distances: list[np.ndarray] = []
+    for size in sizes:
+        extra = np.zeros(matrix.shape[0], dtype=np.int64)
+        for j, f in enumerate(fams):
+            extra[first_loc + j] = (w.spare_person // max(1, w.travel)) * goals.spare_people(
+                len(problem.needed(f)), size)
+        dist = matrix + extra[None, :]
+        np.fill_diagonal(dist, 0)  # staying at a place is no arc into it
+        distances.append(dist)
+    return profile_of, distances, [matrix] * len(sizes)
 
 
 def build(problem: VisitProblem, teams: tuple[Team, ...]) -> _Built | None:
@@ -316,15 +354,17 @@ def build(problem: VisitProblem, teams: tuple[Team, ...]) -> _Built | None:
     # families no team can visit this week: skipped for sure
     unseen = sum(prize_of[f.family_id] for f in problem.families if f.family_id not in slots_of)
     depot_of = {b: i for i, b in enumerate(bases)}
+    profile_of, distances, durations = _profiles(problem, vehicles, fams, len(bases), matrix)
     data = ProblemData([Location(x, y) for x, y in points], made.clients,
                        [Depot(i) for i in range(len(bases))],
-                       _vehicle_types(problem, vehicles, depot_of), [matrix], [matrix],
-                       groups=made.groups)
+                       _vehicle_types(problem, vehicles, depot_of, profile_of), distances,
+                       durations, groups=made.groups)
     # PyVRP's cost is travel + every uncollected prize; our objective counts, per family,
     # its prize when skipped or its lateness when visited: they differ by ``offset``
     # (plus the prizes of families with no client, which PyVRP never sees)
     return _Built(data, made.cmap, [(t, d, k) for t, d, k, _, _ in vehicles], fams, prize_of,
-                  made.late_cost, made.offset - unseen, made.bound + unseen)
+                  made.late_cost, made.offset - unseen, made.bound + unseen,
+                  [2 * t.commute(problem) for t, *_ in vehicles])
 
 
 def solve_params(problem: VisitProblem) -> SolveParams:
@@ -370,8 +410,10 @@ class _Post:
         depots = data.depots()
         vehicles = [
             improve.Route(team_ix[team], team.ids, k, int(depots[vt.start_depot].location),
-                          int(vt.tw_early), int(vt.tw_late), tuple(int(x) for x in vt.capacity))
-            for (team, _d, k), vt in zip(built.vehicles, data.vehicle_types(), strict=True)
+                          int(vt.tw_early), int(vt.tw_late), tuple(int(x) for x in vt.capacity),
+                          built.commutes[v] if built.commutes else 0)
+            for v, ((team, _d, k), vt) in enumerate(zip(built.vehicles, data.vehicle_types(),
+                                                        strict=True))
         ]
         fam_ix = {f.family_id: i for i, f in enumerate(built.families)}
         clients = data.clients()
@@ -381,8 +423,9 @@ class _Post:
             family_of, [s.day for _, s in built.clients],
             [int(c.location) for c in clients],
             [(int(c.tw_early), int(c.tw_late)) for c in clients],
-            [tuple(int(x) for x in c.delivery) for c in clients], late)
-        return cls(vehicles, st, np.asarray(data.distance_matrix(0)), family_of)
+            [tuple(int(x) for x in c.delivery) for c in clients], late,
+            [sum(int(x) for x in c.delivery[1:]) for c in clients])  # its disciplines
+        return cls(vehicles, st, np.asarray(data.duration_matrix(0)), family_of)
 
 
 def _post_pass(problem: VisitProblem, built: _Built, teams: tuple[Team, ...],
@@ -451,7 +494,8 @@ def solve(problem: VisitProblem, params: RoutingParams = RoutingParams(), *,
     due = [f for f in problem.families if problem.is_due(f)]
     unvisited_due = [f for f in due if f.family_id not in visited]
     status, proofs, not_fitted = _status(problem, due, unvisited_due, bool(visits), stop)
-    findings = proofs + findings + not_fitted + _overdue(problem, visited)
+    findings = proofs + findings + not_fitted + _overdue(problem, visited) \
+        + _left_for_later(problem, built, teams, routed.final, visited)
     w = problem.rules.weights
     outcome, objective = _outcome(problem, built, teams, visits, routed.travel)
     bound = float(built.bound) if built is not None else float(
@@ -505,6 +549,7 @@ class _Routed:
     budget: int = 0
     solve_s: float = 0.0
     findings: list[Finding] = field(default_factory=list)
+    final: dict[int, list[int]] = field(default_factory=dict)  # vehicle -> its clients
 
 
 #: a route as written: client sequence, start minutes, travel, leaving and return minute
@@ -546,7 +591,8 @@ def _route(problem: VisitProblem, built: _Built, teams: tuple[Team, ...],
                                if seq])
         if progress is not None and best.is_feasible():  # the router's cost, as PyVRP's
             progress(ProgressEvent(STAGE, time.perf_counter() - t1,
-                                   float(best.distance_cost() + best.uncollected_prizes())
+                                   float(best.distance_cost() + best.fixed_vehicle_cost()
+                                         + best.uncollected_prizes())
                                    - built.offset, built.bound))
     else:
         best = res.best
@@ -554,12 +600,16 @@ def _route(problem: VisitProblem, built: _Built, teams: tuple[Team, ...],
     if not best.is_feasible():
         return out
     timed: dict[int, _Timed] = {}
+    post = _Post.of(built, teams)
     for route in best.routes():
         sched = list(route.schedule())
         acts = [a for a in sched if a.is_client()]
-        timed[route.vehicle_type()] = (
-            [int(a.idx) for a in acts], [int(a.start_time) for a in acts],
-            int(route.distance()), int(sched[0].end_time), int(sched[-1].start_time))
+        seq = [int(a.idx) for a in acts]
+        v = route.vehicle_type()
+        timed[v] = (  # travel from the travel times: a pair's distances carry a goal's cost
+            seq, [int(a.start_time) for a in acts],
+            improve.route_travel(seq, post.vehicles[v], post.clients, post.matrix),
+            int(sched[0].end_time), int(sched[-1].start_time))
     t2 = time.perf_counter()
     final, moves = _post_pass(problem, built, teams, {v: t[0] for v, t in timed.items()},
                               stop, params.clock)
@@ -567,11 +617,56 @@ def _route(problem: VisitProblem, built: _Built, teams: tuple[Team, ...],
     if moves.moves:
         out.findings.append(info("visits.post_pass", moves=moves.moves, passes=moves.passes,
                                  before=moves.before, after=moves.after))
-    post = _Post.of(built, teams)
+    changed = set(moves.changed)
+    if moves.moves and (stop is None or not stop.is_set()):
+        # the post-pass's moves may have made room: a family left out that now fits for
+        # less than its prize is inserted (else its reason would be "the search left it")
+        was = {v: list(seq) for v, seq in final.items()}
+        again = _repair(problem, built, teams, final)
+        changed |= {v for v, seq in final.items() if seq != was.get(v)}
+        if again.inserted:
+            out.findings.append(info("visits.repaired", inserted=again.inserted,
+                                     displaced=again.displaced))
     for v in sorted(final):
         seq, starts, dist, leave, back = (_moved_route(problem, post, v, final[v])
-                                          if v in moves.changed else timed[v])
+                                          if v in changed else timed[v])
         _write_route(problem, built, v, (seq, starts, dist, leave, back), out)
+    out.final = final
+    return out
+
+
+def _left_for_later(problem: VisitProblem, built: _Built | None, teams: tuple[Team, ...],
+                    routes: dict[int, list[int]], visited: set[str]) -> list[Finding]:
+    """Each family not yet due that the week leaves out: why, and the week it is due in
+    (``explain.left_for_later``), measured on the week's final routes."""
+    index: dict[str, int] = {}
+    where = None
+    family_clients: list[list[int]] = []
+    post = None
+    if built is not None:
+        post = _Post.of(built, teams)
+        family_clients = [[] for _ in built.families]
+        for c, f in enumerate(post.family_of):
+            family_clients[f].append(c)
+        w = problem.rules.weights
+        where = decompose.Insertion(post.vehicles, post.clients, post.matrix, family_clients,
+                                    problem.rules.visit_minutes, w.travel, w.spare_person)
+        index = {f.family_id: i for i, f in enumerate(built.families)}
+    out = []
+    for f in sorted(problem.families, key=lambda x: x.family_id):
+        if f.family_id in visited or problem.is_due(f) or problem.is_overdue(f):
+            continue
+        i = index.get(f.family_id)
+        options: list[int] = []
+        full, found = 0, None
+        if i is not None and where is not None and post is not None:
+            options = sorted({v for c in family_clients[i] for v in where.teams_for(c)})
+            full = sum(1 for v in options
+                       if len(routes.get(v, ())) >= post.vehicles[v].capacity[0])
+            found = where.best(i, routes)
+        out.append(explain.left_for_later(
+            problem, f, team_days=len(options), full=full,
+            cheapest=None if found is None else found[0], prize=_prize(problem, f)))
     return out
 
 
@@ -609,7 +704,8 @@ def _repair(problem: VisitProblem, built: _Built, teams: tuple[Team, ...],
         routes, post.vehicles, post.clients, post.matrix, family_clients=family_clients,
         prize=[built.prize_of[f.family_id] for f in built.families],
         order_key=[(problem.window(f)[1].toordinal(), f.family_id) for f in built.families],
-        service=problem.rules.visit_minutes, travel_weight=problem.rules.weights.travel)
+        service=problem.rules.visit_minutes, travel_weight=problem.rules.weights.travel,
+        spare_person=problem.rules.weights.spare_person)
 
 
 def _moved_route(problem: VisitProblem, post: _Post, v: int, seq: list[int]) -> _Timed:
@@ -689,13 +785,16 @@ def _outcome(problem: VisitProblem, built: _Built | None, teams: tuple[Team, ...
                   for f in problem.families if f.family_id not in visited)
     others = sum(goals.other_person(fam_by_id[v.family_id].earlier_visitors, v.staff_ids)
                  for v in visits)
+    spare = sum(goals.spare_people(len(problem.needed(fam_by_id[v.family_id])),
+                                   len(v.staff_ids)) for v in visits)
     active = sorted({sid for t in teams for sid in t.ids})
     loads = loads_by_staff([v.staff_ids for v in visits], active)
     shares = goals.fair_shares(_week_capacity(problem, active), sum(loads))
     above = goals.above_fair_share(dict(zip(active, loads, strict=True)), shares)
     objective = travel + w.per_day_later * late + skipped + w.same_person * others \
-        + w.balance * above
+        + w.balance * above + w.spare_person * spare
     early_missed = sum(1 for f in problem.families
                        if not problem.is_due(f) and not problem.is_overdue(f)
                        and f.family_id not in visited)
-    return VisitOutcome(travel, late, early_missed, loads, others, above), float(objective)
+    return (VisitOutcome(travel, late, early_missed, loads, others, above, spare),
+            float(objective))

@@ -10,8 +10,14 @@ choice, made greedily and deterministically:
 * a family that a pair already formed can reach (free on one of its half-days, with a
   visit to spare that day) takes one of that pair's visits;
 * otherwise a new pair is formed on one of the family's half-days, of two free people
-  (one of each discipline, among the five nearest to the family of each): the two with
-  the most half-days free in common this week, then the nearest.
+  (one of each discipline, among the five nearest to the family of each): the two who
+  could make the most visits together this week (their common half-days, less what the
+  second member's commute to the first's base takes), then the nearest (to the family,
+  and to each other).
+
+The pair's day starts and ends at its first member's base: the second member travels
+there from their own base and back within their working hours, and that commute is
+travel (``Team.commute``; the router's shift and a fixed cost per day out, ``solve.py``).
 
 What this gives up: a person is in one team all week (a person in a pair cannot also go
 alone on another day), and the pairs are not chosen by the router. The counting proofs
@@ -51,6 +57,13 @@ class Team:
     def base(self) -> tuple[float, float]:
         """Where the team's day starts and ends: the first member's base."""
         return self.members[0].base_lon, self.members[0].base_lat
+
+    def commute(self, problem: VisitProblem) -> int:
+        """Minutes the other members travel from their own bases to the team's (and back
+        at the end of the day): within their working hours, and counted as travel."""
+        lon, lat = self.base
+        return max((travel_minutes(m.base_lon, m.base_lat, lon, lat, problem.rules)
+                    for m in self.members[1:]), default=0)
 
     def free_halves(self, problem: VisitProblem, day: dt.date) -> tuple[int, ...]:
         sets = [set(problem.free_halves(m, day)) for m in self.members]
@@ -123,22 +136,41 @@ class _Pairing:
 
     def best_new_pair(self, f: Family, need: list[str], slots: list[tuple[dt.date, int]]
                       ) -> tuple[_PairKey, VisitStaff, VisitStaff] | None:
-        """The two free people to pair for the family: most half-days in common, then least
-        travel to it, then the earliest half-day, then their ids."""
+        """The two free people to pair for the family: the most visits they could make
+        together this week (:meth:`week_visits`: their common half-days, less the second
+        member's commute), then the least travel (to the family, and the commute each
+        way), then the earliest half-day, then their ids."""
         rules = self.problem.rules
         best: tuple[_PairKey, VisitStaff, VisitStaff] | None = None
         for d, h in slots:
             near = [self.nearest_free(disc, (d, h), f) for disc in need]
             for p in near[0]:
                 for q in near[1]:
-                    common = len(self.slots_of[p.staff_id] & self.slots_of[q.staff_id])
-                    key = (-common,
+                    commute = travel_minutes(p.base_lon, p.base_lat, q.base_lon, q.base_lat,
+                                             rules)
+                    key = (-self.week_visits(p, q, commute),
                            travel_minutes(p.base_lon, p.base_lat, f.lon, f.lat, rules)
-                           + travel_minutes(q.base_lon, q.base_lat, f.lon, f.lat, rules),
+                           + travel_minutes(q.base_lon, q.base_lat, f.lon, f.lat, rules)
+                           + 2 * commute,
                            d, h, p.staff_id, q.staff_id)
                     if best is None or key < best[0]:
                         best = (key, p, q)
         return best
+
+    def week_visits(self, p: VisitStaff, q: VisitStaff, commute: int) -> int:
+        """About how many visits p and q could make together this week: per day, the
+        visits their common half-days hold, less those the second member's commute to
+        the first's base (each way) takes, within both daily limits. A ranking of
+        candidate pairs, not a limit (the router's time windows are)."""
+        rules = self.problem.rules
+        common = self.slots_of[p.staff_id] & self.slots_of[q.staff_id]
+        total = 0
+        for d in sorted({d for d, _ in common}):
+            fit = sum((rules.half_hours[h][1] - rules.half_hours[h][0]) // rules.visit_minutes
+                      for dd, h in common if dd == d)
+            fit -= -(-2 * commute // rules.visit_minutes)  # ceil
+            total += max(0, min(fit, p.max_visits_per_day, q.max_visits_per_day))
+        return total
 
     def add_pair(self, p: VisitStaff, q: VisitStaff, first_day: dt.date) -> None:
         """Pair p and q for the week, its first visit taken on ``first_day``."""
