@@ -33,6 +33,7 @@ from tuoyu.optimizer.sessions.bound import (
     _YearLp,
     calendar_floor,
     common_periods,
+    least_spacing,
     months_a_center_can_hold,
     periods_a_center_can_hold,
     quarters_floor,
@@ -324,4 +325,78 @@ def test_an_event_s_occurrences_fall_on_different_days(tmp_path):
     plan = plan_sessions(p, SolveParams(time_limit=5, workers=2))
     assert violations(p.data, 2027, rows_of(plan)) == []
     assert plan.objective == plan.bound == w.load
+    assert plan.status == Status.OPTIMAL
+
+
+def _lead_on_wednesdays(tmp_path) -> SessionProblem:
+    """C1 (友谊路) led at no cost only by E1, of its street, who works Wednesdays and is
+    on leave until Saturday 20 February 2027; C2 (罗店, far) by E2, of its street, who
+    works every day. Six sessions each, topics of education alone."""
+    return _problem(
+        tmp_path,
+        centers=[center_row("C1", A), center_row("C2", FAR)],
+        guidance_staff=[{**_person("E1"), "days": "Wed"}, _person("E2", street=FAR)],
+        staff_leave=[dict(staff_id="E1", start="2027-01-01", end="2027-02-20")],
+    )
+
+
+def test_a_lead_s_days_force_the_spacing_the_bound_counts(tmp_path):
+    # C1's six sessions with E1 fall on Wednesdays from 24 February to 29 December: 308
+    # days, five gaps of whole weeks. An even spread is 365 // 6 = 60 days a gap; a gap
+    # of whole weeks short of nothing is at least 63, five of them 315 > 308, so one gap
+    # is 56 at most: spacing 4 at least (24 Feb, 28 Apr, 30 Jun, 1 Sep, 3 Nov, 29 Dec
+    # has exactly that). Any other lead of C1 is E2: far (5) and not its home lead (8),
+    # and one session above the fair share ceil(12 / 2) = 6 (10). C2's sessions cost
+    # nothing (E2 works every day). So the optimum is 4; the relaxation counted spacing
+    # 0 (every open day has someone: E2), its bound was 0.
+    p = _lead_on_wednesdays(tmp_path)
+    assert p.home_lead == {"C1": "E1", "C2": "E2"}
+    c1 = p.data.centers[0]
+    assert spacing_floor(p, c1) == 0
+    wednesdays = [d for d in p.open_days(c1) if d in p.available_days["E1"]]
+    assert p.date(wednesdays[0]) == dt.date(2027, 2, 24)
+    assert least_spacing(p, c1, wednesdays) == 4
+    w = p.rules.weights
+    assert year_lower_bound(p) == 4 * w.spacing
+    plan = plan_sessions(p, SolveParams(time_limit=5, workers=2))
+    assert violations(p.data, 2027, rows_of(plan)) == []
+    assert plan.objective == plan.bound == 4 * w.spacing
+    assert plan.status == Status.OPTIMAL
+
+
+def test_the_least_spacing_is_that_of_every_calendar_enumerated(tmp_path):
+    # the dynamic program against every choice of three days of a few (fixed draws):
+    # an even spread of three sessions is min(365 // 3, 120) = 120 days a gap
+    import itertools
+    import random
+
+    p = _problem(tmp_path, centers=[center_row("C1", A, n=3)],
+                 guidance_staff=[_person("E1")])
+    c = p.data.centers[0]
+    rnd = random.Random(18)
+    for _ in range(60):
+        days = sorted(rnd.sample(p.open_days(c), rnd.randint(2, 14)))
+        calendars = [ds for ds in itertools.combinations(days, 3)
+                     if all(b - a >= 28 for a, b in itertools.pairwise(ds))]
+        best = min((sum(max(0, 120 - (b - a)) for a, b in itertools.pairwise(ds))
+                    for ds in calendars), default=None)
+        assert least_spacing(p, c, days) == best
+
+
+def test_no_session_falls_on_a_day_no_educator_works(tmp_path):
+    # C1 alone with E1 (Wednesdays, on leave until 20 February): its sessions fall on
+    # E1's Wednesdays whoever else could come (nobody), so one gap is 56 days at most
+    # (the test above): spacing 4; and none is on a weekend, one short of the target
+    # round(0.2 * 6) = 1 (weekend). Counted on the open days alone the floor was 0.
+    p = _problem(
+        tmp_path,
+        centers=[center_row("C1", A)],
+        guidance_staff=[{**_person("E1"), "days": "Wed"}],
+        staff_leave=[dict(staff_id="E1", start="2027-01-01", end="2027-02-20")],
+    )
+    w = p.rules.weights
+    assert spacing_floor(p, p.data.centers[0]) == 4
+    plan = plan_sessions(p, SolveParams(time_limit=5, workers=2))
+    assert violations(p.data, 2027, rows_of(plan)) == []
+    assert plan.objective == plan.bound == 4 * w.spacing + w.weekend
     assert plan.status == Status.OPTIMAL

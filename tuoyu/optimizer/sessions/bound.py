@@ -234,6 +234,8 @@ class _YearLp:
         self.sessions = 0
         #: the new center sessions' columns on a Saturday or Sunday (by weekday only)
         self.weekend: list[int] = []
+        #: per center its educators' columns (person, column)
+        self.led: dict[str, list[tuple[str, int]]] = {}
 
     # -- the calendar: sessions per center and month ------------------------------------
     def centers(self) -> None:
@@ -278,15 +280,17 @@ class _YearLp:
     def _people(
         self, pool, days: list[int], x: dict[tuple[int, int], int], cost_of, need: int = 1,
         tie: bool = False,
-    ) -> None:
+    ) -> list[tuple[str, int]]:
         """Per period: the sessions ``x[per]`` (times ``need``) filled by people of ``pool``
         who can work on one of ``days`` in that period (a month, or its Mondays, its
         Tuesdays, ...: the whole team works on the session's day, so on its weekday),
         each at most once per session: at most as often as the period can hold sessions
         (the bound of ``x[per]``), and with ``tie`` at most ``x[per]`` (a row per person
         and period: the events, whose occurrences a period may hold are many; for the
-        centers these rows made the program twice as slow)."""
+        centers these rows made the program twice as slow). Returns each column with its
+        person."""
         by_period: dict[tuple[int, int], list[tuple[int, float]]] = defaultdict(list)
+        out: list[tuple[str, int]] = []
         for st in pool:
             cost = cost_of(st)
             common = common_periods(self.p, st.staff_id, days, self.by_weekday)
@@ -297,8 +301,10 @@ class _YearLp:
                 self.use[st.staff_id, per[0]].append(j)
                 self.use_in[st.staff_id, per].append(j)
                 by_period[per].append((j, 1.0))
+                out.append((st.staff_id, j))
         for per, xj in x.items():
             self.lp.row([*by_period[per], (xj, -float(need))], 0, 0)
+        return out
 
     def _educators(self, c, days: list[int], x: dict[tuple[int, int], int]) -> None:
         from tuoyu.optimizer.sessions.flow import trip_cost
@@ -310,7 +316,7 @@ class _YearLp:
             lead = 0 if st.staff_id == home else w.extra_lead
             return trip_cost(p, st.street_id, c.street_id) + lead
 
-        self._people(p.pools["education"], days, x, cost)
+        self.led[c.center_id] = self._people(p.pools["education"], days, x, cost)
 
     def _doctors_and_psychologists(
         self, c, n: int, days: list[int], x: dict[tuple[int, int], int]
@@ -341,6 +347,19 @@ class _YearLp:
         most = max((len(set(t.disciplines) & pools) for t in p.data.topics), default=0)
         for per, terms in per_period.items():
             self.lp.row([*terms, (x[per], -float(most))], -math.inf, 0)
+
+    # -- the spacing on the leads' days ----------------------------------------------------
+    def spacing(self) -> None:
+        """Per center its spacing beyond ``spacing_floor`` (which ``year_lower_bound``
+        adds), at ``spacing`` a day: at least what its leads' days force
+        (``leads_days``, proven in its docstring)."""
+        p, lp = self.p, self.lp
+        for c in p.data.centers:
+            if c.center_id not in self.led:
+                continue
+            e = lp.col(self.w.spacing, 0, math.inf)
+            for terms, lo in leads_days(p, c, e, self.led[c.center_id]):
+                lp.row(terms, lo, math.inf)
 
     # -- district events ------------------------------------------------------------------
     def events(self) -> None:
@@ -492,17 +511,26 @@ class _YearLp:
                 )
 
 
-def spacing_floor(p: SessionProblem, c) -> int:
+def least_spacing(p: SessionProblem, c, days: list[int]) -> int | None:
     """The least spacing cost (``goals.calendar_values``: per gap between two sessions in
-    a row, the days it falls short of an even spread) any calendar of center ``c`` has:
-    its new sessions on its open days ``min_gap_days`` apart, a dynamic program over
-    their days (the quarter rule left out: fewer rules, never a higher floor)."""
+    a row, the days it falls short of an even spread) of center ``c``'s new sessions on
+    ``days`` (sorted) ``min_gap_days`` apart, the last kept session's gap counted; None
+    when ``days`` cannot hold them. A dynamic program over the days: the best cost of the
+    ``i``-th session on each day is the best of the earlier days at least ``ideal``
+    before (no shortfall: a prefix minimum) and of those nearer but ``min_gap_days``
+    before (``f + day`` less the day: a sliding minimum), so linear in the days per
+    session. (The quarter rule is left out: fewer rules, never a higher floor.)"""
+    from collections import deque
+
     fixed = p.fixed_of(c)
     m = sessions_needed(p, c, fixed)
     last = max((p.day(s.date) for s in fixed), default=None)
     n = m + (1 if last is not None else 0)
-    days = p.open_days(c)
-    if n < 2 or not m or len(days) < m:
+    if not m:
+        return 0
+    if len(days) < m:
+        return None
+    if n < 2:
         return 0
     span = (p.n_days - p.first_day) + (p.first_day - last if last else 0)
     ideal = min(span // n, 120)
@@ -511,21 +539,87 @@ def spacing_floor(p: SessionProblem, c) -> int:
     f = [max(0, ideal - (d - last)) if last is not None else 0 for d in days]
     for _ in range(m - 1):
         g = [inf] * len(days)
-        best_far = inf  # least f over the days at least ``ideal`` before (no shortfall)
+        best_far = inf  # least f over the days at least ``max(ideal, gap)`` before
         k_far = 0
+        near: deque[int] = deque()  # days' indices nearer, by increasing f + day
+        k_near = 0
         for j, d in enumerate(days):
             while k_far < len(days) and days[k_far] <= d - max(ideal, gap):
                 best_far = min(best_far, f[k_far])
                 k_far += 1
+            while k_near < len(days) and days[k_near] <= d - gap:
+                v = f[k_near] + days[k_near]
+                while near and f[near[-1]] + days[near[-1]] >= v:
+                    near.pop()
+                near.append(k_near)
+                k_near += 1
+            while near and near[0] < k_far:  # at least ``ideal`` before: no shortfall
+                near.popleft()
             best = best_far
-            k = k_far
-            while k < len(days) and days[k] <= d - gap:
-                best = min(best, f[k] + max(0, ideal - (d - days[k])))
-                k += 1
+            if near:
+                k = near[0]
+                best = min(best, f[k] + ideal - (d - days[k]))
             g[j] = best
         f = g
     out = min(f)
-    return 0 if out == inf else int(out)
+    return None if out == inf else int(out)
+
+
+def team_days(p: SessionProblem, c, people) -> list[int]:
+    """The open days of center ``c`` on which one of ``people`` works (their weekdays, no
+    leave): the days a session led by one of them can fall on."""
+    free = p.available_days
+    return [d for d in p.open_days(c) if any(d in free[st.staff_id] for st in people)]
+
+
+Row = tuple[list[tuple[int, float]], float]  # terms, lower side (the upper: none)
+
+
+def leads_days(p: SessionProblem, c, e: int, led: list[tuple[str, int]]) -> list[Row]:
+    """Rows ``e + (S_k - F) * y_k >= S_k - F``, one per cost level ``u_k`` of center
+    ``c``'s educators (trip, and ``extra_lead`` but for its home lead) below the dearest:
+    ``E_k`` the educators costing at most ``u_k``, ``S_k`` the least spacing of the
+    center's sessions on the open days on which one of ``E_k`` works (``least_spacing``),
+    ``F`` its ``spacing_floor`` (every educator's days), ``e`` its spacing beyond ``F``
+    (a column), ``y_k`` its sessions led by someone outside ``E_k`` (``led``: the
+    relaxation's educators' columns of the center, with their people). Valid for every
+    plan: when ``y_k = 0`` every session has its lead from ``E_k`` on its day, so falls
+    on those days, and the spacing is at least ``S_k``; when ``y_k >= 1`` the row asks
+    at most ``F``, which every plan has. When those days cannot hold the sessions at
+    all, ``y_k >= 1``. A center whose home lead works Saturdays only and is on leave in
+    January (held-out seed 21) gaps 56 days once (4 short of 60) or is led by another
+    once (``extra_lead``, 8): the relaxation counted it 0."""
+    from tuoyu.optimizer.sessions.flow import trip_cost
+
+    pool = {st.staff_id: st for st in p.pools["education"]}
+    home = p.home_lead.get(c.center_id)
+    w = p.rules.weights
+    cost = {sid: trip_cost(p, st.street_id, c.street_id) + (0 if sid == home else w.extra_lead)
+            for sid, st in pool.items()}
+    floor = spacing_floor(p, c)
+    out: list[Row] = []
+    seen: set[tuple[int, ...]] = set()
+    for u in sorted(set(cost.values()))[:-1]:
+        days = team_days(p, c, [pool[sid] for sid in sorted(cost) if cost[sid] <= u])
+        if tuple(days) in seen:
+            continue
+        seen.add(tuple(days))
+        least = least_spacing(p, c, days)
+        others = [j for sid, j in led if cost[sid] > u]
+        if least is None:
+            out.append(([(j, 1.0) for j in others], 1.0))
+        elif least > floor:
+            out.append(([(e, 1.0), *((j, float(least - floor)) for j in others)],
+                        float(least - floor)))
+    return out
+
+
+def spacing_floor(p: SessionProblem, c) -> int:
+    """The least spacing cost any calendar of center ``c`` has (``least_spacing``): its
+    new sessions on the open days on which some educator works (every session has an
+    education lead, so no session falls on another day)."""
+    out = least_spacing(p, c, team_days(p, c, p.pools["education"]))
+    return out or 0
 
 
 def quarters_floor(p: SessionProblem, c) -> int:
@@ -579,4 +673,5 @@ def solved_year_lp(p: SessionProblem, by_weekday: bool | None = None):  # noqa: 
     y.people()
     y.weekend_share()
     y.months_near_their_share()
+    y.spacing()
     return y, y.lp.solve()
