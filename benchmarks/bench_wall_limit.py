@@ -1,7 +1,7 @@
 """The wall-clock ceiling holds under a CPU hog (issue 18, "a time limit is a time limit").
 
     python benchmarks/bench_wall_limit.py [--wall 30] [--hogs 2] [--kinds sessions,roster,siting,visits]
-        [--sizes 1,6:8@city9] [--out docs/benchmarks/wall_limit.md]
+        [--sizes 1,6:8@city9] [--scales 12,8@city9] [--out docs/benchmarks/wall_limit.md]
 
 Each plan runs through ``tuoyu.planning.<kind>.run`` with a work budget far above the
 ceiling (``time_limit`` 3000: the sessions' deterministic work, the others' seconds) and
@@ -9,6 +9,11 @@ ceiling (``time_limit`` 3000: the sessions' deterministic work, the others' seco
 the wall seconds, their ratio to W (the goal: at most 1.05), the status and whether the
 plan says the clock ended a stage (``plan.wall_clock_stop``). Run it under the shared
 lock; the hogs are this script's own children and end with it.
+
+``--sizes`` are the calendar's datasets (``bench_sessions.district``). ``--scales`` are
+districts of ``data/generate.py --scale N [--shape S]`` (``N`` or ``N@S``), generated once,
+on which every kind in ``--kinds`` runs; a shape other than Baoshan has only the inspection
+tables, so only the roster runs on it.
 """
 
 from __future__ import annotations
@@ -55,11 +60,34 @@ def _dataset(size: str):
     return Dataset.at(district(size))
 
 
+_GENERATED: dict[str, Path] = {}
+
+
+def generated(scale: str) -> Path:
+    """The folder of ``data/generate.py`` at ``N`` or ``N@SHAPE``, written once per run."""
+    if scale not in _GENERATED:
+        import importlib.util
+        import tempfile
+
+        n, _, shape = scale.partition("@")
+        spec = importlib.util.spec_from_file_location("_gen", ROOT / "data" / "generate.py")
+        assert spec and spec.loader
+        mod = importlib.util.module_from_spec(spec)
+        sys.modules["_gen"] = mod
+        spec.loader.exec_module(mod)
+        folder = Path(tempfile.mkdtemp(prefix=f"tuoyu_wall_x{n}_{shape or 'baoshan'}_"))
+        mod.generate(folder, scale=int(n), shape=shape or "baoshan")
+        _GENERATED[scale] = folder
+    return _GENERATED[scale]
+
+
 def run_one(kind: str, size: str, wall: float) -> dict[str, object]:
     import importlib
 
+    from tuoyu.planning.dataset import Dataset
+
     mod = importlib.import_module(f"tuoyu.planning.{kind}")
-    dataset = _dataset(size)
+    dataset = Dataset.at(generated(size[4:])) if size.startswith("gen:") else _dataset(size)
     t = time.perf_counter()
     plan = mod.run(dataset, _params(kind, wall))
     secs = time.perf_counter() - t
@@ -75,12 +103,18 @@ def main() -> None:
     ap.add_argument("--hogs", type=int, default=2)
     ap.add_argument("--kinds", default="sessions,roster,siting,visits")
     ap.add_argument("--sizes", default="1", help="sessions datasets (bench_sessions sizes)")
+    ap.add_argument("--scales", default="",
+                    help="data/generate.py districts every kind runs on: N or N@SHAPE")
     ap.add_argument("--out", type=Path)
     a = ap.parse_args()
     jobs = []
     for kind in a.kinds.split(","):
         for size in a.sizes.split(",") if kind == "sessions" else ["1"]:
-            jobs.append((kind, size))
+            if size:
+                jobs.append((kind, size))
+        for scale in filter(None, a.scales.split(",")):
+            if kind == "roster" or "@" not in scale or scale.endswith("@baoshan"):
+                jobs.append((kind, "gen:" + scale))
     head = ("| plan | dataset | ceiling s | wall s | wall / ceiling | status | clock ended a "
             "stage |\n|---|---|---|---|---|---|---|")
     lines = [head]
@@ -88,6 +122,8 @@ def main() -> None:
     for kind, size in jobs:
         stop_at = time.time() + 3 * a.wall + 60
         hogs = [mp.Process(target=_hog, args=(stop_at,), daemon=True) for _ in range(a.hogs)]
+        if size.startswith("gen:"):
+            generated(size[4:])  # written before the hogs and the clock start
         for h in hogs:
             h.start()
         try:
@@ -96,7 +132,8 @@ def main() -> None:
             for h in hogs:
                 h.terminate()
                 h.join()
-        line = (f"| {kind} | {'bundled' if size == '1' else size} | {a.wall:.0f} | "
+        name = {"1": "bundled"}.get(size, size.replace("gen:", "generate.py ×"))
+        line = (f"| {kind} | {name} | {a.wall:.0f} | "
                 f"{r['seconds']} | {r['ratio']} | {r['status']} | {r['clock']} |")
         lines.append(line)
         print(line, flush=True)

@@ -151,8 +151,29 @@ def test_the_clock_ends_a_solve_and_says_so():
     _, status, _ = solve(_hard_model(), params, stage="knapsack")
     assert status in (cp_model.FEASIBLE, cp_model.UNKNOWN)
     assert clock.stopped == ["knapsack"]
-    (f,) = clock_findings(params)
+    f, *past = clock_findings(params)  # past: the solve's stop came after 0.525 s
     assert f.code == "plan.wall_clock_stop" and list(f.params["stages"]) == ["knapsack"]
+    assert [g.code for g in past] in ([], ["plan.wall_ceiling_passed"])
+
+
+def test_a_plan_past_its_ceiling_says_by_how_much():
+    # the clock ended a stage, and what followed took the plan to 12.3 s of a 10 s
+    # ceiling (beyond the 5% the ceiling allows): said, with the seconds to ask for
+    from tuoyu.api.text import render
+
+    clock = Clock(10.0)
+    clock.note("calendar")
+    clock.t0 -= 12.3
+    params = SolveParams(time_limit=60, clock=clock)
+    stop, past = clock_findings(params)
+    assert stop.code == "plan.wall_clock_stop"
+    assert past.code == "plan.wall_ceiling_passed"
+    assert past.params["seconds"] == 10.0 and 13 <= past.params["elapsed"] <= 14
+    assert "超过墙钟上限 10" in render(past, "zh") and "--wall-limit" in render(past, "en")
+    within = Clock(10.0)
+    within.note("calendar")
+    within.t0 -= 10.4  # within 5%: held
+    assert [f.code for f in clock_findings(SolveParams(clock=within))] == ["plan.wall_clock_stop"]
 
 
 def test_a_solve_within_the_ceiling_is_not_reported():

@@ -335,10 +335,21 @@ def solve(
     return solver, status, seconds
 
 
+#: a ceiling is held when the plan ends within this multiple of it (issue 18: ±5%)
+CEILING_SLACK = 1.05
+
+
 def clock_findings(params: SolveParams) -> list[Finding]:
     """``plan.wall_clock_stop`` when the wall-clock ceiling, not a solve's own limit,
-    ended one or more stages of the plan."""
+    ended one or more stages of the plan; and ``plan.wall_ceiling_passed`` when the plan
+    still ran past it (what had to follow the searches, e.g. the constructed calendars
+    of a large district's parts, took longer than the ceiling left), with its seconds."""
     clock = params.clock
     if clock is None or not clock.stopped:
         return []
-    return [warning("plan.wall_clock_stop", seconds=clock.seconds, stages=list(clock.stopped))]
+    out = [warning("plan.wall_clock_stop", seconds=clock.seconds, stages=list(clock.stopped))]
+    elapsed = time.perf_counter() - clock.t0
+    if clock.seconds is not None and elapsed > CEILING_SLACK * clock.seconds:
+        out.append(warning("plan.wall_ceiling_passed", seconds=clock.seconds,
+                           elapsed=math.ceil(elapsed)))
+    return out

@@ -177,3 +177,41 @@ def test_the_teams_of_some_disciplines_are_those_of_the_whole_call(tmp_path):
     assert doctors == {k: [x for x in v if x in medical] for k, v in whole.items()
                        if any(x in medical for x in v)}
     assert doctors == {0: ["M1"], 1: ["M2"]}
+
+
+def test_the_partners_and_the_bound_solve_their_relaxation_once_on_a_fresh_plan(
+        tmp_path, monkeypatch):
+    # the partners (before the calendar) and the team bound (after it) ask for the same
+    # medical and psychology LP on a fresh plan: solved once (10 s of HiGHS each on a
+    # 937-center district, the second after a wall-clock ceiling had ended the search);
+    # on a re-plan whose kept sessions change it, each variant once, and the bound's is
+    # the one that counts what was kept
+    topics = [dict(topic_id=t, name=t, disciplines=d) for t, d in (
+        ("A", "education"), ("B", "education"), ("C", "education;medical"),
+        ("D", "education;medical"))]
+    p = _problem(tmp_path, [_center("C1", A), _center("C2", FAR)],
+                 [_person("E1", A), _person("M1", FAR, disc="medical")], topics)
+    solved = []
+    lp = flow.extra_lp
+
+    def counted(p, centers, n_left, ev_need, places, safe=True):
+        solved.append(safe)
+        return lp(p, centers, n_left, ev_need, places, safe=safe)
+
+    monkeypatch.setattr(flow, "extra_lp", counted)
+    assert p.partner  # the partners' LP
+    first = flow.team_lower_bound(p)  # the bound's: the same LP
+    assert len(solved) == 1
+    assert flow.team_lower_bound(p) == first and len(solved) == 1
+    monkeypatch.setattr(flow, "extra_lp", lp)
+    fresh = SessionProblem(data=p.data, year=2027)
+    assert flow.team_lower_bound(fresh) == first  # the same bound, solved anew
+    kept = (Session(date=dt.date(2027, 1, 11), half=0, center_id="C1", topic_id="C",
+                    staff_ids=("E1", "M1")),)
+    replan = SessionProblem(data=p.data, year=2027, previous=kept,
+                            from_date=dt.date(2027, 3, 1))
+    monkeypatch.setattr(flow, "extra_lp", counted)
+    solved.clear()
+    assert replan.partner is not None
+    flow.team_lower_bound(replan)
+    assert sorted(solved) == [False, True]

@@ -61,3 +61,41 @@ def test_the_lower_bound_holds_for_any_plan(tmp_path):
                         [("C1", "E1"), ("C1", "E1"), ("C2", "E1"), ("C2", "E2")])]  # fmt: skip
     values = team_goal_values(p, plan, {k: list(s.staff_ids) for k, s in enumerate(plan)})
     assert all(values[g] >= bound[g] for g in bound)
+
+
+def test_the_months_weights_are_the_days_the_centers_are_open(tmp_path):
+    # counted here from the calendar: C1 open Mon-Wed, closed 8-19 March; C2 Mon-Wed;
+    # a centre without sessions counts nothing; a re-plan from 15 March counts March
+    # from its first day (the month's share), and a second call gives the same
+    import calendar as cal
+
+    from tuoyu.optimizer.sessions.goals import month_weights
+
+    centers = [dict(center_id=cid, name=cid, street_id=ST, lon=121.4, lat=31.4,
+                    kind="baby_center", sessions_per_year=n, open_days="Mon;Tue;Wed")
+               for cid, n in (("C1", 2), ("C2", 2), ("C3", 0))]  # fmt: skip
+    staff = [dict(staff_id="E1", name="E1", discipline="education", street_id=ST,
+                  max_per_month=4, days="")]
+    folder = write_tables(tmp_path, dict(
+        centers=centers, guidance_staff=staff,
+        topics=[dict(topic_id="A", name="A", disciplines="education")],
+        center_closures=[dict(center_id="C1", start="2027-03-08", end="2027-03-19",
+                              reason="维修")]))
+    data = load_session_data(folder)
+    holidays = {d for d in (dt.date(2027, 1, 1) + dt.timedelta(k) for k in range(365))
+                if data.calendar.is_holiday(d)}
+
+    def open_days(month: int, closed: range = range(0)) -> int:
+        return sum(1 for day in range(1, cal.monthrange(2027, month)[1] + 1)
+                   if dt.date(2027, month, day).weekday() < 3
+                   and dt.date(2027, month, day) not in holidays
+                   and not (month == 3 and day in closed))
+
+    expected = {mo: 2 * open_days(mo) for mo in range(1, 13)}
+    expected[3] = open_days(3) + open_days(3, range(8, 20))
+    p = SessionProblem(data=data, year=2027)
+    assert month_weights(p, data.centers) == expected
+    assert month_weights(p, data.centers) == expected
+    assert month_weights(p, data.centers[1:]) == {mo: open_days(mo) for mo in range(1, 13)}
+    replan = SessionProblem(data=data, year=2027, from_date=dt.date(2027, 3, 15))
+    assert month_weights(replan, data.centers) == {mo: expected[mo] for mo in range(3, 13)}

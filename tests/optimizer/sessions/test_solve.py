@@ -422,6 +422,52 @@ def test_a_clock_ended_before_any_search_gives_the_constructed_calendar_at_once(
     assert violations(data, 2027, rows_of(plan)) == []
 
 
+def test_a_district_in_parts_keeps_the_later_parts_constructions_from_a_ceiling(
+        tmp_path, monkeypatch):
+    """Under a wall-clock ceiling, a district planned in parts builds its first part's
+    calendar before any search and keeps, at the ceiling's end, twice the parts' count
+    times those seconds: when the clock ends the searches, every later part is still
+    constructed and the teams, the bound and the spreading run within the ceiling (a
+    937-center district in 20 parts ran 2.9 times a 60 s ceiling: the searches took it
+    all, the parts' constructions and the teams came after it). The construction's
+    seconds are stood in for (500 s each); every rule holds."""
+    import importlib
+    import types
+
+    from tuoyu.optimizer.solve import Clock
+
+    sessions_solve = importlib.import_module("tuoyu.optimizer.sessions.solve")
+    folder = gen_sessions().heldout(tmp_path, 7, year=2027, baby=8, other=2, staff_n=12,
+                                    leave_share=0.2, closure_share=0.1,
+                                    weekend_only_share=0.1)
+    data = load_session_data(folder)
+    problem = SessionProblem(data=data, year=2027,
+                             rules=SessionRules(decompose_above=2, part_size=3,
+                                                at_the_bound=False))
+    n = len(sessions_solve.calendar_groups(problem))
+    assert n >= 3
+    real, extra = sessions_solve.time, [0.0]
+    monkeypatch.setattr(sessions_solve, "time", types.SimpleNamespace(
+        perf_counter=lambda: real.perf_counter() + extra[0]))
+    built = sessions_solve._first_calendar
+    stages = []
+
+    def first_calendar(run, group, with_events, before, stage):
+        stages.append((stage, run.params.clock.left()))
+        extra[0] += 500.0  # the construction "takes" 500 s
+        return built(run, group, with_events, before, stage)
+
+    monkeypatch.setattr(sessions_solve, "_first_calendar", first_calendar)
+    monkeypatch.setattr(sessions_solve, "_polish", lambda run, new, staff_of: (new, staff_of))
+    clock = Clock(10_000.0)
+    plan = plan_sessions(problem, SolveParams(time_limit=3, workers=2, clock=clock))
+    assert stages[0][0] == "calendar 1" and stages[0][1] > 9_000  # before any search
+    assert clock.end is not None and clock.end <= clock.t0 + 10_000.0 - 2 * n * 500.0
+    assert [s for s, _ in stages] == [f"calendar {i + 1}" for i in range(n)][:len(stages)]
+    assert plan.status in (Status.OPTIMAL, Status.FEASIBLE)
+    assert violations(data, 2027, rows_of(plan)) == []
+
+
 def test_a_polish_mip_ended_by_its_safety_net_is_said(tmp_path, monkeypatch):
     """The local improvement's MIPs (the topics again, the days and topics at once) end on
     their own or at their work limit; the wall clock is only their far safety net. When

@@ -31,6 +31,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "budget: the plan meets every hard rule but another run may differ; raise "
         "--wall-limit or retry on a less busy machine.",
     ),
+    "plan.wall_ceiling_passed": (
+        "本方案用了 {elapsed} 秒，超过墙钟上限 {seconds} 秒：时钟截停搜索之后，完成方案所必需的步骤"
+        "（构造日程、排定人员、统计目标）本身就需要这么久，这个规模的数据用更短的上限无法遵守；"
+        "请把 --wall-limit 设为至少 {elapsed} 秒。",
+        "This plan took {elapsed} s, past its wall-clock ceiling of {seconds} s: after the "
+        "clock ended the searches, what a plan cannot do without (the constructed "
+        "calendars, the teams, the goals' figures) took that long; a shorter ceiling "
+        "cannot be held on data of this size. Set --wall-limit to at least {elapsed} s.",
+    ),
     "plan.time_limit": (
         "在 {seconds} 秒内未找到方案（这并不说明无解）；请放宽时限或增加求解线程后重试。",
         "No plan was found within {seconds} s (this does not prove there is none); "

@@ -32,6 +32,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 
+import numpy as np
 from ortools.graph.python import min_cost_flow
 
 from tuoyu.models.sessions import Session
@@ -45,12 +46,16 @@ from tuoyu.optimizer.sessions.problem import (
 
 
 class _Net:
-    """Named nodes over OR-Tools' SimpleMinCostFlow (nodes numbered in order of use)."""
+    """Named nodes over OR-Tools' SimpleMinCostFlow (nodes numbered in order of use). The
+    arcs are handed to the solver at once when it solves (a 937-center year has two
+    million; one call each took seconds), in the order they were named: the same graph,
+    the same flow."""
 
     def __init__(self) -> None:
         self.f = min_cost_flow.SimpleMinCostFlow()
         self.ids: dict[object, int] = {}
         self.arcs: list[tuple[object, object]] = []
+        self._arcs: list[tuple[int, int, int, int]] = []
 
     def node(self, key: object) -> int:
         if key not in self.ids:
@@ -59,20 +64,26 @@ class _Net:
 
     def arc(self, a: object, b: object, cap: int, cost: int) -> None:
         if cap > 0:
-            self.f.add_arc_with_capacity_and_unit_cost(self.node(a), self.node(b), cap, cost)
+            self._arcs.append((self.node(a), self.node(b), cap, cost))
             self.arcs.append((a, b))
 
     def solve(self, supply: dict[object, int]) -> bool:
+        if self._arcs:
+            x = np.array(self._arcs, dtype=np.int64)
+            self.f.add_arcs_with_capacity_and_unit_cost(x[:, 0], x[:, 1], x[:, 2], x[:, 3])
+            self._arcs = []
         for key, n in supply.items():
             self.f.set_node_supply(self.node(key), n)
         return self.f.solve() == self.f.OPTIMAL
 
     def flows(self):
         """(tail, head, flow) of every arc carrying flow."""
-        for i, (a, b) in enumerate(self.arcs):
-            x = self.f.flow(i)
-            if x:
-                yield a, b, x
+        if not self.arcs:
+            return
+        x = self.f.flows(np.arange(len(self.arcs), dtype=np.int64))
+        for i in np.flatnonzero(x):
+            a, b = self.arcs[i]
+            yield a, b, int(x[i])
 
 
 def trip_cost(p: SessionProblem, staff_street: str, street: str) -> int:
@@ -253,10 +264,21 @@ def _extra_flow(p, centers, n_left, ev_need, places, safe: bool = True) -> _Net 
     return net if net.solve(supply) else None
 
 
+def relaxed_extra(p: SessionProblem, safe: bool):
+    """:func:`extra_lp` over the whole year's relaxation inputs, solved once per problem
+    (``SessionProblem.extra_lps``). ``safe`` only changes the LP for centers with kept
+    sessions (a re-plan); without any, both variants are the same LP, solved once."""
+    centers, n_left, ev_need, places = _relaxation_inputs(p)
+    safe = safe and any(p.fixed_of(c) for c in centers)
+    if safe not in p.extra_lps:
+        p.extra_lps[safe] = extra_lp(p, centers, n_left, ev_need, places, safe=safe)
+    return p.extra_lps[safe]
+
+
 def _extra_lower_bound(p, centers, n_left, ev_need, places) -> int:
     """The medical and psychology part of the bound: the linear relaxation
     (:func:`extra_lp`) when it solves, else the transportation without load."""
-    lp = extra_lp(p, centers, n_left, ev_need, places, safe=True)
+    lp = relaxed_extra(p, safe=True)
     if lp is not None:
         return lp[0]
     net = _extra_flow(p, centers, n_left, ev_need, places)
@@ -364,8 +386,7 @@ def choose_partners(p: SessionProblem) -> dict[str, tuple[tuple[str, int], ...]]
     staff order. The calendar aims at these numbers of sessions per
     discipline and prefers the partners' free days for them; the teams stay free to
     choose anyone."""
-    centers, n_left, ev_need, places = _relaxation_inputs(p)
-    lp = extra_lp(p, centers, n_left, ev_need, places, safe=False)
+    lp = relaxed_extra(p, safe=False)
     if lp is None:
         return {}
     order = {s.staff_id: i for i, s in enumerate(p.data.staff)}

@@ -8,7 +8,6 @@ home, balanced load, the home lead leading, a re-plan's teams kept.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -311,19 +310,11 @@ def keep_events_where_they_were(m: cp_model.CpModel, p: SessionProblem, ev: Even
 def month_weights(p: SessionProblem, centers) -> dict[int, int]:
     """Per month from the re-plan month on: the days the centers (with sessions) are
     open, holidays and closures out. A month's share of the year is proportional to it."""
-    start = p.day(dt.date(p.year, p.start.month, 1))
     out = dict.fromkeys(range(p.start.month, 13), 0)
     for c in centers:
-        if not c.sessions_per_year:
-            continue
-        closed = [x for x in p.data.closures if x.owner_id == c.center_id]
-        for d in range(start, p.n_days):
-            date = p.date(d)
-            if date.weekday() not in c.open_days or d in p.holidays:
-                continue
-            if any(x.covers(date) for x in closed):
-                continue
-            out[date.month] += 1
+        if c.sessions_per_year:
+            for mo, n in p.open_days_by_month(c).items():
+                out[mo] += n
     return out
 
 

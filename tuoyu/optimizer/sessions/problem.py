@@ -170,6 +170,35 @@ class SessionProblem:
             out.append(d)
         return out
 
+    @cached_property
+    def _closures_of(self) -> dict[str, list]:
+        out: dict[str, list] = defaultdict(list)
+        for x in self.data.closures:
+            out[x.owner_id].append(x)
+        return out
+
+    @cached_property
+    def _month_days(self) -> dict[str, Counter]:
+        return {}
+
+    def open_days_by_month(self, c: Center) -> Counter:
+        """Days the center is open in each month from the re-plan month's first day on
+        (holidays and closures out): the months' weights (``goals.month_weights``),
+        counted once per center (26 calls of 0.5 s on a 937-center district before)."""
+        if c.center_id not in self._month_days:
+            start = self.day(dt.date(self.year, self.start.month, 1))
+            closed = self._closures_of.get(c.center_id, [])
+            n: Counter = Counter()
+            for d in range(start, self.n_days):
+                date = self.date(d)
+                if date.weekday() not in c.open_days or d in self.holidays:
+                    continue
+                if any(x.covers(date) for x in closed):
+                    continue
+                n[date.month] += 1
+            self._month_days[c.center_id] = n
+        return self._month_days[c.center_id]
+
     def event_days(self, e: DistrictEvent) -> list[int]:
         out = []
         for d in range(self.first_day, self.n_days):
@@ -229,6 +258,13 @@ class SessionProblem:
         from tuoyu.optimizer.sessions.flow import choose_partners
 
         return choose_partners(self) if self.rules.partners else {}
+
+    @cached_property
+    def extra_lps(self) -> dict[bool, object]:
+        """The medical and psychology relaxation (``flow.relaxed_extra``) by variant,
+        solved once per problem: the partners and the team bound ask for the same LP
+        on a fresh plan (10 s of HiGHS each on a 937-center district)."""
+        return {}
 
     def event_team(self, e: DistrictEvent) -> dict[str, int]:
         """How many of each discipline an event occurrence takes: one of each listed, the

@@ -310,20 +310,22 @@ def _first_calendar(run: _Run, group: list[Center], with_events: bool,
 
 
 def _first_ahead(run: _Run) -> list[Session] | None:
-    """With a wall-clock ceiling, a district planned in one part has its constructed
-    first calendar built before any search, so that when the clock ends the searches the
-    plan is finished from it at once; twice its seconds (about what the teams and the
-    plan's own figures take after the searches) are kept from the searches at the
-    ceiling's end (``Clock.keep``). Without a ceiling nothing changes."""
+    """With a wall-clock ceiling, the constructed first calendar of the first part is
+    built before any search, so that when the clock ends the searches the plan is
+    finished from constructed calendars at once. What follows the searches is kept from
+    them at the ceiling's end (``Clock.keep``): in one part, twice the construction's
+    seconds (about what the teams and the plan's own figures take after it); in ``n``
+    parts, twice ``n`` times the first part's seconds (each later part's construction
+    when the clock has ended its search, then the teams, the bound and the spreading,
+    which grow with the district). Without a ceiling nothing changes."""
     p, clock = run.p, run.params.clock
     if clock is None or clock.seconds is None or not p.rules.first_calendar:
         return None
     groups = calendar_groups(p)
-    if len(groups) > 1:
-        return None
     t = time.perf_counter()
-    out = _first_calendar(run, groups[0], True, [], "calendar")
-    clock.keep(2 * (time.perf_counter() - t))
+    stage = "calendar" if len(groups) == 1 else "calendar 1"
+    out = _first_calendar(run, groups[0], True, [], stage)
+    clock.keep(2 * len(groups) * (time.perf_counter() - t))
     return out
 
 
@@ -404,6 +406,7 @@ def _plan_calendar(run: _Run) -> tuple[list[Session], dict[str, int], float | No
         stage = "calendar" if len(groups) == 1 else f"calendar {gi + 1}"
         det = budget / len(groups)
         a, solver, part, st = _calendar_part(run, group, gi == 0, new, used, stage, det)
+        run.first_ahead = None  # the first part's only (``_first_ahead``)
         if solver is None and part:  # the constructed first calendar (``_first_kept``)
             new += part
             _take(used, calendar.used_by(p, part, {}))
