@@ -343,6 +343,18 @@ def test_the_try_plan_kept_gets_the_local_improvement(tmp_path, monkeypatch):
     assert sorted(map(key, polished[1])) == sorted(map(key, plan.sessions))
 
 
+def _small_district_in_parts(tmp_path):
+    """A small held-out district planned in parts of three centers (as a district of
+    more than ``decompose_above`` centers is): its data and problem."""
+    folder = gen_sessions().heldout(tmp_path, 7, year=2027, baby=8, other=2, staff_n=12,
+                                    leave_share=0.2, closure_share=0.1,
+                                    weekend_only_share=0.1)
+    data = load_session_data(folder)
+    return data, SessionProblem(data=data, year=2027,
+                                rules=SessionRules(decompose_above=2, part_size=3,
+                                                   at_the_bound=False))
+
+
 def test_a_calendar_planned_in_parts_keeps_every_rule(tmp_path, monkeypatch):
     """A district planned in parts (one per street, as a large district is; forced here
     on a small one), its second part the constructed calendar (as when that part's
@@ -353,13 +365,7 @@ def test_a_calendar_planned_in_parts_keeps_every_rule(tmp_path, monkeypatch):
     from tuoyu.optimizer.sessions import first
 
     sessions_solve = importlib.import_module("tuoyu.optimizer.sessions.solve")
-    folder = gen_sessions().heldout(tmp_path, 7, year=2027, baby=8, other=2, staff_n=12,
-                                    leave_share=0.2, closure_share=0.1,
-                                    weekend_only_share=0.1)
-    data = load_session_data(folder)
-    problem = SessionProblem(data=data, year=2027,
-                             rules=SessionRules(decompose_above=2, part_size=3,
-                                                at_the_bound=False))
+    data, problem = _small_district_in_parts(tmp_path)
     groups = sessions_solve.calendar_groups(problem)
     assert len(groups) >= 3
     searched = sessions_solve._calendar_part
@@ -437,13 +443,7 @@ def test_a_district_in_parts_keeps_the_later_parts_constructions_from_a_ceiling(
     from tuoyu.optimizer.solve import Clock
 
     sessions_solve = importlib.import_module("tuoyu.optimizer.sessions.solve")
-    folder = gen_sessions().heldout(tmp_path, 7, year=2027, baby=8, other=2, staff_n=12,
-                                    leave_share=0.2, closure_share=0.1,
-                                    weekend_only_share=0.1)
-    data = load_session_data(folder)
-    problem = SessionProblem(data=data, year=2027,
-                             rules=SessionRules(decompose_above=2, part_size=3,
-                                                at_the_bound=False))
+    data, problem = _small_district_in_parts(tmp_path)
     n = len(sessions_solve.calendar_groups(problem))
     assert n >= 3
     real, extra = sessions_solve.time, [0.0]
