@@ -251,16 +251,20 @@ def test_no_public_notice_before_the_month_is_done_names_who_is_inspected_when(c
     assert sealed in page and record["official"]["commitment"] in page
     refused = _notice(data, url, "2027-04", "revealed", tmp_path / "rev", "2027-04-20")
     assert refused.exit_code == 2 and "尚未公开" in refused.output
-    # one inspection done and recorded: it, and only it, is in the results notice
+    # one inspection done and recorded: it, and only it, is in the results notice. The
+    # day it is recorded is the 20th, or its own day when later: April's draw changes
+    # every run (the commitment's secret nonce is in its seed), and a run whose
+    # inspections all fell after the 20th could not record one "done" by then
     first = sorted(record["result"], key=lambda v: v["date"])[0]
+    today = max("2027-04-20", first["date"])
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("TUOYU_TODAY", "2027-04-20")
+        mp.setenv("TUOYU_TODAY", today)
         outcomes = tmp_path / "outcomes.csv"
         outcomes.write_text("institution_id,date,outcome,inspector_ids\n"
                             f"{first['institution_id']},{first['date']},rectify,"
                             f"{';'.join(first['inspector_ids'])}\n", encoding="utf-8")
         assert api_runner.record_outcomes(outcomes, ds, eng) == 1
-    made = _notice(data, url, "2027-04", "results", tmp_path / "res2", "2027-04-20")
+    made = _notice(data, url, "2027-04", "results", tmp_path / "res2", today)
     page = (tmp_path / "res2" / "notice.html").read_text(encoding="utf-8")
     assert first["date"] in page and "责令整改" in page and "复查" in page
     others = [v for v in record["result"] if v["institution_id"] != first["institution_id"]]
