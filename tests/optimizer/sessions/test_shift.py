@@ -48,14 +48,19 @@ def _problem(tmp_path) -> SessionProblem:
     # M2 every day. C2 is closed on Wednesdays, so M3 is C1's only.
     staff = [_person("E1", "education", cap=6), _person("M1", "medical"),
              _person("M2", "medical", FAR, cap=6), _person("M3", "medical")]
-    folder = write_tables(tmp_path, dict(
+    return _march_problem(tmp_path, dict(
         centers=[center_row("C1", A, n=2, days=WEEKDAYS),
                  center_row("C2", A, n=2, days="Mon;Tue;Thu;Fri")],
         guidance_staff=staff,
         topics=TOPICS,
         staff_leave=[*_only_on("M1", "2027-03-01"), *_only_on("M3", "2027-03-03")],
     ))  # fmt: skip
-    # the months' shares off: both doctors' topics are in March by construction
+
+
+def _march_problem(tmp_path, tables: dict) -> SessionProblem:
+    """A hand-made district's problem with the months' shares off: its doctors' topics
+    are in March by construction."""
+    folder = write_tables(tmp_path, tables)
     rules = SessionRules(weights=SessionWeights(month_share=0))
     return SessionProblem(data=load_session_data(folder), year=2027, rules=rules)
 
@@ -251,7 +256,7 @@ def _event_problem(tmp_path) -> SessionProblem:
     # outreach needing a doctor once in March (working days).
     staff = [_person("E1", "education", cap=6), _person("M1", "medical"),
              _person("M2", "medical", FAR, cap=6)]
-    folder = write_tables(tmp_path, dict(
+    return _march_problem(tmp_path, dict(
         centers=[center_row("C1", A, n=2, days=WEEKDAYS)],
         guidance_staff=staff,
         topics=TOPICS,
@@ -260,8 +265,6 @@ def _event_problem(tmp_path) -> SessionProblem:
         events=[dict(event_id="EV", name="送教", kind="outreach", count=1, staff_needed=1,
                      disciplines="medical", weekend="false", months="3")],
     ))  # fmt: skip
-    rules = SessionRules(weights=SessionWeights(month_share=0))
-    return SessionProblem(data=load_session_data(folder), year=2027, rules=rules)
 
 
 def _event_calendar() -> list[Session]:
