@@ -266,3 +266,40 @@ def test_staging_folders_of_killed_runs_are_cleaned_on_the_next_write(tmp_path: 
     assert not dead.exists() and not old_kind.exists() and live.exists()
     assert (tmp_path / "out" / "roster.csv").read_text(encoding="utf-8") == "whole"
     assert {p.name for p in tmp_path.iterdir()} == {"out", live.name}
+
+
+def _drand_not_json(tmp: Path) -> list[str]:
+    (tmp / "round.json").write_text("{bad", encoding="utf-8")
+    return ["roster", "seed", "--month", "2027-03", "--drand", str(tmp / "round.json")]
+
+
+def _drand_gbk(tmp: Path) -> list[str]:
+    (tmp / "round.json").write_bytes("{\"轮次\": 1}".encode("gbk"))
+    return ["roster", "seed", "--month", "2027-03", "--drand", str(tmp / "round.json")]
+
+
+#: a file or value named on the command line that cannot be used: said from the catalogue
+#: (Python's English "Expecting property name…", "expected one draw.json among…" before)
+NAMED = {
+    "drand-not-json": (_drand_not_json, "--drand", "不是有效的 JSON（第 1 行第 2 列）"),
+    "drand-gbk": (_drand_gbk, "--drand", "不是 UTF-8 编码的文本"),
+    "verify-empty-folder": (lambda tmp: ["roster", "verify", str(tmp)], "无法核验",
+                            "应恰好有一个抽查记录（.json 文件），找到 0 个"),
+    "verify-no-such-file": (lambda tmp: ["roster", "verify", str(tmp / "nope")], "无法核验",
+                            "没有这个文件或文件夹"),
+    "notice-kind": (lambda tmp: ["roster", "notice", "--month", "2027-03", "--out",
+                                 str(tmp / "out"), "--kind", "bad"], "--kind bad",
+                    "应为以下之一：announcement、results、revealed"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(NAMED))
+def test_a_named_file_or_value_that_cannot_be_used_is_said_in_chinese(
+        case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TUOYU_DATABASE_URL", f"sqlite:///{tmp_path / 'store.sqlite'}")
+    make, name, words = NAMED[case]
+    result = runner.invoke(app, make(tmp_path))
+    assert result.exit_code == 2, result.output
+    first = result.output.splitlines()[0]
+    assert first.startswith(name) and words in first, result.output
+    assert not (tmp_path / "out").exists()

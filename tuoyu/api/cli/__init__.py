@@ -17,6 +17,7 @@ from typer.core import TyperCommand, TyperGroup
 from typer.models import DefaultPlaceholder
 
 from tuoyu import __version__
+from tuoyu.api.cli.usage import ChineseUsage
 from tuoyu.data import BUNDLED
 from tuoyu.planning import registry
 
@@ -78,17 +79,17 @@ class _ChineseHelp:
         return option
 
 
-class _Command(_ChineseHelp, TyperCommand):
+class _Command(ChineseUsage, _ChineseHelp, TyperCommand):
     pass
 
 
-class _Group(_ChineseHelp, TyperGroup):
+class _Group(ChineseUsage, _ChineseHelp, TyperGroup):
     pass
 
 
 def _chinese_help_everywhere(app: typer.Typer) -> None:
     """Give every command and group of ``app`` (and of its sub-apps) the Chinese-first
-    ``--help`` option."""
+    ``--help`` option and refusals of the parser (:mod:`tuoyu.api.cli.usage`)."""
     if app.info.cls is None or isinstance(app.info.cls, DefaultPlaceholder):
         app.info.cls = _Group
     for info in app.registered_commands:

@@ -40,6 +40,33 @@ LANG_OPTION: Any = typer.Option("zh", "--lang", callback=check_lang,
                                 help="输出语言 Language of what is printed: zh | en.")
 
 
+class Refusal(ValueError):
+    """A refusal of the command line, said from the catalogue (``code``, ``params``)."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+def why_unreadable(exc: Exception, lang: Lang = "zh") -> str:
+    """Why a file named on the command line could not be read, in ``lang`` (the
+    library's own words only for a failure not named here)."""
+    import json
+
+    if isinstance(exc, Refusal):
+        return message(exc.code, exc.params, lang)
+    if isinstance(exc, json.JSONDecodeError):
+        return message("cli.file.not_json", {"line": exc.lineno, "column": exc.colno}, lang)
+    codes = ((FileNotFoundError, "cli.file.missing"), (IsADirectoryError, "cli.file.is_folder"),
+             (PermissionError, "cli.file.no_permission"), (UnicodeDecodeError, "cli.file.not_utf8"))
+    for kind, code in codes:
+        if isinstance(exc, kind):
+            return label(code, lang)
+    reason = getattr(exc, "strerror", None) or str(exc)
+    return message("cli.file.unreadable", {"reason": reason}, lang)
+
+
 def help_of(code: str) -> str:
     """An option's --help, Chinese first, then English (from the catalogue)."""
     return f"{label(code, 'zh')} {label(code, 'en')}"
@@ -221,5 +248,5 @@ def note_folder(plan: Plan, out: Path, dataset: Dataset, engine: Any, lang: Lang
             "out": str(out), "reason": type(exc).__name__}, lang), err=True)
 
 
-__all__ = ["LANG_OPTION", "check_lang", "dataset_of", "fail", "help_of", "make_params",
+__all__ = ["LANG_OPTION", "Refusal", "check_lang", "why_unreadable", "dataset_of", "fail", "help_of", "make_params",
            "param_option", "plan_and_write", "render"]

@@ -21,6 +21,7 @@ import typer
 
 from tuoyu.api.cli.common import (
     LANG_OPTION,
+    Refusal,
     dataset_of,
     fail,
     help_of,
@@ -29,6 +30,7 @@ from tuoyu.api.cli.common import (
     output_failure,
     param_option,
     plan_and_write,
+    why_unreadable,
 )
 from tuoyu.api.text import Lang, message, render, render_data_error
 from tuoyu.models.errors import DataError
@@ -172,8 +174,11 @@ def commit_cmd(
         entry = runner.commit(dataset_of(data), params, spec, reason=reason)
     except DataError as exc:
         fail([render_data_error(exc, language)], language)
-    except ValueError as exc:  # a lottery date that is not a date
-        fail([f"--lottery-date: {exc}"], language)
+    except ValueError:  # a lottery date that is not a date
+        from tuoyu.api.text.validation import reason as value_reason
+
+        fail([message("cli.usage.bad_value", {"option": "--lottery-date", "reason": value_reason(
+            {"type": "date_parsing"}, language)}, language)], language)
     except store.RosterStateError as exc:
         _state_error(exc, language)
     typer.echo(message("roster.summary.committed", _shown(entry, language), language))
@@ -213,7 +218,9 @@ def seed_cmd(
     except DataError as exc:
         fail([render_data_error(exc, language)], language)
     except (OSError, ValueError) as exc:
-        fail([f"--drand {drand}: {exc}"], language)
+        fail([message("cli.option.bad_file", {"option": "--drand", "path": str(drand),
+                                              "reason": why_unreadable(exc, language)},
+                      language)], language)
     except store.RosterStateError as exc:
         _state_error(exc, language)
     typer.echo(message("roster.summary.seeded", {**_shown(entry, language),
@@ -257,7 +264,8 @@ def notice_cmd(
     language = _lang(lang)
     params = make_params(RosterParams, language, month=month)
     if kind is not None and kind not in KINDS:
-        fail([f"--kind {kind}: expected one of {', '.join(KINDS)}"], language)
+        fail([message("cli.option.one_of", {"option": "--kind", "value": kind,
+                                            "choices": list(KINDS)}, language)], language)
     try:
         with holding(out, language):  # another run writing out meanwhile: stop at once
             dataset = dataset_of(data)
@@ -283,11 +291,12 @@ def _verify_files(paths: list[Path]) -> tuple[Path, list[Path]]:
     the other files given beside it."""
     files: list[Path] = []
     for p in paths:
+        if not p.exists():
+            raise FileNotFoundError(str(p))
         files += sorted(f for f in p.iterdir() if f.is_file()) if p.is_dir() else [p]
     records = [f for f in files if f.name.endswith(".json")]
     if len(records) != 1:
-        raise ValueError(f"expected one draw.json among {[str(p) for p in paths]}, "
-                         f"found {len(records)}")
+        raise Refusal("cli.roster.one_record", count=len(records))
     return records[0], [f for f in files if f != records[0]]
 
 
@@ -332,7 +341,7 @@ def verify_cmd(
     except DataError as exc:
         fail([render_data_error(exc, language)], language)
     except (OSError, KeyError, ValueError, TypeError) as exc:
-        reason = {"path": str(path), "reason": str(exc)}
+        reason = {"path": str(path), "reason": why_unreadable(exc, language)}
         typer.echo(message("roster.verify.cannot", reason, language), err=True)
         raise typer.Exit(2) from None
     sep = "、" if language == "zh" else ", "

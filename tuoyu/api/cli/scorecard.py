@@ -44,11 +44,11 @@ def scorecard(
 
     language: Lang = "en" if lang == "en" else "zh"
     if data is not None and not data.is_dir():
-        fail([f"--data {data}: 没有这个文件夹" if language == "zh"
-              else f"--data {data}: no such folder"], language)
+        fail([message("cli.option.no_folder", {"option": "--data", "path": str(data)},
+                      language)], language)
     if plans is not None and not plans.is_dir():
-        fail([f"--plans {plans}: 没有这个文件夹" if language == "zh"
-              else f"--plans {plans}: no such folder"], language)
+        fail([message("cli.option.no_folder", {"option": "--plans", "path": str(plans)},
+                      language)], language)
     dataset = dataset_of(data)
     with holding(out, language):  # another run writing out meanwhile: stop, nothing written
         try:

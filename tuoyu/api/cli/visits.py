@@ -122,7 +122,7 @@ def forget_families(
         with Session(engine) as s:
             row = s.get(store.DatasetRow, dataset)
             if row is None:
-                typer.echo(f"没有数据集 {dataset}（no dataset {dataset}）", err=True)
+                typer.echo(both("cli.forget.no_dataset", dataset=dataset), err=True)
                 raise typer.Exit(2)
             folder = Path(row.path)
     if folder is None:

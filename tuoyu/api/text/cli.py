@@ -206,4 +206,33 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Also trace classes a year against children served, e.g. 0-12 (writes "
         "tradeoff.csv)."),
     "cli.help.all.out": ("方案写入的文件夹。", "Folder for the plans."),
+    # a command line the parser refuses (tuoyu.api.cli.usage), said before anything runs
+    "cli.usage.error": ("用法不正确：{what}", "Usage error: {what}"),
+    "cli.usage.missing_option": ("缺少必需的选项 {option}", "missing option {option}"),
+    "cli.usage.missing_argument": ("缺少必需的参数 {name}", "missing argument {name}"),
+    "cli.usage.bad_value": ("{option} 的取值不正确：{reason}", "invalid value for {option}: "
+                            "{reason}"),
+    "cli.usage.got": ("{reason}，实际为“{value}”", "{reason}, got '{value}'"),
+    "cli.usage.no_such_option": ("没有选项 {option}", "no such option {option}"),
+    "cli.usage.needs_value": ("选项 {option} 后面须给一个值", "option {option} requires a value"),
+    "cli.usage.no_such_command": ("没有命令 {command}", "no such command {command}"),
+    "cli.usage.did_you_mean": ("{what}；是不是 {like}？", "{what}; did you mean {like}?"),
+    "cli.usage.missing_command": ("缺少命令", "missing command"),
+    "cli.usage.extra": ("多余的参数 {args}", "unexpected extra arguments {args}"),
+    "cli.usage.help": ("运行 {command} --help 查看各命令和选项。",
+                       "Try '{command} --help' for help."),
+    # why a file named on the command line could not be read (cli.common.why_unreadable)
+    "cli.file.missing": ("没有这个文件或文件夹", "no such file or folder"),
+    "cli.file.is_folder": ("这是文件夹，应为文件", "a folder, expected a file"),
+    "cli.file.no_permission": ("没有读取权限", "not allowed to read it"),
+    "cli.file.not_utf8": ("不是 UTF-8 编码的文本", "not UTF-8 text"),
+    "cli.file.not_json": ("不是有效的 JSON（第 {line} 行第 {column} 列）",
+                          "not valid JSON (line {line}, column {column})"),
+    "cli.file.unreadable": ("无法读取（{reason}）", "cannot be read ({reason})"),
+    "cli.option.bad_file": ("{option} {path}：{reason}", "{option} {path}: {reason}"),
+    "cli.option.no_folder": ("{option} {path}：没有这个文件夹", "{option} {path}: no such folder"),
+    "cli.option.one_of": ("{option} {value}：应为以下之一：{choices}",
+                          "{option} {value}: expected one of {choices}"),
+    "cli.roster.one_record": ("应恰好有一个抽查记录（.json 文件），找到 {count} 个",
+                              "expected one audit record (a .json file), found {count}"),
 }
