@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from fastapi import FastAPI
+from fastapi import FastAPI, UploadFile
 from fastapi.testclient import TestClient
 from pydantic import BaseModel, Field
 
@@ -58,6 +58,10 @@ def client() -> TestClient:
     def post(body: Body) -> dict:
         return body.model_dump()
 
+    @app.post("/upload")
+    def upload(file: UploadFile) -> dict:
+        return {"name": file.filename}
+
     with TestClient(app) as c:
         yield c
 
@@ -78,6 +82,23 @@ def test_an_address_that_does_not_exist_and_a_wrong_method(client: TestClient) -
     r = client.get("/body")
     assert r.status_code == 405 and r.json()["error"] == "method_not_allowed"
     assert r.json()["message"].startswith("此地址不接受这种请求方法")
+
+
+@pytest.mark.parametrize(("path", "content", "kind"), [
+    ("/body", b"[" * 100_000 + b"]" * 100_000, "application/json"),  # nested too deep
+    ("/body", '{"month": "宝山"}'.encode("gbk"), "application/json; charset=gbk"),
+    ("/upload", b"x", "multipart/form-data"),  # no boundary
+    ("/upload", b"x", "multipart/form-data; boundary=abc"),  # not multipart data
+])
+def test_a_body_the_framework_cannot_read_is_said_in_chinese_first(
+        client: TestClient, path: str, content: bytes, kind: str) -> None:
+    """The framework's "There was an error parsing the body" and "Missing boundary in
+    multipart." reached the planner as they were, in English only."""
+    r = client.post(path, content=content, headers={"Content-Type": kind})
+    assert r.status_code == 400 and r.json()["error"] == "bad_request"
+    said = r.json()["message"]
+    assert said.startswith("请求无法读取：正文不是有效的 JSON") and " / The request could not" \
+        " be read" in said
 
 
 def test_input_problems_are_located_and_said_in_chinese_by_default(client: TestClient) -> None:

@@ -133,6 +133,8 @@ CASES: dict[str, tuple[Callable[[TestClient], Any], int, str]] = {
                                   headers={"content-type": "application/json"}), 422,
                  "请求不正确"),
     "upload-not-zip": (_upload(b"hello", "d.zip"), 422, "压缩包"),
+    "upload-without-a-file": (lambda c: c.post(
+        "/api/v1/datasets", files={"other": ("d.zip", b"x")}), 422, "上传的文件（file）：缺少此项"),
     "upload-corrupt-xlsx": (_upload(BAD_XLSX, "d.xlsx"), 422, "工作簿无法打开"),
     "upload-zip-with-corrupt-xlsx": (_upload(_zip_with_bad_workbook()), 422, "工作簿无法打开"),
     "upload-name-with-a-line-break": (lambda c: c.post(

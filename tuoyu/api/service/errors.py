@@ -225,6 +225,21 @@ class Unexpected:
             await body(scope, receive, send)
 
 
+def framework_message(status: int, detail: Any) -> str:
+    """A refusal of the web framework (every ``HTTPException``: the routes raise
+    :class:`ApiError`), in Chinese and then English (it may come before the request is
+    read, so its language is not known): the framework's own words are English only
+    ("There was an error parsing the body"), so they are kept in the English part only,
+    shortened."""
+    from tuoyu.api.text import message
+
+    code = f"service.http.{status}"
+    code = code if code in ("service.http.400", "service.http.404", "service.http.405") \
+        else "service.http.other"
+    params = {"status": status, "detail": _short(str(detail or ""), 200)}
+    return f"{message(code, params, 'zh')}。 / {message(code, params, 'en')}."
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api(_r: Request, exc: ApiError) -> JSONResponse:
@@ -254,11 +269,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_r: Request, exc: StarletteHTTPException) -> JSONResponse:
-        message = exc.detail if isinstance(exc.detail, str) else "请求未能完成。 / The request failed."
-        if exc.status_code == 404 and message == "Not Found":
-            message = "此地址没有内容。 / There is nothing at this address."
-        elif exc.status_code == 405 and message == "Method Not Allowed":
-            message = "此地址不接受这种请求方法。 / This address does not take this method."
         return JSONResponse(status_code=exc.status_code,
-                            content=body(KINDS.get(exc.status_code, "error"), message),
+                            content=body(KINDS.get(exc.status_code, "error"), framework_message(
+                                exc.status_code, exc.detail)),
                             headers=getattr(exc, "headers", None))

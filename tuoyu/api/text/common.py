@@ -65,6 +65,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "--previous {path} is only used when re-planning (--from DATE): give --from too, "
         "or leave --previous out",
     ),
+    # a request the web framework refused before any route read it (its own words are
+    # English: "There was an error parsing the body", "Missing boundary in multipart.")
+    "service.http.400": ("请求无法读取：正文不是有效的 JSON（或嵌套过深、编码不是 UTF-8），"
+                         "或上传的表单不完整",
+                         "The request could not be read: its body is not valid JSON (or is "
+                         "nested too deep, or not UTF-8), or the upload's form is incomplete "
+                         "({detail})"),
+    "service.http.404": ("此地址没有内容", "There is nothing at this address"),
+    "service.http.405": ("此地址不接受这种请求方法", "This address does not take this method"),
+    "service.http.other": ("请求未能完成（HTTP {status}）", "The request failed (HTTP {status}: "
+                           "{detail})"),
     # what became of a job (the service's job list)
     "service.no_admin_token": (
         "拒绝在 {host} 上提供服务：还没有管理员令牌。请先运行 "

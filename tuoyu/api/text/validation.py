@@ -120,6 +120,7 @@ FIELDS: dict[str, tuple[str, str]] = {
     "name": ("名称", "name"),
     "role": ("角色", "role"),
     "params": ("参数", "parameters"),
+    "file": ("上传的文件", "the uploaded file"),
 }
 
 #: a parameter whose meaning is a planner's own, named for that planner (``FIELDS`` names
