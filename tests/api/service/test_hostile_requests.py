@@ -462,6 +462,29 @@ def test_a_flood_of_job_requests_is_bounded_and_refused_in_chinese(tmp_path) -> 
         assert c.post(JOBS, json=body).status_code == 429
 
 
+def test_one_datasets_flood_leaves_places_for_the_others_plans(tmp_path) -> None:  # noqa: ANN001
+    """One district's planner could take every place of the queue: the next district's
+    plan was refused. A dataset holds at most ``TUOYU_MAX_QUEUED_PER_DATASET`` of them:
+    beyond, 429 ``queue_full`` naming the dataset, in Chinese first; another dataset's
+    plan is still queued."""
+    import shutil
+
+    other = tmp_path / "other"
+    other.mkdir()
+    for name in ROSTER_FILES:
+        shutil.copy(DATA / name, other / name)
+    body = {"kind": "roster", "dataset_id": "baoshan", "params": {"month": "2027-03"}}
+    with client(tmp_path / "home", bundled_data=DATA, data=other, start_jobs=False,
+                max_queued=5, max_queued_per_dataset=2) as c:
+        codes = [c.post(JOBS, json=body).status_code for _ in range(3)]
+        assert codes == [202, 202, 429]
+        refused = c.post(JOBS, json=body).json()
+        assert refused["error"] == "queue_full" and refused["message"].startswith(
+            "数据集“宝山区（内置数据）”排队等待的方案已达上限（2 个")
+        mine = next(d["id"] for d in c.get("/api/v1/datasets").json() if d["id"] != "baoshan")
+        assert c.post(JOBS, json={**body, "dataset_id": mine}).status_code == 202
+
+
 def test_a_workbook_bomb_is_said_in_chinese_with_its_figures(service: TestClient) -> None:
     """A workbook that unpacks beyond its bound was refused as "工作簿解开后超过上限（2048 MB
     unpacked (at most 1024 MB)）": English inside the Chinese sentence. Its figures are

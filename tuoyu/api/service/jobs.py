@@ -56,10 +56,12 @@ TERM_WAIT = 5.0
 
 
 class QueueFull(Exception):
-    """As many jobs wait as the service queues (``TUOYU_MAX_QUEUED``)."""
+    """As many jobs wait as the service queues (``TUOYU_MAX_QUEUED``), or as it queues of
+    one dataset (``dataset``: ``TUOYU_MAX_QUEUED_PER_DATASET``)."""
 
-    def __init__(self, waiting: int) -> None:
+    def __init__(self, waiting: int, dataset: str | None = None) -> None:
         self.waiting = waiting
+        self.dataset = dataset
         super().__init__(f"{waiting} jobs are queued")
 
 
@@ -131,14 +133,18 @@ class JobManager:
     def submit(self, kind: str, dataset_id: str, params: dict[str, Any],
                parent_id: str | None = None) -> Job:
         """Queue a job. Raises :class:`QueueFull` when ``settings.max_queued`` jobs wait
-        already (counted and added under one lock: two requests at once cannot both take
-        the last place)."""
+        already, or ``settings.max_queued_per_dataset`` of ``dataset_id`` (counted and added
+        under one lock: two requests at once cannot both take the last place)."""
         with self._submitting:
             with Session(self.engine) as s:
                 waiting = s.scalar(select(func.count()).select_from(Job).where(
                     Job.status == "queued")) or 0
+                mine = s.scalar(select(func.count()).select_from(Job).where(
+                    Job.status == "queued", Job.dataset_id == dataset_id)) or 0
             if waiting >= max(1, self.settings.max_queued):
                 raise QueueFull(waiting)
+            if mine >= max(1, self.settings.max_queued_per_dataset):
+                raise QueueFull(mine, dataset_id)
             return self._add(kind, dataset_id, params, parent_id)
 
     def _add(self, kind: str, dataset_id: str, params: dict[str, Any],

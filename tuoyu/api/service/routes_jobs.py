@@ -99,6 +99,13 @@ def _submit(st: State, kind: str, dataset_id: str, params: dict[str, Any],
     try:
         return job_out(st.jobs.submit(kind, dataset_id, params, parent_id), None)
     except QueueFull as full:
+        if full.dataset is not None:
+            from tuoyu.api.text import message
+
+            said = {"waiting": full.waiting, "dataset": row.name}
+            raise ApiError(429, f"{message('service.queue_full_dataset', said, 'zh')} / "
+                                f"{message('service.queue_full_dataset', said, 'en')}",
+                           "queue_full", waiting=full.waiting) from None
         raise ApiError(429, f"排队等待的方案已达上限（{full.waiting} 个，TUOYU_MAX_QUEUED）：请等"
                             "前面的方案开始或完成、或取消不需要的方案后再提交。 / The queue is "
                             f"full ({full.waiting} plans waiting, TUOYU_MAX_QUEUED): submit "

@@ -43,6 +43,10 @@ class Settings:
     #: is refused (429) instead of queuing hours of solving ahead of the next planner's
     max_queued: int = field(default_factory=lambda: int(os.environ.get("TUOYU_MAX_QUEUED",
                                                                         "20")))
+    #: of those, at most this many of one dataset: one district's flood leaves places for
+    #: the others' plans
+    max_queued_per_dataset: int = field(default_factory=lambda: int(os.environ.get(
+        "TUOYU_MAX_QUEUED_PER_DATASET", "10")))
     host: str = "127.0.0.1"
     bundled_data: Path | None = field(default_factory=_default_bundled)
     #: a planner's own data folder (``tuoyu serve --data DIR``): registered under its own

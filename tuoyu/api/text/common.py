@@ -76,6 +76,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "service.http.405": ("此地址不接受这种请求方法", "This address does not take this method"),
     "service.http.other": ("请求未能完成（HTTP {status}）", "The request failed (HTTP {status}: "
                            "{detail})"),
+    "service.queue_full_dataset": (
+        "数据集“{dataset}”排队等待的方案已达上限（{waiting} 个，TUOYU_MAX_QUEUED_PER_DATASET）：请等"
+        "前面的方案开始或完成、或取消不需要的方案后再提交；其他数据集的方案不受影响。",
+        "The queue holds as many plans of the dataset '{dataset}' as it takes ({waiting} "
+        "waiting, TUOYU_MAX_QUEUED_PER_DATASET): submit again once earlier plans have started, "
+        "or cancel those not needed; other datasets' plans are not held up."),
     # what became of a job (the service's job list)
     "service.no_admin_token": (
         "拒绝在 {host} 上提供服务：还没有管理员令牌。请先运行 "
