@@ -81,6 +81,49 @@ def test_the_seed_comes_once_from_the_named_lottery_draw(district: Dataset, engi
     assert rules["min_team"] == MARCH.min_team and official
 
 
+def test_two_commitments_at_once_store_one_and_tell_the_other(
+        district: Dataset, engine, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    """Two commit requests of one month at once both saw no commitment; the second's
+    insert broke the month's unique number and the service answered 500 IntegrityError.
+    The second is now told the first was stored (409), and stores nothing."""
+    first = draws.commit(district, MARCH, LOTTERY, engine, now=NOW)
+    monkeypatch.setattr(draws, "month_commitments", lambda *_a: [])  # what it saw
+    with pytest.raises(draws.CommitConflict):
+        draws.commit(district, MARCH, LOTTERY, engine, now=NOW + dt.timedelta(seconds=1))
+    monkeypatch.undo()
+    with Session(engine) as s:
+        kept = draws.month_commitments(s, district.key, "2027-03")
+    assert [(c.seq, c.commitment) for c in kept] == [(1, first["commitment"])]
+
+
+def test_two_seeds_at_once_keep_the_first(district: Dataset, engine,  # noqa: ANN001
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two seed requests at once both saw the commitment without its seed; the second
+    wrote its numbers and seed over the first's. It now stores nothing (AlreadySeeded)."""
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    draws.commit(district, MARCH, LOTTERY, engine, now=NOW)
+    day = dt.date(2027, 2, 24)
+    draws.seed(district, "2027-03", {"numbers": "3 12 33"}, engine, today=day)
+    with Session(engine) as s:
+        first = draws.month_commitments(s, district.key, "2027-03")[-1].seed
+    seen = draws.month_commitments
+
+    def unseeded(session, *args):  # noqa: ANN001, ANN202
+        rows = seen(session, *args)
+        for row in rows:  # as the second read it, before the first was stored
+            set_committed_value(row, "seed", None)
+        return rows
+
+    monkeypatch.setattr(draws, "month_commitments", unseeded)
+    with pytest.raises(draws.AlreadySeeded):
+        draws.seed(district, "2027-03", {"numbers": "4 5 6"}, engine, today=day)
+    monkeypatch.undo()
+    with Session(engine) as s:
+        row = draws.month_commitments(s, district.key, "2027-03")[-1]
+    assert row.seed == first and row.checked_value.endswith("03 12 33")
+
+
 def test_a_draw_is_revealed_only_after_its_month_and_when_published(district: Dataset,
                                                                      engine) -> None:  # noqa: ANN001
     with pytest.raises(draws.MonthNotDone):

@@ -338,6 +338,13 @@ class CommitNeedsReason(store.RosterStateError):
     code = "roster.commit_needs_reason"
 
 
+class CommitConflict(store.RosterStateError):
+    """Another commitment of the month was stored while this one was being made (two
+    requests at once): this one is not stored, the other stays."""
+
+    code = "roster.commit_conflict"
+
+
 class NoCommitment(store.RosterStateError):
     """A seed source's value needs the month's commitment first."""
 
@@ -413,15 +420,9 @@ def commit(dataset: Dataset, params: RosterParams, source: dict[str, Any],
     canonical JSON and hash with the time. ``source``: ``{"kind": "drand"}`` (the first
     round 10 minutes after now) or ``{"kind": "lottery", "name": …, "date": …}``. A
     second commitment of the month needs a reason (:class:`CommitNeedsReason`); both
-    stay. Returns the commitment (:func:`commitment_entry`)."""
-    from tuoyu.api.store.tables import RosterCommitment
+    stay; one stored by another request meanwhile: :class:`CommitConflict`, this one not
+    stored. Returns the commitment (:func:`commitment_entry`)."""
     from tuoyu.planning import beacon
-    from tuoyu.planning.commitment import (
-        canonical,
-        commitment_inputs,
-        commitment_of,
-        determined_inputs,
-    )
     from tuoyu.planning.roster import clean_reason
 
     now = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
@@ -437,6 +438,26 @@ def commit(dataset: Dataset, params: RosterParams, source: dict[str, Any],
     else:
         raise DataError([Problem("source", "unknown seed source", code="draw.source_kind",
                                  params={"kind": str(source.get("kind"))})])
+    from sqlalchemy.exc import IntegrityError
+
+    try:
+        return _store_commitment(dataset, params, spec, reason, now, engine)
+    except IntegrityError as exc:  # another commitment took the month's next number
+        raise CommitConflict(month=params.month) from exc
+
+
+def _store_commitment(dataset: Dataset, params: RosterParams, spec: dict[str, Any],
+                      reason: str | None, now: dt.datetime,
+                      engine: Engine | None) -> dict[str, Any]:
+    """Store the month's next commitment (:func:`commit`, which checked its source)."""
+    from tuoyu.api.store.tables import RosterCommitment
+    from tuoyu.planning.commitment import (
+        canonical,
+        commitment_inputs,
+        commitment_of,
+        determined_inputs,
+    )
+
     with Session(engine or store.engine()) as session, session.begin():
         earlier = month_commitments(session, dataset.key, params.month)
         if (earlier or store.is_published(session, dataset.key, params.month)) and not reason:
@@ -463,6 +484,9 @@ def seed(dataset: Dataset, month: str, value: dict[str, Any], engine: Engine | N
     named, after the commitment, its BLS signature the chain's, offline), then the seed
     is derived from the commitment and the value. Raises :class:`NoCommitment`,
     :class:`AlreadySeeded`, or DataError naming what is wrong with the value."""
+    from sqlalchemy import update
+
+    from tuoyu.api.store.tables import RosterCommitment
     from tuoyu.planning.beacon import derive_seed, source_value
     from tuoyu.planning.commitment import canonical, committed_at
 
@@ -477,11 +501,17 @@ def seed(dataset: Dataset, month: str, value: dict[str, Any], engine: Engine | N
         checked = source_value(inputs["seed_source"], value,
                                committed_at=committed_at(inputs),
                                today=today or office_today())  # fmt: skip
-        row.value_json = canonical(value)
-        row.checked_value = checked
-        row.seed = derive_seed(row.commitment, checked)
-        row.seeded_at = store.now()
-        session.flush()
+        # given only if still none: of two requests at once, the second stores nothing
+        # (AlreadySeeded), never a seed over the first's
+        given = session.execute(
+            update(RosterCommitment)
+            .where(RosterCommitment.id == row.id, RosterCommitment.seed.is_(None))
+            .values(value_json=canonical(value), checked_value=checked,
+                    seed=derive_seed(row.commitment, checked), seeded_at=store.now())
+            .execution_options(synchronize_session="fetch"))
+        if given.rowcount != 1:
+            raise AlreadySeeded(month=month, seq=row.seq)
+        session.refresh(row)
         return commitment_entry(row)
 
 

@@ -561,6 +561,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "draw.drand_signature": ("drand 第 {round} 轮的 BLS 签名不是链 {chain}… 的签名：内容被改动过或并非该链。",
                              "The BLS signature of drand round {round} is not chain {chain}…'s: "
                              "it was changed or is from another chain."),
+    "roster.commit_conflict": (
+        "保存 {month} 的承诺时，另一次承诺已先保存（同时提交了两次）；本次承诺未保存，先保存的那次"
+        "有效。请查看该月状态；如仍需再次承诺，须说明理由。",
+        "While this commitment of {month} was being stored another one of the month was "
+        "stored first (two requests at once); this one is not stored, the first stands. "
+        "Look at the month's state; committing again needs a reason.",
+    ),
     "roster.commit_needs_reason": (
         "{month} 已有 {count} 次承诺（或已发布）：再次承诺须说明理由（--reason 文字），此前的承诺仍保留在记录中。",
         "{month} already has {count} commitment(s) (or is published): committing again needs "
