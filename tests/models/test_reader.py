@@ -166,6 +166,18 @@ def test_an_id_with_an_invisible_character(tmp_path: Path) -> None:
     assert "U+200B" in render_problem(p, "zh") and "不可见" in render_problem(p, "zh")
 
 
+def test_a_column_name_with_an_invisible_character(tmp_path: Path) -> None:
+    """A header 'active' followed by a NUL matched no column: the column was silently
+    unread (every institution open, whatever it said) and the NUL kept in the stored
+    table. Refused by its row 1 and its column, the character named and shown."""
+    folder = dataset(tmp_path)
+    df = frame("institutions").rename(columns={"active": "active\x00"})
+    write(folder, "institutions", df)
+    p = only(problems_of(folder), code="input.bad_character")
+    assert p.file == "institutions.csv" and p.row == 1 and p.column == "active\\u0000"
+    assert "U+0000" in render_problem(p, "zh") and "\x00" not in render_problem(p, "zh")
+
+
 def test_empty_file(tmp_path: Path) -> None:
     """A required table saved empty (0 bytes) is one problem, "the table is empty", not a
     missing-column problem per column; an optional one saved empty holds no rows."""

@@ -306,6 +306,15 @@ def _normalise_headers(source: Source, table: Table, problems: list[Problem]) ->
     mapping: dict[str, str] = {}
     for header in source.frame.columns:
         key = str(header).strip().lstrip("\ufeff").lower()
+        bad = BAD_TEXT.search(key)
+        if bad is not None:  # "active\x00" matched no column: its cells went unread
+            char = f"U+{ord(bad.group()):04X}"
+            problems.append(Problem(
+                source.label, f"the column name holds the character {char}", row=1,
+                column=_shown(str(header)), expected="a column name without control or "
+                "invisible characters", got=_shown(str(header)), code="input.bad_character",
+                params={"char": char}))
+            continue
         name = lookup.get(key)
         if name is None:
             continue
