@@ -39,6 +39,13 @@ def test_the_name_is_one_line_of_at_most_60_characters(tmp_path: Path) -> None:
     assert district_name(_with_district(tmp_path / "b", "区" * 80)) == "区" * 60
 
 
+def test_the_name_holds_no_character_a_text_may_not(tmp_path: Path) -> None:
+    """A NUL or a direction mark in district.geojson's name, or a line break in the
+    folder's, went into the titles of pages, workbooks and calendars as it was."""
+    assert district_name(_with_district(tmp_path / "a", "测试\u202e区\x00")) == "测试 区"
+    assert district_name(Dataset.at(tmp_path / "徐汇\n<b>")) == "徐汇 <b>"
+
+
 @pytest.mark.parametrize("content", ["not json", '{"features": []}', '{"features": [{}]}',
                                      '{"features": [{"properties": {"name": "   "}}]}'])
 def test_without_a_name_the_given_name_then_the_folders(tmp_path: Path, content: str) -> None:

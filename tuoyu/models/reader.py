@@ -1049,5 +1049,11 @@ def district_name(folder: Path) -> str:
         return ""
     if not isinstance(name, str):
         return ""
-    # a label, never markup or a second line
-    return " ".join(name.split())[:40]
+    return one_line(name, 40)
+
+
+def one_line(text: str, most: int) -> str:
+    """A label for people (a district's name in titles, calendars, notices): one line of
+    at most ``most`` characters, without the characters no text may hold (:data:`BAD_TEXT`:
+    a NUL or a direction mark that reverses the title shown)."""
+    return " ".join(BAD_TEXT.sub(" ", text).split())[:most]

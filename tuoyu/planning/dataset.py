@@ -37,5 +37,7 @@ def district_name(dataset: Dataset, fallback: str = "") -> str:
         name = str(doc["features"][0]["properties"]["name"]).strip()
     except (OSError, ValueError, KeyError, IndexError, TypeError):
         name = ""
-    name = " ".join(name.split())  # a name is one line of text
-    return name[:60] or " ".join(fallback.split())[:60] or Path(dataset.folder).resolve().name
+    from tuoyu.models.reader import one_line
+
+    return (one_line(name, 60) or one_line(fallback, 60)
+            or one_line(Path(dataset.folder).resolve().name, 60))
