@@ -123,15 +123,9 @@ def test_calendar_page_by_center_and_staff(page, server: str, tiny) -> None:
     """Make a year's calendar of the tiny district from the page: every session in the
     lists by center and by staff member, ICS files, the center filter, a re-plan from a
     date that keeps the sessions before it."""
-    refused: list[str] = []  # what the page's Content-Security-Policy kept out
-    page.on("console", lambda m: refused.append(m.text)
-            if "Content Security Policy" in m.text else None)
     page.goto(f"/calendar?dataset={tiny['dataset']}&year=2027")
     # the newest calendar of the dataset and year is shown; the planner makes next year's
     page.wait_for_selector("#month .fc-daygrid-day", timeout=SOLVE_WAIT_MS)
-    # the month's arrows are drawn in FullCalendar's own icon font (a data: URL)
-    page.wait_for_function("document.fonts.status === 'loaded'")
-    assert not refused, refused
     shown = page.get_attribute("#month", "data-job-id")
     assert shown == tiny["sessions"]["id"]
     page.fill("#year", "2028")
