@@ -112,6 +112,7 @@ def _other_origin(origin: str, **headers: str) -> Callable[[TestClient], Any]:
 CASES: dict[str, tuple[Callable[[TestClient], Any], int, str]] = {
     "seed-abc": (_job("roster", month="2027-03", seed="abc"), 422, "随机种子"),
     "seed-2^64": (_job("roster", month="2027-03", seed=2**64), 422, "随机种子"),
+    "seed-1e308": (_job("roster", month="2027-03", seed=1e308), 422, "应为整数，且不能这么大"),
     "min-team-0": (_job("roster", month="2027-03", min_team=0), 422, "每组最少人数"),
     "draw-share-negative": (_job("roster", month="2027-03", draw_share=-0.1), 422, "抽查比例"),
     "month-13": (_job("roster", month="2027-13"), 422, "月份"),
