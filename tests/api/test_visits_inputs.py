@@ -9,11 +9,13 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import pytest
 from sqlalchemy.orm import Session
 
 from tuoyu.api import store
 from tuoyu.api.store import Job, StoredPlan
 from tuoyu.api.visits_inputs import SESSIONS_FILE, run_inputs, stored_sessions
+from tuoyu.models.errors import DataError
 from tuoyu.planning.dataset import Dataset
 from tuoyu.planning.params import VisitParams
 
@@ -64,7 +66,7 @@ def test_a_file_given_wins_over_the_store_and_the_earlier_plan_is_read(tmp_path:
         _job(s, "stored", rows=[{"session": "stored"}])
         s.commit()
     given = tmp_path / "sessions.csv"
-    given.write_text("\ufeffsession_id,date\nG1,2027-03-02\n", encoding="utf-8")
+    given.write_text("\ufeffsession_id,date,start\nG1,2027-03-02,09:00\n", encoding="utf-8")
     previous = tmp_path / "visits.csv"
     previous.write_text("family_id,date\nF1,2027-03-01\n", encoding="utf-8")
     params = VisitParams(week="2027-03-01")
@@ -75,6 +77,27 @@ def test_a_file_given_wins_over_the_store_and_the_earlier_plan_is_read(tmp_path:
         SESSIONS_FILE.reset(token)
     assert same is params
     assert inputs == {"previous": [{"family_id": "F1", "date": "2027-03-01"}],
-                      "sessions": [{"session_id": "G1", "date": "2027-03-02"}]}
+                      "sessions": [{"session_id": "G1", "date": "2027-03-02",
+                                    "start": "09:00"}]}
     _, inputs = run_inputs(DS, params, engine=eng, previous=tmp_path / "gone.csv")
     assert inputs == {"previous": [], "sessions": [{"session": "stored"}]}
+
+
+@pytest.mark.parametrize(("content", "code"), [
+    (None, "input.file_missing"), (b"x\n", "input.missing_column"),
+    ("date,start\n2027-03-02,09:00\n".encode("utf-16"), "input.not_text")])
+def test_a_sessions_file_that_is_no_calendar_is_refused_by_its_name(
+        tmp_path: Path, content: bytes | None, code: str) -> None:
+    """--sessions naming a missing file was a traceback; a file "x" was read as a calendar
+    without sessions and the week planned as if no one had one."""
+    given = tmp_path / "sessions.csv"
+    if content is not None:
+        given.write_bytes(content)
+    token = SESSIONS_FILE.set(given)
+    try:
+        with pytest.raises(DataError) as info:
+            run_inputs(DS, VisitParams(week="2027-03-01"), engine=_engine(tmp_path))
+    finally:
+        SESSIONS_FILE.reset(token)
+    problem = info.value.problems[0]
+    assert (problem.file, problem.code) == ("sessions.csv", code)

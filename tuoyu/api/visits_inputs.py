@@ -27,9 +27,44 @@ SESSIONS_FILE: contextvars.ContextVar[Path | None] = contextvars.ContextVar(
     "tuoyu_visits_sessions", default=None)
 
 
+#: the columns of a session calendar's sessions.csv the planner reads
+SESSION_COLUMNS = ("date", "start")
+
+
 def read_rows(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8-sig", newline="") as f:
         return list(csv.DictReader(f))
+
+
+def read_given(path: Path, needs: tuple[str, ...]) -> list[dict[str, str]]:
+    """The rows of a file named on the command line (``--sessions``), UTF-8 or GBK;
+    refused by its name when it is not there, not text, or lacks a column of ``needs``
+    (a file "x" was read as a calendar without sessions, and the week planned as if
+    no staff member had one)."""
+    import io
+
+    from tuoyu.models.errors import DataError, Problem
+
+    if not path.is_file():
+        raise DataError([Problem(path.name, "the file does not exist",
+                                 code="input.file_missing")])
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise DataError([Problem(path.name, "the file is not readable text",
+                                 code="input.not_text")])
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    missing = [c for c in needs if c not in (reader.fieldnames or [])]
+    if missing:
+        raise DataError([Problem(path.name, f"required column '{missing[0]}' is missing",
+                                 row=1, column=missing[0], code="input.missing_column",
+                                 params={"name": missing[0]})])
+    return list(reader)
 
 
 def stored_sessions(engine: Engine | None, dataset: Dataset,
@@ -58,6 +93,6 @@ def run_inputs(dataset: Dataset, params: VisitParams, *, engine: Engine | None,
                previous: Path | None = None) -> tuple[VisitParams, dict[str, Any]]:
     earlier = read_rows(previous) if previous is not None and previous.exists() else []
     given = SESSIONS_FILE.get()
-    sessions = read_rows(given) if given is not None else stored_sessions(
+    sessions = read_given(given, SESSION_COLUMNS) if given is not None else stored_sessions(
         engine, dataset, params.week.year)
     return params, {"previous": earlier, "sessions": sessions}

@@ -287,6 +287,9 @@ NAMED = {
                             "应恰好有一个抽查记录（.json 文件），找到 0 个"),
     "verify-no-such-file": (lambda tmp: ["roster", "verify", str(tmp / "nope")], "无法核验",
                             "没有这个文件或文件夹"),
+    "visits-previous-missing": (lambda tmp: [
+        "visits", "--week", "2027-03-01", "--from", "2027-03-03", "--previous",
+        str(tmp / "nope.csv"), "--out", str(tmp / "out")], "--previous", "没有这个文件或文件夹"),
     "notice-kind": (lambda tmp: ["roster", "notice", "--month", "2027-03", "--out",
                                  str(tmp / "out"), "--kind", "bad"], "--kind bad",
                     "应为以下之一：announcement、results、revealed"),

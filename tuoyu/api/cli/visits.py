@@ -15,13 +15,15 @@ import typer
 from tuoyu.api.cli.common import (
     LANG_OPTION,
     both,
+    fail,
     help_of,
     holding,
     make_params,
     param_option,
     plan_and_write,
+    why_unreadable,
 )
-from tuoyu.api.text import Lang
+from tuoyu.api.text import Lang, message
 from tuoyu.planning.dataset import Dataset
 from tuoyu.planning.params import VisitParams
 from tuoyu.planning.plan import Plan
@@ -86,6 +88,11 @@ def visits(
                          iterations=iterations, seed=seed, window_days=window_days,
                          visit_minutes=visit_minutes, pairs=False if no_pairs else None,
                          speed_kmh=speed, time_limit=time_limit, wall_limit=wall_limit)
+    if previous is not None and not previous.is_file():  # was read as "no earlier plan"
+        fail([message("cli.option.bad_file", {"option": "--previous", "path": str(previous),
+                                              "reason": why_unreadable(FileNotFoundError(),
+                                                                       out_lang)}, out_lang)],
+             out_lang)
     dataset = Dataset.bundled() if data is None else Dataset.at(data)
     from tuoyu.api.visits_inputs import SESSIONS_FILE
 
