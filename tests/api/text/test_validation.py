@@ -153,3 +153,25 @@ def test_a_parameter_of_a_planners_own_meaning_is_named_for_that_planner(tmp_pat
             r = c.post("/api/v1/jobs", json=body)
             assert r.status_code == 422 and "上门路上的速度" in r.json()["message"], r.text
             assert "步行" not in r.text
+
+
+def test_the_weeks_rules_are_said_from_the_catalogue() -> None:
+    """A week not starting on a Monday, a re-plan date outside the week: said in
+    pydantic's English inside the Chinese sentence ("week: expected a Monday …")."""
+    from tuoyu.planning.params import VisitParams
+
+    monday = _one(VisitParams, week="2027-03-03")
+    assert sentence(monday) == "计划周（周一）（week）：应为一周的周一，如 2027-03-01，实际为“2027-03-03”"
+    outside = _one(VisitParams, week="2027-03-01", from_date="2027-04-01")
+    assert sentence(outside) == "重新规划的起始日期（from_date）：日期 2027-04-01 不在所规划的一周（2027-03-01 起）内"
+
+
+def test_every_rule_of_our_own_is_in_the_catalogue() -> None:
+    """Each ``PydanticCustomError`` type the parameters raise has its sentence here."""
+    from pathlib import Path
+
+    import tuoyu.planning.params as params
+
+    source = Path(params.__file__).read_text(encoding="utf-8")
+    raised = set(re.findall(r'PydanticCustomError\(\s*"([a-z_]+)"', source))
+    assert raised and raised <= set(MESSAGES), raised - set(MESSAGES)

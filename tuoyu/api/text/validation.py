@@ -61,6 +61,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                             "the date {date} is not in the month {month}"),
     "tuoyu_date_in_year": ("日期 {date} 不在所规划的年份 {year} 内",
                            "the date {date} is not in the year {year}"),
+    "tuoyu_monday": ("应为一周的周一，如 2027-03-01", "expected a Monday, e.g. 2027-03-01"),
+    "tuoyu_date_in_week": ("日期 {date} 不在所规划的一周（{week} 起）内",
+                           "the date {date} is not in the week of {week}"),
     "tuoyu_range": ("应为一个范围，如 2027-2029 或 5-8", "expected a range like 2027-2029 or 5-8"),
     "tuoyu_years": ("应为“起始年-结束年”，起始不晚于结束，在 2000–2100 之间，最多 10 年",
                     "expected first-last, first <= last, within 2000-2100, at most 10 years"),
@@ -138,7 +141,7 @@ PLANNER_FIELDS: dict[tuple[str, str], tuple[str, str]] = {
 #: the rules checked on the whole parameters, and the parameter each is about
 RULE_FIELDS = {"tuoyu_years": "years", "tuoyu_classes": "classes_per_year",
                "tuoyu_tradeoff": "tradeoff", "tuoyu_date_in_month": "from_date",
-               "tuoyu_date_in_year": "from_date"}
+               "tuoyu_date_in_year": "from_date", "tuoyu_date_in_week": "from_date"}
 
 
 def _fill(template: str, ctx: Mapping[str, Any]) -> str:
