@@ -82,6 +82,17 @@ def test_a_refused_option_says_why_and_writes_nothing(toy_only: Path, tmp_path: 
     assert not (out / "toy" / "toy.csv").exists()
 
 
+def test_a_careless_option_of_a_later_planner_stops_the_run_before_any_plan(
+        tmp_path: Path) -> None:
+    """``--years 2029-2027`` (the siting plan, third) was refused only after the roster
+    and the calendar had been solved and written; now every option is checked first."""
+    out = tmp_path / "out"
+    res = CliRunner().invoke(build_app(), ["all", "--out", str(out), "--years", "2029-2027"])
+    assert res.exit_code == 2
+    assert "规划年份（years）" in res.output and "== roster ==" not in res.output
+    assert not out.exists() or not any(out.iterdir())
+
+
 def test_a_planner_is_printed_as_its_own_command_prints_it(toy_only: Path, tmp_path: Path,
                                                            monkeypatch: pytest.MonkeyPatch
                                                            ) -> None:

@@ -40,8 +40,10 @@ def run_all(data: Path | None, out: Path, lang: str, **values: Any) -> None:
     out/roster: roster.csv, roster.xlsx, draw.json, summary.txt. out/sessions:
     sessions.csv, sessions.xlsx, .ics files. out/siting: siting.geojson, coverage.csv,
     siting.xlsx, siting_map.html. out/visits: visits.csv, coverage.csv, visits.xlsx, .ics
-    files, visits_routes.geojson (family data: planners and staff only). A planner that
-    fails says why; the others still run (exit 2 at the end if any failed).
+    files, visits_routes.geojson (family data: planners and staff only). Every
+    planner's options are checked first: one refused says why and nothing is planned
+    (exit 2). A planner that fails says why; the others still run (exit 2 at the end if
+    any failed).
     """
     from tuoyu.api.cli.common import fail, output_failure
     from tuoyu.api.exports.output import OutputError, claim
@@ -55,15 +57,33 @@ def run_all(data: Path | None, out: Path, lang: str, **values: Any) -> None:
         fail([output_failure(exc, exc.path, lang)], lang)  # type: ignore[arg-type]
 
 
+def _params_of_each(lang: str, **values: Any) -> dict[str, Any]:
+    """Every planner's parameters, before any is planned: a careless option (a month
+    2027-3 for the roster) stopped only the roster's plan, after the others had been
+    solved and written for minutes. Each refused one says why; then exit 2."""
+    params: dict[str, Any] = {}
+    refused = False
+    for planner in registry.planners():
+        mine = {o.name: values[o.name] for o in planner.options}
+        try:
+            params[planner.kind] = make_params(planner.params, lang,  # type: ignore[arg-type]
+                                               **mine)
+        except typer.Exit:
+            refused = True
+    if refused:
+        raise typer.Exit(2)
+    return params
+
+
 def _run_each(dataset: Any, out: Path, lang: str, **values: Any) -> None:
+    params = _params_of_each(lang, **values)
     failed = False
     for planner in registry.planners():
         t0 = time.perf_counter()
         typer.echo(f"== {planner.kind} ==")
-        mine = {o.name: values[o.name] for o in planner.options}
         try:
-            params = make_params(planner.params, lang, **mine)  # type: ignore[arg-type]
-            plan_and_write(dataset, params, out / planner.kind, lang,  # type: ignore[arg-type]
+            plan_and_write(dataset, params[planner.kind], out / planner.kind,
+                           lang,  # type: ignore[arg-type]
                            show=_show_of(planner, out / planner.kind))
         except typer.Exit:
             failed = True
