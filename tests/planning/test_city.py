@@ -127,3 +127,34 @@ def test_district_names_come_from_folders_and_stay_apart(tmp_path):
     clash = [tmp_path / "a" / "x", tmp_path / "b" / "x", tmp_path / "x-2"]
     names = district_names(clash)
     assert len(set(names)) == 3 and names[2] == "x-2"
+
+
+def _watched(event_name: str) -> int:
+    from tuoyu.planning.city import _stop_on
+
+    with _stop_on(event_name):
+        return 1
+
+
+def test_a_city_that_ends_logs_no_traceback() -> None:
+    """Each district's stop watcher waits on the city's event; the wait under way when
+    the cluster closed was logged by the scheduler as an ERROR with a traceback
+    ("distributed.event - ERROR … CancelledError") after every city run, even one whose
+    only district failed on its input."""
+    import logging
+    import uuid
+
+    from distributed import Event
+
+    seen: list[logging.LogRecord] = []
+    handler = logging.Handler(logging.ERROR)
+    handler.emit = seen.append  # type: ignore[method-assign]
+    logging.getLogger("distributed.event").addHandler(handler)
+    try:
+        with local_client(1, processes=False) as own:
+            name = f"tuoyu-test-{uuid.uuid4().hex}"
+            Event(name, client=own)
+            assert own.submit(_watched, name, pure=False).result() == 1
+    finally:
+        logging.getLogger("distributed.event").removeHandler(handler)
+    assert [r.getMessage() for r in seen] == []

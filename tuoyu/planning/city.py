@@ -212,11 +212,26 @@ def _own_process_group_plugin() -> Any:
 def local_client(n_workers: int, *, processes: bool = True) -> Iterator[Any]:
     """A local Dask cluster (single-threaded workers: each district's solver has its own
     thread count) and its client, closed when the block ends, also on Ctrl-C."""
-    from distributed import Client, LocalCluster
-
     # the dashboard on a free port of the loopback interface only (":0" listened on every
     # interface: anyone on the network could watch, and run, what the cluster does)
     where = {"host": "127.0.0.1"} if processes else {}  # threads: no network at all
+    # a district's stop watcher waits on the city's event a second at a time; the wait
+    # under way when the cluster closes is cancelled, and the scheduler (in this process)
+    # logged that as an ERROR with a traceback after every run: not an error of the plans
+    quiet = logging.getLogger("distributed.event")
+    level = quiet.level
+    quiet.setLevel(logging.CRITICAL)
+    try:
+        with _cluster(n_workers, processes, where) as client:
+            yield client
+    finally:
+        quiet.setLevel(level)
+
+
+@contextmanager
+def _cluster(n_workers: int, processes: bool, where: dict[str, str]) -> Iterator[Any]:
+    from distributed import Client, LocalCluster
+
     with LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=processes,
                       dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR,
                       **where) as cluster, \
