@@ -229,8 +229,8 @@ def framework_message(status: int, detail: Any) -> str:
     """A refusal of the web framework (every ``HTTPException``: the routes raise
     :class:`ApiError`), in Chinese and then English (it may come before the request is
     read, so its language is not known): the framework's own words are English only
-    ("There was an error parsing the body"), so they are kept in the English part only,
-    shortened."""
+    ("There was an error parsing the body"), so a body it cannot read (400) is said in
+    ours; any other status keeps its words, shortened, beside the status."""
     from tuoyu.api.text import message
 
     code = f"service.http.{status}"

@@ -70,12 +70,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "service.http.400": ("请求无法读取：正文不是有效的 JSON（或嵌套过深、编码不是 UTF-8），"
                          "或上传的表单不完整",
                          "The request could not be read: its body is not valid JSON (or is "
-                         "nested too deep, or not UTF-8), or the upload's form is incomplete "
-                         "({detail})"),
+                         "nested too deep, or not UTF-8), or the upload's form is incomplete"),
     "service.http.404": ("此地址没有内容", "There is nothing at this address"),
     "service.http.405": ("此地址不接受这种请求方法", "This address does not take this method"),
-    "service.http.other": ("请求未能完成（HTTP {status}）", "The request failed (HTTP {status}: "
-                           "{detail})"),
+    "service.http.other": ("请求未能完成（HTTP {status}：{detail}）",
+                           "The request failed (HTTP {status}: {detail})"),
     "service.queue_full_dataset": (
         "数据集“{dataset}”排队等待的方案已达上限（{waiting} 个，TUOYU_MAX_QUEUED_PER_DATASET）：请等"
         "前面的方案开始或完成、或取消不需要的方案后再提交；其他数据集的方案不受影响。",
