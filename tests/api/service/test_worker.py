@@ -161,3 +161,41 @@ def test_a_job_whose_dataset_folder_is_gone_names_the_dataset_never_the_path() -
     said = json.dumps([message, result], ensure_ascii=False)
     assert "“东滩区（数据文件夹）”的数据文件夹已不在服务器上" in message["message"]
     assert "张三" not in said and "/srv" not in said, said
+
+
+def test_a_job_deleted_while_it_ran_leaves_no_files(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    """``tuoyu forget-families`` deletes the visit jobs of a dataset and their folders;
+    a job running meanwhile wrote its plan (families named) into its folder after
+    that, the one copy left of them. The worker now removes what it wrote when its job
+    is gone."""
+    import toy_planner
+
+    from tuoyu.api import runner
+    from tuoyu.models import schema
+    from tuoyu.planning import registry
+
+    monkeypatch.setenv("TUOYU_WORKER_PRIORITY", "normal")
+    monkeypatch.setitem(schema.TABLES, "toys", toy_planner.TOYS)
+    monkeypatch.setattr(registry, "_PLANNERS", {})
+    registry.register(toy_planner.ENTRY)
+    data = tmp_path / "toys"
+    data.mkdir()
+    (data / "toys.csv").write_text("toy_id,weight\nA,3\nB,1\n", encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 't.sqlite'}"
+    migrate(url)
+    _job(url, lease="mine")
+    made = runner.make_plan
+
+    def forgotten_meanwhile(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        plan = made(*args, **kwargs)
+        eng = make_engine(url)
+        with Session(eng) as s, s.begin():
+            s.delete(s.get(Job, "a" * 32))
+        eng.dispose()
+        return plan
+
+    monkeypatch.setattr(runner, "make_plan", forgotten_meanwhile)
+    out = tmp_path / "jobs" / ("a" * 32)
+    worker.run_job("a" * 32, "toy", "toys", str(data), {"boxes": 2}, str(out), url, None,
+                   10.0, 1, lease="mine")
+    assert not out.exists()

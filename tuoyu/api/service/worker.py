@@ -19,6 +19,7 @@ its grace period (then nothing is kept).
 from __future__ import annotations
 
 import json
+import shutil
 import threading
 import time
 import traceback
@@ -56,13 +57,25 @@ def list_files(folder: Path) -> list[str]:
 
 def _finish(url: str, job_id: str, lease: str | None, status: str,
             message: str | dict[str, str], result: dict[str, Any], files: list[str],
-            progress: dict[str, Any]) -> None:
-    """Record the outcome, only while this worker still holds the job's lease."""
+            progress: dict[str, Any]) -> bool:
+    """Record the outcome, only while this worker still holds the job's lease. False
+    when the job is no longer there (deleted while it ran: ``tuoyu forget-families``)."""
     eng = make_engine(url)
+    try:
+        return _record(eng, job_id, lease, status, message, result, files, progress)
+    finally:
+        eng.dispose()
+
+
+def _record(eng: Any, job_id: str, lease: str | None, status: str,
+            message: str | dict[str, str], result: dict[str, Any], files: list[str],
+            progress: dict[str, Any]) -> bool:
     with Session(eng) as s, s.begin():
         job = s.get(Job, job_id)
-        if job is None or job.status != "running" or job.lease != lease:
-            return
+        if job is None:
+            return False
+        if job.status != "running" or job.lease != lease:
+            return True
         job.status = status
         if isinstance(message, str):
             message = {"message": message, "message_en": message}
@@ -83,7 +96,7 @@ def _finish(url: str, job_id: str, lease: str | None, status: str,
                 created_at=now(),
             )
         )
-    eng.dispose()
+    return True
 
 
 class _Heartbeat:
@@ -254,4 +267,7 @@ def run_job(job_id: str, kind: str, dataset_id: str, data_dir: str, params: dict
             status, final = "failed", {}
             message, result = _failure(exc, kind, _places(url, out))
         progress = {**beat.snapshot(), **final}
-    _finish(url, job_id, lease, status, message, result, files, progress)
+    if not _finish(url, job_id, lease, status, message, result, files, progress):
+        # the job was deleted while it ran (its families forgotten): the files it has just
+        # written would be the one copy left of them
+        shutil.rmtree(out, ignore_errors=True)
