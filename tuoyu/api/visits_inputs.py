@@ -44,18 +44,13 @@ def read_given(path: Path, needs: tuple[str, ...]) -> list[dict[str, str]]:
     import io
 
     from tuoyu.models.errors import DataError, Problem
+    from tuoyu.models.reader import decoded
 
     if not path.is_file():
         raise DataError([Problem(path.name, "the file does not exist",
                                  code="input.file_missing")])
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
+    text = decoded(path.read_bytes())
+    if text is None:
         raise DataError([Problem(path.name, "the file is not readable text",
                                  code="input.not_text")])
     reader = csv.DictReader(io.StringIO(text, newline=""))

@@ -64,15 +64,21 @@ def _not_text(name: str, raw: bytes) -> Problem:
                    params={"bytes": raw[at:at + 4].hex(" ")})
 
 
-def _read_csv(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
-    raw = path.read_bytes()
+def decoded(raw: bytes) -> str | None:
+    """A table's bytes as text: UTF-8 (a byte order mark dropped), else GBK (GB18030: what
+    Excel saves as "CSV" on a Chinese Windows); None when neither."""
     for encoding in ("utf-8-sig", "gb18030"):
         try:
-            text = raw.decode(encoding)
-            break
+            return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    else:
+    return None
+
+
+def _read_csv(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
+    raw = path.read_bytes()
+    text = decoded(raw)
+    if text is None:
         problems.append(_not_text(path.name, raw))
         return None
     if not text.strip():
