@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 from typer.testing import CliRunner
+from web_support import free_port
 
 from tuoyu.api import store
 from tuoyu.api.cli import build_app
@@ -60,6 +61,25 @@ def test_serve_refuses_a_missing_data_folder(home: Path, tmp_path: Path) -> None
     assert res.exit_code == 2 and "no such folder" in res.output
 
 
+def test_serve_refuses_a_port_it_cannot_listen_on_in_chinese_first(
+        home: Path, monkeypatch) -> None:  # noqa: ANN001
+    """Port 99999 was taken modulo 65536 (the service said :99999 and listened on
+    34463); a port in use ended in uvicorn's English "address already in use", exit 3.
+    Both are refused before anything is made, Chinese first, exit 2."""
+    import socket
+
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: pytest.fail("started"))
+    res = _tuoyu("serve", "--port", "99999", "--home", str(home))
+    assert res.exit_code == 2 and res.output.startswith("--port 99999：端口应在 1 到 65535 之间")
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        port = held.getsockname()[1]
+        res = _tuoyu("serve", "--port", str(port), "--home", str(home))
+    assert res.exit_code == 2 and res.output.startswith(f"端口 {port} 已被占用"), res.output
+    assert not home.exists()  # nothing made
+
+
 def test_serve_refuses_a_folder_that_is_no_dataset(home: Path, tmp_path: Path,
                                                    monkeypatch) -> None:  # noqa: ANN001
     """A --data folder with no table of the contract: said in Chinese and English, what
@@ -77,7 +97,7 @@ def test_serve_refuses_a_folder_that_is_no_dataset(home: Path, tmp_path: Path,
 def test_serve_on_the_network_needs_an_admin_token(home: Path, monkeypatch) -> None:
     started: list[dict] = []
     monkeypatch.setattr(uvicorn, "run", lambda app, **kw: started.append(kw))
-    res = _tuoyu("serve", "--host", "0.0.0.0", "--home", str(home))
+    res = _tuoyu("serve", "--host", "0.0.0.0", "--port", str(free_port()), "--home", str(home))
     assert res.exit_code == 2 and started == []
     assert "token" in res.output.lower()
 
@@ -87,18 +107,20 @@ def test_serve_on_the_network_starts_with_an_admin_token(home: Path, monkeypatch
     monkeypatch.setattr(uvicorn, "run", lambda app, **kw: started.append(kw))
     assert _tuoyu("token", "create", "--role", "admin", "--name", "root", "--home",
                   str(home)).exit_code == 0
-    res = _tuoyu("serve", "--host", "0.0.0.0", "--port", "8123", "--home", str(home))
+    port = free_port()  # the service checks it can listen there before it starts
+    res = _tuoyu("serve", "--host", "0.0.0.0", "--port", str(port), "--home", str(home))
     assert res.exit_code == 0, res.output
-    assert started == [{"host": "0.0.0.0", "port": 8123}]
+    assert started == [{"host": "0.0.0.0", "port": port}]
 
 
 def test_serve_on_localhost_listens_where_told(home: Path, monkeypatch) -> None:
     started: list[tuple[object, dict]] = []
     monkeypatch.setattr(uvicorn, "run", lambda app, **kw: started.append((app, kw)))
-    res = _tuoyu("serve", "--port", "8124", "--home", str(home))
+    port = free_port()
+    res = _tuoyu("serve", "--port", str(port), "--home", str(home))
     assert res.exit_code == 0, res.output
     (app, kw), = started
-    assert kw == {"host": "127.0.0.1", "port": 8124}
+    assert kw == {"host": "127.0.0.1", "port": port}
     assert app.state.tuoyu.settings.home == home.resolve()
 
 

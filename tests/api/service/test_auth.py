@@ -10,6 +10,7 @@ import pytest
 from api_support import client, settings
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
+from web_support import free_port
 
 from tuoyu.api.service import auth
 from tuoyu.api.service.app import StartupRefused, create_app
@@ -105,8 +106,8 @@ def test_cli_token_and_serve_refusal(tmp_path: Path) -> None:
     r = runner.invoke(app, ["token", "create", "--role", "king", "--name", "x",
                             "--home", str(home)], env={"TUOYU_DATABASE_URL": ""})
     assert r.exit_code == 2
-    r = runner.invoke(app, ["serve", "--host", "0.0.0.0", "--home", str(tmp_path / "h2")],
-                      env={"TUOYU_DATABASE_URL": ""})
+    r = runner.invoke(app, ["serve", "--host", "0.0.0.0", "--port", str(free_port()),
+                            "--home", str(tmp_path / "h2")], env={"TUOYU_DATABASE_URL": ""})
     assert r.exit_code == 2 and "admin token" in r.output
 
 

@@ -26,6 +26,33 @@ def register(app: typer.Typer) -> None:
     register_tokens(app)
 
 
+def cannot_listen(host: str, port: int) -> str | None:
+    """Why the service could not listen on ``host``:``port``, in Chinese and English, or
+    None when it can. A port above 65535 was taken modulo 65536 (the service listened on
+    another port than the one it printed), a port in use or a host that is not this
+    machine's ended in uvicorn's English error."""
+    import errno
+    import socket
+
+    if not 1 <= port <= 65535:
+        return both("cli.serve.bad_port", port=str(port))
+    try:
+        family, kind, proto, _, where = socket.getaddrinfo(host, port,
+                                                           type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+            probe.bind(where)
+    except socket.gaierror:
+        return both("cli.serve.no_host", host=host)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            return both("cli.serve.port_busy", port=str(port))
+        if exc.errno == errno.EACCES:
+            return both("cli.serve.port_denied", port=str(port))
+        return both("cli.serve.no_host", host=host)
+    return None
+
+
 def register_serve(app: typer.Typer) -> None:
     @app.command("serve")
     def serve(
@@ -42,6 +69,10 @@ def register_serve(app: typer.Typer) -> None:
 
         if data is not None and not data.is_dir():
             typer.echo(both("cli.serve.no_folder", data=str(data)), err=True)
+            raise typer.Exit(2)
+        refused = cannot_listen(host, port)
+        if refused is not None:  # before anything is made: uvicorn said it in English
+            typer.echo(refused, err=True)
             raise typer.Exit(2)
         from tuoyu.api.text import render_data_error
         from tuoyu.models.errors import DataError

@@ -44,6 +44,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.help.token.name": ("令牌的持有人或用途。", "Who or what holds the token."),
     "cli.help.token.id": ("令牌编号（见 tuoyu token list）。",
                           "The token's id (from 'tuoyu token list')."),
+    "cli.serve.bad_port": ("--port {port}：端口应在 1 到 65535 之间",
+                           "--port {port}: a port is between 1 and 65535"),
+    "cli.serve.port_busy": ("端口 {port} 已被占用（也许已有一个 tuoyu serve 在运行）：请换一个 "
+                            "--port，或先停止占用它的程序",
+                            "port {port} is in use (perhaps by a tuoyu serve already "
+                            "running): choose another --port, or stop what holds it"),
+    "cli.serve.port_denied": ("没有权限使用端口 {port}（1024 以下的端口需要管理员权限）：请换一个 "
+                              "--port，如 8000",
+                              "not allowed to use port {port} (ports below 1024 need an "
+                              "administrator): choose another --port, e.g. 8000"),
+    "cli.serve.no_host": ("--host {host}：不是本机的地址，无法在其上提供服务（本机用 127.0.0.1，"
+                          "局域网用 0.0.0.0）",
+                          "--host {host}: not an address of this machine (127.0.0.1 for "
+                          "this machine only, 0.0.0.0 for the network)"),
     "cli.serve.no_folder": ("--data {data}：没有这个文件夹", "--data {data}: no such folder"),
     "cli.token.bad_role": ("--role 应为 {roles} 之一，收到 {role}",
                            "--role must be one of {roles}, got {role}"),
