@@ -132,6 +132,34 @@ def test_a_draw_is_revealed_only_after_its_month_and_when_published(district: Da
         draws.reveal(district, "2027-03", engine, today=dt.date(2027, 4, 1))
 
 
+def test_two_reveals_at_once_keep_the_first_time(district: Dataset, engine,  # noqa: ANN001
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two reveals at once both saw the month not revealed; the second wrote its time
+    over the first's (the notice then showed another time than the first was told)."""
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    with Session(engine) as s, s.begin():
+        s.add(store.Roster(dataset=district.key, month="2027-03", seed=1, fingerprint="f",
+                           created_at=dt.datetime(2027, 2, 25), draw_json="{}",
+                           status="published", published_at=dt.datetime(2027, 2, 26)))
+    first = draws.reveal(district, "2027-03", engine, today=dt.date(2027, 4, 1))
+    seen = store.month_roster
+
+    def unrevealed(session, *args):  # noqa: ANN001, ANN202
+        roster = seen(session, *args)
+        set_committed_value(roster, "revealed_at", None)  # as the second read it
+        return roster
+
+    monkeypatch.setattr(store, "month_roster", unrevealed)
+    monkeypatch.setattr(store, "now", lambda: dt.datetime(2027, 5, 1, 8, 0))
+    second = draws.reveal(district, "2027-03", engine, today=dt.date(2027, 4, 2))
+    monkeypatch.undo()
+    assert second["revealed_at"] == first["revealed_at"]
+    with Session(engine) as s:
+        assert draws._utc(store.month_roster(s, district.key, "2027-03").revealed_at) == \
+            first["revealed_at"]
+
+
 @pytest.mark.parametrize(("month", "today", "done"), [
     ("2027-03", dt.date(2027, 3, 31), False), ("2027-03", dt.date(2027, 4, 1), True),
     ("2027-12", dt.date(2027, 12, 31), False), ("2027-12", dt.date(2028, 1, 1), True),

@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -484,8 +484,6 @@ def seed(dataset: Dataset, month: str, value: dict[str, Any], engine: Engine | N
     named, after the commitment, its BLS signature the chain's, offline), then the seed
     is derived from the commitment and the value. Raises :class:`NoCommitment`,
     :class:`AlreadySeeded`, or DataError naming what is wrong with the value."""
-    from sqlalchemy import update
-
     from tuoyu.api.store.tables import RosterCommitment
     from tuoyu.planning.beacon import derive_seed, source_value
     from tuoyu.planning.commitment import canonical, committed_at
@@ -584,8 +582,12 @@ def reveal(dataset: Dataset, month: str, engine: Engine | None = None, *,
         roster = store.month_roster(session, dataset.key, month)
         if roster is None or roster.status != "published":
             raise NothingToReveal(month=month)
-        if roster.revealed_at is None:
-            roster.revealed_at = store.now().replace(microsecond=0)
+        if roster.revealed_at is None:  # only if still not: of two at once, the first's
+            session.execute(  # time stands, and both are told it
+                update(Roster).where(Roster.id == roster.id, Roster.revealed_at.is_(None))
+                .values(revealed_at=store.now().replace(microsecond=0))
+                .execution_options(synchronize_session=False))
+            session.refresh(roster)
         return {"month": month, "revealed_at": _utc(roster.revealed_at),
                 "sealed_hash": roster.sealed_hash}  # fmt: skip
 
