@@ -160,6 +160,47 @@ def test_two_reveals_at_once_keep_the_first_time(district: Dataset, engine,  # n
             first["revealed_at"]
 
 
+def test_two_publishes_of_a_draw_at_once_seal_it_once(district: Dataset, engine,  # noqa: ANN001
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two publishes of the month's official draw at once both saw it a draft; the second
+    sealed it again and its hash replaced the one the first had been told (and may have
+    announced). Both are now told the one seal the store keeps."""
+    import itertools
+    import threading
+
+    with Session(engine) as s, s.begin():
+        s.add(store.Roster(dataset=district.key, month="2027-03", seed=1, fingerprint="f",
+                           created_at=dt.datetime(2027, 2, 25), status="draft",
+                           draw_json='{"official": {"seed": 1}, "month": "2027-03"}'))
+    both_read = threading.Barrier(2, timeout=30)
+    read = store.month_draws
+
+    def at_once(session, *args):  # noqa: ANN001, ANN202
+        rows = read(session, *args)
+        both_read.wait()  # each has seen the draft before either publishes
+        return rows
+
+    minutes, lock = itertools.count(), threading.Lock()
+
+    def clock() -> dt.datetime:  # each seal at its own time: two seals, two hashes
+        with lock:
+            return dt.datetime(2027, 2, 26, 8, next(minutes))
+
+    monkeypatch.setattr(store, "month_draws", at_once)
+    monkeypatch.setattr(store, "now", clock)
+    told: list[object] = []
+    threads = [threading.Thread(target=lambda: told.append(
+        draws.publish(district, "2027-03", engine)["sealed_hash"])) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    monkeypatch.undo()
+    with Session(engine) as s:
+        kept = s.query(store.Roster).one().sealed_hash
+    assert told == [kept, kept] and kept.startswith("sha256:")
+
+
 @pytest.mark.parametrize(("month", "today", "done"), [
     ("2027-03", dt.date(2027, 3, 31), False), ("2027-03", dt.date(2027, 4, 1), True),
     ("2027-12", dt.date(2027, 12, 31), False), ("2027-12", dt.date(2028, 1, 1), True),

@@ -20,7 +20,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from filelock import FileLock
-from sqlalchemy import create_engine, delete, event, insert, select
+from sqlalchemy import create_engine, delete, event, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -395,8 +395,13 @@ def publish_roster(
     for r in draws:
         if r.status == "published":
             r.status = "withdrawn"
-    target.status, target.published_at = "published", now()
     session.flush()
+    # only while it is still a draft: of two publishes at once the second changes nothing
+    # (it was sealed and announced by the first; a second seal would replace its hash)
+    session.execute(update(Roster).where(Roster.id == target.id, Roster.status == "draft")
+                    .values(status="published", published_at=now())
+                    .execution_options(synchronize_session=False))
+    session.refresh(target)
     return target
 
 

@@ -558,10 +558,12 @@ def seal(session: Session, roster: Roster) -> None:
                 "record": record, "previous_sealed": latest_sealed(session, roster.dataset,
                                                                    but=roster.id),
                 "sealed_at": _utc(sealed_at)}  # fmt: skip
-    roster.sealed_json = canonical(envelope)
-    roster.sealed_hash = fingerprint(envelope)
-    roster.sealed_at = sealed_at
-    session.flush()
+    session.execute(  # only if not sealed meanwhile: a seal is never replaced
+        update(Roster).where(Roster.id == roster.id, Roster.sealed_hash.is_(None))
+        .values(sealed_json=canonical(envelope), sealed_hash=fingerprint(envelope),
+                sealed_at=sealed_at)
+        .execution_options(synchronize_session=False))
+    session.refresh(roster)
 
 
 def month_done(month: str, today: dt.date) -> bool:
