@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tuoyu.api.service.settings import Settings
+from tuoyu.api.service.settings import SettingRefused, Settings
 
 
 def test_the_environment_sets_the_defaults(tmp_path: Path, monkeypatch) -> None:
@@ -56,3 +56,17 @@ def test_the_host_names_answered_for(tmp_path: Path, monkeypatch) -> None:
     every = Settings(home=tmp_path, host="0.0.0.0")
     assert socket.gethostname().lower() in every.allowed_hosts
     assert "0.0.0.0" in every.allowed_hosts and "evil.example" not in every.allowed_hosts
+
+
+@pytest.mark.parametrize(("name", "value", "said"), [
+    ("TUOYU_MAX_QUEUED", "abc", "环境变量 TUOYU_MAX_QUEUED=“abc”：应为整数，且不小于 1"),
+    ("TUOYU_WORKERS", "0", "环境变量 TUOYU_WORKERS=“0”：应为整数，且不小于 1"),
+    ("TUOYU_MAX_UPLOAD_MB", "nan", "TUOYU_MAX_UPLOAD_MB=“nan”：应为数字")])
+def test_a_setting_that_is_no_usable_number_is_named(tmp_path: Path, monkeypatch, name: str,
+                                                    value: str, said: str) -> None:
+    """TUOYU_MAX_QUEUED=abc ended tuoyu serve in a traceback; TUOYU_WORKERS=0 started a
+    service that never made a plan. Both are refused, named, Chinese first."""
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingRefused) as info:
+        Settings(home=tmp_path)
+    assert said in str(info.value).splitlines()[0]

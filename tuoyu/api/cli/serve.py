@@ -10,14 +10,19 @@ from tuoyu.api.cli.common import both, help_of
 
 
 def _settings(host: str = "127.0.0.1", data: Path | None = None, home: Path | None = None):  # noqa: ANN202
-    from tuoyu.api.service.settings import Settings
+    """The service's settings; a ``TUOYU_*`` variable it cannot use: said, exit 2."""
+    from tuoyu.api.service.settings import SettingRefused, Settings
 
     kwargs: dict[str, object] = {"host": host}
     if data is not None:
         kwargs["data"] = data
     if home is not None:
         kwargs["home"] = home
-    return Settings(**kwargs)  # type: ignore[arg-type]
+    try:
+        return Settings(**kwargs)  # type: ignore[arg-type]
+    except SettingRefused as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
 
 
 def register(app: typer.Typer) -> None:
@@ -77,8 +82,9 @@ def register_serve(app: typer.Typer) -> None:
         from tuoyu.api.text import render_data_error
         from tuoyu.models.errors import DataError
 
+        settings = _settings(host, data, home)
         try:
-            application = create_app(_settings(host, data, home))
+            application = create_app(settings)
         except StartupRefused as exc:
             typer.echo(str(exc), err=True)
             raise typer.Exit(2) from None

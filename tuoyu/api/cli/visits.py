@@ -117,10 +117,10 @@ def forget_families(
     families and every home-visit plan made from them, in the folder and in the store;
     the database is vacuumed so no copy remains."""
     from tuoyu.api import store
+    from tuoyu.api.cli.serve import _settings
     from tuoyu.api.forget import forget_families as forget
-    from tuoyu.api.service.settings import Settings
 
-    settings = Settings()
+    settings = _settings()
     engine = store.engine(settings.url)
     folder = data
     if dataset is not None:

@@ -81,6 +81,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The queue holds as many plans of the dataset '{dataset}' as it takes ({waiting} "
         "waiting, TUOYU_MAX_QUEUED_PER_DATASET): submit again once earlier plans have started, "
         "or cancel those not needed; other datasets' plans are not held up."),
+    "service.bad_setting": ("环境变量 {name}=“{value}”：应为{kind}，且不小于 {least}",
+                            "{name}='{value}': expected {kind} of at least {least}"),
     # what became of a job (the service's job list)
     "service.no_admin_token": (
         "拒绝在 {host} 上提供服务：还没有管理员令牌。请先运行 "
