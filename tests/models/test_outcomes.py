@@ -145,6 +145,16 @@ def test_not_a_table_a_folder_or_missing_is_said(tmp_path: Path) -> None:
     assert _only_problem(tmp_path / "missing.csv").code == "input.file_missing"
 
 
+def test_a_table_with_no_outcome_is_said_empty(tmp_path: Path) -> None:
+    """A file saved empty, or with its header only, was "0 outcomes recorded", exit 0:
+    the planner believed the month's results were in."""
+    assert _only_problem(_table(tmp_path)).code == "input.empty_table"
+    zero = tmp_path / "zero.csv"
+    zero.write_bytes(b"")
+    p = _only_problem(zero)
+    assert (p.file, p.code) == ("zero.csv", "input.empty_table")
+
+
 @settings(max_examples=25, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(inst=st.sampled_from([i for i in DATA.institutions if i.active]),

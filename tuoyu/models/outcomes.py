@@ -205,6 +205,10 @@ def read_outcomes(file: Path, folder: Path | str,
         raise DataError([bad_file])
     data = load_inspection_data(folder)
     table = _read_table(file, Path(folder))
+    if len(table) == 0:  # "0 outcomes recorded" of a file saved empty read as a success
+        raise DataError([Problem(file.name, "the table is empty",
+                                 expected="at least one row of data",
+                                 code="input.empty_table")])
     if len(table) > MAX_OUTCOME_ROWS:
         raise DataError([Problem(file.name, "too many rows of outcomes",
                                  expected=f"at most {MAX_OUTCOME_ROWS} rows", got=str(len(table)),
