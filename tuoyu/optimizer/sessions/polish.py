@@ -1204,6 +1204,7 @@ def polish(
     if p.previous or not team:
         return sessions
     best = plan_objective(p, sessions, team)
+    tried = False  # the home leads' centers moved together (once: a MIP per group)
     for _ in range(AGAIN):
         out = _improve_once(p, sessions, team, stop, clock)
         again = best_teams(p, out)
@@ -1215,6 +1216,10 @@ def polish(
         if topics_seconds is not None and not _stopped(stop, clock):
             out, again = _shift_again(p, out, again, topics_seconds, stop, ended,
                                       topics_nodes)
+        if topics_seconds is not None and not tried and not _stopped(stop, clock):
+            out, again = _leads_again(p, out, again, topics_seconds, stop, ended,
+                                      topics_nodes)
+            tried = True
         value = plan_objective(p, out, again)
         if value >= best:
             break
@@ -1286,6 +1291,31 @@ def _shift_again(p: SessionProblem, sessions: list[Session], team: dict[int, lis
             p, sessions, team, stop, ended, "polish shift",
             lambda staffed, part=part, events=events: shift.shift_days_and_topics(
                 p, staffed, max(0.0, end - time.monotonic()), stop, nodes, part, events))
+        if stop is not None and stop.is_set():
+            break
+    return sessions, team
+
+
+def _leads_again(p: SessionProblem, sessions: list[Session], team: dict[int, list[str]],
+                 seconds: float, stop: Stop | None,
+                 ended: list[str] | None = None, nodes: int | None = None
+                 ) -> tuple[list[Session], dict]:
+    """The centers of a home lead who pays for others leading some of their sessions,
+    moved together onto the lead's days (``leads.py``: none of them can move alone when
+    the lead's months are full), one lead after another (those paying most first), the
+    teams named by the exact flow; each kept when the plan's objective strictly falls
+    (a fresh plan of one part)."""
+    from tuoyu.optimizer.sessions import leads
+
+    if in_parts(p) or not team:
+        return sessions, team
+    staffed = [s.model_copy(update={"staff_ids": tuple(team[k])}) for k, s in enumerate(sessions)]
+    end = time.monotonic() + seconds
+    for lead, centers in leads.groups_paying_other_leads(p, staffed):
+        sessions, team = _mip_again(
+            p, sessions, team, stop, ended, "polish leads",
+            lambda staffed, lead=lead, centers=centers: leads.on_the_leads_days(
+                p, staffed, lead, centers, max(0.0, end - time.monotonic()), stop, nodes))
         if stop is not None and stop.is_set():
             break
     return sessions, team
