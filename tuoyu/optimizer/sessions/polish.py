@@ -1315,7 +1315,8 @@ def _leads_again(p: SessionProblem, sessions: list[Session], team: dict[int, lis
         sessions, team = _mip_again(
             p, sessions, team, stop, ended, "polish leads",
             lambda staffed, lead=lead, centers=centers: leads.on_the_leads_days(
-                p, staffed, lead, centers, max(0.0, end - time.monotonic()), stop, nodes))
+                p, staffed, lead, centers, max(0.0, end - time.monotonic()), stop, nodes),
+            others=False)
         if stop is not None and stop.is_set():
             break
     return sessions, team
@@ -1323,14 +1324,15 @@ def _leads_again(p: SessionProblem, sessions: list[Session], team: dict[int, lis
 
 def _mip_again(p: SessionProblem, sessions: list[Session], team: dict[int, list[str]],
                stop: Stop | None, ended: list[str] | None, step: str,
-               solve) -> tuple[list[Session], dict]:  # noqa: ANN001
+               solve, others: bool = True) -> tuple[list[Session], dict]:  # noqa: ANN001
     """One of the improvement's MIP steps (``solve``: the staffed calendar -> (moved
     sessions or None, whether its clock or the stop ended it)) on a district planned in
-    one part with doctors or psychologists; the moved sessions' teams named by the exact
-    flow, kept when the plan's objective strictly falls."""
+    one part (with ``others``, only with doctors or psychologists: the topics' and the
+    days-and-topics MIPs change what they give); the moved sessions' teams named by the
+    exact flow, kept when the plan's objective strictly falls."""
     from tuoyu.optimizer.sessions import topics
 
-    if in_parts(p) or not any(p.pools[d] for d in topics.OTHERS):
+    if in_parts(p) or (others and not any(p.pools[d] for d in topics.OTHERS)):
         return sessions, team
     staffed = [s.model_copy(update={"staff_ids": tuple(team[k])}) for k, s in enumerate(sessions)]
     moved, stopped = solve(staffed)
