@@ -36,7 +36,6 @@ from tuoyu.optimizer.sessions import goals
 from tuoyu.optimizer.sessions.bound import Lp
 from tuoyu.optimizer.sessions.problem import DISCIPLINES, SessionProblem
 
-
 #: days a session may move either way (None: the whole year): two months, so a session
 #: may take the lead's days of the months beside its own (东滩区: the model half the
 #: size, 11.6 s and 2.5 s against 28.6 s and 17.0 s at load 3.6, the same moves)
