@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from types import SimpleNamespace
 
-from sessions_check import center_row, rows_of, violations, write_tables
+from sessions_check import center_row, mips_wall_seconds_cut, rows_of, violations, write_tables
 
 from tuoyu.models.sessions import Session, load_session_data
 from tuoyu.optimizer.sessions import SessionProblem, flow, goals, leads, polish
@@ -119,3 +119,19 @@ def test_a_leads_centers_move_together_where_none_can_alone(tmp_path):
     full = polish.polish(p, cal, team, topics_seconds=30.0)
     full_team = flow.best_teams(p, full)
     assert full_team is not None and polish.plan_objective(p, full, full_team) == 0
+
+
+def test_the_move_ends_by_its_work_not_the_clock(tmp_path, monkeypatch):
+    """The move's MIP ends on its own or at its node limit: with every MIP's wall
+    seconds cut (a loaded machine) it gives the same calendar, row for row, and says no
+    wall-clock stop."""
+    p = _problem(tmp_path)
+    cal = _calendar()
+    team = flow.best_teams(p, cal)
+    assert team is not None
+    plain, plain_team = polish._leads_again(p, cal, team, 30.0, None, nodes=100)
+    mips_wall_seconds_cut(monkeypatch, 29.0)
+    ended: list[str] = []
+    late, late_team = polish._leads_again(p, cal, team, 30.0, None, ended, nodes=100)
+    assert rows_of(_staffed(late, late_team)) == rows_of(_staffed(plain, plain_team))
+    assert ended == [] and polish.plan_objective(p, late, late_team) == 0
