@@ -1313,7 +1313,7 @@ def _leads_again(p: SessionProblem, sessions: list[Session], team: dict[int, lis
     end = time.monotonic() + seconds
     for lead, centers in leads.groups_paying_other_leads(p, staffed):
         sessions, team = _mip_again(
-            p, sessions, team, stop, ended, "polish leads",
+            p, sessions, team, stop, ended, "polish",  # a stage the planner's page names
             lambda staffed, lead=lead, centers=centers: leads.on_the_leads_days(
                 p, staffed, lead, centers, max(0.0, end - time.monotonic()), stop, nodes),
             others=False)
