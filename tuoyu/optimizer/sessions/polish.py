@@ -1204,6 +1204,7 @@ def polish(
     if p.previous or not team:
         return sessions
     best = plan_objective(p, sessions, team)
+    tried = False  # the home leads' centers moved together (once: a MIP per group)
     for _ in range(AGAIN):
         out = _improve_once(p, sessions, team, stop, clock)
         again = best_teams(p, out)
@@ -1215,6 +1216,10 @@ def polish(
         if topics_seconds is not None and not _stopped(stop, clock):
             out, again = _shift_again(p, out, again, topics_seconds, stop, ended,
                                       topics_nodes)
+        if topics_seconds is not None and not tried and not _stopped(stop, clock):
+            out, again = _leads_again(p, out, again, topics_seconds, stop, ended,
+                                      topics_nodes)
+            tried = True
         value = plan_objective(p, out, again)
         if value >= best:
             break
@@ -1291,16 +1296,43 @@ def _shift_again(p: SessionProblem, sessions: list[Session], team: dict[int, lis
     return sessions, team
 
 
+def _leads_again(p: SessionProblem, sessions: list[Session], team: dict[int, list[str]],
+                 seconds: float, stop: Stop | None,
+                 ended: list[str] | None = None, nodes: int | None = None
+                 ) -> tuple[list[Session], dict]:
+    """The centers of a home lead who pays for others leading some of their sessions,
+    moved together onto the lead's days (``leads.py``: none of them can move alone when
+    the lead's months are full), one lead after another (those paying most first), the
+    teams named by the exact flow; each kept when the plan's objective strictly falls
+    (a fresh plan of one part)."""
+    from tuoyu.optimizer.sessions import leads
+
+    if in_parts(p) or not team:
+        return sessions, team
+    staffed = [s.model_copy(update={"staff_ids": tuple(team[k])}) for k, s in enumerate(sessions)]
+    end = time.monotonic() + seconds
+    for lead, centers in leads.groups_paying_other_leads(p, staffed):
+        sessions, team = _mip_again(
+            p, sessions, team, stop, ended, "polish",  # a stage the planner's page names
+            lambda staffed, lead=lead, centers=centers: leads.on_the_leads_days(
+                p, staffed, lead, centers, max(0.0, end - time.monotonic()), stop, nodes),
+            others=False)
+        if stop is not None and stop.is_set():
+            break
+    return sessions, team
+
+
 def _mip_again(p: SessionProblem, sessions: list[Session], team: dict[int, list[str]],
                stop: Stop | None, ended: list[str] | None, step: str,
-               solve) -> tuple[list[Session], dict]:  # noqa: ANN001
+               solve, others: bool = True) -> tuple[list[Session], dict]:  # noqa: ANN001
     """One of the improvement's MIP steps (``solve``: the staffed calendar -> (moved
     sessions or None, whether its clock or the stop ended it)) on a district planned in
-    one part with doctors or psychologists; the moved sessions' teams named by the exact
-    flow, kept when the plan's objective strictly falls."""
+    one part (with ``others``, only with doctors or psychologists: the topics' and the
+    days-and-topics MIPs change what they give); the moved sessions' teams named by the
+    exact flow, kept when the plan's objective strictly falls."""
     from tuoyu.optimizer.sessions import topics
 
-    if in_parts(p) or not any(p.pools[d] for d in topics.OTHERS):
+    if in_parts(p) or (others and not any(p.pools[d] for d in topics.OTHERS)):
         return sessions, team
     staffed = [s.model_copy(update={"staff_ids": tuple(team[k])}) for k, s in enumerate(sessions)]
     moved, stopped = solve(staffed)
