@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 
 import pytest
@@ -246,3 +247,21 @@ def test_a_home_visit_plans_words_are_chinese() -> None:
         text = re.sub(r"\{[^}]*\}", "", zh)
         words = re.findall(r"(?<![A-Za-z0-9_])[A-Za-z_]{2,}(?![A-Za-z0-9_])", text)
         assert not words, (code, words)
+
+
+@pytest.mark.parametrize("code", [
+    "calendar 2", "polish", "polish topics", "polish shift", "topics", "teams",
+    "teams (shortlists of 12), at the floor", "days and teams", "random priority",
+    "uniqueness", "routing", "highs", "mclp", "lscp", "allocation", "plan", "explain"])
+def test_every_stage_a_solver_ends_by_the_clock_is_said_in_chinese(code: str) -> None:
+    """The wall-clock findings name the stages the clock ended: the solvers' own names of
+    their stages (parts, steps of the improvement, the roster's shortlists) were printed
+    as they are ("polish topics" 阶段被时钟截停)."""
+    for said in (message("plan.wall_clock_stop", {"seconds": 60, "stages": [code, "calendar"]}),
+                 message("sessions.wall_clock_stop", {"stage": code, "seconds": 6.0}),
+                 message("roster.wall_clock_stop", {"stage": code, "seconds": 60})):
+        assert not re.search(r"[A-Za-z]{2,}", said.replace("--wall-limit", "")), said
+    part = message("sessions.wall_clock_stop", {"stage": "calendar 12", "seconds": 6.0})
+    assert "排定活动日期（第 12 部分）" in part
+    # a name no label begins with shows itself: a finding never hides what it is about
+    assert "rounding" in message("sessions.wall_clock_stop", {"stage": "rounding"})

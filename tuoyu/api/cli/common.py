@@ -13,7 +13,16 @@ from typing import Any
 import typer
 from pydantic import ValidationError
 
-from tuoyu.api.text import LANGS, Lang, describe, label, message, render, render_data_error
+from tuoyu.api.text import (
+    LANGS,
+    Lang,
+    describe,
+    label,
+    message,
+    render,
+    render_data_error,
+    stage_label,
+)
 from tuoyu.models.errors import DataError
 from tuoyu.planning import ProgressEvent, ProgressFn
 from tuoyu.planning.dataset import Dataset
@@ -135,12 +144,7 @@ def progress_line(event: ProgressEvent, lang: Lang = "zh") -> str:
     not yet the plan's shows its own objective and bound, and no gap."""
     from tuoyu.api.text import number, percent
 
-    name, _, part = event.stage.partition(" ")  # "calendar 2": the second part
-    stage = label(f"stage.{name}", lang)
-    if stage == f"stage.{name}":
-        stage = name
-    if part:
-        stage += f"（第 {part} 部分）" if lang == "zh" else f" (part {part})"
+    stage = stage_label(event.stage, lang)
     secs = f"{event.seconds:5.1f} 秒" if lang == "zh" else f"{event.seconds:5.1f} s"
     if event.whole:
         figures = message("plan.figures", {"objective": number(event.objective),

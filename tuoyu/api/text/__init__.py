@@ -11,6 +11,7 @@ Each planner keeps its own catalogue module of ``CODE: (zh, en)`` templates in
 from __future__ import annotations
 
 import importlib
+import re
 import string
 from collections.abc import Mapping
 from typing import Any, Literal
@@ -125,9 +126,34 @@ def local_time(when: Any, lang: Lang = "zh") -> str:
 
 #: parameters whose values are codes of a family of labels, said by their label
 #: (an inspection outcome "rectify" reads 责令整改; a discipline "medical" 医学, lists too)
-CODED_PARAMS = {"outcome": "outcome.", "stage": "stage.", "discipline": "code.discipline.",
+CODED_PARAMS = {"outcome": "outcome.", "discipline": "code.discipline.",
                 "disciplines": "code.discipline.", "needs": "code.discipline.",
                 "covered": "code.discipline."}
+
+#: the solvers' names of their stages, by how they begin (the longest first), and the
+#: label each is said by: "calendar 2" is the calendar's second part, "polish topics" a
+#: step of the improvement, "teams (shortlists of 12), at the floor" the roster's teams
+STAGE_PREFIXES = (
+    ("days and teams", "stage.days_teams"), ("random priority", "stage.priority"),
+    ("uniqueness", "stage.uniqueness"), ("days", "stage.days"), ("teams", "stage.teams"),
+    ("calendar", "stage.calendar"), ("polish", "stage.polish"), ("topics", "stage.topics"),
+    ("routing", "stage.routing"), ("allocation", "stage.allocation"), ("mclp", "stage.plan"),
+    ("lscp", "stage.plan"), ("highs", "stage.plan"), ("plan", "stage.plan"),
+    ("baseline", "stage.baseline"), ("tradeoff", "stage.tradeoff"),
+    ("explain", "stage.explain"), ("whole", "stage.whole"),
+)
+_STAGE_PART = re.compile(r"^(?P<name>.*\S)\s+(?P<part>\d+)$")
+
+
+def stage_label(code: str, lang: Lang = "zh") -> str:
+    """A stage of a solve as a planner reads it (the solvers name their stages in codes):
+    by the label of the name it begins with, a trailing number its part; a name no label
+    begins shows itself (never hidden)."""
+    found = _STAGE_PART.match(code)
+    name, part = (found["name"], found["part"]) if found else (code, None)
+    said = next((label(key, lang) for prefix, key in STAGE_PREFIXES
+                 if name == prefix or name.startswith(prefix + " ")), name)
+    return said if part is None else message("stage.part", {"stage": said, "part": part}, lang)
 
 #: walking distances under this many meters are said as "under 50" (a community served
 #: where it is: "平均步行 0 米" reads as an error)
@@ -136,6 +162,9 @@ WALK_PARAMS = ("walk_m", "alternative_walk_m")
 
 
 def _param(key: str, v: Any, lang: Lang) -> str:
+    if key in ("stage", "stages") and isinstance(v, str | list | tuple):
+        return _value(stage_label(v, lang) if isinstance(v, str)
+                      else [stage_label(str(x), lang) for x in v], lang)
     family = CODED_PARAMS.get(key)
     if family and isinstance(v, str) and family + v in CATALOGUE:
         return CATALOGUE[family + v][0 if lang == "zh" else 1]

@@ -15,6 +15,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "stage.plan": ("选址与分配", "siting"),
     "stage.baseline": ("规划前基线", "baseline"),
     "stage.explain": ("查找冲突", "finding the clash"),
+    "stage.days_teams": ("排定日期与检查组", "days and teams"),
+    "stage.priority": ("随机优先排序", "random priority"),
+    "stage.uniqueness": ("证明唯一", "uniqueness"),
+    "stage.topics": ("排定活动主题", "topics"),
+    "stage.routing": ("规划上门路线", "routes"),
+    "stage.part": ("{stage}（第 {part} 部分）", "{stage} (part {part})"),
     # severities
     "severity.info": ("说明", "note"),
     "severity.warning": ("注意", "warning"),
