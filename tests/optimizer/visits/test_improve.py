@@ -96,3 +96,11 @@ def test_the_balance_change_of_a_move_is_the_recount(loads, caps, teams) -> None
     recount = above_fair_share(after, fair_shares(state.capacity, sum(after.values()))) - \
         above_fair_share(state.loads, fair_shares(state.capacity, sum(loads)))
     assert state.balance_delta(out, into) == recount
+
+
+def test_moves_to_a_pair_whose_day_starts_after_its_commute() -> None:
+    # S2's team starts 15 minutes after the family's window opens (a pair's commute):
+    # still free in that half-day, so the family moves to its earlier visitor
+    st_ = Clients([0, 1], [0, 0], [2, 3], [(0, 200), (0, 200)], [(1,), (1,)], [0, 0])
+    late_start = Route(1, ("S2",), 0, 1, 15, 400, (2,))
+    assert _run([_vehicle(0), late_start], {0: [0], 1: [1]}, st_) == {1: [0, 1]}

@@ -100,6 +100,15 @@ def schedule(seq: Sequence[int], r: Route, st: Clients, matrix: np.ndarray,
     return starts if t <= r.late else None
 
 
+def free_in_half_day(window: tuple[int, int], r: Route, service: int) -> bool:
+    """The route's team is free in the client's half-day: a start within the client's
+    window (``window``) lets the visit begin after the shift's start and end before the
+    shift's end. The shift is not the half-days' hours: a pair's starts later and ends
+    earlier by its second member's commute, so a client's window may open before it."""
+    start = max(window[0], r.early)
+    return start <= window[1] and start + service <= r.late
+
+
 def route_travel(seq: Sequence[int], r: Route, st: Clients, matrix: np.ndarray) -> int:
     """Minutes of travel of a route: from the base through its visits and back, and a
     pair's commute (``Route.fixed``) when it goes out at all."""
@@ -298,8 +307,7 @@ def _best_move(f: int, v: int, i: int, c: int, state: _State, vehicles: Sequence
         if len(seq2) + 1 > r2.capacity[0]:
             continue
         for c2 in by_day.get((f, r2.day), ()):
-            e2, l2 = st.client_window[c2]
-            if e2 < r2.early or l2 > r2.late:
+            if not free_in_half_day(st.client_window[c2], r2, service):
                 continue  # not a half-day this team is free
             found = _best_insertion(seq2, r2, c2, fixed + st.client_late_cost[c2],
                                     None if best is None else best[3], st, matrix, service, w)
