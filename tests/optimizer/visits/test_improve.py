@@ -30,7 +30,7 @@ def _run(vehicles: list[Route], routes: dict[int, list[int]],
          st: Clients | None = None) -> dict[int, list[int]]:
     out, _ = improve(routes, vehicles, st or _clients(), M, family_clients=[[0], [1]],
                      earlier=[("S2",), ()], capacity={"S1": 2, "S2": 2},
-                     candidates=lambda f: [0, 1], service=SERVICE, w=W)
+                     candidates=lambda f, v: [0, 1], service=SERVICE, w=W)
     return out
 
 

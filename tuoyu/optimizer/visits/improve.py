@@ -231,14 +231,15 @@ def weighed_total(routes: Mapping[int, Sequence[int]], vehicles: Sequence[Route]
 def improve(routes: Mapping[int, Sequence[int]], vehicles: Sequence[Route], st: Clients,
             matrix: np.ndarray, *, family_clients: Sequence[Sequence[int]],
             earlier: Sequence[Sequence[str]], capacity: Mapping[str, int],
-            candidates: Callable[[int], Sequence[int]], service: int, w: VisitWeights,
+            candidates: Callable[[int, int], Sequence[int]], service: int, w: VisitWeights,
             max_passes: int = 20, halt: Callable[[], bool] = lambda: False,
             ) -> tuple[dict[int, list[int]], Moves]:
     """Relocate visited families between routes while the weighed total falls.
 
-    ``family_clients[f]``: the clients (half-days) of family ``f``; ``candidates(f)``: the
-    vehicles worth trying for it (the nearest teams' and its earlier visitors' team-days
-    that serve its needs); ``capacity``: the visits each person could make this week (the
+    ``family_clients[f]``: the clients (half-days) of family ``f``; ``candidates(f, v)``:
+    the vehicles worth trying for it when vehicle ``v`` visits it (the nearest teams', its
+    earlier visitors' and every team nearer to it than ``v``'s, team-days that serve its
+    needs); ``capacity``: the visits each person could make this week (the
     fair shares are in proportion to it). Returns the new routes and what was done."""
     state = _State.of(routes, vehicles, capacity)
     out = Moves(before=weighed_total(state.routes, vehicles, st, matrix, earlier, capacity, w))
@@ -277,7 +278,8 @@ def improve(routes: Mapping[int, Sequence[int]], vehicles: Sequence[Route], st: 
 
 def _best_move(f: int, v: int, i: int, c: int, state: _State, vehicles: Sequence[Route],
                st: Clients, matrix: np.ndarray, by_day: Mapping[tuple[int, int], list[int]],
-               earlier: Sequence[Sequence[str]], candidates: Callable[[int], Sequence[int]],
+               earlier: Sequence[Sequence[str]],
+               candidates: Callable[[int, int], Sequence[int]],
                service: int, w: VisitWeights) -> tuple[int, int, int, int] | None:
     """The best improving relocation of family ``f`` (client ``c`` at position ``i`` of
     vehicle ``v``): (vehicle, client, position, delta), or None."""
@@ -292,7 +294,7 @@ def _best_move(f: int, v: int, i: int, c: int, state: _State, vehicles: Sequence
         + w.same_person * other_person(earlier[f], r.staff_ids) \
         + spare_cost(c, r, st, w.spare_person)
     best: tuple[int, int, int, int] | None = None
-    for v2 in candidates(f):
+    for v2 in candidates(f, v):
         if v2 == v:
             continue
         r2 = vehicles[v2]
