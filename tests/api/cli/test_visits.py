@@ -41,7 +41,7 @@ def test_visits_csv_meets_every_rule(out: Path) -> None:
     rows = _rows(out)
     assert rows and list(rows[0]) == ["date", "half", "start", "end", "staff_ids", "order",
                                       "family_id", "street_id", "community_id", "needs",
-                                      "kept"]
+                                      "kept", "base_minutes", "far_reason"]
     assert violations(BUNDLED_DATA, rows, WEEK) == []
 
 
@@ -49,7 +49,20 @@ def test_workbook_has_a_day_sheet_per_person(out: Path) -> None:
     rows = _rows(out)
     wb = load_workbook(out / "visits.xlsx")
     people = {x for r in rows for x in r["staff_ids"].split(";")}
-    assert {"按日期", "按人员", "覆盖情况", "说明"} <= set(wb.sheetnames)
+    assert {"按日期", "按人员", "远途上门", "覆盖情况", "说明"} <= set(wb.sheetnames)
+    # each visit 30 minutes or more from its team's base on the sheet 远途上门, with its
+    # minutes and why no nearer team makes it
+    far = wb["远途上门"]
+    head = [c.value for c in far[2]]
+    lines = {(r[head.index("家庭编号")], r[head.index("日期")]): r
+             for r in far.iter_rows(min_row=3, values_only=True)}
+    assert lines and set(lines) == {(r["family_id"], r["date"]) for r in rows
+                                    if int(r["base_minutes"]) >= 30}
+    for r in rows:
+        line = lines.get((r["family_id"], r["date"]))
+        if line is not None:
+            assert line[head.index("离驻点（分钟）")] == int(r["base_minutes"])
+            assert f"离其驻点 {r['base_minutes']} 分钟" in line[head.index("为何不由更近的小组去")]
     # a sheet per person named by their name (日程-王芳), as a planner looks for it
     with (BUNDLED_DATA / "guidance_staff.csv").open(encoding="utf-8-sig") as f:
         names = {r["staff_id"]: r["name"] for r in csv.DictReader(f)}
