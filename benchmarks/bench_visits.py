@@ -304,6 +304,7 @@ import importlib.util
 spec = importlib.util.spec_from_file_location(
     "_far_now", Path(sys.argv[4]).parent / "tuoyu" / "optimizer" / "visits" / "far.py")
 far_now = importlib.util.module_from_spec(spec)
+sys.modules["_far_now"] = far_now  # its dataclasses look their module up
 spec.loader.exec_module(far_now)
 from collections import Counter
 why = Counter(f.code.rsplit(".", 1)[1] for f in far_now.far_visits(
