@@ -111,15 +111,20 @@ class _Week:
                                                  team.commute(self.problem))
         return (early, late) if late - early >= self.problem.rules.visit_minutes else None
 
-    def travel(self, team: Team, day: dt.date, stops: Sequence[tuple[str, int]]) -> int | None:
+    def travel(self, team: Team, day: dt.date, stops: Sequence[tuple[str, int]],
+               check: bool = True) -> int | None:
         """Minutes of travel of the team's route through ``stops`` (family, half) in order,
-        the commute included; None when a visit cannot start within its half-day or the
-        team is back after its shift (each visit as early as it can be)."""
+        the commute included; with ``check``, None when a visit cannot start within its
+        half-day or the team is back after its shift (each visit as early as it can be).
+        The plan's own routes are measured unchecked: a minute's rounding must never
+        stop the plan from being explained."""
         if not stops:
             return 0
         shift = self.shift(team, day)
         if shift is None:
-            return None
+            if check:
+                return None
+            shift = (0, 24 * 60)
         hours, length = self.problem.rules.half_hours, self.problem.rules.visit_minutes
         t, here, total = shift[0], team.base, 0
         for fid, half in stops:
@@ -127,12 +132,12 @@ class _Week:
             leg = self.minutes(here, there)
             total += leg
             t = max(t + leg, hours[half][0])
-            if t + length > hours[half][1]:
+            if check and t + length > hours[half][1]:
                 return None
             t += length
             here = there
         total += self.minutes(here, team.base)
-        if t + self.minutes(here, team.base) > shift[1]:
+        if check and t + self.minutes(here, team.base) > shift[1]:
             return None
         return total + 2 * team.commute(self.problem)
 
@@ -178,8 +183,8 @@ def _move(week: _Week, v: Visit, f: Family, team: Team, day: dt.date, half: int,
     if len(route) >= team.capacity(problem, day):
         return "full"
     stops = _stops(route)
-    before = week.travel(team, day, stops)
-    assert before is not None  # the plan's own route
+    before = week.travel(team, day, stops, check=False)
+    assert before is not None  # unchecked: always a number
     best: int | None = None
     for j in range(len(stops) + 1):
         after = week.travel(team, day, [*stops[:j], (f.family_id, half), *stops[j:]])
@@ -189,10 +194,10 @@ def _move(week: _Week, v: Visit, f: Family, team: Team, day: dt.date, half: int,
         return "no_room"
     own = week.routes[(v.staff_ids, v.date)]
     mine = week.teams[v.staff_ids]
-    kept = week.travel(mine, v.date, _stops([x for x in own if x.family_id != v.family_id]))
-    assert kept is not None  # a route without one of its visits stays feasible
-    saved = week.travel(mine, v.date, _stops(own))
-    assert saved is not None
+    kept = week.travel(mine, v.date, _stops([x for x in own if x.family_id != v.family_id]),
+                       check=False)
+    saved = week.travel(mine, v.date, _stops(own), check=False)
+    assert kept is not None and saved is not None  # unchecked: always numbers
     days = week.late_days(f, day) - week.late_days(f, v.date)
     need = len(problem.needed(f))
     return Move(
