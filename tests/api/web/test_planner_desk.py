@@ -256,10 +256,14 @@ def test_every_page_speaks_chinese(page, server: str, tiny) -> None:
              (f"/visits?dataset={tiny['dataset']}", "#map .leaflet-control-zoom"),
              (f"/plan?dataset={tiny['dataset']}", "#plan-figures > *")]
     found = {}
+    refused: list[tuple[str, str]] = []  # what a page's Content-Security-Policy kept out
+    page.on("console", lambda m: refused.append((page.url, m.text))
+            if "Content Security Policy" in m.text else None)
     for path, ready in pages:
         page.goto(path)
         page.wait_for_selector(ready, state="attached", timeout=SOLVE_WAIT_MS)
         page.wait_for_timeout(300)  # the reasons and downloads arrive after the plan
+        page.wait_for_function("document.fonts.status === 'loaded'")  # e.g. the calendar's icons
         if path.startswith("/map"):
             page.locator("path.opening").first.click(force=True)
             page.wait_for_selector("#place-panel:not([hidden])")
@@ -267,6 +271,7 @@ def test_every_page_speaks_chinese(page, server: str, tiny) -> None:
         if words:
             found[path] = sorted(words)
     assert not found, f"Latin-letter words on the pages: {found}"
+    assert not refused, f"refused by the pages' Content-Security-Policy: {refused}"
 
 
 def _other_hosts(page, server: str) -> list[str]:

@@ -30,7 +30,7 @@ WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 BODY_TYPES = ("application/json", "multipart/form-data")
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; object-src 'none'; "
+    "img-src 'self' data: blob:; connect-src 'self'; font-src 'self' data:; object-src 'none'; "
     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 #: the API documentation pages render our own OpenAPI with an inline bootstrap script
