@@ -154,3 +154,25 @@ def test_the_wall_limit_is_the_plans_ceiling_and_said(tmp_path: Path) -> None:
     assert violations(BUNDLED_DATA, _rows(folder), WEEK) == []
     summary = (folder / "visits_summary.txt").read_text(encoding="utf-8")
     assert "墙钟" in summary
+
+
+def test_the_far_threshold_is_the_planners(tmp_path: Path) -> None:
+    """--far-minutes: a visit that far or farther from its team's base says why; the same
+    week with a threshold above its trip says nothing of it."""
+    from visits_check import Rules, tiny_dataset, travel
+
+    home, base = (121.48, 31.40), (121.57, 31.40)
+    folder = tiny_dataset(tmp_path / "d", staff=[
+        {"staff_id": "ED1", "discipline": "education", "base_lon": base[0],
+         "base_lat": base[1]}], families=[
+        {"family_id": "F1", "birth_date": "2027-01-20", "registered_on": "2027-02-05",
+         "needs": "education", "half_days": "Mon AM", "lon": home[0], "lat": home[1]}])
+    trip = travel(base, home, Rules())
+    for far, said in ((trip, "nearest"), (trip + 1, "")):
+        out = tmp_path / f"out{far}"
+        res = runner.invoke(app, ["visits", "--week", "2027-03-01", "--data", str(folder),
+                                  "--out", str(out), "--iterations", "50",
+                                  "--far-minutes", str(far)])
+        assert res.exit_code == 0, res.output
+        (row,) = _rows(out)
+        assert (int(row["base_minutes"]), row["far_reason"]) == (trip, said)

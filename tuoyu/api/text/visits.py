@@ -30,6 +30,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.help.visits.no_pairs": ("每户只派一人（第一项需求的专业）。", "One person per visit, "
                                  "of the first need's discipline."),
     "cli.help.visits.speed": ("路上的速度（公里/小时）。", "Travel speed, km/h."),
+    "cli.help.visits.far_minutes": ("离上门小组驻点这么多分钟或更远的上门，逐次说明为何不由更近的"
+                                    "小组去。", "A visit this many minutes or more from its "
+                                    "team's base says why no nearer team makes it."),
     "cli.help.forget.data": ("要删除其家庭数据的数据文件夹。", "Dataset folder whose families "
                              "are deleted."),
     "cli.help.forget.dataset": ("服务中保存的数据集编号（TUOYU_HOME）。", "Id of a dataset "
