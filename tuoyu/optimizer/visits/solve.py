@@ -489,6 +489,15 @@ def _post_pass(problem: VisitProblem, built: _Built, teams: tuple[Team, ...],
             memo[f, i] = sorted(set(cand[f]) | {u for x in nearer for u in serve[team_list[x]]})
         return memo[f, i]
 
+    def nearer(f: int, v: int) -> list[int]:
+        """The team-days of the free teams based nearer to the family than ``v``'s: an
+        exchange is tried with them only (where a route crosses the map; cheap where the
+        nearest team visits)."""
+        i = index_of[post.vehicles[v].team]
+        assert near is not None
+        return sorted(u for x in order[f] if near[x, f] < near[i, f]
+                      for u in serve[team_list[x]])
+
     active = sorted({sid for t in teams for sid in t.ids})
 
     def halt() -> bool:
@@ -503,7 +512,7 @@ def _post_pass(problem: VisitProblem, built: _Built, teams: tuple[Team, ...],
         routes, post.vehicles, post.clients, post.matrix, family_clients=family_clients,
         earlier=[f.earlier_visitors for f in fams], capacity=_week_capacity(problem, active),
         candidates=candidates, service=problem.rules.visit_minutes,
-        w=problem.rules.weights, halt=halt)
+        w=problem.rules.weights, halt=halt, nearer=nearer)
 
 
 def solve(problem: VisitProblem, params: RoutingParams = RoutingParams(), *,
