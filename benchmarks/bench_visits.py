@@ -274,7 +274,7 @@ from tuoyu.planning.params import VisitParams
 from tuoyu.planning.visits import run
 t0 = time.perf_counter()
 p = run(Dataset.at(sys.argv[2]), VisitParams(week=dt.date(2027, 3, 1),
-        time_limit=float(sys.argv[3])))
+        time_limit=float(sys.argv[3]), workers=int(sys.argv[5])))
 s = time.perf_counter() - t0
 d = p.detail
 import hashlib
@@ -298,6 +298,17 @@ sys.path.insert(0, sys.argv[4])  # the checker of now's tests, for both codes
 from visits_check import violations
 from pathlib import Path
 broken = len(violations(Path(sys.argv[2]), p.rows, dt.date(2027, 3, 1)))
+# the visits 30 minutes or more from their team's base, by why (now's far.py, on either
+# code's plan: it reads the plan's visits and the inputs only)
+import importlib.util
+spec = importlib.util.spec_from_file_location(
+    "_far_now", Path(sys.argv[4]).parent / "tuoyu" / "optimizer" / "visits" / "far.py")
+far_now = importlib.util.module_from_spec(spec)
+sys.modules["_far_now"] = far_now  # its dataclasses look their module up
+spec.loader.exec_module(far_now)
+from collections import Counter
+why = Counter(f.code.rsplit(".", 1)[1] for f in far_now.far_visits(
+    d.problem, d.result.teams, d.result.visits) if "family_id" in f.params)
 print(json.dumps({"s": s, "spare": spare, "broken": broken, "commute": commute,
   "now_objective": p.objective + (0 if weighed else 60 * spare)
                    + (0 if counted else commute), "due": sum(f.family_id in hit for f in due), "of": len(due),
@@ -305,7 +316,7 @@ print(json.dumps({"s": s, "spare": spare, "broken": broken, "commute": commute,
   "travel": sum(r.travel_minutes for r in d.result.routes), "objective": p.objective,
   "bound": p.bound, "visited": len(hit), "families": len(d.problem.families),
   "stopped": bool({"visits.time_limit_stop", "plan.wall_clock_stop"} & set(codes)),
-  "iterations": d.result.iterations,
+  "iterations": d.result.iterations, "far": sum(why.values()), "why": dict(why),
   "load": os.getloadavg()[0], "rows": rows.hexdigest()[:10]}))
 """
 
@@ -318,7 +329,7 @@ def _hogs(n: int) -> list:
 
 
 def before_after(before: Path, label: str, folder: Path, time_limit: float,
-                 hogs: tuple[int, ...] = (0,)) -> None:
+                 hogs: tuple[int, ...] = (0,), workers: tuple[int, ...] = (8,)) -> None:
     """The whole planner (``run``, the service's defaults) on one week, the code before
     (a checkout at ``before``) and now, one after the other, each in its own process;
     with each number of CPU hogs in ``hogs`` running beside it (0: none). ``rows``: a
@@ -328,29 +339,32 @@ def before_after(before: Path, label: str, folder: Path, time_limit: float,
     now's goals adds both (60 a person beyond the needs, a minute a commute minute) to a
     plan made by code that did not count them. ``rule breaks``: what now's independent
     checker (``tests/visits_check.py``, each member from their own base) finds on the
-    rows."""
+    rows. ``far``: visits 30 minutes or more from their team's base, and of them the
+    ones a nearer team could take for less (``far.py``'s "improvable"), for both codes;
+    each plan with each number of solver ``workers`` (the rows must not change)."""
     import json
     import subprocess
 
-    for hog in hogs:
-        for name, root in (("before", before), ("now", ROOT)):
-            running = _hogs(hog)
-            try:
-                out = subprocess.run([sys.executable, "-c", _CHILD, str(root), str(folder),
-                                      str(time_limit), str(ROOT / "tests")],
-                                     capture_output=True, text=True, check=True)
-            finally:
-                for p in running:
-                    p.kill()
-                    p.wait()
-            r = json.loads(out.stdout.strip().splitlines()[-1])
-            print(f"| {label} | {name} | {time_limit:g} | {hog} | {r['s']:.1f} | "
-                  f"{r['iterations']:,}{' (clock)' if r['stopped'] else ''} | "
-                  f"{r['due']}/{r['of']} ({r['proven']} proven unreachable) | "
-                  f"{r['visited']}/{r['families']} | {r['travel']:,} | {r['commute']:,} | "
-                  f"{r['spare']} | {r['broken']} | {r['objective']:,.0f} | "
-                  f"{r['now_objective']:,.0f} | {r['bound']:,.0f} | "
-                  f"{r['rows']} | {r['load']:.1f} |", flush=True)
+    codes = (("before", before), ("now", ROOT))
+    for hog, n, (name, root) in ((h, n, c) for h in hogs for n in workers for c in codes):
+        running = _hogs(hog)
+        try:
+            out = subprocess.run([sys.executable, "-c", _CHILD, str(root), str(folder),
+                                  str(time_limit), str(ROOT / "tests"), str(n)],
+                                 capture_output=True, text=True, check=True)
+        finally:
+            for p in running:
+                p.kill()
+                p.wait()
+        r = json.loads(out.stdout.strip().splitlines()[-1])
+        print(f"| {label} | {name} | {n} | {hog} | {r['s']:.1f} | "
+              f"{r['iterations']:,}{' (clock)' if r['stopped'] else ''} | "
+              f"{r['due']}/{r['of']} ({r['proven']} proven unreachable) | "
+              f"{r['visited']}/{r['families']} | {r['travel']:,} | {r['commute']:,} | "
+              f"{r['spare']} | {r['broken']} | {r['objective']:,.0f} | "
+              f"{r['now_objective']:,.0f} | {r['bound']:,.0f} | "
+              f"{r['far']} ({r['why'].get('improvable', 0)}) | "
+              f"{r['rows']} | {r['load']:.1f} |", flush=True)
 
 
 def solomon_data(name: str) -> ProblemData:
@@ -417,23 +431,30 @@ def main() -> None:
     ap.add_argument("--hog", type=int, nargs="*", default=[0],
                     help="with --before: run each plan beside this many CPU hogs (0: none; "
                          "e.g. 0 3: calm, then loaded)")
+    ap.add_argument("--workers", type=int, nargs="*", default=[8],
+                    help="with --before: the solver workers of each plan (e.g. 1 8: the "
+                         "rows must be the same)")
     ap.add_argument("--week", nargs="*", default=[], metavar="LABEL=FOLDER",
                     help="also these dataset folders' week 2027-03-01 (e.g. "
                          "东滩区=/tmp/东滩区 from benchmarks/make_dongtan.py)")
     args = ap.parse_args()
     if args.before is not None:
-        print("| week | code | time limit s | hogs | seconds | iterations | due visited "
+        print("| week | code | workers | hogs | seconds | iterations | due visited "
               "| families visited | travel min | pairs' commute min | people beyond needs "
-              "| rule breaks | objective | objective, now's goals | bound | rows | load avg |")
-        print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|")
+              "| rule breaks | objective | objective, now's goals | bound "
+              "| far (a nearer team cheaper) | rows | load avg |")
+        print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:"
+              "|---|---:|")
         hogs = tuple(args.hog)
+        workers = tuple(args.workers)
         for label, _, where in (w.partition("=") for w in args.week):
             for limit in args.time_limit:
-                before_after(args.before, label, Path(where), limit, hogs)
+                before_after(args.before, label, Path(where), limit, hogs,
+                                 workers)
         for scale in args.scale:
             if scale == 1:
                 for limit in args.time_limit:
-                    before_after(args.before, "district 2027-03-01", BUNDLED, limit, hogs)
+                    before_after(args.before, "district 2027-03-01", BUNDLED, limit, hogs, workers)
                 continue
             with tempfile.TemporaryDirectory() as tmp:
                 folder = args.generated
@@ -441,10 +462,11 @@ def main() -> None:
                     folder = Path(tmp) / "gen"
                     _generate(folder, scale)
                 for limit in args.time_limit:
-                    before_after(args.before, f"{scale}x 2027-03-01", folder, limit, hogs)
+                    before_after(args.before, f"{scale}x 2027-03-01", folder, limit, hogs, workers)
                     for name in args.variants:
                         before_after(args.before, f"{scale}x {name}",
-                                     variant(folder, name, Path(tmp) / name), limit, hogs)
+                                     variant(folder, name, Path(tmp) / name), limit, hogs,
+                                     workers)
         return
     if not args.solomon_only:
         print("| instance | solver | clients | vehicles | seconds | feasible | objective "

@@ -242,6 +242,9 @@ class VisitParams(PlannerParams):
                         "disciplines (False: one person of the first need).")
     speed_kmh: float = Field(20.0, ge=2, le=80, description="Travel speed door to door.")
     circuity: float = Field(1.3, ge=1.0, le=5.0, description="Road / straight-line distance.")
+    far_minutes: int = Field(30, ge=1, le=600, description="A visit this many minutes or "
+                             "more from its team's base is explained: why that team, not "
+                             "a nearer one.")
 
     @field_validator("week")
     @classmethod

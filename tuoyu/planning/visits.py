@@ -33,13 +33,15 @@ from tuoyu.optimizer.visits import (
     VisitRules,
     solve,
 )
+from tuoyu.optimizer.visits.far import far_visits
+from tuoyu.optimizer.visits.problem import travel_minutes
 from tuoyu.planning.dataset import Dataset
 from tuoyu.planning.params import VisitParams
 from tuoyu.planning.plan import Plan
 
 KIND = "visits"
 ROW_FIELDS = ("date", "half", "start", "end", "staff_ids", "order", "family_id", "street_id",
-              "community_id", "needs", "kept")
+              "community_id", "needs", "kept", "base_minutes", "far_reason")
 COVERAGE_FIELDS = ("street_id", "name", "registered", "visited", "planned", "due",
                    "due_planned", "overdue")
 
@@ -59,19 +61,27 @@ def _hhmm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def plan_rows(visits: Sequence[Visit], data: VisitData,
-              problem: VisitProblem) -> list[dict[str, Any]]:
-    """The contract's rows of ``visits.csv``."""
+def plan_rows(visits: Sequence[Visit], data: VisitData, problem: VisitProblem,
+              far: Sequence[Finding] = ()) -> list[dict[str, Any]]:
+    """The contract's rows of ``visits.csv``: each with the minutes from its team's base
+    (the first member's) to the family, and, for a far visit, its reason's code (the
+    ``visits.far.*`` finding of the same family and date says it with the numbers)."""
     fam = {f.family_id: f for f in data.families}
+    base = {p.staff_id: (p.base_lon, p.base_lat) for p in data.staff}
+    why = {(x.params["family_id"], x.params["date"]): x.code.rsplit(".", 1)[1]
+           for x in far if "family_id" in x.params}
     out = []
     for v in visits:
         f = fam[v.family_id]
+        lon, lat = base.get(v.staff_ids[0], (f.lon, f.lat))
         out.append({
             "date": v.date.isoformat(), "half": HALF_EN[v.half], "start": _hhmm(v.start),
             "end": _hhmm(v.end), "staff_ids": ";".join(v.staff_ids), "order": v.order,
             "family_id": f.family_id, "street_id": f.street_id,
             "community_id": f.community_id, "needs": ";".join(f.needs),
             "kept": v.kept,
+            "base_minutes": travel_minutes(lon, lat, f.lon, f.lat, problem.rules),
+            "far_reason": why.get((f.family_id, v.date.isoformat()), ""),
         })
     return out
 
@@ -231,11 +241,14 @@ def run(
         Target("visits.target.share_within_window", 1.0,
                round(within / asking, 4) if asking else 1.0, within == asking, unit="share")]
     as_dict = params.model_dump(mode="json")
-    findings = tuple(result.findings) + budget_findings(params, result, clock)
+    # why each visit far from its team's base is made by that team (from the plan's
+    # visits and the inputs: far.py)
+    far = far_visits(problem, result.teams, result.visits, params.far_minutes)
+    findings = tuple(result.findings) + budget_findings(params, result, clock) + tuple(far)
     return Plan(
         kind=KIND, status=result.status, objective=result.objective, bound=result.bound,
         stages=tuple(result.stages), soft_goals=tuple(result.soft_goals),
         targets=tuple(targets), findings=findings,
-        rows=tuple(plan_rows(visits, data, problem)), fingerprint=data.fingerprint,
+        rows=tuple(plan_rows(visits, data, problem, far)), fingerprint=data.fingerprint,
         params=as_dict, detail=VisitDetail(result, problem, data, tuple(cov), dataset),
     )

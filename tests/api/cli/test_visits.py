@@ -41,7 +41,7 @@ def test_visits_csv_meets_every_rule(out: Path) -> None:
     rows = _rows(out)
     assert rows and list(rows[0]) == ["date", "half", "start", "end", "staff_ids", "order",
                                       "family_id", "street_id", "community_id", "needs",
-                                      "kept"]
+                                      "kept", "base_minutes", "far_reason"]
     assert violations(BUNDLED_DATA, rows, WEEK) == []
 
 
@@ -49,7 +49,20 @@ def test_workbook_has_a_day_sheet_per_person(out: Path) -> None:
     rows = _rows(out)
     wb = load_workbook(out / "visits.xlsx")
     people = {x for r in rows for x in r["staff_ids"].split(";")}
-    assert {"按日期", "按人员", "覆盖情况", "说明"} <= set(wb.sheetnames)
+    assert {"按日期", "按人员", "远途上门", "覆盖情况", "说明"} <= set(wb.sheetnames)
+    # each visit 30 minutes or more from its team's base on the sheet 远途上门, with its
+    # minutes and why no nearer team makes it
+    far = wb["远途上门"]
+    head = [c.value for c in far[2]]
+    lines = {(r[head.index("家庭编号")], r[head.index("日期")]): r
+             for r in far.iter_rows(min_row=3, values_only=True)}
+    assert lines and set(lines) == {(r["family_id"], r["date"]) for r in rows
+                                    if int(r["base_minutes"]) >= 30}
+    for r in rows:
+        line = lines.get((r["family_id"], r["date"]))
+        if line is not None:
+            assert line[head.index("离驻点（分钟）")] == int(r["base_minutes"])
+            assert f"离其驻点 {r['base_minutes']} 分钟" in line[head.index("为何不由更近的小组去")]
     # a sheet per person named by their name (日程-王芳), as a planner looks for it
     with (BUNDLED_DATA / "guidance_staff.csv").open(encoding="utf-8-sig") as f:
         names = {r["staff_id"]: r["name"] for r in csv.DictReader(f)}
@@ -141,3 +154,25 @@ def test_the_wall_limit_is_the_plans_ceiling_and_said(tmp_path: Path) -> None:
     assert violations(BUNDLED_DATA, _rows(folder), WEEK) == []
     summary = (folder / "visits_summary.txt").read_text(encoding="utf-8")
     assert "墙钟" in summary
+
+
+def test_the_far_threshold_is_the_planners(tmp_path: Path) -> None:
+    """--far-minutes: a visit that far or farther from its team's base says why; the same
+    week with a threshold above its trip says nothing of it."""
+    from visits_check import Rules, tiny_dataset, travel
+
+    home, base = (121.48, 31.40), (121.57, 31.40)
+    folder = tiny_dataset(tmp_path / "d", staff=[
+        {"staff_id": "ED1", "discipline": "education", "base_lon": base[0],
+         "base_lat": base[1]}], families=[
+        {"family_id": "F1", "birth_date": "2027-01-20", "registered_on": "2027-02-05",
+         "needs": "education", "half_days": "Mon AM", "lon": home[0], "lat": home[1]}])
+    trip = travel(base, home, Rules())
+    for far, said in ((trip, "nearest"), (trip + 1, "")):
+        out = tmp_path / f"out{far}"
+        res = runner.invoke(app, ["visits", "--week", "2027-03-01", "--data", str(folder),
+                                  "--out", str(out), "--iterations", "50",
+                                  "--far-minutes", str(far)])
+        assert res.exit_code == 0, res.output
+        (row,) = _rows(out)
+        assert (int(row["base_minutes"]), row["far_reason"]) == (trip, said)

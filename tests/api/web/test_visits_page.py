@@ -65,8 +65,36 @@ def test_visits_page_plans_and_draws_routes(page, server: str) -> None:
     assert page.evaluate("window.tuoyuVisits.lines") == len(lines)
     assert page.evaluate("window.tuoyuVisits.legend") == len(
         {f["properties"]["staff_ids"] for f in lines})
+    # a line across the map: each far visit says why not a nearer team, with the plan's
+    # own numbers (its finding), and only those rows and their routes when asked
+    page.select_option("#staff-filter", "")
+    result = httpx.get(f"{server}/api/v1/jobs/{job_id}/result").json()
+    why = {(f["params"]["family_id"], f["params"]["date"]): f["message"]
+           for f in result["findings"]
+           if f["code"].startswith("visits.far.") and "family_id" in f["params"]}
+    far = [r for r in rows if r["far_reason"]]
+    assert far and {(r["family_id"], r["date"]) for r in far} == set(why)
+    assert all(int(r["base_minutes"]) >= 30 for r in far)
+    assert all(int(r["base_minutes"]) < 30 for r in rows if not r["far_reason"])
+    page.check("#far-only")
+    shown = page.locator("#visits-table tbody tr")
+    assert shown.count() == len(far)
+    first = shown.nth(0).locator("td")
+    family, date = first.nth(5).inner_text(), first.nth(0).inner_text()
+    assert first.nth(9).inner_text() == why[(family, date)]
+    assert "分钟" in why[(family, date)] and family in why[(family, date)]
+    assert page.evaluate("window.tuoyuVisits.lines") == len(
+        {(r["staff_ids"], r["date"]) for r in far})
+    # the plan's reasons count them; each one is on its row, not repeated above the map
+    summary = page.locator("#reasons li[data-code='visits.far.summary']")
+    assert summary.is_visible() and f"有 {len(far)} 次离上门小组的驻点" in summary.inner_text()
+    each = page.locator("#reasons li[data-code^='visits.far.']"
+                        ":not([data-code='visits.far.summary'])")
+    assert each.count() == len(far) and not any(x.is_visible() for x in each.all())
     page.click("#lang-switch")
     assert page.inner_text("main h2[data-v=coverage]") == "Coverage by street"
+    page.wait_for_function("document.querySelector('#visits-table tbody tr td:nth-child(10)')"
+                           ".textContent.indexOf('min from their base') >= 0")
 
 
 def test_staff_names_are_never_run_as_script(page, server: str, tmp_path) -> None:

@@ -215,3 +215,17 @@ def test_a_week_in_parts_reports_its_progress(tmp_path: Path) -> None:
                    progress=events.append)
     assert events and all(e.bound <= e.objective for e in events)
     assert events[-1].bound == result.bound  # the whole week's bound
+
+
+def test_the_repair_fills_a_pair_whose_day_starts_after_its_commute() -> None:
+    # a pair's shift starts 10 minutes into the morning (its second member's commute) and
+    # ends 10 minutes before noon; the family's morning window opens at 510, before the
+    # shift: the pair is free that morning all the same, and the due family goes in
+    m = np.array([[0, 5], [5, 0]])
+    pair = Route(0, ("ED1", "MD1"), 0, 0, 520, 680, (3, 1, 1), fixed=20)
+    st_ = Clients(client_family=[0], client_day=[0], client_location=[1],
+                  client_window=[(510, 630)], client_load=[(1, 1, 1)], client_late_cost=[0])
+    routes: dict[int, list[int]] = {}
+    done = repair(routes, [pair], st_, m, family_clients=[[0]], prize=[100_000],
+                  order_key=[(0,)], service=60)
+    assert routes == {0: [0]} and done.inserted == 1

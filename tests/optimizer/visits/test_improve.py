@@ -27,10 +27,11 @@ def _clients(window0: tuple[int, int] = (0, 200)) -> Clients:
 
 
 def _run(vehicles: list[Route], routes: dict[int, list[int]],
-         st: Clients | None = None) -> dict[int, list[int]]:
+         st: Clients | None = None, swaps: int = 3) -> dict[int, list[int]]:
     out, _ = improve(routes, vehicles, st or _clients(), M, family_clients=[[0], [1]],
                      earlier=[("S2",), ()], capacity={"S1": 2, "S2": 2},
-                     candidates=lambda f: [0, 1], service=SERVICE, w=W)
+                     candidates=lambda f, v: [0, 1], service=SERVICE, w=W,
+                     max_swap_passes=swaps)
     return out
 
 
@@ -52,7 +53,11 @@ def test_not_to_a_team_whose_day_out_costs_its_commute() -> None:
 
 
 def test_not_when_the_route_is_full() -> None:
-    assert _run([_vehicle(0), _vehicle(1, cap=1)], {0: [0], 1: [1]}) == {0: [0], 1: [1]}
+    full = [_vehicle(0), _vehicle(1, cap=1)]
+    assert _run(full, {0: [0], 1: [1]}, swaps=0) == {0: [0], 1: [1]}
+    # an exchange does fit: family 0 to its earlier visitor S2 (20 min), family 1 to S1
+    # (60, as on S2's route): 80 against 0 + 45 (someone else) + 60
+    assert _run(full, {0: [0], 1: [1]}) == {0: [1], 1: [0]}
 
 
 def test_not_when_the_shift_ends_first() -> None:
@@ -96,3 +101,27 @@ def test_the_balance_change_of_a_move_is_the_recount(loads, caps, teams) -> None
     recount = above_fair_share(after, fair_shares(state.capacity, sum(after.values()))) - \
         above_fair_share(state.loads, fair_shares(state.capacity, sum(loads)))
     assert state.balance_delta(out, into) == recount
+
+
+def test_moves_to_a_pair_whose_day_starts_after_its_commute() -> None:
+    # S2's team starts 15 minutes after the family's window opens (a pair's commute):
+    # still free in that half-day, so the family moves to its earlier visitor
+    st_ = Clients([0, 1], [0, 0], [2, 3], [(0, 200), (0, 200)], [(1,), (1,)], [0, 0])
+    late_start = Route(1, ("S2",), 0, 1, 15, 400, (2,))
+    assert _run([_vehicle(0), late_start], {0: [0], 1: [1]}, st_) == {1: [0, 1]}
+
+
+def test_two_full_routes_exchange_their_crossed_visits() -> None:
+    # S1's route holds family 1 (by S2's base), S2's family 0 (by S1's base), each route
+    # at its limit of one: no relocation fits, the exchange saves 2 x (40 - 5) each way
+    m = np.array([[0, 45, 5, 40],
+                  [45, 0, 40, 5],
+                  [5, 40, 0, 42],
+                  [40, 5, 42, 0]])
+    st_ = Clients([0, 1], [0, 0], [2, 3], [(0, 500), (0, 500)], [(1,), (1,)], [0, 0])
+    vs = [_vehicle(0, late=1000, cap=1), _vehicle(1, late=1000, cap=1)]
+    out, moves = improve({0: [1], 1: [0]}, vs, st_, m, family_clients=[[0], [1]],
+                         earlier=[(), ()], capacity={"S1": 1, "S2": 1},
+                         candidates=lambda f, v: [0, 1], service=SERVICE, w=W)
+    assert out == {0: [0], 1: [1]}
+    assert moves.before - moves.after == 2 * 2 * (40 - 5)

@@ -74,6 +74,8 @@ def visits(
                                   help=help_of("cli.help.visits.no_pairs")),
     speed: float = param_option(VisitParams, "speed_kmh", "--speed",
                                 help="cli.help.visits.speed"),
+    far_minutes: int = param_option(VisitParams, "far_minutes", "--far-minutes",
+                                    help="cli.help.visits.far_minutes"),
     time_limit: float = param_option(VisitParams, "time_limit", "--work-limit",
                                      "--time-limit", help="cli.help.visits.time_limit"),
     wall_limit: float = param_option(VisitParams, "wall_limit", "--wall-limit",
@@ -87,7 +89,8 @@ def visits(
     params = make_params(VisitParams, out_lang, week=week, from_date=from_date,
                          iterations=iterations, seed=seed, window_days=window_days,
                          visit_minutes=visit_minutes, pairs=False if no_pairs else None,
-                         speed_kmh=speed, time_limit=time_limit, wall_limit=wall_limit)
+                         speed_kmh=speed, far_minutes=far_minutes, time_limit=time_limit,
+                         wall_limit=wall_limit)
     if previous is not None and not previous.is_file():  # was read as "no earlier plan"
         fail([message("cli.option.bad_file", {"option": "--previous", "path": str(previous),
                                               "reason": why_unreadable(FileNotFoundError(),

@@ -62,7 +62,10 @@ def _needs(text: str) -> str:
 
 
 _VISIT_HEAD = ["日期", "星期", "时段", "开始", "结束", "人员", "顺序", "家庭编号", "街镇", "居委",
-               "指导需求"]
+               "指导需求", "离驻点（分钟）"]
+_FAR_HEAD = ["日期", "星期", "时段", "人员", "家庭编号", "街镇", "居委", "指导需求", "离驻点（分钟）",
+             "为何不由更近的小组去", "改派给", "其离家庭（分钟）", "改派日期", "加权成本变化", "其中路途",
+             "日期推后（天）", "推后", "非上次人员", "负担均衡", "多派人员"]
 _DAY_HEAD = ["顺序", "时段", "开始", "结束", "家庭编号", "街镇", "居委", "指导需求", "同行人员"]
 
 
@@ -88,11 +91,36 @@ def _visit_sheets(book: Book, plan: Plan, names: _Names) -> None:
         d = dt.date.fromisoformat(r["date"])
         return [r["date"], WEEKDAY_ZH[d.weekday()], HALF_ZH[r["half"]], r["start"], r["end"],
                 names.people(r["staff_ids"].split(";")), r["order"], r["family_id"],
-                names.street(r), names.community(r), _needs(r["needs"])]
+                names.street(r), names.community(r), _needs(r["needs"]),
+                r.get("base_minutes", "")]
 
     for title, key in (("按日期", lambda r: (r["date"], r["staff_ids"], r["start"])),
                        ("按人员", lambda r: (r["staff_ids"], r["date"], r["start"]))):
         book.table(title, _VISIT_HEAD, [row(r) for r in sorted(plan.rows, key=key)])
+
+
+def _far_sheet(book: Book, plan: Plan, names: _Names) -> None:
+    """远途上门: each visit ``far_minutes`` or more from its team's base, with why no
+    nearer team makes it (the finding's sentence) and, where a nearer team had room, the
+    move's figures: who, how far, which day, and what it would add to the weighed cost."""
+    row_of = {(r["family_id"], str(r["date"])): r for r in plan.rows}
+    out = []
+    for f in plan.findings:
+        p = f.params
+        if not f.code.startswith("visits.far.") or "family_id" not in p:
+            continue
+        r = row_of.get((p["family_id"], p["date"]))
+        if r is None:
+            continue
+        d = dt.date.fromisoformat(p["date"])
+        move = [names.people(list(p["other"])), p["other_minutes"], p["other_date"],
+                p["delta"], p["travel"], p["late_days"], p["late"], p["same_person"],
+                p["balance"], p["spare"]] if "other" in p else [""] * 10
+        out.append([p["date"], WEEKDAY_ZH[d.weekday()], HALF_ZH[r["half"]],
+                    names.people(list(p["staff_ids"])), p["family_id"], names.street(r),
+                    names.community(r), _needs(r["needs"]), p["minutes"], render(f, "zh"),
+                    *move])
+    book.table("远途上门", _FAR_HEAD, out, cap=60)
 
 
 def _day_sheets(book: Book, plan: Plan, names: _Names) -> None:
@@ -173,14 +201,16 @@ def _coverage_and_notes(book: Book, plan: Plan, detail: VisitDetail) -> None:
 
 def write_workbook(plan: Plan, path: Path) -> None:
     """The visits workbook, every sheet printable as the others (``workbook.Book``: a
-    title row naming the district, the plan and the week): by day, by person, a day sheet
-    per person (one printed page a day), coverage, notes."""
+    title row naming the district, the plan and the week): by day, by person, the visits
+    far from their team's base with why, a day sheet per person (one printed page a day),
+    coverage, notes."""
     detail: VisitDetail = plan.detail
     names = _Names(detail)
     week = detail.problem.week_start
     book = Book(path, Title(district=plan.district, plan=label("visits.name"),
                             period=f"{week.isoformat()} 至 {detail.problem.week_end.isoformat()}"))
     _visit_sheets(book, plan, names)
+    _far_sheet(book, plan, names)
     _day_sheets(book, plan, names)
     _coverage_and_notes(book, plan, detail)
     book.close()
@@ -276,7 +306,10 @@ def summary(plan: Plan, lang: Lang = "zh") -> str:
         "week": detail.problem.week_start.isoformat(), "status": status,
         "objective": plan.objective, "bound": plan.bound, "visits": len(plan.rows),
         "routes": len(detail.result.routes), "travel": travel}, lang)]
-    lines += ["  - " + render(f, lang) for f in plan.findings if f.code != "visits.overdue"]
+    # a far visit's reason is one line each in the workbook (远途上门) and on the page;
+    # here their count by reason
+    lines += ["  - " + render(f, lang) for f in plan.findings if f.code != "visits.overdue"
+              and not (f.code.startswith("visits.far.") and "family_id" in f.params)]
     overdue = [f for f in plan.findings if f.code == "visits.overdue"]
     if overdue:
         lines.append("  - " + ("已逾期家庭：" if lang == "zh" else "overdue families: ")

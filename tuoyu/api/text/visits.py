@@ -30,6 +30,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.help.visits.no_pairs": ("每户只派一人（第一项需求的专业）。", "One person per visit, "
                                  "of the first need's discipline."),
     "cli.help.visits.speed": ("路上的速度（公里/小时）。", "Travel speed, km/h."),
+    "cli.help.visits.far_minutes": ("离上门小组驻点这么多分钟或更远的上门，逐次说明为何不由更近的"
+                                    "小组去。", "A visit this many minutes or more from its "
+                                    "team's base says why no nearer team makes it."),
     "cli.help.forget.data": ("要删除其家庭数据的数据文件夹。", "Dataset folder whose families "
                              "are deleted."),
     "cli.help.forget.dataset": ("服务中保存的数据集编号（TUOYU_HOME）。", "Id of a dataset "
@@ -152,6 +155,89 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Family {family_id} (needs {needs}) is not planned this week: it would fit ({minutes} "
         "minutes more, less than leaving it: {prize}), but the routing search left it out. "
         "Due by {last}: to be planned in the week of {due_week}.",
+    ),
+    "visits.far.summary": (
+        "本周 {visits} 次上门中有 {far} 次离上门小组的驻点 "
+        "{threshold} 分钟或更远，每次都说明了为何不由更近的小组去：{nearest} "
+        "次它就是最近的具备所需专业的小组，{nearer_busy} 次更近的小组在该家庭可上门"
+        "的半天都没空，{nearer_full} 次更近的小组那天已满，"
+        "{nearer_no_room} 次更近的小组在那个半天排不下，{costly} 次改由"
+        "更近的小组会使加权成本更高。每次的原因和数字见上门安排页和工作簿的“远途上门”表。",
+        "{far} of the week's {visits} visits are {threshold} minutes or more from the "
+        "visiting team's base, each with why no nearer team makes it: {nearest} by the "
+        "nearest team holding the family's needs, {nearer_busy} with the nearer teams free on "
+        "none of the family's half-days, {nearer_full} with them full that day, "
+        "{nearer_no_room} with no room in that half-day, {costly} where moving it to a nearer "
+        "team would raise the weighed cost. Each one's reason and figures: the visits page "
+        "and the workbook's sheet 远途上门.",
+    ),
+    "visits.far.nearest": (
+        "{date} 家庭 {family_id}（需要 {needs}）由 "
+        "{staff_ids} 上门，离其驻点 {minutes} 分钟：没有比它离该家庭更近、"
+        "具备所需专业的小组。",
+        "{date}: family {family_id} (needs {needs}) is visited by {staff_ids}, {minutes} min "
+        "from their base: no team holding its needs is based nearer to it.",
+    ),
+    "visits.far.nearer_busy": (
+        "{date} 家庭 {family_id}（需要 {needs}）由 "
+        "{staff_ids} 上门，离其驻点 {minutes} 分钟：比它更近、具备所需专业"
+        "的 {nearer} 个小组（最近的离家庭 {nearest} 分钟）在该家庭可上门的 "
+        "{halves} 个半天都没空（不是上门日、休假、有指导活动，或人员在别的小组）。",
+        "{date}: family {family_id} (needs {needs}) is visited by {staff_ids}, {minutes} min "
+        "from their base: the {nearer} nearer teams holding its needs (the nearest {nearest} "
+        "min away) are free on none of its {halves} half-days (not a visit day, leave, a "
+        "guidance session, or their people in other teams).",
+    ),
+    "visits.far.nearer_full": (
+        "{date} 家庭 {family_id}（需要 {needs}）由 "
+        "{staff_ids} 上门，离其驻点 {minutes} 分钟：更近、具备所需专业的小"
+        "组在该家庭可上门的半天有 {team_days} 个小组日空闲，都已达每日上门上限（最近"
+        "的离家庭 {nearest} 分钟）。",
+        "{date}: family {family_id} (needs {needs}) is visited by {staff_ids}, {minutes} min "
+        "from their base: the {team_days} team-days of nearer teams holding its needs free on "
+        "its half-days are all at their daily limit (the nearest {nearest} min away).",
+    ),
+    "visits.far.nearer_no_room": (
+        "{date} 家庭 {family_id}（需要 {needs}）由 "
+        "{staff_ids} 上门，离其驻点 {minutes} 分钟：更近、具备所需专业的小"
+        "组在该家庭可上门的半天有 {team_days} 个小组日空闲，其中 {full} 个已"
+        "达每日上限，其余在那个半天排不下（已排的上门和路途占满时段，或回驻点超出工作时间；最近的"
+        "离家庭 {nearest} 分钟）。",
+        "{date}: family {family_id} (needs {needs}) is visited by {staff_ids}, {minutes} min "
+        "from their base: of the {team_days} team-days of nearer teams holding its needs free "
+        "on its half-days, {full} are at their daily limit and the rest have no room in that "
+        "half-day (their visits and travel fill it, or the way back ends after the hours; the "
+        "nearest {nearest} min away).",
+    ),
+    "visits.far.costly": (
+        "{date} 家庭 {family_id}（需要 {needs}）由 "
+        "{staff_ids} 上门，离其驻点 {minutes} 分钟：改由更近的 "
+        "{other}（离家庭 {other_minutes} 分钟）于 "
+        "{other_date} {other_half}上门，加权成本反而增加 "
+        "{delta}（路途 {travel}，日期推后 {late_days} 天 "
+        "{late}，非上次人员 {same_person}，负担均衡 "
+        "{balance}，多派人员 {spare}；以分钟路途计，负数为节省）。",
+        "{date}: family {family_id} (needs {needs}) is visited by {staff_ids}, {minutes} min "
+        "from their base: moving it to the nearer {other} ({other_minutes} min away) on "
+        "{other_date} {other_half} would raise the weighed cost by {delta} (travel {travel}, "
+        "{late_days} days later {late}, someone other than the earlier visitor {same_person}, "
+        "balance {balance}, people beyond its needs {spare}; in minutes of travel, negative: "
+        "saved).",
+    ),
+    "visits.far.improvable": (
+        "{date} 家庭 {family_id}（需要 {needs}）由 "
+        "{staff_ids} 上门，离其驻点 {minutes} 分钟：改由更近的 "
+        "{other}（离家庭 {other_minutes} 分钟）于 "
+        "{other_date} {other_half}上门，加权成本可减少 "
+        "{delta}（路途 {travel}，日期推后 {late_days} 天 "
+        "{late}，非上次人员 {same_person}，负担均衡 "
+        "{balance}，多派人员 {spare}）：方案未达局部最优，请报告此问题。",
+        "{date}: family {family_id} (needs {needs}) is visited by {staff_ids}, {minutes} min "
+        "from their base: moving it to the nearer {other} ({other_minutes} min away) on "
+        "{other_date} {other_half} would change the weighed cost by {delta} (travel {travel}, "
+        "{late_days} days later {late}, someone other than the earlier visitor {same_person}, "
+        "balance {balance}, people beyond its needs {spare}): the plan is not locally "
+        "optimal; please report it.",
     ),
     "visits.overdue": (
         "家庭 {family_id} 已超过上门期限（{last}）；是否已排入本周：{planned}。",

@@ -221,11 +221,10 @@ class Insertion:
         """The team-days that may visit client ``c``: its day, free at its half-day, with
         every discipline it needs."""
         st = self.st
-        e, late = st.client_window[c]
         out = []
         for v in self.by_day.get(st.client_day[c], ()):
             r = self.vehicles[v]
-            if e < r.early or late > r.late:
+            if not improve.free_in_half_day(st.client_window[c], r, self.service):
                 continue  # a half-day the team is not free
             if any(a > b for a, b in zip(st.client_load[c], r.capacity, strict=True)):
                 continue  # the team lacks a needed discipline

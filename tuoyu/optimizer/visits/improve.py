@@ -100,6 +100,15 @@ def schedule(seq: Sequence[int], r: Route, st: Clients, matrix: np.ndarray,
     return starts if t <= r.late else None
 
 
+def free_in_half_day(window: tuple[int, int], r: Route, service: int) -> bool:
+    """The route's team is free in the client's half-day: a start within the client's
+    window (``window``) lets the visit begin after the shift's start and end before the
+    shift's end. The shift is not the half-days' hours: a pair's starts later and ends
+    earlier by its second member's commute, so a client's window may open before it."""
+    start = max(window[0], r.early)
+    return start <= window[1] and start + service <= r.late
+
+
 def route_travel(seq: Sequence[int], r: Route, st: Clients, matrix: np.ndarray) -> int:
     """Minutes of travel of a route: from the base through its visits and back, and a
     pair's commute (``Route.fixed``) when it goes out at all."""
@@ -222,21 +231,27 @@ def weighed_total(routes: Mapping[int, Sequence[int]], vehicles: Sequence[Route]
 def improve(routes: Mapping[int, Sequence[int]], vehicles: Sequence[Route], st: Clients,
             matrix: np.ndarray, *, family_clients: Sequence[Sequence[int]],
             earlier: Sequence[Sequence[str]], capacity: Mapping[str, int],
-            candidates: Callable[[int], Sequence[int]], service: int, w: VisitWeights,
+            candidates: Callable[[int, int], Sequence[int]], service: int, w: VisitWeights,
             max_passes: int = 20, halt: Callable[[], bool] = lambda: False,
-            ) -> tuple[dict[int, list[int]], Moves]:
+            nearer: Callable[[int, int], Sequence[int]] | None = None,
+            max_swap_passes: int = 3) -> tuple[dict[int, list[int]], Moves]:
     """Relocate visited families between routes while the weighed total falls.
 
-    ``family_clients[f]``: the clients (half-days) of family ``f``; ``candidates(f)``: the
-    vehicles worth trying for it (the nearest teams' and its earlier visitors' team-days
-    that serve its needs); ``capacity``: the visits each person could make this week (the
-    fair shares are in proportion to it). Returns the new routes and what was done."""
+    ``family_clients[f]``: the clients (half-days) of family ``f``; ``candidates(f, v)``:
+    the vehicles worth trying for it when vehicle ``v`` visits it (the nearest teams', its
+    earlier visitors' and every team nearer to it than ``v``'s, team-days that serve its
+    needs); ``capacity``: the visits each person could make this week (the
+    fair shares are in proportion to it); ``nearer(f, v)``: the vehicles an exchange is
+    tried with (default: the candidates; the planner gives the teams based nearer to the
+    family than ``v``'s, where a line crosses the map). Returns the new routes and what
+    was done."""
     state = _State.of(routes, vehicles, capacity)
     out = Moves(before=weighed_total(state.routes, vehicles, st, matrix, earlier, capacity, w))
     by_day: dict[tuple[int, int], list[int]] = {}  # (family, day) -> its clients that day
     for f, cs in enumerate(family_clients):
         for c in cs:
             by_day.setdefault((f, st.client_day[c]), []).append(c)
+    swaps = 0  # exchange passes made (each over every visit: the costly kind)
     while out.passes < max_passes and not halt():
         out.passes += 1
         moved = False
@@ -258,17 +273,124 @@ def improve(routes: Mapping[int, Sequence[int]], vehicles: Sequence[Route], st: 
             out.moves += 1
             out.changed |= {v, v2}
             moved = True
-        if not moved:
+        if not moved and (swaps >= max_swap_passes or not _swap_pass(
+                state, vehicles, st, matrix, by_day, earlier, nearer or candidates, service,
+                w, out, halt)):
             break
+        swaps += not moved
     out.after = weighed_total(state.routes, vehicles, st, matrix, earlier, capacity, w)
     if out.after > out.before:  # cannot happen: each move lowers the total
         raise AssertionError("the post-pass raised the weighed total")
     return {v: s for v, s in state.routes.items() if s}, out
 
 
+def _swap_pass(state: _State, vehicles: Sequence[Route], st: Clients, matrix: np.ndarray,
+               by_day: Mapping[tuple[int, int], list[int]], earlier: Sequence[Sequence[str]],
+               candidates: Callable[[int, int], Sequence[int]], service: int,
+               w: VisitWeights, out: Moves, halt: Callable[[], bool]) -> bool:
+    """Once no relocation lowers the total: exchange two visits between two routes (each
+    family at the cheapest feasible place of the other's route, on a half-day it gave),
+    whenever that lowers the total. A full route near a family is closed to a
+    relocation; an exchange with one of its visits that the other route can take is not.
+    Each team keeps its number of visits, so the loads and the balance do not change.
+    True when an exchange was made."""
+    swapped = False
+    where = sorted((st.client_family[c], v, c)
+                   for v, seq in state.routes.items() for c in seq)
+    for f, v, c in where:
+        if halt():
+            break
+        if c not in state.routes.get(v, ()):  # moved by an exchange of this pass
+            continue
+        found = _best_swap(f, v, c, state, vehicles, st, matrix, by_day, earlier,
+                           candidates, service, w)
+        if found is None:
+            continue
+        v2, new1, new2 = found
+        state.routes[v], state.routes[v2] = new1, new2
+        out.moves += 1
+        out.changed |= {v, v2}
+        swapped = True
+    return swapped
+
+
+def _placed(seq: Sequence[int], x: int, r: Route, st: Clients, matrix: np.ndarray,
+            service: int) -> tuple[int, list[int]] | None:
+    """The cheapest feasible route with client ``x`` put into ``seq``: (travel, route)."""
+    best: tuple[int, list[int]] | None = None
+    for j in range(len(seq) + 1):
+        trial = [*seq[:j], x, *seq[j:]]
+        if not fits_load(trial, r, st) or schedule(trial, r, st, matrix, service) is None:
+            continue
+        cost = route_travel(trial, r, st, matrix)
+        if best is None or cost < best[0]:
+            best = (cost, trial)
+    return best
+
+
+def _best_swap(f: int, v: int, c: int, state: _State, vehicles: Sequence[Route],
+               st: Clients, matrix: np.ndarray, by_day: Mapping[tuple[int, int], list[int]],
+               earlier: Sequence[Sequence[str]], candidates: Callable[[int, int], Sequence[int]],
+               service: int, w: VisitWeights) -> tuple[int, list[int], list[int]] | None:
+    """The best exchange of family ``f`` (client ``c`` on vehicle ``v``) with a visit of
+    one of its candidate routes that lowers the weighed total: (the other vehicle, the
+    two new routes), or None."""
+    r = vehicles[v]
+    seq = state.routes[v]
+    rest = [x for x in seq if x != c]
+    old = route_travel(seq, r, st, matrix)
+    best: tuple[int, int, list[int], list[int]] | None = None
+
+    def cost_at(x: int, route: Route) -> int:
+        return st.client_late_cost[x] + spare_cost(x, route, st, w.spare_person) + \
+            w.same_person * other_person(earlier[st.client_family[x]], route.staff_ids)
+
+    here = cost_at(c, r)
+    # a route's travel once a visit is taken off (staying out: the commute), below which
+    # putting another on never goes but by rounding (a minute per insertion at most)
+    left = route_travel(rest, r, st, matrix) if rest else r.fixed
+    for v2 in candidates(f, v):
+        r2 = vehicles[v2]
+        seq2 = state.routes.get(v2, [])
+        if v2 == v or not seq2 or (r2.team == r.team and r2.day == r.day):
+            continue
+        mine = [x for x in by_day.get((f, r2.day), ()) if free_in_half_day(
+            st.client_window[x], r2, service)]
+        if not mine:
+            continue
+        old2 = route_travel(seq2, r2, st, matrix)
+        for d in seq2:
+            g = st.client_family[d]
+            theirs = [y for y in by_day.get((g, r.day), ()) if free_in_half_day(
+                st.client_window[y], r, service)]
+            if not theirs:
+                continue
+            rest2 = [x for x in seq2 if x != d]
+            before = (old + old2) * w.travel + here + cost_at(d, r2)
+            left2 = route_travel(rest2, r2, st, matrix) if rest2 else r2.fixed
+            bound = (left + left2 - 2) * w.travel + min(cost_at(y, r) for y in theirs) \
+                + min(cost_at(x, r2) for x in mine) - before
+            if bound >= (0 if best is None else best[0]):
+                continue  # no exchange with this visit can pay
+            for y in theirs:
+                got1 = _placed(rest, y, r, st, matrix, service)
+                if got1 is None:
+                    continue
+                for x in mine:
+                    got2 = _placed(rest2, x, r2, st, matrix, service)
+                    if got2 is None:
+                        continue
+                    delta = (got1[0] + got2[0]) * w.travel + cost_at(y, r) + cost_at(x, r2) \
+                        - before
+                    if delta < 0 and (best is None or delta < best[0]):
+                        best = (delta, v2, got1[1], got2[1])
+    return None if best is None else (best[1], best[2], best[3])
+
+
 def _best_move(f: int, v: int, i: int, c: int, state: _State, vehicles: Sequence[Route],
                st: Clients, matrix: np.ndarray, by_day: Mapping[tuple[int, int], list[int]],
-               earlier: Sequence[Sequence[str]], candidates: Callable[[int], Sequence[int]],
+               earlier: Sequence[Sequence[str]],
+               candidates: Callable[[int, int], Sequence[int]],
                service: int, w: VisitWeights) -> tuple[int, int, int, int] | None:
     """The best improving relocation of family ``f`` (client ``c`` at position ``i`` of
     vehicle ``v``): (vehicle, client, position, delta), or None."""
@@ -283,7 +405,7 @@ def _best_move(f: int, v: int, i: int, c: int, state: _State, vehicles: Sequence
         + w.same_person * other_person(earlier[f], r.staff_ids) \
         + spare_cost(c, r, st, w.spare_person)
     best: tuple[int, int, int, int] | None = None
-    for v2 in candidates(f):
+    for v2 in candidates(f, v):
         if v2 == v:
             continue
         r2 = vehicles[v2]
@@ -298,8 +420,7 @@ def _best_move(f: int, v: int, i: int, c: int, state: _State, vehicles: Sequence
         if len(seq2) + 1 > r2.capacity[0]:
             continue
         for c2 in by_day.get((f, r2.day), ()):
-            e2, l2 = st.client_window[c2]
-            if e2 < r2.early or l2 > r2.late:
+            if not free_in_half_day(st.client_window[c2], r2, service):
                 continue  # not a half-day this team is free
             found = _best_insertion(seq2, r2, c2, fixed + st.client_late_cost[c2],
                                     None if best is None else best[3], st, matrix, service, w)

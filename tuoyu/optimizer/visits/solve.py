@@ -382,6 +382,11 @@ def solve_params(problem: VisitProblem) -> SolveParams:
 PENALTY_FACTOR = 10
 
 
+#: rounds of the repair then the post-pass after the first post-pass (each only when the
+#: round before changed a route)
+POLISH_ROUNDS = 3
+
+
 #: teams tried for a family's relocation by the post-pass: the nearest (and its earlier
 #: visitors')
 NEAREST_TEAMS = 8
@@ -446,20 +451,53 @@ def _post_pass(problem: VisitProblem, built: _Built, teams: tuple[Team, ...],
     near = post.matrix[np.ix_(base_loc, [post.clients.client_location[cs[0]]
                                          for cs in family_clients])] if fams else None
     cand: list[list[int]] = []
+    order: list[list[int]] = []  # per family: the free teams serving it, nearest first
     held = [teams[t].disciplines for t in team_list]
     serving: dict[tuple[str, ...], list[int]] = {}  # needs -> the teams holding them
     team_of_staff = {sid: i for i, t in enumerate(team_list) for sid in teams[t].ids}
+    # the teams free in each half-day: a family's nearest are among those free on one of
+    # its half-days (the nearest of all may be busy while a free one a little farther
+    # off is never tried: on the 12x week, 5 far visits a nearer team could take cheaper)
+    index_of = {t: i for i, t in enumerate(team_list)}
+    free_at: dict[tuple[int, int], set[int]] = {}
+    for (team, d, k), r in zip(built.vehicles, post.vehicles, strict=True):
+        for h in rules.free_half_days(problem, team, d):
+            free_at.setdefault((k, h), set()).add(index_of[r.team])
     for j, f in enumerate(fams):
         need = problem.needed(f)
         if need not in serving:
             serving[need] = [i for i in range(len(team_list)) if set(need) <= held[i]]
-        ok = serving[need]
-        nearest = sorted(ok, key=lambda i: (int(near[i, j]), i))[:NEAREST_TEAMS] \
-            if near is not None else []
-        chosen = set(nearest) | {team_of_staff[s] for s in f.earlier_visitors
-                                 if s in team_of_staff
-                                 and set(need) <= held[team_of_staff[s]]}
+        free = set().union(*(free_at.get((built.clients[c][1].day, built.clients[c][1].half),
+                                         set()) for c in family_clients[j]))
+        assert near is not None
+        order.append(sorted((i for i in serving[need] if i in free),
+                            key=lambda i: (int(near[i, j]), i)))
+        chosen = set(order[j][:NEAREST_TEAMS]) | {
+            team_of_staff[s] for s in f.earlier_visitors
+            if s in team_of_staff and set(need) <= held[team_of_staff[s]]}
         cand.append(sorted(v for i in chosen for v in serve[team_list[i]]))
+    memo: dict[tuple[int, int], list[int]] = {}
+
+    def candidates(f: int, v: int) -> list[int]:
+        """The family's nearest teams and earlier visitors' team, and every free team
+        nearer to it than the one visiting it (``v``'s): a far visit is always tried on
+        each nearer team (``far.py`` explains the far visits by the same moves)."""
+        i = index_of[post.vehicles[v].team]
+        if (f, i) not in memo:
+            assert near is not None
+            nearer = [x for x in order[f][NEAREST_TEAMS:] if near[x, f] < near[i, f]]
+            memo[f, i] = sorted(set(cand[f]) | {u for x in nearer for u in serve[team_list[x]]})
+        return memo[f, i]
+
+    def nearer(f: int, v: int) -> list[int]:
+        """The team-days of the free teams based nearer to the family than ``v``'s: an
+        exchange is tried with them only (where a route crosses the map; cheap where the
+        nearest team visits)."""
+        i = index_of[post.vehicles[v].team]
+        assert near is not None
+        return sorted(u for x in order[f] if near[x, f] < near[i, f]
+                      for u in serve[team_list[x]])
+
     active = sorted({sid for t in teams for sid in t.ids})
 
     def halt() -> bool:
@@ -473,8 +511,8 @@ def _post_pass(problem: VisitProblem, built: _Built, teams: tuple[Team, ...],
     return improve.improve(
         routes, post.vehicles, post.clients, post.matrix, family_clients=family_clients,
         earlier=[f.earlier_visitors for f in fams], capacity=_week_capacity(problem, active),
-        candidates=lambda f: cand[f], service=problem.rules.visit_minutes,
-        w=problem.rules.weights, halt=halt)
+        candidates=candidates, service=problem.rules.visit_minutes,
+        w=problem.rules.weights, halt=halt, nearer=nearer)
 
 
 def solve(problem: VisitProblem, params: RoutingParams = RoutingParams(), *,
@@ -613,20 +651,33 @@ def _route(problem: VisitProblem, built: _Built, teams: tuple[Team, ...],
     t2 = time.perf_counter()
     final, moves = _post_pass(problem, built, teams, {v: t[0] for v, t in timed.items()},
                               stop, params.clock)
+    changed = set(moves.changed)
+    inserted = displaced = 0
+    for _ in range(POLISH_ROUNDS):
+        if not moves.moves or (stop is not None and stop.is_set()):
+            break
+        # the post-pass's moves may have made room: a family left out that now fits for
+        # less than its prize is inserted (else its reason would be "the search left it");
+        # then the post-pass again, as an insertion changes routes and loads (on the 12x
+        # week a far visit was left that a nearer team took cheaper)
+        was = {v: list(seq) for v, seq in final.items()}
+        again = _repair(problem, built, teams, final)
+        changed |= {v for v, seq in final.items() if seq != was.get(v)}
+        inserted, displaced = inserted + again.inserted, displaced + again.displaced
+        if not again.inserted:
+            break
+        final, more = _post_pass(problem, built, teams, final, stop, params.clock)
+        changed |= more.changed
+        moves.moves, moves.passes = moves.moves + more.moves, moves.passes + more.passes
+        moves.after -= more.before - more.after
+        if not more.moves:
+            break
     out.solve_s += time.perf_counter() - t2
     if moves.moves:
         out.findings.append(info("visits.post_pass", moves=moves.moves, passes=moves.passes,
                                  before=moves.before, after=moves.after))
-    changed = set(moves.changed)
-    if moves.moves and (stop is None or not stop.is_set()):
-        # the post-pass's moves may have made room: a family left out that now fits for
-        # less than its prize is inserted (else its reason would be "the search left it")
-        was = {v: list(seq) for v, seq in final.items()}
-        again = _repair(problem, built, teams, final)
-        changed |= {v for v, seq in final.items() if seq != was.get(v)}
-        if again.inserted:
-            out.findings.append(info("visits.repaired", inserted=again.inserted,
-                                     displaced=again.displaced))
+    if inserted:
+        out.findings.append(info("visits.repaired", inserted=inserted, displaced=displaced))
     for v in sorted(final):
         seq, starts, dist, leave, back = (_moved_route(problem, post, v, final[v])
                                           if v in changed else timed[v])

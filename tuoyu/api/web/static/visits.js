@@ -15,6 +15,8 @@
       AM: '上午', PM: '下午', education: '教育', medical: '医学', psychology: '心理',
       summary: '状态：{status}；上门 {visits} 户，路线 {routes} 条，路途合计 {travel} 分钟；目标值 {objective}，下界 {bound}。',
       none: '这一周还没有上门计划：请点“安排上门”。',
+      base_minutes: '离驻点（分钟）', far_why: '为何不由更近的小组去',
+      far_only: '只看远途上门', far_count: '（{n} 次）', far_tip: '其中远途 {n} 次',
       legend_item: '{who}：{days} 条路线，上门 {visits} 户，路途 {minutes} 分钟'},
     en: {title: 'Home guidance visits', dataset: 'Dataset', week: 'Week (Monday)',
       iterations: 'Search iterations', plan: 'Plan visits', day: 'Day', person: 'Person',
@@ -27,6 +29,8 @@
       psychology: 'psychology',
       summary: 'Status: {status}; {visits} visits on {routes} routes, {travel} minutes of travel; objective {objective}, bound {bound}.',
       none: 'No plan for this week yet: press "Plan visits".',
+      base_minutes: 'From the base (min)', far_why: 'Why not a nearer team',
+      far_only: 'Far visits only', far_count: ' ({n})', far_tip: '{n} of them far',
       legend_item: '{who}: {days} routes, {visits} visits, {minutes} minutes on the road'}
   };
   var COLOURS = ['#1b9e77', '#d95f02', '#7570b3', '#e7298a', '#66a61e', '#e6ab02', '#a6761d',
@@ -92,18 +96,36 @@
       api(T.fileUrl(job.id, 'visits_routes.geojson')),
       api(T.fileUrl(job.id, 'coverage.csv'), {as: 'text'}),
       table(ds, 'guidance_staff'), table(ds, 'communities'),
-      api(T.fileUrl(job.id, 'visits_summary.txt'), {as: 'text'}).catch(function () { return ''; })
+      api(T.fileUrl(job.id, 'visits_summary.txt'), {as: 'text'}).catch(function () { return ''; }),
+      farReasons(job.id)
     ]).then(function (r) {
       if (ticket !== shown) { return; }
       state = {job: job, rows: csvRows(r[0]), routes: r[1], coverage: csvRows(r[2]),
         names: {staff: index(r[3], 'staff_id'), committee: index(r[4], 'community_id')},
-        summary: r[5]};
+        summary: r[5], far: r[6]};
       window.tuoyuVisits.jobId = job.id;
       T.showReasons(job.id);  // the plan's status, targets, weighed goals and findings
       filters();
       draw();
     });
   }
+
+  // why each far visit is made by its team and not a nearer one: the plan's findings
+  // visits.far.* (one per visit, in the page's language), by family and date
+  function farReasons(jobId) {
+    return api(T.resultUrl(jobId)).then(function (res) {
+      var out = {};
+      (res.findings || []).forEach(function (f) {
+        var p = f.params || {};
+        if (f.code.indexOf('visits.far.') === 0 && p.family_id) {
+          out[p.family_id + '|' + p.date] = f.message;
+        }
+      });
+      return out;
+    }).catch(function () { return {}; });
+  }
+
+  function farOf(r) { return r.far_reason ? (state.far[r.family_id + '|' + r.date] || r.far_reason) : ''; }
 
   // the dataset's street boundaries, drawn once under the routes (not clickable)
   function streets(ds) {
@@ -195,8 +217,19 @@
     if (!state) { return; }
     var day = document.getElementById('day-filter').value;
     var person = document.getElementById('staff-filter').value;
+    var farOnly = document.getElementById('far-only').checked;
+    var farRoutes = {};  // team and day -> its far visits
+    state.rows.forEach(function (r) {
+      if (r.far_reason) {
+        var k = r.staff_ids + '|' + r.date;
+        farRoutes[k] = (farRoutes[k] || 0) + 1;
+      }
+    });
+    var nFar = state.rows.filter(function (r) { return r.far_reason; }).length;
+    document.getElementById('far-count').textContent = w('far_count', {n: nFar});
     function keep(date, ids) {
-      return (!day || date === day) && (!person || String(ids).split(';').indexOf(person) >= 0);
+      return (!day || date === day) && (!person || String(ids).split(';').indexOf(person) >= 0) &&
+        (!farOnly || farRoutes[ids + '|' + date] > 0);
     }
     if (layer) { map.removeLayer(layer); }
     var feats = (state.routes.features || []).filter(function (f) {
@@ -208,15 +241,18 @@
       onEachFeature: function (f, l) {
         var p = f.properties;
         var tip = document.createElement('span');
+        var far = farRoutes[p.staff_ids + '|' + p.date] || 0;
         tip.textContent = p.date + ' ' + staffName(p.staff_ids) + '：' + p.visits + ' / ' +
-          p.travel_minutes + ' min';
+          p.travel_minutes + ' min' + (far ? '；' + w('far_tip', {n: far}) : '');
         l.bindTooltip(tip);
       }
     }).addTo(map);
     window.tuoyuVisits.lines = feats.length;
     legend(feats, look);
     if (feats.length) { map.fitBounds(layer.getBounds(), {padding: [20, 20]}); }
-    var rows = state.rows.filter(function (r) { return keep(r.date, r.staff_ids); });
+    var rows = state.rows.filter(function (r) {
+      return keep(r.date, r.staff_ids) && (!farOnly || r.far_reason);
+    });
     T.fillTable(document.getElementById('visits-table'), [
       {key: 'date', label: w('date')},
       {key: 'half', label: w('half'), fmt: function (r) { return w(r.half); }},
@@ -226,8 +262,12 @@
       {key: 'family_id', label: w('family')},
       {key: 'committee', label: w('committee'), fmt: function (r) {
         return state.names.committee[r.community_id] || r.community_id; }},
-      {key: 'needs', label: w('needs'), fmt: function (r) { return needs(r.needs); }}
+      {key: 'needs', label: w('needs'), fmt: function (r) { return needs(r.needs); }},
+      {key: 'base_minutes', label: w('base_minutes')},
+      {key: 'far', label: w('far_why'), fmt: farOf}
     ], rows);
+    var trs = document.querySelectorAll('#visits-table tbody tr');
+    rows.forEach(function (r, i) { if (r.far_reason && trs[i]) { trs[i].className = 'far'; } });
     T.fillTable(document.getElementById('coverage-table'), [
       {key: 'name', label: w('street')}, {key: 'registered', label: w('registered')},
       {key: 'visited', label: w('visited')}, {key: 'planned', label: w('planned')},
@@ -290,13 +330,23 @@
   });
   document.getElementById('day-filter').addEventListener('change', draw);
   document.getElementById('staff-filter').addEventListener('change', draw);
+  document.getElementById('far-only').addEventListener('change', draw);
   document.getElementById('dataset').addEventListener('change', function () {
     current().catch(T.showError);
   });
   document.getElementById('week').addEventListener('change', function () {
     current().catch(T.showError);
   });
-  T.onLang(function () { zoomControl(); words(); draw(); });
+  T.onLang(function () {
+    zoomControl();
+    words();
+    if (!state) { return; }
+    var now = state;
+    farReasons(now.job.id).then(function (far) {  // the reasons in the new language
+      if (state === now) { state.far = far; draw(); }
+    });
+    draw();
+  });
   T.setupChrome();
   words();
   T.loadDatasets(document.getElementById('dataset')).then(current).catch(T.showError);
