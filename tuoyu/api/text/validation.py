@@ -99,6 +99,7 @@ FIELDS: dict[str, tuple[str, str]] = {
     "window_days": ("登记后须上门的天数", "days to visit after registration"),
     "min_age_days": ("最早上门的出生天数", "least age of the child in days"),
     "visit_minutes": ("每次上门时长（分钟）", "visit length (min)"),
+    "far_minutes": ("远途上门的分钟数（离驻点）", "minutes from the base that make a visit far"),
     "pairs": ("两人小组", "two-person teams"),
     "year": ("年份", "year"),
     "reproducible": ("可复现", "reproducible"),
