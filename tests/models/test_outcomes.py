@@ -63,6 +63,17 @@ def test_a_good_row_is_read_as_a_past_inspection(tmp_path: Path) -> None:
     ]  # fmt: skip
 
 
+@pytest.mark.parametrize("code", ["pass", "rectify", "fail"])
+def test_an_outcome_written_as_the_office_names_it_is_read(tmp_path: Path, code: str) -> None:
+    """Outcomes are typed by hand after the visits, in Chinese: the word the plans and
+    notices print for each (合格, 责令整改, 不合格) is read as its code."""
+    from tuoyu.api.text import label
+
+    a, b = _free_team(INST.institution_id)
+    f = _table(tmp_path, f"{INST.institution_id},{DAY},{label('outcome.' + code)},{a};{b}")
+    assert [r.outcome for r in read_outcomes(f, FOLDER)] == [code]
+
+
 def test_ids_that_refer_to_nothing_are_located(tmp_path: Path) -> None:
     a, b = _free_team(INST.institution_id)
     f = _table(tmp_path, f"NOBODY-INST,{DAY},pass,{a};{b}",

@@ -218,6 +218,25 @@ def test_value_outside_its_list(tmp_path: Path) -> None:
     )
 
 
+def test_a_choice_written_as_a_planner_writes_it_in_chinese(tmp_path: Path) -> None:
+    """A planner's Excel says 高 / 高风险 for a risk, 放假 / 调休上班 for a day: read as
+    the codes (were refused as not one of low, medium, high); a word of no choice is
+    still refused, and what is expected names the Chinese words."""
+    folder = dataset(tmp_path)
+    df = frame("institutions")
+    df.loc[0, "risk"], df.loc[1, "risk"], df.loc[2, "risk"] = "高", "低风险", "中"
+    write(folder, "institutions", df)
+    (folder / "calendar.csv").write_text("date,kind,name\n2027-05-06,放假,加放一天\n"
+                                         "2027-05-08,调休上班,\n", encoding="utf-8")
+    tables = read_tables(folder, (*BASE, "calendar"))
+    assert list(tables["institutions"]["risk"][:3]) == ["high", "low", "medium"]
+    assert list(tables["calendar"]["kind"]) == ["holiday", "workday"]
+    df.loc[0, "risk"] = "很高"
+    write(folder, "institutions", df)
+    p = only(problems_of(folder, BASE), column="risk")
+    assert p.got == "很高" and p.params["choices"] == ["low（低）", "medium（中）", "high（高）"]
+
+
 def test_duplicate_id(tmp_path: Path) -> None:
     folder = dataset(tmp_path)
     df = frame("inspectors")

@@ -438,9 +438,14 @@ def _bool(col: Column, s: str) -> bool:
 
 
 def _enum(col: Column, s: str) -> str:
+    """A choice by its code (any case) or by the Chinese word a planner writes for it
+    (``Column.words``: 合格 is ``pass``)."""
     if col.choices and s not in col.choices:
         if s.lower() in col.choices:
             return s.lower()
+        said = dict(col.words).get(s)
+        if said is not None:
+            return said
         raise ValueError(s)
     return s
 
@@ -490,9 +495,11 @@ def _parse(col: Column, text: str) -> Any:
 
 
 def _kind(col: Column) -> dict[str, Any]:
-    """What a valid value of the column is, as parameters for the message catalogue."""
-    return {"kind": col.kind, "choices": list(col.choices or ()), "min": col.min,
-            "max": col.max}
+    """What a valid value of the column is, as parameters for the message catalogue:
+    each choice with the first Chinese word read as it (``pass（合格）``)."""
+    first = {code: word for word, code in reversed(col.words)}
+    return {"kind": col.kind, "min": col.min, "max": col.max,
+            "choices": [f"{c}（{first[c]}）" if c in first else c for c in col.choices or ()]}
 
 
 def _expected(col: Column) -> str:

@@ -27,6 +27,8 @@ class Column:
     unique: bool = False
     ref: tuple[str, str] | None = None  # (table, column) that the value(s) must exist in
     allow_blank: bool = False  # required column whose cells may be blank (no default)
+    #: the words a planner writes in Chinese for a choice (合格 for ``pass``), read as it
+    words: tuple[tuple[str, str], ...] = ()
     #: an optional column added after datasets were fingerprinted: left out of the inputs'
     #: fingerprint while every cell is blank, so a dataset without it keeps its fingerprint
     blank_unprinted: bool = False
@@ -93,7 +95,9 @@ CALENDAR = Table(
     "日历调整",
     (
         Column("date", "date", unique=True, aliases=("日期",)),
-        Column("kind", "enum", choices=("holiday", "workday"), aliases=("类型",)),
+        Column("kind", "enum", choices=("holiday", "workday"), aliases=("类型",),
+               words=(("节假日", "holiday"), ("放假", "holiday"), ("休息日", "holiday"),
+                      ("调休上班", "workday"), ("上班", "workday"), ("工作日", "workday"))),
         Column("name", required=False, default="", aliases=("名称",)),
     ),
     optional=True,
@@ -123,6 +127,8 @@ INSTITUTIONS = Table(
             default="medium",
             choices=("low", "medium", "high"),
             aliases=("风险等级",),
+            words=(("低", "low"), ("中", "medium"), ("高", "high"), ("低风险", "low"),
+                   ("中风险", "medium"), ("高风险", "high")),
         ),
         Column("opened_on", "date", required=False, default=None, aliases=("开办日期",)),
         Column("active", "bool", required=False, default=True, aliases=("在营",)),
@@ -201,7 +207,9 @@ INSPECTIONS = Table(
     (
         Column("institution_id", ref=("institutions", "institution_id"), aliases=("机构编号",)),
         Column("date", "date", aliases=("日期", "检查日期")),
-        Column("outcome", "enum", choices=("pass", "rectify", "fail"), aliases=("结果",)),
+        Column("outcome", "enum", choices=("pass", "rectify", "fail"), aliases=("结果",),
+               words=(("合格", "pass"), ("通过", "pass"), ("责令整改", "rectify"),
+                      ("限期整改", "rectify"), ("整改", "rectify"), ("不合格", "fail"))),
         Column(
             "inspector_ids",
             "list",

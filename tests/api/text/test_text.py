@@ -70,7 +70,7 @@ def test_an_input_problem_is_said_in_chinese_with_its_place(tmp_path) -> None:
         read_tables(tmp_path, ["streets", "institutions", "inspectors"])
     zh = render_data_error(err.value, "zh")
     assert zh.startswith("输入数据有 1 处问题") and "第 2 行" in zh and "“risk”列" in zh
-    assert "数值不正确" in zh and "以下之一：low、medium、high" in zh and "extreme" in zh
+    assert "数值不正确" in zh and "以下之一：low（低）、medium（中）、high（高）" in zh and "extreme" in zh
     assert render_data_error(err.value, "en").startswith("The input has a problem")
 
 
