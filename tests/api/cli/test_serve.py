@@ -129,3 +129,15 @@ def test_a_name_that_would_break_the_token_list_is_refused(home: Path) -> None:
     res = _tuoyu("token", "create", "--role", "viewer", "--name", "a\nb", "--home", str(home))
     assert res.exit_code == 2 and "--name" in res.output and "换行" in res.output
     assert not home.exists()  # nothing made
+
+
+def test_serve_with_an_upload_check_limit_it_cannot_use_refuses_to_start(home: Path,
+                                                                         monkeypatch) -> None:
+    """``TUOYU_CHECK_SECONDS=abc`` (read where uploads are checked, at that module's import)
+    ended tuoyu serve in a traceback: refused by its name first, exit 2, nothing started."""
+    started: list[object] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: started.append(app))
+    monkeypatch.setenv("TUOYU_CHECK_SECONDS", "abc")
+    res = _tuoyu("serve", "--port", str(free_port()), "--home", str(home))
+    assert res.exit_code == 2 and not started
+    assert res.output.startswith("环境变量 TUOYU_CHECK_SECONDS=“abc”：应为数字"), res.output

@@ -61,7 +61,10 @@ def test_the_host_names_answered_for(tmp_path: Path, monkeypatch) -> None:
 @pytest.mark.parametrize(("name", "value", "said"), [
     ("TUOYU_MAX_QUEUED", "abc", "环境变量 TUOYU_MAX_QUEUED=“abc”：应为整数，且不小于 1"),
     ("TUOYU_WORKERS", "0", "环境变量 TUOYU_WORKERS=“0”：应为整数，且不小于 1"),
-    ("TUOYU_MAX_UPLOAD_MB", "nan", "TUOYU_MAX_UPLOAD_MB=“nan”：应为数字")])
+    ("TUOYU_MAX_UPLOAD_MB", "nan", "TUOYU_MAX_UPLOAD_MB=“nan”：应为数字"),
+    # read by the upload checks' module at its import: a traceback of tuoyu serve
+    ("TUOYU_CHECK_MEMORY_MB", "2GB", "环境变量 TUOYU_CHECK_MEMORY_MB=“2GB”：应为数字，且不小于 64"),
+    ("TUOYU_CHECK_SECONDS", "0", "环境变量 TUOYU_CHECK_SECONDS=“0”：应为数字，且不小于 1")])
 def test_a_setting_that_is_no_usable_number_is_named(tmp_path: Path, monkeypatch, name: str,
                                                     value: str, said: str) -> None:
     """TUOYU_MAX_QUEUED=abc ended tuoyu serve in a traceback; TUOYU_WORKERS=0 started a

@@ -70,8 +70,6 @@ def register_serve(app: typer.Typer) -> None:
         docs at /docs) and the web pages."""
         import uvicorn
 
-        from tuoyu.api.service.app import StartupRefused, create_app
-
         if data is not None and not data.is_dir():
             typer.echo(both("cli.serve.no_folder", data=str(data)), err=True)
             raise typer.Exit(2)
@@ -82,7 +80,9 @@ def register_serve(app: typer.Typer) -> None:
         from tuoyu.api.text import render_data_error
         from tuoyu.models.errors import DataError
 
-        settings = _settings(host, data, home)
+        settings = _settings(host, data, home)  # before the service's modules read them
+        from tuoyu.api.service.app import StartupRefused, create_app
+
         try:
             application = create_app(settings)
         except StartupRefused as exc:

@@ -26,9 +26,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-#: memory a piece of work apart may take, and its wall-clock time
-MEMORY = int(float(os.environ.get("TUOYU_CHECK_MEMORY_MB", "2048")) * 2**20)
-SECONDS = float(os.environ.get("TUOYU_CHECK_SECONDS", "300"))
+from tuoyu.api.service.settings import _env
+
+#: memory a piece of work apart may take, and its wall-clock time (a value that is no
+#: usable number is refused by its name: ``tuoyu serve`` checks them before it starts)
+MEMORY = int(_env("TUOYU_CHECK_MEMORY_MB", "2048", float, 64) * 2**20)
+SECONDS = _env("TUOYU_CHECK_SECONDS", "300", float, 1)
 
 
 class TooHeavy(Exception):

@@ -23,6 +23,10 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+# memory (bytes) and wall-clock seconds a dataset check may take in its own process
+# (beyond them the upload is refused): those of any work apart
+from tuoyu.api.service.apart import MEMORY as CHECK_MEMORY
+from tuoyu.api.service.apart import SECONDS as CHECK_SECONDS
 from tuoyu.api.store import DatasetRow, now
 from tuoyu.models.errors import DataError, Problem
 from tuoyu.models.schema import TABLES
@@ -125,10 +129,6 @@ def missing_for(kind: str, present: set[str] | dict[str, int]) -> list[Problem]:
     return out
 
 
-#: memory a dataset check may take (its own process); beyond it the upload is refused
-CHECK_MEMORY = int(float(os.environ.get("TUOYU_CHECK_MEMORY_MB", "2048")) * 2**20)
-#: wall-clock seconds a dataset check may take
-CHECK_SECONDS = float(os.environ.get("TUOYU_CHECK_SECONDS", "300"))
 #: members a zip may hold (a dataset is a dozen tables)
 MAX_MEMBERS = 1000
 

@@ -96,6 +96,12 @@ class Settings:
     #: ``body_idle_seconds`` (else 408; 0: no bound)
     body_min_kb_per_second: float = field(
         default_factory=lambda: _env("TUOYU_BODY_MIN_KBPS", "4", float, 0))
+    #: memory (MB) and wall-clock seconds an upload's check may take in its own process
+    #: (``tuoyu.api.service.apart``, which reads them itself; checked here at the start)
+    check_memory_mb: float = field(
+        default_factory=lambda: _env("TUOYU_CHECK_MEMORY_MB", "2048", float, 64))
+    check_seconds: float = field(
+        default_factory=lambda: _env("TUOYU_CHECK_SECONDS", "300", float, 1))
     #: host names the service answers for, besides the loopback names and ``host``
     extra_hosts: tuple[str, ...] = field(default_factory=lambda: tuple(
         h.strip() for h in os.environ.get("TUOYU_ALLOWED_HOSTS", "").split(",") if h.strip()))
