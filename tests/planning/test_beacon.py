@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
+from pathlib import Path
 
 import pytest
 from drand_rounds import COMMIT_BEFORE_3311596, ROUND_72785, ROUND_3311596
@@ -114,3 +116,30 @@ def test_the_seed_is_a_hash_of_the_commitment_and_the_value():
     assert a != beacon.derive_seed("sha256:ab", ROUND_3311596["randomness"])
     assert a != beacon.derive_seed("sha256:aa", ROUND_72785["randomness"])
     assert 0 <= a < 2**63
+
+
+def test_checking_a_round_leaves_the_process_able_to_refuse_a_deep_body(tmp_path):
+    """py_ecc raised the process's recursion limit to 100,000 on its import; a service
+    that had checked one drand round then died of a JSON body nested 100,000 deep (the
+    C stack overflowed instead of Python refusing it): a fresh process checks a real
+    round, then parses such a body, and lives to say it refused it."""
+    import subprocess
+    import sys
+
+    code = ("import json, sys, datetime as dt\n"
+            "from drand_rounds import ROUND_3311596 as v\n"
+            "from tuoyu.planning import beacon\n"
+            "default = sys.getrecursionlimit()\n"
+            "committed = beacon.LOE_MAINNET.round_time(v['round']) - dt.timedelta(minutes=10)\n"
+            "src = beacon.drand_source(committed)\n"
+            "assert beacon.check_drand(src, v, committed) == v['randomness']\n"
+            "print(sys.getrecursionlimit() == default)\n"
+            "try:\n"
+            "    json.loads('[' * 100000 + ']' * 100000)\n"
+            "except RecursionError:\n"
+            "    print('refused')\n")
+    here = Path(__file__).parent.parent  # tests/, where drand_rounds lives
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120, cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(here)})
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["True", "refused"]

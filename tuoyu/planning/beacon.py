@@ -114,11 +114,27 @@ def _hex(value: Any, field: str, size: int) -> bytes:
     return bytes.fromhex(value)
 
 
+def _bls() -> Any:
+    """py_ecc's BLS scheme, imported without its side effect: py_ecc raises the process's
+    recursion limit to 100,000 when imported, and at that limit a JSON body nested
+    100,000 deep made the service's own process overflow its C stack and die (a crash
+    instead of a refusal) once any drand round had been checked in it. The limit is put
+    back; the verification needs no more (the tests verify real rounds at the default)."""
+    import sys
+
+    limit = sys.getrecursionlimit()
+    try:
+        from py_ecc.bls import G2Basic
+    finally:
+        sys.setrecursionlimit(limit)
+    return G2Basic
+
+
 def bls_verify(chain: DrandChain, round_: int, previous_signature: bytes,
                signature: bytes) -> bool:
     """The chained scheme's check, offline: the signature is the chain key's BLS signature
     of ``sha256(previous_signature || round)``."""
-    from py_ecc.bls import G2Basic
+    G2Basic = _bls()  # noqa: N806
 
     if chain.scheme != "pedersen-bls-chained":
         raise _problem(f"the drand scheme {chain.scheme} is not supported", "draw.drand_scheme",
