@@ -59,6 +59,11 @@ def calm(pg: Any) -> Any:
 
     def wait_for_function(expression: str, *, arg: Any = None, timeout: float | None = None,
                           polling: float | str = POLL_MS) -> Any:
+        if "=>" not in expression and not expression.lstrip().startswith(("function", "async")):
+            # an expression, not a function: with a polling interval Playwright evaluates
+            # it with eval() in the page, which the pages' Content-Security-Policy refuses
+            # (no 'unsafe-eval'); a function it calls directly
+            expression = f"() => ({expression})"
         return wait(expression, arg=arg, timeout=timeout, polling=polling)
 
     pg.wait_for_function = wait_for_function
