@@ -139,14 +139,24 @@ def test_the_move_keeps_order_and_quarters(tmp_path):
         assert b.staff_ids == ()  # the teams are the flow's
 
 
-def test_a_replan_and_a_district_in_parts_are_left_alone(tmp_path):
+def test_a_district_too_large_for_the_mips_is_left_alone_one_in_parts_is_not(tmp_path):
+    """Above ``mips_up_to`` centers the move is left out; a district planned in parts
+    below it is moved as one planned in one part (issue 18: until then every district
+    in parts was left to the session moves)."""
     p = _problem(tmp_path)
-    q = SessionProblem(data=p.data, year=2027, rules=SessionRules(decompose_above=1,
+    q = SessionProblem(data=p.data, year=2027, rules=SessionRules(mips_up_to=1,
                                                                   weights=p.rules.weights))
     cal = _calendar()
     team = flow.best_teams(q, cal)
     assert team is not None
     assert polish._shift_again(q, cal, team, 30.0, None)[0] is cal
+    r = SessionProblem(data=p.data, year=2027, rules=SessionRules(decompose_above=1,
+                                                                  weights=p.rules.weights))
+    assert polish.in_parts(r) and not polish.mips_too_large(r)
+    whole = polish._shift_again(p, cal, team, 30.0, None)
+    parts = polish._shift_again(r, cal, team, 30.0, None)
+    assert parts[0] == whole[0]
+    assert polish.plan_objective(r, *parts) < polish.plan_objective(r, cal, team)
 
 
 def test_the_plan_with_the_move_is_the_same_with_1_and_8_workers(tmp_path):

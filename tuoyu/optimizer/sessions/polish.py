@@ -970,7 +970,7 @@ class _Polish:
         }
         c = self.centers[cid]
         unary, half = self._day_costs(cid, ks, old, needs, fair, mtot, wm)
-        seq = _best_days(p, unary)
+        seq = _best_days(p, unary, self._same_month(needs, mtot, wm))
         placed = seq is not None
         if seq is not None:
             quarters = {(p.month_of_day[d] - 1) // 3 for d in seq}
@@ -1034,6 +1034,32 @@ class _Polish:
                         unary[i, d], half[i, d] = cost, h
         return unary, half
 
+    def _same_month(self, needs: list, mtot: dict, wm: int) -> list[np.ndarray] | None:
+        """Per session ``i >= 1`` (in order) and month, what session ``i`` adds to the
+        months' excess beyond its ``unary`` cost when session ``i - 1`` falls in the same
+        month: ``unary`` counts each session as the month's only new one, so a month one
+        session short of its band's floor (or at its top) was counted as mended (or
+        overfilled) by each of two sessions in it (heavy leave at twice Baoshan: a
+        center kept spacing 30 as the dynamic program put two sessions in a month short
+        of one, a sequence it then found no better, and never saw the even one). Exact
+        when no month holds three sessions of a center (``min_gap_days`` of 16 or more);
+        None otherwise (the unary costs alone, as before)."""
+        p, st = self.p, self.st
+        if 2 * p.rules.min_gap_days <= 31:
+            return None
+        out: list[np.ndarray] = []
+        for i in range(1, len(needs)):
+            corr = np.zeros(13, dtype=np.int64)
+            for x in set(needs[i]) & set(needs[i - 1]):
+                for mo in self.mw:
+                    n = st.months[x, mo]
+                    corr[mo] += wm * (
+                        self.month_excess(x, mo, n + 2, mtot[x])
+                        - 2 * self.month_excess(x, mo, n + 1, mtot[x])
+                        + self.month_excess(x, mo, n, mtot[x]))
+            out.append(corr)
+        return out
+
     def reschedule_all(self) -> bool:
         changed = False
         for cid in sorted(self.of_center):
@@ -1079,19 +1105,28 @@ class _Polish:
 INF = 10**9
 
 
-def _best_days(p: SessionProblem, unary: np.ndarray) -> list[int] | None:
+def _best_days(p: SessionProblem, unary: np.ndarray,
+               same_month: list[np.ndarray] | None = None) -> list[int] | None:
     """The days of a center's sessions in order minimising their ``unary`` costs plus each
     gap's shortfall of an even spread (gaps of at least ``min_gap_days``): a dynamic
-    program over the sessions and the days; None when no sequence fits."""
+    program over the sessions and the days; None when no sequence fits.
+    ``same_month[i - 1][mo]``: added when sessions ``i - 1`` and ``i`` both fall in month
+    ``mo`` (``_Polish._same_month``)."""
     n, n_days = unary.shape
     ideal = min((n_days - p.first_day) // n, 120)
     diff = np.arange(n_days)[None, :] - np.arange(n_days)[:, None]  # day - previous
     pair = np.where(diff >= p.rules.min_gap_days,
                     np.maximum(0, ideal - diff) * p.rules.weights.spacing, INF)
+    month = np.array([p.month_of_day[d] for d in range(n_days)])
+    same = month[:, None] == month[None, :]
     f = unary[0].copy()
     back = []
     for i in range(1, n):
-        tot = f[:, None] + pair
+        corr = same_month[i - 1] if same_month is not None else None
+        if corr is not None and corr.any():
+            tot = f[:, None] + np.where(same & (pair < INF), pair + corr[month][None, :], pair)
+        else:
+            tot = f[:, None] + pair
         arg = tot.argmin(axis=0)
         f = np.minimum(tot[arg, np.arange(n_days)] + unary[i], INF)
         back.append(arg)
@@ -1278,7 +1313,7 @@ def _shift_again(p: SessionProblem, sessions: list[Session], team: dict[int, lis
     123 where the move without the events reaches 116)."""
     from tuoyu.optimizer.sessions import shift
 
-    if in_parts(p) or not team:
+    if mips_too_large(p) or not team:
         return sessions, team
     staffed = [s.model_copy(update={"staff_ids": tuple(team[k])}) for k, s in enumerate(sessions)]
     end = time.monotonic() + seconds
@@ -1307,7 +1342,7 @@ def _leads_again(p: SessionProblem, sessions: list[Session], team: dict[int, lis
     (a fresh plan of one part)."""
     from tuoyu.optimizer.sessions import leads
 
-    if in_parts(p) or not team:
+    if mips_too_large(p) or not team:
         return sessions, team
     staffed = [s.model_copy(update={"staff_ids": tuple(team[k])}) for k, s in enumerate(sessions)]
     end = time.monotonic() + seconds
@@ -1332,7 +1367,7 @@ def _mip_again(p: SessionProblem, sessions: list[Session], team: dict[int, list[
     exact flow, kept when the plan's objective strictly falls."""
     from tuoyu.optimizer.sessions import topics
 
-    if in_parts(p) or (others and not any(p.pools[d] for d in topics.OTHERS)):
+    if mips_too_large(p) or (others and not any(p.pools[d] for d in topics.OTHERS)):
         return sessions, team
     staffed = [s.model_copy(update={"staff_ids": tuple(team[k])}) for k, s in enumerate(sessions)]
     moved, stopped = solve(staffed)
@@ -1466,9 +1501,18 @@ def events_where_people_are_free(
 
 def in_parts(p: SessionProblem) -> bool:
     """A district planned street by street (``solve.calendar_groups``): its exact teams
-    take seconds per flow, too many for the events' moves (as the topics' MIP, left to
-    the session moves)."""
+    take seconds per flow, too many for the events' moves (left to the session moves)."""
     return sum(1 for c in p.data.centers if c.sessions_per_year) > p.rules.decompose_above
+
+
+def mips_too_large(p: SessionProblem) -> bool:
+    """A district of more than ``SessionRules.mips_up_to`` centers: the improvement's MIP
+    steps (the topics again, the days and topics, a lead's centers together) are left
+    out, the session moves alone improve it. Until issue 18's heavy-leave shape every
+    district planned in parts was (``in_parts``): there the topics' MIP alone took the
+    plan from 342 to 324, and with its doctors' topics moved the reschedule could even a
+    center's spacing the months' bands had held (30 -> 0)."""
+    return sum(1 for c in p.data.centers if c.sessions_per_year) > p.rules.mips_up_to
 
 
 def people_wanted_elsewhere(

@@ -53,6 +53,14 @@ class SessionRules:
     #: above this many centers the calendar is planned street by street
     decompose_above: int = 150
     part_size: int = 70  # centers per part of a decomposed calendar
+    #: up to this many centers the local improvement's MIP steps run (the topics again,
+    #: the days and topics near where they are, a home lead's centers together:
+    #: ``polish.mips_too_large``), planned in parts or not. Measured on the generator's
+    #: heavy-leave shape at twice Baoshan (157 centers, 90 staff, in parts): the exact
+    #: teams 0.4 s a flow, the topics' MIP 19 s, the days-and-topics MIP 38 s, the plan
+    #: 344 -> 310 (issue 18); a district of 497 centers (city9) is left to the moves, not
+    #: measured
+    mips_up_to: int = 300
     #: steer the calendar by each center's medical / psychology partners (``flow.py``)
     partners: bool = True
     #: first try a calendar whose goals leave room for nothing above the team bound (the
