@@ -105,7 +105,8 @@ def on_the_leads_days(
             other_month[s.date.month] += 1
     free = p.available_days[lead]
     lp = Lp()
-    cols: dict[int, dict[int, int]] = {}
+    led: dict[int, dict[int, int]] = {}  # per session: its day with the lead
+    cols: dict[int, dict[int, int]] = {}  # per session: its day, whoever leads
     by_day: dict[int, list[int]] = defaultdict(list)
     by_month: dict[int, list[int]] = defaultdict(list)
     w = p.rules.weights
@@ -117,14 +118,17 @@ def on_the_leads_days(
             continue
         c = centers_of[cid]
         days = [d for d in p.open_days(c) if d in free and len(busy.get(d, ())) < 2]
+        others = _led_by_others(p, st, c)
         for k in ks:
             own = p.day(sessions[k].date)
-            cols[k] = {d: lp.col(0, 0, 1, integer=True) for d in days
-                       if WINDOW is None or abs(d - own) <= WINDOW}
+            led[k] = {d: lp.col(0, 0, 1, integer=True) for d in days if _near(d, own)}
+            by_other = {d: lp.col(v, 0, 1, integer=True) for d, v in others.items()
+                        if _near(d, own)}
+            cols[k] = _either(lp, led[k], by_other)
             if not cols[k]:
                 return None, False
-            lp.row([(j, 1.0) for j in cols[k].values()], 1, 1)
-            for d, j in cols[k].items():
+            lp.row([(j, 1.0) for j in [*led[k].values(), *by_other.values()]], 1, 1)
+            for d, j in led[k].items():
                 by_day[d].append(j)
                 by_month[p.month_of_day[d]].append(j)
         ideal = min((p.n_days - p.first_day) // len(ks), 120)
@@ -154,11 +158,51 @@ def on_the_leads_days(
     taken: dict[int, set[int]] = {d: set(h) for d, h in busy.items()}
     for k in sorted(cols, key=lambda k: (sessions[k].date, sessions[k].half)):
         d = max(cols[k], key=lambda d: x[cols[k][d]])
-        half = min({0, 1} - taken.setdefault(d, set()))
-        taken[d].add(half)
+        if d in led[k] and x[led[k][d]] > 0.5:  # the lead's: a half-day free of the lead
+            half = min({0, 1} - taken.setdefault(d, set()))
+            taken[d].add(half)
+        else:  # another educator's (the flow names who)
+            half = 0
         out[k] = sessions[k].model_copy(
             update={"date": p.date(d), "half": half, "staff_ids": ()})
     return out, False
+
+
+def _near(d: int, own: int) -> bool:
+    return WINDOW is None or abs(d - own) <= WINDOW
+
+
+def _led_by_others(p: SessionProblem, lead, c) -> dict[int, float]:  # noqa: ANN001
+    """Per open day of center ``c`` on which an educator other than its home lead
+    ``lead`` works: what that session costs above the lead's (``extra_lead``, the
+    cheapest such educator's trip less the lead's); their monthly limits are left to the
+    flow, which names the teams after the move."""
+    from tuoyu.optimizer.sessions.flow import trip_cost
+
+    w = p.rules.weights
+    home = trip_cost(p, lead.street_id, c.street_id)
+    trips = sorted((trip_cost(p, o.street_id, c.street_id), o.staff_id)
+                   for o in p.pools["education"] if o.staff_id != lead.staff_id)
+    out: dict[int, float] = {}
+    for d in p.open_days(c):
+        cheapest = next((t for t, sid in trips if d in p.available_days[sid]), None)
+        if cheapest is not None:
+            out[d] = float(w.extra_lead + cheapest - home)
+    return out
+
+
+def _either(lp: Lp, a: dict[int, int], b: dict[int, int]) -> dict[int, int]:
+    """Per day a column that is 1 when the session falls on that day, with the lead
+    (``a``) or another educator (``b``): one of them, or their sum."""
+    out: dict[int, int] = {}
+    for d in sorted(set(a) | set(b)):
+        if d in a and d in b:
+            z = lp.col(0, 0, 1)
+            lp.row([(z, 1.0), (a[d], -1.0), (b[d], -1.0)], 0, 0)
+            out[d] = z
+        else:
+            out[d] = a.get(d, b.get(d))  # type: ignore[assignment]
+    return out
 
 
 def _by_day(lp: Lp, cols: dict[int, int]) -> list[tuple[int, int]]:
