@@ -135,3 +135,60 @@ def test_the_move_ends_by_its_work_not_the_clock(tmp_path, monkeypatch):
     late, late_team = polish._leads_again(p, cal, team, 30.0, None, ended, nodes=100)
     assert rows_of(_staffed(late, late_team)) == rows_of(_staffed(plain, plain_team))
     assert ended == [] and polish.plan_objective(p, late, late_team) == 0
+
+
+def _away_problem(tmp_path) -> SessionProblem:
+    # as ``_problem``, but E1 does not work on 4 November (seven days, one in the fourth
+    # quarter: the two centers' eight sessions cannot all be E1's), and E3, in the next
+    # street, works from October on
+    staff = [
+        dict(staff_id=sid, name=sid, discipline="education", street_id=street,
+             max_per_month=1, days="")
+        for sid, street in (("E1", A), ("E2", B), ("E3", B))
+    ]
+    folder = write_tables(tmp_path, dict(
+        centers=[center_row("C1", A, n=4, days=WEEKDAYS), center_row("C2", A, n=4, days=WEEKDAYS)],
+        guidance_staff=staff,
+        topics=TOPICS,
+        staff_leave=[*_works_only_on("E1", tuple(d for d in E1_DAYS if d != "2027-11-04")),
+                     dict(staff_id="E2", start="2027-05-01", end="2027-12-31"),
+                     dict(staff_id="E3", start="2027-01-01", end="2027-09-30")],
+    ))  # fmt: skip
+    rules = SessionRules(weights=SessionWeights(month_share=0, weekend=0, load=0, extra_lead=2))
+    return SessionProblem(data=load_session_data(folder), year=2027, rules=rules)
+
+
+def test_a_lead_away_leaves_one_session_to_another_and_the_rest_together(tmp_path):
+    """Issue 18 (heavy leave at twice Baoshan: a lead away from mid-June to mid-September,
+    home lead of three centers). E1's seven days cannot hold the two centers' eight
+    sessions, so the move that put every session on the lead's days had no solution and
+    the plan kept two sessions led by others (6). With a session allowed another
+    educator at its price, one does (E3, the fourth quarter's) and the others are E1's
+    again, every rule held: 3."""
+    p = _away_problem(tmp_path)
+    assert p.home_lead == {"C1": "E1", "C2": "E1"}
+    d = dt.date
+    cal = [
+        Session(date=d(2027, 1, 4), half=0, center_id="C1", topic_id="T1"),
+        Session(date=d(2027, 5, 6), half=0, center_id="C1", topic_id="T2"),
+        Session(date=d(2027, 8, 5), half=0, center_id="C1", topic_id="T3"),
+        Session(date=d(2027, 11, 4), half=0, center_id="C1", topic_id="T4"),
+        Session(date=d(2027, 1, 5), half=0, center_id="C2", topic_id="T1"),
+        Session(date=d(2027, 4, 6), half=0, center_id="C2", topic_id="T2"),
+        Session(date=d(2027, 7, 6), half=0, center_id="C2", topic_id="T3"),
+        Session(date=d(2027, 10, 8), half=0, center_id="C2", topic_id="T4"),
+    ]
+    team = flow.best_teams(p, cal)
+    assert team is not None
+    assert polish.plan_objective(p, cal, team) == 6
+    assert goals.team_goal_values(p, cal, team)["extra_lead"] == 2
+    # the session moves alone reach nothing (E1's fourth-quarter day is C2's)
+    stuck = polish.polish(p, cal, team)
+    stuck_team = flow.best_teams(p, stuck)
+    assert stuck_team is not None and polish.plan_objective(p, stuck, stuck_team) == 6
+    assert leads.groups_paying_other_leads(p, _staffed(cal, team).sessions) == [
+        ("E1", ["C1", "C2"])]
+    got, again = polish._leads_again(p, cal, team, 30.0, None)
+    assert polish.plan_objective(p, got, again) == 3
+    assert goals.team_goal_values(p, got, again)["extra_lead"] == 1
+    assert violations(p.data, 2027, rows_of(_staffed(got, again)), p.rules) == []

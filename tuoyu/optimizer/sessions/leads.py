@@ -15,11 +15,22 @@ of its own and in its quarter.
 The model (a MIP, HiGHS, per home lead ``h`` whose centers have a session led by
 someone else): each session of ``h``'s centers (order, topics kept) takes one open day
 of its center within ``WINDOW`` days of its own on which ``h`` works and has a half-day free of ``h``'s other sessions
-(district events, other centers); 28 days apart in order; every quarter covered (the
+(district events, other centers), or one on which another educator works, at what
+that costs above ``h`` (``extra_lead`` and the cheapest such educator's trip less
+``h``'s: ``_led_by_others``); 28 days apart in order; every quarter covered (the
 quarter rule); ``h`` within the monthly limit (less the other sessions) and two places
 a day; its cost: the gaps' shortfall of an even spread, the weekend share of the whole
 plan, and each month's sessions beyond its band (all sessions and per discipline: the
-topics are kept, so every band's ends are constants). The teams are then named by the
+topics are kept, so every band's ends are constants).
+
+Why another educator in the model (issue 18, the generator's heavy-leave shape at
+twice Baoshan): a lead away from mid-June to mid-September, home lead of three centers
+whose months before and after are full (district events take some of them), cannot
+lead every one of the centers' sessions; with every session held to the lead's days
+the model costs more than the plan (287 against 279) or, for a lead whose days cannot
+hold the sessions at all (five centers needing a second-quarter session in the
+fortnight before the lead's leave), has no solution. Let one session go to another and
+the rest move onto the lead's days: 279 -> 267. The teams are then named by the
 exact flow (``flow.best_teams``; a calendar the people cannot staff is dropped) and the
 move kept only when the plan's objective, counted on its rows, strictly falls.
 Deterministic: centers, sessions and people in plan order; the MIP ends on its own or
