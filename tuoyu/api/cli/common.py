@@ -229,6 +229,8 @@ def _plan_and_write(dataset: Dataset, params: AnyParams, out: Path, lang: Lang,
     except (OutputError, OSError) as exc:
         fail([output_failure(exc, out, lang)], lang)
     note_folder(plan, out, dataset, engine, lang)
+    if forgotten_meanwhile(plan, out, dataset, engine):
+        fail([message("cli.forget.meanwhile", {}, lang)], lang)
     if show is not None:
         typer.echo(show(plan, lang))
     if show is describe:
@@ -250,6 +252,19 @@ def note_folder(plan: Plan, out: Path, dataset: Dataset, engine: Any, lang: Lang
     except (SQLAlchemyError, OSError) as exc:
         typer.echo(message("cli.folder_not_noted", {
             "out": str(out), "reason": type(exc).__name__}, lang), err=True)
+
+
+def forgotten_meanwhile(plan: Plan, out: Path, dataset: Dataset, engine: Any) -> bool:
+    """A home-visit plan published into ``out`` and noted (:func:`note_folder`) whose
+    families were forgotten while it was made (``tuoyu forget-families``): its files and
+    note deleted (:func:`tuoyu.api.forget.withdraw_if_forgotten`). True then; False for a
+    plan of another kind, or whose families are still there."""
+    from tuoyu.api import forget, store
+
+    if plan.kind != forget.KIND:
+        return False
+    return forget.withdraw_if_forgotten(engine or store.engine(), folder=Path(dataset.folder),
+                                        key=dataset.key, out=out)
 
 
 __all__ = ["LANG_OPTION", "Refusal", "check_lang", "why_unreadable", "dataset_of", "fail", "help_of", "make_params",
