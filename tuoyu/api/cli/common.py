@@ -183,6 +183,23 @@ def holding(out: Path, lang: Lang = "zh") -> Iterator[None]:
         fail([output_failure(exc, out, lang)], lang)
 
 
+def check_ours(out: Path, engine: Any = None) -> None:
+    """Before anything is solved: refuse an ``out`` folder whose files tuoyu did not
+    write (:func:`tuoyu.api.exports.output.check_ours`: publishing replaces the folder
+    whole). A folder the store noted as a plan folder (written before folders were
+    marked) is marked and kept. Raises :class:`OutputError`."""
+    from tuoyu.api import store
+    from tuoyu.api.exports import output
+
+    try:
+        output.check_ours(out)
+    except output.OutputError as exc:
+        if exc.code != "output.not_ours" or not store.folder_noted(engine or store.engine(),
+                                                                    out):
+            raise
+        output.mark(Path(out))
+
+
 def plan_and_write(dataset: Dataset, params: AnyParams, out: Path, lang: Lang = "zh",
                    previous: Path | None = None,
                    show: Callable[[Plan, Lang], str] | None = describe,
@@ -199,6 +216,7 @@ def plan_and_write(dataset: Dataset, params: AnyParams, out: Path, lang: Lang = 
 
     try:
         with claim(out):
+            check_ours(out, engine)
             return _plan_and_write(dataset, params, out, lang, previous, show, progress,
                                    engine)
     except OutputError as exc:  # the folder cannot be claimed (held, a file, read-only)
