@@ -34,25 +34,30 @@ def _works_only_on(sid: str, days: tuple[str, ...]) -> list[dict[str, str]]:
     return [*out, dict(staff_id=sid, start=str(start), end="2027-12-31")]
 
 
-def _problem(tmp_path) -> SessionProblem:
+def _problem(tmp_path, away: bool = False) -> SessionProblem:
     # C1 and C2 in 友谊路, four sessions each (a quarter each); E1 lives there and works
     # on one day a month, none in March, June, September and December (``E1_DAYS``),
     # one session a month: its eight days hold the eight sessions, 91 days and more
     # apart for each center when one center takes January, April, July and October, the
     # other the other four. E2, the other educator, lives in the next street and works
     # January to April only.
+    # ``away``: E1 does not work on 4 November (seven days, one in the fourth quarter:
+    # the two centers' eight sessions cannot all be E1's), and E3, in the next street,
+    # works from October on
     staff = [
-        dict(staff_id="E1", name="E1", discipline="education", street_id=A,
-             max_per_month=1, days=""),
-        dict(staff_id="E2", name="E2", discipline="education", street_id=B,
-             max_per_month=1, days=""),
+        dict(staff_id=sid, name=sid, discipline="education", street_id=street,
+             max_per_month=1, days="")
+        for sid, street in (("E1", A), ("E2", B), ("E3", B))[: 3 if away else 2]
     ]
+    days = tuple(d for d in E1_DAYS if not away or d != "2027-11-04")
     folder = write_tables(tmp_path, dict(
         centers=[center_row("C1", A, n=4, days=WEEKDAYS), center_row("C2", A, n=4, days=WEEKDAYS)],
         guidance_staff=staff,
         topics=TOPICS,
-        staff_leave=[*_works_only_on("E1", E1_DAYS),
-                     dict(staff_id="E2", start="2027-05-01", end="2027-12-31")],
+        staff_leave=[*_works_only_on("E1", days),
+                     dict(staff_id="E2", start="2027-05-01", end="2027-12-31"),
+                     *([dict(staff_id="E3", start="2027-01-01", end="2027-09-30")] if away
+                       else [])],
     ))  # fmt: skip
     # no load (E1 gives all eight); the other lead costs 2 here (8 by default) and E2's
     # trip 1
@@ -137,26 +142,6 @@ def test_the_move_ends_by_its_work_not_the_clock(tmp_path, monkeypatch):
     assert ended == [] and polish.plan_objective(p, late, late_team) == 0
 
 
-def _away_problem(tmp_path) -> SessionProblem:
-    # as ``_problem``, but E1 does not work on 4 November (seven days, one in the fourth
-    # quarter: the two centers' eight sessions cannot all be E1's), and E3, in the next
-    # street, works from October on
-    staff = [
-        dict(staff_id=sid, name=sid, discipline="education", street_id=street,
-             max_per_month=1, days="")
-        for sid, street in (("E1", A), ("E2", B), ("E3", B))
-    ]
-    folder = write_tables(tmp_path, dict(
-        centers=[center_row("C1", A, n=4, days=WEEKDAYS), center_row("C2", A, n=4, days=WEEKDAYS)],
-        guidance_staff=staff,
-        topics=TOPICS,
-        staff_leave=[*_works_only_on("E1", tuple(d for d in E1_DAYS if d != "2027-11-04")),
-                     dict(staff_id="E2", start="2027-05-01", end="2027-12-31"),
-                     dict(staff_id="E3", start="2027-01-01", end="2027-09-30")],
-    ))  # fmt: skip
-    rules = SessionRules(weights=SessionWeights(month_share=0, weekend=0, load=0, extra_lead=2))
-    return SessionProblem(data=load_session_data(folder), year=2027, rules=rules)
-
 
 def test_a_lead_away_leaves_one_session_to_another_and_the_rest_together(tmp_path):
     """Issue 18 (heavy leave at twice Baoshan: a lead away from mid-June to mid-September,
@@ -165,19 +150,9 @@ def test_a_lead_away_leaves_one_session_to_another_and_the_rest_together(tmp_pat
     the plan kept two sessions led by others (6). With a session allowed another
     educator at its price, one does (E3, the fourth quarter's) and the others are E1's
     again, every rule held: 3."""
-    p = _away_problem(tmp_path)
+    p = _problem(tmp_path, away=True)
     assert p.home_lead == {"C1": "E1", "C2": "E1"}
-    d = dt.date
-    cal = [
-        Session(date=d(2027, 1, 4), half=0, center_id="C1", topic_id="T1"),
-        Session(date=d(2027, 5, 6), half=0, center_id="C1", topic_id="T2"),
-        Session(date=d(2027, 8, 5), half=0, center_id="C1", topic_id="T3"),
-        Session(date=d(2027, 11, 4), half=0, center_id="C1", topic_id="T4"),
-        Session(date=d(2027, 1, 5), half=0, center_id="C2", topic_id="T1"),
-        Session(date=d(2027, 4, 6), half=0, center_id="C2", topic_id="T2"),
-        Session(date=d(2027, 7, 6), half=0, center_id="C2", topic_id="T3"),
-        Session(date=d(2027, 10, 8), half=0, center_id="C2", topic_id="T4"),
-    ]
+    cal = _calendar()  # C1's 4 November now E3's
     team = flow.best_teams(p, cal)
     assert team is not None
     assert polish.plan_objective(p, cal, team) == 6
