@@ -180,60 +180,6 @@ def test_a_centers_days_are_chosen_again_at_once(tmp_path):
     assert _objective(p, after, again) < _objective(p, before, team)
 
 
-def test_a_centers_days_count_a_month_short_of_its_band_once(tmp_path):
-    """Issue 18 (heavy leave at twice Baoshan: a center kept spacing 30): with a
-    center's sessions lifted, September is one session short of its band's floor. Each
-    day of September then looked to the whole sequence's dynamic program as if it
-    mended the month, so it put two sessions there (the month counted mended twice), a
-    sequence worth nothing once counted: the center's uneven days were kept. Counted
-    once, the sequence is the even one with one September session."""
-    staff = [dict(staff_id="E1", name="E1", discipline="education", street_id=A,
-                  max_per_month=8, days="")]
-    folder = write_tables(tmp_path, dict(
-        centers=[center_row(c, A) for c in ("C1", "C2", "C3")], guidance_staff=staff,
-        topics=TOPICS[:2] + [dict(topic_id=t, name=t, disciplines="education") for t in "EF"],
-    ))  # fmt: skip
-    # a month's band is worth more than a short gap here (100 against a day), no load
-    rules = SessionRules(weights=SessionWeights(month_share=100, weekend=0, load=0))
-    p = SessionProblem(data=load_session_data(folder), year=2027, rules=rules)
-    d = dt.date
-
-    def center(cid: str, days: list[dt.date]) -> list[Session]:
-        return [Session(date=x, half=0, center_id=cid, topic_id="ABEFAB"[i])
-                for i, x in enumerate(days)]
-
-    # C2 and C3 hold every month but September (one or two each: every band's floor is
-    # at most one, its top at least two); C1 holds September, its last gap 53 days (7
-    # short of an even 60)
-    cal = sorted([
-        *center("C2", [d(2027, 1, 6), d(2027, 3, 8), d(2027, 5, 7), d(2027, 7, 7),
-                       d(2027, 10, 12), d(2027, 12, 8)]),
-        *center("C3", [d(2027, 2, 22), d(2027, 4, 8), d(2027, 6, 8), d(2027, 8, 9),
-                       d(2027, 11, 10), d(2027, 12, 22)]),
-        *center("C1", [d(2027, 1, 12), d(2027, 3, 13), d(2027, 5, 12), d(2027, 7, 12),
-                       d(2027, 9, 9), d(2027, 11, 1)]),
-    ], key=lambda s: (s.date, s.center_id))  # fmt: skip
-    team = flow.best_teams(p, cal)
-    assert team is not None
-    assert goals.even_year_values(p, cal)["month_share"] == 0
-
-    def c1(sessions: list[Session]) -> list[Session]:
-        return sorted((s for s in sessions if s.center_id == "C1"), key=lambda s: s.date)
-
-    assert polish.spacing_of(p, [p.day(s.date) for s in c1(cal)]) == 8
-    run = polish._Polish(p, cal, team)
-    assert run.reschedule("C1")
-    after = sorted(run.st.sessions, key=lambda s: (s.date, s.center_id))
-    again = flow.best_teams(p, after)
-    assert again is not None
-    assert violations(p.data, 2027, rows_of(_staffed(after, again)), p.rules) == []
-    assert polish.spacing_of(p, [p.day(s.date) for s in c1(after)]) == 0
-    assert [s.date.month for s in c1(after)].count(9) == 1
-    assert [s.topic_id for s in c1(after)] == [s.topic_id for s in c1(cal)]
-    assert goals.even_year_values(p, after)["month_share"] == 0
-    assert polish.plan_objective(p, after, again) == polish.plan_objective(p, cal, team) - 8
-
-
 def _event_problem(tmp_path) -> SessionProblem:
     # C1 in 友谊路 led by E1 (Sundays and Mondays, one session a month); C2 and C3 in 罗店
     # led by E2 (Saturday to Monday) and E3 (Saturdays and Mondays); one weekend event in

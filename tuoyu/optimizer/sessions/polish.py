@@ -968,27 +968,9 @@ class _Polish:
             d: sum(st.months[d, mo] for mo in self.mw) + sum(1 for nd in needs if d in nd)
             for d in DISCIPLINES
         }
-        unary, half = self._day_costs(cid, ks, old, needs, fair, mtot, wm)
-        if self._place_days(cid, ks, old, needs, fair, half, _best_days(p, unary), v0):
-            return True
-        # the months counted exactly (two sessions in one month together): tried when
-        # the sequence of the unary costs does not pay (first: so the moves that paid
-        # before stay the same, held-out seed 27's plan among them)
-        same = self._same_month(needs, mtot, wm)
-        if same is not None and any(x.any() for x in same):
-            seq = _best_days(p, unary, same)
-            if self._place_days(cid, ks, old, needs, fair, half, seq, v0):
-                return True
-        st.restore(ks, old)
-        return False
-
-    def _place_days(self, cid: str, ks: list[int], old: dict, needs: list, fair: dict,
-                    half: np.ndarray, seq: list[int] | None, v0: int) -> bool:
-        """The center's sessions on the days ``seq`` (``reschedule``), each with the
-        cheapest free team; kept when the plan's objective falls below ``v0``, else
-        every session put back where it was (lifted again)."""
-        p, st = self.p, self.st
         c = self.centers[cid]
+        unary, half = self._day_costs(cid, ks, old, needs, fair, mtot, wm)
+        seq = _best_days(p, unary)
         placed = seq is not None
         if seq is not None:
             quarters = {(p.month_of_day[d] - 1) // 3 for d in seq}
@@ -1005,8 +987,6 @@ class _Polish:
         if placed and self.objective() < v0:
             return True
         st.restore(ks, old)
-        for k in ks:  # lifted again, as before the first try
-            st.lift(k)
         return False
 
     def _day_costs(self, cid: str, ks: list[int], old: dict, needs: list, fair: dict,
@@ -1054,32 +1034,6 @@ class _Polish:
                         unary[i, d], half[i, d] = cost, h
         return unary, half
 
-    def _same_month(self, needs: list, mtot: dict, wm: int) -> list[np.ndarray] | None:
-        """Per session ``i >= 1`` (in order) and month, what session ``i`` adds to the
-        months' excess beyond its ``unary`` cost when session ``i - 1`` falls in the same
-        month: ``unary`` counts each session as the month's only new one, so a month one
-        session short of its band's floor (or at its top) was counted as mended (or
-        overfilled) by each of two sessions in it (heavy leave at twice Baoshan: a
-        center kept spacing 30 as the dynamic program put two sessions in a month short
-        of one, a sequence it then found no better, and never saw the even one). Exact
-        when no month holds three sessions of a center (``min_gap_days`` of 16 or more);
-        None otherwise (the unary costs alone, as before)."""
-        p, st = self.p, self.st
-        if 2 * p.rules.min_gap_days <= 31:
-            return None
-        out: list[np.ndarray] = []
-        for i in range(1, len(needs)):
-            corr = np.zeros(13, dtype=np.int64)
-            for x in set(needs[i]) & set(needs[i - 1]):
-                for mo in self.mw:
-                    n = st.months[x, mo]
-                    corr[mo] += wm * (
-                        self.month_excess(x, mo, n + 2, mtot[x])
-                        - 2 * self.month_excess(x, mo, n + 1, mtot[x])
-                        + self.month_excess(x, mo, n, mtot[x]))
-            out.append(corr)
-        return out
-
     def reschedule_all(self) -> bool:
         changed = False
         for cid in sorted(self.of_center):
@@ -1125,28 +1079,19 @@ class _Polish:
 INF = 10**9
 
 
-def _best_days(p: SessionProblem, unary: np.ndarray,
-               same_month: list[np.ndarray] | None = None) -> list[int] | None:
+def _best_days(p: SessionProblem, unary: np.ndarray) -> list[int] | None:
     """The days of a center's sessions in order minimising their ``unary`` costs plus each
     gap's shortfall of an even spread (gaps of at least ``min_gap_days``): a dynamic
-    program over the sessions and the days; None when no sequence fits.
-    ``same_month[i - 1][mo]``: added when sessions ``i - 1`` and ``i`` both fall in month
-    ``mo`` (``_Polish._same_month``)."""
+    program over the sessions and the days; None when no sequence fits."""
     n, n_days = unary.shape
     ideal = min((n_days - p.first_day) // n, 120)
     diff = np.arange(n_days)[None, :] - np.arange(n_days)[:, None]  # day - previous
     pair = np.where(diff >= p.rules.min_gap_days,
                     np.maximum(0, ideal - diff) * p.rules.weights.spacing, INF)
-    month = np.array([p.month_of_day[d] for d in range(n_days)])
-    same = month[:, None] == month[None, :]
     f = unary[0].copy()
     back = []
     for i in range(1, n):
-        corr = same_month[i - 1] if same_month is not None else None
-        if corr is not None and corr.any():
-            tot = f[:, None] + np.where(same & (pair < INF), pair + corr[month][None, :], pair)
-        else:
-            tot = f[:, None] + pair
+        tot = f[:, None] + pair
         arg = tot.argmin(axis=0)
         f = np.minimum(tot[arg, np.arange(n_days)] + unary[i], INF)
         back.append(arg)
