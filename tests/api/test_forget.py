@@ -150,3 +150,74 @@ def test_forgetting_a_folder_deletes_the_pages_plans_of_it(
     with Session(store.engine(settings.url)) as s:
         assert s.query(Job).count() == 0 and s.query(StoredPlan).count() == 0
         assert "families" not in s.get(DatasetRow, served).tables
+
+
+def test_a_visits_run_whose_families_are_forgotten_meanwhile_keeps_no_plan(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``tuoyu visits`` reads the families, plans for minutes, then writes: a
+    ``tuoyu forget-families`` in between found no plan of this run to delete (its folder
+    was not noted yet). The run, having published and noted its plan, sees the families
+    gone and deletes what it wrote and the note, exit 2, naming no family. (A forget after
+    that look finds the note and deletes the plan itself: the test above.)"""
+    home = tmp_path / "home"
+    monkeypatch.setenv("TUOYU_HOME", str(home))
+    monkeypatch.delenv("TUOYU_DATABASE_URL", raising=False)
+    folder = tiny_dataset(
+        tmp_path / "data",
+        staff=[{"staff_id": "ED1", "discipline": "education"}],
+        families=[{"family_id": fid, "birth_date": "2027-01-20", "registered_on": "2027-02-05",
+                   "needs": "education", "half_days": "Mon AM;Tue AM"} for fid in IDS])
+    out = tmp_path / "out"
+    from tuoyu.api import runner
+    from tuoyu.api.forget import forget_families
+
+    made = runner.make_plan
+
+    def forgotten_while_solving(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        plan = made(*args, **kwargs)
+        assert {r["family_id"] for r in plan.rows} == set(IDS)
+        done = forget_families(store.engine(Settings().url), folder=folder, dataset_id=None,
+                               jobs_dir=None)
+        assert done.files == 1 and done.folders == 0  # nothing of this run to find yet
+        return plan
+
+    monkeypatch.setattr(runner, "make_plan", forgotten_while_solving)
+    res = CliRunner().invoke(app, ["visits", "--week", "2027-03-01", "--data", str(folder),
+                                   "--out", str(out), "--iterations", "50"])
+    assert res.exit_code == 2, res.output
+    assert "删除" in res.output and not any(fid in res.output for fid in IDS)
+    assert not out.exists() or not [p for p in out.rglob("*") if p.is_file()]
+    engine = store.engine(Settings().url)
+    assert store.plan_folders(engine, PlanDataset.at(folder).key, "visits") == []
+
+
+def test_a_city_districts_visits_plan_whose_families_are_forgotten_meanwhile_is_withdrawn(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``tuoyu city`` delivers each district as it finishes: a district whose families
+    were forgotten while it planned keeps no visits plan, and says why on its line."""
+    from types import SimpleNamespace
+
+    from tuoyu.api.cli.city import CityWriter
+    from tuoyu.api.exports.output import MARK
+    from tuoyu.api.forget import forget_families
+    from tuoyu.planning.city import District, DistrictResult
+
+    home = tmp_path / "home"
+    monkeypatch.setenv("TUOYU_HOME", str(home))
+    monkeypatch.delenv("TUOYU_DATABASE_URL", raising=False)
+    folder = tiny_dataset(
+        tmp_path / "data",
+        staff=[{"staff_id": "ED1", "discipline": "education"}],
+        families=[{"family_id": fid, "birth_date": "2027-01-20", "registered_on": "2027-02-05",
+                   "needs": "education", "half_days": "Mon AM;Tue AM"} for fid in IDS])
+    dataset = PlanDataset.at(folder)
+    plan = run(dataset, VisitParams(week=dt.date(2027, 3, 1), iterations=50))
+    engine = store.engine(Settings().url)
+    forget_families(engine, folder=folder, dataset_id=None, jobs_dir=None)
+    out = tmp_path / "city"
+    writer = CityWriter(out, engine, [District("d", dataset)], "zh",
+                        SimpleNamespace(disable=True, advance=lambda task: None), None)
+    writer.deliver("d", (DistrictResult("d", "visits", plan=plan),))
+    assert "已被删除" in writer.errors["d", "visits"]
+    assert not [p for p in out.rglob("*") if p.is_file() and p.name != MARK]  # but the mark
+    assert store.plan_folders(engine, dataset.key, "visits") == []

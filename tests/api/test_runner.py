@@ -13,6 +13,7 @@ import pytest
 import toy_planner
 
 from tuoyu.api import runner, store
+from tuoyu.api.exports import output
 from tuoyu.models.errors import DataError
 from tuoyu.planning import registry
 from tuoyu.planning.dataset import Dataset
@@ -86,7 +87,7 @@ def test_deliver_each_leaves_a_refused_plan_out_of_the_folder(toy, dataset, tmp_
                                   engine=ENGINE)
     assert isinstance(outcome["toy"], store.DrawConflict)
     assert outcome["toy2"] is None
-    assert sorted(p.name for p in (tmp_path / "d").iterdir()) == ["toy2"]
+    assert sorted(p.name for p in (tmp_path / "d").iterdir()) == [output.MARK, "toy2"]
 
 
 class Toy2Params(toy_planner.ToyParams):

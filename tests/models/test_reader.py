@@ -424,6 +424,40 @@ def test_xlsx_sheet_naming_a_column_twice(tmp_path: Path) -> None:
     assert probs[0].code == "input.column_twice" and probs[0].column == "name"
 
 
+def test_a_formula_without_its_value_is_said_not_missing(tmp_path: Path) -> None:
+    """A workbook written by a program (openpyxl here) keeps a formula without its value:
+    the cell is not empty, and the planner is told what it holds and how to mend it
+    (Chinese first), by workbook, sheet, row and column; never "a value is missing". In a
+    column that may be left blank too: the blank's default is not what the cell says."""
+    from openpyxl import Workbook
+
+    folder = dataset(tmp_path, ["streets.csv", "inspectors.csv"])
+    df = frame("institutions")
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "institutions"
+    ws.append(list(df.columns))
+    for row in df.itertuples(index=False):
+        ws.append(list(row))
+    lat, operator = list(df.columns).index("lat") + 1, list(df.columns).index("operator") + 1
+    ws.cell(row=5, column=lat, value="=E4+0.01")  # a required number
+    ws.cell(row=7, column=operator, value='=B7&"公司"')  # optional text
+    wb.save(folder / "plan.xlsx")
+    probs = problems_of(folder, BASE)
+    assert sorted((p.row, p.column, p.code) for p in probs) == [
+        (5, "lat", "input.formula_without_value"),
+        (7, "operator", "input.formula_without_value")], [str(p) for p in probs]
+    p = only(probs, column="lat")
+    zh = render_problem(p, "zh")
+    assert zh.startswith("plan.xlsx, sheet institutions，第 5 行，“lat”列：单元格中是公式"
+                         "（=E4+0.01），但没有计算出的值"), zh
+    assert "用 Excel 或 WPS 打开该工作簿并保存，或直接填入数值" in zh and "缺少数值" not in zh
+    en = render_problem(p, "en")
+    assert en.startswith("plan.xlsx, sheet institutions, row 5, column 'lat': the cell holds "
+                         "a formula (=E4+0.01) without a computed value"), en
+    assert "open and save the workbook in Excel or WPS, or enter the value" in en
+
+
 def test_lists_separated_by_chinese_semicolon_or_comma(tmp_path: Path) -> None:
     folder = dataset(tmp_path)
     insp = frame("inspectors")

@@ -18,7 +18,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select, text
+from sqlalchemy import delete, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -61,6 +61,35 @@ def remove_family_tables(folder: Path) -> int:
             book.unlink()
         n += 1
     return n
+
+
+def families_present(folder: Path) -> bool:
+    """Whether the folder still holds its families (a ``families.csv``, or a ``families``
+    / 新生儿家庭 sheet): :func:`forget_families` removes them first of all."""
+    if (folder / "families.csv").exists():
+        return True
+    return any(name in (FAMILIES.name, FAMILIES.zh) for name in xlsx_sheets(folder, []))
+
+
+def withdraw_if_forgotten(engine: Engine, *, folder: Path, key: str, out: Path) -> bool:
+    """After a command-line run published a visits plan of the dataset in ``folder``
+    (keyed ``key``) into ``out`` and noted it in the store: when the families are gone
+    (forgotten while the run planned, before the note could be found), delete the plan's
+    files and the note. True when it did.
+
+    Between the two commands, whatever their timing: forgetting removes the families,
+    then the noted plans; the run notes its plan, then looks for the families. Either the
+    run sees them gone and withdraws its plan, or it saw them before they were removed,
+    so its note was there when the forget looked for the notes."""
+    if families_present(folder):
+        return False
+    from tuoyu.api.exports.visits import remove_plan_files
+
+    remove_plan_files(out)
+    with Session(engine) as s, s.begin():
+        s.execute(delete(PlanFolder).where(PlanFolder.kind == KIND, PlanFolder.dataset == key,
+                                           PlanFolder.folder == str(out.resolve())))
+    return True
 
 
 def remove_plan_folders(session: Session, keys: set[str]) -> int:

@@ -12,8 +12,8 @@ import datetime as dt
 import json
 import math
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,9 @@ class Source:
     label: str  # "institutions.csv" or "plan.xlsx, sheet institutions"
     frame: pd.DataFrame  # all cells as strings, headers as written
     geometry: Any = None  # GeoSeries for geojson sources
+    #: a sheet's cells holding a formula without a computed value, (row of ``frame``,
+    #: header) -> the formula: they read as blank (``formulas_without_values``)
+    formulas: dict[tuple[int, str], str] = field(default_factory=dict)
 
 
 def _not_text(name: str, raw: bytes) -> Problem:
@@ -217,6 +220,38 @@ def xlsx_sheets(folder: Path, problems: list[Problem]) -> dict[str, tuple[Path, 
     return found
 
 
+def formulas_without_values(book: Path, sheet: str,
+                            frame: pd.DataFrame) -> dict[tuple[int, str], str]:
+    """The cells of a sheet that hold a formula without a computed value, as (row of
+    ``frame``, its header) -> the formula. Excel and WPS store each formula's value beside
+    it when they save; a workbook written by a program (openpyxl, a database's export)
+    stores the formula alone, and a reader of values sees a blank cell. ``frame`` is the
+    sheet as ``pd.read_excel`` reads it: its header is the sheet's row 1 and its column k
+    the sheet's column k + 1. One more read of the sheet, and a second only when it holds
+    formulas (a workbook that cannot be read again answers none: its reading said so)."""
+    from openpyxl import load_workbook
+
+    def cells(data_only: bool) -> Iterator[Any]:
+        wb = load_workbook(book, read_only=True, data_only=data_only)
+        try:
+            for row in wb[sheet].iter_rows(min_row=2):
+                yield from (c for c in row if getattr(c, "row", None) is not None)
+        finally:
+            wb.close()
+
+    try:
+        found = {(c.row, c.column): str(getattr(c.value, "text", c.value))
+                 for c in cells(False) if c.data_type == "f"}
+        if found:
+            for c in cells(True):
+                if c.value is not None:
+                    found.pop((c.row, c.column), None)
+    except Exception:  # the sheet was read once already: a second failure is not ours to say
+        return {}
+    columns = [str(c) for c in frame.columns]
+    return {(r - 2, columns[k - 1]): f for (r, k), f in found.items() if k <= len(columns)}
+
+
 def _read_geojson(path: Path, table: Table, problems: list[Problem]) -> Source | None:
     import geopandas as gpd
 
@@ -280,7 +315,7 @@ def _find_source(
             return None
         if _sheet_shape(label, frame, problems):
             return None
-        return Source(label, frame)
+        return Source(label, frame, formulas=formulas_without_values(sheet[0], sheet[1], frame))
     return None
 
 
@@ -554,6 +589,15 @@ def _column_values(source: Source, col: Column, header: str | None,
     for i, cell in enumerate(cells):
         text = "" if cell is None else str(cell)
         if text.strip() == "" or text.strip().lower() == "nan":
+            formula = source.formulas.get((i, header)) if header is not None else None
+            if formula is not None:  # not blank: its value was never computed
+                problems.append(Problem(
+                    source.label, f"the cell holds a formula ({_shown(formula)}) without a "
+                    "computed value (the workbook was not saved by Excel or WPS): open and "
+                    "save the workbook in Excel or WPS, or enter the value", row=i + 2, column=header, code="input.formula_without_value",
+                    params={"formula": _shown(formula)}))
+                values.append(col.default)
+                continue
             if col.required and col.default is None and not col.allow_blank and header:
                 problems.append(
                     Problem(source.label, "a value is missing", row=i + 2, column=header,

@@ -117,7 +117,7 @@ def _held_stops(result: Any, holder: Any, out: Any) -> None:
     assert result.exit_code == 2, result.output
     assert f"另一次运行（进程 {holder.proc.pid}）正在写这个文件夹" in result.output
     assert str(out.absolute()) in result.output and "什么也没有写入" in result.output
-    assert sorted(p.name for p in out.iterdir()) == ["kept.txt"]
+    assert sorted(p.name for p in out.iterdir() if p.name != ".tuoyu-plan") == ["kept.txt"]
     assert (out / "kept.txt").read_text(encoding="utf-8") == "the last complete files"
 
 
@@ -131,10 +131,13 @@ def test_a_scorecard_notice_or_publish_into_a_held_folder_stops_and_leaves_it(
     from draw_support import tiny_dataset
     from output_support import Holder
 
+    from tuoyu.api.exports.output import mark
+
     monkeypatch.setenv("TUOYU_DATABASE_URL", f"sqlite:///{tmp_path / 'db.sqlite'}")
     data = tiny_dataset(tmp_path / "data", institutions=6)
     out = tmp_path / "out" / command
     out.mkdir(parents=True)
+    mark(out)  # an earlier plan's folder
     (out / "kept.txt").write_text("the last complete files", encoding="utf-8")
     args = {"scorecard": ["scorecard", "--year", "2027"],
             "notice": ["roster", "notice", "--month", "2027-03"],
@@ -176,3 +179,58 @@ def test_a_re_plan_into_a_held_folder_stops_before_reading_its_earlier_plan(
         result = runner.invoke(app, [*args, "--out", str(out)], catch_exceptions=False)
         (out / f"{command}.csv").unlink()
         _held_stops(result, holder, out)
+
+
+def _no_solve(*_args: Any, **_kwargs: Any) -> Any:
+    raise AssertionError("planned although the out folder is refused")
+
+
+def test_an_out_folder_of_the_planners_own_files_is_refused_before_planning(
+        tmp_path, monkeypatch):
+    """``--out`` naming a folder with the planner's own documents: publishing replaces
+    the folder whole, so the command refuses before it plans, names a file, keeps them.
+    ``tuoyu all`` likewise for a planner's subfolder; files of its own beside the
+    subfolders in ``out`` are left alone."""
+    from draw_support import tiny_dataset
+
+    from tuoyu.api import runner as api_runner
+
+    monkeypatch.setenv("TUOYU_DATABASE_URL", f"sqlite:///{tmp_path / 'db.sqlite'}")
+    data = tiny_dataset(tmp_path / "data", institutions=6)
+    mine = tmp_path / "桌面"
+    mine.mkdir()
+    (mine / "论文.docx").write_text("mine", encoding="utf-8")
+    monkeypatch.setattr(api_runner, "make_plan", _no_solve)
+    res = runner.invoke(app, ["roster", "--data", str(data), "--month", "2027-03",
+                              "--out", str(mine)], catch_exceptions=False)
+    assert res.exit_code == 2, res.output
+    assert "论文.docx" in res.output and "什么也没有写入" in res.output
+    assert [p.name for p in mine.iterdir()] == ["论文.docx"]
+    out = tmp_path / "out"
+    (out / "siting").mkdir(parents=True)
+    (out / "siting" / "我的表.xlsx").write_text("mine", encoding="utf-8")
+    res = runner.invoke(app, ["all", "--data", str(data), "--out", str(out)],
+                        catch_exceptions=False)
+    assert res.exit_code == 2 and "我的表.xlsx" in res.output, res.output
+    assert sorted(p.name for p in out.rglob("*")) == ["siting", "我的表.xlsx"]
+
+
+def test_a_plan_folder_of_an_earlier_version_is_still_replaced(tmp_path, monkeypatch):
+    """A folder the store noted as a plan's (written before folders were marked) is
+    the command line's own: marked, then replaced by the new plan."""
+    from draw_support import tiny_dataset
+
+    from tuoyu.api import store
+    from tuoyu.api.exports.output import MARK
+
+    monkeypatch.setenv("TUOYU_DATABASE_URL", f"sqlite:///{tmp_path / 'db.sqlite'}")
+    data = tiny_dataset(tmp_path / "data", institutions=6)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "roster.csv").write_text("an earlier roster", encoding="utf-8")
+    store.note_plan_folder(store.engine(), "old", "roster", out, {})
+    res = runner.invoke(app, ["roster", "--data", str(data), "--month", "2027-03",
+                              "--out", str(out)], catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    assert (out / MARK).is_file()
+    assert "an earlier roster" not in (out / "roster.csv").read_text(encoding="utf-8")

@@ -98,6 +98,7 @@ def test_verify_says_the_draw_matches(december, monkeypatch):
     result = runner.invoke(app, ["roster", "verify", str(december), "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert "matches" in result.output
+    assert ".tuoyu-plan" not in result.output  # the folder's mark is no file of the draw
 
 
 # --- (b) a year of monthly rosters ----------------------------------------------------

@@ -25,6 +25,7 @@ from typer.testing import CliRunner
 from tuoyu.api import runner as api_runner
 from tuoyu.api import store
 from tuoyu.api.cli import app
+from tuoyu.api.exports import output
 from tuoyu.data import BUNDLED
 from tuoyu.models.inspection import load_inspection_data
 from tuoyu.planning.dataset import Dataset
@@ -357,6 +358,7 @@ def test_a_roster_refused_by_the_store_publishes_no_files(tmp_path, monkeypatch)
     )
     out = tmp_path / "out"
     out.mkdir()
+    output.mark(out)  # an earlier plan's folder
     (out / "roster.csv").write_text("the earlier roster\n", encoding="utf-8")
 
     def refused(*_args, **_kwargs):
@@ -365,7 +367,7 @@ def test_a_roster_refused_by_the_store_publishes_no_files(tmp_path, monkeypatch)
     monkeypatch.setattr(api_runner, "save_roster", refused)
     with pytest.raises(store.DrawConflict):
         api_runner.deliver(plan, out, dataset=tiny, engine=eng)
-    assert sorted(p.name for p in out.iterdir()) == ["roster.csv"]
+    assert sorted(p.name for p in out.iterdir()) == [output.MARK, "roster.csv"]
     assert (out / "roster.csv").read_text(encoding="utf-8") == "the earlier roster\n"
     assert not list(tmp_path.glob(".out.new.*"))  # no staging folder left behind
 

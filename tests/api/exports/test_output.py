@@ -22,15 +22,20 @@ def _write(folder: Path, generation: int, n: int = 5) -> None:
         (folder / f"f{i}.txt").write_text(str(generation), encoding="utf-8")
 
 
+def _files(out: Path) -> list[str]:
+    """The plan's own files (without the folder's mark, ``output.MARK``)."""
+    return sorted(p.name for p in out.iterdir() if p.name != output.MARK)
+
+
 def _generations(out: Path) -> set[str]:
-    return {p.read_text(encoding="utf-8") for p in out.iterdir()}
+    return {(out / name).read_text(encoding="utf-8") for name in _files(out)}
 
 
 def test_a_new_folder_appears_whole(tmp_path: Path) -> None:
     out = tmp_path / "out" / "roster"
     with staged(out) as tmp:
         _write(tmp, 1)
-    assert sorted(p.name for p in out.iterdir()) == [f"f{i}.txt" for i in range(5)]
+    assert sorted(p.name for p in out.iterdir()) == [output.MARK] + [f"f{i}.txt" for i in range(5)]
     assert [p.name for p in out.parent.iterdir()] == ["roster"]  # no staging left behind
 
 
@@ -41,7 +46,7 @@ def test_a_second_plan_replaces_the_first_whole(tmp_path: Path) -> None:
     with staged(out) as tmp:
         _write(tmp, 2, n=3)
     assert _generations(out) == {"2"}
-    assert len(list(out.iterdir())) == 3  # no stale file of the first plan
+    assert len(_files(out)) == 3  # no stale file of the first plan
     assert [p.name for p in tmp_path.iterdir()] == ["roster"]
 
 
@@ -52,7 +57,7 @@ def test_an_error_while_writing_leaves_the_old_plan(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError), staged(out) as tmp:
         _write(tmp, 2, n=2)
         raise RuntimeError("the workbook could not be written")
-    assert _generations(out) == {"1"} and len(list(out.iterdir())) == 5
+    assert _generations(out) == {"1"} and len(_files(out)) == 5
     assert [p.name for p in tmp_path.iterdir()] == ["roster"]
 
 
@@ -153,7 +158,7 @@ def test_kill_9_at_any_moment_leaves_one_whole_plan(tmp_path: Path) -> None:
             proc.send_signal(signal.SIGKILL)
             proc.wait()
             proc.stdout.close()
-        files = sorted(p.name for p in out.iterdir())
+        files = _files(out)
         assert files == sorted(f"f{i}.txt" for i in range(20)), files
         assert len(_generations(out)) == 1
 
@@ -186,3 +191,30 @@ def test_a_run_killed_while_holding_a_folder_does_not_keep_it(tmp_path: Path) ->
         pass
     assert not out.exists()  # claiming writes nothing into the folder itself
     assert not output.lock_path(out).exists()  # and leaves nothing beside it
+
+
+def test_a_folder_of_someone_elses_files_is_never_replaced(tmp_path: Path) -> None:
+    """``--out`` naming a planner's own folder: publishing would replace it whole and
+    delete their files, so it is refused, naming a few of them (names are data: no line
+    break reaches the message), and the folder keeps every file."""
+    out = tmp_path / "我的文件"
+    out.mkdir()
+    (out / "论文.docx").write_text("mine", encoding="utf-8")
+    (out / "a\nb.txt").write_text("mine too", encoding="utf-8")
+    with pytest.raises(OutputError) as err, staged(out) as tmp:
+        _write(tmp, 1)
+    assert err.value.code == "output.not_ours" and err.value.params["count"] == 2
+    assert err.value.params["names"] == ["a?b.txt", "论文.docx"]
+    assert sorted(p.name for p in out.iterdir()) == ["a\nb.txt", "论文.docx"]
+    assert [p.name for p in tmp_path.iterdir()] == ["我的文件"]  # nothing staged
+
+
+def test_an_empty_folder_or_a_plan_folder_is_replaced(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with staged(empty) as tmp:
+        _write(tmp, 1)
+    assert output.is_ours(empty) and _generations(empty) == {"1"}
+    with staged(empty) as tmp:  # now a plan's folder: marked, replaced again
+        _write(tmp, 2)
+    assert _generations(empty) == {"2"}

@@ -4,6 +4,7 @@ date, and a siting plan's coverage per street."""
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -74,6 +75,29 @@ def test_queued_cancel_and_restart(tmp_path: Path) -> None:
         assert c.get(f"/api/v1/jobs/{b['id']}").json()["status"] == "cancelled"
         job = wait(c, a["id"])  # the queued one is made after the restart
         assert job["status"] == "done" and "roster.csv" in job["files"]
+
+
+def test_a_jobs_stage_is_said_in_the_readers_language(tmp_path: Path) -> None:
+    """The solver names its stage in a code ("calendar 2": the calendar's second part); the
+    job says it as a planner reads it, in the reader's language, from the one catalogue
+    the reports use (the pages keep no copy of the labels)."""
+    s = settings(tmp_path, bundled_data=DATA, start_jobs=False)
+    from fastapi.testclient import TestClient
+
+    with TestClient(create_app(s), base_url="http://localhost") as c:
+        eng = make_engine(s.url)
+        with Session(eng) as ses, ses.begin():
+            for jid, stage in (("a" * 32, "calendar 2"), ("b" * 32, "routing")):
+                ses.add(Job(id=jid, kind="sessions", dataset_id="baoshan", params_json="{}",
+                            status="cancelled", cancel_requested=False,
+                            created_at=a_time(ses),
+                            progress_json=json.dumps({"seconds": 3.0, "stage": stage})))
+        zh = c.get(f"/api/v1/jobs/{'a' * 32}").json()["progress"]
+        en = c.get(f"/api/v1/jobs/{'a' * 32}", headers={"Accept-Language": "en"}).json()
+        assert zh["stage"] == "calendar 2" and zh["stage_label"] == "排定活动日期（第 2 部分）"
+        assert en["progress"]["stage_label"] == "dates (part 2)"
+        listed = {j["id"]: j for j in c.get("/api/v1/jobs").json()}
+        assert listed["b" * 32]["progress"]["stage_label"] == "规划上门路线"
 
 
 def a_time(ses: Session):  # noqa: ANN201

@@ -194,6 +194,26 @@ def test_language_switch_is_kept(page, server: str) -> None:
     assert page.inner_text("#roster-btn") == "生成排班"
 
 
+def test_a_running_jobs_stage_is_said_as_the_server_labels_it(page, server: str) -> None:
+    """The page shows a job's stage by the label the server gives it (the catalogue of the
+    reports), in Chinese: never the solver's code, and app.js keeps no copy of the labels.
+    The job is the one the service would send while the calendar's second part runs."""
+    import json
+
+    from tuoyu.api.service.routes_jobs import job_out
+    from tuoyu.api.store import Job
+
+    job = Job(id="c" * 32, kind="sessions", dataset_id="baoshan", params_json="{}",
+              status="running", cancel_requested=False,
+              progress_json=json.dumps({"seconds": 12.0, "stage": "calendar 2"}))
+    shown = job_out(job, None, "zh").model_dump() | {"created_at": ""}
+    page.goto("/calendar")
+    page.wait_for_selector("#dataset option[value=baoshan]", state="attached")
+    page.evaluate("job => Tuoyu.showJob(job)", shown)
+    text = page.inner_text("#job-status")
+    assert "排定活动日期（第 2 部分）" in text and "calendar" not in text, text
+
+
 def test_api_error_message_is_shown(page, server: str) -> None:
     page.goto("/map?job=no-such-job")
     page.wait_for_selector("#error:not([hidden])")

@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from visits_check import (
     Rules,
     second_visits_by_others,
@@ -20,6 +22,7 @@ from visits_check import (
 
 from tuoyu.optimizer.visits.goals import (
     VisitWeights,
+    WeekLoads,
     above_fair_share,
     fair_shares,
     other_person,
@@ -146,3 +149,53 @@ def test_goal_functions() -> None:
     assert fair_shares({"A": 0}, 3) == {"A": 0}
     assert above_fair_share({"A": 6, "B": 0}, {"A": 4, "B": 2}) == 2
     assert above_fair_share({"A": 4}, {"A": 4, "B": 2}) == 0
+
+
+PEOPLE = ("A", "B", "C", "D")
+#: teams of one and two, sharing members (a person is in a pair and alone, or in two pairs)
+TEAMS = [("A",), ("B",), ("C",), ("A", "B"), ("A", "C"), ("B", "C"), ("C", "D"), ("A", "D")]
+
+
+def _above_fair_share(teams_visiting: list[tuple[str, ...]], caps: dict[str, int]) -> int:
+    """The balance goal counted from scratch: each person's visits (a pair's for both),
+    their share of the week's person-visits in proportion to what they could do, rounded
+    up, and the visits above it summed."""
+    loads = {s: sum(s in t for t in teams_visiting) for s in caps}
+    total = sum(len(t) for t in teams_visiting)
+    room = sum(caps.values())
+    share = {s: (-(-total * c // room) if room else 0) for s, c in caps.items()}
+    return sum(max(0, loads[s] - share[s]) for s in caps)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(TEAMS), min_size=1, max_size=12),
+       st.lists(st.integers(0, 5), min_size=4, max_size=4),
+       st.data())
+def test_the_balance_change_of_a_move_is_the_goal_counted_again(visits, caps, data) -> None:
+    """Moving one visit to another team changes the balance goal by what counting it again
+    says: teams of one size or not, members shared by both teams (their load stays), a
+    person at exactly their fair share."""
+    i = data.draw(st.integers(0, len(visits) - 1))
+    into = data.draw(st.sampled_from(TEAMS))
+    capacity = dict(zip(PEOPLE, caps, strict=True))
+    week = WeekLoads(capacity)
+    for t in visits:
+        week.add(t)
+    moved = [*visits[:i], into, *visits[i + 1:]]
+    before, after = _above_fair_share(visits, capacity), _above_fair_share(moved, capacity)
+    assert week.above() == before
+    assert week.above_share_change(visits[i], into) == after - before
+    week.add(visits[i], -1)
+    week.add(into)
+    assert week.above() == after
+
+
+def test_a_member_of_both_teams_at_fair_share_keeps_the_goal() -> None:
+    """A at exactly fair share (3 person-visits, half the room: 1.5, rounded up to 2)
+    moves with a visit from the pair A+B to the pair A+C: A's load stays, B's falls, C's
+    rises to its share of 1: nothing above fair share before or after."""
+    week = WeekLoads({"A": 2, "B": 1, "C": 1})
+    week.add(("A", "B"))
+    week.add(("A",))
+    assert week.above() == 0
+    assert week.above_share_change(("A", "B"), ("A", "C")) == 0

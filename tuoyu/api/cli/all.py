@@ -45,13 +45,15 @@ def run_all(data: Path | None, out: Path, lang: str, **values: Any) -> None:
     (exit 2). A planner that fails says why; the others still run (exit 2 at the end if
     any failed).
     """
-    from tuoyu.api.cli.common import fail, output_failure
+    from tuoyu.api.cli.common import check_ours, fail, output_failure
     from tuoyu.api.exports.output import OutputError, claim
 
     dataset = dataset_of(data)
     kinds = [p.kind for p in registry.planners()]
     try:  # the whole run holds out/ and each out/<planner>: never two runs' plans mixed
         with claim(out, *(out / k for k in kinds)):
+            for k in kinds:  # before anything is planned: never a planner's own files lost
+                check_ours(out / k)
             _run_each(dataset, out, lang, **values)
     except OutputError as exc:
         fail([output_failure(exc, exc.path, lang)], lang)  # type: ignore[arg-type]

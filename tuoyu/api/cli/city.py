@@ -21,6 +21,7 @@ import typer
 from tuoyu.api.cli.common import (
     LANG_OPTION,
     fail,
+    forgotten_meanwhile,
     help_of,
     make_params,
     note_folder,
@@ -98,6 +99,10 @@ class CityWriter:
             else:  # as the single-district commands do: pages, scorecard, forget-families
                 note_folder(plan, folder / plan.kind, self.datasets[name], self.engine,
                             self.lang)
+                if forgotten_meanwhile(plan, folder / plan.kind, self.datasets[name],
+                                       self.engine):
+                    self.errors[name, plan.kind] = message("cli.forget.meanwhile", {},
+                                                           self.lang)
 
     def __call__(self, name: str, results: tuple[DistrictResult, ...]) -> None:
         from tuoyu.api.exports.city import district_line

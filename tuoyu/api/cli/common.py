@@ -183,6 +183,23 @@ def holding(out: Path, lang: Lang = "zh") -> Iterator[None]:
         fail([output_failure(exc, out, lang)], lang)
 
 
+def check_ours(out: Path, engine: Any = None) -> None:
+    """Before anything is solved: refuse an ``out`` folder whose files tuoyu did not
+    write (:func:`tuoyu.api.exports.output.check_ours`: publishing replaces the folder
+    whole). A folder the store noted as a plan folder (written before folders were
+    marked) is marked and kept. Raises :class:`OutputError`."""
+    from tuoyu.api import store
+    from tuoyu.api.exports import output
+
+    try:
+        output.check_ours(out)
+    except output.OutputError as exc:
+        if exc.code != "output.not_ours" or not store.folder_noted(engine or store.engine(),
+                                                                    out):
+            raise
+        output.mark(Path(out))
+
+
 def plan_and_write(dataset: Dataset, params: AnyParams, out: Path, lang: Lang = "zh",
                    previous: Path | None = None,
                    show: Callable[[Plan, Lang], str] | None = describe,
@@ -199,6 +216,7 @@ def plan_and_write(dataset: Dataset, params: AnyParams, out: Path, lang: Lang = 
 
     try:
         with claim(out):
+            check_ours(out, engine)
             return _plan_and_write(dataset, params, out, lang, previous, show, progress,
                                    engine)
     except OutputError as exc:  # the folder cannot be claimed (held, a file, read-only)
@@ -229,6 +247,8 @@ def _plan_and_write(dataset: Dataset, params: AnyParams, out: Path, lang: Lang,
     except (OutputError, OSError) as exc:
         fail([output_failure(exc, out, lang)], lang)
     note_folder(plan, out, dataset, engine, lang)
+    if forgotten_meanwhile(plan, out, dataset, engine):
+        fail([message("cli.forget.meanwhile", {}, lang)], lang)
     if show is not None:
         typer.echo(show(plan, lang))
     if show is describe:
@@ -250,6 +270,19 @@ def note_folder(plan: Plan, out: Path, dataset: Dataset, engine: Any, lang: Lang
     except (SQLAlchemyError, OSError) as exc:
         typer.echo(message("cli.folder_not_noted", {
             "out": str(out), "reason": type(exc).__name__}, lang), err=True)
+
+
+def forgotten_meanwhile(plan: Plan, out: Path, dataset: Dataset, engine: Any) -> bool:
+    """A home-visit plan published into ``out`` and noted (:func:`note_folder`) whose
+    families were forgotten while it was made (``tuoyu forget-families``): its files and
+    note deleted (:func:`tuoyu.api.forget.withdraw_if_forgotten`). True then; False for a
+    plan of another kind, or whose families are still there."""
+    from tuoyu.api import forget, store
+
+    if plan.kind != forget.KIND:
+        return False
+    return forget.withdraw_if_forgotten(engine or store.engine(), folder=Path(dataset.folder),
+                                        key=dataset.key, out=out)
 
 
 __all__ = ["LANG_OPTION", "Refusal", "check_lang", "why_unreadable", "dataset_of", "fail", "help_of", "make_params",

@@ -288,12 +288,15 @@ def notice_cmd(
 
 def _verify_files(paths: list[Path]) -> tuple[Path, list[Path]]:
     """The record (the one draw.json among the paths; a folder stands for its files) and
-    the other files given beside it."""
+    the other files given beside it (not the folder's mark, ``output.MARK``)."""
+    from tuoyu.api.exports.output import MARK
+
     files: list[Path] = []
     for p in paths:
         if not p.exists():
             raise FileNotFoundError(str(p))
-        files += sorted(f for f in p.iterdir() if f.is_file()) if p.is_dir() else [p]
+        files += sorted(f for f in p.iterdir() if f.is_file() and f.name != MARK
+                        ) if p.is_dir() else [p]
     records = [f for f in files if f.name.endswith(".json")]
     if len(records) != 1:
         raise Refusal("cli.roster.one_record", count=len(records))

@@ -23,6 +23,13 @@ before it has solved or written anything. Without it the later run replaced the 
 one's whole folder silently, and ``tuoyu all`` runs could leave ``out/`` mixing one run's
 roster with another's calendar, and the store noting one run's parameters for the other's
 files.
+
+A folder is replaced whole, so only a folder tuoyu wrote is ever replaced: every
+published folder holds :data:`MARK`; an existing folder that is neither empty nor marked
+(a planner's ``--out D:\\方案`` or ``--out .`` holding their own files) is refused by
+:func:`check_ours` before anything is solved or written (``output.not_ours``, naming a
+few of its files), and again by :func:`staged`. Without it ``--out`` of a folder with a
+planner's documents deleted them silently when the plan was published.
 """
 
 from __future__ import annotations
@@ -42,6 +49,14 @@ try:
     import fcntl
 except ImportError:  # not on this system (Windows): runs are not kept apart there
     fcntl = None  # type: ignore[assignment]
+
+#: the file every published plan folder holds: what tuoyu wrote and may replace whole
+MARK = ".tuoyu-plan"
+_MARK_TEXT = (
+    "本文件夹由 tuoyu 写入；每次生成方案时整个文件夹被替换，请勿在此存放其他文件。\n"
+    "This folder was written by tuoyu; each new plan replaces the whole folder, so keep "
+    "no other files here.\n"
+)
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
@@ -143,6 +158,39 @@ def recover(out_dir: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def is_ours(out_dir: Path) -> bool:
+    """Whether publishing into ``out_dir`` replaces nothing but a plan: it does not
+    exist, is an empty folder, or holds :data:`MARK`."""
+    if not out_dir.is_dir():
+        return True
+    if (out_dir / MARK).is_file():
+        return True
+    return next(out_dir.iterdir(), None) is None
+
+
+def mark(folder: Path) -> None:
+    """Mark ``folder`` as a plan folder tuoyu may replace (:data:`MARK`)."""
+    (folder / MARK).write_text(_MARK_TEXT, encoding="utf-8")
+
+
+def check_ours(out_dir: Path) -> None:
+    """Raise :class:`OutputError` (``output.not_ours``, a few of the folder's names)
+    when publishing into ``out_dir`` would delete files tuoyu did not write."""
+    out_dir = Path(out_dir).absolute()
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(out_dir, "exists and is not a folder", "output.not_a_folder")
+    try:
+        if is_ours(out_dir):
+            return
+        names = sorted(p.name for p in out_dir.iterdir())
+    except OSError as exc:
+        raise OutputError(out_dir, exc.strerror or str(exc)) from None
+    # names are data: no line break, control or direction character reaches a message
+    shown = ["".join(c if c.isprintable() else "?" for c in n)[:40] for n in names[:3]]
+    raise OutputError(out_dir, f"holds files tuoyu did not write ({', '.join(shown)})",
+                      "output.not_ours", {"names": shown, "count": len(names)})
+
+
 def publish(tmp: Path, out_dir: Path) -> None:
     """Make the staging folder ``tmp`` the output folder, in one step (see the module)."""
     if out_dir.exists() and not out_dir.is_dir():
@@ -166,14 +214,14 @@ def staged(out_dir: Path) -> Iterator[Path]:
     ends without an error and is removed in every other case. Problems with the output
     location itself raise :class:`OutputError` before anything is written."""
     out_dir = Path(out_dir).absolute()
-    if out_dir.exists() and not out_dir.is_dir():
-        raise OutputError(out_dir, "exists and is not a folder", "output.not_a_folder")
+    check_ours(out_dir)
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         recover(out_dir)
         clean_stale(out_dir)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new.{os.getpid()}.",
                                     dir=out_dir.parent))
+        mark(tmp)
     except OSError as exc:
         raise OutputError(out_dir, exc.strerror or str(exc)) from None
     try:

@@ -354,7 +354,11 @@ def remove_plan_files(folder: Path) -> bool:
         elif path.is_file() or path.is_symlink():
             path.unlink()
             found = True
+    from tuoyu.api.exports.output import MARK
+
     with contextlib.suppress(OSError):
+        if [p.name for p in folder.iterdir()] == [MARK]:  # the folder's mark alone
+            (folder / MARK).unlink()
         folder.rmdir()  # only when empty
     return found
 

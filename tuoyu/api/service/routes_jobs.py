@@ -32,7 +32,7 @@ from tuoyu.api.service.schemas import (
     result_out,
 )
 from tuoyu.api.store import Job, StoredPlan
-from tuoyu.api.text import CATALOGUE, Lang, label, message, plan_figures, render
+from tuoyu.api.text import CATALOGUE, Lang, label, message, plan_figures, render, stage_label
 from tuoyu.models.errors import DataError
 
 router = APIRouter(prefix="/api/v1/jobs", tags=["jobs"], responses=ERROR_RESPONSES)
@@ -62,9 +62,11 @@ def _load(st: State, job_id: str) -> tuple[Job, StoredPlan | None]:
 
 
 def job_out(job: Job, plan: StoredPlan | list[str] | None, lang: Lang = "zh") -> JobOut:
-    """A job as the API shows it; its message in ``lang`` (the Chinese one when no English
-    one was stored)."""
+    """A job as the API shows it; its message and its stage's label in ``lang`` (the
+    Chinese message when no English one was stored)."""
     prog = job.progress
+    if prog and prog.get("stage"):
+        prog = {**prog, "stage_label": stage_label(str(prog["stage"]), lang)}
     files = plan if isinstance(plan, list) else (plan.files if plan else [])
     said = job.message_en if lang == "en" and job.message_en else job.message
     return JobOut(

@@ -101,7 +101,10 @@ def job_examples() -> dict[str, dict[str, Any]]:
 
 class Progress(BaseModel):
     seconds: float | None = None
-    stage: str | None = None
+    stage: str | None = None  # the solver's code of the stage ("calendar 2")
+    #: the stage as a planner reads it, in the reader's language ("排定活动日期（第 2 部分）"):
+    #: the pages show this one, so the labels live in the catalogue alone
+    stage_label: str | None = None
     objective: float | None = None
     bound: float | None = None
     gap: float | None = None

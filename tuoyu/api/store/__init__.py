@@ -147,6 +147,15 @@ def note_plan_folder(eng: Engine, dataset: str, kind: str, folder: Path,
             session.execute(delete(PlanFolder).where(PlanFolder.id.in_(old)))
 
 
+def folder_noted(eng: Engine, folder: Path) -> bool:
+    """Whether the command line noted a plan written into ``folder`` (any dataset or
+    kind): a plan folder of a version before the folders' mark (``output.MARK``)."""
+    where = str(Path(folder).resolve())
+    with Session(eng) as session:
+        return session.scalars(
+            select(PlanFolder.id).where(PlanFolder.folder == where).limit(1)).first() is not None
+
+
 def job_dataset_ids(session: Session, key: str) -> list[str]:
     """The dataset ids the service's jobs of the dataset keyed ``key`` carry: the key,
     and every registered dataset whose folder the key is (a planner's folder served with

@@ -63,6 +63,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Cannot write the plan: {path} ({reason}); nothing was stored either.",
     ),
     "output.not_a_folder": ("该路径已存在且不是文件夹", "exists and is not a folder"),
+    "output.not_ours": (
+        "该文件夹已有 {count} 个不是 tuoyu 写入的文件或文件夹（如 {names}）；发布方案会整个替换"
+        "这个文件夹，为免删除它们，请用一个新的或空的文件夹作 --out，或先把这些文件移走",
+        "the folder holds {count} files or folders tuoyu did not write (such as {names}); "
+        "publishing a plan replaces the whole folder, so to keep them use a new or empty "
+        "folder as --out, or move them away first"),
     "output.busy": ("另一次运行（进程 {pid}）正在写这个文件夹；请等它结束，或用另一个 --out",
                     "another run (process {pid}) is writing this folder; wait for it to "
                     "end, or use another --out"),

@@ -27,6 +27,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "input.missing_column": ("缺少必需的列“{name}”", "required column '{name}' is missing"),
     "input.value_missing": ("缺少数值", "a value is missing"),
+    "input.formula_without_value": (
+        "单元格中是公式（{formula}），但没有计算出的值（工作簿不是由 Excel 或 WPS 保存的）："
+        "请用 Excel 或 WPS 打开该工作簿并保存，或直接填入数值",
+        "the cell holds a formula ({formula}) without a computed value (the workbook was not "
+        "saved by Excel or WPS): open and save the workbook in Excel or WPS, or enter the value",
+    ),
     "input.value_invalid": ("数值不正确", "a value is not valid"),
     "input.empty_table": ("表中没有数据", "the table is empty"),
     "input.too_many_columns": (

@@ -40,6 +40,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.forget.no_dataset": ("没有数据集 {dataset}", "no dataset {dataset}"),
     "cli.forget.no_folder": ("请给出 --data 或 --dataset", "give --data or --dataset"),
     "cli.forget.not_confirmed": ("未删除任何内容：确认请加 --yes", "nothing deleted: add --yes"),
+    "cli.forget.meanwhile": (
+        "规划期间该数据集的新生儿家庭已被删除（tuoyu forget-families）：刚写出的上门计划已随之删除，"
+        "不留副本",
+        "the dataset's families were deleted while the plan was made (tuoyu forget-families): "
+        "the home-visit plan just written was deleted with them, no copy kept",
+    ),
     "cli.forget.done": ("已删除：家庭表 {files} 个，上门计划 {jobs} 个，输出文件夹 {folders} 个",
                         "deleted: {files} family tables, {jobs} visit plans, {folders} output "
                         "folders"),

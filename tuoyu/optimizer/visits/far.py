@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from tuoyu.models.findings import Finding, info
 from tuoyu.models.visits import Family
 from tuoyu.optimizer.visits import rules
-from tuoyu.optimizer.visits.goals import fair_shares, other_person, spare_people
+from tuoyu.optimizer.visits.goals import WeekLoads, other_person, spare_people
 from tuoyu.optimizer.visits.problem import VisitProblem, travel_minutes
 from tuoyu.optimizer.visits.solve import Visit
 from tuoyu.optimizer.visits.teams import Team
@@ -86,11 +86,10 @@ class _Week:
         loads: Counter[str] = Counter(s for v in visits for s in v.staff_ids)
         active = sorted({s for t in teams for s in t.ids})
         by_id = {p.staff_id: p for p in problem.staff}
-        self.capacity = {s: sum(problem.person_capacity(by_id[s], d) for d in problem.dates)
-                         for s in active}
-        self.loads = {s: loads.get(s, 0) for s in active}
-        self.total = sum(self.loads.values())
-        self._above: dict[int, tuple[dict[str, int], int]] = {}
+        capacity = {s: sum(problem.person_capacity(by_id[s], d) for d in problem.dates)
+                    for s in active}
+        mine = {s: loads.get(s, 0) for s in active}
+        self.loads = WeekLoads(capacity, mine, sum(mine.values()))
 
     def minutes(self, a: Point, b: Point) -> int:
         key = (a, b)
@@ -145,30 +144,6 @@ class _Week:
         first = max(self.problem.window(f)[0], self.problem.first_day)
         return max(0, (day - first).days)
 
-    def _sum_at(self, total: int) -> tuple[dict[str, int], int]:
-        """Fair shares at a week's total of ``total`` person-visits, and the visits above
-        them with the plan's loads (cached: a move changes the total by -1, 0 or 1)."""
-        if total not in self._above:
-            shares = fair_shares(self.capacity, total)
-            self._above[total] = (shares, sum(max(0, self.loads[s] - shares[s])
-                                              for s in shares))
-        return self._above[total]
-
-    def balance_change(self, out: tuple[str, ...], into: tuple[str, ...]) -> int:
-        """The change in visits above fair share when a visit moves from team ``out`` to
-        team ``into`` (a pair's visit counts for both)."""
-        change: Counter[str] = Counter()
-        for s in out:
-            change[s] -= 1
-        for s in into:
-            change[s] += 1
-        shares, after = self._sum_at(self.total + len(into) - len(out))
-        for s, k in change.items():
-            if k and s in shares:
-                after += max(0, self.loads[s] + k - shares[s]) - max(0, self.loads[s]
-                                                                     - shares[s])
-        return after - self._sum_at(self.total)[1]
-
 
 def _stops(route: Sequence[Visit]) -> list[tuple[str, int]]:
     return [(v.family_id, v.half) for v in route]
@@ -205,7 +180,7 @@ def _move(week: _Week, v: Visit, f: Family, team: Team, day: dt.date, half: int,
         days * w.per_day_later,
         w.same_person * (other_person(f.earlier_visitors, team.ids)
                          - other_person(f.earlier_visitors, v.staff_ids)),
-        w.balance * week.balance_change(v.staff_ids, team.ids),
+        w.balance * week.loads.above_share_change(v.staff_ids, team.ids),
         w.spare_person * (spare_people(need, len(team.ids)) - spare_people(need, len(v.staff_ids))))
 
 

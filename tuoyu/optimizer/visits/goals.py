@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tuoyu.optimizer.solve import SoftGoal
 
@@ -134,6 +134,60 @@ def fair_shares(capacity: Mapping[str, int], total: int) -> dict[str, int]:
 def above_fair_share(loads: Mapping[str, int], shares: Mapping[str, int]) -> int:
     """Visits above the fair shares, summed over the people."""
     return sum(max(0, loads.get(s, 0) - shares[s]) for s in shares)
+
+
+@dataclass
+class WeekLoads:
+    """Each person's visits of a week (a pair's visit counts for both), for the change a
+    moved visit makes to the visits above fair share (``balanced_load``). The post-pass
+    (``improve.py``) weighs its moves with it and the far visits' explanations
+    (``far.py``) the moves they try, so both count the goal as the plan reports it."""
+
+    capacity: Mapping[str, int]  # the visits each person could make this week
+    loads: dict[str, int] = field(default_factory=dict)
+    total: int = 0  # person-visits of the week: the fair shares follow it
+    _shares: dict[int, dict[str, int]] = field(default_factory=dict, repr=False)
+    _above: dict[int, int] = field(default_factory=dict, repr=False)
+
+    def add(self, staff: Sequence[str], k: int = 1) -> None:
+        """Count ``k`` visits (negative: taken away) of the team ``staff``."""
+        for s in staff:
+            self.loads[s] = self.loads.get(s, 0) + k
+            self.total += k
+        self._above.clear()
+
+    def shares(self, total: int) -> dict[str, int]:
+        if total not in self._shares:
+            self._shares[total] = fair_shares(self.capacity, total)
+        return self._shares[total]
+
+    def above(self, total: int | None = None) -> int:
+        """The visits above fair share of the current loads, were the week's total
+        ``total`` (default: the current one). Cached until the loads change: a move
+        changes the total by the difference of the teams' sizes, so few totals are asked."""
+        t = self.total if total is None else total
+        if t not in self._above:
+            self._above[t] = above_fair_share(self.loads, self.shares(t))
+        return self._above[t]
+
+    def above_share_change(self, out: Sequence[str], into: Sequence[str]) -> int:
+        """The change of the visits above fair share when one visit moves from the team
+        ``out`` to the team ``into``. Every share follows the week's total, which changes
+        when the teams' sizes differ; the loads change only for the people in one team and
+        not the other (someone in both keeps their load)."""
+        change: dict[str, int] = {}
+        for s in out:
+            change[s] = change.get(s, 0) - 1
+        for s in into:
+            change[s] = change.get(s, 0) + 1
+        new_total = self.total + len(into) - len(out)
+        shares = self.shares(new_total)
+        after = self.above(new_total)
+        for s, k in change.items():
+            if k and s in shares:
+                load = self.loads.get(s, 0)
+                after += max(0, load + k - shares[s]) - max(0, load - shares[s])
+        return after - self.above()
 
 
 def loads_by_staff(assignments: Sequence[tuple[str, ...]], staff: Sequence[str]) -> list[int]:

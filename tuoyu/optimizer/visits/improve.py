@@ -29,7 +29,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from tuoyu.optimizer.visits.goals import VisitWeights, fair_shares, other_person, spare_people
+from tuoyu.optimizer.visits.goals import (
+    VisitWeights,
+    WeekLoads,
+    above_fair_share,
+    fair_shares,
+    other_person,
+    spare_people,
+)
 
 
 @dataclass(frozen=True)
@@ -129,81 +136,24 @@ def fits_load(seq: Sequence[int], r: Route, st: Clients) -> bool:
 @dataclass
 class _State:
     routes: dict[int, list[int]]
-    loads: dict[str, int]
-    capacity: Mapping[str, int]
-    total: int
-
-    _shares: dict[int, dict[str, int]] = field(default_factory=dict)
-    _sums: dict[int, int] = field(default_factory=dict)  # total -> above fair share
+    week: WeekLoads  # each person's visits, for the balance (``goals.WeekLoads``)
 
     @classmethod
     def of(cls, routes: Mapping[int, Sequence[int]], vehicles: Sequence[Route],
            capacity: Mapping[str, int]) -> _State:
         """The routes with each person's visits counted."""
-        state = cls({v: list(s) for v, s in routes.items()}, {}, capacity, 0)
+        state = cls({v: list(s) for v, s in routes.items()}, WeekLoads(capacity))
         for v, seq in state.routes.items():
-            for s in vehicles[v].staff_ids:
-                state.loads[s] = state.loads.get(s, 0) + len(seq)
-                state.total += len(seq)
+            state.week.add(vehicles[v].staff_ids, len(seq))
         return state
 
     def move_visit(self, v: int, i: int, v2: int, c2: int, j: int,
                    vehicles: Sequence[Route]) -> None:
         """Take the ``i``-th visit off route ``v``; put client ``c2`` at ``j`` on ``v2``."""
         del self.routes[v][i]
-        self._sums.clear()
         self.routes.setdefault(v2, []).insert(j, c2)
-        for s in vehicles[v].staff_ids:
-            self.loads[s] -= 1
-            self.total -= 1
-        for s in vehicles[v2].staff_ids:
-            self.loads[s] = self.loads.get(s, 0) + 1
-            self.total += 1
-
-    def shares(self, total: int) -> dict[str, int]:
-        if total not in self._shares:
-            self._shares[total] = fair_shares(self.capacity, total)
-        return self._shares[total]
-
-    def _sum_at(self, total: int) -> int:
-        """The visits above fair share of the current loads were the week's total
-        ``total`` (cached until the next move: one sum over the people per total)."""
-        if total not in self._sums:
-            shares = self.shares(total)
-            self._sums[total] = sum(max(0, self.loads.get(s, 0) - shares[s]) for s in shares)
-        return self._sums[total]
-
-    def balance(self) -> int:
-        return self._sum_at(self.total)
-
-    def balance_delta(self, out: tuple[str, ...], into: tuple[str, ...]) -> int:
-        """The change of the visits above fair share when one visit moves from the team
-        ``out`` to the team ``into``: only their members' terms change while the week's
-        total does (teams of one size); else every share changes, and the sum at the new
-        total (cached) is corrected for the members' new loads."""
-        if out == into:
-            return 0
-        if len(out) == len(into):
-            shares = self.shares(self.total)
-
-            def above(s: str, d: int) -> int:
-                return max(0, self.loads.get(s, 0) + d - shares.get(s, 0))
-
-            return sum(above(s, -1) - above(s, 0) for s in out) + \
-                sum(above(s, 1) - above(s, 0) for s in into)
-        new_total = self.total + len(into) - len(out)
-        shares = self.shares(new_total)
-        change: dict[str, int] = {}
-        for s in out:
-            change[s] = change.get(s, 0) - 1
-        for s in into:
-            change[s] = change.get(s, 0) + 1
-        after = self._sum_at(new_total)
-        for s, k in change.items():
-            if s in shares and k:
-                load = self.loads.get(s, 0)
-                after += max(0, load + k - shares[s]) - max(0, load - shares[s])
-        return after - self._sum_at(self.total)
+        self.week.add(vehicles[v].staff_ids, -1)
+        self.week.add(vehicles[v2].staff_ids, 1)
 
 
 def weighed_total(routes: Mapping[int, Sequence[int]], vehicles: Sequence[Route], st: Clients,
@@ -225,7 +175,7 @@ def weighed_total(routes: Mapping[int, Sequence[int]], vehicles: Sequence[Route]
                 loads[s] = loads.get(s, 0) + 1
                 total += 1
     shares = fair_shares(capacity, total)
-    return cost + w.balance * sum(max(0, loads.get(s, 0) - shares[s]) for s in shares)
+    return cost + w.balance * above_fair_share(loads, shares)
 
 
 def improve(routes: Mapping[int, Sequence[int]], vehicles: Sequence[Route], st: Clients,
@@ -411,7 +361,7 @@ def _best_move(f: int, v: int, i: int, c: int, state: _State, vehicles: Sequence
         r2 = vehicles[v2]
         if r2.team == r.team and r2.day == r.day:
             continue
-        fixed = w.balance * state.balance_delta(r.staff_ids, r2.staff_ids) \
+        fixed = w.balance * state.week.above_share_change(r.staff_ids, r2.staff_ids) \
             + w.same_person * other_person(earlier[f], r2.staff_ids) \
             + spare_cost(c, r2, st, w.spare_person) - gain  # c2: of the same family as c
         if fixed >= 0 or (best is not None and fixed >= best[3]):

@@ -86,10 +86,7 @@
       filter: '筛选',
       bound_full: '下界', period_month: '{m}', period_year: '{y}年', period_years: '{y}年',
       period_from: '自{d}起重排',
-      stage_days_teams: '排定日期与检查组', stage_days: '排定检查日期', stage_teams: '安排人员',
-      stage_calendar: '排定活动日期', stage_polish: '局部改进', stage_plan: '选址与分配',
-      stage_baseline: '规划前基线', stage_tradeoff: '取舍曲线', stage_explain: '查找冲突',
-      stage_other: '求解', plan: '方案',
+      plan: '方案',
       all: '全部', discipline: '专业', disc_education: '教育', disc_medical: '医学',
       disc_psychology: '心理', district_event: '区级活动', cal_holiday: '节假日',
       cal_workday: '调休上班', as_lists: '按活动点、按人员列出', team: '人员',
@@ -194,10 +191,7 @@
       filter: 'Filter',
       bound_full: 'bound', period_month: '{m}', period_year: '{y}', period_years: '{y}',
       period_from: 're-planned from {d}',
-      stage_days_teams: 'days and teams', stage_days: 'days', stage_teams: 'teams',
-      stage_calendar: 'dates', stage_polish: 'improving', stage_plan: 'siting',
-      stage_baseline: 'baseline', stage_tradeoff: 'trade-off', stage_explain: 'finding the clash',
-      stage_other: 'solving', plan: 'Plan',
+      plan: 'Plan',
       all: 'all', discipline: 'Discipline', disc_education: 'education', disc_medical: 'medicine',
       disc_psychology: 'psychology', district_event: 'District event', cal_holiday: 'Holiday',
       cal_workday: 'Adjusted working day', as_lists: 'As lists, by center and by staff member',
@@ -515,21 +509,6 @@
 
   var currentJob = null;
 
-  /* A stage of a solve as a planner reads it (the solver's own names are codes). */
-  var STAGES = [['days and teams', 'stage_days_teams'], ['days', 'stage_days'],
-    ['teams', 'stage_teams'], ['calendar', 'stage_calendar'], ['polish', 'stage_polish'],
-    ['plan', 'stage_plan'], ['baseline', 'stage_baseline'], ['allocation', 'stage_plan'],
-    ['mclp', 'stage_plan'], ['lscp', 'stage_plan'], ['tradeoff', 'stage_tradeoff'],
-    ['explain', 'stage_explain']];
-
-  function stageText(code) {
-    var c = String(code || '');
-    for (var i = 0; i < STAGES.length; i++) {
-      if (c.indexOf(STAGES[i][0]) === 0) { return t(STAGES[i][1]); }
-    }
-    return t('stage_other');
-  }
-
   /* A time as people in the office read it: Asia/Shanghai, "2027-03-01 09:30". */
   function fmtTime(iso) {
     if (!iso) { return ''; }
@@ -577,7 +556,8 @@
       if (p.seconds !== null && p.seconds !== undefined) {
         bits.push(Math.round(p.seconds) + ' ' + t('seconds'));
       }
-      if (p.stage) { bits.push(stageText(p.stage)); }
+      // the server says the stage in the page's language (its one catalogue of them)
+      if (p.stage) { bits.push(p.stage_label || p.stage); }
       if (p.objective !== null && p.objective !== undefined) {
         bits.push(t('objective') + ' ' + Math.round(p.objective * 100) / 100);
       }
@@ -820,7 +800,7 @@
     watchJob: watchJob, showJob: showJob, submitJob: submitJob, runJob: runJob, finish: finish,
     latestJob: latestJob, fileUrl: fileUrl, downloadLink: downloadLink,
     setupChrome: setupChrome, fmtNum: fmtNum, showingPlan: showingPlan, jobLabel: jobLabel, fmtTime: fmtTime,
-    stageText: stageText, mapTiles: mapTiles,
+    mapTiles: mapTiles,
     datasetLabel: datasetLabel, datasets: function () { return datasets; },
     rememberDatasets: function (list) {
       datasets = {};
