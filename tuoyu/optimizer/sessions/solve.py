@@ -14,9 +14,11 @@ extra lead, staff changed), counted on the plan. The teams are the best for the
 calendar (a min-cost flow per discipline, ``flow.best_teams``). The bound is a bound of
 the whole problem, decomposed or not (``whole_bound``): the transportation of every
 session's educator and the linear relaxation of the doctors' and psychologists' trips
-and load, over every calendar (``flow.team_lower_bound``), and for a district planned
-in one part the year's relaxation by months (``bound.py``: the months' bands and the
-events' spread counted too); spacing, weekend, quarters and a re-plan's moves count 0.
+and load, over every calendar (``flow.team_lower_bound``), and the year's relaxation by months
+(``bound.py``: the months' bands and the events' spread counted too, and the spacing a
+center's leads' days force) of the whole district, or of each part alone for a district
+planned in parts (``bound.parts_lower_bound``); weekend, quarters and a re-plan's moves
+count 0 but for their floors.
 ``optimal`` only when the objective meets that bound.
 
 **Reproducible.** Every CP-SAT solve runs a fixed portfolio in interleaved
