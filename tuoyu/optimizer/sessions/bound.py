@@ -67,6 +67,8 @@ class Lp:
         #: a MIP ended by its node limit (``nodes``): deterministic, its best solution kept
         self.limited = False
         self.nodes_used = 0  # branch-and-bound nodes of the last MIP solved
+        #: a linear program's row duals at its optimum (HiGHS: reduced cost c - A'y)
+        self.row_duals: list[float] = []
 
     def col(self, cost: float, lo: float, hi: float, integer: bool = False) -> int:
         self.cols.append((cost, lo, hi))
@@ -154,6 +156,8 @@ class Lp:
         if self.integer:
             self.nodes_used = int(h.getInfo().mip_node_count)
         if status == highspy.HighsModelStatus.kOptimal:
+            if not self.integer:
+                self.row_duals = list(h.getSolution().row_dual)
             return h.getInfo().objective_function_value, list(h.getSolution().col_value)
         if self.integer and h.getInfo().primal_solution_status == 2:  # feasible, ended early
             by_work = status in (highspy.HighsModelStatus.kSolutionLimit,
@@ -231,6 +235,8 @@ class _YearLp:
         self.with_events = with_events
         #: a part's program: the people far from a center pooled (``_people``)
         self.pooled = part is not None
+        #: per person a price of each place (``parts_lower_bound``), added to its costs
+        self.prices: dict[str, float] = {}
         self._far_cache: dict[tuple, set[int]] = {}
         #: the people's working days as a 0/1 matrix (``_common``), its rows by person
         self._free = None
@@ -327,8 +333,9 @@ class _YearLp:
                 far.append(st)
             else:
                 mine.append(st)
+        price = self.prices
         for st, common in zip(mine, self._common(mine, days), strict=True):
-            cost = cost_of(st)
+            cost = cost_of(st) + price.get(st.staff_id, 0.0)
             for per in sorted(common & set(x)):
                 j = self.lp.col(cost, 0, self.lp.cols[x[per]][2])
                 if tie:
@@ -337,8 +344,8 @@ class _YearLp:
                 self.use_in[st.staff_id, per].append(j)
                 by_period[per].append((j, 1.0))
                 out.append((st.staff_id, j))
-        if far:
-            cost = cost_of(far[0])
+        if far:  # the cheapest of them (``parts_lower_bound``' prices)
+            cost = cost_of(far[0]) + min(price.get(st.staff_id, 0.0) for st in far)
             free = self._far_days(far, street)
             common = {period_of(self.p, d, self.by_weekday) for d in days if d in free}
             for per in sorted(common & set(x)):
@@ -753,8 +760,70 @@ def year_lower_bound(
     return None if res is None else rounded_up(res[0]) + calendar_floor(p, y.floors)
 
 
+def education_prices(p: SessionProblem, seconds: float | None = None, stop=None
+                     ) -> tuple[dict[str, float], float] | None:
+    """Per educator a price of each place of the year: minus the dual of its places in
+    the team bound's education transportation as a linear program (every center session
+    and event place filled by an educator within their places of the year, ``flow``'s
+    trip, lead and load costs); and the sum over the educators of ``load_floor``. None
+    when HiGHS gives no optimum."""
+    from tuoyu.optimizer.sessions.flow import _relaxation_inputs, trip_cost
+
+    centers, n_left, ev_need, places = _relaxation_inputs(p)
+    leads = p.pools["education"]
+    w = p.rules.weights
+    lp = Lp()
+    use: dict[str, list[int]] = defaultdict(list)
+    demand = 0
+    for c in centers:
+        n = n_left[c.center_id]
+        if not n:
+            continue
+        demand += n
+        home = p.home_lead.get(c.center_id)
+        cols = []
+        for st in leads:
+            cost = trip_cost(p, st.street_id, c.street_id) + (
+                0 if st.staff_id == home else w.extra_lead)
+            j = lp.col(cost, 0, n)
+            use[st.staff_id].append(j)
+            cols.append((j, 1.0))
+        lp.row(cols, n, n)
+    for _eid, k, count in ev_need["education"]:
+        demand += k * count
+        cols = []
+        for st in leads:
+            j = lp.col(0, 0, count)
+            use[st.staff_id].append(j)
+            cols.append((j, 1.0))
+        lp.row(cols, k * count, k * count)
+    if not demand or not leads:
+        return None
+    fair = math.ceil(demand / len(leads))
+    rows = []
+    for st in leads:
+        cap = places[st.staff_id]
+        free = lp.col(0, 0, min(fair, cap))
+        over = lp.col(w.load, 0, max(0, cap - fair))
+        rows.append((st.staff_id, cap, len(lp.rows)))
+        lp.row([*((j, 1.0) for j in use[st.staff_id]), (free, -1.0), (over, -1.0)], 0, 0)
+    res = lp.solve(time_limit=seconds, stop=stop)
+    if res is None:
+        return None
+    prices = {sid: -lp.row_duals[r] for sid, _, r in rows}
+    floor = sum(load_floor(prices[sid], cap, fair, w.load) for sid, cap, _ in rows)
+    return prices, floor
+
+
+def load_floor(price: float, cap: int, fair: int, load: int) -> float:
+    """The least of ``load * max(0, u - fair) - price * u`` over a person's places ``u``
+    from 0 to ``cap`` (piecewise linear: at 0, ``min(fair, cap)`` or ``cap``)."""
+    return min(load * max(0, u - fair) - price * u for u in {0, min(fair, cap), cap})
+
+
 def parts_lower_bound(
-    p: SessionProblem, parts: list[list], seconds: float | None = None, stop=None
+    p: SessionProblem, parts: list[list], seconds: float | None = None, stop=None,
+    priced: bool = True,
 ) -> int | None:
     """A lower bound of every plan's objective for a district planned in ``parts``
     (``solve.calendar_groups``: each center in exactly one), in time linear in the
@@ -792,11 +861,18 @@ def parts_lower_bound(
     import time
 
     t0 = time.perf_counter()
-    total = 0
+    total = 0.0
+    prices: dict[str, float] = {}
+    if priced:
+        got = education_prices(p, seconds, stop)
+        if got is None:
+            return None
+        prices, total = got
     floors: dict[str, int] = {}
     for k, part in enumerate(parts):
         y = _YearLp(p, by_weekday=False, part={c.center_id for c in part},
                     with_events=k == 0)
+        y.prices = prices
         y.centers()
         y.events()
         y.people()
@@ -808,8 +884,9 @@ def parts_lower_bound(
         res = y.lp.solve(time_limit=left, stop=stop)
         if res is None:
             return None
-        total += rounded_up(res[0])
-    return total + calendar_floor(p, floors)
+        # a part's cost is an integer when no place has a price: rounded up part by part
+        total += res[0] if any(prices.values()) else rounded_up(res[0])
+    return rounded_up(total) + calendar_floor(p, floors)
 
 
 def solved_year_lp(  # noqa: ANN201
