@@ -862,9 +862,10 @@ def parts_lower_bound(
     one and the events in one: the sum is at most ``Z`` less the floors, for any prices
     (with none, each ``C_k`` is an integer: each part's optimum is rounded up alone).
     Prices from the transportation's duals make the sum at least the transportation's
-    education part (the parts' programs hold its rows and more), so it meets or passes
-    the team bound where the coupling between the parts (people short across the
-    district) is what costs.
+    education part (its own Lagrangian at those prices is its optimum, and the parts'
+    programs hold its rows and more), less what pooling the far people at their least
+    price loses: it comes near the team bound or passes it where the coupling between
+    the parts (people short across the district) is what costs.
 
     Measured (docs/benchmarks/sessions.md, issue 18, bound34): on the generator's
     shapes at twice Baoshan (157 centers, 90 staff, 13 and 9 parts) within 2 of the
