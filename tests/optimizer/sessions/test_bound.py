@@ -41,6 +41,7 @@ from tuoyu.optimizer.sessions.bound import (
     spacing_floor,
     year_lower_bound,
 )
+from tuoyu.optimizer.sessions.goals import SessionWeights
 from tuoyu.optimizer.sessions.problem import SessionRules
 from tuoyu.optimizer.sessions.solve import calendar_groups, team_bound, whole_bound
 from tuoyu.optimizer.solve import SolveParams, Status
@@ -451,3 +452,32 @@ def test_the_parts_bound_is_below_every_plan(tmp_path_factory, d):
     parts = parts_lower_bound(p, calendar_groups(p))
     assert parts is None or parts <= plan.objective + 1e-6
     assert plan.bound <= plan.objective + 1e-6
+
+
+def test_the_parts_pay_for_the_places_they_share(tmp_path):
+    # C1 (友谊路) and C2 (a neighbouring street), four sessions each, education topics
+    # only, each its own part; no cost for a lead other than the home one, a far trip
+    # 20. E1 lives in 友谊路 and works every day; E2 and E3 live far from both. The fair
+    # share is ceil(8 / 3) = 3, each place above it 10 (less than a far trip): E1 leads
+    # all eight, 50 of load and C2's four neighbour trips, 54; each session given to a
+    # far person saves at most 11 and costs 20. So every plan costs at least 54 (the
+    # team bound sees it). Each part alone, every person's places whole, sees no load:
+    # 0 and 4. Priced (E1's places at their load, 10), C1 pays 40 and C2 44, and the
+    # load E1 then pays at least less that price is taken back (3 places free: -30): 54.
+    folder = write_tables(tmp_path, dict(
+        topics=EDU,
+        centers=[center_row("C1", A, n=4), center_row("C2", "310113007", n=4)],
+        guidance_staff=[_person("E1"), _person("E2", street=FAR), _person("E3", street=FAR)],
+    ))
+    rules = SessionRules(decompose_above=1, part_size=1,
+                         weights=SessionWeights(far=20, extra_lead=0))
+    p = SessionProblem(data=load_session_data(folder), year=2027, rules=rules)
+    groups = calendar_groups(p)
+    assert len(groups) == 2
+    w = p.rules.weights
+    best = 5 * w.load + 4 * w.neighbour
+    assert parts_lower_bound(p, groups, priced=False) == 4 * w.neighbour
+    assert parts_lower_bound(p, groups) == best == team_bound(p)
+    plan = plan_sessions(p, SolveParams(time_limit=5, workers=2))
+    assert violations(p.data, 2027, rows_of(plan), p.rules) == []
+    assert best <= plan.objective
