@@ -382,7 +382,7 @@ class _YearLp:
         return near(self.p, staff_street, street) == 2
 
     def _far_days(self, far: list, street: str | None) -> set[int]:
-        """The days one of ``far`` works (cached per discipline and street)."""
+        """The days one of ``far`` works (cached per street and people)."""
         key = (street, tuple(st.staff_id for st in far))
         if key not in self._far_cache:
             free = self.p.available_days
@@ -766,7 +766,7 @@ def education_prices(p: SessionProblem, seconds: float | None = None, stop=None
     the team bound's education transportation as a linear program (every center session
     and event place filled by an educator within their places of the year, ``flow``'s
     trip, lead and load costs); and the sum over the educators of ``load_floor``. None
-    when HiGHS gives no optimum."""
+    when HiGHS gives no optimum (``seconds``, ``stop``: as ``parts_lower_bound``)."""
     from tuoyu.optimizer.sessions.flow import _relaxation_inputs, trip_cost
 
     centers, n_left, ev_need, places = _relaxation_inputs(p)
@@ -797,8 +797,8 @@ def education_prices(p: SessionProblem, seconds: float | None = None, stop=None
             use[st.staff_id].append(j)
             cols.append((j, 1.0))
         lp.row(cols, k * count, k * count)
-    if not demand or not leads:
-        return None
+    if not demand or not leads:  # no place to price
+        return {}, 0.0
     fair = math.ceil(demand / len(leads))
     rows = []
     for st in leads:
