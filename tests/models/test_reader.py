@@ -449,7 +449,7 @@ def test_a_formula_without_its_value_is_said_not_missing(tmp_path: Path) -> None
         (7, "operator", "input.formula_without_value")], [str(p) for p in probs]
     p = only(probs, column="lat")
     zh = render_problem(p, "zh")
-    assert zh.startswith("plan.xlsx, sheet institutions，第 5 行，“lat”列：单元格中是公式"
+    assert zh.startswith("plan.xlsx 工作表“institutions”，第 5 行，“lat”列：单元格中是公式"
                          "（=E4+0.01），但没有计算出的值"), zh
     assert "用 Excel 或 WPS 打开该工作簿并保存，或直接填入数值" in zh and "缺少数值" not in zh
     en = render_problem(p, "en")

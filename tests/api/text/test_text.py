@@ -265,3 +265,20 @@ def test_every_stage_a_solver_ends_by_the_clock_is_said_in_chinese(code: str) ->
     assert "排定活动日期（第 12 部分）" in part
     # a name no label begins with shows itself: a finding never hides what it is about
     assert "rounding" in message("sessions.wall_clock_stop", {"stage": "rounding"})
+
+
+def test_a_workbooks_sheet_is_named_in_chinese():
+    """"plan.xlsx, sheet institutions" (the reader's label) reads 工作表 in Chinese,
+    in the location and in the list of a table given twice; English keeps it."""
+    from tuoyu.api.text import render_problem
+    from tuoyu.models.errors import Problem
+
+    p = Problem("计划.XLSX, sheet 机构", "a value is missing", row=5, column="lat",
+                code="input.value_missing")
+    assert render_problem(p, "zh").startswith("计划.XLSX 工作表“机构”，第 5 行")
+    assert render_problem(p, "en").startswith("计划.XLSX, sheet 机构, row 5")
+    twice = Problem("institutions.csv", "given twice", code="input.table_twice",
+                    params={"table": "institutions",
+                            "sources": ["institutions.csv", "plan.xlsx, sheet institutions"]})
+    zh = render_problem(twice, "zh")
+    assert "plan.xlsx 工作表“institutions”" in zh and "sheet" not in zh, zh

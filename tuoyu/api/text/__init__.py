@@ -329,19 +329,32 @@ def _named(p: Problem, lang: Lang) -> set[str]:
     return {_value(p.params[f], lang) for f in fields if f in p.params}
 
 
+#: a workbook's sheet as the reader names it: "plan.xlsx, sheet institutions"
+_SHEET = re.compile(r"^(.*?\.xlsx), sheet (.*)$", re.IGNORECASE | re.DOTALL)
+
+
+def source_label(file: str, lang: Lang = "zh") -> str:
+    """Where a table came from, in ``lang``: a workbook's sheet is 工作表 in Chinese."""
+    m = _SHEET.match(file) if lang == "zh" else None
+    return f"{m[1]} 工作表“{m[2]}”" if m else file
+
+
 def render_problem(p: Problem, lang: Lang = "zh") -> str:
     """One located problem of the input, in Chinese (or English): file, row, column,
     what is wrong, what was expected, what was found."""
     if lang == "en" or not p.code:
         return str(p)
-    file = p.file
+    file = source_label(p.file, lang)
     if f"input.file.{file}" in CATALOGUE:  # not a file's name: the upload, the dataset
         file = label(f"input.file.{file}", lang)
     where = file if p.row is None else message("input.where_row", {"file": file,
                                                                     "row": p.row}, lang)
     if p.column is not None:
         where += message("input.where_column", {"column": p.column}, lang)
-    text = f"{where}：{message(p.code, p.params, lang)}"
+    params = p.params
+    if isinstance(params.get("sources"), list):  # a table given twice: where each is
+        params = {**params, "sources": [source_label(str(x), lang) for x in params["sources"]]}
+    text = f"{where}：{message(p.code, params, lang)}"
     expected = _expected(p, lang)
     if expected:
         text += message("input.expected", {"expected": expected}, lang)
