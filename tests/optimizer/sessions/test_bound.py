@@ -44,7 +44,7 @@ from tuoyu.optimizer.sessions.bound import (
 from tuoyu.optimizer.sessions.goals import SessionWeights
 from tuoyu.optimizer.sessions.problem import SessionRules
 from tuoyu.optimizer.sessions.solve import calendar_groups, team_bound, whole_bound
-from tuoyu.optimizer.solve import SolveParams, Status
+from tuoyu.optimizer.solve import Clock, SolveParams, Status
 
 A, FAR = "310113003", "310113101"  # 友谊路; 罗店 is not its neighbour
 EDU = [dict(topic_id=t, name=t, disciplines="education") for t in ("A", "D", "G", "H")]
@@ -481,3 +481,14 @@ def test_the_parts_pay_for_the_places_they_share(tmp_path):
     plan = plan_sessions(p, SolveParams(time_limit=5, workers=2))
     assert violations(p.data, 2027, rows_of(plan), p.rules) == []
     assert best <= plan.objective
+
+
+def test_the_bound_uses_the_seconds_kept_for_it_before_the_ceiling(tmp_path):
+    # the solves end at once (the clock keeps all its 60 s for what follows them),
+    # the plan is finished from its first calendar; the parts' relaxation still has the
+    # ceiling's seconds left and is solved: the bound is above the team bound (0)
+    p = _in_parts(_lead_on_wednesdays(tmp_path))
+    plan = plan_sessions(p, SolveParams(time_limit=5, workers=2,
+                                        clock=Clock(60.0, reserve=1.0)))
+    assert violations(p.data, 2027, rows_of(plan)) == []
+    assert plan.bound == 4 * p.rules.weights.spacing <= plan.objective

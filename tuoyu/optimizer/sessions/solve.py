@@ -727,11 +727,16 @@ def _result(
     planned = sorted([*p.fixed, *new], key=lambda s: (s.date, s.half, s.center_id, s.event_id))
     values = plan_values(p, new, staff_of)
     objective = float(goals.weighted(p, values, goals.PLAN_GOALS))
-    # stopped (cancelled, the wall clock): the year's relaxation (seconds on a large
-    # district) is not waited for; the plan is kept with the quick team bound
+    # cancelled, or the wall-clock ceiling itself reached: the year's relaxation (seconds
+    # on a large district) is not waited for; the plan is kept with the quick team bound.
+    # The solves' end comes before the ceiling (``Clock``'s reserve, kept for what
+    # follows them): the relaxation may use what is left, and stops at the ceiling
     team = run.team_bound()
-    bound = min(objective, team if run.out_of_time() else whole_bound(
-        p, objective, team=team, seconds=run.bound_seconds(), stop=run.stop))
+    seconds = run.bound_seconds()
+    cut = (run.stop is not None and run.stop.is_set()) or (seconds is not None
+                                                           and seconds <= 0)
+    bound = min(objective, team if cut else whole_bound(
+        p, objective, team=team, seconds=seconds, stop=run.stop))
     status = Status.OPTIMAL if objective <= bound + 1e-6 else Status.FEASIBLE
     if run.progress is not None:  # the plan's own figures: the live line ends on its gap
         run.progress(ProgressEvent("whole", time.perf_counter() - run.t0, objective, bound))
