@@ -52,6 +52,13 @@ class Clock:
     def expired(self) -> bool:
         return self.left() <= 0.0
 
+    def ceiling_left(self) -> float:
+        """Seconds left to the ceiling itself (infinite without one): for what follows
+        the solves (a plan's bound)."""
+        if self.seconds is None:
+            return math.inf
+        return max(0.0, self.t0 + self.seconds - time.perf_counter())
+
     def note(self, stage: str) -> None:
         if stage not in self.stopped:
             self.stopped.append(stage)

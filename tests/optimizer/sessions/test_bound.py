@@ -35,14 +35,16 @@ from tuoyu.optimizer.sessions.bound import (
     common_periods,
     least_spacing,
     months_a_center_can_hold,
+    parts_lower_bound,
     periods_a_center_can_hold,
     quarters_floor,
     spacing_floor,
     year_lower_bound,
 )
+from tuoyu.optimizer.sessions.goals import SessionWeights
 from tuoyu.optimizer.sessions.problem import SessionRules
-from tuoyu.optimizer.sessions.solve import whole_bound
-from tuoyu.optimizer.solve import SolveParams, Status
+from tuoyu.optimizer.sessions.solve import calendar_groups, team_bound, whole_bound
+from tuoyu.optimizer.solve import Clock, SolveParams, Status
 
 A, FAR = "310113003", "310113101"  # 友谊路; 罗店 is not its neighbour
 EDU = [dict(topic_id=t, name=t, disciplines="education") for t in ("A", "D", "G", "H")]
@@ -400,3 +402,93 @@ def test_no_session_falls_on_a_day_no_educator_works(tmp_path):
     assert violations(p.data, 2027, rows_of(plan)) == []
     assert plan.objective == plan.bound == 4 * w.spacing + w.weekend
     assert plan.status == Status.OPTIMAL
+
+
+def _in_parts(p: SessionProblem) -> SessionProblem:
+    """The same district planned one center a part (``solve.calendar_groups``)."""
+    return SessionProblem(data=p.data, year=2027,
+                          rules=SessionRules(decompose_above=1, part_size=1))
+
+
+def test_a_district_planned_in_parts_has_the_year_s_bound_of_its_parts(tmp_path):
+    # ``_lead_on_wednesdays`` (the optimum is 4, counted by hand in the test above: C1's
+    # spacing on E1's Wednesdays) planned in two parts, C1's and C2's. Before, the bound
+    # of a district planned in parts was the team bound alone (0): spacing counts 0 there.
+    # Each part's relaxation alone, E2 pooled in C1's (far) and E1 in C2's, still sees C1's
+    # spacing; the plan meets it, so it is proven optimal, and no plan is below it.
+    p = _in_parts(_lead_on_wednesdays(tmp_path))
+    groups = calendar_groups(p)
+    assert [[c.center_id for c in g] for g in groups] == [["C1"], ["C2"]]
+    w = p.rules.weights
+    assert team_bound(p) == 0
+    assert parts_lower_bound(p, groups) == 4 * w.spacing
+    plan = plan_sessions(p, SolveParams(time_limit=5, workers=2))
+    assert violations(p.data, 2027, rows_of(plan)) == []
+    assert plan.bound == 4 * w.spacing <= plan.objective
+    assert any(f.code == "sessions.decomposed" for f in plan.findings)
+
+
+def test_the_bound_of_a_district_in_parts_waits_for_no_ceiling(tmp_path):
+    # no seconds left (the plan's wall-clock ceiling reached): the parts' relaxation is
+    # not solved, the bound is the team bound
+    p = _in_parts(_lead_on_wednesdays(tmp_path))
+    assert parts_lower_bound(p, calendar_groups(p), seconds=0.0) is None
+    assert whole_bound(p, None, seconds=0.0) == team_bound(p) == 0
+    assert whole_bound(p, None) == 4 * p.rules.weights.spacing
+
+
+@pytest.mark.heavy
+@settings(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(d=districts())
+def test_the_parts_bound_is_below_every_plan(tmp_path_factory, d):
+    tables = {k: v for k, v in d.items() if v is not None}
+    folder = write_tables(tmp_path_factory.mktemp("pb") / "d", tables)
+    p = _in_parts(SessionProblem(data=load_session_data(folder), year=2027))
+    plan = plan_sessions(p, SolveParams(time_limit=3, workers=2))
+    if plan.objective is None:
+        return  # no plan (the rules clash): nothing to bound
+    assert violations(p.data, 2027, rows_of(plan)) == []
+    parts = parts_lower_bound(p, calendar_groups(p))
+    assert parts is None or parts <= plan.objective + 1e-6
+    assert plan.bound <= plan.objective + 1e-6
+
+
+def test_the_parts_pay_for_the_places_they_share(tmp_path):
+    # C1 (友谊路) and C2 (a neighbouring street), four sessions each, education topics
+    # only, each its own part; no cost for a lead other than the home one, a far trip
+    # 20. E1 lives in 友谊路 and works every day; E2 and E3 live far from both. The fair
+    # share is ceil(8 / 3) = 3, each place above it 10 (less than a far trip): E1 leads
+    # all eight, 50 of load and C2's four neighbour trips, 54; each session given to a
+    # far person saves at most 11 and costs 20. So every plan costs at least 54 (the
+    # team bound sees it). Each part alone, every person's places whole, sees no load:
+    # 0 and 4. Priced (E1's places at their load, 10), C1 pays 40 and C2 44, and the
+    # load E1 then pays at least less that price is taken back (3 places free: -30): 54.
+    folder = write_tables(tmp_path, dict(
+        topics=EDU,
+        centers=[center_row("C1", A, n=4), center_row("C2", "310113007", n=4)],
+        guidance_staff=[_person("E1"), _person("E2", street=FAR), _person("E3", street=FAR)],
+    ))
+    rules = SessionRules(decompose_above=1, part_size=1,
+                         weights=SessionWeights(far=20, extra_lead=0))
+    p = SessionProblem(data=load_session_data(folder), year=2027, rules=rules)
+    groups = calendar_groups(p)
+    assert len(groups) == 2
+    w = p.rules.weights
+    best = 5 * w.load + 4 * w.neighbour
+    assert parts_lower_bound(p, groups, priced=False) == 4 * w.neighbour
+    assert parts_lower_bound(p, groups) == best == team_bound(p)
+    plan = plan_sessions(p, SolveParams(time_limit=5, workers=2))
+    assert violations(p.data, 2027, rows_of(plan), p.rules) == []
+    assert best <= plan.objective
+
+
+def test_the_bound_uses_the_seconds_kept_for_it_before_the_ceiling(tmp_path):
+    # the solves end at once (the clock keeps all its 60 s for what follows them),
+    # the plan is finished from its first calendar; the parts' relaxation still has the
+    # ceiling's seconds left and is solved: the bound is above the team bound (0)
+    p = _in_parts(_lead_on_wednesdays(tmp_path))
+    plan = plan_sessions(p, SolveParams(time_limit=5, workers=2,
+                                        clock=Clock(60.0, reserve=1.0)))
+    assert violations(p.data, 2027, rows_of(plan)) == []
+    assert plan.bound == 4 * p.rules.weights.spacing <= plan.objective

@@ -40,6 +40,7 @@ the plans do: exactly ``sessions_needed``.)
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter, defaultdict
 
@@ -66,6 +67,8 @@ class Lp:
         #: a MIP ended by its node limit (``nodes``): deterministic, its best solution kept
         self.limited = False
         self.nodes_used = 0  # branch-and-bound nodes of the last MIP solved
+        #: a linear program's row duals at its optimum (HiGHS: reduced cost c - A'y)
+        self.row_duals: list[float] = []
 
     def col(self, cost: float, lo: float, hi: float, integer: bool = False) -> int:
         self.cols.append((cost, lo, hi))
@@ -83,8 +86,11 @@ class Lp:
         import numpy as np
         from scipy import sparse
 
-        r_i, c_i, v = zip(*self.ent, strict=True) if self.ent else ((), (), ())
-        a = sparse.csc_matrix((v, (r_i, c_i)), shape=(len(self.rows), len(self.cols)))
+        # one pass in C over the entries (``zip(*ent)`` took seconds on a city's parts)
+        e = np.fromiter(itertools.chain.from_iterable(self.ent), dtype=float,
+                        count=3 * len(self.ent)).reshape(-1, 3)
+        a = sparse.csc_matrix((e[:, 2], (e[:, 0].astype(np.int64), e[:, 1].astype(np.int64))),
+                              shape=(len(self.rows), len(self.cols)))
         lp = highspy.HighsLp()
         lp.num_col_, lp.num_row_ = len(self.cols), len(self.rows)
         cost, lo, hi = (np.array(x, dtype=float) for x in zip(*self.cols, strict=True))
@@ -150,6 +156,8 @@ class Lp:
         if self.integer:
             self.nodes_used = int(h.getInfo().mip_node_count)
         if status == highspy.HighsModelStatus.kOptimal:
+            if not self.integer:
+                self.row_duals = list(h.getSolution().row_dual)
             return h.getInfo().objective_function_value, list(h.getSolution().col_value)
         if self.integer and h.getInfo().primal_solution_status == 2:  # feasible, ended early
             by_work = status in (highspy.HighsModelStatus.kSolutionLimit,
@@ -208,15 +216,31 @@ def common_periods(
 ) -> set[tuple[int, int]]:
     """The periods in which ``person`` can work on one of ``days``."""
     free = p.available_days[person]
+    if not by_weekday:  # the months of the days in common (a set's intersection: fast)
+        mo = p.month_of_day
+        return {(mo[d], 0) for d in free.intersection(days)}
     return {period_of(p, d, by_weekday) for d in days if d in free}
 
 
 class _YearLp:
     """The relaxation's columns and rows, built one rule family at a time."""
 
-    def __init__(self, p: SessionProblem, by_weekday: bool = True) -> None:
+    def __init__(self, p: SessionProblem, by_weekday: bool = True,
+                 part: set[str] | None = None, with_events: bool = True) -> None:
         self.p = p
         self.by_weekday = by_weekday
+        #: the centers modelled (None: all) and whether the district events are: a part's
+        #: relaxation (``parts_lower_bound``) leaves out the district-wide rows
+        self.part = part
+        self.with_events = with_events
+        #: a part's program: the people far from a center pooled (``_people``)
+        self.pooled = part is not None
+        #: per person a price of each place (``parts_lower_bound``), added to its costs
+        self.prices: dict[str, float] = {}
+        self._far_cache: dict[tuple, set[int]] = {}
+        #: the people's working days as a 0/1 matrix (``_common``), its rows by person
+        self._free = None
+        self._row_of: dict[str, int] = {}
         self.lp = Lp()
         self.w = p.rules.weights
         self.months = range(p.start.month, 13)
@@ -236,12 +260,15 @@ class _YearLp:
         self.weekend: list[int] = []
         #: per center its educators' columns (person, column)
         self.led: dict[str, list[tuple[str, int]]] = {}
+        #: per center its ``spacing_floor`` (counted once: ``calendar_floor`` takes them)
+        self.floors: dict[str, int] = {}
 
     # -- the calendar: sessions per center and month ------------------------------------
     def centers(self) -> None:
         p = self.p
         for c in p.data.centers:
-            if not c.sessions_per_year:
+            if not c.sessions_per_year or (self.part is not None
+                                           and c.center_id not in self.part):
                 continue
             n = sessions_needed(p, c, p.fixed_of(c))
             if not n:
@@ -279,7 +306,7 @@ class _YearLp:
 
     def _people(
         self, pool, days: list[int], x: dict[tuple[int, int], int], cost_of, need: int = 1,
-        tie: bool = False,
+        tie: bool = False, street: str | None = None, keep: str | None = None,
     ) -> list[tuple[str, int]]:
         """Per period: the sessions ``x[per]`` (times ``need``) filled by people of ``pool``
         who can work on one of ``days`` in that period (a month, or its Mondays, its
@@ -288,12 +315,27 @@ class _YearLp:
         (the bound of ``x[per]``), and with ``tie`` at most ``x[per]`` (a row per person
         and period: the events, whose occurrences a period may hold are many; for the
         centers these rows made the program twice as slow). Returns each column with its
-        person."""
+        person.
+
+        A part's program (``pooled``) with the center's ``street``: the people living far
+        from it (``flow.near`` 2; but ``keep``, the home lead) share one column per
+        period, available when one of them works there, bounded by nothing else (their
+        places not counted), costing what each would (the same far trip, and for an
+        educator ``extra_lead``), named by the first of them: fewer rules, never a
+        higher optimum, and a part's program the size of its streets' staff."""
         by_period: dict[tuple[int, int], list[tuple[int, float]]] = defaultdict(list)
         out: list[tuple[str, int]] = []
+        far: list = []
+        mine = []
         for st in pool:
-            cost = cost_of(st)
-            common = common_periods(self.p, st.staff_id, days, self.by_weekday)
+            if self.pooled and street is not None and st.staff_id != keep and self._far(
+                    st.street_id, street):
+                far.append(st)
+            else:
+                mine.append(st)
+        price = self.prices
+        for st, common in zip(mine, self._common(mine, days), strict=True):
+            cost = cost_of(st) + price.get(st.staff_id, 0.0)
             for per in sorted(common & set(x)):
                 j = self.lp.col(cost, 0, self.lp.cols[x[per]][2])
                 if tie:
@@ -302,9 +344,50 @@ class _YearLp:
                 self.use_in[st.staff_id, per].append(j)
                 by_period[per].append((j, 1.0))
                 out.append((st.staff_id, j))
+        if far:  # the cheapest of them (``parts_lower_bound``' prices)
+            cost = cost_of(far[0]) + min(price.get(st.staff_id, 0.0) for st in far)
+            free = self._far_days(far, street)
+            common = {period_of(self.p, d, self.by_weekday) for d in days if d in free}
+            for per in sorted(common & set(x)):
+                j = self.lp.col(cost, 0, need * self.lp.cols[x[per]][2])
+                by_period[per].append((j, 1.0))
+                out.append((far[0].staff_id, j))
         for per, xj in x.items():
             self.lp.row([*by_period[per], (xj, -float(need))], 0, 0)
         return out
+
+    def _common(self, pool, days: list[int]) -> list[set[tuple[int, int]]]:
+        """``common_periods`` of each of ``pool`` (by months: one product of two 0/1
+        matrices, the people's days by the days' months)."""
+        if self.by_weekday or not pool or not days:
+            return [common_periods(self.p, st.staff_id, days, self.by_weekday) for st in pool]
+        import numpy as np
+
+        p = self.p
+        if self._free is None:
+            self._free = np.zeros((len(p.data.staff), len(p.month_of_day)), dtype=np.int32)
+            for i, st in enumerate(p.data.staff):
+                self._row_of[st.staff_id] = i
+                self._free[i, sorted(p.available_days[st.staff_id])] = 1
+        idx = np.array(days)
+        months = np.array(p.month_of_day)[idx]
+        one = np.zeros((len(idx), int(months.max()) + 1), dtype=np.int32)
+        one[np.arange(len(idx)), months] = 1
+        hit = self._free[[self._row_of[st.staff_id] for st in pool]][:, idx] @ one
+        return [{(int(m), 0) for m in np.flatnonzero(row)} for row in hit]
+
+    def _far(self, staff_street: str, street: str) -> bool:
+        from tuoyu.optimizer.sessions.flow import near
+
+        return near(self.p, staff_street, street) == 2
+
+    def _far_days(self, far: list, street: str | None) -> set[int]:
+        """The days one of ``far`` works (cached per street and people)."""
+        key = (street, tuple(st.staff_id for st in far))
+        if key not in self._far_cache:
+            free = self.p.available_days
+            self._far_cache[key] = set().union(*(free[st.staff_id] for st in far))
+        return self._far_cache[key]
 
     def _educators(self, c, days: list[int], x: dict[tuple[int, int], int]) -> None:
         from tuoyu.optimizer.sessions.flow import trip_cost
@@ -316,7 +399,8 @@ class _YearLp:
             lead = 0 if st.staff_id == home else w.extra_lead
             return trip_cost(p, st.street_id, c.street_id) + lead
 
-        self.led[c.center_id] = self._people(p.pools["education"], days, x, cost)
+        self.led[c.center_id] = self._people(p.pools["education"], days, x, cost,
+                                             street=c.street_id, keep=home)
 
     def _doctors_and_psychologists(
         self, c, n: int, days: list[int], x: dict[tuple[int, int], int]
@@ -339,7 +423,8 @@ class _YearLp:
             terms = [(j, 1.0) for j in z.values()]
             self.lp.row(terms, min_of(p, n, has_fixed, d), n)
             every += terms
-            self._people(pool, days, z, lambda st: trip_cost(p, st.street_id, c.street_id))
+            self._people(pool, days, z, lambda st: trip_cost(p, st.street_id, c.street_id),
+                         street=c.street_id)
         if every:
             self.lp.row(every, min_extra(p, n, has_fixed), math.inf)
         # people beyond the educator one session can need (one for a usual topic)
@@ -358,12 +443,15 @@ class _YearLp:
             if c.center_id not in self.led:
                 continue
             e = lp.col(self.w.spacing, 0, math.inf)
-            for terms, lo in leads_days(p, c, e, self.led[c.center_id]):
+            floor = self.floors[c.center_id] = spacing_floor(p, c)
+            for terms, lo in leads_days(p, c, e, self.led[c.center_id], floor):
                 lp.row(terms, lo, math.inf)
 
     # -- district events ------------------------------------------------------------------
     def events(self) -> None:
         p = self.p
+        if not self.with_events:
+            return
         occ: dict[str, dict[int, list[tuple[int, float]]]] = defaultdict(lambda: defaultdict(list))
         for e in p.data.events:
             done = sum(1 for s in p.fixed if s.event_id == e.event_id)
@@ -419,8 +507,9 @@ class _YearLp:
                 cap = 2 * free[sid][per]
                 if len(cols) > 1 or self.lp.cols[cols[0]][2] > cap:
                     self.lp.row([(j, 1.0) for j in cols], -math.inf, cap)
-        for d in DISCIPLINES:
-            self._load(p.pools[d], self.known.get(d))
+        if self.part is None:  # the load above the fair share: district-wide
+            for d in DISCIPLINES:
+                self._load(p.pools[d], self.known.get(d))
 
     def _load(self, pool, places: int | None) -> None:
         """Per person, the sessions above the fair share: ``ceil(T/n)`` when the
@@ -453,7 +542,7 @@ class _YearLp:
     def weekend_share(self) -> None:
         """The new center sessions on a weekend, off ``round(weekend_share * total)``
         (``goals.calendar_values``: every plan has the same total), at ``weekend`` each."""
-        if not self.by_weekday or not self.sessions:
+        if not self.by_weekday or not self.sessions or self.part is not None:
             return
         target = round(self.p.rules.weekend_share * self.sessions)
         over = self.lp.col(self.w.weekend, 0, math.inf)
@@ -470,7 +559,7 @@ class _YearLp:
         p = self.p
         wts = goals.month_weights(p, p.data.centers)
         sw = sum(wts.values())
-        if not sw:
+        if not sw or self.part is not None:
             return
         bn = round(100 * p.rules.month_band)
         big = 100 * sw
@@ -575,7 +664,9 @@ def team_days(p: SessionProblem, c, people) -> list[int]:
 Row = tuple[list[tuple[int, float]], float]  # terms, lower side (the upper: none)
 
 
-def leads_days(p: SessionProblem, c, e: int, led: list[tuple[str, int]]) -> list[Row]:
+def leads_days(
+    p: SessionProblem, c, e: int, led: list[tuple[str, int]], floor: int | None = None
+) -> list[Row]:
     """Rows ``e + (S_k - F) * y_k >= S_k - F``, one per cost level ``u_k`` of center
     ``c``'s educators (trip, and ``extra_lead`` but for its home lead) below the dearest:
     ``E_k`` the educators costing at most ``u_k``, ``S_k`` the least spacing of the
@@ -596,7 +687,7 @@ def leads_days(p: SessionProblem, c, e: int, led: list[tuple[str, int]]) -> list
     w = p.rules.weights
     cost = {sid: trip_cost(p, st.street_id, c.street_id) + (0 if sid == home else w.extra_lead)
             for sid, st in pool.items()}
-    floor = spacing_floor(p, c)
+    floor = spacing_floor(p, c) if floor is None else floor
     out: list[Row] = []
     seen: set[tuple[int, ...]] = set()
     for u in sorted(set(cost.values()))[:-1]:
@@ -635,12 +726,15 @@ def quarters_floor(p: SessionProblem, c) -> int:
     return max(0, need - len(can))
 
 
-def calendar_floor(p: SessionProblem) -> int:
+def calendar_floor(p: SessionProblem, floors: dict[str, int] | None = None) -> int:
     """The spacing and quarters costs every calendar has, center by center (they depend
-    on no one's staff: added to the relaxation, which counts them 0)."""
+    on no one's staff: added to the relaxation, which counts them 0). ``floors``: the
+    centers' ``spacing_floor`` already counted (the relaxation's ``_YearLp.floors``)."""
     w = p.rules.weights
+    floors = floors or {}
     return sum(
-        w.spacing * spacing_floor(p, c) + w.quarters * quarters_floor(p, c)
+        w.spacing * (floors[c.center_id] if c.center_id in floors else spacing_floor(p, c))
+        + w.quarters * quarters_floor(p, c)
         for c in p.data.centers
         if c.sessions_per_year
     )
@@ -652,17 +746,167 @@ def calendar_floor(p: SessionProblem) -> int:
 WEEKDAYS_UP_TO = 2000
 
 
-def year_lower_bound(p: SessionProblem, by_weekday: bool | None = None) -> int | None:
+def year_lower_bound(
+    p: SessionProblem, by_weekday: bool | None = None, seconds: float | None = None,
+    stop=None,
+) -> int | None:
     """The relaxation's optimum rounded up: a lower bound of every plan's objective (see
-    the module docstring); None when HiGHS gives no optimum (no bound from it then).
+    the module docstring); None when HiGHS gives no optimum (no bound from it then;
+    ``seconds``: its wall-clock limit, ``stop`` the stop token).
     ``by_weekday``: periods of (month, weekday) instead of months (tighter: a team
     works on one day, so on one weekday, together); by default for a district of at
     most ``WEEKDAYS_UP_TO`` centers times staff."""
-    _, res = solved_year_lp(p, by_weekday)
-    return None if res is None else rounded_up(res[0]) + calendar_floor(p)
+    y, res = solved_year_lp(p, by_weekday, seconds, stop)
+    return None if res is None else rounded_up(res[0]) + calendar_floor(p, y.floors)
 
 
-def solved_year_lp(p: SessionProblem, by_weekday: bool | None = None):  # noqa: ANN201
+def education_prices(p: SessionProblem, seconds: float | None = None, stop=None
+                     ) -> tuple[dict[str, float], float] | None:
+    """Per educator a price of each place of the year: minus the dual of its places in
+    the team bound's education transportation as a linear program (every center session
+    and event place filled by an educator within their places of the year, ``flow``'s
+    trip, lead and load costs); and the sum over the educators of ``load_floor``. None
+    when HiGHS gives no optimum (``seconds``, ``stop``: as ``parts_lower_bound``)."""
+    from tuoyu.optimizer.sessions.flow import _relaxation_inputs, trip_cost
+
+    centers, n_left, ev_need, places = _relaxation_inputs(p)
+    leads = p.pools["education"]
+    w = p.rules.weights
+    lp = Lp()
+    use: dict[str, list[int]] = defaultdict(list)
+    demand = 0
+    for c in centers:
+        n = n_left[c.center_id]
+        if not n:
+            continue
+        demand += n
+        home = p.home_lead.get(c.center_id)
+        cols = []
+        for st in leads:
+            cost = trip_cost(p, st.street_id, c.street_id) + (
+                0 if st.staff_id == home else w.extra_lead)
+            j = lp.col(cost, 0, n)
+            use[st.staff_id].append(j)
+            cols.append((j, 1.0))
+        lp.row(cols, n, n)
+    for _eid, k, count in ev_need["education"]:
+        demand += k * count
+        cols = []
+        for st in leads:
+            j = lp.col(0, 0, count)
+            use[st.staff_id].append(j)
+            cols.append((j, 1.0))
+        lp.row(cols, k * count, k * count)
+    if not demand or not leads:  # no place to price
+        return {}, 0.0
+    fair = math.ceil(demand / len(leads))
+    rows = []
+    for st in leads:
+        cap = places[st.staff_id]
+        free = lp.col(0, 0, min(fair, cap))
+        over = lp.col(w.load, 0, max(0, cap - fair))
+        rows.append((st.staff_id, cap, len(lp.rows)))
+        lp.row([*((j, 1.0) for j in use[st.staff_id]), (free, -1.0), (over, -1.0)], 0, 0)
+    res = lp.solve(time_limit=seconds, stop=stop)
+    if res is None:
+        return None
+    prices = {sid: -lp.row_duals[r] for sid, _, r in rows}
+    floor = sum(load_floor(prices[sid], cap, fair, w.load) for sid, cap, _ in rows)
+    return prices, floor
+
+
+def load_floor(price: float, cap: int, fair: int, load: int) -> float:
+    """The least of ``load * max(0, u - fair) - price * u`` over a person's places ``u``
+    from 0 to ``cap`` (piecewise linear: at 0, ``min(fair, cap)`` or ``cap``)."""
+    return min(load * max(0, u - fair) - price * u for u in {0, min(fair, cap), cap})
+
+
+def parts_lower_bound(
+    p: SessionProblem, parts: list[list], seconds: float | None = None, stop=None,
+    priced: bool = True,
+) -> int | None:
+    """A lower bound of every plan's objective for a district planned in ``parts``
+    (``solve.calendar_groups``: each center in exactly one), in time linear in the
+    parts: the year's relaxation by months of each part alone, its places priced, summed,
+    plus the least load less price of each educator, rounded up, plus ``calendar_floor``;
+    None when a program ends without an optimum (``seconds``, wall-clock seconds for
+    all, or the ``stop`` token: then no bound from it).
+
+    Part ``k``'s program (``_YearLp`` with ``part``) has the rows of its centers only
+    (sessions per month, quarters, teams' people, the spacing its leads' days force),
+    the district events in the first part only, and every person's places of the month
+    whole, as if no other part took any; the people far from a center pooled
+    (``_people``); the district-wide rows left out (the load above the fair share, the
+    months' bands, the weekend share; the events' spread is the events' own, kept with
+    them). With ``priced``, each place of educator ``q`` costs ``λ_q`` more
+    (``education_prices``: minus the dual of ``q``'s places in the team bound's education
+    transportation; a pooled column the least ``λ`` of its people); without, ``λ = 0``.
+
+    *Why it is a bound.* Take any plan, objective ``Z``, and ``u_q`` the places of
+    educator ``q`` in it (at most ``cap_q``, the places of its year). Every goal is at
+    least 0, so ``Z`` is at least the sum over the centers of what each center's
+    sessions cost (their people's trips, ``extra_lead``, the center's spacing beyond its
+    floor), plus the events' spread, plus the educators' load ``L_q(u_q) = load *
+    max(0, u_q - fair)`` (``fair`` the education places over the educators, rounded up:
+    every plan has the same), plus the calendar's floors. Add and take away ``λ_q u_q``:
+    ``Z - floors >= sum_k C_k + sum_q (L_q(u_q) - λ_q u_q)``, with ``C_k`` what part
+    ``k``'s centers (and, for the first, the events) cost in the plan with each educator's
+    place at ``λ_q`` more. The plan's sessions of part ``k``'s centers (and events) are a
+    solution of part ``k``'s program of cost at most ``C_k``: each center's and event's
+    rows are its own and hold as in the whole relaxation (module docstring,
+    ``leads_days``); a person's places of a month used by one part are at most those
+    the whole plan uses, at most the month's; a pooled column has no row but the
+    period's, and costs no more than any of its people. So ``C_k`` is at least the
+    program's optimum; and ``L_q(u_q) - λ_q u_q`` is at least its least value over ``0 <=
+    u <= cap_q`` (``load_floor``). The centers' parts are disjoint, every center is in
+    one and the events in one: the sum is at most ``Z`` less the floors, for any prices
+    (with none, each ``C_k`` is an integer: each part's optimum is rounded up alone).
+    Prices from the transportation's duals make the sum at least the transportation's
+    education part (its own Lagrangian at those prices is its optimum, and the parts'
+    programs hold its rows and more), less what pooling the far people at their least
+    price loses: it comes near the team bound or passes it where the coupling between
+    the parts (people short across the district) is what costs.
+
+    Measured (docs/benchmarks/sessions.md, issue 18, bound34): on the generator's
+    shapes at twice Baoshan (157 centers, 90 staff, 13 and 9 parts) within 2 of the
+    whole relaxation by months at a fifth of its seconds (by weekdays the same, at four
+    times the seconds: months only); on the 9-street city 3,069 against the team bound's
+    3,067 (2,054 without prices) in 14 s."""
+    import time
+
+    t0 = time.perf_counter()
+    total = 0.0
+    prices: dict[str, float] = {}
+    if priced:
+        got = education_prices(p, seconds, stop)
+        if got is None:
+            return None
+        prices, total = got
+    floors: dict[str, int] = {}
+    for k, part in enumerate(parts):
+        y = _YearLp(p, by_weekday=False, part={c.center_id for c in part},
+                    with_events=k == 0)
+        y.prices = prices
+        y.centers()
+        y.events()
+        y.people()
+        y.spacing()
+        floors.update(y.floors)
+        left = None if seconds is None else seconds - (time.perf_counter() - t0)
+        if left is not None and left <= 0:
+            return None
+        res = y.lp.solve(time_limit=left, stop=stop)
+        if res is None:
+            return None
+        # a part's cost is an integer when no place has a price: rounded up part by part
+        total += res[0] if any(prices.values()) else rounded_up(res[0])
+    return rounded_up(total) + calendar_floor(p, floors)
+
+
+def solved_year_lp(  # noqa: ANN201
+    p: SessionProblem, by_weekday: bool | None = None, seconds: float | None = None,
+    stop=None,
+):
     """The year's relaxation built with every rule family and solved: the program and
     HiGHS's (optimum, column values), or None as the result when it gives no optimum."""
     if by_weekday is None:
@@ -674,4 +918,4 @@ def solved_year_lp(p: SessionProblem, by_weekday: bool | None = None):  # noqa: 
     y.weekend_share()
     y.months_near_their_share()
     y.spacing()
-    return y, y.lp.solve()
+    return y, y.lp.solve(time_limit=seconds, stop=stop)

@@ -14,9 +14,11 @@ extra lead, staff changed), counted on the plan. The teams are the best for the
 calendar (a min-cost flow per discipline, ``flow.best_teams``). The bound is a bound of
 the whole problem, decomposed or not (``whole_bound``): the transportation of every
 session's educator and the linear relaxation of the doctors' and psychologists' trips
-and load, over every calendar (``flow.team_lower_bound``), and for a district planned
-in one part the year's relaxation by months (``bound.py``: the months' bands and the
-events' spread counted too); spacing, weekend, quarters and a re-plan's moves count 0.
+and load, over every calendar (``flow.team_lower_bound``), and the year's relaxation by months
+(``bound.py``: the months' bands and the events' spread counted too, and the spacing a
+center's leads' days force) of the whole district, or of each part alone for a district
+planned in parts (``bound.parts_lower_bound``); weekend, quarters and a re-plan's moves
+count 0 but for their floors.
 ``optimal`` only when the objective meets that bound.
 
 **Reproducible.** Every CP-SAT solve runs a fixed portfolio in interleaved
@@ -47,7 +49,7 @@ from tuoyu.optimizer.sessions import (
     spread,
     topics,
 )
-from tuoyu.optimizer.sessions.bound import year_lower_bound
+from tuoyu.optimizer.sessions.bound import parts_lower_bound, year_lower_bound
 from tuoyu.optimizer.sessions.problem import SessionProblem, sessions_needed
 from tuoyu.optimizer.solve import (
     ProgressEvent,
@@ -144,6 +146,13 @@ class _Run:
         net = WALL_FACTOR * self.params.time_limit - (time.perf_counter() - self.t0)
         clock = self.params.clock
         return net if clock is None else min(net, clock.left())
+
+    def bound_seconds(self) -> float | None:
+        """Wall-clock seconds the plan's bound may take: up to the ceiling
+        (``--wall-limit``), None without one (the bound's programs then end on their
+        own: the same bound whatever the load)."""
+        clock = self.params.clock
+        return None if clock is None or clock.seconds is None else clock.ceiling_left()
 
     def mip_nodes(self) -> int:
         """The work limit of a MIP of the topics or of the local improvement."""
@@ -718,10 +727,16 @@ def _result(
     planned = sorted([*p.fixed, *new], key=lambda s: (s.date, s.half, s.center_id, s.event_id))
     values = plan_values(p, new, staff_of)
     objective = float(goals.weighted(p, values, goals.PLAN_GOALS))
-    # stopped (cancelled, the wall clock): the year's relaxation (seconds on a large
-    # district) is not waited for; the plan is kept with the quick team bound
+    # cancelled, or the wall-clock ceiling itself reached: the year's relaxation (seconds
+    # on a large district) is not waited for; the plan is kept with the quick team bound.
+    # The solves' end comes before the ceiling (``Clock``'s reserve, kept for what
+    # follows them): the relaxation may use what is left, and stops at the ceiling
     team = run.team_bound()
-    bound = min(objective, team if run.out_of_time() else whole_bound(p, objective, team=team))
+    seconds = run.bound_seconds()
+    cut = (run.stop is not None and run.stop.is_set()) or (seconds is not None
+                                                           and seconds <= 0)
+    bound = min(objective, team if cut else whole_bound(
+        p, objective, team=team, seconds=seconds, stop=run.stop))
     status = Status.OPTIMAL if objective <= bound + 1e-6 else Status.FEASIBLE
     if run.progress is not None:  # the plan's own figures: the live line ends on its gap
         run.progress(ProgressEvent("whole", time.perf_counter() - run.t0, objective, bound))
@@ -763,22 +778,29 @@ def team_bound(p: SessionProblem) -> float:
 
 
 def whole_bound(
-    p: SessionProblem, objective: float | None = None, team: float | None = None
+    p: SessionProblem, objective: float | None = None, team: float | None = None, *,
+    seconds: float | None = None, stop: Stop | None = None,
 ) -> float:
     """A lower bound of the plan's objective over every calendar and teams: the team
     goals' transportation bound (``flow.team_lower_bound``), or the nearest-street bound
     of the trips if higher; then, unless that already meets ``objective``, the year's
-    relaxation by months (``year_lower_bound``: the months' bands, the events'
-    spread and each person's monthly places counted too) if higher, for a district
-    planned in one part. (The calendar
-    model's own bound is no bound of the plan: its steering terms may cost more than the
-    teams do.)"""
+    relaxation (``bound.py``: the months, each person's monthly places, the spacing
+    a center's leads' days force) if higher: for a district planned in one part the
+    whole district's (``year_lower_bound``: the months' bands and the events' spread
+    counted too), for one planned in parts each part's alone, summed
+    (``parts_lower_bound``: the whole program takes minutes on a city, the parts' time
+    is linear in them). ``seconds``: wall-clock seconds the relaxation may take (the
+    plan's ceiling), ``stop`` the stop token; cut short, the team bound alone. (The
+    calendar model's own bound is no bound of the plan: its steering terms may cost
+    more than the teams do.)"""
     out = team_bound(p) if team is None else team
     if objective is not None and out >= objective - 1e-6:
         return out
-    if len(calendar_groups(p)) > 1:  # a city: (center, person, month) takes millions
-        return out
-    year = year_lower_bound(p)
+    groups = calendar_groups(p)
+    if len(groups) > 1:
+        year = parts_lower_bound(p, groups, seconds=seconds, stop=stop)
+    else:
+        year = year_lower_bound(p, seconds=seconds, stop=stop)
     return out if year is None else max(out, float(year))
 
 
