@@ -13,6 +13,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
+# building and installing a wheel (about 15 s on 2 cores, one worker's whole share of the
+# README's command): in the marked suite `.ci/run` runs after it; the planners' rules are
+# tested in the README's command on the checkout itself
+pytestmark = pytest.mark.heavy
+
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
