@@ -106,6 +106,10 @@ def a_time(ses: Session):  # noqa: ANN201
     return now()
 
 
+@pytest.mark.heavy  # the bundled year's calendar on a service worker until its cancel (12-20 s
+# of one worker's share of the README's command): the cancel keeping its best plan is
+# tested on the planner itself there (test_solve's stop during the try), a queued cancel
+# and a worker ignoring it here
 def test_running_cancel_infeasible_verify(tmp_path: Path,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     # the worker finishes its plan from the best so far however loaded the machine is:
