@@ -28,6 +28,18 @@ def _store_bytes(home: Path) -> bytes:
     return b"".join(p.read_bytes() for p in home.glob("tuoyu.sqlite*") if p.is_file())
 
 
+def _district_with_families(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh ``TUOYU_HOME`` (its default store) and a tiny district whose families are
+    :data:`IDS`, one educator visiting them: its folder."""
+    monkeypatch.setenv("TUOYU_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("TUOYU_DATABASE_URL", raising=False)
+    return tiny_dataset(
+        tmp_path / "data",
+        staff=[{"staff_id": "ED1", "discipline": "education"}],
+        families=[{"family_id": fid, "birth_date": "2027-01-20", "registered_on": "2027-02-05",
+                   "needs": "education", "half_days": "Mon AM;Tue AM"} for fid in IDS])
+
+
 def test_forget_families_leaves_no_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     home = tmp_path / "home"
     monkeypatch.setenv("TUOYU_HOME", str(home))
@@ -75,14 +87,7 @@ def test_forget_families_deletes_the_plans_the_command_line_wrote(
     """``tuoyu visits``/``all``/``city`` write plans naming families into a planner's
     ``--out`` folder and note it in the store: forgetting deletes those plan files (and
     the note), and leaves the planner's other files in the folder alone."""
-    home = tmp_path / "home"
-    monkeypatch.setenv("TUOYU_HOME", str(home))
-    monkeypatch.delenv("TUOYU_DATABASE_URL", raising=False)
-    folder = tiny_dataset(
-        tmp_path / "data",
-        staff=[{"staff_id": "ED1", "discipline": "education"}],
-        families=[{"family_id": fid, "birth_date": "2027-01-20", "registered_on": "2027-02-05",
-                   "needs": "education", "half_days": "Mon AM;Tue AM"} for fid in IDS])
+    folder = _district_with_families(tmp_path, monkeypatch)
     dataset = PlanDataset.at(folder)
     plan = run(dataset, VisitParams(week=dt.date(2027, 3, 1), iterations=50))
     engine = store.engine(Settings().url)
@@ -159,14 +164,7 @@ def test_a_visits_run_whose_families_are_forgotten_meanwhile_keeps_no_plan(
     was not noted yet). The run, having published and noted its plan, sees the families
     gone and deletes what it wrote and the note, exit 2, naming no family. (A forget after
     that look finds the note and deletes the plan itself: the test above.)"""
-    home = tmp_path / "home"
-    monkeypatch.setenv("TUOYU_HOME", str(home))
-    monkeypatch.delenv("TUOYU_DATABASE_URL", raising=False)
-    folder = tiny_dataset(
-        tmp_path / "data",
-        staff=[{"staff_id": "ED1", "discipline": "education"}],
-        families=[{"family_id": fid, "birth_date": "2027-01-20", "registered_on": "2027-02-05",
-                   "needs": "education", "half_days": "Mon AM;Tue AM"} for fid in IDS])
+    folder = _district_with_families(tmp_path, monkeypatch)
     out = tmp_path / "out"
     from tuoyu.api import runner
     from tuoyu.api.forget import forget_families
@@ -202,14 +200,7 @@ def test_a_city_districts_visits_plan_whose_families_are_forgotten_meanwhile_is_
     from tuoyu.api.forget import forget_families
     from tuoyu.planning.city import District, DistrictResult
 
-    home = tmp_path / "home"
-    monkeypatch.setenv("TUOYU_HOME", str(home))
-    monkeypatch.delenv("TUOYU_DATABASE_URL", raising=False)
-    folder = tiny_dataset(
-        tmp_path / "data",
-        staff=[{"staff_id": "ED1", "discipline": "education"}],
-        families=[{"family_id": fid, "birth_date": "2027-01-20", "registered_on": "2027-02-05",
-                   "needs": "education", "half_days": "Mon AM;Tue AM"} for fid in IDS])
+    folder = _district_with_families(tmp_path, monkeypatch)
     dataset = PlanDataset.at(folder)
     plan = run(dataset, VisitParams(week=dt.date(2027, 3, 1), iterations=50))
     engine = store.engine(Settings().url)
