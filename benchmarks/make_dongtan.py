@@ -12,6 +12,7 @@ Deterministic (seed 777): the same folder on every run.
 
 from __future__ import annotations
 
+import argparse
 import csv
 import json
 import shutil
@@ -123,8 +124,11 @@ def rename_and_move(out: Path, kept: list[str]) -> None:
 
 
 def main() -> None:
-    out = Path(sys.argv[1])
-    scale = int(sys.argv[2]) if len(sys.argv) > 2 else 2
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("out", type=Path, help="the folder to write (made; its files replaced)")
+    ap.add_argument("scale", type=int, nargs="?", default=2, help="the scale (default 2)")
+    args = ap.parse_args()
+    out, scale = args.out, args.scale
     rename_and_move(out, generate(out, scale))
     print(json.loads((out / "district.geojson").read_text())["features"][0]["properties"])
     for p in sorted(out.glob("*.csv")):
