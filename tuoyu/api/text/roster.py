@@ -505,6 +505,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{file} has a visit the record does not: {date} {institution_id} ({inspector_ids}).",
     ),
     "roster.verify.file_unreadable": ("无法读取 {file}：{reason}", "Cannot read {file}: {reason}"),
+    "roster.verify.more_formulas": (
+        "{file} 另有 {count} 个单元格同样是没有计算出值的公式。",
+        "{file} has {count} more cells holding a formula without a computed value.",
+    ),
     "roster.verify.store_visits_differ.missing": (
         "库中第 {draw} 次抽取的检查缺少记录中的：{date} {institution_id}（{inspector_ids}）。",
         "The store's visits of draw {draw} lack one of the record: {date} {institution_id} "
