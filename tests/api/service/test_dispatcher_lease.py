@@ -176,3 +176,36 @@ def test_health_says_whether_this_service_runs_the_jobs(
     logged = [r.getMessage() for r in caplog.records if r.name == "tuoyu.service"]
     assert len(logged) == 1 and "另一个" in logged[0] and "another" in logged[0]
     assert str(tmp_path) not in logged[0]
+
+
+def test_a_dispatcher_whose_postgres_lease_is_lost_starts_no_more_jobs(
+        tmp_path: Path, started: list[tuple[str, threading.Thread]],
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """The holder's lease connection is ended (a PostgreSQL restart, a dropped network):
+    the lock is gone and another service takes it. The first, at its next check, knows it
+    no longer holds the lease, says so, and starts no queued job (the other does). Step by
+    step: the managers' rounds are called here, no dispatcher thread runs."""
+    from sqlalchemy import text
+
+    monkeypatch.setattr(jobs, "LEASE_RETRY", 0.0)
+    first, second = _two_services(tmp_path, postgres_url(), start_jobs=False)
+    try:
+        assert first.take_lease() and not second.take_lease()
+        with first.engine.begin() as conn:  # the backend that holds the advisory lock
+            conn.execute(text(
+                "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' "
+                "AND objid = :key AND granted"), {"key": jobs.DISPATCH_LEASE})
+        _until(second.take_lease)  # once the server has ended that session
+        job = second.submit("roster", "d", {"month": "2027-03"}).id
+        with caplog.at_level(logging.WARNING, logger="tuoyu.service"):
+            first._keep_lease()
+            first.tick()
+        assert not first.dispatching and started == []
+        assert any("连接中断" in r.getMessage() and "connection" in r.getMessage()
+                   for r in caplog.records)
+        second.tick()
+        assert [j for j, _ in started] == [job]
+    finally:
+        for m in (second, first):
+            m.stop()
+            m.engine.dispose()

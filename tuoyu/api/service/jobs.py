@@ -240,20 +240,37 @@ class JobManager:
                 values["lease"] = None  # a worker still alive can no longer write the job
             s.execute(q.values(**values))
 
+    def _keep_lease(self) -> None:
+        """Every :data:`LEASE_RETRY` seconds: without the lease, try for it; with it,
+        check that it is still held (a PostgreSQL lease dies with its connection), and
+        when it is not, start no more jobs (those running finish) until it is taken again."""
+        if time.monotonic() < self._next_try:
+            return
+        if self._lease is not None and not self._lease.held():
+            from tuoyu.api.text import message
+
+            self._release_lease()
+            logging.getLogger("tuoyu.service").warning(
+                "%s / %s", message("service.lease_lost", {}, "zh"),
+                message("service.lease_lost", {}, "en"))
+        if self._lease is None:
+            self.take_lease()
+        else:
+            self._next_try = time.monotonic() + LEASE_RETRY
+
     def _loop(self) -> None:
         while not self._stop.is_set():
             try:
-                if self._lease is None and time.monotonic() >= self._next_try:
-                    self.take_lease()
-                if self._lease is not None:
-                    self.tick()
+                self._keep_lease()
+                self.tick()
             except Exception as exc:  # keep dispatching; the next tick may succeed
                 print(f"tuoyu jobs: {exc}", flush=True)
             self._wake.wait(0.25)
             self._wake.clear()
 
     def tick(self) -> None:
-        """One round: reap finished workers, stop cancelled ones, start queued jobs."""
+        """One round: reap finished workers, stop cancelled ones, start queued jobs (only
+        while this manager holds the store's lease)."""
         with self._lock:
             running = dict(self._running)
         for job_id, proc in running.items():
@@ -292,7 +309,7 @@ class JobManager:
                 self._set(job_id, only_if="running", status="cancelled",
                           **cancelled_running(), finished_at=now(), pid=None)
                 shutil.rmtree(self.out_dir(job_id), ignore_errors=True)
-        while len(self._running) < max(1, self.settings.workers):
+        while self._lease is not None and len(self._running) < max(1, self.settings.workers):
             if not self._start_next():
                 break
 

@@ -28,10 +28,22 @@ except ImportError:  # not on this system (Windows): no lease is kept there
 
 
 class Lease:
-    """A lease held; :meth:`release` gives it up (once; again does nothing)."""
+    """A lease held; :meth:`release` gives it up (once; again does nothing);
+    :meth:`held` says whether it still is (a PostgreSQL lease is lost with its
+    connection: the server restarted, the network dropped it)."""
 
-    def __init__(self, release: Callable[[], None] | None = None) -> None:
+    def __init__(self, release: Callable[[], None] | None = None,
+                 held: Callable[[], bool] | None = None) -> None:
         self._release = release
+        self._held = held
+
+    def held(self) -> bool:
+        if self._release is None and self._held is not None:
+            return False  # released
+        try:
+            return self._held is None or self._held()
+        except Exception:  # the connection is gone, and the lock with it
+            return False
 
     def release(self) -> None:
         release, self._release = self._release, None
@@ -80,7 +92,10 @@ def postgres_lease(engine: Engine, key: int) -> Lease | None:
         conn.invalidate()  # the server ends the session, and its lock with it
         conn.close()
 
-    return Lease(release)
+    def held() -> bool:  # the lock is the session's: held while the session lives
+        return conn.execute(text("SELECT 1")).scalar() == 1
+
+    return Lease(release, held)
 
 
 def store_lease(engine: Engine, key: int) -> Lease | None:

@@ -107,6 +107,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "service.no_dispatcher": ("本服务不运行作业（启动时已关闭），作业保持排队",
                               "this service runs no jobs (turned off at its start); jobs "
                               "stay queued"),
+    "service.lease_lost": (
+        "与数据库的连接中断，本服务暂停启动新的作业（正在运行的照常完成），稍后重新尝试接手",
+        "the connection to the database was lost: this service starts no new jobs (those "
+        "running finish) and tries again to take over shortly"),
     "service.not_dispatching": (
         "同一数据库上已有另一个 tuoyu 服务在运行排队的作业；本服务照常接收作业，由那个服务运行，"
         "它停止后由本服务接手",
