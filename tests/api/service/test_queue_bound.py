@@ -5,7 +5,7 @@ counted the queue under a lock of its own process, then added in another transac
 two submitters that both counted one place free both took it.
 
 Step by step, no timing in what is asserted: the first submitter has counted the queue
-(one place free) and waits for the second to submit (at most a few seconds, only when
+(one place free) and waits for the second to submit (at most a second, only when
 the second cannot, which is the point); the second counts and submits meanwhile."""
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def _race_for_the_last_place(tmp_path: Path, url: str | None) -> None:
     def hold(_conn, _cursor, statement: str, *_rest) -> None:  # noqa: ANN001
         if "count(" in statement.lower() and not counted.is_set():
             counted.set()  # the first has counted BOUND - 1: the second submits now
-            done.wait(3.0)  # it cannot while the first has the store's turn: go on
+            done.wait(1.0)  # it cannot while the first has the store's turn: go on
 
     event.listen(first.engine, "after_cursor_execute", hold)
     said: dict[str, str] = {}
