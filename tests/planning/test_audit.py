@@ -175,3 +175,44 @@ def test_a_month_is_done_from_the_first_of_the_next() -> None:
     assert _view("2027-12", dt.date(2028, 1, 1), None).done
     assert not _view("2027-12", dt.date(2027, 12, 31), "2027-12-01").revealed
     assert _view("2027-12", dt.date(2028, 1, 1), "2027-12-01").revealed
+
+
+def test_a_formula_without_its_value_is_named_not_said_to_differ(tmp_path: Path) -> None:
+    """A roster.xlsx a program edited (openpyxl here) keeps a formula without its value: a
+    reader of values sees a blank cell, and the workbook would "lack" a visit it holds.
+    Verify names the cell, by file, sheet, row and column, as the tables' reader does
+    (Chinese first); the same workbook saved with values still verifies clean."""
+    from tuoyu.api.text import render
+
+    path = _xlsx(tmp_path / "roster.xlsx", ROWS)
+    wb = openpyxl.load_workbook(path)
+    wb.active.title = "按日"
+    wb.save(path)
+    assert check_files(RECORD, [path]) == ([], ["roster.xlsx"], [])
+    wb.active.cell(row=4, column=4, value='="P3、"&"P4"')  # the second visit's team
+    wb.save(path)
+    found, checked, unchecked = check_files(RECORD, [path])
+    assert [(f.code, f.params["file"], f.params["row"], f.params["column"]) for f in found] == [
+        ("input.formula_without_value", "roster.xlsx, sheet 按日", 4, "人员编号")]
+    assert checked == [] and unchecked == []
+    zh = render(found[0], "zh")
+    assert zh.startswith("roster.xlsx 工作表“按日”，第 4 行，“人员编号”列：单元格中是公式"
+                         '（="P3、"&"P4"），但没有计算出的值'), zh
+    assert "用 Excel 或 WPS 打开该工作簿并保存，或直接填入数值" in zh
+    en = render(found[0], "en")
+    assert en.startswith("roster.xlsx, sheet 按日, row 4, column '人员编号': the cell holds a "
+                         'formula (="P3、"&"P4") without a computed value'), en
+
+
+def test_many_formulas_without_values_are_counted(tmp_path: Path) -> None:
+    many = [{**ROWS[0], "date": f"2027-03-{d:02d}"} for d in range(1, 16)]
+    path = _xlsx(tmp_path / "roster.xlsx", many)
+    wb = openpyxl.load_workbook(path)
+    for r in range(3, 18):
+        wb.active.cell(row=r, column=2, value='="I0"&"1"')  # every institution
+    wb.save(path)
+    found, _, _ = check_files(RECORD, [path])
+    assert [f.code for f in found] == ["input.formula_without_value"] * 10 + [
+        "roster.verify.more_formulas"]
+    assert [f.params["row"] for f in found[:10]] == list(range(3, 13))
+    assert found[-1].params == {"file": "roster.xlsx", "count": 5}

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from tuoyu.models.findings import Finding
+from tuoyu.models.findings import Finding, warning
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,13 @@ class Problem:
             "got": self.got,
             "code": self.code or None,
         }
+
+    def as_finding(self) -> Finding:
+        """This problem as a finding (a warning) for a check that reports findings (the
+        verify of a published workbook): its code and values, and where it is (``file``,
+        ``row``, ``column``), which ``tuoyu.api.text.render`` says as the reader does."""
+        return warning(self.code, **self.params, file=self.file, row=self.row,
+                       column=self.column)
 
 
 class DataError(Exception):

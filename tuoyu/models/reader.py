@@ -220,21 +220,19 @@ def xlsx_sheets(folder: Path, problems: list[Problem]) -> dict[str, tuple[Path, 
     return found
 
 
-def formulas_without_values(book: Path, sheet: str,
-                            frame: pd.DataFrame) -> dict[tuple[int, str], str]:
-    """The cells of a sheet that hold a formula without a computed value, as (row of
-    ``frame``, its header) -> the formula. Excel and WPS store each formula's value beside
-    it when they save; a workbook written by a program (openpyxl, a database's export)
-    stores the formula alone, and a reader of values sees a blank cell. ``frame`` is the
-    sheet as ``pd.read_excel`` reads it: its header is the sheet's row 1 and its column k
-    the sheet's column k + 1. One more read of the sheet, and a second only when it holds
-    formulas (a workbook that cannot be read again answers none: its reading said so)."""
+def formula_cells(book: Path, sheet: str) -> dict[tuple[int, int], str]:
+    """The cells of a sheet that hold a formula without a computed value, as (row,
+    column) as Excel numbers them -> the formula. Excel and WPS store each formula's value
+    beside it when they save; a workbook written by a program (openpyxl, a database's
+    export) stores the formula alone, and a reader of values sees a blank cell. One read
+    of the sheet, and a second only when it holds formulas (a workbook that cannot be read
+    again answers none: its reading said so)."""
     from openpyxl import load_workbook
 
     def cells(data_only: bool) -> Iterator[Any]:
         wb = load_workbook(book, read_only=True, data_only=data_only)
         try:
-            for row in wb[sheet].iter_rows(min_row=2):
+            for row in wb[sheet].iter_rows():
                 yield from (c for c in row if getattr(c, "row", None) is not None)
         finally:
             wb.close()
@@ -248,8 +246,28 @@ def formulas_without_values(book: Path, sheet: str,
                     found.pop((c.row, c.column), None)
     except Exception:  # the sheet was read once already: a second failure is not ours to say
         return {}
+    return found
+
+
+def formulas_without_values(book: Path, sheet: str,
+                            frame: pd.DataFrame) -> dict[tuple[int, str], str]:
+    """:func:`formula_cells` below the header, as (row of ``frame``, its header) -> the
+    formula. ``frame`` is the sheet as ``pd.read_excel`` reads it: its header is the
+    sheet's row 1 and its column k the sheet's column k + 1."""
     columns = [str(c) for c in frame.columns]
-    return {(r - 2, columns[k - 1]): f for (r, k), f in found.items() if k <= len(columns)}
+    return {(r - 2, columns[k - 1]): f for (r, k), f in formula_cells(book, sheet).items()
+            if r >= 2 and k <= len(columns)}
+
+
+def formula_problem(label: str, formula: str, row: int, column: str | None) -> Problem:
+    """A cell that holds a formula without a computed value (:func:`formula_cells`): not
+    blank, and said with what it holds and how to mend it (the tables read, and the
+    verify of a published workbook)."""
+    return Problem(
+        label, f"the cell holds a formula ({_shown(formula)}) without a computed value (the "
+        "workbook was not saved by Excel or WPS): open and save the workbook in Excel or "
+        "WPS, or enter the value", row=row, column=column,
+        code="input.formula_without_value", params={"formula": _shown(formula)})
 
 
 def _read_geojson(path: Path, table: Table, problems: list[Problem]) -> Source | None:
@@ -591,11 +609,7 @@ def _column_values(source: Source, col: Column, header: str | None,
         if text.strip() == "" or text.strip().lower() == "nan":
             formula = source.formulas.get((i, header)) if header is not None else None
             if formula is not None:  # not blank: its value was never computed
-                problems.append(Problem(
-                    source.label, f"the cell holds a formula ({_shown(formula)}) without a "
-                    "computed value (the workbook was not saved by Excel or WPS): open and "
-                    "save the workbook in Excel or WPS, or enter the value", row=i + 2, column=header, code="input.formula_without_value",
-                    params={"formula": _shown(formula)}))
+                problems.append(formula_problem(source.label, formula, i + 2, header))
                 values.append(col.default)
                 continue
             if col.required and col.default is None and not col.allow_blank and header:

@@ -124,16 +124,23 @@ def _csv_rows(path: Path) -> list[dict[str, str]]:
 XLSX_COLUMNS = {"date": "日期", "institution_id": "机构编号", "inspector_ids": "人员编号"}
 
 
-def _xlsx_rows(path: Path) -> list[dict[str, str]]:
+def _xlsx_rows(path: Path) -> tuple[list[dict[str, str]], list[Finding]]:
+    """The by-day sheet's rows (date, institution, team), and its compared cells that hold
+    a formula without a computed value (a workbook a program wrote or edited and no one
+    saved in Excel or WPS since), said as the tables' reader says them: such a cell reads
+    as blank, which is not what the file holds."""
     import zipfile
 
     import openpyxl
+
+    from tuoyu.models.reader import formula_cells, formula_problem
 
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except zipfile.BadZipFile as exc:  # not a workbook at all: said as unreadable
         raise ValueError(f"not an .xlsx workbook ({exc})") from exc
     try:
+        sheet = wb.worksheets[0].title
         rows = list(wb.worksheets[0].iter_rows(values_only=True))
     finally:
         wb.close()
@@ -146,20 +153,26 @@ def _xlsx_rows(path: Path) -> list[dict[str, str]]:
     if not found:
         raise ValueError("not the by-day sheet of a roster workbook")
     n, at = found[0]
+    compared = {i + 1: XLSX_COLUMNS[k] for k, i in at.items()}  # Excel's column -> header
+    formulas = [formula_problem(f"{path.name}, sheet {sheet}", f, r, compared[c]).as_finding()
+                for (r, c), f in sorted(formula_cells(path, sheet).items())
+                if r > n + 1 and c in compared]  # fmt: skip
 
     def cell(v: Any) -> str:  # a team written for people (JC001、JC002) as the record has it
         return "" if v is None else str(v).replace("、", ";")
 
-    return [{k: cell(r[i]) for k, i in at.items()} for r in rows[n + 1:]]
+    return [{k: cell(r[i]) for k, i in at.items()} for r in rows[n + 1:]], formulas
 
 
-def check_files(record: Mapping[str, Any], files: Sequence[Path]) -> tuple[
-        list[Finding], list[str], list[str]]:
+def check_files(record: Mapping[str, Any], files: Sequence[Path], *, limit: int = 10
+                ) -> tuple[list[Finding], list[str], list[str]]:
     """Each file given beside the record, against it: ``roster.csv`` (every visit: date,
     institution, street, team, reason) and ``roster.xlsx`` (its by-day sheet: date,
     institution, team). Returns (the differences, the files checked, the files that
     could not be checked: what tuoyu does not know how to compare, a summary for
-    people, a file that cannot be read)."""
+    people). A file that cannot be read is said so, and a workbook whose compared cells
+    hold formulas without values has those cells named (at most ``limit``), not compared:
+    neither is among the files checked."""
     result = list(record.get("result", []))
     findings: list[Finding] = []
     checked: list[str] = []
@@ -172,7 +185,13 @@ def check_files(record: Mapping[str, Any], files: Sequence[Path]) -> tuple[
                 findings += rows_differ(result, rows, code="roster.verify.file_differs",
                                         file=name)  # fmt: skip
             elif name.endswith(".xlsx"):
-                rows = _xlsx_rows(path)
+                rows, formulas = _xlsx_rows(path)
+                if formulas:  # its values are not known: said, not compared
+                    findings += formulas[:limit]
+                    if len(formulas) > limit:
+                        findings.append(warning("roster.verify.more_formulas", file=name,
+                                                count=len(formulas) - limit))
+                    continue
                 want = [{k: _row_key(r)[n] for k, n in (("date", 0), ("institution_id", 1),
                                                          ("inspector_ids", 3))}
                         for r in result]  # fmt: skip

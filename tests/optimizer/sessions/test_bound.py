@@ -55,9 +55,20 @@ def _person(sid: str, street: str = A, cap: int = 4, disc: str = "education"):
                 max_per_month=cap, days="")
 
 
-def _problem(tmp_path, **tables) -> SessionProblem:
-    folder = write_tables(tmp_path, dict(topics=EDU, **tables))
-    return SessionProblem(data=load_session_data(folder), year=2027)
+def _problem(tmp_path, rules: SessionRules | None = None, **tables) -> SessionProblem:
+    """A small district of 2027 from its tables (the topics: ``EDU`` unless given)."""
+    folder = write_tables(tmp_path, {"topics": EDU, **tables})
+    return SessionProblem(data=load_session_data(folder), year=2027,
+                          rules=rules or SessionRules())
+
+
+def _proven_optimal(p: SessionProblem, cost: float) -> None:
+    """The solver's plan keeps every rule (counted on its rows), costs ``cost`` (counted
+    by hand in the test) and its bound proves it optimal."""
+    plan = plan_sessions(p, SolveParams(time_limit=5, workers=2))
+    assert violations(p.data, 2027, rows_of(plan)) == []
+    assert plan.objective == plan.bound == cost
+    assert plan.status == Status.OPTIMAL
 
 
 def test_a_kind_of_event_that_cannot_spread_costs_its_bunching(tmp_path):
@@ -76,10 +87,7 @@ def test_a_kind_of_event_that_cannot_spread_costs_its_bunching(tmp_path):
     )
     assert flow.team_lower_bound(p) == 0
     assert year_lower_bound(p) == p.rules.weights.event_spread
-    plan = plan_sessions(p, SolveParams(time_limit=5, workers=2))
-    assert violations(p.data, 2027, rows_of(plan)) == []
-    assert plan.objective == plan.bound == p.rules.weights.event_spread
-    assert plan.status == Status.OPTIMAL
+    _proven_optimal(p, p.rules.weights.event_spread)
 
 
 def test_a_quarter_whose_only_person_is_far_costs_that_trip(tmp_path):
@@ -163,8 +171,7 @@ def districts(draw):
 @given(d=districts())
 def test_the_year_bound_is_below_every_plan(tmp_path_factory, d):
     tables = {k: v for k, v in d.items() if v is not None}
-    folder = write_tables(tmp_path_factory.mktemp("yb") / "d", tables)
-    p = SessionProblem(data=load_session_data(folder), year=2027)
+    p = _problem(tmp_path_factory.mktemp("yb") / "d", **tables)
     plan = plan_sessions(p, SolveParams(time_limit=3, workers=2))
     if plan.objective is None:
         return  # no plan (the rules clash): nothing to bound
@@ -181,43 +188,35 @@ def test_a_team_works_on_one_day_so_on_one_weekday(tmp_path):
     # does: a far trip (5), whatever the calendar. By months the educator of a weekday
     # and the doctor of a weekend share a month (0); by weekdays they do not.
     topics = [*EDU[:3], dict(topic_id="M", name="M", disciplines="education;medical")]
-    folder = write_tables(tmp_path, dict(
+    p = _problem(
+        tmp_path, SessionRules(weekend_share=0.0),
         topics=topics,
         centers=[center_row("C1", A, n=4, days=";".join(WEEK))],
         guidance_staff=[{**_person("E1"), "days": "Mon;Tue;Wed;Thu;Fri"},
                         {**_person("M1", disc="medical"), "days": "Sat;Sun"},
                         {**_person("M2", street=FAR, disc="medical"),
                          "days": "Mon;Tue;Wed;Thu;Fri"}],
-    ))
-    p = SessionProblem(data=load_session_data(folder), year=2027,
-                       rules=SessionRules(weekend_share=0.0))
+    )
     w = p.rules.weights
     assert flow.team_lower_bound(p) == 0
     assert year_lower_bound(p, by_weekday=False) == 0
     assert year_lower_bound(p) == w.far
-    plan = plan_sessions(p, SolveParams(time_limit=5, workers=2))
-    assert violations(p.data, 2027, rows_of(plan)) == []
-    assert plan.objective == plan.bound == w.far
-    assert plan.status == Status.OPTIMAL
+    _proven_optimal(p, w.far)
 
 
 def test_no_weekend_session_without_a_weekend_educator(tmp_path):
     # five sessions, a fifth of them on a weekend is one; the only educator works Monday
     # to Friday: no session can be on a weekend, one off the weekend target (10)
-    folder = write_tables(tmp_path, dict(
-        topics=EDU,
+    p = _problem(
+        tmp_path,
         centers=[center_row("C1", A, n=5, days=";".join(WEEK))],
         guidance_staff=[{**_person("E1", cap=2), "days": "Mon;Tue;Wed;Thu;Fri"}],
-    ))
-    p = SessionProblem(data=load_session_data(folder), year=2027)
+    )
     assert round(p.rules.weekend_share * 5) == 1
     w = p.rules.weights
     assert year_lower_bound(p, by_weekday=False) == 0
     assert year_lower_bound(p) == w.weekend
-    plan = plan_sessions(p, SolveParams(time_limit=5, workers=2))
-    assert violations(p.data, 2027, rows_of(plan)) == []
-    assert plan.objective == plan.bound == w.weekend
-    assert plan.status == Status.OPTIMAL
+    _proven_optimal(p, w.weekend)
 
 
 def test_the_periods_are_a_month_s_weekdays(tmp_path):
@@ -262,11 +261,8 @@ def test_a_center_closed_most_of_the_year_pays_its_spacing(tmp_path):
     w = p.rules.weights
     assert calendar_floor(p) == 154 * w.spacing + 2 * w.quarters
     assert year_lower_bound(p) >= calendar_floor(p)
-    plan = plan_sessions(p, SolveParams(time_limit=5, workers=2))
-    assert violations(p.data, 2027, rows_of(plan)) == []
     # the plan pays exactly that: proven optimal (by the team bound alone, 0, it was not)
-    assert plan.objective == plan.bound == calendar_floor(p)
-    assert plan.status == Status.OPTIMAL
+    _proven_optimal(p, calendar_floor(p))
 
 
 def _knapsack() -> tuple[Lp, list[list[int]], list[int]]:
@@ -324,20 +320,19 @@ def test_an_event_s_occurrences_fall_on_different_days(tmp_path):
     staffed = [s.model_copy(update={"staff_ids": tuple(team[k])}) for k, s in enumerate(cal)]
     assert violations(p.data, 2027, rows_of(SimpleNamespace(sessions=staffed)), p.rules) == []
     # and the solver's plan meets it (the lecture moved to the Saturday, ``polish``)
-    plan = plan_sessions(p, SolveParams(time_limit=5, workers=2))
-    assert violations(p.data, 2027, rows_of(plan)) == []
-    assert plan.objective == plan.bound == w.load
-    assert plan.status == Status.OPTIMAL
+    _proven_optimal(p, w.load)
 
 
-def _lead_on_wednesdays(tmp_path) -> SessionProblem:
+def _lead_on_wednesdays(tmp_path, far: bool = True) -> SessionProblem:
     """C1 (友谊路) led at no cost only by E1, of its street, who works Wednesdays and is
     on leave until Saturday 20 February 2027; C2 (罗店, far) by E2, of its street, who
-    works every day. Six sessions each, topics of education alone."""
+    works every day (``far=False``: C1 and E1 alone). Six sessions each, topics of
+    education alone."""
     return _problem(
         tmp_path,
-        centers=[center_row("C1", A), center_row("C2", FAR)],
-        guidance_staff=[{**_person("E1"), "days": "Wed"}, _person("E2", street=FAR)],
+        centers=[center_row("C1", A), *([center_row("C2", FAR)] if far else [])],
+        guidance_staff=[{**_person("E1"), "days": "Wed"},
+                        *([_person("E2", street=FAR)] if far else [])],
         staff_leave=[dict(staff_id="E1", start="2027-01-01", end="2027-02-20")],
     )
 
@@ -360,10 +355,7 @@ def test_a_lead_s_days_force_the_spacing_the_bound_counts(tmp_path):
     assert least_spacing(p, c1, wednesdays) == 4
     w = p.rules.weights
     assert year_lower_bound(p) == 4 * w.spacing
-    plan = plan_sessions(p, SolveParams(time_limit=5, workers=2))
-    assert violations(p.data, 2027, rows_of(plan)) == []
-    assert plan.objective == plan.bound == 4 * w.spacing
-    assert plan.status == Status.OPTIMAL
+    _proven_optimal(p, 4 * w.spacing)
 
 
 def test_the_least_spacing_is_that_of_every_calendar_enumerated(tmp_path):
@@ -390,18 +382,10 @@ def test_no_session_falls_on_a_day_no_educator_works(tmp_path):
     # E1's Wednesdays whoever else could come (nobody), so one gap is 56 days at most
     # (the test above): spacing 4; and none is on a weekend, one short of the target
     # round(0.2 * 6) = 1 (weekend). Counted on the open days alone the floor was 0.
-    p = _problem(
-        tmp_path,
-        centers=[center_row("C1", A)],
-        guidance_staff=[{**_person("E1"), "days": "Wed"}],
-        staff_leave=[dict(staff_id="E1", start="2027-01-01", end="2027-02-20")],
-    )
+    p = _lead_on_wednesdays(tmp_path, far=False)
     w = p.rules.weights
     assert spacing_floor(p, p.data.centers[0]) == 4
-    plan = plan_sessions(p, SolveParams(time_limit=5, workers=2))
-    assert violations(p.data, 2027, rows_of(plan)) == []
-    assert plan.objective == plan.bound == 4 * w.spacing + w.weekend
-    assert plan.status == Status.OPTIMAL
+    _proven_optimal(p, 4 * w.spacing + w.weekend)
 
 
 def _in_parts(p: SessionProblem) -> SessionProblem:
@@ -443,8 +427,7 @@ def test_the_bound_of_a_district_in_parts_waits_for_no_ceiling(tmp_path):
 @given(d=districts())
 def test_the_parts_bound_is_below_every_plan(tmp_path_factory, d):
     tables = {k: v for k, v in d.items() if v is not None}
-    folder = write_tables(tmp_path_factory.mktemp("pb") / "d", tables)
-    p = _in_parts(SessionProblem(data=load_session_data(folder), year=2027))
+    p = _in_parts(_problem(tmp_path_factory.mktemp("pb") / "d", **tables))
     plan = plan_sessions(p, SolveParams(time_limit=3, workers=2))
     if plan.objective is None:
         return  # no plan (the rules clash): nothing to bound
@@ -464,14 +447,12 @@ def test_the_parts_pay_for_the_places_they_share(tmp_path):
     # team bound sees it). Each part alone, every person's places whole, sees no load:
     # 0 and 4. Priced (E1's places at their load, 10), C1 pays 40 and C2 44, and the
     # load E1 then pays at least less that price is taken back (3 places free: -30): 54.
-    folder = write_tables(tmp_path, dict(
-        topics=EDU,
+    p = _problem(
+        tmp_path, SessionRules(decompose_above=1, part_size=1,
+                               weights=SessionWeights(far=20, extra_lead=0)),
         centers=[center_row("C1", A, n=4), center_row("C2", "310113007", n=4)],
         guidance_staff=[_person("E1"), _person("E2", street=FAR), _person("E3", street=FAR)],
-    ))
-    rules = SessionRules(decompose_above=1, part_size=1,
-                         weights=SessionWeights(far=20, extra_lead=0))
-    p = SessionProblem(data=load_session_data(folder), year=2027, rules=rules)
+    )
     groups = calendar_groups(p)
     assert len(groups) == 2
     w = p.rules.weights

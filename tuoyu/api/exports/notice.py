@@ -127,7 +127,7 @@ def announcement(view: MonthView, data: InspectionData, lang: Lang = "zh") -> No
         Section(_t("institutions_head", lang),
                 (_t("name", lang), _t("street", lang), _t("kind", lang)),
                 tuple((i.name, street.get(i.street_id, i.street_id),
-                       label(f"roster.institution_kind.{i.kind}", lang)) for i in active)),
+                       label(f"code.institution_kind.{i.kind}", lang)) for i in active)),
         Section(_t("inspectors_head", lang), (_t("inspector", lang), _t("department", lang)),
                 tuple((i.name, i.department)
                       for i in sorted(data.inspectors, key=lambda i: i.inspector_id))),
@@ -172,7 +172,7 @@ def results(view: MonthView, data: InspectionData, lang: Lang = "zh") -> Notice:
             "safety", "hygiene"}  # the rule every team meets
         day = dt.date.fromisoformat(date)
         rows.append((inst.get(iid, iid), date, _matters(done, lang),
-                     label(f"roster.outcome.{outcome}", lang), _follow_up(outcome, day, lang),
+                     label(f"outcome.{outcome}", lang), _follow_up(outcome, day, lang),
                      _workdays_after(data, day, RESULTS_WITHIN).isoformat()))  # fmt: skip
     columns = tuple(_t(c, lang) for c in ("name", "date", "matters", "outcome", "follow_up",
                                           "public_by"))
@@ -204,7 +204,7 @@ def _inspection_rows(view: MonthView, data: InspectionData, lang: Lang
                      label(f"roster.reason.{v['reason']}", lang),
                      sep.join(p.name for p in team),
                      sep.join(sorted({p.department for p in team})),
-                     label(f"roster.outcome.{o}", lang) if o else _t("not_recorded", lang)))
+                     label(f"outcome.{o}", lang) if o else _t("not_recorded", lang)))
     return rows
 
 

@@ -41,7 +41,7 @@ def _state(x: Line, lang: Lang) -> str:
         return label(x.missing, lang)
     if x.met is None:
         return label("scorecard.no_target", lang) if x.goal is not None else ""
-    return label("scorecard.met" if x.met else "scorecard.not_met", lang)
+    return label("plan.target_met" if x.met else "plan.target_unmet", lang)
 
 
 def _detail(x: Line, lang: Lang) -> str:

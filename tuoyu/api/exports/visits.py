@@ -187,7 +187,8 @@ def _coverage_and_notes(book: Book, plan: Plan, detail: VisitDetail) -> None:
     rows += [["", "", "", ""], ["目标", "目标值", "达成", "是否达标"]]
     first_target = len(rows)
     # numbers Excel can add up; a share as a percentage
-    rows += [[t["label"], raw.goal, raw.achieved, "达标" if t["met"] else "未达标"]
+    rows += [[t["label"], raw.goal, raw.achieved,
+              label("plan.target_met" if t["met"] else "plan.target_unmet", "zh")]
              for t, raw in zip(fig["targets"], plan.targets, strict=True)]
     rows += [["", "", "", ""], ["软目标", "数值", "权重", "计入目标值"]]
     rows += [[g["label"], g["value"], g["weight"], g["cost"]] for g in fig["goals"]]

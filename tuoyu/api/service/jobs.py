@@ -29,7 +29,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from tuoyu.api.service.settings import Settings
-from tuoyu.api.store import FINISHED, DatasetRow, Job, now
+from tuoyu.api.store import FINISHED, DatasetRow, Job, now, write_turn
 from tuoyu.planning.registry import planner
 
 
@@ -53,6 +53,9 @@ CANCEL_GRACE = 30.0  # seconds a cancelled worker gets to finish its plan from t
 #: seconds a worker asked to end (SIGTERM) gets before it is killed (SIGKILL): a worker
 #: that ignores or blocks the signal must not go on writing files or holding a slot
 TERM_WAIT = 5.0
+#: the advisory lock (PostgreSQL) that one submission of a job holds while it counts the
+#: queue and adds to it (:func:`tuoyu.api.store.write_turn`)
+QUEUE_TURN = 20261207
 
 
 class QueueFull(Exception):
@@ -92,7 +95,6 @@ class JobManager:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._cancel_seen: dict[str, float] = {}
-        self._submitting = threading.Lock()
 
     # -- lifecycle -------------------------------------------------------------------
     def recover(self) -> int:
@@ -133,33 +135,23 @@ class JobManager:
     def submit(self, kind: str, dataset_id: str, params: dict[str, Any],
                parent_id: str | None = None) -> Job:
         """Queue a job. Raises :class:`QueueFull` when ``settings.max_queued`` jobs wait
-        already, or ``settings.max_queued_per_dataset`` of ``dataset_id`` (counted and added
-        under one lock: two requests at once cannot both take the last place)."""
-        with self._submitting:
-            with Session(self.engine) as s:
-                waiting = s.scalar(select(func.count()).select_from(Job).where(
-                    Job.status == "queued")) or 0
-                mine = s.scalar(select(func.count()).select_from(Job).where(
-                    Job.status == "queued", Job.dataset_id == dataset_id)) or 0
+        already, or ``settings.max_queued_per_dataset`` of ``dataset_id``: counted and
+        added in one transaction that has the store's write turn (:func:`write_turn`), so
+        two requests at once cannot both take the last place, whether they come to one
+        service or to two processes on one store."""
+        with Session(self.engine, expire_on_commit=False) as s, s.begin():
+            write_turn(s, QUEUE_TURN)
+            waiting = s.scalar(select(func.count()).select_from(Job).where(
+                Job.status == "queued")) or 0
+            mine = s.scalar(select(func.count()).select_from(Job).where(
+                Job.status == "queued", Job.dataset_id == dataset_id)) or 0
             if waiting >= max(1, self.settings.max_queued):
                 raise QueueFull(waiting)
             if mine >= max(1, self.settings.max_queued_per_dataset):
                 raise QueueFull(mine, dataset_id)
-            return self._add(kind, dataset_id, params, parent_id)
-
-    def _add(self, kind: str, dataset_id: str, params: dict[str, Any],
-             parent_id: str | None) -> Job:
-        job = Job(
-            id=uuid.uuid4().hex,
-            kind=kind,
-            dataset_id=dataset_id,
-            params_json=json.dumps(params, ensure_ascii=False),
-            status="queued",
-            cancel_requested=False,
-            parent_id=parent_id,
-            created_at=now(),
-        )
-        with Session(self.engine, expire_on_commit=False) as s, s.begin():
+            job = Job(id=uuid.uuid4().hex, kind=kind, dataset_id=dataset_id,
+                      params_json=json.dumps(params, ensure_ascii=False), status="queued",
+                      cancel_requested=False, parent_id=parent_id, created_at=now())
             s.add(job)
         self._wake.set()
         return job

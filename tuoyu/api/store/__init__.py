@@ -49,7 +49,7 @@ __all__ = [
     "stored_history", "save_roster", "record_outcomes", "OutcomesBusy", "RosterStateError", "RedrawRefused",
     "DrawConflict", "default_url", "home", "ReplanNeedsReason", "NothingToPublish", "NothingToReplan", "NoRosterStored", "month_draws", "earlier_draws", "draw_entry",
     "is_published", "month_roster", "publish_roster", "PlanFolder", "note_plan_folder",
-    "plan_folders", "job_dataset_ids",
+    "plan_folders", "job_dataset_ids", "write_turn",
 ]
 
 #: the data root when ``TUOYU_HOME`` is not set (relative to the working folder)
@@ -154,6 +154,23 @@ def folder_noted(eng: Engine, folder: Path) -> bool:
     with Session(eng) as session:
         return session.scalars(
             select(PlanFolder.id).where(PlanFolder.folder == where).limit(1)).first() is not None
+
+
+def write_turn(session: Session, key: int) -> None:
+    """Take the database's turn to write before this transaction reads what it checks, so
+    that two writers on one store (two processes of the service, two services) cannot both
+    pass a check that the other's write would fail (two requests both counting 19 queued
+    jobs of 20, both adding one): on SQLite the write lock at once (``BEGIN IMMEDIATE``:
+    the other writer waits for it, up to the busy timeout), on PostgreSQL the transaction's
+    advisory lock ``key``, released when it ends. Call it first in a new transaction;
+    another database takes no turn here."""
+    from sqlalchemy import text
+
+    conn = session.connection()
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    elif conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
 def job_dataset_ids(session: Session, key: str) -> list[str]:

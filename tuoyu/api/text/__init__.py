@@ -201,7 +201,16 @@ def message(code: str, params: Mapping[str, Any] | None = None, lang: Lang = "zh
 
 
 def render(finding: Finding, lang: Lang = "zh") -> str:
-    return message(finding.code, finding.params, lang)
+    """A finding's sentence; a problem of a table as a finding (``Problem.as_finding``:
+    an ``input.*`` code with its ``file``) is said as :func:`render_problem` says it, with
+    its file, sheet, row and column."""
+    params = finding.params
+    if finding.code.startswith("input.") and "file" in params:
+        rest = {k: v for k, v in params.items() if k not in ("file", "row", "column")}
+        return render_problem(Problem(
+            str(params["file"]), message(finding.code, rest, "en"), params.get("row"),
+            params.get("column"), code=finding.code, params=rest), lang)
+    return message(finding.code, params, lang)
 
 
 def label(code: str, lang: Lang = "zh") -> str:

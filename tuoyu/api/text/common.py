@@ -117,10 +117,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "job.dataset_gone": ("数据集“{id}”已不存在", "dataset '{id}' no longer exists"),
     "job.output_failed": ("无法写出方案文件：{reason}", "cannot write the plan: {reason}"),
     "job.failed": ("方案未能生成：{reason}", "the plan could not be made: {reason}"),
-    # inspection outcomes (the contract's inspections.outcome)
+    # inspection outcomes (the contract's inspections.outcome; planned: a visit of a
+    # roster in the store's history, not done yet)
     "outcome.pass": ("合格", "pass"),
     "outcome.rectify": ("责令整改", "rectify"),
     "outcome.fail": ("不合格", "fail"),
+    "outcome.planned": ("待检查", "planned"),
     "input.params": ("参数不正确：{what}", "A parameter is not valid: {what}"),
     "plan.cancelled": (
         "已按要求停止；保留了目前为止最好的方案。",
@@ -142,7 +144,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "code.department.education": ("教育部门", "education"),
     "code.department.childcare": ("托育服务指导中心", "childcare guidance center"),
     "code.institution_kind.childcare_center": ("托育机构", "childcare center"),
-    "code.institution_kind.kindergarten_class": ("幼儿园托班", "kindergarten class"),
+    "code.institution_kind.kindergarten_class": ("幼儿园托班", "kindergarten nursery class"),
     "code.institution_kind.community_point": ("社区托育点", "community point"),
     "code.discipline.education": ("教育", "education"),
     "code.discipline.medical": ("医学", "medicine"),

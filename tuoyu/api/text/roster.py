@@ -294,11 +294,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "roster.state.superseded": ("已被取代的草稿", "superseded draft"),
     "roster.state.withdrawn": ("已撤回（被重新抽取取代）", "withdrawn (redrawn)"),
     "roster.state.none": ("无排班", "no roster"),
-    # recorded outcomes
-    "roster.outcome.pass": ("合格", "pass"),
-    "roster.outcome.rectify": ("责令整改", "rectify"),
-    "roster.outcome.fail": ("不合格", "fail"),
-    "roster.outcome.planned": ("待检查", "planned"),
     # the public notice (tuoyu.api.exports.notice)
     "roster.notice.title": (
         "{month} 托育机构“双随机、一公开”监督检查公示",
@@ -505,6 +500,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{file} has a visit the record does not: {date} {institution_id} ({inspector_ids}).",
     ),
     "roster.verify.file_unreadable": ("无法读取 {file}：{reason}", "Cannot read {file}: {reason}"),
+    "roster.verify.more_formulas": (
+        "{file} 另有 {count} 个单元格同样是没有计算出值的公式。",
+        "{file} has {count} more cells holding a formula without a computed value.",
+    ),
     "roster.verify.store_visits_differ.missing": (
         "库中第 {draw} 次抽取的检查缺少记录中的：{date} {institution_id}（{inspector_ids}）。",
         "The store's visits of draw {draw} lack one of the record: {date} {institution_id} "
@@ -775,9 +774,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "roster.matter_what.hygiene": ("卫生保健制度、晨午检、消毒、传染病防控", "health-care rules, daily checks, disinfection, infection control"),
     "roster.matter_what.fire": ("消防设施、疏散通道、演练", "fire equipment, escape routes, drills"),
     "roster.matter_what.food": ("食品采购、加工、留样", "food purchase, preparation, samples kept"),
-    "roster.institution_kind.childcare_center": ("托育机构", "childcare center"),
-    "roster.institution_kind.kindergarten_class": ("幼儿园托班", "kindergarten nursery class"),
-    "roster.institution_kind.community_point": ("社区托育点", "community point"),
     "roster.step.none": ("尚未开始（先承诺）", "not started (commit first)"),
     "roster.step.committed": ("已承诺，等待随机来源", "committed, waiting for the seed source"),
     "roster.step.seeded": ("已取得随机来源，可以正式抽取", "seeded: the official draw can be made"),

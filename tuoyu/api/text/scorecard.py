@@ -24,8 +24,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "scorecard.goal.share": ("目标 ≥ {goal}", "goal ≥ {goal}"),
     "scorecard.goal.range": ("目标 {goal}–{goal_max}", "goal {goal}–{goal_max}"),
     "scorecard.goal.count": ("目标 ≥ {goal}", "goal ≥ {goal}"),
-    "scorecard.met": ("达标", "met"),
-    "scorecard.not_met": ("未达标", "NOT met"),
     "scorecard.no_target": ("—（无须考核）", "— (nothing to count)"),
     "scorecard.unknown": ("尚无法得知", "not known yet"),
     "scorecard.detail.sessions": ("最少的一苑 {fewest} 场；已举办 {held} 场",

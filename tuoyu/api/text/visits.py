@@ -298,9 +298,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "visits.input.previous_row": ("上一版计划中有无效的行。", "a row of the earlier plan is "
                                   "not valid."),
     "visits.input.session_row": ("活动安排中有无效的行。", "a session row is not valid."),
-    "visits.discipline.education": ("教育", "education"),
-    "visits.discipline.medical": ("医学", "medical"),
-    "visits.discipline.psychology": ("心理", "psychology"),
     "visits.summary.head": (
         "上门指导计划：{week} 这一周；状态 {status}；目标值 {objective}，下界 {bound}；"
         "上门 {visits} 户，路线 {routes} 条，路途合计 {travel} 分钟。",

@@ -309,3 +309,17 @@ def test_a_served_folders_history_stored_under_its_id_is_found_under_its_path(
     command.upgrade(cfg, "head")
     assert state() == first
     eng.dispose()
+
+
+def test_a_new_sqlite_store_is_made_in_the_journal_mode_the_store_keeps(tmp_path: Path) -> None:
+    """A new SQLite store is migrated in write-ahead logging, the mode the store opens it
+    in (``store.engine``): the migrations' statements are not each written through to the
+    disk in the rollback journal first (a new store took about twice as long), and the
+    file is in WAL before any engine of the store opened it."""
+    from tuoyu.api.store import migrate
+
+    url = f"sqlite:///{tmp_path / 'new.sqlite'}"
+    migrate(url)
+    with sa.create_engine(url).connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("SELECT count(*) FROM alembic_version").scalar() == 1

@@ -18,6 +18,10 @@ if context.is_offline_mode():
 else:
     connectable = create_engine(url)
     with connectable.connect() as connection:
+        if connection.dialect.name == "sqlite":  # as the store opens it (WAL, persistent)
+            connection.exec_driver_sql("PRAGMA journal_mode=WAL")
+            connection.exec_driver_sql("PRAGMA synchronous=NORMAL")
+            connection.commit()  # the migrations' own transaction begins after it
         context.configure(
             connection=connection,
             target_metadata=Base.metadata,
