@@ -9,6 +9,7 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 from api_support import ROSTER_FILES, client, postgres_url, upload, wait, zip_bytes
 
 
@@ -129,5 +130,6 @@ def test_full_flow_sqlite(tmp_path: Path) -> None:
     assert (tmp_path / "home" / "tuoyu.sqlite").exists()
 
 
-def test_full_flow_postgres(tmp_path: Path) -> None:
+@pytest.mark.heavy  # 10-14 s; the flow is the SQLite one's, PostgreSQL's store has its own
+def test_full_flow_postgres(tmp_path: Path) -> None:  # tests (draws, publish, lease, queue)
     full_flow(tmp_path, postgres_url())

@@ -116,7 +116,7 @@ def instances(draw):
 
 
 @settings(
-    max_examples=20,
+    max_examples=12,  # derandomized: the same twelve districts every run (20 in stop 34)
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

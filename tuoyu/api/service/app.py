@@ -18,7 +18,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
@@ -375,8 +375,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(routes_tokens.router)
 
     @app.get("/api/v1/health", tags=["service"])
-    def health() -> dict[str, Any]:
-        return {"status": "ok", "version": __version__}
+    def health(request: Request) -> dict[str, Any]:
+        """The service answers; ``dispatching``: whether this process starts the queued
+        jobs (another service on the same store may: ``jobs`` says so in words)."""
+        from tuoyu.api.text import message
+
+        dispatching = jobs.dispatching
+        key = ("service.dispatching" if dispatching else "service.not_dispatching"
+               if settings.start_jobs else "service.no_dispatcher")
+        said = message(key, {}, errors.request_lang(request))  # type: ignore[arg-type]
+        return {"status": "ok", "version": __version__, "dispatching": dispatching,
+                "jobs": said}
 
     _add_docs(app)
     _add_pages(app)

@@ -7,13 +7,24 @@ running ones, and stops those whose cancel flag is set: the worker itself sees t
 stops its solver and keeps the best plan so far; one that has not finished within
 ``CANCEL_GRACE`` seconds is terminated (then nothing is kept).
 
-On startup, ``queued`` jobs wait to be started again and ``running`` ones (their process
-died with the previous service) are marked ``interrupted``.
+One dispatcher per store: the job manager that dispatches holds the store's lease
+(:func:`tuoyu.api.store.store_lease`, :data:`DISPATCH_LEASE`) for the life of the
+service. A second service on the same store (a second ``tuoyu serve`` on the same
+``TUOYU_HOME`` or PostgreSQL database) serves the API and queues jobs but neither starts
+nor recovers any: the holder runs them. It tries for the lease again every
+:data:`LEASE_RETRY` seconds and, once it has it (the holder stopped or died), recovers
+and dispatches from then on. A queued job is claimed by one conditional update
+(``status = 'queued'``), so even two dispatchers never start one job twice.
+
+When the dispatcher takes the lease, ``queued`` jobs wait to be started again and
+``running`` ones (their process died with the previous holder) are marked
+``interrupted``.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import threading
@@ -27,9 +38,10 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from tuoyu.api.service.settings import Settings
-from tuoyu.api.store import FINISHED, DatasetRow, Job, now, write_turn
+from tuoyu.api.store import FINISHED, DatasetRow, Job, Lease, now, store_lease, write_turn
 from tuoyu.planning.registry import planner
 
 
@@ -56,6 +68,10 @@ TERM_WAIT = 5.0
 #: the advisory lock (PostgreSQL) that one submission of a job holds while it counts the
 #: queue and adds to it (:func:`tuoyu.api.store.write_turn`)
 QUEUE_TURN = 20261207
+#: the store's lease (PostgreSQL advisory lock key) that the one dispatcher of a store holds
+DISPATCH_LEASE = 20261208
+#: seconds between a service's tries for the dispatcher's lease while another holds it
+LEASE_RETRY = 3.0
 
 
 class QueueFull(Exception):
@@ -95,29 +111,67 @@ class JobManager:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._cancel_seen: dict[str, float] = {}
+        self._lease: Lease | None = None
+        self._next_try = 0.0  # time.monotonic() of the next try for the lease
 
     # -- lifecycle -------------------------------------------------------------------
+    @property
+    def dispatching(self) -> bool:
+        """Whether this service holds the store's lease: it starts the queued jobs."""
+        return self._lease is not None
+
     def recover(self) -> int:
-        """Mark jobs left ``running`` by a stopped service as ``interrupted``."""
+        """Mark jobs left ``running`` by a stopped service as ``interrupted`` (not those
+        this manager runs). Only the lease's holder may: another service's running jobs
+        are not left over."""
         with Session(self.engine) as s, s.begin():
             res = s.execute(
                 update(Job)
-                .where(Job.status == "running")
+                .where(Job.status == "running", Job.id.not_in(list(self._running)))
                 .values(status="interrupted", **INTERRUPTED, finished_at=now(), pid=None,
                         lease=None)
             )
             return int(res.rowcount or 0)
 
+    def take_lease(self) -> bool:
+        """Try for the store's lease (without waiting); once held, recover the jobs the
+        previous holder left running. Whether this manager holds it now."""
+        if self._lease is None:
+            self._next_try = time.monotonic() + LEASE_RETRY
+            lease = store_lease(self.engine, DISPATCH_LEASE)
+            if lease is None:
+                return False
+            self._lease = lease
+            try:
+                self.recover()
+            except BaseException:
+                self._release_lease()
+                raise
+        return True
+
+    def _release_lease(self) -> None:
+        lease, self._lease = self._lease, None
+        if lease is not None:
+            lease.release()
+
     def start(self) -> None:
-        self.recover()
+        """Take the lease (or say that another service dispatches) and start the
+        dispatcher's thread; with ``settings.start_jobs`` off, neither."""
         if not self.settings.start_jobs:
             return
+        if not self.take_lease():
+            from tuoyu.api.text import message
+
+            logging.getLogger("tuoyu.service").warning(
+                "%s / %s", message("service.not_dispatching", {}, "zh"),
+                message("service.not_dispatching", {}, "en"))
         self._stop.clear()
         self._thread = threading.Thread(target=self._loop, name="tuoyu-jobs", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
-        """Stop the dispatcher; running workers are ended and their jobs ``interrupted``."""
+        """Stop the dispatcher; running workers are ended and their jobs ``interrupted``;
+        the lease is given up (another service on the store takes over)."""
         self._stop.set()
         self._wake.set()
         if self._thread is not None:
@@ -130,6 +184,7 @@ class JobManager:
             end_process(proc)
             self._set(job_id, status="interrupted", **INTERRUPTED, finished_at=now(),
                       pid=None, only_if="running")
+        self._release_lease()
 
     # -- API -------------------------------------------------------------------------
     def submit(self, kind: str, dataset_id: str, params: dict[str, Any],
@@ -185,9 +240,28 @@ class JobManager:
                 values["lease"] = None  # a worker still alive can no longer write the job
             s.execute(q.values(**values))
 
+    def _keep_lease(self) -> None:
+        """Every :data:`LEASE_RETRY` seconds: without the lease, try for it; with it,
+        check that it is still held (a PostgreSQL lease dies with its connection), and
+        when it is not, start no more jobs (those running finish) until it is taken again."""
+        if time.monotonic() < self._next_try:
+            return
+        if self._lease is not None and not self._lease.held():
+            from tuoyu.api.text import message
+
+            self._release_lease()
+            logging.getLogger("tuoyu.service").warning(
+                "%s / %s", message("service.lease_lost", {}, "zh"),
+                message("service.lease_lost", {}, "en"))
+        if self._lease is None:
+            self.take_lease()
+        else:
+            self._next_try = time.monotonic() + LEASE_RETRY
+
     def _loop(self) -> None:
         while not self._stop.is_set():
             try:
+                self._keep_lease()
                 self.tick()
             except Exception as exc:  # keep dispatching; the next tick may succeed
                 print(f"tuoyu jobs: {exc}", flush=True)
@@ -195,7 +269,8 @@ class JobManager:
             self._wake.clear()
 
     def tick(self) -> None:
-        """One round: reap finished workers, stop cancelled ones, start queued jobs."""
+        """One round: reap finished workers, stop cancelled ones, start queued jobs (only
+        while this manager holds the store's lease)."""
         with self._lock:
             running = dict(self._running)
         for job_id, proc in running.items():
@@ -234,11 +309,25 @@ class JobManager:
                 self._set(job_id, only_if="running", status="cancelled",
                           **cancelled_running(), finished_at=now(), pid=None)
                 shutil.rmtree(self.out_dir(job_id), ignore_errors=True)
-        while len(self._running) < max(1, self.settings.workers):
+        while self._lease is not None and len(self._running) < max(1, self.settings.workers):
             if not self._start_next():
                 break
 
+    def _claim(self, s: Session, job: Job, **values: Any) -> bool:
+        """Move ``job`` on from ``queued`` to ``values`` in one conditional update: False
+        when it is no longer queued (another dispatcher claimed it, or it was cancelled
+        since it was read), and then this one leaves it alone."""
+        res = s.execute(update(Job).where(Job.id == job.id, Job.status == "queued")
+                        .values(**values).execution_options(synchronize_session=False))
+        if not res.rowcount:
+            return False
+        for name, value in values.items():  # as stored, not to be written again
+            set_committed_value(job, name, value)
+        return True
+
     def _start_next(self) -> bool:
+        """Claim the oldest queued job and start its worker; False when none is queued
+        (a job another dispatcher claimed first is passed over: True, try again)."""
         with Session(self.engine, expire_on_commit=False) as s, s.begin():
             job = s.scalars(
                 select(Job).where(Job.status == "queued").order_by(Job.created_at).limit(1)
@@ -247,15 +336,13 @@ class JobManager:
                 return False
             ds = s.get(DatasetRow, job.dataset_id)
             if ds is None:
-                job.status = "failed"
-                gone = said("job.dataset_gone", id=job.dataset_id)
-                job.message, job.message_en = gone["message"], gone["message_en"]
-                job.finished_at = now()
+                self._claim(s, job, status="failed", finished_at=now(),
+                            **said("job.dataset_gone", id=job.dataset_id))
                 return True
-            job.status = "running"
-            job.started_at = now()
-            job.lease = uuid.uuid4().hex
-            job.progress_json = json.dumps({"seconds": 0.0, "objective": None, "bound": None})
+            if not self._claim(s, job, status="running", started_at=now(),
+                               lease=uuid.uuid4().hex, progress_json=json.dumps(
+                                   {"seconds": 0.0, "objective": None, "bound": None})):
+                return True
             data_dir = ds.path
         previous = None
         replan_file = planner(job.kind).replan_file

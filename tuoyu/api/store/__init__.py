@@ -25,6 +25,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from tuoyu.api.store.lease import Lease, store_lease
 from tuoyu.api.store.tables import (
     FINISHED,
     ROSTER_STATES,
@@ -49,7 +50,7 @@ __all__ = [
     "stored_history", "save_roster", "record_outcomes", "OutcomesBusy", "RosterStateError", "RedrawRefused",
     "DrawConflict", "default_url", "home", "ReplanNeedsReason", "NothingToPublish", "NothingToReplan", "NoRosterStored", "month_draws", "earlier_draws", "draw_entry",
     "is_published", "month_roster", "publish_roster", "PlanFolder", "note_plan_folder",
-    "plan_folders", "job_dataset_ids", "write_turn",
+    "plan_folders", "job_dataset_ids", "write_turn", "Lease", "store_lease",
 ]
 
 #: the data root when ``TUOYU_HOME`` is not set (relative to the working folder)

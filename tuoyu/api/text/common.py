@@ -101,6 +101,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "tuoyu token create --role admin --name 名称，或只在 127.0.0.1 上提供服务。",
         "Refusing to serve on {host}: no admin token exists. Make one with "
         "'tuoyu token create --role admin --name NAME', or serve on 127.0.0.1."),
+    # whether this service starts the queued jobs (the log, /api/v1/health)
+    "service.dispatching": ("本服务负责运行排队的作业",
+                            "this service runs the queued jobs"),
+    "service.no_dispatcher": ("本服务不运行作业（启动时已关闭），作业保持排队",
+                              "this service runs no jobs (turned off at its start); jobs "
+                              "stay queued"),
+    "service.lease_lost": (
+        "与数据库的连接中断，本服务暂停启动新的作业（正在运行的照常完成），稍后重新尝试接手",
+        "the connection to the database was lost: this service starts no new jobs (those "
+        "running finish) and tries again to take over shortly"),
+    "service.not_dispatching": (
+        "同一数据库上已有另一个 tuoyu 服务在运行排队的作业；本服务照常接收作业，由那个服务运行，"
+        "它停止后由本服务接手",
+        "another tuoyu service on the same database runs the queued jobs; this one takes "
+        "jobs as usual, that one runs them, and this one takes over once that one stops"),
     "job.invalid_params": ("参数不正确：{detail}", "Invalid parameters: {detail}"),
     "job.interrupted": ("服务在生成方案时停止了；请重新提交",
                         "the service stopped while this plan was being made; submit it again"),
