@@ -473,3 +473,28 @@ def test_the_bound_uses_the_seconds_kept_for_it_before_the_ceiling(tmp_path):
                                         clock=Clock(60.0, reserve=1.0)))
     assert violations(p.data, 2027, rows_of(plan)) == []
     assert plan.bound == 4 * p.rules.weights.spacing <= plan.objective
+
+
+def test_a_sized_node_limit_gives_a_larger_model_fewer_nodes(monkeypatch):
+    """Issue 18: the improvement's MIPs' work limit counts nodes of a model of
+    ``NODE_NONZEROS`` nonzeros (a node of a larger model costs more): the knapsack's 600
+    nonzeros against 60 get a tenth of the nodes, the same point every run; a model at
+    most that size gets them all."""
+    from tuoyu.optimizer.sessions import bound
+
+    lp, _, _ = _knapsack()
+    assert len(lp.ent) == 600
+    assert lp.solve(time_limit=600, nodes=bound.SizedNodes(50)) is not None
+    assert lp.nodes_used > 5 and not lp.limited  # 600 nonzeros: all 50 nodes, not needed
+    monkeypatch.setattr(bound, "NODE_NONZEROS", 60)
+    got = []
+    for _ in range(2):
+        lp, _, _ = _knapsack()
+        res = lp.solve(time_limit=600, nodes=bound.SizedNodes(50))
+        assert res is not None and lp.limited and lp.nodes_used <= 6
+        got.append([round(v) for v in res[1]])
+    assert got[0] == got[1]
+    plain, _, _ = _knapsack()
+    assert plain.solve(time_limit=600, nodes=50) is not None
+    assert not plain.limited  # a plain limit is not scaled
+    assert bound.nodes_by_size(50, 10**9) == 1  # the root at least

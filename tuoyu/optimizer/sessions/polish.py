@@ -48,6 +48,7 @@ import numpy as np
 
 from tuoyu.models.sessions import Session
 from tuoyu.optimizer.sessions import goals
+from tuoyu.optimizer.sessions.bound import SizedNodes
 from tuoyu.optimizer.sessions.flow import best_teams, trip_cost
 from tuoyu.optimizer.sessions.goals import (
     event_kinds,
@@ -1205,20 +1206,21 @@ def polish(
         return sessions
     best = plan_objective(p, sessions, team)
     tried = False  # the home leads' centers moved together (once: a MIP per group)
+    idle = _Idle()
+    nodes = None if topics_nodes is None else SizedNodes(topics_nodes)
     for _ in range(AGAIN):
         out = _improve_once(p, sessions, team, stop, clock)
         again = best_teams(p, out)
         if again is None:
             break
         if topics_seconds is not None and not _stopped(stop, clock):
-            out, again = _topics_again(p, out, again, topics_seconds, stop, ended,
-                                       topics_nodes)
+            out, again = idle.run("topics", out, again, lambda s, t: _topics_again(
+                p, s, t, topics_seconds, stop, ended, nodes))
         if topics_seconds is not None and not _stopped(stop, clock):
-            out, again = _shift_again(p, out, again, topics_seconds, stop, ended,
-                                      topics_nodes)
+            out, again = idle.run("shift", out, again, lambda s, t: _shift_again(
+                p, s, t, topics_seconds, stop, ended, nodes))
         if topics_seconds is not None and not tried and not _stopped(stop, clock):
-            out, again = _leads_again(p, out, again, topics_seconds, stop, ended,
-                                      topics_nodes)
+            out, again = _leads_again(p, out, again, topics_seconds, stop, ended, nodes)
             tried = True
         value = plan_objective(p, out, again)
         if value >= best:
@@ -1227,6 +1229,33 @@ def polish(
         if _stopped(stop, clock):
             break
     return sorted(sessions, key=lambda s: (s.date, s.half, s.center_id, s.event_id))
+
+
+class _Idle:
+    """The calendars on which each MIP step of the improvement gained nothing: a step is
+    not run again on the same calendar (its MIP is deterministic: it would give the same
+    moves, and the plan has not become dearer since)."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, tuple] = {}
+
+    def run(self, step: str, sessions: list[Session], team: dict[int, list[str]],
+            move) -> tuple[list[Session], dict]:  # noqa: ANN001
+        """``move(sessions, team)``, unless it gained nothing on this calendar before."""
+        key = worked_on(sessions, team)
+        if self.seen.get(step) == key:
+            return sessions, team
+        out = move(sessions, team)
+        if out[0] is sessions:
+            self.seen[step] = key
+        return out
+
+
+def worked_on(sessions: list[Session], team: dict[int, list[str]]) -> tuple:
+    """What a MIP step of the improvement works on: every session's half-day, topic and
+    people."""
+    return tuple((s.center_id, s.event_id, s.date, s.half, s.topic_id, tuple(team[k]))
+                 for k, s in enumerate(sessions))
 
 
 def _improve_once(p: SessionProblem, sessions: list[Session], team: dict[int, list[str]],
