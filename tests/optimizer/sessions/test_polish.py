@@ -397,6 +397,60 @@ def test_the_topics_chosen_again_put_the_doctors_topics_on_the_near_doctors_days
     assert polish._topics_again(p, got, again, 30.0, None)[0] is got
 
 
+PSY_TOPICS = [
+    dict(topic_id="T1", name="T1", disciplines="education"),
+    dict(topic_id="T2", name="T2", disciplines="education"),
+    dict(topic_id="T3", name="T3", disciplines="education;psychology"),
+    dict(topic_id="T4", name="T4", disciplines="education;psychology"),
+]
+
+
+def _months_problem(tmp_path) -> SessionProblem:
+    # four centers in 友谊路, three sessions each (a psychologist's topic at least once:
+    # three different topics, two without one); C1 open 1 March to 5 November only
+    staff = [
+        dict(staff_id="E1", name="E1", discipline="education", street_id=A, max_per_month=8,
+             days=""),
+        dict(staff_id="P1", name="P1", discipline="psychology", street_id=A, max_per_month=8,
+             days=""),
+    ]  # fmt: skip
+    closed = [dict(center_id="C1", start="2027-01-01", end="2027-02-28", reason="修缮"),
+              dict(center_id="C1", start="2027-11-06", end="2027-12-31", reason="修缮")]
+    folder = write_tables(tmp_path, dict(
+        centers=[center_row(c, A, n=3, days="Mon;Tue;Wed;Thu;Fri") for c in ("C1", "C2", "C3", "C4")],
+        guidance_staff=staff, topics=PSY_TOPICS, center_closures=closed))  # fmt: skip
+    return SessionProblem(data=load_session_data(folder), year=2027)
+
+
+def test_a_center_gets_even_when_its_psychologists_month_goes_to_another_center(tmp_path):
+    # C1's even sequence (ideal gap 120 days) needs its third session on 27 October or
+    # later (its first on 1 March at the earliest); it sits on 30 September (93 days
+    # after 29 June: 27 short) with C1's psychologist's topic. October's and November's
+    # psychology sessions are at the band's top (C2's, C3's: 1 of 4 a month), so moving
+    # it there costs a band (30 > 27) and changing C1's topics alone gains nothing: no
+    # step of main's improvement did both (it left 47). Moved evenly with the topics
+    # chosen again: C1 even, every month's psychologists within 1.
+    p = _months_problem(tmp_path)
+    rows = {"C1": [(3, 1, "T1"), (6, 29, "T2"), (9, 30, "T3")],
+            "C2": [(2, 1, "T1"), (6, 1, "T2"), (10, 11, "T3")],
+            "C3": [(1, 5, "T1"), (5, 6, "T2"), (11, 15, "T3")],
+            "C4": [(4, 1, "T1"), (8, 2, "T2"), (12, 6, "T3")]}
+    cal = [Session(date=dt.date(2027, m, d), half=0, center_id=c, topic_id=t)
+           for c, days in rows.items() for m, d, t in days]
+    team = flow.best_teams(p, cal)
+    assert team is not None
+    assert polish.plan_objective(p, cal, team) == 47  # spacing 27, weekend share 2 x 10
+    got = polish.polish(p, cal, team, topics_seconds=30.0)
+    again = flow.best_teams(p, got)
+    assert again is not None
+    assert violations(p.data, 2027, rows_of(_staffed(got, again))) == []
+    c1 = sorted(s.date for s in got if s.center_id == "C1")
+    assert min(b - a for a, b in itertools.pairwise(c1)).days >= 120
+    psy = {t["topic_id"] for t in PSY_TOPICS if "psychology" in t["disciplines"]}
+    assert max(Counter(s.date.month for s in got if s.topic_id in psy).values()) == 1
+    assert polish.plan_objective(p, got, again) == 20
+
+
 def test_the_plan_objective_is_the_plans_own(tmp_path):
     from tuoyu.optimizer.sessions.solve import plan_values
 

@@ -490,10 +490,11 @@ def test_a_polish_mip_ended_by_its_safety_net_is_said(tmp_path, monkeypatch):
     monkeypatch.setattr(shift, "shift_days_and_topics", out_of_seconds)
     # the session moves before it left out (tested in test_polish): the MIPs' steps only
     monkeypatch.setattr(polish, "_improve_once", lambda p, sessions, *a: sessions)
-    # nor the other MIP steps (the topics again, a lead's centers together): their own
-    # tests; here they only cost seconds
+    # nor the other MIP steps (the topics again, a lead's centers together, the even
+    # sequences): their own tests; here they only cost seconds
     monkeypatch.setattr(polish, "_topics_again", lambda p, sessions, team, *a: (sessions, team))
     monkeypatch.setattr(polish, "_leads_again", lambda p, sessions, team, *a: (sessions, team))
+    monkeypatch.setattr(polish, "_even_again", lambda p, sessions, team, *a: (sessions, team))
     plan = _plan(data, False)
     assert calls, "the improvement ran its days-and-topics MIP"
     said = [f for f in plan.findings if f.code == "sessions.wall_clock_stop"]

@@ -945,13 +945,17 @@ class _Polish:
         return out
 
     # -- a center's whole sequence of days at once --------------------------------------
-    def reschedule(self, cid: str) -> bool:
+    def reschedule(self, cid: str, loose: bool = False) -> bool:
         """Choose all the center's days at once (topics and each session's weekend status
         kept): a dynamic program over its sessions in order and the days of the year, each
         day costing its cheapest free team and what it adds to the months' excess over
         their bands, each gap its shortfall of an even spread (at least ``min_gap_days``).
         It can shift a whole sequence by weeks, which a single move cannot do without
-        breaking the spacing. Kept when the plan's objective strictly falls."""
+        breaking the spacing. Kept when the plan's objective strictly falls.
+
+        ``loose`` (``_even_again``): the doctors' and psychologists' months' bands not
+        counted (the topics' MIP chooses who needs them afterwards), kept when the
+        center's spacing strictly falls."""
         p, st = self.p, self.st
         ks = self.of_center[cid]
         n = len(ks)
@@ -970,7 +974,8 @@ class _Polish:
             for d in DISCIPLINES
         }
         c = self.centers[cid]
-        unary, half = self._day_costs(cid, ks, old, needs, fair, mtot, wm)
+        unary, half = self._day_costs(cid, ks, old, needs, fair, mtot, wm, loose)
+        spacing0 = self.center_spacing(cid)
         seq = _best_days(p, unary)
         placed = seq is not None
         if seq is not None:
@@ -985,16 +990,17 @@ class _Polish:
                     placed = False
                     break
                 st.place(k, s, [b[1] for b in people if b])
-        if placed and self.objective() < v0:
+        if placed and (self.center_spacing(cid) < spacing0 if loose else self.objective() < v0):
             return True
         st.restore(ks, old)
         return False
 
     def _day_costs(self, cid: str, ks: list[int], old: dict, needs: list, fair: dict,
-                   mtot: dict, wm: int) -> tuple[np.ndarray, np.ndarray]:
+                   mtot: dict, wm: int, loose: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """Per session (in order) and day of the year: the cost of its cheapest free team
         on the better half-day of an open day of the same weekend status, plus what it
-        adds to the months' excess (``INF`` where none); and that half-day."""
+        adds to the months' excess (``INF`` where none; with ``loose`` the education
+        months' only); and that half-day."""
         p, st = self.p, self.st
         unary = np.full((len(ks), p.n_days), INF, dtype=np.int64)
         half = np.zeros((len(ks), p.n_days), dtype=np.int64)
@@ -1019,6 +1025,7 @@ class _Polish:
                     self.month_excess(x, mo, st.months[x, mo] + 1, mtot[x])
                     - self.month_excess(x, mo, st.months[x, mo], mtot[x])
                     for x in needs[i]
+                    if not loose or x == "education"
                 )
                 for h in (0, 1):
                     cost = mcost
@@ -1222,6 +1229,8 @@ def polish(
         if topics_seconds is not None and not tried and not _stopped(stop, clock):
             out, again = _leads_again(p, out, again, topics_seconds, stop, ended, nodes)
             tried = True
+        if topics_seconds is not None and not _stopped(stop, clock):
+            out, again = _even_again(p, out, again, topics_seconds, stop, ended, topics_nodes)
         value = plan_objective(p, out, again)
         if value >= best:
             break
@@ -1349,6 +1358,45 @@ def _leads_again(p: SessionProblem, sessions: list[Session], team: dict[int, lis
         if stop is not None and stop.is_set():
             break
     return sessions, team
+
+
+def _even_again(p: SessionProblem, sessions: list[Session], team: dict[int, list[str]],
+                seconds: float, stop: Stop | None,
+                ended: list[str] | None = None, nodes: int | None = None
+                ) -> tuple[list[Session], dict]:
+    """Every center paying spacing moved onto its evenest days (``_Polish.reschedule``
+    with ``loose``: the doctors' and psychologists' months' bands not counted), then the
+    topics chosen again for the whole district on those half-days (the topics' MIP puts
+    the doctors' and psychologists' sessions back within their months' bands), the teams
+    named by the exact flow; kept when the plan's objective strictly falls.
+
+    Why: a center whose months are the wrong ones for an even spread (4 January, March,
+    30 April: 4 days short whatever the days) gets even only by moving sessions into the
+    next month; when one of them is a psychologist's and that month's psychology
+    sessions are at their band's floor, the move costs a band (30) unless another
+    center's session there takes a psychology topic. No single step does both: the
+    reschedule keeps the topics, the topics' MIP the half-days, ``shift.py`` moves a
+    session a few days within its quarter (issue 18, many small streets: 232 -> 224)."""
+    from tuoyu.optimizer.sessions import topics
+
+    if mips_too_large(p) or not team or not any(p.pools[d] for d in topics.OTHERS):
+        return sessions, team
+    run = _Polish(p, sessions, team, stop)
+    moved = False
+    for cid in sorted(run.of_center):
+        if run.center_spacing(cid) > 0 and not _stopped(stop, None):
+            moved |= run.reschedule(cid, loose=True)
+    if not moved:
+        return sessions, team
+    even = [s.model_copy(update={"staff_ids": ()}) for s in run.st.sessions]
+    even_team = best_teams(p, even)
+    if even_team is None:
+        return sessions, team
+    staffed = [s.model_copy(update={"staff_ids": tuple(even_team[k])})
+               for k, s in enumerate(even)]
+    # the MIP runs on the even calendar; the result is compared with the plan before it
+    return _mip_again(p, sessions, team, stop, ended, "polish topics",
+                      lambda _: topics.choose_topics(p, staffed, seconds, stop, nodes))
 
 
 def _mip_again(p: SessionProblem, sessions: list[Session], team: dict[int, list[str]],
