@@ -451,6 +451,36 @@ def test_a_center_gets_even_when_its_psychologists_month_goes_to_another_center(
     assert polish.plan_objective(p, got, again) == 20
 
 
+def test_no_topics_mip_for_a_center_whose_even_days_break_no_band(tmp_path, monkeypatch):
+    """The even step's bound on its work (issue 18: minutes of topics' MIP on a district
+    of 45 venues): a center is moved onto its evenest days for the topics' MIP only when
+    the doctors' and psychologists' months' bands hold it off them. Here C1's third
+    session, 5 days short (22 October; its even sequence needs 27 October or later, as
+    above), is an educator's topic: moving it breaks no psychologists' band, a move of
+    the plain reschedule (kept there when it pays). The MIP is not run."""
+    from tuoyu.optimizer.sessions import topics
+
+    p = _months_problem(tmp_path)
+    rows = {"C1": [(3, 1, "T1"), (6, 29, "T3"), (10, 22, "T2")],
+            "C2": [(2, 1, "T1"), (6, 1, "T2"), (10, 11, "T3")],
+            "C3": [(1, 5, "T1"), (5, 6, "T2"), (11, 15, "T3")],
+            "C4": [(4, 1, "T1"), (8, 2, "T2"), (12, 6, "T3")]}
+    cal = [Session(date=dt.date(2027, m, d), half=0, center_id=c, topic_id=t)
+           for c, days in rows.items() for m, d, t in days]
+    team = flow.best_teams(p, cal)
+    assert team is not None
+    assert polish.spacing_of(p, [p.day(s.date) for s in cal if s.center_id == "C1"]) == 5
+    calls = []
+    real = topics.choose_topics
+    monkeypatch.setattr(topics, "choose_topics",
+                        lambda *a, **k: (calls.append(1), real(*a, **k))[1])
+    assert polish._even_again(p, cal, team, 30.0, None)[0] is cal
+    assert calls == []
+    # the plain improvement makes C1 even on its own
+    got = polish.polish(p, cal, team)
+    assert polish.spacing_of(p, [p.day(s.date) for s in got if s.center_id == "C1"]) == 0
+
+
 def test_the_plan_objective_is_the_plans_own(tmp_path):
     from tuoyu.optimizer.sessions.solve import plan_values
 

@@ -706,8 +706,13 @@ class _Polish:
     def disciplines_uneven(self) -> bool:
         """Whether a month is outside its band for the sessions needing a doctor or a
         psychologist: other topics on the same half-days may even them."""
+        return self.others_months() > 0
+
+    def others_months(self) -> int:
+        """The doctors' and psychologists' months outside their bands (the month-share
+        goal's part that other topics on the same half-days can mend)."""
         st = self.st
-        return any(
+        return sum(
             self.month_term(d, sum(st.months[d, mo] for mo in self.mw)) for d in DISCIPLINES[1:]
         )
 
@@ -955,20 +960,25 @@ class _Polish:
 
         ``loose`` (``_even_again``): the doctors' and psychologists' months' bands not
         counted (the topics' MIP chooses who needs them afterwards), kept when the
-        center's spacing strictly falls."""
+        center's spacing strictly falls, those bands rise and the plan's objective,
+        those bands left out, strictly falls: the bands alone held the center off its
+        evenest days, what the topics' MIP can mend (a move that breaks no band is the
+        plain reschedule's, kept there when it pays; issue 18: the step's MIP ran for
+        minutes on a district of 45 venues)."""
         p, st = self.p, self.st
         ks = self.of_center[cid]
         n = len(ks)
         if n < 2:
             return False
+        wm = p.rules.weights.month_share
         v0 = self.objective()
+        m0 = self.others_months()
         old = {k: (st.sessions[k], st.lift(k)) for k in ks}
         needs = [self.need_of(k, old) for k in ks]
         fair = {
             d: self.fair(d, st.total[d] + sum(1 for nd in needs if d in nd))
             for d in DISCIPLINES
         }
-        wm = p.rules.weights.month_share
         mtot = {
             d: sum(st.months[d, mo] for mo in self.mw) + sum(1 for nd in needs if d in nd)
             for d in DISCIPLINES
@@ -990,7 +1000,11 @@ class _Polish:
                     placed = False
                     break
                 st.place(k, s, [b[1] for b in people if b])
-        if placed and (self.center_spacing(cid) < spacing0 if loose else self.objective() < v0):
+        if placed and not loose and self.objective() < v0:
+            return True
+        if placed and loose and self.center_spacing(cid) < spacing0 and (
+                self.others_months() > m0
+                and self.objective() - wm * self.others_months() < v0 - wm * m0):
             return True
         st.restore(ks, old)
         return False
@@ -1230,7 +1244,8 @@ def polish(
             out, again = _leads_again(p, out, again, topics_seconds, stop, ended, nodes)
             tried = True
         if topics_seconds is not None and not _stopped(stop, clock):
-            out, again = _even_again(p, out, again, topics_seconds, stop, ended, topics_nodes)
+            out, again = idle.run("even", out, again, lambda s, t: _even_again(
+                p, s, t, topics_seconds, stop, ended, nodes))
         value = plan_objective(p, out, again)
         if value >= best:
             break
