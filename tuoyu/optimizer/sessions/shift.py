@@ -32,8 +32,9 @@ The sessions are then staffed by the exact flow (``flow.best_teams``) and the mo
 kept only when the plan's objective, counted on its rows, strictly falls; every hard
 rule holds by construction and the flow's teams exist (else the move is dropped). The
 MIPs end on their own or at their work limit, nodes of the branch and bound derived from
-the plan's work budget (``solve.mip_nodes``; deterministic: HiGHS's branch and bound,
-fixed orders); the wall clock is only their far safety net (``solve._Run.wall_left``), as
+the plan's work budget (``solve.mip_nodes``, scaled by the model's size in the
+improvement: ``bound.SizedNodes``; deterministic: HiGHS's branch and bound, fixed
+orders); the wall clock is only their far safety net (``solve._Run.wall_left``), as
 for the topics' MIP. A fresh plan of one part only (as ``topics.py``).
 """
 

@@ -82,7 +82,8 @@ STEER_ROUNDS = 2
 #: branch-and-bound nodes per second of the work budget: the work limit of the topics'
 #: and the local improvement's MIPs (HiGHS), which ends them at the same point every run
 #: (the held-out districts' MIPs end at their root node; the wall clock is only their far
-#: safety net, ``_Run.wall_left``)
+#: safety net, ``_Run.wall_left``); the improvement's MIPs count them as nodes of a model
+#: of ``bound.NODE_NONZEROS`` nonzeros (``bound.SizedNodes``: fewer for a larger model)
 MIP_NODES_PER_SECOND = 50
 #: the try at the team bound (``_plan_at_the_bound``) gets this share of the work budget
 #: (at least ``0.5`` units, as every solve): 0.5 units at the default budget of 60
