@@ -1245,7 +1245,7 @@ def polish(
             tried = True
         if topics_seconds is not None and not _stopped(stop, clock):
             out, again = idle.run("even", out, again, lambda s, t: _even_again(
-                p, s, t, topics_seconds, stop, ended, nodes))
+                p, s, t, topics_seconds, stop, ended, nodes, idle))
         value = plan_objective(p, out, again)
         if value >= best:
             break
@@ -1377,8 +1377,8 @@ def _leads_again(p: SessionProblem, sessions: list[Session], team: dict[int, lis
 
 def _even_again(p: SessionProblem, sessions: list[Session], team: dict[int, list[str]],
                 seconds: float, stop: Stop | None,
-                ended: list[str] | None = None, nodes: int | None = None
-                ) -> tuple[list[Session], dict]:
+                ended: list[str] | None = None, nodes: int | None = None,
+                idle: _Idle | None = None) -> tuple[list[Session], dict]:
     """Every center paying spacing moved onto its evenest days (``_Polish.reschedule``
     with ``loose``: the doctors' and psychologists' months' bands not counted), then the
     topics chosen again for the whole district on those half-days (the topics' MIP puts
@@ -1391,17 +1391,25 @@ def _even_again(p: SessionProblem, sessions: list[Session], team: dict[int, list
     sessions are at their band's floor, the move costs a band (30) unless another
     center's session there takes a psychology topic. No single step does both: the
     reschedule keeps the topics, the topics' MIP the half-days, ``shift.py`` moves a
-    session a few days within its quarter (issue 18, many small streets: 232 -> 224)."""
+    session a few days within its quarter (issue 18, many small streets: 232 -> 224).
+
+    With ``idle`` (the improvement's rounds), the same moves (the same centers onto the
+    same half-days) that gained nothing in an earlier round are not tried again: the
+    MIP mends the bands those centers break, and between two rounds little else changes
+    (thin staff: 13 and 4 of 912 sessions' half-days)."""
     from tuoyu.optimizer.sessions import topics
 
     if mips_too_large(p) or not team or not any(p.pools[d] for d in topics.OTHERS):
         return sessions, team
     run = _Polish(p, sessions, team, stop)
-    moved = False
-    for cid in sorted(run.of_center):
-        if run.center_spacing(cid) > 0 and not _stopped(stop, None):
-            moved |= run.reschedule(cid, loose=True)
+    moved = [cid for cid in sorted(run.of_center)
+             if run.center_spacing(cid) > 0 and not _stopped(stop, None)
+             and run.reschedule(cid, loose=True)]
     if not moved:
+        return sessions, team
+    moves = tuple((cid, tuple((run.st.sessions[k].date, run.st.sessions[k].half)
+                              for k in run.of_center[cid])) for cid in moved)
+    if idle is not None and idle.seen.get("even moves") == moves:
         return sessions, team
     even = [s.model_copy(update={"staff_ids": ()}) for s in run.st.sessions]
     even_team = best_teams(p, even)
@@ -1410,8 +1418,11 @@ def _even_again(p: SessionProblem, sessions: list[Session], team: dict[int, list
     staffed = [s.model_copy(update={"staff_ids": tuple(even_team[k])})
                for k, s in enumerate(even)]
     # the MIP runs on the even calendar; the result is compared with the plan before it
-    return _mip_again(p, sessions, team, stop, ended, "polish topics",
-                      lambda _: topics.choose_topics(p, staffed, seconds, stop, nodes))
+    out = _mip_again(p, sessions, team, stop, ended, "polish topics",
+                     lambda _: topics.choose_topics(p, staffed, seconds, stop, nodes))
+    if idle is not None and out[0] is sessions:
+        idle.seen["even moves"] = moves
+    return out
 
 
 def _mip_again(p: SessionProblem, sessions: list[Session], team: dict[int, list[str]],
