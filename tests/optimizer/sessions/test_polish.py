@@ -31,12 +31,15 @@ from tuoyu.optimizer.sessions.problem import SessionRules
 from tuoyu.optimizer.solve import Stop
 
 A, FAR = "310113003", "310113101"  # 友谊路; 罗店 is not its neighbour
-TOPICS = [
-    dict(topic_id="A", name="A", disciplines="education"),
-    dict(topic_id="B", name="B", disciplines="education"),
-    dict(topic_id="C", name="C", disciplines="education;medical"),
-    dict(topic_id="D", name="D", disciplines="education;medical"),
-]
+
+
+def _topics(ids: str, other: str) -> list[dict]:
+    """Four topics: the first two an educator's alone, the last two with ``other`` too."""
+    return [dict(topic_id=t, name=t, disciplines="education" + (f";{other}" if i > 1 else ""))
+            for i, t in enumerate(ids.split())]
+
+
+TOPICS = _topics("A B C D", "medical")
 
 
 def _problem(tmp_path) -> SessionProblem:
@@ -397,12 +400,7 @@ def test_the_topics_chosen_again_put_the_doctors_topics_on_the_near_doctors_days
     assert polish._topics_again(p, got, again, 30.0, None)[0] is got
 
 
-PSY_TOPICS = [
-    dict(topic_id="T1", name="T1", disciplines="education"),
-    dict(topic_id="T2", name="T2", disciplines="education"),
-    dict(topic_id="T3", name="T3", disciplines="education;psychology"),
-    dict(topic_id="T4", name="T4", disciplines="education;psychology"),
-]
+PSY_TOPICS = _topics("T1 T2 T3 T4", "psychology")
 
 
 def _months_problem(tmp_path) -> SessionProblem:
