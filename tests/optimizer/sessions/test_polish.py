@@ -420,6 +420,18 @@ def _months_problem(tmp_path) -> SessionProblem:
     return SessionProblem(data=load_session_data(folder), year=2027)
 
 
+def _months_calendar(c1: list, c4_first: tuple = (4, 1, "T1")) -> list[Session]:
+    """The calendar of ``_months_problem``: C1's sessions as given (month, day, topic),
+    C2–C4's fixed (C4's first as given)."""
+    rows = {"C1": c1,
+            "C2": [(2, 1, "T1"), (6, 1, "T2"), (10, 11, "T3")],
+            "C3": [(1, 5, "T1"), (5, 6, "T2"), (11, 15, "T3")],
+            "C4": [c4_first, (8, 2, "T2"), (12, 6, "T3")]}
+    return [Session(date=dt.date(2027, m, d), half=0, center_id=c, topic_id=t)
+            for c, days in rows.items() for m, d, t in days]
+
+
+
 def test_a_center_gets_even_when_its_psychologists_month_goes_to_another_center(tmp_path):
     # C1's even sequence (ideal gap 120 days) needs its third session on 27 October or
     # later (its first on 1 March at the earliest); it sits on 30 September (93 days
@@ -429,12 +441,7 @@ def test_a_center_gets_even_when_its_psychologists_month_goes_to_another_center(
     # step of main's improvement did both (it left 47). Moved evenly with the topics
     # chosen again: C1 even, every month's psychologists within 1.
     p = _months_problem(tmp_path)
-    rows = {"C1": [(3, 1, "T1"), (6, 29, "T2"), (9, 30, "T3")],
-            "C2": [(2, 1, "T1"), (6, 1, "T2"), (10, 11, "T3")],
-            "C3": [(1, 5, "T1"), (5, 6, "T2"), (11, 15, "T3")],
-            "C4": [(4, 1, "T1"), (8, 2, "T2"), (12, 6, "T3")]}
-    cal = [Session(date=dt.date(2027, m, d), half=0, center_id=c, topic_id=t)
-           for c, days in rows.items() for m, d, t in days]
+    cal = _months_calendar([(3, 1, "T1"), (6, 29, "T2"), (9, 30, "T3")])
     team = flow.best_teams(p, cal)
     assert team is not None
     assert polish.plan_objective(p, cal, team) == 47  # spacing 27, weekend share 2 x 10
@@ -459,12 +466,7 @@ def test_no_topics_mip_for_a_center_whose_even_days_break_no_band(tmp_path, monk
     from tuoyu.optimizer.sessions import topics
 
     p = _months_problem(tmp_path)
-    rows = {"C1": [(3, 1, "T1"), (6, 29, "T3"), (10, 22, "T2")],
-            "C2": [(2, 1, "T1"), (6, 1, "T2"), (10, 11, "T3")],
-            "C3": [(1, 5, "T1"), (5, 6, "T2"), (11, 15, "T3")],
-            "C4": [(4, 1, "T1"), (8, 2, "T2"), (12, 6, "T3")]}
-    cal = [Session(date=dt.date(2027, m, d), half=0, center_id=c, topic_id=t)
-           for c, days in rows.items() for m, d, t in days]
+    cal = _months_calendar([(3, 1, "T1"), (6, 29, "T3"), (10, 22, "T2")])
     team = flow.best_teams(p, cal)
     assert team is not None
     assert polish.spacing_of(p, [p.day(s.date) for s in cal if s.center_id == "C1"]) == 5
@@ -488,15 +490,8 @@ def test_the_same_even_moves_are_not_tried_again_after_no_gain(tmp_path, monkeyp
     from tuoyu.optimizer.sessions import topics
 
     p = _months_problem(tmp_path)
-    rows = {"C1": [(3, 1, "T1"), (6, 29, "T2"), (9, 30, "T3")],
-            "C2": [(2, 1, "T1"), (6, 1, "T2"), (10, 11, "T3")],
-            "C3": [(1, 5, "T1"), (5, 6, "T2"), (11, 15, "T3")],
-            "C4": [(4, 1, "T1"), (8, 2, "T2"), (12, 6, "T3")]}
-    cal = [Session(date=dt.date(2027, m, d), half=0, center_id=c, topic_id=t)
-           for c, days in rows.items() for m, d, t in days]
-    rows["C4"][0] = (4, 2, "T1")
-    other = [Session(date=dt.date(2027, m, d), half=0, center_id=c, topic_id=t)
-             for c, days in rows.items() for m, d, t in days]
+    cal = _months_calendar([(3, 1, "T1"), (6, 29, "T2"), (9, 30, "T3")])
+    other = _months_calendar([(3, 1, "T1"), (6, 29, "T2"), (9, 30, "T3")], c4_first=(4, 2, "T1"))
     calls = []
     monkeypatch.setattr(topics, "choose_topics", lambda *a, **k: (calls.append(1), (None, False))[1])
     idle = polish._Idle()
