@@ -3,7 +3,7 @@ a file with no network, it recomputes the SHA-256 of the attached sealed record 
 the committed inputs (Web Crypto) and says in Chinese that they match the sealed hash
 and the commitment; one changed byte in either and it says they do not.
 
-Skipped when /usr/bin/chromium or Playwright is missing, unless
+Skipped when Chromium (web_support.CHROMIUM) or Playwright is missing, unless
 ``TUOYU_REQUIRE_BROWSER=1`` (CI after ``.ci/setup-browser.sh``)."""
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """The planner's web pages in a real headless Chromium (Debian's, driven by Playwright).
 
 The real app runs under uvicorn in a subprocess on 127.0.0.1 and a free port, with its home
-and database in a temporary folder. Skipped when /usr/bin/chromium or Playwright is missing,
-unless ``TUOYU_REQUIRE_BROWSER=1`` (CI after ``.ci/setup-browser.sh``): then they fail.
+and database in a temporary folder. Skipped when Chromium (``web_support.CHROMIUM``) or
+Playwright is missing, unless ``TUOYU_REQUIRE_BROWSER=1`` (CI after
+``.ci/setup-browser.sh``): then they fail.
 """
 
 from __future__ import annotations
