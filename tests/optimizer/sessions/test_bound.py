@@ -303,6 +303,17 @@ def test_a_mip_ended_by_its_node_limit_keeps_a_solution_and_is_not_stopped():
     assert got[0] == got[1]
 
 
+def test_a_time_limit_already_past_ends_the_solve_at_once_and_is_said_as_stopped():
+    """A step started just past the plan's ceiling gets a negative time limit. HiGHS
+    refuses a negative limit and then ran without any (the quick topics' whole model took
+    9 s of a 20 s ceiling, under load): it ends at once, said as stopped by the clock."""
+    lp, _, _ = _knapsack()
+    lp.solve(time_limit=-0.5)
+    assert lp.stopped and lp.nodes_used == 0
+    whole, _, _ = _knapsack()
+    assert whole.solve(time_limit=600) is not None and not whole.stopped
+
+
 def test_an_event_s_occurrences_fall_on_different_days(tmp_path):
     # (``lectures_and_one_working_saturday``) X gives one lecture on May's only working
     # Saturday, not both; the other goes to Y or Z, who lead the two centers' six
@@ -419,6 +430,27 @@ def test_the_bound_of_a_district_in_parts_waits_for_no_ceiling(tmp_path):
     assert parts_lower_bound(p, calendar_groups(p), seconds=0.0) is None
     assert whole_bound(p, None, seconds=0.0) == team_bound(p) == 0
     assert whole_bound(p, None) == 4 * p.rules.weights.spacing
+
+
+def test_the_relaxation_is_not_started_with_less_than_its_seconds_left(tmp_path):
+    """Under a ceiling, the year's relaxation starts only with ``RELAXATION_MIN_SECONDS``
+    of it left (its program's building is not bounded by HiGHS's limit: 1.7 s on the
+    bundled year under load, started 0.2 s before the ceiling); the plan keeps the team
+    bound. With the ceiling's seconds left it is solved (the test below)."""
+    import importlib
+
+    sessions_solve = importlib.import_module("tuoyu.optimizer.sessions.solve")
+
+    class NearlyOver(Clock):  # the solves as with a far ceiling; 1.5 s left for the bound
+        def ceiling_left(self) -> float:
+            return 1.5
+
+    assert sessions_solve.RELAXATION_MIN_SECONDS > 1.5
+    p = _in_parts(_lead_on_wednesdays(tmp_path))
+    plan = plan_sessions(p, SolveParams(time_limit=5, workers=2,
+                                        clock=NearlyOver(60.0, reserve=1.0)))
+    assert violations(p.data, 2027, rows_of(plan)) == []
+    assert plan.bound == team_bound(p) == 0 < 4 * p.rules.weights.spacing <= plan.objective
 
 
 @pytest.mark.heavy

@@ -518,3 +518,43 @@ def test_a_polish_mip_ended_by_its_safety_net_is_said(tmp_path, monkeypatch):
     assert [f.params["stage"] for f in said] == ["polish shift"]
     assert "时钟" in render(said[0], "zh")
     assert violations(data, 2027, rows_of(plan)) == []
+
+
+def test_no_whole_topics_model_once_the_quick_topics_took_the_ceilings_last_seconds(
+        tmp_path, monkeypatch):
+    """The try at the team bound's quick topics found none before the ceiling came: the
+    whole district's topics model (a MIP of seconds, 9 s under load on the bundled year)
+    is not started past the ceiling; the calendar keeps its topics and the plan says the
+    clock ended its topics (``plan.wall_clock_stop``)."""
+    import importlib
+
+    from tuoyu.optimizer.sessions import first, flow, topics
+    from tuoyu.optimizer.solve import Clock
+
+    sessions_solve = importlib.import_module("tuoyu.optimizer.sessions.solve")
+    folder = gen_sessions().heldout(tmp_path, 7, year=2027, baby=8, other=2, staff_n=12,
+                                    leave_share=0.2, closure_share=0.1,
+                                    weekend_only_share=0.1)
+    problem = SessionProblem(data=load_session_data(folder), year=2027)
+    clock = Clock(600.0)
+    run = sessions_solve._Run(problem, SolveParams(time_limit=3, workers=2, clock=clock),
+                              None, None)
+    [group] = sessions_solve.calendar_groups(problem)
+    new = first.first_calendar(problem, group, True, [])
+    staff_of = flow.best_teams(problem, new)
+    assert run.team_bound() < sessions_solve.goals.weighted(  # the topics step runs
+        problem, sessions_solve.plan_values(problem, new, staff_of),
+        sessions_solve.goals.PLAN_GOALS)
+
+    def quick_till_the_ceiling(*a, **kw):
+        clock.end = clock.t0  # the quick topics ran into the ceiling, found nothing
+        return None, False
+
+    def whole(*a, **kw):
+        raise AssertionError("the whole topics model started past the ceiling")
+
+    monkeypatch.setattr(topics, "topics_in_steps", quick_till_the_ceiling)
+    monkeypatch.setattr(topics, "choose_topics", whole)
+    got = sessions_solve._choose_topics(run, list(new), dict(staff_of), at_bound=True)
+    assert got == (new, staff_of)
+    assert "topics" in clock.stopped

@@ -81,7 +81,9 @@ class Lp:
         self.rows: list[tuple[float, float]] = []
         self.ent: list[tuple[int, int, float]] = []  # (row, col, value)
         self.integer: list[int] = []
-        self.stopped = False  # a MIP ended by its time limit or the stop token
+        #: ended by its time limit or the stop token (a MIP: with or without a solution;
+        #: a linear program: without its optimum)
+        self.stopped = False
         #: a MIP ended by its node limit (``nodes``): deterministic, its best solution kept
         self.limited = False
         self.nodes_used = 0  # branch-and-bound nodes of the last MIP solved
@@ -156,7 +158,9 @@ class Lp:
             # for another thread count then fails.
             h.setOptionValue("simplex_strategy", 1)
         if time_limit is not None:
-            h.setOptionValue("time_limit", float(time_limit))
+            # HiGHS refuses a negative limit and then runs without one: a step started
+            # just past the plan's ceiling (``--wall-limit``) ran 9 s under load
+            h.setOptionValue("time_limit", max(0.0, float(time_limit)))
         if nodes is not None and self.integer:
             if isinstance(nodes, SizedNodes):
                 nodes = nodes_by_size(nodes, len(self.ent))
@@ -186,6 +190,9 @@ class Lp:
             self.limited = self.limited or by_work
             self.stopped = self.stopped or not by_work
             return h.getInfo().objective_function_value, list(h.getSolution().col_value)
+        if status in (highspy.HighsModelStatus.kTimeLimit,
+                      highspy.HighsModelStatus.kInterrupt):
+            self.stopped = True  # ended by the clock or the stop before any solution
         return None
 
 

@@ -71,6 +71,10 @@ THREADS = 2
 BATCH = 2
 #: deterministic time units (CP-SAT's measure of work) per second of the time limit
 DET_PER_SECOND = 0.2
+#: under a ceiling (``--wall-limit``), the year's relaxation is started only with at least
+#: these seconds of it left: building its program alone is not bounded by HiGHS's limit
+#: (1.7 s on the bundled year under two CPU hogs, started with 0.2 s left)
+RELAXATION_MIN_SECONDS = 2.0
 #: the wall clock stops a solve only at this multiple of the time limit (a safety net)
 WALL_FACTOR = 10.0
 #: staffing-cut rounds of a calendar part allowed past its budget, each of MIN_ROUND
@@ -674,6 +678,8 @@ def _choose_topics(
             run.stages.append(StageTime("topics", Status.FEASIBLE, run.team_bound(), None,
                                         0.0, time.perf_counter() - t))
             return quick
+        if run.skipped("topics"):  # the quick topics took what the ceiling had left
+            return new, staff_of
     moved, stopped = topics.choose_topics(p, staffed, run.wall_left(), run.stop,
                                           run.mip_nodes())
     again = flow.best_teams(p, moved) if moved is not None else None
@@ -728,14 +734,15 @@ def _result(
     planned = sorted([*p.fixed, *new], key=lambda s: (s.date, s.half, s.center_id, s.event_id))
     values = plan_values(p, new, staff_of)
     objective = float(goals.weighted(p, values, goals.PLAN_GOALS))
-    # cancelled, or the wall-clock ceiling itself reached: the year's relaxation (seconds
-    # on a large district) is not waited for; the plan is kept with the quick team bound.
-    # The solves' end comes before the ceiling (``Clock``'s reserve, kept for what
-    # follows them): the relaxation may use what is left, and stops at the ceiling
+    # cancelled, or less than RELAXATION_MIN_SECONDS left to the wall-clock ceiling: the
+    # year's relaxation (seconds on a large district) is not waited for; the plan is kept
+    # with the quick team bound. The solves' end comes before the ceiling (``Clock``'s
+    # reserve, kept for what follows them): the relaxation may use what is left, and
+    # stops at the ceiling
     team = run.team_bound()
     seconds = run.bound_seconds()
-    cut = (run.stop is not None and run.stop.is_set()) or (seconds is not None
-                                                           and seconds <= 0)
+    cut = (run.stop is not None and run.stop.is_set()) or (
+        seconds is not None and seconds < RELAXATION_MIN_SECONDS)
     bound = min(objective, team if cut else whole_bound(
         p, objective, team=team, seconds=seconds, stop=run.stop))
     status = Status.OPTIMAL if objective <= bound + 1e-6 else Status.FEASIBLE
