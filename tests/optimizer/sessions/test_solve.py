@@ -159,6 +159,13 @@ def test_same_inputs_and_seed_give_the_same_calendar_when_optimal(inst, seed, tm
 
 
 
+def _small_heldout(tmp_path):
+    """The folder of a small held-out district (8 baby centers, 2 other venues, 12 staff;
+    leave, closures and weekend-only staff): one part, planned in seconds."""
+    return gen_sessions().heldout(tmp_path, 7, year=2027, baby=8, other=2, staff_n=12,
+                                  leave_share=0.2, closure_share=0.1, weekend_only_share=0.1)
+
+
 def _plan(data, at_the_bound: bool, **kw):
 
     problem = SessionProblem(data=data, year=2027, rules=SessionRules(at_the_bound=at_the_bound))
@@ -232,9 +239,7 @@ def test_a_stop_during_the_try_at_the_bound_keeps_its_calendar_as_the_plan(tmp_p
     monkeypatch.setattr(sessions_solve, "year_lower_bound",
                         lambda *a, **k: relaxed.append(1) or 0)
 
-    folder = gen_sessions().heldout(tmp_path, 7, year=2027, baby=8, other=2, staff_n=12,
-                                    leave_share=0.2, closure_share=0.1,
-                                    weekend_only_share=0.1)
+    folder = _small_heldout(tmp_path)
     data = load_session_data(folder)
     problem = SessionProblem(data=data, year=2027)
     assert len(sessions_solve.calendar_groups(problem)) == 1  # the try runs
@@ -294,8 +299,7 @@ def test_a_try_plan_cheaper_than_the_plan_made_is_kept_and_said(tmp_path, monkey
     sessions_solve = importlib.import_module("tuoyu.optimizer.sessions.solve")
 
 
-    folder = gen_sessions().heldout(tmp_path, 7, year=2027, baby=8, other=2, staff_n=12,
-                         leave_share=0.2, closure_share=0.1, weekend_only_share=0.1)
+    folder = _small_heldout(tmp_path)
     data = load_session_data(folder)
     problem = SessionProblem(data=data, year=2027)
 
@@ -325,9 +329,7 @@ def test_the_try_plan_kept_gets_the_local_improvement(tmp_path, monkeypatch):
     from tuoyu.optimizer.sessions import first
 
     sessions_solve = importlib.import_module("tuoyu.optimizer.sessions.solve")
-    folder = gen_sessions().heldout(tmp_path, 7, year=2027, baby=8, other=2, staff_n=12,
-                                    leave_share=0.2, closure_share=0.1,
-                                    weekend_only_share=0.1)
+    folder = _small_heldout(tmp_path)
     problem = SessionProblem(data=load_session_data(folder), year=2027)
 
     def built(run):
@@ -354,9 +356,7 @@ def test_the_try_plan_kept_gets_the_local_improvement(tmp_path, monkeypatch):
 def _small_district_in_parts(tmp_path):
     """A small held-out district planned in parts of three centers (as a district of
     more than ``decompose_above`` centers is): its data and problem."""
-    folder = gen_sessions().heldout(tmp_path, 7, year=2027, baby=8, other=2, staff_n=12,
-                                    leave_share=0.2, closure_share=0.1,
-                                    weekend_only_share=0.1)
+    folder = _small_heldout(tmp_path)
     data = load_session_data(folder)
     return data, SessionProblem(data=data, year=2027,
                                 rules=SessionRules(decompose_above=2, part_size=3,
@@ -417,9 +417,7 @@ def test_a_clock_ended_before_any_search_gives_the_constructed_calendar_at_once(
     from tuoyu.optimizer.solve import Clock
 
     sessions_solve = importlib.import_module("tuoyu.optimizer.sessions.solve")
-    folder = gen_sessions().heldout(tmp_path, 7, year=2027, baby=8, other=2, staff_n=12,
-                                    leave_share=0.2, closure_share=0.1,
-                                    weekend_only_share=0.1)
+    folder = _small_heldout(tmp_path)
     data = load_session_data(folder)
 
     def never(*a, **kw):
@@ -488,9 +486,7 @@ def test_a_polish_mip_ended_by_its_safety_net_is_said(tmp_path, monkeypatch):
 
     sessions_solve = importlib.import_module("tuoyu.optimizer.sessions.solve")
 
-    folder = gen_sessions().heldout(tmp_path, 7, year=2027, baby=8, other=2, staff_n=12,
-                                    leave_share=0.2, closure_share=0.1,
-                                    weekend_only_share=0.1)
+    folder = _small_heldout(tmp_path)
     data = load_session_data(folder)
     calls = []
 
@@ -532,9 +528,7 @@ def test_no_whole_topics_model_once_the_quick_topics_took_the_ceilings_last_seco
     from tuoyu.optimizer.solve import Clock
 
     sessions_solve = importlib.import_module("tuoyu.optimizer.sessions.solve")
-    folder = gen_sessions().heldout(tmp_path, 7, year=2027, baby=8, other=2, staff_n=12,
-                                    leave_share=0.2, closure_share=0.1,
-                                    weekend_only_share=0.1)
+    folder = _small_heldout(tmp_path)
     problem = SessionProblem(data=load_session_data(folder), year=2027)
     clock = Clock(600.0)
     run = sessions_solve._Run(problem, SolveParams(time_limit=3, workers=2, clock=clock),
